@@ -1,0 +1,279 @@
+/**
+ * Validates the descriptor tables and derives, once, every fact the emitters use.
+ * Emitters read only `NormalizedElement` / `NormalizedWideInteger`, never raw rows.
+ */
+import type {
+	AtomicStrategy,
+	DataViewAccessor,
+	ElementKind,
+	ElementRow,
+	ElementTypeRow,
+	TypedArrayName,
+	WideIntegerRow,
+} from '../descriptors/elements.js'
+
+export interface NormalizedElement {
+	readonly name: string
+	readonly description: string
+	readonly byteSize: 1 | 2 | 4 | 8
+	/** log2(byteSize). */
+	readonly shift: number
+	readonly kind: ElementKind
+	readonly valueType: 'number' | 'bigint'
+	readonly viewConstructor: TypedArrayName
+	readonly dataViewAccessor: DataViewAccessor
+	readonly atomicStrategy: AtomicStrategy
+	readonly atomicViewConstructor: TypedArrayName
+	/** Field of `HeapViews` holding the whole-heap atomic view, e.g. `int32Array`. */
+	readonly atomicViewField: string
+	/** The row this one aliases, if any. */
+	readonly aliasOf: string | undefined
+	readonly storedAs: string | undefined
+	readonly refClass: string
+	readonly arrayRefClass: string
+	readonly methods: {
+		readonly read: string
+		readonly write: string
+		readonly readAtomic: string
+		readonly writeAtomic: string
+		readonly view: string
+		readonly alloc: string
+		readonly allocArray: string
+		readonly wrap: string
+		readonly wrapArray: string
+	}
+}
+
+export interface NormalizedWideInteger {
+	readonly name: string
+	readonly description: string
+	readonly wordCount: number
+	readonly bits: number
+	readonly byteSize: number
+	readonly read: string
+	readonly write: string
+}
+
+const typedArrays: Record<TypedArrayName, { byteSize: number; integer: boolean; bigint: boolean }> = {
+	Int8Array: { byteSize: 1, integer: true, bigint: false },
+	Uint8Array: { byteSize: 1, integer: true, bigint: false },
+	Uint8ClampedArray: { byteSize: 1, integer: true, bigint: false },
+	Int16Array: { byteSize: 2, integer: true, bigint: false },
+	Uint16Array: { byteSize: 2, integer: true, bigint: false },
+	Int32Array: { byteSize: 4, integer: true, bigint: false },
+	Uint32Array: { byteSize: 4, integer: true, bigint: false },
+	BigInt64Array: { byteSize: 8, integer: true, bigint: true },
+	BigUint64Array: { byteSize: 8, integer: true, bigint: true },
+	Float32Array: { byteSize: 4, integer: false, bigint: false },
+	Float64Array: { byteSize: 8, integer: false, bigint: false },
+}
+
+const dataViewAccessorSizes: Record<DataViewAccessor, number> = {
+	Int8: 1,
+	Uint8: 1,
+	Int16: 2,
+	Uint16: 2,
+	Int32: 4,
+	Uint32: 4,
+	BigInt64: 8,
+	BigUint64: 8,
+	Float32: 4,
+	Float64: 8,
+}
+
+const kinds: readonly ElementKind[] = ['int', 'clampedInt', 'float', 'bigint', 'pointer53']
+const atomicStrategies: readonly AtomicStrategy[] = [
+	'native',
+	'viaInt32Bits',
+	'viaBigInt64Bits',
+	'clampThenUint8',
+	'viaBigUint64',
+]
+
+// The atomic views each strategy may run on (Atomics needs an integer, non-clamped view).
+const atomicViewsByStrategy: Record<AtomicStrategy, readonly TypedArrayName[]> = {
+	native: ['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'],
+	viaInt32Bits: ['Int32Array'],
+	viaBigInt64Bits: ['BigInt64Array'],
+	clampThenUint8: ['Uint8Array'],
+	viaBigUint64: ['BigUint64Array'],
+}
+
+/** Thrown for a bad descriptor row; the message names the row. */
+export class DescriptorError extends Error {
+	constructor(rowName: string, problem: string) {
+		super(`descriptor row '${rowName}': ${problem}`)
+		this.name = 'DescriptorError'
+	}
+}
+
+function isAlias(row: ElementRow): row is Extract<ElementRow, { aliasOf: string }> {
+	return 'aliasOf' in row && typeof row.aliasOf === 'string'
+}
+
+/** `Int32Array` -> `int32Array`. */
+export function fieldNameOf(typedArray: string): string {
+	return typedArray[0]!.toLowerCase() + typedArray.slice(1)
+}
+
+function validateFullRow(row: ElementTypeRow, byName: ReadonlyMap<string, ElementRow>): void {
+	const fail = (problem: string): never => {
+		throw new DescriptorError(row.name, problem)
+	}
+	if (![1, 2, 4, 8].includes(row.byteSize)) fail(`byteSize must be 1, 2, 4 or 8, got ${String(row.byteSize)}`)
+	if (!kinds.includes(row.kind)) fail(`unknown kind '${String(row.kind)}' (known: ${kinds.join(', ')})`)
+	if (!atomicStrategies.includes(row.atomicStrategy)) {
+		fail(`unknown atomicStrategy '${String(row.atomicStrategy)}' (known: ${atomicStrategies.join(', ')})`)
+	}
+
+	const view = typedArrays[row.viewConstructor]
+	if (view === undefined) fail(`unknown viewConstructor '${String(row.viewConstructor)}'`)
+	if (view!.byteSize !== row.byteSize) {
+		fail(`viewConstructor ${row.viewConstructor} has ${view!.byteSize}-byte elements, but byteSize is ${row.byteSize}`)
+	}
+
+	const atomicView = typedArrays[row.atomicViewConstructor]
+	if (atomicView === undefined) fail(`unknown atomicViewConstructor '${String(row.atomicViewConstructor)}'`)
+	if (atomicView!.byteSize !== row.byteSize) {
+		fail(`atomicViewConstructor ${row.atomicViewConstructor} does not have ${row.byteSize}-byte elements`)
+	}
+	if (!atomicViewsByStrategy[row.atomicStrategy].includes(row.atomicViewConstructor)) {
+		fail(`atomic strategy '${row.atomicStrategy}' cannot run on ${row.atomicViewConstructor}`)
+	}
+
+	const accessorSize = dataViewAccessorSizes[row.dataViewAccessor]
+	if (accessorSize === undefined) fail(`unknown dataViewAccessor '${String(row.dataViewAccessor)}'`)
+
+	const bigintView = view!.bigint
+	switch (row.kind) {
+		case 'bigint':
+			if (row.byteSize !== 8) fail(`kind 'bigint' is only for 8-byte types`)
+			if (row.valueType !== 'bigint') fail(`kind 'bigint' needs valueType 'bigint'`)
+			if (!bigintView) fail(`kind 'bigint' needs a BigInt64Array or BigUint64Array view`)
+			break
+		case 'pointer53':
+			if (row.byteSize !== 8) fail(`kind 'pointer53' is stored in 8 bytes`)
+			if (row.valueType !== 'number') fail(`kind 'pointer53' needs valueType 'number'`)
+			if (row.dataViewAccessor !== 'Uint32') fail(`kind 'pointer53' is read as two Uint32 halves`)
+			if (row.atomicStrategy !== 'viaBigUint64') fail(`kind 'pointer53' needs atomicStrategy 'viaBigUint64'`)
+			if (row.storedAs === undefined) fail(`kind 'pointer53' must name the row it is storedAs`)
+			break
+		default:
+			if (row.valueType !== 'number') fail(`kind '${row.kind}' needs valueType 'number'`)
+			if (bigintView) fail(`kind '${row.kind}' cannot use the bigint view ${row.viewConstructor}`)
+			if (accessorSize !== row.byteSize) {
+				fail(`dataViewAccessor ${row.dataViewAccessor} accesses ${accessorSize} bytes, but byteSize is ${row.byteSize}`)
+			}
+			if ((row.kind === 'float') === view!.integer) {
+				fail(`kind '${row.kind}' does not match viewConstructor ${row.viewConstructor}`)
+			}
+			if (row.kind === 'clampedInt' && row.viewConstructor !== 'Uint8ClampedArray') {
+				fail(`kind 'clampedInt' needs viewConstructor Uint8ClampedArray`)
+			}
+	}
+
+	if (row.kind === 'clampedInt' && row.atomicStrategy !== 'clampThenUint8') {
+		fail(`kind 'clampedInt' needs atomicStrategy 'clampThenUint8'`)
+	}
+	if (row.kind === 'float' && row.atomicStrategy === 'native') fail(`Atomics cannot operate on floats: use a via*Bits strategy`)
+	if (row.kind === 'int' && row.atomicStrategy !== 'native') fail(`kind 'int' uses the 'native' atomic strategy`)
+	if (row.kind === 'bigint' && row.atomicStrategy !== 'native') fail(`kind 'bigint' uses the 'native' atomic strategy`)
+
+	if (row.storedAs !== undefined) {
+		const target = byName.get(row.storedAs)
+		if (target === undefined) fail(`storedAs names unknown row '${row.storedAs}'`)
+		if (isAlias(target!) || (target as ElementTypeRow).viewConstructor !== row.viewConstructor) {
+			fail(`storedAs '${row.storedAs}' must be a full row with the same viewConstructor`)
+		}
+	}
+}
+
+/** Validates the element rows and derives the facts the emitters need. */
+export function normalizeElements(rows: readonly ElementRow[]): NormalizedElement[] {
+	const byName = new Map<string, ElementRow>()
+	for (const row of rows) {
+		const name = (row as { name?: unknown }).name
+		if (typeof name !== 'string' || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
+			throw new DescriptorError(String(name), 'name must be a PascalCase identifier')
+		}
+		if (byName.has(name)) throw new DescriptorError(name, 'the name is used by more than one row')
+		if (typeof row.description !== 'string' || row.description.length === 0) {
+			throw new DescriptorError(name, 'description must be a non-empty string')
+		}
+		byName.set(name, row)
+	}
+
+	return rows.map((row) => {
+		let facts: ElementTypeRow
+		let aliasOf: string | undefined
+		if (isAlias(row)) {
+			const target = byName.get(row.aliasOf)
+			if (target === undefined) throw new DescriptorError(row.name, `aliasOf names unknown row '${row.aliasOf}'`)
+			if (isAlias(target)) throw new DescriptorError(row.name, `aliasOf '${row.aliasOf}' is itself an alias`)
+			facts = target as ElementTypeRow
+			aliasOf = row.aliasOf
+		} else {
+			facts = row
+			validateFullRow(facts, byName)
+		}
+
+		const name = row.name
+		return {
+			name,
+			description: row.description,
+			byteSize: facts.byteSize,
+			shift: Math.log2(facts.byteSize),
+			kind: facts.kind,
+			valueType: facts.valueType,
+			viewConstructor: facts.viewConstructor,
+			dataViewAccessor: facts.dataViewAccessor,
+			atomicStrategy: facts.atomicStrategy,
+			atomicViewConstructor: facts.atomicViewConstructor,
+			atomicViewField: fieldNameOf(facts.atomicViewConstructor),
+			aliasOf,
+			storedAs: facts.storedAs,
+			refClass: `${name}Ref`,
+			arrayRefClass: `${name}ArrayRef`,
+			methods: {
+				read: `read${name}`,
+				write: `write${name}`,
+				readAtomic: `read${name}Atomic`,
+				writeAtomic: `write${name}Atomic`,
+				view: `view${name}Array`,
+				alloc: `alloc${name}`,
+				allocArray: `alloc${name}Array`,
+				wrap: `wrap${name}`,
+				wrapArray: `wrap${name}Array`,
+			},
+		}
+	})
+}
+
+/** Validates the wide-integer rows. */
+export function normalizeWideIntegers(rows: readonly WideIntegerRow[]): NormalizedWideInteger[] {
+	const seen = new Set<string>()
+	return rows.map((row) => {
+		if (!/^[A-Z][A-Za-z0-9]*$/.test(row.name)) throw new DescriptorError(row.name, 'name must be a PascalCase identifier')
+		if (seen.has(row.name)) throw new DescriptorError(row.name, 'the name is used by more than one row')
+		seen.add(row.name)
+		if (!Number.isInteger(row.wordCount) || row.wordCount < 2) {
+			throw new DescriptorError(row.name, 'wordCount must be an integer of at least 2')
+		}
+		return {
+			name: row.name,
+			description: row.description,
+			wordCount: row.wordCount,
+			bits: row.wordCount * 64,
+			byteSize: row.wordCount * 8,
+			read: `read${row.name}`,
+			write: `write${row.name}`,
+		}
+	})
+}
+
+/** The distinct TypedArray constructors `HeapViews` must hold, sorted; always includes `Uint8Array`. */
+export function heapViewConstructors(elements: readonly NormalizedElement[]): TypedArrayName[] {
+	const names = new Set<TypedArrayName>(['Uint8Array'])
+	for (const element of elements) names.add(element.atomicViewConstructor)
+	return [...names].sort()
+}

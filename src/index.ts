@@ -1,0 +1,13 @@
+/**
+ * wasm-heap-manager: safe, fast reads, writes, allocation and wrapping of numbers,
+ * strings and typed arrays on a WebAssembly heap.
+ *
+ * @packageDocumentation
+ */
+export { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
+export * from '../generated/Refs.generated.js'
+export { ArrayHeapRef, HeapRef } from './HeapRef.js'
+export { createWasmHeapManager } from './createWasmHeapManager.js'
+export { wrapEmscriptenModuleHeap, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
+export type { Allocator, Deallocator, GetLatestHeap, HeapBuffer } from './HeapCore.js'
+export type { PollingMode, WasmHeapManagerOptions } from './options.js'

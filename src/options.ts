@@ -1,0 +1,72 @@
+/** How often the manager asks `getLatestHeap()` for the current heap buffer. */
+export type PollingMode = 'never' | 'whenEmpty' | 'always'
+
+/** Options accepted by {@link createWasmHeapManager} and {@link wrapEmscriptenModuleHeap}. */
+export interface WasmHeapManagerOptions {
+	/**
+	 * Zero every region right after it is allocated through the manager.
+	 * @defaultValue `true`
+	 */
+	readonly clearAllocatedRegions?: boolean
+	/**
+	 * When to call `getLatestHeap()`:
+	 * - `'never'`: once, at construction; the buffer is assumed never to be replaced.
+	 * - `'whenEmpty'`: when the cached buffer was detached (its length became 0), and
+	 *   once more before an access would be reported out of range, which is how the
+	 *   growth of a shared memory (never detached) is seen.
+	 * - `'always'`: before every access.
+	 * @defaultValue `'whenEmpty'`
+	 */
+	readonly pollingMode?: PollingMode
+	/**
+	 * Keep every ref allocated through the manager in a table, so that `allocatedRefs`,
+	 * `freeAll()`, `totalAllocatedByteSize` and `free(address)` work.
+	 * @defaultValue `true`
+	 */
+	readonly trackAllocations?: boolean
+}
+
+/** The options with every default applied. */
+export interface ResolvedOptions {
+	readonly clearAllocatedRegions: boolean
+	readonly pollingMode: PollingMode
+	readonly trackAllocations: boolean
+}
+
+const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
+const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations']
+
+/** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
+export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
+	if (options === undefined) {
+		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true }
+	}
+
+	if (typeof options !== 'object' || options === null) {
+		throw new TypeError(`options must be an object, received ${options === null ? 'null' : typeof options}`)
+	}
+
+	for (const key of Object.keys(options)) {
+		if (!optionNames.includes(key)) {
+			throw new TypeError(`unknown option '${key}': the options are ${optionNames.join(', ')}`)
+		}
+	}
+
+	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true } = options
+
+	if (typeof clearAllocatedRegions !== 'boolean') {
+		throw new TypeError(`option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
+	}
+
+	if (typeof trackAllocations !== 'boolean') {
+		throw new TypeError(`option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
+	}
+
+	if (!pollingModes.includes(pollingMode)) {
+		throw new TypeError(
+			`option pollingMode must be one of ${pollingModes.map((mode) => `'${mode}'`).join(', ')}, received ${String(pollingMode)}`,
+		)
+	}
+
+	return { clearAllocatedRegions, pollingMode, trackAllocations }
+}

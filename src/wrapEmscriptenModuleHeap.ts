@@ -1,0 +1,69 @@
+import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
+import type { Allocator, Deallocator, HeapBuffer } from './HeapCore.js'
+import { describeValue } from './errors.js'
+import type { WasmHeapManagerOptions } from './options.js'
+
+/** The parts of an Emscripten module the manager uses. */
+export interface EmscriptenModuleLike {
+	/** The heap as bytes (`-sEXPORTED_RUNTIME_METHODS=HEAPU8`); Emscripten replaces it when the memory grows. */
+	readonly HEAPU8?: Uint8Array
+	/** The module's memory, where the build exports it (`-sEXPORTED_RUNTIME_METHODS=wasmMemory`). */
+	readonly wasmMemory?: WebAssembly.Memory
+	/** `malloc` (`-sEXPORTED_FUNCTIONS=_malloc`). */
+	readonly _malloc?: Allocator
+	/** `free` (`-sEXPORTED_FUNCTIONS=_free`). */
+	readonly _free?: Deallocator
+}
+
+const isMemory = (value: unknown): value is WebAssembly.Memory =>
+	typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory
+
+/**
+ * Creates a manager over an instantiated Emscripten module's heap, using its
+ * `_malloc` and `_free`. The heap comes from `wasmMemory` when the module exposes it,
+ * otherwise from `HEAPU8`, which Emscripten replaces whenever the memory grows.
+ *
+ * @throws Error naming the `emcc` flag that adds a missing `_malloc`, `_free` or heap
+ */
+export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: WasmHeapManagerOptions): WasmHeapManager {
+	if (typeof module !== 'object' || module === null) {
+		throw new TypeError(`wrapEmscriptenModuleHeap: expected an instantiated Emscripten module, received ${describeValue(module)}`)
+	}
+
+	if (typeof (module as { then?: unknown }).then === 'function') {
+		throw new TypeError(
+			'wrapEmscriptenModuleHeap: received a Promise; with -sMODULARIZE=1, await the module factory first',
+		)
+	}
+
+	const missing = (what: string, flag: string): never => {
+		throw new Error(`wrapEmscriptenModuleHeap: the module has no ${what}; build it with ${flag}`)
+	}
+
+	const malloc = module._malloc
+	const free = module._free
+	if (typeof malloc !== 'function') missing('_malloc', `-sEXPORTED_FUNCTIONS=_malloc,_free,...`)
+	if (typeof free !== 'function') missing('_free', `-sEXPORTED_FUNCTIONS=_malloc,_free,...`)
+
+	let getLatestHeap: () => HeapBuffer
+	if (isMemory(module.wasmMemory)) {
+		const memory = module.wasmMemory
+		getLatestHeap = () => memory.buffer
+	} else if (module.HEAPU8 instanceof Uint8Array) {
+		// Emscripten assigns a new HEAPU8 after growth it performs itself. If the view is
+		// detached but the raw exports' memory is reachable (growth from JS), use that.
+		getLatestHeap = () => {
+			const buffer = module.HEAPU8!.buffer as HeapBuffer
+			if (buffer.byteLength === 0) {
+				const memory = (module as { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown } }).asm?.memory ??
+					(module as { wasmExports?: { memory?: unknown } }).wasmExports?.memory
+				if (isMemory(memory)) return memory.buffer
+			}
+			return buffer
+		}
+	} else {
+		return missing('heap (neither HEAPU8 nor wasmMemory)', `-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)`)
+	}
+
+	return new WasmHeapManager(getLatestHeap, malloc!, free!, options)
+}
