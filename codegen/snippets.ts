@@ -18,7 +18,9 @@ export function writePlainAccessCheck(writer: CodeBlockWriter, byteSize: number,
 	writer.writeLine('const fast = this.fast')
 	writer.writeLine('let view = fast.dataView')
 	writer.writeLine(
-		`if (!(address >= 0 && address + ${byteSize} <= fast.uint8Array.length && Number.isInteger(address))) ` +
+		// `address <= length - size` rather than `address + size <= length`: a bigint address
+		// compares with numbers without throwing, so it reaches the cold path's clear TypeError.
+		`if (!(address >= 0 && address <= fast.uint8Array.length - ${byteSize} && Number.isInteger(address))) ` +
 			`view = this.accessView(address, ${byteSize}, '${method}')`,
 	)
 }
@@ -29,10 +31,13 @@ export function writePlainAccessCheck(writer: CodeBlockWriter, byteSize: number,
  * `view` and `index`; the cold path returns a one-element window (index 0).
  */
 export function writeAtomicAccessCheck(writer: CodeBlockWriter, element: NormalizedElement, method: string): void {
+	// Dividing would coerce a string or null address into a valid index: for wider
+	// elements the address's type is checked too.
 	const indexExpression = element.byteSize === 1 ? 'address' : `address / ${element.byteSize}`
+	const typeCheck = element.byteSize === 1 ? '' : "typeof address === 'number' && "
 	writer.writeLine(`let view = this.fast.${element.atomicViewField}`)
 	writer.writeLine(`let index = ${indexExpression}`)
-	writer.write(`if (!(index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
+	writer.write(`if (!(${typeCheck}index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
 		writer.writeLine(
 			`view = this.atomicWindow(${element.atomicViewConstructor}, address, ${element.byteSize}, '${method}')`,
 		)

@@ -19,7 +19,7 @@ export class WasmHeapManager extends HeapCore {
 	readInt8(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 1 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 1, 'readInt8')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'readInt8')
 		return view.getInt8(address)
 	}
 
@@ -30,7 +30,7 @@ export class WasmHeapManager extends HeapCore {
 	writeInt8(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 1 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 1, 'writeInt8')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'writeInt8')
 		view.setInt8(address, value)
 	}
 
@@ -41,7 +41,7 @@ export class WasmHeapManager extends HeapCore {
 	readUint8(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 1 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 1, 'readUint8')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'readUint8')
 		return view.getUint8(address)
 	}
 
@@ -52,7 +52,7 @@ export class WasmHeapManager extends HeapCore {
 	writeUint8(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 1 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 1, 'writeUint8')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'writeUint8')
 		view.setUint8(address, value)
 	}
 
@@ -63,7 +63,7 @@ export class WasmHeapManager extends HeapCore {
 	readClampedUint8(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 1 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 1, 'readClampedUint8')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'readClampedUint8')
 		return view.getUint8(address)
 	}
 
@@ -74,7 +74,7 @@ export class WasmHeapManager extends HeapCore {
 	writeClampedUint8(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 1 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 1, 'writeClampedUint8')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'writeClampedUint8')
 		view.setUint8(address, clampToUint8(value))
 	}
 
@@ -85,7 +85,7 @@ export class WasmHeapManager extends HeapCore {
 	readInt16(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 2 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 2, 'readInt16')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'readInt16')
 		return view.getInt16(address, true)
 	}
 
@@ -96,7 +96,7 @@ export class WasmHeapManager extends HeapCore {
 	writeInt16(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 2 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 2, 'writeInt16')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'writeInt16')
 		view.setInt16(address, value, true)
 	}
 
@@ -107,7 +107,7 @@ export class WasmHeapManager extends HeapCore {
 	readUint16(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 2 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 2, 'readUint16')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'readUint16')
 		return view.getUint16(address, true)
 	}
 
@@ -118,7 +118,7 @@ export class WasmHeapManager extends HeapCore {
 	writeUint16(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 2 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 2, 'writeUint16')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'writeUint16')
 		view.setUint16(address, value, true)
 	}
 
@@ -129,7 +129,7 @@ export class WasmHeapManager extends HeapCore {
 	readInt32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'readInt32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readInt32')
 		return view.getInt32(address, true)
 	}
 
@@ -140,7 +140,7 @@ export class WasmHeapManager extends HeapCore {
 	writeInt32(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'writeInt32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writeInt32')
 		view.setInt32(address, value, true)
 	}
 
@@ -151,7 +151,7 @@ export class WasmHeapManager extends HeapCore {
 	readUint32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'readUint32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readUint32')
 		return view.getUint32(address, true)
 	}
 
@@ -162,7 +162,7 @@ export class WasmHeapManager extends HeapCore {
 	writeUint32(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'writeUint32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writeUint32')
 		view.setUint32(address, value, true)
 	}
 
@@ -173,7 +173,7 @@ export class WasmHeapManager extends HeapCore {
 	readBigInt64(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'readBigInt64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readBigInt64')
 		return view.getBigInt64(address, true)
 	}
 
@@ -184,7 +184,7 @@ export class WasmHeapManager extends HeapCore {
 	writeBigInt64(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'writeBigInt64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writeBigInt64')
 		view.setBigInt64(address, value, true)
 	}
 
@@ -195,7 +195,7 @@ export class WasmHeapManager extends HeapCore {
 	readBigUint64(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'readBigUint64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readBigUint64')
 		return view.getBigUint64(address, true)
 	}
 
@@ -206,7 +206,7 @@ export class WasmHeapManager extends HeapCore {
 	writeBigUint64(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'writeBigUint64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writeBigUint64')
 		view.setBigUint64(address, value, true)
 	}
 
@@ -217,7 +217,7 @@ export class WasmHeapManager extends HeapCore {
 	readFloat32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'readFloat32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readFloat32')
 		return view.getFloat32(address, true)
 	}
 
@@ -228,7 +228,7 @@ export class WasmHeapManager extends HeapCore {
 	writeFloat32(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'writeFloat32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writeFloat32')
 		view.setFloat32(address, value, true)
 	}
 
@@ -239,7 +239,7 @@ export class WasmHeapManager extends HeapCore {
 	readFloat64(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'readFloat64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readFloat64')
 		return view.getFloat64(address, true)
 	}
 
@@ -250,7 +250,7 @@ export class WasmHeapManager extends HeapCore {
 	writeFloat64(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'writeFloat64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writeFloat64')
 		view.setFloat64(address, value, true)
 	}
 
@@ -261,7 +261,7 @@ export class WasmHeapManager extends HeapCore {
 	readPointer32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'readPointer32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readPointer32')
 		return view.getUint32(address, true)
 	}
 
@@ -272,7 +272,7 @@ export class WasmHeapManager extends HeapCore {
 	writePointer32(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 4 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 4, 'writePointer32')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writePointer32')
 		view.setUint32(address, value, true)
 	}
 
@@ -283,7 +283,7 @@ export class WasmHeapManager extends HeapCore {
 	readPointer53(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'readPointer53')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readPointer53')
 		const low = view.getUint32(address, true)
 		const high = view.getUint32(address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('readPointer53', address, high, low)
@@ -298,7 +298,7 @@ export class WasmHeapManager extends HeapCore {
 	writePointer53(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'writePointer53')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writePointer53')
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('writePointer53', value)
 		const low = value % 0x100000000
 		view.setUint32(address, low, true)
@@ -312,7 +312,7 @@ export class WasmHeapManager extends HeapCore {
 	readPointer64(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'readPointer64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readPointer64')
 		return view.getBigUint64(address, true)
 	}
 
@@ -323,7 +323,7 @@ export class WasmHeapManager extends HeapCore {
 	writePointer64(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 8 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 8, 'writePointer64')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writePointer64')
 		view.setBigUint64(address, value, true)
 	}
 
@@ -334,7 +334,7 @@ export class WasmHeapManager extends HeapCore {
 	readBigUint128LE(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 16 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 16, 'readBigUint128LE')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 16 && Number.isInteger(address))) view = this.accessView(address, 16, 'readBigUint128LE')
 		return view.getBigUint64(address, true) | (view.getBigUint64(address + 8, true) << 64n)
 	}
 
@@ -345,7 +345,7 @@ export class WasmHeapManager extends HeapCore {
 	writeBigUint128LE(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 16 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 16, 'writeBigUint128LE')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 16 && Number.isInteger(address))) view = this.accessView(address, 16, 'writeBigUint128LE')
 		if (!(typeof value === 'bigint' && value >= 0n && value < 0x100000000000000000000000000000000n)) throwWideIntegerError('writeBigUint128LE', value, 128)
 		view.setBigUint64(address, BigInt.asUintN(64, value), true)
 		view.setBigUint64(address + 8, BigInt.asUintN(64, value >> 64n), true)
@@ -358,7 +358,7 @@ export class WasmHeapManager extends HeapCore {
 	readBigUint256LE(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 32 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 32, 'readBigUint256LE')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 32 && Number.isInteger(address))) view = this.accessView(address, 32, 'readBigUint256LE')
 		return view.getBigUint64(address, true) | (view.getBigUint64(address + 8, true) << 64n) | (view.getBigUint64(address + 16, true) << 128n) | (view.getBigUint64(address + 24, true) << 192n)
 	}
 
@@ -369,7 +369,7 @@ export class WasmHeapManager extends HeapCore {
 	writeBigUint256LE(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address + 32 <= fast.uint8Array.length && Number.isInteger(address))) view = this.accessView(address, 32, 'writeBigUint256LE')
+		if (!(address >= 0 && address <= fast.uint8Array.length - 32 && Number.isInteger(address))) view = this.accessView(address, 32, 'writeBigUint256LE')
 		if (!(typeof value === 'bigint' && value >= 0n && value < 0x10000000000000000000000000000000000000000000000000000000000000000n)) throwWideIntegerError('writeBigUint256LE', value, 256)
 		view.setBigUint64(address, BigInt.asUintN(64, value), true)
 		view.setBigUint64(address + 8, BigInt.asUintN(64, value >> 64n), true)
@@ -468,7 +468,7 @@ export class WasmHeapManager extends HeapCore {
 	readInt16Atomic(address: number): number {
 		let view = this.fast.int16Array
 		let index = address / 2
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Int16Array, address, 2, 'readInt16Atomic')
 			index = 0
 		}
@@ -482,7 +482,7 @@ export class WasmHeapManager extends HeapCore {
 	writeInt16Atomic(address: number, value: number): void {
 		let view = this.fast.int16Array
 		let index = address / 2
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Int16Array, address, 2, 'writeInt16Atomic')
 			index = 0
 		}
@@ -496,7 +496,7 @@ export class WasmHeapManager extends HeapCore {
 	readUint16Atomic(address: number): number {
 		let view = this.fast.uint16Array
 		let index = address / 2
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Uint16Array, address, 2, 'readUint16Atomic')
 			index = 0
 		}
@@ -510,7 +510,7 @@ export class WasmHeapManager extends HeapCore {
 	writeUint16Atomic(address: number, value: number): void {
 		let view = this.fast.uint16Array
 		let index = address / 2
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Uint16Array, address, 2, 'writeUint16Atomic')
 			index = 0
 		}
@@ -524,7 +524,7 @@ export class WasmHeapManager extends HeapCore {
 	readInt32Atomic(address: number): number {
 		let view = this.fast.int32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Int32Array, address, 4, 'readInt32Atomic')
 			index = 0
 		}
@@ -538,7 +538,7 @@ export class WasmHeapManager extends HeapCore {
 	writeInt32Atomic(address: number, value: number): void {
 		let view = this.fast.int32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Int32Array, address, 4, 'writeInt32Atomic')
 			index = 0
 		}
@@ -552,7 +552,7 @@ export class WasmHeapManager extends HeapCore {
 	readUint32Atomic(address: number): number {
 		let view = this.fast.uint32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Uint32Array, address, 4, 'readUint32Atomic')
 			index = 0
 		}
@@ -566,7 +566,7 @@ export class WasmHeapManager extends HeapCore {
 	writeUint32Atomic(address: number, value: number): void {
 		let view = this.fast.uint32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Uint32Array, address, 4, 'writeUint32Atomic')
 			index = 0
 		}
@@ -580,7 +580,7 @@ export class WasmHeapManager extends HeapCore {
 	readBigInt64Atomic(address: number): bigint {
 		let view = this.fast.bigInt64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'readBigInt64Atomic')
 			index = 0
 		}
@@ -594,7 +594,7 @@ export class WasmHeapManager extends HeapCore {
 	writeBigInt64Atomic(address: number, value: bigint): void {
 		let view = this.fast.bigInt64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'writeBigInt64Atomic')
 			index = 0
 		}
@@ -608,7 +608,7 @@ export class WasmHeapManager extends HeapCore {
 	readBigUint64Atomic(address: number): bigint {
 		let view = this.fast.bigUint64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'readBigUint64Atomic')
 			index = 0
 		}
@@ -622,7 +622,7 @@ export class WasmHeapManager extends HeapCore {
 	writeBigUint64Atomic(address: number, value: bigint): void {
 		let view = this.fast.bigUint64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'writeBigUint64Atomic')
 			index = 0
 		}
@@ -636,7 +636,7 @@ export class WasmHeapManager extends HeapCore {
 	readFloat32Atomic(address: number): number {
 		let view = this.fast.int32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Int32Array, address, 4, 'readFloat32Atomic')
 			index = 0
 		}
@@ -650,7 +650,7 @@ export class WasmHeapManager extends HeapCore {
 	writeFloat32Atomic(address: number, value: number): void {
 		let view = this.fast.int32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Int32Array, address, 4, 'writeFloat32Atomic')
 			index = 0
 		}
@@ -664,7 +664,7 @@ export class WasmHeapManager extends HeapCore {
 	readFloat64Atomic(address: number): number {
 		let view = this.fast.bigInt64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'readFloat64Atomic')
 			index = 0
 		}
@@ -678,7 +678,7 @@ export class WasmHeapManager extends HeapCore {
 	writeFloat64Atomic(address: number, value: number): void {
 		let view = this.fast.bigInt64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'writeFloat64Atomic')
 			index = 0
 		}
@@ -692,7 +692,7 @@ export class WasmHeapManager extends HeapCore {
 	readPointer32Atomic(address: number): number {
 		let view = this.fast.uint32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Uint32Array, address, 4, 'readPointer32Atomic')
 			index = 0
 		}
@@ -706,7 +706,7 @@ export class WasmHeapManager extends HeapCore {
 	writePointer32Atomic(address: number, value: number): void {
 		let view = this.fast.uint32Array
 		let index = address / 4
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(Uint32Array, address, 4, 'writePointer32Atomic')
 			index = 0
 		}
@@ -720,7 +720,7 @@ export class WasmHeapManager extends HeapCore {
 	readPointer53Atomic(address: number): number {
 		let view = this.fast.bigUint64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'readPointer53Atomic')
 			index = 0
 		}
@@ -736,7 +736,7 @@ export class WasmHeapManager extends HeapCore {
 	writePointer53Atomic(address: number, value: number): void {
 		let view = this.fast.bigUint64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'writePointer53Atomic')
 			index = 0
 		}
@@ -751,7 +751,7 @@ export class WasmHeapManager extends HeapCore {
 	readPointer64Atomic(address: number): bigint {
 		let view = this.fast.bigUint64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'readPointer64Atomic')
 			index = 0
 		}
@@ -765,7 +765,7 @@ export class WasmHeapManager extends HeapCore {
 	writePointer64Atomic(address: number, value: bigint): void {
 		let view = this.fast.bigUint64Array
 		let index = address / 8
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(typeof address === 'number' && index >= 0 && index < view.length && Number.isInteger(index))) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'writePointer64Atomic')
 			index = 0
 		}

@@ -1,0 +1,89 @@
+/** The descriptor table: its classification of every row, and validation that names bad rows. */
+import { expect } from 'chai'
+import { elementRows, type ElementRow, type ElementTypeRow } from '../descriptors/elements.js'
+import { DescriptorError, normalizeElements, normalizeWideIntegers } from '../codegen/normalize.js'
+
+describe('descriptor table', () => {
+	it('classifies every element type (table-driven)', () => {
+		// name: [byteSize, kind, valueType, view, atomic strategy, atomic view, alias of]
+		const expected: Record<string, [number, string, string, string, string, string, string | undefined]> = {
+			Int8: [1, 'int', 'number', 'Int8Array', 'native', 'Int8Array', undefined],
+			Uint8: [1, 'int', 'number', 'Uint8Array', 'native', 'Uint8Array', undefined],
+			ClampedUint8: [1, 'clampedInt', 'number', 'Uint8ClampedArray', 'clampThenUint8', 'Uint8Array', undefined],
+			Int16: [2, 'int', 'number', 'Int16Array', 'native', 'Int16Array', undefined],
+			Uint16: [2, 'int', 'number', 'Uint16Array', 'native', 'Uint16Array', undefined],
+			Int32: [4, 'int', 'number', 'Int32Array', 'native', 'Int32Array', undefined],
+			Uint32: [4, 'int', 'number', 'Uint32Array', 'native', 'Uint32Array', undefined],
+			BigInt64: [8, 'bigint', 'bigint', 'BigInt64Array', 'native', 'BigInt64Array', undefined],
+			BigUint64: [8, 'bigint', 'bigint', 'BigUint64Array', 'native', 'BigUint64Array', undefined],
+			Float32: [4, 'float', 'number', 'Float32Array', 'viaInt32Bits', 'Int32Array', undefined],
+			Float64: [8, 'float', 'number', 'Float64Array', 'viaBigInt64Bits', 'BigInt64Array', undefined],
+			Pointer32: [4, 'int', 'number', 'Uint32Array', 'native', 'Uint32Array', 'Uint32'],
+			Pointer53: [8, 'pointer53', 'number', 'BigUint64Array', 'viaBigUint64', 'BigUint64Array', undefined],
+			Pointer64: [8, 'bigint', 'bigint', 'BigUint64Array', 'native', 'BigUint64Array', 'BigUint64'],
+		}
+		const normalized = normalizeElements(elementRows)
+		expect(normalized.map((element) => element.name)).to.deep.equal(Object.keys(expected))
+		for (const element of normalized) {
+			expect(
+				[
+					element.byteSize,
+					element.kind,
+					element.valueType,
+					element.viewConstructor,
+					element.atomicStrategy,
+					element.atomicViewConstructor,
+					element.aliasOf,
+				],
+				element.name,
+			).to.deep.equal(expected[element.name])
+			expect(element.shift).to.equal(Math.log2(element.byteSize))
+			expect(element.methods.view).to.equal(`view${element.name}Array`)
+		}
+	})
+
+	it('derives the seed’s exact method names', () => {
+		const clamped = normalizeElements(elementRows).find((element) => element.name === 'ClampedUint8')!
+		expect(clamped.methods).to.deep.equal({
+			read: 'readClampedUint8',
+			write: 'writeClampedUint8',
+			readAtomic: 'readClampedUint8Atomic',
+			writeAtomic: 'writeClampedUint8Atomic',
+			view: 'viewClampedUint8Array',
+			alloc: 'allocClampedUint8',
+			allocArray: 'allocClampedUint8Array',
+			wrap: 'wrapClampedUint8',
+			wrapArray: 'wrapClampedUint8Array',
+		})
+		expect(clamped.refClass).to.equal('ClampedUint8Ref')
+		expect(clamped.arrayRefClass).to.equal('ClampedUint8ArrayRef')
+	})
+
+	describe('validation fails naming the bad row', () => {
+		const int32 = elementRows.find((row) => row.name === 'Int32') as ElementTypeRow
+		const cases: [string, ElementRow[], string][] = [
+			['a duplicate name', [int32, { ...int32 }], `'Int32': the name is used by more than one row`],
+			['an unknown kind', [{ ...int32, name: 'Odd', kind: 'complex' as never }], `'Odd': unknown kind 'complex'`],
+			['bigint on a 4-byte type', [{ ...int32, name: 'Big4', kind: 'bigint', valueType: 'bigint' }], `'Big4': kind 'bigint' is only for 8-byte types`],
+			['a view of the wrong width', [{ ...int32, name: 'Wide', viewConstructor: 'Float64Array' }], `'Wide': viewConstructor Float64Array has 8-byte elements`],
+			['native atomics on a float', [{ ...int32, name: 'F', kind: 'float', viewConstructor: 'Float32Array', dataViewAccessor: 'Float32', atomicStrategy: 'native' }], `'F': Atomics cannot operate on floats`],
+			['an alias of a missing row', [{ name: 'Ptr', description: 'x', aliasOf: 'Nope' }], `'Ptr': aliasOf names unknown row 'Nope'`],
+			['an alias of an alias', [int32, { name: 'A', description: 'x', aliasOf: 'Int32' }, { name: 'B', description: 'x', aliasOf: 'A' }], `'B': aliasOf 'A' is itself an alias`],
+			['a non-PascalCase name', [{ ...int32, name: 'int32' }], `'int32': name must be a PascalCase identifier`],
+			['an empty description', [{ ...int32, description: '' }], `'Int32': description must be a non-empty string`],
+			['pointer53 without storedAs', [{ ...(elementRows.find((row) => row.name === 'Pointer53') as ElementTypeRow), storedAs: undefined }], `'Pointer53': kind 'pointer53' must name the row it is storedAs`],
+		]
+		for (const [what, rows, message] of cases) {
+			it(what, () => {
+				expect(() => normalizeElements(rows)).to.throw(DescriptorError, `descriptor row ${message}`)
+			})
+		}
+
+		it('a wide integer with too few words', () => {
+			expect(() => normalizeWideIntegers([{ name: 'BigUint64LE', description: 'x', wordCount: 1 as never }])).to.throw(
+				DescriptorError,
+				`'BigUint64LE': wordCount must be an integer of at least 2`,
+			)
+		})
+	})
+})
