@@ -1,0 +1,63 @@
+/**
+ * The built package: `npm run build` emits ESM, CommonJS and declarations wired through
+ * the exports map, and `npm pack` ships dist/, README and LICENSE (and nothing else).
+ */
+import { expect } from 'chai'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+
+describe('package', function () {
+	this.timeout(180_000)
+
+	before(() => {
+		execFileSync(npm, ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' })
+	})
+
+	it('emits ESM, CommonJS and both declaration files', () => {
+		for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
+			expect(existsSync(join(root, 'dist', file)), file).to.equal(true)
+		}
+		expect(readFileSync(join(root, 'dist/index.d.ts'), 'utf8')).to.contain('declare class WasmHeapManager')
+	})
+
+	it('serves import, require and types through the exports map', () => {
+		const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+			exports: { '.': { import: Record<string, string>; require: Record<string, string> } }
+			dependencies?: Record<string, string>
+		}
+		const entry = manifest.exports['.']
+		expect(entry.import).to.deep.equal({ types: './dist/index.d.ts', default: './dist/index.js' })
+		expect(entry.require).to.deep.equal({ types: './dist/index.d.cts', default: './dist/index.cjs' })
+		expect(manifest.dependencies ?? {}, 'no runtime dependencies').to.deep.equal({})
+	})
+
+	it('the ESM and CommonJS bundles both work', async () => {
+		const esm = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as typeof import('../src/index.js')
+		const cjs = createRequire(import.meta.url)(join(root, 'dist/index.cjs')) as typeof import('../src/index.js')
+		for (const api of [esm, cjs]) {
+			const buffer = new ArrayBuffer(256)
+			const heap = api.createWasmHeapManager(() => buffer, () => 64, () => {})
+			heap.writeFloat64(3, Math.PI)
+			expect(heap.readFloat64(3)).to.equal(Math.PI)
+			expect(heap.allocInt32()).to.be.instanceOf(api.Int32Ref)
+			expect(() => heap.readInt32(254)).to.throw(RangeError, 'readInt32: address 254 is out of range')
+		}
+	})
+
+	it('npm pack ships dist/, README.md, LICENSE and package.json only', () => {
+		const output = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
+		const [pack] = JSON.parse(output) as [{ files: { path: string }[] }]
+		const paths = pack.files.map((file) => file.path).sort()
+		for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+			expect(paths, required).to.include(required)
+		}
+		const unexpected = paths.filter((path) => !path.startsWith('dist/') && !['LICENSE', 'README.md', 'package.json'].includes(path))
+		expect(unexpected).to.deep.equal([])
+	})
+})
