@@ -37,16 +37,17 @@ function emitAllocArray(element: NormalizedElement): Method {
 		returnType: element.arrayRefClass,
 		statements: (writer) => {
 			writer.writeLine(`const elementCount = this.elementCountOf(elementCountOrValues, '${method}')`)
+			writer.writeLine('const values = this.valuesSafeFromGrowth(elementCountOrValues)')
 			writer.writeLine(`const address = this.allocateRegion(elementCount * ${size}, ${size}, '${method}')`)
-			writer.write(`if (typeof elementCountOrValues !== 'number')`).block(() => {
+			writer.write(`if (typeof values !== 'number')`).block(() => {
 				writer.write('try').block(() => {
 					if (element.kind === 'pointer53') {
 						writer.write('for (let index = 0; index < elementCount; index++)').block(() => {
-							writer.writeLine(`this.${element.methods.write}(address + index * ${size}, elementCountOrValues[index]!)`)
+							writer.writeLine(`this.${element.methods.write}(address + index * ${size}, values[index]!)`)
 						})
 					} else {
 						writer.writeLine(
-							`new ${element.viewConstructor}(this.views.buffer, address, elementCount).set(elementCountOrValues)`,
+							`new ${element.viewConstructor}(this.views.buffer, address, elementCount).set(values)`,
 						)
 					}
 				})

@@ -1,10 +1,12 @@
 /** Emits `HeapViews`: the DataView and the whole-heap typed arrays the accessors use. */
 import type { ClassDeclarationStructure, OptionalKind } from 'ts-morph'
-import { fieldNameOf, type NormalizedElement } from './normalize.js'
-import { heapViewConstructors } from './normalize.js'
+import { fieldNameOf, heapViewConstructors, type NormalizedElement, type NormalizedEncoding } from './normalize.js'
 
-export function emitHeapViewsClass(elements: readonly NormalizedElement[]): OptionalKind<ClassDeclarationStructure> {
-	const constructors = heapViewConstructors(elements)
+export function emitHeapViewsClass(
+	elements: readonly NormalizedElement[],
+	encodings: readonly NormalizedEncoding[],
+): OptionalKind<ClassDeclarationStructure> {
+	const constructors = heapViewConstructors(elements, encodings)
 	return {
 		name: 'HeapViews',
 		isExported: true,
@@ -19,7 +21,7 @@ export function emitHeapViewsClass(elements: readonly NormalizedElement[]): Opti
 				name: fieldNameOf(name),
 				isReadonly: true,
 				type: name,
-				docs: [`Whole-heap \`${name}\` for atomic accesses${name === 'Uint8Array' ? ' and the fast bounds check' : ''}.`],
+				docs: [`Whole-heap \`${name}\` (atomics, strings${name === 'Uint8Array' ? ', the fast bounds check' : ''}).`],
 			})),
 		],
 		ctors: [

@@ -13,22 +13,27 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ElementRow, WideIntegerRow } from '../descriptors/elements.js'
 import { elementRows, wideIntegerRows } from '../descriptors/elements.js'
+import type { StringEncodingRow } from '../descriptors/encodings.js'
+import { stringEncodingRows } from '../descriptors/encodings.js'
 import { emitAllocMethods } from './emitAlloc.js'
 import { emitArrayRefClasses } from './emitArrayRefClasses.js'
 import { emitAtomicMethods } from './emitAtomics.js'
 import { emitHeapViewsClass } from './emitHeapViews.js'
 import { emitReadWriteMethods } from './emitReadWrite.js'
 import { emitRefClasses } from './emitRefClasses.js'
+import { emitStringRefClasses } from './emitStringRefClasses.js'
+import { codecFunction, codecFunctions, emitStringMethods } from './emitStrings.js'
 import { emitViewMethods } from './emitViews.js'
 import { emitWideIntegerMethods } from './emitWideIntegers.js'
 import { emitWrapMethods } from './emitWrap.js'
-import { heapViewConstructors, normalizeElements, normalizeWideIntegers } from './normalize.js'
+import { heapViewConstructors, normalizeElements, normalizeEncodings, normalizeWideIntegers } from './normalize.js'
 import { createFile, createGeneratorProject, finishFile, generatedHeader } from './project.js'
 
 /** The tables the generator reads. Tests pass modified copies. */
 export interface DescriptorTables {
 	readonly elements: readonly ElementRow[]
 	readonly wideIntegers: readonly WideIntegerRow[]
+	readonly encodings: readonly StringEncodingRow[]
 }
 
 /** The generated files, by key: the key is what `--only` takes. */
@@ -40,12 +45,16 @@ export const generatedFiles = {
 
 export type GeneratedFileKey = keyof typeof generatedFiles
 
-const header = generatedHeader('codegen/main.ts', 'descriptors/elements.ts')
+const header = generatedHeader('codegen/main.ts', 'descriptors/elements.ts and descriptors/encodings.ts')
 
 /** Generates every file's text from the tables (nothing is written). */
 export function generate(tables: DescriptorTables): Map<string, string> {
 	const elements = normalizeElements(tables.elements)
 	const wideIntegers = normalizeWideIntegers(tables.wideIntegers)
+	const encodings = normalizeEncodings(tables.encodings)
+	const allNames = [...elements.map((row) => row.name), ...wideIntegers.map((row) => row.name), ...encodings.map((row) => `${row.name}String`)]
+	const duplicate = allNames.find((name, index) => allNames.indexOf(name) !== index)
+	if (duplicate !== undefined) throw new Error(`descriptor row '${duplicate}': the name is used in more than one table`)
 	const project = createGeneratorProject()
 	const files = new Map<string, string>()
 
@@ -55,12 +64,22 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		{ moduleSpecifier: '../src/cappedView.js', namedImports: ['createCappedView'] },
 		{ moduleSpecifier: '../src/HeapCore.js', namedImports: ['HeapBuffer'], isTypeOnly: true },
 	])
-	views.addClass(emitHeapViewsClass(elements))
+	views.addClass(emitHeapViewsClass(elements, encodings))
 	files.set(generatedFiles.views, finishFile(views, header))
 
 	// The manager: every accessor family, one emitter each, in one monomorphic class.
-	const refClasses = elements.flatMap((element) => [element.refClass, element.arrayRefClass])
+	const refClasses = [
+		...elements.flatMap((element) => [element.refClass, element.arrayRefClass]),
+		...encodings.map((encoding) => encoding.refClass),
+	]
 	const atomicConstructors = heapViewConstructors(elements)
+	const codecImports = [...new Set(encodings.map((encoding) => encoding.codec))].sort().map((codec) => {
+		const encoding = encodings.find((row) => row.codec === codec)!
+		return {
+			moduleSpecifier: `../src/codecs/${codec}.js`,
+			namedImports: codecFunctions.map((name) => ({ name, alias: codecFunction(encoding, name) })),
+		}
+	})
 	const manager = createFile(project, generatedFiles.manager)
 	manager.addImportDeclarations([
 		{
@@ -73,9 +92,12 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 				'throwElementCountError',
 				'throwPointer53StoredError',
 				'throwPointer53ValueError',
+				'throwStringDecodeError',
+				'throwStringValueError',
 				'throwWideIntegerError',
 			],
 		},
+		...codecImports,
 		{ moduleSpecifier: '../src/HeapCore.js', namedImports: ['HeapCore'] },
 		{ moduleSpecifier: './Refs.generated.js', namedImports: [...refClasses].sort() },
 	])
@@ -84,7 +106,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		isExported: true,
 		extends: 'HeapCore',
 		docs: [
-			'Reads, writes, views, allocates and wraps numbers and arrays on a WebAssembly heap.\n' +
+			'Reads, writes, views, allocates and wraps numbers, arrays and strings on a WebAssembly heap.\n' +
 				'Create one with `createWasmHeapManager` or `wrapEmscriptenModuleHeap`.\n' +
 				'Every access is bounds-checked; see the README for the polling modes and errors.',
 		],
@@ -95,6 +117,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 			...emitViewMethods(elements),
 			...emitAllocMethods(elements),
 			...emitWrapMethods(elements),
+			...emitStringMethods(encodings),
 		],
 	})
 	// Atomic views are passed to the cold path as constructors; keep the list visible for readers.
@@ -111,7 +134,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		{ moduleSpecifier: '../src/errors.js', namedImports: ['throwPointer53StoredError', 'throwPointer53ValueError'] },
 		{ moduleSpecifier: '../src/HeapRef.js', namedImports: ['ArrayHeapRef', 'HeapRef'] },
 	])
-	refs.addClasses([...emitRefClasses(elements), ...emitArrayRefClasses(elements)])
+	refs.addClasses([...emitRefClasses(elements), ...emitArrayRefClasses(elements), ...emitStringRefClasses(encodings)])
 	files.set(generatedFiles.refs, finishFile(refs, header))
 
 	return files
@@ -158,7 +181,7 @@ function main(argv: readonly string[]): void {
 		}
 	}
 
-	const written = writeGenerated(generate({ elements: elementRows, wideIntegers: wideIntegerRows }), outDir, only)
+	const written = writeGenerated(generate({ elements: elementRows, wideIntegers: wideIntegerRows, encodings: stringEncodingRows }), outDir, only)
 	console.log(written.length === 0 ? 'generated/ is up to date' : `wrote ${written.join(', ')}`)
 }
 

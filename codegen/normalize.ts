@@ -11,6 +11,7 @@ import type {
 	TypedArrayName,
 	WideIntegerRow,
 } from '../descriptors/elements.js'
+import type { CodecName, StringEncodingRow } from '../descriptors/encodings.js'
 
 export interface NormalizedElement {
 	readonly name: string
@@ -271,9 +272,74 @@ export function normalizeWideIntegers(rows: readonly WideIntegerRow[]): Normaliz
 	})
 }
 
-/** The distinct TypedArray constructors `HeapViews` must hold, sorted; always includes `Uint8Array`. */
-export function heapViewConstructors(elements: readonly NormalizedElement[]): TypedArrayName[] {
+/**
+ * The distinct TypedArray constructors `HeapViews` must hold, sorted: every atomic view,
+ * every string elements view, and always `Uint8Array` (the fast bounds check).
+ */
+export function heapViewConstructors(
+	elements: readonly NormalizedElement[],
+	encodings: readonly { readonly elementsView: TypedArrayName }[] = [],
+): TypedArrayName[] {
 	const names = new Set<TypedArrayName>(['Uint8Array'])
 	for (const element of elements) names.add(element.atomicViewConstructor)
+	for (const encoding of encodings) names.add(encoding.elementsView)
 	return [...names].sort()
+}
+
+export interface NormalizedEncoding {
+	readonly name: string
+	readonly description: string
+	readonly bytesPerElement: 1 | 2 | 4
+	readonly elementsView: 'Uint8Array' | 'Uint16Array' | 'Uint32Array'
+	/** Field of `HeapViews` holding the whole-heap elements view, e.g. `uint16Array`. */
+	readonly elementsViewField: string
+	readonly codec: CodecName
+	/** Suffix the codec's functions are imported under, e.g. `Utf8` in `decodeUtf8`. */
+	readonly codecSuffix: string
+	readonly refClass: string
+	readonly methods: {
+		readonly read: string
+		readonly write: string
+		readonly alloc: string
+		readonly wrap: string
+	}
+}
+
+const codecs: readonly CodecName[] = ['ascii', 'utf8', 'utf16', 'utf32']
+const elementsViewSizes = { Uint8Array: 1, Uint16Array: 2, Uint32Array: 4 } as const
+
+/** Validates the string-encoding rows and derives the names the emitters use. */
+export function normalizeEncodings(rows: readonly StringEncodingRow[]): NormalizedEncoding[] {
+	const seen = new Set<string>()
+	return rows.map((row) => {
+		const fail = (problem: string): never => {
+			throw new DescriptorError(row.name, problem)
+		}
+		if (!/^[A-Z][A-Za-z0-9]*$/.test(row.name)) fail('name must be a PascalCase identifier')
+		if (seen.has(row.name)) fail('the name is used by more than one row')
+		seen.add(row.name)
+		if (typeof row.description !== 'string' || row.description.length === 0) fail('description must be a non-empty string')
+		if (!codecs.includes(row.codec)) fail(`unknown codec '${String(row.codec)}' (known: ${codecs.join(', ')})`)
+		const viewSize = elementsViewSizes[row.elementsView]
+		if (viewSize === undefined) fail(`unknown elementsView '${String(row.elementsView)}'`)
+		if (viewSize !== row.bytesPerElement) {
+			fail(`elementsView ${row.elementsView} has ${viewSize}-byte elements, but bytesPerElement is ${row.bytesPerElement}`)
+		}
+		return {
+			name: row.name,
+			description: row.description,
+			bytesPerElement: row.bytesPerElement,
+			elementsView: row.elementsView,
+			elementsViewField: fieldNameOf(row.elementsView),
+			codec: row.codec,
+			codecSuffix: row.codec[0]!.toUpperCase() + row.codec.slice(1),
+			refClass: `${row.name}StringRef`,
+			methods: {
+				read: `readNullTerminated${row.name}String`,
+				write: `writeNullTerminated${row.name}String`,
+				alloc: `allocNullTerminated${row.name}String`,
+				wrap: `wrapNullTerminated${row.name}String`,
+			},
+		}
+	})
 }

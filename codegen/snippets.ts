@@ -31,13 +31,13 @@ export function writePlainAccessCheck(writer: CodeBlockWriter, byteSize: number,
  * `view` and `index`; the cold path returns a one-element window (index 0).
  */
 export function writeAtomicAccessCheck(writer: CodeBlockWriter, element: NormalizedElement, method: string): void {
-	// Dividing would coerce a string or null address into a valid index: for wider
-	// elements the address's type is checked too.
-	const indexExpression = element.byteSize === 1 ? 'address' : `address / ${element.byteSize}`
-	const typeCheck = element.byteSize === 1 ? '' : "typeof address === 'number' && "
+	// Dividing would coerce a string or null address into a valid index (and throw for a
+	// bigint): for wider elements only a number is divided, anything else gives NaN.
+	const indexExpression =
+		element.byteSize === 1 ? 'address' : `typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`
 	writer.writeLine(`let view = this.fast.${element.atomicViewField}`)
 	writer.writeLine(`let index = ${indexExpression}`)
-	writer.write(`if (!(${typeCheck}index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
+	writer.write(`if (!(index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
 		writer.writeLine(
 			`view = this.atomicWindow(${element.atomicViewConstructor}, address, ${element.byteSize}, '${method}')`,
 		)

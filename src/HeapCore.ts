@@ -129,10 +129,12 @@ export class HeapCore {
 
 		if (this.pollingMode === 'always') {
 			this.pollHeap()
-		} else if (address + byteSize > this.views.buffer.byteLength && this.pollingMode === 'whenEmpty') {
-			// Out of range of the cached buffer, or it was detached (length 0): a grown
-			// memory may have replaced it. Growth of a shared memory is seen only here.
-			this.pollHeap()
+		} else if (this.pollingMode === 'whenEmpty') {
+			// Out of range of the cached buffer, or it was detached (length 0; checked apart
+			// so that a zero-size access at 0 sees it too): a grown memory may have replaced
+			// it. Growth of a shared memory is seen only here.
+			const cachedByteLength = this.views.buffer.byteLength
+			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
 		}
 
 		const heapByteLength = this.views.buffer.byteLength
@@ -199,7 +201,157 @@ export class HeapCore {
 		}
 	}
 
+	// ---- strings ---------------------------------------------------------------
+
+	/** @internal Checks a string's address: a non-negative integer aligned to its element size. */
+	protected checkStringAddress(address: number, bytesPerElement: number, method: string): void {
+		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
+			throwAddressError(method, address, bytesPerElement, this.views.buffer.byteLength)
+		}
+		if (address % bytesPerElement !== 0) {
+			throwAlignmentError(method, address, bytesPerElement, this.views.buffer.byteLength)
+		}
+	}
+
+	/** @internal Polls as the mode says before a string access that starts at `address`. */
+	protected pollForString(address: number, bytesPerElement: number): void {
+		if (this.pollingMode === 'always') {
+			this.pollHeap()
+		} else if (this.pollingMode === 'whenEmpty') {
+			const cachedByteLength = this.views.buffer.byteLength
+			if (address + bytesPerElement > cachedByteLength || cachedByteLength === 0) this.pollHeap()
+		}
+	}
+
+	/**
+	 * @internal Validates a string read and returns how many elements it may scan for the
+	 * terminator: `maxElementCount`, or up to the heap's end, whichever is smaller.
+	 */
+	protected stringScanLimit(
+		address: number,
+		bytesPerElement: number,
+		maxElementCount: number | undefined,
+		method: string,
+	): number {
+		this.checkStringAddress(address, bytesPerElement, method)
+		if (maxElementCount !== undefined && !(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
+			throwElementCountError(method, maxElementCount)
+		}
+		this.pollForString(address, bytesPerElement)
+		const heapByteLength = this.views.buffer.byteLength
+		if (maxElementCount === 0 && address <= heapByteLength) return 0
+		const room = Math.floor((heapByteLength - address) / bytesPerElement)
+		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		return maxElementCount === undefined || maxElementCount > room ? room : maxElementCount
+	}
+
+	/**
+	 * @internal Cold path of a string read that found no terminator in the `scanned`
+	 * elements: returns the length to decode (`maxElementCount` was reached, which needs
+	 * no terminator), or -1 when the heap was replaced and the read must be retried, or
+	 * throws a `RangeError` for a string that runs into the heap's end.
+	 */
+	protected unterminatedLength(
+		address: number,
+		bytesPerElement: number,
+		scanned: number,
+		maxElementCount: number | undefined,
+		method: string,
+	): number {
+		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
+		if (this.pollingMode === 'whenEmpty') {
+			// A shared memory may have grown under the string: look again once.
+			const before = this.views.buffer
+			this.pollHeap()
+			if (this.views.buffer !== before) return -1
+		}
+		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
+		throw new RangeError(
+			`${method}: no null terminator between address ${address} and the end of the heap of ` +
+				`${this.views.buffer.byteLength} bytes${limit}`,
+		)
+	}
+
+	/**
+	 * @internal Validates a string write and returns its room in elements, terminator
+	 * included: `maxElementCount` (which must lie within the heap), or up to the heap's end.
+	 */
+	protected stringRoom(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string): number {
+		this.checkStringAddress(address, bytesPerElement, method)
+		if (maxElementCount !== undefined) {
+			if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) throwElementCountError(method, maxElementCount)
+			if (maxElementCount === 0) {
+				throw new RangeError(`${method}: maxElementCount is 0, which leaves no room for the terminator`)
+			}
+		}
+		this.pollForString(address, bytesPerElement)
+		let room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
+		if (maxElementCount !== undefined && maxElementCount > room && this.pollingMode === 'whenEmpty') {
+			this.pollHeap()
+			room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
+		}
+		const heapByteLength = this.views.buffer.byteLength
+		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (maxElementCount === undefined) return room
+		if (maxElementCount > room) {
+			throw new RangeError(
+				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
+					`must end within the heap of ${heapByteLength} bytes`,
+			)
+		}
+		return maxElementCount
+	}
+
+	/**
+	 * @internal Cold path of a string write that does not fit its room (nothing was
+	 * written): returns `true` when the heap was replaced and the write must be retried,
+	 * otherwise throws a `RangeError` naming what was needed and what was available.
+	 */
+	protected stringDoesNotFit(
+		address: number,
+		needed: number,
+		room: number,
+		maxElementCount: number | undefined,
+		method: string,
+	): true {
+		if (maxElementCount === undefined && this.pollingMode === 'whenEmpty') {
+			const before = this.views.buffer
+			this.pollHeap()
+			if (this.views.buffer !== before) return true
+		}
+		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
+		throw new RangeError(
+			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
+		)
+	}
+
+	/** @internal Validates a string ref's capacity argument (elements, terminator included). */
+	protected stringCapacity(capacity: unknown, method: string): number {
+		if (!(typeof capacity === 'number' && Number.isSafeInteger(capacity) && capacity >= 0)) {
+			throwElementCountError(method, capacity)
+		}
+		return capacity as number
+	}
+
+	/** @internal A typed array over a checked, aligned region (string refs' element views). */
+	typedView<T>(Constructor: TypedArrayConstructorLike<T>, address: number, elementCount: number, method: string): T {
+		const size = Constructor.BYTES_PER_ELEMENT
+		return new Constructor(this.alignedRegion(address, elementCount * size, size, method), address, elementCount)
+	}
+
 	// ---- allocation ------------------------------------------------------------
+
+	/**
+	 * @internal Values to copy into a new array, made safe to read after allocating: a
+	 * typed array over the heap itself is copied first, because an allocation that grows
+	 * a non-shared memory detaches its buffer.
+	 */
+	protected valuesSafeFromGrowth<T>(values: T): T {
+		if (ArrayBuffer.isView(values) && values.buffer === this.views.buffer) {
+			return (values as unknown as { slice(): T }).slice()
+		}
+		return values
+	}
 
 	/** @internal The element count of an `alloc*Array` argument: a count, or an array-like of values. */
 	protected elementCountOf(countOrValues: unknown, method: string): number {
@@ -274,9 +426,13 @@ export class HeapCore {
 		const table = this.trackedRefs
 		if (table !== undefined) {
 			// A live entry at the same address means C code freed that region behind the
-			// manager's back and the allocator handed it out again: the old entry is stale.
+			// manager's back and the allocator handed it out again: the old ref is stale.
+			// It is marked freed, so that its free() cannot free the new ref's region.
 			const stale = table.get(ref.address)
-			if (stale !== undefined) this.trackedByteSize -= stale.allocatedByteSize
+			if (stale !== undefined) {
+				this.trackedByteSize -= stale.allocatedByteSize
+				stale.markFreedElsewhere()
+			}
 			table.set(ref.address, ref)
 			this.trackedByteSize += ref.allocatedByteSize
 		}
@@ -292,11 +448,12 @@ export class HeapCore {
 			deallocator(address)
 		} else {
 			// Nothing was allocated yet (a wrapped ref freed first). A memory64 export
-			// rejects a number with a TypeError before running; retry as a bigint then.
+			// rejects a number with a TypeError about BigInt conversion before running;
+			// retry as a bigint only then, so a deallocator's own TypeError is not retried.
 			try {
 				deallocator(address)
 			} catch (error) {
-				if (!(error instanceof TypeError)) throw error
+				if (!(error instanceof TypeError && /bigint/i.test(error.message))) throw error
 				deallocator(BigInt(address))
 				this.addressKind = 'bigint'
 			}

@@ -66,6 +66,15 @@ export abstract class HeapRef {
 		this.liveEnd = Infinity
 	}
 
+	/**
+	 * @internal The region was freed by other code and handed out again (the manager saw
+	 * a new allocation at this address): mark the ref freed without calling the deallocator.
+	 */
+	markFreedElsewhere(): void {
+		this.freed = true
+		this.liveEnd = Infinity
+	}
+
 	/** Calls `free()`, so that `using ref = heapManager.allocInt32()` frees at the end of the scope. */
 	[Symbol.dispose](): void {
 		this.free()
@@ -100,6 +109,11 @@ export abstract class ArrayHeapRef extends HeapRef {
 	override free(): void {
 		super.free()
 		if (this.freed) this.liveElementCount = 0
+	}
+
+	override markFreedElsewhere(): void {
+		super.markFreedElsewhere()
+		this.liveElementCount = 0
 	}
 
 	/** @internal Cold path of the index check in `readAt` and its relatives. */

@@ -111,3 +111,16 @@ export function throwWideIntegerError(method: string, value: unknown, bits: numb
 
 	throw new RangeError(`${method}: ${value}n is outside the unsigned ${bits}-bit range [0, 2^${bits})`)
 }
+
+/** Throws for a string argument that is not a string. */
+export function throwStringValueError(method: string, value: unknown): never {
+	throw new TypeError(`${method}: value must be a string, received ${describeValue(value)}`)
+}
+
+/** Re-throws a codec's decoding `RangeError` with the method and the string's address in front. */
+export function throwStringDecodeError(method: string, address: number, error: unknown): never {
+	if (error instanceof RangeError) {
+		throw new RangeError(`${method}: the string at address ${address}: ${error.message}`)
+	}
+	throw error
+}

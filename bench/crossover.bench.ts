@@ -1,0 +1,488 @@
+/**
+ * Where the string codecs should switch from plain JS loops to the engine's
+ * `TextDecoder` / `TextEncoder.encodeInto` / `indexOf`. Run with
+ * `npx tsx bench/crossover.bench.ts` (`BENCH_ROUNDS=n` for more or fewer rounds).
+ *
+ * For each operation and each length it times the codec's JS loop and its native path
+ * — the very functions the codecs call — on a plain `WebAssembly.Memory` buffer, over
+ * many different strings per length, and prints the median nanoseconds per call of
+ * interleaved rounds (the order alternates, so machine noise hits both alike). The
+ * crossover is the first length from which the native path stays faster; the
+ * thresholds at the top of `src/codecs/*.ts` cite it.
+ *
+ * Lengths are bytes for UTF-8 and ASCII decoding, code units (`value.length`) for
+ * encoding (the encoders' thresholds compare `value.length`), and elements for UTF-16
+ * and UTF-32 decoding. UTF-16 and UTF-32 encoding have no native counterpart (the
+ * engine's `TextEncoder` only writes UTF-8), so they have no rows.
+ *
+ * The ASCII write checks and the `findTerminator` loops are a few lines each and are
+ * restated here; everything else is imported from `src/codecs/`.
+ */
+import { latin1ByApply, latin1ByConcat, utf16ByApply, utf16ByConcat } from '../src/codecs/charCodeStrings.js'
+import {
+	copyRememberedUtf8,
+	decodeUtf16leNative,
+	decodeUtf8Native,
+	encodeUtf8IntoView,
+	encodeUtf8Native,
+	measureUtf8ByEncoding,
+} from '../src/codecs/textCoders.js'
+import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from '../src/codecs/utf32Decoding.js'
+import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from '../src/codecs/utf8Loops.js'
+
+const shortLengths = [4, 8, 16, 24, 32, 48, 64, 96, 128, 256]
+const longLengths = [256, 1024, 4096, 65536]
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+
+const memory = new WebAssembly.Memory({ initial: 1024 })
+const bytes = new Uint8Array(memory.buffer)
+const units = new Uint16Array(memory.buffer)
+const elements32 = new Uint32Array(memory.buffer)
+const encoder = new TextEncoder()
+let sink = 0
+
+// ---------------------------------------------------------------------------------
+// Inputs: different strings for every sample, from a fixed seed
+
+let seed = 12345
+function random(limit: number): number {
+	seed = (Math.imul(seed, 1103515245) + 12345) >>> 0
+	return (seed >>> 8) % limit
+}
+
+type TextKind = 'ASCII' | 'mixed' | 'CJK'
+
+const asciiWords = 'the quick brown fox jumps over lazy dog memory heap string buffer pointer'.split(' ')
+const mixedPieces = ['a', 'b', 'é', 'ü', 'ß', 'Ω', 'ж', '€', '世', '界', '✓', '😀', '🚀', ' ', 'x']
+const cjkPieces = [...'世界你好中文字符串内存指针缓冲区']
+
+function randomPiece(kind: TextKind): string {
+	if (kind === 'ASCII') return asciiWords[random(asciiWords.length)]! + ' '
+	return kind === 'mixed' ? mixedPieces[random(mixedPieces.length)]! : cjkPieces[random(cjkPieces.length)]!
+}
+
+/** Text of the kind whose UTF-8 encoding is exactly `byteLength` bytes (padded with 'x'). */
+function textOfUtf8Length(kind: TextKind, byteLength: number): string {
+	let text = ''
+	let size = 0
+	for (;;) {
+		const piece = randomPiece(kind)
+		const pieceSize = encoder.encode(piece).length
+		if (size + pieceSize > byteLength) break
+		text += piece
+		size += pieceSize
+	}
+	return text + 'x'.repeat(byteLength - size)
+}
+
+/** Text of the kind of exactly `unitLength` UTF-16 code units (padded with 'x'). */
+function textOfUtf16Length(kind: TextKind, unitLength: number): string {
+	let text = ''
+	for (;;) {
+		const piece = randomPiece(kind)
+		if (text.length + piece.length > unitLength) return text + 'x'.repeat(unitLength - text.length)
+		text += piece
+	}
+}
+
+/** Text of the kind of exactly `count` code points. */
+function textOfCodePoints(kind: TextKind, count: number): string {
+	return [...textOfUtf16Length(kind, count * 2)].slice(0, count).join('')
+}
+
+/** Byte addresses of `samples` slots of `slotBytes` each, 16-byte aligned, from 4096. */
+function slots(samples: number, slotBytes: number): number[] {
+	const stride = Math.ceil(slotBytes / 16) * 16
+	if (4096 + samples * stride > bytes.length) throw new Error('bench memory too small')
+	return Array.from({ length: samples }, (_, i) => 4096 + i * stride)
+}
+
+function storeUtf8(addresses: number[], texts: string[]): void {
+	texts.forEach((text, i) => encoder.encodeInto(text, bytes.subarray(addresses[i]!)))
+}
+
+function storeUtf16(addresses: number[], texts: string[]): void {
+	texts.forEach((text, i) => {
+		for (let k = 0; k < text.length; k++) units[addresses[i]! / 2 + k] = text.charCodeAt(k)
+	})
+}
+
+function storeUtf32(addresses: number[], texts: string[]): void {
+	texts.forEach((text, i) => {
+		let k = addresses[i]! / 4
+		for (const character of text) elements32[k++] = character.codePointAt(0)!
+	})
+}
+
+// ---------------------------------------------------------------------------------
+// Operations: a loop batch and a native batch over the same inputs
+
+type Batch = () => void
+
+interface Operation {
+	readonly name: string
+	/** Stores `samples` inputs of one length and returns the two batches to time, each making `calls` calls. */
+	prepare(length: number, samples: number, calls: number): { loop: Batch; native: Batch }
+}
+
+// Decoded strings are consumed with `sink += text.charCodeAt(text.length >> 1)`, written
+// out in each batch so that every batch has its own call site: reading a character
+// flattens a string built by concatenation, as any use of it would.
+
+const NOT_WRITABLE_ASCII = /[^\x01-\x7f]/
+
+function findTerminatorOperation(bounded: boolean): Operation {
+	return {
+		name: bounded ? 'findTerminator, bounded: subarray().indexOf(0)' : 'findTerminator, to the end: indexOf(0, from)',
+		prepare(length, samples, calls) {
+			const addresses = slots(samples, length + 1)
+			for (const address of addresses) {
+				for (let k = 0; k < length; k++) bytes[address + k] = 1 + random(255)
+				bytes[address + length] = 0
+			}
+			const limit = 65536
+			return {
+				loop: () => {
+					for (let n = 0; n < calls; n++) {
+						const start = addresses[n % samples]!
+						let found = -1
+						for (let i = start; i < start + limit; i++) {
+							if (bytes[i] === 0) {
+								found = i - start
+								break
+							}
+						}
+						sink += found
+					}
+				},
+				native: bounded
+					? () => {
+							for (let n = 0; n < calls; n++) {
+								const start = addresses[n % samples]!
+								sink += bytes.subarray(start, start + limit).indexOf(0)
+							}
+						}
+					: () => {
+							for (let n = 0; n < calls; n++) {
+								const start = addresses[n % samples]!
+								sink += bytes.indexOf(0, start) - start
+							}
+						},
+			}
+		},
+	}
+}
+
+const utf8Decode = (kind: TextKind): Operation => ({
+	name: `UTF-8 decode, ${kind}`,
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length)
+		storeUtf8(
+			addresses,
+			addresses.map(() => textOfUtf8Length(kind, length)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = decodeUtf8ByLoop(bytes, addresses[n % samples]!, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]!
+					const text = decodeUtf8Native(bytes.subarray(start, start + length))
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
+const utf8Write = (kind: TextKind): Operation => ({
+	name: `UTF-8 write, ${kind}`,
+	prepare(length, samples, calls) {
+		const texts = Array.from({ length: samples }, () => textOfUtf16Length(kind, length))
+		const addresses = slots(samples, length * 3 + 1)
+		return {
+			// utf8.write's short path: measure (and check for U+0000), then encode.
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const start = addresses[n % samples]!
+					const count = measureUtf8ByLoop(text, 'bench')
+					encodeUtf8ByLoop(text, bytes, start, count)
+					bytes[start + count] = 0
+					sink += count
+				}
+			},
+			// utf8.write's long path with ample room: indexOf('\0'), then encodeInto in place.
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const start = addresses[n % samples]!
+					if (text.indexOf('\0') !== -1) throw new Error('unexpected U+0000')
+					const count = encodeUtf8IntoView(text, bytes, start, text.length * 3)
+					bytes[start + count] = 0
+					sink += count
+				}
+			},
+		}
+	},
+})
+
+const utf8MeasureThenEncode = (kind: TextKind): Operation => ({
+	name: `UTF-8 measure + encodeMeasured, ${kind}`,
+	prepare(length, samples, calls) {
+		const texts = Array.from({ length: samples }, () => textOfUtf16Length(kind, length))
+		const addresses = slots(samples, length * 3 + 1)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const count = measureUtf8ByLoop(text, 'bench')
+					encodeUtf8ByLoop(text, bytes, addresses[n % samples]!, count)
+					sink += count
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					if (text.indexOf('\0') !== -1) throw new Error('unexpected U+0000')
+					const count = measureUtf8ByEncoding(text)
+					const start = addresses[n % samples]!
+					if (!copyRememberedUtf8(text, bytes, start, count)) encodeUtf8Native(text, bytes, start, count)
+					sink += count
+				}
+			},
+		}
+	},
+})
+
+const asciiDecode: Operation = {
+	name: 'ASCII decode',
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length)
+		storeUtf8(
+			addresses,
+			addresses.map(() => textOfUtf8Length('ASCII', length)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = latin1ByConcat(bytes, addresses[n % samples]!, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			// ascii.decode's long path: TextDecoder, kept if it proves the bytes were ASCII.
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]!
+					const decoded = decodeUtf8Native(bytes.subarray(start, start + length))
+					const ascii = decoded.length === length && decoded.indexOf('\uFFFD') === -1
+					const text = ascii ? decoded : latin1ByApply(bytes, start, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+}
+
+const asciiWrite: Operation = {
+	name: 'ASCII write',
+	prepare(length, samples, calls) {
+		const texts = Array.from({ length: samples }, () => textOfUtf16Length('ASCII', length))
+		const addresses = slots(samples, length + 1)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const start = addresses[n % samples]!
+					for (let i = 0; i < text.length; i++) {
+						const unit = text.charCodeAt(i)
+						if (unit === 0 || unit > 0x7f) throw new Error('not ASCII')
+					}
+					for (let i = 0; i < text.length; i++) bytes[start + i] = text.charCodeAt(i)
+					bytes[start + text.length] = 0
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const start = addresses[n % samples]!
+					if (text.search(NOT_WRITABLE_ASCII) !== -1) throw new Error('not ASCII')
+					encodeUtf8Native(text, bytes, start, text.length)
+					bytes[start + text.length] = 0
+				}
+			},
+		}
+	},
+}
+
+const utf16Decode = (kind: TextKind): Operation => ({
+	name: `UTF-16 decode, ${kind}`,
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length * 2)
+		storeUtf16(
+			addresses,
+			addresses.map(() => textOfUtf16Length(kind, length)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = utf16ByConcat(units, addresses[n % samples]! / 2, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			// utf16.decode's long path: TextDecoder('utf-16le'), kept if it holds no U+FFFD.
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]! / 2
+					const decoded = decodeUtf16leNative(units.subarray(start, start + length))
+					const text = decoded.indexOf('\uFFFD') === -1 ? decoded : utf16ByApply(units, start, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
+const utf16DecodeByApply: Operation = {
+	name: 'UTF-16 decode, mixed, fromCharCode.apply',
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length * 2)
+		storeUtf16(
+			addresses,
+			addresses.map(() => textOfUtf16Length('mixed', length)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = utf16ByConcat(units, addresses[n % samples]! / 2, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = utf16ByApply(units, addresses[n % samples]! / 2, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+}
+
+const utf32Decode = (kind: TextKind): Operation => ({
+	name: `UTF-32 decode, ${kind}`,
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length * 4)
+		storeUtf32(
+			addresses,
+			addresses.map(() => textOfCodePoints(kind, length)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = decodeUtf32ByLoop(elements32, addresses[n % samples]! / 4, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = decodeUtf32ByTextDecoder(elements32, addresses[n % samples]! / 4, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
+// ---------------------------------------------------------------------------------
+// Timing
+
+function time(batch: Batch, calls: number): number {
+	const start = process.hrtime.bigint()
+	batch()
+	return Number(process.hrtime.bigint() - start) / calls
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b)
+	return sorted[sorted.length >> 1]!
+}
+
+function formatNs(ns: number): string {
+	return ns >= 10_000 ? `${(ns / 1000).toFixed(0)}k` : ns.toFixed(0)
+}
+
+function runTable(title: string, lengths: number[], operations: Operation[]): void {
+	console.log(`\n${title}`)
+	console.log(`${'operation'.padEnd(48)}${lengths.map((length) => String(length).padStart(13)).join('')}   native from`)
+	for (const operation of operations) {
+		const cells: string[] = []
+		const nativeFaster: boolean[] = []
+		for (const length of lengths) {
+			const samples = length >= 4096 ? 16 : 256
+			const calls = Math.max(16, Math.min(4096, Math.floor(2_000_000 / length)))
+			const { loop, native } = operation.prepare(length, samples, calls)
+			for (let i = 0; i < 10; i++) {
+				loop()
+				native()
+			}
+			const loopTimes: number[] = []
+			const nativeTimes: number[] = []
+			for (let round = 0; round < rounds; round++) {
+				if (round % 2 === 0) {
+					loopTimes.push(time(loop, calls))
+					nativeTimes.push(time(native, calls))
+				} else {
+					nativeTimes.push(time(native, calls))
+					loopTimes.push(time(loop, calls))
+				}
+			}
+			const loopNs = median(loopTimes)
+			const nativeNs = median(nativeTimes)
+			nativeFaster.push(nativeNs < loopNs)
+			cells.push(`${formatNs(loopNs)} / ${formatNs(nativeNs)}`.padStart(13))
+		}
+		// The first length from which the native path is faster at every longer length too.
+		let from = lengths.length
+		while (from > 0 && nativeFaster[from - 1]) from--
+		const crossover = from === lengths.length ? `> ${lengths.at(-1)}` : String(lengths[from])
+		console.log(`${operation.name.padEnd(48)}${cells.join('')}   ${crossover}`)
+	}
+}
+
+console.log(
+	`crossover benchmark: ${process.version}, median of ${rounds} interleaved rounds; ` +
+		'cells are loop / native ns per call (k = thousands)',
+)
+
+runTable('Short runs (bytes for UTF-8/ASCII decoding, code units for encoding, elements for UTF-16/UTF-32)', shortLengths, [
+	findTerminatorOperation(false),
+	findTerminatorOperation(true),
+	utf8Decode('ASCII'),
+	utf8Decode('mixed'),
+	utf8Decode('CJK'),
+	utf8Write('ASCII'),
+	utf8Write('mixed'),
+	utf8MeasureThenEncode('ASCII'),
+	utf8MeasureThenEncode('mixed'),
+	asciiDecode,
+	asciiWrite,
+	utf16Decode('ASCII'),
+	utf16Decode('mixed'),
+	utf16DecodeByApply,
+	utf32Decode('ASCII'),
+	utf32Decode('mixed'),
+])
+
+runTable('Long runs: where the UTF-8 decode loop stops paying off on non-ASCII text', longLengths, [
+	utf8Decode('ASCII'),
+	utf8Decode('mixed'),
+	utf8Decode('CJK'),
+	utf16Decode('mixed'),
+	utf16DecodeByApply,
+])
+
+if (sink === 0.5) console.log(sink)

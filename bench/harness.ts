@@ -1,0 +1,149 @@
+/**
+ * A small benchmark harness: every case runs the library beside its baselines in the
+ * same process, interleaved round by round (so machine noise hits all alike), and
+ * reports the median of the rounds as throughput and as ratios library/baseline
+ * (above 1 means the library is faster). Nothing here asserts timing: goals are
+ * printed and recorded, never enforced by tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
+
+/** One timed operation batch: performs `operations` operations and returns something to keep alive. */
+export type Batch = () => unknown
+
+export interface BenchCase {
+	readonly suite: string
+	readonly name: string
+	/** Operations one call of each batch performs. */
+	readonly operations: number
+	readonly library: Batch
+	/** Baselines by name, e.g. `raw`, `emscripten`. */
+	readonly baselines: Readonly<Record<string, Batch>>
+	/** Goals as minimum ratios library/baseline, by baseline name. */
+	readonly goals?: Readonly<Record<string, number>>
+}
+
+export interface CaseResult {
+	readonly suite: string
+	readonly name: string
+	/** Median nanoseconds per operation, by variant (`library` and each baseline). */
+	readonly nsPerOperation: Record<string, number>
+	/** library speed / baseline speed, by baseline. */
+	readonly ratios: Record<string, number>
+	readonly goals: Record<string, number>
+	/** Baselines whose goal was missed. */
+	readonly missed: string[]
+}
+
+let sink: unknown
+/** Keeps a value alive so the JIT cannot drop the work that produced it. */
+export function keep(value: unknown): void {
+	sink = value
+}
+
+function timeBatch(batch: Batch): number {
+	const start = process.hrtime.bigint()
+	keep(batch())
+	return Number(process.hrtime.bigint() - start)
+}
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b)
+	return sorted[Math.floor(sorted.length / 2)]!
+}
+
+export interface RunOptions {
+	readonly rounds: number
+	readonly warmupRounds: number
+	/** Minimum nanoseconds per timed batch: batches are repeated until each variant takes this long. */
+	readonly minimumBatchNs: number
+}
+
+export const defaultRunOptions: RunOptions = {
+	rounds: Number(process.env.BENCH_ROUNDS ?? 25),
+	warmupRounds: 15,
+	minimumBatchNs: 2_000_000,
+}
+
+/** Runs one case: warm-up, calibration, then interleaved timed rounds. */
+export function runCase(benchCase: BenchCase, options: RunOptions = defaultRunOptions): CaseResult {
+	const variants: [string, Batch][] = [['library', benchCase.library], ...Object.entries(benchCase.baselines)]
+	for (let round = 0; round < options.warmupRounds; round++) for (const [, batch] of variants) keep(batch())
+
+	// Repeat each batch so that one timing covers at least minimumBatchNs of the slowest variant.
+	let repeats = 1
+	const slowest = Math.max(...variants.map(([, batch]) => timeBatch(batch)))
+	if (slowest < options.minimumBatchNs) repeats = Math.ceil(options.minimumBatchNs / Math.max(slowest, 1))
+	const repeated = variants.map(([name, batch]): [string, Batch] => [
+		name,
+		repeats === 1
+			? batch
+			: () => {
+					let last: unknown
+					for (let i = 0; i < repeats; i++) last = batch()
+					return last
+				},
+	])
+
+	const times = new Map<string, number[]>(variants.map(([name]) => [name, []]))
+	for (let round = 0; round < options.rounds; round++) {
+		// Rotate the order every round so no variant always runs first.
+		for (let offset = 0; offset < repeated.length; offset++) {
+			const [name, batch] = repeated[(round + offset) % repeated.length]!
+			times.get(name)!.push(timeBatch(batch))
+		}
+	}
+
+	const nsPerOperation: Record<string, number> = {}
+	for (const [name, samples] of times) nsPerOperation[name] = median(samples) / (repeats * benchCase.operations)
+	const ratios: Record<string, number> = {}
+	for (const name of Object.keys(benchCase.baselines)) ratios[name] = nsPerOperation[name]! / nsPerOperation.library!
+	const goals = { ...(benchCase.goals ?? {}) }
+	const missed = Object.entries(goals)
+		.filter(([name, goal]) => !(ratios[name]! >= goal))
+		.map(([name]) => name)
+	return { suite: benchCase.suite, name: benchCase.name, nsPerOperation, ratios, goals, missed }
+}
+
+function formatNs(ns: number): string {
+	return ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`
+}
+
+/** Runs the cases, printing one table row per case as it completes. */
+export function runSuite(title: string, cases: readonly BenchCase[], baselineNames: readonly string[]): CaseResult[] {
+	console.log(`\n${title}`)
+	const header = ['case'.padEnd(34), 'library'.padStart(11), ...baselineNames.map((name) => name.padStart(11)), ...baselineNames.map((name) => `vs ${name}`.padStart(14))]
+	console.log(header.join(' '))
+	const results: CaseResult[] = []
+	for (const benchCase of cases) {
+		const result = runCase(benchCase)
+		results.push(result)
+		const cells = [
+			result.name.padEnd(34),
+			formatNs(result.nsPerOperation.library!).padStart(11),
+			...baselineNames.map((name) => (result.nsPerOperation[name] === undefined ? '—' : formatNs(result.nsPerOperation[name]!)).padStart(11)),
+			...baselineNames.map((name) => {
+				const ratio = result.ratios[name]
+				if (ratio === undefined) return '—'.padStart(14)
+				const goal = result.goals[name]
+				const mark = goal === undefined ? '' : ratio >= goal ? ` ≥${goal}` : ` <${goal}!`
+				return `${ratio.toFixed(2)}x${mark}`.padStart(14)
+			}),
+		]
+		console.log(cells.join(' '))
+	}
+	return results
+}
+
+/** Writes results as JSON (for BENCHMARKS.md and charts). */
+export function writeResults(path: string, results: readonly CaseResult[]): void {
+	mkdirSync(dirname(path), { recursive: true })
+	const payload = {
+		runtime: `node ${process.version}`,
+		platform: `${process.platform} ${process.arch}`,
+		date: new Date().toISOString(),
+		results,
+	}
+	writeFileSync(path, `${JSON.stringify(payload, null, '\t')}\n`)
+	if (sink === path) console.log('')
+}

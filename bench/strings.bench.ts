@@ -1,0 +1,185 @@
+/**
+ * Null-terminated string reads and writes against (a) the raw path — `indexOf(0)` +
+ * `TextDecoder.decode`, `TextEncoder.encodeInto` — and (b) Emscripten's own helpers
+ * (`UTF8ToString`, `stringToUTF8`, `UTF16ToString`, `stringToUTF16`) from the
+ * Emscripten-built fixture, all on the same heap.
+ * Goals (issue 3): at least Emscripten's speed everywhere; at least 0.9x raw for long strings.
+ */
+import { createRequire } from 'node:module'
+import { wrapEmscriptenModuleHeap } from '../src/index.js'
+import type { BenchCase } from './harness.js'
+
+interface EmscriptenHeaplib {
+	HEAPU8: Uint8Array
+	HEAPU16: Uint16Array
+	_malloc(size: number): number
+	_free(address: number): void
+	UTF8ToString(address: number): string
+	stringToUTF8(value: string, address: number, maxBytes: number): void
+	UTF16ToString(address: number): string
+	stringToUTF16(value: string, address: number, maxBytes: number): number
+}
+
+const require = createRequire(import.meta.url)
+const factory = require('../test/fixtures/emscripten/heaplib.cjs') as () => Promise<EmscriptenHeaplib>
+const module = await factory()
+const heap = wrapEmscriptenModuleHeap(module)
+
+const decoder = new TextDecoder()
+const utf16Decoder = new TextDecoder('utf-16le')
+const encoder = new TextEncoder()
+
+/** Builds a string of exactly `bytes` UTF-8 bytes by repeating `pattern` and padding with ASCII. */
+function utf8OfLength(pattern: string, bytes: number): string {
+	const parts: string[] = []
+	let length = 0
+	for (const character of pattern.repeat(Math.ceil(bytes / pattern.length) + 1)) {
+		const size = encoder.encode(character).length
+		if (length + size > bytes) break
+		parts.push(character)
+		length += size
+	}
+	return parts.join('') + 'x'.repeat(bytes - length)
+}
+
+const mixed = 'Grüße, 世界! 😀 naïve café — ĀāĒē ⅓ ✓ '
+const utf8Strings: [string, string][] = [
+	['5 B ASCII', 'hello'],
+	['64 B ASCII', utf8OfLength('The quick brown fox jumps over the lazy dog. ', 64)],
+	['60 B mixed', utf8OfLength(mixed, 60)],
+	['4 KiB mixed', utf8OfLength(mixed, 4096)],
+	['1 MiB ASCII', utf8OfLength('The quick brown fox jumps over the lazy dog. ', 1 << 20)],
+]
+const utf16Strings: [string, string][] = [
+	['8 chars', 'Grüße 😀'.padEnd(8, '!')],
+	['1,000 chars', mixed.repeat(40).slice(0, 1000)],
+]
+
+function operationsFor(length: number): number {
+	return Math.max(1, Math.floor(200_000 / (length + 20)))
+}
+
+export const stringCases: BenchCase[] = []
+
+for (const [label, value] of utf8Strings) {
+	const byteLength = encoder.encode(value).length
+	const room = byteLength + 1
+	const address = module._malloc(room)
+	module.stringToUTF8(value, address, room)
+	const operations = operationsFor(byteLength)
+	const long = byteLength >= 4096
+	stringCases.push({
+		suite: 'strings',
+		name: `UTF-8 read ${label}`,
+		operations,
+		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
+		library: () => {
+			let text = ''
+			for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf8String(address)
+			return text
+		},
+		baselines: {
+			raw: () => {
+				let text = ''
+				for (let i = 0; i < operations; i++) {
+					const bytes = module.HEAPU8
+					text = decoder.decode(bytes.subarray(address, bytes.indexOf(0, address)))
+				}
+				return text
+			},
+			emscripten: () => {
+				let text = ''
+				for (let i = 0; i < operations; i++) text = module.UTF8ToString(address)
+				return text
+			},
+		},
+	})
+	stringCases.push({
+		suite: 'strings',
+		name: `UTF-8 write ${label}`,
+		operations,
+		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
+		library: () => {
+			let written = 0
+			for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf8String(address, value, room)
+			return written
+		},
+		baselines: {
+			raw: () => {
+				let written = 0
+				for (let i = 0; i < operations; i++) {
+					const bytes = module.HEAPU8
+					written = encoder.encodeInto(value, bytes.subarray(address, address + room - 1)).written
+					bytes[address + written] = 0
+				}
+				return written
+			},
+			emscripten: () => {
+				for (let i = 0; i < operations; i++) module.stringToUTF8(value, address, room)
+				return 0
+			},
+		},
+	})
+}
+
+for (const [label, value] of utf16Strings) {
+	const room = value.length + 1
+	const address = module._malloc(room * 2)
+	module.stringToUTF16(value, address, room * 2)
+	const operations = operationsFor(value.length * 2)
+	const long = value.length >= 1000
+	stringCases.push({
+		suite: 'strings',
+		name: `UTF-16 read ${label}`,
+		operations,
+		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
+		library: () => {
+			let text = ''
+			for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf16String(address)
+			return text
+		},
+		baselines: {
+			raw: () => {
+				let text = ''
+				for (let i = 0; i < operations; i++) {
+					const units = module.HEAPU16
+					const start = address / 2
+					text = utf16Decoder.decode(units.subarray(start, units.indexOf(0, start)))
+				}
+				return text
+			},
+			emscripten: () => {
+				let text = ''
+				for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
+				return text
+			},
+		},
+	})
+	stringCases.push({
+		suite: 'strings',
+		name: `UTF-16 write ${label}`,
+		operations,
+		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
+		library: () => {
+			let written = 0
+			for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf16String(address, value, room)
+			return written
+		},
+		baselines: {
+			raw: () => {
+				for (let i = 0; i < operations; i++) {
+					const units = module.HEAPU16
+					const start = address / 2
+					for (let j = 0; j < value.length; j++) units[start + j] = value.charCodeAt(j)
+					units[start + value.length] = 0
+				}
+				return 0
+			},
+			emscripten: () => {
+				let written = 0
+				for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
+				return written
+			},
+		},
+	})
+}

@@ -1,0 +1,104 @@
+/** Emits the string Ref class (`Utf8StringRef`, ...) of every encoding row. */
+import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
+import { lengthMethod } from './emitStrings.js'
+import type { NormalizedEncoding } from './normalize.js'
+
+type ClassStructure = OptionalKind<ClassDeclarationStructure>
+
+function emitStringRefClass(encoding: NormalizedEncoding): ClassStructure {
+	const { methods, refClass, bytesPerElement: size } = encoding
+	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
+	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
+	return {
+		name: refClass,
+		isExported: true,
+		extends: 'HeapRef',
+		docs: [
+			`A reference to a null-terminated ${encoding.description} string on the heap, returned by \`${methods.alloc}\` and \`${methods.wrap}\`.\n` +
+				`Its capacity is \`allocatedByteSize / ${size}\` elements, terminator included. Every member throws \`Error\` once the ref is freed.`,
+		],
+		getAccessors: [
+			{
+				name: 'refName',
+				scope: Scope.Protected,
+				docs: ['@internal'],
+				returnType: 'string',
+				statements: [`return '${refClass}'`],
+			},
+			{
+				name: 'bytesPerElement',
+				docs: [`Bytes per encoded element: ${size}.`],
+				returnType: `${size}`,
+				statements: [`return ${size}`],
+			},
+			{
+				name: 'value',
+				docs: ['The stored string: reading it calls `read()`, assigning it calls `write(value)`.'],
+				returnType: 'string',
+				statements: ['return this.read()'],
+			},
+			{
+				name: 'encodedElementCount',
+				docs: ['Number of encoded elements before the terminator (found by scanning the allocation).'],
+				returnType: 'number',
+				statements: [
+					guard('encodedElementCount'),
+					`return this.manager.${lengthMethod(encoding)}(this.address, ${capacity}, '${refClass}.encodedElementCount')`,
+				],
+			},
+			{
+				name: 'encodedByteLength',
+				docs: ['Byte length of the encoded string, terminator excluded.'],
+				returnType: 'number',
+				statements: [size === 1 ? 'return this.encodedElementCount' : `return this.encodedElementCount * ${size}`],
+			},
+			{
+				name: 'encodedElementsView',
+				docs: [`A \`${encoding.elementsView}\` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale.`],
+				returnType: encoding.elementsView,
+				statements: [
+					guard('encodedElementsView'),
+					`return this.manager.typedView(${encoding.elementsView}, this.address, this.encodedElementCount, '${refClass}.encodedElementsView')`,
+				],
+			},
+			{
+				name: 'encodedBytesView',
+				docs: ['A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale.'],
+				returnType: 'Uint8Array',
+				statements: [
+					guard('encodedBytesView'),
+					`return this.manager.bytesView(this.address, this.encodedByteLength, '${refClass}.encodedBytesView')`,
+				],
+			},
+		],
+		setAccessors: [
+			{
+				name: 'value',
+				parameters: [{ name: 'value', type: 'string' }],
+				statements: ['this.write(value)'],
+			},
+		],
+		methods: [
+			{
+				name: 'read',
+				docs: ['Reads the string (up to the terminator, or the whole capacity if C left none).'],
+				returnType: 'string',
+				statements: [guard('read'), `return this.manager.${methods.read}(this.address, ${capacity})`],
+			},
+			{
+				name: 'write',
+				docs: [
+					`Writes a new string.\n@throws RangeError if it does not fit in the capacity (nothing is written), or the encoding cannot hold one of its characters`,
+				],
+				parameters: [{ name: 'value', type: 'string' }],
+				returnType: 'void',
+				statements: [guard('write'), `this.manager.${methods.write}(this.address, value, ${capacity})`],
+			},
+		],
+	}
+}
+
+/** The string Ref classes, in table order. */
+export function emitStringRefClasses(encodings: readonly NormalizedEncoding[]): ClassStructure[] {
+	return encodings.map(emitStringRefClass)
+}

@@ -1,0 +1,200 @@
+/**
+ * Emits the null-terminated string methods of every encoding row: read, write, alloc,
+ * wrap, and the internal length scan the string refs use. Each method calls its own
+ * codec's functions directly (imported as `decodeUtf8`, `writeUtf16`, ...).
+ */
+import type { CodeBlockWriter, MethodDeclarationStructure, OptionalKind } from 'ts-morph'
+import { Scope } from 'ts-morph'
+import type { NormalizedEncoding } from './normalize.js'
+
+type Method = OptionalKind<MethodDeclarationStructure>
+
+/** The codec functions every codec module exports. */
+export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodeMeasured', 'write'] as const
+
+/** `decode` of codec `utf8` is imported as `decodeUtf8`. */
+export const codecFunction = (encoding: NormalizedEncoding, name: (typeof codecFunctions)[number]): string =>
+	`${name}${encoding.codecSuffix}`
+
+/**
+ * Declares `elements` and `start`: the whole-heap elements view and the string's index
+ * in it, or, when the span reaches past that view (an engine's typed-array cap), a
+ * window over just the span.
+ */
+function writeElementsSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding, countExpression: string): void {
+	const size = encoding.bytesPerElement
+	writer.writeLine(`let elements = this.views.${encoding.elementsViewField}`)
+	writer.writeLine(`let start = ${size === 1 ? 'address' : `address / ${size}`}`)
+	writer.write(`if (start + ${countExpression} > elements.length)`).block(() => {
+		writer.writeLine(`elements = new ${encoding.elementsView}(this.views.buffer, address, ${countExpression})`)
+		writer.writeLine('start = 0')
+	})
+}
+
+function emitRead(encoding: NormalizedEncoding): Method {
+	const method = encoding.methods.read
+	const size = encoding.bytesPerElement
+	return {
+		name: method,
+		docs: [
+			`Reads a null-terminated ${encoding.description} string at \`address\`.\n` +
+				`@param maxElementCount read at most this many elements (then no terminator is needed, like \`strnlen\`); ` +
+				`without it the string must end before the heap does\n` +
+				`@throws RangeError for a bad or ${size > 1 ? 'misaligned ' : ''}address, or a missing terminator`,
+		],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'maxElementCount', type: 'number', hasQuestionToken: true },
+		],
+		returnType: 'string',
+		statements: (writer) => {
+			writer.writeLine(`const scan = this.stringScanLimit(address, ${size}, maxElementCount, '${method}')`)
+			writeElementsSpan(writer, encoding, 'scan')
+			writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
+			writer.write('if (length < 0)').block(() => {
+				writer.writeLine(`length = this.unterminatedLength(address, ${size}, scan, maxElementCount, '${method}')`)
+				writer.writeLine(`if (length < 0) return this.${method}(address, maxElementCount)`)
+			})
+			writer.write('try').block(() => {
+				writer.writeLine(`return ${codecFunction(encoding, 'decode')}(elements, start, length)`)
+			})
+			writer.write('catch (error)').block(() => {
+				writer.writeLine(`throwStringDecodeError('${method}', address, error)`)
+			})
+		},
+	}
+}
+
+function emitWrite(encoding: NormalizedEncoding): Method {
+	const method = encoding.methods.write
+	const size = encoding.bytesPerElement
+	return {
+		name: method,
+		docs: [
+			`Writes \`value\` as a null-terminated ${encoding.description} string at \`address\` and returns the number of elements written, not counting the terminator.\n` +
+				`@param maxElementCount the room at \`address\` in elements, terminator included (default: up to the heap's end)\n` +
+				`@throws RangeError if the string does not fit (nothing is written), for a bad or ${size > 1 ? 'misaligned ' : ''}address, or for a character the encoding cannot hold; TypeError if \`value\` is not a string`,
+		],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'value', type: 'string' },
+			{ name: 'maxElementCount', type: 'number', hasQuestionToken: true },
+		],
+		returnType: 'number',
+		statements: (writer) => {
+			writer.writeLine(`if (typeof value !== 'string') throwStringValueError('${method}', value)`)
+			writer.writeLine(`const room = this.stringRoom(address, ${size}, maxElementCount, '${method}')`)
+			writeElementsSpan(writer, encoding, 'room')
+			writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, room, '${method}')`)
+			writer.write('if (written < 0)').block(() => {
+				writer.writeLine(
+					`this.stringDoesNotFit(address, ${codecFunction(encoding, 'measure')}(value, '${method}') + 1, room, maxElementCount, '${method}')`,
+				)
+				writer.writeLine(`return this.${method}(address, value, maxElementCount)`)
+			})
+			writer.writeLine('return written')
+		},
+	}
+}
+
+function emitAlloc(encoding: NormalizedEncoding): Method {
+	const method = encoding.methods.alloc
+	const size = encoding.bytesPerElement
+	const bits = size * 8
+	const tracked = 'this.trackedRefs !== undefined'
+	return {
+		name: method,
+		docs: [
+			`Allocates a null-terminated ${encoding.description} string and returns a \`${encoding.refClass}\` to it.\n` +
+				`@param capacityOrValue a capacity in elements, not counting the terminator (allocates \`(capacity + 1) * ${size}\` bytes holding an empty string), ` +
+				`or a string, encoded once and allocated at exactly its size plus the terminator\n` +
+				`@throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)`,
+		],
+		parameters: [{ name: 'capacityOrValue', type: 'number | string' }],
+		returnType: encoding.refClass,
+		statements: (writer) => {
+			writer.write(`if (typeof capacityOrValue !== 'string')`).block(() => {
+				writer.writeLine(`const capacity = this.stringCapacity(capacityOrValue, '${method}')`)
+				writer.writeLine(`const byteSize = (capacity + 1) * ${size}`)
+				writer.writeLine(`const address = this.allocateRegion(byteSize, ${size}, '${method}')`)
+				writer.writeLine('// An empty string even when clearAllocatedRegions is off.')
+				writer.writeLine(`this.views.dataView.setUint${bits}(address, 0${size === 1 ? '' : ', true'})`)
+				writer.writeLine(`return this.track(new ${encoding.refClass}(this, address, byteSize, ${tracked}))`)
+			})
+			writer.writeLine(`const count = ${codecFunction(encoding, 'measure')}(capacityOrValue, '${method}')`)
+			writer.writeLine(`const address = this.allocateRegion((count + 1) * ${size}, ${size}, '${method}')`)
+			writeElementsSpan(writer, encoding, 'count + 1')
+			writer.writeLine(`${codecFunction(encoding, 'encodeMeasured')}(capacityOrValue, elements, start, count)`)
+			writer.writeLine('elements[start + count] = 0')
+			writer.writeLine(`return this.track(new ${encoding.refClass}(this, address, (count + 1) * ${size}, ${tracked}))`)
+		},
+	}
+}
+
+function emitWrap(encoding: NormalizedEncoding): Method {
+	const method = encoding.methods.wrap
+	const size = encoding.bytesPerElement
+	return {
+		name: method,
+		docs: [
+			`Wraps a null-terminated ${encoding.description} string that already exists at \`address\` (for example one C returned) in a \`${encoding.refClass}\`.\n` +
+				`@param maxElementCount its capacity in elements, terminator included (default: its current length + 1)\n` +
+				`Wrapped refs are not tracked; their \`free()\` calls the deallocator on \`address\`.\n` +
+				`@throws RangeError if \`address\` is 0, ${size > 1 ? 'misaligned, ' : ''}out of range, or (without \`maxElementCount\`) the string has no terminator`,
+		],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'maxElementCount', type: 'number', hasQuestionToken: true },
+		],
+		returnType: encoding.refClass,
+		statements: (writer) => {
+			writer.writeLine(`this.wrapRegion(address, ${size}, ${size}, '${method}')`)
+			writer.writeLine(
+				`const capacity = maxElementCount === undefined ? this.${lengthMethod(encoding)}(address, undefined, '${method}') + 1 : this.stringCapacity(maxElementCount, '${method}')`,
+			)
+			writer.writeLine(`if (capacity === 0) throw new RangeError('${method}: maxElementCount must be at least 1 (room for the terminator)')`)
+			writer.writeLine(`this.wrapRegion(address, capacity * ${size}, ${size}, '${method}')`)
+			writer.writeLine(`return new ${encoding.refClass}(this, address, capacity * ${size}, false)`)
+		},
+	}
+}
+
+/** The internal length scan's name, e.g. `nullTerminatedUtf8Length`. */
+export const lengthMethod = (encoding: NormalizedEncoding): string => `nullTerminated${encoding.name}Length`
+
+function emitLength(encoding: NormalizedEncoding): Method {
+	const method = lengthMethod(encoding)
+	const size = encoding.bytesPerElement
+	return {
+		name: method,
+		scope: Scope.Public,
+		docs: [
+			'@internal The number of elements before the terminator at `address`, scanning at most `maxElementCount` (which is returned when reached).',
+		],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'maxElementCount', type: 'number | undefined' },
+			{ name: 'method', type: 'string' },
+		],
+		returnType: 'number',
+		statements: (writer) => {
+			writer.writeLine(`const scan = this.stringScanLimit(address, ${size}, maxElementCount, method)`)
+			writeElementsSpan(writer, encoding, 'scan')
+			writer.writeLine(`const length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
+			writer.writeLine('if (length >= 0) return length')
+			writer.writeLine(`const unterminated = this.unterminatedLength(address, ${size}, scan, maxElementCount, method)`)
+			writer.writeLine(`return unterminated < 0 ? this.${method}(address, maxElementCount, method) : unterminated`)
+		},
+	}
+}
+
+/** The string methods, in table order. */
+export function emitStringMethods(encodings: readonly NormalizedEncoding[]): Method[] {
+	return encodings.flatMap((encoding) => [
+		emitRead(encoding),
+		emitWrite(encoding),
+		emitAlloc(encoding),
+		emitWrap(encoding),
+		emitLength(encoding),
+	])
+}

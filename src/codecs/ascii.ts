@@ -1,0 +1,95 @@
+/**
+ * ASCII strings in a `Uint8Array`. Writing accepts U+0001 to U+007F only; reading maps
+ * every byte to the code point of the same value, so bytes 0x80-0xFF read as
+ * U+0080-U+00FF (Latin-1). `TextDecoder('latin1')` is not used for that: the Encoding
+ * standard makes that label windows-1252, which differs in 0x80-0x9F.
+ *
+ * Long strings use the engine's UTF-8 coders, which agree with ASCII on ASCII:
+ * `encodeInto` after a regex has checked the string, and `TextDecoder` whose result is
+ * kept only if it proves the bytes were all ASCII (see `decode`); otherwise the bytes
+ * are read again as Latin-1.
+ */
+import { latin1ByApply, latin1ByConcat } from './charCodeStrings.js'
+import { throwNotAscii } from './codecErrors.js'
+import { findZeroUint8 } from './terminators.js'
+import { decodeUtf8Native, encodeUtf8Native } from './textCoders.js'
+
+/**
+ * Byte runs at least this long are decoded by `TextDecoder` and its check, shorter ones
+ * by `fromCharCode` 8 bytes per call. Node 20.20, `npx tsx bench/crossover.bench.ts`
+ * ("ASCII decode" row): `TextDecoder` is faster from 64 bytes on (146 vs 138 ns at 48,
+ * 148 vs 188 at 64).
+ */
+const DECODE_NATIVE_FROM_BYTES = 64
+
+/**
+ * Strings at least this long are checked with a regex and written with `encodeInto`,
+ * shorter ones by `charCodeAt` loops. Same bench ("ASCII write" row): the loops are
+ * faster up to 32 characters (124 vs 152 ns), `encodeInto` from 48 (166 vs 193).
+ */
+const ENCODE_NATIVE_FROM_UNITS = 40
+
+/** Anything ASCII cannot hold: U+0000 (it would end the string) and everything above U+007F. */
+const NOT_WRITABLE_ASCII = /[^\x01-\x7f]/
+
+/** Number of bytes before the first 0 in `elements[start .. start + limit)`, or -1. */
+export { findZeroUint8 as findTerminator }
+
+/** The string whose code points are the bytes `elements[start .. start + length)`. */
+export function decode(elements: Uint8Array, start: number, length: number): string {
+	if (length < DECODE_NATIVE_FROM_BYTES) return latin1ByConcat(elements, start, length)
+	const decoded = decodeUtf8Native(elements.subarray(start, start + length))
+	// The bytes were all ASCII exactly when UTF-8 decoding kept one character per byte
+	// and replaced nothing: valid multi-byte sequences decode to fewer code units than
+	// bytes, and every malformed subpart decodes to a U+FFFD. On a one-byte string (all
+	// of them below U+0100) V8's search for U+FFFD returns at once.
+	if (decoded.length === length && decoded.indexOf('\uFFFD') === -1) return decoded
+	return latin1ByApply(elements, start, length)
+}
+
+/** Throws for the first character of `value` ASCII cannot hold, if any. */
+function validate(value: string, method: string): void {
+	const length = value.length
+	if (length < ENCODE_NATIVE_FROM_UNITS) {
+		for (let i = 0; i < length; i++) {
+			const unit = value.charCodeAt(i)
+			if (unit === 0 || unit > 0x7f) throwNotAscii(method, value, i)
+		}
+	} else {
+		const bad = value.search(NOT_WRITABLE_ASCII)
+		if (bad !== -1) throwNotAscii(method, value, bad)
+	}
+}
+
+/**
+ * The byte length of `value`, its length. Throws `RangeError` for a U+0000 or a
+ * character above U+007F, naming it and its index.
+ */
+export function measure(value: string, method: string): number {
+	validate(value, method)
+	return value.length
+}
+
+/** Writes the `count` bytes of `value` (just measured) at `elements[start]`, no terminator. */
+export function encodeMeasured(value: string, elements: Uint8Array, start: number, count: number): void {
+	if (count < ENCODE_NATIVE_FROM_UNITS) {
+		for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
+	} else {
+		// UTF-8 of ASCII is the ASCII bytes.
+		encodeUtf8Native(value, elements, start, count)
+	}
+}
+
+/**
+ * Writes `value` and a terminator if they fit in `room` bytes; returns the byte count
+ * (without terminator), or -1 having written nothing. Throws `RangeError` for a
+ * character ASCII cannot hold before writing anything.
+ */
+export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
+	validate(value, method)
+	const count = value.length
+	if (count >= room) return -1
+	encodeMeasured(value, elements, start, count)
+	elements[start + count] = 0
+	return count
+}

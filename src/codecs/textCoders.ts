@@ -1,0 +1,302 @@
+/**
+ * The engine's `TextDecoder` and `TextEncoder`, made safe for any heap buffer.
+ *
+ * - One UTF-8 decoder, one UTF-16LE decoder and one encoder per process, created on
+ *   first use: creating one per call costs far more than a JS loop saves.
+ * - Chromium refuses views of a `SharedArrayBuffer` and of resizable buffers in
+ *   `TextDecoder.decode` and `TextEncoder.encodeInto` ("must not be shared"); Node,
+ *   Deno and Bun accept them. Whether this engine accepts each kind of buffer is
+ *   probed once, on first need; views it refuses go through a copy in a non-shared
+ *   buffer (`slice()` for short runs, a reused scratch buffer for long ones).
+ * - Safari 16 to 18.4 throws after one `TextDecoder` has decoded ~2 GiB in total, so a
+ *   decoder is replaced after it has decoded 1 GiB.
+ * - `measureUtf8ByEncoding` encodes into the scratch buffer and remembers the result,
+ *   so that `copyRememberedUtf8` writes those bytes instead of encoding again: an
+ *   allocation measures and then writes, and a long string is encoded only once.
+ *
+ * The `SharedArrayBuffer` global is never named unguarded: it does not exist on pages
+ * that are not cross-origin isolated. Buffers are told apart with `instanceof ArrayBuffer`.
+ */
+
+/** Bytes one decoder may decode before it is replaced (Safari fails after ~2 GiB). */
+const DECODER_RENEWAL_BYTES = 2 ** 30
+
+/**
+ * Largest scratch buffer kept between calls. Longer strings go through it in chunks
+ * (and a UTF-8 measure of such a string is not remembered).
+ */
+const SCRATCH_RETAINED_BYTES = 4 * 1024 * 1024
+
+/** Copies of refused views up to this many bytes are made with `slice()`, longer ones in the scratch buffer. */
+const SLICE_COPY_MAX_BYTES = 4096
+
+// ---------------------------------------------------------------------------------
+// Which buffers the engine's coders accept
+
+/** The four kinds of buffer a heap can be, which engines treat differently. */
+type BufferKind = 0 | 1 | 2 | 3
+const Plain = 0
+const Resizable = 1
+const Shared = 2
+const GrowableShared = 3
+
+function bufferKindOf(buffer: ArrayBufferLike): BufferKind {
+	if (buffer instanceof ArrayBuffer) {
+		return (buffer as { readonly resizable?: boolean }).resizable === true ? Resizable : Plain
+	}
+	return (buffer as { readonly growable?: boolean }).growable === true ? GrowableShared : Shared
+}
+
+/** A 1-byte buffer of the given kind, or `undefined` if this engine cannot make one (then no such heap exists either). */
+function createProbeBuffer(kind: BufferKind): ArrayBufferLike | undefined {
+	const SharedBuffer = (globalThis as { SharedArrayBuffer?: SharedArrayBufferConstructor }).SharedArrayBuffer
+	const growOptions = { maxByteLength: 2 }
+	try {
+		switch (kind) {
+			case Plain:
+				return new ArrayBuffer(1)
+			case Resizable: {
+				// Engines without resizable buffers ignore the options: the buffer is then plain.
+				const buffer = new (ArrayBuffer as new (length: number, options: object) => ArrayBuffer)(1, growOptions)
+				return bufferKindOf(buffer) === kind ? buffer : undefined
+			}
+			case Shared:
+				return SharedBuffer === undefined ? undefined : new SharedBuffer(1)
+			case GrowableShared: {
+				if (SharedBuffer === undefined) return undefined
+				const buffer = new (SharedBuffer as new (length: number, options: object) => SharedArrayBuffer)(1, growOptions)
+				return bufferKindOf(buffer) === kind ? buffer : undefined
+			}
+		}
+	} catch {
+		return undefined
+	}
+}
+
+/** Per buffer kind: `true`/`false` once probed, `undefined` before. */
+type Acceptance = [boolean | undefined, boolean | undefined, boolean | undefined, boolean | undefined]
+
+let decoderAcceptance: Acceptance = [true, undefined, undefined, undefined]
+let encoderAcceptance: Acceptance = [true, undefined, undefined, undefined]
+
+function probe(acceptance: Acceptance, kind: BufferKind, use: (view: Uint8Array) => void): boolean {
+	let accepted = acceptance[kind]
+	if (accepted === undefined) {
+		const buffer = createProbeBuffer(kind)
+		accepted = false
+		if (buffer !== undefined) {
+			try {
+				use(new Uint8Array(buffer))
+				accepted = true
+			} catch {
+				// Refused: views of this kind are copied first.
+			}
+		}
+		acceptance[kind] = accepted
+	}
+	return accepted
+}
+
+/** Whether `TextDecoder.decode` accepts a view of `buffer` on this engine. */
+function decoderAccepts(buffer: ArrayBufferLike): boolean {
+	const kind = bufferKindOf(buffer)
+	if (kind === Plain) return true
+	return probe(decoderAcceptance, kind, (view) => new TextDecoder().decode(view))
+}
+
+/** Whether `TextEncoder.encodeInto` accepts a view of `buffer` on this engine. */
+export function encoderAccepts(buffer: ArrayBufferLike): boolean {
+	const kind = bufferKindOf(buffer)
+	if (kind === Plain) return true
+	return probe(encoderAcceptance, kind, (view) => new TextEncoder().encodeInto('a', view))
+}
+
+// ---------------------------------------------------------------------------------
+// Scratch buffer
+
+let scratch = new Uint8Array(0)
+
+// What the scratch holds: the UTF-8 encoding of `rememberedValue`, `rememberedByteCount`
+// bytes long, or nothing useful when `rememberedValue` is undefined.
+let rememberedValue: string | undefined
+let rememberedByteCount = 0
+
+/**
+ * The non-shared scratch buffer, at least `byteCount` bytes long (callers ask for at
+ * most `SCRATCH_RETAINED_BYTES`). Forgets the remembered encoding: the caller overwrites it.
+ */
+function claimScratch(byteCount: number): Uint8Array {
+	rememberedValue = undefined
+	if (scratch.length < byteCount) {
+		let length = Math.max(1024, scratch.length * 2)
+		while (length < byteCount) length *= 2
+		scratch = new Uint8Array(Math.min(length, SCRATCH_RETAINED_BYTES))
+	}
+	return scratch
+}
+
+// ---------------------------------------------------------------------------------
+// Decoding
+
+/** A decoder that is replaced after it has decoded `DECODER_RENEWAL_BYTES`. */
+class RenewingDecoder {
+	private decoder: TextDecoder | undefined
+	private decodedBytes = 0
+
+	constructor(private readonly label: string) {}
+
+	/** Decodes the bytes `view` covers, in any buffer. */
+	decode(view: Uint8Array | Uint16Array): string {
+		const byteLength = view.byteLength
+		this.decodedBytes += byteLength
+		if (this.decoder === undefined || this.decodedBytes > DECODER_RENEWAL_BYTES) {
+			// ignoreBOM: a leading U+FEFF is part of the string, as in the JS loops; the
+			// default would drop it, so a written string would not read back the same.
+			this.decoder = new TextDecoder(this.label, { ignoreBOM: true })
+			this.decodedBytes = byteLength
+		}
+		if (decoderAccepts(view.buffer)) return this.decoder.decode(view)
+		// A copy in a non-shared, non-resizable buffer.
+		if (byteLength <= SLICE_COPY_MAX_BYTES) return this.decoder.decode(view.slice())
+		return this.decodeThroughScratch(this.decoder, new Uint8Array(view.buffer, view.byteOffset, byteLength))
+	}
+
+	/** Forgets the decoder (tests only). */
+	reset(): void {
+		this.decoder = undefined
+		this.decodedBytes = 0
+	}
+
+	private decodeThroughScratch(decoder: TextDecoder, bytes: Uint8Array): string {
+		const length = bytes.length
+		const buffer = claimScratch(Math.min(length, SCRATCH_RETAINED_BYTES))
+		const chunkLength = buffer.length
+		// Streaming mode carries a sequence split between two chunks over to the next.
+		const streaming = { stream: true }
+		let result = ''
+		for (let offset = 0; offset < length; offset += chunkLength) {
+			const end = Math.min(length, offset + chunkLength)
+			buffer.set(bytes.subarray(offset, end))
+			result += decoder.decode(buffer.subarray(0, end - offset), streaming)
+		}
+		return result + decoder.decode()
+	}
+}
+
+const utf8Decoder = new RenewingDecoder('utf-8')
+const utf16leDecoder = new RenewingDecoder('utf-16le')
+
+/**
+ * The string `TextDecoder('utf-8')` decodes from `bytes` (malformed sequences become
+ * U+FFFD; a leading BOM is kept).
+ */
+export function decodeUtf8Native(bytes: Uint8Array): string {
+	return utf8Decoder.decode(bytes)
+}
+
+/**
+ * The string `TextDecoder('utf-16le')` decodes from the code units `units`. Lone
+ * surrogates become U+FFFD: callers that need them exactly must check.
+ */
+export function decodeUtf16leNative(units: Uint16Array): string {
+	return utf16leDecoder.decode(units)
+}
+
+// ---------------------------------------------------------------------------------
+// Encoding
+
+let encoder: TextEncoder | undefined
+
+function getEncoder(): TextEncoder {
+	return (encoder ??= new TextEncoder())
+}
+
+/**
+ * `encodeInto` straight into `bytes[start .. start + maxByteCount)`; returns the bytes
+ * written. Only for views `encoderAccepts`, and only when everything fits (nothing
+ * else tells the caller how far the encoding got).
+ */
+export function encodeUtf8IntoView(value: string, bytes: Uint8Array, start: number, maxByteCount: number): number {
+	return getEncoder().encodeInto(value, bytes.subarray(start, start + maxByteCount)).written
+}
+
+/**
+ * Writes the UTF-8 encoding of `value`, exactly `byteCount` bytes long (lone surrogates
+ * as U+FFFD), at `bytes[start]`: straight into the view when the engine accepts it,
+ * through the scratch buffer otherwise.
+ */
+export function encodeUtf8Native(value: string, bytes: Uint8Array, start: number, byteCount: number): void {
+	const textEncoder = getEncoder()
+	if (encoderAccepts(bytes.buffer)) {
+		textEncoder.encodeInto(value, bytes.subarray(start, start + byteCount))
+		return
+	}
+
+	// 16 bytes at least, so that any one code point (at most 4 bytes) fits in a chunk.
+	const buffer = claimScratch(Math.max(16, Math.min(byteCount, SCRATCH_RETAINED_BYTES)))
+	let rest = value
+	let at = start
+	for (;;) {
+		// encodeInto stops before a code point that does not fit and never splits a
+		// surrogate pair, so the rest always starts at a code point.
+		const { read, written } = textEncoder.encodeInto(rest, buffer)
+		bytes.set(buffer.subarray(0, written), at)
+		at += written
+		if (read === rest.length) return
+		rest = rest.slice(read)
+	}
+}
+
+/**
+ * The UTF-8 byte length of `value` (lone surrogates counting 3, as U+FFFD), found by
+ * encoding it into the scratch buffer. If the whole encoding fit there, it is
+ * remembered for `copyRememberedUtf8`.
+ */
+export function measureUtf8ByEncoding(value: string): number {
+	const textEncoder = getEncoder()
+	const buffer = claimScratch(Math.max(16, Math.min(value.length * 3, SCRATCH_RETAINED_BYTES)))
+	let { read, written: byteCount } = textEncoder.encodeInto(value, buffer)
+	if (read === value.length) {
+		rememberedValue = value
+		rememberedByteCount = byteCount
+		return byteCount
+	}
+
+	// Longer than the scratch buffer: count chunk by chunk, remember nothing.
+	let rest = value
+	while (read < rest.length) {
+		rest = rest.slice(read)
+		const result = textEncoder.encodeInto(rest, buffer)
+		read = result.read
+		byteCount += result.written
+	}
+	return byteCount
+}
+
+/**
+ * If `value` (compared with `===`) is the string `measureUtf8ByEncoding` measured last
+ * and its `byteCount` bytes are still in the scratch buffer, copies them to
+ * `bytes[start]` and returns `true`; otherwise writes nothing and returns `false`.
+ */
+export function copyRememberedUtf8(value: string, bytes: Uint8Array, start: number, byteCount: number): boolean {
+	if (rememberedValue !== value || rememberedByteCount !== byteCount) return false
+	bytes.set(scratch.subarray(0, byteCount), start)
+	// Drop the reference: a long string should not live on in module state.
+	rememberedValue = undefined
+	return true
+}
+
+/**
+ * For tests only: forgets the coders, the probe results and the scratch buffer, so
+ * that a test can make the engine refuse some views and then see the probes run again.
+ */
+export function resetTextCodersForTesting(): void {
+	decoderAcceptance = [true, undefined, undefined, undefined]
+	encoderAcceptance = [true, undefined, undefined, undefined]
+	encoder = undefined
+	utf8Decoder.reset()
+	utf16leDecoder.reset()
+	scratch = new Uint8Array(0)
+	rememberedValue = undefined
+	rememberedByteCount = 0
+}

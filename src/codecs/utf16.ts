@@ -1,0 +1,60 @@
+/**
+ * UTF-16 strings in a `Uint16Array`: the string's code units stored as they are (in
+ * the host's byte order, little-endian wherever WebAssembly runs), so every JS string,
+ * lone surrogates included, reads back exactly.
+ *
+ * Long runs are decoded by `TextDecoder('utf-16le')`, 2-4x faster than
+ * `String.fromCharCode.apply` from 1024 units on (Node 20, `bench/crossover.bench.ts`,
+ * "Long runs" table). That
+ * decoder turns lone surrogates into U+FFFD, so its result is kept only if it contains
+ * no U+FFFD at all; otherwise (a lone surrogate, or a real U+FFFD) the units are read
+ * again, exactly, with `fromCharCode`.
+ */
+import { utf16ByApply, utf16ByConcat } from './charCodeStrings.js'
+import { throwContainsNul } from './codecErrors.js'
+import { findZeroUint16 } from './terminators.js'
+import { decodeUtf16leNative } from './textCoders.js'
+
+/**
+ * Runs at least this many code units long are decoded by `TextDecoder('utf-16le')`,
+ * shorter ones by `fromCharCode` 8 units per call. Node 20.20,
+ * `npx tsx bench/crossover.bench.ts` ("UTF-16 decode" rows): `TextDecoder` is faster
+ * from 96 units on, ASCII and mixed text alike (its fixed cost is ~180 ns).
+ */
+const DECODE_NATIVE_FROM_UNITS = 96
+
+/** Number of code units before the first 0 in `elements[start .. start + limit)`, or -1. */
+export { findZeroUint16 as findTerminator }
+
+/** The string whose code units are `elements[start .. start + length)`. */
+export function decode(elements: Uint16Array, start: number, length: number): string {
+	if (length < DECODE_NATIVE_FROM_UNITS) return utf16ByConcat(elements, start, length)
+	const decoded = decodeUtf16leNative(elements.subarray(start, start + length))
+	if (decoded.indexOf('\uFFFD') === -1) return decoded
+	return utf16ByApply(elements, start, length)
+}
+
+/** The number of code units of `value`, its length. Throws `RangeError` for a U+0000. */
+export function measure(value: string, method: string): number {
+	const nul = value.indexOf('\0')
+	if (nul !== -1) throwContainsNul(method, nul)
+	return value.length
+}
+
+/** Writes the `count` code units of `value` (just measured) at `elements[start]`, no terminator. */
+export function encodeMeasured(value: string, elements: Uint16Array, start: number, count: number): void {
+	for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
+}
+
+/**
+ * Writes `value` and a terminator if they fit in `room` code units; returns the unit
+ * count (without terminator), or -1 having written nothing. Throws `RangeError` for a
+ * U+0000 before writing anything.
+ */
+export function write(value: string, elements: Uint16Array, start: number, room: number, method: string): number {
+	const count = measure(value, method)
+	if (count >= room) return -1
+	for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
+	elements[start + count] = 0
+	return count
+}

@@ -1,0 +1,92 @@
+/**
+ * UTF-32 strings in a `Uint32Array`: one code point per element (host byte order,
+ * little-endian wherever WebAssembly runs). A valid surrogate pair is stored as the
+ * one code point it encodes; a lone surrogate is stored as its own value, so every JS
+ * string reads back exactly. Reading an element above 0x10FFFF throws `RangeError`.
+ *
+ * Long runs are converted to UTF-16 code units in a scratch `Uint16Array` and decoded
+ * from there by `TextDecoder('utf-16le')` (with the same U+FFFD check as `utf16.ts`).
+ */
+import { throwContainsNul } from './codecErrors.js'
+import { findZeroUint32 } from './terminators.js'
+import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from './utf32Decoding.js'
+
+/**
+ * Runs at least this many elements long become a string through `TextDecoder`, shorter
+ * ones through `fromCharCode`. Node 20.20, `npx tsx bench/crossover.bench.ts`
+ * ("UTF-32 decode" rows): `TextDecoder` is faster from 96 elements of mixed text and
+ * from 128 of ASCII.
+ */
+const DECODE_NATIVE_FROM_ELEMENTS = 96
+
+/** Number of elements before the first 0 in `elements[start .. start + limit)`, or -1. */
+export { findZeroUint32 as findTerminator }
+
+/**
+ * The string whose code points are `elements[start .. start + length)`. Throws
+ * `RangeError` for an element above 0x10FFFF; the message gives its index counted
+ * from `start` (the caller adds the address).
+ */
+export function decode(elements: Uint32Array, start: number, length: number): string {
+	if (length < DECODE_NATIVE_FROM_ELEMENTS) return decodeUtf32ByLoop(elements, start, length)
+	return decodeUtf32ByTextDecoder(elements, start, length)
+}
+
+/** The number of code points in `value`: its length less one per valid surrogate pair. */
+function countCodePoints(value: string): number {
+	const length = value.length
+	let count = length
+	for (let i = 0; i < length - 1; i++) {
+		if ((value.charCodeAt(i) & 0xfc00) === 0xd800 && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			count--
+			i++
+		}
+	}
+	return count
+}
+
+/** The number of code points of `value`. Throws `RangeError` for a U+0000. */
+export function measure(value: string, method: string): number {
+	const nul = value.indexOf('\0')
+	if (nul !== -1) throwContainsNul(method, nul)
+	return countCodePoints(value)
+}
+
+/** Writes the `count` code points of `value` (just measured) at `elements[start]`, no terminator. */
+export function encodeMeasured(value: string, elements: Uint32Array, start: number, count: number): void {
+	const length = value.length
+	if (count === length) {
+		// No surrogate pairs: every code unit is its element.
+		for (let i = 0; i < length; i++) elements[start + i] = value.charCodeAt(i)
+		return
+	}
+	let at = start
+	for (let i = 0; i < length; i++) {
+		const unit = value.charCodeAt(i)
+		if ((unit & 0xfc00) === 0xd800 && i + 1 < length) {
+			const next = value.charCodeAt(i + 1)
+			if ((next & 0xfc00) === 0xdc00) {
+				elements[at++] = ((unit - 0xd800) << 10) + (next - 0xdc00) + 0x10000
+				i++
+				continue
+			}
+		}
+		elements[at++] = unit
+	}
+}
+
+/**
+ * Writes `value` and a terminator if they fit in `room` elements; returns the
+ * code point count (without terminator), or -1 having written nothing. Throws
+ * `RangeError` for a U+0000 before writing anything.
+ */
+export function write(value: string, elements: Uint32Array, start: number, room: number, method: string): number {
+	const nul = value.indexOf('\0')
+	if (nul !== -1) throwContainsNul(method, nul)
+	const count = countCodePoints(value)
+	if (count >= room) return -1
+	encodeMeasured(value, elements, start, count)
+	elements[start + count] = 0
+	return count
+}
+

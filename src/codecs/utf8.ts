@@ -1,0 +1,124 @@
+/**
+ * UTF-8 strings in a `Uint8Array`. Lone surrogates are written as U+FFFD (as
+ * `TextEncoder` does); malformed bytes read as U+FFFD (as `TextDecoder` does, in the
+ * JS loop too). A leading U+FEFF is kept, not dropped as a byte order mark.
+ *
+ * Short strings go through plain JS loops, long ones through the engine's
+ * `TextDecoder` / `TextEncoder.encodeInto`, whose fixed cost per call only pays off
+ * past the thresholds below.
+ */
+import { throwContainsNul } from './codecErrors.js'
+import { findZeroUint8 } from './terminators.js'
+import {
+	copyRememberedUtf8,
+	decodeUtf8Native,
+	encoderAccepts,
+	encodeUtf8IntoView,
+	encodeUtf8Native,
+	measureUtf8ByEncoding,
+} from './textCoders.js'
+import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from './utf8Loops.js'
+
+/**
+ * Byte runs at least this long are decoded by `TextDecoder`, shorter ones by the loop.
+ * Node 20.20, `npx tsx bench/crossover.bench.ts` ("UTF-8 decode, ASCII" row):
+ * `TextDecoder` is faster from 48 bytes on (113 vs 109 ns at 32, 118 vs 150 at 48).
+ */
+const DECODE_NATIVE_FROM_BYTES = 48
+
+/**
+ * ...unless most of the run is not ASCII: then the loop keeps going below this many
+ * bytes. Node 20's `TextDecoder` is slow on multi-byte sequences: in the same bench the
+ * loop beats it on mixed and CJK text at every length measured (1516 vs 2282 ns at 256
+ * bytes of mixed text, 1.3x at 64 KiB). Other engines' decoders are faster there, so
+ * the loop is trusted only up to a length where it costs little anywhere.
+ */
+const DECODE_NON_ASCII_LOOP_BELOW_BYTES = 256
+
+/**
+ * `write`: strings at least this long (in code units) go through `encodeInto`, shorter
+ * ones through the measure and encode loops. Node 20.20, same bench ("UTF-8 write"
+ * rows): `encodeInto` is faster from 24 code units on, ASCII and mixed text alike.
+ */
+const WRITE_NATIVE_FROM_UNITS = 24
+
+/**
+ * `measure` and `encodeMeasured` (allocation): strings at least this long are encoded
+ * once into the scratch buffer, which `encodeMeasured` then copies; shorter ones go
+ * through the loops. Same bench ("UTF-8 measure + encodeMeasured" rows): the scratch
+ * path is faster from 32 code units on.
+ */
+const MEASURE_NATIVE_FROM_UNITS = 32
+
+/** Number of bytes before the first 0 in `elements[start .. start + limit)`, or -1. */
+export { findZeroUint8 as findTerminator }
+
+/** The string encoded by `elements[start .. start + length)`. */
+export function decode(elements: Uint8Array, start: number, length: number): string {
+	if (length < DECODE_NATIVE_FROM_BYTES) return decodeUtf8ByLoop(elements, start, length)
+	if (length < DECODE_NON_ASCII_LOOP_BELOW_BYTES && mostlyNotAscii(elements, start, length)) {
+		return decodeUtf8ByLoop(elements, start, length)
+	}
+	return decodeUtf8Native(elements.subarray(start, start + length))
+}
+
+/** Whether at least half of 8 bytes sampled evenly across the run are above 0x7F. */
+function mostlyNotAscii(elements: Uint8Array, start: number, length: number): boolean {
+	const stride = length >> 3
+	let high = 0
+	for (let i = start; i < start + 8 * stride; i += stride) high += elements[i]! >> 7
+	return high >= 4
+}
+
+/** The UTF-8 byte length of `value` (no terminator). Throws `RangeError` for a U+0000. */
+export function measure(value: string, method: string): number {
+	if (value.length < MEASURE_NATIVE_FROM_UNITS) return measureUtf8ByLoop(value, method)
+	const nul = value.indexOf('\0')
+	if (nul !== -1) throwContainsNul(method, nul)
+	// Encodes into a scratch buffer and keeps the bytes for `encodeMeasured`.
+	return measureUtf8ByEncoding(value)
+}
+
+/** Writes the `count` bytes of `value` (just measured) at `elements[start]`, no terminator. */
+export function encodeMeasured(value: string, elements: Uint8Array, start: number, count: number): void {
+	if (value.length < MEASURE_NATIVE_FROM_UNITS) {
+		encodeUtf8ByLoop(value, elements, start, count)
+	} else if (!copyRememberedUtf8(value, elements, start, count)) {
+		encodeUtf8Native(value, elements, start, count)
+	}
+}
+
+/**
+ * Writes `value` and a terminator if they fit in `room` bytes; returns the byte count
+ * (without terminator), or -1 having written nothing. Throws `RangeError` for a
+ * U+0000 before writing anything.
+ */
+export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
+	const length = value.length
+	if (length < WRITE_NATIVE_FROM_UNITS) {
+		const count = measureUtf8ByLoop(value, method)
+		if (count >= room) return -1
+		encodeUtf8ByLoop(value, elements, start, count)
+		elements[start + count] = 0
+		return count
+	}
+
+	const nul = value.indexOf('\0')
+	if (nul !== -1) throwContainsNul(method, nul)
+	// Every code unit takes at least one byte.
+	if (length >= room) return -1
+
+	// At most 3 bytes per code unit (a pair is 4 bytes for 2 units): when that fits,
+	// encode straight into the heap without measuring.
+	if (length * 3 < room && encoderAccepts(elements.buffer)) {
+		const count = encodeUtf8IntoView(value, elements, start, room - 1)
+		elements[start + count] = 0
+		return count
+	}
+
+	const count = measureUtf8ByEncoding(value)
+	if (count >= room) return -1
+	if (!copyRememberedUtf8(value, elements, start, count)) encodeUtf8Native(value, elements, start, count)
+	elements[start + count] = 0
+	return count
+}

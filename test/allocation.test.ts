@@ -1,0 +1,589 @@
+/**
+ * Allocation: allocator failures, bigint (memory64) allocators, allocation tracking,
+ * clearing of new regions, and validation of the manager's arguments and options.
+ */
+import { expect } from 'chai'
+import { normalizeElements } from '../codegen/normalize.js'
+import { elementRows } from '../descriptors/elements.js'
+import * as api from '../src/index.js'
+import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
+
+const elements = normalizeElements(elementRows)
+
+/** The members of a ref these tests use. */
+interface AnyRef {
+	readonly address: number
+	readonly allocatedByteSize: number
+	readonly isFreed: boolean
+	free(): void
+}
+
+/** Calls a manager method by name (the one place the manager is seen as a record of functions). */
+function call<R>(heap: api.WasmHeapManager, method: string, ...args: unknown[]): R {
+	const fn = (heap as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>)[method]
+	if (typeof fn !== 'function') throw new Error(`test setup: the manager has no method ${method}`)
+	return fn.apply(heap, args) as R
+}
+
+/** Asserts that `fn` throws exactly `errorClass` (not a subclass) with a message matching `pattern`. */
+function expectThrow(fn: () => unknown, errorClass: new (...args: never[]) => Error, pattern: RegExp): Error {
+	let caught: unknown
+	try {
+		fn()
+	} catch (error) {
+		caught = error
+	}
+	expect(caught, `expected a ${errorClass.name} matching ${pattern}`).to.be.instanceOf(errorClass)
+	const error = caught as Error
+	expect(error.constructor, `error class (message: ${error.message})`).to.equal(errorClass)
+	expect(error.message).to.match(pattern)
+	return error
+}
+
+function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
+	expect(actual.length, 'heap size').to.equal(expected.length)
+	const firstDifference = actual.findIndex((byte, offset) => byte !== expected[offset])
+	expect(firstDifference, 'first changed byte offset').to.equal(-1)
+}
+
+/** A manager whose allocator returns whatever `result` says, and whose deallocator records its arguments. */
+function createStubHeap(result: (size: number) => unknown, options?: api.WasmHeapManagerOptions) {
+	const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+	// A recognisable pattern, so that any byte the manager writes shows.
+	new Uint8Array(memory.buffer).forEach((_, offset, bytes) => (bytes[offset] = (offset * 7 + 3) & 0xff))
+	const requestedSizes: number[] = []
+	const freed: unknown[] = []
+	const heap = api.createWasmHeapManager(
+		() => memory.buffer,
+		(size: number) => {
+			requestedSizes.push(size)
+			return result(size) as number
+		},
+		(address: number) => {
+			freed.push(address)
+		},
+		options,
+	)
+	return { heap, memory, requestedSizes, freed }
+}
+
+const byteSizePattern = (method: string, byteSize: number): RegExp =>
+	new RegExp(`^${method}: allocating ${byteSize} bytes failed`)
+
+/** Every alloc call for an element type, with the byte size it requests. */
+function allocCallsOf(element: (typeof elements)[number]): Array<{ method: string; args: unknown[]; byteSize: number }> {
+	return [
+		{ method: element.methods.alloc, args: [], byteSize: element.byteSize },
+		{ method: element.methods.allocArray, args: [3], byteSize: 3 * element.byteSize },
+	]
+}
+
+describe('allocation', () => {
+	describe('allocator failures', () => {
+		const failedResults: Array<[string, unknown]> = [
+			['0', 0],
+			['-8', -8],
+			['1.5', 1.5],
+			['NaN', Number.NaN],
+			['undefined', undefined],
+			['a string', '64'],
+			['null', null],
+			['Infinity', Infinity],
+			['-0', -0],
+			['2 ** 53', 2 ** 53],
+			['0n', 0n],
+			['-8n', -8n],
+		]
+
+		for (const [label, result] of failedResults) {
+			it(`an allocator returning ${label} is an Error naming the byte size; no ref, nothing written or freed`, () => {
+				const stub = createStubHeap(() => result)
+				const before = snapshot(stub.memory)
+				for (const element of elements) {
+					for (const { method, args, byteSize } of allocCallsOf(element)) {
+						expectThrow(() => call(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
+					}
+				}
+				expect(stub.requestedSizes.length).to.equal(2 * elements.length)
+				expect(stub.freed, 'a non-address must not be handed to free').to.deep.equal([])
+				expect(stub.heap.allocatedRefs).to.deep.equal([])
+				expect(stub.heap.totalAllocatedByteSize).to.equal(0)
+				expectSameBytes(snapshot(stub.memory), before)
+			})
+		}
+
+		it('the allocator is asked for exactly the byte size (at least 1 byte for an empty array)', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+			const allocator = new TestAllocator(memory)
+			const sizes: number[] = []
+			const heap = api.createWasmHeapManager(
+				() => memory.buffer,
+				(size: number) => {
+					sizes.push(size)
+					return allocator.alloc(size)
+				},
+				allocator.free,
+			)
+			for (const element of elements) {
+				sizes.length = 0
+				call(heap, element.methods.alloc)
+				call(heap, element.methods.allocArray, 7)
+				call(heap, element.methods.allocArray, 0)
+				expect(sizes, element.name).to.deep.equal([element.byteSize, 7 * element.byteSize, 1])
+			}
+		})
+
+		for (const element of elements.filter((each) => each.byteSize > 1)) {
+			it(`an allocator returning a misaligned address for ${element.name} (${element.byteSize} bytes): Error, and the address is freed back`, () => {
+				const misaligned = 64 + element.byteSize / 2
+				const stub = createStubHeap(() => misaligned)
+				const before = snapshot(stub.memory)
+				for (const { method, args, byteSize } of allocCallsOf(element)) {
+					stub.freed.length = 0
+					const error = expectThrow(() => call(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
+					expect(error.message).to.match(new RegExp(`address ${misaligned}.*not aligned to the ${element.byteSize} bytes`))
+					expect(stub.freed).to.deep.equal([misaligned])
+				}
+				expect(stub.heap.allocatedRefs).to.deep.equal([])
+				expectSameBytes(snapshot(stub.memory), before)
+			})
+		}
+
+		it('an allocator returning an address past the heap end: Error, and the address is freed back', () => {
+			for (const element of elements) {
+				for (const { method, args, byteSize } of allocCallsOf(element)) {
+					for (const place of ['at the end', 'straddling the end', 'far beyond'] as const) {
+						let address = 0
+						const stub = createStubHeap((size) => {
+							const heapSize = 65536
+							address = place === 'at the end' ? heapSize : place === 'far beyond' ? 2 ** 40 : heapSize - size + element.byteSize
+							return address
+						})
+						const before = snapshot(stub.memory)
+						const error = expectThrow(() => call(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
+						expect(error.message, place).to.match(/does not fit in the heap of 65536 bytes/)
+						expect(stub.freed, `${method} ${place}`).to.deep.equal([address])
+						expect(stub.heap.allocatedRefs).to.deep.equal([])
+						expectSameBytes(snapshot(stub.memory), before)
+					}
+				}
+			}
+		})
+
+		it('an allocator that throws: the error propagates and no ref is tracked', () => {
+			const stub = createStubHeap(() => {
+				throw new RangeError('out of memory (from the allocator)')
+			})
+			expectThrow(() => stub.heap.allocInt32(), RangeError, /out of memory \(from the allocator\)/)
+			expect(stub.heap.allocatedRefs).to.deep.equal([])
+			expect(stub.freed).to.deep.equal([])
+		})
+	})
+
+	describe('bigint (memory64) allocators', () => {
+		/** A memory64-style pair over a TestAllocator: `alloc` returns bigint, `free` accepts only bigint. */
+		function createBigIntHeap() {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 })
+			const allocator = new TestAllocator(memory)
+			const freeArguments: unknown[] = []
+			const alloc = (size: number): bigint => BigInt(allocator.alloc(size))
+			const free = (address: bigint): void => {
+				freeArguments.push(address)
+				if (typeof address !== 'bigint') throw new TypeError(`Cannot convert ${String(address)} to a BigInt`)
+				allocator.free(Number(address))
+			}
+			const heap = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+			return { heap, memory, allocator, freeArguments }
+		}
+
+		it('refs get number addresses, and free receives the same address as a bigint', () => {
+			const t = createBigIntHeap()
+			for (const element of elements) {
+				for (const { method, args, byteSize } of allocCallsOf(element)) {
+					const ref = call<AnyRef>(t.heap, method, ...args)
+					expect(typeof ref.address, method).to.equal('number')
+					expect(t.allocator.live.has(ref.address)).to.equal(true)
+					expect(ref.allocatedByteSize).to.equal(byteSize)
+					t.freeArguments.length = 0
+					ref.free()
+					expect(t.freeArguments).to.deep.equal([BigInt(ref.address)])
+					expect(typeof t.freeArguments[0]).to.equal('bigint')
+					expect(t.allocator.live.has(ref.address)).to.equal(false)
+				}
+			}
+			expect(t.allocator.live.size).to.equal(0)
+		})
+
+		it('reads and writes work through refs of a bigint allocator, and freeAll() frees with bigints', () => {
+			const t = createBigIntHeap()
+			const int = t.heap.allocInt32()
+			const pointer = t.heap.allocPointer53()
+			int.value = -7
+			pointer.value = 2 ** 40 + 1
+			expect(t.heap.readInt32(int.address)).to.equal(-7)
+			expect(t.heap.readBigUint64(pointer.address)).to.equal(2n ** 40n + 1n)
+			t.heap.freeAll()
+			expect(t.freeArguments).to.have.members([BigInt(int.address), BigInt(pointer.address)])
+			expect(t.allocator.live.size).to.equal(0)
+		})
+
+		it('a bigint address above 2^53 - 1 is a failed allocation, not freed', () => {
+			for (const result of [2n ** 53n, 2n ** 53n + 8n, 2n ** 64n - 8n]) {
+				const stub = createStubHeap(() => result)
+				const before = snapshot(stub.memory)
+				expectThrow(() => stub.heap.allocFloat64(), Error, byteSizePattern('allocFloat64', 8))
+				expectThrow(() => stub.heap.allocUint8Array(10), Error, byteSizePattern('allocUint8Array', 10))
+				expect(stub.freed).to.deep.equal([])
+				expect(stub.heap.allocatedRefs).to.deep.equal([])
+				expectSameBytes(snapshot(stub.memory), before)
+			}
+		})
+
+		it('a misaligned bigint address is freed back as a bigint', () => {
+			const stub = createStubHeap(() => 68n)
+			expectThrow(() => stub.heap.allocBigInt64(), Error, /allocating 8 bytes failed.*not aligned/)
+			expect(stub.freed).to.deep.equal([68n])
+		})
+
+		it('a wrapped ref freed before any allocation reaches a bigint-only deallocator as a bigint', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+			const attempts: unknown[] = []
+			const accepted: bigint[] = []
+			// Like a wasm export taking an i64: a number is rejected with TypeError before it runs.
+			const free = (address: bigint): void => {
+				attempts.push(address)
+				if (typeof address !== 'bigint') throw new TypeError(`Cannot convert ${String(address)} to a BigInt`)
+				accepted.push(address)
+			}
+			const heap = api.createWasmHeapManager(() => memory.buffer, () => 16n, free)
+
+			const ref = heap.wrapInt32(256)
+			ref.free()
+			expect(accepted).to.deep.equal([256n])
+			expect(ref.isFreed).to.equal(true)
+
+			// Once learned, bigints are passed straight away.
+			attempts.length = 0
+			heap.wrapFloat64Array(512, 2).free()
+			expect(attempts).to.deep.equal([512n])
+			expect(accepted).to.deep.equal([256n, 512n])
+		})
+
+		it('a wrapped ref freed before any allocation reaches a number deallocator once, as a number', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+			const received: unknown[] = []
+			const heap = api.createWasmHeapManager(() => memory.buffer, () => 16, (address: number) => {
+				received.push(address)
+			})
+			heap.wrapUint16(256).free()
+			expect(received).to.deep.equal([256])
+		})
+	})
+
+	describe('tracking (trackAllocations: true, the default)', () => {
+		/** One scalar and one array ref of every element type. */
+		function allocateOneOfEach(heap: api.WasmHeapManager): AnyRef[] {
+			return elements.flatMap((element) => [
+				call<AnyRef>(heap, element.methods.alloc),
+				call<AnyRef>(heap, element.methods.allocArray, 5),
+			])
+		}
+
+		it('allocatedRefs lists the live refs in a new array each time; totalAllocatedByteSize sums them', () => {
+			const t = createTestHeap()
+			expect(t.heap.allocatedRefs).to.deep.equal([])
+			expect(t.heap.totalAllocatedByteSize).to.equal(0)
+
+			const refs = allocateOneOfEach(t.heap)
+			const listed = t.heap.allocatedRefs
+			expect(listed).to.have.lengthOf(refs.length)
+			expect(listed).to.have.members(refs)
+			expect(t.heap.totalAllocatedByteSize).to.equal(refs.reduce((sum, ref) => sum + ref.allocatedByteSize, 0))
+			expect(t.heap.totalAllocatedByteSize).to.equal(elements.reduce((sum, element) => sum + 6 * element.byteSize, 0))
+
+			const again = t.heap.allocatedRefs
+			expect(again).to.not.equal(listed)
+			listed.length = 0
+			expect(t.heap.allocatedRefs).to.have.lengthOf(refs.length)
+
+			// Wrapped refs are not listed.
+			const wrapped = t.heap.wrapInt32(t.allocator.alloc(4))
+			expect(t.heap.allocatedRefs).to.not.include(wrapped)
+			expect(t.heap.allocatedRefs).to.have.lengthOf(refs.length)
+
+			// Freed refs leave the list and the total.
+			const [first, second] = refs as [AnyRef, AnyRef]
+			first.free()
+			second.free()
+			expect(t.heap.allocatedRefs).to.have.members(refs.slice(2))
+			expect(t.heap.totalAllocatedByteSize).to.equal(refs.slice(2).reduce((sum, ref) => sum + ref.allocatedByteSize, 0))
+		})
+
+		it('free(address) frees the ref at that address, and only it', () => {
+			const t = createTestHeap()
+			const refs = allocateOneOfEach(t.heap)
+			const target = refs[7]!
+			const total = t.heap.totalAllocatedByteSize
+			t.heap.free(target.address)
+			expect(target.isFreed).to.equal(true)
+			expect(t.allocator.freeCalls).to.equal(1)
+			expect(t.allocator.live.has(target.address)).to.equal(false)
+			expect(refs.filter((ref) => ref.isFreed)).to.deep.equal([target])
+			expect(t.heap.allocatedRefs).to.not.include(target)
+			expect(t.heap.totalAllocatedByteSize).to.equal(total - target.allocatedByteSize)
+
+			// ref.free() afterwards is a no-op.
+			target.free()
+			expect(t.allocator.freeCalls).to.equal(1)
+		})
+
+		it('free(unknownAddress) throws RangeError naming the address and frees nothing', () => {
+			const t = createTestHeap()
+			const refs = allocateOneOfEach(t.heap)
+			const freedRef = t.heap.allocInt32()
+			freedRef.free()
+			const wrappedAddress = t.allocator.alloc(8)
+			t.heap.wrapInt32(wrappedAddress)
+			const freeCalls = t.allocator.freeCalls
+			const before = snapshot(t.memory)
+
+			const unknown: unknown[] = [refs[0]!.address + 1, freedRef.address, wrappedAddress, 0, -1, Number.NaN, 2 ** 40, String(refs[0]!.address)]
+			for (const address of unknown) {
+				const shown = typeof address === 'string' ? JSON.stringify(address) : String(address)
+				expectThrow(() => t.heap.free(address as number), RangeError, new RegExp(`^free: no live ref .*address ${shown.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}`))
+			}
+			expect(t.allocator.freeCalls).to.equal(freeCalls)
+			expect(refs.every((ref) => !ref.isFreed)).to.equal(true)
+			expect(t.heap.allocatedRefs).to.have.members(refs)
+			expectSameBytes(snapshot(t.memory), before)
+		})
+
+		it('freeAll() frees everything allocated through the manager, and not wrapped regions', () => {
+			const t = createTestHeap()
+			const refs = allocateOneOfEach(t.heap)
+			const wrappedAddress = t.allocator.alloc(8)
+			const wrapped = t.heap.wrapFloat64(wrappedAddress)
+			t.heap.freeAll()
+			expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+			expect(wrapped.isFreed).to.equal(false)
+			expect([...t.allocator.live.keys()]).to.deep.equal([wrappedAddress])
+			expect(t.allocator.freeCalls).to.equal(refs.length)
+			expect(t.heap.allocatedRefs).to.deep.equal([])
+			expect(t.heap.totalAllocatedByteSize).to.equal(0)
+
+			t.heap.freeAll()
+			expect(t.allocator.freeCalls, 'a second freeAll() frees nothing').to.equal(refs.length)
+
+			wrapped.free()
+			expect(t.allocator.live.size).to.equal(0)
+		})
+
+		it('100,000 Int32 refs: count, total, free(address) of half in random order, freeAll()', function () {
+			this.timeout(20000)
+			const count = 100_000
+			// 16 bytes a region (the TestAllocator's granularity) plus its 16-byte start: 25 pages.
+			const t = createTestHeap({ pages: 26, maximum: 64 })
+			const refs: api.Int32Ref[] = []
+			for (let index = 0; index < count; index++) {
+				const ref = t.heap.allocInt32()
+				ref.value = index
+				refs.push(ref)
+			}
+			expect(t.heap.allocatedRefs).to.have.lengthOf(count)
+			expect(t.heap.totalAllocatedByteSize).to.equal(4 * count)
+			expect(t.allocator.live.size).to.equal(count)
+			expect(new Set(refs.map((ref) => ref.address)).size, 'distinct addresses').to.equal(count)
+
+			// Seeded Fisher-Yates shuffle of the indices.
+			const random = new SeededRandom(20240611)
+			const order = Array.from({ length: count }, (_, index) => index)
+			for (let index = count - 1; index > 0; index--) {
+				const other = random.int(0, index + 1)
+				;[order[index], order[other]] = [order[other]!, order[index]!]
+			}
+			const freedIndices = order.slice(0, count / 2)
+			for (const index of freedIndices) t.heap.free(refs[index]!.address)
+
+			const freedSet = new Set(freedIndices)
+			const survivorIndices = order.slice(count / 2)
+			const survivors = refs.filter((_, index) => !freedSet.has(index))
+			expect(survivors).to.have.lengthOf(count / 2)
+			expect(refs.every((ref, index) => ref.isFreed === freedSet.has(index))).to.equal(true)
+			expect(t.heap.allocatedRefs).to.have.lengthOf(count / 2)
+			expect(new Set(t.heap.allocatedRefs)).to.deep.equal(new Set(survivors))
+			expect(t.heap.totalAllocatedByteSize).to.equal(4 * (count / 2))
+			expect(t.allocator.live.size).to.equal(count / 2)
+			expect(t.allocator.freeCalls).to.equal(count / 2)
+			expect(survivorIndices.every((index) => refs[index]!.value === index), 'survivors keep their values').to.equal(true)
+
+			t.heap.freeAll()
+			expect(t.heap.allocatedRefs).to.deep.equal([])
+			expect(t.heap.totalAllocatedByteSize).to.equal(0)
+			expect(t.allocator.live.size).to.equal(0)
+			expect(t.allocator.freeCalls).to.equal(count)
+			expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		})
+	})
+
+	describe('tracking off (trackAllocations: false)', () => {
+		it('allocatedRefs, totalAllocatedByteSize, free(address) and freeAll() throw Error mentioning trackAllocations', () => {
+			const t = createTestHeap({ trackAllocations: false })
+			const ref = t.heap.allocInt32()
+			const uses: Array<[string, () => unknown]> = [
+				['allocatedRefs', () => t.heap.allocatedRefs],
+				['totalAllocatedByteSize', () => t.heap.totalAllocatedByteSize],
+				['free', () => t.heap.free(ref.address)],
+				['freeAll', () => t.heap.freeAll()],
+			]
+			for (const [member, use] of uses) {
+				expectThrow(use, Error, new RegExp(`^${member} .*trackAllocations`))
+			}
+			expect(ref.isFreed).to.equal(false)
+			expect(t.allocator.freeCalls).to.equal(0)
+		})
+
+		it('refs still free themselves through ref.free()', () => {
+			const t = createTestHeap({ trackAllocations: false })
+			const refs = elements.flatMap((element) => [
+				call<AnyRef>(t.heap, element.methods.alloc),
+				call<AnyRef>(t.heap, element.methods.allocArray, 4),
+			])
+			expect(t.allocator.live.size).to.equal(refs.length)
+			for (const ref of refs) ref.free()
+			expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+			expect(t.allocator.live.size).to.equal(0)
+			expect(t.allocator.freeCalls).to.equal(refs.length)
+			refs[0]!.free()
+			expect(t.allocator.freeCalls).to.equal(refs.length)
+		})
+	})
+
+	describe('clearAllocatedRegions', () => {
+		/** Allocates, dirties with 0xff, frees, and allocates again from the free list. */
+		function reuseDirtyRegion(heap: api.WasmHeapManager, allocator: TestAllocator, method: string, args: unknown[]) {
+			const first = call<AnyRef & { readonly allocatedBytesView: Uint8Array }>(heap, method, ...args)
+			first.allocatedBytesView.fill(0xff)
+			first.free()
+			const callsBefore = allocator.allocCalls
+			const second = call<AnyRef & { readonly allocatedBytesView: Uint8Array }>(heap, method, ...args)
+			expect(allocator.allocCalls).to.equal(callsBefore + 1)
+			expect(second.address, 'the allocator reused the dirty region').to.equal(first.address)
+			return Array.from(second.allocatedBytesView)
+		}
+
+		for (const [label, options] of [['default', {}], ['true', { clearAllocatedRegions: true }]] as const) {
+			it(`${label}: a region reused from the free list is zeroed, for every alloc method`, () => {
+				const t = createTestHeap(options)
+				for (const element of elements) {
+					for (const { method, args, byteSize } of [...allocCallsOf(element), { method: element.methods.allocArray, args: [40], byteSize: 40 * element.byteSize }]) {
+						expect(reuseDirtyRegion(t.heap, t.allocator, method, args), method).to.deep.equal(new Array(byteSize).fill(0))
+					}
+				}
+			})
+		}
+
+		it('false: the dirty bytes are still there', () => {
+			const t = createTestHeap({ clearAllocatedRegions: false })
+			for (const element of elements) {
+				for (const { method, args, byteSize } of allocCallsOf(element)) {
+					expect(reuseDirtyRegion(t.heap, t.allocator, method, args), method).to.deep.equal(new Array(byteSize).fill(0xff))
+				}
+			}
+		})
+
+		it('only the requested bytes are cleared, not the rest of the allocator block', () => {
+			const t = createTestHeap()
+			const block = t.allocator.alloc(16)
+			new Uint8Array(t.memory.buffer, block, 16).fill(0xff)
+			t.allocator.free(block)
+			const ref = t.heap.allocInt32()
+			expect(ref.address).to.equal(block)
+			expect(Array.from(new Uint8Array(t.memory.buffer, block, 16))).to.deep.equal([...new Array(4).fill(0), ...new Array(12).fill(0xff)])
+		})
+	})
+
+	describe('argument and option validation', () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+		const getHeap = (): ArrayBuffer => memory.buffer
+		const alloc = (): number => 16
+		const free = (): void => {}
+		const create = (options: unknown): api.WasmHeapManager =>
+			api.createWasmHeapManager(getHeap, alloc, free, options as api.WasmHeapManagerOptions)
+
+		it('an unknown option key is a TypeError naming it', () => {
+			for (const key of ['trackAllocation', 'pollingmode', 'clearAllocatedRegion', 'maximum']) {
+				expectThrow(() => create({ [key]: true }), TypeError, new RegExp(`unknown option '${key}'`))
+			}
+		})
+
+		it('options of the wrong type are TypeErrors naming the option', () => {
+			const cases: Array<[Record<string, unknown>, RegExp]> = [
+				[{ clearAllocatedRegions: 'yes' }, /clearAllocatedRegions must be a boolean/],
+				[{ clearAllocatedRegions: 1 }, /clearAllocatedRegions must be a boolean/],
+				[{ clearAllocatedRegions: null }, /clearAllocatedRegions must be a boolean/],
+				[{ trackAllocations: 'false' }, /trackAllocations must be a boolean/],
+				[{ trackAllocations: 0 }, /trackAllocations must be a boolean/],
+				[{ pollingMode: 'sometimes' }, /pollingMode must be one of 'never', 'whenEmpty', 'always', received sometimes/],
+				[{ pollingMode: 2 }, /pollingMode must be one of/],
+				[{ pollingMode: 'Always' }, /pollingMode must be one of/],
+			]
+			for (const [options, pattern] of cases) expectThrow(() => create(options), TypeError, pattern)
+			for (const options of ['fast', 42, null, true]) {
+				expectThrow(() => create(options), TypeError, /options must be an object/)
+			}
+		})
+
+		it('valid options (and undefined values) are accepted', () => {
+			for (const pollingMode of ['never', 'whenEmpty', 'always'] as const) {
+				const heap = create({ pollingMode, clearAllocatedRegions: false, trackAllocations: false })
+				heap.writeInt32(8, 77)
+				expect(heap.readInt32(8)).to.equal(77)
+			}
+			expect(create({ pollingMode: undefined }).allocatedRefs).to.deep.equal([])
+			expect(create(undefined).allocatedRefs).to.deep.equal([])
+		})
+
+		it('createWasmHeapManager with a non-function getLatestHeap, alloc or free is a TypeError naming it', () => {
+			const make = api.createWasmHeapManager as unknown as (...args: unknown[]) => unknown
+			for (const bad of [undefined, null, 42, 'malloc', {}, memory]) {
+				expectThrow(() => make(bad, alloc, free), TypeError, /^getLatestHeap must be a function/)
+				expectThrow(() => make(getHeap, bad, free), TypeError, /^alloc must be a function/)
+				expectThrow(() => make(getHeap, alloc, bad), TypeError, /^free must be a function/)
+			}
+		})
+
+		it('getLatestHeap returning a WebAssembly.Memory is a TypeError pointing at memory.buffer', () => {
+			expectThrow(
+				() => api.createWasmHeapManager(() => memory as unknown as ArrayBuffer, alloc, free),
+				TypeError,
+				/getLatestHeap must return an ArrayBuffer or SharedArrayBuffer.*memory\.buffer/,
+			)
+		})
+
+		it('getLatestHeap returning another non-buffer is a TypeError, at creation or at a later poll', () => {
+			for (const bad of [new Uint8Array(memory.buffer), undefined, null, 65536, {}]) {
+				expectThrow(
+					() => api.createWasmHeapManager(() => bad as unknown as ArrayBuffer, alloc, free),
+					TypeError,
+					/^getLatestHeap must return an ArrayBuffer or SharedArrayBuffer/,
+				)
+			}
+			let calls = 0
+			const heap = api.createWasmHeapManager(
+				() => (calls++ === 0 ? memory.buffer : (memory as unknown as ArrayBuffer)),
+				alloc,
+				free,
+				{ pollingMode: 'always' },
+			)
+			expectThrow(() => heap.readInt32(0), TypeError, /memory\.buffer/)
+		})
+
+		it('a SharedArrayBuffer heap is accepted', () => {
+			const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true })
+			const heap = api.createWasmHeapManager(() => shared.buffer, alloc, free)
+			expect(heap.heap).to.equal(shared.buffer)
+			heap.allocFloat64().value = 2.5
+			expect(heap.readFloat64(16)).to.equal(2.5)
+		})
+	})
+})

@@ -1,0 +1,910 @@
+/**
+ * The four string codecs (`src/codecs/`) against the engine's `TextEncoder` /
+ * `TextDecoder` and plain reference encodings, with seeded random strings over all
+ * planes, on every kind of buffer a heap can be: a plain `ArrayBuffer`, a
+ * `SharedArrayBuffer`, and both of those (plus a resizable buffer) on an engine that
+ * refuses shared and resizable views in `TextDecoder.decode` / `TextEncoder.encodeInto`,
+ * as Chromium does (emulated by wrapping those two methods).
+ */
+import { expect } from 'chai'
+import * as ascii from '../src/codecs/ascii.js'
+import { resetTextCodersForTesting } from '../src/codecs/textCoders.js'
+import * as utf16 from '../src/codecs/utf16.js'
+import * as utf32 from '../src/codecs/utf32.js'
+import * as utf8 from '../src/codecs/utf8.js'
+import { decodeUtf8ByLoop } from '../src/codecs/utf8Loops.js'
+
+// ---------------------------------------------------------------------------------
+// Support
+
+/** Deterministic PRNG (mulberry32). Same seed, same sequence. */
+class Random {
+	private state: number
+
+	constructor(seed: number) {
+		this.state = seed >>> 0
+	}
+
+	/** A float in [0, 1). */
+	next(): number {
+		this.state = (this.state + 0x6d2b79f5) >>> 0
+		let t = this.state
+		t = Math.imul(t ^ (t >>> 15), t | 1)
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
+	}
+
+	/** An integer in [min, max). */
+	int(min: number, max: number): number {
+		return min + Math.floor(this.next() * (max - min))
+	}
+
+	pick<T>(items: readonly T[]): T {
+		return items[this.int(0, items.length)]!
+	}
+}
+
+const encoder = new TextEncoder()
+// The codecs keep a leading U+FEFF (see utf8.ts), so the reference does too.
+const referenceDecoder = new TextDecoder('utf-8', { ignoreBOM: true })
+
+type Elements = Uint8Array | Uint16Array | Uint32Array
+
+interface Codec<E extends Elements> {
+	findTerminator(elements: E, start: number, limit: number): number
+	decode(elements: E, start: number, length: number): string
+	measure(value: string, method: string): number
+	encodeMeasured(value: string, elements: E, start: number, count: number): void
+	write(value: string, elements: E, start: number, room: number, method: string): number
+}
+
+interface ElementsConstructor<E extends Elements> {
+	new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): E
+	readonly BYTES_PER_ELEMENT: number
+}
+
+interface CodecCase<E extends Elements> {
+	readonly name: string
+	readonly codec: Codec<E>
+	readonly Elements: ElementsConstructor<E>
+	/** A nonzero element value to fill untouched memory with. */
+	readonly sentinel: number
+	/** Whether the codec can write any string (all but ASCII). */
+	readonly writesAnyString: boolean
+	/** The elements `value` must be written as. */
+	reference(value: string): ArrayLike<number>
+	/** What reading those elements back must give. */
+	decoded(value: string): string
+}
+
+function codecCase<E extends Elements>(definition: CodecCase<E>): CodecCase<Elements> {
+	return definition as unknown as CodecCase<Elements>
+}
+
+function codePointsOf(value: string): Uint32Array {
+	const points: number[] = []
+	// for...of yields a lone surrogate as a string of its own.
+	for (const character of value) points.push(character.codePointAt(0)!)
+	return Uint32Array.from(points)
+}
+
+function unitsOf(value: string): number[] {
+	const units = new Array<number>(value.length)
+	for (let i = 0; i < value.length; i++) units[i] = value.charCodeAt(i)
+	return units
+}
+
+const codecCases: CodecCase<Elements>[] = [
+	codecCase({
+		name: 'ASCII',
+		codec: ascii,
+		Elements: Uint8Array,
+		sentinel: 0xab,
+		writesAnyString: false,
+		reference: (value) => Uint8Array.from(unitsOf(value)),
+		decoded: (value) => value,
+	}),
+	codecCase({
+		name: 'UTF-8',
+		codec: utf8,
+		Elements: Uint8Array,
+		sentinel: 0xab,
+		writesAnyString: true,
+		reference: (value) => encoder.encode(value),
+		decoded: (value) => referenceDecoder.decode(encoder.encode(value)),
+	}),
+	codecCase({
+		name: 'UTF-16',
+		codec: utf16,
+		Elements: Uint16Array,
+		sentinel: 0xabcd,
+		writesAnyString: true,
+		reference: (value) => Uint16Array.from(unitsOf(value)),
+		decoded: (value) => value,
+	}),
+	codecCase({
+		name: 'UTF-32',
+		codec: utf32,
+		Elements: Uint32Array,
+		sentinel: 0xabcdef,
+		writesAnyString: true,
+		reference: codePointsOf,
+		decoded: (value) => value,
+	}),
+]
+
+/** Index of the first difference between `actual[offset ..]` and `expected`, or -1. */
+function firstDifference(actual: ArrayLike<number>, offset: number, expected: ArrayLike<number>): number {
+	for (let i = 0; i < expected.length; i++) {
+		if (actual[offset + i] !== expected[i]) return i
+	}
+	return -1
+}
+
+function expectElements(actual: ArrayLike<number>, offset: number, expected: ArrayLike<number>, label: string): void {
+	const at = firstDifference(actual, offset, expected)
+	if (at !== -1) {
+		expect.fail(`${label}: element ${at} is ${actual[offset + at]}, expected ${expected[at]} (of ${expected.length})`)
+	}
+}
+
+/** Runs `action`, which must throw exactly `Class` with exactly `message`. */
+function expectThrows(action: () => unknown, Class: typeof RangeError, message: string): void {
+	let thrown: unknown
+	try {
+		action()
+	} catch (error) {
+		thrown = error
+	}
+	expect(thrown, `expected ${Class.name}: ${message}`).to.be.instanceOf(Class)
+	expect((thrown as Error).message).to.equal(message)
+}
+
+function describeString(value: string): string {
+	const shown = value.length > 24 ? `${JSON.stringify(value.slice(0, 24))}…` : JSON.stringify(value)
+	return `${shown} (${value.length} units)`
+}
+
+// ---------------------------------------------------------------------------------
+// Random strings over all planes
+
+const specialCodePoints = [0x7f, 0x80, 0x7ff, 0x800, 0xfeff, 0xfffd, 0xfffe, 0xffff, 0x10000, 0x10ffff]
+
+type Piece = 'ascii' | 'twoByte' | 'threeByte' | 'astral' | 'loneHigh' | 'loneLow' | 'special'
+
+function randomCodePoint(random: Random, piece: Piece): number {
+	switch (piece) {
+		case 'ascii':
+			return random.int(1, 0x80)
+		case 'twoByte':
+			return random.int(0x80, 0x800)
+		case 'threeByte': {
+			const point = random.int(0x800, 0x10000 - 0x800)
+			return point < 0xd800 ? point : point + 0x800 // skip the surrogates
+		}
+		case 'astral':
+			return random.int(0x10000, 0x110000)
+		case 'loneHigh':
+			return random.int(0xd800, 0xdc00)
+		case 'loneLow':
+			return random.int(0xdc00, 0xe000)
+		case 'special':
+			return random.pick(specialCodePoints)
+	}
+}
+
+const styles: readonly (readonly Piece[])[] = [
+	['ascii'],
+	['ascii', 'ascii', 'ascii', 'ascii', 'twoByte', 'threeByte'],
+	['ascii', 'twoByte', 'threeByte', 'astral', 'loneHigh', 'loneLow', 'special'],
+	['twoByte', 'threeByte', 'astral'],
+	['threeByte'],
+	['astral', 'loneHigh', 'loneLow'],
+]
+
+/**
+ * A random string of exactly `length` code units, in one of several styles (ASCII
+ * only, mostly ASCII, everything, no ASCII, ...), made of runs of 1-12 characters of
+ * one kind. Cutting to `length` may leave a lone high surrogate at the end, and runs of
+ * lone surrogates may pair up: both are wanted.
+ */
+function randomText(random: Random, length: number, asciiOnly = false): string {
+	const pieces = asciiOnly ? styles[0]! : random.pick(styles)
+	const parts: string[] = []
+	let size = 0
+	while (size < length) {
+		const piece = random.pick(pieces)
+		const run = random.int(1, 13)
+		for (let i = 0; i < run; i++) {
+			const character = String.fromCodePoint(randomCodePoint(random, piece))
+			parts.push(character)
+			size += character.length
+		}
+	}
+	return parts.join('').slice(0, length)
+}
+
+/** The string lengths the property tests cover: many small, all around every threshold, a few huge. */
+function propertyLengths(random: Random): number[] {
+	const lengths: number[] = []
+	for (let length = 0; length <= 140; length++) lengths.push(length)
+	// Every threshold in src/codecs/ (units, bytes or elements), and a bit either side.
+	for (const threshold of [8, 16, 24, 32, 40, 48, 64, 96, 128, 256, 4096]) {
+		for (let delta = -3; delta <= 3; delta++) lengths.push(threshold + delta, threshold + delta)
+	}
+	for (let i = 0; i < 40; i++) lengths.push(random.int(141, 3000))
+	lengths.push(32768 + 5, 65536 + 3, 2 ** 20 + 5)
+	return lengths
+}
+
+// ---------------------------------------------------------------------------------
+// Buffers, and an engine that refuses shared and resizable views (as Chromium does)
+
+const bufferBytes = 16 * 1024 * 1024
+
+interface Environment {
+	readonly name: string
+	createBuffer(): ArrayBufferLike
+	/** Emulate Chromium: `decode` / `encodeInto` throw on views of shared or resizable buffers. */
+	readonly refusing: boolean
+}
+
+function createResizableBuffer(byteLength: number): ArrayBuffer {
+	const buffer = new (ArrayBuffer as new (length: number, options: object) => ArrayBuffer)(byteLength, {
+		maxByteLength: byteLength * 2,
+	})
+	if ((buffer as { resizable?: boolean }).resizable !== true) throw new Error('this engine has no resizable ArrayBuffer')
+	return buffer
+}
+
+const environments: Environment[] = [
+	{ name: 'a plain ArrayBuffer', createBuffer: () => new ArrayBuffer(bufferBytes), refusing: false },
+	{ name: 'a SharedArrayBuffer', createBuffer: () => new SharedArrayBuffer(bufferBytes), refusing: false },
+	{
+		name: 'a SharedArrayBuffer, on an engine that refuses shared views (as Chromium)',
+		createBuffer: () => new SharedArrayBuffer(bufferBytes),
+		refusing: true,
+	},
+	{
+		name: 'a resizable ArrayBuffer, on an engine that refuses resizable views (as Chromium)',
+		createBuffer: () => createResizableBuffer(bufferBytes),
+		refusing: true,
+	},
+]
+
+function isRefusedView(view: unknown): boolean {
+	if (!ArrayBuffer.isView(view)) return false
+	const buffer = view.buffer
+	return !(buffer instanceof ArrayBuffer) || (buffer as { resizable?: boolean }).resizable === true
+}
+
+type DecodeMethod = (this: TextDecoder, input?: unknown, options?: unknown) => string
+type EncodeIntoMethod = (this: TextEncoder, source: string, destination: Uint8Array) => TextEncoderEncodeIntoResult
+
+const decoderPrototype = TextDecoder.prototype as unknown as { decode: DecodeMethod }
+const encoderPrototype = TextEncoder.prototype as unknown as { encodeInto: EncodeIntoMethod }
+
+/** Counts of refused calls while the Chromium emulation is installed. */
+const refusals = { decode: 0, encodeInto: 0 }
+
+function installRefusals(): () => void {
+	const decode = decoderPrototype.decode
+	const encodeInto = encoderPrototype.encodeInto
+	decoderPrototype.decode = function (this: TextDecoder, input?: unknown, options?: unknown): string {
+		if (isRefusedView(input)) {
+			refusals.decode++
+			throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided ArrayBufferView value must not be shared.")
+		}
+		return decode.call(this, input, options)
+	}
+	encoderPrototype.encodeInto = function (this: TextEncoder, source: string, destination: Uint8Array) {
+		if (isRefusedView(destination)) {
+			refusals.encodeInto++
+			throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': The provided Uint8Array value must not be shared.")
+		}
+		return encodeInto.call(this, source, destination)
+	}
+	return () => {
+		decoderPrototype.decode = decode
+		encoderPrototype.encodeInto = encodeInto
+	}
+}
+
+/** Counts `encodeInto` calls until the returned function restores it. */
+function countEncodeIntoCalls(): { calls: number; restore(): void } {
+	const encodeInto = encoderPrototype.encodeInto
+	const counter = {
+		calls: 0,
+		restore: () => {
+			encoderPrototype.encodeInto = encodeInto
+		},
+	}
+	encoderPrototype.encodeInto = function (this: TextEncoder, source: string, destination: Uint8Array) {
+		counter.calls++
+		return encodeInto.call(this, source, destination)
+	}
+	return counter
+}
+
+// ---------------------------------------------------------------------------------
+// The round trip every string must make
+
+const nulMessage = (method: string, index: number): string =>
+	`${method}: the string contains U+0000 at index ${index}, which would end a null-terminated string early`
+
+/**
+ * measure, write, findTerminator, decode, encodeMeasured, and writes into too small a
+ * room, for one string, at a random place: in a whole-buffer view (`start` > 0, the
+ * terminator scan bounded) or in a window of exactly the room (`start` 0, the scan
+ * reaching the window's end).
+ */
+function checkRoundTrip(testCase: CodecCase<Elements>, buffer: ArrayBufferLike, value: string, random: Random): void {
+	const { codec, Elements, sentinel } = testCase
+	const label = `${testCase.name} ${describeString(value)}`
+	const expected = testCase.reference(value)
+	const count = expected.length
+
+	expect(codec.measure(value, 'measure'), `${label}: measure`).to.equal(count)
+
+	const whole = new Elements(buffer)
+	const room = count + 1 + random.int(0, 3)
+	const offset = 8 + random.int(0, 64)
+	const inWindow = random.next() < 0.5
+	const elements = inWindow ? new Elements(buffer, offset * Elements.BYTES_PER_ELEMENT, room) : whole
+	const start = inWindow ? 0 : offset
+	const fillSentinel = (): void => {
+		whole.fill(sentinel, offset - 4, offset + room + 4)
+	}
+
+	// write
+	fillSentinel()
+	expect(codec.write(value, elements, start, room, 'write'), `${label}: write`).to.equal(count)
+	expectElements(whole, offset, expected, `${label}: written elements`)
+	expect(whole[offset + count], `${label}: terminator`).to.equal(0)
+	for (const i of [offset - 4, offset - 1, offset + count + 1, offset + room, offset + room + 3]) {
+		if (i > offset + count) expect(whole[i], `${label}: element ${i - offset} after write`).to.equal(sentinel)
+		if (i < offset) expect(whole[i], `${label}: element ${i - offset} before write`).to.equal(sentinel)
+	}
+
+	// findTerminator and decode
+	expect(codec.findTerminator(elements, start, room), `${label}: findTerminator`).to.equal(count)
+	expect(codec.findTerminator(elements, start, count), `${label}: findTerminator, limit before the terminator`).to.equal(-1)
+	expect(codec.findTerminator(whole, offset, whole.length - offset), `${label}: findTerminator to the end`).to.equal(count)
+	const decoded = codec.decode(elements, start, count)
+	if (decoded !== testCase.decoded(value)) {
+		expect.fail(`${label}: decode gave ${describeString(decoded)}, expected ${describeString(testCase.decoded(value))}`)
+	}
+
+	// measure + encodeMeasured, as an allocation does: no terminator written
+	fillSentinel()
+	const measured = codec.measure(value, 'alloc')
+	codec.encodeMeasured(value, elements, start, measured)
+	expectElements(whole, offset, expected, `${label}: encodeMeasured elements`)
+	expect(whole[offset + count], `${label}: encodeMeasured writes no terminator`).to.equal(sentinel)
+
+	// too small a room: -1 and nothing written
+	fillSentinel()
+	const before = whole.slice(offset - 4, offset + room + 4)
+	for (const tooSmall of [count, random.int(0, count + 1), 0]) {
+		expect(codec.write(value, elements, start, tooSmall, 'write'), `${label}: write into room ${tooSmall}`).to.equal(-1)
+		expectElements(whole, offset - 4, before, `${label}: memory after a write that did not fit`)
+	}
+}
+
+// ---------------------------------------------------------------------------------
+// Tests
+
+for (const environment of environments) {
+	describe(`codecs on ${environment.name}`, function () {
+		let buffer: ArrayBufferLike
+		let restoreRefusals: (() => void) | undefined
+
+		before(function () {
+			buffer = environment.createBuffer()
+			refusals.decode = 0
+			refusals.encodeInto = 0
+			if (environment.refusing) restoreRefusals = installRefusals()
+			// Probe again, against the engine as emulated here.
+			resetTextCodersForTesting()
+		})
+
+		after(function () {
+			restoreRefusals?.()
+			restoreRefusals = undefined
+			resetTextCodersForTesting()
+		})
+
+		for (const testCase of codecCases) {
+			describe(testCase.name, function () {
+				it('writes, measures, finds and reads back seeded random strings of every length (0 to over 1 MiB)', function () {
+					const random = new Random(0xc0dec + testCase.name.length)
+					for (const length of propertyLengths(random)) {
+						// Long strings once, short ones in a few styles each.
+						const repeats = length > 5000 ? 1 : 3
+						for (let i = 0; i < repeats; i++) {
+							const value = randomText(random, length, !testCase.writesAnyString)
+							checkRoundTrip(testCase, buffer, value, random)
+						}
+					}
+				})
+
+				it('round-trips ASCII-only strings around every threshold', function () {
+					const random = new Random(7)
+					for (const length of [0, 1, 7, 8, 9, 23, 24, 25, 31, 32, 33, 39, 40, 41, 47, 48, 49, 63, 64, 65, 95, 96, 97, 255, 256, 257, 5000]) {
+						checkRoundTrip(testCase, buffer, randomText(random, length, true), random)
+					}
+				})
+
+				it('keeps a leading U+FEFF (it is not dropped as a byte order mark)', function () {
+					if (!testCase.writesAnyString) this.skip()
+					const random = new Random(11)
+					for (const length of [1, 5, 40, 100, 300, 5000]) {
+						const value = '\uFEFF' + randomText(random, length)
+						checkRoundTrip(testCase, buffer, value, random)
+						const elements = new testCase.Elements(buffer)
+						testCase.codec.write(value, elements, 64, elements.length - 64, 'write')
+						expect(testCase.codec.decode(elements, 64, testCase.reference(value).length).charCodeAt(0)).to.equal(0xfeff)
+					}
+				})
+
+				it('rejects U+0000 with a RangeError naming its index, in measure and write, writing nothing', function () {
+					const random = new Random(13)
+					const elements = new testCase.Elements(buffer)
+					for (const length of [0, 1, 5, 23, 24, 31, 32, 47, 48, 100, 300, 5000, 70000]) {
+						const base = randomText(random, length, !testCase.writesAnyString)
+						for (const index of new Set([0, length >> 1, length])) {
+							const value = base.slice(0, index) + '\0' + base.slice(index)
+							// The index in the value: slicing may have split a pair, which stays split.
+							const expectedIndex = value.indexOf('\0')
+							const start = 100
+							const roomsToTry = [elements.length - start, value.length * 4 + 2, 1, 0]
+							elements.fill(testCase.sentinel, start - 4, start + value.length * 4 + 8)
+							const before = elements.slice(start - 4, start + value.length * 4 + 8)
+							expectThrows(() => testCase.codec.measure(value, 'measureIt'), RangeError, nulMessage('measureIt', expectedIndex))
+							for (const room of roomsToTry) {
+								expectThrows(
+									() => testCase.codec.write(value, elements, start, room, 'writeIt'),
+									RangeError,
+									nulMessage('writeIt', expectedIndex),
+								)
+								expectElements(elements, start - 4, before, `${testCase.name}: memory after a rejected write`)
+							}
+						}
+					}
+				})
+
+				it('finds the terminator at the loop boundary and beyond, and not past the limit', function () {
+					const { codec, sentinel } = testCase
+					const whole = new testCase.Elements(buffer)
+					const start = 256
+					for (const position of [0, 1, 7, 8, 23, 24, 25, 31, 32, 33, 100, 1000, 70000]) {
+						whole.fill(sentinel, start, start + position + 200)
+						whole[start + position] = 0
+						const window = new testCase.Elements(buffer, start * whole.BYTES_PER_ELEMENT, position + 10)
+						expect(codec.findTerminator(whole, start, position + 1), `zero at ${position}`).to.equal(position)
+						expect(codec.findTerminator(whole, start, position + 50)).to.equal(position)
+						expect(codec.findTerminator(whole, start, whole.length - start)).to.equal(position)
+						expect(codec.findTerminator(window, 0, position + 10)).to.equal(position)
+						// The zero just past the limit is not seen.
+						expect(codec.findTerminator(whole, start, position), `limit ${position}`).to.equal(-1)
+						expect(codec.findTerminator(window, 0, position)).to.equal(-1)
+						whole[start + position] = sentinel
+						expect(codec.findTerminator(whole, start, position + 100)).to.equal(-1)
+					}
+					expect(codec.findTerminator(whole, start, 0)).to.equal(-1)
+				})
+			})
+		}
+
+		describe('ASCII', function () {
+			const notAscii: [string, string][] = [
+				['é', `'é' (U+00E9)`],
+				['ÿ', `'ÿ' (U+00FF)`],
+				['\u0080', 'the control character U+0080'],
+				['\u0085', 'the control character U+0085'],
+				['世', `'世' (U+4E16)`],
+				['\uFFFD', `'\uFFFD' (U+FFFD)`],
+				['😀', `'😀' (U+1F600)`],
+				['\uD800', 'a lone surrogate (U+D800)'],
+				['\uDC00', 'a lone surrogate (U+DC00)'],
+			]
+			const message = (method: string, character: string, index: number): string =>
+				`${method}: the string contains ${character} at index ${index}, which is not an ASCII character (U+0001 to U+007F)`
+
+			it('rejects every character above U+007F with a RangeError naming it and its index, writing nothing', function () {
+				const random = new Random(17)
+				const elements = new Uint8Array(buffer)
+				for (const length of [0, 1, 10, 39, 40, 41, 100, 5000]) {
+					const base = randomText(random, length, true)
+					for (const [character, named] of notAscii) {
+						for (const index of new Set([0, length >> 1, length])) {
+							const value = base.slice(0, index) + character + base.slice(index)
+							elements.fill(0xab, 96, 200 + value.length)
+							const before = elements.slice(96, 200 + value.length)
+							expectThrows(() => ascii.measure(value, 'measureAscii'), RangeError, message('measureAscii', named, index))
+							for (const room of [elements.length - 100, value.length + 1, 1]) {
+								expectThrows(() => ascii.write(value, elements, 100, room, 'writeAscii'), RangeError, message('writeAscii', named, index))
+								expectElements(elements, 96, before, 'memory after a rejected ASCII write')
+							}
+						}
+					}
+				}
+			})
+
+			it('reports whichever of U+0000 and a non-ASCII character comes first', function () {
+				for (const filler of ['', 'x'.repeat(60)]) {
+					const n = filler.length
+					expectThrows(() => ascii.measure(`${filler}é\0`, 'm'), RangeError, message('m', `'é' (U+00E9)`, n))
+					expectThrows(() => ascii.measure(`${filler}\0é`, 'm'), RangeError, nulMessage('m', n))
+				}
+			})
+
+			it('reads bytes 0x80-0xFF as U+0080-U+00FF (Latin-1, not windows-1252), in short and long runs', function () {
+				const elements = new Uint8Array(buffer)
+				const all = Uint8Array.from({ length: 255 }, (_, i) => i + 1)
+				const latin1 = (bytes: ArrayLike<number>): string => String.fromCharCode(...Array.from(bytes))
+				const runs: Uint8Array[] = [
+					all,
+					all.subarray(0x7f - 10, 0x7f + 10),
+					Uint8Array.of(0x80),
+					Uint8Array.of(0x80, 0x9f, 0xa0, 0xff),
+					// Valid UTF-8 must not be decoded as UTF-8: C3 A9 is 'Ã©', not 'é'.
+					encoder.encode('é'.repeat(40)),
+					encoder.encode('é'.repeat(5)),
+					// The UTF-8 of U+FFFD, and of a 4-byte character.
+					encoder.encode('\uFFFD'.repeat(30)),
+					encoder.encode('😀'.repeat(20)),
+					// ASCII, then one high byte at the very end of a long run.
+					Uint8Array.from([...encoder.encode('a'.repeat(100)), 0xe9]),
+					Uint8Array.from([...encoder.encode('b'.repeat(63)), 0x80]),
+					Uint8Array.from([...encoder.encode('c'.repeat(64)), 0x80]),
+					encoder.encode('d'.repeat(5000)),
+				]
+				for (const run of runs) {
+					elements.set(run, 1000)
+					elements[1000 + run.length] = 0
+					expect(ascii.findTerminator(elements, 1000, run.length + 1)).to.equal(run.length)
+					const decoded = ascii.decode(elements, 1000, run.length)
+					expect(decoded, `run of ${run.length} bytes starting ${Array.from(run.subarray(0, 4))}`).to.equal(latin1(run))
+				}
+				expect(ascii.decode(Uint8Array.of(0x80), 0, 1)).to.equal('\u0080')
+			})
+		})
+
+		describe('UTF-8', function () {
+			it('counts 1, 2, 3 or 4 bytes per character, 3 for a lone surrogate, 4 only for a valid pair', function () {
+				const cases: [string, number][] = [
+					['\u007f', 1],
+					['\u0080', 2],
+					['\u07ff', 2],
+					['\u0800', 3],
+					['\uffff', 3],
+					['\uD83D\uDE00', 4],
+					['\uD800', 3],
+					['\uDC00', 3],
+					['\uDE00\uD83D', 6],
+					['\uD83D\uD83D\uDE00', 7],
+					['a\uD800b', 5],
+				]
+				const elements = new Uint8Array(buffer)
+				for (const [value, bytes] of cases) {
+					for (const padding of ['', 'x'.repeat(40)]) {
+						expect(utf8.measure(padding + value, 'm'), JSON.stringify(value)).to.equal(padding.length + bytes)
+						expect(utf8.write(padding + value, elements, 10, 1000, 'w')).to.equal(padding.length + bytes)
+					}
+				}
+				// Lone surrogates are written as U+FFFD, EF BF BD.
+				utf8.write('\uD800', elements, 10, 10, 'w')
+				expect(Array.from(elements.subarray(10, 14))).to.deep.equal([0xef, 0xbf, 0xbd, 0])
+			})
+
+			it('writes long strings in place when they surely fit, and measures first when they might not', function () {
+				const random = new Random(19)
+				const elements = new Uint8Array(buffer)
+				for (const length of [24, 100, 5000]) {
+					const value = randomText(random, length)
+					const bytes = encoder.encode(value)
+					for (const room of [bytes.length + 1, bytes.length + 2, value.length * 3, value.length * 3 + 1, value.length * 3 + 2]) {
+						if (room < bytes.length + 1) continue
+						elements.fill(0xab, 100, 100 + room + 4)
+						expect(utf8.write(value, elements, 100, room, 'w'), `room ${room}`).to.equal(bytes.length)
+						expectElements(elements, 100, bytes, `room ${room}`)
+						expect(elements[100 + bytes.length]).to.equal(0)
+						expect(elements[100 + room]).to.equal(0xab)
+					}
+				}
+			})
+
+			it('measure + encodeMeasured encodes a long string only once', function () {
+				const random = new Random(23)
+				const elements = new Uint8Array(buffer)
+				utf8.measure('warm up the probes: '.repeat(10), 'm')
+				utf8.write('warm up the probes: '.repeat(10), elements, 0, 1000, 'w')
+				for (const value of [
+					'a'.repeat(40),
+					randomText(random, 1000),
+					randomText(random, 100_000),
+					randomText(random, 2 ** 20 + 1, true),
+					randomText(random, 2 ** 20 + 1),
+				]) {
+					const counter = countEncodeIntoCalls()
+					let count: number
+					try {
+						count = utf8.measure(value, 'alloc')
+						utf8.encodeMeasured(value, elements, 64, count)
+					} finally {
+						counter.restore()
+					}
+					expect(counter.calls, `encodeInto calls for ${describeString(value)}`).to.equal(1)
+					expectElements(elements, 64, encoder.encode(value), 'encodeMeasured bytes')
+				}
+			})
+
+			it('write of a long string encodes it only once, whether or not the room surely fits', function () {
+				const random = new Random(29)
+				const elements = new Uint8Array(buffer)
+				for (const length of [100, 100_000]) {
+					const value = randomText(random, length)
+					const bytes = encoder.encode(value)
+					for (const room of [value.length * 3 + 1, bytes.length + 1]) {
+						const counter = countEncodeIntoCalls()
+						try {
+							expect(utf8.write(value, elements, 64, room, 'w')).to.equal(bytes.length)
+						} finally {
+							counter.restore()
+						}
+						expect(counter.calls, `room ${room}`).to.equal(1)
+						expectElements(elements, 64, bytes, 'written bytes')
+					}
+				}
+			})
+
+			it('encodeMeasured encodes afresh when the remembered encoding is of another string or was overwritten', function () {
+				const random = new Random(31)
+				const elements = new Uint8Array(buffer)
+				const first = randomText(random, 3000)
+				const second = randomText(random, 3000)
+				// Another string.
+				utf8.measure(first, 'alloc')
+				const secondCount = encoder.encode(second).length
+				utf8.encodeMeasured(second, elements, 64, secondCount)
+				expectElements(elements, 64, encoder.encode(second), 'the other string')
+				// The same string after the scratch buffer served a long decode (a copy, on refusing engines).
+				const firstCount = utf8.measure(first, 'alloc')
+				const longRun = encoder.encode(randomText(random, 20_000))
+				elements.set(longRun, 100_000)
+				expect(utf8.decode(elements, 100_000, longRun.length)).to.equal(referenceDecoder.decode(longRun))
+				utf8.encodeMeasured(first, elements, 64, firstCount)
+				expectElements(elements, 64, encoder.encode(first), 'after the scratch buffer was reused')
+			})
+
+			it('handles strings longer than the scratch buffer (over 4 MiB of UTF-8)', function () {
+				const random = new Random(37)
+				for (const value of [
+					randomText(random, 2_200_000, false).replace(/[^]/gu, (c) => (c.length === 1 && c >= '\u0800' ? c : '\u4e16')),
+					'\u4e16'.repeat(1_500_000),
+				]) {
+					checkRoundTrip(codecCases[1]!, buffer, value, random)
+				}
+			})
+
+			it('reads seeded random malformed byte sequences exactly as TextDecoder does', function () {
+				const random = new Random(41)
+				const elements = new Uint8Array(buffer)
+				const interesting = [0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff]
+				const wellFormed = encoder.encode('aé€😀')
+				let mismatches = 0
+				for (let sample = 0; sample < 3000; sample++) {
+					const length = sample < 2500 ? random.int(1, 80) : random.int(80, 3000)
+					const bytes = new Uint8Array(length)
+					const mode = random.int(0, 3)
+					for (let i = 0; i < length; i++) {
+						bytes[i] =
+							mode === 0
+								? random.int(1, 256)
+								: mode === 1
+									? random.pick(interesting)
+									: random.next() < 0.8
+										? wellFormed[random.int(0, wellFormed.length)]!
+										: random.pick(interesting)
+					}
+					elements.set(bytes, 500)
+					// Continuation bytes right after the run: reading past its end would change the result.
+					elements.fill(0x80, 500 + length, 500 + length + 4)
+					const expected = referenceDecoder.decode(bytes)
+					if (utf8.decode(elements, 500, length) !== expected || decodeUtf8ByLoop(elements, 500, length) !== expected) {
+						if (mismatches++ < 5) console.error('mismatch for', Array.from(bytes, (b) => b.toString(16)).join(' '))
+					}
+				}
+				expect(mismatches).to.equal(0)
+			})
+		})
+
+		describe('UTF-16 and UTF-32', function () {
+			it('keep lone surrogates and real U+FFFD exactly, in short and long runs', function () {
+				const random = new Random(43)
+				for (const testCase of codecCases.slice(2)) {
+					for (const special of ['\uD800', '\uDFFF', '\uFFFD', '\uDE00\uD83D', '\uD83D']) {
+						for (const length of [0, 10, 31, 32, 95, 96, 97, 300, 40_000, 70_000]) {
+							const base = randomText(random, length, true)
+							for (const index of new Set([0, length >> 1, length])) {
+								checkRoundTrip(testCase, buffer, base.slice(0, index) + special + base.slice(index), random)
+							}
+						}
+					}
+				}
+			})
+
+			it('UTF-32 stores a lone surrogate as its own value and a pair as one code point', function () {
+				const elements = new Uint32Array(buffer)
+				expect(utf32.write('a\uD800\uD83D\uDE00\uDC00', elements, 4, 100, 'w')).to.equal(4)
+				expect(Array.from(elements.subarray(4, 9))).to.deep.equal([0x61, 0xd800, 0x1f600, 0xdc00, 0])
+				// Two surrogate elements read back as the two code units (which then form a pair).
+				elements.set([0xd83d, 0xde00, 0], 4)
+				expect(utf32.decode(elements, 4, 2)).to.equal('\uD83D\uDE00')
+			})
+
+			it('UTF-32 decode throws a RangeError for an element above 0x10FFFF, giving its index in the string', function () {
+				const elements = new Uint32Array(buffer)
+				for (const bad of [0x110000, 0x7fffffff, 0x80000000, 0xffffffff]) {
+					for (const [length, index] of [
+						[5, 2],
+						[50, 3],
+						[50, 49],
+						[200, 150],
+						[70_000, 40_000],
+					] as const) {
+						elements.fill(0x41, 1000, 1000 + length)
+						elements[1000 + index] = bad
+						elements[1000 + length - 1] = length - 1 === index ? bad : 0x10ffff
+						expectThrows(
+							() => utf32.decode(elements, 1000, length),
+							RangeError,
+							`UTF-32 element at index ${index} holds 0x${bad.toString(16)}, above the largest code point 0x10FFFF`,
+						)
+					}
+				}
+				elements.set([0x10ffff, 0x10000, 0xffff], 1000)
+				expect(utf32.decode(elements, 1000, 3)).to.equal('\u{10FFFF}\u{10000}\uFFFF')
+			})
+		})
+
+		if (environment.refusing) {
+			it('probed the engine once and then decoded and encoded through copies', function () {
+				// One refused call per coder: the probe. Everything after went through copies.
+				expect(refusals.decode).to.equal(1)
+				expect(refusals.encodeInto).to.equal(1)
+			})
+		}
+	})
+}
+
+describe('UTF-8 decoding of malformed bytes, exhaustively, against TextDecoder', function () {
+	const bytes = new Uint8Array(64)
+	const interesting = [
+		0x00, 0x01, 0x41, 0x7f, 0x80, 0x81, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xc3, 0xdf, 0xe0, 0xe1, 0xec,
+		0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xfe, 0xff,
+	]
+	// Before the sequence: nothing, a few ASCII bytes, exactly one 8-byte ASCII block, and
+	// 9 (the block, then one). After it: nothing (the sequence is cut at the run's end), ASCII.
+	const prefixes = [[], [0x61, 0x62, 0x63], [0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68], [0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69]]
+	const suffixes = [[], [0x7a], [0xc3, 0xa9]]
+
+	function check(sequence: number[], failures: string[]): void {
+		for (const prefix of prefixes) {
+			for (const suffix of suffixes) {
+				const run = [...prefix, ...sequence, ...suffix]
+				bytes.set(run, 8)
+				// Continuation bytes after the run's end must not be read.
+				bytes.fill(0xbf, 8 + run.length, 8 + run.length + 4)
+				const expected = referenceDecoder.decode(Uint8Array.from(run))
+				const actual = decodeUtf8ByLoop(bytes, 8, run.length)
+				if (actual !== expected && failures.length < 10) {
+					failures.push(`${run.map((b) => b.toString(16).padStart(2, '0')).join(' ')}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`)
+				}
+				if (utf8.decode(bytes, 8, run.length) !== expected && failures.length < 10) failures.push(`codec decode of ${run}`)
+			}
+		}
+	}
+
+	it('every 1-, 2- and 3-byte sequence of interesting bytes', function () {
+		const failures: string[] = []
+		for (const a of interesting) {
+			check([a], failures)
+			for (const b of interesting) {
+				check([a, b], failures)
+				for (const c of interesting) check([a, b, c], failures)
+			}
+		}
+		expect(failures).to.deep.equal([])
+	})
+
+	it('every 4-byte sequence of the bytes that matter to 4-byte leads', function () {
+		const failures: string[] = []
+		const set = [0x41, 0x80, 0x8f, 0x90, 0xbf, 0xc0, 0xc2, 0xe0, 0xed, 0xf0, 0xf4, 0xf5]
+		for (const a of set) for (const b of set) for (const c of set) for (const d of set) check([a, b, c, d], failures)
+		expect(failures).to.deep.equal([])
+	})
+
+	it('named cases: overlongs, surrogates, above U+10FFFF, truncations', function () {
+		const failures: string[] = []
+		const cases = [
+			[0xc0, 0x80], // overlong U+0000
+			[0xc1, 0xbf], // overlong U+007F
+			[0xe0, 0x80, 0x80], // overlong
+			[0xe0, 0x9f, 0xbf], // overlong U+07FF
+			[0xf0, 0x80, 0x80, 0x80], // overlong
+			[0xf0, 0x8f, 0xbf, 0xbf], // overlong U+FFFF
+			[0xed, 0xa0, 0x80], // U+D800
+			[0xed, 0xbf, 0xbf], // U+DFFF
+			[0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80], // CESU-8 pair
+			[0xf4, 0x90, 0x80, 0x80], // U+110000
+			[0xf7, 0xbf, 0xbf, 0xbf], // U+1FFFFF
+			[0xf8, 0x88, 0x80, 0x80, 0x80], // 5-byte form
+			[0xfc, 0x84, 0x80, 0x80, 0x80, 0x80], // 6-byte form
+			[0xf4, 0x8f, 0xbf, 0xbf], // U+10FFFF, valid
+			[0xf0, 0x90, 0x80, 0x80], // U+10000, valid
+			[0xef, 0xbb, 0xbf], // U+FEFF, valid (kept)
+			[0xe2, 0x82], // truncated €
+			[0xf0, 0x9f, 0x98], // truncated 😀
+			[0xf0, 0x9f], // truncated 😀
+			[0xf0], // lone lead
+			[0xe2, 0x82, 0xe2, 0x82, 0xac], // truncated, then a whole €
+			[0x80, 0x80, 0x80, 0x80], // lone continuations
+		]
+		for (const sequence of cases) check(sequence, failures)
+		expect(failures).to.deep.equal([])
+	})
+})
+
+describe('text coders', function () {
+	afterEach(function () {
+		resetTextCodersForTesting()
+	})
+
+	it('replace the UTF-8 decoder after it has decoded 1 GiB (Safari fails after ~2 GiB)', function () {
+		this.timeout(120_000)
+		const Original = globalThis.TextDecoder
+		const created: string[] = []
+		globalThis.TextDecoder = class extends Original {
+			constructor(label?: string, options?: TextDecoderOptions) {
+				super(label, options)
+				created.push(this.encoding)
+			}
+		}
+		try {
+			resetTextCodersForTesting()
+			const runBytes = 2 ** 24
+			const elements = new Uint8Array(runBytes + 1)
+			elements.fill(0x61, 0, runBytes)
+			let decodes = 0
+			for (let total = 0; total <= 2 ** 30; total += runBytes) {
+				expect(utf8.decode(elements, 0, runBytes).length).to.equal(runBytes)
+				decodes++
+			}
+			expect(decodes).to.equal(65)
+			expect(created.filter((encoding) => encoding === 'utf-8')).to.have.length(2)
+		} finally {
+			globalThis.TextDecoder = Original
+		}
+	})
+
+	it('work where the SharedArrayBuffer global does not exist (a page that is not cross-origin isolated)', function () {
+		const shared = new SharedArrayBuffer(1 << 16)
+		const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'SharedArrayBuffer')!
+		delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer
+		try {
+			resetTextCodersForTesting()
+			const random = new Random(47)
+			for (const buffer of [new ArrayBuffer(1 << 16), createResizableBuffer(1 << 16), shared]) {
+				for (const testCase of codecCases) {
+					for (const length of [5, 100, 3000]) {
+						checkRoundTrip(testCase, buffer, randomText(random, length, !testCase.writesAnyString), random)
+					}
+				}
+			}
+		} finally {
+			Object.defineProperty(globalThis, 'SharedArrayBuffer', descriptor)
+		}
+	})
+})

@@ -1,0 +1,856 @@
+/**
+ * Heap growth and polling: refs, reads, writes, atomics and views across the growth
+ * of non-shared and shared `WebAssembly.Memory` objects, the three polling modes
+ * (counting `getLatestHeap` calls), and the fixed list of bad addresses in every mode.
+ */
+import { expect } from 'chai'
+import { normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
+import { elementRows } from '../descriptors/elements.js'
+import { createWasmHeapManager, type PollingMode, type WasmHeapManager } from '../src/index.js'
+import { SeededRandom, TestAllocator, badAddresses, createTestHeap, snapshot } from './support/heaps.js'
+
+const elements = normalizeElements(elementRows)
+const pageSize = 65536
+const modes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
+
+type Value = number | bigint
+
+/** Calls a method by name, so one loop covers every generated method of every row. */
+function call(target: object, name: string, ...args: unknown[]): unknown {
+	const member: unknown = (target as Record<string, unknown>)[name]
+	if (typeof member !== 'function') throw new Error(`test setup: ${name} is not a method`)
+	return (member as (...args: unknown[]) => unknown).apply(target, args)
+}
+
+interface TypedArrayLike {
+	readonly length: number
+	readonly buffer: ArrayBufferLike
+	readonly byteOffset: number
+	[index: number]: Value
+}
+
+interface ValueRef {
+	readonly address: number
+	value: Value
+	read(): Value
+	write(value: Value): void
+	readAtomic(): Value
+	writeAtomic(value: Value): void
+	readonly allocatedBytesView: Uint8Array
+	clear(): void
+}
+
+interface ArrayRef {
+	readonly address: number
+	readonly elementCount: number
+	readonly view: TypedArrayLike
+	readAt(index: number): Value
+	writeAt(index: number, value: Value): void
+	readAtomicAt(index: number): Value
+	writeAtomicAt(index: number, value: Value): void
+	readonly allocatedBytesView: Uint8Array
+	clear(): void
+}
+
+function typedArrayConstructor(name: string): new (length: number) => TypedArrayLike {
+	const constructor = (globalThis as unknown as Record<string, new (length: number) => TypedArrayLike>)[name]
+	if (constructor === undefined) throw new Error(`test setup: no global ${name}`)
+	return constructor
+}
+
+/** A random value of the row's type that every accessor stores and returns unchanged. */
+function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
+	switch (element.kind) {
+		case 'float': {
+			const value = (random.next() - 0.5) * 2 ** random.int(1, 40)
+			return element.byteSize === 4 ? Math.fround(value) : value
+		}
+		case 'pointer53':
+			return Number(random.bits64() >> 11n)
+		default: {
+			const one = new (typedArrayConstructor(element.viewConstructor))(1)
+			new Uint8Array(one.buffer).set(random.bytes(element.byteSize))
+			return one[0]!
+		}
+	}
+}
+
+/** The value at `address` as an independent `DataView` sees it. */
+function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
+	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
+	return call(dataView, `get${element.dataViewAccessor}`, address, true) as Value
+}
+
+function referenceWrite(dataView: DataView, element: NormalizedElement, address: number, value: Value): void {
+	if (element.kind === 'pointer53') dataView.setBigUint64(address, BigInt(value), true)
+	else call(dataView, `set${element.dataViewAccessor}`, address, value, true)
+}
+
+/** How a value appears as an element of the row's view (`pointer53` views are `BigUint64Array`s). */
+function asViewElement(element: NormalizedElement, value: Value): Value {
+	return element.kind === 'pointer53' ? BigInt(value) : value
+}
+
+function viewContents(view: TypedArrayLike): Value[] {
+	return Array.from({ length: view.length }, (_, index) => view[index]!)
+}
+
+/** Runs `action` and returns what it threw, failing if it threw nothing. */
+function caught(action: () => unknown, context: string): Error {
+	try {
+		action()
+	} catch (error) {
+		expect(error, context).to.be.instanceOf(Error)
+		return error as Error
+	}
+	expect.fail(`${context}: expected an error, nothing was thrown`)
+}
+
+/** Asserts the address error: its class, and that the message names method, address, access size and heap size. */
+function expectAddressRangeError(action: () => unknown, method: string, address: number, byteSize: number, heapSize: number): void {
+	const context = `${method}(${String(address)})`
+	const error = caught(action, context)
+	expect(error, context).to.be.instanceOf(RangeError)
+	expect(error.message, context).to.include(`${method}:`)
+	expect(error.message, context).to.include(`address ${String(address)}`)
+	expect(error.message, context).to.include(`${byteSize}-byte`)
+	expect(error.message, context).to.include(`heap of ${heapSize} bytes`)
+}
+
+interface Held {
+	readonly element: NormalizedElement
+	readonly value: Value
+	readonly ref: ValueRef
+	readonly values: Value[]
+	readonly arrayRef: ArrayRef
+	/** A further value for writes after growth. */
+	readonly newValue: Value
+}
+
+const arrayLength = 4
+
+/** Allocates a value ref and a 4-element array ref of every type, filled with seeded values. */
+function holdRefs(heap: WasmHeapManager, seed: number): Held[] {
+	const random = new SeededRandom(seed)
+	return elements.map((element) => {
+		const value = sampleValue(element, random)
+		const ref = call(heap, element.methods.alloc) as ValueRef
+		ref.value = value
+		const values = Array.from({ length: arrayLength }, () => sampleValue(element, random))
+		const arrayRef = call(heap, element.methods.allocArray, values) as ArrayRef
+		return { element, value, ref, values, arrayRef, newValue: sampleValue(element, random) }
+	})
+}
+
+/** Checks every held ref against its values, through the refs and through an independent DataView. */
+function expectHeldIntact(held: readonly Held[], buffer: ArrayBufferLike, when: string): void {
+	const dataView = new DataView(buffer)
+	for (const { element, value, ref, values, arrayRef } of held) {
+		const context = `${element.name} ${when}`
+		expect(ref.value, context).to.equal(value)
+		expect(referenceRead(dataView, element, ref.address), context).to.equal(value)
+		for (let index = 0; index < arrayLength; index++) {
+			expect(arrayRef.readAt(index), `${context} [${index}]`).to.equal(values[index])
+			expect(referenceRead(dataView, element, arrayRef.address + index * element.byteSize), context).to.equal(values[index])
+		}
+	}
+}
+
+describe('growth', () => {
+	describe('non-shared WebAssembly.Memory, pollingMode whenEmpty (default)', () => {
+		function setup(seed: number) {
+			const { heap, memory } = createTestHeap({ pages: 1 })
+			const held = holdRefs(heap, seed)
+			// Nothing grew while allocating: the growth below is the first one.
+			expect(memory.buffer.byteLength).to.equal(pageSize)
+			return { heap, memory, held }
+		}
+
+		function grow(memory: WebAssembly.Memory, pages = 1): ArrayBuffer {
+			const old = memory.buffer as ArrayBuffer
+			memory.grow(pages)
+			expect(old.byteLength, 'the old buffer is detached').to.equal(0)
+			expect(memory.buffer).to.not.equal(old)
+			return old
+		}
+
+		it('detaches the old buffer: a view taken before growth has length 0', () => {
+			const { heap, memory, held } = setup(1)
+			const views = held.map(({ element, arrayRef }) => call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike)
+			for (const [index, view] of views.entries()) {
+				expect(viewContents(view)).to.deep.equal(held[index]!.values.map((value) => asViewElement(held[index]!.element, value)))
+			}
+			grow(memory)
+			for (const [index, view] of views.entries()) expect(view.length, held[index]!.element.name).to.equal(0)
+		})
+
+		it('every ref, read, atomic and view sees the old contents on the new buffer', () => {
+			const { heap, memory, held } = setup(2)
+			grow(memory, 3)
+			expectHeldIntact(held, memory.buffer, 'after growth')
+			for (const { element, value, ref, values, arrayRef } of held) {
+				expect(call(heap, element.methods.read, ref.address), element.name).to.equal(value)
+				expect(call(heap, element.methods.readAtomic, ref.address), element.name).to.equal(value)
+				expect(ref.read(), element.name).to.equal(value)
+				expect(ref.readAtomic(), element.name).to.equal(value)
+				const view = arrayRef.view
+				expect(view.buffer, element.name).to.equal(memory.buffer)
+				expect(viewContents(view), element.name).to.deep.equal(values.map((v) => asViewElement(element, v)))
+				const managerView = call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
+				expect(managerView.buffer).to.equal(memory.buffer)
+				expect(viewContents(managerView)).to.deep.equal(values.map((v) => asViewElement(element, v)))
+				for (let index = 0; index < arrayLength; index++) {
+					expect(arrayRef.readAtomicAt(index), element.name).to.equal(values[index])
+				}
+			}
+			expect(heap.heap).to.equal(memory.buffer)
+		})
+
+		it('writes through the manager and refs after growth land in the new buffer', () => {
+			const { heap, memory, held } = setup(3)
+			grow(memory)
+			const random = new SeededRandom(33)
+			for (const { element, ref, arrayRef } of held) {
+				const values = Array.from({ length: 6 }, () => sampleValue(element, random))
+				ref.value = values[0]!
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(values[0])
+				ref.writeAtomic(values[1]!)
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(values[1])
+				call(heap, element.methods.write, ref.address, values[2])
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(values[2])
+				arrayRef.writeAt(1, values[3]!)
+				arrayRef.writeAtomicAt(2, values[4]!)
+				call(heap, element.methods.writeAtomic, arrayRef.address + 3 * element.byteSize, values[5])
+				const dataView = new DataView(memory.buffer)
+				expect(referenceRead(dataView, element, arrayRef.address + element.byteSize)).to.equal(values[3])
+				expect(referenceRead(dataView, element, arrayRef.address + 2 * element.byteSize)).to.equal(values[4])
+				expect(referenceRead(dataView, element, arrayRef.address + 3 * element.byteSize)).to.equal(values[5])
+			}
+		})
+
+		it('refs keep working across several growths in a row', () => {
+			const { memory, held } = setup(4)
+			for (let round = 0; round < 5; round++) {
+				grow(memory, round + 1)
+				expectHeldIntact(held, memory.buffer, `after growth ${round + 1}`)
+			}
+		})
+
+		/**
+		 * Each probe is the very first access after a growth, in a fresh heap, so each
+		 * one must itself notice the detached buffer and poll.
+		 */
+		const firstAccessProbes: ReadonlyArray<readonly [string, (heap: WasmHeapManager, memory: WebAssembly.Memory, held: Held) => void]> = [
+			['read<T>', (heap, _memory, { element, ref, value }) => {
+				expect(call(heap, element.methods.read, ref.address)).to.equal(value)
+			}],
+			['write<T>', (heap, memory, { element, ref, newValue }) => {
+				call(heap, element.methods.write, ref.address, newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
+			}],
+			['read<T>Atomic', (heap, _memory, { element, ref, value }) => {
+				expect(call(heap, element.methods.readAtomic, ref.address)).to.equal(value)
+			}],
+			['write<T>Atomic', (heap, memory, { element, ref, newValue }) => {
+				call(heap, element.methods.writeAtomic, ref.address, newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
+			}],
+			['view<T>Array', (heap, memory, { element, arrayRef, values }) => {
+				const view = call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
+				expect(view.buffer).to.equal(memory.buffer)
+				expect(viewContents(view)).to.deep.equal(values.map((v) => asViewElement(element, v)))
+			}],
+			['wrap<T>', (heap, _memory, { element, ref, value }) => {
+				expect((call(heap, element.methods.wrap, ref.address) as ValueRef).value).to.equal(value)
+			}],
+			['wrap<T>Array', (heap, _memory, { element, arrayRef, values }) => {
+				const wrapped = call(heap, element.methods.wrapArray, arrayRef.address, arrayLength) as ArrayRef
+				expect(wrapped.readAt(arrayLength - 1)).to.equal(values[arrayLength - 1])
+			}],
+			['ref.value (get)', (_heap, _memory, { ref, value }) => {
+				expect(ref.value).to.equal(value)
+			}],
+			['ref.value (set)', (_heap, memory, { element, ref, newValue }) => {
+				ref.value = newValue
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
+			}],
+			['ref.readAtomic()', (_heap, _memory, { ref, value }) => {
+				expect(ref.readAtomic()).to.equal(value)
+			}],
+			['ref.writeAtomic()', (_heap, memory, { element, ref, newValue }) => {
+				ref.writeAtomic(newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
+			}],
+			['arrayRef.readAt()', (_heap, _memory, { arrayRef, values }) => {
+				expect(arrayRef.readAt(2)).to.equal(values[2])
+			}],
+			['arrayRef.writeAt()', (_heap, memory, { element, arrayRef, newValue }) => {
+				arrayRef.writeAt(2, newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, arrayRef.address + 2 * element.byteSize)).to.equal(newValue)
+			}],
+			['arrayRef.readAtomicAt()', (_heap, _memory, { arrayRef, values }) => {
+				expect(arrayRef.readAtomicAt(1)).to.equal(values[1])
+			}],
+			['arrayRef.view', (_heap, memory, { element, arrayRef, values }) => {
+				const view = arrayRef.view
+				expect(view.buffer).to.equal(memory.buffer)
+				expect(viewContents(view)).to.deep.equal(values.map((v) => asViewElement(element, v)))
+			}],
+			['ref.allocatedBytesView', (_heap, memory, { element, ref }) => {
+				const bytes = ref.allocatedBytesView
+				expect(bytes.buffer).to.equal(memory.buffer)
+				expect(Array.from(bytes)).to.deep.equal(Array.from(new Uint8Array(memory.buffer, ref.address, element.byteSize)))
+			}],
+			['arrayRef.clear()', (_heap, memory, { element, arrayRef }) => {
+				arrayRef.clear()
+				const bytes = new Uint8Array(memory.buffer, arrayRef.address, arrayLength * element.byteSize)
+				expect(bytes.every((byte) => byte === 0)).to.equal(true)
+			}],
+			['alloc<T>()', (heap, memory, { element, newValue }) => {
+				const fresh = call(heap, element.methods.alloc) as ValueRef
+				fresh.value = newValue
+				expect(referenceRead(new DataView(memory.buffer), element, fresh.address)).to.equal(newValue)
+			}],
+			['read<T> in the newly grown region', (heap, memory, { element, newValue }) => {
+				const address = pageSize + 8 * 16
+				referenceWrite(new DataView(memory.buffer), element, address, newValue)
+				expect(call(heap, element.methods.read, address)).to.equal(newValue)
+			}],
+			['write<T>Atomic in the newly grown region', (heap, memory, { element, newValue }) => {
+				const address = memory.buffer.byteLength - 8
+				call(heap, element.methods.writeAtomic, address, newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, address)).to.equal(newValue)
+			}],
+			['view<T>Array in the newly grown region', (heap, memory, { element }) => {
+				const address = pageSize + 256
+				const view = call(heap, element.methods.view, address, 16) as TypedArrayLike
+				expect(view.buffer).to.equal(memory.buffer)
+				expect(view.byteOffset).to.equal(address)
+				expect(view.length).to.equal(16)
+			}],
+		]
+
+		for (const [probe, run] of firstAccessProbes) {
+			it(`${probe} works as the first access after growth, for every type`, () => {
+				for (const [index, element] of elements.entries()) {
+					const { heap, memory, held } = setup(100 + index)
+					grow(memory)
+					const entry = held.find((h) => h.element === element)!
+					try {
+						run(heap, memory, entry)
+					} catch (error) {
+						if (error instanceof Error) error.message = `${element.name}: ${error.message}`
+						throw error
+					}
+				}
+			})
+		}
+
+		it('readBigUint128LE / writeBigUint256LE work as the first access after growth', () => {
+			{
+				const { heap, memory } = setup(5)
+				const address = 8 * 1024
+				new DataView(memory.buffer).setBigUint64(address, 0x0123456789abcdefn, true)
+				new DataView(memory.buffer).setBigUint64(address + 8, 0xfedcba9876543210n, true)
+				grow(memory)
+				expect(heap.readBigUint128LE(address)).to.equal(0xfedcba98765432100123456789abcdefn)
+			}
+			{
+				const { heap, memory } = setup(6)
+				grow(memory)
+				const value = 2n ** 256n - 12345n
+				heap.writeBigUint256LE(pageSize + 32, value)
+				const dataView = new DataView(memory.buffer)
+				expect(dataView.getBigUint64(pageSize + 32, true)).to.equal(BigInt.asUintN(64, value))
+				expect(dataView.getBigUint64(pageSize + 56, true)).to.equal(value >> 192n)
+			}
+		})
+
+		it('the heap getter returns the new buffer as the first access after growth', () => {
+			const { heap, memory } = setup(7)
+			grow(memory)
+			expect(heap.heap).to.equal(memory.buffer)
+			expect(heap.heap.byteLength).to.equal(2 * pageSize)
+		})
+
+		it('a zero-length view at address 0 right after growth is a view of the new buffer', () => {
+			const { heap, memory } = setup(8)
+			grow(memory)
+			const view = heap.viewUint8Array(0, 0)
+			expect(view.length).to.equal(0)
+			expect(view.buffer).to.equal(memory.buffer)
+		})
+
+		it('growth driven by the allocator (alloc grows the memory) keeps every held ref intact', () => {
+			const { heap, memory, held } = setup(9)
+			const big = heap.allocFloat64Array(3 * pageSize / 8)
+			expect(memory.buffer.byteLength).to.be.greaterThan(pageSize)
+			expect(big.view.buffer).to.equal(memory.buffer)
+			big.writeAt(big.elementCount - 1, 1.25)
+			expect(new DataView(memory.buffer).getFloat64(big.address + big.allocatedBytesView.length - 8, true)).to.equal(1.25)
+			expectHeldIntact(held, memory.buffer, 'after allocator-driven growth')
+		})
+
+		it('alloc<T>Array(values) whose own allocation grows the memory copies the values into the new buffer', () => {
+			const random = new SeededRandom(10)
+			for (const element of elements) {
+				const { heap, memory } = createTestHeap({ pages: 1 })
+				const count = (2 * pageSize) / element.byteSize
+				const values = Array.from({ length: count }, () => sampleValue(element, random))
+				const ref = call(heap, element.methods.allocArray, values) as ArrayRef
+				expect(memory.buffer.byteLength, element.name).to.be.greaterThan(2 * pageSize)
+				const dataView = new DataView(memory.buffer)
+				for (const index of [0, 1, count >> 1, count - 1]) {
+					expect(referenceRead(dataView, element, ref.address + index * element.byteSize), `${element.name}[${index}]`).to.equal(values[index])
+				}
+			}
+		})
+	})
+
+	describe('shared WebAssembly.Memory, pollingMode whenEmpty (default)', () => {
+		function setup(seed: number) {
+			const { heap, memory } = createTestHeap({ pages: 1, shared: true, maximum: 64 })
+			expect(memory.buffer).to.be.instanceOf(SharedArrayBuffer)
+			const held = holdRefs(heap, seed)
+			expect(memory.buffer.byteLength).to.equal(pageSize)
+			return { heap, memory, held }
+		}
+
+		function grow(memory: WebAssembly.Memory, pages = 1): SharedArrayBuffer {
+			const old = memory.buffer as unknown as SharedArrayBuffer
+			memory.grow(pages)
+			expect(old.byteLength, 'a shared buffer is never detached').to.equal(pageSize)
+			expect(memory.buffer).to.not.equal(old)
+			expect(memory.buffer.byteLength).to.equal(pageSize * (1 + pages))
+			return old
+		}
+
+		/** An 8-byte aligned address that exists only in the grown part. */
+		const grownAddress = pageSize + 1024
+
+		const grownRegionProbes: ReadonlyArray<readonly [string, (heap: WasmHeapManager, memory: WebAssembly.Memory, element: NormalizedElement, value: Value) => void]> = [
+			['read<T>', (heap, memory, element, value) => {
+				referenceWrite(new DataView(memory.buffer), element, grownAddress, value)
+				expect(call(heap, element.methods.read, grownAddress)).to.equal(value)
+			}],
+			['read<T> (unaligned)', (heap, memory, element, value) => {
+				referenceWrite(new DataView(memory.buffer), element, grownAddress + 3, value)
+				expect(call(heap, element.methods.read, grownAddress + 3)).to.equal(value)
+			}],
+			['write<T>', (heap, memory, element, value) => {
+				call(heap, element.methods.write, grownAddress, value)
+				expect(referenceRead(new DataView(memory.buffer), element, grownAddress)).to.equal(value)
+			}],
+			['read<T>Atomic', (heap, memory, element, value) => {
+				referenceWrite(new DataView(memory.buffer), element, grownAddress, value)
+				expect(call(heap, element.methods.readAtomic, grownAddress)).to.equal(value)
+			}],
+			['write<T>Atomic', (heap, memory, element, value) => {
+				call(heap, element.methods.writeAtomic, grownAddress, value)
+				expect(referenceRead(new DataView(memory.buffer), element, grownAddress)).to.equal(value)
+			}],
+			['view<T>Array', (heap, memory, element, value) => {
+				referenceWrite(new DataView(memory.buffer), element, grownAddress + element.byteSize, value)
+				const view = call(heap, element.methods.view, grownAddress, 4) as TypedArrayLike
+				expect(view.buffer).to.equal(memory.buffer)
+				expect(view[1]).to.equal(asViewElement(element, value))
+			}],
+			['wrap<T>', (heap, memory, element, value) => {
+				referenceWrite(new DataView(memory.buffer), element, grownAddress, value)
+				const ref = call(heap, element.methods.wrap, grownAddress) as ValueRef
+				expect(ref.value).to.equal(value)
+			}],
+			['wrap<T>Array', (heap, memory, element, value) => {
+				const ref = call(heap, element.methods.wrapArray, grownAddress, 4) as ArrayRef
+				ref.writeAt(3, value)
+				expect(referenceRead(new DataView(memory.buffer), element, grownAddress + 3 * element.byteSize)).to.equal(value)
+			}],
+			['a view ending in the grown part', (heap, memory, element, value) => {
+				const address = pageSize - 2 * element.byteSize
+				referenceWrite(new DataView(memory.buffer), element, address + 3 * element.byteSize, value)
+				const view = call(heap, element.methods.view, address, 4) as TypedArrayLike
+				expect(view.buffer).to.equal(memory.buffer)
+				expect(view[3]).to.equal(asViewElement(element, value))
+			}],
+		]
+
+		for (const [probe, run] of grownRegionProbes) {
+			it(`${probe} at an address only in the grown part succeeds (the manager polls before throwing)`, () => {
+				const random = new SeededRandom(200)
+				for (const element of elements) {
+					const { heap, memory } = setup(201)
+					grow(memory)
+					try {
+						run(heap, memory, element, sampleValue(element, random))
+					} catch (error) {
+						if (error instanceof Error) error.message = `${element.name}: ${error.message}`
+						throw error
+					}
+				}
+			})
+		}
+
+		it('readBigUint128LE / writeBigUint256LE at an address only in the grown part succeed', () => {
+			{
+				const { heap, memory } = setup(202)
+				grow(memory)
+				const value = 2n ** 128n - 3n
+				new DataView(memory.buffer).setBigUint64(grownAddress, BigInt.asUintN(64, value), true)
+				new DataView(memory.buffer).setBigUint64(grownAddress + 8, value >> 64n, true)
+				expect(heap.readBigUint128LE(grownAddress)).to.equal(value)
+			}
+			{
+				const { heap, memory } = setup(203)
+				grow(memory)
+				const value = 2n ** 255n + 7n
+				heap.writeBigUint256LE(grownAddress, value)
+				expect(new DataView(memory.buffer).getBigUint64(grownAddress + 24, true)).to.equal(value >> 192n)
+			}
+		})
+
+		it('refs held across growth keep reading and writing the same memory', () => {
+			const { heap, memory, held } = setup(204)
+			const old = grow(memory, 2)
+			expectHeldIntact(held, memory.buffer, 'after shared growth')
+
+			// Refs allocated in the grown part work next to them.
+			const late = heap.allocInt32Array(Array.from({ length: 20000 }, (_, i) => i * 3))
+			expect(late.address + late.allocatedBytesView.length).to.be.greaterThan(pageSize)
+			expect(late.readAt(19999)).to.equal(19999 * 3)
+			expectHeldIntact(held, memory.buffer, 'after allocating in the grown part')
+
+			for (const { element, ref, arrayRef, newValue } of held) {
+				ref.value = newValue
+				arrayRef.writeAtomicAt(0, newValue)
+				// The old and new SharedArrayBuffers share their first page.
+				expect(referenceRead(new DataView(old), element, ref.address)).to.equal(newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
+				expect(referenceRead(new DataView(memory.buffer), element, arrayRef.address)).to.equal(newValue)
+				expect(ref.readAtomic()).to.equal(newValue)
+				expect(arrayRef.readAt(0)).to.equal(newValue)
+			}
+		})
+
+		it('the heap getter returns the grown SharedArrayBuffer', () => {
+			const { heap, memory } = setup(205)
+			grow(memory)
+			expect(heap.heap).to.equal(memory.buffer)
+			expect(heap.heap.byteLength).to.equal(2 * pageSize)
+		})
+
+		it('an address past the grown memory still throws RangeError naming the grown heap size', () => {
+			const { heap, memory } = setup(206)
+			grow(memory)
+			expectAddressRangeError(() => heap.readInt32(2 * pageSize), 'readInt32', 2 * pageSize, 4, 2 * pageSize)
+		})
+	})
+
+	/** A manager over a fresh growable memory whose `getLatestHeap` counts its calls. */
+	function countingHeap(pollingMode: PollingMode, shared = false) {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 64, shared })
+		const allocator = new TestAllocator(memory)
+		const counter = { calls: 0 }
+		const heap = createWasmHeapManager(
+			() => {
+				counter.calls++
+				return memory.buffer
+			},
+			allocator.alloc,
+			allocator.free,
+			{ pollingMode },
+		)
+		return { heap, memory, counter }
+	}
+
+	/** One access of each kind, for every type, on a heap with refs at hand: [name, action]. */
+	function accessesOfEveryKind(heap: WasmHeapManager, held: readonly Held[]): Array<readonly [string, () => unknown]> {
+		const accesses: Array<readonly [string, () => unknown]> = []
+		for (const { element, ref, arrayRef, value } of held) {
+			const { methods } = element
+			accesses.push(
+				[methods.read, () => call(heap, methods.read, ref.address)],
+				[methods.write, () => call(heap, methods.write, ref.address, value)],
+				[methods.readAtomic, () => call(heap, methods.readAtomic, ref.address)],
+				[methods.writeAtomic, () => call(heap, methods.writeAtomic, ref.address, value)],
+				[methods.view, () => call(heap, methods.view, arrayRef.address, arrayLength)],
+				[methods.wrap, () => call(heap, methods.wrap, ref.address)],
+				[methods.wrapArray, () => call(heap, methods.wrapArray, arrayRef.address, arrayLength)],
+				[`${element.refClass}.value (get)`, () => ref.value],
+				[`${element.refClass}.value (set)`, () => (ref.value = value)],
+				[`${element.refClass}.readAtomic`, () => ref.readAtomic()],
+				[`${element.refClass}.writeAtomic`, () => ref.writeAtomic(value)],
+				[`${element.refClass}.allocatedBytesView`, () => ref.allocatedBytesView],
+				[`${element.arrayRefClass}.readAt`, () => arrayRef.readAt(1)],
+				[`${element.arrayRefClass}.writeAt`, () => arrayRef.writeAt(1, value)],
+				[`${element.arrayRefClass}.readAtomicAt`, () => arrayRef.readAtomicAt(2)],
+				[`${element.arrayRefClass}.writeAtomicAt`, () => arrayRef.writeAtomicAt(2, value)],
+				[`${element.arrayRefClass}.view`, () => arrayRef.view],
+				[`${element.arrayRefClass}.clear`, () => arrayRef.clear()],
+			)
+		}
+		accesses.push(['readBigUint128LE', () => heap.readBigUint128LE(64)], ['writeBigUint256LE', () => heap.writeBigUint256LE(64, 5n)])
+		return accesses
+	}
+
+	describe("pollingMode 'never'", () => {
+		it('calls getLatestHeap exactly once, at construction, whatever is accessed', () => {
+			const { heap, counter } = countingHeap('never')
+			expect(counter.calls).to.equal(1)
+			const held = holdRefs(heap, 300)
+			for (const [, access] of accessesOfEveryKind(heap, held)) access()
+			void heap.heap
+			expect(() => heap.readInt32(pageSize)).to.throw(RangeError)
+			expect(counter.calls).to.equal(1)
+		})
+
+		it('after a non-shared growth, accesses throw RangeError: the cached buffer is detached (a heap of 0 bytes)', () => {
+			const { heap, memory, counter } = countingHeap('never')
+			const held = holdRefs(heap, 301)
+			memory.grow(1)
+			for (const [name, access] of accessesOfEveryKind(heap, held)) {
+				const error = caught(access, name)
+				expect(error, name).to.be.instanceOf(RangeError)
+				expect(error.message, name).to.include('heap of 0 bytes')
+			}
+			const int32 = held.find((h) => h.element.name === 'Int32')!
+			expectAddressRangeError(() => heap.readInt32(int32.ref.address), 'readInt32', int32.ref.address, 4, 0)
+			expect(heap.heap.byteLength).to.equal(0)
+			expect(counter.calls).to.equal(1)
+		})
+
+		it('after a shared growth, an address only in the grown part is out of range (never polled)', () => {
+			const { heap, memory, counter } = countingHeap('never', true)
+			memory.grow(1)
+			expectAddressRangeError(() => heap.readUint8(pageSize), 'readUint8', pageSize, 1, pageSize)
+			expect(heap.readUint8(pageSize - 1)).to.equal(0)
+			expect(counter.calls).to.equal(1)
+		})
+
+		it('with a static ArrayBuffer, every kind of access works', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			let next = 16
+			let calls = 0
+			const heap = createWasmHeapManager(
+				() => {
+					calls++
+					return buffer
+				},
+				(size) => {
+					const address = next
+					next += Math.ceil(size / 16) * 16
+					return address
+				},
+				() => {},
+				{ pollingMode: 'never' },
+			)
+			const held = holdRefs(heap, 302)
+			expectHeldIntact(held, buffer, 'static buffer')
+			const random = new SeededRandom(303)
+			for (const { element, ref, arrayRef } of held) {
+				const value = sampleValue(element, random)
+				call(heap, element.methods.writeAtomic, ref.address, value)
+				expect(call(heap, element.methods.read, ref.address)).to.equal(value)
+				expect(referenceRead(new DataView(buffer), element, ref.address)).to.equal(value)
+				const view = call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
+				expect(view.buffer).to.equal(buffer)
+				expect((call(heap, element.methods.wrap, ref.address) as ValueRef).readAtomic()).to.equal(value)
+			}
+			expect(heap.heap).to.equal(buffer)
+			expect(calls).to.equal(1)
+		})
+	})
+
+	describe("pollingMode 'always'", () => {
+		it('calls getLatestHeap once on every read, write, atomic, view and ref access', () => {
+			const { heap, counter } = countingHeap('always')
+			const held = holdRefs(heap, 400)
+			for (const [name, access] of accessesOfEveryKind(heap, held)) {
+				const before = counter.calls
+				access()
+				expect(counter.calls - before, name).to.equal(1)
+			}
+			const before = counter.calls
+			void heap.heap
+			expect(counter.calls - before, 'heap getter').to.equal(1)
+		})
+
+		it('allocation polls too', () => {
+			const { heap, counter } = countingHeap('always')
+			for (const element of elements) {
+				const before = counter.calls
+				call(heap, element.methods.alloc)
+				expect(counter.calls - before, element.methods.alloc).to.be.at.least(1)
+			}
+		})
+
+		it('reads, writes, atomics, views and refs follow a getLatestHeap that swaps between two ArrayBuffers', () => {
+			const first = new ArrayBuffer(pageSize)
+			const second = new ArrayBuffer(pageSize)
+			let current = first
+			const heap = createWasmHeapManager(() => current, () => 0, () => {}, { pollingMode: 'always' })
+			const random = new SeededRandom(401)
+			const address = 512
+			for (const element of elements) {
+				const valueInFirst = sampleValue(element, random)
+				const valueInSecond = sampleValue(element, random)
+				referenceWrite(new DataView(first), element, address, valueInFirst)
+				referenceWrite(new DataView(second), element, address, valueInSecond)
+				const ref = call(heap, element.methods.wrap, address) as ValueRef
+				const arrayRef = call(heap, element.methods.wrapArray, address, 2) as ArrayRef
+
+				for (const [buffer, expected] of [[first, valueInFirst], [second, valueInSecond], [first, valueInFirst]] as const) {
+					current = buffer
+					const context = `${element.name} on the ${buffer === first ? 'first' : 'second'} buffer`
+					expect(call(heap, element.methods.read, address), context).to.equal(expected)
+					expect(call(heap, element.methods.readAtomic, address), context).to.equal(expected)
+					expect(ref.value, context).to.equal(expected)
+					expect(ref.readAtomic(), context).to.equal(expected)
+					expect(arrayRef.readAt(0), context).to.equal(expected)
+					const view = call(heap, element.methods.view, address, 1) as TypedArrayLike
+					expect(view.buffer, context).to.equal(buffer)
+					expect(view[0], context).to.equal(asViewElement(element, expected))
+					expect(heap.heap, context).to.equal(buffer)
+				}
+
+				// Writes land in the current buffer only.
+				const written = sampleValue(element, random)
+				current = second
+				call(heap, element.methods.write, address + 64, written)
+				ref.value = written
+				expect(referenceRead(new DataView(second), element, address + 64)).to.equal(written)
+				expect(referenceRead(new DataView(second), element, address)).to.equal(written)
+				expect(referenceRead(new DataView(first), element, address)).to.equal(valueInFirst)
+				expect(new Uint8Array(first, address + 64, 8).every((byte) => byte === 0)).to.equal(true)
+				new Uint8Array(second, address + 64, 8).fill(0)
+			}
+		})
+	})
+
+	describe("pollingMode 'whenEmpty'", () => {
+		it('does not call getLatestHeap on in-range accesses to a live heap', () => {
+			const { heap, counter } = countingHeap('whenEmpty')
+			const held = holdRefs(heap, 500)
+			const afterSetup = counter.calls
+			const random = new SeededRandom(501)
+			// Random memory may hold uint64 values above 2^53 - 1, which readPointer53 rejects.
+			const readable = elements.filter((element) => element.kind !== 'pointer53')
+			for (let i = 0; i < 1000; i++) {
+				const element = random.pick(readable)
+				const address = random.int(0, (pageSize - 8) / 8) * 8
+				call(heap, element.methods.read, address)
+			}
+			expect(counter.calls - afterSetup, '1,000 reads').to.equal(0)
+			for (const [name, access] of accessesOfEveryKind(heap, held)) {
+				access()
+				expect(counter.calls - afterSetup, name).to.equal(0)
+			}
+		})
+
+		it('calls getLatestHeap exactly once more before throwing an out-of-range error', () => {
+			const { heap, counter } = countingHeap('whenEmpty')
+			for (const element of elements) {
+				const { methods, byteSize } = element
+				const outOfRange: Array<readonly [string, () => unknown]> = [
+					[methods.read, () => call(heap, methods.read, pageSize)],
+					[methods.write, () => call(heap, methods.write, pageSize - byteSize + 1, sampleValue(element, new SeededRandom(1)))],
+					[methods.readAtomic, () => call(heap, methods.readAtomic, pageSize)],
+					[methods.view, () => call(heap, methods.view, pageSize - byteSize, 2)],
+					[methods.wrap, () => call(heap, methods.wrap, pageSize)],
+				]
+				for (const [name, access] of outOfRange) {
+					const before = counter.calls
+					expect(access, name).to.throw(RangeError, /out of range/)
+					expect(counter.calls - before, name).to.equal(1)
+				}
+			}
+		})
+
+		it('after a non-shared growth, the first access polls once and later in-range accesses do not', () => {
+			const { heap, memory, counter } = countingHeap('whenEmpty')
+			heap.writeFloat64(pageSize - 8, 6.5)
+			memory.grow(1)
+			const before = counter.calls
+			expect(heap.readFloat64(pageSize - 8)).to.equal(6.5)
+			expect(counter.calls - before).to.equal(1)
+			for (let i = 0; i < 1000; i++) heap.readInt32((i * 8) % (2 * pageSize - 8))
+			expect(counter.calls - before).to.equal(1)
+		})
+	})
+
+	describe('bad addresses, in every polling mode', () => {
+		const wideIntegers = [
+			{ read: 'readBigUint128LE', write: 'writeBigUint128LE', byteSize: 16, value: 1n },
+			{ read: 'readBigUint256LE', write: 'writeBigUint256LE', byteSize: 32, value: 1n },
+		] as const
+
+		for (const pollingMode of modes) {
+			it(`'${pollingMode}': -1, 1.5, NaN, Infinity, heapSize, 2 ** 53 and a last byte past the end throw RangeError naming method, address, size and heap size`, () => {
+				const { heap, memory } = createTestHeap({ pages: 1, pollingMode })
+				const heapSize = memory.buffer.byteLength
+				const random = new SeededRandom(600)
+				const before = snapshot(memory)
+				let checked = 0
+				for (const element of elements) {
+					const { methods, byteSize } = element
+					const value = sampleValue(element, random)
+					const addresses = [...badAddresses(heapSize)]
+					if (byteSize > 1) addresses.push(heapSize - byteSize + 1)
+					for (const address of addresses) {
+						const partial = address === heapSize - byteSize + 1 && byteSize > 1
+						expectAddressRangeError(() => call(heap, methods.read, address), methods.read, address, byteSize, heapSize)
+						expectAddressRangeError(() => call(heap, methods.write, address, value), methods.write, address, byteSize, heapSize)
+						if (!partial) {
+							// A partial address is also misaligned; atomics and views may report either.
+							expectAddressRangeError(() => call(heap, methods.readAtomic, address), methods.readAtomic, address, byteSize, heapSize)
+							expectAddressRangeError(() => call(heap, methods.writeAtomic, address, value), methods.writeAtomic, address, byteSize, heapSize)
+							expectAddressRangeError(() => call(heap, methods.view, address, 1), methods.view, address, byteSize, heapSize)
+							expectAddressRangeError(() => call(heap, methods.wrap, address), methods.wrap, address, byteSize, heapSize)
+							expectAddressRangeError(() => call(heap, methods.wrapArray, address, 1), methods.wrapArray, address, byteSize, heapSize)
+						}
+						checked++
+					}
+				}
+				for (const wide of wideIntegers) {
+					for (const address of [...badAddresses(heapSize), heapSize - wide.byteSize + 1]) {
+						expectAddressRangeError(() => call(heap, wide.read, address), wide.read, address, wide.byteSize, heapSize)
+						expectAddressRangeError(() => call(heap, wide.write, address, wide.value), wide.write, address, wide.byteSize, heapSize)
+						checked++
+					}
+				}
+				expect(checked).to.be.greaterThan(100)
+				expect(Buffer.compare(snapshot(memory), before), 'nothing was written').to.equal(0)
+			})
+
+			const notNumberCases = [
+				['reads, writes, views and wraps', ['read', 'write', 'view', 'wrap']],
+				['atomics', ['readAtomic', 'writeAtomic']],
+			] as const
+			for (const [label, kinds] of notNumberCases) {
+				it(`'${pollingMode}': ${label}: a string, bigint or undefined address throws TypeError naming the method and the value`, () => {
+					const { heap, memory } = createTestHeap({ pages: 1, pollingMode })
+					const random = new SeededRandom(601)
+					const before = snapshot(memory)
+					const notNumbers: ReadonlyArray<readonly [unknown, string]> = [['16', '16'], [16n, '16n'], [undefined, 'undefined']]
+					const failures: string[] = []
+					let checked = 0
+					for (const element of elements) {
+						const value = sampleValue(element, random)
+						for (const [address, shown] of notNumbers) {
+							for (const kind of kinds) {
+								const method = element.methods[kind]
+								const args = kind === 'write' || kind === 'writeAtomic' ? [address, value] : kind === 'view' ? [address, 1] : [address]
+								const error = caught(() => call(heap, method, ...args), `${method}(${shown})`)
+								checked++
+								const ok = error instanceof TypeError && error.message.includes(`${method}:`) && error.message.includes(shown) && /number/.test(error.message)
+								if (!ok) failures.push(`${method}(${shown}) threw ${error.name}: ${error.message}`)
+							}
+						}
+					}
+					expect(checked).to.equal(elements.length * notNumbers.length * kinds.length)
+					expect(failures, `${failures.length} wrong errors, e.g.\n${failures.slice(0, 3).join('\n')}`).to.deep.equal([])
+					expect(Buffer.compare(snapshot(memory), before), 'nothing was written').to.equal(0)
+				})
+			}
+		}
+	})
+})

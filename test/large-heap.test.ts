@@ -1,0 +1,474 @@
+/**
+ * Heaps larger than 4 GiB: a 5 GiB ArrayBuffer with a bump allocator starting above
+ * 2^32. On Node 20 a typed array is capped at 2^32 elements, so the manager's cached
+ * whole-heap views are clipped and every access above 4 GiB takes its cold path;
+ * each access here is checked against an independent `DataView` at the same address.
+ */
+import { expect } from 'chai'
+import { normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
+import { elementRows } from '../descriptors/elements.js'
+import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
+import { SeededRandom } from './support/heaps.js'
+
+const elements = normalizeElements(elementRows)
+const GiB = 2 ** 30
+const heapSize = 5 * GiB
+const fourGiB = 2 ** 32
+/** Where the bump allocator starts: above 2^32. */
+const allocationBase = fourGiB + 4096
+
+type Value = number | bigint
+
+/** Calls a method by name, so one loop covers every generated method of every row. */
+function call(target: object, name: string, ...args: unknown[]): unknown {
+	const member: unknown = (target as Record<string, unknown>)[name]
+	if (typeof member !== 'function') throw new Error(`test setup: ${name} is not a method`)
+	return (member as (...args: unknown[]) => unknown).apply(target, args)
+}
+
+interface TypedArrayLike {
+	readonly length: number
+	readonly buffer: ArrayBufferLike
+	readonly byteOffset: number
+	[index: number]: Value
+}
+
+interface ValueRef {
+	readonly address: number
+	readonly allocatedByteSize: number
+	value: Value
+	read(): Value
+	write(value: Value): void
+	readAtomic(): Value
+	writeAtomic(value: Value): void
+	readonly allocatedBytesView: Uint8Array
+	clear(): void
+	free(): void
+	readonly isFreed: boolean
+}
+
+interface ArrayRef extends Omit<ValueRef, 'value' | 'read' | 'write' | 'readAtomic' | 'writeAtomic'> {
+	readonly elementCount: number
+	readonly view: TypedArrayLike
+	readAt(index: number): Value
+	writeAt(index: number, value: Value): void
+	readAtomicAt(index: number): Value
+	writeAtomicAt(index: number, value: Value): void
+}
+
+function typedArrayConstructor(name: string): new (length: number) => TypedArrayLike {
+	const constructor = (globalThis as unknown as Record<string, new (length: number) => TypedArrayLike>)[name]
+	if (constructor === undefined) throw new Error(`test setup: no global ${name}`)
+	return constructor
+}
+
+/** A random value of the row's type that every accessor stores and returns unchanged. */
+function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
+	switch (element.kind) {
+		case 'float': {
+			const value = (random.next() - 0.5) * 2 ** random.int(1, 40)
+			return element.byteSize === 4 ? Math.fround(value) : value
+		}
+		case 'pointer53':
+			// Mostly above 2^32, as a pointer into this heap would be.
+			return Number(random.bits64() >> 11n)
+		default: {
+			const one = new (typedArrayConstructor(element.viewConstructor))(1)
+			new Uint8Array(one.buffer).set(random.bytes(element.byteSize))
+			return one[0]!
+		}
+	}
+}
+
+function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
+	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
+	return call(dataView, `get${element.dataViewAccessor}`, address, true) as Value
+}
+
+function referenceWrite(dataView: DataView, element: NormalizedElement, address: number, value: Value): void {
+	if (element.kind === 'pointer53') dataView.setBigUint64(address, BigInt(value), true)
+	else call(dataView, `set${element.dataViewAccessor}`, address, value, true)
+}
+
+function asViewElement(element: NormalizedElement, value: Value): Value {
+	return element.kind === 'pointer53' ? BigInt(value) : value
+}
+
+function viewContents(view: TypedArrayLike): Value[] {
+	return Array.from({ length: view.length }, (_, index) => view[index]!)
+}
+
+function runtimeName(): string {
+	const versions = process.versions as Record<string, string | undefined>
+	if (versions.bun !== undefined) return `Bun ${versions.bun}`
+	if (versions.deno !== undefined) return `Deno ${versions.deno}`
+	return `Node ${process.version}`
+}
+
+/** Asserts a RangeError whose message names the method, the address, the access size and the heap size. */
+function expectAddressRangeError(action: () => unknown, method: string, address: number, byteSize: number): void {
+	const context = `${method}(${address})`
+	let error: unknown
+	try {
+		action()
+	} catch (thrown) {
+		error = thrown
+	}
+	expect(error, context).to.be.instanceOf(RangeError)
+	const message = (error as Error).message
+	expect(message, context).to.include(`${method}:`)
+	expect(message, context).to.include(`address ${address}`)
+	expect(message, context).to.include(`${byteSize}-byte`)
+	expect(message, context).to.include(`heap of ${heapSize} bytes`)
+}
+
+describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
+	this.timeout(120_000)
+
+	let buffer: ArrayBuffer | undefined
+	let heap: WasmHeapManager | undefined
+	/** The bump allocator's next address; tests may move it to probe the heap's end. */
+	let nextAddress = allocationBase
+	const freedAddresses: number[] = []
+
+	function current(): { heap: WasmHeapManager; buffer: ArrayBuffer; dataView: DataView } {
+		if (heap === undefined || buffer === undefined) throw new Error('test setup: the 5 GiB heap is not allocated')
+		return { heap, buffer, dataView: new DataView(buffer) }
+	}
+
+	before(function () {
+		try {
+			buffer = new ArrayBuffer(heapSize)
+		} catch (error) {
+			console.log(`      [large-heap] SKIPPED: ${runtimeName()} refused new ArrayBuffer(${heapSize}) (5 GiB): ${String(error)}`)
+			this.skip()
+		}
+
+		let wholeHeapUint8 = 'a Uint8Array over the whole buffer works'
+		try {
+			new Uint8Array(buffer)
+		} catch (error) {
+			wholeHeapUint8 = `a Uint8Array over the whole buffer throws (${String(error)}): the manager's cached views are clipped`
+		}
+		console.log(`      [large-heap] ${runtimeName()}: 5 GiB ArrayBuffer allocated; ${wholeHeapUint8}`)
+
+		heap = createWasmHeapManager(
+			() => buffer!,
+			// A bump allocator that trusts its caller: it may hand out a region past the
+			// heap's end, which the manager must then refuse.
+			(size) => {
+				const address = nextAddress
+				nextAddress += Math.max(16, Math.ceil(size / 16) * 16)
+				return address
+			},
+			(address: number) => {
+				freedAddresses.push(address)
+			},
+		)
+	})
+
+	after(() => {
+		// Drop every reference to the 5 GiB buffer so it can be collected.
+		heap = undefined
+		buffer = undefined
+	})
+
+	it('the manager reports the whole 5 GiB buffer as its heap', () => {
+		const { heap, buffer } = current()
+		expect(heap.heap).to.equal(buffer)
+		expect(heap.heap.byteLength).to.equal(heapSize)
+	})
+
+	it('every type reads and writes correctly above 2^32, across the 4 GiB line and at the very end', () => {
+		const { heap, dataView } = current()
+		const random = new SeededRandom(1)
+		for (const element of elements) {
+			const size = element.byteSize
+			const addresses = [
+				fourGiB,
+				fourGiB + 1,
+				fourGiB - size + 1,
+				2 ** 31 + 7,
+				3 * GiB + 5,
+				allocationBase + 1_000_003,
+				4.5 * GiB + 13,
+				heapSize - size,
+				heapSize - size - 3,
+			]
+			for (const address of addresses) {
+				const context = `${element.name} at ${address}`
+				// A sentinel 4 GiB lower: an address truncated to 32 bits would hit it.
+				const aliased = address - fourGiB
+				const sentinel = aliased >= 0 ? new Uint8Array(random.bytes(size)) : undefined
+				if (sentinel !== undefined) new Uint8Array(current().buffer, aliased, size).set(sentinel)
+
+				const written = sampleValue(element, random)
+				call(heap, element.methods.write, address, written)
+				expect(referenceRead(dataView, element, address), context).to.equal(written)
+				expect(call(heap, element.methods.read, address), context).to.equal(written)
+
+				const fromDataView = sampleValue(element, random)
+				referenceWrite(dataView, element, address, fromDataView)
+				expect(call(heap, element.methods.read, address), context).to.equal(fromDataView)
+
+				if (sentinel !== undefined && aliased + size <= address) {
+					expect(Array.from(new Uint8Array(current().buffer, aliased, size)), `${context}: no aliasing 4 GiB lower`).to.deep.equal(Array.from(sentinel))
+				}
+			}
+		}
+	})
+
+	it('every type reads and writes atomically above 2^32 and at the very end', () => {
+		const { heap, dataView } = current()
+		const random = new SeededRandom(2)
+		for (const element of elements) {
+			const size = element.byteSize
+			const addresses = [fourGiB, fourGiB - size, allocationBase + 2_000_000, 4.75 * GiB, heapSize - 8, heapSize - size]
+			for (const address of addresses) {
+				const context = `${element.name} atomic at ${address}`
+				const written = sampleValue(element, random)
+				call(heap, element.methods.writeAtomic, address, written)
+				expect(referenceRead(dataView, element, address), context).to.equal(written)
+				const fromDataView = sampleValue(element, random)
+				referenceWrite(dataView, element, address, fromDataView)
+				expect(call(heap, element.methods.readAtomic, address), context).to.equal(fromDataView)
+			}
+			expectAddressRangeError(() => call(heap, element.methods.readAtomic, heapSize), element.methods.readAtomic, heapSize, size)
+			if (size > 1) {
+				expect(() => call(heap, element.methods.readAtomic, allocationBase + 1), `${element.name}: misaligned atomic`).to.throw(RangeError, /align/)
+			}
+		}
+	})
+
+	it('readBigUint128LE / writeBigUint256LE above 2^32, across the 4 GiB line and at the very end', () => {
+		const { heap, dataView } = current()
+		const random = new SeededRandom(3)
+		const wide = (words: number) => {
+			let value = 0n
+			for (let i = 0; i < words; i++) value |= random.bits64() << BigInt(64 * i)
+			return value
+		}
+		const readWords = (address: number, words: number) => {
+			let value = 0n
+			for (let i = 0; i < words; i++) value |= dataView.getBigUint64(address + 8 * i, true) << BigInt(64 * i)
+			return value
+		}
+
+		for (const address of [fourGiB - 8, fourGiB, allocationBase + 3, 4.5 * GiB + 1, heapSize - 16]) {
+			const value = wide(2)
+			heap.writeBigUint128LE(address, value)
+			expect(readWords(address, 2), `128 at ${address}`).to.equal(value)
+			expect(heap.readBigUint128LE(address), `128 at ${address}`).to.equal(value)
+		}
+		for (const address of [fourGiB - 16, fourGiB + 8, allocationBase + 5, heapSize - 32]) {
+			const value = wide(4)
+			heap.writeBigUint256LE(address, value)
+			expect(readWords(address, 4), `256 at ${address}`).to.equal(value)
+			expect(heap.readBigUint256LE(address), `256 at ${address}`).to.equal(value)
+		}
+		expectAddressRangeError(() => heap.readBigUint128LE(heapSize - 15), 'readBigUint128LE', heapSize - 15, 16)
+		expectAddressRangeError(() => heap.writeBigUint256LE(heapSize - 31, 1n), 'writeBigUint256LE', heapSize - 31, 32)
+	})
+
+	it('view*Array of every type above 2^32 and at the very end matches a DataView, both ways', () => {
+		const { heap, buffer, dataView } = current()
+		const random = new SeededRandom(4)
+		const count = 8
+		for (const element of elements) {
+			const size = element.byteSize
+			for (const address of [allocationBase + 64, fourGiB - 2 * size, 4.25 * GiB, heapSize - count * size]) {
+				const context = `${element.methods.view}(${address}, ${count})`
+				const values = Array.from({ length: count }, () => sampleValue(element, random))
+				values.forEach((value, index) => referenceWrite(dataView, element, address + index * size, value))
+				const view = call(heap, element.methods.view, address, count) as TypedArrayLike
+				expect(view.buffer, context).to.equal(buffer)
+				expect(view.byteOffset, context).to.equal(address)
+				expect(view.length, context).to.equal(count)
+				expect(viewContents(view), context).to.deep.equal(values.map((value) => asViewElement(element, value)))
+
+				const replacement = sampleValue(element, random)
+				view[count - 1] = asViewElement(element, replacement)
+				expect(referenceRead(dataView, element, address + (count - 1) * size), context).to.equal(replacement)
+			}
+			expectAddressRangeError(() => call(heap, element.methods.view, heapSize - (count - 1) * size, count), element.methods.view, heapSize - (count - 1) * size, count * size)
+		}
+	})
+
+	it('alloc refs (value and array) above 2^32: value, atomics, view, allocatedBytesView, clear, tracking and free', () => {
+		const { heap, buffer, dataView } = current()
+		const random = new SeededRandom(5)
+		for (const element of elements) {
+			const size = element.byteSize
+			const ref = call(heap, element.methods.alloc) as ValueRef
+			expect(ref.address, element.name).to.be.greaterThan(fourGiB)
+			expect(ref.address % size).to.equal(0)
+			expect(ref.value, `${element.name}: a new region is cleared`).to.equal(zeroOf(element))
+
+			const value = sampleValue(element, random)
+			ref.value = value
+			expect(referenceRead(dataView, element, ref.address), element.name).to.equal(value)
+			const atomicValue = sampleValue(element, random)
+			ref.writeAtomic(atomicValue)
+			expect(referenceRead(dataView, element, ref.address), element.name).to.equal(atomicValue)
+			const fromDataView = sampleValue(element, random)
+			referenceWrite(dataView, element, ref.address, fromDataView)
+			expect(ref.read(), element.name).to.equal(fromDataView)
+			expect(ref.readAtomic(), element.name).to.equal(fromDataView)
+
+			const bytes = ref.allocatedBytesView
+			expect(bytes.buffer).to.equal(buffer)
+			expect(bytes.byteOffset).to.equal(ref.address)
+			expect(Array.from(bytes)).to.deep.equal(Array.from(new Uint8Array(buffer, ref.address, size)))
+			ref.clear()
+			expect(Array.from(new Uint8Array(buffer, ref.address, size)).every((byte) => byte === 0), `${element.name}.clear()`).to.equal(true)
+
+			const values = Array.from({ length: 5 }, () => sampleValue(element, random))
+			const arrayRef = call(heap, element.methods.allocArray, values) as ArrayRef
+			expect(arrayRef.address).to.be.greaterThan(fourGiB)
+			values.forEach((v, index) => expect(referenceRead(dataView, element, arrayRef.address + index * size), `${element.name}[${index}]`).to.equal(v))
+			const view = arrayRef.view
+			expect(view.byteOffset).to.equal(arrayRef.address)
+			expect(viewContents(view)).to.deep.equal(values.map((v) => asViewElement(element, v)))
+			const newValue = sampleValue(element, random)
+			arrayRef.writeAt(4, newValue)
+			arrayRef.writeAtomicAt(0, newValue)
+			expect(referenceRead(dataView, element, arrayRef.address + 4 * size)).to.equal(newValue)
+			expect(arrayRef.readAtomicAt(0)).to.equal(newValue)
+			expect(arrayRef.readAt(2)).to.equal(values[2])
+			expect(arrayRef.allocatedBytesView.byteOffset).to.equal(arrayRef.address)
+			expect(arrayRef.allocatedBytesView.length).to.equal(5 * size)
+			arrayRef.clear()
+			expect(new Uint8Array(buffer, arrayRef.address, 5 * size).every((byte) => byte === 0), `${element.name}Array.clear()`).to.equal(true)
+
+			expect(heap.allocatedRefs).to.include(ref)
+			expect(heap.allocatedRefs).to.include(arrayRef)
+			heap.free(ref.address)
+			expect(ref.isFreed).to.equal(true)
+			expect(freedAddresses.at(-1)).to.equal(ref.address)
+			arrayRef.free()
+			expect(freedAddresses.at(-1)).to.equal(arrayRef.address)
+		}
+		expect(heap.allocatedRefs).to.deep.equal([])
+		expect(heap.totalAllocatedByteSize).to.equal(0)
+	})
+
+	it('wrap refs (value and array) above 2^32 and at the very end', () => {
+		const { heap, buffer, dataView } = current()
+		const random = new SeededRandom(6)
+		for (const element of elements) {
+			const size = element.byteSize
+			for (const address of [allocationBase + 8 * 1024, heapSize - size]) {
+				const value = sampleValue(element, random)
+				referenceWrite(dataView, element, address, value)
+				const ref = call(heap, element.methods.wrap, address) as ValueRef
+				expect(ref.address).to.equal(address)
+				expect(ref.value, `${element.methods.wrap}(${address})`).to.equal(value)
+				expect(ref.readAtomic()).to.equal(value)
+				const next = sampleValue(element, random)
+				ref.value = next
+				expect(referenceRead(dataView, element, address)).to.equal(next)
+				expect(ref.allocatedBytesView.byteOffset).to.equal(address)
+			}
+
+			const count = 6
+			const address = heapSize - count * size
+			const values = Array.from({ length: count }, () => sampleValue(element, random))
+			values.forEach((v, index) => referenceWrite(dataView, element, address + index * size, v))
+			const arrayRef = call(heap, element.methods.wrapArray, address, count) as ArrayRef
+			expect(viewContents(arrayRef.view), element.methods.wrapArray).to.deep.equal(values.map((v) => asViewElement(element, v)))
+			expect(arrayRef.readAt(count - 1)).to.equal(values[count - 1])
+			expect(arrayRef.readAtomicAt(count - 1)).to.equal(values[count - 1])
+			const bytes = arrayRef.allocatedBytesView
+			expect(bytes.byteOffset + bytes.length).to.equal(heapSize)
+			arrayRef.clear()
+			expect(new Uint8Array(buffer, address, count * size).every((byte) => byte === 0)).to.equal(true)
+
+			expectAddressRangeError(() => call(heap, element.methods.wrap, heapSize - size + 1), element.methods.wrap, heapSize - size + 1, size)
+			expectAddressRangeError(() => call(heap, element.methods.wrapArray, address + size, count), element.methods.wrapArray, address + size, count * size)
+		}
+	})
+
+	it('bounds errors at exactly the heap end, for every type', () => {
+		const { heap } = current()
+		const random = new SeededRandom(7)
+		for (const element of elements) {
+			const { methods, byteSize: size } = element
+			const value = sampleValue(element, random)
+			expect(() => call(heap, methods.write, heapSize - size, value)).to.not.throw()
+			expect(call(heap, methods.read, heapSize - size)).to.equal(value)
+			const outside = size > 1 ? [heapSize - size + 1, heapSize - 1, heapSize] : [heapSize]
+			for (const address of [...outside, heapSize + 8, 2 ** 53 - 8]) {
+				expectAddressRangeError(() => call(heap, methods.read, address), methods.read, address, size)
+				expectAddressRangeError(() => call(heap, methods.write, address, value), methods.write, address, size)
+			}
+			// Nothing was written by the failed writes: the last value is still there.
+			expect(call(heap, methods.read, heapSize - size)).to.equal(value)
+			expectAddressRangeError(() => call(heap, methods.writeAtomic, heapSize, value), methods.writeAtomic, heapSize, size)
+			expectAddressRangeError(() => call(heap, methods.view, heapSize, 1), methods.view, heapSize, size)
+			expect((call(heap, methods.view, heapSize, 0) as TypedArrayLike).length, `${methods.view}(heapSize, 0)`).to.equal(0)
+		}
+	})
+
+	it('pointer53 values above 2^32 round-trip through writes, atomics and refs', () => {
+		const { heap, dataView } = current()
+		const values = [fourGiB, fourGiB + 1, allocationBase, heapSize - 8, heapSize, 2 ** 40 + 3, 2 ** 52 + 1, 2 ** 53 - 1]
+		let address = allocationBase + 1_048_576
+		for (const value of values) {
+			heap.writePointer53(address, value)
+			expect(dataView.getBigUint64(address, true), `writePointer53(${value})`).to.equal(BigInt(value))
+			expect(heap.readPointer53(address)).to.equal(value)
+			heap.writePointer53Atomic(address + 8, value)
+			expect(dataView.getBigUint64(address + 8, true)).to.equal(BigInt(value))
+			expect(heap.readPointer53Atomic(address + 8)).to.equal(value)
+			address += 16
+		}
+		heap.writePointer53(heapSize - 8, 2 ** 53 - 1)
+		expect(heap.readPointer53(heapSize - 8)).to.equal(2 ** 53 - 1)
+
+		const ref = heap.allocPointer53()
+		for (const value of values) {
+			ref.value = value
+			expect(ref.value).to.equal(value)
+			expect(dataView.getBigUint64(ref.address, true)).to.equal(BigInt(value))
+		}
+		const arrayRef = heap.allocPointer53Array(values)
+		expect(arrayRef.address).to.be.greaterThan(fourGiB)
+		values.forEach((value, index) => {
+			expect(arrayRef.readAt(index)).to.equal(value)
+			expect(dataView.getBigUint64(arrayRef.address + 8 * index, true)).to.equal(BigInt(value))
+		})
+		expect(Array.from(arrayRef.view)).to.deep.equal(values.map(BigInt))
+
+		// A stored value above 2^53 - 1 is refused, naming the (high) address.
+		dataView.setBigUint64(heapSize - 8, 2n ** 53n, true)
+		expect(() => heap.readPointer53(heapSize - 8)).to.throw(RangeError, new RegExp(`address ${heapSize - 8}`))
+		expect(() => heap.writePointer53(allocationBase, 2 ** 53)).to.throw(RangeError, /pointer53/)
+		ref.free()
+		arrayRef.free()
+	})
+
+	it('an allocation the allocator places past the heap end fails with Error naming the size, and is freed', () => {
+		const { heap } = current()
+		const saved = nextAddress
+		try {
+			nextAddress = heapSize - 16
+			const last = heap.allocFloat64Array(2)
+			expect(last.address).to.equal(heapSize - 16)
+			last.writeAt(1, 2.5)
+			expect(heap.readFloat64(heapSize - 8)).to.equal(2.5)
+
+			const freedBefore = freedAddresses.length
+			expect(() => heap.allocInt32Array(8)).to.throw(Error, /allocating 32 bytes failed.*does not fit in the heap of 5368709120 bytes/)
+			expect(freedAddresses.length).to.equal(freedBefore + 1)
+			expect(freedAddresses.at(-1)).to.equal(heapSize)
+			last.free()
+		} finally {
+			nextAddress = saved
+		}
+	})
+})
+
+/** The value a read of all-zero bytes returns for the row. */
+function zeroOf(element: NormalizedElement): Value {
+	return element.valueType === 'bigint' ? 0n : 0
+}
