@@ -11,7 +11,7 @@ export default [
 			{ file: 'dist/index.js', format: 'es', sourcemap: true },
 			{ file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
 		],
-		plugins: [typescript({ tsconfig: './tsconfig.build.json', sourceMap: true, inlineSources: true })],
+		plugins: [typescript({ tsconfig: './tsconfig.build.json', sourceMap: true, inlineSources: true, noEmitOnError: true })],
 	},
 	{
 		input: 'src/index.ts',

@@ -31,6 +31,56 @@ function writeElementsSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding
 	})
 }
 
+/** The complete read: polling, windows past an engine's typed-array cap, every error. */
+function emitCheckedRead(encoding: NormalizedEncoding): Method {
+	const method = encoding.methods.read
+	const size = encoding.bytesPerElement
+	return {
+		name: checkedMethod(method),
+		docs: [
+			'@internal The complete, checked path of `' + method + '`, taken when its fast path does not apply.',
+		],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'maxElementCount', type: 'number | undefined' },
+		],
+		returnType: 'string',
+		statements: (writer) => {
+			writer.writeLine(`const scan = this.stringScanLimit(address, ${size}, maxElementCount, '${method}')`)
+			writeElementsSpan(writer, encoding, 'scan')
+			writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
+			writer.write('if (length < 0)').block(() => {
+				writer.writeLine(`length = this.unterminatedLength(address, ${size}, scan, maxElementCount, '${method}')`)
+				writer.writeLine(`if (length < 0) return this.${checkedMethod(method)}(address, maxElementCount)`)
+			})
+			writeDecode(writer, encoding, method)
+		},
+	}
+}
+
+/**
+ * Declares `elements` (the whole-heap view the hot paths check against: empty in
+ * 'always' mode and once detached) and `start`, the string's index in it (NaN for an
+ * address that is not a number, which fails every check).
+ */
+function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): void {
+	const size = encoding.bytesPerElement
+	writer.writeLine(`const elements = this.fast.${encoding.elementsViewField}`)
+	writer.writeLine(
+		size === 1 ? 'const start = address' : `const start = typeof address === 'number' ? address / ${size} : Number.NaN`,
+	)
+}
+
+function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncoding, method: string): void {
+	writer.write('try').block(() => {
+		writer.writeLine(`return ${codecFunction(encoding, 'decode')}(elements, start, length)`)
+	})
+	writer.write('catch (error)').block(() => {
+		writer.writeLine(`throwStringDecodeError('${method}', address, error)`)
+	})
+}
+
+/** The public read: one check against the live whole-heap view, else the checked path. */
 function emitRead(encoding: NormalizedEncoding): Method {
 	const method = encoding.methods.read
 	const size = encoding.bytesPerElement
@@ -48,23 +98,56 @@ function emitRead(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'string',
 		statements: (writer) => {
-			writer.writeLine(`const scan = this.stringScanLimit(address, ${size}, maxElementCount, '${method}')`)
-			writeElementsSpan(writer, encoding, 'scan')
-			writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
-			writer.write('if (length < 0)').block(() => {
-				writer.writeLine(`length = this.unterminatedLength(address, ${size}, scan, maxElementCount, '${method}')`)
-				writer.writeLine(`if (length < 0) return this.${method}(address, maxElementCount)`)
+			writeFastSpan(writer, encoding)
+			writer.write('if (start >= 0 && start < elements.length && Number.isInteger(start))').block(() => {
+				writer.writeLine('let scan = elements.length - start')
+				writer.write('if (maxElementCount !== undefined)').block(() => {
+					writer.writeLine(
+						`if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.${checkedMethod(method)}(address, maxElementCount)`,
+					)
+					writer.writeLine('if (maxElementCount < scan) scan = maxElementCount')
+				})
+				writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
+				writer.writeLine('if (length < 0 && scan === maxElementCount) length = scan')
+				writer.write('if (length >= 0)').block(() => {
+					writeDecode(writer, encoding, method)
+				})
 			})
-			writer.write('try').block(() => {
-				writer.writeLine(`return ${codecFunction(encoding, 'decode')}(elements, start, length)`)
-			})
-			writer.write('catch (error)').block(() => {
-				writer.writeLine(`throwStringDecodeError('${method}', address, error)`)
-			})
+			writer.writeLine(`return this.${checkedMethod(method)}(address, maxElementCount)`)
 		},
 	}
 }
 
+/** The complete write: polling, windows past an engine's typed-array cap, every error. */
+function emitCheckedWrite(encoding: NormalizedEncoding): Method {
+	const method = encoding.methods.write
+	const size = encoding.bytesPerElement
+	return {
+		name: checkedMethod(method),
+		docs: ['@internal The complete, checked path of `' + method + '`, taken when its fast path does not apply.'],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'value', type: 'string' },
+			{ name: 'maxElementCount', type: 'number | undefined' },
+		],
+		returnType: 'number',
+		statements: (writer) => {
+			writer.writeLine(`if (typeof value !== 'string') throwStringValueError('${method}', value)`)
+			writer.writeLine(`const room = this.stringRoom(address, ${size}, maxElementCount, '${method}')`)
+			writeElementsSpan(writer, encoding, 'room')
+			writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, room, '${method}')`)
+			writer.write('if (written < 0)').block(() => {
+				writer.writeLine(
+					`this.stringDoesNotFit(address, ${codecFunction(encoding, 'measure')}(value, '${method}') + 1, room, maxElementCount, '${method}')`,
+				)
+				writer.writeLine(`return this.${checkedMethod(method)}(address, value, maxElementCount)`)
+			})
+			writer.writeLine('return written')
+		},
+	}
+}
+
+/** The public write: one check against the live whole-heap view, else the checked path. */
 function emitWrite(encoding: NormalizedEncoding): Method {
 	const method = encoding.methods.write
 	const size = encoding.bytesPerElement
@@ -82,17 +165,19 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'number',
 		statements: (writer) => {
-			writer.writeLine(`if (typeof value !== 'string') throwStringValueError('${method}', value)`)
-			writer.writeLine(`const room = this.stringRoom(address, ${size}, maxElementCount, '${method}')`)
-			writeElementsSpan(writer, encoding, 'room')
-			writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, room, '${method}')`)
-			writer.write('if (written < 0)').block(() => {
-				writer.writeLine(
-					`this.stringDoesNotFit(address, ${codecFunction(encoding, 'measure')}(value, '${method}') + 1, room, maxElementCount, '${method}')`,
-				)
-				writer.writeLine(`return this.${method}(address, value, maxElementCount)`)
+			writeFastSpan(writer, encoding)
+			writer.write(`if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start))`).block(() => {
+				writer.writeLine('let room = elements.length - start')
+				writer.write('if (maxElementCount !== undefined)').block(() => {
+					writer.writeLine(
+						`if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
+					)
+					writer.writeLine('room = maxElementCount')
+				})
+				writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, room, '${method}')`)
+				writer.writeLine('if (written >= 0) return written')
 			})
-			writer.writeLine('return written')
+			writer.writeLine(`return this.${checkedMethod(method)}(address, value, maxElementCount)`)
 		},
 	}
 }
@@ -159,6 +244,9 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 	}
 }
 
+/** The internal checked path of a public method, e.g. `readNullTerminatedUtf8StringChecked`. */
+const checkedMethod = (method: string): string => `${method}Checked`
+
 /** The internal length scan's name, e.g. `nullTerminatedUtf8Length`. */
 export const lengthMethod = (encoding: NormalizedEncoding): string => `nullTerminated${encoding.name}Length`
 
@@ -192,7 +280,9 @@ function emitLength(encoding: NormalizedEncoding): Method {
 export function emitStringMethods(encodings: readonly NormalizedEncoding[]): Method[] {
 	return encodings.flatMap((encoding) => [
 		emitRead(encoding),
+		emitCheckedRead(encoding),
 		emitWrite(encoding),
+		emitCheckedWrite(encoding),
 		emitAlloc(encoding),
 		emitWrap(encoding),
 		emitLength(encoding),

@@ -1666,6 +1666,30 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError for a bad or address, or a missing terminator
 	 */
 	readNullTerminatedAsciiString(address: number, maxElementCount?: number): string {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let scan = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedAsciiStringChecked(address, maxElementCount)
+				if (maxElementCount < scan) scan = maxElementCount
+			}
+			let length = findTerminatorAscii(elements, start, scan)
+			if (length < 0 && scan === maxElementCount) length = scan
+			if (length >= 0) {
+				try {
+					return decodeAscii(elements, start, length)
+				}
+				catch (error) {
+					throwStringDecodeError('readNullTerminatedAsciiString', address, error)
+				}
+			}
+		}
+		return this.readNullTerminatedAsciiStringChecked(address, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `readNullTerminatedAsciiString`, taken when its fast path does not apply. */
+	readNullTerminatedAsciiStringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.stringScanLimit(address, 1, maxElementCount, 'readNullTerminatedAsciiString')
 		let elements = this.views.uint8Array
 		let start = address
@@ -1676,7 +1700,7 @@ export class WasmHeapManager extends HeapCore {
 		let length = findTerminatorAscii(elements, start, scan)
 		if (length < 0) {
 			length = this.unterminatedLength(address, 1, scan, maxElementCount, 'readNullTerminatedAsciiString')
-			if (length < 0) return this.readNullTerminatedAsciiString(address, maxElementCount)
+			if (length < 0) return this.readNullTerminatedAsciiStringChecked(address, maxElementCount)
 		}
 		try {
 			return decodeAscii(elements, start, length)
@@ -1692,6 +1716,22 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or address, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 */
 	writeNullTerminatedAsciiString(address: number, value: string, maxElementCount?: number): number {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let room = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
+				room = maxElementCount
+			}
+			const written = writeAscii(value, elements, start, room, 'writeNullTerminatedAsciiString')
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `writeNullTerminatedAsciiString`, taken when its fast path does not apply. */
+	writeNullTerminatedAsciiStringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedAsciiString', value)
 		const room = this.stringRoom(address, 1, maxElementCount, 'writeNullTerminatedAsciiString')
 		let elements = this.views.uint8Array
@@ -1703,7 +1743,7 @@ export class WasmHeapManager extends HeapCore {
 		const written = writeAscii(value, elements, start, room, 'writeNullTerminatedAsciiString')
 		if (written < 0) {
 			this.stringDoesNotFit(address, measureAscii(value, 'writeNullTerminatedAsciiString') + 1, room, maxElementCount, 'writeNullTerminatedAsciiString')
-			return this.writeNullTerminatedAsciiString(address, value, maxElementCount)
+			return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
 		}
 		return written
 	}
@@ -1770,6 +1810,30 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError for a bad or address, or a missing terminator
 	 */
 	readNullTerminatedUtf8String(address: number, maxElementCount?: number): string {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let scan = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedUtf8StringChecked(address, maxElementCount)
+				if (maxElementCount < scan) scan = maxElementCount
+			}
+			let length = findTerminatorUtf8(elements, start, scan)
+			if (length < 0 && scan === maxElementCount) length = scan
+			if (length >= 0) {
+				try {
+					return decodeUtf8(elements, start, length)
+				}
+				catch (error) {
+					throwStringDecodeError('readNullTerminatedUtf8String', address, error)
+				}
+			}
+		}
+		return this.readNullTerminatedUtf8StringChecked(address, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `readNullTerminatedUtf8String`, taken when its fast path does not apply. */
+	readNullTerminatedUtf8StringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.stringScanLimit(address, 1, maxElementCount, 'readNullTerminatedUtf8String')
 		let elements = this.views.uint8Array
 		let start = address
@@ -1780,7 +1844,7 @@ export class WasmHeapManager extends HeapCore {
 		let length = findTerminatorUtf8(elements, start, scan)
 		if (length < 0) {
 			length = this.unterminatedLength(address, 1, scan, maxElementCount, 'readNullTerminatedUtf8String')
-			if (length < 0) return this.readNullTerminatedUtf8String(address, maxElementCount)
+			if (length < 0) return this.readNullTerminatedUtf8StringChecked(address, maxElementCount)
 		}
 		try {
 			return decodeUtf8(elements, start, length)
@@ -1796,6 +1860,22 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or address, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 */
 	writeNullTerminatedUtf8String(address: number, value: string, maxElementCount?: number): number {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let room = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
+				room = maxElementCount
+			}
+			const written = writeUtf8(value, elements, start, room, 'writeNullTerminatedUtf8String')
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `writeNullTerminatedUtf8String`, taken when its fast path does not apply. */
+	writeNullTerminatedUtf8StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf8String', value)
 		const room = this.stringRoom(address, 1, maxElementCount, 'writeNullTerminatedUtf8String')
 		let elements = this.views.uint8Array
@@ -1807,7 +1887,7 @@ export class WasmHeapManager extends HeapCore {
 		const written = writeUtf8(value, elements, start, room, 'writeNullTerminatedUtf8String')
 		if (written < 0) {
 			this.stringDoesNotFit(address, measureUtf8(value, 'writeNullTerminatedUtf8String') + 1, room, maxElementCount, 'writeNullTerminatedUtf8String')
-			return this.writeNullTerminatedUtf8String(address, value, maxElementCount)
+			return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
 		}
 		return written
 	}
@@ -1874,6 +1954,30 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError for a bad or misaligned address, or a missing terminator
 	 */
 	readNullTerminatedUtf16String(address: number, maxElementCount?: number): string {
+		const elements = this.fast.uint16Array
+		const start = typeof address === 'number' ? address / 2 : Number.NaN
+		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let scan = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
+				if (maxElementCount < scan) scan = maxElementCount
+			}
+			let length = findTerminatorUtf16(elements, start, scan)
+			if (length < 0 && scan === maxElementCount) length = scan
+			if (length >= 0) {
+				try {
+					return decodeUtf16(elements, start, length)
+				}
+				catch (error) {
+					throwStringDecodeError('readNullTerminatedUtf16String', address, error)
+				}
+			}
+		}
+		return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `readNullTerminatedUtf16String`, taken when its fast path does not apply. */
+	readNullTerminatedUtf16StringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.stringScanLimit(address, 2, maxElementCount, 'readNullTerminatedUtf16String')
 		let elements = this.views.uint16Array
 		let start = address / 2
@@ -1884,7 +1988,7 @@ export class WasmHeapManager extends HeapCore {
 		let length = findTerminatorUtf16(elements, start, scan)
 		if (length < 0) {
 			length = this.unterminatedLength(address, 2, scan, maxElementCount, 'readNullTerminatedUtf16String')
-			if (length < 0) return this.readNullTerminatedUtf16String(address, maxElementCount)
+			if (length < 0) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
 		}
 		try {
 			return decodeUtf16(elements, start, length)
@@ -1900,6 +2004,22 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 */
 	writeNullTerminatedUtf16String(address: number, value: string, maxElementCount?: number): number {
+		const elements = this.fast.uint16Array
+		const start = typeof address === 'number' ? address / 2 : Number.NaN
+		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let room = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
+				room = maxElementCount
+			}
+			const written = writeUtf16(value, elements, start, room, 'writeNullTerminatedUtf16String')
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `writeNullTerminatedUtf16String`, taken when its fast path does not apply. */
+	writeNullTerminatedUtf16StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf16String', value)
 		const room = this.stringRoom(address, 2, maxElementCount, 'writeNullTerminatedUtf16String')
 		let elements = this.views.uint16Array
@@ -1911,7 +2031,7 @@ export class WasmHeapManager extends HeapCore {
 		const written = writeUtf16(value, elements, start, room, 'writeNullTerminatedUtf16String')
 		if (written < 0) {
 			this.stringDoesNotFit(address, measureUtf16(value, 'writeNullTerminatedUtf16String') + 1, room, maxElementCount, 'writeNullTerminatedUtf16String')
-			return this.writeNullTerminatedUtf16String(address, value, maxElementCount)
+			return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
 		}
 		return written
 	}
@@ -1978,6 +2098,30 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError for a bad or misaligned address, or a missing terminator
 	 */
 	readNullTerminatedUtf32String(address: number, maxElementCount?: number): string {
+		const elements = this.fast.uint32Array
+		const start = typeof address === 'number' ? address / 4 : Number.NaN
+		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let scan = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
+				if (maxElementCount < scan) scan = maxElementCount
+			}
+			let length = findTerminatorUtf32(elements, start, scan)
+			if (length < 0 && scan === maxElementCount) length = scan
+			if (length >= 0) {
+				try {
+					return decodeUtf32(elements, start, length)
+				}
+				catch (error) {
+					throwStringDecodeError('readNullTerminatedUtf32String', address, error)
+				}
+			}
+		}
+		return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `readNullTerminatedUtf32String`, taken when its fast path does not apply. */
+	readNullTerminatedUtf32StringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.stringScanLimit(address, 4, maxElementCount, 'readNullTerminatedUtf32String')
 		let elements = this.views.uint32Array
 		let start = address / 4
@@ -1988,7 +2132,7 @@ export class WasmHeapManager extends HeapCore {
 		let length = findTerminatorUtf32(elements, start, scan)
 		if (length < 0) {
 			length = this.unterminatedLength(address, 4, scan, maxElementCount, 'readNullTerminatedUtf32String')
-			if (length < 0) return this.readNullTerminatedUtf32String(address, maxElementCount)
+			if (length < 0) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
 		}
 		try {
 			return decodeUtf32(elements, start, length)
@@ -2004,6 +2148,22 @@ export class WasmHeapManager extends HeapCore {
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 */
 	writeNullTerminatedUtf32String(address: number, value: string, maxElementCount?: number): number {
+		const elements = this.fast.uint32Array
+		const start = typeof address === 'number' ? address / 4 : Number.NaN
+		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+			let room = elements.length - start
+			if (maxElementCount !== undefined) {
+				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
+				room = maxElementCount
+			}
+			const written = writeUtf32(value, elements, start, room, 'writeNullTerminatedUtf32String')
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
+	}
+
+	/** @internal The complete, checked path of `writeNullTerminatedUtf32String`, taken when its fast path does not apply. */
+	writeNullTerminatedUtf32StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf32String', value)
 		const room = this.stringRoom(address, 4, maxElementCount, 'writeNullTerminatedUtf32String')
 		let elements = this.views.uint32Array
@@ -2015,7 +2175,7 @@ export class WasmHeapManager extends HeapCore {
 		const written = writeUtf32(value, elements, start, room, 'writeNullTerminatedUtf32String')
 		if (written < 0) {
 			this.stringDoesNotFit(address, measureUtf32(value, 'writeNullTerminatedUtf32String') + 1, room, maxElementCount, 'writeNullTerminatedUtf32String')
-			return this.writeNullTerminatedUtf32String(address, value, maxElementCount)
+			return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
 		}
 		return written
 	}

@@ -11,18 +11,49 @@ export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
 export type GetLatestHeap = () => HeapBuffer
 
 /**
- * Allocates `byteSize` bytes and returns the region's address: a `number`, or a
- * `bigint` for memory64 modules. 0 (or anything that is not a positive integer)
- * means failure.
+ * Allocates `byteSize` bytes and returns the region's address, as a `number` (or as a
+ * `bigint`, with a {@link Memory64Deallocator}). 0, or anything that is not a positive
+ * integer, means failure.
  */
 export type Allocator = (byteSize: number) => number | bigint
 
-/** Frees a region; receives the same kind of address (`number` or `bigint`) the allocator returned. */
-export type Deallocator = ((address: number) => unknown) | ((address: bigint) => unknown)
+/** A memory64 (wasm64) `malloc` export: takes its size and returns its address as `bigint`s. */
+export type Memory64Allocator = (byteSize: bigint) => bigint
+
+/** Frees the region at a `number` address. */
+export type Deallocator = (address: number) => unknown
+
+/** Frees the region at a `bigint` address (a memory64 `free` export). */
+export type Memory64Deallocator = (address: bigint) => unknown
 
 // A heap of 0 bytes: in 'always' mode the fast path reads its views, fails its one
 // comparison and takes the cold path, which polls. No mode check on the hot path.
 const emptyViews = new HeapViews(new ArrayBuffer(0))
+
+type NumberKind = 'unknown' | 'number' | 'bigint'
+
+/**
+ * Calls `callback(value)` with `value` as a number, and if that throws a TypeError about
+ * BigInt conversion — what an i64 (memory64) export does before running — again as a
+ * bigint. Reports which kind worked, so later calls need no probing.
+ */
+function callProbingKind(
+	callback: (value: number | bigint) => unknown,
+	value: number,
+	learned: (kind: Exclude<NumberKind, 'unknown'>) => void,
+): unknown {
+	let result: unknown
+	try {
+		result = callback(value)
+	} catch (error) {
+		if (!(error instanceof TypeError && /bigint/i.test(error.message))) throw error
+		result = callback(BigInt(value))
+		learned('bigint')
+		return result
+	}
+	learned('number')
+	return result
+}
 
 function isHeapBuffer(value: unknown): value is HeapBuffer {
 	// `instanceof SharedArrayBuffer` is guarded: that global is missing on pages that
@@ -48,9 +79,9 @@ export class HeapCore {
 	/** @internal */
 	protected readonly getLatestHeap: GetLatestHeap
 	/** @internal */
-	protected readonly allocator: Allocator
+	protected readonly allocator: Allocator | Memory64Allocator
 	/** @internal */
-	protected readonly deallocator: Deallocator
+	protected readonly deallocator: Deallocator | Memory64Deallocator
 	/** @internal */
 	protected readonly pollingMode: PollingMode
 	/** @internal */
@@ -60,7 +91,9 @@ export class HeapCore {
 	/** @internal */
 	protected trackedByteSize = 0
 	/** @internal What the allocator returns, learned from its results; `free` is called with the same kind. */
-	protected addressKind: 'unknown' | 'number' | 'bigint' = 'unknown'
+	protected addressKind: NumberKind = 'unknown'
+	/** @internal What the allocator takes as its size, learned from its first call. */
+	protected sizeKind: NumberKind = 'unknown'
 
 	/**
 	 * @param getLatestHeap returns the heap's current `ArrayBuffer` or `SharedArrayBuffer`
@@ -68,7 +101,23 @@ export class HeapCore {
 	 * @param free frees a region given its address
 	 * @param options see {@link WasmHeapManagerOptions}
 	 */
-	constructor(getLatestHeap: GetLatestHeap, alloc: Allocator, free: Deallocator, options?: WasmHeapManagerOptions) {
+	constructor(getLatestHeap: GetLatestHeap, alloc: Allocator, free: Deallocator, options?: WasmHeapManagerOptions)
+	/**
+	 * For memory64 modules: an allocator returning `bigint` addresses (taking a `number`
+	 * or a `bigint` size) and a deallocator taking them. Refs still use `number` addresses.
+	 */
+	constructor(
+		getLatestHeap: GetLatestHeap,
+		alloc: Allocator | Memory64Allocator,
+		free: Memory64Deallocator,
+		options?: WasmHeapManagerOptions,
+	)
+	constructor(
+		getLatestHeap: GetLatestHeap,
+		alloc: Allocator | Memory64Allocator,
+		free: Deallocator | Memory64Deallocator,
+		options?: WasmHeapManagerOptions,
+	) {
 		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
 			if (typeof value !== 'function') {
 				throw new TypeError(`${name} must be a function, received ${describeValue(value)}`)
@@ -376,7 +425,14 @@ export class HeapCore {
 	 */
 	protected allocateRegion(byteSize: number, alignment: number, method: string): number {
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
-		const result: unknown = this.allocator(byteSize === 0 ? 1 : byteSize)
+		const size = byteSize === 0 ? 1 : byteSize
+		const allocator = this.allocator as (byteSize: number | bigint) => unknown
+		const result: unknown =
+			this.sizeKind === 'number'
+				? allocator(size)
+				: this.sizeKind === 'bigint'
+					? allocator(BigInt(size))
+					: callProbingKind(allocator, size, (kind) => (this.sizeKind = kind))
 		let address: number
 
 		if (typeof result === 'number') {
@@ -447,16 +503,8 @@ export class HeapCore {
 		} else if (this.addressKind === 'number') {
 			deallocator(address)
 		} else {
-			// Nothing was allocated yet (a wrapped ref freed first). A memory64 export
-			// rejects a number with a TypeError about BigInt conversion before running;
-			// retry as a bigint only then, so a deallocator's own TypeError is not retried.
-			try {
-				deallocator(address)
-			} catch (error) {
-				if (!(error instanceof TypeError && /bigint/i.test(error.message))) throw error
-				deallocator(BigInt(address))
-				this.addressKind = 'bigint'
-			}
+			// Nothing was allocated yet (a wrapped ref freed first): probe as the allocator does.
+			callProbingKind(deallocator, address, (kind) => (this.addressKind = kind))
 		}
 	}
 

@@ -9,5 +9,12 @@ export * from '../generated/Refs.generated.js'
 export { ArrayHeapRef, HeapRef } from './HeapRef.js'
 export { createWasmHeapManager } from './createWasmHeapManager.js'
 export { wrapEmscriptenModuleHeap, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
-export type { Allocator, Deallocator, GetLatestHeap, HeapBuffer } from './HeapCore.js'
+export type {
+	Allocator,
+	Deallocator,
+	GetLatestHeap,
+	HeapBuffer,
+	Memory64Allocator,
+	Memory64Deallocator,
+} from './HeapCore.js'
 export type { PollingMode, WasmHeapManagerOptions } from './options.js'

@@ -1,5 +1,5 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
-import type { Allocator, Deallocator, HeapBuffer } from './HeapCore.js'
+import type { Allocator, Deallocator, HeapBuffer, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
 import { describeValue } from './errors.js'
 import type { WasmHeapManagerOptions } from './options.js'
 
@@ -10,9 +10,9 @@ export interface EmscriptenModuleLike {
 	/** The module's memory, where the build exports it (`-sEXPORTED_RUNTIME_METHODS=wasmMemory`). */
 	readonly wasmMemory?: WebAssembly.Memory
 	/** `malloc` (`-sEXPORTED_FUNCTIONS=_malloc`). */
-	readonly _malloc?: Allocator
+	readonly _malloc?: Allocator | Memory64Allocator
 	/** `free` (`-sEXPORTED_FUNCTIONS=_free`). */
-	readonly _free?: Deallocator
+	readonly _free?: Deallocator | Memory64Deallocator
 }
 
 const isMemory = (value: unknown): value is WebAssembly.Memory =>
@@ -65,5 +65,5 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		return missing('heap (neither HEAPU8 nor wasmMemory)', `-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)`)
 	}
 
-	return new WasmHeapManager(getLatestHeap, malloc!, free!, options)
+	return new WasmHeapManager(getLatestHeap, malloc!, free as Memory64Deallocator, options)
 }

@@ -17,15 +17,15 @@ import { decodeUtf8Native, encodeUtf8Native } from './textCoders.js'
 /**
  * Byte runs at least this long are decoded by `TextDecoder` and its check, shorter ones
  * by `fromCharCode` 8 bytes per call. Node 20.20, `npx tsx bench/crossover.bench.ts`
- * ("ASCII decode" row): `TextDecoder` is faster from 64 bytes on (146 vs 138 ns at 48,
- * 148 vs 188 at 64).
+ * ("ASCII decode" row): the loop is faster up to 32 bytes (101 vs 112 ns),
+ * `TextDecoder` from 48 (112 vs 146 ns).
  */
-const DECODE_NATIVE_FROM_BYTES = 64
+const DECODE_NATIVE_FROM_BYTES = 48
 
 /**
  * Strings at least this long are checked with a regex and written with `encodeInto`,
  * shorter ones by `charCodeAt` loops. Same bench ("ASCII write" row): the loops are
- * faster up to 32 characters (124 vs 152 ns), `encodeInto` from 48 (166 vs 193).
+ * faster up to 32 characters (128 vs 141 ns), `encodeInto` from 48 (155 vs 192).
  */
 const ENCODE_NATIVE_FROM_UNITS = 40
 
@@ -38,7 +38,7 @@ export { findZeroUint8 as findTerminator }
 /** The string whose code points are the bytes `elements[start .. start + length)`. */
 export function decode(elements: Uint8Array, start: number, length: number): string {
 	if (length < DECODE_NATIVE_FROM_BYTES) return latin1ByConcat(elements, start, length)
-	const decoded = decodeUtf8Native(elements.subarray(start, start + length))
+	const decoded = decodeUtf8Native(elements, start, length)
 	// The bytes were all ASCII exactly when UTF-8 decoding kept one character per byte
 	// and replaced nothing: valid multi-byte sequences decode to fewer code units than
 	// bytes, and every malformed subpart decodes to a U+FFFD. On a one-byte string (all

@@ -12,10 +12,10 @@
 
 /**
  * Elements scanned by the JS loop before the native `indexOf` takes over. Node 20.20,
- * `npx tsx bench/crossover.bench.ts` ("findTerminator" rows): `indexOf(0, from)` is
- * faster from 16 elements on, `subarray().indexOf(0)` from 48; 24 serves both.
+ * `npx tsx bench/crossover.bench.ts` ("findTerminator" rows): `indexOf(0, from)`, the
+ * common case, is faster from 16 elements on (`subarray().indexOf(0)` from 48).
  */
-const LOOP_ELEMENTS = 24
+const LOOP_ELEMENTS = 16
 
 export function findZeroUint8(elements: Uint8Array, start: number, limit: number): number {
 	const end = start + limit

@@ -97,18 +97,24 @@ function probe(acceptance: Acceptance, kind: BufferKind, use: (view: Uint8Array)
 	return accepted
 }
 
-/** Whether `TextDecoder.decode` accepts a view of `buffer` on this engine. */
+/** Whether `TextDecoder.decode` accepts views of `buffer` on this engine. */
 function decoderAccepts(buffer: ArrayBufferLike): boolean {
 	const kind = bufferKindOf(buffer)
-	if (kind === Plain) return true
-	return probe(decoderAcceptance, kind, (view) => new TextDecoder().decode(view))
+	return kind === Plain || probe(decoderAcceptance, kind, (view) => new TextDecoder().decode(view))
 }
 
-/** Whether `TextEncoder.encodeInto` accepts a view of `buffer` on this engine. */
-export function encoderAccepts(buffer: ArrayBufferLike): boolean {
-	const kind = bufferKindOf(buffer)
-	if (kind === Plain) return true
-	return probe(encoderAcceptance, kind, (view) => new TextEncoder().encodeInto('a', view))
+// The last view `encodeInto` was found to accept views of. A view's buffer never changes,
+// and the codecs are handed the same whole-heap view again and again, so one identity
+// check answers most calls: reading `.buffer` alone costs ~20 ns on Node 20.
+let encoderAcceptedView: Uint8Array | undefined
+
+/** Whether `TextEncoder.encodeInto` accepts views of the buffer under `bytes` on this engine. */
+export function encoderAccepts(bytes: Uint8Array): boolean {
+	if (bytes === encoderAcceptedView) return true
+	const kind = bufferKindOf(bytes.buffer)
+	const accepted = kind === Plain || probe(encoderAcceptance, kind, (view) => new TextEncoder().encodeInto('a', view))
+	if (accepted) encoderAcceptedView = bytes
+	return accepted
 }
 
 // ---------------------------------------------------------------------------------
@@ -138,16 +144,24 @@ function claimScratch(byteCount: number): Uint8Array {
 // ---------------------------------------------------------------------------------
 // Decoding
 
-/** A decoder that is replaced after it has decoded `DECODER_RENEWAL_BYTES`. */
-class RenewingDecoder {
+/**
+ * A decoder of one encoding that is replaced after it has decoded
+ * `DECODER_RENEWAL_BYTES`, and that copies views of buffers the engine refuses.
+ */
+class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 	private decoder: TextDecoder | undefined
 	private decodedBytes = 0
+	/** The last view whose buffer the engine accepts (see `encoderAcceptedView`). */
+	private acceptedView: E | undefined
 
-	constructor(private readonly label: string) {}
+	constructor(
+		private readonly label: string,
+		private readonly bytesPerElement: number,
+	) {}
 
-	/** Decodes the bytes `view` covers, in any buffer. */
-	decode(view: Uint8Array | Uint16Array): string {
-		const byteLength = view.byteLength
+	/** Decodes `elements[start .. start + length)`. */
+	decode(elements: E, start: number, length: number): string {
+		const byteLength = length * this.bytesPerElement
 		this.decodedBytes += byteLength
 		if (this.decoder === undefined || this.decodedBytes > DECODER_RENEWAL_BYTES) {
 			// ignoreBOM: a leading U+FEFF is part of the string, as in the JS loops; the
@@ -155,16 +169,23 @@ class RenewingDecoder {
 			this.decoder = new TextDecoder(this.label, { ignoreBOM: true })
 			this.decodedBytes = byteLength
 		}
-		if (decoderAccepts(view.buffer)) return this.decoder.decode(view)
+		const decoder = this.decoder
+		const view = elements.subarray(start, start + length)
+		if (elements === this.acceptedView) return decoder.decode(view)
+		if (decoderAccepts(elements.buffer)) {
+			this.acceptedView = elements
+			return decoder.decode(view)
+		}
 		// A copy in a non-shared, non-resizable buffer.
-		if (byteLength <= SLICE_COPY_MAX_BYTES) return this.decoder.decode(view.slice())
-		return this.decodeThroughScratch(this.decoder, new Uint8Array(view.buffer, view.byteOffset, byteLength))
+		if (byteLength <= SLICE_COPY_MAX_BYTES) return decoder.decode(view.slice())
+		return this.decodeThroughScratch(decoder, new Uint8Array(view.buffer, view.byteOffset, byteLength))
 	}
 
 	/** Forgets the decoder (tests only). */
 	reset(): void {
 		this.decoder = undefined
 		this.decodedBytes = 0
+		this.acceptedView = undefined
 	}
 
 	private decodeThroughScratch(decoder: TextDecoder, bytes: Uint8Array): string {
@@ -183,23 +204,23 @@ class RenewingDecoder {
 	}
 }
 
-const utf8Decoder = new RenewingDecoder('utf-8')
-const utf16leDecoder = new RenewingDecoder('utf-16le')
+const utf8Decoder = new RenewingDecoder<Uint8Array>('utf-8', 1)
+const utf16leDecoder = new RenewingDecoder<Uint16Array>('utf-16le', 2)
 
 /**
- * The string `TextDecoder('utf-8')` decodes from `bytes` (malformed sequences become
- * U+FFFD; a leading BOM is kept).
+ * The string `TextDecoder('utf-8')` decodes from `bytes[start .. start + length)`
+ * (malformed sequences become U+FFFD; a leading BOM is kept).
  */
-export function decodeUtf8Native(bytes: Uint8Array): string {
-	return utf8Decoder.decode(bytes)
+export function decodeUtf8Native(bytes: Uint8Array, start: number, length: number): string {
+	return utf8Decoder.decode(bytes, start, length)
 }
 
 /**
- * The string `TextDecoder('utf-16le')` decodes from the code units `units`. Lone
- * surrogates become U+FFFD: callers that need them exactly must check.
+ * The string `TextDecoder('utf-16le')` decodes from `units[start .. start + length)`.
+ * Lone surrogates become U+FFFD: callers that need them exactly must check.
  */
-export function decodeUtf16leNative(units: Uint16Array): string {
-	return utf16leDecoder.decode(units)
+export function decodeUtf16leNative(units: Uint16Array, start: number, length: number): string {
+	return utf16leDecoder.decode(units, start, length)
 }
 
 // ---------------------------------------------------------------------------------
@@ -227,7 +248,7 @@ export function encodeUtf8IntoView(value: string, bytes: Uint8Array, start: numb
  */
 export function encodeUtf8Native(value: string, bytes: Uint8Array, start: number, byteCount: number): void {
 	const textEncoder = getEncoder()
-	if (encoderAccepts(bytes.buffer)) {
+	if (encoderAccepts(bytes)) {
 		textEncoder.encodeInto(value, bytes.subarray(start, start + byteCount))
 		return
 	}
@@ -293,6 +314,7 @@ export function copyRememberedUtf8(value: string, bytes: Uint8Array, start: numb
 export function resetTextCodersForTesting(): void {
 	decoderAcceptance = [true, undefined, undefined, undefined]
 	encoderAcceptance = [true, undefined, undefined, undefined]
+	encoderAcceptedView = undefined
 	encoder = undefined
 	utf8Decoder.reset()
 	utf16leDecoder.reset()

@@ -56,7 +56,7 @@ export function decodeUtf32ByTextDecoder(elements: Uint32Array, start: number, l
 	let result = ''
 	for (let from = start; from < end; from += CHUNK_ELEMENTS) {
 		const count = toScratchUnits(elements, from, Math.min(end, from + CHUNK_ELEMENTS), start)
-		const decoded = decodeUtf16leNative(scratchUnits.subarray(0, count))
+		const decoded = decodeUtf16leNative(scratchUnits, 0, count)
 		// The decoder turns lone surrogates into U+FFFD: any U+FFFD means the exact path, as in utf16.ts.
 		result += decoded.indexOf('\uFFFD') === -1 ? decoded : utf16ByApply(scratchUnits, 0, count)
 	}

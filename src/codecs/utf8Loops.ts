@@ -2,7 +2,7 @@
  * UTF-8 in plain JS loops, for strings too short for `TextDecoder` / `TextEncoder` to
  * pay off (see the thresholds in `utf8.ts`). They produce exactly what those produce.
  */
-import { utf16ByConcat } from './charCodeStrings.js'
+import { latin1ByConcat, utf16ByConcat } from './charCodeStrings.js'
 import { throwContainsNul } from './codecErrors.js'
 
 const fromCharCode = String.fromCharCode
@@ -51,6 +51,13 @@ export function decodeUtf8ByLoop(bytes: Uint8Array, start: number, length: numbe
 		i += 8
 	}
 	if (i === end) return result
+
+	// A tail of fewer than 8 bytes that is all ASCII: one call, straight from the bytes.
+	if (end - i < 8) {
+		let bits = 0
+		for (let k = i; k < end; k++) bits |= bytes[k]!
+		if (bits < 0x80) return result + latin1ByConcat(bytes, i, end - i)
+	}
 
 	// The rest is decoded into code units in a scratch array, which becomes a string 8
 	// units per call: about 2.5x faster on mixed text than a concatenation per character.

@@ -1,0 +1,531 @@
+/**
+ * memory64 (wasm64): a manager over a module whose pointers and sizes are i64, so its
+ * `malloc` takes and returns `bigint` and its `free` accepts only a `bigint`.
+ *
+ * - A pure-JS part runs everywhere: a memory64-style allocator over a plain ArrayBuffer.
+ * - The rest runs the real `test/fixtures/memory64/heap64.wasm`. Where the engine cannot
+ *   compile memory64 (Node 20 without --experimental-wasm-memory64) that part is skipped
+ *   with one line saying so, or fails when REQUIRE_MEMORY64=1 is set (CI's Node 24 run).
+ */
+import { expect } from 'chai'
+import { createWasmHeapManager, type Allocator, type WasmHeapManager } from '../src/index.js'
+import { callMethod, elements, typedArrayConstructor } from './support/dynamic.js'
+import {
+	detectMemory64,
+	instantiateHeap64,
+	runtimeName,
+	spy,
+	type Heap64Exports,
+	type Spy,
+	type SpyCall,
+} from './support/memory64.js'
+
+type Value = number | bigint
+type NormalizedElement = (typeof elements)[number]
+
+/** The ref members these tests use. */
+interface AnyRef {
+	readonly address: number
+	readonly allocatedByteSize: number
+	readonly isFreed: boolean
+	free(): void
+}
+interface ValueRef extends AnyRef {
+	read(): Value
+	write(value: Value): void
+}
+interface ArrayRef extends AnyRef {
+	readonly elementCount: number
+	readonly view: ArrayLike<Value> & { readonly buffer: ArrayBufferLike }
+	readAt(index: number): Value
+	writeAt(index: number, value: Value): void
+}
+interface StringRef extends AnyRef {
+	read(): string
+	readonly encodedElementCount: number
+	readonly encodedByteLength: number
+}
+
+const requireMemory64 = process.env.REQUIRE_MEMORY64 === '1'
+const pageSize = 65536
+
+/**
+ * The fixture's `malloc` as the manager's `Allocator`. The cast is needed because
+ * `Allocator` declares its parameter as `number`, while an i64 export takes a `bigint`.
+ */
+function asAllocator(malloc: (byteSize: bigint) => bigint): Allocator {
+	return malloc as unknown as Allocator
+}
+
+/** Asserts that `fn` throws exactly `errorClass` (not a subclass) with a message matching `pattern`. */
+function expectThrowExactly(fn: () => unknown, errorClass: new (...args: never[]) => Error, pattern: RegExp): Error {
+	let caught: unknown
+	try {
+		fn()
+	} catch (error) {
+		caught = error
+	}
+	expect(caught, `expected a ${errorClass.name} matching ${pattern}`).to.be.instanceOf(errorClass)
+	const error = caught as Error
+	expect(error.constructor, `error class (message: ${error.message})`).to.equal(errorClass)
+	expect(error.message).to.match(pattern)
+	return error
+}
+
+/** Values to write for a row, and what reading them back must give (as assigning to the row's TypedArray does). */
+function samplesOf(element: NormalizedElement): { written: Value[]; expected: Value[] } {
+	let written: Value[]
+	if (element.kind === 'pointer53') {
+		// A pointer53 stores a wasm64 address as a uint64 and reads it back exactly.
+		return { written: [0, 1, 2 ** 40 + 16, 2 ** 53 - 1], expected: [0, 1, 2 ** 40 + 16, 2 ** 53 - 1] }
+	} else if (element.valueType === 'bigint') {
+		written = [0n, -5n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 40n + 16n]
+	} else {
+		written = [0, 1, -2, 127.5, 300, 1e10, -0.25]
+	}
+	const Constructor = typedArrayConstructor(element.viewConstructor)
+	const converted = new Constructor(written.length)
+	written.forEach((value, index) => (converted[index] = value))
+	return { written, expected: Array.from(converted) }
+}
+
+/** The code units a string is stored as in each encoding, without the terminator. */
+function encodeUnits(encoding: 'Ascii' | 'Utf8' | 'Utf16' | 'Utf32', value: string): Uint8Array | Uint16Array | Uint32Array {
+	switch (encoding) {
+		case 'Ascii':
+			return Uint8Array.from(value, (char) => char.charCodeAt(0))
+		case 'Utf8':
+			return new TextEncoder().encode(value)
+		case 'Utf16':
+			return Uint16Array.from({ length: value.length }, (_, index) => value.charCodeAt(index))
+		case 'Utf32':
+			return Uint32Array.from(value, (char) => char.codePointAt(0)!)
+	}
+}
+
+/**
+ * The kinds of byte sizes an allocator was called with, for `allocations` successful
+ * allocations: all bigints, except that one first call with a number (which an i64 export
+ * rejects before running) may have taught the manager which kind to pass.
+ */
+function expectBigIntSizes(kinds: readonly string[], allocations: number): void {
+	const probe = kinds.length === allocations + 1 && kinds[0] === 'number' ? 1 : 0
+	expect(kinds.slice(probe), 'typeof the byte sizes passed to the allocator').to.deep.equal(Array(allocations).fill('bigint'))
+}
+
+function expectAddress(address: unknown, alignment: number, label: string): asserts address is number {
+	expect(typeof address, `${label}: typeof address`).to.equal('number')
+	expect(Number.isSafeInteger(address) && (address as number) > 0, `${label}: ${String(address)} is a positive safe integer`).to
+		.be.true
+	expect((address as number) % alignment, `${label}: address ${String(address)} modulo ${alignment}`).to.equal(0)
+}
+
+// ---------------------------------------------------------------------------------------
+
+describe('memory64 (wasm64)', () => {
+	describe('a memory64-style allocator over a plain ArrayBuffer (pure JS, runs everywhere)', () => {
+		/** What a real i64 export does with a number argument. */
+		const rejectNumber = (value: unknown): never => {
+			throw new TypeError(`Cannot convert ${String(value)} to a BigInt`)
+		}
+
+		/**
+		 * A bump allocator over a 64 KiB ArrayBuffer that returns bigint addresses (16-byte
+		 * aligned, 0n when full), and a deallocator that, like an i64 export, throws a
+		 * TypeError for a number. With `strictSizes` the allocator rejects a number byte
+		 * size too, exactly as an i64 `malloc` export does; without it, it takes either kind
+		 * (so the other tests see the deallocator's side on its own).
+		 */
+		function createBigIntHeap(options: { strictSizes: boolean; result?: (byteSize: bigint) => bigint }) {
+			const buffer = new ArrayBuffer(pageSize)
+			let top = 16n
+			const sizeKinds: string[] = []
+			const freeKinds: string[] = []
+			const freed: bigint[] = []
+			const alloc = (byteSize: bigint | number): bigint => {
+				sizeKinds.push(typeof byteSize)
+				if (typeof byteSize !== 'bigint' && options.strictSizes) rejectNumber(byteSize)
+				const size = BigInt(byteSize)
+				if (options.result !== undefined) return options.result(size)
+				const rounded = size === 0n ? 16n : (size + 15n) & ~15n
+				if (top + rounded > BigInt(buffer.byteLength)) return 0n
+				const address = top
+				top += rounded
+				return address
+			}
+			const free = (address: bigint): void => {
+				freeKinds.push(typeof address)
+				if (typeof address !== 'bigint') rejectNumber(address)
+				freed.push(address)
+			}
+			const heap = createWasmHeapManager(() => buffer, alloc as unknown as Allocator, free)
+			return { heap, buffer, sizeKinds, freeKinds, freed, free }
+		}
+
+		it('the deallocator stand-in rejects a number as an i64 export does', () => {
+			const t = createBigIntHeap({ strictSizes: false })
+			expect(() => (t.free as unknown as (address: number) => void)(5)).to.throw(TypeError, 'Cannot convert 5 to a BigInt')
+			expect(() => t.free(5n)).not.to.throw()
+		})
+
+		it('hands the allocator the byte size as a bigint, as an i64 malloc export requires', () => {
+			const t = createBigIntHeap({ strictSizes: true })
+			const first = t.heap.allocInt32()
+			const second = t.heap.allocFloat64Array(4)
+			expect(first.address).to.equal(16)
+			expect(second.address).to.equal(32)
+			// The manager may learn the size kind from one rejected call; after that, only bigints.
+			expectBigIntSizes(t.sizeKinds, 2)
+		})
+
+		it('refs get safe number addresses, and free(), heap.free() and freeAll() pass the deallocator bigints', () => {
+			const t = createBigIntHeap({ strictSizes: false })
+			const refs: AnyRef[] = []
+			for (const element of elements) {
+				const ref = callMethod(t.heap, element.methods.alloc) as ValueRef
+				expectAddress(ref.address, element.byteSize, element.methods.alloc)
+				const array = callMethod(t.heap, element.methods.allocArray, 3) as ArrayRef
+				expectAddress(array.address, element.byteSize, element.methods.allocArray)
+				refs.push(ref, array)
+			}
+			const [first, second] = refs as [AnyRef, AnyRef, ...AnyRef[]]
+			first.free()
+			t.heap.free(second.address)
+			t.heap.freeAll()
+			expect(t.freeKinds, 'typeof every deallocator argument').to.deep.equal(refs.map(() => 'bigint'))
+			expect(t.freed.slice().sort((a, b) => (a < b ? -1 : 1))).to.deep.equal(refs.map((ref) => BigInt(ref.address)))
+			expect(refs.every((ref) => ref.isFreed)).to.be.true
+		})
+
+		for (const [label, result] of [
+			['2^53', 2n ** 53n],
+			['2^53 + 16 (exactly representable as a number)', 2n ** 53n + 16n],
+			['2^53 + 1 (rounds when converted to a number)', 2n ** 53n + 1n],
+			['2^64 - 16', 2n ** 64n - 16n],
+		] as const) {
+			it(`an allocator result of ${label} is a failed allocation naming the byte size`, () => {
+				const t = createBigIntHeap({ strictSizes: false, result: () => result })
+				expectThrowExactly(() => t.heap.allocInt32Array(4), Error, /^allocInt32Array: allocating 16 bytes failed/)
+				expect(t.heap.allocatedRefs).to.have.length(0)
+				expect(t.freeKinds.filter((kind) => kind !== 'bigint'), 'non-bigint deallocator arguments').to.deep.equal([])
+			})
+		}
+
+		it('2^53 - 1 is accepted as an address (and freed back exactly, as a bigint, when it does not fit the heap)', () => {
+			const t = createBigIntHeap({ strictSizes: false, result: () => 2n ** 53n - 1n })
+			expectThrowExactly(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 bytes failed.*9007199254740991.*does not fit/)
+			expect(t.freed).to.deep.equal([2n ** 53n - 1n])
+		})
+	})
+
+	// -------------------------------------------------------------------------------------
+
+	describe('the heap64.wasm fixture (real memory64 module)', () => {
+		before(function () {
+			const support = detectMemory64()
+			if (support.supported) return
+			const line = `memory64 tests: ${runtimeName()} cannot run memory64 modules: ${support.reason}`
+			if (requireMemory64) throw new Error(`${line}. REQUIRE_MEMORY64=1 is set, so this fails instead of skipping.`)
+			console.log(`  [SKIPPED] ${line}. The heap64.wasm tests are skipped (Node 24 runs them; REQUIRE_MEMORY64=1 makes this a failure).`)
+			this.skip()
+		})
+
+		let ex: Heap64Exports
+		let malloc: Spy<(byteSize: bigint) => bigint>
+		let free: Spy<(address: bigint) => void>
+		let heap: WasmHeapManager
+
+		beforeEach(() => {
+			ex = instantiateHeap64()
+			malloc = spy(ex.malloc)
+			free = spy(ex.free)
+			heap = createWasmHeapManager(() => ex.memory.buffer, asAllocator(malloc.fn), free.fn)
+		})
+
+		/** The calls of a spy that threw, as `kind: message` lines (for failure messages). */
+		const thrown = (calls: readonly SpyCall[]): string[] =>
+			calls.filter((call) => 'error' in call).map((call) => `${call.argumentKinds.join(',')}: ${String(call.error)}`)
+
+		it('the fixture itself: malloc takes and returns bigints and rejects a number', () => {
+			expect(() => (ex.malloc as unknown as (size: number) => bigint)(8)).to.throw(TypeError, /BigInt/)
+			expect(() => (ex.free as unknown as (address: number) => void)(32)).to.throw(TypeError, /BigInt/)
+			const p = ex.malloc(8n)
+			expect(typeof p).to.equal('bigint')
+			expect(p).to.equal(32n)
+			expect(ex.heap_size()).to.equal(BigInt(ex.memory.buffer.byteLength))
+		})
+
+		it('calls malloc with a bigint byte size (an i64 export throws for a number)', () => {
+			const int = heap.allocInt32()
+			const doubles = heap.allocFloat64Array(3)
+			expect(int.address).to.equal(32)
+			expect(doubles.address).to.equal(64)
+			expectBigIntSizes(malloc.calls.map((call) => call.argumentKinds[0]!), 2)
+			expect(malloc.completed().map((call) => call.args[0])).to.deep.equal([4n, 24n])
+			for (const call of malloc.calls.filter((each) => 'error' in each)) expect(call.error).to.be.instanceOf(TypeError)
+		})
+
+		it('works with the exports passed straight in, unwrapped', () => {
+			const direct = createWasmHeapManager(() => ex.memory.buffer, asAllocator(ex.malloc), ex.free)
+			const ref = direct.allocFloat64()
+			ref.write(2.5)
+			expect(ref.read()).to.equal(2.5)
+			expect(new DataView(ex.memory.buffer).getFloat64(ref.address, true)).to.equal(2.5)
+			ref.free()
+			// The export really freed it: the free list hands the same block out again.
+			expect(ex.malloc(8n)).to.equal(BigInt(ref.address))
+		})
+
+		describe('every element type', () => {
+			for (const element of elements) {
+				it(`${element.methods.alloc}() and ${element.methods.allocArray}(): number addresses from malloc, aligned, values round-trip`, () => {
+					const { written, expected } = samplesOf(element)
+
+					const ref = callMethod(heap, element.methods.alloc) as ValueRef
+					expectAddress(ref.address, element.byteSize, element.methods.alloc)
+					expect(ref.address % 16, 'heap64 malloc returns 16-byte-aligned blocks').to.equal(0)
+					expect(malloc.completed().at(-1)?.result, 'the address malloc returned').to.equal(BigInt(ref.address))
+					expect(ref.address + ref.allocatedByteSize).to.be.at.most(ex.memory.buffer.byteLength)
+					written.forEach((value, index) => {
+						ref.write(value)
+						expect(ref.read(), `${element.name} value ${String(value)}`).to.equal(expected[index])
+					})
+
+					const array = callMethod(heap, element.methods.allocArray, written) as ArrayRef
+					expectAddress(array.address, element.byteSize, element.methods.allocArray)
+					expect(malloc.completed().at(-1)?.result).to.equal(BigInt(array.address))
+					expect(array.elementCount).to.equal(written.length)
+					expect(written.map((_, index) => array.readAt(index))).to.deep.equal(expected)
+					const view = array.view
+					expect(view.buffer, 'the view is over the wasm memory').to.equal(ex.memory.buffer)
+					if (element.kind !== 'pointer53') expect(Array.from(view)).to.deep.equal(expected)
+
+					const counted = callMethod(heap, element.methods.allocArray, 5) as ArrayRef
+					expectAddress(counted.address, element.byteSize, element.methods.allocArray)
+					expect([0, 1, 2, 3, 4].map((index) => counted.readAt(index)), 'a new array is zeroed').to.deep.equal(
+						Array(5).fill(element.valueType === 'bigint' ? 0n : 0),
+					)
+					counted.writeAt(4, written[2]!)
+					expect(counted.readAt(4)).to.equal(expected[2])
+
+					// Three distinct regions.
+					expect(new Set([ref.address, array.address, counted.address]).size).to.equal(3)
+					expectBigIntSizes(malloc.calls.map((call) => call.argumentKinds[0]!), 3)
+				})
+			}
+		})
+
+		it('free() and heap.free(address) call the free export with bigints (the exact addresses malloc returned)', () => {
+			const refs: AnyRef[] = elements.flatMap((element) => [
+				callMethod(heap, element.methods.alloc) as AnyRef,
+				callMethod(heap, element.methods.allocArray, 2) as AnyRef,
+			])
+			const returned = malloc.completed().map((call) => call.result)
+			expect(returned).to.deep.equal(refs.map((ref) => BigInt(ref.address)))
+
+			refs.forEach((ref, index) => (index % 2 === 0 ? ref.free() : heap.free(ref.address)))
+			expect(free.calls.map((call) => call.argumentKinds), 'typeof each argument of free').to.deep.equal(
+				refs.map(() => ['bigint']),
+			)
+			expect(free.calls.map((call) => call.args[0])).to.deep.equal(returned)
+			expect(thrown(free.calls)).to.deep.equal([])
+			expect(refs.every((ref) => ref.isFreed)).to.be.true
+			refs[0]!.free() // a second free is a no-op
+			expect(free.calls).to.have.length(refs.length)
+		})
+
+		describe('strings', () => {
+			const cases = [
+				{ encoding: 'Ascii', value: 'Hello, wasm64!', bytesPerElement: 1 },
+				{ encoding: 'Utf8', value: 'Grüße 世界 😀!', bytesPerElement: 1 },
+				{ encoding: 'Utf16', value: 'Grüße 世界 😀!', bytesPerElement: 2 },
+				{ encoding: 'Utf32', value: 'Grüße 世界 😀!', bytesPerElement: 4 },
+			] as const
+			for (const { encoding, value, bytesPerElement } of cases) {
+				it(`allocNullTerminated${encoding}String: allocated by malloc, read back, freed with a bigint`, () => {
+					const ref = callMethod(heap, `allocNullTerminated${encoding}String`, value) as StringRef
+					expectAddress(ref.address, bytesPerElement, `allocNullTerminated${encoding}String`)
+					expect(malloc.completed().at(-1)?.result).to.equal(BigInt(ref.address))
+					expect(ref.read()).to.equal(value)
+					expect(callMethod(heap, `readNullTerminated${encoding}String`, ref.address)).to.equal(value)
+
+					const expectedUnits = encodeUnits(encoding, value)
+					expect(ref.encodedElementCount).to.equal(expectedUnits.length)
+					// wasm sees the same bytes (and the terminator) through its own loads.
+					const byteLength = expectedUnits.length * bytesPerElement
+					const bytes = new Uint8Array(expectedUnits.buffer, expectedUnits.byteOffset, byteLength)
+					const expectedSum = bytes.reduce((sum, byte) => sum + byte, 0)
+					expect(ex.sum_u8(BigInt(ref.address), BigInt(byteLength + bytesPerElement))).to.equal(BigInt(expectedSum))
+					expect(new Uint8Array(ex.memory.buffer, ref.address, byteLength)).to.deep.equal(bytes)
+
+					ref.free()
+					expect(free.calls.map((call) => call.argumentKinds[0])).to.deep.equal(['bigint'])
+					expect(free.calls[0]!.args[0]).to.equal(BigInt(ref.address))
+				})
+			}
+
+			it('a capacity allocates (n + 1) * bytesPerElement bytes through malloc as a bigint size', () => {
+				const ref = heap.allocNullTerminatedUtf16String(10)
+				expect(ref.allocatedByteSize).to.equal(22)
+				expect(malloc.calls.at(-1)?.args[0]).to.equal(22n)
+				ref.write('wasm64')
+				expect(ref.read()).to.equal('wasm64')
+			})
+		})
+
+		it('sum_u8 in wasm sums an array written through the manager', () => {
+			const values = Array.from({ length: 1000 }, (_, index) => (index * 37 + 11) & 0xff)
+			const array = heap.allocUint8Array(values)
+			const expected = values.reduce((sum, value) => sum + value, 0)
+			expect(ex.sum_u8(BigInt(array.address), BigInt(array.elementCount))).to.equal(BigInt(expected))
+
+			array.writeAt(999, 0)
+			array.writeAt(0, 255)
+			const changed = expected - values[999]! - values[0]! + 255
+			expect(ex.sum_u8(BigInt(array.address), 1000n)).to.equal(BigInt(changed))
+			heap.writeUint8(array.address + 1, 0)
+			expect(ex.sum_u8(BigInt(array.address), 2n)).to.equal(255n)
+		})
+
+		it('growth: allocating past the memory makes malloc grow it; the old buffer is detached, refs stay valid', () => {
+			expect(ex.memory.buffer.byteLength).to.equal(pageSize)
+			const int = heap.allocInt32()
+			int.write(-123456)
+			const doubles = heap.allocFloat64Array([1.5, -2.25, 1e300])
+			const text = heap.allocNullTerminatedUtf8String('before growth 😀')
+			const pointer = heap.allocPointer64()
+			pointer.write(2n ** 40n)
+			const oldBuffer = ex.memory.buffer
+			const staleView = doubles.view
+			expect(heap.heap).to.equal(oldBuffer)
+
+			const big = heap.allocUint8Array(300_000)
+			const grownLength = ex.memory.buffer.byteLength
+			expect(grownLength, 'memory.buffer.byteLength after growth').to.be.at.least(big.address + 300_000)
+			expect(grownLength).to.be.greaterThan(pageSize)
+			expect(ex.heap_size()).to.equal(BigInt(grownLength))
+			expect(oldBuffer.byteLength, 'the old buffer is detached').to.equal(0)
+			expect(staleView.length, 'a view taken before growth goes stale').to.equal(0)
+
+			expect(int.read()).to.equal(-123456)
+			expect([0, 1, 2].map((index) => doubles.readAt(index))).to.deep.equal([1.5, -2.25, 1e300])
+			expect(text.read()).to.equal('before growth 😀')
+			expect(pointer.read()).to.equal(2n ** 40n)
+			expect(doubles.view.length).to.equal(3)
+			expect(heap.heap).to.equal(ex.memory.buffer)
+
+			// The new region is zeroed, writable to its last byte, and wasm sees it.
+			expect(ex.sum_u8(BigInt(big.address), 300_000n)).to.equal(0n)
+			big.view.fill(1)
+			big.writeAt(299_999, 201)
+			expect(ex.sum_u8(BigInt(big.address), 300_000n)).to.equal(299_999n + 201n)
+
+			// A second, larger growth (8 MiB of BigUint64).
+			const beforeSecond = ex.memory.buffer
+			const wide = heap.allocBigUint64Array(2 ** 20)
+			expect(beforeSecond.byteLength).to.equal(0)
+			expect(ex.memory.buffer.byteLength).to.be.at.least(wide.address + 8 * 2 ** 20)
+			wide.writeAt(2 ** 20 - 1, 2n ** 64n - 1n)
+			expect(wide.readAt(2 ** 20 - 1)).to.equal(2n ** 64n - 1n)
+			expect(int.read()).to.equal(-123456)
+			expect(big.readAt(299_999)).to.equal(201)
+			expectBigIntSizes(malloc.calls.map((call) => call.argumentKinds[0]!), 6)
+		})
+
+		it('tracking: 1,000 refs, freeAll() calls free 1,000 times with bigints', () => {
+			const refs = Array.from({ length: 1000 }, (_, index) => {
+				const ref = heap.allocInt32()
+				ref.write(index)
+				return ref
+			})
+			expect(refs.every((ref, index) => ref.read() === index)).to.be.true
+			expect(heap.allocatedRefs).to.have.length(1000)
+			expect(heap.totalAllocatedByteSize).to.equal(4000)
+			expect(free.calls).to.have.length(0)
+
+			heap.freeAll()
+			expect(free.calls).to.have.length(1000)
+			expect(free.calls.filter((call) => call.argumentKinds[0] !== 'bigint'), 'calls of free with a non-bigint').to.deep.equal([])
+			expect(thrown(free.calls)).to.deep.equal([])
+			const freedAddresses = new Set(free.calls.map((call) => call.args[0]))
+			expect(freedAddresses.size).to.equal(1000)
+			for (const ref of refs) expect(freedAddresses.has(BigInt(ref.address))).to.be.true
+			expect(heap.allocatedRefs).to.have.length(0)
+			expect(heap.totalAllocatedByteSize).to.equal(0)
+			expect(refs.every((ref) => ref.isFreed)).to.be.true
+
+			// The frees reached the wasm allocator: its free list hands the blocks out again.
+			const again = heap.allocInt32()
+			expect(freedAddresses.has(BigInt(again.address))).to.be.true
+		})
+
+		describe('wrap* of regions the wasm malloc returned', () => {
+			it('wraps a block from malloc (bigint -> number); free() through the ref calls the export with a bigint', () => {
+				const p = ex.malloc(64n)
+				const address = Number(p)
+				const ints = heap.wrapInt32Array(address, 16)
+				expect(ints.address).to.equal(address)
+				ints.writeAt(0, 0x04030201)
+				ints.writeAt(15, -1)
+				const dataView = new DataView(ex.memory.buffer)
+				expect(dataView.getInt32(address, true)).to.equal(0x04030201)
+				expect(dataView.getInt32(address + 60, true)).to.equal(-1)
+				expect(ex.sum_u8(p, 64n)).to.equal(BigInt(1 + 2 + 3 + 4 + 4 * 255))
+
+				dataView.setBigUint64(address + 8, 2n ** 63n + 5n, true)
+				expect(heap.wrapBigUint64(address + 8).read()).to.equal(2n ** 63n + 5n)
+
+				expect(malloc.calls, 'wrap* does not allocate').to.have.length(0)
+				ints.free()
+				expect(ints.isFreed).to.be.true
+				// This manager has not allocated yet, so it may first try a number, which the
+				// export rejects before running; exactly one call must have run, with the bigint.
+				const completed = free.completed()
+				expect(completed.map((call) => call.argumentKinds), 'calls of free that ran').to.deep.equal([['bigint']])
+				expect(completed[0]!.args[0]).to.equal(p)
+				for (const call of free.calls.filter((each) => 'error' in each)) {
+					expect(call.argumentKinds).to.deep.equal(['number'])
+					expect(call.error).to.be.instanceOf(TypeError)
+				}
+				// The block really went back to the wasm allocator.
+				expect(ex.malloc(64n)).to.equal(p)
+			})
+
+			it('after an allocation, a wrapped ref is freed with exactly one bigint call', () => {
+				const owned = heap.allocInt32()
+				const p = ex.malloc(32n)
+				const wrapped = heap.wrapFloat32Array(Number(p), 8)
+				wrapped.writeAt(7, 0.5)
+				expect(new DataView(ex.memory.buffer).getFloat32(Number(p) + 28, true)).to.equal(0.5)
+				wrapped.free()
+				expect(free.calls.map((call) => call.argumentKinds)).to.deep.equal([['bigint']])
+				expect(free.calls[0]!.args[0]).to.equal(p)
+				expect(heap.allocatedRefs, 'wrapped refs are not tracked').to.deep.equal([owned])
+			})
+
+			it('wraps a string that wasm memory holds', () => {
+				const p = ex.malloc(16n)
+				new Uint8Array(ex.memory.buffer, Number(p), 7).set([0x77, 0x61, 0x73, 0x6d, 0x36, 0x34, 0])
+				const ref = heap.wrapNullTerminatedUtf8String(Number(p))
+				expect(ref.read()).to.equal('wasm64')
+				expect(heap.readNullTerminatedAsciiString(Number(p))).to.equal('wasm64')
+			})
+		})
+
+		it('a failed allocation (malloc returns 0n for an impossible size) throws an Error naming the byte size', () => {
+			const keep = heap.allocUint8()
+			malloc.calls.length = 0
+			expectThrowExactly(() => heap.allocUint8Array(2 ** 40), Error, /^allocUint8Array: allocating 1099511627776 bytes failed/)
+			expect(malloc.calls.map((call) => call.args[0]), 'the size malloc was asked for').to.deep.equal([2n ** 40n])
+			expect(malloc.calls[0]!.result, 'what malloc returned').to.equal(0n)
+			expectThrowExactly(() => heap.allocFloat64Array(2 ** 38), Error, /^allocFloat64Array: allocating 2199023255552 bytes failed/)
+			expect(free.calls, 'nothing is freed').to.have.length(0)
+			expect(heap.allocatedRefs).to.deep.equal([keep])
+			expect(ex.memory.buffer.byteLength, 'the memory did not grow').to.equal(pageSize)
+			// The manager still works afterwards.
+			const next = heap.allocInt32()
+			next.write(7)
+			expect(next.read()).to.equal(7)
+		})
+	})
+})
