@@ -219,7 +219,7 @@ const utf8Write = (kind: TextKind): Operation => ({
 				for (let n = 0; n < calls; n++) {
 					const text = texts[n % samples]!
 					const start = addresses[n % samples]!
-					const count = measureUtf8ByLoop(text, 'bench')
+					const count = measureUtf8ByLoop(text)
 					encodeUtf8ByLoop(text, bytes, start, count)
 					bytes[start + count] = 0
 					sink += count
@@ -249,7 +249,7 @@ const utf8MeasureThenEncode = (kind: TextKind): Operation => ({
 			loop: () => {
 				for (let n = 0; n < calls; n++) {
 					const text = texts[n % samples]!
-					const count = measureUtf8ByLoop(text, 'bench')
+					const count = measureUtf8ByLoop(text)
 					encodeUtf8ByLoop(text, bytes, addresses[n % samples]!, count)
 					sink += count
 				}

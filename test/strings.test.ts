@@ -137,13 +137,14 @@ describe('strings, for every encoding row', () => {
 				expect(callMethod(heap, write, 64, 'abcdef', 7)).to.equal(6)
 			})
 
-			it('rejects U+0000 inside the value, naming its index, writing nothing', () => {
-				const { heap, memory } = createTestHeap()
-				const before = snapshot(memory)
-				expect(() => callMethod(heap, write, 64, 'ab\0cd')).to.throw(RangeError, 'U+0000 at index 2')
-				expect(() => callMethod(heap, alloc, 'ab\0cd')).to.throw(RangeError, 'U+0000 at index 2')
-				expect(snapshot(memory)).to.deep.equal(before)
-				expect(heap.allocatedRefs).to.have.length(0)
+			it('writes U+0000 inside a value as-is; a read stops there, as in C', () => {
+				const { heap } = createTestHeap()
+				expect(callMethod(heap, write, 64, 'ab\0cd')).to.equal(5)
+				expect(callMethod(heap, read, 64)).to.equal('ab')
+				const ref = callMethod(heap, alloc, 'ab\0cd') as api.Utf8StringRef
+				expect(ref.allocatedByteSize).to.equal(6 * size)
+				expect(ref.value).to.equal('ab')
+				expect(ref.encodedElementCount).to.equal(2)
 			})
 
 			it('rejects bad addresses, bad counts and non-strings', () => {

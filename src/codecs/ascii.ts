@@ -1,5 +1,5 @@
 /**
- * ASCII strings in a `Uint8Array`. Writing accepts U+0001 to U+007F only; reading maps
+ * ASCII strings in a `Uint8Array`. Writing accepts U+0000 to U+007F only; reading maps
  * every byte to the code point of the same value, so bytes 0x80-0xFF read as
  * U+0080-U+00FF (Latin-1). `TextDecoder('latin1')` is not used for that: the Encoding
  * standard makes that label windows-1252, which differs in 0x80-0x9F.
@@ -29,8 +29,8 @@ const DECODE_NATIVE_FROM_BYTES = 48
  */
 const ENCODE_NATIVE_FROM_UNITS = 40
 
-/** Anything ASCII cannot hold: U+0000 (it would end the string) and everything above U+007F. */
-const NOT_WRITABLE_ASCII = /[^\x01-\x7f]/
+/** Anything ASCII cannot hold: everything above U+007F. */
+const NOT_ASCII = /[^\x00-\x7f]/
 
 /** Number of bytes before the first 0 in `elements[start .. start + limit)`, or -1. */
 export { findZeroUint8 as findTerminator }
@@ -53,17 +53,17 @@ function validate(value: string, method: string): void {
 	if (length < ENCODE_NATIVE_FROM_UNITS) {
 		for (let i = 0; i < length; i++) {
 			const unit = value.charCodeAt(i)
-			if (unit === 0 || unit > 0x7f) throwNotAscii(method, value, i)
+			if (unit > 0x7f) throwNotAscii(method, value, i)
 		}
 	} else {
-		const bad = value.search(NOT_WRITABLE_ASCII)
+		const bad = value.search(NOT_ASCII)
 		if (bad !== -1) throwNotAscii(method, value, bad)
 	}
 }
 
 /**
- * The byte length of `value`, its length. Throws `RangeError` for a U+0000 or a
- * character above U+007F, naming it and its index.
+ * The byte length of `value`, its length. Throws `RangeError` for a character above
+ * U+007F, naming it and its index.
  */
 export function measure(value: string, method: string): number {
 	validate(value, method)

@@ -3,26 +3,18 @@
  * these only after their cheap check failed, so formatting never slows a valid string.
  */
 
-/** Throws for a U+0000 in a value to be written as a null-terminated string. */
-export function throwContainsNul(method: string, index: number): never {
-	throw new RangeError(
-		`${method}: the string contains U+0000 at index ${index}, which would end a null-terminated string early`,
-	)
-}
-
 /** `U+00E9`, `U+1F600`: at least four hex digits, upper case. */
 function codePointName(codePoint: number): string {
 	return `U+${codePoint.toString(16).toUpperCase().padStart(4, '0')}`
 }
 
 /**
- * Throws for the first character of `value` at `index` that ASCII cannot hold: U+0000
- * (which would end the string) or anything above U+007F. The message shows the
+ * Throws for the first character of `value` at `index` that ASCII cannot hold: anything
+ * above U+007F. The message shows the
  * character itself unless it is invisible or a lone surrogate, and always its code point.
  */
 export function throwNotAscii(method: string, value: string, index: number): never {
 	const codePoint = value.codePointAt(index)!
-	if (codePoint === 0) throwContainsNul(method, index)
 
 	let character: string
 	if (codePoint >= 0xd800 && codePoint <= 0xdfff) {
@@ -35,7 +27,7 @@ export function throwNotAscii(method: string, value: string, index: number): nev
 	}
 
 	throw new RangeError(
-		`${method}: the string contains ${character} at index ${index}, which is not an ASCII character (U+0001 to U+007F)`,
+		`${method}: the string contains ${character} at index ${index}, which is not an ASCII character (U+0000 to U+007F)`,
 	)
 }
 

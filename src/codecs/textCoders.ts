@@ -241,6 +241,33 @@ export function encodeUtf8IntoView(value: string, bytes: Uint8Array, start: numb
 	return getEncoder().encodeInto(value, bytes.subarray(start, start + maxByteCount)).written
 }
 
+let backup = new Uint8Array(0)
+
+/**
+ * Encodes `value` straight into `bytes[start .. start + maxByteCount)` if it fits there
+ * whole, returning the byte count; if it does not, puts back every byte it overwrote and
+ * returns -1. The bytes are saved first (a memcpy, far cheaper than encoding twice to
+ * learn the length). Needs an engine that accepts the view (`encoderAccepts`).
+ */
+export function encodeUtf8InPlaceOrRestore(value: string, bytes: Uint8Array, start: number, maxByteCount: number): number {
+	if (backup.length < maxByteCount) {
+		const retained = maxByteCount <= SCRATCH_RETAINED_BYTES
+		const created = new Uint8Array(retained ? Math.max(maxByteCount, 2 * backup.length) : maxByteCount)
+		if (retained) backup = created
+		return encodeWithBackup(value, bytes, start, maxByteCount, created)
+	}
+	return encodeWithBackup(value, bytes, start, maxByteCount, backup)
+}
+
+function encodeWithBackup(value: string, bytes: Uint8Array, start: number, maxByteCount: number, saved: Uint8Array): number {
+	const target = bytes.subarray(start, start + maxByteCount)
+	saved.set(target)
+	const { read, written } = getEncoder().encodeInto(value, target)
+	if (read === value.length) return written
+	bytes.set(saved.subarray(0, maxByteCount), start)
+	return -1
+}
+
 /**
  * Writes the UTF-8 encoding of `value`, exactly `byteCount` bytes long (lone surrogates
  * as U+FFFD), at `bytes[start]`: straight into the view when the engine accepts it,

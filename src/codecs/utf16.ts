@@ -5,13 +5,12 @@
  *
  * Long runs are decoded by `TextDecoder('utf-16le')`, 2-4x faster than
  * `String.fromCharCode.apply` from 1024 units on (Node 20, `bench/crossover.bench.ts`,
- * "Long runs" table). That
- * decoder turns lone surrogates into U+FFFD, so its result is kept only if it contains
- * no U+FFFD at all; otherwise (a lone surrogate, or a real U+FFFD) the units are read
- * again, exactly, with `fromCharCode`.
+ * "Long runs" table). That decoder turns lone surrogates into U+FFFD, so its result is
+ * kept only if it contains no U+FFFD at all; otherwise (a lone surrogate, or a real
+ * U+FFFD) the units are read again, exactly, with `fromCharCode`. The check is cheap:
+ * V8 searches for U+FFFD by its byte 0xFF, which few other characters contain.
  */
 import { utf16ByApply, utf16ByConcat } from './charCodeStrings.js'
-import { throwContainsNul } from './codecErrors.js'
 import { findZeroUint16 } from './terminators.js'
 import { decodeUtf16leNative } from './textCoders.js'
 
@@ -35,10 +34,8 @@ export function decode(elements: Uint16Array, start: number, length: number): st
 	return utf16ByApply(elements, start, length)
 }
 
-/** The number of code units of `value`, its length. Throws `RangeError` for a U+0000. */
-export function measure(value: string, method: string): number {
-	const nul = value.indexOf('\0')
-	if (nul !== -1) throwContainsNul(method, nul)
+/** The number of code units of `value`: its length. */
+export function measure(value: string, _method: string): number {
 	return value.length
 }
 
@@ -49,11 +46,10 @@ export function encodeMeasured(value: string, elements: Uint16Array, start: numb
 
 /**
  * Writes `value` and a terminator if they fit in `room` code units; returns the unit
- * count (without terminator), or -1 having written nothing. Throws `RangeError` for a
- * U+0000 before writing anything.
+ * count (without terminator), or -1 having written nothing.
  */
-export function write(value: string, elements: Uint16Array, start: number, room: number, method: string): number {
-	const count = measure(value, method)
+export function write(value: string, elements: Uint16Array, start: number, room: number, _method: string): number {
+	const count = value.length
 	if (count >= room) return -1
 	for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
 	elements[start + count] = 0

@@ -7,7 +7,6 @@
  * Long runs are converted to UTF-16 code units in a scratch `Uint16Array` and decoded
  * from there by `TextDecoder('utf-16le')` (with the same U+FFFD check as `utf16.ts`).
  */
-import { throwContainsNul } from './codecErrors.js'
 import { findZeroUint32 } from './terminators.js'
 import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from './utf32Decoding.js'
 
@@ -46,10 +45,8 @@ function countCodePoints(value: string): number {
 	return count
 }
 
-/** The number of code points of `value`. Throws `RangeError` for a U+0000. */
-export function measure(value: string, method: string): number {
-	const nul = value.indexOf('\0')
-	if (nul !== -1) throwContainsNul(method, nul)
+/** The number of code points of `value`. */
+export function measure(value: string, _method: string): number {
 	return countCodePoints(value)
 }
 
@@ -78,12 +75,11 @@ export function encodeMeasured(value: string, elements: Uint32Array, start: numb
 
 /**
  * Writes `value` and a terminator if they fit in `room` elements; returns the
- * code point count (without terminator), or -1 having written nothing. Throws
- * `RangeError` for a U+0000 before writing anything.
+ * code point count (without terminator), or -1 having written nothing.
  */
-export function write(value: string, elements: Uint32Array, start: number, room: number, method: string): number {
-	const nul = value.indexOf('\0')
-	if (nul !== -1) throwContainsNul(method, nul)
+export function write(value: string, elements: Uint32Array, start: number, room: number, _method: string): number {
+	// Every code point takes at least one element of the string's own length.
+	if (value.length >= room * 2) return -1
 	const count = countCodePoints(value)
 	if (count >= room) return -1
 	encodeMeasured(value, elements, start, count)

@@ -7,12 +7,12 @@
  * `TextDecoder` / `TextEncoder.encodeInto`, whose fixed cost per call only pays off
  * past the thresholds below.
  */
-import { throwContainsNul } from './codecErrors.js'
 import { findZeroUint8 } from './terminators.js'
 import {
 	copyRememberedUtf8,
 	decodeUtf8Native,
 	encoderAccepts,
+	encodeUtf8InPlaceOrRestore,
 	encodeUtf8IntoView,
 	encodeUtf8Native,
 	measureUtf8ByEncoding,
@@ -72,11 +72,9 @@ function mostlyNotAscii(elements: Uint8Array, start: number, length: number): bo
 	return high >= 4
 }
 
-/** The UTF-8 byte length of `value` (no terminator). Throws `RangeError` for a U+0000. */
-export function measure(value: string, method: string): number {
-	if (value.length < MEASURE_NATIVE_FROM_UNITS) return measureUtf8ByLoop(value, method)
-	const nul = value.indexOf('\0')
-	if (nul !== -1) throwContainsNul(method, nul)
+/** The UTF-8 byte length of `value` (no terminator). */
+export function measure(value: string, _method: string): number {
+	if (value.length < MEASURE_NATIVE_FROM_UNITS) return measureUtf8ByLoop(value)
 	// Encodes into a scratch buffer and keeps the bytes for `encodeMeasured`.
 	return measureUtf8ByEncoding(value)
 }
@@ -92,42 +90,59 @@ export function encodeMeasured(value: string, elements: Uint8Array, start: numbe
 
 /**
  * Writes `value` and a terminator if they fit in `room` bytes; returns the byte count
- * (without terminator), or -1 having written nothing. Throws `RangeError` for a
- * U+0000 before writing anything.
+ * (without terminator), or -1 having written nothing.
  */
-export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
+export function write(value: string, elements: Uint8Array, start: number, room: number, _method: string): number {
 	const length = value.length
+	// Every code unit takes at least one byte, and the terminator one more.
+	if (length >= room) return -1
+	// At most 3 bytes per code unit (a surrogate pair is 4 bytes for 2 units), so when
+	// 3 per unit fit, the string fits whatever it holds and needs no measuring.
+	const cannotOverflow = length * 3 < room
+
 	if (length < WRITE_NATIVE_FROM_UNITS) {
-		// Most short strings are ASCII: one check per character (U+0001 to U+007F; the
-		// unsigned shift turns U+0000 into 2^32 - 1), then one store each.
+		// Most short strings are ASCII, and an ASCII string shorter than the room fits.
 		let i = 0
-		while (i < length && (value.charCodeAt(i) - 1) >>> 0 < 0x7f) i++
+		if (cannotOverflow) {
+			// One pass, storing each byte as it is read.
+			for (; i < length; i++) {
+				const unit = value.charCodeAt(i)
+				if (unit >= 0x80) break
+				elements[start + i] = unit
+			}
+		} else {
+			// Check first, so that a string that turns out not to fit leaves no trace.
+			while (i < length && value.charCodeAt(i) < 0x80) i++
+			if (i === length) for (let k = 0; k < length; k++) elements[start + k] = value.charCodeAt(k)
+		}
 		if (i === length) {
-			if (length >= room) return -1
-			for (let k = 0; k < length; k++) elements[start + k] = value.charCodeAt(k)
 			elements[start + length] = 0
 			return length
 		}
-		const count = measureUtf8ByLoop(value, method)
+		const count = measureUtf8ByLoop(value)
 		if (count >= room) return -1
 		encodeUtf8ByLoop(value, elements, start, count)
 		elements[start + count] = 0
 		return count
 	}
 
-	const nul = value.indexOf('\0')
-	if (nul !== -1) throwContainsNul(method, nul)
-	// Every code unit takes at least one byte.
-	if (length >= room) return -1
-
-	// At most 3 bytes per code unit (a pair is 4 bytes for 2 units): when that fits,
-	// encode straight into the heap without measuring.
-	if (length * 3 < room && encoderAccepts(elements)) {
+	if (cannotOverflow && encoderAccepts(elements)) {
 		const count = encodeUtf8IntoView(value, elements, start, room - 1)
 		elements[start + count] = 0
 		return count
 	}
 
+	if (elements.buffer instanceof ArrayBuffer && encoderAccepts(elements)) {
+		// It may not fit: encode in place and put the bytes back if it did not. Only on a
+		// non-shared heap, where no other thread can see the bytes in between.
+		const count = encodeUtf8InPlaceOrRestore(value, elements, start, room - 1)
+		if (count < 0) return -1
+		elements[start + count] = 0
+		return count
+	}
+
+	// A shared heap with a room it may not fit, or a view the engine refuses (a shared
+	// heap in Chromium): measure first, through the scratch buffer.
 	const count = measureUtf8ByEncoding(value)
 	if (count >= room) return -1
 	if (!copyRememberedUtf8(value, elements, start, count)) encodeUtf8Native(value, elements, start, count)

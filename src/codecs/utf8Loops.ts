@@ -3,7 +3,6 @@
  * pay off (see the thresholds in `utf8.ts`). They produce exactly what those produce.
  */
 import { latin1ByConcat, utf16ByConcat } from './charCodeStrings.js'
-import { throwContainsNul } from './codecErrors.js'
 
 const fromCharCode = String.fromCharCode
 
@@ -147,15 +146,14 @@ export function decodeUtf8ByLoop(bytes: Uint8Array, start: number, length: numbe
 /**
  * The UTF-8 byte length of `value`: 1 byte up to U+007F, 2 up to U+07FF, 4 for a valid
  * surrogate pair, 3 otherwise, lone surrogates included (they are written as U+FFFD).
- * Throws for a U+0000, naming `method` and its index.
  */
-export function measureUtf8ByLoop(value: string, method: string): number {
+export function measureUtf8ByLoop(value: string): number {
 	const length = value.length
 	let byteCount = length
 	for (let i = 0; i < length; i++) {
 		const unit = value.charCodeAt(i)
 		if (unit < 0x80) {
-			if (unit === 0) throwContainsNul(method, i)
+			// One byte, counted already.
 		} else if (unit < 0x800) {
 			byteCount += 1
 		} else if (unit <= 0xdbff && unit >= 0xd800 && i + 1 < length && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {

@@ -1,0 +1,138 @@
+/**
+ * Every ```ts block of README.md is type-checked and executed, so the documentation
+ * cannot drift from the code. Each block runs in a scope of its own after the prelude
+ * in test/support/readmePrelude.ts (the names the README says examples may assume);
+ * `from 'wasm-heap-manager'` imports resolve to this checkout's source. A block that
+ * throws, or fails to type-check, fails its test, named by its first line.
+ */
+import { expect } from 'chai'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import ts from 'typescript'
+
+const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
+const folder = join(root, '.tmp', 'readme')
+
+interface Block {
+	readonly line: number
+	readonly code: string
+}
+
+function readmeBlocks(): Block[] {
+	const lines = readFileSync(join(root, 'README.md'), 'utf8').split('\n')
+	const blocks: Block[] = []
+	for (let index = 0; index < lines.length; index++) {
+		if (lines[index]!.trim() !== '```ts') continue
+		const start = index + 1
+		let end = start
+		while (end < lines.length && lines[end]!.trim() !== '```') end++
+		blocks.push({ line: start + 1, code: lines.slice(start, end).join('\n') })
+		index = end
+	}
+	return blocks
+}
+
+/** The block as a module: its imports hoisted and pointed at the source, its body in a scope of its own. */
+function moduleFor(block: Block): string {
+	const imports: string[] = []
+	const body: string[] = []
+	for (const line of block.code.split('\n')) {
+		if (/^import\s/.test(line)) imports.push(line.replace(`'wasm-heap-manager'`, `'${join(root, 'src/index.js')}'`))
+		else body.push(line)
+	}
+	// A block without imports may use the entry points, as the README says.
+	if (imports.length === 0) {
+		imports.push(`import { createWasmHeapManager, wrapEmscriptenModuleHeap } from '${join(root, 'src/index.js')}'`)
+	}
+	return [
+		`import { readmePrelude } from '${join(root, 'test/support/readmePrelude.js')}'`,
+		`import { format } from 'node:util'`,
+		...imports,
+		'const { heap, memory, address, exports, emscriptenModule } = await readmePrelude()',
+		'void heap, memory, address, exports, emscriptenModule',
+		'export const logged: string[] = []',
+		'const log = (...values: unknown[]) => void logged.push(format(...values))',
+		'{',
+		...body.map((line) => line.replace(/\bconsole\.log\(/g, 'log(')),
+		'}',
+	].join('\n')
+}
+
+/** The output each `console.log(...) // expected` line of a block promises, in order. */
+function expectedOutput(block: Block): (string | undefined)[] {
+	return block.code
+		.split('\n')
+		.filter((line) => /\bconsole\.log\(/.test(line))
+		.map((line) => /\)\s*\/\/ (.*)$/.exec(line)?.[1])
+}
+
+/** Whether printed output matches a README comment, where `…` stands for anything and a comment may add a note after a colon. */
+function matches(actual: string, expected: string): boolean {
+	const candidates = [expected, expected.split(': ')[0]!]
+	return candidates.some((candidate) => {
+		const pattern = candidate
+			.split('…')
+			.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+			.join('.*')
+		return new RegExp(`^${pattern}$`).test(actual)
+	})
+}
+
+const blocks = readmeBlocks()
+
+describe('README examples', function () {
+	this.timeout(120_000)
+	const files = blocks.map((block) => join(folder, `line-${block.line}.ts`))
+
+	before(() => {
+		rmSync(folder, { recursive: true, force: true })
+		mkdirSync(folder, { recursive: true })
+		blocks.forEach((block, index) => writeFileSync(files[index]!, moduleFor(block)))
+	})
+
+	after(() => rmSync(folder, { recursive: true, force: true }))
+
+	it('has examples to check', () => {
+		expect(blocks.length).to.be.greaterThan(10)
+	})
+
+	it('every block type-checks', () => {
+		const program = ts.createProgram(files, {
+			strict: true,
+			noEmit: true,
+			target: ts.ScriptTarget.ES2022,
+			module: ts.ModuleKind.ESNext,
+			moduleResolution: ts.ModuleResolutionKind.Bundler,
+			lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'],
+			types: ['node'],
+			typeRoots: [join(root, 'node_modules/@types')],
+			useDefineForClassFields: false,
+			allowJs: true,
+			skipLibCheck: true,
+		})
+		const problems = ts
+			.getPreEmitDiagnostics(program)
+			.filter((diagnostic) => diagnostic.file?.fileName.startsWith(folder))
+			.map((diagnostic) => {
+				const file = diagnostic.file!
+				const { line } = file.getLineAndCharacterOfPosition(diagnostic.start ?? 0)
+				const text = file.text.split('\n')[line] ?? ''
+				return `README block ${file.fileName.split('/').pop()}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} — ${text.trim()}`
+			})
+		expect(problems).to.deep.equal([])
+	})
+
+	for (const [index, block] of blocks.entries()) {
+		const title = block.code.split('\n').find((line) => line.trim() !== '' && !line.startsWith('import'))?.trim() ?? ''
+		it(`runs the block at README line ${block.line} and prints what its comments say: ${title.slice(0, 50)}`, async () => {
+			const { logged } = (await import(pathToFileURL(files[index]!).href)) as { logged: string[] }
+			const expected = expectedOutput(block)
+			expect(logged.length, 'number of console.log lines printed').to.equal(expected.length)
+			expected.forEach((text, line) => {
+				if (text === undefined) return
+				expect(matches(logged[line]!, text), `printed ${JSON.stringify(logged[line])}, README says ${JSON.stringify(text)}`).to.equal(true)
+			})
+		})
+	}
+})
