@@ -35,6 +35,7 @@ function emitRefClass(element: NormalizedElement): ClassStructure {
 		setAccessors: [
 			{
 				name: 'value',
+				docs: [`Writes the referenced value, converted as \`${methods.write}\` converts it.`],
 				parameters: [{ name: 'value', type: valueType }],
 				statements: ['this.write(value)'],
 			},

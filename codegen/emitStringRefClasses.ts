@@ -74,6 +74,7 @@ function emitStringRefClass(encoding: NormalizedEncoding): ClassStructure {
 		setAccessors: [
 			{
 				name: 'value',
+				docs: ['Writes a new string (see `write`).'],
 				parameters: [{ name: 'value', type: 'string' }],
 				statements: ['this.write(value)'],
 			},

@@ -19,6 +19,7 @@ export class Int8Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeInt8` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -70,6 +71,7 @@ export class Uint8Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeUint8` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -121,6 +123,7 @@ export class ClampedUint8Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeClampedUint8` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -172,6 +175,7 @@ export class Int16Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeInt16` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -223,6 +227,7 @@ export class Uint16Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeUint16` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -274,6 +279,7 @@ export class Int32Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeInt32` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -325,6 +331,7 @@ export class Uint32Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeUint32` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -376,6 +383,7 @@ export class BigInt64Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeBigInt64` converts it. */
 	set value(value: bigint) {
 		this.write(value)
 	}
@@ -427,6 +435,7 @@ export class BigUint64Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeBigUint64` converts it. */
 	set value(value: bigint) {
 		this.write(value)
 	}
@@ -478,6 +487,7 @@ export class Float32Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeFloat32` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -529,6 +539,7 @@ export class Float64Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writeFloat64` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -580,6 +591,7 @@ export class Pointer32Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writePointer32` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -631,6 +643,7 @@ export class Pointer53Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writePointer53` converts it. */
 	set value(value: number) {
 		this.write(value)
 	}
@@ -688,6 +701,7 @@ export class Pointer64Ref extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes the referenced value, converted as `writePointer64` converts it. */
 	set value(value: bigint) {
 		this.write(value)
 	}
@@ -1556,6 +1570,7 @@ export class AsciiStringRef extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes a new string (see `write`). */
 	set value(value: string) {
 		this.write(value)
 	}
@@ -1619,6 +1634,7 @@ export class Utf8StringRef extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes a new string (see `write`). */
 	set value(value: string) {
 		this.write(value)
 	}
@@ -1682,6 +1698,7 @@ export class Utf16StringRef extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes a new string (see `write`). */
 	set value(value: string) {
 		this.write(value)
 	}
@@ -1745,6 +1762,7 @@ export class Utf32StringRef extends HeapRef {
 		return this.read()
 	}
 
+	/** Writes a new string (see `write`). */
 	set value(value: string) {
 		this.write(value)
 	}

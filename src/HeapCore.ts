@@ -56,11 +56,12 @@ function callProbingKind(
 }
 
 function isHeapBuffer(value: unknown): value is HeapBuffer {
-	// `instanceof SharedArrayBuffer` is guarded: that global is missing on pages that
-	// are not cross-origin isolated.
+	// A shared buffer is recognised by its tag: on pages that are not cross-origin
+	// isolated the SharedArrayBuffer global is missing, yet Chromium still creates
+	// shared WebAssembly memories, whose buffers are SharedArrayBuffers.
 	return (
 		value instanceof ArrayBuffer ||
-		(typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
+		(typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object SharedArrayBuffer]')
 	)
 }
 

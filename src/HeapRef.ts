@@ -22,7 +22,10 @@ export abstract class HeapRef {
 	 */
 	protected liveEnd: number
 
-	/** @internal Refs are created by the manager's `alloc*` and `wrap*` methods. */
+	/**
+	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
+	 * region first; constructing one directly skips those checks.
+	 */
 	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
 		this.manager = manager
 		this.address = address
@@ -99,18 +102,20 @@ export abstract class ArrayHeapRef extends HeapRef {
 	/** @internal `elementCount` while the ref is live, 0 once freed: one comparison checks both. */
 	protected liveElementCount: number
 
-	/** @internal */
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
 	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
 		super(manager, address, allocatedByteSize, tracked)
 		this.elementCount = elementCount
 		this.liveElementCount = elementCount
 	}
 
+	/** {@inheritDoc HeapRef.free} */
 	override free(): void {
 		super.free()
 		if (this.freed) this.liveElementCount = 0
 	}
 
+	/** @internal */
 	override markFreedElsewhere(): void {
 		super.markFreedElsewhere()
 		this.liveElementCount = 0

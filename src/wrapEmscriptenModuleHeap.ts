@@ -7,8 +7,15 @@ import type { WasmHeapManagerOptions } from './options.js'
 export interface EmscriptenModuleLike {
 	/** The heap as bytes (`-sEXPORTED_RUNTIME_METHODS=HEAPU8`); Emscripten replaces it when the memory grows. */
 	readonly HEAPU8?: Uint8Array
-	/** The module's memory, where the build exports it (`-sEXPORTED_RUNTIME_METHODS=wasmMemory`). */
-	readonly wasmMemory?: WebAssembly.Memory
+	/**
+	 * The module's `WebAssembly.Memory`, where the build exports it
+	 * (`-sEXPORTED_RUNTIME_METHODS=wasmMemory`). Typed by what is used, its `buffer`, so
+	 * the declarations need no DOM lib.
+	 */
+	readonly wasmMemory?: {
+		/** The memory's current buffer. */
+		readonly buffer: ArrayBuffer | SharedArrayBuffer
+	}
 	/** `malloc` (`-sEXPORTED_FUNCTIONS=_malloc`). */
 	readonly _malloc?: Allocator | Memory64Allocator
 	/** `free` (`-sEXPORTED_FUNCTIONS=_free`). */
@@ -47,7 +54,7 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 
 	let getLatestHeap: () => HeapBuffer
 	if (isMemory(module.wasmMemory)) {
-		const memory = module.wasmMemory
+		const memory: WebAssembly.Memory = module.wasmMemory
 		getLatestHeap = () => memory.buffer
 	} else if (module.HEAPU8 instanceof Uint8Array) {
 		// Emscripten assigns a new HEAPU8 after growth it performs itself. If the view is

@@ -1,0 +1,192 @@
+// The Chromium page: runs the portable suite against the installed package's ESM file
+// (served as-is, no bundler), then shares a WebAssembly.Memory with a module Web Worker.
+//
+// Exchange protocol, over the Int32 turn at `at.turn` (written atomically through the
+// managers, with Atomics.notify / wait / waitAsync):
+//   1  worker: its own manager is ready
+//   2  page: values for round i written       3  worker: replies written (x rounds)
+//   4  page: strings allocated, slots written  5  worker: replies allocated, slots written
+//   6  page: please grow                       7  worker: grew, wrote in the grown part
+//   8  page: wrote in the grown part too       9  worker: read it, done
+//  -1  worker: a step failed
+// Then the worker runs the whole suite itself. The driver reads `globalThis.suiteResult`.
+// (The page served as /?isolation=off does none of the worker part: see `isolated`.)
+import * as api from '/node_modules/wasm-heap-manager/dist/index.js'
+import { assert, createReport, equal, runSuite } from '/suite.js'
+import {
+	at,
+	controlBytes,
+	grownByPage,
+	grownByWorker,
+	reply,
+	roundReplies,
+	roundValues,
+	rounds,
+	setTurn,
+	sharedAllocator,
+	strings,
+	waitTurnAsync,
+} from '/browser/shared.js'
+
+const print = (line) => console.log(line)
+
+/** Resolves with the next message from `worker` that `accept` takes, or rejects after `timeoutMs`. */
+function nextMessage(worker, accept, timeoutMs, onOther) {
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => {
+			worker.removeEventListener('message', listener)
+			reject(new Error(`no message from the worker within ${timeoutMs} ms`))
+		}, timeoutMs)
+		const listener = ({ data }) => {
+			if (accept(data)) {
+				clearTimeout(timer)
+				worker.removeEventListener('message', listener)
+				resolve(data)
+			} else if (onOther) {
+				onOther(data)
+			}
+		}
+		worker.addEventListener('message', listener)
+	})
+}
+
+async function exchangeWithWorker(report, worker) {
+	const check = (name, fn) => report.check(`page-worker: ${name}`, fn)
+	const memory = new WebAssembly.Memory({ initial: 4, maximum: 64, shared: true })
+	Atomics.store(new Int32Array(memory.buffer, 0, 1), at.bump / 4, controlBytes)
+	const { alloc, free } = sharedAllocator(memory)
+	const heap = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+	// Not used until after the worker grew the memory: its cached buffer is the old one.
+	const stale = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+	const results = nextMessage(worker, (data) => data.type === 'exchangeResults', 60000)
+	worker.postMessage({ type: 'exchange', memory })
+	let ok = true
+	const step = async (name, fn) => {
+		if (!ok) return report.fail(`page-worker: ${name}`, new Error('not run: an earlier step failed'))
+		await check(name, fn)
+		if (report.failed.some((entry) => entry.name === `page-worker: ${name}`)) ok = false
+	}
+
+	await step('the worker created its manager', () => waitTurnAsync(heap, memory, 1))
+	await step(`values ping-pong (${rounds} rounds)`, async () => {
+		for (let i = 0; i < rounds; i++) {
+			const sent = roundValues(i)
+			heap.writeFloat64Atomic(at.f64, sent.f64)
+			heap.writeBigInt64Atomic(at.i64, sent.i64)
+			heap.writeUint16Atomic(at.u16, sent.u16)
+			heap.writeFloat32Atomic(at.f32, sent.f32)
+			heap.writePointer53Atomic(at.p53, sent.p53)
+			setTurn(heap, memory, 2)
+			await waitTurnAsync(heap, memory, 3)
+			const back = roundReplies(i)
+			equal(heap.readFloat64Atomic(at.f64), back.f64, `round ${i}: Float64 reply`)
+			equal(heap.readBigInt64Atomic(at.i64), back.i64, `round ${i}: BigInt64 reply`)
+			equal(heap.readUint16Atomic(at.u16), back.u16, `round ${i}: Uint16 reply`)
+			equal(heap.readFloat32Atomic(at.f32), back.f32, `round ${i}: Float32 reply`)
+			equal(heap.readPointer53Atomic(at.p53), back.p53, `round ${i}: Pointer53 reply`)
+		}
+	})
+	await step('strings both ways', async () => {
+		const refs = strings.map(({ encoding, value }, slot) => {
+			const ref = heap[`allocNullTerminated${encoding}String`](value)
+			heap.writePointer32Atomic(at.strings + 4 * slot, ref.address)
+			return ref
+		})
+		setTurn(heap, memory, 4)
+		await waitTurnAsync(heap, memory, 5)
+		strings.forEach(({ encoding, value }, slot) => {
+			const address = heap.readPointer32Atomic(at.replies + 4 * slot)
+			assert(refs.every((ref) => ref.address !== address), 'the worker replied in its own allocation')
+			equal(heap[`readNullTerminated${encoding}String`](address), reply(encoding, value), `the worker's ${encoding} reply ${slot}`)
+		})
+	})
+	await step('growth by the worker is seen by the page', async () => {
+		const before = heap.heap.byteLength
+		setTurn(heap, memory, 6)
+		await waitTurnAsync(heap, memory, 7)
+		const grown = heap.readPointer53Atomic(at.grown)
+		assert(grown >= before, `the worker's address ${grown} lies in the grown part (old size ${before})`)
+		equal(heap.readFloat64Atomic(grown), 1234.5, 'the Float64 the worker wrote in the grown part')
+		equal(heap.readNullTerminatedUtf8String(grown + 16), grownByWorker, 'the string the worker wrote in the grown part')
+		equal(stale.readFloat64(grown), 1234.5, 'a manager untouched since before the growth')
+		equal(stale.readNullTerminatedUtf8String(grown + 16), grownByWorker, 'and its string read')
+		equal(heap.heap.byteLength, memory.buffer.byteLength, "the page's heap is the grown buffer")
+		heap.writeInt32Atomic(grown + 64, 4321)
+		heap.writeNullTerminatedUtf16String(grown + 96, grownByPage)
+		setTurn(heap, memory, 8)
+		await waitTurnAsync(heap, memory, 9)
+	})
+
+	let workerResults = []
+	try {
+		workerResults = (await results).results
+	} catch (error) {
+		report.fail('worker: results', error)
+	}
+	for (const result of workerResults) {
+		if (result.ok) report.pass(`worker: ${result.name}`)
+		else report.fail(`worker: ${result.name}`, new Error(result.message))
+	}
+}
+
+async function workerSuite(worker) {
+	const done = nextMessage(worker, (data) => data.type === 'suiteDone', 120000, (data) => {
+		if (data.type === 'line') print(data.line)
+	})
+	worker.postMessage({ type: 'suite' })
+	return (await done).counts
+}
+
+// Served as /?isolation=off, the page is not cross-origin isolated: no SharedArrayBuffer
+// global, so the shared-memory checks are skipped by name and no worker is started. That
+// run proves the library loads and works where the global is missing.
+const isolated = new URLSearchParams(location.search).get('isolation') !== 'off'
+
+async function main() {
+	const label = isolated ? 'chromium' : 'chromium-nocoi'
+	const report = createReport(label, print)
+	print(`${label}: ${navigator.userAgent}`)
+	if (!isolated) {
+		await report.check('not cross-origin isolated: no SharedArrayBuffer global', () => {
+			equal(globalThis.crossOriginIsolated, false, 'crossOriginIsolated')
+			equal(typeof SharedArrayBuffer, 'undefined', 'typeof SharedArrayBuffer')
+		})
+		await runSuite(api, report)
+		report.skip('page-worker exchange', 'not cross-origin isolated')
+		return { [label]: report.finish() }
+	}
+	await report.check('crossOriginIsolated and SharedArrayBuffer', () => {
+		equal(globalThis.crossOriginIsolated, true, 'crossOriginIsolated')
+		equal(typeof SharedArrayBuffer, 'function', 'typeof SharedArrayBuffer')
+	})
+	await runSuite(api, report)
+
+	const worker = new Worker('/browser/worker.js', { type: 'module', name: 'heap-worker' })
+	let workerFailure
+	worker.addEventListener('error', (event) => {
+		workerFailure = event.message || 'the worker failed to load'
+		print(`FAIL worker error event: ${workerFailure}`)
+	})
+	let workerCounts
+	try {
+		await nextMessage(worker, (data) => data.type === 'ready', 20000)
+		await exchangeWithWorker(report, worker)
+		workerCounts = await workerSuite(worker)
+	} catch (error) {
+		report.fail('worker', new Error(`${error.message}${workerFailure ? ` (${workerFailure})` : ''}`))
+	} finally {
+		worker.terminate()
+	}
+	const counts = report.finish()
+	return { chromium: counts, 'chromium-worker': workerCounts }
+}
+
+main().then(
+	(result) => {
+		globalThis.suiteResult = result
+	},
+	(error) => {
+		console.error(`FAIL chromium page: ${error && error.stack ? error.stack : error}`)
+		globalThis.suiteResult = { error: String(error) }
+	},
+)
