@@ -21,6 +21,15 @@ export interface BenchCase {
 	readonly baselines: Readonly<Record<string, Batch>>
 	/** Goals as minimum ratios library/baseline, by baseline name. */
 	readonly goals?: Readonly<Record<string, number>>
+	/** Bytes one operation reads or writes (strings): the table then shows throughput in bytes per second. */
+	readonly bytesPerOperation?: number
+	/**
+	 * Untimed set-up before every call of a variant's batch (warm-up and timed rounds
+	 * alike), by variant name (`library` or a baseline's). A case with any `prepare`
+	 * never repeats its batches: each call must take long enough to time on its own
+	 * (e.g. `freeAll()` of refs that `prepare` allocated).
+	 */
+	readonly prepare?: Readonly<Record<string, () => void>>
 }
 
 export interface CaseResult {
@@ -33,6 +42,10 @@ export interface CaseResult {
 	readonly goals: Record<string, number>
 	/** Baselines whose goal was missed. */
 	readonly missed: string[]
+	/** Operations per timed batch call (after repetition) and the rounds' count, for the record. */
+	readonly operationsPerSample: number
+	readonly rounds: number
+	readonly bytesPerOperation?: number
 }
 
 let sink: unknown
@@ -67,13 +80,24 @@ export const defaultRunOptions: RunOptions = {
 
 /** Runs one case: warm-up, calibration, then interleaved timed rounds. */
 export function runCase(benchCase: BenchCase, options: RunOptions = defaultRunOptions): CaseResult {
+	const prepare = benchCase.prepare
 	const variants: [string, Batch][] = [['library', benchCase.library], ...Object.entries(benchCase.baselines)]
-	for (let round = 0; round < options.warmupRounds; round++) for (const [, batch] of variants) keep(batch())
+	for (let round = 0; round < options.warmupRounds; round++) {
+		for (const [name, batch] of variants) {
+			prepare?.[name]?.()
+			keep(batch())
+		}
+	}
 
 	// Repeat each batch so that one timing covers at least minimumBatchNs of the slowest variant.
 	let repeats = 1
-	const slowest = Math.max(...variants.map(([, batch]) => timeBatch(batch)))
-	if (slowest < options.minimumBatchNs) repeats = Math.ceil(options.minimumBatchNs / Math.max(slowest, 1))
+	const slowest = Math.max(
+		...variants.map(([name, batch]) => {
+			prepare?.[name]?.()
+			return timeBatch(batch)
+		}),
+	)
+	if (prepare === undefined && slowest < options.minimumBatchNs) repeats = Math.ceil(options.minimumBatchNs / Math.max(slowest, 1))
 	const repeated = variants.map(([name, batch]): [string, Batch] => [
 		name,
 		repeats === 1
@@ -90,6 +114,7 @@ export function runCase(benchCase: BenchCase, options: RunOptions = defaultRunOp
 		// Rotate the order every round so no variant always runs first.
 		for (let offset = 0; offset < repeated.length; offset++) {
 			const [name, batch] = repeated[(round + offset) % repeated.length]!
+			prepare?.[name]?.()
 			times.get(name)!.push(timeBatch(batch))
 		}
 	}
@@ -102,32 +127,59 @@ export function runCase(benchCase: BenchCase, options: RunOptions = defaultRunOp
 	const missed = Object.entries(goals)
 		.filter(([name, goal]) => !(ratios[name]! >= goal))
 		.map(([name]) => name)
-	return { suite: benchCase.suite, name: benchCase.name, nsPerOperation, ratios, goals, missed }
+	return {
+		suite: benchCase.suite,
+		name: benchCase.name,
+		nsPerOperation,
+		ratios,
+		goals,
+		missed,
+		operationsPerSample: repeats * benchCase.operations,
+		rounds: options.rounds,
+		...(benchCase.bytesPerOperation === undefined ? {} : { bytesPerOperation: benchCase.bytesPerOperation }),
+	}
 }
 
-function formatNs(ns: number): string {
+export function formatNs(ns: number): string {
 	return ns >= 1e6 ? `${(ns / 1e6).toFixed(2)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(2)} µs` : `${ns.toFixed(1)} ns`
+}
+
+/** Throughput of one variant: bytes per second for cases that move bytes, operations per second otherwise. */
+export function formatThroughput(nsPerOperation: number, bytesPerOperation?: number): string {
+	if (bytesPerOperation !== undefined) {
+		const bytesPerSecond = (bytesPerOperation * 1e9) / nsPerOperation
+		return bytesPerSecond >= 1e9 ? `${(bytesPerSecond / 1e9).toFixed(2)} GB/s` : `${(bytesPerSecond / 1e6).toFixed(1)} MB/s`
+	}
+	const perSecond = 1e9 / nsPerOperation
+	return perSecond >= 1e6 ? `${(perSecond / 1e6).toFixed(1)} M/s` : `${(perSecond / 1e3).toFixed(1)} k/s`
+}
+
+/** A ratio with two decimals, or two significant digits below 0.1 (so 0.004x does not print as 0.00x). */
+export function formatRatio(ratio: number): string {
+	return `${ratio >= 0.1 ? ratio.toFixed(2) : ratio.toPrecision(2)}x`
 }
 
 /** Runs the cases, printing one table row per case as it completes. */
 export function runSuite(title: string, cases: readonly BenchCase[], baselineNames: readonly string[]): CaseResult[] {
 	console.log(`\n${title}`)
-	const header = ['case'.padEnd(34), 'library'.padStart(11), ...baselineNames.map((name) => name.padStart(11)), ...baselineNames.map((name) => `vs ${name}`.padStart(14))]
+	const nameWidth = Math.max(34, ...cases.map((benchCase) => benchCase.name.length))
+	const header = ['case'.padEnd(nameWidth), 'library'.padStart(11), 'throughput'.padStart(11), ...baselineNames.map((name) => name.padStart(11)), ...baselineNames.map((name) => `vs ${name}`.padStart(14))]
 	console.log(header.join(' '))
 	const results: CaseResult[] = []
 	for (const benchCase of cases) {
 		const result = runCase(benchCase)
 		results.push(result)
 		const cells = [
-			result.name.padEnd(34),
+			result.name.padEnd(nameWidth),
 			formatNs(result.nsPerOperation.library!).padStart(11),
+			formatThroughput(result.nsPerOperation.library!, result.bytesPerOperation).padStart(11),
 			...baselineNames.map((name) => (result.nsPerOperation[name] === undefined ? '—' : formatNs(result.nsPerOperation[name]!)).padStart(11)),
 			...baselineNames.map((name) => {
 				const ratio = result.ratios[name]
 				if (ratio === undefined) return '—'.padStart(14)
 				const goal = result.goals[name]
 				const mark = goal === undefined ? '' : ratio >= goal ? ` ≥${goal}` : ` <${goal}!`
-				return `${ratio.toFixed(2)}x${mark}`.padStart(14)
+				return `${formatRatio(ratio)}${mark}`.padStart(14)
 			}),
 		]
 		console.log(cells.join(' '))
@@ -136,12 +188,13 @@ export function runSuite(title: string, cases: readonly BenchCase[], baselineNam
 }
 
 /** Writes results as JSON (for BENCHMARKS.md and charts). */
-export function writeResults(path: string, results: readonly CaseResult[]): void {
+export function writeResults(path: string, results: readonly CaseResult[], extra: Readonly<Record<string, unknown>> = {}): void {
 	mkdirSync(dirname(path), { recursive: true })
 	const payload = {
 		runtime: `node ${process.version}`,
 		platform: `${process.platform} ${process.arch}`,
 		date: new Date().toISOString(),
+		...extra,
 		results,
 	}
 	writeFileSync(path, `${JSON.stringify(payload, null, '\t')}\n`)

@@ -2,7 +2,7 @@
  * Numeric hot paths against the same loops written directly on typed arrays / DataView.
  * Goals (issue 2): manager methods at least 0.5x the raw loop, refs at least 0.4x.
  */
-import { createWasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager } from './library.js'
 import type { BenchCase } from './harness.js'
 
 const memory = new WebAssembly.Memory({ initial: 16 })

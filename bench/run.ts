@@ -1,21 +1,31 @@
 /**
  * `npm run bench`: runs each suite in a process of its own (library and baselines of a
- * case always share one process, interleaved), prints tables of time per operation and
- * ratios (library speed / baseline speed: above 1 means the library is faster), and
- * writes bench/results/latest.json.
+ * case always share one process, interleaved), prints tables of time per operation,
+ * throughput and ratios (library speed / baseline speed: above 1 means the library is
+ * faster), and writes bench/results/latest.json (with the machine it ran on), which
+ * `bench/chart.ts` and `bench/benchmarks-md.ts` turn into bench/chart.svg and BENCHMARKS.md.
  *
- *   npm run bench                   every suite
- *   npm run bench -- strings        only the named suites (numeric, strings)
- *   BENCH_ROUNDS=41 npm run bench   more rounds
+ *   npm run bench                       every suite
+ *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, tracking)
+ *   BENCH_ROUNDS=41 npm run bench       more rounds
+ *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
+ *
+ * By default the suites load the shipped build, dist/index.js, which is rebuilt first
+ * (`npm run build`) when src/ or generated/ is newer.
  *
  * Why a process per suite: V8 constant-folds a manager's cached views when only one
  * manager exists; a suite that creates another manager (over the Emscripten fixture's
  * heap) would slow the other suite's hot paths, which measures the neighbour, not the case.
+ * So the numeric suite never loads the Emscripten module, every other suite creates
+ * exactly one manager, and the tracking suite, which needs several, runs alone.
  */
-import { spawnSync } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { cpus, loadavg, release, totalmem, type } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runSuite, writeResults, type BenchCase, type CaseResult } from './harness.js'
+import { describeMiss } from './notes.js'
 
 const suites: Record<string, { title: string; baselines: string[]; load: () => Promise<BenchCase[]> }> = {
 	numeric: {
@@ -23,15 +33,72 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 		baselines: ['raw'],
 		load: async () => (await import('./numeric.bench.js')).numericCases,
 	},
+	access: {
+		title: 'Every width, atomics, refs and views on the Emscripten heap (vs DataView/typed arrays, and getValue/setValue)',
+		baselines: ['raw', 'typed', 'emscripten'],
+		load: async () => (await import('./access.bench.js')).accessCases,
+	},
 	strings: {
 		title: 'Null-terminated strings (vs raw TextDecoder/TextEncoder, and Emscripten helpers)',
 		baselines: ['raw', 'emscripten'],
 		load: async () => (await import('./strings.bench.js')).stringCases,
 	},
+	allocation: {
+		title: 'Allocation through the Emscripten malloc/free, tracking on (vs bare _malloc/_free, and Emscripten string helpers)',
+		baselines: ['raw', 'emscripten'],
+		load: async () => (await import('./allocation.bench.js')).allocationCases,
+	},
+	tracking: {
+		title: 'free(address) + re-allocation against the number of live refs (vs bare _free/_malloc, and fewer live refs)',
+		baselines: ['raw', '100 live', '10k live'],
+		load: async () => (await import('./tracking.bench.js')).trackingCases,
+	},
 }
 
+const root = fileURLToPath(new URL('..', import.meta.url))
 const resultsFile = (name: string): string => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url))
 const [first, ...rest] = process.argv.slice(2)
+
+function newestMtime(path: string): number {
+	const stats = statSync(path)
+	if (!stats.isDirectory()) return stats.mtimeMs
+	return Math.max(stats.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))))
+}
+
+/** Rebuilds dist/ when it is missing or older than what it is built from; returns whether it did. */
+function ensureFreshBuild(): boolean {
+	const output = join(root, 'dist/index.js')
+	const inputs = ['src', 'generated', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json'].map((input) => join(root, input))
+	if (existsSync(output) && statSync(output).mtimeMs >= Math.max(...inputs.map(newestMtime))) return false
+	execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+	return true
+}
+
+/** The machine and runtime, for BENCHMARKS.md. */
+function describeMachine(): Record<string, unknown> {
+	let cpuModel = cpus()[0]?.model ?? 'unknown'
+	try {
+		cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpuModel
+	} catch {
+		// Not Linux: os.cpus() it is.
+	}
+	let os = `${type()} ${release()}`
+	try {
+		const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]
+		if (pretty !== undefined) os = `${pretty} (${type()} ${release()})`
+	} catch {
+		// No /etc/os-release: the kernel's name and release.
+	}
+	return {
+		cpu: cpuModel,
+		cores: cpus().length,
+		memoryBytes: totalmem(),
+		os,
+		node: process.version,
+		v8: process.versions.v8,
+		loadAverageAtStart: loadavg().map((load) => Math.round(load * 100) / 100),
+	}
+}
 
 if (first === '--suite') {
 	// Child process: one suite.
@@ -41,7 +108,12 @@ if (first === '--suite') {
 	const wanted = first === undefined ? Object.keys(suites) : [first, ...rest]
 	const unknown = wanted.filter((name) => suites[name] === undefined)
 	if (unknown.length > 0) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`)
-	console.log(`wasm-heap-manager benchmarks: node ${process.version}, ${process.platform} ${process.arch}`)
+	const started = Date.now()
+	const library = process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'
+	if (process.env.BENCH_LIBRARY !== 'src' && ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')
+	const machine = describeMachine()
+	console.log(`wasm-heap-manager benchmarks: node ${process.version}, ${process.platform} ${process.arch}, ${machine.cpu} x ${machine.cores}`)
+	console.log(`library: ${library}; load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}`)
 	const results: CaseResult[] = []
 	for (const name of wanted) {
 		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name], {
@@ -50,11 +122,15 @@ if (first === '--suite') {
 		if (child.status !== 0) throw new Error(`suite ${name} failed (exit ${child.status})`)
 		results.push(...(JSON.parse(readFileSync(resultsFile(name), 'utf8')) as { results: CaseResult[] }).results)
 	}
-	writeResults(resultsFile('latest'), results)
-	const missed = results.filter((result) => result.missed.length > 0)
-	console.log(
-		missed.length === 0
-			? '\nall goals met'
-			: `\ngoals missed: ${missed.map((result) => `${result.name} (vs ${result.missed.join(', ')})`).join('; ')}`,
-	)
+	const seconds = Math.round((Date.now() - started) / 1000)
+	writeResults(resultsFile('latest'), results, {
+		library,
+		suites: wanted,
+		rounds: results[0]?.rounds,
+		durationSeconds: seconds,
+		machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
+	})
+	const missed = results.flatMap((result) => result.missed.map((baseline) => describeMiss(result, baseline)))
+	console.log(`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s`)
+	console.log(missed.length === 0 ? 'all goals met' : `goals missed (${missed.length}):\n${missed.map((line) => `- ${line}`).join('\n')}`)
 }

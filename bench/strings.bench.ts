@@ -74,6 +74,7 @@ for (const [label, value] of utf8Strings) {
 		suite: 'strings',
 		name: `UTF-8 read ${label}`,
 		operations,
+		bytesPerOperation: byteLength,
 		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
 		library: () => {
 			let text = ''
@@ -106,6 +107,7 @@ for (const [label, value] of utf8Strings) {
 			suite: 'strings',
 			name: `UTF-8 write ${label}${exact ? ', exact room' : ''}`,
 			operations,
+			bytesPerOperation: byteLength,
 			goals: long && !exact ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
 			library: exact
 				? () => {
@@ -157,6 +159,7 @@ for (const [label, value] of utf16Strings) {
 		suite: 'strings',
 		name: `UTF-16 read ${label}`,
 		operations,
+		bytesPerOperation: value.length * 2,
 		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
 		library: () => {
 			let text = ''
@@ -184,6 +187,7 @@ for (const [label, value] of utf16Strings) {
 		suite: 'strings',
 		name: `UTF-16 write ${label}`,
 		operations,
+		bytesPerOperation: value.length * 2,
 		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
 		library: () => {
 			let written = 0

@@ -3,12 +3,9 @@
  * clearing of new regions, and validation of the manager's arguments and options.
  */
 import { expect } from 'chai'
-import { normalizeElements } from '../codegen/normalize.js'
-import { elementRows } from '../descriptors/elements.js'
 import * as api from '../src/index.js'
+import { callMethod, elements, expectSameBytes, expectThrow } from './support/dynamic.js'
 import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
-
-const elements = normalizeElements(elementRows)
 
 /** The members of a ref these tests use. */
 interface AnyRef {
@@ -16,34 +13,6 @@ interface AnyRef {
 	readonly allocatedByteSize: number
 	readonly isFreed: boolean
 	free(): void
-}
-
-/** Calls a manager method by name (the one place the manager is seen as a record of functions). */
-function call<R>(heap: api.WasmHeapManager, method: string, ...args: unknown[]): R {
-	const fn = (heap as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>)[method]
-	if (typeof fn !== 'function') throw new Error(`test setup: the manager has no method ${method}`)
-	return fn.apply(heap, args) as R
-}
-
-/** Asserts that `fn` throws exactly `errorClass` (not a subclass) with a message matching `pattern`. */
-function expectThrow(fn: () => unknown, errorClass: new (...args: never[]) => Error, pattern: RegExp): Error {
-	let caught: unknown
-	try {
-		fn()
-	} catch (error) {
-		caught = error
-	}
-	expect(caught, `expected a ${errorClass.name} matching ${pattern}`).to.be.instanceOf(errorClass)
-	const error = caught as Error
-	expect(error.constructor, `error class (message: ${error.message})`).to.equal(errorClass)
-	expect(error.message).to.match(pattern)
-	return error
-}
-
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-	expect(actual.length, 'heap size').to.equal(expected.length)
-	const firstDifference = actual.findIndex((byte, offset) => byte !== expected[offset])
-	expect(firstDifference, 'first changed byte offset').to.equal(-1)
 }
 
 /** A manager whose allocator returns whatever `result` says, and whose deallocator records its arguments. */
@@ -101,7 +70,7 @@ describe('allocation', () => {
 				const before = snapshot(stub.memory)
 				for (const element of elements) {
 					for (const { method, args, byteSize } of allocCallsOf(element)) {
-						expectThrow(() => call(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
+						expectThrow(() => callMethod(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
 					}
 				}
 				expect(stub.requestedSizes.length).to.equal(2 * elements.length)
@@ -126,9 +95,9 @@ describe('allocation', () => {
 			)
 			for (const element of elements) {
 				sizes.length = 0
-				call(heap, element.methods.alloc)
-				call(heap, element.methods.allocArray, 7)
-				call(heap, element.methods.allocArray, 0)
+				callMethod(heap, element.methods.alloc)
+				callMethod(heap, element.methods.allocArray, 7)
+				callMethod(heap, element.methods.allocArray, 0)
 				expect(sizes, element.name).to.deep.equal([element.byteSize, 7 * element.byteSize, 1])
 			}
 		})
@@ -140,7 +109,7 @@ describe('allocation', () => {
 				const before = snapshot(stub.memory)
 				for (const { method, args, byteSize } of allocCallsOf(element)) {
 					stub.freed.length = 0
-					const error = expectThrow(() => call(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
+					const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
 					expect(error.message).to.match(new RegExp(`address ${misaligned}.*not aligned to the ${element.byteSize} bytes`))
 					expect(stub.freed).to.deep.equal([misaligned])
 				}
@@ -160,7 +129,7 @@ describe('allocation', () => {
 							return address
 						})
 						const before = snapshot(stub.memory)
-						const error = expectThrow(() => call(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
+						const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
 						expect(error.message, place).to.match(/does not fit in the heap of 65536 bytes/)
 						expect(stub.freed, `${method} ${place}`).to.deep.equal([address])
 						expect(stub.heap.allocatedRefs).to.deep.equal([])
@@ -200,7 +169,7 @@ describe('allocation', () => {
 			const t = createBigIntHeap()
 			for (const element of elements) {
 				for (const { method, args, byteSize } of allocCallsOf(element)) {
-					const ref = call<AnyRef>(t.heap, method, ...args)
+					const ref = callMethod<AnyRef>(t.heap, method, ...args)
 					expect(typeof ref.address, method).to.equal('number')
 					expect(t.allocator.live.has(ref.address)).to.equal(true)
 					expect(ref.allocatedByteSize).to.equal(byteSize)
@@ -284,8 +253,8 @@ describe('allocation', () => {
 		/** One scalar and one array ref of every element type. */
 		function allocateOneOfEach(heap: api.WasmHeapManager): AnyRef[] {
 			return elements.flatMap((element) => [
-				call<AnyRef>(heap, element.methods.alloc),
-				call<AnyRef>(heap, element.methods.allocArray, 5),
+				callMethod<AnyRef>(heap, element.methods.alloc),
+				callMethod<AnyRef>(heap, element.methods.allocArray, 5),
 			])
 		}
 
@@ -445,8 +414,8 @@ describe('allocation', () => {
 		it('refs still free themselves through ref.free()', () => {
 			const t = createTestHeap({ trackAllocations: false })
 			const refs = elements.flatMap((element) => [
-				call<AnyRef>(t.heap, element.methods.alloc),
-				call<AnyRef>(t.heap, element.methods.allocArray, 4),
+				callMethod<AnyRef>(t.heap, element.methods.alloc),
+				callMethod<AnyRef>(t.heap, element.methods.allocArray, 4),
 			])
 			expect(t.allocator.live.size).to.equal(refs.length)
 			for (const ref of refs) ref.free()
@@ -461,11 +430,11 @@ describe('allocation', () => {
 	describe('clearAllocatedRegions', () => {
 		/** Allocates, dirties with 0xff, frees, and allocates again from the free list. */
 		function reuseDirtyRegion(heap: api.WasmHeapManager, allocator: TestAllocator, method: string, args: unknown[]) {
-			const first = call<AnyRef & { readonly allocatedBytesView: Uint8Array }>(heap, method, ...args)
+			const first = callMethod<AnyRef & { readonly allocatedBytesView: Uint8Array }>(heap, method, ...args)
 			first.allocatedBytesView.fill(0xff)
 			first.free()
 			const callsBefore = allocator.allocCalls
-			const second = call<AnyRef & { readonly allocatedBytesView: Uint8Array }>(heap, method, ...args)
+			const second = callMethod<AnyRef & { readonly allocatedBytesView: Uint8Array }>(heap, method, ...args)
 			expect(allocator.allocCalls).to.equal(callsBefore + 1)
 			expect(second.address, 'the allocator reused the dirty region').to.equal(first.address)
 			return Array.from(second.allocatedBytesView)

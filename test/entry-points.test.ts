@@ -5,8 +5,6 @@
  */
 import { createRequire } from 'node:module'
 import { expect } from 'chai'
-import { normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
-import { elementRows } from '../descriptors/elements.js'
 import {
 	WasmHeapManager,
 	createWasmHeapManager,
@@ -14,53 +12,11 @@ import {
 	type EmscriptenModuleLike,
 	type HeapRef,
 } from '../src/index.js'
+import { callMethod, caught, elements, referenceRead, sampleValue } from './support/dynamic.js'
 import { SeededRandom, TestAllocator } from './support/heaps.js'
 
-const elements = normalizeElements(elementRows)
 const pageSize = 65536
 const MiB = 2 ** 20
-
-type Value = number | bigint
-
-/** Calls a method by name, so one loop covers every generated method of every row. */
-function call(target: object, name: string, ...args: unknown[]): unknown {
-	const member: unknown = (target as Record<string, unknown>)[name]
-	if (typeof member !== 'function') throw new Error(`test setup: ${name} is not a method`)
-	return (member as (...args: unknown[]) => unknown).apply(target, args)
-}
-
-interface TypedArrayLike {
-	readonly length: number
-	readonly buffer: ArrayBufferLike
-	[index: number]: Value
-}
-
-function typedArrayConstructor(name: string): new (length: number) => TypedArrayLike {
-	const constructor = (globalThis as unknown as Record<string, new (length: number) => TypedArrayLike>)[name]
-	if (constructor === undefined) throw new Error(`test setup: no global ${name}`)
-	return constructor
-}
-
-function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
-	switch (element.kind) {
-		case 'float': {
-			const value = (random.next() - 0.5) * 2 ** random.int(1, 30)
-			return element.byteSize === 4 ? Math.fround(value) : value
-		}
-		case 'pointer53':
-			return Number(random.bits64() >> 11n)
-		default: {
-			const one = new (typedArrayConstructor(element.viewConstructor))(1)
-			new Uint8Array(one.buffer).set(random.bytes(element.byteSize))
-			return one[0]!
-		}
-	}
-}
-
-function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
-	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
-	return call(dataView, `get${element.dataViewAccessor}`, address, true) as Value
-}
 
 /** Writes one value of every type through the manager and checks each against a DataView over `buffer`. */
 function expectEveryTypeRoundTrips(heap: WasmHeapManager, buffer: ArrayBufferLike, firstAddress: number, seed: number): void {
@@ -68,22 +24,11 @@ function expectEveryTypeRoundTrips(heap: WasmHeapManager, buffer: ArrayBufferLik
 	let address = firstAddress
 	for (const element of elements) {
 		const value = sampleValue(element, random)
-		call(heap, element.methods.write, address, value)
+		callMethod(heap, element.methods.write, address, value)
 		expect(referenceRead(new DataView(buffer), element, address), element.name).to.equal(value)
-		expect(call(heap, element.methods.readAtomic, address), element.name).to.equal(value)
+		expect(callMethod(heap, element.methods.readAtomic, address), element.name).to.equal(value)
 		address += 8
 	}
-}
-
-/** Returns the error thrown by `action`, failing if nothing is thrown. */
-function caught(action: () => unknown): Error {
-	try {
-		action()
-	} catch (error) {
-		expect(error).to.be.instanceOf(Error)
-		return error as Error
-	}
-	expect.fail('expected an error, nothing was thrown')
 }
 
 // ---- the real fixtures -----------------------------------------------------------
@@ -450,7 +395,7 @@ describe('entry points', () => {
 				const element = random.pick(elements)
 				// Now and then a block large enough to make dlmalloc grow the memory.
 				const count = cycle % 250 === 249 ? random.int(20_000, 60_000) : random.int(0, 40)
-				const ref = (random.next() < 0.3 ? call(heap, element.methods.alloc) : call(heap, element.methods.allocArray, count)) as HeapRef
+				const ref = (random.next() < 0.3 ? callMethod(heap, element.methods.alloc) : callMethod(heap, element.methods.allocArray, count)) as HeapRef
 				allocations++
 				expect(ref.address % element.byteSize, `${element.name} alignment`).to.equal(0)
 				const tag = 1 + (cycle % 250)

@@ -4,118 +4,14 @@
  * (counting `getLatestHeap` calls), and the fixed list of bad addresses in every mode.
  */
 import { expect } from 'chai'
-import { normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
-import { elementRows } from '../descriptors/elements.js'
+import type { NormalizedElement } from '../codegen/normalize.js'
 import { createWasmHeapManager, type PollingMode, type WasmHeapManager } from '../src/index.js'
+import { asViewElement, callMethod, caught, elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents } from './support/dynamic.js'
+import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { SeededRandom, TestAllocator, badAddresses, createTestHeap, snapshot } from './support/heaps.js'
 
-const elements = normalizeElements(elementRows)
 const pageSize = 65536
 const modes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
-
-type Value = number | bigint
-
-/** Calls a method by name, so one loop covers every generated method of every row. */
-function call(target: object, name: string, ...args: unknown[]): unknown {
-	const member: unknown = (target as Record<string, unknown>)[name]
-	if (typeof member !== 'function') throw new Error(`test setup: ${name} is not a method`)
-	return (member as (...args: unknown[]) => unknown).apply(target, args)
-}
-
-interface TypedArrayLike {
-	readonly length: number
-	readonly buffer: ArrayBufferLike
-	readonly byteOffset: number
-	[index: number]: Value
-}
-
-interface ValueRef {
-	readonly address: number
-	value: Value
-	read(): Value
-	write(value: Value): void
-	readAtomic(): Value
-	writeAtomic(value: Value): void
-	readonly allocatedBytesView: Uint8Array
-	clear(): void
-}
-
-interface ArrayRef {
-	readonly address: number
-	readonly elementCount: number
-	readonly view: TypedArrayLike
-	readAt(index: number): Value
-	writeAt(index: number, value: Value): void
-	readAtomicAt(index: number): Value
-	writeAtomicAt(index: number, value: Value): void
-	readonly allocatedBytesView: Uint8Array
-	clear(): void
-}
-
-function typedArrayConstructor(name: string): new (length: number) => TypedArrayLike {
-	const constructor = (globalThis as unknown as Record<string, new (length: number) => TypedArrayLike>)[name]
-	if (constructor === undefined) throw new Error(`test setup: no global ${name}`)
-	return constructor
-}
-
-/** A random value of the row's type that every accessor stores and returns unchanged. */
-function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
-	switch (element.kind) {
-		case 'float': {
-			const value = (random.next() - 0.5) * 2 ** random.int(1, 40)
-			return element.byteSize === 4 ? Math.fround(value) : value
-		}
-		case 'pointer53':
-			return Number(random.bits64() >> 11n)
-		default: {
-			const one = new (typedArrayConstructor(element.viewConstructor))(1)
-			new Uint8Array(one.buffer).set(random.bytes(element.byteSize))
-			return one[0]!
-		}
-	}
-}
-
-/** The value at `address` as an independent `DataView` sees it. */
-function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
-	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
-	return call(dataView, `get${element.dataViewAccessor}`, address, true) as Value
-}
-
-function referenceWrite(dataView: DataView, element: NormalizedElement, address: number, value: Value): void {
-	if (element.kind === 'pointer53') dataView.setBigUint64(address, BigInt(value), true)
-	else call(dataView, `set${element.dataViewAccessor}`, address, value, true)
-}
-
-/** How a value appears as an element of the row's view (`pointer53` views are `BigUint64Array`s). */
-function asViewElement(element: NormalizedElement, value: Value): Value {
-	return element.kind === 'pointer53' ? BigInt(value) : value
-}
-
-function viewContents(view: TypedArrayLike): Value[] {
-	return Array.from({ length: view.length }, (_, index) => view[index]!)
-}
-
-/** Runs `action` and returns what it threw, failing if it threw nothing. */
-function caught(action: () => unknown, context: string): Error {
-	try {
-		action()
-	} catch (error) {
-		expect(error, context).to.be.instanceOf(Error)
-		return error as Error
-	}
-	expect.fail(`${context}: expected an error, nothing was thrown`)
-}
-
-/** Asserts the address error: its class, and that the message names method, address, access size and heap size. */
-function expectAddressRangeError(action: () => unknown, method: string, address: number, byteSize: number, heapSize: number): void {
-	const context = `${method}(${String(address)})`
-	const error = caught(action, context)
-	expect(error, context).to.be.instanceOf(RangeError)
-	expect(error.message, context).to.include(`${method}:`)
-	expect(error.message, context).to.include(`address ${String(address)}`)
-	expect(error.message, context).to.include(`${byteSize}-byte`)
-	expect(error.message, context).to.include(`heap of ${heapSize} bytes`)
-}
 
 interface Held {
 	readonly element: NormalizedElement
@@ -134,10 +30,10 @@ function holdRefs(heap: WasmHeapManager, seed: number): Held[] {
 	const random = new SeededRandom(seed)
 	return elements.map((element) => {
 		const value = sampleValue(element, random)
-		const ref = call(heap, element.methods.alloc) as ValueRef
+		const ref = callMethod(heap, element.methods.alloc) as ValueRef
 		ref.value = value
 		const values = Array.from({ length: arrayLength }, () => sampleValue(element, random))
-		const arrayRef = call(heap, element.methods.allocArray, values) as ArrayRef
+		const arrayRef = callMethod(heap, element.methods.allocArray, values) as ArrayRef
 		return { element, value, ref, values, arrayRef, newValue: sampleValue(element, random) }
 	})
 }
@@ -176,7 +72,7 @@ describe('growth', () => {
 
 		it('detaches the old buffer: a view taken before growth has length 0', () => {
 			const { heap, memory, held } = setup(1)
-			const views = held.map(({ element, arrayRef }) => call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike)
+			const views = held.map(({ element, arrayRef }) => callMethod(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike)
 			for (const [index, view] of views.entries()) {
 				expect(viewContents(view)).to.deep.equal(held[index]!.values.map((value) => asViewElement(held[index]!.element, value)))
 			}
@@ -189,14 +85,14 @@ describe('growth', () => {
 			grow(memory, 3)
 			expectHeldIntact(held, memory.buffer, 'after growth')
 			for (const { element, value, ref, values, arrayRef } of held) {
-				expect(call(heap, element.methods.read, ref.address), element.name).to.equal(value)
-				expect(call(heap, element.methods.readAtomic, ref.address), element.name).to.equal(value)
+				expect(callMethod(heap, element.methods.read, ref.address), element.name).to.equal(value)
+				expect(callMethod(heap, element.methods.readAtomic, ref.address), element.name).to.equal(value)
 				expect(ref.read(), element.name).to.equal(value)
 				expect(ref.readAtomic(), element.name).to.equal(value)
 				const view = arrayRef.view
 				expect(view.buffer, element.name).to.equal(memory.buffer)
 				expect(viewContents(view), element.name).to.deep.equal(values.map((v) => asViewElement(element, v)))
-				const managerView = call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
+				const managerView = callMethod(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
 				expect(managerView.buffer).to.equal(memory.buffer)
 				expect(viewContents(managerView)).to.deep.equal(values.map((v) => asViewElement(element, v)))
 				for (let index = 0; index < arrayLength; index++) {
@@ -216,11 +112,11 @@ describe('growth', () => {
 				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(values[0])
 				ref.writeAtomic(values[1]!)
 				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(values[1])
-				call(heap, element.methods.write, ref.address, values[2])
+				callMethod(heap, element.methods.write, ref.address, values[2])
 				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(values[2])
 				arrayRef.writeAt(1, values[3]!)
 				arrayRef.writeAtomicAt(2, values[4]!)
-				call(heap, element.methods.writeAtomic, arrayRef.address + 3 * element.byteSize, values[5])
+				callMethod(heap, element.methods.writeAtomic, arrayRef.address + 3 * element.byteSize, values[5])
 				const dataView = new DataView(memory.buffer)
 				expect(referenceRead(dataView, element, arrayRef.address + element.byteSize)).to.equal(values[3])
 				expect(referenceRead(dataView, element, arrayRef.address + 2 * element.byteSize)).to.equal(values[4])
@@ -242,29 +138,29 @@ describe('growth', () => {
 		 */
 		const firstAccessProbes: ReadonlyArray<readonly [string, (heap: WasmHeapManager, memory: WebAssembly.Memory, held: Held) => void]> = [
 			['read<T>', (heap, _memory, { element, ref, value }) => {
-				expect(call(heap, element.methods.read, ref.address)).to.equal(value)
+				expect(callMethod(heap, element.methods.read, ref.address)).to.equal(value)
 			}],
 			['write<T>', (heap, memory, { element, ref, newValue }) => {
-				call(heap, element.methods.write, ref.address, newValue)
+				callMethod(heap, element.methods.write, ref.address, newValue)
 				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
 			}],
 			['read<T>Atomic', (heap, _memory, { element, ref, value }) => {
-				expect(call(heap, element.methods.readAtomic, ref.address)).to.equal(value)
+				expect(callMethod(heap, element.methods.readAtomic, ref.address)).to.equal(value)
 			}],
 			['write<T>Atomic', (heap, memory, { element, ref, newValue }) => {
-				call(heap, element.methods.writeAtomic, ref.address, newValue)
+				callMethod(heap, element.methods.writeAtomic, ref.address, newValue)
 				expect(referenceRead(new DataView(memory.buffer), element, ref.address)).to.equal(newValue)
 			}],
 			['view<T>Array', (heap, memory, { element, arrayRef, values }) => {
-				const view = call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
+				const view = callMethod(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
 				expect(view.buffer).to.equal(memory.buffer)
 				expect(viewContents(view)).to.deep.equal(values.map((v) => asViewElement(element, v)))
 			}],
 			['wrap<T>', (heap, _memory, { element, ref, value }) => {
-				expect((call(heap, element.methods.wrap, ref.address) as ValueRef).value).to.equal(value)
+				expect((callMethod(heap, element.methods.wrap, ref.address) as ValueRef).value).to.equal(value)
 			}],
 			['wrap<T>Array', (heap, _memory, { element, arrayRef, values }) => {
-				const wrapped = call(heap, element.methods.wrapArray, arrayRef.address, arrayLength) as ArrayRef
+				const wrapped = callMethod(heap, element.methods.wrapArray, arrayRef.address, arrayLength) as ArrayRef
 				expect(wrapped.readAt(arrayLength - 1)).to.equal(values[arrayLength - 1])
 			}],
 			['ref.value (get)', (_heap, _memory, { ref, value }) => {
@@ -307,23 +203,23 @@ describe('growth', () => {
 				expect(bytes.every((byte) => byte === 0)).to.equal(true)
 			}],
 			['alloc<T>()', (heap, memory, { element, newValue }) => {
-				const fresh = call(heap, element.methods.alloc) as ValueRef
+				const fresh = callMethod(heap, element.methods.alloc) as ValueRef
 				fresh.value = newValue
 				expect(referenceRead(new DataView(memory.buffer), element, fresh.address)).to.equal(newValue)
 			}],
 			['read<T> in the newly grown region', (heap, memory, { element, newValue }) => {
 				const address = pageSize + 8 * 16
 				referenceWrite(new DataView(memory.buffer), element, address, newValue)
-				expect(call(heap, element.methods.read, address)).to.equal(newValue)
+				expect(callMethod(heap, element.methods.read, address)).to.equal(newValue)
 			}],
 			['write<T>Atomic in the newly grown region', (heap, memory, { element, newValue }) => {
 				const address = memory.buffer.byteLength - 8
-				call(heap, element.methods.writeAtomic, address, newValue)
+				callMethod(heap, element.methods.writeAtomic, address, newValue)
 				expect(referenceRead(new DataView(memory.buffer), element, address)).to.equal(newValue)
 			}],
 			['view<T>Array in the newly grown region', (heap, memory, { element }) => {
 				const address = pageSize + 256
-				const view = call(heap, element.methods.view, address, 16) as TypedArrayLike
+				const view = callMethod(heap, element.methods.view, address, 16) as TypedArrayLike
 				expect(view.buffer).to.equal(memory.buffer)
 				expect(view.byteOffset).to.equal(address)
 				expect(view.length).to.equal(16)
@@ -397,7 +293,7 @@ describe('growth', () => {
 				const { heap, memory } = createTestHeap({ pages: 1 })
 				const count = (2 * pageSize) / element.byteSize
 				const values = Array.from({ length: count }, () => sampleValue(element, random))
-				const ref = call(heap, element.methods.allocArray, values) as ArrayRef
+				const ref = callMethod(heap, element.methods.allocArray, values) as ArrayRef
 				expect(memory.buffer.byteLength, element.name).to.be.greaterThan(2 * pageSize)
 				const dataView = new DataView(memory.buffer)
 				for (const index of [0, 1, count >> 1, count - 1]) {
@@ -431,44 +327,44 @@ describe('growth', () => {
 		const grownRegionProbes: ReadonlyArray<readonly [string, (heap: WasmHeapManager, memory: WebAssembly.Memory, element: NormalizedElement, value: Value) => void]> = [
 			['read<T>', (heap, memory, element, value) => {
 				referenceWrite(new DataView(memory.buffer), element, grownAddress, value)
-				expect(call(heap, element.methods.read, grownAddress)).to.equal(value)
+				expect(callMethod(heap, element.methods.read, grownAddress)).to.equal(value)
 			}],
 			['read<T> (unaligned)', (heap, memory, element, value) => {
 				referenceWrite(new DataView(memory.buffer), element, grownAddress + 3, value)
-				expect(call(heap, element.methods.read, grownAddress + 3)).to.equal(value)
+				expect(callMethod(heap, element.methods.read, grownAddress + 3)).to.equal(value)
 			}],
 			['write<T>', (heap, memory, element, value) => {
-				call(heap, element.methods.write, grownAddress, value)
+				callMethod(heap, element.methods.write, grownAddress, value)
 				expect(referenceRead(new DataView(memory.buffer), element, grownAddress)).to.equal(value)
 			}],
 			['read<T>Atomic', (heap, memory, element, value) => {
 				referenceWrite(new DataView(memory.buffer), element, grownAddress, value)
-				expect(call(heap, element.methods.readAtomic, grownAddress)).to.equal(value)
+				expect(callMethod(heap, element.methods.readAtomic, grownAddress)).to.equal(value)
 			}],
 			['write<T>Atomic', (heap, memory, element, value) => {
-				call(heap, element.methods.writeAtomic, grownAddress, value)
+				callMethod(heap, element.methods.writeAtomic, grownAddress, value)
 				expect(referenceRead(new DataView(memory.buffer), element, grownAddress)).to.equal(value)
 			}],
 			['view<T>Array', (heap, memory, element, value) => {
 				referenceWrite(new DataView(memory.buffer), element, grownAddress + element.byteSize, value)
-				const view = call(heap, element.methods.view, grownAddress, 4) as TypedArrayLike
+				const view = callMethod(heap, element.methods.view, grownAddress, 4) as TypedArrayLike
 				expect(view.buffer).to.equal(memory.buffer)
 				expect(view[1]).to.equal(asViewElement(element, value))
 			}],
 			['wrap<T>', (heap, memory, element, value) => {
 				referenceWrite(new DataView(memory.buffer), element, grownAddress, value)
-				const ref = call(heap, element.methods.wrap, grownAddress) as ValueRef
+				const ref = callMethod(heap, element.methods.wrap, grownAddress) as ValueRef
 				expect(ref.value).to.equal(value)
 			}],
 			['wrap<T>Array', (heap, memory, element, value) => {
-				const ref = call(heap, element.methods.wrapArray, grownAddress, 4) as ArrayRef
+				const ref = callMethod(heap, element.methods.wrapArray, grownAddress, 4) as ArrayRef
 				ref.writeAt(3, value)
 				expect(referenceRead(new DataView(memory.buffer), element, grownAddress + 3 * element.byteSize)).to.equal(value)
 			}],
 			['a view ending in the grown part', (heap, memory, element, value) => {
 				const address = pageSize - 2 * element.byteSize
 				referenceWrite(new DataView(memory.buffer), element, address + 3 * element.byteSize, value)
-				const view = call(heap, element.methods.view, address, 4) as TypedArrayLike
+				const view = callMethod(heap, element.methods.view, address, 4) as TypedArrayLike
 				expect(view.buffer).to.equal(memory.buffer)
 				expect(view[3]).to.equal(asViewElement(element, value))
 			}],
@@ -568,13 +464,13 @@ describe('growth', () => {
 		for (const { element, ref, arrayRef, value } of held) {
 			const { methods } = element
 			accesses.push(
-				[methods.read, () => call(heap, methods.read, ref.address)],
-				[methods.write, () => call(heap, methods.write, ref.address, value)],
-				[methods.readAtomic, () => call(heap, methods.readAtomic, ref.address)],
-				[methods.writeAtomic, () => call(heap, methods.writeAtomic, ref.address, value)],
-				[methods.view, () => call(heap, methods.view, arrayRef.address, arrayLength)],
-				[methods.wrap, () => call(heap, methods.wrap, ref.address)],
-				[methods.wrapArray, () => call(heap, methods.wrapArray, arrayRef.address, arrayLength)],
+				[methods.read, () => callMethod(heap, methods.read, ref.address)],
+				[methods.write, () => callMethod(heap, methods.write, ref.address, value)],
+				[methods.readAtomic, () => callMethod(heap, methods.readAtomic, ref.address)],
+				[methods.writeAtomic, () => callMethod(heap, methods.writeAtomic, ref.address, value)],
+				[methods.view, () => callMethod(heap, methods.view, arrayRef.address, arrayLength)],
+				[methods.wrap, () => callMethod(heap, methods.wrap, ref.address)],
+				[methods.wrapArray, () => callMethod(heap, methods.wrapArray, arrayRef.address, arrayLength)],
 				[`${element.refClass}.value (get)`, () => ref.value],
 				[`${element.refClass}.value (set)`, () => (ref.value = value)],
 				[`${element.refClass}.readAtomic`, () => ref.readAtomic()],
@@ -648,12 +544,12 @@ describe('growth', () => {
 			const random = new SeededRandom(303)
 			for (const { element, ref, arrayRef } of held) {
 				const value = sampleValue(element, random)
-				call(heap, element.methods.writeAtomic, ref.address, value)
-				expect(call(heap, element.methods.read, ref.address)).to.equal(value)
+				callMethod(heap, element.methods.writeAtomic, ref.address, value)
+				expect(callMethod(heap, element.methods.read, ref.address)).to.equal(value)
 				expect(referenceRead(new DataView(buffer), element, ref.address)).to.equal(value)
-				const view = call(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
+				const view = callMethod(heap, element.methods.view, arrayRef.address, arrayLength) as TypedArrayLike
 				expect(view.buffer).to.equal(buffer)
-				expect((call(heap, element.methods.wrap, ref.address) as ValueRef).readAtomic()).to.equal(value)
+				expect((callMethod(heap, element.methods.wrap, ref.address) as ValueRef).readAtomic()).to.equal(value)
 			}
 			expect(heap.heap).to.equal(buffer)
 			expect(calls).to.equal(1)
@@ -678,7 +574,7 @@ describe('growth', () => {
 			const { heap, counter } = countingHeap('always')
 			for (const element of elements) {
 				const before = counter.calls
-				call(heap, element.methods.alloc)
+				callMethod(heap, element.methods.alloc)
 				expect(counter.calls - before, element.methods.alloc).to.be.at.least(1)
 			}
 		})
@@ -695,18 +591,18 @@ describe('growth', () => {
 				const valueInSecond = sampleValue(element, random)
 				referenceWrite(new DataView(first), element, address, valueInFirst)
 				referenceWrite(new DataView(second), element, address, valueInSecond)
-				const ref = call(heap, element.methods.wrap, address) as ValueRef
-				const arrayRef = call(heap, element.methods.wrapArray, address, 2) as ArrayRef
+				const ref = callMethod(heap, element.methods.wrap, address) as ValueRef
+				const arrayRef = callMethod(heap, element.methods.wrapArray, address, 2) as ArrayRef
 
 				for (const [buffer, expected] of [[first, valueInFirst], [second, valueInSecond], [first, valueInFirst]] as const) {
 					current = buffer
 					const context = `${element.name} on the ${buffer === first ? 'first' : 'second'} buffer`
-					expect(call(heap, element.methods.read, address), context).to.equal(expected)
-					expect(call(heap, element.methods.readAtomic, address), context).to.equal(expected)
+					expect(callMethod(heap, element.methods.read, address), context).to.equal(expected)
+					expect(callMethod(heap, element.methods.readAtomic, address), context).to.equal(expected)
 					expect(ref.value, context).to.equal(expected)
 					expect(ref.readAtomic(), context).to.equal(expected)
 					expect(arrayRef.readAt(0), context).to.equal(expected)
-					const view = call(heap, element.methods.view, address, 1) as TypedArrayLike
+					const view = callMethod(heap, element.methods.view, address, 1) as TypedArrayLike
 					expect(view.buffer, context).to.equal(buffer)
 					expect(view[0], context).to.equal(asViewElement(element, expected))
 					expect(heap.heap, context).to.equal(buffer)
@@ -715,7 +611,7 @@ describe('growth', () => {
 				// Writes land in the current buffer only.
 				const written = sampleValue(element, random)
 				current = second
-				call(heap, element.methods.write, address + 64, written)
+				callMethod(heap, element.methods.write, address + 64, written)
 				ref.value = written
 				expect(referenceRead(new DataView(second), element, address + 64)).to.equal(written)
 				expect(referenceRead(new DataView(second), element, address)).to.equal(written)
@@ -737,7 +633,7 @@ describe('growth', () => {
 			for (let i = 0; i < 1000; i++) {
 				const element = random.pick(readable)
 				const address = random.int(0, (pageSize - 8) / 8) * 8
-				call(heap, element.methods.read, address)
+				callMethod(heap, element.methods.read, address)
 			}
 			expect(counter.calls - afterSetup, '1,000 reads').to.equal(0)
 			for (const [name, access] of accessesOfEveryKind(heap, held)) {
@@ -751,11 +647,11 @@ describe('growth', () => {
 			for (const element of elements) {
 				const { methods, byteSize } = element
 				const outOfRange: Array<readonly [string, () => unknown]> = [
-					[methods.read, () => call(heap, methods.read, pageSize)],
-					[methods.write, () => call(heap, methods.write, pageSize - byteSize + 1, sampleValue(element, new SeededRandom(1)))],
-					[methods.readAtomic, () => call(heap, methods.readAtomic, pageSize)],
-					[methods.view, () => call(heap, methods.view, pageSize - byteSize, 2)],
-					[methods.wrap, () => call(heap, methods.wrap, pageSize)],
+					[methods.read, () => callMethod(heap, methods.read, pageSize)],
+					[methods.write, () => callMethod(heap, methods.write, pageSize - byteSize + 1, sampleValue(element, new SeededRandom(1)))],
+					[methods.readAtomic, () => callMethod(heap, methods.readAtomic, pageSize)],
+					[methods.view, () => callMethod(heap, methods.view, pageSize - byteSize, 2)],
+					[methods.wrap, () => callMethod(heap, methods.wrap, pageSize)],
 				]
 				for (const [name, access] of outOfRange) {
 					const before = counter.calls
@@ -797,23 +693,23 @@ describe('growth', () => {
 					if (byteSize > 1) addresses.push(heapSize - byteSize + 1)
 					for (const address of addresses) {
 						const partial = address === heapSize - byteSize + 1 && byteSize > 1
-						expectAddressRangeError(() => call(heap, methods.read, address), methods.read, address, byteSize, heapSize)
-						expectAddressRangeError(() => call(heap, methods.write, address, value), methods.write, address, byteSize, heapSize)
+						expectAddressRangeError(() => callMethod(heap, methods.read, address), methods.read, address, byteSize, heapSize)
+						expectAddressRangeError(() => callMethod(heap, methods.write, address, value), methods.write, address, byteSize, heapSize)
 						if (!partial) {
 							// A partial address is also misaligned; atomics and views may report either.
-							expectAddressRangeError(() => call(heap, methods.readAtomic, address), methods.readAtomic, address, byteSize, heapSize)
-							expectAddressRangeError(() => call(heap, methods.writeAtomic, address, value), methods.writeAtomic, address, byteSize, heapSize)
-							expectAddressRangeError(() => call(heap, methods.view, address, 1), methods.view, address, byteSize, heapSize)
-							expectAddressRangeError(() => call(heap, methods.wrap, address), methods.wrap, address, byteSize, heapSize)
-							expectAddressRangeError(() => call(heap, methods.wrapArray, address, 1), methods.wrapArray, address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.readAtomic, address), methods.readAtomic, address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.writeAtomic, address, value), methods.writeAtomic, address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.view, address, 1), methods.view, address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.wrap, address), methods.wrap, address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.wrapArray, address, 1), methods.wrapArray, address, byteSize, heapSize)
 						}
 						checked++
 					}
 				}
 				for (const wide of wideIntegers) {
 					for (const address of [...badAddresses(heapSize), heapSize - wide.byteSize + 1]) {
-						expectAddressRangeError(() => call(heap, wide.read, address), wide.read, address, wide.byteSize, heapSize)
-						expectAddressRangeError(() => call(heap, wide.write, address, wide.value), wide.write, address, wide.byteSize, heapSize)
+						expectAddressRangeError(() => callMethod(heap, wide.read, address), wide.read, address, wide.byteSize, heapSize)
+						expectAddressRangeError(() => callMethod(heap, wide.write, address, wide.value), wide.write, address, wide.byteSize, heapSize)
 						checked++
 					}
 				}
@@ -839,7 +735,7 @@ describe('growth', () => {
 							for (const kind of kinds) {
 								const method = element.methods[kind]
 								const args = kind === 'write' || kind === 'writeAtomic' ? [address, value] : kind === 'view' ? [address, 1] : [address]
-								const error = caught(() => call(heap, method, ...args), `${method}(${shown})`)
+								const error = caught(() => callMethod(heap, method, ...args), `${method}(${shown})`)
 								checked++
 								const ok = error instanceof TypeError && error.message.includes(`${method}:`) && error.message.includes(shown) && /number/.test(error.message)
 								if (!ok) failures.push(`${method}(${shown}) threw ${error.name}: ${error.message}`)

@@ -5,121 +5,23 @@
  * each access here is checked against an independent `DataView` at the same address.
  */
 import { expect } from 'chai'
-import { normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
-import { elementRows } from '../descriptors/elements.js'
+import type { NormalizedElement } from '../codegen/normalize.js'
 import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
+import { asViewElement, callMethod, elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents } from './support/dynamic.js'
+import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
 
-const elements = normalizeElements(elementRows)
 const GiB = 2 ** 30
 const heapSize = 5 * GiB
 const fourGiB = 2 ** 32
 /** Where the bump allocator starts: above 2^32. */
 const allocationBase = fourGiB + 4096
 
-type Value = number | bigint
-
-/** Calls a method by name, so one loop covers every generated method of every row. */
-function call(target: object, name: string, ...args: unknown[]): unknown {
-	const member: unknown = (target as Record<string, unknown>)[name]
-	if (typeof member !== 'function') throw new Error(`test setup: ${name} is not a method`)
-	return (member as (...args: unknown[]) => unknown).apply(target, args)
-}
-
-interface TypedArrayLike {
-	readonly length: number
-	readonly buffer: ArrayBufferLike
-	readonly byteOffset: number
-	[index: number]: Value
-}
-
-interface ValueRef {
-	readonly address: number
-	readonly allocatedByteSize: number
-	value: Value
-	read(): Value
-	write(value: Value): void
-	readAtomic(): Value
-	writeAtomic(value: Value): void
-	readonly allocatedBytesView: Uint8Array
-	clear(): void
-	free(): void
-	readonly isFreed: boolean
-}
-
-interface ArrayRef extends Omit<ValueRef, 'value' | 'read' | 'write' | 'readAtomic' | 'writeAtomic'> {
-	readonly elementCount: number
-	readonly view: TypedArrayLike
-	readAt(index: number): Value
-	writeAt(index: number, value: Value): void
-	readAtomicAt(index: number): Value
-	writeAtomicAt(index: number, value: Value): void
-}
-
-function typedArrayConstructor(name: string): new (length: number) => TypedArrayLike {
-	const constructor = (globalThis as unknown as Record<string, new (length: number) => TypedArrayLike>)[name]
-	if (constructor === undefined) throw new Error(`test setup: no global ${name}`)
-	return constructor
-}
-
-/** A random value of the row's type that every accessor stores and returns unchanged. */
-function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
-	switch (element.kind) {
-		case 'float': {
-			const value = (random.next() - 0.5) * 2 ** random.int(1, 40)
-			return element.byteSize === 4 ? Math.fround(value) : value
-		}
-		case 'pointer53':
-			// Mostly above 2^32, as a pointer into this heap would be.
-			return Number(random.bits64() >> 11n)
-		default: {
-			const one = new (typedArrayConstructor(element.viewConstructor))(1)
-			new Uint8Array(one.buffer).set(random.bytes(element.byteSize))
-			return one[0]!
-		}
-	}
-}
-
-function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
-	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
-	return call(dataView, `get${element.dataViewAccessor}`, address, true) as Value
-}
-
-function referenceWrite(dataView: DataView, element: NormalizedElement, address: number, value: Value): void {
-	if (element.kind === 'pointer53') dataView.setBigUint64(address, BigInt(value), true)
-	else call(dataView, `set${element.dataViewAccessor}`, address, value, true)
-}
-
-function asViewElement(element: NormalizedElement, value: Value): Value {
-	return element.kind === 'pointer53' ? BigInt(value) : value
-}
-
-function viewContents(view: TypedArrayLike): Value[] {
-	return Array.from({ length: view.length }, (_, index) => view[index]!)
-}
-
 function runtimeName(): string {
 	const versions = process.versions as Record<string, string | undefined>
 	if (versions.bun !== undefined) return `Bun ${versions.bun}`
 	if (versions.deno !== undefined) return `Deno ${versions.deno}`
 	return `Node ${process.version}`
-}
-
-/** Asserts a RangeError whose message names the method, the address, the access size and the heap size. */
-function expectAddressRangeError(action: () => unknown, method: string, address: number, byteSize: number): void {
-	const context = `${method}(${address})`
-	let error: unknown
-	try {
-		action()
-	} catch (thrown) {
-		error = thrown
-	}
-	expect(error, context).to.be.instanceOf(RangeError)
-	const message = (error as Error).message
-	expect(message, context).to.include(`${method}:`)
-	expect(message, context).to.include(`address ${address}`)
-	expect(message, context).to.include(`${byteSize}-byte`)
-	expect(message, context).to.include(`heap of ${heapSize} bytes`)
 }
 
 describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
@@ -203,13 +105,13 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 				if (sentinel !== undefined) new Uint8Array(current().buffer, aliased, size).set(sentinel)
 
 				const written = sampleValue(element, random)
-				call(heap, element.methods.write, address, written)
+				callMethod(heap, element.methods.write, address, written)
 				expect(referenceRead(dataView, element, address), context).to.equal(written)
-				expect(call(heap, element.methods.read, address), context).to.equal(written)
+				expect(callMethod(heap, element.methods.read, address), context).to.equal(written)
 
 				const fromDataView = sampleValue(element, random)
 				referenceWrite(dataView, element, address, fromDataView)
-				expect(call(heap, element.methods.read, address), context).to.equal(fromDataView)
+				expect(callMethod(heap, element.methods.read, address), context).to.equal(fromDataView)
 
 				if (sentinel !== undefined && aliased + size <= address) {
 					expect(Array.from(new Uint8Array(current().buffer, aliased, size)), `${context}: no aliasing 4 GiB lower`).to.deep.equal(Array.from(sentinel))
@@ -227,15 +129,15 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 			for (const address of addresses) {
 				const context = `${element.name} atomic at ${address}`
 				const written = sampleValue(element, random)
-				call(heap, element.methods.writeAtomic, address, written)
+				callMethod(heap, element.methods.writeAtomic, address, written)
 				expect(referenceRead(dataView, element, address), context).to.equal(written)
 				const fromDataView = sampleValue(element, random)
 				referenceWrite(dataView, element, address, fromDataView)
-				expect(call(heap, element.methods.readAtomic, address), context).to.equal(fromDataView)
+				expect(callMethod(heap, element.methods.readAtomic, address), context).to.equal(fromDataView)
 			}
-			expectAddressRangeError(() => call(heap, element.methods.readAtomic, heapSize), element.methods.readAtomic, heapSize, size)
+			expectAddressRangeError(() => callMethod(heap, element.methods.readAtomic, heapSize), element.methods.readAtomic, heapSize, size, heapSize)
 			if (size > 1) {
-				expect(() => call(heap, element.methods.readAtomic, allocationBase + 1), `${element.name}: misaligned atomic`).to.throw(RangeError, /align/)
+				expect(() => callMethod(heap, element.methods.readAtomic, allocationBase + 1), `${element.name}: misaligned atomic`).to.throw(RangeError, /align/)
 			}
 		}
 	})
@@ -266,8 +168,8 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 			expect(readWords(address, 4), `256 at ${address}`).to.equal(value)
 			expect(heap.readBigUint256LE(address), `256 at ${address}`).to.equal(value)
 		}
-		expectAddressRangeError(() => heap.readBigUint128LE(heapSize - 15), 'readBigUint128LE', heapSize - 15, 16)
-		expectAddressRangeError(() => heap.writeBigUint256LE(heapSize - 31, 1n), 'writeBigUint256LE', heapSize - 31, 32)
+		expectAddressRangeError(() => heap.readBigUint128LE(heapSize - 15), 'readBigUint128LE', heapSize - 15, 16, heapSize)
+		expectAddressRangeError(() => heap.writeBigUint256LE(heapSize - 31, 1n), 'writeBigUint256LE', heapSize - 31, 32, heapSize)
 	})
 
 	it('view*Array of every type above 2^32 and at the very end matches a DataView, both ways', () => {
@@ -280,7 +182,7 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 				const context = `${element.methods.view}(${address}, ${count})`
 				const values = Array.from({ length: count }, () => sampleValue(element, random))
 				values.forEach((value, index) => referenceWrite(dataView, element, address + index * size, value))
-				const view = call(heap, element.methods.view, address, count) as TypedArrayLike
+				const view = callMethod(heap, element.methods.view, address, count) as TypedArrayLike
 				expect(view.buffer, context).to.equal(buffer)
 				expect(view.byteOffset, context).to.equal(address)
 				expect(view.length, context).to.equal(count)
@@ -290,7 +192,7 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 				view[count - 1] = asViewElement(element, replacement)
 				expect(referenceRead(dataView, element, address + (count - 1) * size), context).to.equal(replacement)
 			}
-			expectAddressRangeError(() => call(heap, element.methods.view, heapSize - (count - 1) * size, count), element.methods.view, heapSize - (count - 1) * size, count * size)
+			expectAddressRangeError(() => callMethod(heap, element.methods.view, heapSize - (count - 1) * size, count), element.methods.view, heapSize - (count - 1) * size, count * size, heapSize)
 		}
 	})
 
@@ -299,7 +201,7 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 		const random = new SeededRandom(5)
 		for (const element of elements) {
 			const size = element.byteSize
-			const ref = call(heap, element.methods.alloc) as ValueRef
+			const ref = callMethod(heap, element.methods.alloc) as ValueRef
 			expect(ref.address, element.name).to.be.greaterThan(fourGiB)
 			expect(ref.address % size).to.equal(0)
 			expect(ref.value, `${element.name}: a new region is cleared`).to.equal(zeroOf(element))
@@ -323,7 +225,7 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 			expect(Array.from(new Uint8Array(buffer, ref.address, size)).every((byte) => byte === 0), `${element.name}.clear()`).to.equal(true)
 
 			const values = Array.from({ length: 5 }, () => sampleValue(element, random))
-			const arrayRef = call(heap, element.methods.allocArray, values) as ArrayRef
+			const arrayRef = callMethod(heap, element.methods.allocArray, values) as ArrayRef
 			expect(arrayRef.address).to.be.greaterThan(fourGiB)
 			values.forEach((v, index) => expect(referenceRead(dataView, element, arrayRef.address + index * size), `${element.name}[${index}]`).to.equal(v))
 			const view = arrayRef.view
@@ -360,7 +262,7 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 			for (const address of [allocationBase + 8 * 1024, heapSize - size]) {
 				const value = sampleValue(element, random)
 				referenceWrite(dataView, element, address, value)
-				const ref = call(heap, element.methods.wrap, address) as ValueRef
+				const ref = callMethod(heap, element.methods.wrap, address) as ValueRef
 				expect(ref.address).to.equal(address)
 				expect(ref.value, `${element.methods.wrap}(${address})`).to.equal(value)
 				expect(ref.readAtomic()).to.equal(value)
@@ -374,7 +276,7 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 			const address = heapSize - count * size
 			const values = Array.from({ length: count }, () => sampleValue(element, random))
 			values.forEach((v, index) => referenceWrite(dataView, element, address + index * size, v))
-			const arrayRef = call(heap, element.methods.wrapArray, address, count) as ArrayRef
+			const arrayRef = callMethod(heap, element.methods.wrapArray, address, count) as ArrayRef
 			expect(viewContents(arrayRef.view), element.methods.wrapArray).to.deep.equal(values.map((v) => asViewElement(element, v)))
 			expect(arrayRef.readAt(count - 1)).to.equal(values[count - 1])
 			expect(arrayRef.readAtomicAt(count - 1)).to.equal(values[count - 1])
@@ -383,8 +285,8 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 			arrayRef.clear()
 			expect(new Uint8Array(buffer, address, count * size).every((byte) => byte === 0)).to.equal(true)
 
-			expectAddressRangeError(() => call(heap, element.methods.wrap, heapSize - size + 1), element.methods.wrap, heapSize - size + 1, size)
-			expectAddressRangeError(() => call(heap, element.methods.wrapArray, address + size, count), element.methods.wrapArray, address + size, count * size)
+			expectAddressRangeError(() => callMethod(heap, element.methods.wrap, heapSize - size + 1), element.methods.wrap, heapSize - size + 1, size, heapSize)
+			expectAddressRangeError(() => callMethod(heap, element.methods.wrapArray, address + size, count), element.methods.wrapArray, address + size, count * size, heapSize)
 		}
 	})
 
@@ -394,18 +296,18 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 		for (const element of elements) {
 			const { methods, byteSize: size } = element
 			const value = sampleValue(element, random)
-			expect(() => call(heap, methods.write, heapSize - size, value)).to.not.throw()
-			expect(call(heap, methods.read, heapSize - size)).to.equal(value)
+			expect(() => callMethod(heap, methods.write, heapSize - size, value)).to.not.throw()
+			expect(callMethod(heap, methods.read, heapSize - size)).to.equal(value)
 			const outside = size > 1 ? [heapSize - size + 1, heapSize - 1, heapSize] : [heapSize]
 			for (const address of [...outside, heapSize + 8, 2 ** 53 - 8]) {
-				expectAddressRangeError(() => call(heap, methods.read, address), methods.read, address, size)
-				expectAddressRangeError(() => call(heap, methods.write, address, value), methods.write, address, size)
+				expectAddressRangeError(() => callMethod(heap, methods.read, address), methods.read, address, size, heapSize)
+				expectAddressRangeError(() => callMethod(heap, methods.write, address, value), methods.write, address, size, heapSize)
 			}
 			// Nothing was written by the failed writes: the last value is still there.
-			expect(call(heap, methods.read, heapSize - size)).to.equal(value)
-			expectAddressRangeError(() => call(heap, methods.writeAtomic, heapSize, value), methods.writeAtomic, heapSize, size)
-			expectAddressRangeError(() => call(heap, methods.view, heapSize, 1), methods.view, heapSize, size)
-			expect((call(heap, methods.view, heapSize, 0) as TypedArrayLike).length, `${methods.view}(heapSize, 0)`).to.equal(0)
+			expect(callMethod(heap, methods.read, heapSize - size)).to.equal(value)
+			expectAddressRangeError(() => callMethod(heap, methods.writeAtomic, heapSize, value), methods.writeAtomic, heapSize, size, heapSize)
+			expectAddressRangeError(() => callMethod(heap, methods.view, heapSize, 1), methods.view, heapSize, size, heapSize)
+			expect((callMethod(heap, methods.view, heapSize, 0) as TypedArrayLike).length, `${methods.view}(heapSize, 0)`).to.equal(0)
 		}
 	})
 

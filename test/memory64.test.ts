@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai'
 import { createWasmHeapManager, type Allocator, type WasmHeapManager } from '../src/index.js'
-import { callMethod, elements, typedArrayConstructor } from './support/dynamic.js'
+import { callMethod, elements, expectThrow, typedArrayConstructor, type Value } from './support/dynamic.js'
 import {
 	detectMemory64,
 	instantiateHeap64,
@@ -20,7 +20,6 @@ import {
 	type SpyCall,
 } from './support/memory64.js'
 
-type Value = number | bigint
 type NormalizedElement = (typeof elements)[number]
 
 /** The ref members these tests use. */
@@ -55,21 +54,6 @@ const pageSize = 65536
  */
 function asAllocator(malloc: (byteSize: bigint) => bigint): Allocator {
 	return malloc as unknown as Allocator
-}
-
-/** Asserts that `fn` throws exactly `errorClass` (not a subclass) with a message matching `pattern`. */
-function expectThrowExactly(fn: () => unknown, errorClass: new (...args: never[]) => Error, pattern: RegExp): Error {
-	let caught: unknown
-	try {
-		fn()
-	} catch (error) {
-		caught = error
-	}
-	expect(caught, `expected a ${errorClass.name} matching ${pattern}`).to.be.instanceOf(errorClass)
-	const error = caught as Error
-	expect(error.constructor, `error class (message: ${error.message})`).to.equal(errorClass)
-	expect(error.message).to.match(pattern)
-	return error
 }
 
 /** Values to write for a row, and what reading them back must give (as assigning to the row's TypedArray does). */
@@ -205,7 +189,7 @@ describe('memory64 (wasm64)', () => {
 		] as const) {
 			it(`an allocator result of ${label} is a failed allocation naming the byte size`, () => {
 				const t = createBigIntHeap({ strictSizes: false, result: () => result })
-				expectThrowExactly(() => t.heap.allocInt32Array(4), Error, /^allocInt32Array: allocating 16 bytes failed/)
+				expectThrow(() => t.heap.allocInt32Array(4), Error, /^allocInt32Array: allocating 16 bytes failed/)
 				expect(t.heap.allocatedRefs).to.have.length(0)
 				expect(t.freeKinds.filter((kind) => kind !== 'bigint'), 'non-bigint deallocator arguments').to.deep.equal([])
 			})
@@ -213,7 +197,7 @@ describe('memory64 (wasm64)', () => {
 
 		it('2^53 - 1 is accepted as an address (and freed back exactly, as a bigint, when it does not fit the heap)', () => {
 			const t = createBigIntHeap({ strictSizes: false, result: () => 2n ** 53n - 1n })
-			expectThrowExactly(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 bytes failed.*9007199254740991.*does not fit/)
+			expectThrow(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 bytes failed.*9007199254740991.*does not fit/)
 			expect(t.freed).to.deep.equal([2n ** 53n - 1n])
 		})
 	})
@@ -515,10 +499,10 @@ describe('memory64 (wasm64)', () => {
 		it('a failed allocation (malloc returns 0n for an impossible size) throws an Error naming the byte size', () => {
 			const keep = heap.allocUint8()
 			malloc.calls.length = 0
-			expectThrowExactly(() => heap.allocUint8Array(2 ** 40), Error, /^allocUint8Array: allocating 1099511627776 bytes failed/)
+			expectThrow(() => heap.allocUint8Array(2 ** 40), Error, /^allocUint8Array: allocating 1099511627776 bytes failed/)
 			expect(malloc.calls.map((call) => call.args[0]), 'the size malloc was asked for').to.deep.equal([2n ** 40n])
 			expect(malloc.calls[0]!.result, 'what malloc returned').to.equal(0n)
-			expectThrowExactly(() => heap.allocFloat64Array(2 ** 38), Error, /^allocFloat64Array: allocating 2199023255552 bytes failed/)
+			expectThrow(() => heap.allocFloat64Array(2 ** 38), Error, /^allocFloat64Array: allocating 2199023255552 bytes failed/)
 			expect(free.calls, 'nothing is freed').to.have.length(0)
 			expect(heap.allocatedRefs).to.deep.equal([keep])
 			expect(ex.memory.buffer.byteLength, 'the memory did not grow').to.equal(pageSize)

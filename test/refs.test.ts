@@ -3,68 +3,15 @@
  * objects they return, for every element type of the descriptor table.
  */
 import { expect } from 'chai'
-import { normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
-import { elementRows } from '../descriptors/elements.js'
+import type { NormalizedElement } from '../codegen/normalize.js'
 import * as api from '../src/index.js'
+import { callMethod, elements, expectSameBytes, expectThrow } from './support/dynamic.js'
+import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { badAddresses, createTestHeap, snapshot, TestAllocator, type TestHeap } from './support/heaps.js'
 
-const elements = normalizeElements(elementRows)
-
-type Value = number | bigint
-
-/** The members every scalar ref has, typed loosely so one test body serves all types. */
-interface ScalarRef {
-	readonly address: number
-	readonly allocatedByteSize: number
-	readonly allocatedBytesView: Uint8Array
-	readonly isFreed: boolean
-	value: Value
-	read(): Value
-	write(value: Value): void
-	readAtomic(): Value
-	writeAtomic(value: Value): void
-	clear(): void
-	free(): void
-	[Symbol.dispose](): void
-}
-
-/** A TypedArray of any element type. */
-interface AnyTypedArray {
-	readonly length: number
-	readonly byteOffset: number
-	readonly byteLength: number
-	readonly buffer: ArrayBufferLike
-	[index: number]: Value
-}
-
 interface TypedArrayConstructor {
-	new (lengthOrValues: number | ArrayLike<Value>): AnyTypedArray
+	new (lengthOrValues: number | ArrayLike<Value>): TypedArrayLike
 	readonly name: string
-}
-
-/** The members every array ref has. */
-interface ArrayRef {
-	readonly address: number
-	readonly allocatedByteSize: number
-	readonly allocatedBytesView: Uint8Array
-	readonly isFreed: boolean
-	readonly elementCount: number
-	readonly bytesPerElement: number
-	readonly view: AnyTypedArray
-	readAt(index: number): Value
-	writeAt(index: number, value: Value): void
-	readAtomicAt(index: number): Value
-	writeAtomicAt(index: number, value: Value): void
-	clear(): void
-	free(): void
-	[Symbol.dispose](): void
-}
-
-/** Calls a manager method by name (the one place the manager is seen as a record of functions). */
-function call<R>(heap: api.WasmHeapManager, method: string, ...args: unknown[]): R {
-	const fn = (heap as unknown as Record<string, ((...args: unknown[]) => unknown) | undefined>)[method]
-	if (typeof fn !== 'function') throw new Error(`test setup: the manager has no method ${method}`)
-	return fn.apply(heap, args) as R
 }
 
 function exportedClass(name: string): abstract new (...args: never[]) => unknown {
@@ -127,28 +74,6 @@ function littleEndianBytes(element: NormalizedElement, value: Value): number[] {
 const viewValuesOf = (element: NormalizedElement, values: readonly Value[]): Value[] =>
 	element.kind === 'pointer53' ? values.map((value) => BigInt(value)) : [...values]
 
-/** Asserts that `fn` throws exactly `errorClass` (not a subclass) with a message matching `pattern`. */
-function expectThrow(fn: () => unknown, errorClass: new (...args: never[]) => Error, pattern: RegExp): Error {
-	let caught: unknown
-	try {
-		fn()
-	} catch (error) {
-		caught = error
-	}
-	expect(caught, `expected a ${errorClass.name} matching ${pattern}`).to.be.instanceOf(errorClass)
-	const error = caught as Error
-	expect(error.constructor, `error class (message: ${error.message})`).to.equal(errorClass)
-	expect(error.message).to.match(pattern)
-	return error
-}
-
-/** Asserts that two byte copies are identical, naming the first differing offset. */
-function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
-	expect(actual.length, 'heap size').to.equal(expected.length)
-	const firstDifference = actual.findIndex((byte, offset) => byte !== expected[offset])
-	expect(firstDifference, 'first changed byte offset').to.equal(-1)
-}
-
 /** Asserts that `fn` throws as `expectThrow` says and leaves every byte of the memory unchanged. */
 function expectFailureWithoutChange(
 	memory: WebAssembly.Memory,
@@ -206,7 +131,7 @@ describe('refs', () => {
 		]
 		for (const [name, inputs, expected] of table) {
 			const element = elements.find((each) => each.name === name)!
-			const ref = call<ArrayRef>(t.heap, element.methods.allocArray, inputs)
+			const ref = callMethod<ArrayRef>(t.heap, element.methods.allocArray, inputs)
 			expect(Array.from(ref.view as ArrayLike<Value>), name).to.deep.equal(expected)
 			inputs.forEach((input, index) => {
 				ref.writeAt(index, zeroOf(element))
@@ -227,12 +152,12 @@ describe('refs', () => {
 			const source =
 				element.kind === 'pointer53'
 					? t.heap.allocFloat64Array(samples as number[]).view
-					: call<ArrayRef>(t.heap, element.methods.allocArray, samples).view
+					: callMethod<ArrayRef>(t.heap, element.methods.allocArray, samples).view
 			// Use up the rest of the memory, so that the next allocation grows it.
 			t.allocator.alloc(t.memory.buffer.byteLength - t.allocator.next)
 			const sizeBefore = t.memory.buffer.byteLength
 			try {
-				const copy = call<ArrayRef>(t.heap, element.methods.allocArray, source)
+				const copy = callMethod<ArrayRef>(t.heap, element.methods.allocArray, source)
 				expect(t.memory.buffer.byteLength, 'the allocation grew the memory').to.be.greaterThan(sizeBefore)
 				expect(Array.from(copy.view as ArrayLike<Value>), element.name).to.deep.equal(viewValuesOf(element, samples))
 			} catch (error) {
@@ -254,7 +179,7 @@ describe('refs', () => {
 				t = createTestHeap()
 			})
 
-			const alloc = (): ScalarRef => call<ScalarRef>(t.heap, methods.alloc)
+			const alloc = (): ValueRef => callMethod<ValueRef>(t.heap, methods.alloc)
 
 			it(`returns a tracked ${element.refClass} of ${byteSize} bytes at an aligned, non-null address, zeroed`, () => {
 				// Dirty a region the allocator will hand out again, so zeroing is observable.
@@ -283,20 +208,20 @@ describe('refs', () => {
 					expect(typeof ref.read()).to.equal(element.valueType)
 					expect(ref.value).to.equal(value)
 					expect(ref.readAtomic()).to.equal(value)
-					expect(call(t.heap, methods.read, ref.address)).to.equal(value)
+					expect(callMethod(t.heap, methods.read, ref.address)).to.equal(value)
 					ref.write(zero)
-					expect(call(t.heap, methods.read, ref.address)).to.equal(zero)
+					expect(callMethod(t.heap, methods.read, ref.address)).to.equal(zero)
 
 					ref.value = value
-					expect(call(t.heap, methods.read, ref.address)).to.equal(value)
+					expect(callMethod(t.heap, methods.read, ref.address)).to.equal(value)
 					ref.clear()
 
 					ref.writeAtomic(value)
-					expect(call(t.heap, methods.read, ref.address)).to.equal(value)
+					expect(callMethod(t.heap, methods.read, ref.address)).to.equal(value)
 					expect(ref.readAtomic()).to.equal(value)
 					ref.clear()
 
-					call(t.heap, methods.write, ref.address, value)
+					callMethod(t.heap, methods.write, ref.address, value)
 					expect(ref.value).to.equal(value)
 					expect(ref.readAtomic()).to.equal(value)
 					ref.clear()
@@ -394,7 +319,7 @@ describe('refs', () => {
 			})
 
 			it('[Symbol.dispose] frees the ref (`using`)', () => {
-				let escaped: ScalarRef | undefined
+				let escaped: ValueRef | undefined
 				{
 					using ref = alloc()
 					escaped = ref
@@ -418,7 +343,7 @@ describe('refs', () => {
 				t = createTestHeap()
 			})
 
-			const allocArray = (countOrValues: unknown): ArrayRef => call<ArrayRef>(t.heap, methods.allocArray, countOrValues)
+			const allocArray = (countOrValues: unknown): ArrayRef => callMethod<ArrayRef>(t.heap, methods.allocArray, countOrValues)
 			const ViewClass = typedArrayClass(element.viewConstructor)
 
 			it(`allocArray(n) returns a zeroed ${element.arrayRefClass} whose view is a ${element.viewConstructor}`, () => {
@@ -456,7 +381,7 @@ describe('refs', () => {
 					expect(Array.from(ref.view as ArrayLike<Value>)).to.deep.equal(viewValuesOf(element, samples))
 					samples.forEach((value, index) => {
 						expect(ref.readAt(index)).to.equal(value)
-						expect(call(t.heap, methods.read, ref.address + index * byteSize)).to.equal(value)
+						expect(callMethod(t.heap, methods.read, ref.address + index * byteSize)).to.equal(value)
 					})
 				}
 			})
@@ -469,7 +394,7 @@ describe('refs', () => {
 					ref.writeAt(at, value)
 					expect(ref.readAt(at)).to.equal(value)
 					expect(ref.readAtomicAt(at)).to.equal(value)
-					expect(call(t.heap, methods.read, ref.address + at * byteSize)).to.equal(value)
+					expect(callMethod(t.heap, methods.read, ref.address + at * byteSize)).to.equal(value)
 					expect(ref.view[at]).to.equal(viewValuesOf(element, [value])[0])
 					// Neighbours untouched.
 					expect(ref.readAt(0)).to.equal(zero)
@@ -478,9 +403,9 @@ describe('refs', () => {
 					ref.writeAtomicAt(at, zero)
 					expect(ref.readAt(at)).to.equal(zero)
 					ref.writeAtomicAt(at, value)
-					expect(call(t.heap, methods.read, ref.address + at * byteSize)).to.equal(value)
+					expect(callMethod(t.heap, methods.read, ref.address + at * byteSize)).to.equal(value)
 
-					call(t.heap, methods.write, ref.address + at * byteSize, zero)
+					callMethod(t.heap, methods.write, ref.address + at * byteSize, zero)
 					expect(ref.readAtomicAt(at)).to.equal(zero)
 				})
 			})
@@ -636,12 +561,12 @@ describe('refs', () => {
 				t = createSpyHeap()
 			})
 
-			const wrap = (address: unknown): ScalarRef => call<ScalarRef>(t.heap, methods.wrap, address)
-			const wrapArray = (address: unknown, count: unknown): ArrayRef => call<ArrayRef>(t.heap, methods.wrapArray, address, count)
+			const wrap = (address: unknown): ValueRef => callMethod<ValueRef>(t.heap, methods.wrap, address)
+			const wrapArray = (address: unknown, count: unknown): ArrayRef => callMethod<ArrayRef>(t.heap, methods.wrapArray, address, count)
 
 			it(`${methods.wrap} sees the same memory as ${methods.read}/${methods.write}, untracked and not cleared`, () => {
 				const address = t.allocator.alloc(byteSize)
-				call(t.heap, methods.write, address, sample)
+				callMethod(t.heap, methods.write, address, sample)
 				const ref = wrap(address)
 				expect(ref).to.be.instanceOf(exportedClass(element.refClass))
 				expect(ref.address).to.equal(address)
@@ -649,8 +574,8 @@ describe('refs', () => {
 				expect(ref.read()).to.equal(sample, 'wrapping must not clear the region')
 				for (const value of samples) {
 					ref.value = value
-					expect(call(t.heap, methods.read, address)).to.equal(value)
-					call(t.heap, methods.write, address, zero)
+					expect(callMethod(t.heap, methods.read, address)).to.equal(value)
+					callMethod(t.heap, methods.write, address, zero)
 					expect(ref.readAtomic()).to.equal(zero)
 				}
 				expect(t.heap.allocatedRefs).to.deep.equal([])
@@ -660,14 +585,14 @@ describe('refs', () => {
 
 			it(`${methods.wrapArray} sees the same memory as the manager, untracked`, () => {
 				const address = t.allocator.alloc(samples.length * byteSize)
-				samples.forEach((value, index) => call(t.heap, methods.write, address + index * byteSize, value))
+				samples.forEach((value, index) => callMethod(t.heap, methods.write, address + index * byteSize, value))
 				const ref = wrapArray(address, samples.length)
 				expect(ref).to.be.instanceOf(exportedClass(element.arrayRefClass))
 				expect(ref.elementCount).to.equal(samples.length)
 				expect(ref.allocatedByteSize).to.equal(samples.length * byteSize)
 				expect(Array.from(ref.view as ArrayLike<Value>)).to.deep.equal(viewValuesOf(element, samples))
 				ref.writeAt(0, zero)
-				expect(call(t.heap, methods.read, address)).to.equal(zero)
+				expect(callMethod(t.heap, methods.read, address)).to.equal(zero)
 				expect(t.heap.allocatedRefs).to.deep.equal([])
 			})
 
@@ -715,7 +640,7 @@ describe('refs', () => {
 					const ref = wrap(address)
 					ref.write(sample)
 					expect(ref.read()).to.equal(sample)
-					expect(call(t.heap, methods.read, address)).to.equal(sample)
+					expect(callMethod(t.heap, methods.read, address)).to.equal(sample)
 					expectFailureWithoutChange(t.memory, () => ref.readAtomic(), RangeError, /not aligned/)
 					expectFailureWithoutChange(t.memory, () => ref.writeAtomic(zero), RangeError, /not aligned/)
 				})
@@ -750,8 +675,8 @@ describe('refs', () => {
 				expect(alias.byteSize).to.equal(target.byteSize)
 				expect(exportedClass(alias.refClass)).to.not.equal(exportedClass(target.refClass))
 
-				const aliasRef = call<ScalarRef>(t.heap, alias.methods.alloc)
-				const targetRef = call<ScalarRef>(t.heap, target.methods.alloc)
+				const aliasRef = callMethod<ValueRef>(t.heap, alias.methods.alloc)
+				const targetRef = callMethod<ValueRef>(t.heap, target.methods.alloc)
 				expect(aliasRef).to.be.instanceOf(exportedClass(alias.refClass))
 				expect(aliasRef.allocatedByteSize).to.equal(targetRef.allocatedByteSize)
 				for (const raw of [...conversionInputsOf(target), ...samplesOf(target)]) {
@@ -762,17 +687,17 @@ describe('refs', () => {
 					aliasRef.writeAtomic(raw)
 					targetRef.writeAtomic(raw)
 					expect(aliasRef.readAtomic()).to.equal(targetRef.readAtomic())
-					expect(call(t.heap, alias.methods.read, targetRef.address)).to.equal(call(t.heap, target.methods.read, targetRef.address))
+					expect(callMethod(t.heap, alias.methods.read, targetRef.address)).to.equal(callMethod(t.heap, target.methods.read, targetRef.address))
 				}
 
 				const inputs = conversionInputsOf(target)
-				const aliasArray = call<ArrayRef>(t.heap, alias.methods.allocArray, inputs)
-				const targetArray = call<ArrayRef>(t.heap, target.methods.allocArray, inputs)
+				const aliasArray = callMethod<ArrayRef>(t.heap, alias.methods.allocArray, inputs)
+				const targetArray = callMethod<ArrayRef>(t.heap, target.methods.allocArray, inputs)
 				expect(aliasArray).to.be.instanceOf(exportedClass(alias.arrayRefClass))
 				expect(aliasArray.bytesPerElement).to.equal(targetArray.bytesPerElement)
 				expect(aliasArray.view.constructor).to.equal(targetArray.view.constructor)
 				expect(Array.from(aliasArray.view as ArrayLike<Value>)).to.deep.equal(Array.from(targetArray.view as ArrayLike<Value>))
-				expect(Array.from(call<AnyTypedArray>(t.heap, alias.methods.view, aliasArray.address, inputs.length) as ArrayLike<Value>))
+				expect(Array.from(callMethod<TypedArrayLike>(t.heap, alias.methods.view, aliasArray.address, inputs.length) as ArrayLike<Value>))
 					.to.deep.equal(Array.from(targetArray.view as ArrayLike<Value>))
 			})
 		}
@@ -842,8 +767,8 @@ describe('refs', () => {
 				const t = createTestHeap({ pollingMode })
 				const live = elements.map((element) => {
 					const samples = samplesOf(element)
-					const ref = call<ScalarRef>(t.heap, element.methods.alloc)
-					const arrayRef = call<ArrayRef>(t.heap, element.methods.allocArray, samples)
+					const ref = callMethod<ValueRef>(t.heap, element.methods.alloc)
+					const arrayRef = callMethod<ArrayRef>(t.heap, element.methods.allocArray, samples)
 					ref.write(samples[0]!)
 					return { element, samples, ref, arrayRef }
 				})
@@ -859,7 +784,7 @@ describe('refs', () => {
 					expect(ref.read(), element.name).to.equal(samples[0])
 					expect(ref.readAtomic()).to.equal(samples[0])
 					ref.write(last)
-					expect(call(t.heap, element.methods.read, ref.address)).to.equal(last)
+					expect(callMethod(t.heap, element.methods.read, ref.address)).to.equal(last)
 					expect(ref.allocatedBytesView.buffer).to.equal(t.memory.buffer)
 
 					expect(Array.from(arrayRef.view as ArrayLike<Value>)).to.deep.equal(viewValuesOf(element, samples))

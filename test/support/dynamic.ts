@@ -1,17 +1,67 @@
-/** Calls generated methods by name, for tests that loop over the descriptor rows. */
+/**
+ * Helpers shared by the suites that loop over the descriptor rows: calling generated
+ * methods by name, the loose types of the refs and views they return, seeded values of
+ * each row's type, an independent `DataView` reference for reads and writes, and the
+ * assertions on thrown errors that several suites make.
+ */
+import { expect } from 'chai'
 import { elementRows } from '../../descriptors/elements.js'
 import { normalizeElements, type NormalizedElement } from '../../codegen/normalize.js'
-import type { WasmHeapManager } from '../../src/index.js'
+import type { SeededRandom } from './heaps.js'
 
+/** Every row of the descriptor table, normalized. */
 export const elements: readonly NormalizedElement[] = normalizeElements(elementRows)
+
+/** A value of any element type: a `number`, or a `bigint` for the 64-bit integer rows. */
+export type Value = number | bigint
+
+/** A TypedArray of any element type, typed loosely so one test body serves every row. */
+export interface TypedArrayLike {
+	readonly length: number
+	readonly buffer: ArrayBufferLike
+	readonly byteOffset: number
+	readonly byteLength: number
+	[index: number]: Value
+}
+
+/** The members every value ref (`alloc<T>()`, `wrap<T>()`) has, typed loosely so one test body serves every row. */
+export interface ValueRef {
+	readonly address: number
+	readonly allocatedByteSize: number
+	value: Value
+	read(): Value
+	write(value: Value): void
+	readAtomic(): Value
+	writeAtomic(value: Value): void
+	readonly allocatedBytesView: Uint8Array
+	clear(): void
+	free(): void
+	readonly isFreed: boolean
+	[Symbol.dispose](): void
+}
+
+/** The members every array ref (`alloc<T>Array()`, `wrap<T>Array()`) has, typed loosely so one test body serves every row. */
+export interface ArrayRef extends Omit<ValueRef, 'value' | 'read' | 'write' | 'readAtomic' | 'writeAtomic'> {
+	readonly elementCount: number
+	readonly bytesPerElement: number
+	readonly view: TypedArrayLike
+	readAt(index: number): Value
+	writeAt(index: number, value: Value): void
+	readAtomicAt(index: number): Value
+	writeAtomicAt(index: number, value: Value): void
+}
 
 type AnyMethod = (...args: unknown[]) => unknown
 
-/** `heap[name](...args)`, failing clearly if the method does not exist. */
-export function callMethod(heap: WasmHeapManager, name: string, ...args: unknown[]): unknown {
-	const method = (heap as unknown as Record<string, AnyMethod | undefined>)[name]
-	if (typeof method !== 'function') throw new Error(`WasmHeapManager has no method ${name}`)
-	return method.apply(heap, args)
+/**
+ * `target[name](...args)`, failing clearly if the method does not exist: one loop then
+ * covers every generated method of every row (or every `DataView` accessor). `R` is what
+ * the caller takes the result to be; it is not checked.
+ */
+export function callMethod<R = unknown>(target: object, name: string, ...args: unknown[]): R {
+	const method = (target as Record<string, AnyMethod | undefined>)[name]
+	if (typeof method !== 'function') throw new Error(`test setup: ${target.constructor.name} has no method ${name}`)
+	return method.apply(target, args) as R
 }
 
 /** The global TypedArray constructor of the given name. */
@@ -23,4 +73,91 @@ export function typedArrayConstructor(name: string): {
 	const constructor = (globalThis as unknown as Record<string, unknown>)[name]
 	if (typeof constructor !== 'function') throw new Error(`no global ${name}`)
 	return constructor as never
+}
+
+/** A random value of the row's type that every accessor stores and returns unchanged. */
+export function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
+	switch (element.kind) {
+		case 'float': {
+			const value = (random.next() - 0.5) * 2 ** random.int(1, 40)
+			return element.byteSize === 4 ? Math.fround(value) : value
+		}
+		case 'pointer53':
+			// Uniform below 2^53, so mostly above 2^32, as a pointer into a heap larger than 4 GiB would be.
+			return Number(random.bits64() >> 11n)
+		default: {
+			const one = new (typedArrayConstructor(element.viewConstructor))(1)
+			new Uint8Array(one.buffer).set(random.bytes(element.byteSize))
+			return one[0]!
+		}
+	}
+}
+
+/** The value at `address` as an independent `DataView` sees it (little-endian). */
+export function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
+	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
+	return callMethod<Value>(dataView, `get${element.dataViewAccessor}`, address, true)
+}
+
+/** Writes `value` at `address` through an independent `DataView` (little-endian). */
+export function referenceWrite(dataView: DataView, element: NormalizedElement, address: number, value: Value): void {
+	if (element.kind === 'pointer53') dataView.setBigUint64(address, BigInt(value), true)
+	else callMethod(dataView, `set${element.dataViewAccessor}`, address, value, true)
+}
+
+/** How a value appears as an element of the row's view (`pointer53` views are `BigUint64Array`s). */
+export function asViewElement(element: NormalizedElement, value: Value): Value {
+	return element.kind === 'pointer53' ? BigInt(value) : value
+}
+
+/** The elements of a view, as a plain array for deep equality. */
+export function viewContents(view: TypedArrayLike): Value[] {
+	return Array.from({ length: view.length }, (_, index) => view[index]!)
+}
+
+/** Runs `action` and returns what it threw, failing if it threw nothing or threw a non-Error. */
+export function caught(action: () => unknown, context?: string): Error {
+	try {
+		action()
+	} catch (error) {
+		expect(error, context).to.be.instanceOf(Error)
+		return error as Error
+	}
+	expect.fail(`${context === undefined ? '' : `${context}: `}expected an error, nothing was thrown`)
+}
+
+/**
+ * Asserts the address error: a RangeError whose message names the method, the address,
+ * the access size and the heap size.
+ */
+export function expectAddressRangeError(action: () => unknown, method: string, address: number, byteSize: number, heapSize: number): void {
+	const context = `${method}(${String(address)})`
+	const error = caught(action, context)
+	expect(error, context).to.be.instanceOf(RangeError)
+	expect(error.message, context).to.include(`${method}:`)
+	expect(error.message, context).to.include(`address ${String(address)}`)
+	expect(error.message, context).to.include(`${byteSize}-byte`)
+	expect(error.message, context).to.include(`heap of ${heapSize} bytes`)
+}
+
+/** Asserts that `fn` throws exactly `errorClass` (not a subclass) with a message matching `pattern`. */
+export function expectThrow(fn: () => unknown, errorClass: new (...args: never[]) => Error, pattern: RegExp): Error {
+	let thrown: unknown
+	try {
+		fn()
+	} catch (error) {
+		thrown = error
+	}
+	expect(thrown, `expected a ${errorClass.name} matching ${pattern}`).to.be.instanceOf(errorClass)
+	const error = thrown as Error
+	expect(error.constructor, `error class (message: ${error.message})`).to.equal(errorClass)
+	expect(error.message).to.match(pattern)
+	return error
+}
+
+/** Asserts that two byte copies are identical, naming the first differing offset. */
+export function expectSameBytes(actual: Uint8Array, expected: Uint8Array): void {
+	expect(actual.length, 'heap size').to.equal(expected.length)
+	const firstDifference = actual.findIndex((byte, offset) => byte !== expected[offset])
+	expect(firstDifference, 'first changed byte offset').to.equal(-1)
 }

@@ -1,0 +1,150 @@
+/**
+ * Allocation through the Emscripten fixture's real `malloc`/`free`, with the manager's
+ * defaults (tracking on, allocated regions zeroed):
+ *
+ * - `alloc` + `free` of a value ref, an array ref and a 32-character string, against
+ *   the bare `_malloc` + `_free` of the same size (raw) and, for the string, against
+ *   Emscripten's own way to allocate one (`lengthBytesUTF8`, `_malloc`, `stringToUTF8`,
+ *   as its `allocateUTF8` does) and `_free`. Raw writes the string with `encodeInto`
+ *   into a worst-case (3 bytes per code unit) allocation.
+ * - `freeAll()` of 100,000 tracked refs against a loop of bare `_free` calls over
+ *   100,000 addresses from `_malloc` (the same addresses: the allocator is in the same
+ *   state before each). The refs and blocks are allocated untimed before every batch.
+ *
+ * Goal (benchmark issue): value-ref `alloc` + `free` with tracking on at least 0.3x
+ * bare `malloc` + `free`.
+ *
+ * One manager exists in this process (see run.ts). How `free(address)` scales with the
+ * number of live refs is the tracking suite (tracking.bench.ts), which needs several.
+ */
+import { wrapEmscriptenModuleHeap, type Int32Ref } from './library.js'
+import { loadEmscriptenHeaplib } from './emscriptenFixture.js'
+import type { BenchCase } from './harness.js'
+
+const module = await loadEmscriptenHeaplib()
+const heap = wrapEmscriptenModuleHeap(module)
+const encoder = new TextEncoder()
+
+const operations = 1 << 12
+const text32 = 'The quick brown fox jumps over t'
+if (text32.length !== 32) throw new Error('the string must have 32 characters')
+
+const freeAllCount = 100_000
+let liveRefs: Int32Ref[] = []
+const rawAddresses = new Float64Array(freeAllCount)
+
+export const allocationCases: BenchCase[] = [
+	{
+		suite: 'allocation',
+		name: 'allocInt32() + free()',
+		operations,
+		goals: { raw: 0.3 },
+		library: () => {
+			let address = 0
+			for (let i = 0; i < operations; i++) {
+				const ref = heap.allocInt32()
+				address = ref.address
+				ref.free()
+			}
+			return address
+		},
+		baselines: {
+			raw: () => {
+				let address = 0
+				for (let i = 0; i < operations; i++) {
+					address = module._malloc(4)
+					module._free(address)
+				}
+				return address
+			},
+		},
+	},
+	{
+		suite: 'allocation',
+		name: 'allocFloat64Array(16) + free()',
+		operations,
+		library: () => {
+			let address = 0
+			for (let i = 0; i < operations; i++) {
+				const ref = heap.allocFloat64Array(16)
+				address = ref.address
+				ref.free()
+			}
+			return address
+		},
+		baselines: {
+			raw: () => {
+				let address = 0
+				for (let i = 0; i < operations; i++) {
+					address = module._malloc(16 * 8)
+					module._free(address)
+				}
+				return address
+			},
+		},
+	},
+	{
+		suite: 'allocation',
+		name: 'allocNullTerminatedUtf8String(32 chars) + free()',
+		operations,
+		library: () => {
+			let address = 0
+			for (let i = 0; i < operations; i++) {
+				const ref = heap.allocNullTerminatedUtf8String(text32)
+				address = ref.address
+				ref.free()
+			}
+			return address
+		},
+		baselines: {
+			raw: () => {
+				let address = 0
+				for (let i = 0; i < operations; i++) {
+					const room = text32.length * 3 + 1
+					address = module._malloc(room)
+					const bytes = module.HEAPU8
+					const written = encoder.encodeInto(text32, bytes.subarray(address, address + room - 1)).written
+					bytes[address + written] = 0
+					module._free(address)
+				}
+				return address
+			},
+			emscripten: () => {
+				let address = 0
+				for (let i = 0; i < operations; i++) {
+					const size = module.lengthBytesUTF8(text32) + 1
+					address = module._malloc(size)
+					module.stringToUTF8(text32, address, size)
+					module._free(address)
+				}
+				return address
+			},
+		},
+	},
+	{
+		suite: 'allocation',
+		name: 'freeAll() of 100,000 refs',
+		operations: freeAllCount,
+		prepare: {
+			library: () => {
+				liveRefs = []
+				for (let i = 0; i < freeAllCount; i++) liveRefs.push(heap.allocInt32())
+			},
+			raw: () => {
+				for (let i = 0; i < freeAllCount; i++) rawAddresses[i] = module._malloc(4)
+			},
+		},
+		library: () => {
+			heap.freeAll()
+			const count = liveRefs.length
+			liveRefs = []
+			return count
+		},
+		baselines: {
+			raw: () => {
+				for (let i = 0; i < freeAllCount; i++) module._free(rawAddresses[i]!)
+				return freeAllCount
+			},
+		},
+	},
+]

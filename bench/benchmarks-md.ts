@@ -1,0 +1,245 @@
+/**
+ * Writes BENCHMARKS.md from bench/results/latest.json: the machine and runtime, the
+ * chart (bench/chart.svg, drawn by bench/chart.ts from the same file), how to read and
+ * run it, one table per suite, and the goals missed with by how much and why.
+ *
+ *   npx tsx bench/chart.ts && npx tsx bench/benchmarks-md.ts [results.json] [BENCHMARKS.md]
+ */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { ResultsFile } from './chart.js'
+import { formatNs, formatRatio, formatThroughput, type CaseResult } from './harness.js'
+import { reasonFor, shortfall } from './notes.js'
+
+interface Machine {
+	readonly cpu?: string
+	readonly cores?: number
+	readonly memoryBytes?: number
+	readonly os?: string
+	readonly node?: string
+	readonly v8?: string
+	readonly loadAverageAtStart?: number[]
+	readonly loadAverageAtEnd?: number[]
+}
+
+interface FullResults extends ResultsFile {
+	readonly machine?: Machine
+	readonly rounds?: number
+	readonly durationSeconds?: number
+}
+
+const suiteInfo: Record<string, { title: string; about: string }> = {
+	numeric: {
+		title: 'Numeric access on a plain heap',
+		about:
+			'The issue-2 cases on a `WebAssembly.Memory` of its own, in a process that never loads Emscripten. ' +
+			'raw: the same loop on a `DataView` (little-endian) or typed array.',
+	},
+	access: {
+		title: 'Every width, atomics, refs and views on the Emscripten heap',
+		about:
+			'65,536 reads or writes per batch at 4,096 scattered 8-byte-aligned addresses. ' +
+			'raw: `DataView` little-endian access for 2 bytes and more (the library\'s semantics: any alignment), ' +
+			'the typed array for single bytes, atomics (`Atomics.load`/`store`), refs and array refs; ' +
+			'typed: the aligned typed-array loop (`HEAP32[a >> 2]`), faster than `DataView` on V8 but aligned-only, no goal; ' +
+			'emscripten: the fixture\'s `getValue`/`setValue` (none for 64-bit types: Emscripten 3.1.6 reads only the low ' +
+			'32 bits of an `i64`), and `HEAPF64.subarray` for views. Value refs: 1,024 refs visited in turn.',
+	},
+	strings: {
+		title: 'Null-terminated strings',
+		about:
+			'On the Emscripten heap. raw: `indexOf(0)` + `TextDecoder`, `TextEncoder.encodeInto`, a `charCodeAt` loop for ' +
+			'UTF-16/UTF-32 writes (no native encoder), code units in a scratch array + `TextDecoder(\'utf-16le\')` for UTF-32 ' +
+			'reads; no validation. emscripten: `UTF8ToString`/`stringToUTF8` (also for ASCII: the fixture exports no ' +
+			'`AsciiToString`), `UTF16ToString`/`stringToUTF16`, `UTF32ToString`/`stringToUTF32`. Sizes are the encoded ' +
+			'size without the terminator (the 5 B row is 6 B of UTF-16, 8 B of UTF-32). "mixed" text has 2-, 3- and 4-byte ' +
+			'UTF-8 characters; UTF-16 and UTF-32 rows are mixed text, ASCII rows ASCII text. A write without "exact room" ' +
+			'passes no room (up to the heap\'s end); with it, the string\'s size + 1.',
+	},
+	allocation: {
+		title: 'Allocation through Emscripten\'s malloc and free',
+		about:
+			'The manager\'s defaults: tracking on, allocated regions zeroed. raw: bare `_malloc` + `_free` of the same size ' +
+			'(for the string, `_malloc` of 3 bytes per code unit + `encodeInto`); emscripten: `lengthBytesUTF8` + `_malloc` + ' +
+			'`stringToUTF8` (what its `allocateUTF8` does) + `_free`. `freeAll()` of 100,000 refs against a loop of 100,000 ' +
+			'`_free` calls, each allocated untimed before every batch; time is per ref.',
+	},
+	tracking: {
+		title: '`free(address)` against the number of live refs',
+		about:
+			'Three managers holding 100, 10,000 and 100,000 live `Int32Ref`s (and as many live bare blocks for raw). ' +
+			'"of a temporary": `allocInt32()` then `free(address)` of it while the others stay live (`malloc` hands the ' +
+			'same block back each time). "+ alloc of live refs": `free(address)` of a live ref in scattered order and an ' +
+			'`allocInt32()` in its place. "100,000 live vs fewer": the 100,000-ref manager against the 100- and 10,000-ref ' +
+			'ones, interleaved; 1 means independent of the count.',
+	},
+}
+
+function formatBytes(bytes: number): string {
+	return `${Math.round(bytes / 2 ** 30)} GiB`
+}
+
+function ratioCell(result: CaseResult, baseline: string): string {
+	const ratio = result.ratios[baseline]
+	if (ratio === undefined) return '—'
+	const goal = result.goals[baseline]
+	if (goal === undefined) return formatRatio(ratio)
+	return result.missed.includes(baseline) ? `**${formatRatio(ratio)}** ✗ (goal ${goal}×)` : `${formatRatio(ratio)} ✓`
+}
+
+function escapeCell(text: string): string {
+	return text.replace(/\|/g, '\\|')
+}
+
+function suiteTable(results: CaseResult[]): string {
+	const preferred = ['raw', 'typed', 'emscripten', '100 live', '10k live']
+	const baselines = [...new Set(results.flatMap((result) => Object.keys(result.ratios)))].sort(
+		(a, b) => (preferred.indexOf(a) + 1 || 99) - (preferred.indexOf(b) + 1 || 99),
+	)
+	const header = ['case', 'library', 'throughput', ...baselines, ...baselines.map((name) => `vs ${name}`)]
+	const align = ['---', ...header.slice(1).map(() => '---:')]
+	const rows = results.map((result) => [
+		escapeCell(result.name),
+		formatNs(result.nsPerOperation.library!),
+		formatThroughput(result.nsPerOperation.library!, result.bytesPerOperation),
+		...baselines.map((name) => (result.nsPerOperation[name] === undefined ? '—' : formatNs(result.nsPerOperation[name]!))),
+		...baselines.map((name) => ratioCell(result, name)),
+	])
+	return [header, align, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
+}
+
+/** What the bare allocator itself does between 100 and 100,000 live blocks, from the tracking rows. */
+function rawScaling(results: CaseResult[], pattern: string): string | undefined {
+	const at = (count: string): number | undefined =>
+		results.find((result) => result.suite === 'tracking' && result.name === `${pattern}, ${count} live`)?.nsPerOperation.raw
+	const few = at('100')
+	const many = at('100,000')
+	if (few === undefined || many === undefined) return undefined
+	return `for comparison, the bare \`_free\`/\`_malloc\` takes ${formatNs(few)} with 100 live blocks and ${formatNs(many)} with 100,000 (${formatRatio(few / many)})`
+}
+
+export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.svg'): string {
+	const results = data.results
+	const machine = data.machine ?? {}
+	const goalCount = results.reduce((count, result) => count + Object.keys(result.goals).length, 0)
+	const missed = results.flatMap((result) => result.missed.map((baseline) => ({ result, baseline })))
+	const suites = [...new Set(results.map((result) => result.suite))]
+	const lines: string[] = []
+	const push = (...text: string[]): void => {
+		lines.push(...text)
+	}
+
+	push(
+		'# Benchmarks',
+		'',
+		'<!-- Generated by bench/benchmarks-md.ts from bench/results/latest.json: do not edit; run `npm run bench && npm run bench:report`. -->',
+		'',
+		`wasm-heap-manager against the raw path (hand-written typed-array, \`DataView\`, \`TextDecoder\`/\`TextEncoder\` and bare \`malloc\` code) ` +
+			`and against Emscripten's own runtime helpers, case by case, in the same process. ` +
+			`**${goalCount - missed.length} of ${goalCount} goals met, ${missed.length} missed** (${results.length} cases).`,
+		'',
+		'## Machine and runtime',
+		'',
+		'| | |',
+		'| --- | --- |',
+		`| date | ${data.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')} |`,
+		`| CPU | ${machine.cpu ?? 'unknown'}, ${machine.cores ?? '?'} cores |`,
+		`| memory | ${machine.memoryBytes === undefined ? 'unknown' : formatBytes(machine.memoryBytes)} |`,
+		`| OS | ${machine.os ?? data.platform} |`,
+		`| runtime | Node.js ${machine.node ?? data.runtime} (V8 ${machine.v8 ?? '?'}), ${data.platform} |`,
+		`| library | ${data.library ?? 'unknown'} |`,
+		`| method | median of ${data.rounds ?? '?'} interleaved rounds per case (after 15 warm-up rounds), each suite in a process of its own${data.durationSeconds === undefined ? '' : `; the whole run took ${Math.floor(data.durationSeconds / 60)} min ${data.durationSeconds % 60} s`} |`,
+	)
+	if (machine.loadAverageAtStart !== undefined) {
+		const busy = machine.cores !== undefined && Math.max(...machine.loadAverageAtStart, ...(machine.loadAverageAtEnd ?? [])) > machine.cores / 2
+		push(
+			`| load average | ${machine.loadAverageAtStart.join(' ')} at the start${machine.loadAverageAtEnd === undefined ? '' : `, ${machine.loadAverageAtEnd.join(' ')} at the end`}${busy ? ' — other work was running: absolute times are noisy; ratios less so, as every variant of a case shares each round' : ''} |`,
+		)
+	}
+	push(
+		'',
+		'## At a glance',
+		'',
+		`![Each case's speed relative to the raw path and to Emscripten, log scale](${chartPath})`,
+		'',
+		'## How to read it',
+		'',
+		'- **Ratios are library speed ÷ baseline speed.** 1× is parity; 0.5× means the library takes twice the time of the ' +
+			'baseline; 2× means it is twice as fast. In the chart, bars to the right of 1× are cases where the library is faster.',
+		'- **Times are the median of interleaved rounds**, per operation (a read, a write, one string, one allocation). ' +
+			'Every variant of a case runs in the same process, round after round in rotating order, so machine noise hits all ' +
+			'alike. Throughput is operations per second, or bytes per second for strings.',
+		'- **Goals** (from the issues): plain numeric access, atomics and views at least 0.5× raw; refs and array refs at ' +
+			'least 0.4× raw; every string read and write at least 1× Emscripten, and at least 0.9× raw from 4 KiB on; ' +
+			'value-ref `alloc` + `free` with tracking on at least 0.3× bare `malloc` + `free`; `free(address)` independent of ' +
+			'the number of live refs (at least 0.8× with 100,000 live against 100 and 10,000). ✓ met, ✗ missed; a ' +
+			'ratio without a mark has no goal.',
+		'- **raw does less than the library**: no bounds checks, no validation, no polling for a grown heap, no tracking. ' +
+			'It is the floor the library is measured against, not an equivalent.',
+		'- **What is measured is the shipped build**, `dist/index.js`, run by Node directly. The TypeScript sources run ' +
+			'through tsx compile with esbuild\'s `keepNames`, which on Node 20 makes every `new` of a ref class ~15× slower; ' +
+			'`BENCH_LIBRARY=src` measures them anyway.',
+		'',
+	)
+
+	push('## Results', '')
+	for (const suite of suites) {
+		const info = suiteInfo[suite]
+		push(`### ${info?.title ?? suite}`, '')
+		if (info !== undefined) push(info.about, '')
+		push(suiteTable(results.filter((result) => result.suite === suite)), '')
+	}
+
+	push('## Goals missed', '')
+	if (missed.length === 0) {
+		push('None: every goal was met on this run.', '')
+	} else {
+		push(
+			`${missed.length} of ${goalCount} goals, by suite. Each line gives the ratio, the goal, how far short it falls, and why ` +
+				'the library is slower there.',
+			'',
+		)
+		for (const suite of suites) {
+			const inSuite = missed.filter(({ result }) => result.suite === suite)
+			if (inSuite.length === 0) continue
+			push(`### ${suiteInfo[suite]?.title ?? suite}`, '')
+			// Cases that miss for the same reason are grouped under it.
+			const byReason = new Map<string, string[]>()
+			for (const { result, baseline } of inSuite) {
+				const why = reasonFor(result, baseline) ?? 'no reason recorded yet (add one to bench/notes.ts)'
+				const extra = suite === 'tracking' ? rawScaling(results, result.name.replace(/: 100,000 live vs fewer$/, '')) : undefined
+				byReason.set(why, [...(byReason.get(why) ?? []), `${escapeCell(result.name)}: ${shortfall(result, baseline)}${extra === undefined ? '' : `; ${extra}`}`])
+			}
+			for (const [why, entries] of byReason) {
+				push(...entries.map((entry) => `- ${entry}`))
+				push(`  - *Why:* ${why}.`, '')
+			}
+		}
+	}
+
+	push(
+		'## How to run',
+		'',
+		'```sh',
+		'npm run bench                      # every suite (several minutes); rebuilds dist/ first if src/ is newer',
+		'npm run bench -- strings access    # some suites: numeric, access, strings, allocation, tracking',
+		'BENCH_ROUNDS=41 npm run bench      # more rounds (default 25)',
+		'BENCH_LIBRARY=src npm run bench    # the TypeScript sources through tsx instead of dist/',
+		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json',
+		'```',
+		'',
+		'`npm run bench` prints each suite\'s table as it runs and closes with the goals missed; ' +
+			'the results are in `bench/results/latest.json` (not committed). The suites are `bench/*.bench.ts`; ' +
+			'the harness is `bench/harness.ts`; the reasons given for missed goals are in `bench/notes.ts`.',
+		'',
+	)
+	return lines.join('\n')
+}
+
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
+	const input = process.argv[2] ?? fileURLToPath(new URL('./results/latest.json', import.meta.url))
+	const output = process.argv[3] ?? fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
+	const data = JSON.parse(readFileSync(input, 'utf8')) as FullResults
+	writeFileSync(output, renderBenchmarksMd(data))
+	console.log(`wrote ${output}`)
+}
