@@ -62,7 +62,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 	const views = createFile(project, generatedFiles.views)
 	views.addImportDeclarations([
 		{ moduleSpecifier: '../src/cappedView.js', namedImports: ['createCappedView'] },
-		{ moduleSpecifier: '../src/HeapCore.js', namedImports: ['HeapBuffer'], isTypeOnly: true },
+		{ moduleSpecifier: '../src/HeapAccess.js', namedImports: ['HeapBuffer'], isTypeOnly: true },
 	])
 	views.addClass(emitHeapViewsClass(elements, encodings))
 	files.set(generatedFiles.views, finishFile(views, header))

@@ -1,14 +1,10 @@
-import { HeapViews } from '../generated/HeapViews.generated.js'
-import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { describeValue, throwElementCountError } from './errors.js'
+import { HeapStrings } from './HeapStrings.js'
+import type { GetLatestHeap } from './HeapAccess.js'
 import type { HeapRef } from './HeapRef.js'
-import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
+import { resolveOptions, type WasmHeapManagerOptions } from './options.js'
 
-/** The buffer types a heap may be. */
-export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
-
-/** Returns the heap's current buffer; called again whenever the manager polls. */
-export type GetLatestHeap = () => HeapBuffer
+export type { GetLatestHeap, HeapBuffer } from './HeapAccess.js'
 
 /**
  * Allocates `byteSize` bytes and returns the region's address, as a `number` (or as a
@@ -25,10 +21,6 @@ export type Deallocator = (address: number) => unknown
 
 /** Frees the region at a `bigint` address (a memory64 `free` export). */
 export type Memory64Deallocator = (address: bigint) => unknown
-
-// A heap of 0 bytes: in 'always' mode the fast path reads its views, fails its one
-// comparison and takes the cold path, which polls. No mode check on the hot path.
-const emptyViews = new HeapViews(new ArrayBuffer(0))
 
 type NumberKind = 'unknown' | 'number' | 'bigint'
 
@@ -55,36 +47,15 @@ function callProbingKind(
 	return result
 }
 
-function isHeapBuffer(value: unknown): value is HeapBuffer {
-	// A shared buffer is recognised by its tag: on pages that are not cross-origin
-	// isolated the SharedArrayBuffer global is missing, yet Chromium still creates
-	// shared WebAssembly memories, whose buffers are SharedArrayBuffers.
-	return (
-		value instanceof ArrayBuffer ||
-		(typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object SharedArrayBuffer]')
-	)
-}
-
 /**
- * The hand-written core under the generated accessors: the heap buffer and its
- * views, polling, the cold paths of every bounds check, allocation and tracking.
+ * The base of the generated manager: construction, allocation and tracking, over the
+ * heap access and string checks of its own bases.
  */
-export class HeapCore {
-	/** @internal Views of the current heap buffer. */
-	protected views: HeapViews
-	/**
-	 * @internal The views the hot paths (the manager's and the refs') check against:
-	 * `views`, or empty ones in `'always'` mode.
-	 */
-	fast: HeapViews
-	/** @internal */
-	protected readonly getLatestHeap: GetLatestHeap
+export class HeapCore extends HeapStrings {
 	/** @internal */
 	protected readonly allocator: Allocator | Memory64Allocator
 	/** @internal */
 	protected readonly deallocator: Deallocator | Memory64Deallocator
-	/** @internal */
-	protected readonly pollingMode: PollingMode
 	/** @internal */
 	protected readonly clearAllocatedRegions: boolean
 	/** @internal Live tracked refs by address, or `undefined` when tracking is off. */
@@ -126,267 +97,11 @@ export class HeapCore {
 		}
 
 		const resolved = resolveOptions(options)
-		this.getLatestHeap = getLatestHeap
+		super(getLatestHeap, resolved.pollingMode)
 		this.allocator = alloc
 		this.deallocator = free
-		this.pollingMode = resolved.pollingMode
 		this.clearAllocatedRegions = resolved.clearAllocatedRegions
 		this.trackedRefs = resolved.trackAllocations ? new Map() : undefined
-		this.views = new HeapViews(this.fetchHeap())
-		this.fast = this.pollingMode === 'always' ? emptyViews : this.views
-	}
-
-	/** The heap's current buffer (polled first unless `pollingMode` is `'never'`). */
-	get heap(): HeapBuffer {
-		if (this.pollingMode !== 'never') this.pollHeap()
-		return this.views.buffer
-	}
-
-	// ---- polling ---------------------------------------------------------------
-
-	/** @internal Calls `getLatestHeap()` and checks what it returned. */
-	protected fetchHeap(): HeapBuffer {
-		const buffer: unknown = this.getLatestHeap()
-		if (!isHeapBuffer(buffer)) {
-			const hint =
-				typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory
-					? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
-					: ''
-			throw new TypeError(
-				`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}${hint}`,
-			)
-		}
-		return buffer
-	}
-
-	/** @internal The one place that replaces the cached views, when the buffer's identity changed. */
-	protected pollHeap(): void {
-		const latest = this.fetchHeap()
-		if (latest !== this.views.buffer) {
-			this.views = new HeapViews(latest)
-			if (this.pollingMode !== 'always') this.fast = this.views
-		}
-	}
-
-	/**
-	 * @internal Ensures `[address, address + byteSize)` lies in the current heap,
-	 * polling as the mode says, or throws. Returns the views to use.
-	 */
-	protected checkRegion(address: number, byteSize: number, method: string): HeapViews {
-		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, byteSize, this.views.buffer.byteLength)
-		}
-
-		if (this.pollingMode === 'always') {
-			this.pollHeap()
-		} else if (this.pollingMode === 'whenEmpty') {
-			// Out of range of the cached buffer, or it was detached (length 0; checked apart
-			// so that a zero-size access at 0 sees it too): a grown memory may have replaced
-			// it. Growth of a shared memory is seen only here.
-			const cachedByteLength = this.views.buffer.byteLength
-			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
-		}
-
-		const heapByteLength = this.views.buffer.byteLength
-		if (address + byteSize > heapByteLength) throwAddressError(method, address, byteSize, heapByteLength)
-		return this.views
-	}
-
-	/** @internal Cold path of plain reads and writes: the DataView to use once the access is known to be valid. */
-	protected accessView(address: number, byteSize: number, method: string): DataView {
-		return this.checkRegion(address, byteSize, method).dataView
-	}
-
-	/**
-	 * @internal Cold path of atomic accesses: checks range and alignment and returns a
-	 * one-element window over the address (index 0), which also serves addresses above
-	 * an engine's typed-array length cap.
-	 */
-	protected atomicWindow<T>(
-		Constructor: TypedArrayConstructorLike<T>,
-		address: number,
-		byteSize: number,
-		method: string,
-	): T {
-		const views = this.checkRegion(address, byteSize, method)
-		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, views.buffer.byteLength)
-		return new Constructor(views.buffer, address, 1)
-	}
-
-	/**
-	 * @internal Checks a region for a view or a wrapped array (range and natural
-	 * alignment) and returns the buffer to view.
-	 */
-	protected alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
-		const views = this.checkRegion(address, byteSize, method)
-		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, views.buffer.byteLength)
-		return views.buffer
-	}
-
-	/** @internal Checks the target of a `wrap*` call: not null, in range and (for arrays) aligned. */
-	protected wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
-		if (address === 0) {
-			throw new RangeError(`${method}: address 0 is a null pointer and cannot be wrapped`)
-		}
-		this.alignedRegion(address, byteSize, alignment, method)
-	}
-
-	/** @internal A `Uint8Array` over a checked region. */
-	bytesView(address: number, byteSize: number, method: string): Uint8Array {
-		const views = this.checkRegion(address, byteSize, method)
-		return new Uint8Array(views.buffer, address, byteSize)
-	}
-
-	/** @internal Sets a checked region to zeros. */
-	zeroRegion(address: number, byteSize: number, method: string): void {
-		const views = this.checkRegion(address, byteSize, method)
-		if (byteSize <= 16) {
-			// A few byte stores beat creating a view and calling fill().
-			const dataView = views.dataView
-			for (let offset = 0; offset < byteSize; offset++) dataView.setUint8(address + offset, 0)
-		} else if (address + byteSize <= views.uint8Array.length) {
-			views.uint8Array.fill(0, address, address + byteSize)
-		} else {
-			new Uint8Array(views.buffer, address, byteSize).fill(0)
-		}
-	}
-
-	// ---- strings ---------------------------------------------------------------
-
-	/** @internal Checks a string's address: a non-negative integer aligned to its element size. */
-	protected checkStringAddress(address: number, bytesPerElement: number, method: string): void {
-		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, bytesPerElement, this.views.buffer.byteLength)
-		}
-		if (address % bytesPerElement !== 0) {
-			throwAlignmentError(method, address, bytesPerElement, this.views.buffer.byteLength)
-		}
-	}
-
-	/** @internal Polls as the mode says before a string access that starts at `address`. */
-	protected pollForString(address: number, bytesPerElement: number): void {
-		if (this.pollingMode === 'always') {
-			this.pollHeap()
-		} else if (this.pollingMode === 'whenEmpty') {
-			const cachedByteLength = this.views.buffer.byteLength
-			if (address + bytesPerElement > cachedByteLength || cachedByteLength === 0) this.pollHeap()
-		}
-	}
-
-	/**
-	 * @internal Validates a string read and returns how many elements it may scan for the
-	 * terminator: `maxElementCount`, or up to the heap's end, whichever is smaller.
-	 */
-	protected stringScanLimit(
-		address: number,
-		bytesPerElement: number,
-		maxElementCount: number | undefined,
-		method: string,
-	): number {
-		this.checkStringAddress(address, bytesPerElement, method)
-		if (maxElementCount !== undefined && !(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
-			throwElementCountError(method, maxElementCount)
-		}
-		this.pollForString(address, bytesPerElement)
-		const heapByteLength = this.views.buffer.byteLength
-		if (maxElementCount === 0 && address <= heapByteLength) return 0
-		const room = Math.floor((heapByteLength - address) / bytesPerElement)
-		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
-		return maxElementCount === undefined || maxElementCount > room ? room : maxElementCount
-	}
-
-	/**
-	 * @internal Cold path of a string read that found no terminator in the `scanned`
-	 * elements: returns the length to decode (`maxElementCount` was reached, which needs
-	 * no terminator), or -1 when the heap was replaced and the read must be retried, or
-	 * throws a `RangeError` for a string that runs into the heap's end.
-	 */
-	protected unterminatedLength(
-		address: number,
-		bytesPerElement: number,
-		scanned: number,
-		maxElementCount: number | undefined,
-		method: string,
-	): number {
-		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
-		if (this.pollingMode === 'whenEmpty') {
-			// A shared memory may have grown under the string: look again once.
-			const before = this.views.buffer
-			this.pollHeap()
-			if (this.views.buffer !== before) return -1
-		}
-		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
-		throw new RangeError(
-			`${method}: no null terminator between address ${address} and the end of the heap of ` +
-				`${this.views.buffer.byteLength} bytes${limit}`,
-		)
-	}
-
-	/**
-	 * @internal Validates a string write and returns its room in elements, terminator
-	 * included: `maxElementCount` (which must lie within the heap), or up to the heap's end.
-	 */
-	protected stringRoom(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string): number {
-		this.checkStringAddress(address, bytesPerElement, method)
-		if (maxElementCount !== undefined) {
-			if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) throwElementCountError(method, maxElementCount)
-			if (maxElementCount === 0) {
-				throw new RangeError(`${method}: maxElementCount is 0, which leaves no room for the terminator`)
-			}
-		}
-		this.pollForString(address, bytesPerElement)
-		let room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
-		if (maxElementCount !== undefined && maxElementCount > room && this.pollingMode === 'whenEmpty') {
-			this.pollHeap()
-			room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
-		}
-		const heapByteLength = this.views.buffer.byteLength
-		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
-		if (maxElementCount === undefined) return room
-		if (maxElementCount > room) {
-			throw new RangeError(
-				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
-					`must end within the heap of ${heapByteLength} bytes`,
-			)
-		}
-		return maxElementCount
-	}
-
-	/**
-	 * @internal Cold path of a string write that does not fit its room (nothing was
-	 * written): returns `true` when the heap was replaced and the write must be retried,
-	 * otherwise throws a `RangeError` naming what was needed and what was available.
-	 */
-	protected stringDoesNotFit(
-		address: number,
-		needed: number,
-		room: number,
-		maxElementCount: number | undefined,
-		method: string,
-	): true {
-		if (maxElementCount === undefined && this.pollingMode === 'whenEmpty') {
-			const before = this.views.buffer
-			this.pollHeap()
-			if (this.views.buffer !== before) return true
-		}
-		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
-		throw new RangeError(
-			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
-		)
-	}
-
-	/** @internal Validates a string ref's capacity argument (elements, terminator included). */
-	protected stringCapacity(capacity: unknown, method: string): number {
-		if (!(typeof capacity === 'number' && Number.isSafeInteger(capacity) && capacity >= 0)) {
-			throwElementCountError(method, capacity)
-		}
-		return capacity as number
-	}
-
-	/** @internal A typed array over a checked, aligned region (string refs' element views). */
-	typedView<T>(Constructor: TypedArrayConstructorLike<T>, address: number, elementCount: number, method: string): T {
-		const size = Constructor.BYTES_PER_ELEMENT
-		return new Constructor(this.alignedRegion(address, elementCount * size, size, method), address, elementCount)
 	}
 
 	// ---- allocation ------------------------------------------------------------

@@ -1,0 +1,171 @@
+import { HeapViews } from '../generated/HeapViews.generated.js'
+import type { TypedArrayConstructorLike } from './cappedView.js'
+import { describeValue, throwAddressError, throwAlignmentError } from './errors.js'
+import type { PollingMode } from './options.js'
+
+/** The buffer types a heap may be. */
+export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
+
+/** Returns the heap's current buffer; called again whenever the manager polls. */
+export type GetLatestHeap = () => HeapBuffer
+
+// A heap of 0 bytes: in 'always' mode the fast path reads its views, fails its one
+// comparison and takes the cold path, which polls. No mode check on the hot path.
+const emptyViews = new HeapViews(new ArrayBuffer(0))
+
+function isHeapBuffer(value: unknown): value is HeapBuffer {
+	// A shared buffer is recognised by its tag: on pages that are not cross-origin
+	// isolated the SharedArrayBuffer global is missing, yet Chromium still creates
+	// shared WebAssembly memories, whose buffers are SharedArrayBuffers.
+	return (
+		value instanceof ArrayBuffer ||
+		(typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object SharedArrayBuffer]')
+	)
+}
+
+/**
+ * The heap buffer and its cached views, polling for a replaced buffer, and the cold
+ * paths of every bounds and alignment check.
+ */
+export class HeapAccess {
+	/** @internal Views of the current heap buffer. */
+	protected views: HeapViews
+	/**
+	 * @internal The views the hot paths (the manager's and the refs') check against:
+	 * `views`, or empty ones in `'always'` mode.
+	 */
+	fast: HeapViews
+	/** @internal */
+	protected readonly getLatestHeap: GetLatestHeap
+	/** @internal */
+	protected readonly pollingMode: PollingMode
+
+	/** @internal Fetches the heap once; subclasses validate their arguments first. */
+	constructor(getLatestHeap: GetLatestHeap, pollingMode: PollingMode) {
+		this.getLatestHeap = getLatestHeap
+		this.pollingMode = pollingMode
+		this.views = new HeapViews(this.fetchHeap())
+		this.fast = this.pollingMode === 'always' ? emptyViews : this.views
+	}
+
+	/** The heap's current buffer (polled first unless `pollingMode` is `'never'`). */
+	get heap(): HeapBuffer {
+		if (this.pollingMode !== 'never') this.pollHeap()
+		return this.views.buffer
+	}
+
+	// ---- polling ---------------------------------------------------------------
+
+	/** @internal Calls `getLatestHeap()` and checks what it returned. */
+	protected fetchHeap(): HeapBuffer {
+		const buffer: unknown = this.getLatestHeap()
+		if (!isHeapBuffer(buffer)) {
+			const hint =
+				typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory
+					? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
+					: ''
+			throw new TypeError(
+				`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}${hint}`,
+			)
+		}
+		return buffer
+	}
+
+	/** @internal The one place that replaces the cached views, when the buffer's identity changed. */
+	protected pollHeap(): void {
+		const latest = this.fetchHeap()
+		if (latest !== this.views.buffer) {
+			this.views = new HeapViews(latest)
+			if (this.pollingMode !== 'always') this.fast = this.views
+		}
+	}
+
+	/**
+	 * @internal Ensures `[address, address + byteSize)` lies in the current heap,
+	 * polling as the mode says, or throws. Returns the views to use.
+	 */
+	protected checkRegion(address: number, byteSize: number, method: string): HeapViews {
+		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
+			throwAddressError(method, address, byteSize, this.views.buffer.byteLength)
+		}
+
+		if (this.pollingMode === 'always') {
+			this.pollHeap()
+		} else if (this.pollingMode === 'whenEmpty') {
+			// Out of range of the cached buffer, or it was detached (length 0; checked apart
+			// so that a zero-size access at 0 sees it too): a grown memory may have replaced
+			// it. Growth of a shared memory is seen only here.
+			const cachedByteLength = this.views.buffer.byteLength
+			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
+		}
+
+		const heapByteLength = this.views.buffer.byteLength
+		if (address + byteSize > heapByteLength) throwAddressError(method, address, byteSize, heapByteLength)
+		return this.views
+	}
+
+	/** @internal Cold path of plain reads and writes: the DataView to use once the access is known to be valid. */
+	protected accessView(address: number, byteSize: number, method: string): DataView {
+		return this.checkRegion(address, byteSize, method).dataView
+	}
+
+	/**
+	 * @internal Cold path of atomic accesses: checks range and alignment and returns a
+	 * one-element window over the address (index 0), which also serves addresses above
+	 * an engine's typed-array length cap.
+	 */
+	protected atomicWindow<T>(
+		Constructor: TypedArrayConstructorLike<T>,
+		address: number,
+		byteSize: number,
+		method: string,
+	): T {
+		const views = this.checkRegion(address, byteSize, method)
+		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, views.buffer.byteLength)
+		return new Constructor(views.buffer, address, 1)
+	}
+
+	/**
+	 * @internal Checks a region for a view or a wrapped array (range and natural
+	 * alignment) and returns the buffer to view.
+	 */
+	protected alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
+		const views = this.checkRegion(address, byteSize, method)
+		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, views.buffer.byteLength)
+		return views.buffer
+	}
+
+	/** @internal Checks the target of a `wrap*` call: not null, in range and (for arrays) aligned. */
+	protected wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
+		if (address === 0) {
+			throw new RangeError(`${method}: address 0 is a null pointer and cannot be wrapped`)
+		}
+		this.alignedRegion(address, byteSize, alignment, method)
+	}
+
+	/** @internal A `Uint8Array` over a checked region. */
+	bytesView(address: number, byteSize: number, method: string): Uint8Array {
+		const views = this.checkRegion(address, byteSize, method)
+		return new Uint8Array(views.buffer, address, byteSize)
+	}
+
+	/** @internal Sets a checked region to zeros. */
+	zeroRegion(address: number, byteSize: number, method: string): void {
+		const views = this.checkRegion(address, byteSize, method)
+		if (byteSize <= 16) {
+			// A few byte stores beat creating a view and calling fill().
+			const dataView = views.dataView
+			for (let offset = 0; offset < byteSize; offset++) dataView.setUint8(address + offset, 0)
+		} else if (address + byteSize <= views.uint8Array.length) {
+			views.uint8Array.fill(0, address, address + byteSize)
+		} else {
+			new Uint8Array(views.buffer, address, byteSize).fill(0)
+		}
+	}
+
+	/** @internal A typed array over a checked, aligned region (string refs' element views). */
+	typedView<T>(Constructor: TypedArrayConstructorLike<T>, address: number, elementCount: number, method: string): T {
+		const size = Constructor.BYTES_PER_ELEMENT
+		return new Constructor(this.alignedRegion(address, elementCount * size, size, method), address, elementCount)
+	}
+}

@@ -1,0 +1,139 @@
+import { HeapAccess } from './HeapAccess.js'
+import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+
+/**
+ * The checks and cold paths of null-terminated string access that every encoding
+ * shares: address and count validation, scan limits, room, and the polling retries of a
+ * string that runs past a shared memory's old end.
+ */
+export class HeapStrings extends HeapAccess {
+	/** @internal Checks a string's address: a non-negative integer aligned to its element size. */
+	protected checkStringAddress(address: number, bytesPerElement: number, method: string): void {
+		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
+			throwAddressError(method, address, bytesPerElement, this.views.buffer.byteLength)
+		}
+		if (address % bytesPerElement !== 0) {
+			throwAlignmentError(method, address, bytesPerElement, this.views.buffer.byteLength)
+		}
+	}
+
+	/** @internal Polls as the mode says before a string access that starts at `address`. */
+	protected pollForString(address: number, bytesPerElement: number): void {
+		if (this.pollingMode === 'always') {
+			this.pollHeap()
+		} else if (this.pollingMode === 'whenEmpty') {
+			const cachedByteLength = this.views.buffer.byteLength
+			if (address + bytesPerElement > cachedByteLength || cachedByteLength === 0) this.pollHeap()
+		}
+	}
+
+	/**
+	 * @internal Validates a string read and returns how many elements it may scan for the
+	 * terminator: `maxElementCount`, or up to the heap's end, whichever is smaller.
+	 */
+	protected stringScanLimit(
+		address: number,
+		bytesPerElement: number,
+		maxElementCount: number | undefined,
+		method: string,
+	): number {
+		this.checkStringAddress(address, bytesPerElement, method)
+		if (maxElementCount !== undefined && !(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
+			throwElementCountError(method, maxElementCount)
+		}
+		this.pollForString(address, bytesPerElement)
+		const heapByteLength = this.views.buffer.byteLength
+		if (maxElementCount === 0 && address <= heapByteLength) return 0
+		const room = Math.floor((heapByteLength - address) / bytesPerElement)
+		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		return maxElementCount === undefined || maxElementCount > room ? room : maxElementCount
+	}
+
+	/**
+	 * @internal Cold path of a string read that found no terminator in the `scanned`
+	 * elements: returns the length to decode (`maxElementCount` was reached, which needs
+	 * no terminator), or -1 when the heap was replaced and the read must be retried, or
+	 * throws a `RangeError` for a string that runs into the heap's end.
+	 */
+	protected unterminatedLength(
+		address: number,
+		bytesPerElement: number,
+		scanned: number,
+		maxElementCount: number | undefined,
+		method: string,
+	): number {
+		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
+		if (this.pollingMode === 'whenEmpty') {
+			// A shared memory may have grown under the string: look again once.
+			const before = this.views.buffer
+			this.pollHeap()
+			if (this.views.buffer !== before) return -1
+		}
+		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
+		throw new RangeError(
+			`${method}: no null terminator between address ${address} and the end of the heap of ` +
+				`${this.views.buffer.byteLength} bytes${limit}`,
+		)
+	}
+
+	/**
+	 * @internal Validates a string write and returns its room in elements, terminator
+	 * included: `maxElementCount` (which must lie within the heap), or up to the heap's end.
+	 */
+	protected stringRoom(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string): number {
+		this.checkStringAddress(address, bytesPerElement, method)
+		if (maxElementCount !== undefined) {
+			if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) throwElementCountError(method, maxElementCount)
+			if (maxElementCount === 0) {
+				throw new RangeError(`${method}: maxElementCount is 0, which leaves no room for the terminator`)
+			}
+		}
+		this.pollForString(address, bytesPerElement)
+		let room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
+		if (maxElementCount !== undefined && maxElementCount > room && this.pollingMode === 'whenEmpty') {
+			this.pollHeap()
+			room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
+		}
+		const heapByteLength = this.views.buffer.byteLength
+		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (maxElementCount === undefined) return room
+		if (maxElementCount > room) {
+			throw new RangeError(
+				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
+					`must end within the heap of ${heapByteLength} bytes`,
+			)
+		}
+		return maxElementCount
+	}
+
+	/**
+	 * @internal Cold path of a string write that does not fit its room (nothing was
+	 * written): returns `true` when the heap was replaced and the write must be retried,
+	 * otherwise throws a `RangeError` naming what was needed and what was available.
+	 */
+	protected stringDoesNotFit(
+		address: number,
+		needed: number,
+		room: number,
+		maxElementCount: number | undefined,
+		method: string,
+	): true {
+		if (maxElementCount === undefined && this.pollingMode === 'whenEmpty') {
+			const before = this.views.buffer
+			this.pollHeap()
+			if (this.views.buffer !== before) return true
+		}
+		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
+		throw new RangeError(
+			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
+		)
+	}
+
+	/** @internal Validates a string ref's capacity argument (elements, terminator included). */
+	protected stringCapacity(capacity: unknown, method: string): number {
+		if (!(typeof capacity === 'number' && Number.isSafeInteger(capacity) && capacity >= 0)) {
+			throwElementCountError(method, capacity)
+		}
+		return capacity as number
+	}
+}
