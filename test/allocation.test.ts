@@ -556,3 +556,38 @@ describe('allocation', () => {
 		})
 	})
 })
+
+describe('allocation table under churn', () => {
+	it('stays exact across tombstone sweeps: a stable live set, temporaries freed by ref and by address', () => {
+		const { heap, allocator } = createTestHeap({ pages: 64, maximum: 4096 })
+		const random = new SeededRandom(21)
+		const live = new Map<number, { address: number; allocatedByteSize: number; free(): void }>()
+		for (let i = 0; i < 3000; i++) {
+			const ref = heap.allocInt32Array(random.int(0, 8))
+			live.set(ref.address, ref)
+		}
+		for (let round = 0; round < 20_000; round++) {
+			const temporary = heap.allocFloat64()
+			if (round % 2 === 0) temporary.free()
+			else heap.free(temporary.address)
+			if (round % 97 === 0) {
+				// Replace one long-lived ref, so live addresses move too.
+				const [address, ref] = [...live][random.int(0, live.size)]!
+				heap.free(address)
+				live.delete(address)
+				expect(ref.free).to.be.a('function')
+				const replacement = heap.allocUint16Array(random.int(1, 6))
+				live.set(replacement.address, replacement)
+			}
+		}
+		const tracked = heap.allocatedRefs
+		expect(tracked.length).to.equal(live.size)
+		expect(new Set(tracked.map((ref) => ref.address))).to.deep.equal(new Set(live.keys()))
+		expect(heap.totalAllocatedByteSize).to.equal([...live.values()].reduce((sum, ref) => sum + ref.allocatedByteSize, 0))
+		expect(() => heap.free(-1)).to.throw(RangeError)
+		heap.freeAll()
+		expect(heap.allocatedRefs).to.deep.equal([])
+		expect(heap.totalAllocatedByteSize).to.equal(0)
+		expect(allocator.live.size).to.equal(0)
+	})
+})
