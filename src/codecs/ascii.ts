@@ -12,7 +12,7 @@
 import { latin1ByApply, latin1ByConcat } from './charCodeStrings.js'
 import { throwNotAscii } from './codecErrors.js'
 import { findZeroUint8 } from './terminators.js'
-import { decodeUtf8Native, encodeUtf8Native } from './textCoders.js'
+import { copyRememberedUtf8, decodeUtf8Native, encodeUtf8Native, measureUtf8ByEncoding } from './textCoders.js'
 
 /**
  * Byte runs at least this long are decoded by `TextDecoder` and its check, shorter ones
@@ -47,26 +47,30 @@ export function decode(elements: Uint8Array, start: number, length: number): str
 	return latin1ByApply(elements, start, length)
 }
 
-/** Throws for the first character of `value` ASCII cannot hold, if any. */
-function validate(value: string, method: string): void {
-	const length = value.length
-	if (length < ENCODE_NATIVE_FROM_UNITS) {
-		for (let i = 0; i < length; i++) {
-			const unit = value.charCodeAt(i)
-			if (unit > 0x7f) throwNotAscii(method, value, i)
-		}
-	} else {
-		const bad = value.search(NOT_ASCII)
-		if (bad !== -1) throwNotAscii(method, value, bad)
+/**
+ * Checks a short `value` for characters ASCII cannot hold, throwing for the first. (Long
+ * values are checked while they are encoded into the scratch buffer: every regex over
+ * them cost about 10x `encodeInto`, Node 20, `bench/crossover.bench.ts`.)
+ */
+function validateShort(value: string, method: string): void {
+	for (let i = 0; i < value.length; i++) {
+		if (value.charCodeAt(i) > 0x7f) throwNotAscii(method, value, i)
 	}
 }
 
 /**
- * The byte length of `value`, its length. Throws `RangeError` for a character above
- * U+007F, naming it and its index.
+ * Encodes a long `value` into the scratch buffer, remembered for `copyRememberedUtf8`:
+ * it is ASCII exactly when its UTF-8 is as many bytes as it has code units. Throws for
+ * the first character that is not, found as the first byte above 0x7F.
  */
+function encodeLongToScratch(value: string, method: string): void {
+	if (measureUtf8ByEncoding(value) !== value.length) throwNotAscii(method, value, value.search(NOT_ASCII))
+}
+
+/** The byte length of `value`, its length. Throws `RangeError` for a character above U+007F, naming it and its index. */
 export function measure(value: string, method: string): number {
-	validate(value, method)
+	if (value.length < ENCODE_NATIVE_FROM_UNITS) validateShort(value, method)
+	else encodeLongToScratch(value, method)
 	return value.length
 }
 
@@ -74,7 +78,7 @@ export function measure(value: string, method: string): number {
 export function encodeMeasured(value: string, elements: Uint8Array, start: number, count: number): void {
 	if (count < ENCODE_NATIVE_FROM_UNITS) {
 		for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
-	} else {
+	} else if (!copyRememberedUtf8(value, elements, start, count)) {
 		// UTF-8 of ASCII is the ASCII bytes.
 		encodeUtf8Native(value, elements, start, count)
 	}
@@ -83,11 +87,11 @@ export function encodeMeasured(value: string, elements: Uint8Array, start: numbe
 /**
  * Writes `value` and a terminator if they fit in `room` bytes; returns the byte count
  * (without terminator), or -1 having written nothing. Throws `RangeError` for a
- * character ASCII cannot hold before writing anything.
+ * character ASCII cannot hold before writing anything: a long value is encoded once
+ * into the scratch buffer, which checks it, and copied from there.
  */
 export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
-	validate(value, method)
-	const count = value.length
+	const count = measure(value, method)
 	if (count >= room) return -1
 	encodeMeasured(value, elements, start, count)
 	elements[start + count] = 0
