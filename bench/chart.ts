@@ -25,17 +25,18 @@ export const series: Record<string, { color: string; label: string }> = {
 	raw: { color: '#0072B2', label: 'vs raw (typed array / DataView / TextDecoder / TextEncoder, bare malloc)' },
 	typed: { color: '#56B4E9', label: 'vs aligned typed array (no goal)' },
 	emscripten: { color: '#E69F00', label: "vs Emscripten's own helpers" },
+	'tracking off': { color: '#999999', label: 'vs the same with tracking off (no goal)' },
 	'100 live': { color: '#009E73', label: 'vs the same with 100 live refs' },
 	'10k live': { color: '#CC79A7', label: 'vs the same with 10,000 live refs' },
 }
-const fallbackColors = ['#999999', '#D55E00', '#F0E442']
+const fallbackColors = ['#D55E00', '#F0E442', '#000000']
 
 const suiteTitles: Record<string, string> = {
 	numeric: 'Numeric access, plain heap',
 	access: 'Every width, atomics, refs, views (Emscripten heap)',
 	strings: 'Null-terminated strings',
 	allocation: 'Allocation (Emscripten malloc/free, tracking on)',
-	tracking: 'free(address) vs number of live refs',
+	tracking: 'Allocation table: free(address) vs live refs, tracking on/off',
 }
 
 function escapeXml(text: string): string {
@@ -139,7 +140,7 @@ export function renderChart(data: ResultsFile): string {
 		}
 		const baselines = Object.keys(result.ratios)
 		const rowHeight = baselines.length * (barHeight + barGap) - barGap
-		rows.push(`<text x="${plotLeft - 10}" y="${(y + rowHeight / 2 + 4).toFixed(1)}" class="label">${escapeXml(result.name)}</text>`)
+		rows.push(`<text x="${plotLeft - 14}" y="${(y + rowHeight / 2 + 4).toFixed(1)}" class="label">${escapeXml(result.name)}</text>`)
 		for (const baseline of baselines) {
 			const ratio = result.ratios[baseline]!
 			const goal = result.goals[baseline]

@@ -4,6 +4,8 @@
  * throughput and ratios (library speed / baseline speed: above 1 means the library is
  * faster), and writes bench/results/latest.json (with the machine it ran on), which
  * `bench/chart.ts` and `bench/benchmarks-md.ts` turn into bench/chart.svg and BENCHMARKS.md.
+ * A run of some suites only writes bench/results/subset.json instead, so that the
+ * report always shows a whole run.
  *
  *   npm run bench                       every suite
  *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, tracking)
@@ -20,7 +22,7 @@
  * exactly one manager, and the tracking suite, which needs several, runs alone.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,8 +51,8 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 		load: async () => (await import('./allocation.bench.js')).allocationCases,
 	},
 	tracking: {
-		title: 'free(address) + re-allocation against the number of live refs (vs bare _free/_malloc, and fewer live refs)',
-		baselines: ['raw', '100 live', '10k live'],
+		title: 'The allocation table: free(address) against the number of live refs, and tracking on vs off (vs bare _free/_malloc)',
+		baselines: ['raw', 'tracking off', '100 live', '10k live'],
 		load: async () => (await import('./tracking.bench.js')).trackingCases,
 	},
 }
@@ -70,8 +72,27 @@ function ensureFreshBuild(): boolean {
 	const output = join(root, 'dist/index.js')
 	const inputs = ['src', 'generated', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json'].map((input) => join(root, input))
 	if (existsSync(output) && statSync(output).mtimeMs >= Math.max(...inputs.map(newestMtime))) return false
-	execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+	try {
+		execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' })
+	} catch (error) {
+		const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer }
+		console.error(`dist/ is older than src/ and \`npm run build\` failed, so there is nothing current to measure:`)
+		console.error(`${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`)
+		console.error('Fix the build, or measure the sources with BENCH_LIBRARY=src.')
+		process.exit(1)
+	}
 	return true
+}
+
+/** The commit the library was built from, and whether src/ or generated/ had changes on top of it. */
+function describeSource(): string {
+	try {
+		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
+		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'generated'], { cwd: root, encoding: 'utf8' }).trim() !== ''
+		return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or generated/' : ''}`
+	} catch {
+		return 'not a git checkout'
+	}
 }
 
 /** The machine and runtime, for BENCHMARKS.md. */
@@ -101,29 +122,33 @@ function describeMachine(): Record<string, unknown> {
 }
 
 if (first === '--suite') {
-	// Child process: one suite.
+	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
-	writeResults(resultsFile(rest[0]!), runSuite(suite.title, await suite.load(), suite.baselines))
+	writeResults(rest[1]!, runSuite(suite.title, await suite.load(), suite.baselines))
 } else {
 	const wanted = first === undefined ? Object.keys(suites) : [first, ...rest]
 	const unknown = wanted.filter((name) => suites[name] === undefined)
 	if (unknown.length > 0) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`)
 	const started = Date.now()
-	const library = process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'
+	const library = `${process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'}, ${describeSource()}`
 	if (process.env.BENCH_LIBRARY !== 'src' && ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')
 	const machine = describeMachine()
 	console.log(`wasm-heap-manager benchmarks: node ${process.version}, ${process.platform} ${process.arch}, ${machine.cpu} x ${machine.cores}`)
 	console.log(`library: ${library}; load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}`)
 	const results: CaseResult[] = []
 	for (const name of wanted) {
-		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name], {
+		// A file of this run's own: another run going on at the same time cannot mix in.
+		const childFile = resultsFile(`${name}.${process.pid}`)
+		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name, childFile], {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		})
 		if (child.status !== 0) throw new Error(`suite ${name} failed (exit ${child.status})`)
-		results.push(...(JSON.parse(readFileSync(resultsFile(name), 'utf8')) as { results: CaseResult[] }).results)
+		results.push(...(JSON.parse(readFileSync(childFile, 'utf8')) as { results: CaseResult[] }).results)
+		rmSync(childFile)
 	}
 	const seconds = Math.round((Date.now() - started) / 1000)
-	writeResults(resultsFile('latest'), results, {
+	const whole = Object.keys(suites).every((name) => wanted.includes(name))
+	writeResults(resultsFile(whole ? 'latest' : 'subset'), results, {
 		library,
 		suites: wanted,
 		rounds: results[0]?.rounds,
@@ -131,6 +156,8 @@ if (first === '--suite') {
 		machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
 	})
 	const missed = results.flatMap((result) => result.missed.map((baseline) => describeMiss(result, baseline)))
-	console.log(`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s`)
+	console.log(
+		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${whole ? 'latest' : 'subset'}.json`,
+	)
 	console.log(missed.length === 0 ? 'all goals met' : `goals missed (${missed.length}):\n${missed.map((line) => `- ${line}`).join('\n')}`)
 }

@@ -17,6 +17,10 @@
  * means `free(address)` does not depend on the number of live refs. Goal: at least 0.8
  * (at most 25% slower with 1,000 times as many live refs).
  *
+ * And what tracking itself costs: `allocInt32()` + `free()` with no other live ref, on
+ * a manager with tracking on against one with `trackAllocations: false` (baseline
+ * `tracking off`) and the bare `_malloc(4)` + `_free`.
+ *
  * This suite runs in a process of its own because it needs several managers, which
  * costs every manager's hot paths some of V8's constant folding (see run.ts); all three
  * pay it alike, so their ratios stay fair. Single-manager allocation is the allocation suite.
@@ -90,6 +94,22 @@ function pool(count: number): Pool {
 	}
 }
 
+/** `allocInt32()` + `free()` on a manager with no live refs, tracking on or off. */
+function temporaryOnly(trackAllocations: boolean): () => unknown {
+	const heap: WasmHeapManager = wrapEmscriptenModuleHeap(module, { trackAllocations })
+	return () => {
+		let address = 0
+		for (let i = 0; i < operations; i++) {
+			const ref = heap.allocInt32()
+			address = ref.address
+			ref.free()
+		}
+		return address
+	}
+}
+const tracked = temporaryOnly(true)
+const untracked = temporaryOnly(false)
+
 const pools = [pool(100), pool(10_000), pool(100_000)] as const
 const [small, medium, large] = pools
 
@@ -98,7 +118,25 @@ const patterns = [
 	{ key: 'replace', name: 'free(address) + alloc of live refs' },
 ] as const
 
-export const trackingCases: BenchCase[] = patterns.flatMap(({ key, name }): BenchCase[] => [
+export const trackingCases: BenchCase[] = [
+	{
+		suite: 'tracking',
+		name: 'allocInt32() + free(), no live refs: tracking on vs off',
+		operations,
+		library: tracked,
+		baselines: {
+			raw: () => {
+				let address = 0
+				for (let i = 0; i < operations; i++) {
+					address = module._malloc(4)
+					module._free(address)
+				}
+				return address
+			},
+			'tracking off': untracked,
+		},
+	},
+	...patterns.flatMap(({ key, name }): BenchCase[] => [
 	...pools.map(
 		(entry): BenchCase => ({
 			suite: 'tracking',
@@ -116,4 +154,5 @@ export const trackingCases: BenchCase[] = patterns.flatMap(({ key, name }): Benc
 		library: large[key].library,
 		baselines: { '100 live': small[key].library, '10k live': medium[key].library },
 	},
-])
+	]),
+]
