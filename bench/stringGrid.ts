@@ -57,10 +57,87 @@ function operationsFor(byteLength: number): number {
 	return Math.max(1, Math.floor(200_000 / (byteLength + 20)))
 }
 
+const utf16Decoder = new TextDecoder('utf-16le')
+
+/**
+ * A UTF-16 read and write case for `value` (shared with strings.bench.ts): the library
+ * against `TextDecoder('utf-16le')` / a `charCodeAt` loop, and `UTF16ToString` /
+ * `stringToUTF16`, into an exact room.
+ */
+export function utf16Cases(
+	module: EmscriptenHeaplib,
+	heap: WasmHeapManager,
+	label: string,
+	value: string,
+	goals: Record<string, number>,
+): BenchCase[] {
+	const room = value.length + 1
+	const address = module._malloc(room * 2)
+	module.stringToUTF16(value, address, room * 2)
+	const operations = operationsFor(value.length * 2)
+	return [
+		{
+			suite: 'strings',
+			name: `UTF-16 read ${label}`,
+			operations,
+			bytesPerOperation: value.length * 2,
+			goals,
+			library: () => {
+				let text = ''
+				for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf16String(address)
+				return text
+			},
+			baselines: {
+				raw: () => {
+					let text = ''
+					for (let i = 0; i < operations; i++) {
+						const units = module.HEAPU16
+						const start = address / 2
+						text = utf16Decoder.decode(units.subarray(start, units.indexOf(0, start)))
+					}
+					return text
+				},
+				emscripten: () => {
+					let text = ''
+					for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
+					return text
+				},
+			},
+		},
+		{
+			suite: 'strings',
+			name: `UTF-16 write ${label}`,
+			operations,
+			bytesPerOperation: value.length * 2,
+			goals,
+			library: () => {
+				let written = 0
+				for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf16String(address, value, room)
+				return written
+			},
+			baselines: {
+				raw: () => {
+					for (let i = 0; i < operations; i++) {
+						const units = module.HEAPU16
+						const start = address / 2
+						for (let j = 0; j < value.length; j++) units[start + j] = value.charCodeAt(j)
+						units[start + value.length] = 0
+					}
+					return 0
+				},
+				emscripten: () => {
+					let written = 0
+					for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
+					return written
+				},
+			},
+		},
+	]
+}
+
 /** UTF-16, UTF-32 and ASCII cases on `heap`, the one manager of the strings process. */
 export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager): BenchCase[] {
 	const cases: BenchCase[] = []
-	const utf16Decoder = new TextDecoder('utf-16le')
 	const utf8Decoder = new TextDecoder()
 	const encoder = new TextEncoder()
 	// Scratch for the raw UTF-32 decode: 32 Ki code points become at most 64 Ki units.
@@ -72,70 +149,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 		const goals: Record<string, number> = long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 }
 
 		// ---- UTF-16: mixed text, bytes / 2 code units (rounded up) ----------------
-		{
-			const value = textOf(mixedText, Math.ceil(bytes / 2), false)
-			const room = value.length + 1
-			const address = module._malloc(room * 2)
-			module.stringToUTF16(value, address, room * 2)
-			const operations = operationsFor(value.length * 2)
-			const sizeLabel = bytes === 5 ? '6 B' : label
-			cases.push({
-				suite: 'strings',
-				name: `UTF-16 read ${sizeLabel}`,
-				operations,
-				bytesPerOperation: value.length * 2,
-				goals,
-				library: () => {
-					let text = ''
-					for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf16String(address)
-					return text
-				},
-				baselines: {
-					raw: () => {
-						let text = ''
-						for (let i = 0; i < operations; i++) {
-							const units = module.HEAPU16
-							const start = address / 2
-							text = utf16Decoder.decode(units.subarray(start, units.indexOf(0, start)))
-						}
-						return text
-					},
-					emscripten: () => {
-						let text = ''
-						for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
-						return text
-					},
-				},
-			})
-			cases.push({
-				suite: 'strings',
-				name: `UTF-16 write ${sizeLabel}`,
-				operations,
-				bytesPerOperation: value.length * 2,
-				goals,
-				library: () => {
-					let written = 0
-					for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf16String(address, value, room)
-					return written
-				},
-				baselines: {
-					raw: () => {
-						for (let i = 0; i < operations; i++) {
-							const units = module.HEAPU16
-							const start = address / 2
-							for (let j = 0; j < value.length; j++) units[start + j] = value.charCodeAt(j)
-							units[start + value.length] = 0
-						}
-						return 0
-					},
-					emscripten: () => {
-						let written = 0
-						for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
-						return written
-					},
-				},
-			})
-		}
+		cases.push(...utf16Cases(module, heap, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
 
 		// ---- UTF-32: mixed text, bytes / 4 code points (rounded up) ---------------
 		{

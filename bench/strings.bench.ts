@@ -9,7 +9,7 @@ import { createRequire } from 'node:module'
 import { wrapEmscriptenModuleHeap } from '../src/index.js'
 import type { BenchCase } from './harness.js'
 import type { EmscriptenHeaplib as FullEmscriptenHeaplib } from './emscriptenFixture.js'
-import { stringGridCases } from './stringGrid.js'
+import { stringGridCases, utf16Cases } from './stringGrid.js'
 
 interface EmscriptenHeaplib {
 	HEAPU8: Uint8Array
@@ -28,7 +28,6 @@ const module = await factory()
 const heap = wrapEmscriptenModuleHeap(module)
 
 const decoder = new TextDecoder()
-const utf16Decoder = new TextDecoder('utf-16le')
 const encoder = new TextEncoder()
 
 /** Builds a string of exactly `bytes` UTF-8 bytes by repeating `pattern` and padding with ASCII. */
@@ -150,67 +149,7 @@ for (const [label, value] of utf8Strings) {
 }
 
 for (const [label, value] of utf16Strings) {
-	const room = value.length + 1
-	const address = module._malloc(room * 2)
-	module.stringToUTF16(value, address, room * 2)
-	const operations = operationsFor(value.length * 2)
-	const long = value.length >= 1000
-	stringCases.push({
-		suite: 'strings',
-		name: `UTF-16 read ${label}`,
-		operations,
-		bytesPerOperation: value.length * 2,
-		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
-		library: () => {
-			let text = ''
-			for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf16String(address)
-			return text
-		},
-		baselines: {
-			raw: () => {
-				let text = ''
-				for (let i = 0; i < operations; i++) {
-					const units = module.HEAPU16
-					const start = address / 2
-					text = utf16Decoder.decode(units.subarray(start, units.indexOf(0, start)))
-				}
-				return text
-			},
-			emscripten: () => {
-				let text = ''
-				for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
-				return text
-			},
-		},
-	})
-	stringCases.push({
-		suite: 'strings',
-		name: `UTF-16 write ${label}`,
-		operations,
-		bytesPerOperation: value.length * 2,
-		goals: long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 },
-		library: () => {
-			let written = 0
-			for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf16String(address, value, room)
-			return written
-		},
-		baselines: {
-			raw: () => {
-				for (let i = 0; i < operations; i++) {
-					const units = module.HEAPU16
-					const start = address / 2
-					for (let j = 0; j < value.length; j++) units[start + j] = value.charCodeAt(j)
-					units[start + value.length] = 0
-				}
-				return 0
-			},
-			emscripten: () => {
-				let written = 0
-				for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
-				return written
-			},
-		},
-	})
+	stringCases.push(...utf16Cases(module as unknown as FullEmscriptenHeaplib, heap, label, value, value.length >= 1000 ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 }))
 }
 
 // UTF-16, UTF-32 and ASCII at 5 B, 64 B, 4 KiB and 1 MiB (bench/stringGrid.ts), on the same
