@@ -1,7 +1,7 @@
 /** Emits `read<Name>` / `write<Name>` for the wide unsigned integers (128 and 256 bits). */
 import type { MethodDeclarationStructure, OptionalKind } from 'ts-morph'
 import type { NormalizedWideInteger } from './normalize.js'
-import { writePlainAccessCheck } from './snippets.js'
+import { withArticle, writePlainAccessCheck } from './snippets.js'
 
 type Method = OptionalKind<MethodDeclarationStructure>
 
@@ -9,7 +9,7 @@ function emitRead(wide: NormalizedWideInteger): Method {
 	return {
 		name: wide.read,
 		docs: [
-			`Reads ${wide.description.startsWith('unsigned') ? 'an' : 'a'} ${wide.description} at \`address\` (${wide.wordCount} little-endian 64-bit words, least significant first, any alignment).\n` +
+			`Reads ${withArticle(wide.description)} at \`address\` (${wide.wordCount} little-endian 64-bit words, least significant first, any alignment).\n` +
 				`@throws RangeError if the ${wide.byteSize}-byte access does not lie within the heap`,
 		],
 		parameters: [{ name: 'address', type: 'number' }],
@@ -30,7 +30,7 @@ function emitWrite(wide: NormalizedWideInteger): Method {
 	return {
 		name: wide.write,
 		docs: [
-			`Writes ${wide.description.startsWith('unsigned') ? 'an' : 'a'} ${wide.description} at \`address\` (${wide.wordCount} little-endian 64-bit words, least significant first, any alignment).\n` +
+			`Writes ${withArticle(wide.description)} at \`address\` (${wide.wordCount} little-endian 64-bit words, least significant first, any alignment).\n` +
 				`@throws TypeError if \`value\` is not a bigint; RangeError if it is outside \`[0, 2^${wide.bits})\` or the access does not lie within the heap. Nothing is written on error`,
 		],
 		parameters: [

@@ -95,6 +95,10 @@ export function writeElementWrite(writer: CodeBlockWriter, element: NormalizedEl
 
 /** A TSDoc sentence naming the element type, e.g. "a signed 32-bit integer (C `int32_t`)". */
 export function describeElement(element: NormalizedElement): string {
-	const article = /^[aeiou]/i.test(element.description) || /^8-bit/.test(element.description) ? 'an' : 'a'
-	return `${article} ${element.description}`
+	return withArticle(element.description)
+}
+
+/** A description with its indefinite article: "a signed …", "an unsigned …". */
+export function withArticle(description: string): string {
+	return `${/^[aeiou]/i.test(description) ? 'an' : 'a'} ${description}`
 }

@@ -23,6 +23,20 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 	)
 }
 
+/** @internal Sets `byteSize` bytes at `address`, already checked to lie in the heap, to zeros. */
+export function zeroBytes(views: HeapViews, address: number, byteSize: number): void {
+	const bytes = views.uint8Array
+	if (address + byteSize > bytes.length) {
+		// Past an engine's typed-array cap: a window over just the region.
+		new Uint8Array(views.buffer, address, byteSize).fill(0)
+	} else if (byteSize <= 16) {
+		// A few byte stores beat a call to fill() for small regions.
+		for (let offset = 0; offset < byteSize; offset++) bytes[address + offset] = 0
+	} else {
+		bytes.fill(0, address, address + byteSize)
+	}
+}
+
 /**
  * The heap buffer and its cached views, polling for a replaced buffer, and the cold
  * paths of every bounds and alignment check.
@@ -81,6 +95,34 @@ export class HeapAccess {
 	}
 
 	/**
+	 * @internal Polls as the mode says before an access of `byteSize` bytes at `address`:
+	 * always in `'always'` mode; in `'whenEmpty'` mode when the access runs past the cached
+	 * buffer or that buffer was detached (length 0; checked apart so that a zero-size
+	 * access at 0 sees it too): a grown memory may have replaced it. Growth of a shared
+	 * memory, never detached, is seen only here.
+	 */
+	protected pollBefore(address: number, byteSize: number): void {
+		if (this.pollingMode === 'always') {
+			this.pollHeap()
+		} else if (this.pollingMode === 'whenEmpty') {
+			const cachedByteLength = this.views.buffer.byteLength
+			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
+		}
+	}
+
+	/**
+	 * @internal For an access that found the cached heap too short (a string without its
+	 * terminator, or without room): in `'whenEmpty'` mode polls once more and says whether
+	 * the heap was replaced, so that the caller retries. Always `false` in the other modes.
+	 */
+	protected heapWasReplaced(): boolean {
+		if (this.pollingMode !== 'whenEmpty') return false
+		const before = this.views.buffer
+		this.pollHeap()
+		return this.views.buffer !== before
+	}
+
+	/**
 	 * @internal Ensures `[address, address + byteSize)` lies in the current heap,
 	 * polling as the mode says, or throws. Returns the views to use.
 	 */
@@ -88,17 +130,7 @@ export class HeapAccess {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
 			throwAddressError(method, address, byteSize, this.views.buffer.byteLength)
 		}
-
-		if (this.pollingMode === 'always') {
-			this.pollHeap()
-		} else if (this.pollingMode === 'whenEmpty') {
-			// Out of range of the cached buffer, or it was detached (length 0; checked apart
-			// so that a zero-size access at 0 sees it too): a grown memory may have replaced
-			// it. Growth of a shared memory is seen only here.
-			const cachedByteLength = this.views.buffer.byteLength
-			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
-		}
-
+		this.pollBefore(address, byteSize)
 		const heapByteLength = this.views.buffer.byteLength
 		if (address + byteSize > heapByteLength) throwAddressError(method, address, byteSize, heapByteLength)
 		return this.views
@@ -151,16 +183,7 @@ export class HeapAccess {
 
 	/** @internal Sets a checked region to zeros. */
 	zeroRegion(address: number, byteSize: number, method: string): void {
-		const views = this.checkRegion(address, byteSize, method)
-		if (byteSize <= 16) {
-			// A few byte stores beat creating a view and calling fill().
-			const dataView = views.dataView
-			for (let offset = 0; offset < byteSize; offset++) dataView.setUint8(address + offset, 0)
-		} else if (address + byteSize <= views.uint8Array.length) {
-			views.uint8Array.fill(0, address, address + byteSize)
-		} else {
-			new Uint8Array(views.buffer, address, byteSize).fill(0)
-		}
+		zeroBytes(this.checkRegion(address, byteSize, method), address, byteSize)
 	}
 
 	/** @internal A typed array over a checked, aligned region (string refs' element views). */

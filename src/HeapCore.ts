@@ -1,4 +1,5 @@
 import { describeValue, throwElementCountError } from './errors.js'
+import { zeroBytes } from './HeapAccess.js'
 import { HeapStrings } from './HeapStrings.js'
 import type { GetLatestHeap } from './HeapAccess.js'
 import type { HeapRef } from './HeapRef.js'
@@ -168,7 +169,7 @@ export class HeapCore extends HeapStrings {
 		} else if (typeof result === 'bigint') {
 			address = Number(result)
 			if (this.addressKind === 'unknown') this.addressKind = 'bigint'
-			if (BigInt(address) !== result) address = -1
+			// A bigint that does not convert exactly is above 2^53 and fails the check below.
 		} else {
 			throw new Error(
 				`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)} instead of an address`,
@@ -191,8 +192,7 @@ export class HeapCore extends HeapStrings {
 
 		// One comparison when the region lies in the live whole-heap view (the usual case);
 		// otherwise the full check, which polls for a heap the allocation grew.
-		const bytes = this.fast.uint8Array
-		if (!(address + byteSize <= bytes.length)) {
+		if (!(address + byteSize <= this.fast.uint8Array.length)) {
 			try {
 				this.checkRegion(address, byteSize, method)
 			} catch (error) {
@@ -203,12 +203,8 @@ export class HeapCore extends HeapStrings {
 					{ cause: error },
 				)
 			}
-			if (this.clearAllocatedRegions && byteSize > 0) this.zeroRegion(address, byteSize, method)
-		} else if (this.clearAllocatedRegions) {
-			// A few byte stores beat a call to fill() for small regions.
-			if (byteSize <= 16) for (let offset = 0; offset < byteSize; offset++) bytes[address + offset] = 0
-			else bytes.fill(0, address, address + byteSize)
 		}
+		if (this.clearAllocatedRegions) zeroBytes(this.views, address, byteSize)
 		return address
 	}
 

@@ -17,16 +17,6 @@ export class HeapStrings extends HeapAccess {
 		}
 	}
 
-	/** @internal Polls as the mode says before a string access that starts at `address`. */
-	protected pollForString(address: number, bytesPerElement: number): void {
-		if (this.pollingMode === 'always') {
-			this.pollHeap()
-		} else if (this.pollingMode === 'whenEmpty') {
-			const cachedByteLength = this.views.buffer.byteLength
-			if (address + bytesPerElement > cachedByteLength || cachedByteLength === 0) this.pollHeap()
-		}
-	}
-
 	/**
 	 * @internal Validates a string read and returns how many elements it may scan for the
 	 * terminator: `maxElementCount`, or up to the heap's end, whichever is smaller.
@@ -41,7 +31,7 @@ export class HeapStrings extends HeapAccess {
 		if (maxElementCount !== undefined && !(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
 			throwElementCountError(method, maxElementCount)
 		}
-		this.pollForString(address, bytesPerElement)
+		this.pollBefore(address, bytesPerElement)
 		const heapByteLength = this.views.buffer.byteLength
 		if (maxElementCount === 0 && address <= heapByteLength) return 0
 		const room = Math.floor((heapByteLength - address) / bytesPerElement)
@@ -63,12 +53,8 @@ export class HeapStrings extends HeapAccess {
 		method: string,
 	): number {
 		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
-		if (this.pollingMode === 'whenEmpty') {
-			// A shared memory may have grown under the string: look again once.
-			const before = this.views.buffer
-			this.pollHeap()
-			if (this.views.buffer !== before) return -1
-		}
+		// A shared memory may have grown under the string: look again once.
+		if (this.heapWasReplaced()) return -1
 		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
 		throw new RangeError(
 			`${method}: no null terminator between address ${address} and the end of the heap of ` +
@@ -88,10 +74,9 @@ export class HeapStrings extends HeapAccess {
 				throw new RangeError(`${method}: maxElementCount is 0, which leaves no room for the terminator`)
 			}
 		}
-		this.pollForString(address, bytesPerElement)
+		this.pollBefore(address, bytesPerElement)
 		let room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
-		if (maxElementCount !== undefined && maxElementCount > room && this.pollingMode === 'whenEmpty') {
-			this.pollHeap()
+		if (maxElementCount !== undefined && maxElementCount > room && this.heapWasReplaced()) {
 			room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
 		}
 		const heapByteLength = this.views.buffer.byteLength
@@ -118,11 +103,7 @@ export class HeapStrings extends HeapAccess {
 		maxElementCount: number | undefined,
 		method: string,
 	): true {
-		if (maxElementCount === undefined && this.pollingMode === 'whenEmpty') {
-			const before = this.views.buffer
-			this.pollHeap()
-			if (this.views.buffer !== before) return true
-		}
+		if (maxElementCount === undefined && this.heapWasReplaced()) return true
 		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
 		throw new RangeError(
 			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
