@@ -182,8 +182,11 @@ for (const [label, load] of [
 			expect(numbers.readAt(1)).to.equal(2.5)
 			expect(text.value).to.equal('kept across growth')
 			expect(heap.allocatedRefs).to.have.length(2)
-			expect(heap.readUint8(block)).to.be.a('number')
-			heap.wrapUint8(block).free()
+			// C marked the block's first and last bytes: read at addresses only the grown heap has.
+			const grown = heap.wrapUint8Array(block, 32 * 2 ** 20)
+			expect([...heap.viewUint8Array(block, 4)]).to.deep.equal([0xa0, 0xa1, 0xa2, 0xa3])
+			expect(grown.readAt(32 * 2 ** 20 - 1)).to.equal(0xb0)
+			grown.free()
 			numbers.writeAt(0, 4)
 			expect(library.c('sum_f64')(numbers.address, 2)).to.equal(6.5)
 		})
