@@ -1,69 +1,55 @@
-/** Emits `alloc<T>()` and `alloc<T>Array(elementCountOrValues)` for every element row. */
-import type { MethodDeclarationStructure, OptionalKind } from 'ts-morph'
+/**
+ * The allocation facet of an element row: `alloc<T>()` and `alloc<T>Array(countOrValues)`,
+ * one-line delegations to the allocation collaborator with the row's constants baked in.
+ */
+import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { describeElement } from './snippets.js'
+import { describeElement, modules } from './snippets.js'
 
-type Method = OptionalKind<MethodDeclarationStructure>
+const emitter = 'emitAlloc'
 
-function emitAlloc(element: NormalizedElement): Method {
-	const method = element.methods.alloc
-	return {
-		name: method,
+/** The allocation members of one row (alias rows get their own, since they return their own ref class). */
+export function emitAlloc(element: NormalizedElement): FacetParts {
+	const parts = facetParts()
+	const { methods, byteSize, alignment, refClass, arrayRefClass } = element
+	const trivia = provenance(element.name, emitter)
+	const manager = parts.manager.use(modules.refs, refClass, arrayRefClass)
+	manager.methods.push({
+		leadingTrivia: trivia,
+		name: methods.alloc,
 		docs: [
-			`Allocates ${describeElement(element)} (${element.byteSize} bytes, aligned to ${element.byteSize}) and returns a \`${element.refClass}\` to it.\n` +
+			`Allocates ${describeElement(element)} (${byteSize} bytes, aligned to ${alignment}) and returns a \`${refClass}\` to it.\n` +
 				`The region is zeroed unless \`clearAllocatedRegions\` is off, and tracked unless \`trackAllocations\` is off.\n` +
 				`@throws Error if the allocator fails`,
 		],
-		returnType: element.refClass,
-		statements: [
-			`const address = this.allocateRegion(${element.byteSize}, ${element.byteSize}, '${method}')`,
-			`return this.track(new ${element.refClass}(this, address, ${element.byteSize}, this.trackedRefs !== undefined))`,
-		],
+		returnType: refClass,
+		statements: [`return this.core.allocValue(${refClass}, ${byteSize}, ${alignment}, '${methods.alloc}')`],
+	})
+	// The values are converted into a staging array before anything is allocated, so a bad
+	// value throws with the heap untouched, and a source view over a heap that the
+	// allocation grows (and detaches) has already been read.
+	let stage = 'undefined'
+	if (element.kind === 'pointer53') {
+		manager.use(modules.conversions, 'pointer53ToStored')
+		stage = 'pointer53ToStored'
+	} else if (element.bits !== undefined) {
+		manager.use(modules.conversions, element.bits.toBits)
+		stage = element.bits.toBits
 	}
-}
-
-function emitAllocArray(element: NormalizedElement): Method {
-	const method = element.methods.allocArray
-	const size = element.byteSize
-	return {
-		name: method,
+	manager.methods.push({
+		leadingTrivia: trivia,
+		name: methods.allocArray,
 		docs: [
-			`Allocates an array of ${describeElement(element)} and returns a \`${element.arrayRefClass}\` to it.\n` +
+			`Allocates an array of ${describeElement(element)} and returns a \`${arrayRefClass}\` to it.\n` +
 				`@param elementCountOrValues the number of elements, or an array-like of values to copy in ` +
-				`(converted as \`${element.methods.write}\` converts)\n` +
-				`@throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing stays allocated`,
+				`(converted as \`${methods.write}\` converts, all of them before anything is allocated)\n` +
+				`@throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written`,
 		],
 		parameters: [{ name: 'elementCountOrValues', type: `number | ArrayLike<${element.valueType}>` }],
-		returnType: element.arrayRefClass,
-		statements: (writer) => {
-			writer.writeLine(`const elementCount = this.elementCountOf(elementCountOrValues, '${method}')`)
-			writer.writeLine('const values = this.valuesSafeFromGrowth(elementCountOrValues)')
-			writer.writeLine(`const address = this.allocateRegion(elementCount * ${size}, ${size}, '${method}')`)
-			writer.write(`if (typeof values !== 'number')`).block(() => {
-				writer.write('try').block(() => {
-					if (element.kind === 'pointer53') {
-						writer.write('for (let index = 0; index < elementCount; index++)').block(() => {
-							writer.writeLine(`this.${element.methods.write}(address + index * ${size}, values[index]!)`)
-						})
-					} else {
-						writer.writeLine(
-							`new ${element.viewConstructor}(this.views.buffer, address, elementCount).set(values)`,
-						)
-					}
-				})
-				writer.write('catch (error)').block(() => {
-					writer.writeLine('this.deallocate(address)')
-					writer.writeLine('throw error')
-				})
-			})
-			writer.writeLine(
-				`return this.track(new ${element.arrayRefClass}(this, address, elementCount * ${size}, this.trackedRefs !== undefined, elementCount))`,
-			)
-		},
-	}
-}
-
-/** The allocation methods, in table order. */
-export function emitAllocMethods(elements: readonly NormalizedElement[]): Method[] {
-	return elements.flatMap((element) => [emitAlloc(element), emitAllocArray(element)])
+		returnType: arrayRefClass,
+		statements: [
+			`return this.core.allocArray(${arrayRefClass}, ${element.stagingConstructor}, ${stage}, ${byteSize}, ${alignment}, '${methods.allocArray}', elementCountOrValues)`,
+		],
+	})
+	return parts
 }

@@ -11,7 +11,7 @@ export function emitHeapViewsClass(
 		name: 'HeapViews',
 		isExported: true,
 		docs: [
-			'@internal The views of one heap buffer, rebuilt (in one place, `HeapCore.pollHeap`) whenever the buffer is replaced.\n' +
+			'@internal The views of one heap buffer, rebuilt (in one place, `HeapAccess.pollHeap`) whenever the buffer is replaced.\n' +
 				"Typed arrays are clipped to the engine's largest length; addresses beyond are served by the cold paths.",
 		],
 		properties: [

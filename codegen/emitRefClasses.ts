@@ -1,94 +1,117 @@
-/** Emits the value Ref class (`Int32Ref`, ...) of every element row. */
+/**
+ * Assembles the value ref class (`Int32Ref`) and array ref class (`Int32ArrayRef`) of
+ * each element row from the members the facet emitters made. An alias row gets a
+ * subclass of its row's classes that only renames it (errors and `instanceof` name
+ * the alias; every member is the aliased row's).
+ */
 import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
+import { Part, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { describeElement, writeElementRead, writeElementWrite } from './snippets.js'
+import { describeElement, modules } from './snippets.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
-function emitRefClass(element: NormalizedElement): ClassStructure {
-	const { methods, refClass, valueType } = element
-	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
-	const aliasNote = element.aliasOf !== undefined ? ` Behaves exactly like \`${element.aliasOf}Ref\`.` : ''
+const emitter = 'emitRefClasses'
+
+function refNameGetter(name: string, override = false): NonNullable<ClassStructure['getAccessors']>[number] {
+	// (ts-morph prints `hasOverrideKeyword` on accessors; its structure type omits it)
+	const overrideKeyword = { hasOverrideKeyword: override } as object
 	return {
-		name: refClass,
-		isExported: true,
-		extends: 'HeapRef',
-		docs: [
-			`A reference to ${describeElement(element)} on the heap, returned by \`${methods.alloc}()\` and \`${methods.wrap}(address)\`.${aliasNote}\n` +
-				`Every member throws \`Error\` once the ref is freed.`,
-		],
-		getAccessors: [
-			{
-				name: 'refName',
-				scope: Scope.Protected,
-				docs: ['@internal'],
-				returnType: 'string',
-				statements: [`return '${refClass}'`],
-			},
-			{
-				name: 'value',
-				docs: [`The referenced value: reading it reads as \`${methods.read}\` does, assigning it writes as \`${methods.write}\` does.`],
-				returnType: valueType,
-				statements: ['return this.read()'],
-			},
-		],
-		setAccessors: [
-			{
-				name: 'value',
-				docs: [`Writes the referenced value, converted as \`${methods.write}\` converts it.`],
-				parameters: [{ name: 'value', type: valueType }],
-				statements: ['this.write(value)'],
-			},
-		],
-		methods: [
-			{
-				name: 'read',
-				docs: ['Reads the value.'],
-				returnType: valueType,
-				statements: (writer) => {
-					// The address was checked when the ref was made: only the end (Infinity once
-					// freed) is compared with the heap's live length here.
-					writer.writeLine('const fast = this.manager.fast')
-					writer.writeLine(
-						`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
-					)
-					writer.writeLine('const view = fast.dataView')
-					writeElementRead(writer, element, 'this.address', `${refClass}.read`)
-				},
-			},
-			{
-				name: 'write',
-				docs: [`Writes a value, converted as \`${methods.write}\` converts it.`],
-				parameters: [{ name: 'value', type: valueType }],
-				returnType: 'void',
-				statements: (writer) => {
-					writer.writeLine('const fast = this.manager.fast')
-					writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
-						writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
-						writer.writeLine('return')
-					})
-					writer.writeLine('const view = fast.dataView')
-					writeElementWrite(writer, element, 'this.address', `${refClass}.write`)
-				},
-			},
-			{
-				name: 'readAtomic',
-				docs: [`Reads the value atomically (needs the address aligned to ${element.byteSize}).`],
-				returnType: valueType,
-				statements: [guard('readAtomic'), `return this.manager.${methods.readAtomic}(this.address)`],
-			},
-			{
-				name: 'writeAtomic',
-				docs: [`Writes a value atomically (needs the address aligned to ${element.byteSize}).`],
-				parameters: [{ name: 'value', type: valueType }],
-				returnType: 'void',
-				statements: [guard('writeAtomic'), `this.manager.${methods.writeAtomic}(this.address, value)`],
-			},
-		],
+		...overrideKeyword,
+		name: 'refName',
+		scope: Scope.Protected,
+		docs: ['@internal'],
+		returnType: 'string',
+		statements: [`return '${name}'`],
 	}
 }
 
-/** The value Ref classes, in table order. */
-export function emitRefClasses(elements: readonly NormalizedElement[]): ClassStructure[] {
-	return elements.map(emitRefClass)
+function classFrom(part: Part, structure: ClassStructure): ClassStructure {
+	return {
+		...structure,
+		getAccessors: [...(structure.getAccessors ?? []), ...part.getAccessors],
+		setAccessors: [...(structure.setAccessors ?? []), ...part.setAccessors],
+		methods: [...(structure.methods ?? []), ...part.methods],
+	}
+}
+
+/** The two ref classes of one row, and the imports they use. */
+export function emitRefClasses(element: NormalizedElement, facets: readonly FacetParts[]): { classes: ClassStructure[]; part: Part } {
+	const { methods, refClass, arrayRefClass, byteSize } = element
+	const trivia = provenance(element.name, emitter)
+	const part = new Part()
+	if (element.aliasOf !== undefined) {
+		part.use(modules.refs, `${element.aliasOf}Ref`, `${element.aliasOf}ArrayRef`)
+		return {
+			part,
+			classes: [
+				{
+					leadingTrivia: trivia,
+					name: refClass,
+					isExported: true,
+					extends: `${element.aliasOf}Ref`,
+					docs: [
+						`A reference to ${describeElement(element)} on the heap, returned by \`${methods.alloc}()\` and \`${methods.wrap}(address)\`. ` +
+							`Every member is \`${element.aliasOf}Ref\`'s.`,
+					],
+					getAccessors: [refNameGetter(refClass, true)],
+				},
+				{
+					leadingTrivia: trivia,
+					name: arrayRefClass,
+					isExported: true,
+					extends: `${element.aliasOf}ArrayRef`,
+					docs: [
+						`A reference to an array of ${describeElement(element)} on the heap, returned by \`${methods.allocArray}\` and \`${methods.wrapArray}\`. ` +
+							`Every member is \`${element.aliasOf}ArrayRef\`'s.`,
+					],
+					getAccessors: [refNameGetter(arrayRefClass, true)],
+				},
+			],
+		}
+	}
+
+	part.use(modules.heapRef, 'HeapRef', 'ArrayHeapRef')
+	const ref = new Part()
+	const arrayRef = new Part()
+	for (const facet of facets) {
+		ref.add(facet.ref)
+		arrayRef.add(facet.arrayRef)
+	}
+	part.add(ref).add(arrayRef)
+	return {
+		part,
+		classes: [
+			classFrom(ref, {
+				leadingTrivia: trivia,
+				name: refClass,
+				isExported: true,
+				extends: 'HeapRef',
+				docs: [
+					`A reference to ${describeElement(element)} on the heap, returned by \`${methods.alloc}()\` and \`${methods.wrap}(address)\`.\n` +
+						`Every member throws \`Error\` once the ref is freed.`,
+				],
+				getAccessors: [refNameGetter(refClass)],
+			}),
+			classFrom(arrayRef, {
+				leadingTrivia: trivia,
+				name: arrayRefClass,
+				isExported: true,
+				extends: 'ArrayHeapRef',
+				docs: [
+					`A reference to an array of ${describeElement(element)} on the heap, returned by \`${methods.allocArray}\` and \`${methods.wrapArray}\`.\n` +
+						`Every member throws \`Error\` once the ref is freed; indices are checked against \`elementCount\`.`,
+				],
+				getAccessors: [
+					refNameGetter(arrayRefClass),
+					{
+						name: 'bytesPerElement',
+						docs: [`Bytes per element: ${byteSize}.`],
+						returnType: `${byteSize}`,
+						statements: [`return ${byteSize}`],
+					},
+				],
+			}),
+		],
+	}
 }

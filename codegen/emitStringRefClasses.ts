@@ -1,11 +1,12 @@
 /** Emits the string Ref class (`Utf8StringRef`, ...) of every encoding row. */
 import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
 import { lengthMethod } from './emitStrings.js'
+import { provenance } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
-function emitStringRefClass(encoding: NormalizedEncoding): ClassStructure {
+function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 	const { methods, refClass, bytesPerElement: size } = encoding
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
@@ -99,7 +100,7 @@ function emitStringRefClass(encoding: NormalizedEncoding): ClassStructure {
 	}
 }
 
-/** The string Ref classes, in table order. */
-export function emitStringRefClasses(encodings: readonly NormalizedEncoding[]): ClassStructure[] {
-	return encodings.map(emitStringRefClass)
+/** The string Ref class of one encoding. */
+export function emitStringRefClass(encoding: NormalizedEncoding): ClassStructure {
+	return { leadingTrivia: provenance(encoding.name, 'emitStringRefClasses'), ...stringRefClass(encoding) }
 }

@@ -3,11 +3,11 @@
  * wrap, and the internal length scan the string refs use. Each method calls its own
  * codec's functions directly (imported as `decodeUtf8`, `writeUtf16`, ...).
  */
-import type { CodeBlockWriter, MethodDeclarationStructure, OptionalKind } from 'ts-morph'
+import type { CodeBlockWriter } from 'ts-morph'
 import { Scope } from 'ts-morph'
+import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
-
-type Method = OptionalKind<MethodDeclarationStructure>
+import { modules } from './snippets.js'
 
 /** The codec functions every codec module exports. */
 export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodeMeasured', 'write'] as const
@@ -46,11 +46,11 @@ function emitCheckedRead(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'string',
 		statements: (writer) => {
-			writer.writeLine(`const scan = this.stringScanLimit(address, ${size}, maxElementCount, '${method}')`)
+			writer.writeLine(`const scan = this.strings.scanLimit(address, ${size}, maxElementCount, '${method}')`)
 			writeElementsSpan(writer, encoding, 'scan')
 			writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
 			writer.write('if (length < 0)').block(() => {
-				writer.writeLine(`length = this.unterminatedLength(address, ${size}, scan, maxElementCount, '${method}')`)
+				writer.writeLine(`length = this.strings.unterminatedLength(address, ${size}, scan, maxElementCount, '${method}')`)
 				writer.writeLine(`if (length < 0) return this.${checkedMethod(method)}(address, maxElementCount)`)
 			})
 			writeDecode(writer, encoding, method)
@@ -133,12 +133,12 @@ function emitCheckedWrite(encoding: NormalizedEncoding): Method {
 		returnType: 'number',
 		statements: (writer) => {
 			writer.writeLine(`if (typeof value !== 'string') throwStringValueError('${method}', value)`)
-			writer.writeLine(`const room = this.stringRoom(address, ${size}, maxElementCount, '${method}')`)
+			writer.writeLine(`const room = this.strings.room(address, ${size}, maxElementCount, '${method}')`)
 			writeElementsSpan(writer, encoding, 'room')
 			writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, room, '${method}')`)
 			writer.write('if (written < 0)').block(() => {
 				writer.writeLine(
-					`this.stringDoesNotFit(address, ${codecFunction(encoding, 'measure')}(value, '${method}') + 1, room, maxElementCount, '${method}')`,
+					`this.strings.doesNotFit(address, ${codecFunction(encoding, 'measure')}(value, '${method}') + 1, room, maxElementCount, '${method}')`,
 				)
 				writer.writeLine(`return this.${checkedMethod(method)}(address, value, maxElementCount)`)
 			})
@@ -186,7 +186,7 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 	const method = encoding.methods.alloc
 	const size = encoding.bytesPerElement
 	const bits = size * 8
-	const tracked = 'this.trackedRefs !== undefined'
+	const tracked = 'this.core.tracking'
 	return {
 		name: method,
 		docs: [
@@ -199,19 +199,19 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 		returnType: encoding.refClass,
 		statements: (writer) => {
 			writer.write(`if (typeof capacityOrValue !== 'string')`).block(() => {
-				writer.writeLine(`const capacity = this.stringCapacity(capacityOrValue, '${method}')`)
+				writer.writeLine(`const capacity = this.strings.capacity(capacityOrValue, '${method}')`)
 				writer.writeLine(`const byteSize = (capacity + 1) * ${size}`)
-				writer.writeLine(`const address = this.allocateRegion(byteSize, ${size}, '${method}')`)
+				writer.writeLine(`const address = this.core.allocateRegion(byteSize, ${size}, '${method}')`)
 				writer.writeLine('// An empty string even when clearAllocatedRegions is off.')
 				writer.writeLine(`this.views.dataView.setUint${bits}(address, 0${size === 1 ? '' : ', true'})`)
-				writer.writeLine(`return this.track(new ${encoding.refClass}(this, address, byteSize, ${tracked}))`)
+				writer.writeLine(`return this.core.track(new ${encoding.refClass}(this, address, byteSize, ${tracked}))`)
 			})
 			writer.writeLine(`const count = ${codecFunction(encoding, 'measure')}(capacityOrValue, '${method}')`)
-			writer.writeLine(`const address = this.allocateRegion((count + 1) * ${size}, ${size}, '${method}')`)
+			writer.writeLine(`const address = this.core.allocateRegion((count + 1) * ${size}, ${size}, '${method}')`)
 			writeElementsSpan(writer, encoding, 'count + 1')
 			writer.writeLine(`${codecFunction(encoding, 'encodeMeasured')}(capacityOrValue, elements, start, count)`)
 			writer.writeLine('elements[start + count] = 0')
-			writer.writeLine(`return this.track(new ${encoding.refClass}(this, address, (count + 1) * ${size}, ${tracked}))`)
+			writer.writeLine(`return this.core.track(new ${encoding.refClass}(this, address, (count + 1) * ${size}, ${tracked}))`)
 		},
 	}
 }
@@ -235,7 +235,7 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 		statements: (writer) => {
 			writer.writeLine(`this.wrapRegion(address, ${size}, ${size}, '${method}')`)
 			writer.writeLine(
-				`const capacity = maxElementCount === undefined ? this.${lengthMethod(encoding)}(address, undefined, '${method}') + 1 : this.stringCapacity(maxElementCount, '${method}')`,
+				`const capacity = maxElementCount === undefined ? this.${lengthMethod(encoding)}(address, undefined, '${method}') + 1 : this.strings.capacity(maxElementCount, '${method}')`,
 			)
 			writer.writeLine(`if (capacity === 0) throw new RangeError('${method}: maxElementCount must be at least 1 (room for the terminator)')`)
 			writer.writeLine(`this.wrapRegion(address, capacity * ${size}, ${size}, '${method}')`)
@@ -266,19 +266,24 @@ function emitLength(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'number',
 		statements: (writer) => {
-			writer.writeLine(`const scan = this.stringScanLimit(address, ${size}, maxElementCount, method)`)
+			writer.writeLine(`const scan = this.strings.scanLimit(address, ${size}, maxElementCount, method)`)
 			writeElementsSpan(writer, encoding, 'scan')
 			writer.writeLine(`const length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
 			writer.writeLine('if (length >= 0) return length')
-			writer.writeLine(`const unterminated = this.unterminatedLength(address, ${size}, scan, maxElementCount, method)`)
+			writer.writeLine(`const unterminated = this.strings.unterminatedLength(address, ${size}, scan, maxElementCount, method)`)
 			writer.writeLine(`return unterminated < 0 ? this.${method}(address, maxElementCount, method) : unterminated`)
 		},
 	}
 }
 
-/** The string methods, in table order. */
-export function emitStringMethods(encodings: readonly NormalizedEncoding[]): Method[] {
-	return encodings.flatMap((encoding) => [
+/** The string methods of one encoding, and the imports they use. */
+export function emitStringMethods(encoding: NormalizedEncoding): Part {
+	const part = new Part()
+	part.use(modules.codec(encoding.codec), ...codecFunctions.map((name) => `${name} as ${codecFunction(encoding, name)}`))
+	part.use(modules.errors, 'throwStringDecodeError', 'throwStringValueError')
+	part.use(modules.refs, encoding.refClass)
+	const trivia = provenance(encoding.name, 'emitStrings')
+	for (const method of [
 		emitRead(encoding),
 		emitCheckedRead(encoding),
 		emitWrite(encoding),
@@ -286,5 +291,8 @@ export function emitStringMethods(encodings: readonly NormalizedEncoding[]): Met
 		emitAlloc(encoding),
 		emitWrap(encoding),
 		emitLength(encoding),
-	])
+	]) {
+		part.methods.push({ leadingTrivia: trivia, ...method })
+	}
+	return part
 }

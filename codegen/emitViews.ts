@@ -1,37 +1,43 @@
-/** Emits `view<T>Array(address, elementCount)` for every element row. */
-import type { MethodDeclarationStructure, OptionalKind } from 'ts-morph'
+/** The view facet of an element row: the manager's `view<T>Array(address, count)` and the array ref's `view`. */
+import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { describeElement, writeElementCountCheck } from './snippets.js'
+import { describeElement } from './snippets.js'
 
-type Method = OptionalKind<MethodDeclarationStructure>
+const emitter = 'emitViews'
 
-function emitView(element: NormalizedElement): Method {
-	const method = element.methods.view
-	const aliasNote = element.aliasOf !== undefined ? ` Identical to \`view${element.aliasOf}Array\`.` : ''
+/** The view members of one full (non-alias) row. */
+export function emitViews(element: NormalizedElement): FacetParts {
+	const parts = facetParts()
+	const { methods, viewConstructor, byteSize, alignment } = element
+	const trivia = provenance(element.name, emitter)
 	const storageNote = element.kind === 'pointer53' ? ' Pointer53 values are stored as uint64, so the view is a `BigUint64Array`.' : ''
-	return {
-		name: method,
+	// A constructor some engines lack is looked up when called, and named in a TypeError where it is missing.
+	const constructorExpression = element.viewNeedsGlobal ? `'${viewConstructor}'` : viewConstructor
+	const returnType = element.viewNeedsGlobal ? `${viewConstructor}View` : viewConstructor
+	if (element.viewNeedsGlobal) parts.manager.use('../src/globalConstructors.js', `type ${returnType}`)
+	parts.manager.methods.push({
+		leadingTrivia: trivia,
+		name: methods.view,
 		docs: [
-			`A \`${element.viewConstructor}\` over \`elementCount\` elements of ${describeElement(element)} starting at \`address\`.${aliasNote}${storageNote}\n` +
+			`A \`${viewConstructor}\` over \`elementCount\` elements of ${describeElement(element)} starting at \`address\`.${storageNote}\n` +
 				`The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.\n` +
-				`@throws RangeError if \`address\` is not a multiple of ${element.byteSize}, or the elements do not lie within the heap`,
+				`@throws RangeError if \`address\` is not a multiple of ${alignment}, or the elements do not lie within the heap` +
+				(element.viewNeedsGlobal ? `\n@throws TypeError where the engine has no \`${viewConstructor}\`` : ''),
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
 			{ name: 'elementCount', type: 'number' },
 		],
-		returnType: element.viewConstructor,
-		statements: (writer) => {
-			writeElementCountCheck(writer, 'elementCount', method)
-			writer.writeLine(
-				`const buffer = this.alignedRegion(address, elementCount * ${element.byteSize}, ${element.byteSize}, '${method}')`,
-			)
-			writer.writeLine(`return new ${element.viewConstructor}(buffer, address, elementCount)`)
-		},
-	}
-}
-
-/** The view methods, in table order. */
-export function emitViewMethods(elements: readonly NormalizedElement[]): Method[] {
-	return elements.map(emitView)
+		returnType,
+		statements: [`return this.viewArray(${constructorExpression}, ${byteSize}, ${alignment}, '${methods.view}', address, elementCount)`],
+	})
+	if (element.viewNeedsGlobal) parts.arrayRef.use('../src/globalConstructors.js', `type ${returnType}`)
+	parts.arrayRef.getAccessors.push({
+		leadingTrivia: trivia,
+		name: 'view',
+		docs: [`A fresh \`${viewConstructor}\` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.`],
+		returnType,
+		statements: [`if (this.freed) this.throwFreed('view')`, `return this.manager.${methods.view}(this.address, this.elementCount)`],
+	})
+	return parts
 }

@@ -1,12 +1,11 @@
 /** Emits `read<Name>` / `write<Name>` for the wide unsigned integers (128 and 256 bits). */
-import type { MethodDeclarationStructure, OptionalKind } from 'ts-morph'
+import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedWideInteger } from './normalize.js'
-import { withArticle, writePlainAccessCheck } from './snippets.js'
-
-type Method = OptionalKind<MethodDeclarationStructure>
+import { modules, plainAccessCheck, withArticle } from './snippets.js'
 
 function emitRead(wide: NormalizedWideInteger): Method {
 	return {
+		leadingTrivia: provenance(wide.name, 'emitWideIntegers'),
 		name: wide.read,
 		docs: [
 			`Reads ${withArticle(wide.description)} at \`address\` (${wide.wordCount} little-endian 64-bit words, least significant first, any alignment).\n` +
@@ -15,7 +14,7 @@ function emitRead(wide: NormalizedWideInteger): Method {
 		parameters: [{ name: 'address', type: 'number' }],
 		returnType: 'bigint',
 		statements: (writer) => {
-			writePlainAccessCheck(writer, wide.byteSize, wide.read)
+			plainAccessCheck(wide.byteSize, wide.read)(writer)
 			const words = Array.from({ length: wide.wordCount }, (_, word) => {
 				const read = `view.getBigUint64(address${word === 0 ? '' : ` + ${word * 8}`}, true)`
 				return word === 0 ? read : `(${read} << ${word * 64}n)`
@@ -28,6 +27,7 @@ function emitRead(wide: NormalizedWideInteger): Method {
 function emitWrite(wide: NormalizedWideInteger): Method {
 	const limit = `0x${(1n << BigInt(wide.bits)).toString(16)}n`
 	return {
+		leadingTrivia: provenance(wide.name, 'emitWideIntegers'),
 		name: wide.write,
 		docs: [
 			`Writes ${withArticle(wide.description)} at \`address\` (${wide.wordCount} little-endian 64-bit words, least significant first, any alignment).\n` +
@@ -39,7 +39,7 @@ function emitWrite(wide: NormalizedWideInteger): Method {
 		],
 		returnType: 'void',
 		statements: (writer) => {
-			writePlainAccessCheck(writer, wide.byteSize, wide.write)
+			plainAccessCheck(wide.byteSize, wide.write)(writer)
 			writer.writeLine(
 				`if (!(typeof value === 'bigint' && value >= 0n && value < ${limit})) throwWideIntegerError('${wide.write}', value, ${wide.bits})`,
 			)
@@ -54,6 +54,9 @@ function emitWrite(wide: NormalizedWideInteger): Method {
 }
 
 /** The wide integer methods, in table order. */
-export function emitWideIntegerMethods(rows: readonly NormalizedWideInteger[]): Method[] {
-	return rows.flatMap((wide) => [emitRead(wide), emitWrite(wide)])
+export function emitWideIntegerMethods(rows: readonly NormalizedWideInteger[]): Part {
+	const part = new Part()
+	if (rows.length > 0) part.use(modules.errors, 'throwWideIntegerError')
+	part.methods.push(...rows.flatMap((wide) => [emitRead(wide), emitWrite(wide)]))
+	return part
 }

@@ -11,22 +11,24 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { ClassDeclarationStructure, OptionalKind } from 'ts-morph'
 import type { ElementRow, WideIntegerRow } from '../descriptors/elements.js'
 import { elementRows, wideIntegerRows } from '../descriptors/elements.js'
 import type { StringEncodingRow } from '../descriptors/encodings.js'
 import { stringEncodingRows } from '../descriptors/encodings.js'
-import { emitAllocMethods } from './emitAlloc.js'
-import { emitArrayRefClasses } from './emitArrayRefClasses.js'
-import { emitAtomicMethods } from './emitAtomics.js'
+import { emitAccess } from './emitAccess.js'
+import { emitAlloc } from './emitAlloc.js'
+import { emitAtomics } from './emitAtomics.js'
+import { importDeclarations, Part, provenance, type FacetParts, type Property } from './emitted.js'
+import { emitElementTable } from './emitElementTable.js'
 import { emitHeapViewsClass } from './emitHeapViews.js'
-import { emitReadWriteMethods } from './emitReadWrite.js'
 import { emitRefClasses } from './emitRefClasses.js'
-import { emitStringRefClasses } from './emitStringRefClasses.js'
-import { codecFunction, codecFunctions, emitStringMethods } from './emitStrings.js'
-import { emitViewMethods } from './emitViews.js'
+import { emitStringMethods } from './emitStrings.js'
+import { emitStringRefClass } from './emitStringRefClasses.js'
+import { emitViews } from './emitViews.js'
 import { emitWideIntegerMethods } from './emitWideIntegers.js'
-import { emitWrapMethods } from './emitWrap.js'
-import { heapViewConstructors, normalizeElements, normalizeEncodings, normalizeWideIntegers } from './normalize.js'
+import { emitWrap } from './emitWrap.js'
+import { normalizeElements, normalizeEncodings, normalizeWideIntegers, type NormalizedElement } from './normalize.js'
 import { createFile, createGeneratorProject, finishFile, generatedHeader } from './project.js'
 
 /** The tables the generator reads. Tests pass modified copies. */
@@ -39,6 +41,7 @@ export interface DescriptorTables {
 /** The generated files, by key: the key is what `--only` takes. */
 export const generatedFiles = {
 	views: 'HeapViews.generated.ts',
+	table: 'elementTable.generated.ts',
 	manager: 'WasmHeapManager.generated.ts',
 	refs: 'Refs.generated.ts',
 } as const
@@ -46,6 +49,18 @@ export const generatedFiles = {
 export type GeneratedFileKey = keyof typeof generatedFiles
 
 const header = generatedHeader('codegen/main.ts', 'descriptors/elements.ts and descriptors/encodings.ts')
+
+/**
+ * The facets whose manager members an alias row shares with its row (the same function
+ * objects, as Node's buffer shares `readUint32LE` and `readUInt32LE`), and the method
+ * names each facet makes. Allocation and wrapping are not shared: they return the
+ * alias's own ref classes.
+ */
+const sharedFacets: readonly { emit: (element: NormalizedElement) => FacetParts; names: (element: NormalizedElement) => string[] }[] = [
+	{ emit: emitAccess, names: (element) => [element.methods.read, element.methods.write] },
+	{ emit: emitAtomics, names: (element) => [element.methods.readAtomic, element.methods.writeAtomic] },
+	{ emit: emitViews, names: (element) => [element.methods.view] },
+]
 
 /** Generates every file's text from the tables (nothing is written). */
 export function generate(tables: DescriptorTables): Map<string, string> {
@@ -55,6 +70,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 	const allNames = [...elements.map((row) => row.name), ...wideIntegers.map((row) => row.name), ...encodings.map((row) => `${row.name}String`)]
 	const duplicate = allNames.find((name, index) => allNames.indexOf(name) !== index)
 	if (duplicate !== undefined) throw new Error(`descriptor row '${duplicate}': the name is used in more than one table`)
+	const byName = new Map(elements.map((element) => [element.name, element]))
 	const project = createGeneratorProject()
 	const files = new Map<string, string>()
 
@@ -67,74 +83,82 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 	views.addClass(emitHeapViewsClass(elements, encodings))
 	files.set(generatedFiles.views, finishFile(views, header))
 
-	// The manager: every accessor family, one emitter each, in one monomorphic class.
-	const refClasses = [
-		...elements.flatMap((element) => [element.refClass, element.arrayRefClass]),
-		...encodings.map((encoding) => encoding.refClass),
-	]
-	const atomicConstructors = heapViewConstructors(elements)
-	const codecImports = [...new Set(encodings.map((encoding) => encoding.codec))].sort().map((codec) => {
-		const encoding = encodings.find((row) => row.codec === codec)!
-		return {
-			moduleSpecifier: `../src/codecs/${codec}.js`,
-			namedImports: codecFunctions.map((name) => ({ name, alias: codecFunction(encoding, name) })),
+	// The element table and the type map.
+	const table = createFile(project, generatedFiles.table)
+	table.addStatements(emitElementTable(elements))
+	files.set(generatedFiles.table, finishFile(table, header))
+
+	// Every facet of every full row, once.
+	const facetsOf = new Map<string, FacetParts[]>()
+	for (const element of elements) {
+		if (element.aliasOf === undefined) facetsOf.set(element.name, sharedFacets.map((facet) => facet.emit(element)))
+	}
+
+	// The manager: one monomorphic class; an alias row's shared members are declared
+	// through the type and assigned to the prototype after the class.
+	const manager = new Part()
+	const aliasAssignments: string[] = []
+	sharedFacets.forEach((facet, facetIndex) => {
+		for (const element of elements) {
+			if (element.aliasOf === undefined) {
+				manager.add(facetsOf.get(element.name)![facetIndex]!.manager)
+				continue
+			}
+			const target = byName.get(element.aliasOf)!
+			const targetNames = facet.names(target)
+			facet.names(element).forEach((name, index) => {
+				const shared = targetNames[index]!
+				const declaration: Property = {
+					leadingTrivia: provenance(element.name, 'main'),
+					name,
+					hasDeclareKeyword: true,
+					type: `WasmHeapManager['${shared}']`,
+					docs: [`\`${shared}\` under the name of ${element.name}: the same function (errors name \`${shared}\`).`],
+				}
+				manager.properties.push(declaration)
+				aliasAssignments.push(`WasmHeapManager.prototype.${name} = WasmHeapManager.prototype.${shared}`)
+			})
 		}
+		if (facetIndex === 0) manager.add(emitWideIntegerMethods(wideIntegers))
 	})
-	const manager = createFile(project, generatedFiles.manager)
-	manager.addImportDeclarations([
-		{
-			moduleSpecifier: '../src/conversions.js',
-			namedImports: ['bitsToFloat32', 'bitsToFloat64', 'clampToUint8', 'float32ToBits', 'float64ToBits', 'maxPointer53'],
-		},
-		{
-			moduleSpecifier: '../src/errors.js',
-			namedImports: [
-				'throwElementCountError',
-				'throwPointer53StoredError',
-				'throwPointer53ValueError',
-				'throwStringDecodeError',
-				'throwStringValueError',
-				'throwWideIntegerError',
-			],
-		},
-		...codecImports,
-		{ moduleSpecifier: '../src/HeapCore.js', namedImports: ['HeapCore'] },
-		{ moduleSpecifier: './Refs.generated.js', namedImports: [...refClasses].sort() },
-	])
-	manager.addClass({
+	for (const element of elements) manager.add(emitAlloc(element).manager)
+	for (const element of elements) manager.add(emitWrap(element).manager)
+	for (const encoding of encodings) manager.add(emitStringMethods(encoding))
+
+	const managerFile = createFile(project, generatedFiles.manager)
+	managerFile.addImportDeclarations(importDeclarations([manager.use('../src/HeapAccess.js', 'HeapAccess')]))
+	managerFile.addClass({
 		name: 'WasmHeapManager',
 		isExported: true,
-		extends: 'HeapCore',
+		extends: 'HeapAccess',
 		docs: [
 			'Reads, writes, views, allocates and wraps numbers, arrays and strings on a WebAssembly heap.\n' +
 				'Create one with `createWasmHeapManager` or `wrapEmscriptenModuleHeap`.\n' +
 				'Every access is bounds-checked; see the README for the polling modes and errors.',
 		],
-		methods: [
-			...emitReadWriteMethods(elements),
-			...emitWideIntegerMethods(wideIntegers),
-			...emitAtomicMethods(elements),
-			...emitViewMethods(elements),
-			...emitAllocMethods(elements),
-			...emitWrapMethods(elements),
-			...emitStringMethods(encodings),
-		],
+		properties: manager.properties,
+		methods: manager.methods,
 	})
-	// Atomic views are passed to the cold path as constructors; keep the list visible for readers.
-	manager.insertStatements(
-		manager.getImportDeclarations().length,
-		`// Atomic accesses run on: ${atomicConstructors.join(', ')}.`,
-	)
-	files.set(generatedFiles.manager, finishFile(manager, header))
+	if (aliasAssignments.length > 0) {
+		managerFile.addStatements(['', '// Alias rows share their row\'s functions.', ...aliasAssignments])
+	}
+	files.set(generatedFiles.manager, finishFile(managerFile, header))
 
-	// Ref classes: value refs and array refs.
+	// Ref classes: value refs and array refs, assembled from the facets, then string refs.
+	const refParts: Part[] = []
+	const refClasses: OptionalKind<ClassDeclarationStructure>[] = []
+	for (const element of elements) {
+		const { classes, part } = emitRefClasses(element, facetsOf.get(element.name) ?? [])
+		refClasses.push(...classes)
+		refParts.push(part)
+	}
+	const stringRefs = new Part().use('../src/HeapRef.js', 'HeapRef')
+	refParts.push(stringRefs)
+	for (const encoding of encodings) refClasses.push(emitStringRefClass(encoding))
 	const refs = createFile(project, generatedFiles.refs)
-	refs.addImportDeclarations([
-		{ moduleSpecifier: '../src/conversions.js', namedImports: ['clampToUint8'] },
-		{ moduleSpecifier: '../src/errors.js', namedImports: ['throwPointer53StoredError', 'throwPointer53ValueError'] },
-		{ moduleSpecifier: '../src/HeapRef.js', namedImports: ['ArrayHeapRef', 'HeapRef'] },
-	])
-	refs.addClasses([...emitRefClasses(elements), ...emitArrayRefClasses(elements), ...emitStringRefClasses(encodings)])
+	const ownClasses = new Set(refClasses.map((structure) => structure.name!))
+	refs.addImportDeclarations(importDeclarations(refParts, ownClasses))
+	refs.addClasses(refClasses)
 	files.set(generatedFiles.refs, finishFile(refs, header))
 
 	return files

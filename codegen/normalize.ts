@@ -4,6 +4,7 @@
  */
 import type {
 	AtomicStrategy,
+	BitConversion,
 	DataViewAccessor,
 	ElementKind,
 	ElementRow,
@@ -17,19 +18,28 @@ export interface NormalizedElement {
 	readonly name: string
 	readonly description: string
 	readonly byteSize: 1 | 2 | 4 | 8
-	/** log2(byteSize). */
-	readonly shift: number
+	readonly alignment: 1 | 2 | 4 | 8
+	readonly cType: string
 	readonly kind: ElementKind
 	readonly valueType: 'number' | 'bigint'
 	readonly viewConstructor: TypedArrayName
+	readonly viewNeedsGlobal: boolean
 	readonly dataViewAccessor: DataViewAccessor
+	/** Values stored as integer bits (see the row's `bits`), or `undefined`. */
+	readonly bits: BitConversion | undefined
 	readonly atomicStrategy: AtomicStrategy
 	readonly atomicViewConstructor: TypedArrayName
+	/** For `viaBits` atomics: the conversions (the row's `atomicBits`, else its `bits`). */
+	readonly atomicBits: Omit<BitConversion, 'accessor'> | undefined
 	/** Field of `HeapViews` holding the whole-heap atomic view, e.g. `int32Array`. */
 	readonly atomicViewField: string
-	/** The row this one aliases, if any. */
+	/**
+	 * The TypedArray `alloc<T>Array(values)` converts values into before anything is
+	 * allocated or written (so a bad value throws with the heap untouched), and copies from.
+	 */
+	readonly stagingConstructor: TypedArrayName
+	/** The row this one aliases, if any: its members are the aliased row's. */
 	readonly aliasOf: string | undefined
-	readonly storedAs: string | undefined
 	readonly refClass: string
 	readonly arrayRefClass: string
 	readonly methods: {
@@ -65,6 +75,7 @@ const typedArrays: Record<TypedArrayName, { byteSize: number; integer: boolean; 
 	Uint32Array: { byteSize: 4, integer: true, bigint: false },
 	BigInt64Array: { byteSize: 8, integer: true, bigint: true },
 	BigUint64Array: { byteSize: 8, integer: true, bigint: true },
+	Float16Array: { byteSize: 2, integer: false, bigint: false },
 	Float32Array: { byteSize: 4, integer: false, bigint: false },
 	Float64Array: { byteSize: 8, integer: false, bigint: false },
 }
@@ -83,19 +94,23 @@ const dataViewAccessorSizes: Record<DataViewAccessor, number> = {
 }
 
 const kinds: readonly ElementKind[] = ['int', 'clampedInt', 'float', 'bigint', 'pointer53']
-const atomicStrategies: readonly AtomicStrategy[] = [
-	'native',
-	'viaInt32Bits',
-	'viaBigInt64Bits',
-	'clampThenUint8',
-	'viaBigUint64',
-]
+const atomicStrategies: readonly AtomicStrategy[] = ['native', 'viaBits', 'clampThenUint8', 'viaBigUint64']
+const bitConversions = ['float16ToBits', 'bitsToFloat16', 'float32ToBits', 'bitsToFloat32', 'float64ToBits', 'bitsToFloat64']
+const integerViewOfAccessor: Partial<Record<DataViewAccessor, TypedArrayName>> = {
+	Int8: 'Int8Array',
+	Uint8: 'Uint8Array',
+	Int16: 'Int16Array',
+	Uint16: 'Uint16Array',
+	Int32: 'Int32Array',
+	Uint32: 'Uint32Array',
+	BigInt64: 'BigInt64Array',
+	BigUint64: 'BigUint64Array',
+}
 
 // The atomic views each strategy may run on (Atomics needs an integer, non-clamped view).
 const atomicViewsByStrategy: Record<AtomicStrategy, readonly TypedArrayName[]> = {
 	native: ['Int8Array', 'Uint8Array', 'Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'],
-	viaInt32Bits: ['Int32Array'],
-	viaBigInt64Bits: ['BigInt64Array'],
+	viaBits: ['Int16Array', 'Uint16Array', 'Int32Array', 'Uint32Array', 'BigInt64Array', 'BigUint64Array'],
 	clampThenUint8: ['Uint8Array'],
 	viaBigUint64: ['BigUint64Array'],
 }
@@ -117,11 +132,15 @@ export function fieldNameOf(typedArray: string): string {
 	return typedArray[0]!.toLowerCase() + typedArray.slice(1)
 }
 
-function validateFullRow(row: ElementTypeRow, byName: ReadonlyMap<string, ElementRow>): void {
+function validateFullRow(row: ElementTypeRow): void {
 	const fail = (problem: string): never => {
 		throw new DescriptorError(row.name, problem)
 	}
 	if (![1, 2, 4, 8].includes(row.byteSize)) fail(`byteSize must be 1, 2, 4 or 8, got ${String(row.byteSize)}`)
+	if (![1, 2, 4, 8].includes(row.alignment) || row.alignment > row.byteSize) {
+		fail(`alignment must be 1, 2, 4 or 8 and at most byteSize, got ${String(row.alignment)}`)
+	}
+	if (typeof row.cType !== 'string' || row.cType.length === 0) fail('cType must name the C type')
 	if (!kinds.includes(row.kind)) fail(`unknown kind '${String(row.kind)}' (known: ${kinds.join(', ')})`)
 	if (!atomicStrategies.includes(row.atomicStrategy)) {
 		fail(`unknown atomicStrategy '${String(row.atomicStrategy)}' (known: ${atomicStrategies.join(', ')})`)
@@ -145,6 +164,27 @@ function validateFullRow(row: ElementTypeRow, byName: ReadonlyMap<string, Elemen
 	const accessorSize = dataViewAccessorSizes[row.dataViewAccessor]
 	if (accessorSize === undefined) fail(`unknown dataViewAccessor '${String(row.dataViewAccessor)}'`)
 
+	if (row.bits !== undefined) {
+		const bitsView = integerViewOfAccessor[row.bits.accessor]
+		if (bitsView === undefined || typedArrays[bitsView].byteSize !== row.byteSize) {
+			fail(`bits.accessor must be an integer accessor of ${row.byteSize} bytes, got '${String(row.bits.accessor)}'`)
+		}
+		for (const name of [row.bits.toBits, row.bits.fromBits]) {
+			if (!bitConversions.includes(name)) fail(`unknown bit conversion '${String(name)}' (known: ${bitConversions.join(', ')})`)
+		}
+		if (row.kind !== 'float') fail(`bits are for kind 'float' rows`)
+	}
+	if (row.atomicStrategy === 'viaBits') {
+		const conversion = row.atomicBits ?? row.bits
+		if (conversion === undefined) fail(`atomic strategy 'viaBits' needs atomicBits or bits`)
+		for (const name of [conversion!.toBits, conversion!.fromBits]) {
+			if (!bitConversions.includes(name)) fail(`unknown bit conversion '${String(name)}' (known: ${bitConversions.join(', ')})`)
+		}
+	} else if (row.atomicBits !== undefined) {
+		fail(`atomicBits is only read by the 'viaBits' atomic strategy`)
+	}
+	if (row.viewNeedsGlobal !== undefined && row.viewNeedsGlobal !== true) fail('viewNeedsGlobal is true or absent')
+
 	const bigintView = view!.bigint
 	switch (row.kind) {
 		case 'bigint':
@@ -157,12 +197,12 @@ function validateFullRow(row: ElementTypeRow, byName: ReadonlyMap<string, Elemen
 			if (row.valueType !== 'number') fail(`kind 'pointer53' needs valueType 'number'`)
 			if (row.dataViewAccessor !== 'Uint32') fail(`kind 'pointer53' is read as two Uint32 halves`)
 			if (row.atomicStrategy !== 'viaBigUint64') fail(`kind 'pointer53' needs atomicStrategy 'viaBigUint64'`)
-			if (row.storedAs === undefined) fail(`kind 'pointer53' must name the row it is storedAs`)
+			if (row.viewConstructor !== 'BigUint64Array') fail(`kind 'pointer53' is viewed as the BigUint64Array it is stored as`)
 			break
 		default:
 			if (row.valueType !== 'number') fail(`kind '${row.kind}' needs valueType 'number'`)
 			if (bigintView) fail(`kind '${row.kind}' cannot use the bigint view ${row.viewConstructor}`)
-			if (accessorSize !== row.byteSize) {
+			if (row.bits === undefined && accessorSize !== row.byteSize) {
 				fail(`dataViewAccessor ${row.dataViewAccessor} accesses ${accessorSize} bytes, but byteSize is ${row.byteSize}`)
 			}
 			if ((row.kind === 'float') === view!.integer) {
@@ -176,17 +216,15 @@ function validateFullRow(row: ElementTypeRow, byName: ReadonlyMap<string, Elemen
 	if (row.kind === 'clampedInt' && row.atomicStrategy !== 'clampThenUint8') {
 		fail(`kind 'clampedInt' needs atomicStrategy 'clampThenUint8'`)
 	}
-	if (row.kind === 'float' && row.atomicStrategy === 'native') fail(`Atomics cannot operate on floats: use a via*Bits strategy`)
+	if (row.kind === 'float' && row.atomicStrategy === 'native') fail(`Atomics cannot operate on floats: use the 'viaBits' strategy`)
 	if (row.kind === 'int' && row.atomicStrategy !== 'native') fail(`kind 'int' uses the 'native' atomic strategy`)
 	if (row.kind === 'bigint' && row.atomicStrategy !== 'native') fail(`kind 'bigint' uses the 'native' atomic strategy`)
+}
 
-	if (row.storedAs !== undefined) {
-		const target = byName.get(row.storedAs)
-		if (target === undefined) fail(`storedAs names unknown row '${row.storedAs}'`)
-		if (isAlias(target!) || (target as ElementTypeRow).viewConstructor !== row.viewConstructor) {
-			fail(`storedAs '${row.storedAs}' must be a full row with the same viewConstructor`)
-		}
-	}
+/** The TypedArray values are converted into before an array is allocated (see `NormalizedElement.stagingConstructor`). */
+function stagingConstructorOf(row: ElementTypeRow): TypedArrayName {
+	if (row.bits !== undefined) return integerViewOfAccessor[row.bits.accessor]!
+	return row.viewConstructor
 }
 
 /** Validates the element rows and derives the facts the emitters need. */
@@ -215,7 +253,7 @@ export function normalizeElements(rows: readonly ElementRow[]): NormalizedElemen
 			aliasOf = row.aliasOf
 		} else {
 			facts = row
-			validateFullRow(facts, byName)
+			validateFullRow(facts)
 		}
 
 		const name = row.name
@@ -223,16 +261,20 @@ export function normalizeElements(rows: readonly ElementRow[]): NormalizedElemen
 			name,
 			description: row.description,
 			byteSize: facts.byteSize,
-			shift: Math.log2(facts.byteSize),
+			alignment: facts.alignment,
+			cType: facts.cType,
 			kind: facts.kind,
 			valueType: facts.valueType,
 			viewConstructor: facts.viewConstructor,
+			viewNeedsGlobal: facts.viewNeedsGlobal === true,
 			dataViewAccessor: facts.dataViewAccessor,
+			bits: facts.bits,
 			atomicStrategy: facts.atomicStrategy,
 			atomicViewConstructor: facts.atomicViewConstructor,
+			atomicBits: facts.atomicStrategy === 'viaBits' ? (facts.atomicBits ?? facts.bits) : undefined,
 			atomicViewField: fieldNameOf(facts.atomicViewConstructor),
+			stagingConstructor: stagingConstructorOf(facts),
 			aliasOf,
-			storedAs: facts.storedAs,
 			refClass: `${name}Ref`,
 			arrayRefClass: `${name}ArrayRef`,
 			methods: {

@@ -1,12 +1,29 @@
 /**
- * Code fragments more than one emitter writes, so that every generated method checks
- * bounds and conversions the same way.
+ * Code fragments more than one emitter writes, so that every generated member checks
+ * bounds and converts values the same way. Each fragment records the imports it needs
+ * in the `Part` it is written for when it is called, and returns the writer that
+ * prints it.
+ *
+ * The conversion of a value to its bytes is decided here, once, from the row: a
+ * `DataView` accessor, the row's `bits` conversions, the clamp of `clampedInt`, or the
+ * two 32-bit halves of `pointer53`.
  */
 import type { CodeBlockWriter } from 'ts-morph'
+import type { Part } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 
-/** The `number`/`bigint` type of an element's values. */
-export const valueTypeOf = (element: NormalizedElement): string => element.valueType
+export type Writer = (writer: CodeBlockWriter) => void
+
+/** Module specifiers, relative to `generated/`. */
+export const modules = {
+	conversions: '../src/conversions.js',
+	errors: '../src/errors.js',
+	heapRef: '../src/HeapRef.js',
+	heapAccess: '../src/HeapAccess.js',
+	cappedView: '../src/cappedView.js',
+	refs: './Refs.generated.js',
+	codec: (codec: string): string => `../src/codecs/${codec}.js`,
+} as const
 
 /**
  * The hot-path bounds check of a plain access: one comparison against the live length
@@ -14,15 +31,17 @@ export const valueTypeOf = (element: NormalizedElement): string => element.value
  * call to the cold path, which polls, re-checks and throws, on failure.
  * Declares `view`, the DataView to access.
  */
-export function writePlainAccessCheck(writer: CodeBlockWriter, byteSize: number, method: string): void {
-	writer.writeLine('const fast = this.fast')
-	writer.writeLine('let view = fast.dataView')
-	writer.writeLine(
-		// `address <= length - size` rather than `address + size <= length`: a bigint address
-		// compares with numbers without throwing, so it reaches the cold path's clear TypeError.
-		`if (!(address >= 0 && address <= fast.uint8Array.length - ${byteSize} && Number.isInteger(address))) ` +
-			`view = this.accessView(address, ${byteSize}, '${method}')`,
-	)
+export function plainAccessCheck(byteSize: number, method: string): Writer {
+	return (writer) => {
+		writer.writeLine('const fast = this.fast')
+		writer.writeLine('let view = fast.dataView')
+		writer.writeLine(
+			// `address <= length - size` rather than `address + size <= length`: a bigint address
+			// compares with numbers without throwing, so it reaches the cold path's clear TypeError.
+			`if (!(address >= 0 && address <= fast.uint8Array.length - ${byteSize} && Number.isInteger(address))) ` +
+				`view = this.accessView(address, ${byteSize}, '${method}')`,
+		)
+	}
 }
 
 /**
@@ -30,67 +49,102 @@ export function writePlainAccessCheck(writer: CodeBlockWriter, byteSize: number,
  * also proves natural alignment) below the whole-heap view's live length. Declares
  * `view` and `index`; the cold path returns a one-element window (index 0).
  */
-export function writeAtomicAccessCheck(writer: CodeBlockWriter, element: NormalizedElement, method: string): void {
+export function atomicAccessCheck(element: NormalizedElement, method: string): Writer {
 	// Dividing would coerce a string or null address into a valid index (and throw for a
 	// bigint): for wider elements only a number is divided, anything else gives NaN.
 	const indexExpression =
 		element.byteSize === 1 ? 'address' : `typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`
-	writer.writeLine(`let view = this.fast.${element.atomicViewField}`)
-	writer.writeLine(`let index = ${indexExpression}`)
-	writer.write(`if (!(index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
-		writer.writeLine(
-			`view = this.atomicWindow(${element.atomicViewConstructor}, address, ${element.byteSize}, '${method}')`,
-		)
-		writer.writeLine('index = 0')
-	})
+	return (writer) => {
+		writer.writeLine(`let view = this.fast.${element.atomicViewField}`)
+		writer.writeLine(`let index = ${indexExpression}`)
+		writer.write(`if (!(index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
+			writer.writeLine(
+				`view = this.atomicWindow(${element.atomicViewConstructor}, address, ${element.byteSize}, '${method}')`,
+			)
+			writer.writeLine('index = 0')
+		})
+	}
 }
 
 /** Checks an element count argument. */
-export function writeElementCountCheck(writer: CodeBlockWriter, variable: string, method: string): void {
-	writer.writeLine(
-		`if (!(Number.isSafeInteger(${variable}) && ${variable} >= 0)) throwElementCountError('${method}', ${variable})`,
-	)
+export function elementCountCheck(variable: string, method: string, part: Part): Writer {
+	part.use(modules.errors, 'throwElementCountError')
+	return (writer) => {
+		writer.writeLine(
+			`if (!(Number.isSafeInteger(${variable}) && ${variable} >= 0)) throwElementCountError('${method}', ${variable})`,
+		)
+	}
 }
 
 /** Checks a pointer53 value before anything is written. */
-export function writePointer53ValueCheck(writer: CodeBlockWriter, method: string): void {
-	writer.writeLine(`if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('${method}', value)`)
+export function pointer53ValueCheck(method: string, part: Part): Writer {
+	part.use(modules.errors, 'throwPointer53ValueError')
+	return (writer) => {
+		writer.writeLine(`if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('${method}', value)`)
+	}
 }
+
+const littleEndian = (element: { readonly byteSize: number }): string => (element.byteSize === 1 ? '' : ', true')
 
 /**
  * The statements that read one element through the DataView `view` at `address` and
  * return it (shared by the manager's `read<T>` and the refs' inline fast paths).
  */
-export function writeElementRead(writer: CodeBlockWriter, element: NormalizedElement, address: string, method: string): void {
+export function elementRead(element: NormalizedElement, address: string, method: string, part: Part): Writer {
 	if (element.kind === 'pointer53') {
-		// Two 32-bit halves avoid creating a bigint on every read.
-		writer.writeLine(`const low = view.getUint32(${address}, true)`)
-		writer.writeLine(`const high = view.getUint32(${address} + 4, true)`)
-		writer.writeLine(`if (high > 0x1fffff) throwPointer53StoredError('${method}', ${address}, high, low)`)
-		writer.writeLine('return high * 0x100000000 + low')
-	} else {
-		const littleEndian = element.byteSize === 1 ? '' : ', true'
-		writer.writeLine(`return view.get${element.dataViewAccessor}(${address}${littleEndian})`)
+		part.use(modules.errors, 'throwPointer53StoredError')
+		return (writer) => {
+			// Two 32-bit halves avoid creating a bigint on every read.
+			writer.writeLine(`const low = view.getUint32(${address}, true)`)
+			writer.writeLine(`const high = view.getUint32(${address} + 4, true)`)
+			writer.writeLine(`if (high > 0x1fffff) throwPointer53StoredError('${method}', ${address}, high, low)`)
+			writer.writeLine('return high * 0x100000000 + low')
+		}
+	}
+	if (element.bits !== undefined) {
+		const { accessor, fromBits } = element.bits
+		part.use(modules.conversions, fromBits)
+		return (writer) => {
+			writer.writeLine(`return ${fromBits}(view.get${accessor}(${address}${littleEndian(element)}))`)
+		}
+	}
+	return (writer) => {
+		writer.writeLine(`return view.get${element.dataViewAccessor}(${address}${littleEndian(element)})`)
 	}
 }
 
 /** The statements that convert `value` and write it through the DataView `view` at `address`. */
-export function writeElementWrite(writer: CodeBlockWriter, element: NormalizedElement, address: string, method: string): void {
-	const littleEndian = element.byteSize === 1 ? '' : ', true'
-	switch (element.kind) {
-		case 'pointer53':
-			writePointer53ValueCheck(writer, method)
+export function elementWrite(element: NormalizedElement, address: string, method: string, part: Part): Writer {
+	if (element.kind === 'pointer53') {
+		const check = pointer53ValueCheck(method, part)
+		return (writer) => {
+			check(writer)
 			writer.writeLine('const low = value % 0x100000000')
 			writer.writeLine(`view.setUint32(${address}, low, true)`)
 			writer.writeLine(`view.setUint32(${address} + 4, (value - low) / 0x100000000, true)`)
-			break
-		case 'clampedInt':
-			// DataView has no clamped setter: convert as Uint8ClampedArray does first.
-			writer.writeLine(`view.set${element.dataViewAccessor}(${address}, clampToUint8(value))`)
-			break
-		default:
-			writer.writeLine(`view.set${element.dataViewAccessor}(${address}, value${littleEndian})`)
+		}
 	}
+	const stored = storedValue(element, 'value', part)
+	const accessor = element.bits?.accessor ?? element.dataViewAccessor
+	return (writer) => {
+		writer.writeLine(`view.set${accessor}(${address}, ${stored}${littleEndian(element)})`)
+	}
+}
+
+/**
+ * The expression a value is stored as by a plain write: the value itself, clamped
+ * (`DataView` has no clamped setter), or its bits.
+ */
+export function storedValue(element: NormalizedElement, value: string, part: Part): string {
+	if (element.kind === 'clampedInt') {
+		part.use(modules.conversions, 'clampToUint8')
+		return `clampToUint8(${value})`
+	}
+	if (element.bits !== undefined) {
+		part.use(modules.conversions, element.bits.toBits)
+		return `${element.bits.toBits}(${value})`
+	}
+	return value
 }
 
 /** A TSDoc sentence naming the element type, e.g. "a signed 32-bit integer (C `int32_t`)". */

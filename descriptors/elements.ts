@@ -17,6 +17,7 @@ export type TypedArrayName =
 	| 'Uint32Array'
 	| 'BigInt64Array'
 	| 'BigUint64Array'
+	| 'Float16Array'
 	| 'Float32Array'
 	| 'Float64Array'
 
@@ -46,12 +47,34 @@ export type ElementKind = 'int' | 'clampedInt' | 'float' | 'bigint' | 'pointer53
 /**
  * How `read<T>Atomic` / `write<T>Atomic` are carried out.
  * - `native`: `Atomics.load` / `Atomics.store` on the row's own integer view.
- * - `viaInt32Bits`: a 32-bit float moved as its exact bit pattern through an `Int32Array`.
- * - `viaBigInt64Bits`: a 64-bit float moved as its exact bit pattern through a `BigInt64Array`.
+ * - `viaBits`: the value moves as its exact bit pattern through the integer view
+ *   `atomicViewConstructor`, converted by the row's `bits` functions (floats).
  * - `clampThenUint8`: clamp as `Uint8ClampedArray` does, then store through a `Uint8Array`.
  * - `viaBigUint64`: a pointer53 moved through a `BigUint64Array` and converted to a `number`.
  */
-export type AtomicStrategy = 'native' | 'viaInt32Bits' | 'viaBigInt64Bits' | 'clampThenUint8' | 'viaBigUint64'
+export type AtomicStrategy = 'native' | 'viaBits' | 'clampThenUint8' | 'viaBigUint64'
+
+/**
+ * Functions of `src/conversions.ts` that turn a value into the integer bits it is stored
+ * as, and back. Each takes and returns plain values and never throws.
+ */
+export type BitConversionName =
+	| 'float16ToBits'
+	| 'bitsToFloat16'
+	| 'float32ToBits'
+	| 'bitsToFloat32'
+	| 'float64ToBits'
+	| 'bitsToFloat64'
+
+/** A value stored as the bit pattern of an integer of the same width. */
+export interface BitConversion {
+	/** The integer `DataView` accessor the bits are read and written with. */
+	readonly accessor: DataViewAccessor
+	/** Value → bits (`float32ToBits`). */
+	readonly toBits: BitConversionName
+	/** Bits → value (`bitsToFloat32`). */
+	readonly fromBits: BitConversionName
+}
 
 /** A full element-type row. */
 export interface ElementTypeRow {
@@ -59,22 +82,40 @@ export interface ElementTypeRow {
 	readonly name: string
 	/** One line saying what the type is, used in generated TSDoc comments. */
 	readonly description: string
-	/** Size of one element in bytes; also the alignment views and atomics require. */
+	/** Size of one element in bytes. */
 	readonly byteSize: 1 | 2 | 4 | 8
+	/** Alignment in bytes: what views, wrapped arrays and atomics require, and C's `_Alignof` on wasm. */
+	readonly alignment: 1 | 2 | 4 | 8
+	/** The C type this row stands for, named in generated docs and struct headers. */
+	readonly cType: string
 	/** How values are converted (see {@link ElementKind}). */
 	readonly kind: ElementKind
 	/** The JavaScript type of values read and written. */
 	readonly valueType: 'number' | 'bigint'
-	/** TypedArray returned by `view<Name>Array`, `ArrayRef.view` and used to copy arrays in. */
+	/** TypedArray returned by `view<Name>Array` and `ArrayRef.view`. */
 	readonly viewConstructor: TypedArrayName
-	/** DataView accessor used by plain reads and writes (for `pointer53`, the 32-bit halves' accessor). */
+	/**
+	 * Set when `viewConstructor` is missing from some engines (`Float16Array` before Node 24):
+	 * views look it up on `globalThis` and throw `TypeError` naming it where it is absent.
+	 */
+	readonly viewNeedsGlobal?: true
+	/** DataView accessor used by plain reads and writes (for `pointer53`, the 32-bit halves' accessor; with `bits`, unused). */
 	readonly dataViewAccessor: DataViewAccessor
+	/**
+	 * Values stored as the bits of an integer: plain reads and writes go through
+	 * `bits.accessor` with these conversions (a `Float16` where `DataView` has no
+	 * `getFloat16`), and so do `viaBits` atomics.
+	 */
+	readonly bits?: BitConversion
 	/** How atomic reads and writes are done (see {@link AtomicStrategy}). */
 	readonly atomicStrategy: AtomicStrategy
 	/** Integer TypedArray that atomic operations run on (must be an integer view of `byteSize` bytes). */
 	readonly atomicViewConstructor: TypedArrayName
-	/** For `pointer53`: the row whose storage format (an unsigned 64-bit integer) is used on the heap. */
-	readonly storedAs?: string
+	/**
+	 * Only for `viaBits` atomics on a row whose plain access needs no `bits` (Float32,
+	 * Float64: `DataView` has their accessors, `Atomics` does not).
+	 */
+	readonly atomicBits?: Omit<BitConversion, 'accessor'>
 }
 
 /** A row that behaves exactly like another row under a distinct, self-documenting name. */
@@ -95,6 +136,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Int8',
 		description: 'signed 8-bit integer (C `int8_t`)',
 		byteSize: 1,
+		alignment: 1,
+		cType: 'int8_t',
 		kind: 'int',
 		valueType: 'number',
 		viewConstructor: 'Int8Array',
@@ -106,6 +149,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Uint8',
 		description: 'unsigned 8-bit integer (C `uint8_t`)',
 		byteSize: 1,
+		alignment: 1,
+		cType: 'uint8_t',
 		kind: 'int',
 		valueType: 'number',
 		viewConstructor: 'Uint8Array',
@@ -117,6 +162,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'ClampedUint8',
 		description: 'clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`)',
 		byteSize: 1,
+		alignment: 1,
+		cType: 'uint8_t',
 		kind: 'clampedInt',
 		valueType: 'number',
 		viewConstructor: 'Uint8ClampedArray',
@@ -128,6 +175,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Int16',
 		description: 'signed 16-bit integer (C `int16_t`)',
 		byteSize: 2,
+		alignment: 2,
+		cType: 'int16_t',
 		kind: 'int',
 		valueType: 'number',
 		viewConstructor: 'Int16Array',
@@ -139,6 +188,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Uint16',
 		description: 'unsigned 16-bit integer (C `uint16_t`)',
 		byteSize: 2,
+		alignment: 2,
+		cType: 'uint16_t',
 		kind: 'int',
 		valueType: 'number',
 		viewConstructor: 'Uint16Array',
@@ -150,6 +201,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Int32',
 		description: 'signed 32-bit integer (C `int32_t`)',
 		byteSize: 4,
+		alignment: 4,
+		cType: 'int32_t',
 		kind: 'int',
 		valueType: 'number',
 		viewConstructor: 'Int32Array',
@@ -161,6 +214,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Uint32',
 		description: 'unsigned 32-bit integer (C `uint32_t`)',
 		byteSize: 4,
+		alignment: 4,
+		cType: 'uint32_t',
 		kind: 'int',
 		valueType: 'number',
 		viewConstructor: 'Uint32Array',
@@ -172,6 +227,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'BigInt64',
 		description: 'signed 64-bit integer as a `bigint` (C `int64_t`)',
 		byteSize: 8,
+		alignment: 8,
+		cType: 'int64_t',
 		kind: 'bigint',
 		valueType: 'bigint',
 		viewConstructor: 'BigInt64Array',
@@ -183,6 +240,8 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'BigUint64',
 		description: 'unsigned 64-bit integer as a `bigint` (C `uint64_t`)',
 		byteSize: 8,
+		alignment: 8,
+		cType: 'uint64_t',
 		kind: 'bigint',
 		valueType: 'bigint',
 		viewConstructor: 'BigUint64Array',
@@ -191,26 +250,47 @@ export const elementRows: readonly ElementRow[] = [
 		atomicViewConstructor: 'BigUint64Array',
 	},
 	{
+		name: 'Float16',
+		description: '16-bit IEEE 754 half-precision float (C `_Float16`)',
+		byteSize: 2,
+		alignment: 2,
+		cType: '_Float16',
+		kind: 'float',
+		valueType: 'number',
+		viewConstructor: 'Float16Array',
+		viewNeedsGlobal: true,
+		dataViewAccessor: 'Uint16',
+		bits: { accessor: 'Uint16', toBits: 'float16ToBits', fromBits: 'bitsToFloat16' },
+		atomicStrategy: 'viaBits',
+		atomicViewConstructor: 'Uint16Array',
+	},
+	{
 		name: 'Float32',
 		description: '32-bit IEEE 754 float (C `float`)',
 		byteSize: 4,
+		alignment: 4,
+		cType: 'float',
 		kind: 'float',
 		valueType: 'number',
 		viewConstructor: 'Float32Array',
 		dataViewAccessor: 'Float32',
-		atomicStrategy: 'viaInt32Bits',
+		atomicStrategy: 'viaBits',
 		atomicViewConstructor: 'Int32Array',
+		atomicBits: { toBits: 'float32ToBits', fromBits: 'bitsToFloat32' },
 	},
 	{
 		name: 'Float64',
 		description: '64-bit IEEE 754 float (C `double`)',
 		byteSize: 8,
+		alignment: 8,
+		cType: 'double',
 		kind: 'float',
 		valueType: 'number',
 		viewConstructor: 'Float64Array',
 		dataViewAccessor: 'Float64',
-		atomicStrategy: 'viaBigInt64Bits',
+		atomicStrategy: 'viaBits',
 		atomicViewConstructor: 'BigInt64Array',
+		atomicBits: { toBits: 'float64ToBits', fromBits: 'bitsToFloat64' },
 	},
 	{
 		name: 'Pointer32',
@@ -221,13 +301,14 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Pointer53',
 		description: 'pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1`',
 		byteSize: 8,
+		alignment: 8,
+		cType: 'uint64_t',
 		kind: 'pointer53',
 		valueType: 'number',
 		viewConstructor: 'BigUint64Array',
 		dataViewAccessor: 'Uint32',
 		atomicStrategy: 'viaBigUint64',
 		atomicViewConstructor: 'BigUint64Array',
-		storedAs: 'BigUint64',
 	},
 	{
 		name: 'Pointer64',

@@ -4,7 +4,7 @@ import { createCappedView } from '../src/cappedView.js';
 import type { HeapBuffer } from '../src/HeapAccess.js';
 
 /**
- * @internal The views of one heap buffer, rebuilt (in one place, `HeapCore.pollHeap`) whenever the buffer is replaced.
+ * @internal The views of one heap buffer, rebuilt (in one place, `HeapAccess.pollHeap`) whenever the buffer is replaced.
  * Typed arrays are clipped to the engine's largest length; addresses beyond are served by the cold paths.
  */
 export class HeapViews {

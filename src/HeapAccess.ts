@@ -1,7 +1,11 @@
 import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwAddressError, throwAlignmentError } from './errors.js'
-import type { PollingMode } from './options.js'
+import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { HeapCore, type Allocator, type Deallocator, type Memory64Allocator, type Memory64Deallocator } from './HeapCore.js'
+import type { HeapRef } from './HeapRef.js'
+import { HeapStrings } from './HeapStrings.js'
+import { requireGlobalConstructor } from './globalConstructors.js'
+import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
 
 /** The buffer types a heap may be. */
 export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
@@ -38,12 +42,14 @@ export function zeroBytes(views: HeapViews, address: number, byteSize: number): 
 }
 
 /**
- * The heap buffer and its cached views, polling for a replaced buffer, and the cold
- * paths of every bounds and alignment check.
+ * The base of the generated manager: what the hot paths need (the heap buffer and its
+ * cached views, polling for a replaced buffer, the cold paths of every bounds and
+ * alignment check), and the collaborators that do the rest: `core` allocates and tracks,
+ * `strings` checks string bounds.
  */
 export class HeapAccess {
 	/** @internal Views of the current heap buffer. */
-	protected views: HeapViews
+	views: HeapViews
 	/**
 	 * @internal The views the hot paths (the manager's and the refs') check against:
 	 * `views`, or empty ones in `'always'` mode.
@@ -53,13 +59,46 @@ export class HeapAccess {
 	protected readonly getLatestHeap: GetLatestHeap
 	/** @internal */
 	protected readonly pollingMode: PollingMode
+	/** @internal Allocation and tracking. */
+	readonly core: HeapCore
+	/** @internal The checks and cold paths of string access. */
+	readonly strings: HeapStrings
 
-	/** @internal Fetches the heap once; subclasses validate their arguments first. */
-	constructor(getLatestHeap: GetLatestHeap, pollingMode: PollingMode) {
+	/**
+	 * @param getLatestHeap returns the heap's current `ArrayBuffer` or `SharedArrayBuffer`
+	 * @param alloc allocates a region of the given byte size and returns its address
+	 * @param free frees a region given its address
+	 * @param options see {@link WasmHeapManagerOptions}
+	 */
+	constructor(getLatestHeap: GetLatestHeap, alloc: Allocator, free: Deallocator, options?: WasmHeapManagerOptions)
+	/**
+	 * For memory64 modules: an allocator returning `bigint` addresses (taking a `number`
+	 * or a `bigint` size) and a deallocator taking them. Refs still use `number` addresses.
+	 */
+	constructor(
+		getLatestHeap: GetLatestHeap,
+		alloc: Allocator | Memory64Allocator,
+		free: Memory64Deallocator,
+		options?: WasmHeapManagerOptions,
+	)
+	constructor(
+		getLatestHeap: GetLatestHeap,
+		alloc: Allocator | Memory64Allocator,
+		free: Deallocator | Memory64Deallocator,
+		options?: WasmHeapManagerOptions,
+	) {
+		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
+			if (typeof value !== 'function') {
+				throw new TypeError(`${name} must be a function, received ${describeValue(value)}`)
+			}
+		}
+		const resolved = resolveOptions(options)
 		this.getLatestHeap = getLatestHeap
-		this.pollingMode = pollingMode
+		this.pollingMode = resolved.pollingMode
 		this.views = new HeapViews(this.fetchHeap())
 		this.fast = this.pollingMode === 'always' ? emptyViews : this.views
+		this.core = new HeapCore(this, alloc, free, resolved)
+		this.strings = new HeapStrings(this)
 	}
 
 	/** The heap's current buffer (polled first unless `pollingMode` is `'never'`). */
@@ -69,6 +108,32 @@ export class HeapAccess {
 	}
 
 	// ---- polling ---------------------------------------------------------------
+
+	// ---- tracking (the allocation collaborator's public face) --------------------
+
+	/** The live refs allocated through this manager (a new array each time). Needs `trackAllocations`. */
+	get allocatedRefs(): HeapRef[] {
+		return this.core.allocatedRefs('allocatedRefs')
+	}
+
+	/** The sum of `allocatedByteSize` over the live allocated refs. Needs `trackAllocations`. */
+	get totalAllocatedByteSize(): number {
+		return this.core.totalByteSize('totalAllocatedByteSize')
+	}
+
+	/**
+	 * Frees the live ref allocated through this manager at `address` (found in O(1)),
+	 * marking it freed. Needs `trackAllocations`. An address with no live allocated ref
+	 * throws `RangeError` and frees nothing.
+	 */
+	free(address: number): void {
+		this.core.freeAddress(address, 'free')
+	}
+
+	/** Frees every live ref allocated through this manager. Needs `trackAllocations`. */
+	freeAll(): void {
+		for (const ref of this.core.allocatedRefs('freeAll')) ref.free()
+	}
 
 	/** @internal Calls `getLatestHeap()` and checks what it returned. */
 	protected fetchHeap(): HeapBuffer {
@@ -101,7 +166,7 @@ export class HeapAccess {
 	 * access at 0 sees it too): a grown memory may have replaced it. Growth of a shared
 	 * memory, never detached, is seen only here.
 	 */
-	protected pollBefore(address: number, byteSize: number): void {
+	pollBefore(address: number, byteSize: number): void {
 		if (this.pollingMode === 'always') {
 			this.pollHeap()
 		} else if (this.pollingMode === 'whenEmpty') {
@@ -115,7 +180,7 @@ export class HeapAccess {
 	 * terminator, or without room): in `'whenEmpty'` mode polls once more and says whether
 	 * the heap was replaced, so that the caller retries. Always `false` in the other modes.
 	 */
-	protected heapWasReplaced(): boolean {
+	heapWasReplaced(): boolean {
 		if (this.pollingMode !== 'whenEmpty') return false
 		const before = this.views.buffer
 		this.pollHeap()
@@ -126,7 +191,7 @@ export class HeapAccess {
 	 * @internal Ensures `[address, address + byteSize)` lies in the current heap,
 	 * polling as the mode says, or throws. Returns the views to use.
 	 */
-	protected checkRegion(address: number, byteSize: number, method: string): HeapViews {
+	checkRegion(address: number, byteSize: number, method: string): HeapViews {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
 			throwAddressError(method, address, byteSize, this.views.buffer.byteLength)
 		}
@@ -161,14 +226,14 @@ export class HeapAccess {
 	 * @internal Checks a region for a view or a wrapped array (range and natural
 	 * alignment) and returns the buffer to view.
 	 */
-	protected alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
+	alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
 		const views = this.checkRegion(address, byteSize, method)
 		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, views.buffer.byteLength)
 		return views.buffer
 	}
 
 	/** @internal Checks the target of a `wrap*` call: not null, in range and (for arrays) aligned. */
-	protected wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
+	wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
 		if (address === 0) {
 			throw new RangeError(`${method}: address 0 is a null pointer and cannot be wrapped`)
 		}
@@ -184,6 +249,25 @@ export class HeapAccess {
 	/** @internal Sets a checked region to zeros. */
 	zeroRegion(address: number, byteSize: number, method: string): void {
 		zeroBytes(this.checkRegion(address, byteSize, method), address, byteSize)
+	}
+
+	/**
+	 * @internal The cold body of every `view<T>Array`: checks the count, the range and the
+	 * alignment, and returns a view over the heap's current buffer.
+	 */
+	viewArray<T>(
+		Constructor: TypedArrayConstructorLike<T> | string,
+		byteSize: number,
+		alignment: number,
+		method: string,
+		address: number,
+		elementCount: number,
+	): T {
+		if (!(Number.isSafeInteger(elementCount) && elementCount >= 0)) throwElementCountError(method, elementCount)
+		const buffer = this.alignedRegion(address, elementCount * byteSize, alignment, method)
+		// A name stands for a constructor some engines lack, looked up once the arguments are known to be valid.
+		const View = typeof Constructor === 'string' ? requireGlobalConstructor<T>(Constructor, method) : Constructor
+		return new View(buffer, address, elementCount)
 	}
 
 	/** @internal A typed array over a checked, aligned region (string refs' element views). */

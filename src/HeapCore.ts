@@ -1,9 +1,9 @@
+import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
+import type { TypedArrayConstructorLike } from './cappedView.js'
 import { describeValue, throwElementCountError } from './errors.js'
-import { zeroBytes } from './HeapAccess.js'
-import { HeapStrings } from './HeapStrings.js'
-import type { GetLatestHeap } from './HeapAccess.js'
+import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import type { HeapRef } from './HeapRef.js'
-import { resolveOptions, type WasmHeapManagerOptions } from './options.js'
+import type { ResolvedOptions } from './options.js'
 
 export type { GetLatestHeap, HeapBuffer } from './HeapAccess.js'
 
@@ -48,90 +48,141 @@ function callProbingKind(
 	return result
 }
 
-/**
- * The base of the generated manager: construction, allocation and tracking, over the
- * heap access and string checks of its own bases.
- */
-export class HeapCore extends HeapStrings {
-	/** @internal */
-	protected readonly allocator: Allocator | Memory64Allocator
-	/** @internal */
-	protected readonly deallocator: Deallocator | Memory64Deallocator
-	/** @internal */
-	protected readonly clearAllocatedRegions: boolean
-	/**
-	 * @internal Tracked refs by address, or `undefined` when tracking is off. A freed
-	 * ref's entry becomes a `null` tombstone rather than being deleted: V8's Map keeps a
-	 * deleted entry in its key's chain until it rehashes, so deleting and re-adding the
-	 * address a `malloc` hands out again and again made each lookup slower with every
-	 * live ref (51 µs per alloc + free with 10,000 live). Tombstones are swept once they
-	 * outnumber the live entries.
-	 */
-	protected trackedRefs: Map<number, HeapRef | null> | undefined
-	/** @internal Live entries of `trackedRefs`. */
-	protected trackedCount = 0
-	/** @internal `null` entries of `trackedRefs`. */
-	protected tombstoneCount = 0
-	/** @internal */
-	protected trackedByteSize = 0
-	/** @internal What the allocator returns, learned from its results; `free` is called with the same kind. */
-	protected addressKind: NumberKind = 'unknown'
-	/** @internal What the allocator takes as its size, learned from its first call. */
-	protected sizeKind: NumberKind = 'unknown'
+/** The constructor of a generated value or string ref class. */
+export type RefConstructor<R> = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => R
 
+/** The constructor of a generated array ref class. */
+export type ArrayRefConstructor<R> = new (
+	manager: WasmHeapManager,
+	address: number,
+	allocatedByteSize: number,
+	tracked: boolean,
+	elementCount: number,
+) => R
+
+/** Converts one array value to what it is stored as, throwing (naming `method`) for a bad one. */
+export type StageConversion = (value: never, method: string) => number | bigint
+
+/**
+ * Allocation and tracking, for one manager: calls the allocator and deallocator,
+ * checks what they return, zeroes new regions, and keeps the table of live refs. The
+ * generated `alloc*`/`wrap*` methods are one-line delegations to it.
+ */
+export class HeapCore {
+	/** The manager whose heap this allocates in. */
+	private readonly access: HeapAccess
+	private readonly allocator: Allocator | Memory64Allocator
+	private readonly deallocator: Deallocator | Memory64Deallocator
+	private readonly clearAllocatedRegions: boolean
 	/**
-	 * @param getLatestHeap returns the heap's current `ArrayBuffer` or `SharedArrayBuffer`
-	 * @param alloc allocates a region of the given byte size and returns its address
-	 * @param free frees a region given its address
-	 * @param options see {@link WasmHeapManagerOptions}
+	 * Tracked refs by address, or `undefined` when tracking is off. A freed ref's entry
+	 * becomes a `null` tombstone rather than being deleted: V8's Map keeps a deleted entry
+	 * in its key's chain until it rehashes, so deleting and re-adding the address a
+	 * `malloc` hands out again and again made each lookup slower with every live ref
+	 * (51 µs per alloc + free with 10,000 live). Tombstones are swept once they outnumber
+	 * the live entries.
 	 */
-	constructor(getLatestHeap: GetLatestHeap, alloc: Allocator, free: Deallocator, options?: WasmHeapManagerOptions)
-	/**
-	 * For memory64 modules: an allocator returning `bigint` addresses (taking a `number`
-	 * or a `bigint` size) and a deallocator taking them. Refs still use `number` addresses.
-	 */
+	private trackedRefs: Map<number, HeapRef | null> | undefined
+	/** Live entries of `trackedRefs`. */
+	private trackedCount = 0
+	/** `null` entries of `trackedRefs`. */
+	private tombstoneCount = 0
+	private trackedByteSize = 0
+	/** What the allocator returns, learned from its results; `free` is called with the same kind. */
+	private addressKind: NumberKind = 'unknown'
+	/** What the allocator takes as its size, learned from its first call. */
+	private sizeKind: NumberKind = 'unknown'
+	/** Whether new refs are tracked. */
+	readonly tracking: boolean
+
 	constructor(
-		getLatestHeap: GetLatestHeap,
-		alloc: Allocator | Memory64Allocator,
-		free: Memory64Deallocator,
-		options?: WasmHeapManagerOptions,
-	)
-	constructor(
-		getLatestHeap: GetLatestHeap,
+		access: HeapAccess,
 		alloc: Allocator | Memory64Allocator,
 		free: Deallocator | Memory64Deallocator,
-		options?: WasmHeapManagerOptions,
+		options: ResolvedOptions,
 	) {
-		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
-			if (typeof value !== 'function') {
-				throw new TypeError(`${name} must be a function, received ${describeValue(value)}`)
-			}
-		}
-
-		const resolved = resolveOptions(options)
-		super(getLatestHeap, resolved.pollingMode)
+		this.access = access
 		this.allocator = alloc
 		this.deallocator = free
-		this.clearAllocatedRegions = resolved.clearAllocatedRegions
-		this.trackedRefs = resolved.trackAllocations ? new Map() : undefined
+		this.clearAllocatedRegions = options.clearAllocatedRegions
+		this.tracking = options.trackAllocations
+		this.trackedRefs = options.trackAllocations ? new Map() : undefined
+	}
+
+	// ---- the generated methods' bodies ---------------------------------------------
+
+	/** `alloc<T>()`: allocates, zeroes and tracks one element. */
+	allocValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, alignment: number, method: string): R {
+		const address = this.allocateRegion(byteSize, alignment, method)
+		return this.track(new Ref(this.access as WasmHeapManager, address, byteSize, this.tracking))
+	}
+
+	/**
+	 * `alloc<T>Array(countOrValues)`: the values are converted into a staging array of
+	 * `Staging` first (through `stage` when the row needs more than the typed array's
+	 * own conversion), so a bad value throws before anything is allocated, and a source
+	 * view over a heap that the allocation grows and detaches has already been read.
+	 */
+	allocArray<R extends HeapRef>(
+		Ref: ArrayRefConstructor<R>,
+		Staging: TypedArrayConstructorLike<ArrayLike<number | bigint> & { set(values: ArrayLike<number | bigint>): void }> & {
+			new (length: number): ArrayLike<number | bigint> & { [index: number]: number | bigint }
+			new (values: ArrayLike<unknown>): ArrayLike<number | bigint>
+		},
+		stage: StageConversion | undefined,
+		byteSize: number,
+		alignment: number,
+		method: string,
+		countOrValues: unknown,
+	): R {
+		const elementCount = this.elementCountOf(countOrValues, method)
+		let staged: ArrayLike<number | bigint> | undefined
+		if (typeof countOrValues !== 'number') {
+			const values = countOrValues as ArrayLike<unknown>
+			try {
+				if (stage === undefined) {
+					staged = new Staging(values)
+				} else {
+					const converted = new Staging(elementCount)
+					for (let index = 0; index < elementCount; index++) converted[index] = stage(values[index] as never, method)
+					staged = converted
+				}
+			} catch (error) {
+				if (error instanceof TypeError && !error.message.startsWith(`${method}:`)) {
+					throw new TypeError(`${method}: ${error.message}`, { cause: error })
+				}
+				throw error
+			}
+		}
+		const address = this.allocateRegion(elementCount * byteSize, alignment, method)
+		if (staged !== undefined && elementCount > 0) new Staging(this.access.views.buffer, address, elementCount).set(staged)
+		return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount))
+	}
+
+	/** `wrap<T>(address)`: a ref over one existing element (any alignment). */
+	wrapValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, method: string, address: number): R {
+		this.access.wrapRegion(address, byteSize, 1, method)
+		return new Ref(this.access as WasmHeapManager, address, byteSize, false)
+	}
+
+	/** `wrap<T>Array(address, count)`: a ref over an existing, aligned array. */
+	wrapArray<R extends HeapRef>(
+		Ref: ArrayRefConstructor<R>,
+		byteSize: number,
+		alignment: number,
+		method: string,
+		address: number,
+		elementCount: number,
+	): R {
+		if (!(Number.isSafeInteger(elementCount) && elementCount >= 0)) throwElementCountError(method, elementCount)
+		this.access.wrapRegion(address, elementCount * byteSize, alignment, method)
+		return new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, false, elementCount)
 	}
 
 	// ---- allocation ------------------------------------------------------------
 
-	/**
-	 * @internal Values to copy into a new array, made safe to read after allocating: a
-	 * typed array over the heap itself is copied first, because an allocation that grows
-	 * a non-shared memory detaches its buffer.
-	 */
-	protected valuesSafeFromGrowth<T>(values: T): T {
-		if (ArrayBuffer.isView(values) && values.buffer === this.views.buffer) {
-			return (values as unknown as { slice(): T }).slice()
-		}
-		return values
-	}
-
-	/** @internal The element count of an `alloc*Array` argument: a count, or an array-like of values. */
-	protected elementCountOf(countOrValues: unknown, method: string): number {
+	/** The element count of an `alloc*Array` argument: a count, or an array-like of values. */
+	elementCountOf(countOrValues: unknown, method: string): number {
 		if (typeof countOrValues === 'number') {
 			if (!(Number.isSafeInteger(countOrValues) && countOrValues >= 0)) throwElementCountError(method, countOrValues)
 			return countOrValues
@@ -147,11 +198,11 @@ export class HeapCore extends HeapStrings {
 	}
 
 	/**
-	 * @internal Allocates `byteSize` bytes aligned to `alignment`, checks the result,
-	 * zeroes it if configured, and returns its address. On any failure nothing stays
-	 * allocated and an `Error` names the size requested.
+	 * Allocates `byteSize` bytes aligned to `alignment`, checks the result, zeroes it if
+	 * configured, and returns its address. On any failure nothing stays allocated and an
+	 * `Error` names the size requested.
 	 */
-	protected allocateRegion(byteSize: number, alignment: number, method: string): number {
+	allocateRegion(byteSize: number, alignment: number, method: string): number {
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
 		const size = byteSize === 0 ? 1 : byteSize
 		const allocator = this.allocator as (byteSize: number | bigint) => unknown
@@ -177,9 +228,7 @@ export class HeapCore extends HeapStrings {
 		}
 
 		if (!(Number.isSafeInteger(address) && address > 0)) {
-			throw new Error(
-				`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`,
-			)
+			throw new Error(`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`)
 		}
 
 		if (address % alignment !== 0) {
@@ -192,24 +241,25 @@ export class HeapCore extends HeapStrings {
 
 		// One comparison when the region lies in the live whole-heap view (the usual case);
 		// otherwise the full check, which polls for a heap the allocation grew.
-		if (!(address + byteSize <= this.fast.uint8Array.length)) {
+		const access = this.access
+		if (!(address + byteSize <= access.fast.uint8Array.length)) {
 			try {
-				this.checkRegion(address, byteSize, method)
+				access.checkRegion(address, byteSize, method)
 			} catch (error) {
 				this.deallocate(address)
 				throw new Error(
 					`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
-						`but the region does not fit in the heap of ${this.views.buffer.byteLength} bytes`,
+						`but the region does not fit in the heap of ${access.views.buffer.byteLength} bytes`,
 					{ cause: error },
 				)
 			}
 		}
-		if (this.clearAllocatedRegions) zeroBytes(this.views, address, byteSize)
+		if (this.clearAllocatedRegions) zeroBytes(access.views, address, byteSize)
 		return address
 	}
 
-	/** @internal Records a freshly allocated ref in the allocation table, if tracking is on. */
-	protected track<R extends HeapRef>(ref: R): R {
+	/** Records a freshly allocated ref in the allocation table, if tracking is on. */
+	track<R extends HeapRef>(ref: R): R {
 		const table = this.trackedRefs
 		if (table !== undefined) {
 			// A live entry at the same address means C code freed that region behind the
@@ -230,8 +280,8 @@ export class HeapCore extends HeapStrings {
 		return ref
 	}
 
-	/** @internal Calls the deallocator with the kind of address the allocator uses. */
-	protected deallocate(address: number): void {
+	/** Calls the deallocator with the kind of address the allocator uses. */
+	deallocate(address: number): void {
 		const deallocator = this.deallocator as (address: number | bigint) => unknown
 		if (this.addressKind === 'bigint') {
 			deallocator(BigInt(address))
@@ -243,8 +293,8 @@ export class HeapCore extends HeapStrings {
 		}
 	}
 
-	/** @internal Called by `HeapRef.free()`: frees the region and forgets the ref. */
-	releaseRef(ref: HeapRef): void {
+	/** Called by `HeapRef.free()`: frees the region and forgets the ref. */
+	release(ref: HeapRef): void {
 		this.deallocate(ref.address)
 		const table = this.trackedRefs
 		if (ref.tracked && table !== undefined && table.get(ref.address) === ref) {
@@ -256,8 +306,8 @@ export class HeapCore extends HeapStrings {
 		}
 	}
 
-	/** @internal Rebuilds the allocation table without its tombstones. */
-	protected sweepTombstones(table: Map<number, HeapRef | null>): void {
+	/** Rebuilds the allocation table without its tombstones. */
+	private sweepTombstones(table: Map<number, HeapRef | null>): void {
 		const swept = new Map<number, HeapRef | null>()
 		for (const [address, ref] of table) if (ref !== null) swept.set(address, ref)
 		this.trackedRefs = swept
@@ -266,45 +316,32 @@ export class HeapCore extends HeapStrings {
 
 	// ---- tracking --------------------------------------------------------------
 
-	/** @internal */
-	protected requireTracking(member: string): Map<number, HeapRef | null> {
+	private requireTracking(member: string): Map<number, HeapRef | null> {
 		if (this.trackedRefs === undefined) {
 			throw new Error(`${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
 		}
 		return this.trackedRefs
 	}
 
-	/** The live refs allocated through this manager (a new array each time). Needs `trackAllocations`. */
-	get allocatedRefs(): HeapRef[] {
+	/** The live tracked refs (a new array). */
+	allocatedRefs(member: string): HeapRef[] {
 		const refs: HeapRef[] = []
-		for (const ref of this.requireTracking('allocatedRefs').values()) if (ref !== null) refs.push(ref)
+		for (const ref of this.requireTracking(member).values()) if (ref !== null) refs.push(ref)
 		return refs
 	}
 
-	/** The sum of `allocatedByteSize` over the live allocated refs. Needs `trackAllocations`. */
-	get totalAllocatedByteSize(): number {
-		this.requireTracking('totalAllocatedByteSize')
+	/** The sum of the live tracked refs' sizes. */
+	totalByteSize(member: string): number {
+		this.requireTracking(member)
 		return this.trackedByteSize
 	}
 
-	/**
-	 * Frees the live ref allocated through this manager at `address` (found in O(1)),
-	 * marking it freed. Needs `trackAllocations`. An address with no live allocated ref
-	 * throws `RangeError` and frees nothing.
-	 */
-	free(address: number): void {
-		const ref = this.requireTracking('free').get(address)
+	/** Frees the live tracked ref at `address`, or throws `RangeError` and frees nothing. */
+	freeAddress(address: number, member: string): void {
+		const ref = this.requireTracking(member).get(address)
 		if (ref === undefined || ref === null) {
-			throw new RangeError(
-				`free: no live ref allocated through this manager starts at address ${describeValue(address)}`,
-			)
+			throw new RangeError(`${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
 		}
 		ref.free()
-	}
-
-	/** Frees every live ref allocated through this manager. Needs `trackAllocations`. */
-	freeAll(): void {
-		this.requireTracking('freeAll')
-		for (const ref of this.allocatedRefs) ref.free()
 	}
 }

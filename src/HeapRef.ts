@@ -2,35 +2,29 @@ import { throwFreedError, throwIndexError } from './errors.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
 /**
- * What every reference shares: the region it covers, the manager it reads through,
- * and its lifetime. Generated subclasses add the typed accessors.
+ * A view of a region of the heap: the region it covers, the manager it reads through,
+ * and whether it may still be used. It owns nothing; {@link HeapRef} adds ownership.
  */
-export abstract class HeapRef {
+export abstract class HeapRegion {
 	/** Heap byte offset of the referenced region. */
 	readonly address: number
 	/** Size of the referenced region, in bytes. */
 	readonly allocatedByteSize: number
 	/** @internal The manager whose heap the region lives in. */
 	protected readonly manager: WasmHeapManager
-	/** @internal Set once `free()` has released the region. */
+	/** @internal Set once the region may no longer be used through this ref. */
 	protected freed = false
-	/** @internal Whether the manager's allocation table holds this ref. */
-	readonly tracked: boolean
 	/**
 	 * @internal `address + allocatedByteSize` while live, `Infinity` once freed: the refs'
 	 * fast paths compare it with the heap's live length, one comparison for both checks.
 	 */
 	protected liveEnd: number
 
-	/**
-	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
-	 * region first; constructing one directly skips those checks.
-	 */
-	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
+	/** @internal Regions are made by the manager, which checks them first. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number) {
 		this.manager = manager
 		this.address = address
 		this.allocatedByteSize = allocatedByteSize
-		this.tracked = tracked
 		this.liveEnd = address + allocatedByteSize
 	}
 
@@ -57,30 +51,10 @@ export abstract class HeapRef {
 		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
 	}
 
-	/**
-	 * Releases the region through the manager's deallocator (for wrapped refs too: it
-	 * frees the memory the ref wraps) and removes the ref from the allocation table.
-	 * A second call does nothing.
-	 */
-	free(): void {
-		if (this.freed) return
-		this.manager.releaseRef(this)
+	/** @internal Ends the use of the region through this ref, without freeing anything. */
+	protected invalidate(): void {
 		this.freed = true
 		this.liveEnd = Infinity
-	}
-
-	/**
-	 * @internal The region was freed by other code and handed out again (the manager saw
-	 * a new allocation at this address): mark the ref freed without calling the deallocator.
-	 */
-	markFreedElsewhere(): void {
-		this.freed = true
-		this.liveEnd = Infinity
-	}
-
-	/** Calls `free()`, so that `using ref = heapManager.allocInt32()` frees at the end of the scope. */
-	[Symbol.dispose](): void {
-		this.free()
 	}
 
 	/** @internal Cold path of the refs' fast paths: the address, or the freed error. */
@@ -92,6 +66,49 @@ export abstract class HeapRef {
 	/** @internal */
 	protected throwFreed(member: string): never {
 		throwFreedError(this.refName, member, this.address)
+	}
+}
+
+/**
+ * What every reference shares: a region of the heap and its ownership. `free()` gives
+ * the region back through the manager (for wrapped refs too: it frees the memory the ref
+ * wraps). Generated subclasses add the typed accessors.
+ */
+export abstract class HeapRef extends HeapRegion {
+	/** @internal Whether the manager's allocation table holds this ref. */
+	readonly tracked: boolean
+
+	/**
+	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
+	 * region first; constructing one directly skips those checks.
+	 */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
+		super(manager, address, allocatedByteSize)
+		this.tracked = tracked
+	}
+
+	/**
+	 * Releases the region through the manager's deallocator (for wrapped refs too: it
+	 * frees the memory the ref wraps) and removes the ref from the allocation table.
+	 * A second call does nothing.
+	 */
+	free(): void {
+		if (this.freed) return
+		this.manager.core.release(this)
+		this.invalidate()
+	}
+
+	/**
+	 * @internal The region was freed by other code and handed out again (the manager saw
+	 * a new allocation at this address): mark the ref freed without calling the deallocator.
+	 */
+	markFreedElsewhere(): void {
+		this.invalidate()
+	}
+
+	/** Calls `free()`, so that `using ref = heapManager.allocInt32()` frees at the end of the scope. */
+	[Symbol.dispose](): void {
+		this.free()
 	}
 }
 
@@ -109,15 +126,9 @@ export abstract class ArrayHeapRef extends HeapRef {
 		this.liveElementCount = elementCount
 	}
 
-	/** {@inheritDoc HeapRef.free} */
-	override free(): void {
-		super.free()
-		if (this.freed) this.liveElementCount = 0
-	}
-
 	/** @internal */
-	override markFreedElsewhere(): void {
-		super.markFreedElsewhere()
+	protected override invalidate(): void {
+		super.invalidate()
 		this.liveElementCount = 0
 	}
 

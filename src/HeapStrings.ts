@@ -1,38 +1,45 @@
-import { HeapAccess } from './HeapAccess.js'
+import type { HeapAccess } from './HeapAccess.js'
 import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
 
 /**
  * The checks and cold paths of null-terminated string access that every encoding
- * shares: address and count validation, scan limits, room, and the polling retries of a
- * string that runs past a shared memory's old end.
+ * shares, for one manager: address and count validation, scan limits, room, and the
+ * polling retries of a string that runs past a shared memory's old end.
  */
-export class HeapStrings extends HeapAccess {
-	/** @internal Checks a string's address: a non-negative integer aligned to its element size. */
-	protected checkStringAddress(address: number, bytesPerElement: number, method: string): void {
+export class HeapStrings {
+	/** The manager whose heap the strings live in. */
+	private readonly access: HeapAccess
+
+	constructor(access: HeapAccess) {
+		this.access = access
+	}
+
+	/** Checks a string's address: a non-negative integer aligned to its element size. */
+	private checkAddress(address: number, bytesPerElement: number, method: string): void {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, bytesPerElement, this.views.buffer.byteLength)
+			throwAddressError(method, address, bytesPerElement, this.access.views.buffer.byteLength)
 		}
 		if (address % bytesPerElement !== 0) {
-			throwAlignmentError(method, address, bytesPerElement, this.views.buffer.byteLength)
+			throwAlignmentError(method, address, bytesPerElement, this.access.views.buffer.byteLength)
 		}
 	}
 
 	/**
-	 * @internal Validates a string read and returns how many elements it may scan for the
+	 * Validates a string read and returns how many elements it may scan for the
 	 * terminator: `maxElementCount`, or up to the heap's end, whichever is smaller.
 	 */
-	protected stringScanLimit(
+	scanLimit(
 		address: number,
 		bytesPerElement: number,
 		maxElementCount: number | undefined,
 		method: string,
 	): number {
-		this.checkStringAddress(address, bytesPerElement, method)
+		this.checkAddress(address, bytesPerElement, method)
 		if (maxElementCount !== undefined && !(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
 			throwElementCountError(method, maxElementCount)
 		}
-		this.pollBefore(address, bytesPerElement)
-		const heapByteLength = this.views.buffer.byteLength
+		this.access.pollBefore(address, bytesPerElement)
+		const heapByteLength = this.access.views.buffer.byteLength
 		if (maxElementCount === 0 && address <= heapByteLength) return 0
 		const room = Math.floor((heapByteLength - address) / bytesPerElement)
 		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
@@ -40,12 +47,12 @@ export class HeapStrings extends HeapAccess {
 	}
 
 	/**
-	 * @internal Cold path of a string read that found no terminator in the `scanned`
+	 * Cold path of a string read that found no terminator in the `scanned`
 	 * elements: returns the length to decode (`maxElementCount` was reached, which needs
 	 * no terminator), or -1 when the heap was replaced and the read must be retried, or
 	 * throws a `RangeError` for a string that runs into the heap's end.
 	 */
-	protected unterminatedLength(
+	unterminatedLength(
 		address: number,
 		bytesPerElement: number,
 		scanned: number,
@@ -54,32 +61,32 @@ export class HeapStrings extends HeapAccess {
 	): number {
 		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
 		// A shared memory may have grown under the string: look again once.
-		if (this.heapWasReplaced()) return -1
+		if (this.access.heapWasReplaced()) return -1
 		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
 		throw new RangeError(
 			`${method}: no null terminator between address ${address} and the end of the heap of ` +
-				`${this.views.buffer.byteLength} bytes${limit}`,
+				`${this.access.views.buffer.byteLength} bytes${limit}`,
 		)
 	}
 
 	/**
-	 * @internal Validates a string write and returns its room in elements, terminator
+	 * Validates a string write and returns its room in elements, terminator
 	 * included: `maxElementCount` (which must lie within the heap), or up to the heap's end.
 	 */
-	protected stringRoom(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string): number {
-		this.checkStringAddress(address, bytesPerElement, method)
+	room(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string): number {
+		this.checkAddress(address, bytesPerElement, method)
 		if (maxElementCount !== undefined) {
 			if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) throwElementCountError(method, maxElementCount)
 			if (maxElementCount === 0) {
 				throw new RangeError(`${method}: maxElementCount is 0, which leaves no room for the terminator`)
 			}
 		}
-		this.pollBefore(address, bytesPerElement)
-		let room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
-		if (maxElementCount !== undefined && maxElementCount > room && this.heapWasReplaced()) {
-			room = Math.floor((this.views.buffer.byteLength - address) / bytesPerElement)
+		this.access.pollBefore(address, bytesPerElement)
+		let room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
+		if (maxElementCount !== undefined && maxElementCount > room && this.access.heapWasReplaced()) {
+			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
 		}
-		const heapByteLength = this.views.buffer.byteLength
+		const heapByteLength = this.access.views.buffer.byteLength
 		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
@@ -92,26 +99,26 @@ export class HeapStrings extends HeapAccess {
 	}
 
 	/**
-	 * @internal Cold path of a string write that does not fit its room (nothing was
+	 * Cold path of a string write that does not fit its room (nothing was
 	 * written): returns `true` when the heap was replaced and the write must be retried,
 	 * otherwise throws a `RangeError` naming what was needed and what was available.
 	 */
-	protected stringDoesNotFit(
+	doesNotFit(
 		address: number,
 		needed: number,
 		room: number,
 		maxElementCount: number | undefined,
 		method: string,
 	): true {
-		if (maxElementCount === undefined && this.heapWasReplaced()) return true
+		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
 		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
 		throw new RangeError(
 			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
 		)
 	}
 
-	/** @internal Validates a string ref's capacity argument (elements, terminator included). */
-	protected stringCapacity(capacity: unknown, method: string): number {
+	/** Validates a string ref's capacity argument (elements, terminator included). */
+	capacity(capacity: unknown, method: string): number {
 		if (!(typeof capacity === 'number' && Number.isSafeInteger(capacity) && capacity >= 0)) {
 			throwElementCountError(method, capacity)
 		}

@@ -18,3 +18,5 @@ export type {
 	Memory64Deallocator,
 } from './HeapCore.js'
 export type { PollingMode, WasmHeapManagerOptions } from './options.js'
+export type { Float16ArrayView } from './globalConstructors.js'
+export { elementTable, type ElementFacts, type ElementTypeName, type ElementValueTypes } from '../generated/elementTable.generated.js'

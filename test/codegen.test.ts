@@ -4,7 +4,7 @@
  * exercised).
  */
 import { expect } from 'chai'
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -12,6 +12,7 @@ import ts from 'typescript'
 import { elementRows, wideIntegerRows, type ElementRow, type ElementTypeRow } from '../descriptors/elements.js'
 import { stringEncodingRows } from '../descriptors/encodings.js'
 import { generate, writeGenerated } from '../codegen/main.js'
+import { strictCompilerOptions } from './support/typescript.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const tables = { elements: elementRows, wideIntegers: wideIntegerRows, encodings: stringEncodingRows }
@@ -58,67 +59,82 @@ describe('generator', () => {
 		}
 	})
 
-	it('emits exactly the expected text for a one-row table', () => {
-		const int16 = elementRows.find((row) => row.name === 'Int16')!
-		const files = generate({ elements: [int16], wideIntegers: [], encodings: [] })
-		expect(files.get('HeapViews.generated.ts')).to.contain(
-			[
-				'	constructor(buffer: HeapBuffer) {',
-				'		this.buffer = buffer',
-				'		this.dataView = new DataView(buffer)',
-				'		this.int16Array = createCappedView(Int16Array, buffer)',
-				'		this.uint8Array = createCappedView(Uint8Array, buffer)',
-				'	}',
-			].join('\n'),
-		)
-		const manager = files.get('WasmHeapManager.generated.ts')!
-		expect(manager).to.contain(
-			[
-				'	readInt16(address: number): number {',
-				'		const fast = this.fast',
-				'		let view = fast.dataView',
-				"		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'readInt16')",
-				'		return view.getInt16(address, true)',
-				'	}',
-			].join('\n'),
-		)
-		expect(manager).to.contain(
-			[
-				'	writeInt16Atomic(address: number, value: number): void {',
-				'		let view = this.fast.int16Array',
-				"		let index = typeof address === 'number' ? address / 2 : Number.NaN",
-				'		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {',
-				"			view = this.atomicWindow(Int16Array, address, 2, 'writeInt16Atomic')",
-				'			index = 0',
-				'		}',
-				'		Atomics.store(view, index, value)',
-				'	}',
-			].join('\n'),
-		)
-		expect(manager).to.not.contain('readInt32')
-		const refs = files.get('Refs.generated.ts')!
-		expect(refs).to.contain('export class Int16Ref extends HeapRef {')
-		expect(refs).to.contain('export class Int16ArrayRef extends ArrayHeapRef {')
-		expect(refs).to.contain(
-			[
-				'	readAt(index: number): number {',
-				"		if (!(index >= 0 && index < this.liveElementCount && Number.isInteger(index))) this.throwIndexOrFreed('readAt', index)",
-				'		return this.manager.readInt16(this.address + index * 2)',
-				'	}',
-			].join('\n'),
-		)
+	describe('golden output for a small table (one row per strategy)', () => {
+		// Int16: native atomics; ClampedUint8: clamp-then-Uint8 atomics; Uint32 and its alias
+		// Pointer32; Float16: stored through Uint16 bits, view from a global that may be absent;
+		// Float64: atomics via BigInt64 bits; Pointer53: bigint storage, number values.
+		const names = ['ClampedUint8', 'Int16', 'Uint32', 'Float16', 'Float64', 'Pointer32', 'Pointer53']
+		const files = generate({
+			elements: elementRows.filter((row) => names.includes(row.name)),
+			wideIntegers: wideIntegerRows.slice(0, 1),
+			encodings: stringEncodingRows.filter((row) => row.name === 'Utf8'),
+		})
+		const goldenFolder = join(root, 'test', 'golden')
+		// Stored as `<file>.golden` so that the project's type-check leaves them alone.
+		if (process.env.UPDATE_GOLDEN === '1') {
+			mkdirSync(goldenFolder, { recursive: true })
+			for (const [name, text] of files) writeFileSync(join(goldenFolder, `${name}.golden`), text)
+		}
+
+		it('produces the same files as test/golden/ holds', () => {
+			expect(readdirSync(goldenFolder).sort()).to.deep.equal([...files.keys()].map((name) => `${name}.golden`).sort())
+		})
+		for (const [name, text] of files) {
+			it(`emits exactly test/golden/${name}.golden`, () => {
+				const golden = readFileSync(join(goldenFolder, `${name}.golden`), 'utf8').split('\n')
+				const fresh = text.split('\n')
+				const line = fresh.findIndex((value, index) => value !== golden[index])
+				if (line !== -1 || fresh.length !== golden.length) {
+					const at = line === -1 ? Math.min(fresh.length, golden.length) : line
+					expect.fail(
+						`test/golden/${name}.golden differs at line ${at + 1}:\n  golden: ${golden[at]}\n  emitted: ${fresh[at]}\n` +
+							'Review the change, then accept it with UPDATE_GOLDEN=1 npx mocha --grep golden',
+					)
+				}
+			})
+		}
+
+		it('names the row and the emitter above every generated member', () => {
+			const manager = files.get('WasmHeapManager.generated.ts')!
+			const member = (row: string, emitter: string, signature: string) =>
+				new RegExp(`\\t// ${row} · codegen/${emitter}\\n\\t/\\*\\*(?:(?!\\*/)[\\s\\S])*\\*/\\n\\t${signature.replace(/[()]/g, '\\$&')}`)
+			expect(manager).to.match(member('Int16', 'emitAccess.ts', 'readInt16(address: number): number {'))
+			expect(manager).to.match(member('Float16', 'emitAtomics.ts', 'readFloat16Atomic(address: number): number {'))
+			const refs = files.get('Refs.generated.ts')!
+			expect(refs).to.match(/\/\/ Pointer32 · codegen\/emitRefClasses\.ts\n(?:\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?export class Pointer32Ref extends Uint32Ref \{/)
+			// Aliases share the canonical function rather than repeating its body.
+			expect(manager).to.contain('WasmHeapManager.prototype.readPointer32 = WasmHeapManager.prototype.readUint32')
+			expect(manager).to.not.match(/readPointer32\(address: number\): number \{/)
+		})
 	})
 
-	describe("the contributor's path: one new row, generate, type-check, use", function () {
+	describe("the contributor's path: a Float16 row of a new kind, generate, type-check, use", function () {
 		this.timeout(120_000)
 		let folder: string
+		// What a contributor writes: the row, and the bit conversions it names in
+		// src/conversions.ts. No emitter changes. (The same row is in descriptors/.)
+		const float16Row: ElementTypeRow = {
+			name: 'Float16',
+			description: '16-bit IEEE 754 half-precision float (C `_Float16`)',
+			byteSize: 2,
+			alignment: 2,
+			cType: '_Float16',
+			kind: 'float',
+			valueType: 'number',
+			viewConstructor: 'Float16Array',
+			viewNeedsGlobal: true,
+			dataViewAccessor: 'Uint16',
+			bits: { accessor: 'Uint16', toBits: 'float16ToBits', fromBits: 'bitsToFloat16' },
+			atomicStrategy: 'viaBits',
+			atomicViewConstructor: 'Uint16Array',
+		}
+		const without = elementRows.filter((row) => row.name !== 'Float16')
 
 		before(() => {
 			folder = mkdtempSync(join(tmpdir(), 'whm-contributor-'))
-			const int32 = elementRows.find((row) => row.name === 'Int32') as ElementTypeRow
 			const extended: ElementRow[] = [
-				...elementRows,
-				{ ...int32, name: 'Wchar32', description: 'C `wchar_t` on wasm32 (a signed 32-bit integer)' },
+				...without,
+				float16Row,
 				{ name: 'Size32', description: 'C `size_t` on wasm32', aliasOf: 'Uint32' },
 			]
 			// A copy of the project's sources with the extended table's output beside them.
@@ -127,49 +143,61 @@ describe('generator', () => {
 			writeFileSync(
 				join(folder, 'use.ts'),
 				[
-					"import { createWasmHeapManager, Wchar32Ref, Size32ArrayRef } from './src/index.js'",
-					'const buffer = new ArrayBuffer(1024)',
+					"import { createWasmHeapManager, Float16Ref, Size32ArrayRef } from './src/index.js'",
+					'const buffer = new SharedArrayBuffer(1024)',
 					'let next = 16',
 					'const heap = createWasmHeapManager(() => buffer, (size) => { const address = next; next += Math.ceil(size / 16) * 16; return address }, () => {})',
-					'heap.writeWchar32(8, -5)',
-					'const value: number = heap.readWchar32(8)',
-					'const ref: Wchar32Ref = heap.allocWchar32()',
-					'ref.value = 42',
+					'heap.writeFloat16(8, 1 / 3)',
+					'const value: number = heap.readFloat16(8)',
+					'const bits = heap.readUint16(8)',
+					'const ref: Float16Ref = heap.allocFloat16()',
+					'ref.value = 65520',
+					'const halves = heap.allocFloat16Array([1.5, -0, 6e-8, Number.NaN])',
+					'heap.writeFloat16Atomic(halves.address + 2, 2.5)',
 					'const sizes: Size32ArrayRef = heap.allocSize32Array([1, 2, -1])',
 					'const view: Uint32Array = sizes.view',
-					'// @ts-expect-error a bigint is not a Wchar32',
-					'export const writeBigint = () => heap.writeWchar32(8, 5n)',
-					'export const results = { value, refValue: ref.value, sizes: [...view], atomic: heap.readSize32Atomic(sizes.address + 8) }',
+					'let viewError = ""',
+					'try { heap.viewFloat16Array(halves.address, 4) } catch (error) { viewError = (error as Error).name }',
+					'// @ts-expect-error a bigint is not a Float16',
+					'export const writeBigint = () => heap.writeFloat16(8, 5n)',
+					'export const results = {',
+					'	value, bits, refValue: ref.value, halves: [0, 1, 2, 3].map((index) => halves.readAt(index)), atomic: heap.readFloat16Atomic(halves.address + 2),',
+					'	sizes: [...view], viewError, hasFloat16Array: typeof (globalThis as Record<string, unknown>).Float16Array === "function",',
+					'}',
 				].join('\n'),
 			)
 		})
 
 		after(() => rmSync(folder, { recursive: true, force: true }))
 
+		it('is the row in descriptors/elements.ts, and without it nothing Float16 is generated', () => {
+			expect(elementRows.find((row) => row.name === 'Float16')).to.deep.equal(float16Row)
+			for (const text of generate({ ...tables, elements: without }).values()) expect(text).to.not.contain('Float16')
+		})
+
 		it('type-checks the extended API strictly', () => {
-			const program = ts.createProgram([join(folder, 'use.ts')], {
-				strict: true,
-				noEmit: true,
-				target: ts.ScriptTarget.ES2022,
-				module: ts.ModuleKind.ESNext,
-				moduleResolution: ts.ModuleResolutionKind.Bundler,
-				lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'],
-				types: [],
-				useDefineForClassFields: false,
-				noUncheckedIndexedAccess: true,
-			})
+			const program = ts.createProgram([join(folder, 'use.ts')], strictCompilerOptions)
 			const diagnostics = ts.getPreEmitDiagnostics(program).map((diagnostic) =>
 				ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
 			)
 			expect(diagnostics).to.deep.equal([])
 		})
 
-		it('runs the new methods', async () => {
+		it('runs the new methods, with exact half-precision rounding and a TypeError for a missing Float16Array', async () => {
 			const module = (await import(pathToFileURL(join(folder, 'use.ts')).href)) as {
-				results: { value: number; refValue: number; sizes: number[]; atomic: number }
+				results: Record<string, unknown> & { hasFloat16Array: boolean; halves: number[] }
 				writeBigint: () => void
 			}
-			expect(module.results).to.deep.equal({ value: -5, refValue: 42, sizes: [1, 2, 2 ** 32 - 1], atomic: 2 ** 32 - 1 })
+			const { hasFloat16Array, halves, ...rest } = module.results
+			expect(rest).to.deep.equal({
+				value: 0.333251953125,
+				bits: 0x3555,
+				refValue: Infinity,
+				atomic: 2.5,
+				sizes: [1, 2, 2 ** 32 - 1],
+				viewError: hasFloat16Array ? '' : 'TypeError',
+			})
+			expect(halves).to.deep.equal([1.5, 2.5, 5.960464477539063e-8, Number.NaN])
 			expect(module.writeBigint).to.throw(TypeError)
 		})
 	})

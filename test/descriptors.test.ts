@@ -5,22 +5,23 @@ import { DescriptorError, normalizeElements, normalizeWideIntegers } from '../co
 
 describe('descriptor table', () => {
 	it('classifies every element type (table-driven)', () => {
-		// name: [byteSize, kind, valueType, view, atomic strategy, atomic view, alias of]
-		const expected: Record<string, [number, string, string, string, string, string, string | undefined]> = {
-			Int8: [1, 'int', 'number', 'Int8Array', 'native', 'Int8Array', undefined],
-			Uint8: [1, 'int', 'number', 'Uint8Array', 'native', 'Uint8Array', undefined],
-			ClampedUint8: [1, 'clampedInt', 'number', 'Uint8ClampedArray', 'clampThenUint8', 'Uint8Array', undefined],
-			Int16: [2, 'int', 'number', 'Int16Array', 'native', 'Int16Array', undefined],
-			Uint16: [2, 'int', 'number', 'Uint16Array', 'native', 'Uint16Array', undefined],
-			Int32: [4, 'int', 'number', 'Int32Array', 'native', 'Int32Array', undefined],
-			Uint32: [4, 'int', 'number', 'Uint32Array', 'native', 'Uint32Array', undefined],
-			BigInt64: [8, 'bigint', 'bigint', 'BigInt64Array', 'native', 'BigInt64Array', undefined],
-			BigUint64: [8, 'bigint', 'bigint', 'BigUint64Array', 'native', 'BigUint64Array', undefined],
-			Float32: [4, 'float', 'number', 'Float32Array', 'viaInt32Bits', 'Int32Array', undefined],
-			Float64: [8, 'float', 'number', 'Float64Array', 'viaBigInt64Bits', 'BigInt64Array', undefined],
-			Pointer32: [4, 'int', 'number', 'Uint32Array', 'native', 'Uint32Array', 'Uint32'],
-			Pointer53: [8, 'pointer53', 'number', 'BigUint64Array', 'viaBigUint64', 'BigUint64Array', undefined],
-			Pointer64: [8, 'bigint', 'bigint', 'BigUint64Array', 'native', 'BigUint64Array', 'BigUint64'],
+		// name: [byteSize, alignment, kind, valueType, view, atomic strategy, atomic view, alias of]
+		const expected: Record<string, [number, number, string, string, string, string, string, string | undefined]> = {
+			Int8: [1, 1, 'int', 'number', 'Int8Array', 'native', 'Int8Array', undefined],
+			Uint8: [1, 1, 'int', 'number', 'Uint8Array', 'native', 'Uint8Array', undefined],
+			ClampedUint8: [1, 1, 'clampedInt', 'number', 'Uint8ClampedArray', 'clampThenUint8', 'Uint8Array', undefined],
+			Int16: [2, 2, 'int', 'number', 'Int16Array', 'native', 'Int16Array', undefined],
+			Uint16: [2, 2, 'int', 'number', 'Uint16Array', 'native', 'Uint16Array', undefined],
+			Int32: [4, 4, 'int', 'number', 'Int32Array', 'native', 'Int32Array', undefined],
+			Uint32: [4, 4, 'int', 'number', 'Uint32Array', 'native', 'Uint32Array', undefined],
+			BigInt64: [8, 8, 'bigint', 'bigint', 'BigInt64Array', 'native', 'BigInt64Array', undefined],
+			BigUint64: [8, 8, 'bigint', 'bigint', 'BigUint64Array', 'native', 'BigUint64Array', undefined],
+			Float16: [2, 2, 'float', 'number', 'Float16Array', 'viaBits', 'Uint16Array', undefined],
+			Float32: [4, 4, 'float', 'number', 'Float32Array', 'viaBits', 'Int32Array', undefined],
+			Float64: [8, 8, 'float', 'number', 'Float64Array', 'viaBits', 'BigInt64Array', undefined],
+			Pointer32: [4, 4, 'int', 'number', 'Uint32Array', 'native', 'Uint32Array', 'Uint32'],
+			Pointer53: [8, 8, 'pointer53', 'number', 'BigUint64Array', 'viaBigUint64', 'BigUint64Array', undefined],
+			Pointer64: [8, 8, 'bigint', 'bigint', 'BigUint64Array', 'native', 'BigUint64Array', 'BigUint64'],
 		}
 		const normalized = normalizeElements(elementRows)
 		expect(normalized.map((element) => element.name)).to.deep.equal(Object.keys(expected))
@@ -28,6 +29,7 @@ describe('descriptor table', () => {
 			expect(
 				[
 					element.byteSize,
+					element.alignment,
 					element.kind,
 					element.valueType,
 					element.viewConstructor,
@@ -37,7 +39,9 @@ describe('descriptor table', () => {
 				],
 				element.name,
 			).to.deep.equal(expected[element.name])
-			expect(element.shift).to.equal(Math.log2(element.byteSize))
+			expect(element.stagingConstructor, `${element.name} staging`).to.equal(
+				element.name === 'Float16' ? 'Uint16Array' : element.viewConstructor,
+			)
 			expect(element.methods.view).to.equal(`view${element.name}Array`)
 		}
 	})
@@ -71,7 +75,13 @@ describe('descriptor table', () => {
 			['an alias of an alias', [int32, { name: 'A', description: 'x', aliasOf: 'Int32' }, { name: 'B', description: 'x', aliasOf: 'A' }], `'B': aliasOf 'A' is itself an alias`],
 			['a non-PascalCase name', [{ ...int32, name: 'int32' }], `'int32': name must be a PascalCase identifier`],
 			['an empty description', [{ ...int32, description: '' }], `'Int32': description must be a non-empty string`],
-			['pointer53 without storedAs', [{ ...(elementRows.find((row) => row.name === 'Pointer53') as ElementTypeRow), storedAs: undefined }], `'Pointer53': kind 'pointer53' must name the row it is storedAs`],
+			['pointer53 viewed as another type', [{ ...(elementRows.find((row) => row.name === 'Pointer53') as ElementTypeRow), viewConstructor: 'BigInt64Array' }], `'Pointer53': kind 'pointer53' is viewed as the BigUint64Array it is stored as`],
+			['an alignment above the size', [{ ...int32, name: 'Over', alignment: 8 }], `'Over': alignment must be 1, 2, 4 or 8 and at most byteSize, got 8`],
+			['a missing C type', [{ ...int32, name: 'NoC', cType: '' }], `'NoC': cType must name the C type`],
+			['viaBits without conversions', [{ ...int32, name: 'Fb', kind: 'float', viewConstructor: 'Float32Array', dataViewAccessor: 'Float32', atomicStrategy: 'viaBits' }], `'Fb': atomic strategy 'viaBits' needs atomicBits or bits`],
+			['an unknown bit conversion', [{ ...int32, name: 'Fc', kind: 'float', viewConstructor: 'Float32Array', dataViewAccessor: 'Float32', atomicStrategy: 'viaBits', atomicBits: { toBits: 'nope' as never, fromBits: 'bitsToFloat32' } }], `'Fc': unknown bit conversion 'nope'`],
+			['bits through an accessor of another width', [{ ...(elementRows.find((row) => row.name === 'Float16') as ElementTypeRow), name: 'H', bits: { accessor: 'Uint32', toBits: 'float16ToBits', fromBits: 'bitsToFloat16' } }], `'H': bits.accessor must be an integer accessor of 2 bytes, got 'Uint32'`],
+			['atomicBits on a native row', [{ ...int32, name: 'Nb', atomicBits: { toBits: 'float32ToBits', fromBits: 'bitsToFloat32' } }], `'Nb': atomicBits is only read by the 'viaBits' atomic strategy`],
 		]
 		for (const [what, rows, message] of cases) {
 			it(what, () => {

@@ -6,7 +6,7 @@
 import { expect } from 'chai'
 import type { NormalizedElement } from '../codegen/normalize.js'
 import { createWasmHeapManager, type PollingMode, type WasmHeapManager } from '../src/index.js'
-import { asViewElement, callMethod, caught, elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents } from './support/dynamic.js'
+import { errorName, asViewElement, callMethod, caught, viewableElements as elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents } from './support/dynamic.js'
 import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { SeededRandom, TestAllocator, badAddresses, createTestHeap, snapshot } from './support/heaps.js'
 
@@ -693,13 +693,13 @@ describe('growth', () => {
 					if (byteSize > 1) addresses.push(heapSize - byteSize + 1)
 					for (const address of addresses) {
 						const partial = address === heapSize - byteSize + 1 && byteSize > 1
-						expectAddressRangeError(() => callMethod(heap, methods.read, address), methods.read, address, byteSize, heapSize)
-						expectAddressRangeError(() => callMethod(heap, methods.write, address, value), methods.write, address, byteSize, heapSize)
+						expectAddressRangeError(() => callMethod(heap, methods.read, address), errorName(element, 'read'), address, byteSize, heapSize)
+						expectAddressRangeError(() => callMethod(heap, methods.write, address, value), errorName(element, 'write'), address, byteSize, heapSize)
 						if (!partial) {
 							// A partial address is also misaligned; atomics and views may report either.
-							expectAddressRangeError(() => callMethod(heap, methods.readAtomic, address), methods.readAtomic, address, byteSize, heapSize)
-							expectAddressRangeError(() => callMethod(heap, methods.writeAtomic, address, value), methods.writeAtomic, address, byteSize, heapSize)
-							expectAddressRangeError(() => callMethod(heap, methods.view, address, 1), methods.view, address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.readAtomic, address), errorName(element, 'readAtomic'), address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.writeAtomic, address, value), errorName(element, 'writeAtomic'), address, byteSize, heapSize)
+							expectAddressRangeError(() => callMethod(heap, methods.view, address, 1), errorName(element, 'view'), address, byteSize, heapSize)
 							expectAddressRangeError(() => callMethod(heap, methods.wrap, address), methods.wrap, address, byteSize, heapSize)
 							expectAddressRangeError(() => callMethod(heap, methods.wrapArray, address, 1), methods.wrapArray, address, byteSize, heapSize)
 						}
@@ -737,7 +737,7 @@ describe('growth', () => {
 								const args = kind === 'write' || kind === 'writeAtomic' ? [address, value] : kind === 'view' ? [address, 1] : [address]
 								const error = caught(() => callMethod(heap, method, ...args), `${method}(${shown})`)
 								checked++
-								const ok = error instanceof TypeError && error.message.includes(`${method}:`) && error.message.includes(shown) && /number/.test(error.message)
+								const ok = error instanceof TypeError && error.message.includes(`${errorName(element, kind)}:`) && error.message.includes(shown) && /number/.test(error.message)
 								if (!ok) failures.push(`${method}(${shown}) threw ${error.name}: ${error.message}`)
 							}
 						}

@@ -8,7 +8,7 @@ import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
 import { wideIntegerRows } from '../descriptors/elements.js'
 import { normalizeWideIntegers, type NormalizedElement } from '../codegen/normalize.js'
 import { badAddresses, SeededRandom, snapshot } from './support/heaps.js'
-import { callMethod, elements, typedArrayConstructor } from './support/dynamic.js'
+import { callMethod, convertAsStored, elements, errorName, hasViewConstructor, referenceRead, referenceWrite, typedArrayConstructor } from './support/dynamic.js'
 
 const heapSize = 65536
 
@@ -27,20 +27,17 @@ function staticHeap(shared = false): { heap: WasmHeapManager; buffer: ArrayBuffe
 	return { heap, buffer }
 }
 
-/** The value a DataView-level reference reads at `address`, for any element kind. */
-function referenceRead(dataView: DataView, element: NormalizedElement, address: number): number | bigint {
-	if (element.kind === 'pointer53') {
-		return dataView.getUint32(address + 4, true) * 2 ** 32 + dataView.getUint32(address, true)
-	}
-	const getter = `get${element.dataViewAccessor}` as 'getInt32'
-	return (dataView[getter] as (offset: number, littleEndian: boolean) => number | bigint).call(dataView, address, true)
-}
 
 /** The bytes a TypedArray element assignment produces for `value` (the conversion reference). */
 function referenceBytes(element: NormalizedElement, value: number | bigint): Uint8Array {
 	if (element.kind === 'pointer53') {
 		const bytes = new Uint8Array(8)
 		new DataView(bytes.buffer).setBigUint64(0, BigInt(value), true)
+		return bytes
+	}
+	if (element.bits !== undefined) {
+		const bytes = new Uint8Array(element.byteSize)
+		referenceWrite(new DataView(bytes.buffer), element, 0, value)
 		return bytes
 	}
 	const Constructor = typedArrayConstructor(element.viewConstructor)
@@ -77,6 +74,7 @@ describe('numeric access, for every descriptor row', () => {
 	for (const element of elements) {
 		const { read, write, readAtomic, writeAtomic, view } = element.methods
 		const size = element.byteSize
+		const named = (method: keyof NormalizedElement['methods']): string => errorName(element, method)
 
 		describe(element.name, () => {
 			it(`${read} agrees with DataView at 2,000 seeded aligned and unaligned addresses`, () => {
@@ -129,8 +127,10 @@ describe('numeric access, for every descriptor row', () => {
 				const { heap, buffer } = staticHeap()
 				const sample = samplesFor(element)[2]!
 				for (const address of [0, heapSize - size]) {
+					new Uint8Array(buffer).fill(0xa5)
 					callMethod(heap, write, address, sample)
-					expect(callMethod(heap, read, address)).to.deep.equal(referenceRead(new DataView(buffer), element, address))
+					expect([...new Uint8Array(buffer, address, size)], `${write}(${address})`).to.deep.equal([...referenceBytes(element, sample)])
+					expect(callMethod(heap, read, address)).to.deep.equal(convertAsStored(element, sample))
 				}
 			})
 
@@ -159,7 +159,7 @@ describe('numeric access, for every descriptor row', () => {
 				it(`atomics and ${view} reject a misaligned address with a RangeError`, () => {
 					const { heap, buffer } = staticHeap(true)
 					const before = snapshot(buffer)
-					expect(() => callMethod(heap, readAtomic, size + 1)).to.throw(RangeError, `${readAtomic}: address ${size + 1} is not aligned to ${size} bytes`)
+					expect(() => callMethod(heap, readAtomic, size + 1)).to.throw(RangeError, `${named('readAtomic')}: address ${size + 1} is not aligned to ${size} bytes`)
 					expect(() => callMethod(heap, writeAtomic, size + 1, samplesFor(element)[2])).to.throw(RangeError, 'not aligned')
 					expect(() => callMethod(heap, view, size + 1, 2)).to.throw(RangeError, 'not aligned')
 					expect(snapshot(buffer)).to.deep.equal(before)
@@ -171,6 +171,7 @@ describe('numeric access, for every descriptor row', () => {
 				new Uint8Array(buffer).set(new SeededRandom(7).bytes(heapSize))
 				const before = snapshot(buffer)
 				const value = samplesFor(element)[2]!
+				const methodKeys: Record<string, keyof NormalizedElement['methods']> = { [read]: 'read', [write]: 'write', [readAtomic]: 'readAtomic', [writeAtomic]: 'writeAtomic', [view]: 'view' }
 				for (const address of badAddresses(heapSize)) {
 					for (const [method, args] of [
 						[read, [address]],
@@ -187,7 +188,7 @@ describe('numeric access, for every descriptor row', () => {
 						}
 						expect(error, `${method}(${address})`).to.be.instanceOf(RangeError)
 						const message = (error as Error).message
-						expect(message).to.contain(`${method}: address ${address}`)
+						expect(message).to.contain(`${errorName(element, methodKeys[method]!)}: address ${address}`)
 						expect(message).to.contain(`${size}-byte`)
 						expect(message).to.contain(`${heapSize} bytes`)
 					}
@@ -220,6 +221,16 @@ describe('numeric access, for every descriptor row', () => {
 				expect(() => callMethod(heap, writeAtomic, 16, wrong)).to.throw(TypeError)
 				expect(snapshot(buffer)).to.deep.equal(before)
 			})
+
+			if (!hasViewConstructor(element)) {
+				it(`${view} throws a TypeError naming ${element.viewConstructor}, which this engine lacks, once its arguments are valid`, () => {
+					const { heap } = staticHeap()
+					expect(() => callMethod(heap, view, size * 10, 7)).to.throw(TypeError, `${view}: this engine has no ${element.viewConstructor}`)
+					expect(() => callMethod(heap, view, -1, 7)).to.throw(RangeError, `${view}: address -1`)
+					expect(() => callMethod(heap, view, 0, '3')).to.throw(TypeError, 'element count must be a number')
+				})
+				return
+			}
 
 			it(`${view} returns a ${element.viewConstructor} over exactly the requested elements`, () => {
 				const { heap, buffer } = staticHeap()

@@ -15,6 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path'
 import { publint } from 'publint'
 import { formatMessage } from 'publint/utils'
 import ts from 'typescript'
+import { consumerLibs } from './support/typescript.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const consumerFixture = join(root, 'test/consumer')
@@ -305,7 +306,7 @@ describe('publishing', function () {
 function undocumentedDeclarations(declarationFile: string): string[] {
 	const program = ts.createProgram({
 		rootNames: [declarationFile],
-		options: { noEmit: true, strict: true, types: [], lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'] },
+		options: { noEmit: true, strict: true, types: [], lib: consumerLibs },
 	})
 	const checker = program.getTypeChecker()
 	const sourceFile = program.getSourceFile(declarationFile)!

@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import ts from 'typescript'
+import { strictCompilerOptions } from './support/typescript.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const folder = join(root, '.tmp', 'readme')
@@ -99,15 +100,10 @@ describe('README examples', function () {
 
 	it('every block type-checks', () => {
 		const program = ts.createProgram(files, {
-			strict: true,
-			noEmit: true,
-			target: ts.ScriptTarget.ES2022,
-			module: ts.ModuleKind.ESNext,
-			moduleResolution: ts.ModuleResolutionKind.Bundler,
-			lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts', 'lib.dom.d.ts'],
+			...strictCompilerOptions,
+			noUncheckedIndexedAccess: false,
 			types: ['node'],
 			typeRoots: [join(root, 'node_modules/@types')],
-			useDefineForClassFields: false,
 			allowJs: true,
 			skipLibCheck: true,
 		})

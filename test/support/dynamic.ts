@@ -7,10 +7,20 @@
 import { expect } from 'chai'
 import { elementRows } from '../../descriptors/elements.js'
 import { normalizeElements, type NormalizedElement } from '../../codegen/normalize.js'
+import * as conversions from '../../src/conversions.js'
 import type { SeededRandom } from './heaps.js'
 
 /** Every row of the descriptor table, normalized. */
 export const elements: readonly NormalizedElement[] = normalizeElements(elementRows)
+
+/**
+ * The rows whose views this engine can make (all of them but `Float16` before Node 24),
+ * for suites whose every step takes views. numeric.test.ts checks every row's plain,
+ * atomic and view access, and that a missing constructor is a `TypeError`.
+ */
+export const viewableElements: readonly NormalizedElement[] = elements.filter(
+	(element) => typeof (globalThis as Record<string, unknown>)[element.viewConstructor] === 'function',
+)
 
 /** A value of any element type: a `number`, or a `bigint` for the 64-bit integer rows. */
 export type Value = number | bigint
@@ -77,6 +87,13 @@ export function typedArrayConstructor(name: string): {
 
 /** A random value of the row's type that every accessor stores and returns unchanged. */
 export function sampleValue(element: NormalizedElement, random: SeededRandom): Value {
+	if (element.bits !== undefined) {
+		// Any bit pattern but NaN's (which has many): every other one round-trips exactly.
+		let bits: number
+		do bits = random.int(0, 0xffff)
+		while ((bits & 0x7c00) === 0x7c00 && (bits & 0x3ff) !== 0)
+		return fromBits(element, bits)
+	}
 	switch (element.kind) {
 		case 'float': {
 			const value = (random.next() - 0.5) * 2 ** random.int(1, 40)
@@ -93,16 +110,56 @@ export function sampleValue(element: NormalizedElement, random: SeededRandom): V
 	}
 }
 
+/**
+ * A row's bits-to-value conversion (Float16 on an engine whose `DataView` has no
+ * `getFloat16`). The conversions themselves are checked against the engine's
+ * `Float16Array`, where it has one, in float16.test.ts.
+ */
+function fromBits(element: NormalizedElement, bits: number): number {
+	return (conversions[element.bits!.fromBits] as (bits: number) => number)(bits)
+}
+
+function toBits(element: NormalizedElement, value: Value): number {
+	return (conversions[element.bits!.toBits] as (value: Value) => number)(value)
+}
+
 /** The value at `address` as an independent `DataView` sees it (little-endian). */
 export function referenceRead(dataView: DataView, element: NormalizedElement, address: number): Value {
 	if (element.kind === 'pointer53') return Number(dataView.getBigUint64(address, true))
+	if (element.bits !== undefined) return fromBits(element, callMethod<number>(dataView, `get${element.bits.accessor}`, address, true))
 	return callMethod<Value>(dataView, `get${element.dataViewAccessor}`, address, true)
 }
 
 /** Writes `value` at `address` through an independent `DataView` (little-endian). */
 export function referenceWrite(dataView: DataView, element: NormalizedElement, address: number, value: Value): void {
 	if (element.kind === 'pointer53') dataView.setBigUint64(address, BigInt(value), true)
+	else if (element.bits !== undefined) callMethod(dataView, `set${element.bits.accessor}`, address, toBits(element, value), true)
 	else callMethod(dataView, `set${element.dataViewAccessor}`, address, value, true)
+}
+
+/** `value` converted as a write of the row converts it (as assigning to an element of its TypedArray does). */
+export function convertAsStored(element: NormalizedElement, value: Value): Value {
+	if (element.kind === 'pointer53') return value
+	if (element.bits !== undefined) return fromBits(element, toBits(element, value))
+	const array = new (typedArrayConstructor(element.viewConstructor))(1)
+	array[0] = value
+	return array[0]!
+}
+
+/**
+ * The name a manager method of an alias row reports in its errors: alias rows share
+ * their row's read, write, atomic and view functions (as Node's buffer shares
+ * `readUint32LE`), so `readPointer32(-1)` says `readUint32`. Allocation and wrapping
+ * are the alias's own.
+ */
+export function errorName(element: NormalizedElement, method: keyof NormalizedElement['methods']): string {
+	if (element.aliasOf === undefined || ['alloc', 'allocArray', 'wrap', 'wrapArray'].includes(method)) return element.methods[method]
+	return elements.find((row) => row.name === element.aliasOf)!.methods[method]
+}
+
+/** Whether this engine has the row's view constructor (`Float16Array` arrived in Node 24). */
+export function hasViewConstructor(element: NormalizedElement): boolean {
+	return typeof (globalThis as Record<string, unknown>)[element.viewConstructor] === 'function'
 }
 
 /** How a value appears as an element of the row's view (`pointer53` views are `BigUint64Array`s). */

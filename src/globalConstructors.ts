@@ -1,0 +1,33 @@
+/**
+ * Constructors that only some engines have (`Float16Array`: Node 24 and current
+ * browsers, not Node 20), looked up when a view is asked for rather than at load time.
+ */
+import type { TypedArrayConstructorLike } from './cappedView.js'
+
+/**
+ * The engine's `Float16Array`, typed by its shape so that these declarations compile
+ * without `lib: ["esnext.float16"]` (it is a real `Float16Array` at run time).
+ */
+export interface Float16ArrayView extends ArrayLike<number> {
+	/** The element at `index` (a half float widened to a `number`). */
+	[index: number]: number
+	/** The heap's buffer. */
+	readonly buffer: ArrayBufferLike
+	/** The heap address of element 0. */
+	readonly byteOffset: number
+	/** `length * 2`. */
+	readonly byteLength: number
+	/** Number of elements. */
+	readonly length: number
+	/** Always 2. */
+	readonly BYTES_PER_ELEMENT: number
+}
+
+/** The global constructor `name`, or a `TypeError` naming it and the method that needed it. */
+export function requireGlobalConstructor<T>(name: string, method: string): TypedArrayConstructorLike<T> {
+	const constructor = (globalThis as Record<string, unknown>)[name]
+	if (typeof constructor !== 'function') {
+		throw new TypeError(`${method}: this engine has no ${name} (it arrived in Node 24 and current browsers); read the elements with readAt or the read method instead`)
+	}
+	return constructor as TypedArrayConstructorLike<T>
+}
