@@ -13,36 +13,11 @@ import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
 import * as utf8 from '../src/codecs/utf8.js'
 import { decodeUtf8ByLoop } from '../src/codecs/utf8Loops.js'
+import { SeededRandom } from './support/heaps.js'
+import { randomText } from './support/text.js'
 
 // ---------------------------------------------------------------------------------
 // Support
-
-/** Deterministic PRNG (mulberry32). Same seed, same sequence. */
-class Random {
-	private state: number
-
-	constructor(seed: number) {
-		this.state = seed >>> 0
-	}
-
-	/** A float in [0, 1). */
-	next(): number {
-		this.state = (this.state + 0x6d2b79f5) >>> 0
-		let t = this.state
-		t = Math.imul(t ^ (t >>> 15), t | 1)
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-		return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-	}
-
-	/** An integer in [min, max). */
-	int(min: number, max: number): number {
-		return min + Math.floor(this.next() * (max - min))
-	}
-
-	pick<T>(items: readonly T[]): T {
-		return items[this.int(0, items.length)]!
-	}
-}
 
 const encoder = new TextEncoder()
 // The codecs keep a leading U+FEFF (see utf8.ts), so the reference does too.
@@ -166,66 +141,10 @@ function describeString(value: string): string {
 }
 
 // ---------------------------------------------------------------------------------
-// Random strings over all planes
-
-const specialCodePoints = [0x7f, 0x80, 0x7ff, 0x800, 0xfeff, 0xfffd, 0xfffe, 0xffff, 0x10000, 0x10ffff]
-
-type Piece = 'ascii' | 'twoByte' | 'threeByte' | 'astral' | 'loneHigh' | 'loneLow' | 'special'
-
-function randomCodePoint(random: Random, piece: Piece): number {
-	switch (piece) {
-		case 'ascii':
-			return random.int(1, 0x80)
-		case 'twoByte':
-			return random.int(0x80, 0x800)
-		case 'threeByte': {
-			const point = random.int(0x800, 0x10000 - 0x800)
-			return point < 0xd800 ? point : point + 0x800 // skip the surrogates
-		}
-		case 'astral':
-			return random.int(0x10000, 0x110000)
-		case 'loneHigh':
-			return random.int(0xd800, 0xdc00)
-		case 'loneLow':
-			return random.int(0xdc00, 0xe000)
-		case 'special':
-			return random.pick(specialCodePoints)
-	}
-}
-
-const styles: readonly (readonly Piece[])[] = [
-	['ascii'],
-	['ascii', 'ascii', 'ascii', 'ascii', 'twoByte', 'threeByte'],
-	['ascii', 'twoByte', 'threeByte', 'astral', 'loneHigh', 'loneLow', 'special'],
-	['twoByte', 'threeByte', 'astral'],
-	['threeByte'],
-	['astral', 'loneHigh', 'loneLow'],
-]
-
-/**
- * A random string of exactly `length` code units, in one of several styles (ASCII
- * only, mostly ASCII, everything, no ASCII, ...), made of runs of 1-12 characters of
- * one kind. Cutting to `length` may leave a lone high surrogate at the end, and runs of
- * lone surrogates may pair up: both are wanted.
- */
-function randomText(random: Random, length: number, asciiOnly = false): string {
-	const pieces = asciiOnly ? styles[0]! : random.pick(styles)
-	const parts: string[] = []
-	let size = 0
-	while (size < length) {
-		const piece = random.pick(pieces)
-		const run = random.int(1, 13)
-		for (let i = 0; i < run; i++) {
-			const character = String.fromCodePoint(randomCodePoint(random, piece))
-			parts.push(character)
-			size += character.length
-		}
-	}
-	return parts.join('').slice(0, length)
-}
+// String lengths (the random strings come from test/support/text.ts)
 
 /** The string lengths the property tests cover: many small, all around every threshold, a few huge. */
-function propertyLengths(random: Random): number[] {
+function propertyLengths(random: SeededRandom): number[] {
 	const lengths: number[] = []
 	for (let length = 0; length <= 140; length++) lengths.push(length)
 	// Every threshold in src/codecs/ (units, bytes or elements), and a bit either side.
@@ -336,7 +255,7 @@ function countEncodeIntoCalls(): { calls: number; restore(): void } {
  * terminator scan bounded) or in a window of exactly the room (`start` 0, the scan
  * reaching the window's end).
  */
-function checkRoundTrip(testCase: CodecCase<Elements>, buffer: ArrayBufferLike, value: string, random: Random): void {
+function checkRoundTrip(testCase: CodecCase<Elements>, buffer: ArrayBufferLike, value: string, random: SeededRandom): void {
 	const { codec, Elements, sentinel } = testCase
 	const label = `${testCase.name} ${describeString(value)}`
 	const expected = testCase.reference(value)
@@ -415,7 +334,7 @@ for (const environment of environments) {
 		for (const testCase of codecCases) {
 			describe(testCase.name, function () {
 				it('writes, measures, finds and reads back seeded random strings of every length (0 to over 1 MiB)', function () {
-					const random = new Random(0xc0dec + testCase.name.length)
+					const random = new SeededRandom(0xc0dec + testCase.name.length)
 					for (const length of propertyLengths(random)) {
 						// Long strings once, short ones in a few styles each.
 						const repeats = length > 5000 ? 1 : 3
@@ -427,7 +346,7 @@ for (const environment of environments) {
 				})
 
 				it('round-trips ASCII-only strings around every threshold', function () {
-					const random = new Random(7)
+					const random = new SeededRandom(7)
 					for (const length of [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 39, 40, 41, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 255, 256, 257, 5000]) {
 						checkRoundTrip(testCase, buffer, randomText(random, length, true), random)
 					}
@@ -436,7 +355,7 @@ for (const environment of environments) {
 				// ASCII cannot hold U+FEFF.
 				if (testCase.writesAnyString) {
 					it('keeps a leading U+FEFF (it is not dropped as a byte order mark)', function () {
-						const random = new Random(11)
+						const random = new SeededRandom(11)
 						for (const length of [1, 5, 40, 100, 300, 5000]) {
 							const value = '\uFEFF' + randomText(random, length)
 							checkRoundTrip(testCase, buffer, value, random)
@@ -448,7 +367,7 @@ for (const environment of environments) {
 				}
 
 				it('writes U+0000 like any other character, and a read stops at it (as in C)', function () {
-					const random = new Random(13)
+					const random = new SeededRandom(13)
 					const elements = new testCase.Elements(buffer)
 					for (const length of [0, 1, 5, 23, 24, 31, 32, 47, 48, 100, 300, 5000, 70000]) {
 						const base = randomText(random, length, !testCase.writesAnyString)
@@ -516,7 +435,7 @@ for (const environment of environments) {
 				`${method}: the string contains ${character} at index ${index}, which is not an ASCII character (U+0000 to U+007F)`
 
 			it('rejects every character above U+007F with a RangeError naming it and its index, writing nothing', function () {
-				const random = new Random(17)
+				const random = new SeededRandom(17)
 				const elements = new Uint8Array(buffer)
 				for (const length of [0, 1, 10, 39, 40, 41, 100, 5000]) {
 					const base = randomText(random, length, true)
@@ -603,7 +522,7 @@ for (const environment of environments) {
 			})
 
 			it('writes long strings in place when they surely fit, and measures first when they might not', function () {
-				const random = new Random(19)
+				const random = new SeededRandom(19)
 				const elements = new Uint8Array(buffer)
 				for (const length of [24, 100, 5000]) {
 					const value = randomText(random, length)
@@ -620,7 +539,7 @@ for (const environment of environments) {
 			})
 
 			it('measure + encodeMeasured encodes a long string only once', function () {
-				const random = new Random(23)
+				const random = new SeededRandom(23)
 				const elements = new Uint8Array(buffer)
 				utf8.measure('warm up the probes: '.repeat(10), 'm')
 				utf8.write('warm up the probes: '.repeat(10), elements, 0, 1000, 'w')
@@ -645,7 +564,7 @@ for (const environment of environments) {
 			})
 
 			it('write of a long string encodes it only once, whether or not the room surely fits', function () {
-				const random = new Random(29)
+				const random = new SeededRandom(29)
 				const elements = new Uint8Array(buffer)
 				for (const length of [100, 100_000]) {
 					const value = randomText(random, length)
@@ -664,7 +583,7 @@ for (const environment of environments) {
 			})
 
 			it('encodeMeasured encodes afresh when the remembered encoding is of another string or was overwritten', function () {
-				const random = new Random(31)
+				const random = new SeededRandom(31)
 				const elements = new Uint8Array(buffer)
 				const first = randomText(random, 3000)
 				const second = randomText(random, 3000)
@@ -683,7 +602,7 @@ for (const environment of environments) {
 			})
 
 			it('handles strings longer than the scratch buffer (over 4 MiB of UTF-8)', function () {
-				const random = new Random(37)
+				const random = new SeededRandom(37)
 				for (const value of [
 					randomText(random, 2_200_000, false).replace(/[^]/gu, (c) => (c.length === 1 && c >= '\u0800' ? c : '\u4e16')),
 					'\u4e16'.repeat(1_500_000),
@@ -695,7 +614,7 @@ for (const environment of environments) {
 			})
 
 			it('reads seeded random malformed byte sequences exactly as TextDecoder does', function () {
-				const random = new Random(41)
+				const random = new SeededRandom(41)
 				const elements = new Uint8Array(buffer)
 				const interesting = [0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff]
 				const wellFormed = encoder.encode('aé€😀')
@@ -728,7 +647,7 @@ for (const environment of environments) {
 
 		describe('UTF-16 and UTF-32', function () {
 			it('keep lone surrogates and real U+FFFD exactly, in short and long runs', function () {
-				const random = new Random(43)
+				const random = new SeededRandom(43)
 				for (const testCase of codecCases.slice(2)) {
 					for (const special of ['\uD800', '\uDFFF', '\uFFFD', '\uDE00\uD83D', '\uD83D']) {
 						for (const length of [0, 10, 31, 32, 95, 96, 97, 300, 40_000, 70_000]) {
@@ -745,7 +664,7 @@ for (const environment of environments) {
 				// Unit 2^21 starts the second 4 MiB chunk of a copy; the pair before it straddles the boundary.
 				const value = 'a' + '\u{1F600}'.repeat(1_100_000)
 				expect(value.charCodeAt(2 ** 21 - 1)).to.equal(0xd83d)
-				checkRoundTrip(codecCases[2]!, buffer, value, new Random(53))
+				checkRoundTrip(codecCases[2]!, buffer, value, new SeededRandom(53))
 			})
 
 			it('UTF-32 stores a lone surrogate as its own value and a pair as one code point', function () {
@@ -911,7 +830,7 @@ describe('text coders', function () {
 		delete (globalThis as { SharedArrayBuffer?: unknown }).SharedArrayBuffer
 		try {
 			resetTextCodersForTesting()
-			const random = new Random(47)
+			const random = new SeededRandom(47)
 			for (const buffer of [new ArrayBuffer(1 << 16), createResizableBuffer(1 << 16), shared]) {
 				for (const testCase of codecCases) {
 					for (const length of [5, 100, 3000]) {
