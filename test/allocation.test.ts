@@ -4,16 +4,8 @@
  */
 import { expect } from 'chai'
 import * as api from '../src/index.js'
-import { callMethod, elements, expectSameBytes, expectThrow } from './support/dynamic.js'
+import { callMethod, elements, expectSameBytes, expectThrow, type AnyRef } from './support/dynamic.js'
 import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
-
-/** The members of a ref these tests use. */
-interface AnyRef {
-	readonly address: number
-	readonly allocatedByteSize: number
-	readonly isFreed: boolean
-	free(): void
-}
 
 /** A manager whose allocator returns whatever `result` says, and whose deallocator records its arguments. */
 function createStubHeap(result: (size: number) => unknown, options?: api.WasmHeapManagerOptions) {

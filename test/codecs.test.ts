@@ -13,6 +13,7 @@ import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
 import * as utf8 from '../src/codecs/utf8.js'
 import { decodeUtf8ByLoop } from '../src/codecs/utf8Loops.js'
+import { expectThrow } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
 import { randomText } from './support/text.js'
 
@@ -121,18 +122,6 @@ function expectElements(actual: ArrayLike<number>, offset: number, expected: Arr
 	if (at !== -1) {
 		expect.fail(`${label}: element ${at} is ${actual[offset + at]}, expected ${expected[at]} (of ${expected.length})`)
 	}
-}
-
-/** Runs `action`, which must throw exactly `Class` with exactly `message`. */
-function expectThrows(action: () => unknown, Class: typeof RangeError, message: string): void {
-	let thrown: unknown
-	try {
-		action()
-	} catch (error) {
-		thrown = error
-	}
-	expect(thrown, `expected ${Class.name}: ${message}`).to.be.instanceOf(Class)
-	expect((thrown as Error).message).to.equal(message)
 }
 
 function describeString(value: string): string {
@@ -444,9 +433,9 @@ for (const environment of environments) {
 							const value = base.slice(0, index) + character + base.slice(index)
 							elements.fill(0xab, 96, 200 + value.length)
 							const before = elements.slice(96, 200 + value.length)
-							expectThrows(() => ascii.measure(value, 'measureAscii'), RangeError, message('measureAscii', named, index))
+							expectThrow(() => ascii.measure(value, 'measureAscii'), RangeError, message('measureAscii', named, index))
 							for (const room of [elements.length - 100, value.length + 1, 1]) {
-								expectThrows(() => ascii.write(value, elements, 100, room, 'writeAscii'), RangeError, message('writeAscii', named, index))
+								expectThrow(() => ascii.write(value, elements, 100, room, 'writeAscii'), RangeError, message('writeAscii', named, index))
 								expectElements(elements, 96, before, 'memory after a rejected ASCII write')
 							}
 						}
@@ -458,7 +447,7 @@ for (const environment of environments) {
 				for (const filler of ['', 'x'.repeat(60)]) {
 					const n = filler.length
 					expect(ascii.measure(`${filler}\0a`, 'm')).to.equal(n + 2)
-					expectThrows(() => ascii.measure(`${filler}\0é`, 'm'), RangeError, message('m', `'é' (U+00E9)`, n + 1))
+					expectThrow(() => ascii.measure(`${filler}\0é`, 'm'), RangeError, message('m', `'é' (U+00E9)`, n + 1))
 				}
 			})
 
@@ -689,7 +678,7 @@ for (const environment of environments) {
 						elements.fill(0x41, 1000, 1000 + length)
 						elements[1000 + index] = bad
 						elements[1000 + length - 1] = length - 1 === index ? bad : 0x10ffff
-						expectThrows(
+						expectThrow(
 							() => utf32.decode(elements, 1000, length),
 							RangeError,
 							`UTF-32 element at index ${index} holds 0x${bad.toString(16)}, above the largest code point 0x10FFFF`,

@@ -7,22 +7,16 @@
 import { expect } from 'chai'
 import type { NormalizedElement } from '../codegen/normalize.js'
 import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
-import { errorName, asViewElement, callMethod, viewableElements as elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents } from './support/dynamic.js'
+import { errorName, asViewElement, callMethod, viewableElements as elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents, zeroOf } from './support/dynamic.js'
 import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
+import { runtimeName } from './support/runtime.js'
 
 const GiB = 2 ** 30
 const heapSize = 5 * GiB
 const fourGiB = 2 ** 32
 /** Where the bump allocator starts: above 2^32. */
 const allocationBase = fourGiB + 4096
-
-function runtimeName(): string {
-	const versions = process.versions as Record<string, string | undefined>
-	if (versions.bun !== undefined) return `Bun ${versions.bun}`
-	if (versions.deno !== undefined) return `Deno ${versions.deno}`
-	return `Node ${process.version}`
-}
 
 describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 	this.timeout(120_000)
@@ -369,8 +363,3 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 		}
 	})
 })
-
-/** The value a read of all-zero bytes returns for the row. */
-function zeroOf(element: NormalizedElement): Value {
-	return element.valueType === 'bigint' ? 0n : 0
-}

@@ -9,36 +9,19 @@
  */
 import { expect } from 'chai'
 import { createWasmHeapManager, type Allocator, type WasmHeapManager } from '../src/index.js'
-import { callMethod, elements, expectThrow, typedArrayConstructor, type Value } from './support/dynamic.js'
+import { callMethod, conversionInputs, convertAsStored, elements, expectThrow, type AnyRef, type ArrayRef, type Value, type ValueRef } from './support/dynamic.js'
 import {
 	detectMemory64,
 	instantiateHeap64,
-	runtimeName,
 	spy,
 	type Heap64Exports,
 	type Spy,
 	type SpyCall,
 } from './support/memory64.js'
+import { runtimeName } from './support/runtime.js'
 
 type NormalizedElement = (typeof elements)[number]
 
-/** The ref members these tests use. */
-interface AnyRef {
-	readonly address: number
-	readonly allocatedByteSize: number
-	readonly isFreed: boolean
-	free(): void
-}
-interface ValueRef extends AnyRef {
-	read(): Value
-	write(value: Value): void
-}
-interface ArrayRef extends AnyRef {
-	readonly elementCount: number
-	readonly view: ArrayLike<Value> & { readonly buffer: ArrayBufferLike }
-	readAt(index: number): Value
-	writeAt(index: number, value: Value): void
-}
 interface StringRef extends AnyRef {
 	read(): string
 	readonly encodedElementCount: number
@@ -56,21 +39,10 @@ function asAllocator(malloc: (byteSize: bigint) => bigint): Allocator {
 	return malloc as unknown as Allocator
 }
 
-/** Values to write for a row, and what reading them back must give (as assigning to the row's TypedArray does). */
-function samplesOf(element: NormalizedElement): { written: Value[]; expected: Value[] } {
-	let written: Value[]
-	if (element.kind === 'pointer53') {
-		// A pointer53 stores a wasm64 address as a uint64 and reads it back exactly.
-		return { written: [0, 1, 2 ** 40 + 16, 2 ** 53 - 1], expected: [0, 1, 2 ** 40 + 16, 2 ** 53 - 1] }
-	} else if (element.valueType === 'bigint') {
-		written = [0n, -5n, 2n ** 63n - 1n, 2n ** 63n, 2n ** 40n + 16n]
-	} else {
-		written = [0, 1, -2, 127.5, 300, 1e10, -0.25]
-	}
-	const Constructor = typedArrayConstructor(element.viewConstructor)
-	const converted = new Constructor(written.length)
-	written.forEach((value, index) => (converted[index] = value))
-	return { written, expected: Array.from(converted) }
+/** Values to write for a row (its conversion inputs), and what reading them back must give. */
+function samplesOf(element: NormalizedElement): { written: readonly Value[]; expected: Value[] } {
+	const written = conversionInputs(element)
+	return { written, expected: written.map((value) => convertAsStored(element, value)) }
 }
 
 /** The code units a string is stored as in each encoding, without the terminator. */
@@ -272,7 +244,8 @@ describe('memory64 (wasm64)', () => {
 					expect(ref.address + ref.allocatedByteSize).to.be.at.most(ex.memory.buffer.byteLength)
 					written.forEach((value, index) => {
 						ref.write(value)
-						expect(ref.read(), `${element.name} value ${String(value)}`).to.equal(expected[index])
+						// By Object.is: NaN reads back as NaN, and -0 as -0.
+						expect(Object.is(ref.read(), expected[index]), `${element.name} value ${String(value)} read back as ${String(ref.read())}`).to.equal(true)
 					})
 
 					const array = callMethod(heap, element.methods.allocArray, written) as ArrayRef

@@ -8,7 +8,21 @@ import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
 import { wideIntegerRows } from '../descriptors/elements.js'
 import { normalizeWideIntegers, type NormalizedElement } from '../codegen/normalize.js'
 import { badAddresses, SeededRandom, snapshot } from './support/heaps.js'
-import { callMethod, convertAsStored, elements, errorName, hasViewConstructor, referenceRead, referenceWrite, typedArrayConstructor } from './support/dynamic.js'
+import {
+	callMethod,
+	conversionInputs,
+	convertAsStored,
+	elements,
+	errorName,
+	exactSamples,
+	expectAddressRangeError,
+	hasViewConstructor,
+	randomInput,
+	referenceRead,
+	referenceWrite,
+	typedArrayConstructor,
+	wrongTypeValueOf,
+} from './support/dynamic.js'
 
 const heapSize = 65536
 
@@ -46,30 +60,6 @@ function referenceBytes(element: NormalizedElement, value: number | bigint): Uin
 	return new Uint8Array(array.buffer)
 }
 
-const numberSamples = [
-	0, -0, 1, -1, 0.5, 1.5, 2.5, -1.5, -2.5, 127, 128, 254.5, 255, 255.5, 256, -128, -129, 32767, 32768, 65535, 65536,
-	2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 0.5, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), 2 ** 64, Number.NaN,
-	Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 1e300, -1e300, 5e-324, 1.17549435e-38, 3.4028234663852886e38,
-	3.4028235677973366e38, 0.1,
-]
-const bigintSamples = [
-	0n, 1n, -1n, 2n ** 63n - 1n, 2n ** 63n, -(2n ** 63n), -(2n ** 63n) - 1n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 70n + 5n,
-	-(2n ** 64n),
-]
-const pointer53Samples = [0, 1, 4096, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 3, 2 ** 53 - 1]
-
-function samplesFor(element: NormalizedElement): readonly (number | bigint)[] {
-	if (element.kind === 'pointer53') return pointer53Samples
-	return element.valueType === 'bigint' ? bigintSamples : numberSamples
-}
-
-function randomValue(random: SeededRandom, element: NormalizedElement): number | bigint {
-	if (element.kind === 'pointer53') return random.int(0, 2 ** 21) * 2 ** 32 + random.int(0, 2 ** 32)
-	if (element.valueType === 'bigint') return BigInt.asIntN(64, random.bits64())
-	if (element.kind === 'float') return (random.next() - 0.5) * 10 ** random.int(-40, 40)
-	return random.int(-(2 ** 33), 2 ** 33)
-}
-
 describe('numeric access, for every descriptor row', () => {
 	for (const element of elements) {
 		const { read, write, readAtomic, writeAtomic, view } = element.methods
@@ -101,7 +91,7 @@ describe('numeric access, for every descriptor row', () => {
 				const random = new SeededRandom(2000 + size)
 				const bytes = new Uint8Array(buffer)
 				for (let i = 0; i < 2000; i++) {
-					const value = randomValue(random, element)
+					const value = randomInput(element, random)
 					const address = random.int(0, heapSize - size + 1)
 					callMethod(heap, write, address, value)
 					expect([...bytes.subarray(address, address + size)], `${write}(${address}, ${value})`).to.deep.equal([
@@ -113,7 +103,7 @@ describe('numeric access, for every descriptor row', () => {
 			it(`${write} converts the boundary samples exactly as TypedArray assignment does`, () => {
 				const { heap, buffer } = staticHeap()
 				const bytes = new Uint8Array(buffer)
-				for (const value of samplesFor(element)) {
+				for (const value of conversionInputs(element)) {
 					callMethod(heap, write, 3, value)
 					expect([...bytes.subarray(3, 3 + size)], `${write}(3, ${String(value)})`).to.deep.equal([
 						...referenceBytes(element, value),
@@ -125,7 +115,7 @@ describe('numeric access, for every descriptor row', () => {
 
 			it(`reads and writes at the first and last addresses of the heap`, () => {
 				const { heap, buffer } = staticHeap()
-				const sample = samplesFor(element)[2]!
+				const sample = exactSamples(element)[0]!
 				for (const address of [0, heapSize - size]) {
 					new Uint8Array(buffer).fill(0xa5)
 					callMethod(heap, write, address, sample)
@@ -137,7 +127,7 @@ describe('numeric access, for every descriptor row', () => {
 			it(`${readAtomic} / ${writeAtomic} round-trip on a SharedArrayBuffer and agree with the plain accessors`, () => {
 				const { heap, buffer } = staticHeap(true)
 				const random = new SeededRandom(3000 + size)
-				for (const value of [...samplesFor(element), ...Array.from({ length: 200 }, () => randomValue(random, element))]) {
+				for (const value of [...conversionInputs(element), ...Array.from({ length: 200 }, () => randomInput(element, random))]) {
 					const address = random.int(0, heapSize / size) * size
 					callMethod(heap, writeAtomic, address, value)
 					expect([...new Uint8Array(buffer, address, size)], `${writeAtomic}(${address}, ${String(value)})`).to.deep.equal([
@@ -150,7 +140,7 @@ describe('numeric access, for every descriptor row', () => {
 
 			it(`${readAtomic} / ${writeAtomic} also work on a non-shared ArrayBuffer`, () => {
 				const { heap } = staticHeap(false)
-				const value = samplesFor(element)[2]!
+				const value = exactSamples(element)[0]!
 				callMethod(heap, writeAtomic, size * 5, value)
 				expect(callMethod(heap, readAtomic, size * 5)).to.deep.equal(callMethod(heap, read, size * 5))
 			})
@@ -160,7 +150,7 @@ describe('numeric access, for every descriptor row', () => {
 					const { heap, buffer } = staticHeap(true)
 					const before = snapshot(buffer)
 					expect(() => callMethod(heap, readAtomic, size + 1)).to.throw(RangeError, `${named('readAtomic')}: address ${size + 1} is not aligned to ${size} bytes`)
-					expect(() => callMethod(heap, writeAtomic, size + 1, samplesFor(element)[2])).to.throw(RangeError, 'not aligned')
+					expect(() => callMethod(heap, writeAtomic, size + 1, exactSamples(element)[0])).to.throw(RangeError, 'not aligned')
 					expect(() => callMethod(heap, view, size + 1, 2)).to.throw(RangeError, 'not aligned')
 					expect(snapshot(buffer)).to.deep.equal(before)
 				})
@@ -170,7 +160,7 @@ describe('numeric access, for every descriptor row', () => {
 				const { heap, buffer } = staticHeap(true)
 				new Uint8Array(buffer).set(new SeededRandom(7).bytes(heapSize))
 				const before = snapshot(buffer)
-				const value = samplesFor(element)[2]!
+				const value = exactSamples(element)[0]!
 				const methodKeys: Record<string, keyof NormalizedElement['methods']> = { [read]: 'read', [write]: 'write', [readAtomic]: 'readAtomic', [writeAtomic]: 'writeAtomic', [view]: 'view' }
 				for (const address of badAddresses(heapSize)) {
 					for (const [method, args] of [
@@ -180,17 +170,7 @@ describe('numeric access, for every descriptor row', () => {
 						[writeAtomic, [address, value]],
 						[view, [address, 1]],
 					] as const) {
-						let error: unknown
-						try {
-							callMethod(heap, method, ...args)
-						} catch (caught) {
-							error = caught
-						}
-						expect(error, `${method}(${address})`).to.be.instanceOf(RangeError)
-						const message = (error as Error).message
-						expect(message).to.contain(`${errorName(element, methodKeys[method]!)}: address ${address}`)
-						expect(message).to.contain(`${size}-byte`)
-						expect(message).to.contain(`${heapSize} bytes`)
+						expectAddressRangeError(() => callMethod(heap, method, ...args), errorName(element, methodKeys[method]!), address, size, heapSize)
 					}
 				}
 				expect(snapshot(buffer)).to.deep.equal(before)
@@ -209,14 +189,14 @@ describe('numeric access, for every descriptor row', () => {
 				const { heap } = staticHeap()
 				for (const address of ['8', 8n, undefined, null, {}]) {
 					expect(() => callMethod(heap, read, address), `${read}(${String(address)})`).to.throw(TypeError, 'address must be a number')
-					expect(() => callMethod(heap, writeAtomic, address, samplesFor(element)[1])).to.throw(TypeError)
+					expect(() => callMethod(heap, writeAtomic, address, exactSamples(element)[0])).to.throw(TypeError)
 				}
 			})
 
 			it('rejects a value of the wrong JS type with a TypeError, writing nothing', () => {
 				const { heap, buffer } = staticHeap()
 				const before = snapshot(buffer)
-				const wrong = element.valueType === 'bigint' ? 5 : 5n
+				const wrong = wrongTypeValueOf(element)
 				expect(() => callMethod(heap, write, 16, wrong)).to.throw(TypeError)
 				expect(() => callMethod(heap, writeAtomic, 16, wrong)).to.throw(TypeError)
 				expect(snapshot(buffer)).to.deep.equal(before)

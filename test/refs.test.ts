@@ -5,14 +5,23 @@
 import { expect } from 'chai'
 import type { NormalizedElement } from '../codegen/normalize.js'
 import * as api from '../src/index.js'
-import { callMethod, convertAsStored, elements as allElements, expectSameBytes, expectThrow, referenceWrite, viewableElements as elements } from './support/dynamic.js'
+import {
+	asViewElement,
+	callMethod,
+	conversionInputs,
+	convertAsStored,
+	elements as allElements,
+	exactSamples,
+	expectSameBytes,
+	expectThrow,
+	referenceWrite,
+	typedArrayConstructor,
+	viewableElements as elements,
+	wrongTypeValueOf,
+	zeroOf,
+} from './support/dynamic.js'
 import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { badAddresses, createTestHeap, snapshot, TestAllocator, type TestHeap } from './support/heaps.js'
-
-interface TypedArrayConstructor {
-	new (lengthOrValues: number | ArrayLike<Value>): TypedArrayLike
-	readonly name: string
-}
 
 function exportedClass(name: string): abstract new (...args: never[]) => unknown {
 	const cls = (api as unknown as Record<string, unknown>)[name]
@@ -20,49 +29,12 @@ function exportedClass(name: string): abstract new (...args: never[]) => unknown
 	return cls as abstract new (...args: never[]) => unknown
 }
 
-function typedArrayClass(name: string): TypedArrayConstructor {
-	return (globalThis as unknown as Record<string, TypedArrayConstructor>)[name]!
-}
-
-const zeroOf = (element: NormalizedElement): Value => (element.valueType === 'bigint' ? 0n : 0)
-
-/** `raw` converted as assigning it to an element of the type's TypedArray does. */
-function convert(element: NormalizedElement, raw: Value): Value {
-	return convertAsStored(element, raw)
-}
-
-/** Distinct non-zero values of the right JS type that a ref stores exactly. */
-function samplesOf(element: NormalizedElement): Value[] {
-	if (element.kind === 'pointer53') return [1, 0x12_3456_789a, 2 ** 53 - 1]
-	const raws: Value[] =
-		element.valueType === 'bigint' ? [0x0123_4567_89ab_cdefn, -2n, 2n ** 63n + 5n] : [123, -100.75, 2 ** 31 + 0.5, 1.1]
-	const samples: Value[] = []
-	for (const raw of raws) {
-		const value = convert(element, raw)
-		if (value !== zeroOf(element) && !samples.some((seen) => Object.is(seen, value))) samples.push(value)
-	}
-	return samples
-}
-
-/** Inputs whose conversion differs between types: wrap-around, clamping, rounding. */
-function conversionInputsOf(element: NormalizedElement): Value[] {
-	if (element.valueType === 'bigint') return [2n ** 64n + 5n, -1n, 2n ** 63n, -(2n ** 63n) - 1n, 0x1234n]
-	return [300, 200, -1, -129, 1.5, 2.5, -0.5, 0.5, 65537.7, 1e10, -1e10, 2 ** 32 + 3, Number.NaN, Infinity, -Infinity, -0, 1e39, 1e-46]
-}
-
-/** A value of the wrong JS type for the element (a number where a bigint is expected and vice versa). */
-const wrongTypeValueOf = (element: NormalizedElement): Value => (element.valueType === 'bigint' ? 1 : 1n)
-
 /** The little-endian bytes the heap must hold for `value`. */
 function littleEndianBytes(element: NormalizedElement, value: Value): number[] {
 	const dataView = new DataView(new ArrayBuffer(element.byteSize))
 	referenceWrite(dataView, element, 0, value)
 	return Array.from(new Uint8Array(dataView.buffer))
 }
-
-/** The values a view holds for stored `values` (Pointer53 views are BigUint64Arrays). */
-const viewValuesOf = (element: NormalizedElement, values: readonly Value[]): Value[] =>
-	element.kind === 'pointer53' ? values.map((value) => BigInt(value)) : [...values]
 
 /** Asserts that `fn` throws as `expectThrow` says and leaves every byte of the memory unchanged. */
 function expectFailureWithoutChange(
@@ -137,7 +109,7 @@ describe('refs', () => {
 		const failures: string[] = []
 		for (const element of elements) {
 			const t = createTestHeap({ pages: 1 })
-			const samples = samplesOf(element)
+			const samples = exactSamples(element)
 			// A view on the heap holding the samples, of a type the element accepts values from.
 			const source =
 				element.kind === 'pointer53'
@@ -149,7 +121,7 @@ describe('refs', () => {
 			try {
 				const copy = callMethod<ArrayRef>(t.heap, element.methods.allocArray, source)
 				expect(t.memory.buffer.byteLength, 'the allocation grew the memory').to.be.greaterThan(sizeBefore)
-				expect(Array.from(copy.view as ArrayLike<Value>), element.name).to.deep.equal(viewValuesOf(element, samples))
+				expect(Array.from(copy.view as ArrayLike<Value>), element.name).to.deep.equal(samples.map((value) => asViewElement(element, value)))
 			} catch (error) {
 				failures.push(`${element.methods.allocArray}: ${(error as Error).constructor.name}: ${(error as Error).message}`)
 			}
@@ -159,7 +131,7 @@ describe('refs', () => {
 
 	for (const element of elements) {
 		const { methods, byteSize } = element
-		const samples = samplesOf(element)
+		const samples = exactSamples(element)
 		const sample = samples[0]!
 		const zero = zeroOf(element)
 
@@ -221,8 +193,8 @@ describe('refs', () => {
 			// Pointer53 values are validated, not converted: see the Pointer53 tests below.
 			if (element.kind !== 'pointer53') it('converts written values as assigning to the TypedArray does', () => {
 				const ref = alloc()
-				for (const raw of conversionInputsOf(element)) {
-					const expected = convert(element, raw)
+				for (const raw of conversionInputs(element)) {
+					const expected = convertAsStored(element, raw)
 					ref.write(raw)
 					expect(Object.is(ref.read(), expected), `write(${String(raw)}) then read() = ${String(ref.read())}`).to.equal(true)
 					ref.writeAtomic(raw)
@@ -334,7 +306,7 @@ describe('refs', () => {
 			})
 
 			const allocArray = (countOrValues: unknown): ArrayRef => callMethod<ArrayRef>(t.heap, methods.allocArray, countOrValues)
-			const ViewClass = typedArrayClass(element.viewConstructor)
+			const ViewClass = typedArrayConstructor(element.viewConstructor)
 
 			it(`allocArray(n) returns a zeroed ${element.arrayRefClass} whose view is a ${element.viewConstructor}`, () => {
 				const dirty = t.allocator.alloc(5 * byteSize)
@@ -368,7 +340,7 @@ describe('refs', () => {
 					expect(ref).to.be.instanceOf(exportedClass(element.arrayRefClass))
 					expect(ref.elementCount).to.equal(samples.length)
 					expect(ref.allocatedByteSize).to.equal(samples.length * byteSize)
-					expect(Array.from(ref.view as ArrayLike<Value>)).to.deep.equal(viewValuesOf(element, samples))
+					expect(Array.from(ref.view as ArrayLike<Value>)).to.deep.equal(samples.map((value) => asViewElement(element, value)))
 					samples.forEach((value, index) => {
 						expect(ref.readAt(index)).to.equal(value)
 						expect(callMethod(t.heap, methods.read, ref.address + index * byteSize)).to.equal(value)
@@ -385,7 +357,7 @@ describe('refs', () => {
 					expect(ref.readAt(at)).to.equal(value)
 					expect(ref.readAtomicAt(at)).to.equal(value)
 					expect(callMethod(t.heap, methods.read, ref.address + at * byteSize)).to.equal(value)
-					expect(ref.view[at]).to.equal(viewValuesOf(element, [value])[0])
+					expect(ref.view[at]).to.equal(asViewElement(element, value))
 					// Neighbours untouched.
 					expect(ref.readAt(0)).to.equal(zero)
 					expect(ref.readAt(count - 1)).to.equal(zero)
@@ -427,7 +399,7 @@ describe('refs', () => {
 			})
 
 			if (element.kind !== 'pointer53') it('copied and written values convert exactly as assigning into the TypedArray does', () => {
-				const inputs = conversionInputsOf(element)
+				const inputs = conversionInputs(element)
 				const expected = new ViewClass(inputs.length)
 				inputs.forEach((raw, index) => (expected[index] = raw))
 
@@ -581,7 +553,7 @@ describe('refs', () => {
 				expect(ref).to.be.instanceOf(exportedClass(element.arrayRefClass))
 				expect(ref.elementCount).to.equal(samples.length)
 				expect(ref.allocatedByteSize).to.equal(samples.length * byteSize)
-				expect(Array.from(ref.view as ArrayLike<Value>)).to.deep.equal(viewValuesOf(element, samples))
+				expect(Array.from(ref.view as ArrayLike<Value>)).to.deep.equal(samples.map((value) => asViewElement(element, value)))
 				ref.writeAt(0, zero)
 				expect(callMethod(t.heap, methods.read, address)).to.equal(zero)
 				expect(t.heap.allocatedRefs).to.deep.equal([])
@@ -670,7 +642,7 @@ describe('refs', () => {
 				const targetRef = callMethod<ValueRef>(t.heap, target.methods.alloc)
 				expect(aliasRef).to.be.instanceOf(exportedClass(alias.refClass))
 				expect(aliasRef.allocatedByteSize).to.equal(targetRef.allocatedByteSize)
-				for (const raw of [...conversionInputsOf(target), ...samplesOf(target)]) {
+				for (const raw of [...conversionInputs(target), ...exactSamples(target)]) {
 					aliasRef.write(raw)
 					targetRef.write(raw)
 					expect(aliasRef.read()).to.equal(targetRef.read())
@@ -681,7 +653,7 @@ describe('refs', () => {
 					expect(callMethod(t.heap, alias.methods.read, targetRef.address)).to.equal(callMethod(t.heap, target.methods.read, targetRef.address))
 				}
 
-				const inputs = conversionInputsOf(target)
+				const inputs = conversionInputs(target)
 				const aliasArray = callMethod<ArrayRef>(t.heap, alias.methods.allocArray, inputs)
 				const targetArray = callMethod<ArrayRef>(t.heap, target.methods.allocArray, inputs)
 				expect(aliasArray).to.be.instanceOf(exportedClass(alias.arrayRefClass))
@@ -757,7 +729,7 @@ describe('refs', () => {
 			it(`every ref type reads and writes through the new buffer (pollingMode '${pollingMode}')`, () => {
 				const t = createTestHeap({ pollingMode })
 				const live = elements.map((element) => {
-					const samples = samplesOf(element)
+					const samples = exactSamples(element)
 					const ref = callMethod<ValueRef>(t.heap, element.methods.alloc)
 					const arrayRef = callMethod<ArrayRef>(t.heap, element.methods.allocArray, samples)
 					ref.write(samples[0]!)
@@ -778,7 +750,7 @@ describe('refs', () => {
 					expect(callMethod(t.heap, element.methods.read, ref.address)).to.equal(last)
 					expect(ref.allocatedBytesView.buffer).to.equal(t.memory.buffer)
 
-					expect(Array.from(arrayRef.view as ArrayLike<Value>)).to.deep.equal(viewValuesOf(element, samples))
+					expect(Array.from(arrayRef.view as ArrayLike<Value>)).to.deep.equal(samples.map((value) => asViewElement(element, value)))
 					expect(arrayRef.view.buffer).to.equal(t.memory.buffer)
 					arrayRef.writeAt(0, last)
 					expect(arrayRef.readAt(0)).to.equal(last)

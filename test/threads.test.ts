@@ -13,16 +13,13 @@
  */
 import { expect } from 'chai'
 import { Worker } from 'node:worker_threads'
+import { bitsToFloat32, bitsToFloat64, float32ToBits, float64ToBits } from '../src/conversions.js'
 import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
-import { callMethod, elements } from './support/dynamic.js'
+import { callMethod, elements, type Value } from './support/dynamic.js'
 import type { NormalizedElement } from '../codegen/normalize.js'
 import {
 	arenaStart,
 	controlBlock,
-	float32Bits,
-	float32FromBits,
-	float64Bits,
-	float64FromBits,
 	initialPages,
 	maximumPages,
 	pageSize,
@@ -37,7 +34,6 @@ import {
 	type Request,
 	type Responses,
 	type ThreadWorkerData,
-	type Value,
 } from './support/threadWorker.js'
 
 const workerCount = 3
@@ -448,15 +444,18 @@ describe('threads: managers in worker_threads over one shared WebAssembly.Memory
 			expect(bits32.map((_, i) => Atomics.load(raw32, i) >>> 0)).to.deep.equal(bits32)
 			expect(bits64.map((_, i) => Atomics.load(raw64, i))).to.deep.equal(bits64)
 
+			// Independent of src/conversions.ts: the engine's own float views of the same bytes.
+			const floats32 = new Float32Array(memory.buffer, address32, bits32.length)
+			const floats64 = new Float64Array(memory.buffer, address64, bits64.length)
 			for (const [i, bits] of bits32.entries()) {
 				const value = mainHeap.readFloat32Atomic(address32 + 4 * i)
-				expect(float32Bits(value), `Float32 bits 0x${bits.toString(16)}`).to.equal(bits)
-				if (!Number.isNaN(value)) expect(Object.is(value, float32FromBits(bits))).to.equal(true)
+				expect(float32ToBits(value) >>> 0, `Float32 bits 0x${bits.toString(16)}`).to.equal(bits)
+				if (!Number.isNaN(value)) expect(Object.is(value, floats32[i]), `Float32 bits 0x${bits.toString(16)}`).to.equal(true)
 			}
 			for (const [i, bits] of bits64.entries()) {
 				const value = mainHeap.readFloat64Atomic(address64 + 8 * i)
-				expect(float64Bits(value), `Float64 bits 0x${bits.toString(16)}`).to.equal(bits)
-				if (!Number.isNaN(value)) expect(Object.is(value, float64FromBits(bits))).to.equal(true)
+				expect(BigInt.asUintN(64, float64ToBits(value)), `Float64 bits 0x${bits.toString(16)}`).to.equal(bits)
+				if (!Number.isNaN(value)) expect(Object.is(value, floats64[i]), `Float64 bits 0x${bits.toString(16)}`).to.equal(true)
 			}
 			expect(Object.is(mainHeap.readFloat32Atomic(address32 + 4), -0)).to.equal(true)
 			expect(Object.is(mainHeap.readFloat64Atomic(address64 + 8), -0)).to.equal(true)
@@ -465,8 +464,13 @@ describe('threads: managers in worker_threads over one shared WebAssembly.Memory
 
 		it('writes them in the main thread and reads the exact bits in a worker', async function () {
 			const { address32, address64 } = allocate()
-			bits32.forEach((bits, i) => mainHeap.writeFloat32Atomic(address32 + 4 * i, float32FromBits(bits)))
-			bits64.forEach((bits, i) => mainHeap.writeFloat64Atomic(address64 + 8 * i, float64FromBits(bits)))
+			bits32.forEach((bits, i) => mainHeap.writeFloat32Atomic(address32 + 4 * i, bitsToFloat32(bits)))
+			bits64.forEach((bits, i) => mainHeap.writeFloat64Atomic(address64 + 8 * i, bitsToFloat64(bits)))
+			// The exact bits are in memory before a worker reads them.
+			const raw32 = new Int32Array(memory.buffer, address32, bits32.length)
+			const raw64 = new BigUint64Array(memory.buffer, address64, bits64.length)
+			expect(bits32.map((_, i) => Atomics.load(raw32, i) >>> 0)).to.deep.equal(bits32)
+			expect(bits64.map((_, i) => Atomics.load(raw64, i))).to.deep.equal(bits64)
 			const read = await threads().request<'readFloatBits'>(1, {
 				cmd: 'readFloatBits',
 				address32,

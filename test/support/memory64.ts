@@ -1,6 +1,6 @@
 /**
  * Support for the memory64 (wasm64) tests: the `heap64.wasm` fixture, detection of
- * engine support, and a spy that records what kind of values a function was called with.
+ * engine support (named with `runtimeName` from ./runtime.ts), and a spy that records what kind of values a function was called with.
  */
 import { readFileSync } from 'node:fs'
 
@@ -16,15 +16,6 @@ export interface Heap64Exports {
 	readonly free: (address: bigint) => void
 	readonly sum_u8: (address: bigint, count: bigint) => bigint
 	readonly heap_size: () => bigint
-}
-
-/** The running engine, for messages: `Node v24.21.0`, or the user agent elsewhere. */
-export function runtimeName(): string {
-	if (typeof process !== 'undefined' && process.versions?.node !== undefined) {
-		const flag = process.execArgv.includes('--experimental-wasm-memory64') ? ' --experimental-wasm-memory64' : ''
-		return `Node ${process.version}${flag}`
-	}
-	return typeof navigator !== 'undefined' ? navigator.userAgent : 'this runtime'
 }
 
 export type Memory64Support = { readonly supported: true } | { readonly supported: false; readonly reason: string }

@@ -1,7 +1,8 @@
 /**
  * The worker side of test/threads.test.ts, plus what both sides share: the layout of the
  * control block at the start of the shared memory, the shared bump allocator, and the
- * request/response types of the message protocol.
+ * request/response types of the message protocol. Float bit patterns go through
+ * src/conversions.ts (the library's own exact conversions).
  *
  * Loaded in a `worker_threads` Worker with `workerData: { heapThread: true, memory, workerId }`,
  * through a bootstrap in threads.test.ts that registers tsx first (on Node 20 tsx's
@@ -11,7 +12,9 @@
  * `{ id, ok: false, error }`. Imported from the main thread it only exports helpers.
  */
 import { isMainThread, parentPort, threadId, workerData } from 'node:worker_threads'
+import { bitsToFloat32, bitsToFloat64, float32ToBits, float64ToBits } from '../../src/conversions.js'
 import { createWasmHeapManager, type WasmHeapManager } from '../../src/index.js'
+import type { Value } from './dynamic.js'
 
 export const pageSize = 65536
 export const initialPages = 2
@@ -38,7 +41,6 @@ export const controlInts = 64
 /** First address the shared allocator hands out. */
 export const arenaStart = controlInts * 4
 
-export type Value = number | bigint
 
 /** The control block, over the memory's current buffer (every buffer of a shared memory aliases it). */
 export function controlBlock(memory: WebAssembly.Memory): Int32Array {
@@ -154,28 +156,6 @@ export function raceValue(workerId: number, region: number, index: number): numb
 /** Element count of the alloc race's `region`-th array: varied, so the regions differ in size. */
 export function raceElementCount(region: number): number {
 	return 1 + (region % 7)
-}
-
-const bitScratch = new DataView(new ArrayBuffer(8))
-
-export function float32FromBits(bits: number): number {
-	bitScratch.setUint32(0, bits)
-	return bitScratch.getFloat32(0)
-}
-
-export function float32Bits(value: number): number {
-	bitScratch.setFloat32(0, value)
-	return bitScratch.getUint32(0)
-}
-
-export function float64FromBits(bits: bigint): number {
-	bitScratch.setBigUint64(0, bits)
-	return bitScratch.getFloat64(0)
-}
-
-export function float64Bits(value: number): bigint {
-	bitScratch.setFloat64(0, value)
-	return bitScratch.getBigUint64(0)
 }
 
 /** Blocks (Atomics.wait) until `control[index]` satisfies `done`, or throws after `timeoutMs`. */
@@ -355,14 +335,15 @@ function startWorker(data: ThreadWorkerData, port: NonNullable<typeof parentPort
 		bufferLengths: () => ({ initial: initialBuffer.byteLength, current: memory.buffer.byteLength }),
 
 		writeFloatBits: ({ address32, bits32, address64, bits64 }) => {
-			bits32.forEach((bits, i) => heap.writeFloat32Atomic(address32 + 4 * i, float32FromBits(bits)))
-			bits64.forEach((bits, i) => heap.writeFloat64Atomic(address64 + 8 * i, float64FromBits(bits)))
+			bits32.forEach((bits, i) => heap.writeFloat32Atomic(address32 + 4 * i, bitsToFloat32(bits)))
+			bits64.forEach((bits, i) => heap.writeFloat64Atomic(address64 + 8 * i, bitsToFloat64(bits)))
 			return null
 		},
 
 		readFloatBits: ({ address32, count32, address64, count64 }) => ({
-			bits32: Array.from({ length: count32 }, (_, i) => float32Bits(heap.readFloat32Atomic(address32 + 4 * i))),
-			bits64: Array.from({ length: count64 }, (_, i) => float64Bits(heap.readFloat64Atomic(address64 + 8 * i))),
+			// Unsigned, as the test lists them (src/conversions.ts gives signed bit patterns).
+			bits32: Array.from({ length: count32 }, (_, i) => float32ToBits(heap.readFloat32Atomic(address32 + 4 * i)) >>> 0),
+			bits64: Array.from({ length: count64 }, (_, i) => BigInt.asUintN(64, float64ToBits(heap.readFloat64Atomic(address64 + 8 * i)))),
 		}),
 	}
 
