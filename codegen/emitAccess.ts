@@ -5,7 +5,7 @@
  */
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { describeElement, elementRead, elementWrite, plainAccessCheck } from './snippets.js'
+import { describeElement, elementRead, elementWrite, plainAccessCheck, valueConversion } from './snippets.js'
 
 const emitter = 'emitAccess'
 
@@ -50,7 +50,11 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 			{ name: 'value', type: valueType },
 		],
 		returnType: 'void',
-		statements: [plainAccessCheck(byteSize, methods.write), elementWrite(element, 'address', methods.write, read)],
+		statements: [
+			valueConversion(element, methods.write, read),
+			plainAccessCheck(byteSize, methods.write),
+			elementWrite(element, 'address', methods.write, read),
+		],
 	})
 
 	// The value ref reads inline: the address was checked when the ref was made, so only
@@ -78,13 +82,14 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: (writer) => {
 			writer.writeLine('const fast = this.manager.fast')
 			writer.writeLine(
-				`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
+				`if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.${methods.read}(this.liveAddress('read'))`,
 			)
 			writer.writeLine('const view = fast.dataView')
 			refRead(writer)
 		},
 	})
 	const refWrite = elementWrite(element, 'this.address', `${element.refClass}.write`, ref)
+	const refConversion = valueConversion(element, `${element.refClass}.write`, ref)
 	ref.methods.push({
 		leadingTrivia: trivia,
 		name: 'write',
@@ -92,8 +97,9 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		parameters: [{ name: 'value', type: valueType }],
 		returnType: 'void',
 		statements: (writer) => {
+			refConversion(writer)
 			writer.writeLine('const fast = this.manager.fast')
-			writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
+			writer.write('if (!(this.liveEnd <= fast.uint8Array.byteLength))').block(() => {
 				writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
 				writer.writeLine('return')
 			})
@@ -129,5 +135,5 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 
 /** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */
 export function indexCheck(member: string): string {
-	return `if (!(index >= 0 && index < this.liveElementCount && Number.isInteger(index))) this.throwIndexOrFreed('${member}', index)`
+	return `if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('${member}', index)`
 }

@@ -7,7 +7,7 @@
 import { indexCheck } from './emitAccess.js'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, type Writer } from './snippets.js'
+import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, valueConversion, type Writer } from './snippets.js'
 
 const emitter = 'emitAtomics'
 
@@ -95,7 +95,11 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			{ name: 'value', type: valueType },
 		],
 		returnType: 'void',
-		statements: [atomicAccessCheck(element, methods.writeAtomic), storeStatements(element, methods.writeAtomic, manager)],
+		statements: [
+			valueConversion(element, methods.writeAtomic, manager),
+			atomicAccessCheck(element, methods.writeAtomic),
+			storeStatements(element, methods.writeAtomic, manager),
+		],
 	})
 
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`

@@ -7,7 +7,7 @@ import type { CodeBlockWriter } from 'ts-morph'
 import { Scope } from 'ts-morph'
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
-import { modules } from './snippets.js'
+import { liveLength, modules } from './snippets.js'
 
 /** The codec functions every codec module exports. */
 export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodeMeasured', 'write'] as const
@@ -47,12 +47,14 @@ function emitCheckedRead(encoding: NormalizedEncoding): Method {
 		returnType: 'string',
 		statements: (writer) => {
 			writer.writeLine(`const scan = this.strings.scanLimit(address, ${size}, maxElementCount, '${method}')`)
-			writeElementsSpan(writer, encoding, 'scan')
-			writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
+			writer.writeLine(
+				`let length = this.strings.findTerminator(this.views.${encoding.elementsViewField}, address, scan, ${codecFunction(encoding, 'findTerminator')})`,
+			)
 			writer.write('if (length < 0)').block(() => {
 				writer.writeLine(`length = this.strings.unterminatedLength(address, ${size}, scan, maxElementCount, '${method}')`)
 				writer.writeLine(`if (length < 0) return this.${checkedMethod(method)}(address, maxElementCount)`)
 			})
+			writeElementsSpan(writer, encoding, 'length')
 			writeDecode(writer, encoding, method)
 		},
 	}
@@ -99,11 +101,11 @@ function emitRead(encoding: NormalizedEncoding): Method {
 		returnType: 'string',
 		statements: (writer) => {
 			writeFastSpan(writer, encoding)
-			writer.write('if (start >= 0 && start < elements.length && Number.isInteger(start))').block(() => {
+			writer.write(`if (Number.isInteger(start) && start >= 0 && start < ${liveLength('elements', encoding.bytesPerElement)})`).block(() => {
 				writer.writeLine('let scan = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
-						`if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.${checkedMethod(method)}(address, maxElementCount)`,
+						`if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.${checkedMethod(method)}(address, maxElementCount)`,
 					)
 					writer.writeLine('if (maxElementCount < scan) scan = maxElementCount')
 				})
@@ -134,8 +136,12 @@ function emitCheckedWrite(encoding: NormalizedEncoding): Method {
 		statements: (writer) => {
 			writer.writeLine(`if (typeof value !== 'string') throwStringValueError('${method}', value)`)
 			writer.writeLine(`const room = this.strings.room(address, ${size}, maxElementCount, '${method}')`)
-			writeElementsSpan(writer, encoding, 'room')
-			writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, room, '${method}')`)
+			// Never more room than the string can need: an engine's encoder or typed array
+			// may refuse a larger span (Node 20's encodeInto writes nothing into 2^31 bytes).
+			const most = encoding.maxElementsPerCodeUnit === 1 ? 'value.length' : `value.length * ${encoding.maxElementsPerCodeUnit}`
+			writer.writeLine(`const span = room > ${most} ? ${most} + 1 : room`)
+			writeElementsSpan(writer, encoding, 'span')
+			writer.writeLine(`const written = ${codecFunction(encoding, 'write')}(value, elements, start, span, '${method}')`)
 			writer.write('if (written < 0)').block(() => {
 				writer.writeLine(
 					`this.strings.doesNotFit(address, ${codecFunction(encoding, 'measure')}(value, '${method}') + 1, room, maxElementCount, '${method}')`,
@@ -166,11 +172,11 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 		returnType: 'number',
 		statements: (writer) => {
 			writeFastSpan(writer, encoding)
-			writer.write(`if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start))`).block(() => {
+			writer.write(`if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < ${liveLength('elements', encoding.bytesPerElement)})`).block(() => {
 				writer.writeLine('let room = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
-						`if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
+						`if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
 					)
 					writer.writeLine('room = maxElementCount')
 				})
@@ -267,8 +273,9 @@ function emitLength(encoding: NormalizedEncoding): Method {
 		returnType: 'number',
 		statements: (writer) => {
 			writer.writeLine(`const scan = this.strings.scanLimit(address, ${size}, maxElementCount, method)`)
-			writeElementsSpan(writer, encoding, 'scan')
-			writer.writeLine(`const length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
+			writer.writeLine(
+				`const length = this.strings.findTerminator(this.views.${encoding.elementsViewField}, address, scan, ${codecFunction(encoding, 'findTerminator')})`,
+			)
 			writer.writeLine('if (length >= 0) return length')
 			writer.writeLine(`const unterminated = this.strings.unterminatedLength(address, ${size}, scan, maxElementCount, method)`)
 			writer.writeLine(`return unterminated < 0 ? this.${method}(address, maxElementCount, method) : unterminated`)

@@ -336,6 +336,7 @@ export interface NormalizedEncoding {
 	/** Field of `HeapViews` holding the whole-heap elements view, e.g. `uint16Array`. */
 	readonly elementsViewField: string
 	readonly codec: CodecName
+	readonly maxElementsPerCodeUnit: 1 | 3
 	/** Suffix the codec's functions are imported under, e.g. `Utf8` in `decodeUtf8`. */
 	readonly codecSuffix: string
 	readonly refClass: string
@@ -367,9 +368,11 @@ export function normalizeEncodings(rows: readonly StringEncodingRow[]): Normaliz
 		if (viewSize !== row.bytesPerElement) {
 			fail(`elementsView ${row.elementsView} has ${viewSize}-byte elements, but bytesPerElement is ${row.bytesPerElement}`)
 		}
+		if (row.maxElementsPerCodeUnit !== 1 && row.maxElementsPerCodeUnit !== 3) fail('maxElementsPerCodeUnit must be 1 or 3')
 		return {
 			name: row.name,
 			description: row.description,
+			maxElementsPerCodeUnit: row.maxElementsPerCodeUnit,
 			bytesPerElement: row.bytesPerElement,
 			elementsView: row.elementsView,
 			elementsViewField: fieldNameOf(row.elementsView),

@@ -26,8 +26,9 @@ export const modules = {
 } as const
 
 /**
- * The hot-path bounds check of a plain access: one comparison against the live length
- * of the heap's byte view (0 once the buffer is detached, and in 'always' mode), and a
+ * The hot-path bounds check of a plain access: one comparison against the live byte
+ * length of the heap's byte view (0 once the buffer is detached, and in 'always' mode;
+ * see {@link liveLength} for why not `length`), and a
  * call to the cold path, which polls, re-checks and throws, on failure.
  * Declares `view`, the DataView to access.
  */
@@ -36,12 +37,24 @@ export function plainAccessCheck(byteSize: number, method: string): Writer {
 		writer.writeLine('const fast = this.fast')
 		writer.writeLine('let view = fast.dataView')
 		writer.writeLine(
-			// `address <= length - size` rather than `address + size <= length`: a bigint address
-			// compares with numbers without throwing, so it reaches the cold path's clear TypeError.
-			`if (!(address >= 0 && address <= fast.uint8Array.length - ${byteSize} && Number.isInteger(address))) ` +
+			// `Number.isInteger` first: it is false for an object, a symbol or a bigint without
+			// calling anything on it (a comparison would run an object's valueOf, or throw for a
+			// symbol), so every non-number reaches the cold path's TypeError untouched.
+			`if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - ${byteSize})) ` +
 				`view = this.accessView(address, ${byteSize}, '${method}')`,
 		)
 	}
+}
+
+/**
+ * The live element count of the whole-heap view `view` in a hot-path check: from its
+ * `byteLength`, never its `length`. Engine fact (Node 20 / V8 11.3): once a resizable
+ * ArrayBuffer has been seen in the process, optimised code reads `typedArray.length` of
+ * a detached buffer's view as its old length, while `byteLength` correctly reads 0
+ * (Node 24 gets both right). `byteLength` costs the same.
+ */
+export function liveLength(view: string, bytesPerElement: number): string {
+	return bytesPerElement === 1 ? `${view}.byteLength` : `${view}.byteLength / ${bytesPerElement}`
 }
 
 /**
@@ -57,12 +70,28 @@ export function atomicAccessCheck(element: NormalizedElement, method: string): W
 	return (writer) => {
 		writer.writeLine(`let view = this.fast.${element.atomicViewField}`)
 		writer.writeLine(`let index = ${indexExpression}`)
-		writer.write(`if (!(index >= 0 && index < view.length && Number.isInteger(index)))`).block(() => {
+		writer.write(`if (!(Number.isInteger(index) && index >= 0 && index < ${liveLength('view', element.byteSize)}))`).block(() => {
 			writer.writeLine(
 				`view = this.atomicWindow(${element.atomicViewConstructor}, address, ${element.byteSize}, '${method}')`,
 			)
 			writer.writeLine('index = 0')
 		})
+	}
+}
+
+/**
+ * The first statement of every write: converts a value that is not of the row's value
+ * type before any view is chosen, since an object's `valueOf` may grow (and detach) the
+ * memory. A number row converts as its TypedArray would (`+value`) but refuses a bigint
+ * or a symbol with a `TypeError` naming the method; a bigint row takes only bigints.
+ * Pointer53 rows need none: their range check refuses every non-number untouched.
+ */
+export function valueConversion(element: NormalizedElement, method: string, part: Part): Writer {
+	if (element.kind === 'pointer53') return () => {}
+	const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
+	part.use(modules.conversions, convert)
+	return (writer) => {
+		writer.writeLine(`if (typeof value !== '${type}') value = ${convert}(value, '${method}')`)
 	}
 }
 

@@ -21,6 +21,11 @@ export interface StringEncodingRow {
 	readonly elementsView: 'Uint8Array' | 'Uint16Array' | 'Uint32Array'
 	/** The codec module in `src/codecs/`. */
 	readonly codec: CodecName
+	/**
+	 * The most elements one UTF-16 code unit of a JS string can encode to (UTF-8: 3).
+	 * Bounds the room a write hands the codec: never more than the string can need.
+	 */
+	readonly maxElementsPerCodeUnit: 1 | 3
 }
 
 /** The encodings, in the order the API lists them. */
@@ -31,6 +36,7 @@ export const stringEncodingRows: readonly StringEncodingRow[] = [
 		bytesPerElement: 1,
 		elementsView: 'Uint8Array',
 		codec: 'ascii',
+		maxElementsPerCodeUnit: 1,
 	},
 	{
 		name: 'Utf8',
@@ -38,6 +44,7 @@ export const stringEncodingRows: readonly StringEncodingRow[] = [
 		bytesPerElement: 1,
 		elementsView: 'Uint8Array',
 		codec: 'utf8',
+		maxElementsPerCodeUnit: 3,
 	},
 	{
 		name: 'Utf16',
@@ -45,6 +52,7 @@ export const stringEncodingRows: readonly StringEncodingRow[] = [
 		bytesPerElement: 2,
 		elementsView: 'Uint16Array',
 		codec: 'utf16',
+		maxElementsPerCodeUnit: 1,
 	},
 	{
 		name: 'Utf32',
@@ -52,5 +60,6 @@ export const stringEncodingRows: readonly StringEncodingRow[] = [
 		bytesPerElement: 4,
 		elementsView: 'Uint32Array',
 		codec: 'utf32',
+		maxElementsPerCodeUnit: 1,
 	},
 ]

@@ -5,7 +5,7 @@ import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, findTermi
 import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
 import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
 import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
-import { bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, pointer53ToStored } from '../src/conversions.js';
+import { bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
 import { throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
 import { AsciiStringRef, BigInt64ArrayRef, BigInt64Ref, BigUint64ArrayRef, BigUint64Ref, ClampedUint8ArrayRef, ClampedUint8Ref, Float16ArrayRef, Float16Ref, Float32ArrayRef, Float32Ref, Float64ArrayRef, Float64Ref, Int16ArrayRef, Int16Ref, Int32ArrayRef, Int32Ref, Int8ArrayRef, Int8Ref, Pointer32ArrayRef, Pointer32Ref, Pointer53ArrayRef, Pointer53Ref, Pointer64ArrayRef, Pointer64Ref, Uint16ArrayRef, Uint16Ref, Uint32ArrayRef, Uint32Ref, Uint8ArrayRef, Uint8Ref, Utf16StringRef, Utf32StringRef, Utf8StringRef } from './Refs.generated.js';
@@ -55,7 +55,7 @@ export class WasmHeapManager extends HeapAccess {
 	readInt8(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'readInt8')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 1)) view = this.accessView(address, 1, 'readInt8')
 		return view.getInt8(address)
 	}
 
@@ -65,9 +65,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
 	 */
 	writeInt8(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'writeInt8')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 1)) view = this.accessView(address, 1, 'writeInt8')
 		view.setInt8(address, value)
 	}
 
@@ -79,7 +80,7 @@ export class WasmHeapManager extends HeapAccess {
 	readUint8(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'readUint8')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 1)) view = this.accessView(address, 1, 'readUint8')
 		return view.getUint8(address)
 	}
 
@@ -89,9 +90,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
 	 */
 	writeUint8(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'writeUint8')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 1)) view = this.accessView(address, 1, 'writeUint8')
 		view.setUint8(address, value)
 	}
 
@@ -103,7 +105,7 @@ export class WasmHeapManager extends HeapAccess {
 	readClampedUint8(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'readClampedUint8')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 1)) view = this.accessView(address, 1, 'readClampedUint8')
 		return view.getUint8(address)
 	}
 
@@ -113,9 +115,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
 	 */
 	writeClampedUint8(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 1 && Number.isInteger(address))) view = this.accessView(address, 1, 'writeClampedUint8')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 1)) view = this.accessView(address, 1, 'writeClampedUint8')
 		view.setUint8(address, clampToUint8(value))
 	}
 
@@ -127,7 +130,7 @@ export class WasmHeapManager extends HeapAccess {
 	readInt16(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'readInt16')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 2)) view = this.accessView(address, 2, 'readInt16')
 		return view.getInt16(address, true)
 	}
 
@@ -137,9 +140,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
 	 */
 	writeInt16(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeInt16')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'writeInt16')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 2)) view = this.accessView(address, 2, 'writeInt16')
 		view.setInt16(address, value, true)
 	}
 
@@ -151,7 +155,7 @@ export class WasmHeapManager extends HeapAccess {
 	readUint16(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'readUint16')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 2)) view = this.accessView(address, 2, 'readUint16')
 		return view.getUint16(address, true)
 	}
 
@@ -161,9 +165,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
 	 */
 	writeUint16(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeUint16')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'writeUint16')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 2)) view = this.accessView(address, 2, 'writeUint16')
 		view.setUint16(address, value, true)
 	}
 
@@ -175,7 +180,7 @@ export class WasmHeapManager extends HeapAccess {
 	readInt32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readInt32')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 4)) view = this.accessView(address, 4, 'readInt32')
 		return view.getInt32(address, true)
 	}
 
@@ -185,9 +190,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
 	 */
 	writeInt32(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeInt32')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writeInt32')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 4)) view = this.accessView(address, 4, 'writeInt32')
 		view.setInt32(address, value, true)
 	}
 
@@ -199,7 +205,7 @@ export class WasmHeapManager extends HeapAccess {
 	readUint32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readUint32')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 4)) view = this.accessView(address, 4, 'readUint32')
 		return view.getUint32(address, true)
 	}
 
@@ -209,9 +215,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
 	 */
 	writeUint32(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeUint32')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writeUint32')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 4)) view = this.accessView(address, 4, 'writeUint32')
 		view.setUint32(address, value, true)
 	}
 
@@ -223,7 +230,7 @@ export class WasmHeapManager extends HeapAccess {
 	readBigInt64(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readBigInt64')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'readBigInt64')
 		return view.getBigInt64(address, true)
 	}
 
@@ -233,9 +240,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
 	 */
 	writeBigInt64(address: number, value: bigint): void {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writeBigInt64')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'writeBigInt64')
 		view.setBigInt64(address, value, true)
 	}
 
@@ -247,7 +255,7 @@ export class WasmHeapManager extends HeapAccess {
 	readBigUint64(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readBigUint64')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'readBigUint64')
 		return view.getBigUint64(address, true)
 	}
 
@@ -257,9 +265,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
 	 */
 	writeBigUint64(address: number, value: bigint): void {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writeBigUint64')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'writeBigUint64')
 		view.setBigUint64(address, value, true)
 	}
 
@@ -271,7 +280,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat16(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'readFloat16')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 2)) view = this.accessView(address, 2, 'readFloat16')
 		return bitsToFloat16(view.getUint16(address, true))
 	}
 
@@ -281,9 +290,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
 	 */
 	writeFloat16(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeFloat16')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 2 && Number.isInteger(address))) view = this.accessView(address, 2, 'writeFloat16')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 2)) view = this.accessView(address, 2, 'writeFloat16')
 		view.setUint16(address, float16ToBits(value), true)
 	}
 
@@ -295,7 +305,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat32(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'readFloat32')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 4)) view = this.accessView(address, 4, 'readFloat32')
 		return view.getFloat32(address, true)
 	}
 
@@ -305,9 +315,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
 	 */
 	writeFloat32(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 4 && Number.isInteger(address))) view = this.accessView(address, 4, 'writeFloat32')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 4)) view = this.accessView(address, 4, 'writeFloat32')
 		view.setFloat32(address, value, true)
 	}
 
@@ -319,7 +330,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat64(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readFloat64')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'readFloat64')
 		return view.getFloat64(address, true)
 	}
 
@@ -329,9 +340,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
 	 */
 	writeFloat64(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64')
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writeFloat64')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'writeFloat64')
 		view.setFloat64(address, value, true)
 	}
 
@@ -343,7 +355,7 @@ export class WasmHeapManager extends HeapAccess {
 	readPointer53(address: number): number {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'readPointer53')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'readPointer53')
 		const low = view.getUint32(address, true)
 		const high = view.getUint32(address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('readPointer53', address, high, low)
@@ -359,7 +371,7 @@ export class WasmHeapManager extends HeapAccess {
 	writePointer53(address: number, value: number): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 8 && Number.isInteger(address))) view = this.accessView(address, 8, 'writePointer53')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 8)) view = this.accessView(address, 8, 'writePointer53')
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('writePointer53', value)
 		const low = value % 0x100000000
 		view.setUint32(address, low, true)
@@ -374,7 +386,7 @@ export class WasmHeapManager extends HeapAccess {
 	readBigUint128LE(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 16 && Number.isInteger(address))) view = this.accessView(address, 16, 'readBigUint128LE')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 16)) view = this.accessView(address, 16, 'readBigUint128LE')
 		return view.getBigUint64(address, true) | (view.getBigUint64(address + 8, true) << 64n)
 	}
 
@@ -386,7 +398,7 @@ export class WasmHeapManager extends HeapAccess {
 	writeBigUint128LE(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 16 && Number.isInteger(address))) view = this.accessView(address, 16, 'writeBigUint128LE')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 16)) view = this.accessView(address, 16, 'writeBigUint128LE')
 		if (!(typeof value === 'bigint' && value >= 0n && value < 0x100000000000000000000000000000000n)) throwWideIntegerError('writeBigUint128LE', value, 128)
 		view.setBigUint64(address, BigInt.asUintN(64, value), true)
 		view.setBigUint64(address + 8, BigInt.asUintN(64, value >> 64n), true)
@@ -400,7 +412,7 @@ export class WasmHeapManager extends HeapAccess {
 	readBigUint256LE(address: number): bigint {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 32 && Number.isInteger(address))) view = this.accessView(address, 32, 'readBigUint256LE')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 32)) view = this.accessView(address, 32, 'readBigUint256LE')
 		return view.getBigUint64(address, true) | (view.getBigUint64(address + 8, true) << 64n) | (view.getBigUint64(address + 16, true) << 128n) | (view.getBigUint64(address + 24, true) << 192n)
 	}
 
@@ -412,7 +424,7 @@ export class WasmHeapManager extends HeapAccess {
 	writeBigUint256LE(address: number, value: bigint): void {
 		const fast = this.fast
 		let view = fast.dataView
-		if (!(address >= 0 && address <= fast.uint8Array.length - 32 && Number.isInteger(address))) view = this.accessView(address, 32, 'writeBigUint256LE')
+		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - 32)) view = this.accessView(address, 32, 'writeBigUint256LE')
 		if (!(typeof value === 'bigint' && value >= 0n && value < 0x10000000000000000000000000000000000000000000000000000000000000000n)) throwWideIntegerError('writeBigUint256LE', value, 256)
 		view.setBigUint64(address, BigInt.asUintN(64, value), true)
 		view.setBigUint64(address + 8, BigInt.asUintN(64, value >> 64n), true)
@@ -428,7 +440,7 @@ export class WasmHeapManager extends HeapAccess {
 	readInt8Atomic(address: number): number {
 		let view = this.fast.int8Array
 		let index = address
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength)) {
 			view = this.atomicWindow(Int8Array, address, 1, 'readInt8Atomic')
 			index = 0
 		}
@@ -442,9 +454,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
 	 */
 	writeInt8Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeInt8Atomic')
 		let view = this.fast.int8Array
 		let index = address
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength)) {
 			view = this.atomicWindow(Int8Array, address, 1, 'writeInt8Atomic')
 			index = 0
 		}
@@ -460,7 +473,7 @@ export class WasmHeapManager extends HeapAccess {
 	readUint8Atomic(address: number): number {
 		let view = this.fast.uint8Array
 		let index = address
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength)) {
 			view = this.atomicWindow(Uint8Array, address, 1, 'readUint8Atomic')
 			index = 0
 		}
@@ -474,9 +487,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
 	 */
 	writeUint8Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeUint8Atomic')
 		let view = this.fast.uint8Array
 		let index = address
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength)) {
 			view = this.atomicWindow(Uint8Array, address, 1, 'writeUint8Atomic')
 			index = 0
 		}
@@ -492,7 +506,7 @@ export class WasmHeapManager extends HeapAccess {
 	readClampedUint8Atomic(address: number): number {
 		let view = this.fast.uint8Array
 		let index = address
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength)) {
 			view = this.atomicWindow(Uint8Array, address, 1, 'readClampedUint8Atomic')
 			index = 0
 		}
@@ -506,9 +520,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
 	 */
 	writeClampedUint8Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8Atomic')
 		let view = this.fast.uint8Array
 		let index = address
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength)) {
 			view = this.atomicWindow(Uint8Array, address, 1, 'writeClampedUint8Atomic')
 			index = 0
 		}
@@ -524,7 +539,7 @@ export class WasmHeapManager extends HeapAccess {
 	readInt16Atomic(address: number): number {
 		let view = this.fast.int16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 2)) {
 			view = this.atomicWindow(Int16Array, address, 2, 'readInt16Atomic')
 			index = 0
 		}
@@ -538,9 +553,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
 	 */
 	writeInt16Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeInt16Atomic')
 		let view = this.fast.int16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 2)) {
 			view = this.atomicWindow(Int16Array, address, 2, 'writeInt16Atomic')
 			index = 0
 		}
@@ -556,7 +572,7 @@ export class WasmHeapManager extends HeapAccess {
 	readUint16Atomic(address: number): number {
 		let view = this.fast.uint16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 2)) {
 			view = this.atomicWindow(Uint16Array, address, 2, 'readUint16Atomic')
 			index = 0
 		}
@@ -570,9 +586,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
 	 */
 	writeUint16Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeUint16Atomic')
 		let view = this.fast.uint16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 2)) {
 			view = this.atomicWindow(Uint16Array, address, 2, 'writeUint16Atomic')
 			index = 0
 		}
@@ -588,7 +605,7 @@ export class WasmHeapManager extends HeapAccess {
 	readInt32Atomic(address: number): number {
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
 			view = this.atomicWindow(Int32Array, address, 4, 'readInt32Atomic')
 			index = 0
 		}
@@ -602,9 +619,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
 	 */
 	writeInt32Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeInt32Atomic')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
 			view = this.atomicWindow(Int32Array, address, 4, 'writeInt32Atomic')
 			index = 0
 		}
@@ -620,7 +638,7 @@ export class WasmHeapManager extends HeapAccess {
 	readUint32Atomic(address: number): number {
 		let view = this.fast.uint32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
 			view = this.atomicWindow(Uint32Array, address, 4, 'readUint32Atomic')
 			index = 0
 		}
@@ -634,9 +652,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
 	 */
 	writeUint32Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeUint32Atomic')
 		let view = this.fast.uint32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
 			view = this.atomicWindow(Uint32Array, address, 4, 'writeUint32Atomic')
 			index = 0
 		}
@@ -652,7 +671,7 @@ export class WasmHeapManager extends HeapAccess {
 	readBigInt64Atomic(address: number): bigint {
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'readBigInt64Atomic')
 			index = 0
 		}
@@ -666,9 +685,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 */
 	writeBigInt64Atomic(address: number, value: bigint): void {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64Atomic')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'writeBigInt64Atomic')
 			index = 0
 		}
@@ -684,7 +704,7 @@ export class WasmHeapManager extends HeapAccess {
 	readBigUint64Atomic(address: number): bigint {
 		let view = this.fast.bigUint64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'readBigUint64Atomic')
 			index = 0
 		}
@@ -698,9 +718,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 */
 	writeBigUint64Atomic(address: number, value: bigint): void {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64Atomic')
 		let view = this.fast.bigUint64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'writeBigUint64Atomic')
 			index = 0
 		}
@@ -716,7 +737,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat16Atomic(address: number): number {
 		let view = this.fast.uint16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 2)) {
 			view = this.atomicWindow(Uint16Array, address, 2, 'readFloat16Atomic')
 			index = 0
 		}
@@ -730,9 +751,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
 	 */
 	writeFloat16Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeFloat16Atomic')
 		let view = this.fast.uint16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 2)) {
 			view = this.atomicWindow(Uint16Array, address, 2, 'writeFloat16Atomic')
 			index = 0
 		}
@@ -748,7 +770,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat32Atomic(address: number): number {
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
 			view = this.atomicWindow(Int32Array, address, 4, 'readFloat32Atomic')
 			index = 0
 		}
@@ -762,9 +784,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
 	 */
 	writeFloat32Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32Atomic')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
 			view = this.atomicWindow(Int32Array, address, 4, 'writeFloat32Atomic')
 			index = 0
 		}
@@ -780,7 +803,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat64Atomic(address: number): number {
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'readFloat64Atomic')
 			index = 0
 		}
@@ -794,9 +817,10 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 */
 	writeFloat64Atomic(address: number, value: number): void {
+		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64Atomic')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigInt64Array, address, 8, 'writeFloat64Atomic')
 			index = 0
 		}
@@ -812,7 +836,7 @@ export class WasmHeapManager extends HeapAccess {
 	readPointer53Atomic(address: number): number {
 		let view = this.fast.bigUint64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'readPointer53Atomic')
 			index = 0
 		}
@@ -830,7 +854,7 @@ export class WasmHeapManager extends HeapAccess {
 	writePointer53Atomic(address: number, value: number): void {
 		let view = this.fast.bigUint64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (!(index >= 0 && index < view.length && Number.isInteger(index))) {
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 8)) {
 			view = this.atomicWindow(BigUint64Array, address, 8, 'writePointer53Atomic')
 			index = 0
 		}
@@ -1579,10 +1603,10 @@ export class WasmHeapManager extends HeapAccess {
 	readNullTerminatedAsciiString(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint8Array
 		const start = address
-		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (Number.isInteger(start) && start >= 0 && start < elements.byteLength) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedAsciiStringChecked(address, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedAsciiStringChecked(address, maxElementCount)
 				if (maxElementCount < scan) scan = maxElementCount
 			}
 			let length = findTerminatorAscii(elements, start, scan)
@@ -1603,16 +1627,16 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The complete, checked path of `readNullTerminatedAsciiString`, taken when its fast path does not apply. */
 	readNullTerminatedAsciiStringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.strings.scanLimit(address, 1, maxElementCount, 'readNullTerminatedAsciiString')
-		let elements = this.views.uint8Array
-		let start = address
-		if (start + scan > elements.length) {
-			elements = new Uint8Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		let length = findTerminatorAscii(elements, start, scan)
+		let length = this.strings.findTerminator(this.views.uint8Array, address, scan, findTerminatorAscii)
 		if (length < 0) {
 			length = this.strings.unterminatedLength(address, 1, scan, maxElementCount, 'readNullTerminatedAsciiString')
 			if (length < 0) return this.readNullTerminatedAsciiStringChecked(address, maxElementCount)
+		}
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + length > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, length)
+			start = 0
 		}
 		try {
 			return decodeAscii(elements, start, length)
@@ -1631,10 +1655,10 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedAsciiString(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint8Array
 		const start = address
-		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.byteLength) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeAscii(value, elements, start, room, 'writeNullTerminatedAsciiString')
@@ -1648,13 +1672,14 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedAsciiStringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedAsciiString', value)
 		const room = this.strings.room(address, 1, maxElementCount, 'writeNullTerminatedAsciiString')
+		const span = room > value.length ? value.length + 1 : room
 		let elements = this.views.uint8Array
 		let start = address
-		if (start + room > elements.length) {
-			elements = new Uint8Array(this.views.buffer, address, room)
+		if (start + span > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeAscii(value, elements, start, room, 'writeNullTerminatedAsciiString')
+		const written = writeAscii(value, elements, start, span, 'writeNullTerminatedAsciiString')
 		if (written < 0) {
 			this.strings.doesNotFit(address, measureAscii(value, 'writeNullTerminatedAsciiString') + 1, room, maxElementCount, 'writeNullTerminatedAsciiString')
 			return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
@@ -1709,13 +1734,7 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The number of elements before the terminator at `address`, scanning at most `maxElementCount` (which is returned when reached). */
 	public nullTerminatedAsciiLength(address: number, maxElementCount: number | undefined, method: string): number {
 		const scan = this.strings.scanLimit(address, 1, maxElementCount, method)
-		let elements = this.views.uint8Array
-		let start = address
-		if (start + scan > elements.length) {
-			elements = new Uint8Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		const length = findTerminatorAscii(elements, start, scan)
+		const length = this.strings.findTerminator(this.views.uint8Array, address, scan, findTerminatorAscii)
 		if (length >= 0) return length
 		const unterminated = this.strings.unterminatedLength(address, 1, scan, maxElementCount, method)
 		return unterminated < 0 ? this.nullTerminatedAsciiLength(address, maxElementCount, method) : unterminated
@@ -1730,10 +1749,10 @@ export class WasmHeapManager extends HeapAccess {
 	readNullTerminatedUtf8String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint8Array
 		const start = address
-		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (Number.isInteger(start) && start >= 0 && start < elements.byteLength) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedUtf8StringChecked(address, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf8StringChecked(address, maxElementCount)
 				if (maxElementCount < scan) scan = maxElementCount
 			}
 			let length = findTerminatorUtf8(elements, start, scan)
@@ -1754,16 +1773,16 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The complete, checked path of `readNullTerminatedUtf8String`, taken when its fast path does not apply. */
 	readNullTerminatedUtf8StringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.strings.scanLimit(address, 1, maxElementCount, 'readNullTerminatedUtf8String')
-		let elements = this.views.uint8Array
-		let start = address
-		if (start + scan > elements.length) {
-			elements = new Uint8Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		let length = findTerminatorUtf8(elements, start, scan)
+		let length = this.strings.findTerminator(this.views.uint8Array, address, scan, findTerminatorUtf8)
 		if (length < 0) {
 			length = this.strings.unterminatedLength(address, 1, scan, maxElementCount, 'readNullTerminatedUtf8String')
 			if (length < 0) return this.readNullTerminatedUtf8StringChecked(address, maxElementCount)
+		}
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + length > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, length)
+			start = 0
 		}
 		try {
 			return decodeUtf8(elements, start, length)
@@ -1782,10 +1801,10 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedUtf8String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint8Array
 		const start = address
-		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.byteLength) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf8(value, elements, start, room, 'writeNullTerminatedUtf8String')
@@ -1799,13 +1818,14 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedUtf8StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf8String', value)
 		const room = this.strings.room(address, 1, maxElementCount, 'writeNullTerminatedUtf8String')
+		const span = room > value.length * 3 ? value.length * 3 + 1 : room
 		let elements = this.views.uint8Array
 		let start = address
-		if (start + room > elements.length) {
-			elements = new Uint8Array(this.views.buffer, address, room)
+		if (start + span > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeUtf8(value, elements, start, room, 'writeNullTerminatedUtf8String')
+		const written = writeUtf8(value, elements, start, span, 'writeNullTerminatedUtf8String')
 		if (written < 0) {
 			this.strings.doesNotFit(address, measureUtf8(value, 'writeNullTerminatedUtf8String') + 1, room, maxElementCount, 'writeNullTerminatedUtf8String')
 			return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
@@ -1860,13 +1880,7 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The number of elements before the terminator at `address`, scanning at most `maxElementCount` (which is returned when reached). */
 	public nullTerminatedUtf8Length(address: number, maxElementCount: number | undefined, method: string): number {
 		const scan = this.strings.scanLimit(address, 1, maxElementCount, method)
-		let elements = this.views.uint8Array
-		let start = address
-		if (start + scan > elements.length) {
-			elements = new Uint8Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		const length = findTerminatorUtf8(elements, start, scan)
+		const length = this.strings.findTerminator(this.views.uint8Array, address, scan, findTerminatorUtf8)
 		if (length >= 0) return length
 		const unterminated = this.strings.unterminatedLength(address, 1, scan, maxElementCount, method)
 		return unterminated < 0 ? this.nullTerminatedUtf8Length(address, maxElementCount, method) : unterminated
@@ -1881,10 +1895,10 @@ export class WasmHeapManager extends HeapAccess {
 	readNullTerminatedUtf16String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint16Array
 		const start = typeof address === 'number' ? address / 2 : Number.NaN
-		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (Number.isInteger(start) && start >= 0 && start < elements.byteLength / 2) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
 				if (maxElementCount < scan) scan = maxElementCount
 			}
 			let length = findTerminatorUtf16(elements, start, scan)
@@ -1905,16 +1919,16 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The complete, checked path of `readNullTerminatedUtf16String`, taken when its fast path does not apply. */
 	readNullTerminatedUtf16StringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.strings.scanLimit(address, 2, maxElementCount, 'readNullTerminatedUtf16String')
-		let elements = this.views.uint16Array
-		let start = address / 2
-		if (start + scan > elements.length) {
-			elements = new Uint16Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		let length = findTerminatorUtf16(elements, start, scan)
+		let length = this.strings.findTerminator(this.views.uint16Array, address, scan, findTerminatorUtf16)
 		if (length < 0) {
 			length = this.strings.unterminatedLength(address, 2, scan, maxElementCount, 'readNullTerminatedUtf16String')
 			if (length < 0) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
+		}
+		let elements = this.views.uint16Array
+		let start = address / 2
+		if (start + length > elements.length) {
+			elements = new Uint16Array(this.views.buffer, address, length)
+			start = 0
 		}
 		try {
 			return decodeUtf16(elements, start, length)
@@ -1933,10 +1947,10 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedUtf16String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint16Array
 		const start = typeof address === 'number' ? address / 2 : Number.NaN
-		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.byteLength / 2) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf16(value, elements, start, room, 'writeNullTerminatedUtf16String')
@@ -1950,13 +1964,14 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedUtf16StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf16String', value)
 		const room = this.strings.room(address, 2, maxElementCount, 'writeNullTerminatedUtf16String')
+		const span = room > value.length ? value.length + 1 : room
 		let elements = this.views.uint16Array
 		let start = address / 2
-		if (start + room > elements.length) {
-			elements = new Uint16Array(this.views.buffer, address, room)
+		if (start + span > elements.length) {
+			elements = new Uint16Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeUtf16(value, elements, start, room, 'writeNullTerminatedUtf16String')
+		const written = writeUtf16(value, elements, start, span, 'writeNullTerminatedUtf16String')
 		if (written < 0) {
 			this.strings.doesNotFit(address, measureUtf16(value, 'writeNullTerminatedUtf16String') + 1, room, maxElementCount, 'writeNullTerminatedUtf16String')
 			return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
@@ -2011,13 +2026,7 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The number of elements before the terminator at `address`, scanning at most `maxElementCount` (which is returned when reached). */
 	public nullTerminatedUtf16Length(address: number, maxElementCount: number | undefined, method: string): number {
 		const scan = this.strings.scanLimit(address, 2, maxElementCount, method)
-		let elements = this.views.uint16Array
-		let start = address / 2
-		if (start + scan > elements.length) {
-			elements = new Uint16Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		const length = findTerminatorUtf16(elements, start, scan)
+		const length = this.strings.findTerminator(this.views.uint16Array, address, scan, findTerminatorUtf16)
 		if (length >= 0) return length
 		const unterminated = this.strings.unterminatedLength(address, 2, scan, maxElementCount, method)
 		return unterminated < 0 ? this.nullTerminatedUtf16Length(address, maxElementCount, method) : unterminated
@@ -2032,10 +2041,10 @@ export class WasmHeapManager extends HeapAccess {
 	readNullTerminatedUtf32String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint32Array
 		const start = typeof address === 'number' ? address / 4 : Number.NaN
-		if (start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (Number.isInteger(start) && start >= 0 && start < elements.byteLength / 4) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 0 && Number.isSafeInteger(maxElementCount))) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
 				if (maxElementCount < scan) scan = maxElementCount
 			}
 			let length = findTerminatorUtf32(elements, start, scan)
@@ -2056,16 +2065,16 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The complete, checked path of `readNullTerminatedUtf32String`, taken when its fast path does not apply. */
 	readNullTerminatedUtf32StringChecked(address: number, maxElementCount: number | undefined): string {
 		const scan = this.strings.scanLimit(address, 4, maxElementCount, 'readNullTerminatedUtf32String')
-		let elements = this.views.uint32Array
-		let start = address / 4
-		if (start + scan > elements.length) {
-			elements = new Uint32Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		let length = findTerminatorUtf32(elements, start, scan)
+		let length = this.strings.findTerminator(this.views.uint32Array, address, scan, findTerminatorUtf32)
 		if (length < 0) {
 			length = this.strings.unterminatedLength(address, 4, scan, maxElementCount, 'readNullTerminatedUtf32String')
 			if (length < 0) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
+		}
+		let elements = this.views.uint32Array
+		let start = address / 4
+		if (start + length > elements.length) {
+			elements = new Uint32Array(this.views.buffer, address, length)
+			start = 0
 		}
 		try {
 			return decodeUtf32(elements, start, length)
@@ -2084,10 +2093,10 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedUtf32String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint32Array
 		const start = typeof address === 'number' ? address / 4 : Number.NaN
-		if (typeof value === 'string' && start >= 0 && start < elements.length && Number.isInteger(start)) {
+		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.byteLength / 4) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(maxElementCount >= 1 && maxElementCount <= room && Number.isSafeInteger(maxElementCount))) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
+				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf32(value, elements, start, room, 'writeNullTerminatedUtf32String')
@@ -2101,13 +2110,14 @@ export class WasmHeapManager extends HeapAccess {
 	writeNullTerminatedUtf32StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
 		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf32String', value)
 		const room = this.strings.room(address, 4, maxElementCount, 'writeNullTerminatedUtf32String')
+		const span = room > value.length ? value.length + 1 : room
 		let elements = this.views.uint32Array
 		let start = address / 4
-		if (start + room > elements.length) {
-			elements = new Uint32Array(this.views.buffer, address, room)
+		if (start + span > elements.length) {
+			elements = new Uint32Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeUtf32(value, elements, start, room, 'writeNullTerminatedUtf32String')
+		const written = writeUtf32(value, elements, start, span, 'writeNullTerminatedUtf32String')
 		if (written < 0) {
 			this.strings.doesNotFit(address, measureUtf32(value, 'writeNullTerminatedUtf32String') + 1, room, maxElementCount, 'writeNullTerminatedUtf32String')
 			return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
@@ -2162,13 +2172,7 @@ export class WasmHeapManager extends HeapAccess {
 	/** @internal The number of elements before the terminator at `address`, scanning at most `maxElementCount` (which is returned when reached). */
 	public nullTerminatedUtf32Length(address: number, maxElementCount: number | undefined, method: string): number {
 		const scan = this.strings.scanLimit(address, 4, maxElementCount, method)
-		let elements = this.views.uint32Array
-		let start = address / 4
-		if (start + scan > elements.length) {
-			elements = new Uint32Array(this.views.buffer, address, scan)
-			start = 0
-		}
-		const length = findTerminatorUtf32(elements, start, scan)
+		const length = this.strings.findTerminator(this.views.uint32Array, address, scan, findTerminatorUtf32)
 		if (length >= 0) return length
 		const unterminated = this.strings.unterminatedLength(address, 4, scan, maxElementCount, method)
 		return unterminated < 0 ? this.nullTerminatedUtf32Length(address, maxElementCount, method) : unterminated

@@ -30,7 +30,7 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 /** @internal Sets `byteSize` bytes at `address`, already checked to lie in the heap, to zeros. */
 export function zeroBytes(views: HeapViews, address: number, byteSize: number): void {
 	const bytes = views.uint8Array
-	if (address + byteSize > bytes.length) {
+	if (address + byteSize > bytes.byteLength) {
 		// Past an engine's typed-array cap: a window over just the region.
 		new Uint8Array(views.buffer, address, byteSize).fill(0)
 	} else if (byteSize <= 16) {
@@ -188,12 +188,20 @@ export class HeapAccess {
 	}
 
 	/**
+	 * @internal The heap's size for an error message, from the `heap` getter (polled):
+	 * the cached buffer may be a grown shared memory's old one, or detached.
+	 */
+	currentByteLength(): number {
+		return this.heap.byteLength
+	}
+
+	/**
 	 * @internal Ensures `[address, address + byteSize)` lies in the current heap,
 	 * polling as the mode says, or throws. Returns the views to use.
 	 */
 	checkRegion(address: number, byteSize: number, method: string): HeapViews {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, byteSize, this.views.buffer.byteLength)
+			throwAddressError(method, address, byteSize, this.currentByteLength())
 		}
 		this.pollBefore(address, byteSize)
 		const heapByteLength = this.views.buffer.byteLength
@@ -218,7 +226,7 @@ export class HeapAccess {
 		method: string,
 	): T {
 		const views = this.checkRegion(address, byteSize, method)
-		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, views.buffer.byteLength)
+		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, this.currentByteLength())
 		return new Constructor(views.buffer, address, 1)
 	}
 
@@ -228,7 +236,7 @@ export class HeapAccess {
 	 */
 	alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
 		const views = this.checkRegion(address, byteSize, method)
-		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, views.buffer.byteLength)
+		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, this.currentByteLength())
 		return views.buffer
 	}
 

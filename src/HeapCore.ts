@@ -232,8 +232,8 @@ export class HeapCore {
 		}
 
 		if (address % alignment !== 0) {
-			this.deallocate(address)
-			throw new Error(
+			this.giveBack(
+				address,
 				`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
 					`which is not aligned to the ${alignment} bytes this type needs`,
 			)
@@ -242,20 +242,36 @@ export class HeapCore {
 		// One comparison when the region lies in the live whole-heap view (the usual case);
 		// otherwise the full check, which polls for a heap the allocation grew.
 		const access = this.access
-		if (!(address + byteSize <= access.fast.uint8Array.length)) {
+		if (!(address + byteSize <= access.fast.uint8Array.byteLength)) {
 			try {
 				access.checkRegion(address, byteSize, method)
 			} catch (error) {
-				this.deallocate(address)
-				throw new Error(
+				this.giveBack(
+					address,
 					`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
 						`but the region does not fit in the heap of ${access.views.buffer.byteLength} bytes`,
-					{ cause: error },
+					error,
 				)
 			}
 		}
 		if (this.clearAllocatedRegions) zeroBytes(access.views, address, byteSize)
 		return address
+	}
+
+	/**
+	 * Gives an unusable allocation back and throws the `Error` saying why. When the
+	 * deallocator throws too, neither error is lost: the thrown error's `cause` holds the
+	 * deallocator's (an `AggregateError` of both when the failure had a cause already).
+	 */
+	private giveBack(address: number, message: string, cause?: unknown): never {
+		try {
+			this.deallocate(address)
+		} catch (cleanupError) {
+			throw new Error(`${message}; giving the region back failed too (the deallocator threw)`, {
+				cause: cause === undefined ? cleanupError : new AggregateError([cause, cleanupError], 'both errors'),
+			})
+		}
+		throw new Error(message, cause === undefined ? undefined : { cause })
 	}
 
 	/** Records a freshly allocated ref in the allocation table, if tracking is on. */

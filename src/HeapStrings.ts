@@ -6,6 +6,9 @@ import { throwAddressError, throwAlignmentError, throwElementCountError } from '
  * shares, for one manager: address and count validation, scan limits, room, and the
  * polling retries of a string that runs past a shared memory's old end.
  */
+/** The largest window a terminator scan past the whole-heap view creates: 1 GiB, below every engine's cap. */
+const SCAN_WINDOW_BYTES = 2 ** 30
+
 export class HeapStrings {
 	/** The manager whose heap the strings live in. */
 	private readonly access: HeapAccess
@@ -17,10 +20,10 @@ export class HeapStrings {
 	/** Checks a string's address: a non-negative integer aligned to its element size. */
 	private checkAddress(address: number, bytesPerElement: number, method: string): void {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, bytesPerElement, this.access.views.buffer.byteLength)
+			throwAddressError(method, address, bytesPerElement, this.access.currentByteLength())
 		}
 		if (address % bytesPerElement !== 0) {
-			throwAlignmentError(method, address, bytesPerElement, this.access.views.buffer.byteLength)
+			throwAlignmentError(method, address, bytesPerElement, this.access.currentByteLength())
 		}
 	}
 
@@ -44,6 +47,32 @@ export class HeapStrings {
 		const room = Math.floor((heapByteLength - address) / bytesPerElement)
 		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		return maxElementCount === undefined || maxElementCount > room ? room : maxElementCount
+	}
+
+	/**
+	 * The number of elements before the first 0 in the `scan` elements at `address`, or
+	 * -1. Within the whole-heap view `elements` this is one `find`; past it (a heap
+	 * larger than the engine's typed-array cap: Node 20 refuses a view of 2^32 elements
+	 * or more) the scan walks windows of at most {@link SCAN_WINDOW_BYTES}, so that no
+	 * view is ever larger than every engine allows.
+	 */
+	findTerminator<T extends Uint8Array | Uint16Array | Uint32Array>(
+		elements: T,
+		address: number,
+		scan: number,
+		find: (elements: T, start: number, limit: number) => number,
+	): number {
+		const bytesPerElement = elements.BYTES_PER_ELEMENT
+		const start = address / bytesPerElement
+		if (start + scan <= elements.length) return find(elements, start, scan)
+		const Window = elements.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T
+		const windowElements = SCAN_WINDOW_BYTES / bytesPerElement
+		for (let done = 0; done < scan; done += windowElements) {
+			const count = Math.min(windowElements, scan - done)
+			const found = find(new Window(this.access.views.buffer, address + done * bytesPerElement, count), 0, count)
+			if (found >= 0) return done + found
+		}
+		return -1
 	}
 
 	/**

@@ -1,4 +1,4 @@
-import { throwPointer53ValueError } from './errors.js'
+import { describeValue, throwPointer53ValueError } from './errors.js'
 
 /**
  * Exact value conversions used by the generated atomic accessors and clamped writes.
@@ -100,4 +100,27 @@ export const maxPointer53 = BigInt(Number.MAX_SAFE_INTEGER)
 export function pointer53ToStored(value: unknown, method: string): bigint {
 	if (!(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(method, value)
 	return BigInt(value)
+}
+
+/**
+ * Cold path of a write to a number type whose value is not a number: converts it as
+ * the type's TypedArray would (`+value`, which runs an object's `valueOf`), but a
+ * bigint or a symbol is a `TypeError` naming the method rather than the engine's.
+ */
+export function numberValue(value: unknown, method: string): number {
+	if (typeof value === 'bigint' || typeof value === 'symbol') {
+		throw new TypeError(`${method}: value must be a number, received ${describeValue(value)}`)
+	}
+	try {
+		return +(value as number)
+	} catch (error) {
+		// An object whose valueOf returned a bigint or a symbol.
+		if (error instanceof TypeError) throw new TypeError(`${method}: value must convert to a number (${error.message})`, { cause: error })
+		throw error
+	}
+}
+
+/** Cold path of a write to a bigint type whose value is not a bigint: always a `TypeError` naming the method. */
+export function bigintValue(value: unknown, method: string): never {
+	throw new TypeError(`${method}: value must be a bigint, received ${describeValue(value)}`)
 }

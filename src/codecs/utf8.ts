@@ -127,7 +127,9 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 	}
 
 	if (cannotOverflow && encoderAccepts(elements)) {
-		const count = encodeUtf8IntoView(value, elements, start, room - 1)
+		// The target is bounded by the string, not the room: Node 20's encodeInto writes
+		// nothing at all into a view of 2^31 bytes or more (2^31 - 1 works).
+		const count = encodeUtf8IntoView(value, elements, start, length * 3)
 		elements[start + count] = 0
 		return count
 	}

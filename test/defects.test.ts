@@ -1,0 +1,262 @@
+/**
+ * Regression tests for the defects a differential fuzzing campaign found (issue 10).
+ * Each test failed before its fix; each names the defect it pins.
+ */
+import { expect } from 'chai'
+import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
+import { elementRows } from '../descriptors/elements.js'
+import { normalizeElements } from '../codegen/normalize.js'
+import { callMethod, errorName } from './support/dynamic.js'
+
+const elements = normalizeElements(elementRows)
+const GiB = 2 ** 30
+
+/** A manager over a memory whose allocator bumps from `start` (and may grow the memory first). */
+function memoryHeap(memory: WebAssembly.Memory, options: { growOnAlloc?: boolean; start?: number } = {}) {
+	let next = options.start ?? 1024
+	return createWasmHeapManager(
+		() => memory.buffer,
+		(size) => {
+			if (options.growOnAlloc) memory.grow(1)
+			const address = next
+			next += Math.ceil(Number(size) / 16) * 16 + 16
+			return address
+		},
+		() => {},
+	)
+}
+
+/** The error `action` throws (fails the test when it returns). */
+function thrown(action: () => unknown): Error {
+	try {
+		action()
+	} catch (error) {
+		return error as Error
+	}
+	expect.fail('expected a throw')
+}
+
+describe('defects found by fuzzing (issue 10)', function () {
+	this.timeout(120_000)
+
+	describe('1 and 2: strings on heaps over 2 GiB and over the typed-array cap', () => {
+		it('1: writes a null-terminated UTF-8 string with more than 2^31 bytes of room (2 GiB + 64 KiB memory)', () => {
+			const memory = new WebAssembly.Memory({ initial: 32769 })
+			const heap = memoryHeap(memory)
+			new Uint8Array(memory.buffer, 1024, 32).fill(0xaa)
+			expect(heap.writeNullTerminatedUtf8String(1024, 'x'.repeat(24))).to.equal(24)
+			expect(heap.readNullTerminatedUtf8String(1024)).to.equal('x'.repeat(24))
+			expect(heap.writeNullTerminatedUtf8String(1024, 'é€😀'.repeat(3))).to.equal(27)
+			expect(heap.readNullTerminatedUtf8String(1024)).to.equal('é€😀'.repeat(3))
+		})
+
+		it('1 and 2: strings of every encoding round-trip at a low address of a 5 GiB heap, and wraps find the terminator', function () {
+			let buffer: ArrayBuffer
+			try {
+				buffer = new ArrayBuffer(5 * GiB)
+			} catch (error) {
+				console.log(`      [defects] 5 GiB ArrayBuffer refused here: ${String(error)}`)
+				return this.skip()
+			}
+			const heap = createWasmHeapManager(() => buffer, () => 0, () => {})
+			for (const [encoding, text] of [
+				['Ascii', 'plain ascii'],
+				['Utf8', 'ütf-8 ✓'],
+				['Utf16', 'ütf-16 😀'],
+				['Utf32', 'ütf-32 😀'],
+			] as const) {
+				const written = callMethod<number>(heap, `writeNullTerminated${encoding}String`, 1024, text)
+				expect(written, encoding).to.be.greaterThan(0)
+				expect(callMethod(heap, `readNullTerminated${encoding}String`, 1024), encoding).to.equal(text)
+				const ref = callMethod<{ value: string }>(heap, `wrapNullTerminated${encoding}String`, 1024)
+				expect(ref.value, encoding).to.equal(text)
+			}
+			// A string above 4 GiB, scanned past the capped view in windows.
+			const high = 2 ** 32 + 4096
+			heap.writeNullTerminatedUtf8String(high, 'high')
+			expect(heap.wrapNullTerminatedAsciiString(high).value).to.equal('high')
+		})
+	})
+
+	it('3: allocFloat64Array copies a source view of a memory that grew unseen, with an allocator that grows it again', () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+		const heap = memoryHeap(memory, { growOnAlloc: true })
+		heap.readInt32(0)
+		memory.grow(1) // behind the manager's back
+		new Float64Array(memory.buffer, 64, 2).set([1.5, -2.25])
+		const ref = heap.allocFloat64Array(new Float64Array(memory.buffer, 64, 2))
+		expect([ref.readAt(0), ref.readAt(1)]).to.deep.equal([1.5, -2.25])
+	})
+
+	it('4: a bad value in alloc<T>Array throws before the allocator is called', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let calls = 0
+		const heap = createWasmHeapManager(() => memory.buffer, () => (calls++, 1024), () => {})
+		const before = new Uint8Array(memory.buffer).slice()
+		expect(thrown(() => heap.allocInt32Array([1, 2, 3n as unknown as number]))).to.be.instanceOf(TypeError)
+		expect(calls).to.equal(0)
+		expect(new Uint8Array(memory.buffer)).to.deep.equal(before)
+	})
+
+	describe('5: messages name the heap size as it is now', () => {
+		for (const shared of [false, true]) {
+			it(`after memory.grow(1) on a ${shared ? 'shared' : 'non-shared'} memory`, () => {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum: 10, shared })
+				const heap = memoryHeap(memory)
+				heap.readInt32(0)
+				memory.grow(1)
+				expect(thrown(() => heap.readInt32(-1)).message).to.contain('heap of 131072 bytes')
+				expect(thrown(() => heap.readInt32Atomic(2)).message).to.contain('heap of 131072 bytes')
+			})
+		}
+		it("after the heap was replaced in 'always' mode", () => {
+			let buffer = new ArrayBuffer(65536)
+			const heap = createWasmHeapManager(() => buffer, () => 0, () => {}, { pollingMode: 'always' })
+			heap.readInt32(0)
+			buffer = new ArrayBuffer(2 * 65536)
+			expect(thrown(() => heap.readInt32(1.5)).message).to.contain('heap of 131072 bytes')
+		})
+	})
+
+	describe('6: an address that is not a number is a TypeError naming the method, and nothing is called on it', () => {
+		const heap = memoryHeap(new WebAssembly.Memory({ initial: 1 }))
+		const one = (element: (typeof elements)[number]) => [element.valueType === 'bigint' ? 1n : 1]
+		// [method called, method the error names (an alias names its canonical method), further arguments]
+		const methods: [string, string, unknown[]][] = elements.flatMap((element) =>
+			(['read', 'write', 'readAtomic', 'writeAtomic'] as const).map(
+				(key): [string, string, unknown[]] => [element.methods[key], errorName(element, key), key.startsWith('write') ? one(element) : []],
+			),
+		)
+		methods.push(
+			['readNullTerminatedUtf8String', 'readNullTerminatedUtf8String', []],
+			['writeNullTerminatedUtf16String', 'writeNullTerminatedUtf16String', ['x']],
+			['readBigUint128LE', 'readBigUint128LE', []],
+		)
+		for (const [method, named, rest] of methods) {
+			it(method, () => {
+				let calls = 0
+				const hostile = {
+					valueOf() {
+						calls++
+						throw new Error('valueOf must not be called')
+					},
+					toString() {
+						calls++
+						throw new Error('toString must not be called')
+					},
+				}
+				for (const address of [hostile, Symbol('address'), 8n]) {
+					const error = thrown(() => callMethod(heap, method, address, ...rest))
+					expect(error, `${method}(${typeof address})`).to.be.instanceOf(TypeError)
+					expect(error.message).to.match(new RegExp(`^${named}: address must be a number`))
+				}
+				expect(calls).to.equal(0)
+			})
+		}
+		it('array refs refuse an object index without calling it', () => {
+			const ref = heap.allocInt32Array(4)
+			let calls = 0
+			const index = { valueOf: () => (calls++, 1) }
+			expect(thrown(() => ref.readAt(index as unknown as number))).to.be.instanceOf(TypeError)
+			expect(calls).to.equal(0)
+		})
+	})
+
+	describe('7: a value whose valueOf grows the memory is written to the grown memory', () => {
+		for (const element of elements.filter((element) => element.valueType === 'number' && element.kind !== 'pointer53')) {
+			for (const method of [element.methods.write, element.methods.writeAtomic]) {
+				it(method, () => {
+					const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+					const heap = memoryHeap(memory)
+					heap.readInt32(0)
+					callMethod(heap, method, 64, { valueOf: () => (memory.grow(1), 5) })
+					expect(memory.buffer.byteLength).to.equal(131072)
+					expect(callMethod(heap, element.methods.read, 64)).to.equal(5)
+				})
+			}
+		}
+		it('Int32Ref.value and Float64ArrayRef.writeAt', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const heap = memoryHeap(memory)
+			const ref = heap.allocInt32()
+			const array = heap.allocFloat64Array(2)
+			ref.value = { valueOf: () => (memory.grow(1), 7) } as unknown as number
+			array.writeAt(1, { valueOf: () => (memory.grow(1), 0.5) } as unknown as number)
+			expect([ref.value, array.readAt(1), memory.buffer.byteLength]).to.deep.equal([7, 0.5, 3 * 65536])
+		})
+	})
+
+	it('8: allocPointer53Array names itself for a bad value', () => {
+		const heap = memoryHeap(new WebAssembly.Memory({ initial: 1 }))
+		expect(thrown(() => heap.allocPointer53Array([1, -1])).message).to.match(/^allocPointer53Array: /)
+	})
+
+	it('9: a manager notices detachment after another manager ran hot over a resizable ArrayBuffer', () => {
+		const Resizable = ArrayBuffer as unknown as new (size: number, options: { maxByteLength: number }) => ArrayBuffer
+		const resizable = new Resizable(65536, { maxByteLength: 1 << 20 })
+		const first = createWasmHeapManager(() => resizable, () => 0, () => {})
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 10 })
+		const second = memoryHeap(memory)
+		let sum = 0
+		for (let i = 0; i < 100_000; i++) {
+			first.writeUint8(i & 1023, i)
+			sum += first.readUint8(i & 1023) + first.readInt32Atomic((i & 255) * 4)
+			second.writeUint8(i & 1023, i)
+			sum += second.readUint8(i & 1023) + second.readInt32Atomic((i & 255) * 4)
+			second.writeNullTerminatedUtf8String(2048, 'ok')
+		}
+		expect(sum).to.be.greaterThan(0)
+		memory.grow(1)
+		second.writeUint8(10, 1)
+		expect(new Uint8Array(memory.buffer)[10]).to.equal(1)
+		memory.grow(1)
+		second.writeInt32Atomic(12, 9)
+		expect(second.readInt32(12)).to.equal(9)
+		memory.grow(1)
+		expect(second.writeNullTerminatedUtf8String(2048, 'grown')).to.equal(5)
+		memory.grow(1)
+		new Uint8Array(memory.buffer).fill(0xff, 60000, 60100)
+		const ref = second.allocUint8Array(16) // must be zeroed in the grown memory
+		expect([...ref.view].every((byte) => byte === 0)).to.equal(true)
+	})
+
+	describe('also settled', () => {
+		it('a deallocator that throws while a failed allocation is given back does not hide why it failed', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const heap = createWasmHeapManager(() => memory.buffer, () => 1026, () => {
+				throw new Error('free failed')
+			})
+			const error = thrown(() => heap.allocInt32())
+			expect(error.message).to.match(/^allocInt32: allocating 4 bytes failed: .*not aligned to the 4 bytes/)
+			expect((error.cause as Error).message).to.equal('free failed')
+			const beyond = createWasmHeapManager(() => memory.buffer, () => 65536, () => {
+				throw new Error('free failed')
+			})
+			const both = thrown(() => beyond.allocInt32())
+			expect(both.message).to.contain('does not fit in the heap')
+			expect(both.cause).to.be.instanceOf(AggregateError)
+			expect((both.cause as AggregateError).errors.map((e: Error) => e.message)).to.have.length(2)
+		})
+
+		it("writeInt32(a, 1n) and writeBigInt64(a, 'abc') are TypeErrors naming the method, writing nothing", () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const heap = memoryHeap(memory)
+			const before = new Uint8Array(memory.buffer).slice()
+			for (const [method, value] of [
+				['writeInt32', 1n],
+				['writeFloat64', Symbol('x')],
+				['writeInt32Atomic', 1n],
+				['writeBigInt64', 'abc'],
+				['writeBigInt64', 5],
+				['writeBigUint64Atomic', true],
+			] as const) {
+				const error = thrown(() => callMethod(heap, method, 64, value))
+				expect(error, method).to.be.instanceOf(TypeError)
+				expect(error.message, method).to.match(new RegExp(`^${method}: value must be a`))
+			}
+			expect(new Uint8Array(memory.buffer)).to.deep.equal(before)
+		})
+	})
+})
+
+export type { WasmHeapManager }
