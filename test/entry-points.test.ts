@@ -3,7 +3,6 @@
  * `wrapEmscriptenModuleHeap` over fake module objects and the real Emscripten
  * fixture, and `createWasmHeapManager` over the real wasm32-wasi fixture (dlmalloc).
  */
-import { createRequire } from 'node:module'
 import { expect } from 'chai'
 import {
 	WasmHeapManager,
@@ -13,6 +12,7 @@ import {
 	type HeapRef,
 } from '../src/index.js'
 import { callMethod, caught, elements, referenceRead, sampleValue } from './support/dynamic.js'
+import { loadEmscriptenFixture, loadWasiFixture } from './support/fixtures.js'
 import { SeededRandom, TestAllocator } from './support/heaps.js'
 
 const pageSize = 65536
@@ -32,50 +32,6 @@ function expectEveryTypeRoundTrips(heap: WasmHeapManager, buffer: ArrayBufferLik
 }
 
 // ---- the real fixtures -----------------------------------------------------------
-
-/** The parts of the Emscripten fixture module (test/fixtures/emscripten/heaplib.cjs) used here. */
-interface HeaplibEmscriptenModule {
-	HEAPU8: Uint8Array
-	readonly asm: { readonly memory: WebAssembly.Memory }
-	_malloc(size: number): number
-	_free(address: number): void
-	_sum_i32(address: number, count: number): number
-	_sum_f64(address: number, count: number): number
-	_grow_heap(bytes: number): number
-	_heap_size(): number
-}
-
-type EmscriptenFactory = (overrides?: object) => Promise<HeaplibEmscriptenModule>
-
-const require = createRequire(import.meta.url)
-const emscriptenFactory = require('./fixtures/emscripten/heaplib.cjs') as EmscriptenFactory
-
-/** The parts of the wasi fixture's exports (test/fixtures/wasi/heaplib.wasm) used here. */
-interface HeaplibWasiExports {
-	readonly memory: WebAssembly.Memory
-	malloc(size: number): number
-	free(address: number): void
-	sum_i8(address: number, count: number): number
-	sum_u16(address: number, count: number): number
-	sum_i32(address: number, count: number): number
-	sum_u32(address: number, count: number): number
-	sum_i64(address: number, count: number, out: number): void
-	sum_f64(address: number, count: number): number
-	sum_u8(address: number, count: number): number
-	grow_heap(bytes: number): number
-	heap_size(): number
-}
-
-interface WasiLoader {
-	loadWasiHeaplib(): Promise<{ exports: HeaplibWasiExports; memory: WebAssembly.Memory }>
-}
-
-async function loadWasi(): Promise<{ exports: HeaplibWasiExports; memory: WebAssembly.Memory }> {
-	// A computed specifier: the loader is plain JavaScript without type declarations.
-	const loaderUrl = new URL('./fixtures/wasi/load.mjs', import.meta.url).href
-	const loader = (await import(loaderUrl)) as WasiLoader
-	return loader.loadWasiHeaplib()
-}
 
 /** `(a + b) | 0` over the values: C's int32_t sum with wrap-around. */
 function int32Sum(values: readonly number[]): number {
@@ -241,7 +197,7 @@ describe('entry points', () => {
 		})
 
 		it('passing the un-awaited Promise of a MODULARIZE factory throws TypeError saying to await it', async () => {
-			const pending = emscriptenFactory()
+			const pending = loadEmscriptenFixture()
 			const error = caught(() => wrapEmscriptenModuleHeap(pending as unknown as EmscriptenModuleLike))
 			expect(error).to.be.instanceOf(TypeError)
 			expect(error.message).to.match(/Promise/)
@@ -259,7 +215,7 @@ describe('entry points', () => {
 
 	describe('the real Emscripten fixture (heaplib.cjs)', () => {
 		it('arrays written through the manager are summed by C; refs survive a wasm-driven growth', async () => {
-			const module = await emscriptenFactory()
+			const module = await loadEmscriptenFixture()
 			const heap = wrapEmscriptenModuleHeap(module)
 			expect(heap.heap).to.equal(module.HEAPU8.buffer)
 			const sizeBefore = module._heap_size() >>> 0
@@ -306,7 +262,7 @@ describe('entry points', () => {
 		})
 
 		it('a JS-side growth of Module.asm.memory (HEAPU8 left stale by Emscripten) is seen too', async () => {
-			const module = await emscriptenFactory()
+			const module = await loadEmscriptenFixture()
 			const heap = wrapEmscriptenModuleHeap(module)
 			const ref = heap.allocInt32Array([1, 2, 3, 4])
 			const sizeBefore = module.asm.memory.buffer.byteLength
@@ -323,7 +279,7 @@ describe('entry points', () => {
 
 	describe('the real wasi fixture (heaplib.wasm, dlmalloc) through createWasmHeapManager', () => {
 		it('arrays allocated through the manager are summed by C', async () => {
-			const { exports } = await loadWasi()
+			const { exports } = await loadWasiFixture()
 			const heap = createWasmHeapManager(() => exports.memory.buffer, exports.malloc, exports.free)
 			expect(heap.heap).to.equal(exports.memory.buffer)
 			const random = new SeededRandom(20)
@@ -360,7 +316,7 @@ describe('entry points', () => {
 		})
 
 		it('2,000 alloc/free cycles through the real dlmalloc, with tracking, end with allocatedRefs empty', async () => {
-			const { exports, memory } = await loadWasi()
+			const { exports, memory } = await loadWasiFixture()
 			let frees = 0
 			const heap = createWasmHeapManager(
 				() => memory.buffer,
@@ -420,7 +376,7 @@ describe('entry points', () => {
 		})
 
 		it('refs survive a C-driven growth (grow_heap(32 MiB)) of the wasi memory', async () => {
-			const { exports, memory } = await loadWasi()
+			const { exports, memory } = await loadWasiFixture()
 			const heap = createWasmHeapManager(() => exports.memory.buffer, exports.malloc, exports.free)
 			const ints = heap.allocInt32Array([4, 5, 6])
 			const before = memory.buffer

@@ -7,9 +7,8 @@
  * growth forced by C while refs are held, and thousands of allocations and frees.
  */
 import { expect } from 'chai'
-import { createRequire } from 'node:module'
 import { createWasmHeapManager, wrapEmscriptenModuleHeap, type WasmHeapManager } from '../src/index.js'
-import { loadWasiHeaplib } from './fixtures/wasi/load.mjs'
+import { loadEmscriptenFixture, loadWasiFixture } from './support/fixtures.js'
 import { SeededRandom } from './support/heaps.js'
 
 type CFunction = (...args: number[]) => number
@@ -23,36 +22,34 @@ interface LoadedLibrary {
 	readonly heapByteLength: () => number
 }
 
-const require = createRequire(import.meta.url)
-
-async function loadEmscripten(): Promise<LoadedLibrary> {
-	const factory = require('./fixtures/emscripten/heaplib.cjs') as () => Promise<Record<string, unknown>>
-	const module = await factory()
+/** The Emscripten build through wrapEmscriptenModuleHeap, its `_free` counted. */
+async function emscriptenLibrary(): Promise<LoadedLibrary> {
+	const module = await loadEmscriptenFixture()
 	let freeCalls = 0
-	const free = module._free as CFunction
+	const free = module._free
 	module._free = (address: number) => {
 		freeCalls++
 		return free(address)
 	}
-	const heap = wrapEmscriptenModuleHeap(module as never)
+	const heap = wrapEmscriptenModuleHeap(module)
 	return {
 		heap,
 		c: (name) => module[`_${name}`] as CFunction,
 		freeCalls: () => freeCalls,
-		heapByteLength: () => (module.HEAPU8 as Uint8Array).length,
+		heapByteLength: () => module.HEAPU8.length,
 	}
 }
 
-async function loadWasi(): Promise<LoadedLibrary> {
-	const { exports, memory } = await loadWasiHeaplib()
+/** The wasm32-wasi build through createWasmHeapManager with its own malloc and a counted free. */
+async function wasiLibrary(): Promise<LoadedLibrary> {
+	const { exports, memory } = await loadWasiFixture()
 	let freeCalls = 0
-	const free = exports.free as CFunction
 	const heap = createWasmHeapManager(
 		() => memory.buffer,
-		exports.malloc as (size: number) => number,
+		exports.malloc,
 		(address: number) => {
 			freeCalls++
-			free(address)
+			exports.free(address)
 		},
 	)
 	return { heap, c: (name) => exports[name] as CFunction, freeCalls: () => freeCalls, heapByteLength: () => memory.buffer.byteLength }
@@ -62,8 +59,8 @@ async function loadWasi(): Promise<LoadedLibrary> {
 const pointer = (value: number): number => value >>> 0
 
 for (const [label, load] of [
-	['Emscripten build, wrapEmscriptenModuleHeap', loadEmscripten],
-	['wasm32-wasi build, createWasmHeapManager', loadWasi],
+	['Emscripten build, wrapEmscriptenModuleHeap', emscriptenLibrary],
+	['wasm32-wasi build, createWasmHeapManager', wasiLibrary],
 ] as const) {
 	describe(`real module: ${label}`, function () {
 		this.timeout(60_000)

@@ -41,7 +41,6 @@ export const controlInts = 64
 /** First address the shared allocator hands out. */
 export const arenaStart = controlInts * 4
 
-
 /** The control block, over the memory's current buffer (every buffer of a shared memory aliases it). */
 export function controlBlock(memory: WebAssembly.Memory): Int32Array {
 	return new Int32Array(memory.buffer, 0, controlInts)

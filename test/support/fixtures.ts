@@ -1,0 +1,60 @@
+/**
+ * The two builds of the C fixture library (test/fixtures/src/heaplib.c, see
+ * test/fixtures/README.md), typed once: loaders for the wasm32-wasi build
+ * (test/fixtures/wasi/heaplib.wasm) and the Emscripten build
+ * (test/fixtures/emscripten/heaplib.cjs), and the parts of their exports the tests and
+ * the README examples use. Every other C function is reachable by name as `unknown`.
+ */
+import { createRequire } from 'node:module'
+import { loadWasiHeaplib } from '../fixtures/wasi/load.mjs'
+
+/** The exports of the wasm32-wasi build: C names, pointers as (signed) i32 numbers. */
+export interface HeaplibWasiExports {
+	readonly memory: WebAssembly.Memory
+	malloc(size: number): number
+	free(address: number): void
+	sum_i8(address: number, count: number): number
+	sum_u8(address: number, count: number): number
+	sum_u16(address: number, count: number): number
+	sum_i32(address: number, count: number): number
+	sum_u32(address: number, count: number): number
+	sum_i64(address: number, count: number, out: number): void
+	sum_f64(address: number, count: number): number
+	make_greeting(name: number): number
+	utf8_length(address: number): number
+	grow_heap(bytes: number): number
+	heap_size(): number
+	[name: string]: unknown
+}
+
+/** The Emscripten module: C names with a leading `_`, `HEAPU8` and the wasm memory as `asm.memory`. */
+export interface HeaplibEmscriptenModule {
+	HEAPU8: Uint8Array
+	readonly asm: { readonly memory: WebAssembly.Memory }
+	_malloc(size: number): number
+	_free(address: number): void
+	_sum_i32(address: number, count: number): number
+	_sum_f64(address: number, count: number): number
+	_make_greeting(name: number): number
+	_grow_heap(bytes: number): number
+	_heap_size(): number
+	[name: string]: unknown
+}
+
+/** A fresh instance of the wasi build (its own memory and malloc state), initialized. */
+export async function loadWasiFixture(): Promise<{ exports: HeaplibWasiExports; memory: WebAssembly.Memory }> {
+	const { exports, memory } = await loadWasiHeaplib()
+	return { exports: exports as unknown as HeaplibWasiExports, memory }
+}
+
+const require = createRequire(import.meta.url)
+const emscriptenFactory = require('../fixtures/emscripten/heaplib.cjs') as (overrides?: object) => Promise<HeaplibEmscriptenModule>
+
+/**
+ * The Emscripten build's factory, called: the promise of a fresh module (`overrides` as
+ * Emscripten's `Module` argument). Each instance adds process listeners: share one where
+ * many are not needed.
+ */
+export function loadEmscriptenFixture(overrides?: object): Promise<HeaplibEmscriptenModule> {
+	return emscriptenFactory(overrides)
+}
