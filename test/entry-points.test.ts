@@ -12,7 +12,7 @@ import {
 	type HeapRef,
 } from '../src/index.js'
 import { callMethod, caught, elements, referenceRead, sampleValue } from './support/dynamic.js'
-import { loadEmscriptenFixture, loadWasiFixture } from './support/fixtures.js'
+import { loadEmscriptenFixture, loadWasiFixture, loadWasiFixtureHeap } from './support/fixtures.js'
 import { SeededRandom, TestAllocator } from './support/heaps.js'
 
 const pageSize = 65536
@@ -316,16 +316,7 @@ describe('entry points', () => {
 		})
 
 		it('2,000 alloc/free cycles through the real dlmalloc, with tracking, end with allocatedRefs empty', async () => {
-			const { exports, memory } = await loadWasiFixture()
-			let frees = 0
-			const heap = createWasmHeapManager(
-				() => memory.buffer,
-				exports.malloc,
-				(address: number) => {
-					frees++
-					exports.free(address)
-				},
-			)
+			const { heap, exports, memory, freeCalls } = await loadWasiFixtureHeap()
 			const random = new SeededRandom(30)
 			const sizeBefore = memory.buffer.byteLength
 			interface Live {
@@ -368,7 +359,7 @@ describe('entry points', () => {
 			while (live.length > 0) verifyAndFree(live.length - 1)
 
 			expect(allocations).to.equal(2000)
-			expect(frees).to.equal(2000)
+			expect(freeCalls()).to.equal(2000)
 			expect(heap.allocatedRefs).to.deep.equal([])
 			expect(heap.totalAllocatedByteSize).to.equal(0)
 			expect(memory.buffer.byteLength, 'dlmalloc grew the memory along the way').to.be.greaterThan(sizeBefore)

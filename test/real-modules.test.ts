@@ -7,8 +7,8 @@
  * growth forced by C while refs are held, and thousands of allocations and frees.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, wrapEmscriptenModuleHeap, type WasmHeapManager } from '../src/index.js'
-import { loadEmscriptenFixture, loadWasiFixture } from './support/fixtures.js'
+import { wrapEmscriptenModuleHeap, type WasmHeapManager } from '../src/index.js'
+import { loadEmscriptenFixture, loadWasiFixtureHeap } from './support/fixtures.js'
 import { SeededRandom } from './support/heaps.js'
 
 type CFunction = (...args: number[]) => number
@@ -42,17 +42,8 @@ async function emscriptenLibrary(): Promise<LoadedLibrary> {
 
 /** The wasm32-wasi build through createWasmHeapManager with its own malloc and a counted free. */
 async function wasiLibrary(): Promise<LoadedLibrary> {
-	const { exports, memory } = await loadWasiFixture()
-	let freeCalls = 0
-	const heap = createWasmHeapManager(
-		() => memory.buffer,
-		exports.malloc,
-		(address: number) => {
-			freeCalls++
-			exports.free(address)
-		},
-	)
-	return { heap, c: (name) => exports[name] as CFunction, freeCalls: () => freeCalls, heapByteLength: () => memory.buffer.byteLength }
+	const { heap, exports, memory, freeCalls } = await loadWasiFixtureHeap()
+	return { heap, c: (name) => exports[name] as CFunction, freeCalls, heapByteLength: () => memory.buffer.byteLength }
 }
 
 /** Pointers come back from wasm32 as signed i32: the README's `>>> 0`. */

@@ -435,14 +435,19 @@ describe('threads: managers in worker_threads over one shared WebAssembly.Memory
 			}
 		}
 
-		it('writes them in a worker (write*Atomic) and reads the exact bits in the main thread (read*Atomic and raw)', async function () {
-			const { address32, address64 } = allocate()
-			await threads().request<'writeFloatBits'>(0, { cmd: 'writeFloatBits', address32, bits32, address64, bits64 })
-
+		/** The memory holds `bits32` and `bits64` exactly, as integer views of it say. */
+		function expectExactBitsInMemory(address32: number, address64: number): void {
 			const raw32 = new Int32Array(memory.buffer, address32, bits32.length)
 			const raw64 = new BigUint64Array(memory.buffer, address64, bits64.length)
 			expect(bits32.map((_, i) => Atomics.load(raw32, i) >>> 0)).to.deep.equal(bits32)
 			expect(bits64.map((_, i) => Atomics.load(raw64, i))).to.deep.equal(bits64)
+		}
+
+		it('writes them in a worker (write*Atomic) and reads the exact bits in the main thread (read*Atomic and raw)', async function () {
+			const { address32, address64 } = allocate()
+			await threads().request<'writeFloatBits'>(0, { cmd: 'writeFloatBits', address32, bits32, address64, bits64 })
+
+			expectExactBitsInMemory(address32, address64)
 
 			// Independent of src/conversions.ts: the engine's own float views of the same bytes.
 			const floats32 = new Float32Array(memory.buffer, address32, bits32.length)
@@ -466,11 +471,7 @@ describe('threads: managers in worker_threads over one shared WebAssembly.Memory
 			const { address32, address64 } = allocate()
 			bits32.forEach((bits, i) => mainHeap.writeFloat32Atomic(address32 + 4 * i, bitsToFloat32(bits)))
 			bits64.forEach((bits, i) => mainHeap.writeFloat64Atomic(address64 + 8 * i, bitsToFloat64(bits)))
-			// The exact bits are in memory before a worker reads them.
-			const raw32 = new Int32Array(memory.buffer, address32, bits32.length)
-			const raw64 = new BigUint64Array(memory.buffer, address64, bits64.length)
-			expect(bits32.map((_, i) => Atomics.load(raw32, i) >>> 0)).to.deep.equal(bits32)
-			expect(bits64.map((_, i) => Atomics.load(raw64, i))).to.deep.equal(bits64)
+			expectExactBitsInMemory(address32, address64)
 			const read = await threads().request<'readFloatBits'>(1, {
 				cmd: 'readFloatBits',
 				address32,

@@ -1,11 +1,12 @@
 /**
  * The two builds of the C fixture library (test/fixtures/src/heaplib.c, see
  * test/fixtures/README.md), typed once: loaders for the wasm32-wasi build
- * (test/fixtures/wasi/heaplib.wasm) and the Emscripten build
+ * (test/fixtures/wasi/heaplib.wasm), alone or under a manager, and the Emscripten build
  * (test/fixtures/emscripten/heaplib.cjs), and the parts of their exports the tests and
  * the README examples use. Every other C function is reachable by name as `unknown`.
  */
 import { createRequire } from 'node:module'
+import { createWasmHeapManager, type WasmHeapManager } from '../../src/index.js'
 import { loadWasiHeaplib } from '../fixtures/wasi/load.mjs'
 
 /** The exports of the wasm32-wasi build: C names, pointers as (signed) i32 numbers. */
@@ -45,6 +46,26 @@ export interface HeaplibEmscriptenModule {
 export async function loadWasiFixture(): Promise<{ exports: HeaplibWasiExports; memory: WebAssembly.Memory }> {
 	const { exports, memory } = await loadWasiHeaplib()
 	return { exports: exports as unknown as HeaplibWasiExports, memory }
+}
+
+/** A fresh wasi instance and a manager over its memory with its own `malloc` and `free`; `freeCalls()` counts the frees. */
+export async function loadWasiFixtureHeap(): Promise<{
+	heap: WasmHeapManager
+	exports: HeaplibWasiExports
+	memory: WebAssembly.Memory
+	freeCalls: () => number
+}> {
+	const { exports, memory } = await loadWasiFixture()
+	let freeCalls = 0
+	const heap = createWasmHeapManager(
+		() => memory.buffer,
+		exports.malloc,
+		(address: number) => {
+			freeCalls++
+			exports.free(address)
+		},
+	)
+	return { heap, exports, memory, freeCalls: () => freeCalls }
 }
 
 const require = createRequire(import.meta.url)
