@@ -17,15 +17,46 @@
  * Goals (issue 2, restated by the benchmark issue): plain reads, writes, atomics and
  * views at least 0.5x raw; refs and array refs at least 0.4x raw.
  *
+ * Every per-type fact (method names, `DataView` accessor, views, byte size, atomic
+ * strategy, value samples) comes from the element table through `bench/elements.ts`:
+ * read/write and atomic cases cover every full row of the table; a row whose view
+ * constructor this engine lacks (`Float16Array` before Node 24) is skipped with the reason.
+ *
  * One manager exists in this process (see run.ts). Batches are compiled one by one
  * (see `compileBatch`) so that no two cases share call-site feedback.
  */
 import { wrapEmscriptenModuleHeap } from './library.js'
-import { compileBatch, loadEmscriptenHeaplib } from './emscriptenFixture.js'
+import { compileBatch } from './compile.js'
+import {
+	benchElements,
+	elementNamed,
+	emscriptenHeapOf,
+	emscriptenRead,
+	emscriptenWrite,
+	heapViews,
+	libraryRead,
+	libraryReadAtomic,
+	libraryWrite,
+	libraryWriteAtomic,
+	rawRead,
+	rawReadAtomic,
+	rawWrite,
+	rawWriteAtomic,
+	runnable,
+	samplesOf,
+	scratchViews,
+	typedRead,
+	typedWrite,
+	valueSamples,
+	viewName,
+	type NormalizedElement,
+} from './elements.js'
+import { loadEmscriptenHeaplib } from './emscriptenFixture.js'
 import type { BenchCase } from './harness.js'
 
 const module = await loadEmscriptenHeaplib()
 const heap = wrapEmscriptenModuleHeap(module)
+const elements = runnable(benchElements, 'access suite:')
 
 const operations = 1 << 16
 const addressCount = 4096
@@ -39,181 +70,86 @@ const addresses = new Float64Array(addressCount).map((_, i) => {
 	const offset = (i * 2654435761) % 60000
 	return region + offset - (offset % 8)
 })
-/** Values to write: mixed signs and fractions (each write converts them as its type does). */
-const values = new Float64Array(addressCount).map((_, i) => (i % 2 === 0 ? 1 : -1) * i * 1234.5678)
-const bigValues = Array.from({ length: addressCount }, (_, i) => BigInt(i) * 0x1_0000_0001n - 0x7fff_ffffn)
-const pointerValues = new Float64Array(addressCount).map((_, i) => i * 0x2_0000_0001)
-
-const scratchFloat32 = new Float32Array(1)
-const scratchFloat32Bits = new Int32Array(scratchFloat32.buffer)
-const scratchFloat64 = new Float64Array(1)
-const scratchFloat64Bits = new BigInt64Array(scratchFloat64.buffer)
+/**
+ * The same pattern 64 KiB further on, for pointer53 cases only: what they read must be a
+ * valid pointer53 (at most 2^53 - 1) whatever the other types wrote, so nothing else
+ * writes there, and it starts filled with the pointer samples.
+ */
+const pointerAddresses = addresses.map((address) => address + 65536)
+const samples = valueSamples(addressCount)
+{
+	const view = new DataView(module.HEAPU8.buffer)
+	for (const [i, address] of pointerAddresses.entries()) view.setBigUint64(address, BigInt(samples.pointerValues[i]!), true)
+}
+/** The addresses array a type's loops use. */
+const addressesOf = (element: NormalizedElement): string => (element.kind === 'pointer53' ? 'pointerAddresses' : 'addresses')
 
 // ---------------------------------------------------------------------------------
 // Value refs and array refs (allocated before the views below are taken: no growth after)
 
 const refCount = 1024
-const int32Refs = Array.from({ length: refCount }, () => heap.allocInt32())
-const float64Refs = Array.from({ length: refCount }, () => heap.allocFloat64())
-const int32RefAddresses = new Float64Array(int32Refs.map((ref) => ref.address))
-const float64RefAddresses = new Float64Array(float64Refs.map((ref) => ref.address))
-const int32RefIndices = new Float64Array(int32Refs.map((ref) => ref.address / 4))
-const float64RefIndices = new Float64Array(float64Refs.map((ref) => ref.address / 8))
-const oneInt32Ref = heap.allocInt32()
-const int32ArrayRef = heap.allocInt32Array(addressCount)
-const float64ArrayRef = heap.allocFloat64Array(addressCount)
-const uint8ArrayRef = heap.allocUint8Array(addressCount)
+/** Types whose value refs are measured, 1,024 refs visited in turn. */
+const valueRefElements = ['Int32', 'Float64'].map(elementNamed)
+/** The type of the one ref updated in a tight loop. */
+const oneRefElement = elementNamed('Int32')
+/** Types whose array refs of 4,096 elements are walked in order. */
+const arrayRefElements = ['Int32', 'Float64', 'Uint8'].map(elementNamed)
+
+/** `Int32` -> `int32`: the prefix of the scope names of a type's refs. */
+const lower = (element: NormalizedElement): string => viewName(element.name)
+type Allocating = Record<string, (...args: unknown[]) => { address: number }>
+
+const refScope: Record<string, unknown> = {}
+for (const element of valueRefElements) {
+	const refs = Array.from({ length: refCount }, () => (heap as unknown as Allocating)[element.methods.alloc]!())
+	refScope[`${lower(element)}Refs`] = refs
+	refScope[`${lower(element)}RefAddresses`] = new Float64Array(refs.map((ref) => ref.address))
+	refScope[`${lower(element)}RefIndices`] = new Float64Array(refs.map((ref) => ref.address / element.byteSize))
+}
+const oneRef = (heap as unknown as Allocating)[oneRefElement.methods.alloc]!()
+refScope[`one${oneRefElement.refClass}`] = oneRef
+refScope[`one${oneRefElement.refClass}Address`] = oneRef.address
+refScope[`one${oneRefElement.refClass}Index`] = oneRef.address / oneRefElement.byteSize
+const arrayRefs = arrayRefElements.map((element) => (heap as unknown as Allocating)[element.methods.allocArray]!(addressCount))
+for (const [i, element] of arrayRefElements.entries()) {
+	refScope[`${lower(element)}ArrayRef`] = arrayRefs[i]
+	refScope[`${lower(element)}ArrayAddress`] = arrayRefs[i]!.address
+}
 
 const buffer = module.HEAPU8.buffer
+for (const [i, element] of arrayRefElements.entries()) {
+	const View = (globalThis as unknown as Record<string, new (buffer: ArrayBufferLike, offset: number, length: number) => unknown>)[element.viewConstructor]!
+	refScope[`raw${element.name}Array`] = new View(buffer, arrayRefs[i]!.address, addressCount)
+}
+
 const scope = {
 	heap,
 	operations,
 	mask,
 	addresses,
-	values,
-	bigValues,
-	pointerValues,
-	dataView: new DataView(buffer),
-	int8: new Int8Array(buffer),
-	uint8: new Uint8Array(buffer),
-	int16: new Int16Array(buffer),
-	uint16: new Uint16Array(buffer),
-	int32: new Int32Array(buffer),
-	uint32: new Uint32Array(buffer),
-	float32: new Float32Array(buffer),
-	float64: new Float64Array(buffer),
-	bigInt64: new BigInt64Array(buffer),
-	bigUint64: new BigUint64Array(buffer),
+	pointerAddresses,
+	...samples,
+	...heapViews(buffer),
+	...scratchViews(elements),
 	getValue: module.getValue,
 	setValue: module.setValue,
 	module,
-	scratchFloat32,
-	scratchFloat32Bits,
-	scratchFloat64,
-	scratchFloat64Bits,
 	refMask: refCount - 1,
-	int32Refs,
-	float64Refs,
-	int32RefAddresses,
-	float64RefAddresses,
-	int32RefIndices,
-	float64RefIndices,
-	oneInt32Ref,
-	oneInt32RefAddress: oneInt32Ref.address,
-	oneInt32RefIndex: oneInt32Ref.address / 4,
-	int32ArrayRef,
-	float64ArrayRef,
-	uint8ArrayRef,
-	int32ArrayAddress: int32ArrayRef.address,
-	float64ArrayAddress: float64ArrayRef.address,
-	uint8ArrayAddress: uint8ArrayRef.address,
-	rawInt32Array: new Int32Array(buffer, int32ArrayRef.address, addressCount),
-	rawFloat64Array: new Float64Array(buffer, float64ArrayRef.address, addressCount),
-	rawUint8Array: new Uint8Array(buffer, uint8ArrayRef.address, addressCount),
+	...refScope,
 }
 
 // ---------------------------------------------------------------------------------
 // Loop shapes. In every expression `a` is the address and `v` the value to write.
 
 /** Sums (or, for bigints, counts matches of) the values read, so no read can be dropped. */
-function readLoop(expression: string, bigint: boolean): string {
+function readLoop(expression: string, bigint: boolean, addressArray = 'addresses'): string {
 	const use = bigint ? `if (${expression} === 7n) sum++` : `sum += ${expression}`
-	return `let sum = 0\nfor (let i = 0; i < operations; i++) {\n\tconst a = addresses[i & mask]\n\t${use}\n}\nreturn sum`
+	return `let sum = 0\nfor (let i = 0; i < operations; i++) {\n\tconst a = ${addressArray}[i & mask]\n\t${use}\n}\nreturn sum`
 }
 
-function writeLoop(statement: string, valueArray: string): string {
-	return `for (let i = 0; i < operations; i++) {\n\tconst a = addresses[i & mask]\n\tconst v = ${valueArray}[i & mask]\n\t${statement}\n}\nreturn 0`
+function writeLoop(statement: string, valueArray: string, addressArray = 'addresses'): string {
+	return `for (let i = 0; i < operations; i++) {\n\tconst a = ${addressArray}[i & mask]\n\tconst v = ${valueArray}[i & mask]\n\t${statement}\n}\nreturn 0`
 }
-
-interface AccessRow {
-	readonly type: string
-	/** The value array writes take their values from. */
-	readonly values: 'values' | 'bigValues' | 'pointerValues'
-	readonly raw: { read: string; write: string }
-	readonly typed?: { read: string; write: string }
-	readonly emscripten?: { read: string; write: string }
-}
-
-const accessRows: AccessRow[] = [
-	{
-		type: 'Int8',
-		values: 'values',
-		raw: { read: 'int8[a]', write: 'int8[a] = v' },
-		emscripten: { read: "getValue(a, 'i8')", write: "setValue(a, v, 'i8')" },
-	},
-	{
-		type: 'Uint8',
-		values: 'values',
-		raw: { read: 'uint8[a]', write: 'uint8[a] = v' },
-		emscripten: { read: "getValue(a, 'i8') & 0xff", write: "setValue(a, v, 'i8')" },
-	},
-	{
-		type: 'Int16',
-		values: 'values',
-		raw: { read: 'dataView.getInt16(a, true)', write: 'dataView.setInt16(a, v, true)' },
-		typed: { read: 'int16[a >> 1]', write: 'int16[a >> 1] = v' },
-		emscripten: { read: "getValue(a, 'i16')", write: "setValue(a, v, 'i16')" },
-	},
-	{
-		type: 'Uint16',
-		values: 'values',
-		raw: { read: 'dataView.getUint16(a, true)', write: 'dataView.setUint16(a, v, true)' },
-		typed: { read: 'uint16[a >> 1]', write: 'uint16[a >> 1] = v' },
-		emscripten: { read: "getValue(a, 'i16') & 0xffff", write: "setValue(a, v, 'i16')" },
-	},
-	{
-		type: 'Int32',
-		values: 'values',
-		raw: { read: 'dataView.getInt32(a, true)', write: 'dataView.setInt32(a, v, true)' },
-		typed: { read: 'int32[a >> 2]', write: 'int32[a >> 2] = v' },
-		emscripten: { read: "getValue(a, 'i32')", write: "setValue(a, v, 'i32')" },
-	},
-	{
-		type: 'Uint32',
-		values: 'values',
-		raw: { read: 'dataView.getUint32(a, true)', write: 'dataView.setUint32(a, v, true)' },
-		typed: { read: 'uint32[a >> 2]', write: 'uint32[a >> 2] = v' },
-		emscripten: { read: "getValue(a, 'i32') >>> 0", write: "setValue(a, v, 'i32')" },
-	},
-	{
-		type: 'Float32',
-		values: 'values',
-		raw: { read: 'dataView.getFloat32(a, true)', write: 'dataView.setFloat32(a, v, true)' },
-		typed: { read: 'float32[a >> 2]', write: 'float32[a >> 2] = v' },
-		emscripten: { read: "getValue(a, 'float')", write: "setValue(a, v, 'float')" },
-	},
-	{
-		type: 'Float64',
-		values: 'values',
-		raw: { read: 'dataView.getFloat64(a, true)', write: 'dataView.setFloat64(a, v, true)' },
-		typed: { read: 'float64[a >> 3]', write: 'float64[a >> 3] = v' },
-		emscripten: { read: "getValue(a, 'double')", write: "setValue(a, v, 'double')" },
-	},
-	{
-		type: 'BigInt64',
-		values: 'bigValues',
-		raw: { read: 'dataView.getBigInt64(a, true)', write: 'dataView.setBigInt64(a, v, true)' },
-		typed: { read: 'bigInt64[a >> 3]', write: 'bigInt64[a >> 3] = v' },
-	},
-	{
-		type: 'BigUint64',
-		values: 'bigValues',
-		raw: { read: 'dataView.getBigUint64(a, true)', write: 'dataView.setBigUint64(a, v, true)' },
-		typed: { read: 'bigUint64[a >> 3]', write: 'bigUint64[a >> 3] = v' },
-	},
-	{
-		type: 'Pointer53',
-		values: 'pointerValues',
-		raw: {
-			read: '(dataView.getUint32(a, true) + dataView.getUint32(a + 4, true) * 4294967296)',
-			write: 'dataView.setUint32(a, v % 4294967296, true); dataView.setUint32(a + 4, Math.floor(v / 4294967296), true)',
-		},
-		typed: {
-			read: '(uint32[a >> 2] + uint32[(a >> 2) + 1] * 4294967296)',
-			write: 'uint32[a >> 2] = v % 4294967296; uint32[(a >> 2) + 1] = Math.floor(v / 4294967296)',
-		},
-	},
-]
 
 function variants(
 	rows: { raw: string; typed?: string | undefined; emscripten?: string | undefined },
@@ -228,83 +164,64 @@ function variants(
 
 export const accessCases: BenchCase[] = []
 
-for (const row of accessRows) {
-	const bigint = row.values === 'bigValues'
-	const readLoopOf = (expression: string): string => readLoop(expression, bigint)
-	const writeLoopOf = (statement: string): string => writeLoop(statement, row.values)
+// ---------------------------------------------------------------------------------
+// Plain reads and writes of every type.
+
+for (const element of elements) {
+	const bigint = element.valueType === 'bigint'
+	const readLoopOf = (expression: string): string => readLoop(expression, bigint, addressesOf(element))
+	const writeLoopOf = (statement: string): string => writeLoop(statement, samplesOf(element), addressesOf(element))
+	const { read, write } = element.methods
 	accessCases.push({
 		suite: 'access',
-		name: `read${row.type}`,
+		name: read,
 		operations,
 		goals: { raw: 0.5 },
-		library: compileBatch(`read${row.type}`, readLoopOf(`heap.read${row.type}(a)`), scope),
+		library: compileBatch(read, readLoopOf(libraryRead(element, 'a')), scope),
 		baselines: variants(
-			{ raw: row.raw.read, typed: row.typed?.read, emscripten: row.emscripten?.read },
+			{ raw: rawRead(element, 'a'), typed: typedRead(element, 'a'), emscripten: emscriptenRead(element, 'a') },
 			readLoopOf,
-			`read${row.type}`,
+			read,
 		),
 	})
 	accessCases.push({
 		suite: 'access',
-		name: `write${row.type}`,
+		name: write,
 		operations,
 		goals: { raw: 0.5 },
-		library: compileBatch(`write${row.type}`, writeLoopOf(`heap.write${row.type}(a, v)`), scope),
+		library: compileBatch(write, writeLoopOf(libraryWrite(element, 'a', 'v')), scope),
 		baselines: variants(
-			{ raw: row.raw.write, typed: row.typed?.write, emscripten: row.emscripten?.write },
+			{ raw: rawWrite(element, 'a', 'v'), typed: typedWrite(element, 'a', 'v'), emscripten: emscriptenWrite(element, 'a', 'v') },
 			writeLoopOf,
-			`write${row.type}`,
+			write,
 		),
 	})
 }
 
 // ---------------------------------------------------------------------------------
-// Atomics: Atomics.load/store on the typed array (floats through an integer atomic and
-// scratch views, as the library does). Emscripten has no non-threaded equivalent.
+// Atomics of every type: Atomics.load/store on the row's atomic view (values stored as
+// bits through scratch views, as the library does). Emscripten has no non-threaded equivalent.
 
-interface AtomicRow {
-	readonly type: string
-	readonly values: 'values' | 'bigValues'
-	readonly read: string
-	readonly write: string
-}
-
-const atomicRows: AtomicRow[] = [
-	{ type: 'Uint8', values: 'values', read: 'Atomics.load(uint8, a)', write: 'Atomics.store(uint8, a, v)' },
-	{ type: 'Int16', values: 'values', read: 'Atomics.load(int16, a >> 1)', write: 'Atomics.store(int16, a >> 1, v)' },
-	{ type: 'Int32', values: 'values', read: 'Atomics.load(int32, a >> 2)', write: 'Atomics.store(int32, a >> 2, v)' },
-	{ type: 'BigInt64', values: 'bigValues', read: 'Atomics.load(bigInt64, a >> 3)', write: 'Atomics.store(bigInt64, a >> 3, v)' },
-	{
-		type: 'Float32',
-		values: 'values',
-		read: '((scratchFloat32Bits[0] = Atomics.load(int32, a >> 2)), scratchFloat32[0])',
-		write: 'scratchFloat32[0] = v; Atomics.store(int32, a >> 2, scratchFloat32Bits[0])',
-	},
-	{
-		type: 'Float64',
-		values: 'values',
-		read: '((scratchFloat64Bits[0] = Atomics.load(bigInt64, a >> 3)), scratchFloat64[0])',
-		write: 'scratchFloat64[0] = v; Atomics.store(bigInt64, a >> 3, scratchFloat64Bits[0])',
-	},
-]
-
-for (const row of atomicRows) {
-	const bigint = row.values === 'bigValues'
+for (const element of elements) {
+	const bigint = element.valueType === 'bigint'
+	const { readAtomic, writeAtomic } = element.methods
 	accessCases.push({
 		suite: 'access',
-		name: `read${row.type}Atomic`,
+		name: readAtomic,
 		operations,
 		goals: { raw: 0.5 },
-		library: compileBatch(`read${row.type}Atomic`, readLoop(`heap.read${row.type}Atomic(a)`, bigint), scope),
-		baselines: { raw: compileBatch(`read${row.type}Atomic_raw`, readLoop(row.read, bigint), scope) },
+		library: compileBatch(readAtomic, readLoop(libraryReadAtomic(element, 'a'), bigint, addressesOf(element)), scope),
+		baselines: { raw: compileBatch(`${readAtomic}_raw`, readLoop(rawReadAtomic(element, 'a'), bigint, addressesOf(element)), scope) },
 	})
 	accessCases.push({
 		suite: 'access',
-		name: `write${row.type}Atomic`,
+		name: writeAtomic,
 		operations,
 		goals: { raw: 0.5 },
-		library: compileBatch(`write${row.type}Atomic`, writeLoop(`heap.write${row.type}Atomic(a, v)`, row.values), scope),
-		baselines: { raw: compileBatch(`write${row.type}Atomic_raw`, writeLoop(row.write, row.values), scope) },
+		library: compileBatch(writeAtomic, writeLoop(libraryWriteAtomic(element, 'a', 'v'), samplesOf(element), addressesOf(element)), scope),
+		baselines: {
+			raw: compileBatch(`${writeAtomic}_raw`, writeLoop(rawWriteAtomic(element, 'a', 'v'), samplesOf(element), addressesOf(element)), scope),
+		},
 	})
 }
 
@@ -317,95 +234,73 @@ interface RefRow {
 	/** Loop body: `k` is `i & refMask`, `j` is `i & mask`, `v` the value to write. */
 	readonly library: string
 	readonly raw: string
-	readonly emscripten?: string
+	readonly emscripten?: string | undefined
 	readonly kind: 'read' | 'write' | 'update'
 }
 
-const refRows: RefRow[] = [
-	{
-		name: 'Int32Ref.value read (1,024 refs)',
-		kind: 'read',
-		library: 'int32Refs[k].value',
-		raw: 'int32[int32RefIndices[k]]',
-		emscripten: "getValue(int32RefAddresses[k], 'i32')",
-	},
-	{
-		name: 'Int32Ref.value write (1,024 refs)',
-		kind: 'write',
-		library: 'int32Refs[k].value = v',
-		raw: 'int32[int32RefIndices[k]] = v',
-		emscripten: "setValue(int32RefAddresses[k], v, 'i32')",
-	},
-	{
-		name: 'Float64Ref.value read (1,024 refs)',
-		kind: 'read',
-		library: 'float64Refs[k].value',
-		raw: 'float64[float64RefIndices[k]]',
-		emscripten: "getValue(float64RefAddresses[k], 'double')",
-	},
-	{
-		name: 'Float64Ref.value write (1,024 refs)',
-		kind: 'write',
-		library: 'float64Refs[k].value = v',
-		raw: 'float64[float64RefIndices[k]] = v',
-		emscripten: "setValue(float64RefAddresses[k], v, 'double')",
-	},
-	{
-		name: 'Int32Ref.value += 1 (one ref)',
+const refRows: RefRow[] = []
+for (const element of valueRefElements) {
+	const refs = `${lower(element)}Refs[k]`
+	const index = `${lower(element)}RefIndices[k]`
+	const address = `${lower(element)}RefAddresses[k]`
+	const view = viewName(element.viewConstructor)
+	refRows.push(
+		{
+			name: `${element.refClass}.value read (1,024 refs)`,
+			kind: 'read',
+			library: `${refs}.value`,
+			raw: `${view}[${index}]`,
+			emscripten: emscriptenRead(element, address),
+		},
+		{
+			name: `${element.refClass}.value write (1,024 refs)`,
+			kind: 'write',
+			library: `${refs}.value = v`,
+			raw: `${view}[${index}] = v`,
+			emscripten: emscriptenWrite(element, address, 'v'),
+		},
+	)
+}
+{
+	const element = oneRefElement
+	const ref = `one${element.refClass}`
+	const read = emscriptenRead(element, `${ref}Address`)
+	refRows.push({
+		name: `${element.refClass}.value += 1 (one ref)`,
 		kind: 'update',
-		library: 'oneInt32Ref.value += 1',
-		raw: 'int32[oneInt32RefIndex] += 1',
-		emscripten: "setValue(oneInt32RefAddress, getValue(oneInt32RefAddress, 'i32') + 1, 'i32')",
-	},
-	{
-		name: 'Int32Ref.readAtomic (1,024 refs)',
+		library: `${ref}.value += 1`,
+		raw: `${viewName(element.viewConstructor)}[${ref}Index] += 1`,
+		emscripten: read === undefined ? undefined : emscriptenWrite(element, `${ref}Address`, `(${read}) + 1`),
+	})
+	const atomic = valueRefElements[0]!
+	refRows.push({
+		name: `${atomic.refClass}.readAtomic (1,024 refs)`,
 		kind: 'read',
-		library: 'int32Refs[k].readAtomic()',
-		raw: 'Atomics.load(int32, int32RefIndices[k])',
-	},
-	{
-		name: 'Int32ArrayRef.readAt',
-		kind: 'read',
-		library: 'int32ArrayRef.readAt(j)',
-		raw: 'rawInt32Array[j]',
-		emscripten: "getValue(int32ArrayAddress + j * 4, 'i32')",
-	},
-	{
-		name: 'Int32ArrayRef.writeAt',
-		kind: 'write',
-		library: 'int32ArrayRef.writeAt(j, v)',
-		raw: 'rawInt32Array[j] = v',
-		emscripten: "setValue(int32ArrayAddress + j * 4, v, 'i32')",
-	},
-	{
-		name: 'Float64ArrayRef.readAt',
-		kind: 'read',
-		library: 'float64ArrayRef.readAt(j)',
-		raw: 'rawFloat64Array[j]',
-		emscripten: "getValue(float64ArrayAddress + j * 8, 'double')",
-	},
-	{
-		name: 'Float64ArrayRef.writeAt',
-		kind: 'write',
-		library: 'float64ArrayRef.writeAt(j, v)',
-		raw: 'rawFloat64Array[j] = v',
-		emscripten: "setValue(float64ArrayAddress + j * 8, v, 'double')",
-	},
-	{
-		name: 'Uint8ArrayRef.readAt',
-		kind: 'read',
-		library: 'uint8ArrayRef.readAt(j)',
-		raw: 'rawUint8Array[j]',
-		emscripten: "getValue(uint8ArrayAddress + j, 'i8') & 0xff",
-	},
-	{
-		name: 'Uint8ArrayRef.writeAt',
-		kind: 'write',
-		library: 'uint8ArrayRef.writeAt(j, v)',
-		raw: 'rawUint8Array[j] = v',
-		emscripten: "setValue(uint8ArrayAddress + j, v, 'i8')",
-	},
-]
+		library: `${lower(atomic)}Refs[k].readAtomic()`,
+		raw: rawReadAtomic(atomic, `${lower(atomic)}RefAddresses[k]`),
+	})
+}
+for (const element of arrayRefElements) {
+	const ref = `${lower(element)}ArrayRef`
+	const raw = `raw${element.name}Array[j]`
+	const address = `${lower(element)}ArrayAddress + j${element.byteSize === 1 ? '' : ` * ${element.byteSize}`}`
+	refRows.push(
+		{
+			name: `${element.arrayRefClass}.readAt`,
+			kind: 'read',
+			library: `${ref}.readAt(j)`,
+			raw,
+			emscripten: emscriptenRead(element, address),
+		},
+		{
+			name: `${element.arrayRefClass}.writeAt`,
+			kind: 'write',
+			library: `${ref}.writeAt(j, v)`,
+			raw: `${raw} = v`,
+			emscripten: emscriptenWrite(element, address, 'v'),
+		},
+	)
+}
 
 function refLoop(kind: RefRow['kind'], code: string): string {
 	const head = 'for (let i = 0; i < operations; i++) {\n\tconst k = i & refMask\n\tconst j = i & mask\n'
@@ -443,28 +338,35 @@ interface ViewRow {
 	readonly goal: number
 }
 
+/** `module.HEAPF64.subarray(...)` of `length` elements from the address expression `from`. */
+function emscriptenSubarray(element: NormalizedElement, from: string, length: number): string {
+	const heapName = emscriptenHeapOf(element)
+	if (heapName === undefined) throw new Error(`bench: Emscripten exports no whole-heap view of ${element.viewConstructor}`)
+	const start = element.byteSize === 1 ? from : `(${from} >> ${Math.log2(element.byteSize)})`
+	return `module.${heapName}.subarray(${start}, ${start} + ${length})`
+}
+
 const viewRows: ViewRow[] = [
-	{
-		name: 'viewUint8Array(address, 16)',
-		library: 'heap.viewUint8Array(a, 16)',
-		raw: 'new Uint8Array(module.HEAPU8.buffer, a, 16)',
-		emscripten: 'module.HEAPU8.subarray(a, a + 16)',
-		goal: 0.5,
-	},
-	{
-		name: 'viewFloat64Array(address, 1024)',
-		library: 'heap.viewFloat64Array(a, 1024)',
-		raw: 'new Float64Array(module.HEAPU8.buffer, a, 1024)',
-		emscripten: 'module.HEAPF64.subarray(a >> 3, (a >> 3) + 1024)',
-		goal: 0.5,
-	},
-	{
-		name: 'Float64ArrayRef.view',
-		library: 'float64ArrayRef.view',
-		raw: 'new Float64Array(module.HEAPU8.buffer, float64ArrayAddress, 4096)',
-		emscripten: 'module.HEAPF64.subarray(float64ArrayAddress >> 3, (float64ArrayAddress >> 3) + 4096)',
+	...([
+		['Uint8', 16],
+		['Float64', 1024],
+	] as const).map(([name, length]): ViewRow => {
+		const element = elementNamed(name)
+		return {
+			name: `${element.methods.view}(address, ${length})`,
+			library: `heap.${element.methods.view}(a, ${length})`,
+			raw: `new ${element.viewConstructor}(module.HEAPU8.buffer, a, ${length})`,
+			emscripten: emscriptenSubarray(element, 'a', length),
+			goal: 0.5,
+		}
+	}),
+	...[elementNamed('Float64')].map((element): ViewRow => ({
+		name: `${element.arrayRefClass}.view`,
+		library: `${lower(element)}ArrayRef.view`,
+		raw: `new ${element.viewConstructor}(module.HEAPU8.buffer, ${lower(element)}ArrayAddress, ${addressCount})`,
+		emscripten: emscriptenSubarray(element, `${lower(element)}ArrayAddress`, addressCount),
 		goal: 0.4,
-	},
+	})),
 ]
 
 function viewLoop(expression: string): string {

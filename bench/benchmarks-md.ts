@@ -26,6 +26,8 @@ interface FullResults extends ResultsFile {
 	readonly machine?: Machine
 	readonly rounds?: number
 	readonly durationSeconds?: number
+	/** Cases the running engine could not run, each with the reason (run.ts). */
+	readonly skipped?: string[]
 }
 
 const suiteInfo: Record<string, { title: string; about: string }> = {
@@ -227,6 +229,8 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		push(`### ${info?.title ?? suite}`, '')
 		if (info !== undefined) push(info.about, '')
 		push(suiteTable(results.filter((result) => result.suite === suite)), '')
+		const skipped = (data.skipped ?? []).filter((line) => line.startsWith(`${suite} suite:`))
+		if (skipped.length > 0) push(...skipped.map((line) => `Skipped ${line.slice(`${suite} suite:`.length).trim()}.`), '')
 	}
 
 	push('## Goals missed', '')

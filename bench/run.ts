@@ -11,15 +11,23 @@
  *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, tracking)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
+ *   BENCH_MANAGERS=3 npm run bench -- numeric
+ *                                       the numeric cases with two more managers alive (see numeric.bench.ts)
+ *   BENCH_GROWN=1 npm run bench -- numeric
+ *                                       ... with every heap grown once before the cases
+ *   npx tsx bench/compare-builds.ts     the numeric cases against two commits' builds in one process
  *
  * By default the suites load the shipped build, dist/index.js, which is rebuilt first
  * (`npm run build`) when src/ or generated/ is newer.
  *
- * Why a process per suite: V8 constant-folds a manager's cached views when only one
- * manager exists; a suite that creates another manager (over the Emscripten fixture's
- * heap) would slow the other suite's hot paths, which measures the neighbour, not the case.
- * So the numeric suite never loads the Emscripten module, every other suite creates
- * exactly one manager, and the tracking suite, which needs several, runs alone.
+ * Why a process per suite: loops of a few nanoseconds move with the process around
+ * them. Loading the Emscripten fixture makes the numeric cases (library and raw alike)
+ * about 1 ns slower per access (Node 20: readInt32 2.4 -> 3.5 ns, raw 1.4 -> 1.6 ns), and
+ * so does detaching any ArrayBuffer, e.g. by growing a heap (see numeric.bench.ts);
+ * more managers alive, without growth, change nothing measurable (bench/compare-builds.ts,
+ * configuration 3). A suite that changed its neighbour's process would measure the
+ * neighbour, not the case. So the numeric suite never loads the Emscripten module, and
+ * each suite runs in a process of its own.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
@@ -27,13 +35,17 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runSuite, writeResults, type BenchCase, type CaseResult } from './harness.js'
+import { skippedCases } from './elements.js'
 import { describeMiss } from './notes.js'
 
 const suites: Record<string, { title: string; baselines: string[]; load: () => Promise<BenchCase[]> }> = {
 	numeric: {
 		title: 'Numeric access (vs the same loop on typed arrays / DataView)',
 		baselines: ['raw'],
-		load: async () => (await import('./numeric.bench.js')).numericCases,
+		load: async () => {
+			const { createNumericCases, numericOptionsFromEnvironment } = await import('./numeric.bench.js')
+			return createNumericCases(await import('./library.js'), numericOptionsFromEnvironment())
+		},
 	},
 	access: {
 		title: 'Every width, atomics, refs and views on the Emscripten heap (vs DataView/typed arrays, and getValue/setValue)',
@@ -124,18 +136,25 @@ function describeMachine(): Record<string, unknown> {
 if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
-	writeResults(rest[1]!, runSuite(suite.title, await suite.load(), suite.baselines))
+	const results = runSuite(suite.title, await suite.load(), suite.baselines)
+	// Rows of the element table this engine cannot run (e.g. no Float16Array before Node 24).
+	for (const line of skippedCases()) console.log(`skipped ${line}`)
+	writeResults(rest[1]!, results, { skipped: skippedCases() })
 } else {
 	const wanted = first === undefined ? Object.keys(suites) : [first, ...rest]
 	const unknown = wanted.filter((name) => suites[name] === undefined)
 	if (unknown.length > 0) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`)
 	const started = Date.now()
-	const library = `${process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'}, ${describeSource()}`
+	const managers =
+		(process.env.BENCH_MANAGERS === undefined || process.env.BENCH_MANAGERS === '1' ? '' : `; the numeric suite with ${process.env.BENCH_MANAGERS} managers alive`) +
+		(process.env.BENCH_GROWN === '1' ? '; every numeric heap grown once before the cases' : '')
+	const library = `${process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'}, ${describeSource()}${managers}`
 	if (process.env.BENCH_LIBRARY !== 'src' && ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')
 	const machine = describeMachine()
 	console.log(`wasm-heap-manager benchmarks: node ${process.version}, ${process.platform} ${process.arch}, ${machine.cpu} x ${machine.cores}`)
 	console.log(`library: ${library}; load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}`)
 	const results: CaseResult[] = []
+	const skipped: string[] = []
 	for (const name of wanted) {
 		// A file of this run's own: another run going on at the same time cannot mix in.
 		const childFile = resultsFile(`${name}.${process.pid}`)
@@ -143,7 +162,9 @@ if (first === '--suite') {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		})
 		if (child.status !== 0) throw new Error(`suite ${name} failed (exit ${child.status})`)
-		results.push(...(JSON.parse(readFileSync(childFile, 'utf8')) as { results: CaseResult[] }).results)
+		const suiteResults = JSON.parse(readFileSync(childFile, 'utf8')) as { results: CaseResult[]; skipped?: string[] }
+		results.push(...suiteResults.results)
+		skipped.push(...(suiteResults.skipped ?? []))
 		rmSync(childFile)
 	}
 	const seconds = Math.round((Date.now() - started) / 1000)
@@ -151,6 +172,7 @@ if (first === '--suite') {
 	writeResults(resultsFile(whole ? 'latest' : 'subset'), results, {
 		library,
 		suites: wanted,
+		...(skipped.length === 0 ? {} : { skipped }),
 		rounds: results[0]?.rounds,
 		durationSeconds: seconds,
 		machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
