@@ -113,7 +113,7 @@ describe('numeric access, for every descriptor row', () => {
 				}
 			})
 
-			it(`reads and writes at the first and last addresses of the heap`, () => {
+			it(`${read} and ${write} at the first and last addresses of the heap`, () => {
 				const { heap, buffer } = staticHeap()
 				const sample = exactSamples(element)[0]!
 				for (const address of [0, heapSize - size]) {
@@ -156,7 +156,7 @@ describe('numeric access, for every descriptor row', () => {
 				})
 			}
 
-			it('rejects the fixed list of bad addresses with a RangeError naming method, address, size and heap size, changing nothing', () => {
+			it(`${read}, ${write}, ${readAtomic}, ${writeAtomic} and ${view} reject the fixed list of bad addresses with a RangeError naming method, address, size and heap size, changing nothing`, () => {
 				const { heap, buffer } = staticHeap(true)
 				new Uint8Array(buffer).set(new SeededRandom(7).bytes(heapSize))
 				const before = snapshot(buffer)
@@ -176,7 +176,7 @@ describe('numeric access, for every descriptor row', () => {
 				expect(snapshot(buffer)).to.deep.equal(before)
 			})
 
-			it('rejects an access whose last byte lies past the end of the heap', () => {
+			it(`${read} rejects an access whose last byte lies past the end of the heap`, () => {
 				const { heap } = staticHeap()
 				if (size === 1) return expect(() => callMethod(heap, read, heapSize)).to.throw(RangeError)
 				expect(() => callMethod(heap, read, heapSize - size + 1)).to.throw(
@@ -185,7 +185,7 @@ describe('numeric access, for every descriptor row', () => {
 				)
 			})
 
-			it('rejects non-number addresses with a TypeError', () => {
+			it(`${read} and ${writeAtomic} reject non-number addresses with a TypeError`, () => {
 				const { heap } = staticHeap()
 				for (const address of ['8', 8n, undefined, null, {}]) {
 					expect(() => callMethod(heap, read, address), `${read}(${String(address)})`).to.throw(TypeError, 'address must be a number')
@@ -193,7 +193,7 @@ describe('numeric access, for every descriptor row', () => {
 				}
 			})
 
-			it('rejects a value of the wrong JS type with a TypeError, writing nothing', () => {
+			it(`${write} and ${writeAtomic} reject a value of the wrong JS type with a TypeError, writing nothing`, () => {
 				const { heap, buffer } = staticHeap()
 				const before = snapshot(buffer)
 				const wrong = wrongTypeValueOf(element)

@@ -60,7 +60,7 @@ describe('strings, for every encoding row', () => {
 				}
 			})
 
-			it('writes exactly the reference bytes and a terminator', () => {
+			it(`${write} writes exactly the reference bytes and a terminator`, () => {
 				const { heap, memory } = createTestHeap()
 				const value = encoding.codec === 'ascii' ? 'Hello, heap!' : 'Grüße 世界 😀!'
 				const count = callMethod(heap, write, 32, value) as number
@@ -72,7 +72,7 @@ describe('strings, for every encoding row', () => {
 				expect([...bytes]).to.deep.equal([...expected, ...new Array<number>(size).fill(0)])
 			})
 
-			it('round-trips a string of over 1 MiB', () => {
+			it(`${alloc} round-trips a string of over 1 MiB`, () => {
 				const { heap } = createTestHeap({ pages: 80, maximum: 4096 })
 				const value = stringSample(encoding, new SeededRandom(99), (1 << 20) + 17)
 				const ref = callMethod(heap, alloc, value) as api.Utf8StringRef
@@ -81,7 +81,7 @@ describe('strings, for every encoding row', () => {
 				ref.free()
 			})
 
-			it('reads at most maxElementCount elements, with no terminator needed', () => {
+			it(`${read} reads at most maxElementCount elements, with no terminator needed`, () => {
 				const { heap } = createTestHeap()
 				callMethod(heap, write, 64, 'abcdef')
 				expect(callMethod(heap, read, 64, 3)).to.equal('abc')
@@ -89,7 +89,7 @@ describe('strings, for every encoding row', () => {
 				expect(callMethod(heap, read, 64, 100)).to.equal('abcdef')
 			})
 
-			it('a missing terminator before the heap ends is a RangeError', () => {
+			it(`${read}: a missing terminator before the heap ends is a RangeError`, () => {
 				const buffer = new ArrayBuffer(256)
 				new globalThis[encoding.elementsView](buffer).fill(0x41)
 				const heap = createWasmHeapManager(() => buffer, () => 0, () => {})
@@ -98,7 +98,7 @@ describe('strings, for every encoding row', () => {
 				expect(callMethod(heap, read, 128, 2)).to.equal('AA')
 			})
 
-			it('a value that does not fit throws before writing anything', () => {
+			it(`${write}: a value that does not fit throws before writing anything`, () => {
 				const { heap, memory } = createTestHeap()
 				const before = snapshot(memory)
 				expect(() => callMethod(heap, write, 64, 'abcdef', 6)).to.throw(
@@ -110,7 +110,7 @@ describe('strings, for every encoding row', () => {
 				expect(callMethod(heap, write, 64, 'abcdef', 7)).to.equal(6)
 			})
 
-			it('writes U+0000 inside a value as-is; a read stops there, as in C', () => {
+			it(`${write} and ${alloc} store U+0000 inside a value as-is; ${read} stops there, as in C`, () => {
 				const { heap } = createTestHeap()
 				expect(callMethod(heap, write, 64, 'ab\0cd')).to.equal(5)
 				expect(callMethod(heap, read, 64)).to.equal('ab')
@@ -120,7 +120,7 @@ describe('strings, for every encoding row', () => {
 				expect(ref.encodedElementCount).to.equal(2)
 			})
 
-			it('rejects bad addresses, bad counts and non-strings', () => {
+			it(`${read}, ${write} and ${wrap} reject bad addresses, bad counts and non-strings`, () => {
 				const { heap, memory } = createTestHeap()
 				const before = snapshot(memory)
 				for (const address of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 65536, 2 ** 53]) {
@@ -190,7 +190,7 @@ describe('strings, for every encoding row', () => {
 				expect(() => callMethod(heap, wrap, 128, 0)).to.throw(RangeError, 'at least 1')
 			})
 
-			it('works on a SharedArrayBuffer heap, including growth seen in whenEmpty mode', () => {
+			it(`${alloc}, ${write} and ${read} work on a SharedArrayBuffer heap, including growth seen in whenEmpty mode`, () => {
 				const { heap, memory } = createTestHeap({ shared: true, pages: 1, maximum: 16 })
 				const value = stringSample(encoding, new SeededRandom(5), 5000)
 				const ref = callMethod(heap, alloc, value) as api.Utf8StringRef
@@ -203,7 +203,7 @@ describe('strings, for every encoding row', () => {
 				expect(ref.value).to.equal(expectedRoundTrip(encoding, value))
 			})
 
-			it('refs keep working after a non-shared memory grows between allocation and read', () => {
+			it(`${encoding.refClass} from ${alloc} keeps working after a non-shared memory grows between allocation and read`, () => {
 				const { heap, memory } = createTestHeap()
 				const ref = callMethod(heap, alloc, 'before growth') as api.Utf8StringRef
 				const oldBuffer = memory.buffer
