@@ -117,7 +117,20 @@ describe('Float16', () => {
 			expect([0, 1, 2].map((index) => array.readAt(index))).to.deep.equal([0.0999755859375, 65504, 5.960464477539063e-8])
 			array.writeAtomicAt(0, 3)
 			expect(array.readAtomicAt(0)).to.equal(3)
+			array.writeAt(1, -65504)
+			expect(bytes()[array.address / 2 + 1]).to.equal(0xfbff)
 			expect(array.bytesPerElement).to.equal(2)
+			ref.writeAtomic(0.5)
+			expect([ref.readAtomic(), bytes()[ref.address / 2]]).to.deep.equal([0.5, 0x3800])
+		})
+
+		it('wrapFloat16 and wrapFloat16Array see what C wrote', () => {
+			new DataView(memory.buffer).setUint16(2000, 0x3c00, true) // 1.0
+			new DataView(memory.buffer).setUint16(2002, 0xc000, true) // -2.0
+			expect(heap.wrapFloat16(2001 - 1).value).to.equal(1)
+			const wrapped = heap.wrapFloat16Array(2000, 2)
+			expect([wrapped.readAt(0), wrapped.readAt(1), wrapped.elementCount]).to.deep.equal([1, -2, 2])
+			expect(() => heap.wrapFloat16Array(2001, 1)).to.throw(RangeError, /wrapFloat16Array: address 2001 is not aligned to 2 bytes/)
 		})
 
 		it('allocFloat16Array converts every value before allocating', () => {
