@@ -9,7 +9,7 @@ import { bitsToFloat16, float16ToBits } from '../src/conversions.js'
 import { createWasmHeapManager, Float16ArrayRef, Float16Ref } from '../src/index.js'
 import { SeededRandom } from './support/heaps.js'
 
-type Float16ArrayConstructor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayLike<number> & { [index: number]: number }
+type Float16ArrayConstructor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayLike<number> & { [index: number]: number; readonly buffer: ArrayBufferLike }
 const EngineFloat16Array = (globalThis as { Float16Array?: Float16ArrayConstructor }).Float16Array
 
 /** Every finite non-negative half, by bits 0..0x7bff, computed from the definition. */
