@@ -1,22 +1,29 @@
 /**
- * The numeric cases (bench/numeric.bench.ts) against two builds of the library, in one
- * process: both builds' `dist/index.js` are loaded side by side and each case runs the
- * `after` build's loop, the `before` build's loop and the raw loop interleaved, round
- * after round (bench/harness.ts), so that machine noise hits all three alike. Each
- * build has its own classes and code, so one build's managers do not share type
- * feedback with the other's: "one manager" is one manager per build.
+ * The numeric cases (bench/numeric.bench.ts) against builds of the library, two at a time
+ * in one process: the first build's `dist/index.js` and another's are loaded side by side
+ * and each case runs both builds' loops and the raw loop interleaved, round after round
+ * (bench/harness.ts), so that machine noise hits all three alike. Each build has its own
+ * classes and code, so one build's managers do not share type feedback with the other's:
+ * "one manager" is one manager per build.
+ *
+ * Two builds per process, not more: with three copies of the library in one process,
+ * only the copy whose cases were set up first kept its speed (readInt32 2.3 ns; the
+ * others, and the raw loops over their heaps, 4-4.5 ns), whichever copy it was, even
+ * three copies of one build. With two copies both keep it, in either order (measured
+ * on Node 20: after ÷ before 0.99x-1.02x over every rotation).
  *
  *   npx tsx bench/compare-builds.ts                        74c85fe (before the reshape) against HEAD
- *   npx tsx bench/compare-builds.ts <before> <after>       commits, or folders holding dist/index.js
+ *   npx tsx bench/compare-builds.ts <first> <other>...     commits, or folders holding dist/index.js; each
+ *                                                          build's speed is given relative to the first's
  *   ... --repeats 5                                        processes per configuration (median of their ratios)
  *   ... --configs 1,3,1g,3g                                managers alive; `g`: every heap grown once first
  *   ... --out bench/reshape-comparison.md                  also write the table there
  *
  * A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
  * tree, whatever the working tree holds) and built there with `npm run build`, once.
- * Each configuration runs in processes of its own (an extra manager, or a grown heap,
- * changes what V8 assumes in every later case), alternating configurations, `repeats`
- * times; the tables give the median over those processes.
+ * Each configuration runs in processes of its own (a grown heap slows every later case,
+ * so no configuration may run after another in one process), alternating
+ * configurations, `repeats` times; the tables give the median over those processes.
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -46,35 +53,30 @@ function describeConfig(config: Config): string {
 }
 
 // ---------------------------------------------------------------------------------
-// Child: one configuration, both builds in this process.
+// Child: one configuration, every build in this process.
 
 interface ChildResult {
+	/** One result per case: `library` is the first build's loop, `build1`, `build2`, ... the others', `raw` the raw loop. */
 	readonly results: CaseResult[]
 }
 
-async function runChild(label: string, beforeEntry: string, afterEntry: string, out: string, afterFirst: boolean): Promise<void> {
+async function runChild(label: string, entries: readonly string[], out: string, rotation: number): Promise<void> {
 	const config = parseConfig(label)
-	const load = async (entry: string): Promise<NumericLibrary> => (await import(pathToFileURL(entry).href)) as NumericLibrary
-	const [before, after] = await Promise.all([load(beforeEntry), load(afterEntry)])
-	// Which build sets up its managers first alternates between processes.
-	const build = (library: NumericLibrary, suite: string): BenchCase[] => createNumericCases(library, { ...config.options, suite })
-	let beforeCases: BenchCase[]
-	let afterCases: BenchCase[]
-	if (afterFirst) {
-		afterCases = build(after, 'after')
-		beforeCases = build(before, 'before')
-	} else {
-		beforeCases = build(before, 'before')
-		afterCases = build(after, 'after')
+	const libraries = await Promise.all(entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary))
+	// Which build sets up its managers first rotates between processes.
+	const casesByBuild: BenchCase[][] = new Array(libraries.length)
+	for (let offset = 0; offset < libraries.length; offset++) {
+		const index = (rotation + offset) % libraries.length
+		casesByBuild[index] = createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
 	}
-	const results = afterCases.map((afterCase) => {
-		const beforeCase = beforeCases.find((candidate) => candidate.name === afterCase.name)!
+	const results = casesByBuild[0]!.map((first) => {
+		const others = casesByBuild.slice(1).map((cases) => cases.find((candidate) => candidate.name === first.name)!)
 		return runCase({
 			suite: `compare ${label}`,
-			name: afterCase.name,
-			operations: afterCase.operations,
-			library: afterCase.library,
-			baselines: { before: beforeCase.library, raw: afterCase.baselines.raw! },
+			name: first.name,
+			operations: first.operations,
+			library: first.library,
+			baselines: { ...Object.fromEntries(others.map((other, i) => [`build${i + 1}`, other.library])), raw: first.baselines.raw! },
 		})
 	})
 	writeFileSync(out, JSON.stringify({ results } satisfies ChildResult))
@@ -123,80 +125,89 @@ function parseArguments(argv: readonly string[]): { builds: string[]; repeats: n
 		else builds.push(argument)
 	}
 	if (!Number.isInteger(repeats) || repeats < 1) throw new Error('compare-builds: --repeats takes a positive integer')
-	if (builds.length > 2) throw new Error('compare-builds: give at most two builds: <before> <after>')
-	return { builds, repeats, configs: configs.split(',').map(parseConfig), out }
+	if (builds.length === 1) throw new Error('compare-builds: give no build (74c85fe and HEAD) or at least two')
+	return { builds: builds.length === 0 ? ['74c85fe', 'HEAD'] : builds, repeats, configs: configs.split(',').map(parseConfig), out }
 }
 
 async function runParent(argv: readonly string[]): Promise<void> {
-	const { builds, repeats, configs, out } = parseArguments(argv)
-	const before = buildEntry(builds[0] ?? '74c85fe')
-	const after = buildEntry(builds[1] ?? 'HEAD')
+	const { builds: specs, repeats, configs, out } = parseArguments(argv)
+	const builds = specs.map((spec) => ({ spec, ...buildEntry(spec) }))
+	const [first, ...others] = builds
 	const loadAtStart = loadavg()
 	const started = Date.now()
-	console.log(`before: ${before.description}\nafter:  ${after.description}`)
+	for (const build of builds) console.log(`${build.spec}: ${build.description}`)
 	console.log(`node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'} x ${cpus().length}; load average ${loadAtStart.map((load) => load.toFixed(2)).join(' ')}`)
 
-	/** Results by configuration label, one array per process. */
-	const runs = new Map<string, CaseResult[][]>(configs.map((config) => [config.label, []]))
+	/** Results by configuration label and other build's index, one array per process. */
+	const runs = new Map<string, CaseResult[][]>()
+	const key = (config: Config, other: number): string => `${config.label} ${other}`
+	mkdirSync(join(root, '.tmp'), { recursive: true })
+	const jobs = configs.flatMap((config) => others.map((_, other) => ({ config, other })))
 	for (let repeat = 0; repeat < repeats; repeat++) {
-		// Rotate the configurations' order so that none always runs first.
-		for (let offset = 0; offset < configs.length; offset++) {
-			const config = configs[(repeat + offset) % configs.length]!
+		// Rotate the order so that no configuration or pair always runs first.
+		for (let offset = 0; offset < jobs.length; offset++) {
+			const { config, other } = jobs[(repeat + offset) % jobs.length]!
 			const childFile = join(root, `.tmp/compare-builds.${process.pid}.json`)
-			mkdirSync(join(root, '.tmp'), { recursive: true })
 			const child = spawnSync(
 				process.execPath,
-				[...process.execArgv, fileURLToPath(import.meta.url), '--child', config.label, before.entry, after.entry, childFile, String(repeat % 2 === 1)],
+				[...process.execArgv, fileURLToPath(import.meta.url), '--child', config.label, String(repeat), childFile, first!.entry, others[other]!.entry],
 				{ stdio: ['ignore', 'inherit', 'inherit'] },
 			)
 			if (child.status !== 0) throw new Error(`compare-builds: the process for ${config.label} failed (exit ${child.status})`)
 			const { results } = JSON.parse(readFileSync(childFile, 'utf8')) as ChildResult
 			rmSync(childFile)
-			runs.get(config.label)!.push(results)
-			const line = results.map((result) => `${result.name} ${formatRatio(result.ratios.before!)}`).join(', ')
-			console.log(`run ${repeat + 1}/${repeats}, ${describeConfig(config)}: after vs before ${line}`)
+			if (!runs.has(key(config, other))) runs.set(key(config, other), [])
+			runs.get(key(config, other))!.push(results)
+			const line = results.map((result) => `${result.name} ${formatRatio(result.nsPerOperation.library! / result.nsPerOperation.build1!)}`).join(', ')
+			console.log(`run ${repeat + 1}/${repeats}, ${describeConfig(config)}, ${others[other]!.spec} vs ${first!.spec}: ${line}`)
 		}
 	}
 
-	const caseNames = runs.get(configs[0]!.label)![0]!.map((result) => result.name)
-	const lines: string[] = [
-		'| managers alive | case | before | after | raw | after ÷ before speed: median (min – max) | before vs raw | after vs raw |',
-		'| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-	]
+	const caseNames = runs.get(key(configs[0]!, 0))![0]!.map((result) => result.name)
+	const header = ['managers alive', 'case', 'build', `${first!.spec}`, 'build', 'raw', `build ÷ ${first!.spec} speed: median (min – max)`, `${first!.spec} vs raw`, 'build vs raw']
+	const lines: string[] = [`| ${header.join(' | ')} |`, `| --- | --- | --- | ${header.slice(3).map(() => '---:').join(' | ')} |`]
 	for (const config of configs) {
 		for (const name of caseNames) {
-			const results = runs.get(config.label)!.map((run) => run.find((result) => result.name === name)!)
-			const ns = (variant: string): number => median(results.map((result) => result.nsPerOperation[variant]!))
-			const speedups = results.map((result) => result.ratios.before!)
-			lines.push(
-				`| ${describeConfig(config)} | ${name} | ${formatNs(ns('before'))} | ${formatNs(ns('library'))} | ${formatNs(ns('raw'))} | ` +
-					`${formatRatio(median(speedups))} (${formatRatio(Math.min(...speedups))} – ${formatRatio(Math.max(...speedups))}) | ` +
-					`${formatRatio(median(results.map((result) => result.nsPerOperation.raw! / result.nsPerOperation.before!)))} | ` +
-					`${formatRatio(median(results.map((result) => result.ratios.raw!)))} |`,
-			)
+			for (const [other, build] of others.entries()) {
+				const results = runs.get(key(config, other))!.map((run) => run.find((result) => result.name === name)!)
+				const ns = (variant: string): number => median(results.map((result) => result.nsPerOperation[variant]!))
+				const speedups = results.map((result) => result.nsPerOperation.library! / result.nsPerOperation.build1!)
+				const cells = [
+					describeConfig(config),
+					name,
+					build.spec,
+					formatNs(ns('library')),
+					formatNs(ns('build1')),
+					formatNs(ns('raw')),
+					`${formatRatio(median(speedups))} (${formatRatio(Math.min(...speedups))} – ${formatRatio(Math.max(...speedups))})`,
+					formatRatio(median(results.map((result) => result.nsPerOperation.raw! / result.nsPerOperation.library!))),
+					formatRatio(median(results.map((result) => result.nsPerOperation.raw! / result.nsPerOperation.build1!))),
+				]
+				lines.push(`| ${cells.join(' | ')} |`)
+			}
 		}
 	}
 	const seconds = Math.round((Date.now() - started) / 1000)
 	const table = lines.join('\n')
 	console.log(`\n${table}\n`)
-	console.log(`${repeats} processes per configuration in ${seconds} s; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`)
+	console.log(`${repeats} processes per configuration and build in ${seconds} s; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`)
 
 	if (out !== undefined) {
 		const markdown = [
-			'# The numeric hot paths before and after the reshape',
+			'# The numeric hot paths, build against build',
 			'',
-			'<!-- Written by bench/compare-builds.ts: do not edit; run `npx tsx bench/compare-builds.ts --out ' + out + '`. -->',
+			`<!-- Written by bench/compare-builds.ts: do not edit; run \`npx tsx bench/compare-builds.ts ${specs.join(' ')} --repeats ${repeats} --configs ${configs.map((config) => config.label).join(',')} --out ${out}\`. -->`,
 			'',
-			`- before: ${before.description}`,
-			`- after: ${after.description}`,
+			...builds.map((build) => `- ${build.spec}: ${build.description}`),
 			`- runtime: Node.js ${process.version} (V8 ${process.versions.v8}), ${process.platform} ${process.arch}; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, shared with other work (load average ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end)`,
-			`- method: both builds loaded in one process; each case runs the after loop, the before loop and the raw loop interleaved, ` +
-				`median of ${runs.get(configs[0]!.label)![0]![0]!.rounds} rounds (after 15 warm-up rounds); ${repeats} processes per configuration, ` +
-				`configurations alternating; the table gives the median over the processes (${seconds} s in all).`,
+			`- method: ${first!.spec} and one other build loaded in one process; each case runs both builds' loops and the raw loop interleaved, ` +
+				`median of ${runs.get(key(configs[0]!, 0))![0]![0]!.rounds} rounds (after 15 warm-up rounds); ${repeats} processes per configuration and build, ` +
+				`in rotating order; the table gives the median over the processes (${seconds} s in all).`,
 			'- managers alive: the measured manager and the others, over heaps of their own (a `WebAssembly.Memory`, a shared one), ' +
 				'each used a little through every method of the table before the cases run (see bench/numeric.bench.ts). ' +
-				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached views.',
-			'- after ÷ before speed: above 1x the after build is faster. "vs raw": library speed ÷ raw loop speed, as in BENCHMARKS.md.',
+				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached ' +
+				'views and the process has detached a buffer (which slows every typed-array access, raw loops too).',
+			`- speed ratios: above 1x the build is faster than ${first!.spec}. "vs raw": library speed ÷ raw loop speed, as in BENCHMARKS.md.`,
 			'',
 			table,
 			'',
@@ -207,5 +218,5 @@ async function runParent(argv: readonly string[]): Promise<void> {
 }
 
 const argv = process.argv.slice(2)
-if (argv[0] === '--child') await runChild(argv[1]!, argv[2]!, argv[3]!, argv[4]!, argv[5] === 'true')
+if (argv[0] === '--child') await runChild(argv[1]!, argv.slice(4), argv[3]!, Number(argv[2]))
 else await runParent(argv)

@@ -11,12 +11,11 @@
  * shared memory), each used a little through every method of the table before the
  * cases run, so that V8 has seen more than one manager in the library's hot paths.
  * `BENCH_GROWN=1` grows every manager's heap once, while in use, before the cases run,
- * as a program whose heap grows does: the manager replaces its cached views, and the old
- * buffer is detached. Once any ArrayBuffer in the process has been detached, V8 drops a
- * process-wide assumption (its `ArrayBufferDetaching` protector; see
- * `node --trace-protector-invalidation`) and every typed-array and `DataView` access
- * checks for detachment, the raw loops' too: measured on Node 20, readInt32 2.3 -> 3.9 ns,
- * raw 1.4 -> 1.6 ns, with one manager or three, before and after the reshape alike.
+ * as a program whose heap grows does: each manager replaces its cached views, and the
+ * old buffer is detached. Every typed-array and `DataView` access in the process is then
+ * slower, the raw loops' too (measured on Node 20: readInt32 2.3 -> 3.9 ns, raw 1.4 ->
+ * 1.6 ns, with one manager or three, before and after the reshape alike; detaching an
+ * unrelated ArrayBuffer alone: 2.4 -> 3.5 ns, raw 1.4 -> 1.7 ns).
  * `bench/compare-builds.ts` runs these cases against two builds of the library in one process.
  */
 import { compileBatch } from './compile.js'
