@@ -1,5 +1,6 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
+import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions } from './HeapAllocator.js'
 import type { WasmHeapManagerOptions } from './options.js'
 
 /**
@@ -31,11 +32,51 @@ export function createWasmHeapManager(
 	free: Memory64Deallocator,
 	options?: WasmHeapManagerOptions,
 ): WasmHeapManager
+/**
+ * A bare memory or buffer, with the built-in allocator (`createHeapAllocator`) as its
+ * `malloc`: a `WebAssembly.Memory` grows on demand. The allocator's options (`start`,
+ * `end`, `maximumByteSize`) go with the manager's.
+ *
+ * ```ts
+ * const heapManager = createWasmHeapManager(new WebAssembly.Memory({ initial: 1, maximum: 100 }))
+ * ```
+ */
 export function createWasmHeapManager(
-	getLatestHeap: GetLatestHeap,
-	alloc: Allocator | Memory64Allocator,
-	free: Deallocator | Memory64Deallocator,
+	target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer,
+	options?: WasmHeapManagerOptions & HeapAllocatorOptions,
+): WasmHeapManager
+export function createWasmHeapManager(
+	getLatestHeap: GetLatestHeap | WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer,
+	alloc?: Allocator | Memory64Allocator | (WasmHeapManagerOptions & HeapAllocatorOptions),
+	free?: Deallocator | Memory64Deallocator,
 	options?: WasmHeapManagerOptions,
 ): WasmHeapManager {
-	return new WasmHeapManager(getLatestHeap, alloc, free as Memory64Deallocator, options)
+	if (typeof getLatestHeap !== 'function' && typeof alloc !== 'function' && isHeapTarget(getLatestHeap)) {
+		return overBareHeap(getLatestHeap, alloc)
+	}
+	return new WasmHeapManager(getLatestHeap as GetLatestHeap, alloc as Allocator, free as Memory64Deallocator, options)
+}
+
+function isHeapTarget(value: unknown): value is WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer {
+	const shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer
+	if (typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory) return true
+	return value instanceof ArrayBuffer || (shared !== undefined && value instanceof shared)
+}
+
+/** A manager over `target` with the built-in allocator: the options split between the two. */
+function overBareHeap(target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer, options: unknown): WasmHeapManager {
+	const allocatorOptions: Record<string, unknown> = {}
+	const managerOptions: Record<string, unknown> = {}
+	if (typeof options === 'object' && options !== null) {
+		for (const [key, value] of Object.entries(options)) {
+			if (allocatorOptionNames.includes(key)) allocatorOptions[key] = value
+			else managerOptions[key] = value
+		}
+	} else if (options !== undefined) {
+		throw new TypeError(`options must be an object, received ${options === null ? 'null' : typeof options}`)
+	}
+	const allocator = createHeapAllocator(target, allocatorOptions)
+	// A WebAssembly.Memory replaces its buffer when it grows; a buffer is the heap itself.
+	const getLatestHeap = 'buffer' in target ? () => target.buffer : () => target
+	return new WasmHeapManager(getLatestHeap, allocator.alloc, allocator.free, managerOptions)
 }

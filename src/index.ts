@@ -8,6 +8,7 @@ export { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 export * from '../generated/Refs.generated.js'
 export { ArrayHeapRef, HeapRef } from './HeapRef.js'
 export { createWasmHeapManager } from './createWasmHeapManager.js'
+export { createHeapAllocator, type HeapAllocator, type HeapAllocatorOptions } from './HeapAllocator.js'
 export { wrapEmscriptenModuleHeap, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
 export type {
 	Allocator,

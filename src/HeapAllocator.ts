@@ -1,0 +1,1002 @@
+/**
+ * The built-in allocator: a two-level segregated-fit allocator (TLSF) with boundary tags,
+ * whose whole state lives in the heap it manages, so that every thread holding the same
+ * shared memory allocates from one pool.
+ *
+ * Layout of the managed range `[start, end)`:
+ *
+ * ```
+ * base = start rounded up to 8
+ * [base, base + 3344)    header: magic, version, lock word, base, end, growth limit,
+ *                        used bytes, tag salt, live-block count, first-level bitmap,
+ *                        25 second-level bitmaps, 25 x 32 free-list heads
+ * [first, end - 8)       blocks, back to back; every block starts at a multiple of 8
+ * [end - 8, end)         sentinel: a zero-size block marked in use
+ * ```
+ *
+ * A block of `size` bytes (a multiple of 8, at least 16) at address `H`:
+ *
+ * ```
+ * in use: H+0 size | USED | PREV_FREE?   H+4 tag   H+8 .. H+size  the caller's bytes
+ * free:   H+0 size                       H+4 next  H+8 previous  ...  H+size-4 size (footer)
+ * ```
+ *
+ * - `alloc(n)` hands out `H + 8`, 8-aligned, in a block of `max(16, roundUp8(n + 8))` bytes;
+ *   larger alignments split the leading gap off as a free block of its own.
+ * - The tag of a block in use mixes its address, its size and a per-heap salt: `free`
+ *   accepts an address only if the word before it holds the matching tag, so a pointer
+ *   into the middle of a block, a freed block and a header overwritten by a buffer
+ *   overflow are all refused in O(1) (a forgery needs the right 32-bit value).
+ * - A free block never touches another free block (they merge on `free`), so a free
+ *   block's header holds its bare size, and `PREV_FREE` on a block in use tells that the
+ *   word before it is the free neighbour's footer.
+ * - Free blocks sit in doubly linked lists by size class: sizes below 256 bytes get one
+ *   exact class per multiple of 8; above, each power of two is cut into 32 classes. A
+ *   bitmap per level finds the first non-empty class in O(1) with `Math.clz32`.
+ *   `alloc` rounds the request up to the next class boundary (good fit: any block of
+ *   the class found fits), so both `alloc` and `free` are O(1).
+ *
+ * On a `SharedArrayBuffer` every operation holds a futex-style lock on the header's lock
+ * word (spin, then `Atomics.wait` where the thread may block). A non-shared buffer has
+ * one thread and takes no lock.
+ *
+ * The allocator manages addresses below 2^32 (a wasm32 address space): every word it
+ * stores is a uint32, and block sizes and addresses stay below 2^32.
+ */
+
+import { describeValue } from './errors.js'
+
+/** Header magic: "HEAP" in ASCII, read as a little-endian uint32. */
+const MAGIC = 0x50414548
+/** Written to the magic word while one thread initialises the header. */
+const INITIALISING = 0x54494e49
+/** Layout version: a header with another version is refused rather than misread. */
+const VERSION = 1
+
+// Header word offsets (from the header's first word).
+const H_MAGIC = 0
+const H_VERSION = 1
+const H_LOCK = 2
+const H_BASE = 3
+const H_END = 4
+const H_LIMIT = 5
+const H_USED = 6
+const H_SALT = 7
+const H_LIVE = 8
+const H_FL_MAP = 9
+const H_SL_MAPS = 10
+/** First-level classes: class 0 holds the sizes below 256, class k the sizes in [2^(k+7), 2^(k+8)). */
+const FL_COUNT = 25
+/** Second-level classes per first-level class (log2). */
+const SL_SHIFT = 5
+const H_HEADS = H_SL_MAPS + FL_COUNT
+const HEADER_WORDS = H_HEADS + (FL_COUNT << SL_SHIFT)
+/** The header rounded up to 8 bytes: the first block starts this far after the base. */
+const HEADER_BYTES = (HEADER_WORDS * 4 + 7) & ~7
+
+/** Sizes below this get one exact class per multiple of 8 (in first-level class 0). */
+const SMALL_LIMIT = 256
+const MIN_BLOCK = 16
+const BLOCK_HEADER = 8
+const SENTINEL = 8
+
+// Flags in the low bits of a block's size word.
+const USED = 1
+const PREV_FREE = 2
+
+/** Multiplier of the tag hash (2^32 / golden ratio). */
+const TAG_MULTIPLIER = 0x9e3779b1 | 0
+const MAX_ALIGNMENT = 4096
+/** Addresses and sizes are stored as uint32. */
+const ADDRESS_LIMIT = 2 ** 32
+/** Above this size rounding up to a class boundary could pass 2^32: such requests skip the good-fit search. */
+const GOOD_FIT_MAX = ADDRESS_LIMIT - 2 ** 27
+const PAGE_SIZE = 65536
+/** Busy-wait rounds before a contended lock sleeps in `Atomics.wait`. */
+const SPIN_ROUNDS = 100
+/** Entries of its own size class `alloc` scans before it grows the memory. */
+const PRE_GROWTH_SCAN = 16
+
+/** Options of {@link createHeapAllocator}. */
+export interface HeapAllocatorOptions {
+	/**
+	 * First byte the allocator may use: its header goes here (rounded up to 8), its blocks
+	 * after it. A number, or a module's `__heap_base` export (a `WebAssembly.Global`).
+	 * Default 16, so that no allocation can be near address 0.
+	 */
+	start?: number | WebAssembly.Global
+	/**
+	 * End of the managed range (exclusive, rounded down to 8). Given, the range is fixed:
+	 * the allocator never grows a memory. Default: the target's current byte length, and
+	 * a `WebAssembly.Memory` target grows on demand.
+	 */
+	end?: number
+	/**
+	 * Largest byte length the allocator grows a `WebAssembly.Memory` to (default and upper
+	 * bound: 4 GiB, the wasm32 address space; the memory's own `maximum` applies too).
+	 */
+	maximumByteSize?: number
+}
+
+/**
+ * A general-purpose allocator over a WebAssembly memory or an `ArrayBuffer`, used like a
+ * C `malloc`/`free`. Its state lives in the heap: allocators created over the same range
+ * (for example one per thread over a shared memory) share one pool.
+ *
+ * The byte counts count whole blocks, each with its 8-byte header and any rounding:
+ * `usedByteSize + freeByteSize` is the size of the managed range minus the allocator's
+ * header and end marker, and a `free` subtracts exactly what its `alloc` added.
+ */
+export interface HeapAllocator {
+	/**
+	 * Allocates `byteSize` bytes aligned to `alignment` (a power of two from 1 to 4096,
+	 * default 8) and returns the address, or 0 when neither the free blocks nor growing
+	 * the memory can serve it. `alloc(0)` returns a unique address like any other.
+	 * The bytes are not cleared.
+	 * @throws TypeError when an argument is not a number; RangeError when `byteSize` is
+	 * not a non-negative safe integer or `alignment` is not a power of two up to 4096.
+	 */
+	alloc(byteSize: number, alignment?: number): number
+	/**
+	 * Frees the block that `alloc` returned at `address`; `free(0)` does nothing, like C.
+	 * The other arguments (the manager passes the allocation's `byteSize` and
+	 * `alignment`) are accepted and ignored.
+	 * @throws TypeError when `address` is not a number; RangeError when it is not the
+	 * address of a live block (never allocated, freed already, inside a block, or a
+	 * block whose header was overwritten). The heap is left as it was.
+	 */
+	free(address: number, byteSize?: number, alignment?: number): void
+	/** Bytes of the blocks in use, headers and rounding included; 0 when nothing is live. */
+	readonly usedByteSize: number
+	/** Bytes of the free blocks, headers included (not counting room the memory may still grow by). */
+	readonly freeByteSize: number
+	/**
+	 * Byte size of the largest free block, header included: `alloc` serves any request up
+	 * to this minus 8 bytes (default alignment) without growing. 0 when no block is free.
+	 * Costs a walk of one size class's list.
+	 */
+	readonly largestFreeBlock: number
+	/**
+	 * Walks every block and every free list and throws an `Error` naming the first
+	 * inconsistency: a size out of range, a bad tag, a stale flag, two free neighbours,
+	 * a wrong footer, a list link or bitmap bit that disagrees, or counters that do not
+	 * add up. O(number of blocks).
+	 */
+	check(): void
+}
+
+type HeapTarget = WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer
+
+function isMemory(target: unknown): target is WebAssembly.Memory {
+	return typeof WebAssembly !== 'undefined' && target instanceof WebAssembly.Memory
+}
+
+function isBuffer(target: unknown): target is ArrayBuffer | SharedArrayBuffer {
+	if (target instanceof ArrayBuffer) return true
+	// Named through globalThis: the global does not exist on pages that are not cross-origin isolated.
+	const shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer
+	return shared !== undefined && target instanceof shared
+}
+
+function throwSizeError(byteSize: unknown): never {
+	if (typeof byteSize !== 'number') {
+		throw new TypeError(`HeapAllocator.alloc: byteSize must be a number, received ${describeValue(byteSize)}`)
+	}
+	throw new RangeError(`HeapAllocator.alloc: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`)
+}
+
+function throwAlignmentError(alignment: unknown): never {
+	if (typeof alignment !== 'number') {
+		throw new TypeError(`HeapAllocator.alloc: alignment must be a number, received ${describeValue(alignment)}`)
+	}
+	throw new RangeError(`HeapAllocator.alloc: alignment ${describeValue(alignment)} is not a power of two from 1 to ${MAX_ALIGNMENT}`)
+}
+
+/** The `Error` for an inconsistent heap, found by `method` (`HeapAllocator.check` or `createHeapAllocator` attaching). */
+function corrupted(message: string, method = 'HeapAllocator.check'): Error {
+	return new Error(`${method}: the heap is corrupted: ${message}`)
+}
+
+/** Number of trailing zero bits of a non-zero 32-bit value. */
+function ctz(bits: number): number {
+	return 31 - Math.clz32(bits & -bits)
+}
+
+/** The allocator. One class, shared prototype; every hot method stays monomorphic. */
+class TlsfHeapAllocator implements HeapAllocator {
+	/** The memory target (followed when it grows; grown when the header's limit allows), or null for a buffer. */
+	private readonly memory: WebAssembly.Memory | null
+	private readonly shared: boolean
+	/** Whether this thread may block in `Atomics.wait` (not a browser's main thread). */
+	private readonly canWait: boolean
+	private buffer: ArrayBuffer | SharedArrayBuffer
+	/** Every word of the heap below 2^32, as uint32. */
+	private u32: Uint32Array
+	/** The header words, for atomics (over a shared buffer it never goes stale). */
+	private readonly lockView: Int32Array
+	/** Word index of the header. */
+	private readonly hb: number
+	/** Word index of the first block. */
+	private readonly first: number
+	/** Word index of the end of the range, as this thread last saw it in the header. */
+	private endWords: number
+	private readonly salt: number
+
+	constructor(target: HeapTarget, base: number, fixedEnd: number | undefined, maximumByteSize: number | undefined) {
+		const memory = isMemory(target) ? target : null
+		const buffer = memory === null ? (target as ArrayBuffer | SharedArrayBuffer) : memory.buffer
+		this.shared = !(buffer instanceof ArrayBuffer)
+		this.buffer = buffer
+		this.u32 = TlsfHeapAllocator.wordView(buffer)
+		this.hb = base / 4
+		this.first = (base + HEADER_BYTES) / 4
+		this.lockView = new Int32Array(buffer, base, HEADER_WORDS)
+		this.canWait = this.shared && TlsfHeapAllocator.threadMayWait(this.lockView)
+
+		const bufferEnd = Math.min(buffer.byteLength, ADDRESS_LIMIT)
+		const cap = Math.min(maximumByteSize ?? ADDRESS_LIMIT, ADDRESS_LIMIT)
+		let end: number
+		let limit: number
+		if (fixedEnd !== undefined) {
+			end = fixedEnd - (fixedEnd % 8)
+			limit = end
+		} else {
+			end = Math.min(bufferEnd, cap)
+			end -= end % 8
+			limit = memory === null ? end : cap - (cap % 8)
+		}
+		this.memory = memory
+
+		const lock = this.lockView
+		for (;;) {
+			const word = Atomics.load(lock, H_MAGIC)
+			if (word === MAGIC) {
+				this.salt = this.attach(base)
+				break
+			}
+			if (word === INITIALISING && this.shared) {
+				// Another thread is writing the header: wait for its MAGIC.
+				if (this.canWait) Atomics.wait(lock, H_MAGIC, INITIALISING, 10)
+				continue
+			}
+			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
+				throw new RangeError(
+						`createHeapAllocator: the range [${base}, ${end}) has ${Math.max(0, end - base)} bytes: ` +
+							`it needs at least ${HEADER_BYTES + MIN_BLOCK + SENTINEL} (a ${HEADER_BYTES}-byte header, one block and the end marker)`,
+					)
+			}
+			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
+			this.salt = this.initialise(base, end, limit)
+			Atomics.store(lock, H_MAGIC, MAGIC)
+			if (this.shared) Atomics.notify(lock, H_MAGIC)
+			break
+		}
+		this.endWords = this.u32[this.hb + H_END]!
+		// Callable detached from the object, like a C allocator's functions.
+		this.alloc = this.alloc.bind(this)
+		this.free = this.free.bind(this)
+	}
+
+	private static wordView(buffer: ArrayBuffer | SharedArrayBuffer): Uint32Array {
+		return new Uint32Array(buffer, 0, Math.floor(Math.min(buffer.byteLength, ADDRESS_LIMIT) / 4))
+	}
+
+	private static threadMayWait(lock: Int32Array): boolean {
+		try {
+			// The value differs from any lock state, so this returns 'not-equal' at once where
+			// waiting is allowed, and throws on a thread that may not block.
+			Atomics.wait(lock, H_LOCK, -1, 0)
+			return true
+		} catch {
+			return false
+		}
+	}
+
+	/** Writes a fresh header and one free block spanning the range; returns the salt. */
+	private initialise(base: number, end: number, limit: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		u32.fill(0, hb + 1, hb + HEADER_WORDS)
+		const salt = (Math.random() * ADDRESS_LIMIT) >>> 0
+		u32[hb + H_VERSION] = VERSION
+		u32[hb + H_BASE] = base
+		u32[hb + H_END] = end / 4
+		u32[hb + H_LIMIT] = limit / 4
+		u32[hb + H_SALT] = salt
+		const sentinel = end / 4 - 2
+		const size = (sentinel - this.first) * 4
+		u32[sentinel] = USED + PREV_FREE
+		u32[sentinel + 1] = 0
+		u32[this.first] = size
+		u32[sentinel - 1] = size
+		this.insert(this.first, size)
+		return salt
+	}
+
+	/** Validates an existing header; returns its salt. */
+	private attach(base: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		const version = u32[hb + H_VERSION]
+		if (version !== VERSION) {
+			throw new Error(`createHeapAllocator: the allocator header at ${base} has layout version ${version}; this library reads version ${VERSION}`)
+		}
+		if (u32[hb + H_BASE] !== base) {
+			throw corrupted(`the header at ${base} records base ${u32[hb + H_BASE]}`, 'createHeapAllocator')
+		}
+		const endBytes = u32[hb + H_END]! * 4
+		if (endBytes > this.buffer.byteLength) {
+			throw new RangeError(
+					`createHeapAllocator: the heap recorded at ${base} ends at ${endBytes}, past this buffer's ${this.buffer.byteLength} bytes ` +
+						'(pass the WebAssembly.Memory rather than one of its buffers)',
+				)
+		}
+		return u32[hb + H_SALT]!
+	}
+
+	/** Re-reads the buffer after growth (here or in another thread) or a detach. */
+	private refresh(): void {
+		const target = this.memory
+		const latest = target === null ? this.buffer : target.buffer
+		const hb = this.hb
+		if (latest !== this.buffer) {
+			this.buffer = latest
+			this.u32 = TlsfHeapAllocator.wordView(latest)
+		}
+		const end = this.u32[hb + H_END]
+		if (end === undefined || end * 4 > latest.byteLength) {
+			throw new Error(
+				`HeapAllocator: the heap's buffer is ${latest.byteLength === 0 ? 'detached' : `only ${latest.byteLength} bytes long`}; ` +
+					'only a WebAssembly.Memory target follows a growing memory',
+			)
+		}
+		this.endWords = end
+	}
+
+	// ---------------------------------------------------------------------------------
+	// Lock
+
+	private lock(): void {
+		const lock = this.lockView
+		if (Atomics.compareExchange(lock, H_LOCK, 0, 1) === 0) return
+		this.lockContended()
+	}
+
+	private lockContended(): void {
+		const lock = this.lockView
+		for (let round = 0; round < SPIN_ROUNDS; round++) {
+			if (Atomics.load(lock, H_LOCK) === 0 && Atomics.compareExchange(lock, H_LOCK, 0, 1) === 0) return
+		}
+		if (!this.canWait) {
+			while (Atomics.compareExchange(lock, H_LOCK, 0, 1) !== 0) {
+				// A thread that may not block spins; the holders are other threads' short critical sections.
+			}
+			return
+		}
+		// 2 = locked with (possible) waiters: the holder then wakes one on unlock.
+		while (Atomics.exchange(lock, H_LOCK, 2) !== 0) Atomics.wait(lock, H_LOCK, 2)
+	}
+
+	private unlock(): void {
+		if (Atomics.exchange(this.lockView, H_LOCK, 0) === 2) Atomics.notify(this.lockView, H_LOCK, 1)
+	}
+
+	// ---------------------------------------------------------------------------------
+	// Public API
+
+	alloc(byteSize: number, alignment?: number): number {
+		if (
+			typeof byteSize !== 'number' ||
+			(byteSize >>> 0) !== byteSize ||
+			(alignment !== undefined && alignment !== 8 && alignment !== 1 && alignment !== 4 && alignment !== 2)
+		) {
+			return this.allocChecked(byteSize, alignment)
+		}
+		// A block holds the 8-byte header and the bytes, rounded up to 8, and at least 16.
+		const size = byteSize <= 8 ? MIN_BLOCK : byteSize + 15 - ((byteSize + 15) & 7)
+		if (!this.shared) return this.allocSized(size)
+		this.lock()
+		try {
+			return this.allocSized(size)
+		} finally {
+			this.unlock()
+		}
+	}
+
+	/** The cold path of `alloc`: validates, then serves large sizes and large alignments. */
+	private allocChecked(byteSize: unknown, alignment: unknown): number {
+		if (typeof byteSize !== 'number' || !Number.isSafeInteger(byteSize) || byteSize < 0) throwSizeError(byteSize)
+		let align = 8
+		if (alignment !== undefined) {
+			if (typeof alignment !== 'number' || !Number.isInteger(alignment) || alignment < 1 || alignment > MAX_ALIGNMENT || (alignment & (alignment - 1)) !== 0) {
+				throwAlignmentError(alignment)
+			}
+			align = alignment
+		}
+		if (byteSize > ADDRESS_LIMIT - 2 * MAX_ALIGNMENT) return 0
+		const size = byteSize <= 8 ? MIN_BLOCK : byteSize + 15 - ((byteSize + 15) & 7)
+		if (this.shared) this.lock()
+		try {
+			return align <= 8 ? this.allocSized(size) : this.allocAligned(size, align)
+		} finally {
+			if (this.shared) this.unlock()
+		}
+	}
+
+	free(address: number, _byteSize?: number, _alignment?: number): void {
+		if (typeof address !== 'number') return this.freeRejected(address)
+		const b = (address - BLOCK_HEADER) / 4
+		if ((b & 1) !== 0 || (b | 0) !== b) return this.freeRejected(address)
+		if (!this.shared) return this.freeBlock(b, address)
+		this.lock()
+		try {
+			this.freeBlock(b, address)
+		} finally {
+			this.unlock()
+		}
+	}
+
+	get usedByteSize(): number {
+		this.sync()
+		return this.u32[this.hb + H_USED]!
+	}
+
+	get freeByteSize(): number {
+		this.sync()
+		return (this.endWords - 2 - this.first) * 4 - this.u32[this.hb + H_USED]!
+	}
+
+	get largestFreeBlock(): number {
+		if (this.shared) this.lock()
+		try {
+			this.sync()
+			const u32 = this.u32
+			const hb = this.hb
+			const flMap = u32[hb + H_FL_MAP]!
+			if (flMap === 0) return 0
+			const fl = 31 - Math.clz32(flMap)
+			const sl = 31 - Math.clz32(u32[hb + H_SL_MAPS + fl]!)
+			let largest = 0
+			for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0; b = u32[b + 1]!) {
+				if (u32[b]! > largest) largest = u32[b]!
+			}
+			return largest
+		} finally {
+			if (this.shared) this.unlock()
+		}
+	}
+
+	check(): void {
+		if (this.shared) this.lock()
+		try {
+			this.sync()
+			this.walk()
+		} finally {
+			if (this.shared) this.unlock()
+		}
+	}
+
+	// ---------------------------------------------------------------------------------
+	// Core (callers hold the lock)
+
+	/** Follows growth by another thread and a detached non-shared buffer: one read when nothing changed. */
+	private sync(): void {
+		if (this.u32[this.hb + H_END] !== this.endWords) this.refresh()
+	}
+
+	private allocSized(size: number): number {
+		this.sync()
+		let b = size <= GOOD_FIT_MAX ? this.takeFit(size) : 0
+		if (b === 0) {
+			b = this.allocFallback(size, 8)
+			if (b === 0) return 0
+		}
+		return this.useBlock(b, this.u32[b]!, size, 0)
+	}
+
+	private allocAligned(size: number, align: number): number {
+		this.sync()
+		// The gap before an aligned address is 0, or 16 to align + 8 bytes (a gap of 8 cannot
+		// be a block of its own, so it becomes 8 + align).
+		const search = size + align + 8
+		let b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
+		if (b === 0) {
+			b = this.allocFallback(size, align)
+			if (b === 0) return 0
+		}
+		return this.useAligned(b, size, align)
+	}
+
+	/** Splits the block taken from the lists at `b` so that its payload is aligned, and uses it. */
+	private useAligned(b: number, size: number, align: number): number {
+		const u32 = this.u32
+		const blockSize = u32[b]!
+		const gap = this.alignmentGap(b, align)
+		if (gap === 0) return this.useBlock(b, blockSize, size, 0)
+		// The gap becomes a free block; its left neighbour is in use (b was free).
+		const gapWords = gap / 4
+		u32[b] = gap
+		u32[b + gapWords - 1] = gap
+		this.insert(b, gap)
+		return this.useBlock(b + gapWords, blockSize - gap, size, PREV_FREE)
+	}
+
+	/** Bytes between block `b`'s payload and the next `align`-aligned payload that leaves a free block before it. */
+	private alignmentGap(b: number, align: number): number {
+		const payload = b * 4 + BLOCK_HEADER
+		const gap = (align - (payload & (align - 1))) & (align - 1)
+		return gap === 0 || gap >= MIN_BLOCK ? gap : gap + align
+	}
+
+	/**
+	 * Marks `size` bytes of the free block `b` (of `blockSize` bytes, already off the lists)
+	 * as in use and returns the payload address. The rest becomes a free block when it can
+	 * hold one; otherwise the block keeps it.
+	 */
+	private useBlock(b: number, blockSize: number, size: number, prevFree: number): number {
+		const u32 = this.u32
+		const rest = blockSize - size
+		if (rest >= MIN_BLOCK) {
+			const r = b + size / 4
+			u32[r] = rest
+			u32[r + rest / 4 - 1] = rest
+			this.insert(r, rest)
+			// The block after r keeps PREV_FREE: it followed the free block b before.
+		} else {
+			size = blockSize
+			const next = b + blockSize / 4
+			u32[next] = u32[next]! - PREV_FREE
+		}
+		u32[b] = size + USED + prevFree
+		u32[b + 1] = Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size
+		const hb = this.hb
+		u32[hb + H_USED] = u32[hb + H_USED]! + size
+		u32[hb + H_LIVE] = u32[hb + H_LIVE]! + 1
+		return b * 4 + BLOCK_HEADER
+	}
+
+	private freeBlock(b: number, address: number): void {
+		this.sync()
+		const u32 = this.u32
+		if (b < this.first || b >= this.endWords - 2) return this.freeRejected(address)
+		const word = u32[b]!
+		const size = word - (word & 7)
+		if ((word & USED) === 0 || (u32[b + 1]! ^ Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size) !== 0) {
+			return this.freeRejected(address)
+		}
+		const hb = this.hb
+		u32[hb + H_USED] = u32[hb + H_USED]! - size
+		u32[hb + H_LIVE] = u32[hb + H_LIVE]! - 1
+
+		let start = b
+		let total = size
+		const next = b + size / 4
+		const nextWord = u32[next]!
+		if ((nextWord & USED) === 0) {
+			// A free block's header word is its bare size.
+			this.remove(next, nextWord)
+			total += nextWord
+		}
+		if ((word & PREV_FREE) !== 0) {
+			const previousSize = u32[b - 1]!
+			start = b - previousSize / 4
+			this.remove(start, previousSize)
+			total += previousSize
+		}
+		// Clear the freed block's USED bit even when it merges into its left neighbour, so a
+		// second free of the same address is refused.
+		u32[b] = size
+		u32[start] = total
+		const end = start + total / 4
+		u32[end - 1] = total
+		u32[end] = u32[end]! | PREV_FREE
+		this.insert(start, total)
+	}
+
+	/** Cold: the address is not a live block (or is 0, which is ignored like C's free(NULL)). */
+	private freeRejected(address: unknown): void {
+		if (address === 0) return
+		if (typeof address !== 'number') {
+			throw new TypeError(`HeapAllocator.free: address must be a number, received ${describeValue(address)}`)
+		}
+		// Within the blocks, an address whose header word reads as a free block's size was most likely freed already.
+		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
+		const word = inBlocks && address < this.u32.length * 4 ? this.u32[(address - BLOCK_HEADER) / 4]! : 0
+		const reason =
+			word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
+				? 'it is a free block (a second free of the same address?)'
+				: 'it was not returned by alloc, has been freed already, or its header was overwritten'
+		throw new RangeError(`HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
+	}
+
+	// ---------------------------------------------------------------------------------
+	// Free lists
+
+	/** Takes the head of the first non-empty class whose every block holds `size` bytes; 0 if none. */
+	private takeFit(size: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		let fl: number
+		let sl: number
+		if (size < SMALL_LIMIT) {
+			fl = 0
+			sl = size >>> 3
+		} else {
+			// Round up to the next class boundary, so that any block of the class found fits.
+			const rounded = size + (1 << (26 - Math.clz32(size))) - 1
+			const log2 = 31 - Math.clz32(rounded)
+			fl = log2 - 7
+			sl = (rounded >>> (log2 - SL_SHIFT)) & 31
+		}
+		let slMap = u32[hb + H_SL_MAPS + fl]! & (-1 << sl)
+		if (slMap === 0) {
+			const flMap = u32[hb + H_FL_MAP]! & (-1 << (fl + 1))
+			if (flMap === 0) return 0
+			fl = ctz(flMap)
+			slMap = u32[hb + H_SL_MAPS + fl]!
+		}
+		sl = ctz(slMap)
+		const head = hb + H_HEADS + (fl << SL_SHIFT) + sl
+		const b = u32[head]!
+		const next = u32[b + 1]!
+		u32[head] = next
+		if (next !== 0) {
+			u32[next + 2] = 0
+		} else {
+			const remaining = u32[hb + H_SL_MAPS + fl]! & ~(1 << sl)
+			u32[hb + H_SL_MAPS + fl] = remaining
+			if (remaining === 0) u32[hb + H_FL_MAP] = u32[hb + H_FL_MAP]! & ~(1 << fl)
+		}
+		return b
+	}
+
+	private insert(b: number, size: number): void {
+		const u32 = this.u32
+		const hb = this.hb
+		let fl: number
+		let sl: number
+		if (size < SMALL_LIMIT) {
+			fl = 0
+			sl = size >>> 3
+		} else {
+			const log2 = 31 - Math.clz32(size)
+			fl = log2 - 7
+			sl = (size >>> (log2 - SL_SHIFT)) & 31
+		}
+		const head = hb + H_HEADS + (fl << SL_SHIFT) + sl
+		const first = u32[head]!
+		u32[b + 1] = first
+		u32[b + 2] = 0
+		if (first !== 0) {
+			u32[first + 2] = b
+		} else {
+			u32[hb + H_SL_MAPS + fl] = u32[hb + H_SL_MAPS + fl]! | (1 << sl)
+			u32[hb + H_FL_MAP] = u32[hb + H_FL_MAP]! | (1 << fl)
+		}
+		u32[head] = b
+	}
+
+	private remove(b: number, size: number): void {
+		const u32 = this.u32
+		const next = u32[b + 1]!
+		const previous = u32[b + 2]!
+		if (next !== 0) u32[next + 2] = previous
+		if (previous !== 0) {
+			u32[previous + 1] = next
+			return
+		}
+		const hb = this.hb
+		let fl: number
+		let sl: number
+		if (size < SMALL_LIMIT) {
+			fl = 0
+			sl = size >>> 3
+		} else {
+			const log2 = 31 - Math.clz32(size)
+			fl = log2 - 7
+			sl = (size >>> (log2 - SL_SHIFT)) & 31
+		}
+		u32[hb + H_HEADS + (fl << SL_SHIFT) + sl] = next
+		if (next === 0) {
+			const remaining = u32[hb + H_SL_MAPS + fl]! & ~(1 << sl)
+			u32[hb + H_SL_MAPS + fl] = remaining
+			if (remaining === 0) u32[hb + H_FL_MAP] = u32[hb + H_FL_MAP]! & ~(1 << fl)
+		}
+	}
+
+	// ---------------------------------------------------------------------------------
+	// When the good-fit search finds nothing
+
+	/**
+	 * Scans the request's own size class (where blocks may or may not fit), grows the
+	 * memory and retries, then tries the last block (growth makes it fit even when it
+	 * stays below the next class boundary) and finally scans the request's class to its
+	 * end. Returns a block taken off the lists that can hold `size` bytes at `align`, or 0.
+	 */
+	private allocFallback(size: number, align: number): number {
+		let b = this.scanClass(size, align, PRE_GROWTH_SCAN)
+		if (b !== 0) return b
+		const search = align <= 8 ? size : size + align + 8
+		if (this.grow(search)) {
+			b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
+			if (b !== 0) return b
+		}
+		b = this.takeLast(size, align)
+		if (b !== 0) return b
+		return this.scanClass(size, align, Infinity)
+	}
+
+	/** The free block just before the end marker, taken off its list if it holds `size` bytes at `align`; else 0. */
+	private takeLast(size: number, align: number): number {
+		const u32 = this.u32
+		const sentinel = this.endWords - 2
+		if ((u32[sentinel]! & PREV_FREE) === 0) return 0
+		const blockSize = u32[sentinel - 1]!
+		const b = sentinel - blockSize / 4
+		const gap = align <= 8 ? 0 : this.alignmentGap(b, align)
+		if (blockSize < size + gap) return 0
+		this.remove(b, blockSize)
+		return b
+	}
+
+	/** First block of `size`'s own class (checked up to `limit` entries) that fits; taken off its list. */
+	private scanClass(size: number, align: number, limit: number): number {
+		if (size >= ADDRESS_LIMIT) return 0
+		const u32 = this.u32
+		const hb = this.hb
+		let fl: number
+		let sl: number
+		if (size < SMALL_LIMIT) {
+			fl = 0
+			sl = size >>> 3
+		} else {
+			const log2 = 31 - Math.clz32(size)
+			fl = log2 - 7
+			sl = (size >>> (log2 - SL_SHIFT)) & 31
+		}
+		let seen = 0
+		for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0 && seen < limit; b = u32[b + 1]!, seen++) {
+			const blockSize = u32[b]!
+			const gap = align <= 8 ? 0 : this.alignmentGap(b, align)
+			if (blockSize >= size + gap) {
+				this.remove(b, blockSize)
+				return b
+			}
+		}
+		return 0
+	}
+
+	/**
+	 * Extends the range so that the last block holds at least `search` bytes, and if the
+	 * limit allows, enough to reach the class above `search` (so that the good-fit search
+	 * finds it): takes in memory that has grown already, or grows the memory, by at least
+	 * an eighth of its size so that growth stays rare. Returns whether the range grew.
+	 */
+	private grow(search: number): boolean {
+		const memory = this.memory
+		if (memory === null) return false
+		const u32 = this.u32
+		const hb = this.hb
+		const limit = u32[hb + H_LIMIT]! * 4
+		const end = this.endWords * 4
+		if (end >= limit || search >= limit) return false
+		const sentinel = this.endWords - 2
+		const tail = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
+		const least = end + Math.max(MIN_BLOCK, search - tail)
+		if (least > limit) return false
+		const wanted = search < SMALL_LIMIT ? search : search + (1 << (26 - Math.clz32(search)))
+		const needed = Math.min(limit, end + Math.max(MIN_BLOCK, wanted - tail))
+		let length = memory.buffer.byteLength
+		if (length < needed) {
+			const pages = Math.ceil((needed - length) / PAGE_SIZE)
+			const leastPages = Math.max(0, Math.ceil((least - length) / PAGE_SIZE))
+			const maxPages = Math.floor((limit - length) / PAGE_SIZE)
+			const generous = Math.min(maxPages, Math.max(pages, Math.ceil(length / 8 / PAGE_SIZE)))
+			// The generous growth, else what the good fit needs, else the least that serves the request.
+			let tried = Infinity
+			for (const attempt of [generous, pages, leastPages]) {
+				if (attempt <= 0 || attempt > maxPages || attempt >= tried) continue
+				tried = attempt
+				if (this.growMemory(memory, attempt)) break
+			}
+			length = memory.buffer.byteLength
+		}
+		let newEnd = Math.min(length, limit)
+		newEnd -= newEnd % 8
+		if (newEnd < least) return false
+		this.extend(newEnd)
+		return true
+	}
+
+	private growMemory(memory: WebAssembly.Memory, pages: number): boolean {
+		try {
+			memory.grow(pages)
+			return true
+		} catch {
+			// Past the memory's maximum, or the engine could not reserve it.
+			return false
+		}
+	}
+
+	/** Turns `[end - 8, newEnd - 8)` into a free block, merged with a free last block, and moves the sentinel. */
+	private extend(newEnd: number): void {
+		this.buffer = (this.memory as WebAssembly.Memory).buffer
+		const u32 = (this.u32 = TlsfHeapAllocator.wordView(this.buffer))
+		const oldSentinel = this.endWords - 2
+		let start = oldSentinel
+		let total = newEnd - this.endWords * 4
+		if ((u32[oldSentinel]! & PREV_FREE) !== 0) {
+			const tail = u32[oldSentinel - 1]!
+			start = oldSentinel - tail / 4
+			this.remove(start, tail)
+			total += tail
+		}
+		const newEndWords = newEnd / 4
+		u32[start] = total
+		u32[newEndWords - 3] = total
+		u32[newEndWords - 2] = USED + PREV_FREE
+		u32[newEndWords - 1] = 0
+		this.insert(start, total)
+		u32[this.hb + H_END] = newEndWords
+		this.endWords = newEndWords
+	}
+
+	// ---------------------------------------------------------------------------------
+	// Consistency check
+
+	private walk(): void {
+		const u32 = this.u32
+		const hb = this.hb
+		if (u32[hb + H_MAGIC] !== MAGIC || u32[hb + H_VERSION] !== VERSION || u32[hb + H_BASE] !== hb * 4) {
+			throw corrupted(`the header at ${hb * 4} lost its magic number, version or base`)
+		}
+		const sentinel = this.endWords - 2
+		if (this.endWords * 4 > u32[hb + H_LIMIT]! * 4 || sentinel <= this.first) {
+			throw corrupted(`the recorded end ${this.endWords * 4} lies outside the range`)
+		}
+		const freeBlocks = new Set<number>()
+		let used = 0
+		let live = 0
+		let previousFree = false
+		let b = this.first
+		while (b < sentinel) {
+			const word = u32[b]!
+			const size = word - (word & 7)
+			const at = `block at ${b * 4}`
+			if ((word & 4) !== 0) throw corrupted(`${at}: unknown flag bits in its header word ${word}`)
+			if (size < MIN_BLOCK || b + size / 4 > sentinel) {
+				throw corrupted(`${at}: size ${size} is below ${MIN_BLOCK} or runs past the end marker at ${sentinel * 4}`)
+			}
+			if (((word & PREV_FREE) !== 0) !== previousFree) {
+				throw corrupted(`${at}: its previous-free flag is ${(word & PREV_FREE) !== 0} but the block before it is ${previousFree ? 'free' : 'in use'}`)
+			}
+			if ((word & USED) !== 0) {
+				if ((u32[b + 1]! ^ Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size) !== 0) {
+					throw corrupted(`${at}: the tag of this ${size}-byte block in use does not match (header overwritten?)`)
+				}
+				used += size
+				live++
+				previousFree = false
+			} else {
+				if (previousFree) throw corrupted(`${at}: two free blocks side by side (not merged)`)
+				if ((word & PREV_FREE) !== 0) throw corrupted(`${at}: a free block flags its previous block as free`)
+				if (u32[b + size / 4 - 1] !== size) {
+					throw corrupted(`${at}: free block of ${size} bytes has footer ${u32[b + size / 4 - 1]}`)
+				}
+				freeBlocks.add(b)
+				previousFree = true
+			}
+			b += size / 4
+		}
+		if (b !== sentinel) throw corrupted(`the blocks end at ${b * 4}, not at the end marker ${sentinel * 4}`)
+		if (u32[sentinel] !== USED + (previousFree ? PREV_FREE : 0)) {
+			throw corrupted(`the end marker at ${sentinel * 4} holds ${u32[sentinel]}, expected ${USED + (previousFree ? PREV_FREE : 0)}`)
+		}
+		if (used !== u32[hb + H_USED]) throw corrupted(`blocks in use hold ${used} bytes but the header counts ${u32[hb + H_USED]}`)
+		if (live !== u32[hb + H_LIVE]) throw corrupted(`${live} blocks are in use but the header counts ${u32[hb + H_LIVE]}`)
+
+		const flMap = u32[hb + H_FL_MAP]!
+		if (flMap >>> FL_COUNT !== 0) throw corrupted(`the first-level bitmap ${flMap} has bits past class ${FL_COUNT - 1}`)
+		for (let fl = 0; fl < FL_COUNT; fl++) {
+			const slMap = u32[hb + H_SL_MAPS + fl]!
+			if ((slMap !== 0) !== ((flMap & (1 << fl)) !== 0)) {
+				throw corrupted(`first-level class ${fl}: bitmap bit ${(flMap & (1 << fl)) !== 0} but second-level bitmap ${slMap}`)
+			}
+			for (let sl = 0; sl < 32; sl++) {
+				const head = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!
+				if ((head !== 0) !== ((slMap & (1 << sl)) !== 0)) {
+					throw corrupted(`size class ${fl}/${sl}: list head ${head * 4} but bitmap bit ${(slMap & (1 << sl)) !== 0}`)
+				}
+				let previous = 0
+				for (let x = head; x !== 0; x = u32[x + 1]!) {
+					if (!freeBlocks.delete(x)) {
+						throw corrupted(`size class ${fl}/${sl} lists ${x * 4}, which is not a free block (or is listed twice)`)
+					}
+					const size = u32[x]!
+					const log2 = 31 - Math.clz32(size)
+					const expectedFl = size < SMALL_LIMIT ? 0 : log2 - 7
+					const expectedSl = size < SMALL_LIMIT ? size >>> 3 : (size >>> (log2 - SL_SHIFT)) & 31
+					if (expectedFl !== fl || expectedSl !== sl) {
+						throw corrupted(`free block at ${x * 4} of ${size} bytes sits in class ${fl}/${sl}, not ${expectedFl}/${expectedSl}`)
+					}
+					if (u32[x + 2] !== previous) {
+						throw corrupted(`free block at ${x * 4}: its back link ${u32[x + 2]! * 4} should be ${previous * 4}`)
+					}
+					previous = x
+				}
+			}
+		}
+		for (const orphan of freeBlocks) throw corrupted(`free block at ${orphan * 4} is on no free list`)
+	}
+}
+
+/** The option names of {@link HeapAllocatorOptions}, to refuse typos. */
+export const allocatorOptionNames: readonly string[] = ['start', 'end', 'maximumByteSize']
+
+/** A `__heap_base` global's value as an address: an i32 global reads as a signed number, so 2 GiB or more arrives negative; an i64 one as a bigint. */
+function globalAddress(value: unknown): unknown {
+	if (typeof value === 'bigint') return value >= 0n && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value
+	if (typeof value === 'number' && value < 0 && (value | 0) === value) return value >>> 0
+	return value
+}
+
+function rangeOption(name: string, value: unknown): number | undefined {
+	if (value === undefined) return undefined
+	if (typeof value !== 'number') {
+		throw new TypeError(`createHeapAllocator: ${name} must be a number, received ${describeValue(value)}`)
+	}
+	if (!Number.isSafeInteger(value) || value < 0) {
+		throw new RangeError(`createHeapAllocator: ${name} ${describeValue(value)} is not a non-negative safe integer`)
+	}
+	return value
+}
+
+/**
+ * Creates the built-in allocator over `target`, or joins the one already there: when the
+ * range at `start` holds an allocator header (its magic number), the new object attaches
+ * to that state instead of initialising it. This is how the threads sharing one
+ * `WebAssembly.Memory` (or `SharedArrayBuffer`) use one pool; an attaching allocator
+ * takes the range's end and growth limit from the header, not from its options.
+ *
+ * - `WebAssembly.Memory` without `end`: the range grows with the memory, on demand, up
+ *   to `maximumByteSize` (and the memory's own maximum).
+ * - `ArrayBuffer` / `SharedArrayBuffer`, or an explicit `end`: a fixed range.
+ *
+ * @param target the memory or buffer whose bytes from `start` on the allocator owns.
+ * @param options `start`, `end`, `maximumByteSize` (see {@link HeapAllocatorOptions}).
+ * @throws TypeError for a target or option of the wrong kind; RangeError for a range
+ * that is too small, ends past the buffer or past 4 GiB; Error for a header of another
+ * layout version.
+ */
+export function createHeapAllocator(target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer, options: HeapAllocatorOptions = {}): HeapAllocator {
+	if (!isMemory(target) && !isBuffer(target)) {
+		throw new TypeError(`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
+	}
+	if (typeof options !== 'object' || options === null) {
+		throw new TypeError(`createHeapAllocator: options must be an object, received ${describeValue(options)}`)
+	}
+	for (const key of Object.keys(options)) {
+		if (!allocatorOptionNames.includes(key)) {
+			throw new TypeError(`createHeapAllocator: unknown option '${key}': the options are ${allocatorOptionNames.join(', ')}`)
+		}
+	}
+	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
+	let start: unknown = options.start ?? 16
+	if (typeof WebAssembly !== 'undefined' && start instanceof WebAssembly.Global) {
+		start = globalAddress(start.value)
+	}
+	const startValue = rangeOption('start', start) as number
+	const end = rangeOption('end', options.end)
+	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize)
+	const base = startValue + ((8 - (startValue % 8)) % 8)
+	if (end !== undefined && end > byteLength) {
+		throw new RangeError(`createHeapAllocator: end ${end} lies past the buffer's ${byteLength} bytes`)
+	}
+	if (end !== undefined && end > ADDRESS_LIMIT) {
+		throw new RangeError(`createHeapAllocator: end ${end} lies past 4 GiB, the allocator's address space`)
+	}
+	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
+		throw new RangeError(`createHeapAllocator: start ${startValue} leaves no room for the ${HEADER_BYTES}-byte header in a buffer of ${byteLength} bytes`)
+	}
+	return new TlsfHeapAllocator(target, base, end, maximumByteSize)
+}

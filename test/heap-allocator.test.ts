@@ -1,0 +1,630 @@
+/**
+ * The built-in allocator (src/HeapAllocator.ts), `createHeapAllocator` and
+ * `createWasmHeapManager(target)`:
+ *
+ * - seeded random sequences of 100,000 allocations and frees (sizes 0–64 KiB, alignments
+ *   1–4096) against a model: no overlap, every region aligned and inside the heap, its
+ *   bytes intact until its free, `usedByteSize` exact (each free gives back what its alloc
+ *   added), `check()` passing, and once everything is freed one free block spanning the
+ *   whole range;
+ * - growth of a `WebAssembly.Memory` on demand and its limits; fixed ranges;
+ * - attaching to the state a header with the magic number holds;
+ * - 4 `worker_threads` allocating, filling, verifying and freeing on one shared memory,
+ *   growing it at the same time;
+ * - bad input: the error class and message, and memory unchanged.
+ */
+import { expect } from 'chai'
+import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
+import { expectThrow } from './support/dynamic.js'
+import { SeededRandom, snapshot } from './support/heaps.js'
+import {
+	barrier,
+	firstDamaged,
+	randomAlignment,
+	startHeapAllocatorWorker,
+	type AllocatorWorkerReport,
+	type HeldRegion,
+} from './support/heapAllocatorWorker.js'
+
+const pageSize = 65536
+
+/** The block `alloc(byteSize)` takes at least: an 8-byte header plus the bytes, rounded up to 8, and at least 16. */
+function minimumBlock(byteSize: number): number {
+	return Math.max(16, Math.ceil((byteSize + 8) / 8) * 8)
+}
+
+/** Live regions sorted by address: finds a new region's neighbours in O(log n), so every allocation is checked for overlap. */
+class RegionModel {
+	readonly starts: number[] = []
+	readonly regions = new Map<number, { end: number; block: number; serial: number; byteSize: number }>()
+	usedByteSize = 0
+
+	/** Adds `[address, address + max(byteSize, 1))`, failing on any overlap with a live region. */
+	add(address: number, byteSize: number, block: number, serial: number): void {
+		const end = address + Math.max(byteSize, 1)
+		let low = 0
+		let high = this.starts.length
+		while (low < high) {
+			const middle = (low + high) >> 1
+			if (this.starts[middle]! < address) low = middle + 1
+			else high = middle
+		}
+		const before = this.starts[low - 1]
+		const after = this.starts[low]
+		if (before !== undefined && this.regions.get(before)!.end > address) {
+			throw new Error(`region [${address}, ${end}) overlaps the live region at ${before} (to ${this.regions.get(before)!.end})`)
+		}
+		if (after !== undefined && after < end) throw new Error(`region [${address}, ${end}) overlaps the live region at ${after}`)
+		this.starts.splice(low, 0, address)
+		this.regions.set(address, { end, block, serial, byteSize })
+		this.usedByteSize += block
+	}
+
+	remove(address: number): { block: number; serial: number; byteSize: number } {
+		const region = this.regions.get(address)!
+		this.regions.delete(address)
+		let low = 0
+		let high = this.starts.length
+		while (low < high) {
+			const middle = (low + high) >> 1
+			if (this.starts[middle]! < address) low = middle + 1
+			else high = middle
+		}
+		this.starts.splice(low, 1)
+		this.usedByteSize -= region.block
+		return region
+	}
+
+	get size(): number {
+		return this.starts.length
+	}
+}
+
+/** Sizes 0–64 KiB, spread evenly over the powers of two (so small sizes dominate, as in real programs). */
+function modelSize(random: SeededRandom): number {
+	if (random.next() < 0.03) return 0
+	const bits = random.int(0, 17)
+	return Math.min(65536, random.int(1 << Math.max(0, bits - 1), (1 << bits) + 1))
+}
+
+/** Marks a region's first and last 4 bytes with its serial number (regions of 8 bytes or more). */
+function mark(bytes: DataView, address: number, byteSize: number, serial: number): void {
+	if (byteSize < 8) return
+	bytes.setUint32(address, serial, true)
+	bytes.setUint32(address + byteSize - 4, serial ^ 0xa5a5a5a5, true)
+}
+
+function expectMarked(bytes: DataView, address: number, byteSize: number, serial: number): void {
+	if (byteSize < 8) return
+	expect(bytes.getUint32(address, true), `first word of the region at ${address}`).to.equal(serial)
+	expect(bytes.getUint32(address + byteSize - 4, true), `last word of the region at ${address}`).to.equal((serial ^ 0xa5a5a5a5) >>> 0)
+}
+
+interface SequenceResult {
+	allocations: number
+	failures: number
+	peakLive: number
+}
+
+/**
+ * Runs `operations` seeded random allocations and frees on `allocator` against the model,
+ * checking each step; `bufferOf()` gives the heap's current buffer. Leaves the live regions
+ * in `model`.
+ */
+function runSequence(
+	allocator: HeapAllocator,
+	bufferOf: () => ArrayBufferLike,
+	model: RegionModel,
+	random: SeededRandom,
+	operations: number,
+	targetLive: number,
+): SequenceResult {
+	let allocations = 0
+	let failures = 0
+	let peakLive = 0
+	for (let serial = 1; serial <= operations; serial++) {
+		const freeing = model.size > 0 && random.next() < (model.size >= targetLive ? 0.7 : 0.3)
+		if (freeing) {
+			const address = model.starts[random.int(0, model.size)]!
+			const region = model.remove(address)
+			expectMarked(new DataView(bufferOf()), address, region.byteSize, region.serial)
+			const before = allocator.usedByteSize
+			allocator.free(address, region.byteSize)
+			expect(before - allocator.usedByteSize, `bytes given back by free(${address})`).to.equal(region.block)
+		} else {
+			const byteSize = modelSize(random)
+			const alignment = random.next() < 0.7 ? undefined : 1 << random.int(0, 13)
+			const before = allocator.usedByteSize
+			const address = allocator.alloc(byteSize, alignment)
+			allocations++
+			if (address === 0) {
+				failures++
+				expect(allocator.usedByteSize, 'a failed alloc changes nothing').to.equal(before)
+				// Sizes with the default alignment fail only when no free block can hold them.
+				if (alignment === undefined) expect(allocator.largestFreeBlock).to.be.below(minimumBlock(byteSize))
+				continue
+			}
+			const block = allocator.usedByteSize - before
+			// The block is the minimum, or 8 bytes more when the rest was too small to split off.
+			expect([minimumBlock(byteSize), minimumBlock(byteSize) + 8], `block of alloc(${byteSize}, ${alignment})`).to.include(block)
+			expect(address % (alignment ?? 8), `alignment of alloc(${byteSize}, ${alignment}) = ${address}`).to.equal(0)
+			const buffer = bufferOf()
+			expect(address + byteSize, 'region end').to.be.at.most(buffer.byteLength)
+			model.add(address, byteSize, block, serial)
+			mark(new DataView(buffer), address, byteSize, serial)
+			peakLive = Math.max(peakLive, model.size)
+		}
+		expect(allocator.usedByteSize, 'usedByteSize').to.equal(model.usedByteSize)
+		if (serial % 2000 === 0) allocator.check()
+	}
+	allocator.check()
+	return { allocations, failures, peakLive }
+}
+
+/** Frees every live region of `model` in random order, verifying each, then checks the heap is one free block. */
+function freeEverything(allocator: HeapAllocator, bufferOf: () => ArrayBufferLike, model: RegionModel, random: SeededRandom): void {
+	while (model.size > 0) {
+		const address = model.starts[random.int(0, model.size)]!
+		const region = model.remove(address)
+		expectMarked(new DataView(bufferOf()), address, region.byteSize, region.serial)
+		allocator.free(address)
+	}
+	allocator.check()
+	expect(allocator.usedByteSize).to.equal(0)
+	expect(allocator.largestFreeBlock, 'one free block spans the range').to.equal(allocator.freeByteSize)
+}
+
+describe('createHeapAllocator: the built-in allocator', function () {
+	this.timeout(120_000)
+
+	it('a fresh heap: nothing used, one free block spanning the range, alloc(0) unique and non-null', () => {
+		const buffer = new ArrayBuffer(pageSize)
+		const allocator = createHeapAllocator(buffer)
+		expect(allocator.usedByteSize).to.equal(0)
+		expect(allocator.freeByteSize).to.be.above(pageSize - 4096).and.below(pageSize)
+		expect(allocator.largestFreeBlock).to.equal(allocator.freeByteSize)
+		const total = allocator.freeByteSize
+		const zeros = [allocator.alloc(0), allocator.alloc(0), allocator.alloc(0)]
+		expect(new Set(zeros).size).to.equal(3)
+		for (const address of zeros) {
+			expect(address).to.be.above(0)
+			expect(address % 8).to.equal(0)
+		}
+		expect(allocator.usedByteSize).to.equal(3 * 16)
+		expect(allocator.usedByteSize + allocator.freeByteSize).to.equal(total)
+		for (const address of zeros) allocator.free(address)
+		allocator.free(0) // like C's free(NULL)
+		expect(allocator.usedByteSize).to.equal(0)
+		expect(allocator.largestFreeBlock).to.equal(total)
+		allocator.check()
+	})
+
+	it('default start 16 and alignment 8; the bytes below start and the regions themselves are the caller\'s', () => {
+		const buffer = new ArrayBuffer(pageSize)
+		new Uint8Array(buffer, 0, 16).fill(0xee)
+		const allocator = createHeapAllocator(buffer)
+		expect([...new Uint8Array(buffer, 0, 16)]).to.deep.equal(new Array(16).fill(0xee))
+		const addresses = [1, 3, 8, 13, 100].map((byteSize) => allocator.alloc(byteSize))
+		for (const address of addresses) {
+			expect(address % 8).to.equal(0)
+			expect(address).to.be.above(16)
+		}
+		// Free functions, like C's: callable detached from the allocator.
+		const { alloc, free } = allocator
+		const detached = alloc(24, 16)
+		expect(detached % 16).to.equal(0)
+		free(detached, 24, 16)
+		allocator.check()
+	})
+
+	it('every alignment from 1 to 4096 is honoured, with every size class around it', () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 })
+		const allocator = createHeapAllocator(memory)
+		const model = new RegionModel()
+		let serial = 0
+		for (let shift = 0; shift <= 12; shift++) {
+			const alignment = 1 << shift
+			for (const byteSize of [0, 1, 7, 8, 9, 24, alignment - 1, alignment, alignment + 1, 3 * alignment]) {
+				const before = allocator.usedByteSize
+				const address = allocator.alloc(byteSize, alignment)
+				expect(address % alignment, `alloc(${byteSize}, ${alignment})`).to.equal(0)
+				expect(address + byteSize).to.be.at.most(memory.buffer.byteLength)
+				model.add(address, byteSize, allocator.usedByteSize - before, ++serial)
+				mark(new DataView(memory.buffer), address, byteSize, serial)
+			}
+		}
+		allocator.check()
+		expect(allocator.usedByteSize).to.equal(model.usedByteSize)
+		freeEverything(allocator, () => memory.buffer, model, new SeededRandom(1))
+	})
+
+	it('100,000 seeded random allocations and frees (0–64 KiB, alignments 1–4096) on a growing memory match the model', () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 2048 })
+		const allocator = createHeapAllocator(memory)
+		const overhead = memory.buffer.byteLength - allocator.freeByteSize
+		const model = new RegionModel()
+		const random = new SeededRandom(16)
+		const result = runSequence(allocator, () => memory.buffer, model, random, 100_000, 400)
+		expect(result.failures, 'no failure while the memory can grow').to.equal(0)
+		expect(result.peakLive).to.be.above(300)
+		expect(memory.buffer.byteLength, 'the memory grew').to.be.above(pageSize)
+		expect(allocator.usedByteSize + allocator.freeByteSize, 'the range follows the memory').to.equal(memory.buffer.byteLength - overhead)
+		freeEverything(allocator, () => memory.buffer, model, random)
+		expect(allocator.freeByteSize).to.equal(memory.buffer.byteLength - overhead)
+	})
+
+	it('a seeded sequence on a fixed 1 MiB ArrayBuffer: alloc returns 0 only when no free block is large enough, and recovers', () => {
+		const buffer = new ArrayBuffer(1 << 20)
+		const allocator = createHeapAllocator(buffer)
+		const total = allocator.freeByteSize
+		const model = new RegionModel()
+		const random = new SeededRandom(7)
+		const result = runSequence(allocator, () => buffer, model, random, 30_000, 200)
+		expect(result.failures, 'the heap filled up at times').to.be.above(0)
+		expect(buffer.byteLength).to.equal(1 << 20)
+		freeEverything(allocator, () => buffer, model, random)
+		expect(allocator.freeByteSize).to.equal(total)
+		// After everything coalesced, the largest possible request fits again.
+		const largest = allocator.alloc(total - 8)
+		expect(largest).to.be.above(0)
+		expect(allocator.freeByteSize).to.equal(0)
+		expect(allocator.alloc(0), 'nothing left').to.equal(0)
+		allocator.free(largest)
+		allocator.check()
+	})
+
+	it('coalesces with both neighbours: freeing in any order leaves one block', () => {
+		for (const order of [
+			[0, 1, 2],
+			[2, 1, 0],
+			[1, 0, 2],
+			[0, 2, 1],
+			[1, 2, 0],
+			[2, 0, 1],
+		]) {
+			const allocator = createHeapAllocator(new ArrayBuffer(pageSize))
+			const total = allocator.freeByteSize
+			const addresses = [allocator.alloc(100), allocator.alloc(200), allocator.alloc(300)]
+			const tail = allocator.alloc(8) // keeps the three off the end of the range
+			for (const index of order) {
+				allocator.free(addresses[index]!)
+				allocator.check()
+			}
+			allocator.free(tail)
+			expect(allocator.largestFreeBlock, `freed in order ${order.join(', ')}`).to.equal(total)
+			// The merged space is reused: one request as large as the three blocks fits where they were.
+			expect(allocator.alloc(100 + 200 + 300 + 16)).to.equal(addresses[0])
+		}
+	})
+
+	describe('growth', () => {
+		it('grows a WebAssembly.Memory on demand, only when no free block fits', () => {
+			const memory = new WebAssembly.Memory({ initial: 8, maximum: 1024 })
+			const allocator = createHeapAllocator(memory)
+			const small = allocator.alloc(1000)
+			expect(memory.buffer.byteLength, 'no growth for what fits').to.equal(8 * pageSize)
+			const large = allocator.alloc(1 << 20)
+			expect(large).to.be.above(0)
+			expect(memory.buffer.byteLength).to.be.at.least(large + (1 << 20))
+			new Uint8Array(memory.buffer, large, 1 << 20).fill(1)
+			const lengthAfter = memory.buffer.byteLength
+			allocator.free(large)
+			// The freed megabyte serves the next large request without growing.
+			expect(allocator.alloc(1 << 19)).to.be.above(0)
+			expect(memory.buffer.byteLength).to.equal(lengthAfter)
+			allocator.free(small)
+			allocator.check()
+		})
+
+		it('stops at maximumByteSize and at the memory\'s own maximum: alloc returns 0, nothing changes, smaller requests still succeed', () => {
+			for (const [memoryMaximum, maximumByteSize] of [
+				[100, 4 * pageSize],
+				[4, undefined],
+			] as const) {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum: memoryMaximum })
+				const allocator = createHeapAllocator(memory, { maximumByteSize })
+				const cap = 4 * pageSize
+				const before = allocator.usedByteSize
+				expect(allocator.alloc(cap)).to.equal(0)
+				expect(allocator.usedByteSize).to.equal(before)
+				const addresses: number[] = []
+				for (;;) {
+					const address = allocator.alloc(10_000)
+					if (address === 0) break
+					addresses.push(address)
+				}
+				expect(memory.buffer.byteLength, 'grown to the cap, not past it').to.equal(cap)
+				expect(addresses.length).to.be.at.least(Math.floor((cap - 8192) / 10_016))
+				expect(allocator.largestFreeBlock).to.be.below(10_024)
+				expect(allocator.alloc(16)).to.be.above(0)
+				allocator.check()
+			}
+		})
+
+		it('a memory grown by someone else (the module) is taken in when needed; a non-shared buffer\'s detach is followed', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+			const allocator = createHeapAllocator(memory)
+			const first = allocator.alloc(100)
+			memory.grow(3) // detaches the buffer the allocator holds
+			expect(allocator.usedByteSize).to.be.above(0)
+			const large = allocator.alloc(3 * pageSize)
+			expect(large).to.be.above(0)
+			expect(memory.buffer.byteLength, 'the grown memory sufficed').to.equal(4 * pageSize)
+			allocator.free(first)
+			allocator.free(large)
+			allocator.check()
+		})
+
+		it('end fixes the range of a memory: no growth, and the bytes past end are untouched', () => {
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 16 })
+			new Uint8Array(memory.buffer).fill(0x5a)
+			const allocator = createHeapAllocator(memory, { start: 1000, end: pageSize })
+			const before = snapshot(memory)
+			expect(allocator.alloc(pageSize)).to.equal(0)
+			expect(memory.buffer.byteLength).to.equal(2 * pageSize)
+			const addresses: number[] = []
+			for (let address = allocator.alloc(500); address !== 0; address = allocator.alloc(500)) {
+				expect(address).to.be.at.least(1000)
+				expect(address + 500).to.be.at.most(pageSize)
+				addresses.push(address)
+			}
+			const after = snapshot(memory)
+			expect(after.subarray(0, 1000), 'below start').to.deep.equal(before.subarray(0, 1000))
+			expect(after.subarray(pageSize), 'past end').to.deep.equal(before.subarray(pageSize))
+			for (const address of addresses) allocator.free(address)
+			allocator.check()
+		})
+	})
+
+	describe('attaching to a heap that holds the allocator\'s state', () => {
+		it('a second allocator over the same memory shares the pool: usage, frees and growth', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 })
+			const first = createHeapAllocator(memory)
+			const a = first.alloc(100)
+			const second = createHeapAllocator(memory, { maximumByteSize: pageSize }) // attaching: options of the range are the header's
+			expect(second.usedByteSize).to.equal(first.usedByteSize)
+			const b = second.alloc(200_000) // grows the memory: the first sees the new range
+			expect(b).to.be.above(0)
+			expect(first.freeByteSize).to.equal(second.freeByteSize)
+			second.free(a)
+			first.free(b)
+			expect(first.usedByteSize).to.equal(0)
+			first.check()
+			second.check()
+		})
+
+		it('a start that is a WebAssembly.Global (a module\'s __heap_base), rounded up to 8', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const heapBase = new WebAssembly.Global({ value: 'i32', mutable: false }, 1234)
+			const allocator = createHeapAllocator(memory, { start: heapBase })
+			const address = allocator.alloc(1)
+			expect(address).to.be.above(1234)
+			const again = createHeapAllocator(memory, { start: 1240 })
+			expect(again.usedByteSize, 'attached at the rounded start').to.equal(allocator.usedByteSize)
+		})
+
+		it('a header of another layout version or a base that disagrees is refused', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			createHeapAllocator(buffer)
+			const words = new Uint32Array(buffer)
+			words[4 + 1] = 99 // the version word after the magic at 16
+			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the allocator header at 16 has layout version 99; this library reads version 1$/)
+			words[4 + 1] = 1
+			words[4 + 3] = 24 // the recorded base
+			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the heap is corrupted: the header at 16 records base 24$/)
+		})
+
+		it('a buffer shorter than the range the header records is refused, naming the memory to pass instead', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+			createHeapAllocator(memory).alloc(2 * pageSize)
+			const copy = memory.buffer.slice(0, pageSize)
+			expectThrow(() => createHeapAllocator(copy), RangeError, /ends at 196608, past this buffer's 65536 bytes \(pass the WebAssembly.Memory/)
+		})
+	})
+
+	describe('bad input: a clear error and memory unchanged', () => {
+		it('alloc: byteSize and alignment', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			allocator.alloc(40)
+			const before = snapshot(buffer)
+			const call = allocator.alloc as (...args: unknown[]) => number
+			for (const bad of ['8', 8n, null, undefined, {}]) {
+				expectThrow(() => call(bad), TypeError, `HeapAllocator.alloc: byteSize must be a number, received ${bad === 8n ? '8n' : bad === '8' ? '"8"' : bad === null ? 'null' : bad === undefined ? 'undefined' : 'an object (Object)'}`)
+			}
+			for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, -0.5]) {
+				expectThrow(() => call(bad), RangeError, `HeapAllocator.alloc: byteSize ${bad} is not a non-negative safe integer`)
+			}
+			for (const bad of [0, 3, 6, -8, 8192, 1.5, Number.NaN]) {
+				expectThrow(() => call(16, bad), RangeError, `HeapAllocator.alloc: alignment ${bad} is not a power of two from 1 to 4096`)
+			}
+			expectThrow(() => call(16, '8'), TypeError, 'HeapAllocator.alloc: alignment must be a number, received "8"')
+			expect(snapshot(buffer)).to.deep.equal(before)
+			// Too large to ever fit is not an error: it is a failed allocation.
+			expect(allocator.alloc(2 ** 40)).to.equal(0)
+			expect(allocator.alloc(2 ** 32 - 1)).to.equal(0)
+			expect(snapshot(buffer)).to.deep.equal(before)
+		})
+
+		it('free: anything but the address of a live block is a RangeError, and frees nothing', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const live = allocator.alloc(64)
+			const freed = allocator.alloc(64)
+			allocator.alloc(8)
+			allocator.free(freed)
+			const before = snapshot(buffer)
+			const used = allocator.usedByteSize
+			const notLive = /^HeapAllocator\.free: address \S+ is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten$/
+			for (const bad of [live + 8, live - 8, live + 1, 8, 16, 24, -8, 1.5, Number.NaN, Number.POSITIVE_INFINITY, pageSize, pageSize + 8, 2 ** 53]) {
+				expectThrow(() => allocator.free(bad), RangeError, notLive)
+			}
+			expectThrow(() => allocator.free(freed), RangeError, `HeapAllocator.free: address ${freed} is not a live block: it is a free block (a second free of the same address?)`)
+			for (const bad of ['16', 16n, null, undefined]) {
+				expectThrow(() => (allocator.free as (address: unknown) => void)(bad), TypeError, /^HeapAllocator\.free: address must be a number, received /)
+			}
+			expect(snapshot(buffer)).to.deep.equal(before)
+			expect(allocator.usedByteSize).to.equal(used)
+			allocator.free(live)
+			expectThrow(() => allocator.free(live), RangeError, /^HeapAllocator\.free: address \d+ is not a live block/)
+			allocator.check()
+		})
+
+		it('createHeapAllocator: target, options and ranges', () => {
+			const create = createHeapAllocator as (...args: unknown[]) => HeapAllocator
+			for (const [bad, shown] of [
+				[undefined, 'undefined'],
+				[new Uint8Array(8), 'an object (Uint8Array)'],
+				[() => new ArrayBuffer(8), 'a function'],
+				[42, '42'],
+			] as const) {
+				expectThrow(
+					() => create(bad),
+					TypeError,
+					`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${shown}`,
+				)
+			}
+			const buffer = new ArrayBuffer(pageSize)
+			const before = snapshot(buffer)
+			expectThrow(() => create(buffer, 'fast'), TypeError, 'createHeapAllocator: options must be an object, received "fast"')
+			expectThrow(() => create(buffer, { begin: 0 }), TypeError, "createHeapAllocator: unknown option 'begin': the options are start, end, maximumByteSize")
+			expectThrow(() => create(buffer, { start: '16' }), TypeError, 'createHeapAllocator: start must be a number, received "16"')
+			expectThrow(() => create(buffer, { end: -1 }), RangeError, 'createHeapAllocator: end -1 is not a non-negative safe integer')
+			expectThrow(() => create(buffer, { maximumByteSize: 1.5 }), RangeError, 'createHeapAllocator: maximumByteSize 1.5 is not a non-negative safe integer')
+			expectThrow(() => create(buffer, { end: pageSize + 8 }), RangeError, `createHeapAllocator: end ${pageSize + 8} lies past the buffer's ${pageSize} bytes`)
+			expectThrow(() => create(buffer, { start: pageSize - 100 }), RangeError, /^createHeapAllocator: start 65436 leaves no room for the \d+-byte header in a buffer of 65536 bytes$/)
+			expectThrow(() => create(buffer, { start: 16, end: 3000 }), RangeError, /^createHeapAllocator: the range \[16, 3000\) has 2984 bytes: it needs at least \d+/)
+			expect(snapshot(buffer)).to.deep.equal(before)
+		})
+
+		it('check() names the first inconsistency: an overwritten block header, a bad footer, a wrong counter', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const a = allocator.alloc(40)
+			const b = allocator.alloc(40)
+			allocator.alloc(40)
+			allocator.check()
+			const words = new Uint32Array(buffer)
+			// An overflow of a's region runs over b's header.
+			const saved = words[(b - 4) / 4]!
+			words[(b - 4) / 4] = 0x41414141
+			expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: block at ${b - 8}: the tag of this 48-byte block in use does not match (header overwritten?)`)
+			expectThrow(() => allocator.free(b), RangeError, /is not a live block/)
+			words[(b - 4) / 4] = saved
+			allocator.check()
+			allocator.free(a)
+			// a is free now: its footer is the last word of its block.
+			const footer = (a - 8 + 48 - 4) / 4
+			words[footer] = 1234
+			expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: block at ${a - 8}: free block of 48 bytes has footer 1234`)
+			words[footer] = 48
+			allocator.check()
+			const usedWord = (16 + 6 * 4) / 4 // the header's used-bytes counter
+			words[usedWord] = words[usedWord]! + 8
+			expectThrow(() => allocator.check(), Error, /^HeapAllocator\.check: the heap is corrupted: blocks in use hold 96 bytes but the header counts 104$/)
+			words[usedWord] = words[usedWord]! - 8
+			words[4] = 0 // the magic number
+			expectThrow(() => allocator.check(), Error, /lost its magic number/)
+		})
+	})
+
+	describe('threads: 4 worker_threads on one shared WebAssembly.Memory', () => {
+		it('allocate, fill, verify and free at once, growing the memory: no overlap, check() passes, everything coalesces', async () => {
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 2048, shared: true })
+			const main = createHeapAllocator(memory)
+			const overhead = memory.buffer.byteLength - main.freeByteSize
+			const control = new Int32Array(memory.buffer, 0, 4)
+			const workerCount = 4
+			const operations = 20_000
+			const reports = Array.from({ length: workerCount }, (_, workerId) =>
+				startHeapAllocatorWorker({ heapAllocatorWorker: true, memory, workerId, seed: 100 + workerId, operations }),
+			)
+			const deadline = Date.now() + 60_000
+			while (Atomics.load(control, barrier.ready) < workerCount && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+			// The main thread allocates too, while the workers run.
+			Atomics.store(control, barrier.go, 1)
+			Atomics.notify(control, barrier.go)
+			const random = new SeededRandom(99)
+			const mainHeld: HeldRegion[] = []
+			for (let i = 0; i < 200; i++) {
+				const byteSize = random.int(0, 2000)
+				const alignment = randomAlignment(random)
+				const address = main.alloc(byteSize, alignment)
+				expect(address % alignment).to.equal(0)
+				const region = { address, byteSize, alignment, fill: 0xff }
+				new Uint8Array(memory.buffer, address, byteSize).fill(0xff)
+				mainHeld.push(region)
+				if (i % 20 === 0) await new Promise((resolve) => setImmediate(resolve))
+			}
+			const finished: AllocatorWorkerReport[] = await Promise.all(reports)
+
+			const all = [...mainHeld, ...finished.flatMap((report) => report.held)]
+			for (const report of finished) {
+				expect(report.damaged, `worker ${report.workerId}`).to.deep.equal([])
+				expect(report.failures, `worker ${report.workerId}: no failed allocation`).to.equal(0)
+				expect(report.allocations + report.frees).to.equal(operations)
+			}
+			expect(memory.buffer.byteLength, 'the workers grew the memory').to.be.above(2 * pageSize)
+			main.check()
+			const bytes = new Uint8Array(memory.buffer)
+			const model = new RegionModel()
+			for (const region of all) {
+				expect(region.address % region.alignment).to.equal(0)
+				expect(firstDamaged(bytes, region), `region at ${region.address}`).to.equal(-1)
+				model.add(region.address, region.byteSize, 0, 0) // throws on any overlap
+			}
+			let minimum = 0
+			for (const region of all) minimum += minimumBlock(region.byteSize)
+			expect(main.usedByteSize).to.be.within(minimum, minimum + 8 * all.length)
+			for (const region of all) main.free(region.address)
+			main.check()
+			expect(main.usedByteSize).to.equal(0)
+			expect(main.freeByteSize).to.equal(memory.buffer.byteLength - overhead)
+			expect(main.largestFreeBlock, 'one free block').to.equal(main.freeByteSize)
+		})
+	})
+
+	describe('createWasmHeapManager(target): a bare memory is a complete heap', () => {
+		it('over a WebAssembly.Memory, an ArrayBuffer and a SharedArrayBuffer', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 })
+			const targets: { name: string; target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer }[] = [
+				{ name: 'WebAssembly.Memory', target: memory },
+				{ name: 'ArrayBuffer', target: new ArrayBuffer(pageSize) },
+				{ name: 'SharedArrayBuffer', target: new SharedArrayBuffer(pageSize) },
+			]
+			for (const { name, target } of targets) {
+				const heap = createWasmHeapManager(target)
+				const values = heap.allocFloat64Array([1.5, 2.5, 3.5])
+				const text = heap.allocNullTerminatedUtf8String('héllo')
+				expect(values.readAt(2), name).to.equal(3.5)
+				expect(text.value).to.equal('héllo')
+				expect(values.address % 8).to.equal(0)
+				const allocator = createHeapAllocator(target) // attaches: the manager's allocations are there
+				expect(allocator.usedByteSize, name).to.be.above(0)
+				heap.freeAll()
+				expect(allocator.usedByteSize, name).to.equal(0)
+				allocator.check()
+			}
+			// The memory grows on demand under the manager.
+			const heap = createWasmHeapManager(memory)
+			const large = heap.allocUint8Array(300_000)
+			expect(memory.buffer.byteLength).to.be.at.least(300_000)
+			large.allocatedBytesView.fill(7)
+			expect(large.readAt(299_999)).to.equal(7)
+		})
+
+		it('takes the allocator\'s options with the manager\'s, and a failed allocation is the manager\'s Error', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const heap = createWasmHeapManager(buffer, { start: 4096, pollingMode: 'never', trackAllocations: false })
+			const ref = heap.allocInt32()
+			expect(ref.address).to.be.above(4096)
+			expectThrow(() => heap.allocUint8Array(pageSize), Error, /^allocUint8Array: allocating 65536 bytes failed: the allocator returned 0/)
+			expectThrow(
+				() => createWasmHeapManager(new ArrayBuffer(pageSize), { polingMode: 'never' } as never),
+				TypeError,
+				/^unknown option 'polingMode'/,
+			)
+			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
+		})
+	})
+})
