@@ -187,9 +187,24 @@ async function runParent(argv: readonly string[]): Promise<void> {
 			}
 		}
 	}
+	// One line per build: its speed relative to the first, per configuration, over the cases.
+	const summary = others.map((build, other) => {
+		const parts = configs.map((config) => {
+			const medians = caseNames.map((name) =>
+				median(runs.get(key(config, other))!.map((run) => {
+					const result = run.find((candidate) => candidate.name === name)!
+					return result.nsPerOperation.library! / result.nsPerOperation.build1!
+				})),
+			)
+			const low = Math.min(...medians)
+			const high = Math.max(...medians)
+			return `${describeConfig(config)} ${low === high ? formatRatio(low) : `${formatRatio(low)} – ${formatRatio(high)}`}`
+		})
+		return `- ${build.spec} ÷ ${first!.spec} speed, lowest – highest case median: ${parts.join('; ')}`
+	})
 	const seconds = Math.round((Date.now() - started) / 1000)
 	const table = lines.join('\n')
-	console.log(`\n${table}\n`)
+	console.log(`\n${table}\n\n${summary.join('\n')}\n`)
 	console.log(`${repeats} processes per configuration and build in ${seconds} s; load average ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end`)
 
 	if (out !== undefined) {
@@ -208,6 +223,12 @@ async function runParent(argv: readonly string[]): Promise<void> {
 				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached ' +
 				'views and the process has detached a buffer (which slows every typed-array access, raw loops too).',
 			`- speed ratios: above 1x the build is faster than ${first!.spec}. "vs raw": library speed ÷ raw loop speed, as in BENCHMARKS.md.`,
+			'',
+			'## Summary',
+			'',
+			...summary,
+			'',
+			'## Every case',
 			'',
 			table,
 			'',
