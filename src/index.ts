@@ -21,3 +21,30 @@ export type {
 export type { PollingMode, WasmHeapManagerOptions } from './options.js'
 export type { Float16ArrayView } from './globalConstructors.js'
 export { elementTable, type ElementFacts, type ElementTypeName, type ElementValueTypes } from '../generated/elementTable.generated.js'
+export {
+	defineEnum,
+	defineStruct,
+	defineUnion,
+	EnumType,
+	StructType,
+	type AlignedTypeSpec,
+	type ArrayTypeSpec,
+	type BitfieldStorageSpec,
+	type BitfieldTypeSpec,
+	type EnumMember,
+	type EnumValues,
+	type FieldSpecs,
+	type FieldTypeSpec,
+	type InlineStringTypeSpec,
+	type PointerTargetSpec,
+	type PointerTypeSpec,
+	type RecordOptions,
+	type ScalarTypeName,
+	type StructInit,
+	type StructValue,
+	type UnionType,
+	type ValueTypeSpec,
+} from './structs/declare.js'
+export type { AbiName } from './structs/abi.js'
+export type { StringEncodingName } from './structs/fieldKinds.js'
+export type { FieldLayout, RecordLayout } from './structs/layout.js'

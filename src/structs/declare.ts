@@ -1,0 +1,656 @@
+/**
+ * Struct, union and enum declarations: `defineStruct`, `defineUnion`, `defineEnum`, the
+ * immutable types they return, and the TypeScript types inferred from a declaration
+ * (`StructValue<typeof Particle>`).
+ *
+ * Every declaration is validated and normalized once, here, into the field kinds of
+ * `fieldKinds.ts`; bad input throws a `TypeError` (wrong kind of value) or `RangeError`
+ * (a number out of range) whose message names the struct and the field.
+ */
+import {
+	elementTable,
+	type ElementTypeName,
+	type ElementValueTypes,
+} from '../../generated/elementTable.generated.js'
+import { describeValue } from '../errors.js'
+import {
+	abiTable,
+	integerRange,
+	integerSignedness,
+	isIntegerElement,
+	type AbiName,
+	type IntegerElementTypeName,
+} from './abi.js'
+import type {
+	AbiSizedTypeName,
+	BitfieldStorageKind,
+	FieldDeclaration,
+	FieldKind,
+	PointerTarget,
+	RecordKind,
+	StringEncodingName,
+	ValueKind,
+} from './fieldKinds.js'
+import { stringCodeUnits } from './fieldKinds.js'
+import { layoutOf, type RecordLayout } from './layout.js'
+
+// ---- declaration syntax -------------------------------------------------------------
+
+/** A field type written as a name: an element row, an ABI-sized type or `'Bool'`. */
+export type ScalarTypeName = ElementTypeName | AbiSizedTypeName | 'Bool'
+
+/** `{ array: T, length: n }`: a C array `T[n]`. */
+export interface ArrayTypeSpec {
+	/** The element type. */
+	readonly array: ValueTypeSpec
+	/** The number of elements (a positive integer). */
+	readonly length: number
+}
+
+/** `{ pointer: target }`: an address of the ABI's pointer size. */
+export interface PointerTypeSpec {
+	/** A value type, a string encoding (C `char *`), or a function returning a struct type defined later or the struct itself. */
+	readonly pointer: PointerTargetSpec
+}
+
+/** What `{ pointer: ... }` may point at. */
+export type PointerTargetSpec = ValueTypeSpec | StringEncodingName | (() => StructType)
+
+/** `{ string: encoding, capacity: n }`: an inline, null-terminated string in `n` code units (C `char[n]`). */
+export interface InlineStringTypeSpec {
+	/** The encoding. */
+	readonly string: StringEncodingName
+	/** Code units the array holds, terminator included (a positive integer). */
+	readonly capacity: number
+}
+
+/** The types a bitfield may be declared with. */
+export type BitfieldStorageSpec = IntegerElementTypeName | 'Long' | 'Size' | 'Bool' | EnumType
+
+/** `{ bits: n, type }`: a C bitfield `type name : n`; `bits: 0` is C's unnamed `:0`. */
+export interface BitfieldTypeSpec {
+	/** Width in bits, from 0 to the width of `type` (for `'Long'` and `'Size'`, of their narrowest ABI, 32). */
+	readonly bits: number
+	/** The declared type. */
+	readonly type: BitfieldStorageSpec
+}
+
+/** `{ type, align: n }`: a member with raised alignment (C `_Alignas(n)` on the member). */
+export interface AlignedTypeSpec {
+	/** The member's type. */
+	readonly type: ValueTypeSpec
+	/** The alignment requested, a power of two; the member keeps its natural alignment when that is larger. */
+	readonly align: number
+}
+
+/** A type a value can have: anything but a bitfield or an aligned member. */
+export type ValueTypeSpec =
+	| ScalarTypeName
+	| StructType
+	| EnumType
+	| ArrayTypeSpec
+	| PointerTypeSpec
+	| InlineStringTypeSpec
+
+/** Anything a field may be declared as. */
+export type FieldTypeSpec = ValueTypeSpec | BitfieldTypeSpec | AlignedTypeSpec
+
+/** The fields of a struct or union, in order: each key a C identifier, each value its type. */
+export type FieldSpecs = { readonly [name: string]: FieldTypeSpec }
+
+/** Options of `defineStruct` and `defineUnion`. */
+export interface RecordOptions {
+	/** `true`: C `__attribute__((packed))`; `1 | 2 | 4 | 8`: C `#pragma pack(n)`. */
+	readonly packed?: boolean | 1 | 2 | 4 | 8
+	/** Raises the type's alignment to this power of two (C `__attribute__((aligned(n)))` on the type). */
+	readonly align?: number
+}
+
+/** The values of an enum's members, by name. */
+export type EnumValues = { readonly [member: string]: number }
+
+// ---- inferred value types -----------------------------------------------------------
+
+/** The JavaScript value of a bitfield declared with type `T`: `bigint` for 64-bit rows, `boolean` for `'Bool'`, else `number`. */
+export type BitfieldValue<T> = T extends 'BigInt64' | 'BigUint64' ? bigint : T extends 'Bool' ? boolean : number
+
+/**
+ * The JavaScript value of a field declared as `S`: element rows read as their row
+ * reads (`bigint` for 64-bit integers), `'Pointer'`, `'Size'`, `'Long'`, pointers and
+ * enums as `number`, `'Bool'` as `boolean`, inline strings as `string`, nested
+ * structs as objects and fixed arrays as arrays.
+ */
+export type FieldValue<S> = S extends ElementTypeName
+	? ElementValueTypes[S]
+	: S extends AbiSizedTypeName
+		? number
+		: S extends 'Bool'
+			? boolean
+			: S extends StructType<infer F>
+				? FieldsValue<F>
+				: S extends EnumType
+					? number
+					: S extends { readonly array: infer E; readonly length: number }
+						? FieldValue<E>[]
+						: S extends { readonly pointer: unknown }
+							? number
+							: S extends { readonly string: StringEncodingName }
+								? string
+								: S extends { readonly bits: number; readonly type: infer T }
+									? BitfieldValue<T>
+									: S extends { readonly type: infer T; readonly align: number }
+										? FieldValue<T>
+										: never
+
+/** The value of a record with fields `F`: one property per field, `:0` bitfields left out. */
+export type FieldsValue<F extends FieldSpecs> = {
+	-readonly [K in keyof F as F[K] extends { readonly bits: 0 } ? never : K]: FieldValue<F[K]>
+}
+
+/** The plain JavaScript value of a struct or union type, as `readStruct` returns it: `StructValue<typeof Particle>`. */
+export type StructValue<T extends StructType> = T extends StructType<infer F> ? FieldsValue<F> : never
+
+/** What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with nested structs partial. */
+export type FieldInit<S> = S extends StructType<infer F>
+	? FieldsInit<F>
+	: S extends { readonly array: infer E; readonly length: number }
+		? readonly FieldInit<E>[]
+		: S extends { readonly type: infer T; readonly align: number }
+			? FieldInit<T>
+			: FieldValue<S>
+
+/** A partial value of a record with fields `F`: every field optional, nested structs partial. */
+export type FieldsInit<F extends FieldSpecs> = {
+	[K in keyof F as F[K] extends { readonly bits: 0 } ? never : K]?: FieldInit<F[K]>
+}
+
+/** A partial value of a struct or union type (for `writeStruct` / `allocStruct`): fields not given are left as they are. */
+export type StructInit<T extends StructType> = T extends StructType<infer F> ? FieldsInit<F> : never
+
+// ---- the types ----------------------------------------------------------------------
+
+/** Proves a constructor call comes from this module. */
+const constructionKey: unique symbol = Symbol('StructType construction')
+
+/**
+ * A struct or union type made by {@link defineStruct} or {@link defineUnion}: its name,
+ * its normalized fields in order, its packing and alignment options, and its layout
+ * per ABI (computed once per ABI and cached). Immutable.
+ *
+ * `F` is the declaration as written; {@link StructValue} reads it.
+ */
+export class StructType<F extends FieldSpecs = FieldSpecs> {
+	/** `'struct'` or `'union'` (whose members all start at offset 0). */
+	readonly kind: 'struct' | 'union'
+	/** The C name of the type. */
+	readonly name: string
+	/** The fields in declaration order, normalized (see `FieldKind`). */
+	readonly fields: readonly FieldDeclaration[]
+	/** The declaration as written (a frozen copy). */
+	readonly fieldTypes: Readonly<F>
+	/** `false`, `true` (C `__attribute__((packed))`) or `1 | 2 | 4 | 8` (C `#pragma pack(n)`). */
+	readonly packed: false | true | 1 | 2 | 4 | 8
+	/** The alignment the `align` option requested, or `undefined`. */
+	readonly align: number | undefined
+
+	/** @internal Use {@link defineStruct} or {@link defineUnion}. */
+	constructor(
+		key: typeof constructionKey,
+		kind: 'struct' | 'union',
+		name: string,
+		fieldTypes: F,
+		fields: readonly FieldDeclaration[],
+		packed: false | true | 1 | 2 | 4 | 8,
+		align: number | undefined,
+	) {
+		if (key !== constructionKey) {
+			throw new TypeError('StructType: use defineStruct or defineUnion to make a struct or union type')
+		}
+		this.kind = kind
+		this.name = name
+		this.fieldTypes = fieldTypes
+		this.fields = fields
+		this.packed = packed
+		this.align = align
+		Object.freeze(this)
+	}
+
+	/**
+	 * The type's layout under `abi` (default `'wasm32'`): `{ size, align, fields }` with
+	 * one entry per field except `:0` bitfields. Computed once per ABI.
+	 */
+	layout(abi: AbiName = 'wasm32'): RecordLayout {
+		return layoutOf(this, abi)
+	}
+
+	/** The field named `name`, or `undefined`. */
+	field(name: string): FieldDeclaration | undefined {
+		return this.fields.find((field) => field.name === name && !(field.type.kind === 'bits' && field.type.bits === 0))
+	}
+
+	/** `struct Name` or `union Name`. */
+	toString(): string {
+		return `${this.kind} ${this.name}`
+	}
+}
+
+/** A union type: a {@link StructType} whose `kind` is `'union'`. */
+export type UnionType<F extends FieldSpecs = FieldSpecs> = StructType<F> & { readonly kind: 'union' }
+
+/** One member of an enum. */
+export interface EnumMember {
+	/** The member's name. */
+	readonly name: string
+	/** Its value. */
+	readonly value: number
+}
+
+/**
+ * An enum type made by {@link defineEnum}: stored as the integer row `storage`, read
+ * and written as a `number`. Immutable.
+ */
+export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName, V extends EnumValues = EnumValues> {
+	/** Discriminant: `'enum'`. */
+	readonly kind: 'enum'
+	/** The C name of the enum. */
+	readonly name: string
+	/** The integer row the enum is stored as (its size and alignment). */
+	readonly storage: S
+	/** The members' values by name (a frozen copy). */
+	readonly values: Readonly<V>
+	/** The members in declaration order. */
+	readonly members: readonly EnumMember[]
+
+	/** @internal Use {@link defineEnum}. */
+	constructor(key: typeof constructionKey, name: string, storage: S, values: V, members: readonly EnumMember[]) {
+		if (key !== constructionKey) throw new TypeError('EnumType: use defineEnum to make an enum type')
+		this.kind = 'enum'
+		this.name = name
+		this.storage = storage
+		this.values = values
+		this.members = members
+		Object.freeze(this)
+	}
+
+	/** The name of the first member whose value is `value`, or `undefined`. */
+	nameOf(value: number): string | undefined {
+		return this.members.find((member) => member.value === value)?.name
+	}
+
+	/** `enum Name`. */
+	toString(): string {
+		return `enum ${this.name}`
+	}
+}
+
+// ---- validation ---------------------------------------------------------------------
+
+/** C keywords, which cannot name a type, field or enum member. */
+const cKeywords: ReadonlySet<string> = new Set(
+	(
+		'auto break case char const continue default do double else enum extern float for goto if inline int long ' +
+		'register restrict return short signed sizeof static struct switch typedef union unsigned void volatile while ' +
+		'_Alignas _Alignof _Atomic _Bool _Complex _Generic _Imaginary _Noreturn _Static_assert _Thread_local'
+	).split(' '),
+)
+
+const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/
+
+/** The largest alignment clang-14 accepts in `_Alignas` / `aligned(n)`: 2^29. */
+const maximumAlignment = 2 ** 29
+
+const expectedFieldTypes =
+	`an element type (${Object.keys(elementTable)
+		.map((name) => `'${name}'`)
+		.join(', ')}), 'Pointer', 'Size', 'Long', 'Bool', a StructType, an EnumType, ` +
+	'{ array, length }, { pointer }, { string, capacity }, { bits, type } or { type, align }'
+
+/** Where a declaration error happened: the function and type being defined, and the field. */
+interface Context {
+	/** `defineStruct('Particle')`, `sizeOf`, ... */
+	readonly where: string
+	/** `field 'mass'`, `field 'grid' (array element)`, ... or `''` for the type itself. */
+	readonly what: string
+}
+
+function fail(ErrorClass: typeof TypeError | typeof RangeError, context: Context, message: string): never {
+	throw new ErrorClass(`${context.where}: ${context.what === '' ? '' : `${context.what} `}${message}`)
+}
+
+function inner(context: Context, part: string): Context {
+	return { where: context.where, what: `${context.what} (${part})` }
+}
+
+function checkIdentifier(context: Context, role: string, name: unknown): asserts name is string {
+	if (typeof name !== 'string') fail(TypeError, context, `${role} must be a string, received ${describeValue(name)}`)
+	if (!identifierPattern.test(name) || cKeywords.has(name)) {
+		fail(TypeError, context, `${role} ${JSON.stringify(name)} is not a C identifier (letters, digits and _, not a keyword)`)
+	}
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+	const prototype = Object.getPrototypeOf(value)
+	return prototype === Object.prototype || prototype === null
+}
+
+function checkKeys(context: Context, spec: Record<string, unknown>, keys: readonly string[], form: string): void {
+	for (const key of Reflect.ownKeys(spec)) {
+		if (typeof key !== 'string' || !keys.includes(key)) {
+			fail(TypeError, context, `has an unknown key ${describeValue(key)} in ${form}`)
+		}
+	}
+	for (const key of keys) {
+		if (!Object.hasOwn(spec, key)) fail(TypeError, context, `is missing '${key}' in ${form}`)
+	}
+}
+
+function checkCount(context: Context, role: string, value: unknown): number {
+	if (typeof value !== 'number') fail(TypeError, context, `${role} must be a number, received ${describeValue(value)}`)
+	if (!Number.isSafeInteger(value) || value < 1) {
+		fail(RangeError, context, `${role} ${describeValue(value)} is not a positive safe integer`)
+	}
+	return value
+}
+
+function checkAlignment(context: Context, role: string, value: unknown): number {
+	if (typeof value !== 'number') fail(TypeError, context, `${role} must be a number, received ${describeValue(value)}`)
+	if (!Number.isInteger(value) || value < 1 || value > maximumAlignment || (value & (value - 1)) !== 0) {
+		fail(RangeError, context, `${role} ${describeValue(value)} is not a power of two from 1 to ${maximumAlignment}`)
+	}
+	return value
+}
+
+function isEncoding(value: unknown): value is StringEncodingName {
+	return typeof value === 'string' && Object.hasOwn(stringCodeUnits, value)
+}
+
+const encodingList = Object.keys(stringCodeUnits)
+	.map((name) => `'${name}'`)
+	.join(', ')
+
+/** Normalizes a value type (anything but a bitfield or aligned member). */
+function normalizeValue(spec: unknown, context: Context): ValueKind {
+	if (typeof spec === 'string') {
+		if (Object.hasOwn(elementTable, spec)) return Object.freeze({ kind: 'element', element: spec as ElementTypeName })
+		if (spec === 'Pointer' || spec === 'Size' || spec === 'Long') return Object.freeze({ kind: 'abiSized', name: spec })
+		if (spec === 'Bool') return Object.freeze({ kind: 'bool' })
+		fail(TypeError, context, `has an unknown type ${describeValue(spec)}; expected ${expectedFieldTypes}`)
+	}
+	if (spec instanceof StructType) return Object.freeze({ kind: 'record', type: spec as StructType })
+	if (spec instanceof EnumType) return Object.freeze({ kind: 'enum', type: spec as EnumType })
+	if (typeof spec === 'function') {
+		fail(
+			TypeError,
+			context,
+			'is a function: a type cannot contain a type defined later, or itself, by value (it would be infinitely large); ' +
+				'declare a pointer to it with { pointer: () => Type }',
+		)
+	}
+	if (!isPlainObject(spec)) fail(TypeError, context, `has an unknown type ${describeValue(spec)}; expected ${expectedFieldTypes}`)
+
+	if (Object.hasOwn(spec, 'array')) {
+		checkKeys(context, spec, ['array', 'length'], '{ array, length }')
+		const length = checkCount(context, 'array length', spec.length)
+		const element = normalizeValue(spec.array, inner(context, 'array element'))
+		return Object.freeze({ kind: 'array', element, length })
+	}
+	if (Object.hasOwn(spec, 'pointer')) {
+		checkKeys(context, spec, ['pointer'], '{ pointer }')
+		return Object.freeze({ kind: 'pointer', target: normalizePointerTarget(spec.pointer, inner(context, 'pointer target')) })
+	}
+	if (Object.hasOwn(spec, 'string')) {
+		checkKeys(context, spec, ['string', 'capacity'], '{ string, capacity }')
+		if (!isEncoding(spec.string)) {
+			fail(TypeError, context, `has an unknown string encoding ${describeValue(spec.string)}; expected ${encodingList}`)
+		}
+		const capacity = checkCount(context, 'string capacity', spec.capacity)
+		return Object.freeze({ kind: 'string', encoding: spec.string, capacity })
+	}
+	if (Object.hasOwn(spec, 'bits')) fail(TypeError, context, 'is a bitfield, which only a struct or union field can be')
+	if (Object.hasOwn(spec, 'align')) {
+		fail(TypeError, context, 'is an aligned member { type, align }, which only a struct or union field can be')
+	}
+	fail(TypeError, context, `has an unknown type ${describeValue(spec)}; expected ${expectedFieldTypes}`)
+}
+
+function normalizePointerTarget(spec: unknown, context: Context): PointerTarget {
+	if (isEncoding(spec)) return Object.freeze({ kind: 'cString', encoding: spec })
+	if (typeof spec === 'function') return Object.freeze({ kind: 'deferred', resolve: spec as () => StructType })
+	return normalizeValue(spec, context)
+}
+
+/** The width in bits of a bitfield's declared type, on the narrowest ABI. */
+function storageWidth(storage: BitfieldStorageKind): number {
+	switch (storage.kind) {
+		case 'element':
+			return elementTable[storage.element].byteSize * 8
+		case 'abiSized': {
+			const row = storage.name === 'Long' ? 'long' : 'size'
+			return Math.min(...Object.values(abiTable).map((abi) => elementTable[abi[row]].byteSize * 8))
+		}
+		case 'bool':
+			return 1
+		case 'enum':
+			return elementTable[storage.type.storage].byteSize * 8
+	}
+}
+
+function normalizeBitfield(spec: Record<string, unknown>, context: Context): FieldKind {
+	checkKeys(context, spec, ['bits', 'type'], '{ bits, type }')
+	let storage: BitfieldStorageKind
+	let signed: boolean
+	const type = spec.type
+	if (type === 'Long' || type === 'Size') {
+		storage = Object.freeze({ kind: 'abiSized', name: type })
+		signed = type === 'Long'
+	} else if (type === 'Bool') {
+		storage = Object.freeze({ kind: 'bool' })
+		signed = false
+	} else if (type instanceof EnumType) {
+		storage = Object.freeze({ kind: 'enum', type: type as EnumType })
+		signed = integerSignedness[(type as EnumType).storage] === 'signed'
+	} else if (typeof type === 'string' && Object.hasOwn(elementTable, type) && isIntegerElement(type as ElementTypeName)) {
+		storage = Object.freeze({ kind: 'element', element: type as ElementTypeName })
+		signed = integerSignedness[type as ElementTypeName] === 'signed'
+	} else {
+		const allowed = Object.keys(integerSignedness)
+			.filter((name) => isIntegerElement(name as ElementTypeName))
+			.map((name) => `'${name}'`)
+			.join(', ')
+		fail(
+			TypeError,
+			context,
+			`is a bitfield of type ${type instanceof StructType ? String(type) : describeValue(type)}, which is not an integer type; ` +
+				`bits need ${allowed}, 'Long', 'Size', 'Bool' or an EnumType`,
+		)
+	}
+	const bits = spec.bits
+	if (typeof bits !== 'number') fail(TypeError, context, `bitfield width must be a number, received ${describeValue(bits)}`)
+	const width = storageWidth(storage)
+	if (!Number.isInteger(bits) || bits < 0 || bits > width) {
+		fail(
+			RangeError,
+			context,
+			`is a bitfield ${describeValue(bits)} bits wide, but its type ${typeof type === 'string' ? type : String(type)} ` +
+				`holds ${width} bits${storage.kind === 'abiSized' ? ' on wasm32' : ''}; the width must be an integer from 0 to ${width}`,
+		)
+	}
+	return Object.freeze({ kind: 'bits', bits, storage, signed })
+}
+
+/** Normalizes one declared field. */
+function normalizeField(name: string, index: number, spec: unknown, context: Context): FieldDeclaration {
+	if (isPlainObject(spec) && Object.hasOwn(spec, 'bits')) {
+		return Object.freeze({ name, index, type: normalizeBitfield(spec, context), align: undefined })
+	}
+	if (isPlainObject(spec) && Object.hasOwn(spec, 'align')) {
+		checkKeys(context, spec, ['type', 'align'], '{ type, align }')
+		const align = checkAlignment(context, 'member alignment', spec.align)
+		if (isPlainObject(spec.type) && (Object.hasOwn(spec.type, 'bits') || Object.hasOwn(spec.type, 'align'))) {
+			fail(TypeError, context, `cannot align ${Object.hasOwn(spec.type, 'bits') ? 'a bitfield' : 'an aligned member again'}`)
+		}
+		return Object.freeze({ name, index, type: normalizeValue(spec.type, context), align })
+	}
+	return Object.freeze({ name, index, type: normalizeValue(spec, context), align: undefined })
+}
+
+/** A frozen deep copy of a declaration as written (plain objects copied; types and functions kept). */
+function frozenCopy<T>(spec: T): T {
+	if (!isPlainObject(spec)) return spec
+	const copy: Record<string, unknown> = {}
+	for (const [key, value] of Object.entries(spec)) copy[key] = frozenCopy(value)
+	return Object.freeze(copy) as T
+}
+
+function normalizePacked(context: Context, packed: unknown): false | true | 1 | 2 | 4 | 8 {
+	if (packed === undefined || packed === false) return false
+	if (packed === true) return true
+	if (typeof packed !== 'number') {
+		fail(TypeError, context, `option packed must be true, 1, 2, 4 or 8, received ${describeValue(packed)}`)
+	}
+	if (packed !== 1 && packed !== 2 && packed !== 4 && packed !== 8) {
+		fail(RangeError, context, `option packed ${describeValue(packed)} is not true, 1, 2, 4 or 8 (C #pragma pack(n))`)
+	}
+	return packed
+}
+
+function defineRecord<F extends FieldSpecs>(
+	kind: 'struct' | 'union',
+	method: string,
+	name: unknown,
+	fields: unknown,
+	options: unknown,
+): StructType<F> {
+	const typeContext: Context = { where: `${method}(${typeof name === 'string' ? JSON.stringify(name) : describeValue(name)})`, what: '' }
+	checkIdentifier(typeContext, `the ${kind} name`, name)
+	const context: Context = { where: `${method}('${name}')`, what: '' }
+	if (!isPlainObject(fields)) {
+		fail(TypeError, context, `fields must be a plain object of field types, received ${describeValue(fields)}`)
+	}
+	if (Object.getOwnPropertySymbols(fields).length > 0) fail(TypeError, context, 'fields must have string keys only')
+	if (options !== undefined && !isPlainObject(options)) {
+		fail(TypeError, context, `options must be an object, received ${describeValue(options)}`)
+	}
+	const given: Record<string, unknown> = options ?? {}
+	for (const key of Object.keys(given)) {
+		if (key !== 'packed' && key !== 'align') fail(TypeError, context, `has an unknown option ${JSON.stringify(key)}`)
+	}
+	const packed = normalizePacked(context, given.packed)
+	const align = given.align === undefined ? undefined : checkAlignment(context, 'option align', given.align)
+
+	const declarations: FieldDeclaration[] = []
+	for (const [fieldName, spec] of Object.entries(fields)) {
+		const fieldContext: Context = { where: context.where, what: `field '${fieldName}'` }
+		checkIdentifier(fieldContext, 'name', fieldName)
+		declarations.push(normalizeField(fieldName, declarations.length, spec, fieldContext))
+	}
+	if (!declarations.some((field) => !(field.type.kind === 'bits' && field.type.bits === 0))) {
+		fail(RangeError, context, `has no fields: a ${kind} needs at least one field (a :0 bitfield does not count)`)
+	}
+	return new StructType<F>(
+		constructionKey,
+		kind,
+		name,
+		frozenCopy(fields) as F,
+		Object.freeze(declarations),
+		packed,
+		align,
+	)
+}
+
+// ---- public entry points ------------------------------------------------------------
+
+/**
+ * Declares a C struct: `fields` maps each field's name, in order, to its type (see
+ * {@link FieldTypeSpec}); `options.packed` packs it (`true`: `__attribute__((packed))`,
+ * `n`: `#pragma pack(n)`) and `options.align` raises its alignment. The value type is
+ * inferred: `StructValue<typeof Particle>`.
+ *
+ * @throws TypeError for a name that is not a C identifier, a field type that is not one, or a
+ *   function given by value; RangeError for a length, capacity, width, alignment or packing out of range.
+ *
+ * @example
+ * ```ts
+ * const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+ * const Particle = defineStruct('Particle', {
+ * 	position: Vec2,
+ * 	mass: 'Float32',
+ * 	name: { string: 'Utf8', capacity: 12 },
+ * 	next: { pointer: () => Particle },
+ * })
+ * Particle.layout('wasm32').size // 32
+ * ```
+ */
+export function defineStruct<const F extends FieldSpecs>(name: string, fields: F, options?: RecordOptions): StructType<F> {
+	return defineRecord<F>('struct', 'defineStruct', name, fields, options)
+}
+
+/**
+ * Declares a C union: like {@link defineStruct}, but every member starts at offset 0
+ * and the size is that of the largest member, rounded up to the alignment.
+ */
+export function defineUnion<const F extends FieldSpecs>(name: string, fields: F, options?: RecordOptions): UnionType<F> {
+	return defineRecord<F>('union', 'defineUnion', name, fields, options) as UnionType<F>
+}
+
+/**
+ * Declares a C enum stored as the integer row `storage` (`'Uint8'` for a packed enum of
+ * small values, `'Uint32'` or `'Int32'` for most C enums: see `cEnumStorage` for what
+ * clang picks). Each value must be a safe integer that `storage` holds.
+ *
+ * @throws TypeError for a name that is not a C identifier or a storage row that is not an
+ *   integer; RangeError for a value the storage type cannot hold, or no members.
+ */
+export function defineEnum<const S extends IntegerElementTypeName, const V extends EnumValues>(
+	name: string,
+	storage: S,
+	values: V,
+): EnumType<S, V> {
+	const nameContext: Context = { where: `defineEnum(${describeValue(name)})`, what: '' }
+	checkIdentifier(nameContext, 'the enum name', name)
+	const context: Context = { where: `defineEnum('${name}')`, what: '' }
+	if (typeof storage !== 'string' || !Object.hasOwn(elementTable, storage) || !isIntegerElement(storage as ElementTypeName)) {
+		fail(
+			TypeError,
+			context,
+			`storage type ${describeValue(storage)} is not an integer element type; expected ${Object.keys(integerSignedness)
+				.filter((row) => isIntegerElement(row as ElementTypeName))
+				.map((row) => `'${row}'`)
+				.join(', ')}`,
+		)
+	}
+	if (!isPlainObject(values)) fail(TypeError, context, `values must be a plain object, received ${describeValue(values)}`)
+	const range = integerRange(storage)
+	const members: EnumMember[] = []
+	for (const [member, value] of Object.entries(values)) {
+		const memberContext: Context = { where: context.where, what: `member '${member}'` }
+		checkIdentifier(memberContext, 'name', member)
+		if (typeof value !== 'number') fail(TypeError, memberContext, `must be a number, received ${describeValue(value)}`)
+		if (!Number.isSafeInteger(value) || BigInt(value) < range.min || BigInt(value) > range.max) {
+			fail(RangeError, memberContext, `value ${describeValue(value)} is not an integer that ${storage} holds (${range.min} to ${range.max})`)
+		}
+		members.push(Object.freeze({ name: member, value }))
+	}
+	if (members.length === 0) fail(RangeError, context, 'has no members')
+	return new EnumType(constructionKey, name, storage, Object.freeze({ ...values }), Object.freeze(members))
+}
+
+/**
+ * The target of a pointer field, with a deferred target (`{ pointer: () => Node }`)
+ * resolved: a value kind, or a C string. `where` names the field for the error thrown
+ * when the function does not return a struct or union type.
+ */
+export function resolvePointerTarget(target: PointerTarget, where: string): Exclude<PointerTarget, { kind: 'deferred' }> {
+	if (target.kind !== 'deferred') return target
+	const type = target.resolve()
+	if (!(type instanceof StructType)) {
+		throw new TypeError(`${where}: the pointer target function returned ${describeValue(type)}, not a StructType`)
+	}
+	return { kind: 'record', type } satisfies RecordKind
+}
+
+/** Normalizes a value type given anywhere a type is expected outside a declaration (`sizeOf('Pointer', 'wasm64')`). */
+export function normalizeValueType(spec: unknown, where: string): ValueKind {
+	return normalizeValue(spec, { where, what: 'type' })
+}
