@@ -82,7 +82,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: (writer) => {
 			writer.writeLine('const fast = this.manager.fast')
 			writer.writeLine(
-				`if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.${methods.read}(this.liveAddress('read'))`,
+				`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
 			)
 			writer.writeLine('const view = fast.dataView')
 			refRead(writer)
@@ -99,7 +99,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: (writer) => {
 			refConversion(writer)
 			writer.writeLine('const fast = this.manager.fast')
-			writer.write('if (!(this.liveEnd <= fast.uint8Array.byteLength))').block(() => {
+			writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
 				writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
 				writer.writeLine('return')
 			})

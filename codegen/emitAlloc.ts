@@ -20,10 +20,27 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 		docs: [
 			`Allocates ${describeElement(element)} (${byteSize} bytes, aligned to ${alignment}) and returns a \`${refClass}\` to it.\n` +
 				`The region is zeroed unless \`clearAllocatedRegions\` is off, and tracked unless \`trackAllocations\` is off.\n` +
-				`@throws Error if the allocator fails`,
+				`@param value written after zeroing, converted as \`${methods.write}\` converts it (before anything is allocated)\n` +
+				`@throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated`,
 		],
+		parameters: [{ name: 'value', type: element.valueType, hasQuestionToken: true }],
 		returnType: refClass,
-		statements: [`return this.core.allocValue(${refClass}, ${byteSize}, ${alignment}, '${methods.alloc}')`],
+		statements: (writer) => {
+			// Converted (or checked) first: a bad value throws before the allocator is called.
+			if (element.kind === 'pointer53') {
+				manager.use(modules.errors, 'throwPointer53ValueError')
+				writer.writeLine(
+					`if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('${methods.alloc}', value)`,
+				)
+			} else {
+				const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
+				manager.use(modules.conversions, convert)
+				writer.writeLine(`if (value !== undefined && typeof value !== '${type}') value = ${convert}(value, '${methods.alloc}')`)
+			}
+			writer.writeLine(`const ref = this.core.allocValue(${refClass}, ${byteSize}, ${alignment}, '${methods.alloc}')`)
+			writer.writeLine(`if (value !== undefined) this.${methods.write}(ref.address, value)`)
+			writer.writeLine('return ref')
+		},
 	})
 	// The values are converted into a staging array before anything is allocated, so a bad
 	// value throws with the heap untouched, and a source view over a heap that the

@@ -1,12 +1,15 @@
 /**
  * The atomic facet of an element row, in one place: the manager's
- * `read<T>Atomic`/`write<T>Atomic`, the value ref's `readAtomic()`/`writeAtomic(v)` and
- * the array ref's `readAtomicAt(i)`/`writeAtomicAt(i, v)`. The row's atomic strategy
- * decides how a value crosses the integer view `Atomics` needs.
+ * `read<T>Atomic`/`write<T>Atomic`, the read-modify-write operations the row has
+ * (`add<T>Atomic` … `compareExchange<T>Atomic`, from the operations table) and, for rows
+ * that can be waited on, `wait<T>`/`wait<T>Async`; the value ref's `readAtomic()`,
+ * `writeAtomic(v)`, `addAtomic(v)` …; the array ref's `readAtomicAt(i)`,
+ * `writeAtomicAt(i, v)`, `addAtomicAt(i, v)` …. The row's atomic strategy decides how a
+ * value crosses the integer view `Atomics` needs.
  */
 import { indexCheck } from './emitAccess.js'
-import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
-import type { NormalizedElement } from './normalize.js'
+import { facetParts, provenance, type FacetParts, type Method, type Part } from './emitted.js'
+import type { NormalizedAtomicOperation, NormalizedElement } from './normalize.js'
 import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, valueConversion, type Writer } from './snippets.js'
 
 const emitter = 'emitAtomics'
@@ -64,6 +67,197 @@ function storeStatements(element: NormalizedElement, method: string, part: Part)
 	}
 }
 
+/** The value parameters of an operation: `value`, or `expected` and `replacement`. */
+function valueNames(operation: NormalizedAtomicOperation): string[] {
+	return operation.shape === 'compareExchange' ? ['expected', 'replacement'] : ['value']
+}
+
+/** What an operation does beyond `Atomics.<op>` on the row's own view, by strategy (a TSDoc sentence). */
+function operationNote(element: NormalizedElement, operation: NormalizedAtomicOperation): string {
+	switch (element.atomicStrategy) {
+		case 'native':
+			return operation.operator === '+' || operation.operator === '-' ? ' The result wraps around, as in C.' : ''
+		case 'clampThenUint8':
+			return ` Values are clamped as \`${element.methods.write}\` clamps them, then exchanged with a \`Uint8\` atomic.`
+		case 'viaBits':
+			if (operation.shape === 'combine') {
+				return (
+					' A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and ' +
+					`the result are rounded as \`${element.methods.write}\` rounds.`
+				)
+			}
+			return operation.shape === 'compareExchange'
+				? ' Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.'
+				: ' The value moves as its exact bit pattern.'
+		case 'viaBigUint64':
+			return operation.shape === 'compareExchange'
+				? ' The stored uint64 is compared with `expected`.'
+				: ' A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.'
+	}
+}
+
+/** The statements after the address check of one read-modify-write operation: do it and return the old value. */
+function operationStatements(element: NormalizedElement, operation: NormalizedAtomicOperation, method: string, part: Part): Writer {
+	const { name, shape, operator } = operation
+	switch (element.atomicStrategy) {
+		case 'native':
+			return (writer) =>
+				writer.writeLine(
+					shape === 'compareExchange'
+						? 'return Atomics.compareExchange(view, index, expected, replacement)'
+						: `return Atomics.${name}(view, index, value)`,
+				)
+		case 'clampThenUint8':
+			part.use(modules.conversions, 'clampToUint8')
+			if (shape === 'combine') throw new Error(`${element.name}: '${name}' cannot run on a clamped row`)
+			return (writer) =>
+				writer.writeLine(
+					shape === 'compareExchange'
+						? 'return Atomics.compareExchange(view, index, clampToUint8(expected), clampToUint8(replacement))'
+						: 'return Atomics.exchange(view, index, clampToUint8(value))',
+				)
+		case 'viaBits': {
+			const { toBits, fromBits } = element.atomicBits!
+			part.use(modules.conversions, toBits, fromBits)
+			if (shape === 'compareExchange') {
+				return (writer) =>
+					writer.writeLine(`return ${fromBits}(Atomics.compareExchange(view, index, ${toBits}(expected), ${toBits}(replacement)))`)
+			}
+			if (shape === 'exchange') return (writer) => writer.writeLine(`return ${fromBits}(Atomics.exchange(view, index, ${toBits}(value)))`)
+			return (writer) => {
+				// Rounded once to the type, as a write rounds it; the sum of two such values in a
+				// double, rounded once more by the bit conversion, is the correctly rounded sum.
+				writer.writeLine(`const operand = ${fromBits}(${toBits}(value))`)
+				writer.writeLine('let stored = Atomics.load(view, index)')
+				writer.write('for (;;)').block(() => {
+					writer.writeLine(`const old = ${fromBits}(stored)`)
+					// Compared as bits: a stored NaN or -0 is replaced like any other value.
+					writer.writeLine(`const seen = Atomics.compareExchange(view, index, stored, ${toBits}(old ${operator} operand))`)
+					writer.writeLine('if (seen === stored) return old')
+					writer.writeLine('stored = seen')
+				})
+			}
+		}
+		case 'viaBigUint64': {
+			part.use(modules.conversions, 'maxPointer53').use(modules.errors, 'throwPointer53StoredError')
+			const storedCheck = (variable: string): string =>
+				`if (${variable} > maxPointer53) throwPointer53StoredError('${method}', address, Number(${variable} >> 32n), Number(${variable} & 0xffffffffn))`
+			if (shape === 'compareExchange') {
+				return (writer) => {
+					writer.writeLine('const stored = Atomics.compareExchange(view, index, BigInt(expected), BigInt(replacement))')
+					// Above 2^53 - 1 it cannot have equalled `expected`: nothing was written.
+					writer.writeLine(storedCheck('stored'))
+					writer.writeLine('return Number(stored)')
+				}
+			}
+			if (shape === 'combine') part.use(modules.errors, 'throwPointer53ResultError')
+			return (writer) => {
+				writer.writeLine('const operand = BigInt(value)')
+				writer.writeLine('let stored = Atomics.load(view, index)')
+				// A loop rather than Atomics.<op>, which would change an invalid stored value
+				// (or store an invalid result) before it could be refused.
+				writer.write('for (;;)').block(() => {
+					writer.writeLine(storedCheck('stored'))
+					if (shape === 'combine') {
+						writer.writeLine(`const result = stored ${operator} operand`)
+						writer.writeLine(
+							`if (!(result >= 0n && result <= maxPointer53)) throwPointer53ResultError('${method}', address, stored, result)`,
+						)
+					}
+					const stored = shape === 'combine' ? 'result' : 'operand'
+					writer.writeLine(`const seen = Atomics.compareExchange(view, index, stored, ${stored})`)
+					writer.writeLine('if (seen === stored) return Number(stored)')
+					writer.writeLine('stored = seen')
+				})
+			}
+		}
+	}
+}
+
+/** The manager's member for one read-modify-write operation of a row. */
+function operationMethod(element: NormalizedElement, operation: NormalizedAtomicOperation, part: Part, trivia: string): Method {
+	const { valueType, alignment } = element
+	const method = operation.method
+	const names = valueNames(operation)
+	const conversions: Writer[] = names.map((name) =>
+		element.kind === 'pointer53' ? pointer53ValueCheck(method, part, name) : valueConversion(element, method, part, name),
+	)
+	const invalid =
+		element.kind === 'pointer53'
+			? '\n@throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written'
+			: ''
+	return {
+		leadingTrivia: trivia,
+		name: method,
+		docs: [
+			`Atomically ${operation.description} the ${element.description} at \`address\` and returns the value held before ` +
+				`(\`Atomics.${operation.shape === 'combine' ? operation.name : operation.shape}\`, C \`${operation.cFunction}\`), ` +
+				`converting ${names.map((name) => `\`${name}\``).join(' and ')} as \`${element.methods.write}\` does.` +
+				operationNote(element, operation) +
+				`\n@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap; nothing is written` +
+				invalid,
+		],
+		parameters: [{ name: 'address', type: 'number' }, ...names.map((name) => ({ name, type: valueType }))],
+		returnType: valueType,
+		statements: [...conversions, atomicAccessCheck(element, method), operationStatements(element, operation, method, part)],
+	}
+}
+
+/** The manager's `wait<T>` and `wait<T>Async`, for a row that can be waited on. */
+function waitMethods(element: NormalizedElement, part: Part, trivia: string): Method[] {
+	const wait = element.wait
+	if (wait === undefined) return []
+	const through = wait.viewConstructor === element.atomicViewConstructor ? '' : ` (through the \`${wait.viewConstructor}\` of the same bits)`
+	const throws =
+		`@throws RangeError if \`address\` is not a multiple of ${element.alignment} or the access does not lie within the heap, ` +
+		'or `timeoutMs` is negative or NaN\n' +
+		'@throws TypeError if the heap is not a `SharedArrayBuffer`'
+	const view = { field: wait.viewField, constructor: wait.viewConstructor }
+	const parameters = [
+		{ name: 'address', type: 'number' },
+		{ name: 'expected', type: element.valueType },
+		{ name: 'timeoutMs', type: 'number', hasQuestionToken: true },
+	]
+	return [
+		{
+			leadingTrivia: trivia,
+			name: wait.method,
+			docs: [
+				`Sleeps while the ${element.description} at \`address\` holds \`expected\` (converted as \`${element.methods.write}\` does), ` +
+					`until a \`notify\` on the address or \`timeoutMs\` milliseconds (default: no limit); \`Atomics.wait\`${through}, ` +
+					'as C\'s `memory.atomic.wait` does. Blocks the thread.\n' +
+					'@returns `\'ok\'` when woken, `\'not-equal\'` if the value was not `expected`, `\'timed-out\'`\n' +
+					throws +
+					', or this thread may not block (a browser\'s main thread)',
+			],
+			parameters,
+			returnType: 'WaitResult',
+			statements: [
+				valueConversion(element, wait.method, part, 'expected'),
+				atomicAccessCheck(element, wait.method, view),
+				`return waitOn(view, index, expected, timeoutMs, '${wait.method}')`,
+			],
+		},
+		{
+			leadingTrivia: trivia,
+			name: wait.asyncMethod,
+			docs: [
+				`\`${wait.method}\` without blocking: a promise of its result (\`Atomics.waitAsync\`). ` +
+					'Errors in the arguments are thrown, not returned as a rejected promise.\n' +
+					throws +
+					'\n@throws Error if the engine has no `Atomics.waitAsync`',
+			],
+			parameters,
+			returnType: 'Promise<WaitResult>',
+			statements: [
+				valueConversion(element, wait.asyncMethod, part, 'expected'),
+				atomicAccessCheck(element, wait.asyncMethod, view),
+				`return waitOnAsync(view, index, expected, timeoutMs, '${wait.asyncMethod}')`,
+			],
+		},
+	]
+}
+
 /** The atomic members of one full (non-alias) row. */
 export function emitAtomics(element: NormalizedElement): FacetParts {
 	const parts = facetParts()
@@ -101,6 +295,12 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			storeStatements(element, methods.writeAtomic, manager),
 		],
 	})
+
+	for (const operation of element.atomicOperations) manager.methods.push(operationMethod(element, operation, manager, trivia))
+	if (element.wait !== undefined) {
+		manager.use(modules.heapWaits, 'WaitResult', 'waitOn', 'waitOnAsync')
+		manager.methods.push(...waitMethods(element, manager, trivia))
+	}
 
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	parts.ref.methods.push(
@@ -141,5 +341,32 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			statements: [indexCheck('writeAtomicAt'), `this.manager.${methods.writeAtomic}(this.address + index * ${byteSize}, value)`],
 		},
 	)
+	for (const operation of element.atomicOperations) {
+		const names = valueNames(operation)
+		const values = names.map((name) => ({ name, type: valueType }))
+		const passed = names.join(', ')
+		parts.ref.methods.push({
+			leadingTrivia: trivia,
+			name: operation.refMethod,
+			docs: [`Atomically ${operation.description} the value and returns the value held before, as \`${operation.method}\` does.`],
+			parameters: values,
+			returnType: valueType,
+			statements: [guard(operation.refMethod), `return this.manager.${operation.method}(this.address, ${passed})`],
+		})
+		parts.arrayRef.methods.push({
+			leadingTrivia: trivia,
+			name: operation.arrayRefMethod,
+			docs: [
+				`Atomically ${operation.description} the element at \`index\` and returns the value held before, as \`${operation.method}\` does.\n` +
+					'@throws RangeError if `index` is not an integer in `[0, elementCount)`',
+			],
+			parameters: [{ name: 'index', type: 'number' }, ...values],
+			returnType: valueType,
+			statements: [
+				indexCheck(operation.arrayRefMethod),
+				`return this.manager.${operation.method}(this.address + index * ${byteSize}, ${passed})`,
+			],
+		})
+	}
 	return parts
 }

@@ -24,6 +24,17 @@ export function emitElementTable(elements: readonly NormalizedElement[]): Statem
 			})),
 		},
 		{
+			kind: StructureKind.Interface,
+			name: 'ElementCIntegers',
+			isExported: true,
+			docs: ["Each element type's `cInteger` fact at the type level: `'signed'` or `'unsigned'` for a plain C integer, else `null`."],
+			properties: elements.map((element) => ({
+				name: element.name,
+				type: element.cInteger === null ? 'null' : `'${element.cInteger}'`,
+				docs: [element.cInteger === null ? `\`${element.name}\` is not a plain C integer.` : `\`${element.name}\` is a ${element.cInteger} C integer.`],
+			})),
+		},
+		{
 			kind: StructureKind.TypeAlias,
 			name: 'ElementTypeName',
 			isExported: true,
@@ -41,6 +52,12 @@ export function emitElementTable(elements: readonly NormalizedElement[]): Statem
 				{ name: 'alignment', isReadonly: true, type: '1 | 2 | 4 | 8', docs: ['Natural alignment in bytes (C `_Alignof`) on every wasm ABI.'] },
 				{ name: 'valueType', isReadonly: true, type: "'number' | 'bigint'", docs: ['The JavaScript type of values read and written.'] },
 				{ name: 'cType', isReadonly: true, type: 'string', docs: ['The C type the row stands for.'] },
+				{
+					name: 'cInteger',
+					isReadonly: true,
+					type: "'signed' | 'unsigned' | null",
+					docs: ['Whether it is a plain C integer (a valid bitfield or enum storage type) and its signedness, else `null`.'],
+				},
 				{ name: 'aliasOf', isReadonly: true, type: 'ElementTypeName | undefined', docs: ['The row this one is another name for.'] },
 			],
 		},
@@ -59,7 +76,8 @@ export function emitElementTable(elements: readonly NormalizedElement[]): Statem
 								const alias = element.aliasOf === undefined ? 'undefined' : `'${element.aliasOf}'`
 								writer.writeLine(
 									`${element.name}: Object.freeze({ name: '${element.name}', byteSize: ${element.byteSize}, alignment: ${element.alignment}, ` +
-										`valueType: '${element.valueType}', cType: '${element.cType}', aliasOf: ${alias} }),`,
+										`valueType: '${element.valueType}', cType: '${element.cType}', ` +
+										`cInteger: ${element.cInteger === null ? 'null' : `'${element.cInteger}'`}, aliasOf: ${alias} }),`,
 								)
 							}
 						}).write(')')

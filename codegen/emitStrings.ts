@@ -8,6 +8,7 @@ import { Scope } from 'ts-morph'
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { liveLength, modules } from './snippets.js'
+import { wrapNote } from './emitWrap.js'
 
 /** The codec functions every codec module exports. */
 export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodeMeasured', 'write'] as const
@@ -210,14 +211,14 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 				writer.writeLine(`const address = this.core.allocateRegion(byteSize, ${size}, '${method}')`)
 				writer.writeLine('// An empty string even when clearAllocatedRegions is off.')
 				writer.writeLine(`this.views.dataView.setUint${bits}(address, 0${size === 1 ? '' : ', true'})`)
-				writer.writeLine(`return this.core.track(new ${encoding.refClass}(this, address, byteSize, ${tracked}))`)
+				writer.writeLine(`return this.core.track(new ${encoding.refClass}(this, address, byteSize, ${tracked}), ${size})`)
 			})
 			writer.writeLine(`const count = ${codecFunction(encoding, 'measure')}(capacityOrValue, '${method}')`)
 			writer.writeLine(`const address = this.core.allocateRegion((count + 1) * ${size}, ${size}, '${method}')`)
 			writeElementsSpan(writer, encoding, 'count + 1')
 			writer.writeLine(`${codecFunction(encoding, 'encodeMeasured')}(capacityOrValue, elements, start, count)`)
 			writer.writeLine('elements[start + count] = 0')
-			writer.writeLine(`return this.core.track(new ${encoding.refClass}(this, address, (count + 1) * ${size}, ${tracked}))`)
+			writer.writeLine(`return this.core.track(new ${encoding.refClass}(this, address, (count + 1) * ${size}, ${tracked}), ${size})`)
 		},
 	}
 }
@@ -230,12 +231,13 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 		docs: [
 			`Wraps a null-terminated ${encoding.description} string that already exists at \`address\` (for example one C returned) in a \`${encoding.refClass}\`.\n` +
 				`@param maxElementCount its capacity in elements, terminator included (default: its current length + 1)\n` +
-				`Wrapped refs are not tracked; their \`free()\` calls the deallocator on \`address\`.\n` +
-				`@throws RangeError if \`address\` is 0, ${size > 1 ? 'misaligned, ' : ''}out of range, or (without \`maxElementCount\`) the string has no terminator`,
+				wrapNote +
+				`@throws RangeError if \`address\` is 0, ${size > 1 ? 'misaligned, ' : ''}out of range, or (without \`maxElementCount\`) the string has no terminator; TypeError for bad options`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
 			{ name: 'maxElementCount', type: 'number', hasQuestionToken: true },
+			{ name: 'options', type: 'WrapOptions', hasQuestionToken: true },
 		],
 		returnType: encoding.refClass,
 		statements: (writer) => {
@@ -245,7 +247,7 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 			)
 			writer.writeLine(`if (capacity === 0) throw new RangeError('${method}: maxElementCount must be at least 1 (room for the terminator)')`)
 			writer.writeLine(`this.wrapRegion(address, capacity * ${size}, ${size}, '${method}')`)
-			writer.writeLine(`return new ${encoding.refClass}(this, address, capacity * ${size}, false)`)
+			writer.writeLine(`return this.core.wrapped(new ${encoding.refClass}(this, address, capacity * ${size}, false), ${size}, options, '${method}')`)
 		},
 	}
 }
@@ -289,6 +291,7 @@ export function emitStringMethods(encoding: NormalizedEncoding): Part {
 	part.use(modules.codec(encoding.codec), ...codecFunctions.map((name) => `${name} as ${codecFunction(encoding, name)}`))
 	part.use(modules.errors, 'throwStringDecodeError', 'throwStringValueError')
 	part.use(modules.refs, encoding.refClass)
+	part.use(modules.core, 'type WrapOptions')
 	const trivia = provenance(encoding.name, 'emitStrings')
 	for (const method of [
 		emitRead(encoding),

@@ -8,39 +8,48 @@ import { describeElement, modules } from './snippets.js'
 
 const emitter = 'emitWrap'
 
+/** What every wrap's TSDoc says about ownership. */
+export const wrapNote =
+	'Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref ' +
+	'if it is `null` (a borrowed region), and otherwise calls the manager\'s deallocator on `address`.\n'
+
 /** The wrapping members of one row (alias rows get their own, since they return their own ref class). */
 export function emitWrap(element: NormalizedElement): FacetParts {
 	const parts = facetParts()
 	const { methods, byteSize, alignment, refClass, arrayRefClass } = element
 	const trivia = provenance(element.name, emitter)
-	const manager = parts.manager.use(modules.refs, refClass, arrayRefClass)
+	const manager = parts.manager.use(modules.refs, refClass, arrayRefClass).use(modules.core, 'type WrapOptions')
 	manager.methods.push({
 		leadingTrivia: trivia,
 		name: methods.wrap,
 		docs: [
 			`Wraps ${describeElement(element)} that already exists at \`address\` (for example a pointer C returned) in a \`${refClass}\`.\n` +
-				`Wrapped refs are not tracked; their \`free()\` calls the deallocator on \`address\`.\n` +
-				`@throws RangeError if \`address\` is 0 (a null pointer) or the ${byteSize} bytes do not lie within the heap`,
+				wrapNote +
+				`@throws RangeError if \`address\` is 0 (a null pointer) or the ${byteSize} bytes do not lie within the heap; TypeError for bad options`,
 		],
-		parameters: [{ name: 'address', type: 'number' }],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'options', type: 'WrapOptions', hasQuestionToken: true },
+		],
 		returnType: refClass,
-		statements: [`return this.core.wrapValue(${refClass}, ${byteSize}, '${methods.wrap}', address)`],
+		statements: [`return this.core.wrapValue(${refClass}, ${byteSize}, ${alignment}, '${methods.wrap}', address, options)`],
 	})
 	manager.methods.push({
 		leadingTrivia: trivia,
 		name: methods.wrapArray,
 		docs: [
 			`Wraps an existing array of \`elementCount\` elements of ${describeElement(element)} at \`address\` in a \`${arrayRefClass}\`.\n` +
-				`Wrapped refs are not tracked; their \`free()\` calls the deallocator on \`address\`.\n` +
-				`@throws RangeError if \`address\` is 0, not a multiple of ${alignment}, or the elements do not lie within the heap`,
+				wrapNote +
+				`@throws RangeError if \`address\` is 0, not a multiple of ${alignment}, or the elements do not lie within the heap; TypeError for bad options`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
 			{ name: 'elementCount', type: 'number' },
+			{ name: 'options', type: 'WrapOptions', hasQuestionToken: true },
 		],
 		returnType: arrayRefClass,
 		statements: [
-			`return this.core.wrapArray(${arrayRefClass}, ${byteSize}, ${alignment}, '${methods.wrapArray}', address, elementCount)`,
+			`return this.core.wrapArray(${arrayRefClass}, ${byteSize}, ${alignment}, '${methods.wrapArray}', address, elementCount, options)`,
 		],
 	})
 	return parts

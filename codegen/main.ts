@@ -58,7 +58,15 @@ const header = generatedHeader('codegen/main.ts', 'descriptors/elements.ts and d
  */
 const sharedFacets: readonly { emit: (element: NormalizedElement) => FacetParts; names: (element: NormalizedElement) => string[] }[] = [
 	{ emit: emitAccess, names: (element) => [element.methods.read, element.methods.write] },
-	{ emit: emitAtomics, names: (element) => [element.methods.readAtomic, element.methods.writeAtomic] },
+	{
+		emit: emitAtomics,
+		names: (element) => [
+			element.methods.readAtomic,
+			element.methods.writeAtomic,
+			...element.atomicOperations.map((operation) => operation.method),
+			...(element.wait === undefined ? [] : [element.wait.method, element.wait.asyncMethod]),
+		],
+	},
 	{ emit: emitViews, names: (element) => [element.methods.view] },
 ]
 

@@ -2,7 +2,10 @@
  * Validates the descriptor tables and derives, once, every fact the emitters use.
  * Emitters read only `NormalizedElement` / `NormalizedWideInteger`, never raw rows.
  */
+import { atomicOperationRows, waitViewConstructors } from '../descriptors/elements.js'
 import type {
+	AtomicOperationName,
+	AtomicOperationRow,
 	AtomicStrategy,
 	BitConversion,
 	DataViewAccessor,
@@ -20,6 +23,8 @@ export interface NormalizedElement {
 	readonly byteSize: 1 | 2 | 4 | 8
 	readonly alignment: 1 | 2 | 4 | 8
 	readonly cType: string
+	/** Whether the row is a plain C integer and its signedness, or `null` (see the row's `cInteger`). */
+	readonly cInteger: 'signed' | 'unsigned' | null
 	readonly kind: ElementKind
 	readonly valueType: 'number' | 'bigint'
 	readonly viewConstructor: TypedArrayName
@@ -33,6 +38,10 @@ export interface NormalizedElement {
 	readonly atomicBits: Omit<BitConversion, 'accessor'> | undefined
 	/** Field of `HeapViews` holding the whole-heap atomic view, e.g. `int32Array`. */
 	readonly atomicViewField: string
+	/** The read-modify-write operations the row has (those listing its atomic strategy), in table order. */
+	readonly atomicOperations: readonly NormalizedAtomicOperation[]
+	/** How `wait<T>` / `wait<T>Async` wait (4-byte `int` and 8-byte `bigint` rows), or `undefined`. */
+	readonly wait: NormalizedWait | undefined
 	/**
 	 * The TypedArray `alloc<T>Array(values)` converts values into before anything is
 	 * allocated or written (so a bad value throws with the heap untouched), and copies from.
@@ -53,6 +62,39 @@ export interface NormalizedElement {
 		readonly wrap: string
 		readonly wrapArray: string
 	}
+}
+
+/** One atomic read-modify-write operation of one row. */
+export interface NormalizedAtomicOperation {
+	readonly name: AtomicOperationName
+	readonly description: string
+	readonly cFunction: string
+	/**
+	 * - `combine`: a new value from the stored one and `value` (`operator`);
+	 * - `exchange`: stores `value`;
+	 * - `compareExchange`: stores `replacement` where `expected` is held.
+	 */
+	readonly shape: 'combine' | 'exchange' | 'compareExchange'
+	/** For `combine`: the operator, e.g. `+`. */
+	readonly operator: '+' | '-' | '&' | '|' | '^' | undefined
+	/** The manager's method, e.g. `addInt32Atomic`. */
+	readonly method: string
+	/** The value ref's method, e.g. `addAtomic`. */
+	readonly refMethod: string
+	/** The array ref's method, e.g. `addAtomicAt`. */
+	readonly arrayRefMethod: string
+}
+
+/** How a row's values are waited for (`Atomics.wait` takes only `Int32Array` and `BigInt64Array`). */
+export interface NormalizedWait {
+	/** The signed view of the row's width the wait runs on. */
+	readonly viewConstructor: TypedArrayName
+	/** Field of `HeapViews` holding it, e.g. `int32Array`. */
+	readonly viewField: string
+	/** `wait<T>`. */
+	readonly method: string
+	/** `wait<T>Async`. */
+	readonly asyncMethod: string
 }
 
 export interface NormalizedWideInteger {
@@ -123,6 +165,59 @@ export class DescriptorError extends Error {
 	}
 }
 
+const atomicOperationNames: readonly AtomicOperationName[] = ['add', 'sub', 'and', 'or', 'xor', 'exchange', 'compareExchange']
+const operators = ['+', '-', '&', '|', '^']
+
+/** Validates the atomic operation rows; a bad row fails naming it. */
+export function validateAtomicOperations(rows: readonly AtomicOperationRow[]): void {
+	const seen = new Set<string>()
+	for (const row of rows) {
+		const fail = (problem: string): never => {
+			throw new DescriptorError(`atomic operation ${String(row.name)}`, problem)
+		}
+		if (!atomicOperationNames.includes(row.name)) fail(`unknown operation (known: ${atomicOperationNames.join(', ')})`)
+		if (seen.has(row.name)) fail('the operation is listed more than once')
+		seen.add(row.name)
+		if (typeof row.description !== 'string' || row.description.length === 0) fail('description must be a non-empty string')
+		if (!/^atomic_[a-z_]+$/.test(row.cFunction)) fail(`cFunction must name a <stdatomic.h> function, got '${String(row.cFunction)}'`)
+		const combines = row.name !== 'exchange' && row.name !== 'compareExchange'
+		if (combines !== (row.operator !== undefined)) fail(combines ? 'a combining operation needs an operator' : 'exchanges take no operator')
+		if (row.operator !== undefined && !operators.includes(row.operator)) fail(`unknown operator '${String(row.operator)}'`)
+		for (const strategy of row.strategies) {
+			if (!atomicStrategies.includes(strategy)) fail(`unknown atomic strategy '${String(strategy)}'`)
+		}
+		if (combines && row.strategies.includes('clampThenUint8')) {
+			fail(`'clampThenUint8' rows cannot combine values: clamping the result is not part of one atomic step`)
+		}
+		if (row.strategies.includes('viaBits') && row.operator !== undefined && row.operator !== '+' && row.operator !== '-') {
+			fail(`'viaBits' rows hold floats: '${row.operator}' has no meaning for them`)
+		}
+	}
+}
+
+function normalizeAtomicOperations(rowName: string, strategy: AtomicStrategy, rows: readonly AtomicOperationRow[]): NormalizedAtomicOperation[] {
+	return rows
+		.filter((row) => row.strategies.includes(strategy))
+		.map((row) => ({
+			name: row.name,
+			description: row.description,
+			cFunction: row.cFunction,
+			shape: row.operator !== undefined ? 'combine' : row.name === 'exchange' ? 'exchange' : 'compareExchange',
+			operator: row.operator,
+			method: `${row.name}${rowName}Atomic`,
+			refMethod: `${row.name}Atomic`,
+			arrayRefMethod: `${row.name}AtomicAt`,
+		}))
+}
+
+/** The wait of a row: 4-byte `int` and 8-byte `bigint` rows wait through the signed view of their width. */
+function waitOf(rowName: string, row: ElementTypeRow): NormalizedWait | undefined {
+	if (row.kind !== 'int' && row.kind !== 'bigint') return undefined
+	const viewConstructor = waitViewConstructors[row.byteSize]
+	if (viewConstructor === undefined) return undefined
+	return { viewConstructor, viewField: fieldNameOf(viewConstructor), method: `wait${rowName}`, asyncMethod: `wait${rowName}Async` }
+}
+
 function isAlias(row: ElementRow): row is Extract<ElementRow, { aliasOf: string }> {
 	return 'aliasOf' in row && typeof row.aliasOf === 'string'
 }
@@ -141,6 +236,9 @@ function validateFullRow(row: ElementTypeRow): void {
 		fail(`alignment must be 1, 2, 4 or 8 and at most byteSize, got ${String(row.alignment)}`)
 	}
 	if (typeof row.cType !== 'string' || row.cType.length === 0) fail('cType must name the C type')
+	if (row.cInteger !== undefined && !(['signed', 'unsigned'] as unknown[]).includes(row.cInteger)) {
+		fail(`cInteger must be 'signed' or 'unsigned', got ${String(row.cInteger)}`)
+	}
 	if (!kinds.includes(row.kind)) fail(`unknown kind '${String(row.kind)}' (known: ${kinds.join(', ')})`)
 	if (!atomicStrategies.includes(row.atomicStrategy)) {
 		fail(`unknown atomicStrategy '${String(row.atomicStrategy)}' (known: ${atomicStrategies.join(', ')})`)
@@ -227,8 +325,15 @@ function stagingConstructorOf(row: ElementTypeRow): TypedArrayName {
 	return row.viewConstructor
 }
 
-/** Validates the element rows and derives the facts the emitters need. */
-export function normalizeElements(rows: readonly ElementRow[]): NormalizedElement[] {
+/**
+ * Validates the element rows (and the atomic operations table) and derives the facts
+ * the emitters need.
+ */
+export function normalizeElements(
+	rows: readonly ElementRow[],
+	operations: readonly AtomicOperationRow[] = atomicOperationRows,
+): NormalizedElement[] {
+	validateAtomicOperations(operations)
 	const byName = new Map<string, ElementRow>()
 	for (const row of rows) {
 		const name = (row as { name?: unknown }).name
@@ -245,15 +350,19 @@ export function normalizeElements(rows: readonly ElementRow[]): NormalizedElemen
 	return rows.map((row) => {
 		let facts: ElementTypeRow
 		let aliasOf: string | undefined
+		let cInteger: 'signed' | 'unsigned' | null
 		if (isAlias(row)) {
 			const target = byName.get(row.aliasOf)
 			if (target === undefined) throw new DescriptorError(row.name, `aliasOf names unknown row '${row.aliasOf}'`)
 			if (isAlias(target)) throw new DescriptorError(row.name, `aliasOf '${row.aliasOf}' is itself an alias`)
 			facts = target as ElementTypeRow
 			aliasOf = row.aliasOf
+			if (row.cInteger !== undefined && row.cInteger !== null) throw new DescriptorError(row.name, 'an alias may only set cInteger to null')
+			cInteger = row.cInteger === null ? null : (facts.cInteger ?? null)
 		} else {
 			facts = row
 			validateFullRow(facts)
+			cInteger = facts.cInteger ?? null
 		}
 
 		const name = row.name
@@ -263,6 +372,7 @@ export function normalizeElements(rows: readonly ElementRow[]): NormalizedElemen
 			byteSize: facts.byteSize,
 			alignment: facts.alignment,
 			cType: facts.cType,
+			cInteger,
 			kind: facts.kind,
 			valueType: facts.valueType,
 			viewConstructor: facts.viewConstructor,
@@ -273,6 +383,8 @@ export function normalizeElements(rows: readonly ElementRow[]): NormalizedElemen
 			atomicViewConstructor: facts.atomicViewConstructor,
 			atomicBits: facts.atomicStrategy === 'viaBits' ? (facts.atomicBits ?? facts.bits) : undefined,
 			atomicViewField: fieldNameOf(facts.atomicViewConstructor),
+			atomicOperations: normalizeAtomicOperations(name, facts.atomicStrategy, operations),
+			wait: waitOf(name, facts),
 			stagingConstructor: stagingConstructorOf(facts),
 			aliasOf,
 			refClass: `${name}Ref`,
@@ -316,14 +428,18 @@ export function normalizeWideIntegers(rows: readonly WideIntegerRow[]): Normaliz
 
 /**
  * The distinct TypedArray constructors `HeapViews` must hold, sorted: every atomic view,
- * every string elements view, and always `Uint8Array` (the fast bounds check).
+ * every wait view, every string elements view, and always `Uint8Array` (the fast bounds check)
+ * and `Int32Array` (`notify`).
  */
 export function heapViewConstructors(
 	elements: readonly NormalizedElement[],
 	encodings: readonly { readonly elementsView: TypedArrayName }[] = [],
 ): TypedArrayName[] {
-	const names = new Set<TypedArrayName>(['Uint8Array'])
-	for (const element of elements) names.add(element.atomicViewConstructor)
+	const names = new Set<TypedArrayName>(['Uint8Array', 'Int32Array'])
+	for (const element of elements) {
+		names.add(element.atomicViewConstructor)
+		if (element.wait !== undefined) names.add(element.wait.viewConstructor)
+	}
 	for (const encoding of encodings) names.add(encoding.elementsView)
 	return [...names].sort()
 }

@@ -20,15 +20,17 @@ export const modules = {
 	errors: '../src/errors.js',
 	heapRef: '../src/HeapRef.js',
 	heapAccess: '../src/HeapAccess.js',
+	heapWaits: '../src/HeapWaits.js',
+	core: '../src/HeapCore.js',
 	cappedView: '../src/cappedView.js',
 	refs: './Refs.generated.js',
 	codec: (codec: string): string => `../src/codecs/${codec}.js`,
 } as const
 
 /**
- * The hot-path bounds check of a plain access: one comparison against the live byte
- * length of the heap's byte view (0 once the buffer is detached, and in 'always' mode;
- * see {@link liveLength} for why not `length`), and a
+ * The hot-path bounds check of a plain access: one comparison against the live length
+ * of the heap's byte view (0 once the buffer is detached, and in 'always' mode; see
+ * {@link liveLength}), and a
  * call to the cold path, which polls, re-checks and throws, on failure.
  * Declares `view`, the DataView to access.
  */
@@ -40,40 +42,47 @@ export function plainAccessCheck(byteSize: number, method: string): Writer {
 			// `Number.isInteger` first: it is false for an object, a symbol or a bigint without
 			// calling anything on it (a comparison would run an object's valueOf, or throw for a
 			// symbol), so every non-number reaches the cold path's TypeError untouched.
-			`if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.byteLength - ${byteSize})) ` +
+			`if (!(Number.isInteger(address) && address >= 0 && address <= ${liveLength('fast.uint8Array', 1)} - ${byteSize})) ` +
 				`view = this.accessView(address, ${byteSize}, '${method}')`,
 		)
 	}
 }
 
 /**
- * The live element count of the whole-heap view `view` in a hot-path check: from its
- * `byteLength`, never its `length`. Engine fact (Node 20 / V8 11.3): once a resizable
- * ArrayBuffer has been seen in the process, optimised code reads `typedArray.length` of
- * a detached buffer's view as its old length, while `byteLength` correctly reads 0
- * (Node 24 gets both right). `byteLength` costs the same.
+ * The live element count of the whole-heap view `view` in a hot-path check: its
+ * `length`, 0 once the buffer is detached. Engine fact (Node 20 / V8 11.3): optimised
+ * code that has seen typed arrays over a resizable ArrayBuffer reads a detached view's
+ * `length` as its old length (`byteLength` reads 0, but costs 5x `length` there). So the
+ * hot paths never see such arrays: a manager over a resizable or growable buffer keeps
+ * empty fast views and serves every access from the cold path (`HeapAccess.pollHeap`).
  */
 export function liveLength(view: string, bytesPerElement: number): string {
-	return bytesPerElement === 1 ? `${view}.byteLength` : `${view}.byteLength / ${bytesPerElement}`
+	return `${view}.length`
 }
 
 /**
  * The hot-path check of an atomic access: the element index must be an integer (which
  * also proves natural alignment) below the whole-heap view's live length. Declares
- * `view` and `index`; the cold path returns a one-element window (index 0).
+ * `view` and `index`; the cold path returns a one-element window (index 0). The view is
+ * the row's atomic view unless another of the same width is named (a wait's).
  */
-export function atomicAccessCheck(element: NormalizedElement, method: string): Writer {
+export function atomicAccessCheck(
+	element: NormalizedElement,
+	method: string,
+	view: { readonly field: string; readonly constructor: string } = {
+		field: element.atomicViewField,
+		constructor: element.atomicViewConstructor,
+	},
+): Writer {
 	// Dividing would coerce a string or null address into a valid index (and throw for a
 	// bigint): for wider elements only a number is divided, anything else gives NaN.
 	const indexExpression =
 		element.byteSize === 1 ? 'address' : `typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`
 	return (writer) => {
-		writer.writeLine(`let view = this.fast.${element.atomicViewField}`)
+		writer.writeLine(`let view = this.fast.${view.field}`)
 		writer.writeLine(`let index = ${indexExpression}`)
 		writer.write(`if (!(Number.isInteger(index) && index >= 0 && index < ${liveLength('view', element.byteSize)}))`).block(() => {
-			writer.writeLine(
-				`view = this.atomicWindow(${element.atomicViewConstructor}, address, ${element.byteSize}, '${method}')`,
-			)
+			writer.writeLine(`view = this.atomicWindow(${view.constructor}, address, ${element.byteSize}, '${method}')`)
 			writer.writeLine('index = 0')
 		})
 	}
@@ -86,12 +95,12 @@ export function atomicAccessCheck(element: NormalizedElement, method: string): W
  * or a symbol with a `TypeError` naming the method; a bigint row takes only bigints.
  * Pointer53 rows need none: their range check refuses every non-number untouched.
  */
-export function valueConversion(element: NormalizedElement, method: string, part: Part): Writer {
+export function valueConversion(element: NormalizedElement, method: string, part: Part, variable = 'value'): Writer {
 	if (element.kind === 'pointer53') return () => {}
 	const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
 	part.use(modules.conversions, convert)
 	return (writer) => {
-		writer.writeLine(`if (typeof value !== '${type}') value = ${convert}(value, '${method}')`)
+		writer.writeLine(`if (typeof ${variable} !== '${type}') ${variable} = ${convert}(${variable}, '${method}')`)
 	}
 }
 
@@ -105,11 +114,11 @@ export function elementCountCheck(variable: string, method: string, part: Part):
 	}
 }
 
-/** Checks a pointer53 value before anything is written. */
-export function pointer53ValueCheck(method: string, part: Part): Writer {
+/** Checks a pointer53 value (`value`, or the named variable) before anything is written. */
+export function pointer53ValueCheck(method: string, part: Part, variable = 'value'): Writer {
 	part.use(modules.errors, 'throwPointer53ValueError')
 	return (writer) => {
-		writer.writeLine(`if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('${method}', value)`)
+		writer.writeLine(`if (!(Number.isSafeInteger(${variable}) && ${variable} >= 0)) throwPointer53ValueError('${method}', ${variable})`)
 	}
 }
 

@@ -116,6 +116,12 @@ export interface ElementTypeRow {
 	 * Float64: `DataView` has their accessors, `Atomics` does not).
 	 */
 	readonly atomicBits?: Omit<BitConversion, 'accessor'>
+	/**
+	 * Set for a plain C integer (the rows a bitfield or an enum may be stored as): whether
+	 * it is signed. Absent for floats, clamped bytes and pointers, whose bits are not a
+	 * count.
+	 */
+	readonly cInteger?: 'signed' | 'unsigned'
 }
 
 /** A row that behaves exactly like another row under a distinct, self-documenting name. */
@@ -126,6 +132,11 @@ export interface ElementAliasRow {
 	readonly description: string
 	/** The row this one is identical to; it must be a full row, not another alias. */
 	readonly aliasOf: string
+	/**
+	 * `null` when the alias is not a plain C integer although its row is (a pointer);
+	 * otherwise the row's `cInteger` applies.
+	 */
+	readonly cInteger?: null
 }
 
 export type ElementRow = ElementTypeRow | ElementAliasRow
@@ -144,6 +155,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Int8',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'Int8Array',
+		cInteger: 'signed',
 	},
 	{
 		name: 'Uint8',
@@ -157,6 +169,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Uint8',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'Uint8Array',
+		cInteger: 'unsigned',
 	},
 	{
 		name: 'ClampedUint8',
@@ -183,6 +196,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Int16',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'Int16Array',
+		cInteger: 'signed',
 	},
 	{
 		name: 'Uint16',
@@ -196,6 +210,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Uint16',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'Uint16Array',
+		cInteger: 'unsigned',
 	},
 	{
 		name: 'Int32',
@@ -209,6 +224,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Int32',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'Int32Array',
+		cInteger: 'signed',
 	},
 	{
 		name: 'Uint32',
@@ -222,6 +238,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Uint32',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'Uint32Array',
+		cInteger: 'unsigned',
 	},
 	{
 		name: 'BigInt64',
@@ -235,6 +252,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'BigInt64',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'BigInt64Array',
+		cInteger: 'signed',
 	},
 	{
 		name: 'BigUint64',
@@ -248,6 +266,7 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'BigUint64',
 		atomicStrategy: 'native',
 		atomicViewConstructor: 'BigUint64Array',
+		cInteger: 'unsigned',
 	},
 	{
 		name: 'Float16',
@@ -296,6 +315,7 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Pointer32',
 		description: '32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer',
 		aliasOf: 'Uint32',
+		cInteger: null,
 	},
 	{
 		name: 'Pointer53',
@@ -314,6 +334,7 @@ export const elementRows: readonly ElementRow[] = [
 		name: 'Pointer64',
 		description: '64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer',
 		aliasOf: 'BigUint64',
+		cInteger: null,
 	},
 ]
 
@@ -335,3 +356,97 @@ export const wideIntegerRows: readonly WideIntegerRow[] = [
 	{ name: 'BigUint128LE', description: 'unsigned 128-bit little-endian integer as a `bigint`', wordCount: 2 },
 	{ name: 'BigUint256LE', description: 'unsigned 256-bit little-endian integer as a `bigint`', wordCount: 4 },
 ]
+
+/**
+ * The atomic read-modify-write operations. Each returns the value held before it.
+ * - `add` … `xor`: combine the stored value with the operand (`atomic_fetch_<op>`).
+ * - `exchange`: store the operand (`atomic_exchange`).
+ * - `compareExchange`: store the replacement if the stored value equals the expected one
+ *   (`atomic_compare_exchange_strong`).
+ */
+export type AtomicOperationName = 'add' | 'sub' | 'and' | 'or' | 'xor' | 'exchange' | 'compareExchange'
+
+/** One atomic read-modify-write operation, and which rows have it. */
+export interface AtomicOperationRow {
+	/** Name in generated identifiers: `add<T>Atomic`, `ref.addAtomic(v)`, `arrayRef.addAtomicAt(i, v)`. */
+	readonly name: AtomicOperationName
+	/** What it does to the stored value, a TSDoc phrase completed by "the <type> at `address`". */
+	readonly description: string
+	/** The C11 `<stdatomic.h>` function it matches, named in generated docs. */
+	readonly cFunction: string
+	/**
+	 * The binary operator that computes the new value from the stored one and the operand,
+	 * for the strategies that run the operation as a compare-exchange loop (floats,
+	 * pointer53); absent for `exchange` and `compareExchange`.
+	 */
+	readonly operator?: '+' | '-' | '&' | '|' | '^'
+	/**
+	 * The atomic strategies whose rows have this operation. Integers (`native`,
+	 * `viaBigUint64`) have all; floats (`viaBits`) exchange, compare bit patterns and add
+	 * (a compare-exchange loop, as C does for `_Atomic double`); `clampThenUint8` only
+	 * exchanges (clamping a sum is not one atomic step, in C either).
+	 */
+	readonly strategies: readonly AtomicStrategy[]
+}
+
+/** The atomic read-modify-write operations, in the order the API lists them. */
+export const atomicOperationRows: readonly AtomicOperationRow[] = [
+	{
+		name: 'add',
+		description: 'adds `value` to',
+		cFunction: 'atomic_fetch_add',
+		operator: '+',
+		strategies: ['native', 'viaBits', 'viaBigUint64'],
+	},
+	{
+		name: 'sub',
+		description: 'subtracts `value` from',
+		cFunction: 'atomic_fetch_sub',
+		operator: '-',
+		strategies: ['native', 'viaBigUint64'],
+	},
+	{
+		name: 'and',
+		description: 'ANDs `value` into',
+		cFunction: 'atomic_fetch_and',
+		operator: '&',
+		strategies: ['native', 'viaBigUint64'],
+	},
+	{
+		name: 'or',
+		description: 'ORs `value` into',
+		cFunction: 'atomic_fetch_or',
+		operator: '|',
+		strategies: ['native', 'viaBigUint64'],
+	},
+	{
+		name: 'xor',
+		description: 'XORs `value` into',
+		cFunction: 'atomic_fetch_xor',
+		operator: '^',
+		strategies: ['native', 'viaBigUint64'],
+	},
+	{
+		name: 'exchange',
+		description: 'stores `value` in',
+		cFunction: 'atomic_exchange',
+		strategies: ['native', 'viaBits', 'clampThenUint8', 'viaBigUint64'],
+	},
+	{
+		name: 'compareExchange',
+		description: 'stores `replacement` if `expected` is held by',
+		cFunction: 'atomic_compare_exchange_strong',
+		strategies: ['native', 'viaBits', 'clampThenUint8', 'viaBigUint64'],
+	},
+]
+
+/**
+ * The views `Atomics.wait` / `Atomics.waitAsync` accept, by element size (an engine fact:
+ * only `Int32Array` and `BigInt64Array`). An `int` row of 4 bytes and a `bigint` row of 8
+ * get `wait<T>` / `wait<T>Async` through the view of its width, the expected value
+ * converted to it (`Uint32` 0xffffffff waits for the `Int32` -1: the same bits).
+ */
+export const waitViewConstructors: Readonly<Partial<Record<1 | 2 | 4 | 8, TypedArrayName>>> = {
+	4: 'Int32Array',
+	8: 'BigInt64Array',
+}

@@ -31,7 +31,7 @@ export class Int8Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readInt8(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt8(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getInt8(this.address)
 	}
@@ -41,7 +41,7 @@ export class Int8Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeInt8(this.liveAddress('write'), value)
 			return
 		}
@@ -61,6 +61,55 @@ export class Int8Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addInt8Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subInt8Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andInt8Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orInt8Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorInt8Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeInt8Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeInt8Atomic(this.address, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt8Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeInt8Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -126,6 +175,76 @@ export class Int8ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeInt8Atomic(this.address + index * 1, value)
 	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addInt8Atomic(this.address + index * 1, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subInt8Atomic(this.address + index * 1, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andInt8Atomic(this.address + index * 1, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orInt8Atomic(this.address + index * 1, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorInt8Atomic(this.address + index * 1, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeInt8Atomic(this.address + index * 1, value)
+	}
+
+	// Int8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeInt8Atomic(this.address + index * 1, expected, replacement)
+	}
 }
 
 // Uint8 · codegen/emitRefClasses.ts
@@ -154,7 +273,7 @@ export class Uint8Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readUint8(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint8(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getUint8(this.address)
 	}
@@ -164,7 +283,7 @@ export class Uint8Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeUint8(this.liveAddress('write'), value)
 			return
 		}
@@ -184,6 +303,55 @@ export class Uint8Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addUint8Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subUint8Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andUint8Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orUint8Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorUint8Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeUint8Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeUint8Atomic(this.address, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint8Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeUint8Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -249,6 +417,76 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeUint8Atomic(this.address + index * 1, value)
 	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addUint8Atomic(this.address + index * 1, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subUint8Atomic(this.address + index * 1, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andUint8Atomic(this.address + index * 1, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orUint8Atomic(this.address + index * 1, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorUint8Atomic(this.address + index * 1, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeUint8Atomic(this.address + index * 1, value)
+	}
+
+	// Uint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeUint8Atomic(this.address + index * 1, expected, replacement)
+	}
 }
 
 // ClampedUint8 · codegen/emitRefClasses.ts
@@ -277,7 +515,7 @@ export class ClampedUint8Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readClampedUint8(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readClampedUint8(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getUint8(this.address)
 	}
@@ -287,7 +525,7 @@ export class ClampedUint8Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeClampedUint8(this.liveAddress('write'), value)
 			return
 		}
@@ -307,6 +545,20 @@ export class ClampedUint8Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeClampedUint8Atomic(this.address, value)
+	}
+
+	// ClampedUint8 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeClampedUint8Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeClampedUint8Atomic(this.address, value)
+	}
+
+	// ClampedUint8 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeClampedUint8Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeClampedUint8Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -372,6 +624,26 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeClampedUint8Atomic(this.address + index * 1, value)
 	}
+
+	// ClampedUint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeClampedUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeClampedUint8Atomic(this.address + index * 1, value)
+	}
+
+	// ClampedUint8 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeClampedUint8Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeClampedUint8Atomic(this.address + index * 1, expected, replacement)
+	}
 }
 
 // Int16 · codegen/emitRefClasses.ts
@@ -400,7 +672,7 @@ export class Int16Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readInt16(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt16(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getInt16(this.address, true)
 	}
@@ -410,7 +682,7 @@ export class Int16Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeInt16(this.liveAddress('write'), value)
 			return
 		}
@@ -430,6 +702,55 @@ export class Int16Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addInt16Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subInt16Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andInt16Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orInt16Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorInt16Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeInt16Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeInt16Atomic(this.address, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt16Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeInt16Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -495,6 +816,76 @@ export class Int16ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeInt16Atomic(this.address + index * 2, value)
 	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addInt16Atomic(this.address + index * 2, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subInt16Atomic(this.address + index * 2, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andInt16Atomic(this.address + index * 2, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orInt16Atomic(this.address + index * 2, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorInt16Atomic(this.address + index * 2, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeInt16Atomic(this.address + index * 2, value)
+	}
+
+	// Int16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeInt16Atomic(this.address + index * 2, expected, replacement)
+	}
 }
 
 // Uint16 · codegen/emitRefClasses.ts
@@ -523,7 +914,7 @@ export class Uint16Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readUint16(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint16(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getUint16(this.address, true)
 	}
@@ -533,7 +924,7 @@ export class Uint16Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeUint16(this.liveAddress('write'), value)
 			return
 		}
@@ -553,6 +944,55 @@ export class Uint16Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addUint16Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subUint16Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andUint16Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orUint16Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorUint16Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeUint16Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeUint16Atomic(this.address, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint16Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeUint16Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -618,6 +1058,76 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeUint16Atomic(this.address + index * 2, value)
 	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addUint16Atomic(this.address + index * 2, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subUint16Atomic(this.address + index * 2, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andUint16Atomic(this.address + index * 2, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orUint16Atomic(this.address + index * 2, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorUint16Atomic(this.address + index * 2, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeUint16Atomic(this.address + index * 2, value)
+	}
+
+	// Uint16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeUint16Atomic(this.address + index * 2, expected, replacement)
+	}
 }
 
 // Int32 · codegen/emitRefClasses.ts
@@ -646,7 +1156,7 @@ export class Int32Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readInt32(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt32(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getInt32(this.address, true)
 	}
@@ -656,7 +1166,7 @@ export class Int32Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeInt32(this.liveAddress('write'), value)
 			return
 		}
@@ -676,6 +1186,55 @@ export class Int32Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addInt32Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subInt32Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andInt32Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orInt32Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorInt32Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeInt32Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeInt32Atomic(this.address, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt32Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeInt32Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -741,6 +1300,76 @@ export class Int32ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeInt32Atomic(this.address + index * 4, value)
 	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addInt32Atomic(this.address + index * 4, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subInt32Atomic(this.address + index * 4, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andInt32Atomic(this.address + index * 4, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orInt32Atomic(this.address + index * 4, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorInt32Atomic(this.address + index * 4, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeInt32Atomic(this.address + index * 4, value)
+	}
+
+	// Int32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeInt32Atomic(this.address + index * 4, expected, replacement)
+	}
 }
 
 // Uint32 · codegen/emitRefClasses.ts
@@ -769,7 +1398,7 @@ export class Uint32Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readUint32(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint32(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getUint32(this.address, true)
 	}
@@ -779,7 +1408,7 @@ export class Uint32Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeUint32(this.liveAddress('write'), value)
 			return
 		}
@@ -799,6 +1428,55 @@ export class Uint32Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addUint32Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subUint32Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andUint32Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orUint32Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorUint32Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeUint32Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeUint32Atomic(this.address, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint32Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeUint32Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -864,6 +1542,76 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeUint32Atomic(this.address + index * 4, value)
 	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addUint32Atomic(this.address + index * 4, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subUint32Atomic(this.address + index * 4, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andUint32Atomic(this.address + index * 4, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orUint32Atomic(this.address + index * 4, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorUint32Atomic(this.address + index * 4, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeUint32Atomic(this.address + index * 4, value)
+	}
+
+	// Uint32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeUint32Atomic(this.address + index * 4, expected, replacement)
+	}
 }
 
 // BigInt64 · codegen/emitRefClasses.ts
@@ -892,7 +1640,7 @@ export class BigInt64Ref extends HeapRef {
 	/** Reads the value. */
 	read(): bigint {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readBigInt64(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readBigInt64(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getBigInt64(this.address, true)
 	}
@@ -902,7 +1650,7 @@ export class BigInt64Ref extends HeapRef {
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeBigInt64(this.liveAddress('write'), value)
 			return
 		}
@@ -922,6 +1670,55 @@ export class BigInt64Ref extends HeapRef {
 	writeAtomic(value: bigint): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addBigInt64Atomic` does. */
+	addAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subBigInt64Atomic` does. */
+	subAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andBigInt64Atomic` does. */
+	andAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orBigInt64Atomic` does. */
+	orAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorBigInt64Atomic` does. */
+	xorAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeBigInt64Atomic` does. */
+	exchangeAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeBigInt64Atomic(this.address, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigInt64Atomic` does. */
+	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeBigInt64Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -987,6 +1784,76 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeBigInt64Atomic(this.address + index * 8, value)
 	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addBigInt64Atomic(this.address + index * 8, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subBigInt64Atomic(this.address + index * 8, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andBigInt64Atomic(this.address + index * 8, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orBigInt64Atomic(this.address + index * 8, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorBigInt64Atomic(this.address + index * 8, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeBigInt64Atomic(this.address + index * 8, value)
+	}
+
+	// BigInt64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeBigInt64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeBigInt64Atomic(this.address + index * 8, expected, replacement)
+	}
 }
 
 // BigUint64 · codegen/emitRefClasses.ts
@@ -1015,7 +1882,7 @@ export class BigUint64Ref extends HeapRef {
 	/** Reads the value. */
 	read(): bigint {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readBigUint64(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readBigUint64(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getBigUint64(this.address, true)
 	}
@@ -1025,7 +1892,7 @@ export class BigUint64Ref extends HeapRef {
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeBigUint64(this.liveAddress('write'), value)
 			return
 		}
@@ -1045,6 +1912,55 @@ export class BigUint64Ref extends HeapRef {
 	writeAtomic(value: bigint): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addBigUint64Atomic` does. */
+	addAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subBigUint64Atomic` does. */
+	subAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andBigUint64Atomic` does. */
+	andAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orBigUint64Atomic` does. */
+	orAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorBigUint64Atomic` does. */
+	xorAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeBigUint64Atomic` does. */
+	exchangeAtomic(value: bigint): bigint {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeBigUint64Atomic(this.address, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigUint64Atomic` does. */
+	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeBigUint64Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -1110,6 +2026,76 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeBigUint64Atomic(this.address + index * 8, value)
 	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addBigUint64Atomic(this.address + index * 8, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subBigUint64Atomic(this.address + index * 8, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andBigUint64Atomic(this.address + index * 8, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orBigUint64Atomic(this.address + index * 8, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorBigUint64Atomic(this.address + index * 8, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeBigUint64Atomic(this.address + index * 8, value)
+	}
+
+	// BigUint64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeBigUint64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeBigUint64Atomic(this.address + index * 8, expected, replacement)
+	}
 }
 
 // Float16 · codegen/emitRefClasses.ts
@@ -1138,7 +2124,7 @@ export class Float16Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readFloat16(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat16(this.liveAddress('read'))
 		const view = fast.dataView
 		return bitsToFloat16(view.getUint16(this.address, true))
 	}
@@ -1148,7 +2134,7 @@ export class Float16Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeFloat16(this.liveAddress('write'), value)
 			return
 		}
@@ -1168,6 +2154,27 @@ export class Float16Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeFloat16Atomic(this.address, value)
+	}
+
+	// Float16 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addFloat16Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addFloat16Atomic(this.address, value)
+	}
+
+	// Float16 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeFloat16Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeFloat16Atomic(this.address, value)
+	}
+
+	// Float16 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat16Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeFloat16Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -1233,6 +2240,36 @@ export class Float16ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeFloat16Atomic(this.address + index * 2, value)
 	}
+
+	// Float16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addFloat16Atomic(this.address + index * 2, value)
+	}
+
+	// Float16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeFloat16Atomic(this.address + index * 2, value)
+	}
+
+	// Float16 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat16Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeFloat16Atomic(this.address + index * 2, expected, replacement)
+	}
 }
 
 // Float32 · codegen/emitRefClasses.ts
@@ -1261,7 +2298,7 @@ export class Float32Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readFloat32(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat32(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getFloat32(this.address, true)
 	}
@@ -1271,7 +2308,7 @@ export class Float32Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeFloat32(this.liveAddress('write'), value)
 			return
 		}
@@ -1291,6 +2328,27 @@ export class Float32Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeFloat32Atomic(this.address, value)
+	}
+
+	// Float32 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addFloat32Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addFloat32Atomic(this.address, value)
+	}
+
+	// Float32 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeFloat32Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeFloat32Atomic(this.address, value)
+	}
+
+	// Float32 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat32Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeFloat32Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -1356,6 +2414,36 @@ export class Float32ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeFloat32Atomic(this.address + index * 4, value)
 	}
+
+	// Float32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addFloat32Atomic(this.address + index * 4, value)
+	}
+
+	// Float32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeFloat32Atomic(this.address + index * 4, value)
+	}
+
+	// Float32 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat32Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeFloat32Atomic(this.address + index * 4, expected, replacement)
+	}
 }
 
 // Float64 · codegen/emitRefClasses.ts
@@ -1384,7 +2472,7 @@ export class Float64Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readFloat64(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat64(this.liveAddress('read'))
 		const view = fast.dataView
 		return view.getFloat64(this.address, true)
 	}
@@ -1394,7 +2482,7 @@ export class Float64Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.write')
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writeFloat64(this.liveAddress('write'), value)
 			return
 		}
@@ -1414,6 +2502,27 @@ export class Float64Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeFloat64Atomic(this.address, value)
+	}
+
+	// Float64 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addFloat64Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addFloat64Atomic(this.address, value)
+	}
+
+	// Float64 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangeFloat64Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangeFloat64Atomic(this.address, value)
+	}
+
+	// Float64 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat64Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangeFloat64Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -1479,6 +2588,36 @@ export class Float64ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writeFloat64Atomic(this.address + index * 8, value)
 	}
+
+	// Float64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addFloat64Atomic(this.address + index * 8, value)
+	}
+
+	// Float64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangeFloat64Atomic(this.address + index * 8, value)
+	}
+
+	// Float64 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat64Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangeFloat64Atomic(this.address + index * 8, expected, replacement)
+	}
 }
 
 // Pointer32 · codegen/emitRefClasses.ts
@@ -1525,7 +2664,7 @@ export class Pointer53Ref extends HeapRef {
 	/** Reads the value. */
 	read(): number {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) return this.manager.readPointer53(this.liveAddress('read'))
+		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readPointer53(this.liveAddress('read'))
 		const view = fast.dataView
 		const low = view.getUint32(this.address, true)
 		const high = view.getUint32(this.address + 4, true)
@@ -1537,7 +2676,7 @@ export class Pointer53Ref extends HeapRef {
 	/** Writes a value, converted as `writePointer53` converts it. */
 	write(value: number): void {
 		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.byteLength)) {
+		if (!(this.liveEnd <= fast.uint8Array.length)) {
 			this.manager.writePointer53(this.liveAddress('write'), value)
 			return
 		}
@@ -1560,6 +2699,55 @@ export class Pointer53Ref extends HeapRef {
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writePointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically adds `value` to the value and returns the value held before, as `addPointer53Atomic` does. */
+	addAtomic(value: number): number {
+		if (this.freed) this.throwFreed('addAtomic')
+		return this.manager.addPointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically subtracts `value` from the value and returns the value held before, as `subPointer53Atomic` does. */
+	subAtomic(value: number): number {
+		if (this.freed) this.throwFreed('subAtomic')
+		return this.manager.subPointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically ANDs `value` into the value and returns the value held before, as `andPointer53Atomic` does. */
+	andAtomic(value: number): number {
+		if (this.freed) this.throwFreed('andAtomic')
+		return this.manager.andPointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically ORs `value` into the value and returns the value held before, as `orPointer53Atomic` does. */
+	orAtomic(value: number): number {
+		if (this.freed) this.throwFreed('orAtomic')
+		return this.manager.orPointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically XORs `value` into the value and returns the value held before, as `xorPointer53Atomic` does. */
+	xorAtomic(value: number): number {
+		if (this.freed) this.throwFreed('xorAtomic')
+		return this.manager.xorPointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically stores `value` in the value and returns the value held before, as `exchangePointer53Atomic` does. */
+	exchangeAtomic(value: number): number {
+		if (this.freed) this.throwFreed('exchangeAtomic')
+		return this.manager.exchangePointer53Atomic(this.address, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangePointer53Atomic` does. */
+	compareExchangeAtomic(expected: number, replacement: number): number {
+		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		return this.manager.compareExchangePointer53Atomic(this.address, expected, replacement)
 	}
 }
 
@@ -1624,6 +2812,76 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.manager.writePointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addPointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	addAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		return this.manager.addPointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subPointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	subAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		return this.manager.subPointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andPointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	andAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		return this.manager.andPointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orPointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	orAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		return this.manager.orPointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorPointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	xorAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		return this.manager.xorPointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangePointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	exchangeAtomicAt(index: number, value: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		return this.manager.exchangePointer53Atomic(this.address + index * 8, value)
+	}
+
+	// Pointer53 · codegen/emitAtomics.ts
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangePointer53Atomic` does.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		return this.manager.compareExchangePointer53Atomic(this.address + index * 8, expected, replacement)
 	}
 }
 

@@ -49,6 +49,40 @@ export interface ElementValueTypes {
 	Pointer64: bigint;
 }
 
+/** Each element type's `cInteger` fact at the type level: `'signed'` or `'unsigned'` for a plain C integer, else `null`. */
+export interface ElementCIntegers {
+	/** `Int8` is a signed C integer. */
+	Int8: 'signed';
+	/** `Uint8` is a unsigned C integer. */
+	Uint8: 'unsigned';
+	/** `ClampedUint8` is not a plain C integer. */
+	ClampedUint8: null;
+	/** `Int16` is a signed C integer. */
+	Int16: 'signed';
+	/** `Uint16` is a unsigned C integer. */
+	Uint16: 'unsigned';
+	/** `Int32` is a signed C integer. */
+	Int32: 'signed';
+	/** `Uint32` is a unsigned C integer. */
+	Uint32: 'unsigned';
+	/** `BigInt64` is a signed C integer. */
+	BigInt64: 'signed';
+	/** `BigUint64` is a unsigned C integer. */
+	BigUint64: 'unsigned';
+	/** `Float16` is not a plain C integer. */
+	Float16: null;
+	/** `Float32` is not a plain C integer. */
+	Float32: null;
+	/** `Float64` is not a plain C integer. */
+	Float64: null;
+	/** `Pointer32` is not a plain C integer. */
+	Pointer32: null;
+	/** `Pointer53` is not a plain C integer. */
+	Pointer53: null;
+	/** `Pointer64` is not a plain C integer. */
+	Pointer64: null;
+}
+
 /** The name of an element type: `'Int32'`, `'Float64'`, `'Pointer53'`... */
 export type ElementTypeName = keyof ElementValueTypes;
 
@@ -64,25 +98,27 @@ export interface ElementFacts {
 	readonly valueType: 'number' | 'bigint';
 	/** The C type the row stands for. */
 	readonly cType: string;
+	/** Whether it is a plain C integer (a valid bitfield or enum storage type) and its signedness, else `null`. */
+	readonly cInteger: 'signed' | 'unsigned' | null;
 	/** The row this one is another name for. */
 	readonly aliasOf: ElementTypeName | undefined;
 }
 
 /** Every element type's facts, by name. */
 export const elementTable: { readonly [Name in ElementTypeName]: ElementFacts } = Object.freeze({
-		Int8: Object.freeze({ name: 'Int8', byteSize: 1, alignment: 1, valueType: 'number', cType: 'int8_t', aliasOf: undefined }),
-		Uint8: Object.freeze({ name: 'Uint8', byteSize: 1, alignment: 1, valueType: 'number', cType: 'uint8_t', aliasOf: undefined }),
-		ClampedUint8: Object.freeze({ name: 'ClampedUint8', byteSize: 1, alignment: 1, valueType: 'number', cType: 'uint8_t', aliasOf: undefined }),
-		Int16: Object.freeze({ name: 'Int16', byteSize: 2, alignment: 2, valueType: 'number', cType: 'int16_t', aliasOf: undefined }),
-		Uint16: Object.freeze({ name: 'Uint16', byteSize: 2, alignment: 2, valueType: 'number', cType: 'uint16_t', aliasOf: undefined }),
-		Int32: Object.freeze({ name: 'Int32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'int32_t', aliasOf: undefined }),
-		Uint32: Object.freeze({ name: 'Uint32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'uint32_t', aliasOf: undefined }),
-		BigInt64: Object.freeze({ name: 'BigInt64', byteSize: 8, alignment: 8, valueType: 'bigint', cType: 'int64_t', aliasOf: undefined }),
-		BigUint64: Object.freeze({ name: 'BigUint64', byteSize: 8, alignment: 8, valueType: 'bigint', cType: 'uint64_t', aliasOf: undefined }),
-		Float16: Object.freeze({ name: 'Float16', byteSize: 2, alignment: 2, valueType: 'number', cType: '_Float16', aliasOf: undefined }),
-		Float32: Object.freeze({ name: 'Float32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'float', aliasOf: undefined }),
-		Float64: Object.freeze({ name: 'Float64', byteSize: 8, alignment: 8, valueType: 'number', cType: 'double', aliasOf: undefined }),
-		Pointer32: Object.freeze({ name: 'Pointer32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'uint32_t', aliasOf: 'Uint32' }),
-		Pointer53: Object.freeze({ name: 'Pointer53', byteSize: 8, alignment: 8, valueType: 'number', cType: 'uint64_t', aliasOf: undefined }),
-		Pointer64: Object.freeze({ name: 'Pointer64', byteSize: 8, alignment: 8, valueType: 'bigint', cType: 'uint64_t', aliasOf: 'BigUint64' }),
+		Int8: Object.freeze({ name: 'Int8', byteSize: 1, alignment: 1, valueType: 'number', cType: 'int8_t', cInteger: 'signed', aliasOf: undefined }),
+		Uint8: Object.freeze({ name: 'Uint8', byteSize: 1, alignment: 1, valueType: 'number', cType: 'uint8_t', cInteger: 'unsigned', aliasOf: undefined }),
+		ClampedUint8: Object.freeze({ name: 'ClampedUint8', byteSize: 1, alignment: 1, valueType: 'number', cType: 'uint8_t', cInteger: null, aliasOf: undefined }),
+		Int16: Object.freeze({ name: 'Int16', byteSize: 2, alignment: 2, valueType: 'number', cType: 'int16_t', cInteger: 'signed', aliasOf: undefined }),
+		Uint16: Object.freeze({ name: 'Uint16', byteSize: 2, alignment: 2, valueType: 'number', cType: 'uint16_t', cInteger: 'unsigned', aliasOf: undefined }),
+		Int32: Object.freeze({ name: 'Int32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'int32_t', cInteger: 'signed', aliasOf: undefined }),
+		Uint32: Object.freeze({ name: 'Uint32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'uint32_t', cInteger: 'unsigned', aliasOf: undefined }),
+		BigInt64: Object.freeze({ name: 'BigInt64', byteSize: 8, alignment: 8, valueType: 'bigint', cType: 'int64_t', cInteger: 'signed', aliasOf: undefined }),
+		BigUint64: Object.freeze({ name: 'BigUint64', byteSize: 8, alignment: 8, valueType: 'bigint', cType: 'uint64_t', cInteger: 'unsigned', aliasOf: undefined }),
+		Float16: Object.freeze({ name: 'Float16', byteSize: 2, alignment: 2, valueType: 'number', cType: '_Float16', cInteger: null, aliasOf: undefined }),
+		Float32: Object.freeze({ name: 'Float32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'float', cInteger: null, aliasOf: undefined }),
+		Float64: Object.freeze({ name: 'Float64', byteSize: 8, alignment: 8, valueType: 'number', cType: 'double', cInteger: null, aliasOf: undefined }),
+		Pointer32: Object.freeze({ name: 'Pointer32', byteSize: 4, alignment: 4, valueType: 'number', cType: 'uint32_t', cInteger: null, aliasOf: 'Uint32' }),
+		Pointer53: Object.freeze({ name: 'Pointer53', byteSize: 8, alignment: 8, valueType: 'number', cType: 'uint64_t', cInteger: null, aliasOf: undefined }),
+		Pointer64: Object.freeze({ name: 'Pointer64', byteSize: 8, alignment: 8, valueType: 'bigint', cType: 'uint64_t', cInteger: null, aliasOf: 'BigUint64' }),
 	});

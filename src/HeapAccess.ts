@@ -2,10 +2,12 @@ import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
 import { HeapCore, type Allocator, type Deallocator, type Memory64Allocator, type Memory64Deallocator } from './HeapCore.js'
-import type { HeapRef } from './HeapRef.js'
+import { HeapRef } from './HeapRef.js'
+import type { HeapScope } from './HeapScope.js'
 import { HeapStrings } from './HeapStrings.js'
 import { requireGlobalConstructor } from './globalConstructors.js'
 import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
+import { notifyAt } from './HeapWaits.js'
 
 /** The buffer types a heap may be. */
 export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
@@ -17,6 +19,15 @@ export type GetLatestHeap = () => HeapBuffer
 // comparison and takes the cold path, which polls. No mode check on the hot path.
 const emptyViews = new HeapViews(new ArrayBuffer(0))
 
+/**
+ * Whether a heap buffer can change size in place (a resizable `ArrayBuffer`, a growable
+ * `SharedArrayBuffer`). The hot paths never see its views (see `liveLength` in
+ * codegen/snippets.ts): on Node 20 they would then misread detached views' lengths.
+ */
+function isResizable(buffer: HeapBuffer): boolean {
+	return (buffer as { resizable?: boolean }).resizable === true || (buffer as { growable?: boolean }).growable === true
+}
+
 function isHeapBuffer(value: unknown): value is HeapBuffer {
 	// A shared buffer is recognised by its tag: on pages that are not cross-origin
 	// isolated the SharedArrayBuffer global is missing, yet Chromium still creates
@@ -27,10 +38,18 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 	)
 }
 
+/** Checks an alignment argument: a power of two from 1 to 65536 (a wasm page). */
+function checkAlignment(alignment: unknown, method: string): void {
+	if (typeof alignment !== 'number') throw new TypeError(`${method}: alignment must be a number, received ${describeValue(alignment)}`)
+	if (!(Number.isInteger(alignment) && alignment >= 1 && alignment <= 65536 && (alignment & (alignment - 1)) === 0)) {
+		throw new RangeError(`${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`)
+	}
+}
+
 /** @internal Sets `byteSize` bytes at `address`, already checked to lie in the heap, to zeros. */
 export function zeroBytes(views: HeapViews, address: number, byteSize: number): void {
 	const bytes = views.uint8Array
-	if (address + byteSize > bytes.byteLength) {
+	if (address + byteSize > bytes.length) {
 		// Past an engine's typed-array cap: a window over just the region.
 		new Uint8Array(views.buffer, address, byteSize).fill(0)
 	} else if (byteSize <= 16) {
@@ -96,7 +115,7 @@ export class HeapAccess {
 		this.getLatestHeap = getLatestHeap
 		this.pollingMode = resolved.pollingMode
 		this.views = new HeapViews(this.fetchHeap())
-		this.fast = this.pollingMode === 'always' ? emptyViews : this.views
+		this.fast = this.pollingMode === 'always' || isResizable(this.views.buffer) ? emptyViews : this.views
 		this.core = new HeapCore(this, alloc, free, resolved)
 		this.strings = new HeapStrings(this)
 	}
@@ -122,12 +141,93 @@ export class HeapAccess {
 	}
 
 	/**
-	 * Frees the live ref allocated through this manager at `address` (found in O(1)),
-	 * marking it freed. Needs `trackAllocations`. An address with no live allocated ref
-	 * throws `RangeError` and frees nothing.
+	 * Frees a ref (as `ref.free()` does), or the live ref allocated through this manager at
+	 * `address` (found in O(1); needs `trackAllocations`). An address with no live tracked
+	 * ref throws `RangeError` and frees nothing: give raw C pointers to `deallocate`.
 	 */
-	free(address: number): void {
-		this.core.freeAddress(address, 'free')
+	free(refOrAddress: HeapRef | number): void {
+		if (refOrAddress instanceof HeapRef) {
+			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw new RangeError('free: the ref belongs to another manager')
+			refOrAddress.free()
+			return
+		}
+		if (typeof refOrAddress !== 'number') {
+			throw new TypeError(`free: expected a ref or an address, received ${describeValue(refOrAddress)}`)
+		}
+		this.core.freeAddress(refOrAddress, 'free')
+	}
+
+	// ---- the raw allocator --------------------------------------------------------
+
+	/**
+	 * Allocates `byteSize` bytes aligned to `alignment` through the manager's allocator and
+	 * returns the address: checked (a positive, aligned address inside the heap) and zeroed
+	 * if the manager zeroes, but not tracked and not in any scope. This library's `_malloc`;
+	 * give the region back with `deallocate(address, byteSize, alignment)`.
+	 * @throws RangeError or TypeError for a bad size or alignment (the allocator is not
+	 * called); Error if the allocation fails
+	 */
+	allocate(byteSize: number, alignment = 8): number {
+		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('allocate', byteSize)
+		checkAlignment(alignment, 'allocate')
+		return this.core.allocateRegion(byteSize, alignment, 'allocate')
+	}
+
+	/**
+	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
+	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
+	 * Nothing is checked against the allocation table: a tracked ref's address is refused
+	 * (use `free`), anything else goes to the deallocator as it is.
+	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
+	 */
+	deallocate(address: number, byteSize?: number, alignment?: number): void {
+		if (!(Number.isSafeInteger(address) && address > 0)) {
+			throw new (typeof address === 'number' ? RangeError : TypeError)(
+				`deallocate: address must be a positive safe integer, received ${describeValue(address)}`,
+			)
+		}
+		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('deallocate', byteSize)
+		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
+		if (this.core.isTracked(address)) {
+			throw new RangeError(`deallocate: address ${address} belongs to a live ref allocated through this manager; free it with free(ref) or heap.free(address)`)
+		}
+		this.core.deallocate(address, byteSize, alignment)
+	}
+
+	// ---- scopes -------------------------------------------------------------------
+
+	/**
+	 * Runs `fn()` and then frees every ref allocated through this manager while it ran
+	 * (refs a nested scope took are freed by that scope), also when `fn` throws. Returns
+	 * what `fn` returned. For temporaries handed to one call, as C callers use the stack.
+	 * @throws TypeError if `fn` is not a function, or is async (await inside the scope
+	 * instead, with `openScope`)
+	 */
+	withScope<T>(fn: () => T): T {
+		if (typeof fn !== 'function') throw new TypeError(`withScope: expected a function, received ${describeValue(fn)}`)
+		if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') {
+			throw new TypeError('withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
+		}
+		const scope = this.core.openScope()
+		let result: T
+		try {
+			result = fn()
+		} finally {
+			scope.close()
+		}
+		if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+			throw new TypeError('withScope: fn returned a promise; the scope closed (and freed its refs) before it settled: use `using scope = heap.openScope()` in async code')
+		}
+		return result
+	}
+
+	/**
+	 * Opens a scope: every ref allocated through this manager until it closes is freed by
+	 * `scope.close()` (or `using scope = heap.openScope()` at the end of the block). Scopes
+	 * nest; close them innermost first. They work with tracking off.
+	 */
+	openScope(): HeapScope {
+		return this.core.openScope()
 	}
 
 	/** Frees every live ref allocated through this manager. Needs `trackAllocations`. */
@@ -155,7 +255,7 @@ export class HeapAccess {
 		const latest = this.fetchHeap()
 		if (latest !== this.views.buffer) {
 			this.views = new HeapViews(latest)
-			if (this.pollingMode !== 'always') this.fast = this.views
+			if (this.pollingMode !== 'always') this.fast = isResizable(latest) ? emptyViews : this.views
 		}
 	}
 
@@ -282,5 +382,24 @@ export class HeapAccess {
 	typedView<T>(Constructor: TypedArrayConstructorLike<T>, address: number, elementCount: number, method: string): T {
 		const size = Constructor.BYTES_PER_ELEMENT
 		return new Constructor(this.alignedRegion(address, elementCount * size, size, method), address, elementCount)
+	}
+
+	// ---- waking waiters (the waits are generated per type: wait<T>, wait<T>Async) ----
+
+	/**
+	 * Wakes up to `count` threads (default: all) sleeping in a wait on `address` (of any
+	 * width: `waitInt32`, `waitBigInt64Async`, C's `memory.atomic.wait32`/`wait64`), as
+	 * `Atomics.notify` and C's `__builtin_wasm_memory_atomic_notify` do. Returns how many
+	 * woke: 0 on a heap that is not shared, where nobody can wait.
+	 * @throws RangeError if `address` is not a multiple of 4 or does not lie within the heap, or `count` is not a non-negative integer or Infinity
+	 */
+	notify(address: number, count?: number): number {
+		let view = this.fast.int32Array
+		let index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (!(Number.isInteger(index) && index >= 0 && index < view.byteLength / 4)) {
+			view = this.atomicWindow(Int32Array, address, 4, 'notify')
+			index = 0
+		}
+		return notifyAt(view, index, count, 'notify')
 	}
 }

@@ -97,6 +97,26 @@ const SPIN_ROUNDS = 100
 /** Entries of its own size class `alloc` scans before it grows the memory. */
 const PRE_GROWTH_SCAN = 16
 
+/**
+ * A `WebAssembly.Memory`, typed by the members the allocator uses so that these
+ * declarations compile without the DOM lib (it is a real `WebAssembly.Memory` at run time).
+ */
+export interface WebAssemblyMemoryLike {
+	/** The memory's current buffer. */
+	readonly buffer: ArrayBuffer | SharedArrayBuffer
+	/** Grows the memory by `delta` 64 KiB pages; returns the old page count. */
+	grow(delta: number): number
+}
+
+/** A `WebAssembly.Global` (such as a module's `__heap_base` export), typed by its `value`. */
+export interface WebAssemblyGlobalLike {
+	/** The global's value. */
+	readonly value: unknown
+}
+
+/** What {@link createHeapAllocator} and `createWasmHeapManager(target)` manage. */
+export type HeapTarget = WebAssemblyMemoryLike | ArrayBuffer | SharedArrayBuffer
+
 /** Options of {@link createHeapAllocator}. */
 export interface HeapAllocatorOptions {
 	/**
@@ -104,7 +124,7 @@ export interface HeapAllocatorOptions {
 	 * after it. A number, or a module's `__heap_base` export (a `WebAssembly.Global`).
 	 * Default 16, so that no allocation can be near address 0.
 	 */
-	start?: number | WebAssembly.Global
+	start?: number | WebAssemblyGlobalLike
 	/**
 	 * End of the managed range (exclusive, rounded down to 8). Given, the range is fixed:
 	 * the allocator never grows a memory. Default: the target's current byte length, and
@@ -164,8 +184,6 @@ export interface HeapAllocator {
 	 */
 	check(): void
 }
-
-type HeapTarget = WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer
 
 function isMemory(target: unknown): target is WebAssembly.Memory {
 	return typeof WebAssembly !== 'undefined' && target instanceof WebAssembly.Memory
@@ -968,7 +986,7 @@ function rangeOption(name: string, value: unknown): number | undefined {
  * that is too small, ends past the buffer or past 4 GiB; Error for a header of another
  * layout version.
  */
-export function createHeapAllocator(target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer, options: HeapAllocatorOptions = {}): HeapAllocator {
+export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {
 		throw new TypeError(`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
 	}

@@ -3,49 +3,74 @@ import type { TypedArrayConstructorLike } from './cappedView.js'
 import { describeValue, throwElementCountError } from './errors.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import type { HeapRef } from './HeapRef.js'
+import { HeapScope } from './HeapScope.js'
 import type { ResolvedOptions } from './options.js'
 
 export type { GetLatestHeap, HeapBuffer } from './HeapAccess.js'
 
 /**
- * Allocates `byteSize` bytes and returns the region's address, as a `number` (or as a
- * `bigint`, with a {@link Memory64Deallocator}). 0, or anything that is not a positive
- * integer, means failure.
+ * Allocates a region of `byteSize` bytes aligned to `alignment` and returns its address,
+ * as a `number` (or as a `bigint`, with a {@link Memory64Deallocator}). 0, or anything
+ * that is not a positive integer, means failure. A C `malloc(size)` ignores the
+ * alignment; Rust's and wasm-bindgen's allocators need it.
  */
-export type Allocator = (byteSize: number) => number | bigint
+export type Allocator = (byteSize: number, alignment: number) => number | bigint
 
-/** A memory64 (wasm64) `malloc` export: takes its size and returns its address as `bigint`s. */
-export type Memory64Allocator = (byteSize: bigint) => bigint
+/** A memory64 (wasm64) allocator export: takes its size and alignment and returns its address as `bigint`s. */
+export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
 
-/** Frees the region at a `number` address. */
-export type Deallocator = (address: number) => unknown
+/**
+ * Frees the region at a `number` address, given the `byteSize` and `alignment` its
+ * allocation was asked for (a C `free(ptr)` ignores them; Rust's `dealloc` needs them).
+ * Both are `undefined` where they are unknown (the elements `freeElements` frees).
+ */
+export type Deallocator = (address: number, byteSize?: number, alignment?: number) => unknown
 
-/** Frees the region at a `bigint` address (a memory64 `free` export). */
-export type Memory64Deallocator = (address: bigint) => unknown
+/** Frees the region at a `bigint` address (a memory64 export), with its size and alignment as `bigint`s. */
+export type Memory64Deallocator = (address: bigint, byteSize?: bigint, alignment?: bigint) => unknown
+
+/** The last argument of every `wrap*` method. */
+export interface WrapOptions {
+	/**
+	 * How `free()` gives this region back: a function (for example `sqlite3_free`, for a
+	 * string SQLite allocated) instead of the manager's deallocator, called as
+	 * `deallocator(address, byteSize, alignment)`; or `null` for a borrowed region (a
+	 * module's static buffer) that `free()` only invalidates. Default: the manager's.
+	 */
+	readonly deallocator?: Deallocator | null
+}
 
 type NumberKind = 'unknown' | 'number' | 'bigint'
 
 /**
- * Calls `callback(value)` with `value` as a number, and if that throws a TypeError about
- * BigInt conversion — what an i64 (memory64) export does before running — again as a
- * bigint. Reports which kind worked, so later calls need no probing.
+ * Calls `callback(...values)` with numbers, and if that throws a TypeError about BigInt
+ * conversion — what an i64 (memory64) export does before running — again with bigints
+ * (`undefined` stays `undefined`). Reports which kind worked, so later calls need no probing.
  */
 function callProbingKind(
-	callback: (value: number | bigint) => unknown,
-	value: number,
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- called with numbers, or the same as bigints
+	callback: (...values: any[]) => unknown,
+	values: readonly (number | undefined)[],
 	learned: (kind: Exclude<NumberKind, 'unknown'>) => void,
 ): unknown {
 	let result: unknown
 	try {
-		result = callback(value)
+		result = callback(...values)
 	} catch (error) {
 		if (!(error instanceof TypeError && /bigint/i.test(error.message))) throw error
-		result = callback(BigInt(value))
+		result = callback(...values.map(toBigInt))
 		learned('bigint')
 		return result
 	}
 	learned('number')
 	return result
+}
+
+const toBigInt = (value: number | undefined): bigint | undefined => (value === undefined ? undefined : BigInt(value))
+
+/** The message of an error some other code threw, for ours. */
+function describeError(error: unknown): string {
+	return error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)
 }
 
 /** The constructor of a generated value or string ref class. */
@@ -114,7 +139,7 @@ export class HeapCore {
 	/** `alloc<T>()`: allocates, zeroes and tracks one element. */
 	allocValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, alignment: number, method: string): R {
 		const address = this.allocateRegion(byteSize, alignment, method)
-		return this.track(new Ref(this.access as WasmHeapManager, address, byteSize, this.tracking))
+		return this.track(new Ref(this.access as WasmHeapManager, address, byteSize, this.tracking), alignment)
 	}
 
 	/**
@@ -156,13 +181,20 @@ export class HeapCore {
 		}
 		const address = this.allocateRegion(elementCount * byteSize, alignment, method)
 		if (staged !== undefined && elementCount > 0) new Staging(this.access.views.buffer, address, elementCount).set(staged)
-		return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount))
+		return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount), alignment)
 	}
 
 	/** `wrap<T>(address)`: a ref over one existing element (any alignment). */
-	wrapValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, method: string, address: number): R {
+	wrapValue<R extends HeapRef>(
+		Ref: RefConstructor<R>,
+		byteSize: number,
+		alignment: number,
+		method: string,
+		address: number,
+		options: WrapOptions | undefined,
+	): R {
 		this.access.wrapRegion(address, byteSize, 1, method)
-		return new Ref(this.access as WasmHeapManager, address, byteSize, false)
+		return this.wrapped(new Ref(this.access as WasmHeapManager, address, byteSize, false), alignment, options, method)
 	}
 
 	/** `wrap<T>Array(address, count)`: a ref over an existing, aligned array. */
@@ -173,10 +205,11 @@ export class HeapCore {
 		method: string,
 		address: number,
 		elementCount: number,
+		options: WrapOptions | undefined,
 	): R {
 		if (!(Number.isSafeInteger(elementCount) && elementCount >= 0)) throwElementCountError(method, elementCount)
 		this.access.wrapRegion(address, elementCount * byteSize, alignment, method)
-		return new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, false, elementCount)
+		return this.wrapped(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, false, elementCount), alignment, options, method)
 	}
 
 	// ---- allocation ------------------------------------------------------------
@@ -205,13 +238,19 @@ export class HeapCore {
 	allocateRegion(byteSize: number, alignment: number, method: string): number {
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
 		const size = byteSize === 0 ? 1 : byteSize
-		const allocator = this.allocator as (byteSize: number | bigint) => unknown
-		const result: unknown =
-			this.sizeKind === 'number'
-				? allocator(size)
-				: this.sizeKind === 'bigint'
-					? allocator(BigInt(size))
-					: callProbingKind(allocator, size, (kind) => (this.sizeKind = kind))
+		const allocator = this.allocator as (byteSize: number | bigint, alignment: number | bigint) => unknown
+		let result: unknown
+		try {
+			result =
+				this.sizeKind === 'number'
+					? allocator(size, alignment)
+					: this.sizeKind === 'bigint'
+						? allocator(BigInt(size), BigInt(alignment))
+						: callProbingKind(allocator, [size, alignment], (kind) => (this.sizeKind = kind))
+		} catch (error) {
+			// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
+			throw new Error(`${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`, { cause: error })
+		}
 		let address: number
 
 		if (typeof result === 'number') {
@@ -234,6 +273,8 @@ export class HeapCore {
 		if (address % alignment !== 0) {
 			this.giveBack(
 				address,
+				byteSize,
+				alignment,
 				`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
 					`which is not aligned to the ${alignment} bytes this type needs`,
 			)
@@ -242,12 +283,14 @@ export class HeapCore {
 		// One comparison when the region lies in the live whole-heap view (the usual case);
 		// otherwise the full check, which polls for a heap the allocation grew.
 		const access = this.access
-		if (!(address + byteSize <= access.fast.uint8Array.byteLength)) {
+		if (!(address + byteSize <= access.fast.uint8Array.length)) {
 			try {
 				access.checkRegion(address, byteSize, method)
 			} catch (error) {
 				this.giveBack(
 					address,
+					byteSize,
+					alignment,
 					`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
 						`but the region does not fit in the heap of ${access.views.buffer.byteLength} bytes`,
 					error,
@@ -263,9 +306,9 @@ export class HeapCore {
 	 * deallocator throws too, neither error is lost: the thrown error's `cause` holds the
 	 * deallocator's (an `AggregateError` of both when the failure had a cause already).
 	 */
-	private giveBack(address: number, message: string, cause?: unknown): never {
+	private giveBack(address: number, byteSize: number, alignment: number, message: string, cause?: unknown): never {
 		try {
-			this.deallocate(address)
+			this.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
 		} catch (cleanupError) {
 			throw new Error(`${message}; giving the region back failed too (the deallocator threw)`, {
 				cause: cause === undefined ? cleanupError : new AggregateError([cause, cleanupError], 'both errors'),
@@ -274,8 +317,13 @@ export class HeapCore {
 		throw new Error(message, cause === undefined ? undefined : { cause })
 	}
 
-	/** Records a freshly allocated ref in the allocation table, if tracking is on. */
-	track<R extends HeapRef>(ref: R): R {
+	/**
+	 * Records a freshly allocated ref: the size and alignment its deallocator gets back,
+	 * the allocation table (if tracking is on) and the innermost open scope (if any).
+	 */
+	track<R extends HeapRef>(ref: R, alignment: number): R {
+		ref.allocationByteSize = ref.allocatedByteSize === 0 ? 1 : ref.allocatedByteSize
+		ref.allocationAlignment = alignment
 		const table = this.trackedRefs
 		if (table !== undefined) {
 			// A live entry at the same address means C code freed that region behind the
@@ -285,33 +333,71 @@ export class HeapCore {
 			if (previous === null) {
 				this.tombstoneCount--
 			} else if (previous !== undefined) {
-				this.trackedByteSize -= previous.allocatedByteSize
-				this.trackedCount--
+				this.forget(previous)
 				previous.markFreedElsewhere()
 			}
 			table.set(ref.address, ref)
 			this.trackedCount++
 			this.trackedByteSize += ref.allocatedByteSize
 		}
+		const scope = this.openScopes.at(-1)
+		if (scope !== undefined) scope.adopt(ref)
 		return ref
 	}
 
-	/** Calls the deallocator with the kind of address the allocator uses. */
-	deallocate(address: number): void {
-		const deallocator = this.deallocator as (address: number | bigint) => unknown
+	/**
+	 * Finishes a `wrap*` ref: the region it covers is what its deallocator gets back, and
+	 * `options.deallocator` (checked here) replaces the manager's. Wrapped refs are not tracked.
+	 */
+	wrapped<R extends HeapRef>(ref: R, alignment: number, options: WrapOptions | undefined, method: string): R {
+		ref.allocationAlignment = alignment
+		if (options !== undefined) {
+			if (typeof options !== 'object' || options === null) {
+				throw new TypeError(`${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`)
+			}
+			const deallocator: unknown = options.deallocator
+			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
+				throw new TypeError(`${method}: options.deallocator must be a function or null, received ${describeValue(deallocator)}`)
+			}
+			ref.ownDeallocator = deallocator as Deallocator | null | undefined
+		}
+		return ref
+	}
+
+	/**
+	 * Calls a deallocator (the manager's unless given) with the kind of integers the
+	 * allocator uses: `(address, byteSize, alignment)`, as numbers or as bigints.
+	 */
+	deallocate(address: number, byteSize: number | undefined, alignment: number | undefined, deallocator: Deallocator | Memory64Deallocator = this.deallocator): void {
+		const free = deallocator as (address: number | bigint, byteSize?: number | bigint, alignment?: number | bigint) => unknown
 		if (this.addressKind === 'bigint') {
-			deallocator(BigInt(address))
+			free(BigInt(address), toBigInt(byteSize), toBigInt(alignment))
 		} else if (this.addressKind === 'number') {
-			deallocator(address)
+			free(address, byteSize, alignment)
 		} else {
 			// Nothing was allocated yet (a wrapped ref freed first): probe as the allocator does.
-			callProbingKind(deallocator, address, (kind) => (this.addressKind = kind))
+			callProbingKind(free, [address, byteSize, alignment], (kind) => (this.addressKind = kind))
 		}
 	}
 
-	/** Called by `HeapRef.free()`: frees the region and forgets the ref. */
-	release(ref: HeapRef): void {
-		this.deallocate(ref.address)
+	/**
+	 * Called by `HeapRef.free()` once the ref is invalidated: forgets it, then gives its
+	 * region back through its own deallocator, the manager's, or (borrowed) none. A
+	 * deallocator that throws leaves the ref freed; its error becomes the `cause`.
+	 */
+	freeRef(ref: HeapRef, member: string): void {
+		this.forget(ref)
+		const own = ref.ownDeallocator
+		if (own === null) return
+		try {
+			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
+		} catch (error) {
+			throw new Error(`${member}: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
+		}
+	}
+
+	/** Removes a ref from the allocation table and from its scope (freed, released or stale). */
+	forget(ref: HeapRef): void {
 		const table = this.trackedRefs
 		if (ref.tracked && table !== undefined && table.get(ref.address) === ref) {
 			table.set(ref.address, null)
@@ -320,6 +406,31 @@ export class HeapCore {
 			this.trackedByteSize -= ref.allocatedByteSize
 			if (this.tombstoneCount > 1024 && this.tombstoneCount > this.trackedCount) this.sweepTombstones(table)
 		}
+		if (ref.scope !== undefined) ref.scope.drop(ref)
+	}
+
+	// ---- scopes ----------------------------------------------------------------
+
+	/** Open scopes, outermost first. */
+	private readonly openScopes: HeapScope[] = []
+
+	/** Opens a scope that adopts every ref allocated until it closes. */
+	openScope(): HeapScope {
+		const scope = new HeapScope(this)
+		this.openScopes.push(scope)
+		return scope
+	}
+
+	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
+	closeScope(scope: HeapScope, member: string): void {
+		const index = this.openScopes.lastIndexOf(scope)
+		if (index === -1) throw new Error(`${member}: this scope is already closed`)
+		if (index !== this.openScopes.length - 1) {
+			throw new Error(
+				`${member}: an inner scope (opened after this one) is still open; close scopes innermost first`,
+			)
+		}
+		this.openScopes.pop()
 	}
 
 	/** Rebuilds the allocation table without its tombstones. */
@@ -350,6 +461,12 @@ export class HeapCore {
 	totalByteSize(member: string): number {
 		this.requireTracking(member)
 		return this.trackedByteSize
+	}
+
+	/** Whether a live tracked ref starts at `address` (false with tracking off). */
+	isTracked(address: number): boolean {
+		const ref = this.trackedRefs?.get(address)
+		return ref !== undefined && ref !== null
 	}
 
 	/** Frees the live tracked ref at `address`, or throws `RangeError` and frees nothing. */

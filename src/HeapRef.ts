@@ -1,6 +1,15 @@
 import { throwFreedError, throwIndexError } from './errors.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
+/** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
+export type HeapRefDeallocator = (address: number, byteSize?: number, alignment?: number) => unknown
+
+/** @internal What a ref needs of the scope that owns it. */
+export interface HeapScopeLike {
+	/** Forgets `ref` (it was freed, released or kept). */
+	drop(ref: HeapRef): void
+}
+
 /**
  * A view of a region of the heap: the region it covers, the manager it reads through,
  * and whether it may still be used. It owns nothing; {@link HeapRef} adds ownership.
@@ -65,7 +74,12 @@ export abstract class HeapRegion {
 
 	/** @internal */
 	protected throwFreed(member: string): never {
-		throwFreedError(this.refName, member, this.address)
+		throwFreedError(this.refName, member, this.address, this.isReleased())
+	}
+
+	/** @internal Whether the region was handed over with `release()` (only owners can be). */
+	protected isReleased(): boolean {
+		return false
 	}
 }
 
@@ -77,6 +91,22 @@ export abstract class HeapRegion {
 export abstract class HeapRef extends HeapRegion {
 	/** @internal Whether the manager's allocation table holds this ref. */
 	readonly tracked: boolean
+	/**
+	 * @internal The `byteSize` the deallocator gets back: what the allocator was asked for
+	 * (at least 1), or the wrapped region's size. Set by the manager when it makes the ref.
+	 */
+	allocationByteSize: number
+	/** @internal The `alignment` the deallocator gets back, as the allocator got it. */
+	allocationAlignment = 1
+	/**
+	 * @internal This ref's own deallocator (`WrapOptions.deallocator`): `undefined` for the
+	 * manager's, `null` for a borrowed region that `free()` only invalidates.
+	 */
+	ownDeallocator: HeapRefDeallocator | null | undefined = undefined
+	/** @internal Set by `release()`: the region now belongs to other code. */
+	protected released = false
+	/** @internal The scope that frees this ref when it closes, if any. */
+	scope: HeapScopeLike | undefined = undefined
 
 	/**
 	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
@@ -85,17 +115,39 @@ export abstract class HeapRef extends HeapRegion {
 	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
 		super(manager, address, allocatedByteSize)
 		this.tracked = tracked
+		this.allocationByteSize = allocatedByteSize
 	}
 
 	/**
-	 * Releases the region through the manager's deallocator (for wrapped refs too: it
-	 * frees the memory the ref wraps) and removes the ref from the allocation table.
+	 * Frees the region through the manager's deallocator, called as
+	 * `free(address, byteSize, alignment)` with what the allocator was given (for wrapped
+	 * refs: through their `WrapOptions.deallocator` if they have one, and not at all if
+	 * they are borrowed), and removes the ref from the allocation table and its scope.
 	 * A second call does nothing.
+	 * @throws Error if the ref was released; Error (with the deallocator's error as
+	 * `cause`) if the deallocator throws: the ref is freed all the same
 	 */
 	free(): void {
-		if (this.freed) return
-		this.manager.core.release(this)
+		if (this.freed) {
+			if (this.released) this.throwFreed('free')
+			return
+		}
 		this.invalidate()
+		this.manager.core.freeRef(this, `${this.refName}.free`)
+	}
+
+	/**
+	 * Gives up ownership without freeing: the ref leaves the allocation table and any
+	 * scope, every further use throws, and the address is returned, for C or Rust code
+	 * that takes the region over (and frees it itself).
+	 * @throws Error if the ref was already freed or released
+	 */
+	release(): number {
+		if (this.freed) this.throwFreed('release')
+		this.invalidate()
+		this.released = true
+		this.manager.core.forget(this)
+		return this.address
 	}
 
 	/**
@@ -104,6 +156,11 @@ export abstract class HeapRef extends HeapRegion {
 	 */
 	markFreedElsewhere(): void {
 		this.invalidate()
+	}
+
+	/** @internal */
+	protected override isReleased(): boolean {
+		return this.released
 	}
 
 	/** Calls `free()`, so that `using ref = heapManager.allocInt32()` frees at the end of the scope. */

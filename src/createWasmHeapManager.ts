@@ -1,6 +1,6 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
-import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions } from './HeapAllocator.js'
+import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
 import type { WasmHeapManagerOptions } from './options.js'
 
 /**
@@ -42,11 +42,11 @@ export function createWasmHeapManager(
  * ```
  */
 export function createWasmHeapManager(
-	target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer,
+	target: HeapTarget,
 	options?: WasmHeapManagerOptions & HeapAllocatorOptions,
 ): WasmHeapManager
 export function createWasmHeapManager(
-	getLatestHeap: GetLatestHeap | WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer,
+	getLatestHeap: GetLatestHeap | HeapTarget,
 	alloc?: Allocator | Memory64Allocator | (WasmHeapManagerOptions & HeapAllocatorOptions),
 	free?: Deallocator | Memory64Deallocator,
 	options?: WasmHeapManagerOptions,
@@ -57,14 +57,14 @@ export function createWasmHeapManager(
 	return new WasmHeapManager(getLatestHeap as GetLatestHeap, alloc as Allocator, free as Memory64Deallocator, options)
 }
 
-function isHeapTarget(value: unknown): value is WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer {
+function isHeapTarget(value: unknown): value is HeapTarget {
 	const shared = (globalThis as { SharedArrayBuffer?: typeof SharedArrayBuffer }).SharedArrayBuffer
 	if (typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory) return true
 	return value instanceof ArrayBuffer || (shared !== undefined && value instanceof shared)
 }
 
 /** A manager over `target` with the built-in allocator: the options split between the two. */
-function overBareHeap(target: WebAssembly.Memory | ArrayBuffer | SharedArrayBuffer, options: unknown): WasmHeapManager {
+function overBareHeap(target: HeapTarget, options: unknown): WasmHeapManager {
 	const allocatorOptions: Record<string, unknown> = {}
 	const managerOptions: Record<string, unknown> = {}
 	if (typeof options === 'object' && options !== null) {

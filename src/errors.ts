@@ -80,7 +80,12 @@ export function throwIndexError(method: string, index: unknown, elementCount: nu
 }
 
 /** Throws the `Error` for any use of a reference after it was freed. */
-export function throwFreedError(className: string, member: string, address: number): never {
+export function throwFreedError(className: string, member: string, address: number, released = false): never {
+	if (released) {
+		throw new Error(
+			`${className}.${member}: the reference to address ${address} was released (its region now belongs to the code it was handed to)`,
+		)
+	}
 	throw new Error(`${className}.${member}: the reference to address ${address} has been freed`)
 }
 
@@ -100,6 +105,14 @@ export function throwPointer53StoredError(method: string, address: number, high:
 	const stored = (BigInt(high) << 32n) | BigInt(low)
 	throw new RangeError(
 		`${method}: the uint64 at address ${address} holds ${stored}, which is above the largest pointer53 value 2^53 - 1`,
+	)
+}
+
+/** Throws for an atomic operation on a `pointer53` whose result would not be a valid pointer53 (nothing was written). */
+export function throwPointer53ResultError(method: string, address: number, stored: bigint, result: bigint): never {
+	throw new RangeError(
+		`${method}: the result ${result} for the uint64 ${stored} at address ${address} is not a valid pointer53 value: ` +
+			'it must be an integer from 0 to 2^53 - 1; nothing was written',
 	)
 }
 

@@ -131,11 +131,17 @@ describe('allocation', () => {
 			}
 		})
 
-		it('an allocator that throws: the error propagates and no ref is tracked', () => {
+		it('an allocator that throws: a failed allocation naming the method and size, the thrown error as cause, no ref tracked', () => {
+			const thrown = new RangeError('out of memory (from the allocator)')
 			const stub = createStubHeap(() => {
-				throw new RangeError('out of memory (from the allocator)')
+				throw thrown
 			})
-			expectThrow(() => stub.heap.allocInt32(), RangeError, /out of memory \(from the allocator\)/)
+			const error = expectThrow(
+				() => stub.heap.allocInt32(),
+				Error,
+				/^allocInt32: allocating 4 bytes failed: the allocator threw RangeError: out of memory \(from the allocator\)$/,
+			)
+			expect(error.cause).to.equal(thrown)
 			expect(stub.heap.allocatedRefs).to.deep.equal([])
 			expect(stub.freed).to.deep.equal([])
 		})
@@ -308,11 +314,12 @@ describe('allocation', () => {
 			const freeCalls = t.allocator.freeCalls
 			const before = snapshot(t.memory)
 
-			const unknown: unknown[] = [refs[0]!.address + 1, freedRef.address, wrappedAddress, 0, -1, Number.NaN, 2 ** 40, String(refs[0]!.address)]
+			const unknown: unknown[] = [refs[0]!.address + 1, freedRef.address, wrappedAddress, 0, -1, Number.NaN, 2 ** 40]
 			for (const address of unknown) {
-				const shown = typeof address === 'string' ? JSON.stringify(address) : String(address)
-				expectThrow(() => t.heap.free(address as number), RangeError, new RegExp(`^free: no live ref .*address ${shown.replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}`))
+				expectThrow(() => t.heap.free(address as number), RangeError, new RegExp(`^free: no live ref .*address ${String(address).replace(/[.*+?^${}()|[\]\\"]/g, '\\$&')}`))
 			}
+			// Neither a ref nor a number: a TypeError, as for every address.
+			expectThrow(() => t.heap.free(String(refs[0]!.address) as unknown as number), TypeError, /^free: expected a ref or an address, received "\d+"$/)
 			expect(t.allocator.freeCalls).to.equal(freeCalls)
 			expect(refs.every((ref) => !ref.isFreed)).to.equal(true)
 			expect(t.heap.allocatedRefs).to.have.members(refs)

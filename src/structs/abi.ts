@@ -5,7 +5,7 @@
  *
  * Every figure is checked against clang-14 by `test/struct-layout.test.ts`.
  */
-import { elementTable, type ElementTypeName } from '../../generated/elementTable.generated.js'
+import { elementTable, type ElementCIntegers, type ElementTypeName } from '../../generated/elementTable.generated.js'
 
 /** The ABIs a struct layout can follow: clang's `--target=wasm32`, `--target=wasm64` and `--target=wasm32-unknown-emscripten`. */
 export type AbiName = 'wasm32' | 'wasm64' | 'emscripten'
@@ -86,31 +86,18 @@ export function abiFacts(abi: AbiName, method: string): AbiFacts {
 }
 
 /**
- * How each element row behaves as a C integer: `'signed'` or `'unsigned'` for plain
- * integers (the rows a bitfield or an enum may be stored as), `null` for the rows that
- * are not (floats, clamped bytes, and pointers, whose bits are addresses).
+ * How each element row behaves as a C integer, from the table's `cInteger` column:
+ * `'signed'` or `'unsigned'` for plain integers (the rows a bitfield or an enum may be
+ * stored as), `null` for the rows that are not (floats, clamped bytes, and pointers,
+ * whose bits are addresses).
  */
-export const integerSignedness = Object.freeze({
-	Int8: 'signed',
-	Uint8: 'unsigned',
-	ClampedUint8: null,
-	Int16: 'signed',
-	Uint16: 'unsigned',
-	Int32: 'signed',
-	Uint32: 'unsigned',
-	BigInt64: 'signed',
-	BigUint64: 'unsigned',
-	Float16: null,
-	Float32: null,
-	Float64: null,
-	Pointer32: null,
-	Pointer53: null,
-	Pointer64: null,
-} as const satisfies { readonly [Name in ElementTypeName]: 'signed' | 'unsigned' | null })
+export const integerSignedness: { readonly [Name in ElementTypeName]: ElementCIntegers[Name] } = Object.freeze(
+	Object.fromEntries(Object.values(elementTable).map((facts) => [facts.name, facts.cInteger])) as { [Name in ElementTypeName]: ElementCIntegers[Name] },
+)
 
-/** An element row that is a plain C integer (see {@link integerSignedness}). */
+/** An element row that is a plain C integer: its `cInteger` fact in the element table is not `null`. */
 export type IntegerElementTypeName = {
-	[Name in ElementTypeName]: (typeof integerSignedness)[Name] extends null ? never : Name
+	[Name in ElementTypeName]: ElementCIntegers[Name] extends null ? never : Name
 }[ElementTypeName]
 
 /** Whether `name` is a plain integer row: a valid bitfield or enum storage type. */

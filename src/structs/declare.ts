@@ -142,9 +142,15 @@ export type FieldValue<S> = S extends ElementTypeName
 										? FieldValue<T>
 										: never
 
+/** The declaration of a `:0` bitfield, which has no value: it only moves the next bitfield to a new unit. */
+export interface ZeroWidthBitfield {
+	/** Always 0. */
+	readonly bits: 0
+}
+
 /** The value of a record with fields `F`: one property per field, `:0` bitfields left out. */
 export type FieldsValue<F extends FieldSpecs> = {
-	-readonly [K in keyof F as F[K] extends { readonly bits: 0 } ? never : K]: FieldValue<F[K]>
+	-readonly [K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]: FieldValue<F[K]>
 }
 
 /** The plain JavaScript value of a struct or union type, as `readStruct` returns it: `StructValue<typeof Particle>`. */
@@ -161,7 +167,7 @@ export type FieldInit<S> = S extends StructType<infer F>
 
 /** A partial value of a record with fields `F`: every field optional, nested structs partial. */
 export type FieldsInit<F extends FieldSpecs> = {
-	[K in keyof F as F[K] extends { readonly bits: 0 } ? never : K]?: FieldInit<F[K]>
+	[K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]?: FieldInit<F[K]>
 }
 
 /** A partial value of a struct or union type (for `writeStruct` / `allocStruct`): fields not given are left as they are. */
@@ -235,7 +241,10 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 }
 
 /** A union type: a {@link StructType} whose `kind` is `'union'`. */
-export type UnionType<F extends FieldSpecs = FieldSpecs> = StructType<F> & { readonly kind: 'union' }
+export type UnionType<F extends FieldSpecs = FieldSpecs> = StructType<F> & {
+	/** Always `'union'`: every member starts at offset 0. */
+	readonly kind: 'union'
+}
 
 /** One member of an enum. */
 export interface EnumMember {

@@ -1,0 +1,371 @@
+/**
+ * The allocator contract (size and alignment travel with every call), ownership
+ * (`heap.free(ref)`, `release()`, `WrapOptions.deallocator`, the raw `allocate` /
+ * `deallocate`) and scopes (`withScope`, `openScope`, `keep`).
+ */
+import { expect } from 'chai'
+import { createWasmHeapManager, type HeapRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { expectThrow, expectSameBytes } from './support/dynamic.js'
+import { snapshot } from './support/heaps.js'
+
+/**
+ * An allocator as strict as Rust's: `alloc(size, align)` needs both (it traps otherwise,
+ * as `__wbindgen_malloc` does), and `dealloc(ptr, size, align)` must get back exactly
+ * what `alloc` was given, or it throws. Counts live bytes as Rust's accounting would.
+ */
+function strictAllocator(memory: WebAssembly.Memory) {
+	let next = 64
+	const live = new Map<number, { size: number; align: number }>()
+	const calls: string[] = []
+	return {
+		live,
+		calls,
+		get liveBytes() {
+			let total = 0
+			for (const { size } of live.values()) total += size
+			return total
+		},
+		alloc: (size: number, align: number): number => {
+			calls.push(`alloc(${size}, ${align})`)
+			if (!(Number.isInteger(size) && size > 0 && Number.isInteger(align) && align > 0)) throw new WebAssembly.RuntimeError('unreachable')
+			next = Math.ceil(next / align) * align
+			const address = next
+			next += size
+			if (next > memory.buffer.byteLength) memory.grow(Math.ceil((next - memory.buffer.byteLength) / 65536))
+			live.set(address, { size, align })
+			return address
+		},
+		dealloc: (address: number, size?: number, align?: number): void => {
+			calls.push(`dealloc(${address}, ${size}, ${align})`)
+			const region = live.get(address)
+			if (region === undefined || region.size !== size || region.align !== align) {
+				throw new WebAssembly.RuntimeError(`unreachable (dealloc(${address}, ${size}, ${align}) does not match an allocation)`)
+			}
+			live.delete(address)
+		},
+	}
+}
+
+function strictHeap(options?: WasmHeapManagerOptions) {
+	const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+	const rust = strictAllocator(memory)
+	const heap = createWasmHeapManager(() => memory.buffer, rust.alloc, rust.dealloc, options)
+	return { memory, rust, heap }
+}
+
+describe('allocator contract: size and alignment travel with every call', () => {
+	it('alloc gets (byteSize, alignment) and free gets back exactly the same, for every kind of allocation', () => {
+		const { heap, rust } = strictHeap()
+		const refs: HeapRef[] = [
+			heap.allocInt8(),
+			heap.allocInt16(),
+			heap.allocFloat64(),
+			heap.allocBigInt64Array(3),
+			heap.allocUint16Array(0),
+			heap.allocNullTerminatedUtf8String('héllo'),
+			heap.allocNullTerminatedUtf16String(4),
+			heap.allocNullTerminatedUtf32String('x'),
+		]
+		expect(rust.calls).to.deep.equal([
+			'alloc(1, 1)',
+			'alloc(2, 2)',
+			'alloc(8, 8)',
+			'alloc(24, 8)',
+			'alloc(1, 2)', // a zero-length array still gets a unique address
+			'alloc(7, 1)',
+			'alloc(10, 2)',
+			'alloc(8, 4)',
+		])
+		rust.calls.length = 0
+		for (const ref of refs) ref.free()
+		expect(rust.calls.every((call) => call.startsWith('dealloc('))).to.equal(true)
+		expect(rust.live.size).to.equal(0)
+	})
+
+	it('1,000 alloc/free cycles of every shape leak nothing and free nothing twice', () => {
+		const { heap, rust } = strictHeap()
+		for (let i = 0; i < 1000; i++) {
+			heap.allocInt32(i).free()
+			heap.allocNullTerminatedUtf8String('cycle ' + i).free()
+			heap.allocFloat64Array([i, i + 1]).free()
+		}
+		expect(rust.liveBytes).to.equal(0)
+	})
+
+	it('a memory64 allocator gets bigints for every argument', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		const calls: unknown[][] = []
+		let next = 64n
+		const heap = createWasmHeapManager(
+			() => memory.buffer,
+			(size: bigint, align: bigint): bigint => {
+				if (typeof size !== 'bigint' || typeof align !== 'bigint') throw new TypeError('Cannot convert 4 to a BigInt')
+				calls.push(['alloc', size, align])
+				const address = next
+				next += 64n
+				return address
+			},
+			(address: bigint, size?: bigint, align?: bigint) => {
+				calls.push(['free', address, size, align])
+			},
+		)
+		heap.allocInt32().free()
+		heap.wrapFloat64(512).free()
+		expect(calls).to.deep.equal([
+			['alloc', 4n, 4n],
+			['free', 64n, 4n, 4n],
+			['free', 512n, 8n, 8n],
+		])
+	})
+
+	it('an allocator that traps is a failed allocation naming the method and size, with the trap as cause', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		const trap = new WebAssembly.RuntimeError('unreachable')
+		const heap = createWasmHeapManager(() => memory.buffer, () => {
+			throw trap
+		}, () => {})
+		const error = expectThrow(() => heap.allocFloat64Array(4), Error, /^allocFloat64Array: allocating 32 bytes failed: the allocator threw RuntimeError: unreachable$/)
+		expect(error.cause).to.equal(trap)
+		expect(heap.allocatedRefs).to.deep.equal([])
+	})
+
+	it('a deallocator that throws leaves the ref freed and untracked, and rethrows with the cause', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		const failure = new Error('free failed')
+		const heap = createWasmHeapManager(() => memory.buffer, () => 64, () => {
+			throw failure
+		})
+		const ref = heap.allocInt32()
+		const error = expectThrow(() => ref.free(), Error, /^Int32Ref\.free: the deallocator threw Error: free failed \(the ref is freed all the same\)$/)
+		expect(error.cause).to.equal(failure)
+		expect(ref.isFreed).to.equal(true)
+		expect(heap.allocatedRefs).to.deep.equal([])
+		ref.free() // a second call does nothing
+	})
+})
+
+describe('the raw allocator: allocate and deallocate', () => {
+	it('allocate(byteSize, alignment = 8) returns a checked, zeroed, untracked address; deallocate passes size and alignment on', () => {
+		const { heap, rust, memory } = strictHeap()
+		new Uint8Array(memory.buffer).fill(0xee, 0, 4096)
+		const address = heap.allocate(24)
+		expect(rust.calls.at(-1)).to.equal('alloc(24, 8)')
+		expect([...new Uint8Array(memory.buffer, address, 24)].every((byte) => byte === 0)).to.equal(true)
+		expect(heap.allocatedRefs).to.deep.equal([])
+		heap.deallocate(address, 24, 8)
+		expect(rust.live.size).to.equal(0)
+		const aligned = heap.allocate(100, 64)
+		expect(aligned % 64).to.equal(0)
+		heap.deallocate(aligned, 100, 64)
+	})
+
+	it('bad arguments are refused before the allocator or deallocator is called', () => {
+		const { heap, rust } = strictHeap()
+		const tracked = heap.allocInt32()
+		const calls = rust.calls.length
+		expectThrow(() => heap.allocate(-1), RangeError, /^allocate: element count -1/)
+		expectThrow(() => heap.allocate('8' as unknown as number), TypeError, /^allocate: element count must be a number/)
+		expectThrow(() => heap.allocate(8, 3), RangeError, /^allocate: alignment 3 is not a power of two/)
+		expectThrow(() => heap.allocate(8, 1n as unknown as number), TypeError, /^allocate: alignment must be a number/)
+		expectThrow(() => heap.deallocate(0), RangeError, /^deallocate: address must be a positive safe integer, received 0/)
+		expectThrow(() => heap.deallocate({} as unknown as number), TypeError, /^deallocate: address must be/)
+		expectThrow(() => heap.deallocate(64, -4), RangeError, /^deallocate: element count -4/)
+		expectThrow(() => heap.deallocate(tracked.address, 4, 4), RangeError, /^deallocate: address \d+ belongs to a live ref .*free\(ref\)/)
+		expect(rust.calls.length).to.equal(calls)
+		expect(tracked.isFreed).to.equal(false)
+	})
+})
+
+describe('ownership', () => {
+	it('heap.free(ref) frees as ref.free() does; a ref of another manager is a RangeError', () => {
+		const { heap, rust } = strictHeap()
+		const ref = heap.allocFloat32Array(2)
+		heap.free(ref)
+		expect([ref.isFreed, rust.live.size]).to.deep.equal([true, 0])
+		const other = strictHeap().heap.allocInt8()
+		expectThrow(() => heap.free(other), RangeError, 'free: the ref belongs to another manager')
+		expect(other.isFreed).to.equal(false)
+	})
+
+	it('release() gives up ownership: untracked, every use throws saying so, freeAll leaves it alone', () => {
+		const { heap, rust, memory } = strictHeap()
+		const ref = heap.allocInt32(7)
+		const before = snapshot(memory)
+		const address = ref.release()
+		expect(address).to.equal(ref.address)
+		expect(heap.allocatedRefs).to.deep.equal([])
+		expect(ref.isFreed).to.equal(true)
+		for (const use of [() => ref.value, () => ref.write(1), () => ref.free(), () => ref.release(), () => ref.allocatedBytesView]) {
+			expectThrow(use, Error, /^Int32Ref\.\w+: the reference to address \d+ was released/)
+		}
+		heap.freeAll()
+		expect(rust.live.has(address)).to.equal(true)
+		expectSameBytes(snapshot(memory), before)
+		// Freeing it is now the business of the code it went to.
+		heap.deallocate(address, 4, 4)
+		expect(rust.live.size).to.equal(0)
+	})
+
+	it('a freed ref cannot be released', () => {
+		const { heap } = strictHeap()
+		const ref = heap.allocInt16()
+		ref.free()
+		expectThrow(() => ref.release(), Error, /^Int16Ref\.release: the reference to address \d+ has been freed$/)
+	})
+
+	it('WrapOptions.deallocator: a function frees the wrapped region instead of the manager, null borrows it', () => {
+		const { heap, rust } = strictHeap()
+		const sqliteFreed: unknown[][] = []
+		const sqlite3_free = (...args: unknown[]) => void sqliteFreed.push(args)
+		heap.wrapUint32Array(128, 4, { deallocator: sqlite3_free }).free()
+		heap.wrapNullTerminatedAsciiString(256, 8, { deallocator: sqlite3_free }).free()
+		heap.wrapFloat64(512, { deallocator: sqlite3_free }).free()
+		expect(sqliteFreed).to.deep.equal([
+			[128, 16, 4],
+			[256, 8, 1],
+			[512, 8, 8],
+		])
+		const borrowed = heap.wrapInt32(1024, { deallocator: null })
+		borrowed.free()
+		expect(borrowed.isFreed).to.equal(true)
+		expect(rust.calls).to.deep.equal([]) // the manager's deallocator was never called
+		expectThrow(() => borrowed.value, Error, /has been freed/)
+	})
+
+	it('bad WrapOptions are a TypeError and make no ref', () => {
+		const { heap } = strictHeap()
+		expectThrow(() => heap.wrapInt32(64, 5 as never), TypeError, /^wrapInt32: options must be an object/)
+		expectThrow(() => heap.wrapInt32Array(64, 1, { deallocator: 'free' as never }), TypeError, /^wrapInt32Array: options\.deallocator must be a function or null, received "free"$/)
+		expectThrow(() => heap.wrapNullTerminatedUtf8String(64, 4, null as never), TypeError, /^wrapNullTerminatedUtf8String: options must be an object/)
+	})
+})
+
+describe('scopes', () => {
+	it('withScope frees what was allocated while it ran, returns fn’s value, and frees on a throw too', () => {
+		const { heap, rust } = strictHeap()
+		const kept = heap.allocInt32()
+		const result = heap.withScope(() => {
+			const a = heap.allocNullTerminatedUtf8String('temporary')
+			const b = heap.allocFloat64Array([1, 2])
+			return a.address + b.address
+		})
+		expect(result).to.be.greaterThan(0)
+		expect(heap.allocatedRefs).to.deep.equal([kept])
+		const failure = new Error('inside')
+		expect(() =>
+			heap.withScope(() => {
+				heap.allocInt8()
+				throw failure
+			}),
+		).to.throw(failure)
+		expect(heap.allocatedRefs).to.deep.equal([kept])
+		expect(rust.live.size).to.equal(1)
+	})
+
+	it('nested scopes free their own, innermost first; keep() and release() take a ref out', () => {
+		const { heap, rust } = strictHeap()
+		let innerAddress = 0
+		let released = 0
+		const kept = heap.withScope(() => {
+			const outer = heap.allocInt32()
+			const keep = heap.allocInt16()
+			heap.withScope(() => {
+				innerAddress = heap.allocFloat64().address
+				released = heap.allocInt8().release()
+			})
+			// The inner scope freed its own ref, not the outer scope's.
+			expect(rust.live.has(innerAddress)).to.equal(false)
+			expect(heap.allocatedRefs).to.have.members([outer, keep])
+			return keep
+		})
+		expect(heap.allocatedRefs).to.deep.equal([])
+		expect(rust.live.has(released)).to.equal(true) // released: not freed by either scope
+		const scope = heap.openScope()
+		const survivor = scope.keep(heap.allocInt32())
+		const temporary = heap.allocInt32()
+		scope.close()
+		expect([survivor.isFreed, temporary.isFreed, kept.isFreed]).to.deep.equal([false, true, true])
+		expect(heap.allocatedRefs).to.deep.equal([survivor])
+		const freeOrder: string[] = []
+		heap.withScope(() => {
+			for (const ref of [heap.allocInt8(), heap.allocInt8(), heap.allocInt8()]) freeOrder.unshift(`dealloc(${ref.address}, 1, 1)`)
+			rust.calls.length = 0
+		})
+		expect(rust.calls).to.deep.equal(freeOrder) // newest first
+	})
+
+	it('openScope with using closes at the end of the block; closing an outer scope first is an Error', () => {
+		const { heap, rust } = strictHeap()
+		{
+			using scope = heap.openScope()
+			heap.allocInt32()
+			const inner = heap.openScope()
+			heap.allocInt8()
+			expectThrow(() => scope.close(), Error, 'HeapScope.close: an inner scope (opened after this one) is still open; close scopes innermost first')
+			inner.close()
+			expect(rust.live.size).to.equal(1)
+			expectThrow(() => inner.close(), Error, 'HeapScope.close: this scope is already closed')
+		}
+		expect(rust.live.size).to.equal(0)
+	})
+
+	it('an async fn or a returned promise is a TypeError', async () => {
+		const { heap } = strictHeap()
+		expectThrow(() => heap.withScope(async () => 1), TypeError, /^withScope: fn is an async function/)
+		expectThrow(() => heap.withScope(() => Promise.resolve(1)), TypeError, /^withScope: fn returned a promise/)
+		expectThrow(() => heap.withScope(5 as never), TypeError, /^withScope: expected a function, received 5$/)
+	})
+
+	it('scopes work with tracking off, and a deallocator that throws does not stop the others', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let next = 64
+		const freed: number[] = []
+		const heap: WasmHeapManager = createWasmHeapManager(
+			() => memory.buffer,
+			() => (next += 16),
+			(address: number) => {
+				freed.push(address)
+				if (freed.length === 2) throw new Error('second free failed')
+			},
+			{ trackAllocations: false },
+		)
+		const scope = heap.openScope()
+		const refs = [heap.allocInt32(), heap.allocInt32(), heap.allocInt32()]
+		expectThrow(() => scope.close(), Error, /^Int32Ref\.free: the deallocator threw Error: second free failed/)
+		expect(freed).to.deep.equal(refs.map((ref) => ref.address).reverse())
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(scope.isClosed).to.equal(true)
+	})
+
+	it('keep() refuses what the scope does not hold', () => {
+		const { heap } = strictHeap()
+		const outside = heap.allocInt32()
+		const scope = heap.openScope()
+		expectThrow(() => scope.keep(outside), TypeError, /^HeapScope\.keep: an object \(Object\) is not a ref this scope holds$/)
+		expectThrow(() => scope.keep(5 as never), TypeError, /^HeapScope\.keep: 5 is not a ref this scope holds$/)
+		scope.close()
+		expectThrow(() => scope.keep(outside), Error, 'HeapScope.keep: the scope is closed')
+	})
+})
+
+describe('alloc<T>(value)', () => {
+	it('writes the value after zeroing, converted as write<T> converts', () => {
+		const { heap } = strictHeap()
+		expect(heap.allocInt8(300).value).to.equal(44)
+		expect(heap.allocClampedUint8(300).value).to.equal(255)
+		expect(heap.allocFloat16(1 / 3).value).to.equal(0.333251953125)
+		expect(heap.allocBigUint64(-1n).value).to.equal(2n ** 64n - 1n)
+		expect(heap.allocPointer53(2 ** 40).value).to.equal(2 ** 40)
+		expect(heap.allocPointer32(7).value).to.equal(7)
+		expect(heap.allocInt32().value).to.equal(0)
+		expect(heap.allocFloat64(0).value).to.equal(0)
+	})
+
+	it('a bad value throws before the allocator is called', () => {
+		const { heap, rust } = strictHeap()
+		expectThrow(() => heap.allocInt32(1n as never), TypeError, 'allocInt32: value must be a number, received 1n')
+		expectThrow(() => heap.allocBigInt64(1 as never), TypeError, 'allocBigInt64: value must be a bigint, received 1')
+		expectThrow(() => heap.allocPointer53(-1), RangeError, /^allocPointer53: -1 is not a valid pointer53 value/)
+		expect(rust.calls).to.deep.equal([])
+	})
+})
