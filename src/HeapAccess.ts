@@ -1,6 +1,6 @@
 import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError, heapError } from './errors.js'
 import { HeapCore, type Allocator, type Deallocator, type Memory64Allocator, type Memory64Deallocator } from './HeapCore.js'
 import { HeapRef } from './HeapRef.js'
 import type { HeapScope } from './HeapScope.js'
@@ -40,9 +40,9 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 
 /** Checks an alignment argument: a power of two from 1 to 65536 (a wasm page). */
 function checkAlignment(alignment: unknown, method: string): void {
-	if (typeof alignment !== 'number') throw new TypeError(`${method}: alignment must be a number, received ${describeValue(alignment)}`)
+	if (typeof alignment !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: alignment must be a number, received ${describeValue(alignment)}`)
 	if (!(Number.isInteger(alignment) && alignment >= 1 && alignment <= 65536 && (alignment & (alignment - 1)) === 0)) {
-		throw new RangeError(`${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`)
 	}
 }
 
@@ -108,7 +108,7 @@ export class HeapAccess {
 	) {
 		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
 			if (typeof value !== 'function') {
-				throw new TypeError(`${name} must be a function, received ${describeValue(value)}`)
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${name} must be a function, received ${describeValue(value)}`)
 			}
 		}
 		const resolved = resolveOptions(options)
@@ -147,12 +147,12 @@ export class HeapAccess {
 	 */
 	free(refOrAddress: HeapRef | number): void {
 		if (refOrAddress instanceof HeapRef) {
-			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw new RangeError('free: the ref belongs to another manager')
+			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', 'free: the ref belongs to another manager')
 			refOrAddress.free()
 			return
 		}
 		if (typeof refOrAddress !== 'number') {
-			throw new TypeError(`free: expected a ref or an address, received ${describeValue(refOrAddress)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `free: expected a ref or an address, received ${describeValue(refOrAddress)}`)
 		}
 		this.core.freeAddress(refOrAddress, 'free')
 	}
@@ -189,7 +189,7 @@ export class HeapAccess {
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		if (this.core.isTracked(address)) {
-			throw new RangeError(`deallocate: address ${address} belongs to a live ref allocated through this manager; free it with free(ref) or heap.free(address)`)
+			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `deallocate: address ${address} belongs to a live ref allocated through this manager; free it with free(ref) or heap.free(address)`)
 		}
 		this.core.deallocate(address, byteSize, alignment)
 	}
@@ -204,9 +204,9 @@ export class HeapAccess {
 	 * instead, with `openScope`)
 	 */
 	withScope<T>(fn: () => T): T {
-		if (typeof fn !== 'function') throw new TypeError(`withScope: expected a function, received ${describeValue(fn)}`)
+		if (typeof fn !== 'function') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `withScope: expected a function, received ${describeValue(fn)}`)
 		if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') {
-			throw new TypeError('withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
+			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
 		}
 		const scope = this.core.openScope()
 		let result: T
@@ -216,7 +216,7 @@ export class HeapAccess {
 			scope.close()
 		}
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-			throw new TypeError('withScope: fn returned a promise; the scope closed (and freed its refs) before it settled: use `using scope = heap.openScope()` in async code')
+			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn returned a promise; the scope closed (and freed its refs) before it settled: use `using scope = heap.openScope()` in async code')
 		}
 		return result
 	}
@@ -243,7 +243,7 @@ export class HeapAccess {
 				typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory
 					? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
 					: ''
-			throw new TypeError(
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 				`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}${hint}`,
 			)
 		}
@@ -343,7 +343,7 @@ export class HeapAccess {
 	/** @internal Checks the target of a `wrap*` call: not null, in range and (for arrays) aligned. */
 	wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
 		if (address === 0) {
-			throw new RangeError(`${method}: address 0 is a null pointer and cannot be wrapped`)
+			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: address 0 is a null pointer and cannot be wrapped`)
 		}
 		this.alignedRegion(address, byteSize, alignment, method)
 	}

@@ -44,7 +44,7 @@
  * stores is a uint32, and block sizes and addresses stay below 2^32.
  */
 
-import { describeValue } from './errors.js'
+import { describeValue, heapError } from './errors.js'
 
 /** Header magic: "HEAP" in ASCII, read as a little-endian uint32. */
 const MAGIC = 0x50414548
@@ -198,21 +198,21 @@ function isBuffer(target: unknown): target is ArrayBuffer | SharedArrayBuffer {
 
 function throwSizeError(byteSize: unknown): never {
 	if (typeof byteSize !== 'number') {
-		throw new TypeError(`HeapAllocator.alloc: byteSize must be a number, received ${describeValue(byteSize)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: byteSize must be a number, received ${describeValue(byteSize)}`)
 	}
-	throw new RangeError(`HeapAllocator.alloc: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`)
+	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`)
 }
 
 function throwAlignmentError(alignment: unknown): never {
 	if (typeof alignment !== 'number') {
-		throw new TypeError(`HeapAllocator.alloc: alignment must be a number, received ${describeValue(alignment)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: alignment must be a number, received ${describeValue(alignment)}`)
 	}
-	throw new RangeError(`HeapAllocator.alloc: alignment ${describeValue(alignment)} is not a power of two from 1 to ${MAX_ALIGNMENT}`)
+	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: alignment ${describeValue(alignment)} is not a power of two from 1 to ${MAX_ALIGNMENT}`)
 }
 
 /** The `Error` for an inconsistent heap, found by `method` (`HeapAllocator.check` or `createHeapAllocator` attaching). */
 function corrupted(message: string, method = 'HeapAllocator.check'): Error {
-	return new Error(`${method}: the heap is corrupted: ${message}`)
+	return heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: the heap is corrupted: ${message}`)
 }
 
 /** Number of trailing zero bits of a non-zero 32-bit value. */
@@ -278,7 +278,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 				continue
 			}
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
-				throw new RangeError(
+				throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT',
 						`createHeapAllocator: the range [${base}, ${end}) has ${Math.max(0, end - base)} bytes: ` +
 							`it needs at least ${HEADER_BYTES + MIN_BLOCK + SENTINEL} (a ${HEADER_BYTES}-byte header, one block and the end marker)`,
 					)
@@ -337,14 +337,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const hb = this.hb
 		const version = u32[hb + H_VERSION]
 		if (version !== VERSION) {
-			throw new Error(`createHeapAllocator: the allocator header at ${base} has layout version ${version}; this library reads version ${VERSION}`)
+			throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: the allocator header at ${base} has layout version ${version}; this library reads version ${VERSION}`)
 		}
 		if (u32[hb + H_BASE] !== base) {
 			throw corrupted(`the header at ${base} records base ${u32[hb + H_BASE]}`, 'createHeapAllocator')
 		}
 		const endBytes = u32[hb + H_END]! * 4
 		if (endBytes > this.buffer.byteLength) {
-			throw new RangeError(
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
 					`createHeapAllocator: the heap recorded at ${base} ends at ${endBytes}, past this buffer's ${this.buffer.byteLength} bytes ` +
 						'(pass the WebAssembly.Memory rather than one of its buffers)',
 				)
@@ -363,7 +363,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const end = this.u32[hb + H_END]
 		if (end === undefined || end * 4 > latest.byteLength) {
-			throw new Error(
+			throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT',
 				`HeapAllocator: the heap's buffer is ${latest.byteLength === 0 ? 'detached' : `only ${latest.byteLength} bytes long`}; ` +
 					'only a WebAssembly.Memory target follows a growing memory',
 			)
@@ -615,7 +615,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private freeRejected(address: unknown): void {
 		if (address === 0) return
 		if (typeof address !== 'number') {
-			throw new TypeError(`HeapAllocator.free: address must be a number, received ${describeValue(address)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address must be a number, received ${describeValue(address)}`)
 		}
 		// Within the blocks, an address whose header word reads as a free block's size was most likely freed already.
 		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
@@ -624,7 +624,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
 				? 'it is a free block (a second free of the same address?)'
 				: 'it was not returned by alloc, has been freed already, or its header was overwritten'
-		throw new RangeError(`HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
 	}
 
 	// ---------------------------------------------------------------------------------
@@ -961,10 +961,10 @@ function globalAddress(value: unknown): unknown {
 function rangeOption(name: string, value: unknown): number | undefined {
 	if (value === undefined) return undefined
 	if (typeof value !== 'number') {
-		throw new TypeError(`createHeapAllocator: ${name} must be a number, received ${describeValue(value)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: ${name} must be a number, received ${describeValue(value)}`)
 	}
 	if (!Number.isSafeInteger(value) || value < 0) {
-		throw new RangeError(`createHeapAllocator: ${name} ${describeValue(value)} is not a non-negative safe integer`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: ${name} ${describeValue(value)} is not a non-negative safe integer`)
 	}
 	return value
 }
@@ -988,14 +988,14 @@ function rangeOption(name: string, value: unknown): number | undefined {
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {
-		throw new TypeError(`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
 	}
 	if (typeof options !== 'object' || options === null) {
-		throw new TypeError(`createHeapAllocator: options must be an object, received ${describeValue(options)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: options must be an object, received ${describeValue(options)}`)
 	}
 	for (const key of Object.keys(options)) {
 		if (!allocatorOptionNames.includes(key)) {
-			throw new TypeError(`createHeapAllocator: unknown option '${key}': the options are ${allocatorOptionNames.join(', ')}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: unknown option '${key}': the options are ${allocatorOptionNames.join(', ')}`)
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
@@ -1008,13 +1008,13 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize)
 	const base = startValue + ((8 - (startValue % 8)) % 8)
 	if (end !== undefined && end > byteLength) {
-		throw new RangeError(`createHeapAllocator: end ${end} lies past the buffer's ${byteLength} bytes`)
+		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `createHeapAllocator: end ${end} lies past the buffer's ${byteLength} bytes`)
 	}
 	if (end !== undefined && end > ADDRESS_LIMIT) {
-		throw new RangeError(`createHeapAllocator: end ${end} lies past 4 GiB, the allocator's address space`)
+		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `createHeapAllocator: end ${end} lies past 4 GiB, the allocator's address space`)
 	}
 	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
-		throw new RangeError(`createHeapAllocator: start ${startValue} leaves no room for the ${HEADER_BYTES}-byte header in a buffer of ${byteLength} bytes`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: start ${startValue} leaves no room for the ${HEADER_BYTES}-byte header in a buffer of ${byteLength} bytes`)
 	}
 	return new TlsfHeapAllocator(target, base, end, maximumByteSize)
 }

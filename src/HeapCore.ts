@@ -1,6 +1,6 @@
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwElementCountError } from './errors.js'
+import { describeValue, throwElementCountError, heapError } from './errors.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import type { HeapRef } from './HeapRef.js'
 import { HeapScope } from './HeapScope.js'
@@ -174,7 +174,7 @@ export class HeapCore {
 				}
 			} catch (error) {
 				if (error instanceof TypeError && !error.message.startsWith(`${method}:`)) {
-					throw new TypeError(`${method}: ${error.message}`, { cause: error })
+					throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: ${error.message}`, { cause: error })
 				}
 				throw error
 			}
@@ -225,7 +225,7 @@ export class HeapCore {
 			if (!(Number.isSafeInteger(length) && length >= 0)) throwElementCountError(method, length)
 			return length
 		}
-		throw new TypeError(
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 			`${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}`,
 		)
 	}
@@ -249,7 +249,7 @@ export class HeapCore {
 						: callProbingKind(allocator, [size, alignment], (kind) => (this.sizeKind = kind))
 		} catch (error) {
 			// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
-			throw new Error(`${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`, { cause: error })
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`, { cause: error })
 		}
 		let address: number
 
@@ -261,13 +261,13 @@ export class HeapCore {
 			if (this.addressKind === 'unknown') this.addressKind = 'bigint'
 			// A bigint that does not convert exactly is above 2^53 and fails the check below.
 		} else {
-			throw new Error(
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED',
 				`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)} instead of an address`,
 			)
 		}
 
 		if (!(Number.isSafeInteger(address) && address > 0)) {
-			throw new Error(`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`)
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`)
 		}
 
 		if (address % alignment !== 0) {
@@ -310,11 +310,11 @@ export class HeapCore {
 		try {
 			this.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
 		} catch (cleanupError) {
-			throw new Error(`${message}; giving the region back failed too (the deallocator threw)`, {
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${message}; giving the region back failed too (the deallocator threw)`, {
 				cause: cause === undefined ? cleanupError : new AggregateError([cause, cleanupError], 'both errors'),
 			})
 		}
-		throw new Error(message, cause === undefined ? undefined : { cause })
+		throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', message, cause === undefined ? undefined : { cause })
 	}
 
 	/**
@@ -353,11 +353,11 @@ export class HeapCore {
 		ref.allocationAlignment = alignment
 		if (options !== undefined) {
 			if (typeof options !== 'object' || options === null) {
-				throw new TypeError(`${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`)
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`)
 			}
 			const deallocator: unknown = options.deallocator
 			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
-				throw new TypeError(`${method}: options.deallocator must be a function or null, received ${describeValue(deallocator)}`)
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.deallocator must be a function or null, received ${describeValue(deallocator)}`)
 			}
 			ref.ownDeallocator = deallocator as Deallocator | null | undefined
 		}
@@ -392,7 +392,7 @@ export class HeapCore {
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw new Error(`${member}: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${member}: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
 		}
 	}
 
@@ -424,9 +424,9 @@ export class HeapCore {
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
 		const index = this.openScopes.lastIndexOf(scope)
-		if (index === -1) throw new Error(`${member}: this scope is already closed`)
+		if (index === -1) throw heapError(Error, 'ERR_HEAP_SCOPE', `${member}: this scope is already closed`)
 		if (index !== this.openScopes.length - 1) {
-			throw new Error(
+			throw heapError(Error, 'ERR_HEAP_SCOPE',
 				`${member}: an inner scope (opened after this one) is still open; close scopes innermost first`,
 			)
 		}
@@ -445,7 +445,7 @@ export class HeapCore {
 
 	private requireTracking(member: string): Map<number, HeapRef | null> {
 		if (this.trackedRefs === undefined) {
-			throw new Error(`${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
+			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
 		}
 		return this.trackedRefs
 	}
@@ -473,7 +473,7 @@ export class HeapCore {
 	freeAddress(address: number, member: string): void {
 		const ref = this.requireTracking(member).get(address)
 		if (ref === undefined || ref === null) {
-			throw new RangeError(`${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
 		}
 		ref.free()
 	}

@@ -21,6 +21,7 @@ export type {
 } from './HeapCore.js'
 export type { HeapScope } from './HeapScope.js'
 export type { WaitResult } from './HeapWaits.js'
+export type { HeapError, HeapErrorCode } from './errors.js'
 export type { PollingMode, WasmHeapManagerOptions } from './options.js'
 export type { Float16ArrayView } from './globalConstructors.js'
 export { elementTable, type ElementCIntegers, type ElementFacts, type ElementTypeName, type ElementValueTypes } from '../generated/elementTable.generated.js'

@@ -1,3 +1,5 @@
+import { heapError } from './errors.js'
+
 /** How often the manager asks `getLatestHeap()` for the current heap buffer. */
 export type PollingMode = 'never' | 'whenEmpty' | 'always'
 
@@ -43,27 +45,27 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 	}
 
 	if (typeof options !== 'object' || options === null) {
-		throw new TypeError(`options must be an object, received ${options === null ? 'null' : typeof options}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `options must be an object, received ${options === null ? 'null' : typeof options}`)
 	}
 
 	for (const key of Object.keys(options)) {
 		if (!optionNames.includes(key)) {
-			throw new TypeError(`unknown option '${key}': the options are ${optionNames.join(', ')}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `unknown option '${key}': the options are ${optionNames.join(', ')}`)
 		}
 	}
 
 	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
-		throw new TypeError(`option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
 	}
 
 	if (typeof trackAllocations !== 'boolean') {
-		throw new TypeError(`option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
 	}
 
 	if (!pollingModes.includes(pollingMode)) {
-		throw new TypeError(
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 			`option pollingMode must be one of ${pollingModes.map((mode) => `'${mode}'`).join(', ')}, received ${String(pollingMode)}`,
 		)
 	}
