@@ -278,8 +278,17 @@ describe('publishing', function () {
 			const update = run(process.execPath, [script, '--update-readme', '--readme', readme], root)
 			expect(update.status, update.stderr).to.equal(0)
 			const updated = readFileSync(readme, 'utf8')
-			expect(updated).to.match(/^# title\n\n<!-- bundle-size -->\nThe ESM build .* KiB minified.* KiB minified and gzipped.*\n<!-- \/bundle-size -->\n\nmore\n$/)
+			expect(updated).to.match(/^# title\n\n<!-- bundle-size -->\nWhat each entry point adds .*\n\n\| entry point \|.*\n.*\n(\| .* \| [\d.]+ KiB \| [\d.]+ KiB \| .* \|\n){3}<!-- \/bundle-size -->\n\nmore\n$/)
 			expect(run(process.execPath, [script, '--check', '--readme', readme], root).status).to.equal(0)
+		})
+
+		it('every entry point is within its budget, and the allocator and struct entries stay a tenth of the whole', () => {
+			const sizes = run(process.execPath, [script], root)
+			expect(sizes.status, `${sizes.stdout}${sizes.stderr}`).to.equal(0)
+			const minified = Object.fromEntries([...sizes.stdout.matchAll(/^(\w+): .*\((\d+) and \d+ bytes/gm)].map((match) => [match[1], Number(match[2])]))
+			expect(Object.keys(minified)).to.deep.equal(['index', 'allocator', 'structs'])
+			expect(minified.allocator! * 10).to.be.lessThan(minified.index!)
+			expect(minified.structs! * 10).to.be.lessThan(minified.index!)
 		})
 
 		it('fails clearly when the README has no markers', () => {
