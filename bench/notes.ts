@@ -175,8 +175,17 @@ export function reasonFor(result: CaseResult, baseline: string): string | undefi
 	)?.why
 }
 
-/** One line for a missed goal: the case, the shortfall and the reason. */
-export function describeMiss(result: CaseResult, baseline: string): string {
-	const why = reasonFor(result, baseline)
-	return `${result.suite} / ${result.name}: ${shortfall(result, baseline)}${why === undefined ? '' : ` — ${why}`}`
+/**
+ * The missed goals as lines grouped by reason: each reason once, with the cases it
+ * explains (case and shortfall) under it; cases without a known reason last.
+ */
+export function describeMisses(misses: readonly { readonly result: CaseResult; readonly baseline: string }[]): string[] {
+	const groups = new Map<string, string[]>()
+	for (const { result, baseline } of misses) {
+		const why = reasonFor(result, baseline) ?? '(no reason recorded in bench/notes.ts)'
+		const cases = groups.get(why) ?? []
+		cases.push(`${result.suite} / ${result.name}: ${shortfall(result, baseline)}`)
+		groups.set(why, cases)
+	}
+	return [...groups].flatMap(([why, cases]) => [`- ${why}:`, ...cases.map((line) => `  - ${line}`)])
 }

@@ -36,7 +36,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runSuite, writeResults, type BenchCase, type CaseResult } from './harness.js'
 import { skippedCases } from './elements.js'
-import { describeMiss } from './notes.js'
+import { describeMisses } from './notes.js'
 
 const suites: Record<string, { title: string; baselines: string[]; load: () => Promise<BenchCase[]> }> = {
 	numeric: {
@@ -177,9 +177,9 @@ if (first === '--suite') {
 		durationSeconds: seconds,
 		machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
 	})
-	const missed = results.flatMap((result) => result.missed.map((baseline) => describeMiss(result, baseline)))
+	const missed = results.flatMap((result) => result.missed.map((baseline) => ({ result, baseline })))
 	console.log(
 		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${whole ? 'latest' : 'subset'}.json`,
 	)
-	console.log(missed.length === 0 ? 'all goals met' : `goals missed (${missed.length}):\n${missed.map((line) => `- ${line}`).join('\n')}`)
+	console.log(missed.length === 0 ? 'all goals met' : `goals missed (${missed.length}), by reason:\n${describeMisses(missed).join('\n')}`)
 }
