@@ -23,11 +23,18 @@ export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
  * Frees the region at a `number` address, given the `byteSize` and `alignment` its
  * allocation was asked for (a C `free(ptr)` ignores them; Rust's `dealloc` needs them).
  * Both are `undefined` where they are unknown (the elements `freeElements` frees).
+ *
+ * Declared as a method, so that its parameters are checked bivariantly: an export typed
+ * `(ptr: number, size: number, align: number) => void` (as wasm-bindgen's `.d.ts` types
+ * `__wbindgen_free`, or a Rust `dealloc`) is accepted as it is.
  */
-export type Deallocator = (address: number, byteSize?: number, alignment?: number) => unknown
+export type Deallocator = { deallocate(address: number, byteSize?: number, alignment?: number): unknown }['deallocate']
 
-/** Frees the region at a `bigint` address (a memory64 export), with its size and alignment as `bigint`s. */
-export type Memory64Deallocator = (address: bigint, byteSize?: bigint, alignment?: bigint) => unknown
+/**
+ * Frees the region at a `bigint` address (a memory64 export), with its size and
+ * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is).
+ */
+export type Memory64Deallocator = { deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown }['deallocate']
 
 /** The last argument of every `wrap*` method. */
 export interface WrapOptions {

@@ -237,12 +237,12 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 		})
 
 		it('a freed ref cannot be released, and nothing is freed a second time', async () => {
-			const { heap, rust } = await rustHeap()
+			const { heap, rust, memory } = await rustHeap()
 			const ref = heap.allocUint8Array(8)
 			ref.free()
-			const before = snapshot(heap)
+			const before = snapshot(memory)
 			expectThrow(() => ref.release(), Error, /^Uint8ArrayRef\.release: the reference to address \d+ has been freed$/)
-			expect(snapshot(heap)).to.deep.equal(before)
+			expect(snapshot(memory)).to.deep.equal(before)
 			expectClean(rust)
 		})
 
@@ -478,9 +478,9 @@ describe('wasm-bindgen allocator ABI: createWasmHeapManager(get, exports.__wbind
 	})
 
 	it('an allocation __wbindgen_malloc cannot make is a trap: Error naming the method and size, with the RuntimeError as cause, nothing allocated', async () => {
-		const { heap, rust } = await bindgenHeap()
+		const { heap, rust, memory } = await bindgenHeap()
 		const ref = heap.allocInt32(1)
-		const before = snapshot(heap)
+		const before = snapshot(memory)
 		// 4 GiB - 1 bytes: the allocator returns null and __wbindgen_malloc aborts.
 		const error = expectThrow(
 			() => heap.allocUint8Array(2 ** 32 - 1),
@@ -488,7 +488,7 @@ describe('wasm-bindgen allocator ABI: createWasmHeapManager(get, exports.__wbind
 			'allocUint8Array: allocating 4294967295 bytes failed: the allocator threw RuntimeError: unreachable',
 		)
 		expect(error.cause).to.be.instanceOf(WebAssembly.RuntimeError)
-		expect(snapshot(heap)).to.deep.equal(before)
+		expect(snapshot(memory)).to.deep.equal(before)
 		expect(heap.allocatedRefs).to.deep.equal([ref])
 		expect(accounting(rust)).to.deep.equal({ liveBytes: 4, liveBlocks: 1, badFrees: 0 })
 		ref.free()
