@@ -28,13 +28,19 @@ export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
  * `(ptr: number, size: number, align: number) => void` (as wasm-bindgen's `.d.ts` types
  * `__wbindgen_free`, or a Rust `dealloc`) is accepted as it is.
  */
-export type Deallocator = { deallocate(address: number, byteSize?: number, alignment?: number): unknown }['deallocate']
+export type Deallocator = {
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	deallocate(address: number, byteSize?: number, alignment?: number): unknown
+}['deallocate']
 
 /**
  * Frees the region at a `bigint` address (a memory64 export), with its size and
  * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is).
  */
-export type Memory64Deallocator = { deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown }['deallocate']
+export type Memory64Deallocator = {
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown
+}['deallocate']
 
 /** The last argument of every `wrap*` method. */
 export interface WrapOptions {

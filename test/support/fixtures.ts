@@ -4,6 +4,7 @@
  * (test/fixtures/wasi/heaplib.wasm), alone or under a manager, and the Emscripten build
  * (test/fixtures/emscripten/heaplib.cjs), and the parts of their exports the tests and
  * the README examples use. Every other C function is reachable by name as `unknown`.
+ * And the Rust fixture (test/fixtures/rust/heaprs.wasm): `loadRustFixture`.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -74,8 +75,8 @@ const emscriptenFactory = require('../fixtures/emscripten/heaplib.cjs') as (over
 
 /**
  * The Emscripten build's factory, called: the promise of a fresh module (`overrides` as
- * Emscripten's `Module` argument). Each instance adds process listeners: share one where
- * many are not needed.
+ * Emscripten's `Module` argument). Built with `-sNODEJS_CATCH_EXIT=0
+ * -sNODEJS_CATCH_REJECTION=0`, an instance adds no process listeners.
  */
 export function loadEmscriptenFixture(overrides?: object): Promise<HeaplibEmscriptenModule> {
 	return emscriptenFactory(overrides)
