@@ -353,8 +353,8 @@ export class HeapCore {
 			this.trackedCount++
 			this.trackedByteSize += ref.allocatedByteSize
 		}
-		const scope = this.openScopes.at(-1)
-		if (scope !== undefined) scope.adopt(ref)
+		const scopes = this.openScopes
+		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
 		return ref
 	}
 
@@ -397,15 +397,17 @@ export class HeapCore {
 	 * Called by `HeapRef.free()` once the ref is invalidated: forgets it, then gives its
 	 * region back through its own deallocator, the manager's, or (borrowed) none. A
 	 * deallocator that throws leaves the ref freed; its error becomes the `cause`.
+	 * `refName` names the ref's class in that error (the message is built only then: a
+	 * string built on every free was garbage on the hot path).
 	 */
-	freeRef(ref: HeapRef, member: string): void {
+	freeRef(ref: HeapRef, refName: string): void {
 		this.forget(ref)
 		const own = ref.ownDeallocator
 		if (own === null) return
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw new Error(`${member}: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
+			throw new Error(`${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
 		}
 	}
 

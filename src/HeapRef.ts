@@ -133,7 +133,7 @@ export abstract class HeapRef extends HeapRegion {
 			return
 		}
 		this.invalidate()
-		this.manager.core.freeRef(this, `${this.refName}.free`)
+		this.manager.core.freeRef(this, this.refName)
 	}
 
 	/**

@@ -415,6 +415,16 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 			expectClean(rust)
 		})
 
+		it('an async fn, bound or not, is refused before anything is allocated', async () => {
+			const { heap, rust } = await rustHeap()
+			const fn = async () => heap.allocInt32(1)
+			for (const candidate of [fn, fn.bind(null)]) {
+				expectThrow(() => heap.withScope(candidate), TypeError, /^withScope: fn is an async function; a scope closes when fn returns/)
+			}
+			expectClean(rust)
+			expect(rust.allocation_count()).to.equal(0)
+		})
+
 		it('scopes work with tracking off', async () => {
 			const { exports: rust, memory } = await loadRustFixture()
 			const heap = createWasmHeapManager(() => memory.buffer, rust.alloc, rust.dealloc, { trackAllocations: false })
