@@ -9,6 +9,9 @@ import { requireGlobalConstructor } from './globalConstructors.js'
 import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
 import { notifyAt } from './HeapWaits.js'
 
+/** The prototype of every `async` function (arrow, bound or not), for `withScope`'s check. */
+const asyncFunctionPrototype: unknown = Object.getPrototypeOf(async () => {})
+
 /** The buffer types a heap may be. */
 export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
 
@@ -205,7 +208,7 @@ export class HeapAccess {
 	 */
 	withScope<T>(fn: () => T): T {
 		if (typeof fn !== 'function') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `withScope: expected a function, received ${describeValue(fn)}`)
-		if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') {
+		if (Object.getPrototypeOf(fn) === asyncFunctionPrototype) {
 			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
 		}
 		const scope = this.core.openScope()

