@@ -4,7 +4,7 @@
  * each stored value checked against the same operation done with plain reads and writes,
  * through the manager, value refs and array refs; every error by class and exact message
  * with the heap unchanged. Threads contending for the same addresses are in
- * atomics-threads.test.ts, C doing the same in fixtures-atomics.test.ts.
+ * atomics-threads.test.ts, C doing the same in atomics-c.test.ts.
  */
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
