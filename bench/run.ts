@@ -8,7 +8,7 @@
  * report always shows a whole run.
  *
  *   npm run bench                       every suite
- *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, tracking)
+ *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, tracking, atomics)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric
@@ -71,6 +71,11 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 		title: 'The allocation table: free(address) against the number of live refs, and tracking on vs off (vs bare _free/_malloc)',
 		baselines: ['raw', 'tracking off', '100 live', '10k live'],
 		load: async () => (await import('./tracking.bench.js')).trackingCases,
+	},
+	atomics: {
+		title: 'Atomic read-modify-write on a shared memory (vs Atomics on the raw typed arrays)',
+		baselines: ['raw'],
+		load: async () => (await import('./atomics.bench.js')).atomicsCases,
 	},
 }
 

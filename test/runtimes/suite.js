@@ -369,6 +369,8 @@ export async function runSuite(api, report) {
 		['freed refs', checkFreedRefs],
 		['tracking', checkTracking],
 		['wrapEmscriptenModuleHeap', checkEmscriptenModule],
+		['read-modify-write', checkReadModifyWrite],
+		['wait and notify', checkWaits],
 	]
 	for (const variant of variants) {
 		for (const [name, run] of groups) await group(`${variant.label}: ${name}`, () => run(api, check, variant))
@@ -380,6 +382,140 @@ export async function runSuite(api, report) {
 
 	await group('resizable buffers', () => checkResizableBuffers(api, check))
 	await group('5 GiB ArrayBuffer', () => checkFiveGiB(api, check, report))
+}
+
+// ---- atomic read-modify-write, wait and notify -------------------------------------
+
+/** The rows with every read-modify-write operation (the integers and pointers). */
+const integerTypes = numericTypes.filter((type) => !['ClampedUint8', 'Float32', 'Float64'].includes(type.name))
+
+async function checkReadModifyWrite(api, check, { label, shared }) {
+	const { heap } = newHeap(api, shared)
+	const address = 64
+
+	for (const type of integerTypes) {
+		const T = type.name
+		const v = (n) => (type.big ? BigInt(n) : n)
+		const model = (value) => expected(type, value)
+		await check(`${label}: add/sub/and/or/xor/exchange/compareExchange${T}Atomic`, () => {
+			heap[`write${T}`](address, v(12))
+			let held = model(v(12))
+			for (const [op, operand] of [['add', 10], ['sub', 5], ['and', 6], ['or', 5], ['xor', 3]]) {
+				const o = v(operand)
+				const next = model({ add: held + o, sub: held - o, and: held & o, or: held | o, xor: held ^ o }[op])
+				equal(heap[`${op}${T}Atomic`](address, o), held, `${op}${T}Atomic returns the old value`)
+				equal(heap[`read${T}`](address), next, `after ${op}${T}Atomic(${show(o)})`)
+				held = next
+			}
+			equal(heap[`exchange${T}Atomic`](address, v(9)), held, `exchange${T}Atomic returns the old value`)
+			equal(heap[`compareExchange${T}Atomic`](address, v(9), v(4)), v(9), `compareExchange${T}Atomic that matches`)
+			equal(heap[`read${T}`](address), v(4), `after a compareExchange${T}Atomic that matched`)
+			equal(heap[`compareExchange${T}Atomic`](address, v(9), v(1)), v(4), `compareExchange${T}Atomic that does not match`)
+			equal(heap[`read${T}`](address), v(4), 'a compareExchange that did not match writes nothing')
+			if (!type.pointer53) {
+				heap[`write${T}`](address, v(-1))
+				const all = model(v(-1))
+				equal(heap[`add${T}Atomic`](address, v(2)), all, `add${T}Atomic at the top of the range`)
+				equal(heap[`read${T}`](address), model(all + v(2)), `add${T}Atomic wraps around as in C`)
+			}
+			if (type.size > 1) throws(() => heap[`add${T}Atomic`](address + 1, v(1)), RangeError, 'is not aligned', `misaligned add${T}Atomic`)
+			throws(() => heap[`add${T}Atomic`](address, type.big ? 1 : 1n), TypeError, undefined, `add${T}Atomic of the wrong kind of value`)
+		})
+		await check(`${label}: ${T}Ref.addAtomic/compareExchangeAtomic and ${T}ArrayRef.addAtomicAt/xorAtomicAt`, () => {
+			const ref = heap[`alloc${T}`]()
+			ref.write(v(1))
+			equal(ref.addAtomic(v(2)), v(1), 'addAtomic returns the old value')
+			equal(ref.compareExchangeAtomic(v(3), v(7)), v(3), 'compareExchangeAtomic that matches')
+			equal(ref.exchangeAtomic(v(8)), v(7), 'exchangeAtomic')
+			equal(ref.read(), v(8), 'the value after')
+			ref.free()
+			const array = heap[`alloc${T}Array`](3)
+			equal(array.addAtomicAt(2, v(5)), v(0), 'addAtomicAt returns the old value')
+			equal(array.xorAtomicAt(2, v(1)), v(5), 'xorAtomicAt returns the old value')
+			equalArrays([0, 1, 2].map((index) => array.readAt(index)), [v(0), v(0), v(4)].map(model), 'the array after')
+			throws(() => array.subAtomicAt(3, v(1)), RangeError, 'subAtomicAt', 'subAtomicAt past the end')
+			array.free()
+		})
+	}
+
+	for (const T of ['Float32', 'Float64']) {
+		await check(`${label}: add/exchange/compareExchange${T}Atomic compare bit patterns`, () => {
+			heap[`write${T}`](address, 1.5)
+			equal(heap[`add${T}Atomic`](address, 0.25), 1.5, `add${T}Atomic returns the old value`)
+			equal(heap[`exchange${T}Atomic`](address, -0), 1.75, `exchange${T}Atomic returns the old value`)
+			equal(heap[`compareExchange${T}Atomic`](address, 0, 5), -0, `compareExchange${T}Atomic(0, …) on -0 returns -0`)
+			equal(heap[`read${T}`](address), -0, '0 does not match -0: nothing written')
+			equal(heap[`compareExchange${T}Atomic`](address, -0, NaN), -0, `compareExchange${T}Atomic(-0, NaN)`)
+			equal(heap[`compareExchange${T}Atomic`](address, NaN, 2), NaN, 'NaN matches the same NaN')
+			equal(heap[`read${T}`](address), 2, 'the value after')
+			equal(typeof heap[`and${T}Atomic`], 'undefined', `no and${T}Atomic`)
+			const ref = heap[`alloc${T}`]()
+			equal(ref.addAtomic(0.5), 0, 'ref.addAtomic')
+			equal(ref.read(), 0.5, 'ref value after')
+			ref.free()
+		})
+	}
+
+	await check(`${label}: exchange/compareExchangeClampedUint8Atomic clamp, and ClampedUint8 has no add`, () => {
+		heap.writeClampedUint8(address, 7)
+		equal(heap.exchangeClampedUint8Atomic(address, 300), 7, 'exchange returns the old value')
+		equal(heap.readClampedUint8(address), 255, 'exchange clamps')
+		equal(heap.compareExchangeClampedUint8Atomic(address, 999, -5), 255, 'expected is clamped too')
+		equal(heap.readClampedUint8(address), 0, 'compareExchange clamps')
+		equal(typeof heap.addClampedUint8Atomic, 'undefined', 'no addClampedUint8Atomic')
+	})
+}
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+function threadMayBlock() {
+	try {
+		Atomics.wait(new Int32Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer), 0, 1, 0)
+		return true
+	} catch (error) {
+		if (error instanceof TypeError) return false
+		throw error
+	}
+}
+
+async function checkWaits(api, check, { label, shared }) {
+	const { heap } = newHeap(api, shared)
+	const address = 64
+	if (!shared) {
+		await check(`${label}: waitInt32, waitBigInt64Async on a heap that is not shared are a TypeError naming the reason`, () => {
+			throws(() => heap.waitInt32(address, 0, 0), TypeError, ['waitInt32', 'not a SharedArrayBuffer'], 'waitInt32')
+			throws(() => heap.waitBigInt64Async(address, 0n, 0), TypeError, ['waitBigInt64Async', 'not a SharedArrayBuffer'], 'waitBigInt64Async')
+			equal(heap.notify(address), 0, 'notify on a heap that is not shared wakes nobody')
+		})
+		return
+	}
+	heap.writeInt32Atomic(address, 5)
+	if (threadMayBlock()) {
+		await check(`${label}: waitInt32/waitBigInt64 answer 'not-equal' and 'timed-out' (this thread may block)`, () => {
+			equal(heap.waitInt32(address, 4, 0), 'not-equal', 'waitInt32 on another value')
+			equal(heap.waitInt32(address, 5, 0), 'timed-out', 'waitInt32 with timeout 0')
+			equal(heap.waitBigInt64(address, 5n, 5), 'timed-out', 'waitBigInt64 with timeout 5')
+			equal(heap.waitUint32(address, 4), 'not-equal', 'waitUint32 on another value')
+		})
+	} else {
+		await check(`${label}: waitInt32/waitBigInt64 on a thread that may not block (a browser's main thread) are a TypeError naming the reason`, () => {
+			throws(() => heap.waitInt32(address, 5, 0), TypeError, ['waitInt32: this thread may not block', 'waitInt32Async'], 'waitInt32')
+			throws(() => heap.waitBigInt64(address, 5n, 0), TypeError, ['waitBigInt64: this thread may not block'], 'waitBigInt64')
+		})
+	}
+	await check(`${label}: waitInt32Async answers 'not-equal', 'timed-out', and 'ok' when notify wakes it`, async () => {
+		if (typeof Atomics.waitAsync !== 'function') {
+			throws(() => heap.waitInt32Async(address, 5), Error, 'no Atomics.waitAsync', 'waitInt32Async without Atomics.waitAsync')
+			throw new Skip('no Atomics.waitAsync: the Error naming it was checked')
+		}
+		equal(await heap.waitInt32Async(address, 4), 'not-equal', 'on another value')
+		equal(await heap.waitInt32Async(address, 5, 5), 'timed-out', 'with timeout 5')
+		const woken = heap.waitInt32Async(address, 5)
+		const wide = heap.waitBigInt64Async(address, 5n)
+		equal(heap.notify(address, 1), 1, 'notify(address, 1) wakes one')
+		equal(heap.notify(address), 1, 'notify(address) wakes the rest')
+		equal(await woken, 'ok', 'the first waiter')
+		equal(await wide, 'ok', 'the 64-bit waiter')
+	})
 }
 
 // ---- construction ----------------------------------------------------------------
