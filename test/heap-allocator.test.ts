@@ -626,5 +626,25 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			)
 			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
 		})
+
+		it('a WebAssembly.Memory at its maximum (or at maximumByteSize): the manager\'s Error, the heap as it was, smaller requests still served', () => {
+			for (const [maximum, options] of [
+				[2, {}],
+				[64, { maximumByteSize: 2 * pageSize }],
+			] as const) {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum })
+				const heap = createWasmHeapManager(memory, options)
+				const kept = heap.allocUint8Array(pageSize / 2)
+				const allocator = createHeapAllocator(memory)
+				const used = allocator.usedByteSize
+				expectThrow(() => heap.allocUint8Array(2 * pageSize), Error, /^allocUint8Array: allocating 131072 bytes failed: the allocator returned 0/)
+				expect(allocator.usedByteSize, 'nothing stays allocated').to.equal(used)
+				expect(heap.allocatedRefs).to.deep.equal([kept])
+				expect(memory.buffer.byteLength, 'grown at most to the cap').to.be.at.most(2 * pageSize)
+				expect(heap.allocUint8Array(pageSize / 2).elementCount, 'what fits after growing to the cap').to.equal(pageSize / 2)
+				expect(memory.buffer.byteLength).to.equal(2 * pageSize)
+				allocator.check()
+			}
+		})
 	})
 })
