@@ -141,38 +141,25 @@ export function throws(fn, ErrorClass, includes, what) {
 const pageSize = 65536
 
 /**
- * A real allocator for the tests: bump allocation with a free list per 16-byte size
- * class, 16-byte aligned, growing a WebAssembly.Memory when it runs out. A free of an
- * address it did not hand out (a double free) throws.
+ * The library's built-in allocator over `memory` (it grows the memory on demand), with
+ * its calls counted. A free of an address it did not hand out (a double free) throws.
  */
-export function createAllocator(memory, start = 16) {
+export function createAllocator(api, memory) {
+	const builtIn = api.createHeapAllocator(memory)
 	const allocator = {
-		next: start,
-		live: new Map(),
-		freeLists: new Map(),
 		allocCalls: 0,
 		freeCalls: 0,
-		alloc(size) {
+		get usedByteSize() {
+			return builtIn.usedByteSize
+		},
+		check: () => builtIn.check(),
+		alloc(size, alignment) {
 			allocator.allocCalls++
-			const rounded = Math.max(16, Math.ceil(size / 16) * 16)
-			const reused = allocator.freeLists.get(rounded)?.pop()
-			const address = reused ?? allocator.next
-			if (reused === undefined) {
-				allocator.next += rounded
-				const needed = allocator.next - memory.buffer.byteLength
-				if (needed > 0) memory.grow(Math.ceil(needed / pageSize))
-			}
-			allocator.live.set(address, rounded)
-			return address
+			return builtIn.alloc(size, alignment)
 		},
 		free(address) {
 			allocator.freeCalls++
-			const size = allocator.live.get(address)
-			if (size === undefined) throw new Error(`test allocator: free of an address not allocated: ${address}`)
-			allocator.live.delete(address)
-			let list = allocator.freeLists.get(size)
-			if (list === undefined) allocator.freeLists.set(size, (list = []))
-			list.push(address)
+			builtIn.free(address)
 		},
 	}
 	return allocator
@@ -180,7 +167,7 @@ export function createAllocator(memory, start = 16) {
 
 function newHeap(api, shared, { pages = 2, maximum = 256, options } = {}) {
 	const memory = new WebAssembly.Memory({ initial: pages, maximum, shared })
-	const allocator = createAllocator(memory)
+	const allocator = createAllocator(api, memory)
 	const heap = api.createWasmHeapManager(() => memory.buffer, allocator.alloc, allocator.free, options)
 	return { heap, memory, allocator }
 }
@@ -333,7 +320,7 @@ export async function runSuite(api, report) {
 	const check = (name, fn) => report.check(name, fn)
 
 	await check('exports', () => {
-		for (const name of ['createWasmHeapManager', 'wrapEmscriptenModuleHeap', 'WasmHeapManager', 'HeapRef', 'ArrayHeapRef']) {
+		for (const name of ['createWasmHeapManager', 'createHeapAllocator', 'wrapEmscriptenModuleHeap', 'WasmHeapManager', 'HeapRef', 'ArrayHeapRef']) {
 			assert(typeof api[name] === 'function', `the module exports ${name}`)
 		}
 		for (const type of typeNames) {
@@ -374,6 +361,7 @@ export async function runSuite(api, report) {
 		['wrapEmscriptenModuleHeap', checkEmscriptenModule],
 		['read-modify-write', checkReadModifyWrite],
 		['wait and notify', checkWaits],
+		['built-in allocator', checkBuiltInAllocator],
 	]
 	for (const variant of variants) {
 		for (const [name, run] of groups) await group(`${variant.label}: ${name}`, () => run(api, check, variant))
@@ -1001,7 +989,8 @@ async function checkTracking(api, check, { label, shared }) {
 		equal(b.isFreed && s.isFreed, true, 'freeAll frees every ref')
 		equal(heap.allocatedRefs.length, 0, 'allocatedRefs after freeAll')
 		equal(heap.totalAllocatedByteSize, 0, 'totalAllocatedByteSize after freeAll')
-		equal(allocator.live.size, 0, 'the allocator holds nothing after freeAll')
+		equal(allocator.usedByteSize, 0, 'the allocator holds nothing after freeAll')
+		allocator.check()
 	})
 
 	await check(`${label}: tracking off`, () => {
@@ -1012,7 +1001,7 @@ async function checkTracking(api, check, { label, shared }) {
 		throws(() => heap.freeAll(), Error, 'tracking', 'freeAll() without tracking')
 		throws(() => heap.free(ref.address), Error, 'tracking', 'free(address) without tracking')
 		ref.free()
-		equal(allocator.live.size, 0, 'ref.free() still frees')
+		equal(allocator.usedByteSize, 0, 'ref.free() still frees')
 	})
 
 	await check(`${label}: tracking replaces a stale entry`, () => {
@@ -1030,12 +1019,119 @@ async function checkTracking(api, check, { label, shared }) {
 	})
 }
 
+// ---- the built-in allocator ------------------------------------------------------
+
+/** A small seeded PRNG (xorshift32), so every runtime replays the same sequence. */
+function seededRandom(seed) {
+	let state = seed >>> 0 || 1
+	const next = () => {
+		state ^= state << 13
+		state ^= state >>> 17
+		state ^= state << 5
+		return (state >>> 0) / 2 ** 32
+	}
+	return { next, int: (low, high) => low + Math.floor(next() * (high - low)) }
+}
+
+/** The block `alloc(byteSize)` takes at least: an 8-byte header plus the bytes, rounded up to 8, and at least 16. */
+function minimumBlock(byteSize) {
+	return Math.max(16, Math.ceil((byteSize + 8) / 8) * 8)
+}
+
+async function checkBuiltInAllocator(api, check, { label, shared }) {
+	await check(`${label}: built-in allocator: 6,000 seeded allocations and frees (0-64 KiB, alignments 1-4096) against a model`, () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 1024, shared })
+		const allocator = api.createHeapAllocator(memory)
+		const overhead = memory.buffer.byteLength - allocator.freeByteSize
+		const random = seededRandom(16)
+		const live = [] // { address, end, block, serial }, sorted by address
+		let used = 0
+		const indexOf = (address) => {
+			let low = 0
+			let high = live.length
+			while (low < high) {
+				const middle = (low + high) >> 1
+				if (live[middle].address < address) low = middle + 1
+				else high = middle
+			}
+			return low
+		}
+		for (let serial = 1; serial <= 6000; serial++) {
+			if (live.length > 0 && random.next() < (live.length > 150 ? 0.7 : 0.3)) {
+				const region = live.splice(random.int(0, live.length), 1)[0]
+				if (region.end - region.address >= 4) {
+					equal(new DataView(memory.buffer).getUint32(region.address, true), region.serial, `the region at ${region.address} kept its bytes`)
+				}
+				const before = allocator.usedByteSize
+				allocator.free(region.address)
+				equal(before - allocator.usedByteSize, region.block, `free(${region.address}) gives back what its alloc took`)
+				used -= region.block
+			} else {
+				const bits = random.int(0, 17)
+				const byteSize = random.next() < 0.03 ? 0 : Math.min(65536, random.int(1 << Math.max(0, bits - 1), (1 << bits) + 1))
+				const alignment = random.next() < 0.7 ? undefined : 1 << random.int(0, 13)
+				const before = allocator.usedByteSize
+				const address = allocator.alloc(byteSize, alignment)
+				assert(address > 0, `alloc(${byteSize}, ${alignment}) succeeded (the memory may grow)`)
+				equal(address % (alignment ?? 8), 0, `alloc(${byteSize}, ${alignment}) is aligned`)
+				assert(address + byteSize <= memory.buffer.byteLength, `alloc(${byteSize}) lies inside the heap`)
+				const block = allocator.usedByteSize - before
+				assert(block === minimumBlock(byteSize) || block === minimumBlock(byteSize) + 8, `alloc(${byteSize}) took a ${block}-byte block`)
+				const end = address + Math.max(byteSize, 1)
+				const at = indexOf(address)
+				assert(at === 0 || live[at - 1].end <= address, `[${address}, ${end}) does not overlap the region before it`)
+				assert(at === live.length || live[at].address >= end, `[${address}, ${end}) does not overlap the region after it`)
+				live.splice(at, 0, { address, end, block, serial })
+				if (byteSize >= 4) new DataView(memory.buffer).setUint32(address, serial, true)
+				used += block
+			}
+			if (serial % 250 === 0) {
+				equal(allocator.usedByteSize, used, `usedByteSize after ${serial} operations`)
+				allocator.check()
+			}
+		}
+		assert(memory.buffer.byteLength > pageSize, 'the memory grew')
+		for (const region of live) allocator.free(region.address)
+		allocator.check()
+		equal(allocator.usedByteSize, 0, 'usedByteSize after freeing everything')
+		equal(allocator.freeByteSize, memory.buffer.byteLength - overhead, 'the free blocks span the grown range')
+		equal(allocator.largestFreeBlock, allocator.freeByteSize, 'one free block spans the whole range')
+	})
+
+	await check(`${label}: built-in allocator: createWasmHeapManager(memory), failures and bad frees`, () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 8, shared })
+		const heap = api.createWasmHeapManager(memory)
+		const values = heap.allocFloat64Array([1.5, 2.5, 3.5])
+		const text = heap.allocNullTerminatedUtf8String('héllo 😀')
+		equal(values.readAt(2), 3.5, 'an array on a bare memory')
+		equal(text.value, 'héllo 😀', 'a string on a bare memory')
+		const large = heap.allocUint8Array(3 * pageSize) // grows the memory
+		large.writeAt(3 * pageSize - 1, 7)
+		equal(large.readAt(3 * pageSize - 1), 7, 'the end of a region that grew the memory')
+		const allocator = api.createHeapAllocator(memory) // joins the manager's pool
+		const used = allocator.usedByteSize
+		throws(() => heap.allocUint8Array(8 * pageSize), Error, 'allocating 524288 bytes failed', 'past the memory maximum')
+		equal(allocator.usedByteSize, used, 'a failed allocation leaves the pool as it was')
+		const address = allocator.alloc(100, 64)
+		equal(address % 64, 0, 'alloc(100, 64) is 64-byte aligned')
+		allocator.free(address)
+		throws(() => allocator.free(address), RangeError, 'is not a live block', 'a second free')
+		throws(() => allocator.free(values.address + 8), RangeError, 'is not a live block', 'an address inside a block')
+		heap.freeAll()
+		equal(allocator.usedByteSize, 0, 'freeAll gives every block back')
+		allocator.check()
+		const fixed = api.createWasmHeapManager(new ArrayBuffer(pageSize))
+		throws(() => fixed.allocUint8Array(pageSize), Error, `allocating ${pageSize} bytes failed`, 'a fixed ArrayBuffer does not grow')
+		equal(fixed.allocInt32Array([1, 2]).readAt(1), 2, 'a fixed ArrayBuffer still serves what fits')
+	})
+}
+
 // ---- Emscripten-like modules -----------------------------------------------------
 
 async function checkEmscriptenModule(api, check, { label, shared }) {
 	await check(`${label}: wrapEmscriptenModuleHeap`, () => {
 		const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared })
-		const allocator = createAllocator(memory)
+		const allocator = createAllocator(api, memory)
 		const withMemory = api.wrapEmscriptenModuleHeap({ _malloc: allocator.alloc, _free: allocator.free, wasmMemory: memory })
 		const ref = withMemory.allocFloat64Array([1.5, 2.5])
 		const module = { _malloc: allocator.alloc, _free: allocator.free, HEAPU8: new Uint8Array(memory.buffer) }

@@ -23,7 +23,7 @@ import {
 	roundValues,
 	rounds,
 	setTurn,
-	sharedAllocator,
+	sharedHeap,
 	strings,
 	waitTurnAsync,
 } from '/browser/shared.js'
@@ -54,11 +54,9 @@ function nextMessage(worker, accept, timeoutMs, onOther) {
 async function exchangeWithWorker(report, worker) {
 	const check = (name, fn) => report.check(`page-worker: ${name}`, fn)
 	const memory = new WebAssembly.Memory({ initial: 4, maximum: 64, shared: true })
-	Atomics.store(new Int32Array(memory.buffer, 0, 1), at.bump / 4, controlBytes)
-	const { alloc, free } = sharedAllocator(memory)
-	const heap = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+	const heap = sharedHeap(api, memory)
 	// Not used until after the worker grew the memory: its cached buffer is the old one.
-	const stale = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+	const stale = sharedHeap(api, memory)
 	const results = nextMessage(worker, (data) => data.type === 'exchangeResults', 60000)
 	worker.postMessage({ type: 'exchange', memory })
 	let ok = true
@@ -116,6 +114,16 @@ async function exchangeWithWorker(report, worker) {
 		heap.writeNullTerminatedUtf16String(grown + 96, grownByPage)
 		setTurn(heap, memory, 8)
 		await waitTurnAsync(heap, memory, 9)
+	})
+	await step('one allocator for both threads: its blocks are consistent, and the page frees its own', () => {
+		const allocator = api.createHeapAllocator(memory, { start: controlBytes }) // joins the pool
+		allocator.check()
+		const used = allocator.usedByteSize
+		const mine = heap.totalAllocatedByteSize
+		assert(used > mine, `the pool holds the page's ${mine} bytes and the worker's replies (${used} bytes in blocks)`)
+		heap.freeAll()
+		allocator.check()
+		assert(allocator.usedByteSize < used - mine, 'freeing the page refs gave their blocks back')
 	})
 
 	let workerResults = []

@@ -18,7 +18,7 @@ import {
 	roundValues,
 	rounds,
 	setTurn,
-	sharedAllocator,
+	sharedHeap,
 	strings,
 	waitTurnBlocking,
 } from '/browser/shared.js'
@@ -32,8 +32,7 @@ function exchange(memory) {
 		['its own manager over the posted shared memory', () => {
 			equal(globalThis.crossOriginIsolated, true, 'crossOriginIsolated in the worker')
 			assert(memory instanceof WebAssembly.Memory, 'a WebAssembly.Memory was posted')
-			const { alloc, free } = sharedAllocator(memory)
-			heap = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+			heap = sharedHeap(api, memory)
 			assert(heap.heap instanceof SharedArrayBuffer, 'the worker sees a SharedArrayBuffer heap')
 			equal(heap.heap.byteLength, memory.buffer.byteLength, "the heap's byte length")
 			setTurn(heap, memory, 1)
