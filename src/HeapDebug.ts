@@ -97,10 +97,13 @@ export class HeapDebug {
 
 	/** Records where `ref` was allocated, and watches it for a collection without `free()`. */
 	recordAllocation(ref: HeapRef, refName: string): void {
-		const limit = Error.stackTraceLimit
-		Error.stackTraceLimit = 30
+		// V8 keeps 10 frames by default; the library's own take up to 5 of them. Other
+		// engines have no such setting, and ignore the property.
+		const errorConstructor = Error as { stackTraceLimit?: number }
+		const limit = errorConstructor.stackTraceLimit
+		if (typeof limit === 'number') errorConstructor.stackTraceLimit = Math.max(limit, 30)
 		const captured = new Error().stack ?? ''
-		Error.stackTraceLimit = limit
+		if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit
 		// Leading lines: V8's "Error" header, then the library's own frames.
 		const frames = captured.split('\n').filter((line) => line.trim() !== '' && line !== 'Error')
 		let first = 0
