@@ -2,18 +2,6 @@ import { throwFreedError, throwIndexError } from './errors.js'
 import { formatInspected, formatInspectedElements, formatInspectedValue, inspectCustom, jsonValue, quote } from './inspect.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
-declare global {
-	/**
-	 * `Symbol.dispose`, declared here as `lib.esnext.disposable.d.ts` (and `@types/node`)
-	 * declare it, so that these declarations compile in projects whose `lib` lacks it
-	 * (`["ES2022", "DOM"]`); the identical declarations merge where it is present.
-	 */
-	interface SymbolConstructor {
-		/** The method `using` calls at the end of its block (ECMAScript explicit resource management). */
-		readonly dispose: unique symbol
-	}
-}
-
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
 export type HeapRefDeallocator = (address: number, byteSize?: number, alignment?: number) => unknown
 
