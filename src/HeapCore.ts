@@ -466,7 +466,7 @@ export class HeapCore {
 	/** The live tracked refs by allocation site (debug mode). */
 	report(member: string): HeapReport {
 		if (this.debug === undefined) {
-			throw new Error(`${member} needs debug mode, which this manager was created without (debug: true records where each ref was allocated)`)
+			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs debug mode, which this manager was created without (debug: true records where each ref was allocated)`)
 		}
 		return this.debug.report(this.allocatedRefs(member))
 	}

@@ -75,7 +75,7 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 	}
 
 	if (typeof debug !== 'boolean') {
-		throw new TypeError(`option debug must be a boolean, received ${typeof debug}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option debug must be a boolean, received ${typeof debug}`)
 	}
 
 	if (!pollingModes.includes(pollingMode)) {

@@ -6,8 +6,8 @@
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { createWasmHeapManager, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
-import { expectThrow } from './support/dynamic.js'
+import { createWasmHeapManager, type HeapError, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { caught, expectThrow } from './support/dynamic.js'
 
 const thisFile = fileURLToPath(import.meta.url)
 
@@ -35,10 +35,12 @@ describe('debug mode', () => {
 			'report needs debug mode, which this manager was created without (debug: true records where each ref was allocated)',
 		)
 		expectThrow(() => debugHeap({ debug: false }).report(), Error, /^report needs debug mode/)
+		expect((caught(() => debugHeap({}).report()) as HeapError).code).to.equal('ERR_HEAP_TRACKING_OFF')
 	})
 
 	it('the option must be a boolean', () => {
 		expectThrow(() => debugHeap({ debug: 'yes' as never }), TypeError, 'option debug must be a boolean, received string')
+		expect((caught(() => debugHeap({ debug: 1 as never })) as HeapError).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
 		expectThrow(() => debugHeap({ debugging: true } as never), TypeError, "unknown option 'debugging': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug")
 	})
 
