@@ -13,6 +13,25 @@ export const entries = {
 	structs: 'src/structs.ts',
 }
 
+// The bundled declarations declare `Symbol.dispose` themselves, as lib.esnext.disposable
+// (and @types/node) declare it, so that they compile in projects whose `lib` lacks it
+// (`["ES2022", "DOM"]`, `skipLibCheck: false`); where it is present the identical
+// declarations merge. Added here rather than in src/, which JSR publishes as it is and
+// where global augmentations are refused (src/ compiles with ESNext.Disposable).
+const disposeDeclaration = `declare global {
+    /** \`Symbol.dispose\`, declared for projects whose \`lib\` lacks \`esnext.disposable\`. */
+    interface SymbolConstructor {
+        /** The method \`using\` calls at the end of its block (ECMAScript explicit resource management). */
+        readonly dispose: unique symbol;
+    }
+}`
+
+/** Prepends `disposeDeclaration` to the declaration files that use `Symbol.dispose`. */
+const declareSymbolDispose = {
+	name: 'declare-symbol-dispose',
+	renderChunk: (code) => (code.includes('[Symbol.dispose]') ? `${disposeDeclaration}\n${code}` : null),
+}
+
 export default [
 	{
 		input: entries,
@@ -35,6 +54,6 @@ export default [
 			{ file: `dist/${name}.d.ts`, format: 'es' },
 			{ file: `dist/${name}.d.cts`, format: 'es' },
 		],
-		plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } })],
+		plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } }), declareSymbolDispose],
 	})),
 ]

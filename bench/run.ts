@@ -77,8 +77,8 @@ const suites: Record<string, Suite> = {
 		load: async () => (await import('./ownership.bench.js')).ownershipCases,
 	},
 	tracking: {
-		title: 'The allocation table: free(address) against the number of live refs, and tracking on vs off (vs bare _free/_malloc)',
-		baselines: ['raw', 'tracking off', '100 live', '10k live'],
+		title: 'The allocation table: free(address) against the number of live refs, tracking on vs off, debug mode off vs on (vs bare _free/_malloc)',
+		baselines: ['raw', 'tracking off', 'default', 'debug on', '100 live', '10k live'],
 		load: async () => (await import('./tracking.bench.js')).trackingCases,
 	},
 	atomics: {

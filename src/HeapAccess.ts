@@ -1,6 +1,8 @@
 import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError, heapError } from './errors.js'
+import type { HeapReport } from './HeapDebug.js'
+import { formatByteSize, formatInspected, inspectCustom } from './inspect.js'
 import { HeapCore, type Allocator, type Deallocator, type Memory64Allocator, type Memory64Deallocator } from './HeapCore.js'
 import { HeapRef } from './HeapRef.js'
 import type { HeapScope } from './HeapScope.js'
@@ -141,6 +143,45 @@ export class HeapAccess {
 	/** The sum of `allocatedByteSize` over the live allocated refs. Needs `trackAllocations`. */
 	get totalAllocatedByteSize(): number {
 		return this.core.totalByteSize('totalAllocatedByteSize')
+	}
+
+	/**
+	 * The live refs allocated through this manager, grouped by where they were allocated
+	 * (the first stack frame outside the library), most bytes first, with counts, bytes,
+	 * the first one's stack, and the same as a table in `table`
+	 * (`console.log(heap.report().table)`). For finding leaks: call it where everything
+	 * should have been freed.
+	 * @throws Error if the manager was created without `debug: true`, or with `trackAllocations: false`
+	 */
+	report(): HeapReport {
+		return this.core.report('report')
+	}
+
+	/**
+	 * A short summary for `JSON.stringify` and loggers: `{ type: 'WasmHeapManager',
+	 * heapByteSize, liveRefCount, liveRefByteSize }` (the last two only with `trackAllocations`).
+	 */
+	toJSON(): Record<string, unknown> {
+		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.heap.byteLength }
+		if (this.core.tracking) {
+			summary.liveRefCount = this.core.allocatedRefs('toJSON').length
+			summary.liveRefByteSize = this.core.totalByteSize('toJSON')
+		}
+		return summary
+	}
+
+	/**
+	 * @internal What `console.log(heap)` prints in Node, Deno and Bun:
+	 * `WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }`, or `tracking: off`.
+	 */
+	[inspectCustom](): string {
+		const fields: [string, string][] = [['heap', formatByteSize(this.heap.byteLength)]]
+		if (this.core.tracking) {
+			fields.push(['live refs', `${this.core.allocatedRefs('inspect').length} (${formatByteSize(this.core.totalByteSize('inspect'))})`])
+		} else {
+			fields.push(['tracking', 'off'])
+		}
+		return formatInspected('WasmHeapManager', fields)
 	}
 
 	/**

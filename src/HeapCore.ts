@@ -2,6 +2,7 @@ import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { describeValue, throwElementCountError, heapError } from './errors.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
+import { HeapDebug, type HeapReport } from './HeapDebug.js'
 import type { HeapRef } from './HeapRef.js'
 import { HeapScope } from './HeapScope.js'
 import type { ResolvedOptions } from './options.js'
@@ -132,6 +133,8 @@ export class HeapCore {
 	private sizeKind: NumberKind = 'unknown'
 	/** Whether new refs are tracked. */
 	readonly tracking: boolean
+	/** Debug mode's records (`debug: true`), or `undefined`: then one check per allocation and per free is all it costs. */
+	private readonly debug: HeapDebug | undefined
 
 	constructor(
 		access: HeapAccess,
@@ -145,6 +148,7 @@ export class HeapCore {
 		this.clearAllocatedRegions = options.clearAllocatedRegions
 		this.tracking = options.trackAllocations
 		this.trackedRefs = options.trackAllocations ? new Map() : undefined
+		this.debug = options.debug ? new HeapDebug(access, this) : undefined
 	}
 
 	// ---- the generated methods' bodies ---------------------------------------------
@@ -355,6 +359,7 @@ export class HeapCore {
 		}
 		const scopes = this.openScopes
 		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
+		if (this.debug !== undefined) this.debug.recordAllocation(ref, (ref as unknown as { refName: string }).refName)
 		return ref
 	}
 
@@ -422,6 +427,7 @@ export class HeapCore {
 			if (this.tombstoneCount > 1024 && this.tombstoneCount > this.trackedCount) this.sweepTombstones(table)
 		}
 		if (ref.scope !== undefined) ref.scope.drop(ref)
+		if (this.debug !== undefined) this.debug.forget(ref)
 	}
 
 	// ---- scopes ----------------------------------------------------------------
@@ -470,6 +476,14 @@ export class HeapCore {
 		const refs: HeapRef[] = []
 		for (const ref of this.requireTracking(member).values()) if (ref !== null) refs.push(ref)
 		return refs
+	}
+
+	/** The live tracked refs by allocation site (debug mode). */
+	report(member: string): HeapReport {
+		if (this.debug === undefined) {
+			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs debug mode, which this manager was created without (debug: true records where each ref was allocated)`)
+		}
+		return this.debug.report(this.allocatedRefs(member))
 	}
 
 	/** The sum of the live tracked refs' sizes. */

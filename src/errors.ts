@@ -28,7 +28,7 @@ export type HeapErrorCode =
 	| 'ERR_HEAP_REF_FREED'
 	/** A ref used after its region was released to other code. */
 	| 'ERR_HEAP_REF_RELEASED'
-	/** A member that needs allocation tracking on a manager created with `trackAllocations: false`. */
+	/** A member that needs allocation tracking on a manager created with `trackAllocations: false` (or `report()` without `debug: true`). */
 	| 'ERR_HEAP_TRACKING_OFF'
 	/** A scope used after it closed, closed out of order, or given a function it cannot serve. */
 	| 'ERR_HEAP_SCOPE'

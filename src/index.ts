@@ -20,6 +20,7 @@ export type {
 	WrapOptions,
 } from './HeapCore.js'
 export type { HeapScope } from './HeapScope.js'
+export type { AllocationSiteReport, HeapReport } from './HeapDebug.js'
 export type { WaitResult } from './HeapWaits.js'
 export type { HeapError, HeapErrorCode } from './errors.js'
 export type { PollingMode, WasmHeapManagerOptions } from './options.js'

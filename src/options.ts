@@ -26,6 +26,15 @@ export interface WasmHeapManagerOptions {
 	 * @defaultValue `true`
 	 */
 	readonly trackAllocations?: boolean
+	/**
+	 * Debug mode, for finding leaks: every ref the manager allocates records the stack it
+	 * was allocated from, `heap.report()` lists the live refs by allocation site, and a ref
+	 * garbage-collected without `free()` or `release()` (its region leaked) is reported
+	 * with `console.warn`, once per site. Costs a stack capture per allocation; off, it
+	 * costs nothing measurable.
+	 * @defaultValue `false`
+	 */
+	readonly debug?: boolean
 }
 
 /** The options with every default applied. */
@@ -33,15 +42,16 @@ export interface ResolvedOptions {
 	readonly clearAllocatedRegions: boolean
 	readonly pollingMode: PollingMode
 	readonly trackAllocations: boolean
+	readonly debug: boolean
 }
 
 const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
-const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations']
+const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug']
 
 /** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
 export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
 	if (options === undefined) {
-		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true }
+		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, debug: false }
 	}
 
 	if (typeof options !== 'object' || options === null) {
@@ -54,7 +64,7 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 		}
 	}
 
-	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true } = options
+	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, debug = false } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
 		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
@@ -64,11 +74,15 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
 	}
 
+	if (typeof debug !== 'boolean') {
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option debug must be a boolean, received ${typeof debug}`)
+	}
+
 	if (!pollingModes.includes(pollingMode)) {
 		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 			`option pollingMode must be one of ${pollingModes.map((mode) => `'${mode}'`).join(', ')}, received ${String(pollingMode)}`,
 		)
 	}
 
-	return { clearAllocatedRegions, pollingMode, trackAllocations }
+	return { clearAllocatedRegions, pollingMode, trackAllocations, debug }
 }

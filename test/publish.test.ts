@@ -194,6 +194,20 @@ describe('publishing', function () {
 			expectNoDiagnostics(compile(join(project, 'tsconfig.minimal.json')), project)
 		})
 
+		it('compiles in a browser project: lib ["ES2022", "DOM"] without esnext.disposable, skipLibCheck false', () => {
+			const compilation = compile(join(project, 'tsconfig.browser.json'))
+			expect(compilation.program.getCompilerOptions().lib).to.deep.equal(['lib.es2022.d.ts', 'lib.dom.d.ts'])
+			expect(compilation.program.getCompilerOptions().skipLibCheck).to.equal(false)
+			expectNoDiagnostics(compilation, project)
+			expect(packageDeclarations(compilation.program, project)).to.deep.equal(['node_modules/wasm-heap-manager/dist/index.d.ts'])
+		})
+
+		it('compiles with lib ["ES2022"] alone: no DOM, no esnext.disposable, no @types', () => {
+			const compilation = compile(join(project, 'tsconfig.es2022.json'))
+			expect(compilation.program.getCompilerOptions().lib).to.deep.equal(['lib.es2022.d.ts'])
+			expectNoDiagnostics(compilation, project)
+		})
+
 		it('rejects every wrong value a @ts-expect-error line marks, with the error that line claims', () => {
 			// Compile copies without the directives: each directive's next line must then
 			// fail with the expected message, and no other line may fail. So a directive
