@@ -29,10 +29,14 @@ function instrument(prototype: object, className: string): void {
 		instrumentedMembers.add(key)
 		if (typeof descriptor.value === 'function') {
 			const original = descriptor.value as (...args: unknown[]) => unknown
-			descriptor.value = function (this: unknown, ...args: unknown[]) {
-				called.add(key)
-				return original.apply(this, args)
-			}
+			// Named as the member (a computed method name), so a stack shows the wrapper as the
+			// member itself: debug mode finds allocation sites by the library's member names.
+			descriptor.value = {
+				[name](this: unknown, ...args: unknown[]) {
+					called.add(key)
+					return original.apply(this, args)
+				},
+			}[name]
 			Object.defineProperty(prototype, name, descriptor)
 		} else if (descriptor.get !== undefined || descriptor.set !== undefined) {
 			const { get, set } = descriptor
