@@ -25,11 +25,12 @@
  * so no configuration may run after another in one process), alternating
  * configurations, `repeats` times; the tables give the median over those processes.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { buildEntry } from './builds.js'
 import { formatNs, formatRatio, runCase, type BenchCase, type CaseResult } from './harness.js'
 import { createNumericCases, type NumericLibrary, type NumericOptions } from './numeric.bench.js'
 
@@ -84,26 +85,6 @@ async function runChild(label: string, entries: readonly string[], out: string, 
 
 // ---------------------------------------------------------------------------------
 // Parent: builds, processes, medians, the table.
-
-/** `dist/index.js` of `spec`: a folder that has one, or a commit exported and built under .tmp/builds/. */
-function buildEntry(spec: string): { entry: string; description: string } {
-	const folderEntry = join(resolve(spec), 'dist/index.js')
-	if (existsSync(folderEntry)) return { entry: folderEntry, description: `the build in ${resolve(spec)}` }
-	const commit = execFileSync('git', ['rev-parse', '--verify', `${spec}^{commit}`], { cwd: root, encoding: 'utf8' }).trim()
-	const short = commit.slice(0, 7)
-	const subject = execFileSync('git', ['log', '-1', '--format=%s', commit], { cwd: root, encoding: 'utf8' }).trim()
-	const folder = join(root, '.tmp/builds', commit)
-	const entry = join(folder, 'dist/index.js')
-	if (!existsSync(entry)) {
-		console.log(`building ${short} in ${folder} ...`)
-		rmSync(folder, { recursive: true, force: true })
-		mkdirSync(folder, { recursive: true })
-		execFileSync('sh', ['-c', `git archive ${commit} | tar -x -C '${folder}'`], { cwd: root })
-		symlinkSync(join(root, 'node_modules'), join(folder, 'node_modules'))
-		execFileSync('npm', ['run', '-s', 'build'], { cwd: folder, stdio: 'pipe' })
-	}
-	return { entry, description: `commit ${short} (${subject.length > 70 ? `${subject.slice(0, 67)}...` : subject})` }
-}
 
 function median(values: readonly number[]): number {
 	const sorted = [...values].sort((a, b) => a - b)

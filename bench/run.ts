@@ -10,6 +10,8 @@
  *   npm run bench                       every suite
  *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, tracking, atomics, heapAllocator)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
+ *   BENCH_ROUNDS=301 BENCH_BATCH_NS=100000 npm run bench -- ownership
+ *                                       short batches, many rounds: steadier on a loaded machine
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric
  *                                       the numeric cases with two more managers alive (see numeric.bench.ts)
