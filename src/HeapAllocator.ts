@@ -34,7 +34,9 @@
  *   exact class per multiple of 8; above, each power of two is cut into 32 classes. A
  *   bitmap per level finds the first non-empty class in O(1) with `Math.clz32`.
  *   `alloc` rounds the request up to the next class boundary (good fit: any block of
- *   the class found fits), so both `alloc` and `free` are O(1).
+ *   the class found fits), so both `alloc` and `free` are O(1); only an `alloc` that
+ *   neither that search, the top nor growth serves walks its own class's list (see
+ *   `allocFallback`).
  * - The free block that ends at the end marker, the top, sits on no list (as dlmalloc's
  *   top chunk): `alloc` carves from it when no listed block fits, a `free` next to it
  *   merges into it, and growth extends it, all without list operations.
