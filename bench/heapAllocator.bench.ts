@@ -20,6 +20,8 @@
  *   npm run bench -- heapAllocator                       the suite, in its own process
  *   npx tsx bench/heapAllocator.bench.ts                 the same, printed only
  *   THING_MALLOC=/path/to/@thi.ng/malloc/index.js ...    with @thi.ng/malloc from elsewhere
+ *   npx tsx bench/heapAllocatorMinimum.ts                the same cases by the minimum of many rounds
+ *                                                        (steadier on a loaded machine)
  *
  * The allocator is loaded as in the other suites (bench/library.ts): the build, dist/,
  * or with BENCH_LIBRARY=src the sources; it constructs no objects on its hot path, so

@@ -4,7 +4,9 @@
 // also compiles a copy without those directives and checks each error's line and code).
 import {
 	Int32Ref,
+	createHeapAllocator,
 	createWasmHeapManager,
+	type HeapAllocator,
 	wrapEmscriptenModuleHeap,
 	type EmscriptenModuleLike,
 	type HeapRef,
@@ -52,6 +54,19 @@ function scoped(): number {
 	return ref.read()
 }
 
+// A bare memory with the built-in allocator (its options beside the manager's), and the
+// allocator on its own over a buffer.
+const bare: WasmHeapManager = createWasmHeapManager(new WebAssembly.Memory({ initial: 1, maximum: 16 }), {
+	start: 1024,
+	maximumByteSize: 1 << 20,
+	pollingMode: 'whenEmpty',
+})
+const allocator: HeapAllocator = createHeapAllocator(new ArrayBuffer(65536), { start: 64 })
+const block: number = allocator.alloc(16, 16)
+allocator.free(block)
+allocator.check()
+const accounted: number = allocator.usedByteSize + allocator.freeByteSize + allocator.largestFreeBlock + bare.allocInt32().address
+
 const refs: readonly HeapRef[] = heap.allocatedRefs
 const mode: PollingMode = 'always'
 const options: WasmHeapManagerOptions = { pollingMode: mode, clearAllocatedRegions: false }
@@ -67,4 +82,4 @@ heap.writeFloat64(40, '3.14')
 // @ts-expect-error not a polling mode
 createWasmHeapManager(() => memory.buffer, () => 8, () => {}, { pollingMode: 'sometimes' })
 
-export { count, emscriptenHeap, options, refs, scoped, text }
+export { accounted, count, emscriptenHeap, options, refs, scoped, text }
