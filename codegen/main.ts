@@ -28,6 +28,7 @@ import { emitStringRefClass } from './emitStringRefClasses.js'
 import { emitViews } from './emitViews.js'
 import { emitWideIntegerMethods } from './emitWideIntegers.js'
 import { emitWrap } from './emitWrap.js'
+import { emitWholeHeapView } from './emitWholeHeapViews.js'
 import { normalizeElements, normalizeEncodings, normalizeWideIntegers, type NormalizedElement } from './normalize.js'
 import { createFile, createGeneratorProject, finishFile, generatedHeader } from './project.js'
 
@@ -129,6 +130,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		}
 		if (facetIndex === 0) manager.add(emitWideIntegerMethods(wideIntegers))
 	})
+	for (const element of elements) manager.add(emitWholeHeapView(element))
 	for (const element of elements) manager.add(emitAlloc(element).manager)
 	for (const element of elements) manager.add(emitWrap(element).manager)
 	for (const encoding of encodings) manager.add(emitStringMethods(encoding))
@@ -145,6 +147,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 				'Every access is bounds-checked; see the README for the polling modes and errors.',
 		],
 		properties: manager.properties,
+		getAccessors: manager.getAccessors,
 		methods: manager.methods,
 	})
 	if (aliasAssignments.length > 0) {

@@ -103,6 +103,72 @@ export class WasmHeapManager extends HeapAccess {
 	/** `viewBigUint64Array` under the name of Pointer64: the same function (errors name `viewBigUint64Array`). */
 	declare viewPointer64Array: WasmHeapManager['viewBigUint64Array'];
 
+	// Int8 · codegen/emitWholeHeapViews.ts
+	/** An `Int8Array` over the whole heap (each element a signed 8-bit integer (C `int8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapInt8(): Int8Array {
+		return this.currentViews().int8Array
+	}
+
+	// Uint8 · codegen/emitWholeHeapViews.ts
+	/** A `Uint8Array` over the whole heap (each element an unsigned 8-bit integer (C `uint8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapUint8(): Uint8Array {
+		return this.currentViews().uint8Array
+	}
+
+	// ClampedUint8 · codegen/emitWholeHeapViews.ts
+	/** A `Uint8ClampedArray` over the whole heap (each element a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapClampedUint8(): Uint8ClampedArray {
+		return this.currentViews().uint8ClampedArray
+	}
+
+	// Int16 · codegen/emitWholeHeapViews.ts
+	/** An `Int16Array` over the whole heap (each element a signed 16-bit integer (C `int16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapInt16(): Int16Array {
+		return this.currentViews().int16Array
+	}
+
+	// Uint16 · codegen/emitWholeHeapViews.ts
+	/** A `Uint16Array` over the whole heap (each element an unsigned 16-bit integer (C `uint16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapUint16(): Uint16Array {
+		return this.currentViews().uint16Array
+	}
+
+	// Int32 · codegen/emitWholeHeapViews.ts
+	/** An `Int32Array` over the whole heap (each element a signed 32-bit integer (C `int32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapInt32(): Int32Array {
+		return this.currentViews().int32Array
+	}
+
+	// Uint32 · codegen/emitWholeHeapViews.ts
+	/** A `Uint32Array` over the whole heap (each element an unsigned 32-bit integer (C `uint32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapUint32(): Uint32Array {
+		return this.currentViews().uint32Array
+	}
+
+	// BigInt64 · codegen/emitWholeHeapViews.ts
+	/** A `BigInt64Array` over the whole heap (each element a signed 64-bit integer as a `bigint` (C `int64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapBigInt64(): BigInt64Array {
+		return this.currentViews().bigInt64Array
+	}
+
+	// BigUint64 · codegen/emitWholeHeapViews.ts
+	/** A `BigUint64Array` over the whole heap (each element an unsigned 64-bit integer as a `bigint` (C `uint64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapBigUint64(): BigUint64Array {
+		return this.currentViews().bigUint64Array
+	}
+
+	// Float32 · codegen/emitWholeHeapViews.ts
+	/** A `Float32Array` over the whole heap (each element a 32-bit IEEE 754 float (C `float`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapFloat32(): Float32Array {
+		return this.currentViews().float32Array
+	}
+
+	// Float64 · codegen/emitWholeHeapViews.ts
+	/** A `Float64Array` over the whole heap (each element a 64-bit IEEE 754 float (C `double`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapFloat64(): Float64Array {
+		return this.currentViews().float64Array
+	}
+
 	// Int8 · codegen/emitAccess.ts
 	/**
 	 * Reads a signed 8-bit integer (C `int8_t`) at `address` (any alignment, little-endian).
