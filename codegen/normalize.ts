@@ -476,11 +476,21 @@ export interface NormalizedEncoding {
 	/** Suffix the codec's functions are imported under, e.g. `Utf8` in `decodeUtf8`. */
 	readonly codecSuffix: string
 	readonly refClass: string
+	/** The length-delimited string's ref class, e.g. `Utf8StringSliceRef`. */
+	readonly sliceRefClass: string
 	readonly methods: {
 		readonly read: string
 		readonly write: string
 		readonly alloc: string
 		readonly wrap: string
+		/** `lengthOfNullTerminated<Enc>String`: `strlen` on the heap. */
+		readonly length: string
+		/** `encodedLengthOf<Enc>String`: elements a value encodes to. */
+		readonly encodedLength: string
+		readonly readSlice: string
+		readonly writeSlice: string
+		readonly allocSlice: string
+		readonly wrapSlice: string
 	}
 }
 
@@ -515,11 +525,18 @@ export function normalizeEncodings(rows: readonly StringEncodingRow[]): Normaliz
 			codec: row.codec,
 			codecSuffix: row.codec[0]!.toUpperCase() + row.codec.slice(1),
 			refClass: `${row.name}StringRef`,
+			sliceRefClass: `${row.name}StringSliceRef`,
 			methods: {
 				read: `readNullTerminated${row.name}String`,
 				write: `writeNullTerminated${row.name}String`,
 				alloc: `allocNullTerminated${row.name}String`,
 				wrap: `wrapNullTerminated${row.name}String`,
+				length: `lengthOfNullTerminated${row.name}String`,
+				encodedLength: `encodedLengthOf${row.name}String`,
+				readSlice: `read${row.name}StringSlice`,
+				writeSlice: `write${row.name}StringSlice`,
+				allocSlice: `alloc${row.name}StringSlice`,
+				wrapSlice: `wrap${row.name}StringSlice`,
 			},
 		}
 	})
