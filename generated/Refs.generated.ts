@@ -2637,6 +2637,16 @@ export class Pointer32ArrayRef extends Uint32ArrayRef {
 	protected override get refName(): string {
 		return 'Pointer32ArrayRef'
 	}
+
+	// Pointer32 · codegen/emitFreeElements.ts
+	/**
+	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
+	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 */
+	override free(options?: { readonly freeElements?: boolean }): void {
+		if (this.manager.core.freeElementsRequested(options, 'Pointer32ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer32ArrayRef.free')
+		else super.free()
+	}
 }
 
 // Pointer53 · codegen/emitRefClasses.ts
@@ -2884,6 +2894,16 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		return this.manager.compareExchangePointer53Atomic(this.address + index * 8, expected, replacement)
 	}
+
+	// Pointer53 · codegen/emitFreeElements.ts
+	/**
+	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
+	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 */
+	override free(options?: { readonly freeElements?: boolean }): void {
+		if (this.manager.core.freeElementsRequested(options, 'Pointer53ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer53ArrayRef.free')
+		else super.free()
+	}
 }
 
 // Pointer64 · codegen/emitRefClasses.ts
@@ -2901,6 +2921,16 @@ export class Pointer64ArrayRef extends BigUint64ArrayRef {
 	/** @internal */
 	protected override get refName(): string {
 		return 'Pointer64ArrayRef'
+	}
+
+	// Pointer64 · codegen/emitFreeElements.ts
+	/**
+	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
+	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 */
+	override free(options?: { readonly freeElements?: boolean }): void {
+		if (this.manager.core.freeElementsRequested(options, 'Pointer64ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer64ArrayRef.free')
+		else super.free()
 	}
 }
 
