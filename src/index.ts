@@ -9,7 +9,7 @@ export * from '../generated/Refs.generated.js'
 export { ArrayHeapRef, HeapRef } from './HeapRef.js'
 export { createWasmHeapManager } from './createWasmHeapManager.js'
 export { createHeapAllocator, type HeapAllocator, type HeapAllocatorOptions, type HeapTarget, type WebAssemblyGlobalLike, type WebAssemblyMemoryLike } from './HeapAllocator.js'
-export { wrapEmscriptenModuleHeap, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
+export { wrapEmscriptenModuleHeap, type EmscriptenModuleHeapOptions, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
 export type {
 	Allocator,
 	Deallocator,
