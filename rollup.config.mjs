@@ -1,24 +1,59 @@
-// Builds dist/: an ESM bundle, a CommonJS bundle, and bundled declarations for each
-// (index.d.ts beside the ESM file, index.d.cts beside the CommonJS one), so that both
-// `import` and `require` resolve to types of the right module kind.
+// Builds dist/: for each entry point an ESM file, a CommonJS file, and bundled
+// declarations for each (<entry>.d.ts beside the ESM file, <entry>.d.cts beside the
+// CommonJS one), so that both `import` and `require` resolve to types of the right module
+// kind. Code the entries share goes to chunks (dist/chunks/); each entry's declarations
+// are self-contained, so no declaration file imports another.
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
 
+/** The entry points: `.` (everything), `./allocator` and `./structs` (see package.json exports). */
+export const entries = {
+	index: 'src/index.ts',
+	allocator: 'src/allocator.ts',
+	structs: 'src/structs.ts',
+}
+
+// The bundled declarations declare `Symbol.dispose` themselves, as lib.esnext.disposable
+// (and @types/node) declare it, so that they compile in projects whose `lib` lacks it
+// (`["ES2022", "DOM"]`, `skipLibCheck: false`); where it is present the identical
+// declarations merge. Added here rather than in src/, which JSR publishes as it is and
+// where global augmentations are refused (src/ compiles with ESNext.Disposable).
+const disposeDeclaration = `declare global {
+    /** \`Symbol.dispose\`, declared for projects whose \`lib\` lacks \`esnext.disposable\`. */
+    interface SymbolConstructor {
+        /** The method \`using\` calls at the end of its block (ECMAScript explicit resource management). */
+        readonly dispose: unique symbol;
+    }
+}`
+
+/** Prepends `disposeDeclaration` to the declaration files that use `Symbol.dispose`. */
+const declareSymbolDispose = {
+	name: 'declare-symbol-dispose',
+	renderChunk: (code) => (code.includes('[Symbol.dispose]') ? `${disposeDeclaration}\n${code}` : null),
+}
+
 export default [
 	{
-		input: 'src/index.ts',
+		input: entries,
 		output: [
-			{ file: 'dist/index.js', format: 'es', sourcemap: true },
-			{ file: 'dist/index.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+			{ dir: 'dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name].js' },
+			{
+				dir: 'dist',
+				format: 'cjs',
+				sourcemap: true,
+				exports: 'named',
+				entryFileNames: '[name].cjs',
+				chunkFileNames: 'chunks/[name].cjs',
+			},
 		],
 		plugins: [typescript({ tsconfig: './tsconfig.build.json', sourceMap: true, inlineSources: true, noEmitOnError: true })],
 	},
-	{
-		input: 'src/index.ts',
+	...Object.entries(entries).map(([name, input]) => ({
+		input,
 		output: [
-			{ file: 'dist/index.d.ts', format: 'es' },
-			{ file: 'dist/index.d.cts', format: 'es' },
+			{ file: `dist/${name}.d.ts`, format: 'es' },
+			{ file: `dist/${name}.d.cts`, format: 'es' },
 		],
-		plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } })],
-	},
+		plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } }), declareSymbolDispose],
+	})),
 ]

@@ -66,6 +66,15 @@ const suiteInfo: Record<string, { title: string; about: string }> = {
 			'`stringToUTF8` (what its `allocateUTF8` does) + `_free`. `freeAll()` of 100,000 refs against a loop of 100,000 ' +
 			'`_free` calls, each allocated untimed before every batch; time is per ref.',
 	},
+	ownership: {
+		title: 'The allocator contract and scopes, on Rust\'s allocator',
+		about:
+			'A manager over the Rust fixture\'s `alloc(size, align)`/`dealloc(ptr, size, align)` (Rust\'s global allocator, ' +
+			'which needs the size and alignment back). raw: bare `alloc` + `dealloc` of the same size and alignment (for the ' +
+			'string, 3 bytes per code unit + `encodeInto`). try/finally: the three temporaries of `withScope` (an `Int32`, a ' +
+			'`Float64Array(4)`, a 5-character string), each in its own `try/finally` with an explicit `free()`; the goal is ' +
+			'the scope within the `try/finally` time + 100 ns, as a ratio.',
+	},
 	tracking: {
 		title: 'The allocation table: `free(address)` against the number of live refs, tracking on and off',
 		about:

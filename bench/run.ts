@@ -8,7 +8,7 @@
  * report always shows a whole run.
  *
  *   npm run bench                       every suite
- *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, tracking)
+ *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, tracking, atomics, heapAllocator)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric
@@ -36,9 +36,18 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runSuite, writeResults, type BenchCase, type CaseResult } from './harness.js'
 import { skippedCases } from './elements.js'
-import { describeMiss } from './notes.js'
+import { describeMisses } from './notes.js'
 
-const suites: Record<string, { title: string; baselines: string[]; load: () => Promise<BenchCase[]> }> = {
+interface Suite {
+	title: string
+	/** The baselines' columns, in order; a column no case carries (an optional baseline not installed) is left out. */
+	baselines: string[]
+	load: () => Promise<BenchCase[]>
+	/** Untimed measurements after the cases (printed lines, recorded data, missed goals as lines). */
+	report?: () => Promise<{ lines: string[]; data: Record<string, unknown>; missed: string[] }>
+}
+
+const suites: Record<string, Suite> = {
 	numeric: {
 		title: 'Numeric access (vs the same loop on typed arrays / DataView)',
 		baselines: ['raw'],
@@ -62,10 +71,26 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 		baselines: ['raw', 'emscripten'],
 		load: async () => (await import('./allocation.bench.js')).allocationCases,
 	},
+	ownership: {
+		title: 'The allocator contract and scopes on the Rust fixture (vs bare alloc/dealloc with size and alignment, and try/finally with free())',
+		baselines: ['raw', 'try/finally'],
+		load: async () => (await import('./ownership.bench.js')).ownershipCases,
+	},
 	tracking: {
-		title: 'The allocation table: free(address) against the number of live refs, and tracking on vs off (vs bare _free/_malloc)',
-		baselines: ['raw', 'tracking off', '100 live', '10k live'],
+		title: 'The allocation table: free(address) against the number of live refs, tracking on vs off, debug mode off vs on (vs bare _free/_malloc)',
+		baselines: ['raw', 'tracking off', 'default', 'debug on', '100 live', '10k live'],
 		load: async () => (await import('./tracking.bench.js')).trackingCases,
+	},
+	atomics: {
+		title: 'Atomic read-modify-write on a shared memory (vs Atomics on the raw typed arrays)',
+		baselines: ['raw'],
+		load: async () => (await import('./atomics.bench.js')).atomicsCases,
+	},
+	heapAllocator: {
+		title: 'The built-in allocator: alloc + free of 16–256 B (vs Emscripten\'s malloc/free called from JavaScript, and @thi.ng/malloc if installed)',
+		baselines: ['emscripten', '@thi.ng/malloc'],
+		load: async () => (await import('./heapAllocator.bench.js')).heapAllocatorCases,
+		report: async () => (await import('./heapAllocator.bench.js')).heapAllocatorReport(),
 	},
 }
 
@@ -136,10 +161,14 @@ function describeMachine(): Record<string, unknown> {
 if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
-	const results = runSuite(suite.title, await suite.load(), suite.baselines)
+	const cases = await suite.load()
+	const baselines = suite.baselines.filter((name) => cases.some((benchCase) => benchCase.baselines[name] !== undefined))
+	const results = runSuite(suite.title, cases, baselines)
 	// Rows of the element table this engine cannot run (e.g. no Float16Array before Node 24).
 	for (const line of skippedCases()) console.log(`skipped ${line}`)
-	writeResults(rest[1]!, results, { skipped: skippedCases() })
+	const report = suite.report === undefined ? undefined : await suite.report()
+	if (report !== undefined) console.log(`\n${report.lines.join('\n')}`)
+	writeResults(rest[1]!, results, { skipped: skippedCases(), ...(report === undefined ? {} : { report: report.data, reportMissed: report.missed }) })
 } else {
 	const wanted = first === undefined ? Object.keys(suites) : [first, ...rest]
 	const unknown = wanted.filter((name) => suites[name] === undefined)
@@ -155,6 +184,8 @@ if (first === '--suite') {
 	console.log(`library: ${library}; load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}`)
 	const results: CaseResult[] = []
 	const skipped: string[] = []
+	const reports: Record<string, unknown> = {}
+	const reportMissed: string[] = []
 	for (const name of wanted) {
 		// A file of this run's own: another run going on at the same time cannot mix in.
 		const childFile = resultsFile(`${name}.${process.pid}`)
@@ -162,9 +193,16 @@ if (first === '--suite') {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		})
 		if (child.status !== 0) throw new Error(`suite ${name} failed (exit ${child.status})`)
-		const suiteResults = JSON.parse(readFileSync(childFile, 'utf8')) as { results: CaseResult[]; skipped?: string[] }
+		const suiteResults = JSON.parse(readFileSync(childFile, 'utf8')) as {
+			results: CaseResult[]
+			skipped?: string[]
+			report?: unknown
+			reportMissed?: string[]
+		}
 		results.push(...suiteResults.results)
 		skipped.push(...(suiteResults.skipped ?? []))
+		if (suiteResults.report !== undefined) reports[name] = suiteResults.report
+		reportMissed.push(...(suiteResults.reportMissed ?? []))
 		rmSync(childFile)
 	}
 	const seconds = Math.round((Date.now() - started) / 1000)
@@ -173,13 +211,15 @@ if (first === '--suite') {
 		library,
 		suites: wanted,
 		...(skipped.length === 0 ? {} : { skipped }),
+		...(Object.keys(reports).length === 0 ? {} : { reports }),
 		rounds: results[0]?.rounds,
 		durationSeconds: seconds,
 		machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
 	})
-	const missed = results.flatMap((result) => result.missed.map((baseline) => describeMiss(result, baseline)))
+	const missed = results.flatMap((result) => result.missed.map((baseline) => ({ result, baseline })))
 	console.log(
 		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${whole ? 'latest' : 'subset'}.json`,
 	)
-	console.log(missed.length === 0 ? 'all goals met' : `goals missed (${missed.length}):\n${missed.map((line) => `- ${line}`).join('\n')}`)
+	const lines = [...describeMisses(missed), ...reportMissed.map((line) => `- ${line}`)]
+	console.log(lines.length === 0 ? 'all goals met' : `goals missed (${missed.length + reportMissed.length}), by reason:\n${lines.join('\n')}`)
 }

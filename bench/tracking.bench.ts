@@ -19,7 +19,8 @@
  *
  * And what tracking itself costs: `allocInt32()` + `free()` with no other live ref, on
  * a manager with tracking on against one with `trackAllocations: false` (baseline
- * `tracking off`) and the bare `_malloc(4)` + `_free`.
+ * `tracking off`) and the bare `_malloc(4)` + `_free`; and that debug mode off costs
+ * nothing (`debug: false` against the default) while on it captures a stack per allocation.
  *
  * This suite runs in a process of its own because it needs several managers, which
  * costs every manager's hot paths some of V8's constant folding (see run.ts); all three
@@ -94,9 +95,9 @@ function pool(count: number): Pool {
 	}
 }
 
-/** `allocInt32()` + `free()` on a manager with no live refs, tracking on or off. */
-function temporaryOnly(trackAllocations: boolean): () => unknown {
-	const heap: WasmHeapManager = wrapEmscriptenModuleHeap(module, { trackAllocations })
+/** `allocInt32()` + `free()` on a manager with no live refs, tracking on or off, debug mode on or off. */
+function temporaryOnly(trackAllocations: boolean, debug?: boolean): () => unknown {
+	const heap: WasmHeapManager = wrapEmscriptenModuleHeap(module, debug === undefined ? { trackAllocations } : { trackAllocations, debug })
 	return () => {
 		let address = 0
 		for (let i = 0; i < operations; i++) {
@@ -109,6 +110,8 @@ function temporaryOnly(trackAllocations: boolean): () => unknown {
 }
 const tracked = temporaryOnly(true)
 const untracked = temporaryOnly(false)
+const debugOff = temporaryOnly(true, false)
+const debugOn = temporaryOnly(true, true)
 
 const pools = [pool(100), pool(10_000), pool(100_000)] as const
 const [small, medium, large] = pools
@@ -135,6 +138,17 @@ export const trackingCases: BenchCase[] = [
 			},
 			'tracking off': untracked,
 		},
+	},
+	{
+		// Debug mode off must cost nothing: `debug: false` against a manager created without
+		// the option (the default), which should measure the same (goal 0.95, noise); and
+		// what debug mode costs when on (a stack capture per allocation).
+		suite: 'tracking',
+		name: 'allocInt32() + free(), no live refs: debug off vs default vs on',
+		operations,
+		goals: { default: 0.95 },
+		library: debugOff,
+		baselines: { default: tracked, 'debug on': debugOn },
 	},
 	...patterns.flatMap(({ key, name }): BenchCase[] => [
 	...pools.map(

@@ -1,26 +1,29 @@
 #!/usr/bin/env node
 // Two worker threads share one shared WebAssembly.Memory, each with its own
-// wasm-heap-manager over it and one bump allocator whose pointer lives in the
-// shared memory itself (advanced with Atomics.add, so both threads can allocate).
+// wasm-heap-manager over it. They allocate from one pool: the built-in allocator keeps
+// its state in the shared memory itself (after the example's 64-byte header) and takes
+// a lock there, so every thread's manager allocates and frees safely.
 //
 //   writer: allocates a string and a float64, stores the float atomically,
 //           publishes their addresses in a header, and wakes the reader
-//   reader: reads them, then allocates 1 MiB (the memory grows) and a reply
-//           string placed past the end of the memory the writer has seen
+//   reader: reads them, frees the string (the writer is done with it), then
+//           allocates 1 MiB (the memory grows) and writes a reply string at its
+//           end, past the end of the memory the writer has seen
 //   writer: reads the reply: its manager notices the larger buffer by itself
+//   main:   checks the allocator's blocks and frees what is left
 //
 //   npm run build && node examples/worker-threads.mjs
 //
 // Exits 1 on any mismatch, a worker error, or a wait that times out.
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
-import { createWasmHeapManager } from '../dist/index.js'
+import { createHeapAllocator, createWasmHeapManager } from '../dist/index.js'
 
 const MiB = 1024 * 1024
 const PAGE = 65536
 const TIMEOUT_MS = 10_000
 
 // The header: the first 64 bytes of the memory, as Int32 slots (index = byte offset / 4).
-const NEXT_FREE = 0 // the bump pointer: the next address to hand out
+// The allocator's own state starts after it (its `start` option).
 const STAGE = 1 // 0 start, 1 writer published, 2 reader replied, ABORTED: a worker failed
 const ABORTED = 0x7fffffff
 const MESSAGE_ADDRESS = 2
@@ -34,25 +37,19 @@ const VALUE = -273.15
 const REPLY = 'reply from the reader, written past the old end of the memory'
 
 /**
- * A bump allocator for a shared memory: thread-safe because the pointer is advanced
- * with one Atomics.add. It never reuses memory (free does nothing), and grows the
- * memory when an allocation ends past it; two threads growing at once only grow more.
+ * A manager over the shared memory with the built-in allocator. The first thread to
+ * create one writes the allocator's state at `start`; the others find it there and join.
  */
-function bumpAllocator(memory) {
-	const alloc = (byteSize) => {
-		const header = new Int32Array(memory.buffer, 0, HEADER_BYTES / 4)
-		const size = Math.ceil(Math.max(byteSize, 1) / 8) * 8 // keep every block 8-byte aligned
-		const start = Atomics.add(header, NEXT_FREE, size)
-		const end = start + size
-		try {
-			while (memory.buffer.byteLength < end) memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE))
-		} catch {
-			return 0 // past the maximum: the manager reports a failed allocation
-		}
-		return start
-	}
-	const free = () => {}
-	return { alloc, free }
+function sharedHeap(memory) {
+	return createWasmHeapManager(memory, { start: HEADER_BYTES })
+}
+
+/**
+ * The allocator itself, joined the same way: it frees blocks that other threads
+ * allocated (a manager's `free(address)` frees only the refs it tracks) and checks the heap.
+ */
+function sharedAllocator(memory) {
+	return createHeapAllocator(memory, { start: HEADER_BYTES })
 }
 
 /** Blocks this thread until the header's STAGE reaches `stage` (only workers may block). */
@@ -79,8 +76,7 @@ function expect(step, actual, expected) {
 }
 
 function writer(memory, say) {
-	const { alloc, free } = bumpAllocator(memory)
-	const heap = createWasmHeapManager(() => memory.buffer, alloc, free)
+	const heap = sharedHeap(memory)
 
 	const message = heap.allocNullTerminatedUtf8String(MESSAGE)
 	const value = heap.allocFloat64()
@@ -101,29 +97,32 @@ function writer(memory, say) {
 }
 
 function reader(memory, say) {
-	const { alloc, free } = bumpAllocator(memory)
-	const heap = createWasmHeapManager(() => memory.buffer, alloc, free)
+	const heap = sharedHeap(memory)
 
 	waitForStage(memory, 1)
-	const message = heap.readNullTerminatedUtf8String(heap.readInt32Atomic(MESSAGE_ADDRESS * 4))
+	const messageAddress = heap.readInt32Atomic(MESSAGE_ADDRESS * 4)
+	const message = heap.readNullTerminatedUtf8String(messageAddress)
 	const value = heap.readFloat64Atomic(heap.readInt32Atomic(VALUE_ADDRESS * 4))
 	expect('reader reads the string', message, MESSAGE)
 	expect('reader reads the float64', value, VALUE)
-	say(`reader: read "${message}" and ${value}`)
+	// The writer allocated the string; any thread may free it into the shared pool.
+	sharedAllocator(memory).free(messageAddress)
+	say(`reader: read "${message}" and ${value}, freed the string`)
 
 	const sizeBefore = heap.heap.byteLength
-	const block = heap.allocUint8Array(MiB) // the bump allocator grows the shared memory
+	const block = heap.allocUint8Array(MiB) // the built-in allocator grows the shared memory
 	block.writeAt(MiB - 1, 0xb0)
-	const reply = heap.allocNullTerminatedUtf8String(REPLY)
+	// The reply goes at the block's end: past the 64 KiB the writer has seen.
+	const replyAddress = block.address + MiB - 256
+	heap.writeNullTerminatedUtf8String(replyAddress, REPLY, 256)
 	expect('block end after growth', block.readAt(MiB - 1), 0xb0)
-	heap.writeInt32Atomic(REPLY_ADDRESS * 4, reply.address)
-	say(`reader: allocated 1 MiB, the memory grew ${sizeBefore} -> ${heap.heap.byteLength} bytes; reply string at ${reply.address}`)
+	heap.writeInt32Atomic(REPLY_ADDRESS * 4, replyAddress)
+	say(`reader: allocated 1 MiB, the memory grew ${sizeBefore} -> ${heap.heap.byteLength} bytes; reply string at ${replyAddress}`)
 	setStage(heap, memory, 2)
 }
 
 if (isMainThread) {
 	const memory = new WebAssembly.Memory({ initial: 1, maximum: 256, shared: true }) // 64 KiB .. 16 MiB
-	new Int32Array(memory.buffer)[NEXT_FREE] = HEADER_BYTES // allocations start after the header
 	console.log(`main: one shared WebAssembly.Memory (${memory.buffer.byteLength} bytes, SharedArrayBuffer: ${memory.buffer instanceof SharedArrayBuffer}), two workers`)
 
 	// Print the workers' lines in the order they were numbered (see `say` below).
@@ -151,13 +150,19 @@ if (isMainThread) {
 		})
 	const results = await Promise.all([run('reader'), run('writer')])
 
-	// The main thread sees the same bytes through a manager of its own.
-	const heap = createWasmHeapManager(() => memory.buffer, () => 0, () => {}, { trackAllocations: false })
-	const used = heap.readInt32Atomic(NEXT_FREE * 4)
-	const reply = heap.readNullTerminatedUtf8String(heap.readInt32Atomic(REPLY_ADDRESS * 4))
-	if (results.every(Boolean) && reply === REPLY && memory.buffer.byteLength > PAGE) {
-		console.log(`main: sees the reply too; the shared bump pointer is at ${used}, the memory ${memory.buffer.byteLength} bytes`)
-		console.log('ok: both threads saw each other\'s writes and the growth')
+	// The main thread sees the same bytes and the same pool through a manager of its own.
+	const heap = sharedHeap(memory)
+	const allocator = sharedAllocator(memory)
+	const replyAddress = heap.readInt32Atomic(REPLY_ADDRESS * 4)
+	const reply = heap.readNullTerminatedUtf8String(replyAddress)
+	allocator.check() // walks every block; throws on any inconsistency
+	const used = allocator.usedByteSize
+	// What the workers left allocated: the float64 and the 1 MiB block (the string was freed).
+	allocator.free(heap.readInt32Atomic(VALUE_ADDRESS * 4))
+	allocator.free(replyAddress + 256 - MiB)
+	if (results.every(Boolean) && reply === REPLY && memory.buffer.byteLength > PAGE && allocator.usedByteSize === 0) {
+		console.log(`main: sees the reply too; the workers left ${used} bytes allocated, all freed now; the memory is ${memory.buffer.byteLength} bytes`)
+		console.log('ok: both threads saw each other\'s writes and the growth, and shared one allocator')
 	} else {
 		console.error('worker-threads FAILED: see the messages above')
 		process.exitCode = 1

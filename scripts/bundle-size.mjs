@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Measures the ESM build (dist/index.js, every export kept): minified with esbuild, then
-// gzipped with node:zlib at level 9. Builds dist/ first if it is missing or stale.
+// Measures what each entry point costs a bundle: its ESM file (dist/<entry>.js) bundled
+// with the chunks it imports by esbuild, every export kept, minified, then gzipped with
+// node:zlib at level 9; and checks each against its budget. Builds dist/ first if it is
+// missing or stale.
 //
-//   node scripts/bundle-size.mjs                  print the sizes
+//   node scripts/bundle-size.mjs                  print the sizes; exit 1 if one is over budget
 //   node scripts/bundle-size.mjs --update-readme  rewrite README.md's bundle-size region
 //   node scripts/bundle-size.mjs --check          exit 1 if README.md states other sizes
 //   --readme <path>                               another README (used by the tests)
@@ -12,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { transform } from 'esbuild'
+import { build, transform } from 'esbuild'
 import { ensureBuild, root } from './ensure-build.mjs'
 
 export const startMarker = '<!-- bundle-size -->'
@@ -26,14 +28,45 @@ export async function measure(source) {
 	return { minified, gzipped }
 }
 
+/**
+ * The entry points and their budgets in bytes (minified, and minified and gzipped). Raise
+ * a budget only with a reason in the commit message; split an entry where that is what
+ * it takes to stay under it.
+ */
+export const entryBudgets = [
+	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 200 * 1024, gzipped: 36 * 1024 },
+	{ entry: 'allocator', label: '`createHeapAllocator` alone (`wasm-heap-manager/allocator`)', minified: 16 * 1024, gzipped: 6 * 1024 },
+	{ entry: 'structs', label: '`defineStruct` and the layouts alone (`wasm-heap-manager/structs`)', minified: 20 * 1024, gzipped: 7 * 1024 },
+]
+
+/** Sizes of dist/<entry>.js bundled with the chunks it imports. */
+export async function measureEntry(entry) {
+	const result = await build({
+		entryPoints: [join(root, 'dist', `${entry}.js`)],
+		bundle: true,
+		write: false,
+		format: 'esm',
+		target: 'es2022',
+		logLevel: 'silent',
+	})
+	return measure(result.outputFiles[0].text)
+}
+
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`
 
 /** The README text between the markers (its own lines, so the markers stay on theirs). */
-export function regionText({ minified, gzipped }) {
-	return (
-		`The ESM build (\`dist/index.js\`, every export) is **${kib(minified)} minified** and ` +
-		`**${kib(gzipped)} minified and gzipped** (esbuild, gzip level 9; measured by \`npm run size\`).`
+export function regionText(measured) {
+	const rows = measured.map(
+		({ label, minified, gzipped, budget }) =>
+			`| ${label} | ${kib(minified)} | ${kib(gzipped)} | ${kib(budget.minified)} / ${kib(budget.gzipped)} |`,
 	)
+	return [
+		'What each entry point adds to a bundle, every export kept (esbuild, minified; gzip level 9; measured by `npm run size`, which fails over a budget):',
+		'',
+		'| entry point | minified | minified and gzipped | budget |',
+		'| --- | ---: | ---: | ---: |',
+		...rows,
+	].join('\n')
 }
 
 /** Splits `readme` around the region; throws an Error naming the problem when the markers are wrong. */
@@ -71,11 +104,25 @@ async function main(args) {
 	const region = update || check ? findRegion(readme, shownPath) : undefined
 
 	ensureBuild()
-	const sizes = await measure(readFileSync(join(root, 'dist/index.js'), 'utf8'))
-	console.log(`ESM bundle: ${kib(sizes.minified)} minified, ${kib(sizes.gzipped)} gzipped (${sizes.minified} and ${sizes.gzipped} bytes)`)
+	const measured = []
+	let overBudget = false
+	for (const budget of entryBudgets) {
+		const sizes = await measureEntry(budget.entry)
+		measured.push({ ...sizes, label: budget.label, budget })
+		const over = sizes.minified > budget.minified || sizes.gzipped > budget.gzipped
+		overBudget ||= over
+		console.log(
+			`${budget.entry}: ${kib(sizes.minified)} minified, ${kib(sizes.gzipped)} gzipped (${sizes.minified} and ${sizes.gzipped} bytes; ` +
+				`budget ${kib(budget.minified)} and ${kib(budget.gzipped)})${over ? ' OVER BUDGET' : ''}`,
+		)
+	}
+	if (overBudget) {
+		console.error('an entry point is over its budget (scripts/bundle-size.mjs entryBudgets)')
+		return 1
+	}
 	if (region === undefined) return 0
 
-	const expected = `\n${regionText(sizes)}\n`
+	const expected = `\n${regionText(measured)}\n`
 	if (region.content === expected) {
 		console.log(`${shownPath} states these sizes`)
 		return 0
@@ -83,7 +130,7 @@ async function main(args) {
 	if (check) {
 		console.error(
 			`${shownPath} states other bundle sizes than measured; run \`npm run size -- --update-readme\`.\n` +
-				`  stated:   ${region.content.trim() || '(nothing)'}\n  measured: ${regionText(sizes)}`,
+				`  stated:   ${region.content.trim() || '(nothing)'}\n  measured: ${regionText(measured)}`,
 		)
 		return 1
 	}

@@ -1,6 +1,8 @@
 import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError, heapError } from './errors.js'
+import type { HeapReport } from './HeapDebug.js'
+import { formatByteSize, formatInspected, inspectCustom } from './inspect.js'
 import { HeapCore, type Allocator, type Deallocator, type Memory64Allocator, type Memory64Deallocator } from './HeapCore.js'
 import { HeapRef } from './HeapRef.js'
 import type { HeapScope } from './HeapScope.js'
@@ -8,6 +10,9 @@ import { HeapStrings } from './HeapStrings.js'
 import { requireGlobalConstructor } from './globalConstructors.js'
 import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
 import { notifyAt } from './HeapWaits.js'
+
+/** The prototype of every `async` function (arrow, bound or not), for `withScope`'s check. */
+const asyncFunctionPrototype: unknown = Object.getPrototypeOf(async () => {})
 
 /** The buffer types a heap may be. */
 export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
@@ -40,9 +45,9 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 
 /** Checks an alignment argument: a power of two from 1 to 65536 (a wasm page). */
 function checkAlignment(alignment: unknown, method: string): void {
-	if (typeof alignment !== 'number') throw new TypeError(`${method}: alignment must be a number, received ${describeValue(alignment)}`)
+	if (typeof alignment !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: alignment must be a number, received ${describeValue(alignment)}`)
 	if (!(Number.isInteger(alignment) && alignment >= 1 && alignment <= 65536 && (alignment & (alignment - 1)) === 0)) {
-		throw new RangeError(`${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`)
 	}
 }
 
@@ -108,7 +113,7 @@ export class HeapAccess {
 	) {
 		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
 			if (typeof value !== 'function') {
-				throw new TypeError(`${name} must be a function, received ${describeValue(value)}`)
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${name} must be a function, received ${describeValue(value)}`)
 			}
 		}
 		const resolved = resolveOptions(options)
@@ -164,18 +169,57 @@ export class HeapAccess {
 	}
 
 	/**
+	 * The live refs allocated through this manager, grouped by where they were allocated
+	 * (the first stack frame outside the library), most bytes first, with counts, bytes,
+	 * the first one's stack, and the same as a table in `table`
+	 * (`console.log(heap.report().table)`). For finding leaks: call it where everything
+	 * should have been freed.
+	 * @throws Error if the manager was created without `debug: true`, or with `trackAllocations: false`
+	 */
+	report(): HeapReport {
+		return this.core.report('report')
+	}
+
+	/**
+	 * A short summary for `JSON.stringify` and loggers: `{ type: 'WasmHeapManager',
+	 * heapByteSize, liveRefCount, liveRefByteSize }` (the last two only with `trackAllocations`).
+	 */
+	toJSON(): Record<string, unknown> {
+		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.heap.byteLength }
+		if (this.core.tracking) {
+			summary.liveRefCount = this.core.allocatedRefs('toJSON').length
+			summary.liveRefByteSize = this.core.totalByteSize('toJSON')
+		}
+		return summary
+	}
+
+	/**
+	 * @internal What `console.log(heap)` prints in Node, Deno and Bun:
+	 * `WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }`, or `tracking: off`.
+	 */
+	[inspectCustom](): string {
+		const fields: [string, string][] = [['heap', formatByteSize(this.heap.byteLength)]]
+		if (this.core.tracking) {
+			fields.push(['live refs', `${this.core.allocatedRefs('inspect').length} (${formatByteSize(this.core.totalByteSize('inspect'))})`])
+		} else {
+			fields.push(['tracking', 'off'])
+		}
+		return formatInspected('WasmHeapManager', fields)
+	}
+
+	/**
 	 * Frees a ref (as `ref.free()` does), or the live ref allocated through this manager at
 	 * `address` (found in O(1); needs `trackAllocations`). An address with no live tracked
 	 * ref throws `RangeError` and frees nothing: give raw C pointers to `deallocate`.
 	 */
 	free(refOrAddress: HeapRef | number): void {
 		if (refOrAddress instanceof HeapRef) {
-			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw new RangeError('free: the ref belongs to another manager')
+			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', 'free: the ref belongs to another manager')
 			refOrAddress.free()
 			return
 		}
 		if (typeof refOrAddress !== 'number') {
-			throw new TypeError(`free: expected a ref or an address, received ${describeValue(refOrAddress)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `free: expected a ref or an address, received ${describeValue(refOrAddress)}`)
 		}
 		this.core.freeAddress(refOrAddress, 'free')
 	}
@@ -212,7 +256,7 @@ export class HeapAccess {
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		if (this.core.isTracked(address)) {
-			throw new RangeError(`deallocate: address ${address} belongs to a live ref allocated through this manager; free it with free(ref) or heap.free(address)`)
+			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `deallocate: address ${address} belongs to a live ref allocated through this manager; free it with free(ref) or heap.free(address)`)
 		}
 		this.core.deallocate(address, byteSize, alignment)
 	}
@@ -227,9 +271,9 @@ export class HeapAccess {
 	 * instead, with `openScope`)
 	 */
 	withScope<T>(fn: () => T): T {
-		if (typeof fn !== 'function') throw new TypeError(`withScope: expected a function, received ${describeValue(fn)}`)
-		if (Object.prototype.toString.call(fn) === '[object AsyncFunction]') {
-			throw new TypeError('withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
+		if (typeof fn !== 'function') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `withScope: expected a function, received ${describeValue(fn)}`)
+		if (Object.getPrototypeOf(fn) === asyncFunctionPrototype) {
+			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
 		}
 		const scope = this.core.openScope()
 		let result: T
@@ -239,7 +283,7 @@ export class HeapAccess {
 			scope.close()
 		}
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-			throw new TypeError('withScope: fn returned a promise; the scope closed (and freed its refs) before it settled: use `using scope = heap.openScope()` in async code')
+			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn returned a promise; the scope closed (and freed its refs) before it settled: use `using scope = heap.openScope()` in async code')
 		}
 		return result
 	}
@@ -266,7 +310,7 @@ export class HeapAccess {
 				typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory
 					? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
 					: ''
-			throw new TypeError(
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 				`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}${hint}`,
 			)
 		}
@@ -366,7 +410,7 @@ export class HeapAccess {
 	/** @internal Checks the target of a `wrap*` call: not null, in range and (for arrays) aligned. */
 	wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
 		if (address === 0) {
-			throw new RangeError(`${method}: address 0 is a null pointer and cannot be wrapped`)
+			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: address 0 is a null pointer and cannot be wrapped`)
 		}
 		this.alignedRegion(address, byteSize, alignment, method)
 	}

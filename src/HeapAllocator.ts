@@ -7,8 +7,8 @@
  *
  * ```
  * base = start rounded up to 8
- * [base, base + 3344)    header: magic, version, lock word, base, end, growth limit,
- *                        used bytes, tag salt, live-block count, first-level bitmap,
+ * [base, base + 3336)    header: magic, version, lock word, base, end, growth limit,
+ *                        used bytes, tag salt, first-level bitmap,
  *                        25 second-level bitmaps, 25 x 32 free-list heads
  * [first, end - 8)       blocks, back to back; every block starts at a multiple of 8
  * [end - 8, end)         sentinel: a zero-size block marked in use
@@ -35,6 +35,9 @@
  *   bitmap per level finds the first non-empty class in O(1) with `Math.clz32`.
  *   `alloc` rounds the request up to the next class boundary (good fit: any block of
  *   the class found fits), so both `alloc` and `free` are O(1).
+ * - The free block that ends at the end marker, the top, sits on no list (as dlmalloc's
+ *   top chunk): `alloc` carves from it when no listed block fits, a `free` next to it
+ *   merges into it, and growth extends it, all without list operations.
  *
  * On a `SharedArrayBuffer` every operation holds a futex-style lock on the header's lock
  * word (spin, then `Atomics.wait` where the thread may block). A non-shared buffer has
@@ -44,7 +47,7 @@
  * stores is a uint32, and block sizes and addresses stay below 2^32.
  */
 
-import { describeValue } from './errors.js'
+import { describeValue, heapError } from './errors.js'
 
 /** Header magic: "HEAP" in ASCII, read as a little-endian uint32. */
 const MAGIC = 0x50414548
@@ -62,9 +65,8 @@ const H_END = 4
 const H_LIMIT = 5
 const H_USED = 6
 const H_SALT = 7
-const H_LIVE = 8
-const H_FL_MAP = 9
-const H_SL_MAPS = 10
+const H_FL_MAP = 8
+const H_SL_MAPS = 9
 /** First-level classes: class 0 holds the sizes below 256, class k the sizes in [2^(k+7), 2^(k+8)). */
 const FL_COUNT = 25
 /** Second-level classes per first-level class (log2). */
@@ -198,21 +200,21 @@ function isBuffer(target: unknown): target is ArrayBuffer | SharedArrayBuffer {
 
 function throwSizeError(byteSize: unknown): never {
 	if (typeof byteSize !== 'number') {
-		throw new TypeError(`HeapAllocator.alloc: byteSize must be a number, received ${describeValue(byteSize)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: byteSize must be a number, received ${describeValue(byteSize)}`)
 	}
-	throw new RangeError(`HeapAllocator.alloc: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`)
+	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`)
 }
 
 function throwAlignmentError(alignment: unknown): never {
 	if (typeof alignment !== 'number') {
-		throw new TypeError(`HeapAllocator.alloc: alignment must be a number, received ${describeValue(alignment)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: alignment must be a number, received ${describeValue(alignment)}`)
 	}
-	throw new RangeError(`HeapAllocator.alloc: alignment ${describeValue(alignment)} is not a power of two from 1 to ${MAX_ALIGNMENT}`)
+	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: alignment ${describeValue(alignment)} is not a power of two from 1 to ${MAX_ALIGNMENT}`)
 }
 
 /** The `Error` for an inconsistent heap, found by `method` (`HeapAllocator.check` or `createHeapAllocator` attaching). */
 function corrupted(message: string, method = 'HeapAllocator.check'): Error {
-	return new Error(`${method}: the heap is corrupted: ${message}`)
+	return heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: the heap is corrupted: ${message}`)
 }
 
 /** Number of trailing zero bits of a non-zero 32-bit value. */
@@ -278,7 +280,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 				continue
 			}
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
-				throw new RangeError(
+				throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT',
 						`createHeapAllocator: the range [${base}, ${end}) has ${Math.max(0, end - base)} bytes: ` +
 							`it needs at least ${HEADER_BYTES + MIN_BLOCK + SENTINEL} (a ${HEADER_BYTES}-byte header, one block and the end marker)`,
 					)
@@ -325,9 +327,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const size = (sentinel - this.first) * 4
 		u32[sentinel] = USED + PREV_FREE
 		u32[sentinel + 1] = 0
+		// The one free block ends at the end marker: it is the top, on no list.
 		u32[this.first] = size
 		u32[sentinel - 1] = size
-		this.insert(this.first, size)
 		return salt
 	}
 
@@ -337,14 +339,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const hb = this.hb
 		const version = u32[hb + H_VERSION]
 		if (version !== VERSION) {
-			throw new Error(`createHeapAllocator: the allocator header at ${base} has layout version ${version}; this library reads version ${VERSION}`)
+			throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: the allocator header at ${base} has layout version ${version}; this library reads version ${VERSION}`)
 		}
 		if (u32[hb + H_BASE] !== base) {
 			throw corrupted(`the header at ${base} records base ${u32[hb + H_BASE]}`, 'createHeapAllocator')
 		}
 		const endBytes = u32[hb + H_END]! * 4
 		if (endBytes > this.buffer.byteLength) {
-			throw new RangeError(
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
 					`createHeapAllocator: the heap recorded at ${base} ends at ${endBytes}, past this buffer's ${this.buffer.byteLength} bytes ` +
 						'(pass the WebAssembly.Memory rather than one of its buffers)',
 				)
@@ -363,7 +365,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const end = this.u32[hb + H_END]
 		if (end === undefined || end * 4 > latest.byteLength) {
-			throw new Error(
+			throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT',
 				`HeapAllocator: the heap's buffer is ${latest.byteLength === 0 ? 'detached' : `only ${latest.byteLength} bytes long`}; ` +
 					'only a WebAssembly.Memory target follows a growing memory',
 			)
@@ -470,11 +472,12 @@ class TlsfHeapAllocator implements HeapAllocator {
 			this.sync()
 			const u32 = this.u32
 			const hb = this.hb
+			const sentinel = this.endWords - 2
+			let largest = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 			const flMap = u32[hb + H_FL_MAP]!
-			if (flMap === 0) return 0
+			if (flMap === 0) return largest
 			const fl = 31 - Math.clz32(flMap)
 			const sl = 31 - Math.clz32(u32[hb + H_SL_MAPS + fl]!)
-			let largest = 0
 			for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0; b = u32[b + 1]!) {
 				if (u32[b]! > largest) largest = u32[b]!
 			}
@@ -506,8 +509,12 @@ class TlsfHeapAllocator implements HeapAllocator {
 		this.sync()
 		let b = size <= GOOD_FIT_MAX ? this.takeFit(size) : 0
 		if (b === 0) {
-			b = this.allocFallback(size, 8)
-			if (b === 0) return 0
+			// Small sizes have exact classes: the takeFit above searched their own class already.
+			b = size < SMALL_LIMIT ? this.takeTop(size, 8) : 0
+			if (b === 0) {
+				b = this.allocFallback(size, 8)
+				if (b === 0) return 0
+			}
 		}
 		return this.useBlock(b, this.u32[b]!, size, 0)
 	}
@@ -532,7 +539,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const gap = this.alignmentGap(b, align)
 		if (gap === 0) return this.useBlock(b, blockSize, size, 0)
 		// The gap becomes a free block; its left neighbour is in use (b was free).
-		const gapWords = gap / 4
+		const gapWords = gap >>> 2
 		u32[b] = gap
 		u32[b + gapWords - 1] = gap
 		this.insert(b, gap)
@@ -555,21 +562,22 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const u32 = this.u32
 		const rest = blockSize - size
 		if (rest >= MIN_BLOCK) {
-			const r = b + size / 4
+			const r = b + (size >>> 2)
+			const end = r + (rest >>> 2)
 			u32[r] = rest
-			u32[r + rest / 4 - 1] = rest
-			this.insert(r, rest)
+			u32[end - 1] = rest
+			// A rest that ends at the end marker is the new top, which sits on no list.
+			if (end !== this.endWords - 2) this.insert(r, rest)
 			// The block after r keeps PREV_FREE: it followed the free block b before.
 		} else {
 			size = blockSize
-			const next = b + blockSize / 4
+			const next = b + (blockSize >>> 2)
 			u32[next] = u32[next]! - PREV_FREE
 		}
 		u32[b] = size + USED + prevFree
 		u32[b + 1] = Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size
 		const hb = this.hb
 		u32[hb + H_USED] = u32[hb + H_USED]! + size
-		u32[hb + H_LIVE] = u32[hb + H_LIVE]! + 1
 		return b * 4 + BLOCK_HEADER
 	}
 
@@ -584,20 +592,20 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const hb = this.hb
 		u32[hb + H_USED] = u32[hb + H_USED]! - size
-		u32[hb + H_LIVE] = u32[hb + H_LIVE]! - 1
 
 		let start = b
 		let total = size
-		const next = b + size / 4
+		const next = b + (size >>> 2)
 		const nextWord = u32[next]!
+		const sentinel = this.endWords - 2
 		if ((nextWord & USED) === 0) {
-			// A free block's header word is its bare size.
-			this.remove(next, nextWord)
+			// A free block's header word is its bare size. The top (ending at the end marker) is on no list.
+			if (next + (nextWord >>> 2) !== sentinel) this.remove(next, nextWord)
 			total += nextWord
 		}
 		if ((word & PREV_FREE) !== 0) {
 			const previousSize = u32[b - 1]!
-			start = b - previousSize / 4
+			start = b - (previousSize >>> 2)
 			this.remove(start, previousSize)
 			total += previousSize
 		}
@@ -605,17 +613,17 @@ class TlsfHeapAllocator implements HeapAllocator {
 		// second free of the same address is refused.
 		u32[b] = size
 		u32[start] = total
-		const end = start + total / 4
+		const end = start + (total >>> 2)
 		u32[end - 1] = total
 		u32[end] = u32[end]! | PREV_FREE
-		this.insert(start, total)
+		if (end !== sentinel) this.insert(start, total)
 	}
 
 	/** Cold: the address is not a live block (or is 0, which is ignored like C's free(NULL)). */
 	private freeRejected(address: unknown): void {
 		if (address === 0) return
 		if (typeof address !== 'number') {
-			throw new TypeError(`HeapAllocator.free: address must be a number, received ${describeValue(address)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address must be a number, received ${describeValue(address)}`)
 		}
 		// Within the blocks, an address whose header word reads as a free block's size was most likely freed already.
 		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
@@ -624,7 +632,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
 				? 'it is a free block (a second free of the same address?)'
 				: 'it was not returned by alloc, has been freed already, or its header was overwritten'
-		throw new RangeError(`HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
 	}
 
 	// ---------------------------------------------------------------------------------
@@ -726,34 +734,33 @@ class TlsfHeapAllocator implements HeapAllocator {
 	// When the good-fit search finds nothing
 
 	/**
-	 * Scans the request's own size class (where blocks may or may not fit), grows the
-	 * memory and retries, then tries the last block (growth makes it fit even when it
-	 * stays below the next class boundary) and finally scans the request's class to its
-	 * end. Returns a block taken off the lists that can hold `size` bytes at `align`, or 0.
+	 * Scans the request's own size class (where blocks may or may not fit), tries the top,
+	 * grows the memory so that the top can hold the request, and finally scans the
+	 * request's class to its end. Returns a block off the lists that can hold `size` bytes
+	 * at `align`, or 0.
 	 */
 	private allocFallback(size: number, align: number): number {
 		let b = this.scanClass(size, align, PRE_GROWTH_SCAN)
 		if (b !== 0) return b
-		const search = align <= 8 ? size : size + align + 8
-		if (this.grow(search)) {
-			b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
+		b = this.takeTop(size, align)
+		if (b !== 0) return b
+		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
+		if (this.grow(align <= 8 ? size : size + align + 8)) {
+			b = this.takeTop(size, align)
 			if (b !== 0) return b
 		}
-		b = this.takeLast(size, align)
-		if (b !== 0) return b
 		return this.scanClass(size, align, Infinity)
 	}
 
-	/** The free block just before the end marker, taken off its list if it holds `size` bytes at `align`; else 0. */
-	private takeLast(size: number, align: number): number {
+	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */
+	private takeTop(size: number, align: number): number {
 		const u32 = this.u32
 		const sentinel = this.endWords - 2
 		if ((u32[sentinel]! & PREV_FREE) === 0) return 0
 		const blockSize = u32[sentinel - 1]!
-		const b = sentinel - blockSize / 4
+		const b = sentinel - (blockSize >>> 2)
 		const gap = align <= 8 ? 0 : this.alignmentGap(b, align)
 		if (blockSize < size + gap) return 0
-		this.remove(b, blockSize)
 		return b
 	}
 
@@ -785,10 +792,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 	}
 
 	/**
-	 * Extends the range so that the last block holds at least `search` bytes, and if the
-	 * limit allows, enough to reach the class above `search` (so that the good-fit search
-	 * finds it): takes in memory that has grown already, or grows the memory, by at least
-	 * an eighth of its size so that growth stays rare. Returns whether the range grew.
+	 * Extends the range so that the top holds at least `search` bytes: takes in memory that
+	 * has grown already, or grows the memory, by at least an eighth of its size so that
+	 * growth stays rare. Returns whether the range grew.
 	 */
 	private grow(search: number): boolean {
 		const memory = this.memory
@@ -802,17 +808,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const tail = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 		const least = end + Math.max(MIN_BLOCK, search - tail)
 		if (least > limit) return false
-		const wanted = search < SMALL_LIMIT ? search : search + (1 << (26 - Math.clz32(search)))
-		const needed = Math.min(limit, end + Math.max(MIN_BLOCK, wanted - tail))
 		let length = memory.buffer.byteLength
-		if (length < needed) {
-			const pages = Math.ceil((needed - length) / PAGE_SIZE)
-			const leastPages = Math.max(0, Math.ceil((least - length) / PAGE_SIZE))
+		if (length < least) {
+			const pages = Math.ceil((least - length) / PAGE_SIZE)
 			const maxPages = Math.floor((limit - length) / PAGE_SIZE)
 			const generous = Math.min(maxPages, Math.max(pages, Math.ceil(length / 8 / PAGE_SIZE)))
-			// The generous growth, else what the good fit needs, else the least that serves the request.
+			// The generous growth, else the least that serves the request.
 			let tried = Infinity
-			for (const attempt of [generous, pages, leastPages]) {
+			for (const attempt of [generous, pages]) {
 				if (attempt <= 0 || attempt > maxPages || attempt >= tried) continue
 				tried = attempt
 				if (this.growMemory(memory, attempt)) break
@@ -836,7 +839,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 	}
 
-	/** Turns `[end - 8, newEnd - 8)` into a free block, merged with a free last block, and moves the sentinel. */
+	/** Turns `[end - 8, newEnd - 8)` into the top, merged with the old top, and moves the sentinel. */
 	private extend(newEnd: number): void {
 		this.buffer = (this.memory as WebAssembly.Memory).buffer
 		const u32 = (this.u32 = TlsfHeapAllocator.wordView(this.buffer))
@@ -846,7 +849,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if ((u32[oldSentinel]! & PREV_FREE) !== 0) {
 			const tail = u32[oldSentinel - 1]!
 			start = oldSentinel - tail / 4
-			this.remove(start, tail)
 			total += tail
 		}
 		const newEndWords = newEnd / 4
@@ -854,7 +856,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 		u32[newEndWords - 3] = total
 		u32[newEndWords - 2] = USED + PREV_FREE
 		u32[newEndWords - 1] = 0
-		this.insert(start, total)
 		u32[this.hb + H_END] = newEndWords
 		this.endWords = newEndWords
 	}
@@ -874,7 +875,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const freeBlocks = new Set<number>()
 		let used = 0
-		let live = 0
 		let previousFree = false
 		let b = this.first
 		while (b < sentinel) {
@@ -893,7 +893,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 					throw corrupted(`${at}: the tag of this ${size}-byte block in use does not match (header overwritten?)`)
 				}
 				used += size
-				live++
 				previousFree = false
 			} else {
 				if (previousFree) throw corrupted(`${at}: two free blocks side by side (not merged)`)
@@ -901,7 +900,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 				if (u32[b + size / 4 - 1] !== size) {
 					throw corrupted(`${at}: free block of ${size} bytes has footer ${u32[b + size / 4 - 1]}`)
 				}
-				freeBlocks.add(b)
+				// The top, the free block that ends at the end marker, sits on no list.
+				if (b + size / 4 !== sentinel) freeBlocks.add(b)
 				previousFree = true
 			}
 			b += size / 4
@@ -911,7 +911,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 			throw corrupted(`the end marker at ${sentinel * 4} holds ${u32[sentinel]}, expected ${USED + (previousFree ? PREV_FREE : 0)}`)
 		}
 		if (used !== u32[hb + H_USED]) throw corrupted(`blocks in use hold ${used} bytes but the header counts ${u32[hb + H_USED]}`)
-		if (live !== u32[hb + H_LIVE]) throw corrupted(`${live} blocks are in use but the header counts ${u32[hb + H_LIVE]}`)
 
 		const flMap = u32[hb + H_FL_MAP]!
 		if (flMap >>> FL_COUNT !== 0) throw corrupted(`the first-level bitmap ${flMap} has bits past class ${FL_COUNT - 1}`)
@@ -961,10 +960,10 @@ function globalAddress(value: unknown): unknown {
 function rangeOption(name: string, value: unknown): number | undefined {
 	if (value === undefined) return undefined
 	if (typeof value !== 'number') {
-		throw new TypeError(`createHeapAllocator: ${name} must be a number, received ${describeValue(value)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: ${name} must be a number, received ${describeValue(value)}`)
 	}
 	if (!Number.isSafeInteger(value) || value < 0) {
-		throw new RangeError(`createHeapAllocator: ${name} ${describeValue(value)} is not a non-negative safe integer`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: ${name} ${describeValue(value)} is not a non-negative safe integer`)
 	}
 	return value
 }
@@ -988,14 +987,14 @@ function rangeOption(name: string, value: unknown): number | undefined {
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {
-		throw new TypeError(`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
 	}
 	if (typeof options !== 'object' || options === null) {
-		throw new TypeError(`createHeapAllocator: options must be an object, received ${describeValue(options)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: options must be an object, received ${describeValue(options)}`)
 	}
 	for (const key of Object.keys(options)) {
 		if (!allocatorOptionNames.includes(key)) {
-			throw new TypeError(`createHeapAllocator: unknown option '${key}': the options are ${allocatorOptionNames.join(', ')}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: unknown option '${key}': the options are ${allocatorOptionNames.join(', ')}`)
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
@@ -1008,13 +1007,13 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize)
 	const base = startValue + ((8 - (startValue % 8)) % 8)
 	if (end !== undefined && end > byteLength) {
-		throw new RangeError(`createHeapAllocator: end ${end} lies past the buffer's ${byteLength} bytes`)
+		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `createHeapAllocator: end ${end} lies past the buffer's ${byteLength} bytes`)
 	}
 	if (end !== undefined && end > ADDRESS_LIMIT) {
-		throw new RangeError(`createHeapAllocator: end ${end} lies past 4 GiB, the allocator's address space`)
+		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `createHeapAllocator: end ${end} lies past 4 GiB, the allocator's address space`)
 	}
 	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
-		throw new RangeError(`createHeapAllocator: start ${startValue} leaves no room for the ${HEADER_BYTES}-byte header in a buffer of ${byteLength} bytes`)
+		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: start ${startValue} leaves no room for the ${HEADER_BYTES}-byte header in a buffer of ${byteLength} bytes`)
 	}
 	return new TlsfHeapAllocator(target, base, end, maximumByteSize)
 }

@@ -1,7 +1,8 @@
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwElementCountError } from './errors.js'
+import { describeValue, throwElementCountError, heapError } from './errors.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
+import { HeapDebug, type HeapReport } from './HeapDebug.js'
 import type { HeapRef } from './HeapRef.js'
 import { HeapScope } from './HeapScope.js'
 import type { ResolvedOptions } from './options.js'
@@ -23,11 +24,24 @@ export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
  * Frees the region at a `number` address, given the `byteSize` and `alignment` its
  * allocation was asked for (a C `free(ptr)` ignores them; Rust's `dealloc` needs them).
  * Both are `undefined` where they are unknown (the elements `freeElements` frees).
+ *
+ * Declared as a method, so that its parameters are checked bivariantly: an export typed
+ * `(ptr: number, size: number, align: number) => void` (as wasm-bindgen's `.d.ts` types
+ * `__wbindgen_free`, or a Rust `dealloc`) is accepted as it is.
  */
-export type Deallocator = (address: number, byteSize?: number, alignment?: number) => unknown
+export type Deallocator = {
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	deallocate(address: number, byteSize?: number, alignment?: number): unknown
+}['deallocate']
 
-/** Frees the region at a `bigint` address (a memory64 export), with its size and alignment as `bigint`s. */
-export type Memory64Deallocator = (address: bigint, byteSize?: bigint, alignment?: bigint) => unknown
+/**
+ * Frees the region at a `bigint` address (a memory64 export), with its size and
+ * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is).
+ */
+export type Memory64Deallocator = {
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown
+}['deallocate']
 
 /** The last argument of every `wrap*` method. */
 export interface WrapOptions {
@@ -119,6 +133,8 @@ export class HeapCore {
 	private sizeKind: NumberKind = 'unknown'
 	/** Whether new refs are tracked. */
 	readonly tracking: boolean
+	/** Debug mode's records (`debug: true`), or `undefined`: then one check per allocation and per free is all it costs. */
+	private readonly debug: HeapDebug | undefined
 
 	constructor(
 		access: HeapAccess,
@@ -132,6 +148,7 @@ export class HeapCore {
 		this.clearAllocatedRegions = options.clearAllocatedRegions
 		this.tracking = options.trackAllocations
 		this.trackedRefs = options.trackAllocations ? new Map() : undefined
+		this.debug = options.debug ? new HeapDebug(access, this) : undefined
 	}
 
 	// ---- the generated methods' bodies ---------------------------------------------
@@ -174,7 +191,7 @@ export class HeapCore {
 				}
 			} catch (error) {
 				if (error instanceof TypeError && !error.message.startsWith(`${method}:`)) {
-					throw new TypeError(`${method}: ${error.message}`, { cause: error })
+					throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: ${error.message}`, { cause: error })
 				}
 				throw error
 			}
@@ -225,7 +242,7 @@ export class HeapCore {
 			if (!(Number.isSafeInteger(length) && length >= 0)) throwElementCountError(method, length)
 			return length
 		}
-		throw new TypeError(
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 			`${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}`,
 		)
 	}
@@ -249,7 +266,7 @@ export class HeapCore {
 						: callProbingKind(allocator, [size, alignment], (kind) => (this.sizeKind = kind))
 		} catch (error) {
 			// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
-			throw new Error(`${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`, { cause: error })
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`, { cause: error })
 		}
 		let address: number
 
@@ -261,13 +278,13 @@ export class HeapCore {
 			if (this.addressKind === 'unknown') this.addressKind = 'bigint'
 			// A bigint that does not convert exactly is above 2^53 and fails the check below.
 		} else {
-			throw new Error(
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED',
 				`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)} instead of an address`,
 			)
 		}
 
 		if (!(Number.isSafeInteger(address) && address > 0)) {
-			throw new Error(`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`)
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`)
 		}
 
 		if (address % alignment !== 0) {
@@ -310,11 +327,11 @@ export class HeapCore {
 		try {
 			this.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
 		} catch (cleanupError) {
-			throw new Error(`${message}; giving the region back failed too (the deallocator threw)`, {
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${message}; giving the region back failed too (the deallocator threw)`, {
 				cause: cause === undefined ? cleanupError : new AggregateError([cause, cleanupError], 'both errors'),
 			})
 		}
-		throw new Error(message, cause === undefined ? undefined : { cause })
+		throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', message, cause === undefined ? undefined : { cause })
 	}
 
 	/**
@@ -340,8 +357,9 @@ export class HeapCore {
 			this.trackedCount++
 			this.trackedByteSize += ref.allocatedByteSize
 		}
-		const scope = this.openScopes.at(-1)
-		if (scope !== undefined) scope.adopt(ref)
+		const scopes = this.openScopes
+		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
+		if (this.debug !== undefined) this.debug.recordAllocation(ref, (ref as unknown as { refName: string }).refName)
 		return ref
 	}
 
@@ -353,11 +371,11 @@ export class HeapCore {
 		ref.allocationAlignment = alignment
 		if (options !== undefined) {
 			if (typeof options !== 'object' || options === null) {
-				throw new TypeError(`${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`)
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`)
 			}
 			const deallocator: unknown = options.deallocator
 			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
-				throw new TypeError(`${method}: options.deallocator must be a function or null, received ${describeValue(deallocator)}`)
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.deallocator must be a function or null, received ${describeValue(deallocator)}`)
 			}
 			ref.ownDeallocator = deallocator as Deallocator | null | undefined
 		}
@@ -384,15 +402,17 @@ export class HeapCore {
 	 * Called by `HeapRef.free()` once the ref is invalidated: forgets it, then gives its
 	 * region back through its own deallocator, the manager's, or (borrowed) none. A
 	 * deallocator that throws leaves the ref freed; its error becomes the `cause`.
+	 * `refName` names the ref's class in that error (the message is built only then: a
+	 * string built on every free was garbage on the hot path).
 	 */
-	freeRef(ref: HeapRef, member: string): void {
+	freeRef(ref: HeapRef, refName: string): void {
 		this.forget(ref)
 		const own = ref.ownDeallocator
 		if (own === null) return
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw new Error(`${member}: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
+			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
 		}
 	}
 
@@ -407,6 +427,7 @@ export class HeapCore {
 			if (this.tombstoneCount > 1024 && this.tombstoneCount > this.trackedCount) this.sweepTombstones(table)
 		}
 		if (ref.scope !== undefined) ref.scope.drop(ref)
+		if (this.debug !== undefined) this.debug.forget(ref)
 	}
 
 	// ---- pointer arrays: free({ freeElements: true }) ----------------------------
@@ -418,11 +439,11 @@ export class HeapCore {
 	freeElementsRequested(options: unknown, member: string): boolean {
 		if (options === undefined) return false
 		if (typeof options !== 'object' || options === null) {
-			throw new TypeError(`${member}: options must be an object ({ freeElements }), received ${describeValue(options)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${member}: options must be an object ({ freeElements }), received ${describeValue(options)}`)
 		}
 		const freeElements: unknown = (options as { freeElements?: unknown }).freeElements
 		if (freeElements !== undefined && typeof freeElements !== 'boolean') {
-			throw new TypeError(`${member}: options.freeElements must be a boolean, received ${describeValue(freeElements)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${member}: options.freeElements must be a boolean, received ${describeValue(freeElements)}`)
 		}
 		return freeElements === true
 	}
@@ -446,7 +467,7 @@ export class HeapCore {
 			if (value === 0 || value === 0n) continue
 			const address = Number(value)
 			if (!(Number.isSafeInteger(address) && address < heapByteLength && (typeof value === 'number' || BigInt(address) === value))) {
-				throw new RangeError(
+				throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
 					`${member}: element ${index} holds ${String(value)}, which is not an address within the heap of ${heapByteLength} bytes; nothing was freed`,
 				)
 			}
@@ -476,8 +497,8 @@ export class HeapCore {
 		}
 		if (errors.length === 0) return
 		const message = `${member}: freeing ${failed.join(', ')} failed: the deallocator threw; everything else was freed, and the array is freed all the same`
-		if (errors.length === 1) throw new Error(`${message} (${describeError(errors[0])})`, { cause: errors[0] })
-		throw new AggregateError(errors, message)
+		if (errors.length === 1) throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${message} (${describeError(errors[0])})`, { cause: errors[0] })
+		throw Object.assign(new AggregateError(errors, message), { code: 'ERR_HEAP_ALLOCATION_FAILED' })
 	}
 
 	// ---- scopes ----------------------------------------------------------------
@@ -495,9 +516,9 @@ export class HeapCore {
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
 		const index = this.openScopes.lastIndexOf(scope)
-		if (index === -1) throw new Error(`${member}: this scope is already closed`)
+		if (index === -1) throw heapError(Error, 'ERR_HEAP_SCOPE', `${member}: this scope is already closed`)
 		if (index !== this.openScopes.length - 1) {
-			throw new Error(
+			throw heapError(Error, 'ERR_HEAP_SCOPE',
 				`${member}: an inner scope (opened after this one) is still open; close scopes innermost first`,
 			)
 		}
@@ -516,7 +537,7 @@ export class HeapCore {
 
 	private requireTracking(member: string): Map<number, HeapRef | null> {
 		if (this.trackedRefs === undefined) {
-			throw new Error(`${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
+			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
 		}
 		return this.trackedRefs
 	}
@@ -526,6 +547,14 @@ export class HeapCore {
 		const refs: HeapRef[] = []
 		for (const ref of this.requireTracking(member).values()) if (ref !== null) refs.push(ref)
 		return refs
+	}
+
+	/** The live tracked refs by allocation site (debug mode). */
+	report(member: string): HeapReport {
+		if (this.debug === undefined) {
+			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs debug mode, which this manager was created without (debug: true records where each ref was allocated)`)
+		}
+		return this.debug.report(this.allocatedRefs(member))
 	}
 
 	/** The sum of the live tracked refs' sizes. */
@@ -544,7 +573,7 @@ export class HeapCore {
 	freeAddress(address: number, member: string): void {
 		const ref = this.requireTracking(member).get(address)
 		if (ref === undefined || ref === null) {
-			throw new RangeError(`${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
 		}
 		ref.free()
 	}

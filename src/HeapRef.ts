@@ -1,8 +1,9 @@
 import { throwFreedError, throwIndexError } from './errors.js'
+import { formatInspected, formatInspectedElements, formatInspectedValue, inspectCustom, jsonValue, quote } from './inspect.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
-export type HeapRefDeallocator = (address: number, byteSize?: number, alignment?: number) => unknown
+export type HeapRefDeallocator = { deallocate(address: number, byteSize?: number, alignment?: number): unknown }['deallocate']
 
 /** @internal What a ref needs of the scope that owns it. */
 export interface HeapScopeLike {
@@ -58,6 +59,55 @@ export abstract class HeapRegion {
 	clear(): void {
 		if (this.freed) this.throwFreed('clear')
 		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
+	}
+
+	/**
+	 * A short summary for `JSON.stringify` and loggers: `{ type: 'Int32Ref', address: 1024,
+	 * value: 7 }`. String refs give the string, array refs `elementCount` and every element
+	 * as `values`; 64-bit integers become decimal strings. A freed ref gives
+	 * `{ type, address, freed: true }` (`released: true` once released), without reading
+	 * the heap.
+	 */
+	toJSON(): Record<string, unknown> {
+		const summary: Record<string, unknown> = { type: this.refName, address: this.address }
+		if (this.freed) {
+			summary[this.isReleased() ? 'released' : 'freed'] = true
+			return summary
+		}
+		try {
+			for (const [key, value] of this.contents('json')) summary[key] = value
+		} catch (error) {
+			summary.unreadable = error instanceof Error ? error.message : String(error)
+		}
+		return summary
+	}
+
+	/**
+	 * @internal What `console.log(ref)` and `util.inspect(ref)` print in Node, Deno and Bun:
+	 * `Int32Ref { address: 1024, value: 7 }`, `Int32Ref { address: 1024, freed: true }`.
+	 */
+	[inspectCustom](): string {
+		const fields: [string, string][] = [['address', String(this.address)]]
+		if (this.freed) {
+			fields.push([this.isReleased() ? 'released' : 'freed', 'true'])
+		} else {
+			try {
+				for (const [key, value] of this.contents('inspect')) fields.push([key, value as string])
+			} catch (error) {
+				fields.push(['unreadable', quote(error instanceof Error ? error.message : String(error))])
+			}
+		}
+		return formatInspected(this.refName, fields)
+	}
+
+	/**
+	 * @internal The contents a summary shows, read from the heap: `value` for refs that
+	 * have one (numbers, strings); array refs override it. As JSON values, or formatted.
+	 */
+	protected contents(as: 'json' | 'inspect'): [string, unknown][] {
+		if (!('value' in this)) return []
+		const value = (this as { value: unknown }).value
+		return [['value', as === 'json' ? jsonValue(value) : formatInspectedValue(value)]]
 	}
 
 	/** @internal Ends the use of the region through this ref, without freeing anything. */
@@ -133,7 +183,7 @@ export abstract class HeapRef extends HeapRegion {
 			return
 		}
 		this.invalidate()
-		this.manager.core.freeRef(this, `${this.refName}.free`)
+		this.manager.core.freeRef(this, this.refName)
 	}
 
 	/**
@@ -187,6 +237,23 @@ export abstract class ArrayHeapRef extends HeapRef {
 	protected override invalidate(): void {
 		super.invalidate()
 		this.liveElementCount = 0
+	}
+
+	/** @internal An array's summary: its element count and elements (the first few when formatted). */
+	protected override contents(as: 'json' | 'inspect'): [string, unknown][] {
+		const readAt = (index: number): unknown => (this as unknown as { readAt(index: number): unknown }).readAt(index)
+		if (as === 'inspect') {
+			return [
+				['elementCount', String(this.elementCount)],
+				['values', formatInspectedElements(this.elementCount, readAt)],
+			]
+		}
+		const values: unknown[] = []
+		for (let index = 0; index < this.elementCount; index++) values.push(jsonValue(readAt(index)))
+		return [
+			['elementCount', this.elementCount],
+			['values', values],
+		]
 	}
 
 	/** @internal Cold path of the index check in `readAt` and its relatives. */

@@ -1,5 +1,5 @@
 import type { HeapAccess } from './HeapAccess.js'
-import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { throwAddressError, throwAlignmentError, throwElementCountError, heapError } from './errors.js'
 
 /**
  * The checks and cold paths of null-terminated string access that every encoding
@@ -92,7 +92,7 @@ export class HeapStrings {
 		// A shared memory may have grown under the string: look again once.
 		if (this.access.heapWasReplaced()) return -1
 		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
-		throw new RangeError(
+		throw heapError(RangeError, 'ERR_HEAP_NO_TERMINATOR',
 			`${method}: no null terminator between address ${address} and the end of the heap of ` +
 				`${this.access.views.buffer.byteLength} bytes${limit}`,
 		)
@@ -107,7 +107,7 @@ export class HeapStrings {
 		if (maxElementCount !== undefined) {
 			if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) throwElementCountError(method, maxElementCount)
 			if (maxElementCount === 0) {
-				throw new RangeError(`${method}: maxElementCount is 0, which leaves no room for the terminator`)
+				throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', `${method}: maxElementCount is 0, which leaves no room for the terminator`)
 			}
 		}
 		this.access.pollBefore(address, bytesPerElement)
@@ -119,7 +119,7 @@ export class HeapStrings {
 		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
-			throw new RangeError(
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
 				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
 					`must end within the heap of ${heapByteLength} bytes`,
 			)
@@ -141,7 +141,7 @@ export class HeapStrings {
 	): true {
 		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
 		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
-		throw new RangeError(
+		throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT',
 			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
 		)
 	}
@@ -179,7 +179,7 @@ export class HeapStrings {
 		if (!(room >= 0)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
-			throw new RangeError(
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
 				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
 					`must end within the heap of ${heapByteLength} bytes`,
 			)
@@ -196,7 +196,7 @@ export class HeapStrings {
 	sliceDoesNotFit(address: number, needed: number, room: number, maxElementCount: number | undefined, method: string): true {
 		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
 		const where = maxElementCount === undefined ? 'before the end of the heap' : 'in maxElementCount'
-		throw new RangeError(
+		throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT',
 			`${method}: the string needs ${needed} elements, but only ${room} fit at address ${address} ${where}; nothing was written`,
 		)
 	}

@@ -8,7 +8,7 @@ export { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 export * from '../generated/Refs.generated.js'
 export { ArrayHeapRef, HeapRef } from './HeapRef.js'
 export { createWasmHeapManager } from './createWasmHeapManager.js'
-export { createHeapAllocator, type HeapAllocator, type HeapAllocatorOptions, type HeapTarget, type WebAssemblyGlobalLike, type WebAssemblyMemoryLike } from './HeapAllocator.js'
+export * from './allocator.js'
 export { wrapEmscriptenModuleHeap, type EmscriptenModuleHeapOptions, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
 export type {
 	Allocator,
@@ -20,37 +20,10 @@ export type {
 	WrapOptions,
 } from './HeapCore.js'
 export type { HeapScope } from './HeapScope.js'
+export type { AllocationSiteReport, HeapReport } from './HeapDebug.js'
 export type { WaitResult } from './HeapWaits.js'
+export type { HeapError, HeapErrorCode } from './errors.js'
 export type { PollingMode, WasmHeapManagerOptions } from './options.js'
 export type { Float16ArrayView } from './globalConstructors.js'
 export { elementTable, type ElementCIntegers, type ElementFacts, type ElementTypeName, type ElementValueTypes } from '../generated/elementTable.generated.js'
-export {
-	defineEnum,
-	defineStruct,
-	defineUnion,
-	EnumType,
-	StructType,
-	type AlignedTypeSpec,
-	type ArrayTypeSpec,
-	type BitfieldStorageSpec,
-	type BitfieldTypeSpec,
-	type EnumMember,
-	type EnumValues,
-	type FieldSpecs,
-	type FieldTypeSpec,
-	type InlineStringTypeSpec,
-	type PointerTargetSpec,
-	type PointerTypeSpec,
-	type RecordOptions,
-	type ScalarTypeName,
-	type FieldsInit,
-	type FieldsValue,
-	type StructInit,
-	type StructValue,
-	type UnionType,
-	type ValueTypeSpec,
-	type ZeroWidthBitfield,
-} from './structs/declare.js'
-export type { AbiName, IntegerElementTypeName } from './structs/abi.js'
-export type { AbiSizedTypeName, FieldDeclaration, FieldKind, StringEncodingName } from './structs/fieldKinds.js'
-export type { FieldLayout, RecordLayout } from './structs/layout.js'
+export * from './structs.js'

@@ -1,3 +1,5 @@
+import { heapError } from './errors.js'
+
 /** How often the manager asks `getLatestHeap()` for the current heap buffer. */
 export type PollingMode = 'never' | 'whenEmpty' | 'always'
 
@@ -24,6 +26,15 @@ export interface WasmHeapManagerOptions {
 	 * @defaultValue `true`
 	 */
 	readonly trackAllocations?: boolean
+	/**
+	 * Debug mode, for finding leaks: every ref the manager allocates records the stack it
+	 * was allocated from, `heap.report()` lists the live refs by allocation site, and a ref
+	 * garbage-collected without `free()` or `release()` (its region leaked) is reported
+	 * with `console.warn`, once per site. Costs a stack capture per allocation; off, it
+	 * costs nothing measurable.
+	 * @defaultValue `false`
+	 */
+	readonly debug?: boolean
 }
 
 /** The options with every default applied. */
@@ -31,42 +42,47 @@ export interface ResolvedOptions {
 	readonly clearAllocatedRegions: boolean
 	readonly pollingMode: PollingMode
 	readonly trackAllocations: boolean
+	readonly debug: boolean
 }
 
 const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
-const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations']
+const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug']
 
 /** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
 export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
 	if (options === undefined) {
-		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true }
+		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, debug: false }
 	}
 
 	if (typeof options !== 'object' || options === null) {
-		throw new TypeError(`options must be an object, received ${options === null ? 'null' : typeof options}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `options must be an object, received ${options === null ? 'null' : typeof options}`)
 	}
 
 	for (const key of Object.keys(options)) {
 		if (!optionNames.includes(key)) {
-			throw new TypeError(`unknown option '${key}': the options are ${optionNames.join(', ')}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `unknown option '${key}': the options are ${optionNames.join(', ')}`)
 		}
 	}
 
-	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true } = options
+	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, debug = false } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
-		throw new TypeError(`option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
 	}
 
 	if (typeof trackAllocations !== 'boolean') {
-		throw new TypeError(`option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
+	}
+
+	if (typeof debug !== 'boolean') {
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option debug must be a boolean, received ${typeof debug}`)
 	}
 
 	if (!pollingModes.includes(pollingMode)) {
-		throw new TypeError(
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 			`option pollingMode must be one of ${pollingModes.map((mode) => `'${mode}'`).join(', ')}, received ${String(pollingMode)}`,
 		)
 	}
 
-	return { clearAllocatedRegions, pollingMode, trackAllocations }
+	return { clearAllocatedRegions, pollingMode, trackAllocations, debug }
 }

@@ -1,6 +1,6 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, HeapBuffer, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
-import { describeValue } from './errors.js'
+import { describeValue, heapError } from './errors.js'
 import type { WasmHeapManagerOptions } from './options.js'
 import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
 
@@ -62,17 +62,17 @@ function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | un
  */
 export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: EmscriptenModuleHeapOptions): WasmHeapManager {
 	if (typeof module !== 'object' || module === null) {
-		throw new TypeError(`wrapEmscriptenModuleHeap: expected an instantiated Emscripten module, received ${describeValue(module)}`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: expected an instantiated Emscripten module, received ${describeValue(module)}`)
 	}
 
 	if (typeof (module as { then?: unknown }).then === 'function') {
-		throw new TypeError(
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
 			'wrapEmscriptenModuleHeap: received a Promise; with -sMODULARIZE=1, await the module factory first',
 		)
 	}
 
 	const missing = (what: string, flag: string): never => {
-		throw new Error(`wrapEmscriptenModuleHeap: the module has no ${what}; build it with ${flag}`)
+		throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: the module has no ${what}; build it with ${flag}`)
 	}
 
 	const malloc = module._malloc
@@ -87,7 +87,7 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		memoryOption = memory
 		managerOptions = rest
 		if (memoryOption !== undefined && !isMemory(memoryOption)) {
-			throw new TypeError(`wrapEmscriptenModuleHeap: options.memory must be a WebAssembly.Memory, received ${describeValue(memoryOption)}`)
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: options.memory must be a WebAssembly.Memory, received ${describeValue(memoryOption)}`)
 		}
 	}
 

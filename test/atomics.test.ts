@@ -4,7 +4,7 @@
  * each stored value checked against the same operation done with plain reads and writes,
  * through the manager, value refs and array refs; every error by class and exact message
  * with the heap unchanged. Threads contending for the same addresses are in
- * atomics-threads.test.ts, C doing the same in fixtures-atomics.test.ts.
+ * atomics-threads.test.ts, C doing the same in atomics-c.test.ts.
  */
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
@@ -482,5 +482,103 @@ describe('wait<T>, wait<T>Async and notify', () => {
 		expect(await Promise.all([...narrow, wide])).to.deep.equal(['ok', 'ok', 'ok'])
 
 		expect(createTestHeap().heap.notify(8)).to.equal(0)
+	})
+})
+
+/**
+ * The step a row's strategy must take with `Atomics` for an operation: the function whose
+ * absence would leave a plain read and write in its place.
+ */
+function atomicStepOf(element: NormalizedElement, operation: NormalizedAtomicOperation): string {
+	switch (element.atomicStrategy) {
+		case 'native':
+			return operation.shape === 'combine' ? operation.name : operation.shape
+		case 'clampThenUint8':
+			return operation.shape
+		case 'viaBits':
+			// Floats combine in a compare-exchange loop.
+			return operation.shape === 'exchange' ? 'exchange' : 'compareExchange'
+		case 'viaBigUint64':
+			// Pointer53 checks the stored value before it changes anything: a compare-exchange loop.
+			return 'compareExchange'
+	}
+}
+
+describe('every atomic member runs on Atomics (a plain read or write in its place fails here)', () => {
+	/** Runs `body` with `globalThis.Atomics` replaced by a recorder; returns `<function>:<view constructor>` per call. */
+	function recordAtomics(body: () => unknown): string[] {
+		const calls: string[] = []
+		const real = Atomics
+		const recorder = new Proxy(real, {
+			get(target, key) {
+				const value = Reflect.get(target, key) as unknown
+				if (typeof value !== 'function') return value
+				return (...args: unknown[]) => {
+					calls.push(`${String(key)}:${(args[0] as object | undefined)?.constructor?.name}`)
+					return Reflect.apply(value, target, args) as unknown
+				}
+			},
+		})
+		const global = globalThis as { Atomics: typeof Atomics }
+		global.Atomics = recorder
+		try {
+			body()
+		} finally {
+			global.Atomics = real
+		}
+		return calls
+	}
+
+	for (const element of elements) {
+		const { methods, atomicViewConstructor } = element
+		const one: Value = element.valueType === 'bigint' ? 1n : 1
+		it(`${element.name}: ${methods.readAtomic}, ${methods.writeAtomic} and every read-modify-write call Atomics on a ${atomicViewConstructor}`, () => {
+			const { heap } = createTestHeap({ shared: true })
+			expect(recordAtomics(() => callMethod(heap, methods.readAtomic, 64)), methods.readAtomic).to.include(`load:${atomicViewConstructor}`)
+			expect(recordAtomics(() => callMethod(heap, methods.writeAtomic, 64, one)), methods.writeAtomic).to.include(`store:${atomicViewConstructor}`)
+			for (const operation of element.atomicOperations) {
+				const args = operation.shape === 'compareExchange' ? [one, zeroOf(element)] : [one]
+				const calls = recordAtomics(() => callMethod(heap, operation.method, 64, ...args))
+				expect(calls, operation.method).to.include(`${atomicStepOf(element, operation)}:${atomicViewConstructor}`)
+			}
+		})
+		if (element.wait === undefined) continue
+		const { method, asyncMethod, viewConstructor } = element.wait
+		it(`${element.name}: ${method} and ${asyncMethod} call Atomics.wait and Atomics.waitAsync on a ${viewConstructor}`, async () => {
+			const { heap } = createTestHeap({ shared: true })
+			expect(recordAtomics(() => expect(callMethod(heap, method, 64, one, 0)).to.equal('not-equal'))).to.deep.equal([`wait:${viewConstructor}`])
+			let pending: Promise<string> | undefined
+			expect(recordAtomics(() => (pending = callMethod<Promise<string>>(heap, asyncMethod, 64, one, 0)))).to.deep.equal([`waitAsync:${viewConstructor}`])
+			expect(await pending).to.equal('not-equal')
+		})
+	}
+
+	it('notify calls Atomics.notify on an Int32Array', () => {
+		const { heap } = createTestHeap({ shared: true })
+		expect(recordAtomics(() => heap.notify(64, 1))).to.deep.equal(['notify:Int32Array'])
+	})
+
+	it('the golden table pins the generated text of every atomic strategy, for loads, stores and each operation shape', () => {
+		// test/codegen.test.ts compares these files with the generator's exact output.
+		const golden = readFileSync(new URL('./golden/WasmHeapManager.generated.ts.golden', import.meta.url), 'utf8')
+		const covered = new Set<string>()
+		for (const element of elements) {
+			const body = (name: string): string | undefined => new RegExp(`\\n\\t${name}\\([^)]*\\)[^{]*\\{\\n([\\s\\S]*?)\\n\\t\\}\\n`).exec(golden)?.[1]
+			const load = body(element.methods.readAtomic)
+			if (load === undefined) continue
+			expect(load, element.methods.readAtomic).to.contain('Atomics.load(view, index)')
+			expect(body(element.methods.writeAtomic), element.methods.writeAtomic).to.contain('Atomics.store(view, index, ')
+			covered.add(`${element.atomicStrategy} load/store`)
+			for (const operation of element.atomicOperations) {
+				expect(body(operation.method), operation.method).to.contain(`Atomics.${atomicStepOf(element, operation)}(view, index, `)
+				covered.add(`${element.atomicStrategy} ${operation.shape}`)
+			}
+		}
+		const wanted = new Set<string>()
+		for (const element of elements) {
+			wanted.add(`${element.atomicStrategy} load/store`)
+			for (const operation of element.atomicOperations) wanted.add(`${element.atomicStrategy} ${operation.shape}`)
+		}
+		expect([...covered].sort()).to.deep.equal([...wanted].sort())
 	})
 })

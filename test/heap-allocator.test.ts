@@ -297,6 +297,37 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		}
 	})
 
+	it('blocks of 2 GiB and more (sizes past 2^31) on a 3 GiB buffer: allocated, counted, merged and checked', () => {
+		const GiB = 2 ** 30
+		const buffer = new ArrayBuffer(3 * GiB) // pages the allocator never touches stay uncommitted
+		const allocator = createHeapAllocator(buffer)
+		const total = allocator.freeByteSize
+		expect(total).to.be.above(2 ** 31)
+		expect(allocator.largestFreeBlock).to.equal(total)
+		const small = allocator.alloc(100)
+		const huge = allocator.alloc(2.5 * GiB, 4096)
+		expect(huge % 4096).to.equal(0)
+		expect(huge + 2.5 * GiB).to.be.at.most(3 * GiB)
+		expect(allocator.usedByteSize).to.be.above(2.5 * GiB)
+		const bytes = new Uint8Array(buffer)
+		bytes[huge] = 1
+		bytes[huge + 2.5 * GiB - 1] = 2
+		const after = allocator.alloc(1000) // from what is left past the huge block
+		allocator.check()
+		expect(allocator.alloc(GiB), 'no room for another GiB').to.equal(0)
+		allocator.free(huge)
+		allocator.check()
+		expect(allocator.largestFreeBlock, 'the freed block, merged with the gap before it').to.be.above(2.5 * GiB)
+		const again = allocator.alloc(2 * GiB + 8)
+		expect(again).to.be.above(0)
+		allocator.free(again)
+		allocator.free(small)
+		allocator.free(after)
+		allocator.check()
+		expect(allocator.usedByteSize).to.equal(0)
+		expect(allocator.largestFreeBlock).to.equal(total)
+	})
+
 	describe('growth', () => {
 		it('grows a WebAssembly.Memory on demand, only when no free block fits', () => {
 			const memory = new WebAssembly.Memory({ initial: 8, maximum: 1024 })
@@ -625,6 +656,26 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				/^unknown option 'polingMode'/,
 			)
 			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
+		})
+
+		it('a WebAssembly.Memory at its maximum (or at maximumByteSize): the manager\'s Error, the heap as it was, smaller requests still served', () => {
+			for (const [maximum, options] of [
+				[2, {}],
+				[64, { maximumByteSize: 2 * pageSize }],
+			] as const) {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum })
+				const heap = createWasmHeapManager(memory, options)
+				const kept = heap.allocUint8Array(pageSize / 2)
+				const allocator = createHeapAllocator(memory)
+				const used = allocator.usedByteSize
+				expectThrow(() => heap.allocUint8Array(2 * pageSize), Error, /^allocUint8Array: allocating 131072 bytes failed: the allocator returned 0/)
+				expect(allocator.usedByteSize, 'nothing stays allocated').to.equal(used)
+				expect(heap.allocatedRefs).to.deep.equal([kept])
+				expect(memory.buffer.byteLength, 'grown at most to the cap').to.be.at.most(2 * pageSize)
+				expect(heap.allocUint8Array(pageSize / 2).elementCount, 'what fits after growing to the cap').to.equal(pageSize / 2)
+				expect(memory.buffer.byteLength).to.equal(2 * pageSize)
+				allocator.check()
+			}
 		})
 	})
 })

@@ -281,8 +281,9 @@ describe('memory64 (wasm64)', () => {
 			expect(returned).to.deep.equal(refs.map((ref) => BigInt(ref.address)))
 
 			refs.forEach((ref, index) => (index % 2 === 0 ? ref.free() : heap.free(ref.address)))
+			// free(address, byteSize, alignment): the allocator contract, all three as bigints.
 			expect(free.calls.map((call) => call.argumentKinds), 'typeof each argument of free').to.deep.equal(
-				refs.map(() => ['bigint']),
+				refs.map(() => ['bigint', 'bigint', 'bigint']),
 			)
 			expect(free.calls.map((call) => call.args[0])).to.deep.equal(returned)
 			expect(thrown(free.calls)).to.deep.equal([])
@@ -438,10 +439,10 @@ describe('memory64 (wasm64)', () => {
 				// This manager has not allocated yet, so it may first try a number, which the
 				// export rejects before running; exactly one call must have run, with the bigint.
 				const completed = free.completed()
-				expect(completed.map((call) => call.argumentKinds), 'calls of free that ran').to.deep.equal([['bigint']])
-				expect(completed[0]!.args[0]).to.equal(p)
+				expect(completed.map((call) => call.argumentKinds), 'calls of free that ran').to.deep.equal([['bigint', 'bigint', 'bigint']])
+				expect(completed[0]!.args).to.deep.equal([p, 64n, 4n])
 				for (const call of free.calls.filter((each) => 'error' in each)) {
-					expect(call.argumentKinds).to.deep.equal(['number'])
+					expect(call.argumentKinds).to.deep.equal(['number', 'number', 'number'])
 					expect(call.error).to.be.instanceOf(TypeError)
 				}
 				// The block really went back to the wasm allocator.
@@ -455,8 +456,8 @@ describe('memory64 (wasm64)', () => {
 				wrapped.writeAt(7, 0.5)
 				expect(new DataView(ex.memory.buffer).getFloat32(Number(p) + 28, true)).to.equal(0.5)
 				wrapped.free()
-				expect(free.calls.map((call) => call.argumentKinds)).to.deep.equal([['bigint']])
-				expect(free.calls[0]!.args[0]).to.equal(p)
+				expect(free.calls.map((call) => call.argumentKinds)).to.deep.equal([['bigint', 'bigint', 'bigint']])
+				expect(free.calls[0]!.args).to.deep.equal([p, 32n, 4n])
 				expect(heap.allocatedRefs, 'wrapped refs are not tracked').to.deep.equal([owned])
 			})
 

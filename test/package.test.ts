@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -34,6 +34,11 @@ describe('package', function () {
 		const entry = manifest.exports['.']
 		expect(entry.import).to.deep.equal({ types: './dist/index.d.ts', default: './dist/index.js' })
 		expect(entry.require).to.deep.equal({ types: './dist/index.d.cts', default: './dist/index.cjs' })
+		for (const name of ['allocator', 'structs']) {
+			const subpath = (manifest.exports as unknown as Record<string, typeof entry>)[`./${name}`]!
+			expect(subpath.import, name).to.deep.equal({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` })
+			expect(subpath.require, name).to.deep.equal({ types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` })
+		}
 		expect(manifest.dependencies ?? {}, 'no runtime dependencies').to.deep.equal({})
 	})
 
@@ -47,6 +52,32 @@ describe('package', function () {
 			expect(heap.readFloat64(3)).to.equal(Math.PI)
 			expect(heap.allocInt32()).to.be.instanceOf(api.Int32Ref)
 			expect(() => heap.readInt32(254)).to.throw(RangeError, 'readInt32: address 254 is out of range')
+		}
+	})
+
+	it('the allocator and struct entry points work on their own, as ESM and CommonJS, without the manager', async () => {
+		const require = createRequire(import.meta.url)
+		for (const format of ['js', 'cjs'] as const) {
+			const load = async (name: string): Promise<Record<string, unknown>> =>
+				format === 'js' ? ((await import(pathToFileURL(join(root, `dist/${name}.${format}`)).href)) as Record<string, unknown>) : (require(join(root, `dist/${name}.${format}`)) as Record<string, unknown>)
+			const allocatorEntry = (await load('allocator')) as unknown as typeof import('../src/allocator.js')
+			const allocator = allocatorEntry.createHeapAllocator(new ArrayBuffer(4096))
+			const address = allocator.alloc(24, 8)
+			expect(address % 8, format).to.equal(0)
+			allocator.free(address)
+			allocator.check()
+			expect(Object.keys(allocatorEntry), format).to.deep.equal(['createHeapAllocator'])
+
+			const structsEntry = (await load('structs')) as unknown as typeof import('../src/structs.js')
+			const Point = structsEntry.defineStruct('Point', { x: 'Float64', y: 'Int32' })
+			expect(Point.layout('wasm32').size, format).to.equal(16)
+			expect(Object.keys(structsEntry), format).to.not.include('createWasmHeapManager')
+		}
+		// Neither entry's code reaches the manager.
+		for (const name of ['allocator', 'structs']) {
+			const files = [join(root, `dist/${name}.js`), ...readdirSync(join(root, 'dist/chunks')).filter((file) => file.endsWith('.js')).map((file) => join(root, 'dist/chunks', file))]
+			const reachable = files.filter((file) => file.endsWith(`${name}.js`) || readFileSync(join(root, `dist/${name}.js`), 'utf8').includes(file.slice(file.lastIndexOf('/') + 1)))
+			for (const file of reachable) expect(readFileSync(file, 'utf8'), file).to.not.contain('class WasmHeapManager')
 		}
 	})
 

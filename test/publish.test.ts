@@ -194,6 +194,20 @@ describe('publishing', function () {
 			expectNoDiagnostics(compile(join(project, 'tsconfig.minimal.json')), project)
 		})
 
+		it('compiles in a browser project: lib ["ES2022", "DOM"] without esnext.disposable, skipLibCheck false', () => {
+			const compilation = compile(join(project, 'tsconfig.browser.json'))
+			expect(compilation.program.getCompilerOptions().lib).to.deep.equal(['lib.es2022.d.ts', 'lib.dom.d.ts'])
+			expect(compilation.program.getCompilerOptions().skipLibCheck).to.equal(false)
+			expectNoDiagnostics(compilation, project)
+			expect(packageDeclarations(compilation.program, project)).to.deep.equal(['node_modules/wasm-heap-manager/dist/index.d.ts'])
+		})
+
+		it('compiles with lib ["ES2022"] alone: no DOM, no esnext.disposable, no @types', () => {
+			const compilation = compile(join(project, 'tsconfig.es2022.json'))
+			expect(compilation.program.getCompilerOptions().lib).to.deep.equal(['lib.es2022.d.ts'])
+			expectNoDiagnostics(compilation, project)
+		})
+
 		it('rejects every wrong value a @ts-expect-error line marks, with the error that line claims', () => {
 			// Compile copies without the directives: each directive's next line must then
 			// fail with the expected message, and no other line may fail. So a directive
@@ -278,8 +292,17 @@ describe('publishing', function () {
 			const update = run(process.execPath, [script, '--update-readme', '--readme', readme], root)
 			expect(update.status, update.stderr).to.equal(0)
 			const updated = readFileSync(readme, 'utf8')
-			expect(updated).to.match(/^# title\n\n<!-- bundle-size -->\nThe ESM build .* KiB minified.* KiB minified and gzipped.*\n<!-- \/bundle-size -->\n\nmore\n$/)
+			expect(updated).to.match(/^# title\n\n<!-- bundle-size -->\nWhat each entry point adds .*\n\n\| entry point \|.*\n.*\n(\| .* \| [\d.]+ KiB \| [\d.]+ KiB \| .* \|\n){3}<!-- \/bundle-size -->\n\nmore\n$/)
 			expect(run(process.execPath, [script, '--check', '--readme', readme], root).status).to.equal(0)
+		})
+
+		it('every entry point is within its budget, and the allocator and struct entries stay a tenth of the whole', () => {
+			const sizes = run(process.execPath, [script], root)
+			expect(sizes.status, `${sizes.stdout}${sizes.stderr}`).to.equal(0)
+			const minified = Object.fromEntries([...sizes.stdout.matchAll(/^(\w+): .*\((\d+) and \d+ bytes/gm)].map((match) => [match[1], Number(match[2])]))
+			expect(Object.keys(minified)).to.deep.equal(['index', 'allocator', 'structs'])
+			expect(minified.allocator! * 10).to.be.lessThan(minified.index!)
+			expect(minified.structs! * 10).to.be.lessThan(minified.index!)
 		})
 
 		it('fails clearly when the README has no markers', () => {

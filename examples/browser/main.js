@@ -1,7 +1,7 @@
 // wasm-heap-manager in a browser page, loaded straight from the built bundle as an ES
-// module (no bundler). The heap is a WebAssembly.Memory with a tiny JS bump allocator;
-// when the page is cross-origin isolated (serve.mjs sends the headers) the memory is
-// shared, i.e. backed by a SharedArrayBuffer.
+// module (no bundler). The heap is a bare WebAssembly.Memory with the library's built-in
+// allocator; when the page is cross-origin isolated (serve.mjs sends the headers) the
+// memory is shared, i.e. backed by a SharedArrayBuffer.
 //
 //   npm run build && node examples/browser/serve.mjs    then open the printed URL
 //
@@ -59,38 +59,23 @@ const { createWasmHeapManager } = library
 const shared = globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function'
 const memory = new WebAssembly.Memory({ initial: 1, maximum: 1024, shared })
 
-// A bump allocator: hands out 8-byte-aligned blocks from address 8 up, grows the
-// memory when a block ends past it, and never reuses memory (free does nothing).
-let nextFree = 8
-function alloc(byteSize) {
-	const start = nextFree
-	const end = start + Math.ceil(Math.max(byteSize, 1) / 8) * 8
-	const missing = end - memory.buffer.byteLength
-	if (missing > 0) {
-		try {
-			memory.grow(Math.ceil(missing / 65536))
-		} catch {
-			return 0 // past the maximum: the manager reports a failed allocation
-		}
-	}
-	nextFree = end
-	return start
-}
-function free() {}
-
-const heap = createWasmHeapManager(() => memory.buffer, alloc, free)
+// A bare memory is a complete heap: the built-in allocator keeps its state in the
+// memory, reuses freed blocks and grows the memory when nothing free fits.
+const heap = createWasmHeapManager(memory)
 document.getElementById('environment').textContent =
 	`Heap: a ${shared ? 'shared' : 'non-shared'} WebAssembly.Memory ` +
-	`(${heap.heap.constructor.name}, ${heap.heap.byteLength} bytes) with a JS bump allocator. ` +
+	`(${heap.heap.constructor.name}, ${heap.heap.byteLength} bytes) with the built-in allocator. ` +
 	`crossOriginIsolated: ${globalThis.crossOriginIsolated === true}.`
 
 step('numbers', () => {
-	const address = alloc(32)
+	const block = heap.allocUint8Array(32) // 32 bytes to write numbers into; freed below
+	const address = block.address
 	heap.writeInt32(address, -7)
 	heap.writeFloat64(address + 8, Math.PI)
 	heap.writeInt8(address + 16, 200) // converts as Int8Array does: 200 wraps to -56
 	heap.writeBigUint64(address + 24, 2n ** 64n - 1n)
 	const values = [heap.readInt32(address), heap.readFloat64(address + 8), heap.readInt8(address + 16), heap.readBigUint64(address + 24)]
+	block.free()
 	return [
 		'writeInt32 -7, writeFloat64 π, writeInt8 200, writeBigUint64 2^64-1; read each back',
 		values.map(String).join(', '),

@@ -7,11 +7,15 @@
 //   Cross-Origin-Opener-Policy: same-origin
 //   Cross-Origin-Embedder-Policy: require-corp
 //
-//   npm run build && node examples/browser/serve.mjs [port]     (default 8080; 0 = any free port)
+//   npm run serve:browser [-- port]     (default 8080; 0 = any free port)
+//
+// Like `npm run demo`, it first builds dist/ (npm run build) when dist/ is missing or
+// older than its sources, so a fresh clone needs nothing else.
 import { createServer } from 'node:http'
 import { createReadStream, statSync } from 'node:fs'
 import { dirname, extname, join, normalize, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureBuild, isBuildFresh } from '../../scripts/ensure-build.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const port = Number(process.argv[2] ?? process.env.PORT ?? 8080)
@@ -42,6 +46,16 @@ const isolationHeaders = {
 function send(response, status, text) {
 	response.writeHead(status, { ...isolationHeaders, 'Content-Type': 'text/plain; charset=utf-8' })
 	response.end(text)
+}
+
+if (!isBuildFresh()) {
+	console.log('serve: building dist/ (npm run build) ...')
+	try {
+		ensureBuild()
+	} catch (error) {
+		console.error(`serve: the build failed (${error.message}); the page needs dist/index.js`)
+		process.exit(1)
+	}
 }
 
 const server = createServer((request, response) => {

@@ -2,6 +2,7 @@
  * Cold paths that build and throw the codecs' errors. The encode and decode loops call
  * these only after their cheap check failed, so formatting never slows a valid string.
  */
+import { heapError } from '../errors.js'
 
 /** `U+00E9`, `U+1F600`: at least four hex digits, upper case. */
 function codePointName(codePoint: number): string {
@@ -26,7 +27,7 @@ export function throwNotAscii(method: string, value: string, index: number): nev
 		character = `'${String.fromCodePoint(codePoint)}' (${codePointName(codePoint)})`
 	}
 
-	throw new RangeError(
+	throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE',
 		`${method}: the string contains ${character} at index ${index}, which is not an ASCII character (U+0000 to U+007F)`,
 	)
 }
@@ -37,7 +38,7 @@ export function throwNotAscii(method: string, value: string, index: number): nev
  * (`throwStringDecodeError`).
  */
 export function throwCodePointTooLarge(index: number, value: number): never {
-	throw new RangeError(
+	throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE',
 		`UTF-32 element at index ${index} holds 0x${value.toString(16)}, above the largest code point 0x10FFFF`,
 	)
 }

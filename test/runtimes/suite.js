@@ -141,38 +141,25 @@ export function throws(fn, ErrorClass, includes, what) {
 const pageSize = 65536
 
 /**
- * A real allocator for the tests: bump allocation with a free list per 16-byte size
- * class, 16-byte aligned, growing a WebAssembly.Memory when it runs out. A free of an
- * address it did not hand out (a double free) throws.
+ * The library's built-in allocator over `memory` (it grows the memory on demand), with
+ * its calls counted. A free of an address it did not hand out (a double free) throws.
  */
-export function createAllocator(memory, start = 16) {
+export function createAllocator(api, memory) {
+	const builtIn = api.createHeapAllocator(memory)
 	const allocator = {
-		next: start,
-		live: new Map(),
-		freeLists: new Map(),
 		allocCalls: 0,
 		freeCalls: 0,
-		alloc(size) {
+		get usedByteSize() {
+			return builtIn.usedByteSize
+		},
+		check: () => builtIn.check(),
+		alloc(size, alignment) {
 			allocator.allocCalls++
-			const rounded = Math.max(16, Math.ceil(size / 16) * 16)
-			const reused = allocator.freeLists.get(rounded)?.pop()
-			const address = reused ?? allocator.next
-			if (reused === undefined) {
-				allocator.next += rounded
-				const needed = allocator.next - memory.buffer.byteLength
-				if (needed > 0) memory.grow(Math.ceil(needed / pageSize))
-			}
-			allocator.live.set(address, rounded)
-			return address
+			return builtIn.alloc(size, alignment)
 		},
 		free(address) {
 			allocator.freeCalls++
-			const size = allocator.live.get(address)
-			if (size === undefined) throw new Error(`test allocator: free of an address not allocated: ${address}`)
-			allocator.live.delete(address)
-			let list = allocator.freeLists.get(size)
-			if (list === undefined) allocator.freeLists.set(size, (list = []))
-			list.push(address)
+			builtIn.free(address)
 		},
 	}
 	return allocator
@@ -180,7 +167,7 @@ export function createAllocator(memory, start = 16) {
 
 function newHeap(api, shared, { pages = 2, maximum = 256, options } = {}) {
 	const memory = new WebAssembly.Memory({ initial: pages, maximum, shared })
-	const allocator = createAllocator(memory)
+	const allocator = createAllocator(api, memory)
 	const heap = api.createWasmHeapManager(() => memory.buffer, allocator.alloc, allocator.free, options)
 	return { heap, memory, allocator }
 }
@@ -214,10 +201,13 @@ const numericTypes = [
 	{ name: 'BigUint64', size: 8, View: BigUint64Array, raw: 'BigUint64', big: true, samples: [0n, 2n ** 64n - 1n, -1n, 2n ** 64n + 7n] },
 	{ name: 'Float32', size: 4, View: Float32Array, raw: 'Float32', samples: [0, -0, 1.1, 3.4e38, 1e39, 1.401298464324817e-45, -1e-46, NaN, -Infinity] },
 	{ name: 'Float64', size: 8, View: Float64Array, raw: 'Float64', samples: [0, -0, Math.PI, 5e-324, Number.MAX_VALUE, NaN, -Infinity] },
-	{ name: 'Pointer32', size: 4, View: Uint32Array, raw: 'Uint32', samples: [0, 16, 2 ** 32 - 1, 2 ** 31 + 8] },
+	{ name: 'Pointer32', size: 4, View: Uint32Array, raw: 'Uint32', errors: 'Uint32', samples: [0, 16, 2 ** 32 - 1, 2 ** 31 + 8] },
 	{ name: 'Pointer53', size: 8, View: BigUint64Array, raw: 'BigUint64', pointer53: true, samples: [0, 1, 2 ** 32, 2 ** 40 + 3, 2 ** 53 - 1] },
-	{ name: 'Pointer64', size: 8, View: BigUint64Array, raw: 'BigUint64', big: true, samples: [0n, 2n ** 53n + 1n, 2n ** 64n - 1n] },
+	{ name: 'Pointer64', size: 8, View: BigUint64Array, raw: 'BigUint64', errors: 'BigUint64', big: true, samples: [0n, 2n ** 53n + 1n, 2n ** 64n - 1n] },
 ]
+
+// `errors`: an alias row shares its row's functions, so its errors name that row
+// (`readUint32: ...` for readPointer32).
 
 /** The 14 type names the suite loops over; checked against the library's exports too. */
 export const typeNames = numericTypes.map((type) => type.name)
@@ -330,7 +320,7 @@ export async function runSuite(api, report) {
 	const check = (name, fn) => report.check(name, fn)
 
 	await check('exports', () => {
-		for (const name of ['createWasmHeapManager', 'wrapEmscriptenModuleHeap', 'WasmHeapManager', 'HeapRef', 'ArrayHeapRef']) {
+		for (const name of ['createWasmHeapManager', 'createHeapAllocator', 'wrapEmscriptenModuleHeap', 'WasmHeapManager', 'HeapRef', 'ArrayHeapRef']) {
 			assert(typeof api[name] === 'function', `the module exports ${name}`)
 		}
 		for (const type of typeNames) {
@@ -369,6 +359,9 @@ export async function runSuite(api, report) {
 		['freed refs', checkFreedRefs],
 		['tracking', checkTracking],
 		['wrapEmscriptenModuleHeap', checkEmscriptenModule],
+		['read-modify-write', checkReadModifyWrite],
+		['wait and notify', checkWaits],
+		['built-in allocator', checkBuiltInAllocator],
 	]
 	for (const variant of variants) {
 		for (const [name, run] of groups) await group(`${variant.label}: ${name}`, () => run(api, check, variant))
@@ -380,6 +373,140 @@ export async function runSuite(api, report) {
 
 	await group('resizable buffers', () => checkResizableBuffers(api, check))
 	await group('5 GiB ArrayBuffer', () => checkFiveGiB(api, check, report))
+}
+
+// ---- atomic read-modify-write, wait and notify -------------------------------------
+
+/** The rows with every read-modify-write operation (the integers and pointers). */
+const integerTypes = numericTypes.filter((type) => !['ClampedUint8', 'Float32', 'Float64'].includes(type.name))
+
+async function checkReadModifyWrite(api, check, { label, shared }) {
+	const { heap } = newHeap(api, shared)
+	const address = 64
+
+	for (const type of integerTypes) {
+		const T = type.name
+		const v = (n) => (type.big ? BigInt(n) : n)
+		const model = (value) => expected(type, value)
+		await check(`${label}: add/sub/and/or/xor/exchange/compareExchange${T}Atomic`, () => {
+			heap[`write${T}`](address, v(12))
+			let held = model(v(12))
+			for (const [op, operand] of [['add', 10], ['sub', 5], ['and', 6], ['or', 5], ['xor', 3]]) {
+				const o = v(operand)
+				const next = model({ add: held + o, sub: held - o, and: held & o, or: held | o, xor: held ^ o }[op])
+				equal(heap[`${op}${T}Atomic`](address, o), held, `${op}${T}Atomic returns the old value`)
+				equal(heap[`read${T}`](address), next, `after ${op}${T}Atomic(${show(o)})`)
+				held = next
+			}
+			equal(heap[`exchange${T}Atomic`](address, v(9)), held, `exchange${T}Atomic returns the old value`)
+			equal(heap[`compareExchange${T}Atomic`](address, v(9), v(4)), v(9), `compareExchange${T}Atomic that matches`)
+			equal(heap[`read${T}`](address), v(4), `after a compareExchange${T}Atomic that matched`)
+			equal(heap[`compareExchange${T}Atomic`](address, v(9), v(1)), v(4), `compareExchange${T}Atomic that does not match`)
+			equal(heap[`read${T}`](address), v(4), 'a compareExchange that did not match writes nothing')
+			if (!type.pointer53) {
+				heap[`write${T}`](address, v(-1))
+				const all = model(v(-1))
+				equal(heap[`add${T}Atomic`](address, v(2)), all, `add${T}Atomic at the top of the range`)
+				equal(heap[`read${T}`](address), model(all + v(2)), `add${T}Atomic wraps around as in C`)
+			}
+			if (type.size > 1) throws(() => heap[`add${T}Atomic`](address + 1, v(1)), RangeError, 'is not aligned', `misaligned add${T}Atomic`)
+			throws(() => heap[`add${T}Atomic`](address, type.big ? 1 : 1n), TypeError, undefined, `add${T}Atomic of the wrong kind of value`)
+		})
+		await check(`${label}: ${T}Ref.addAtomic/compareExchangeAtomic and ${T}ArrayRef.addAtomicAt/xorAtomicAt`, () => {
+			const ref = heap[`alloc${T}`]()
+			ref.write(v(1))
+			equal(ref.addAtomic(v(2)), v(1), 'addAtomic returns the old value')
+			equal(ref.compareExchangeAtomic(v(3), v(7)), v(3), 'compareExchangeAtomic that matches')
+			equal(ref.exchangeAtomic(v(8)), v(7), 'exchangeAtomic')
+			equal(ref.read(), v(8), 'the value after')
+			ref.free()
+			const array = heap[`alloc${T}Array`](3)
+			equal(array.addAtomicAt(2, v(5)), v(0), 'addAtomicAt returns the old value')
+			equal(array.xorAtomicAt(2, v(1)), v(5), 'xorAtomicAt returns the old value')
+			equalArrays([0, 1, 2].map((index) => array.readAt(index)), [v(0), v(0), v(4)].map(model), 'the array after')
+			throws(() => array.subAtomicAt(3, v(1)), RangeError, 'subAtomicAt', 'subAtomicAt past the end')
+			array.free()
+		})
+	}
+
+	for (const T of ['Float32', 'Float64']) {
+		await check(`${label}: add/exchange/compareExchange${T}Atomic compare bit patterns`, () => {
+			heap[`write${T}`](address, 1.5)
+			equal(heap[`add${T}Atomic`](address, 0.25), 1.5, `add${T}Atomic returns the old value`)
+			equal(heap[`exchange${T}Atomic`](address, -0), 1.75, `exchange${T}Atomic returns the old value`)
+			equal(heap[`compareExchange${T}Atomic`](address, 0, 5), -0, `compareExchange${T}Atomic(0, …) on -0 returns -0`)
+			equal(heap[`read${T}`](address), -0, '0 does not match -0: nothing written')
+			equal(heap[`compareExchange${T}Atomic`](address, -0, NaN), -0, `compareExchange${T}Atomic(-0, NaN)`)
+			equal(heap[`compareExchange${T}Atomic`](address, NaN, 2), NaN, 'NaN matches the same NaN')
+			equal(heap[`read${T}`](address), 2, 'the value after')
+			equal(typeof heap[`and${T}Atomic`], 'undefined', `no and${T}Atomic`)
+			const ref = heap[`alloc${T}`]()
+			equal(ref.addAtomic(0.5), 0, 'ref.addAtomic')
+			equal(ref.read(), 0.5, 'ref value after')
+			ref.free()
+		})
+	}
+
+	await check(`${label}: exchange/compareExchangeClampedUint8Atomic clamp, and ClampedUint8 has no add`, () => {
+		heap.writeClampedUint8(address, 7)
+		equal(heap.exchangeClampedUint8Atomic(address, 300), 7, 'exchange returns the old value')
+		equal(heap.readClampedUint8(address), 255, 'exchange clamps')
+		equal(heap.compareExchangeClampedUint8Atomic(address, 999, -5), 255, 'expected is clamped too')
+		equal(heap.readClampedUint8(address), 0, 'compareExchange clamps')
+		equal(typeof heap.addClampedUint8Atomic, 'undefined', 'no addClampedUint8Atomic')
+	})
+}
+
+/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
+function threadMayBlock() {
+	try {
+		Atomics.wait(new Int32Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer), 0, 1, 0)
+		return true
+	} catch (error) {
+		if (error instanceof TypeError) return false
+		throw error
+	}
+}
+
+async function checkWaits(api, check, { label, shared }) {
+	const { heap } = newHeap(api, shared)
+	const address = 64
+	if (!shared) {
+		await check(`${label}: waitInt32, waitBigInt64Async on a heap that is not shared are a TypeError naming the reason`, () => {
+			throws(() => heap.waitInt32(address, 0, 0), TypeError, ['waitInt32', 'not a SharedArrayBuffer'], 'waitInt32')
+			throws(() => heap.waitBigInt64Async(address, 0n, 0), TypeError, ['waitBigInt64Async', 'not a SharedArrayBuffer'], 'waitBigInt64Async')
+			equal(heap.notify(address), 0, 'notify on a heap that is not shared wakes nobody')
+		})
+		return
+	}
+	heap.writeInt32Atomic(address, 5)
+	if (threadMayBlock()) {
+		await check(`${label}: waitInt32/waitBigInt64 answer 'not-equal' and 'timed-out' (this thread may block)`, () => {
+			equal(heap.waitInt32(address, 4, 0), 'not-equal', 'waitInt32 on another value')
+			equal(heap.waitInt32(address, 5, 0), 'timed-out', 'waitInt32 with timeout 0')
+			equal(heap.waitBigInt64(address, 5n, 5), 'timed-out', 'waitBigInt64 with timeout 5')
+			equal(heap.waitUint32(address, 4), 'not-equal', 'waitUint32 on another value')
+		})
+	} else {
+		await check(`${label}: waitInt32/waitBigInt64 on a thread that may not block (a browser's main thread) are a TypeError naming the reason`, () => {
+			throws(() => heap.waitInt32(address, 5, 0), TypeError, ['waitInt32: this thread may not block', 'waitInt32Async'], 'waitInt32')
+			throws(() => heap.waitBigInt64(address, 5n, 0), TypeError, ['waitBigInt64: this thread may not block'], 'waitBigInt64')
+		})
+	}
+	await check(`${label}: waitInt32Async answers 'not-equal', 'timed-out', and 'ok' when notify wakes it`, async () => {
+		if (typeof Atomics.waitAsync !== 'function') {
+			throws(() => heap.waitInt32Async(address, 5), Error, 'no Atomics.waitAsync', 'waitInt32Async without Atomics.waitAsync')
+			throw new Skip('no Atomics.waitAsync: the Error naming it was checked')
+		}
+		equal(await heap.waitInt32Async(address, 4), 'not-equal', 'on another value')
+		equal(await heap.waitInt32Async(address, 5, 5), 'timed-out', 'with timeout 5')
+		const woken = heap.waitInt32Async(address, 5)
+		const wide = heap.waitBigInt64Async(address, 5n)
+		equal(heap.notify(address, 1), 1, 'notify(address, 1) wakes one')
+		equal(heap.notify(address), 1, 'notify(address) wakes the rest')
+		equal(await woken, 'ok', 'the first waiter')
+		equal(await wide, 'ok', 'the 64-bit waiter')
+	})
 }
 
 // ---- construction ----------------------------------------------------------------
@@ -455,8 +582,9 @@ async function checkNumbers(api, check, { label, shared }) {
 				equal(heap[`read${T}Atomic`](address), want, `read${T}Atomic after write${T}(${show(value)})`)
 			}
 			if (type.size > 1) {
-				throws(() => heap[`read${T}Atomic`](address + 1), RangeError, `read${T}Atomic`, `misaligned read${T}Atomic`)
-				throws(() => heap[`write${T}Atomic`](address + 1, zeroOf(type)), RangeError, `write${T}Atomic`, `misaligned write${T}Atomic`)
+				const E = type.errors ?? T
+				throws(() => heap[`read${T}Atomic`](address + 1), RangeError, `read${E}Atomic`, `misaligned read${T}Atomic`)
+				throws(() => heap[`write${T}Atomic`](address + 1, zeroOf(type)), RangeError, `write${E}Atomic`, `misaligned write${T}Atomic`)
 			}
 		})
 
@@ -535,12 +663,13 @@ async function checkBounds(api, check, { label, shared }) {
 		const T = type.name
 		await check(`${label}: bounds ${T}`, () => {
 			const value = zeroOf(type)
+			const E = type.errors ?? T
 			const before = new Uint8Array(memory.buffer).slice(heapSize - 16)
-			expectRangeErrors(`read${T}`, (address) => heap[`read${T}`](address), type.size)
-			expectRangeErrors(`write${T}`, (address) => heap[`write${T}`](address, type.big ? 5n : 5), type.size)
-			expectRangeErrors(`read${T}Atomic`, (address) => heap[`read${T}Atomic`](address), type.size)
-			expectRangeErrors(`write${T}Atomic`, (address) => heap[`write${T}Atomic`](address, value), type.size)
-			expectRangeErrors(`view${T}Array`, (address) => heap[`view${T}Array`](address, 1), type.size)
+			expectRangeErrors(`read${E}`, (address) => heap[`read${T}`](address), type.size)
+			expectRangeErrors(`write${E}`, (address) => heap[`write${T}`](address, type.big ? 5n : 5), type.size)
+			expectRangeErrors(`read${E}Atomic`, (address) => heap[`read${T}Atomic`](address), type.size)
+			expectRangeErrors(`write${E}Atomic`, (address) => heap[`write${T}Atomic`](address, value), type.size)
+			expectRangeErrors(`view${E}Array`, (address) => heap[`view${T}Array`](address, 1), type.size)
 			equalArrays(new Uint8Array(memory.buffer).slice(heapSize - 16), before, 'the heap end after failed writes')
 			// The last element of the heap is still in range.
 			heap[`write${T}`](heapSize - type.size, type.big ? 9n : 9)
@@ -860,7 +989,8 @@ async function checkTracking(api, check, { label, shared }) {
 		equal(b.isFreed && s.isFreed, true, 'freeAll frees every ref')
 		equal(heap.allocatedRefs.length, 0, 'allocatedRefs after freeAll')
 		equal(heap.totalAllocatedByteSize, 0, 'totalAllocatedByteSize after freeAll')
-		equal(allocator.live.size, 0, 'the allocator holds nothing after freeAll')
+		equal(allocator.usedByteSize, 0, 'the allocator holds nothing after freeAll')
+		allocator.check()
 	})
 
 	await check(`${label}: tracking off`, () => {
@@ -871,7 +1001,7 @@ async function checkTracking(api, check, { label, shared }) {
 		throws(() => heap.freeAll(), Error, 'tracking', 'freeAll() without tracking')
 		throws(() => heap.free(ref.address), Error, 'tracking', 'free(address) without tracking')
 		ref.free()
-		equal(allocator.live.size, 0, 'ref.free() still frees')
+		equal(allocator.usedByteSize, 0, 'ref.free() still frees')
 	})
 
 	await check(`${label}: tracking replaces a stale entry`, () => {
@@ -889,12 +1019,119 @@ async function checkTracking(api, check, { label, shared }) {
 	})
 }
 
+// ---- the built-in allocator ------------------------------------------------------
+
+/** A small seeded PRNG (xorshift32), so every runtime replays the same sequence. */
+function seededRandom(seed) {
+	let state = seed >>> 0 || 1
+	const next = () => {
+		state ^= state << 13
+		state ^= state >>> 17
+		state ^= state << 5
+		return (state >>> 0) / 2 ** 32
+	}
+	return { next, int: (low, high) => low + Math.floor(next() * (high - low)) }
+}
+
+/** The block `alloc(byteSize)` takes at least: an 8-byte header plus the bytes, rounded up to 8, and at least 16. */
+function minimumBlock(byteSize) {
+	return Math.max(16, Math.ceil((byteSize + 8) / 8) * 8)
+}
+
+async function checkBuiltInAllocator(api, check, { label, shared }) {
+	await check(`${label}: built-in allocator: 6,000 seeded allocations and frees (0-64 KiB, alignments 1-4096) against a model`, () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 1024, shared })
+		const allocator = api.createHeapAllocator(memory)
+		const overhead = memory.buffer.byteLength - allocator.freeByteSize
+		const random = seededRandom(16)
+		const live = [] // { address, end, block, serial }, sorted by address
+		let used = 0
+		const indexOf = (address) => {
+			let low = 0
+			let high = live.length
+			while (low < high) {
+				const middle = (low + high) >> 1
+				if (live[middle].address < address) low = middle + 1
+				else high = middle
+			}
+			return low
+		}
+		for (let serial = 1; serial <= 6000; serial++) {
+			if (live.length > 0 && random.next() < (live.length > 150 ? 0.7 : 0.3)) {
+				const region = live.splice(random.int(0, live.length), 1)[0]
+				if (region.end - region.address >= 4) {
+					equal(new DataView(memory.buffer).getUint32(region.address, true), region.serial, `the region at ${region.address} kept its bytes`)
+				}
+				const before = allocator.usedByteSize
+				allocator.free(region.address)
+				equal(before - allocator.usedByteSize, region.block, `free(${region.address}) gives back what its alloc took`)
+				used -= region.block
+			} else {
+				const bits = random.int(0, 17)
+				const byteSize = random.next() < 0.03 ? 0 : Math.min(65536, random.int(1 << Math.max(0, bits - 1), (1 << bits) + 1))
+				const alignment = random.next() < 0.7 ? undefined : 1 << random.int(0, 13)
+				const before = allocator.usedByteSize
+				const address = allocator.alloc(byteSize, alignment)
+				assert(address > 0, `alloc(${byteSize}, ${alignment}) succeeded (the memory may grow)`)
+				equal(address % (alignment ?? 8), 0, `alloc(${byteSize}, ${alignment}) is aligned`)
+				assert(address + byteSize <= memory.buffer.byteLength, `alloc(${byteSize}) lies inside the heap`)
+				const block = allocator.usedByteSize - before
+				assert(block === minimumBlock(byteSize) || block === minimumBlock(byteSize) + 8, `alloc(${byteSize}) took a ${block}-byte block`)
+				const end = address + Math.max(byteSize, 1)
+				const at = indexOf(address)
+				assert(at === 0 || live[at - 1].end <= address, `[${address}, ${end}) does not overlap the region before it`)
+				assert(at === live.length || live[at].address >= end, `[${address}, ${end}) does not overlap the region after it`)
+				live.splice(at, 0, { address, end, block, serial })
+				if (byteSize >= 4) new DataView(memory.buffer).setUint32(address, serial, true)
+				used += block
+			}
+			if (serial % 250 === 0) {
+				equal(allocator.usedByteSize, used, `usedByteSize after ${serial} operations`)
+				allocator.check()
+			}
+		}
+		assert(memory.buffer.byteLength > pageSize, 'the memory grew')
+		for (const region of live) allocator.free(region.address)
+		allocator.check()
+		equal(allocator.usedByteSize, 0, 'usedByteSize after freeing everything')
+		equal(allocator.freeByteSize, memory.buffer.byteLength - overhead, 'the free blocks span the grown range')
+		equal(allocator.largestFreeBlock, allocator.freeByteSize, 'one free block spans the whole range')
+	})
+
+	await check(`${label}: built-in allocator: createWasmHeapManager(memory), failures and bad frees`, () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 8, shared })
+		const heap = api.createWasmHeapManager(memory)
+		const values = heap.allocFloat64Array([1.5, 2.5, 3.5])
+		const text = heap.allocNullTerminatedUtf8String('héllo 😀')
+		equal(values.readAt(2), 3.5, 'an array on a bare memory')
+		equal(text.value, 'héllo 😀', 'a string on a bare memory')
+		const large = heap.allocUint8Array(3 * pageSize) // grows the memory
+		large.writeAt(3 * pageSize - 1, 7)
+		equal(large.readAt(3 * pageSize - 1), 7, 'the end of a region that grew the memory')
+		const allocator = api.createHeapAllocator(memory) // joins the manager's pool
+		const used = allocator.usedByteSize
+		throws(() => heap.allocUint8Array(8 * pageSize), Error, 'allocating 524288 bytes failed', 'past the memory maximum')
+		equal(allocator.usedByteSize, used, 'a failed allocation leaves the pool as it was')
+		const address = allocator.alloc(100, 64)
+		equal(address % 64, 0, 'alloc(100, 64) is 64-byte aligned')
+		allocator.free(address)
+		throws(() => allocator.free(address), RangeError, 'is not a live block', 'a second free')
+		throws(() => allocator.free(values.address + 8), RangeError, 'is not a live block', 'an address inside a block')
+		heap.freeAll()
+		equal(allocator.usedByteSize, 0, 'freeAll gives every block back')
+		allocator.check()
+		const fixed = api.createWasmHeapManager(new ArrayBuffer(pageSize))
+		throws(() => fixed.allocUint8Array(pageSize), Error, `allocating ${pageSize} bytes failed`, 'a fixed ArrayBuffer does not grow')
+		equal(fixed.allocInt32Array([1, 2]).readAt(1), 2, 'a fixed ArrayBuffer still serves what fits')
+	})
+}
+
 // ---- Emscripten-like modules -----------------------------------------------------
 
 async function checkEmscriptenModule(api, check, { label, shared }) {
 	await check(`${label}: wrapEmscriptenModuleHeap`, () => {
 		const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared })
-		const allocator = createAllocator(memory)
+		const allocator = createAllocator(api, memory)
 		const withMemory = api.wrapEmscriptenModuleHeap({ _malloc: allocator.alloc, _free: allocator.free, wasmMemory: memory })
 		const ref = withMemory.allocFloat64Array([1.5, 2.5])
 		const module = { _malloc: allocator.alloc, _free: allocator.free, HEAPU8: new Uint8Array(memory.buffer) }

@@ -4,7 +4,9 @@
  * (test/fixtures/wasi/heaplib.wasm), alone or under a manager, and the Emscripten build
  * (test/fixtures/emscripten/heaplib.cjs), and the parts of their exports the tests and
  * the README examples use. Every other C function is reachable by name as `unknown`.
+ * And the Rust fixture (test/fixtures/rust/heaprs.wasm): `loadRustFixture`.
  */
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { createWasmHeapManager, type WasmHeapManager } from '../../src/index.js'
 import { loadWasiHeaplib } from '../fixtures/wasi/load.mjs'
@@ -73,9 +75,46 @@ const emscriptenFactory = require('../fixtures/emscripten/heaplib.cjs') as (over
 
 /**
  * The Emscripten build's factory, called: the promise of a fresh module (`overrides` as
- * Emscripten's `Module` argument). Each instance adds process listeners: share one where
- * many are not needed.
+ * Emscripten's `Module` argument). Built with `-sNODEJS_CATCH_EXIT=0
+ * -sNODEJS_CATCH_REJECTION=0`, an instance adds no process listeners.
  */
 export function loadEmscriptenFixture(overrides?: object): Promise<HeaplibEmscriptenModule> {
 	return emscriptenFactory(overrides)
+}
+
+/**
+ * The exports of the Rust fixture (test/fixtures/rust/heaprs.rs): Rust's global allocator
+ * behind `alloc`/`dealloc` and wasm-bindgen's `__wbindgen_malloc`/`__wbindgen_free`, its
+ * own accounting (`live_bytes`, `live_blocks`, `bad_frees`), and functions over
+ * pointer + length. Pointers and `usize`s are i32 numbers.
+ */
+export interface HeaprsExports {
+	readonly memory: WebAssembly.Memory
+	alloc(size: number, align: number): number
+	dealloc(address: number, size: number, align: number): void
+	__wbindgen_malloc(size: number, align: number): number
+	__wbindgen_free(address: number, size: number, align: number): void
+	live_bytes(): number
+	live_blocks(): number
+	bad_frees(): number
+	allocation_count(): number
+	deallocation_count(): number
+	count_chars(address: number, length: number): number
+	sum_f64(address: number, length: number): number
+	uppercase(address: number, length: number, outPointer: number, outLength: number): number
+	greet(name: number, length: number, out: number): number
+	squares(count: number): number
+	take_bytes(address: number, length: number): number
+	take_f64s(address: number, length: number): number
+	static_message(outLength: number): number
+}
+
+let rustModule: Promise<WebAssembly.Module> | undefined
+
+/** A fresh instance of the Rust fixture (its own memory and allocator state); the module is compiled once. */
+export async function loadRustFixture(): Promise<{ exports: HeaprsExports; memory: WebAssembly.Memory }> {
+	rustModule ??= WebAssembly.compile(readFileSync(new URL('../fixtures/rust/heaprs.wasm', import.meta.url)))
+	const instance = await WebAssembly.instantiate(await rustModule, {})
+	const exports = instance.exports as unknown as HeaprsExports
+	return { exports, memory: exports.memory }
 }

@@ -12,7 +12,7 @@
 // Then the worker runs the whole suite itself. The driver reads `globalThis.suiteResult`.
 // (The page served as /?isolation=off does none of the worker part: see `isolated`.)
 import * as api from '/node_modules/wasm-heap-manager/dist/index.js'
-import { assert, createReport, equal, runSuite } from '/suite.js'
+import { assert, createReport, equal, runSuite, throws } from '/suite.js'
 import {
 	at,
 	controlBytes,
@@ -23,10 +23,11 @@ import {
 	roundValues,
 	rounds,
 	setTurn,
-	sharedAllocator,
+	sharedHeap,
 	strings,
 	waitTurnAsync,
 } from '/browser/shared.js'
+import { atomicsAt, atomicsManager, contend, contendTimes, contendTotals, readCounters } from '/browser/atomics.js'
 
 const print = (line) => console.log(line)
 
@@ -53,11 +54,9 @@ function nextMessage(worker, accept, timeoutMs, onOther) {
 async function exchangeWithWorker(report, worker) {
 	const check = (name, fn) => report.check(`page-worker: ${name}`, fn)
 	const memory = new WebAssembly.Memory({ initial: 4, maximum: 64, shared: true })
-	Atomics.store(new Int32Array(memory.buffer, 0, 1), at.bump / 4, controlBytes)
-	const { alloc, free } = sharedAllocator(memory)
-	const heap = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+	const heap = sharedHeap(api, memory)
 	// Not used until after the worker grew the memory: its cached buffer is the old one.
-	const stale = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+	const stale = sharedHeap(api, memory)
 	const results = nextMessage(worker, (data) => data.type === 'exchangeResults', 60000)
 	worker.postMessage({ type: 'exchange', memory })
 	let ok = true
@@ -116,6 +115,16 @@ async function exchangeWithWorker(report, worker) {
 		setTurn(heap, memory, 8)
 		await waitTurnAsync(heap, memory, 9)
 	})
+	await step('one allocator for both threads: its blocks are consistent, and the page frees its own', () => {
+		const allocator = api.createHeapAllocator(memory, { start: controlBytes }) // joins the pool
+		allocator.check()
+		const used = allocator.usedByteSize
+		const mine = heap.totalAllocatedByteSize
+		assert(used > mine, `the pool holds the page's ${mine} bytes and the worker's replies (${used} bytes in blocks)`)
+		heap.freeAll()
+		allocator.check()
+		assert(allocator.usedByteSize < used - mine, 'freeing the page refs gave their blocks back')
+	})
 
 	let workerResults = []
 	try {
@@ -127,6 +136,53 @@ async function exchangeWithWorker(report, worker) {
 		if (result.ok) report.pass(`worker: ${result.name}`)
 		else report.fail(`worker: ${result.name}`, new Error(result.message))
 	}
+}
+
+/** The page's side of browser/atomics.js: read-modify-write at once with the worker, on one shared memory. */
+async function atomicsWithWorker(report, worker) {
+	const check = (name, fn) => report.check(`page-worker atomics: ${name}`, fn)
+	const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true })
+	const heap = atomicsManager(api, memory)
+	const finished = nextMessage(worker, (data) => data.type === 'atomicsDone', 60000)
+	worker.postMessage({ type: 'atomics', memory })
+	await check("the page's waitInt32 is refused: the main thread may not block (TypeError naming the reason)", () => {
+		throws(() => heap.waitInt32(atomicsAt.go, 0, 0), TypeError, ['waitInt32: this thread may not block', 'waitInt32Async'], 'waitInt32 on the page')
+	})
+	await check('the worker sleeps in waitInt32 until the page notifies it', async () => {
+		const deadline = Date.now() + 20000
+		while (heap.readInt32Atomic(atomicsAt.ready) === 0) {
+			if (Date.now() > deadline) throw new Error('the worker never became ready')
+			await heap.waitInt32Async(atomicsAt.ready, 0, 100)
+		}
+		// Notified until a notify finds the worker asleep (so its waitInt32 answers 'ok').
+		while (heap.notify(atomicsAt.go, 1) === 0) {
+			if (Date.now() > deadline) throw new Error('the worker never slept in waitInt32')
+			await new Promise((resolve) => setTimeout(resolve, 1))
+		}
+	})
+	if (report.failed.some((entry) => entry.name.startsWith('page-worker atomics: the worker sleeps'))) {
+		return report.fail('page-worker atomics: contention', new Error('not run: the worker did not start'))
+	}
+	await check(`add/sub/compareExchange from the page and the worker at once, ${contendTimes} each: nothing lost`, async () => {
+		// The page's adds run while the worker's do; its waitInt32Async on `done` starts first.
+		const done = heap.waitInt32Async(atomicsAt.done, 0, 60000)
+		contend(heap)
+		const answer = await finished
+		if (answer.error) throw new Error(`the worker: ${answer.error}`)
+		equal(answer.wait, 'ok', "the worker's waitInt32, woken by the page's notify")
+		const result = await done
+		assert(result === 'ok' || result === 'not-equal', `the page's waitInt32Async on done: ${result}`)
+		const totals = contendTotals(2)
+		const counters = readCounters(heap)
+		for (const [name, want] of Object.entries(totals)) equal(counters[name], want, `the ${name} counter`)
+	})
+	await check("waitInt32Async on the page resolves 'ok' on the worker's notify", async () => {
+		const waiting = heap.waitInt32Async(atomicsAt.ping, 0, 20000)
+		const pong = nextMessage(worker, (data) => data.type === 'pong', 20000)
+		worker.postMessage({ type: 'ping' })
+		equal((await pong).woken, 1, "the worker's notify woke the page's waiter")
+		equal(await waiting, 'ok', 'waitInt32Async')
+	})
 }
 
 async function workerSuite(worker) {
@@ -171,6 +227,7 @@ async function main() {
 	try {
 		await nextMessage(worker, (data) => data.type === 'ready', 20000)
 		await exchangeWithWorker(report, worker)
+		await atomicsWithWorker(report, worker)
 		workerCounts = await workerSuite(worker)
 	} catch (error) {
 		report.fail('worker', new Error(`${error.message}${workerFailure ? ` (${workerFailure})` : ''}`))

@@ -1,12 +1,12 @@
 // What the page and its Web Worker share: the layout of the control block at the start
-// of the shared WebAssembly.Memory, a bump allocator whose pointer lives in that block
-// (so both threads allocate from one heap), the turn protocol and the exchanged values.
+// of the shared WebAssembly.Memory, the built-in allocator after it (its state lives in
+// the memory, so both threads allocate from one heap), the turn protocol and the
+// exchanged values.
 
 export const pageSize = 65536
 
 /** Byte addresses in the control block (bytes 0..255); the allocator starts after it. */
 export const at = {
-	bump: 0, // Int32: the allocator's next free address
 	turn: 4, // Int32: whose turn it is (see the protocol in page.js); -1 = the worker failed
 	f64: 64,
 	i64: 72,
@@ -55,19 +55,13 @@ export const grownByWorker = 'grown by the worker 😀'
 export const grownByPage = 'page wrote this in the grown part 😀'
 
 /**
- * A bump allocator over the shared memory, 16-byte aligned, its pointer advanced with
- * Atomics.add so that either thread may allocate. Returns 0 (a failed allocation) past
- * the memory's end. `free` does nothing.
+ * A manager over the shared memory with the built-in allocator after the control block:
+ * the first thread to call this writes the allocator's state there, the other joins it,
+ * and both allocate from one pool under its lock (the page's main thread, which may not
+ * block, spins for it).
  */
-export function sharedAllocator(memory) {
-	return {
-		alloc(byteSize) {
-			const rounded = Math.max(16, Math.ceil(byteSize / 16) * 16)
-			const address = Atomics.add(new Int32Array(memory.buffer, 0, 1), at.bump / 4, rounded)
-			return address + rounded <= memory.buffer.byteLength ? address : 0
-		},
-		free() {},
-	}
+export function sharedHeap(api, memory) {
+	return api.createWasmHeapManager(memory, { start: controlBytes })
 }
 
 /** Hands the turn over: an atomic write through the manager, then a notify. */

@@ -3,6 +3,7 @@
 //   WebAssembly.Memory and takes turns with the page (protocol in page.js): values
 //   ping-pong, strings both ways (each in its own allocations), then it grows the memory
 //   and both threads use the grown part. Posts { type: 'exchangeResults', results }.
+// - { type: 'atomics', memory }: read-modify-write against the page (browser/atomics.js).
 // - { type: 'suite' }: runs the whole portable suite in the worker, posting each line
 //   ({ type: 'line' }) and then { type: 'suiteDone', counts }.
 import * as api from '/node_modules/wasm-heap-manager/dist/index.js'
@@ -17,10 +18,11 @@ import {
 	roundValues,
 	rounds,
 	setTurn,
-	sharedAllocator,
+	sharedHeap,
 	strings,
 	waitTurnBlocking,
 } from '/browser/shared.js'
+import { atomicsAt, atomicsManager, contend } from '/browser/atomics.js'
 
 function exchange(memory) {
 	const results = []
@@ -30,8 +32,7 @@ function exchange(memory) {
 		['its own manager over the posted shared memory', () => {
 			equal(globalThis.crossOriginIsolated, true, 'crossOriginIsolated in the worker')
 			assert(memory instanceof WebAssembly.Memory, 'a WebAssembly.Memory was posted')
-			const { alloc, free } = sharedAllocator(memory)
-			heap = api.createWasmHeapManager(() => memory.buffer, alloc, free)
+			heap = sharedHeap(api, memory)
 			assert(heap.heap instanceof SharedArrayBuffer, 'the worker sees a SharedArrayBuffer heap')
 			equal(heap.heap.byteLength, memory.buffer.byteLength, "the heap's byte length")
 			setTurn(heap, memory, 1)
@@ -97,6 +98,32 @@ function exchange(memory) {
 	postMessage({ type: 'exchangeResults', results })
 }
 
+// { type: 'atomics', memory }: the worker's side of browser/atomics.js. Posts
+// { type: 'atomicsDone', wait, error? }, then answers { type: 'ping' } with
+// { type: 'pong', woken } (how many waiters its notify woke).
+function atomics(memory) {
+	let heap
+	try {
+		heap = atomicsManager(api, memory)
+		heap.writeInt32Atomic(atomicsAt.ready, 1)
+		heap.notify(atomicsAt.ready)
+		// A worker may block: sleep until the page's notify (the value stays 0).
+		const wait = heap.waitInt32(atomicsAt.go, 0, 20000)
+		contend(heap)
+		heap.writeInt32Atomic(atomicsAt.done, 1)
+		heap.notify(atomicsAt.done)
+		postMessage({ type: 'atomicsDone', wait })
+	} catch (error) {
+		postMessage({ type: 'atomicsDone', error: `${error.name}: ${error.message}` })
+	}
+	self.addEventListener('message', function ping({ data }) {
+		if (data.type !== 'ping') return
+		self.removeEventListener('message', ping)
+		heap.writeInt32Atomic(atomicsAt.ping, 1)
+		postMessage({ type: 'pong', woken: heap.notify(atomicsAt.ping) })
+	})
+}
+
 async function suite() {
 	const report = createReport('chromium-worker', (line) => postMessage({ type: 'line', line }))
 	report.print(`chromium-worker: module Web Worker, crossOriginIsolated ${globalThis.crossOriginIsolated}`)
@@ -106,6 +133,7 @@ async function suite() {
 
 self.onmessage = ({ data }) => {
 	if (data.type === 'exchange') exchange(data.memory)
+	else if (data.type === 'atomics') atomics(data.memory)
 	else if (data.type === 'suite') suite().catch((error) => postMessage({ type: 'line', line: `FAIL chromium-worker: ${error}` }))
 }
 postMessage({ type: 'ready' })

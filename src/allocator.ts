@@ -1,0 +1,14 @@
+/**
+ * The `wasm-heap-manager/allocator` entry point: the built-in allocator on its own,
+ * without the manager (the main entry exports it too).
+ *
+ * @packageDocumentation
+ */
+export {
+	createHeapAllocator,
+	type HeapAllocator,
+	type HeapAllocatorOptions,
+	type HeapTarget,
+	type WebAssemblyGlobalLike,
+	type WebAssemblyMemoryLike,
+} from './HeapAllocator.js'

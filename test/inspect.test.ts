@@ -1,0 +1,152 @@
+/**
+ * What `console.log` and `JSON.stringify` show of refs and managers: one short line each
+ * (the `Symbol.for('nodejs.util.inspect.custom')` method) and a plain summary (`toJSON`),
+ * instead of the manager's views and tables.
+ */
+import { expect } from 'chai'
+import { format, inspect } from 'node:util'
+import { createWasmHeapManager, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+
+/** A manager over a fresh buffer whose allocator hands out 8-aligned addresses from 1024 up, so addresses are known. */
+function bumpHeap(byteSize = 16 * 2 ** 20, options?: WasmHeapManagerOptions): WasmHeapManager {
+	const buffer = new ArrayBuffer(byteSize)
+	let next = 1024
+	return createWasmHeapManager(
+		() => buffer,
+		(size) => {
+			const address = next
+			next += Math.ceil(size / 8) * 8
+			return address
+		},
+		() => {},
+		options,
+	)
+}
+
+describe('inspecting refs and managers', () => {
+	describe('util.inspect / console.log', () => {
+		it('a value ref shows its type, address and value', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			expect(inspect(ref)).to.equal('Int32Ref { address: 1024, value: 7 }')
+			// console.log formats its arguments with util.format, which inspects objects.
+			expect(format(ref)).to.equal('Int32Ref { address: 1024, value: 7 }')
+			expect(inspect({ ref })).to.equal('{ ref: Int32Ref { address: 1024, value: 7 } }')
+			ref.value = -12
+			expect(inspect(ref)).to.equal('Int32Ref { address: 1024, value: -12 }')
+		})
+
+		it('shows -0, bigints with n, and the subtype name (Pointer32Ref, not Uint32Ref)', () => {
+			const heap = bumpHeap()
+			expect(inspect(heap.allocFloat64(-0))).to.equal('Float64Ref { address: 1024, value: -0 }')
+			expect(inspect(heap.allocBigInt64(-5n))).to.equal('BigInt64Ref { address: 1032, value: -5n }')
+			expect(inspect(heap.allocPointer32(4096))).to.equal('Pointer32Ref { address: 1040, value: 4096 }')
+			expect(inspect(heap.allocClampedUint8(300))).to.equal('ClampedUint8Ref { address: 1048, value: 255 }')
+		})
+
+		it('a freed ref says so without reading the heap; a released one says released', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			ref.free()
+			expect(inspect(ref)).to.equal('Int32Ref { address: 1024, freed: true }')
+			const released = heap.allocUint16(3)
+			released.release()
+			expect(inspect(released)).to.equal('Uint16Ref { address: 1032, released: true }')
+		})
+
+		it('a string ref shows its string, quoted, escaped, and cut after 60 characters', () => {
+			const heap = bumpHeap()
+			expect(inspect(heap.allocNullTerminatedUtf8String('héllo'))).to.equal("Utf8StringRef { address: 1024, value: 'héllo' }")
+			expect(inspect(heap.allocNullTerminatedUtf16String('a\'b"c\n'))).to.equal(`Utf16StringRef { address: 1032, value: 'a\\'b"c\\n' }`)
+			const long = heap.allocNullTerminatedAsciiString('x'.repeat(100))
+			expect(inspect(long)).to.equal(`AsciiStringRef { address: 1048, value: '${'x'.repeat(60)}'... 40 more characters }`)
+		})
+
+		it('an array ref shows its element count and its first 8 elements', () => {
+			const heap = bumpHeap()
+			expect(inspect(heap.allocInt32Array([1, -2, 3]))).to.equal('Int32ArrayRef { address: 1024, elementCount: 3, values: [1, -2, 3] }')
+			expect(inspect(heap.allocUint8Array([]))).to.equal('Uint8ArrayRef { address: 1040, elementCount: 0, values: [] }')
+			const many = heap.allocBigUint64Array(Array.from({ length: 10 }, (_, index) => BigInt(index)))
+			expect(inspect(many)).to.equal(
+				`BigUint64ArrayRef { address: ${many.address}, elementCount: 10, values: [0n, 1n, 2n, 3n, 4n, 5n, 6n, 7n, ... 2 more] }`,
+			)
+			const exactlyEight = heap.allocInt8Array([1, 2, 3, 4, 5, 6, 7, 8])
+			expect(inspect(exactlyEight)).to.equal(`Int8ArrayRef { address: ${exactlyEight.address}, elementCount: 8, values: [1, 2, 3, 4, 5, 6, 7, 8] }`)
+		})
+
+		it('a ref whose region is no longer readable says why instead of throwing', () => {
+			let buffer = new ArrayBuffer(4096)
+			const heap = createWasmHeapManager(() => buffer, () => 2048, () => {}, { pollingMode: 'always' })
+			const ref = heap.allocInt32(7)
+			buffer = new ArrayBuffer(1024) // the heap was replaced by a smaller one
+			expect(inspect(ref)).to.match(/^Int32Ref \{ address: 2048, unreadable: '.*out of range.*' \}$/)
+			expect(ref.toJSON()).to.deep.include({ type: 'Int32Ref', address: 2048 })
+			expect(ref.toJSON().unreadable).to.match(/out of range/)
+		})
+
+		it('the manager shows its heap size and its live tracked refs', () => {
+			const heap = bumpHeap()
+			expect(inspect(heap)).to.equal('WasmHeapManager { heap: 16 MiB, live refs: 0 (0 B) }')
+			const refs = [heap.allocInt32Array(4), heap.allocInt32Array(4), heap.allocInt32Array(4)]
+			expect(inspect(heap)).to.equal('WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }')
+			expect(format(heap)).to.equal('WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }')
+			refs[0]!.free()
+			expect(inspect(heap)).to.equal('WasmHeapManager { heap: 16 MiB, live refs: 2 (32 B) }')
+			heap.allocUint8Array(1500)
+			expect(inspect(heap)).to.equal('WasmHeapManager { heap: 16 MiB, live refs: 3 (1.5 KiB) }')
+		})
+
+		it('sizes read 64 KiB, 1.5 MiB, 1000 B; a manager without tracking says so', () => {
+			expect(inspect(bumpHeap(65536))).to.equal('WasmHeapManager { heap: 64 KiB, live refs: 0 (0 B) }')
+			expect(inspect(bumpHeap(1.5 * 2 ** 20))).to.equal('WasmHeapManager { heap: 1.5 MiB, live refs: 0 (0 B) }')
+			expect(inspect(bumpHeap(1000))).to.equal('WasmHeapManager { heap: 1000 B, live refs: 0 (0 B) }')
+			expect(inspect(bumpHeap(2 ** 20 + 100, { trackAllocations: false }))).to.equal('WasmHeapManager { heap: 1 MiB, tracking: off }')
+		})
+	})
+
+	describe('toJSON / JSON.stringify', () => {
+		it('value and string refs give type, address and value; 64-bit integers as decimal strings', () => {
+			const heap = bumpHeap()
+			const int = heap.allocInt32(7)
+			expect(int.toJSON()).to.deep.equal({ type: 'Int32Ref', address: 1024, value: 7 })
+			expect(JSON.stringify(int)).to.equal('{"type":"Int32Ref","address":1024,"value":7}')
+			expect(JSON.parse(JSON.stringify(heap.allocBigInt64(-(2n ** 63n))))).to.deep.equal({
+				type: 'BigInt64Ref',
+				address: 1032,
+				value: '-9223372036854775808',
+			})
+			expect(JSON.parse(JSON.stringify(heap.allocNullTerminatedUtf8String('a"b')))).to.deep.equal({ type: 'Utf8StringRef', address: 1040, value: 'a"b' })
+		})
+
+		it('array refs give every element', () => {
+			const heap = bumpHeap()
+			const values = Array.from({ length: 12 }, (_, index) => index * 1.5)
+			expect(heap.allocFloat64Array(values).toJSON()).to.deep.equal({ type: 'Float64ArrayRef', address: 1024, elementCount: 12, values })
+			expect(JSON.parse(JSON.stringify(heap.allocPointer64Array([1n, 2n ** 60n])))).to.deep.equal({
+				type: 'Pointer64ArrayRef',
+				address: 1120,
+				elementCount: 2,
+				values: ['1', String(2n ** 60n)],
+			})
+		})
+
+		it('freed and released refs say so', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			ref.free()
+			expect(JSON.stringify(ref)).to.equal('{"type":"Int32Ref","address":1024,"freed":true}')
+			const released = heap.allocInt32Array(2)
+			released.release()
+			expect(released.toJSON()).to.deep.equal({ type: 'Int32ArrayRef', address: 1032, released: true })
+		})
+
+		it('the manager gives its heap size and live refs (none with tracking off)', () => {
+			const heap = bumpHeap()
+			heap.allocInt32Array(4)
+			heap.allocFloat64()
+			expect(heap.toJSON()).to.deep.equal({ type: 'WasmHeapManager', heapByteSize: 16 * 2 ** 20, liveRefCount: 2, liveRefByteSize: 24 })
+			expect(JSON.parse(JSON.stringify({ heap }))).to.deep.equal({ heap: heap.toJSON() })
+			expect(bumpHeap(65536, { trackAllocations: false }).toJSON()).to.deep.equal({ type: 'WasmHeapManager', heapByteSize: 65536 })
+		})
+	})
+})
