@@ -8,6 +8,7 @@ import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-mor
 import { Part, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement, modules } from './snippets.js'
+import { emitFreeElements } from './emitFreeElements.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
@@ -66,6 +67,7 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 							`Every member is \`${element.aliasOf}ArrayRef\`'s.`,
 					],
 					getAccessors: [refNameGetter(arrayRefClass, true)],
+					methods: element.pointer ? [emitFreeElements(element)] : [],
 				},
 			],
 		}
@@ -78,6 +80,7 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 		ref.add(facet.ref)
 		arrayRef.add(facet.arrayRef)
 	}
+	if (element.pointer) arrayRef.methods.push(emitFreeElements(element))
 	part.add(ref).add(arrayRef)
 	return {
 		part,

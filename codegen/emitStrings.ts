@@ -11,7 +11,7 @@ import { liveLength, modules } from './snippets.js'
 import { wrapNote } from './emitWrap.js'
 
 /** The codec functions every codec module exports. */
-export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodeMeasured', 'write'] as const
+export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodedLength', 'encodeMeasured', 'write'] as const
 
 /** `decode` of codec `utf8` is imported as `decodeUtf8`. */
 export const codecFunction = (encoding: NormalizedEncoding, name: (typeof codecFunctions)[number]): string =>
@@ -22,7 +22,7 @@ export const codecFunction = (encoding: NormalizedEncoding, name: (typeof codecF
  * in it, or, when the span reaches past that view (an engine's typed-array cap), a
  * window over just the span.
  */
-function writeElementsSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding, countExpression: string): void {
+export function writeElementsSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding, countExpression: string): void {
 	const size = encoding.bytesPerElement
 	writer.writeLine(`let elements = this.views.${encoding.elementsViewField}`)
 	writer.writeLine(`let start = ${size === 1 ? 'address' : `address / ${size}`}`)
@@ -74,7 +74,7 @@ function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): v
 	)
 }
 
-function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncoding, method: string): void {
+export function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncoding, method: string): void {
 	writer.write('try').block(() => {
 		writer.writeLine(`return ${codecFunction(encoding, 'decode')}(elements, start, length)`)
 	})

@@ -25,9 +25,11 @@ import { emitHeapViewsClass } from './emitHeapViews.js'
 import { emitRefClasses } from './emitRefClasses.js'
 import { emitStringMethods } from './emitStrings.js'
 import { emitStringRefClass } from './emitStringRefClasses.js'
+import { emitStringSliceMethods, emitStringSliceRefClass } from './emitStringSlices.js'
 import { emitViews } from './emitViews.js'
 import { emitWideIntegerMethods } from './emitWideIntegers.js'
 import { emitWrap } from './emitWrap.js'
+import { emitWholeHeapView } from './emitWholeHeapViews.js'
 import { normalizeElements, normalizeEncodings, normalizeWideIntegers, type NormalizedElement } from './normalize.js'
 import { createFile, createGeneratorProject, finishFile, generatedHeader } from './project.js'
 
@@ -129,9 +131,11 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		}
 		if (facetIndex === 0) manager.add(emitWideIntegerMethods(wideIntegers))
 	})
+	for (const element of elements) manager.add(emitWholeHeapView(element))
 	for (const element of elements) manager.add(emitAlloc(element).manager)
 	for (const element of elements) manager.add(emitWrap(element).manager)
 	for (const encoding of encodings) manager.add(emitStringMethods(encoding))
+	for (const encoding of encodings) manager.add(emitStringSliceMethods(encoding))
 
 	const managerFile = createFile(project, generatedFiles.manager)
 	managerFile.addImportDeclarations(importDeclarations([manager.use('../src/HeapAccess.js', 'HeapAccess')]))
@@ -145,6 +149,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 				'Every access is bounds-checked; see the README for the polling modes and errors.',
 		],
 		properties: manager.properties,
+		getAccessors: manager.getAccessors,
 		methods: manager.methods,
 	})
 	if (aliasAssignments.length > 0) {
@@ -161,8 +166,10 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		refParts.push(part)
 	}
 	const stringRefs = new Part().use('../src/HeapRef.js', 'HeapRef')
+	if (encodings.length > 0) stringRefs.use('./WasmHeapManager.generated.js', 'type WasmHeapManager')
 	refParts.push(stringRefs)
 	for (const encoding of encodings) refClasses.push(emitStringRefClass(encoding))
+	for (const encoding of encodings) refClasses.push(emitStringSliceRefClass(encoding))
 	const refs = createFile(project, generatedFiles.refs)
 	const ownClasses = new Set(refClasses.map((structure) => structure.name!))
 	refs.addImportDeclarations(importDeclarations(refParts, ownClasses))

@@ -49,6 +49,18 @@ export interface NormalizedElement {
 	readonly stagingConstructor: TypedArrayName
 	/** The row this one aliases, if any: its members are the aliased row's. */
 	readonly aliasOf: string | undefined
+	/**
+	 * The manager's whole-heap view getter (`heapInt32`, as Emscripten's `HEAP32`), or
+	 * `undefined`: only full rows whose values are their view's elements and whose view
+	 * every engine has get one (not aliases, which would repeat their row's; not
+	 * pointer53, whose `BigUint64Array` holds bigints; not a `viewNeedsGlobal` row).
+	 */
+	readonly heapView: string | undefined
+	/**
+	 * Whether the row's values are addresses (the row's `pointer`): its array ref's
+	 * `free({ freeElements: true })` frees what they point to.
+	 */
+	readonly pointer: boolean
 	readonly refClass: string
 	readonly arrayRefClass: string
 	readonly methods: {
@@ -366,6 +378,11 @@ export function normalizeElements(
 		}
 
 		const name = row.name
+		const pointer = row.pointer === true
+		if (row.pointer !== undefined && row.pointer !== true) throw new DescriptorError(name, 'pointer is true or absent')
+		if (pointer && !(facts.kind === 'pointer53' || ((facts.kind === 'int' || facts.kind === 'bigint') && facts.cInteger === 'unsigned' && facts.byteSize >= 4))) {
+			throw new DescriptorError(name, 'a pointer row is stored as an unsigned integer of 4 or 8 bytes (or as pointer53)')
+		}
 		return {
 			name,
 			description: row.description,
@@ -387,6 +404,8 @@ export function normalizeElements(
 			wait: waitOf(name, facts),
 			stagingConstructor: stagingConstructorOf(facts),
 			aliasOf,
+			heapView: aliasOf === undefined && facts.kind !== 'pointer53' && facts.viewNeedsGlobal !== true ? `heap${name}` : undefined,
+			pointer,
 			refClass: `${name}Ref`,
 			arrayRefClass: `${name}ArrayRef`,
 			methods: {
@@ -427,8 +446,8 @@ export function normalizeWideIntegers(rows: readonly WideIntegerRow[]): Normaliz
 }
 
 /**
- * The distinct TypedArray constructors `HeapViews` must hold, sorted: every atomic view,
- * every wait view, every string elements view, and always `Uint8Array` (the fast bounds check)
+ * The distinct TypedArray constructors `HeapViews` must hold, sorted: every whole-heap
+ * view (`heap<T>`), every atomic view, every wait view, every string elements view, and always `Uint8Array` (the fast bounds check)
  * and `Int32Array` (`notify`).
  */
 export function heapViewConstructors(
@@ -437,6 +456,7 @@ export function heapViewConstructors(
 ): TypedArrayName[] {
 	const names = new Set<TypedArrayName>(['Uint8Array', 'Int32Array'])
 	for (const element of elements) {
+		if (element.heapView !== undefined) names.add(element.viewConstructor)
 		names.add(element.atomicViewConstructor)
 		if (element.wait !== undefined) names.add(element.wait.viewConstructor)
 	}
@@ -456,11 +476,21 @@ export interface NormalizedEncoding {
 	/** Suffix the codec's functions are imported under, e.g. `Utf8` in `decodeUtf8`. */
 	readonly codecSuffix: string
 	readonly refClass: string
+	/** The length-delimited string's ref class, e.g. `Utf8StringSliceRef`. */
+	readonly sliceRefClass: string
 	readonly methods: {
 		readonly read: string
 		readonly write: string
 		readonly alloc: string
 		readonly wrap: string
+		/** `lengthOfNullTerminated<Enc>String`: `strlen` on the heap. */
+		readonly length: string
+		/** `encodedLengthOf<Enc>String`: elements a value encodes to. */
+		readonly encodedLength: string
+		readonly readSlice: string
+		readonly writeSlice: string
+		readonly allocSlice: string
+		readonly wrapSlice: string
 	}
 }
 
@@ -495,11 +525,18 @@ export function normalizeEncodings(rows: readonly StringEncodingRow[]): Normaliz
 			codec: row.codec,
 			codecSuffix: row.codec[0]!.toUpperCase() + row.codec.slice(1),
 			refClass: `${row.name}StringRef`,
+			sliceRefClass: `${row.name}StringSliceRef`,
 			methods: {
 				read: `readNullTerminated${row.name}String`,
 				write: `writeNullTerminated${row.name}String`,
 				alloc: `allocNullTerminated${row.name}String`,
 				wrap: `wrapNullTerminated${row.name}String`,
+				length: `lengthOfNullTerminated${row.name}String`,
+				encodedLength: `encodedLengthOf${row.name}String`,
+				readSlice: `read${row.name}StringSlice`,
+				writeSlice: `write${row.name}StringSlice`,
+				allocSlice: `alloc${row.name}StringSlice`,
+				wrapSlice: `wrap${row.name}StringSlice`,
 			},
 		}
 	})

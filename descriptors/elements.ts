@@ -122,6 +122,12 @@ export interface ElementTypeRow {
 	 * count.
 	 */
 	readonly cInteger?: 'signed' | 'unsigned'
+	/**
+	 * Set when the values are addresses: the array ref's `free({ freeElements: true })`
+	 * frees every non-null element before the array (an unsigned 4- or 8-byte integer, or
+	 * pointer53).
+	 */
+	readonly pointer?: true
 }
 
 /** A row that behaves exactly like another row under a distinct, self-documenting name. */
@@ -137,6 +143,8 @@ export interface ElementAliasRow {
 	 * otherwise the row's `cInteger` applies.
 	 */
 	readonly cInteger?: null
+	/** Set when the values are addresses (see {@link ElementTypeRow.pointer}); not inherited from the aliased row. */
+	readonly pointer?: true
 }
 
 export type ElementRow = ElementTypeRow | ElementAliasRow
@@ -316,6 +324,7 @@ export const elementRows: readonly ElementRow[] = [
 		description: '32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer',
 		aliasOf: 'Uint32',
 		cInteger: null,
+		pointer: true,
 	},
 	{
 		name: 'Pointer53',
@@ -329,12 +338,14 @@ export const elementRows: readonly ElementRow[] = [
 		dataViewAccessor: 'Uint32',
 		atomicStrategy: 'viaBigUint64',
 		atomicViewConstructor: 'BigUint64Array',
+		pointer: true,
 	},
 	{
 		name: 'Pointer64',
 		description: '64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer',
 		aliasOf: 'BigUint64',
 		cInteger: null,
+		pointer: true,
 	},
 ]
 

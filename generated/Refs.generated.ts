@@ -4,6 +4,7 @@ import { ArrayHeapRef, HeapRef } from '../src/HeapRef.js';
 import { bigintValue, bitsToFloat16, clampToUint8, float16ToBits, numberValue } from '../src/conversions.js';
 import { throwPointer53StoredError, throwPointer53ValueError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
+import { type WasmHeapManager } from './WasmHeapManager.generated.js';
 
 // Int8 · codegen/emitRefClasses.ts
 /**
@@ -2636,6 +2637,16 @@ export class Pointer32ArrayRef extends Uint32ArrayRef {
 	protected override get refName(): string {
 		return 'Pointer32ArrayRef'
 	}
+
+	// Pointer32 · codegen/emitFreeElements.ts
+	/**
+	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
+	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 */
+	override free(options?: { readonly freeElements?: boolean }): void {
+		if (this.manager.core.freeElementsRequested(options, 'Pointer32ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer32ArrayRef.free')
+		else super.free()
+	}
 }
 
 // Pointer53 · codegen/emitRefClasses.ts
@@ -2883,6 +2894,16 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		return this.manager.compareExchangePointer53Atomic(this.address + index * 8, expected, replacement)
 	}
+
+	// Pointer53 · codegen/emitFreeElements.ts
+	/**
+	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
+	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 */
+	override free(options?: { readonly freeElements?: boolean }): void {
+		if (this.manager.core.freeElementsRequested(options, 'Pointer53ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer53ArrayRef.free')
+		else super.free()
+	}
 }
 
 // Pointer64 · codegen/emitRefClasses.ts
@@ -2900,6 +2921,16 @@ export class Pointer64ArrayRef extends BigUint64ArrayRef {
 	/** @internal */
 	protected override get refName(): string {
 		return 'Pointer64ArrayRef'
+	}
+
+	// Pointer64 · codegen/emitFreeElements.ts
+	/**
+	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
+	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 */
+	override free(options?: { readonly freeElements?: boolean }): void {
+		if (this.manager.core.freeElementsRequested(options, 'Pointer64ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer64ArrayRef.free')
+		else super.free()
 	}
 }
 
@@ -3160,5 +3191,317 @@ export class Utf32StringRef extends HeapRef {
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
 		this.manager.writeNullTerminatedUtf32String(this.address, value, this.allocatedByteSize / 4)
+	}
+}
+
+// Ascii · codegen/emitStringSlices.ts
+/** A reference to a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocAsciiStringSlice` and `wrapAsciiStringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+export class AsciiStringSliceRef extends HeapRef {
+	/** @internal The current length in elements. */
+	private currentElementCount: number;
+
+	/** Slice refs are made by the manager's `allocAsciiStringSlice` and `wrapAsciiStringSlice`, which check the region first. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked)
+		this.currentElementCount = elementCount
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return 'AsciiStringSliceRef'
+	}
+
+	/** Bytes per encoded element: 1. */
+	get bytesPerElement(): 1 {
+		return 1
+	}
+
+	/** Elements the region holds: `allocatedByteSize / 1`. */
+	get capacity(): number {
+		return this.allocatedByteSize
+	}
+
+	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	get elementCount(): number {
+		if (this.freed) this.throwFreed('elementCount')
+		return this.currentElementCount
+	}
+
+	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	get value(): string {
+		return this.read()
+	}
+
+	/** Writes a new string (see `write`). */
+	set value(value: string) {
+		this.write(value)
+	}
+
+	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	get encodedByteLength(): number {
+		return this.elementCount
+	}
+
+	/** A `Uint8Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	get encodedElementsView(): Uint8Array {
+		if (this.freed) this.throwFreed('encodedElementsView')
+		return this.manager.typedView(Uint8Array, this.address, this.currentElementCount, 'AsciiStringSliceRef.encodedElementsView')
+	}
+
+	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	get encodedBytesView(): Uint8Array {
+		if (this.freed) this.throwFreed('encodedBytesView')
+		return this.manager.bytesView(this.address, this.encodedByteLength, 'AsciiStringSliceRef.encodedBytesView')
+	}
+
+	/** Reads the current string: its `elementCount` elements. */
+	read(): string {
+		if (this.freed) this.throwFreed('read')
+		return this.manager.readAsciiStringSlice(this.address, this.currentElementCount)
+	}
+
+	/**
+	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
+	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 */
+	write(value: string): number {
+		if (this.freed) this.throwFreed('write')
+		const written = this.manager.writeAsciiStringSlice(this.address, value, this.allocatedByteSize)
+		this.currentElementCount = written
+		return written
+	}
+}
+
+// Utf8 · codegen/emitStringSlices.ts
+/** A reference to a UTF-8 string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf8StringSlice` and `wrapUtf8StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+export class Utf8StringSliceRef extends HeapRef {
+	/** @internal The current length in elements. */
+	private currentElementCount: number;
+
+	/** Slice refs are made by the manager's `allocUtf8StringSlice` and `wrapUtf8StringSlice`, which check the region first. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked)
+		this.currentElementCount = elementCount
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return 'Utf8StringSliceRef'
+	}
+
+	/** Bytes per encoded element: 1. */
+	get bytesPerElement(): 1 {
+		return 1
+	}
+
+	/** Elements the region holds: `allocatedByteSize / 1`. */
+	get capacity(): number {
+		return this.allocatedByteSize
+	}
+
+	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	get elementCount(): number {
+		if (this.freed) this.throwFreed('elementCount')
+		return this.currentElementCount
+	}
+
+	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	get value(): string {
+		return this.read()
+	}
+
+	/** Writes a new string (see `write`). */
+	set value(value: string) {
+		this.write(value)
+	}
+
+	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	get encodedByteLength(): number {
+		return this.elementCount
+	}
+
+	/** A `Uint8Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	get encodedElementsView(): Uint8Array {
+		if (this.freed) this.throwFreed('encodedElementsView')
+		return this.manager.typedView(Uint8Array, this.address, this.currentElementCount, 'Utf8StringSliceRef.encodedElementsView')
+	}
+
+	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	get encodedBytesView(): Uint8Array {
+		if (this.freed) this.throwFreed('encodedBytesView')
+		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf8StringSliceRef.encodedBytesView')
+	}
+
+	/** Reads the current string: its `elementCount` elements. */
+	read(): string {
+		if (this.freed) this.throwFreed('read')
+		return this.manager.readUtf8StringSlice(this.address, this.currentElementCount)
+	}
+
+	/**
+	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
+	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 */
+	write(value: string): number {
+		if (this.freed) this.throwFreed('write')
+		const written = this.manager.writeUtf8StringSlice(this.address, value, this.allocatedByteSize)
+		this.currentElementCount = written
+		return written
+	}
+}
+
+// Utf16 · codegen/emitStringSlices.ts
+/** A reference to a UTF-16 (little-endian code units, stored as-is) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf16StringSlice` and `wrapUtf16StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+export class Utf16StringSliceRef extends HeapRef {
+	/** @internal The current length in elements. */
+	private currentElementCount: number;
+
+	/** Slice refs are made by the manager's `allocUtf16StringSlice` and `wrapUtf16StringSlice`, which check the region first. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked)
+		this.currentElementCount = elementCount
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return 'Utf16StringSliceRef'
+	}
+
+	/** Bytes per encoded element: 2. */
+	get bytesPerElement(): 2 {
+		return 2
+	}
+
+	/** Elements the region holds: `allocatedByteSize / 2`. */
+	get capacity(): number {
+		return this.allocatedByteSize / 2
+	}
+
+	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	get elementCount(): number {
+		if (this.freed) this.throwFreed('elementCount')
+		return this.currentElementCount
+	}
+
+	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	get value(): string {
+		return this.read()
+	}
+
+	/** Writes a new string (see `write`). */
+	set value(value: string) {
+		this.write(value)
+	}
+
+	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	get encodedByteLength(): number {
+		return this.elementCount * 2
+	}
+
+	/** A `Uint16Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	get encodedElementsView(): Uint16Array {
+		if (this.freed) this.throwFreed('encodedElementsView')
+		return this.manager.typedView(Uint16Array, this.address, this.currentElementCount, 'Utf16StringSliceRef.encodedElementsView')
+	}
+
+	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	get encodedBytesView(): Uint8Array {
+		if (this.freed) this.throwFreed('encodedBytesView')
+		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf16StringSliceRef.encodedBytesView')
+	}
+
+	/** Reads the current string: its `elementCount` elements. */
+	read(): string {
+		if (this.freed) this.throwFreed('read')
+		return this.manager.readUtf16StringSlice(this.address, this.currentElementCount)
+	}
+
+	/**
+	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
+	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 */
+	write(value: string): number {
+		if (this.freed) this.throwFreed('write')
+		const written = this.manager.writeUtf16StringSlice(this.address, value, this.allocatedByteSize / 2)
+		this.currentElementCount = written
+		return written
+	}
+}
+
+// Utf32 · codegen/emitStringSlices.ts
+/** A reference to a UTF-32 (one little-endian code point per element) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf32StringSlice` and `wrapUtf32StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+export class Utf32StringSliceRef extends HeapRef {
+	/** @internal The current length in elements. */
+	private currentElementCount: number;
+
+	/** Slice refs are made by the manager's `allocUtf32StringSlice` and `wrapUtf32StringSlice`, which check the region first. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked)
+		this.currentElementCount = elementCount
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return 'Utf32StringSliceRef'
+	}
+
+	/** Bytes per encoded element: 4. */
+	get bytesPerElement(): 4 {
+		return 4
+	}
+
+	/** Elements the region holds: `allocatedByteSize / 4`. */
+	get capacity(): number {
+		return this.allocatedByteSize / 4
+	}
+
+	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	get elementCount(): number {
+		if (this.freed) this.throwFreed('elementCount')
+		return this.currentElementCount
+	}
+
+	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	get value(): string {
+		return this.read()
+	}
+
+	/** Writes a new string (see `write`). */
+	set value(value: string) {
+		this.write(value)
+	}
+
+	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	get encodedByteLength(): number {
+		return this.elementCount * 4
+	}
+
+	/** A `Uint32Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	get encodedElementsView(): Uint32Array {
+		if (this.freed) this.throwFreed('encodedElementsView')
+		return this.manager.typedView(Uint32Array, this.address, this.currentElementCount, 'Utf32StringSliceRef.encodedElementsView')
+	}
+
+	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	get encodedBytesView(): Uint8Array {
+		if (this.freed) this.throwFreed('encodedBytesView')
+		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf32StringSliceRef.encodedBytesView')
+	}
+
+	/** Reads the current string: its `elementCount` elements. */
+	read(): string {
+		if (this.freed) this.throwFreed('read')
+		return this.manager.readUtf32StringSlice(this.address, this.currentElementCount)
+	}
+
+	/**
+	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
+	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 */
+	write(value: string): number {
+		if (this.freed) this.throwFreed('write')
+		const written = this.manager.writeUtf32StringSlice(this.address, value, this.allocatedByteSize / 4)
+		this.currentElementCount = written
+		return written
 	}
 }

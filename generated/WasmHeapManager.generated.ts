@@ -3,14 +3,14 @@
 import { HeapAccess } from '../src/HeapAccess.js';
 import { type WrapOptions } from '../src/HeapCore.js';
 import { WaitResult, waitOn, waitOnAsync } from '../src/HeapWaits.js';
-import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, findTerminator as findTerminatorAscii, measure as measureAscii, write as writeAscii } from '../src/codecs/ascii.js';
-import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
-import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
-import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
+import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, encodedLength as encodedLengthAscii, findTerminator as findTerminatorAscii, measure as measureAscii, write as writeAscii } from '../src/codecs/ascii.js';
+import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLength as encodedLengthUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
+import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
+import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, encodedLength as encodedLengthUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
 import { bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
 import { heapError, throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
-import { AsciiStringRef, BigInt64ArrayRef, BigInt64Ref, BigUint64ArrayRef, BigUint64Ref, ClampedUint8ArrayRef, ClampedUint8Ref, Float16ArrayRef, Float16Ref, Float32ArrayRef, Float32Ref, Float64ArrayRef, Float64Ref, Int16ArrayRef, Int16Ref, Int32ArrayRef, Int32Ref, Int8ArrayRef, Int8Ref, Pointer32ArrayRef, Pointer32Ref, Pointer53ArrayRef, Pointer53Ref, Pointer64ArrayRef, Pointer64Ref, Uint16ArrayRef, Uint16Ref, Uint32ArrayRef, Uint32Ref, Uint8ArrayRef, Uint8Ref, Utf16StringRef, Utf32StringRef, Utf8StringRef } from './Refs.generated.js';
+import { AsciiStringRef, AsciiStringSliceRef, BigInt64ArrayRef, BigInt64Ref, BigUint64ArrayRef, BigUint64Ref, ClampedUint8ArrayRef, ClampedUint8Ref, Float16ArrayRef, Float16Ref, Float32ArrayRef, Float32Ref, Float64ArrayRef, Float64Ref, Int16ArrayRef, Int16Ref, Int32ArrayRef, Int32Ref, Int8ArrayRef, Int8Ref, Pointer32ArrayRef, Pointer32Ref, Pointer53ArrayRef, Pointer53Ref, Pointer64ArrayRef, Pointer64Ref, Uint16ArrayRef, Uint16Ref, Uint32ArrayRef, Uint32Ref, Uint8ArrayRef, Uint8Ref, Utf16StringRef, Utf16StringSliceRef, Utf32StringRef, Utf32StringSliceRef, Utf8StringRef, Utf8StringSliceRef } from './Refs.generated.js';
 
 /**
  * Reads, writes, views, allocates and wraps numbers, arrays and strings on a WebAssembly heap.
@@ -102,6 +102,72 @@ export class WasmHeapManager extends HeapAccess {
 	// Pointer64 · codegen/main.ts
 	/** `viewBigUint64Array` under the name of Pointer64: the same function (errors name `viewBigUint64Array`). */
 	declare viewPointer64Array: WasmHeapManager['viewBigUint64Array'];
+
+	// Int8 · codegen/emitWholeHeapViews.ts
+	/** An `Int8Array` over the whole heap (each element a signed 8-bit integer (C `int8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapInt8(): Int8Array {
+		return this.currentViews().int8Array
+	}
+
+	// Uint8 · codegen/emitWholeHeapViews.ts
+	/** A `Uint8Array` over the whole heap (each element an unsigned 8-bit integer (C `uint8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapUint8(): Uint8Array {
+		return this.currentViews().uint8Array
+	}
+
+	// ClampedUint8 · codegen/emitWholeHeapViews.ts
+	/** A `Uint8ClampedArray` over the whole heap (each element a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapClampedUint8(): Uint8ClampedArray {
+		return this.currentViews().uint8ClampedArray
+	}
+
+	// Int16 · codegen/emitWholeHeapViews.ts
+	/** An `Int16Array` over the whole heap (each element a signed 16-bit integer (C `int16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapInt16(): Int16Array {
+		return this.currentViews().int16Array
+	}
+
+	// Uint16 · codegen/emitWholeHeapViews.ts
+	/** A `Uint16Array` over the whole heap (each element an unsigned 16-bit integer (C `uint16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapUint16(): Uint16Array {
+		return this.currentViews().uint16Array
+	}
+
+	// Int32 · codegen/emitWholeHeapViews.ts
+	/** An `Int32Array` over the whole heap (each element a signed 32-bit integer (C `int32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapInt32(): Int32Array {
+		return this.currentViews().int32Array
+	}
+
+	// Uint32 · codegen/emitWholeHeapViews.ts
+	/** A `Uint32Array` over the whole heap (each element an unsigned 32-bit integer (C `uint32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapUint32(): Uint32Array {
+		return this.currentViews().uint32Array
+	}
+
+	// BigInt64 · codegen/emitWholeHeapViews.ts
+	/** A `BigInt64Array` over the whole heap (each element a signed 64-bit integer as a `bigint` (C `int64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapBigInt64(): BigInt64Array {
+		return this.currentViews().bigInt64Array
+	}
+
+	// BigUint64 · codegen/emitWholeHeapViews.ts
+	/** A `BigUint64Array` over the whole heap (each element an unsigned 64-bit integer as a `bigint` (C `uint64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapBigUint64(): BigUint64Array {
+		return this.currentViews().bigUint64Array
+	}
+
+	// Float32 · codegen/emitWholeHeapViews.ts
+	/** A `Float32Array` over the whole heap (each element a 32-bit IEEE 754 float (C `float`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapFloat32(): Float32Array {
+		return this.currentViews().float32Array
+	}
+
+	// Float64 · codegen/emitWholeHeapViews.ts
+	/** A `Float64Array` over the whole heap (each element a 64-bit IEEE 754 float (C `double`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	get heapFloat64(): Float64Array {
+		return this.currentViews().float64Array
+	}
 
 	// Int8 · codegen/emitAccess.ts
 	/**
@@ -3797,6 +3863,482 @@ export class WasmHeapManager extends HeapAccess {
 		if (length >= 0) return length
 		const unterminated = this.strings.unterminatedLength(address, 4, scan, maxElementCount, method)
 		return unterminated < 0 ? this.nullTerminatedUtf32Length(address, maxElementCount, method) : unterminated
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/**
+	 * Reads the ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
+	 * @throws RangeError if the elements do not lie within the heap, for a bad address or count; TypeError for arguments that are not numbers
+	 */
+	readAsciiStringSlice(address: number, elementCount: number): string {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (Number.isInteger(start) && start >= 0 && Number.isSafeInteger(elementCount) && elementCount >= 0 && start + elementCount <= elements.length) {
+			const length = elementCount
+			try {
+				return decodeAscii(elements, start, length)
+			}
+			catch (error) {
+				throwStringDecodeError('readAsciiStringSlice', address, error)
+			}
+		}
+		return this.readAsciiStringSliceChecked(address, elementCount)
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/** @internal The complete, checked path of `readAsciiStringSlice`: polling, windows past an engine's typed-array cap, every error. */
+	readAsciiStringSliceChecked(address: number, elementCount: number): string {
+		this.strings.checkSlice(address, 1, elementCount, 'readAsciiStringSlice')
+		const length = elementCount
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + length > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, length)
+			start = 0
+		}
+		try {
+			return decodeAscii(elements, start, length)
+		}
+		catch (error) {
+			throwStringDecodeError('readAsciiStringSlice', address, error)
+		}
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/**
+	 * Writes `value` as a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
+	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
+	 * @throws RangeError if the string does not fit (nothing is written), for a bad address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 */
+	writeAsciiStringSlice(address: number, value: string, maxElementCount?: number): number {
+		if (typeof value !== 'string') throwStringValueError('writeAsciiStringSlice', value)
+		const room = this.strings.sliceRoom(address, 1, maxElementCount, 'writeAsciiStringSlice')
+		const count = measureAscii(value, 'writeAsciiStringSlice')
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, 'writeAsciiStringSlice')
+			return this.writeAsciiStringSlice(address, value, maxElementCount)
+		}
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + count > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredAscii(value, elements, start, count)
+		return count
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/**
+	 * Allocates a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator and returns a `AsciiStringSliceRef` to it.
+	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 1` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
+	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 */
+	allocAsciiStringSlice(valueOrCapacity: string | number): AsciiStringSliceRef {
+		if (typeof valueOrCapacity !== 'string') {
+			const capacity = this.strings.capacity(valueOrCapacity, 'allocAsciiStringSlice')
+			const address = this.core.allocateRegion(capacity * 1, 1, 'allocAsciiStringSlice')
+			return this.core.track(new AsciiStringSliceRef(this, address, capacity * 1, this.core.tracking, 0), 1)
+		}
+		const count = measureAscii(valueOrCapacity, 'allocAsciiStringSlice')
+		const address = this.core.allocateRegion(count * 1, 1, 'allocAsciiStringSlice')
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + count > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredAscii(valueOrCapacity, elements, start, count)
+		return this.core.track(new AsciiStringSliceRef(this, address, count * 1, this.core.tracking, count), 1)
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/**
+	 * Wraps a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `AsciiStringSliceRef`; its length and capacity are `elementCount`.
+	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 */
+	wrapAsciiStringSlice(address: number, elementCount: number, options?: WrapOptions): AsciiStringSliceRef {
+		const count = this.strings.capacity(elementCount, 'wrapAsciiStringSlice')
+		this.wrapRegion(address, count * 1, 1, 'wrapAsciiStringSlice')
+		return this.core.wrapped(new AsciiStringSliceRef(this, address, count * 1, false, count), 1, options, 'wrapAsciiStringSlice')
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/**
+	 * The number of ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) elements `value` encodes to, without a terminator, counted without encoding it (what `writeAsciiStringSlice` would return, and one less than `writeNullTerminatedAsciiString` needs).
+	 * @throws TypeError if `value` is not a string; RangeError for a character above U+007F (naming it and its index)
+	 */
+	encodedLengthOfAsciiString(value: string): number {
+		if (typeof value !== 'string') throwStringValueError('encodedLengthOfAsciiString', value)
+		return encodedLengthAscii(value, 'encodedLengthOfAsciiString')
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
+	/**
+	 * The number of ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) elements before the first 0 element at `address`: C's `strlen` on the heap.
+	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
+	 * @throws RangeError for a bad address or count, or a missing terminator
+	 */
+	lengthOfNullTerminatedAsciiString(address: number, maxElementCount?: number): number {
+		return this.nullTerminatedAsciiLength(address, maxElementCount, 'lengthOfNullTerminatedAsciiString')
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/**
+	 * Reads the UTF-8 string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
+	 * @throws RangeError if the elements do not lie within the heap, for a bad address or count; TypeError for arguments that are not numbers
+	 */
+	readUtf8StringSlice(address: number, elementCount: number): string {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (Number.isInteger(start) && start >= 0 && Number.isSafeInteger(elementCount) && elementCount >= 0 && start + elementCount <= elements.length) {
+			const length = elementCount
+			try {
+				return decodeUtf8(elements, start, length)
+			}
+			catch (error) {
+				throwStringDecodeError('readUtf8StringSlice', address, error)
+			}
+		}
+		return this.readUtf8StringSliceChecked(address, elementCount)
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/** @internal The complete, checked path of `readUtf8StringSlice`: polling, windows past an engine's typed-array cap, every error. */
+	readUtf8StringSliceChecked(address: number, elementCount: number): string {
+		this.strings.checkSlice(address, 1, elementCount, 'readUtf8StringSlice')
+		const length = elementCount
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + length > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, length)
+			start = 0
+		}
+		try {
+			return decodeUtf8(elements, start, length)
+		}
+		catch (error) {
+			throwStringDecodeError('readUtf8StringSlice', address, error)
+		}
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/**
+	 * Writes `value` as a UTF-8 string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
+	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
+	 * @throws RangeError if the string does not fit (nothing is written), for a bad address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 */
+	writeUtf8StringSlice(address: number, value: string, maxElementCount?: number): number {
+		if (typeof value !== 'string') throwStringValueError('writeUtf8StringSlice', value)
+		const room = this.strings.sliceRoom(address, 1, maxElementCount, 'writeUtf8StringSlice')
+		const count = measureUtf8(value, 'writeUtf8StringSlice')
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, 'writeUtf8StringSlice')
+			return this.writeUtf8StringSlice(address, value, maxElementCount)
+		}
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + count > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf8(value, elements, start, count)
+		return count
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/**
+	 * Allocates a UTF-8 string without a terminator and returns a `Utf8StringSliceRef` to it.
+	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 1` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
+	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 */
+	allocUtf8StringSlice(valueOrCapacity: string | number): Utf8StringSliceRef {
+		if (typeof valueOrCapacity !== 'string') {
+			const capacity = this.strings.capacity(valueOrCapacity, 'allocUtf8StringSlice')
+			const address = this.core.allocateRegion(capacity * 1, 1, 'allocUtf8StringSlice')
+			return this.core.track(new Utf8StringSliceRef(this, address, capacity * 1, this.core.tracking, 0), 1)
+		}
+		const count = measureUtf8(valueOrCapacity, 'allocUtf8StringSlice')
+		const address = this.core.allocateRegion(count * 1, 1, 'allocUtf8StringSlice')
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + count > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf8(valueOrCapacity, elements, start, count)
+		return this.core.track(new Utf8StringSliceRef(this, address, count * 1, this.core.tracking, count), 1)
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/**
+	 * Wraps a UTF-8 string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf8StringSliceRef`; its length and capacity are `elementCount`.
+	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 */
+	wrapUtf8StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf8StringSliceRef {
+		const count = this.strings.capacity(elementCount, 'wrapUtf8StringSlice')
+		this.wrapRegion(address, count * 1, 1, 'wrapUtf8StringSlice')
+		return this.core.wrapped(new Utf8StringSliceRef(this, address, count * 1, false, count), 1, options, 'wrapUtf8StringSlice')
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/**
+	 * The number of UTF-8 elements `value` encodes to, without a terminator, counted without encoding it (what `writeUtf8StringSlice` would return, and one less than `writeNullTerminatedUtf8String` needs).
+	 * @throws TypeError if `value` is not a string
+	 */
+	encodedLengthOfUtf8String(value: string): number {
+		if (typeof value !== 'string') throwStringValueError('encodedLengthOfUtf8String', value)
+		return encodedLengthUtf8(value, 'encodedLengthOfUtf8String')
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/**
+	 * The number of UTF-8 elements before the first 0 element at `address`: C's `strlen` on the heap.
+	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
+	 * @throws RangeError for a bad address or count, or a missing terminator
+	 */
+	lengthOfNullTerminatedUtf8String(address: number, maxElementCount?: number): number {
+		return this.nullTerminatedUtf8Length(address, maxElementCount, 'lengthOfNullTerminatedUtf8String')
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/**
+	 * Reads the UTF-16 (little-endian code units, stored as-is) string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
+	 * @throws RangeError if the elements do not lie within the heap, for a bad or misaligned address or count; TypeError for arguments that are not numbers
+	 */
+	readUtf16StringSlice(address: number, elementCount: number): string {
+		const elements = this.fast.uint16Array
+		const start = typeof address === 'number' ? address / 2 : Number.NaN
+		if (Number.isInteger(start) && start >= 0 && Number.isSafeInteger(elementCount) && elementCount >= 0 && start + elementCount <= elements.length) {
+			const length = elementCount
+			try {
+				return decodeUtf16(elements, start, length)
+			}
+			catch (error) {
+				throwStringDecodeError('readUtf16StringSlice', address, error)
+			}
+		}
+		return this.readUtf16StringSliceChecked(address, elementCount)
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/** @internal The complete, checked path of `readUtf16StringSlice`: polling, windows past an engine's typed-array cap, every error. */
+	readUtf16StringSliceChecked(address: number, elementCount: number): string {
+		this.strings.checkSlice(address, 2, elementCount, 'readUtf16StringSlice')
+		const length = elementCount
+		let elements = this.views.uint16Array
+		let start = address / 2
+		if (start + length > elements.length) {
+			elements = new Uint16Array(this.views.buffer, address, length)
+			start = 0
+		}
+		try {
+			return decodeUtf16(elements, start, length)
+		}
+		catch (error) {
+			throwStringDecodeError('readUtf16StringSlice', address, error)
+		}
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/**
+	 * Writes `value` as a UTF-16 (little-endian code units, stored as-is) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
+	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
+	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 */
+	writeUtf16StringSlice(address: number, value: string, maxElementCount?: number): number {
+		if (typeof value !== 'string') throwStringValueError('writeUtf16StringSlice', value)
+		const room = this.strings.sliceRoom(address, 2, maxElementCount, 'writeUtf16StringSlice')
+		const count = measureUtf16(value, 'writeUtf16StringSlice')
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, 'writeUtf16StringSlice')
+			return this.writeUtf16StringSlice(address, value, maxElementCount)
+		}
+		let elements = this.views.uint16Array
+		let start = address / 2
+		if (start + count > elements.length) {
+			elements = new Uint16Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf16(value, elements, start, count)
+		return count
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/**
+	 * Allocates a UTF-16 (little-endian code units, stored as-is) string without a terminator and returns a `Utf16StringSliceRef` to it.
+	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 2` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
+	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 */
+	allocUtf16StringSlice(valueOrCapacity: string | number): Utf16StringSliceRef {
+		if (typeof valueOrCapacity !== 'string') {
+			const capacity = this.strings.capacity(valueOrCapacity, 'allocUtf16StringSlice')
+			const address = this.core.allocateRegion(capacity * 2, 2, 'allocUtf16StringSlice')
+			return this.core.track(new Utf16StringSliceRef(this, address, capacity * 2, this.core.tracking, 0), 2)
+		}
+		const count = measureUtf16(valueOrCapacity, 'allocUtf16StringSlice')
+		const address = this.core.allocateRegion(count * 2, 2, 'allocUtf16StringSlice')
+		let elements = this.views.uint16Array
+		let start = address / 2
+		if (start + count > elements.length) {
+			elements = new Uint16Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf16(valueOrCapacity, elements, start, count)
+		return this.core.track(new Utf16StringSliceRef(this, address, count * 2, this.core.tracking, count), 2)
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/**
+	 * Wraps a UTF-16 (little-endian code units, stored as-is) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf16StringSliceRef`; its length and capacity are `elementCount`.
+	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
+	 * @throws RangeError if `address` is 0, misaligned, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 */
+	wrapUtf16StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf16StringSliceRef {
+		const count = this.strings.capacity(elementCount, 'wrapUtf16StringSlice')
+		this.wrapRegion(address, count * 2, 2, 'wrapUtf16StringSlice')
+		return this.core.wrapped(new Utf16StringSliceRef(this, address, count * 2, false, count), 2, options, 'wrapUtf16StringSlice')
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/**
+	 * The number of UTF-16 (little-endian code units, stored as-is) elements `value` encodes to, without a terminator, counted without encoding it (what `writeUtf16StringSlice` would return, and one less than `writeNullTerminatedUtf16String` needs).
+	 * @throws TypeError if `value` is not a string
+	 */
+	encodedLengthOfUtf16String(value: string): number {
+		if (typeof value !== 'string') throwStringValueError('encodedLengthOfUtf16String', value)
+		return encodedLengthUtf16(value, 'encodedLengthOfUtf16String')
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
+	/**
+	 * The number of UTF-16 (little-endian code units, stored as-is) elements before the first 0 element at `address`: C's `strlen` on the heap.
+	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
+	 * @throws RangeError for a bad or misaligned address or count, or a missing terminator
+	 */
+	lengthOfNullTerminatedUtf16String(address: number, maxElementCount?: number): number {
+		return this.nullTerminatedUtf16Length(address, maxElementCount, 'lengthOfNullTerminatedUtf16String')
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/**
+	 * Reads the UTF-32 (one little-endian code point per element) string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
+	 * @throws RangeError if the elements do not lie within the heap, for a bad or misaligned address or count, or an element above 0x10FFFF; TypeError for arguments that are not numbers
+	 */
+	readUtf32StringSlice(address: number, elementCount: number): string {
+		const elements = this.fast.uint32Array
+		const start = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(start) && start >= 0 && Number.isSafeInteger(elementCount) && elementCount >= 0 && start + elementCount <= elements.length) {
+			const length = elementCount
+			try {
+				return decodeUtf32(elements, start, length)
+			}
+			catch (error) {
+				throwStringDecodeError('readUtf32StringSlice', address, error)
+			}
+		}
+		return this.readUtf32StringSliceChecked(address, elementCount)
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/** @internal The complete, checked path of `readUtf32StringSlice`: polling, windows past an engine's typed-array cap, every error. */
+	readUtf32StringSliceChecked(address: number, elementCount: number): string {
+		this.strings.checkSlice(address, 4, elementCount, 'readUtf32StringSlice')
+		const length = elementCount
+		let elements = this.views.uint32Array
+		let start = address / 4
+		if (start + length > elements.length) {
+			elements = new Uint32Array(this.views.buffer, address, length)
+			start = 0
+		}
+		try {
+			return decodeUtf32(elements, start, length)
+		}
+		catch (error) {
+			throwStringDecodeError('readUtf32StringSlice', address, error)
+		}
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/**
+	 * Writes `value` as a UTF-32 (one little-endian code point per element) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
+	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
+	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 */
+	writeUtf32StringSlice(address: number, value: string, maxElementCount?: number): number {
+		if (typeof value !== 'string') throwStringValueError('writeUtf32StringSlice', value)
+		const room = this.strings.sliceRoom(address, 4, maxElementCount, 'writeUtf32StringSlice')
+		const count = measureUtf32(value, 'writeUtf32StringSlice')
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, 'writeUtf32StringSlice')
+			return this.writeUtf32StringSlice(address, value, maxElementCount)
+		}
+		let elements = this.views.uint32Array
+		let start = address / 4
+		if (start + count > elements.length) {
+			elements = new Uint32Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf32(value, elements, start, count)
+		return count
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/**
+	 * Allocates a UTF-32 (one little-endian code point per element) string without a terminator and returns a `Utf32StringSliceRef` to it.
+	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 4` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
+	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 */
+	allocUtf32StringSlice(valueOrCapacity: string | number): Utf32StringSliceRef {
+		if (typeof valueOrCapacity !== 'string') {
+			const capacity = this.strings.capacity(valueOrCapacity, 'allocUtf32StringSlice')
+			const address = this.core.allocateRegion(capacity * 4, 4, 'allocUtf32StringSlice')
+			return this.core.track(new Utf32StringSliceRef(this, address, capacity * 4, this.core.tracking, 0), 4)
+		}
+		const count = measureUtf32(valueOrCapacity, 'allocUtf32StringSlice')
+		const address = this.core.allocateRegion(count * 4, 4, 'allocUtf32StringSlice')
+		let elements = this.views.uint32Array
+		let start = address / 4
+		if (start + count > elements.length) {
+			elements = new Uint32Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf32(valueOrCapacity, elements, start, count)
+		return this.core.track(new Utf32StringSliceRef(this, address, count * 4, this.core.tracking, count), 4)
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/**
+	 * Wraps a UTF-32 (one little-endian code point per element) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf32StringSliceRef`; its length and capacity are `elementCount`.
+	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
+	 * @throws RangeError if `address` is 0, misaligned, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 */
+	wrapUtf32StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf32StringSliceRef {
+		const count = this.strings.capacity(elementCount, 'wrapUtf32StringSlice')
+		this.wrapRegion(address, count * 4, 4, 'wrapUtf32StringSlice')
+		return this.core.wrapped(new Utf32StringSliceRef(this, address, count * 4, false, count), 4, options, 'wrapUtf32StringSlice')
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/**
+	 * The number of UTF-32 (one little-endian code point per element) elements `value` encodes to, without a terminator, counted without encoding it (what `writeUtf32StringSlice` would return, and one less than `writeNullTerminatedUtf32String` needs).
+	 * @throws TypeError if `value` is not a string
+	 */
+	encodedLengthOfUtf32String(value: string): number {
+		if (typeof value !== 'string') throwStringValueError('encodedLengthOfUtf32String', value)
+		return encodedLengthUtf32(value, 'encodedLengthOfUtf32String')
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/**
+	 * The number of UTF-32 (one little-endian code point per element) elements before the first 0 element at `address`: C's `strlen` on the heap.
+	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
+	 * @throws RangeError for a bad or misaligned address or count, or a missing terminator
+	 */
+	lengthOfNullTerminatedUtf32String(address: number, maxElementCount?: number): number {
+		return this.nullTerminatedUtf32Length(address, maxElementCount, 'lengthOfNullTerminatedUtf32String')
 	}
 }
 // Alias rows share their row's functions.

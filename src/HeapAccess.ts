@@ -131,6 +131,29 @@ export class HeapAccess {
 		return this.views.buffer
 	}
 
+	/**
+	 * A `DataView` over the whole heap (any type, any alignment, explicit byte order), as
+	 * the `heap<T>` views: polled first (unless `pollingMode` is `'never'`), so it views the
+	 * current buffer. Read it again after anything that may grow the memory.
+	 */
+	get heapDataView(): DataView {
+		return this.currentViews().dataView
+	}
+
+	/**
+	 * @internal The views of the current buffer for the whole-heap getters: polled as
+	 * `heap` is, and rebuilt when a resizable buffer changed size in place (its typed
+	 * arrays have a fixed length).
+	 */
+	protected currentViews(): HeapViews {
+		if (this.pollingMode !== 'never') this.pollHeap()
+		const views = this.views
+		if (isResizable(views.buffer) && views.int8Array.length !== views.buffer.byteLength) {
+			this.views = new HeapViews(views.buffer)
+		}
+		return this.views
+	}
+
 	// ---- polling ---------------------------------------------------------------
 
 	// ---- tracking (the allocation collaborator's public face) --------------------

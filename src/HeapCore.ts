@@ -430,6 +430,77 @@ export class HeapCore {
 		if (this.debug !== undefined) this.debug.forget(ref)
 	}
 
+	// ---- pointer arrays: free({ freeElements: true }) ----------------------------
+
+	/**
+	 * Checks a pointer array's `free(options)` argument and says whether the elements are
+	 * to be freed too.
+	 */
+	freeElementsRequested(options: unknown, member: string): boolean {
+		if (options === undefined) return false
+		if (typeof options !== 'object' || options === null) {
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${member}: options must be an object ({ freeElements }), received ${describeValue(options)}`)
+		}
+		const freeElements: unknown = (options as { freeElements?: unknown }).freeElements
+		if (freeElements !== undefined && typeof freeElements !== 'boolean') {
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${member}: options.freeElements must be a boolean, received ${describeValue(freeElements)}`)
+		}
+		return freeElements === true
+	}
+
+	/**
+	 * `free({ freeElements: true })` of a live pointer array: every element is read and
+	 * checked first (a value that is not an address within the heap throws `RangeError`
+	 * and nothing is freed); then each distinct non-null address is freed once, in index
+	 * order (as the live tracked ref starting there, if there is one, else through the
+	 * deallocator with unknown size and alignment), and the array last. A deallocator that
+	 * throws does not stop the rest; its error is thrown at the end, so that nothing is
+	 * left half-owned and a second `free()` is a no-op rather than a double free.
+	 */
+	freeWithElements(array: HeapRef, elements: ArrayLike<number | bigint>, member: string): void {
+		const heapByteLength = this.access.currentByteLength()
+		const addresses: number[] = []
+		const indices: number[] = []
+		const seen = new Set<number>([array.address])
+		for (let index = 0; index < elements.length; index++) {
+			const value = elements[index]!
+			if (value === 0 || value === 0n) continue
+			const address = Number(value)
+			if (!(Number.isSafeInteger(address) && address < heapByteLength && (typeof value === 'number' || BigInt(address) === value))) {
+				throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
+					`${member}: element ${index} holds ${String(value)}, which is not an address within the heap of ${heapByteLength} bytes; nothing was freed`,
+				)
+			}
+			if (seen.has(address)) continue
+			seen.add(address)
+			addresses.push(address)
+			indices.push(index)
+		}
+		const errors: unknown[] = []
+		const failed: string[] = []
+		for (let at = 0; at < addresses.length; at++) {
+			const address = addresses[at]!
+			try {
+				const tracked = this.trackedRefs?.get(address)
+				if (tracked !== undefined && tracked !== null) tracked.free()
+				else this.deallocate(address, undefined, undefined)
+			} catch (error) {
+				errors.push(error)
+				failed.push(`element ${indices[at]} (address ${address})`)
+			}
+		}
+		try {
+			array.free()
+		} catch (error) {
+			errors.push(error)
+			failed.push(`the array (address ${array.address})`)
+		}
+		if (errors.length === 0) return
+		const message = `${member}: freeing ${failed.join(', ')} failed: the deallocator threw; everything else was freed, and the array is freed all the same`
+		if (errors.length === 1) throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${message} (${describeError(errors[0])})`, { cause: errors[0] })
+		throw Object.assign(new AggregateError(errors, message), { code: 'ERR_HEAP_ALLOCATION_FAILED' })
+	}
+
 	// ---- scopes ----------------------------------------------------------------
 
 	/** Open scopes, outermost first. */

@@ -146,6 +146,61 @@ export class HeapStrings {
 		)
 	}
 
+	// ---- length-delimited strings (no terminator) ------------------------------------
+
+	/**
+	 * Validates a slice read or wrap: `elementCount` elements of `bytesPerElement` bytes at
+	 * an aligned `address`, all within the heap (polled first).
+	 */
+	checkSlice(address: number, bytesPerElement: number, elementCount: number, method: string): void {
+		if (!(typeof elementCount === 'number' && Number.isSafeInteger(elementCount) && elementCount >= 0)) {
+			throwElementCountError(method, elementCount)
+		}
+		this.checkAddress(address, bytesPerElement, method)
+		this.access.checkRegion(address, elementCount * bytesPerElement, method)
+	}
+
+	/**
+	 * Validates a slice write and returns its room in elements (no terminator):
+	 * `maxElementCount` (which must lie within the heap), or up to the heap's end. An
+	 * address at the heap's very end has room 0.
+	 */
+	sliceRoom(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string): number {
+		this.checkAddress(address, bytesPerElement, method)
+		if (maxElementCount !== undefined && !(typeof maxElementCount === 'number' && Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
+			throwElementCountError(method, maxElementCount)
+		}
+		this.access.pollBefore(address, (maxElementCount ?? 0) * bytesPerElement)
+		let room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
+		if (maxElementCount !== undefined && maxElementCount > room && this.access.heapWasReplaced()) {
+			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
+		}
+		const heapByteLength = this.access.views.buffer.byteLength
+		if (!(room >= 0)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (maxElementCount === undefined) return room
+		if (maxElementCount > room) {
+			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
+				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
+					`must end within the heap of ${heapByteLength} bytes`,
+			)
+		}
+		return maxElementCount
+	}
+
+	/**
+	 * Cold path of a slice write that does not fit its room (nothing was written): returns
+	 * `true` when the heap was replaced and the write must be retried (a shared memory
+	 * grown by another thread), otherwise throws a `RangeError` naming what was needed
+	 * and what was available.
+	 */
+	sliceDoesNotFit(address: number, needed: number, room: number, maxElementCount: number | undefined, method: string): true {
+		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
+		const where = maxElementCount === undefined ? 'before the end of the heap' : 'in maxElementCount'
+		throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT',
+			`${method}: the string needs ${needed} elements, but only ${room} fit at address ${address} ${where}; nothing was written`,
+		)
+	}
+
 	/** Validates a string ref's capacity argument (elements, terminator included). */
 	capacity(capacity: unknown, method: string): number {
 		if (!(typeof capacity === 'number' && Number.isSafeInteger(capacity) && capacity >= 0)) {

@@ -9,7 +9,7 @@ export * from '../generated/Refs.generated.js'
 export { ArrayHeapRef, HeapRef } from './HeapRef.js'
 export { createWasmHeapManager } from './createWasmHeapManager.js'
 export * from './allocator.js'
-export { wrapEmscriptenModuleHeap, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
+export { wrapEmscriptenModuleHeap, type EmscriptenModuleHeapOptions, type EmscriptenModuleLike } from './wrapEmscriptenModuleHeap.js'
 export type {
 	Allocator,
 	Deallocator,

@@ -2,6 +2,18 @@ import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, HeapBuffer, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
 import { describeValue, heapError } from './errors.js'
 import type { WasmHeapManagerOptions } from './options.js'
+import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
+
+/** The options of {@link wrapEmscriptenModuleHeap}: the manager's, and where the heap is. */
+export interface EmscriptenModuleHeapOptions extends WasmHeapManagerOptions {
+	/**
+	 * The module's `WebAssembly.Memory`, for a module that exposes neither `HEAPU8` nor
+	 * `wasmMemory` (sql.js, and builds without `-sEXPORTED_RUNTIME_METHODS`): for example
+	 * `instance.exports.memory` of the instance a `Module.instantiateWasm` hook creates.
+	 * Given, it is used whatever the module exposes.
+	 */
+	readonly memory?: WebAssemblyMemoryLike
+}
 
 /** The parts of an Emscripten module the manager uses. */
 export interface EmscriptenModuleLike {
@@ -25,14 +37,30 @@ export interface EmscriptenModuleLike {
 const isMemory = (value: unknown): value is WebAssembly.Memory =>
 	typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory
 
+/** The memory of a module's raw wasm exports (`Module.asm` in Emscripten up to 3.1.x, `wasmExports` later), if it is reachable. */
+function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | undefined {
+	const raw = module as { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown } }
+	const memory = raw.asm?.memory ?? raw.wasmExports?.memory
+	return isMemory(memory) ? memory : undefined
+}
+
 /**
  * Creates a manager over an instantiated Emscripten module's heap, using its
- * `_malloc` and `_free`. The heap comes from `wasmMemory` when the module exposes it,
- * otherwise from `HEAPU8`, which Emscripten replaces whenever the memory grows.
+ * `_malloc` and `_free`. The heap comes from `options.memory` when given, else from
+ * `wasmMemory` when the module exposes it, else from `HEAPU8` (which Emscripten
+ * replaces whenever the memory grows), else from the memory of the module's raw wasm
+ * exports (`Module.asm.memory`).
+ *
+ * ```ts
+ * // sql.js and other modules that expose _malloc/_free but no heap:
+ * const heapManager = wrapEmscriptenModuleHeap(module, { memory })
+ * ```
  *
  * @throws Error naming the `emcc` flag that adds a missing `_malloc`, `_free` or heap
+ * (or, for the heap, the `memory` option); TypeError for a `memory` option that is not a
+ * `WebAssembly.Memory`
  */
-export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: WasmHeapManagerOptions): WasmHeapManager {
+export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: EmscriptenModuleHeapOptions): WasmHeapManager {
 	if (typeof module !== 'object' || module === null) {
 		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: expected an instantiated Emscripten module, received ${describeValue(module)}`)
 	}
@@ -52,8 +80,23 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 	if (typeof malloc !== 'function') missing('_malloc', `-sEXPORTED_FUNCTIONS=_malloc,_free,...`)
 	if (typeof free !== 'function') missing('_free', `-sEXPORTED_FUNCTIONS=_malloc,_free,...`)
 
+	let managerOptions: WasmHeapManagerOptions | undefined = options
+	let memoryOption: unknown
+	if (typeof options === 'object' && options !== null && 'memory' in options) {
+		const { memory, ...rest } = options
+		memoryOption = memory
+		managerOptions = rest
+		if (memoryOption !== undefined && !isMemory(memoryOption)) {
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: options.memory must be a WebAssembly.Memory, received ${describeValue(memoryOption)}`)
+		}
+	}
+
 	let getLatestHeap: () => HeapBuffer
-	if (isMemory(module.wasmMemory)) {
+	const rawMemory = rawExportsMemory(module)
+	if (memoryOption !== undefined) {
+		const memory = memoryOption as WebAssemblyMemoryLike
+		getLatestHeap = () => memory.buffer
+	} else if (isMemory(module.wasmMemory)) {
 		const memory: WebAssembly.Memory = module.wasmMemory
 		getLatestHeap = () => memory.buffer
 	} else if (module.HEAPU8 instanceof Uint8Array) {
@@ -62,15 +105,23 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		getLatestHeap = () => {
 			const buffer = module.HEAPU8!.buffer as HeapBuffer
 			if (buffer.byteLength === 0) {
-				const memory = (module as { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown } }).asm?.memory ??
-					(module as { wasmExports?: { memory?: unknown } }).wasmExports?.memory
-				if (isMemory(memory)) return memory.buffer
+				const memory = rawExportsMemory(module)
+				if (memory !== undefined) return memory.buffer
 			}
 			return buffer
 		}
+	} else if (rawMemory !== undefined) {
+		// Neither HEAPU8 nor wasmMemory (a build without -sEXPORTED_RUNTIME_METHODS), but
+		// the raw exports, and the memory among them, are on the module.
+		getLatestHeap = () => rawMemory.buffer
 	} else {
-		return missing('heap (neither HEAPU8 nor wasmMemory)', `-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)`)
+		return missing(
+			'heap (neither HEAPU8 nor wasmMemory)',
+			'-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory), or pass its WebAssembly.Memory: ' +
+				'wrapEmscriptenModuleHeap(module, { memory }) (for sql.js and other prebuilt modules: the instance.exports.memory ' +
+				'of the instance your Module.instantiateWasm hook creates)',
+		)
 	}
 
-	return new WasmHeapManager(getLatestHeap, malloc!, free as Memory64Deallocator, options)
+	return new WasmHeapManager(getLatestHeap, malloc!, free as Memory64Deallocator, managerOptions)
 }

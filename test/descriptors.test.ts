@@ -46,6 +46,29 @@ describe('descriptor table', () => {
 		}
 	})
 
+	it('derives which rows have a whole-heap view and which hold pointers', () => {
+		const normalized = normalizeElements(elementRows)
+		expect(Object.fromEntries(normalized.map((element) => [element.name, [element.heapView ?? null, element.pointer]]))).to.deep.equal({
+			Int8: ['heapInt8', false],
+			Uint8: ['heapUint8', false],
+			ClampedUint8: ['heapClampedUint8', false],
+			Int16: ['heapInt16', false],
+			Uint16: ['heapUint16', false],
+			Int32: ['heapInt32', false],
+			Uint32: ['heapUint32', false],
+			BigInt64: ['heapBigInt64', false],
+			BigUint64: ['heapBigUint64', false],
+			// Float16Array is missing from some engines; an alias would repeat its row's view;
+			// a pointer53's BigUint64Array holds bigints, not its values.
+			Float16: [null, false],
+			Float32: ['heapFloat32', false],
+			Float64: ['heapFloat64', false],
+			Pointer32: [null, true],
+			Pointer53: [null, true],
+			Pointer64: [null, true],
+		})
+	})
+
 	it('derives the seed’s exact method names', () => {
 		const clamped = normalizeElements(elementRows).find((element) => element.name === 'ClampedUint8')!
 		expect(clamped.methods).to.deep.equal({
@@ -81,6 +104,8 @@ describe('descriptor table', () => {
 			['viaBits without conversions', [{ ...int32, name: 'Fb', kind: 'float', viewConstructor: 'Float32Array', dataViewAccessor: 'Float32', atomicStrategy: 'viaBits' }], `'Fb': atomic strategy 'viaBits' needs atomicBits or bits`],
 			['an unknown bit conversion', [{ ...int32, name: 'Fc', kind: 'float', viewConstructor: 'Float32Array', dataViewAccessor: 'Float32', atomicStrategy: 'viaBits', atomicBits: { toBits: 'nope' as never, fromBits: 'bitsToFloat32' } }], `'Fc': unknown bit conversion 'nope'`],
 			['bits through an accessor of another width', [{ ...(elementRows.find((row) => row.name === 'Float16') as ElementTypeRow), name: 'H', bits: { accessor: 'Uint32', toBits: 'float16ToBits', fromBits: 'bitsToFloat16' } }], `'H': bits.accessor must be an integer accessor of 2 bytes, got 'Uint32'`],
+			['a pointer stored as a signed integer', [{ ...int32, name: 'SignedPtr', pointer: true }], `'SignedPtr': a pointer row is stored as an unsigned integer of 4 or 8 bytes (or as pointer53)`],
+			['a pointer alias of a signed row', [int32, { name: 'IntPtr', description: 'x', aliasOf: 'Int32', pointer: true }], `'IntPtr': a pointer row is stored as an unsigned integer`],
 			['atomicBits on a native row', [{ ...int32, name: 'Nb', atomicBits: { toBits: 'float32ToBits', fromBits: 'bitsToFloat32' } }], `'Nb': atomicBits is only read by the 'viaBits' atomic strategy`],
 		]
 		for (const [what, rows, message] of cases) {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
-import { createWasmHeapManager, type HeapErrorCode } from '../src/index.js'
+import { createWasmHeapManager, wrapEmscriptenModuleHeap, type HeapErrorCode } from '../src/index.js'
 import { caught } from './support/dynamic.js'
 import { createTestHeap, snapshot, type TestHeap } from './support/heaps.js'
 
@@ -37,6 +37,29 @@ const cases: readonly Case[] = [
 		new Uint8Array(memory.buffer).fill(0x41, memory.buffer.byteLength - 8)
 		return heap.readNullTerminatedAsciiString(memory.buffer.byteLength - 8)
 	} },
+	{ row: 'string slice: a value longer', errorClass: RangeError, code: 'ERR_HEAP_STRING_DOES_NOT_FIT', provoke: ({ heap }) => heap.writeUtf8StringSlice(64, 'abcdef', 5) },
+	{ row: 'string slice: a value longer', errorClass: RangeError, code: 'ERR_HEAP_STRING_DOES_NOT_FIT', provoke: ({ heap }) => heap.wrapUtf16StringSlice(64, 2).write('abc') },
+	{ row: 'string slice: elements', errorClass: RangeError, code: 'ERR_HEAP_OUT_OF_RANGE', provoke: ({ heap, memory }) => heap.readUtf8StringSlice(64, memory.buffer.byteLength) },
+	{ row: 'string slice: elements', errorClass: RangeError, code: 'ERR_HEAP_OUT_OF_RANGE', provoke: ({ heap, memory }) => heap.writeUtf32StringSlice(64, 'x', memory.buffer.byteLength) },
+	// 0x5a5a5a5a, the bytes at 64, is far past the heap's end.
+	{ row: 'pointer array `free({ freeElements: true })`: an element', errorClass: RangeError, code: 'ERR_HEAP_OUT_OF_RANGE', provoke: ({ heap }) => heap.wrapPointer32Array(64, 1).free({ freeElements: true }) },
+	{ row: 'pointer array `free({ freeElements: true })`: a deallocator', errorClass: Error, code: 'ERR_HEAP_ALLOCATION_FAILED', provoke: ({ heap }) =>
+		heap.wrapPointer53Array(256, 2, { deallocator: () => { throw new Error('trap') } }).free({ freeElements: true }) },
+	{ row: 'pointer array `free({ freeElements: true })`: a deallocator', errorClass: AggregateError as never, code: 'ERR_HEAP_ALLOCATION_FAILED', provoke: ({ memory, allocator }) => {
+		const throwing = createWasmHeapManager(() => memory.buffer, allocator.alloc, () => { throw new Error('trap') })
+		const array = throwing.wrapPointer32Array(256, 2)
+		array.view.set([512, 1024])
+		try {
+			return array.free({ freeElements: true })
+		} finally {
+			// Only the setup wrote: put the zeros back, so the check sees what free did.
+			new Uint32Array(memory.buffer, 256, 2).fill(0)
+		}
+	} },
+	{ row: 'pointer array `free(options)`', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.allocPointer64Array(1).free({ freeElements: 1 } as never) },
+	{ row: '`wrapEmscriptenModuleHeap`: no heap', errorClass: Error, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ allocator }) => wrapEmscriptenModuleHeap({ _malloc: allocator.alloc, _free: allocator.free }) },
+	{ row: '`wrapEmscriptenModuleHeap`: no heap', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ memory, allocator }) =>
+		wrapEmscriptenModuleHeap({ _malloc: allocator.alloc, _free: allocator.free }, { memory: memory.buffer as never }) },
 	{ row: 'null pointer given', errorClass: RangeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.wrapInt32(0) },
 	{ row: 'allocator failure', errorClass: Error, code: 'ERR_HEAP_ALLOCATION_FAILED', provoke: ({ memory }) => {
 		const failing = createWasmHeapManager(() => memory.buffer, () => 0, () => {})

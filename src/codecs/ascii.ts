@@ -48,7 +48,7 @@ export function decode(elements: Uint8Array, start: number, length: number): str
 }
 
 /**
- * Checks a short `value` for characters ASCII cannot hold, throwing for the first. (Long
+ * Checks `value` (a short one, for `measure`) for characters ASCII cannot hold, throwing for the first. (Long
  * values are checked while they are encoded into the scratch buffer: every regex over
  * them cost about 10x `encodeInto`, Node 20, `bench/crossover.bench.ts`.)
  */
@@ -71,6 +71,15 @@ function encodeLongToScratch(value: string, method: string): void {
 export function measure(value: string, method: string): number {
 	if (value.length < ENCODE_NATIVE_FROM_UNITS) validateShort(value, method)
 	else encodeLongToScratch(value, method)
+	return value.length
+}
+
+/**
+ * The byte length of `value` without encoding it: its length, once every character is
+ * checked by a loop (no scratch buffer). Throws as `measure` does.
+ */
+export function encodedLength(value: string, method: string): number {
+	validateShort(value, method)
 	return value.length
 }
 

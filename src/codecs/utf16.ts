@@ -39,6 +39,11 @@ export function measure(value: string, _method: string): number {
 	return value.length
 }
 
+/** The number of code units of `value`: its length. */
+export function encodedLength(value: string, _method: string): number {
+	return value.length
+}
+
 /** Writes the `count` code units of `value` (just measured) at `elements[start]`, no terminator. */
 export function encodeMeasured(value: string, elements: Uint16Array, start: number, count: number): void {
 	for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)

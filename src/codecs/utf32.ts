@@ -50,6 +50,11 @@ export function measure(value: string, _method: string): number {
 	return countCodePoints(value)
 }
 
+/** The number of code points of `value`, counted without encoding it. */
+export function encodedLength(value: string, _method: string): number {
+	return countCodePoints(value)
+}
+
 /** Writes the `count` code points of `value` (just measured) at `elements[start]`, no terminator. */
 export function encodeMeasured(value: string, elements: Uint32Array, start: number, count: number): void {
 	const length = value.length

@@ -79,6 +79,11 @@ export function measure(value: string, _method: string): number {
 	return measureUtf8ByEncoding(value)
 }
 
+/** The UTF-8 byte length of `value` (no terminator), counted without encoding it. */
+export function encodedLength(value: string, _method: string): number {
+	return measureUtf8ByLoop(value)
+}
+
 /** Writes the `count` bytes of `value` (just measured) at `elements[start]`, no terminator. */
 export function encodeMeasured(value: string, elements: Uint8Array, start: number, count: number): void {
 	if (value.length < MEASURE_NATIVE_FROM_UNITS) {

@@ -1,0 +1,116 @@
+/**
+ * `wrapEmscriptenModuleHeap` for modules that expose `_malloc`/`_free` but neither
+ * `HEAPU8` nor `wasmMemory` (sql.js ships so; Emscripten after 3.1.6 puts no heap views on
+ * `Module` unless asked to): the real Emscripten fixture's functions and memory, handed
+ * over as such a module exposes them — through its raw exports' memory
+ * (`Module.asm.memory`) and through the `{ memory }` option — and the error that says how.
+ */
+import { expect } from 'chai'
+import { wrapEmscriptenModuleHeap } from '../src/index.js'
+import { expectThrow } from './support/dynamic.js'
+import { loadEmscriptenFixture, type HeaplibEmscriptenModule } from './support/fixtures.js'
+
+/** What a module built without runtime methods exposes: the C functions and the raw exports. */
+interface BareModule {
+	readonly asm: { readonly memory: WebAssembly.Memory }
+	_malloc(size: number): number
+	_free(address: number): void
+	_make_greeting(name: number): number
+	_utf8_length(address: number): number
+	_grow_heap(bytes: number): number
+	[name: string]: unknown
+}
+
+function bare(full: HeaplibEmscriptenModule): BareModule {
+	return {
+		asm: full.asm,
+		_malloc: full._malloc,
+		_free: full._free,
+		_make_greeting: full._make_greeting,
+		_utf8_length: full['_utf8_length'] as (address: number) => number,
+		_grow_heap: full._grow_heap,
+	}
+}
+
+const factory = async (): Promise<BareModule> => bare(await loadEmscriptenFixture())
+
+describe('wrapEmscriptenModuleHeap over a module with neither HEAPU8 nor wasmMemory', () => {
+	let module: BareModule
+	before(async () => {
+		module = await factory()
+	})
+
+	it('the fixture is such a module', () => {
+		expect(module.HEAPU8).to.equal(undefined)
+		expect(module.wasmMemory).to.equal(undefined)
+		expect(typeof module._malloc).to.equal('function')
+		expect(module.asm.memory).to.be.instanceOf(WebAssembly.Memory)
+	})
+
+	it('works through the memory of its raw exports (Module.asm.memory), following growth that C causes', () => {
+		const heap = wrapEmscriptenModuleHeap(module)
+		expect(heap.heap).to.equal(module.asm.memory.buffer)
+		const name = heap.allocNullTerminatedUtf8String('Grace')
+		const greeting = heap.wrapNullTerminatedUtf8String(module._make_greeting(name.address))
+		expect(greeting.value).to.match(/Grace/)
+		expect(heap.lengthOfNullTerminatedUtf8String(greeting.address)).to.equal(module._utf8_length(greeting.address))
+		greeting.free()
+		const before = module.asm.memory.buffer.byteLength
+		const big = module._grow_heap(4 * before)
+		expect(module.asm.memory.buffer.byteLength).to.be.greaterThan(before)
+		expect(heap.readUint8(big)).to.equal(0xa0)
+		expect(heap.heapUint8.length).to.equal(module.asm.memory.buffer.byteLength)
+		module._free(big)
+		name.free()
+	})
+
+	it('a module object with only _malloc and _free (no raw exports either) works with { memory }', () => {
+		const sqlJsLike = { _malloc: module._malloc, _free: module._free }
+		const heap = wrapEmscriptenModuleHeap(sqlJsLike, { memory: module.asm.memory, trackAllocations: false })
+		const ref = heap.allocUtf8StringSlice('with\0nul')
+		expect(ref.value).to.equal('with\0nul')
+		expect(heap.heapDataView.buffer).to.equal(module.asm.memory.buffer)
+		// The manager's options still apply, and the memory is followed when C grows it.
+		expectThrow(() => heap.allocatedRefs, Error, 'allocatedRefs needs allocation tracking, which this manager was created without (trackAllocations: false)')
+		const before = module.asm.memory.buffer.byteLength
+		const big = module._grow_heap(4 * before)
+		expect(heap.readUint8(big)).to.equal(0xa0)
+		module._free(big)
+		ref.free()
+	})
+
+	it('{ memory } wins over what the module exposes', () => {
+		const other = new WebAssembly.Memory({ initial: 1 })
+		const heap = wrapEmscriptenModuleHeap(module, { memory: other })
+		expect(heap.heap).to.equal(other.buffer)
+	})
+
+	it('without any heap, the error says how to add one (the flag, or { memory })', () => {
+		expectThrow(
+			() => wrapEmscriptenModuleHeap({ _malloc: module._malloc, _free: module._free }),
+			Error,
+			'wrapEmscriptenModuleHeap: the module has no heap (neither HEAPU8 nor wasmMemory); build it with ' +
+				'-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory), or pass its WebAssembly.Memory: wrapEmscriptenModuleHeap(module, { memory }) ' +
+				'(for sql.js and other prebuilt modules: the instance.exports.memory of the instance your Module.instantiateWasm hook creates)',
+		)
+		expectThrow(
+			() => wrapEmscriptenModuleHeap({ _malloc: module._malloc, _free: module._free }, { memory: undefined }),
+			Error,
+			/^wrapEmscriptenModuleHeap: the module has no heap/,
+		)
+	})
+
+	it('a memory option that is not a WebAssembly.Memory is a TypeError', () => {
+		for (const [memory, shown] of [
+			[module.asm.memory.buffer, 'an object (ArrayBuffer)'],
+			[null, 'null'],
+			[42, '42'],
+		] as const) {
+			expectThrow(
+				() => wrapEmscriptenModuleHeap(module, { memory: memory as never }),
+				TypeError,
+				`wrapEmscriptenModuleHeap: options.memory must be a WebAssembly.Memory, received ${shown}`,
+			)
+		}
+	})
+})
