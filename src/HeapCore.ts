@@ -148,7 +148,7 @@ export class HeapCore {
 		this.clearAllocatedRegions = options.clearAllocatedRegions
 		this.tracking = options.trackAllocations
 		this.trackedRefs = options.trackAllocations ? new Map() : undefined
-		this.debug = options.debug ? new HeapDebug(access, this) : undefined
+		this.debug = options.debug ? new HeapDebug(() => [access, this, access.strings]) : undefined
 	}
 
 	// ---- the generated methods' bodies ---------------------------------------------

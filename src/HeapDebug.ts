@@ -80,11 +80,13 @@ function frameFunctionName(frame: string): string {
 export class HeapDebug {
 	/** @internal Records by ref; weak, so that debug mode keeps no ref alive. */
 	private readonly records = new WeakMap<HeapRef, AllocationRecord>()
-	/** @internal Objects whose methods are the library's frames (the manager, its core, this). */
-	private readonly libraryObjects: readonly object[]
+	/** @internal Returns the objects whose methods are the library's frames (the manager and its collaborators). */
+	private readonly listLibraryObjects: () => readonly object[]
+	/** @internal Those objects and this, listed at the first allocation (when the manager is complete). */
+	private libraryObjects: readonly object[] | undefined
 
-	constructor(...libraryObjects: object[]) {
-		this.libraryObjects = [this, ...libraryObjects]
+	constructor(listLibraryObjects: () => readonly object[]) {
+		this.listLibraryObjects = listLibraryObjects
 		if (registry === undefined && typeof FinalizationRegistry === 'function') registry = new FinalizationRegistry(warnLeak)
 	}
 
@@ -92,6 +94,7 @@ export class HeapDebug {
 	private isLibraryFrame(frame: string, ref: HeapRef): boolean {
 		const name = frameFunctionName(frame)
 		if (name === '') return false
+		this.libraryObjects ??= [this, ...this.listLibraryObjects()]
 		return [...this.libraryObjects, ref].some((object) => typeof (object as Record<string, unknown>)[name] === 'function')
 	}
 

@@ -72,6 +72,23 @@ describe('debug mode', () => {
 		expect(buffersSite!.stack.split('\n').length).to.be.greaterThan(1)
 	})
 
+	it('every kind of allocation names its caller: strings, arrays of each kind, values', () => {
+		const heap = debugHeap()
+		function allocateEverything() {
+			heap.allocNullTerminatedUtf8String('greeting')
+			heap.allocNullTerminatedUtf16String(4)
+			heap.allocBigInt64Array([1n])
+			heap.allocPointer53Array(2)
+			heap.allocClampedUint8(3)
+		}
+		allocateEverything()
+		const { sites, count } = heap.report()
+		expect(count).to.equal(5)
+		// Five lines, five sites, all in the function that allocated.
+		expect(sites).to.have.length(5)
+		expect(new Set(sites.map(({ site }) => site.replace(/:\d+:\d+\)$/, ')')))).to.deep.equal(new Set([`allocateEverything (${thisFile})`]))
+	})
+
 	it('report().table is a readable table', () => {
 		const heap = debugHeap()
 		allocateBuffers(heap, 3)
