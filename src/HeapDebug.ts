@@ -35,10 +35,26 @@ export interface HeapReport {
 	readonly table: string
 }
 
-/** What debug mode keeps about one allocation. */
-interface AllocationRecord {
+/**
+ * Where one allocation was made: the first frame outside the library and the frames from
+ * there on. Formatted when the ref is allocated, since an unformatted V8 stack keeps its
+ * frames' receivers (the manager among them) alive, and a leak warning must keep none.
+ */
+class AllocationStack {
+	/** The first frame outside the library, without V8's `at `. */
 	readonly site: string
+	/** The frames from the site on. */
 	readonly stack: string
+
+	constructor(error: Error, libraryNames: ReadonlySet<string>) {
+		// Leading lines: V8's "Error" header, then the library's own frames.
+		const frames = (error.stack ?? '').split('\n').filter((line) => line.trim() !== '' && line !== 'Error')
+		let first = 0
+		while (first < frames.length - 1 && frameFunctionNames(frames[first]!).some((name) => libraryNames.has(name))) first++
+		const userFrames = frames.slice(first)
+		this.site = (userFrames[0] ?? 'unknown site').trim().replace(/^at /, '')
+		this.stack = userFrames.join('\n')
+	}
 }
 
 /** What the finalization registry is handed for a ref: nothing that keeps the ref alive. */
@@ -46,19 +62,19 @@ interface LeakHint {
 	readonly refName: string
 	readonly address: number
 	readonly byteSize: number
-	readonly site: string
-	readonly stack: string
+	readonly allocation: AllocationStack
 }
 
 /** Sites already warned about, across managers: one warning per site. */
 const warnedSites = new Set<string>()
 
 function warnLeak(hint: LeakHint): void {
-	if (warnedSites.has(hint.site)) return
-	warnedSites.add(hint.site)
+	const { site, stack } = hint.allocation
+	if (warnedSites.has(site)) return
+	warnedSites.add(site)
 	console.warn(
 		`wasm-heap-manager: ${/^[AEIO]/.test(hint.refName) ? 'an' : 'a'} ${hint.refName} (${hint.byteSize} bytes at address ${hint.address}) was garbage-collected ` +
-			`without free() or release(): its region leaked. Allocated at ${hint.site}; further leaks from there are not reported.\n${hint.stack}`,
+			`without free() or release(): its region leaked. Allocated at ${site}; further leaks from there are not reported.\n${stack}`,
 	)
 }
 
@@ -69,53 +85,67 @@ function warnLeak(hint: LeakHint): void {
  */
 let registry: FinalizationRegistry<LeakHint> | undefined
 
-/** A V8 (`    at name (file:1:2)`) or SpiderMonkey/JavaScriptCore (`name@file:1:2`) frame's function name, without its receiver. */
-function frameFunctionName(frame: string): string {
-	const v8 = /^\s*at (?:new |async )?([^\s(]+) \(/.exec(frame)
-	const name = v8 !== null ? v8[1]! : /^\s*at /.test(frame) ? '' : (/^([^@]*)@/.exec(frame)?.[1] ?? '')
-	return name.slice(name.lastIndexOf('.') + 1)
+/**
+ * The names a frame's function goes by, without receivers: V8's `    at Type.name (file:1:2)`
+ * and `    at Type.wrapper [as name] (file:1:2)` (a method reached through another
+ * property: both names), SpiderMonkey's and JavaScriptCore's `name@file:1:2`. None for an
+ * anonymous function (`    at file:1:2`).
+ */
+function frameFunctionNames(frame: string): string[] {
+	const v8 = /^\s*at (?:new |async )?(\S+)(?: \[as ([^\]]+)\])? \(/.exec(frame)
+	const names = v8 !== null ? [v8[1]!, v8[2]] : /^\s*at /.test(frame) ? [] : [/^([^@]*)@/.exec(frame)?.[1]]
+	return names.filter((name): name is string => name !== undefined && name !== '').map((name) => name.slice(name.lastIndexOf('.') + 1))
+}
+
+/** Adds the names of the methods along `object`'s prototype chain. */
+function addMethodNames(object: object, names: Set<string>): void {
+	for (let level: object | null = object; level !== null && level !== Object.prototype; level = Object.getPrototypeOf(level) as object | null) {
+		for (const key of Object.getOwnPropertyNames(level)) {
+			if (typeof Object.getOwnPropertyDescriptor(level, key)?.value === 'function') names.add(key)
+		}
+	}
 }
 
 /** @internal Debug mode's records, one per manager that has it on. */
 export class HeapDebug {
-	/** @internal Records by ref; weak, so that debug mode keeps no ref alive. */
-	private readonly records = new WeakMap<HeapRef, AllocationRecord>()
+	/** @internal Where each live ref was allocated; weak, so that debug mode keeps no ref alive. */
+	private readonly records = new WeakMap<HeapRef, AllocationStack>()
 	/** @internal Returns the objects whose methods are the library's frames (the manager and its collaborators). */
 	private readonly listLibraryObjects: () => readonly object[]
-	/** @internal Those objects and this, listed at the first allocation (when the manager is complete). */
-	private libraryObjects: readonly object[] | undefined
+	/**
+	 * @internal The method names of those objects, of this and of the refs' classes: the
+	 * library's frames. Listed at the first allocation (when the manager is complete).
+	 */
+	private libraryNames: Set<string> | undefined
+	/** @internal Ref prototypes whose method names are in `libraryNames`. */
+	private readonly namedPrototypes = new WeakSet<object>()
 
 	constructor(listLibraryObjects: () => readonly object[]) {
 		this.listLibraryObjects = listLibraryObjects
 		if (registry === undefined && typeof FinalizationRegistry === 'function') registry = new FinalizationRegistry(warnLeak)
 	}
 
-	/** Whether a frame is one of the library's own: a method of the manager, its core, a ref or this. */
-	private isLibraryFrame(frame: string, ref: HeapRef): boolean {
-		const name = frameFunctionName(frame)
-		if (name === '') return false
-		this.libraryObjects ??= [this, ...this.listLibraryObjects()]
-		return [...this.libraryObjects, ref].some((object) => typeof (object as Record<string, unknown>)[name] === 'function')
-	}
-
 	/** Records where `ref` was allocated, and watches it for a collection without `free()`. */
 	recordAllocation(ref: HeapRef, refName: string): void {
-		// V8 keeps 10 frames by default; the library's own take up to 5 of them. Other
+		let names = this.libraryNames
+		if (names === undefined) {
+			names = this.libraryNames = new Set()
+			for (const object of [this, ...this.listLibraryObjects()]) addMethodNames(object, names)
+		}
+		const prototype = Object.getPrototypeOf(ref) as object
+		if (!this.namedPrototypes.has(prototype)) {
+			this.namedPrototypes.add(prototype)
+			addMethodNames(prototype, names)
+		}
+		// V8 keeps 10 frames by default: 6 more for the library's own (up to 5). Other
 		// engines have no such setting, and ignore the property.
 		const errorConstructor = Error as { stackTraceLimit?: number }
 		const limit = errorConstructor.stackTraceLimit
-		if (typeof limit === 'number') errorConstructor.stackTraceLimit = Math.max(limit, 30)
-		const captured = new Error().stack ?? ''
+		if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit + 6
+		const allocation = new AllocationStack(new Error(), names)
 		if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit
-		// Leading lines: V8's "Error" header, then the library's own frames.
-		const frames = captured.split('\n').filter((line) => line.trim() !== '' && line !== 'Error')
-		let first = 0
-		while (first < frames.length - 1 && this.isLibraryFrame(frames[first]!, ref)) first++
-		const userFrames = frames.slice(first)
-		const site = (userFrames[0] ?? 'unknown site').trim().replace(/^at /, '')
-		const stack = userFrames.join('\n')
-		this.records.set(ref, { site, stack })
-		registry?.register(ref, { refName, address: ref.address, byteSize: ref.allocatedByteSize, site, stack }, ref)
+		this.records.set(ref, allocation)
+		registry?.register(ref, { refName, address: ref.address, byteSize: ref.allocatedByteSize, allocation }, ref)
 	}
 
 	/** The ref was freed or released (or found stale): its region is accounted for. */
