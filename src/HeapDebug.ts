@@ -73,7 +73,7 @@ function warnLeak(hint: LeakHint): void {
 	if (warnedSites.has(site)) return
 	warnedSites.add(site)
 	console.warn(
-		`wasm-heap-manager: ${/^[AEIO]/.test(hint.refName) ? 'an' : 'a'} ${hint.refName} (${hint.byteSize} bytes at address ${hint.address}) was garbage-collected ` +
+		`wasm-heap-manager: ${/^[AEIO]/.test(hint.refName) ? 'an' : 'a'} ${hint.refName} (${hint.byteSize} byte${hint.byteSize === 1 ? '' : 's'} at address ${hint.address}) was garbage-collected ` +
 			`without free() or release(): its region leaked. Allocated at ${site}; further leaks from there are not reported.\n${stack}`,
 	)
 }

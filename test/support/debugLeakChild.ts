@@ -25,6 +25,9 @@ function leakThreeFromOneSite(): void {
 function leakAnArray(): void {
 	untracked.allocFloat64Array(5)
 }
+function leakOneByte(): void {
+	untracked.allocUint8(1)
+}
 function freeProperly(): void {
 	untracked.allocInt32(1).free()
 	using disposed = untracked.allocUint8(2)
@@ -45,6 +48,7 @@ function leakWholeTrackedManager(): void {
 
 leakThreeFromOneSite()
 leakAnArray()
+leakOneByte()
 freeProperly()
 releaseToC()
 leakWithoutDebug()
