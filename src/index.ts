@@ -43,6 +43,9 @@ export {
 	type PointerTypeSpec,
 	type RecordOptions,
 	type ScalarTypeName,
+	type BitfieldValue,
+	type FieldInit,
+	type FieldValue,
 	type FieldsInit,
 	type FieldsValue,
 	type StructInit,
@@ -52,5 +55,16 @@ export {
 	type ZeroWidthBitfield,
 } from './structs/declare.js'
 export type { AbiName, IntegerElementTypeName } from './structs/abi.js'
+export {
+	FieldArrayRef,
+	StructArrayRef,
+	StructRef,
+	type FieldRefs,
+	type FieldRefValue,
+	type PointerTargetRef,
+	type ReservedFieldName,
+	type StructRefOf,
+} from './structs/StructRef.js'
+export type { StructArrayWrapOptions } from './structs/structAccess.js'
 export type { AbiSizedTypeName, FieldDeclaration, FieldKind, StringEncodingName } from './structs/fieldKinds.js'
 export type { FieldLayout, RecordLayout } from './structs/layout.js'

@@ -1,3 +1,5 @@
+import { abiFacts, type AbiName } from './structs/abi.js'
+
 /** How often the manager asks `getLatestHeap()` for the current heap buffer. */
 export type PollingMode = 'never' | 'whenEmpty' | 'always'
 
@@ -24,6 +26,13 @@ export interface WasmHeapManagerOptions {
 	 * @defaultValue `true`
 	 */
 	readonly trackAllocations?: boolean
+	/**
+	 * The C ABI struct layouts follow (`defineStruct` types in `allocStruct`, `readStruct`,
+	 * `sizeOf`...): `'wasm32'`, `'wasm64'` (8-byte pointers, `size_t` and `long`), or
+	 * `'emscripten'` (wasm32 with `long double` aligned 8).
+	 * @defaultValue `'wasm32'`
+	 */
+	readonly abi?: AbiName
 }
 
 /** The options with every default applied. */
@@ -31,15 +40,16 @@ export interface ResolvedOptions {
 	readonly clearAllocatedRegions: boolean
 	readonly pollingMode: PollingMode
 	readonly trackAllocations: boolean
+	readonly abi: AbiName
 }
 
 const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
-const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations']
+const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'abi']
 
 /** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
 export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
 	if (options === undefined) {
-		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true }
+		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, abi: 'wasm32' }
 	}
 
 	if (typeof options !== 'object' || options === null) {
@@ -52,7 +62,7 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 		}
 	}
 
-	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true } = options
+	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, abi = 'wasm32' } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
 		throw new TypeError(`option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
@@ -68,5 +78,6 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 		)
 	}
 
-	return { clearAllocatedRegions, pollingMode, trackAllocations }
+	abiFacts(abi, 'option abi')
+	return { clearAllocatedRegions, pollingMode, trackAllocations, abi }
 }

@@ -13,6 +13,7 @@ import {
 	type ElementValueTypes,
 } from '../../generated/elementTable.generated.js'
 import { describeValue } from '../errors.js'
+import type { HeapRef } from '../HeapRef.js'
 import {
 	abiTable,
 	integerRange,
@@ -156,9 +157,14 @@ export type FieldsValue<F extends FieldSpecs> = {
 /** The plain JavaScript value of a struct or union type, as `readStruct` returns it: `StructValue<typeof Particle>`. */
 export type StructValue<T extends StructType> = T extends StructType<infer F> ? FieldsValue<F> : never
 
-/** What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with nested structs partial. */
+/**
+ * What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with
+ * nested structs partial, and a ref, an address or `null` for a pointer.
+ */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
+	: S extends { readonly pointer: unknown }
+		? number | HeapRef | null
 	: S extends { readonly array: infer E; readonly length: number }
 		? readonly FieldInit<E>[]
 		: S extends { readonly type: infer T; readonly align: number }
