@@ -61,6 +61,7 @@ export {
 	StructRef,
 	type FieldRefs,
 	type FieldRefValue,
+	type LooseStructRef,
 	type PointerTargetRef,
 	type ReservedFieldName,
 	type StructRefOf,

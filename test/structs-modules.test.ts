@@ -11,6 +11,8 @@ import {
 	defineEnum,
 	defineStruct,
 	wrapEmscriptenModuleHeap,
+	type LooseStructRef,
+	type StructRefOf,
 	type StructType,
 	type WasmHeapManager,
 } from '../src/index.js'
@@ -150,9 +152,10 @@ for (const [build, load] of [
 		it('follows next pointers both ways: C builds a list, JavaScript walks it; JavaScript links, C walks', () => {
 			const { heap, c } = loaded
 			const head = c.make_list(4, 10)
-			let node = heap.wrapStruct(Particle, head, { deallocator: null })
+			let node: StructRefOf<typeof Particle> = heap.wrapStruct(Particle, head, { deallocator: null })
 			const ids: number[] = []
-			for (let current: typeof node | null = node; current !== null; current = current.next) ids.push(current.id)
+			// A self-referencing pointer reads as a LooseStructRef: its fields are untyped.
+			for (let current: LooseStructRef | null = node; current !== null; current = current.next as LooseStructRef | null) ids.push(current.id as number)
 			expect(ids).to.deep.equal([10, 11, 12, 13])
 			node.id = 100
 			expect(c.sum_linked_ids(head)).to.equal(100 + 11 + 12 + 13)
@@ -168,6 +171,7 @@ for (const [build, load] of [
 			expect(c.sum_linked_positions(a.address)).to.equal(21)
 			node = a
 			expect(node.next?.next?.id).to.equal(3)
+			expect((node.next as StructRefOf<typeof Particle>).position.read()).to.deep.equal({ x: 3, y: 4 })
 		})
 
 		it('writes into an inline char[12] on both sides, padded and terminated', () => {

@@ -87,7 +87,9 @@ export type ReservedFieldName =
 /** What a pointer field whose target is declared as `P` gives on read (besides `null` for address 0). */
 export type PointerTargetRef<P> = P extends (() => infer T)
 	? T extends StructType
-		? StructRefOf<T>
+		? StructType extends T
+			? LooseStructRef
+			: StructRefOf<T>
 		: HeapRef
 	: P extends StructType
 		? StructRefOf<P>
@@ -106,6 +108,14 @@ export type PointerTargetRef<P> = P extends (() => infer T)
 								: P extends { readonly string: infer E extends StringEncodingName; readonly capacity: number }
 									? ReturnType<WasmHeapManager[`wrapNullTerminated${E}String`]>
 									: HeapRef
+
+/**
+ * What a pointer declared with a function typed as the wide `StructType` (`{ pointer: ():
+ * StructType => Node }`, the way a struct points at itself) reads as: a `StructRef` whose
+ * fields TypeScript cannot know. Cast it to `StructRefOf<typeof Node>` for typed fields.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fields of a type TypeScript cannot name
+export type LooseStructRef = StructRef & Record<string, any>
 
 /**
  * The type of a `StructRef`'s property for a field declared as `S`: numbers, bigints,
@@ -378,7 +388,10 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	at(index: number, reuse?: StructRefOf<T>): StructRefOf<T> {
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('at', index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root as unknown as LiveInternals).freed) {
+			checkRootLive(this, this.refName, 'at')
+			this.throwIndexOrFreed('at', index)
+		}
 		const address = this.address + index * this.stride
 		if (reuse !== undefined) {
 			const moved = reuse as unknown as { root: unknown; address: number }
