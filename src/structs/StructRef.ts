@@ -38,7 +38,12 @@ import type {
 	ValueKind,
 } from './fieldKinds.js'
 import type {
+	AlignedTypeSpec,
+	ArrayTypeSpec,
+	BitfieldTypeSpec,
 	BitfieldValue,
+	InlineStringTypeSpec,
+	PointerTypeSpec,
 	EnumType,
 	FieldInit,
 	FieldSpecs,
@@ -84,6 +89,9 @@ export type ReservedFieldName =
 	| '__lookupGetter__'
 	| '__lookupSetter__'
 
+/** The array ref class `wrap<E>Array` returns for an element row `E`, or `HeapRef`. */
+export type ElementArrayRefOf<E> = E extends ElementTypeName ? ReturnType<WasmHeapManager[`wrap${E}Array`]> : HeapRef
+
 /** What a pointer field whose target is declared as `P` gives on read (besides `null` for address 0). */
 export type PointerTargetRef<P> = P extends (() => infer T)
 	? T extends StructType
@@ -101,13 +109,13 @@ export type PointerTargetRef<P> = P extends (() => infer T)
 					? ReturnType<WasmHeapManager[`wrap${S}`]>
 					: P extends 'Bool'
 						? ReturnType<WasmHeapManager['wrapUint8']>
-						: P extends { readonly array: infer E extends StructType; readonly length: number }
-							? StructArrayRef<E>
-							: P extends { readonly array: infer E extends ElementTypeName; readonly length: number }
-								? ReturnType<WasmHeapManager[`wrap${E}Array`]>
-								: P extends { readonly string: infer E extends StringEncodingName; readonly capacity: number }
-									? ReturnType<WasmHeapManager[`wrapNullTerminated${E}String`]>
-									: HeapRef
+						: P extends ArrayTypeSpec
+							? P['array'] extends StructType
+								? StructArrayRef<P['array']>
+								: ElementArrayRefOf<P['array']>
+							: P extends InlineStringTypeSpec
+								? ReturnType<WasmHeapManager[`wrapNullTerminated${P['string']}String`]>
+								: HeapRef
 
 /**
  * What a pointer declared with a function typed as the wide `StructType` (`{ pointer: ():
@@ -133,28 +141,22 @@ export type FieldRefValue<S> = S extends ElementTypeName
 				? StructRefOf<S>
 				: S extends EnumType
 					? number
-					: S extends { readonly array: infer E; readonly length: number }
-						? E extends StructType
-							? StructArrayRef<E>
-							: FieldArrayRef<FieldValue<E>, FieldInit<E>>
-						: S extends { readonly pointer: infer P }
-							? PointerTargetRef<P> | null
-							: S extends { readonly string: StringEncodingName }
+					: S extends ArrayTypeSpec
+						? S['array'] extends StructType
+							? StructArrayRef<S['array']>
+							: FieldArrayRef<FieldValue<S['array']>, FieldInit<S['array']>>
+						: S extends PointerTypeSpec
+							? PointerTargetRef<S['pointer']> | null
+							: S extends InlineStringTypeSpec
 								? string
-								: S extends { readonly bits: number; readonly type: infer T }
-									? BitfieldValue<T>
-									: S extends { readonly type: infer T; readonly align: number }
-										? FieldRefValue<T>
+								: S extends BitfieldTypeSpec
+									? BitfieldValue<S['type']>
+									: S extends AlignedTypeSpec
+										? FieldRefValue<S['type']>
 										: never
 
 /** Whether a field declared as `S` gives a sub-ref (a nested struct or a fixed array): its property is read-only. */
-type IsSubRef<S> = S extends StructType
-	? true
-	: S extends { readonly array: unknown; readonly length: number }
-		? true
-		: S extends { readonly type: infer T; readonly align: number }
-			? IsSubRef<T>
-			: false
+export type IsSubRef<S> = S extends StructType ? true : S extends ArrayTypeSpec ? true : S extends AlignedTypeSpec ? IsSubRef<S['type']> : false
 
 /** The field properties of a ref to a record with fields `F` (reserved names and `:0` bitfields left out). */
 export type FieldRefs<F extends FieldSpecs> = {
@@ -755,6 +757,3 @@ function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName
 		},
 	}
 }
-
-/** The TypeScript value type check: `FieldValue` is used by `FieldArrayRef`'s type parameters. */
-export type { FieldValue }
