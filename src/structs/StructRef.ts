@@ -575,8 +575,9 @@ export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeap
 	let Class = perAbi?.get(abi)
 	if (Class !== undefined) return Class
 	const layout = resolveLayout(type, abi)
+	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
+	// fast path (see bench/library.ts); errors name the type through `shape`.
 	const Made = class extends StructRef {}
-	Object.defineProperty(Made, 'name', { value: `${type.name}Ref` })
 	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reserved()
