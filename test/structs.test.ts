@@ -514,6 +514,22 @@ describe('structs at run time', () => {
 		})
 	})
 
+	describe('StructType and EnumType', () => {
+		it('name themselves as C does, find fields by name and enum members by value', () => {
+			expect(String(Everything)).to.equal('struct Everything')
+			expect(Number32.toString()).to.equal('union Number32')
+			expect(Color.toString()).to.equal('enum Color')
+			expect(Everything.field('i32')?.index).to.equal(5)
+			expect(Everything.field('gap')).to.equal(undefined) // a :0 bitfield has no name to reach it by
+			expect(Everything.field('nope')).to.equal(undefined)
+			expect(Color.nameOf(2)).to.equal('Green')
+			expect(Color.nameOf(9)).to.equal(undefined)
+			expect(Color.members.map((member) => member.name)).to.deep.equal(['Red', 'Green', 'Blue'])
+			expect(Everything.fieldTypes.i32).to.equal('Int32')
+			expect([Everything.packed, defineStruct('Packed', { a: 'Int8' }, { packed: 2 }).packed]).to.deep.equal([false, 2])
+		})
+	})
+
 	describe('bad declarations: TypeError or RangeError naming the struct and the field, at defineStruct time', () => {
 		const cases: [string, () => unknown, new (...args: never[]) => Error, RegExp][] = [
 			['an unknown field type', () => defineStruct('Bad', { a: 'Int33' as never }), TypeError, /^defineStruct\('Bad'\): field 'a' has an unknown type "Int33"/],
