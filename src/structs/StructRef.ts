@@ -15,9 +15,9 @@
  * share the lifetime of the ref they were reached from (its "root"), so they notice when
  * it is freed and cannot be freed on their own.
  */
-import { elementTable, type ElementTypeName, type ElementValueTypes } from '../../generated/elementTable.generated.js'
+import type { ElementTypeName, ElementValueTypes } from '../../generated/elementTable.generated.js'
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
-import { bigintValue, numberValue } from '../conversions.js'
+import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiName } from './abi.js'
@@ -170,6 +170,26 @@ export type FieldRefs<F extends FieldSpecs> = {
 export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? FieldRefs<F> : never)
 
 // ---- internals -------------------------------------------------------------------------
+
+/** @internal What a generated struct-field accessor reads of the ref it is called on. */
+export interface StructFieldHost {
+	/** The manager. */
+	readonly manager: WasmHeapManager
+	/** The struct's address. */
+	readonly address: number
+	/** The ref that owns the region, whose `liveEnd` (Infinity once freed) is checked. */
+	readonly root: { readonly liveEnd: number }
+	/** Throws if the root was freed. */
+	checkLive(member: string): void
+}
+
+/** @internal The accessor pair a generated factory makes for one field. */
+export interface StructFieldAccessor<V> {
+	/** Reads the field. */
+	get(this: StructFieldHost): V
+	/** Writes the field. */
+	set(this: StructFieldHost, value: V): void
+}
 
 /** @internal What the accessors read of a ref (fields are protected in TypeScript, plain at run time). */
 interface RefInternals {
@@ -601,7 +621,7 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
 	switch (kind.kind) {
 		case 'element':
 		case 'enum':
-			return rowAccessor(field, scalarRow(kind, abiFacts(abi, where)), where, manager)
+			return rowAccessor(field, scalarRow(kind, abiFacts(abi, where)), where)
 		case 'record':
 			return recordAccessor(field, kind.type, abi, where, manager)
 		case 'array':
@@ -616,80 +636,14 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
 	}
 }
 
-/** A `DataView` accessor (`getFloat64`, `setInt32`...) called with the view as `this`. */
-type ViewGetter = (this: DataView, offset: number, littleEndian: boolean) => unknown
-type ViewSetter = (this: DataView, offset: number, value: unknown, littleEndian: boolean) => void
-
 /**
- * A number stored as an element row: the numeric refs' one-comparison check, then the
- * whole-heap `DataView`'s accessor for the row (`get<Row>` / `set<Row>`, or those of the
- * row it is an alias of), which reads and writes any alignment, packed fields included.
- * A row the `DataView` has no accessor for (a clamped byte, a pointer53, `Float16` on
- * engines without `getFloat16`) goes through the manager's generated `read<Row>` /
- * `write<Row>` instead. The cold path (freed, or outside the live view: a replaced or
- * resizable heap) is the manager's method, which polls and throws the numeric refs' errors.
+ * A number stored as an element row: the accessor the generated factory of the row
+ * makes (generated/structFields.generated.ts, from codegen/emitStructFields.ts): the
+ * numeric refs' one-comparison check, then the whole-heap `DataView`'s accessor for the
+ * row, which reads and writes any alignment (packed fields included).
  */
-function rowAccessor(field: PlacedField, row: ElementTypeName, where: string, manager: WasmHeapManager): Accessor {
-	const { read, write } = rowMethods(manager, row)
-	const check = rowCheck(row)
-	const offset = field.offset
-	const name = field.name
-	const facts = elementTable[row]
-	const viewRow = facts.aliasOf ?? row
-	const viewMethods = DataView.prototype as unknown as Record<string, unknown>
-	const getter = viewMethods[`get${viewRow}`] as ViewGetter | undefined
-	const setter = viewMethods[`set${viewRow}`] as ViewSetter | undefined
-	if (typeof getter !== 'function' || typeof setter !== 'function') {
-		return {
-			get() {
-				const heap = this.manager
-				if (!(this.root.liveEnd <= heap.fast.uint8Array.length)) this.checkLive(name)
-				return read.call(heap, this.address + offset)
-			},
-			set(value) {
-				value = check(value, where)
-				const heap = this.manager
-				if (!(this.root.liveEnd <= heap.fast.uint8Array.length)) this.checkLive(name)
-				write.call(heap, this.address + offset, value)
-			},
-		}
-	}
-	const get = function (this: RefInternals): unknown {
-		const fast = this.manager.fast
-		if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-			this.checkLive(name)
-			return read.call(this.manager, this.address + offset)
-		}
-		return getter.call(fast.dataView, this.address + offset, true)
-	}
-	if (facts.valueType === 'bigint') {
-		return {
-			get,
-			set(value) {
-				if (typeof value !== 'bigint') bigintValue(value, where)
-				const fast = this.manager.fast
-				if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-					this.checkLive(name)
-					write.call(this.manager, this.address + offset, value)
-					return
-				}
-				setter.call(fast.dataView, this.address + offset, value, true)
-			},
-		}
-	}
-	return {
-		get,
-		set(value) {
-			if (typeof value !== 'number') value = numberValue(value, where)
-			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				write.call(this.manager, this.address + offset, value)
-				return
-			}
-			setter.call(fast.dataView, this.address + offset, value, true)
-		},
-	}
+function rowAccessor(field: PlacedField, row: ElementTypeName, where: string): Accessor {
+	return structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
 }
 
 /** Any field read and written through its codec (ABI-sized numbers, booleans, inline strings, bitfields). */
