@@ -8,7 +8,7 @@
  * report always shows a whole run.
  *
  *   npm run bench                       every suite
- *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, tracking, atomics, heapAllocator)
+ *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, structs, tracking, atomics, heapAllocator)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_ROUNDS=301 BENCH_BATCH_NS=100000 npm run bench -- ownership
  *                                       short batches, many rounds: steadier on a loaded machine
@@ -77,6 +77,11 @@ const suites: Record<string, Suite> = {
 		title: 'The allocator contract and scopes on the Rust fixture (vs bare alloc/dealloc with size and alignment, and try/finally with free())',
 		baselines: ['raw', 'try/finally'],
 		load: async () => (await import('./ownership.bench.js')).ownershipCases,
+	},
+	structs: {
+		title: 'Structs: fields of a 40-byte struct array through at(i), a cursor and readStruct (vs typed arrays, and six read* calls)',
+		baselines: ['raw', 'six reads'],
+		load: async () => (await import('./structs.bench.js')).createStructCases(await import('./library.js')),
 	},
 	tracking: {
 		title: 'The allocation table: free(address) against the number of live refs, tracking on vs off, debug mode off vs on (vs bare _free/_malloc)',

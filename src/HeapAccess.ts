@@ -10,6 +10,22 @@ import { HeapStrings } from './HeapStrings.js'
 import { requireGlobalConstructor } from './globalConstructors.js'
 import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
 import { notifyAt } from './HeapWaits.js'
+import type { AbiName } from './structs/abi.js'
+import type { StructInit, StructType, StructValue, ValueTypeSpec } from './structs/declare.js'
+import {
+	allocStruct,
+	allocStructArray,
+	offsetOf,
+	readStruct,
+	typeLayout,
+	wrapStruct,
+	wrapStructArray,
+	writeStruct,
+	type StructArrayWrapOptions,
+} from './structs/structAccess.js'
+import type { StructArrayRef, StructRefOf } from './structs/StructRef.js'
+import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
+import type { WrapOptions } from './HeapCore.js'
 
 /** The prototype of every `async` function (arrow, bound or not), for `withScope`'s check. */
 const asyncFunctionPrototype: unknown = Object.getPrototypeOf(async () => {})
@@ -87,6 +103,8 @@ export class HeapAccess {
 	readonly core: HeapCore
 	/** @internal The checks and cold paths of string access. */
 	readonly strings: HeapStrings
+	/** The C ABI struct layouts follow (the `abi` option): `'wasm32'`, `'wasm64'` or `'emscripten'`. */
+	readonly abi: AbiName
 
 	/**
 	 * @param getLatestHeap returns the heap's current `ArrayBuffer` or `SharedArrayBuffer`
@@ -123,6 +141,7 @@ export class HeapAccess {
 		this.fast = this.pollingMode === 'always' || isResizable(this.views.buffer) ? emptyViews : this.views
 		this.core = new HeapCore(this, alloc, free, resolved)
 		this.strings = new HeapStrings(this)
+		this.abi = resolved.abi
 	}
 
 	/** The heap's current buffer (polled first unless `pollingMode` is `'never'`). */
@@ -449,6 +468,84 @@ export class HeapAccess {
 	typedView<T>(Constructor: TypedArrayConstructorLike<T>, address: number, elementCount: number, method: string): T {
 		const size = Constructor.BYTES_PER_ELEMENT
 		return new Constructor(this.alignedRegion(address, elementCount * size, size, method), address, elementCount)
+	}
+
+	// ---- structs (see src/structs/) ------------------------------------------------
+
+	/**
+	 * Allocates a struct or union of `type` (aligned as the `abi` option's C ABI lays it
+	 * out), writes the fields `init` gives, and returns a `StructRef` with one property per field.
+	 * @throws TypeError or RangeError for a bad `init` (checked before anything is allocated); Error if the allocation fails
+	 */
+	allocStruct<T extends StructType>(type: T, init?: StructInit<T>): StructRefOf<T> {
+		return allocStruct(this as unknown as WasmHeapManager, type, init)
+	}
+
+	/**
+	 * A `StructRef` over the struct of `type` at `address` (any alignment, as `wrap<T>` takes).
+	 * @throws RangeError for address 0 or a struct that does not lie within the heap; TypeError for a bad `type` or options
+	 */
+	wrapStruct<T extends StructType>(type: T, address: number, options?: WrapOptions): StructRefOf<T> {
+		return wrapStruct(this as unknown as WasmHeapManager, type, address, options)
+	}
+
+	/**
+	 * Reads the struct of `type` at `address` as plain data: numbers, bigints (64-bit
+	 * types), booleans, strings (inline strings), nested objects, arrays (fixed arrays),
+	 * addresses (pointers, 0 for null), numbers (enums); a union as an object with every
+	 * member decoded from the same bytes.
+	 * @throws RangeError if the struct does not lie within the heap
+	 */
+	readStruct<T extends StructType>(type: T, address: number): StructValue<T> {
+		return readStruct(this as unknown as WasmHeapManager, type, address)
+	}
+
+	/**
+	 * Writes the fields `value` gives into the struct of `type` at `address`; fields not
+	 * given are left as they are. Every value is checked before any is written; an inline
+	 * string is followed by its terminator and zeros to the end of its array.
+	 * @throws RangeError if the struct does not lie within the heap or a value is out of range; TypeError for a value of the wrong kind or an unknown field (nothing is written)
+	 */
+	writeStruct<T extends StructType>(type: T, address: number, value: StructInit<T>): void {
+		writeStruct(this as unknown as WasmHeapManager, type, address, value)
+	}
+
+	/**
+	 * Allocates an array of `countOrValues` structs of `type` (a count, or values written
+	 * in, checked before anything is allocated) and returns a `StructArrayRef`.
+	 * @throws TypeError or RangeError for a bad count or value; Error if the allocation fails
+	 */
+	allocStructArray<T extends StructType>(type: T, countOrValues: number | ArrayLike<StructInit<T>>): StructArrayRef<T> {
+		return allocStructArray(this as unknown as WasmHeapManager, type, countOrValues)
+	}
+
+	/**
+	 * A `StructArrayRef` over `elementCount` structs of `type` at `address` (aligned to
+	 * the struct, as `wrap<T>Array` requires), `options.stride` bytes apart (default: the struct's size).
+	 * @throws RangeError for address 0, a misaligned address, a stride below the struct's size, or an array that does not lie within the heap
+	 */
+	wrapStructArray<T extends StructType>(type: T, address: number, elementCount: number, options?: StructArrayWrapOptions): StructArrayRef<T> {
+		return wrapStructArray(this as unknown as WasmHeapManager, type, address, elementCount, options)
+	}
+
+	/** `sizeof` a struct, union or any field type (`'Pointer'`, `{ array: 'Int32', length: 4 }`...) under the manager's `abi`. */
+	sizeOf(type: StructType | ValueTypeSpec): number {
+		return typeLayout(type, this.abi, 'sizeOf').size
+	}
+
+	/** `_Alignof` a struct, union or any field type under the manager's `abi`. */
+	alignOf(type: StructType | ValueTypeSpec): number {
+		return typeLayout(type, this.abi, 'alignOf').align
+	}
+
+	/**
+	 * `offsetof(type, path)` under the manager's `abi`: `path` is a dotted path of field
+	 * names (`'position.y'`), with element indices for fixed arrays (`'points.2.x'`). For a
+	 * bitfield, the offset of the byte holding its first bit.
+	 * @throws RangeError for a path that names no field
+	 */
+	offsetOf(type: StructType, fieldPath: string): number {
+		return offsetOf(type, fieldPath, this.abi)
 	}
 
 	// ---- waking waiters (the waits are generated per type: wait<T>, wait<T>Async) ----

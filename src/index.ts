@@ -27,3 +27,17 @@ export type { PollingMode, WasmHeapManagerOptions } from './options.js'
 export type { Float16ArrayView } from './globalConstructors.js'
 export { elementTable, type ElementCIntegers, type ElementFacts, type ElementTypeName, type ElementValueTypes } from '../generated/elementTable.generated.js'
 export * from './structs.js'
+export {
+	FieldArrayRef,
+	StructArrayRef,
+	StructRef,
+	type FieldRefs,
+	type ElementArrayRefOf,
+	type FieldRefValue,
+	type IsSubRef,
+	type LooseStructRef,
+	type PointerTargetRef,
+	type ReservedFieldName,
+	type StructRefOf,
+} from './structs/StructRef.js'
+export type { StructArrayWrapOptions } from './structs/structAccess.js'

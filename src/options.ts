@@ -1,4 +1,5 @@
 import { heapError } from './errors.js'
+import { abiFacts, type AbiName } from './structs/abi.js'
 
 /** How often the manager asks `getLatestHeap()` for the current heap buffer. */
 export type PollingMode = 'never' | 'whenEmpty' | 'always'
@@ -35,6 +36,13 @@ export interface WasmHeapManagerOptions {
 	 * @defaultValue `false`
 	 */
 	readonly debug?: boolean
+	/**
+	 * The C ABI struct layouts follow (`defineStruct` types in `allocStruct`, `readStruct`,
+	 * `sizeOf`...): `'wasm32'`, `'wasm64'` (8-byte pointers, `size_t` and `long`), or
+	 * `'emscripten'` (wasm32 with `long double` aligned 8).
+	 * @defaultValue `'wasm32'`
+	 */
+	readonly abi?: AbiName
 }
 
 /** The options with every default applied. */
@@ -43,15 +51,16 @@ export interface ResolvedOptions {
 	readonly pollingMode: PollingMode
 	readonly trackAllocations: boolean
 	readonly debug: boolean
+	readonly abi: AbiName
 }
 
 const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
-const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug']
+const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug', 'abi']
 
 /** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
 export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
 	if (options === undefined) {
-		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, debug: false }
+		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, debug: false, abi: 'wasm32' }
 	}
 
 	if (typeof options !== 'object' || options === null) {
@@ -64,7 +73,7 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 		}
 	}
 
-	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, debug = false } = options
+	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, debug = false, abi = 'wasm32' } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
 		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
@@ -84,5 +93,6 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 		)
 	}
 
-	return { clearAllocatedRegions, pollingMode, trackAllocations, debug }
+	abiFacts(abi, 'option abi')
+	return { clearAllocatedRegions, pollingMode, trackAllocations, debug, abi }
 }

@@ -24,6 +24,7 @@ export {
 	type PointerTypeSpec,
 	type RecordOptions,
 	type ScalarTypeName,
+	type BitfieldValue,
 	type FieldsInit,
 	type FieldsValue,
 	type StructInit,

@@ -12,7 +12,8 @@ import {
 	type ElementTypeName,
 	type ElementValueTypes,
 } from '../../generated/elementTable.generated.js'
-import { describeValue } from '../errors.js'
+import { describeValue, heapError } from '../errors.js'
+import type { HeapRef } from '../HeapRef.js'
 import {
 	abiTable,
 	integerRange,
@@ -156,9 +157,14 @@ export type FieldsValue<F extends FieldSpecs> = {
 /** The plain JavaScript value of a struct or union type, as `readStruct` returns it: `StructValue<typeof Particle>`. */
 export type StructValue<T extends StructType> = T extends StructType<infer F> ? FieldsValue<F> : never
 
-/** What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with nested structs partial. */
+/**
+ * What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with
+ * nested structs partial, and a ref, an address or `null` for a pointer.
+ */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
+	: S extends { readonly pointer: unknown }
+		? number | HeapRef | null
 	: S extends { readonly array: infer E; readonly length: number }
 		? readonly FieldInit<E>[]
 		: S extends { readonly type: infer T; readonly align: number }
@@ -210,7 +216,7 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 		align: number | undefined,
 	) {
 		if (key !== constructionKey) {
-			throw new TypeError('StructType: use defineStruct or defineUnion to make a struct or union type')
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', 'StructType: use defineStruct or defineUnion to make a struct or union type')
 		}
 		this.kind = kind
 		this.name = name
@@ -272,7 +278,7 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 
 	/** @internal Use {@link defineEnum}. */
 	constructor(key: typeof constructionKey, name: string, storage: S, values: V, members: readonly EnumMember[]) {
-		if (key !== constructionKey) throw new TypeError('EnumType: use defineEnum to make an enum type')
+		if (key !== constructionKey) throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', 'EnumType: use defineEnum to make an enum type')
 		this.kind = 'enum'
 		this.name = name
 		this.storage = storage
@@ -654,7 +660,7 @@ export function resolvePointerTarget(target: PointerTarget, where: string): Excl
 	if (target.kind !== 'deferred') return target
 	const type = target.resolve()
 	if (!(type instanceof StructType)) {
-		throw new TypeError(`${where}: the pointer target function returned ${describeValue(type)}, not a StructType`)
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${where}: the pointer target function returned ${describeValue(type)}, not a StructType`)
 	}
 	return { kind: 'record', type } satisfies RecordKind
 }

@@ -1,0 +1,770 @@
+/**
+ * Refs to structs on the heap: `StructRef` (one struct or union), `StructArrayRef` (an
+ * array of them, with any stride) and `FieldArrayRef` (a fixed array of numbers, strings
+ * or arrays inside a struct).
+ *
+ * Each struct type gets, once per ABI, a subclass of `StructRef` whose prototype holds
+ * one accessor property per field, made by a factory per field kind (no closure per
+ * instance, no `Proxy`, no `eval`). A numeric field's accessor checks the ref with the
+ * numeric refs' single comparison (`root.liveEnd <= fast.uint8Array.length`: not freed,
+ * and inside the live whole-heap view) and reads through the manager's generated
+ * `read<Row>`; any failure goes to the cold path, which polls for a replaced heap and
+ * throws the numeric refs' errors.
+ *
+ * Nested structs, fixed arrays and the elements of a `StructArrayRef` are sub-refs: they
+ * share the lifetime of the ref they were reached from (its "root"), so they notice when
+ * it is freed and cannot be freed on their own.
+ */
+import type { ElementTypeName, ElementValueTypes } from '../../generated/elementTable.generated.js'
+import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
+import { structFieldAccessors } from '../../generated/structFields.generated.js'
+import { throwFreedError, throwIndexError, heapError } from '../errors.js'
+import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
+import { abiFacts, type AbiName } from './abi.js'
+import {
+	codecOf,
+	fieldCodec,
+	resolvePointerTarget,
+	rowCheck,
+	rowMethods,
+	scalarRow,
+	structCodec,
+	type ValueCodec,
+} from './codecs.js'
+import type {
+	AbiSizedTypeName,
+	InlineStringKind,
+	PointerTarget,
+	StringEncodingName,
+	ValueKind,
+} from './fieldKinds.js'
+import type {
+	AlignedTypeSpec,
+	ArrayTypeSpec,
+	BitfieldTypeSpec,
+	BitfieldValue,
+	InlineStringTypeSpec,
+	PointerTypeSpec,
+	EnumType,
+	FieldInit,
+	FieldSpecs,
+	FieldValue,
+	StructInit,
+	StructType,
+	StructValue,
+	ZeroWidthBitfield,
+} from './declare.js'
+import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
+
+// ---- types -----------------------------------------------------------------------------
+
+/**
+ * Names no field accessor can have, because a ref already uses them (its members and
+ * internal fields, and `Object.prototype`'s): a field so named is still read and written
+ * by `read()` / `write()` and `readStruct` / `writeStruct`, just not as a property.
+ */
+export type ReservedFieldName =
+	| keyof StructRef
+	| 'manager'
+	| 'freed'
+	| 'liveEnd'
+	| 'released'
+	| 'shape'
+	| 'refName'
+	| 'liveAddress'
+	| 'throwFreed'
+	| 'isReleased'
+	| 'invalidate'
+	| 'markFreedElsewhere'
+	| 'checkLive'
+	| 'constructor'
+	| 'toString'
+	| 'toLocaleString'
+	| 'valueOf'
+	| 'hasOwnProperty'
+	| 'isPrototypeOf'
+	| 'propertyIsEnumerable'
+	| '__proto__'
+	| '__defineGetter__'
+	| '__defineSetter__'
+	| '__lookupGetter__'
+	| '__lookupSetter__'
+
+/** The array ref class `wrap<E>Array` returns for an element row `E`, or `HeapRef`. */
+export type ElementArrayRefOf<E> = E extends ElementTypeName ? ReturnType<WasmHeapManager[`wrap${E}Array`]> : HeapRef
+
+/** What a pointer field whose target is declared as `P` gives on read (besides `null` for address 0). */
+export type PointerTargetRef<P> = P extends (() => infer T)
+	? T extends StructType
+		? StructType extends T
+			? LooseStructRef
+			: StructRefOf<T>
+		: HeapRef
+	: P extends StructType
+		? StructRefOf<P>
+		: P extends StringEncodingName
+			? ReturnType<WasmHeapManager[`wrapNullTerminated${P}String`]>
+			: P extends ElementTypeName
+				? ReturnType<WasmHeapManager[`wrap${P}`]>
+				: P extends EnumType<infer S>
+					? ReturnType<WasmHeapManager[`wrap${S}`]>
+					: P extends 'Bool'
+						? ReturnType<WasmHeapManager['wrapUint8']>
+						: P extends ArrayTypeSpec
+							? P['array'] extends StructType
+								? StructArrayRef<P['array']>
+								: ElementArrayRefOf<P['array']>
+							: P extends InlineStringTypeSpec
+								? ReturnType<WasmHeapManager[`wrapNullTerminated${P['string']}String`]>
+								: HeapRef
+
+/**
+ * What a pointer declared with a function typed as the wide `StructType` (`{ pointer: ():
+ * StructType => Node }`, the way a struct points at itself) reads as: a `StructRef` whose
+ * fields TypeScript cannot know. Cast it to `StructRefOf<typeof Node>` for typed fields.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fields of a type TypeScript cannot name
+export type LooseStructRef = StructRef & Record<string, any>
+
+/**
+ * The type of a `StructRef`'s property for a field declared as `S`: numbers, bigints,
+ * booleans and strings as `readStruct` gives them; a nested struct as its sub-ref; a
+ * fixed array as a `StructArrayRef` (of structs) or a `FieldArrayRef`; a pointer as a ref
+ * to its target or `null`.
+ */
+export type FieldRefValue<S> = S extends ElementTypeName
+	? ElementValueTypes[S]
+	: S extends AbiSizedTypeName
+		? number
+		: S extends 'Bool'
+			? boolean
+			: S extends StructType
+				? StructRefOf<S>
+				: S extends EnumType
+					? number
+					: S extends ArrayTypeSpec
+						? S['array'] extends StructType
+							? StructArrayRef<S['array']>
+							: FieldArrayRef<FieldValue<S['array']>, FieldInit<S['array']>>
+						: S extends PointerTypeSpec
+							? PointerTargetRef<S['pointer']> | null
+							: S extends InlineStringTypeSpec
+								? string
+								: S extends BitfieldTypeSpec
+									? BitfieldValue<S['type']>
+									: S extends AlignedTypeSpec
+										? FieldRefValue<S['type']>
+										: never
+
+/** Whether a field declared as `S` gives a sub-ref (a nested struct or a fixed array): its property is read-only. */
+export type IsSubRef<S> = S extends StructType ? true : S extends ArrayTypeSpec ? true : S extends AlignedTypeSpec ? IsSubRef<S['type']> : false
+
+/** The field properties of a ref to a record with fields `F` (reserved names and `:0` bitfields left out). */
+export type FieldRefs<F extends FieldSpecs> = {
+	-readonly [K in keyof F as K extends ReservedFieldName ? never : F[K] extends ZeroWidthBitfield ? never : IsSubRef<F[K]> extends true ? never : K]: FieldRefValue<F[K]>
+} & {
+	readonly [K in keyof F as K extends ReservedFieldName ? never : IsSubRef<F[K]> extends true ? K : never]: FieldRefValue<F[K]>
+}
+
+/** A `StructRef` to a value of type `T`, with one property per field: what `allocStruct` and `wrapStruct` return. */
+export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? FieldRefs<F> : never)
+
+// ---- internals -------------------------------------------------------------------------
+
+/** @internal What a generated struct-field accessor reads of the ref it is called on. */
+export interface StructFieldHost {
+	/** The manager. */
+	readonly manager: WasmHeapManager
+	/** The struct's address. */
+	readonly address: number
+	/** The ref that owns the region, whose `liveEnd` (Infinity once freed) is checked. */
+	readonly root: { readonly liveEnd: number }
+	/** Throws if the root was freed. */
+	checkLive(member: string): void
+}
+
+/** @internal The accessor pair a generated factory makes for one field. */
+export interface StructFieldAccessor<V> {
+	/** Reads the field. */
+	get(this: StructFieldHost): V
+	/** Writes the field. */
+	set(this: StructFieldHost, value: V): void
+}
+
+/** @internal What the accessors read of a ref (fields are protected in TypeScript, plain at run time). */
+interface RefInternals {
+	manager: WasmHeapManager
+	address: number
+	root: LiveInternals
+	checkLive(member: string): void
+}
+
+/** @internal What a root's liveness is read from. */
+interface LiveInternals {
+	liveEnd: number
+	freed: boolean
+	released: boolean
+	address: number
+	isFreed: boolean
+}
+
+/** @internal What a per-type subclass's prototype knows about its type. */
+interface StructShape {
+	readonly type: StructType
+	readonly abi: AbiName
+	readonly size: number
+	readonly codec: ValueCodec
+}
+
+/** @internal The constructor of a per-type subclass. */
+type StructRefClass = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => StructRef
+
+function throwPartOf(refName: string, member: string): never {
+	throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT',
+		`${refName}.${member}: this ref is part of another ref (a nested struct, a fixed array or an array element) ` +
+			'and lives as long as it does; free that ref instead',
+	)
+}
+
+/** Throws the freed (or released) error if the root of `ref` is no longer live. */
+function checkRootLive(ref: { root: HeapRef; address: number }, refName: string, member: string): void {
+	const root = ref.root as unknown as LiveInternals
+	if (root.freed) throwFreedError(refName, member, ref.address, root.released)
+}
+
+// ---- StructRef -------------------------------------------------------------------------
+
+/**
+ * A reference to a struct or union on the heap, returned by `allocStruct`, `wrapStruct`,
+ * `StructArrayRef.at` and by nested-struct and pointer fields. Besides what every ref has,
+ * it has one accessor property per field (see {@link FieldRefValue}; a field named like a
+ * member below has none), `read()`, `write(partial)` and `type`.
+ *
+ * A ref reached from another (a nested struct, an array element) shares that ref's
+ * lifetime: it throws once that ref is freed, and cannot be freed itself.
+ */
+export class StructRef<T extends StructType = StructType> extends HeapRef {
+	/** @internal The ref that owns the region: this one, or the one a sub-ref was reached from. */
+	root: HeapRef
+	/** @internal Set on each per-type prototype. */
+	declare protected readonly shape: StructShape
+
+	/** Struct refs are made by the manager (`allocStruct`, `wrapStruct`) and by other struct refs; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
+		super(manager, address, allocatedByteSize, tracked)
+		this.root = this
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return this.shape.type.name
+	}
+
+	/** The struct or union type this ref reads and writes. */
+	get type(): T {
+		return this.shape.type as T
+	}
+
+	/** Whether the ref was freed: for a sub-ref, whether the ref it belongs to was. */
+	override get isFreed(): boolean {
+		return this.root === this ? this.freed : this.root.isFreed
+	}
+
+	/** A `Uint8Array` over the struct's bytes, valid until the heap is next replaced. */
+	override get allocatedBytesView(): Uint8Array {
+		this.checkLive('allocatedBytesView')
+		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
+	}
+
+	/** Sets every byte of the struct to 0. */
+	override clear(): void {
+		this.checkLive('clear')
+		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
+	}
+
+	/**
+	 * Frees the struct (see {@link HeapRef.free}).
+	 * @throws Error for a sub-ref (a nested struct or array element): free the ref it belongs to
+	 */
+	override free(): void {
+		if (this.root !== this) throwPartOf(this.refName, 'free')
+		super.free()
+	}
+
+	/**
+	 * Gives up ownership without freeing (see {@link HeapRef.release}).
+	 * @throws Error for a sub-ref, or if the ref was already freed or released
+	 */
+	override release(): number {
+		if (this.root !== this) throwPartOf(this.refName, 'release')
+		return super.release()
+	}
+
+	/** Reads the whole struct as plain data, as `readStruct` does. */
+	read(): StructValue<T> {
+		this.checkLive('read')
+		return this.shape.codec.read(this.manager, this.address) as StructValue<T>
+	}
+
+	/**
+	 * Writes the fields given (the others are left as they are), as `writeStruct` does:
+	 * every value is checked before any is written.
+	 * @throws TypeError or RangeError for a bad value (nothing is written)
+	 */
+	write(value: StructInit<T>): void {
+		const codec = this.shape.codec
+		const staged = codec.check(value, `${this.refName}.write`)
+		this.checkLive('write')
+		codec.write(this.manager, this.address, staged)
+	}
+
+	/** @internal Throws if this ref (or the ref it belongs to) was freed. */
+	checkLive(member: string): void {
+		checkRootLive(this, this.refName, member)
+	}
+}
+
+// ---- arrays ----------------------------------------------------------------------------
+
+/**
+ * A reference to an array of structs on the heap, returned by `allocStructArray`,
+ * `wrapStructArray` (with any `stride`) and by fixed-array fields. Elements are reached
+ * with `at(index)` (a `StructRef` that lives as long as the array), read with
+ * `readAt(index)` and written with `writeAt(index, partial)`; iterating gives `at(0)`,
+ * `at(1)`, ...
+ */
+export class StructArrayRef<T extends StructType = StructType> extends ArrayHeapRef {
+	/** @internal The ref that owns the region: this one, or the struct a fixed-array field belongs to. */
+	root: HeapRef
+	/** Bytes from one element's start to the next's (the struct's size unless a custom stride was given). */
+	readonly stride: number
+	/** The element type. */
+	readonly type: T
+	/** @internal The element refs' class. */
+	private readonly Element: StructRefClass
+	/** @internal The element's size and codec. */
+	private readonly elementShape: StructShape
+
+	/** Struct array refs are made by the manager (`allocStructArray`, `wrapStructArray`) and by struct refs. */
+	constructor(
+		manager: WasmHeapManager,
+		address: number,
+		allocatedByteSize: number,
+		tracked: boolean,
+		elementCount: number,
+		type: T,
+		stride: number,
+		abi: AbiName,
+	) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.root = this
+		this.type = type
+		this.stride = stride
+		this.Element = structRefClass(type, abi, manager)
+		this.elementShape = (this.Element.prototype as unknown as { shape: StructShape }).shape
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return `${this.type.name}ArrayRef`
+	}
+
+	/** Whether the ref was freed: for a fixed-array field, whether the struct it belongs to was. */
+	override get isFreed(): boolean {
+		return this.root === this ? this.freed : this.root.isFreed
+	}
+
+	/** A `Uint8Array` over the array's bytes, valid until the heap is next replaced. */
+	override get allocatedBytesView(): Uint8Array {
+		checkRootLive(this, this.refName, 'allocatedBytesView')
+		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
+	}
+
+	/** Sets every byte of the array to 0. */
+	override clear(): void {
+		checkRootLive(this, this.refName, 'clear')
+		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
+	}
+
+	/**
+	 * Frees the array (see {@link HeapRef.free}).
+	 * @throws Error for a fixed-array field: free the struct it belongs to
+	 */
+	override free(): void {
+		if (this.root !== this) throwPartOf(this.refName, 'free')
+		super.free()
+	}
+
+	/**
+	 * Gives up ownership without freeing (see {@link HeapRef.release}).
+	 * @throws Error for a fixed-array field, or if the ref was already freed or released
+	 */
+	override release(): number {
+		if (this.root !== this) throwPartOf(this.refName, 'release')
+		return super.release()
+	}
+
+	/**
+	 * The element at `index`, as a `StructRef` that lives as long as this array. With
+	 * `reuse` (a ref an earlier `at` of this array returned), that ref is moved to the
+	 * element and returned instead: a cursor that allocates nothing.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	at(index: number, reuse?: StructRefOf<T>): StructRefOf<T> {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root as unknown as LiveInternals).freed) {
+			checkRootLive(this, this.refName, 'at')
+			this.throwIndexOrFreed('at', index)
+		}
+		const address = this.address + index * this.stride
+		if (reuse !== undefined) {
+			const moved = reuse as unknown as { root: unknown; address: number }
+			if (!(reuse instanceof this.Element) || moved.root !== this.root) {
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.at: reuse must be a ref that at() of this array returned`)
+			}
+			moved.address = address
+			return reuse
+		}
+		const ref = new this.Element(this.manager, address, this.elementShape.size, false)
+		;(ref as unknown as { root: HeapRef }).root = this.root
+		return ref as StructRefOf<T>
+	}
+
+	/**
+	 * Reads the element at `index` as plain data.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	readAt(index: number): StructValue<T> {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
+		checkRootLive(this, this.refName, 'readAt')
+		return this.elementShape.codec.read(this.manager, this.address + index * this.stride) as StructValue<T>
+	}
+
+	/**
+	 * Writes the fields given of the element at `index`; every value is checked before any is written.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value (nothing is written)
+	 */
+	writeAt(index: number, value: StructInit<T>): void {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		checkRootLive(this, this.refName, 'writeAt')
+		const codec = this.elementShape.codec
+		codec.write(this.manager, this.address + index * this.stride, codec.check(value, `${this.refName}.writeAt`))
+	}
+
+	/** Iterates over the elements: `at(0)`, `at(1)`, ... */
+	*[Symbol.iterator](): IterableIterator<StructRefOf<T>> {
+		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
+	}
+}
+
+/**
+ * A fixed-length array field that is not an array of structs (`{ array: 'Float32', length:
+ * 3 }`, a `char` matrix...), reached through its struct's property. It lives as long as
+ * the struct: it throws once that is freed, and cannot be freed itself.
+ */
+export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
+	/** @internal The struct the field belongs to. */
+	root: HeapRef
+	/** @internal */
+	private readonly codec: ValueCodec
+	/** @internal */
+	private readonly stride: number
+	/** @internal */
+	private readonly fieldName: string
+
+	/** @internal Made by struct refs' array properties. */
+	constructor(manager: WasmHeapManager, address: number, elementCount: number, codec: ValueCodec, stride: number, root: HeapRef, fieldName: string) {
+		super(manager, address, elementCount * stride, false, elementCount)
+		this.root = root
+		this.codec = codec
+		this.stride = stride
+		this.fieldName = fieldName
+	}
+
+	/** @internal */
+	protected get refName(): string {
+		return this.fieldName
+	}
+
+	/** Whether the struct the field belongs to was freed. */
+	override get isFreed(): boolean {
+		return this.root.isFreed
+	}
+
+	/** A `Uint8Array` over the array's bytes, valid until the heap is next replaced. */
+	override get allocatedBytesView(): Uint8Array {
+		checkRootLive(this, this.refName, 'allocatedBytesView')
+		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
+	}
+
+	/** Sets every byte of the array to 0. */
+	override clear(): void {
+		checkRootLive(this, this.refName, 'clear')
+		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
+	}
+
+	/**
+	 * Always throws: the array is part of a struct; free the struct.
+	 * @throws Error always
+	 */
+	override free(): void {
+		throwPartOf(this.refName, 'free')
+	}
+
+	/**
+	 * Always throws: the array is part of a struct.
+	 * @throws Error always
+	 */
+	override release(): number {
+		throwPartOf(this.refName, 'release')
+	}
+
+	/**
+	 * Reads the element at `index`.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 */
+	readAt(index: number): V {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
+		checkRootLive(this, this.refName, 'readAt')
+		return this.codec.read(this.manager, this.address + index * this.stride) as V
+	}
+
+	/**
+	 * Writes the element at `index`.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value (nothing is written)
+	 */
+	writeAt(index: number, value: I): void {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.writeAt`, index, this.elementCount)
+		const staged = this.codec.check(value, `${this.refName}[${index}]`)
+		checkRootLive(this, this.refName, 'writeAt')
+		this.codec.write(this.manager, this.address + index * this.stride, staged)
+	}
+
+	/** Reads every element, as a plain array. */
+	read(): V[] {
+		checkRootLive(this, this.refName, 'read')
+		const values: V[] = []
+		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride) as V)
+		return values
+	}
+
+	/**
+	 * Writes `values` from the first element on (at most `elementCount` of them); every value is checked before any is written.
+	 * @throws TypeError or RangeError for a bad value, or more values than elements (nothing is written)
+	 */
+	write(values: ArrayLike<I>): void {
+		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
+			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.write: expected an array of values`)
+		}
+		if (values.length > this.elementCount) {
+			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.write: ${values.length} values given for an array of ${this.elementCount} elements`)
+		}
+		const staged: unknown[] = []
+		for (let index = 0; index < values.length; index++) staged.push(this.codec.check(values[index], `${this.refName}[${index}]`))
+		checkRootLive(this, this.refName, 'write')
+		for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
+	}
+
+	/** Iterates over the elements' values. */
+	*[Symbol.iterator](): IterableIterator<V> {
+		for (let index = 0; index < this.elementCount; index++) yield this.readAt(index)
+	}
+}
+
+// ---- the per-type classes and their accessors --------------------------------------------
+
+/** Per-type subclasses made so far, per type and ABI. */
+const classCache = new WeakMap<StructType, Map<AbiName, StructRefClass>>()
+
+/** Names a field accessor may not take (see {@link ReservedFieldName}), computed from the classes themselves plus their instance fields. */
+let reservedNames: ReadonlySet<string> | undefined
+
+function reserved(): ReadonlySet<string> {
+	if (reservedNames !== undefined) return reservedNames
+	const names = new Set<string>([
+		'address', 'allocatedByteSize', 'manager', 'freed', 'liveEnd', 'tracked', 'allocationByteSize',
+		'allocationAlignment', 'ownDeallocator', 'released', 'scope', 'root', 'shape',
+	])
+	for (let prototype: object | null = StructRef.prototype; prototype !== null; prototype = Object.getPrototypeOf(prototype) as object | null) {
+		for (const name of Object.getOwnPropertyNames(prototype)) names.add(name)
+	}
+	return (reservedNames = names)
+}
+
+/** @internal The `StructRef` subclass of `type` under `abi`: its prototype holds the field accessors. Made once. */
+export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): StructRefClass {
+	let perAbi = classCache.get(type)
+	let Class = perAbi?.get(abi)
+	if (Class !== undefined) return Class
+	const layout = resolveLayout(type, abi)
+	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
+	// fast path (see bench/library.ts); errors name the type through `shape`.
+	const Made = class extends StructRef {}
+	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
+	Object.defineProperty(Made.prototype, 'shape', { value: shape })
+	const names = reserved()
+	for (const field of layout.placed) {
+		if (names.has(field.name)) continue
+		Object.defineProperty(Made.prototype, field.name, { ...fieldAccessor(type, field, abi, manager), enumerable: true, configurable: false })
+	}
+	Class = Made as StructRefClass
+	if (perAbi === undefined) classCache.set(type, (perAbi = new Map()))
+	perAbi.set(abi, Class)
+	return Class
+}
+
+type Accessor = { get(this: RefInternals): unknown; set(this: RefInternals, value: unknown): void }
+
+/** The accessor of one field: a factory per field kind, run once per type and ABI. */
+function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manager: WasmHeapManager): Accessor {
+	const kind = field.declaration.type
+	const where = `${type.name}.${field.name}`
+	switch (kind.kind) {
+		case 'element':
+		case 'enum':
+			return rowAccessor(field, scalarRow(kind, abiFacts(abi, where)), where)
+		case 'record':
+			return recordAccessor(field, kind.type, abi, where, manager)
+		case 'array':
+			return arrayAccessor(field, kind.element, kind.length, abi, where, manager)
+		case 'pointer':
+			return pointerAccessor(field, kind.target, abi, where, manager)
+		case 'abiSized':
+		case 'bool':
+		case 'string':
+		case 'bits':
+			return codecAccessor(field, fieldCodec(field, abi, manager), where)
+	}
+}
+
+/**
+ * A number stored as an element row: the accessor the generated factory of the row
+ * makes (generated/structFields.generated.ts, from codegen/emitStructFields.ts): the
+ * numeric refs' one-comparison check, then the whole-heap `DataView`'s accessor for the
+ * row, which reads and writes any alignment (packed fields included).
+ */
+function rowAccessor(field: PlacedField, row: ElementTypeName, where: string): Accessor {
+	return structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
+}
+
+/** Any field read and written through its codec (ABI-sized numbers, booleans, inline strings, bitfields). */
+function codecAccessor(field: PlacedField, codec: ValueCodec, where: string): Accessor {
+	const offset = field.offset
+	const name = field.name
+	return {
+		get() {
+			const heap = this.manager
+			if (!(this.root.liveEnd <= heap.fast.uint8Array.length)) this.checkLive(name)
+			return codec.read(heap, this.address + offset)
+		},
+		set(value) {
+			const staged = codec.check(value, where)
+			this.checkLive(name)
+			codec.write(this.manager, this.address + offset, staged)
+		},
+	}
+}
+
+/** A nested struct: reading gives a sub-ref; assigning an object writes the fields it gives. */
+function recordAccessor(field: PlacedField, nested: StructType, abi: AbiName, where: string, manager: WasmHeapManager): Accessor {
+	const offset = field.offset
+	const name = field.name
+	const codec = structCodec(nested, abi, manager)
+	let Sub: StructRefClass | undefined
+	return {
+		get() {
+			this.checkLive(name)
+			Sub ??= structRefClass(nested, abi, this.manager)
+			const ref = new Sub(this.manager, this.address + offset, codec.size, false)
+			;(ref as unknown as { root: unknown }).root = this.root
+			return ref
+		},
+		set(value) {
+			const staged = codec.check(value, where)
+			this.checkLive(name)
+			codec.write(this.manager, this.address + offset, staged)
+		},
+	}
+}
+
+/** A fixed array: reading gives a `StructArrayRef` (of structs) or a `FieldArrayRef`; assigning an array writes its values. */
+function arrayAccessor(field: PlacedField, element: ValueKind, length: number, abi: AbiName, where: string, manager: WasmHeapManager): Accessor {
+	const offset = field.offset
+	const name = field.name
+	const codec = fieldCodec(field, abi, manager)
+	const elementCodec = codecOf(element, abi, manager)
+	const stride = valueLayout(element, abiFacts(abi, where)).size
+	return {
+		get() {
+			this.checkLive(name)
+			const address = this.address + offset
+			if (element.kind === 'record') {
+				const ref = new StructArrayRef(this.manager, address, stride * length, false, length, element.type, stride, abi)
+				ref.root = this.root as unknown as HeapRef
+				return ref
+			}
+			return new FieldArrayRef(this.manager, address, length, elementCodec, stride, this.root as unknown as HeapRef, where)
+		},
+		set(value) {
+			const staged = codec.check(value, where)
+			this.checkLive(name)
+			codec.write(this.manager, this.address + offset, staged)
+		},
+	}
+}
+
+/** Makes the ref a pointer field's target gives, or throws for a target no ref class covers. */
+type Wrap = (manager: WasmHeapManager, address: number) => HeapRef
+
+function pointerWrap(target: Exclude<PointerTarget, { kind: 'deferred' }>, abi: AbiName, where: string): Wrap {
+	const call = (method: string, ...rest: unknown[]): Wrap => (manager, address) =>
+		(manager as unknown as Record<string, (...args: unknown[]) => HeapRef>)[method]!(address, ...rest)
+	const facts = abiFacts(abi, where)
+	switch (target.kind) {
+		case 'cString':
+			return call(`wrapNullTerminated${target.encoding}String`)
+		case 'record':
+			return (manager, address) => manager.wrapStruct(target.type, address) as HeapRef
+		case 'element':
+		case 'enum':
+		case 'abiSized':
+		case 'bool':
+			return call(`wrap${scalarRow(target, facts)}`)
+		case 'pointer':
+			return call(`wrap${facts.pointer}`)
+		case 'string':
+			return call(`wrapNullTerminated${(target as InlineStringKind).encoding}String`, target.capacity)
+		case 'array': {
+			const element = target.element
+			if (element.kind === 'record') return (manager, address) => manager.wrapStructArray(element.type, address, target.length) as HeapRef
+			if (element.kind === 'element' || element.kind === 'enum' || element.kind === 'abiSized' || element.kind === 'bool') {
+				return call(`wrap${scalarRow(element, facts)}Array`, target.length)
+			}
+			if (element.kind === 'pointer') return call(`wrap${facts.pointer}Array`, target.length)
+			return () => {
+				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${where}: a pointer to an array of ${element.kind === 'array' ? 'arrays' : 'inline strings'} has no ref class; read its address with read()`)
+			}
+		}
+	}
+}
+
+/** A pointer: reading gives a ref to the target or `null`; assigning takes a ref, an address or `null`. */
+function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName, where: string, manager: WasmHeapManager): Accessor {
+	const offset = field.offset
+	const name = field.name
+	const codec = fieldCodec(field, abi, manager)
+	let wrap: Wrap | undefined
+	return {
+		get() {
+			this.checkLive(name)
+			const address = codec.read(this.manager, this.address + offset) as number
+			if (address === 0) return null
+			wrap ??= pointerWrap(resolvePointerTarget(target, where), abi, where)
+			return wrap(this.manager, address)
+		},
+		set(value) {
+			const staged = codec.check(value, where)
+			this.checkLive(name)
+			codec.write(this.manager, this.address + offset, staged)
+		},
+	}
+}

@@ -1,0 +1,152 @@
+/**
+ * The bodies of the manager's struct methods (`allocStruct`, `wrapStruct`,
+ * `readStruct`, `writeStruct`, `allocStructArray`, `wrapStructArray`, `sizeOf`,
+ * `alignOf`, `offsetOf`); `HeapAccess` delegates to them in one line each.
+ */
+import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
+import { describeValue, throwElementCountError, heapError } from '../errors.js'
+import type { WrapOptions } from '../HeapCore.js'
+import type { AbiName } from './abi.js'
+import { structCodec } from './codecs.js'
+import { normalizeValueType, StructType, type StructInit, type StructValue } from './declare.js'
+import { abiFacts } from './abi.js'
+import { locateField, resolveLayout, valueLayout } from './layout.js'
+import { StructArrayRef, structRefClass, type StructRefOf } from './StructRef.js'
+
+/** Options of `wrapStructArray`: those of every `wrap*` method, plus a custom stride. */
+export interface StructArrayWrapOptions extends WrapOptions {
+	/**
+	 * Bytes from one element's start to the next's, at least the struct's size (for an
+	 * array of a larger C struct whose first member is this one, or interleaved data).
+	 * @defaultValue the struct's size
+	 */
+	readonly stride?: number
+}
+
+function checkType(type: unknown, method: string): asserts type is StructType {
+	if (!(type instanceof StructType)) {
+		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: expected a StructType (from defineStruct or defineUnion), received ${describeValue(type)}`)
+	}
+}
+
+/** `allocStruct(type, init?)`. */
+export function allocStruct<T extends StructType>(manager: WasmHeapManager, type: T, init: StructInit<T> | undefined): StructRefOf<T> {
+	const method = 'allocStruct'
+	checkType(type, method)
+	const abi = manager.abi
+	const layout = resolveLayout(type, abi)
+	const codec = structCodec(type, abi, manager)
+	const staged = init === undefined ? undefined : codec.check(init, `${method}(${type.name})`)
+	const Class = structRefClass(type, abi, manager)
+	const core = manager.core
+	const address = core.allocateRegion(layout.size, layout.align, method)
+	if (staged !== undefined) codec.write(manager, address, staged)
+	return core.track(new Class(manager, address, layout.size, core.tracking), layout.align) as StructRefOf<T>
+}
+
+/** `wrapStruct(type, address, options?)`: any alignment, as `wrap<T>` takes. */
+export function wrapStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number, options: WrapOptions | undefined): StructRefOf<T> {
+	const method = 'wrapStruct'
+	checkType(type, method)
+	const abi = manager.abi
+	const layout = resolveLayout(type, abi)
+	const Class = structRefClass(type, abi, manager)
+	manager.wrapRegion(address, layout.size, 1, method)
+	return manager.core.wrapped(new Class(manager, address, layout.size, false), layout.align, options, method) as StructRefOf<T>
+}
+
+/** `readStruct(type, address)`. */
+export function readStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number): StructValue<T> {
+	checkType(type, 'readStruct')
+	const codec = lastCodec(type, manager)
+	// One comparison when the struct lies in the live whole-heap view; else the full check, which polls.
+	if (!(Number.isInteger(address) && address >= 0 && address + codec.size <= manager.fast.uint8Array.length)) {
+		manager.checkRegion(address, codec.size, 'readStruct')
+	}
+	return codec.read(manager, address) as StructValue<T>
+}
+
+/** The struct codec of the last type and ABI asked for, remembered: a loop of `readStruct` calls skips the lookups. */
+let last: { type: StructType; abi: AbiName; codec: ReturnType<typeof structCodec> } | undefined
+
+function lastCodec(type: StructType, manager: WasmHeapManager): ReturnType<typeof structCodec> {
+	const abi = manager.abi
+	if (last !== undefined && last.type === type && last.abi === abi) return last.codec
+	const codec = structCodec(type, abi, manager)
+	last = { type, abi, codec }
+	return codec
+}
+
+/** `writeStruct(type, address, value)`: every field checked before any is written. */
+export function writeStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number, value: StructInit<T>): void {
+	checkType(type, 'writeStruct')
+	const codec = structCodec(type, manager.abi, manager)
+	manager.checkRegion(address, codec.size, 'writeStruct')
+	codec.write(manager, address, codec.check(value, `writeStruct(${type.name})`))
+}
+
+/** `allocStructArray(type, countOrValues)`: values are checked before anything is allocated. */
+export function allocStructArray<T extends StructType>(
+	manager: WasmHeapManager,
+	type: T,
+	countOrValues: number | ArrayLike<StructInit<T>>,
+): StructArrayRef<T> {
+	const method = 'allocStructArray'
+	checkType(type, method)
+	const abi = manager.abi
+	const core = manager.core
+	const elementCount = core.elementCountOf(countOrValues, method)
+	const layout = resolveLayout(type, abi)
+	const codec = structCodec(type, abi, manager)
+	let staged: unknown[] | undefined
+	if (typeof countOrValues !== 'number') {
+		staged = []
+		for (let index = 0; index < elementCount; index++) staged.push(codec.check(countOrValues[index], `${method}(${type.name})[${index}]`))
+	}
+	const byteSize = elementCount * layout.size
+	const address = core.allocateRegion(byteSize, layout.align, method)
+	if (staged !== undefined) for (let index = 0; index < elementCount; index++) codec.write(manager, address + index * layout.size, staged[index])
+	return core.track(new StructArrayRef(manager, address, byteSize, core.tracking, elementCount, type, layout.size, abi), layout.align)
+}
+
+/** `wrapStructArray(type, address, elementCount, options?)`: aligned to the struct, as `wrap<T>Array` requires. */
+export function wrapStructArray<T extends StructType>(
+	manager: WasmHeapManager,
+	type: T,
+	address: number,
+	elementCount: number,
+	options: StructArrayWrapOptions | undefined,
+): StructArrayRef<T> {
+	const method = 'wrapStructArray'
+	checkType(type, method)
+	const abi = manager.abi
+	const layout = resolveLayout(type, abi)
+	if (!(Number.isSafeInteger(elementCount) && elementCount >= 0)) throwElementCountError(method, elementCount)
+	let stride = layout.size
+	if (options !== undefined && options !== null && typeof options === 'object' && options.stride !== undefined) {
+		stride = options.stride
+		if (typeof stride !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.stride must be a number, received ${describeValue(stride)}`)
+		if (!(Number.isSafeInteger(stride) && stride >= layout.size)) {
+			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.stride ${describeValue(stride)} is not an integer of at least ${layout.size} (the size of ${type})`)
+		}
+	}
+	const byteSize = elementCount === 0 ? 0 : (elementCount - 1) * stride + layout.size
+	manager.wrapRegion(address, byteSize, layout.align, method)
+	const ref = new StructArrayRef(manager, address, byteSize, false, elementCount, type, stride, abi)
+	return manager.core.wrapped(ref, layout.align, options, method)
+}
+
+/** `sizeOf(type)` and `alignOf(type)`: of a struct or union, or of any field type. */
+export function typeLayout(type: unknown, abi: AbiName, method: string): { size: number; align: number } {
+	if (type instanceof StructType) {
+		const { size, align } = resolveLayout(type, abi)
+		return { size, align }
+	}
+	return valueLayout(normalizeValueType(type, method), abiFacts(abi, method))
+}
+
+/** `offsetOf(type, fieldPath)`. */
+export function offsetOf(type: StructType, path: string, abi: AbiName): number {
+	checkType(type, 'offsetOf')
+	return locateField(type, path, abi, 'offsetOf').offset
+}

@@ -1,0 +1,177 @@
+/**
+ * Struct types for a strict TypeScript consumer: the value types `readStruct` gives and
+ * the ref types `allocStruct` returns are inferred from one `defineStruct` declaration
+ * (field types, nested values, `null` for pointers), and a wrong field type is an error.
+ * The consumer is compiled with test/support/typescript.ts's strict options against this
+ * checkout's source; each `@ts-expect-error` line must fail with the error it names once
+ * its directive is removed, and no other line may fail.
+ */
+import { expect } from 'chai'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import ts from 'typescript'
+import { strictCompilerOptions } from './support/typescript.js'
+
+const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
+const folder = join(root, '.tmp', 'structs-types')
+const source = join(root, 'src/index.js')
+
+/** Type equality, as assignability both ways of the two function types (exact for unions and `any`). */
+const prelude = `
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+function assertType<T extends true>(): T | undefined { return undefined }
+void assertType
+`
+
+const consumer = `
+import {
+	createWasmHeapManager,
+	defineEnum,
+	defineStruct,
+	defineUnion,
+	type FieldArrayRef,
+	type Float32Ref,
+	type LooseStructRef,
+	type StructArrayRef,
+	type StructRef,
+	type StructRefOf,
+	type StructType,
+	type StructValue,
+	type Utf8StringRef,
+} from '${source}'
+${prelude}
+const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+const Color = defineEnum('Color', 'Uint8', { Red: 1, Green: 2 })
+const Particle = defineStruct('Particle', {
+	position: Vec2,
+	mass: 'Float64',
+	id: 'BigInt64',
+	alive: 'Bool',
+	size: 'Size',
+	color: Color,
+	name: { string: 'Utf8', capacity: 12 },
+	history: { array: 'Uint16', length: 4 },
+	path: { array: Vec2, length: 2 },
+	flags: { bits: 3, type: 'Uint32' },
+	wide: { bits: 40, type: 'BigUint64' },
+	gap: { bits: 0, type: 'Uint32' },
+	aligned: { type: 'Int32', align: 16 },
+	label: { pointer: 'Utf8' },
+	target: { pointer: Vec2 },
+	weight: { pointer: 'Float32' },
+	next: { pointer: (): StructType => Particle },
+})
+const Either = defineUnion('Either', { i: 'Int32', f: 'Float32' })
+
+type Plain = StructValue<typeof Particle>
+assertType<Equal<Plain['mass'], number>>()
+assertType<Equal<Plain['id'], bigint>>()
+assertType<Equal<Plain['alive'], boolean>>()
+assertType<Equal<Plain['size'], number>>()
+assertType<Equal<Plain['color'], number>>()
+assertType<Equal<Plain['name'], string>>()
+assertType<Equal<Plain['history'], number[]>>()
+assertType<Equal<Plain['position'], { x: number; y: number }>>()
+assertType<Equal<Plain['path'], { x: number; y: number }[]>>()
+assertType<Equal<Plain['flags'], number>>()
+assertType<Equal<Plain['wide'], bigint>>()
+assertType<Equal<Plain['aligned'], number>>()
+assertType<Equal<Plain['next'], number>>()
+assertType<Equal<'gap' extends keyof Plain ? true : false, false>>()
+assertType<Equal<StructValue<typeof Either>, { i: number; f: number }>>()
+
+const memory = new WebAssembly.Memory({ initial: 1 })
+const heap = createWasmHeapManager(memory)
+const particle = heap.allocStruct(Particle, { mass: 1, position: { x: 2 }, next: null })
+assertType<Equal<typeof particle, StructRefOf<typeof Particle>>>()
+assertType<Equal<typeof particle.mass, number>>()
+assertType<Equal<typeof particle.id, bigint>>()
+assertType<Equal<typeof particle.name, string>>()
+assertType<Equal<typeof particle.position, StructRefOf<typeof Vec2>>>()
+assertType<Equal<typeof particle.position.x, number>>()
+assertType<Equal<typeof particle.history, FieldArrayRef<number, number>>>()
+assertType<Equal<typeof particle.path, StructArrayRef<typeof Vec2>>>()
+assertType<Equal<typeof particle.label, Utf8StringRef | null>>()
+assertType<Equal<typeof particle.target, StructRefOf<typeof Vec2> | null>>()
+assertType<Equal<typeof particle.weight, Float32Ref | null>>()
+assertType<Equal<typeof particle.next, LooseStructRef | null>>()
+assertType<Equal<ReturnType<typeof particle.read>, Plain>>()
+assertType<Equal<ReturnType<typeof heap.readStruct<typeof Particle>>, Plain>>()
+const element = heap.allocStructArray(Particle, 2).at(1)
+assertType<Equal<typeof element, StructRefOf<typeof Particle>>>()
+const base: StructRef = particle
+void base
+particle.mass = 2
+particle.position.y = 3
+particle.write({ position: { y: 1 }, next: particle, label: 0 })
+
+// @ts-expect-error a Float64 field takes a number
+particle.mass = 1n
+// @ts-expect-error a BigInt64 field takes a bigint
+particle.id = 1
+// @ts-expect-error an inline string takes a string
+particle.name = 5
+// @ts-expect-error a nested struct's field keeps its type
+particle.write({ position: { x: 'left' } })
+// @ts-expect-error there is no such field
+particle.write({ velocity: 1 })
+// @ts-expect-error a nested struct is a sub-ref, not assigned as a value
+particle.position = { x: 1, y: 2 }
+// @ts-expect-error the ABI is one of three
+createWasmHeapManager(memory, { abi: 'wasm16' })
+`
+
+const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
+	[/particle\.mass = 1n/, /Type 'bigint' is not assignable to type 'number'/],
+	[/particle\.id = 1/, /Type 'number' is not assignable to type 'bigint'/],
+	[/particle\.name = 5/, /Type 'number' is not assignable to type 'string'/],
+	[/x: 'left'/, /Type 'string' is not assignable to type 'number'/],
+	[/velocity: 1/, /'velocity' does not exist in type/],
+	[/particle\.position = /, /Cannot assign to 'position' because it is a read-only property/],
+	[/abi: 'wasm16'/, /Type '"wasm16"' is not assignable to type 'AbiName \| undefined'/],
+]
+
+function diagnosticsOf(file: string): { line: number; message: string }[] {
+	const program = ts.createProgram([file], { ...strictCompilerOptions, skipLibCheck: true })
+	return ts
+		.getPreEmitDiagnostics(program)
+		.filter((diagnostic) => diagnostic.file?.fileName === file)
+		.map((diagnostic) => ({
+			line: diagnostic.file!.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line + 1,
+			message: ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'),
+		}))
+}
+
+describe('struct types for a strict TypeScript consumer', function () {
+	this.timeout(120_000)
+	before(() => mkdirSync(folder, { recursive: true }))
+	after(() => rmSync(folder, { recursive: true, force: true }))
+
+	it('infers field types, nested values and null for pointers from one declaration', () => {
+		const file = join(folder, 'consumer.ts')
+		writeFileSync(file, consumer)
+		expect(diagnosticsOf(file).map(({ line, message }) => `${line}: ${message}`)).to.deep.equal([])
+	})
+
+	it('rejects every wrong field type a @ts-expect-error line marks, with the error that line claims', () => {
+		const lines = consumer.split('\n')
+		const marked: { line: number; code: string }[] = []
+		lines.forEach((line, index) => {
+			if (!line.trim().startsWith('// @ts-expect-error')) return
+			marked.push({ line: index + 2, code: lines[index + 1]!.trim() })
+			lines[index] = ''
+		})
+		expect(marked).to.have.length(expectedErrors.length)
+		const file = join(folder, 'mutant.ts')
+		writeFileSync(file, lines.join('\n'))
+		const found = diagnosticsOf(file)
+		const unexpected = found.filter(({ line }) => !marked.some((mark) => mark.line === line))
+		expect(unexpected, 'errors on lines without a directive').to.deep.equal([])
+		for (const mark of marked) {
+			const expectation = expectedErrors.find(([code]) => code.test(mark.code))!
+			expect(expectation, mark.code).to.not.equal(undefined)
+			const messages = found.filter(({ line }) => line === mark.line).map(({ message }) => message)
+			expect(messages.some((message) => expectation[1].test(message)), `${mark.code}: TypeScript said ${messages.join(' | ') || 'nothing'}`).to.equal(true)
+		}
+	})
+})

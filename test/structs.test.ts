@@ -1,0 +1,563 @@
+/**
+ * Structs at run time: `allocStruct`, `wrapStruct`, `readStruct`, `writeStruct`,
+ * `allocStructArray`, `wrapStructArray` (custom strides), `sizeOf` / `alignOf` /
+ * `offsetOf`, the `abi` option, and the `StructRef`, `StructArrayRef` and `FieldArrayRef`
+ * they return; bad declarations and bad input (nothing written).
+ */
+import { expect } from 'chai'
+import {
+	createWasmHeapManager,
+	defineEnum,
+	defineStruct,
+	defineUnion,
+	FieldArrayRef,
+	HeapRef,
+	StructArrayRef,
+	StructRef,
+	type StructType,
+} from '../src/index.js'
+import { expectSameBytes, expectThrow } from './support/dynamic.js'
+import { createTestHeap, snapshot, type TestHeap } from './support/heaps.js'
+
+const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+const Color = defineEnum('Color', 'Uint8', { Red: 1, Green: 2, Blue: 3 })
+const Everything = defineStruct('Everything', {
+	i8: 'Int8',
+	u8: 'Uint8',
+	clamped: 'ClampedUint8',
+	i16: 'Int16',
+	u16: 'Uint16',
+	i32: 'Int32',
+	u32: 'Uint32',
+	i64: 'BigInt64',
+	u64: 'BigUint64',
+	f32: 'Float32',
+	f64: 'Float64',
+	f16: 'Float16',
+	p32: 'Pointer32',
+	p53: 'Pointer53',
+	p64: 'Pointer64',
+	pointer: 'Pointer',
+	size: 'Size',
+	diff: 'Long',
+	flag: 'Bool',
+	color: Color,
+	position: Vec2,
+	path: { array: Vec2, length: 3 },
+	matrix: { array: { array: 'Int16', length: 2 }, length: 2 },
+	label: { string: 'Utf8', capacity: 8 },
+	wide: { string: 'Utf16', capacity: 4 },
+	small: { bits: 3, type: 'Uint32' },
+	sgn: { bits: 5, type: 'Int32' },
+	gap: { bits: 0, type: 'Uint32' },
+	enumBits: { bits: 2, type: Color },
+	boolBit: { bits: 1, type: 'Bool' },
+	big: { bits: 40, type: 'BigUint64' },
+	aligned: { type: 'Int32', align: 16 },
+	self: { pointer: (): StructType => Everything },
+	text: { pointer: 'Utf8' },
+	count: { pointer: 'Int32' },
+	points: { pointer: { array: Vec2, length: 2 } },
+})
+
+const Node = defineStruct('Node', { value: 'Int32', next: { pointer: (): StructType => Node } })
+const Number32 = defineUnion('Number32', { i: 'Int32', u: 'Uint32', f: 'Float32', bytes: { array: 'Uint8', length: 4 } })
+/** 40 bytes, the bench's struct. */
+const Body = defineStruct('Body', { x: 'Float64', y: 'Float64', vx: 'Float32', vy: 'Float32', mass: 'Float64', id: 'Int32', flags: 'Uint32' })
+
+describe('structs at run time', () => {
+	let test: TestHeap
+	beforeEach(() => {
+		test = createTestHeap()
+	})
+
+	describe('StructRef: one accessor per field, on a prototype shared by every ref of the type', () => {
+		it('reads and writes every field kind in place', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything)
+			expect(ref).to.be.instanceOf(StructRef).and.instanceOf(HeapRef)
+			ref.i8 = -5
+			ref.u8 = 300 // wraps, as a Uint8Array does
+			ref.clamped = 300 // clamps
+			ref.i16 = -1234
+			ref.u16 = 65535
+			ref.i32 = -7
+			ref.u32 = 2 ** 32 - 1
+			ref.i64 = -(2n ** 63n)
+			ref.u64 = 2n ** 64n - 1n
+			ref.f32 = 1.1
+			ref.f64 = Math.PI
+			ref.f16 = 1.5
+			ref.p32 = 123
+			ref.p53 = 2 ** 53 - 1
+			ref.p64 = 5n
+			ref.size = 2 ** 32 - 1
+			ref.diff = -(2 ** 31)
+			ref.flag = true
+			ref.color = Color.values.Blue
+			ref.label = 'héllo'
+			ref.wide = 'abc'
+			ref.small = 7
+			ref.sgn = -16
+			ref.enumBits = 3
+			ref.boolBit = true
+			ref.big = 2n ** 40n - 1n
+			ref.aligned = 42
+			expect([ref.i8, ref.u8, ref.clamped, ref.i16, ref.u16, ref.i32, ref.u32]).to.deep.equal([-5, 44, 255, -1234, 65535, -7, 2 ** 32 - 1])
+			expect([ref.i64, ref.u64, ref.p64]).to.deep.equal([-(2n ** 63n), 2n ** 64n - 1n, 5n])
+			expect([ref.f32, ref.f64, ref.f16, ref.p32, ref.p53]).to.deep.equal([Math.fround(1.1), Math.PI, 1.5, 123, 2 ** 53 - 1])
+			ref.f16 = 1 / 3 // rounded to the nearest half-precision value
+			expect(ref.f16).to.equal(0.333251953125)
+			expect([ref.size, ref.diff, ref.flag, ref.color, ref.label, ref.wide]).to.deep.equal([2 ** 32 - 1, -(2 ** 31), true, 3, 'héllo', 'abc'])
+			expect([ref.small, ref.sgn, ref.enumBits, ref.boolBit, ref.big, ref.aligned]).to.deep.equal([7, -16, 3, true, 2n ** 40n - 1n, 42])
+			// The bits sit where clang puts them: small in bits 0-2, signed in 3-7 of the same unit.
+			const bits = heap.readUint8(ref.address + heap.offsetOf(Everything, 'small'))
+			expect(bits).to.equal(7 | ((-16 & 31) << 3))
+			expect(heap.readInt32(ref.address + heap.offsetOf(Everything, 'aligned')) % 1).to.equal(0)
+			expect(heap.offsetOf(Everything, 'aligned') % 16).to.equal(0)
+			ref.free()
+		})
+
+		it('makes the accessors once: refs own no field properties and share one prototype per type', () => {
+			const { heap } = test
+			const a = heap.allocStruct(Vec2)
+			const b = heap.wrapStruct(Vec2, a.address)
+			expect(Object.getPrototypeOf(a)).to.equal(Object.getPrototypeOf(b))
+			expect(Object.getOwnPropertyNames(a)).to.not.include('x')
+			const descriptor = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(a), 'x')!
+			expect(descriptor.get).to.be.a('function')
+			const c = heap.allocStruct(Vec2)
+			expect(Object.getOwnPropertyDescriptor(Object.getPrototypeOf(c), 'x')!.get).to.equal(descriptor.get)
+			expect(a.type).to.equal(Vec2)
+			expect(Object.getPrototypeOf(heap.allocStruct(Body))).to.not.equal(Object.getPrototypeOf(a))
+		})
+
+		it('nested structs and fixed arrays are sub-refs; pointers give refs or null and take refs, addresses or null', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything, { position: { x: 1, y: 2 }, path: [{ x: 3 }, { y: 4 }], matrix: [[1, 2], [3, 4]] })
+			expect(ref.position).to.be.instanceOf(StructRef)
+			expect(ref.position.address).to.equal(ref.address + heap.offsetOf(Everything, 'position'))
+			expect([ref.position.x, ref.position.y]).to.deep.equal([1, 2])
+			ref.position.y = 5
+			;(ref as unknown as { position: unknown }).position = { x: 9 } // the setter writes the fields given
+			expect(ref.position.read()).to.deep.equal({ x: 9, y: 5 })
+			expect(ref.path).to.be.instanceOf(StructArrayRef)
+			expect(ref.path.elementCount).to.equal(3)
+			expect(ref.path.at(1).y).to.equal(4)
+			;(ref as unknown as { path: unknown }).path = [{ x: 7 }]
+			expect(ref.path.readAt(0)).to.deep.equal({ x: 7, y: 0 })
+			expect(ref.matrix).to.be.instanceOf(FieldArrayRef)
+			expect(ref.matrix.read()).to.deep.equal([[1, 2], [3, 4]])
+			;(ref as unknown as { matrix: unknown }).matrix = [[5]]
+			expect(ref.matrix.readAt(0)).to.deep.equal([5, 2])
+
+			expect(ref.self).to.equal(null)
+			ref.self = ref
+			expect(ref.self!.address).to.equal(ref.address)
+			expect(ref.self).to.be.instanceOf(StructRef)
+			ref.self = null
+			expect(ref.self).to.equal(null)
+			const text = heap.allocNullTerminatedUtf8String('pointed at')
+			ref.text = text
+			expect(ref.text!.value).to.equal('pointed at')
+			const count = heap.allocInt32(77)
+			;(ref as unknown as { count: number }).count = count.address
+			expect(ref.count!.value).to.equal(77)
+			const points = heap.allocStructArray(Vec2, [{ x: 1 }, { x: 2 }])
+			ref.points = points
+			expect(ref.points!.readAt(1).x).to.equal(2)
+			expect(ref.points).to.be.instanceOf(StructArrayRef)
+			expect(heap.readStruct(Everything, ref.address).points).to.equal(points.address)
+			expectThrow(() => (ref.self = 'x' as never), TypeError, 'Everything.self: a pointer takes a ref, an address or null, received "x"')
+			expectThrow(() => (ref.self = -1 as never), RangeError, /^Everything\.self: -1 is not a valid Pointer value on wasm32/)
+			points.free()
+			expectThrow(() => (ref.points = points), Error, /^Everything\.points: the ref to address \d+ has been freed$/)
+		})
+
+		it('read() and readStruct give plain data; write() and writeStruct leave fields not given as they are', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything, { i32: 5, label: 'abc', color: 2, i64: 3n, flag: true, big: 9n })
+			const plain = ref.read()
+			expect(plain).to.deep.equal(heap.readStruct(Everything, ref.address))
+			expect(plain.i32).to.equal(5)
+			expect(plain.i64).to.equal(3n)
+			expect(plain.label).to.equal('abc')
+			expect(plain.self).to.equal(0)
+			expect(plain.position).to.deep.equal({ x: 0, y: 0 })
+			expect(plain.path).to.deep.equal([{ x: 0, y: 0 }, { x: 0, y: 0 }, { x: 0, y: 0 }])
+			expect(plain.big).to.equal(9n)
+			expect(plain).to.not.have.property('gap')
+			ref.write({ i32: 6, position: { y: 1 } })
+			heap.writeStruct(Everything, ref.address, { u8: 1, label: 'z' })
+			expect(ref.read()).to.include({ i32: 6, u8: 1, label: 'z', color: 2, flag: true })
+			expect(ref.position.read()).to.deep.equal({ x: 0, y: 1 })
+		})
+
+		it('an inline string is terminated and padded with zeros to its end, as strncpy pads', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything, { label: 'abcdefg' })
+			ref.label = 'ab'
+			const offset = heap.offsetOf(Everything, 'label')
+			expect(Array.from(ref.allocatedBytesView.subarray(offset, offset + 8))).to.deep.equal([97, 98, 0, 0, 0, 0, 0, 0])
+			ref.wide = 'xyz'
+			expect(ref.wide).to.equal('xyz')
+		})
+
+		it('unions: every member from the same bytes', () => {
+			const { heap } = test
+			const number = heap.allocStruct(Number32, { f: 1 })
+			expect(number.read()).to.deep.equal({ i: 0x3f800000, u: 0x3f800000, f: 1, bytes: [0, 0, 0x80, 0x3f] })
+			number.i = -1
+			expect(number.u).to.equal(2 ** 32 - 1)
+			expect(heap.sizeOf(Number32)).to.equal(4)
+		})
+
+		it('a field named like a ref member has no accessor, but read() and write() reach it', () => {
+			const { heap } = test
+			const Tagged = defineStruct('Tagged', { type: 'Int32', address: 'Int32', value: 'Int32' })
+			const ref = heap.allocStruct(Tagged, { type: 3, address: 4, value: 5 })
+			expect(ref.type).to.equal(Tagged)
+			expect(ref.address).to.not.equal(4)
+			expect(ref.value).to.equal(5)
+			expect(ref.read()).to.deep.equal({ type: 3, address: 4, value: 5 })
+		})
+	})
+
+	describe('StructArrayRef and FieldArrayRef', () => {
+		it('at, readAt, writeAt, iteration, stride and type', () => {
+			const { heap } = test
+			const bodies = heap.allocStructArray(Body, 4)
+			expect(bodies.stride).to.equal(40)
+			expect(bodies.type).to.equal(Body)
+			expect(bodies.allocatedByteSize).to.equal(160)
+			bodies.writeAt(2, { x: 1.5, id: 7 })
+			expect(bodies.at(2).x).to.equal(1.5)
+			expect(bodies.readAt(2)).to.include({ x: 1.5, id: 7, mass: 0 })
+			let index = 0
+			for (const body of bodies) body.id = index++
+			expect([...bodies].map((body) => body.id)).to.deep.equal([0, 1, 2, 3])
+			expect(bodies.at(3).address).to.equal(bodies.address + 120)
+		})
+
+		it('at(index, reuse) moves a ref instead of allocating a new one (a cursor)', () => {
+			const { heap } = test
+			const bodies = heap.allocStructArray(Body, [{ id: 10 }, { id: 11 }, { id: 12 }])
+			const cursor = bodies.at(0)
+			let sum = 0
+			for (let index = 0; index < bodies.elementCount; index++) sum += bodies.at(index, cursor).id
+			expect(sum).to.equal(33)
+			expect(bodies.at(1, cursor)).to.equal(cursor)
+			expect(cursor.id).to.equal(11)
+			const other = heap.allocStructArray(Body, 1)
+			expectThrow(() => other.at(0, cursor), TypeError, 'BodyArrayRef.at: reuse must be a ref that at() of this array returned')
+			expectThrow(() => bodies.at(3), RangeError, 'BodyArrayRef.at: index 3 is out of range: it must be an integer from 0 to 2 (the array has 3 elements)')
+		})
+
+		it('wrapStructArray with a custom stride reads C arrays of larger records', () => {
+			const { heap } = test
+			const Wide = defineStruct('Wide', { head: Vec2, extra: { array: 'Float64', length: 2 } })
+			const wide = heap.allocStructArray(Wide, [{ head: { x: 1, y: 2 } }, { head: { x: 3, y: 4 } }, { head: { x: 5, y: 6 } }])
+			const heads = heap.wrapStructArray(Vec2, wide.address, 3, { stride: heap.sizeOf(Wide) })
+			expect(heads.stride).to.equal(24)
+			expect([...heads].map((head) => head.read())).to.deep.equal([{ x: 1, y: 2 }, { x: 3, y: 4 }, { x: 5, y: 6 }])
+			heads.at(2).y = 60
+			expect(wide.at(2).head.y).to.equal(60)
+			expect(heads.allocatedByteSize).to.equal(2 * 24 + 8)
+			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, { stride: 4 }), RangeError, 'wrapStructArray: options.stride 4 is not an integer of at least 8 (the size of struct Vec2)')
+			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, { stride: '8' as never }), TypeError, 'wrapStructArray: options.stride must be a number, received "8"')
+			expectThrow(() => heap.wrapStructArray(Vec2, wide.address + 2, 1), RangeError, /^wrapStructArray: address \d+ is not aligned to 4 bytes/)
+			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, -1), RangeError, 'wrapStructArray: element count -1 is not a non-negative safe integer')
+			expect(heap.wrapStructArray(Vec2, wide.address, 0).allocatedByteSize).to.equal(0)
+		})
+
+		it('FieldArrayRef: readAt, writeAt, read, write, iteration, and the struct’s lifetime', () => {
+			const { heap } = test
+			const History = defineStruct('History', { values: { array: 'Uint16', length: 3 }, names: { array: { string: 'Ascii', capacity: 4 }, length: 2 } })
+			const ref = heap.allocStruct(History)
+			const values = ref.values
+			values.write([1, 2])
+			values.writeAt(2, 3)
+			expect(values.read()).to.deep.equal([1, 2, 3])
+			expect([...values]).to.deep.equal([1, 2, 3])
+			expect(values.readAt(1)).to.equal(2)
+			expect(values.elementCount).to.equal(3)
+			expect(Array.from(values.allocatedBytesView)).to.deep.equal([1, 0, 2, 0, 3, 0])
+			ref.names.writeAt(1, 'abc')
+			expect(ref.names.read()).to.deep.equal(['', 'abc'])
+			expectThrow(() => ref.names.writeAt(0, 'abcd'), RangeError, /^History\.names\[0\]: the string does not fit/)
+			expectThrow(() => values.write([1, 2, 3, 4]), RangeError, 'History.values.write: 4 values given for an array of 3 elements')
+			expectThrow(() => values.write(5 as never), TypeError, 'History.values.write: expected an array of values')
+			expectThrow(() => values.readAt(3), RangeError, /^History\.values\.readAt: index 3 is out of range/)
+			expectThrow(() => values.writeAt(-1, 0), RangeError, /^History\.values\.writeAt: index -1 is out of range/)
+			expectThrow(() => values.free(), Error, /^History\.values\.free: this ref is part of another ref/)
+			expectThrow(() => values.release(), Error, /^History\.values\.release: this ref is part of another ref/)
+			values.clear()
+			expect(values.read()).to.deep.equal([0, 0, 0])
+			expect(values.isFreed).to.equal(false)
+			ref.free()
+			expect(values.isFreed).to.equal(true)
+			expectThrow(() => values.readAt(0), Error, /^History\.values\.readAt: the reference to address \d+ has been freed$/)
+			expectThrow(() => values.read(), Error, /has been freed$/)
+			expectThrow(() => values.clear(), Error, /has been freed$/)
+			expectThrow(() => values.allocatedBytesView, Error, /has been freed$/)
+		})
+	})
+
+	describe('lifetimes: sub-refs live as long as their root', () => {
+		it('a freed struct: every field, sub-ref and member throws; a second free is a no-op', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything)
+			const position = ref.position
+			const path = ref.path
+			expect(position.isFreed).to.equal(false)
+			ref.free()
+			ref.free()
+			expect([ref.isFreed, position.isFreed, path.isFreed]).to.deep.equal([true, true, true])
+			expectThrow(() => ref.i32, Error, /^Everything\.i32: the reference to address \d+ has been freed$/)
+			expectThrow(() => (ref.i32 = 1), Error, /^Everything\.i32: the reference to address \d+ has been freed$/)
+			expectThrow(() => ref.label, Error, /^Everything\.label: the reference .* has been freed$/)
+			expectThrow(() => ref.position, Error, /^Everything\.position: the reference .* has been freed$/)
+			expectThrow(() => position.x, Error, /^Vec2\.x: the reference .* has been freed$/)
+			expectThrow(() => path.at(0), Error, /^Vec2ArrayRef\.at: the reference .* has been freed$/)
+			expectThrow(() => path.readAt(0), Error, /has been freed$/)
+			expectThrow(() => path.writeAt(0, {}), Error, /has been freed$/)
+			expectThrow(() => ref.read(), Error, /^Everything\.read: .* has been freed$/)
+			expectThrow(() => ref.write({}), Error, /^Everything\.write: .* has been freed$/)
+			expectThrow(() => ref.clear(), Error, /has been freed$/)
+			expectThrow(() => ref.allocatedBytesView, Error, /has been freed$/)
+			expectThrow(() => ref.release(), Error, /has been freed$/)
+		})
+
+		it('sub-refs cannot be freed or released on their own; dispose frees roots', () => {
+			const { heap, allocator } = test
+			const bodies = heap.allocStructArray(Body, 2)
+			const element = bodies.at(0)
+			expectThrow(() => element.free(), Error, /^Body\.free: this ref is part of another ref/)
+			expectThrow(() => element.release(), Error, /^Body\.release: this ref is part of another ref/)
+			const ref = heap.allocStruct(Everything)
+			expectThrow(() => ref.path.free(), Error, /^Vec2ArrayRef\.free: this ref is part of another ref/)
+			expectThrow(() => ref.path.release(), Error, /^Vec2ArrayRef\.release: this ref is part of another ref/)
+			const frees = allocator.freeCalls
+			{
+				using scoped = heap.allocStruct(Vec2)
+				scoped.x = 1
+			}
+			expect(allocator.freeCalls).to.equal(frees + 1)
+			bodies.free()
+			expect(element.isFreed).to.equal(true)
+			expectThrow(() => element.x, Error, /^Body\.x: the reference .* has been freed$/)
+			expectThrow(() => bodies.at(0), Error, /^BodyArrayRef\.at: the reference .* has been freed$/)
+			const released = heap.allocStructArray(Body, 1)
+			const address = released.release()
+			expect(address).to.equal(released.address)
+			expectThrow(() => released.at(0), Error, /was released/)
+			heap.deallocate(address)
+		})
+
+		it('clear() and allocatedBytesView on struct and array refs', () => {
+			const { heap } = test
+			const bodies = heap.allocStructArray(Body, [{ id: 1 }, { id: 2 }])
+			expect(bodies.allocatedBytesView.length).to.equal(80)
+			bodies.at(1).clear()
+			expect(bodies.readAt(1).id).to.equal(0)
+			expect(bodies.at(0).allocatedBytesView.length).to.equal(40)
+			bodies.clear()
+			expect(bodies.readAt(0).id).to.equal(0)
+			const ref = heap.allocStruct(Everything, { path: [{ x: 1 }] })
+			ref.path.clear()
+			expect(ref.path.readAt(0).x).to.equal(0)
+			expect(ref.path.allocatedBytesView.length).to.equal(24)
+			expect(ref.path.isFreed).to.equal(false)
+		})
+
+		it('tracking and scopes hold struct refs like any other', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Vec2)
+			const array = heap.allocStructArray(Vec2, 2)
+			expect(heap.allocatedRefs).to.include(ref).and.include(array)
+			expect(heap.totalAllocatedByteSize).to.equal(8 + 16)
+			heap.free(ref.address)
+			expect(ref.isFreed).to.equal(true)
+			let inner: StructRef | undefined
+			heap.withScope(() => {
+				inner = heap.allocStruct(Vec2)
+			})
+			expect(inner!.isFreed).to.equal(true)
+		})
+
+		it('refs stay valid across memory growth, and serve a manager over a resizable buffer (its empty fast views)', () => {
+			const { heap, memory } = test
+			const bodies = heap.allocStructArray(Body, 3)
+			const element = bodies.at(1)
+			element.x = 2.5
+			const nested = heap.allocStruct(Everything, { position: { x: 4 } })
+			const position = nested.position
+			memory.grow(2)
+			expect(element.x).to.equal(2.5)
+			element.y = 3
+			expect(bodies.readAt(1).y).to.equal(3)
+			expect(position.x).to.equal(4)
+			nested.label = 'grown'
+			expect(heap.readStruct(Everything, nested.address).label).to.equal('grown')
+
+			const resizable = new (ArrayBuffer as unknown as new (length: number, options: { maxByteLength: number }) => ArrayBuffer)(1024, { maxByteLength: 4096 })
+			let next = 64
+			const over = createWasmHeapManager(() => resizable, (size: number) => ((next += Math.ceil(size / 8) * 8), next - Math.ceil(size / 8) * 8), () => {})
+			const body = over.allocStruct(Body, { x: 1, id: 2 })
+			expect([body.x, body.id]).to.deep.equal([1, 2])
+			body.mass = 3
+			expect(over.readStruct(Body, body.address).mass).to.equal(3)
+			;(resizable as unknown as { resize(length: number): void }).resize(64)
+			expectThrow(() => body.x, RangeError, /^readFloat64: address \d+ is out of range: a 8-byte access must end within the heap of 64 bytes$/)
+		})
+	})
+
+	describe('the abi option, sizeOf, alignOf and offsetOf', () => {
+		it("lays out and reads by the manager's ABI: 'wasm64' has 8-byte pointers, size_t and long", () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			let next = 64
+			const alloc = (size: number): number => ((next += Math.ceil(size / 16) * 16), next - Math.ceil(size / 16) * 16)
+			const heap64 = createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'wasm64' })
+			const heap32 = createWasmHeapManager(() => memory.buffer, alloc, () => {})
+			expect([heap32.abi, heap64.abi]).to.deep.equal(['wasm32', 'wasm64'])
+			const Sized = defineStruct('Sized', { a: 'Int8', pointer: 'Pointer', size: 'Size', diff: 'Long' })
+			expect([heap32.sizeOf(Sized), heap64.sizeOf(Sized)]).to.deep.equal([16, 32])
+			expect([heap32.alignOf(Sized), heap64.alignOf(Sized)]).to.deep.equal([4, 8])
+			expect([heap32.offsetOf(Sized, 'diff'), heap64.offsetOf(Sized, 'diff')]).to.deep.equal([12, 24])
+			expect([heap32.sizeOf('Pointer'), heap64.sizeOf('Pointer'), heap64.alignOf({ array: 'Int16', length: 3 })]).to.deep.equal([4, 8, 2])
+			const ref = heap64.allocStruct(Sized, { pointer: 2 ** 40, size: 2 ** 53 - 1, diff: -(2 ** 50) })
+			expect([ref.pointer, ref.size, ref.diff]).to.deep.equal([2 ** 40, 2 ** 53 - 1, -(2 ** 50)])
+			expect(heap64.readBigInt64(ref.address + 24)).to.equal(-(2n ** 50n))
+			heap64.writeBigInt64(ref.address + 24, 2n ** 60n)
+			expectThrow(() => ref.diff, RangeError, /^readBigInt64: the Long at address \d+ holds 1152921504606846976, which is not a safe integer$/)
+			expectThrow(() => heap32.allocStruct(Sized, { size: 2 ** 32 }), RangeError, /^allocStruct\(Sized\)\.size: 4294967296 is not a valid Size value on wasm32/)
+			expectThrow(() => heap32.allocStruct(Sized, { diff: 1.5 }), RangeError, /^allocStruct\(Sized\)\.diff: 1\.5 is not a valid Long value/)
+			expectThrow(() => heap32.allocStruct(Sized, { diff: 1n as never }), TypeError, 'allocStruct(Sized).diff: a Long value must be a number, received 1n')
+			expect(heap64.offsetOf(Everything, 'path.2.y')).to.be.greaterThan(heap32.offsetOf(Everything, 'path.2.y'))
+			expect(createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'emscripten' }).abi).to.equal('emscripten')
+			expectThrow(() => createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'wasm16' as never }), TypeError, /^option abi: unknown ABI "wasm16"; expected 'wasm32', 'wasm64', 'emscripten'$/)
+			expectThrow(() => heap32.offsetOf(Sized, 'nope'), RangeError, /^offsetOf: struct Sized has no field "nope"/)
+			expectThrow(() => heap32.sizeOf('Nope' as never), TypeError, /^sizeOf: type has an unknown type "Nope"/)
+		})
+	})
+
+	describe('bad input: the errors of numeric refs, and nothing written', () => {
+		/** Runs `fn`, expects the error, and checks every byte of the memory is as it was. */
+		function expectNothingWritten(fn: () => unknown, errorClass: new (...args: never[]) => Error, message: string | RegExp): void {
+			const before = snapshot(test.memory)
+			expectThrow(fn, errorClass, message)
+			expectSameBytes(snapshot(test.memory), before)
+		}
+
+		it('a string that does not fit, a value of the wrong kind, an unknown field: checked before any field is written', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything, { i32: 1, label: 'keep' })
+			expectNothingWritten(() => (ref.label = 'much too long'), RangeError, 'Everything.label: the string does not fit: it needs 14 Utf8 elements with its terminator, and the inline string holds 8')
+			expectNothingWritten(() => ref.write({ i32: 2, label: 'much too long' }), RangeError, /^Everything\.write\.label: the string does not fit/)
+			expectNothingWritten(() => heap.writeStruct(Everything, ref.address, { i32: 2, i64: 1 as never }), TypeError, 'writeStruct(Everything).i64: value must be a bigint, received 1')
+			expectNothingWritten(() => heap.writeStruct(Everything, ref.address, { i32: 2, f64: 1n as never }), TypeError, 'writeStruct(Everything).f64: value must be a number, received 1n')
+			expectNothingWritten(() => heap.writeStruct(Everything, ref.address, { i32: 2, nope: 1 } as never), TypeError, /^writeStruct\(Everything\): struct Everything has no field "nope"; its fields are i8, u8/)
+			expectNothingWritten(() => heap.writeStruct(Everything, ref.address, 5 as never), TypeError, 'writeStruct(Everything): struct Everything takes an object of field values, received 5')
+			expectNothingWritten(() => ref.write({ i32: 2, position: { x: 1, z: 2 } as never }), TypeError, /^Everything\.write\.position: struct Vec2 has no field "z"/)
+			expectNothingWritten(() => ref.write({ i32: 2, path: [{}, {}, {}, {}] }), RangeError, 'Everything.write.path: 4 values given for an array of 3 elements')
+			expectNothingWritten(() => ref.write({ i32: 2, path: 3 as never }), TypeError, 'Everything.write.path: an array of 3 elements takes an array, received 3')
+			expectNothingWritten(() => ref.write({ i32: 2, matrix: [[1], [2, 3, 4]] }), RangeError, 'Everything.write.matrix[1]: 3 values given for an array of 2 elements')
+			expectNothingWritten(() => ref.write({ i32: 2, flag: 1 as never }), TypeError, 'Everything.write.flag: a Bool value must be a boolean, received 1')
+			expectNothingWritten(() => ref.write({ i32: 2, small: 8 }), RangeError, 'Everything.write.small: 8 does not fit a 3-bit unsigned bitfield of type Uint32 (0 to 7)')
+			expectNothingWritten(() => ref.write({ i32: 2, sgn: 16 }), RangeError, 'Everything.write.sgn: 16 does not fit a 5-bit signed bitfield of type Int32 (-16 to 15)')
+			expectNothingWritten(() => ref.write({ i32: 2, sgn: 1.5 }), RangeError, /^Everything\.write\.sgn: 1\.5 does not fit/)
+			expectNothingWritten(() => ref.write({ i32: 2, sgn: 'x' as never }), TypeError, 'Everything.write.sgn: a 5-bit signed bitfield of type Int32 takes a number, received "x"')
+			expectNothingWritten(() => ref.write({ i32: 2, big: 1 as never }), TypeError, /^Everything\.write\.big: a 40-bit unsigned bitfield of type BigUint64 takes a bigint/)
+			expectNothingWritten(() => ref.write({ i32: 2, boolBit: 1 as never }), TypeError, /^Everything\.write\.boolBit: a 1-bit unsigned bitfield of type Bool takes a boolean/)
+			expectNothingWritten(() => ref.write({ i32: 2, p53: -1 }), RangeError, /^Everything\.write\.p53: -1 is not a valid pointer53 value/)
+			expectNothingWritten(() => ref.write({ i32: 2, label: 5 as never }), TypeError, 'Everything.write.label: value must be a string, received 5')
+			expectNothingWritten(() => ref.write({ i32: 2, label: 'ascii', wide: 'abcd' }), RangeError, /^Everything\.write\.wide: the string does not fit: it needs 5 Utf16 elements/)
+			expectNothingWritten(() => (ref.i64 = 1 as never), TypeError, 'Everything.i64: value must be a bigint, received 1')
+			expectNothingWritten(() => (ref.f32 = Symbol('s') as never), TypeError, 'Everything.f32: value must be a number, received symbol')
+			expectNothingWritten(() => ((ref as unknown as { position: unknown }).position = 1), TypeError, 'Everything.position: struct Vec2 takes an object of field values, received 1')
+			expect(ref.i32).to.equal(1)
+			expect(ref.label).to.equal('keep')
+			const ascii = defineStruct('AsciiName', { name: { string: 'Ascii', capacity: 4 } })
+			const named = heap.allocStruct(ascii)
+			expectNothingWritten(() => (named.name = 'é'), RangeError, /U\+00E9/)
+		})
+
+		it('allocStruct and allocStructArray check their values before allocating', () => {
+			const { heap, allocator } = test
+			const calls = allocator.allocCalls
+			expectNothingWritten(() => heap.allocStruct(Vec2, { x: 1n as never }), TypeError, 'allocStruct(Vec2).x: value must be a number, received 1n')
+			expectNothingWritten(() => heap.allocStructArray(Vec2, [{ x: 1 }, { y: 1n as never }]), TypeError, 'allocStructArray(Vec2)[1].y: value must be a number, received 1n')
+			expectNothingWritten(() => heap.allocStructArray(Vec2, -1), RangeError, 'allocStructArray: element count -1 is not a non-negative safe integer')
+			expectNothingWritten(() => heap.allocStruct({} as never), TypeError, 'allocStruct: expected a StructType (from defineStruct or defineUnion), received an object (Object)')
+			expect(allocator.allocCalls).to.equal(calls)
+			expect(heap.allocStructArray(Vec2, []).elementCount).to.equal(0)
+		})
+
+		it('an index out of range, a struct past the heap, a null or bad address', () => {
+			const { heap } = test
+			const heapSize = test.memory.buffer.byteLength
+			const bodies = heap.allocStructArray(Body, 2)
+			for (const index of [-1, 2, 1.5, Number.NaN]) {
+				expectNothingWritten(() => bodies.writeAt(index, { id: 1 }), RangeError, new RegExp(`^BodyArrayRef\\.writeAt: index ${String(index)} is out of range`))
+				expectThrow(() => bodies.readAt(index), RangeError, /^BodyArrayRef\.readAt: index .* is out of range/)
+			}
+			expectThrow(() => bodies.at('0' as never), TypeError, 'BodyArrayRef.at: index must be a number, received "0"')
+			expectNothingWritten(() => heap.writeStruct(Body, heapSize - 39, { id: 1 }), RangeError, `writeStruct: address ${heapSize - 39} is out of range: a 40-byte access must end within the heap of ${heapSize} bytes`)
+			expectThrow(() => heap.readStruct(Body, heapSize - 8), RangeError, `readStruct: address ${heapSize - 8} is out of range: a 40-byte access must end within the heap of ${heapSize} bytes`)
+			expectThrow(() => heap.wrapStruct(Body, heapSize - 8), RangeError, `wrapStruct: address ${heapSize - 8} is out of range: a 40-byte access must end within the heap of ${heapSize} bytes`)
+			expectThrow(() => heap.wrapStruct(Body, 0), RangeError, 'wrapStruct: address 0 is a null pointer and cannot be wrapped')
+			expectThrow(() => heap.readStruct(Body, -1), RangeError, /^readStruct: address -1 is not a non-negative integer/)
+			expectThrow(() => heap.wrapStructArray(Body, heapSize - 40, 2), RangeError, `wrapStructArray: address ${heapSize - 40} is out of range: a 80-byte access must end within the heap of ${heapSize} bytes`)
+			expectThrow(() => heap.readStruct('Body' as never, 8), TypeError, /^readStruct: expected a StructType/)
+			expectThrow(() => heap.wrapStruct(Body, 8, 5 as never), TypeError, /^wrapStruct: options must be an object/)
+			const unaligned = heap.wrapStruct(Body, 8 + 1, { deallocator: null })
+			unaligned.x = 1.25
+			expect(unaligned.x).to.equal(1.25)
+			expect(heap.readFloat64(9)).to.equal(1.25)
+			unaligned.free()
+		})
+	})
+
+	describe('StructType and EnumType', () => {
+		it('name themselves as C does, find fields by name and enum members by value', () => {
+			expect(String(Everything)).to.equal('struct Everything')
+			expect(Number32.toString()).to.equal('union Number32')
+			expect(Color.toString()).to.equal('enum Color')
+			expect(Everything.field('i32')?.index).to.equal(5)
+			expect(Everything.field('gap')).to.equal(undefined) // a :0 bitfield has no name to reach it by
+			expect(Everything.field('nope')).to.equal(undefined)
+			expect(Color.nameOf(2)).to.equal('Green')
+			expect(Color.nameOf(9)).to.equal(undefined)
+			expect(Color.members.map((member) => member.name)).to.deep.equal(['Red', 'Green', 'Blue'])
+			expect(Everything.fieldTypes.i32).to.equal('Int32')
+			expect([Everything.packed, defineStruct('Packed', { a: 'Int8' }, { packed: 2 }).packed]).to.deep.equal([false, 2])
+		})
+	})
+
+	describe('bad declarations: TypeError or RangeError naming the struct and the field, at defineStruct time', () => {
+		const cases: [string, () => unknown, new (...args: never[]) => Error, RegExp][] = [
+			['an unknown field type', () => defineStruct('Bad', { a: 'Int33' as never }), TypeError, /^defineStruct\('Bad'\): field 'a' has an unknown type "Int33"/],
+			['a bitfield wider than its type', () => defineStruct('Bad', { a: { bits: 9, type: 'Uint8' } }), RangeError, /^defineStruct\('Bad'\): field 'a' is a bitfield 9 bits wide, but its type Uint8 holds 8 bits/],
+			['a bitfield of a float', () => defineStruct('Bad', { a: { bits: 3, type: 'Float32' as never } }), TypeError, /^defineStruct\('Bad'\): field 'a' is a bitfield of type "Float32", which is not an integer type/],
+			['recursive by-value nesting', () => defineStruct('Bad', { self: (() => Vec2) as never }), TypeError, /^defineStruct\('Bad'\): field 'self' is a function: a type cannot contain .* by value/],
+			['packed with an invalid value', () => defineStruct('Bad', { a: 'Int8' }, { packed: 3 as never }), RangeError, /^defineStruct\('Bad'\): option packed 3 is not true, 1, 2, 4 or 8/],
+			['packed of the wrong kind', () => defineStruct('Bad', { a: 'Int8' }, { packed: 'yes' as never }), TypeError, /^defineStruct\('Bad'\): option packed must be true, 1, 2, 4 or 8/],
+			['a field name that is not a C identifier', () => defineStruct('Bad', { 'a-b': 'Int8' }), TypeError, /^defineStruct\('Bad'\): field 'a-b' name "a-b" is not a C identifier/],
+			['an array of length 0', () => defineStruct('Bad', { a: { array: 'Int8', length: 0 } }), RangeError, /^defineStruct\('Bad'\): field 'a' array length 0 is not a positive safe integer/],
+			['an unknown string encoding', () => defineStruct('Bad', { a: { string: 'Latin1' as never, capacity: 4 } }), TypeError, /^defineStruct\('Bad'\): field 'a' has an unknown string encoding "Latin1"/],
+			['a union member of an unknown type', () => defineUnion('BadUnion', { a: 'Int8', b: {} as never }), TypeError, /^defineUnion\('BadUnion'\): field 'b' has an unknown type/],
+		]
+		for (const [what, fn, errorClass, message] of cases) {
+			it(what, () => {
+				expectThrow(fn, errorClass, message)
+			})
+		}
+		it('duplicate names cannot reach defineStruct: an object keeps one value per key (the last), so a struct has each name once', () => {
+			const fields = JSON.parse('{"a": "Int8", "a": "Int32"}') as Record<string, 'Int32'>
+			expect(Object.keys(fields)).to.deep.equal(['a'])
+			const once = defineStruct('Once', fields)
+			expect(once.fields.length).to.equal(1)
+			expect(once.layout().size).to.equal(4)
+		})
+	})
+})
