@@ -46,14 +46,69 @@ class AllocationStack {
 	/** The frames from the site on. */
 	readonly stack: string
 
-	constructor(error: Error, libraryNames: ReadonlySet<string>) {
-		// Leading lines: V8's "Error" header, then the library's own frames.
-		const frames = (error.stack ?? '').split('\n').filter((line) => line.trim() !== '' && line !== 'Error')
+	constructor(frames: readonly StackFrame[], libraryNames: ReadonlySet<string>) {
+		// Leading frames: the library's own.
 		let first = 0
-		while (first < frames.length - 1 && frameFunctionNames(frames[first]!).some((name) => libraryNames.has(name))) first++
-		const userFrames = frames.slice(first)
+		while (first < frames.length - 1 && frames[first]!.names.some((name) => libraryNames.has(name))) first++
+		const userFrames = frames.slice(first).map((frame) => frame.text)
 		this.site = (userFrames[0] ?? 'unknown site').trim().replace(/^at /, '')
 		this.stack = userFrames.join('\n')
+	}
+}
+
+/** One frame of a captured stack: its text, and the names its function goes by. */
+interface StackFrame {
+	readonly text: string
+	readonly names: readonly string[]
+}
+
+/** The part of V8's call-site API used here. */
+interface CallSiteLike {
+	getFunctionName(): string | null
+	getMethodName(): string | null
+}
+
+/**
+ * The current stack as frames, formatted now (a captured, unformatted stack would keep
+ * the manager alive). On V8 the names come from the call sites themselves, since a
+ * stack's text may carry names a source map substituted (`at address (file.ts:…)` for
+ * a method under `--enable-source-maps` or tsx); elsewhere they are parsed from the text.
+ */
+function captureFrames(): StackFrame[] {
+	const errorConstructor = Error as unknown as {
+		stackTraceLimit?: number
+		prepareStackTrace?: unknown
+		captureStackTrace?: (target: object) => void
+	}
+	// V8 keeps 10 frames by default: 6 more for the library's own (up to 5). Other
+	// engines have no such setting, and ignore the property.
+	const limit = errorConstructor.stackTraceLimit
+	if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit + 6
+	try {
+		if (typeof errorConstructor.captureStackTrace === 'function') {
+			const previous = errorConstructor.prepareStackTrace
+			const holder: { stack?: unknown } = {}
+			let sites: unknown
+			errorConstructor.prepareStackTrace = (_error: unknown, callSites: unknown) => callSites
+			try {
+				errorConstructor.captureStackTrace(holder)
+				sites = holder.stack
+			} finally {
+				errorConstructor.prepareStackTrace = previous
+			}
+			if (Array.isArray(sites)) {
+				return (sites as CallSiteLike[]).slice(1).map((site) => ({
+					text: `    at ${String(site)}`,
+					names: [site.getFunctionName(), site.getMethodName()]
+						.filter((name): name is string => typeof name === 'string' && name !== '')
+						.map((name) => name.slice(name.lastIndexOf('.') + 1)),
+				}))
+			}
+		}
+		const frames = (new Error().stack ?? '').split('\n').filter((line) => line.trim() !== '' && line !== 'Error')
+		return frames.slice(1).map((text) => ({ text, names: frameFunctionNames(text) }))
+	} finally {
+		if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit
 	}
 }
 
@@ -137,13 +192,7 @@ export class HeapDebug {
 			this.namedPrototypes.add(prototype)
 			addMethodNames(prototype, names)
 		}
-		// V8 keeps 10 frames by default: 6 more for the library's own (up to 5). Other
-		// engines have no such setting, and ignore the property.
-		const errorConstructor = Error as { stackTraceLimit?: number }
-		const limit = errorConstructor.stackTraceLimit
-		if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit + 6
-		const allocation = new AllocationStack(new Error(), names)
-		if (typeof limit === 'number') errorConstructor.stackTraceLimit = limit
+		const allocation = new AllocationStack(captureFrames(), names)
 		this.records.set(ref, allocation)
 		registry?.register(ref, { refName, address: ref.address, byteSize: ref.allocatedByteSize, allocation }, ref)
 	}
