@@ -21,7 +21,7 @@ export interface CampaignOptions {
 	readonly maxEpisodeOps?: number
 	/** Stop after this long (ms), whatever `ops` says. */
 	readonly timeLimitMs?: number
-	/** Shrink at most this many distinct defects. */
+	/** Stop after this many distinct defects (default 40). */
 	readonly maxFindings?: number
 	readonly log?: (line: string) => void
 	/** For the fuzzer's own tests: a defect planted in every manager. */
@@ -191,7 +191,12 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 	const opsByHeap = new Map<string, number>()
 	let episode = 0
 	let nextReport = 10000
-	while (stats.ops + stats.skipped < options.ops && (options.timeLimitMs === undefined || Date.now() - started < options.timeLimitMs)) {
+	const maxFindings = options.maxFindings ?? 40
+	while (
+		stats.ops + stats.skipped < options.ops &&
+		findings.size < maxFindings &&
+		(options.timeLimitMs === undefined || Date.now() - started < options.timeLimitMs)
+	) {
 		const budget = Math.min(options.maxEpisodeOps ?? 500, options.ops - stats.ops - stats.skipped)
 		const result = runEpisode(options.seed, episode, kinds, budget, runnerOptions, options.plant)
 		stats.add(result.stats)
@@ -202,7 +207,7 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 			const known = findings.get(signature)
 			if (known !== undefined) {
 				known.hits++
-			} else if (findings.size < (options.maxFindings ?? 40)) {
+			} else {
 				log(`episode ${episode} (${result.config.kind}): ${result.violation.message}`)
 				const ops = options.shrink === false ? result.ops : shrink(result.config, result.ops, signature, runnerOptions, 8000, options.plant)
 				const confirmed = replay(result.config, ops, runnerOptions, options.plant) ?? result.violation
