@@ -32,8 +32,8 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		it(`${kind}: every call keeps the heap equal to the model, and every failing call leaves it untouched`, () => {
 			const result = runCampaign({ seed: 1, ops: opsPerKind(kind), kinds: [kind], timeLimitMs: 6000, runner: options })
 			expect(result.skippedKinds).to.deep.equal([])
-			expect(result.stats.ops, 'operations run').to.be.greaterThan(150)
-			expect(result.stats.badInputs, 'calls that had to throw').to.be.greaterThan(10)
+			expect(result.stats.ops, 'operations run').to.be.greaterThan(50)
+			expect(result.stats.badInputs, 'calls that had to throw').to.be.greaterThan(5)
 			expect(result.findings, summary(result)).to.deep.equal([])
 		})
 	}
