@@ -17,7 +17,7 @@ const openDefects: Partial<Record<keyof RunnerOptions, string>> = {}
 const options: RunnerOptions = { ...defaultRunnerOptions, ...Object.fromEntries(Object.keys(openDefects).map((name) => [name, false])) }
 
 /** Operations per heap kind: the heaps over 2 GiB run about ten times slower (every call is checked against the model). */
-const opsPerKind = (kind: HeapKind): number => (kind === 'memory2GiB' || kind === 'arrayBuffer5GiB' ? 400 : 1500)
+const opsPerKind = (kind: HeapKind): number => (kind === 'memory2GiB' || kind === 'arrayBuffer5GiB' ? 300 : 1200)
 
 describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', function () {
 	this.timeout(120000)
@@ -30,7 +30,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 			continue
 		}
 		it(`${kind}: every call keeps the heap equal to the model, and every failing call leaves it untouched`, () => {
-			const result = runCampaign({ seed: 1, ops: opsPerKind(kind), kinds: [kind], timeLimitMs: 6000, runner: options })
+			const result = runCampaign({ seed: 1, ops: opsPerKind(kind), kinds: [kind], timeLimitMs: 5000, runner: options })
 			expect(result.skippedKinds).to.deep.equal([])
 			expect(result.stats.ops, 'operations run').to.be.greaterThan(50)
 			expect(result.stats.badInputs, 'calls that had to throw').to.be.greaterThan(5)

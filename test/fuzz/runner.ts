@@ -61,6 +61,9 @@ export type OpKind =
 	| 'wrap'
 	| 'wrapArray'
 	| 'rmw'
+	| 'wait'
+	| 'notify'
+	| 'raw'
 	| 'wideRead'
 	| 'wideWrite'
 	| 'stringRead'
@@ -242,13 +245,16 @@ const refMembers = {
 } as const
 /** Members that work on a freed ref. */
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
-const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll']
+const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify']
+/** Every `wait<T>` method, with its row. */
+const waitByMethod = new Map(elementTypes.flatMap((type) => (type.wait === undefined ? [] : [[type.wait.method, type] as const])))
 
 /** The members the fuzzer exercises, for `uncoveredMembers`. */
 export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<string>> } {
 	const manager = new Set<string>(managerMembers)
 	for (const type of elementTypes) for (const name of Object.values(type.methods)) manager.add(name)
 	for (const type of elementTypes) for (const operation of type.atomicOperations) manager.add(operation.method)
+	for (const method of waitByMethod.keys()) manager.add(method)
 	for (const type of wideTypes) manager.add(type.read).add(type.write)
 	for (const encoding of encodings) for (const name of Object.values(encoding.methods)) manager.add(name)
 	const refs = new Map<string, Set<string>>()
@@ -324,6 +330,8 @@ export class Runner {
 	private readonly slots = new Map<number, Slot>()
 	/** Live tracked refs by address, as the manager's table should hold them. */
 	private readonly tracked = new Map<number, Slot>()
+	/** Regions from `allocate` not yet given back with `deallocate`: address → byte size. */
+	private readonly raw = new Map<number, number>()
 	/** Set by an operation whose effect on `isFreed` the README leaves open: the refs are then synchronised, not checked. */
 	private lenient = false
 
@@ -509,7 +517,7 @@ export class Runner {
 			owners.set(slot.address, slot)
 		}
 		for (const address of this.env.allocator.live.keys()) {
-			if (!owners.has(address)) this.violation(op, 'region-leaked', `the region at ${address} is still allocated, but no live ref owns it`)
+			if (!owners.has(address) && !this.raw.has(address)) this.violation(op, 'region-leaked', `the region at ${address} is still allocated, but no live ref owns it`)
 		}
 	}
 
@@ -520,6 +528,7 @@ export class Runner {
 
 	/** The allocator deallocated `address`: whichever ref owned that region no longer does. */
 	private deallocated(address: number): void {
+		this.raw.delete(address)
 		for (const slot of this.slots.values()) if (slot.address === address && slot.ownsBlock) slot.ownsBlock = false
 	}
 
@@ -700,6 +709,12 @@ export class Runner {
 				return this.runWrap(op)
 			case 'rmw':
 				return this.runAtomicOperation(op)
+			case 'wait':
+				return this.runWait(op)
+			case 'notify':
+				return this.runNotify(op)
+			case 'raw':
+				return op.member === 'allocate' ? this.runAllocate(op) : this.runDeallocate(op)
 			case 'wideRead':
 			case 'wideWrite':
 				return this.runWide(op)
@@ -986,6 +1001,117 @@ export class Runner {
 			this.checkResult(op, result, effect!.result)
 			if (effect!.bytes !== undefined) this.env.model.write(address!, effect!.bytes)
 		})
+		return true
+	}
+
+	private isShared(): boolean {
+		return Object.prototype.toString.call(this.env.buffer()) === '[object SharedArrayBuffer]'
+	}
+
+	/** `wait<T>(address, expected, timeoutMs)`, never with a timeout that could block for long. */
+	private runWait(op: Op): boolean {
+		const type = waitByMethod.get(op.member)!
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const address = classifyAddress(exp, op.args[0]!, '0', type.byteSize, type.byteSize, o.preLength, o.postLength)
+		const expected = classifyValue(exp, op.args[1]!, type, 'expected')
+		const timeout = op.args[2]!
+		if (timeout.k !== 'num') exp.fail('TypeError', `timeoutMs is ${timeout.k}`)
+		else if (!(timeout.v >= 0)) exp.fail('RangeError', `timeoutMs ${timeout.v} is negative or NaN`)
+		if (!this.isShared()) exp.fail('TypeError', 'the heap is not shared')
+		this.settle(op, o, exp, this.managerNames(op.member, type), (result) => {
+			const held = bytesEqual(encodeElement(type, expected!), this.env.model.read(address!, type.byteSize))
+			this.checkResult(op, result, held ? 'timed-out' : 'not-equal')
+		})
+		return true
+	}
+
+	/** `notify(address, count?)`: nobody waits here, so it wakes 0. */
+	private runNotify(op: Op): boolean {
+		const o = this.call(op, (a) => this.manager.notify(...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		classifyAddress(exp, op.args[0]!, '0', 4, 4, o.preLength, o.postLength)
+		const count = op.args[1]
+		if (count !== undefined && count.k !== 'undef') {
+			if (count.k !== 'num') {
+				exp.fail('TypeError', `count is ${count.k}`)
+				exp.untouchable.push('1')
+			} else if (!(count.v === Infinity || (Number.isSafeInteger(count.v) && count.v >= 0))) exp.fail('RangeError', `count ${count.v}`)
+		}
+		this.settle(op, o, exp, this.managerNames('notify'), (result) => this.checkResult(op, result, 0))
+		return true
+	}
+
+	private classifyAlignment(exp: Expectation, spec: Spec | undefined, path: string): number | undefined {
+		if (spec === undefined || spec.k === 'undef') return 8
+		if (spec.k !== 'num') {
+			exp.fail('TypeError', `alignment is ${spec.k}`)
+			exp.untouchable.push(path)
+			return undefined
+		}
+		const value = spec.v
+		if (!(Number.isInteger(value) && value >= 1 && value <= 65536 && (value & (value - 1)) === 0)) {
+			exp.fail('RangeError', `alignment ${value} is not a power of two from 1 to 65536`)
+			return undefined
+		}
+		return value
+	}
+
+	/** `allocate(byteSize, alignment?)`: a raw region, checked and zeroed as refs' are, but not tracked. */
+	private runAllocate(op: Op): boolean {
+		const o = this.call(op, (a) => this.manager.allocate(...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const byteSize = classifyCount(exp, op.args[0]!, '0', 'byte size')
+		const alignment = this.classifyAlignment(exp, op.args[1], '1')
+		if (exp.mustThrow && o.allocCalls.some((call) => call.probe !== true)) {
+			this.violation(op, 'allocator-called-for-invalid-arguments', `the allocator ran although ${exp.reasons.join('; ')}`)
+		}
+		const address = exp.mustThrow ? undefined : this.allocationVerdict(op, exp, o, byteSize!, alignment!)
+		this.settle(
+			op,
+			o,
+			exp,
+			this.managerNames('allocate'),
+			(result) => {
+				if (address === undefined) this.violation(op, 'allocator-not-called', 'an address came back without an allocation')
+				this.checkResult(op, result, address)
+				this.applyZero(address, byteSize!)
+				this.raw.set(address, byteSize!)
+			},
+			(error) => this.afterFailedAllocation(op, o, error),
+		)
+		return true
+	}
+
+	/** `deallocate(address, byteSize?, alignment?)`: refuses a tracked ref's address, hands anything else to the deallocator. */
+	private runDeallocate(op: Op): boolean {
+		const o = this.call(op, (a) => this.manager.deallocate(...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const spec = op.args[0]!
+		let address: number | undefined
+		if (spec.k !== 'num') {
+			exp.fail('TypeError', `address is ${spec.k}`)
+			exp.untouchable.push('0')
+		} else if (!(Number.isSafeInteger(spec.v) && spec.v > 0)) exp.fail('RangeError', `address ${spec.v} is not a positive safe integer`)
+		else address = spec.v
+		const size = op.args[1]
+		if (size !== undefined && size.k !== 'undef') classifyCount(exp, size, '1', 'byte size')
+		if (op.args[2] !== undefined) this.classifyAlignment(exp, op.args[2], '2')
+		const target = address === undefined ? undefined : this.tracked.get(address)
+		if (target !== undefined && !target.freed) exp.fail('RangeError', `address ${address} belongs to a live tracked ref`)
+		if (exp.mustThrow && o.deallocCalls.some((call) => call.probe !== true)) {
+			this.violation(op, 'deallocator-called-for-invalid-arguments', `the deallocator ran although ${exp.reasons.join('; ')}`)
+		}
+		this.deallocatorFaults(exp, o)
+		this.settle(op, o, exp, this.managerNames('deallocate'), () => {
+			this.expectFrees(op, o, [address!])
+			this.afterFrees(o)
+		})
+		if (o.threw) this.afterFrees(o)
 		return true
 	}
 
@@ -1608,6 +1734,10 @@ export class Runner {
 			[5, 'stringAlloc'],
 			[3, 'stringWrap'],
 			[this.slots.size > 0 ? 22 : 0, 'ref'],
+			[2, 'wait'],
+			[1, 'notify'],
+			[2, 'allocate'],
+			[this.raw.size > 0 ? 3 : 1, 'deallocate'],
 			[2, 'manager'],
 			[freeWeight, 'free'],
 			[this.env.growable ? 2.5 : 0, 'grow'],
@@ -1624,6 +1754,36 @@ export class Runner {
 				return op('write', type.methods.write, [this.address(rng, type.byteSize, 1), randomValue(rng, type, valueOptions)], { type: type.name })
 			case 'writeAtomic':
 				return op('write', type.methods.writeAtomic, [this.address(rng, type.byteSize, type.byteSize), randomValue(rng, type, valueOptions)], { type: type.name })
+			case 'wait': {
+				const waiting = rng.pick([...waitByMethod.values()])
+				const address = this.address(rng, waiting.byteSize, waiting.byteSize)
+				const [expected] = this.atomicOperands(rng, waiting, { shape: 'compareExchange' } as NormalizedAtomicOperation, address, valueOptions)
+				// Never a timeout that could block for long: 0 (or 1 ms), or one that must be refused.
+				const timeout: Spec = rng.chance(0.85) ? { k: 'num', v: rng.chance(0.9) ? 0 : 1 } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: Number.NaN }, { k: 'str', v: '0' }, { k: 'null' }])
+				return op('wait', waiting.wait!.method, [address, expected!, timeout], { type: waiting.name })
+			}
+			case 'notify': {
+				const roll = rng.next()
+				const count: Spec[] = roll < 0.4 ? [] : roll < 0.85 ? [{ k: 'num', v: rng.pick([0, 1, 2, Infinity]) }] : [rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: 1.5 }, { k: 'num', v: Number.NaN }, { k: 'str', v: '1' }, { k: 'undef' }, { k: 'obj', inner: { k: 'num', v: 1 } }])]
+				return op('notify', 'notify', [this.address(rng, 4, 4), ...count])
+			}
+			case 'allocate': {
+				const roll = rng.next()
+				const alignment: Spec[] = roll < 0.5 ? [] : roll < 0.9 ? [{ k: 'num', v: rng.pick([1, 2, 4, 8, 16, 64, 4096]) }] : [rng.pick<Spec>([{ k: 'num', v: 3 }, { k: 'num', v: 0 }, { k: 'num', v: 131072 }, { k: 'str', v: '8' }, { k: 'obj', inner: { k: 'num', v: 8 } }])]
+				return op('raw', 'allocate', [this.count(rng, rng.int(0, 100)), ...alignment], { faults: this.faults(rng, true) })
+			}
+			case 'deallocate': {
+				const raw = [...this.raw]
+				const tracked = this.config.trackAllocations ? this.liveTracked() : []
+				const roll = rng.next()
+				if (raw.length > 0 && roll < 0.75) {
+					const [address, byteSize] = rng.pick(raw)
+					const extra: Spec[] = rng.chance(0.5) ? [] : [{ k: 'num', v: rng.chance(0.9) ? byteSize : -1 }, ...(rng.chance(0.5) ? [] : [{ k: 'num', v: rng.chance(0.9) ? 8 : 3 } as Spec])]
+					return op('raw', 'deallocate', [{ k: 'num', v: address }, ...extra], { faults: this.faults(rng, false) })
+				}
+				if (tracked.length > 0 && roll < 0.9) return op('raw', 'deallocate', [{ k: 'num', v: rng.pick(tracked).address }])
+				return op('raw', 'deallocate', [rng.pick<Spec>([{ k: 'num', v: 0 }, { k: 'num', v: -16 }, { k: 'num', v: 1.5 }, { k: 'num', v: 2 ** 53 }, { k: 'str', v: '16' }, { k: 'null' }, { k: 'obj', inner: { k: 'num', v: 16 } }, { k: 'big', v: 16n }])])
+			}
 			case 'atomicOperation': {
 				const operation = rng.pick(type.atomicOperations)
 				const address = this.address(rng, type.byteSize, type.byteSize)
@@ -1729,6 +1889,8 @@ export class Runner {
 				if (['address', 'allocatedByteSize', 'isFreed', 'elementCount', 'bytesPerElement', 'view', 'allocatedBytesView'].includes(op.member) || op.member.startsWith('encoded')) return `${target}.${op.member}`
 				return `${target}.${op.member}(${args})${comment}`
 			}
+			case 'raw':
+				return `${op.member === 'allocate' ? made : ''}heap.${op.member}(${args})${comment}`
 			case 'manager':
 				if (['heap', 'allocatedRefs', 'totalAllocatedByteSize'].includes(op.member)) return `heap.${op.member}`
 				return `heap.${op.member}(${args})${comment}`
