@@ -677,7 +677,9 @@ export class Runner {
 	private afterFailedAllocation(op: Op, o: Outcome, error: unknown): void {
 		const deallocatorTrapped = o.deallocCalls.some((call) => call.threw === true)
 		for (const call of o.allocCalls) {
-			if (call.address === undefined || o.liveBefore.has(call.address) || !this.env.allocator.live.has(call.address)) continue
+			// A region handed out again (reuseLive) was live before, but this allocation took it over.
+			const taken = call.address !== undefined && (!o.liveBefore.has(call.address) || call.fault?.kind === 'reuseLive')
+			if (call.address === undefined || !taken || !this.env.allocator.live.has(call.address)) continue
 			if (deallocatorTrapped) this.env.allocator.forget(call.address)
 			else this.violation(op, 'allocation-left-behind', `the allocator handed out ${call.address}, the call threw ${describeError(error)}, and the region is still allocated`)
 		}
