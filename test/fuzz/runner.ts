@@ -237,7 +237,7 @@ function combineNumber(operator: NormalizedAtomicOperation['operator'], a: numbe
 const libraryNames = new Set<string>(publicMembers(library.WasmHeapManager))
 
 // Members every ref has, and the members of each family (not per type: the emitters give every row the same).
-const commonRefMembers = ['address', 'allocatedByteSize', 'allocatedBytesView', 'isFreed', 'clear', 'free', '[Symbol.dispose]']
+const commonRefMembers = ['address', 'allocatedByteSize', 'allocatedBytesView', 'isFreed', 'clear', 'free', '[Symbol.dispose]', 'release']
 const refMembers = {
 	value: ['get value', 'set value', 'read', 'write', 'readAtomic', 'writeAtomic'],
 	array: ['view', 'elementCount', 'bytesPerElement', 'readAt', 'writeAt', 'readAtomicAt', 'writeAtomicAt'],
@@ -1445,7 +1445,7 @@ export class Runner {
 				// A bad argument may be reported instead (its own class and message, checked above).
 				const kind = errorKindOf(error) as ErrorKind
 				const argumentError = kind !== 'Error' && (other.must.has(kind) || other.maybe.has(kind))
-				if (!argumentError && !/has been freed/.test((error as Error).message)) this.violation(op, 'freed-error-unclear', `${describeError(error)} does not say the ref was freed`)
+				if (!argumentError && !/has been freed|was released/.test((error as Error).message)) this.violation(op, 'freed-error-unclear', `${describeError(error)} does not say the ref was freed`)
 			})
 			return true
 		}
@@ -1470,6 +1470,19 @@ export class Runner {
 				return true
 			case 'clear':
 				this.settle(op, o, exp, this.refNames(slot), () => this.env.model.fill(slot.address, slot.byteSize, 0))
+				return true
+			case 'release':
+				// Ownership goes to other code: the ref is done, the region stays allocated (the fuzzer
+				// then holds it as a raw region, which `deallocate` may give back).
+				this.settle(op, o, exp, this.refNames(slot), (result) => {
+					this.checkResult(op, result, slot.address)
+					if (o.deallocCalls.some((call) => call.probe !== true)) this.violation(op, 'released-region-freed', 'release() called the deallocator')
+					this.markFreed(slot)
+					if (slot.ownsBlock) {
+						slot.ownsBlock = false
+						this.raw.set(slot.address, slot.byteSize)
+					}
+				})
 				return true
 			case 'free':
 			case '[Symbol.dispose]': {
@@ -1849,11 +1862,12 @@ export class Runner {
 			default: {
 				const slots = [...this.slots.values()]
 				const slot = rng.chance(0.9) && live.length > 0 ? rng.pick(live) : rng.pick(slots)
-				const members = [...refMembers[slot.family], ...commonRefMembers.filter((m) => m !== 'free' && m !== '[Symbol.dispose]')]
+				const members = [...refMembers[slot.family], ...commonRefMembers.filter((m) => m !== 'free' && m !== '[Symbol.dispose]' && m !== 'release')]
 				const operations = slot.element?.atomicOperations ?? []
 				let member = operations.length > 0 && rng.chance(0.2) ? (slot.family === 'array' ? rng.pick(operations).arrayRefMethod : rng.pick(operations).refMethod) : rng.pick(members)
 				// Clearing a region of gigabytes (a wrap over most of a large heap) would make it all resident.
 				if (member === 'clear' && slot.byteSize > 1 << 24) member = 'allocatedByteSize'
+				if (rng.chance(0.02)) member = 'release'
 				const args: Spec[] = []
 				if (slot.family === 'array' && /At$/.test(member)) {
 					const roll = rng.next()
