@@ -190,8 +190,14 @@ export class HeapCore {
 					staged = converted
 				}
 			} catch (error) {
-				if (error instanceof TypeError && !error.message.startsWith(`${method}:`)) {
-					throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: ${error.message}`, { cause: error })
+				// The engine's own errors, named for the method: a value that does not convert (a
+				// TypeError, or the SyntaxError ToBigInt gives for a string such as 'abc' or an
+				// object), or more elements than a typed array can have (a RangeError).
+				if ((error instanceof TypeError || error instanceof SyntaxError) && !error.message.startsWith(`${method}:`)) {
+					throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: ${error.message}`, { cause: error })
+				}
+				if (error instanceof RangeError && !error.message.startsWith(`${method}:`)) {
+					throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: ${elementCount} elements: ${error.message}`, { cause: error })
 				}
 				throw error
 			}
@@ -253,6 +259,9 @@ export class HeapCore {
 	 * `Error` names the size requested.
 	 */
 	allocateRegion(byteSize: number, alignment: number, method: string): number {
+		// A size computed from a large count ((capacity + 1) * 4, count * 8) may pass 2^53: no heap
+		// holds it, and an allocator must never be asked for a size that is not exact.
+		if (!Number.isSafeInteger(byteSize)) throw heapError(RangeError, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: cannot allocate ${byteSize} bytes, more than a safe integer`)
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
 		const size = byteSize === 0 ? 1 : byteSize
 		const allocator = this.allocator as (byteSize: number | bigint, alignment: number | bigint) => unknown

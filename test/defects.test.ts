@@ -257,6 +257,55 @@ describe('defects found by fuzzing (issue 10)', function () {
 			expect(new Uint8Array(memory.buffer)).to.deep.equal(before)
 		})
 	})
+
+	describe("found by the project's own campaign (npm run fuzz)", () => {
+		it('alloc<T>Array of bigint values that do not convert is a TypeError naming the method, not the engine SyntaxError', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			let allocations = 0
+			const heap = createWasmHeapManager(() => memory.buffer, () => (allocations++, 1024), () => {})
+			const before = new Uint8Array(memory.buffer).slice()
+			for (const [method, values] of [
+				['allocBigInt64Array', [1n, {}]],
+				['allocBigUint64Array', [1n, 'abc']],
+				['allocPointer64Array', [() => 8]],
+			] as const) {
+				const error = thrown(() => callMethod(heap, method, values))
+				expect(error, method).to.be.instanceOf(TypeError)
+				expect(error.message, method).to.match(new RegExp(`^${method}: `))
+				expect(error.cause, method).to.be.instanceOf(SyntaxError)
+			}
+			expect(allocations).to.equal(0)
+			expect(new Uint8Array(memory.buffer)).to.deep.equal(before)
+		})
+
+		it('alloc<T>Array of an array-like longer than any typed array is a RangeError naming the method', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			let allocations = 0
+			const heap = createWasmHeapManager(() => memory.buffer, () => (allocations++, 1024), () => {})
+			for (const method of ['allocUint32Array', 'allocFloat64Array', 'allocPointer53Array']) {
+				const error = thrown(() => callMethod(heap, method, { length: 2 ** 40, 0: 1 }))
+				expect(error, method).to.be.instanceOf(RangeError)
+				expect(error.message, method).to.match(new RegExp(`^${method}: `))
+			}
+			expect(allocations).to.equal(0)
+		})
+
+		it('an allocation of more bytes than a safe integer is a RangeError, and the allocator is never asked for it', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const sizes: unknown[] = []
+			const heap = createWasmHeapManager(() => memory.buffer, (size) => (sizes.push(size), 0), () => {})
+			for (const [method, argument, bytes] of [
+				['allocNullTerminatedUtf32String', 2 ** 52, (2 ** 52 + 1) * 4],
+				['allocNullTerminatedUtf16String', 2 ** 52, (2 ** 52 + 1) * 2],
+				['allocFloat64Array', 2 ** 51, 2 ** 54],
+			] as const) {
+				const error = thrown(() => callMethod(heap, method, argument))
+				expect(error, method).to.be.instanceOf(RangeError)
+				expect(error.message, method).to.equal(`${method}: cannot allocate ${bytes} bytes, more than a safe integer`)
+			}
+			expect(sizes).to.deep.equal([])
+		})
+	})
 })
 
 export type { WasmHeapManager }
