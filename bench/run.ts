@@ -16,6 +16,18 @@
  *   BENCH_GROWN=1 npm run bench -- numeric
  *                                       ... with every heap grown once before the cases
  *   npx tsx bench/compare-builds.ts     the numeric cases against two commits' builds in one process
+ *   BENCH_REGIME=pristine npm run bench only one regime of the suites that have two
+ *   npm run bench:node24                the same on Node 24 (bench/node24.mjs; results in latest.node24.json)
+ *
+ * Regimes. The numeric and allocation suites run twice, each time in a fresh process:
+ * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
+ * ArrayBufferDetaching protector is gone: every typed-array access then carries a detach
+ * test) and every error path of the measured methods has been taken once (V8 then
+ * compiles the cold paths as calls instead of deoptimisation exits). Every program that
+ * grows its memory, or once catches a range error, runs in the second state. Cases of
+ * the realistic run are in the suite `numeric realistic` / `allocation realistic`.
+ * Each numeric case is timed in two loop shapes: one long loop in one call (V8 compiles
+ * it by on-stack replacement) and the same loop split into many short calls.
  *
  * By default the suites load the shipped build, dist/index.js, which is rebuilt first
  * (`npm run build`) when src/ or generated/ is newer.
@@ -38,13 +50,15 @@ import { runSuite, writeResults, type BenchCase, type CaseResult } from './harne
 import { skippedCases } from './elements.js'
 import { describeMiss } from './notes.js'
 
-const suites: Record<string, { title: string; baselines: string[]; load: () => Promise<BenchCase[]> }> = {
+type Regime = 'pristine' | 'realistic'
+const suites: Record<string, { title: string; baselines: string[]; regimes?: readonly Regime[]; load: (regime: Regime) => Promise<BenchCase[]> }> = {
 	numeric: {
 		title: 'Numeric access (vs the same loop on typed arrays / DataView)',
 		baselines: ['raw'],
-		load: async () => {
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => {
 			const { createNumericCases, numericOptionsFromEnvironment } = await import('./numeric.bench.js')
-			return createNumericCases(await import('./library.js'), numericOptionsFromEnvironment())
+			return createNumericCases(await import('./library.js'), numericOptionsFromEnvironment(regime))
 		},
 	},
 	access: {
@@ -60,7 +74,8 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 	allocation: {
 		title: 'Allocation through the Emscripten malloc/free, tracking on (vs bare _malloc/_free, and Emscripten string helpers)',
 		baselines: ['raw', 'emscripten'],
-		load: async () => (await import('./allocation.bench.js')).allocationCases,
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => (await import('./allocation.bench.js')).createAllocationCases(regime),
 	},
 	tracking: {
 		title: 'The allocation table: free(address) against the number of live refs, and tracking on vs off (vs bare _free/_malloc)',
@@ -70,6 +85,9 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+/** Results of a Node other than the project's reference (Node 20) go to files of their own: latest.node24.json. */
+const nodeMajor = Number(process.versions.node.split('.')[0])
+const runtimeSuffix = nodeMajor === 20 ? '' : `.node${nodeMajor}`
 const resultsFile = (name: string): string => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url))
 const [first, ...rest] = process.argv.slice(2)
 
@@ -136,7 +154,8 @@ function describeMachine(): Record<string, unknown> {
 if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
-	const results = runSuite(suite.title, await suite.load(), suite.baselines)
+	const regime = rest[2] as Regime
+	const results = runSuite(`${suite.title}${regime === 'realistic' ? ', realistic regime (a memory grown and every error path taken once first)' : ''}`, await suite.load(regime), suite.baselines)
 	// Rows of the element table this engine cannot run (e.g. no Float16Array before Node 24).
 	for (const line of skippedCases()) console.log(`skipped ${line}`)
 	writeResults(rest[1]!, results, { skipped: skippedCases() })
@@ -155,13 +174,15 @@ if (first === '--suite') {
 	console.log(`library: ${library}; load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}`)
 	const results: CaseResult[] = []
 	const skipped: string[] = []
-	for (const name of wanted) {
+	const regimeFilter = process.env.BENCH_REGIME
+	for (const name of wanted) for (const regime of suites[name]!.regimes ?? ['pristine']) {
+		if (regimeFilter !== undefined && regimeFilter !== regime && suites[name]!.regimes !== undefined) continue
 		// A file of this run's own: another run going on at the same time cannot mix in.
-		const childFile = resultsFile(`${name}.${process.pid}`)
-		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name, childFile], {
+		const childFile = resultsFile(`${name}.${regime}.${process.pid}`)
+		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name, childFile, regime], {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		})
-		if (child.status !== 0) throw new Error(`suite ${name} failed (exit ${child.status})`)
+		if (child.status !== 0) throw new Error(`suite ${name} (${regime}) failed (exit ${child.status})`)
 		const suiteResults = JSON.parse(readFileSync(childFile, 'utf8')) as { results: CaseResult[]; skipped?: string[] }
 		results.push(...suiteResults.results)
 		skipped.push(...(suiteResults.skipped ?? []))
@@ -169,7 +190,8 @@ if (first === '--suite') {
 	}
 	const seconds = Math.round((Date.now() - started) / 1000)
 	const whole = Object.keys(suites).every((name) => wanted.includes(name))
-	writeResults(resultsFile(whole ? 'latest' : 'subset'), results, {
+	const resultsName = `${whole ? 'latest' : 'subset'}${runtimeSuffix}`
+	writeResults(resultsFile(resultsName), results, {
 		library,
 		suites: wanted,
 		...(skipped.length === 0 ? {} : { skipped }),
@@ -179,7 +201,7 @@ if (first === '--suite') {
 	})
 	const missed = results.flatMap((result) => result.missed.map((baseline) => describeMiss(result, baseline)))
 	console.log(
-		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${whole ? 'latest' : 'subset'}.json`,
+		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${resultsName}.json`,
 	)
 	console.log(missed.length === 0 ? 'all goals met' : `goals missed (${missed.length}):\n${missed.map((line) => `- ${line}`).join('\n')}`)
 }
