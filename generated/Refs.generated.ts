@@ -119,6 +119,11 @@ export class Int8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Int8ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Int8Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Int8Array = Int8ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Int8ArrayRef'
@@ -142,8 +147,17 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt8(this.address + index * 1)
+		const value = this.manager.readInt8(this.address + index * 1)
+		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
+		return value
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -152,8 +166,25 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeInt8(this.address + index * 1, value)
+		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Int8ArrayRef.noElements
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -361,6 +392,11 @@ export class Uint8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Uint8ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint8Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint8Array = Uint8ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Uint8ArrayRef'
@@ -384,8 +420,17 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint8(this.address + index * 1)
+		const value = this.manager.readUint8(this.address + index * 1)
+		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
+		return value
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -394,8 +439,25 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeUint8(this.address + index * 1, value)
+		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Uint8ArrayRef.noElements
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -568,6 +630,11 @@ export class ClampedUint8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class ClampedUint8ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint8ClampedArray(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint8ClampedArray = ClampedUint8ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'ClampedUint8ArrayRef'
@@ -591,8 +658,17 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readClampedUint8(this.address + index * 1)
+		const value = this.manager.readClampedUint8(this.address + index * 1)
+		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
+		return value
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -601,8 +677,25 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeClampedUint8(this.address + index * 1, value)
+		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = ClampedUint8ArrayRef.noElements
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -760,6 +853,11 @@ export class Int16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Int16ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Int16Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Int16Array = Int16ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Int16ArrayRef'
@@ -783,8 +881,17 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt16(this.address + index * 2)
+		const value = this.manager.readInt16(this.address + index * 2)
+		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
+		return value
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -793,8 +900,25 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeInt16(this.address + index * 2, value)
+		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Int16ArrayRef.noElements
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1002,6 +1126,11 @@ export class Uint16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Uint16ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint16Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint16Array = Uint16ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Uint16ArrayRef'
@@ -1025,8 +1154,17 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint16(this.address + index * 2)
+		const value = this.manager.readUint16(this.address + index * 2)
+		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
+		return value
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -1035,8 +1173,25 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeUint16(this.address + index * 2, value)
+		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Uint16ArrayRef.noElements
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1244,6 +1399,11 @@ export class Int32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Int32ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Int32Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Int32Array = Int32ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Int32ArrayRef'
@@ -1267,8 +1427,17 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt32(this.address + index * 4)
+		const value = this.manager.readInt32(this.address + index * 4)
+		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
+		return value
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -1277,8 +1446,25 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeInt32(this.address + index * 4, value)
+		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Int32ArrayRef.noElements
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1486,6 +1672,11 @@ export class Uint32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Uint32ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint32Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint32Array = Uint32ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Uint32ArrayRef'
@@ -1509,8 +1700,17 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint32(this.address + index * 4)
+		const value = this.manager.readUint32(this.address + index * 4)
+		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
+		return value
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -1519,8 +1719,25 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeUint32(this.address + index * 4, value)
+		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Uint32ArrayRef.noElements
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -1728,6 +1945,11 @@ export class BigInt64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class BigInt64ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new BigInt64Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: BigInt64Array = BigInt64ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'BigInt64ArrayRef'
@@ -1751,8 +1973,17 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readBigInt64(this.address + index * 8)
+		const value = this.manager.readBigInt64(this.address + index * 8)
+		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
+		return value
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -1761,8 +1992,25 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: bigint): void {
+		const elements = this.elements
+		if (!(typeof value === 'bigint' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeBigInt64(this.address + index * 8, value)
+		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = BigInt64ArrayRef.noElements
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -1970,6 +2218,11 @@ export class BigUint64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class BigUint64ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new BigUint64Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: BigUint64Array = BigUint64ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'BigUint64ArrayRef'
@@ -1993,8 +2246,17 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readBigUint64(this.address + index * 8)
+		const value = this.manager.readBigUint64(this.address + index * 8)
+		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
+		return value
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -2003,8 +2265,25 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: bigint): void {
+		const elements = this.elements
+		if (!(typeof value === 'bigint' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeBigUint64(this.address + index * 8, value)
+		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = BigUint64ArrayRef.noElements
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -2358,6 +2637,11 @@ export class Float32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Float32ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Float32Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Float32Array = Float32ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Float32ArrayRef'
@@ -2381,8 +2665,17 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat32(this.address + index * 4)
+		const value = this.manager.readFloat32(this.address + index * 4)
+		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
+		return value
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -2391,8 +2684,25 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeFloat32(this.address + index * 4, value)
+		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Float32ArrayRef.noElements
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -2532,6 +2842,11 @@ export class Float64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Float64ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Float64Array(0);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Float64Array = Float64ArrayRef.noElements;
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Float64ArrayRef'
@@ -2555,8 +2870,17 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) return this.readAtCold(index)
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, then a view for the next calls. */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat64(this.address + index * 8)
+		const value = this.manager.readFloat64(this.address + index * 8)
+		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
+		return value
 	}
 
 	// Float64 · codegen/emitAccess.ts
@@ -2565,8 +2889,25 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeFloat64(this.address + index * 8, value)
+		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Float64ArrayRef.noElements
 	}
 
 	// Float64 · codegen/emitAtomics.ts
