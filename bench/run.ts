@@ -10,6 +10,7 @@
  *   npm run bench                       every suite
  *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, tracking)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
+ *   BENCH_BATCH_NS=200000 npm run bench shorter timed batches (default 2 ms): on a busy machine fewer are interrupted
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric
  *                                       the numeric cases with two more managers alive (see numeric.bench.ts)
