@@ -5,8 +5,8 @@
  */
 import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
-import type { NormalizedElement } from './normalize.js'
-import { describeElement, elementRead, elementWrite, plainAccessCheck, valueConversion } from './snippets.js'
+import { fieldNameOf, indexesItsView, type NormalizedElement } from './normalize.js'
+import { describeElement, elementRead, elementWrite, modules, plainAccessCheck, valueConversion } from './snippets.js'
 
 const emitter = 'emitAccess'
 
@@ -75,10 +75,48 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: ['this.write(value)'],
 	})
 	const refRead = elementRead(element, 'this.address', `${element.refClass}.read`, ref)
+	const indexed = indexesItsView(element)
+	if (indexed) {
+		ref.properties.push({
+			name: 'elementIndex',
+			docs: [
+				'@internal The index of the value in the whole-heap typed array: `Infinity` when the address is not aligned, ' +
+					'once freed, or on a big-endian host (then `read()` takes the DataView path).',
+			],
+			scope: Scope.Private,
+			type: 'number',
+			initializer: `littleEndianHost && this.address % ${byteSize} === 0 ? this.address / ${byteSize} : Infinity`,
+		})
+		ref.use(modules.heapRef, 'littleEndianHost')
+		ref.methods.push(
+			{
+				leadingTrivia: trivia,
+				name: 'read',
+				docs: ['Reads the value.'],
+				returnType: valueType,
+				statements: [
+					// One comparison: the index is Infinity when freed, the view empty when detached or in 'always' mode.
+					`const view = this.manager.fast.${fieldNameOf(element.viewConstructor)}`,
+					'const index = this.elementIndex',
+					'if (index < view.length) return view[index]!',
+					'return this.readUnaligned()',
+				],
+			},
+			{
+				name: 'invalidate',
+				docs: ['@internal'],
+				scope: Scope.Protected,
+				hasOverrideKeyword: true,
+				returnType: 'void',
+				statements: ['super.invalidate()', 'this.elementIndex = Infinity'],
+			},
+		)
+	}
 	ref.methods.push({
-		leadingTrivia: trivia,
-		name: 'read',
-		docs: ['Reads the value.'],
+		leadingTrivia: indexed ? undefined : trivia,
+		name: indexed ? 'readUnaligned' : 'read',
+		docs: [indexed ? '@internal `read()` through the DataView: any alignment, and the cold path.' : 'Reads the value.'],
+		...(indexed ? { scope: Scope.Private } : {}),
 		returnType: valueType,
 		statements: (writer) => {
 			writer.writeLine('const fast = this.manager.fast')
@@ -110,7 +148,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	})
 
 	const arrayRef = parts.arrayRef
-	if (element.kind === 'pointer53' || element.bits !== undefined) {
+	if (!indexesItsView(element)) {
 		emitCheckedArrayAccess(element, arrayRef, trivia)
 	} else {
 		emitElementArrayAccess(element, arrayRef, trivia)
@@ -251,4 +289,27 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			statements: ['super.invalidate()', `this.elements = ${empty}`],
 		},
 	)
+}
+
+/**
+ * The first statement of a manager's `read<T>` for rows that index their view: an
+ * aligned address inside the live whole-heap typed array is read through it, after an
+ * explicit check (a number, an integer index, below the view's live length); anything
+ * else goes on to the DataView path and its checks. Single bytes index the byte view.
+ */
+function alignedRead(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
+	if (!indexesItsView(element)) return () => {}
+	part.use(modules.heapRef, 'littleEndianHost')
+	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
+	return (writer) => {
+		if (element.byteSize === 1) {
+			writer.writeLine(`const elements = ${view}`)
+			writer.writeLine('if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!')
+			return
+		}
+		// The type test first: dividing an object would call its valueOf.
+		writer.writeLine(`const elements = ${view}`)
+		writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
+		writer.writeLine('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!')
+	}
 }

@@ -16,6 +16,10 @@ export class HeapViews {
 	readonly bigInt64Array: BigInt64Array;
 	/** Whole-heap `BigUint64Array` (atomics, strings). */
 	readonly bigUint64Array: BigUint64Array;
+	/** Whole-heap `Float32Array` (atomics, strings). */
+	readonly float32Array: Float32Array;
+	/** Whole-heap `Float64Array` (atomics, strings). */
+	readonly float64Array: Float64Array;
 	/** Whole-heap `Int16Array` (atomics, strings). */
 	readonly int16Array: Int16Array;
 	/** Whole-heap `Int32Array` (atomics, strings). */
@@ -28,17 +32,22 @@ export class HeapViews {
 	readonly uint32Array: Uint32Array;
 	/** Whole-heap `Uint8Array` (atomics, strings, the fast bounds check). */
 	readonly uint8Array: Uint8Array;
+	/** Whole-heap `Uint8ClampedArray` (atomics, strings). */
+	readonly uint8ClampedArray: Uint8ClampedArray;
 
 	constructor(buffer: HeapBuffer) {
 		this.buffer = buffer
 		this.dataView = new DataView(buffer)
 		this.bigInt64Array = createCappedView(BigInt64Array, buffer)
 		this.bigUint64Array = createCappedView(BigUint64Array, buffer)
+		this.float32Array = createCappedView(Float32Array, buffer)
+		this.float64Array = createCappedView(Float64Array, buffer)
 		this.int16Array = createCappedView(Int16Array, buffer)
 		this.int32Array = createCappedView(Int32Array, buffer)
 		this.int8Array = createCappedView(Int8Array, buffer)
 		this.uint16Array = createCappedView(Uint16Array, buffer)
 		this.uint32Array = createCappedView(Uint32Array, buffer)
 		this.uint8Array = createCappedView(Uint8Array, buffer)
+		this.uint8ClampedArray = createCappedView(Uint8ClampedArray, buffer)
 	}
 }

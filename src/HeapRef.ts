@@ -169,8 +169,8 @@ export abstract class HeapRef extends HeapRegion {
 	}
 }
 
-/** Whether this host's typed arrays are little-endian, as every wasm heap is. */
-const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+/** @internal Whether this host's typed arrays are little-endian, as every wasm heap is. */
+export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /** What every array reference shares: an element count and index checking. */
 export abstract class ArrayHeapRef extends HeapRef {
