@@ -36,7 +36,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		],
 		parameters: [{ name: 'address', type: 'number' }],
 		returnType: valueType,
-		statements: [plainAccessCheck(byteSize, methods.read), elementRead(element, 'address', methods.read, read)],
+		statements: [alignedRead(element, read), plainAccessCheck(byteSize, methods.read), elementRead(element, 'address', methods.read, read)],
 	})
 	read.methods.push({
 		leadingTrivia: trivia,
