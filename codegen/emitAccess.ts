@@ -75,48 +75,10 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: ['this.write(value)'],
 	})
 	const refRead = elementRead(element, 'this.address', `${element.refClass}.read`, ref)
-	const indexed = indexesItsView(element)
-	if (indexed) {
-		ref.properties.push({
-			name: 'elementIndex',
-			docs: [
-				'@internal The index of the value in the whole-heap typed array: `Infinity` when the address is not aligned, ' +
-					'once freed, or on a big-endian host (then `read()` takes the DataView path).',
-			],
-			scope: Scope.Private,
-			type: 'number',
-			initializer: `littleEndianHost && this.address % ${byteSize} === 0 ? this.address / ${byteSize} : Infinity`,
-		})
-		ref.use(modules.heapRef, 'littleEndianHost')
-		ref.methods.push(
-			{
-				leadingTrivia: trivia,
-				name: 'read',
-				docs: ['Reads the value.'],
-				returnType: valueType,
-				statements: [
-					// One comparison: the index is Infinity when freed, the view empty when detached or in 'always' mode.
-					`const view = this.manager.fast.${fieldNameOf(element.viewConstructor)}`,
-					'const index = this.elementIndex',
-					'if (index < view.length) return view[index]!',
-					'return this.readUnaligned()',
-				],
-			},
-			{
-				name: 'invalidate',
-				docs: ['@internal'],
-				scope: Scope.Protected,
-				hasOverrideKeyword: true,
-				returnType: 'void',
-				statements: ['super.invalidate()', 'this.elementIndex = Infinity'],
-			},
-		)
-	}
 	ref.methods.push({
-		leadingTrivia: indexed ? undefined : trivia,
-		name: indexed ? 'readUnaligned' : 'read',
-		docs: [indexed ? '@internal `read()` through the DataView: any alignment, and the cold path.' : 'Reads the value.'],
-		...(indexed ? { scope: Scope.Private } : {}),
+		leadingTrivia: trivia,
+		name: 'read',
+		docs: ['Reads the value.'],
 		returnType: valueType,
 		statements: (writer) => {
 			writer.writeLine('const fast = this.manager.fast')
@@ -217,6 +179,14 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			initializer: `new ${View}(0)`,
 		},
 		{
+			name: 'scratch',
+			docs: ['@internal One element, for the cold path of `readAt`.'],
+			scope: Scope.Private,
+			isStatic: true,
+			isReadonly: true,
+			initializer: `new ${View}(1)`,
+		},
+		{
 			name: 'elements',
 			docs: ['@internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`).'],
 			scope: Scope.Private,
@@ -232,19 +202,30 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			docs: [readAtDocs],
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
-			statements: ['const elements = this.elements', `if (!(${liveIndex})) return this.readAtCold(index)`, 'return elements[index]!'],
+			statements: (writer) => {
+				writer.writeLine('let elements = this.elements')
+				writer.write(`if (!(${liveIndex}))`).block(() => {
+					writer.writeLine('elements = this.readAtCold(index)')
+					writer.writeLine('index = 0')
+				})
+				writer.writeLine('return elements[index]!')
+			},
 		},
 		{
 			name: 'readAtCold',
-			docs: ['@internal Cold path of `readAt`: the checked read, then a view for the next calls.'],
+			docs: [
+				'@internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in ' +
+					'which this once ran keeps its numbers unboxed), then a view for the next calls.',
+			],
 			scope: Scope.Private,
 			parameters: [{ name: 'index', type: 'number' }],
-			returnType: valueType,
+			returnType: View,
 			statements: [
 				indexCheck('readAt'),
-				`const value = this.manager.${methods.read}(this.address + index * ${byteSize})`,
+				`const scratch = ${element.arrayRefClass}.scratch`,
+				`scratch[0] = this.manager.${methods.read}(this.address + index * ${byteSize})`,
 				`this.elements = this.elementView(${View}, ${empty})`,
-				'return value',
+				'return scratch',
 			],
 		},
 		{
