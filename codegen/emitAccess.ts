@@ -191,9 +191,22 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			docs: ['@internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`).'],
 			scope: Scope.Private,
 			type: View,
-			initializer: empty,
 		},
 	)
+	// Set in a constructor with the base's parameters: a field initializer makes TypeScript
+	// write `constructor() { super(...arguments) }`, a spread on every allocation.
+	arrayRef.use(modules.manager, 'type WasmHeapManager')
+	arrayRef.ctors.push({
+		docs: ["Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor."],
+		parameters: [
+			{ name: 'manager', type: 'WasmHeapManager' },
+			{ name: 'address', type: 'number' },
+			{ name: 'allocatedByteSize', type: 'number' },
+			{ name: 'tracked', type: 'boolean' },
+			{ name: 'elementCount', type: 'number' },
+		],
+		statements: ['super(manager, address, allocatedByteSize, tracked, elementCount)', `this.elements = ${empty}`],
+	})
 	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
 	arrayRef.methods.push(
 		{

@@ -33,6 +33,7 @@ function classFrom(part: Part, structure: ClassStructure): ClassStructure {
 		setAccessors: [...(structure.setAccessors ?? []), ...part.setAccessors],
 		methods: [...(structure.methods ?? []), ...part.methods],
 		properties: [...(structure.properties ?? []), ...part.properties],
+		ctors: [...(structure.ctors ?? []), ...part.ctors],
 	}
 }
 

@@ -4,6 +4,7 @@ import { ArrayHeapRef, HeapRef } from '../src/HeapRef.js';
 import { bigintValue, bitsToFloat16, clampToUint8, float16ToBits, numberValue } from '../src/conversions.js';
 import { throwPointer53StoredError, throwPointer53ValueError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
+import { type WasmHeapManager } from './WasmHeapManager.generated.js';
 
 // Int8 · codegen/emitRefClasses.ts
 /**
@@ -124,7 +125,13 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Int8Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Int8Array = Int8ArrayRef.noElements;
+	private elements: Int8Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Int8ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -403,7 +410,13 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Uint8Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Uint8Array = Uint8ArrayRef.noElements;
+	private elements: Uint8Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Uint8ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -647,7 +660,13 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Uint8ClampedArray(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Uint8ClampedArray = ClampedUint8ArrayRef.noElements;
+	private elements: Uint8ClampedArray;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = ClampedUint8ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -876,7 +895,13 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Int16Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Int16Array = Int16ArrayRef.noElements;
+	private elements: Int16Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Int16ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -1155,7 +1180,13 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Uint16Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Uint16Array = Uint16ArrayRef.noElements;
+	private elements: Uint16Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Uint16ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -1434,7 +1465,13 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Int32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Int32Array = Int32ArrayRef.noElements;
+	private elements: Int32Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Int32ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -1713,7 +1750,13 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Uint32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Uint32Array = Uint32ArrayRef.noElements;
+	private elements: Uint32Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Uint32ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -1992,7 +2035,13 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new BigInt64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: BigInt64Array = BigInt64ArrayRef.noElements;
+	private elements: BigInt64Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = BigInt64ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -2271,7 +2320,13 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new BigUint64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: BigUint64Array = BigUint64ArrayRef.noElements;
+	private elements: BigUint64Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = BigUint64ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -2696,7 +2751,13 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Float32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Float32Array = Float32ArrayRef.noElements;
+	private elements: Float32Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Float32ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
@@ -2907,7 +2968,13 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/** @internal One element, for the cold path of `readAt`. */
 	private static readonly scratch = new Float64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
-	private elements: Float64Array = Float64ArrayRef.noElements;
+	private elements: Float64Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Float64ArrayRef.noElements
+	}
 
 	/** @internal */
 	protected get refName(): string {
