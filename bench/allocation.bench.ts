@@ -25,6 +25,42 @@ const module = await loadEmscriptenHeaplib()
 const heap = wrapEmscriptenModuleHeap(module)
 const encoder = new TextEncoder()
 
+/**
+ * The realistic regime (see run.ts): the module's memory grows once (C's `malloc` of
+ * more than the heap has, freed at once), and every error path of the measured methods
+ * is taken once: a bad count, freeing an address with no live ref, using and freeing a
+ * freed ref, an allocation the allocator refuses.
+ */
+function enterRealisticRegime(): void {
+	const attempt = (action: () => unknown): void => {
+		try {
+			action()
+		} catch {
+			return
+		}
+		throw new Error('bench: an error path did not throw')
+	}
+	const before = module.HEAPU8.buffer.byteLength
+	const block = module._malloc(before)
+	if (block === 0 || module.HEAPU8.buffer.byteLength === before) throw new Error('bench: the memory did not grow')
+	module._free(block)
+	const ref = heap.allocInt32()
+	ref.value = 1
+	const array = heap.allocFloat64Array(16)
+	const text = heap.allocNullTerminatedUtf8String(text32)
+	ref.free()
+	array.free()
+	text.free()
+	attempt(() => ref.value)
+	attempt(() => array.readAt(0))
+	attempt(() => text.value)
+	attempt(() => ref.release())
+	attempt(() => heap.free(ref.address))
+	attempt(() => heap.allocFloat64Array(-1))
+	attempt(() => heap.allocInt32Array(2 ** 31))
+	attempt(() => heap.allocate(-1))
+}
+
 const operations = 1 << 12
 const text32 = 'The quick brown fox jumps over t'
 if (text32.length !== 32) throw new Error('the string must have 32 characters')
@@ -33,7 +69,14 @@ const freeAllCount = 100_000
 let liveRefs: Int32Ref[] = []
 const rawAddresses = new Float64Array(freeAllCount)
 
-export const allocationCases: BenchCase[] = [
+/** The cases, in the given regime (see run.ts). */
+export function createAllocationCases(regime: 'pristine' | 'realistic'): BenchCase[] {
+	if (regime === 'realistic') enterRealisticRegime()
+	const suite = regime === 'pristine' ? 'allocation' : 'allocation realistic'
+	return allocationCases.map((benchCase) => ({ ...benchCase, suite }))
+}
+
+const allocationCases: BenchCase[] = [
 	{
 		suite: 'allocation',
 		name: 'allocInt32() + free()',

@@ -75,6 +75,21 @@ const suiteInfo: Record<string, { title: string; about: string }> = {
 			'`Float64Array(4)`, a 5-character string), each in its own `try/finally` with an explicit `free()`; the goal is ' +
 			'the scope within the `try/finally` time + 100 ns, as a ratio.',
 	},
+	'numeric realistic': {
+		title: 'Numeric access on a plain heap, realistic regime',
+		about:
+			'The numeric cases in a process where, before timing, the heap grew once (V8\'s ArrayBufferDetaching protector ' +
+			'is gone: every typed-array and DataView access carries a detach test, raw loops\' too) and every error path of ' +
+			'the measured methods ran once (their cold paths are compiled as calls). Any program that grows its memory or ' +
+			'once catches a range error runs in this state. Each case in two loop shapes: one 262,144-iteration loop in one ' +
+			'call, and the same loop in 64 calls.',
+	},
+	'allocation realistic': {
+		title: 'Allocation through Emscripten\'s malloc and free, realistic regime',
+		about:
+			'The allocation cases after the module\'s memory grew once and each error path (a bad count, a freed ref used, ' +
+			'an unknown address freed, an allocation the allocator refuses) ran once.',
+	},
 	tracking: {
 		title: 'The allocation table: `free(address)` against the number of live refs, tracking on and off',
 		about:

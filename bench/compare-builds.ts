@@ -16,7 +16,8 @@
  *   npx tsx bench/compare-builds.ts <first> <other>...     commits, or folders holding dist/index.js; each
  *                                                          build's speed is given relative to the first's
  *   ... --repeats 5                                        processes per configuration (median of their ratios)
- *   ... --configs 1,3,1g,3g                                managers alive; `g`: every heap grown once first
+ *   ... --configs 1,3,1g,3g,1r                             managers alive; `g`: every heap grown once first;
+ *                                                          `r`: the realistic regime (grown, every error path taken once)
  *   ... --out bench/reshape-comparison.md                  also write the table there
  *
  * A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
@@ -41,16 +42,16 @@ interface Config {
 	readonly options: NumericOptions
 }
 
-/** `3g` -> three managers, every heap grown once. */
+/** `3g` -> three managers, every heap grown once; `1r` -> one manager, realistic regime (see numeric.bench.ts). */
 function parseConfig(label: string): Config {
-	const match = /^(\d+)(g?)$/.exec(label)
-	if (match === null || Number(match[1]) < 1) throw new Error(`compare-builds: a configuration is a manager count, optionally followed by g (grown): got '${label}'`)
-	return { label, options: { managers: Number(match[1]), grown: match[2] === 'g' } }
+	const match = /^(\d+)(g?)(r?)$/.exec(label)
+	if (match === null || Number(match[1]) < 1) throw new Error(`compare-builds: a configuration is a manager count, optionally followed by g (grown) and r (realistic): got '${label}'`)
+	return { label, options: { managers: Number(match[1]), grown: match[2] === 'g', regime: match[3] === 'r' ? 'realistic' : 'pristine' } }
 }
 
 function describeConfig(config: Config): string {
-	const { managers = 1, grown = false } = config.options
-	return `${managers} manager${managers === 1 ? '' : 's'}${grown ? ', heaps grown' : ''}`
+	const { managers = 1, grown = false, regime = 'pristine' } = config.options
+	return `${managers} manager${managers === 1 ? '' : 's'}${grown ? ', heaps grown' : ''}${regime === 'realistic' ? ', realistic' : ''}`
 }
 
 // ---------------------------------------------------------------------------------

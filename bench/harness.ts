@@ -82,8 +82,9 @@ export interface RunOptions {
 export const defaultRunOptions: RunOptions = {
 	rounds: Number(process.env.BENCH_ROUNDS ?? 25),
 	warmupRounds: 15,
-	// BENCH_BATCH_NS: shorter batches for a loaded machine, where a 2 ms batch is often
-	// preempted (with more rounds, e.g. BENCH_ROUNDS=301 BENCH_BATCH_NS=100000).
+	// BENCH_BATCH_NS: shorter batches when the machine is shared: a batch that a busy
+	// scheduler interrupts is an outlier the median drops, and short batches are
+	// interrupted less often (a long one is nearly always, on an oversubscribed machine).
 	minimumBatchNs: Number(process.env.BENCH_BATCH_NS ?? 2_000_000),
 }
 

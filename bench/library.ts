@@ -10,13 +10,17 @@
  * the same). The rollup build has no such code, so only the shipped build measures what
  * users run. Code that constructs nothing (reads, writes, strings) measures the same either way.
  */
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type * as Library from '../src/index.js'
 
 export const librarySource: 'dist' | 'src' = process.env.BENCH_LIBRARY === 'src' ? 'src' : 'dist'
 
 // A computed specifier: dist/ is a build output, absent from a fresh checkout, and the
 // type-check must not depend on it. Its API is the sources' API.
-const distEntry = '../dist/index.js'
+// BENCH_BUILD: a folder holding another build's dist/index.js (e.g. .tmp/builds/<commit>, as
+// bench/compare-builds.ts makes them), to run a suite against it in a process of its own.
+const distEntry = process.env.BENCH_BUILD === undefined ? '../dist/index.js' : pathToFileURL(resolve(process.env.BENCH_BUILD, 'dist/index.js')).href
 const library = (librarySource === 'src' ? await import('../src/index.js') : await import(distEntry)) as typeof Library
 
 export const { createWasmHeapManager, wrapEmscriptenModuleHeap, createHeapAllocator, defineStruct } = library

@@ -12,12 +12,25 @@
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_ROUNDS=301 BENCH_BATCH_NS=100000 npm run bench -- ownership
  *                                       short batches, many rounds: steadier on a loaded machine
+ *   BENCH_BATCH_NS=200000 npm run bench shorter timed batches (default 2 ms): on a busy machine fewer are interrupted
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric
  *                                       the numeric cases with two more managers alive (see numeric.bench.ts)
  *   BENCH_GROWN=1 npm run bench -- numeric
  *                                       ... with every heap grown once before the cases
  *   npx tsx bench/compare-builds.ts     the numeric cases against two commits' builds in one process
+ *   BENCH_REGIME=pristine npm run bench only one regime of the suites that have two
+ *   npm run bench:node24                the same on Node 24 (bench/node24.mjs; results in latest.node24.json)
+ *
+ * Regimes. The numeric and allocation suites run twice, each time in a fresh process:
+ * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
+ * ArrayBufferDetaching protector is gone: every typed-array access then carries a detach
+ * test) and every error path of the measured methods has been taken once (V8 then
+ * compiles the cold paths as calls instead of deoptimisation exits). Every program that
+ * grows its memory, or once catches a range error, runs in the second state. Cases of
+ * the realistic run are in the suite `numeric realistic` / `allocation realistic`.
+ * Each numeric case is timed in two loop shapes: one long loop in one call (V8 compiles
+ * it by on-stack replacement) and the same loop split into many short calls.
  *
  * By default the suites load the shipped build, dist/index.js, which is rebuilt first
  * (`npm run build`) when src/ or generated/ is newer.
@@ -40,11 +53,15 @@ import { runSuite, writeResults, type BenchCase, type CaseResult } from './harne
 import { skippedCases } from './elements.js'
 import { describeMisses } from './notes.js'
 
+type Regime = 'pristine' | 'realistic'
+
 interface Suite {
 	title: string
 	/** The baselines' columns, in order; a column no case carries (an optional baseline not installed) is left out. */
 	baselines: string[]
-	load: () => Promise<BenchCase[]>
+	/** The regimes it runs in, each in a process of its own (default: pristine only). */
+	regimes?: readonly Regime[]
+	load: (regime: Regime) => Promise<BenchCase[]>
 	/** Untimed measurements after the cases (printed lines, recorded data, missed goals as lines). */
 	report?: () => Promise<{ lines: string[]; data: Record<string, unknown>; missed: string[] }>
 }
@@ -53,9 +70,10 @@ const suites: Record<string, Suite> = {
 	numeric: {
 		title: 'Numeric access (vs the same loop on typed arrays / DataView)',
 		baselines: ['raw'],
-		load: async () => {
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => {
 			const { createNumericCases, numericOptionsFromEnvironment } = await import('./numeric.bench.js')
-			return createNumericCases(await import('./library.js'), numericOptionsFromEnvironment())
+			return createNumericCases(await import('./library.js'), numericOptionsFromEnvironment(regime))
 		},
 	},
 	access: {
@@ -71,7 +89,8 @@ const suites: Record<string, Suite> = {
 	allocation: {
 		title: 'Allocation through the Emscripten malloc/free, tracking on (vs bare _malloc/_free, and Emscripten string helpers)',
 		baselines: ['raw', 'emscripten'],
-		load: async () => (await import('./allocation.bench.js')).allocationCases,
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => (await import('./allocation.bench.js')).createAllocationCases(regime),
 	},
 	ownership: {
 		title: 'The allocator contract and scopes on the Rust fixture (vs bare alloc/dealloc with size and alignment, and try/finally with free())',
@@ -102,6 +121,9 @@ const suites: Record<string, Suite> = {
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+/** Results of a Node other than the project's reference (Node 20) go to files of their own: latest.node24.json. */
+const nodeMajor = Number(process.versions.node.split('.')[0])
+const runtimeSuffix = nodeMajor === 20 ? '' : `.node${nodeMajor}`
 const resultsFile = (name: string): string => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url))
 const [first, ...rest] = process.argv.slice(2)
 
@@ -168,9 +190,10 @@ function describeMachine(): Record<string, unknown> {
 if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
-	const cases = await suite.load()
+	const regime = rest[2] as Regime
+	const cases = await suite.load(regime)
 	const baselines = suite.baselines.filter((name) => cases.some((benchCase) => benchCase.baselines[name] !== undefined))
-	const results = runSuite(suite.title, cases, baselines)
+	const results = runSuite(`${suite.title}${regime === 'realistic' ? ', realistic regime (a memory grown and every error path taken once first)' : ''}`, cases, baselines)
 	// Rows of the element table this engine cannot run (e.g. no Float16Array before Node 24).
 	for (const line of skippedCases()) console.log(`skipped ${line}`)
 	const report = suite.report === undefined ? undefined : await suite.report()
@@ -193,13 +216,15 @@ if (first === '--suite') {
 	const skipped: string[] = []
 	const reports: Record<string, unknown> = {}
 	const reportMissed: string[] = []
-	for (const name of wanted) {
+	const regimeFilter = process.env.BENCH_REGIME
+	for (const name of wanted) for (const regime of suites[name]!.regimes ?? ['pristine']) {
+		if (regimeFilter !== undefined && regimeFilter !== regime && suites[name]!.regimes !== undefined) continue
 		// A file of this run's own: another run going on at the same time cannot mix in.
-		const childFile = resultsFile(`${name}.${process.pid}`)
-		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name, childFile], {
+		const childFile = resultsFile(`${name}.${regime}.${process.pid}`)
+		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name, childFile, regime], {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		})
-		if (child.status !== 0) throw new Error(`suite ${name} failed (exit ${child.status})`)
+		if (child.status !== 0) throw new Error(`suite ${name} (${regime}) failed (exit ${child.status})`)
 		const suiteResults = JSON.parse(readFileSync(childFile, 'utf8')) as {
 			results: CaseResult[]
 			skipped?: string[]
@@ -214,7 +239,8 @@ if (first === '--suite') {
 	}
 	const seconds = Math.round((Date.now() - started) / 1000)
 	const whole = Object.keys(suites).every((name) => wanted.includes(name))
-	writeResults(resultsFile(whole ? 'latest' : 'subset'), results, {
+	const resultsName = `${whole ? 'latest' : 'subset'}${runtimeSuffix}`
+	writeResults(resultsFile(resultsName), results, {
 		library,
 		suites: wanted,
 		...(skipped.length === 0 ? {} : { skipped }),
@@ -225,7 +251,7 @@ if (first === '--suite') {
 	})
 	const missed = results.flatMap((result) => result.missed.map((baseline) => ({ result, baseline })))
 	console.log(
-		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${whole ? 'latest' : 'subset'}.json`,
+		`\n${results.length} cases in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in bench/results/${resultsName}.json`,
 	)
 	const lines = [...describeMisses(missed), ...reportMissed.map((line) => `- ${line}`)]
 	console.log(lines.length === 0 ? 'all goals met' : `goals missed (${missed.length + reportMissed.length}), by reason:\n${lines.join('\n')}`)

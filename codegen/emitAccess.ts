@@ -3,9 +3,10 @@
  * `write<T>(address, value)`, the value ref's `read()`/`write()`/`value`, and the
  * array ref's `readAt(i)`/`writeAt(i, v)`.
  */
-import { facetParts, provenance, type FacetParts } from './emitted.js'
-import type { NormalizedElement } from './normalize.js'
-import { describeElement, elementRead, elementWrite, plainAccessCheck, valueConversion } from './snippets.js'
+import { Scope } from 'ts-morph'
+import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
+import { fieldNameOf, indexesItsView, type NormalizedElement } from './normalize.js'
+import { describeElement, elementRead, elementWrite, modules, plainAccessCheck, valueConversion } from './snippets.js'
 
 const emitter = 'emitAccess'
 
@@ -35,7 +36,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		],
 		parameters: [{ name: 'address', type: 'number' }],
 		returnType: valueType,
-		statements: [plainAccessCheck(byteSize, methods.read), elementRead(element, 'address', methods.read, read)],
+		statements: [alignedRead(element, read), plainAccessCheck(byteSize, methods.read), elementRead(element, 'address', methods.read, read)],
 	})
 	read.methods.push({
 		leadingTrivia: trivia,
@@ -109,10 +110,34 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	})
 
 	const arrayRef = parts.arrayRef
+	if (!indexesItsView(element)) {
+		emitCheckedArrayAccess(element, arrayRef, trivia)
+	} else {
+		emitElementArrayAccess(element, arrayRef, trivia)
+	}
+	return parts
+}
+
+/** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */
+export function indexCheck(member: string): string {
+	return `if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('${member}', index)`
+}
+
+const readAtDocs = 'Reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`'
+const writeAtDocs = (element: NormalizedElement): string =>
+	`Writes the element at \`index\`, converted as \`${element.methods.write}\` converts it.\n@throws RangeError if \`index\` is not an integer in \`[0, elementCount)\``
+
+/**
+ * `readAt`/`writeAt` through the manager's checked `read<T>`/`write<T>`: for rows whose
+ * typed-array element access differs from the library's (pointer53's range check, values
+ * stored as bits, whose view some engines lack).
+ */
+function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, trivia: string): void {
+	const { methods, valueType, byteSize } = element
 	arrayRef.methods.push({
 		leadingTrivia: trivia,
 		name: 'readAt',
-		docs: ['Reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`'],
+		docs: [readAtDocs],
 		parameters: [{ name: 'index', type: 'number' }],
 		returnType: valueType,
 		statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],
@@ -120,9 +145,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	arrayRef.methods.push({
 		leadingTrivia: trivia,
 		name: 'writeAt',
-		docs: [
-			`Writes the element at \`index\`, converted as \`${methods.write}\` converts it.\n@throws RangeError if \`index\` is not an integer in \`[0, elementCount)\``,
-		],
+		docs: [writeAtDocs(element)],
 		parameters: [
 			{ name: 'index', type: 'number' },
 			{ name: 'value', type: valueType },
@@ -130,10 +153,157 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		returnType: 'void',
 		statements: [indexCheck('writeAt'), `this.manager.${methods.write}(this.address + index * ${byteSize}, value)`],
 	})
-	return parts
 }
 
-/** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */
-export function indexCheck(member: string): string {
-	return `if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('${member}', index)`
+/**
+ * `readAt`/`writeAt` through a typed array over the ref's own elements (`elements`), for
+ * rows whose typed-array element access is the library's conversion: one comparison
+ * (a live index of the live view) and an indexed access, as raw code does. The view is
+ * made by the cold path, which does the checked access through the manager first (so
+ * polling, growth and every error are the manager's), and is empty before first use,
+ * once freed, once its buffer is detached, and whenever the ref may not cache one (see
+ * `ArrayHeapRef.elementView`). A write of a value of another type takes the cold path,
+ * which converts it as the manager does.
+ */
+function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, trivia: string): void {
+	const { methods, valueType, byteSize } = element
+	const View = element.viewConstructor
+	const empty = `${element.arrayRefClass}.noElements`
+	arrayRef.properties.push(
+		{
+			name: 'noElements',
+			docs: ['@internal The empty view: `elements` before first use and once freed.'],
+			scope: Scope.Private,
+			isStatic: true,
+			isReadonly: true,
+			initializer: `new ${View}(0)`,
+		},
+		{
+			name: 'scratch',
+			docs: ['@internal One element, for the cold path of `readAt`.'],
+			scope: Scope.Private,
+			isStatic: true,
+			isReadonly: true,
+			initializer: `new ${View}(1)`,
+		},
+		{
+			name: 'elements',
+			docs: ['@internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`).'],
+			scope: Scope.Private,
+			type: View,
+		},
+	)
+	// Set in a constructor with the base's parameters: a field initializer makes TypeScript
+	// write `constructor() { super(...arguments) }`, a spread on every allocation.
+	arrayRef.use(modules.manager, 'type WasmHeapManager')
+	arrayRef.ctors.push({
+		docs: ["Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor."],
+		parameters: [
+			{ name: 'manager', type: 'WasmHeapManager' },
+			{ name: 'address', type: 'number' },
+			{ name: 'allocatedByteSize', type: 'number' },
+			{ name: 'tracked', type: 'boolean' },
+			{ name: 'elementCount', type: 'number' },
+		],
+		statements: ['super(manager, address, allocatedByteSize, tracked, elementCount)', `this.elements = ${empty}`],
+	})
+	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
+	arrayRef.methods.push(
+		{
+			leadingTrivia: trivia,
+			name: 'readAt',
+			docs: [readAtDocs],
+			parameters: [{ name: 'index', type: 'number' }],
+			returnType: valueType,
+			statements: (writer) => {
+				writer.writeLine('let elements = this.elements')
+				writer.write(`if (!(${liveIndex}))`).block(() => {
+					writer.writeLine('elements = this.readAtCold(index)')
+					writer.writeLine('index = 0')
+				})
+				writer.writeLine('return elements[index]!')
+			},
+		},
+		{
+			name: 'readAtCold',
+			docs: [
+				'@internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in ' +
+					'which this once ran keeps its numbers unboxed), then a view for the next calls.',
+			],
+			scope: Scope.Private,
+			parameters: [{ name: 'index', type: 'number' }],
+			returnType: View,
+			statements: [
+				indexCheck('readAt'),
+				`const scratch = ${element.arrayRefClass}.scratch`,
+				`scratch[0] = this.manager.${methods.read}(this.address + index * ${byteSize})`,
+				`this.elements = this.elementView(${View}, ${empty})`,
+				'return scratch',
+			],
+		},
+		{
+			leadingTrivia: trivia,
+			name: 'writeAt',
+			docs: [writeAtDocs(element)],
+			parameters: [
+				{ name: 'index', type: 'number' },
+				{ name: 'value', type: valueType },
+			],
+			returnType: 'void',
+			statements: (writer) => {
+				writer.writeLine('const elements = this.elements')
+				writer.write(`if (!(typeof value === '${valueType}' && ${liveIndex}))`).block(() => {
+					writer.writeLine('this.writeAtCold(index, value)')
+					writer.writeLine('return')
+				})
+				writer.writeLine('elements[index] = value')
+			},
+		},
+		{
+			name: 'writeAtCold',
+			docs: ['@internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls.'],
+			scope: Scope.Private,
+			parameters: [
+				{ name: 'index', type: 'number' },
+				{ name: 'value', type: valueType },
+			],
+			returnType: 'void',
+			statements: [
+				indexCheck('writeAt'),
+				`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
+				`this.elements = this.elementView(${View}, ${empty})`,
+			],
+		},
+		{
+			name: 'invalidate',
+			docs: ['@internal'],
+			scope: Scope.Protected,
+			hasOverrideKeyword: true,
+			returnType: 'void',
+			statements: ['super.invalidate()', `this.elements = ${empty}`],
+		},
+	)
+}
+
+/**
+ * The first statement of a manager's `read<T>` for rows that index their view: an
+ * aligned address inside the live whole-heap typed array is read through it, after an
+ * explicit check (a number, an integer index, below the view's live length); anything
+ * else goes on to the DataView path and its checks. Single bytes index the byte view.
+ */
+function alignedRead(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
+	if (!indexesItsView(element)) return () => {}
+	part.use(modules.heapRef, 'littleEndianHost')
+	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
+	return (writer) => {
+		if (element.byteSize === 1) {
+			writer.writeLine(`const elements = ${view}`)
+			writer.writeLine('if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!')
+			return
+		}
+		// The type test first: dividing an object would call its valueOf.
+		writer.writeLine(`const elements = ${view}`)
+		writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
+		writer.writeLine('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!')
+	}
 }

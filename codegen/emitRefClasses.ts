@@ -33,6 +33,8 @@ function classFrom(part: Part, structure: ClassStructure): ClassStructure {
 		getAccessors: [...(structure.getAccessors ?? []), ...part.getAccessors],
 		setAccessors: [...(structure.setAccessors ?? []), ...part.setAccessors],
 		methods: [...(structure.methods ?? []), ...part.methods],
+		properties: [...(structure.properties ?? []), ...part.properties],
+		ctors: [...(structure.ctors ?? []), ...part.ctors],
 	}
 }
 

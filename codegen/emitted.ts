@@ -4,6 +4,7 @@
  * never lists an import by hand.
  */
 import type {
+	ConstructorDeclarationStructure,
 	GetAccessorDeclarationStructure,
 	ImportDeclarationStructure,
 	MethodDeclarationStructure,
@@ -16,6 +17,7 @@ export type Method = OptionalKind<MethodDeclarationStructure>
 export type Getter = OptionalKind<GetAccessorDeclarationStructure>
 export type Setter = OptionalKind<SetAccessorDeclarationStructure>
 export type Property = OptionalKind<PropertyDeclarationStructure>
+export type Constructor = OptionalKind<ConstructorDeclarationStructure>
 
 /** Members for one class, and the names they import, by module. */
 export class Part {
@@ -23,6 +25,8 @@ export class Part {
 	readonly getAccessors: Getter[] = []
 	readonly setAccessors: Setter[] = []
 	readonly properties: Property[] = []
+	/** At most one, for the class's own fields that must be set in a fixed order (ref classes). */
+	readonly ctors: Constructor[] = []
 	/** Imported names by module specifier (relative to `generated/`). */
 	readonly imports = new Map<string, Set<string>>()
 
@@ -40,6 +44,7 @@ export class Part {
 		this.getAccessors.push(...other.getAccessors)
 		this.setAccessors.push(...other.setAccessors)
 		this.properties.push(...other.properties)
+		this.ctors.push(...other.ctors)
 		for (const [module, names] of other.imports) this.use(module, ...names)
 		return this
 	}

@@ -450,6 +450,16 @@ export function normalizeWideIntegers(rows: readonly WideIntegerRow[]): Normaliz
  * view (`heap<T>`), every atomic view, every wait view, every string elements view, and always `Uint8Array` (the fast bounds check)
  * and `Int32Array` (`notify`).
  */
+/**
+ * Whether indexing the row's typed array (`viewConstructor`) reads and writes exactly as
+ * the library's `read<T>`/`write<T>` do, so that fast paths may use it at aligned
+ * addresses: every row but pointer53 (range-checked halves) and values stored as bits
+ * (their views are missing on some engines).
+ */
+export function indexesItsView(element: Pick<NormalizedElement, 'kind' | 'bits'>): boolean {
+	return element.kind !== 'pointer53' && element.bits === undefined
+}
+
 export function heapViewConstructors(
 	elements: readonly NormalizedElement[],
 	encodings: readonly { readonly elementsView: TypedArrayName }[] = [],
@@ -458,6 +468,7 @@ export function heapViewConstructors(
 	for (const element of elements) {
 		if (element.heapView !== undefined) names.add(element.viewConstructor)
 		names.add(element.atomicViewConstructor)
+		if (indexesItsView(element)) names.add(element.viewConstructor)
 		if (element.wait !== undefined) names.add(element.wait.viewConstructor)
 	}
 	for (const encoding of encodings) names.add(encoding.elementsView)

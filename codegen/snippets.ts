@@ -24,6 +24,7 @@ export const modules = {
 	core: '../src/HeapCore.js',
 	cappedView: '../src/cappedView.js',
 	refs: './Refs.generated.js',
+	manager: './WasmHeapManager.generated.js',
 	codec: (codec: string): string => `../src/codecs/${codec}.js`,
 } as const
 

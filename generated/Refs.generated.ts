@@ -120,6 +120,19 @@ export class Int8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Int8ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Int8Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Int8Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Int8Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Int8ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Int8ArrayRef'
@@ -143,8 +156,21 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Int8Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt8(this.address + index * 1)
+		const scratch = Int8ArrayRef.scratch
+		scratch[0] = this.manager.readInt8(this.address + index * 1)
+		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
+		return scratch
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -153,8 +179,25 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeInt8(this.address + index * 1, value)
+		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Int8ArrayRef.noElements
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -362,6 +405,19 @@ export class Uint8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Uint8ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint8Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Uint8Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint8Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Uint8ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Uint8ArrayRef'
@@ -385,8 +441,21 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Uint8Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint8(this.address + index * 1)
+		const scratch = Uint8ArrayRef.scratch
+		scratch[0] = this.manager.readUint8(this.address + index * 1)
+		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
+		return scratch
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -395,8 +464,25 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeUint8(this.address + index * 1, value)
+		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Uint8ArrayRef.noElements
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -569,6 +655,19 @@ export class ClampedUint8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class ClampedUint8ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint8ClampedArray(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Uint8ClampedArray(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint8ClampedArray;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = ClampedUint8ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'ClampedUint8ArrayRef'
@@ -592,8 +691,21 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Uint8ClampedArray {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readClampedUint8(this.address + index * 1)
+		const scratch = ClampedUint8ArrayRef.scratch
+		scratch[0] = this.manager.readClampedUint8(this.address + index * 1)
+		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
+		return scratch
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -602,8 +714,25 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeClampedUint8(this.address + index * 1, value)
+		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = ClampedUint8ArrayRef.noElements
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -761,6 +890,19 @@ export class Int16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Int16ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Int16Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Int16Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Int16Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Int16ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Int16ArrayRef'
@@ -784,8 +926,21 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Int16Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt16(this.address + index * 2)
+		const scratch = Int16ArrayRef.scratch
+		scratch[0] = this.manager.readInt16(this.address + index * 2)
+		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
+		return scratch
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -794,8 +949,25 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeInt16(this.address + index * 2, value)
+		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Int16ArrayRef.noElements
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1003,6 +1175,19 @@ export class Uint16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Uint16ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint16Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Uint16Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint16Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Uint16ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Uint16ArrayRef'
@@ -1026,8 +1211,21 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Uint16Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint16(this.address + index * 2)
+		const scratch = Uint16ArrayRef.scratch
+		scratch[0] = this.manager.readUint16(this.address + index * 2)
+		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
+		return scratch
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -1036,8 +1234,25 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeUint16(this.address + index * 2, value)
+		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Uint16ArrayRef.noElements
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1245,6 +1460,19 @@ export class Int32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Int32ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Int32Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Int32Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Int32Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Int32ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Int32ArrayRef'
@@ -1268,8 +1496,21 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Int32Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt32(this.address + index * 4)
+		const scratch = Int32ArrayRef.scratch
+		scratch[0] = this.manager.readInt32(this.address + index * 4)
+		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
+		return scratch
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -1278,8 +1519,25 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeInt32(this.address + index * 4, value)
+		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Int32ArrayRef.noElements
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1487,6 +1745,19 @@ export class Uint32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Uint32ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Uint32Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Uint32Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Uint32Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Uint32ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Uint32ArrayRef'
@@ -1510,8 +1781,21 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Uint32Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint32(this.address + index * 4)
+		const scratch = Uint32ArrayRef.scratch
+		scratch[0] = this.manager.readUint32(this.address + index * 4)
+		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
+		return scratch
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -1520,8 +1804,25 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeUint32(this.address + index * 4, value)
+		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Uint32ArrayRef.noElements
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -1729,6 +2030,19 @@ export class BigInt64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class BigInt64ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new BigInt64Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new BigInt64Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: BigInt64Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = BigInt64ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'BigInt64ArrayRef'
@@ -1752,8 +2066,21 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): BigInt64Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readBigInt64(this.address + index * 8)
+		const scratch = BigInt64ArrayRef.scratch
+		scratch[0] = this.manager.readBigInt64(this.address + index * 8)
+		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
+		return scratch
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -1762,8 +2089,25 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: bigint): void {
+		const elements = this.elements
+		if (!(typeof value === 'bigint' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeBigInt64(this.address + index * 8, value)
+		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = BigInt64ArrayRef.noElements
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -1971,6 +2315,19 @@ export class BigUint64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class BigUint64ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new BigUint64Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new BigUint64Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: BigUint64Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = BigUint64ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'BigUint64ArrayRef'
@@ -1994,8 +2351,21 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): BigUint64Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readBigUint64(this.address + index * 8)
+		const scratch = BigUint64ArrayRef.scratch
+		scratch[0] = this.manager.readBigUint64(this.address + index * 8)
+		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
+		return scratch
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -2004,8 +2374,25 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: bigint): void {
+		const elements = this.elements
+		if (!(typeof value === 'bigint' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeBigUint64(this.address + index * 8, value)
+		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = BigUint64ArrayRef.noElements
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -2359,6 +2746,19 @@ export class Float32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Float32ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Float32Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Float32Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Float32Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Float32ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Float32ArrayRef'
@@ -2382,8 +2782,21 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Float32Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat32(this.address + index * 4)
+		const scratch = Float32ArrayRef.scratch
+		scratch[0] = this.manager.readFloat32(this.address + index * 4)
+		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
+		return scratch
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -2392,8 +2805,25 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeFloat32(this.address + index * 4, value)
+		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Float32ArrayRef.noElements
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -2533,6 +2963,19 @@ export class Float64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  */
 export class Float64ArrayRef extends ArrayHeapRef {
+	/** @internal The empty view: `elements` before first use and once freed. */
+	private static readonly noElements = new Float64Array(0);
+	/** @internal One element, for the cold path of `readAt`. */
+	private static readonly scratch = new Float64Array(1);
+	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
+	private elements: Float64Array;
+
+	/** Array refs are made by the manager's `alloc*Array` and `wrap*Array` methods; see {@link HeapRef}'s constructor. */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean, elementCount: number) {
+		super(manager, address, allocatedByteSize, tracked, elementCount)
+		this.elements = Float64ArrayRef.noElements
+	}
+
 	/** @internal */
 	protected get refName(): string {
 		return 'Float64ArrayRef'
@@ -2556,8 +2999,21 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		let elements = this.elements
+		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			elements = this.readAtCold(index)
+			index = 0
+		}
+		return elements[index]!
+	}
+
+	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
+	private readAtCold(index: number): Float64Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat64(this.address + index * 8)
+		const scratch = Float64ArrayRef.scratch
+		scratch[0] = this.manager.readFloat64(this.address + index * 8)
+		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
+		return scratch
 	}
 
 	// Float64 · codegen/emitAccess.ts
@@ -2566,8 +3022,25 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	writeAt(index: number, value: number): void {
+		const elements = this.elements
+		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+			this.writeAtCold(index, value)
+			return
+		}
+		elements[index] = value
+	}
+
+	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.manager.writeFloat64(this.address + index * 8, value)
+		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
+	}
+
+	/** @internal */
+	protected override invalidate(): void {
+		super.invalidate()
+		this.elements = Float64ArrayRef.noElements
 	}
 
 	// Float64 · codegen/emitAtomics.ts

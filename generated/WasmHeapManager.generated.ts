@@ -2,6 +2,7 @@
 
 import { HeapAccess } from '../src/HeapAccess.js';
 import { type WrapOptions } from '../src/HeapCore.js';
+import { littleEndianHost } from '../src/HeapRef.js';
 import { WaitResult, waitOn, waitOnAsync } from '../src/HeapWaits.js';
 import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, encodedLength as encodedLengthAscii, findTerminator as findTerminatorAscii, measure as measureAscii, write as writeAscii } from '../src/codecs/ascii.js';
 import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLength as encodedLengthUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
@@ -175,6 +176,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 1-byte access does not lie within the heap
 	 */
 	readInt8(address: number): number {
+		const elements = this.fast.int8Array
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
@@ -200,6 +203,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 1-byte access does not lie within the heap
 	 */
 	readUint8(address: number): number {
+		const elements = this.fast.uint8Array
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
@@ -225,6 +230,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 1-byte access does not lie within the heap
 	 */
 	readClampedUint8(address: number): number {
+		const elements = this.fast.uint8ClampedArray
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
@@ -250,6 +257,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 2-byte access does not lie within the heap
 	 */
 	readInt16(address: number): number {
+		const elements = this.fast.int16Array
+		const index = typeof address === 'number' ? address / 2 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
@@ -275,6 +285,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 2-byte access does not lie within the heap
 	 */
 	readUint16(address: number): number {
+		const elements = this.fast.uint16Array
+		const index = typeof address === 'number' ? address / 2 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
@@ -300,6 +313,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 4-byte access does not lie within the heap
 	 */
 	readInt32(address: number): number {
+		const elements = this.fast.int32Array
+		const index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
@@ -325,6 +341,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 4-byte access does not lie within the heap
 	 */
 	readUint32(address: number): number {
+		const elements = this.fast.uint32Array
+		const index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
@@ -350,6 +369,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 8-byte access does not lie within the heap
 	 */
 	readBigInt64(address: number): bigint {
+		const elements = this.fast.bigInt64Array
+		const index = typeof address === 'number' ? address / 8 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
@@ -375,6 +397,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 8-byte access does not lie within the heap
 	 */
 	readBigUint64(address: number): bigint {
+		const elements = this.fast.bigUint64Array
+		const index = typeof address === 'number' ? address / 8 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
@@ -425,6 +450,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 4-byte access does not lie within the heap
 	 */
 	readFloat32(address: number): number {
+		const elements = this.fast.float32Array
+		const index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
@@ -450,6 +478,9 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if the 8-byte access does not lie within the heap
 	 */
 	readFloat64(address: number): number {
+		const elements = this.fast.float64Array
+		const index = typeof address === 'number' ? address / 8 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')

@@ -1,5 +1,6 @@
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
+import { AddressTable } from './AddressTable.js'
 import { describeValue, throwElementCountError, heapError } from './errors.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import { HeapDebug, type HeapReport } from './HeapDebug.js'
@@ -114,18 +115,12 @@ export class HeapCore {
 	private readonly deallocator: Deallocator | Memory64Deallocator
 	private readonly clearAllocatedRegions: boolean
 	/**
-	 * Tracked refs by address, or `undefined` when tracking is off. A freed ref's entry
-	 * becomes a `null` tombstone rather than being deleted: V8's Map keeps a deleted entry
-	 * in its key's chain until it rehashes, so deleting and re-adding the address a
-	 * `malloc` hands out again and again made each lookup slower with every live ref
-	 * (51 µs per alloc + free with 10,000 live). Tombstones are swept once they outnumber
-	 * the live entries.
+	 * Tracked refs by address, or `undefined` when tracking is off: an open-addressing
+	 * table with backward-shift deletion (see {@link AddressTable}). A `Map` cost two
+	 * operations per side and, since V8 keeps a deleted entry in its key's chain until it
+	 * rehashes, needed tombstones for the address a `malloc` hands out again and again.
 	 */
-	private trackedRefs: Map<number, HeapRef | null> | undefined
-	/** Live entries of `trackedRefs`. */
-	private trackedCount = 0
-	/** `null` entries of `trackedRefs`. */
-	private tombstoneCount = 0
+	private readonly trackedRefs: AddressTable<HeapRef> | undefined
 	private trackedByteSize = 0
 	/** What the allocator returns, learned from its results; `free` is called with the same kind. */
 	private addressKind: NumberKind = 'unknown'
@@ -147,7 +142,7 @@ export class HeapCore {
 		this.deallocator = free
 		this.clearAllocatedRegions = options.clearAllocatedRegions
 		this.tracking = options.trackAllocations
-		this.trackedRefs = options.trackAllocations ? new Map() : undefined
+		this.trackedRefs = options.trackAllocations ? new AddressTable<HeapRef>() : undefined
 		this.debug = options.debug ? new HeapDebug(() => [access, this, access.strings]) : undefined
 	}
 
@@ -355,16 +350,14 @@ export class HeapCore {
 			// A live entry at the same address means C code freed that region behind the
 			// manager's back and the allocator handed it out again: the old ref is stale.
 			// It is marked freed, so that its free() cannot free the new ref's region.
-			const previous = table.get(ref.address)
-			if (previous === null) {
-				this.tombstoneCount--
-			} else if (previous !== undefined) {
-				this.forget(previous)
+			const previous = table.set(ref.address, ref)
+			this.trackedByteSize += ref.allocatedByteSize
+			if (previous !== undefined) {
+				// Its entry is replaced already: only its size and its scope are left to forget.
+				this.trackedByteSize -= previous.allocatedByteSize
+				if (previous.scope !== undefined) previous.scope.drop(previous)
 				previous.markFreedElsewhere()
 			}
-			table.set(ref.address, ref)
-			this.trackedCount++
-			this.trackedByteSize += ref.allocatedByteSize
 		}
 		const scopes = this.openScopes
 		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
@@ -428,13 +421,7 @@ export class HeapCore {
 	/** Removes a ref from the allocation table and from its scope (freed, released or stale). */
 	forget(ref: HeapRef): void {
 		const table = this.trackedRefs
-		if (ref.tracked && table !== undefined && table.get(ref.address) === ref) {
-			table.set(ref.address, null)
-			this.trackedCount--
-			this.tombstoneCount++
-			this.trackedByteSize -= ref.allocatedByteSize
-			if (this.tombstoneCount > 1024 && this.tombstoneCount > this.trackedCount) this.sweepTombstones(table)
-		}
+		if (ref.tracked && table !== undefined && table.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		if (this.debug !== undefined) this.debug.forget(ref)
 	}
@@ -534,17 +521,9 @@ export class HeapCore {
 		this.openScopes.pop()
 	}
 
-	/** Rebuilds the allocation table without its tombstones. */
-	private sweepTombstones(table: Map<number, HeapRef | null>): void {
-		const swept = new Map<number, HeapRef | null>()
-		for (const [address, ref] of table) if (ref !== null) swept.set(address, ref)
-		this.trackedRefs = swept
-		this.tombstoneCount = 0
-	}
-
 	// ---- tracking --------------------------------------------------------------
 
-	private requireTracking(member: string): Map<number, HeapRef | null> {
+	private requireTracking(member: string): AddressTable<HeapRef> {
 		if (this.trackedRefs === undefined) {
 			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
 		}
@@ -553,9 +532,7 @@ export class HeapCore {
 
 	/** The live tracked refs (a new array). */
 	allocatedRefs(member: string): HeapRef[] {
-		const refs: HeapRef[] = []
-		for (const ref of this.requireTracking(member).values()) if (ref !== null) refs.push(ref)
-		return refs
+		return this.requireTracking(member).valueList()
 	}
 
 	/** The live tracked refs by allocation site (debug mode). */
@@ -574,14 +551,13 @@ export class HeapCore {
 
 	/** Whether a live tracked ref starts at `address` (false with tracking off). */
 	isTracked(address: number): boolean {
-		const ref = this.trackedRefs?.get(address)
-		return ref !== undefined && ref !== null
+		return this.trackedRefs?.get(address) !== undefined
 	}
 
 	/** Frees the live tracked ref at `address`, or throws `RangeError` and frees nothing. */
 	freeAddress(address: number, member: string): void {
 		const ref = this.requireTracking(member).get(address)
-		if (ref === undefined || ref === null) {
+		if (ref === undefined) {
 			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
 		}
 		ref.free()

@@ -219,6 +219,9 @@ export abstract class HeapRef extends HeapRegion {
 	}
 }
 
+/** @internal Whether this host's typed arrays are little-endian, as every wasm heap is. */
+export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+
 /** What every array reference shares: an element count and index checking. */
 export abstract class ArrayHeapRef extends HeapRef {
 	/** Number of elements in the array. */
@@ -254,6 +257,20 @@ export abstract class ArrayHeapRef extends HeapRef {
 			['elementCount', this.elementCount],
 			['values', values],
 		]
+	}
+
+	/**
+	 * @internal For the generated `readAt`/`writeAt` cold paths, after a checked access: a
+	 * typed array over this ref's elements in the heap's current buffer, or `empty` where
+	 * the fast paths must not index one: the manager serves every access from its cold
+	 * path (`'always'` polling, a resizable buffer: its `fast` views are empty), the
+	 * region lies past the cached buffer or an engine's typed-array cap, the ref is
+	 * freed, or typed arrays are big-endian here.
+	 */
+	protected elementView<T>(Constructor: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T, empty: T): T {
+		const fast = this.manager.fast
+		if (!littleEndianHost || this.freed || !(this.liveEnd <= fast.uint8Array.length)) return empty
+		return new Constructor(fast.buffer, this.address, this.elementCount)
 	}
 
 	/** @internal Cold path of the index check in `readAt` and its relatives. */

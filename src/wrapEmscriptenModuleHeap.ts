@@ -34,6 +34,30 @@ export interface EmscriptenModuleLike {
 	readonly _free?: Deallocator | Memory64Deallocator
 }
 
+/**
+ * Emscripten's lazy export wrappers (3.1.x without `-sWASM_ASYNC_COMPILATION=0`):
+ * `function(){return(_free=Module["_free"]=Module["asm"]["free"]).apply(null,arguments)}`.
+ * The first call replaces `Module._free` with the wasm export, but a manager that
+ * captured the wrapper goes on calling it, through `.apply`, every time (+5 ns per call).
+ * Captures the export's name (minified builds rename it).
+ */
+const lazyWrapperPattern = /\b(?:asm|wasmExports)["']?\]?\s*(?:\[\s*["']([\w$]+)["']\s*\]|\.([\w$]+))\s*\)\s*\.apply\(\s*null\s*,\s*arguments\s*\)/
+
+/**
+ * The wasm export that `fn` forwards to, when `fn` is one of Emscripten's lazy wrappers
+ * and the module exposes its exports (`asm`, or `wasmExports`); otherwise `fn` itself.
+ * A function that code replaced `_malloc`/`_free` with (to count calls, say) is not a
+ * lazy wrapper and is kept.
+ */
+function resolvedExport<F>(module: EmscriptenModuleLike, fn: F): F {
+	const match = lazyWrapperPattern.exec(Function.prototype.toString.call(fn))
+	if (match === null) return fn
+	const exports = (module as { asm?: Record<string, unknown> }).asm ?? (module as { wasmExports?: Record<string, unknown> }).wasmExports
+	const resolved = typeof exports === 'object' && exports !== null ? exports[(match[1] ?? match[2])!] : undefined
+	// Only a wasm export (native code) stands in for the wrapper.
+	return typeof resolved === 'function' && /\[native code\]/.test(Function.prototype.toString.call(resolved)) ? (resolved as F) : fn
+}
+
 const isMemory = (value: unknown): value is WebAssembly.Memory =>
 	typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory
 
@@ -46,10 +70,11 @@ function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | un
 
 /**
  * Creates a manager over an instantiated Emscripten module's heap, using its
- * `_malloc` and `_free`. The heap comes from `options.memory` when given, else from
- * `wasmMemory` when the module exposes it, else from `HEAPU8` (which Emscripten
- * replaces whenever the memory grows), else from the memory of the module's raw wasm
- * exports (`Module.asm.memory`).
+ * `_malloc` and `_free` (the wasm exports themselves when these are Emscripten's lazy
+ * forwarding wrappers; a function you replaced them with is called as it is). The heap
+ * comes from `options.memory` when given, else from `wasmMemory` when the module exposes
+ * it, else from `HEAPU8` (which Emscripten replaces whenever the memory grows), else from
+ * the memory of the module's raw wasm exports (`Module.asm.memory`).
  *
  * ```ts
  * // sql.js and other modules that expose _malloc/_free but no heap:
@@ -123,5 +148,5 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		)
 	}
 
-	return new WasmHeapManager(getLatestHeap, malloc!, free as Memory64Deallocator, managerOptions)
+	return new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions)
 }

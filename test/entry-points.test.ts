@@ -261,6 +261,42 @@ describe('entry points', () => {
 			expect(heap.allocatedRefs).to.deep.equal([])
 		})
 
+		it('calls the wasm malloc/free exports instead of Emscripten\'s lazy forwarding wrappers; functions that replaced them are kept', async () => {
+			const module = await loadEmscriptenFixture()
+			const asm = (module as unknown as { asm: Record<string, (...args: (number | undefined)[]) => number> }).asm
+			// Wrappers of Emscripten's shape (3.1.x: `Module["asm"]["free"]).apply(null,arguments)`) that count their calls.
+			const calls = { malloc: 0, free: 0 }
+			const lazy = (name: 'malloc' | 'free'): ((...args: (number | undefined)[]) => number) =>
+				new Function('Module', 'calls', `return function(){calls.${name}++;return(Module["asm"]["${name}"]).apply(null,arguments)}`)(module, calls)
+			const lazyModule = { HEAPU8: module.HEAPU8, asm, _malloc: lazy('malloc'), _free: lazy('free') }
+			const heap = wrapEmscriptenModuleHeap(lazyModule)
+			const first = heap.allocInt32()
+			const address = first.address
+			first.free()
+			// dlmalloc hands the freed chunk out again: the free reached the real allocator.
+			expect(heap.allocInt32().address).to.equal(address)
+			expect(calls).to.deep.equal({ malloc: 0, free: 0 })
+
+			// Minified export names are followed too; an export that is not a wasm function is not trusted.
+			const forwarder = (body: string, target: unknown): ((...args: (number | undefined)[]) => number) => new Function('Module', 'calls', `return function(){${body}}`)(target, calls)
+			const renamedModule = {
+				HEAPU8: module.HEAPU8,
+				asm: { D: asm.malloc!, E: (address: number) => asm.free!(address) },
+				// Would allocate nothing (address 0, an Error) if it were called.
+				_malloc: forwarder('return(Module["asm"]["D"]).apply(null,arguments)', { asm: { D: () => 0 } }),
+				_free: forwarder('calls.free++;return(Module["asm"]["E"]).apply(null,arguments)', { asm: { E: asm.free } }),
+			}
+			const renamed = wrapEmscriptenModuleHeap(renamedModule)
+			renamed.allocInt32().free()
+			expect(calls).to.deep.equal({ malloc: 0, free: 1 })
+
+			// A replacement that is not a lazy wrapper (it counts, then calls free) is what the manager calls.
+			let counted = 0
+			const countingModule = { HEAPU8: module.HEAPU8, asm, _malloc: asm.malloc!, _free: (address: number) => (counted++, asm.free!(address)) }
+			wrapEmscriptenModuleHeap(countingModule).allocInt32().free()
+			expect(counted).to.equal(1)
+		})
+
 		it('a JS-side growth of Module.asm.memory (HEAPU8 left stale by Emscripten) is seen too', async () => {
 			const module = await loadEmscriptenFixture()
 			const heap = wrapEmscriptenModuleHeap(module)
