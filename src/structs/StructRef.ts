@@ -54,6 +54,7 @@ import type {
 	ZeroWidthBitfield,
 } from './declare.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
+import { generatedClassOf } from './generatedClasses.js'
 
 // ---- types -----------------------------------------------------------------------------
 
@@ -297,7 +298,11 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 		codec.write(this.manager, this.address, staged)
 	}
 
-	/** @internal Throws if this ref (or the ref it belongs to) was freed. */
+	/**
+	 * Throws the freed (or released) `Error` naming `member` if this ref, or the ref it
+	 * belongs to, was freed: what classes written by `wasm-heap-manager generate` call
+	 * before each field access.
+	 */
 	checkLive(member: string): void {
 		checkRootLive(this, this.refName, member)
 	}
@@ -573,15 +578,17 @@ function reserved(): ReadonlySet<string> {
 export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): StructRefClass {
 	let perAbi = classCache.get(type)
 	let Class = perAbi?.get(abi)
-	if (Class !== undefined) return Class
+	// a generated class, once registered, is the base of every ref to the type (see generatedClasses.ts)
+	const Generated = generatedClassOf(type, abi) as unknown as typeof StructRef | undefined
+	if (Class !== undefined && (Generated === undefined || Class.prototype instanceof Generated)) return Class
 	const layout = resolveLayout(type, abi)
-	const Made = class extends StructRef {}
+	const Made = class extends (Generated ?? StructRef) {}
 	Object.defineProperty(Made, 'name', { value: `${type.name}Ref` })
 	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reserved()
 	for (const field of layout.placed) {
-		if (names.has(field.name)) continue
+		if (names.has(field.name) || (Generated !== undefined && Object.hasOwn(Generated.prototype, field.name))) continue
 		Object.defineProperty(Made.prototype, field.name, { ...fieldAccessor(type, field, abi, manager), enumerable: true, configurable: false })
 	}
 	Class = Made as StructRefClass
