@@ -5,7 +5,7 @@
  * the C side and the TypeScript side cannot drift apart.
  */
 import { elementTable } from '../../generated/elementTable.generated.js'
-import { EnumType, StructType } from '../structs/declare.js'
+import type { EnumType, StructType } from '../index.js'
 import { cEnumStorage } from '../structs/abi.js'
 import type { FieldKind, PointerTarget, StringEncodingName, ValueKind } from '../structs/fieldKinds.js'
 
@@ -18,7 +18,7 @@ interface Declarator {
 }
 
 function tag(type: StructType | EnumType): string {
-	return type instanceof EnumType ? `enum ${type.name}` : `${type.kind} ${type.name}`
+	return type.kind === 'enum' ? `enum ${type.name}` : `${type.kind} ${type.name}`
 }
 
 /** How an enum is spelled as a member's type: `enum Name` when C gives it its storage, else the storage integer. */
@@ -90,7 +90,7 @@ export function definitionOrder(roots: readonly (StructType | EnumType)[]): (Str
 	const visit = (type: StructType | EnumType): void => {
 		if (seen.has(type)) return
 		seen.add(type)
-		if (type instanceof StructType) for (const field of type.fields) visitKind(field.type)
+		if (type.kind !== 'enum') for (const field of type.fields) visitKind(field.type)
 		order.push(type)
 	}
 	for (const root of roots) visit(root)
@@ -106,7 +106,7 @@ function pointedRecords(types: readonly (StructType | EnumType)[]): StructType[]
 		else if (kind.kind === 'array') visitKind(kind.element)
 		else if (kind.kind === 'pointer') visitKind(kind.target)
 	}
-	for (const type of types) if (type instanceof StructType) for (const field of type.fields) visitKind(field.type)
+	for (const type of types) if (type.kind !== 'enum') for (const field of type.fields) visitKind(field.type)
 	return [...found]
 }
 
@@ -129,12 +129,12 @@ export function emitCHeader(types: readonly (StructType | EnumType)[], header: s
 	const order = definitionOrder(types)
 	const guard = `WASM_HEAP_MANAGER_${header.replace(/\W/g, '_').toUpperCase()}`
 	const lines: string[] = [`#ifndef ${guard}`, `#define ${guard}`, '', '#include <stddef.h>', '#include <stdint.h>', '']
-	const records = order.filter((type): type is StructType => type instanceof StructType)
+	const records = order.filter((type): type is StructType => type.kind !== 'enum')
 	const forward = [...new Set([...records, ...pointedRecords(order)])]
 	for (const record of forward) lines.push(`${tag(record)};`)
 	if (forward.length > 0) lines.push('')
 	for (const type of order) {
-		if (type instanceof EnumType) {
+		if (type.kind === 'enum') {
 			const { packed } = enumSpelling(type)
 			lines.push(`${packed ? 'enum __attribute__((packed))' : 'enum'} ${type.name} {`)
 			for (const entry of type.members) lines.push(`\t${entry.name} = ${entry.value},`)

@@ -39,7 +39,7 @@ export function parseArguments(args: readonly string[]): Parsed {
 		const argument = rest[index]!
 		const value = (): string => {
 			const next = rest[++index]
-			if (next === undefined) throw new UsageError(`${argument} needs a value\n${usage}`)
+			if (next === undefined) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
 			return next
 		}
 		if (argument === '--abi') abi = value()
@@ -49,7 +49,7 @@ export function parseArguments(args: readonly string[]): Parsed {
 		else input = argument
 	}
 	if (input === undefined) throw new UsageError(`${command}: which file? \n${usage}`)
-	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`--abi ${abi} is not one of ${abiNames.join(', ')}`)
+	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
 	return { command, input, abi: abi as AbiName, out, clang }
 }

@@ -13,28 +13,32 @@ import type { StructArrayRef, StructRef, StructRefOf } from './StructRef.js'
 /** The static side of a generated ref class (`ParticleRef`): its declaration, its ABI and its array class. */
 export interface GeneratedStructRefClass<T extends StructType = StructType, R extends StructRef<T> = StructRef<T>, A extends StructArrayRef<T> = StructArrayRef<T>> {
 	/** Generated classes are made by the manager, as `StructRef`s are. */
-	new (...args: never[]): R
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor: the manager makes the instances
+	new (...args: any[]): R
 	/** The declaration the class was generated from. */
 	readonly structType: T
 	/** The ABI whose offsets the class has baked in. */
 	readonly abi: AbiName
 	/** The generated array class of the same struct (`ParticleArrayRef`). */
-	readonly arrayClass: new (...args: never[]) => A
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor: the manager makes the instances
+	readonly arrayClass: new (...args: any[]) => A
 }
 
 /** A struct or union type, or a generated ref class of one. */
-export type StructTypeOrClass = StructType | GeneratedStructRefClass
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any generated class, whatever its declaration
+export type StructTypeOrClass = StructType | GeneratedStructRefClass<any, any, any>
 
 /** The declaration of a struct type or generated class. */
-export type DeclarationOf<X> = X extends StructType ? X : X extends GeneratedStructRefClass<infer T> ? T : never
+/* eslint-disable @typescript-eslint/no-explicit-any -- any constructor: the manager makes the instances */
+export type DeclarationOf<X> = X extends StructType ? X : X extends { readonly structType: infer T } ? T : never
 
 /** What `allocStruct` and `wrapStruct` return for a struct type (`StructRefOf`) or a generated class (its instances). */
-export type RefOf<X> = X extends StructType ? StructRefOf<X> : X extends GeneratedStructRefClass<StructType, infer R> ? R : never
+export type RefOf<X> = X extends StructType ? StructRefOf<X> : X extends new (...args: any[]) => infer R ? R : never
 
 /** What `allocStructArray` and `wrapStructArray` return for a struct type (`StructArrayRef`) or a generated class (its array class's instances). */
 export type ArrayRefOf<X> = X extends StructType
 	? StructArrayRef<X>
-	: X extends GeneratedStructRefClass<StructType, StructRef, infer A>
+	: X extends { readonly arrayClass: new (...args: any[]) => infer A }
 		? A
 		: never
 
