@@ -19,5 +19,5 @@ export const librarySource: 'dist' | 'src' = process.env.BENCH_LIBRARY === 'src'
 const distEntry = '../dist/index.js'
 const library = (librarySource === 'src' ? await import('../src/index.js') : await import(distEntry)) as typeof Library
 
-export const { createWasmHeapManager, wrapEmscriptenModuleHeap } = library
+export const { createWasmHeapManager, wrapEmscriptenModuleHeap, defineStruct } = library
 export type { Int32Ref, WasmHeapManager } from '../src/index.js'

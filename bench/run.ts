@@ -8,7 +8,7 @@
  * report always shows a whole run.
  *
  *   npm run bench                       every suite
- *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, tracking)
+ *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, structs, tracking)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric
@@ -61,6 +61,11 @@ const suites: Record<string, { title: string; baselines: string[]; load: () => P
 		title: 'Allocation through the Emscripten malloc/free, tracking on (vs bare _malloc/_free, and Emscripten string helpers)',
 		baselines: ['raw', 'emscripten'],
 		load: async () => (await import('./allocation.bench.js')).allocationCases,
+	},
+	structs: {
+		title: 'Structs: fields of a 40-byte struct array through at(i), a cursor and readStruct (vs typed arrays, and six read* calls)',
+		baselines: ['raw', 'six reads'],
+		load: async () => (await import('./structs.bench.js')).createStructCases(await import('./library.js')),
 	},
 	tracking: {
 		title: 'The allocation table: free(address) against the number of live refs, and tracking on vs off (vs bare _free/_malloc)',

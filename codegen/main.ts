@@ -25,6 +25,7 @@ import { emitHeapViewsClass } from './emitHeapViews.js'
 import { emitRefClasses } from './emitRefClasses.js'
 import { emitStringMethods } from './emitStrings.js'
 import { emitStringRefClass } from './emitStringRefClasses.js'
+import { emitStructFields } from './emitStructFields.js'
 import { emitViews } from './emitViews.js'
 import { emitWideIntegerMethods } from './emitWideIntegers.js'
 import { emitWrap } from './emitWrap.js'
@@ -44,6 +45,7 @@ export const generatedFiles = {
 	table: 'elementTable.generated.ts',
 	manager: 'WasmHeapManager.generated.ts',
 	refs: 'Refs.generated.ts',
+	structFields: 'structFields.generated.ts',
 } as const
 
 export type GeneratedFileKey = keyof typeof generatedFiles
@@ -168,6 +170,17 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 	refs.addImportDeclarations(importDeclarations(refParts, ownClasses))
 	refs.addClasses(refClasses)
 	files.set(generatedFiles.refs, finishFile(refs, header))
+
+	// Struct-field accessor factories, one per row (src/structs/StructRef.ts installs them).
+	const structFields = emitStructFields(elements)
+	const structFieldsFile = createFile(project, generatedFiles.structFields)
+	structFieldsFile.addImportDeclarations(
+		importDeclarations([structFields.part]).map((declaration) =>
+			declaration.moduleSpecifier === '../src/structs/StructRef.js' ? { ...declaration, isTypeOnly: true } : declaration,
+		),
+	)
+	structFieldsFile.addStatements(structFields.statements)
+	files.set(generatedFiles.structFields, finishFile(structFieldsFile, header))
 
 	return files
 }

@@ -33,6 +33,7 @@ const Everything = defineStruct('Everything', {
 	u64: 'BigUint64',
 	f32: 'Float32',
 	f64: 'Float64',
+	f16: 'Float16',
 	p32: 'Pointer32',
 	p53: 'Pointer53',
 	p64: 'Pointer64',
@@ -86,6 +87,7 @@ describe('structs at run time', () => {
 			ref.u64 = 2n ** 64n - 1n
 			ref.f32 = 1.1
 			ref.f64 = Math.PI
+			ref.f16 = 1.5
 			ref.p32 = 123
 			ref.p53 = 2 ** 53 - 1
 			ref.p64 = 5n
@@ -103,7 +105,9 @@ describe('structs at run time', () => {
 			ref.aligned = 42
 			expect([ref.i8, ref.u8, ref.clamped, ref.i16, ref.u16, ref.i32, ref.u32]).to.deep.equal([-5, 44, 255, -1234, 65535, -7, 2 ** 32 - 1])
 			expect([ref.i64, ref.u64, ref.p64]).to.deep.equal([-(2n ** 63n), 2n ** 64n - 1n, 5n])
-			expect([ref.f32, ref.f64, ref.p32, ref.p53]).to.deep.equal([Math.fround(1.1), Math.PI, 123, 2 ** 53 - 1])
+			expect([ref.f32, ref.f64, ref.f16, ref.p32, ref.p53]).to.deep.equal([Math.fround(1.1), Math.PI, 1.5, 123, 2 ** 53 - 1])
+			ref.f16 = 1 / 3 // rounded to the nearest half-precision value
+			expect(ref.f16).to.equal(0.333251953125)
 			expect([ref.size, ref.diff, ref.flag, ref.color, ref.label, ref.wide]).to.deep.equal([2 ** 32 - 1, -(2 ** 31), true, 3, 'héllo', 'abc'])
 			expect([ref.small, ref.sgn, ref.enumBits, ref.boolBit, ref.big, ref.aligned]).to.deep.equal([7, -16, 3, true, 2n ** 40n - 1n, 42])
 			// The bits sit where clang puts them: small in bits 0-2, signed in 3-7 of the same unit.
@@ -511,6 +515,22 @@ describe('structs at run time', () => {
 			expect(unaligned.x).to.equal(1.25)
 			expect(heap.readFloat64(9)).to.equal(1.25)
 			unaligned.free()
+		})
+	})
+
+	describe('StructType and EnumType', () => {
+		it('name themselves as C does, find fields by name and enum members by value', () => {
+			expect(String(Everything)).to.equal('struct Everything')
+			expect(Number32.toString()).to.equal('union Number32')
+			expect(Color.toString()).to.equal('enum Color')
+			expect(Everything.field('i32')?.index).to.equal(5)
+			expect(Everything.field('gap')).to.equal(undefined) // a :0 bitfield has no name to reach it by
+			expect(Everything.field('nope')).to.equal(undefined)
+			expect(Color.nameOf(2)).to.equal('Green')
+			expect(Color.nameOf(9)).to.equal(undefined)
+			expect(Color.members.map((member) => member.name)).to.deep.equal(['Red', 'Green', 'Blue'])
+			expect(Everything.fieldTypes.i32).to.equal('Int32')
+			expect([Everything.packed, defineStruct('Packed', { a: 'Int8' }, { packed: 2 }).packed]).to.deep.equal([false, 2])
 		})
 	})
 

@@ -17,6 +17,7 @@
  */
 import type { ElementTypeName, ElementValueTypes } from '../../generated/elementTable.generated.js'
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
+import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiName } from './abi.js'
@@ -170,6 +171,26 @@ export type FieldRefs<F extends FieldSpecs> = {
 export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? FieldRefs<F> : never)
 
 // ---- internals -------------------------------------------------------------------------
+
+/** @internal What a generated struct-field accessor reads of the ref it is called on. */
+export interface StructFieldHost {
+	/** The manager. */
+	readonly manager: WasmHeapManager
+	/** The struct's address. */
+	readonly address: number
+	/** The ref that owns the region, whose `liveEnd` (Infinity once freed) is checked. */
+	readonly root: { readonly liveEnd: number }
+	/** Throws if the root was freed. */
+	checkLive(member: string): void
+}
+
+/** @internal The accessor pair a generated factory makes for one field. */
+export interface StructFieldAccessor<V> {
+	/** Reads the field. */
+	get(this: StructFieldHost): V
+	/** Writes the field. */
+	set(this: StructFieldHost, value: V): void
+}
 
 /** @internal What the accessors read of a ref (fields are protected in TypeScript, plain at run time). */
 interface RefInternals {
@@ -582,8 +603,9 @@ export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeap
 	const Generated = generatedClassOf(type, abi) as unknown as typeof StructRef | undefined
 	if (Class !== undefined && (Generated === undefined || Class.prototype instanceof Generated)) return Class
 	const layout = resolveLayout(type, abi)
+	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
+	// fast path (see bench/library.ts); errors name the type through `shape`.
 	const Made = class extends (Generated ?? StructRef) {}
-	Object.defineProperty(Made, 'name', { value: `${type.name}Ref` })
 	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reserved()
@@ -606,7 +628,7 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
 	switch (kind.kind) {
 		case 'element':
 		case 'enum':
-			return rowAccessor(field, scalarRow(kind, abiFacts(abi, where)), where, manager)
+			return rowAccessor(field, scalarRow(kind, abiFacts(abi, where)), where)
 		case 'record':
 			return recordAccessor(field, kind.type, abi, where, manager)
 		case 'array':
@@ -621,25 +643,14 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
 	}
 }
 
-/** A number stored as an element row: the numeric refs' one-comparison check, then the manager's `read<Row>` / `write<Row>`. */
-function rowAccessor(field: PlacedField, row: ElementTypeName, where: string, manager: WasmHeapManager): Accessor {
-	const { read, write } = rowMethods(manager, row)
-	const check = rowCheck(row)
-	const offset = field.offset
-	const name = field.name
-	return {
-		get() {
-			const heap = this.manager
-			if (!(this.root.liveEnd <= heap.fast.uint8Array.length)) this.checkLive(name)
-			return read.call(heap, this.address + offset)
-		},
-		set(value) {
-			value = check(value, where)
-			const heap = this.manager
-			if (!(this.root.liveEnd <= heap.fast.uint8Array.length)) this.checkLive(name)
-			write.call(heap, this.address + offset, value)
-		},
-	}
+/**
+ * A number stored as an element row: the accessor the generated factory of the row
+ * makes (generated/structFields.generated.ts, from codegen/emitStructFields.ts): the
+ * numeric refs' one-comparison check, then the whole-heap `DataView`'s accessor for the
+ * row, which reads and writes any alignment (packed fields included).
+ */
+function rowAccessor(field: PlacedField, row: ElementTypeName, where: string): Accessor {
+	return structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
 }
 
 /** Any field read and written through its codec (ABI-sized numbers, booleans, inline strings, bitfields). */

@@ -23,6 +23,7 @@ import type { StructType } from './declare.js'
 import { resolvePointerTarget } from './declare.js'
 import { stringCodeUnits, type BitfieldKind, type BitfieldStorageKind, type FieldKind, type StringEncodingName, type ValueKind } from './fieldKinds.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
+import { structFieldAccessors } from '../../generated/structFields.generated.js'
 
 /** @internal A manager method that reads one element row at an address. */
 export type RowReader = (this: WasmHeapManager, address: number) => unknown
@@ -293,6 +294,29 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 	}
 }
 
+/**
+ * What a generated field accessor reads when `readStruct` calls it directly: the struct's
+ * address and a `liveEnd` (its end: the accessor's hot path runs when the struct lies in
+ * the live whole-heap view, else the manager's checked method). One object, set before
+ * each call.
+ */
+interface ReadHost {
+	manager: WasmHeapManager
+	address: number
+	liveEnd: number
+	root: ReadHost
+	checkLive(member: string): void
+}
+
+const readHost: ReadHost = {
+	manager: undefined as unknown as WasmHeapManager,
+	address: 0,
+	liveEnd: 0,
+	root: undefined as unknown as ReadHost,
+	checkLive() {},
+}
+readHost.root = readHost
+
 /** Struct codecs made so far, per type and ABI. */
 const structCodecCache = new WeakMap<StructType, Map<AbiName, ValueCodec>>()
 
@@ -313,16 +337,37 @@ type StagedRecord = readonly (readonly [ValueCodec, number, unknown])[]
 /** @internal The codec of a struct or union: a plain object of its fields (nested), and partial writes. */
 export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHeapManager): ValueCodec {
 	const layout = resolveLayout(type, abiName)
-	const fields: { readonly field: PlacedField; readonly codec: ValueCodec }[] = layout.placed.map((field) => ({
-		field,
-		codec: fieldCodec(field, abiName, manager),
-	}))
+	const abi = abiFacts(abiName, 'codec')
+	const fields: { readonly field: PlacedField; readonly codec: ValueCodec; readonly get: ((this: ReadHost) => unknown) | undefined }[] =
+		layout.placed.map((field) => {
+			const kind = field.declaration.type
+			// Numbers stored as a row read through the row's generated accessor, called directly.
+			const get =
+				kind.kind === 'element' || kind.kind === 'enum'
+					? (structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).get as (this: ReadHost) => unknown)
+					: undefined
+			return { field, codec: fieldCodec(field, abiName, manager), get }
+		})
 	const byName = new Map(fields.map((entry) => [entry.field.name, entry]))
+	const size = layout.size
+	// Every value starts as a copy of this object, so all get the same shape at once and the
+	// stores below replace properties rather than add them (adding by a computed key is slow).
+	const template: Record<string, unknown> = {}
+	for (const { field } of fields) template[field.name] = undefined
 	return {
-		size: layout.size,
+		size,
 		read(m, address) {
-			const value: Record<string, unknown> = {}
-			for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset)
+			const value: Record<string, unknown> = { ...template }
+			for (const { field, codec, get } of fields) {
+				if (get === undefined) {
+					value[field.name] = codec.read(m, address + field.offset)
+				} else {
+					readHost.manager = m
+					readHost.address = address
+					readHost.liveEnd = address + size
+					value[field.name] = get.call(readHost)
+				}
+			}
 			return value
 		},
 		check(value, where) {

@@ -59,9 +59,23 @@ export function wrapStruct<X extends StructTypeOrClass>(manager: WasmHeapManager
 /** `readStruct(type, address)`. */
 export function readStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number): StructValue<T> {
 	checkType(type, 'readStruct')
-	const codec = structCodec(type, manager.abi, manager)
-	manager.checkRegion(address, codec.size, 'readStruct')
+	const codec = lastCodec(type, manager)
+	// One comparison when the struct lies in the live whole-heap view; else the full check, which polls.
+	if (!(Number.isInteger(address) && address >= 0 && address + codec.size <= manager.fast.uint8Array.length)) {
+		manager.checkRegion(address, codec.size, 'readStruct')
+	}
 	return codec.read(manager, address) as StructValue<T>
+}
+
+/** The struct codec of the last type and ABI asked for, remembered: a loop of `readStruct` calls skips the lookups. */
+let last: { type: StructType; abi: AbiName; codec: ReturnType<typeof structCodec> } | undefined
+
+function lastCodec(type: StructType, manager: WasmHeapManager): ReturnType<typeof structCodec> {
+	const abi = manager.abi
+	if (last !== undefined && last.type === type && last.abi === abi) return last.codec
+	const codec = structCodec(type, abi, manager)
+	last = { type, abi, codec }
+	return codec
 }
 
 /** `writeStruct(type, address, value)`: every field checked before any is written. */
