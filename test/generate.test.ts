@@ -142,7 +142,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			}
 			const massOffset = corpus.Particle.layout(abi).fields.find((field) => field.name === 'mass')!.offset
 			expect(files['structs.ts']).to.include(`\t/** C \`float\`: offset ${massOffset}, 4 bytes (${abi}). */\n\tget mass()`)
-			expect(files['structs.ts']).to.include(`return this.manager.readFloat32(this.address + ${massOffset})`)
+			expect(files['structs.ts']).to.include(`return (view === undefined ? this.manager.readFloat32(this.address + ${massOffset}) : view.getFloat32(this.address + ${massOffset}, true))`)
 		}
 	})
 
@@ -247,7 +247,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			const ts = readFileSync(join(scratch, 'out/shapes.ts'), 'utf8')
 			expect(ts).to.include(`import * as declarations from '../shapes.js'`)
 			expect(ts).to.include(`import { StructArrayRef, StructRef, type FieldRefValue } from 'wasm-heap-manager'`)
-			expect(ts).to.include(`static readonly abi = 'wasm64'`)
+			expect(ts).to.include(`static get abi(): 'wasm64' {\n\t\treturn 'wasm64'\n\t}`)
 			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('_Static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
 			expect(existsSync(join(scratch, 'out/shapes.h'))).to.equal(true)
 		} finally {

@@ -118,6 +118,18 @@ function rowOf(kind: FieldKind): string | undefined {
 	return undefined
 }
 
+/**
+ * The DataView accessor a row reads and writes with (`'Float64'`, `'Uint32'` for
+ * Pointer32), or `undefined` for rows that need the manager's conversion: Float16 (no
+ * DataView accessor on Node 20), ClampedUint8 (clamps on write) and Pointer53 (two halves).
+ */
+function dataViewRow(row: string): string | undefined {
+	const facts = elementTable[row as keyof typeof elementTable]
+	const viewRow = facts.aliasOf ?? facts.name
+	if (viewRow === 'Float16' || viewRow === 'ClampedUint8' || viewRow === 'Pointer53') return undefined
+	return viewRow
+}
+
 /** Both generated files' texts. */
 export async function generateFiles(module: Readonly<Record<string, unknown>>, options: GenerateOptions): Promise<{ 'structs.ts': string; 'structs.h': string }> {
 	abiFacts(options.abi, 'generate')
@@ -175,12 +187,14 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 				},
 			],
 		})
-		const properties: PropertyDeclarationStructure[] = [
-			{ kind: StructureKind.Property, name: 'structType', isStatic: true, isReadonly: true, initializer: `declarations.${name}`, docs: ['The declaration this class was generated from.'] },
-			{ kind: StructureKind.Property, name: 'abi', isStatic: true, isReadonly: true, initializer: `'${options.abi}'`, docs: ['The ABI whose offsets are baked in.'] },
-			{ kind: StructureKind.Property, name: 'arrayClass', isStatic: true, isReadonly: true, initializer: arrayName, docs: ['The array class of the same struct.'] },
+		const properties: PropertyDeclarationStructure[] = []
+		// static getters, not static fields: a property added to a class after it is made
+		// takes `new` of its subclasses off V8's fast path (bench/structs-codegen.bench.ts)
+		const getAccessors: GetAccessorDeclarationStructure[] = [
+			{ kind: StructureKind.GetAccessor, name: 'structType', isStatic: true, returnType: declared, docs: ['The declaration this class was generated from.'], statements: [`return declarations.${name}`] },
+			{ kind: StructureKind.GetAccessor, name: 'abi', isStatic: true, returnType: `'${options.abi}'`, docs: ['The ABI whose offsets are baked in.'], statements: [`return '${options.abi}'`] },
+			{ kind: StructureKind.GetAccessor, name: 'arrayClass', isStatic: true, returnType: `typeof ${arrayName}`, docs: ['The array class of the same struct.'], statements: [`return ${arrayName}`] },
 		]
-		const getAccessors: GetAccessorDeclarationStructure[] = []
 		const setAccessors: SetAccessorDeclarationStructure[] = []
 		for (const placed of layout.fields) {
 			const field = type.field(placed.name)!
@@ -201,19 +215,48 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 				continue
 			}
 			const at = placed.offset === 0 ? 'this.address' : `this.address + ${placed.offset}`
+			const valueTs = fieldType(field.name)
+			// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
+			const cast = elementTable[row as keyof typeof elementTable].valueType === 'bigint' ? `unknown as ${valueTs}` : valueTs
+			const viewRow = dataViewRow(row)
+			if (viewRow === undefined) {
+				getAccessors.push({
+					kind: StructureKind.GetAccessor,
+					name: field.name,
+					returnType: valueTs,
+					docs: [doc],
+					statements: [`this.checkLive('${field.name}')`, `return this.manager.read${row}(${at}) as ${cast}`],
+				})
+				setAccessors.push({
+					kind: StructureKind.SetAccessor,
+					name: field.name,
+					parameters: [{ name: 'value', type: valueTs }],
+					statements: [`this.checkLive('${field.name}')`, `this.manager.write${row}(${at}, value as never)`],
+				})
+				continue
+			}
+			// the row's own DataView accessor after one comparison; the manager's method (which converts or throws) otherwise
+			const valueType = elementTable[row as keyof typeof elementTable].valueType
+			const endian = elementTable[row as keyof typeof elementTable].byteSize === 1 ? '' : ', true'
 			getAccessors.push({
 				kind: StructureKind.GetAccessor,
 				name: field.name,
-				returnType: fieldType(field.name),
+				returnType: valueTs,
 				docs: [doc],
-				// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
-				statements: [`this.checkLive('${field.name}')`, `return this.manager.read${row}(${at}) as ${row.startsWith('Big') ? 'unknown as ' : ''}${fieldType(field.name)}`],
+				statements: [
+					`const view = this.liveView('${field.name}')`,
+					`return (view === undefined ? this.manager.read${row}(${at}) : view.get${viewRow}(${at}${endian})) as ${cast}`,
+				],
 			})
 			setAccessors.push({
 				kind: StructureKind.SetAccessor,
 				name: field.name,
-				parameters: [{ name: 'value', type: fieldType(field.name) }],
-				statements: [`this.checkLive('${field.name}')`, `this.manager.write${row}(${at}, value as never)`],
+				parameters: [{ name: 'value', type: valueTs }],
+				statements: [
+					`const view = this.liveView('${field.name}')`,
+					`if (view === undefined || typeof value !== '${valueType}') this.manager.write${row}(${at}, value as never)`,
+					`else view.set${viewRow}(${at}, value as never${endian})`,
+				],
 			})
 		}
 		classes.push({

@@ -78,6 +78,7 @@ export type ReservedFieldName =
 	| 'invalidate'
 	| 'markFreedElsewhere'
 	| 'checkLive'
+	| 'liveView'
 	| 'constructor'
 	| 'toString'
 	| 'toLocaleString'
@@ -326,6 +327,19 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	 */
 	checkLive(member: string): void {
 		checkRootLive(this, this.refName, member)
+	}
+
+	/**
+	 * The one-comparison fast path of the classes `wasm-heap-manager generate` writes: the
+	 * whole heap's `DataView` when this ref (or the ref it belongs to) is live within the
+	 * current heap, else `undefined` after {@link StructRef.checkLive} (which throws for a
+	 * freed ref); the caller then goes through the manager's `read*` / `write*` methods.
+	 */
+	protected liveView(member: string): DataView | undefined {
+		const fast = this.manager.fast
+		if ((this.root as unknown as LiveInternals).liveEnd <= fast.uint8Array.length) return fast.dataView
+		this.checkLive(member)
+		return undefined
 	}
 }
 

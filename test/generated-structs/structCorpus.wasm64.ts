@@ -13,12 +13,6 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 
 /** A ref to C `struct AbiSized`: sizeof 56, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(AbiSizedRef)`, `heap.wrapStruct(AbiSizedRef, address)`, `heap.allocStructArray(AbiSizedRef, n)`). */
 export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.AbiSized;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = AbiSizedArrayRef;
 	/** C `long`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare l: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>;
 	/** C `size_t`: offset 24, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -26,48 +20,67 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 	/** C `void *`: offset 40, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare p: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.AbiSized {
+		return declarations.AbiSized
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof AbiSizedArrayRef {
+		return AbiSizedArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 16, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 16) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 16) : view.getInt8(this.address + 16)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 16, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 16, value as never)
+		else view.setInt8(this.address + 16, value as never)
 	}
 
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get e(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']> {
-		this.checkLive('e')
-		return this.manager.readInt8(this.address + 32) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
+		const view = this.liveView('e')
+		return (view === undefined ? this.manager.readInt8(this.address + 32) : view.getInt8(this.address + 32)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>) {
-		this.checkLive('e')
-		this.manager.writeInt8(this.address + 32, value as never)
+		const view = this.liveView('e')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 32, value as never)
+		else view.setInt8(this.address + 32, value as never)
 	}
 
 	/** C `int8_t`: offset 48, 1 byte (wasm64). */
 	get f(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']> {
-		this.checkLive('f')
-		return this.manager.readInt8(this.address + 48) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
+		const view = this.liveView('f')
+		return (view === undefined ? this.manager.readInt8(this.address + 48) : view.getInt8(this.address + 48)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>) {
-		this.checkLive('f')
-		this.manager.writeInt8(this.address + 48, value as never)
+		const view = this.liveView('f')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 48, value as never)
+		else view.setInt8(this.address + 48, value as never)
 	}
 }
 
@@ -81,46 +94,58 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 
 /** A ref to C `struct AlignasMember`: sizeof 48, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(AlignasMemberRef)`, `heap.wrapStruct(AlignasMemberRef, address)`, `heap.allocStructArray(AlignasMemberRef, n)`). */
 export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMember> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.AlignasMember;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = AlignasMemberArrayRef;
 	/** C `float[4]`: offset 16, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly v: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.AlignasMember {
+		return declarations.AlignasMember
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof AlignasMemberArrayRef {
+		return AlignasMemberArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get tail(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']> {
-		this.checkLive('tail')
-		return this.manager.readInt8(this.address + 32) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
+		const view = this.liveView('tail')
+		return (view === undefined ? this.manager.readInt8(this.address + 32) : view.getInt8(this.address + 32)) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
 	}
 
 	set tail(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>) {
-		this.checkLive('tail')
-		this.manager.writeInt8(this.address + 32, value as never)
+		const view = this.liveView('tail')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 32, value as never)
+		else view.setInt8(this.address + 32, value as never)
 	}
 
 	/** C `int8_t`: offset 40, 1 byte (wasm64). */
 	get eight(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']> {
-		this.checkLive('eight')
-		return this.manager.readInt8(this.address + 40) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
+		const view = this.liveView('eight')
+		return (view === undefined ? this.manager.readInt8(this.address + 40) : view.getInt8(this.address + 40)) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
 	}
 
 	set eight(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>) {
-		this.checkLive('eight')
-		this.manager.writeInt8(this.address + 40, value as never)
+		const view = this.liveView('eight')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 40, value as never)
+		else view.setInt8(this.address + 40, value as never)
 	}
 }
 
@@ -135,43 +160,54 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 /** A ref to C `struct Aligned16`: sizeof 16, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Aligned16Ref)`, `heap.wrapStruct(Aligned16Ref, address)`, `heap.allocStructArray(Aligned16Ref, n)`). */
 export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Aligned16;
+	static get structType(): typeof declarations.Aligned16 {
+		return declarations.Aligned16
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Aligned16ArrayRef;
+	static get arrayClass(): typeof Aligned16ArrayRef {
+		return Aligned16ArrayRef
+	}
 
 	/** C `float`: offset 0, 4 bytes (wasm64). */
 	get x(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']> {
-		this.checkLive('x')
-		return this.manager.readFloat32(this.address) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
+		const view = this.liveView('x')
+		return (view === undefined ? this.manager.readFloat32(this.address) : view.getFloat32(this.address, true)) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>) {
-		this.checkLive('x')
-		this.manager.writeFloat32(this.address, value as never)
+		const view = this.liveView('x')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address, value as never)
+		else view.setFloat32(this.address, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm64). */
 	get y(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']> {
-		this.checkLive('y')
-		return this.manager.readFloat32(this.address + 4) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
+		const view = this.liveView('y')
+		return (view === undefined ? this.manager.readFloat32(this.address + 4) : view.getFloat32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>) {
-		this.checkLive('y')
-		this.manager.writeFloat32(this.address + 4, value as never)
+		const view = this.liveView('y')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 4, value as never)
+		else view.setFloat32(this.address + 4, value as never, true)
 	}
 
 	/** C `float`: offset 8, 4 bytes (wasm64). */
 	get z(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']> {
-		this.checkLive('z')
-		return this.manager.readFloat32(this.address + 8) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
+		const view = this.liveView('z')
+		return (view === undefined ? this.manager.readFloat32(this.address + 8) : view.getFloat32(this.address + 8, true)) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>) {
-		this.checkLive('z')
-		this.manager.writeFloat32(this.address + 8, value as never)
+		const view = this.liveView('z')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 8, value as never)
+		else view.setFloat32(this.address + 8, value as never, true)
 	}
 }
 
@@ -186,32 +222,42 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 /** A ref to C `union AlignedUnion`: sizeof 8, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(AlignedUnionRef)`, `heap.wrapStruct(AlignedUnionRef, address)`, `heap.allocStructArray(AlignedUnionRef, n)`). */
 export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.AlignedUnion;
+	static get structType(): typeof declarations.AlignedUnion {
+		return declarations.AlignedUnion
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = AlignedUnionArrayRef;
+	static get arrayClass(): typeof AlignedUnionArrayRef {
+		return AlignedUnionArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
+		else view.setInt32(this.address, value as never, true)
 	}
 }
 
@@ -226,32 +272,42 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 /** A ref to C `struct AllElements`: sizeof 120, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(AllElementsRef)`, `heap.wrapStruct(AllElementsRef, address)`, `heap.allocStructArray(AllElementsRef, n)`). */
 export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.AllElements;
+	static get structType(): typeof declarations.AllElements {
+		return declarations.AllElements
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = AllElementsArrayRef;
+	static get arrayClass(): typeof AllElementsArrayRef {
+		return AllElementsArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get i8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']> {
-		this.checkLive('i8')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
+		const view = this.liveView('i8')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
 	}
 
 	set i8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>) {
-		this.checkLive('i8')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('i8')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm64). */
 	get u8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']> {
-		this.checkLive('u8')
-		return this.manager.readUint8(this.address + 1) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
+		const view = this.liveView('u8')
+		return (view === undefined ? this.manager.readUint8(this.address + 1) : view.getUint8(this.address + 1)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
 	}
 
 	set u8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>) {
-		this.checkLive('u8')
-		this.manager.writeUint8(this.address + 1, value as never)
+		const view = this.liveView('u8')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 1, value as never)
+		else view.setUint8(this.address + 1, value as never)
 	}
 
 	/** C `uint8_t`: offset 2, 1 byte (wasm64). */
@@ -267,134 +323,146 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int16_t`: offset 4, 2 bytes (wasm64). */
 	get i16(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']> {
-		this.checkLive('i16')
-		return this.manager.readInt16(this.address + 4) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
+		const view = this.liveView('i16')
+		return (view === undefined ? this.manager.readInt16(this.address + 4) : view.getInt16(this.address + 4, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
 	}
 
 	set i16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>) {
-		this.checkLive('i16')
-		this.manager.writeInt16(this.address + 4, value as never)
+		const view = this.liveView('i16')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address + 4, value as never)
+		else view.setInt16(this.address + 4, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 6, 1 byte (wasm64). */
 	get pad1(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']> {
-		this.checkLive('pad1')
-		return this.manager.readUint8(this.address + 6) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
+		const view = this.liveView('pad1')
+		return (view === undefined ? this.manager.readUint8(this.address + 6) : view.getUint8(this.address + 6)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
 	}
 
 	set pad1(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>) {
-		this.checkLive('pad1')
-		this.manager.writeUint8(this.address + 6, value as never)
+		const view = this.liveView('pad1')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 6, value as never)
+		else view.setUint8(this.address + 6, value as never)
 	}
 
 	/** C `uint16_t`: offset 8, 2 bytes (wasm64). */
 	get u16(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']> {
-		this.checkLive('u16')
-		return this.manager.readUint16(this.address + 8) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
+		const view = this.liveView('u16')
+		return (view === undefined ? this.manager.readUint16(this.address + 8) : view.getUint16(this.address + 8, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
 	}
 
 	set u16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>) {
-		this.checkLive('u16')
-		this.manager.writeUint16(this.address + 8, value as never)
+		const view = this.liveView('u16')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint16(this.address + 8, value as never)
+		else view.setUint16(this.address + 8, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 10, 1 byte (wasm64). */
 	get pad2(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']> {
-		this.checkLive('pad2')
-		return this.manager.readUint8(this.address + 10) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
+		const view = this.liveView('pad2')
+		return (view === undefined ? this.manager.readUint8(this.address + 10) : view.getUint8(this.address + 10)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
 	}
 
 	set pad2(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>) {
-		this.checkLive('pad2')
-		this.manager.writeUint8(this.address + 10, value as never)
+		const view = this.liveView('pad2')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 10, value as never)
+		else view.setUint8(this.address + 10, value as never)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm64). */
 	get i32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']> {
-		this.checkLive('i32')
-		return this.manager.readInt32(this.address + 12) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
+		const view = this.liveView('i32')
+		return (view === undefined ? this.manager.readInt32(this.address + 12) : view.getInt32(this.address + 12, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
 	}
 
 	set i32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>) {
-		this.checkLive('i32')
-		this.manager.writeInt32(this.address + 12, value as never)
+		const view = this.liveView('i32')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 12, value as never)
+		else view.setInt32(this.address + 12, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 16, 1 byte (wasm64). */
 	get pad3(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']> {
-		this.checkLive('pad3')
-		return this.manager.readUint8(this.address + 16) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
+		const view = this.liveView('pad3')
+		return (view === undefined ? this.manager.readUint8(this.address + 16) : view.getUint8(this.address + 16)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
 	}
 
 	set pad3(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>) {
-		this.checkLive('pad3')
-		this.manager.writeUint8(this.address + 16, value as never)
+		const view = this.liveView('pad3')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 16, value as never)
+		else view.setUint8(this.address + 16, value as never)
 	}
 
 	/** C `uint32_t`: offset 20, 4 bytes (wasm64). */
 	get u32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']> {
-		this.checkLive('u32')
-		return this.manager.readUint32(this.address + 20) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
+		const view = this.liveView('u32')
+		return (view === undefined ? this.manager.readUint32(this.address + 20) : view.getUint32(this.address + 20, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
 	}
 
 	set u32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>) {
-		this.checkLive('u32')
-		this.manager.writeUint32(this.address + 20, value as never)
+		const view = this.liveView('u32')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 20, value as never)
+		else view.setUint32(this.address + 20, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 24, 1 byte (wasm64). */
 	get pad4(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']> {
-		this.checkLive('pad4')
-		return this.manager.readUint8(this.address + 24) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
+		const view = this.liveView('pad4')
+		return (view === undefined ? this.manager.readUint8(this.address + 24) : view.getUint8(this.address + 24)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
 	}
 
 	set pad4(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>) {
-		this.checkLive('pad4')
-		this.manager.writeUint8(this.address + 24, value as never)
+		const view = this.liveView('pad4')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 24, value as never)
+		else view.setUint8(this.address + 24, value as never)
 	}
 
 	/** C `int64_t`: offset 32, 8 bytes (wasm64). */
 	get i64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']> {
-		this.checkLive('i64')
-		return this.manager.readBigInt64(this.address + 32) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
+		const view = this.liveView('i64')
+		return (view === undefined ? this.manager.readBigInt64(this.address + 32) : view.getBigInt64(this.address + 32, true)) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
 	}
 
 	set i64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>) {
-		this.checkLive('i64')
-		this.manager.writeBigInt64(this.address + 32, value as never)
+		const view = this.liveView('i64')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 32, value as never)
+		else view.setBigInt64(this.address + 32, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 40, 1 byte (wasm64). */
 	get pad5(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']> {
-		this.checkLive('pad5')
-		return this.manager.readUint8(this.address + 40) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
+		const view = this.liveView('pad5')
+		return (view === undefined ? this.manager.readUint8(this.address + 40) : view.getUint8(this.address + 40)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
 	}
 
 	set pad5(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>) {
-		this.checkLive('pad5')
-		this.manager.writeUint8(this.address + 40, value as never)
+		const view = this.liveView('pad5')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 40, value as never)
+		else view.setUint8(this.address + 40, value as never)
 	}
 
 	/** C `uint64_t`: offset 48, 8 bytes (wasm64). */
 	get u64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']> {
-		this.checkLive('u64')
-		return this.manager.readBigUint64(this.address + 48) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
+		const view = this.liveView('u64')
+		return (view === undefined ? this.manager.readBigUint64(this.address + 48) : view.getBigUint64(this.address + 48, true)) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
 	}
 
 	set u64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>) {
-		this.checkLive('u64')
-		this.manager.writeBigUint64(this.address + 48, value as never)
+		const view = this.liveView('u64')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigUint64(this.address + 48, value as never)
+		else view.setBigUint64(this.address + 48, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 56, 1 byte (wasm64). */
 	get pad6(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']> {
-		this.checkLive('pad6')
-		return this.manager.readUint8(this.address + 56) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
+		const view = this.liveView('pad6')
+		return (view === undefined ? this.manager.readUint8(this.address + 56) : view.getUint8(this.address + 56)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
 	}
 
 	set pad6(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>) {
-		this.checkLive('pad6')
-		this.manager.writeUint8(this.address + 56, value as never)
+		const view = this.liveView('pad6')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 56, value as never)
+		else view.setUint8(this.address + 56, value as never)
 	}
 
 	/** C `__fp16`: offset 58, 2 bytes (wasm64). */
@@ -410,79 +478,86 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 60, 1 byte (wasm64). */
 	get pad7(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']> {
-		this.checkLive('pad7')
-		return this.manager.readUint8(this.address + 60) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
+		const view = this.liveView('pad7')
+		return (view === undefined ? this.manager.readUint8(this.address + 60) : view.getUint8(this.address + 60)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
 	}
 
 	set pad7(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>) {
-		this.checkLive('pad7')
-		this.manager.writeUint8(this.address + 60, value as never)
+		const view = this.liveView('pad7')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 60, value as never)
+		else view.setUint8(this.address + 60, value as never)
 	}
 
 	/** C `float`: offset 64, 4 bytes (wasm64). */
 	get f32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']> {
-		this.checkLive('f32')
-		return this.manager.readFloat32(this.address + 64) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
+		const view = this.liveView('f32')
+		return (view === undefined ? this.manager.readFloat32(this.address + 64) : view.getFloat32(this.address + 64, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
 	}
 
 	set f32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>) {
-		this.checkLive('f32')
-		this.manager.writeFloat32(this.address + 64, value as never)
+		const view = this.liveView('f32')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 64, value as never)
+		else view.setFloat32(this.address + 64, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 68, 1 byte (wasm64). */
 	get pad8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']> {
-		this.checkLive('pad8')
-		return this.manager.readUint8(this.address + 68) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
+		const view = this.liveView('pad8')
+		return (view === undefined ? this.manager.readUint8(this.address + 68) : view.getUint8(this.address + 68)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
 	}
 
 	set pad8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>) {
-		this.checkLive('pad8')
-		this.manager.writeUint8(this.address + 68, value as never)
+		const view = this.liveView('pad8')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 68, value as never)
+		else view.setUint8(this.address + 68, value as never)
 	}
 
 	/** C `double`: offset 72, 8 bytes (wasm64). */
 	get f64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']> {
-		this.checkLive('f64')
-		return this.manager.readFloat64(this.address + 72) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
+		const view = this.liveView('f64')
+		return (view === undefined ? this.manager.readFloat64(this.address + 72) : view.getFloat64(this.address + 72, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
 	}
 
 	set f64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>) {
-		this.checkLive('f64')
-		this.manager.writeFloat64(this.address + 72, value as never)
+		const view = this.liveView('f64')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 72, value as never)
+		else view.setFloat64(this.address + 72, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 80, 1 byte (wasm64). */
 	get pad9(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']> {
-		this.checkLive('pad9')
-		return this.manager.readUint8(this.address + 80) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
+		const view = this.liveView('pad9')
+		return (view === undefined ? this.manager.readUint8(this.address + 80) : view.getUint8(this.address + 80)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
 	}
 
 	set pad9(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>) {
-		this.checkLive('pad9')
-		this.manager.writeUint8(this.address + 80, value as never)
+		const view = this.liveView('pad9')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 80, value as never)
+		else view.setUint8(this.address + 80, value as never)
 	}
 
 	/** C `uint32_t`: offset 84, 4 bytes (wasm64). */
 	get p32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']> {
-		this.checkLive('p32')
-		return this.manager.readPointer32(this.address + 84) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
+		const view = this.liveView('p32')
+		return (view === undefined ? this.manager.readPointer32(this.address + 84) : view.getUint32(this.address + 84, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
 	}
 
 	set p32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>) {
-		this.checkLive('p32')
-		this.manager.writePointer32(this.address + 84, value as never)
+		const view = this.liveView('p32')
+		if (view === undefined || typeof value !== 'number') this.manager.writePointer32(this.address + 84, value as never)
+		else view.setUint32(this.address + 84, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 88, 1 byte (wasm64). */
 	get pad10(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']> {
-		this.checkLive('pad10')
-		return this.manager.readUint8(this.address + 88) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
+		const view = this.liveView('pad10')
+		return (view === undefined ? this.manager.readUint8(this.address + 88) : view.getUint8(this.address + 88)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
 	}
 
 	set pad10(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>) {
-		this.checkLive('pad10')
-		this.manager.writeUint8(this.address + 88, value as never)
+		const view = this.liveView('pad10')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 88, value as never)
+		else view.setUint8(this.address + 88, value as never)
 	}
 
 	/** C `uint64_t`: offset 96, 8 bytes (wasm64). */
@@ -498,24 +573,26 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 104, 1 byte (wasm64). */
 	get pad11(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']> {
-		this.checkLive('pad11')
-		return this.manager.readUint8(this.address + 104) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
+		const view = this.liveView('pad11')
+		return (view === undefined ? this.manager.readUint8(this.address + 104) : view.getUint8(this.address + 104)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
 	}
 
 	set pad11(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>) {
-		this.checkLive('pad11')
-		this.manager.writeUint8(this.address + 104, value as never)
+		const view = this.liveView('pad11')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 104, value as never)
+		else view.setUint8(this.address + 104, value as never)
 	}
 
 	/** C `uint64_t`: offset 112, 8 bytes (wasm64). */
 	get p64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']> {
-		this.checkLive('p64')
-		return this.manager.readPointer64(this.address + 112) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
+		const view = this.liveView('p64')
+		return (view === undefined ? this.manager.readPointer64(this.address + 112) : view.getBigUint64(this.address + 112, true)) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
 	}
 
 	set p64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>) {
-		this.checkLive('p64')
-		this.manager.writePointer64(this.address + 112, value as never)
+		const view = this.liveView('p64')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writePointer64(this.address + 112, value as never)
+		else view.setBigUint64(this.address + 112, value as never, true)
 	}
 }
 
@@ -529,26 +606,36 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 
 /** A ref to C `struct ArrayOfPacked`: sizeof 64, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ArrayOfPackedRef)`, `heap.wrapStruct(ArrayOfPackedRef, address)`, `heap.allocStructArray(ArrayOfPackedRef, n)`). */
 export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacked> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.ArrayOfPacked;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ArrayOfPackedArrayRef;
 	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly items: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>;
 	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly padded: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.ArrayOfPacked {
+		return declarations.ArrayOfPacked
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ArrayOfPackedArrayRef {
+		return ArrayOfPackedArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 }
 
@@ -562,12 +649,6 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 
 /** A ref to C `struct Arrays`: sizeof 160, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ArraysRef)`, `heap.wrapStruct(ArraysRef, address)`, `heap.allocStructArray(ArraysRef, n)`). */
 export class ArraysRef extends StructRef<typeof declarations.Arrays> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Arrays;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ArraysArrayRef;
 	/** C `int32_t[3]`: offset 4, 12 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly ints: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>;
 	/** C `double[2][3]`: offset 16, 48 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -587,15 +668,31 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 	/** C `enum Color[2]`: offset 152, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly colors: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Arrays {
+		return declarations.Arrays
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ArraysArrayRef {
+		return ArraysArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 }
 
@@ -609,26 +706,36 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 
 /** A ref to C `union BitUnion`: sizeof 4, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(BitUnionRef)`, `heap.wrapStruct(BitUnionRef, address)`, `heap.allocStructArray(BitUnionRef, n)`). */
 export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.BitUnion;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = BitUnionArrayRef;
 	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare a: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>;
 	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare b: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.BitUnion {
+		return declarations.BitUnion
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof BitUnionArrayRef {
+		return BitUnionArrayRef
+	}
+
 	/** C `uint8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readUint8(this.address) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readUint8(this.address) : view.getUint8(this.address)) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeUint8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address, value as never)
+		else view.setUint8(this.address, value as never)
 	}
 }
 
@@ -642,12 +749,6 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 
 /** A ref to C `struct Bits64`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Bits64Ref)`, `heap.wrapStruct(Bits64Ref, address)`, `heap.allocStructArray(Bits64Ref, n)`). */
 export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Bits64;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = Bits64ArrayRef;
 	/** C `uint64_t : 33`: byte 0, bit 0, 33 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare lo: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>;
 	/** C `int64_t : 31`: byte 4, bit 1, 31 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -656,6 +757,21 @@ export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
 	declare hi: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>;
 	/** C `uint64_t : 64`: byte 16, bit 0, 64 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare full: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Bits64 {
+		return declarations.Bits64
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Bits64ArrayRef {
+		return Bits64ArrayRef
+	}
 }
 
 /** An array of C `struct Bools` (12 bytes each on wasm64): `at(index)` gives {@link BoolsRef}s. */
@@ -668,12 +784,6 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 
 /** A ref to C `struct Bools`: sizeof 12, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(BoolsRef)`, `heap.wrapStruct(BoolsRef, address)`, `heap.allocStructArray(BoolsRef, n)`). */
 export class BoolsRef extends StructRef<typeof declarations.Bools> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Bools;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = BoolsArrayRef;
 	/** C `_Bool`: offset 0, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
 	declare a: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>;
 	/** C `_Bool`: offset 1, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
@@ -681,15 +791,31 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 	/** C `_Bool`: offset 8, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
 	declare d: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Bools {
+		return declarations.Bools
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof BoolsArrayRef {
+		return BoolsArrayRef
+	}
+
 	/** C `int32_t`: offset 4, 4 bytes (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt32(this.address + 4) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt32(this.address + 4) : view.getInt32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt32(this.address + 4, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 4, value as never)
+		else view.setInt32(this.address + 4, value as never, true)
 	}
 }
 
@@ -704,43 +830,54 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 /** A ref to C `struct CharThenInt64`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(CharThenInt64Ref)`, `heap.wrapStruct(CharThenInt64Ref, address)`, `heap.allocStructArray(CharThenInt64Ref, n)`). */
 export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt64> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.CharThenInt64;
+	static get structType(): typeof declarations.CharThenInt64 {
+		return declarations.CharThenInt64
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = CharThenInt64ArrayRef;
+	static get arrayClass(): typeof CharThenInt64ArrayRef {
+		return CharThenInt64ArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm64). */
 	get wide(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']> {
-		this.checkLive('wide')
-		return this.manager.readBigInt64(this.address + 8) as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
+		const view = this.liveView('wide')
+		return (view === undefined ? this.manager.readBigInt64(this.address + 8) : view.getBigInt64(this.address + 8, true)) as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>) {
-		this.checkLive('wide')
-		this.manager.writeBigInt64(this.address + 8, value as never)
+		const view = this.liveView('wide')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 8, value as never)
+		else view.setBigInt64(this.address + 8, value as never, true)
 	}
 
 	/** C `int8_t`: offset 16, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 16) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 16) : view.getInt8(this.address + 16)) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 16, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 16, value as never)
+		else view.setInt8(this.address + 16, value as never)
 	}
 }
 
@@ -754,12 +891,6 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 
 /** A ref to C `struct Deep`: sizeof 272, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(DeepRef)`, `heap.wrapStruct(DeepRef, address)`, `heap.allocStructArray(DeepRef, n)`). */
 export class DeepRef extends StructRef<typeof declarations.Deep> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Deep;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = DeepArrayRef;
 	/** C `struct Tagged`: offset 8, 32 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly tagged: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>;
 	/** C `struct Particle[2]`: offset 40, 144 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -773,15 +904,31 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 	/** C `struct Pack2`: offset 244, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly packed: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Deep {
+		return declarations.Deep
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof DeepArrayRef {
+		return DeepArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 }
 
@@ -796,131 +943,150 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 /** A ref to C `struct Enums`: sizeof 56, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(EnumsRef)`, `heap.wrapStruct(EnumsRef, address)`, `heap.allocStructArray(EnumsRef, n)`). */
 export class EnumsRef extends StructRef<typeof declarations.Enums> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Enums;
+	static get structType(): typeof declarations.Enums {
+		return declarations.Enums
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = EnumsArrayRef;
+	static get arrayClass(): typeof EnumsArrayRef {
+		return EnumsArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm64). */
 	get color(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']> {
-		this.checkLive('color')
-		return this.manager.readUint32(this.address + 4) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
+		const view = this.liveView('color')
+		return (view === undefined ? this.manager.readUint32(this.address + 4) : view.getUint32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>) {
-		this.checkLive('color')
-		this.manager.writeUint32(this.address + 4, value as never)
+		const view = this.liveView('color')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 4, value as never)
+		else view.setUint32(this.address + 4, value as never, true)
 	}
 
 	/** C `enum Small`: offset 8, 1 byte (wasm64). */
 	get small(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']> {
-		this.checkLive('small')
-		return this.manager.readUint8(this.address + 8) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
+		const view = this.liveView('small')
+		return (view === undefined ? this.manager.readUint8(this.address + 8) : view.getUint8(this.address + 8)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
 	}
 
 	set small(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>) {
-		this.checkLive('small')
-		this.manager.writeUint8(this.address + 8, value as never)
+		const view = this.liveView('small')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 8, value as never)
+		else view.setUint8(this.address + 8, value as never)
 	}
 
 	/** C `enum Medium`: offset 10, 2 bytes (wasm64). */
 	get medium(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']> {
-		this.checkLive('medium')
-		return this.manager.readUint16(this.address + 10) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
+		const view = this.liveView('medium')
+		return (view === undefined ? this.manager.readUint16(this.address + 10) : view.getUint16(this.address + 10, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
 	}
 
 	set medium(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>) {
-		this.checkLive('medium')
-		this.manager.writeUint16(this.address + 10, value as never)
+		const view = this.liveView('medium')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint16(this.address + 10, value as never)
+		else view.setUint16(this.address + 10, value as never, true)
 	}
 
 	/** C `enum SmallSigned`: offset 12, 1 byte (wasm64). */
 	get smallSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']> {
-		this.checkLive('smallSigned')
-		return this.manager.readInt8(this.address + 12) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
+		const view = this.liveView('smallSigned')
+		return (view === undefined ? this.manager.readInt8(this.address + 12) : view.getInt8(this.address + 12)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
 	}
 
 	set smallSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>) {
-		this.checkLive('smallSigned')
-		this.manager.writeInt8(this.address + 12, value as never)
+		const view = this.liveView('smallSigned')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 12, value as never)
+		else view.setInt8(this.address + 12, value as never)
 	}
 
 	/** C `enum Wide`: offset 16, 8 bytes (wasm64). */
 	get wide(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']> {
-		this.checkLive('wide')
-		return this.manager.readBigUint64(this.address + 16) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
+		const view = this.liveView('wide')
+		return (view === undefined ? this.manager.readBigUint64(this.address + 16) : view.getBigUint64(this.address + 16, true)) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>) {
-		this.checkLive('wide')
-		this.manager.writeBigUint64(this.address + 16, value as never)
+		const view = this.liveView('wide')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigUint64(this.address + 16, value as never)
+		else view.setBigUint64(this.address + 16, value as never, true)
 	}
 
 	/** C `enum Sign`: offset 24, 4 bytes (wasm64). */
 	get sign(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']> {
-		this.checkLive('sign')
-		return this.manager.readInt32(this.address + 24) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
+		const view = this.liveView('sign')
+		return (view === undefined ? this.manager.readInt32(this.address + 24) : view.getInt32(this.address + 24, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
 	}
 
 	set sign(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>) {
-		this.checkLive('sign')
-		this.manager.writeInt32(this.address + 24, value as never)
+		const view = this.liveView('sign')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 24, value as never)
+		else view.setInt32(this.address + 24, value as never, true)
 	}
 
 	/** C `enum MediumSigned`: offset 28, 2 bytes (wasm64). */
 	get mediumSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']> {
-		this.checkLive('mediumSigned')
-		return this.manager.readInt16(this.address + 28) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
+		const view = this.liveView('mediumSigned')
+		return (view === undefined ? this.manager.readInt16(this.address + 28) : view.getInt16(this.address + 28, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
 	}
 
 	set mediumSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>) {
-		this.checkLive('mediumSigned')
-		this.manager.writeInt16(this.address + 28, value as never)
+		const view = this.liveView('mediumSigned')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address + 28, value as never)
+		else view.setInt16(this.address + 28, value as never, true)
 	}
 
 	/** C `enum PackedWord`: offset 32, 4 bytes (wasm64). */
 	get packedWord(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']> {
-		this.checkLive('packedWord')
-		return this.manager.readUint32(this.address + 32) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
+		const view = this.liveView('packedWord')
+		return (view === undefined ? this.manager.readUint32(this.address + 32) : view.getUint32(this.address + 32, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
 	}
 
 	set packedWord(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>) {
-		this.checkLive('packedWord')
-		this.manager.writeUint32(this.address + 32, value as never)
+		const view = this.liveView('packedWord')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 32, value as never)
+		else view.setUint32(this.address + 32, value as never, true)
 	}
 
 	/** C `enum WideSigned`: offset 40, 8 bytes (wasm64). */
 	get wideSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']> {
-		this.checkLive('wideSigned')
-		return this.manager.readBigInt64(this.address + 40) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
+		const view = this.liveView('wideSigned')
+		return (view === undefined ? this.manager.readBigInt64(this.address + 40) : view.getBigInt64(this.address + 40, true)) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
 	}
 
 	set wideSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>) {
-		this.checkLive('wideSigned')
-		this.manager.writeBigInt64(this.address + 40, value as never)
+		const view = this.liveView('wideSigned')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 40, value as never)
+		else view.setBigInt64(this.address + 40, value as never, true)
 	}
 
 	/** C `enum Full32`: offset 48, 4 bytes (wasm64). */
 	get full(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']> {
-		this.checkLive('full')
-		return this.manager.readUint32(this.address + 48) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
+		const view = this.liveView('full')
+		return (view === undefined ? this.manager.readUint32(this.address + 48) : view.getUint32(this.address + 48, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
 	}
 
 	set full(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>) {
-		this.checkLive('full')
-		this.manager.writeUint32(this.address + 48, value as never)
+		const view = this.liveView('full')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 48, value as never)
+		else view.setUint32(this.address + 48, value as never, true)
 	}
 }
 
@@ -934,18 +1100,27 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 
 /** A ref to C `struct Flags`: sizeof 4, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(FlagsRef)`, `heap.wrapStruct(FlagsRef, address)`, `heap.allocStructArray(FlagsRef, n)`). */
 export class FlagsRef extends StructRef<typeof declarations.Flags> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Flags;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = FlagsArrayRef;
 	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm64). Read and written by the library's accessor for its kind. */
 	declare a: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>;
 	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare b: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>;
 	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare c: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Flags {
+		return declarations.Flags
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof FlagsArrayRef {
+		return FlagsArrayRef
+	}
 }
 
 /** An array of C `struct FullUnits` (8 bytes each on wasm64): `at(index)` gives {@link FullUnitsRef}s. */
@@ -958,12 +1133,6 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 
 /** A ref to C `struct FullUnits`: sizeof 8, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(FullUnitsRef)`, `heap.wrapStruct(FullUnitsRef, address)`, `heap.allocStructArray(FullUnitsRef, n)`). */
 export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.FullUnits;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = FullUnitsArrayRef;
 	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare a: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>;
 	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -972,6 +1141,21 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 	declare c: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>;
 	/** C `uint32_t : 32`: byte 4, bit 0, 32 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare d: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.FullUnits {
+		return declarations.FullUnits
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof FullUnitsArrayRef {
+		return FullUnitsArrayRef
+	}
 }
 
 /** An array of C `struct HoldsAligned` (48 bytes each on wasm64): `at(index)` gives {@link HoldsAlignedRef}s. */
@@ -984,35 +1168,46 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 
 /** A ref to C `struct HoldsAligned`: sizeof 48, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(HoldsAlignedRef)`, `heap.wrapStruct(HoldsAlignedRef, address)`, `heap.allocStructArray(HoldsAlignedRef, n)`). */
 export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.HoldsAligned;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = HoldsAlignedArrayRef;
 	/** C `struct Aligned16`: offset 16, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly a: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.HoldsAligned {
+		return declarations.HoldsAligned
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof HoldsAlignedArrayRef {
+		return HoldsAlignedArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 32) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 32) : view.getInt8(this.address + 32)) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 32, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 32, value as never)
+		else view.setInt8(this.address + 32, value as never)
 	}
 }
 
@@ -1026,12 +1221,6 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 
 /** A ref to C `struct ListHead`: sizeof 48, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ListHeadRef)`, `heap.wrapStruct(ListHeadRef, address)`, `heap.allocStructArray(ListHeadRef, n)`). */
 export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.ListHead;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ListHeadArrayRef;
 	/** C `struct Node *`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare first: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>;
 	/** C `size_t`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -1040,6 +1229,21 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	declare delta: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>;
 	/** C `struct Node`: offset 24, 24 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly sentinel: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.ListHead {
+		return declarations.ListHead
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ListHeadArrayRef {
+		return ListHeadArrayRef
+	}
 }
 
 /** An array of C `struct MixedBits` (16 bytes each on wasm64): `at(index)` gives {@link MixedBitsRef}s. */
@@ -1052,12 +1256,6 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 
 /** A ref to C `struct MixedBits`: sizeof 16, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(MixedBitsRef)`, `heap.wrapStruct(MixedBitsRef, address)`, `heap.allocStructArray(MixedBitsRef, n)`). */
 export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.MixedBits;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = MixedBitsArrayRef;
 	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare x: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>;
 	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -1065,37 +1263,55 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare s: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.MixedBits {
+		return declarations.MixedBits
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof MixedBitsArrayRef {
+		return MixedBitsArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 2) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 2) : view.getInt8(this.address + 2)) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 2, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 2, value as never)
+		else view.setInt8(this.address + 2, value as never)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm64). */
 	get after(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']> {
-		this.checkLive('after')
-		return this.manager.readInt32(this.address + 12) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
+		const view = this.liveView('after')
+		return (view === undefined ? this.manager.readInt32(this.address + 12) : view.getInt32(this.address + 12, true)) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
 	}
 
 	set after(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>) {
-		this.checkLive('after')
-		this.manager.writeInt32(this.address + 12, value as never)
+		const view = this.liveView('after')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 12, value as never)
+		else view.setInt32(this.address + 12, value as never, true)
 	}
 }
 
@@ -1109,26 +1325,36 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 
 /** A ref to C `struct Node`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(NodeRef)`, `heap.wrapStruct(NodeRef, address)`, `heap.allocStructArray(NodeRef, n)`). */
 export class NodeRef extends StructRef<typeof declarations.Node> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Node;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = NodeArrayRef;
 	/** C `struct Node *`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare next: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>;
 	/** C `struct Node *`: offset 16, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare prev: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Node {
+		return declarations.Node
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof NodeArrayRef {
+		return NodeArrayRef
+	}
+
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
 	get value(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']> {
-		this.checkLive('value')
-		return this.manager.readInt32(this.address) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
+		const view = this.liveView('value')
+		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>) {
-		this.checkLive('value')
-		this.manager.writeInt32(this.address, value as never)
+		const view = this.liveView('value')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
+		else view.setInt32(this.address, value as never, true)
 	}
 }
 
@@ -1142,12 +1368,6 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 
 /** A ref to C `struct OddBits`: sizeof 8, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(OddBitsRef)`, `heap.wrapStruct(OddBitsRef, address)`, `heap.allocStructArray(OddBitsRef, n)`). */
 export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.OddBits;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = OddBitsArrayRef;
 	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm64). Read and written by the library's accessor for its kind. */
 	declare flag: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>;
 	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -1160,6 +1380,21 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 	declare more: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>;
 	/** C `enum Small : 3`: byte 6, bit 2, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare small: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.OddBits {
+		return declarations.OddBits
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof OddBitsArrayRef {
+		return OddBitsArrayRef
+	}
 }
 
 /** An array of C `union OddUnion` (6 bytes each on wasm64): `at(index)` gives {@link OddUnionRef}s. */
@@ -1172,24 +1407,34 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 
 /** A ref to C `union OddUnion`: sizeof 6, align 2 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(OddUnionRef)`, `heap.wrapStruct(OddUnionRef, address)`, `heap.allocStructArray(OddUnionRef, n)`). */
 export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.OddUnion;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = OddUnionArrayRef;
 	/** C `char[5]`: offset 0, 5 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare text: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.OddUnion {
+		return declarations.OddUnion
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof OddUnionArrayRef {
+		return OddUnionArrayRef
+	}
+
 	/** C `int16_t`: offset 0, 2 bytes (wasm64). */
 	get s(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']> {
-		this.checkLive('s')
-		return this.manager.readInt16(this.address) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
+		const view = this.liveView('s')
+		return (view === undefined ? this.manager.readInt16(this.address) : view.getInt16(this.address, true)) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>) {
-		this.checkLive('s')
-		this.manager.writeInt16(this.address, value as never)
+		const view = this.liveView('s')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address, value as never)
+		else view.setInt16(this.address, value as never, true)
 	}
 }
 
@@ -1204,43 +1449,54 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 /** A ref to C `struct Pack1Aligned`: sizeof 7, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack1AlignedRef)`, `heap.wrapStruct(Pack1AlignedRef, address)`, `heap.allocStructArray(Pack1AlignedRef, n)`). */
 export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pack1Aligned;
+	static get structType(): typeof declarations.Pack1Aligned {
+		return declarations.Pack1Aligned
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Pack1AlignedArrayRef;
+	static get arrayClass(): typeof Pack1AlignedArrayRef {
+		return Pack1AlignedArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address + 1) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address + 1) : view.getInt32(this.address + 1, true)) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address + 1, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 1, value as never)
+		else view.setInt32(this.address + 1, value as never, true)
 	}
 
 	/** C `int16_t`: offset 5, 2 bytes (wasm64). */
 	get s(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']> {
-		this.checkLive('s')
-		return this.manager.readInt16(this.address + 5) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
+		const view = this.liveView('s')
+		return (view === undefined ? this.manager.readInt16(this.address + 5) : view.getInt16(this.address + 5, true)) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>) {
-		this.checkLive('s')
-		this.manager.writeInt16(this.address + 5, value as never)
+		const view = this.liveView('s')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address + 5, value as never)
+		else view.setInt16(this.address + 5, value as never, true)
 	}
 }
 
@@ -1255,54 +1511,66 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 /** A ref to C `struct Pack2`: sizeof 16, align 2 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack2Ref)`, `heap.wrapStruct(Pack2Ref, address)`, `heap.allocStructArray(Pack2Ref, n)`). */
 export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pack2;
+	static get structType(): typeof declarations.Pack2 {
+		return declarations.Pack2
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Pack2ArrayRef;
+	static get arrayClass(): typeof Pack2ArrayRef {
+		return Pack2ArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address + 2) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address + 2) : view.getInt32(this.address + 2, true)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address + 2, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 2, value as never)
+		else view.setInt32(this.address + 2, value as never, true)
 	}
 
 	/** C `double`: offset 6, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address + 6) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address + 6) : view.getFloat64(this.address + 6, true)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address + 6, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 6, value as never)
+		else view.setFloat64(this.address + 6, value as never, true)
 	}
 
 	/** C `int8_t`: offset 14, 1 byte (wasm64). */
 	get e(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']> {
-		this.checkLive('e')
-		return this.manager.readInt8(this.address + 14) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
+		const view = this.liveView('e')
+		return (view === undefined ? this.manager.readInt8(this.address + 14) : view.getInt8(this.address + 14)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>) {
-		this.checkLive('e')
-		this.manager.writeInt8(this.address + 14, value as never)
+		const view = this.liveView('e')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 14, value as never)
+		else view.setInt8(this.address + 14, value as never)
 	}
 }
 
@@ -1317,32 +1585,42 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 /** A ref to C `struct Pack2Aligned8`: sizeof 16, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack2Aligned8Ref)`, `heap.wrapStruct(Pack2Aligned8Ref, address)`, `heap.allocStructArray(Pack2Aligned8Ref, n)`). */
 export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned8> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pack2Aligned8;
+	static get structType(): typeof declarations.Pack2Aligned8 {
+		return declarations.Pack2Aligned8
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Pack2Aligned8ArrayRef;
+	static get arrayClass(): typeof Pack2Aligned8ArrayRef {
+		return Pack2Aligned8ArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `double`: offset 2, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address + 2) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address + 2) : view.getFloat64(this.address + 2, true)) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address + 2, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 2, value as never)
+		else view.setFloat64(this.address + 2, value as never, true)
 	}
 }
 
@@ -1356,37 +1634,48 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 
 /** A ref to C `struct Pack2Bits`: sizeof 10, align 2 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack2BitsRef)`, `heap.wrapStruct(Pack2BitsRef, address)`, `heap.allocStructArray(Pack2BitsRef, n)`). */
 export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pack2Bits;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = Pack2BitsArrayRef;
 	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare b: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>;
 	/** C `uint32_t : 4`: byte 4, bit 6, 4 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare c: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Pack2Bits {
+		return declarations.Pack2Bits
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Pack2BitsArrayRef {
+		return Pack2BitsArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get a(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']> {
-		this.checkLive('a')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
+		const view = this.liveView('a')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>) {
-		this.checkLive('a')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('a')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 }
 
@@ -1400,57 +1689,70 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 
 /** A ref to C `struct Pack4`: sizeof 48, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack4Ref)`, `heap.wrapStruct(Pack4Ref, address)`, `heap.allocStructArray(Pack4Ref, n)`). */
 export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pack4;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = Pack4ArrayRef;
 	/** C `struct Vec3`: offset 24, 24 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly v: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Pack4 {
+		return declarations.Pack4
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Pack4ArrayRef {
+		return Pack4ArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `double`: offset 4, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address + 4) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address + 4) : view.getFloat64(this.address + 4, true)) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address + 4, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 4, value as never)
+		else view.setFloat64(this.address + 4, value as never, true)
 	}
 
 	/** C `int64_t`: offset 12, 8 bytes (wasm64). */
 	get e(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']> {
-		this.checkLive('e')
-		return this.manager.readBigInt64(this.address + 12) as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
+		const view = this.liveView('e')
+		return (view === undefined ? this.manager.readBigInt64(this.address + 12) : view.getBigInt64(this.address + 12, true)) as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>) {
-		this.checkLive('e')
-		this.manager.writeBigInt64(this.address + 12, value as never)
+		const view = this.liveView('e')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 12, value as never)
+		else view.setBigInt64(this.address + 12, value as never, true)
 	}
 
 	/** C `int8_t`: offset 20, 1 byte (wasm64). */
 	get f(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']> {
-		this.checkLive('f')
-		return this.manager.readInt8(this.address + 20) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
+		const view = this.liveView('f')
+		return (view === undefined ? this.manager.readInt8(this.address + 20) : view.getInt8(this.address + 20)) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>) {
-		this.checkLive('f')
-		this.manager.writeInt8(this.address + 20, value as never)
+		const view = this.liveView('f')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 20, value as never)
+		else view.setInt8(this.address + 20, value as never)
 	}
 }
 
@@ -1465,43 +1767,54 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 /** A ref to C `struct Pack8`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack8Ref)`, `heap.wrapStruct(Pack8Ref, address)`, `heap.allocStructArray(Pack8Ref, n)`). */
 export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pack8;
+	static get structType(): typeof declarations.Pack8 {
+		return declarations.Pack8
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Pack8ArrayRef;
+	static get arrayClass(): typeof Pack8ArrayRef {
+		return Pack8ArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get x(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']> {
-		this.checkLive('x')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
+		const view = this.liveView('x')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>) {
-		this.checkLive('x')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('x')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 
 	/** C `double`: offset 16, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address + 16) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address + 16) : view.getFloat64(this.address + 16, true)) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address + 16, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 16, value as never)
+		else view.setFloat64(this.address + 16, value as never, true)
 	}
 }
 
@@ -1516,54 +1829,66 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 /** A ref to C `struct Packed`: sizeof 15, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedRef)`, `heap.wrapStruct(PackedRef, address)`, `heap.allocStructArray(PackedRef, n)`). */
 export class PackedRef extends StructRef<typeof declarations.Packed> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Packed;
+	static get structType(): typeof declarations.Packed {
+		return declarations.Packed
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = PackedArrayRef;
+	static get arrayClass(): typeof PackedArrayRef {
+		return PackedArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address + 1) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address + 1) : view.getInt32(this.address + 1, true)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address + 1, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 1, value as never)
+		else view.setInt32(this.address + 1, value as never, true)
 	}
 
 	/** C `double`: offset 5, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address + 5) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address + 5) : view.getFloat64(this.address + 5, true)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address + 5, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 5, value as never)
+		else view.setFloat64(this.address + 5, value as never, true)
 	}
 
 	/** C `uint16_t`: offset 13, 2 bytes (wasm64). */
 	get s(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']> {
-		this.checkLive('s')
-		return this.manager.readUint16(this.address + 13) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
+		const view = this.liveView('s')
+		return (view === undefined ? this.manager.readUint16(this.address + 13) : view.getUint16(this.address + 13, true)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>) {
-		this.checkLive('s')
-		this.manager.writeUint16(this.address + 13, value as never)
+		const view = this.liveView('s')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint16(this.address + 13, value as never)
+		else view.setUint16(this.address + 13, value as never, true)
 	}
 }
 
@@ -1578,43 +1903,54 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 /** A ref to C `struct PackedAligned`: sizeof 12, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedAlignedRef)`, `heap.wrapStruct(PackedAlignedRef, address)`, `heap.allocStructArray(PackedAlignedRef, n)`). */
 export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligned> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.PackedAligned;
+	static get structType(): typeof declarations.PackedAligned {
+		return declarations.PackedAligned
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = PackedAlignedArrayRef;
+	static get arrayClass(): typeof PackedAlignedArrayRef {
+		return PackedAlignedArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address + 4) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address + 4) : view.getInt32(this.address + 4, true)) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address + 4, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 4, value as never)
+		else view.setInt32(this.address + 4, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 }
 
@@ -1629,32 +1965,42 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 /** A ref to C `struct PackedAligned4`: sizeof 8, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedAligned4Ref)`, `heap.wrapStruct(PackedAligned4Ref, address)`, `heap.allocStructArray(PackedAligned4Ref, n)`). */
 export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAligned4> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.PackedAligned4;
+	static get structType(): typeof declarations.PackedAligned4 {
+		return declarations.PackedAligned4
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = PackedAligned4ArrayRef;
+	static get arrayClass(): typeof PackedAligned4ArrayRef {
+		return PackedAligned4ArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address + 1) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address + 1) : view.getInt32(this.address + 1, true)) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address + 1, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 1, value as never)
+		else view.setInt32(this.address + 1, value as never, true)
 	}
 }
 
@@ -1668,12 +2014,6 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 
 /** A ref to C `struct PackedBits`: sizeof 17, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedBitsRef)`, `heap.wrapStruct(PackedBitsRef, address)`, `heap.allocStructArray(PackedBitsRef, n)`). */
 export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.PackedBits;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = PackedBitsArrayRef;
 	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare a: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>;
 	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -1683,15 +2023,31 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare e: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.PackedBits {
+		return declarations.PackedBits
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof PackedBitsArrayRef {
+		return PackedBitsArrayRef
+	}
+
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 }
 
@@ -1705,37 +2061,48 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 
 /** A ref to C `struct PackedNested`: sizeof 29, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedNestedRef)`, `heap.wrapStruct(PackedNestedRef, address)`, `heap.allocStructArray(PackedNestedRef, n)`). */
 export class PackedNestedRef extends StructRef<typeof declarations.PackedNested> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.PackedNested;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = PackedNestedArrayRef;
 	/** C `struct Vec2`: offset 1, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly v: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>;
 	/** C `struct TailPadding`: offset 9, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly t: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.PackedNested {
+		return declarations.PackedNested
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof PackedNestedArrayRef {
+		return PackedNestedArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `enum Color`: offset 25, 4 bytes (wasm64). */
 	get color(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']> {
-		this.checkLive('color')
-		return this.manager.readUint32(this.address + 25) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
+		const view = this.liveView('color')
+		return (view === undefined ? this.manager.readUint32(this.address + 25) : view.getUint32(this.address + 25, true)) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>) {
-		this.checkLive('color')
-		this.manager.writeUint32(this.address + 25, value as never)
+		const view = this.liveView('color')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 25, value as never)
+		else view.setUint32(this.address + 25, value as never, true)
 	}
 }
 
@@ -1750,43 +2117,54 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 /** A ref to C `union PackedUnion`: sizeof 8, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedUnionRef)`, `heap.wrapStruct(PackedUnionRef, address)`, `heap.allocStructArray(PackedUnionRef, n)`). */
 export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.PackedUnion;
+	static get structType(): typeof declarations.PackedUnion {
+		return declarations.PackedUnion
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = PackedUnionArrayRef;
+	static get arrayClass(): typeof PackedUnionArrayRef {
+		return PackedUnionArrayRef
+	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']> {
-		this.checkLive('c')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
+		const view = this.liveView('c')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>) {
-		this.checkLive('c')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('c')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
+		else view.setInt32(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
+		else view.setFloat64(this.address, value as never, true)
 	}
 }
 
@@ -1800,12 +2178,6 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 
 /** A ref to C `struct Particle`: sizeof 72, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ParticleRef)`, `heap.wrapStruct(ParticleRef, address)`, `heap.allocStructArray(ParticleRef, n)`). */
 export class ParticleRef extends StructRef<typeof declarations.Particle> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Particle;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ParticleArrayRef;
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly position: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>;
 	/** C `struct Vec2`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -1819,37 +2191,55 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 	/** C `struct Particle *`: offset 56, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare next: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Particle {
+		return declarations.Particle
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ParticleArrayRef {
+		return ParticleArrayRef
+	}
+
 	/** C `float`: offset 16, 4 bytes (wasm64). */
 	get mass(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']> {
-		this.checkLive('mass')
-		return this.manager.readFloat32(this.address + 16) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
+		const view = this.liveView('mass')
+		return (view === undefined ? this.manager.readFloat32(this.address + 16) : view.getFloat32(this.address + 16, true)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
 	}
 
 	set mass(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>) {
-		this.checkLive('mass')
-		this.manager.writeFloat32(this.address + 16, value as never)
+		const view = this.liveView('mass')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 16, value as never)
+		else view.setFloat32(this.address + 16, value as never, true)
 	}
 
 	/** C `int64_t`: offset 24, 8 bytes (wasm64). */
 	get birth(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']> {
-		this.checkLive('birth')
-		return this.manager.readBigInt64(this.address + 24) as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
+		const view = this.liveView('birth')
+		return (view === undefined ? this.manager.readBigInt64(this.address + 24) : view.getBigInt64(this.address + 24, true)) as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
 	}
 
 	set birth(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>) {
-		this.checkLive('birth')
-		this.manager.writeBigInt64(this.address + 24, value as never)
+		const view = this.liveView('birth')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 24, value as never)
+		else view.setBigInt64(this.address + 24, value as never, true)
 	}
 
 	/** C `enum Color`: offset 64, 4 bytes (wasm64). */
 	get color(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']> {
-		this.checkLive('color')
-		return this.manager.readUint32(this.address + 64) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
+		const view = this.liveView('color')
+		return (view === undefined ? this.manager.readUint32(this.address + 64) : view.getUint32(this.address + 64, true)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>) {
-		this.checkLive('color')
-		this.manager.writeUint32(this.address + 64, value as never)
+		const view = this.liveView('color')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 64, value as never)
+		else view.setUint32(this.address + 64, value as never, true)
 	}
 }
 
@@ -1863,12 +2253,6 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 
 /** A ref to C `struct Pointers`: sizeof 88, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PointersRef)`, `heap.wrapStruct(PointersRef, address)`, `heap.allocStructArray(PointersRef, n)`). */
 export class PointersRef extends StructRef<typeof declarations.Pointers> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Pointers;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = PointersArrayRef;
 	/** C `void *`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare raw: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>;
 	/** C `struct Vec2 *`: offset 16, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -1890,15 +2274,31 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	/** C `int64_t *`: offset 80, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare wide: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Pointers {
+		return declarations.Pointers
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof PointersArrayRef {
+		return PointersArrayRef
+	}
+
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get tag(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']> {
-		this.checkLive('tag')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
+		const view = this.liveView('tag')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
 	}
 
 	set tag(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>) {
-		this.checkLive('tag')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('tag')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 }
 
@@ -1912,46 +2312,58 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 
 /** A ref to C `union Scalar`: sizeof 8, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ScalarRef)`, `heap.wrapStruct(ScalarRef, address)`, `heap.allocStructArray(ScalarRef, n)`). */
 export class ScalarRef extends StructRef<typeof declarations.Scalar> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Scalar;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ScalarArrayRef;
 	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly bytes: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Scalar {
+		return declarations.Scalar
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ScalarArrayRef {
+		return ScalarArrayRef
+	}
+
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readInt32(this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeInt32(this.address, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
+		else view.setInt32(this.address, value as never, true)
 	}
 
 	/** C `float`: offset 0, 4 bytes (wasm64). */
 	get f(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']> {
-		this.checkLive('f')
-		return this.manager.readFloat32(this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
+		const view = this.liveView('f')
+		return (view === undefined ? this.manager.readFloat32(this.address) : view.getFloat32(this.address, true)) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>) {
-		this.checkLive('f')
-		this.manager.writeFloat32(this.address, value as never)
+		const view = this.liveView('f')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address, value as never)
+		else view.setFloat32(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']> {
-		this.checkLive('d')
-		return this.manager.readFloat64(this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
+		const view = this.liveView('d')
+		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>) {
-		this.checkLive('d')
-		this.manager.writeFloat64(this.address, value as never)
+		const view = this.liveView('d')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
+		else view.setFloat64(this.address, value as never, true)
 	}
 }
 
@@ -1965,12 +2377,6 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 
 /** A ref to C `struct SignedBits`: sizeof 4, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(SignedBitsRef)`, `heap.wrapStruct(SignedBitsRef, address)`, `heap.allocStructArray(SignedBitsRef, n)`). */
 export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.SignedBits;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = SignedBitsArrayRef;
 	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare x: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>;
 	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -1981,6 +2387,21 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 	declare w: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>;
 	/** C `int8_t : 5`: byte 3, bit 3, 5 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare v: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.SignedBits {
+		return declarations.SignedBits
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof SignedBitsArrayRef {
+		return SignedBitsArrayRef
+	}
 }
 
 /** An array of C `struct Straddle` (12 bytes each on wasm64): `at(index)` gives {@link StraddleRef}s. */
@@ -1993,12 +2414,6 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 
 /** A ref to C `struct Straddle`: sizeof 12, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(StraddleRef)`, `heap.wrapStruct(StraddleRef, address)`, `heap.allocStructArray(StraddleRef, n)`). */
 export class StraddleRef extends StructRef<typeof declarations.Straddle> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Straddle;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = StraddleArrayRef;
 	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare a: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>;
 	/** C `uint32_t : 4`: byte 4, bit 0, 4 bits (wasm64). Read and written by the library's accessor for its kind. */
@@ -2011,6 +2426,21 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 	declare e: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>;
 	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare f: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Straddle {
+		return declarations.Straddle
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof StraddleArrayRef {
+		return StraddleArrayRef
+	}
 }
 
 /** An array of C `struct Strings` (40 bytes each on wasm64): `at(index)` gives {@link StringsRef}s. */
@@ -2023,12 +2453,6 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 
 /** A ref to C `struct Strings`: sizeof 40, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(StringsRef)`, `heap.wrapStruct(StringsRef, address)`, `heap.allocStructArray(StringsRef, n)`). */
 export class StringsRef extends StructRef<typeof declarations.Strings> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Strings;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = StringsArrayRef;
 	/** C `char[7]`: offset 0, 7 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare utf8: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>;
 	/** C `uint16_t[5]`: offset 8, 10 bytes (wasm64). Read and written by the library's accessor for its kind. */
@@ -2039,6 +2463,21 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	declare utf32: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>;
 	/** C `char[1]`: offset 36, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
 	declare last: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>;
+
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Strings {
+		return declarations.Strings
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof StringsArrayRef {
+		return StringsArrayRef
+	}
 }
 
 /** An array of C `struct Tagged` (32 bytes each on wasm64): `at(index)` gives {@link TaggedRef}s. */
@@ -2051,35 +2490,46 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 
 /** A ref to C `struct Tagged`: sizeof 32, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(TaggedRef)`, `heap.wrapStruct(TaggedRef, address)`, `heap.allocStructArray(TaggedRef, n)`). */
 export class TaggedRef extends StructRef<typeof declarations.Tagged> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Tagged;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = TaggedArrayRef;
 	/** C `union Value`: offset 8, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Tagged {
+		return declarations.Tagged
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof TaggedArrayRef {
+		return TaggedArrayRef
+	}
+
 	/** C `enum Kind`: offset 0, 4 bytes (wasm64). */
 	get kind(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']> {
-		this.checkLive('kind')
-		return this.manager.readUint32(this.address) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
+		const view = this.liveView('kind')
+		return (view === undefined ? this.manager.readUint32(this.address) : view.getUint32(this.address, true)) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
 	}
 
 	set kind(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>) {
-		this.checkLive('kind')
-		this.manager.writeUint32(this.address, value as never)
+		const view = this.liveView('kind')
+		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address, value as never)
+		else view.setUint32(this.address, value as never, true)
 	}
 
 	/** C `int8_t`: offset 24, 1 byte (wasm64). */
 	get after(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']> {
-		this.checkLive('after')
-		return this.manager.readInt8(this.address + 24) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
+		const view = this.liveView('after')
+		return (view === undefined ? this.manager.readInt8(this.address + 24) : view.getInt8(this.address + 24)) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
 	}
 
 	set after(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>) {
-		this.checkLive('after')
-		this.manager.writeInt8(this.address + 24, value as never)
+		const view = this.liveView('after')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 24, value as never)
+		else view.setInt8(this.address + 24, value as never)
 	}
 }
 
@@ -2094,32 +2544,42 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 /** A ref to C `struct TailPadding`: sizeof 16, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(TailPaddingRef)`, `heap.wrapStruct(TailPaddingRef, address)`, `heap.allocStructArray(TailPaddingRef, n)`). */
 export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.TailPadding;
+	static get structType(): typeof declarations.TailPadding {
+		return declarations.TailPadding
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = TailPaddingArrayRef;
+	static get arrayClass(): typeof TailPaddingArrayRef {
+		return TailPaddingArrayRef
+	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
 	get value(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']> {
-		this.checkLive('value')
-		return this.manager.readFloat64(this.address) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
+		const view = this.liveView('value')
+		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>) {
-		this.checkLive('value')
-		this.manager.writeFloat64(this.address, value as never)
+		const view = this.liveView('value')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
+		else view.setFloat64(this.address, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get tag(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']> {
-		this.checkLive('tag')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
+		const view = this.liveView('tag')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
 	}
 
 	set tag(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>) {
-		this.checkLive('tag')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('tag')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 }
 
@@ -2134,32 +2594,42 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 /** A ref to C `struct TailPaddingShort`: sizeof 4, align 2 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(TailPaddingShortRef)`, `heap.wrapStruct(TailPaddingShortRef, address)`, `heap.allocStructArray(TailPaddingShortRef, n)`). */
 export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddingShort> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.TailPaddingShort;
+	static get structType(): typeof declarations.TailPaddingShort {
+		return declarations.TailPaddingShort
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = TailPaddingShortArrayRef;
+	static get arrayClass(): typeof TailPaddingShortArrayRef {
+		return TailPaddingShortArrayRef
+	}
 
 	/** C `int16_t`: offset 0, 2 bytes (wasm64). */
 	get a(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']> {
-		this.checkLive('a')
-		return this.manager.readInt16(this.address) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
+		const view = this.liveView('a')
+		return (view === undefined ? this.manager.readInt16(this.address) : view.getInt16(this.address, true)) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>) {
-		this.checkLive('a')
-		this.manager.writeInt16(this.address, value as never)
+		const view = this.liveView('a')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address, value as never)
+		else view.setInt16(this.address, value as never, true)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm64). */
 	get b(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']> {
-		this.checkLive('b')
-		return this.manager.readInt8(this.address + 2) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
+		const view = this.liveView('b')
+		return (view === undefined ? this.manager.readInt8(this.address + 2) : view.getInt8(this.address + 2)) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>) {
-		this.checkLive('b')
-		this.manager.writeInt8(this.address + 2, value as never)
+		const view = this.liveView('b')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 2, value as never)
+		else view.setInt8(this.address + 2, value as never)
 	}
 }
 
@@ -2173,37 +2643,48 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 
 /** A ref to C `union Value`: sizeof 16, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ValueRef)`, `heap.wrapStruct(ValueRef, address)`, `heap.allocStructArray(ValueRef, n)`). */
 export class ValueRef extends StructRef<typeof declarations.Value> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Value;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ValueArrayRef;
 	/** C `char[12]`: offset 0, 12 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare text: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>;
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
 	declare readonly point: FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Value {
+		return declarations.Value
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ValueArrayRef {
+		return ValueArrayRef
+	}
+
 	/** C `int64_t`: offset 0, 8 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']> {
-		this.checkLive('i')
-		return this.manager.readBigInt64(this.address) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
+		const view = this.liveView('i')
+		return (view === undefined ? this.manager.readBigInt64(this.address) : view.getBigInt64(this.address, true)) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>) {
-		this.checkLive('i')
-		this.manager.writeBigInt64(this.address, value as never)
+		const view = this.liveView('i')
+		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address, value as never)
+		else view.setBigInt64(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
 	get f(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']> {
-		this.checkLive('f')
-		return this.manager.readFloat64(this.address) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
+		const view = this.liveView('f')
+		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>) {
-		this.checkLive('f')
-		this.manager.writeFloat64(this.address, value as never)
+		const view = this.liveView('f')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
+		else view.setFloat64(this.address, value as never, true)
 	}
 }
 
@@ -2218,32 +2699,42 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 /** A ref to C `struct Vec2`: sizeof 8, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Vec2Ref)`, `heap.wrapStruct(Vec2Ref, address)`, `heap.allocStructArray(Vec2Ref, n)`). */
 export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Vec2;
+	static get structType(): typeof declarations.Vec2 {
+		return declarations.Vec2
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Vec2ArrayRef;
+	static get arrayClass(): typeof Vec2ArrayRef {
+		return Vec2ArrayRef
+	}
 
 	/** C `float`: offset 0, 4 bytes (wasm64). */
 	get x(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']> {
-		this.checkLive('x')
-		return this.manager.readFloat32(this.address) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
+		const view = this.liveView('x')
+		return (view === undefined ? this.manager.readFloat32(this.address) : view.getFloat32(this.address, true)) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>) {
-		this.checkLive('x')
-		this.manager.writeFloat32(this.address, value as never)
+		const view = this.liveView('x')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address, value as never)
+		else view.setFloat32(this.address, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm64). */
 	get y(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']> {
-		this.checkLive('y')
-		return this.manager.readFloat32(this.address + 4) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
+		const view = this.liveView('y')
+		return (view === undefined ? this.manager.readFloat32(this.address + 4) : view.getFloat32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>) {
-		this.checkLive('y')
-		this.manager.writeFloat32(this.address + 4, value as never)
+		const view = this.liveView('y')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 4, value as never)
+		else view.setFloat32(this.address + 4, value as never, true)
 	}
 }
 
@@ -2258,43 +2749,54 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 /** A ref to C `struct Vec3`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Vec3Ref)`, `heap.wrapStruct(Vec3Ref, address)`, `heap.allocStructArray(Vec3Ref, n)`). */
 export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 	/** The declaration this class was generated from. */
-	static readonly structType = declarations.Vec3;
+	static get structType(): typeof declarations.Vec3 {
+		return declarations.Vec3
+	}
+
 	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
 	/** The array class of the same struct. */
-	static readonly arrayClass = Vec3ArrayRef;
+	static get arrayClass(): typeof Vec3ArrayRef {
+		return Vec3ArrayRef
+	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
 	get x(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']> {
-		this.checkLive('x')
-		return this.manager.readFloat64(this.address) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
+		const view = this.liveView('x')
+		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>) {
-		this.checkLive('x')
-		this.manager.writeFloat64(this.address, value as never)
+		const view = this.liveView('x')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
+		else view.setFloat64(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm64). */
 	get y(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']> {
-		this.checkLive('y')
-		return this.manager.readFloat64(this.address + 8) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
+		const view = this.liveView('y')
+		return (view === undefined ? this.manager.readFloat64(this.address + 8) : view.getFloat64(this.address + 8, true)) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>) {
-		this.checkLive('y')
-		this.manager.writeFloat64(this.address + 8, value as never)
+		const view = this.liveView('y')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 8, value as never)
+		else view.setFloat64(this.address + 8, value as never, true)
 	}
 
 	/** C `double`: offset 16, 8 bytes (wasm64). */
 	get z(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']> {
-		this.checkLive('z')
-		return this.manager.readFloat64(this.address + 16) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
+		const view = this.liveView('z')
+		return (view === undefined ? this.manager.readFloat64(this.address + 16) : view.getFloat64(this.address + 16, true)) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>) {
-		this.checkLive('z')
-		this.manager.writeFloat64(this.address + 16, value as never)
+		const view = this.liveView('z')
+		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 16, value as never)
+		else view.setFloat64(this.address + 16, value as never, true)
 	}
 }
 
@@ -2308,47 +2810,59 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 
 /** A ref to C `struct ZeroWidth`: sizeof 9, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ZeroWidthRef)`, `heap.wrapStruct(ZeroWidthRef, address)`, `heap.allocStructArray(ZeroWidthRef, n)`). */
 export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
-	/** The declaration this class was generated from. */
-	static readonly structType = declarations.ZeroWidth;
-	/** The ABI whose offsets are baked in. */
-	static readonly abi = 'wasm64';
-	/** The array class of the same struct. */
-	static readonly arrayClass = ZeroWidthArrayRef;
 	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare c: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>;
 	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm64). Read and written by the library's accessor for its kind. */
 	declare d: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>;
 
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.ZeroWidth {
+		return declarations.ZeroWidth
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm64' {
+		return 'wasm64'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof ZeroWidthArrayRef {
+		return ZeroWidthArrayRef
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get a(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']> {
-		this.checkLive('a')
-		return this.manager.readInt8(this.address) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
+		const view = this.liveView('a')
+		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>) {
-		this.checkLive('a')
-		this.manager.writeInt8(this.address, value as never)
+		const view = this.liveView('a')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
+		else view.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm64). */
 	get b(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']> {
-		this.checkLive('b')
-		return this.manager.readInt8(this.address + 4) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
+		const view = this.liveView('b')
+		return (view === undefined ? this.manager.readInt8(this.address + 4) : view.getInt8(this.address + 4)) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>) {
-		this.checkLive('b')
-		this.manager.writeInt8(this.address + 4, value as never)
+		const view = this.liveView('b')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 4, value as never)
+		else view.setInt8(this.address + 4, value as never)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get e(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']> {
-		this.checkLive('e')
-		return this.manager.readInt8(this.address + 8) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
+		const view = this.liveView('e')
+		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>) {
-		this.checkLive('e')
-		this.manager.writeInt8(this.address + 8, value as never)
+		const view = this.liveView('e')
+		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
+		else view.setInt8(this.address + 8, value as never)
 	}
 }
