@@ -53,7 +53,16 @@ export default [
 	{
 		input: 'src/generator/index.ts',
 		external: generatorExternal,
-		output: [{ file: 'dist/codegen.d.ts', format: 'es' }],
+		output: { file: 'dist/codegen.cjs', format: 'cjs', sourcemap: true, exports: 'named' },
+		plugins: [coreAsPackage, typescript({ tsconfig: './tsconfig.generator.json', sourceMap: true, inlineSources: true, noEmitOnError: true })],
+	},
+	{
+		input: 'src/generator/index.ts',
+		external: generatorExternal,
+		output: [
+			{ file: 'dist/codegen.d.ts', format: 'es' },
+			{ file: 'dist/codegen.d.cts', format: 'es' },
+		],
 		plugins: [coreAsPackage, dts({ tsconfig: './tsconfig.generator.json', compilerOptions: { stripInternal: true } })],
 	},
 ]

@@ -67,6 +67,6 @@ export {
 	type StructRefOf,
 } from './structs/StructRef.js'
 export type { StructArrayWrapOptions } from './structs/structAccess.js'
-export type { ArrayRefOf, DeclarationOf, GeneratedStructRefClass, RefOf, StructTypeOrClass } from './structs/generatedClasses.js'
+export type { ArrayRefOf, DeclarationOf, GeneratedStructRefClass, HasArrayClass, HasStructType, ManagerMadeClass, RefOf, StructTypeOrClass } from './structs/generatedClasses.js'
 export type { AbiSizedTypeName, FieldDeclaration, FieldKind, StringEncodingName } from './structs/fieldKinds.js'
 export type { FieldLayout, RecordLayout } from './structs/layout.js'

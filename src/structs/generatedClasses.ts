@@ -10,18 +10,32 @@ import type { AbiName } from './abi.js'
 import { StructType } from './declare.js'
 import type { StructArrayRef, StructRef, StructRefOf } from './StructRef.js'
 
-/** The static side of a generated ref class (`ParticleRef`): its declaration, its ABI and its array class. */
-export interface GeneratedStructRefClass<T extends StructType = StructType, R extends StructRef<T> = StructRef<T>, A extends StructArrayRef<T> = StructArrayRef<T>> {
-	/** Generated classes are made by the manager, as `StructRef`s are. */
+/** A class whose instances the manager makes (a generated ref or array class). */
+export interface ManagerMadeClass<I> {
+	/** Instances are made by the manager, as `StructRef`s are. */
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor: the manager makes the instances
-	new (...args: any[]): R
+	new (...args: any[]): I
+}
+
+/** Something that names the declaration it was generated from. */
+export interface HasStructType<T> {
 	/** The declaration the class was generated from. */
 	readonly structType: T
+}
+
+/** Something that names its generated array class. */
+export interface HasArrayClass<A> {
+	/** The generated array class of the same struct (`ParticleArrayRef`). */
+	readonly arrayClass: ManagerMadeClass<A>
+}
+
+/** The static side of a generated ref class (`ParticleRef`): its declaration, its ABI and its array class. */
+export interface GeneratedStructRefClass<T extends StructType = StructType, R extends StructRef<T> = StructRef<T>, A extends StructArrayRef<T> = StructArrayRef<T>>
+	extends ManagerMadeClass<R>,
+		HasStructType<T>,
+		HasArrayClass<A> {
 	/** The ABI whose offsets the class has baked in. */
 	readonly abi: AbiName
-	/** The generated array class of the same struct (`ParticleArrayRef`). */
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any constructor: the manager makes the instances
-	readonly arrayClass: new (...args: any[]) => A
 }
 
 /** A struct or union type, or a generated ref class of one. */
@@ -29,18 +43,13 @@ export interface GeneratedStructRefClass<T extends StructType = StructType, R ex
 export type StructTypeOrClass = StructType | GeneratedStructRefClass<any, any, any>
 
 /** The declaration of a struct type or generated class. */
-/* eslint-disable @typescript-eslint/no-explicit-any -- any constructor: the manager makes the instances */
-export type DeclarationOf<X> = X extends StructType ? X : X extends { readonly structType: infer T } ? T : never
+export type DeclarationOf<X> = X extends StructType ? X : X extends HasStructType<infer T> ? T : never
 
 /** What `allocStruct` and `wrapStruct` return for a struct type (`StructRefOf`) or a generated class (its instances). */
-export type RefOf<X> = X extends StructType ? StructRefOf<X> : X extends new (...args: any[]) => infer R ? R : never
+export type RefOf<X> = X extends StructType ? StructRefOf<X> : X extends ManagerMadeClass<infer R> ? R : never
 
 /** What `allocStructArray` and `wrapStructArray` return for a struct type (`StructArrayRef`) or a generated class (its array class's instances). */
-export type ArrayRefOf<X> = X extends StructType
-	? StructArrayRef<X>
-	: X extends { readonly arrayClass: new (...args: any[]) => infer A }
-		? A
-		: never
+export type ArrayRefOf<X> = X extends StructType ? StructArrayRef<X> : X extends HasArrayClass<infer A> ? A : never
 
 const generated = new WeakMap<StructType, Map<AbiName, GeneratedStructRefClass>>()
 
