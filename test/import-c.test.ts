@@ -95,11 +95,11 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(first).to.include('{ packed: 2 },')
 	})
 
-	it('anonymous members, unnamed record types, typedefs, opaque structs and function pointers (golden: test/golden/import-c-extras.ts.golden)', async () => {
+	it('anonymous members, unnamed record types, typedefs, opaque structs and function pointers (expected: test/fixtures/structs/import-c-extras.expected.ts)', async () => {
 		const ast = JSON.parse(readFileSync(join(fixtures, 'import-c-extras-ast-wasm32.json'), 'utf8')) as ClangNode
 		const dump = readFileSync(join(fixtures, 'import-c-extras-layouts-complete-wasm32.txt'), 'utf8')
 		const text = importFromDumps(ast, dump, { header: 'import-c-extras.h', abi: 'wasm32' })
-		const golden = join(import.meta.dirname, 'golden/import-c-extras.ts.golden')
+		const golden = join(fixtures, 'import-c-extras.expected.ts')
 		if (process.env.UPDATE_GOLDEN === '1') writeFileSync(golden, text)
 		expect(text, 'run UPDATE_GOLDEN=1 npx mocha --no-config --node-option import=tsx test/import-c.test.ts to accept a change').to.equal(readFileSync(golden, 'utf8'))
 		const module = await importModule(text.replace(`from 'wasm-heap-manager'`, `from '${library}'`))
