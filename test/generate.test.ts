@@ -15,7 +15,9 @@ import { createWasmHeapManager, StructArrayRef, StructRef, type AbiName, type St
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
-import { findClang } from '../src/generator/importC.js'
+import { findClang, importFromDumps, type ClangNode } from '../src/generator/importC.js'
+import { pathToFileURL } from 'node:url'
+import { mkdirSync } from 'node:fs'
 import { expectThrow } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
 import * as corpus from './support/structCorpus.js'
@@ -171,6 +173,57 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(String(failed.stderr)).to.include('static_assert failed due to requirement')
 			expect(String(failed.stderr)).to.include('offsetof(struct Particle, mass) on wasm64')
 			expect(compile(wrong, 'wasm32').status, 'the wasm64 lines are not compiled for wasm32').to.equal(0)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
+	it('C header → import-c → generate → the wasi build of structs.c: generated classes read what C wrote and C sums what they wrote', async () => {
+		const fixtures = join(import.meta.dirname, 'fixtures/structs')
+		const ast = JSON.parse(readFileSync(join(fixtures, 'structs-ast-wasm32.json'), 'utf8')) as ClangNode
+		const dump = readFileSync(join(fixtures, 'structs-layouts-complete-wasm32.txt'), 'utf8')
+		// mocha loads this file's static imports through tsx's CommonJS hook and import() through
+		// its ESM loader: the scratch modules and this test use one ESM instance of the library
+		const library = join(import.meta.dirname, '../src/index.ts')
+		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			writeFileSync(join(scratch, 'structs.ts'), importFromDumps(ast, dump, { header: 'structs.h', abi: 'wasm32', moduleSpecifier: library }))
+			const declarations = (await import(pathToFileURL(join(scratch, 'structs.ts')).href)) as Record<string, unknown>
+			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../structs.js', inputName: 'structs.ts', moduleSpecifier: library })
+			mkdirSync(join(scratch, 'gen'))
+			writeFileSync(join(scratch, 'gen/structs.ts'), files['structs.ts'])
+			const { ParticleRef } = (await import(pathToFileURL(join(scratch, 'gen/structs.ts')).href)) as { ParticleRef: GeneratedClass }
+			const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
+			const imports: Record<string, Record<string, () => never>> = {}
+			for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+				;(imports[from] ??= {})[name] = () => {
+					throw new Error(`unexpected call to ${from}.${name}`)
+				}
+			}
+			const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as {
+				memory: WebAssembly.Memory
+				malloc(size: number): number
+				free(address: number): void
+				_initialize(): void
+				fill_particles(particles: number, count: number): void
+				sum_mass(particles: number, count: number): number
+				particle_size(): number
+				particle_offset(field: number): number
+			}
+			c._initialize()
+			const heap = lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free)
+			expect(ParticleRef.structType.layout('wasm32').size).to.equal(c.particle_size())
+			const fields = ['position', 'mass', 'id', 'kind', 'name', 'history', 'next', 'alive', 'tag']
+			fields.forEach((field, index) => expect(heap.offsetOf(ParticleRef.structType, field), field).to.equal(c.particle_offset(index)))
+			const particles = heap.allocStructArray(ParticleRef as never, 5) as unknown as StructArrayRef
+			c.fill_particles(particles.address, 5)
+			const third = particles.at(3) as unknown as Record<string, unknown> & StructRef
+			expect(third).to.be.instanceOf(ParticleRef)
+			expect([(third.position as { x: number }).x, third.mass, third.id, third.kind, third.name, third.flags, third.delta, third.tag]).to.deep.equal([3, 1.5, 103, 2, 'p3', 3, -5, 3000])
+			for (let index = 0; index < 5; index++) (particles.at(index) as unknown as { mass: number }).mass = index * 2
+			expect(c.sum_mass(particles.address, 5)).to.equal(20)
+			particles.free()
 		} finally {
 			rmSync(scratch, { recursive: true, force: true })
 		}
