@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
-const inputs = ['src', 'generated', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json']
-const outputs = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']
+const inputs = ['src', 'generated', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.generator.json', 'package.json']
+const outputs = ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts', 'dist/codegen.js', 'dist/codegen.cjs', 'dist/codegen.d.ts', 'dist/codegen.d.cts', 'dist/cli.js']
 
 function newestMtime(path) {
 	const stats = statSync(path)

@@ -23,7 +23,7 @@ import {
 	writeStruct,
 	type StructArrayWrapOptions,
 } from './structs/structAccess.js'
-import type { StructArrayRef, StructRefOf } from './structs/StructRef.js'
+import type { ArrayRefOf, DeclarationOf, RefOf, StructTypeOrClass } from './structs/generatedClasses.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { WrapOptions } from './HeapCore.js'
 
@@ -483,7 +483,7 @@ export class HeapAccess {
 	 * out), writes the fields `init` gives, and returns a `StructRef` with one property per field.
 	 * @throws TypeError or RangeError for a bad `init` (checked before anything is allocated); Error if the allocation fails
 	 */
-	allocStruct<T extends StructType>(type: T, init?: StructInit<T>): StructRefOf<T> {
+	allocStruct<X extends StructTypeOrClass>(type: X, init?: StructInit<DeclarationOf<X>>): RefOf<X> {
 		return allocStruct(this as unknown as WasmHeapManager, type, init)
 	}
 
@@ -491,7 +491,7 @@ export class HeapAccess {
 	 * A `StructRef` over the struct of `type` at `address` (any alignment, as `wrap<T>` takes).
 	 * @throws RangeError for address 0 or a struct that does not lie within the heap; TypeError for a bad `type` or options
 	 */
-	wrapStruct<T extends StructType>(type: T, address: number, options?: WrapOptions): StructRefOf<T> {
+	wrapStruct<X extends StructTypeOrClass>(type: X, address: number, options?: WrapOptions): RefOf<X> {
 		return wrapStruct(this as unknown as WasmHeapManager, type, address, options)
 	}
 
@@ -521,7 +521,7 @@ export class HeapAccess {
 	 * in, checked before anything is allocated) and returns a `StructArrayRef`.
 	 * @throws TypeError or RangeError for a bad count or value; Error if the allocation fails
 	 */
-	allocStructArray<T extends StructType>(type: T, countOrValues: number | ArrayLike<StructInit<T>>): StructArrayRef<T> {
+	allocStructArray<X extends StructTypeOrClass>(type: X, countOrValues: number | ArrayLike<StructInit<DeclarationOf<X>>>): ArrayRefOf<X> {
 		return allocStructArray(this as unknown as WasmHeapManager, type, countOrValues)
 	}
 
@@ -530,7 +530,7 @@ export class HeapAccess {
 	 * the struct, as `wrap<T>Array` requires), `options.stride` bytes apart (default: the struct's size).
 	 * @throws RangeError for address 0, a misaligned address, a stride below the struct's size, or an array that does not lie within the heap
 	 */
-	wrapStructArray<T extends StructType>(type: T, address: number, elementCount: number, options?: StructArrayWrapOptions): StructArrayRef<T> {
+	wrapStructArray<X extends StructTypeOrClass>(type: X, address: number, elementCount: number, options?: StructArrayWrapOptions): ArrayRefOf<X> {
 		return wrapStructArray(this as unknown as WasmHeapManager, type, address, elementCount, options)
 	}
 

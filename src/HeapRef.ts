@@ -20,7 +20,7 @@ export abstract class HeapRegion {
 	readonly address: number
 	/** Size of the referenced region, in bytes. */
 	readonly allocatedByteSize: number
-	/** @internal The manager whose heap the region lives in. */
+	/** The manager whose heap the region lives in (subclasses, such as the classes `wasm-heap-manager generate` writes, read and write through it). */
 	protected readonly manager: WasmHeapManager
 	/** @internal Set once the region may no longer be used through this ref. */
 	protected freed = false

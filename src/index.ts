@@ -41,3 +41,4 @@ export {
 	type StructRefOf,
 } from './structs/StructRef.js'
 export type { StructArrayWrapOptions } from './structs/structAccess.js'
+export type { ArrayRefOf, DeclarationOf, GeneratedStructRefClass, HasArrayClass, HasStructType, ManagerMadeClass, RefOf, StructTypeOrClass } from './structs/generatedClasses.js'

@@ -55,6 +55,7 @@ import type {
 	ZeroWidthBitfield,
 } from './declare.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
+import { generatedClassOf } from './generatedClasses.js'
 
 // ---- types -----------------------------------------------------------------------------
 
@@ -77,6 +78,7 @@ export type ReservedFieldName =
 	| 'invalidate'
 	| 'markFreedElsewhere'
 	| 'checkLive'
+	| 'liveView'
 	| 'constructor'
 	| 'toString'
 	| 'toLocaleString'
@@ -318,9 +320,26 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 		codec.write(this.manager, this.address, staged)
 	}
 
-	/** @internal Throws if this ref (or the ref it belongs to) was freed. */
+	/**
+	 * Throws the freed (or released) `Error` naming `member` if this ref, or the ref it
+	 * belongs to, was freed: what classes written by `wasm-heap-manager generate` call
+	 * before each field access.
+	 */
 	checkLive(member: string): void {
 		checkRootLive(this, this.refName, member)
+	}
+
+	/**
+	 * The one-comparison fast path of the classes `wasm-heap-manager generate` writes: the
+	 * whole heap's `DataView` when this ref (or the ref it belongs to) is live within the
+	 * current heap, else `undefined` after {@link StructRef.checkLive} (which throws for a
+	 * freed ref); the caller then goes through the manager's `read*` / `write*` methods.
+	 */
+	protected liveView(member: string): DataView | undefined {
+		const fast = this.manager.fast
+		if ((this.root as unknown as LiveInternals).liveEnd <= fast.uint8Array.length) return fast.dataView
+		this.checkLive(member)
+		return undefined
 	}
 }
 
@@ -594,16 +613,18 @@ function reserved(): ReadonlySet<string> {
 export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): StructRefClass {
 	let perAbi = classCache.get(type)
 	let Class = perAbi?.get(abi)
-	if (Class !== undefined) return Class
+	// a generated class, once registered, is the base of every ref to the type (see generatedClasses.ts)
+	const Generated = generatedClassOf(type, abi) as unknown as typeof StructRef | undefined
+	if (Class !== undefined && (Generated === undefined || Class.prototype instanceof Generated)) return Class
 	const layout = resolveLayout(type, abi)
 	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
 	// fast path (see bench/library.ts); errors name the type through `shape`.
-	const Made = class extends StructRef {}
+	const Made = class extends (Generated ?? StructRef) {}
 	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reserved()
 	for (const field of layout.placed) {
-		if (names.has(field.name)) continue
+		if (names.has(field.name) || (Generated !== undefined && Object.hasOwn(Generated.prototype, field.name))) continue
 		Object.defineProperty(Made.prototype, field.name, { ...fieldAccessor(type, field, abi, manager), enumerable: true, configurable: false })
 	}
 	Class = Made as StructRefClass

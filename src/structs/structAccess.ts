@@ -12,6 +12,7 @@ import { normalizeValueType, StructType, type StructInit, type StructValue } fro
 import { abiFacts } from './abi.js'
 import { locateField, resolveLayout, valueLayout } from './layout.js'
 import { StructArrayRef, structRefClass, type StructRefOf } from './StructRef.js'
+import { resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
 
 /** Options of `wrapStructArray`: those of every `wrap*` method, plus a custom stride. */
 export interface StructArrayWrapOptions extends WrapOptions {
@@ -30,10 +31,10 @@ function checkType(type: unknown, method: string): asserts type is StructType {
 }
 
 /** `allocStruct(type, init?)`. */
-export function allocStruct<T extends StructType>(manager: WasmHeapManager, type: T, init: StructInit<T> | undefined): StructRefOf<T> {
+export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, init: StructInit<DeclarationOf<X>> | undefined): RefOf<X> {
 	const method = 'allocStruct'
-	checkType(type, method)
 	const abi = manager.abi
+	const { type } = resolveStructType(given, abi, method)
 	const layout = resolveLayout(type, abi)
 	const codec = structCodec(type, abi, manager)
 	const staged = init === undefined ? undefined : codec.check(init, `${method}(${type.name})`)
@@ -41,18 +42,18 @@ export function allocStruct<T extends StructType>(manager: WasmHeapManager, type
 	const core = manager.core
 	const address = core.allocateRegion(layout.size, layout.align, method)
 	if (staged !== undefined) codec.write(manager, address, staged)
-	return core.track(new Class(manager, address, layout.size, core.tracking), layout.align) as StructRefOf<T>
+	return core.track(new Class(manager, address, layout.size, core.tracking), layout.align) as RefOf<X>
 }
 
 /** `wrapStruct(type, address, options?)`: any alignment, as `wrap<T>` takes. */
-export function wrapStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number, options: WrapOptions | undefined): StructRefOf<T> {
+export function wrapStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, address: number, options: WrapOptions | undefined): RefOf<X> {
 	const method = 'wrapStruct'
-	checkType(type, method)
 	const abi = manager.abi
+	const { type } = resolveStructType(given, abi, method)
 	const layout = resolveLayout(type, abi)
 	const Class = structRefClass(type, abi, manager)
 	manager.wrapRegion(address, layout.size, 1, method)
-	return manager.core.wrapped(new Class(manager, address, layout.size, false), layout.align, options, method) as StructRefOf<T>
+	return manager.core.wrapped(new Class(manager, address, layout.size, false), layout.align, options, method) as RefOf<X>
 }
 
 /** `readStruct(type, address)`. */
@@ -86,14 +87,15 @@ export function writeStruct<T extends StructType>(manager: WasmHeapManager, type
 }
 
 /** `allocStructArray(type, countOrValues)`: values are checked before anything is allocated. */
-export function allocStructArray<T extends StructType>(
+export function allocStructArray<X extends StructTypeOrClass>(
 	manager: WasmHeapManager,
-	type: T,
-	countOrValues: number | ArrayLike<StructInit<T>>,
-): StructArrayRef<T> {
+	given: X,
+	countOrValues: number | ArrayLike<StructInit<DeclarationOf<X>>>,
+): ArrayRefOf<X> {
 	const method = 'allocStructArray'
-	checkType(type, method)
 	const abi = manager.abi
+	const { type, Class: Generated } = resolveStructType(given, abi, method)
+	const ArrayClass = (Generated?.arrayClass ?? StructArrayRef) as unknown as typeof StructArrayRef
 	const core = manager.core
 	const elementCount = core.elementCountOf(countOrValues, method)
 	const layout = resolveLayout(type, abi)
@@ -106,20 +108,21 @@ export function allocStructArray<T extends StructType>(
 	const byteSize = elementCount * layout.size
 	const address = core.allocateRegion(byteSize, layout.align, method)
 	if (staged !== undefined) for (let index = 0; index < elementCount; index++) codec.write(manager, address + index * layout.size, staged[index])
-	return core.track(new StructArrayRef(manager, address, byteSize, core.tracking, elementCount, type, layout.size, abi), layout.align)
+	return core.track(new ArrayClass(manager, address, byteSize, core.tracking, elementCount, type, layout.size, abi), layout.align) as ArrayRefOf<X>
 }
 
 /** `wrapStructArray(type, address, elementCount, options?)`: aligned to the struct, as `wrap<T>Array` requires. */
-export function wrapStructArray<T extends StructType>(
+export function wrapStructArray<X extends StructTypeOrClass>(
 	manager: WasmHeapManager,
-	type: T,
+	given: X,
 	address: number,
 	elementCount: number,
 	options: StructArrayWrapOptions | undefined,
-): StructArrayRef<T> {
+): ArrayRefOf<X> {
 	const method = 'wrapStructArray'
-	checkType(type, method)
 	const abi = manager.abi
+	const { type, Class: Generated } = resolveStructType(given, abi, method)
+	const ArrayClass = (Generated?.arrayClass ?? StructArrayRef) as unknown as typeof StructArrayRef
 	const layout = resolveLayout(type, abi)
 	if (!(Number.isSafeInteger(elementCount) && elementCount >= 0)) throwElementCountError(method, elementCount)
 	let stride = layout.size
@@ -132,8 +135,8 @@ export function wrapStructArray<T extends StructType>(
 	}
 	const byteSize = elementCount === 0 ? 0 : (elementCount - 1) * stride + layout.size
 	manager.wrapRegion(address, byteSize, layout.align, method)
-	const ref = new StructArrayRef(manager, address, byteSize, false, elementCount, type, stride, abi)
-	return manager.core.wrapped(ref, layout.align, options, method)
+	const ref = new ArrayClass(manager, address, byteSize, false, elementCount, type, stride, abi)
+	return manager.core.wrapped(ref, layout.align, options, method) as ArrayRefOf<X>
 }
 
 /** `sizeOf(type)` and `alignOf(type)`: of a struct or union, or of any field type. */

@@ -1,0 +1,112 @@
+/**
+ * The `wasm-heap-manager` command:
+ *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path]
+ *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { basename, extname, join, relative, resolve, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { abiNames, type AbiName } from '../structs/abi.js'
+import { generateFiles, GenerateError } from './generate.js'
+import { ImportCError, importC } from './importC.js'
+
+const usage = `usage:
+  wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] > structs.ts
+  wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]`
+
+/** Thrown for a command line the command does not take. */
+export class UsageError extends Error {
+	override readonly name = 'UsageError'
+}
+
+interface Parsed {
+	readonly command: string
+	readonly input: string
+	readonly abi: AbiName
+	readonly out: string | undefined
+	readonly clang: string | undefined
+}
+
+/** Reads the command line (without `node` and the script). */
+export function parseArguments(args: readonly string[]): Parsed {
+	const [command, ...rest] = args
+	if (command !== 'import-c' && command !== 'generate') throw new UsageError(`unknown command ${command === undefined ? '(none)' : `'${command}'`}\n${usage}`)
+	let input: string | undefined
+	let abi: string = 'wasm32'
+	let out: string | undefined
+	let clang: string | undefined
+	for (let index = 0; index < rest.length; index++) {
+		const argument = rest[index]!
+		const value = (): string => {
+			const next = rest[++index]
+			if (next === undefined) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
+			return next
+		}
+		if (argument === '--abi') abi = value()
+		else if (argument === '--out' && command === 'generate') out = value()
+		else if (argument === '--clang' && command === 'import-c') clang = value()
+		else if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
+		else input = argument
+	}
+	if (input === undefined) throw new UsageError(`${command}: which file? \n${usage}`)
+	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
+	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
+	return { command, input, abi: abi as AbiName, out, clang }
+}
+
+async function loadDeclarations(file: string): Promise<Record<string, unknown>> {
+	const url = pathToFileURL(resolve(file)).href
+	const extension = extname(file)
+	if (extension === '.ts' || extension === '.mts' || extension === '.cts') {
+		try {
+			return (await import(url)) as Record<string, unknown>
+		} catch (error) {
+			if (!(error instanceof Error && /Unknown file extension|ERR_UNKNOWN_FILE_EXTENSION/.test(`${(error as NodeJS.ErrnoException).code} ${error.message}`))) throw error
+		}
+		let tsx: { tsImport(specifier: string, parent: string): Promise<unknown> }
+		try {
+			tsx = (await import('tsx/esm/api')) as typeof tsx
+		} catch {
+			throw new GenerateError(`generate: this Node cannot load ${basename(file)} by itself; install tsx (npm install --save-dev tsx) or give a .js/.mjs module`)
+		}
+		return (await tsx.tsImport(url, import.meta.url)) as Record<string, unknown>
+	}
+	return (await import(url)) as Record<string, unknown>
+}
+
+/** Runs the command; returns what to print on stdout. */
+export async function run(args: readonly string[]): Promise<string> {
+	const parsed = parseArguments(args)
+	if (parsed.command === 'import-c') {
+		return importC(parsed.input, { abi: parsed.abi, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
+	}
+	const module = await loadDeclarations(parsed.input)
+	const out = resolve(parsed.out!)
+	// the generated module imports the declarations module by a relative path, with a .js ending as TypeScript's NodeNext wants
+	let specifier = relative(out, resolve(parsed.input)).split(sep).join('/').replace(/\.(m|c)?ts$/, '.$1js')
+	if (!specifier.startsWith('.')) specifier = `./${specifier}`
+	const inputName = basename(parsed.input)
+	const files = await generateFiles(module, { abi: parsed.abi, declarationsSpecifier: specifier, inputName })
+	mkdirSync(out, { recursive: true })
+	const stem = inputName.replace(/\.(m|c)?[jt]s$/, '')
+	const written = [join(out, `${stem}.ts`), join(out, `${stem}.h`)]
+	writeFileSync(written[0]!, files['structs.ts'])
+	writeFileSync(written[1]!, files['structs.h'])
+	return `wrote ${written.map((path) => relative(process.cwd(), path) || path).join(' and ')}\n`
+}
+
+/** The bin's entry: prints the result, or the error (exit 1). */
+export async function main(args: readonly string[]): Promise<void> {
+	try {
+		process.stdout.write(await run(args))
+	} catch (error) {
+		if (error instanceof UsageError || error instanceof ImportCError || error instanceof GenerateError) {
+			process.stderr.write(`wasm-heap-manager: ${error.message}\n`)
+			process.exitCode = 1
+			return
+		}
+		throw error
+	}
+}
+
+

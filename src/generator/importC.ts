@@ -1,0 +1,610 @@
+/**
+ * `import-c`: C struct, union and enum declarations, read from clang's JSON AST
+ * (`-Xclang -ast-dump=json`), become defineStruct / defineUnion / defineEnum
+ * declarations. Typedefs are resolved, enum values computed, anonymous members named
+ * `anon0`, `anon1`... (their records `<Outer>_anon0`...), unnamed bitfields `_0`, `_1`...
+ * A record under `#pragma pack` gets the pack value that reproduces clang's layout
+ * (`-Xclang -fdump-record-layouts-complete`; the JSON AST does not carry it), and every
+ * named record is checked against that layout before anything is printed.
+ */
+import { execFileSync } from 'node:child_process'
+import { readdirSync } from 'node:fs'
+import { delimiter, join } from 'node:path'
+import { cEnumStorage } from '../structs/abi.js'
+import type { AbiName } from '../structs/abi.js'
+import type { StructType } from '../index.js'
+import { instantiateModel, type AliasModel, type EnumModel, type FieldExpr, type HeaderModel, type RecordModel, type TypeExpr } from './model.js'
+
+/** The clang target of each ABI. */
+export const clangTargets: { readonly [Name in AbiName]: string } = { wasm32: 'wasm32', wasm64: 'wasm64', emscripten: 'wasm32-unknown-emscripten' }
+
+/** A node of clang's JSON AST (only what is read here). */
+export interface ClangNode {
+	readonly kind: string
+	readonly name?: string
+	readonly tagUsed?: string
+	readonly completeDefinition?: boolean
+	readonly isImplicit?: boolean
+	readonly isBitfield?: boolean
+	readonly value?: string
+	readonly type?: { readonly qualType: string; readonly desugaredQualType?: string }
+	readonly fixedUnderlyingType?: { readonly qualType: string }
+	readonly ownedTagDecl?: { readonly name?: string }
+	readonly inner?: readonly ClangNode[]
+}
+
+/** One record of a layout dump: size, alignment and its direct fields' offsets. */
+export interface DumpedLayout {
+	readonly size: number
+	readonly align: number
+	readonly offsets: readonly number[]
+}
+
+/** Thrown for a header import-c cannot read (clang missing, a compile error, a layout it cannot reproduce). */
+export class ImportCError extends Error {
+	override readonly name = 'ImportCError'
+}
+
+// ---- clang ------------------------------------------------------------------------
+
+/** The clang to run: `--clang`, else `$CLANG`, else `clang` on the PATH, else the newest `clang-NN` there. */
+export function findClang(given?: string): string {
+	if (given !== undefined) return given
+	if (process.env.CLANG) return process.env.CLANG
+	const found: { name: string; version: number }[] = []
+	for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+		let names: string[]
+		try {
+			names = readdirSync(dir)
+		} catch {
+			continue
+		}
+		for (const name of names) {
+			if (name === 'clang') found.push({ name: join(dir, name), version: Infinity })
+			const match = /^clang-(\d+)$/.exec(name)
+			if (match) found.push({ name: join(dir, name), version: Number(match[1]) })
+		}
+	}
+	found.sort((a, b) => b.version - a.version)
+	if (found.length === 0) {
+		throw new ImportCError('import-c: no clang found on the PATH (looked for clang and clang-NN); install it (apt-get install clang-14) or pass --clang <path>')
+	}
+	return found[0]!.name
+}
+
+function runClang(clang: string, args: readonly string[]): string {
+	try {
+		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] })
+	} catch (error) {
+		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number }
+		if (failure.code === 'ENOENT') {
+			throw new ImportCError(`import-c: cannot run ${clang}: not found; install clang (apt-get install clang-14) or pass --clang <path>`)
+		}
+		throw new ImportCError(`import-c: ${clang} could not compile the header (exit ${failure.status}):\n${String(failure.stderr ?? '').trim()}`)
+	}
+}
+
+/** Runs clang on `header` for `abi`: its JSON AST and its layout dump. */
+export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string } {
+	const common = [`--target=${clangTargets[abi]}`, '-std=c11', '-fsyntax-only', '-xc', header]
+	const layouts = runClang(clang, [...common, '-Xclang', '-fdump-record-layouts-complete'])
+	const ast = JSON.parse(runClang(clang, [...common, '-Xclang', '-ast-dump=json'])) as ClangNode
+	return { ast, layouts }
+}
+
+/** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
+export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
+	const records = new Map<string, DumpedLayout>()
+	for (const block of text.split('*** Dumping AST Record Layout').slice(1)) {
+		const lines = block.split('\n').filter((line) => line.includes('|'))
+		// a named record, or an unnamed one by its location (`struct (unnamed at f.h:6:25)`)
+		const first = lines[0] ?? ''
+		const name = /^\s*0 \| (?:struct|union) ([A-Za-z_]\w*)\s*$/.exec(first)?.[1] ?? anonymousKey(first)
+		if (name === undefined) continue
+		const offsets: number[] = []
+		let size = 0
+		let align = 0
+		for (const line of lines.slice(1)) {
+			const end = /\[sizeof=(\d+), align=(\d+)/.exec(line)
+			if (end) {
+				size = Number(end[1])
+				align = Number(end[2])
+				break
+			}
+			const field = /^\s*(\d+)(?::\d+-\d+)?\s\|\s{3}(\S.*)$/.exec(line)
+			if (field) offsets.push(Number(field[1]))
+		}
+		records.set(name, { size, align, offsets })
+	}
+	return records
+}
+
+// ---- types ---------------------------------------------------------------------------
+
+const scalarNames: { readonly [c: string]: string } = {
+	char: 'Int8',
+	'signed char': 'Int8',
+	'unsigned char': 'Uint8',
+	short: 'Int16',
+	'short int': 'Int16',
+	'signed short': 'Int16',
+	'unsigned short': 'Uint16',
+	'unsigned short int': 'Uint16',
+	int: 'Int32',
+	signed: 'Int32',
+	'signed int': 'Int32',
+	unsigned: 'Uint32',
+	'unsigned int': 'Uint32',
+	long: 'Long',
+	'long int': 'Long',
+	'signed long': 'Long',
+	'unsigned long': 'Size',
+	'unsigned long int': 'Size',
+	'long long': 'BigInt64',
+	'long long int': 'BigInt64',
+	'signed long long': 'BigInt64',
+	'unsigned long long': 'BigUint64',
+	'unsigned long long int': 'BigUint64',
+	_Bool: 'Bool',
+	bool: 'Bool',
+	float: 'Float32',
+	double: 'Float64',
+	__fp16: 'Float16',
+	_Float16: 'Float16',
+}
+
+class Unsupported extends Error {}
+
+interface ParsedType {
+	readonly base: string
+	readonly pointers: number
+	readonly dims: readonly number[]
+}
+
+const qualifiers = /\b(const|volatile|restrict|__restrict|_Atomic)\b/g
+
+function parseCType(text: string): ParsedType {
+	let rest = text.replace(qualifiers, ' ').trim()
+	const dims: number[] = []
+	for (let match = /\[(\d+)\]\s*$/.exec(rest); match; match = /\[(\d+)\]\s*$/.exec(rest)) {
+		dims.unshift(Number(match[1]))
+		rest = rest.slice(0, match.index).trim()
+	}
+	if (/\[\]\s*$/.test(rest)) throw new Unsupported(`a flexible array member (${text})`)
+	let pointers = 0
+	while (rest.endsWith('*')) {
+		pointers++
+		rest = rest.slice(0, -1).trim()
+	}
+	return { base: rest.replace(/\s+/g, ' '), pointers, dims }
+}
+
+// ---- the AST ---------------------------------------------------------------------------
+
+interface Context {
+	readonly typedefs: Map<string, string>
+	readonly records: Set<string>
+	readonly enums: Set<string>
+	/** Records whose definition was printed already (a by-value use needs it; a pointer uses a function otherwise). */
+	readonly defined: Set<string>
+	readonly declarations: (RecordModel | EnumModel | AliasModel)[]
+	readonly skipped: { name: string; reason: string }[]
+	/** Anonymous type spellings (`struct A::(anonymous at f.h:1:20)`) to the names given to them. */
+	readonly anonymous: Map<string, string>
+}
+
+function constantOf(node: ClangNode): bigint | undefined {
+	if (node.value !== undefined && (node.kind === 'ConstantExpr' || node.kind === 'IntegerLiteral')) return BigInt(node.value)
+	for (const child of node.inner ?? []) {
+		const value = constantOf(child)
+		if (value !== undefined) return value
+	}
+	return undefined
+}
+
+function anonymousKey(spelling: string): string | undefined {
+	return /\((?:anonymous|unnamed)(?: (?:struct|union|enum))? at ([^)]*)\)/.exec(spelling)?.[1]
+}
+
+function resolveTypedefs(context: Context, text: string): string {
+	for (let depth = 0; depth < 64; depth++) {
+		const parsed = parseCType(text)
+		const target = context.typedefs.get(parsed.base)
+		if (target === undefined) return text
+		text = `${target}${'*'.repeat(parsed.pointers)}${parsed.dims.map((dim) => `[${dim}]`).join('')}`
+	}
+	throw new Unsupported(`typedefs that do not end (${text})`)
+}
+
+function baseExpr(context: Context, base: string, where: string): TypeExpr {
+	const key = anonymousKey(base)
+	if (key !== undefined) {
+		const name = context.anonymous.get(key)
+		if (name === undefined) throw new Unsupported(`an anonymous type that was not defined (${base})`)
+		return context.enums.has(name) ? { kind: 'enum', name } : { kind: 'record', name }
+	}
+	const tagged = /^(struct|union|enum) ([A-Za-z_]\w*)$/.exec(base)
+	if (tagged) {
+		const name = tagged[2]!
+		if (tagged[1] === 'enum') {
+			if (!context.enums.has(name)) throw new Unsupported(`enum ${name}, which has no definition`)
+			return { kind: 'enum', name }
+		}
+		if (!context.records.has(name)) throw new Unsupported(`${tagged[1]} ${name}, which has no definition here`)
+		return { kind: 'record', name }
+	}
+	const scalar = scalarNames[base]
+	if (scalar === undefined) throw new Unsupported(`the C type ${base}${where ? ` (${where})` : ''}, which no field type offers`)
+	return { kind: 'scalar', name: scalar }
+}
+
+/** The field type of a C type spelling (typedefs resolved). */
+function typeExpr(context: Context, spelling: string): TypeExpr {
+	const resolved = resolveTypedefs(context, spelling)
+	if (/\(\*(?:\[\d+\])*\)/.test(resolved)) {
+		// a function pointer, or an array of them (`int (*[2])(void)`)
+		const dims = [.../\(\*((?:\[\d+\])*)\)/.exec(resolved)![1]!.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]))
+		let expr: TypeExpr = { kind: 'scalar', name: 'Pointer' }
+		for (const dim of dims.reverse()) expr = { kind: 'array', element: expr, length: dim }
+		return expr
+	}
+	const parsed = parseCType(resolved)
+	let expr: TypeExpr
+	if (parsed.pointers > 0) {
+		expr = pointerExpr(context, parsed.base, parsed.pointers)
+	} else if (parsed.base === 'char' && parsed.dims.length > 0) {
+		// char[n]: a null-terminated UTF-8 string; char[m][n]: m of them
+		expr = { kind: 'string', capacity: parsed.dims[parsed.dims.length - 1]! }
+		for (const dim of parsed.dims.slice(0, -1).reverse()) expr = { kind: 'array', element: expr, length: dim }
+		return expr
+	} else {
+		expr = baseExpr(context, parsed.base, '')
+	}
+	for (const dim of [...parsed.dims].reverse()) expr = { kind: 'array', element: expr, length: dim }
+	return expr
+}
+
+function pointerExpr(context: Context, base: string, pointers: number): TypeExpr {
+	let target: TypeExpr | undefined
+	const resolvedBase = resolveTypedefs(context, base)
+	// `void *` and a pointer to an opaque struct are plain addresses
+	const address = (): TypeExpr => {
+		let expr: TypeExpr = { kind: 'scalar', name: 'Pointer' }
+		for (let level = 1; level < pointers; level++) expr = { kind: 'pointer', target: expr }
+		return expr
+	}
+	if (resolvedBase === 'void') {
+		return address()
+	} else if (resolvedBase === 'char') {
+		// `char *` is a C string; `char **` a pointer to one
+		let expr: TypeExpr = { kind: 'pointer', target: { kind: 'cString', encoding: 'Utf8' } }
+		for (let level = 1; level < pointers; level++) expr = { kind: 'pointer', target: expr }
+		return expr
+	} else {
+		const tagged = /^(struct|union) ([A-Za-z_]\w*)$/.exec(resolvedBase)
+		if (tagged && !context.records.has(tagged[2]!)) return address()
+		try {
+			target = baseExpr(context, resolvedBase, '')
+		} catch (error) {
+			if (error instanceof Unsupported) return address()
+			throw error
+		}
+		if (target.kind === 'record' && pointers === 1 && !context.defined.has(target.name)) {
+			return { kind: 'pointer', target: { kind: 'deferred', name: target.name } }
+		}
+	}
+	let expr: TypeExpr = target
+	for (let level = 0; level < pointers; level++) expr = { kind: 'pointer', target: expr }
+	return expr
+}
+
+function typeSpelling(node: ClangNode): string {
+	return node.type?.qualType ?? ''
+}
+
+function collectEnum(context: Context, node: ClangNode, name: string): void {
+	const members: { name: string; value: bigint }[] = []
+	let next = 0n
+	for (const child of node.inner ?? []) {
+		if (child.kind !== 'EnumConstantDecl') continue
+		const value = constantOf(child) ?? next
+		members.push({ name: child.name!, value })
+		next = value + 1n
+	}
+	const packed = (node.inner ?? []).some((child) => child.kind === 'PackedAttr')
+	let storage
+	if (node.fixedUnderlyingType) {
+		const fixed = typeExpr(context, node.fixedUnderlyingType.qualType)
+		storage = fixed.kind === 'scalar' ? fixed.name : 'Int32'
+		if (storage === 'Long' || storage === 'Size' || storage === 'Bool') storage = cEnumStorage(members.map((m) => m.value), { packed })
+	} else {
+		storage = cEnumStorage(
+			members.map((member) => member.value),
+			{ packed },
+		)
+	}
+	for (const member of members) {
+		if (member.value > BigInt(Number.MAX_SAFE_INTEGER) || member.value < BigInt(Number.MIN_SAFE_INTEGER)) {
+			throw new Unsupported(`enumerator ${member.name} = ${member.value}, beyond a safe integer`)
+		}
+	}
+	context.enums.add(name)
+	context.declarations.push({
+		kind: 'enum',
+		name,
+		storage: storage as EnumModel['storage'],
+		members: members.map((member) => ({ name: member.name, value: Number(member.value) })),
+	})
+}
+
+function attributeValue(node: ClangNode, kind: string): number | undefined {
+	const attribute = (node.inner ?? []).find((child) => child.kind === kind)
+	if (attribute === undefined) return undefined
+	const value = constantOf(attribute)
+	return value === undefined ? undefined : Number(value)
+}
+
+function collectRecord(context: Context, node: ClangNode, name: string, inheritedPack: boolean): void {
+	const children = node.inner ?? []
+	const packedAttribute = children.some((child) => child.kind === 'PackedAttr')
+	const pragmaPack = inheritedPack || children.some((child) => child.kind === 'MaxFieldAlignmentAttr')
+	const fields: { name: string; type: FieldExpr }[] = []
+	let anonymousCount = 0
+	let unnamedBits = 0
+	context.records.add(name)
+	for (const child of children) {
+		if (child.kind === 'RecordDecl' || child.kind === 'EnumDecl') {
+			if (!child.completeDefinition && child.kind === 'RecordDecl') continue
+			const nestedName = child.name ?? nestedAnonymousName(children, child, name, anonymousCount)
+			collectTag(context, child, nestedName, pragmaPack)
+			continue
+		}
+		if (child.kind !== 'FieldDecl') continue
+		const spelling = typeSpelling(child)
+		let fieldName = child.name
+		if (fieldName === undefined) {
+			if (child.isBitfield) fieldName = `_${unnamedBits++}`
+			else fieldName = `anon${anonymousCount++}`
+		}
+		let type: FieldExpr = typeExpr(context, spelling)
+		if (child.isBitfield) {
+			const width = (child.inner ?? []).find((inner) => inner.kind === 'ConstantExpr' || inner.kind === 'IntegerLiteral')
+			type = { kind: 'bits', bits: Number(width ? constantOf(width) : 0n), storage: type }
+		}
+		const align = attributeValue(child, 'AlignedAttr')
+		if (align !== undefined) type = { kind: 'aligned', type: type as TypeExpr, align }
+		fields.push({ name: fieldName, type })
+	}
+	const align = attributeValue(node, 'AlignedAttr')
+	context.declarations.push({ kind: node.tagUsed === 'union' ? 'union' : 'struct', name, fields, packed: packedAttribute, align, pragmaPack })
+	context.defined.add(name)
+}
+
+/** The name of a nested record without a tag: `<Outer>_<field>` when a named field has its type, else `<Outer>_anon<k>`. */
+function nestedAnonymousName(siblings: readonly ClangNode[], nested: ClangNode, outer: string, anonymousCount: number): string {
+	const index = siblings.indexOf(nested)
+	const next = siblings.slice(index + 1).find((child) => child.kind === 'FieldDecl')
+	if (next?.name !== undefined && anonymousKey(typeSpelling(next)) !== undefined) return `${outer}_${next.name}`
+	return `${outer}_anon${anonymousCount}`
+}
+
+function collectTag(context: Context, node: ClangNode, name: string, inheritedPack: boolean): void {
+	try {
+		if (node.kind === 'EnumDecl') collectEnum(context, node, name)
+		else collectRecord(context, node, name, inheritedPack)
+	} catch (error) {
+		if (!(error instanceof Unsupported)) throw error
+		context.records.delete(name)
+		context.enums.delete(name)
+		context.skipped.push({ name, reason: error.message })
+	}
+}
+
+/** The declarations of a header from clang's JSON AST (pack values still to fit). */
+export function modelFromAst(ast: ClangNode): HeaderModel {
+	const context: Context = {
+		typedefs: new Map(),
+		records: new Set(),
+		enums: new Set(),
+		defined: new Set(),
+		declarations: [],
+		skipped: [],
+		anonymous: new Map(),
+	}
+	const top = (ast.inner ?? []).filter((node) => !node.isImplicit)
+	// Nested and anonymous records are spelled with their location; learn every name first.
+	assignAnonymousNames(context, top, undefined)
+	for (const [index, node] of top.entries()) {
+		if (node.kind === 'TypedefDecl') {
+			const spelling = typeSpelling(node)
+			const key = anonymousKey(spelling)
+			const target = key === undefined ? /^(?:struct|union|enum) ([A-Za-z_]\w*)$/.exec(spelling)?.[1] : context.anonymous.get(key)
+			if (target !== undefined && target !== node.name && (context.records.has(target) || context.enums.has(target))) {
+				context.declarations.push({ kind: 'alias', name: node.name!, target })
+			}
+			if (key === undefined) context.typedefs.set(node.name!, spelling)
+			continue
+		}
+		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && (node.inner?.length ?? 0) > 0) {
+			const name = node.name ?? typedefNameOf(top, index)
+			if (name === undefined) continue
+			collectTag(context, node, name, false)
+		}
+	}
+	const locations = new Map([...context.anonymous].map(([key, name]) => [name, key]))
+	return { declarations: context.declarations, skipped: context.skipped, locations }
+}
+
+/** `typedef struct { ... } Name;`: the typedef right after an unnamed record names it. */
+function typedefNameOf(top: readonly ClangNode[], index: number): string | undefined {
+	const next = top[index + 1]
+	if (next?.kind !== 'TypedefDecl') return undefined
+	const owned = (next.inner ?? []).find((child) => child.ownedTagDecl !== undefined)?.ownedTagDecl
+	if (owned?.name === '' || anonymousKey(typeSpelling(next)) !== undefined) return next.name
+	return undefined
+}
+
+/** Gives every unnamed record and enum its name, keyed by the location clang spells it with. */
+function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], outer: string | undefined): void {
+	let anonymousCount = 0
+	for (const [index, node] of nodes.entries()) {
+		if (node.kind === 'FieldDecl' && node.name === undefined && !node.isBitfield) anonymousCount++
+		if (node.kind !== 'RecordDecl' && node.kind !== 'EnumDecl') continue
+		let name = node.name
+		if (name === undefined) {
+			if (outer === undefined) name = typedefNameOf(nodes, index)
+			else name = nestedAnonymousName(nodes, node, outer, anonymousCount)
+			// the spelling of the type is on the field (or typedef) that uses it
+			const user = nodes.slice(index + 1).find((child) => child.kind === 'FieldDecl' || child.kind === 'TypedefDecl')
+			const key = user === undefined ? undefined : anonymousKey(typeSpelling(user))
+			if (name !== undefined && key !== undefined) context.anonymous.set(key, name)
+		}
+		if (name !== undefined) {
+			if (node.kind === 'RecordDecl' && node.completeDefinition) context.records.add(name)
+			if (node.kind === 'EnumDecl') context.enums.add(name)
+			assignAnonymousNames(context, node.inner ?? [], name)
+		}
+	}
+}
+
+// ---- fitting and checking against clang's layout ---------------------------------------
+
+/**
+ * Sets each `#pragma pack` record's pack value to the one (1, 2, 4, 8, or none for 16)
+ * that reproduces clang's layout, then checks every named record against the dump.
+ * @throws ImportCError when a record's layout differs from clang's
+ */
+export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, abi: AbiName): void {
+	const records = model.declarations.filter((declaration): declaration is RecordModel => declaration.kind === 'struct' || declaration.kind === 'union')
+	for (const record of records) {
+		if (!record.pragmaPack || record.packed === true) continue
+		const expected = dumpedLayout(model, dump, record.name)
+		const prefix = records.slice(0, records.indexOf(record) + 1)
+		const candidates: (false | 1 | 2 | 4 | 8)[] = [false, 1, 2, 4, 8]
+		for (const pack of candidates) {
+			record.packed = pack
+			if (expected === undefined || sameLayout((instantiatePrefix(model, prefix).get(record.name) as StructType).layout(abi), expected)) break
+		}
+	}
+	const defined = instantiateModel(model)
+	for (const record of records) {
+		const expected = dumpedLayout(model, dump, record.name)
+		if (expected === undefined) continue
+		const layout = (defined.get(record.name) as { layout(abi: AbiName): { size: number; align: number; fields: readonly { offset: number }[] } }).layout(abi)
+		if (!sameLayout(layout, expected)) {
+			throw new ImportCError(
+				`import-c: ${record.kind} ${record.name} is laid out differently by clang (sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}) ` +
+					`than its declaration would be (sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')}); it uses something import-c does not translate`,
+			)
+		}
+	}
+}
+
+function dumpedLayout(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, name: string): DumpedLayout | undefined {
+	const location = model.locations?.get(name)
+	return dump.get(name) ?? (location === undefined ? undefined : dump.get(location))
+}
+
+function instantiatePrefix(model: HeaderModel, records: readonly RecordModel[]): ReturnType<typeof instantiateModel> {
+	const last = records[records.length - 1]!
+	const end = model.declarations.indexOf(last) + 1
+	return instantiateModel({ declarations: model.declarations.slice(0, end), skipped: [] })
+}
+
+function sameLayout(layout: { size: number; align: number; fields: readonly { offset: number }[] }, expected: DumpedLayout): boolean {
+	// the dump lists unnamed `:0` bitfields too; compare what both list when counts differ
+	if (layout.size !== expected.size || layout.align !== expected.align) return false
+	const offsets = layout.fields.map((field) => field.offset)
+	if (offsets.length === expected.offsets.length) return offsets.every((offset, index) => offset === expected.offsets[index])
+	let at = 0
+	for (const offset of expected.offsets) if (offsets[at] === offset) at++
+	return at === offsets.length
+}
+
+// ---- printing ----------------------------------------------------------------------------
+
+function printType(expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; name: string }): string {
+	switch (expr.kind) {
+		case 'scalar':
+			return `'${expr.name}'`
+		case 'record':
+		case 'enum':
+			return expr.name
+		case 'array':
+			return `{ array: ${printType(expr.element)}, length: ${expr.length} }`
+		case 'pointer':
+			return `{ pointer: ${printType(expr.target)} }`
+		case 'string':
+			return `{ string: 'Utf8', capacity: ${expr.capacity} }`
+		case 'cString':
+			return `'Utf8'`
+		case 'deferred':
+			return `(): StructType => ${expr.name}`
+	}
+}
+
+function printField(expr: FieldExpr): string {
+	if (expr.kind === 'bits') return `{ bits: ${expr.bits}, type: ${printType(expr.storage)} }`
+	if (expr.kind === 'aligned') return `{ type: ${printType(expr.type)}, align: ${expr.align} }`
+	return printType(expr)
+}
+
+/** Options of {@link printModel}. */
+export interface PrintOptions {
+	/** The header's name as the command was given it (its base name is printed). */
+	readonly header: string
+	readonly abi: AbiName
+	/** Where the module imports the library from. */
+	readonly moduleSpecifier?: string
+}
+
+/** The `.ts` module of a header's declarations. */
+export function printModel(model: HeaderModel, options: PrintOptions): string {
+	const header = options.header.split(/[\\/]/).pop()!
+	const lines = [
+		`// Generated by wasm-heap-manager import-c from ${header} (--abi ${options.abi}) — do not edit; run npx wasm-heap-manager import-c ${header} --abi ${options.abi}`,
+		'',
+		'',
+		'',
+	]
+	for (const skipped of model.skipped) lines.push(`// ${skipped.name}: left out, it uses ${skipped.reason}`)
+	if (model.skipped.length > 0) lines.push('')
+	for (const declaration of model.declarations) {
+		if (declaration.kind === 'alias') {
+			lines.push(`/** C \`typedef\` of ${declaration.target}. */`, `export const ${declaration.name} = ${declaration.target}`, '')
+			continue
+		}
+		if (declaration.kind === 'enum') {
+			const values = declaration.members.map((member) => `${member.name}: ${member.value}`).join(', ')
+			lines.push(`/** C \`enum ${declaration.name}\`. */`, `export const ${declaration.name} = defineEnum('${declaration.name}', '${declaration.storage}', { ${values} })`, '')
+			continue
+		}
+		const options = [
+			...(declaration.packed === false ? [] : [`packed: ${declaration.packed}`]),
+			...(declaration.align === undefined ? [] : [`align: ${declaration.align}`]),
+		]
+		const define = declaration.kind === 'union' ? 'defineUnion' : 'defineStruct'
+		lines.push(`/** C \`${declaration.kind} ${declaration.name}\`. */`, `export const ${declaration.name} = ${define}(`, `\t'${declaration.name}',`, '\t{')
+		for (const field of declaration.fields) lines.push(`\t\t${field.name}: ${printField(field.type)},`)
+		lines.push(options.length > 0 ? `\t},\n\t{ ${options.join(', ')} },` : '\t},', ')', '')
+	}
+	const body = lines.join('\n')
+	const used = ['defineEnum', 'defineStruct', 'defineUnion'].filter((name) => body.includes(` ${name}(`))
+	if (body.includes('(): StructType =>')) used.push('type StructType')
+	lines[2] = `import { ${used.join(', ')} } from '${options.moduleSpecifier ?? 'wasm-heap-manager'}'`
+	return lines.join('\n')
+}
+
+/** `import-c` from dumps already made: the printed module. */
+export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions): string {
+	const model = modelFromAst(ast)
+	fitToLayouts(model, parseLayoutDump(layouts), options.abi)
+	return printModel(model, options)
+}
+
+/** `import-c header.h [--abi ...] [--clang path]`: runs clang and returns the module. */
+export function importC(header: string, options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string } = {}): string {
+	const abi = options.abi ?? 'wasm32'
+	const { ast, layouts } = clangDumps(header, abi, findClang(options.clang))
+	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) })
+}

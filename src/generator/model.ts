@@ -1,0 +1,105 @@
+/**
+ * The declarations `import-c` reads from a C header, as plain data: what the printed
+ * `.ts` module says and what `instantiateModel` turns into `defineStruct` /
+ * `defineUnion` / `defineEnum` values (to check each record against clang's layout).
+ */
+import { defineEnum, defineStruct, defineUnion, type EnumType, type StructType } from '../index.js'
+import type { IntegerElementTypeName } from '../structs/abi.js'
+
+/** A field type, as it is written in a declaration. */
+export type TypeExpr =
+	| { readonly kind: 'scalar'; readonly name: string }
+	| { readonly kind: 'record'; readonly name: string }
+	| { readonly kind: 'enum'; readonly name: string }
+	| { readonly kind: 'array'; readonly element: TypeExpr; readonly length: number }
+	| { readonly kind: 'pointer'; readonly target: TypeExpr | { readonly kind: 'cString'; readonly encoding: 'Utf8' } | { readonly kind: 'deferred'; readonly name: string } }
+	| { readonly kind: 'string'; readonly capacity: number }
+
+/** A field type with a bit width or a member alignment. */
+export type FieldExpr =
+	| TypeExpr
+	| { readonly kind: 'bits'; readonly bits: number; readonly storage: TypeExpr }
+	| { readonly kind: 'aligned'; readonly type: TypeExpr; readonly align: number }
+
+/** One struct or union. */
+export interface RecordModel {
+	readonly kind: 'struct' | 'union'
+	readonly name: string
+	readonly fields: readonly { readonly name: string; readonly type: FieldExpr }[]
+	/** `true` for `__attribute__((packed))`, a number for `#pragma pack(n)`. */
+	packed: boolean | 1 | 2 | 4 | 8
+	readonly align: number | undefined
+	/** Whether the record is under a `#pragma pack` whose value is fitted to clang's layout. */
+	readonly pragmaPack: boolean
+}
+
+/** One enum. */
+export interface EnumModel {
+	readonly kind: 'enum'
+	readonly name: string
+	readonly storage: IntegerElementTypeName
+	readonly members: readonly { readonly name: string; readonly value: number }[]
+}
+
+/** A typedef naming a record or enum under another name. */
+export interface AliasModel {
+	readonly kind: 'alias'
+	readonly name: string
+	readonly target: string
+}
+
+/** Every declaration of a header, in the order they can be defined. */
+export interface HeaderModel {
+	readonly declarations: readonly (RecordModel | EnumModel | AliasModel)[]
+	/** Declarations left out, with why (a `long double` field...). */
+	readonly skipped: readonly { readonly name: string; readonly reason: string }[]
+	/** Records clang names by their location (`f.h:6:25`), by the name given to them. */
+	readonly locations?: ReadonlyMap<string, string>
+}
+
+/** Defines every declaration of the model with the library, by name. */
+export function instantiateModel(model: HeaderModel): Map<string, StructType | EnumType> {
+	const defined = new Map<string, StructType | EnumType>()
+	const valueOf = (expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; name: string }): unknown => {
+		switch (expr.kind) {
+			case 'scalar':
+				return expr.name
+			case 'record':
+			case 'enum':
+				return defined.get(expr.name)
+			case 'array':
+				return { array: valueOf(expr.element), length: expr.length }
+			case 'pointer':
+				return { pointer: valueOf(expr.target) }
+			case 'string':
+				return { string: 'Utf8', capacity: expr.capacity }
+			case 'cString':
+				return 'Utf8'
+			case 'deferred':
+				return () => defined.get(expr.name)
+		}
+	}
+	for (const declaration of model.declarations) {
+		if (declaration.kind === 'enum') {
+			const values = Object.fromEntries(declaration.members.map((member) => [member.name, member.value]))
+			defined.set(declaration.name, defineEnum(declaration.name, declaration.storage, values))
+		} else if (declaration.kind === 'alias') {
+			defined.set(declaration.name, defined.get(declaration.target)!)
+		} else {
+			const fields: Record<string, unknown> = {}
+			for (const field of declaration.fields) {
+				const type = field.type
+				fields[field.name] =
+					type.kind === 'bits'
+						? { bits: type.bits, type: valueOf(type.storage) }
+						: type.kind === 'aligned'
+							? { type: valueOf(type.type), align: type.align }
+							: valueOf(type)
+			}
+			const options = { ...(declaration.packed === false ? {} : { packed: declaration.packed }), ...(declaration.align === undefined ? {} : { align: declaration.align }) }
+			const define = declaration.kind === 'union' ? defineUnion : defineStruct
+			defined.set(declaration.name, define(declaration.name, fields as never, options))
+		}
+	}
+	return defined
+}

@@ -1,0 +1,134 @@
+/**
+ * The `wasm-heap-manager` bin as a user runs it: the packed tarball installed offline in
+ * a scratch project outside this checkout, `generate` on a declarations module (`.ts`
+ * through tsx, as Node 20 cannot load TypeScript itself) and `import-c` on a header; the
+ * generated module type-checks strictly against the installed package, and a missing
+ * ts-morph (an optional peer dependency) is a clear error.
+ */
+import { expect } from 'chai'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import ts from 'typescript'
+import { findClang } from '../src/generator/importC.js'
+import { strictCompilerOptions } from './support/typescript.js'
+
+const root = resolve(import.meta.dirname, '..')
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+const require = createRequire(import.meta.url)
+
+/** The folder of a package this checkout has installed (followed to its real place, where its own dependencies resolve). */
+function installed(name: string): string {
+	return dirname(require.resolve(`${name}/package.json`))
+}
+
+describe('the wasm-heap-manager bin from the packed tarball', function () {
+	this.timeout(600_000)
+	let work = ''
+	let project = ''
+	const bin = (): string => join(project, 'node_modules/wasm-heap-manager/dist/cli.js')
+	const runBin = (args: readonly string[]): ReturnType<typeof spawnSync> =>
+		spawnSync(process.execPath, [bin(), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } })
+
+	before(() => {
+		execFileSync(process.execPath, [join(root, 'scripts/ensure-build.mjs')], { cwd: root, stdio: 'pipe' })
+		work = mkdtempSync(join(tmpdir(), 'wasm-heap-manager-bin-'))
+		const [pack] = JSON.parse(execFileSync(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', work], { cwd: root, encoding: 'utf8' })) as [{ filename: string }]
+		project = join(work, 'project')
+		mkdirSync(project)
+		writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'scratch', private: true, type: 'module' }))
+		execFileSync(npm, ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', join(work, pack.filename)], { cwd: project, stdio: 'pipe' })
+		writeFileSync(
+			join(project, 'structs.ts'),
+			[
+				`import { defineEnum, defineStruct, type StructType } from 'wasm-heap-manager'`,
+				`export const Color = defineEnum('Color', 'Uint32', { RED: 0, GREEN: 1 })`,
+				`export const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })`,
+				`export const Particle = defineStruct('Particle', { position: Vec2, mass: 'Float32', color: Color, next: { pointer: (): StructType => Particle } })`,
+				'',
+			].join('\n'),
+		)
+	})
+
+	after(() => {
+		if (work) rmSync(work, { recursive: true, force: true })
+	})
+
+	it('without ts-morph, generate says to install it (exit 1)', () => {
+		symlinkSync(installed('tsx'), join(project, 'node_modules/tsx'), 'dir')
+		const result = runBin(['generate', 'structs.ts', '--out', 'gen'])
+		expect(result.status).to.equal(1)
+		expect(result.stderr).to.equal('wasm-heap-manager: wasm-heap-manager generate needs ts-morph, an optional peer dependency: npm install --save-dev ts-morph\n')
+		expect(existsSync(join(project, 'gen'))).to.equal(false)
+	})
+
+	it('generate writes gen/structs.ts and gen/structs.h; the module type-checks strictly against the installed package and works', () => {
+		symlinkSync(installed('ts-morph'), join(project, 'node_modules/ts-morph'), 'dir')
+		const result = runBin(['generate', 'structs.ts', '--out', 'gen', '--abi', 'wasm32'])
+		expect(result.stderr).to.equal('')
+		expect(result.status).to.equal(0)
+		expect(result.stdout).to.equal('wrote gen/structs.ts and gen/structs.h\n')
+		const module = readFileSync(join(project, 'gen/structs.ts'), 'utf8')
+		expect(module).to.include(`import * as declarations from '../structs.js'`)
+		expect(module).to.include('export class ParticleRef extends StructRef<typeof declarations.Particle>')
+		// a consumer's strict compile of the generated module and a use of it
+		writeFileSync(
+			join(project, 'use.ts'),
+			[
+				`import { createWasmHeapManager } from 'wasm-heap-manager'`,
+				`import { ParticleRef, ParticleArrayRef } from './gen/structs.js'`,
+				`const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))`,
+				`const particle: ParticleRef = heap.allocStruct(ParticleRef, { mass: 2 })`,
+				`const mass: number = particle.mass`,
+				`const array: ParticleArrayRef = heap.allocStructArray(ParticleRef, 2)`,
+				`array.at(1).position.x = mass`,
+				`// @ts-expect-error a mass is a number`,
+				`particle.mass = 'heavy'`,
+				'',
+			].join('\n'),
+		)
+		const program = ts.createProgram([join(project, 'use.ts')], strictCompilerOptions)
+		const diagnostics = ts.getPreEmitDiagnostics(program)
+		expect(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (name) => name, getCurrentDirectory: () => project, getNewLine: () => '\n' })).to.equal('')
+		const header = readFileSync(join(project, 'gen/structs.h'), 'utf8')
+		expect(header).to.include('_Static_assert(sizeof(struct Particle) == 20, "sizeof(struct Particle) on wasm32");')
+		// the generated classes run in the scratch project (through tsx, which loads the .ts files)
+		writeFileSync(
+			join(project, 'run.ts'),
+			[
+				`import { createWasmHeapManager } from 'wasm-heap-manager'`,
+				`import { ParticleRef } from './gen/structs.js'`,
+				`const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))`,
+				`const particle = heap.allocStruct(ParticleRef, { mass: 2, position: { x: 5, y: 6 } })`,
+				`particle.mass = 3`,
+				`console.log(JSON.stringify([particle instanceof ParticleRef, particle.mass, particle.position.y, heap.readStruct(ParticleRef.structType, particle.address).mass]))`,
+				'',
+			].join('\n'),
+		)
+		const ran = spawnSync(process.execPath, ['--import', 'tsx', 'run.ts'], { cwd: project, encoding: 'utf8' })
+		expect(ran.stderr).to.equal('')
+		expect(JSON.parse(ran.stdout)).to.deep.equal([true, 3, 6, 3])
+	})
+
+	it('import-c prints the declarations of a header (clang on the PATH), or says which clang is missing', function () {
+		writeFileSync(join(project, 'shapes.h'), 'typedef struct { float x, y; } Vec2;\nstruct Body { Vec2 at; double mass; struct Body *next; };\n')
+		const missing = runBin(['import-c', 'shapes.h', '--clang', '/nonexistent/clang'])
+		expect(missing.status).to.equal(1)
+		expect(missing.stderr).to.equal('wasm-heap-manager: import-c: cannot run /nonexistent/clang: not found; install clang (apt-get install clang-14) or pass --clang <path>\n')
+		let clang: string
+		try {
+			clang = findClang()
+			execFileSync(clang, ['--version'], { stdio: 'ignore' })
+		} catch {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const result = runBin(['import-c', 'shapes.h', '--abi', 'wasm64'])
+		expect(result.stderr).to.equal('')
+		expect(result.stdout).to.include(`import { defineStruct, type StructType } from 'wasm-heap-manager'`)
+		expect(result.stdout).to.include("export const Vec2 = defineStruct(\n\t'Vec2',\n\t{\n\t\tx: 'Float32',\n\t\ty: 'Float32',\n\t},\n)")
+		expect(result.stdout).to.include("\t\tat: Vec2,\n\t\tmass: 'Float64',\n\t\tnext: { pointer: (): StructType => Body },")
+	})
+})

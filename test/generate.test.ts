@@ -1,0 +1,310 @@
+/**
+ * `generate`: the struct corpus (test/support/structCorpus.ts) → one ref class and one
+ * array class per record, for wasm32 and wasm64 (committed in test/generated-structs/ and
+ * regenerated here), and structs.h, compiled by clang-14 for every ABI with each
+ * `_Static_assert` holding. The generated classes and the library's defineStruct refs
+ * read and write the same values and bytes on random data (a differential test), and the
+ * classes are accepted wherever a struct type is.
+ */
+import { expect } from 'chai'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createWasmHeapManager, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
+import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
+import { emitCHeader } from '../src/generator/cHeader.js'
+import { parseArguments, run, UsageError } from '../src/generator/cli.js'
+import { findClang, importFromDumps, type ClangNode } from '../src/generator/importC.js'
+import { pathToFileURL } from 'node:url'
+import { mkdirSync } from 'node:fs'
+import { expectThrow } from './support/dynamic.js'
+import { SeededRandom } from './support/heaps.js'
+import * as corpus from './support/structCorpus.js'
+import * as generated32 from './generated-structs/structCorpus.wasm32.js'
+import * as generated64 from './generated-structs/structCorpus.wasm64.js'
+
+const outputs = join(import.meta.dirname, 'generated-structs')
+const abis = ['wasm32', 'wasm64'] as const
+const generatedModules = { wasm32: generated32, wasm64: generated64 } as const
+type GeneratedClass = (new (...args: never[]) => StructRef) & { structType: StructType; abi: AbiName; arrayClass: typeof StructArrayRef }
+
+function classOf(abi: (typeof abis)[number], name: string): GeneratedClass {
+	return (generatedModules[abi] as unknown as Record<string, GeneratedClass>)[`${name}Ref`]!
+}
+
+function newHeap(abi: AbiName): WasmHeapManager {
+	return createWasmHeapManager(new WebAssembly.Memory({ initial: 8 }), { abi })
+}
+
+function clangOrSkip(context: Mocha.Context): string {
+	try {
+		const clang = findClang()
+		execFileSync(clang, ['--version'], { stdio: 'ignore' })
+		return clang
+	} catch {
+		console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+		context.skip()
+	}
+}
+
+const records = Object.entries(corpus.corpusRecords) as [string, StructType][]
+
+/** What running `read` gives: its value, or its error's class and message. */
+function outcome(read: () => unknown): { value: unknown } | { error: string; message: string } {
+	try {
+		return { value: read() }
+	} catch (error) {
+		return { error: (error as Error).constructor.name, message: (error as Error).message }
+	}
+}
+
+describe('generate: ref classes and structs.h from defineStruct declarations', () => {
+	// refs of the library's own classes, made before any generated class is registered
+	const plain = new Map<string, { heap: WasmHeapManager; refs: StructRef[] }>()
+	const count = 8
+
+	before(() => {
+		for (const abi of abis) {
+			const heap = newHeap(abi)
+			for (const [name, type] of records) plain.set(`${abi} ${name}`, { heap, refs: Array.from({ length: count }, () => heap.allocStruct(type) as StructRef) })
+		}
+	})
+
+	for (const abi of abis) {
+		it(`${abi}: generated classes and defineStruct refs read the same values from random bytes and write the same bytes (differential)`, () => {
+			const random = new SeededRandom(abi === 'wasm32' ? 32 : 64)
+			let compared = 0
+			for (const [name, type] of records) {
+				const { heap, refs } = plain.get(`${abi} ${name}`)!
+				const Class = classOf(abi, name)
+				expect(refs[0], name).to.not.be.instanceOf(Class)
+				const layout = type.layout(abi)
+				for (const ref of refs) {
+					const bytes = ref.allocatedBytesView
+					for (let index = 0; index < bytes.length; index++) bytes[index] = random.int(0, 256)
+					const mine = heap.wrapStruct(Class as never, ref.address) as unknown as Record<string, unknown> & StructRef
+					expect(mine, name).to.be.instanceOf(Class)
+					expect(outcome(() => mine.read()), `${name}.read()`).to.deep.equal(outcome(() => ref.read()))
+					for (const field of layout.fields) {
+						const own = Object.getOwnPropertyDescriptor(Class.prototype, field.name)
+						if (own?.get === undefined) continue
+						// random bytes may hold what a row refuses to read (a Pointer53 above 2^53 - 1): then both throw alike
+						const read = outcome(() => (ref as unknown as Record<string, unknown>)[field.name])
+						expect(outcome(() => mine[field.name]), `${abi} ${name}.${field.name}`).to.deep.equal(read)
+						if (!('value' in read)) {
+							compared++
+							continue
+						}
+						const value = read.value
+						// write the value read into two zeroed structs, one through each class
+						const a = heap.allocStruct(type) as unknown as Record<string, unknown> & StructRef
+						const b = heap.allocStruct(Class as never) as unknown as Record<string, unknown> & StructRef
+						a[field.name] = value
+						b[field.name] = value
+						expect([...b.allocatedBytesView], `${name}.${field.name} bytes`).to.deep.equal([...a.allocatedBytesView])
+						// a value of the wrong kind is refused by both, writing nothing
+						const bad = typeof value === 'bigint' ? 1.5 : 'text'
+						const errorOf = (target: Record<string, unknown>): unknown => {
+							try {
+								target[field.name] = bad
+							} catch (error) {
+								return (error as Error).constructor
+							}
+							return undefined
+						}
+						expect(errorOf(b), `${name}.${field.name} = ${String(bad)}`).to.equal(errorOf(a))
+						expect([...b.allocatedBytesView]).to.deep.equal([...a.allocatedBytesView])
+						a.free()
+						b.free()
+						compared++
+					}
+				}
+			}
+			expect(compared).to.be.greaterThan(100 * count)
+		})
+	}
+
+	it('regenerates exactly the committed outputs, twice the same (test/generated-structs/, generateFiles)', async () => {
+		for (const abi of abis) {
+			const options = { abi, declarationsSpecifier: '../support/structCorpus.js', inputName: 'structCorpus.ts', moduleSpecifier: '../../src/index.js' } as const
+			const files = await generateFiles(corpus, options)
+			expect(await generateFiles(corpus, options)).to.deep.equal(files)
+			for (const [file, text] of [[`structCorpus.${abi}.ts`, files['structs.ts']], [`structCorpus.${abi}.h`, files['structs.h']]] as const) {
+				if (process.env.UPDATE_GOLDEN === '1') writeFileSync(join(outputs, file), text)
+				expect(text, `${file} is stale: UPDATE_GOLDEN=1 npx mocha --no-config --node-option import=tsx test/generate.test.ts`).to.equal(readFileSync(join(outputs, file), 'utf8'))
+			}
+			expect(files['structs.ts'].split('\n')[0]).to.equal(
+				`// Generated by wasm-heap-manager generate from structCorpus.ts (--abi ${abi}) — do not edit; run npx wasm-heap-manager generate structCorpus.ts --out <dir> --abi ${abi}`,
+			)
+			// one ref class and one array class per record, each field documented with its C type, offset and size
+			for (const [name] of records) {
+				expect(files['structs.ts']).to.include(`export class ${name}Ref extends StructRef<typeof declarations.${name}>`)
+				expect(files['structs.ts']).to.include(`export class ${name}ArrayRef extends StructArrayRef<typeof declarations.${name}>`)
+			}
+			const massOffset = corpus.Particle.layout(abi).fields.find((field) => field.name === 'mass')!.offset
+			expect(files['structs.ts']).to.include(`\t/** C \`float\`: offset ${massOffset}, 4 bytes (${abi}). */\n\tget mass()`)
+			expect(files['structs.ts']).to.include(`return (view === undefined ? this.manager.readFloat32(this.address + ${massOffset}) : view.getFloat32(this.address + ${massOffset}, true))`)
+		}
+	})
+
+	it('structs.h compiles with clang for wasm32, wasm64 and emscripten, every _Static_assert holding; a wrong offset fails (emitCHeader)', function () {
+		const clang = clangOrSkip(this)
+		const scratch = mkdtempSync(join(tmpdir(), 'generate-h-'))
+		try {
+			const header = readFileSync(join(outputs, 'structCorpus.wasm32.h'), 'utf8')
+			expect(readFileSync(join(outputs, 'structCorpus.wasm64.h'), 'utf8').replace('--abi wasm64', '--abi wasm32').replaceAll('--abi wasm64', '--abi wasm32')).to.equal(header)
+			const assertions = header.match(/_Static_assert/g)!.length
+			expect(assertions).to.be.greaterThan(500)
+			const compile = (text: string, target: string): ReturnType<typeof spawnSync> => {
+				const file = join(scratch, 'structs.h')
+				writeFileSync(file, text)
+				return spawnSync(clang, [`--target=${target}`, '-ffreestanding', '-std=c11', '-fsyntax-only', '-xc', file], { encoding: 'utf8' })
+			}
+			for (const target of ['wasm32', 'wasm64', 'wasm32-unknown-emscripten']) {
+				const result = compile(header, target)
+				expect(result.status, `${target}: ${String(result.stderr)}`).to.equal(0)
+			}
+			const offset = corpus.Particle.layout('wasm64').fields.find((field) => field.name === 'mass')!.offset
+			const wrong = header.replace(`offsetof(struct Particle, mass) == ${offset}, "offsetof(struct Particle, mass) on wasm64"`, `offsetof(struct Particle, mass) == ${offset + 4}, "offsetof(struct Particle, mass) on wasm64"`)
+			expect(wrong).to.not.equal(header)
+			const failed = compile(wrong, 'wasm64')
+			expect(failed.status).to.equal(1)
+			expect(String(failed.stderr)).to.include('static_assert failed due to requirement')
+			expect(String(failed.stderr)).to.include('offsetof(struct Particle, mass) on wasm64')
+			expect(compile(wrong, 'wasm32').status, 'the wasm64 lines are not compiled for wasm32').to.equal(0)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
+	it('C header → import-c → generate → the wasi build of structs.c: generated classes read what C wrote and C sums what they wrote', async () => {
+		const fixtures = join(import.meta.dirname, 'fixtures/structs')
+		const ast = JSON.parse(readFileSync(join(fixtures, 'structs-ast-wasm32.json'), 'utf8')) as ClangNode
+		const dump = readFileSync(join(fixtures, 'structs-layouts-complete-wasm32.txt'), 'utf8')
+		// mocha loads this file's static imports through tsx's CommonJS hook and import() through
+		// its ESM loader: the scratch modules and this test use one ESM instance of the library
+		const library = join(import.meta.dirname, '../src/index.ts')
+		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			writeFileSync(join(scratch, 'structs.ts'), importFromDumps(ast, dump, { header: 'structs.h', abi: 'wasm32', moduleSpecifier: library }))
+			const declarations = (await import(pathToFileURL(join(scratch, 'structs.ts')).href)) as Record<string, unknown>
+			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../structs.js', inputName: 'structs.ts', moduleSpecifier: library })
+			mkdirSync(join(scratch, 'gen'))
+			writeFileSync(join(scratch, 'gen/structs.ts'), files['structs.ts'])
+			const { ParticleRef } = (await import(pathToFileURL(join(scratch, 'gen/structs.ts')).href)) as { ParticleRef: GeneratedClass }
+			const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
+			const imports: Record<string, Record<string, () => never>> = {}
+			for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+				;(imports[from] ??= {})[name] = () => {
+					throw new Error(`unexpected call to ${from}.${name}`)
+				}
+			}
+			const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as {
+				memory: WebAssembly.Memory
+				malloc(size: number): number
+				free(address: number): void
+				_initialize(): void
+				fill_particles(particles: number, count: number): void
+				sum_mass(particles: number, count: number): number
+				particle_size(): number
+				particle_offset(field: number): number
+			}
+			c._initialize()
+			const heap = lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free)
+			expect(ParticleRef.structType.layout('wasm32').size).to.equal(c.particle_size())
+			const fields = ['position', 'mass', 'id', 'kind', 'name', 'history', 'next', 'alive', 'tag']
+			fields.forEach((field, index) => expect(heap.offsetOf(ParticleRef.structType, field), field).to.equal(c.particle_offset(index)))
+			const particles = heap.allocStructArray(ParticleRef as never, 5) as unknown as StructArrayRef
+			c.fill_particles(particles.address, 5)
+			const third = particles.at(3) as unknown as Record<string, unknown> & StructRef
+			expect(third).to.be.instanceOf(ParticleRef)
+			expect([(third.position as { x: number }).x, third.mass, third.id, third.kind, third.name, third.flags, third.delta, third.tag]).to.deep.equal([3, 1.5, 103, 2, 'p3', 3, -5, 3000])
+			for (let index = 0; index < 5; index++) (particles.at(index) as unknown as { mass: number }).mass = index * 2
+			expect(c.sum_mass(particles.address, 5)).to.equal(20)
+			particles.free()
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
+	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, and return their instances', () => {
+		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
+		const heap = newHeap('wasm32')
+		const particle = heap.allocStruct(ParticleRef, { mass: 2.5, color: 2, name: 'dust', position: { x: 1, y: 2 } })
+		expect(particle).to.be.instanceOf(ParticleRef)
+		expect([particle.mass, particle.color, particle.name, particle.position.x]).to.deep.equal([2.5, 2, 'dust', 1])
+		particle.mass = 4
+		expect(heap.readStruct(corpus.Particle, particle.address).mass).to.equal(4)
+		expect(heap.wrapStruct(ParticleRef, particle.address).mass).to.equal(4)
+		const array = heap.allocStructArray(ParticleRef, 3)
+		expect(array).to.be.instanceOf(ParticleArrayRef)
+		expect(array.at(2)).to.be.instanceOf(ParticleRef)
+		array.at(1).mass = 9
+		const wrapped = heap.wrapStructArray(ParticleRef, array.address, 3)
+		expect(wrapped).to.be.instanceOf(ParticleArrayRef)
+		expect(wrapped.at(1).mass).to.equal(9)
+		const cursor = wrapped.at(0)
+		expect(wrapped.at(1, cursor)).to.equal(cursor)
+		expect(cursor.mass).to.equal(9)
+		// once registered, refs made from the declaration are instances too
+		expect(heap.allocStruct(corpus.Particle)).to.be.instanceOf(ParticleRef)
+		expect(heap.allocStruct(Vec2Ref, { x: 3 }).x).to.equal(3)
+		// a freed ref throws from a generated accessor as from the library's
+		particle.free()
+		expectThrow(() => particle.mass, Error, `Particle.mass: the reference to address ${particle.address} has been freed`)
+		expectThrow(() => (particle.mass = 1), Error, `Particle.mass: the reference to address ${particle.address} has been freed`)
+		expectThrow(() => particle.checkLive('anything'), Error, `Particle.anything: the reference to address ${particle.address} has been freed`)
+	})
+
+	it('a class generated for another ABI, or a second class for one declaration, is a TypeError', () => {
+		const heap = newHeap('wasm32')
+		expectThrow(
+			() => heap.allocStruct(generated64.Vec3Ref),
+			TypeError,
+			'allocStruct: Vec3Ref was generated for the wasm64 ABI and this manager lays structs out for wasm32; generate again with --abi wasm32',
+		)
+		heap.allocStruct(generated32.Vec3Ref)
+		class Impostor extends generated32.Vec3Ref {}
+		expectThrow(() => heap.wrapStruct(Impostor, 64), TypeError, 'wrapStruct: Impostor is a second generated class for struct Vec3 under wasm32; use one generated module per declaration')
+		expectThrow(() => heap.allocStructArray(class {} as never, 1), TypeError, /^allocStructArray: expected a StructType \(from defineStruct or defineUnion\), received/)
+	})
+
+	it('declarationsOf and emitCHeader: each declaration once, packed enums and #pragma pack spelled for C', () => {
+		const found = declarationsOf({ A: corpus.Vec2, B: corpus.Vec2, C: corpus.Small, D: 3 })
+		expect(found.map((entry) => entry.name)).to.deep.equal(['A', 'C'])
+		const header = emitCHeader([corpus.Pack2, corpus.Small, corpus.Node], 'x.h')
+		expect(header).to.include('#pragma pack(push, 2)\nstruct Pack2 {\n\tint8_t c;\n\tint32_t i;\n\tdouble d;\n\tint8_t e;\n};\n#pragma pack(pop)')
+		expect(header).to.include('enum __attribute__((packed)) Small {\n\tSMALL_A = 0,')
+		expect(header).to.include('struct Node {\n\tint32_t value;\n\tstruct Node *next;')
+	})
+
+	it('the command line: usage errors, a module without structs, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
+		expectThrow(() => parseArguments([]), UsageError, /^unknown command \(none\)\nusage:/)
+		expectThrow(() => parseArguments(['generate', 'a.ts']), UsageError, /^generate: --out dir is required/)
+		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi', 'wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
+		expectThrow(() => parseArguments(['import-c', 'a.h', '--out']), UsageError, /^import-c: unexpected argument '--out'/)
+		expectThrow(() => parseArguments(['generate', 'a.ts', '--out']), UsageError, /^generate: --out needs a value/)
+		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x' })
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			writeFileSync(join(scratch, 'empty.ts'), 'export const nothing = 1\n')
+			let error: unknown
+			await run(['generate', join(scratch, 'empty.ts'), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))
+			expect(error).to.be.instanceOf(GenerateError)
+			expect((error as Error).message).to.equal('generate: empty.ts exports no struct or union declared with defineStruct or defineUnion')
+			writeFileSync(join(scratch, 'shapes.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Point = defineStruct('Point', { x: 'Int32', y: 'Int32' })\n`)
+			const printed = await run(['generate', join(scratch, 'shapes.ts'), '--out', join(scratch, 'out'), '--abi', 'wasm64'])
+			expect(printed).to.match(/^wrote .*out\/shapes\.ts and .*out\/shapes\.h\n$/)
+			const ts = readFileSync(join(scratch, 'out/shapes.ts'), 'utf8')
+			expect(ts).to.include(`import * as declarations from '../shapes.js'`)
+			expect(ts).to.include(`import { StructArrayRef, StructRef, type FieldRefValue } from 'wasm-heap-manager'`)
+			expect(ts).to.include(`static get abi(): 'wasm64' {\n\t\treturn 'wasm64'\n\t}`)
+			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('_Static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
+			expect(existsSync(join(scratch, 'out/shapes.h'))).to.equal(true)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+})
