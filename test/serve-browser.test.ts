@@ -18,7 +18,7 @@ describe('npm run serve:browser', function () {
 	before(() => {
 		// What a clone has (no dist/), with this checkout's installed node_modules.
 		clone = mkdtempSync(join(tmpdir(), 'wasm-heap-manager-serve-'))
-		for (const path of ['src', 'generated', 'scripts', 'examples', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'package.json']) {
+		for (const path of ['src', 'generated', 'scripts', 'examples', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json', 'tsconfig.generator.json', 'package.json']) {
 			cpSync(join(root, path), join(clone, path), { recursive: true })
 		}
 		symlinkSync(join(root, 'node_modules'), join(clone, 'node_modules'), 'dir')
