@@ -498,14 +498,22 @@ async function checkWaits(api, check, { label, shared }) {
 			throws(() => heap.waitInt32Async(address, 5), Error, 'no Atomics.waitAsync', 'waitInt32Async without Atomics.waitAsync')
 			throw new Skip('no Atomics.waitAsync: the Error naming it was checked')
 		}
-		equal(await heap.waitInt32Async(address, 4), 'not-equal', 'on another value')
-		equal(await heap.waitInt32Async(address, 5, 5), 'timed-out', 'with timeout 5')
-		const woken = heap.waitInt32Async(address, 5)
-		const wide = heap.waitBigInt64Async(address, 5n)
-		equal(heap.notify(address, 1), 1, 'notify(address, 1) wakes one')
-		equal(heap.notify(address), 1, 'notify(address) wakes the rest')
-		equal(await woken, 'ok', 'the first waiter')
-		equal(await wide, 'ok', 'the 64-bit waiter')
+		// A pending Atomics.waitAsync keeps neither Node's nor Deno's event loop alive (a
+		// timeout, or the task that resolves a notified waiter): without a timer the process
+		// would end with the promise pending.
+		const keepAlive = setInterval(() => {}, 1000)
+		try {
+			equal(await heap.waitInt32Async(address, 4), 'not-equal', 'on another value')
+			equal(await heap.waitInt32Async(address, 5, 5), 'timed-out', 'with timeout 5')
+			const woken = heap.waitInt32Async(address, 5)
+			const wide = heap.waitBigInt64Async(address, 5n)
+			equal(heap.notify(address, 1), 1, 'notify(address, 1) wakes one')
+			equal(heap.notify(address), 1, 'notify(address) wakes the rest')
+			equal(await woken, 'ok', 'the first waiter')
+			equal(await wide, 'ok', 'the 64-bit waiter')
+		} finally {
+			clearInterval(keepAlive)
+		}
 	})
 }
 
