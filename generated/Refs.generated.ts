@@ -122,8 +122,6 @@ export class Int8Ref extends HeapRef {
 export class Int8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int8Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Int8Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Int8Array;
 
@@ -156,21 +154,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Int8Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Int8ArrayRef.scratch
-		scratch[0] = this.manager.readInt8(this.address + index * 1)
-		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
-		return scratch
+		return this.manager.readInt8(this.address + index * 1)
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -407,8 +392,6 @@ export class Uint8Ref extends HeapRef {
 export class Uint8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint8Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Uint8Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint8Array;
 
@@ -441,21 +424,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Uint8Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Uint8ArrayRef.scratch
-		scratch[0] = this.manager.readUint8(this.address + index * 1)
-		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
-		return scratch
+		return this.manager.readUint8(this.address + index * 1)
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -657,8 +627,6 @@ export class ClampedUint8Ref extends HeapRef {
 export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint8ClampedArray(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Uint8ClampedArray(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint8ClampedArray;
 
@@ -691,21 +659,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Uint8ClampedArray {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = ClampedUint8ArrayRef.scratch
-		scratch[0] = this.manager.readClampedUint8(this.address + index * 1)
-		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
-		return scratch
+		return this.manager.readClampedUint8(this.address + index * 1)
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -892,8 +847,6 @@ export class Int16Ref extends HeapRef {
 export class Int16ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int16Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Int16Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Int16Array;
 
@@ -926,21 +879,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Int16Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Int16ArrayRef.scratch
-		scratch[0] = this.manager.readInt16(this.address + index * 2)
-		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
-		return scratch
+		return this.manager.readInt16(this.address + index * 2)
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -1177,8 +1117,6 @@ export class Uint16Ref extends HeapRef {
 export class Uint16ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint16Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Uint16Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint16Array;
 
@@ -1211,21 +1149,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Uint16Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Uint16ArrayRef.scratch
-		scratch[0] = this.manager.readUint16(this.address + index * 2)
-		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
-		return scratch
+		return this.manager.readUint16(this.address + index * 2)
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -1462,8 +1387,6 @@ export class Int32Ref extends HeapRef {
 export class Int32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int32Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Int32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Int32Array;
 
@@ -1496,21 +1419,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Int32Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Int32ArrayRef.scratch
-		scratch[0] = this.manager.readInt32(this.address + index * 4)
-		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
-		return scratch
+		return this.manager.readInt32(this.address + index * 4)
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -1747,8 +1657,6 @@ export class Uint32Ref extends HeapRef {
 export class Uint32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint32Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Uint32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint32Array;
 
@@ -1781,21 +1689,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Uint32Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Uint32ArrayRef.scratch
-		scratch[0] = this.manager.readUint32(this.address + index * 4)
-		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
-		return scratch
+		return this.manager.readUint32(this.address + index * 4)
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -2032,8 +1927,6 @@ export class BigInt64Ref extends HeapRef {
 export class BigInt64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new BigInt64Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new BigInt64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: BigInt64Array;
 
@@ -2066,21 +1959,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): BigInt64Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = BigInt64ArrayRef.scratch
-		scratch[0] = this.manager.readBigInt64(this.address + index * 8)
-		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
-		return scratch
+		return this.manager.readBigInt64(this.address + index * 8)
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -2317,8 +2197,6 @@ export class BigUint64Ref extends HeapRef {
 export class BigUint64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new BigUint64Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new BigUint64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: BigUint64Array;
 
@@ -2351,21 +2229,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): BigUint64Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = BigUint64ArrayRef.scratch
-		scratch[0] = this.manager.readBigUint64(this.address + index * 8)
-		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
-		return scratch
+		return this.manager.readBigUint64(this.address + index * 8)
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -2748,8 +2613,6 @@ export class Float32Ref extends HeapRef {
 export class Float32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Float32Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Float32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Float32Array;
 
@@ -2782,21 +2645,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Float32Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Float32ArrayRef.scratch
-		scratch[0] = this.manager.readFloat32(this.address + index * 4)
-		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
-		return scratch
+		return this.manager.readFloat32(this.address + index * 4)
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -2965,8 +2815,6 @@ export class Float64Ref extends HeapRef {
 export class Float64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Float64Array(0);
-	/** @internal One element, for the cold path of `readAt`. */
-	private static readonly scratch = new Float64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Float64Array;
 
@@ -2999,21 +2847,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
-	}
-
-	/** @internal Cold path of `readAt`: the checked read, into a one-element array (an object, so that a loop in which this once ran keeps its numbers unboxed), then a view for the next calls. */
-	private readAtCold(index: number): Float64Array {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const scratch = Float64ArrayRef.scratch
-		scratch[0] = this.manager.readFloat64(this.address + index * 8)
-		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
-		return scratch
+		return this.manager.readFloat64(this.address + index * 8)
 	}
 
 	// Float64 · codegen/emitAccess.ts
