@@ -156,8 +156,8 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
- * `writeAt` through a typed array over the ref's own elements (`elements`; `readAt` stays
- * on the manager's checked read, see below), for
+ * `writeAt` through a typed array over the ref's own elements (`elements`; `readAt` reads
+ * the heap's `DataView` after one comparison, see below), for
  * rows whose typed-array element access is the library's conversion: one comparison
  * (a live index of the live view) and an indexed access, as raw code does. The view is
  * made by the cold path, which does the checked access through the manager first (so
@@ -203,12 +203,24 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
 	arrayRef.methods.push(
 		{
-			// readAt stays on the manager's checked read: through the ref's own view it measured
-			// 0.30-0.35x the checked read with three managers alive and 0.64x with heaps grown
-			// (bench/reshape-comparison.md), for 1.14x with one pristine manager.
+			// readAt reads the heap's DataView after one comparison, as value refs do: through the
+			// ref's own view it measured 0.30-0.35x with three managers alive and 0.64x with heaps
+			// grown (bench/reshape-comparison.md), and the manager's checked read 0.58-0.82x.
 			leadingTrivia: trivia,
 			name: 'readAt',
 			docs: [readAtDocs],
+			parameters: [{ name: 'index', type: 'number' }],
+			returnType: valueType,
+			statements: [
+				'const fast = this.manager.fast',
+				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
+				`return fast.dataView.get${element.dataViewAccessor}(this.address + index * ${byteSize}${byteSize > 1 ? ', true' : ''})`,
+			],
+		},
+		{
+			name: 'readAtCold',
+			docs: ["@internal Cold path of `readAt`: the manager's checked read (polling, growth, errors)."],
+			scope: Scope.Private,
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
 			statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],

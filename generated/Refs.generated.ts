@@ -154,6 +154,13 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt8(this.address + index * 1)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readInt8(this.address + index * 1)
 	}
@@ -424,6 +431,13 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint8(this.address + index * 1)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readUint8(this.address + index * 1)
 	}
@@ -659,6 +673,13 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint8(this.address + index * 1)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readClampedUint8(this.address + index * 1)
 	}
@@ -879,6 +900,13 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt16(this.address + index * 2, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readInt16(this.address + index * 2)
 	}
@@ -1149,6 +1177,13 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint16(this.address + index * 2, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readUint16(this.address + index * 2)
 	}
@@ -1419,6 +1454,13 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt32(this.address + index * 4, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readInt32(this.address + index * 4)
 	}
@@ -1689,6 +1731,13 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint32(this.address + index * 4, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readUint32(this.address + index * 4)
 	}
@@ -1959,6 +2008,13 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getBigInt64(this.address + index * 8, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readBigInt64(this.address + index * 8)
 	}
@@ -2229,6 +2285,13 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): bigint {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getBigUint64(this.address + index * 8, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readBigUint64(this.address + index * 8)
 	}
@@ -2645,6 +2708,13 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getFloat32(this.address + index * 4, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readFloat32(this.address + index * 4)
 	}
@@ -2847,6 +2917,13 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
 	 */
 	readAt(index: number): number {
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getFloat64(this.address + index * 8, true)
+	}
+
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		return this.manager.readFloat64(this.address + index * 8)
 	}
