@@ -219,6 +219,16 @@ function corrupted(message: string, method = 'HeapAllocator.check'): Error {
 	return heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: the heap is corrupted: ${message}`)
 }
 
+/**
+ * The free-list class of a block of `size` bytes, as `fl << SL_SHIFT | sl`: below
+ * SMALL_LIMIT one class per 8 bytes (fl 0), above it 32 classes per power of two.
+ */
+function classOf(size: number): number {
+	if (size < SMALL_LIMIT) return size >>> 3
+	const log2 = 31 - Math.clz32(size)
+	return ((log2 - 7) << SL_SHIFT) | ((size >>> (log2 - SL_SHIFT)) & 31)
+}
+
 /** Number of trailing zero bits of a non-zero 32-bit value. */
 function ctz(bits: number): number {
 	return 31 - Math.clz32(bits & -bits)
@@ -648,18 +658,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private takeFit(size: number): number {
 		const u32 = this.u32
 		const hb = this.hb
-		let fl: number
-		let sl: number
-		if (size < SMALL_LIMIT) {
-			fl = 0
-			sl = size >>> 3
-		} else {
-			// Round up to the next class boundary, so that any block of the class found fits.
-			const rounded = size + (1 << (26 - Math.clz32(size))) - 1
-			const log2 = 31 - Math.clz32(rounded)
-			fl = log2 - 7
-			sl = (rounded >>> (log2 - SL_SHIFT)) & 31
-		}
+		// Large sizes round up to the next class boundary, so that any block of the class found fits.
+		const sizeClass = classOf(size < SMALL_LIMIT ? size : size + (1 << (26 - Math.clz32(size))) - 1)
+		let fl = sizeClass >>> SL_SHIFT
+		let sl = sizeClass & 31
 		let slMap = u32[hb + H_SL_MAPS + fl]! & (-1 << sl)
 		if (slMap === 0) {
 			const flMap = u32[hb + H_FL_MAP]! & (-1 << (fl + 1))
@@ -685,16 +687,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private insert(b: number, size: number): void {
 		const u32 = this.u32
 		const hb = this.hb
-		let fl: number
-		let sl: number
-		if (size < SMALL_LIMIT) {
-			fl = 0
-			sl = size >>> 3
-		} else {
-			const log2 = 31 - Math.clz32(size)
-			fl = log2 - 7
-			sl = (size >>> (log2 - SL_SHIFT)) & 31
-		}
+		const sizeClass = classOf(size)
+		const fl = sizeClass >>> SL_SHIFT
+		const sl = sizeClass & 31
 		const head = hb + H_HEADS + (fl << SL_SHIFT) + sl
 		const first = u32[head]!
 		u32[b + 1] = first
@@ -718,16 +713,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 			return
 		}
 		const hb = this.hb
-		let fl: number
-		let sl: number
-		if (size < SMALL_LIMIT) {
-			fl = 0
-			sl = size >>> 3
-		} else {
-			const log2 = 31 - Math.clz32(size)
-			fl = log2 - 7
-			sl = (size >>> (log2 - SL_SHIFT)) & 31
-		}
+		const sizeClass = classOf(size)
+		const fl = sizeClass >>> SL_SHIFT
+		const sl = sizeClass & 31
 		u32[hb + H_HEADS + (fl << SL_SHIFT) + sl] = next
 		if (next === 0) {
 			const remaining = u32[hb + H_SL_MAPS + fl]! & ~(1 << sl)
@@ -775,16 +763,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (size >= ADDRESS_LIMIT) return 0
 		const u32 = this.u32
 		const hb = this.hb
-		let fl: number
-		let sl: number
-		if (size < SMALL_LIMIT) {
-			fl = 0
-			sl = size >>> 3
-		} else {
-			const log2 = 31 - Math.clz32(size)
-			fl = log2 - 7
-			sl = (size >>> (log2 - SL_SHIFT)) & 31
-		}
+		const sizeClass = classOf(size)
+		const fl = sizeClass >>> SL_SHIFT
+		const sl = sizeClass & 31
 		let seen = 0
 		for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0 && seen < limit; b = u32[b + 1]!, seen++) {
 			const blockSize = u32[b]!
