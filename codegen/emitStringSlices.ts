@@ -39,7 +39,7 @@ function emitRead(encoding: NormalizedEncoding): Method[] {
 				writer.writeLine(size === 1 ? 'const start = address' : `const start = typeof address === 'number' ? address / ${size} : Number.NaN`)
 				writer
 					.write(
-						`if (Number.isInteger(start) && start >= 0 && Number.isSafeInteger(elementCount) && elementCount >= 0 && start + elementCount <= ${liveLength('elements', size)})`,
+						`if (Number.isInteger(start) && start >= 0 && Number.isSafeInteger(elementCount) && elementCount >= 0 && start + elementCount <= ${liveLength('elements')})`,
 					)
 					.block(() => {
 						writer.writeLine('const length = elementCount')

@@ -102,7 +102,7 @@ function emitRead(encoding: NormalizedEncoding): Method {
 		returnType: 'string',
 		statements: (writer) => {
 			writeFastSpan(writer, encoding)
-			writer.write(`if (Number.isInteger(start) && start >= 0 && start < ${liveLength('elements', encoding.bytesPerElement)})`).block(() => {
+			writer.write(`if (Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')})`).block(() => {
 				writer.writeLine('let scan = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
@@ -173,7 +173,7 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 		returnType: 'number',
 		statements: (writer) => {
 			writeFastSpan(writer, encoding)
-			writer.write(`if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < ${liveLength('elements', encoding.bytesPerElement)})`).block(() => {
+			writer.write(`if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')})`).block(() => {
 				writer.writeLine('let room = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(

@@ -43,7 +43,7 @@ export function plainAccessCheck(byteSize: number, method: string): Writer {
 			// `Number.isInteger` first: it is false for an object, a symbol or a bigint without
 			// calling anything on it (a comparison would run an object's valueOf, or throw for a
 			// symbol), so every non-number reaches the cold path's TypeError untouched.
-			`if (!(Number.isInteger(address) && address >= 0 && address <= ${liveLength('fast.uint8Array', 1)} - ${byteSize})) ` +
+			`if (!(Number.isInteger(address) && address >= 0 && address <= ${liveLength('fast.uint8Array')} - ${byteSize})) ` +
 				`view = this.accessView(address, ${byteSize}, '${method}')`,
 		)
 	}
@@ -57,7 +57,7 @@ export function plainAccessCheck(byteSize: number, method: string): Writer {
  * hot paths never see such arrays: a manager over a resizable or growable buffer keeps
  * empty fast views and serves every access from the cold path (`HeapAccess.pollHeap`).
  */
-export function liveLength(view: string, bytesPerElement: number): string {
+export function liveLength(view: string): string {
 	return `${view}.length`
 }
 
@@ -82,7 +82,7 @@ export function atomicAccessCheck(
 	return (writer) => {
 		writer.writeLine(`let view = this.fast.${view.field}`)
 		writer.writeLine(`let index = ${indexExpression}`)
-		writer.write(`if (!(Number.isInteger(index) && index >= 0 && index < ${liveLength('view', element.byteSize)}))`).block(() => {
+		writer.write(`if (!(Number.isInteger(index) && index >= 0 && index < ${liveLength('view')}))`).block(() => {
 			writer.writeLine(`view = this.atomicWindow(${view.constructor}, address, ${element.byteSize}, '${method}')`)
 			writer.writeLine('index = 0')
 		})
