@@ -188,15 +188,8 @@ describe('npm run serve:browser', function () {
 				{ timeout: 10_000 },
 			)
 			expect(await region('worker', 'the worker’s string').locator('.hex').textContent()).to.contain('hello fr')
-
-			// A write from outside any step (the console) shows up too, marked as changed since.
-			await page.evaluate(() => (globalThis as any).example.heap.writeUint32((globalThis as any).example.refs.block.address, 0xcafebabe))
-			await page.waitForFunction(
-				() => document.querySelector('section[data-step="numbers"] figure[data-region="block"] .hex')?.textContent?.includes('be ba fe ca'),
-				undefined,
-				{ timeout: 10_000 },
-			)
-			expect(await marked('numbers', 'block', 'later')).to.equal('be ba fe ca')
+			const workerPanel = page.locator('section.step[data-step="worker"] details.extra-source')
+			expect(await workerPanel.textContent()).to.contain('setInterval(() => heap.addInt32Atomic(counter, 1), 100)')
 
 			// Screenshots: the first screen at 1280x900 and the whole page (copied to
 			// $SCREENSHOT_DIR when set, for a person to look at).
@@ -211,6 +204,52 @@ describe('npm run serve:browser', function () {
 				else expect(png.readUInt32BE(20), `${file} height`).to.equal(900)
 				if (process.env.SCREENSHOT_DIR) copyFileSync(path, join(process.env.SCREENSHOT_DIR, file))
 			}
+			// A write from outside any step (the console) shows up too, marked as changed since.
+			await page.evaluate(() => (globalThis as any).example.heap.writeUint32((globalThis as any).example.refs.block.address, 0xcafebabe))
+			await page.waitForFunction(
+				() => document.querySelector('section[data-step="numbers"] figure[data-region="block"] .hex')?.textContent?.includes('be ba fe ca'),
+				undefined,
+				{ timeout: 10_000 },
+			)
+			expect(await marked('numbers', 'block', 'later')).to.equal('be ba fe ca')
+
+			expect(problems).to.deep.equal([])
+		} finally {
+			await browser.close()
+		}
+	})
+
+	it('in Chromium without cross-origin isolation: the heap is not shared, the worker step says it was skipped, the rest pass', async function () {
+		if (!existsSync(chromiumPath)) {
+			console.log(`      skipped: no Chromium at ${chromiumPath} (apt-get install chromium, or set CHROMIUM)`)
+			this.skip()
+		}
+		const url = await serve()
+		const { chromium } = await loadPlaywright()
+		const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'], timeout: 60_000 })
+		try {
+			const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+			const problems: string[] = []
+			page.on('pageerror', (error: Error) => problems.push(`page error: ${error.message}`))
+			// As a static server without the two headers would serve it.
+			await page.route('**/*', async (route: any) => {
+				const response = await route.fetch()
+				const headers = { ...response.headers() }
+				delete headers['cross-origin-opener-policy']
+				delete headers['cross-origin-embedder-policy']
+				await route.fulfill({ response, headers })
+			})
+			await page.goto(url, { waitUntil: 'load' })
+			await page.waitForFunction(() => document.documentElement.dataset.status !== undefined, undefined, { timeout: 60_000 })
+			expect(await page.evaluate(() => globalThis.crossOriginIsolated)).to.equal(false)
+			expect(await page.textContent('#summary')).to.equal(
+				'PASS: 7 of 7 steps passed, 1 skipped (non-shared memory: serve with serve.mjs for SharedArrayBuffer)',
+			)
+			const worker = page.locator('section.step[data-step="worker"]')
+			expect(await worker.getAttribute('data-status')).to.equal('skipped')
+			expect(await worker.locator('.result').textContent()).to.equal('skipped: sharing memory needs a cross-origin isolated page (serve.mjs)')
+			// Growth detached the first buffer; the views read the new one.
+			expect(await page.locator('section.step[data-step="growth"] figure[data-region="samples"] .b.written').allTextContents()).to.deep.equal(['80', 'bf'])
 			expect(problems).to.deep.equal([])
 		} finally {
 			await browser.close()

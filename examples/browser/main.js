@@ -215,7 +215,7 @@ await step('Tracking', 'The manager tracks what it allocated. A freed ref refuse
 	const live = heap.allocatedRefs.length
 	const bytes = heap.totalAllocatedByteSize
 	const { clamped } = refs
-	clamped.free() // back to the allocator: it keeps free-list links there
+	clamped.free() // the allocator writes its free-list links into it
 	const after = heap.allocatedRefs.length
 	let error
 	try {
@@ -223,10 +223,11 @@ await step('Tracking', 'The manager tracks what it allocated. A freed ref refuse
 	} catch (caught) {
 		error = caught
 	}
+	const block = { address: clamped.address - 8, byteLength: 16 }
 	return {
 		result: `${live} refs (${bytes} bytes), then ${after}; ${error}`,
 		ok: live === 9 && after === 8 && error?.message.includes('freed'),
-		show: { clamped },
+		show: { clamped, 'its block, with the 8-byte header': block },
 	}
 })
 
