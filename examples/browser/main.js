@@ -1,44 +1,24 @@
 // wasm-heap-manager in a browser page, loaded straight from the built bundle as an ES
 // module (no bundler). The heap is a bare WebAssembly.Memory with the library's built-in
 // allocator; when the page is cross-origin isolated (serve.mjs sends the headers) the
-// memory is shared, i.e. backed by a SharedArrayBuffer.
+// memory is shared, i.e. backed by a SharedArrayBuffer, and a worker uses it too.
 //
-//   npm run build && node examples/browser/serve.mjs    then open the printed URL
+//   npm run serve:browser    then open the printed URL (it builds dist/ first if needed)
 //
-// The page lists each step with its result; <html data-status="pass|fail"> and the
-// #summary line say how it went (a headless browser can read either).
+// Each step below is a function; the page shows its source text beside its result, and a
+// live hex view of the heap regions it returns in `show` (page.js). <html data-status=
+// "pass|fail"> and the #summary line say how it went (a headless browser can read either).
 
-const results = document.getElementById('results')
+import { createPage } from './page.js'
+
 const summary = document.getElementById('summary')
-let passed = 0
-let failed = 0
-
-/** Adds a table row: `run()` returns [what was done, result text, ok]. */
-function step(name, run) {
-	let what = ''
-	let result
-	let ok
-	try {
-		;[what, result, ok] = run()
-	} catch (error) {
-		result = `${error?.name ?? 'Error'}: ${error?.message ?? error}`
-		ok = false
-	}
-	ok ? passed++ : failed++
-	const row = results.insertRow()
-	row.className = ok ? 'pass' : 'fail'
-	for (const [text, className] of [[name], [what], [result, 'result'], [ok ? '✓' : '✗', 'status']]) {
-		const cell = row.insertCell()
-		cell.textContent = text
-		if (className) cell.className = className
-	}
-}
-
-const same = (a, b) => JSON.stringify(a) === JSON.stringify(b)
+const environment = document.getElementById('environment')
+const counts = { pass: 0, fail: 0, skipped: 0 }
 
 function finish(extra = '') {
-	const ok = failed === 0 && passed > 0
-	summary.textContent = `${ok ? 'PASS' : 'FAIL'}: ${passed} of ${passed + failed} steps passed${extra}`
+	const ok = counts.fail === 0 && counts.pass > 0
+	const skipped = counts.skipped > 0 ? `, ${counts.skipped} skipped` : ''
+	summary.textContent = `${ok ? 'PASS' : 'FAIL'}: ${counts.pass} of ${counts.pass + counts.fail} steps passed${skipped}${extra}`
 	summary.className = ok ? 'pass' : 'fail'
 	document.documentElement.dataset.status = ok ? 'pass' : 'fail'
 }
@@ -47,9 +27,8 @@ let library
 try {
 	library = await import('../../dist/index.js')
 } catch (error) {
-	step('load', () => {
-		throw new Error(`could not import ../../dist/index.js (run \`npm run build\` first): ${error?.message ?? error}`)
-	})
+	environment.textContent = `Could not import ../../dist/index.js (run \`npm run build\` first): ${error?.message ?? error}`
+	counts.fail++
 	finish()
 	throw error
 }
@@ -62,107 +41,195 @@ const memory = new WebAssembly.Memory({ initial: 1, maximum: 1024, shared })
 // A bare memory is a complete heap: the built-in allocator keeps its state in the
 // memory, reuses freed blocks and grows the memory when nothing free fits.
 const heap = createWasmHeapManager(memory)
-document.getElementById('environment').textContent =
+environment.textContent =
 	`Heap: a ${shared ? 'shared' : 'non-shared'} WebAssembly.Memory ` +
-	`(${heap.heap.constructor.name}, ${heap.heap.byteLength} bytes) with the built-in allocator. ` +
-	`crossOriginIsolated: ${globalThis.crossOriginIsolated === true}.`
+	`(${heap.heap.constructor.name}, ${heap.heap.byteLength.toLocaleString('en')} bytes) with the built-in allocator · ` +
+	`crossOriginIsolated: ${globalThis.crossOriginIsolated === true}`
 
-step('numbers', () => {
-	const block = heap.allocUint8Array(32) // 32 bytes to write numbers into; freed below
-	const address = block.address
-	heap.writeInt32(address, -7)
-	heap.writeFloat64(address + 8, Math.PI)
-	heap.writeInt8(address + 16, 200) // converts as Int8Array does: 200 wraps to -56
-	heap.writeBigUint64(address + 24, 2n ** 64n - 1n)
-	const values = [heap.readInt32(address), heap.readFloat64(address + 8), heap.readInt8(address + 16), heap.readBigUint64(address + 24)]
-	block.free()
-	return [
-		'writeInt32 -7, writeFloat64 π, writeInt8 200, writeBigUint64 2^64-1; read each back',
-		values.map(String).join(', '),
-		same(values.map(String), ['-7', String(Math.PI), '-56', '18446744073709551615']),
+const page = createPage(heap, document.getElementById('steps'))
+
+/**
+ * Runs one step: its card shows `run`'s source; `run` returns `{ result, ok, show }`,
+ * where `show` names the refs (or `{ address, byteLength }` regions) to hex-view.
+ * `ok: undefined` marks a step skipped in this environment.
+ */
+async function step(title, description, run, extraSource) {
+	const card = page.addStep(title, description, run)
+	if (extraSource) card.addSource(...extraSource)
+	const before = heap.heapUint8.slice() // to mark the bytes the step changes
+	let outcome
+	try {
+		outcome = await run()
+	} catch (error) {
+		outcome = { result: `${error?.name ?? 'Error'}: ${error?.message ?? error}`, ok: false }
+	}
+	counts[card.finish(outcome, before)]++
+}
+
+// What the steps share (and what the console can reach as `example`).
+const refs = {}
+globalThis.example = { heap, memory, refs }
+
+await step('Numbers', 'Write four numbers of different types into one 32-byte block, then read them back.', function numbers() {
+	const block = heap.allocUint8Array(32) // 32 zeroed bytes, tracked
+	const at = block.address
+	heap.writeInt32(at, 0x12345678) // little-endian: 78 56 34 12
+	heap.writeFloat64(at + 8, Math.PI)
+	heap.writeInt8(at + 16, 200) // converts as Int8Array does: -56
+	heap.writeBigUint64(at + 24, 2n ** 64n - 1n)
+	const values = [
+		heap.readInt32(at).toString(16),
+		heap.readFloat64(at + 8),
+		heap.readInt8(at + 16),
+		heap.readBigUint64(at + 24),
 	]
+	const expected = ['12345678', Math.PI, -56, 2n ** 64n - 1n]
+	refs.block = block
+	return {
+		result: `0x${values[0]}, ${values[1]}, ${values[2]}, ${values[3]}`,
+		ok: values.every((value, index) => value === expected[index]),
+		show: { block },
+	}
 })
 
-const samples = heap.allocFloat32Array([0.5, 1.25, 2, 4.25])
-step('arrays', () => {
-	const clamped = heap.allocClampedUint8Array([300, -5, 127.5])
-	const total = samples.view.reduce((sum, value) => sum + value, 0)
+await step('Arrays', 'Typed-array refs: copy values in, sum them through the live view, write one element. Clamped bytes clamp.', function arrays() {
+	const samples = heap.allocFloat32Array([0.5, 1.25, 2, 4.25])
+	const sum = samples.view.reduce((total, value) => total + value, 0)
 	samples.writeAt(0, 10)
-	const values = [...samples.view]
-	return [
-		'allocFloat32Array([0.5, 1.25, 2, 4.25]), sum its view, writeAt(0, 10); allocClampedUint8Array([300, -5, 127.5])',
-		`sum ${total}; now [${values.join(', ')}]; clamped [${[...clamped.view].join(', ')}]`,
-		total === 8 && same(values, [10, 1.25, 2, 4.25]) && same([...clamped.view], [255, 0, 128]),
-	]
+	const clamped = heap.allocClampedUint8Array([300, -5, 127.5])
+	const now = samples.view.join(', ')
+	const bytes = clamped.view.join(', ')
+	Object.assign(refs, { samples, clamped })
+	return {
+		result: `sum ${sum}; samples [${now}]; clamped [${bytes}]`,
+		ok:
+			sum === 8 && now === '10, 1.25, 2, 4.25' && bytes === '255, 0, 128',
+		show: { samples, clamped },
+	}
 })
 
-const text = 'Grüße 世界 😀!'
-const utf8 = heap.allocNullTerminatedUtf8String(text)
-step('strings', () => {
+await step('Strings', 'One string, null-terminated, in UTF-8, UTF-16 and UTF-32 (C char, JavaScript and Windows wchar_t, Linux wchar_t).', function strings() {
+	const text = 'Grüße 世界 😀!'
+	const utf8 = heap.allocNullTerminatedUtf8String(text)
 	const utf16 = heap.allocNullTerminatedUtf16String(text)
 	const utf32 = heap.allocNullTerminatedUtf32String(text)
-	const sizes = [utf8.encodedByteLength, utf16.encodedElementCount, utf32.encodedElementCount]
 	const decoded = heap.readNullTerminatedUtf8String(utf8.address)
-	return [
-		`"${text}" allocated as UTF-8, UTF-16 and UTF-32; read back`,
-		`"${decoded}": ${sizes[0]} bytes, ${sizes[1]} UTF-16 units, ${sizes[2]} code points`,
-		decoded === text && utf16.value === text && utf32.value === text && same(sizes, [20, 12, 11]),
-	]
+	const same = [utf16.value, utf32.value].every((v) => v === decoded)
+	const sizes = [
+		`${utf8.encodedByteLength} UTF-8 bytes`,
+		`${utf16.encodedElementCount} UTF-16 units`,
+		`${utf32.encodedElementCount} code points`,
+	].join(', ')
+	refs.utf8 = utf8
+	return {
+		result: `"${decoded}": ${sizes}`,
+		ok:
+			decoded === text && same &&
+			sizes === '20 UTF-8 bytes, 12 UTF-16 units, 11 code points',
+		show: { utf8, utf16, utf32 },
+	}
 })
 
-step('growth', () => {
+await step('Growth', 'Allocate 4 MiB, so the memory grows. Refs made before still work: write through one.', function growth() {
+	const { samples, utf8 } = refs // made before the memory grows
 	const before = heap.heap.byteLength
-	const staleView = samples.view
-	const big = heap.allocUint8Array(4 * 1024 * 1024) // past the end: the allocator grows the memory
+	const big = heap.allocUint8Array(4 * 1024 * 1024) // nothing fits: grows
 	big.writeAt(big.elementCount - 1, 0xb0)
+	samples.writeAt(3, -1) // through an old ref: 00 00 80 bf
 	const after = heap.heap.byteLength
-	const stillThere = [...samples.view]
-	// A non-shared buffer is detached on growth (old views become empty); a shared one is
-	// replaced by a larger one and old views keep their old length. Refs work either way.
-	return [
-		'hold refs, allocate 4 MiB so the memory grows, read the refs again',
-		`${before} → ${after} bytes; Float32ArrayRef [${stillThere.join(', ')}], Utf8StringRef "${utf8.value}"; old view length ${staleView.length}`,
-		after > before && same(stillThere, [10, 1.25, 2, 4.25]) && utf8.value === text && big.readAt(big.elementCount - 1) === 0xb0,
-	]
+	const values = samples.view.join(', ')
+	const end = big.address + big.elementCount
+	const tail = { address: end - 16, byteLength: 16 }
+	return {
+		result: `${before} → ${after} bytes; [${values}]; "${utf8.value}"`,
+		ok:
+			after > before && values === '10, 1.25, 2, -1' &&
+			utf8.value === 'Grüße 世界 😀!' && heap.readUint8(end - 1) === 0xb0,
+		show: { samples, 'big, its last 16 bytes': tail },
+	}
 })
 
-step('atomics', () => {
-	const value = heap.allocFloat64()
-	value.writeAtomic(-0) // moved as its exact 64-bit pattern, so -0 stays -0
+await step('Atomics', 'Atomic reads, writes and adds. -0 keeps its sign bit: it moves as its exact 64-bit pattern.', function atomics() {
+	const zero = heap.allocFloat64()
+	zero.writeAtomic(-0) // 00 00 00 00 00 00 00 80
 	const counter = heap.allocInt32()
-	Atomics.add(heap.viewInt32Array(counter.address, 1), 0, 5) // a view for the Atomics the manager does not wrap
-	return [
-		`Float64Ref.writeAtomic(-0); Atomics.add on a view of an Int32Ref (${shared ? 'shared' : 'non-shared'} memory)`,
-		`readAtomic() ${Object.is(value.readAtomic(), -0) ? '-0' : value.readAtomic()}, counter ${counter.readAtomic()}`,
-		Object.is(value.readAtomic(), -0) && counter.readAtomic() === 5,
-	]
+	counter.addAtomic(5) // Atomics.add on the heap; returns the old value
+	const isMinusZero = Object.is(zero.readAtomic(), -0)
+	refs.counter = counter
+	return {
+		result: `read back as -0: ${isMinusZero}; counter ${counter.value}`,
+		ok: isMinusZero && counter.readAtomic() === 5,
+		show: { zero, counter },
+	}
 })
 
-step('safety', () => {
+const workerUrl = new URL('./worker.js', import.meta.url)
+const workerSource = await fetch(workerUrl)
+	.then((response) => response.text())
+	.catch((error) => `// could not fetch worker.js: ${error.message}`)
+
+await step(
+	'A worker',
+	'A module Web Worker gets the same shared memory, allocates from the same pool, and keeps adding 1 to the counter: watch it count.',
+	async function worker() {
+		if (!shared) {
+			const why = 'sharing memory needs a cross-origin isolated page'
+			return { result: `skipped: ${why} (serve.mjs)` }
+		}
+		const thread = new Worker(workerUrl, { type: 'module' })
+		const reply = new Promise((resolve, reject) => {
+			thread.onmessage = (event) => resolve(event.data)
+			thread.onerror = (event) => reject(new Error(event.message))
+		})
+		thread.postMessage({ memory, counter: refs.counter.address })
+		const { address, byteLength } = await reply // a string it allocated
+		const greeting = heap.readNullTerminatedUtf8String(address)
+		return {
+			result: `"${greeting}", at ${address}; the counter counts up`,
+			ok: greeting === 'hello from a worker',
+			show: {
+				'the worker’s string': { address, byteLength },
+				counter: refs.counter,
+			},
+		}
+	},
+	['worker.js (what the worker runs)', workerSource.trimEnd()],
+)
+
+await step('Safety', 'An access that would end past the heap throws a RangeError; nothing is read or written.', function safety() {
 	const size = heap.heap.byteLength
+	const tail = { address: size - 16, byteLength: 16 }
 	try {
-		heap.readInt32(size - 2)
+		heap.readInt32(size - 2) // 2 bytes inside, 2 past the end
+		return { result: 'did not throw', ok: false }
 	} catch (error) {
-		return [`readInt32(${size - 2}): 4 bytes that would end past the heap`, `${error.name}: ${error.message}`, error instanceof RangeError]
+		return {
+			result: `${error.name}: ${error.message}`,
+			ok: error instanceof RangeError,
+			show: { 'the heap’s last 16 bytes': tail },
+		}
 	}
-	return ['readInt32 past the end', 'did not throw', false]
 })
 
-step('tracking', () => {
-	const count = heap.allocatedRefs.length
+await step('Tracking', 'The manager tracks what it allocated. A freed ref refuses to be used; the allocator reuses its bytes.', function tracking() {
+	const live = heap.allocatedRefs.length
 	const bytes = heap.totalAllocatedByteSize
-	heap.freeAll()
-	let freedUseThrows = false
+	const { clamped } = refs
+	clamped.free() // the allocator writes its free-list links into it
+	const after = heap.allocatedRefs.length
+	let error
 	try {
-		samples.readAt(0)
-	} catch {
-		freedUseThrows = true
+		clamped.readAt(0)
+	} catch (caught) {
+		error = caught
 	}
-	return [
-		'allocatedRefs, totalAllocatedByteSize, freeAll(), then use a freed ref',
-		`${count} refs, ${bytes} bytes → ${heap.allocatedRefs.length} refs; freed ref throws: ${freedUseThrows}`,
-		count === 8 && heap.allocatedRefs.length === 0 && heap.totalAllocatedByteSize === 0 && freedUseThrows,
-	]
+	const block = { address: clamped.address - 8, byteLength: 16 }
+	return {
+		result: `${live} refs (${bytes} bytes), then ${after}; ${error}`,
+		ok: live === 9 && after === 8 && error?.message.includes('freed'),
+		show: { clamped, 'its block, with the 8-byte header': block },
+	}
 })
 
+page.startLiveViews()
 finish(shared ? ' (shared memory)' : ' (non-shared memory: serve with serve.mjs for SharedArrayBuffer)')
