@@ -14,28 +14,8 @@ import { pathToFileURL } from 'node:url'
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium'
 
-/**
- * playwright-core: the copy `npm run test:runtimes` keeps in its cache, else one installed
- * from npm (with --ignore-scripts: it drives the system's Chromium, downloads nothing) into
- * a cache of its own.
- */
-async function loadPlaywright(): Promise<any> {
-	const runtimesCopy = join(root, 'node_modules', '.cache', 'runtimes', 'node_modules', 'playwright-core', 'index.mjs')
-	const ownCache = join(root, 'node_modules', '.cache', 'playwright')
-	const ownCopy = join(ownCache, 'node_modules', 'playwright-core', 'index.mjs')
-	if (!existsSync(runtimesCopy) && !existsSync(ownCopy)) {
-		mkdirSync(ownCache, { recursive: true })
-		// Its own package.json, so npm does not walk up and install into the repository.
-		writeFileSync(join(ownCache, 'package.json'), '{ "name": "wasm-heap-manager-playwright", "private": true }\n')
-		const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
-		const installed = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'playwright-core@^1.49.0'], {
-			cwd: ownCache,
-			encoding: 'utf8',
-		})
-		if (installed.status !== 0) throw new Error(`npm install playwright-core failed:\n${installed.stdout}${installed.stderr}`)
-	}
-	return import(pathToFileURL(existsSync(runtimesCopy) ? runtimesCopy : ownCopy).href)
-}
+/** playwright-core (a devDependency): it drives the system's Chromium and downloads nothing. */
+const loadPlaywright = (): Promise<any> => import('playwright-core')
 
 /** What each step's code panel must show: its function's name and a token of its code. */
 const steps = [
