@@ -3,6 +3,7 @@
  * strings and typed arrays on a WebAssembly heap.
  *
  * @packageDocumentation
+ * @module wasm-heap-manager
  */
 export { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 export * from '../generated/Refs.generated.js'
