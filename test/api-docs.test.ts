@@ -147,6 +147,15 @@ describe('API reference (TypeDoc) in Chromium', function () {
 		expect(navigation.slice(0, 3)).to.deep.equal(['Modules', 'wasm-heap-manager', 'Entry points'])
 		expect(navigation.indexOf('Documents')).to.be.greaterThan(navigation.indexOf('wasm-heap-manager/structs'))
 		expect(navigation).to.include.members(['wasm-heap-manager/allocator', 'wasm-heap-manager/structs'])
+		// On a first visit the first screen shows them (typedoc/custom.js opens those
+		// accordions), under one title: the README's (typedoc/custom.css hides TypeDoc's).
+		for (const name of ['createWasmHeapManager', 'wrapEmscriptenModuleHeap', 'createHeapAllocator', 'defineStruct']) {
+			const link = page.locator('#tsd-nav-container a', { hasText: name }).first()
+			await link.waitFor({ state: 'visible', timeout: 10_000 })
+			const box = await link.boundingBox()
+			expect(box!.y + box!.height, `${name} in the first screen`).to.be.lessThan(900)
+		}
+		expect(await page.locator('.col-content h1:visible').allTextContents()).to.deep.equal([title])
 		await screenshot('docs-index.png')
 
 		// The README's links to repository files lead to pages of the site.
@@ -170,7 +179,7 @@ describe('API reference (TypeDoc) in Chromium', function () {
 		const index = await page.$$eval('.tsd-index-content section.tsd-index-section', (sections) =>
 			sections.map((section) => ({
 				title: section.querySelector('h3')!.textContent!.trim(),
-				members: [...section.querySelectorAll('a.tsd-index-link')].map((link) => link.textContent!.trim()),
+				members: Array.from(section.querySelectorAll('a.tsd-index-link')).map((link) => link.textContent!.trim()),
 			})),
 		)
 		expect(index.map((section) => section.title)).to.deep.equal(managerGroups.map(([group]) => group))
