@@ -34,26 +34,27 @@ export const memberGroups = {
 export type MemberGroup = keyof typeof memberGroups
 
 /**
- * The groups of the package's exports on the module page (classes, functions, types),
- * in order, with what each is for; ungrouped exports follow under TypeDoc's kind headings.
+ * The groups of the package's exports on the module page (classes, functions, types), in
+ * order; ungrouped exports follow under TypeDoc's kind headings. What each is for is said
+ * by the `@groupDescription` lines of src/index.ts.
  */
-export const exportGroups = {
-	'Entry points': 'Start here: make a manager for a heap, or a heap allocator, or declare a struct.',
-	Manager: 'The manager: every read, write, view, allocation and wrap on one heap.',
-	'Number refs': 'A ref to one number on the heap, from `alloc<Type>` / `wrap<Type>`.',
-	'Array refs': 'A ref to an array of numbers on the heap, from `alloc<Type>Array` / `wrap<Type>Array`.',
-	'String refs': 'A ref to a null-terminated string on the heap, from `allocNullTerminated<Enc>String` / `wrapNullTerminated<Enc>String`.',
-	'String slice refs': 'A ref to a length-delimited string on the heap, from `alloc<Enc>StringSlice` / `wrap<Enc>StringSlice`.',
-	Structs: 'C structs, unions and enums: declarations, layouts and refs.',
-	Allocator: 'The built-in allocator (also the `wasm-heap-manager/allocator` entry point).',
-	Options: 'What the factories and wrap methods take.',
-	Errors: 'What is thrown: every error carries a code.',
-	'Ref base classes': 'What every ref has: its region, `free`, `release`, `using`.',
-	Debugging: 'What the debug mode reports.',
-} as const
+export const exportGroups = [
+	'Entry points',
+	'Manager',
+	'Number refs',
+	'Array refs',
+	'String refs',
+	'String slice refs',
+	'Structs',
+	'Allocator',
+	'Options',
+	'Errors',
+	'Ref base classes',
+	'Debugging',
+] as const
 
 /** An export group name. */
-export type ExportGroup = keyof typeof exportGroups
+export type ExportGroup = (typeof exportGroups)[number]
 
 /** Where a member goes: the manager, a value ref, an array ref, or a whole class an emitter made. */
 export type Target = 'manager' | 'ref' | 'arrayRef' | 'class'

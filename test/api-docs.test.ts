@@ -118,7 +118,9 @@ describe('API reference (TypeDoc) in Chromium', function () {
 	}
 
 	it('uses every group name from one list, and typedoc.json orders all of them', () => {
-		const known = new Set([...Object.keys(memberGroups), ...Object.keys(exportGroups)])
+		const known = new Set<string>([...Object.keys(memberGroups), ...exportGroups])
+		const moduleComment = readFileSync(join(root, 'src/index.ts'), 'utf8')
+		for (const group of exportGroups) expect(moduleComment, `src/index.ts describes ${group}`).to.contain(`@groupDescription ${group}\n`)
 		const used = groupsUsed([...sourceFiles(join(root, 'generated')), ...sourceFiles(join(root, 'src'))])
 		expect([...used].filter((group) => !known.has(group)), 'groups used but not in codegen/docGroups.ts').to.deep.equal([])
 		for (const group of ['Numbers', 'Strings', 'String slices', 'Views', 'Refs', 'Atomics', 'Waits', 'Structs', 'Allocation & ownership', 'Scopes', 'Debugging']) {
