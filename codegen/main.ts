@@ -137,6 +137,8 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 			const targetNames = facet.names(target)
 			facet.names(element).forEach((name, index) => {
 				const shared = targetNames[index]!
+				const group = groupOf(facetsOf.get(target.name)![facetIndex]!.manager.methods.find((method) => method.name === shared) ?? {})
+				if (group === undefined) throw new Error(`codegen: '${shared}', which alias row '${element.name}' shares, has no @group (see codegen/docGroups.ts)`)
 				const declaration: Property = {
 					leadingTrivia: provenance(element.name, 'main'),
 					name,
@@ -144,7 +146,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 					type: `WasmHeapManager['${shared}']`,
 					docs: [
 						`\`${shared}\` under the name of ${element.name}: the same function (errors name \`${shared}\`).` +
-							`\n@group ${groupOf(facetsOf.get(target.name)![facetIndex]!.manager.methods.find((method) => method.name === shared)!)}`,
+							`\n@group ${group}`,
 					],
 				}
 				manager.properties.push(declaration)

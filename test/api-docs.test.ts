@@ -13,7 +13,8 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
-import { exportGroups, memberGroups } from '../codegen/docGroups.js'
+import { emitterGroups, exportGroups, grouped, groupedMembers, groupOf, memberGroups } from '../codegen/docGroups.js'
+import { Part } from '../codegen/emitted.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium'
@@ -74,6 +75,45 @@ function sourceFiles(folder: string): string[] {
 		.filter((name) => name.endsWith('.ts'))
 		.map((name) => join(folder, name))
 }
+
+describe('codegen/docGroups.ts: the @group each emitter gives its members', () => {
+	it('appends the group line to the last TSDoc block of each public, documented, ungrouped member', () => {
+		const part = new Part()
+		part.methods.push(
+			{ name: 'readInt32', docs: ['first block', 'Reads.\n@throws RangeError if out of bounds'] },
+			{ name: 'coldPath', docs: ['@internal the cold path'] },
+			{ name: 'guarded', scope: 'protected' as never, docs: ['Protected.'] },
+			{ name: 'undocumented' },
+			{ name: 'already', docs: ['Grouped.\n@group Waits'] },
+		)
+		part.getAccessors.push({ name: 'heapInt32', docs: ['A view.'] })
+		expect(grouped('emitAccess', part)).to.equal(part)
+		expect(part.methods.map((method) => method.docs)).to.deep.equal([
+			['first block', 'Reads.\n@throws RangeError if out of bounds\n@group Numbers'],
+			['@internal the cold path'],
+			['Protected.'],
+			undefined,
+			['Grouped.\n@group Waits'],
+		])
+		expect(groupOf(part.getAccessors[0]!)).to.equal('Numbers')
+		expect(groupOf(part.methods[4]!)).to.equal('Waits')
+		expect(groupOf(part.methods[1]!)).to.equal(undefined)
+	})
+
+	it('chooses by member name where the table says so, and refuses a target the emitter has no group for', () => {
+		const members = [{ name: 'lengthOfNullTerminatedUtf8String', docs: ['strlen.'] }, { name: 'readUtf8StringSlice', docs: ['Reads.'] }]
+		groupedMembers('emitStringSlices', 'manager', members)
+		expect(members.map(groupOf)).to.deep.equal(['Strings', 'String slices'])
+		expect(() => groupedMembers('emitWrap', 'ref', [{ name: 'value', docs: ['The value.'] }])).to.throw(
+			Error,
+			"codegen/docGroups.ts: emitter 'emitWrap' has no group for 'ref' members",
+		)
+		// Every group the table names is a member group.
+		for (const rules of Object.values(emitterGroups)) {
+			for (const rule of Object.values(rules)) if (typeof rule === 'string') expect(memberGroups).to.have.property(rule)
+		}
+	})
+})
 
 describe('API reference (TypeDoc) in Chromium', function () {
 	this.timeout(120_000)
