@@ -7,6 +7,7 @@ import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import { fieldNameOf, indexesItsView, type NormalizedElement } from './normalize.js'
 import { describeElement, elementRead, elementWrite, modules, plainAccessCheck, valueConversion } from './snippets.js'
+import { grouped } from './docGroups.js'
 
 const emitter = 'emitAccess'
 
@@ -115,7 +116,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	} else {
 		emitElementArrayAccess(element, arrayRef, trivia)
 	}
-	return parts
+	return grouped('emitAccess', parts)
 }
 
 /** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */

@@ -5,6 +5,7 @@
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement, modules } from './snippets.js'
+import { grouped } from './docGroups.js'
 
 const emitter = 'emitAlloc'
 
@@ -68,5 +69,5 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 			`return this.core.allocArray(${arrayRefClass}, ${element.stagingConstructor}, ${stage}, ${byteSize}, ${alignment}, '${methods.allocArray}', elementCountOrValues)`,
 		],
 	})
-	return parts
+	return grouped('emitAlloc', parts)
 }

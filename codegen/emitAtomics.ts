@@ -11,6 +11,7 @@ import { indexCheck } from './emitAccess.js'
 import { facetParts, provenance, type FacetParts, type Method, type Part } from './emitted.js'
 import type { NormalizedAtomicOperation, NormalizedElement } from './normalize.js'
 import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, valueConversion, type Writer } from './snippets.js'
+import { grouped, groupedMembers } from './docGroups.js'
 
 const emitter = 'emitAtomics'
 
@@ -299,7 +300,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 	for (const operation of element.atomicOperations) manager.methods.push(operationMethod(element, operation, manager, trivia))
 	if (element.wait !== undefined) {
 		manager.use(modules.heapWaits, 'WaitResult', 'waitOn', 'waitOnAsync')
-		manager.methods.push(...waitMethods(element, manager, trivia))
+		manager.methods.push(...groupedMembers('emitAtomicsWaits', 'manager', waitMethods(element, manager, trivia)))
 	}
 
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
@@ -368,5 +369,5 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			],
 		})
 	}
-	return parts
+	return grouped('emitAtomics', parts)
 }

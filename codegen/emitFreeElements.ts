@@ -5,11 +5,12 @@
  */
 import { provenance, type Method } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
+import { groupedMembers } from './docGroups.js'
 
 /** The override, for a row whose `pointer` column is set. */
 export function emitFreeElements(element: NormalizedElement): Method {
 	const member = `${element.arrayRefClass}.free`
-	return {
+	return groupedMembers('emitFreeElements', 'class', [{
 		leadingTrivia: provenance(element.name, 'emitFreeElements'),
 		name: 'free',
 		hasOverrideKeyword: true,
@@ -26,5 +27,5 @@ export function emitFreeElements(element: NormalizedElement): Method {
 			`if (this.manager.core.freeElementsRequested(options, '${member}') && !this.freed) this.manager.core.freeWithElements(this, this.view, '${member}')`,
 			'else super.free()',
 		],
-	}
+	}])[0]!
 }

@@ -9,6 +9,7 @@ import { Part, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement, modules } from './snippets.js'
 import { emitFreeElements } from './emitFreeElements.js'
+import { exportGroupLine, groupedClass } from './docGroups.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
@@ -55,7 +56,8 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 					extends: `${element.aliasOf}Ref`,
 					docs: [
 						`A reference to ${describeElement(element)} on the heap, returned by \`${methods.alloc}()\` and \`${methods.wrap}(address)\`. ` +
-							`Every member is \`${element.aliasOf}Ref\`'s.`,
+							`Every member is \`${element.aliasOf}Ref\`'s.` +
+							exportGroupLine('Number refs'),
 					],
 					getAccessors: [refNameGetter(refClass, true)],
 				},
@@ -66,7 +68,8 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 					extends: `${element.aliasOf}ArrayRef`,
 					docs: [
 						`A reference to an array of ${describeElement(element)} on the heap, returned by \`${methods.allocArray}\` and \`${methods.wrapArray}\`. ` +
-							`Every member is \`${element.aliasOf}ArrayRef\`'s.`,
+							`Every member is \`${element.aliasOf}ArrayRef\`'s.` +
+							exportGroupLine('Array refs'),
 					],
 					getAccessors: [refNameGetter(arrayRefClass, true)],
 					methods: element.pointer ? [emitFreeElements(element)] : [],
@@ -94,18 +97,20 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 				extends: 'HeapRef',
 				docs: [
 					`A reference to ${describeElement(element)} on the heap, returned by \`${methods.alloc}()\` and \`${methods.wrap}(address)\`.\n` +
-						`Every member throws \`Error\` once the ref is freed.`,
+						`Every member throws \`Error\` once the ref is freed.` +
+						exportGroupLine('Number refs'),
 				],
 				getAccessors: [refNameGetter(refClass)],
 			}),
-			classFrom(arrayRef, {
+			groupedClass('emitRefClasses', classFrom(arrayRef, {
 				leadingTrivia: trivia,
 				name: arrayRefClass,
 				isExported: true,
 				extends: 'ArrayHeapRef',
 				docs: [
 					`A reference to an array of ${describeElement(element)} on the heap, returned by \`${methods.allocArray}\` and \`${methods.wrapArray}\`.\n` +
-						`Every member throws \`Error\` once the ref is freed; indices are checked against \`elementCount\`.`,
+						`Every member throws \`Error\` once the ref is freed; indices are checked against \`elementCount\`.` +
+						exportGroupLine('Array refs'),
 				],
 				getAccessors: [
 					refNameGetter(arrayRefClass),
@@ -116,7 +121,7 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 						statements: [`return ${byteSize}`],
 					},
 				],
-			}),
+			})),
 		],
 	}
 }

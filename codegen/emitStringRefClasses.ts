@@ -3,6 +3,7 @@ import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-mor
 import { lengthMethod } from './emitStrings.js'
 import { provenance } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
+import { exportGroupLine, groupedClass } from './docGroups.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
@@ -16,7 +17,8 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 		extends: 'HeapRef',
 		docs: [
 			`A reference to a null-terminated ${encoding.description} string on the heap, returned by \`${methods.alloc}\` and \`${methods.wrap}\`.\n` +
-				`Its capacity is \`allocatedByteSize / ${size}\` elements, terminator included. Every member throws \`Error\` once the ref is freed.`,
+				`Its capacity is \`allocatedByteSize / ${size}\` elements, terminator included. Every member throws \`Error\` once the ref is freed.` +
+				exportGroupLine('String refs'),
 		],
 		getAccessors: [
 			{
@@ -102,5 +104,5 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 
 /** The string Ref class of one encoding. */
 export function emitStringRefClass(encoding: NormalizedEncoding): ClassStructure {
-	return { leadingTrivia: provenance(encoding.name, 'emitStringRefClasses'), ...stringRefClass(encoding) }
+	return groupedClass('emitStringRefClasses', { leadingTrivia: provenance(encoding.name, 'emitStringRefClasses'), ...stringRefClass(encoding) })
 }

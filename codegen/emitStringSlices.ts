@@ -13,6 +13,7 @@ import type { NormalizedEncoding } from './normalize.js'
 import { liveLength, modules } from './snippets.js'
 import { codecFunction, codecFunctions, lengthMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
 import { wrapNote } from './emitWrap.js'
+import { exportGroupLine, grouped, groupedClass } from './docGroups.js'
 
 const emitter = 'emitStringSlices'
 const checkedMethod = (method: string): string => `${method}Checked`
@@ -202,7 +203,7 @@ export function emitStringSliceMethods(encoding: NormalizedEncoding): Part {
 	for (const method of [...emitRead(encoding), emitWrite(encoding), emitAlloc(encoding), emitWrap(encoding), ...emitLengths(encoding)]) {
 		part.methods.push({ leadingTrivia: trivia, ...method })
 	}
-	return part
+	return grouped('emitStringSlices', part)
 }
 
 /** The `<Enc>StringSliceRef` class of one encoding. */
@@ -210,7 +211,7 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 	const { methods, sliceRefClass: refClass, bytesPerElement: size } = encoding
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
-	return {
+	return groupedClass('emitStringSlices', {
 		leadingTrivia: provenance(encoding.name, emitter),
 		name: refClass,
 		isExported: true,
@@ -218,7 +219,8 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 		docs: [
 			`A reference to a ${encoding.description} string without a terminator (a Rust \`&str\` or \`String\` buffer, a Zig slice), ` +
 				`returned by \`${methods.allocSlice}\` and \`${methods.wrapSlice}\`. It holds \`elementCount\` elements (the current length, ` +
-				`set by \`write\`) in room for \`capacity\`; U+0000 is an ordinary character. Every member but \`capacity\` throws \`Error\` once the ref is freed.`,
+				`set by \`write\`) in room for \`capacity\`; U+0000 is an ordinary character. Every member but \`capacity\` throws \`Error\` once the ref is freed.` +
+				exportGroupLine('String slice refs'),
 		],
 		properties: [
 			{
@@ -329,5 +331,5 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 				],
 			},
 		],
-	}
+	})
 }

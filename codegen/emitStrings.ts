@@ -9,6 +9,7 @@ import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { liveLength, modules } from './snippets.js'
 import { wrapNote } from './emitWrap.js'
+import { grouped } from './docGroups.js'
 
 /** The codec functions every codec module exports. */
 export const codecFunctions = ['findTerminator', 'decode', 'measure', 'encodedLength', 'encodeMeasured', 'write'] as const
@@ -306,5 +307,5 @@ export function emitStringMethods(encoding: NormalizedEncoding): Part {
 	]) {
 		part.methods.push({ leadingTrivia: trivia, ...method })
 	}
-	return part
+	return grouped('emitStrings', part)
 }

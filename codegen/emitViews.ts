@@ -2,6 +2,7 @@
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement } from './snippets.js'
+import { grouped } from './docGroups.js'
 
 const emitter = 'emitViews'
 
@@ -39,5 +40,5 @@ export function emitViews(element: NormalizedElement): FacetParts {
 		returnType,
 		statements: [`if (this.freed) this.throwFreed('view')`, `return this.manager.${methods.view}(this.address, this.elementCount)`],
 	})
-	return parts
+	return grouped('emitViews', parts)
 }

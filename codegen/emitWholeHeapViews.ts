@@ -6,6 +6,7 @@
 import { Part, provenance } from './emitted.js'
 import { fieldNameOf, type NormalizedElement } from './normalize.js'
 import { describeElement } from './snippets.js'
+import { grouped } from './docGroups.js'
 
 /** The `heap<T>` getter of one row, or nothing for a row without one (see `NormalizedElement.heapView`). */
 export function emitWholeHeapView(element: NormalizedElement): Part {
@@ -22,5 +23,5 @@ export function emitWholeHeapView(element: NormalizedElement): Part {
 		returnType: element.viewConstructor,
 		statements: [`return this.currentViews().${fieldNameOf(element.viewConstructor)}`],
 	})
-	return part
+	return grouped('emitWholeHeapViews', part)
 }

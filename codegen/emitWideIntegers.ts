@@ -2,6 +2,7 @@
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedWideInteger } from './normalize.js'
 import { modules, plainAccessCheck, withArticle } from './snippets.js'
+import { grouped } from './docGroups.js'
 
 function emitRead(wide: NormalizedWideInteger): Method {
 	return {
@@ -58,5 +59,5 @@ export function emitWideIntegerMethods(rows: readonly NormalizedWideInteger[]): 
 	const part = new Part()
 	if (rows.length > 0) part.use(modules.errors, 'throwWideIntegerError')
 	part.methods.push(...rows.flatMap((wide) => [emitRead(wide), emitWrite(wide)]))
-	return part
+	return grouped('emitWideIntegers', part)
 }

@@ -5,6 +5,7 @@
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement, modules } from './snippets.js'
+import { grouped } from './docGroups.js'
 
 const emitter = 'emitWrap'
 
@@ -52,5 +53,5 @@ export function emitWrap(element: NormalizedElement): FacetParts {
 			`return this.core.wrapArray(${arrayRefClass}, ${byteSize}, ${alignment}, '${methods.wrapArray}', address, elementCount, options)`,
 		],
 	})
-	return parts
+	return grouped('emitWrap', parts)
 }

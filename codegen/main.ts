@@ -16,6 +16,7 @@ import type { ElementRow, WideIntegerRow } from '../descriptors/elements.js'
 import { elementRows, wideIntegerRows } from '../descriptors/elements.js'
 import type { StringEncodingRow } from '../descriptors/encodings.js'
 import { stringEncodingRows } from '../descriptors/encodings.js'
+import { exportGroupLine, groupDescriptions, groupOf, type MemberGroup } from './docGroups.js'
 import { emitAccess } from './emitAccess.js'
 import { emitAlloc } from './emitAlloc.js'
 import { emitAtomics } from './emitAtomics.js'
@@ -74,6 +75,22 @@ const sharedFacets: readonly { emit: (element: NormalizedElement) => FacetParts;
 	{ emit: emitViews, names: (element) => [element.methods.view] },
 ]
 
+/** The groups of the manager's page, in order (the generated ones and those of its hand-written members in src/). */
+const managerGroupOrder: readonly MemberGroup[] = [
+	'Heap',
+	'Numbers',
+	'Views',
+	'Allocation & ownership',
+	'Refs',
+	'Strings',
+	'String slices',
+	'Structs',
+	'Atomics',
+	'Waits',
+	'Scopes',
+	'Debugging',
+]
+
 /** Generates every file's text from the tables (nothing is written). */
 export function generate(tables: DescriptorTables): Map<string, string> {
 	const elements = normalizeElements(tables.elements)
@@ -120,12 +137,17 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 			const targetNames = facet.names(target)
 			facet.names(element).forEach((name, index) => {
 				const shared = targetNames[index]!
+				const group = groupOf(facetsOf.get(target.name)![facetIndex]!.manager.methods.find((method) => method.name === shared) ?? {})
+				if (group === undefined) throw new Error(`codegen: '${shared}', which alias row '${element.name}' shares, has no @group (see codegen/docGroups.ts)`)
 				const declaration: Property = {
 					leadingTrivia: provenance(element.name, 'main'),
 					name,
 					hasDeclareKeyword: true,
 					type: `WasmHeapManager['${shared}']`,
-					docs: [`\`${shared}\` under the name of ${element.name}: the same function (errors name \`${shared}\`).`],
+					docs: [
+						`\`${shared}\` under the name of ${element.name}: the same function (errors name \`${shared}\`).` +
+							`\n@group ${group}`,
+					],
 				}
 				manager.properties.push(declaration)
 				aliasAssignments.push(`WasmHeapManager.prototype.${name} = WasmHeapManager.prototype.${shared}`)
@@ -148,7 +170,10 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 		docs: [
 			'Reads, writes, views, allocates and wraps numbers, arrays and strings on a WebAssembly heap.\n' +
 				'Create one with `createWasmHeapManager` or `wrapEmscriptenModuleHeap`.\n' +
-				'Every access is bounds-checked; see the README for the polling modes and errors.',
+				'Every access is bounds-checked; see [Growth and polling](../README.md#growth-and-polling) and [Safety](../README.md#safety) ' +
+				'in the README for the polling modes and errors.\n' +
+				groupDescriptions(managerGroupOrder) +
+				exportGroupLine('Manager'),
 		],
 		properties: manager.properties,
 		getAccessors: manager.getAccessors,

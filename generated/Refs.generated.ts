@@ -10,6 +10,7 @@ import { type WasmHeapManager } from './WasmHeapManager.generated.js';
 /**
  * A reference to a signed 8-bit integer (C `int8_t`) on the heap, returned by `allocInt8()` and `wrapInt8(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Int8Ref extends HeapRef {
 	/** @internal */
@@ -18,7 +19,10 @@ export class Int8Ref extends HeapRef {
 	}
 
 	// Int8 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readInt8` does, assigning it writes as `writeInt8` does. */
+	/**
+	 * The referenced value: reading it reads as `readInt8` does, assigning it writes as `writeInt8` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -29,7 +33,10 @@ export class Int8Ref extends HeapRef {
 	}
 
 	// Int8 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt8(this.liveAddress('read'))
@@ -38,7 +45,10 @@ export class Int8Ref extends HeapRef {
 	}
 
 	// Int8 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeInt8` converts it. */
+	/**
+	 * Writes a value, converted as `writeInt8` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.write')
 		const fast = this.manager.fast
@@ -51,63 +61,90 @@ export class Int8Ref extends HeapRef {
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 1). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 1).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readInt8Atomic(this.address)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 1). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 1).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addInt8Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addInt8Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subInt8Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subInt8Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andInt8Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andInt8Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orInt8Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orInt8Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorInt8Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorInt8Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeInt8Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeInt8Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeInt8Atomic(this.address, value)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt8Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt8Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeInt8Atomic(this.address, expected, replacement)
@@ -118,6 +155,7 @@ export class Int8Ref extends HeapRef {
 /**
  * A reference to an array of a signed 8-bit integer (C `int8_t`) on the heap, returned by `allocInt8Array` and `wrapInt8Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Int8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -136,13 +174,19 @@ export class Int8ArrayRef extends ArrayHeapRef {
 		return 'Int8ArrayRef'
 	}
 
-	/** Bytes per element: 1. */
+	/**
+	 * Bytes per element: 1.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
 	// Int8 · codegen/emitViews.ts
-	/** A fresh `Int8Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Int8Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Int8Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewInt8Array(this.address, this.elementCount)
@@ -152,6 +196,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -169,6 +214,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeInt8` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -196,6 +242,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -206,6 +253,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -216,6 +264,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -226,6 +275,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -236,6 +286,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -246,6 +297,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -256,6 +308,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -266,6 +319,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -276,6 +330,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -287,6 +342,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 /**
  * A reference to an unsigned 8-bit integer (C `uint8_t`) on the heap, returned by `allocUint8()` and `wrapUint8(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Uint8Ref extends HeapRef {
 	/** @internal */
@@ -295,7 +351,10 @@ export class Uint8Ref extends HeapRef {
 	}
 
 	// Uint8 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readUint8` does, assigning it writes as `writeUint8` does. */
+	/**
+	 * The referenced value: reading it reads as `readUint8` does, assigning it writes as `writeUint8` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -306,7 +365,10 @@ export class Uint8Ref extends HeapRef {
 	}
 
 	// Uint8 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint8(this.liveAddress('read'))
@@ -315,7 +377,10 @@ export class Uint8Ref extends HeapRef {
 	}
 
 	// Uint8 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeUint8` converts it. */
+	/**
+	 * Writes a value, converted as `writeUint8` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.write')
 		const fast = this.manager.fast
@@ -328,63 +393,90 @@ export class Uint8Ref extends HeapRef {
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 1). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 1).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readUint8Atomic(this.address)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 1). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 1).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addUint8Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addUint8Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subUint8Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subUint8Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andUint8Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andUint8Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orUint8Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orUint8Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorUint8Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorUint8Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeUint8Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeUint8Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeUint8Atomic(this.address, value)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint8Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint8Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeUint8Atomic(this.address, expected, replacement)
@@ -395,6 +487,7 @@ export class Uint8Ref extends HeapRef {
 /**
  * A reference to an array of an unsigned 8-bit integer (C `uint8_t`) on the heap, returned by `allocUint8Array` and `wrapUint8Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Uint8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -413,13 +506,19 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 		return 'Uint8ArrayRef'
 	}
 
-	/** Bytes per element: 1. */
+	/**
+	 * Bytes per element: 1.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
 	// Uint8 · codegen/emitViews.ts
-	/** A fresh `Uint8Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Uint8Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Uint8Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewUint8Array(this.address, this.elementCount)
@@ -429,6 +528,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -446,6 +546,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeUint8` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -473,6 +574,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -483,6 +585,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -493,6 +596,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -503,6 +607,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -513,6 +618,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -523,6 +629,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -533,6 +640,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -543,6 +651,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -553,6 +662,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -564,6 +674,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) on the heap, returned by `allocClampedUint8()` and `wrapClampedUint8(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class ClampedUint8Ref extends HeapRef {
 	/** @internal */
@@ -572,7 +683,10 @@ export class ClampedUint8Ref extends HeapRef {
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readClampedUint8` does, assigning it writes as `writeClampedUint8` does. */
+	/**
+	 * The referenced value: reading it reads as `readClampedUint8` does, assigning it writes as `writeClampedUint8` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -583,7 +697,10 @@ export class ClampedUint8Ref extends HeapRef {
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readClampedUint8(this.liveAddress('read'))
@@ -592,7 +709,10 @@ export class ClampedUint8Ref extends HeapRef {
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeClampedUint8` converts it. */
+	/**
+	 * Writes a value, converted as `writeClampedUint8` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.write')
 		const fast = this.manager.fast
@@ -605,28 +725,40 @@ export class ClampedUint8Ref extends HeapRef {
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 1). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 1).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readClampedUint8Atomic(this.address)
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 1). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 1).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeClampedUint8Atomic(this.address, value)
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeClampedUint8Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeClampedUint8Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeClampedUint8Atomic(this.address, value)
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeClampedUint8Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeClampedUint8Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeClampedUint8Atomic(this.address, expected, replacement)
@@ -637,6 +769,7 @@ export class ClampedUint8Ref extends HeapRef {
 /**
  * A reference to an array of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) on the heap, returned by `allocClampedUint8Array` and `wrapClampedUint8Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -655,13 +788,19 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 		return 'ClampedUint8ArrayRef'
 	}
 
-	/** Bytes per element: 1. */
+	/**
+	 * Bytes per element: 1.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
 	// ClampedUint8 · codegen/emitViews.ts
-	/** A fresh `Uint8ClampedArray` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Uint8ClampedArray` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Uint8ClampedArray {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewClampedUint8Array(this.address, this.elementCount)
@@ -671,6 +810,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -688,6 +828,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeClampedUint8` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -715,6 +856,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -725,6 +867,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -735,6 +878,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeClampedUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -745,6 +889,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeClampedUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -756,6 +901,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a signed 16-bit integer (C `int16_t`) on the heap, returned by `allocInt16()` and `wrapInt16(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Int16Ref extends HeapRef {
 	/** @internal */
@@ -764,7 +910,10 @@ export class Int16Ref extends HeapRef {
 	}
 
 	// Int16 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readInt16` does, assigning it writes as `writeInt16` does. */
+	/**
+	 * The referenced value: reading it reads as `readInt16` does, assigning it writes as `writeInt16` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -775,7 +924,10 @@ export class Int16Ref extends HeapRef {
 	}
 
 	// Int16 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt16(this.liveAddress('read'))
@@ -784,7 +936,10 @@ export class Int16Ref extends HeapRef {
 	}
 
 	// Int16 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeInt16` converts it. */
+	/**
+	 * Writes a value, converted as `writeInt16` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.write')
 		const fast = this.manager.fast
@@ -797,63 +952,90 @@ export class Int16Ref extends HeapRef {
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 2). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 2).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readInt16Atomic(this.address)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 2). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 2).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addInt16Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addInt16Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subInt16Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subInt16Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andInt16Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andInt16Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orInt16Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orInt16Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorInt16Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorInt16Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeInt16Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeInt16Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeInt16Atomic(this.address, value)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt16Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt16Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeInt16Atomic(this.address, expected, replacement)
@@ -864,6 +1046,7 @@ export class Int16Ref extends HeapRef {
 /**
  * A reference to an array of a signed 16-bit integer (C `int16_t`) on the heap, returned by `allocInt16Array` and `wrapInt16Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Int16ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -882,13 +1065,19 @@ export class Int16ArrayRef extends ArrayHeapRef {
 		return 'Int16ArrayRef'
 	}
 
-	/** Bytes per element: 2. */
+	/**
+	 * Bytes per element: 2.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 2 {
 		return 2
 	}
 
 	// Int16 · codegen/emitViews.ts
-	/** A fresh `Int16Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Int16Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Int16Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewInt16Array(this.address, this.elementCount)
@@ -898,6 +1087,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -915,6 +1105,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeInt16` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -942,6 +1133,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -952,6 +1144,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -962,6 +1155,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -972,6 +1166,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -982,6 +1177,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -992,6 +1188,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -1002,6 +1199,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -1012,6 +1210,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -1022,6 +1221,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -1033,6 +1233,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 /**
  * A reference to an unsigned 16-bit integer (C `uint16_t`) on the heap, returned by `allocUint16()` and `wrapUint16(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Uint16Ref extends HeapRef {
 	/** @internal */
@@ -1041,7 +1242,10 @@ export class Uint16Ref extends HeapRef {
 	}
 
 	// Uint16 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readUint16` does, assigning it writes as `writeUint16` does. */
+	/**
+	 * The referenced value: reading it reads as `readUint16` does, assigning it writes as `writeUint16` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -1052,7 +1256,10 @@ export class Uint16Ref extends HeapRef {
 	}
 
 	// Uint16 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint16(this.liveAddress('read'))
@@ -1061,7 +1268,10 @@ export class Uint16Ref extends HeapRef {
 	}
 
 	// Uint16 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeUint16` converts it. */
+	/**
+	 * Writes a value, converted as `writeUint16` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.write')
 		const fast = this.manager.fast
@@ -1074,63 +1284,90 @@ export class Uint16Ref extends HeapRef {
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 2). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 2).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readUint16Atomic(this.address)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 2). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 2).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addUint16Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addUint16Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subUint16Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subUint16Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andUint16Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andUint16Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orUint16Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orUint16Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorUint16Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorUint16Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeUint16Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeUint16Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeUint16Atomic(this.address, value)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint16Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint16Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeUint16Atomic(this.address, expected, replacement)
@@ -1141,6 +1378,7 @@ export class Uint16Ref extends HeapRef {
 /**
  * A reference to an array of an unsigned 16-bit integer (C `uint16_t`) on the heap, returned by `allocUint16Array` and `wrapUint16Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Uint16ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -1159,13 +1397,19 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 		return 'Uint16ArrayRef'
 	}
 
-	/** Bytes per element: 2. */
+	/**
+	 * Bytes per element: 2.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 2 {
 		return 2
 	}
 
 	// Uint16 · codegen/emitViews.ts
-	/** A fresh `Uint16Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Uint16Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Uint16Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewUint16Array(this.address, this.elementCount)
@@ -1175,6 +1419,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -1192,6 +1437,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeUint16` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -1219,6 +1465,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -1229,6 +1476,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -1239,6 +1487,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -1249,6 +1498,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -1259,6 +1509,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -1269,6 +1520,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -1279,6 +1531,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -1289,6 +1542,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -1299,6 +1553,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -1310,6 +1565,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a signed 32-bit integer (C `int32_t`) on the heap, returned by `allocInt32()` and `wrapInt32(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Int32Ref extends HeapRef {
 	/** @internal */
@@ -1318,7 +1574,10 @@ export class Int32Ref extends HeapRef {
 	}
 
 	// Int32 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readInt32` does, assigning it writes as `writeInt32` does. */
+	/**
+	 * The referenced value: reading it reads as `readInt32` does, assigning it writes as `writeInt32` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -1329,7 +1588,10 @@ export class Int32Ref extends HeapRef {
 	}
 
 	// Int32 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt32(this.liveAddress('read'))
@@ -1338,7 +1600,10 @@ export class Int32Ref extends HeapRef {
 	}
 
 	// Int32 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeInt32` converts it. */
+	/**
+	 * Writes a value, converted as `writeInt32` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.write')
 		const fast = this.manager.fast
@@ -1351,63 +1616,90 @@ export class Int32Ref extends HeapRef {
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 4). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 4).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readInt32Atomic(this.address)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 4). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 4).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addInt32Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addInt32Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subInt32Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subInt32Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andInt32Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andInt32Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orInt32Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orInt32Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorInt32Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorInt32Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeInt32Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeInt32Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeInt32Atomic(this.address, value)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt32Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt32Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeInt32Atomic(this.address, expected, replacement)
@@ -1418,6 +1710,7 @@ export class Int32Ref extends HeapRef {
 /**
  * A reference to an array of a signed 32-bit integer (C `int32_t`) on the heap, returned by `allocInt32Array` and `wrapInt32Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Int32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -1436,13 +1729,19 @@ export class Int32ArrayRef extends ArrayHeapRef {
 		return 'Int32ArrayRef'
 	}
 
-	/** Bytes per element: 4. */
+	/**
+	 * Bytes per element: 4.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 4 {
 		return 4
 	}
 
 	// Int32 · codegen/emitViews.ts
-	/** A fresh `Int32Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Int32Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Int32Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewInt32Array(this.address, this.elementCount)
@@ -1452,6 +1751,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -1469,6 +1769,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeInt32` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -1496,6 +1797,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -1506,6 +1808,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -1516,6 +1819,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -1526,6 +1830,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -1536,6 +1841,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -1546,6 +1852,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -1556,6 +1863,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -1566,6 +1874,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -1576,6 +1885,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -1587,6 +1897,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 /**
  * A reference to an unsigned 32-bit integer (C `uint32_t`) on the heap, returned by `allocUint32()` and `wrapUint32(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Uint32Ref extends HeapRef {
 	/** @internal */
@@ -1595,7 +1906,10 @@ export class Uint32Ref extends HeapRef {
 	}
 
 	// Uint32 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readUint32` does, assigning it writes as `writeUint32` does. */
+	/**
+	 * The referenced value: reading it reads as `readUint32` does, assigning it writes as `writeUint32` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -1606,7 +1920,10 @@ export class Uint32Ref extends HeapRef {
 	}
 
 	// Uint32 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint32(this.liveAddress('read'))
@@ -1615,7 +1932,10 @@ export class Uint32Ref extends HeapRef {
 	}
 
 	// Uint32 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeUint32` converts it. */
+	/**
+	 * Writes a value, converted as `writeUint32` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.write')
 		const fast = this.manager.fast
@@ -1628,63 +1948,90 @@ export class Uint32Ref extends HeapRef {
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 4). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 4).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readUint32Atomic(this.address)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 4). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 4).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addUint32Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addUint32Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subUint32Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subUint32Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andUint32Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andUint32Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orUint32Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orUint32Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorUint32Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorUint32Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeUint32Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeUint32Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeUint32Atomic(this.address, value)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint32Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint32Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeUint32Atomic(this.address, expected, replacement)
@@ -1695,6 +2042,7 @@ export class Uint32Ref extends HeapRef {
 /**
  * A reference to an array of an unsigned 32-bit integer (C `uint32_t`) on the heap, returned by `allocUint32Array` and `wrapUint32Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Uint32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -1713,13 +2061,19 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 		return 'Uint32ArrayRef'
 	}
 
-	/** Bytes per element: 4. */
+	/**
+	 * Bytes per element: 4.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 4 {
 		return 4
 	}
 
 	// Uint32 · codegen/emitViews.ts
-	/** A fresh `Uint32Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Uint32Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Uint32Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewUint32Array(this.address, this.elementCount)
@@ -1729,6 +2083,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -1746,6 +2101,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeUint32` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -1773,6 +2129,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -1783,6 +2140,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -1793,6 +2151,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -1803,6 +2162,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -1813,6 +2173,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -1823,6 +2184,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -1833,6 +2195,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -1843,6 +2206,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -1853,6 +2217,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -1864,6 +2229,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a signed 64-bit integer as a `bigint` (C `int64_t`) on the heap, returned by `allocBigInt64()` and `wrapBigInt64(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class BigInt64Ref extends HeapRef {
 	/** @internal */
@@ -1872,7 +2238,10 @@ export class BigInt64Ref extends HeapRef {
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readBigInt64` does, assigning it writes as `writeBigInt64` does. */
+	/**
+	 * The referenced value: reading it reads as `readBigInt64` does, assigning it writes as `writeBigInt64` does.
+	 * @group Value
+	 */
 	get value(): bigint {
 		return this.read()
 	}
@@ -1883,7 +2252,10 @@ export class BigInt64Ref extends HeapRef {
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): bigint {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readBigInt64(this.liveAddress('read'))
@@ -1892,7 +2264,10 @@ export class BigInt64Ref extends HeapRef {
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeBigInt64` converts it. */
+	/**
+	 * Writes a value, converted as `writeBigInt64` converts it.
+	 * @group Value
+	 */
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.write')
 		const fast = this.manager.fast
@@ -1905,63 +2280,90 @@ export class BigInt64Ref extends HeapRef {
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 8). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	readAtomic(): bigint {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readBigInt64Atomic(this.address)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 8). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	writeAtomic(value: bigint): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addBigInt64Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subBigInt64Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andBigInt64Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orBigInt64Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorBigInt64Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeBigInt64Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeBigInt64Atomic(this.address, value)
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigInt64Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigInt64Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeBigInt64Atomic(this.address, expected, replacement)
@@ -1972,6 +2374,7 @@ export class BigInt64Ref extends HeapRef {
 /**
  * A reference to an array of a signed 64-bit integer as a `bigint` (C `int64_t`) on the heap, returned by `allocBigInt64Array` and `wrapBigInt64Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class BigInt64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -1990,13 +2393,19 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 		return 'BigInt64ArrayRef'
 	}
 
-	/** Bytes per element: 8. */
+	/**
+	 * Bytes per element: 8.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 8 {
 		return 8
 	}
 
 	// BigInt64 · codegen/emitViews.ts
-	/** A fresh `BigInt64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `BigInt64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): BigInt64Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewBigInt64Array(this.address, this.elementCount)
@@ -2006,6 +2415,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): bigint {
 		const fast = this.manager.fast
@@ -2023,6 +2433,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeBigInt64` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: bigint): void {
 		const elements = this.elements
@@ -2050,6 +2461,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -2060,6 +2472,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -2070,6 +2483,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -2080,6 +2494,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -2090,6 +2505,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -2100,6 +2516,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -2110,6 +2527,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -2120,6 +2538,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -2130,6 +2549,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -2141,6 +2561,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 /**
  * A reference to an unsigned 64-bit integer as a `bigint` (C `uint64_t`) on the heap, returned by `allocBigUint64()` and `wrapBigUint64(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class BigUint64Ref extends HeapRef {
 	/** @internal */
@@ -2149,7 +2570,10 @@ export class BigUint64Ref extends HeapRef {
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readBigUint64` does, assigning it writes as `writeBigUint64` does. */
+	/**
+	 * The referenced value: reading it reads as `readBigUint64` does, assigning it writes as `writeBigUint64` does.
+	 * @group Value
+	 */
 	get value(): bigint {
 		return this.read()
 	}
@@ -2160,7 +2584,10 @@ export class BigUint64Ref extends HeapRef {
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): bigint {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readBigUint64(this.liveAddress('read'))
@@ -2169,7 +2596,10 @@ export class BigUint64Ref extends HeapRef {
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeBigUint64` converts it. */
+	/**
+	 * Writes a value, converted as `writeBigUint64` converts it.
+	 * @group Value
+	 */
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.write')
 		const fast = this.manager.fast
@@ -2182,63 +2612,90 @@ export class BigUint64Ref extends HeapRef {
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 8). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	readAtomic(): bigint {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readBigUint64Atomic(this.address)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 8). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	writeAtomic(value: bigint): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addBigUint64Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subBigUint64Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andBigUint64Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orBigUint64Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorBigUint64Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeBigUint64Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: bigint): bigint {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeBigUint64Atomic(this.address, value)
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigUint64Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigUint64Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeBigUint64Atomic(this.address, expected, replacement)
@@ -2249,6 +2706,7 @@ export class BigUint64Ref extends HeapRef {
 /**
  * A reference to an array of an unsigned 64-bit integer as a `bigint` (C `uint64_t`) on the heap, returned by `allocBigUint64Array` and `wrapBigUint64Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class BigUint64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -2267,13 +2725,19 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 		return 'BigUint64ArrayRef'
 	}
 
-	/** Bytes per element: 8. */
+	/**
+	 * Bytes per element: 8.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 8 {
 		return 8
 	}
 
 	// BigUint64 · codegen/emitViews.ts
-	/** A fresh `BigUint64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `BigUint64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): BigUint64Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewBigUint64Array(this.address, this.elementCount)
@@ -2283,6 +2747,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): bigint {
 		const fast = this.manager.fast
@@ -2300,6 +2765,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeBigUint64` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: bigint): void {
 		const elements = this.elements
@@ -2327,6 +2793,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -2337,6 +2804,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -2347,6 +2815,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -2357,6 +2826,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -2367,6 +2837,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -2377,6 +2848,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -2387,6 +2859,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -2397,6 +2870,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -2407,6 +2881,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -2418,6 +2893,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a 16-bit IEEE 754 half-precision float (C `_Float16`) on the heap, returned by `allocFloat16()` and `wrapFloat16(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Float16Ref extends HeapRef {
 	/** @internal */
@@ -2426,7 +2902,10 @@ export class Float16Ref extends HeapRef {
 	}
 
 	// Float16 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readFloat16` does, assigning it writes as `writeFloat16` does. */
+	/**
+	 * The referenced value: reading it reads as `readFloat16` does, assigning it writes as `writeFloat16` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -2437,7 +2916,10 @@ export class Float16Ref extends HeapRef {
 	}
 
 	// Float16 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat16(this.liveAddress('read'))
@@ -2446,7 +2928,10 @@ export class Float16Ref extends HeapRef {
 	}
 
 	// Float16 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeFloat16` converts it. */
+	/**
+	 * Writes a value, converted as `writeFloat16` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.write')
 		const fast = this.manager.fast
@@ -2459,35 +2944,50 @@ export class Float16Ref extends HeapRef {
 	}
 
 	// Float16 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 2). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 2).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readFloat16Atomic(this.address)
 	}
 
 	// Float16 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 2). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 2).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeFloat16Atomic(this.address, value)
 	}
 
 	// Float16 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addFloat16Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addFloat16Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addFloat16Atomic(this.address, value)
 	}
 
 	// Float16 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeFloat16Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeFloat16Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeFloat16Atomic(this.address, value)
 	}
 
 	// Float16 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat16Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat16Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeFloat16Atomic(this.address, expected, replacement)
@@ -2498,6 +2998,7 @@ export class Float16Ref extends HeapRef {
 /**
  * A reference to an array of a 16-bit IEEE 754 half-precision float (C `_Float16`) on the heap, returned by `allocFloat16Array` and `wrapFloat16Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Float16ArrayRef extends ArrayHeapRef {
 	/** @internal */
@@ -2505,13 +3006,19 @@ export class Float16ArrayRef extends ArrayHeapRef {
 		return 'Float16ArrayRef'
 	}
 
-	/** Bytes per element: 2. */
+	/**
+	 * Bytes per element: 2.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 2 {
 		return 2
 	}
 
 	// Float16 · codegen/emitViews.ts
-	/** A fresh `Float16Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Float16Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Float16ArrayView {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewFloat16Array(this.address, this.elementCount)
@@ -2521,6 +3028,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
@@ -2531,6 +3039,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeFloat16` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
@@ -2541,6 +3050,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -2551,6 +3061,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -2561,6 +3072,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -2571,6 +3083,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -2581,6 +3094,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -2592,6 +3106,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a 32-bit IEEE 754 float (C `float`) on the heap, returned by `allocFloat32()` and `wrapFloat32(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Float32Ref extends HeapRef {
 	/** @internal */
@@ -2600,7 +3115,10 @@ export class Float32Ref extends HeapRef {
 	}
 
 	// Float32 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readFloat32` does, assigning it writes as `writeFloat32` does. */
+	/**
+	 * The referenced value: reading it reads as `readFloat32` does, assigning it writes as `writeFloat32` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -2611,7 +3129,10 @@ export class Float32Ref extends HeapRef {
 	}
 
 	// Float32 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat32(this.liveAddress('read'))
@@ -2620,7 +3141,10 @@ export class Float32Ref extends HeapRef {
 	}
 
 	// Float32 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeFloat32` converts it. */
+	/**
+	 * Writes a value, converted as `writeFloat32` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.write')
 		const fast = this.manager.fast
@@ -2633,35 +3157,50 @@ export class Float32Ref extends HeapRef {
 	}
 
 	// Float32 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 4). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 4).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readFloat32Atomic(this.address)
 	}
 
 	// Float32 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 4). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 4).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeFloat32Atomic(this.address, value)
 	}
 
 	// Float32 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addFloat32Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addFloat32Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addFloat32Atomic(this.address, value)
 	}
 
 	// Float32 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeFloat32Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeFloat32Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeFloat32Atomic(this.address, value)
 	}
 
 	// Float32 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat32Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat32Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeFloat32Atomic(this.address, expected, replacement)
@@ -2672,6 +3211,7 @@ export class Float32Ref extends HeapRef {
 /**
  * A reference to an array of a 32-bit IEEE 754 float (C `float`) on the heap, returned by `allocFloat32Array` and `wrapFloat32Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Float32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -2690,13 +3230,19 @@ export class Float32ArrayRef extends ArrayHeapRef {
 		return 'Float32ArrayRef'
 	}
 
-	/** Bytes per element: 4. */
+	/**
+	 * Bytes per element: 4.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 4 {
 		return 4
 	}
 
 	// Float32 · codegen/emitViews.ts
-	/** A fresh `Float32Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Float32Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Float32Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewFloat32Array(this.address, this.elementCount)
@@ -2706,6 +3252,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -2723,6 +3270,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeFloat32` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -2750,6 +3298,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -2760,6 +3309,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -2770,6 +3320,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -2780,6 +3331,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -2790,6 +3342,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -2801,6 +3354,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 /**
  * A reference to a 64-bit IEEE 754 float (C `double`) on the heap, returned by `allocFloat64()` and `wrapFloat64(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Float64Ref extends HeapRef {
 	/** @internal */
@@ -2809,7 +3363,10 @@ export class Float64Ref extends HeapRef {
 	}
 
 	// Float64 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readFloat64` does, assigning it writes as `writeFloat64` does. */
+	/**
+	 * The referenced value: reading it reads as `readFloat64` does, assigning it writes as `writeFloat64` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -2820,7 +3377,10 @@ export class Float64Ref extends HeapRef {
 	}
 
 	// Float64 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat64(this.liveAddress('read'))
@@ -2829,7 +3389,10 @@ export class Float64Ref extends HeapRef {
 	}
 
 	// Float64 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writeFloat64` converts it. */
+	/**
+	 * Writes a value, converted as `writeFloat64` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.write')
 		const fast = this.manager.fast
@@ -2842,35 +3405,50 @@ export class Float64Ref extends HeapRef {
 	}
 
 	// Float64 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 8). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readFloat64Atomic(this.address)
 	}
 
 	// Float64 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 8). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writeFloat64Atomic(this.address, value)
 	}
 
 	// Float64 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addFloat64Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addFloat64Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addFloat64Atomic(this.address, value)
 	}
 
 	// Float64 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangeFloat64Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangeFloat64Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangeFloat64Atomic(this.address, value)
 	}
 
 	// Float64 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat64Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat64Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangeFloat64Atomic(this.address, expected, replacement)
@@ -2881,6 +3459,7 @@ export class Float64Ref extends HeapRef {
 /**
  * A reference to an array of a 64-bit IEEE 754 float (C `double`) on the heap, returned by `allocFloat64Array` and `wrapFloat64Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Float64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
@@ -2899,13 +3478,19 @@ export class Float64ArrayRef extends ArrayHeapRef {
 		return 'Float64ArrayRef'
 	}
 
-	/** Bytes per element: 8. */
+	/**
+	 * Bytes per element: 8.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 8 {
 		return 8
 	}
 
 	// Float64 · codegen/emitViews.ts
-	/** A fresh `Float64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `Float64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): Float64Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewFloat64Array(this.address, this.elementCount)
@@ -2915,6 +3500,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
@@ -2932,6 +3518,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeFloat64` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
@@ -2959,6 +3546,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -2969,6 +3557,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -2979,6 +3568,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -2989,6 +3579,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -2999,6 +3590,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -3007,7 +3599,10 @@ export class Float64ArrayRef extends ArrayHeapRef {
 }
 
 // Pointer32 · codegen/emitRefClasses.ts
-/** A reference to a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer on the heap, returned by `allocPointer32()` and `wrapPointer32(address)`. Every member is `Uint32Ref`'s. */
+/**
+ * A reference to a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer on the heap, returned by `allocPointer32()` and `wrapPointer32(address)`. Every member is `Uint32Ref`'s.
+ * @group Number refs
+ */
 export class Pointer32Ref extends Uint32Ref {
 	/** @internal */
 	protected override get refName(): string {
@@ -3016,7 +3611,10 @@ export class Pointer32Ref extends Uint32Ref {
 }
 
 // Pointer32 · codegen/emitRefClasses.ts
-/** A reference to an array of a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer on the heap, returned by `allocPointer32Array` and `wrapPointer32Array`. Every member is `Uint32ArrayRef`'s. */
+/**
+ * A reference to an array of a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer on the heap, returned by `allocPointer32Array` and `wrapPointer32Array`. Every member is `Uint32ArrayRef`'s.
+ * @group Array refs
+ */
 export class Pointer32ArrayRef extends Uint32ArrayRef {
 	/** @internal */
 	protected override get refName(): string {
@@ -3027,6 +3625,7 @@ export class Pointer32ArrayRef extends Uint32ArrayRef {
 	/**
 	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
 	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 * @group Allocation & ownership
 	 */
 	override free(options?: { readonly freeElements?: boolean }): void {
 		if (this.manager.core.freeElementsRequested(options, 'Pointer32ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer32ArrayRef.free')
@@ -3038,6 +3637,7 @@ export class Pointer32ArrayRef extends Uint32ArrayRef {
 /**
  * A reference to a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` on the heap, returned by `allocPointer53()` and `wrapPointer53(address)`.
  * Every member throws `Error` once the ref is freed.
+ * @group Number refs
  */
 export class Pointer53Ref extends HeapRef {
 	/** @internal */
@@ -3046,7 +3646,10 @@ export class Pointer53Ref extends HeapRef {
 	}
 
 	// Pointer53 · codegen/emitAccess.ts
-	/** The referenced value: reading it reads as `readPointer53` does, assigning it writes as `writePointer53` does. */
+	/**
+	 * The referenced value: reading it reads as `readPointer53` does, assigning it writes as `writePointer53` does.
+	 * @group Value
+	 */
 	get value(): number {
 		return this.read()
 	}
@@ -3057,7 +3660,10 @@ export class Pointer53Ref extends HeapRef {
 	}
 
 	// Pointer53 · codegen/emitAccess.ts
-	/** Reads the value. */
+	/**
+	 * Reads the value.
+	 * @group Value
+	 */
 	read(): number {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readPointer53(this.liveAddress('read'))
@@ -3069,7 +3675,10 @@ export class Pointer53Ref extends HeapRef {
 	}
 
 	// Pointer53 · codegen/emitAccess.ts
-	/** Writes a value, converted as `writePointer53` converts it. */
+	/**
+	 * Writes a value, converted as `writePointer53` converts it.
+	 * @group Value
+	 */
 	write(value: number): void {
 		const fast = this.manager.fast
 		if (!(this.liveEnd <= fast.uint8Array.length)) {
@@ -3084,63 +3693,90 @@ export class Pointer53Ref extends HeapRef {
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Reads the value atomically (needs the address aligned to 8). */
+	/**
+	 * Reads the value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
 		return this.manager.readPointer53Atomic(this.address)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Writes a value atomically (needs the address aligned to 8). */
+	/**
+	 * Writes a value atomically (needs the address aligned to 8).
+	 * @group Atomics
+	 */
 	writeAtomic(value: number): void {
 		if (this.freed) this.throwFreed('writeAtomic')
 		this.manager.writePointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically adds `value` to the value and returns the value held before, as `addPointer53Atomic` does. */
+	/**
+	 * Atomically adds `value` to the value and returns the value held before, as `addPointer53Atomic` does.
+	 * @group Atomics
+	 */
 	addAtomic(value: number): number {
 		if (this.freed) this.throwFreed('addAtomic')
 		return this.manager.addPointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically subtracts `value` from the value and returns the value held before, as `subPointer53Atomic` does. */
+	/**
+	 * Atomically subtracts `value` from the value and returns the value held before, as `subPointer53Atomic` does.
+	 * @group Atomics
+	 */
 	subAtomic(value: number): number {
 		if (this.freed) this.throwFreed('subAtomic')
 		return this.manager.subPointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically ANDs `value` into the value and returns the value held before, as `andPointer53Atomic` does. */
+	/**
+	 * Atomically ANDs `value` into the value and returns the value held before, as `andPointer53Atomic` does.
+	 * @group Atomics
+	 */
 	andAtomic(value: number): number {
 		if (this.freed) this.throwFreed('andAtomic')
 		return this.manager.andPointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically ORs `value` into the value and returns the value held before, as `orPointer53Atomic` does. */
+	/**
+	 * Atomically ORs `value` into the value and returns the value held before, as `orPointer53Atomic` does.
+	 * @group Atomics
+	 */
 	orAtomic(value: number): number {
 		if (this.freed) this.throwFreed('orAtomic')
 		return this.manager.orPointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically XORs `value` into the value and returns the value held before, as `xorPointer53Atomic` does. */
+	/**
+	 * Atomically XORs `value` into the value and returns the value held before, as `xorPointer53Atomic` does.
+	 * @group Atomics
+	 */
 	xorAtomic(value: number): number {
 		if (this.freed) this.throwFreed('xorAtomic')
 		return this.manager.xorPointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically stores `value` in the value and returns the value held before, as `exchangePointer53Atomic` does. */
+	/**
+	 * Atomically stores `value` in the value and returns the value held before, as `exchangePointer53Atomic` does.
+	 * @group Atomics
+	 */
 	exchangeAtomic(value: number): number {
 		if (this.freed) this.throwFreed('exchangeAtomic')
 		return this.manager.exchangePointer53Atomic(this.address, value)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
-	/** Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangePointer53Atomic` does. */
+	/**
+	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangePointer53Atomic` does.
+	 * @group Atomics
+	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		if (this.freed) this.throwFreed('compareExchangeAtomic')
 		return this.manager.compareExchangePointer53Atomic(this.address, expected, replacement)
@@ -3151,6 +3787,7 @@ export class Pointer53Ref extends HeapRef {
 /**
  * A reference to an array of a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` on the heap, returned by `allocPointer53Array` and `wrapPointer53Array`.
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
+ * @group Array refs
  */
 export class Pointer53ArrayRef extends ArrayHeapRef {
 	/** @internal */
@@ -3158,13 +3795,19 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 		return 'Pointer53ArrayRef'
 	}
 
-	/** Bytes per element: 8. */
+	/**
+	 * Bytes per element: 8.
+	 * @group Elements
+	 */
 	get bytesPerElement(): 8 {
 		return 8
 	}
 
 	// Pointer53 · codegen/emitViews.ts
-	/** A fresh `BigUint64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A fresh `BigUint64Array` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.
+	 * @group Elements
+	 */
 	get view(): BigUint64Array {
 		if (this.freed) this.throwFreed('view')
 		return this.manager.viewPointer53Array(this.address, this.elementCount)
@@ -3174,6 +3817,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
@@ -3184,6 +3828,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writePointer53` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
@@ -3194,6 +3839,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
@@ -3204,6 +3850,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
@@ -3214,6 +3861,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
@@ -3224,6 +3872,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
@@ -3234,6 +3883,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
@@ -3244,6 +3894,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
@@ -3254,6 +3905,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
@@ -3264,6 +3916,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangePointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
@@ -3274,6 +3927,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangePointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
@@ -3284,6 +3938,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
 	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 * @group Allocation & ownership
 	 */
 	override free(options?: { readonly freeElements?: boolean }): void {
 		if (this.manager.core.freeElementsRequested(options, 'Pointer53ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer53ArrayRef.free')
@@ -3292,7 +3947,10 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 }
 
 // Pointer64 · codegen/emitRefClasses.ts
-/** A reference to a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer on the heap, returned by `allocPointer64()` and `wrapPointer64(address)`. Every member is `BigUint64Ref`'s. */
+/**
+ * A reference to a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer on the heap, returned by `allocPointer64()` and `wrapPointer64(address)`. Every member is `BigUint64Ref`'s.
+ * @group Number refs
+ */
 export class Pointer64Ref extends BigUint64Ref {
 	/** @internal */
 	protected override get refName(): string {
@@ -3301,7 +3959,10 @@ export class Pointer64Ref extends BigUint64Ref {
 }
 
 // Pointer64 · codegen/emitRefClasses.ts
-/** A reference to an array of a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer on the heap, returned by `allocPointer64Array` and `wrapPointer64Array`. Every member is `BigUint64ArrayRef`'s. */
+/**
+ * A reference to an array of a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer on the heap, returned by `allocPointer64Array` and `wrapPointer64Array`. Every member is `BigUint64ArrayRef`'s.
+ * @group Array refs
+ */
 export class Pointer64ArrayRef extends BigUint64ArrayRef {
 	/** @internal */
 	protected override get refName(): string {
@@ -3312,6 +3973,7 @@ export class Pointer64ArrayRef extends BigUint64ArrayRef {
 	/**
 	 * Frees the array, as every ref's `free()` does. With `{ freeElements: true }` it first frees every non-null address the array holds (each address once): a region a live tracked ref of this manager starts at is freed as that ref (with its size and alignment), any other through the manager's deallocator as a pointer of unknown size (`byteSize` and `alignment` `undefined`, as C's `free` takes it). A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).
 	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
+	 * @group Allocation & ownership
 	 */
 	override free(options?: { readonly freeElements?: boolean }): void {
 		if (this.manager.core.freeElementsRequested(options, 'Pointer64ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer64ArrayRef.free')
@@ -3323,6 +3985,7 @@ export class Pointer64ArrayRef extends BigUint64ArrayRef {
 /**
  * A reference to a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string on the heap, returned by `allocNullTerminatedAsciiString` and `wrapNullTerminatedAsciiString`.
  * Its capacity is `allocatedByteSize / 1` elements, terminator included. Every member throws `Error` once the ref is freed.
+ * @group String refs
  */
 export class AsciiStringRef extends HeapRef {
 	/** @internal */
@@ -3330,12 +3993,18 @@ export class AsciiStringRef extends HeapRef {
 		return 'AsciiStringRef'
 	}
 
-	/** Bytes per encoded element: 1. */
+	/**
+	 * Bytes per encoded element: 1.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3345,30 +4014,45 @@ export class AsciiStringRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Number of encoded elements before the terminator (found by scanning the allocation). */
+	/**
+	 * Number of encoded elements before the terminator (found by scanning the allocation).
+	 * @group Encoded string
+	 */
 	get encodedElementCount(): number {
 		if (this.freed) this.throwFreed('encodedElementCount')
 		return this.manager.nullTerminatedAsciiLength(this.address, this.allocatedByteSize, 'AsciiStringRef.encodedElementCount')
 	}
 
-	/** Byte length of the encoded string, terminator excluded. */
+	/**
+	 * Byte length of the encoded string, terminator excluded.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.encodedElementCount
 	}
 
-	/** A `Uint8Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint8Array, this.address, this.encodedElementCount, 'AsciiStringRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'AsciiStringRef.encodedBytesView')
 	}
 
-	/** Reads the string (up to the terminator, or the whole capacity if C left none). */
+	/**
+	 * Reads the string (up to the terminator, or the whole capacity if C left none).
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readNullTerminatedAsciiString(this.address, this.allocatedByteSize)
@@ -3377,6 +4061,7 @@ export class AsciiStringRef extends HeapRef {
 	/**
 	 * Writes a new string.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
@@ -3388,6 +4073,7 @@ export class AsciiStringRef extends HeapRef {
 /**
  * A reference to a null-terminated UTF-8 string on the heap, returned by `allocNullTerminatedUtf8String` and `wrapNullTerminatedUtf8String`.
  * Its capacity is `allocatedByteSize / 1` elements, terminator included. Every member throws `Error` once the ref is freed.
+ * @group String refs
  */
 export class Utf8StringRef extends HeapRef {
 	/** @internal */
@@ -3395,12 +4081,18 @@ export class Utf8StringRef extends HeapRef {
 		return 'Utf8StringRef'
 	}
 
-	/** Bytes per encoded element: 1. */
+	/**
+	 * Bytes per encoded element: 1.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3410,30 +4102,45 @@ export class Utf8StringRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Number of encoded elements before the terminator (found by scanning the allocation). */
+	/**
+	 * Number of encoded elements before the terminator (found by scanning the allocation).
+	 * @group Encoded string
+	 */
 	get encodedElementCount(): number {
 		if (this.freed) this.throwFreed('encodedElementCount')
 		return this.manager.nullTerminatedUtf8Length(this.address, this.allocatedByteSize, 'Utf8StringRef.encodedElementCount')
 	}
 
-	/** Byte length of the encoded string, terminator excluded. */
+	/**
+	 * Byte length of the encoded string, terminator excluded.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.encodedElementCount
 	}
 
-	/** A `Uint8Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint8Array, this.address, this.encodedElementCount, 'Utf8StringRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf8StringRef.encodedBytesView')
 	}
 
-	/** Reads the string (up to the terminator, or the whole capacity if C left none). */
+	/**
+	 * Reads the string (up to the terminator, or the whole capacity if C left none).
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readNullTerminatedUtf8String(this.address, this.allocatedByteSize)
@@ -3442,6 +4149,7 @@ export class Utf8StringRef extends HeapRef {
 	/**
 	 * Writes a new string.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
@@ -3453,6 +4161,7 @@ export class Utf8StringRef extends HeapRef {
 /**
  * A reference to a null-terminated UTF-16 (little-endian code units, stored as-is) string on the heap, returned by `allocNullTerminatedUtf16String` and `wrapNullTerminatedUtf16String`.
  * Its capacity is `allocatedByteSize / 2` elements, terminator included. Every member throws `Error` once the ref is freed.
+ * @group String refs
  */
 export class Utf16StringRef extends HeapRef {
 	/** @internal */
@@ -3460,12 +4169,18 @@ export class Utf16StringRef extends HeapRef {
 		return 'Utf16StringRef'
 	}
 
-	/** Bytes per encoded element: 2. */
+	/**
+	 * Bytes per encoded element: 2.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 2 {
 		return 2
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3475,30 +4190,45 @@ export class Utf16StringRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Number of encoded elements before the terminator (found by scanning the allocation). */
+	/**
+	 * Number of encoded elements before the terminator (found by scanning the allocation).
+	 * @group Encoded string
+	 */
 	get encodedElementCount(): number {
 		if (this.freed) this.throwFreed('encodedElementCount')
 		return this.manager.nullTerminatedUtf16Length(this.address, this.allocatedByteSize / 2, 'Utf16StringRef.encodedElementCount')
 	}
 
-	/** Byte length of the encoded string, terminator excluded. */
+	/**
+	 * Byte length of the encoded string, terminator excluded.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.encodedElementCount * 2
 	}
 
-	/** A `Uint16Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint16Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint16Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint16Array, this.address, this.encodedElementCount, 'Utf16StringRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf16StringRef.encodedBytesView')
 	}
 
-	/** Reads the string (up to the terminator, or the whole capacity if C left none). */
+	/**
+	 * Reads the string (up to the terminator, or the whole capacity if C left none).
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readNullTerminatedUtf16String(this.address, this.allocatedByteSize / 2)
@@ -3507,6 +4237,7 @@ export class Utf16StringRef extends HeapRef {
 	/**
 	 * Writes a new string.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
@@ -3518,6 +4249,7 @@ export class Utf16StringRef extends HeapRef {
 /**
  * A reference to a null-terminated UTF-32 (one little-endian code point per element) string on the heap, returned by `allocNullTerminatedUtf32String` and `wrapNullTerminatedUtf32String`.
  * Its capacity is `allocatedByteSize / 4` elements, terminator included. Every member throws `Error` once the ref is freed.
+ * @group String refs
  */
 export class Utf32StringRef extends HeapRef {
 	/** @internal */
@@ -3525,12 +4257,18 @@ export class Utf32StringRef extends HeapRef {
 		return 'Utf32StringRef'
 	}
 
-	/** Bytes per encoded element: 4. */
+	/**
+	 * Bytes per encoded element: 4.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 4 {
 		return 4
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3540,30 +4278,45 @@ export class Utf32StringRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Number of encoded elements before the terminator (found by scanning the allocation). */
+	/**
+	 * Number of encoded elements before the terminator (found by scanning the allocation).
+	 * @group Encoded string
+	 */
 	get encodedElementCount(): number {
 		if (this.freed) this.throwFreed('encodedElementCount')
 		return this.manager.nullTerminatedUtf32Length(this.address, this.allocatedByteSize / 4, 'Utf32StringRef.encodedElementCount')
 	}
 
-	/** Byte length of the encoded string, terminator excluded. */
+	/**
+	 * Byte length of the encoded string, terminator excluded.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.encodedElementCount * 4
 	}
 
-	/** A `Uint32Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint32Array` over the encoded elements, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint32Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint32Array, this.address, this.encodedElementCount, 'Utf32StringRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the encoded bytes, terminator excluded. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf32StringRef.encodedBytesView')
 	}
 
-	/** Reads the string (up to the terminator, or the whole capacity if C left none). */
+	/**
+	 * Reads the string (up to the terminator, or the whole capacity if C left none).
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readNullTerminatedUtf32String(this.address, this.allocatedByteSize / 4)
@@ -3572,6 +4325,7 @@ export class Utf32StringRef extends HeapRef {
 	/**
 	 * Writes a new string.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
@@ -3580,7 +4334,10 @@ export class Utf32StringRef extends HeapRef {
 }
 
 // Ascii · codegen/emitStringSlices.ts
-/** A reference to a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocAsciiStringSlice` and `wrapAsciiStringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+/**
+ * A reference to a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocAsciiStringSlice` and `wrapAsciiStringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed.
+ * @group String slice refs
+ */
 export class AsciiStringSliceRef extends HeapRef {
 	/** @internal The current length in elements. */
 	private currentElementCount: number;
@@ -3596,23 +4353,35 @@ export class AsciiStringSliceRef extends HeapRef {
 		return 'AsciiStringSliceRef'
 	}
 
-	/** Bytes per encoded element: 1. */
+	/**
+	 * Bytes per encoded element: 1.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
-	/** Elements the region holds: `allocatedByteSize / 1`. */
+	/**
+	 * Elements the region holds: `allocatedByteSize / 1`.
+	 * @group Encoded string
+	 */
 	get capacity(): number {
 		return this.allocatedByteSize
 	}
 
-	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	/**
+	 * The current length in elements: what the last `write` wrote, or what the ref was made with.
+	 * @group Encoded string
+	 */
 	get elementCount(): number {
 		if (this.freed) this.throwFreed('elementCount')
 		return this.currentElementCount
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3622,24 +4391,36 @@ export class AsciiStringSliceRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	/**
+	 * Byte length of the current string: `elementCount * bytesPerElement`.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.elementCount
 	}
 
-	/** A `Uint8Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint8Array, this.address, this.currentElementCount, 'AsciiStringSliceRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'AsciiStringSliceRef.encodedBytesView')
 	}
 
-	/** Reads the current string: its `elementCount` elements. */
+	/**
+	 * Reads the current string: its `elementCount` elements.
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readAsciiStringSlice(this.address, this.currentElementCount)
@@ -3648,6 +4429,7 @@ export class AsciiStringSliceRef extends HeapRef {
 	/**
 	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
@@ -3658,7 +4440,10 @@ export class AsciiStringSliceRef extends HeapRef {
 }
 
 // Utf8 · codegen/emitStringSlices.ts
-/** A reference to a UTF-8 string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf8StringSlice` and `wrapUtf8StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+/**
+ * A reference to a UTF-8 string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf8StringSlice` and `wrapUtf8StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed.
+ * @group String slice refs
+ */
 export class Utf8StringSliceRef extends HeapRef {
 	/** @internal The current length in elements. */
 	private currentElementCount: number;
@@ -3674,23 +4459,35 @@ export class Utf8StringSliceRef extends HeapRef {
 		return 'Utf8StringSliceRef'
 	}
 
-	/** Bytes per encoded element: 1. */
+	/**
+	 * Bytes per encoded element: 1.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 1 {
 		return 1
 	}
 
-	/** Elements the region holds: `allocatedByteSize / 1`. */
+	/**
+	 * Elements the region holds: `allocatedByteSize / 1`.
+	 * @group Encoded string
+	 */
 	get capacity(): number {
 		return this.allocatedByteSize
 	}
 
-	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	/**
+	 * The current length in elements: what the last `write` wrote, or what the ref was made with.
+	 * @group Encoded string
+	 */
 	get elementCount(): number {
 		if (this.freed) this.throwFreed('elementCount')
 		return this.currentElementCount
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3700,24 +4497,36 @@ export class Utf8StringSliceRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	/**
+	 * Byte length of the current string: `elementCount * bytesPerElement`.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.elementCount
 	}
 
-	/** A `Uint8Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint8Array, this.address, this.currentElementCount, 'Utf8StringSliceRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf8StringSliceRef.encodedBytesView')
 	}
 
-	/** Reads the current string: its `elementCount` elements. */
+	/**
+	 * Reads the current string: its `elementCount` elements.
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readUtf8StringSlice(this.address, this.currentElementCount)
@@ -3726,6 +4535,7 @@ export class Utf8StringSliceRef extends HeapRef {
 	/**
 	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
@@ -3736,7 +4546,10 @@ export class Utf8StringSliceRef extends HeapRef {
 }
 
 // Utf16 · codegen/emitStringSlices.ts
-/** A reference to a UTF-16 (little-endian code units, stored as-is) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf16StringSlice` and `wrapUtf16StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+/**
+ * A reference to a UTF-16 (little-endian code units, stored as-is) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf16StringSlice` and `wrapUtf16StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed.
+ * @group String slice refs
+ */
 export class Utf16StringSliceRef extends HeapRef {
 	/** @internal The current length in elements. */
 	private currentElementCount: number;
@@ -3752,23 +4565,35 @@ export class Utf16StringSliceRef extends HeapRef {
 		return 'Utf16StringSliceRef'
 	}
 
-	/** Bytes per encoded element: 2. */
+	/**
+	 * Bytes per encoded element: 2.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 2 {
 		return 2
 	}
 
-	/** Elements the region holds: `allocatedByteSize / 2`. */
+	/**
+	 * Elements the region holds: `allocatedByteSize / 2`.
+	 * @group Encoded string
+	 */
 	get capacity(): number {
 		return this.allocatedByteSize / 2
 	}
 
-	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	/**
+	 * The current length in elements: what the last `write` wrote, or what the ref was made with.
+	 * @group Encoded string
+	 */
 	get elementCount(): number {
 		if (this.freed) this.throwFreed('elementCount')
 		return this.currentElementCount
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3778,24 +4603,36 @@ export class Utf16StringSliceRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	/**
+	 * Byte length of the current string: `elementCount * bytesPerElement`.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.elementCount * 2
 	}
 
-	/** A `Uint16Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint16Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint16Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint16Array, this.address, this.currentElementCount, 'Utf16StringSliceRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf16StringSliceRef.encodedBytesView')
 	}
 
-	/** Reads the current string: its `elementCount` elements. */
+	/**
+	 * Reads the current string: its `elementCount` elements.
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readUtf16StringSlice(this.address, this.currentElementCount)
@@ -3804,6 +4641,7 @@ export class Utf16StringSliceRef extends HeapRef {
 	/**
 	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
@@ -3814,7 +4652,10 @@ export class Utf16StringSliceRef extends HeapRef {
 }
 
 // Utf32 · codegen/emitStringSlices.ts
-/** A reference to a UTF-32 (one little-endian code point per element) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf32StringSlice` and `wrapUtf32StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed. */
+/**
+ * A reference to a UTF-32 (one little-endian code point per element) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocUtf32StringSlice` and `wrapUtf32StringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed.
+ * @group String slice refs
+ */
 export class Utf32StringSliceRef extends HeapRef {
 	/** @internal The current length in elements. */
 	private currentElementCount: number;
@@ -3830,23 +4671,35 @@ export class Utf32StringSliceRef extends HeapRef {
 		return 'Utf32StringSliceRef'
 	}
 
-	/** Bytes per encoded element: 4. */
+	/**
+	 * Bytes per encoded element: 4.
+	 * @group Encoded string
+	 */
 	get bytesPerElement(): 4 {
 		return 4
 	}
 
-	/** Elements the region holds: `allocatedByteSize / 4`. */
+	/**
+	 * Elements the region holds: `allocatedByteSize / 4`.
+	 * @group Encoded string
+	 */
 	get capacity(): number {
 		return this.allocatedByteSize / 4
 	}
 
-	/** The current length in elements: what the last `write` wrote, or what the ref was made with. */
+	/**
+	 * The current length in elements: what the last `write` wrote, or what the ref was made with.
+	 * @group Encoded string
+	 */
 	get elementCount(): number {
 		if (this.freed) this.throwFreed('elementCount')
 		return this.currentElementCount
 	}
 
-	/** The stored string: reading it calls `read()`, assigning it calls `write(value)`. */
+	/**
+	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * @group Value
+	 */
 	get value(): string {
 		return this.read()
 	}
@@ -3856,24 +4709,36 @@ export class Utf32StringSliceRef extends HeapRef {
 		this.write(value)
 	}
 
-	/** Byte length of the current string: `elementCount * bytesPerElement`. */
+	/**
+	 * Byte length of the current string: `elementCount * bytesPerElement`.
+	 * @group Encoded string
+	 */
 	get encodedByteLength(): number {
 		return this.elementCount * 4
 	}
 
-	/** A `Uint32Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint32Array` over the current string's `elementCount` elements. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedElementsView(): Uint32Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
 		return this.manager.typedView(Uint32Array, this.address, this.currentElementCount, 'Utf32StringSliceRef.encodedElementsView')
 	}
 
-	/** A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale. */
+	/**
+	 * A `Uint8Array` over the current string's bytes. Use it at once: growing the memory makes it stale.
+	 * @group Encoded string
+	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
 		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf32StringSliceRef.encodedBytesView')
 	}
 
-	/** Reads the current string: its `elementCount` elements. */
+	/**
+	 * Reads the current string: its `elementCount` elements.
+	 * @group Value
+	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
 		return this.manager.readUtf32StringSlice(this.address, this.currentElementCount)
@@ -3882,6 +4747,7 @@ export class Utf32StringSliceRef extends HeapRef {
 	/**
 	 * Writes a new string and makes its length the new `elementCount`. Returns that length.
 	 * @throws RangeError if it does not fit in the capacity (nothing is written, the length stays), or the encoding cannot hold one of its characters
+	 * @group Value
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')

@@ -16,156 +16,298 @@ import { AsciiStringRef, AsciiStringSliceRef, BigInt64ArrayRef, BigInt64Ref, Big
 /**
  * Reads, writes, views, allocates and wraps numbers, arrays and strings on a WebAssembly heap.
  * Create one with `createWasmHeapManager` or `wrapEmscriptenModuleHeap`.
- * Every access is bounds-checked; see the README for the polling modes and errors.
+ * Every access is bounds-checked; see [Growth and polling](../README.md#growth-and-polling) and [Safety](../README.md#safety) in the README for the polling modes and errors.
+ * @groupDescription Heap
+ * The heap itself: its buffer, ABI and the whole-buffer `DataView`.
+ * @groupDescription Numbers
+ * Read and write one number at an address (`readInt32`, `writeFloat64`, ...): bounds-checked, little-endian.
+ * @groupDescription Views
+ * Typed-array views over part of the heap or all of it (`viewInt32Array`, `heapUint8`); use them at once, growth makes them stale.
+ * @groupDescription Allocation & ownership
+ * Allocate numbers and arrays as refs (`allocInt32`, `allocFloat64Array`), and free them, alone or all at once.
+ * @groupDescription Refs
+ * Refs to memory that is already there (C’s, or another ref’s): `wrapInt32`, `wrapUint8Array`, ...
+ * @groupDescription Strings
+ * Null-terminated strings in ASCII, UTF-8, UTF-16 and UTF-32: read, write, allocate, wrap, measure.
+ * @groupDescription String slices
+ * Length-delimited strings (a pointer and a length, as Rust’s `&str`): read, write, allocate, wrap, measure.
+ * @groupDescription Structs
+ * C structs and arrays of them, declared with `defineStruct`: allocate, wrap, read, write, and their layout.
+ * @groupDescription Atomics
+ * Atomic reads, writes and read-modify-write operations (`addInt32Atomic`, ...) on a shared heap.
+ * @groupDescription Waits
+ * Sleep until another thread notifies an address (`waitInt32`, `waitInt32Async`, `notify`).
+ * @groupDescription Scopes
+ * Free every ref made inside a block when it ends (`withScope`, `openScope`).
+ * @groupDescription Debugging
+ * Find leaks and look inside: `report()` of live refs by allocation site, `toJSON`.
+ * @group Manager
  */
 export class WasmHeapManager extends HeapAccess {
 	// Pointer32 · codegen/main.ts
-	/** `readUint32` under the name of Pointer32: the same function (errors name `readUint32`). */
+	/**
+	 * `readUint32` under the name of Pointer32: the same function (errors name `readUint32`).
+	 * @group Numbers
+	 */
 	declare readPointer32: WasmHeapManager['readUint32'];
 	// Pointer32 · codegen/main.ts
-	/** `writeUint32` under the name of Pointer32: the same function (errors name `writeUint32`). */
+	/**
+	 * `writeUint32` under the name of Pointer32: the same function (errors name `writeUint32`).
+	 * @group Numbers
+	 */
 	declare writePointer32: WasmHeapManager['writeUint32'];
 	// Pointer64 · codegen/main.ts
-	/** `readBigUint64` under the name of Pointer64: the same function (errors name `readBigUint64`). */
+	/**
+	 * `readBigUint64` under the name of Pointer64: the same function (errors name `readBigUint64`).
+	 * @group Numbers
+	 */
 	declare readPointer64: WasmHeapManager['readBigUint64'];
 	// Pointer64 · codegen/main.ts
-	/** `writeBigUint64` under the name of Pointer64: the same function (errors name `writeBigUint64`). */
+	/**
+	 * `writeBigUint64` under the name of Pointer64: the same function (errors name `writeBigUint64`).
+	 * @group Numbers
+	 */
 	declare writePointer64: WasmHeapManager['writeBigUint64'];
 	// Pointer32 · codegen/main.ts
-	/** `readUint32Atomic` under the name of Pointer32: the same function (errors name `readUint32Atomic`). */
+	/**
+	 * `readUint32Atomic` under the name of Pointer32: the same function (errors name `readUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare readPointer32Atomic: WasmHeapManager['readUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `writeUint32Atomic` under the name of Pointer32: the same function (errors name `writeUint32Atomic`). */
+	/**
+	 * `writeUint32Atomic` under the name of Pointer32: the same function (errors name `writeUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare writePointer32Atomic: WasmHeapManager['writeUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `addUint32Atomic` under the name of Pointer32: the same function (errors name `addUint32Atomic`). */
+	/**
+	 * `addUint32Atomic` under the name of Pointer32: the same function (errors name `addUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare addPointer32Atomic: WasmHeapManager['addUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `subUint32Atomic` under the name of Pointer32: the same function (errors name `subUint32Atomic`). */
+	/**
+	 * `subUint32Atomic` under the name of Pointer32: the same function (errors name `subUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare subPointer32Atomic: WasmHeapManager['subUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `andUint32Atomic` under the name of Pointer32: the same function (errors name `andUint32Atomic`). */
+	/**
+	 * `andUint32Atomic` under the name of Pointer32: the same function (errors name `andUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare andPointer32Atomic: WasmHeapManager['andUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `orUint32Atomic` under the name of Pointer32: the same function (errors name `orUint32Atomic`). */
+	/**
+	 * `orUint32Atomic` under the name of Pointer32: the same function (errors name `orUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare orPointer32Atomic: WasmHeapManager['orUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `xorUint32Atomic` under the name of Pointer32: the same function (errors name `xorUint32Atomic`). */
+	/**
+	 * `xorUint32Atomic` under the name of Pointer32: the same function (errors name `xorUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare xorPointer32Atomic: WasmHeapManager['xorUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `exchangeUint32Atomic` under the name of Pointer32: the same function (errors name `exchangeUint32Atomic`). */
+	/**
+	 * `exchangeUint32Atomic` under the name of Pointer32: the same function (errors name `exchangeUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare exchangePointer32Atomic: WasmHeapManager['exchangeUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `compareExchangeUint32Atomic` under the name of Pointer32: the same function (errors name `compareExchangeUint32Atomic`). */
+	/**
+	 * `compareExchangeUint32Atomic` under the name of Pointer32: the same function (errors name `compareExchangeUint32Atomic`).
+	 * @group Atomics
+	 */
 	declare compareExchangePointer32Atomic: WasmHeapManager['compareExchangeUint32Atomic'];
 	// Pointer32 · codegen/main.ts
-	/** `waitUint32` under the name of Pointer32: the same function (errors name `waitUint32`). */
+	/**
+	 * `waitUint32` under the name of Pointer32: the same function (errors name `waitUint32`).
+	 * @group Waits
+	 */
 	declare waitPointer32: WasmHeapManager['waitUint32'];
 	// Pointer32 · codegen/main.ts
-	/** `waitUint32Async` under the name of Pointer32: the same function (errors name `waitUint32Async`). */
+	/**
+	 * `waitUint32Async` under the name of Pointer32: the same function (errors name `waitUint32Async`).
+	 * @group Waits
+	 */
 	declare waitPointer32Async: WasmHeapManager['waitUint32Async'];
 	// Pointer64 · codegen/main.ts
-	/** `readBigUint64Atomic` under the name of Pointer64: the same function (errors name `readBigUint64Atomic`). */
+	/**
+	 * `readBigUint64Atomic` under the name of Pointer64: the same function (errors name `readBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare readPointer64Atomic: WasmHeapManager['readBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `writeBigUint64Atomic` under the name of Pointer64: the same function (errors name `writeBigUint64Atomic`). */
+	/**
+	 * `writeBigUint64Atomic` under the name of Pointer64: the same function (errors name `writeBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare writePointer64Atomic: WasmHeapManager['writeBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `addBigUint64Atomic` under the name of Pointer64: the same function (errors name `addBigUint64Atomic`). */
+	/**
+	 * `addBigUint64Atomic` under the name of Pointer64: the same function (errors name `addBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare addPointer64Atomic: WasmHeapManager['addBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `subBigUint64Atomic` under the name of Pointer64: the same function (errors name `subBigUint64Atomic`). */
+	/**
+	 * `subBigUint64Atomic` under the name of Pointer64: the same function (errors name `subBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare subPointer64Atomic: WasmHeapManager['subBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `andBigUint64Atomic` under the name of Pointer64: the same function (errors name `andBigUint64Atomic`). */
+	/**
+	 * `andBigUint64Atomic` under the name of Pointer64: the same function (errors name `andBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare andPointer64Atomic: WasmHeapManager['andBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `orBigUint64Atomic` under the name of Pointer64: the same function (errors name `orBigUint64Atomic`). */
+	/**
+	 * `orBigUint64Atomic` under the name of Pointer64: the same function (errors name `orBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare orPointer64Atomic: WasmHeapManager['orBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `xorBigUint64Atomic` under the name of Pointer64: the same function (errors name `xorBigUint64Atomic`). */
+	/**
+	 * `xorBigUint64Atomic` under the name of Pointer64: the same function (errors name `xorBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare xorPointer64Atomic: WasmHeapManager['xorBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `exchangeBigUint64Atomic` under the name of Pointer64: the same function (errors name `exchangeBigUint64Atomic`). */
+	/**
+	 * `exchangeBigUint64Atomic` under the name of Pointer64: the same function (errors name `exchangeBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare exchangePointer64Atomic: WasmHeapManager['exchangeBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `compareExchangeBigUint64Atomic` under the name of Pointer64: the same function (errors name `compareExchangeBigUint64Atomic`). */
+	/**
+	 * `compareExchangeBigUint64Atomic` under the name of Pointer64: the same function (errors name `compareExchangeBigUint64Atomic`).
+	 * @group Atomics
+	 */
 	declare compareExchangePointer64Atomic: WasmHeapManager['compareExchangeBigUint64Atomic'];
 	// Pointer64 · codegen/main.ts
-	/** `waitBigUint64` under the name of Pointer64: the same function (errors name `waitBigUint64`). */
+	/**
+	 * `waitBigUint64` under the name of Pointer64: the same function (errors name `waitBigUint64`).
+	 * @group Waits
+	 */
 	declare waitPointer64: WasmHeapManager['waitBigUint64'];
 	// Pointer64 · codegen/main.ts
-	/** `waitBigUint64Async` under the name of Pointer64: the same function (errors name `waitBigUint64Async`). */
+	/**
+	 * `waitBigUint64Async` under the name of Pointer64: the same function (errors name `waitBigUint64Async`).
+	 * @group Waits
+	 */
 	declare waitPointer64Async: WasmHeapManager['waitBigUint64Async'];
 	// Pointer32 · codegen/main.ts
-	/** `viewUint32Array` under the name of Pointer32: the same function (errors name `viewUint32Array`). */
+	/**
+	 * `viewUint32Array` under the name of Pointer32: the same function (errors name `viewUint32Array`).
+	 * @group Views
+	 */
 	declare viewPointer32Array: WasmHeapManager['viewUint32Array'];
 	// Pointer64 · codegen/main.ts
-	/** `viewBigUint64Array` under the name of Pointer64: the same function (errors name `viewBigUint64Array`). */
+	/**
+	 * `viewBigUint64Array` under the name of Pointer64: the same function (errors name `viewBigUint64Array`).
+	 * @group Views
+	 */
 	declare viewPointer64Array: WasmHeapManager['viewBigUint64Array'];
 
 	// Int8 · codegen/emitWholeHeapViews.ts
-	/** An `Int8Array` over the whole heap (each element a signed 8-bit integer (C `int8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * An `Int8Array` over the whole heap (each element a signed 8-bit integer (C `int8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapInt8(): Int8Array {
 		return this.currentViews().int8Array
 	}
 
 	// Uint8 · codegen/emitWholeHeapViews.ts
-	/** A `Uint8Array` over the whole heap (each element an unsigned 8-bit integer (C `uint8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `Uint8Array` over the whole heap (each element an unsigned 8-bit integer (C `uint8_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapUint8(): Uint8Array {
 		return this.currentViews().uint8Array
 	}
 
 	// ClampedUint8 · codegen/emitWholeHeapViews.ts
-	/** A `Uint8ClampedArray` over the whole heap (each element a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `Uint8ClampedArray` over the whole heap (each element a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapClampedUint8(): Uint8ClampedArray {
 		return this.currentViews().uint8ClampedArray
 	}
 
 	// Int16 · codegen/emitWholeHeapViews.ts
-	/** An `Int16Array` over the whole heap (each element a signed 16-bit integer (C `int16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * An `Int16Array` over the whole heap (each element a signed 16-bit integer (C `int16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapInt16(): Int16Array {
 		return this.currentViews().int16Array
 	}
 
 	// Uint16 · codegen/emitWholeHeapViews.ts
-	/** A `Uint16Array` over the whole heap (each element an unsigned 16-bit integer (C `uint16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `Uint16Array` over the whole heap (each element an unsigned 16-bit integer (C `uint16_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapUint16(): Uint16Array {
 		return this.currentViews().uint16Array
 	}
 
 	// Int32 · codegen/emitWholeHeapViews.ts
-	/** An `Int32Array` over the whole heap (each element a signed 32-bit integer (C `int32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * An `Int32Array` over the whole heap (each element a signed 32-bit integer (C `int32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapInt32(): Int32Array {
 		return this.currentViews().int32Array
 	}
 
 	// Uint32 · codegen/emitWholeHeapViews.ts
-	/** A `Uint32Array` over the whole heap (each element an unsigned 32-bit integer (C `uint32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `Uint32Array` over the whole heap (each element an unsigned 32-bit integer (C `uint32_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapUint32(): Uint32Array {
 		return this.currentViews().uint32Array
 	}
 
 	// BigInt64 · codegen/emitWholeHeapViews.ts
-	/** A `BigInt64Array` over the whole heap (each element a signed 64-bit integer as a `bigint` (C `int64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `BigInt64Array` over the whole heap (each element a signed 64-bit integer as a `bigint` (C `int64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapBigInt64(): BigInt64Array {
 		return this.currentViews().bigInt64Array
 	}
 
 	// BigUint64 · codegen/emitWholeHeapViews.ts
-	/** A `BigUint64Array` over the whole heap (each element an unsigned 64-bit integer as a `bigint` (C `uint64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `BigUint64Array` over the whole heap (each element an unsigned 64-bit integer as a `bigint` (C `uint64_t`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapBigUint64(): BigUint64Array {
 		return this.currentViews().bigUint64Array
 	}
 
 	// Float32 · codegen/emitWholeHeapViews.ts
-	/** A `Float32Array` over the whole heap (each element a 32-bit IEEE 754 float (C `float`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `Float32Array` over the whole heap (each element a 32-bit IEEE 754 float (C `float`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapFloat32(): Float32Array {
 		return this.currentViews().float32Array
 	}
 
 	// Float64 · codegen/emitWholeHeapViews.ts
-	/** A `Float64Array` over the whole heap (each element a 64-bit IEEE 754 float (C `double`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap. */
+	/**
+	 * A `Float64Array` over the whole heap (each element a 64-bit IEEE 754 float (C `double`)), as Emscripten's `HEAP*` views: the manager polls for a replaced buffer first (unless `pollingMode` is `'never'`), so it views the current one. Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.
+	 * @group Views
+	 */
 	get heapFloat64(): Float64Array {
 		return this.currentViews().float64Array
 	}
@@ -174,6 +316,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 8-bit integer (C `int8_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 1-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readInt8(address: number): number {
 		const elements = this.fast.int8Array
@@ -188,6 +331,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 8-bit integer (C `int8_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
@@ -201,6 +345,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 8-bit integer (C `uint8_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 1-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readUint8(address: number): number {
 		const elements = this.fast.uint8Array
@@ -215,6 +360,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 8-bit integer (C `uint8_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
@@ -228,6 +374,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 1-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readClampedUint8(address: number): number {
 		const elements = this.fast.uint8ClampedArray
@@ -242,6 +389,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (any alignment, little-endian). The value is clamped to 0..255 and rounded half to even, as `Uint8ClampedArray` does.
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
@@ -255,6 +403,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 16-bit integer (C `int16_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 2-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readInt16(address: number): number {
 		const elements = this.fast.int16Array
@@ -270,6 +419,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 16-bit integer (C `int16_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeInt16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt16')
@@ -283,6 +433,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 16-bit integer (C `uint16_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 2-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readUint16(address: number): number {
 		const elements = this.fast.uint16Array
@@ -298,6 +449,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 16-bit integer (C `uint16_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeUint16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint16')
@@ -311,6 +463,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 32-bit integer (C `int32_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 4-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readInt32(address: number): number {
 		const elements = this.fast.int32Array
@@ -326,6 +479,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 32-bit integer (C `int32_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeInt32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt32')
@@ -339,6 +493,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 32-bit integer (C `uint32_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 4-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readUint32(address: number): number {
 		const elements = this.fast.uint32Array
@@ -354,6 +509,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 32-bit integer (C `uint32_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeUint32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint32')
@@ -367,6 +523,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readBigInt64(address: number): bigint {
 		const elements = this.fast.bigInt64Array
@@ -382,6 +539,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (any alignment, little-endian). The value wraps around to 64 bits.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeBigInt64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64')
@@ -395,6 +553,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readBigUint64(address: number): bigint {
 		const elements = this.fast.bigUint64Array
@@ -410,6 +569,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (any alignment, little-endian). The value wraps around to 64 bits.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeBigUint64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64')
@@ -423,6 +583,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 2-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readFloat16(address: number): number {
 		const fast = this.fast
@@ -435,6 +596,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (any alignment, little-endian). The value is rounded to the nearest `_Float16` (ties to even).
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeFloat16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat16')
@@ -448,6 +610,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a 32-bit IEEE 754 float (C `float`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 4-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readFloat32(address: number): number {
 		const elements = this.fast.float32Array
@@ -463,6 +626,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a 32-bit IEEE 754 float (C `float`) at `address` (any alignment, little-endian). The value is rounded to the nearest `float` (ties to even).
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeFloat32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32')
@@ -476,6 +640,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a 64-bit IEEE 754 float (C `double`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readFloat64(address: number): number {
 		const elements = this.fast.float64Array
@@ -491,6 +656,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a 64-bit IEEE 754 float (C `double`) at `address` (any alignment, little-endian). The value is stored exactly.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
+	 * @group Numbers
 	 */
 	writeFloat64(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64')
@@ -504,6 +670,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap, or the stored uint64 is above `2^53 - 1`
+	 * @group Numbers
 	 */
 	readPointer53(address: number): number {
 		const fast = this.fast
@@ -520,6 +687,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (any alignment, little-endian). The value must be an integer from 0 to `2^53 - 1`.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
 	 * @throws RangeError if the value is not a valid pointer53
+	 * @group Numbers
 	 */
 	writePointer53(address: number, value: number): void {
 		const fast = this.fast
@@ -535,6 +703,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 128-bit little-endian integer as a `bigint` at `address` (2 little-endian 64-bit words, least significant first, any alignment).
 	 * @throws RangeError if the 16-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readBigUint128LE(address: number): bigint {
 		const fast = this.fast
@@ -547,6 +716,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 128-bit little-endian integer as a `bigint` at `address` (2 little-endian 64-bit words, least significant first, any alignment).
 	 * @throws TypeError if `value` is not a bigint; RangeError if it is outside `[0, 2^128)` or the access does not lie within the heap. Nothing is written on error
+	 * @group Numbers
 	 */
 	writeBigUint128LE(address: number, value: bigint): void {
 		const fast = this.fast
@@ -561,6 +731,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 256-bit little-endian integer as a `bigint` at `address` (4 little-endian 64-bit words, least significant first, any alignment).
 	 * @throws RangeError if the 32-byte access does not lie within the heap
+	 * @group Numbers
 	 */
 	readBigUint256LE(address: number): bigint {
 		const fast = this.fast
@@ -573,6 +744,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 256-bit little-endian integer as a `bigint` at `address` (4 little-endian 64-bit words, least significant first, any alignment).
 	 * @throws TypeError if `value` is not a bigint; RangeError if it is outside `[0, 2^256)` or the access does not lie within the heap. Nothing is written on error
+	 * @group Numbers
 	 */
 	writeBigUint256LE(address: number, value: bigint): void {
 		const fast = this.fast
@@ -589,6 +761,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 8-bit integer (C `int8_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readInt8Atomic(address: number): number {
 		let view = this.fast.int8Array
@@ -605,6 +778,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 8-bit integer (C `int8_t`) at `address` (`Atomics.store`), converting the value as `writeInt8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeInt8Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8Atomic')
@@ -622,6 +796,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt8` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addInt8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addInt8Atomic')
@@ -639,6 +814,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt8` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subInt8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'subInt8Atomic')
@@ -656,6 +832,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andInt8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'andInt8Atomic')
@@ -673,6 +850,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orInt8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'orInt8Atomic')
@@ -690,6 +868,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorInt8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'xorInt8Atomic')
@@ -707,6 +886,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeInt8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeInt8Atomic')
@@ -724,6 +904,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeInt8Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt8Atomic')
@@ -742,6 +923,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 8-bit integer (C `uint8_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readUint8Atomic(address: number): number {
 		let view = this.fast.uint8Array
@@ -758,6 +940,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 8-bit integer (C `uint8_t`) at `address` (`Atomics.store`), converting the value as `writeUint8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeUint8Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8Atomic')
@@ -775,6 +958,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint8` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addUint8Atomic')
@@ -792,6 +976,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint8` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'subUint8Atomic')
@@ -809,6 +994,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'andUint8Atomic')
@@ -826,6 +1012,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'orUint8Atomic')
@@ -843,6 +1030,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'xorUint8Atomic')
@@ -860,6 +1048,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeUint8Atomic')
@@ -877,6 +1066,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint8` does.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeUint8Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint8Atomic')
@@ -895,6 +1085,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (`Atomics.load`). The value is clamped as `Uint8ClampedArray` does, then stored with a `Uint8` atomic.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readClampedUint8Atomic(address: number): number {
 		let view = this.fast.uint8Array
@@ -911,6 +1102,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (`Atomics.store`), converting the value as `writeClampedUint8` does. The value is clamped as `Uint8ClampedArray` does, then stored with a `Uint8` atomic.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeClampedUint8Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8Atomic')
@@ -928,6 +1120,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeClampedUint8` does. Values are clamped as `writeClampedUint8` clamps them, then exchanged with a `Uint8` atomic.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeClampedUint8Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeClampedUint8Atomic')
@@ -945,6 +1138,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeClampedUint8` does. Values are clamped as `writeClampedUint8` clamps them, then exchanged with a `Uint8` atomic.
 	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeClampedUint8Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeClampedUint8Atomic')
@@ -963,6 +1157,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 16-bit integer (C `int16_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readInt16Atomic(address: number): number {
 		let view = this.fast.int16Array
@@ -979,6 +1174,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 16-bit integer (C `int16_t`) at `address` (`Atomics.store`), converting the value as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeInt16Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt16Atomic')
@@ -996,6 +1192,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addInt16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addInt16Atomic')
@@ -1013,6 +1210,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subInt16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'subInt16Atomic')
@@ -1030,6 +1228,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andInt16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'andInt16Atomic')
@@ -1047,6 +1246,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orInt16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'orInt16Atomic')
@@ -1064,6 +1264,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorInt16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'xorInt16Atomic')
@@ -1081,6 +1282,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeInt16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeInt16Atomic')
@@ -1098,6 +1300,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeInt16Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt16Atomic')
@@ -1116,6 +1319,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 16-bit integer (C `uint16_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readUint16Atomic(address: number): number {
 		let view = this.fast.uint16Array
@@ -1132,6 +1336,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 16-bit integer (C `uint16_t`) at `address` (`Atomics.store`), converting the value as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeUint16Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint16Atomic')
@@ -1149,6 +1354,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addUint16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addUint16Atomic')
@@ -1166,6 +1372,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subUint16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'subUint16Atomic')
@@ -1183,6 +1390,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andUint16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'andUint16Atomic')
@@ -1200,6 +1408,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orUint16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'orUint16Atomic')
@@ -1217,6 +1426,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorUint16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'xorUint16Atomic')
@@ -1234,6 +1444,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeUint16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeUint16Atomic')
@@ -1251,6 +1462,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeUint16Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint16Atomic')
@@ -1269,6 +1481,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 32-bit integer (C `int32_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readInt32Atomic(address: number): number {
 		let view = this.fast.int32Array
@@ -1285,6 +1498,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 32-bit integer (C `int32_t`) at `address` (`Atomics.store`), converting the value as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeInt32Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt32Atomic')
@@ -1302,6 +1516,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addInt32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addInt32Atomic')
@@ -1319,6 +1534,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subInt32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'subInt32Atomic')
@@ -1336,6 +1552,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andInt32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'andInt32Atomic')
@@ -1353,6 +1570,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orInt32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'orInt32Atomic')
@@ -1370,6 +1588,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorInt32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'xorInt32Atomic')
@@ -1387,6 +1606,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeInt32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeInt32Atomic')
@@ -1404,6 +1624,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeInt32Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt32Atomic')
@@ -1424,6 +1645,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @group Waits
 	 */
 	waitInt32(address: number, expected: number, timeoutMs?: number): WaitResult {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'waitInt32')
@@ -1443,6 +1665,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
 	 * @throws Error if the engine has no `Atomics.waitAsync`
+	 * @group Waits
 	 */
 	waitInt32Async(address: number, expected: number, timeoutMs?: number): Promise<WaitResult> {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'waitInt32Async')
@@ -1460,6 +1683,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 32-bit integer (C `uint32_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readUint32Atomic(address: number): number {
 		let view = this.fast.uint32Array
@@ -1476,6 +1700,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 32-bit integer (C `uint32_t`) at `address` (`Atomics.store`), converting the value as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeUint32Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint32Atomic')
@@ -1493,6 +1718,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addUint32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addUint32Atomic')
@@ -1510,6 +1736,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subUint32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'subUint32Atomic')
@@ -1527,6 +1754,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andUint32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'andUint32Atomic')
@@ -1544,6 +1772,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orUint32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'orUint32Atomic')
@@ -1561,6 +1790,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorUint32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'xorUint32Atomic')
@@ -1578,6 +1808,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeUint32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeUint32Atomic')
@@ -1595,6 +1826,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeUint32Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint32Atomic')
@@ -1615,6 +1847,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @group Waits
 	 */
 	waitUint32(address: number, expected: number, timeoutMs?: number): WaitResult {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'waitUint32')
@@ -1634,6 +1867,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
 	 * @throws Error if the engine has no `Atomics.waitAsync`
+	 * @group Waits
 	 */
 	waitUint32Async(address: number, expected: number, timeoutMs?: number): Promise<WaitResult> {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'waitUint32Async')
@@ -1651,6 +1885,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readBigInt64Atomic(address: number): bigint {
 		let view = this.fast.bigInt64Array
@@ -1667,6 +1902,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (`Atomics.store`), converting the value as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeBigInt64Atomic(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64Atomic')
@@ -1684,6 +1920,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeBigInt64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addBigInt64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'addBigInt64Atomic')
@@ -1701,6 +1938,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeBigInt64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subBigInt64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'subBigInt64Atomic')
@@ -1718,6 +1956,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andBigInt64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'andBigInt64Atomic')
@@ -1735,6 +1974,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orBigInt64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'orBigInt64Atomic')
@@ -1752,6 +1992,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorBigInt64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'xorBigInt64Atomic')
@@ -1769,6 +2010,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeBigInt64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'exchangeBigInt64Atomic')
@@ -1786,6 +2028,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeBigInt64Atomic(address: number, expected: bigint, replacement: bigint): bigint {
 		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'compareExchangeBigInt64Atomic')
@@ -1806,6 +2049,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @group Waits
 	 */
 	waitBigInt64(address: number, expected: bigint, timeoutMs?: number): WaitResult {
 		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigInt64')
@@ -1825,6 +2069,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
 	 * @throws Error if the engine has no `Atomics.waitAsync`
+	 * @group Waits
 	 */
 	waitBigInt64Async(address: number, expected: bigint, timeoutMs?: number): Promise<WaitResult> {
 		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigInt64Async')
@@ -1842,6 +2087,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readBigUint64Atomic(address: number): bigint {
 		let view = this.fast.bigUint64Array
@@ -1858,6 +2104,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (`Atomics.store`), converting the value as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeBigUint64Atomic(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64Atomic')
@@ -1875,6 +2122,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeBigUint64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addBigUint64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'addBigUint64Atomic')
@@ -1892,6 +2140,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeBigUint64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	subBigUint64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'subBigUint64Atomic')
@@ -1909,6 +2158,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	andBigUint64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'andBigUint64Atomic')
@@ -1926,6 +2176,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	orBigUint64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'orBigUint64Atomic')
@@ -1943,6 +2194,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	xorBigUint64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'xorBigUint64Atomic')
@@ -1960,6 +2212,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeBigUint64Atomic(address: number, value: bigint): bigint {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'exchangeBigUint64Atomic')
@@ -1977,6 +2230,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeBigUint64Atomic(address: number, expected: bigint, replacement: bigint): bigint {
 		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'compareExchangeBigUint64Atomic')
@@ -1997,6 +2251,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @group Waits
 	 */
 	waitBigUint64(address: number, expected: bigint, timeoutMs?: number): WaitResult {
 		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigUint64')
@@ -2016,6 +2271,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
 	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
 	 * @throws Error if the engine has no `Atomics.waitAsync`
+	 * @group Waits
 	 */
 	waitBigUint64Async(address: number, expected: bigint, timeoutMs?: number): Promise<WaitResult> {
 		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigUint64Async')
@@ -2033,6 +2289,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (`Atomics.load`). The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readFloat16Atomic(address: number): number {
 		let view = this.fast.uint16Array
@@ -2049,6 +2306,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (`Atomics.store`), converting the value as `writeFloat16` does. The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeFloat16Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat16Atomic')
@@ -2066,6 +2324,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeFloat16` does. A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and the result are rounded as `writeFloat16` rounds.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addFloat16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addFloat16Atomic')
@@ -2090,6 +2349,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeFloat16` does. The value moves as its exact bit pattern.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeFloat16Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeFloat16Atomic')
@@ -2107,6 +2367,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeFloat16` does. Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeFloat16Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat16Atomic')
@@ -2125,6 +2386,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a 32-bit IEEE 754 float (C `float`) at `address` (`Atomics.load`). The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readFloat32Atomic(address: number): number {
 		let view = this.fast.int32Array
@@ -2141,6 +2403,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a 32-bit IEEE 754 float (C `float`) at `address` (`Atomics.store`), converting the value as `writeFloat32` does. The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeFloat32Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32Atomic')
@@ -2158,6 +2421,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the 32-bit IEEE 754 float (C `float`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeFloat32` does. A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and the result are rounded as `writeFloat32` rounds.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addFloat32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addFloat32Atomic')
@@ -2182,6 +2446,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the 32-bit IEEE 754 float (C `float`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeFloat32` does. The value moves as its exact bit pattern.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeFloat32Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeFloat32Atomic')
@@ -2199,6 +2464,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the 32-bit IEEE 754 float (C `float`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeFloat32` does. Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeFloat32Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat32Atomic')
@@ -2217,6 +2483,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a 64-bit IEEE 754 float (C `double`) at `address` (`Atomics.load`). The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readFloat64Atomic(address: number): number {
 		let view = this.fast.bigInt64Array
@@ -2233,6 +2500,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a 64-bit IEEE 754 float (C `double`) at `address` (`Atomics.store`), converting the value as `writeFloat64` does. The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writeFloat64Atomic(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64Atomic')
@@ -2250,6 +2518,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the 64-bit IEEE 754 float (C `double`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeFloat64` does. A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and the result are rounded as `writeFloat64` rounds.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	addFloat64Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'addFloat64Atomic')
@@ -2274,6 +2543,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the 64-bit IEEE 754 float (C `double`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeFloat64` does. The value moves as its exact bit pattern.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	exchangeFloat64Atomic(address: number, value: number): number {
 		if (typeof value !== 'number') value = numberValue(value, 'exchangeFloat64Atomic')
@@ -2291,6 +2561,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the 64-bit IEEE 754 float (C `double`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeFloat64` does. Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangeFloat64Atomic(address: number, expected: number, replacement: number): number {
 		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat64Atomic')
@@ -2309,6 +2580,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (`Atomics.load`). The pointer moves through a 64-bit unsigned integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @group Atomics
 	 */
 	readPointer53Atomic(address: number): number {
 		let view = this.fast.bigUint64Array
@@ -2327,6 +2599,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (`Atomics.store`), converting the value as `writePointer53` does. The pointer moves through a 64-bit unsigned integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @group Atomics
 	 */
 	writePointer53Atomic(address: number, value: number): void {
 		let view = this.fast.bigUint64Array
@@ -2345,6 +2618,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically adds `value` to the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	addPointer53Atomic(address: number, value: number): number {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('addPointer53Atomic', value)
@@ -2372,6 +2646,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically subtracts `value` from the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	subPointer53Atomic(address: number, value: number): number {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('subPointer53Atomic', value)
@@ -2399,6 +2674,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically ANDs `value` into the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	andPointer53Atomic(address: number, value: number): number {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('andPointer53Atomic', value)
@@ -2426,6 +2702,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically ORs `value` into the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	orPointer53Atomic(address: number, value: number): number {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('orPointer53Atomic', value)
@@ -2453,6 +2730,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically XORs `value` into the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	xorPointer53Atomic(address: number, value: number): number {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('xorPointer53Atomic', value)
@@ -2480,6 +2758,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically stores `value` in the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	exchangePointer53Atomic(address: number, value: number): number {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('exchangePointer53Atomic', value)
@@ -2505,6 +2784,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically stores `replacement` if `expected` is held by the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writePointer53` does. The stored uint64 is compared with `expected`.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @group Atomics
 	 */
 	compareExchangePointer53Atomic(address: number, expected: number, replacement: number): number {
 		if (!(Number.isSafeInteger(expected) && expected >= 0)) throwPointer53ValueError('compareExchangePointer53Atomic', expected)
@@ -2526,6 +2806,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Int8Array` over `elementCount` elements of a signed 8-bit integer (C `int8_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewInt8Array(address: number, elementCount: number): Int8Array {
 		return this.viewArray(Int8Array, 1, 1, 'viewInt8Array', address, elementCount)
@@ -2536,6 +2817,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Uint8Array` over `elementCount` elements of an unsigned 8-bit integer (C `uint8_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewUint8Array(address: number, elementCount: number): Uint8Array {
 		return this.viewArray(Uint8Array, 1, 1, 'viewUint8Array', address, elementCount)
@@ -2546,6 +2828,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Uint8ClampedArray` over `elementCount` elements of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewClampedUint8Array(address: number, elementCount: number): Uint8ClampedArray {
 		return this.viewArray(Uint8ClampedArray, 1, 1, 'viewClampedUint8Array', address, elementCount)
@@ -2556,6 +2839,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Int16Array` over `elementCount` elements of a signed 16-bit integer (C `int16_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 2, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewInt16Array(address: number, elementCount: number): Int16Array {
 		return this.viewArray(Int16Array, 2, 2, 'viewInt16Array', address, elementCount)
@@ -2566,6 +2850,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Uint16Array` over `elementCount` elements of an unsigned 16-bit integer (C `uint16_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 2, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewUint16Array(address: number, elementCount: number): Uint16Array {
 		return this.viewArray(Uint16Array, 2, 2, 'viewUint16Array', address, elementCount)
@@ -2576,6 +2861,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Int32Array` over `elementCount` elements of a signed 32-bit integer (C `int32_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 4, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewInt32Array(address: number, elementCount: number): Int32Array {
 		return this.viewArray(Int32Array, 4, 4, 'viewInt32Array', address, elementCount)
@@ -2586,6 +2872,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Uint32Array` over `elementCount` elements of an unsigned 32-bit integer (C `uint32_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 4, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewUint32Array(address: number, elementCount: number): Uint32Array {
 		return this.viewArray(Uint32Array, 4, 4, 'viewUint32Array', address, elementCount)
@@ -2596,6 +2883,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `BigInt64Array` over `elementCount` elements of a signed 64-bit integer as a `bigint` (C `int64_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 8, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewBigInt64Array(address: number, elementCount: number): BigInt64Array {
 		return this.viewArray(BigInt64Array, 8, 8, 'viewBigInt64Array', address, elementCount)
@@ -2606,6 +2894,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `BigUint64Array` over `elementCount` elements of an unsigned 64-bit integer as a `bigint` (C `uint64_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 8, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewBigUint64Array(address: number, elementCount: number): BigUint64Array {
 		return this.viewArray(BigUint64Array, 8, 8, 'viewBigUint64Array', address, elementCount)
@@ -2617,6 +2906,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 2, or the elements do not lie within the heap
 	 * @throws TypeError where the engine has no `Float16Array`
+	 * @group Views
 	 */
 	viewFloat16Array(address: number, elementCount: number): Float16ArrayView {
 		return this.viewArray('Float16Array', 2, 2, 'viewFloat16Array', address, elementCount)
@@ -2627,6 +2917,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Float32Array` over `elementCount` elements of a 32-bit IEEE 754 float (C `float`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 4, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewFloat32Array(address: number, elementCount: number): Float32Array {
 		return this.viewArray(Float32Array, 4, 4, 'viewFloat32Array', address, elementCount)
@@ -2637,6 +2928,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `Float64Array` over `elementCount` elements of a 64-bit IEEE 754 float (C `double`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 8, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewFloat64Array(address: number, elementCount: number): Float64Array {
 		return this.viewArray(Float64Array, 8, 8, 'viewFloat64Array', address, elementCount)
@@ -2647,6 +2939,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * A `BigUint64Array` over `elementCount` elements of a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` starting at `address`. Pointer53 values are stored as uint64, so the view is a `BigUint64Array`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 8, or the elements do not lie within the heap
+	 * @group Views
 	 */
 	viewPointer53Array(address: number, elementCount: number): BigUint64Array {
 		return this.viewArray(BigUint64Array, 8, 8, 'viewPointer53Array', address, elementCount)
@@ -2658,6 +2951,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocInt8(value?: number): Int8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt8')
@@ -2671,6 +2965,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a signed 8-bit integer (C `int8_t`) and returns a `Int8ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt8` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocInt8Array(elementCountOrValues: number | ArrayLike<number>): Int8ArrayRef {
 		return this.core.allocArray(Int8ArrayRef, Int8Array, undefined, 1, 1, 'allocInt8Array', elementCountOrValues)
@@ -2682,6 +2977,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeUint8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocUint8(value?: number): Uint8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint8')
@@ -2695,6 +2991,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of an unsigned 8-bit integer (C `uint8_t`) and returns a `Uint8ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeUint8` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocUint8Array(elementCountOrValues: number | ArrayLike<number>): Uint8ArrayRef {
 		return this.core.allocArray(Uint8ArrayRef, Uint8Array, undefined, 1, 1, 'allocUint8Array', elementCountOrValues)
@@ -2706,6 +3003,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeClampedUint8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocClampedUint8(value?: number): ClampedUint8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocClampedUint8')
@@ -2719,6 +3017,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) and returns a `ClampedUint8ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeClampedUint8` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocClampedUint8Array(elementCountOrValues: number | ArrayLike<number>): ClampedUint8ArrayRef {
 		return this.core.allocArray(ClampedUint8ArrayRef, Uint8ClampedArray, undefined, 1, 1, 'allocClampedUint8Array', elementCountOrValues)
@@ -2730,6 +3029,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt16` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocInt16(value?: number): Int16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt16')
@@ -2743,6 +3043,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a signed 16-bit integer (C `int16_t`) and returns a `Int16ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt16` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocInt16Array(elementCountOrValues: number | ArrayLike<number>): Int16ArrayRef {
 		return this.core.allocArray(Int16ArrayRef, Int16Array, undefined, 2, 2, 'allocInt16Array', elementCountOrValues)
@@ -2754,6 +3055,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeUint16` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocUint16(value?: number): Uint16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint16')
@@ -2767,6 +3069,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of an unsigned 16-bit integer (C `uint16_t`) and returns a `Uint16ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeUint16` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocUint16Array(elementCountOrValues: number | ArrayLike<number>): Uint16ArrayRef {
 		return this.core.allocArray(Uint16ArrayRef, Uint16Array, undefined, 2, 2, 'allocUint16Array', elementCountOrValues)
@@ -2778,6 +3081,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt32` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocInt32(value?: number): Int32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt32')
@@ -2791,6 +3095,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a signed 32-bit integer (C `int32_t`) and returns a `Int32ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt32` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocInt32Array(elementCountOrValues: number | ArrayLike<number>): Int32ArrayRef {
 		return this.core.allocArray(Int32ArrayRef, Int32Array, undefined, 4, 4, 'allocInt32Array', elementCountOrValues)
@@ -2802,6 +3107,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeUint32` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocUint32(value?: number): Uint32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint32')
@@ -2815,6 +3121,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of an unsigned 32-bit integer (C `uint32_t`) and returns a `Uint32ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeUint32` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocUint32Array(elementCountOrValues: number | ArrayLike<number>): Uint32ArrayRef {
 		return this.core.allocArray(Uint32ArrayRef, Uint32Array, undefined, 4, 4, 'allocUint32Array', elementCountOrValues)
@@ -2826,6 +3133,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeBigInt64` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocBigInt64(value?: bigint): BigInt64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigInt64')
@@ -2839,6 +3147,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a signed 64-bit integer as a `bigint` (C `int64_t`) and returns a `BigInt64ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeBigInt64` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocBigInt64Array(elementCountOrValues: number | ArrayLike<bigint>): BigInt64ArrayRef {
 		return this.core.allocArray(BigInt64ArrayRef, BigInt64Array, undefined, 8, 8, 'allocBigInt64Array', elementCountOrValues)
@@ -2850,6 +3159,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeBigUint64` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocBigUint64(value?: bigint): BigUint64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigUint64')
@@ -2863,6 +3173,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of an unsigned 64-bit integer as a `bigint` (C `uint64_t`) and returns a `BigUint64ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeBigUint64` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocBigUint64Array(elementCountOrValues: number | ArrayLike<bigint>): BigUint64ArrayRef {
 		return this.core.allocArray(BigUint64ArrayRef, BigUint64Array, undefined, 8, 8, 'allocBigUint64Array', elementCountOrValues)
@@ -2874,6 +3185,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeFloat16` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocFloat16(value?: number): Float16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat16')
@@ -2887,6 +3199,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a 16-bit IEEE 754 half-precision float (C `_Float16`) and returns a `Float16ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeFloat16` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocFloat16Array(elementCountOrValues: number | ArrayLike<number>): Float16ArrayRef {
 		return this.core.allocArray(Float16ArrayRef, Uint16Array, float16ToBits, 2, 2, 'allocFloat16Array', elementCountOrValues)
@@ -2898,6 +3211,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeFloat32` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocFloat32(value?: number): Float32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat32')
@@ -2911,6 +3225,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a 32-bit IEEE 754 float (C `float`) and returns a `Float32ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeFloat32` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocFloat32Array(elementCountOrValues: number | ArrayLike<number>): Float32ArrayRef {
 		return this.core.allocArray(Float32ArrayRef, Float32Array, undefined, 4, 4, 'allocFloat32Array', elementCountOrValues)
@@ -2922,6 +3237,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeFloat64` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocFloat64(value?: number): Float64Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat64')
@@ -2935,6 +3251,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a 64-bit IEEE 754 float (C `double`) and returns a `Float64ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeFloat64` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocFloat64Array(elementCountOrValues: number | ArrayLike<number>): Float64ArrayRef {
 		return this.core.allocArray(Float64ArrayRef, Float64Array, undefined, 8, 8, 'allocFloat64Array', elementCountOrValues)
@@ -2946,6 +3263,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writePointer32` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocPointer32(value?: number): Pointer32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocPointer32')
@@ -2959,6 +3277,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer and returns a `Pointer32ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writePointer32` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocPointer32Array(elementCountOrValues: number | ArrayLike<number>): Pointer32ArrayRef {
 		return this.core.allocArray(Pointer32ArrayRef, Uint32Array, undefined, 4, 4, 'allocPointer32Array', elementCountOrValues)
@@ -2970,6 +3289,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writePointer53` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocPointer53(value?: number): Pointer53Ref {
 		if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('allocPointer53', value)
@@ -2983,6 +3303,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` and returns a `Pointer53ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writePointer53` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocPointer53Array(elementCountOrValues: number | ArrayLike<number>): Pointer53ArrayRef {
 		return this.core.allocArray(Pointer53ArrayRef, BigUint64Array, pointer53ToStored, 8, 8, 'allocPointer53Array', elementCountOrValues)
@@ -2994,6 +3315,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writePointer64` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
+	 * @group Allocation & ownership
 	 */
 	allocPointer64(value?: bigint): Pointer64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocPointer64')
@@ -3007,6 +3329,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates an array of a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer and returns a `Pointer64ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writePointer64` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
+	 * @group Allocation & ownership
 	 */
 	allocPointer64Array(elementCountOrValues: number | ArrayLike<bigint>): Pointer64ArrayRef {
 		return this.core.allocArray(Pointer64ArrayRef, BigUint64Array, undefined, 8, 8, 'allocPointer64Array', elementCountOrValues)
@@ -3017,6 +3340,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a signed 8-bit integer (C `int8_t`) that already exists at `address` (for example a pointer C returned) in a `Int8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapInt8(address: number, options?: WrapOptions): Int8Ref {
 		return this.core.wrapValue(Int8Ref, 1, 1, 'wrapInt8', address, options)
@@ -3027,6 +3351,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a signed 8-bit integer (C `int8_t`) at `address` in a `Int8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapInt8Array(address: number, elementCount: number, options?: WrapOptions): Int8ArrayRef {
 		return this.core.wrapArray(Int8ArrayRef, 1, 1, 'wrapInt8Array', address, elementCount, options)
@@ -3037,6 +3362,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an unsigned 8-bit integer (C `uint8_t`) that already exists at `address` (for example a pointer C returned) in a `Uint8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapUint8(address: number, options?: WrapOptions): Uint8Ref {
 		return this.core.wrapValue(Uint8Ref, 1, 1, 'wrapUint8', address, options)
@@ -3047,6 +3373,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of an unsigned 8-bit integer (C `uint8_t`) at `address` in a `Uint8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapUint8Array(address: number, elementCount: number, options?: WrapOptions): Uint8ArrayRef {
 		return this.core.wrapArray(Uint8ArrayRef, 1, 1, 'wrapUint8Array', address, elementCount, options)
@@ -3057,6 +3384,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) that already exists at `address` (for example a pointer C returned) in a `ClampedUint8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapClampedUint8(address: number, options?: WrapOptions): ClampedUint8Ref {
 		return this.core.wrapValue(ClampedUint8Ref, 1, 1, 'wrapClampedUint8', address, options)
@@ -3067,6 +3395,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` in a `ClampedUint8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapClampedUint8Array(address: number, elementCount: number, options?: WrapOptions): ClampedUint8ArrayRef {
 		return this.core.wrapArray(ClampedUint8ArrayRef, 1, 1, 'wrapClampedUint8Array', address, elementCount, options)
@@ -3077,6 +3406,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a signed 16-bit integer (C `int16_t`) that already exists at `address` (for example a pointer C returned) in a `Int16Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 2 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapInt16(address: number, options?: WrapOptions): Int16Ref {
 		return this.core.wrapValue(Int16Ref, 2, 2, 'wrapInt16', address, options)
@@ -3087,6 +3417,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a signed 16-bit integer (C `int16_t`) at `address` in a `Int16ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 2, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapInt16Array(address: number, elementCount: number, options?: WrapOptions): Int16ArrayRef {
 		return this.core.wrapArray(Int16ArrayRef, 2, 2, 'wrapInt16Array', address, elementCount, options)
@@ -3097,6 +3428,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an unsigned 16-bit integer (C `uint16_t`) that already exists at `address` (for example a pointer C returned) in a `Uint16Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 2 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapUint16(address: number, options?: WrapOptions): Uint16Ref {
 		return this.core.wrapValue(Uint16Ref, 2, 2, 'wrapUint16', address, options)
@@ -3107,6 +3439,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of an unsigned 16-bit integer (C `uint16_t`) at `address` in a `Uint16ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 2, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapUint16Array(address: number, elementCount: number, options?: WrapOptions): Uint16ArrayRef {
 		return this.core.wrapArray(Uint16ArrayRef, 2, 2, 'wrapUint16Array', address, elementCount, options)
@@ -3117,6 +3450,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a signed 32-bit integer (C `int32_t`) that already exists at `address` (for example a pointer C returned) in a `Int32Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 4 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapInt32(address: number, options?: WrapOptions): Int32Ref {
 		return this.core.wrapValue(Int32Ref, 4, 4, 'wrapInt32', address, options)
@@ -3127,6 +3461,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a signed 32-bit integer (C `int32_t`) at `address` in a `Int32ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 4, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapInt32Array(address: number, elementCount: number, options?: WrapOptions): Int32ArrayRef {
 		return this.core.wrapArray(Int32ArrayRef, 4, 4, 'wrapInt32Array', address, elementCount, options)
@@ -3137,6 +3472,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an unsigned 32-bit integer (C `uint32_t`) that already exists at `address` (for example a pointer C returned) in a `Uint32Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 4 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapUint32(address: number, options?: WrapOptions): Uint32Ref {
 		return this.core.wrapValue(Uint32Ref, 4, 4, 'wrapUint32', address, options)
@@ -3147,6 +3483,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of an unsigned 32-bit integer (C `uint32_t`) at `address` in a `Uint32ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 4, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapUint32Array(address: number, elementCount: number, options?: WrapOptions): Uint32ArrayRef {
 		return this.core.wrapArray(Uint32ArrayRef, 4, 4, 'wrapUint32Array', address, elementCount, options)
@@ -3157,6 +3494,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a signed 64-bit integer as a `bigint` (C `int64_t`) that already exists at `address` (for example a pointer C returned) in a `BigInt64Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 8 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapBigInt64(address: number, options?: WrapOptions): BigInt64Ref {
 		return this.core.wrapValue(BigInt64Ref, 8, 8, 'wrapBigInt64', address, options)
@@ -3167,6 +3505,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` in a `BigInt64ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 8, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapBigInt64Array(address: number, elementCount: number, options?: WrapOptions): BigInt64ArrayRef {
 		return this.core.wrapArray(BigInt64ArrayRef, 8, 8, 'wrapBigInt64Array', address, elementCount, options)
@@ -3177,6 +3516,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an unsigned 64-bit integer as a `bigint` (C `uint64_t`) that already exists at `address` (for example a pointer C returned) in a `BigUint64Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 8 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapBigUint64(address: number, options?: WrapOptions): BigUint64Ref {
 		return this.core.wrapValue(BigUint64Ref, 8, 8, 'wrapBigUint64', address, options)
@@ -3187,6 +3527,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` in a `BigUint64ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 8, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapBigUint64Array(address: number, elementCount: number, options?: WrapOptions): BigUint64ArrayRef {
 		return this.core.wrapArray(BigUint64ArrayRef, 8, 8, 'wrapBigUint64Array', address, elementCount, options)
@@ -3197,6 +3538,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a 16-bit IEEE 754 half-precision float (C `_Float16`) that already exists at `address` (for example a pointer C returned) in a `Float16Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 2 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapFloat16(address: number, options?: WrapOptions): Float16Ref {
 		return this.core.wrapValue(Float16Ref, 2, 2, 'wrapFloat16', address, options)
@@ -3207,6 +3549,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` in a `Float16ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 2, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapFloat16Array(address: number, elementCount: number, options?: WrapOptions): Float16ArrayRef {
 		return this.core.wrapArray(Float16ArrayRef, 2, 2, 'wrapFloat16Array', address, elementCount, options)
@@ -3217,6 +3560,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a 32-bit IEEE 754 float (C `float`) that already exists at `address` (for example a pointer C returned) in a `Float32Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 4 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapFloat32(address: number, options?: WrapOptions): Float32Ref {
 		return this.core.wrapValue(Float32Ref, 4, 4, 'wrapFloat32', address, options)
@@ -3227,6 +3571,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a 32-bit IEEE 754 float (C `float`) at `address` in a `Float32ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 4, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapFloat32Array(address: number, elementCount: number, options?: WrapOptions): Float32ArrayRef {
 		return this.core.wrapArray(Float32ArrayRef, 4, 4, 'wrapFloat32Array', address, elementCount, options)
@@ -3237,6 +3582,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a 64-bit IEEE 754 float (C `double`) that already exists at `address` (for example a pointer C returned) in a `Float64Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 8 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapFloat64(address: number, options?: WrapOptions): Float64Ref {
 		return this.core.wrapValue(Float64Ref, 8, 8, 'wrapFloat64', address, options)
@@ -3247,6 +3593,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a 64-bit IEEE 754 float (C `double`) at `address` in a `Float64ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 8, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapFloat64Array(address: number, elementCount: number, options?: WrapOptions): Float64ArrayRef {
 		return this.core.wrapArray(Float64ArrayRef, 8, 8, 'wrapFloat64Array', address, elementCount, options)
@@ -3257,6 +3604,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer that already exists at `address` (for example a pointer C returned) in a `Pointer32Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 4 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapPointer32(address: number, options?: WrapOptions): Pointer32Ref {
 		return this.core.wrapValue(Pointer32Ref, 4, 4, 'wrapPointer32', address, options)
@@ -3267,6 +3615,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a 32-bit pointer (a wasm32 address), identical to `Uint32` under a name that marks it as a pointer at `address` in a `Pointer32ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 4, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapPointer32Array(address: number, elementCount: number, options?: WrapOptions): Pointer32ArrayRef {
 		return this.core.wrapArray(Pointer32ArrayRef, 4, 4, 'wrapPointer32Array', address, elementCount, options)
@@ -3277,6 +3626,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` that already exists at `address` (for example a pointer C returned) in a `Pointer53Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 8 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapPointer53(address: number, options?: WrapOptions): Pointer53Ref {
 		return this.core.wrapValue(Pointer53Ref, 8, 8, 'wrapPointer53', address, options)
@@ -3287,6 +3637,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` in a `Pointer53ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 8, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapPointer53Array(address: number, elementCount: number, options?: WrapOptions): Pointer53ArrayRef {
 		return this.core.wrapArray(Pointer53ArrayRef, 8, 8, 'wrapPointer53Array', address, elementCount, options)
@@ -3297,6 +3648,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer that already exists at `address` (for example a pointer C returned) in a `Pointer64Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 8 bytes do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapPointer64(address: number, options?: WrapOptions): Pointer64Ref {
 		return this.core.wrapValue(Pointer64Ref, 8, 8, 'wrapPointer64', address, options)
@@ -3307,6 +3659,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps an existing array of `elementCount` elements of a 64-bit pointer (a wasm64 address) as a `bigint`, identical to `BigUint64` under a name that marks it as a pointer at `address` in a `Pointer64ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 8, or the elements do not lie within the heap; TypeError for bad options
+	 * @group Refs
 	 */
 	wrapPointer64Array(address: number, elementCount: number, options?: WrapOptions): Pointer64ArrayRef {
 		return this.core.wrapArray(Pointer64ArrayRef, 8, 8, 'wrapPointer64Array', address, elementCount, options)
@@ -3317,6 +3670,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Reads a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string at `address`.
 	 * @param maxElementCount read at most this many elements (then no terminator is needed, like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad or address, or a missing terminator
+	 * @group Strings
 	 */
 	readNullTerminatedAsciiString(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint8Array
@@ -3369,6 +3723,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string at `address` and returns the number of elements written, not counting the terminator.
 	 * @param maxElementCount the room at `address` in elements, terminator included (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or address, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group Strings
 	 */
 	writeNullTerminatedAsciiString(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint8Array
@@ -3410,6 +3765,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string and returns a `AsciiStringRef` to it.
 	 * @param capacityOrValue a capacity in elements, not counting the terminator (allocates `(capacity + 1) * 1` bytes holding an empty string), or a string, encoded once and allocated at exactly its size plus the terminator
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group Strings
 	 */
 	allocNullTerminatedAsciiString(capacityOrValue: number | string): AsciiStringRef {
 		if (typeof capacityOrValue !== 'string') {
@@ -3439,6 +3795,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @param maxElementCount its capacity in elements, terminator included (default: its current length + 1)
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, out of range, or (without `maxElementCount`) the string has no terminator; TypeError for bad options
+	 * @group Strings
 	 */
 	wrapNullTerminatedAsciiString(address: number, maxElementCount?: number, options?: WrapOptions): AsciiStringRef {
 		this.wrapRegion(address, 1, 1, 'wrapNullTerminatedAsciiString')
@@ -3463,6 +3820,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Reads a null-terminated UTF-8 string at `address`.
 	 * @param maxElementCount read at most this many elements (then no terminator is needed, like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad or address, or a missing terminator
+	 * @group Strings
 	 */
 	readNullTerminatedUtf8String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint8Array
@@ -3515,6 +3873,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a null-terminated UTF-8 string at `address` and returns the number of elements written, not counting the terminator.
 	 * @param maxElementCount the room at `address` in elements, terminator included (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or address, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group Strings
 	 */
 	writeNullTerminatedUtf8String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint8Array
@@ -3556,6 +3915,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a null-terminated UTF-8 string and returns a `Utf8StringRef` to it.
 	 * @param capacityOrValue a capacity in elements, not counting the terminator (allocates `(capacity + 1) * 1` bytes holding an empty string), or a string, encoded once and allocated at exactly its size plus the terminator
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group Strings
 	 */
 	allocNullTerminatedUtf8String(capacityOrValue: number | string): Utf8StringRef {
 		if (typeof capacityOrValue !== 'string') {
@@ -3585,6 +3945,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @param maxElementCount its capacity in elements, terminator included (default: its current length + 1)
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, out of range, or (without `maxElementCount`) the string has no terminator; TypeError for bad options
+	 * @group Strings
 	 */
 	wrapNullTerminatedUtf8String(address: number, maxElementCount?: number, options?: WrapOptions): Utf8StringRef {
 		this.wrapRegion(address, 1, 1, 'wrapNullTerminatedUtf8String')
@@ -3609,6 +3970,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Reads a null-terminated UTF-16 (little-endian code units, stored as-is) string at `address`.
 	 * @param maxElementCount read at most this many elements (then no terminator is needed, like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad or misaligned address, or a missing terminator
+	 * @group Strings
 	 */
 	readNullTerminatedUtf16String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint16Array
@@ -3661,6 +4023,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a null-terminated UTF-16 (little-endian code units, stored as-is) string at `address` and returns the number of elements written, not counting the terminator.
 	 * @param maxElementCount the room at `address` in elements, terminator included (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group Strings
 	 */
 	writeNullTerminatedUtf16String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint16Array
@@ -3702,6 +4065,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a null-terminated UTF-16 (little-endian code units, stored as-is) string and returns a `Utf16StringRef` to it.
 	 * @param capacityOrValue a capacity in elements, not counting the terminator (allocates `(capacity + 1) * 2` bytes holding an empty string), or a string, encoded once and allocated at exactly its size plus the terminator
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group Strings
 	 */
 	allocNullTerminatedUtf16String(capacityOrValue: number | string): Utf16StringRef {
 		if (typeof capacityOrValue !== 'string') {
@@ -3731,6 +4095,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @param maxElementCount its capacity in elements, terminator included (default: its current length + 1)
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, misaligned, out of range, or (without `maxElementCount`) the string has no terminator; TypeError for bad options
+	 * @group Strings
 	 */
 	wrapNullTerminatedUtf16String(address: number, maxElementCount?: number, options?: WrapOptions): Utf16StringRef {
 		this.wrapRegion(address, 2, 2, 'wrapNullTerminatedUtf16String')
@@ -3755,6 +4120,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Reads a null-terminated UTF-32 (one little-endian code point per element) string at `address`.
 	 * @param maxElementCount read at most this many elements (then no terminator is needed, like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad or misaligned address, or a missing terminator
+	 * @group Strings
 	 */
 	readNullTerminatedUtf32String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint32Array
@@ -3807,6 +4173,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a null-terminated UTF-32 (one little-endian code point per element) string at `address` and returns the number of elements written, not counting the terminator.
 	 * @param maxElementCount the room at `address` in elements, terminator included (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group Strings
 	 */
 	writeNullTerminatedUtf32String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint32Array
@@ -3848,6 +4215,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a null-terminated UTF-32 (one little-endian code point per element) string and returns a `Utf32StringRef` to it.
 	 * @param capacityOrValue a capacity in elements, not counting the terminator (allocates `(capacity + 1) * 4` bytes holding an empty string), or a string, encoded once and allocated at exactly its size plus the terminator
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group Strings
 	 */
 	allocNullTerminatedUtf32String(capacityOrValue: number | string): Utf32StringRef {
 		if (typeof capacityOrValue !== 'string') {
@@ -3877,6 +4245,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @param maxElementCount its capacity in elements, terminator included (default: its current length + 1)
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, misaligned, out of range, or (without `maxElementCount`) the string has no terminator; TypeError for bad options
+	 * @group Strings
 	 */
 	wrapNullTerminatedUtf32String(address: number, maxElementCount?: number, options?: WrapOptions): Utf32StringRef {
 		this.wrapRegion(address, 4, 4, 'wrapNullTerminatedUtf32String')
@@ -3900,6 +4269,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads the ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
 	 * @throws RangeError if the elements do not lie within the heap, for a bad address or count; TypeError for arguments that are not numbers
+	 * @group String slices
 	 */
 	readAsciiStringSlice(address: number, elementCount: number): string {
 		const elements = this.fast.uint8Array
@@ -3940,6 +4310,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
 	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	writeAsciiStringSlice(address: number, value: string, maxElementCount?: number): number {
 		if (typeof value !== 'string') throwStringValueError('writeAsciiStringSlice', value)
@@ -3964,6 +4335,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator and returns a `AsciiStringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 1` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group String slices
 	 */
 	allocAsciiStringSlice(valueOrCapacity: string | number): AsciiStringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
@@ -3988,6 +4360,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `AsciiStringSliceRef`; its length and capacity are `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 * @group String slices
 	 */
 	wrapAsciiStringSlice(address: number, elementCount: number, options?: WrapOptions): AsciiStringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapAsciiStringSlice')
@@ -3999,6 +4372,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * The number of ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) elements `value` encodes to, without a terminator, counted without encoding it (what `writeAsciiStringSlice` would return, and one less than `writeNullTerminatedAsciiString` needs).
 	 * @throws TypeError if `value` is not a string; RangeError for a character above U+007F (naming it and its index)
+	 * @group String slices
 	 */
 	encodedLengthOfAsciiString(value: string): number {
 		if (typeof value !== 'string') throwStringValueError('encodedLengthOfAsciiString', value)
@@ -4010,6 +4384,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The number of ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) elements before the first 0 element at `address`: C's `strlen` on the heap.
 	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad address or count, or a missing terminator
+	 * @group Strings
 	 */
 	lengthOfNullTerminatedAsciiString(address: number, maxElementCount?: number): number {
 		return this.nullTerminatedAsciiLength(address, maxElementCount, 'lengthOfNullTerminatedAsciiString')
@@ -4019,6 +4394,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads the UTF-8 string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
 	 * @throws RangeError if the elements do not lie within the heap, for a bad address or count; TypeError for arguments that are not numbers
+	 * @group String slices
 	 */
 	readUtf8StringSlice(address: number, elementCount: number): string {
 		const elements = this.fast.uint8Array
@@ -4059,6 +4435,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a UTF-8 string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
 	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	writeUtf8StringSlice(address: number, value: string, maxElementCount?: number): number {
 		if (typeof value !== 'string') throwStringValueError('writeUtf8StringSlice', value)
@@ -4083,6 +4460,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a UTF-8 string without a terminator and returns a `Utf8StringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 1` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group String slices
 	 */
 	allocUtf8StringSlice(valueOrCapacity: string | number): Utf8StringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
@@ -4107,6 +4485,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a UTF-8 string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf8StringSliceRef`; its length and capacity are `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 * @group String slices
 	 */
 	wrapUtf8StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf8StringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapUtf8StringSlice')
@@ -4118,6 +4497,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * The number of UTF-8 elements `value` encodes to, without a terminator, counted without encoding it (what `writeUtf8StringSlice` would return, and one less than `writeNullTerminatedUtf8String` needs).
 	 * @throws TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	encodedLengthOfUtf8String(value: string): number {
 		if (typeof value !== 'string') throwStringValueError('encodedLengthOfUtf8String', value)
@@ -4129,6 +4509,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The number of UTF-8 elements before the first 0 element at `address`: C's `strlen` on the heap.
 	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad address or count, or a missing terminator
+	 * @group Strings
 	 */
 	lengthOfNullTerminatedUtf8String(address: number, maxElementCount?: number): number {
 		return this.nullTerminatedUtf8Length(address, maxElementCount, 'lengthOfNullTerminatedUtf8String')
@@ -4138,6 +4519,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads the UTF-16 (little-endian code units, stored as-is) string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
 	 * @throws RangeError if the elements do not lie within the heap, for a bad or misaligned address or count; TypeError for arguments that are not numbers
+	 * @group String slices
 	 */
 	readUtf16StringSlice(address: number, elementCount: number): string {
 		const elements = this.fast.uint16Array
@@ -4178,6 +4560,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a UTF-16 (little-endian code units, stored as-is) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
 	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	writeUtf16StringSlice(address: number, value: string, maxElementCount?: number): number {
 		if (typeof value !== 'string') throwStringValueError('writeUtf16StringSlice', value)
@@ -4202,6 +4585,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a UTF-16 (little-endian code units, stored as-is) string without a terminator and returns a `Utf16StringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 2` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group String slices
 	 */
 	allocUtf16StringSlice(valueOrCapacity: string | number): Utf16StringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
@@ -4226,6 +4610,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a UTF-16 (little-endian code units, stored as-is) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf16StringSliceRef`; its length and capacity are `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, misaligned, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 * @group String slices
 	 */
 	wrapUtf16StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf16StringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapUtf16StringSlice')
@@ -4237,6 +4622,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * The number of UTF-16 (little-endian code units, stored as-is) elements `value` encodes to, without a terminator, counted without encoding it (what `writeUtf16StringSlice` would return, and one less than `writeNullTerminatedUtf16String` needs).
 	 * @throws TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	encodedLengthOfUtf16String(value: string): number {
 		if (typeof value !== 'string') throwStringValueError('encodedLengthOfUtf16String', value)
@@ -4248,6 +4634,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The number of UTF-16 (little-endian code units, stored as-is) elements before the first 0 element at `address`: C's `strlen` on the heap.
 	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad or misaligned address or count, or a missing terminator
+	 * @group Strings
 	 */
 	lengthOfNullTerminatedUtf16String(address: number, maxElementCount?: number): number {
 		return this.nullTerminatedUtf16Length(address, maxElementCount, 'lengthOfNullTerminatedUtf16String')
@@ -4257,6 +4644,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads the UTF-32 (one little-endian code point per element) string of exactly `elementCount` elements at `address` (a Rust `&str`, a Zig slice, a `std::string_view`): no terminator is looked for, and U+0000 is an ordinary character.
 	 * @throws RangeError if the elements do not lie within the heap, for a bad or misaligned address or count, or an element above 0x10FFFF; TypeError for arguments that are not numbers
+	 * @group String slices
 	 */
 	readUtf32StringSlice(address: number, elementCount: number): string {
 		const elements = this.fast.uint32Array
@@ -4297,6 +4685,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes `value` as a UTF-32 (one little-endian code point per element) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
 	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad or misaligned address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	writeUtf32StringSlice(address: number, value: string, maxElementCount?: number): number {
 		if (typeof value !== 'string') throwStringValueError('writeUtf32StringSlice', value)
@@ -4321,6 +4710,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Allocates a UTF-32 (one little-endian code point per element) string without a terminator and returns a `Utf32StringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 4` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
+	 * @group String slices
 	 */
 	allocUtf32StringSlice(valueOrCapacity: string | number): Utf32StringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
@@ -4345,6 +4735,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Wraps a UTF-32 (one little-endian code point per element) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf32StringSliceRef`; its length and capacity are `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, misaligned, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
+	 * @group String slices
 	 */
 	wrapUtf32StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf32StringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapUtf32StringSlice')
@@ -4356,6 +4747,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * The number of UTF-32 (one little-endian code point per element) elements `value` encodes to, without a terminator, counted without encoding it (what `writeUtf32StringSlice` would return, and one less than `writeNullTerminatedUtf32String` needs).
 	 * @throws TypeError if `value` is not a string
+	 * @group String slices
 	 */
 	encodedLengthOfUtf32String(value: string): number {
 		if (typeof value !== 'string') throwStringValueError('encodedLengthOfUtf32String', value)
@@ -4367,6 +4759,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * The number of UTF-32 (one little-endian code point per element) elements before the first 0 element at `address`: C's `strlen` on the heap.
 	 * @param maxElementCount look at most this many elements, and return it if none is 0 (like `strnlen`); without it the string must end before the heap does
 	 * @throws RangeError for a bad or misaligned address or count, or a missing terminator
+	 * @group Strings
 	 */
 	lengthOfNullTerminatedUtf32String(address: number, maxElementCount?: number): number {
 		return this.nullTerminatedUtf32Length(address, maxElementCount, 'lengthOfNullTerminatedUtf32String')

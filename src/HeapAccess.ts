@@ -109,7 +109,10 @@ export class HeapAccess {
 	readonly core: HeapCore
 	/** @internal The checks and cold paths of string access. */
 	readonly strings: HeapStrings
-	/** The C ABI struct layouts follow (the `abi` option): `'wasm32'`, `'wasm64'` or `'emscripten'`. */
+	/**
+	 * The C ABI struct layouts follow (the `abi` option): `'wasm32'`, `'wasm64'` or `'emscripten'`.
+	 * @group Heap
+	 */
 	readonly abi: AbiName
 
 	/**
@@ -150,7 +153,10 @@ export class HeapAccess {
 		this.abi = resolved.abi
 	}
 
-	/** The heap's current buffer (polled first unless `pollingMode` is `'never'`). */
+	/**
+	 * The heap's current buffer (polled first unless `pollingMode` is `'never'`).
+	 * @group Heap
+	 */
 	get heap(): HeapBuffer {
 		if (this.pollingMode !== 'never') this.pollHeap()
 		return this.views.buffer
@@ -160,6 +166,7 @@ export class HeapAccess {
 	 * A `DataView` over the whole heap (any type, any alignment, explicit byte order), as
 	 * the `heap<T>` views: polled first (unless `pollingMode` is `'never'`), so it views the
 	 * current buffer. Read it again after anything that may grow the memory.
+	 * @group Heap
 	 */
 	get heapDataView(): DataView {
 		return this.currentViews().dataView
@@ -183,12 +190,18 @@ export class HeapAccess {
 
 	// ---- tracking (the allocation collaborator's public face) --------------------
 
-	/** The live refs allocated through this manager (a new array each time). Needs `trackAllocations`. */
+	/**
+	 * The live refs allocated through this manager (a new array each time). Needs `trackAllocations`.
+	 * @group Allocation & ownership
+	 */
 	get allocatedRefs(): HeapRef[] {
 		return this.core.allocatedRefs('allocatedRefs')
 	}
 
-	/** The sum of `allocatedByteSize` over the live allocated refs. Needs `trackAllocations`. */
+	/**
+	 * The sum of `allocatedByteSize` over the live allocated refs. Needs `trackAllocations`.
+	 * @group Allocation & ownership
+	 */
 	get totalAllocatedByteSize(): number {
 		return this.core.totalByteSize('totalAllocatedByteSize')
 	}
@@ -200,6 +213,7 @@ export class HeapAccess {
 	 * (`console.log(heap.report().table)`). For finding leaks: call it where everything
 	 * should have been freed.
 	 * @throws Error if the manager was created without `debug: true`, or with `trackAllocations: false`
+	 * @group Debugging
 	 */
 	report(): HeapReport {
 		return this.core.report('report')
@@ -208,6 +222,7 @@ export class HeapAccess {
 	/**
 	 * A short summary for `JSON.stringify` and loggers: `{ type: 'WasmHeapManager',
 	 * heapByteSize, liveRefCount, liveRefByteSize }` (the last two only with `trackAllocations`).
+	 * @group Debugging
 	 */
 	toJSON(): Record<string, unknown> {
 		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.heap.byteLength }
@@ -236,6 +251,7 @@ export class HeapAccess {
 	 * Frees a ref (as `ref.free()` does), or the live ref allocated through this manager at
 	 * `address` (found in O(1); needs `trackAllocations`). An address with no live tracked
 	 * ref throws `RangeError` and frees nothing: give raw C pointers to `deallocate`.
+	 * @group Allocation & ownership
 	 */
 	free(refOrAddress: HeapRef | number): void {
 		if (refOrAddress instanceof HeapRef) {
@@ -258,6 +274,7 @@ export class HeapAccess {
 	 * give the region back with `deallocate(address, byteSize, alignment)`.
 	 * @throws RangeError or TypeError for a bad size or alignment (the allocator is not
 	 * called); Error if the allocation fails
+	 * @group Allocation & ownership
 	 */
 	allocate(byteSize: number, alignment = 8): number {
 		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('allocate', byteSize)
@@ -271,6 +288,7 @@ export class HeapAccess {
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
 	 * (use `free`), anything else goes to the deallocator as it is.
 	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
+	 * @group Allocation & ownership
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
 		if (!(Number.isSafeInteger(address) && address > 0)) {
@@ -294,6 +312,7 @@ export class HeapAccess {
 	 * what `fn` returned. For temporaries handed to one call, as C callers use the stack.
 	 * @throws TypeError if `fn` is not a function, or is async (await inside the scope
 	 * instead, with `openScope`)
+	 * @group Scopes
 	 */
 	withScope<T>(fn: () => T): T {
 		if (typeof fn !== 'function') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `withScope: expected a function, received ${describeValue(fn)}`)
@@ -317,12 +336,16 @@ export class HeapAccess {
 	 * Opens a scope: every ref allocated through this manager until it closes is freed by
 	 * `scope.close()` (or `using scope = heap.openScope()` at the end of the block). Scopes
 	 * nest; close them innermost first. They work with tracking off.
+	 * @group Scopes
 	 */
 	openScope(): HeapScope {
 		return this.core.openScope()
 	}
 
-	/** Frees every live ref allocated through this manager. Needs `trackAllocations`. */
+	/**
+	 * Frees every live ref allocated through this manager. Needs `trackAllocations`.
+	 * @group Allocation & ownership
+	 */
 	freeAll(): void {
 		for (const ref of this.core.allocatedRefs('freeAll')) ref.free()
 	}
@@ -482,6 +505,7 @@ export class HeapAccess {
 	 * Allocates a struct or union of `type` (aligned as the `abi` option's C ABI lays it
 	 * out), writes the fields `init` gives, and returns a `StructRef` with one property per field.
 	 * @throws TypeError or RangeError for a bad `init` (checked before anything is allocated); Error if the allocation fails
+	 * @group Structs
 	 */
 	allocStruct<X extends StructTypeOrClass>(type: X, init?: StructInit<DeclarationOf<X>>): RefOf<X> {
 		return allocStruct(this as unknown as WasmHeapManager, type, init)
@@ -490,6 +514,7 @@ export class HeapAccess {
 	/**
 	 * A `StructRef` over the struct of `type` at `address` (any alignment, as `wrap<T>` takes).
 	 * @throws RangeError for address 0 or a struct that does not lie within the heap; TypeError for a bad `type` or options
+	 * @group Structs
 	 */
 	wrapStruct<X extends StructTypeOrClass>(type: X, address: number, options?: WrapOptions): RefOf<X> {
 		return wrapStruct(this as unknown as WasmHeapManager, type, address, options)
@@ -501,6 +526,7 @@ export class HeapAccess {
 	 * addresses (pointers, 0 for null), numbers (enums); a union as an object with every
 	 * member decoded from the same bytes.
 	 * @throws RangeError if the struct does not lie within the heap
+	 * @group Structs
 	 */
 	readStruct<T extends StructType>(type: T, address: number): StructValue<T> {
 		return readStruct(this as unknown as WasmHeapManager, type, address)
@@ -511,6 +537,7 @@ export class HeapAccess {
 	 * given are left as they are. Every value is checked before any is written; an inline
 	 * string is followed by its terminator and zeros to the end of its array.
 	 * @throws RangeError if the struct does not lie within the heap or a value is out of range; TypeError for a value of the wrong kind or an unknown field (nothing is written)
+	 * @group Structs
 	 */
 	writeStruct<T extends StructType>(type: T, address: number, value: StructInit<T>): void {
 		writeStruct(this as unknown as WasmHeapManager, type, address, value)
@@ -520,6 +547,7 @@ export class HeapAccess {
 	 * Allocates an array of `countOrValues` structs of `type` (a count, or values written
 	 * in, checked before anything is allocated) and returns a `StructArrayRef`.
 	 * @throws TypeError or RangeError for a bad count or value; Error if the allocation fails
+	 * @group Structs
 	 */
 	allocStructArray<X extends StructTypeOrClass>(type: X, countOrValues: number | ArrayLike<StructInit<DeclarationOf<X>>>): ArrayRefOf<X> {
 		return allocStructArray(this as unknown as WasmHeapManager, type, countOrValues)
@@ -529,17 +557,24 @@ export class HeapAccess {
 	 * A `StructArrayRef` over `elementCount` structs of `type` at `address` (aligned to
 	 * the struct, as `wrap<T>Array` requires), `options.stride` bytes apart (default: the struct's size).
 	 * @throws RangeError for address 0, a misaligned address, a stride below the struct's size, or an array that does not lie within the heap
+	 * @group Structs
 	 */
 	wrapStructArray<X extends StructTypeOrClass>(type: X, address: number, elementCount: number, options?: StructArrayWrapOptions): ArrayRefOf<X> {
 		return wrapStructArray(this as unknown as WasmHeapManager, type, address, elementCount, options)
 	}
 
-	/** `sizeof` a struct, union or any field type (`'Pointer'`, `{ array: 'Int32', length: 4 }`...) under the manager's `abi`. */
+	/**
+	 * `sizeof` a struct, union or any field type (`'Pointer'`, `{ array: 'Int32', length: 4 }`...) under the manager's `abi`.
+	 * @group Structs
+	 */
 	sizeOf(type: StructType | ValueTypeSpec): number {
 		return typeLayout(type, this.abi, 'sizeOf').size
 	}
 
-	/** `_Alignof` a struct, union or any field type under the manager's `abi`. */
+	/**
+	 * `_Alignof` a struct, union or any field type under the manager's `abi`.
+	 * @group Structs
+	 */
 	alignOf(type: StructType | ValueTypeSpec): number {
 		return typeLayout(type, this.abi, 'alignOf').align
 	}
@@ -549,6 +584,7 @@ export class HeapAccess {
 	 * names (`'position.y'`), with element indices for fixed arrays (`'points.2.x'`). For a
 	 * bitfield, the offset of the byte holding its first bit.
 	 * @throws RangeError for a path that names no field
+	 * @group Structs
 	 */
 	offsetOf(type: StructType, fieldPath: string): number {
 		return offsetOf(type, fieldPath, this.abi)
@@ -562,6 +598,7 @@ export class HeapAccess {
 	 * `Atomics.notify` and C's `__builtin_wasm_memory_atomic_notify` do. Returns how many
 	 * woke: 0 on a heap that is not shared, where nobody can wait.
 	 * @throws RangeError if `address` is not a multiple of 4 or does not lie within the heap, or `count` is not a non-negative integer or Infinity
+	 * @group Waits
 	 */
 	notify(address: number, count?: number): number {
 		let view = this.fast.int32Array

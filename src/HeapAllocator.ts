@@ -104,6 +104,7 @@ const PRE_GROWTH_SCAN = 16
 /**
  * A `WebAssembly.Memory`, typed by the members the allocator uses so that these
  * declarations compile without the DOM lib (it is a real `WebAssembly.Memory` at run time).
+ * @group Allocator
  */
 export interface WebAssemblyMemoryLike {
 	/** The memory's current buffer. */
@@ -112,16 +113,25 @@ export interface WebAssemblyMemoryLike {
 	grow(delta: number): number
 }
 
-/** A `WebAssembly.Global` (such as a module's `__heap_base` export), typed by its `value`. */
+/**
+ * A `WebAssembly.Global` (such as a module's `__heap_base` export), typed by its `value`.
+ * @group Allocator
+ */
 export interface WebAssemblyGlobalLike {
 	/** The global's value. */
 	readonly value: unknown
 }
 
-/** What {@link createHeapAllocator} and `createWasmHeapManager(target)` manage. */
+/**
+ * What {@link createHeapAllocator} and `createWasmHeapManager(target)` manage.
+ * @group Allocator
+ */
 export type HeapTarget = WebAssemblyMemoryLike | ArrayBuffer | SharedArrayBuffer
 
-/** Options of {@link createHeapAllocator}. */
+/**
+ * Options of {@link createHeapAllocator}.
+ * @group Allocator
+ */
 export interface HeapAllocatorOptions {
 	/**
 	 * First byte the allocator may use: its header goes here (rounded up to 8), its blocks
@@ -150,6 +160,7 @@ export interface HeapAllocatorOptions {
  * The byte counts count whole blocks, each with its 8-byte header and any rounding:
  * `usedByteSize + freeByteSize` is the size of the managed range minus the allocator's
  * header and end marker, and a `free` subtracts exactly what its `alloc` added.
+ * @group Allocator
  */
 export interface HeapAllocator {
 	/**
@@ -971,6 +982,7 @@ function rangeOption(name: string, value: unknown): number | undefined {
  * @throws TypeError for a target or option of the wrong kind; RangeError for a range
  * that is too small, ends past the buffer or past 4 GiB; Error for a header of another
  * layout version.
+ * @group Entry points
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {

@@ -44,7 +44,10 @@ export type Memory64Deallocator = {
 	deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown
 }['deallocate']
 
-/** The last argument of every `wrap*` method. */
+/**
+ * The last argument of every `wrap*` method.
+ * @group Options
+ */
 export interface WrapOptions {
 	/**
 	 * How `free()` gives this region back: a function (for example `sqlite3_free`, for a

@@ -9,7 +9,10 @@
 import type { HeapRef } from './HeapRef.js'
 import { formatByteSize } from './inspect.js'
 
-/** The live refs allocated at one place, in {@link HeapReport}. */
+/**
+ * The live refs allocated at one place, in {@link HeapReport}.
+ * @group Debugging
+ */
 export interface AllocationSiteReport {
 	/** The first stack frame outside the library, e.g. `loadImage (file:///app/main.js:12:20)`. */
 	readonly site: string
@@ -23,7 +26,10 @@ export interface AllocationSiteReport {
 	readonly refs: readonly HeapRef[]
 }
 
-/** What `heap.report()` returns: the live tracked refs, grouped by where they were allocated. */
+/**
+ * What `heap.report()` returns: the live tracked refs, grouped by where they were allocated.
+ * @group Debugging
+ */
 export interface HeapReport {
 	/** Live tracked refs. */
 	readonly count: number

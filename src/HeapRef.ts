@@ -16,9 +16,15 @@ export interface HeapScopeLike {
  * and whether it may still be used. It owns nothing; {@link HeapRef} adds ownership.
  */
 export abstract class HeapRegion {
-	/** Heap byte offset of the referenced region. */
+	/**
+	 * Heap byte offset of the referenced region.
+	 * @group Region
+	 */
 	readonly address: number
-	/** Size of the referenced region, in bytes. */
+	/**
+	 * Size of the referenced region, in bytes.
+	 * @group Region
+	 */
 	readonly allocatedByteSize: number
 	/** The manager whose heap the region lives in (subclasses, such as the classes `wasm-heap-manager generate` writes, read and write through it). */
 	protected readonly manager: WasmHeapManager
@@ -44,18 +50,25 @@ export abstract class HeapRegion {
 	/**
 	 * Whether `free()` was called on this ref (or on the manager for its address).
 	 * A region freed by other code (for example by C calling `free`) is not noticed.
+	 * @group Allocation & ownership
 	 */
 	get isFreed(): boolean {
 		return this.freed
 	}
 
-	/** A `Uint8Array` over the whole referenced region, valid until the heap is next replaced. */
+	/**
+	 * A `Uint8Array` over the whole referenced region, valid until the heap is next replaced.
+	 * @group Region
+	 */
 	get allocatedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('allocatedBytesView')
 		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
 	}
 
-	/** Sets every byte of the referenced region to 0. */
+	/**
+	 * Sets every byte of the referenced region to 0.
+	 * @group Region
+	 */
 	clear(): void {
 		if (this.freed) this.throwFreed('clear')
 		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
@@ -67,6 +80,7 @@ export abstract class HeapRegion {
 	 * as `values`; 64-bit integers become decimal strings. A freed ref gives
 	 * `{ type, address, freed: true }` (`released: true` once released), without reading
 	 * the heap.
+	 * @group Debugging
 	 */
 	toJSON(): Record<string, unknown> {
 		const summary: Record<string, unknown> = { type: this.refName, address: this.address }
@@ -137,6 +151,7 @@ export abstract class HeapRegion {
  * What every reference shares: a region of the heap and its ownership. `free()` gives
  * the region back through the manager (for wrapped refs too: it frees the memory the ref
  * wraps). Generated subclasses add the typed accessors.
+ * @group Ref base classes
  */
 export abstract class HeapRef extends HeapRegion {
 	/** @internal Whether the manager's allocation table holds this ref. */
@@ -176,6 +191,7 @@ export abstract class HeapRef extends HeapRegion {
 	 * A second call does nothing.
 	 * @throws Error if the ref was released; Error (with the deallocator's error as
 	 * `cause`) if the deallocator throws: the ref is freed all the same
+	 * @group Allocation & ownership
 	 */
 	free(): void {
 		if (this.freed) {
@@ -191,6 +207,7 @@ export abstract class HeapRef extends HeapRegion {
 	 * scope, every further use throws, and the address is returned, for C or Rust code
 	 * that takes the region over (and frees it itself).
 	 * @throws Error if the ref was already freed or released
+	 * @group Allocation & ownership
 	 */
 	release(): number {
 		if (this.freed) this.throwFreed('release')
@@ -213,7 +230,10 @@ export abstract class HeapRef extends HeapRegion {
 		return this.released
 	}
 
-	/** Calls `free()`, so that `using ref = heapManager.allocInt32()` frees at the end of the scope. */
+	/**
+	 * Calls `free()`, so that `using ref = heapManager.allocInt32()` frees at the end of the scope.
+	 * @group Allocation & ownership
+	 */
 	[Symbol.dispose](): void {
 		this.free()
 	}
@@ -222,9 +242,15 @@ export abstract class HeapRef extends HeapRegion {
 /** @internal Whether this host's typed arrays are little-endian, as every wasm heap is. */
 export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
-/** What every array reference shares: an element count and index checking. */
+/**
+ * What every array reference shares: an element count and index checking.
+ * @group Ref base classes
+ */
 export abstract class ArrayHeapRef extends HeapRef {
-	/** Number of elements in the array. */
+	/**
+	 * Number of elements in the array.
+	 * @group Elements
+	 */
 	readonly elementCount: number
 	/** @internal `elementCount` while the ref is live, 0 once freed: one comparison checks both. */
 	protected liveElementCount: number

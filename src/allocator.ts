@@ -3,6 +3,7 @@
  * without the manager (the main entry exports it too).
  *
  * @packageDocumentation
+ * @module wasm-heap-manager/allocator
  */
 export {
 	createHeapAllocator,

@@ -11,6 +11,7 @@ import { heapError } from './errors.js'
  * ```ts
  * const heapManager = createWasmHeapManager(() => exports.memory.buffer, exports.malloc, exports.free)
  * ```
+ * @group Entry points
  */
 export function createWasmHeapManager(
 	getLatestHeap: GetLatestHeap,

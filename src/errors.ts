@@ -8,6 +8,7 @@
  * The `code` of every error the library throws, with the error's class kept as it was
  * (`RangeError`, `TypeError` or `Error`), so code can branch on `error.code` instead of
  * the message text.
+ * @group Errors
  */
 export type HeapErrorCode =
 	/** An address, index or range that does not lie within the heap, the array or the allocator's range. */
@@ -33,7 +34,10 @@ export type HeapErrorCode =
 	/** A scope used after it closed, closed out of order, or given a function it cannot serve. */
 	| 'ERR_HEAP_SCOPE'
 
-/** An error thrown by the library: a `RangeError`, `TypeError` or `Error` carrying a {@link HeapErrorCode}. */
+/**
+ * An error thrown by the library: a `RangeError`, `TypeError` or `Error` carrying a {@link HeapErrorCode}.
+ * @group Errors
+ */
 export type HeapError = Error & {
 	/** What went wrong, independent of the message text. */
 	readonly code: HeapErrorCode

@@ -1,10 +1,16 @@
 import { heapError } from './errors.js'
 import { abiFacts, type AbiName } from './structs/abi.js'
 
-/** How often the manager asks `getLatestHeap()` for the current heap buffer. */
+/**
+ * How often the manager asks `getLatestHeap()` for the current heap buffer.
+ * @group Options
+ */
 export type PollingMode = 'never' | 'whenEmpty' | 'always'
 
-/** Options accepted by {@link createWasmHeapManager} and {@link wrapEmscriptenModuleHeap}. */
+/**
+ * Options accepted by {@link createWasmHeapManager} and {@link wrapEmscriptenModuleHeap}.
+ * @group Options
+ */
 export interface WasmHeapManagerOptions {
 	/**
 	 * Zero every region right after it is allocated through the manager.

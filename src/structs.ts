@@ -4,6 +4,7 @@
  * (the main entry exports all of this too).
  *
  * @packageDocumentation
+ * @module wasm-heap-manager/structs
  */
 export {
 	defineEnum,

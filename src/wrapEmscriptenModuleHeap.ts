@@ -4,7 +4,10 @@ import { describeValue, heapError } from './errors.js'
 import type { WasmHeapManagerOptions } from './options.js'
 import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
 
-/** The options of {@link wrapEmscriptenModuleHeap}: the manager's, and where the heap is. */
+/**
+ * The options of {@link wrapEmscriptenModuleHeap}: the manager's, and where the heap is.
+ * @group Options
+ */
 export interface EmscriptenModuleHeapOptions extends WasmHeapManagerOptions {
 	/**
 	 * The module's `WebAssembly.Memory`, for a module that exposes neither `HEAPU8` nor
@@ -15,7 +18,10 @@ export interface EmscriptenModuleHeapOptions extends WasmHeapManagerOptions {
 	readonly memory?: WebAssemblyMemoryLike
 }
 
-/** The parts of an Emscripten module the manager uses. */
+/**
+ * The parts of an Emscripten module the manager uses.
+ * @group Options
+ */
 export interface EmscriptenModuleLike {
 	/** The heap as bytes (`-sEXPORTED_RUNTIME_METHODS=HEAPU8`); Emscripten replaces it when the memory grows. */
 	readonly HEAPU8?: Uint8Array
@@ -84,6 +90,7 @@ function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | un
  * @throws Error naming the `emcc` flag that adds a missing `_malloc`, `_free` or heap
  * (or, for the heap, the `memory` option); TypeError for a `memory` option that is not a
  * `WebAssembly.Memory`
+ * @group Entry points
  */
 export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: EmscriptenModuleHeapOptions): WasmHeapManager {
 	if (typeof module !== 'object' || module === null) {

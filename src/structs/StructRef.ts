@@ -244,6 +244,7 @@ function checkRootLive(ref: { root: HeapRef; address: number }, refName: string,
  *
  * A ref reached from another (a nested struct, an array element) shares that ref's
  * lifetime: it throws once that ref is freed, and cannot be freed itself.
+ * @group Structs
  */
 export class StructRef<T extends StructType = StructType> extends HeapRef {
 	/** @internal The ref that owns the region: this one, or the one a sub-ref was reached from. */
@@ -262,23 +263,35 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 		return this.shape.type.name
 	}
 
-	/** The struct or union type this ref reads and writes. */
+	/**
+	 * The struct or union type this ref reads and writes.
+	 * @group Value
+	 */
 	get type(): T {
 		return this.shape.type as T
 	}
 
-	/** Whether the ref was freed: for a sub-ref, whether the ref it belongs to was. */
+	/**
+	 * Whether the ref was freed: for a sub-ref, whether the ref it belongs to was.
+	 * @group Allocation & ownership
+	 */
 	override get isFreed(): boolean {
 		return this.root === this ? this.freed : this.root.isFreed
 	}
 
-	/** A `Uint8Array` over the struct's bytes, valid until the heap is next replaced. */
+	/**
+	 * A `Uint8Array` over the struct's bytes, valid until the heap is next replaced.
+	 * @group Region
+	 */
 	override get allocatedBytesView(): Uint8Array {
 		this.checkLive('allocatedBytesView')
 		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
 	}
 
-	/** Sets every byte of the struct to 0. */
+	/**
+	 * Sets every byte of the struct to 0.
+	 * @group Region
+	 */
 	override clear(): void {
 		this.checkLive('clear')
 		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
@@ -287,6 +300,7 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	/**
 	 * Frees the struct (see {@link HeapRef.free}).
 	 * @throws Error for a sub-ref (a nested struct or array element): free the ref it belongs to
+	 * @group Allocation & ownership
 	 */
 	override free(): void {
 		if (this.root !== this) throwPartOf(this.refName, 'free')
@@ -296,13 +310,17 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	/**
 	 * Gives up ownership without freeing (see {@link HeapRef.release}).
 	 * @throws Error for a sub-ref, or if the ref was already freed or released
+	 * @group Allocation & ownership
 	 */
 	override release(): number {
 		if (this.root !== this) throwPartOf(this.refName, 'release')
 		return super.release()
 	}
 
-	/** Reads the whole struct as plain data, as `readStruct` does. */
+	/**
+	 * Reads the whole struct as plain data, as `readStruct` does.
+	 * @group Value
+	 */
 	read(): StructValue<T> {
 		this.checkLive('read')
 		return this.shape.codec.read(this.manager, this.address) as StructValue<T>
@@ -312,6 +330,7 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	 * Writes the fields given (the others are left as they are), as `writeStruct` does:
 	 * every value is checked before any is written.
 	 * @throws TypeError or RangeError for a bad value (nothing is written)
+	 * @group Value
 	 */
 	write(value: StructInit<T>): void {
 		const codec = this.shape.codec
@@ -324,6 +343,7 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	 * Throws the freed (or released) `Error` naming `member` if this ref, or the ref it
 	 * belongs to, was freed: what classes written by `wasm-heap-manager generate` call
 	 * before each field access.
+	 * @group Allocation & ownership
 	 */
 	checkLive(member: string): void {
 		checkRootLive(this, this.refName, member)
@@ -351,13 +371,20 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
  * with `at(index)` (a `StructRef` that lives as long as the array), read with
  * `readAt(index)` and written with `writeAt(index, partial)`; iterating gives `at(0)`,
  * `at(1)`, ...
+ * @group Structs
  */
 export class StructArrayRef<T extends StructType = StructType> extends ArrayHeapRef {
 	/** @internal The ref that owns the region: this one, or the struct a fixed-array field belongs to. */
 	root: HeapRef
-	/** Bytes from one element's start to the next's (the struct's size unless a custom stride was given). */
+	/**
+	 * Bytes from one element's start to the next's (the struct's size unless a custom stride was given).
+	 * @group Elements
+	 */
 	readonly stride: number
-	/** The element type. */
+	/**
+	 * The element type.
+	 * @group Elements
+	 */
 	readonly type: T
 	/** @internal The element refs' class. */
 	private readonly Element: StructRefClass
@@ -388,18 +415,27 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		return `${this.type.name}ArrayRef`
 	}
 
-	/** Whether the ref was freed: for a fixed-array field, whether the struct it belongs to was. */
+	/**
+	 * Whether the ref was freed: for a fixed-array field, whether the struct it belongs to was.
+	 * @group Allocation & ownership
+	 */
 	override get isFreed(): boolean {
 		return this.root === this ? this.freed : this.root.isFreed
 	}
 
-	/** A `Uint8Array` over the array's bytes, valid until the heap is next replaced. */
+	/**
+	 * A `Uint8Array` over the array's bytes, valid until the heap is next replaced.
+	 * @group Region
+	 */
 	override get allocatedBytesView(): Uint8Array {
 		checkRootLive(this, this.refName, 'allocatedBytesView')
 		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
 	}
 
-	/** Sets every byte of the array to 0. */
+	/**
+	 * Sets every byte of the array to 0.
+	 * @group Region
+	 */
 	override clear(): void {
 		checkRootLive(this, this.refName, 'clear')
 		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
@@ -408,6 +444,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	/**
 	 * Frees the array (see {@link HeapRef.free}).
 	 * @throws Error for a fixed-array field: free the struct it belongs to
+	 * @group Allocation & ownership
 	 */
 	override free(): void {
 		if (this.root !== this) throwPartOf(this.refName, 'free')
@@ -417,6 +454,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	/**
 	 * Gives up ownership without freeing (see {@link HeapRef.release}).
 	 * @throws Error for a fixed-array field, or if the ref was already freed or released
+	 * @group Allocation & ownership
 	 */
 	override release(): number {
 		if (this.root !== this) throwPartOf(this.refName, 'release')
@@ -428,6 +466,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 * `reuse` (a ref an earlier `at` of this array returned), that ref is moved to the
 	 * element and returned instead: a cursor that allocates nothing.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	at(index: number, reuse?: StructRefOf<T>): StructRefOf<T> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root as unknown as LiveInternals).freed) {
@@ -451,6 +490,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	/**
 	 * Reads the element at `index` as plain data.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): StructValue<T> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
@@ -461,6 +501,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	/**
 	 * Writes the fields given of the element at `index`; every value is checked before any is written.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value (nothing is written)
+	 * @group Elements
 	 */
 	writeAt(index: number, value: StructInit<T>): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
@@ -469,7 +510,10 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		codec.write(this.manager, this.address + index * this.stride, codec.check(value, `${this.refName}.writeAt`))
 	}
 
-	/** Iterates over the elements: `at(0)`, `at(1)`, ... */
+	/**
+	 * Iterates over the elements: `at(0)`, `at(1)`, ...
+	 * @group Elements
+	 */
 	*[Symbol.iterator](): IterableIterator<StructRefOf<T>> {
 		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
 	}
@@ -479,6 +523,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
  * A fixed-length array field that is not an array of structs (`{ array: 'Float32', length:
  * 3 }`, a `char` matrix...), reached through its struct's property. It lives as long as
  * the struct: it throws once that is freed, and cannot be freed itself.
+ * @group Structs
  */
 export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	/** @internal The struct the field belongs to. */
@@ -504,18 +549,27 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 		return this.fieldName
 	}
 
-	/** Whether the struct the field belongs to was freed. */
+	/**
+	 * Whether the struct the field belongs to was freed.
+	 * @group Allocation & ownership
+	 */
 	override get isFreed(): boolean {
 		return this.root.isFreed
 	}
 
-	/** A `Uint8Array` over the array's bytes, valid until the heap is next replaced. */
+	/**
+	 * A `Uint8Array` over the array's bytes, valid until the heap is next replaced.
+	 * @group Region
+	 */
 	override get allocatedBytesView(): Uint8Array {
 		checkRootLive(this, this.refName, 'allocatedBytesView')
 		return this.manager.bytesView(this.address, this.allocatedByteSize, `${this.refName}.allocatedBytesView`)
 	}
 
-	/** Sets every byte of the array to 0. */
+	/**
+	 * Sets every byte of the array to 0.
+	 * @group Region
+	 */
 	override clear(): void {
 		checkRootLive(this, this.refName, 'clear')
 		this.manager.zeroRegion(this.address, this.allocatedByteSize, `${this.refName}.clear`)
@@ -524,6 +578,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	/**
 	 * Always throws: the array is part of a struct; free the struct.
 	 * @throws Error always
+	 * @group Allocation & ownership
 	 */
 	override free(): void {
 		throwPartOf(this.refName, 'free')
@@ -532,6 +587,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	/**
 	 * Always throws: the array is part of a struct.
 	 * @throws Error always
+	 * @group Allocation & ownership
 	 */
 	override release(): number {
 		throwPartOf(this.refName, 'release')
@@ -540,6 +596,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @group Elements
 	 */
 	readAt(index: number): V {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
@@ -550,6 +607,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value (nothing is written)
+	 * @group Elements
 	 */
 	writeAt(index: number, value: I): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.writeAt`, index, this.elementCount)
@@ -558,7 +616,10 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 		this.codec.write(this.manager, this.address + index * this.stride, staged)
 	}
 
-	/** Reads every element, as a plain array. */
+	/**
+	 * Reads every element, as a plain array.
+	 * @group Elements
+	 */
 	read(): V[] {
 		checkRootLive(this, this.refName, 'read')
 		const values: V[] = []
@@ -569,6 +630,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	/**
 	 * Writes `values` from the first element on (at most `elementCount` of them); every value is checked before any is written.
 	 * @throws TypeError or RangeError for a bad value, or more values than elements (nothing is written)
+	 * @group Elements
 	 */
 	write(values: ArrayLike<I>): void {
 		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
@@ -583,7 +645,10 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 		for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
 	}
 
-	/** Iterates over the elements' values. */
+	/**
+	 * Iterates over the elements' values.
+	 * @group Elements
+	 */
 	*[Symbol.iterator](): IterableIterator<V> {
 		for (let index = 0; index < this.elementCount; index++) yield this.readAt(index)
 	}

@@ -190,6 +190,7 @@ const constructionKey: unique symbol = Symbol('StructType construction')
  * per ABI (computed once per ABI and cached). Immutable.
  *
  * `F` is the declaration as written; {@link StructValue} reads it.
+ * @group Structs
  */
 export class StructType<F extends FieldSpecs = FieldSpecs> {
 	/** `'struct'` or `'union'` (whose members all start at offset 0). */
@@ -263,6 +264,7 @@ export interface EnumMember {
 /**
  * An enum type made by {@link defineEnum}: stored as the integer row `storage`, read
  * and written as a `number`. Immutable.
+ * @group Structs
  */
 export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName, V extends EnumValues = EnumValues> {
 	/** Discriminant: `'enum'`. */
@@ -596,6 +598,7 @@ function defineRecord<F extends FieldSpecs>(
  * })
  * Particle.layout('wasm32').size // 32
  * ```
+ * @group Entry points
  */
 export function defineStruct<const F extends FieldSpecs>(name: string, fields: F, options?: RecordOptions): StructType<F> {
 	return defineRecord<F>('struct', 'defineStruct', name, fields, options)
@@ -604,6 +607,7 @@ export function defineStruct<const F extends FieldSpecs>(name: string, fields: F
 /**
  * Declares a C union: like {@link defineStruct}, but every member starts at offset 0
  * and the size is that of the largest member, rounded up to the alignment.
+ * @group Entry points
  */
 export function defineUnion<const F extends FieldSpecs>(name: string, fields: F, options?: RecordOptions): UnionType<F> {
 	return defineRecord<F>('union', 'defineUnion', name, fields, options) as UnionType<F>
@@ -616,6 +620,7 @@ export function defineUnion<const F extends FieldSpecs>(name: string, fields: F,
  *
  * @throws TypeError for a name that is not a C identifier or a storage row that is not an
  *   integer; RangeError for a value the storage type cannot hold, or no members.
+ * @group Entry points
  */
 export function defineEnum<const S extends IntegerElementTypeName, const V extends EnumValues>(
 	name: string,

@@ -14,7 +14,10 @@ import { locateField, resolveLayout, valueLayout } from './layout.js'
 import { StructArrayRef, structRefClass, type StructRefOf } from './StructRef.js'
 import { resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
 
-/** Options of `wrapStructArray`: those of every `wrap*` method, plus a custom stride. */
+/**
+ * Options of `wrapStructArray`: those of every `wrap*` method, plus a custom stride.
+ * @group Options
+ */
 export interface StructArrayWrapOptions extends WrapOptions {
 	/**
 	 * Bytes from one element's start to the next's, at least the struct's size (for an
