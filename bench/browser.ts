@@ -6,6 +6,8 @@
  *   npm run bench:browser -- numeric             some suites (numeric, access, strings)
  *   npm run bench:browser -- --memory=shared     one memory (plain or shared)
  *   npm run bench:browser -- --out=some.json     the results elsewhere
+ *   npm run bench:browser -- numeric --filter=readInt32 --regime=pristine
+ *                                                only the cases whose name matches, one regime of the numeric suite
  *   npm run bench:browser -- --js-flags=--trace-osr,--trace-deopt
  *                                                V8 flags for Chromium; their output is printed
  *   BENCH_ROUNDS=41 BENCH_WARMUP_ROUNDS=15 BENCH_BATCH_NS=2000000 npm run bench:browser
@@ -65,7 +67,9 @@ if (memoryFlag !== undefined && memoryFlag !== 'plain' && memoryFlag !== 'shared
 }
 const memories: MemoryKind[] = memoryFlag === undefined ? ['plain', 'shared'] : [memoryFlag]
 const jsFlags = flag('js-flags')
-const whole = wantedSuites.length === browserSuites.length && memories.length === 2
+const caseFilter = flag('filter')
+const regimeFlag = flag('regime')
+const whole = wantedSuites.length === browserSuites.length && memories.length === 2 && caseFilter === undefined && regimeFlag === undefined
 const output = resolve(flag('out') ?? fileURLToPath(new URL(`./results/${whole ? 'latest' : 'subset'}.chromium.json`, import.meta.url)))
 
 const number = (name: string, fallback: number): number => {
@@ -87,7 +91,8 @@ const environment = Object.fromEntries(Object.entries(process.env).filter((entry
 
 /** `library.js` is the shipped build; the fixture is imported as the CommonJS module it is. */
 function browserModules(): Plugin {
-	const dist = join(root, 'dist/index.js')
+	// BENCH_BUILD: a folder holding another build's dist/index.js, as for `npm run bench` (bench/library.ts).
+	const dist = process.env.BENCH_BUILD === undefined ? join(root, 'dist/index.js') : resolve(process.env.BENCH_BUILD, 'dist/index.js')
 	const fixture = join(root, 'test/fixtures/emscripten/heaplib.cjs')
 	return {
 		name: 'bench-browser-modules',
@@ -227,7 +232,8 @@ try {
 	for (const memory of memories) {
 		for (const suite of wantedSuites) {
 			for (const regime of suite === 'numeric' ? (['pristine', 'realistic'] as const) : (['pristine'] as const)) {
-				const job: Job = { suite, memory, regime, options, environment }
+				if (regimeFlag !== undefined && suite === 'numeric' && regime !== regimeFlag) continue
+				const job: Job = { suite, memory, regime, options, environment, ...(caseFilter === undefined ? {} : { filter: caseFilter }) }
 				const jobStarted = Date.now()
 				const done = await page.evaluate(
 					(job) => (globalThis as unknown as { runBenchJob(job: unknown): Promise<{ results: CaseResult[]; skipped: string[] }> }).runBenchJob(job),

@@ -15,6 +15,8 @@ export interface Job {
 	readonly options: RunOptions
 	/** The `BENCH_*` settings of the driver's environment (e.g. `BENCH_SCALE`), read by the suites as on Node. */
 	readonly environment: Readonly<Record<string, string>>
+	/** Only the cases whose name matches this regular expression (all when absent). */
+	readonly filter?: string
 }
 
 /** What a worker posts back: lines as the harness prints them, then one `done` or `failed`. */

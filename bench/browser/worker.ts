@@ -51,7 +51,8 @@ self.addEventListener('message', (event) => {
 	console.log = (...parts: unknown[]) => post({ kind: 'line', line: parts.map(String).join(' ') })
 	void (async () => {
 		try {
-			const cases = await casesOf(job)
+			const pattern = job.filter === undefined ? undefined : new RegExp(job.filter)
+			const cases = (await casesOf(job)).filter((benchCase) => pattern === undefined || pattern.test(benchCase.name))
 			const { title, baselines } = titles[job.suite]
 			const present = baselines.filter((name) => cases.some((benchCase) => benchCase.baselines[name] !== undefined))
 			const heading = `${title}, ${job.memory} memory${job.regime === 'realistic' ? ', realistic regime (a memory grown and every error path taken once first)' : ''}`
