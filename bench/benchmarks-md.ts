@@ -228,7 +228,8 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 			'`WebAssembly.Memory` of its own for numeric. **shared**: a shared `WebAssembly.Memory` (a `SharedArrayBuffer`, as threaded ' +
 			'builds have) with a bump allocator and no Emscripten baseline; Chromium\'s `TextDecoder.decode` and `TextEncoder.encodeInto` ' +
 			'refuse shared views, so its raw string baselines decode a copy and encode into a non-shared scratch array, as hand-written ' +
-			'code must. Node columns are this file\'s run. Ratios are library speed ÷ baseline speed; ✓/✗ against the same goals as on Node.',
+			'code must. Node columns are this file\'s run. Ratios are library speed ÷ baseline speed; ✓/✗ against the same goals as on Node. ' +
+			'Why the numeric cases in one long loop are slower in Chromium than in 64 calls: bench/chromium-long-loop.md.',
 		'',
 	)
 	const header = ['suite', 'Node vs raw', 'Chromium plain vs raw', 'Chromium shared vs raw', 'Chromium plain vs Emscripten']
@@ -396,6 +397,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'BENCH_GROWN=1 npm run bench -- numeric      # ... with every heap grown once first',
 		'npx tsx bench/compare-builds.ts 74c85fe HEAD  # the numeric cases, two commits\' builds in one process (bench/reshape-comparison.md)',
 		'npm run bench:browser              # numeric, access and strings in headless Chromium, plain and shared memory',
+		'npx tsx bench/chromium-long-loop.ts   # why readInt32 in one long loop is slow in Chromium (bench/chromium-long-loop.md)',
 		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json (and latest.chromium.json)',
 		'```',
 		'',

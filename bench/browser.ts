@@ -28,6 +28,9 @@
  * Emscripten baselines (see bench/heapSource.ts). The numeric suite runs in both regimes
  * (pristine and realistic) and both loop shapes, as on Node.
  *
+ * bench/chromium-long-loop.ts uses `--filter`, `--regime` and `BENCH_BUILD` to time and trace
+ * variants of one hot path.
+ *
  * Results: bench/results/latest.chromium.json for a whole run (every suite, both
  * memories), subset.chromium.json otherwise; `npm run bench:report` puts the Chromium
  * table beside Node's in BENCHMARKS.md.
