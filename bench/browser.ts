@@ -38,7 +38,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { build, type Plugin } from 'esbuild'
@@ -202,6 +202,7 @@ if (!existsSync(chromiumPath)) {
 }
 if (ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')
 const started = Date.now()
+const machine = describeMachine()
 const directory = mkdtempSync(join(tmpdir(), 'wasm-heap-manager-bench-browser-'))
 const results: CaseResult[] = []
 const skipped = new Set<string>()
@@ -255,7 +256,6 @@ try {
 }
 
 const seconds = Math.round((Date.now() - started) / 1000)
-const machine = describeMachine()
 writeResults(output, results, {
 	runtime: `chromium ${browserVersion}`,
 	browser: { version: browserVersion, userAgent, executable: chromiumPath, ...(jsFlags === undefined ? {} : { jsFlags }) },
@@ -267,6 +267,6 @@ writeResults(output, results, {
 	warmupRounds: options.warmupRounds,
 	minimumBatchNs: options.minimumBatchNs,
 	durationSeconds: seconds,
-	machine,
+	machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
 })
 console.log(`\n${results.length} cases in Chromium in ${Math.floor(seconds / 60)} min ${seconds % 60} s; results in ${output}`)
