@@ -3,9 +3,12 @@
  * chart (bench/chart.svg, drawn by bench/chart.ts from the same file), how to read and
  * run it, one table per suite, and the goals missed with by how much and why.
  *
- *   npx tsx bench/chart.ts && npx tsx bench/benchmarks-md.ts [results.json] [BENCHMARKS.md]
+ * With bench/results/latest.chromium.json (`npm run bench:browser`), a Chromium section
+ * puts each case of the numeric, access and strings suites beside Node's.
+ *
+ *   npx tsx bench/chart.ts && npx tsx bench/benchmarks-md.ts [results.json] [BENCHMARKS.md] [chromium.json]
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ResultsFile } from './chart.js'
 import { formatNs, formatRatio, formatThroughput, type CaseResult } from './harness.js'
@@ -20,6 +23,15 @@ interface Machine {
 	readonly v8?: string
 	readonly loadAverageAtStart?: number[]
 	readonly loadAverageAtEnd?: number[]
+}
+
+/** bench/results/latest.chromium.json, written by `npm run bench:browser` (bench/browser.ts). */
+export interface ChromiumResults extends ResultsFile {
+	readonly browser?: { readonly version?: string; readonly userAgent?: string }
+	readonly memories?: string[]
+	readonly rounds?: number
+	readonly durationSeconds?: number
+	readonly skipped?: string[]
 }
 
 interface FullResults extends ResultsFile {
@@ -178,7 +190,89 @@ function summaryTable(results: CaseResult[]): string {
 	return [header, ['---', '---:', '---:', '---:', '---:'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
 }
 
-export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.svg'): string {
+/** A ratio with its goal's mark only: the side-by-side tables are wide enough without the goal. */
+function compactRatio(result: CaseResult | undefined, baseline: string): string {
+	const ratio = result?.ratios[baseline]
+	if (result === undefined || ratio === undefined) return '—'
+	if (result.goals[baseline] === undefined) return formatRatio(ratio)
+	return result.missed.includes(baseline) ? `**${formatRatio(ratio)}** ✗` : `${formatRatio(ratio)} ✓`
+}
+
+/** Median, minimum and maximum of the ratios against `baseline` among `results`. */
+function ratioRange(results: CaseResult[], baseline: string): string {
+	const ratios = results.map((result) => result.ratios[baseline]).filter((ratio): ratio is number => ratio !== undefined)
+	if (ratios.length === 0) return '—'
+	const sorted = [...ratios].sort((a, b) => a - b)
+	return `${formatRatio(sorted[Math.floor(sorted.length / 2)]!)} (${formatRatio(sorted[0]!)} – ${formatRatio(sorted.at(-1)!)})`
+}
+
+/**
+ * The Chromium section: per suite, each case's time and ratios on Node (this run) beside
+ * Chromium's on a plain and on a shared memory, matched by suite and case name.
+ */
+export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResults): string[] {
+	const lines: string[] = []
+	const inChromium = chromium.results
+	const suites = [...new Set(inChromium.map((result) => result.suite))]
+	const find = (results: CaseResult[], suite: string, name: string, memory?: string): CaseResult | undefined =>
+		results.find((result) => result.suite === suite && result.name === name && (memory === undefined || (result.memory ?? 'plain') === memory))
+	const version = chromium.browser?.version ?? chromium.runtime
+	lines.push(
+		'## Chromium beside Node',
+		'',
+		`\`npm run bench:browser\` runs the numeric, access (refs included) and strings suites in headless Chromium ${version} ` +
+			`(${chromium.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, median of ${chromium.rounds ?? '?'} rounds${chromium.durationSeconds === undefined ? '' : `, ${Math.floor(chromium.durationSeconds / 60)} min ${chromium.durationSeconds % 60} s`}), ` +
+			'on a page served from 127.0.0.1 with cross-origin isolation, each suite, memory and regime in a module worker of its own ' +
+			'(a V8 isolate of its own, as a process of its own on Node). The library is the same `dist/index.js`, bundled with esbuild. ' +
+			'**plain**: the Emscripten fixture\'s heap for access and strings (Emscripten\'s helpers as the emscripten baseline), a ' +
+			'`WebAssembly.Memory` of its own for numeric. **shared**: a shared `WebAssembly.Memory` (a `SharedArrayBuffer`, as threaded ' +
+			'builds have) with a bump allocator and no Emscripten baseline; Chromium\'s `TextDecoder.decode` and `TextEncoder.encodeInto` ' +
+			'refuse shared views, so its raw string baselines decode a copy and encode into a non-shared scratch array, as hand-written ' +
+			'code must. Node columns are this file\'s run. Ratios are library speed ÷ baseline speed; ✓/✗ against the same goals as on Node. ' +
+			'Why the numeric cases in one long loop are slower in Chromium than in 64 calls: bench/chromium-long-loop.md.',
+		'',
+	)
+	const header = ['suite', 'Node vs raw', 'Chromium plain vs raw', 'Chromium shared vs raw', 'Chromium plain vs Emscripten']
+	const summary = suites.map((suite) => {
+		const of = (memory: string): CaseResult[] => inChromium.filter((result) => result.suite === suite && (result.memory ?? 'plain') === memory)
+		return [
+			suiteInfo[suite]?.title ?? suite,
+			ratioRange(node.filter((result) => result.suite === suite), 'raw'),
+			ratioRange(of('plain'), 'raw'),
+			ratioRange(of('shared'), 'raw'),
+			ratioRange(of('plain'), 'emscripten'),
+		]
+	})
+	lines.push('Median (min – max) of each suite\'s ratios:', '', [header, ['---', ...header.slice(1).map(() => '---:')], ...summary].map((cells) => `| ${cells.join(' | ')} |`).join('\n'), '')
+	for (const suite of suites) {
+		lines.push(`### ${suiteInfo[suite]?.title ?? suite}: Node and Chromium`, '')
+		const names = [...new Set(inChromium.filter((result) => result.suite === suite).map((result) => result.name))]
+		const withEmscripten = inChromium.some((result) => result.suite === suite && result.ratios.emscripten !== undefined)
+		const cells = ['case', 'Node', 'vs raw', 'Chromium plain', 'vs raw', ...(withEmscripten ? ['vs Emscripten'] : []), 'Chromium shared', 'vs raw']
+		const rows = names.map((name) => {
+			const onNode = find(node, suite, name)
+			const plain = find(inChromium, suite, name, 'plain')
+			const shared = find(inChromium, suite, name, 'shared')
+			const time = (result: CaseResult | undefined): string => (result === undefined ? '—' : formatNs(result.nsPerOperation.library!))
+			return [
+				escapeCell(name),
+				time(onNode),
+				compactRatio(onNode, 'raw'),
+				time(plain),
+				compactRatio(plain, 'raw'),
+				...(withEmscripten ? [compactRatio(plain, 'emscripten')] : []),
+				time(shared),
+				compactRatio(shared, 'raw'),
+			]
+		})
+		lines.push([cells, ['---', ...cells.slice(1).map(() => '---:')], ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n'), '')
+		const skipped = (chromium.skipped ?? []).filter((line) => line.startsWith(`${suite} suite:`))
+		if (skipped.length > 0) lines.push(...skipped.map((line) => `Skipped in Chromium: ${line.slice(`${suite} suite:`.length).trim()}.`), '')
+	}
+	return lines
+}
+
+export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.svg', chromium?: ChromiumResults): string {
 	const results = data.results
 	const machine = data.machine ?? {}
 	const goalCount = results.reduce((count, result) => count + Object.keys(result.goals).length, 0)
@@ -257,6 +351,8 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		if (skipped.length > 0) push(...skipped.map((line) => `Skipped ${line.slice(`${suite} suite:`.length).trim()}.`), '')
 	}
 
+	if (chromium !== undefined) push(...renderChromiumSection(results, chromium))
+
 	push('## Goals missed', '')
 	if (missed.length === 0) {
 		push('None: every goal was met on this run.', '')
@@ -300,7 +396,9 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'BENCH_MANAGERS=3 npm run bench -- numeric   # the numeric cases with two more managers alive',
 		'BENCH_GROWN=1 npm run bench -- numeric      # ... with every heap grown once first',
 		'npx tsx bench/compare-builds.ts 74c85fe HEAD  # the numeric cases, two commits\' builds in one process (bench/reshape-comparison.md)',
-		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json',
+		'npm run bench:browser              # numeric, access and strings in headless Chromium, plain and shared memory',
+		'npx tsx bench/chromium-long-loop.ts   # why readInt32 in one long loop is slow in Chromium (bench/chromium-long-loop.md)',
+		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json (and latest.chromium.json)',
 		'```',
 		'',
 		'`npm run bench` prints each suite\'s table as it runs and closes with the goals missed; ' +
@@ -315,6 +413,10 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
 	const input = process.argv[2] ?? fileURLToPath(new URL('./results/latest.json', import.meta.url))
 	const output = process.argv[3] ?? fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url))
 	const data = JSON.parse(readFileSync(input, 'utf8')) as FullResults
-	writeFileSync(output, renderBenchmarksMd(data))
+	// The Chromium table, from `npm run bench:browser`, when its results are there (argument 4, or beside latest.json).
+	const chromiumInput = process.argv[4] ?? fileURLToPath(new URL('./results/latest.chromium.json', import.meta.url))
+	const chromium = existsSync(chromiumInput) ? (JSON.parse(readFileSync(chromiumInput, 'utf8')) as ChromiumResults) : undefined
+	if (chromium === undefined) console.log(`no ${chromiumInput}: BENCHMARKS.md without the Chromium table (npm run bench:browser makes it)`)
+	writeFileSync(output, renderBenchmarksMd(data, 'bench/chart.svg', chromium))
 	console.log(`wrote ${output}`)
 }

@@ -12,6 +12,7 @@
  */
 import { elementRows, type TypedArrayName } from '../descriptors/elements.js'
 import { fieldNameOf, normalizeElements, type NormalizedElement } from '../codegen/normalize.js'
+import { engineDescription } from './runtime.js'
 
 export type { NormalizedElement }
 
@@ -37,13 +38,13 @@ function nativeAccessorOf(view: TypedArrayName): string {
 /** Why `element` cannot be benchmarked on this engine, or `undefined` when it can. */
 export function missingOnThisEngine(element: NormalizedElement): string | undefined {
 	for (const view of [element.viewConstructor, element.atomicViewConstructor]) {
-		if (typeof globalConstructor(view) !== 'function') return `no global ${view} on this engine (Node ${process.version})`
+		if (typeof globalConstructor(view) !== 'function') return `no global ${view} on this engine (${engineDescription()})`
 	}
 	// Rows stored through bit conversions: the raw loop uses the engine's own accessor.
 	if (element.bits !== undefined) {
 		const accessor = `get${nativeAccessorOf(element.viewConstructor)}`
 		if (typeof (DataView.prototype as unknown as Record<string, unknown>)[accessor] !== 'function') {
-			return `no DataView.prototype.${accessor} on this engine (Node ${process.version})`
+			return `no DataView.prototype.${accessor} on this engine (${engineDescription()})`
 		}
 	}
 	return undefined

@@ -35,6 +35,7 @@ import {
 	type NormalizedElement,
 } from './elements.js'
 import type { BenchCase } from './harness.js'
+import { environment, operationScale } from './runtime.js'
 import type * as Library from '../src/index.js'
 
 /** What the numeric cases need of a build of the library. */
@@ -71,7 +72,7 @@ const goalsByShape: Record<RowShape, { readonly pristine: number; readonly reali
  * code that walks an array does: V8 compiles the loop by on-stack replacement); in the
  * `short` shape the same loop is split into {@link shortCalls} calls of a function.
  */
-const operations = 1 << 18
+const fullOperations = 1 << 18
 const shortCalls = 64
 const addressCount = 4096
 const mask = addressCount - 1
@@ -200,6 +201,12 @@ export interface NumericOptions {
 	readonly regime?: Regime
 	/** The suite name in the results (default `numeric`). */
 	readonly suite?: string
+	/**
+	 * The measured heap is a shared `WebAssembly.Memory` (a `SharedArrayBuffer`, as a
+	 * threaded build has) instead of a plain one (default false). Growth of a shared
+	 * memory detaches nothing: the realistic regime still grows it and takes the error paths.
+	 */
+	readonly shared?: boolean
 }
 
 /** One case's loop: what the loop starts with, its body, and what it returns. */
@@ -213,7 +220,8 @@ interface Loop {
  * Compiles `loop` in both shapes: `long`, one call running all `operations`
  * iterations; `short`, {@link shortCalls} calls of a function running a slice each.
  */
-function compileShapes(name: string, loop: Loop, scope: Readonly<Record<string, unknown>>): { long: () => unknown; short: () => unknown } {
+function compileShapes(name: string, loop: Loop, scope: Readonly<Record<string, unknown>> & { readonly operations: number }): { long: () => unknown; short: () => unknown } {
+	const { operations } = scope
 	const slice = (start: string, end: string): string => `${loop.init}\nfor (let i = ${start}; i < ${end}; i++) ${loop.body}\nreturn ${loop.result}`
 	const long = compileBatch(name, slice('0', 'operations'), scope)
 	const chunk = operations / shortCalls
@@ -228,9 +236,11 @@ function compileShapes(name: string, loop: Loop, scope: Readonly<Record<string, 
 
 /** The numeric cases against `library` (see {@link NumericOptions}), each in both loop shapes. */
 export function createNumericCases(library: NumericLibrary, options: NumericOptions = {}): BenchCase[] {
-	const { managers = 1, grown = false, regime = 'pristine', suite = 'numeric' } = options
+	const { managers = 1, grown = false, regime = 'pristine', suite = 'numeric', shared = false } = options
 	if (!Number.isInteger(managers) || managers < 1) throw new RangeError(`bench: managers must be a positive integer, got ${managers}`)
-	const memory = new WebAssembly.Memory({ initial: 16 })
+	// `BENCH_SCALE` below 1 (a quick check): fewer iterations, still a multiple of the short calls.
+	const operations = Math.max(shortCalls, Math.round((fullOperations * operationScale()) / shortCalls) * shortCalls)
+	const memory = shared ? new WebAssembly.Memory({ initial: 16, maximum: 64, shared: true }) : new WebAssembly.Memory({ initial: 16 })
 	const heap = library.createWasmHeapManager(() => memory.buffer, bumpAllocator(1024), () => {})
 	if (grown || regime === 'realistic') {
 		exercise(heap, runnableElements())
@@ -239,7 +249,7 @@ export function createNumericCases(library: NumericLibrary, options: NumericOpti
 	if (regime === 'realistic') takeErrorPaths(heap, runnableElements())
 	// Pseudo-random 8-byte-aligned addresses, shared by library and raw loops.
 	const addresses = new Float64Array(addressCount).map((_, i) => ((i * 2654435761) % 60000) - (((i * 2654435761) % 60000) % 8))
-	const scope: Record<string, unknown> = {
+	const scope: Record<string, unknown> & { operations: number } = {
 		heap,
 		operations,
 		mask,
@@ -332,7 +342,7 @@ export function createNumericCases(library: NumericLibrary, options: NumericOpti
 
 /** `BENCH_MANAGERS` (default 1) and `BENCH_GROWN` (`1`: every heap has grown once); `regime` from the suite. */
 export function numericOptionsFromEnvironment(regime: Regime = 'pristine'): NumericOptions {
-	const managers = Number(process.env.BENCH_MANAGERS ?? 1)
-	if (!Number.isInteger(managers) || managers < 1) throw new RangeError(`BENCH_MANAGERS must be a positive integer, got ${process.env.BENCH_MANAGERS}`)
-	return { managers, grown: process.env.BENCH_GROWN === '1', regime, suite: regime === 'pristine' ? 'numeric' : 'numeric realistic' }
+	const managers = Number(environment('BENCH_MANAGERS') ?? 1)
+	if (!Number.isInteger(managers) || managers < 1) throw new RangeError(`BENCH_MANAGERS must be a positive integer, got ${environment('BENCH_MANAGERS')}`)
+	return { managers, grown: environment('BENCH_GROWN') === '1', regime, suite: regime === 'pristine' ? 'numeric' : 'numeric realistic' }
 }

@@ -44,12 +44,13 @@
  * neighbour, not the case. So the numeric suite never loads the Emscripten module, and
  * each suite runs in a process of its own.
  */
-import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { cpus, loadavg, release, totalmem, type } from 'node:os'
-import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { readFileSync, rmSync } from 'node:fs'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { runSuite, writeResults, type BenchCase, type CaseResult } from './harness.js'
+import { describeMachine, describeSource, ensureFreshBuild } from './build-state.js'
+import { runSuite, type BenchCase, type CaseResult } from './harness.js'
+import { writeResults } from './results-file.js'
 import { skippedCases } from './elements.js'
 import { describeMisses } from './notes.js'
 
@@ -79,12 +80,12 @@ const suites: Record<string, Suite> = {
 	access: {
 		title: 'Every width, atomics, refs and views on the Emscripten heap (vs DataView/typed arrays, and getValue/setValue)',
 		baselines: ['raw', 'typed', 'emscripten'],
-		load: async () => (await import('./access.bench.js')).accessCases,
+		load: async () => (await import('./access.bench.js')).createAccessCases(await (await import('./heapSource.js')).emscriptenHeapSource()),
 	},
 	strings: {
 		title: 'Null-terminated strings (vs raw TextDecoder/TextEncoder, and Emscripten helpers)',
 		baselines: ['raw', 'emscripten'],
-		load: async () => (await import('./strings.bench.js')).stringCases,
+		load: async () => (await import('./strings.bench.js')).createStringCases(await (await import('./heapSource.js')).emscriptenHeapSource()),
 	},
 	allocation: {
 		title: 'Allocation through the Emscripten malloc/free, tracking on (vs bare _malloc/_free, and Emscripten string helpers)',
@@ -120,72 +121,11 @@ const suites: Record<string, Suite> = {
 	},
 }
 
-const root = fileURLToPath(new URL('..', import.meta.url))
 /** Results of a Node other than the project's reference (Node 20) go to files of their own: latest.node24.json. */
 const nodeMajor = Number(process.versions.node.split('.')[0])
 const runtimeSuffix = nodeMajor === 20 ? '' : `.node${nodeMajor}`
 const resultsFile = (name: string): string => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url))
 const [first, ...rest] = process.argv.slice(2)
-
-function newestMtime(path: string): number {
-	const stats = statSync(path)
-	if (!stats.isDirectory()) return stats.mtimeMs
-	return Math.max(stats.mtimeMs, ...readdirSync(path).map((entry) => newestMtime(join(path, entry))))
-}
-
-/** Rebuilds dist/ when it is missing or older than what it is built from; returns whether it did. */
-function ensureFreshBuild(): boolean {
-	const output = join(root, 'dist/index.js')
-	const inputs = ['src', 'generated', 'rollup.config.mjs', 'tsconfig.json', 'tsconfig.build.json'].map((input) => join(root, input))
-	if (existsSync(output) && statSync(output).mtimeMs >= Math.max(...inputs.map(newestMtime))) return false
-	try {
-		execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' })
-	} catch (error) {
-		const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer }
-		console.error(`dist/ is older than src/ and \`npm run build\` failed, so there is nothing current to measure:`)
-		console.error(`${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`)
-		console.error('Fix the build, or measure the sources with BENCH_LIBRARY=src.')
-		process.exit(1)
-	}
-	return true
-}
-
-/** The commit the library was built from, and whether src/ or generated/ had changes on top of it. */
-function describeSource(): string {
-	try {
-		const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim()
-		const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'generated'], { cwd: root, encoding: 'utf8' }).trim() !== ''
-		return `commit ${commit}${dirty ? ' with uncommitted changes in src/ or generated/' : ''}`
-	} catch {
-		return 'not a git checkout'
-	}
-}
-
-/** The machine and runtime, for BENCHMARKS.md. */
-function describeMachine(): Record<string, unknown> {
-	let cpuModel = cpus()[0]?.model ?? 'unknown'
-	try {
-		cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpuModel
-	} catch {
-		// Not Linux: os.cpus() it is.
-	}
-	let os = `${type()} ${release()}`
-	try {
-		const pretty = /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]
-		if (pretty !== undefined) os = `${pretty} (${type()} ${release()})`
-	} catch {
-		// No /etc/os-release: the kernel's name and release.
-	}
-	return {
-		cpu: cpuModel,
-		cores: cpus().length,
-		memoryBytes: totalmem(),
-		os,
-		node: process.version,
-		v8: process.versions.v8,
-		loadAverageAtStart: loadavg().map((load) => Math.round(load * 100) / 100),
-	}
-}
 
 if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.

@@ -18,9 +18,9 @@
  * Goals (issue 3): every read and write at least Emscripten's speed; at least 0.9x raw
  * from 4 KiB on.
  */
-import type { WasmHeapManager } from './library.js'
-import type { EmscriptenHeaplib } from './emscriptenFixture.js'
 import type { BenchCase } from './harness.js'
+import { operationScale } from './runtime.js'
+import { textCoders, type BenchHeapSource } from './heapSource.js'
 
 const sizes: [string, number][] = [
 	['5 B', 5],
@@ -54,10 +54,15 @@ function textOf(pattern: string, count: number, codePoints: boolean): string {
 }
 
 function operationsFor(byteLength: number): number {
-	return Math.max(1, Math.floor(200_000 / (byteLength + 20)))
+	return Math.max(1, Math.floor((200_000 * operationScale()) / (byteLength + 20)))
 }
 
-const utf16Decoder = new TextDecoder('utf-16le')
+/** `baselines` without `emscripten` when `source`'s heap is not Emscripten's (a shared memory). */
+export function onHeap(source: BenchHeapSource, baselines: Record<string, () => unknown>): Record<string, () => unknown> {
+	if (source.emscripten) return baselines
+	const { emscripten: _emscripten, ...others } = baselines
+	return others
+}
 
 /**
  * A UTF-16 read and write case for `value` (shared with strings.bench.ts): the library
@@ -65,12 +70,13 @@ const utf16Decoder = new TextDecoder('utf-16le')
  * `stringToUTF16`, into an exact room.
  */
 export function utf16Cases(
-	module: EmscriptenHeaplib,
-	heap: WasmHeapManager,
+	source: BenchHeapSource,
 	label: string,
 	value: string,
 	goals: Record<string, number>,
 ): BenchCase[] {
+	const { module, heap } = source
+	const utf16Decoder = textCoders(source.memory, 'utf-16le').decoder
 	const room = value.length + 1
 	const address = module._malloc(room * 2)
 	module.stringToUTF16(value, address, room * 2)
@@ -87,7 +93,7 @@ export function utf16Cases(
 				for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf16String(address)
 				return text
 			},
-			baselines: {
+			baselines: onHeap(source, {
 				raw: () => {
 					let text = ''
 					for (let i = 0; i < operations; i++) {
@@ -102,7 +108,7 @@ export function utf16Cases(
 					for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
 					return text
 				},
-			},
+			}),
 		},
 		{
 			suite: 'strings',
@@ -115,7 +121,7 @@ export function utf16Cases(
 				for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf16String(address, value, room)
 				return written
 			},
-			baselines: {
+			baselines: onHeap(source, {
 				raw: () => {
 					for (let i = 0; i < operations; i++) {
 						const units = module.HEAPU16
@@ -130,16 +136,17 @@ export function utf16Cases(
 					for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
 					return written
 				},
-			},
+			}),
 		},
 	]
 }
 
 /** UTF-16, UTF-32 and ASCII cases on `heap`, the one manager of the strings process. */
-export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager): BenchCase[] {
+export function stringGridCases(source: BenchHeapSource): BenchCase[] {
+	const { module, heap } = source
 	const cases: BenchCase[] = []
-	const utf8Decoder = new TextDecoder()
-	const encoder = new TextEncoder()
+	const { decoder: utf8Decoder, encoder } = textCoders(source.memory)
+	const utf16Decoder = textCoders(source.memory, 'utf-16le').decoder
 	// Scratch for the raw UTF-32 decode: 32 Ki code points become at most 64 Ki units.
 	const chunkElements = 32768
 	const scratchUnits = new Uint16Array(chunkElements * 2)
@@ -149,7 +156,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 		const goals: Record<string, number> = long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 }
 
 		// ---- UTF-16: mixed text, bytes / 2 code units (rounded up) ----------------
-		cases.push(...utf16Cases(module, heap, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
+		cases.push(...utf16Cases(source, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
 
 		// ---- UTF-32: mixed text, bytes / 4 code points (rounded up) ---------------
 		{
@@ -171,7 +178,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 					for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf32String(address)
 					return text
 				},
-				baselines: {
+				baselines: onHeap(source, {
 					raw: () => {
 						let text = ''
 						for (let i = 0; i < operations; i++) {
@@ -201,7 +208,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) text = module.UTF32ToString(address)
 						return text
 					},
-				},
+				}),
 			})
 			cases.push({
 				suite: 'strings',
@@ -214,7 +221,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 					for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedUtf32String(address, value, room)
 					return written
 				},
-				baselines: {
+				baselines: onHeap(source, {
 					raw: () => {
 						for (let i = 0; i < operations; i++) {
 							const elements = module.HEAPU32
@@ -233,7 +240,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) written = module.stringToUTF32(value, address, room * 4)
 						return written
 					},
-				},
+				}),
 			})
 		}
 
@@ -255,7 +262,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 					for (let i = 0; i < operations; i++) text = heap.readNullTerminatedAsciiString(address)
 					return text
 				},
-				baselines: {
+				baselines: onHeap(source, {
 					raw: () => {
 						let text = ''
 						for (let i = 0; i < operations; i++) {
@@ -269,7 +276,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) text = module.UTF8ToString(address)
 						return text
 					},
-				},
+				}),
 			})
 			cases.push({
 				suite: 'strings',
@@ -282,7 +289,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 					for (let i = 0; i < operations; i++) written = heap.writeNullTerminatedAsciiString(address, value, room)
 					return written
 				},
-				baselines: {
+				baselines: onHeap(source, {
 					raw: () => {
 						let written = 0
 						for (let i = 0; i < operations; i++) {
@@ -296,7 +303,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) module.stringToUTF8(value, address, room)
 						return 0
 					},
-				},
+				}),
 			})
 		}
 	}
