@@ -367,7 +367,7 @@ export const alignmentNotANumber = {
 export const alignmentInvalid = {
 	Class: RangeError,
 	code: 'ERR_HEAP_INVALID_ARGUMENT',
-	text: (method: string, alignment: number) => `${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`,
+	text: (method: string, alignment: number, maximum: number) => `${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to ${maximum}`,
 } satisfies Message
 
 export const freeRefOfAnotherManager = {
@@ -704,12 +704,6 @@ export const allocatorSizeInvalid = {
 	Class: RangeError,
 	code: 'ERR_HEAP_INVALID_ARGUMENT',
 	text: (method: string, byteSize: number) => `${method}: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`,
-} satisfies Message
-
-export const allocatorAlignmentInvalid = {
-	Class: RangeError,
-	code: 'ERR_HEAP_INVALID_ARGUMENT',
-	text: (method: string, alignment: number, maximum: number) => `${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to ${maximum}`,
 } satisfies Message
 
 export const allocatorRangeTooSmall = {
