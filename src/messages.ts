@@ -1299,7 +1299,7 @@ export const bitfieldValueOfWrongType = {
 export const bitfieldValueOutOfRange = {
 	Class: RangeError,
 	code: 'ERR_HEAP_INVALID_VALUE',
-	text: (where: string, value: number | bigint, width: number, signed: boolean, typeName: string, min: bigint, max: bigint) =>
+	text: (where: string, value: unknown, width: number, signed: boolean, typeName: string, min: bigint, max: bigint) =>
 		`${where}: ${describeValue(value)} does not fit ${bitfieldName(width, signed, typeName)} (${min} to ${max})`,
 } satisfies Message
 
