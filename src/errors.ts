@@ -129,17 +129,3 @@ export function throwStringDecodeError(method: string, address: number, error: u
 	if (error instanceof RangeError) throw raise(stringDecodeFailed, method, address, error.message)
 	throw error
 }
-
-// TEMPORARY (removed once every call site raises a table entry).
-export { describeValue } from './messages.js'
-/** @deprecated raise a table entry of messages.ts */
-export function heapError(
-	Class: ErrorConstructor | RangeErrorConstructor | TypeErrorConstructor,
-	code: HeapErrorCode,
-	message: string,
-	options?: { cause?: unknown },
-): HeapError {
-	const error = new Class(message, options) as Error & { code: HeapErrorCode }
-	error.code = code
-	return error
-}
