@@ -240,14 +240,20 @@ function isBuffer(target: unknown): target is ArrayBuffer | SharedArrayBuffer {
 	return shared !== undefined && target instanceof shared
 }
 
+// The methods the errors name (each written once: they recur in many raise calls).
+const CREATE = 'createHeapAllocator'
+const ALLOC = 'HeapAllocator.alloc'
+const FREE = 'HeapAllocator.free'
+const CHECK = 'HeapAllocator.check'
+
 function throwSizeError(byteSize: unknown): never {
-	if (typeof byteSize !== 'number') throw raise(allocatorSizeNotANumber, 'HeapAllocator.alloc', byteSize)
-	throw raise(allocatorSizeInvalid, 'HeapAllocator.alloc', byteSize)
+	if (typeof byteSize !== 'number') throw raise(allocatorSizeNotANumber, ALLOC, byteSize)
+	throw raise(allocatorSizeInvalid, ALLOC, byteSize)
 }
 
 function throwAlignmentError(alignment: unknown): never {
-	if (typeof alignment !== 'number') throw raise(alignmentNotANumber, 'HeapAllocator.alloc', alignment)
-	throw raise(alignmentInvalid, 'HeapAllocator.alloc', alignment, MAX_ALIGNMENT)
+	if (typeof alignment !== 'number') throw raise(alignmentNotANumber, ALLOC, alignment)
+	throw raise(alignmentInvalid, ALLOC, alignment, MAX_ALIGNMENT)
 }
 
 /**
@@ -325,7 +331,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 				continue
 			}
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
-				throw raise(allocatorRangeTooSmall, 'createHeapAllocator', base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
+				throw raise(allocatorRangeTooSmall, CREATE, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
 			}
 			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
 			this.salt = this.initialise(base, end, limit)
@@ -383,14 +389,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const hb = this.hb
 		const version = u32[hb + H_VERSION]
 		if (version !== VERSION) {
-			throw raise(allocatorHeaderVersion, 'createHeapAllocator', base, version, VERSION)
+			throw raise(allocatorHeaderVersion, CREATE, base, version, VERSION)
 		}
 		if (u32[hb + H_BASE] !== base) {
-			throw raise(corruptHeaderBase, 'createHeapAllocator', base, u32[hb + H_BASE])
+			throw raise(corruptHeaderBase, CREATE, base, u32[hb + H_BASE])
 		}
 		const endBytes = u32[hb + H_END]! * 4
 		if (endBytes > this.buffer.byteLength) {
-			throw raise(allocatorHeapPastBuffer, 'createHeapAllocator', base, endBytes, this.buffer.byteLength)
+			throw raise(allocatorHeapPastBuffer, CREATE, base, endBytes, this.buffer.byteLength)
 		}
 		return u32[hb + H_SALT]!
 	}
@@ -661,13 +667,13 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private freeRejected(address: unknown): void {
 		if (address === 0) return
 		if (typeof address !== 'number') {
-			throw raise(allocatorFreeNotANumber, 'HeapAllocator.free', address)
+			throw raise(allocatorFreeNotANumber, FREE, address)
 		}
 		// Within the blocks, an address whose header word reads as a free block's size was most likely freed already.
 		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
 		const word = inBlocks && address < this.u32.length * 4 ? this.u32[(address - BLOCK_HEADER) / 4]! : 0
 		const looksFree = word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
-		throw raise(allocatorFreeNotLive, 'HeapAllocator.free', address, looksFree)
+		throw raise(allocatorFreeNotLive, FREE, address, looksFree)
 	}
 
 	// ---------------------------------------------------------------------------------
@@ -873,11 +879,11 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const u32 = this.u32
 		const hb = this.hb
 		if (u32[hb + H_MAGIC] !== MAGIC || u32[hb + H_VERSION] !== VERSION || u32[hb + H_BASE] !== hb * 4) {
-			throw raise(corruptHeader, 'HeapAllocator.check', hb * 4)
+			throw raise(corruptHeader, CHECK, hb * 4)
 		}
 		const sentinel = this.endWords - 2
 		if (this.endWords * 4 > u32[hb + H_LIMIT]! * 4 || sentinel <= this.first) {
-			throw raise(corruptEnd, 'HeapAllocator.check', this.endWords * 4)
+			throw raise(corruptEnd, CHECK, this.endWords * 4)
 		}
 		const freeBlocks = new Set<number>()
 		let used = 0
@@ -886,24 +892,24 @@ class TlsfHeapAllocator implements HeapAllocator {
 		while (b < sentinel) {
 			const word = u32[b]!
 			const size = word - (word & 7)
-			if ((word & 4) !== 0) throw raise(corruptFlagBits, 'HeapAllocator.check', b * 4, word)
+			if ((word & 4) !== 0) throw raise(corruptFlagBits, CHECK, b * 4, word)
 			if (size < MIN_BLOCK || b + size / 4 > sentinel) {
-				throw raise(corruptBlockSize, 'HeapAllocator.check', b * 4, size, MIN_BLOCK, sentinel * 4)
+				throw raise(corruptBlockSize, CHECK, b * 4, size, MIN_BLOCK, sentinel * 4)
 			}
 			if (((word & PREV_FREE) !== 0) !== previousFree) {
-				throw raise(corruptPreviousFreeFlag, 'HeapAllocator.check', b * 4, (word & PREV_FREE) !== 0, previousFree)
+				throw raise(corruptPreviousFreeFlag, CHECK, b * 4, (word & PREV_FREE) !== 0, previousFree)
 			}
 			if ((word & USED) !== 0) {
 				if ((u32[b + 1]! ^ Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size) !== 0) {
-					throw raise(corruptTag, 'HeapAllocator.check', b * 4, size)
+					throw raise(corruptTag, CHECK, b * 4, size)
 				}
 				used += size
 				previousFree = false
 			} else {
-				if (previousFree) throw raise(corruptAdjacentFree, 'HeapAllocator.check', b * 4)
-				if ((word & PREV_FREE) !== 0) throw raise(corruptFreeFlagsPreviousFree, 'HeapAllocator.check', b * 4)
+				if (previousFree) throw raise(corruptAdjacentFree, CHECK, b * 4)
+				if ((word & PREV_FREE) !== 0) throw raise(corruptFreeFlagsPreviousFree, CHECK, b * 4)
 				if (u32[b + size / 4 - 1] !== size) {
-					throw raise(corruptFooter, 'HeapAllocator.check', b * 4, size, u32[b + size / 4 - 1])
+					throw raise(corruptFooter, CHECK, b * 4, size, u32[b + size / 4 - 1])
 				}
 				// The top, the free block that ends at the end marker, sits on no list.
 				if (b + size / 4 !== sentinel) freeBlocks.add(b)
@@ -911,44 +917,44 @@ class TlsfHeapAllocator implements HeapAllocator {
 			}
 			b += size / 4
 		}
-		if (b !== sentinel) throw raise(corruptBlocksEnd, 'HeapAllocator.check', b * 4, sentinel * 4)
+		if (b !== sentinel) throw raise(corruptBlocksEnd, CHECK, b * 4, sentinel * 4)
 		if (u32[sentinel] !== USED + (previousFree ? PREV_FREE : 0)) {
-			throw raise(corruptEndMarker, 'HeapAllocator.check', sentinel * 4, u32[sentinel], USED + (previousFree ? PREV_FREE : 0))
+			throw raise(corruptEndMarker, CHECK, sentinel * 4, u32[sentinel], USED + (previousFree ? PREV_FREE : 0))
 		}
-		if (used !== u32[hb + H_USED]) throw raise(corruptUsedCount, 'HeapAllocator.check', used, u32[hb + H_USED])
+		if (used !== u32[hb + H_USED]) throw raise(corruptUsedCount, CHECK, used, u32[hb + H_USED])
 
 		const flMap = u32[hb + H_FL_MAP]!
-		if (flMap >>> FL_COUNT !== 0) throw raise(corruptFirstLevelBitmap, 'HeapAllocator.check', flMap, FL_COUNT - 1)
+		if (flMap >>> FL_COUNT !== 0) throw raise(corruptFirstLevelBitmap, CHECK, flMap, FL_COUNT - 1)
 		for (let fl = 0; fl < FL_COUNT; fl++) {
 			const slMap = u32[hb + H_SL_MAPS + fl]!
 			if ((slMap !== 0) !== ((flMap & (1 << fl)) !== 0)) {
-				throw raise(corruptSecondLevelBitmap, 'HeapAllocator.check', fl, (flMap & (1 << fl)) !== 0, slMap)
+				throw raise(corruptSecondLevelBitmap, CHECK, fl, (flMap & (1 << fl)) !== 0, slMap)
 			}
 			for (let sl = 0; sl < 32; sl++) {
 				const head = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!
 				if ((head !== 0) !== ((slMap & (1 << sl)) !== 0)) {
-					throw raise(corruptListHead, 'HeapAllocator.check', fl, sl, head * 4, (slMap & (1 << sl)) !== 0)
+					throw raise(corruptListHead, CHECK, fl, sl, head * 4, (slMap & (1 << sl)) !== 0)
 				}
 				let previous = 0
 				for (let x = head; x !== 0; x = u32[x + 1]!) {
 					if (!freeBlocks.delete(x)) {
-						throw raise(corruptListedNotFree, 'HeapAllocator.check', fl, sl, x * 4)
+						throw raise(corruptListedNotFree, CHECK, fl, sl, x * 4)
 					}
 					const size = u32[x]!
 					const log2 = 31 - Math.clz32(size)
 					const expectedFl = size < SMALL_LIMIT ? 0 : log2 - 7
 					const expectedSl = size < SMALL_LIMIT ? size >>> 3 : (size >>> (log2 - SL_SHIFT)) & 31
 					if (expectedFl !== fl || expectedSl !== sl) {
-						throw raise(corruptWrongClass, 'HeapAllocator.check', x * 4, size, fl, sl, expectedFl, expectedSl)
+						throw raise(corruptWrongClass, CHECK, x * 4, size, fl, sl, expectedFl, expectedSl)
 					}
 					if (u32[x + 2] !== previous) {
-						throw raise(corruptBackLink, 'HeapAllocator.check', x * 4, u32[x + 2]! * 4, previous * 4)
+						throw raise(corruptBackLink, CHECK, x * 4, u32[x + 2]! * 4, previous * 4)
 					}
 					previous = x
 				}
 			}
 		}
-		for (const orphan of freeBlocks) throw raise(corruptOrphan, 'HeapAllocator.check', orphan * 4)
+		for (const orphan of freeBlocks) throw raise(corruptOrphan, CHECK, orphan * 4)
 	}
 }
 
@@ -965,10 +971,10 @@ function globalAddress(value: unknown): unknown {
 function rangeOption(name: string, value: unknown): number | undefined {
 	if (value === undefined) return undefined
 	if (typeof value !== 'number') {
-		throw raise(allocatorOptionNotANumber, 'createHeapAllocator', name, value)
+		throw raise(allocatorOptionNotANumber, CREATE, name, value)
 	}
 	if (!Number.isSafeInteger(value) || value < 0) {
-		throw raise(allocatorOptionInvalid, 'createHeapAllocator', name, value)
+		throw raise(allocatorOptionInvalid, CREATE, name, value)
 	}
 	return value
 }
@@ -992,14 +998,14 @@ function rangeOption(name: string, value: unknown): number | undefined {
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {
-		throw raise(allocatorTargetInvalid, 'createHeapAllocator', target)
+		throw raise(allocatorTargetInvalid, CREATE, target)
 	}
 	if (typeof options !== 'object' || options === null) {
-		throw raise(allocatorOptionsNotAnObject, 'createHeapAllocator', options)
+		throw raise(allocatorOptionsNotAnObject, CREATE, options)
 	}
 	for (const key of Object.keys(options)) {
 		if (!allocatorOptionNames.includes(key)) {
-			throw raise(allocatorUnknownOption, 'createHeapAllocator', key, allocatorOptionNames)
+			throw raise(allocatorUnknownOption, CREATE, key, allocatorOptionNames)
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
@@ -1012,13 +1018,13 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize)
 	const base = startValue + ((8 - (startValue % 8)) % 8)
 	if (end !== undefined && end > byteLength) {
-		throw raise(allocatorEndPastBuffer, 'createHeapAllocator', end, byteLength)
+		throw raise(allocatorEndPastBuffer, CREATE, end, byteLength)
 	}
 	if (end !== undefined && end > ADDRESS_LIMIT) {
-		throw raise(allocatorEndPast4GiB, 'createHeapAllocator', end)
+		throw raise(allocatorEndPast4GiB, CREATE, end)
 	}
 	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
-		throw raise(allocatorNoRoomForHeader, 'createHeapAllocator', startValue, HEADER_BYTES, byteLength)
+		throw raise(allocatorNoRoomForHeader, CREATE, startValue, HEADER_BYTES, byteLength)
 	}
 	return new TlsfHeapAllocator(target, base, end, maximumByteSize)
 }
