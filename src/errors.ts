@@ -28,7 +28,6 @@ import {
 	wideIntegerOutOfRange,
 } from './messages.js'
 
-
 /**
  * The `code` of every error the library throws, with the error's class kept as it was
  * (`RangeError`, `TypeError` or `Error`), so code can branch on `error.code` instead of

@@ -8,6 +8,9 @@
  *
  * Nothing else in `src/` or `generated/` builds an error or writes a message
  * (test/messages.test.ts checks that, renders every entry and fails on an unused one).
+ * The one exception is the `generate`/`import-c` command line (`src/generator/`), a
+ * build-time tool of its own entry point whose `UsageError`, `ImportCError` and
+ * `GenerateError` are not `HeapError`s and carry no code.
  * The hot paths call the cold helpers of `errors.ts` (`throwAddressError`, ...), which
  * raise these entries, so formatting costs nothing on a successful access.
  *
