@@ -247,7 +247,7 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 				`const capacity = maxElementCount === undefined ? this.${lengthMethod(encoding)}(address, undefined, '${method}') + 1 : this.strings.capacity(maxElementCount, '${method}')`,
 			)
 			writer.writeLine(
-				`if (capacity === 0) throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', '${method}: maxElementCount must be at least 1 (room for the terminator)')`,
+				`if (capacity === 0) throw raise(wrapMaxElementCountZero, '${method}')`,
 			)
 			writer.writeLine(`this.wrapRegion(address, capacity * ${size}, ${size}, '${method}')`)
 			writer.writeLine(`return this.core.wrapped(new ${encoding.refClass}(this, address, capacity * ${size}, false), ${size}, options, '${method}')`)
@@ -292,7 +292,8 @@ function emitLength(encoding: NormalizedEncoding): Method {
 export function emitStringMethods(encoding: NormalizedEncoding): Part {
 	const part = new Part()
 	part.use(modules.codec(encoding.codec), ...codecFunctions.map((name) => `${name} as ${codecFunction(encoding, name)}`))
-	part.use(modules.errors, 'heapError', 'throwStringDecodeError', 'throwStringValueError')
+	part.use(modules.errors, 'throwStringDecodeError', 'throwStringValueError')
+	part.use(modules.messages, 'raise', 'wrapMaxElementCountZero')
 	part.use(modules.refs, encoding.refClass)
 	part.use(modules.core, 'type WrapOptions')
 	const trivia = provenance(encoding.name, 'emitStrings')

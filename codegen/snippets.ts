@@ -18,6 +18,7 @@ export type Writer = (writer: CodeBlockWriter) => void
 export const modules = {
 	conversions: '../src/conversions.js',
 	errors: '../src/errors.js',
+	messages: '../src/messages.js',
 	heapRef: '../src/HeapRef.js',
 	heapAccess: '../src/HeapAccess.js',
 	heapWaits: '../src/HeapWaits.js',

@@ -9,8 +9,9 @@ import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLe
 import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
 import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, encodedLength as encodedLengthUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
 import { bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
-import { heapError, throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
+import { throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
+import { raise, wrapMaxElementCountZero } from '../src/messages.js';
 import { AsciiStringRef, AsciiStringSliceRef, BigInt64ArrayRef, BigInt64Ref, BigUint64ArrayRef, BigUint64Ref, ClampedUint8ArrayRef, ClampedUint8Ref, Float16ArrayRef, Float16Ref, Float32ArrayRef, Float32Ref, Float64ArrayRef, Float64Ref, Int16ArrayRef, Int16Ref, Int32ArrayRef, Int32Ref, Int8ArrayRef, Int8Ref, Pointer32ArrayRef, Pointer32Ref, Pointer53ArrayRef, Pointer53Ref, Pointer64ArrayRef, Pointer64Ref, Uint16ArrayRef, Uint16Ref, Uint32ArrayRef, Uint32Ref, Uint8ArrayRef, Uint8Ref, Utf16StringRef, Utf16StringSliceRef, Utf32StringRef, Utf32StringSliceRef, Utf8StringRef, Utf8StringSliceRef } from './Refs.generated.js';
 
 /**
@@ -3800,7 +3801,7 @@ export class WasmHeapManager extends HeapAccess {
 	wrapNullTerminatedAsciiString(address: number, maxElementCount?: number, options?: WrapOptions): AsciiStringRef {
 		this.wrapRegion(address, 1, 1, 'wrapNullTerminatedAsciiString')
 		const capacity = maxElementCount === undefined ? this.nullTerminatedAsciiLength(address, undefined, 'wrapNullTerminatedAsciiString') + 1 : this.strings.capacity(maxElementCount, 'wrapNullTerminatedAsciiString')
-		if (capacity === 0) throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', 'wrapNullTerminatedAsciiString: maxElementCount must be at least 1 (room for the terminator)')
+		if (capacity === 0) throw raise(wrapMaxElementCountZero, 'wrapNullTerminatedAsciiString')
 		this.wrapRegion(address, capacity * 1, 1, 'wrapNullTerminatedAsciiString')
 		return this.core.wrapped(new AsciiStringRef(this, address, capacity * 1, false), 1, options, 'wrapNullTerminatedAsciiString')
 	}
@@ -3950,7 +3951,7 @@ export class WasmHeapManager extends HeapAccess {
 	wrapNullTerminatedUtf8String(address: number, maxElementCount?: number, options?: WrapOptions): Utf8StringRef {
 		this.wrapRegion(address, 1, 1, 'wrapNullTerminatedUtf8String')
 		const capacity = maxElementCount === undefined ? this.nullTerminatedUtf8Length(address, undefined, 'wrapNullTerminatedUtf8String') + 1 : this.strings.capacity(maxElementCount, 'wrapNullTerminatedUtf8String')
-		if (capacity === 0) throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', 'wrapNullTerminatedUtf8String: maxElementCount must be at least 1 (room for the terminator)')
+		if (capacity === 0) throw raise(wrapMaxElementCountZero, 'wrapNullTerminatedUtf8String')
 		this.wrapRegion(address, capacity * 1, 1, 'wrapNullTerminatedUtf8String')
 		return this.core.wrapped(new Utf8StringRef(this, address, capacity * 1, false), 1, options, 'wrapNullTerminatedUtf8String')
 	}
@@ -4100,7 +4101,7 @@ export class WasmHeapManager extends HeapAccess {
 	wrapNullTerminatedUtf16String(address: number, maxElementCount?: number, options?: WrapOptions): Utf16StringRef {
 		this.wrapRegion(address, 2, 2, 'wrapNullTerminatedUtf16String')
 		const capacity = maxElementCount === undefined ? this.nullTerminatedUtf16Length(address, undefined, 'wrapNullTerminatedUtf16String') + 1 : this.strings.capacity(maxElementCount, 'wrapNullTerminatedUtf16String')
-		if (capacity === 0) throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', 'wrapNullTerminatedUtf16String: maxElementCount must be at least 1 (room for the terminator)')
+		if (capacity === 0) throw raise(wrapMaxElementCountZero, 'wrapNullTerminatedUtf16String')
 		this.wrapRegion(address, capacity * 2, 2, 'wrapNullTerminatedUtf16String')
 		return this.core.wrapped(new Utf16StringRef(this, address, capacity * 2, false), 2, options, 'wrapNullTerminatedUtf16String')
 	}
@@ -4250,7 +4251,7 @@ export class WasmHeapManager extends HeapAccess {
 	wrapNullTerminatedUtf32String(address: number, maxElementCount?: number, options?: WrapOptions): Utf32StringRef {
 		this.wrapRegion(address, 4, 4, 'wrapNullTerminatedUtf32String')
 		const capacity = maxElementCount === undefined ? this.nullTerminatedUtf32Length(address, undefined, 'wrapNullTerminatedUtf32String') + 1 : this.strings.capacity(maxElementCount, 'wrapNullTerminatedUtf32String')
-		if (capacity === 0) throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', 'wrapNullTerminatedUtf32String: maxElementCount must be at least 1 (room for the terminator)')
+		if (capacity === 0) throw raise(wrapMaxElementCountZero, 'wrapNullTerminatedUtf32String')
 		this.wrapRegion(address, capacity * 4, 4, 'wrapNullTerminatedUtf32String')
 		return this.core.wrapped(new Utf32StringRef(this, address, capacity * 4, false), 4, options, 'wrapNullTerminatedUtf32String')
 	}

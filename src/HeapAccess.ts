@@ -1,6 +1,22 @@
 import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { describeValue, throwAddressError, throwAlignmentError, throwElementCountError, heapError } from './errors.js'
+import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import {
+	alignmentInvalid,
+	alignmentNotANumber,
+	deallocateAddressInvalid,
+	deallocateAddressNotANumber,
+	deallocateTrackedAddress,
+	freeNotARefOrAddress,
+	freeRefOfAnotherManager,
+	latestHeapNotABuffer,
+	managerArgumentNotAFunction,
+	raise,
+	scopeFunctionAsync,
+	scopeFunctionNotAFunction,
+	scopeFunctionReturnedPromise,
+	wrapNullPointer,
+} from './messages.js'
 import type { HeapReport } from './HeapDebug.js'
 import { formatByteSize, formatInspected, inspectCustom } from './inspect.js'
 import { HeapCore, type Allocator, type Deallocator, type Memory64Allocator, type Memory64Deallocator } from './HeapCore.js'
@@ -61,9 +77,9 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 
 /** Checks an alignment argument: a power of two from 1 to 65536 (a wasm page). */
 function checkAlignment(alignment: unknown, method: string): void {
-	if (typeof alignment !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: alignment must be a number, received ${describeValue(alignment)}`)
+	if (typeof alignment !== 'number') throw raise(alignmentNotANumber, method, alignment)
 	if (!(Number.isInteger(alignment) && alignment >= 1 && alignment <= 65536 && (alignment & (alignment - 1)) === 0)) {
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: alignment ${describeValue(alignment)} is not a power of two from 1 to 65536`)
+		throw raise(alignmentInvalid, method, alignment, 65536)
 	}
 }
 
@@ -140,7 +156,7 @@ export class HeapAccess {
 	) {
 		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
 			if (typeof value !== 'function') {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${name} must be a function, received ${describeValue(value)}`)
+				throw raise(managerArgumentNotAFunction, name, value)
 			}
 		}
 		const resolved = resolveOptions(options)
@@ -255,12 +271,12 @@ export class HeapAccess {
 	 */
 	free(refOrAddress: HeapRef | number): void {
 		if (refOrAddress instanceof HeapRef) {
-			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', 'free: the ref belongs to another manager')
+			if ((refOrAddress as unknown as { manager: unknown }).manager !== this) throw raise(freeRefOfAnotherManager, 'free')
 			refOrAddress.free()
 			return
 		}
 		if (typeof refOrAddress !== 'number') {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `free: expected a ref or an address, received ${describeValue(refOrAddress)}`)
+			throw raise(freeNotARefOrAddress, 'free', refOrAddress)
 		}
 		this.core.freeAddress(refOrAddress, 'free')
 	}
@@ -292,14 +308,12 @@ export class HeapAccess {
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
 		if (!(Number.isSafeInteger(address) && address > 0)) {
-			throw new (typeof address === 'number' ? RangeError : TypeError)(
-				`deallocate: address must be a positive safe integer, received ${describeValue(address)}`,
-			)
+			throw typeof address === 'number' ? raise(deallocateAddressInvalid, 'deallocate', address) : raise(deallocateAddressNotANumber, 'deallocate', address)
 		}
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		if (this.core.isTracked(address)) {
-			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `deallocate: address ${address} belongs to a live ref allocated through this manager; free it with free(ref) or heap.free(address)`)
+			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
 		this.core.deallocate(address, byteSize, alignment)
 	}
@@ -315,9 +329,9 @@ export class HeapAccess {
 	 * @group Scopes
 	 */
 	withScope<T>(fn: () => T): T {
-		if (typeof fn !== 'function') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `withScope: expected a function, received ${describeValue(fn)}`)
+		if (typeof fn !== 'function') throw raise(scopeFunctionNotAFunction, 'withScope', fn)
 		if (Object.getPrototypeOf(fn) === asyncFunctionPrototype) {
-			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn is an async function; a scope closes when fn returns, before its awaits: use `using scope = heap.openScope()` in async code')
+			throw raise(scopeFunctionAsync, 'withScope')
 		}
 		const scope = this.core.openScope()
 		let result: T
@@ -327,7 +341,7 @@ export class HeapAccess {
 			scope.close()
 		}
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-			throw heapError(TypeError, 'ERR_HEAP_SCOPE', 'withScope: fn returned a promise; the scope closed (and freed its refs) before it settled: use `using scope = heap.openScope()` in async code')
+			throw raise(scopeFunctionReturnedPromise, 'withScope')
 		}
 		return result
 	}
@@ -354,13 +368,7 @@ export class HeapAccess {
 	protected fetchHeap(): HeapBuffer {
 		const buffer: unknown = this.getLatestHeap()
 		if (!isHeapBuffer(buffer)) {
-			const hint =
-				typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory
-					? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
-					: ''
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-				`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}${hint}`,
-			)
+			throw raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory)
 		}
 		return buffer
 	}
@@ -458,7 +466,7 @@ export class HeapAccess {
 	/** @internal Checks the target of a `wrap*` call: not null, in range and (for arrays) aligned. */
 	wrapRegion(address: number, byteSize: number, alignment: number, method: string): void {
 		if (address === 0) {
-			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: address 0 is a null pointer and cannot be wrapped`)
+			throw raise(wrapNullPointer, method)
 		}
 		this.alignedRegion(address, byteSize, alignment, method)
 	}

@@ -49,7 +49,47 @@
  * stores is a uint32, and block sizes and addresses stay below 2^32.
  */
 
-import { describeValue, heapError } from './errors.js'
+import {
+	allocatorBufferShrank,
+	allocatorEndPast4GiB,
+	allocatorEndPastBuffer,
+	allocatorFreeNotANumber,
+	allocatorFreeNotLive,
+	allocatorHeaderVersion,
+	allocatorHeapPastBuffer,
+	allocatorNoRoomForHeader,
+	allocatorOptionInvalid,
+	allocatorOptionNotANumber,
+	allocatorOptionsNotAnObject,
+	allocatorRangeTooSmall,
+	allocatorSizeInvalid,
+	allocatorSizeNotANumber,
+	allocatorTargetInvalid,
+	allocatorUnknownOption,
+	alignmentInvalid,
+	alignmentNotANumber,
+	corruptAdjacentFree,
+	corruptBackLink,
+	corruptBlockSize,
+	corruptBlocksEnd,
+	corruptEnd,
+	corruptEndMarker,
+	corruptFirstLevelBitmap,
+	corruptFlagBits,
+	corruptFooter,
+	corruptFreeFlagsPreviousFree,
+	corruptHeader,
+	corruptHeaderBase,
+	corruptListedNotFree,
+	corruptListHead,
+	corruptOrphan,
+	corruptPreviousFreeFlag,
+	corruptSecondLevelBitmap,
+	corruptTag,
+	corruptUsedCount,
+	corruptWrongClass,
+	raise,
+} from './messages.js'
 
 /** Header magic: "HEAP" in ASCII, read as a little-endian uint32. */
 const MAGIC = 0x50414548
@@ -211,23 +251,20 @@ function isBuffer(target: unknown): target is ArrayBuffer | SharedArrayBuffer {
 	return shared !== undefined && target instanceof shared
 }
 
+// The methods the errors name (each written once: they recur in many raise calls).
+const CREATE = 'createHeapAllocator'
+const ALLOC = 'HeapAllocator.alloc'
+const FREE = 'HeapAllocator.free'
+const CHECK = 'HeapAllocator.check'
+
 function throwSizeError(byteSize: unknown): never {
-	if (typeof byteSize !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: byteSize must be a number, received ${describeValue(byteSize)}`)
-	}
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: byteSize ${describeValue(byteSize)} is not a non-negative safe integer`)
+	if (typeof byteSize !== 'number') throw raise(allocatorSizeNotANumber, ALLOC, byteSize)
+	throw raise(allocatorSizeInvalid, ALLOC, byteSize)
 }
 
 function throwAlignmentError(alignment: unknown): never {
-	if (typeof alignment !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: alignment must be a number, received ${describeValue(alignment)}`)
-	}
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.alloc: alignment ${describeValue(alignment)} is not a power of two from 1 to ${MAX_ALIGNMENT}`)
-}
-
-/** The `Error` for an inconsistent heap, found by `method` (`HeapAllocator.check` or `createHeapAllocator` attaching). */
-function corrupted(message: string, method = 'HeapAllocator.check'): Error {
-	return heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: the heap is corrupted: ${message}`)
+	if (typeof alignment !== 'number') throw raise(alignmentNotANumber, ALLOC, alignment)
+	throw raise(alignmentInvalid, ALLOC, alignment, MAX_ALIGNMENT)
 }
 
 /**
@@ -305,10 +342,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 				continue
 			}
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
-				throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT',
-						`createHeapAllocator: the range [${base}, ${end}) has ${Math.max(0, end - base)} bytes: ` +
-							`it needs at least ${HEADER_BYTES + MIN_BLOCK + SENTINEL} (a ${HEADER_BYTES}-byte header, one block and the end marker)`,
-					)
+				throw raise(allocatorRangeTooSmall, CREATE, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
 			}
 			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
 			this.salt = this.initialise(base, end, limit)
@@ -366,17 +400,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const hb = this.hb
 		const version = u32[hb + H_VERSION]
 		if (version !== VERSION) {
-			throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: the allocator header at ${base} has layout version ${version}; this library reads version ${VERSION}`)
+			throw raise(allocatorHeaderVersion, CREATE, base, version, VERSION)
 		}
 		if (u32[hb + H_BASE] !== base) {
-			throw corrupted(`the header at ${base} records base ${u32[hb + H_BASE]}`, 'createHeapAllocator')
+			throw raise(corruptHeaderBase, CREATE, base, u32[hb + H_BASE])
 		}
 		const endBytes = u32[hb + H_END]! * 4
 		if (endBytes > this.buffer.byteLength) {
-			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-					`createHeapAllocator: the heap recorded at ${base} ends at ${endBytes}, past this buffer's ${this.buffer.byteLength} bytes ` +
-						'(pass the WebAssembly.Memory rather than one of its buffers)',
-				)
+			throw raise(allocatorHeapPastBuffer, CREATE, base, endBytes, this.buffer.byteLength)
 		}
 		return u32[hb + H_SALT]!
 	}
@@ -392,10 +423,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const end = this.u32[hb + H_END]
 		if (end === undefined || end * 4 > latest.byteLength) {
-			throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT',
-				`HeapAllocator: the heap's buffer is ${latest.byteLength === 0 ? 'detached' : `only ${latest.byteLength} bytes long`}; ` +
-					'only a WebAssembly.Memory target follows a growing memory',
-			)
+			throw raise(allocatorBufferShrank, 'HeapAllocator', latest.byteLength)
 		}
 		this.endWords = end
 	}
@@ -650,16 +678,13 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private freeRejected(address: unknown): void {
 		if (address === 0) return
 		if (typeof address !== 'number') {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address must be a number, received ${describeValue(address)}`)
+			throw raise(allocatorFreeNotANumber, FREE, address)
 		}
 		// Within the blocks, an address whose header word reads as a free block's size was most likely freed already.
 		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
 		const word = inBlocks && address < this.u32.length * 4 ? this.u32[(address - BLOCK_HEADER) / 4]! : 0
-		const reason =
-			word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
-				? 'it is a free block (a second free of the same address?)'
-				: 'it was not returned by alloc, has been freed already, or its header was overwritten'
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
+		const looksFree = word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
+		throw raise(allocatorFreeNotLive, FREE, address, looksFree)
 	}
 
 	// ---------------------------------------------------------------------------------
@@ -865,11 +890,11 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const u32 = this.u32
 		const hb = this.hb
 		if (u32[hb + H_MAGIC] !== MAGIC || u32[hb + H_VERSION] !== VERSION || u32[hb + H_BASE] !== hb * 4) {
-			throw corrupted(`the header at ${hb * 4} lost its magic number, version or base`)
+			throw raise(corruptHeader, CHECK, hb * 4)
 		}
 		const sentinel = this.endWords - 2
 		if (this.endWords * 4 > u32[hb + H_LIMIT]! * 4 || sentinel <= this.first) {
-			throw corrupted(`the recorded end ${this.endWords * 4} lies outside the range`)
+			throw raise(corruptEnd, CHECK, this.endWords * 4)
 		}
 		const freeBlocks = new Set<number>()
 		let used = 0
@@ -878,25 +903,24 @@ class TlsfHeapAllocator implements HeapAllocator {
 		while (b < sentinel) {
 			const word = u32[b]!
 			const size = word - (word & 7)
-			const at = `block at ${b * 4}`
-			if ((word & 4) !== 0) throw corrupted(`${at}: unknown flag bits in its header word ${word}`)
+			if ((word & 4) !== 0) throw raise(corruptFlagBits, CHECK, b * 4, word)
 			if (size < MIN_BLOCK || b + size / 4 > sentinel) {
-				throw corrupted(`${at}: size ${size} is below ${MIN_BLOCK} or runs past the end marker at ${sentinel * 4}`)
+				throw raise(corruptBlockSize, CHECK, b * 4, size, MIN_BLOCK, sentinel * 4)
 			}
 			if (((word & PREV_FREE) !== 0) !== previousFree) {
-				throw corrupted(`${at}: its previous-free flag is ${(word & PREV_FREE) !== 0} but the block before it is ${previousFree ? 'free' : 'in use'}`)
+				throw raise(corruptPreviousFreeFlag, CHECK, b * 4, (word & PREV_FREE) !== 0, previousFree)
 			}
 			if ((word & USED) !== 0) {
 				if ((u32[b + 1]! ^ Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size) !== 0) {
-					throw corrupted(`${at}: the tag of this ${size}-byte block in use does not match (header overwritten?)`)
+					throw raise(corruptTag, CHECK, b * 4, size)
 				}
 				used += size
 				previousFree = false
 			} else {
-				if (previousFree) throw corrupted(`${at}: two free blocks side by side (not merged)`)
-				if ((word & PREV_FREE) !== 0) throw corrupted(`${at}: a free block flags its previous block as free`)
+				if (previousFree) throw raise(corruptAdjacentFree, CHECK, b * 4)
+				if ((word & PREV_FREE) !== 0) throw raise(corruptFreeFlagsPreviousFree, CHECK, b * 4)
 				if (u32[b + size / 4 - 1] !== size) {
-					throw corrupted(`${at}: free block of ${size} bytes has footer ${u32[b + size / 4 - 1]}`)
+					throw raise(corruptFooter, CHECK, b * 4, size, u32[b + size / 4 - 1])
 				}
 				// The top, the free block that ends at the end marker, sits on no list.
 				if (b + size / 4 !== sentinel) freeBlocks.add(b)
@@ -904,44 +928,44 @@ class TlsfHeapAllocator implements HeapAllocator {
 			}
 			b += size / 4
 		}
-		if (b !== sentinel) throw corrupted(`the blocks end at ${b * 4}, not at the end marker ${sentinel * 4}`)
+		if (b !== sentinel) throw raise(corruptBlocksEnd, CHECK, b * 4, sentinel * 4)
 		if (u32[sentinel] !== USED + (previousFree ? PREV_FREE : 0)) {
-			throw corrupted(`the end marker at ${sentinel * 4} holds ${u32[sentinel]}, expected ${USED + (previousFree ? PREV_FREE : 0)}`)
+			throw raise(corruptEndMarker, CHECK, sentinel * 4, u32[sentinel], USED + (previousFree ? PREV_FREE : 0))
 		}
-		if (used !== u32[hb + H_USED]) throw corrupted(`blocks in use hold ${used} bytes but the header counts ${u32[hb + H_USED]}`)
+		if (used !== u32[hb + H_USED]) throw raise(corruptUsedCount, CHECK, used, u32[hb + H_USED])
 
 		const flMap = u32[hb + H_FL_MAP]!
-		if (flMap >>> FL_COUNT !== 0) throw corrupted(`the first-level bitmap ${flMap} has bits past class ${FL_COUNT - 1}`)
+		if (flMap >>> FL_COUNT !== 0) throw raise(corruptFirstLevelBitmap, CHECK, flMap, FL_COUNT - 1)
 		for (let fl = 0; fl < FL_COUNT; fl++) {
 			const slMap = u32[hb + H_SL_MAPS + fl]!
 			if ((slMap !== 0) !== ((flMap & (1 << fl)) !== 0)) {
-				throw corrupted(`first-level class ${fl}: bitmap bit ${(flMap & (1 << fl)) !== 0} but second-level bitmap ${slMap}`)
+				throw raise(corruptSecondLevelBitmap, CHECK, fl, (flMap & (1 << fl)) !== 0, slMap)
 			}
 			for (let sl = 0; sl < 32; sl++) {
 				const head = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!
 				if ((head !== 0) !== ((slMap & (1 << sl)) !== 0)) {
-					throw corrupted(`size class ${fl}/${sl}: list head ${head * 4} but bitmap bit ${(slMap & (1 << sl)) !== 0}`)
+					throw raise(corruptListHead, CHECK, fl, sl, head * 4, (slMap & (1 << sl)) !== 0)
 				}
 				let previous = 0
 				for (let x = head; x !== 0; x = u32[x + 1]!) {
 					if (!freeBlocks.delete(x)) {
-						throw corrupted(`size class ${fl}/${sl} lists ${x * 4}, which is not a free block (or is listed twice)`)
+						throw raise(corruptListedNotFree, CHECK, fl, sl, x * 4)
 					}
 					const size = u32[x]!
 					const log2 = 31 - Math.clz32(size)
 					const expectedFl = size < SMALL_LIMIT ? 0 : log2 - 7
 					const expectedSl = size < SMALL_LIMIT ? size >>> 3 : (size >>> (log2 - SL_SHIFT)) & 31
 					if (expectedFl !== fl || expectedSl !== sl) {
-						throw corrupted(`free block at ${x * 4} of ${size} bytes sits in class ${fl}/${sl}, not ${expectedFl}/${expectedSl}`)
+						throw raise(corruptWrongClass, CHECK, x * 4, size, fl, sl, expectedFl, expectedSl)
 					}
 					if (u32[x + 2] !== previous) {
-						throw corrupted(`free block at ${x * 4}: its back link ${u32[x + 2]! * 4} should be ${previous * 4}`)
+						throw raise(corruptBackLink, CHECK, x * 4, u32[x + 2]! * 4, previous * 4)
 					}
 					previous = x
 				}
 			}
 		}
-		for (const orphan of freeBlocks) throw corrupted(`free block at ${orphan * 4} is on no free list`)
+		for (const orphan of freeBlocks) throw raise(corruptOrphan, CHECK, orphan * 4)
 	}
 }
 
@@ -958,10 +982,10 @@ function globalAddress(value: unknown): unknown {
 function rangeOption(name: string, value: unknown): number | undefined {
 	if (value === undefined) return undefined
 	if (typeof value !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: ${name} must be a number, received ${describeValue(value)}`)
+		throw raise(allocatorOptionNotANumber, CREATE, name, value)
 	}
 	if (!Number.isSafeInteger(value) || value < 0) {
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: ${name} ${describeValue(value)} is not a non-negative safe integer`)
+		throw raise(allocatorOptionInvalid, CREATE, name, value)
 	}
 	return value
 }
@@ -986,14 +1010,14 @@ function rangeOption(name: string, value: unknown): number | undefined {
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`)
+		throw raise(allocatorTargetInvalid, CREATE, target)
 	}
 	if (typeof options !== 'object' || options === null) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: options must be an object, received ${describeValue(options)}`)
+		throw raise(allocatorOptionsNotAnObject, CREATE, options)
 	}
 	for (const key of Object.keys(options)) {
 		if (!allocatorOptionNames.includes(key)) {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: unknown option '${key}': the options are ${allocatorOptionNames.join(', ')}`)
+			throw raise(allocatorUnknownOption, CREATE, key, allocatorOptionNames)
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
@@ -1006,13 +1030,13 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize)
 	const base = startValue + ((8 - (startValue % 8)) % 8)
 	if (end !== undefined && end > byteLength) {
-		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `createHeapAllocator: end ${end} lies past the buffer's ${byteLength} bytes`)
+		throw raise(allocatorEndPastBuffer, CREATE, end, byteLength)
 	}
 	if (end !== undefined && end > ADDRESS_LIMIT) {
-		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `createHeapAllocator: end ${end} lies past 4 GiB, the allocator's address space`)
+		throw raise(allocatorEndPast4GiB, CREATE, end)
 	}
 	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `createHeapAllocator: start ${startValue} leaves no room for the ${HEADER_BYTES}-byte header in a buffer of ${byteLength} bytes`)
+		throw raise(allocatorNoRoomForHeader, CREATE, startValue, HEADER_BYTES, byteLength)
 	}
 	return new TlsfHeapAllocator(target, base, end, maximumByteSize)
 }

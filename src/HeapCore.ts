@@ -1,7 +1,37 @@
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { AddressTable } from './AddressTable.js'
-import { describeValue, throwElementCountError, heapError } from './errors.js'
+import { throwElementCountError, type HeapError } from './errors.js'
+import {
+	allocationTooLarge,
+	allocatorReturnedInvalidAddress,
+	allocatorReturnedMisaligned,
+	allocatorReturnedNonAddress,
+	allocatorReturnedOutsideHeap,
+	allocatorThrew,
+	countOrValuesInvalid,
+	deallocatorThrew,
+	debugOff,
+	freeElementNotAnAddress,
+	freeElementsDeallocatorThrew,
+	freeElementsDeallocatorsThrew,
+	freeElementsNotABoolean,
+	freeOptionsNotAnObject,
+	giveBackFailed,
+	giveBackFailedCauses,
+	noLiveRefAtAddress,
+	raise,
+	raiseAggregate,
+	raiseWithCause,
+	scopeClosed,
+	scopeInnerStillOpen,
+	stagingRangeError,
+	stagingTypeError,
+	trackingOff,
+	wrapDeallocatorInvalid,
+	wrapOptionsNotAnObject,
+	type FailedRegion,
+} from './messages.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import { HeapDebug, type HeapReport } from './HeapDebug.js'
 import type { HeapRef } from './HeapRef.js'
@@ -85,11 +115,6 @@ function callProbingKind(
 }
 
 const toBigInt = (value: number | undefined): bigint | undefined => (value === undefined ? undefined : BigInt(value))
-
-/** The message of an error some other code threw, for ours. */
-function describeError(error: unknown): string {
-	return error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)
-}
 
 /** The constructor of a generated value or string ref class. */
 export type RefConstructor<R> = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => R
@@ -192,10 +217,10 @@ export class HeapCore {
 				// TypeError, or the SyntaxError ToBigInt gives for a string such as 'abc' or an
 				// object), or more elements than a typed array can have (a RangeError).
 				if ((error instanceof TypeError || error instanceof SyntaxError) && !error.message.startsWith(`${method}:`)) {
-					throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: ${error.message}`, { cause: error })
+					throw raiseWithCause(error, stagingTypeError, method, error.message)
 				}
 				if (error instanceof RangeError && !error.message.startsWith(`${method}:`)) {
-					throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: ${elementCount} elements: ${error.message}`, { cause: error })
+					throw raiseWithCause(error, stagingRangeError, method, elementCount, error.message)
 				}
 				throw error
 			}
@@ -246,9 +271,7 @@ export class HeapCore {
 			if (!(Number.isSafeInteger(length) && length >= 0)) throwElementCountError(method, length)
 			return length
 		}
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-			`${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}`,
-		)
+		throw raise(countOrValuesInvalid, method, countOrValues)
 	}
 
 	/**
@@ -259,7 +282,7 @@ export class HeapCore {
 	allocateRegion(byteSize: number, alignment: number, method: string): number {
 		// A size computed from a large count ((capacity + 1) * 4, count * 8) may pass 2^53: no heap
 		// holds it, and an allocator must never be asked for a size that is not exact.
-		if (!Number.isSafeInteger(byteSize)) throw heapError(RangeError, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: cannot allocate ${byteSize} bytes, more than a safe integer`)
+		if (!Number.isSafeInteger(byteSize)) throw raise(allocationTooLarge, method, byteSize)
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
 		const size = byteSize === 0 ? 1 : byteSize
 		const allocator = this.allocator as (byteSize: number | bigint, alignment: number | bigint) => unknown
@@ -273,7 +296,7 @@ export class HeapCore {
 						: callProbingKind(allocator, [size, alignment], (kind) => (this.sizeKind = kind))
 		} catch (error) {
 			// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
-			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`, { cause: error })
+			throw raiseWithCause(error, allocatorThrew, method, byteSize, error)
 		}
 		let address: number
 
@@ -285,23 +308,15 @@ export class HeapCore {
 			if (this.addressKind === 'unknown') this.addressKind = 'bigint'
 			// A bigint that does not convert exactly is above 2^53 and fails the check below.
 		} else {
-			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED',
-				`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)} instead of an address`,
-			)
+			throw raise(allocatorReturnedNonAddress, method, byteSize, result)
 		}
 
 		if (!(Number.isSafeInteger(address) && address > 0)) {
-			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`)
+			throw raise(allocatorReturnedInvalidAddress, method, byteSize, result)
 		}
 
 		if (address % alignment !== 0) {
-			this.giveBack(
-				address,
-				byteSize,
-				alignment,
-				`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
-					`which is not aligned to the ${alignment} bytes this type needs`,
-			)
+			this.giveBack(address, byteSize, alignment, raise(allocatorReturnedMisaligned, method, byteSize, address, alignment))
 		}
 
 		// One comparison when the region lies in the live whole-heap view (the usual case);
@@ -315,9 +330,7 @@ export class HeapCore {
 					address,
 					byteSize,
 					alignment,
-					`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
-						`but the region does not fit in the heap of ${access.views.buffer.byteLength} bytes`,
-					error,
+					raiseWithCause(error, allocatorReturnedOutsideHeap, method, byteSize, address, access.views.buffer.byteLength),
 				)
 			}
 		}
@@ -330,15 +343,14 @@ export class HeapCore {
 	 * deallocator throws too, neither error is lost: the thrown error's `cause` holds the
 	 * deallocator's (an `AggregateError` of both when the failure had a cause already).
 	 */
-	private giveBack(address: number, byteSize: number, alignment: number, message: string, cause?: unknown): never {
+	private giveBack(address: number, byteSize: number, alignment: number, failure: HeapError): never {
 		try {
 			this.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
 		} catch (cleanupError) {
-			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${message}; giving the region back failed too (the deallocator threw)`, {
-				cause: cause === undefined ? cleanupError : new AggregateError([cause, cleanupError], 'both errors'),
-			})
+			const cause = failure.cause
+			throw raiseWithCause(cause === undefined ? cleanupError : raiseAggregate([cause, cleanupError], giveBackFailedCauses), giveBackFailed, failure.message)
 		}
-		throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', message, cause === undefined ? undefined : { cause })
+		throw failure
 	}
 
 	/**
@@ -376,11 +388,11 @@ export class HeapCore {
 		ref.allocationAlignment = alignment
 		if (options !== undefined) {
 			if (typeof options !== 'object' || options === null) {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`)
+				throw raise(wrapOptionsNotAnObject, method, options)
 			}
 			const deallocator: unknown = options.deallocator
 			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.deallocator must be a function or null, received ${describeValue(deallocator)}`)
+				throw raise(wrapDeallocatorInvalid, method, deallocator)
 			}
 			ref.ownDeallocator = deallocator as Deallocator | null | undefined
 		}
@@ -417,7 +429,7 @@ export class HeapCore {
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`, { cause: error })
+			throw raiseWithCause(error, deallocatorThrew, refName, error)
 		}
 	}
 
@@ -438,11 +450,11 @@ export class HeapCore {
 	freeElementsRequested(options: unknown, member: string): boolean {
 		if (options === undefined) return false
 		if (typeof options !== 'object' || options === null) {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${member}: options must be an object ({ freeElements }), received ${describeValue(options)}`)
+			throw raise(freeOptionsNotAnObject, member, options)
 		}
 		const freeElements: unknown = (options as { freeElements?: unknown }).freeElements
 		if (freeElements !== undefined && typeof freeElements !== 'boolean') {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${member}: options.freeElements must be a boolean, received ${describeValue(freeElements)}`)
+			throw raise(freeElementsNotABoolean, member, freeElements)
 		}
 		return freeElements === true
 	}
@@ -458,46 +470,40 @@ export class HeapCore {
 	 */
 	freeWithElements(array: HeapRef, elements: ArrayLike<number | bigint>, member: string): void {
 		const heapByteLength = this.access.currentByteLength()
-		const addresses: number[] = []
-		const indices: number[] = []
+		const elementRegions: { readonly index: number; readonly address: number }[] = []
 		const seen = new Set<number>([array.address])
 		for (let index = 0; index < elements.length; index++) {
 			const value = elements[index]!
 			if (value === 0 || value === 0n) continue
 			const address = Number(value)
 			if (!(Number.isSafeInteger(address) && address < heapByteLength && (typeof value === 'number' || BigInt(address) === value))) {
-				throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-					`${member}: element ${index} holds ${String(value)}, which is not an address within the heap of ${heapByteLength} bytes; nothing was freed`,
-				)
+				throw raise(freeElementNotAnAddress, member, index, value, heapByteLength)
 			}
 			if (seen.has(address)) continue
 			seen.add(address)
-			addresses.push(address)
-			indices.push(index)
+			elementRegions.push({ index, address })
 		}
 		const errors: unknown[] = []
-		const failed: string[] = []
-		for (let at = 0; at < addresses.length; at++) {
-			const address = addresses[at]!
+		const failed: FailedRegion[] = []
+		for (const { index, address } of elementRegions) {
 			try {
 				const tracked = this.trackedRefs?.get(address)
 				if (tracked !== undefined && tracked !== null) tracked.free()
 				else this.deallocate(address, undefined, undefined)
 			} catch (error) {
 				errors.push(error)
-				failed.push(`element ${indices[at]} (address ${address})`)
+				failed.push({ index, address })
 			}
 		}
 		try {
 			array.free()
 		} catch (error) {
 			errors.push(error)
-			failed.push(`the array (address ${array.address})`)
+			failed.push({ index: undefined, address: array.address })
 		}
 		if (errors.length === 0) return
-		const message = `${member}: freeing ${failed.join(', ')} failed: the deallocator threw; everything else was freed, and the array is freed all the same`
-		if (errors.length === 1) throw heapError(Error, 'ERR_HEAP_ALLOCATION_FAILED', `${message} (${describeError(errors[0])})`, { cause: errors[0] })
-		throw Object.assign(new AggregateError(errors, message), { code: 'ERR_HEAP_ALLOCATION_FAILED' })
+		if (errors.length === 1) throw raiseWithCause(errors[0], freeElementsDeallocatorThrew, member, failed, errors[0])
+		throw raiseAggregate(errors, freeElementsDeallocatorsThrew, member, failed)
 	}
 
 	// ---- scopes ----------------------------------------------------------------
@@ -515,11 +521,9 @@ export class HeapCore {
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
 		const index = this.openScopes.lastIndexOf(scope)
-		if (index === -1) throw heapError(Error, 'ERR_HEAP_SCOPE', `${member}: this scope is already closed`)
+		if (index === -1) throw raise(scopeClosed, member)
 		if (index !== this.openScopes.length - 1) {
-			throw heapError(Error, 'ERR_HEAP_SCOPE',
-				`${member}: an inner scope (opened after this one) is still open; close scopes innermost first`,
-			)
+			throw raise(scopeInnerStillOpen, member)
 		}
 		this.openScopes.pop()
 	}
@@ -528,7 +532,7 @@ export class HeapCore {
 
 	private requireTracking(member: string): AddressTable<HeapRef> {
 		if (this.trackedRefs === undefined) {
-			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs allocation tracking, which this manager was created without (trackAllocations: false)`)
+			throw raise(trackingOff, member)
 		}
 		return this.trackedRefs
 	}
@@ -541,7 +545,7 @@ export class HeapCore {
 	/** The live tracked refs by allocation site (debug mode). */
 	report(member: string): HeapReport {
 		if (this.debug === undefined) {
-			throw heapError(Error, 'ERR_HEAP_TRACKING_OFF', `${member} needs debug mode, which this manager was created without (debug: true records where each ref was allocated)`)
+			throw raise(debugOff, member)
 		}
 		return this.debug.report(this.allocatedRefs(member))
 	}
@@ -561,7 +565,7 @@ export class HeapCore {
 	freeAddress(address: number, member: string): void {
 		const ref = this.requireTracking(member).get(address)
 		if (ref === undefined) {
-			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE', `${member}: no live ref allocated through this manager starts at address ${describeValue(address)}`)
+			throw raise(noLiveRefAtAddress, member, address)
 		}
 		ref.free()
 	}

@@ -5,7 +5,7 @@
  */
 import type { HeapCore } from './HeapCore.js'
 import type { HeapRef } from './HeapRef.js'
-import { describeValue, heapError } from './errors.js'
+import { raise, raiseAggregate, scopeDeallocatorsThrew, scopeKeepClosed, scopeKeepForeignRef } from './messages.js'
 
 /** An open scope of a manager, from `heap.openScope()`; `using scope = heap.openScope()` closes it at the end of the block. */
 export class HeapScope {
@@ -43,9 +43,9 @@ export class HeapScope {
 	 * @throws TypeError if `ref` is not a ref this scope holds (or the scope is closed)
 	 */
 	keep<R extends HeapRef>(ref: R): R {
-		if (this.closed) throw heapError(Error, 'ERR_HEAP_SCOPE', 'HeapScope.keep: the scope is closed')
+		if (this.closed) throw raise(scopeKeepClosed, 'HeapScope.keep')
 		if (typeof ref !== 'object' || ref === null || (ref as HeapRef).scope !== this) {
-			throw heapError(TypeError, 'ERR_HEAP_SCOPE', `HeapScope.keep: ${describeValue(ref)} is not a ref this scope holds`)
+			throw raise(scopeKeepForeignRef, 'HeapScope.keep', ref)
 		}
 		ref.scope = undefined
 		return ref
@@ -74,9 +74,7 @@ export class HeapScope {
 		// (The array is not emptied: `refs.length = 0` took 5% of a three-temporary scope,
 		// and a closed scope is garbage once its `using` block or withScope call ends.)
 		if (errors !== undefined) {
-			throw errors.length === 1
-				? errors[0]
-				: Object.assign(new AggregateError(errors, `HeapScope.close: ${errors.length} deallocators threw`), { code: 'ERR_HEAP_ALLOCATION_FAILED' })
+			throw errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'HeapScope.close', errors.length)
 		}
 	}
 

@@ -1,5 +1,6 @@
 import type { HeapAccess } from './HeapAccess.js'
-import { throwAddressError, throwAlignmentError, throwElementCountError, heapError } from './errors.js'
+import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { maxElementCountZero, noTerminator, raise, stringElementsOutOfRange, stringSliceDoesNotFit, terminatedStringDoesNotFit } from './messages.js'
 
 /**
  * The checks and cold paths of null-terminated string access that every encoding
@@ -91,11 +92,7 @@ export class HeapStrings {
 		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
 		// A shared memory may have grown under the string: look again once.
 		if (this.access.heapWasReplaced()) return -1
-		const limit = maxElementCount === undefined ? '' : ` (the ${maxElementCount} elements allowed run past it)`
-		throw heapError(RangeError, 'ERR_HEAP_NO_TERMINATOR',
-			`${method}: no null terminator between address ${address} and the end of the heap of ` +
-				`${this.access.views.buffer.byteLength} bytes${limit}`,
-		)
+		throw raise(noTerminator, method, address, this.access.views.buffer.byteLength, maxElementCount)
 	}
 
 	/**
@@ -107,7 +104,7 @@ export class HeapStrings {
 		if (maxElementCount !== undefined) {
 			if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) throwElementCountError(method, maxElementCount)
 			if (maxElementCount === 0) {
-				throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT', `${method}: maxElementCount is 0, which leaves no room for the terminator`)
+				throw raise(maxElementCountZero, method)
 			}
 		}
 		this.access.pollBefore(address, bytesPerElement)
@@ -119,10 +116,7 @@ export class HeapStrings {
 		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
-			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
-					`must end within the heap of ${heapByteLength} bytes`,
-			)
+			throw raise(stringElementsOutOfRange, method, address, maxElementCount, bytesPerElement, heapByteLength)
 		}
 		return maxElementCount
 	}
@@ -140,10 +134,7 @@ export class HeapStrings {
 		method: string,
 	): true {
 		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
-		const where = maxElementCount === undefined ? 'before the end of the heap' : `in maxElementCount`
-		throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT',
-			`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ${where}; nothing was written`,
-		)
+		throw raise(terminatedStringDoesNotFit, method, needed, room, address, maxElementCount !== undefined)
 	}
 
 	// ---- length-delimited strings (no terminator) ------------------------------------
@@ -179,10 +170,7 @@ export class HeapStrings {
 		if (!(room >= 0)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
-			throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-				`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
-					`must end within the heap of ${heapByteLength} bytes`,
-			)
+			throw raise(stringElementsOutOfRange, method, address, maxElementCount, bytesPerElement, heapByteLength)
 		}
 		return maxElementCount
 	}
@@ -195,10 +183,7 @@ export class HeapStrings {
 	 */
 	sliceDoesNotFit(address: number, needed: number, room: number, maxElementCount: number | undefined, method: string): true {
 		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
-		const where = maxElementCount === undefined ? 'before the end of the heap' : 'in maxElementCount'
-		throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT',
-			`${method}: the string needs ${needed} elements, but only ${room} fit at address ${address} ${where}; nothing was written`,
-		)
+		throw raise(stringSliceDoesNotFit, method, needed, room, address, maxElementCount !== undefined)
 	}
 
 	/** Validates a string ref's capacity argument (elements, terminator included). */

@@ -5,7 +5,17 @@
  * the address (range and alignment) and pick the whole-heap `Int32Array` or
  * `BigInt64Array` (the only views `Atomics.wait` takes), then call these.
  */
-import { describeValue, heapError } from './errors.js'
+import {
+	notifyCountInvalid,
+	notifyCountNotANumber,
+	raise,
+	raiseWithCause,
+	waitAsyncMissing,
+	waitOnUnsharedHeap,
+	waitRefused,
+	waitTimeoutInvalid,
+	waitTimeoutNotANumber,
+} from './messages.js'
 
 /** What a wait ended with, as `Atomics.wait` says it: woken by a notify, the value was not the expected one, or the timeout passed. */
 export type WaitResult = 'ok' | 'not-equal' | 'timed-out'
@@ -30,17 +40,14 @@ function isShared(buffer: ArrayBufferLike): boolean {
 /** The checks every wait makes once its address is known to be valid; returns the timeout in milliseconds. */
 function waitTimeout(view: WaitView, timeoutMs: unknown, method: string): number {
 	if (!isShared(view.buffer)) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-			`${method}: the heap is an ArrayBuffer, not a SharedArrayBuffer: only a shared memory can be waited on ` +
-				'(a WebAssembly.Memory created with shared: true)',
-		)
+		throw raise(waitOnUnsharedHeap, method)
 	}
 	if (timeoutMs === undefined) return Infinity
 	if (typeof timeoutMs !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: timeoutMs must be a number of milliseconds, received ${describeValue(timeoutMs)}`)
+		throw raise(waitTimeoutNotANumber, method, timeoutMs)
 	}
 	if (!(timeoutMs >= 0)) {
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: timeoutMs ${describeValue(timeoutMs)} is not a non-negative number of milliseconds (or Infinity)`)
+		throw raise(waitTimeoutInvalid, method, timeoutMs)
 	}
 	return timeoutMs
 }
@@ -56,11 +63,7 @@ export function waitOn(view: WaitView, index: number, expected: number | bigint,
 	} catch (error) {
 		// The only TypeError left: this thread may not block (a browser's main thread).
 		if (error instanceof TypeError) {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-				`${method}: this thread may not block (Atomics.wait is refused here, as on a browser's main thread); ` +
-					`use ${method}Async, or wait in a worker`,
-				{ cause: error },
-			)
+			throw raiseWithCause(error, waitRefused, method)
 		}
 		throw error
 	}
@@ -80,7 +83,7 @@ export function waitOnAsync(
 	const timeout = waitTimeout(view, timeoutMs, method)
 	const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync
 	if (typeof waitAsync !== 'function') {
-		throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: this engine has no Atomics.waitAsync; call ${method.slice(0, -'Async'.length)} in a worker instead`)
+		throw raise(waitAsyncMissing, method)
 	}
 	const result = waitAsync(view, index, expected, timeout)
 	return result.async ? result.value : Promise.resolve(result.value)
@@ -93,10 +96,10 @@ export function waitOnAsync(
 export function notifyAt(view: Int32Array, index: number, count: unknown, method: string): number {
 	if (count === undefined) count = Infinity
 	if (typeof count !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: count must be a number, received ${describeValue(count)}`)
+		throw raise(notifyCountNotANumber, method, count)
 	}
 	if (!(count === Infinity || (Number.isSafeInteger(count) && count >= 0))) {
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: count ${describeValue(count)} is not a non-negative integer or Infinity`)
+		throw raise(notifyCountInvalid, method, count)
 	}
 	return Atomics.notify(view, index, count)
 }

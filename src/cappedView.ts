@@ -6,7 +6,7 @@
  * address below its end on the fast path; accesses beyond it fall to the cold path,
  * which uses the heap's `DataView` or a small window instead.
  */
-import { heapError } from './errors.js'
+import { raise, viewImpossible } from './messages.js'
 
 export interface TypedArrayConstructorLike<T> {
 	new (buffer: ArrayBufferLike, byteOffset: number, length: number): T
@@ -42,5 +42,5 @@ export function createCappedView<T>(Constructor: TypedArrayConstructorLike<T>, b
 		}
 	}
 
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `cannot create any ${Constructor.name} view over a heap of ${buffer.byteLength} bytes`)
+	throw raise(viewImpossible, Constructor.name, buffer.byteLength)
 }

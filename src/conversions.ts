@@ -1,4 +1,5 @@
-import { describeValue, throwPointer53ValueError, heapError } from './errors.js'
+import { throwPointer53ValueError } from './errors.js'
+import { raise, raiseWithCause, valueNotABigint, valueNotANumber, valueNotConvertibleToNumber } from './messages.js'
 
 /**
  * Exact value conversions used by the generated atomic accessors and clamped writes.
@@ -109,18 +110,18 @@ export function pointer53ToStored(value: unknown, method: string): bigint {
  */
 export function numberValue(value: unknown, method: string): number {
 	if (typeof value === 'bigint' || typeof value === 'symbol') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: value must be a number, received ${describeValue(value)}`)
+		throw raise(valueNotANumber, method, value)
 	}
 	try {
 		return +(value as number)
 	} catch (error) {
 		// An object whose valueOf returned a bigint or a symbol.
-		if (error instanceof TypeError) throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: value must convert to a number (${error.message})`, { cause: error })
+		if (error instanceof TypeError) throw raiseWithCause(error, valueNotConvertibleToNumber, method, error.message)
 		throw error
 	}
 }
 
 /** Cold path of a write to a bigint type whose value is not a bigint: always a `TypeError` naming the method. */
 export function bigintValue(value: unknown, method: string): never {
-	throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: value must be a bigint, received ${describeValue(value)}`)
+	throw raise(valueNotABigint, method, value)
 }

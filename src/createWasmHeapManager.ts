@@ -2,7 +2,7 @@ import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
 import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
 import type { WasmHeapManagerOptions } from './options.js'
-import { heapError } from './errors.js'
+import { optionsNotAnObject, raise } from './messages.js'
 
 /**
  * Creates a manager for any heap: a function returning the current `ArrayBuffer` or
@@ -75,7 +75,7 @@ function overBareHeap(target: HeapTarget, options: unknown): WasmHeapManager {
 			else managerOptions[key] = value
 		}
 	} else if (options !== undefined) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `options must be an object, received ${options === null ? 'null' : typeof options}`)
+		throw raise(optionsNotAnObject, options)
 	}
 	const allocator = createHeapAllocator(target, allocatorOptions)
 	// A WebAssembly.Memory replaces its buffer when it grows; a buffer is the heap itself.

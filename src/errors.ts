@@ -1,8 +1,32 @@
 /**
- * Cold paths that build and throw errors. The hot paths in the generated code call
- * these only after their single cheap check failed, so the message formatting never
- * costs anything on a successful access.
+ * The error codes, and the cold paths that throw the errors of the hot accessors. The
+ * generated hot paths call these only after their single cheap check failed, so the
+ * message formatting never costs anything on a successful access.
+ *
+ * Every message, with its class and code, lives in one table, `messages.ts`; a throw
+ * anywhere is `throw raise(entry, ...parameters)` (test/messages.test.ts keeps it so).
  */
+import {
+	addressMisaligned,
+	addressNotANonNegativeInteger,
+	addressNotANumber,
+	addressOutOfRange,
+	elementCountInvalid,
+	elementCountNotANumber,
+	indexNotANumber,
+	indexOutOfRange,
+	pointer53Invalid,
+	pointer53NotANumber,
+	pointer53ResultInvalid,
+	pointer53StoredTooLarge,
+	raise,
+	refFreed,
+	refReleased,
+	stringDecodeFailed,
+	valueNotABigint,
+	valueNotAString,
+	wideIntegerOutOfRange,
+} from './messages.js'
 
 /**
  * The `code` of every error the library throws, with the error's class kept as it was
@@ -44,151 +68,67 @@ export type HeapError = Error & {
 }
 
 /**
- * Builds an error of class `Class` with `code` (every throw in the library goes through
- * here). The error keeps its constructor, so `instanceof` and `error.constructor` still
- * name the built-in class.
- */
-export function heapError(
-	Class: ErrorConstructor | RangeErrorConstructor | TypeErrorConstructor,
-	code: HeapErrorCode,
-	message: string,
-	options?: { cause?: unknown },
-): HeapError {
-	const error = new Class(message, options) as Error & { code: HeapErrorCode }
-	error.code = code
-	return error
-}
-
-/** Formats any value for an error message without invoking user code. */
-export function describeValue(value: unknown): string {
-	switch (typeof value) {
-		case 'number':
-			return Object.is(value, -0) ? '-0' : String(value)
-		case 'bigint':
-			return `${value}n`
-		case 'string':
-			return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-		case 'undefined':
-			return 'undefined'
-		case 'object':
-			if (value === null) return 'null'
-			return `an object (${Object.prototype.toString.call(value).slice(8, -1)})`
-		case 'function':
-			return 'a function'
-		default:
-			return typeof value
-	}
-}
-
-/**
  * Throws the error for an address that is not a usable heap address for an access
  * of `byteSize` bytes: `TypeError` for a value that is not a number, `RangeError`
  * otherwise. Both name the method, the address, the access size and the heap size.
  */
 export function throwAddressError(method: string, address: unknown, byteSize: number, heapByteLength: number): never {
-	if (typeof address !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-			`${method}: address must be a number, received ${describeValue(address)} ` +
-				`(for a ${byteSize}-byte access within the heap of ${heapByteLength} bytes)`,
-		)
-	}
-
-	if (!Number.isInteger(address) || address < 0) {
-		throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-			`${method}: address ${describeValue(address)} is not a non-negative integer ` +
-				`(for a ${byteSize}-byte access within the heap of ${heapByteLength} bytes)`,
-		)
-	}
-
-	throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-		`${method}: address ${address} is out of range: a ${byteSize}-byte access must end within the heap of ${heapByteLength} bytes`,
-	)
+	if (typeof address !== 'number') throw raise(addressNotANumber, method, address, byteSize, heapByteLength)
+	if (!Number.isInteger(address) || address < 0) throw raise(addressNotANonNegativeInteger, method, address, byteSize, heapByteLength)
+	throw raise(addressOutOfRange, method, address, byteSize, heapByteLength)
 }
 
 /** Throws the `RangeError` for an access that needs natural alignment and did not get it. */
 export function throwAlignmentError(method: string, address: number, alignment: number, heapByteLength: number): never {
-	throw heapError(RangeError, 'ERR_HEAP_MISALIGNED',
-		`${method}: address ${address} is not aligned to ${alignment} bytes, which this access requires ` +
-			`(heap of ${heapByteLength} bytes)`,
-	)
+	throw raise(addressMisaligned, method, address, alignment, heapByteLength)
 }
 
 /** Throws for an element count that is not a non-negative safe integer. */
 export function throwElementCountError(method: string, elementCount: unknown): never {
-	if (typeof elementCount !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: element count must be a number, received ${describeValue(elementCount)}`)
-	}
-
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: element count ${describeValue(elementCount)} is not a non-negative safe integer`)
+	if (typeof elementCount !== 'number') throw raise(elementCountNotANumber, method, elementCount)
+	throw raise(elementCountInvalid, method, elementCount)
 }
 
 /** Throws for an array-ref index outside `0 <= index < elementCount`. */
 export function throwIndexError(method: string, index: unknown, elementCount: number): never {
-	if (typeof index !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: index must be a number, received ${describeValue(index)}`)
-	}
-
-	throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
-		`${method}: index ${describeValue(index)} is out of range: it must be an integer from 0 to ${elementCount - 1} ` +
-			`(the array has ${elementCount} elements)`,
-	)
+	if (typeof index !== 'number') throw raise(indexNotANumber, method, index)
+	throw raise(indexOutOfRange, method, index, elementCount)
 }
 
 /** Throws the `Error` for any use of a reference after it was freed. */
 export function throwFreedError(className: string, member: string, address: number, released = false): never {
-	if (released) {
-		throw heapError(Error, 'ERR_HEAP_REF_RELEASED',
-			`${className}.${member}: the reference to address ${address} was released (its region now belongs to the code it was handed to)`,
-		)
-	}
-	throw heapError(Error, 'ERR_HEAP_REF_FREED', `${className}.${member}: the reference to address ${address} has been freed`)
+	throw raise(released ? refReleased : refFreed, className, member, address)
 }
 
 /** Throws for a `pointer53` value that is not a safe non-negative integer. */
 export function throwPointer53ValueError(method: string, value: unknown): never {
-	if (typeof value !== 'number') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: a pointer53 value must be a number, received ${describeValue(value)}`)
-	}
-
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE',
-		`${method}: ${describeValue(value)} is not a valid pointer53 value: it must be an integer from 0 to 2^53 - 1`,
-	)
+	if (typeof value !== 'number') throw raise(pointer53NotANumber, method, value)
+	throw raise(pointer53Invalid, method, value)
 }
 
 /** Throws for a stored `pointer53` whose uint64 value exceeds `2^53 - 1`. */
 export function throwPointer53StoredError(method: string, address: number, high: number, low: number): never {
-	const stored = (BigInt(high) << 32n) | BigInt(low)
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE',
-		`${method}: the uint64 at address ${address} holds ${stored}, which is above the largest pointer53 value 2^53 - 1`,
-	)
+	throw raise(pointer53StoredTooLarge, method, address, (BigInt(high) << 32n) | BigInt(low))
 }
 
 /** Throws for an atomic operation on a `pointer53` whose result would not be a valid pointer53 (nothing was written). */
 export function throwPointer53ResultError(method: string, address: number, stored: bigint, result: bigint): never {
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE',
-		`${method}: the result ${result} for the uint64 ${stored} at address ${address} is not a valid pointer53 value: ` +
-			'it must be an integer from 0 to 2^53 - 1; nothing was written',
-	)
+	throw raise(pointer53ResultInvalid, method, address, stored, result)
 }
 
 /** Throws for a wide unsigned integer outside `[0, 2^bits)`. */
 export function throwWideIntegerError(method: string, value: unknown, bits: number): never {
-	if (typeof value !== 'bigint') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: value must be a bigint, received ${describeValue(value)}`)
-	}
-
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${method}: ${value}n is outside the unsigned ${bits}-bit range [0, 2^${bits})`)
+	if (typeof value !== 'bigint') throw raise(valueNotABigint, method, value)
+	throw raise(wideIntegerOutOfRange, method, value, bits)
 }
 
 /** Throws for a string argument that is not a string. */
 export function throwStringValueError(method: string, value: unknown): never {
-	throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: value must be a string, received ${describeValue(value)}`)
+	throw raise(valueNotAString, method, value)
 }
 
 /** Re-throws a codec's decoding `RangeError` with the method and the string's address in front. */
 export function throwStringDecodeError(method: string, address: number, error: unknown): never {
-	if (error instanceof RangeError) {
-		throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${method}: the string at address ${address}: ${error.message}`)
-	}
+	if (error instanceof RangeError) throw raise(stringDecodeFailed, method, address, error.message)
 	throw error
 }

@@ -3,7 +3,7 @@
  * browsers, not Node 20), looked up when a view is asked for rather than at load time.
  */
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { heapError } from './errors.js'
+import { raise, viewConstructorMissing } from './messages.js'
 
 /**
  * The engine's `Float16Array`, typed by its shape so that these declarations compile
@@ -28,7 +28,7 @@ export interface Float16ArrayView extends ArrayLike<number> {
 export function requireGlobalConstructor<T>(name: string, method: string): TypedArrayConstructorLike<T> {
 	const constructor = (globalThis as Record<string, unknown>)[name]
 	if (typeof constructor !== 'function') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: this engine has no ${name} (it arrived in Node 24 and current browsers); read the elements with readAt or the read method instead`)
+		throw raise(viewConstructorMissing, method, name)
 	}
 	return constructor as TypedArrayConstructorLike<T>
 }

@@ -1,4 +1,4 @@
-import { heapError } from './errors.js'
+import { optionNotABoolean, optionsNotAnObject, pollingModeInvalid, raise, unknownOption } from './messages.js'
 import { abiFacts, type AbiName } from './structs/abi.js'
 
 /**
@@ -70,33 +70,31 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 	}
 
 	if (typeof options !== 'object' || options === null) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `options must be an object, received ${options === null ? 'null' : typeof options}`)
+		throw raise(optionsNotAnObject, options)
 	}
 
 	for (const key of Object.keys(options)) {
 		if (!optionNames.includes(key)) {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `unknown option '${key}': the options are ${optionNames.join(', ')}`)
+			throw raise(unknownOption, key, optionNames)
 		}
 	}
 
 	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, debug = false, abi = 'wasm32' } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option clearAllocatedRegions must be a boolean, received ${typeof clearAllocatedRegions}`)
+		throw raise(optionNotABoolean, 'clearAllocatedRegions', clearAllocatedRegions)
 	}
 
 	if (typeof trackAllocations !== 'boolean') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option trackAllocations must be a boolean, received ${typeof trackAllocations}`)
+		throw raise(optionNotABoolean, 'trackAllocations', trackAllocations)
 	}
 
 	if (typeof debug !== 'boolean') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `option debug must be a boolean, received ${typeof debug}`)
+		throw raise(optionNotABoolean, 'debug', debug)
 	}
 
 	if (!pollingModes.includes(pollingMode)) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-			`option pollingMode must be one of ${pollingModes.map((mode) => `'${mode}'`).join(', ')}, received ${String(pollingMode)}`,
-		)
+		throw raise(pollingModeInvalid, pollingMode, pollingModes)
 	}
 
 	abiFacts(abi, 'option abi')

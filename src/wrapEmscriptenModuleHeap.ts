@@ -1,6 +1,13 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, HeapBuffer, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
-import { describeValue, heapError } from './errors.js'
+import {
+	emscriptenFunctionMissing,
+	emscriptenHeapMissing,
+	emscriptenMemoryOptionInvalid,
+	emscriptenModuleIsAPromise,
+	emscriptenModuleNotAnObject,
+	raise,
+} from './messages.js'
 import type { WasmHeapManagerOptions } from './options.js'
 import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
 
@@ -94,23 +101,17 @@ function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | un
  */
 export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: EmscriptenModuleHeapOptions): WasmHeapManager {
 	if (typeof module !== 'object' || module === null) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: expected an instantiated Emscripten module, received ${describeValue(module)}`)
+		throw raise(emscriptenModuleNotAnObject, 'wrapEmscriptenModuleHeap', module)
 	}
 
 	if (typeof (module as { then?: unknown }).then === 'function') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-			'wrapEmscriptenModuleHeap: received a Promise; with -sMODULARIZE=1, await the module factory first',
-		)
-	}
-
-	const missing = (what: string, flag: string): never => {
-		throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: the module has no ${what}; build it with ${flag}`)
+		throw raise(emscriptenModuleIsAPromise, 'wrapEmscriptenModuleHeap')
 	}
 
 	const malloc = module._malloc
 	const free = module._free
-	if (typeof malloc !== 'function') missing('_malloc', `-sEXPORTED_FUNCTIONS=_malloc,_free,...`)
-	if (typeof free !== 'function') missing('_free', `-sEXPORTED_FUNCTIONS=_malloc,_free,...`)
+	if (typeof malloc !== 'function') throw raise(emscriptenFunctionMissing, 'wrapEmscriptenModuleHeap', '_malloc')
+	if (typeof free !== 'function') throw raise(emscriptenFunctionMissing, 'wrapEmscriptenModuleHeap', '_free')
 
 	let managerOptions: WasmHeapManagerOptions | undefined = options
 	let memoryOption: unknown
@@ -119,7 +120,7 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		memoryOption = memory
 		managerOptions = rest
 		if (memoryOption !== undefined && !isMemory(memoryOption)) {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `wrapEmscriptenModuleHeap: options.memory must be a WebAssembly.Memory, received ${describeValue(memoryOption)}`)
+			throw raise(emscriptenMemoryOptionInvalid, 'wrapEmscriptenModuleHeap', memoryOption)
 		}
 	}
 
@@ -147,12 +148,7 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		// the raw exports, and the memory among them, are on the module.
 		getLatestHeap = () => rawMemory.buffer
 	} else {
-		return missing(
-			'heap (neither HEAPU8 nor wasmMemory)',
-			'-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory), or pass its WebAssembly.Memory: ' +
-				'wrapEmscriptenModuleHeap(module, { memory }) (for sql.js and other prebuilt modules: the instance.exports.memory ' +
-				'of the instance your Module.instantiateWasm hook creates)',
-		)
+		throw raise(emscriptenHeapMissing, 'wrapEmscriptenModuleHeap')
 	}
 
 	return new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions)

@@ -18,7 +18,8 @@
 import type { ElementTypeName, ElementValueTypes } from '../../generated/elementTable.generated.js'
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
-import { throwFreedError, throwIndexError, heapError } from '../errors.js'
+import { throwFreedError, throwIndexError } from '../errors.js'
+import { atReuseInvalid, pointerToArrayHasNoRef, raise, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiName } from './abi.js'
 import {
@@ -222,10 +223,7 @@ interface StructShape {
 type StructRefClass = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => StructRef
 
 function throwPartOf(refName: string, member: string): never {
-	throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT',
-		`${refName}.${member}: this ref is part of another ref (a nested struct, a fixed array or an array element) ` +
-			'and lives as long as it does; free that ref instead',
-	)
+	throw raise(refIsPartOfAnother, refName, member)
 }
 
 /** Throws the freed (or released) error if the root of `ref` is no longer live. */
@@ -477,7 +475,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		if (reuse !== undefined) {
 			const moved = reuse as unknown as { root: unknown; address: number }
 			if (!(reuse instanceof this.Element) || moved.root !== this.root) {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.at: reuse must be a ref that at() of this array returned`)
+				throw raise(atReuseInvalid, `${this.refName}.at`)
 			}
 			moved.address = address
 			return reuse
@@ -634,10 +632,10 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	 */
 	write(values: ArrayLike<I>): void {
 		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.write: expected an array of values`)
+			throw raise(structArrayWriteNotAnArray, `${this.refName}.write`)
 		}
 		if (values.length > this.elementCount) {
-			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.write: ${values.length} values given for an array of ${this.elementCount} elements`)
+			throw raise(structArrayWriteTooMany, `${this.refName}.write`, values.length, this.elementCount)
 		}
 		const staged: unknown[] = []
 		for (let index = 0; index < values.length; index++) staged.push(this.codec.check(values[index], `${this.refName}[${index}]`))
@@ -827,7 +825,7 @@ function pointerWrap(target: Exclude<PointerTarget, { kind: 'deferred' }>, abi: 
 			}
 			if (element.kind === 'pointer') return call(`wrap${facts.pointer}Array`, target.length)
 			return () => {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${where}: a pointer to an array of ${element.kind === 'array' ? 'arrays' : 'inline strings'} has no ref class; read its address with read()`)
+				throw raise(pointerToArrayHasNoRef, where, element.kind === 'array')
 			}
 		}
 	}

@@ -6,7 +6,7 @@
  * Every figure is checked against clang-14 by `test/struct-layout.test.ts`.
  */
 import { elementTable, type ElementCIntegers, type ElementTypeName } from '../../generated/elementTable.generated.js'
-import { heapError } from '../errors.js'
+import { enumValuesTooWide, raise, unknownAbi } from '../messages.js'
 
 /** The ABIs a struct layout can follow: clang's `--target=wasm32`, `--target=wasm64` and `--target=wasm32-unknown-emscripten`. */
 export type AbiName = 'wasm32' | 'wasm64' | 'emscripten'
@@ -78,10 +78,7 @@ export const abiNames: readonly AbiName[] = Object.freeze(Object.keys(abiTable) 
 export function abiFacts(abi: AbiName, method: string): AbiFacts {
 	const facts = typeof abi === 'string' && Object.hasOwn(abiTable, abi) ? abiTable[abi] : undefined
 	if (facts === undefined) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT',
-			`${method}: unknown ABI ${typeof abi === 'string' ? JSON.stringify(abi) : typeof abi}; ` +
-				`expected ${abiNames.map((name) => `'${name}'`).join(', ')}`,
-		)
+		throw raise(unknownAbi, method, abi, abiNames)
 	}
 	return facts
 }
@@ -142,5 +139,5 @@ export function cEnumStorage(values: readonly (number | bigint)[], options: { re
 		// With a negative value clang also needs the positive side to fit the signed type.
 		if (min >= range.min && max <= range.max) return row
 	}
-	throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `cEnumStorage: values from ${min} to ${max} fit no 64-bit integer`)
+	throw raise(enumValuesTooWide, 'cEnumStorage', min, max)
 }

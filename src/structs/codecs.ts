@@ -16,7 +16,24 @@ import { measure as measureUtf16 } from '../codecs/utf16.js'
 import { measure as measureUtf32 } from '../codecs/utf32.js'
 import { measure as measureUtf8 } from '../codecs/utf8.js'
 import { bigintValue, numberValue } from '../conversions.js'
-import { describeValue, throwPointer53ValueError, heapError } from '../errors.js'
+import { throwPointer53ValueError } from '../errors.js'
+import {
+	abiIntegerNotANumber,
+	abiIntegerOutOfRange,
+	arrayFieldNotAnArray,
+	arrayFieldTooMany,
+	bitfieldValueOfWrongType,
+	bitfieldValueOutOfRange,
+	boolNotABoolean,
+	inlineStringDoesNotFit,
+	pointerFieldRefFreed,
+	pointerFieldValueInvalid,
+	raise,
+	recordValueNotAnObject,
+	recordValueUnknownField,
+	storedNotASafeInteger,
+	valueNotAString,
+} from '../messages.js'
 import { HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiFacts, type AbiName } from './abi.js'
 import type { StructType } from './declare.js'
@@ -127,16 +144,16 @@ function abiSizedCodec(name: 'Pointer' | 'Size' | 'Long', abi: AbiFacts, manager
 			if (typeof value === 'bigint') {
 				const number = Number(value)
 				if (!Number.isSafeInteger(number)) {
-					throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `read${row}: the ${name} at address ${address} holds ${value}, which is not a safe integer`)
+					throw raise(storedNotASafeInteger, `read${row}`, name, address, value)
 				}
 				return number
 			}
 			return value
 		},
 		check(value, where) {
-			if (typeof value !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: a ${name} value must be a number, received ${describeValue(value)}`)
+			if (typeof value !== 'number') throw raise(abiIntegerNotANumber, where, name, value)
 			if (!(Number.isInteger(value) && value >= min && value <= max)) {
-				throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${describeValue(value)} is not a valid ${name} value on ${abi.name}: it must be an integer from ${min} to ${max}`)
+				throw raise(abiIntegerOutOfRange, where, value, name, abi.name, min, max)
 			}
 			return bigint ? BigInt(value) : value
 		},
@@ -150,7 +167,7 @@ function boolCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 		size: elementTable[abi.bool].byteSize,
 		read: (m, address) => read.call(m, address) !== 0,
 		check(value, where) {
-			if (typeof value !== 'boolean') throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: a Bool value must be a boolean, received ${describeValue(value)}`)
+			if (typeof value !== 'boolean') throw raise(boolNotABoolean, where, value)
 			return value ? 1 : 0
 		},
 		write: (m, address, staged) => write.call(m, address, staged),
@@ -185,20 +202,19 @@ function bitfieldCodec(kind: BitfieldKind, abi: AbiFacts, manager: WasmHeapManag
 			return asBigint ? value : asBoolean ? value !== 0n : Number(value)
 		},
 		check(value, where) {
-			const what = `a ${width}-bit ${kind.signed ? 'signed' : 'unsigned'} bitfield of type ${typeName}`
 			let big: bigint
 			if (asBoolean) {
-				if (typeof value !== 'boolean') throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${what} takes a boolean, received ${describeValue(value)}`)
+				if (typeof value !== 'boolean') throw raise(bitfieldValueOfWrongType, where, width, kind.signed, typeName, 'boolean', value)
 				big = value ? 1n : 0n
 			} else if (asBigint) {
-				if (typeof value !== 'bigint') throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${what} takes a bigint, received ${describeValue(value)}`)
+				if (typeof value !== 'bigint') throw raise(bitfieldValueOfWrongType, where, width, kind.signed, typeName, 'bigint', value)
 				big = value
 			} else {
-				if (typeof value !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${what} takes a number, received ${describeValue(value)}`)
-				if (!Number.isSafeInteger(value)) throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${describeValue(value)} does not fit ${what} (${min} to ${max})`)
+				if (typeof value !== 'number') throw raise(bitfieldValueOfWrongType, where, width, kind.signed, typeName, 'number', value)
+				if (!Number.isSafeInteger(value)) throw raise(bitfieldValueOutOfRange, where, value, width, kind.signed, typeName, min, max)
 				big = BigInt(value)
 			}
-			if (big < min || big > max) throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${describeValue(value)} does not fit ${what} (${min} to ${max})`)
+			if (big < min || big > max) throw raise(bitfieldValueOutOfRange, where, value, width, kind.signed, typeName, min, max)
 			return big
 		},
 		write(m, address, staged) {
@@ -229,13 +245,10 @@ function inlineStringCodec(encoding: StringEncodingName, capacity: number, manag
 		size: unit * capacity,
 		read: (m, address) => readString.call(m, address, capacity),
 		check(value, where) {
-			if (typeof value !== 'string') throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: value must be a string, received ${describeValue(value)}`)
+			if (typeof value !== 'string') throw raise(valueNotAString, where, value)
 			const count = measure(value, where)
 			if (count + 1 > capacity) {
-				throw heapError(RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT',
-					`${where}: the string does not fit: it needs ${count + 1} ${encoding} elements with its terminator, ` +
-						`and the inline string holds ${capacity}`,
-				)
+				throw raise(inlineStringDoesNotFit, where, count + 1, encoding, capacity)
 			}
 			return value
 		},
@@ -255,11 +268,11 @@ function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 		check(value, where) {
 			if (value === null) return inner.check(0, where)
 			if (value instanceof HeapRef) {
-				if (value.isFreed) throw heapError(Error, 'ERR_HEAP_REF_FREED', `${where}: the ref to address ${value.address} has been freed`)
+				if (value.isFreed) throw raise(pointerFieldRefFreed, where, value.address)
 				return inner.check(value.address, where)
 			}
 			if (typeof value !== 'number') {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: a pointer takes a ref, an address or null, received ${describeValue(value)}`)
+				throw raise(pointerFieldValueInvalid, where, value)
 			}
 			return inner.check(value, where)
 		},
@@ -279,10 +292,10 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 		},
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || typeof (value as ArrayLike<unknown>).length !== 'number') {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: an array of ${length} elements takes an array, received ${describeValue(value)}`)
+				throw raise(arrayFieldNotAnArray, where, length, value)
 			}
 			const given = (value as ArrayLike<unknown>).length
-			if (given > length) throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${given} values given for an array of ${length} elements`)
+			if (given > length) throw raise(arrayFieldTooMany, where, given, length)
 			const staged = new Array<unknown>(given)
 			for (let index = 0; index < given; index++) staged[index] = codec.check((value as ArrayLike<unknown>)[index], `${where}[${index}]`)
 			return staged
@@ -372,13 +385,11 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 		},
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-				throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${type} takes an object of field values, received ${describeValue(value)}`)
+				throw raise(recordValueNotAnObject, where, type, value)
 			}
 			for (const key of Object.keys(value)) {
 				if (!byName.has(key)) {
-					throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE',
-						`${where}: ${type} has no field ${JSON.stringify(key)}; its fields are ${fields.map(({ field }) => field.name).join(', ')}`,
-					)
+					throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
 				}
 			}
 			const staged: [ValueCodec, number, unknown][] = []

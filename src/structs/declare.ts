@@ -12,7 +12,42 @@ import {
 	type ElementTypeName,
 	type ElementValueTypes,
 } from '../../generated/elementTable.generated.js'
-import { describeValue, heapError } from '../errors.js'
+import {
+	declarationAlignedNotAField,
+	declarationAlignedTwice,
+	declarationAlignmentInvalid,
+	declarationBitfieldNotAField,
+	declarationBitfieldType,
+	declarationBitfieldWidthInvalid,
+	declarationBitfieldWidthNotANumber,
+	declarationCountInvalid,
+	declarationEnumNoMembers,
+	declarationEnumStorage,
+	declarationEnumValueNotANumber,
+	declarationEnumValueOutOfRange,
+	declarationEnumValuesNotAnObject,
+	declarationFieldsNotAnObject,
+	declarationFieldsSymbolKeys,
+	declarationMissingKey,
+	declarationNameNotAnIdentifier,
+	declarationNameNotAString,
+	declarationNoFields,
+	declarationNumberNotANumber,
+	declarationOptionsNotAnObject,
+	declarationPackedInvalid,
+	declarationPackedNotANumber,
+	declarationTypeIsAFunction,
+	declarationUnknownEncoding,
+	declarationUnknownKey,
+	declarationUnknownOption,
+	declarationUnknownType,
+	describeValue,
+	enumTypeConstructed,
+	pointerTargetNotAStruct,
+	raise,
+	structTypeConstructed,
+	type Message,
+} from '../messages.js'
 import type { HeapRef } from '../HeapRef.js'
 import {
 	abiTable,
@@ -217,7 +252,7 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 		align: number | undefined,
 	) {
 		if (key !== constructionKey) {
-			throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', 'StructType: use defineStruct or defineUnion to make a struct or union type')
+			throw raise(structTypeConstructed, 'StructType')
 		}
 		this.kind = kind
 		this.name = name
@@ -280,7 +315,7 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 
 	/** @internal Use {@link defineEnum}. */
 	constructor(key: typeof constructionKey, name: string, storage: S, values: V, members: readonly EnumMember[]) {
-		if (key !== constructionKey) throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', 'EnumType: use defineEnum to make an enum type')
+		if (key !== constructionKey) throw raise(enumTypeConstructed, 'EnumType')
 		this.kind = 'enum'
 		this.name = name
 		this.storage = storage
@@ -316,11 +351,6 @@ const identifierPattern = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** The largest alignment clang-14 accepts in `_Alignas` / `aligned(n)`: 2^29. */
 const maximumAlignment = 2 ** 29
 
-const expectedFieldTypes =
-	`an element type (${Object.keys(elementTable)
-		.map((name) => `'${name}'`)
-		.join(', ')}), 'Pointer', 'Size', 'Long', 'Bool', a StructType, an EnumType, ` +
-	'{ array, length }, { pointer }, { string, capacity }, { bits, type } or { type, align }'
 
 /** Where a declaration error happened: the function and type being defined, and the field. */
 interface Context {
@@ -330,18 +360,22 @@ interface Context {
 	readonly what: string
 }
 
-function fail(ErrorClass: typeof TypeError | typeof RangeError, context: Context, message: string): never {
-	throw new ErrorClass(`${context.where}: ${context.what === '' ? '' : `${context.what} `}${message}`)
+/** Throws `message` of the table about `context` (its text follows `where: what`). */
+function fail<P extends unknown[]>(context: Context, message: Message<[subject: string, ...P]>, ...parameters: P): never {
+	throw raise(message, context.what === '' ? `${context.where}:` : `${context.where}: ${context.what}`, ...parameters)
 }
+
+/** The integer element types a bitfield or an enum can be stored as, in table order. */
+const integerTypeNames = (): string[] => Object.keys(integerSignedness).filter((name) => isIntegerElement(name as ElementTypeName))
 
 function inner(context: Context, part: string): Context {
 	return { where: context.where, what: `${context.what} (${part})` }
 }
 
 function checkIdentifier(context: Context, role: string, name: unknown): asserts name is string {
-	if (typeof name !== 'string') fail(TypeError, context, `${role} must be a string, received ${describeValue(name)}`)
+	if (typeof name !== 'string') fail(context, declarationNameNotAString, role, name)
 	if (!identifierPattern.test(name) || cKeywords.has(name)) {
-		fail(TypeError, context, `${role} ${JSON.stringify(name)} is not a C identifier (letters, digits and _, not a keyword)`)
+		fail(context, declarationNameNotAnIdentifier, role, name)
 	}
 }
 
@@ -354,26 +388,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 function checkKeys(context: Context, spec: Record<string, unknown>, keys: readonly string[], form: string): void {
 	for (const key of Reflect.ownKeys(spec)) {
 		if (typeof key !== 'string' || !keys.includes(key)) {
-			fail(TypeError, context, `has an unknown key ${describeValue(key)} in ${form}`)
+			fail(context, declarationUnknownKey, key, form)
 		}
 	}
 	for (const key of keys) {
-		if (!Object.hasOwn(spec, key)) fail(TypeError, context, `is missing '${key}' in ${form}`)
+		if (!Object.hasOwn(spec, key)) fail(context, declarationMissingKey, key, form)
 	}
 }
 
 function checkCount(context: Context, role: string, value: unknown): number {
-	if (typeof value !== 'number') fail(TypeError, context, `${role} must be a number, received ${describeValue(value)}`)
+	if (typeof value !== 'number') fail(context, declarationNumberNotANumber, role, value)
 	if (!Number.isSafeInteger(value) || value < 1) {
-		fail(RangeError, context, `${role} ${describeValue(value)} is not a positive safe integer`)
+		fail(context, declarationCountInvalid, role, value)
 	}
 	return value
 }
 
 function checkAlignment(context: Context, role: string, value: unknown): number {
-	if (typeof value !== 'number') fail(TypeError, context, `${role} must be a number, received ${describeValue(value)}`)
+	if (typeof value !== 'number') fail(context, declarationNumberNotANumber, role, value)
 	if (!Number.isInteger(value) || value < 1 || value > maximumAlignment || (value & (value - 1)) !== 0) {
-		fail(RangeError, context, `${role} ${describeValue(value)} is not a power of two from 1 to ${maximumAlignment}`)
+		fail(context, declarationAlignmentInvalid, role, value, maximumAlignment)
 	}
 	return value
 }
@@ -382,29 +416,20 @@ function isEncoding(value: unknown): value is StringEncodingName {
 	return typeof value === 'string' && Object.hasOwn(stringCodeUnits, value)
 }
 
-const encodingList = Object.keys(stringCodeUnits)
-	.map((name) => `'${name}'`)
-	.join(', ')
-
 /** Normalizes a value type (anything but a bitfield or aligned member). */
 function normalizeValue(spec: unknown, context: Context): ValueKind {
 	if (typeof spec === 'string') {
 		if (Object.hasOwn(elementTable, spec)) return Object.freeze({ kind: 'element', element: spec as ElementTypeName })
 		if (spec === 'Pointer' || spec === 'Size' || spec === 'Long') return Object.freeze({ kind: 'abiSized', name: spec })
 		if (spec === 'Bool') return Object.freeze({ kind: 'bool' })
-		fail(TypeError, context, `has an unknown type ${describeValue(spec)}; expected ${expectedFieldTypes}`)
+		fail(context, declarationUnknownType, spec, Object.keys(elementTable))
 	}
 	if (spec instanceof StructType) return Object.freeze({ kind: 'record', type: spec as StructType })
 	if (spec instanceof EnumType) return Object.freeze({ kind: 'enum', type: spec as EnumType })
 	if (typeof spec === 'function') {
-		fail(
-			TypeError,
-			context,
-			'is a function: a type cannot contain a type defined later, or itself, by value (it would be infinitely large); ' +
-				'declare a pointer to it with { pointer: () => Type }',
-		)
+		fail(context, declarationTypeIsAFunction)
 	}
-	if (!isPlainObject(spec)) fail(TypeError, context, `has an unknown type ${describeValue(spec)}; expected ${expectedFieldTypes}`)
+	if (!isPlainObject(spec)) fail(context, declarationUnknownType, spec, Object.keys(elementTable))
 
 	if (Object.hasOwn(spec, 'array')) {
 		checkKeys(context, spec, ['array', 'length'], '{ array, length }')
@@ -419,16 +444,16 @@ function normalizeValue(spec: unknown, context: Context): ValueKind {
 	if (Object.hasOwn(spec, 'string')) {
 		checkKeys(context, spec, ['string', 'capacity'], '{ string, capacity }')
 		if (!isEncoding(spec.string)) {
-			fail(TypeError, context, `has an unknown string encoding ${describeValue(spec.string)}; expected ${encodingList}`)
+			fail(context, declarationUnknownEncoding, spec.string, Object.keys(stringCodeUnits))
 		}
 		const capacity = checkCount(context, 'string capacity', spec.capacity)
 		return Object.freeze({ kind: 'string', encoding: spec.string, capacity })
 	}
-	if (Object.hasOwn(spec, 'bits')) fail(TypeError, context, 'is a bitfield, which only a struct or union field can be')
+	if (Object.hasOwn(spec, 'bits')) fail(context, declarationBitfieldNotAField)
 	if (Object.hasOwn(spec, 'align')) {
-		fail(TypeError, context, 'is an aligned member { type, align }, which only a struct or union field can be')
+		fail(context, declarationAlignedNotAField)
 	}
-	fail(TypeError, context, `has an unknown type ${describeValue(spec)}; expected ${expectedFieldTypes}`)
+	fail(context, declarationUnknownType, spec, Object.keys(elementTable))
 }
 
 function normalizePointerTarget(spec: unknown, context: Context): PointerTarget {
@@ -471,27 +496,13 @@ function normalizeBitfield(spec: Record<string, unknown>, context: Context): Fie
 		storage = Object.freeze({ kind: 'element', element: type as ElementTypeName })
 		signed = integerSignedness[type as ElementTypeName] === 'signed'
 	} else {
-		const allowed = Object.keys(integerSignedness)
-			.filter((name) => isIntegerElement(name as ElementTypeName))
-			.map((name) => `'${name}'`)
-			.join(', ')
-		fail(
-			TypeError,
-			context,
-			`is a bitfield of type ${type instanceof StructType ? String(type) : describeValue(type)}, which is not an integer type; ` +
-				`bits need ${allowed}, 'Long', 'Size', 'Bool' or an EnumType`,
-		)
+		fail(context, declarationBitfieldType, type, type instanceof StructType, integerTypeNames())
 	}
 	const bits = spec.bits
-	if (typeof bits !== 'number') fail(TypeError, context, `bitfield width must be a number, received ${describeValue(bits)}`)
+	if (typeof bits !== 'number') fail(context, declarationBitfieldWidthNotANumber, bits)
 	const width = storageWidth(storage)
 	if (!Number.isInteger(bits) || bits < 0 || bits > width) {
-		fail(
-			RangeError,
-			context,
-			`is a bitfield ${describeValue(bits)} bits wide, but its type ${typeof type === 'string' ? type : String(type)} ` +
-				`holds ${width} bits${storage.kind === 'abiSized' ? ' on wasm32' : ''}; the width must be an integer from 0 to ${width}`,
-		)
+		fail(context, declarationBitfieldWidthInvalid, bits, type, width, storage.kind === 'abiSized')
 	}
 	return Object.freeze({ kind: 'bits', bits, storage, signed })
 }
@@ -505,7 +516,7 @@ function normalizeField(name: string, index: number, spec: unknown, context: Con
 		checkKeys(context, spec, ['type', 'align'], '{ type, align }')
 		const align = checkAlignment(context, 'member alignment', spec.align)
 		if (isPlainObject(spec.type) && (Object.hasOwn(spec.type, 'bits') || Object.hasOwn(spec.type, 'align'))) {
-			fail(TypeError, context, `cannot align ${Object.hasOwn(spec.type, 'bits') ? 'a bitfield' : 'an aligned member again'}`)
+			fail(context, declarationAlignedTwice, Object.hasOwn(spec.type, 'bits'))
 		}
 		return Object.freeze({ name, index, type: normalizeValue(spec.type, context), align })
 	}
@@ -524,10 +535,10 @@ function normalizePacked(context: Context, packed: unknown): false | true | 1 | 
 	if (packed === undefined || packed === false) return false
 	if (packed === true) return true
 	if (typeof packed !== 'number') {
-		fail(TypeError, context, `option packed must be true, 1, 2, 4 or 8, received ${describeValue(packed)}`)
+		fail(context, declarationPackedNotANumber, packed)
 	}
 	if (packed !== 1 && packed !== 2 && packed !== 4 && packed !== 8) {
-		fail(RangeError, context, `option packed ${describeValue(packed)} is not true, 1, 2, 4 or 8 (C #pragma pack(n))`)
+		fail(context, declarationPackedInvalid, packed)
 	}
 	return packed
 }
@@ -543,15 +554,15 @@ function defineRecord<F extends FieldSpecs>(
 	checkIdentifier(typeContext, `the ${kind} name`, name)
 	const context: Context = { where: `${method}('${name}')`, what: '' }
 	if (!isPlainObject(fields)) {
-		fail(TypeError, context, `fields must be a plain object of field types, received ${describeValue(fields)}`)
+		fail(context, declarationFieldsNotAnObject, fields)
 	}
-	if (Object.getOwnPropertySymbols(fields).length > 0) fail(TypeError, context, 'fields must have string keys only')
+	if (Object.getOwnPropertySymbols(fields).length > 0) fail(context, declarationFieldsSymbolKeys)
 	if (options !== undefined && !isPlainObject(options)) {
-		fail(TypeError, context, `options must be an object, received ${describeValue(options)}`)
+		fail(context, declarationOptionsNotAnObject, options)
 	}
 	const given: Record<string, unknown> = options ?? {}
 	for (const key of Object.keys(given)) {
-		if (key !== 'packed' && key !== 'align') fail(TypeError, context, `has an unknown option ${JSON.stringify(key)}`)
+		if (key !== 'packed' && key !== 'align') fail(context, declarationUnknownOption, key)
 	}
 	const packed = normalizePacked(context, given.packed)
 	const align = given.align === undefined ? undefined : checkAlignment(context, 'option align', given.align)
@@ -563,7 +574,7 @@ function defineRecord<F extends FieldSpecs>(
 		declarations.push(normalizeField(fieldName, declarations.length, spec, fieldContext))
 	}
 	if (!declarations.some((field) => !(field.type.kind === 'bits' && field.type.bits === 0))) {
-		fail(RangeError, context, `has no fields: a ${kind} needs at least one field (a :0 bitfield does not count)`)
+		fail(context, declarationNoFields, kind)
 	}
 	return new StructType<F>(
 		constructionKey,
@@ -631,28 +642,21 @@ export function defineEnum<const S extends IntegerElementTypeName, const V exten
 	checkIdentifier(nameContext, 'the enum name', name)
 	const context: Context = { where: `defineEnum('${name}')`, what: '' }
 	if (typeof storage !== 'string' || !Object.hasOwn(elementTable, storage) || !isIntegerElement(storage as ElementTypeName)) {
-		fail(
-			TypeError,
-			context,
-			`storage type ${describeValue(storage)} is not an integer element type; expected ${Object.keys(integerSignedness)
-				.filter((row) => isIntegerElement(row as ElementTypeName))
-				.map((row) => `'${row}'`)
-				.join(', ')}`,
-		)
+		fail(context, declarationEnumStorage, storage, integerTypeNames())
 	}
-	if (!isPlainObject(values)) fail(TypeError, context, `values must be a plain object, received ${describeValue(values)}`)
+	if (!isPlainObject(values)) fail(context, declarationEnumValuesNotAnObject, values)
 	const range = integerRange(storage)
 	const members: EnumMember[] = []
 	for (const [member, value] of Object.entries(values)) {
 		const memberContext: Context = { where: context.where, what: `member '${member}'` }
 		checkIdentifier(memberContext, 'name', member)
-		if (typeof value !== 'number') fail(TypeError, memberContext, `must be a number, received ${describeValue(value)}`)
+		if (typeof value !== 'number') fail(memberContext, declarationEnumValueNotANumber, value)
 		if (!Number.isSafeInteger(value) || BigInt(value) < range.min || BigInt(value) > range.max) {
-			fail(RangeError, memberContext, `value ${describeValue(value)} is not an integer that ${storage} holds (${range.min} to ${range.max})`)
+			fail(memberContext, declarationEnumValueOutOfRange, value, storage, range.min, range.max)
 		}
 		members.push(Object.freeze({ name: member, value }))
 	}
-	if (members.length === 0) fail(RangeError, context, 'has no members')
+	if (members.length === 0) fail(context, declarationEnumNoMembers)
 	return new EnumType(constructionKey, name, storage, Object.freeze({ ...values }), Object.freeze(members))
 }
 
@@ -665,7 +669,7 @@ export function resolvePointerTarget(target: PointerTarget, where: string): Excl
 	if (target.kind !== 'deferred') return target
 	const type = target.resolve()
 	if (!(type instanceof StructType)) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${where}: the pointer target function returned ${describeValue(type)}, not a StructType`)
+		throw raise(pointerTargetNotAStruct, where, type)
 	}
 	return { kind: 'record', type } satisfies RecordKind
 }

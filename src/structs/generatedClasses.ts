@@ -5,7 +5,7 @@
  * `allocStructArray(ParticleRef, n)`. The first such call makes the class the base of
  * every ref to its type under its ABI (nested fields and array elements too).
  */
-import { describeValue } from '../errors.js'
+import { generatedClassAbiMismatch, generatedClassDuplicate, notAStructType, raise } from '../messages.js'
 import type { AbiName } from './abi.js'
 import { StructType } from './declare.js'
 import type { StructArrayRef, StructRef, StructRefOf } from './StructRef.js'
@@ -67,16 +67,16 @@ export function resolveStructType(type: unknown, abi: AbiName, method: string): 
 	const Class = type as GeneratedStructRefClass
 	if (typeof type === 'function' && Class.structType instanceof StructType && typeof Class.arrayClass === 'function') {
 		if (Class.abi !== abi) {
-			throw new TypeError(`${method}: ${Class.name} was generated for the ${Class.abi} ABI and this manager lays structs out for ${abi}; generate again with --abi ${abi}`)
+			throw raise(generatedClassAbiMismatch, method, Class.name, Class.abi, abi)
 		}
 		let perAbi = generated.get(Class.structType)
 		if (perAbi === undefined) generated.set(Class.structType, (perAbi = new Map()))
 		const before = perAbi.get(abi)
 		if (before !== undefined && before !== Class) {
-			throw new TypeError(`${method}: ${Class.name} is a second generated class for ${Class.structType} under ${abi}; use one generated module per declaration`)
+			throw raise(generatedClassDuplicate, method, Class.name, Class.structType, abi)
 		}
 		perAbi.set(abi, Class)
 		return { type: Class.structType, Class, registered: before === undefined }
 	}
-	throw new TypeError(`${method}: expected a StructType (from defineStruct or defineUnion), received ${describeValue(type)}`)
+	throw raise(notAStructType, method, type)
 }

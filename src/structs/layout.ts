@@ -21,7 +21,7 @@
 import { elementTable } from '../../generated/elementTable.generated.js'
 import { abiFacts, type AbiFacts, type AbiName } from './abi.js'
 import type { StructType } from './declare.js'
-import { describeValue, heapError } from '../errors.js'
+import { fieldPathBadIndex, fieldPathNoSuchField, fieldPathNotAggregate, fieldPathNotAString, layoutContainsItself, raise } from '../messages.js'
 import { stringCodeUnits, type BitfieldStorageKind, type FieldDeclaration, type FieldKind, type ValueKind } from './fieldKinds.js'
 
 /** Size and alignment of a type, in bytes. */
@@ -231,7 +231,7 @@ export function resolveLayout(type: StructType, abi: AbiName): ResolvedLayout {
 	const cached = perAbi?.get(abi)
 	if (cached !== undefined) return cached
 	if (inProgress.has(type)) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${type.name}.layout: ${type} contains itself by value, so its size would be infinite`)
+		throw raise(layoutContainsItself, type.name, type)
 	}
 	inProgress.add(type)
 	let layout: ResolvedLayout
@@ -278,7 +278,7 @@ export interface LocatedField {
  */
 export function locateField(type: StructType, path: string, abi: AbiName, method: string): LocatedField {
 	if (typeof path !== 'string') {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: the field path must be a string such as 'position.x', received ${describeValue(path)}`)
+		throw raise(fieldPathNotAString, method, path)
 	}
 	const segments = path.split('.')
 	let layout = resolveLayout(type, abi)
@@ -292,10 +292,7 @@ export function locateField(type: StructType, path: string, abi: AbiName, method
 		if (located === undefined || located.kind.kind === 'record') {
 			const field = layout.byName.get(segment)
 			if (field === undefined) {
-				throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT',
-					`${method}: ${record} has no field ${JSON.stringify(segment)}${where === '' ? '' : ` (in ${JSON.stringify(where)})`}; ` +
-						`its fields are ${layout.placed.map((placed) => placed.name).join(', ')}`,
-				)
+				throw raise(fieldPathNoSuchField, method, record, segment, where, layout.placed.map((placed) => placed.name))
 			}
 			located = { ...field, offset: base + field.offset, kind: field.declaration.type }
 			base = located.offset
@@ -307,9 +304,7 @@ export function locateField(type: StructType, path: string, abi: AbiName, method
 			const length = located.kind.length
 			const elementIndex = /^(0|[1-9][0-9]*)$/.test(segment) ? Number(segment) : Number.NaN
 			if (!(elementIndex < length)) {
-				throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT',
-					`${method}: ${JSON.stringify(where)} is an array of ${length} elements; ${JSON.stringify(segment)} is not an index from 0 to ${length - 1}`,
-				)
+				throw raise(fieldPathBadIndex, method, where, length, segment)
 			}
 			const element = located.kind.element
 			const elementLayout = valueLayout(element, facts)
@@ -320,7 +315,7 @@ export function locateField(type: StructType, path: string, abi: AbiName, method
 				layout = resolveLayout(record, abi)
 			}
 		} else {
-			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: ${JSON.stringify(where)} is neither a struct, a union nor an array, so it has no ${JSON.stringify(segment)}`)
+			throw raise(fieldPathNotAggregate, method, where, segment)
 		}
 	}
 	return located!

@@ -4,7 +4,8 @@
  * `alignOf`, `offsetOf`); `HeapAccess` delegates to them in one line each.
  */
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
-import { describeValue, throwElementCountError, heapError } from '../errors.js'
+import { throwElementCountError } from '../errors.js'
+import { notAStructType, raise, strideInvalid, strideNotANumber } from '../messages.js'
 import type { WrapOptions } from '../HeapCore.js'
 import type { AbiName } from './abi.js'
 import { structCodec } from './codecs.js'
@@ -29,7 +30,7 @@ export interface StructArrayWrapOptions extends WrapOptions {
 
 function checkType(type: unknown, method: string): asserts type is StructType {
 	if (!(type instanceof StructType)) {
-		throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: expected a StructType (from defineStruct or defineUnion), received ${describeValue(type)}`)
+		throw raise(notAStructType, method, type)
 	}
 }
 
@@ -131,9 +132,9 @@ export function wrapStructArray<X extends StructTypeOrClass>(
 	let stride = layout.size
 	if (options !== undefined && options !== null && typeof options === 'object' && options.stride !== undefined) {
 		stride = options.stride
-		if (typeof stride !== 'number') throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.stride must be a number, received ${describeValue(stride)}`)
+		if (typeof stride !== 'number') throw raise(strideNotANumber, method, stride)
 		if (!(Number.isSafeInteger(stride) && stride >= layout.size)) {
-			throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `${method}: options.stride ${describeValue(stride)} is not an integer of at least ${layout.size} (the size of ${type})`)
+			throw raise(strideInvalid, method, stride, layout.size, type)
 		}
 	}
 	const byteSize = elementCount === 0 ? 0 : (elementCount - 1) * stride + layout.size

@@ -1,0 +1,372 @@
+/**
+ * The message table (`src/messages.ts`): every error the library throws is one of its
+ * entries, raised through `raise`, `raiseWithCause` or `raiseAggregate`.
+ *
+ * 1. No code in `src/` or `generated/` outside the table builds an error or throws
+ *    anything but a raised entry or a caught value (the exceptions are listed, each with
+ *    its reason).
+ * 2. Every entry renders from sample parameters (typed by the entry: a missing entry or a
+ *    wrong parameter list is a compile error here) into an error of its class and code,
+ *    whose text names the method.
+ * 3. Every entry is used somewhere in `src/` or `generated/` (no dead messages).
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { expect } from 'chai'
+import * as table from '../src/messages.js'
+import { addressOutOfRange, raise, raiseAggregate, raiseWithCause, type AggregateMessage, type Message } from '../src/messages.js'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const tableFile = 'src/messages.ts'
+
+/** Every `.ts` file under `src/` and `generated/`, as paths relative to the root. */
+function sourceFiles(): string[] {
+	const files: string[] = []
+	const walk = (directory: string): void => {
+		for (const entry of readdirSync(directory, { withFileTypes: true })) {
+			const path = join(directory, entry.name)
+			if (entry.isDirectory()) walk(path)
+			else if (entry.name.endsWith('.ts')) files.push(relative(root, path).split('\\').join('/'))
+		}
+	}
+	walk(join(root, 'src'))
+	walk(join(root, 'generated'))
+	return files.sort()
+}
+
+/** The code of a line: `''` for a comment line, the line up to a trailing `//` comment otherwise. */
+function codeOf(line: string): string {
+	const trimmed = line.trim()
+	if (trimmed.startsWith('*') || trimmed.startsWith('/*') || trimmed.startsWith('//')) return ''
+	return line.replace(/\s\/\/ .*$/, '')
+}
+
+type AnyEntry = Message | AggregateMessage
+type Table = typeof table
+type EntryName = { [K in keyof Table]: Table[K] extends AnyEntry ? K : never }[keyof Table]
+
+const entryNames = (Object.keys(table) as (keyof Table)[]).filter(
+	(name): name is EntryName => typeof table[name] === 'object' && table[name] !== null && 'code' in (table[name] as object),
+)
+
+/**
+ * Sample parameters for every entry, typed by the entry. The first parameter is the
+ * method (or the ref class, or the declaration's subject): `probe.method` / `probe.Ref`.
+ */
+const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
+	addressNotANumber: ['probe.method', 'x', 8, 8],
+	addressNotANonNegativeInteger: ['probe.method', 8, 8, 8],
+	addressOutOfRange: ['probe.method', 8, 8, 8],
+	addressMisaligned: ['probe.method', 8, 8, 8],
+	elementCountNotANumber: ['probe.method', 'x'],
+	elementCountInvalid: ['probe.method', 8],
+	indexNotANumber: ['probe.method', 'x'],
+	indexOutOfRange: ['probe.method', 8, 8],
+	refReleased: ['probe.Ref', 'member', 8],
+	refFreed: ['probe.Ref', 'member', 8],
+	pointer53NotANumber: ['probe.method', 'x'],
+	pointer53Invalid: ['probe.method', 8],
+	pointer53StoredTooLarge: ['probe.method', 8, 5n],
+	pointer53ResultInvalid: ['probe.method', 8, 5n, 5n],
+	wideIntegerOutOfRange: ['probe.method', 5n, 8],
+	valueNotANumber: ['probe.method', 'x'],
+	valueNotConvertibleToNumber: ['probe.method', 'reason'],
+	valueNotABigint: ['probe.method', 'x'],
+	valueNotAString: ['probe.method', 'x'],
+	stringDecodeFailed: ['probe.method', 8, 'reason'],
+	notAscii: ['probe.method', 8, 8],
+	codePointTooLarge: [8, 8],
+	noTerminator: ['probe.method', 8, 8, 8],
+	maxElementCountZero: ['probe.method'],
+	wrapMaxElementCountZero: ['probe.method'],
+	stringElementsOutOfRange: ['probe.method', 8, 8, 8, 8],
+	terminatedStringDoesNotFit: ['probe.method', 8, 8, 8, true],
+	stringSliceDoesNotFit: ['probe.method', 8, 8, 8, true],
+	managerArgumentNotAFunction: ['alloc', 'x'],
+	optionsNotAnObject: ['x'],
+	unknownOption: ['colour', ['a', 'b']],
+	optionNotABoolean: ['debug', 'x'],
+	pollingModeInvalid: ['x', ['a', 'b']],
+	latestHeapNotABuffer: ['x', true],
+	viewImpossible: ['Float16Array', 8],
+	viewConstructorMissing: ['probe.method', 'name'],
+	alignmentNotANumber: ['probe.method', 'x'],
+	alignmentInvalid: ['probe.method', 8, 8],
+	freeRefOfAnotherManager: ['probe.method'],
+	freeNotARefOrAddress: ['probe.method', 'x'],
+	deallocateAddressNotANumber: ['probe.method', 'x'],
+	deallocateAddressInvalid: ['probe.method', 8],
+	deallocateTrackedAddress: ['probe.method', 8],
+	scopeFunctionNotAFunction: ['probe.method', 'x'],
+	scopeFunctionAsync: ['probe.method'],
+	scopeFunctionReturnedPromise: ['probe.method'],
+	wrapNullPointer: ['probe.method'],
+	stagingTypeError: ['probe.method', 'reason'],
+	stagingRangeError: ['probe.method', 8, 'reason'],
+	countOrValuesInvalid: ['probe.method', 'x'],
+	allocationTooLarge: ['probe.method', 8],
+	allocatorThrew: ['probe.method', 8, 'x'],
+	allocatorReturnedNonAddress: ['probe.method', 8, 'x'],
+	allocatorReturnedInvalidAddress: ['probe.method', 8, 'x'],
+	allocatorReturnedMisaligned: ['probe.method', 8, 8, 8],
+	allocatorReturnedOutsideHeap: ['probe.method', 8, 8, 8],
+	giveBackFailed: ['probe.method: allocating 8 bytes failed: the allocator returned address 9, which is not aligned to the 8 bytes this type needs'],
+	giveBackFailedCauses: [],
+	wrapOptionsNotAnObject: ['probe.method', 'x'],
+	wrapDeallocatorInvalid: ['probe.method', 'x'],
+	deallocatorThrew: ['probe.Ref', 'x'],
+	freeOptionsNotAnObject: ['probe.method', 'x'],
+	freeElementsNotABoolean: ['probe.method', 'x'],
+	freeElementNotAnAddress: ['probe.method', 8, 8, 8],
+	freeElementsDeallocatorThrew: ['probe.method', [{ index: 1, address: 64 }, { index: undefined, address: 32 }], 'x'],
+	freeElementsDeallocatorsThrew: ['probe.method', [{ index: 1, address: 64 }, { index: undefined, address: 32 }]],
+	scopeClosed: ['probe.method'],
+	scopeInnerStillOpen: ['probe.method'],
+	scopeKeepClosed: ['probe.method'],
+	scopeKeepForeignRef: ['probe.method', 'x'],
+	scopeDeallocatorsThrew: ['probe.method', 8],
+	trackingOff: ['probe.method'],
+	debugOff: ['probe.method'],
+	noLiveRefAtAddress: ['probe.method', 'x'],
+	waitOnUnsharedHeap: ['probe.method'],
+	waitTimeoutNotANumber: ['probe.method', 'x'],
+	waitTimeoutInvalid: ['probe.method', 8],
+	waitRefused: ['probe.method'],
+	waitAsyncMissing: ['probe.method'],
+	notifyCountNotANumber: ['probe.method', 'x'],
+	notifyCountInvalid: ['probe.method', 8],
+	emscriptenModuleNotAnObject: ['probe.method', 'x'],
+	emscriptenModuleIsAPromise: ['probe.method'],
+	emscriptenFunctionMissing: ['probe.method', '_malloc'],
+	emscriptenHeapMissing: ['probe.method'],
+	emscriptenMemoryOptionInvalid: ['probe.method', 'x'],
+	allocatorSizeNotANumber: ['probe.method', 'x'],
+	allocatorSizeInvalid: ['probe.method', 8],
+	allocatorRangeTooSmall: ['probe.method', 8, 8, 8, 8],
+	allocatorHeaderVersion: ['probe.method', 8, 8, 8],
+	allocatorHeapPastBuffer: ['probe.method', 8, 8, 8],
+	allocatorBufferShrank: ['probe.Ref', 8],
+	allocatorFreeNotANumber: ['probe.method', 'x'],
+	allocatorFreeNotLive: ['probe.method', 8, true],
+	allocatorTargetInvalid: ['probe.method', 'x'],
+	allocatorOptionsNotAnObject: ['probe.method', 'x'],
+	allocatorUnknownOption: ['probe.method', 'key', ['a', 'b']],
+	allocatorOptionNotANumber: ['probe.method', 'name', 'x'],
+	allocatorOptionInvalid: ['probe.method', 'name', 8],
+	allocatorEndPastBuffer: ['probe.method', 8, 8],
+	allocatorEndPast4GiB: ['probe.method', 8],
+	allocatorNoRoomForHeader: ['probe.method', 8, 8, 8],
+	corruptHeaderBase: ['probe.method', 8, 8],
+	corruptHeader: ['probe.method', 8],
+	corruptEnd: ['probe.method', 8],
+	corruptFlagBits: ['probe.method', 8, 8],
+	corruptBlockSize: ['probe.method', 8, 8, 8, 8],
+	corruptPreviousFreeFlag: ['probe.method', 8, true, true],
+	corruptTag: ['probe.method', 8, 8],
+	corruptAdjacentFree: ['probe.method', 8],
+	corruptFreeFlagsPreviousFree: ['probe.method', 8],
+	corruptFooter: ['probe.method', 8, 8, 8],
+	corruptBlocksEnd: ['probe.method', 8, 8],
+	corruptEndMarker: ['probe.method', 8, 8, 8],
+	corruptUsedCount: ['probe.method', 8, 8],
+	corruptFirstLevelBitmap: ['probe.method', 8, 8],
+	corruptSecondLevelBitmap: ['probe.method', 8, true, 8],
+	corruptListHead: ['probe.method', 8, 8, 8, true],
+	corruptListedNotFree: ['probe.method', 8, 8, 8],
+	corruptWrongClass: ['probe.method', 8, 8, 8, 8, 8, 8],
+	corruptBackLink: ['probe.method', 8, 8, 8],
+	corruptOrphan: ['probe.method', 8],
+	declarationNameNotAString: ['probe.method', 'role', 'x'],
+	declarationNameNotAnIdentifier: ['probe.method', 'role', 'name'],
+	declarationUnknownKey: ['probe.method', 'x', 'form'],
+	declarationMissingKey: ['probe.method', 'key', 'form'],
+	declarationNumberNotANumber: ['probe.method', 'role', 'x'],
+	declarationCountInvalid: ['probe.method', 'role', 8],
+	declarationAlignmentInvalid: ['probe.method', 'role', 8, 8],
+	declarationUnknownType: ['probe.method', 'x', ['a', 'b']],
+	declarationTypeIsAFunction: ['probe.method'],
+	declarationUnknownEncoding: ['probe.method', 'x', ['a', 'b']],
+	declarationBitfieldNotAField: ['probe.method'],
+	declarationAlignedNotAField: ['probe.method'],
+	declarationBitfieldType: ['probe.method', 'x', true, ['a', 'b']],
+	declarationBitfieldWidthNotANumber: ['probe.method', 'x'],
+	declarationBitfieldWidthInvalid: ['probe.method', 8, 'x', 8, true],
+	declarationAlignedTwice: ['probe.method', true],
+	declarationPackedNotANumber: ['probe.method', 'x'],
+	declarationPackedInvalid: ['probe.method', 8],
+	declarationFieldsNotAnObject: ['probe.method', 'x'],
+	declarationFieldsSymbolKeys: ['probe.method'],
+	declarationOptionsNotAnObject: ['probe.method', 'x'],
+	declarationUnknownOption: ['probe.method', 'key'],
+	declarationNoFields: ['probe.method', 'struct'],
+	declarationEnumStorage: ['probe.method', 'x', ['a', 'b']],
+	declarationEnumValuesNotAnObject: ['probe.method', 'x'],
+	declarationEnumValueNotANumber: ['probe.method', 'x'],
+	declarationEnumValueOutOfRange: ['probe.method', 8, 'storage', 5n, 5n],
+	declarationEnumNoMembers: ['probe.method'],
+	structTypeConstructed: ['probe.method'],
+	enumTypeConstructed: ['probe.method'],
+	pointerTargetNotAStruct: ['probe.method', 'x'],
+	unknownAbi: ['probe.method', 'x', ['a', 'b']],
+	enumValuesTooWide: ['probe.method', 5n, 5n],
+	layoutContainsItself: ['probe.Ref', 'x'],
+	fieldPathNotAString: ['probe.method', 'x'],
+	fieldPathNoSuchField: ['probe.method', 'x', 'segment', 'where', ['a', 'b']],
+	fieldPathBadIndex: ['probe.method', 'where', 8, 'segment'],
+	fieldPathNotAggregate: ['probe.method', 'where', 'segment'],
+	notAStructType: ['probe.method', 'x'],
+	generatedClassAbiMismatch: ['probe.method', 'className', 'classAbi', 'abi'],
+	generatedClassDuplicate: ['probe.method', 'className', 'x', 'abi'],
+	strideNotANumber: ['probe.method', 'x'],
+	strideInvalid: ['probe.method', 8, 8, 'x'],
+	refIsPartOfAnother: ['probe.Ref', 'member'],
+	atReuseInvalid: ['probe.method'],
+	structArrayWriteNotAnArray: ['probe.method'],
+	structArrayWriteTooMany: ['probe.method', 8, 8],
+	pointerToArrayHasNoRef: ['probe.method', true],
+	storedNotASafeInteger: ['probe.method', 'name', 8, 5n],
+	abiIntegerNotANumber: ['probe.method', 'name', 'x'],
+	abiIntegerOutOfRange: ['probe.method', 8, 'name', 'abi', 8, 8],
+	boolNotABoolean: ['probe.method', 'x'],
+	bitfieldValueOfWrongType: ['probe.method', 8, true, 'typeName', 'boolean', 'x'],
+	bitfieldValueOutOfRange: ['probe.method', 'x', 8, true, 'typeName', 5n, 5n],
+	inlineStringDoesNotFit: ['probe.method', 8, 'encoding', 8],
+	pointerFieldRefFreed: ['probe.method', 8],
+	pointerFieldValueInvalid: ['probe.method', 'x'],
+	arrayFieldNotAnArray: ['probe.method', 8, 'x'],
+	arrayFieldTooMany: ['probe.method', 8, 8],
+	recordValueNotAnObject: ['probe.method', 'x', 'x'],
+	recordValueUnknownField: ['probe.method', 'x', 'key', ['a', 'b']],
+}
+
+/**
+ * Entries whose text does not start with a method, and why. Every other entry's text
+ * starts with its first parameter, the method (or `Ref.member`, or the subject).
+ */
+const withoutMethod: Partial<Record<EntryName, string>> = {
+	managerArgumentNotAFunction: 'names the constructor argument (`alloc must be a function`), which is the subject',
+	optionsNotAnObject: 'the manager options are checked for three entry points alike; the text names the options',
+	unknownOption: 'as optionsNotAnObject: names the option',
+	optionNotABoolean: 'as optionsNotAnObject: names the option',
+	pollingModeInvalid: 'as optionsNotAnObject: names the option',
+	latestHeapNotABuffer: "names the user's getLatestHeap callback, called from whichever method polled",
+	viewImpossible: 'the views are made when the heap is replaced, under whichever method polled',
+	codePointTooLarge: 'the codec does not know the method: stringDecodeFailed puts the method and address in front',
+	giveBackFailedCauses: "the `cause` of giveBackFailed (an AggregateError of both errors), never thrown itself",
+}
+
+/** The codes `HeapErrorCode` declares (read from errors.ts, as error-codes.test.ts does). */
+const declaredCodes = new Set([...readFileSync(join(root, 'src/errors.ts'), 'utf8').matchAll(/\| '(ERR_HEAP_[A-Z_]+)'/g)].map((match) => match[1]))
+
+describe('the message table (src/messages.ts)', () => {
+	describe('one home for every error', () => {
+		/** Lines allowed to match a forbidden pattern, by file, each with its reason. */
+		const allowed: Record<string, { readonly pattern: RegExp; readonly reason: string }[]> = {
+			'src/HeapDebug.ts': [{ pattern: /new Error\(\)\.stack/, reason: 'captures the allocation stack for debug mode; nothing is thrown' }],
+		}
+		/** The generator CLI is a build-time tool with its own entry point and error classes (UsageError, ImportCError, GenerateError); its errors are not HeapErrors. */
+		const outsideTheLibrary = (file: string): boolean => file.startsWith('src/generator/')
+
+		it('no file but the table builds an Error, TypeError, RangeError or AggregateError, or calls heapError', () => {
+			const forbidden = /\bnew\s+(Error|TypeError|RangeError|AggregateError|SyntaxError)\s*\(|\bheapError\s*\(|\bnew\s*\(\s*typeof\b|\bnew\s+\w*Error\w*\s*\(/
+			const found: string[] = []
+			for (const file of sourceFiles()) {
+				if (file === tableFile || outsideTheLibrary(file)) continue
+				readFileSync(join(root, file), 'utf8')
+					.split('\n')
+					.forEach((line, index) => {
+						const code = codeOf(line)
+						if (!forbidden.test(code)) return
+						if (allowed[file]?.some(({ pattern }) => pattern.test(code))) return
+						found.push(`${file}:${index + 1}: ${line.trim()}`)
+					})
+			}
+			expect(found, 'raise an entry of src/messages.ts instead').to.deep.equal([])
+		})
+
+		it('every throw outside the table throws a raised entry or re-throws a caught value', () => {
+			// `throw raise…(`, or `throw <identifier>` (a caught error, or a raised one held in a variable), or
+			// HeapScope.close's `throw errors.length === 1 ? errors[0] : raiseAggregate(...)`.
+			const accepted = /\bthrow\s+(raise(WithCause|Aggregate)?\(|[A-Za-z_$][\w$]*\s*$|[A-Za-z_$][\w$]*\s*[;)}]|typeof address === 'number' \? raise\(|errors\.length === 1 \? errors\[0\] : raiseAggregate\()/
+			const found: string[] = []
+			for (const file of sourceFiles()) {
+				if (file === tableFile || outsideTheLibrary(file)) continue
+				readFileSync(join(root, file), 'utf8')
+					.split('\n')
+					.forEach((line, index) => {
+						const code = codeOf(line)
+						if (/\bthrow\s/.test(code) && !accepted.test(code)) found.push(`${file}:${index + 1}: ${line.trim()}`)
+					})
+			}
+			expect(found, 'throw raise(entry, ...) with an entry of src/messages.ts').to.deep.equal([])
+		})
+
+		it('generated/ holds no message text: its throws name table entries', () => {
+			for (const file of sourceFiles().filter((path) => path.startsWith('generated/'))) {
+				const text = readFileSync(join(root, file), 'utf8')
+				expect(text, file).not.to.match(/ERR_HEAP_[A-Z_]+/)
+				for (const [, thrown] of text.matchAll(/throw (\w+)\(/g)) expect(['raise', 'raiseWithCause', 'raiseAggregate'], `${file}: throw ${thrown}(`).to.include(thrown)
+			}
+		})
+	})
+
+	describe('every entry', () => {
+		it(`is one of the ${entryNames.length} entries with samples, and the samples cover exactly the entries`, () => {
+			expect(entryNames.length).to.be.greaterThan(150)
+			expect(Object.keys(samples).sort()).to.deep.equal([...entryNames].sort())
+		})
+
+		for (const name of entryNames) {
+			it(`${name}: renders into its class and code, naming the method`, () => {
+				const entry = table[name] as AnyEntry
+				const parameters = samples[name] as unknown[]
+				const text = (entry.text as (...parameters: unknown[]) => string)(...parameters)
+				const error =
+					entry.Class === AggregateError
+						? raiseAggregate([new Error('first'), new Error('second')], entry as AggregateMessage, ...parameters)
+						: raise(entry as Message, ...parameters)
+				expect(error.constructor, 'class').to.equal(entry.Class)
+				expect([Error, TypeError, RangeError, AggregateError]).to.include(entry.Class)
+				expect(error.code, 'code').to.equal(entry.code)
+				expect(declaredCodes, 'a code HeapErrorCode declares').to.include(entry.code)
+				expect(error.message).to.equal(text)
+				if (error instanceof AggregateError) expect(error.errors).to.have.length(2)
+				expect(text, 'no parameter rendered as undefined or [object Object]').not.to.match(/undefined|\[object /)
+				const reason = withoutMethod[name]
+				if (reason === undefined) {
+					expect(String(parameters[0])).to.match(/^probe\./)
+					expect(text, 'starts with the method').to.satisfy((t: string) => t.startsWith(String(parameters[0])))
+				} else {
+					expect(reason).to.be.a('string')
+				}
+			})
+		}
+
+		it('raiseWithCause keeps the cause; raise sets none', () => {
+			const cause = new Error('inner')
+			expect(raiseWithCause(cause, addressOutOfRange, 'probe.method', 8, 4, 16).cause).to.equal(cause)
+			expect('cause' in raise(addressOutOfRange, 'probe.method', 8, 4, 16)).to.equal(false)
+		})
+
+		it('takes exactly its parameters (a wrong list does not compile)', () => {
+			const wrong = (): unknown => [
+				// @ts-expect-error: addressOutOfRange takes the method, address, access size and heap size
+				raise(addressOutOfRange, 'probe.method', 8),
+				// @ts-expect-error: the address is a number
+				raise(addressOutOfRange, 'probe.method', '8', 4, 16),
+			]
+			expect(wrong).to.be.a('function')
+		})
+	})
+
+	it('has no dead entries: each is used in src/ or generated/', () => {
+		const sources = sourceFiles()
+			.filter((file) => file !== tableFile)
+			// Without import declarations: an entry only imported is not used.
+			.map((file) => readFileSync(join(root, file), 'utf8').replace(/^import\s[\s\S]*?\sfrom\s+'[^']+';?$/gm, ''))
+			.join('\n')
+		const unused = entryNames.filter((name) => !new RegExp(`\\b${name}\\b`).test(sources))
+		expect(unused, 'entries no code raises').to.deep.equal([])
+	})
+})
