@@ -53,6 +53,9 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 	} else if (element.bits !== undefined) {
 		manager.use(modules.conversions, element.bits.toBits)
 		stage = element.bits.toBits
+	} else if (element.valueType === 'bigint') {
+		manager.use(modules.conversions, 'bigintElement')
+		stage = 'bigintElement'
 	}
 	manager.methods.push({
 		leadingTrivia: trivia,

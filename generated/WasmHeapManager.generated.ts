@@ -8,7 +8,7 @@ import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, encodedLe
 import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLength as encodedLengthUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
 import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
 import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, encodedLength as encodedLengthUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
-import { bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
+import { bigintElement, bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
 import { throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
 import { raise, wrapMaxElementCountZero } from '../src/messages.js';
@@ -3151,7 +3151,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigInt64Array(elementCountOrValues: number | ArrayLike<bigint>): BigInt64ArrayRef {
-		return this.core.allocArray(BigInt64ArrayRef, BigInt64Array, undefined, 8, 8, 'allocBigInt64Array', elementCountOrValues)
+		return this.core.allocArray(BigInt64ArrayRef, BigInt64Array, bigintElement, 8, 8, 'allocBigInt64Array', elementCountOrValues)
 	}
 
 	// BigUint64 · codegen/emitAlloc.ts
@@ -3177,7 +3177,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigUint64Array(elementCountOrValues: number | ArrayLike<bigint>): BigUint64ArrayRef {
-		return this.core.allocArray(BigUint64ArrayRef, BigUint64Array, undefined, 8, 8, 'allocBigUint64Array', elementCountOrValues)
+		return this.core.allocArray(BigUint64ArrayRef, BigUint64Array, bigintElement, 8, 8, 'allocBigUint64Array', elementCountOrValues)
 	}
 
 	// Float16 · codegen/emitAlloc.ts
@@ -3333,7 +3333,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer64Array(elementCountOrValues: number | ArrayLike<bigint>): Pointer64ArrayRef {
-		return this.core.allocArray(Pointer64ArrayRef, BigUint64Array, undefined, 8, 8, 'allocPointer64Array', elementCountOrValues)
+		return this.core.allocArray(Pointer64ArrayRef, BigUint64Array, bigintElement, 8, 8, 'allocPointer64Array', elementCountOrValues)
 	}
 
 	// Int8 · codegen/emitWrap.ts

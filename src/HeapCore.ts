@@ -2,6 +2,7 @@ import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { AddressTable } from './AddressTable.js'
 import { throwElementCountError, type HeapError } from './errors.js'
+import { bigintElement } from './conversions.js'
 import {
 	allocationTooLarge,
 	allocatorReturnedInvalidAddress,
@@ -205,7 +206,8 @@ export class HeapCore {
 		if (typeof countOrValues !== 'number') {
 			const values = countOrValues as ArrayLike<unknown>
 			try {
-				if (stage === undefined) {
+				// A bigint typed array holds nothing bigintElement would refuse: copy it whole.
+				if (stage === undefined || (stage === bigintElement && (values instanceof BigInt64Array || values instanceof BigUint64Array))) {
 					staged = new Staging(values)
 				} else {
 					const converted = new Staging(elementCount)

@@ -104,6 +104,16 @@ export function pointer53ToStored(value: unknown, method: string): bigint {
 }
 
 /**
+ * An element of `alloc<BigInt>Array`'s values, held to what `write<BigInt>` accepts: a
+ * `bigint`, or the same `TypeError` naming `method` (a typed array would run `ToBigInt`,
+ * which takes `'5'`, `true` or an object whose `valueOf` returns a bigint).
+ */
+export function bigintElement(value: unknown, method: string): bigint {
+	if (typeof value !== 'bigint') bigintValue(value, method)
+	return value as bigint
+}
+
+/**
  * Cold path of a write to a number type whose value is not a number: converts it as
  * the type's TypedArray would (`+value`, which runs an object's `valueOf`), but a
  * bigint or a symbol is a `TypeError` naming the method rather than the engine's.
