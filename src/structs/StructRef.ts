@@ -185,12 +185,14 @@ export interface StructFieldHost {
 	checkLive(member: string): void
 }
 
-/** @internal The accessor pair a generated factory makes for one field. */
+/** @internal The accessor pair a generated factory makes for one field, and its unchecked reader. */
 export interface StructFieldAccessor<V> {
 	/** Reads the field. */
 	get(this: StructFieldHost): V
 	/** Writes the field. */
 	set(this: StructFieldHost, value: V): void
+	/** Reads the field of the struct at `address` from `view`, which the caller checked covers the whole struct. */
+	read(view: DataView, address: number): V
 }
 
 /** @internal What the accessors read of a ref (fields are protected in TypeScript, plain at run time). */
@@ -220,6 +222,13 @@ interface StructShape {
 
 /** @internal The constructor of a per-type subclass. */
 type StructRefClass = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => StructRef
+
+/**
+ * @internal The constructor of a type's sub-refs (array elements, nested structs): refs of
+ * the per-type class (same prototype chain, so `instanceof` and every member work) made by
+ * a three-field constructor (see {@link subRefClass}).
+ */
+type SubRefClass = new (manager: WasmHeapManager, address: number, root: HeapRef) => StructRef
 
 function throwPartOf(refName: string, member: string): never {
 	throw heapError(Error, 'ERR_HEAP_INVALID_ARGUMENT',
@@ -360,7 +369,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	/** The element type. */
 	readonly type: T
 	/** @internal The element refs' class. */
-	private readonly Element: StructRefClass
+	private readonly Element: SubRefClass
 	/** @internal The element's size and codec. */
 	private readonly elementShape: StructShape
 
@@ -379,7 +388,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		this.root = this
 		this.type = type
 		this.stride = stride
-		this.Element = structRefClass(type, abi, manager)
+		this.Element = subRefClass(type, abi, manager)
 		this.elementShape = (this.Element.prototype as unknown as { shape: StructShape }).shape
 	}
 
@@ -443,9 +452,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 			moved.address = address
 			return reuse
 		}
-		const ref = new this.Element(this.manager, address, this.elementShape.size, false)
-		;(ref as unknown as { root: HeapRef }).root = this.root
-		return ref as StructRefOf<T>
+		return new this.Element(this.manager, address, this.root) as StructRefOf<T>
 	}
 
 	/**
@@ -591,8 +598,8 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 
 // ---- the per-type classes and their accessors --------------------------------------------
 
-/** Per-type subclasses made so far, per type and ABI. */
-const classCache = new WeakMap<StructType, Map<AbiName, StructRefClass>>()
+/** Per-type subclasses made so far, per type and ABI, with their sub-ref constructors. */
+const classCache = new WeakMap<StructType, Map<AbiName, { readonly Class: StructRefClass; readonly Sub: SubRefClass }>>()
 
 /** Names a field accessor may not take (see {@link ReservedFieldName}), computed from the classes themselves plus their instance fields. */
 let reservedNames: ReadonlySet<string> | undefined
@@ -611,11 +618,20 @@ function reserved(): ReadonlySet<string> {
 
 /** @internal The `StructRef` subclass of `type` under `abi`: its prototype holds the field accessors. Made once. */
 export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): StructRefClass {
+	return structRefClasses(type, abi, manager).Class
+}
+
+/** @internal The constructor of the sub-refs (array elements, nested structs) of `type` under `abi`. Made once. */
+export function subRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): SubRefClass {
+	return structRefClasses(type, abi, manager).Sub
+}
+
+function structRefClasses(type: StructType, abi: AbiName, manager: WasmHeapManager): { readonly Class: StructRefClass; readonly Sub: SubRefClass } {
 	let perAbi = classCache.get(type)
-	let Class = perAbi?.get(abi)
+	const made = perAbi?.get(abi)
 	// a generated class, once registered, is the base of every ref to the type (see generatedClasses.ts)
 	const Generated = generatedClassOf(type, abi) as unknown as typeof StructRef | undefined
-	if (Class !== undefined && (Generated === undefined || Class.prototype instanceof Generated)) return Class
+	if (made !== undefined && (Generated === undefined || made.Class.prototype instanceof Generated)) return made
 	const layout = resolveLayout(type, abi)
 	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
 	// fast path (see bench/library.ts); errors name the type through `shape`.
@@ -627,10 +643,48 @@ export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeap
 		if (names.has(field.name) || (Generated !== undefined && Object.hasOwn(Generated.prototype, field.name))) continue
 		Object.defineProperty(Made.prototype, field.name, { ...fieldAccessor(type, field, abi, manager), enumerable: true, configurable: false })
 	}
-	Class = Made as StructRefClass
+	const classes = { Class: Made as StructRefClass, Sub: makeSubRefClass(Made as StructRefClass, layout.size) }
 	if (perAbi === undefined) classCache.set(type, (perAbi = new Map()))
-	perAbi.set(abi, Class)
-	return Class
+	perAbi.set(abi, classes)
+	return classes
+}
+
+/** @internal What a sub-ref's constructor sets: all a field accessor reads of it. */
+interface SubRefFields {
+	manager: WasmHeapManager
+	address: number
+	root: HeapRef
+}
+
+/**
+ * The sub-ref constructor of a per-type class. `at(i)` makes one ref per call, so it is
+ * small: it sets only the three fields the accessors read (`manager`, `address`, `root`),
+ * in one shape, with no tracking and no closure, which V8 inlines into the caller's loop
+ * (and, where the ref does not escape, allocates nothing). Its prototype extends the
+ * per-type class's: the accessors, `instanceof` and every member are the same. What a
+ * root ref keeps in its own fields a sub-ref answers on its prototype: its size, never
+ * tracked, and its liveness (`freed`, `released`, `liveEnd`) read from its root, so a
+ * sub-ref is freed the moment its root is. Sub-refs are never freed, released nor
+ * adopted by a scope on their own (`free` and `release` throw first), so nothing
+ * assigns those.
+ */
+function makeSubRefClass(Class: StructRefClass, size: number): SubRefClass {
+	const Sub = function (this: SubRefFields, manager: WasmHeapManager, address: number, root: HeapRef): void {
+		this.manager = manager
+		this.address = address
+		this.root = root
+	}
+	const rootOf = (ref: unknown): LiveInternals => (ref as { root: LiveInternals }).root
+	Sub.prototype = Object.create(Class.prototype as object, {
+		constructor: { value: Class, writable: true, configurable: true },
+		allocatedByteSize: { value: size },
+		allocationByteSize: { value: size },
+		tracked: { value: false },
+		freed: { get(this: unknown) { return rootOf(this).freed } },
+		released: { get(this: unknown) { return rootOf(this).released } },
+		liveEnd: { get(this: unknown) { return rootOf(this).liveEnd } },
+	}) as object
+	return Sub as unknown as SubRefClass
 }
 
 type Accessor = { get(this: RefInternals): unknown; set(this: RefInternals, value: unknown): void }
@@ -664,7 +718,8 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
  * row, which reads and writes any alignment (packed fields included).
  */
 function rowAccessor(field: PlacedField, row: ElementTypeName, where: string): Accessor {
-	return structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
+	const { get, set } = structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
+	return { get, set }
 }
 
 /** Any field read and written through its codec (ABI-sized numbers, booleans, inline strings, bitfields). */
@@ -690,14 +745,12 @@ function recordAccessor(field: PlacedField, nested: StructType, abi: AbiName, wh
 	const offset = field.offset
 	const name = field.name
 	const codec = structCodec(nested, abi, manager)
-	let Sub: StructRefClass | undefined
+	let Sub: SubRefClass | undefined
 	return {
 		get() {
 			this.checkLive(name)
-			Sub ??= structRefClass(nested, abi, this.manager)
-			const ref = new Sub(this.manager, this.address + offset, codec.size, false)
-			;(ref as unknown as { root: unknown }).root = this.root
-			return ref
+			Sub ??= subRefClass(nested, abi, this.manager)
+			return new Sub(this.manager, this.address + offset, this.root as unknown as HeapRef)
 		},
 		set(value) {
 			const staged = codec.check(value, where)

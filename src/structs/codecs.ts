@@ -295,27 +295,33 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 }
 
 /**
- * What a generated field accessor reads when `readStruct` calls it directly: the struct's
- * address and a `liveEnd` (its end: the accessor's hot path runs when the struct lies in
- * the live whole-heap view, else the manager's checked method). One object, set before
- * each call.
+ * @internal Reads one field of the struct at `address` straight from `view`, which covers
+ * the whole struct (checked once by the caller); `manager` for fields read through their
+ * codec (strings, bitfields, pointers, nested records and arrays).
  */
-interface ReadHost {
-	manager: WasmHeapManager
-	address: number
-	liveEnd: number
-	root: ReadHost
-	checkLive(member: string): void
-}
+type FieldReader = (view: DataView, address: number, manager: WasmHeapManager) => unknown
 
-const readHost: ReadHost = {
-	manager: undefined as unknown as WasmHeapManager,
-	address: 0,
-	liveEnd: 0,
-	root: undefined as unknown as ReadHost,
-	checkLive() {},
+/**
+ * A record value as plain data: a fresh object given its fields in declaration order.
+ * The stores are written out one per position, not in a loop: each store site then sees
+ * one field name (per struct type), so V8 compiles it to a plain store with a known
+ * shape transition; a loop's one site would see every name and go megamorphic, about 15
+ * ns per field. Fields past the eighth go through the loop.
+ */
+function buildRecord(names: readonly string[], readers: readonly FieldReader[], view: DataView, address: number, manager: WasmHeapManager): Record<string, unknown> {
+	const value: Record<string, unknown> = {}
+	const count = names.length
+	if (count > 0) value[names[0]!] = readers[0]!(view, address, manager)
+	if (count > 1) value[names[1]!] = readers[1]!(view, address, manager)
+	if (count > 2) value[names[2]!] = readers[2]!(view, address, manager)
+	if (count > 3) value[names[3]!] = readers[3]!(view, address, manager)
+	if (count > 4) value[names[4]!] = readers[4]!(view, address, manager)
+	if (count > 5) value[names[5]!] = readers[5]!(view, address, manager)
+	if (count > 6) value[names[6]!] = readers[6]!(view, address, manager)
+	if (count > 7) value[names[7]!] = readers[7]!(view, address, manager)
+	for (let index = 8; index < count; index++) value[names[index]!] = readers[index]!(view, address, manager)
+	return value
 }
-readHost.root = readHost
 
 /** Struct codecs made so far, per type and ABI. */
 const structCodecCache = new WeakMap<StructType, Map<AbiName, ValueCodec>>()
@@ -338,37 +344,30 @@ type StagedRecord = readonly (readonly [ValueCodec, number, unknown])[]
 export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHeapManager): ValueCodec {
 	const layout = resolveLayout(type, abiName)
 	const abi = abiFacts(abiName, 'codec')
-	const fields: { readonly field: PlacedField; readonly codec: ValueCodec; readonly get: ((this: ReadHost) => unknown) | undefined }[] =
-		layout.placed.map((field) => {
-			const kind = field.declaration.type
-			// Numbers stored as a row read through the row's generated accessor, called directly.
-			const get =
-				kind.kind === 'element' || kind.kind === 'enum'
-					? (structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).get as (this: ReadHost) => unknown)
-					: undefined
-			return { field, codec: fieldCodec(field, abiName, manager), get }
-		})
+	const fields = layout.placed.map((field) => ({ field, codec: fieldCodec(field, abiName, manager) }))
 	const byName = new Map(fields.map((entry) => [entry.field.name, entry]))
 	const size = layout.size
-	// Every value starts as a copy of this object, so all get the same shape at once and the
-	// stores below replace properties rather than add them (adding by a computed key is slow).
-	const template: Record<string, unknown> = {}
-	for (const { field } of fields) template[field.name] = undefined
+	const names = Object.freeze(fields.map(({ field }) => field.name))
+	// One reader per field, made here once: numbers through their row's generated reader
+	// (the DataView call of the row, inlined), the rest through their codec.
+	const readers: readonly FieldReader[] = Object.freeze(
+		fields.map(({ field, codec }): FieldReader => {
+			const kind = field.declaration.type
+			if (kind.kind === 'element' || kind.kind === 'enum') {
+				return structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).read
+			}
+			const offset = field.offset
+			return (_view, address, m) => codec.read(m, address + offset)
+		}),
+	)
 	return {
 		size,
 		read(m, address) {
-			const value: Record<string, unknown> = { ...template }
-			for (const { field, codec, get } of fields) {
-				if (get === undefined) {
-					value[field.name] = codec.read(m, address + field.offset)
-				} else {
-					readHost.manager = m
-					readHost.address = address
-					readHost.liveEnd = address + size
-					value[field.name] = get.call(readHost)
-				}
-			}
-			return value
+			// One comparison for the whole struct; past the live view (a replaced heap, a
+			// struct running past the end), field by field through the checked reads.
+			const fast = m.fast
+			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(fields, m, address)
+			return buildRecord(names, readers, fast.dataView, address, m)
 		},
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -393,6 +392,13 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			for (const [codec, offset, value] of staged as StagedRecord) codec.write(m, address + offset, value)
 		},
 	}
+}
+
+/** A record read through each field's codec (which checks, polls and throws as the manager's `read*` do): the cold path of a record's `read`. */
+function readFieldByField(fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
+	const value: Record<string, unknown> = {}
+	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset)
+	return value
 }
 
 /** @internal The codec of a placed field (a bitfield's depends on where its bits start). */
