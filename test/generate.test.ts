@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWasmHeapManager, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
@@ -61,13 +61,15 @@ function outcome(read: () => unknown): { value: unknown } | { error: string; mes
 
 describe('generate: ref classes and structs.h from defineStruct declarations', () => {
 	// refs of the library's own classes, made before any generated class is registered
-	const plain = new Map<string, { heap: WasmHeapManager; refs: StructRef[] }>()
+	const plain = new Map<string, { heap: WasmHeapManager; refs: StructRef[]; scratch: StructRef }>()
 	const count = 8
 
 	before(() => {
 		for (const abi of abis) {
 			const heap = newHeap(abi)
-			for (const [name, type] of records) plain.set(`${abi} ${name}`, { heap, refs: Array.from({ length: count }, () => heap.allocStruct(type) as StructRef) })
+			for (const [name, type] of records) {
+				plain.set(`${abi} ${name}`, { heap, refs: Array.from({ length: count }, () => heap.allocStruct(type) as StructRef), scratch: heap.allocStruct(type) as StructRef })
+			}
 		}
 	})
 
@@ -76,7 +78,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			const random = new SeededRandom(abi === 'wasm32' ? 32 : 64)
 			let compared = 0
 			for (const [name, type] of records) {
-				const { heap, refs } = plain.get(`${abi} ${name}`)!
+				const { heap, refs, scratch } = plain.get(`${abi} ${name}`)!
 				const Class = classOf(abi, name)
 				expect(refs[0], name).to.not.be.instanceOf(Class)
 				const layout = type.layout(abi)
@@ -91,17 +93,32 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 						if (own?.get === undefined) continue
 						// random bytes may hold what a row refuses to read (a Pointer53 above 2^53 - 1): then both throw alike
 						const read = outcome(() => (ref as unknown as Record<string, unknown>)[field.name])
-						expect(outcome(() => mine[field.name]), `${abi} ${name}.${field.name}`).to.deep.equal(read)
+						const kind = type.field(field.name)!.type.kind
+						if (kind === 'record' || kind === 'array') {
+							// a sub-ref: the same type, address and contents (its root differs: each belongs to its own ref)
+							const summary = (value: unknown): string => JSON.stringify((value as HeapRef).toJSON(), (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : item))
+							expect(summary(mine[field.name]), `${abi} ${name}.${field.name}`).to.equal(summary((read as { value: unknown }).value))
+							expect(Object.getOwnPropertyDescriptor(Class.prototype, field.name)!.set, `${name}.${field.name} has no setter`).to.equal(undefined)
+							compared++
+							continue
+						}
+						// a pointer's target ref: the same type, address and contents
+						const plainData = (result: ReturnType<typeof outcome>): unknown => ('value' in result && result.value instanceof HeapRef ? { ref: result.value.toJSON() } : result)
+						expect(plainData(outcome(() => mine[field.name])), `${abi} ${name}.${field.name}`).to.deep.equal(plainData(read))
 						if (!('value' in read)) {
 							compared++
 							continue
 						}
 						const value = read.value
-						// write the value read into two zeroed structs, one through each class
-						const a = heap.allocStruct(type) as unknown as Record<string, unknown> & StructRef
+						// write the value read into two zeroed structs, one through each class (the library's
+						// a ref made before the class was registered): the same bytes, or the same error (a
+						// string decoded from random bytes may need more room than it had)
+						const a = scratch as unknown as Record<string, unknown> & StructRef
+						a.clear()
 						const b = heap.allocStruct(Class as never) as unknown as Record<string, unknown> & StructRef
-						a[field.name] = value
-						b[field.name] = value
+						expect(a, name).to.not.be.instanceOf(Class)
+						const written = outcome(() => (a[field.name] = value))
+						expect(outcome(() => (b[field.name] = value)), `${name}.${field.name} = ${String(value)}`).to.deep.equal(written)
 						expect([...b.allocatedBytesView], `${name}.${field.name} bytes`).to.deep.equal([...a.allocatedBytesView])
 						// a value of the wrong kind is refused by both, writing nothing
 						const bad = typeof value === 'bigint' ? 1.5 : 'text'
@@ -115,7 +132,6 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 						}
 						expect(errorOf(b), `${name}.${field.name} = ${String(bad)}`).to.equal(errorOf(a))
 						expect([...b.allocatedBytesView]).to.deep.equal([...a.allocatedBytesView])
-						a.free()
 						b.free()
 						compared++
 					}

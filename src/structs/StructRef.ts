@@ -79,6 +79,9 @@ export type ReservedFieldName =
 	| 'markFreedElsewhere'
 	| 'checkLive'
 	| 'liveView'
+	| 'readField'
+	| 'writeField'
+	| 'subRefAt'
 	| 'constructor'
 	| 'toString'
 	| 'toLocaleString'
@@ -218,6 +221,8 @@ interface StructShape {
 	readonly abi: AbiName
 	readonly size: number
 	readonly codec: ValueCodec
+	/** The library's accessor of each field by name, made when a generated class first asks (see `StructRef.readField`). */
+	readonly accessors: Map<string, Accessor>
 }
 
 /** @internal The constructor of a per-type subclass. */
@@ -350,6 +355,48 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 		this.checkLive(member)
 		return undefined
 	}
+
+	/**
+	 * The library's own read of the field `name` (what its property gives on a ref made from
+	 * the declaration: a value, a sub-ref or a pointer's target ref): the path the classes
+	 * `wasm-heap-manager generate` writes take when their fast path does not apply (a heap
+	 * to re-check, a bitfield wider than 32 bits), with the library's checks and errors.
+	 */
+	protected readField(name: string): unknown {
+		return libraryAccessor(this.shape, name, this.manager).get.call(this as unknown as RefInternals)
+	}
+
+	/**
+	 * The library's own write of the field `name`, which checks `value` (throwing the
+	 * library's `TypeError` or `RangeError`, and writing nothing) and the ref: what the
+	 * generated classes call for a value their fast path does not take.
+	 */
+	protected writeField(name: string, value: unknown): void {
+		libraryAccessor(this.shape, name, this.manager).set.call(this as unknown as RefInternals, value)
+	}
+
+	/**
+	 * The sub-ref of the nested struct or fixed array field `name` of the struct, given the
+	 * field's `address` (the generated classes bake its offset in): a ref of the field's
+	 * type that lives as long as this ref does.
+	 * @throws Error if this ref (or the ref it belongs to) was freed
+	 */
+	protected subRefAt(name: string, address: number): unknown {
+		this.checkLive(name)
+		return libraryAccessor(this.shape, name, this.manager).subRef!(this.manager, address, this.root)
+	}
+}
+
+/** The library's accessor of field `name` of a type (its shape), made on first use. */
+function libraryAccessor(shape: StructShape, name: string, manager: WasmHeapManager): Accessor {
+	let accessor = shape.accessors.get(name)
+	if (accessor === undefined) {
+		const field = resolveLayout(shape.type, shape.abi).byName.get(name)
+		if (field === undefined) throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${shape.type.name} has no field ${JSON.stringify(name)}`)
+		accessor = fieldAccessor(shape.type, field, shape.abi, manager)
+		shape.accessors.set(name, accessor)
+	}
+	return accessor
 }
 
 // ---- arrays ----------------------------------------------------------------------------
@@ -636,7 +683,7 @@ function structRefClasses(type: StructType, abi: AbiName, manager: WasmHeapManag
 	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
 	// fast path (see bench/library.ts); errors name the type through `shape`.
 	const Made = class extends (Generated ?? StructRef) {}
-	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
+	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager), accessors: new Map() })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reserved()
 	for (const field of layout.placed) {
@@ -687,7 +734,12 @@ function makeSubRefClass(Class: StructRefClass, size: number): SubRefClass {
 	return Sub as unknown as SubRefClass
 }
 
-type Accessor = { get(this: RefInternals): unknown; set(this: RefInternals, value: unknown): void }
+type Accessor = {
+	get(this: RefInternals): unknown
+	set(this: RefInternals, value: unknown): void
+	/** For nested structs and fixed arrays: the sub-ref at an address, living as long as `root`. */
+	subRef?: (manager: WasmHeapManager, address: number, root: HeapRef) => unknown
+}
 
 /** The accessor of one field: a factory per field kind, run once per type and ABI. */
 function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manager: WasmHeapManager): Accessor {
@@ -752,6 +804,10 @@ function recordAccessor(field: PlacedField, nested: StructType, abi: AbiName, wh
 			Sub ??= subRefClass(nested, abi, this.manager)
 			return new Sub(this.manager, this.address + offset, this.root as unknown as HeapRef)
 		},
+		subRef(manager, address, root) {
+			Sub ??= subRefClass(nested, abi, manager)
+			return new Sub(manager, address, root)
+		},
 		set(value) {
 			const staged = codec.check(value, where)
 			this.checkLive(name)
@@ -767,17 +823,20 @@ function arrayAccessor(field: PlacedField, element: ValueKind, length: number, a
 	const codec = fieldCodec(field, abi, manager)
 	const elementCodec = codecOf(element, abi, manager)
 	const stride = valueLayout(element, abiFacts(abi, where)).size
+	const subRef = (manager: WasmHeapManager, address: number, root: HeapRef): HeapRef => {
+		if (element.kind === 'record') {
+			const ref = new StructArrayRef(manager, address, stride * length, false, length, element.type, stride, abi)
+			ref.root = root
+			return ref
+		}
+		return new FieldArrayRef(manager, address, length, elementCodec, stride, root, where)
+	}
 	return {
 		get() {
 			this.checkLive(name)
-			const address = this.address + offset
-			if (element.kind === 'record') {
-				const ref = new StructArrayRef(this.manager, address, stride * length, false, length, element.type, stride, abi)
-				ref.root = this.root as unknown as HeapRef
-				return ref
-			}
-			return new FieldArrayRef(this.manager, address, length, elementCodec, stride, this.root as unknown as HeapRef, where)
+			return subRef(this.manager, this.address + offset, this.root as unknown as HeapRef)
 		},
+		subRef,
 		set(value) {
 			const staged = codec.check(value, where)
 			this.checkLive(name)

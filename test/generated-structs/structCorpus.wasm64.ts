@@ -13,13 +13,6 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 
 /** A ref to C `struct AbiSized`: sizeof 56, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(AbiSizedRef)`, `heap.wrapStruct(AbiSizedRef, address)`, `heap.allocStructArray(AbiSizedRef, n)`). */
 export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
-	/** C `long`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare l: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>;
-	/** C `size_t`: offset 24, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare s: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>;
-	/** C `void *`: offset 40, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare p: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.AbiSized {
 		return declarations.AbiSized
@@ -47,6 +40,15 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 		else view.setInt8(this.address, value as never)
 	}
 
+	/** C `long`: offset 8, 8 bytes (wasm64). */
+	get l(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']> {
+		return this.readField('l') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>
+	}
+
+	set l(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>) {
+		this.writeField('l', value)
+	}
+
 	/** C `int8_t`: offset 16, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']> {
 		const view = this.liveView('d')
@@ -59,6 +61,15 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 		else view.setInt8(this.address + 16, value as never)
 	}
 
+	/** C `size_t`: offset 24, 8 bytes (wasm64). */
+	get s(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']> {
+		return this.readField('s') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>
+	}
+
+	set s(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>) {
+		this.writeField('s', value)
+	}
+
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get e(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']> {
 		const view = this.liveView('e')
@@ -69,6 +80,15 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 		const view = this.liveView('e')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 32, value as never)
 		else view.setInt8(this.address + 32, value as never)
+	}
+
+	/** C `void *`: offset 40, 8 bytes (wasm64). */
+	get p(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']> {
+		return this.readField('p') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>
+	}
+
+	set p(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>) {
+		this.writeField('p', value)
 	}
 
 	/** C `int8_t`: offset 48, 1 byte (wasm64). */
@@ -94,9 +114,6 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 
 /** A ref to C `struct AlignasMember`: sizeof 48, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(AlignasMemberRef)`, `heap.wrapStruct(AlignasMemberRef, address)`, `heap.allocStructArray(AlignasMemberRef, n)`). */
 export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMember> {
-	/** C `float[4]`: offset 16, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly v: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.AlignasMember {
 		return declarations.AlignasMember
@@ -122,6 +139,11 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 		const view = this.liveView('c')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
 		else view.setInt8(this.address, value as never)
+	}
+
+	/** C `float[4]`: offset 16, 16 bytes (wasm64). */
+	get v(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']> {
+		return this.subRefAt('v', this.address + 16) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>
 	}
 
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
@@ -606,11 +628,6 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 
 /** A ref to C `struct ArrayOfPacked`: sizeof 64, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ArrayOfPackedRef)`, `heap.wrapStruct(ArrayOfPackedRef, address)`, `heap.allocStructArray(ArrayOfPackedRef, n)`). */
 export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacked> {
-	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly items: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>;
-	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly padded: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.ArrayOfPacked {
 		return declarations.ArrayOfPacked
@@ -637,6 +654,16 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
 		else view.setInt8(this.address, value as never)
 	}
+
+	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm64). */
+	get items(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']> {
+		return this.subRefAt('items', this.address + 1) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>
+	}
+
+	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm64). */
+	get padded(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']> {
+		return this.subRefAt('padded', this.address + 32) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>
+	}
 }
 
 /** An array of C `struct Arrays` (160 bytes each on wasm64): `at(index)` gives {@link ArraysRef}s. */
@@ -649,25 +676,6 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 
 /** A ref to C `struct Arrays`: sizeof 160, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ArraysRef)`, `heap.wrapStruct(ArraysRef, address)`, `heap.allocStructArray(ArraysRef, n)`). */
 export class ArraysRef extends StructRef<typeof declarations.Arrays> {
-	/** C `int32_t[3]`: offset 4, 12 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly ints: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>;
-	/** C `double[2][3]`: offset 16, 48 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly matrix: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']>;
-	/** C `struct Vec2[3]`: offset 64, 24 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly points: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']>;
-	/** C `uint8_t[5]`: offset 88, 5 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly bytes: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']>;
-	/** C `char[3][8]`: offset 93, 24 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly names: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']>;
-	/** C `_Bool[3]`: offset 117, 3 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly flags: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']>;
-	/** C `size_t[2]`: offset 120, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly sizes: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']>;
-	/** C `void *[2]`: offset 136, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly pointers: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']>;
-	/** C `enum Color[2]`: offset 152, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly colors: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Arrays {
 		return declarations.Arrays
@@ -694,6 +702,51 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
 		else view.setInt8(this.address, value as never)
 	}
+
+	/** C `int32_t[3]`: offset 4, 12 bytes (wasm64). */
+	get ints(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']> {
+		return this.subRefAt('ints', this.address + 4) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>
+	}
+
+	/** C `double[2][3]`: offset 16, 48 bytes (wasm64). */
+	get matrix(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']> {
+		return this.subRefAt('matrix', this.address + 16) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']>
+	}
+
+	/** C `struct Vec2[3]`: offset 64, 24 bytes (wasm64). */
+	get points(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']> {
+		return this.subRefAt('points', this.address + 64) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']>
+	}
+
+	/** C `uint8_t[5]`: offset 88, 5 bytes (wasm64). */
+	get bytes(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']> {
+		return this.subRefAt('bytes', this.address + 88) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']>
+	}
+
+	/** C `char[3][8]`: offset 93, 24 bytes (wasm64). */
+	get names(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']> {
+		return this.subRefAt('names', this.address + 93) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']>
+	}
+
+	/** C `_Bool[3]`: offset 117, 3 bytes (wasm64). */
+	get flags(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']> {
+		return this.subRefAt('flags', this.address + 117) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']>
+	}
+
+	/** C `size_t[2]`: offset 120, 16 bytes (wasm64). */
+	get sizes(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']> {
+		return this.subRefAt('sizes', this.address + 120) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']>
+	}
+
+	/** C `void *[2]`: offset 136, 16 bytes (wasm64). */
+	get pointers(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']> {
+		return this.subRefAt('pointers', this.address + 136) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']>
+	}
+
+	/** C `enum Color[2]`: offset 152, 8 bytes (wasm64). */
+	get colors(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']> {
+		return this.subRefAt('colors', this.address + 152) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>
+	}
 }
 
 /** An array of C `union BitUnion` (4 bytes each on wasm64): `at(index)` gives {@link BitUnionRef}s. */
@@ -706,11 +759,6 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 
 /** A ref to C `union BitUnion`: sizeof 4, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(BitUnionRef)`, `heap.wrapStruct(BitUnionRef, address)`, `heap.allocStructArray(BitUnionRef, n)`). */
 export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
-	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>;
-	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.BitUnion {
 		return declarations.BitUnion
@@ -724,6 +772,45 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof BitUnionArrayRef {
 		return BitUnionArrayRef
+	}
+
+	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']> {
+		const view = this.liveView('a')
+		if (view === undefined) return this.readField('a') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>) {
+		const view = this.liveView('a')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']> {
+		const view = this.liveView('b')
+		if (view === undefined) return this.readField('b') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		return ((bits << 20) >>> 20) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>) {
+		const view = this.liveView('b')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4095)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xfff) | ((value << 0) & 0xfff)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
 	}
 
 	/** C `uint8_t`: offset 0, 1 byte (wasm64). */
@@ -749,15 +836,6 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 
 /** A ref to C `struct Bits64`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Bits64Ref)`, `heap.wrapStruct(Bits64Ref, address)`, `heap.allocStructArray(Bits64Ref, n)`). */
 export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
-	/** C `uint64_t : 33`: byte 0, bit 0, 33 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare lo: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>;
-	/** C `int64_t : 31`: byte 4, bit 1, 31 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare mid: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']>;
-	/** C `uint64_t : 1`: byte 8, bit 0, 1 bit (wasm64). Read and written by the library's accessor for its kind. */
-	declare hi: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>;
-	/** C `uint64_t : 64`: byte 16, bit 0, 64 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare full: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Bits64 {
 		return declarations.Bits64
@@ -772,6 +850,42 @@ export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
 	static get arrayClass(): typeof Bits64ArrayRef {
 		return Bits64ArrayRef
 	}
+
+	/** C `uint64_t : 33`: byte 0, bit 0, 33 bits (wasm64). */
+	get lo(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']> {
+		return this.readField('lo') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>
+	}
+
+	set lo(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>) {
+		this.writeField('lo', value)
+	}
+
+	/** C `int64_t : 31`: byte 4, bit 1, 31 bits (wasm64). */
+	get mid(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']> {
+		return this.readField('mid') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']>
+	}
+
+	set mid(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']>) {
+		this.writeField('mid', value)
+	}
+
+	/** C `uint64_t : 1`: byte 8, bit 0, 1 bit (wasm64). */
+	get hi(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']> {
+		return this.readField('hi') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>
+	}
+
+	set hi(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>) {
+		this.writeField('hi', value)
+	}
+
+	/** C `uint64_t : 64`: byte 16, bit 0, 64 bits (wasm64). */
+	get full(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']> {
+		return this.readField('full') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>
+	}
+
+	set full(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>) {
+		this.writeField('full', value)
+	}
 }
 
 /** An array of C `struct Bools` (12 bytes each on wasm64): `at(index)` gives {@link BoolsRef}s. */
@@ -784,13 +898,6 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 
 /** A ref to C `struct Bools`: sizeof 12, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(BoolsRef)`, `heap.wrapStruct(BoolsRef, address)`, `heap.allocStructArray(BoolsRef, n)`). */
 export class BoolsRef extends StructRef<typeof declarations.Bools> {
-	/** C `_Bool`: offset 0, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>;
-	/** C `_Bool`: offset 1, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>;
-	/** C `_Bool`: offset 8, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Bools {
 		return declarations.Bools
@@ -806,6 +913,40 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		return BoolsArrayRef
 	}
 
+	/** C `_Bool`: offset 0, 1 byte (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']> {
+		const view = this.liveView('a')
+		if (view === undefined) return this.readField('a') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+		return (view.getUint8(this.address) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>) {
+		const view = this.liveView('a')
+		if (view === undefined || !(typeof value === 'boolean')) {
+			this.writeField('a', value)
+			return
+		}
+
+		view.setUint8(this.address, value ? 1 : 0)
+	}
+
+	/** C `_Bool`: offset 1, 1 byte (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']> {
+		const view = this.liveView('b')
+		if (view === undefined) return this.readField('b') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
+		return (view.getUint8(this.address + 1) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>) {
+		const view = this.liveView('b')
+		if (view === undefined || !(typeof value === 'boolean')) {
+			this.writeField('b', value)
+			return
+		}
+
+		view.setUint8(this.address + 1, value ? 1 : 0)
+	}
+
 	/** C `int32_t`: offset 4, 4 bytes (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']> {
 		const view = this.liveView('c')
@@ -816,6 +957,23 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		const view = this.liveView('c')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 4, value as never)
 		else view.setInt32(this.address + 4, value as never, true)
+	}
+
+	/** C `_Bool`: offset 8, 1 byte (wasm64). */
+	get d(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']> {
+		const view = this.liveView('d')
+		if (view === undefined) return this.readField('d') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
+		return (view.getUint8(this.address + 8) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>) {
+		const view = this.liveView('d')
+		if (view === undefined || !(typeof value === 'boolean')) {
+			this.writeField('d', value)
+			return
+		}
+
+		view.setUint8(this.address + 8, value ? 1 : 0)
 	}
 }
 
@@ -891,19 +1049,6 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 
 /** A ref to C `struct Deep`: sizeof 272, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(DeepRef)`, `heap.wrapStruct(DeepRef, address)`, `heap.allocStructArray(DeepRef, n)`). */
 export class DeepRef extends StructRef<typeof declarations.Deep> {
-	/** C `struct Tagged`: offset 8, 32 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly tagged: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>;
-	/** C `struct Particle[2]`: offset 40, 144 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly particles: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']>;
-	/** C `union Scalar`: offset 184, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly scalar: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']>;
-	/** C `struct HoldsAligned`: offset 192, 48 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly holds: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']>;
-	/** C `struct SignedBits`: offset 240, 4 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly bits: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']>;
-	/** C `struct Pack2`: offset 244, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly packed: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Deep {
 		return declarations.Deep
@@ -929,6 +1074,36 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		const view = this.liveView('c')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
 		else view.setInt8(this.address, value as never)
+	}
+
+	/** C `struct Tagged`: offset 8, 32 bytes (wasm64). */
+	get tagged(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']> {
+		return this.subRefAt('tagged', this.address + 8) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>
+	}
+
+	/** C `struct Particle[2]`: offset 40, 144 bytes (wasm64). */
+	get particles(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']> {
+		return this.subRefAt('particles', this.address + 40) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']>
+	}
+
+	/** C `union Scalar`: offset 184, 8 bytes (wasm64). */
+	get scalar(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']> {
+		return this.subRefAt('scalar', this.address + 184) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']>
+	}
+
+	/** C `struct HoldsAligned`: offset 192, 48 bytes (wasm64). */
+	get holds(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']> {
+		return this.subRefAt('holds', this.address + 192) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']>
+	}
+
+	/** C `struct SignedBits`: offset 240, 4 bytes (wasm64). */
+	get bits(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']> {
+		return this.subRefAt('bits', this.address + 240) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']>
+	}
+
+	/** C `struct Pack2`: offset 244, 16 bytes (wasm64). */
+	get packed(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']> {
+		return this.subRefAt('packed', this.address + 244) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>
 	}
 }
 
@@ -1100,13 +1275,6 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 
 /** A ref to C `struct Flags`: sizeof 4, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(FlagsRef)`, `heap.wrapStruct(FlagsRef, address)`, `heap.allocStructArray(FlagsRef, n)`). */
 export class FlagsRef extends StructRef<typeof declarations.Flags> {
-	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm64). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>;
-	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>;
-	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Flags {
 		return declarations.Flags
@@ -1121,6 +1289,66 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 	static get arrayClass(): typeof FlagsArrayRef {
 		return FlagsArrayRef
 	}
+
+	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']> {
+		const view = this.liveView('a')
+		if (view === undefined) return this.readField('a') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 31) >>> 31) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>) {
+		const view = this.liveView('a')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0x1) | ((value << 0) & 0x1)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']> {
+		const view = this.liveView('b')
+		if (view === undefined) return this.readField('b') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 28) >>> 29) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>) {
+		const view = this.liveView('b')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0xe) | ((value << 1) & 0xe)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm64). */
+	get c(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']> {
+		const view = this.liveView('c')
+		if (view === undefined) return this.readField('c') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		return ((bits << 0) >>> 4) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>) {
+		const view = this.liveView('c')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 268435455)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0xfffffff0) | ((value << 4) & 0xfffffff0)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+		view.setUint8(this.address + 2, bits >>> 16)
+		view.setUint8(this.address + 3, bits >>> 24)
+	}
 }
 
 /** An array of C `struct FullUnits` (8 bytes each on wasm64): `at(index)` gives {@link FullUnitsRef}s. */
@@ -1133,15 +1361,6 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 
 /** A ref to C `struct FullUnits`: sizeof 8, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(FullUnitsRef)`, `heap.wrapStruct(FullUnitsRef, address)`, `heap.allocStructArray(FullUnitsRef, n)`). */
 export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
-	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>;
-	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>;
-	/** C `uint16_t : 16`: byte 2, bit 0, 16 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>;
-	/** C `uint32_t : 32`: byte 4, bit 0, 32 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.FullUnits {
 		return declarations.FullUnits
@@ -1156,6 +1375,86 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 	static get arrayClass(): typeof FullUnitsArrayRef {
 		return FullUnitsArrayRef
 	}
+
+	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']> {
+		const view = this.liveView('a')
+		if (view === undefined) return this.readField('a') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>) {
+		const view = this.liveView('a')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0xff) | ((value << 0) & 0xff)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']> {
+		const view = this.liveView('b')
+		if (view === undefined) return this.readField('b') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
+		const bits = view.getUint8(this.address + 1)
+		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>) {
+		const view = this.liveView('b')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 1)) & ~0xff) | ((value << 0) & 0xff)
+		view.setUint8(this.address + 1, bits)
+	}
+
+	/** C `uint16_t : 16`: byte 2, bit 0, 16 bits (wasm64). */
+	get c(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']> {
+		const view = this.liveView('c')
+		if (view === undefined) return this.readField('c') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
+		const bits = view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)
+		return ((bits << 16) >>> 16) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>) {
+		const view = this.liveView('c')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)) & ~0xffff) | ((value << 0) & 0xffff)
+		view.setUint8(this.address + 2, bits)
+		view.setUint8(this.address + 3, bits >>> 8)
+	}
+
+	/** C `uint32_t : 32`: byte 4, bit 0, 32 bits (wasm64). */
+	get d(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']> {
+		const view = this.liveView('d')
+		if (view === undefined) return this.readField('d') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
+		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16) | (view.getUint8(this.address + 7) << 24)
+		return ((bits << 0) >>> 0) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>) {
+		const view = this.liveView('d')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+			this.writeField('d', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16) | (view.getUint8(this.address + 7) << 24)) & ~0xffffffff) | ((value << 0) & 0xffffffff)
+		view.setUint8(this.address + 4, bits)
+		view.setUint8(this.address + 5, bits >>> 8)
+		view.setUint8(this.address + 6, bits >>> 16)
+		view.setUint8(this.address + 7, bits >>> 24)
+	}
 }
 
 /** An array of C `struct HoldsAligned` (48 bytes each on wasm64): `at(index)` gives {@link HoldsAlignedRef}s. */
@@ -1168,9 +1467,6 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 
 /** A ref to C `struct HoldsAligned`: sizeof 48, align 16 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(HoldsAlignedRef)`, `heap.wrapStruct(HoldsAlignedRef, address)`, `heap.allocStructArray(HoldsAlignedRef, n)`). */
 export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned> {
-	/** C `struct Aligned16`: offset 16, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly a: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.HoldsAligned {
 		return declarations.HoldsAligned
@@ -1198,6 +1494,11 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 		else view.setInt8(this.address, value as never)
 	}
 
+	/** C `struct Aligned16`: offset 16, 16 bytes (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']> {
+		return this.subRefAt('a', this.address + 16) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>
+	}
+
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']> {
 		const view = this.liveView('d')
@@ -1221,15 +1522,6 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 
 /** A ref to C `struct ListHead`: sizeof 48, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ListHeadRef)`, `heap.wrapStruct(ListHeadRef, address)`, `heap.allocStructArray(ListHeadRef, n)`). */
 export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
-	/** C `struct Node *`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare first: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>;
-	/** C `size_t`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare count: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>;
-	/** C `long`: offset 16, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare delta: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>;
-	/** C `struct Node`: offset 24, 24 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly sentinel: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.ListHead {
 		return declarations.ListHead
@@ -1244,6 +1536,44 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	static get arrayClass(): typeof ListHeadArrayRef {
 		return ListHeadArrayRef
 	}
+
+	/** C `struct Node *`: offset 0, 8 bytes (wasm64). */
+	get first(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']> {
+		const view = this.liveView('first')
+		if (view === undefined) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		const low = view.getUint32(this.address, true)
+		const high = view.getUint32(this.address + 4, true)
+		if (high > 0x1fffff) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+	}
+
+	set first(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>) {
+		this.writeField('first', value)
+	}
+
+	/** C `size_t`: offset 8, 8 bytes (wasm64). */
+	get count(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']> {
+		return this.readField('count') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>
+	}
+
+	set count(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>) {
+		this.writeField('count', value)
+	}
+
+	/** C `long`: offset 16, 8 bytes (wasm64). */
+	get delta(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']> {
+		return this.readField('delta') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>
+	}
+
+	set delta(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>) {
+		this.writeField('delta', value)
+	}
+
+	/** C `struct Node`: offset 24, 24 bytes (wasm64). */
+	get sentinel(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']> {
+		return this.subRefAt('sentinel', this.address + 24) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>
+	}
 }
 
 /** An array of C `struct MixedBits` (16 bytes each on wasm64): `at(index)` gives {@link MixedBitsRef}s. */
@@ -1256,13 +1586,6 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 
 /** A ref to C `struct MixedBits`: sizeof 16, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(MixedBitsRef)`, `heap.wrapStruct(MixedBitsRef, address)`, `heap.allocStructArray(MixedBitsRef, n)`). */
 export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
-	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare x: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>;
-	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare big: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']>;
-	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare s: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.MixedBits {
 		return declarations.MixedBits
@@ -1290,6 +1613,25 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 		else view.setInt8(this.address, value as never)
 	}
 
+	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm64). */
+	get x(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']> {
+		const view = this.liveView('x')
+		if (view === undefined) return this.readField('x') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
+		const bits = view.getUint8(this.address + 1)
+		return ((bits << 28) >> 28) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>) {
+		const view = this.liveView('x')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -8 && value <= 7)) {
+			this.writeField('x', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 1)) & ~0xf) | ((value << 0) & 0xf)
+		view.setUint8(this.address + 1, bits)
+	}
+
 	/** C `int8_t`: offset 2, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']> {
 		const view = this.liveView('d')
@@ -1300,6 +1642,35 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 		const view = this.liveView('d')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 2, value as never)
 		else view.setInt8(this.address + 2, value as never)
+	}
+
+	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm64). */
+	get big(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']> {
+		return this.readField('big') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']>
+	}
+
+	set big(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']>) {
+		this.writeField('big', value)
+	}
+
+	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm64). */
+	get s(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']> {
+		const view = this.liveView('s')
+		if (view === undefined) return this.readField('s') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
+		const bits = view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)
+		return ((bits << 23) >>> 23) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
+	}
+
+	set s(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>) {
+		const view = this.liveView('s')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+			this.writeField('s', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)) & ~0x1ff) | ((value << 0) & 0x1ff)
+		view.setUint8(this.address + 8, bits)
+		view.setUint8(this.address + 9, bits >>> 8)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm64). */
@@ -1325,11 +1696,6 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 
 /** A ref to C `struct Node`: sizeof 24, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(NodeRef)`, `heap.wrapStruct(NodeRef, address)`, `heap.allocStructArray(NodeRef, n)`). */
 export class NodeRef extends StructRef<typeof declarations.Node> {
-	/** C `struct Node *`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare next: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>;
-	/** C `struct Node *`: offset 16, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare prev: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Node {
 		return declarations.Node
@@ -1356,6 +1722,36 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
 		else view.setInt32(this.address, value as never, true)
 	}
+
+	/** C `struct Node *`: offset 8, 8 bytes (wasm64). */
+	get next(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']> {
+		const view = this.liveView('next')
+		if (view === undefined) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		const low = view.getUint32(this.address + 8, true)
+		const high = view.getUint32(this.address + 8 + 4, true)
+		if (high > 0x1fffff) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+	}
+
+	set next(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>) {
+		this.writeField('next', value)
+	}
+
+	/** C `struct Node *`: offset 16, 8 bytes (wasm64). */
+	get prev(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']> {
+		const view = this.liveView('prev')
+		if (view === undefined) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		const low = view.getUint32(this.address + 16, true)
+		const high = view.getUint32(this.address + 16 + 4, true)
+		if (high > 0x1fffff) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+	}
+
+	set prev(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>) {
+		this.writeField('prev', value)
+	}
 }
 
 /** An array of C `struct OddBits` (8 bytes each on wasm64): `at(index)` gives {@link OddBitsRef}s. */
@@ -1368,19 +1764,6 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 
 /** A ref to C `struct OddBits`: sizeof 8, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(OddBitsRef)`, `heap.wrapStruct(OddBitsRef, address)`, `heap.allocStructArray(OddBitsRef, n)`). */
 export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
-	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm64). Read and written by the library's accessor for its kind. */
-	declare flag: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>;
-	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare color: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>;
-	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare l: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>;
-	/** C `size_t : 7`: byte 2, bit 7, 7 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare s: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>;
-	/** C `long : 20`: byte 3, bit 6, 20 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare more: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>;
-	/** C `enum Small : 3`: byte 6, bit 2, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare small: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.OddBits {
 		return declarations.OddBits
@@ -1395,6 +1778,126 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 	static get arrayClass(): typeof OddBitsArrayRef {
 		return OddBitsArrayRef
 	}
+
+	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm64). */
+	get flag(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']> {
+		const view = this.liveView('flag')
+		if (view === undefined) return this.readField('flag') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
+		const bits = view.getUint8(this.address)
+		return (((bits << 31) >>> 31) !== 0) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
+	}
+
+	set flag(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>) {
+		const view = this.liveView('flag')
+		if (view === undefined || !(typeof value === 'boolean')) {
+			this.writeField('flag', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0x1) | (((value ? 1 : 0) << 0) & 0x1)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm64). */
+	get color(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']> {
+		const view = this.liveView('color')
+		if (view === undefined) return this.readField('color') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 29) >>> 30) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
+	}
+
+	set color(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>) {
+		const view = this.liveView('color')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+			this.writeField('color', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0x6) | ((value << 1) & 0x6)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm64). */
+	get l(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']> {
+		const view = this.liveView('l')
+		if (view === undefined) return this.readField('l') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
+		return ((bits << 9) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
+	}
+
+	set l(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>) {
+		const view = this.liveView('l')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
+			this.writeField('l', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)) & ~0x7ffff8) | ((value << 3) & 0x7ffff8)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+		view.setUint8(this.address + 2, bits >>> 16)
+	}
+
+	/** C `size_t : 7`: byte 2, bit 7, 7 bits (wasm64). */
+	get s(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']> {
+		const view = this.liveView('s')
+		if (view === undefined) return this.readField('s') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
+		const bits = view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)
+		return ((bits << 18) >>> 25) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
+	}
+
+	set s(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>) {
+		const view = this.liveView('s')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
+			this.writeField('s', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)) & ~0x3f80) | ((value << 7) & 0x3f80)
+		view.setUint8(this.address + 2, bits)
+		view.setUint8(this.address + 3, bits >>> 8)
+	}
+
+	/** C `long : 20`: byte 3, bit 6, 20 bits (wasm64). */
+	get more(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']> {
+		const view = this.liveView('more')
+		if (view === undefined) return this.readField('more') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
+		const bits = view.getUint8(this.address + 3) | (view.getUint8(this.address + 4) << 8) | (view.getUint8(this.address + 5) << 16) | (view.getUint8(this.address + 6) << 24)
+		return ((bits << 6) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
+	}
+
+	set more(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>) {
+		const view = this.liveView('more')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
+			this.writeField('more', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 3) | (view.getUint8(this.address + 4) << 8) | (view.getUint8(this.address + 5) << 16) | (view.getUint8(this.address + 6) << 24)) & ~0x3ffffc0) | ((value << 6) & 0x3ffffc0)
+		view.setUint8(this.address + 3, bits)
+		view.setUint8(this.address + 4, bits >>> 8)
+		view.setUint8(this.address + 5, bits >>> 16)
+		view.setUint8(this.address + 6, bits >>> 24)
+	}
+
+	/** C `enum Small : 3`: byte 6, bit 2, 3 bits (wasm64). */
+	get small(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']> {
+		const view = this.liveView('small')
+		if (view === undefined) return this.readField('small') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
+		const bits = view.getUint8(this.address + 6)
+		return ((bits << 27) >>> 29) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
+	}
+
+	set small(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>) {
+		const view = this.liveView('small')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('small', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 6)) & ~0x1c) | ((value << 2) & 0x1c)
+		view.setUint8(this.address + 6, bits)
+	}
 }
 
 /** An array of C `union OddUnion` (6 bytes each on wasm64): `at(index)` gives {@link OddUnionRef}s. */
@@ -1407,9 +1910,6 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 
 /** A ref to C `union OddUnion`: sizeof 6, align 2 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(OddUnionRef)`, `heap.wrapStruct(OddUnionRef, address)`, `heap.allocStructArray(OddUnionRef, n)`). */
 export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
-	/** C `char[5]`: offset 0, 5 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare text: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.OddUnion {
 		return declarations.OddUnion
@@ -1423,6 +1923,16 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof OddUnionArrayRef {
 		return OddUnionArrayRef
+	}
+
+	/** C `char[5]`: offset 0, 5 bytes (wasm64). */
+	get text(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']> {
+		this.checkLive('text')
+		return this.manager.readNullTerminatedUtf8String(this.address, 5) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>
+	}
+
+	set text(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>) {
+		this.writeField('text', value)
 	}
 
 	/** C `int16_t`: offset 0, 2 bytes (wasm64). */
@@ -1634,11 +2144,6 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 
 /** A ref to C `struct Pack2Bits`: sizeof 10, align 2 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack2BitsRef)`, `heap.wrapStruct(Pack2BitsRef, address)`, `heap.allocStructArray(Pack2BitsRef, n)`). */
 export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
-	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>;
-	/** C `uint32_t : 4`: byte 4, bit 6, 4 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Pack2Bits {
 		return declarations.Pack2Bits
@@ -1666,6 +2171,48 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 		else view.setInt8(this.address, value as never)
 	}
 
+	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']> {
+		const view = this.liveView('b')
+		if (view === undefined) return this.readField('b') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
+		const bits = view.getUint8(this.address + 1) | (view.getUint8(this.address + 2) << 8) | (view.getUint8(this.address + 3) << 16) | (view.getUint8(this.address + 4) << 24)
+		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>) {
+		const view = this.liveView('b')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 1) | (view.getUint8(this.address + 2) << 8) | (view.getUint8(this.address + 3) << 16) | (view.getUint8(this.address + 4) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
+		view.setUint8(this.address + 1, bits)
+		view.setUint8(this.address + 2, bits >>> 8)
+		view.setUint8(this.address + 3, bits >>> 16)
+		view.setUint8(this.address + 4, bits >>> 24)
+	}
+
+	/** C `uint32_t : 4`: byte 4, bit 6, 4 bits (wasm64). */
+	get c(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']> {
+		const view = this.liveView('c')
+		if (view === undefined) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
+		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8)
+		return ((bits << 22) >>> 28) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>) {
+		const view = this.liveView('c')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8)) & ~0x3c0) | ((value << 6) & 0x3c0)
+		view.setUint8(this.address + 4, bits)
+		view.setUint8(this.address + 5, bits >>> 8)
+	}
+
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']> {
 		const view = this.liveView('d')
@@ -1689,9 +2236,6 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 
 /** A ref to C `struct Pack4`: sizeof 48, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(Pack4Ref)`, `heap.wrapStruct(Pack4Ref, address)`, `heap.allocStructArray(Pack4Ref, n)`). */
 export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
-	/** C `struct Vec3`: offset 24, 24 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly v: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Pack4 {
 		return declarations.Pack4
@@ -1753,6 +2297,11 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 		const view = this.liveView('f')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 20, value as never)
 		else view.setInt8(this.address + 20, value as never)
+	}
+
+	/** C `struct Vec3`: offset 24, 24 bytes (wasm64). */
+	get v(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']> {
+		return this.subRefAt('v', this.address + 24) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>
 	}
 }
 
@@ -2014,15 +2563,6 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 
 /** A ref to C `struct PackedBits`: sizeof 17, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedBitsRef)`, `heap.wrapStruct(PackedBitsRef, address)`, `heap.allocStructArray(PackedBitsRef, n)`). */
 export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
-	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>;
-	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']>;
-	/** C `uint16_t : 5`: byte 4, bit 1, 5 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>;
-	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare e: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.PackedBits {
 		return declarations.PackedBits
@@ -2038,6 +2578,53 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		return PackedBitsArrayRef
 	}
 
+	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']> {
+		const view = this.liveView('a')
+		if (view === undefined) return this.readField('a') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>) {
+		const view = this.liveView('a')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']> {
+		return this.readField('b') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']>) {
+		this.writeField('b', value)
+	}
+
+	/** C `uint16_t : 5`: byte 4, bit 1, 5 bits (wasm64). */
+	get c(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']> {
+		const view = this.liveView('c')
+		if (view === undefined) return this.readField('c') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
+		const bits = view.getUint8(this.address + 4)
+		return ((bits << 26) >>> 27) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>) {
+		const view = this.liveView('c')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 31)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 4)) & ~0x3e) | ((value << 1) & 0x3e)
+		view.setUint8(this.address + 4, bits)
+	}
+
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']> {
 		const view = this.liveView('d')
@@ -2048,6 +2635,15 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		const view = this.liveView('d')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
 		else view.setInt8(this.address + 8, value as never)
+	}
+
+	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm64). */
+	get e(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']> {
+		return this.readField('e') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>
+	}
+
+	set e(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>) {
+		this.writeField('e', value)
 	}
 }
 
@@ -2061,11 +2657,6 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 
 /** A ref to C `struct PackedNested`: sizeof 29, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PackedNestedRef)`, `heap.wrapStruct(PackedNestedRef, address)`, `heap.allocStructArray(PackedNestedRef, n)`). */
 export class PackedNestedRef extends StructRef<typeof declarations.PackedNested> {
-	/** C `struct Vec2`: offset 1, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly v: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>;
-	/** C `struct TailPadding`: offset 9, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly t: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.PackedNested {
 		return declarations.PackedNested
@@ -2091,6 +2682,16 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 		const view = this.liveView('c')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
 		else view.setInt8(this.address, value as never)
+	}
+
+	/** C `struct Vec2`: offset 1, 8 bytes (wasm64). */
+	get v(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']> {
+		return this.subRefAt('v', this.address + 1) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>
+	}
+
+	/** C `struct TailPadding`: offset 9, 16 bytes (wasm64). */
+	get t(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']> {
+		return this.subRefAt('t', this.address + 9) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>
 	}
 
 	/** C `enum Color`: offset 25, 4 bytes (wasm64). */
@@ -2178,19 +2779,6 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 
 /** A ref to C `struct Particle`: sizeof 72, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ParticleRef)`, `heap.wrapStruct(ParticleRef, address)`, `heap.allocStructArray(ParticleRef, n)`). */
 export class ParticleRef extends StructRef<typeof declarations.Particle> {
-	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly position: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>;
-	/** C `struct Vec2`: offset 8, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly velocity: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']>;
-	/** C `_Bool`: offset 32, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
-	declare alive: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>;
-	/** C `char[12]`: offset 33, 12 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare name: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']>;
-	/** C `uint16_t[4]`: offset 46, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly history: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']>;
-	/** C `struct Particle *`: offset 56, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare next: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Particle {
 		return declarations.Particle
@@ -2204,6 +2792,16 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof ParticleArrayRef {
 		return ParticleArrayRef
+	}
+
+	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). */
+	get position(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']> {
+		return this.subRefAt('position', this.address) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
+	}
+
+	/** C `struct Vec2`: offset 8, 8 bytes (wasm64). */
+	get velocity(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']> {
+		return this.subRefAt('velocity', this.address + 8) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']>
 	}
 
 	/** C `float`: offset 16, 4 bytes (wasm64). */
@@ -2230,6 +2828,53 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		else view.setBigInt64(this.address + 24, value as never, true)
 	}
 
+	/** C `_Bool`: offset 32, 1 byte (wasm64). */
+	get alive(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']> {
+		const view = this.liveView('alive')
+		if (view === undefined) return this.readField('alive') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
+		return (view.getUint8(this.address + 32) !== 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
+	}
+
+	set alive(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>) {
+		const view = this.liveView('alive')
+		if (view === undefined || !(typeof value === 'boolean')) {
+			this.writeField('alive', value)
+			return
+		}
+
+		view.setUint8(this.address + 32, value ? 1 : 0)
+	}
+
+	/** C `char[12]`: offset 33, 12 bytes (wasm64). */
+	get name(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']> {
+		this.checkLive('name')
+		return this.manager.readNullTerminatedUtf8String(this.address + 33, 12) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']>
+	}
+
+	set name(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']>) {
+		this.writeField('name', value)
+	}
+
+	/** C `uint16_t[4]`: offset 46, 8 bytes (wasm64). */
+	get history(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']> {
+		return this.subRefAt('history', this.address + 46) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']>
+	}
+
+	/** C `struct Particle *`: offset 56, 8 bytes (wasm64). */
+	get next(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']> {
+		const view = this.liveView('next')
+		if (view === undefined) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		const low = view.getUint32(this.address + 56, true)
+		const high = view.getUint32(this.address + 56 + 4, true)
+		if (high > 0x1fffff) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapStruct(ParticleRef, target)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+	}
+
+	set next(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>) {
+		this.writeField('next', value)
+	}
+
 	/** C `enum Color`: offset 64, 4 bytes (wasm64). */
 	get color(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']> {
 		const view = this.liveView('color')
@@ -2253,27 +2898,6 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 
 /** A ref to C `struct Pointers`: sizeof 88, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(PointersRef)`, `heap.wrapStruct(PointersRef, address)`, `heap.allocStructArray(PointersRef, n)`). */
 export class PointersRef extends StructRef<typeof declarations.Pointers> {
-	/** C `void *`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare raw: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>;
-	/** C `struct Vec2 *`: offset 16, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare vec: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>;
-	/** C `char *`: offset 24, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare utf8: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>;
-	/** C `uint16_t *`: offset 32, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare utf16: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>;
-	/** C `uint32_t *`: offset 40, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare utf32: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>;
-	/** C `char *`: offset 48, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare ascii: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>;
-	/** C `struct Node *`: offset 56, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare node: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>;
-	/** C `int32_t **`: offset 64, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare indirect: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>;
-	/** C `enum Color *`: offset 72, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare color: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>;
-	/** C `int64_t *`: offset 80, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare wide: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Pointers {
 		return declarations.Pointers
@@ -2289,6 +2913,15 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		return PointersArrayRef
 	}
 
+	/** C `void *`: offset 0, 8 bytes (wasm64). */
+	get raw(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']> {
+		return this.readField('raw') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
+	}
+
+	set raw(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>) {
+		this.writeField('raw', value)
+	}
+
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
 	get tag(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']> {
 		const view = this.liveView('tag')
@@ -2299,6 +2932,141 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const view = this.liveView('tag')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
 		else view.setInt8(this.address + 8, value as never)
+	}
+
+	/** C `struct Vec2 *`: offset 16, 8 bytes (wasm64). */
+	get vec(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']> {
+		const view = this.liveView('vec')
+		if (view === undefined) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		const low = view.getUint32(this.address + 16, true)
+		const high = view.getUint32(this.address + 16 + 4, true)
+		if (high > 0x1fffff) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapStruct(Vec2Ref, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+	}
+
+	set vec(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
+		this.writeField('vec', value)
+	}
+
+	/** C `char *`: offset 24, 8 bytes (wasm64). */
+	get utf8(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']> {
+		const view = this.liveView('utf8')
+		if (view === undefined) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		const low = view.getUint32(this.address + 24, true)
+		const high = view.getUint32(this.address + 24 + 4, true)
+		if (high > 0x1fffff) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf8String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+	}
+
+	set utf8(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>) {
+		this.writeField('utf8', value)
+	}
+
+	/** C `uint16_t *`: offset 32, 8 bytes (wasm64). */
+	get utf16(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']> {
+		const view = this.liveView('utf16')
+		if (view === undefined) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		const low = view.getUint32(this.address + 32, true)
+		const high = view.getUint32(this.address + 32 + 4, true)
+		if (high > 0x1fffff) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf16String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+	}
+
+	set utf16(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>) {
+		this.writeField('utf16', value)
+	}
+
+	/** C `uint32_t *`: offset 40, 8 bytes (wasm64). */
+	get utf32(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']> {
+		const view = this.liveView('utf32')
+		if (view === undefined) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		const low = view.getUint32(this.address + 40, true)
+		const high = view.getUint32(this.address + 40 + 4, true)
+		if (high > 0x1fffff) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf32String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+	}
+
+	set utf32(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>) {
+		this.writeField('utf32', value)
+	}
+
+	/** C `char *`: offset 48, 8 bytes (wasm64). */
+	get ascii(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']> {
+		const view = this.liveView('ascii')
+		if (view === undefined) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		const low = view.getUint32(this.address + 48, true)
+		const high = view.getUint32(this.address + 48 + 4, true)
+		if (high > 0x1fffff) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapNullTerminatedAsciiString(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+	}
+
+	set ascii(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>) {
+		this.writeField('ascii', value)
+	}
+
+	/** C `struct Node *`: offset 56, 8 bytes (wasm64). */
+	get node(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']> {
+		const view = this.liveView('node')
+		if (view === undefined) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		const low = view.getUint32(this.address + 56, true)
+		const high = view.getUint32(this.address + 56 + 4, true)
+		if (high > 0x1fffff) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+	}
+
+	set node(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>) {
+		this.writeField('node', value)
+	}
+
+	/** C `int32_t **`: offset 64, 8 bytes (wasm64). */
+	get indirect(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']> {
+		const view = this.liveView('indirect')
+		if (view === undefined) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		const low = view.getUint32(this.address + 64, true)
+		const high = view.getUint32(this.address + 64 + 4, true)
+		if (high > 0x1fffff) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapPointer53(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+	}
+
+	set indirect(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>) {
+		this.writeField('indirect', value)
+	}
+
+	/** C `enum Color *`: offset 72, 8 bytes (wasm64). */
+	get color(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']> {
+		const view = this.liveView('color')
+		if (view === undefined) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		const low = view.getUint32(this.address + 72, true)
+		const high = view.getUint32(this.address + 72 + 4, true)
+		if (high > 0x1fffff) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapUint32(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+	}
+
+	set color(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>) {
+		this.writeField('color', value)
+	}
+
+	/** C `int64_t *`: offset 80, 8 bytes (wasm64). */
+	get wide(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']> {
+		const view = this.liveView('wide')
+		if (view === undefined) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		const low = view.getUint32(this.address + 80, true)
+		const high = view.getUint32(this.address + 80 + 4, true)
+		if (high > 0x1fffff) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		const target = high * 0x100000000 + low
+		return (target === 0 ? null : this.manager.wrapBigInt64(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+	}
+
+	set wide(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>) {
+		this.writeField('wide', value)
 	}
 }
 
@@ -2312,9 +3080,6 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 
 /** A ref to C `union Scalar`: sizeof 8, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ScalarRef)`, `heap.wrapStruct(ScalarRef, address)`, `heap.allocStructArray(ScalarRef, n)`). */
 export class ScalarRef extends StructRef<typeof declarations.Scalar> {
-	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly bytes: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Scalar {
 		return declarations.Scalar
@@ -2365,6 +3130,11 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
 		else view.setFloat64(this.address, value as never, true)
 	}
+
+	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm64). */
+	get bytes(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']> {
+		return this.subRefAt('bytes', this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
+	}
 }
 
 /** An array of C `struct SignedBits` (4 bytes each on wasm64): `at(index)` gives {@link SignedBitsRef}s. */
@@ -2377,17 +3147,6 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 
 /** A ref to C `struct SignedBits`: sizeof 4, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(SignedBitsRef)`, `heap.wrapStruct(SignedBitsRef, address)`, `heap.allocStructArray(SignedBitsRef, n)`). */
 export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
-	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare x: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>;
-	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare y: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>;
-	/** C `int16_t : 7`: byte 2, bit 0, 7 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare z: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>;
-	/** C `int8_t : 3`: byte 3, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare w: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>;
-	/** C `int8_t : 5`: byte 3, bit 3, 5 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare v: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.SignedBits {
 		return declarations.SignedBits
@@ -2402,6 +3161,102 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 	static get arrayClass(): typeof SignedBitsArrayRef {
 		return SignedBitsArrayRef
 	}
+
+	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm64). */
+	get x(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']> {
+		const view = this.liveView('x')
+		if (view === undefined) return this.readField('x') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
+		const bits = view.getUint8(this.address)
+		return ((bits << 27) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>) {
+		const view = this.liveView('x')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
+			this.writeField('x', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address)) & ~0x1f) | ((value << 0) & 0x1f)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm64). */
+	get y(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']> {
+		const view = this.liveView('y')
+		if (view === undefined) return this.readField('y') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		return ((bits << 16) >> 21) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
+	}
+
+	set y(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>) {
+		const view = this.liveView('y')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -1024 && value <= 1023)) {
+			this.writeField('y', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xffe0) | ((value << 5) & 0xffe0)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+	}
+
+	/** C `int16_t : 7`: byte 2, bit 0, 7 bits (wasm64). */
+	get z(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']> {
+		const view = this.liveView('z')
+		if (view === undefined) return this.readField('z') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
+		const bits = view.getUint8(this.address + 2)
+		return ((bits << 25) >> 25) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
+	}
+
+	set z(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>) {
+		const view = this.liveView('z')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -64 && value <= 63)) {
+			this.writeField('z', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 2)) & ~0x7f) | ((value << 0) & 0x7f)
+		view.setUint8(this.address + 2, bits)
+	}
+
+	/** C `int8_t : 3`: byte 3, bit 0, 3 bits (wasm64). */
+	get w(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']> {
+		const view = this.liveView('w')
+		if (view === undefined) return this.readField('w') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
+		const bits = view.getUint8(this.address + 3)
+		return ((bits << 29) >> 29) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
+	}
+
+	set w(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>) {
+		const view = this.liveView('w')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -4 && value <= 3)) {
+			this.writeField('w', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 3)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 3, bits)
+	}
+
+	/** C `int8_t : 5`: byte 3, bit 3, 5 bits (wasm64). */
+	get v(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']> {
+		const view = this.liveView('v')
+		if (view === undefined) return this.readField('v') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
+		const bits = view.getUint8(this.address + 3)
+		return ((bits << 24) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
+	}
+
+	set v(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>) {
+		const view = this.liveView('v')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
+			this.writeField('v', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 3)) & ~0xf8) | ((value << 3) & 0xf8)
+		view.setUint8(this.address + 3, bits)
+	}
 }
 
 /** An array of C `struct Straddle` (12 bytes each on wasm64): `at(index)` gives {@link StraddleRef}s. */
@@ -2414,19 +3269,6 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 
 /** A ref to C `struct Straddle`: sizeof 12, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(StraddleRef)`, `heap.wrapStruct(StraddleRef, address)`, `heap.allocStructArray(StraddleRef, n)`). */
 export class StraddleRef extends StructRef<typeof declarations.Straddle> {
-	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>;
-	/** C `uint32_t : 4`: byte 4, bit 0, 4 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>;
-	/** C `uint8_t : 7`: byte 5, bit 0, 7 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>;
-	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>;
-	/** C `uint16_t : 9`: byte 6, bit 2, 9 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare e: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>;
-	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare f: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Straddle {
 		return declarations.Straddle
@@ -2441,6 +3283,125 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 	static get arrayClass(): typeof StraddleArrayRef {
 		return StraddleArrayRef
 	}
+
+	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm64). */
+	get a(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']> {
+		const view = this.liveView('a')
+		if (view === undefined) return this.readField('a') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>) {
+		const view = this.liveView('a')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+		view.setUint8(this.address + 2, bits >>> 16)
+		view.setUint8(this.address + 3, bits >>> 24)
+	}
+
+	/** C `uint32_t : 4`: byte 4, bit 0, 4 bits (wasm64). */
+	get b(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']> {
+		const view = this.liveView('b')
+		if (view === undefined) return this.readField('b') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
+		const bits = view.getUint8(this.address + 4)
+		return ((bits << 28) >>> 28) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>) {
+		const view = this.liveView('b')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 4)) & ~0xf) | ((value << 0) & 0xf)
+		view.setUint8(this.address + 4, bits)
+	}
+
+	/** C `uint8_t : 7`: byte 5, bit 0, 7 bits (wasm64). */
+	get c(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']> {
+		const view = this.liveView('c')
+		if (view === undefined) return this.readField('c') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
+		const bits = view.getUint8(this.address + 5)
+		return ((bits << 25) >>> 25) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>) {
+		const view = this.liveView('c')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 5)) & ~0x7f) | ((value << 0) & 0x7f)
+		view.setUint8(this.address + 5, bits)
+	}
+
+	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm64). */
+	get d(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']> {
+		const view = this.liveView('d')
+		if (view === undefined) return this.readField('d') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
+		const bits = view.getUint8(this.address + 6)
+		return ((bits << 30) >>> 30) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>) {
+		const view = this.liveView('d')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+			this.writeField('d', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 6)) & ~0x3) | ((value << 0) & 0x3)
+		view.setUint8(this.address + 6, bits)
+	}
+
+	/** C `uint16_t : 9`: byte 6, bit 2, 9 bits (wasm64). */
+	get e(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']> {
+		const view = this.liveView('e')
+		if (view === undefined) return this.readField('e') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
+		const bits = view.getUint8(this.address + 6) | (view.getUint8(this.address + 7) << 8)
+		return ((bits << 21) >>> 23) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
+	}
+
+	set e(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>) {
+		const view = this.liveView('e')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+			this.writeField('e', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 6) | (view.getUint8(this.address + 7) << 8)) & ~0x7fc) | ((value << 2) & 0x7fc)
+		view.setUint8(this.address + 6, bits)
+		view.setUint8(this.address + 7, bits >>> 8)
+	}
+
+	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm64). */
+	get f(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']> {
+		const view = this.liveView('f')
+		if (view === undefined) return this.readField('f') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
+		const bits = view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)
+		return ((bits << 23) >>> 23) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
+	}
+
+	set f(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>) {
+		const view = this.liveView('f')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+			this.writeField('f', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)) & ~0x1ff) | ((value << 0) & 0x1ff)
+		view.setUint8(this.address + 8, bits)
+		view.setUint8(this.address + 9, bits >>> 8)
+	}
 }
 
 /** An array of C `struct Strings` (40 bytes each on wasm64): `at(index)` gives {@link StringsRef}s. */
@@ -2453,17 +3414,6 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 
 /** A ref to C `struct Strings`: sizeof 40, align 4 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(StringsRef)`, `heap.wrapStruct(StringsRef, address)`, `heap.allocStructArray(StringsRef, n)`). */
 export class StringsRef extends StructRef<typeof declarations.Strings> {
-	/** C `char[7]`: offset 0, 7 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare utf8: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>;
-	/** C `uint16_t[5]`: offset 8, 10 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare utf16: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']>;
-	/** C `char[3]`: offset 18, 3 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare ascii: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']>;
-	/** C `uint32_t[3]`: offset 24, 12 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare utf32: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>;
-	/** C `char[1]`: offset 36, 1 byte (wasm64). Read and written by the library's accessor for its kind. */
-	declare last: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Strings {
 		return declarations.Strings
@@ -2478,6 +3428,56 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	static get arrayClass(): typeof StringsArrayRef {
 		return StringsArrayRef
 	}
+
+	/** C `char[7]`: offset 0, 7 bytes (wasm64). */
+	get utf8(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']> {
+		this.checkLive('utf8')
+		return this.manager.readNullTerminatedUtf8String(this.address, 7) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>
+	}
+
+	set utf8(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>) {
+		this.writeField('utf8', value)
+	}
+
+	/** C `uint16_t[5]`: offset 8, 10 bytes (wasm64). */
+	get utf16(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']> {
+		this.checkLive('utf16')
+		return this.manager.readNullTerminatedUtf16String(this.address + 8, 5) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']>
+	}
+
+	set utf16(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']>) {
+		this.writeField('utf16', value)
+	}
+
+	/** C `char[3]`: offset 18, 3 bytes (wasm64). */
+	get ascii(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']> {
+		this.checkLive('ascii')
+		return this.manager.readNullTerminatedAsciiString(this.address + 18, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']>
+	}
+
+	set ascii(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']>) {
+		this.writeField('ascii', value)
+	}
+
+	/** C `uint32_t[3]`: offset 24, 12 bytes (wasm64). */
+	get utf32(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']> {
+		this.checkLive('utf32')
+		return this.manager.readNullTerminatedUtf32String(this.address + 24, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+	}
+
+	set utf32(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>) {
+		this.writeField('utf32', value)
+	}
+
+	/** C `char[1]`: offset 36, 1 byte (wasm64). */
+	get last(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']> {
+		this.checkLive('last')
+		return this.manager.readNullTerminatedUtf8String(this.address + 36, 1) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>
+	}
+
+	set last(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>) {
+		this.writeField('last', value)
+	}
 }
 
 /** An array of C `struct Tagged` (32 bytes each on wasm64): `at(index)` gives {@link TaggedRef}s. */
@@ -2490,9 +3490,6 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 
 /** A ref to C `struct Tagged`: sizeof 32, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(TaggedRef)`, `heap.wrapStruct(TaggedRef, address)`, `heap.allocStructArray(TaggedRef, n)`). */
 export class TaggedRef extends StructRef<typeof declarations.Tagged> {
-	/** C `union Value`: offset 8, 16 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Tagged {
 		return declarations.Tagged
@@ -2518,6 +3515,11 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 		const view = this.liveView('kind')
 		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address, value as never)
 		else view.setUint32(this.address, value as never, true)
+	}
+
+	/** C `union Value`: offset 8, 16 bytes (wasm64). */
+	get value(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']> {
+		return this.subRefAt('value', this.address + 8) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>
 	}
 
 	/** C `int8_t`: offset 24, 1 byte (wasm64). */
@@ -2643,11 +3645,6 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 
 /** A ref to C `union Value`: sizeof 16, align 8 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ValueRef)`, `heap.wrapStruct(ValueRef, address)`, `heap.allocStructArray(ValueRef, n)`). */
 export class ValueRef extends StructRef<typeof declarations.Value> {
-	/** C `char[12]`: offset 0, 12 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare text: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>;
-	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). Read and written by the library's accessor for its kind. */
-	declare readonly point: FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Value {
 		return declarations.Value
@@ -2685,6 +3682,21 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 		const view = this.liveView('f')
 		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
 		else view.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `char[12]`: offset 0, 12 bytes (wasm64). */
+	get text(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']> {
+		this.checkLive('text')
+		return this.manager.readNullTerminatedUtf8String(this.address, 12) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>
+	}
+
+	set text(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>) {
+		this.writeField('text', value)
+	}
+
+	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). */
+	get point(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']> {
+		return this.subRefAt('point', this.address) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
 	}
 }
 
@@ -2810,11 +3822,6 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 
 /** A ref to C `struct ZeroWidth`: sizeof 9, align 1 on wasm64. Pass the class where a struct type is taken (`heap.allocStruct(ZeroWidthRef)`, `heap.wrapStruct(ZeroWidthRef, address)`, `heap.allocStructArray(ZeroWidthRef, n)`). */
 export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
-	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>;
-	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm64). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.ZeroWidth {
 		return declarations.ZeroWidth
@@ -2852,6 +3859,44 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 		const view = this.liveView('b')
 		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 4, value as never)
 		else view.setInt8(this.address + 4, value as never)
+	}
+
+	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm64). */
+	get c(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']> {
+		const view = this.liveView('c')
+		if (view === undefined) return this.readField('c') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
+		const bits = view.getUint8(this.address + 5)
+		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>) {
+		const view = this.liveView('c')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 5)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 5, bits)
+	}
+
+	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm64). */
+	get d(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']> {
+		const view = this.liveView('d')
+		if (view === undefined) return this.readField('d') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
+		const bits = view.getUint8(this.address + 6)
+		return ((bits << 30) >>> 30) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>) {
+		const view = this.liveView('d')
+		if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+			this.writeField('d', value)
+			return
+		}
+
+		const bits = ((view.getUint8(this.address + 6)) & ~0x3) | ((value << 0) & 0x3)
+		view.setUint8(this.address + 6, bits)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
