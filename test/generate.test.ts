@@ -17,6 +17,7 @@ import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
 import { findClang, importFromDumps, type ClangNode } from '../src/generator/importC.js'
 import { pathToFileURL } from 'node:url'
+import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { expectThrow } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
@@ -194,56 +195,124 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		}
 	})
 
-	it('C header → import-c → generate → the wasi build of structs.c: generated classes read what C wrote and C sums what they wrote', async () => {
-		const fixtures = join(import.meta.dirname, 'fixtures/structs')
-		const ast = JSON.parse(readFileSync(join(fixtures, 'structs-ast-wasm32.json'), 'utf8')) as ClangNode
-		const dump = readFileSync(join(fixtures, 'structs-layouts-complete-wasm32.txt'), 'utf8')
-		// mocha loads this file's static imports through tsx's CommonJS hook and import() through
-		// its ESM loader: the scratch modules and this test use one ESM instance of the library
-		const library = join(import.meta.dirname, '../src/index.ts')
-		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
-		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
-		try {
-			writeFileSync(join(scratch, 'structs.ts'), importFromDumps(ast, dump, { header: 'structs.h', abi: 'wasm32', moduleSpecifier: library }))
-			const declarations = (await import(pathToFileURL(join(scratch, 'structs.ts')).href)) as Record<string, unknown>
-			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../structs.js', inputName: 'structs.ts', moduleSpecifier: library })
-			mkdirSync(join(scratch, 'gen'))
-			writeFileSync(join(scratch, 'gen/structs.ts'), files['structs.ts'])
-			const { ParticleRef } = (await import(pathToFileURL(join(scratch, 'gen/structs.ts')).href)) as { ParticleRef: GeneratedClass }
-			const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
-			const imports: Record<string, Record<string, () => never>> = {}
-			for (const { module: from, name } of WebAssembly.Module.imports(module)) {
-				;(imports[from] ??= {})[name] = () => {
-					throw new Error(`unexpected call to ${from}.${name}`)
-				}
+	/** What the tests below call in structs.c (both builds). */
+	interface StructsC {
+		fill_particles(particles: number, count: number): void
+		sum_mass(particles: number, count: number): number
+		sum_linked_ids(head: number): number
+		count_linked(head: number): number
+		sum_small_fields(particles: number, count: number): number
+		name_length(particle: number): number
+		particle_size(): number
+		particle_offset(field: number): number
+	}
+
+	/** The wasi build: a manager over its memory, malloc and free. */
+	async function loadWasi(lib: typeof import('../src/index.js'), fixtures: string): Promise<{ heap: WasmHeapManager; c: StructsC }> {
+		const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
+		const imports: Record<string, Record<string, () => never>> = {}
+		for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+			;(imports[from] ??= {})[name] = () => {
+				throw new Error(`unexpected call to ${from}.${name}`)
 			}
-			const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as {
-				memory: WebAssembly.Memory
-				malloc(size: number): number
-				free(address: number): void
-				_initialize(): void
-				fill_particles(particles: number, count: number): void
-				sum_mass(particles: number, count: number): number
-				particle_size(): number
-				particle_offset(field: number): number
-			}
-			c._initialize()
-			const heap = lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free)
-			expect(ParticleRef.structType.layout('wasm32').size).to.equal(c.particle_size())
-			const fields = ['position', 'mass', 'id', 'kind', 'name', 'history', 'next', 'alive', 'tag']
-			fields.forEach((field, index) => expect(heap.offsetOf(ParticleRef.structType, field), field).to.equal(c.particle_offset(index)))
-			const particles = heap.allocStructArray(ParticleRef as never, 5) as unknown as StructArrayRef
-			c.fill_particles(particles.address, 5)
-			const third = particles.at(3) as unknown as Record<string, unknown> & StructRef
-			expect(third).to.be.instanceOf(ParticleRef)
-			expect([(third.position as { x: number }).x, third.mass, third.id, third.kind, third.name, third.flags, third.delta, third.tag]).to.deep.equal([3, 1.5, 103, 2, 'p3', 3, -5, 3000])
-			for (let index = 0; index < 5; index++) (particles.at(index) as unknown as { mass: number }).mass = index * 2
-			expect(c.sum_mass(particles.address, 5)).to.equal(20)
-			particles.free()
-		} finally {
-			rmSync(scratch, { recursive: true, force: true })
 		}
-	})
+		const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as StructsC & {
+			memory: WebAssembly.Memory
+			malloc(size: number): number
+			free(address: number): void
+			_initialize(): void
+		}
+		c._initialize()
+		return { heap: lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free), c }
+	}
+
+	/** The Emscripten build: its module's heap wrapped, its exports without their underscore. */
+	async function loadEmscripten(lib: typeof import('../src/index.js'), fixtures: string): Promise<{ heap: WasmHeapManager; c: StructsC }> {
+		const factory = createRequire(import.meta.url)(join(fixtures, 'structs.emscripten.cjs')) as () => Promise<Record<string, unknown>>
+		const module = await factory()
+		const heap = lib.wrapEmscriptenModuleHeap(module as Parameters<typeof lib.wrapEmscriptenModuleHeap>[0], { abi: 'emscripten' })
+		const c = Object.fromEntries(
+			Object.entries(module)
+				.filter(([name, value]) => name.startsWith('_') && typeof value === 'function')
+				.map(([name, value]) => [name.slice(1), value]),
+		) as unknown as StructsC
+		return { heap, c }
+	}
+
+	for (const [build, abi, load] of [
+		['wasi', 'wasm32', loadWasi],
+		['Emscripten', 'emscripten', loadEmscripten],
+	] as const) {
+		it(`C header → import-c → generate --abi ${abi} → the ${build} build of structs.c: generated classes read every field kind C wrote, and C reads what they wrote`, async () => {
+			const fixtures = join(import.meta.dirname, 'fixtures/structs')
+			const ast = JSON.parse(readFileSync(join(fixtures, 'structs-ast-wasm32.json'), 'utf8')) as ClangNode
+			const dump = readFileSync(join(fixtures, 'structs-layouts-complete-wasm32.txt'), 'utf8')
+			// mocha loads this file's static imports through tsx's CommonJS hook and import() through
+			// its ESM loader: the scratch modules and this test use one ESM instance of the library
+			const library = join(import.meta.dirname, '../src/index.ts')
+			const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+			const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+			try {
+				writeFileSync(join(scratch, 'structs.ts'), importFromDumps(ast, dump, { header: 'structs.h', abi: 'wasm32', moduleSpecifier: library }))
+				const declarations = (await import(pathToFileURL(join(scratch, 'structs.ts')).href)) as Record<string, unknown>
+				const files = await generateFiles(declarations, { abi, declarationsSpecifier: '../structs.js', inputName: 'structs.ts', moduleSpecifier: library })
+				mkdirSync(join(scratch, 'gen'))
+				writeFileSync(join(scratch, 'gen/structs.ts'), files['structs.ts'])
+				const { ParticleRef } = (await import(pathToFileURL(join(scratch, 'gen/structs.ts')).href)) as { ParticleRef: GeneratedClass }
+				const { heap, c } = await load(lib, fixtures)
+				expect(ParticleRef.abi).to.equal(abi)
+				expect(ParticleRef.structType.layout(abi).size).to.equal(c.particle_size())
+				const fields = ['position', 'mass', 'id', 'kind', 'name', 'history', 'next', 'alive', 'tag']
+				fields.forEach((field, index) => expect(heap.offsetOf(ParticleRef.structType, field), field).to.equal(c.particle_offset(index)))
+				// every field is the generated class's own accessor
+				for (const field of [...fields, 'flags', 'delta']) expect(Object.getOwnPropertyDescriptor(ParticleRef.prototype, field)?.get, field).to.be.a('function')
+				const particles = heap.allocStructArray(ParticleRef as never, 5) as unknown as StructArrayRef
+				c.fill_particles(particles.address, 5)
+				type Particle = Record<string, unknown> & StructRef
+				const third = particles.at(3) as unknown as Particle
+				expect(third).to.be.instanceOf(ParticleRef)
+				const history = third.history as { read(): number[] }
+				expect([(third.position as { x: number; y: number }).y, third.mass, third.id, third.kind, third.name, history.read(), third.flags, third.delta, third.alive, third.tag]).to.deep.equal([
+					6, 1.5, 103, 2, 'p3', [3, 4, 5, 6], 3, -5, false, 3000,
+				])
+				// the pointer C wrote, followed through the generated class
+				const next = third.next as Particle
+				expect(next).to.be.instanceOf(ParticleRef)
+				expect([next.address, next.id, next.next]).to.deep.equal([particles.address + 4 * c.particle_size(), 104, null])
+				// written through the generated class, read by C
+				const ids: number[] = []
+				for (let index = 0; index < 5; index++) {
+					const particle = particles.at(index) as unknown as Particle
+					particle.mass = index * 2
+					particle.flags = 7 - index
+					particle.delta = -index
+					particle.alive = index === 1
+					ids.push(particle.id as number)
+				}
+				expect(c.sum_mass(particles.address, 5)).to.equal(20)
+				expect(c.sum_linked_ids(particles.address)).to.equal(ids.reduce((sum, id) => sum + id, 0))
+				;(particles.at(1) as unknown as Particle).next = null
+				expect(c.count_linked(particles.address)).to.equal(2)
+				;(particles.at(1) as unknown as Particle).next = particles.at(4)
+				expect(c.count_linked(particles.address)).to.equal(3)
+				third.name = 'renamed'
+				expect(c.name_length(third.address)).to.equal(7)
+				// the bitfields and _Bool as C reads them back (sum_small_fields)
+				const expected = heap.readStruct(ParticleRef.structType, particles.address)
+				expect([expected.flags, expected.delta, expected.alive]).to.deep.equal([7, 0, false])
+				let small = 0
+				for (let index = 0; index < 5; index++) {
+					const particle = particles.at(index) as unknown as Particle
+					small += (particle.flags as number) + (particle.delta as number) + (particle.alive ? 1 : 0) + (particle.kind as number)
+					small += (particle.history as { read(): number[] }).read().reduce((sum, value) => sum + value, 0)
+				}
+				expect(c.sum_small_fields(particles.address, 5)).to.equal(small)
+				particles.free()
+			} finally {
+				rmSync(scratch, { recursive: true, force: true })
+			}
+		})
+	}
 
 	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, and return their instances', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
