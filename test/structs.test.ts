@@ -387,6 +387,17 @@ describe('structs at run time', () => {
 			expect(Object.keys(heap.readStruct(Body, body.address))).to.deep.equal(['x', 'y', 'vx', 'vy', 'mass', 'id', 'flags'])
 		})
 
+		it('readStruct reads nested structs, number arrays and 64-bit rows straight from the view, and throws for a Pointer53 past 2^53 as readPointer53 does', () => {
+			const { heap } = test
+			const Mixed = defineStruct('Mixed', { inner: Vec2, values: { array: 'Float32', length: 3 }, big: 'BigInt64', p: 'Pointer53', half: 'Float16', clamped: 'ClampedUint8' })
+			const ref = heap.allocStruct(Mixed, { inner: { x: 1, y: -2 }, values: [0.5, 1.5, 2.5], big: -7n, p: 2 ** 52 + 1, half: 0.25, clamped: 300 })
+			expect(heap.readStruct(Mixed, ref.address)).to.deep.equal({ inner: { x: 1, y: -2 }, values: [0.5, 1.5, 2.5], big: -7n, p: 2 ** 52 + 1, half: 0.25, clamped: 255 })
+			const at = ref.address + heap.offsetOf(Mixed, 'p')
+			heap.writeUint32(at + 4, 0x200000)
+			expectThrow(() => heap.readStruct(Mixed, ref.address), RangeError, new RegExp(`^readPointer53: the uint64 at address ${at} `))
+			expectThrow(() => heap.readPointer53(at), RangeError, new RegExp(`^readPointer53: the uint64 at address ${at} `))
+		})
+
 		it('clear() and allocatedBytesView on struct and array refs', () => {
 			const { heap } = test
 			const bodies = heap.allocStructArray(Body, [{ id: 1 }, { id: 2 }])

@@ -40,6 +40,12 @@ export interface ValueCodec {
 	check(value: unknown, where: string): unknown
 	/** Writes a value `check` returned. */
 	write(manager: WasmHeapManager, address: number, staged: unknown): void
+	/**
+	 * Reads the value at `address` straight from `view`, which the caller checked covers
+	 * it (the live whole-heap view): numbers, records and arrays of them have one; other
+	 * kinds go through `read`.
+	 */
+	readIn?(view: DataView, address: number, manager: WasmHeapManager): unknown
 }
 
 /** The manager's `read<Row>` and `write<Row>` for `row` (the generated methods, shared by every manager). */
@@ -104,7 +110,13 @@ export function codecOf(kind: FieldKind, abi: AbiName, manager: WasmHeapManager)
 
 function elementCodec(row: ElementTypeName, manager: WasmHeapManager): ValueCodec {
 	const { read, write } = rowMethods(manager, row)
-	return { size: elementTable[row].byteSize, read: (m, address) => read.call(m, address), check: rowCheck(row), write: (m, address, staged) => write.call(m, address, staged) }
+	return {
+		size: elementTable[row].byteSize,
+		read: (m, address) => read.call(m, address),
+		check: rowCheck(row),
+		write: (m, address, staged) => write.call(m, address, staged),
+		readIn: structFieldAccessors[row]!(0, row, row).read,
+	}
 }
 
 /**
@@ -270,6 +282,7 @@ function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 	const codec = codecOf(element, abi.name, manager)
 	const stride = valueLayout(element, abi).size
+	const readIn = codec.readIn
 	return {
 		size: stride * length,
 		read(m, address) {
@@ -277,6 +290,15 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 			for (let index = 0; index < length; index++) values[index] = codec.read(m, address + index * stride)
 			return values
 		},
+		...(readIn === undefined
+			? {}
+			: {
+					readIn(view: DataView, address: number, m: WasmHeapManager): unknown[] {
+						const values = new Array<unknown>(length)
+						for (let index = 0; index < length; index++) values[index] = readIn(view, address + index * stride, m)
+						return values
+					},
+				}),
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || typeof (value as ArrayLike<unknown>).length !== 'number') {
 				throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: an array of ${length} elements takes an array, received ${describeValue(value)}`)
@@ -357,6 +379,8 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 				return structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).read
 			}
 			const offset = field.offset
+			const readIn = codec.readIn
+			if (readIn !== undefined) return (view, address, m) => readIn(view, address + offset, m)
 			return (_view, address, m) => codec.read(m, address + offset)
 		}),
 	)
@@ -369,6 +393,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(fields, m, address)
 			return buildRecord(names, readers, fast.dataView, address, m)
 		},
+		readIn: (view, address, m) => buildRecord(names, readers, view, address, m),
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${type} takes an object of field values, received ${describeValue(value)}`)
