@@ -161,7 +161,9 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			}
 			const massOffset = corpus.Particle.layout(abi).fields.find((field) => field.name === 'mass')!.offset
 			expect(files['structs.ts']).to.include(`\t/** C \`float\`: offset ${massOffset}, 4 bytes (${abi}). */\n\tget mass()`)
-			expect(files['structs.ts']).to.include(`return (view === undefined ? this.manager.readFloat32(this.address + ${massOffset}) : view.getFloat32(this.address + ${massOffset}, true))`)
+			// one comparison, then the row's DataView accessor at the baked offset; the library's accessor otherwise
+			expect(files['structs.ts']).to.include(`if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass')`)
+			expect(files['structs.ts']).to.include(`return views.dataView.getFloat32(this.address + ${massOffset}, true)`)
 		}
 	})
 

@@ -3,12 +3,14 @@
 import { StructArrayRef, StructRef, type FieldRefValue } from '../library.js';
 import * as declarations from '../benchStructs.js';
 
+/** The element type of {@link BodyArrayRef}'s `at`. */
+export interface BodyArrayRef {
+	/** The element at `index`, a {@link BodyRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: BodyRef): BodyRef;
+}
+
 /** An array of C `struct Body` (40 bytes each on wasm32): `at(index)` gives {@link BodyRef}s. */
 export class BodyArrayRef extends StructArrayRef<typeof declarations.Body> {
-	/** The element at `index`, a {@link BodyRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: BodyRef): BodyRef {
-		return super.at(index, reuse) as BodyRef
-	}
 }
 
 /** A ref to C `struct Body`: sizeof 40, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(BodyRef)`, `heap.wrapStruct(BodyRef, address)`, `heap.allocStructArray(BodyRef, n)`). */
@@ -30,85 +32,120 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']> {
-		const view = this.liveView('x')
-		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>) {
-		const view = this.liveView('x')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
-		else view.setFloat64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']> {
-		const view = this.liveView('y')
-		return (view === undefined ? this.manager.readFloat64(this.address + 8) : view.getFloat64(this.address + 8, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>
+		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>) {
-		const view = this.liveView('y')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 8, value as never)
-		else view.setFloat64(this.address + 8, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 8, value as never, true)
 	}
 
 	/** C `float`: offset 16, 4 bytes (wasm32). */
 	get vx(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']> {
-		const view = this.liveView('vx')
-		return (view === undefined ? this.manager.readFloat32(this.address + 16) : view.getFloat32(this.address + 16, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>
+		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>
 	}
 
 	set vx(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>) {
-		const view = this.liveView('vx')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 16, value as never)
-		else view.setFloat32(this.address + 16, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vx', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 16, value as never, true)
 	}
 
 	/** C `float`: offset 20, 4 bytes (wasm32). */
 	get vy(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']> {
-		const view = this.liveView('vy')
-		return (view === undefined ? this.manager.readFloat32(this.address + 20) : view.getFloat32(this.address + 20, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>
+		return views.dataView.getFloat32(this.address + 20, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>
 	}
 
 	set vy(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>) {
-		const view = this.liveView('vy')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 20, value as never)
-		else view.setFloat32(this.address + 20, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vy', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 20, value as never, true)
 	}
 
 	/** C `float`: offset 24, 4 bytes (wasm32). */
 	get mass(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']> {
-		const view = this.liveView('mass')
-		return (view === undefined ? this.manager.readFloat32(this.address + 24) : view.getFloat32(this.address + 24, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
+		return views.dataView.getFloat32(this.address + 24, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
 	}
 
 	set mass(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>) {
-		const view = this.liveView('mass')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 24, value as never)
-		else view.setFloat32(this.address + 24, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mass', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 24, value as never, true)
 	}
 
 	/** C `int32_t`: offset 28, 4 bytes (wasm32). */
 	get id(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']> {
-		const view = this.liveView('id')
-		return (view === undefined ? this.manager.readInt32(this.address + 28) : view.getInt32(this.address + 28, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
+		return views.dataView.getInt32(this.address + 28, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
 	}
 
 	set id(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>) {
-		const view = this.liveView('id')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 28, value as never)
-		else view.setInt32(this.address + 28, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('id', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 28, value as never, true)
 	}
 
 	/** C `double`: offset 32, 8 bytes (wasm32). */
 	get energy(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']> {
-		const view = this.liveView('energy')
-		return (view === undefined ? this.manager.readFloat64(this.address + 32) : view.getFloat64(this.address + 32, true)) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('energy') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>
+		return views.dataView.getFloat64(this.address + 32, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>
 	}
 
 	set energy(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>) {
-		const view = this.liveView('energy')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 32, value as never)
-		else view.setFloat64(this.address + 32, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('energy', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 32, value as never, true)
 	}
 }

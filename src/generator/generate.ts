@@ -57,12 +57,13 @@ export function declarationsOf(module: Readonly<Record<string, unknown>>): { nam
 
 type TsMorph = typeof import('ts-morph')
 type ClassDeclarationStructure = import('ts-morph').ClassDeclarationStructure
+type InterfaceDeclarationStructure = import('ts-morph').InterfaceDeclarationStructure
 type GetAccessorDeclarationStructure = import('ts-morph').GetAccessorDeclarationStructure
 type SetAccessorDeclarationStructure = import('ts-morph').SetAccessorDeclarationStructure
 
 /** Field names a generated class leaves to `StructRef` (its members), as the library's refs do. */
 const reservedNames: ReadonlySet<string> = new Set([
-	'address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'liveView', 'readField', 'writeField', 'subRefAt', 'constructor',
+	'address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'heapViews', 'rootLiveEnd', 'readField', 'writeField', 'subRefAt', 'constructor',
 ])
 
 async function loadTsMorph(): Promise<TsMorph> {
@@ -145,13 +146,18 @@ function fieldAddress(offset: number): string {
 	return offset === 0 ? 'this.address' : `this.address + ${offset}`
 }
 
+/** The fast path's one comparison: the root is live and ends within the live heap (see `StructRef.heapViews`). */
+const live = '(this.rootLiveEnd <= views.uint8Array.length)'
+
 /**
  * The accessor of one field, specialised for its kind with its offset baked in. Every
- * getter and setter starts with `liveView` (the one comparison: the root is live and the
- * struct lies in the live heap); when it gives the heap's `DataView`, the field is read or
- * written there directly, and otherwise (a heap to re-check or a freed ref), or for a
- * value the fast path does not take, through the library's own accessor (`readField` /
- * `writeField`), which polls, checks and throws the library's errors.
+ * getter and setter starts with one comparison (the root is live and the struct lies in
+ * the live heap), then reads or writes the field in the heap's `DataView` directly; a
+ * heap to re-check, a freed ref, or a value the fast path does not take goes through the
+ * library's own accessor (`readField` / `writeField`), which polls, checks and throws the
+ * library's errors. (Written out in each accessor, not through a helper that returns the
+ * view or `undefined`: V8 then checks the view's type again at each access, 15-20% of a
+ * loop of field accesses.)
  */
 function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context: AccessContext): FieldAccess {
 	const at = fieldAddress(placed.offset)
@@ -160,10 +166,22 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 		get: [`return this.readField('${name}') as ${context.valueTs}`],
 		set: [`this.writeField('${name}', value)`],
 	}
-	const guardedGet = (read: string): string[] => [`const view = this.liveView('${name}')`, `if (view === undefined) return this.readField('${name}') as ${context.valueTs}`, read]
+	const guardedGet = (read: string): string[] => [
+		'const views = this.heapViews',
+		`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
+		'const view = views.dataView',
+		read,
+	]
+	const guardedGetLines = (read: string[]): string[] => [
+		'const views = this.heapViews',
+		`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
+		'const view = views.dataView',
+		...read,
+	]
 	const guardedSet = (accepts: string, write: string[]): string[] => [
-		`const view = this.liveView('${name}')`,
-		`if (view === undefined || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+		'const views = this.heapViews',
+		`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+		'const view = views.dataView',
 		...write,
 	]
 	switch (kind.kind) {
@@ -202,12 +220,7 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 							'const target = high * 0x100000000 + low',
 						]
 			return {
-				get: [
-					`const view = this.liveView('${name}')`,
-					`if (view === undefined) return this.readField('${name}') as ${context.valueTs}`,
-					...read,
-					`return (target === 0 ? null : ${wrap}) as ${context.valueTs}`,
-				],
+				get: guardedGetLines([...read, `return (target === 0 ? null : ${wrap}) as ${context.valueTs}`]),
 				set:
 					facts.pointer === 'Pointer32'
 						? guardedSet(`typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff`, [`view.setUint32(${at}, value, true)`])
@@ -237,28 +250,22 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 	// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
 	const cast = facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs
 	const endian = endianOf(row)
-	const get = [`const view = this.liveView('${name}')`, `return (view === undefined ? this.manager.read${row}(${at}) : view.get${viewRow}(${at}${endian})) as ${cast}`]
+	const get = ['const views = this.heapViews', `if (!${live}) return this.readField('${name}') as ${cast}`, `return views.dataView.get${viewRow}(${at}${endian}) as ${cast}`]
+	// 'Pointer', 'Size', 'Long': integers of the row's range only; other rows: numbers or bigints as the row's value type
+	let accepts = `typeof value === '${facts.valueType}'`
 	if (abiSized !== undefined) {
-		// 'Pointer', 'Size', 'Long': integers of the row's range only; anything else to the library, which throws its error
 		const bits = facts.byteSize * 8
 		const signed = abiSized === 'Long'
 		const min = signed ? -(2 ** (bits - 1)) : 0
 		const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1
-		return {
-			get,
-			set: [
-				`const view = this.liveView('${name}')`,
-				`if (view === undefined || !(typeof value === 'number' && Number.isInteger(value) && value >= ${min} && value <= ${max})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
-				`view.set${viewRow}(${at}, value${endian})`,
-			],
-		}
+		accepts = `typeof value === 'number' && Number.isInteger(value) && value >= ${min} && value <= ${max}`
 	}
 	return {
 		get,
 		set: [
-			`const view = this.liveView('${name}')`,
-			`if (view === undefined || typeof value !== '${facts.valueType}') this.manager.write${row}(${at}, value as never)`,
-			`else view.set${viewRow}(${at}, value as never${endian})`,
+			'const views = this.heapViews',
+			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+			`views.dataView.set${viewRow}(${at}, value as never${endian})`,
 		],
 	}
 }
@@ -289,14 +296,16 @@ function bitfieldAccess(name: string, kind: BitfieldKind, placed: FieldLayout, c
 	const stored = boolean ? '(value ? 1 : 0)' : 'value'
 	return {
 		get: [
-			`const view = this.liveView('${name}')`,
-			`if (view === undefined) return this.readField('${name}') as ${context.valueTs}`,
+			'const views = this.heapViews',
+			`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
+			'const view = views.dataView',
 			`const bits = ${bytes}`,
 			`return (${boolean ? `(${value}) !== 0` : value}) as ${context.valueTs}`,
 		],
 		set: [
-			`const view = this.liveView('${name}')`,
-			`if (view === undefined || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+			'const views = this.heapViews',
+			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+			'const view = views.dataView',
 			`const bits = ((${bytes}) & ~${hex}) | ((${stored} << ${first}) & ${hex})`,
 			...Array.from({ length: byteCount }, (_, index) => `view.setUint8(${at(index)}, ${index === 0 ? 'bits' : `bits >>> ${8 * index}`})`),
 		],
@@ -373,6 +382,7 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	file.addImportDeclaration({ moduleSpecifier: options.declarationsSpecifier, namespaceImport: 'declarations' })
 
 	const classes: ClassDeclarationStructure[] = []
+	const interfaces: InterfaceDeclarationStructure[] = []
 	// the generated ref class of each exported record, for pointers and arrays that lead to one
 	const exportedNames = new Map<StructType, string>(records.map(({ type }) => [type, `${type.name}Ref`]))
 	for (const { name, type } of records) {
@@ -382,25 +392,32 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		const className = `${type.name}Ref`
 		const arrayName = `${type.name}ArrayRef`
 		const what = `C \`${type.kind} ${type.name}\``
-		classes.push({
-			kind: StructureKind.Class,
+		// The array class adds no code: its `at` is the library's, typed by the interface of the
+		// same name (declaration merging). An override calling `super.at` cost ~15% of a
+		// cursor loop over the array (bench/structs-codegen.bench.ts).
+		interfaces.push({
+			kind: StructureKind.Interface,
 			name: arrayName,
 			isExported: true,
-			extends: `StructArrayRef<${declared}>`,
-			docs: [`An array of ${what} (${layout.size} bytes each on ${options.abi}): \`at(index)\` gives {@link ${className}}s.`],
+			docs: [`The element type of {@link ${arrayName}}'s \`at\`.`],
 			methods: [
 				{
 					name: 'at',
-					hasOverrideKeyword: true,
 					docs: [`The element at \`index\`, a {@link ${className}} (see \`StructArrayRef.at\`; \`reuse\` moves an earlier one instead).`],
 					parameters: [
 						{ name: 'index', type: 'number' },
 						{ name: 'reuse', type: className, hasQuestionToken: true },
 					],
 					returnType: className,
-					statements: [`return super.at(index, reuse) as ${className}`],
 				},
 			],
+		})
+		classes.push({
+			kind: StructureKind.Class,
+			name: arrayName,
+			isExported: true,
+			extends: `StructArrayRef<${declared}>`,
+			docs: [`An array of ${what} (${layout.size} bytes each on ${options.abi}): \`at(index)\` gives {@link ${className}}s.`],
 		})
 		// static getters, not static fields: a property added to a class after it is made
 		// takes `new` of its subclasses off V8's fast path (bench/structs-codegen.bench.ts)
@@ -432,6 +449,7 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			setAccessors,
 		})
 	}
+	file.addInterfaces(interfaces)
 	file.addClasses(classes)
 	const ts = `// ${header('')}\n\n${file.getFullText().replace(/\r\n/g, '\n').trimEnd()}\n`
 	const h = `/* ${header('')} */\n\n${emitCHeader(
