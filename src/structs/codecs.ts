@@ -324,14 +324,22 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 type FieldReader = (view: DataView, address: number, manager: WasmHeapManager) => unknown
 
 /**
+ * @internal The constructor of a record type's values: a plain object (its prototype is
+ * `Object.prototype`), one constructor per type so that V8 sizes its objects for the
+ * type's fields (in-object slack tracking) instead of `{}`'s four in-object slots, past
+ * which every value would need a second allocation.
+ */
+type RecordValue = new () => Record<string, unknown>
+
+/**
  * A record value as plain data: a fresh object given its fields in declaration order.
  * The stores are written out one per position, not in a loop: each store site then sees
  * one field name (per struct type), so V8 compiles it to a plain store with a known
  * shape transition; a loop's one site would see every name and go megamorphic, about 15
  * ns per field. Fields past the eighth go through the loop.
  */
-function buildRecord(names: readonly string[], readers: readonly FieldReader[], view: DataView, address: number, manager: WasmHeapManager): Record<string, unknown> {
-	const value: Record<string, unknown> = {}
+function buildRecord(Value: RecordValue, names: readonly string[], readers: readonly FieldReader[], view: DataView, address: number, manager: WasmHeapManager): Record<string, unknown> {
+	const value = new Value()
 	const count = names.length
 	if (count > 0) value[names[0]!] = readers[0]!(view, address, manager)
 	if (count > 1) value[names[1]!] = readers[1]!(view, address, manager)
@@ -384,6 +392,8 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			return (_view, address, m) => codec.read(m, address + offset)
 		}),
 	)
+	const Value = function () {} as unknown as RecordValue
+	Value.prototype = Object.prototype
 	return {
 		size,
 		read(m, address) {
@@ -391,9 +401,9 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			// struct running past the end), field by field through the checked reads.
 			const fast = m.fast
 			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(fields, m, address)
-			return buildRecord(names, readers, fast.dataView, address, m)
+			return buildRecord(Value, names, readers, fast.dataView, address, m)
 		},
-		readIn: (view, address, m) => buildRecord(names, readers, view, address, m),
+		readIn: (view, address, m) => buildRecord(Value, names, readers, view, address, m),
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${where}: ${type} takes an object of field values, received ${describeValue(value)}`)
