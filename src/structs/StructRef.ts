@@ -425,6 +425,8 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	readonly type: T
 	/** @internal The element refs' class. */
 	private readonly Element: SubRefClass
+	/** @internal Its prototype, which every element ref has. */
+	private readonly elementPrototype: object
 	/** @internal The element's size and codec. */
 	private readonly elementShape: StructShape
 
@@ -444,6 +446,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		this.type = type
 		this.stride = stride
 		this.Element = subRefClass(type, abi, manager)
+		this.elementPrototype = this.Element.prototype as object
 		this.elementShape = (this.Element.prototype as unknown as { shape: StructShape }).shape
 	}
 
@@ -501,7 +504,8 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		const address = this.address + index * this.stride
 		if (reuse !== undefined) {
 			const moved = reuse as unknown as { root: unknown; address: number }
-			if (!(reuse instanceof this.Element) || moved.root !== this.root) {
+			// the element prototype by identity: `instanceof` of a class V8 cannot see as a constant is a call
+			if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== this.elementPrototype || moved.root !== this.root) {
 				throw heapError(TypeError, 'ERR_HEAP_INVALID_ARGUMENT', `${this.refName}.at: reuse must be a ref that at() of this array returned`)
 			}
 			moved.address = address
