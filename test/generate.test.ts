@@ -343,6 +343,13 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => particle.mass, Error, `Particle.mass: the reference to address ${particle.address} has been freed`)
 		expectThrow(() => (particle.mass = 1), Error, `Particle.mass: the reference to address ${particle.address} has been freed`)
 		expectThrow(() => particle.checkLive('anything'), Error, `Particle.anything: the reference to address ${particle.address} has been freed`)
+		// the library's accessors behind the generated ones: by field name, which must be one of the type's
+		const other = heap.allocStruct(ParticleRef, { mass: 1.25 }) as unknown as { readField(name: string): unknown; writeField(name: string, value: unknown): void }
+		expect(other.readField('mass')).to.equal(1.25)
+		other.writeField('mass', 3)
+		expect(other.readField('mass')).to.equal(3)
+		expectThrow(() => other.readField('nope'), TypeError, 'Particle has no field "nope"')
+		expectThrow(() => other.writeField('mass', 1n), TypeError, /^Particle\.mass: /)
 	})
 
 	it('a class generated for another ABI, or a second class for one declaration, is a TypeError', () => {
