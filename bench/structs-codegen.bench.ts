@@ -44,7 +44,7 @@ export function createStructsCodegenCases(regime: StructRegime = 'pristine'): Be
 	if (regime === 'realistic') {
 		memory.grow(1)
 		takeStructErrorPaths(heap, runtime as never, 'x')
-		takeStructErrorPaths(heap, generated as never, 'x')
+		takeStructErrorPaths(heap, generated as never, 'x', BodyRef)
 	}
 
 	const rawLoop = (): unknown => {
