@@ -1,6 +1,7 @@
 /**
  * Regenerates bench/generated-structs/ from bench/benchStructs.ts (as `npx wasm-heap-manager
- * generate` would, importing the library from src/ so the benchmark needs no build):
+ * generate` would), importing the library from bench/library.ts: the build the benchmarks
+ * measure (dist/ by default, src/ with BENCH_LIBRARY=src).
  *   npx tsx bench/generate-structs.mts
  */
 import { writeFileSync } from 'node:fs'
@@ -12,7 +13,7 @@ const files = await generateFiles(declarations, {
 	abi: 'wasm32',
 	declarationsSpecifier: '../benchStructs.js',
 	inputName: 'benchStructs.ts',
-	moduleSpecifier: '../../src/index.js',
+	moduleSpecifier: '../library.js',
 })
 const folder = join(import.meta.dirname, 'generated-structs')
 writeFileSync(join(folder, 'benchStructs.ts'), files['structs.ts'])

@@ -23,5 +23,5 @@ export const librarySource: 'dist' | 'src' = process.env.BENCH_LIBRARY === 'src'
 const distEntry = process.env.BENCH_BUILD === undefined ? '../dist/index.js' : pathToFileURL(resolve(process.env.BENCH_BUILD, 'dist/index.js')).href
 const library = (librarySource === 'src' ? await import('../src/index.js') : await import(distEntry)) as typeof Library
 
-export const { createWasmHeapManager, wrapEmscriptenModuleHeap, createHeapAllocator, defineStruct } = library
-export type { Int32Ref, WasmHeapManager } from '../src/index.js'
+export const { createWasmHeapManager, wrapEmscriptenModuleHeap, createHeapAllocator, defineStruct, StructRef, StructArrayRef } = library
+export type { Int32Ref, WasmHeapManager, FieldRefValue } from '../src/index.js'

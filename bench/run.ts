@@ -8,7 +8,7 @@
  * report always shows a whole run.
  *
  *   npm run bench                       every suite
- *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, structs, tracking, atomics, heapAllocator)
+ *   npm run bench -- strings            only the named suites (numeric, access, strings, allocation, ownership, structs, structs-codegen, tracking, atomics, heapAllocator)
  *   BENCH_ROUNDS=41 npm run bench       more rounds
  *   BENCH_ROUNDS=301 BENCH_BATCH_NS=100000 npm run bench -- ownership
  *                                       short batches, many rounds: steadier on a loaded machine
@@ -22,7 +22,7 @@
  *   BENCH_REGIME=pristine npm run bench only one regime of the suites that have two
  *   npm run bench:node24                the same on Node 24 (bench/node24.mjs; results in latest.node24.json)
  *
- * Regimes. The numeric and allocation suites run twice, each time in a fresh process:
+ * Regimes. The numeric, allocation and struct suites run twice, each time in a fresh process:
  * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
  * ArrayBufferDetaching protector is gone: every typed-array access then carries a detach
  * test) and every error path of the measured methods has been taken once (V8 then
@@ -101,7 +101,14 @@ const suites: Record<string, Suite> = {
 	structs: {
 		title: 'Structs: fields of a 40-byte struct array through at(i), a cursor and readStruct (vs typed arrays, and six read* calls)',
 		baselines: ['raw', 'six reads'],
-		load: async () => (await import('./structs.bench.js')).createStructCases(await import('./library.js')),
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => (await import('./structs.bench.js')).createStructCases(await import('./library.js'), regime),
+	},
+	'structs-codegen': {
+		title: 'Generated struct classes (library = the classes `generate` wrote; vs raw typed arrays, and vs the runtime defineStruct refs)',
+		baselines: ['raw', 'runtime'],
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => (await import('./structs-codegen.bench.js')).createStructsCodegenCases(regime),
 	},
 	tracking: {
 		title: 'The allocation table: free(address) against the number of live refs, tracking on vs off, debug mode off vs on (vs bare _free/_malloc)',

@@ -1,5 +1,8 @@
 /**
- * Struct field access (issue 14). The element `i` of an array of 40-byte structs
+ * Struct field access (issue 14), in both regimes (see run.ts): `pristine`, and
+ * `realistic`, where the heap's memory has grown once and every error path of the measured
+ * methods (index out of range, a bad cursor, a freed element, readStruct past the heap)
+ * has been taken once before anything is timed. The element `i` of an array of 40-byte structs
  * (`Body`: x, y: f64; vx, vy: f32; mass: f64; id, flags: u32) has three fields read and
  * one written (`x += vx * mass`):
  * - through `at(i)`, a new element ref per element: goal at least 0.4x the same loop
@@ -14,9 +17,50 @@ import type * as Library from '../src/index.js'
 /** What the struct cases need of a build of the library. */
 export type StructLibrary = Pick<typeof Library, 'createWasmHeapManager' | 'defineStruct'>
 
+/** `pristine`, or `realistic`: a memory grown and every error path taken once first. */
+export type StructRegime = 'pristine' | 'realistic'
+
 const elementCount = 4096
 
-export function createStructCases(library: StructLibrary): BenchCase[] {
+/** Runs `action`, which must throw (an error path taken once, so V8 compiles it as a call). */
+export function attemptError(action: () => unknown): void {
+	try {
+		action()
+	} catch {
+		return
+	}
+	throw new Error('bench: an error path did not throw')
+}
+
+/**
+ * The realistic regime's set-up: every error path of the struct methods the cases time,
+ * taken once on `array` and on a struct array freed here (through its number field
+ * `field`), and readStruct past the heap's end. The freed array is made from `madeFrom`,
+ * what `array` was made from (its declaration, or its generated class): an array of
+ * another class would make the element refs' roots of two classes, and every field
+ * access polymorphic (a mix this regime does not mean to measure).
+ */
+export function takeStructErrorPaths(
+	heap: ReturnType<StructLibrary['createWasmHeapManager']>,
+	array: { at(index: number, reuse?: never): unknown; readAt(index: number): unknown; elementCount: number; type: Library.StructType },
+	field: string,
+	madeFrom: unknown = array.type,
+): void {
+	attemptError(() => array.at(array.elementCount))
+	attemptError(() => array.at(-1))
+	attemptError(() => array.at(0, {} as never))
+	attemptError(() => array.readAt(array.elementCount))
+	attemptError(() => heap.readStruct(array.type, heap.heap.byteLength))
+	const freed = heap.allocStructArray(madeFrom as Library.StructType, 1) as unknown as { at(index: number, reuse?: unknown): Record<string, number>; free(): void }
+	const element = freed.at(0)
+	const cursor = freed.at(0)
+	freed.free()
+	attemptError(() => element[field])
+	attemptError(() => (element[field] = 1))
+	attemptError(() => freed.at(0, cursor))
+}
+
+export function createStructCases(library: StructLibrary, regime: StructRegime = 'pristine'): BenchCase[] {
 	const { createWasmHeapManager, defineStruct } = library
 	const memory = new WebAssembly.Memory({ initial: 16 })
 	let bump = 1024
@@ -33,6 +77,7 @@ export function createStructCases(library: StructLibrary): BenchCase[] {
 	const bodies = heap.allocStructArray(Body, elementCount)
 	for (let i = 0; i < elementCount; i++) bodies.writeAt(i, { x: i, vx: 0.5, mass: 1e-9 * i })
 	const base = bodies.address
+	const suite = regime === 'pristine' ? 'structs' : 'structs realistic'
 
 	const raw = (): number => {
 		const f64 = new Float64Array(memory.buffer)
@@ -76,6 +121,18 @@ export function createStructCases(library: StructLibrary): BenchCase[] {
 	const sixBase = sixes.address
 	const sixSize = heap.sizeOf(Six)
 	const [oa, ob, oc, od, oe, of] = ['a', 'b', 'c', 'd', 'e', 'f'].map((field) => heap.offsetOf(Six, field)) as [number, number, number, number, number, number]
+	if (regime === 'realistic') {
+		memory.grow(1)
+		takeStructErrorPaths(heap, bodies as never, 'x')
+		takeStructErrorPaths(heap, sixes as never, 'c')
+		for (const address of [-1, 0.5, heap.heap.byteLength]) {
+			attemptError(() => heap.readFloat64(address))
+			attemptError(() => heap.readInt32(address))
+			attemptError(() => heap.readUint32(address))
+			attemptError(() => heap.readFloat32(address))
+			attemptError(() => heap.readInt16(address))
+		}
+	}
 	const readStructs = (): number => {
 		let sum = 0
 		for (let i = 0; i < 256; i++) sum += heap.readStruct(Six, sixBase + i * sixSize).c
@@ -99,8 +156,8 @@ export function createStructCases(library: StructLibrary): BenchCase[] {
 	}
 
 	return [
-		{ suite: 'structs', name: 'at(i): read 3 fields, write 1 (40-byte struct)', operations: elementCount, library: throughAt, baselines: { raw }, goals: { raw: 0.4 } },
-		{ suite: 'structs', name: 'at(i, cursor): read 3 fields, write 1', operations: elementCount, library: throughCursor, baselines: { raw }, goals: { raw: 0.6 } },
-		{ suite: 'structs', name: 'readStruct of a 6-field struct', operations: 256, library: readStructs, baselines: { 'six reads': sixReads }, goals: { 'six reads': 1 } },
+		{ suite, name: 'at(i): read 3 fields, write 1 (40-byte struct)', operations: elementCount, library: throughAt, baselines: { raw }, goals: { raw: 0.4 } },
+		{ suite, name: 'at(i, cursor): read 3 fields, write 1', operations: elementCount, library: throughCursor, baselines: { raw }, goals: { raw: 0.6 } },
+		{ suite, name: 'readStruct of a 6-field struct', operations: 256, library: readStructs, baselines: { 'six reads': sixReads }, goals: { 'six reads': 1 } },
 	]
 }

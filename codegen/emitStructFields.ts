@@ -11,6 +11,10 @@
  * throws if the root was freed, else goes through the manager's `read<T>`/`write<T>`,
  * which polls for a replaced heap and throws the numeric refs' errors. An alias row
  * shares its row's factory.
+ *
+ * The factory also makes `read(view, address)`: the field of the struct at `address`
+ * read straight from `view`, for `readStruct`, which checks the whole struct against
+ * the live view once and then calls one such reader per numeric field.
  */
 import { Part, provenance } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
@@ -29,6 +33,7 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 	const { methods, valueType } = element
 	const address = 'this.address + offset'
 	const read = elementRead(element, address, methods.read, part)
+	const readChecked = elementRead(element, 'address + offset', methods.read, part)
 	const write = elementWrite(element, address, methods.write, part)
 	let conversion = ''
 	if (element.kind !== 'pointer53') {
@@ -68,6 +73,10 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 						})
 						writer.writeLine('const view = fast.dataView')
 						write(writer)
+					})
+					writer.write(',').newLine()
+					writer.write(`read(view: DataView, address: number): ${valueType} `).inlineBlock(() => {
+						readChecked(writer)
 					})
 					writer.write(',').newLine()
 				})

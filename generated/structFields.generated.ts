@@ -28,6 +28,9 @@ function Int8Field(offset: number, name: string, where: string): StructFieldAcce
 			const view = fast.dataView
 			view.setInt8(this.address + offset, value)
 		},
+		read(view: DataView, address: number): number {
+			return view.getInt8(address + offset)
+		},
 	}
 }
 
@@ -54,6 +57,9 @@ function Uint8Field(offset: number, name: string, where: string): StructFieldAcc
 			}
 			const view = fast.dataView
 			view.setUint8(this.address + offset, value)
+		},
+		read(view: DataView, address: number): number {
+			return view.getUint8(address + offset)
 		},
 	}
 }
@@ -82,6 +88,9 @@ function ClampedUint8Field(offset: number, name: string, where: string): StructF
 			const view = fast.dataView
 			view.setUint8(this.address + offset, clampToUint8(value))
 		},
+		read(view: DataView, address: number): number {
+			return view.getUint8(address + offset)
+		},
 	}
 }
 
@@ -108,6 +117,9 @@ function Int16Field(offset: number, name: string, where: string): StructFieldAcc
 			}
 			const view = fast.dataView
 			view.setInt16(this.address + offset, value, true)
+		},
+		read(view: DataView, address: number): number {
+			return view.getInt16(address + offset, true)
 		},
 	}
 }
@@ -136,6 +148,9 @@ function Uint16Field(offset: number, name: string, where: string): StructFieldAc
 			const view = fast.dataView
 			view.setUint16(this.address + offset, value, true)
 		},
+		read(view: DataView, address: number): number {
+			return view.getUint16(address + offset, true)
+		},
 	}
 }
 
@@ -162,6 +177,9 @@ function Int32Field(offset: number, name: string, where: string): StructFieldAcc
 			}
 			const view = fast.dataView
 			view.setInt32(this.address + offset, value, true)
+		},
+		read(view: DataView, address: number): number {
+			return view.getInt32(address + offset, true)
 		},
 	}
 }
@@ -190,6 +208,9 @@ function Uint32Field(offset: number, name: string, where: string): StructFieldAc
 			const view = fast.dataView
 			view.setUint32(this.address + offset, value, true)
 		},
+		read(view: DataView, address: number): number {
+			return view.getUint32(address + offset, true)
+		},
 	}
 }
 
@@ -216,6 +237,9 @@ function BigInt64Field(offset: number, name: string, where: string): StructField
 			}
 			const view = fast.dataView
 			view.setBigInt64(this.address + offset, value, true)
+		},
+		read(view: DataView, address: number): bigint {
+			return view.getBigInt64(address + offset, true)
 		},
 	}
 }
@@ -244,6 +268,9 @@ function BigUint64Field(offset: number, name: string, where: string): StructFiel
 			const view = fast.dataView
 			view.setBigUint64(this.address + offset, value, true)
 		},
+		read(view: DataView, address: number): bigint {
+			return view.getBigUint64(address + offset, true)
+		},
 	}
 }
 
@@ -270,6 +297,9 @@ function Float16Field(offset: number, name: string, where: string): StructFieldA
 			}
 			const view = fast.dataView
 			view.setUint16(this.address + offset, float16ToBits(value), true)
+		},
+		read(view: DataView, address: number): number {
+			return bitsToFloat16(view.getUint16(address + offset, true))
 		},
 	}
 }
@@ -298,6 +328,9 @@ function Float32Field(offset: number, name: string, where: string): StructFieldA
 			const view = fast.dataView
 			view.setFloat32(this.address + offset, value, true)
 		},
+		read(view: DataView, address: number): number {
+			return view.getFloat32(address + offset, true)
+		},
 	}
 }
 
@@ -324,6 +357,9 @@ function Float64Field(offset: number, name: string, where: string): StructFieldA
 			}
 			const view = fast.dataView
 			view.setFloat64(this.address + offset, value, true)
+		},
+		read(view: DataView, address: number): number {
+			return view.getFloat64(address + offset, true)
 		},
 	}
 }
@@ -356,6 +392,12 @@ function Pointer53Field(offset: number, name: string, where: string): StructFiel
 			const low = value % 0x100000000
 			view.setUint32(this.address + offset, low, true)
 			view.setUint32(this.address + offset + 4, (value - low) / 0x100000000, true)
+		},
+		read(view: DataView, address: number): number {
+			const low = view.getUint32(address + offset, true)
+			const high = view.getUint32(address + offset + 4, true)
+			if (high > 0x1fffff) throwPointer53StoredError('readPointer53', address + offset, high, low)
+			return high * 0x100000000 + low
 		},
 	}
 }

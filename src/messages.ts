@@ -1352,6 +1352,13 @@ export const recordValueNotAnObject = {
 	text: (where: string, type: unknown, value: unknown) => `${where}: ${String(type)} takes an object of field values, received ${describeValue(value)}`,
 } satisfies Message
 
+export const accessorFieldMissing = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, type: string, name: string) =>
+		`${method}: ${type} has no field ${JSON.stringify(name)} (a generated class that does not match its declaration: generate it again)`,
+} satisfies Message
+
 export const recordValueUnknownField = {
 	Class: TypeError,
 	code: INVALID_VALUE,

@@ -11,12 +11,13 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWasmHeapManager, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
 import { findClang, importFromDumps, type ClangNode } from '../src/generator/importC.js'
 import { pathToFileURL } from 'node:url'
+import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { expectThrow } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
@@ -61,13 +62,15 @@ function outcome(read: () => unknown): { value: unknown } | { error: string; mes
 
 describe('generate: ref classes and structs.h from defineStruct declarations', () => {
 	// refs of the library's own classes, made before any generated class is registered
-	const plain = new Map<string, { heap: WasmHeapManager; refs: StructRef[] }>()
+	const plain = new Map<string, { heap: WasmHeapManager; refs: StructRef[]; scratch: StructRef }>()
 	const count = 8
 
 	before(() => {
 		for (const abi of abis) {
 			const heap = newHeap(abi)
-			for (const [name, type] of records) plain.set(`${abi} ${name}`, { heap, refs: Array.from({ length: count }, () => heap.allocStruct(type) as StructRef) })
+			for (const [name, type] of records) {
+				plain.set(`${abi} ${name}`, { heap, refs: Array.from({ length: count }, () => heap.allocStruct(type) as StructRef), scratch: heap.allocStruct(type) as StructRef })
+			}
 		}
 	})
 
@@ -76,7 +79,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			const random = new SeededRandom(abi === 'wasm32' ? 32 : 64)
 			let compared = 0
 			for (const [name, type] of records) {
-				const { heap, refs } = plain.get(`${abi} ${name}`)!
+				const { heap, refs, scratch } = plain.get(`${abi} ${name}`)!
 				const Class = classOf(abi, name)
 				expect(refs[0], name).to.not.be.instanceOf(Class)
 				const layout = type.layout(abi)
@@ -91,17 +94,32 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 						if (own?.get === undefined) continue
 						// random bytes may hold what a row refuses to read (a Pointer53 above 2^53 - 1): then both throw alike
 						const read = outcome(() => (ref as unknown as Record<string, unknown>)[field.name])
-						expect(outcome(() => mine[field.name]), `${abi} ${name}.${field.name}`).to.deep.equal(read)
+						const kind = type.field(field.name)!.type.kind
+						if (kind === 'record' || kind === 'array') {
+							// a sub-ref: the same type, address and contents (its root differs: each belongs to its own ref)
+							const summary = (value: unknown): string => JSON.stringify((value as HeapRef).toJSON(), (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : item))
+							expect(summary(mine[field.name]), `${abi} ${name}.${field.name}`).to.equal(summary((read as { value: unknown }).value))
+							expect(Object.getOwnPropertyDescriptor(Class.prototype, field.name)!.set, `${name}.${field.name} has no setter`).to.equal(undefined)
+							compared++
+							continue
+						}
+						// a pointer's target ref: the same type, address and contents
+						const plainData = (result: ReturnType<typeof outcome>): unknown => ('value' in result && result.value instanceof HeapRef ? { ref: result.value.toJSON() } : result)
+						expect(plainData(outcome(() => mine[field.name])), `${abi} ${name}.${field.name}`).to.deep.equal(plainData(read))
 						if (!('value' in read)) {
 							compared++
 							continue
 						}
 						const value = read.value
-						// write the value read into two zeroed structs, one through each class
-						const a = heap.allocStruct(type) as unknown as Record<string, unknown> & StructRef
+						// write the value read into two zeroed structs, one through each class (the library's
+						// a ref made before the class was registered): the same bytes, or the same error (a
+						// string decoded from random bytes may need more room than it had)
+						const a = scratch as unknown as Record<string, unknown> & StructRef
+						a.clear()
 						const b = heap.allocStruct(Class as never) as unknown as Record<string, unknown> & StructRef
-						a[field.name] = value
-						b[field.name] = value
+						expect(a, name).to.not.be.instanceOf(Class)
+						const written = outcome(() => (a[field.name] = value))
+						expect(outcome(() => (b[field.name] = value)), `${name}.${field.name} = ${String(value)}`).to.deep.equal(written)
 						expect([...b.allocatedBytesView], `${name}.${field.name} bytes`).to.deep.equal([...a.allocatedBytesView])
 						// a value of the wrong kind is refused by both, writing nothing
 						const bad = typeof value === 'bigint' ? 1.5 : 'text'
@@ -115,7 +133,6 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 						}
 						expect(errorOf(b), `${name}.${field.name} = ${String(bad)}`).to.equal(errorOf(a))
 						expect([...b.allocatedBytesView]).to.deep.equal([...a.allocatedBytesView])
-						a.free()
 						b.free()
 						compared++
 					}
@@ -144,7 +161,9 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			}
 			const massOffset = corpus.Particle.layout(abi).fields.find((field) => field.name === 'mass')!.offset
 			expect(files['structs.ts']).to.include(`\t/** C \`float\`: offset ${massOffset}, 4 bytes (${abi}). */\n\tget mass()`)
-			expect(files['structs.ts']).to.include(`return (view === undefined ? this.manager.readFloat32(this.address + ${massOffset}) : view.getFloat32(this.address + ${massOffset}, true))`)
+			// one comparison, then the row's DataView accessor at the baked offset; the library's accessor otherwise
+			expect(files['structs.ts']).to.include(`if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass')`)
+			expect(files['structs.ts']).to.include(`return views.dataView.getFloat32(this.address + ${massOffset}, true)`)
 		}
 	})
 
@@ -178,56 +197,124 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		}
 	})
 
-	it('C header → import-c → generate → the wasi build of structs.c: generated classes read what C wrote and C sums what they wrote', async () => {
-		const fixtures = join(import.meta.dirname, 'fixtures/structs')
-		const ast = JSON.parse(readFileSync(join(fixtures, 'structs-ast-wasm32.json'), 'utf8')) as ClangNode
-		const dump = readFileSync(join(fixtures, 'structs-layouts-complete-wasm32.txt'), 'utf8')
-		// mocha loads this file's static imports through tsx's CommonJS hook and import() through
-		// its ESM loader: the scratch modules and this test use one ESM instance of the library
-		const library = join(import.meta.dirname, '../src/index.ts')
-		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
-		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
-		try {
-			writeFileSync(join(scratch, 'structs.ts'), importFromDumps(ast, dump, { header: 'structs.h', abi: 'wasm32', moduleSpecifier: library }))
-			const declarations = (await import(pathToFileURL(join(scratch, 'structs.ts')).href)) as Record<string, unknown>
-			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../structs.js', inputName: 'structs.ts', moduleSpecifier: library })
-			mkdirSync(join(scratch, 'gen'))
-			writeFileSync(join(scratch, 'gen/structs.ts'), files['structs.ts'])
-			const { ParticleRef } = (await import(pathToFileURL(join(scratch, 'gen/structs.ts')).href)) as { ParticleRef: GeneratedClass }
-			const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
-			const imports: Record<string, Record<string, () => never>> = {}
-			for (const { module: from, name } of WebAssembly.Module.imports(module)) {
-				;(imports[from] ??= {})[name] = () => {
-					throw new Error(`unexpected call to ${from}.${name}`)
-				}
+	/** What the tests below call in structs.c (both builds). */
+	interface StructsC {
+		fill_particles(particles: number, count: number): void
+		sum_mass(particles: number, count: number): number
+		sum_linked_ids(head: number): number
+		count_linked(head: number): number
+		sum_small_fields(particles: number, count: number): number
+		name_length(particle: number): number
+		particle_size(): number
+		particle_offset(field: number): number
+	}
+
+	/** The wasi build: a manager over its memory, malloc and free. */
+	async function loadWasi(lib: typeof import('../src/index.js'), fixtures: string): Promise<{ heap: WasmHeapManager; c: StructsC }> {
+		const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
+		const imports: Record<string, Record<string, () => never>> = {}
+		for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+			;(imports[from] ??= {})[name] = () => {
+				throw new Error(`unexpected call to ${from}.${name}`)
 			}
-			const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as {
-				memory: WebAssembly.Memory
-				malloc(size: number): number
-				free(address: number): void
-				_initialize(): void
-				fill_particles(particles: number, count: number): void
-				sum_mass(particles: number, count: number): number
-				particle_size(): number
-				particle_offset(field: number): number
-			}
-			c._initialize()
-			const heap = lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free)
-			expect(ParticleRef.structType.layout('wasm32').size).to.equal(c.particle_size())
-			const fields = ['position', 'mass', 'id', 'kind', 'name', 'history', 'next', 'alive', 'tag']
-			fields.forEach((field, index) => expect(heap.offsetOf(ParticleRef.structType, field), field).to.equal(c.particle_offset(index)))
-			const particles = heap.allocStructArray(ParticleRef as never, 5) as unknown as StructArrayRef
-			c.fill_particles(particles.address, 5)
-			const third = particles.at(3) as unknown as Record<string, unknown> & StructRef
-			expect(third).to.be.instanceOf(ParticleRef)
-			expect([(third.position as { x: number }).x, third.mass, third.id, third.kind, third.name, third.flags, third.delta, third.tag]).to.deep.equal([3, 1.5, 103, 2, 'p3', 3, -5, 3000])
-			for (let index = 0; index < 5; index++) (particles.at(index) as unknown as { mass: number }).mass = index * 2
-			expect(c.sum_mass(particles.address, 5)).to.equal(20)
-			particles.free()
-		} finally {
-			rmSync(scratch, { recursive: true, force: true })
 		}
-	})
+		const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as StructsC & {
+			memory: WebAssembly.Memory
+			malloc(size: number): number
+			free(address: number): void
+			_initialize(): void
+		}
+		c._initialize()
+		return { heap: lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free), c }
+	}
+
+	/** The Emscripten build: its module's heap wrapped, its exports without their underscore. */
+	async function loadEmscripten(lib: typeof import('../src/index.js'), fixtures: string): Promise<{ heap: WasmHeapManager; c: StructsC }> {
+		const factory = createRequire(import.meta.url)(join(fixtures, 'structs.emscripten.cjs')) as () => Promise<Record<string, unknown>>
+		const module = await factory()
+		const heap = lib.wrapEmscriptenModuleHeap(module as Parameters<typeof lib.wrapEmscriptenModuleHeap>[0], { abi: 'emscripten' })
+		const c = Object.fromEntries(
+			Object.entries(module)
+				.filter(([name, value]) => name.startsWith('_') && typeof value === 'function')
+				.map(([name, value]) => [name.slice(1), value]),
+		) as unknown as StructsC
+		return { heap, c }
+	}
+
+	for (const [build, abi, load] of [
+		['wasi', 'wasm32', loadWasi],
+		['Emscripten', 'emscripten', loadEmscripten],
+	] as const) {
+		it(`C header → import-c → generate --abi ${abi} → the ${build} build of structs.c: generated classes read every field kind C wrote, and C reads what they wrote`, async () => {
+			const fixtures = join(import.meta.dirname, 'fixtures/structs')
+			const ast = JSON.parse(readFileSync(join(fixtures, 'structs-ast-wasm32.json'), 'utf8')) as ClangNode
+			const dump = readFileSync(join(fixtures, 'structs-layouts-complete-wasm32.txt'), 'utf8')
+			// mocha loads this file's static imports through tsx's CommonJS hook and import() through
+			// its ESM loader: the scratch modules and this test use one ESM instance of the library
+			const library = join(import.meta.dirname, '../src/index.ts')
+			const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+			const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+			try {
+				writeFileSync(join(scratch, 'structs.ts'), importFromDumps(ast, dump, { header: 'structs.h', abi: 'wasm32', moduleSpecifier: library }))
+				const declarations = (await import(pathToFileURL(join(scratch, 'structs.ts')).href)) as Record<string, unknown>
+				const files = await generateFiles(declarations, { abi, declarationsSpecifier: '../structs.js', inputName: 'structs.ts', moduleSpecifier: library })
+				mkdirSync(join(scratch, 'gen'))
+				writeFileSync(join(scratch, 'gen/structs.ts'), files['structs.ts'])
+				const { ParticleRef } = (await import(pathToFileURL(join(scratch, 'gen/structs.ts')).href)) as { ParticleRef: GeneratedClass }
+				const { heap, c } = await load(lib, fixtures)
+				expect(ParticleRef.abi).to.equal(abi)
+				expect(ParticleRef.structType.layout(abi).size).to.equal(c.particle_size())
+				const fields = ['position', 'mass', 'id', 'kind', 'name', 'history', 'next', 'alive', 'tag']
+				fields.forEach((field, index) => expect(heap.offsetOf(ParticleRef.structType, field), field).to.equal(c.particle_offset(index)))
+				// every field is the generated class's own accessor
+				for (const field of [...fields, 'flags', 'delta']) expect(Object.getOwnPropertyDescriptor(ParticleRef.prototype, field)?.get, field).to.be.a('function')
+				const particles = heap.allocStructArray(ParticleRef as never, 5) as unknown as StructArrayRef
+				c.fill_particles(particles.address, 5)
+				type Particle = Record<string, unknown> & StructRef
+				const third = particles.at(3) as unknown as Particle
+				expect(third).to.be.instanceOf(ParticleRef)
+				const history = third.history as { read(): number[] }
+				expect([(third.position as { x: number; y: number }).y, third.mass, third.id, third.kind, third.name, history.read(), third.flags, third.delta, third.alive, third.tag]).to.deep.equal([
+					6, 1.5, 103, 2, 'p3', [3, 4, 5, 6], 3, -5, false, 3000,
+				])
+				// the pointer C wrote, followed through the generated class
+				const next = third.next as Particle
+				expect(next).to.be.instanceOf(ParticleRef)
+				expect([next.address, next.id, next.next]).to.deep.equal([particles.address + 4 * c.particle_size(), 104, null])
+				// written through the generated class, read by C
+				const ids: number[] = []
+				for (let index = 0; index < 5; index++) {
+					const particle = particles.at(index) as unknown as Particle
+					particle.mass = index * 2
+					particle.flags = 7 - index
+					particle.delta = -index
+					particle.alive = index === 1
+					ids.push(particle.id as number)
+				}
+				expect(c.sum_mass(particles.address, 5)).to.equal(20)
+				expect(c.sum_linked_ids(particles.address)).to.equal(ids.reduce((sum, id) => sum + id, 0))
+				;(particles.at(1) as unknown as Particle).next = null
+				expect(c.count_linked(particles.address)).to.equal(2)
+				;(particles.at(1) as unknown as Particle).next = particles.at(4)
+				expect(c.count_linked(particles.address)).to.equal(3)
+				third.name = 'renamed'
+				expect(c.name_length(third.address)).to.equal(7)
+				// the bitfields and _Bool as C reads them back (sum_small_fields)
+				const expected = heap.readStruct(ParticleRef.structType, particles.address)
+				expect([expected.flags, expected.delta, expected.alive]).to.deep.equal([7, 0, false])
+				let small = 0
+				for (let index = 0; index < 5; index++) {
+					const particle = particles.at(index) as unknown as Particle
+					small += (particle.flags as number) + (particle.delta as number) + (particle.alive ? 1 : 0) + (particle.kind as number)
+					small += (particle.history as { read(): number[] }).read().reduce((sum, value) => sum + value, 0)
+				}
+				expect(c.sum_small_fields(particles.address, 5)).to.equal(small)
+				particles.free()
+			} finally {
+				rmSync(scratch, { recursive: true, force: true })
+			}
+		})
+	}
 
 	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, and return their instances', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
@@ -256,6 +343,13 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => particle.mass, Error, `Particle.mass: the reference to address ${particle.address} has been freed`)
 		expectThrow(() => (particle.mass = 1), Error, `Particle.mass: the reference to address ${particle.address} has been freed`)
 		expectThrow(() => particle.checkLive('anything'), Error, `Particle.anything: the reference to address ${particle.address} has been freed`)
+		// the library's accessors behind the generated ones: by field name, which must be one of the type's
+		const other = heap.allocStruct(ParticleRef, { mass: 1.25 }) as unknown as { readField(name: string): unknown; writeField(name: string, value: unknown): void }
+		expect(other.readField('mass')).to.equal(1.25)
+		other.writeField('mass', 3)
+		expect(other.readField('mass')).to.equal(3)
+		expectThrow(() => other.readField('nope'), TypeError, 'Particle.nope: Particle has no field "nope" (a generated class that does not match its declaration: generate it again)')
+		expectThrow(() => other.writeField('mass', 1n), TypeError, /^Particle\.mass: /)
 	})
 
 	it('a class generated for another ABI, or a second class for one declaration, is a TypeError', () => {

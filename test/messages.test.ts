@@ -222,6 +222,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	strideInvalid: ['probe.method', 8, 8, 'x'],
 	refIsPartOfAnother: ['probe.Ref', 'member'],
 	atReuseInvalid: ['probe.method'],
+	accessorFieldMissing: ['probe.method', 'Point', 'z'],
 	structArrayWriteNotAnArray: ['probe.method'],
 	structArrayWriteTooMany: ['probe.method', 8, 8],
 	pointerToArrayHasNoRef: ['probe.method', true],

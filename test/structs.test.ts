@@ -354,6 +354,50 @@ describe('structs at run time', () => {
 			heap.deallocate(address)
 		})
 
+		it("sub-refs are refs of their type's class, sized as their struct, and freed with their root", () => {
+			const { heap } = test
+			const bodies = heap.allocStructArray(Body, 2)
+			const element = bodies.at(1)
+			const ref = heap.allocStruct(Everything, { position: { x: 4 } })
+			const position = ref.position
+			expect(element).to.be.instanceOf(StructRef)
+			expect(Object.getPrototypeOf(Object.getPrototypeOf(element))).to.equal(Object.getPrototypeOf(heap.allocStruct(Body)))
+			expect(element.type).to.equal(Body)
+			expect([element.address, element.allocatedByteSize, position.allocatedByteSize]).to.deep.equal([bodies.address + 40, 40, 8])
+			expect(Object.keys(element)).to.deep.equal(['manager', 'address', 'root'])
+			expect(element.toJSON()).to.deep.include({ type: 'Body', address: bodies.address + 40 })
+			expect(heap.allocatedRefs).to.not.include(element)
+			bodies.free()
+			ref.free()
+			expect([element.isFreed, position.isFreed]).to.deep.equal([true, true])
+			expect(element.toJSON()).to.deep.equal({ type: 'Body', address: bodies.address + 40, freed: true })
+			expect(position.toJSON()).to.deep.equal({ type: 'Vec2', address: ref.address + heap.offsetOf(Everything, 'position'), freed: true })
+			expectThrow(() => element.read(), Error, /^Body\.read: the reference .* has been freed$/)
+		})
+
+		it('readStruct and read() after the heap was replaced: the cold path reads field by field, the same values', () => {
+			const { heap, memory } = test
+			const body = heap.allocStruct(Body, { x: 1.5, y: -2, vx: 0.25, vy: 4, mass: 8, id: -3, flags: 7 })
+			const expected = { x: 1.5, y: -2, vx: 0.25, vy: 4, mass: 8, id: -3, flags: 7 }
+			expect(heap.readStruct(Body, body.address)).to.deep.equal(expected)
+			memory.grow(1)
+			expect(heap.readStruct(Body, body.address)).to.deep.equal(expected)
+			memory.grow(1)
+			expect(body.read()).to.deep.equal(expected)
+			expect(Object.keys(heap.readStruct(Body, body.address))).to.deep.equal(['x', 'y', 'vx', 'vy', 'mass', 'id', 'flags'])
+		})
+
+		it('readStruct reads nested structs, number arrays and 64-bit rows straight from the view, and throws for a Pointer53 past 2^53 as readPointer53 does', () => {
+			const { heap } = test
+			const Mixed = defineStruct('Mixed', { inner: Vec2, values: { array: 'Float32', length: 3 }, big: 'BigInt64', p: 'Pointer53', half: 'Float16', clamped: 'ClampedUint8' })
+			const ref = heap.allocStruct(Mixed, { inner: { x: 1, y: -2 }, values: [0.5, 1.5, 2.5], big: -7n, p: 2 ** 52 + 1, half: 0.25, clamped: 300 })
+			expect(heap.readStruct(Mixed, ref.address)).to.deep.equal({ inner: { x: 1, y: -2 }, values: [0.5, 1.5, 2.5], big: -7n, p: 2 ** 52 + 1, half: 0.25, clamped: 255 })
+			const at = ref.address + heap.offsetOf(Mixed, 'p')
+			heap.writeUint32(at + 4, 0x200000)
+			expectThrow(() => heap.readStruct(Mixed, ref.address), RangeError, new RegExp(`^readPointer53: the uint64 at address ${at} `))
+			expectThrow(() => heap.readPointer53(at), RangeError, new RegExp(`^readPointer53: the uint64 at address ${at} `))
+		})
+
 		it('clear() and allocatedBytesView on struct and array refs', () => {
 			const { heap } = test
 			const bodies = heap.allocStructArray(Body, [{ id: 1 }, { id: 2 }])

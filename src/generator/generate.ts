@@ -7,8 +7,9 @@
 import { elementTable } from '../../generated/elementTable.generated.js'
 import type { EnumType, StructType } from '../index.js'
 import type { AbiName } from '../structs/abi.js'
-import { abiFacts } from '../structs/abi.js'
-import type { FieldKind } from '../structs/fieldKinds.js'
+import { abiFacts, type AbiFacts } from '../structs/abi.js'
+import { scalarRow } from '../structs/codecs.js'
+import { type BitfieldKind, type FieldKind, type PointerTarget } from '../structs/fieldKinds.js'
 import type { FieldLayout } from '../structs/layout.js'
 import { emitCHeader, enumSpelling } from './cHeader.js'
 
@@ -56,12 +57,14 @@ export function declarationsOf(module: Readonly<Record<string, unknown>>): { nam
 
 type TsMorph = typeof import('ts-morph')
 type ClassDeclarationStructure = import('ts-morph').ClassDeclarationStructure
-type PropertyDeclarationStructure = import('ts-morph').PropertyDeclarationStructure
+type InterfaceDeclarationStructure = import('ts-morph').InterfaceDeclarationStructure
 type GetAccessorDeclarationStructure = import('ts-morph').GetAccessorDeclarationStructure
 type SetAccessorDeclarationStructure = import('ts-morph').SetAccessorDeclarationStructure
 
 /** Field names a generated class leaves to `StructRef` (its members), as the library's refs do. */
-const reservedNames: ReadonlySet<string> = new Set(['address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'constructor'])
+const reservedNames: ReadonlySet<string> = new Set([
+	'address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'heapViews', 'rootLiveEnd', 'readField', 'writeField', 'subRefAt', 'constructor',
+])
 
 async function loadTsMorph(): Promise<TsMorph> {
 	try {
@@ -111,13 +114,6 @@ function fieldDoc(kind: FieldKind, layout: FieldLayout, abi: AbiName): string {
 	return `C \`${cTypeName(kind)}\`: ${where} (${abi}).`
 }
 
-/** The row a field reads and writes with one manager method, when it is a plain number (element rows and enums). */
-function rowOf(kind: FieldKind): string | undefined {
-	if (kind.kind === 'element') return kind.element
-	if (kind.kind === 'enum') return kind.type.storage
-	return undefined
-}
-
 /**
  * The DataView accessor a row reads and writes with (`'Float64'`, `'Uint32'` for
  * Pointer32), or `undefined` for rows that need the manager's conversion: Float16 (no
@@ -128,6 +124,232 @@ function dataViewRow(row: string): string | undefined {
 	const viewRow = facts.aliasOf ?? facts.name
 	if (viewRow === 'Float16' || viewRow === 'ClampedUint8' || viewRow === 'Pointer53') return undefined
 	return viewRow
+}
+
+/** What `fieldAccess` needs besides the field. */
+interface AccessContext {
+	readonly abi: AbiName
+	/** The TypeScript type of the field's property. */
+	readonly valueTs: string
+	/** The generated ref class of each record the module exports. */
+	readonly exported: ReadonlyMap<StructType, string>
+}
+
+/** A getter's and a setter's statements (no setter: the property is read-only). */
+interface FieldAccess {
+	readonly get: string[]
+	readonly set?: string[]
+}
+
+/** The expression of a field's address, its offset baked in. */
+function fieldAddress(offset: number): string {
+	return offset === 0 ? 'this.address' : `this.address + ${offset}`
+}
+
+/** The fast path's one comparison: the root is live and ends within the live heap (see `StructRef.heapViews`). */
+const live = '(this.rootLiveEnd <= views.uint8Array.length)'
+
+/**
+ * The accessor of one field, specialised for its kind with its offset baked in. Every
+ * getter and setter starts with one comparison (the root is live and the struct lies in
+ * the live heap), then reads or writes the field in the heap's `DataView` directly; a
+ * heap to re-check, a freed ref, or a value the fast path does not take goes through the
+ * library's own accessor (`readField` / `writeField`), which polls, checks and throws the
+ * library's errors. (Written out in each accessor, not through a helper that returns the
+ * view or `undefined`: V8 then checks the view's type again at each access, 15-20% of a
+ * loop of field accesses.)
+ */
+function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context: AccessContext): FieldAccess {
+	const at = fieldAddress(placed.offset)
+	const facts = abiFacts(context.abi, 'generate')
+	const library: FieldAccess = {
+		get: [`return this.readField('${name}') as ${context.valueTs}`],
+		set: [`this.writeField('${name}', value)`],
+	}
+	const guardedGet = (read: string): string[] => [
+		'const views = this.heapViews',
+		`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
+		'const view = views.dataView',
+		read,
+	]
+	const guardedGetLines = (read: string[]): string[] => [
+		'const views = this.heapViews',
+		`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
+		'const view = views.dataView',
+		...read,
+	]
+	const guardedSet = (accepts: string, write: string[]): string[] => [
+		'const views = this.heapViews',
+		`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+		'const view = views.dataView',
+		...write,
+	]
+	switch (kind.kind) {
+		case 'element':
+		case 'enum':
+		case 'abiSized':
+			return numberAccess(name, scalarRow(kind, facts), at, context, kind.kind === 'abiSized' ? kind.name : undefined) ?? library
+		case 'bool': {
+			const row = dataViewRow(facts.bool)!
+			return {
+				get: guardedGet(`return (view.get${row}(${at}${endianOf(facts.bool)}) !== 0) as ${context.valueTs}`),
+				set: guardedSet(`typeof value === 'boolean'`, [`view.set${row}(${at}, value ? 1 : 0${endianOf(facts.bool)})`]),
+			}
+		}
+		case 'bits':
+			return bitfieldAccess(name, kind, placed, context) ?? library
+		case 'string': {
+			return {
+				get: [`this.checkLive('${name}')`, `return this.manager.readNullTerminated${kind.encoding}String(${at}, ${kind.capacity}) as ${context.valueTs}`],
+				set: library.set,
+			}
+		}
+		case 'record':
+		case 'array':
+			return { get: [`return this.subRefAt('${name}', ${at}) as ${context.valueTs}`] }
+		case 'pointer': {
+			const wrap = pointerWrap(kind.target, facts, context)
+			if (wrap === undefined) return library
+			const read =
+				facts.pointer === 'Pointer32'
+					? [`const target = view.getUint32(${at}, true)`]
+					: [
+							`const low = view.getUint32(${at}, true)`,
+							`const high = view.getUint32(${at} + 4, true)`,
+							`if (high > 0x1fffff) return this.readField('${name}') as ${context.valueTs}`,
+							'const target = high * 0x100000000 + low',
+						]
+			return {
+				get: guardedGetLines([...read, `return (target === 0 ? null : ${wrap}) as ${context.valueTs}`]),
+				set:
+					facts.pointer === 'Pointer32'
+						? guardedSet(`typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff`, [`view.setUint32(${at}, value, true)`])
+						: library.set,
+			}
+		}
+	}
+}
+
+/** `, true` for a row wider than a byte (little-endian DataView accessors), else nothing. */
+function endianOf(row: string): string {
+	return elementTable[row as keyof typeof elementTable].byteSize === 1 ? '' : ', true'
+}
+
+/** A number stored as a row: the row's DataView accessor after one comparison, or `undefined` for rows the manager converts (Float16, ClampedUint8, Pointer53, 64-bit ABI-sized numbers). */
+function numberAccess(name: string, row: string, at: string, context: AccessContext, abiSized: string | undefined): FieldAccess | undefined {
+	const facts = elementTable[row as keyof typeof elementTable]
+	const viewRow = dataViewRow(row)
+	if (viewRow === undefined) {
+		if (abiSized !== undefined) return undefined
+		return {
+			get: [`this.checkLive('${name}')`, `return this.manager.read${row}(${at}) as ${facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs}`],
+			set: [`this.checkLive('${name}')`, `this.manager.write${row}(${at}, value as never)`],
+		}
+	}
+	if (abiSized !== undefined && facts.valueType === 'bigint') return undefined
+	// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
+	const cast = facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs
+	const endian = endianOf(row)
+	const get = ['const views = this.heapViews', `if (!${live}) return this.readField('${name}') as ${cast}`, `return views.dataView.get${viewRow}(${at}${endian}) as ${cast}`]
+	// 'Pointer', 'Size', 'Long': integers of the row's range only; other rows: numbers or bigints as the row's value type
+	let accepts = `typeof value === '${facts.valueType}'`
+	if (abiSized !== undefined) {
+		const bits = facts.byteSize * 8
+		const signed = abiSized === 'Long'
+		const min = signed ? -(2 ** (bits - 1)) : 0
+		const max = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1
+		accepts = `typeof value === 'number' && Number.isInteger(value) && value >= ${min} && value <= ${max}`
+	}
+	return {
+		get,
+		set: [
+			'const views = this.heapViews',
+			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+			`views.dataView.set${viewRow}(${at}, value as never${endian})`,
+		],
+	}
+}
+
+/**
+ * A bitfield whose bits lie within 32 bits of its first byte and whose value is a number
+ * or a boolean: its bytes read and combined, shifted and masked with constants; written by
+ * reading, merging and writing back the same bytes. Wider ones (and bigint ones) go
+ * through the library.
+ */
+function bitfieldAccess(name: string, kind: BitfieldKind, placed: FieldLayout, context: AccessContext): FieldAccess | undefined {
+	const first = placed.bitOffset ?? 0
+	const width = kind.bits
+	const storage = kind.storage
+	const bigint = storage.kind === 'element' && elementTable[storage.element].valueType === 'bigint'
+	if (bigint || width === 0 || first + width > 32) return undefined
+	const byteCount = Math.ceil((first + width) / 8)
+	const at = (index: number): string => fieldAddress(placed.offset + index)
+	const bytes = Array.from({ length: byteCount }, (_, index) => (index === 0 ? `view.getUint8(${at(0)})` : `(view.getUint8(${at(index)}) << ${8 * index})`)).join(' | ')
+	const left = 32 - first - width
+	const value = kind.signed ? `(bits << ${left}) >> ${32 - width}` : `(bits << ${left}) >>> ${32 - width}`
+	const boolean = storage.kind === 'bool'
+	const mask = (2 ** width - 1) * 2 ** first
+	const hex = `0x${mask.toString(16)}`
+	const min = kind.signed ? -(2 ** (width - 1)) : 0
+	const max = kind.signed ? 2 ** (width - 1) - 1 : 2 ** width - 1
+	const accepts = boolean ? `typeof value === 'boolean'` : `typeof value === 'number' && Number.isInteger(value) && value >= ${min} && value <= ${max}`
+	const stored = boolean ? '(value ? 1 : 0)' : 'value'
+	return {
+		get: [
+			'const views = this.heapViews',
+			`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
+			'const view = views.dataView',
+			`const bits = ${bytes}`,
+			`return (${boolean ? `(${value}) !== 0` : value}) as ${context.valueTs}`,
+		],
+		set: [
+			'const views = this.heapViews',
+			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+			'const view = views.dataView',
+			`const bits = ((${bytes}) & ~${hex}) | ((${stored} << ${first}) & ${hex})`,
+			...Array.from({ length: byteCount }, (_, index) => `view.setUint8(${at(index)}, ${index === 0 ? 'bits' : `bits >>> ${8 * index}`})`),
+		],
+	}
+}
+
+/**
+ * How a pointer field's getter makes the ref to its target (`target` holds the address),
+ * with the manager's public methods: a struct or array of structs through the generated
+ * class when the module exports one, strings and numbers through their `wrap*` method.
+ * `undefined` for targets only the library's accessor handles (a struct this module does
+ * not export, an array of arrays or of inline strings).
+ */
+function pointerWrap(target: PointerTarget, facts: AbiFacts, context: AccessContext): string | undefined {
+	const resolved = target.kind === 'deferred' ? ({ kind: 'record', type: target.resolve() } as const) : target
+	switch (resolved.kind) {
+		case 'cString':
+			return `this.manager.wrapNullTerminated${resolved.encoding}String(target)`
+		case 'record': {
+			const Class = context.exported.get(resolved.type)
+			return Class === undefined ? undefined : `this.manager.wrapStruct(${Class}, target)`
+		}
+		case 'element':
+		case 'enum':
+		case 'abiSized':
+		case 'bool':
+			return `this.manager.wrap${scalarRow(resolved, facts)}(target)`
+		case 'pointer':
+			return `this.manager.wrap${facts.pointer}(target)`
+		case 'string':
+			return `this.manager.wrapNullTerminated${resolved.encoding}String(target, ${resolved.capacity})`
+		case 'array': {
+			const element = resolved.element
+			if (element.kind === 'record') {
+				const Class = context.exported.get(element.type)
+				return Class === undefined ? undefined : `this.manager.wrapStructArray(${Class}, target, ${resolved.length})`
+			}
+			if (element.kind === 'element' || element.kind === 'enum' || element.kind === 'abiSized' || element.kind === 'bool') {
+				return `this.manager.wrap${scalarRow(element, facts)}Array(target, ${resolved.length})`
+			}
+			if (element.kind === 'pointer') return `this.manager.wrap${facts.pointer}Array(target, ${resolved.length})`
+			return undefined
+		}
+	}
 }
 
 /** Both generated files' texts. */
@@ -160,6 +382,9 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	file.addImportDeclaration({ moduleSpecifier: options.declarationsSpecifier, namespaceImport: 'declarations' })
 
 	const classes: ClassDeclarationStructure[] = []
+	const interfaces: InterfaceDeclarationStructure[] = []
+	// the generated ref class of each exported record, for pointers and arrays that lead to one
+	const exportedNames = new Map<StructType, string>(records.map(({ type }) => [type, `${type.name}Ref`]))
 	for (const { name, type } of records) {
 		const layout = type.layout(options.abi)
 		const declared = `typeof declarations.${name}`
@@ -167,27 +392,33 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		const className = `${type.name}Ref`
 		const arrayName = `${type.name}ArrayRef`
 		const what = `C \`${type.kind} ${type.name}\``
-		classes.push({
-			kind: StructureKind.Class,
+		// The array class adds no code: its `at` is the library's, typed by the interface of the
+		// same name (declaration merging). An override calling `super.at` cost ~15% of a
+		// cursor loop over the array (bench/structs-codegen.bench.ts).
+		interfaces.push({
+			kind: StructureKind.Interface,
 			name: arrayName,
 			isExported: true,
-			extends: `StructArrayRef<${declared}>`,
-			docs: [`An array of ${what} (${layout.size} bytes each on ${options.abi}): \`at(index)\` gives {@link ${className}}s.`],
+			docs: [`The element type of {@link ${arrayName}}'s \`at\`.`],
 			methods: [
 				{
 					name: 'at',
-					hasOverrideKeyword: true,
 					docs: [`The element at \`index\`, a {@link ${className}} (see \`StructArrayRef.at\`; \`reuse\` moves an earlier one instead).`],
 					parameters: [
 						{ name: 'index', type: 'number' },
 						{ name: 'reuse', type: className, hasQuestionToken: true },
 					],
 					returnType: className,
-					statements: [`return super.at(index, reuse) as ${className}`],
 				},
 			],
 		})
-		const properties: PropertyDeclarationStructure[] = []
+		classes.push({
+			kind: StructureKind.Class,
+			name: arrayName,
+			isExported: true,
+			extends: `StructArrayRef<${declared}>`,
+			docs: [`An array of ${what} (${layout.size} bytes each on ${options.abi}): \`at(index)\` gives {@link ${className}}s.`],
+		})
 		// static getters, not static fields: a property added to a class after it is made
 		// takes `new` of its subclasses off V8's fast path (bench/structs-codegen.bench.ts)
 		const getAccessors: GetAccessorDeclarationStructure[] = [
@@ -199,65 +430,11 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		for (const placed of layout.fields) {
 			const field = type.field(placed.name)!
 			if (reservedNames.has(field.name)) continue
-			const doc = fieldDoc(field.type, placed, options.abi)
-			const row = rowOf(field.type)
-			if (row === undefined) {
-				// nested records, arrays, pointers, strings, bitfields, booleans and ABI-sized numbers: the library's accessor, typed here
-				const subRef = field.type.kind === 'record' || field.type.kind === 'array'
-				properties.push({
-					kind: StructureKind.Property,
-					name: field.name,
-					hasDeclareKeyword: true,
-					isReadonly: subRef,
-					type: fieldType(field.name),
-					docs: [`${doc} Read and written by the library's accessor for its kind.`],
-				})
-				continue
-			}
-			const at = placed.offset === 0 ? 'this.address' : `this.address + ${placed.offset}`
 			const valueTs = fieldType(field.name)
-			// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
-			const cast = elementTable[row as keyof typeof elementTable].valueType === 'bigint' ? `unknown as ${valueTs}` : valueTs
-			const viewRow = dataViewRow(row)
-			if (viewRow === undefined) {
-				getAccessors.push({
-					kind: StructureKind.GetAccessor,
-					name: field.name,
-					returnType: valueTs,
-					docs: [doc],
-					statements: [`this.checkLive('${field.name}')`, `return this.manager.read${row}(${at}) as ${cast}`],
-				})
-				setAccessors.push({
-					kind: StructureKind.SetAccessor,
-					name: field.name,
-					parameters: [{ name: 'value', type: valueTs }],
-					statements: [`this.checkLive('${field.name}')`, `this.manager.write${row}(${at}, value as never)`],
-				})
-				continue
-			}
-			// the row's own DataView accessor after one comparison; the manager's method (which converts or throws) otherwise
-			const valueType = elementTable[row as keyof typeof elementTable].valueType
-			const endian = elementTable[row as keyof typeof elementTable].byteSize === 1 ? '' : ', true'
-			getAccessors.push({
-				kind: StructureKind.GetAccessor,
-				name: field.name,
-				returnType: valueTs,
-				docs: [doc],
-				statements: [
-					`const view = this.liveView('${field.name}')`,
-					`return (view === undefined ? this.manager.read${row}(${at}) : view.get${viewRow}(${at}${endian})) as ${cast}`,
-				],
-			})
-			setAccessors.push({
-				kind: StructureKind.SetAccessor,
-				name: field.name,
-				parameters: [{ name: 'value', type: valueTs }],
-				statements: [
-					`const view = this.liveView('${field.name}')`,
-					`if (view === undefined || typeof value !== '${valueType}') this.manager.write${row}(${at}, value as never)`,
-					`else view.set${viewRow}(${at}, value as never${endian})`,
-				],
-			})
+			const access = fieldAccess(field.name, field.type, placed, { abi: options.abi, valueTs, exported: exportedNames })
+			getAccessors.push({ kind: StructureKind.GetAccessor, name: field.name, returnType: valueTs, docs: [fieldDoc(field.type, placed, options.abi)], statements: access.get })
+			if (access.set === undefined) continue
+			setAccessors.push({ kind: StructureKind.SetAccessor, name: field.name, parameters: [{ name: 'value', type: valueTs }], statements: access.set })
 		}
 		classes.push({
 			kind: StructureKind.Class,
@@ -268,11 +445,11 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 				`A ref to ${what}: sizeof ${layout.size}, align ${layout.align} on ${options.abi}. Pass the class where a struct type is taken ` +
 					`(\`heap.allocStruct(${className})\`, \`heap.wrapStruct(${className}, address)\`, \`heap.allocStructArray(${className}, n)\`).`,
 			],
-			properties,
 			getAccessors,
 			setAccessors,
 		})
 	}
+	file.addInterfaces(interfaces)
 	file.addClasses(classes)
 	const ts = `// ${header('')}\n\n${file.getFullText().replace(/\r\n/g, '\n').trimEnd()}\n`
 	const h = `/* ${header('')} */\n\n${emitCHeader(

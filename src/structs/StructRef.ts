@@ -19,7 +19,7 @@ import type { ElementTypeName, ElementValueTypes } from '../../generated/element
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
-import { atReuseInvalid, pointerToArrayHasNoRef, raise, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
+import { accessorFieldMissing, atReuseInvalid, pointerToArrayHasNoRef, raise, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiName } from './abi.js'
 import {
@@ -79,7 +79,11 @@ export type ReservedFieldName =
 	| 'invalidate'
 	| 'markFreedElsewhere'
 	| 'checkLive'
-	| 'liveView'
+	| 'heapViews'
+	| 'rootLiveEnd'
+	| 'readField'
+	| 'writeField'
+	| 'subRefAt'
 	| 'constructor'
 	| 'toString'
 	| 'toLocaleString'
@@ -186,12 +190,14 @@ export interface StructFieldHost {
 	checkLive(member: string): void
 }
 
-/** @internal The accessor pair a generated factory makes for one field. */
+/** @internal The accessor pair a generated factory makes for one field, and its unchecked reader. */
 export interface StructFieldAccessor<V> {
 	/** Reads the field. */
 	get(this: StructFieldHost): V
 	/** Writes the field. */
 	set(this: StructFieldHost, value: V): void
+	/** Reads the field of the struct at `address` from `view`, which the caller checked covers the whole struct. */
+	read(view: DataView, address: number): V
 }
 
 /** @internal What the accessors read of a ref (fields are protected in TypeScript, plain at run time). */
@@ -217,10 +223,19 @@ interface StructShape {
 	readonly abi: AbiName
 	readonly size: number
 	readonly codec: ValueCodec
+	/** The library's accessor of each field by name, made when a generated class first asks (see `StructRef.readField`). */
+	readonly accessors: Map<string, Accessor>
 }
 
 /** @internal The constructor of a per-type subclass. */
 type StructRefClass = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => StructRef
+
+/**
+ * @internal The constructor of a type's sub-refs (array elements, nested structs): refs of
+ * the per-type class (same prototype chain, so `instanceof` and every member work) made by
+ * a three-field constructor (see {@link subRefClass}).
+ */
+type SubRefClass = new (manager: WasmHeapManager, address: number, root: HeapRef) => StructRef
 
 function throwPartOf(refName: string, member: string): never {
 	throw raise(refIsPartOfAnother, refName, member)
@@ -348,17 +363,66 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	}
 
 	/**
-	 * The one-comparison fast path of the classes `wasm-heap-manager generate` writes: the
-	 * whole heap's `DataView` when this ref (or the ref it belongs to) is live within the
-	 * current heap, else `undefined` after {@link StructRef.checkLive} (which throws for a
-	 * freed ref); the caller then goes through the manager's `read*` / `write*` methods.
+	 * The views of the whole heap the classes `wasm-heap-manager generate` writes read and
+	 * write through: `uint8Array`, whose `length` is the live heap's (0 once the heap has
+	 * been replaced, until the manager next polls), and `dataView`. Their fast path is one
+	 * comparison, `this.rootLiveEnd <= this.heapViews.uint8Array.length`, as the numeric
+	 * refs' is; when it fails, `readField` / `writeField` check, poll and throw.
 	 */
-	protected liveView(member: string): DataView | undefined {
-		const fast = this.manager.fast
-		if ((this.root as unknown as LiveInternals).liveEnd <= fast.uint8Array.length) return fast.dataView
-		this.checkLive(member)
-		return undefined
+	protected get heapViews(): { readonly uint8Array: Uint8Array; readonly dataView: DataView } {
+		return this.manager.fast
 	}
+
+	/**
+	 * Where the live region of this ref's root (this ref, or the ref it belongs to) ends:
+	 * `Infinity` once that was freed or released, so the fast path's one comparison with the
+	 * live heap's length fails for a freed ref too.
+	 */
+	protected get rootLiveEnd(): number {
+		return (this.root as unknown as LiveInternals).liveEnd
+	}
+
+	/**
+	 * The library's own read of the field `name` (what its property gives on a ref made from
+	 * the declaration: a value, a sub-ref or a pointer's target ref): the path the classes
+	 * `wasm-heap-manager generate` writes take when their fast path does not apply (a heap
+	 * to re-check, a bitfield wider than 32 bits), with the library's checks and errors.
+	 */
+	protected readField(name: string): unknown {
+		return libraryAccessor(this.shape, name, this.manager).get.call(this as unknown as RefInternals)
+	}
+
+	/**
+	 * The library's own write of the field `name`, which checks `value` (throwing the
+	 * library's `TypeError` or `RangeError`, and writing nothing) and the ref: what the
+	 * generated classes call for a value their fast path does not take.
+	 */
+	protected writeField(name: string, value: unknown): void {
+		libraryAccessor(this.shape, name, this.manager).set.call(this as unknown as RefInternals, value)
+	}
+
+	/**
+	 * The sub-ref of the nested struct or fixed array field `name` of the struct, given the
+	 * field's `address` (the generated classes bake its offset in): a ref of the field's
+	 * type that lives as long as this ref does.
+	 * @throws Error if this ref (or the ref it belongs to) was freed
+	 */
+	protected subRefAt(name: string, address: number): unknown {
+		this.checkLive(name)
+		return libraryAccessor(this.shape, name, this.manager).subRef!(this.manager, address, this.root)
+	}
+}
+
+/** The library's accessor of field `name` of a type (its shape), made on first use. */
+function libraryAccessor(shape: StructShape, name: string, manager: WasmHeapManager): Accessor {
+	let accessor = shape.accessors.get(name)
+	if (accessor === undefined) {
+		const field = resolveLayout(shape.type, shape.abi).byName.get(name)
+		if (field === undefined) throw raise(accessorFieldMissing, `${shape.type.name}.${name}`, shape.type.name, name)
+		accessor = fieldAccessor(shape.type, field, shape.abi, manager)
+		shape.accessors.set(name, accessor)
+	}
+	return accessor
 }
 
 // ---- arrays ----------------------------------------------------------------------------
@@ -385,7 +449,9 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 */
 	readonly type: T
 	/** @internal The element refs' class. */
-	private readonly Element: StructRefClass
+	private readonly Element: SubRefClass
+	/** @internal Its prototype, which every element ref has. */
+	private readonly elementPrototype: object
 	/** @internal The element's size and codec. */
 	private readonly elementShape: StructShape
 
@@ -404,7 +470,8 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		this.root = this
 		this.type = type
 		this.stride = stride
-		this.Element = structRefClass(type, abi, manager)
+		this.Element = subRefClass(type, abi, manager)
+		this.elementPrototype = this.Element.prototype as object
 		this.elementShape = (this.Element.prototype as unknown as { shape: StructShape }).shape
 	}
 
@@ -474,15 +541,14 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		const address = this.address + index * this.stride
 		if (reuse !== undefined) {
 			const moved = reuse as unknown as { root: unknown; address: number }
-			if (!(reuse instanceof this.Element) || moved.root !== this.root) {
+			// the element prototype by identity: `instanceof` of a class V8 cannot see as a constant is a call
+			if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== this.elementPrototype || moved.root !== this.root) {
 				throw raise(atReuseInvalid, `${this.refName}.at`)
 			}
 			moved.address = address
 			return reuse
 		}
-		const ref = new this.Element(this.manager, address, this.elementShape.size, false)
-		;(ref as unknown as { root: HeapRef }).root = this.root
-		return ref as StructRefOf<T>
+		return new this.Element(this.manager, address, this.root) as StructRefOf<T>
 	}
 
 	/**
@@ -654,8 +720,8 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 
 // ---- the per-type classes and their accessors --------------------------------------------
 
-/** Per-type subclasses made so far, per type and ABI. */
-const classCache = new WeakMap<StructType, Map<AbiName, StructRefClass>>()
+/** Per-type subclasses made so far, per type and ABI, with their sub-ref constructors. */
+const classCache = new WeakMap<StructType, Map<AbiName, { readonly Class: StructRefClass; readonly Sub: SubRefClass }>>()
 
 /** Names a field accessor may not take (see {@link ReservedFieldName}), computed from the classes themselves plus their instance fields. */
 let reservedNames: ReadonlySet<string> | undefined
@@ -674,29 +740,81 @@ function reserved(): ReadonlySet<string> {
 
 /** @internal The `StructRef` subclass of `type` under `abi`: its prototype holds the field accessors. Made once. */
 export function structRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): StructRefClass {
+	return structRefClasses(type, abi, manager).Class
+}
+
+/** @internal The constructor of the sub-refs (array elements, nested structs) of `type` under `abi`. Made once. */
+export function subRefClass(type: StructType, abi: AbiName, manager: WasmHeapManager): SubRefClass {
+	return structRefClasses(type, abi, manager).Sub
+}
+
+function structRefClasses(type: StructType, abi: AbiName, manager: WasmHeapManager): { readonly Class: StructRefClass; readonly Sub: SubRefClass } {
 	let perAbi = classCache.get(type)
-	let Class = perAbi?.get(abi)
+	const made = perAbi?.get(abi)
 	// a generated class, once registered, is the base of every ref to the type (see generatedClasses.ts)
 	const Generated = generatedClassOf(type, abi) as unknown as typeof StructRef | undefined
-	if (Class !== undefined && (Generated === undefined || Class.prototype instanceof Generated)) return Class
+	if (made !== undefined && (Generated === undefined || made.Class.prototype instanceof Generated)) return made
 	const layout = resolveLayout(type, abi)
 	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
 	// fast path (see bench/library.ts); errors name the type through `shape`.
 	const Made = class extends (Generated ?? StructRef) {}
-	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager) })
+	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager), accessors: new Map() })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reserved()
 	for (const field of layout.placed) {
 		if (names.has(field.name) || (Generated !== undefined && Object.hasOwn(Generated.prototype, field.name))) continue
 		Object.defineProperty(Made.prototype, field.name, { ...fieldAccessor(type, field, abi, manager), enumerable: true, configurable: false })
 	}
-	Class = Made as StructRefClass
+	const classes = { Class: Made as StructRefClass, Sub: makeSubRefClass(Made as StructRefClass, layout.size) }
 	if (perAbi === undefined) classCache.set(type, (perAbi = new Map()))
-	perAbi.set(abi, Class)
-	return Class
+	perAbi.set(abi, classes)
+	return classes
 }
 
-type Accessor = { get(this: RefInternals): unknown; set(this: RefInternals, value: unknown): void }
+/** @internal What a sub-ref's constructor sets: all a field accessor reads of it. */
+interface SubRefFields {
+	manager: WasmHeapManager
+	address: number
+	root: HeapRef
+}
+
+/**
+ * The sub-ref constructor of a per-type class. `at(i)` makes one ref per call, so it is
+ * small: it sets only the three fields the accessors read (`manager`, `address`, `root`),
+ * in one shape, with no tracking and no closure, which V8 inlines into the caller's loop
+ * (and, where the ref does not escape, allocates nothing). Its prototype extends the
+ * per-type class's: the accessors, `instanceof` and every member are the same. What a
+ * root ref keeps in its own fields a sub-ref answers on its prototype: its size, never
+ * tracked, and its liveness (`freed`, `released`, `liveEnd`) read from its root, so a
+ * sub-ref is freed the moment its root is. Sub-refs are never freed, released nor
+ * adopted by a scope on their own (`free` and `release` throw first), so nothing
+ * assigns those.
+ */
+function makeSubRefClass(Class: StructRefClass, size: number): SubRefClass {
+	const Sub = function (this: SubRefFields, manager: WasmHeapManager, address: number, root: HeapRef): void {
+		this.manager = manager
+		this.address = address
+		this.root = root
+	}
+	const rootOf = (ref: unknown): LiveInternals => (ref as { root: LiveInternals }).root
+	Sub.prototype = Object.create(Class.prototype as object, {
+		constructor: { value: Class, writable: true, configurable: true },
+		allocatedByteSize: { value: size },
+		allocationByteSize: { value: size },
+		tracked: { value: false },
+		freed: { get(this: unknown) { return rootOf(this).freed } },
+		released: { get(this: unknown) { return rootOf(this).released } },
+		liveEnd: { get(this: unknown) { return rootOf(this).liveEnd } },
+	}) as object
+	return Sub as unknown as SubRefClass
+}
+
+type Accessor = {
+	get(this: RefInternals): unknown
+	set(this: RefInternals, value: unknown): void
+	/** For nested structs and fixed arrays: the sub-ref at an address, living as long as `root`. */
+	subRef?: (manager: WasmHeapManager, address: number, root: HeapRef) => unknown
+}
 
 /** The accessor of one field: a factory per field kind, run once per type and ABI. */
 function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manager: WasmHeapManager): Accessor {
@@ -727,7 +845,8 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
  * row, which reads and writes any alignment (packed fields included).
  */
 function rowAccessor(field: PlacedField, row: ElementTypeName, where: string): Accessor {
-	return structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
+	const { get, set } = structFieldAccessors[row]!(field.offset, field.name, where) as unknown as Accessor
+	return { get, set }
 }
 
 /** Any field read and written through its codec (ABI-sized numbers, booleans, inline strings, bitfields). */
@@ -753,14 +872,16 @@ function recordAccessor(field: PlacedField, nested: StructType, abi: AbiName, wh
 	const offset = field.offset
 	const name = field.name
 	const codec = structCodec(nested, abi, manager)
-	let Sub: StructRefClass | undefined
+	let Sub: SubRefClass | undefined
 	return {
 		get() {
 			this.checkLive(name)
-			Sub ??= structRefClass(nested, abi, this.manager)
-			const ref = new Sub(this.manager, this.address + offset, codec.size, false)
-			;(ref as unknown as { root: unknown }).root = this.root
-			return ref
+			Sub ??= subRefClass(nested, abi, this.manager)
+			return new Sub(this.manager, this.address + offset, this.root as unknown as HeapRef)
+		},
+		subRef(manager, address, root) {
+			Sub ??= subRefClass(nested, abi, manager)
+			return new Sub(manager, address, root)
 		},
 		set(value) {
 			const staged = codec.check(value, where)
@@ -777,17 +898,20 @@ function arrayAccessor(field: PlacedField, element: ValueKind, length: number, a
 	const codec = fieldCodec(field, abi, manager)
 	const elementCodec = codecOf(element, abi, manager)
 	const stride = valueLayout(element, abiFacts(abi, where)).size
+	const subRef = (manager: WasmHeapManager, address: number, root: HeapRef): HeapRef => {
+		if (element.kind === 'record') {
+			const ref = new StructArrayRef(manager, address, stride * length, false, length, element.type, stride, abi)
+			ref.root = root
+			return ref
+		}
+		return new FieldArrayRef(manager, address, length, elementCodec, stride, root, where)
+	}
 	return {
 		get() {
 			this.checkLive(name)
-			const address = this.address + offset
-			if (element.kind === 'record') {
-				const ref = new StructArrayRef(this.manager, address, stride * length, false, length, element.type, stride, abi)
-				ref.root = this.root as unknown as HeapRef
-				return ref
-			}
-			return new FieldArrayRef(this.manager, address, length, elementCodec, stride, this.root as unknown as HeapRef, where)
+			return subRef(this.manager, this.address + offset, this.root as unknown as HeapRef)
 		},
+		subRef,
 		set(value) {
 			const staged = codec.check(value, where)
 			this.checkLive(name)

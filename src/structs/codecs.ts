@@ -57,6 +57,12 @@ export interface ValueCodec {
 	check(value: unknown, where: string): unknown
 	/** Writes a value `check` returned. */
 	write(manager: WasmHeapManager, address: number, staged: unknown): void
+	/**
+	 * Reads the value at `address` straight from `view`, which the caller checked covers
+	 * it (the live whole-heap view): numbers, records and arrays of them have one; other
+	 * kinds go through `read`.
+	 */
+	readIn?(view: DataView, address: number, manager: WasmHeapManager): unknown
 }
 
 /** The manager's `read<Row>` and `write<Row>` for `row` (the generated methods, shared by every manager). */
@@ -121,7 +127,13 @@ export function codecOf(kind: FieldKind, abi: AbiName, manager: WasmHeapManager)
 
 function elementCodec(row: ElementTypeName, manager: WasmHeapManager): ValueCodec {
 	const { read, write } = rowMethods(manager, row)
-	return { size: elementTable[row].byteSize, read: (m, address) => read.call(m, address), check: rowCheck(row), write: (m, address, staged) => write.call(m, address, staged) }
+	return {
+		size: elementTable[row].byteSize,
+		read: (m, address) => read.call(m, address),
+		check: rowCheck(row),
+		write: (m, address, staged) => write.call(m, address, staged),
+		readIn: structFieldAccessors[row]!(0, row, row).read,
+	}
 }
 
 /**
@@ -283,6 +295,7 @@ function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 	const codec = codecOf(element, abi.name, manager)
 	const stride = valueLayout(element, abi).size
+	const readIn = codec.readIn
 	return {
 		size: stride * length,
 		read(m, address) {
@@ -290,6 +303,15 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 			for (let index = 0; index < length; index++) values[index] = codec.read(m, address + index * stride)
 			return values
 		},
+		...(readIn === undefined
+			? {}
+			: {
+					readIn(view: DataView, address: number, m: WasmHeapManager): unknown[] {
+						const values = new Array<unknown>(length)
+						for (let index = 0; index < length; index++) values[index] = readIn(view, address + index * stride, m)
+						return values
+					},
+				}),
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || typeof (value as ArrayLike<unknown>).length !== 'number') {
 				throw raise(arrayFieldNotAnArray, where, length, value)
@@ -308,27 +330,41 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 }
 
 /**
- * What a generated field accessor reads when `readStruct` calls it directly: the struct's
- * address and a `liveEnd` (its end: the accessor's hot path runs when the struct lies in
- * the live whole-heap view, else the manager's checked method). One object, set before
- * each call.
+ * @internal Reads one field of the struct at `address` straight from `view`, which covers
+ * the whole struct (checked once by the caller); `manager` for fields read through their
+ * codec (strings, bitfields, pointers, nested records and arrays).
  */
-interface ReadHost {
-	manager: WasmHeapManager
-	address: number
-	liveEnd: number
-	root: ReadHost
-	checkLive(member: string): void
-}
+type FieldReader = (view: DataView, address: number, manager: WasmHeapManager) => unknown
 
-const readHost: ReadHost = {
-	manager: undefined as unknown as WasmHeapManager,
-	address: 0,
-	liveEnd: 0,
-	root: undefined as unknown as ReadHost,
-	checkLive() {},
+/**
+ * @internal The constructor of a record type's values: a plain object (its prototype is
+ * `Object.prototype`), one constructor per type so that V8 sizes its objects for the
+ * type's fields (in-object slack tracking) instead of `{}`'s four in-object slots, past
+ * which every value would need a second allocation.
+ */
+type RecordValue = new () => Record<string, unknown>
+
+/**
+ * A record value as plain data: a fresh object given its fields in declaration order.
+ * The stores are written out one per position, not in a loop: each store site then sees
+ * one field name (per struct type), so V8 compiles it to a plain store with a known
+ * shape transition; a loop's one site would see every name and go megamorphic, about 15
+ * ns per field. Fields past the eighth go through the loop.
+ */
+function buildRecord(Value: RecordValue, names: readonly string[], readers: readonly FieldReader[], view: DataView, address: number, manager: WasmHeapManager): Record<string, unknown> {
+	const value = new Value()
+	const count = names.length
+	if (count > 0) value[names[0]!] = readers[0]!(view, address, manager)
+	if (count > 1) value[names[1]!] = readers[1]!(view, address, manager)
+	if (count > 2) value[names[2]!] = readers[2]!(view, address, manager)
+	if (count > 3) value[names[3]!] = readers[3]!(view, address, manager)
+	if (count > 4) value[names[4]!] = readers[4]!(view, address, manager)
+	if (count > 5) value[names[5]!] = readers[5]!(view, address, manager)
+	if (count > 6) value[names[6]!] = readers[6]!(view, address, manager)
+	if (count > 7) value[names[7]!] = readers[7]!(view, address, manager)
+	for (let index = 8; index < count; index++) value[names[index]!] = readers[index]!(view, address, manager)
+	return value
 }
-readHost.root = readHost
 
 /** Struct codecs made so far, per type and ABI. */
 const structCodecCache = new WeakMap<StructType, Map<AbiName, ValueCodec>>()
@@ -351,38 +387,36 @@ type StagedRecord = readonly (readonly [ValueCodec, number, unknown])[]
 export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHeapManager): ValueCodec {
 	const layout = resolveLayout(type, abiName)
 	const abi = abiFacts(abiName, 'codec')
-	const fields: { readonly field: PlacedField; readonly codec: ValueCodec; readonly get: ((this: ReadHost) => unknown) | undefined }[] =
-		layout.placed.map((field) => {
-			const kind = field.declaration.type
-			// Numbers stored as a row read through the row's generated accessor, called directly.
-			const get =
-				kind.kind === 'element' || kind.kind === 'enum'
-					? (structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).get as (this: ReadHost) => unknown)
-					: undefined
-			return { field, codec: fieldCodec(field, abiName, manager), get }
-		})
+	const fields = layout.placed.map((field) => ({ field, codec: fieldCodec(field, abiName, manager) }))
 	const byName = new Map(fields.map((entry) => [entry.field.name, entry]))
 	const size = layout.size
-	// Every value starts as a copy of this object, so all get the same shape at once and the
-	// stores below replace properties rather than add them (adding by a computed key is slow).
-	const template: Record<string, unknown> = {}
-	for (const { field } of fields) template[field.name] = undefined
+	const names = Object.freeze(fields.map(({ field }) => field.name))
+	// One reader per field, made here once: numbers through their row's generated reader
+	// (the DataView call of the row, inlined), the rest through their codec.
+	const readers: readonly FieldReader[] = Object.freeze(
+		fields.map(({ field, codec }): FieldReader => {
+			const kind = field.declaration.type
+			if (kind.kind === 'element' || kind.kind === 'enum') {
+				return structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).read
+			}
+			const offset = field.offset
+			const readIn = codec.readIn
+			if (readIn !== undefined) return (view, address, m) => readIn(view, address + offset, m)
+			return (_view, address, m) => codec.read(m, address + offset)
+		}),
+	)
+	const Value = function () {} as unknown as RecordValue
+	Value.prototype = Object.prototype
 	return {
 		size,
 		read(m, address) {
-			const value: Record<string, unknown> = { ...template }
-			for (const { field, codec, get } of fields) {
-				if (get === undefined) {
-					value[field.name] = codec.read(m, address + field.offset)
-				} else {
-					readHost.manager = m
-					readHost.address = address
-					readHost.liveEnd = address + size
-					value[field.name] = get.call(readHost)
-				}
-			}
-			return value
+			// One comparison for the whole struct; past the live view (a replaced heap, a
+			// struct running past the end), field by field through the checked reads.
+			const fast = m.fast
+			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(fields, m, address)
+			return buildRecord(Value, names, readers, fast.dataView, address, m)
 		},
+		readIn: (view, address, m) => buildRecord(Value, names, readers, view, address, m),
 		check(value, where) {
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				throw raise(recordValueNotAnObject, where, type, value)
@@ -404,6 +438,13 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			for (const [codec, offset, value] of staged as StagedRecord) codec.write(m, address + offset, value)
 		},
 	}
+}
+
+/** A record read through each field's codec (which checks, polls and throws as the manager's `read*` do): the cold path of a record's `read`. */
+function readFieldByField(fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
+	const value: Record<string, unknown> = {}
+	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset)
+	return value
 }
 
 /** @internal The codec of a placed field (a bitfield's depends on where its bits start). */

@@ -64,11 +64,14 @@ export function wrapStruct<X extends StructTypeOrClass>(manager: WasmHeapManager
 export function readStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number): StructValue<T> {
 	checkType(type, 'readStruct')
 	const codec = lastCodec(type, manager)
-	// One comparison when the struct lies in the live whole-heap view; else the full check, which polls.
-	if (!(Number.isInteger(address) && address >= 0 && address + codec.size <= manager.fast.uint8Array.length)) {
+	// One comparison when the struct lies in the live whole-heap view, then every field
+	// straight from its DataView; else the full check, which polls, and the checked reads.
+	const fast = manager.fast
+	if (!(Number.isInteger(address) && address >= 0 && address + codec.size <= fast.uint8Array.length)) {
 		manager.checkRegion(address, codec.size, 'readStruct')
+		return codec.read(manager, address) as StructValue<T>
 	}
-	return codec.read(manager, address) as StructValue<T>
+	return codec.readIn!(fast.dataView, address, manager) as StructValue<T>
 }
 
 /** The struct codec of the last type and ABI asked for, remembered: a loop of `readStruct` calls skips the lookups. */

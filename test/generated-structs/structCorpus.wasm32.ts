@@ -3,23 +3,288 @@
 import { StructArrayRef, StructRef, type FieldRefValue } from '../../src/index.js';
 import * as declarations from '../support/structCorpus.js';
 
+/** The element type of {@link AbiSizedArrayRef}'s `at`. */
+export interface AbiSizedArrayRef {
+	/** The element at `index`, a {@link AbiSizedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: AbiSizedRef): AbiSizedRef;
+}
+
+/** The element type of {@link AlignasMemberArrayRef}'s `at`. */
+export interface AlignasMemberArrayRef {
+	/** The element at `index`, a {@link AlignasMemberRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef;
+}
+
+/** The element type of {@link Aligned16ArrayRef}'s `at`. */
+export interface Aligned16ArrayRef {
+	/** The element at `index`, a {@link Aligned16Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Aligned16Ref): Aligned16Ref;
+}
+
+/** The element type of {@link AlignedUnionArrayRef}'s `at`. */
+export interface AlignedUnionArrayRef {
+	/** The element at `index`, a {@link AlignedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef;
+}
+
+/** The element type of {@link AllElementsArrayRef}'s `at`. */
+export interface AllElementsArrayRef {
+	/** The element at `index`, a {@link AllElementsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: AllElementsRef): AllElementsRef;
+}
+
+/** The element type of {@link ArrayOfPackedArrayRef}'s `at`. */
+export interface ArrayOfPackedArrayRef {
+	/** The element at `index`, a {@link ArrayOfPackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef;
+}
+
+/** The element type of {@link ArraysArrayRef}'s `at`. */
+export interface ArraysArrayRef {
+	/** The element at `index`, a {@link ArraysRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ArraysRef): ArraysRef;
+}
+
+/** The element type of {@link BitUnionArrayRef}'s `at`. */
+export interface BitUnionArrayRef {
+	/** The element at `index`, a {@link BitUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: BitUnionRef): BitUnionRef;
+}
+
+/** The element type of {@link Bits64ArrayRef}'s `at`. */
+export interface Bits64ArrayRef {
+	/** The element at `index`, a {@link Bits64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Bits64Ref): Bits64Ref;
+}
+
+/** The element type of {@link BoolsArrayRef}'s `at`. */
+export interface BoolsArrayRef {
+	/** The element at `index`, a {@link BoolsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: BoolsRef): BoolsRef;
+}
+
+/** The element type of {@link CharThenInt64ArrayRef}'s `at`. */
+export interface CharThenInt64ArrayRef {
+	/** The element at `index`, a {@link CharThenInt64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref;
+}
+
+/** The element type of {@link DeepArrayRef}'s `at`. */
+export interface DeepArrayRef {
+	/** The element at `index`, a {@link DeepRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: DeepRef): DeepRef;
+}
+
+/** The element type of {@link EnumsArrayRef}'s `at`. */
+export interface EnumsArrayRef {
+	/** The element at `index`, a {@link EnumsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: EnumsRef): EnumsRef;
+}
+
+/** The element type of {@link FlagsArrayRef}'s `at`. */
+export interface FlagsArrayRef {
+	/** The element at `index`, a {@link FlagsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: FlagsRef): FlagsRef;
+}
+
+/** The element type of {@link FullUnitsArrayRef}'s `at`. */
+export interface FullUnitsArrayRef {
+	/** The element at `index`, a {@link FullUnitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: FullUnitsRef): FullUnitsRef;
+}
+
+/** The element type of {@link HoldsAlignedArrayRef}'s `at`. */
+export interface HoldsAlignedArrayRef {
+	/** The element at `index`, a {@link HoldsAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef;
+}
+
+/** The element type of {@link ListHeadArrayRef}'s `at`. */
+export interface ListHeadArrayRef {
+	/** The element at `index`, a {@link ListHeadRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ListHeadRef): ListHeadRef;
+}
+
+/** The element type of {@link MixedBitsArrayRef}'s `at`. */
+export interface MixedBitsArrayRef {
+	/** The element at `index`, a {@link MixedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: MixedBitsRef): MixedBitsRef;
+}
+
+/** The element type of {@link NodeArrayRef}'s `at`. */
+export interface NodeArrayRef {
+	/** The element at `index`, a {@link NodeRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: NodeRef): NodeRef;
+}
+
+/** The element type of {@link OddBitsArrayRef}'s `at`. */
+export interface OddBitsArrayRef {
+	/** The element at `index`, a {@link OddBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: OddBitsRef): OddBitsRef;
+}
+
+/** The element type of {@link OddUnionArrayRef}'s `at`. */
+export interface OddUnionArrayRef {
+	/** The element at `index`, a {@link OddUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: OddUnionRef): OddUnionRef;
+}
+
+/** The element type of {@link Pack1AlignedArrayRef}'s `at`. */
+export interface Pack1AlignedArrayRef {
+	/** The element at `index`, a {@link Pack1AlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef;
+}
+
+/** The element type of {@link Pack2ArrayRef}'s `at`. */
+export interface Pack2ArrayRef {
+	/** The element at `index`, a {@link Pack2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Pack2Ref): Pack2Ref;
+}
+
+/** The element type of {@link Pack2Aligned8ArrayRef}'s `at`. */
+export interface Pack2Aligned8ArrayRef {
+	/** The element at `index`, a {@link Pack2Aligned8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref;
+}
+
+/** The element type of {@link Pack2BitsArrayRef}'s `at`. */
+export interface Pack2BitsArrayRef {
+	/** The element at `index`, a {@link Pack2BitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef;
+}
+
+/** The element type of {@link Pack4ArrayRef}'s `at`. */
+export interface Pack4ArrayRef {
+	/** The element at `index`, a {@link Pack4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Pack4Ref): Pack4Ref;
+}
+
+/** The element type of {@link Pack8ArrayRef}'s `at`. */
+export interface Pack8ArrayRef {
+	/** The element at `index`, a {@link Pack8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Pack8Ref): Pack8Ref;
+}
+
+/** The element type of {@link PackedArrayRef}'s `at`. */
+export interface PackedArrayRef {
+	/** The element at `index`, a {@link PackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PackedRef): PackedRef;
+}
+
+/** The element type of {@link PackedAlignedArrayRef}'s `at`. */
+export interface PackedAlignedArrayRef {
+	/** The element at `index`, a {@link PackedAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef;
+}
+
+/** The element type of {@link PackedAligned4ArrayRef}'s `at`. */
+export interface PackedAligned4ArrayRef {
+	/** The element at `index`, a {@link PackedAligned4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref;
+}
+
+/** The element type of {@link PackedBitsArrayRef}'s `at`. */
+export interface PackedBitsArrayRef {
+	/** The element at `index`, a {@link PackedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PackedBitsRef): PackedBitsRef;
+}
+
+/** The element type of {@link PackedNestedArrayRef}'s `at`. */
+export interface PackedNestedArrayRef {
+	/** The element at `index`, a {@link PackedNestedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PackedNestedRef): PackedNestedRef;
+}
+
+/** The element type of {@link PackedUnionArrayRef}'s `at`. */
+export interface PackedUnionArrayRef {
+	/** The element at `index`, a {@link PackedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PackedUnionRef): PackedUnionRef;
+}
+
+/** The element type of {@link ParticleArrayRef}'s `at`. */
+export interface ParticleArrayRef {
+	/** The element at `index`, a {@link ParticleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ParticleRef): ParticleRef;
+}
+
+/** The element type of {@link PointersArrayRef}'s `at`. */
+export interface PointersArrayRef {
+	/** The element at `index`, a {@link PointersRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: PointersRef): PointersRef;
+}
+
+/** The element type of {@link ScalarArrayRef}'s `at`. */
+export interface ScalarArrayRef {
+	/** The element at `index`, a {@link ScalarRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ScalarRef): ScalarRef;
+}
+
+/** The element type of {@link SignedBitsArrayRef}'s `at`. */
+export interface SignedBitsArrayRef {
+	/** The element at `index`, a {@link SignedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: SignedBitsRef): SignedBitsRef;
+}
+
+/** The element type of {@link StraddleArrayRef}'s `at`. */
+export interface StraddleArrayRef {
+	/** The element at `index`, a {@link StraddleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: StraddleRef): StraddleRef;
+}
+
+/** The element type of {@link StringsArrayRef}'s `at`. */
+export interface StringsArrayRef {
+	/** The element at `index`, a {@link StringsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: StringsRef): StringsRef;
+}
+
+/** The element type of {@link TaggedArrayRef}'s `at`. */
+export interface TaggedArrayRef {
+	/** The element at `index`, a {@link TaggedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: TaggedRef): TaggedRef;
+}
+
+/** The element type of {@link TailPaddingArrayRef}'s `at`. */
+export interface TailPaddingArrayRef {
+	/** The element at `index`, a {@link TailPaddingRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: TailPaddingRef): TailPaddingRef;
+}
+
+/** The element type of {@link TailPaddingShortArrayRef}'s `at`. */
+export interface TailPaddingShortArrayRef {
+	/** The element at `index`, a {@link TailPaddingShortRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef;
+}
+
+/** The element type of {@link ValueArrayRef}'s `at`. */
+export interface ValueArrayRef {
+	/** The element at `index`, a {@link ValueRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ValueRef): ValueRef;
+}
+
+/** The element type of {@link Vec2ArrayRef}'s `at`. */
+export interface Vec2ArrayRef {
+	/** The element at `index`, a {@link Vec2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Vec2Ref): Vec2Ref;
+}
+
+/** The element type of {@link Vec3ArrayRef}'s `at`. */
+export interface Vec3ArrayRef {
+	/** The element at `index`, a {@link Vec3Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: Vec3Ref): Vec3Ref;
+}
+
+/** The element type of {@link ZeroWidthArrayRef}'s `at`. */
+export interface ZeroWidthArrayRef {
+	/** The element at `index`, a {@link ZeroWidthRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef;
+}
+
 /** An array of C `struct AbiSized` (28 bytes each on wasm32): `at(index)` gives {@link AbiSizedRef}s. */
 export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSized> {
-	/** The element at `index`, a {@link AbiSizedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
-		return super.at(index, reuse) as AbiSizedRef
-	}
 }
 
 /** A ref to C `struct AbiSized`: sizeof 28, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AbiSizedRef)`, `heap.wrapStruct(AbiSizedRef, address)`, `heap.allocStructArray(AbiSizedRef, n)`). */
 export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
-	/** C `long`: offset 4, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare l: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>;
-	/** C `size_t`: offset 12, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare s: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>;
-	/** C `void *`: offset 20, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare p: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.AbiSized {
 		return declarations.AbiSized
@@ -37,66 +302,130 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `long`: offset 4, 4 bytes (wasm32). */
+	get l(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>
+		return views.dataView.getInt32(this.address + 4, true) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>
+	}
+
+	set l(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
+			this.writeField('l', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 4, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
+	}
+
+	/** C `size_t`: offset 12, 4 bytes (wasm32). */
+	get s(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>
+		return views.dataView.getUint32(this.address + 12, true) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>
+	}
+
+	set s(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+			this.writeField('s', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 12, value as never, true)
 	}
 
 	/** C `int8_t`: offset 16, 1 byte (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']> {
-		const view = this.liveView('e')
-		return (view === undefined ? this.manager.readInt8(this.address + 16) : view.getInt8(this.address + 16)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
+		return views.dataView.getInt8(this.address + 16) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>) {
-		const view = this.liveView('e')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 16, value as never)
-		else view.setInt8(this.address + 16, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('e', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 16, value as never)
+	}
+
+	/** C `void *`: offset 20, 4 bytes (wasm32). */
+	get p(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('p') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>
+		return views.dataView.getUint32(this.address + 20, true) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>
+	}
+
+	set p(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+			this.writeField('p', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 20, value as never, true)
 	}
 
 	/** C `int8_t`: offset 24, 1 byte (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']> {
-		const view = this.liveView('f')
-		return (view === undefined ? this.manager.readInt8(this.address + 24) : view.getInt8(this.address + 24)) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
+		return views.dataView.getInt8(this.address + 24) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>) {
-		const view = this.liveView('f')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 24, value as never)
-		else view.setInt8(this.address + 24, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('f', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 24, value as never)
 	}
 }
 
 /** An array of C `struct AlignasMember` (48 bytes each on wasm32): `at(index)` gives {@link AlignasMemberRef}s. */
 export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.AlignasMember> {
-	/** The element at `index`, a {@link AlignasMemberRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
-		return super.at(index, reuse) as AlignasMemberRef
-	}
 }
 
 /** A ref to C `struct AlignasMember`: sizeof 48, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AlignasMemberRef)`, `heap.wrapStruct(AlignasMemberRef, address)`, `heap.allocStructArray(AlignasMemberRef, n)`). */
 export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMember> {
-	/** C `float[4]`: offset 16, 16 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly v: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.AlignasMember {
 		return declarations.AlignasMember
@@ -114,47 +443,63 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `float[4]`: offset 16, 16 bytes (wasm32). */
+	get v(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']> {
+		return this.subRefAt('v', this.address + 16) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>
 	}
 
 	/** C `int8_t`: offset 32, 1 byte (wasm32). */
 	get tail(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']> {
-		const view = this.liveView('tail')
-		return (view === undefined ? this.manager.readInt8(this.address + 32) : view.getInt8(this.address + 32)) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('tail') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
+		return views.dataView.getInt8(this.address + 32) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
 	}
 
 	set tail(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>) {
-		const view = this.liveView('tail')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 32, value as never)
-		else view.setInt8(this.address + 32, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('tail', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 32, value as never)
 	}
 
 	/** C `int8_t`: offset 40, 1 byte (wasm32). */
 	get eight(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']> {
-		const view = this.liveView('eight')
-		return (view === undefined ? this.manager.readInt8(this.address + 40) : view.getInt8(this.address + 40)) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('eight') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
+		return views.dataView.getInt8(this.address + 40) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
 	}
 
 	set eight(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>) {
-		const view = this.liveView('eight')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 40, value as never)
-		else view.setInt8(this.address + 40, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('eight', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 40, value as never)
 	}
 }
 
 /** An array of C `struct Aligned16` (16 bytes each on wasm32): `at(index)` gives {@link Aligned16Ref}s. */
 export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligned16> {
-	/** The element at `index`, a {@link Aligned16Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
-		return super.at(index, reuse) as Aligned16Ref
-	}
 }
 
 /** A ref to C `struct Aligned16`: sizeof 16, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Aligned16Ref)`, `heap.wrapStruct(Aligned16Ref, address)`, `heap.allocStructArray(Aligned16Ref, n)`). */
@@ -176,47 +521,58 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']> {
-		const view = this.liveView('x')
-		return (view === undefined ? this.manager.readFloat32(this.address) : view.getFloat32(this.address, true)) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
+		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>) {
-		const view = this.liveView('x')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address, value as never)
-		else view.setFloat32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']> {
-		const view = this.liveView('y')
-		return (view === undefined ? this.manager.readFloat32(this.address + 4) : view.getFloat32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
+		return views.dataView.getFloat32(this.address + 4, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>) {
-		const view = this.liveView('y')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 4, value as never)
-		else view.setFloat32(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 4, value as never, true)
 	}
 
 	/** C `float`: offset 8, 4 bytes (wasm32). */
 	get z(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']> {
-		const view = this.liveView('z')
-		return (view === undefined ? this.manager.readFloat32(this.address + 8) : view.getFloat32(this.address + 8, true)) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
+		return views.dataView.getFloat32(this.address + 8, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>) {
-		const view = this.liveView('z')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 8, value as never)
-		else view.setFloat32(this.address + 8, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('z', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 8, value as never, true)
 	}
 }
 
 /** An array of C `union AlignedUnion` (8 bytes each on wasm32): `at(index)` gives {@link AlignedUnionRef}s. */
 export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.AlignedUnion> {
-	/** The element at `index`, a {@link AlignedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
-		return super.at(index, reuse) as AlignedUnionRef
-	}
 }
 
 /** A ref to C `union AlignedUnion`: sizeof 8, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AlignedUnionRef)`, `heap.wrapStruct(AlignedUnionRef, address)`, `heap.allocStructArray(AlignedUnionRef, n)`). */
@@ -238,35 +594,41 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
-		else view.setInt32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address, value as never, true)
 	}
 }
 
 /** An array of C `struct AllElements` (120 bytes each on wasm32): `at(index)` gives {@link AllElementsRef}s. */
 export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllElements> {
-	/** The element at `index`, a {@link AllElementsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
-		return super.at(index, reuse) as AllElementsRef
-	}
 }
 
 /** A ref to C `struct AllElements`: sizeof 120, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AllElementsRef)`, `heap.wrapStruct(AllElementsRef, address)`, `heap.allocStructArray(AllElementsRef, n)`). */
@@ -288,26 +650,36 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get i8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']> {
-		const view = this.liveView('i8')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
 	}
 
 	set i8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>) {
-		const view = this.liveView('i8')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i8', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm32). */
 	get u8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']> {
-		const view = this.liveView('u8')
-		return (view === undefined ? this.manager.readUint8(this.address + 1) : view.getUint8(this.address + 1)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
+		return views.dataView.getUint8(this.address + 1) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
 	}
 
 	set u8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>) {
-		const view = this.liveView('u8')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 1, value as never)
-		else view.setUint8(this.address + 1, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('u8', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 1, value as never)
 	}
 
 	/** C `uint8_t`: offset 2, 1 byte (wasm32). */
@@ -323,146 +695,206 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int16_t`: offset 4, 2 bytes (wasm32). */
 	get i16(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']> {
-		const view = this.liveView('i16')
-		return (view === undefined ? this.manager.readInt16(this.address + 4) : view.getInt16(this.address + 4, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i16') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
+		return views.dataView.getInt16(this.address + 4, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
 	}
 
 	set i16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>) {
-		const view = this.liveView('i16')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address + 4, value as never)
-		else view.setInt16(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i16', value)
+			return
+		}
+
+		views.dataView.setInt16(this.address + 4, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 6, 1 byte (wasm32). */
 	get pad1(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']> {
-		const view = this.liveView('pad1')
-		return (view === undefined ? this.manager.readUint8(this.address + 6) : view.getUint8(this.address + 6)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad1') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
+		return views.dataView.getUint8(this.address + 6) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
 	}
 
 	set pad1(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>) {
-		const view = this.liveView('pad1')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 6, value as never)
-		else view.setUint8(this.address + 6, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad1', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 6, value as never)
 	}
 
 	/** C `uint16_t`: offset 8, 2 bytes (wasm32). */
 	get u16(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']> {
-		const view = this.liveView('u16')
-		return (view === undefined ? this.manager.readUint16(this.address + 8) : view.getUint16(this.address + 8, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u16') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
+		return views.dataView.getUint16(this.address + 8, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
 	}
 
 	set u16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>) {
-		const view = this.liveView('u16')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint16(this.address + 8, value as never)
-		else view.setUint16(this.address + 8, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('u16', value)
+			return
+		}
+
+		views.dataView.setUint16(this.address + 8, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 10, 1 byte (wasm32). */
 	get pad2(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']> {
-		const view = this.liveView('pad2')
-		return (view === undefined ? this.manager.readUint8(this.address + 10) : view.getUint8(this.address + 10)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad2') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
+		return views.dataView.getUint8(this.address + 10) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
 	}
 
 	set pad2(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>) {
-		const view = this.liveView('pad2')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 10, value as never)
-		else view.setUint8(this.address + 10, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad2', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 10, value as never)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm32). */
 	get i32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']> {
-		const view = this.liveView('i32')
-		return (view === undefined ? this.manager.readInt32(this.address + 12) : view.getInt32(this.address + 12, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
+		return views.dataView.getInt32(this.address + 12, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
 	}
 
 	set i32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>) {
-		const view = this.liveView('i32')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 12, value as never)
-		else view.setInt32(this.address + 12, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i32', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 12, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 16, 1 byte (wasm32). */
 	get pad3(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']> {
-		const view = this.liveView('pad3')
-		return (view === undefined ? this.manager.readUint8(this.address + 16) : view.getUint8(this.address + 16)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad3') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
+		return views.dataView.getUint8(this.address + 16) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
 	}
 
 	set pad3(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>) {
-		const view = this.liveView('pad3')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 16, value as never)
-		else view.setUint8(this.address + 16, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad3', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 16, value as never)
 	}
 
 	/** C `uint32_t`: offset 20, 4 bytes (wasm32). */
 	get u32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']> {
-		const view = this.liveView('u32')
-		return (view === undefined ? this.manager.readUint32(this.address + 20) : view.getUint32(this.address + 20, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
+		return views.dataView.getUint32(this.address + 20, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
 	}
 
 	set u32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>) {
-		const view = this.liveView('u32')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 20, value as never)
-		else view.setUint32(this.address + 20, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('u32', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 20, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 24, 1 byte (wasm32). */
 	get pad4(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']> {
-		const view = this.liveView('pad4')
-		return (view === undefined ? this.manager.readUint8(this.address + 24) : view.getUint8(this.address + 24)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad4') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
+		return views.dataView.getUint8(this.address + 24) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
 	}
 
 	set pad4(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>) {
-		const view = this.liveView('pad4')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 24, value as never)
-		else view.setUint8(this.address + 24, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad4', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 24, value as never)
 	}
 
 	/** C `int64_t`: offset 32, 8 bytes (wasm32). */
 	get i64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']> {
-		const view = this.liveView('i64')
-		return (view === undefined ? this.manager.readBigInt64(this.address + 32) : view.getBigInt64(this.address + 32, true)) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
+		return views.dataView.getBigInt64(this.address + 32, true) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
 	}
 
 	set i64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>) {
-		const view = this.liveView('i64')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 32, value as never)
-		else view.setBigInt64(this.address + 32, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('i64', value)
+			return
+		}
+
+		views.dataView.setBigInt64(this.address + 32, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 40, 1 byte (wasm32). */
 	get pad5(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']> {
-		const view = this.liveView('pad5')
-		return (view === undefined ? this.manager.readUint8(this.address + 40) : view.getUint8(this.address + 40)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad5') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
+		return views.dataView.getUint8(this.address + 40) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
 	}
 
 	set pad5(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>) {
-		const view = this.liveView('pad5')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 40, value as never)
-		else view.setUint8(this.address + 40, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad5', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 40, value as never)
 	}
 
 	/** C `uint64_t`: offset 48, 8 bytes (wasm32). */
 	get u64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']> {
-		const view = this.liveView('u64')
-		return (view === undefined ? this.manager.readBigUint64(this.address + 48) : view.getBigUint64(this.address + 48, true)) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
+		return views.dataView.getBigUint64(this.address + 48, true) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
 	}
 
 	set u64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>) {
-		const view = this.liveView('u64')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigUint64(this.address + 48, value as never)
-		else view.setBigUint64(this.address + 48, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('u64', value)
+			return
+		}
+
+		views.dataView.setBigUint64(this.address + 48, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 56, 1 byte (wasm32). */
 	get pad6(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']> {
-		const view = this.liveView('pad6')
-		return (view === undefined ? this.manager.readUint8(this.address + 56) : view.getUint8(this.address + 56)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad6') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
+		return views.dataView.getUint8(this.address + 56) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
 	}
 
 	set pad6(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>) {
-		const view = this.liveView('pad6')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 56, value as never)
-		else view.setUint8(this.address + 56, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad6', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 56, value as never)
 	}
 
 	/** C `__fp16`: offset 58, 2 bytes (wasm32). */
@@ -478,86 +910,121 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 60, 1 byte (wasm32). */
 	get pad7(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']> {
-		const view = this.liveView('pad7')
-		return (view === undefined ? this.manager.readUint8(this.address + 60) : view.getUint8(this.address + 60)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad7') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
+		return views.dataView.getUint8(this.address + 60) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
 	}
 
 	set pad7(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>) {
-		const view = this.liveView('pad7')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 60, value as never)
-		else view.setUint8(this.address + 60, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad7', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 60, value as never)
 	}
 
 	/** C `float`: offset 64, 4 bytes (wasm32). */
 	get f32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']> {
-		const view = this.liveView('f32')
-		return (view === undefined ? this.manager.readFloat32(this.address + 64) : view.getFloat32(this.address + 64, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
+		return views.dataView.getFloat32(this.address + 64, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
 	}
 
 	set f32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>) {
-		const view = this.liveView('f32')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 64, value as never)
-		else view.setFloat32(this.address + 64, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('f32', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 64, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 68, 1 byte (wasm32). */
 	get pad8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']> {
-		const view = this.liveView('pad8')
-		return (view === undefined ? this.manager.readUint8(this.address + 68) : view.getUint8(this.address + 68)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
+		return views.dataView.getUint8(this.address + 68) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
 	}
 
 	set pad8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>) {
-		const view = this.liveView('pad8')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 68, value as never)
-		else view.setUint8(this.address + 68, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad8', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 68, value as never)
 	}
 
 	/** C `double`: offset 72, 8 bytes (wasm32). */
 	get f64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']> {
-		const view = this.liveView('f64')
-		return (view === undefined ? this.manager.readFloat64(this.address + 72) : view.getFloat64(this.address + 72, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f64') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
+		return views.dataView.getFloat64(this.address + 72, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
 	}
 
 	set f64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>) {
-		const view = this.liveView('f64')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 72, value as never)
-		else view.setFloat64(this.address + 72, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('f64', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 72, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 80, 1 byte (wasm32). */
 	get pad9(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']> {
-		const view = this.liveView('pad9')
-		return (view === undefined ? this.manager.readUint8(this.address + 80) : view.getUint8(this.address + 80)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad9') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
+		return views.dataView.getUint8(this.address + 80) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
 	}
 
 	set pad9(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>) {
-		const view = this.liveView('pad9')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 80, value as never)
-		else view.setUint8(this.address + 80, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad9', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 80, value as never)
 	}
 
 	/** C `uint32_t`: offset 84, 4 bytes (wasm32). */
 	get p32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']> {
-		const view = this.liveView('p32')
-		return (view === undefined ? this.manager.readPointer32(this.address + 84) : view.getUint32(this.address + 84, true)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('p32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
+		return views.dataView.getUint32(this.address + 84, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
 	}
 
 	set p32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>) {
-		const view = this.liveView('p32')
-		if (view === undefined || typeof value !== 'number') this.manager.writePointer32(this.address + 84, value as never)
-		else view.setUint32(this.address + 84, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('p32', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 84, value as never, true)
 	}
 
 	/** C `uint8_t`: offset 88, 1 byte (wasm32). */
 	get pad10(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']> {
-		const view = this.liveView('pad10')
-		return (view === undefined ? this.manager.readUint8(this.address + 88) : view.getUint8(this.address + 88)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad10') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
+		return views.dataView.getUint8(this.address + 88) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
 	}
 
 	set pad10(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>) {
-		const view = this.liveView('pad10')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 88, value as never)
-		else view.setUint8(this.address + 88, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad10', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 88, value as never)
 	}
 
 	/** C `uint64_t`: offset 96, 8 bytes (wasm32). */
@@ -573,44 +1040,45 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 104, 1 byte (wasm32). */
 	get pad11(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']> {
-		const view = this.liveView('pad11')
-		return (view === undefined ? this.manager.readUint8(this.address + 104) : view.getUint8(this.address + 104)) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad11') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
+		return views.dataView.getUint8(this.address + 104) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
 	}
 
 	set pad11(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>) {
-		const view = this.liveView('pad11')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 104, value as never)
-		else view.setUint8(this.address + 104, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('pad11', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 104, value as never)
 	}
 
 	/** C `uint64_t`: offset 112, 8 bytes (wasm32). */
 	get p64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']> {
-		const view = this.liveView('p64')
-		return (view === undefined ? this.manager.readPointer64(this.address + 112) : view.getBigUint64(this.address + 112, true)) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('p64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
+		return views.dataView.getBigUint64(this.address + 112, true) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
 	}
 
 	set p64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>) {
-		const view = this.liveView('p64')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writePointer64(this.address + 112, value as never)
-		else view.setBigUint64(this.address + 112, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('p64', value)
+			return
+		}
+
+		views.dataView.setBigUint64(this.address + 112, value as never, true)
 	}
 }
 
 /** An array of C `struct ArrayOfPacked` (64 bytes each on wasm32): `at(index)` gives {@link ArrayOfPackedRef}s. */
 export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.ArrayOfPacked> {
-	/** The element at `index`, a {@link ArrayOfPackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
-		return super.at(index, reuse) as ArrayOfPackedRef
-	}
 }
 
 /** A ref to C `struct ArrayOfPacked`: sizeof 64, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ArrayOfPackedRef)`, `heap.wrapStruct(ArrayOfPackedRef, address)`, `heap.allocStructArray(ArrayOfPackedRef, n)`). */
 export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacked> {
-	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly items: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>;
-	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly padded: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.ArrayOfPacked {
 		return declarations.ArrayOfPacked
@@ -628,46 +1096,38 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm32). */
+	get items(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']> {
+		return this.subRefAt('items', this.address + 1) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>
+	}
+
+	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm32). */
+	get padded(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']> {
+		return this.subRefAt('padded', this.address + 32) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>
 	}
 }
 
 /** An array of C `struct Arrays` (144 bytes each on wasm32): `at(index)` gives {@link ArraysRef}s. */
 export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
-	/** The element at `index`, a {@link ArraysRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ArraysRef): ArraysRef {
-		return super.at(index, reuse) as ArraysRef
-	}
 }
 
 /** A ref to C `struct Arrays`: sizeof 144, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ArraysRef)`, `heap.wrapStruct(ArraysRef, address)`, `heap.allocStructArray(ArraysRef, n)`). */
 export class ArraysRef extends StructRef<typeof declarations.Arrays> {
-	/** C `int32_t[3]`: offset 4, 12 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly ints: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>;
-	/** C `double[2][3]`: offset 16, 48 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly matrix: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']>;
-	/** C `struct Vec2[3]`: offset 64, 24 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly points: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']>;
-	/** C `uint8_t[5]`: offset 88, 5 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly bytes: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']>;
-	/** C `char[3][8]`: offset 93, 24 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly names: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']>;
-	/** C `_Bool[3]`: offset 117, 3 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly flags: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']>;
-	/** C `size_t[2]`: offset 120, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly sizes: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']>;
-	/** C `void *[2]`: offset 128, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly pointers: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']>;
-	/** C `enum Color[2]`: offset 136, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly colors: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Arrays {
 		return declarations.Arrays
@@ -685,32 +1145,73 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `int32_t[3]`: offset 4, 12 bytes (wasm32). */
+	get ints(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']> {
+		return this.subRefAt('ints', this.address + 4) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>
+	}
+
+	/** C `double[2][3]`: offset 16, 48 bytes (wasm32). */
+	get matrix(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']> {
+		return this.subRefAt('matrix', this.address + 16) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']>
+	}
+
+	/** C `struct Vec2[3]`: offset 64, 24 bytes (wasm32). */
+	get points(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']> {
+		return this.subRefAt('points', this.address + 64) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']>
+	}
+
+	/** C `uint8_t[5]`: offset 88, 5 bytes (wasm32). */
+	get bytes(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']> {
+		return this.subRefAt('bytes', this.address + 88) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']>
+	}
+
+	/** C `char[3][8]`: offset 93, 24 bytes (wasm32). */
+	get names(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']> {
+		return this.subRefAt('names', this.address + 93) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']>
+	}
+
+	/** C `_Bool[3]`: offset 117, 3 bytes (wasm32). */
+	get flags(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']> {
+		return this.subRefAt('flags', this.address + 117) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']>
+	}
+
+	/** C `size_t[2]`: offset 120, 8 bytes (wasm32). */
+	get sizes(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']> {
+		return this.subRefAt('sizes', this.address + 120) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']>
+	}
+
+	/** C `void *[2]`: offset 128, 8 bytes (wasm32). */
+	get pointers(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']> {
+		return this.subRefAt('pointers', this.address + 128) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']>
+	}
+
+	/** C `enum Color[2]`: offset 136, 8 bytes (wasm32). */
+	get colors(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']> {
+		return this.subRefAt('colors', this.address + 136) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>
 	}
 }
 
 /** An array of C `union BitUnion` (4 bytes each on wasm32): `at(index)` gives {@link BitUnionRef}s. */
 export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnion> {
-	/** The element at `index`, a {@link BitUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
-		return super.at(index, reuse) as BitUnionRef
-	}
 }
 
 /** A ref to C `union BitUnion`: sizeof 4, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(BitUnionRef)`, `heap.wrapStruct(BitUnionRef, address)`, `heap.allocStructArray(BitUnionRef, n)`). */
 export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
-	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>;
-	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.BitUnion {
 		return declarations.BitUnion
@@ -726,38 +1227,73 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		return BitUnionArrayRef
 	}
 
+	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		return ((bits << 20) >>> 20) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4095)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xfff) | ((value << 0) & 0xfff)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+	}
+
 	/** C `uint8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readUint8(this.address) : view.getUint8(this.address)) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
+		return views.dataView.getUint8(this.address) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address, value as never)
-		else view.setUint8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address, value as never)
 	}
 }
 
 /** An array of C `struct Bits64` (24 bytes each on wasm32): `at(index)` gives {@link Bits64Ref}s. */
 export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
-	/** The element at `index`, a {@link Bits64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
-		return super.at(index, reuse) as Bits64Ref
-	}
 }
 
 /** A ref to C `struct Bits64`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Bits64Ref)`, `heap.wrapStruct(Bits64Ref, address)`, `heap.allocStructArray(Bits64Ref, n)`). */
 export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
-	/** C `uint64_t : 33`: byte 0, bit 0, 33 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare lo: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>;
-	/** C `int64_t : 31`: byte 4, bit 1, 31 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare mid: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']>;
-	/** C `uint64_t : 1`: byte 8, bit 0, 1 bit (wasm32). Read and written by the library's accessor for its kind. */
-	declare hi: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>;
-	/** C `uint64_t : 64`: byte 16, bit 0, 64 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare full: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Bits64 {
 		return declarations.Bits64
@@ -772,25 +1308,50 @@ export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
 	static get arrayClass(): typeof Bits64ArrayRef {
 		return Bits64ArrayRef
 	}
+
+	/** C `uint64_t : 33`: byte 0, bit 0, 33 bits (wasm32). */
+	get lo(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']> {
+		return this.readField('lo') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>
+	}
+
+	set lo(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>) {
+		this.writeField('lo', value)
+	}
+
+	/** C `int64_t : 31`: byte 4, bit 1, 31 bits (wasm32). */
+	get mid(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']> {
+		return this.readField('mid') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']>
+	}
+
+	set mid(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['mid']>) {
+		this.writeField('mid', value)
+	}
+
+	/** C `uint64_t : 1`: byte 8, bit 0, 1 bit (wasm32). */
+	get hi(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']> {
+		return this.readField('hi') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>
+	}
+
+	set hi(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['hi']>) {
+		this.writeField('hi', value)
+	}
+
+	/** C `uint64_t : 64`: byte 16, bit 0, 64 bits (wasm32). */
+	get full(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']> {
+		return this.readField('full') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>
+	}
+
+	set full(value: FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['full']>) {
+		this.writeField('full', value)
+	}
 }
 
 /** An array of C `struct Bools` (12 bytes each on wasm32): `at(index)` gives {@link BoolsRef}s. */
 export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
-	/** The element at `index`, a {@link BoolsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: BoolsRef): BoolsRef {
-		return super.at(index, reuse) as BoolsRef
-	}
 }
 
 /** A ref to C `struct Bools`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(BoolsRef)`, `heap.wrapStruct(BoolsRef, address)`, `heap.allocStructArray(BoolsRef, n)`). */
 export class BoolsRef extends StructRef<typeof declarations.Bools> {
-	/** C `_Bool`: offset 0, 1 byte (wasm32). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>;
-	/** C `_Bool`: offset 1, 1 byte (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>;
-	/** C `_Bool`: offset 8, 1 byte (wasm32). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Bools {
 		return declarations.Bools
@@ -806,25 +1367,83 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		return BoolsArrayRef
 	}
 
+	/** C `_Bool`: offset 0, 1 byte (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+		const view = views.dataView
+		return (view.getUint8(this.address) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+			this.writeField('a', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint8(this.address, value ? 1 : 0)
+	}
+
+	/** C `_Bool`: offset 1, 1 byte (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
+		const view = views.dataView
+		return (view.getUint8(this.address + 1) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+			this.writeField('b', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint8(this.address + 1, value ? 1 : 0)
+	}
+
 	/** C `int32_t`: offset 4, 4 bytes (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt32(this.address + 4) : view.getInt32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
+		return views.dataView.getInt32(this.address + 4, true) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 4, value as never)
-		else view.setInt32(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 4, value as never, true)
+	}
+
+	/** C `_Bool`: offset 8, 1 byte (wasm32). */
+	get d(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
+		const view = views.dataView
+		return (view.getUint8(this.address + 8) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+			this.writeField('d', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint8(this.address + 8, value ? 1 : 0)
 	}
 }
 
 /** An array of C `struct CharThenInt64` (24 bytes each on wasm32): `at(index)` gives {@link CharThenInt64Ref}s. */
 export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.CharThenInt64> {
-	/** The element at `index`, a {@link CharThenInt64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
-		return super.at(index, reuse) as CharThenInt64Ref
-	}
 }
 
 /** A ref to C `struct CharThenInt64`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(CharThenInt64Ref)`, `heap.wrapStruct(CharThenInt64Ref, address)`, `heap.allocStructArray(CharThenInt64Ref, n)`). */
@@ -846,64 +1465,62 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm32). */
 	get wide(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']> {
-		const view = this.liveView('wide')
-		return (view === undefined ? this.manager.readBigInt64(this.address + 8) : view.getBigInt64(this.address + 8, true)) as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
+		return views.dataView.getBigInt64(this.address + 8, true) as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>) {
-		const view = this.liveView('wide')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 8, value as never)
-		else view.setBigInt64(this.address + 8, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('wide', value)
+			return
+		}
+
+		views.dataView.setBigInt64(this.address + 8, value as never, true)
 	}
 
 	/** C `int8_t`: offset 16, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 16) : view.getInt8(this.address + 16)) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 16) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 16, value as never)
-		else view.setInt8(this.address + 16, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 16, value as never)
 	}
 }
 
 /** An array of C `struct Deep` (256 bytes each on wasm32): `at(index)` gives {@link DeepRef}s. */
 export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
-	/** The element at `index`, a {@link DeepRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: DeepRef): DeepRef {
-		return super.at(index, reuse) as DeepRef
-	}
 }
 
 /** A ref to C `struct Deep`: sizeof 256, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(DeepRef)`, `heap.wrapStruct(DeepRef, address)`, `heap.allocStructArray(DeepRef, n)`). */
 export class DeepRef extends StructRef<typeof declarations.Deep> {
-	/** C `struct Tagged`: offset 8, 32 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly tagged: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>;
-	/** C `struct Particle[2]`: offset 40, 128 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly particles: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']>;
-	/** C `union Scalar`: offset 168, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly scalar: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']>;
-	/** C `struct HoldsAligned`: offset 176, 48 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly holds: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']>;
-	/** C `struct SignedBits`: offset 224, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly bits: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']>;
-	/** C `struct Pack2`: offset 228, 16 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly packed: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Deep {
 		return declarations.Deep
@@ -921,23 +1538,54 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `struct Tagged`: offset 8, 32 bytes (wasm32). */
+	get tagged(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']> {
+		return this.subRefAt('tagged', this.address + 8) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>
+	}
+
+	/** C `struct Particle[2]`: offset 40, 128 bytes (wasm32). */
+	get particles(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']> {
+		return this.subRefAt('particles', this.address + 40) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']>
+	}
+
+	/** C `union Scalar`: offset 168, 8 bytes (wasm32). */
+	get scalar(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']> {
+		return this.subRefAt('scalar', this.address + 168) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']>
+	}
+
+	/** C `struct HoldsAligned`: offset 176, 48 bytes (wasm32). */
+	get holds(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']> {
+		return this.subRefAt('holds', this.address + 176) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']>
+	}
+
+	/** C `struct SignedBits`: offset 224, 4 bytes (wasm32). */
+	get bits(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']> {
+		return this.subRefAt('bits', this.address + 224) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']>
+	}
+
+	/** C `struct Pack2`: offset 228, 16 bytes (wasm32). */
+	get packed(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']> {
+		return this.subRefAt('packed', this.address + 228) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>
 	}
 }
 
 /** An array of C `struct Enums` (56 bytes each on wasm32): `at(index)` gives {@link EnumsRef}s. */
 export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
-	/** The element at `index`, a {@link EnumsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: EnumsRef): EnumsRef {
-		return super.at(index, reuse) as EnumsRef
-	}
 }
 
 /** A ref to C `struct Enums`: sizeof 56, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(EnumsRef)`, `heap.wrapStruct(EnumsRef, address)`, `heap.allocStructArray(EnumsRef, n)`). */
@@ -959,154 +1607,198 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']> {
-		const view = this.liveView('color')
-		return (view === undefined ? this.manager.readUint32(this.address + 4) : view.getUint32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
+		return views.dataView.getUint32(this.address + 4, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>) {
-		const view = this.liveView('color')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 4, value as never)
-		else view.setUint32(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('color', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 4, value as never, true)
 	}
 
 	/** C `enum Small`: offset 8, 1 byte (wasm32). */
 	get small(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']> {
-		const view = this.liveView('small')
-		return (view === undefined ? this.manager.readUint8(this.address + 8) : view.getUint8(this.address + 8)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('small') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
+		return views.dataView.getUint8(this.address + 8) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
 	}
 
 	set small(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>) {
-		const view = this.liveView('small')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint8(this.address + 8, value as never)
-		else view.setUint8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('small', value)
+			return
+		}
+
+		views.dataView.setUint8(this.address + 8, value as never)
 	}
 
 	/** C `enum Medium`: offset 10, 2 bytes (wasm32). */
 	get medium(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']> {
-		const view = this.liveView('medium')
-		return (view === undefined ? this.manager.readUint16(this.address + 10) : view.getUint16(this.address + 10, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('medium') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
+		return views.dataView.getUint16(this.address + 10, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
 	}
 
 	set medium(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>) {
-		const view = this.liveView('medium')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint16(this.address + 10, value as never)
-		else view.setUint16(this.address + 10, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('medium', value)
+			return
+		}
+
+		views.dataView.setUint16(this.address + 10, value as never, true)
 	}
 
 	/** C `enum SmallSigned`: offset 12, 1 byte (wasm32). */
 	get smallSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']> {
-		const view = this.liveView('smallSigned')
-		return (view === undefined ? this.manager.readInt8(this.address + 12) : view.getInt8(this.address + 12)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('smallSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
+		return views.dataView.getInt8(this.address + 12) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
 	}
 
 	set smallSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>) {
-		const view = this.liveView('smallSigned')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 12, value as never)
-		else view.setInt8(this.address + 12, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('smallSigned', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 12, value as never)
 	}
 
 	/** C `enum Wide`: offset 16, 8 bytes (wasm32). */
 	get wide(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']> {
-		const view = this.liveView('wide')
-		return (view === undefined ? this.manager.readBigUint64(this.address + 16) : view.getBigUint64(this.address + 16, true)) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
+		return views.dataView.getBigUint64(this.address + 16, true) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>) {
-		const view = this.liveView('wide')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigUint64(this.address + 16, value as never)
-		else view.setBigUint64(this.address + 16, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('wide', value)
+			return
+		}
+
+		views.dataView.setBigUint64(this.address + 16, value as never, true)
 	}
 
 	/** C `enum Sign`: offset 24, 4 bytes (wasm32). */
 	get sign(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']> {
-		const view = this.liveView('sign')
-		return (view === undefined ? this.manager.readInt32(this.address + 24) : view.getInt32(this.address + 24, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('sign') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
+		return views.dataView.getInt32(this.address + 24, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
 	}
 
 	set sign(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>) {
-		const view = this.liveView('sign')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 24, value as never)
-		else view.setInt32(this.address + 24, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('sign', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 24, value as never, true)
 	}
 
 	/** C `enum MediumSigned`: offset 28, 2 bytes (wasm32). */
 	get mediumSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']> {
-		const view = this.liveView('mediumSigned')
-		return (view === undefined ? this.manager.readInt16(this.address + 28) : view.getInt16(this.address + 28, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mediumSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
+		return views.dataView.getInt16(this.address + 28, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
 	}
 
 	set mediumSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>) {
-		const view = this.liveView('mediumSigned')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address + 28, value as never)
-		else view.setInt16(this.address + 28, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mediumSigned', value)
+			return
+		}
+
+		views.dataView.setInt16(this.address + 28, value as never, true)
 	}
 
 	/** C `enum PackedWord`: offset 32, 4 bytes (wasm32). */
 	get packedWord(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']> {
-		const view = this.liveView('packedWord')
-		return (view === undefined ? this.manager.readUint32(this.address + 32) : view.getUint32(this.address + 32, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('packedWord') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
+		return views.dataView.getUint32(this.address + 32, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
 	}
 
 	set packedWord(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>) {
-		const view = this.liveView('packedWord')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 32, value as never)
-		else view.setUint32(this.address + 32, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('packedWord', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 32, value as never, true)
 	}
 
 	/** C `enum WideSigned`: offset 40, 8 bytes (wasm32). */
 	get wideSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']> {
-		const view = this.liveView('wideSigned')
-		return (view === undefined ? this.manager.readBigInt64(this.address + 40) : view.getBigInt64(this.address + 40, true)) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wideSigned') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
+		return views.dataView.getBigInt64(this.address + 40, true) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
 	}
 
 	set wideSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>) {
-		const view = this.liveView('wideSigned')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 40, value as never)
-		else view.setBigInt64(this.address + 40, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('wideSigned', value)
+			return
+		}
+
+		views.dataView.setBigInt64(this.address + 40, value as never, true)
 	}
 
 	/** C `enum Full32`: offset 48, 4 bytes (wasm32). */
 	get full(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']> {
-		const view = this.liveView('full')
-		return (view === undefined ? this.manager.readUint32(this.address + 48) : view.getUint32(this.address + 48, true)) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('full') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
+		return views.dataView.getUint32(this.address + 48, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
 	}
 
 	set full(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>) {
-		const view = this.liveView('full')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 48, value as never)
-		else view.setUint32(this.address + 48, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('full', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 48, value as never, true)
 	}
 }
 
 /** An array of C `struct Flags` (4 bytes each on wasm32): `at(index)` gives {@link FlagsRef}s. */
 export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
-	/** The element at `index`, a {@link FlagsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: FlagsRef): FlagsRef {
-		return super.at(index, reuse) as FlagsRef
-	}
 }
 
 /** A ref to C `struct Flags`: sizeof 4, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(FlagsRef)`, `heap.wrapStruct(FlagsRef, address)`, `heap.allocStructArray(FlagsRef, n)`). */
 export class FlagsRef extends StructRef<typeof declarations.Flags> {
-	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm32). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>;
-	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>;
-	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Flags {
 		return declarations.Flags
@@ -1121,27 +1813,80 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 	static get arrayClass(): typeof FlagsArrayRef {
 		return FlagsArrayRef
 	}
+
+	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 31) >>> 31) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0x1) | ((value << 0) & 0x1)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 28) >>> 29) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0xe) | ((value << 1) & 0xe)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm32). */
+	get c(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		return ((bits << 0) >>> 4) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 268435455)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0xfffffff0) | ((value << 4) & 0xfffffff0)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+		view.setUint8(this.address + 2, bits >>> 16)
+		view.setUint8(this.address + 3, bits >>> 24)
+	}
 }
 
 /** An array of C `struct FullUnits` (8 bytes each on wasm32): `at(index)` gives {@link FullUnitsRef}s. */
 export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUnits> {
-	/** The element at `index`, a {@link FullUnitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
-		return super.at(index, reuse) as FullUnitsRef
-	}
 }
 
 /** A ref to C `struct FullUnits`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(FullUnitsRef)`, `heap.wrapStruct(FullUnitsRef, address)`, `heap.allocStructArray(FullUnitsRef, n)`). */
 export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
-	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>;
-	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>;
-	/** C `uint16_t : 16`: byte 2, bit 0, 16 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>;
-	/** C `uint32_t : 32`: byte 4, bit 0, 32 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.FullUnits {
 		return declarations.FullUnits
@@ -1156,21 +1901,102 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 	static get arrayClass(): typeof FullUnitsArrayRef {
 		return FullUnitsArrayRef
 	}
+
+	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0xff) | ((value << 0) & 0xff)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 1)
+		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 1)) & ~0xff) | ((value << 0) & 0xff)
+		view.setUint8(this.address + 1, bits)
+	}
+
+	/** C `uint16_t : 16`: byte 2, bit 0, 16 bits (wasm32). */
+	get c(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)
+		return ((bits << 16) >>> 16) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)) & ~0xffff) | ((value << 0) & 0xffff)
+		view.setUint8(this.address + 2, bits)
+		view.setUint8(this.address + 3, bits >>> 8)
+	}
+
+	/** C `uint32_t : 32`: byte 4, bit 0, 32 bits (wasm32). */
+	get d(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16) | (view.getUint8(this.address + 7) << 24)
+		return ((bits << 0) >>> 0) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+			this.writeField('d', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16) | (view.getUint8(this.address + 7) << 24)) & ~0xffffffff) | ((value << 0) & 0xffffffff)
+		view.setUint8(this.address + 4, bits)
+		view.setUint8(this.address + 5, bits >>> 8)
+		view.setUint8(this.address + 6, bits >>> 16)
+		view.setUint8(this.address + 7, bits >>> 24)
+	}
 }
 
 /** An array of C `struct HoldsAligned` (48 bytes each on wasm32): `at(index)` gives {@link HoldsAlignedRef}s. */
 export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.HoldsAligned> {
-	/** The element at `index`, a {@link HoldsAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
-		return super.at(index, reuse) as HoldsAlignedRef
-	}
 }
 
 /** A ref to C `struct HoldsAligned`: sizeof 48, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(HoldsAlignedRef)`, `heap.wrapStruct(HoldsAlignedRef, address)`, `heap.allocStructArray(HoldsAlignedRef, n)`). */
 export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned> {
-	/** C `struct Aligned16`: offset 16, 16 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly a: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.HoldsAligned {
 		return declarations.HoldsAligned
@@ -1188,48 +2014,50 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `struct Aligned16`: offset 16, 16 bytes (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']> {
+		return this.subRefAt('a', this.address + 16) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>
 	}
 
 	/** C `int8_t`: offset 32, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 32) : view.getInt8(this.address + 32)) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 32) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 32, value as never)
-		else view.setInt8(this.address + 32, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 32, value as never)
 	}
 }
 
 /** An array of C `struct ListHead` (24 bytes each on wasm32): `at(index)` gives {@link ListHeadRef}s. */
 export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHead> {
-	/** The element at `index`, a {@link ListHeadRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
-		return super.at(index, reuse) as ListHeadRef
-	}
 }
 
 /** A ref to C `struct ListHead`: sizeof 24, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ListHeadRef)`, `heap.wrapStruct(ListHeadRef, address)`, `heap.allocStructArray(ListHeadRef, n)`). */
 export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
-	/** C `struct Node *`: offset 0, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare first: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>;
-	/** C `size_t`: offset 4, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare count: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>;
-	/** C `long`: offset 8, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare delta: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>;
-	/** C `struct Node`: offset 12, 12 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly sentinel: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.ListHead {
 		return declarations.ListHead
@@ -1244,25 +2072,73 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	static get arrayClass(): typeof ListHeadArrayRef {
 		return ListHeadArrayRef
 	}
+
+	/** C `struct Node *`: offset 0, 4 bytes (wasm32). */
+	get first(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		const view = views.dataView
+		const target = view.getUint32(this.address, true)
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+	}
+
+	set first(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('first', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address, value, true)
+	}
+
+	/** C `size_t`: offset 4, 4 bytes (wasm32). */
+	get count(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('count') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>
+		return views.dataView.getUint32(this.address + 4, true) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>
+	}
+
+	set count(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+			this.writeField('count', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 4, value as never, true)
+	}
+
+	/** C `long`: offset 8, 4 bytes (wasm32). */
+	get delta(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('delta') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>
+		return views.dataView.getInt32(this.address + 8, true) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>
+	}
+
+	set delta(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
+			this.writeField('delta', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 8, value as never, true)
+	}
+
+	/** C `struct Node`: offset 12, 12 bytes (wasm32). */
+	get sentinel(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']> {
+		return this.subRefAt('sentinel', this.address + 12) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>
+	}
 }
 
 /** An array of C `struct MixedBits` (16 bytes each on wasm32): `at(index)` gives {@link MixedBitsRef}s. */
 export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedBits> {
-	/** The element at `index`, a {@link MixedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
-		return super.at(index, reuse) as MixedBitsRef
-	}
 }
 
 /** A ref to C `struct MixedBits`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(MixedBitsRef)`, `heap.wrapStruct(MixedBitsRef, address)`, `heap.allocStructArray(MixedBitsRef, n)`). */
 export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
-	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare x: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>;
-	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare big: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']>;
-	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare s: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.MixedBits {
 		return declarations.MixedBits
@@ -1280,56 +2156,114 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm32). */
+	get x(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 1)
+		return ((bits << 28) >> 28) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -8 && value <= 7)) {
+			this.writeField('x', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 1)) & ~0xf) | ((value << 0) & 0xf)
+		view.setUint8(this.address + 1, bits)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 2) : view.getInt8(this.address + 2)) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 2) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 2, value as never)
-		else view.setInt8(this.address + 2, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 2, value as never)
+	}
+
+	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm32). */
+	get big(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']> {
+		return this.readField('big') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']>
+	}
+
+	set big(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['big']>) {
+		this.writeField('big', value)
+	}
+
+	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm32). */
+	get s(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)
+		return ((bits << 23) >>> 23) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
+	}
+
+	set s(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+			this.writeField('s', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)) & ~0x1ff) | ((value << 0) & 0x1ff)
+		view.setUint8(this.address + 8, bits)
+		view.setUint8(this.address + 9, bits >>> 8)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm32). */
 	get after(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']> {
-		const view = this.liveView('after')
-		return (view === undefined ? this.manager.readInt32(this.address + 12) : view.getInt32(this.address + 12, true)) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('after') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
+		return views.dataView.getInt32(this.address + 12, true) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
 	}
 
 	set after(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>) {
-		const view = this.liveView('after')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 12, value as never)
-		else view.setInt32(this.address + 12, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('after', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 12, value as never, true)
 	}
 }
 
 /** An array of C `struct Node` (12 bytes each on wasm32): `at(index)` gives {@link NodeRef}s. */
 export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
-	/** The element at `index`, a {@link NodeRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: NodeRef): NodeRef {
-		return super.at(index, reuse) as NodeRef
-	}
 }
 
 /** A ref to C `struct Node`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(NodeRef)`, `heap.wrapStruct(NodeRef, address)`, `heap.allocStructArray(NodeRef, n)`). */
 export class NodeRef extends StructRef<typeof declarations.Node> {
-	/** C `struct Node *`: offset 4, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare next: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>;
-	/** C `struct Node *`: offset 8, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare prev: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Node {
 		return declarations.Node
@@ -1347,40 +2281,68 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get value(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']> {
-		const view = this.liveView('value')
-		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
+		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>) {
-		const view = this.liveView('value')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
-		else view.setInt32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('value', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address, value as never, true)
+	}
+
+	/** C `struct Node *`: offset 4, 4 bytes (wasm32). */
+	get next(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 4, true)
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+	}
+
+	set next(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('next', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 4, value, true)
+	}
+
+	/** C `struct Node *`: offset 8, 4 bytes (wasm32). */
+	get prev(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 8, true)
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+	}
+
+	set prev(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('prev', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 8, value, true)
 	}
 }
 
 /** An array of C `struct OddBits` (8 bytes each on wasm32): `at(index)` gives {@link OddBitsRef}s. */
 export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits> {
-	/** The element at `index`, a {@link OddBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
-		return super.at(index, reuse) as OddBitsRef
-	}
 }
 
 /** A ref to C `struct OddBits`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(OddBitsRef)`, `heap.wrapStruct(OddBitsRef, address)`, `heap.allocStructArray(OddBitsRef, n)`). */
 export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
-	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm32). Read and written by the library's accessor for its kind. */
-	declare flag: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>;
-	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare color: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>;
-	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare l: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>;
-	/** C `size_t : 7`: byte 2, bit 7, 7 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare s: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>;
-	/** C `long : 20`: byte 4, bit 0, 20 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare more: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>;
-	/** C `enum Small : 3`: byte 6, bit 4, 3 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare small: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.OddBits {
 		return declarations.OddBits
@@ -1395,21 +2357,145 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 	static get arrayClass(): typeof OddBitsArrayRef {
 		return OddBitsArrayRef
 	}
+
+	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm32). */
+	get flag(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('flag') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return (((bits << 31) >>> 31) !== 0) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
+	}
+
+	set flag(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+			this.writeField('flag', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0x1) | (((value ? 1 : 0) << 0) & 0x1)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm32). */
+	get color(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 29) >>> 30) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
+	}
+
+	set color(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+			this.writeField('color', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0x6) | ((value << 1) & 0x6)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm32). */
+	get l(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
+		return ((bits << 9) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
+	}
+
+	set l(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
+			this.writeField('l', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)) & ~0x7ffff8) | ((value << 3) & 0x7ffff8)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+		view.setUint8(this.address + 2, bits >>> 16)
+	}
+
+	/** C `size_t : 7`: byte 2, bit 7, 7 bits (wasm32). */
+	get s(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)
+		return ((bits << 18) >>> 25) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
+	}
+
+	set s(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
+			this.writeField('s', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)) & ~0x3f80) | ((value << 7) & 0x3f80)
+		view.setUint8(this.address + 2, bits)
+		view.setUint8(this.address + 3, bits >>> 8)
+	}
+
+	/** C `long : 20`: byte 4, bit 0, 20 bits (wasm32). */
+	get more(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('more') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16)
+		return ((bits << 12) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
+	}
+
+	set more(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
+			this.writeField('more', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16)) & ~0xfffff) | ((value << 0) & 0xfffff)
+		view.setUint8(this.address + 4, bits)
+		view.setUint8(this.address + 5, bits >>> 8)
+		view.setUint8(this.address + 6, bits >>> 16)
+	}
+
+	/** C `enum Small : 3`: byte 6, bit 4, 3 bits (wasm32). */
+	get small(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('small') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 6)
+		return ((bits << 25) >>> 29) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
+	}
+
+	set small(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('small', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 6)) & ~0x70) | ((value << 4) & 0x70)
+		view.setUint8(this.address + 6, bits)
+	}
 }
 
 /** An array of C `union OddUnion` (6 bytes each on wasm32): `at(index)` gives {@link OddUnionRef}s. */
 export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnion> {
-	/** The element at `index`, a {@link OddUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
-		return super.at(index, reuse) as OddUnionRef
-	}
 }
 
 /** A ref to C `union OddUnion`: sizeof 6, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(OddUnionRef)`, `heap.wrapStruct(OddUnionRef, address)`, `heap.allocStructArray(OddUnionRef, n)`). */
 export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
-	/** C `char[5]`: offset 0, 5 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare text: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.OddUnion {
 		return declarations.OddUnion
@@ -1425,25 +2511,36 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 		return OddUnionArrayRef
 	}
 
+	/** C `char[5]`: offset 0, 5 bytes (wasm32). */
+	get text(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']> {
+		this.checkLive('text')
+		return this.manager.readNullTerminatedUtf8String(this.address, 5) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>
+	}
+
+	set text(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>) {
+		this.writeField('text', value)
+	}
+
 	/** C `int16_t`: offset 0, 2 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']> {
-		const view = this.liveView('s')
-		return (view === undefined ? this.manager.readInt16(this.address) : view.getInt16(this.address, true)) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
+		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>) {
-		const view = this.liveView('s')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address, value as never)
-		else view.setInt16(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('s', value)
+			return
+		}
+
+		views.dataView.setInt16(this.address, value as never, true)
 	}
 }
 
 /** An array of C `struct Pack1Aligned` (7 bytes each on wasm32): `at(index)` gives {@link Pack1AlignedRef}s. */
 export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pack1Aligned> {
-	/** The element at `index`, a {@link Pack1AlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
-		return super.at(index, reuse) as Pack1AlignedRef
-	}
 }
 
 /** A ref to C `struct Pack1Aligned`: sizeof 7, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack1AlignedRef)`, `heap.wrapStruct(Pack1AlignedRef, address)`, `heap.allocStructArray(Pack1AlignedRef, n)`). */
@@ -1465,47 +2562,58 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address + 1) : view.getInt32(this.address + 1, true)) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 1, true) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 1, value as never)
-		else view.setInt32(this.address + 1, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 1, value as never, true)
 	}
 
 	/** C `int16_t`: offset 5, 2 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']> {
-		const view = this.liveView('s')
-		return (view === undefined ? this.manager.readInt16(this.address + 5) : view.getInt16(this.address + 5, true)) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
+		return views.dataView.getInt16(this.address + 5, true) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>) {
-		const view = this.liveView('s')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address + 5, value as never)
-		else view.setInt16(this.address + 5, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('s', value)
+			return
+		}
+
+		views.dataView.setInt16(this.address + 5, value as never, true)
 	}
 }
 
 /** An array of C `struct Pack2` (16 bytes each on wasm32): `at(index)` gives {@link Pack2Ref}s. */
 export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
-	/** The element at `index`, a {@link Pack2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
-		return super.at(index, reuse) as Pack2Ref
-	}
 }
 
 /** A ref to C `struct Pack2`: sizeof 16, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack2Ref)`, `heap.wrapStruct(Pack2Ref, address)`, `heap.allocStructArray(Pack2Ref, n)`). */
@@ -1527,59 +2635,75 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address + 2) : view.getInt32(this.address + 2, true)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 2, true) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 2, value as never)
-		else view.setInt32(this.address + 2, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 2, value as never, true)
 	}
 
 	/** C `double`: offset 6, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address + 6) : view.getFloat64(this.address + 6, true)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 6, true) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 6, value as never)
-		else view.setFloat64(this.address + 6, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 6, value as never, true)
 	}
 
 	/** C `int8_t`: offset 14, 1 byte (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']> {
-		const view = this.liveView('e')
-		return (view === undefined ? this.manager.readInt8(this.address + 14) : view.getInt8(this.address + 14)) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
+		return views.dataView.getInt8(this.address + 14) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>) {
-		const view = this.liveView('e')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 14, value as never)
-		else view.setInt8(this.address + 14, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('e', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 14, value as never)
 	}
 }
 
 /** An array of C `struct Pack2Aligned8` (16 bytes each on wasm32): `at(index)` gives {@link Pack2Aligned8Ref}s. */
 export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pack2Aligned8> {
-	/** The element at `index`, a {@link Pack2Aligned8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
-		return super.at(index, reuse) as Pack2Aligned8Ref
-	}
 }
 
 /** A ref to C `struct Pack2Aligned8`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack2Aligned8Ref)`, `heap.wrapStruct(Pack2Aligned8Ref, address)`, `heap.allocStructArray(Pack2Aligned8Ref, n)`). */
@@ -1601,44 +2725,45 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `double`: offset 2, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address + 2) : view.getFloat64(this.address + 2, true)) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 2, true) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 2, value as never)
-		else view.setFloat64(this.address + 2, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 2, value as never, true)
 	}
 }
 
 /** An array of C `struct Pack2Bits` (10 bytes each on wasm32): `at(index)` gives {@link Pack2BitsRef}s. */
 export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2Bits> {
-	/** The element at `index`, a {@link Pack2BitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
-		return super.at(index, reuse) as Pack2BitsRef
-	}
 }
 
 /** A ref to C `struct Pack2Bits`: sizeof 10, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack2BitsRef)`, `heap.wrapStruct(Pack2BitsRef, address)`, `heap.allocStructArray(Pack2BitsRef, n)`). */
 export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
-	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>;
-	/** C `uint32_t : 4`: byte 4, bit 6, 4 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Pack2Bits {
 		return declarations.Pack2Bits
@@ -1656,42 +2781,91 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']> {
-		const view = this.liveView('a')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>) {
-		const view = this.liveView('a')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('a', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 1) | (view.getUint8(this.address + 2) << 8) | (view.getUint8(this.address + 3) << 16) | (view.getUint8(this.address + 4) << 24)
+		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 1) | (view.getUint8(this.address + 2) << 8) | (view.getUint8(this.address + 3) << 16) | (view.getUint8(this.address + 4) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
+		view.setUint8(this.address + 1, bits)
+		view.setUint8(this.address + 2, bits >>> 8)
+		view.setUint8(this.address + 3, bits >>> 16)
+		view.setUint8(this.address + 4, bits >>> 24)
+	}
+
+	/** C `uint32_t : 4`: byte 4, bit 6, 4 bits (wasm32). */
+	get c(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8)
+		return ((bits << 22) >>> 28) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8)) & ~0x3c0) | ((value << 6) & 0x3c0)
+		view.setUint8(this.address + 4, bits)
+		view.setUint8(this.address + 5, bits >>> 8)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
 	}
 }
 
 /** An array of C `struct Pack4` (48 bytes each on wasm32): `at(index)` gives {@link Pack4Ref}s. */
 export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
-	/** The element at `index`, a {@link Pack4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
-		return super.at(index, reuse) as Pack4Ref
-	}
 }
 
 /** A ref to C `struct Pack4`: sizeof 48, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack4Ref)`, `heap.wrapStruct(Pack4Ref, address)`, `heap.allocStructArray(Pack4Ref, n)`). */
 export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
-	/** C `struct Vec3`: offset 24, 24 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly v: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Pack4 {
 		return declarations.Pack4
@@ -1709,59 +2883,80 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `double`: offset 4, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address + 4) : view.getFloat64(this.address + 4, true)) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 4, true) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 4, value as never)
-		else view.setFloat64(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 4, value as never, true)
 	}
 
 	/** C `int64_t`: offset 12, 8 bytes (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']> {
-		const view = this.liveView('e')
-		return (view === undefined ? this.manager.readBigInt64(this.address + 12) : view.getBigInt64(this.address + 12, true)) as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
+		return views.dataView.getBigInt64(this.address + 12, true) as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>) {
-		const view = this.liveView('e')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 12, value as never)
-		else view.setBigInt64(this.address + 12, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('e', value)
+			return
+		}
+
+		views.dataView.setBigInt64(this.address + 12, value as never, true)
 	}
 
 	/** C `int8_t`: offset 20, 1 byte (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']> {
-		const view = this.liveView('f')
-		return (view === undefined ? this.manager.readInt8(this.address + 20) : view.getInt8(this.address + 20)) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
+		return views.dataView.getInt8(this.address + 20) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>) {
-		const view = this.liveView('f')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 20, value as never)
-		else view.setInt8(this.address + 20, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('f', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 20, value as never)
+	}
+
+	/** C `struct Vec3`: offset 24, 24 bytes (wasm32). */
+	get v(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']> {
+		return this.subRefAt('v', this.address + 24) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>
 	}
 }
 
 /** An array of C `struct Pack8` (24 bytes each on wasm32): `at(index)` gives {@link Pack8Ref}s. */
 export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
-	/** The element at `index`, a {@link Pack8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
-		return super.at(index, reuse) as Pack8Ref
-	}
 }
 
 /** A ref to C `struct Pack8`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack8Ref)`, `heap.wrapStruct(Pack8Ref, address)`, `heap.allocStructArray(Pack8Ref, n)`). */
@@ -1783,47 +2978,58 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']> {
-		const view = this.liveView('x')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>) {
-		const view = this.liveView('x')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
 	}
 
 	/** C `double`: offset 16, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address + 16) : view.getFloat64(this.address + 16, true)) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 16, true) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 16, value as never)
-		else view.setFloat64(this.address + 16, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 16, value as never, true)
 	}
 }
 
 /** An array of C `struct Packed` (15 bytes each on wasm32): `at(index)` gives {@link PackedRef}s. */
 export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
-	/** The element at `index`, a {@link PackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PackedRef): PackedRef {
-		return super.at(index, reuse) as PackedRef
-	}
 }
 
 /** A ref to C `struct Packed`: sizeof 15, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedRef)`, `heap.wrapStruct(PackedRef, address)`, `heap.allocStructArray(PackedRef, n)`). */
@@ -1845,59 +3051,75 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address + 1) : view.getInt32(this.address + 1, true)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 1, true) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 1, value as never)
-		else view.setInt32(this.address + 1, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 1, value as never, true)
 	}
 
 	/** C `double`: offset 5, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address + 5) : view.getFloat64(this.address + 5, true)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 5, true) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 5, value as never)
-		else view.setFloat64(this.address + 5, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 5, value as never, true)
 	}
 
 	/** C `uint16_t`: offset 13, 2 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']> {
-		const view = this.liveView('s')
-		return (view === undefined ? this.manager.readUint16(this.address + 13) : view.getUint16(this.address + 13, true)) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
+		return views.dataView.getUint16(this.address + 13, true) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>) {
-		const view = this.liveView('s')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint16(this.address + 13, value as never)
-		else view.setUint16(this.address + 13, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('s', value)
+			return
+		}
+
+		views.dataView.setUint16(this.address + 13, value as never, true)
 	}
 }
 
 /** An array of C `struct PackedAligned` (12 bytes each on wasm32): `at(index)` gives {@link PackedAlignedRef}s. */
 export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.PackedAligned> {
-	/** The element at `index`, a {@link PackedAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
-		return super.at(index, reuse) as PackedAlignedRef
-	}
 }
 
 /** A ref to C `struct PackedAligned`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedAlignedRef)`, `heap.wrapStruct(PackedAlignedRef, address)`, `heap.allocStructArray(PackedAlignedRef, n)`). */
@@ -1919,47 +3141,58 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address + 4) : view.getInt32(this.address + 4, true)) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 4, true) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 4, value as never)
-		else view.setInt32(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 4, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
 	}
 }
 
 /** An array of C `struct PackedAligned4` (8 bytes each on wasm32): `at(index)` gives {@link PackedAligned4Ref}s. */
 export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.PackedAligned4> {
-	/** The element at `index`, a {@link PackedAligned4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
-		return super.at(index, reuse) as PackedAligned4Ref
-	}
 }
 
 /** A ref to C `struct PackedAligned4`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedAligned4Ref)`, `heap.wrapStruct(PackedAligned4Ref, address)`, `heap.allocStructArray(PackedAligned4Ref, n)`). */
@@ -1981,48 +3214,45 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address + 1) : view.getInt32(this.address + 1, true)) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 1, true) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address + 1, value as never)
-		else view.setInt32(this.address + 1, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 1, value as never, true)
 	}
 }
 
 /** An array of C `struct PackedBits` (17 bytes each on wasm32): `at(index)` gives {@link PackedBitsRef}s. */
 export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.PackedBits> {
-	/** The element at `index`, a {@link PackedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
-		return super.at(index, reuse) as PackedBitsRef
-	}
 }
 
 /** A ref to C `struct PackedBits`: sizeof 17, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedBitsRef)`, `heap.wrapStruct(PackedBitsRef, address)`, `heap.allocStructArray(PackedBitsRef, n)`). */
 export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
-	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>;
-	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']>;
-	/** C `uint16_t : 5`: byte 4, bit 1, 5 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>;
-	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare e: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.PackedBits {
 		return declarations.PackedBits
@@ -2038,34 +3268,90 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		return PackedBitsArrayRef
 	}
 
+	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']> {
+		return this.readField('b') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['b']>) {
+		this.writeField('b', value)
+	}
+
+	/** C `uint16_t : 5`: byte 4, bit 1, 5 bits (wasm32). */
+	get c(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 4)
+		return ((bits << 26) >>> 27) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 31)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 4)) & ~0x3e) | ((value << 1) & 0x3e)
+		view.setUint8(this.address + 4, bits)
+	}
+
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
+	}
+
+	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm32). */
+	get e(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']> {
+		return this.readField('e') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>
+	}
+
+	set e(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['e']>) {
+		this.writeField('e', value)
 	}
 }
 
 /** An array of C `struct PackedNested` (29 bytes each on wasm32): `at(index)` gives {@link PackedNestedRef}s. */
 export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.PackedNested> {
-	/** The element at `index`, a {@link PackedNestedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
-		return super.at(index, reuse) as PackedNestedRef
-	}
 }
 
 /** A ref to C `struct PackedNested`: sizeof 29, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedNestedRef)`, `heap.wrapStruct(PackedNestedRef, address)`, `heap.allocStructArray(PackedNestedRef, n)`). */
 export class PackedNestedRef extends StructRef<typeof declarations.PackedNested> {
-	/** C `struct Vec2`: offset 1, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly v: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>;
-	/** C `struct TailPadding`: offset 9, 16 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly t: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.PackedNested {
 		return declarations.PackedNested
@@ -2083,35 +3369,51 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
+	}
+
+	/** C `struct Vec2`: offset 1, 8 bytes (wasm32). */
+	get v(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']> {
+		return this.subRefAt('v', this.address + 1) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>
+	}
+
+	/** C `struct TailPadding`: offset 9, 16 bytes (wasm32). */
+	get t(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']> {
+		return this.subRefAt('t', this.address + 9) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>
 	}
 
 	/** C `enum Color`: offset 25, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']> {
-		const view = this.liveView('color')
-		return (view === undefined ? this.manager.readUint32(this.address + 25) : view.getUint32(this.address + 25, true)) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
+		return views.dataView.getUint32(this.address + 25, true) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>) {
-		const view = this.liveView('color')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 25, value as never)
-		else view.setUint32(this.address + 25, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('color', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 25, value as never, true)
 	}
 }
 
 /** An array of C `union PackedUnion` (8 bytes each on wasm32): `at(index)` gives {@link PackedUnionRef}s. */
 export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.PackedUnion> {
-	/** The element at `index`, a {@link PackedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
-		return super.at(index, reuse) as PackedUnionRef
-	}
 }
 
 /** A ref to C `union PackedUnion`: sizeof 8, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedUnionRef)`, `heap.wrapStruct(PackedUnionRef, address)`, `heap.allocStructArray(PackedUnionRef, n)`). */
@@ -2133,64 +3435,62 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']> {
-		const view = this.liveView('c')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>) {
-		const view = this.liveView('c')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('c', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
-		else view.setInt32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
-		else view.setFloat64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
 	}
 }
 
 /** An array of C `struct Particle` (64 bytes each on wasm32): `at(index)` gives {@link ParticleRef}s. */
 export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particle> {
-	/** The element at `index`, a {@link ParticleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ParticleRef): ParticleRef {
-		return super.at(index, reuse) as ParticleRef
-	}
 }
 
 /** A ref to C `struct Particle`: sizeof 64, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ParticleRef)`, `heap.wrapStruct(ParticleRef, address)`, `heap.allocStructArray(ParticleRef, n)`). */
 export class ParticleRef extends StructRef<typeof declarations.Particle> {
-	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly position: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>;
-	/** C `struct Vec2`: offset 8, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly velocity: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']>;
-	/** C `_Bool`: offset 32, 1 byte (wasm32). Read and written by the library's accessor for its kind. */
-	declare alive: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>;
-	/** C `char[12]`: offset 33, 12 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare name: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']>;
-	/** C `uint16_t[4]`: offset 46, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly history: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']>;
-	/** C `struct Particle *`: offset 56, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare next: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Particle {
 		return declarations.Particle
@@ -2206,74 +3506,128 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		return ParticleArrayRef
 	}
 
+	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). */
+	get position(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']> {
+		return this.subRefAt('position', this.address) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
+	}
+
+	/** C `struct Vec2`: offset 8, 8 bytes (wasm32). */
+	get velocity(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']> {
+		return this.subRefAt('velocity', this.address + 8) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']>
+	}
+
 	/** C `float`: offset 16, 4 bytes (wasm32). */
 	get mass(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']> {
-		const view = this.liveView('mass')
-		return (view === undefined ? this.manager.readFloat32(this.address + 16) : view.getFloat32(this.address + 16, true)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
+		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
 	}
 
 	set mass(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>) {
-		const view = this.liveView('mass')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 16, value as never)
-		else view.setFloat32(this.address + 16, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mass', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 16, value as never, true)
 	}
 
 	/** C `int64_t`: offset 24, 8 bytes (wasm32). */
 	get birth(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']> {
-		const view = this.liveView('birth')
-		return (view === undefined ? this.manager.readBigInt64(this.address + 24) : view.getBigInt64(this.address + 24, true)) as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('birth') as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
+		return views.dataView.getBigInt64(this.address + 24, true) as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
 	}
 
 	set birth(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>) {
-		const view = this.liveView('birth')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address + 24, value as never)
-		else view.setBigInt64(this.address + 24, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('birth', value)
+			return
+		}
+
+		views.dataView.setBigInt64(this.address + 24, value as never, true)
+	}
+
+	/** C `_Bool`: offset 32, 1 byte (wasm32). */
+	get alive(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('alive') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
+		const view = views.dataView
+		return (view.getUint8(this.address + 32) !== 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
+	}
+
+	set alive(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+			this.writeField('alive', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint8(this.address + 32, value ? 1 : 0)
+	}
+
+	/** C `char[12]`: offset 33, 12 bytes (wasm32). */
+	get name(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']> {
+		this.checkLive('name')
+		return this.manager.readNullTerminatedUtf8String(this.address + 33, 12) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']>
+	}
+
+	set name(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['name']>) {
+		this.writeField('name', value)
+	}
+
+	/** C `uint16_t[4]`: offset 46, 8 bytes (wasm32). */
+	get history(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']> {
+		return this.subRefAt('history', this.address + 46) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']>
+	}
+
+	/** C `struct Particle *`: offset 56, 4 bytes (wasm32). */
+	get next(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 56, true)
+		return (target === 0 ? null : this.manager.wrapStruct(ParticleRef, target)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+	}
+
+	set next(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('next', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 56, value, true)
 	}
 
 	/** C `enum Color`: offset 60, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']> {
-		const view = this.liveView('color')
-		return (view === undefined ? this.manager.readUint32(this.address + 60) : view.getUint32(this.address + 60, true)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
+		return views.dataView.getUint32(this.address + 60, true) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>) {
-		const view = this.liveView('color')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address + 60, value as never)
-		else view.setUint32(this.address + 60, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('color', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 60, value as never, true)
 	}
 }
 
 /** An array of C `struct Pointers` (44 bytes each on wasm32): `at(index)` gives {@link PointersRef}s. */
 export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointers> {
-	/** The element at `index`, a {@link PointersRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: PointersRef): PointersRef {
-		return super.at(index, reuse) as PointersRef
-	}
 }
 
 /** A ref to C `struct Pointers`: sizeof 44, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PointersRef)`, `heap.wrapStruct(PointersRef, address)`, `heap.allocStructArray(PointersRef, n)`). */
 export class PointersRef extends StructRef<typeof declarations.Pointers> {
-	/** C `void *`: offset 0, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare raw: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>;
-	/** C `struct Vec2 *`: offset 8, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare vec: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>;
-	/** C `char *`: offset 12, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare utf8: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>;
-	/** C `uint16_t *`: offset 16, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare utf16: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>;
-	/** C `uint32_t *`: offset 20, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare utf32: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>;
-	/** C `char *`: offset 24, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare ascii: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>;
-	/** C `struct Node *`: offset 28, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare node: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>;
-	/** C `int32_t **`: offset 32, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare indirect: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>;
-	/** C `enum Color *`: offset 36, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare color: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>;
-	/** C `int64_t *`: offset 40, 4 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare wide: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Pointers {
 		return declarations.Pointers
@@ -2289,32 +3643,227 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		return PointersArrayRef
 	}
 
+	/** C `void *`: offset 0, 4 bytes (wasm32). */
+	get raw(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('raw') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
+		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
+	}
+
+	set raw(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+			this.writeField('raw', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address, value as never, true)
+	}
+
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
 	get tag(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']> {
-		const view = this.liveView('tag')
-		return (view === undefined ? this.manager.readInt8(this.address + 4) : view.getInt8(this.address + 4)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('tag') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
+		return views.dataView.getInt8(this.address + 4) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
 	}
 
 	set tag(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>) {
-		const view = this.liveView('tag')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 4, value as never)
-		else view.setInt8(this.address + 4, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('tag', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 4, value as never)
+	}
+
+	/** C `struct Vec2 *`: offset 8, 4 bytes (wasm32). */
+	get vec(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 8, true)
+		return (target === 0 ? null : this.manager.wrapStruct(Vec2Ref, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+	}
+
+	set vec(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('vec', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 8, value, true)
+	}
+
+	/** C `char *`: offset 12, 4 bytes (wasm32). */
+	get utf8(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 12, true)
+		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf8String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+	}
+
+	set utf8(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('utf8', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 12, value, true)
+	}
+
+	/** C `uint16_t *`: offset 16, 4 bytes (wasm32). */
+	get utf16(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 16, true)
+		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf16String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+	}
+
+	set utf16(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('utf16', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 16, value, true)
+	}
+
+	/** C `uint32_t *`: offset 20, 4 bytes (wasm32). */
+	get utf32(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 20, true)
+		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf32String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+	}
+
+	set utf32(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('utf32', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 20, value, true)
+	}
+
+	/** C `char *`: offset 24, 4 bytes (wasm32). */
+	get ascii(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 24, true)
+		return (target === 0 ? null : this.manager.wrapNullTerminatedAsciiString(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+	}
+
+	set ascii(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('ascii', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 24, value, true)
+	}
+
+	/** C `struct Node *`: offset 28, 4 bytes (wasm32). */
+	get node(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 28, true)
+		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+	}
+
+	set node(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('node', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 28, value, true)
+	}
+
+	/** C `int32_t **`: offset 32, 4 bytes (wasm32). */
+	get indirect(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 32, true)
+		return (target === 0 ? null : this.manager.wrapPointer32(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+	}
+
+	set indirect(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('indirect', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 32, value, true)
+	}
+
+	/** C `enum Color *`: offset 36, 4 bytes (wasm32). */
+	get color(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 36, true)
+		return (target === 0 ? null : this.manager.wrapUint32(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+	}
+
+	set color(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('color', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 36, value, true)
+	}
+
+	/** C `int64_t *`: offset 40, 4 bytes (wasm32). */
+	get wide(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		const view = views.dataView
+		const target = view.getUint32(this.address + 40, true)
+		return (target === 0 ? null : this.manager.wrapBigInt64(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+	}
+
+	set wide(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+			this.writeField('wide', value)
+			return
+		}
+
+		const view = views.dataView
+		view.setUint32(this.address + 40, value, true)
 	}
 }
 
 /** An array of C `union Scalar` (8 bytes each on wasm32): `at(index)` gives {@link ScalarRef}s. */
 export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
-	/** The element at `index`, a {@link ScalarRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ScalarRef): ScalarRef {
-		return super.at(index, reuse) as ScalarRef
-	}
 }
 
 /** A ref to C `union Scalar`: sizeof 8, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ScalarRef)`, `heap.wrapStruct(ScalarRef, address)`, `heap.allocStructArray(ScalarRef, n)`). */
 export class ScalarRef extends StructRef<typeof declarations.Scalar> {
-	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly bytes: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Scalar {
 		return declarations.Scalar
@@ -2332,62 +3881,67 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readInt32(this.address) : view.getInt32(this.address, true)) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt32(this.address, value as never)
-		else view.setInt32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address, value as never, true)
 	}
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']> {
-		const view = this.liveView('f')
-		return (view === undefined ? this.manager.readFloat32(this.address) : view.getFloat32(this.address, true)) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
+		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>) {
-		const view = this.liveView('f')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address, value as never)
-		else view.setFloat32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('f', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']> {
-		const view = this.liveView('d')
-		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>) {
-		const view = this.liveView('d')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
-		else view.setFloat64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('d', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm32). */
+	get bytes(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']> {
+		return this.subRefAt('bytes', this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
 	}
 }
 
 /** An array of C `struct SignedBits` (4 bytes each on wasm32): `at(index)` gives {@link SignedBitsRef}s. */
 export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.SignedBits> {
-	/** The element at `index`, a {@link SignedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
-		return super.at(index, reuse) as SignedBitsRef
-	}
 }
 
 /** A ref to C `struct SignedBits`: sizeof 4, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(SignedBitsRef)`, `heap.wrapStruct(SignedBitsRef, address)`, `heap.allocStructArray(SignedBitsRef, n)`). */
 export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
-	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare x: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>;
-	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare y: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>;
-	/** C `int16_t : 7`: byte 2, bit 0, 7 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare z: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>;
-	/** C `int8_t : 3`: byte 3, bit 0, 3 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare w: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>;
-	/** C `int8_t : 5`: byte 3, bit 3, 5 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare v: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.SignedBits {
 		return declarations.SignedBits
@@ -2402,31 +3956,120 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 	static get arrayClass(): typeof SignedBitsArrayRef {
 		return SignedBitsArrayRef
 	}
+
+	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm32). */
+	get x(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address)
+		return ((bits << 27) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
+			this.writeField('x', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address)) & ~0x1f) | ((value << 0) & 0x1f)
+		view.setUint8(this.address, bits)
+	}
+
+	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm32). */
+	get y(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		return ((bits << 16) >> 21) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
+	}
+
+	set y(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -1024 && value <= 1023)) {
+			this.writeField('y', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xffe0) | ((value << 5) & 0xffe0)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+	}
+
+	/** C `int16_t : 7`: byte 2, bit 0, 7 bits (wasm32). */
+	get z(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 2)
+		return ((bits << 25) >> 25) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
+	}
+
+	set z(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -64 && value <= 63)) {
+			this.writeField('z', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 2)) & ~0x7f) | ((value << 0) & 0x7f)
+		view.setUint8(this.address + 2, bits)
+	}
+
+	/** C `int8_t : 3`: byte 3, bit 0, 3 bits (wasm32). */
+	get w(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('w') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 3)
+		return ((bits << 29) >> 29) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
+	}
+
+	set w(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -4 && value <= 3)) {
+			this.writeField('w', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 3)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 3, bits)
+	}
+
+	/** C `int8_t : 5`: byte 3, bit 3, 5 bits (wasm32). */
+	get v(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('v') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 3)
+		return ((bits << 24) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
+	}
+
+	set v(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
+			this.writeField('v', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 3)) & ~0xf8) | ((value << 3) & 0xf8)
+		view.setUint8(this.address + 3, bits)
+	}
 }
 
 /** An array of C `struct Straddle` (12 bytes each on wasm32): `at(index)` gives {@link StraddleRef}s. */
 export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddle> {
-	/** The element at `index`, a {@link StraddleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: StraddleRef): StraddleRef {
-		return super.at(index, reuse) as StraddleRef
-	}
 }
 
 /** A ref to C `struct Straddle`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(StraddleRef)`, `heap.wrapStruct(StraddleRef, address)`, `heap.allocStructArray(StraddleRef, n)`). */
 export class StraddleRef extends StructRef<typeof declarations.Straddle> {
-	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare a: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>;
-	/** C `uint32_t : 4`: byte 4, bit 0, 4 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare b: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>;
-	/** C `uint8_t : 7`: byte 5, bit 0, 7 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>;
-	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>;
-	/** C `uint16_t : 9`: byte 6, bit 2, 9 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare e: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>;
-	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare f: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Straddle {
 		return declarations.Straddle
@@ -2441,29 +4084,145 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 	static get arrayClass(): typeof StraddleArrayRef {
 		return StraddleArrayRef
 	}
+
+	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm32). */
+	get a(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
+	}
+
+	set a(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
+			this.writeField('a', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
+		view.setUint8(this.address, bits)
+		view.setUint8(this.address + 1, bits >>> 8)
+		view.setUint8(this.address + 2, bits >>> 16)
+		view.setUint8(this.address + 3, bits >>> 24)
+	}
+
+	/** C `uint32_t : 4`: byte 4, bit 0, 4 bits (wasm32). */
+	get b(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 4)
+		return ((bits << 28) >>> 28) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
+	}
+
+	set b(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
+			this.writeField('b', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 4)) & ~0xf) | ((value << 0) & 0xf)
+		view.setUint8(this.address + 4, bits)
+	}
+
+	/** C `uint8_t : 7`: byte 5, bit 0, 7 bits (wasm32). */
+	get c(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 5)
+		return ((bits << 25) >>> 25) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 5)) & ~0x7f) | ((value << 0) & 0x7f)
+		view.setUint8(this.address + 5, bits)
+	}
+
+	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm32). */
+	get d(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 6)
+		return ((bits << 30) >>> 30) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+			this.writeField('d', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 6)) & ~0x3) | ((value << 0) & 0x3)
+		view.setUint8(this.address + 6, bits)
+	}
+
+	/** C `uint16_t : 9`: byte 6, bit 2, 9 bits (wasm32). */
+	get e(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 6) | (view.getUint8(this.address + 7) << 8)
+		return ((bits << 21) >>> 23) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
+	}
+
+	set e(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+			this.writeField('e', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 6) | (view.getUint8(this.address + 7) << 8)) & ~0x7fc) | ((value << 2) & 0x7fc)
+		view.setUint8(this.address + 6, bits)
+		view.setUint8(this.address + 7, bits >>> 8)
+	}
+
+	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm32). */
+	get f(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)
+		return ((bits << 23) >>> 23) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
+	}
+
+	set f(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+			this.writeField('f', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)) & ~0x1ff) | ((value << 0) & 0x1ff)
+		view.setUint8(this.address + 8, bits)
+		view.setUint8(this.address + 9, bits >>> 8)
+	}
 }
 
 /** An array of C `struct Strings` (40 bytes each on wasm32): `at(index)` gives {@link StringsRef}s. */
 export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings> {
-	/** The element at `index`, a {@link StringsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: StringsRef): StringsRef {
-		return super.at(index, reuse) as StringsRef
-	}
 }
 
 /** A ref to C `struct Strings`: sizeof 40, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(StringsRef)`, `heap.wrapStruct(StringsRef, address)`, `heap.allocStructArray(StringsRef, n)`). */
 export class StringsRef extends StructRef<typeof declarations.Strings> {
-	/** C `char[7]`: offset 0, 7 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare utf8: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>;
-	/** C `uint16_t[5]`: offset 8, 10 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare utf16: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']>;
-	/** C `char[3]`: offset 18, 3 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare ascii: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']>;
-	/** C `uint32_t[3]`: offset 24, 12 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare utf32: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>;
-	/** C `char[1]`: offset 36, 1 byte (wasm32). Read and written by the library's accessor for its kind. */
-	declare last: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Strings {
 		return declarations.Strings
@@ -2478,21 +4237,64 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	static get arrayClass(): typeof StringsArrayRef {
 		return StringsArrayRef
 	}
+
+	/** C `char[7]`: offset 0, 7 bytes (wasm32). */
+	get utf8(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']> {
+		this.checkLive('utf8')
+		return this.manager.readNullTerminatedUtf8String(this.address, 7) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>
+	}
+
+	set utf8(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>) {
+		this.writeField('utf8', value)
+	}
+
+	/** C `uint16_t[5]`: offset 8, 10 bytes (wasm32). */
+	get utf16(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']> {
+		this.checkLive('utf16')
+		return this.manager.readNullTerminatedUtf16String(this.address + 8, 5) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']>
+	}
+
+	set utf16(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf16']>) {
+		this.writeField('utf16', value)
+	}
+
+	/** C `char[3]`: offset 18, 3 bytes (wasm32). */
+	get ascii(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']> {
+		this.checkLive('ascii')
+		return this.manager.readNullTerminatedAsciiString(this.address + 18, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']>
+	}
+
+	set ascii(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['ascii']>) {
+		this.writeField('ascii', value)
+	}
+
+	/** C `uint32_t[3]`: offset 24, 12 bytes (wasm32). */
+	get utf32(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']> {
+		this.checkLive('utf32')
+		return this.manager.readNullTerminatedUtf32String(this.address + 24, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+	}
+
+	set utf32(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>) {
+		this.writeField('utf32', value)
+	}
+
+	/** C `char[1]`: offset 36, 1 byte (wasm32). */
+	get last(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']> {
+		this.checkLive('last')
+		return this.manager.readNullTerminatedUtf8String(this.address + 36, 1) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>
+	}
+
+	set last(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['last']>) {
+		this.writeField('last', value)
+	}
 }
 
 /** An array of C `struct Tagged` (32 bytes each on wasm32): `at(index)` gives {@link TaggedRef}s. */
 export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
-	/** The element at `index`, a {@link TaggedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: TaggedRef): TaggedRef {
-		return super.at(index, reuse) as TaggedRef
-	}
 }
 
 /** A ref to C `struct Tagged`: sizeof 32, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(TaggedRef)`, `heap.wrapStruct(TaggedRef, address)`, `heap.allocStructArray(TaggedRef, n)`). */
 export class TaggedRef extends StructRef<typeof declarations.Tagged> {
-	/** C `union Value`: offset 8, 16 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Tagged {
 		return declarations.Tagged
@@ -2510,35 +4312,46 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 
 	/** C `enum Kind`: offset 0, 4 bytes (wasm32). */
 	get kind(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']> {
-		const view = this.liveView('kind')
-		return (view === undefined ? this.manager.readUint32(this.address) : view.getUint32(this.address, true)) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('kind') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
+		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
 	}
 
 	set kind(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>) {
-		const view = this.liveView('kind')
-		if (view === undefined || typeof value !== 'number') this.manager.writeUint32(this.address, value as never)
-		else view.setUint32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('kind', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address, value as never, true)
+	}
+
+	/** C `union Value`: offset 8, 16 bytes (wasm32). */
+	get value(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']> {
+		return this.subRefAt('value', this.address + 8) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>
 	}
 
 	/** C `int8_t`: offset 24, 1 byte (wasm32). */
 	get after(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']> {
-		const view = this.liveView('after')
-		return (view === undefined ? this.manager.readInt8(this.address + 24) : view.getInt8(this.address + 24)) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('after') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
+		return views.dataView.getInt8(this.address + 24) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
 	}
 
 	set after(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>) {
-		const view = this.liveView('after')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 24, value as never)
-		else view.setInt8(this.address + 24, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('after', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 24, value as never)
 	}
 }
 
 /** An array of C `struct TailPadding` (16 bytes each on wasm32): `at(index)` gives {@link TailPaddingRef}s. */
 export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.TailPadding> {
-	/** The element at `index`, a {@link TailPaddingRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
-		return super.at(index, reuse) as TailPaddingRef
-	}
 }
 
 /** A ref to C `struct TailPadding`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(TailPaddingRef)`, `heap.wrapStruct(TailPaddingRef, address)`, `heap.allocStructArray(TailPaddingRef, n)`). */
@@ -2560,35 +4373,41 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get value(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']> {
-		const view = this.liveView('value')
-		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>) {
-		const view = this.liveView('value')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
-		else view.setFloat64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('value', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get tag(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']> {
-		const view = this.liveView('tag')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('tag') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
 	}
 
 	set tag(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>) {
-		const view = this.liveView('tag')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('tag', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
 	}
 }
 
 /** An array of C `struct TailPaddingShort` (4 bytes each on wasm32): `at(index)` gives {@link TailPaddingShortRef}s. */
 export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations.TailPaddingShort> {
-	/** The element at `index`, a {@link TailPaddingShortRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
-		return super.at(index, reuse) as TailPaddingShortRef
-	}
 }
 
 /** A ref to C `struct TailPaddingShort`: sizeof 4, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(TailPaddingShortRef)`, `heap.wrapStruct(TailPaddingShortRef, address)`, `heap.allocStructArray(TailPaddingShortRef, n)`). */
@@ -2610,44 +4429,45 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 
 	/** C `int16_t`: offset 0, 2 bytes (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']> {
-		const view = this.liveView('a')
-		return (view === undefined ? this.manager.readInt16(this.address) : view.getInt16(this.address, true)) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
+		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>) {
-		const view = this.liveView('a')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt16(this.address, value as never)
-		else view.setInt16(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('a', value)
+			return
+		}
+
+		views.dataView.setInt16(this.address, value as never, true)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']> {
-		const view = this.liveView('b')
-		return (view === undefined ? this.manager.readInt8(this.address + 2) : view.getInt8(this.address + 2)) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
+		return views.dataView.getInt8(this.address + 2) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>) {
-		const view = this.liveView('b')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 2, value as never)
-		else view.setInt8(this.address + 2, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('b', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 2, value as never)
 	}
 }
 
 /** An array of C `union Value` (16 bytes each on wasm32): `at(index)` gives {@link ValueRef}s. */
 export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
-	/** The element at `index`, a {@link ValueRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ValueRef): ValueRef {
-		return super.at(index, reuse) as ValueRef
-	}
 }
 
 /** A ref to C `union Value`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ValueRef)`, `heap.wrapStruct(ValueRef, address)`, `heap.allocStructArray(ValueRef, n)`). */
 export class ValueRef extends StructRef<typeof declarations.Value> {
-	/** C `char[12]`: offset 0, 12 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare text: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>;
-	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). Read and written by the library's accessor for its kind. */
-	declare readonly point: FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.Value {
 		return declarations.Value
@@ -2665,35 +4485,56 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 
 	/** C `int64_t`: offset 0, 8 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']> {
-		const view = this.liveView('i')
-		return (view === undefined ? this.manager.readBigInt64(this.address) : view.getBigInt64(this.address, true)) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
+		return views.dataView.getBigInt64(this.address, true) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>) {
-		const view = this.liveView('i')
-		if (view === undefined || typeof value !== 'bigint') this.manager.writeBigInt64(this.address, value as never)
-		else view.setBigInt64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+			this.writeField('i', value)
+			return
+		}
+
+		views.dataView.setBigInt64(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']> {
-		const view = this.liveView('f')
-		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>) {
-		const view = this.liveView('f')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
-		else view.setFloat64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('f', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `char[12]`: offset 0, 12 bytes (wasm32). */
+	get text(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']> {
+		this.checkLive('text')
+		return this.manager.readNullTerminatedUtf8String(this.address, 12) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>
+	}
+
+	set text(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>) {
+		this.writeField('text', value)
+	}
+
+	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). */
+	get point(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']> {
+		return this.subRefAt('point', this.address) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
 	}
 }
 
 /** An array of C `struct Vec2` (8 bytes each on wasm32): `at(index)` gives {@link Vec2Ref}s. */
 export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
-	/** The element at `index`, a {@link Vec2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
-		return super.at(index, reuse) as Vec2Ref
-	}
 }
 
 /** A ref to C `struct Vec2`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Vec2Ref)`, `heap.wrapStruct(Vec2Ref, address)`, `heap.allocStructArray(Vec2Ref, n)`). */
@@ -2715,35 +4556,41 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']> {
-		const view = this.liveView('x')
-		return (view === undefined ? this.manager.readFloat32(this.address) : view.getFloat32(this.address, true)) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
+		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>) {
-		const view = this.liveView('x')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address, value as never)
-		else view.setFloat32(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']> {
-		const view = this.liveView('y')
-		return (view === undefined ? this.manager.readFloat32(this.address + 4) : view.getFloat32(this.address + 4, true)) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
+		return views.dataView.getFloat32(this.address + 4, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>) {
-		const view = this.liveView('y')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat32(this.address + 4, value as never)
-		else view.setFloat32(this.address + 4, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 4, value as never, true)
 	}
 }
 
 /** An array of C `struct Vec3` (24 bytes each on wasm32): `at(index)` gives {@link Vec3Ref}s. */
 export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
-	/** The element at `index`, a {@link Vec3Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
-		return super.at(index, reuse) as Vec3Ref
-	}
 }
 
 /** A ref to C `struct Vec3`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Vec3Ref)`, `heap.wrapStruct(Vec3Ref, address)`, `heap.allocStructArray(Vec3Ref, n)`). */
@@ -2765,56 +4612,62 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']> {
-		const view = this.liveView('x')
-		return (view === undefined ? this.manager.readFloat64(this.address) : view.getFloat64(this.address, true)) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>) {
-		const view = this.liveView('x')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address, value as never)
-		else view.setFloat64(this.address, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']> {
-		const view = this.liveView('y')
-		return (view === undefined ? this.manager.readFloat64(this.address + 8) : view.getFloat64(this.address + 8, true)) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
+		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>) {
-		const view = this.liveView('y')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 8, value as never)
-		else view.setFloat64(this.address + 8, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 8, value as never, true)
 	}
 
 	/** C `double`: offset 16, 8 bytes (wasm32). */
 	get z(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']> {
-		const view = this.liveView('z')
-		return (view === undefined ? this.manager.readFloat64(this.address + 16) : view.getFloat64(this.address + 16, true)) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
+		return views.dataView.getFloat64(this.address + 16, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>) {
-		const view = this.liveView('z')
-		if (view === undefined || typeof value !== 'number') this.manager.writeFloat64(this.address + 16, value as never)
-		else view.setFloat64(this.address + 16, value as never, true)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('z', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 16, value as never, true)
 	}
 }
 
 /** An array of C `struct ZeroWidth` (9 bytes each on wasm32): `at(index)` gives {@link ZeroWidthRef}s. */
 export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWidth> {
-	/** The element at `index`, a {@link ZeroWidthRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
-		return super.at(index, reuse) as ZeroWidthRef
-	}
 }
 
 /** A ref to C `struct ZeroWidth`: sizeof 9, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ZeroWidthRef)`, `heap.wrapStruct(ZeroWidthRef, address)`, `heap.allocStructArray(ZeroWidthRef, n)`). */
 export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
-	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare c: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>;
-	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm32). Read and written by the library's accessor for its kind. */
-	declare d: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>;
-
 	/** The declaration this class was generated from. */
 	static get structType(): typeof declarations.ZeroWidth {
 		return declarations.ZeroWidth
@@ -2832,37 +4685,94 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']> {
-		const view = this.liveView('a')
-		return (view === undefined ? this.manager.readInt8(this.address) : view.getInt8(this.address)) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
+		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>) {
-		const view = this.liveView('a')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address, value as never)
-		else view.setInt8(this.address, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('a', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address, value as never)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']> {
-		const view = this.liveView('b')
-		return (view === undefined ? this.manager.readInt8(this.address + 4) : view.getInt8(this.address + 4)) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
+		return views.dataView.getInt8(this.address + 4) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>) {
-		const view = this.liveView('b')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 4, value as never)
-		else view.setInt8(this.address + 4, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('b', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 4, value as never)
+	}
+
+	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm32). */
+	get c(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 5)
+		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
+	}
+
+	set c(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+			this.writeField('c', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 5)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 5, bits)
+	}
+
+	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm32). */
+	get d(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']> {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
+		const view = views.dataView
+		const bits = view.getUint8(this.address + 6)
+		return ((bits << 30) >>> 30) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
+	}
+
+	set d(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>) {
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+			this.writeField('d', value)
+			return
+		}
+
+		const view = views.dataView
+		const bits = ((view.getUint8(this.address + 6)) & ~0x3) | ((value << 0) & 0x3)
+		view.setUint8(this.address + 6, bits)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']> {
-		const view = this.liveView('e')
-		return (view === undefined ? this.manager.readInt8(this.address + 8) : view.getInt8(this.address + 8)) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
+		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>) {
-		const view = this.liveView('e')
-		if (view === undefined || typeof value !== 'number') this.manager.writeInt8(this.address + 8, value as never)
-		else view.setInt8(this.address + 8, value as never)
+		const views = this.heapViews
+		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('e', value)
+			return
+		}
+
+		views.dataView.setInt8(this.address + 8, value as never)
 	}
 }
