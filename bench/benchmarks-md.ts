@@ -42,6 +42,13 @@ interface FullResults extends ResultsFile {
 	readonly skipped?: string[]
 }
 
+/** A suite's title and description; a suite without them stops the report (it would print a bare name). */
+function infoOf(suite: string): { title: string; about: string } {
+	const info = suiteInfo[suite]
+	if (info === undefined) throw new Error(`bench/benchmarks-md.ts: the suite ${JSON.stringify(suite)} has no title and description in suiteInfo`)
+	return info
+}
+
 const suiteInfo: Record<string, { title: string; about: string }> = {
 	numeric: {
 		title: 'Numeric access on a plain heap',
@@ -101,6 +108,47 @@ const suiteInfo: Record<string, { title: string; about: string }> = {
 		about:
 			'The allocation cases after the module\'s memory grew once and each error path (a bad count, a freed ref used, ' +
 			'an unknown address freed, an allocation the allocator refuses) ran once.',
+	},
+	structs: {
+		title: 'Structs: at(i), a cursor and readStruct',
+		about:
+			'An array of 4,096 40-byte structs (`Body`: two f64, two f32, an f64, an i32, a u32): per element three fields read ' +
+			'and one written, through a new element ref from `at(i)` and through one cursor moved with `at(i, cursor)`. raw: ' +
+			'the same loop on a `Float64Array` and a `Float32Array` over the heap. `readStruct` of a 6-field struct against ' +
+			'the same object literal built from six `read*` calls (six reads).',
+	},
+	'structs realistic': {
+		title: 'Structs, realistic regime',
+		about:
+			'The struct cases after the memory grew once and every error path of the measured members ran once (an index ' +
+			'out of range, a bad cursor, a freed element, `readStruct` past the heap, the `read*` calls of the six-reads baseline).',
+	},
+	'structs-codegen': {
+		title: 'Generated struct classes (npx wasm-heap-manager generate)',
+		about:
+			'The classes `generate` writes for the same 40-byte `Body`, against the raw typed-array loop and against the ' +
+			'runtime `defineStruct` refs: a cursor loop, an `at(i)` loop, and the fields of one ref.',
+	},
+	'structs-codegen realistic': {
+		title: 'Generated struct classes, realistic regime',
+		about: 'The generated-class cases after the memory grew once and every error path of the measured members ran once.',
+	},
+	atomics: {
+		title: 'Atomic read-modify-write on a shared memory',
+		about:
+			'4,096 aligned addresses (1,024 refs for the ref cases) of one shared `WebAssembly.Memory`. raw: the same loop ' +
+			'with `Atomics` on the raw typed arrays; for `addFloat64Atomic`, the compare-exchange loop written by hand.',
+	},
+	heapAllocator: {
+		title: 'The built-in allocator against Emscripten\'s malloc',
+		about:
+			'`createHeapAllocator` against the Emscripten fixture\'s dlmalloc `malloc` + `free` called from JavaScript, on the ' +
+			'same random sizes of 16 to 256 bytes: pairs (allocate, free at once) and churn (1,000 blocks live, each operation ' +
+			'frees one at random and allocates in its place); the shared-memory row takes the lock on every call.',
+	},
+	'heapAllocator realistic': {
+		title: 'The built-in allocator, realistic regime',
+		about: 'The allocator cases after every memory grew once and the allocation and free error paths ran once.',
 	},
 	tracking: {
 		title: 'The allocation table: `free(address)` against the number of live refs, tracking on and off',
@@ -184,7 +232,7 @@ function summaryTable(results: CaseResult[]): string {
 		const inSuite = results.filter((result) => result.suite === suite)
 		const goals = inSuite.reduce((count, result) => count + Object.keys(result.goals).length, 0)
 		const missed = inSuite.reduce((count, result) => count + result.missed.length, 0)
-		return [suiteInfo[suite]?.title ?? suite, String(inSuite.length), `${goals - missed} of ${goals}`, range(inSuite, 'raw'), range(inSuite, 'emscripten')]
+		return [infoOf(suite).title, String(inSuite.length), `${goals - missed} of ${goals}`, range(inSuite, 'raw'), range(inSuite, 'emscripten')]
 	})
 	const header = ['suite', 'cases', 'goals met', 'vs raw: median (min – max)', 'vs Emscripten: median (min – max)']
 	return [header, ['---', '---:', '---:', '---:', '---:'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n')
@@ -236,7 +284,7 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 	const summary = suites.map((suite) => {
 		const of = (memory: string): CaseResult[] => inChromium.filter((result) => result.suite === suite && (result.memory ?? 'plain') === memory)
 		return [
-			suiteInfo[suite]?.title ?? suite,
+			infoOf(suite).title,
 			ratioRange(node.filter((result) => result.suite === suite), 'raw'),
 			ratioRange(of('plain'), 'raw'),
 			ratioRange(of('shared'), 'raw'),
@@ -245,7 +293,7 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 	})
 	lines.push('Median (min – max) of each suite\'s ratios:', '', [header, ['---', ...header.slice(1).map(() => '---:')], ...summary].map((cells) => `| ${cells.join(' | ')} |`).join('\n'), '')
 	for (const suite of suites) {
-		lines.push(`### ${suiteInfo[suite]?.title ?? suite}: Node and Chromium`, '')
+		lines.push(`### ${infoOf(suite).title}: Node and Chromium`, '')
 		const names = [...new Set(inChromium.filter((result) => result.suite === suite).map((result) => result.name))]
 		const withEmscripten = inChromium.some((result) => result.suite === suite && result.ratios.emscripten !== undefined)
 		const cells = ['case', 'Node', 'vs raw', 'Chromium plain', 'vs raw', ...(withEmscripten ? ['vs Emscripten'] : []), 'Chromium shared', 'vs raw']
@@ -343,9 +391,9 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 
 	push('## Results', '')
 	for (const suite of suites) {
-		const info = suiteInfo[suite]
-		push(`### ${info?.title ?? suite}`, '')
-		if (info !== undefined) push(info.about, '')
+		const info = infoOf(suite)
+		push(`### ${info.title}`, '')
+		push(info.about, '')
 		push(suiteTable(results.filter((result) => result.suite === suite)), '')
 		const skipped = (data.skipped ?? []).filter((line) => line.startsWith(`${suite} suite:`))
 		if (skipped.length > 0) push(...skipped.map((line) => `Skipped ${line.slice(`${suite} suite:`.length).trim()}.`), '')
@@ -365,7 +413,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		for (const suite of suites) {
 			const inSuite = missed.filter(({ result }) => result.suite === suite)
 			if (inSuite.length === 0) continue
-			push(`### ${suiteInfo[suite]?.title ?? suite}`, '')
+			push(`### ${infoOf(suite).title}`, '')
 			// Cases that miss for the same reason are grouped under it.
 			const byReason = new Map<string, string[]>()
 			for (const { result, baseline } of inSuite) {
