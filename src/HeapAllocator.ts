@@ -7,8 +7,8 @@
  *
  * ```
  * base = start rounded up to 8
- * [base, base + 3336)    header: magic, version, lock word, base, end, growth limit,
- *                        used bytes, tag salt, first-level bitmap,
+ * [base, base + 3344)    header: magic, version, lock word, base, end, growth limit,
+ *                        used bytes, tag salt, designated victim, first-level bitmap,
  *                        25 second-level bitmaps, 25 x 32 free-list heads
  * [first, end - 8)       blocks, back to back; every block starts at a multiple of 8
  * [end - 8, end)         sentinel: a zero-size block marked in use
@@ -40,6 +40,14 @@
  * - The free block that ends at the end marker, the top, sits on no list (as dlmalloc's
  *   top chunk): `alloc` carves from it when no listed block fits, a `free` next to it
  *   merges into it, and growth extends it, all without list operations.
+ * - One more free block sits on no list, the designated victim (dlmalloc's `dv`): the
+ *   rest of the last block split for a small request. A small request that its own
+ *   class (or the next, whose blocks are 8 bytes larger) cannot serve is cut from the
+ *   victim, whose rest stays the victim; a `free` next to it merges into it. So a run of
+ *   small requests costs no list operations. Only when the victim is too small does a
+ *   small request split a listed block, whose rest becomes the new victim (the old one
+ *   goes on its list). Larger requests use it only when no listed block fits; aligned
+ *   ones put it back on its list first.
  *
  * On a `SharedArrayBuffer` every operation holds a futex-style lock on the header's lock
  * word (spin, then `Atomics.wait` where the thread may block). A non-shared buffer has
@@ -56,7 +64,7 @@ const MAGIC = 0x50414548
 /** Written to the magic word while one thread initialises the header. */
 const INITIALISING = 0x54494e49
 /** Layout version: a header with another version is refused rather than misread. */
-const VERSION = 1
+const VERSION = 2
 
 // Header word offsets (from the header's first word).
 const H_MAGIC = 0
@@ -67,8 +75,10 @@ const H_END = 4
 const H_LIMIT = 5
 const H_USED = 6
 const H_SALT = 7
-const H_FL_MAP = 8
-const H_SL_MAPS = 9
+/** Word index of the designated victim (0: none). */
+const H_DV = 8
+const H_FL_MAP = 9
+const H_SL_MAPS = 10
 /** First-level classes: class 0 holds the sizes below 256, class k the sizes in [2^(k+7), 2^(k+8)). */
 const FL_COUNT = 25
 /** Second-level classes per first-level class (log2). */
@@ -463,10 +473,12 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (typeof address !== 'number') return this.freeRejected(address)
 		const b = (address - BLOCK_HEADER) / 4
 		if ((b & 1) !== 0 || (b | 0) !== b) return this.freeRejected(address)
-		if (!this.shared) return this.freeBlock(b, address)
+		// `b | 0`: an address read from a Float64Array arrives as a double, and V8 would carry
+		// every index derived from it as a double, converted back at each access.
+		if (!this.shared) return this.freeBlock(b | 0, address)
 		this.lock()
 		try {
-			this.freeBlock(b, address)
+			this.freeBlock(b | 0, address)
 		} finally {
 			this.unlock()
 		}
@@ -490,6 +502,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const hb = this.hb
 			const sentinel = this.endWords - 2
 			let largest = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
+			const victim = u32[hb + H_DV]!
+			if (victim !== 0 && u32[victim]! > largest) largest = u32[victim]!
 			const flMap = u32[hb + H_FL_MAP]!
 			if (flMap === 0) return largest
 			const fl = 31 - Math.clz32(flMap)
@@ -523,20 +537,124 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	private allocSized(size: number): number {
 		this.sync()
+		return size < SMALL_LIMIT ? this.allocSmall(size) : this.allocLarge(size)
+	}
+
+	/**
+	 * A block of `size` < SMALL_LIMIT bytes (8-byte alignment). The hot path, kept small so
+	 * that V8 inlines it into `alloc`: a whole block of the exact class, or of the next
+	 * (8 bytes more, which the block keeps).
+	 */
+	private allocSmall(size: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		const sizeClass = size >>> 3
+		const near = (u32[hb + H_SL_MAPS]! >>> sizeClass) & 3
+		if (near === 0) return this.allocSmallSplit(size)
+		// Bit 0: the exact class has a block; else bit 1, the next class.
+		const found = sizeClass + ((near & 1) ^ 1)
+		const head = hb + H_HEADS + found
+		const b = u32[head]!
+		const next = u32[b + 1]!
+		u32[head] = next
+		if (next !== 0) {
+			u32[next + 2] = 0
+		} else {
+			const remaining = u32[hb + H_SL_MAPS]! & ~(1 << found)
+			u32[hb + H_SL_MAPS] = remaining
+			if (remaining === 0) u32[hb + H_FL_MAP] = u32[hb + H_FL_MAP]! & ~1
+		}
+		// A listed block follows a block in use; the block after it loses PREV_FREE.
+		const after = b + found * 2
+		u32[after] = u32[after]! - PREV_FREE
+		return this.markUsed(b, found * 8 + USED, found * 8)
+	}
+
+	/**
+	 * A small request its own and the next class cannot serve: a cut of the designated
+	 * victim, else a listed block split (its rest becomes the victim), else the top.
+	 */
+	private allocSmallSplit(size: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		let b = u32[hb + H_DV]!
+		if (b !== 0 && u32[b]! >= size) return this.useVictim(b, size)
+		b = this.takeFit(size)
+		if (b !== 0) {
+			// The rest becomes the victim, the old victim goes on its list.
+			const victim = u32[hb + H_DV]!
+			if (victim !== 0) this.insert(victim, u32[victim]!)
+			u32[hb + H_DV] = b
+			return this.useVictim(b, size)
+		}
+		b = this.takeTop(size, 8)
+		if (b === 0) {
+			b = this.allocFallback(size, 8)
+			if (b === 0) return 0
+		}
+		return this.useBlock(b, u32[b]!, size, 0)
+	}
+
+	/** A block of `size` >= SMALL_LIMIT bytes (8-byte alignment): a good fit from the lists, else the victim, else the top or growth. */
+	private allocLarge(size: number): number {
 		let b = size <= GOOD_FIT_MAX ? this.takeFit(size) : 0
 		if (b === 0) {
-			// Small sizes have exact classes: the takeFit above searched their own class already.
-			b = size < SMALL_LIMIT ? this.takeTop(size, 8) : 0
-			if (b === 0) {
-				b = this.allocFallback(size, 8)
-				if (b === 0) return 0
-			}
+			b = this.takeVictim(size)
+			if (b !== 0) return this.useVictim(b, size)
+			b = this.allocFallback(size, 8)
+			if (b === 0) return 0
 		}
 		return this.useBlock(b, this.u32[b]!, size, 0)
+	}
+	/** The designated victim if it holds `size` bytes; else 0. */
+	private takeVictim(size: number): number {
+		const b = this.u32[this.hb + H_DV]!
+		return b !== 0 && this.u32[b]! >= size ? b : 0
+	}
+
+	/** Uses the first `size` bytes of the designated victim `b`; its rest stays the victim, or the block keeps a rest too small for one. */
+	private useVictim(b: number, size: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		const blockSize = u32[b]!
+		const rest = blockSize - size
+		if (rest >= MIN_BLOCK) {
+			const r = b + (size >>> 2)
+			u32[r] = rest
+			u32[r + (rest >>> 2) - 1] = rest
+			u32[hb + H_DV] = r
+		} else {
+			size = blockSize
+			const next = b + (blockSize >>> 2)
+			u32[next] = u32[next]! - PREV_FREE
+			u32[hb + H_DV] = 0
+		}
+		// The victim follows a block in use, as every free block does.
+		return this.markUsed(b, size + USED, size)
+	}
+
+	/** Puts the designated victim back on its list (before an aligned request, which only searches the lists and the top). */
+	private releaseVictim(): void {
+		const u32 = this.u32
+		const victim = u32[this.hb + H_DV]!
+		if (victim === 0) return
+		u32[this.hb + H_DV] = 0
+		this.insert(victim, u32[victim]!)
+	}
+
+	/** Writes block `b`'s header word and tag, counts its `size` bytes as used, and returns its payload address. */
+	private markUsed(b: number, word: number, size: number): number {
+		const u32 = this.u32
+		u32[b] = word
+		u32[b + 1] = Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size
+		const hb = this.hb
+		u32[hb + H_USED] = u32[hb + H_USED]! + size
+		return b * 4 + BLOCK_HEADER
 	}
 
 	private allocAligned(size: number, align: number): number {
 		this.sync()
+		this.releaseVictim()
 		// The gap before an aligned address is 0, or 16 to align + 8 bytes (a gap of 8 cannot
 		// be a block of its own, so it becomes 8 + align).
 		const search = size + align + 8
@@ -590,11 +708,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const next = b + (blockSize >>> 2)
 			u32[next] = u32[next]! - PREV_FREE
 		}
-		u32[b] = size + USED + prevFree
-		u32[b + 1] = Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size
-		const hb = this.hb
-		u32[hb + H_USED] = u32[hb + H_USED]! + size
-		return b * 4 + BLOCK_HEADER
+		return this.markUsed(b, size + USED + prevFree, size)
 	}
 
 	private freeBlock(b: number, address: number): void {
@@ -608,21 +722,42 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const hb = this.hb
 		u32[hb + H_USED] = u32[hb + H_USED]! - size
-
-		let start = b
-		let total = size
 		const next = b + (size >>> 2)
 		const nextWord = u32[next]!
+		if ((word & PREV_FREE) !== 0 || (nextWord & USED) === 0) return this.coalesce(b, size, word, next, nextWord)
+		// Both neighbours in use (the end marker counts as one): the block becomes free as it is.
+		u32[b] = size
+		u32[next - 1] = size
+		u32[next] = nextWord | PREV_FREE
+		// Ending at the end marker, it is the new top, on no list.
+		if (next !== this.endWords - 2) this.insert(b, size)
+	}
+
+	/**
+	 * Frees block `b` of `size` bytes (header word `word`), merged with its free neighbours
+	 * (`next` is the block after it, whose header word is `nextWord`). The top and the
+	 * designated victim are on no list: a block merged with the victim is the victim, one
+	 * that reaches the end marker is the top.
+	 */
+	private coalesce(b: number, size: number, word: number, next: number, nextWord: number): void {
+		const u32 = this.u32
+		const hb = this.hb
+		const victim = u32[hb + H_DV]!
 		const sentinel = this.endWords - 2
+		let intoVictim = false
+		let start = b
+		let total = size
 		if ((nextWord & USED) === 0) {
-			// A free block's header word is its bare size. The top (ending at the end marker) is on no list.
-			if (next + (nextWord >>> 2) !== sentinel) this.remove(next, nextWord)
+			// A free block's header word is its bare size.
+			if (next === victim) intoVictim = true
+			else if (next + (nextWord >>> 2) !== sentinel) this.remove(next, nextWord)
 			total += nextWord
 		}
 		if ((word & PREV_FREE) !== 0) {
 			const previousSize = u32[b - 1]!
 			start = b - (previousSize >>> 2)
-			this.remove(start, previousSize)
+			if (start === victim) intoVictim = true
+			else this.remove(start, previousSize)
 			total += previousSize
 		}
 		// Clear the freed block's USED bit even when it merges into its left neighbour, so a
@@ -632,7 +767,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const end = start + (total >>> 2)
 		u32[end - 1] = total
 		u32[end] = u32[end]! | PREV_FREE
-		if (end !== sentinel) this.insert(start, total)
+		if (end === sentinel) {
+			// Merged into the top (with the victim, if it was the left neighbour).
+			if (intoVictim) u32[hb + H_DV] = 0
+		} else if (intoVictim) {
+			u32[hb + H_DV] = start
+		} else {
+			this.insert(start, total)
+		}
 	}
 
 	/** Cold: the address is not a live block (or is 0, which is ignored like C's free(NULL)). */
@@ -899,6 +1041,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		if (used !== u32[hb + H_USED]) throw corrupted(`blocks in use hold ${used} bytes but the header counts ${u32[hb + H_USED]}`)
 
+		const victim = u32[hb + H_DV]!
+		if (victim !== 0 && !freeBlocks.delete(victim)) {
+			throw corrupted(`the designated victim ${victim * 4} is not a free block (or is the top)`)
+		}
 		const flMap = u32[hb + H_FL_MAP]!
 		if (flMap >>> FL_COUNT !== 0) throw corrupted(`the first-level bitmap ${flMap} has bits past class ${FL_COUNT - 1}`)
 		for (let fl = 0; fl < FL_COUNT; fl++) {

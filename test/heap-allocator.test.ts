@@ -439,8 +439,8 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			createHeapAllocator(buffer)
 			const words = new Uint32Array(buffer)
 			words[4 + 1] = 99 // the version word after the magic at 16
-			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the allocator header at 16 has layout version 99; this library reads version 1$/)
-			words[4 + 1] = 1
+			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the allocator header at 16 has layout version 99; this library reads version 2$/)
+			words[4 + 1] = 2
 			words[4 + 3] = 24 // the recorded base
 			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the heap is corrupted: the header at 16 records base 24$/)
 		})
