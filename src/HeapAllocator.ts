@@ -7,9 +7,10 @@
  *
  * ```
  * base = start rounded up to 8
- * [base, base + 3344)    header: magic, version, lock word, base, end, growth limit,
- *                        used bytes, tag salt, designated victim, first-level bitmap,
- *                        25 second-level bitmaps, 25 x 32 free-list heads
+ * [base, base + 3600)    header: magic, version, lock word, base, end, growth limit,
+ *                        used bytes, tag salt, designated victim, quick-block count,
+ *                        first-level bitmap, 25 second-level bitmaps, 25 x 32 free-list
+ *                        heads, 64 quick-list heads
  * [first, end - 8)       blocks, back to back; every block starts at a multiple of 8
  * [end - 8, end)         sentinel: a zero-size block marked in use
  * ```
@@ -18,6 +19,7 @@
  *
  * ```
  * in use: H+0 size | USED | PREV_FREE?   H+4 tag   H+8 .. H+size  the caller's bytes
+ * quick:  H+0 size | USED | QUICK | PREV_FREE?   H+4 tag   H+8 next on its quick list
  * free:   H+0 size                       H+4 next  H+8 previous  ...  H+size-4 size (footer)
  * ```
  *
@@ -48,6 +50,13 @@
  *   small request split a listed block, whose rest becomes the new victim (the old one
  *   goes on its list). Larger requests use it only when no listed block fits; aligned
  *   ones put it back on its list first.
+ * - Quick lists (dlmalloc's fastbins, bounded): a freed block below 512 bytes whose
+ *   neighbours are both in use stays marked in use, with the QUICK flag, and goes on a
+ *   singly linked list of its exact size (QUICK_CAPACITY blocks at most on all the lists
+ *   together); `alloc` of that size takes it back first. Neither touches a neighbour or
+ *   a bitmap of the free lists. Its bytes count as free (`usedByteSize` drops on
+ *   `free`), and before a request would take the top, grow or fail, every quick block is
+ *   freed for real (merged and listed), so they never cost memory the heap needs.
  *
  * On a `SharedArrayBuffer` every operation holds a futex-style lock on the header's lock
  * word (spin, then `Atomics.wait` where the thread may block). A non-shared buffer has
@@ -77,14 +86,21 @@ const H_USED = 6
 const H_SALT = 7
 /** Word index of the designated victim (0: none). */
 const H_DV = 8
-const H_FL_MAP = 9
-const H_SL_MAPS = 10
+/** Number of blocks on the quick lists. */
+const H_QUICK_TOTAL = 9
+const H_FL_MAP = 10
+const H_SL_MAPS = 11
 /** First-level classes: class 0 holds the sizes below 256, class k the sizes in [2^(k+7), 2^(k+8)). */
 const FL_COUNT = 25
 /** Second-level classes per first-level class (log2). */
 const SL_SHIFT = 5
 const H_HEADS = H_SL_MAPS + FL_COUNT
-const HEADER_WORDS = H_HEADS + (FL_COUNT << SL_SHIFT)
+/** Blocks below this size go on a quick list when freed between two blocks in use. */
+const QUICK_LIMIT = 512
+const QUICK_CLASSES = QUICK_LIMIT >>> 3
+/** Heads of the quick lists, one per multiple of 8 below QUICK_LIMIT. */
+const H_QUICK_HEADS = H_HEADS + (FL_COUNT << SL_SHIFT)
+const HEADER_WORDS = H_QUICK_HEADS + QUICK_CLASSES
 /** The header rounded up to 8 bytes: the first block starts this far after the base. */
 const HEADER_BYTES = (HEADER_WORDS * 4 + 7) & ~7
 
@@ -97,6 +113,10 @@ const SENTINEL = 8
 // Flags in the low bits of a block's size word.
 const USED = 1
 const PREV_FREE = 2
+/** On a block in use: it is free, held on a quick list (see the top of the file). */
+const QUICK = 4
+/** Blocks the quick lists hold at most, together; a free past it takes the ordinary path. */
+const QUICK_CAPACITY = 256
 
 /** Multiplier of the tag hash (2^32 / golden ratio). */
 const TAG_MULTIPLIER = 0x9e3779b1 | 0
@@ -187,7 +207,8 @@ export interface HeapAllocator {
 	/**
 	 * Byte size of the largest free block, header included: `alloc` serves any request up
 	 * to this minus 8 bytes (default alignment) without growing. 0 when no block is free.
-	 * Costs a walk of one size class's list.
+	 * Costs a walk of one size class's list, after merging the blocks that recent frees
+	 * left on the quick lists.
 	 */
 	readonly largestFreeBlock: number
 	/**
@@ -498,6 +519,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (this.shared) this.lock()
 		try {
 			this.sync()
+			// The quick blocks merge with their neighbours into the blocks they really make.
+			this.flushQuick()
 			const u32 = this.u32
 			const hb = this.hb
 			const sentinel = this.endWords - 2
@@ -537,6 +560,20 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	private allocSized(size: number): number {
 		this.sync()
+		if (size < QUICK_LIMIT) {
+			const u32 = this.u32
+			const hb = this.hb
+			const quick = hb + H_QUICK_HEADS + (size >>> 3)
+			const q = u32[quick]!
+			if (q !== 0) {
+				// The block is still marked in use, with its tag: only QUICK goes.
+				u32[quick] = u32[q + 2]!
+				u32[hb + H_QUICK_TOTAL] = u32[hb + H_QUICK_TOTAL]! - 1
+				u32[q] = u32[q]! - QUICK
+				u32[hb + H_USED] = u32[hb + H_USED]! + size
+				return q * 4 + BLOCK_HEADER
+			}
+		}
 		return size < SMALL_LIMIT ? this.allocSmall(size) : this.allocLarge(size)
 	}
 
@@ -587,12 +624,32 @@ class TlsfHeapAllocator implements HeapAllocator {
 			u32[hb + H_DV] = b
 			return this.useVictim(b, size)
 		}
-		b = this.takeTop(size, 8)
-		if (b === 0) {
-			b = this.allocFallback(size, 8)
-			if (b === 0) return 0
+		// Before the top: the quick blocks, freed for real, may merge into a block that fits.
+		if (this.flushQuick()) return this.allocSmall(size)
+		const address = this.carveTop(size)
+		if (address !== 0) return address
+		b = this.allocFallback(size, 8)
+		return b === 0 ? 0 : this.useBlock(b, u32[b]!, size, 0)
+	}
+
+	/** Cuts `size` bytes (8-byte alignment) off the front of the top and returns the payload address; 0 if the top is smaller. */
+	private carveTop(size: number): number {
+		const u32 = this.u32
+		const sentinel = this.endWords - 2
+		if ((u32[sentinel]! & PREV_FREE) === 0) return 0
+		const topSize = u32[sentinel - 1]!
+		if (topSize < size) return 0
+		const b = sentinel - (topSize >>> 2)
+		const rest = topSize - size
+		if (rest >= MIN_BLOCK) {
+			u32[b + (size >>> 2)] = rest
+			u32[sentinel - 1] = rest
+		} else {
+			size = topSize
+			u32[sentinel] = USED
 		}
-		return this.useBlock(b, u32[b]!, size, 0)
+		// The block before the top is in use, as before any free block.
+		return this.markUsed(b, size + USED, size)
 	}
 
 	/** A block of `size` >= SMALL_LIMIT bytes (8-byte alignment): a good fit from the lists, else the victim, else the top or growth. */
@@ -601,6 +658,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (b === 0) {
 			b = this.takeVictim(size)
 			if (b !== 0) return this.useVictim(b, size)
+			if (this.flushQuick()) return this.allocLarge(size)
 			b = this.allocFallback(size, 8)
 			if (b === 0) return 0
 		}
@@ -659,6 +717,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		// be a block of its own, so it becomes 8 + align).
 		const search = size + align + 8
 		let b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
+		if (b === 0 && this.flushQuick() && search <= GOOD_FIT_MAX) b = this.takeFit(search)
 		if (b === 0) {
 			b = this.allocFallback(size, align)
 			if (b === 0) return 0
@@ -717,20 +776,64 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (b < this.first || b >= this.endWords - 2) return this.freeRejected(address)
 		const word = u32[b]!
 		const size = word - (word & 7)
-		if ((word & USED) === 0 || (u32[b + 1]! ^ Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size) !== 0) {
+		if ((word & (USED | QUICK)) !== USED || (u32[b + 1]! ^ Math.imul(b ^ this.salt, TAG_MULTIPLIER) ^ size) !== 0) {
 			return this.freeRejected(address)
 		}
 		const hb = this.hb
 		u32[hb + H_USED] = u32[hb + H_USED]! - size
+		if (size < QUICK_LIMIT && (word & PREV_FREE) === 0 && (u32[b + (size >>> 2)]! & USED) !== 0) {
+			// Both neighbours in use: onto the quick list of its class, unless the lists are full.
+			const count = u32[hb + H_QUICK_TOTAL]!
+			if (count < QUICK_CAPACITY) {
+				const quick = hb + H_QUICK_HEADS + (size >>> 3)
+				u32[b + 2] = u32[quick]!
+				u32[quick] = b
+				u32[hb + H_QUICK_TOTAL] = count + 1
+				u32[b] = word + QUICK
+				return
+			}
+		}
+		this.makeFree(b, size, word)
+	}
+
+	/** Makes block `b` (`size` bytes, header word `word`, no longer counted as used) a free block: merged with free neighbours, listed. */
+	private makeFree(b: number, size: number, word: number): void {
+		const u32 = this.u32
 		const next = b + (size >>> 2)
 		const nextWord = u32[next]!
+		const sentinel = this.endWords - 2
+		if ((word & PREV_FREE) === 0 && (nextWord & USED) === 0 && next + (nextWord >>> 2) === sentinel) {
+			// The block before the top (and after a block in use): the top grows down over it.
+			u32[b] = size + nextWord
+			u32[sentinel - 1] = size + nextWord
+			return
+		}
 		if ((word & PREV_FREE) !== 0 || (nextWord & USED) === 0) return this.coalesce(b, size, word, next, nextWord)
 		// Both neighbours in use (the end marker counts as one): the block becomes free as it is.
 		u32[b] = size
 		u32[next - 1] = size
 		u32[next] = nextWord | PREV_FREE
 		// Ending at the end marker, it is the new top, on no list.
-		if (next !== this.endWords - 2) this.insert(b, size)
+		if (next !== sentinel) this.insert(b, size)
+	}
+
+	/** Frees every block of the quick lists for real (`makeFree`); returns whether there was any. */
+	private flushQuick(): boolean {
+		const u32 = this.u32
+		const hb = this.hb
+		if (u32[hb + H_QUICK_TOTAL] === 0) return false
+		u32[hb + H_QUICK_TOTAL] = 0
+		for (let sizeClass = 0; sizeClass < QUICK_CLASSES; sizeClass++) {
+			let b = u32[hb + H_QUICK_HEADS + sizeClass]!
+			u32[hb + H_QUICK_HEADS + sizeClass] = 0
+			while (b !== 0) {
+				const next = u32[b + 2]!
+				// Its header word may have gained PREV_FREE since (a neighbour freed before it).
+				this.makeFree(b, sizeClass << 3, u32[b]! - QUICK)
+				b = next
+			}
+		}
+		return true
 	}
 
 	/**
@@ -787,7 +890,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
 		const word = inBlocks && address < this.u32.length * 4 ? this.u32[(address - BLOCK_HEADER) / 4]! : 0
 		const reason =
-			word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0
+			(word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0) || (word & (USED | QUICK)) === USED + QUICK
 				? 'it is a free block (a second free of the same address?)'
 				: 'it was not returned by alloc, has been freed already, or its header was overwritten'
 		throw heapError(RangeError, 'ERR_HEAP_INVALID_ARGUMENT', `HeapAllocator.free: address ${describeValue(address)} is not a live block: ${reason}`)
@@ -1003,6 +1106,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 			throw corrupted(`the recorded end ${this.endWords * 4} lies outside the range`)
 		}
 		const freeBlocks = new Set<number>()
+		const quickBlocks = new Set<number>()
+		let quickBytes = 0
 		let used = 0
 		let previousFree = false
 		let b = this.first
@@ -1010,7 +1115,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const word = u32[b]!
 			const size = word - (word & 7)
 			const at = `block at ${b * 4}`
-			if ((word & 4) !== 0) throw corrupted(`${at}: unknown flag bits in its header word ${word}`)
+			if ((word & (USED | QUICK)) === QUICK) throw corrupted(`${at}: the quick flag on a free block (header word ${word})`)
 			if (size < MIN_BLOCK || b + size / 4 > sentinel) {
 				throw corrupted(`${at}: size ${size} is below ${MIN_BLOCK} or runs past the end marker at ${sentinel * 4}`)
 			}
@@ -1022,6 +1127,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 					throw corrupted(`${at}: the tag of this ${size}-byte block in use does not match (header overwritten?)`)
 				}
 				used += size
+				if ((word & QUICK) !== 0) {
+					quickBlocks.add(b)
+					quickBytes += size
+				}
 				previousFree = false
 			} else {
 				if (previousFree) throw corrupted(`${at}: two free blocks side by side (not merged)`)
@@ -1039,7 +1148,22 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (u32[sentinel] !== USED + (previousFree ? PREV_FREE : 0)) {
 			throw corrupted(`the end marker at ${sentinel * 4} holds ${u32[sentinel]}, expected ${USED + (previousFree ? PREV_FREE : 0)}`)
 		}
-		if (used !== u32[hb + H_USED]) throw corrupted(`blocks in use hold ${used} bytes but the header counts ${u32[hb + H_USED]}`)
+		if (used - quickBytes !== u32[hb + H_USED]) {
+			throw corrupted(`blocks in use hold ${used - quickBytes} bytes (besides ${quickBytes} on quick lists) but the header counts ${u32[hb + H_USED]}`)
+		}
+		let quickCount = 0
+		for (let sizeClass = 0; sizeClass < QUICK_CLASSES; sizeClass++) {
+			for (let x = u32[hb + H_QUICK_HEADS + sizeClass]!; x !== 0; x = u32[x + 2]!, quickCount++) {
+				if (!quickBlocks.delete(x)) throw corrupted(`quick list ${sizeClass} holds ${x * 4}, which is not a quick block (or is listed twice)`)
+				if (u32[x]! - (u32[x]! & 7) !== sizeClass << 3) {
+					throw corrupted(`quick block at ${x * 4} of ${u32[x]! - (u32[x]! & 7)} bytes sits on quick list ${sizeClass}`)
+				}
+			}
+		}
+		if (quickCount !== u32[hb + H_QUICK_TOTAL] || quickCount > QUICK_CAPACITY) {
+			throw corrupted(`the quick lists hold ${quickCount} blocks but the header counts ${u32[hb + H_QUICK_TOTAL]} (at most ${QUICK_CAPACITY})`)
+		}
+		for (const orphan of quickBlocks) throw corrupted(`quick block at ${orphan * 4} is on no quick list`)
 
 		const victim = u32[hb + H_DV]!
 		if (victim !== 0 && !freeBlocks.delete(victim)) {
