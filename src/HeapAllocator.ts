@@ -55,8 +55,10 @@
  *   singly linked list of its exact size (QUICK_CAPACITY blocks at most on all the lists
  *   together); `alloc` of that size takes it back first. Neither touches a neighbour or
  *   a bitmap of the free lists. Its bytes count as free (`usedByteSize` drops on
- *   `free`), and before a request would take the top, grow or fail, every quick block is
- *   freed for real (merged and listed), so they never cost memory the heap needs.
+ *   `free`), and before the memory grows or a request fails, every quick block is freed
+ *   for real (merged and listed), so they never cost the heap memory it needs; they can
+ *   hold up to QUICK_CAPACITY x 504 bytes away from other sizes until then (in a churn of
+ *   1,000 live blocks of 16-256 bytes the heap spans ~1.25x what dlmalloc's does).
  *
  * On a `SharedArrayBuffer` every operation holds a futex-style lock on the header's lock
  * word (spin, then `Atomics.wait` where the thread may block). A non-shared buffer has
@@ -116,7 +118,7 @@ const PREV_FREE = 2
 /** On a block in use: it is free, held on a quick list (see the top of the file). */
 const QUICK = 4
 /** Blocks the quick lists hold at most, together; a free past it takes the ordinary path. */
-const QUICK_CAPACITY = 256
+const QUICK_CAPACITY = 512
 
 /** Multiplier of the tag hash (2^32 / golden ratio). */
 const TAG_MULTIPLIER = 0x9e3779b1 | 0
@@ -624,8 +626,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 			u32[hb + H_DV] = b
 			return this.useVictim(b, size)
 		}
-		// Before the top: the quick blocks, freed for real, may merge into a block that fits.
-		if (this.flushQuick()) return this.allocSmall(size)
 		const address = this.carveTop(size)
 		if (address !== 0) return address
 		b = this.allocFallback(size, 8)
@@ -658,7 +658,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (b === 0) {
 			b = this.takeVictim(size)
 			if (b !== 0) return this.useVictim(b, size)
-			if (this.flushQuick()) return this.allocLarge(size)
 			b = this.allocFallback(size, 8)
 			if (b === 0) return 0
 		}
@@ -717,7 +716,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 		// be a block of its own, so it becomes 8 + align).
 		const search = size + align + 8
 		let b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
-		if (b === 0 && this.flushQuick() && search <= GOOD_FIT_MAX) b = this.takeFit(search)
 		if (b === 0) {
 			b = this.allocFallback(size, align)
 			if (b === 0) return 0
@@ -983,12 +981,29 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (b !== 0) return b
 		b = this.takeTop(size, align)
 		if (b !== 0) return b
+		// Before growing: the quick blocks, freed for real, may merge into a block that fits.
+		if (this.flushQuick()) {
+			b = this.takeAfterFlush(size, align)
+			if (b !== 0) return b
+		}
 		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
 		if (this.grow(align <= 8 ? size : size + align + 8)) {
 			b = this.takeTop(size, align)
 			if (b !== 0) return b
 		}
 		return this.scanClass(size, align, Infinity)
+	}
+
+	/** After `flushQuick`: a listed block, the victim or the top that holds `size` bytes at `align`, off the lists (the victim no longer the victim); else 0. */
+	private takeAfterFlush(size: number, align: number): number {
+		const search = align <= 8 ? size : size + align + 8
+		let b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
+		if (b === 0) b = this.scanClass(size, align, Infinity)
+		if (b === 0 && align <= 8) {
+			b = this.takeVictim(size)
+			if (b !== 0) this.u32[this.hb + H_DV] = 0
+		}
+		return b === 0 ? this.takeTop(size, align) : b
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */

@@ -577,11 +577,26 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			const quickTotal = 16 / 4 + 9 // the header's count of quick blocks
 			expect(words[quickTotal]).to.equal(1)
 			words[quickTotal] = 2
-			expectThrow(() => allocator.check(), Error, 'HeapAllocator.check: the heap is corrupted: the quick lists hold 1 blocks but the header counts 2 (at most 256)')
+			expectThrow(() => allocator.check(), Error, 'HeapAllocator.check: the heap is corrupted: the quick lists hold 1 blocks but the header counts 2 (at most 512)')
 			words[quickTotal] = 1
 			expect(allocator.alloc(40), 'the quick block').to.equal(b)
 			expect(allocator.usedByteSize).to.equal(used)
 			allocator.check()
+		})
+
+		it('quick blocks are merged and reused before a request fails (or the memory grows)', () => {
+			const allocator = createHeapAllocator(new ArrayBuffer(pageSize))
+			const blocks: number[] = []
+			for (let address = allocator.alloc(40); address !== 0; address = allocator.alloc(40)) blocks.push(address)
+			// The heap is full of 48-byte blocks. Freed between blocks in use, three neighbours go on a quick list.
+			const [b, c, d] = blocks.slice(10, 13) as [number, number, number]
+			allocator.free(b)
+			allocator.free(d)
+			allocator.free(c)
+			allocator.check()
+			expect(allocator.alloc(3 * 48 - 8), 'the three merged').to.equal(b)
+			allocator.check()
+			expect(allocator.alloc(40), 'nothing left').to.equal(0)
 		})
 
 		it('small requests are cut from the rest of the last block split for one; check() verifies the victim', () => {
