@@ -580,125 +580,39 @@ class TlsfHeapAllocator implements HeapAllocator {
 	}
 
 	/**
-	 * A block of `size` < SMALL_LIMIT bytes (8-byte alignment). The hot path, kept small so
-	 * that V8 inlines it into `alloc`: a whole block of the exact class, or of the next
-	 * (8 bytes more, which the block keeps).
+	 * A block of `size` < SMALL_LIMIT bytes (8-byte alignment) when its quick list is empty:
+	 * a whole listed block of the exact class or the next (8 bytes more, which the block
+	 * keeps), else a cut of the designated victim, else a larger listed block split (its
+	 * rest becomes the victim, the old victim goes on its list), else the top.
 	 */
 	private allocSmall(size: number): number {
 		const u32 = this.u32
 		const hb = this.hb
-		const sizeClass = size >>> 3
-		const near = (u32[hb + H_SL_MAPS]! >>> sizeClass) & 3
-		if (near === 0) return this.allocSmallSplit(size)
-		// Bit 0: the exact class has a block; else bit 1, the next class.
-		const found = sizeClass + ((near & 1) ^ 1)
-		const head = hb + H_HEADS + found
-		const b = u32[head]!
-		const next = u32[b + 1]!
-		u32[head] = next
-		if (next !== 0) {
-			u32[next + 2] = 0
-		} else {
-			const remaining = u32[hb + H_SL_MAPS]! & ~(1 << found)
-			u32[hb + H_SL_MAPS] = remaining
-			if (remaining === 0) u32[hb + H_FL_MAP] = u32[hb + H_FL_MAP]! & ~1
-		}
-		// A listed block follows a block in use; the block after it loses PREV_FREE.
-		const after = b + found * 2
-		u32[after] = u32[after]! - PREV_FREE
-		return this.markUsed(b, found * 8 + USED, found * 8)
-	}
-
-	/**
-	 * A small request its own and the next class cannot serve: a cut of the designated
-	 * victim, else a listed block split (its rest becomes the victim), else the top.
-	 */
-	private allocSmallSplit(size: number): number {
-		const u32 = this.u32
-		const hb = this.hb
-		let b = u32[hb + H_DV]!
-		if (b !== 0 && u32[b]! >= size) return this.useVictim(b, size)
-		b = this.takeFit(size)
+		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
+		const victim = u32[hb + H_DV]!
+		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
+		const b = this.takeFit(size)
 		if (b !== 0) {
-			// The rest becomes the victim, the old victim goes on its list.
-			const victim = u32[hb + H_DV]!
+			if (near !== 0) return this.useBlock(b, u32[b]!, size, 0, false)
 			if (victim !== 0) this.insert(victim, u32[victim]!)
-			u32[hb + H_DV] = b
-			return this.useVictim(b, size)
+			return this.useBlock(b, u32[b]!, size, 0, true)
 		}
-		const address = this.carveTop(size)
-		if (address !== 0) return address
-		b = this.allocFallback(size, 8)
-		return b === 0 ? 0 : this.useBlock(b, u32[b]!, size, 0)
-	}
-
-	/** Cuts `size` bytes (8-byte alignment) off the front of the top and returns the payload address; 0 if the top is smaller. */
-	private carveTop(size: number): number {
-		const u32 = this.u32
-		const sentinel = this.endWords - 2
-		if ((u32[sentinel]! & PREV_FREE) === 0) return 0
-		const topSize = u32[sentinel - 1]!
-		if (topSize < size) return 0
-		const b = sentinel - (topSize >>> 2)
-		const rest = topSize - size
-		if (rest >= MIN_BLOCK) {
-			u32[b + (size >>> 2)] = rest
-			u32[sentinel - 1] = rest
-		} else {
-			size = topSize
-			u32[sentinel] = USED
-		}
-		// The block before the top is in use, as before any free block.
-		return this.markUsed(b, size + USED, size)
+		const top = this.takeTop(size, 8)
+		const fallback = top !== 0 ? top : this.allocFallback(size, 8)
+		return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
 	}
 
 	/** A block of `size` >= SMALL_LIMIT bytes (8-byte alignment): a good fit from the lists, else the victim, else the top or growth. */
 	private allocLarge(size: number): number {
 		let b = size <= GOOD_FIT_MAX ? this.takeFit(size) : 0
 		if (b === 0) {
-			b = this.takeVictim(size)
-			if (b !== 0) return this.useVictim(b, size)
+			b = this.u32[this.hb + H_DV]!
+			if (b !== 0 && this.u32[b]! >= size) return this.useBlock(b, this.u32[b]!, size, 0, true)
 			b = this.allocFallback(size, 8)
 			if (b === 0) return 0
 		}
-		return this.useBlock(b, this.u32[b]!, size, 0)
+		return this.useBlock(b, this.u32[b]!, size, 0, false)
 	}
-	/** The designated victim if it holds `size` bytes; else 0. */
-	private takeVictim(size: number): number {
-		const b = this.u32[this.hb + H_DV]!
-		return b !== 0 && this.u32[b]! >= size ? b : 0
-	}
-
-	/** Uses the first `size` bytes of the designated victim `b`; its rest stays the victim, or the block keeps a rest too small for one. */
-	private useVictim(b: number, size: number): number {
-		const u32 = this.u32
-		const hb = this.hb
-		const blockSize = u32[b]!
-		const rest = blockSize - size
-		if (rest >= MIN_BLOCK) {
-			const r = b + (size >>> 2)
-			u32[r] = rest
-			u32[r + (rest >>> 2) - 1] = rest
-			u32[hb + H_DV] = r
-		} else {
-			size = blockSize
-			const next = b + (blockSize >>> 2)
-			u32[next] = u32[next]! - PREV_FREE
-			u32[hb + H_DV] = 0
-		}
-		// The victim follows a block in use, as every free block does.
-		return this.markUsed(b, size + USED, size)
-	}
-
-	/** Puts the designated victim back on its list (before an aligned request, which only searches the lists and the top). */
-	private releaseVictim(): void {
-		const u32 = this.u32
-		const victim = u32[this.hb + H_DV]!
-		if (victim === 0) return
-		u32[this.hb + H_DV] = 0
-		this.insert(victim, u32[victim]!)
-	}
-
 	/** Writes block `b`'s header word and tag, counts its `size` bytes as used, and returns its payload address. */
 	private markUsed(b: number, word: number, size: number): number {
 		const u32 = this.u32
@@ -711,7 +625,12 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	private allocAligned(size: number, align: number): number {
 		this.sync()
-		this.releaseVictim()
+		// The victim goes back on its list: an aligned request searches only the lists and the top.
+		const victim = this.u32[this.hb + H_DV]!
+		if (victim !== 0) {
+			this.u32[this.hb + H_DV] = 0
+			this.insert(victim, this.u32[victim]!)
+		}
 		// The gap before an aligned address is 0, or 16 to align + 8 bytes (a gap of 8 cannot
 		// be a block of its own, so it becomes 8 + align).
 		const search = size + align + 8
@@ -728,13 +647,13 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const u32 = this.u32
 		const blockSize = u32[b]!
 		const gap = this.alignmentGap(b, align)
-		if (gap === 0) return this.useBlock(b, blockSize, size, 0)
+		if (gap === 0) return this.useBlock(b, blockSize, size, 0, false)
 		// The gap becomes a free block; its left neighbour is in use (b was free).
 		const gapWords = gap >>> 2
 		u32[b] = gap
 		u32[b + gapWords - 1] = gap
 		this.insert(b, gap)
-		return this.useBlock(b + gapWords, blockSize - gap, size, PREV_FREE)
+		return this.useBlock(b + gapWords, blockSize - gap, size, PREV_FREE, false)
 	}
 
 	/** Bytes between block `b`'s payload and the next `align`-aligned payload that leaves a free block before it. */
@@ -745,11 +664,13 @@ class TlsfHeapAllocator implements HeapAllocator {
 	}
 
 	/**
-	 * Marks `size` bytes of the free block `b` (of `blockSize` bytes, already off the lists)
-	 * as in use and returns the payload address. The rest becomes a free block when it can
-	 * hold one; otherwise the block keeps it.
+	 * Marks `size` bytes of the free block `b` (of `blockSize` bytes, off the lists: a listed
+	 * block taken off, the top or the victim) as in use and returns the payload address. The
+	 * rest becomes a free block when it can hold one (otherwise the block keeps it): the
+	 * victim if `victim` (`b` was the victim or is to replace it), the top if it ends at the
+	 * end marker, else a listed block.
 	 */
-	private useBlock(b: number, blockSize: number, size: number, prevFree: number): number {
+	private useBlock(b: number, blockSize: number, size: number, prevFree: number, victim: boolean): number {
 		const u32 = this.u32
 		const rest = blockSize - size
 		if (rest >= MIN_BLOCK) {
@@ -757,13 +678,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const end = r + (rest >>> 2)
 			u32[r] = rest
 			u32[end - 1] = rest
-			// A rest that ends at the end marker is the new top, which sits on no list.
-			if (end !== this.endWords - 2) this.insert(r, rest)
 			// The block after r keeps PREV_FREE: it followed the free block b before.
+			if (victim) u32[this.hb + H_DV] = r
+			else if (end !== this.endWords - 2) this.insert(r, rest)
 		} else {
 			size = blockSize
 			const next = b + (blockSize >>> 2)
 			u32[next] = u32[next]! - PREV_FREE
+			if (victim) u32[this.hb + H_DV] = 0
 		}
 		return this.markUsed(b, size + USED + prevFree, size)
 	}
@@ -983,8 +905,15 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (b !== 0) return b
 		// Before growing: the quick blocks, freed for real, may merge into a block that fits.
 		if (this.flushQuick()) {
-			b = this.takeAfterFlush(size, align)
-			if (b !== 0) return b
+			// The good-fit search and the victim once more, then this fallback (with no quick blocks left).
+			const search = align <= 8 ? size : size + align + 8
+			b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
+			const victim = this.u32[this.hb + H_DV]!
+			if (b === 0 && align <= 8 && victim !== 0 && this.u32[victim]! >= size) {
+				b = victim
+				this.u32[this.hb + H_DV] = 0
+			}
+			return b !== 0 ? b : this.allocFallback(size, align)
 		}
 		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
 		if (this.grow(align <= 8 ? size : size + align + 8)) {
@@ -992,18 +921,6 @@ class TlsfHeapAllocator implements HeapAllocator {
 			if (b !== 0) return b
 		}
 		return this.scanClass(size, align, Infinity)
-	}
-
-	/** After `flushQuick`: a listed block, the victim or the top that holds `size` bytes at `align`, off the lists (the victim no longer the victim); else 0. */
-	private takeAfterFlush(size: number, align: number): number {
-		const search = align <= 8 ? size : size + align + 8
-		let b = search <= GOOD_FIT_MAX ? this.takeFit(search) : 0
-		if (b === 0) b = this.scanClass(size, align, Infinity)
-		if (b === 0 && align <= 8) {
-			b = this.takeVictim(size)
-			if (b !== 0) this.u32[this.hb + H_DV] = 0
-		}
-		return b === 0 ? this.takeTop(size, align) : b
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */
@@ -1130,7 +1047,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const word = u32[b]!
 			const size = word - (word & 7)
 			const at = `block at ${b * 4}`
-			if ((word & (USED | QUICK)) === QUICK) throw corrupted(`${at}: the quick flag on a free block (header word ${word})`)
+			if ((word & (USED | QUICK)) === QUICK) throw corrupted(`${at}: a free block flagged quick`)
 			if (size < MIN_BLOCK || b + size / 4 > sentinel) {
 				throw corrupted(`${at}: size ${size} is below ${MIN_BLOCK} or runs past the end marker at ${sentinel * 4}`)
 			}
@@ -1166,19 +1083,17 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (used - quickBytes !== u32[hb + H_USED]) {
 			throw corrupted(`blocks in use hold ${used - quickBytes} bytes (besides ${quickBytes} on quick lists) but the header counts ${u32[hb + H_USED]}`)
 		}
-		let quickCount = 0
+		const quickCount = quickBlocks.size
 		for (let sizeClass = 0; sizeClass < QUICK_CLASSES; sizeClass++) {
-			for (let x = u32[hb + H_QUICK_HEADS + sizeClass]!; x !== 0; x = u32[x + 2]!, quickCount++) {
-				if (!quickBlocks.delete(x)) throw corrupted(`quick list ${sizeClass} holds ${x * 4}, which is not a quick block (or is listed twice)`)
-				if (u32[x]! - (u32[x]! & 7) !== sizeClass << 3) {
-					throw corrupted(`quick block at ${x * 4} of ${u32[x]! - (u32[x]! & 7)} bytes sits on quick list ${sizeClass}`)
+			for (let x = u32[hb + H_QUICK_HEADS + sizeClass]!; x !== 0; x = u32[x + 2]!) {
+				if (!quickBlocks.delete(x) || u32[x]! - (u32[x]! & 7) !== sizeClass << 3) {
+					throw corrupted(`quick list ${sizeClass} holds ${x * 4}, not a quick block of ${sizeClass << 3} bytes (or twice)`)
 				}
 			}
 		}
-		if (quickCount !== u32[hb + H_QUICK_TOTAL] || quickCount > QUICK_CAPACITY) {
-			throw corrupted(`the quick lists hold ${quickCount} blocks but the header counts ${u32[hb + H_QUICK_TOTAL]} (at most ${QUICK_CAPACITY})`)
+		if (quickCount !== u32[hb + H_QUICK_TOTAL] || quickCount > QUICK_CAPACITY || quickBlocks.size !== 0) {
+			throw corrupted(`the heap has ${quickCount} quick blocks, ${quickBlocks.size} on no quick list; the header counts ${u32[hb + H_QUICK_TOTAL]} (at most ${QUICK_CAPACITY})`)
 		}
-		for (const orphan of quickBlocks) throw corrupted(`quick block at ${orphan * 4} is on no quick list`)
 
 		const victim = u32[hb + H_DV]!
 		if (victim !== 0 && !freeBlocks.delete(victim)) {

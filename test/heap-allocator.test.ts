@@ -577,7 +577,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			const quickTotal = 16 / 4 + 9 // the header's count of quick blocks
 			expect(words[quickTotal]).to.equal(1)
 			words[quickTotal] = 2
-			expectThrow(() => allocator.check(), Error, 'HeapAllocator.check: the heap is corrupted: the quick lists hold 1 blocks but the header counts 2 (at most 512)')
+			expectThrow(() => allocator.check(), Error, 'HeapAllocator.check: the heap is corrupted: the heap has 1 quick blocks, 0 on no quick list; the header counts 2 (at most 512)')
 			words[quickTotal] = 1
 			expect(allocator.alloc(40), 'the quick block').to.equal(b)
 			expect(allocator.usedByteSize).to.equal(used)
