@@ -591,7 +591,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		const victim = u32[hb + H_DV]!
 		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
-		const b = this.takeFit(size)
+		// No listed block at all (a heap that frees back into the top): straight to the top.
+		const b = u32[hb + H_FL_MAP] === 0 ? 0 : this.takeFit(size)
 		if (b !== 0) {
 			if (near !== 0) return this.useBlock(b, u32[b]!, size, 0, false)
 			if (victim !== 0) this.insert(victim, u32[victim]!)
