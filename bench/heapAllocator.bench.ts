@@ -17,10 +17,17 @@
  * (the shared-memory row is for the record: it takes a lock dlmalloc does not); peak heap
  * within 1.25x of dlmalloc's.
  *
- *   npm run bench -- heapAllocator                       the suite, in its own process
- *   npx tsx bench/heapAllocator.bench.ts                 the same, printed only
+ * Regimes (see run.ts): `pristine`, and `realistic`, where before anything is timed every
+ * memory of the suite has grown once (the built-in allocator's by an allocation larger than
+ * its heap, Emscripten's by a `malloc` larger than its heap: V8's ArrayBufferDetaching
+ * protector is gone) and every error path of `alloc` and `free` has been taken once on
+ * each allocator (bad sizes, alignments and addresses, a double free, an allocation that
+ * fails), so that V8 compiles those paths as calls rather than deoptimisation exits.
+ *
+ *   npm run bench -- heapAllocator                       the suite, in a process per regime
+ *   npx tsx bench/heapAllocator.bench.ts [realistic]     one regime (default pristine), printed only
  *   THING_MALLOC=/path/to/@thi.ng/malloc/index.js ...    with @thi.ng/malloc from elsewhere
- *   npx tsx bench/heapAllocatorMinimum.ts                the same cases by the minimum of many rounds
+ *   npx tsx bench/heapAllocatorMinimum.ts [realistic]    the same cases by the minimum of many rounds
  *                                                        (steadier on a loaded machine)
  *
  * The allocator is loaded as in the other suites (bench/library.ts): the build, dist/,
@@ -68,9 +75,53 @@ const random = new SeededRandom(2024)
 const sizes = Uint32Array.from({ length: operations }, () => random.int(16, 257))
 const slots = Uint32Array.from({ length: operations }, () => random.int(0, liveCount))
 
-function builtIn(shared: boolean): Malloc {
+type Regime = 'pristine' | 'realistic'
+
+/** Runs `action`, which must throw (an error path taken on purpose). */
+function mustThrow(action: () => unknown): void {
+	try {
+		action()
+	} catch {
+		return
+	}
+	throw new Error('bench: an error path did not throw')
+}
+
+/**
+ * The realistic regime on one built-in allocator: its memory grows (an allocation larger
+ * than the heap, freed at once), and each error path of `alloc` and `free` runs once.
+ */
+function exerciseBuiltIn(memory: WebAssembly.Memory, allocator: ReturnType<typeof createHeapAllocator>): void {
+	const before = memory.buffer.byteLength
+	const large = allocator.alloc(before)
+	if (large === 0 || memory.buffer.byteLength === before) throw new Error('bench: the memory did not grow')
+	allocator.free(large)
+	if (allocator.alloc(2 ** 31) !== 0) throw new Error('bench: an allocation past the maximum succeeded')
+	const block = allocator.alloc(64)
+	allocator.free(block)
+	mustThrow(() => allocator.free(block))
+	mustThrow(() => allocator.free(block + 8))
+	mustThrow(() => allocator.free(12.5))
+	mustThrow(() => (allocator.free as (address: unknown) => void)('16'))
+	mustThrow(() => allocator.alloc(-1))
+	mustThrow(() => allocator.alloc(1.5))
+	mustThrow(() => allocator.alloc(16, 3))
+	mustThrow(() => (allocator.alloc as (byteSize: unknown) => number)('16'))
+	allocator.check()
+}
+
+/** The realistic regime on the Emscripten module: its memory grows once (a `malloc` larger than its heap, freed at once). */
+function exerciseEmscripten(): void {
+	const before = module.HEAPU8.buffer.byteLength
+	const block = module._malloc(before)
+	if (block === 0 || module.HEAPU8.buffer.byteLength === before) throw new Error('bench: the Emscripten memory did not grow')
+	module._free(block)
+}
+
+function builtIn(shared: boolean, regime: Regime): Malloc {
 	const memory = new WebAssembly.Memory({ initial: 256, maximum: 4096, shared })
 	const allocator = createHeapAllocator(memory)
+	if (regime === 'realistic') exerciseBuiltIn(memory, allocator)
 	return { malloc: allocator.alloc, free: allocator.free }
 }
 
@@ -118,31 +169,43 @@ function withPool(make: (allocator: Malloc) => Batch): Record<string, Batch> {
 /** The baselines the cases carry: @thi.ng/malloc only when it loaded. */
 export const heapAllocatorBaselines = MemPool === undefined ? ['emscripten'] : ['emscripten', '@thi.ng/malloc']
 
-export const heapAllocatorCases: BenchCase[] = [
-	{
-		suite: 'heapAllocator',
-		name: 'alloc + free pairs, 16–256 B',
-		operations,
-		goals: { emscripten: 1 },
-		library: pairs(builtIn(false)),
-		baselines: { emscripten: pairs(emscripten), ...withPool(pairs) },
-	},
-	{
-		suite: 'heapAllocator',
-		name: 'churn, 1,000 live, 16–256 B',
-		operations,
-		goals: { emscripten: 1 },
-		library: churn(builtIn(false)),
-		baselines: { emscripten: churn(emscripten), ...withPool(churn) },
-	},
-	{
-		suite: 'heapAllocator',
-		name: 'churn, 1,000 live, 16–256 B, shared memory',
-		operations,
-		library: churn(builtIn(true)),
-		baselines: { emscripten: churn(emscripten), ...withPool(churn) },
-	},
-]
+/** The cases, in the given regime (see run.ts); suite `heapAllocator` or `heapAllocator realistic`. */
+export function createHeapAllocatorCases(regime: Regime): BenchCase[] {
+	if (regime === 'realistic') exerciseEmscripten()
+	const suite = regime === 'pristine' ? 'heapAllocator' : 'heapAllocator realistic'
+	return [
+		{
+			suite,
+			name: 'alloc + free pairs, 16–256 B',
+			operations,
+			goals: { emscripten: 1 },
+			library: pairs(builtIn(false, regime)),
+			baselines: { emscripten: pairs(emscripten), ...withPool(pairs) },
+		},
+		{
+			suite,
+			name: 'churn, 1,000 live, 16–256 B',
+			operations,
+			goals: { emscripten: 1 },
+			library: churn(builtIn(false, regime)),
+			baselines: { emscripten: churn(emscripten), ...withPool(churn) },
+		},
+		{
+			suite,
+			name: 'churn, 1,000 live, 16–256 B, shared memory',
+			operations,
+			library: churn(builtIn(true, regime)),
+			baselines: { emscripten: churn(emscripten), ...withPool(churn) },
+		},
+	]
+}
+
+/** The regime named on the command line of the scripts that run this suite directly (default pristine). */
+export function regimeFromArguments(): Regime {
+	const named = process.argv[2] ?? 'pristine'
+	if (named !== 'pristine' && named !== 'realistic') throw new Error(`unknown regime '${named}': pristine or realistic`)
+	return named
+}
 
 /** One event of the fragmentation trace: allocate `byteSize` into `slot`, or free the slot. */
 interface TraceEvent {
@@ -252,7 +315,8 @@ export async function heapAllocatorReport(): Promise<{ lines: string[]; data: Re
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
 	console.log(`built-in allocator from ${librarySource === 'dist' ? 'dist/' : 'src/'}${MemPool === undefined ? '; @thi.ng/malloc not installed' : ''}`)
-	runSuite('The built-in allocator (vs Emscripten malloc/free, and @thi.ng/malloc)', heapAllocatorCases, heapAllocatorBaselines)
+	const regime = regimeFromArguments()
+	runSuite(`The built-in allocator (vs Emscripten malloc/free, and @thi.ng/malloc), ${regime} regime`, createHeapAllocatorCases(regime), heapAllocatorBaselines)
 	const { lines, missed } = await heapAllocatorReport()
 	console.log(`\n${lines.join('\n')}`)
 	for (const line of missed) console.log(`goal missed: ${line}`)

@@ -6,12 +6,15 @@
  * and 1.36x from run to run on a machine with a load average of 25; this moved by ±0.05).
  *
  *   npm run build && npx tsx bench/heapAllocatorMinimum.ts   dist/ as built, 301 rounds (BENCH_ROUNDS to change)
+ *   npx tsx bench/heapAllocatorMinimum.ts realistic          the realistic regime (see heapAllocator.bench.ts)
  *   BENCH_LIBRARY=src npx tsx bench/heapAllocatorMinimum.ts
  */
-import { heapAllocatorCases } from './heapAllocator.bench.js'
+import { createHeapAllocatorCases, regimeFromArguments } from './heapAllocator.bench.js'
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 301)
-for (const benchCase of heapAllocatorCases) {
+const regime = regimeFromArguments()
+console.log(`${regime} regime`)
+for (const benchCase of createHeapAllocatorCases(regime)) {
 	const variants: Record<string, () => unknown> = { library: benchCase.library, ...benchCase.baselines }
 	for (const batch of Object.values(variants)) for (let warmup = 0; warmup < 30; warmup++) batch()
 	const best: Record<string, number> = {}

@@ -22,13 +22,13 @@
  *   BENCH_REGIME=pristine npm run bench only one regime of the suites that have two
  *   npm run bench:node24                the same on Node 24 (bench/node24.mjs; results in latest.node24.json)
  *
- * Regimes. The numeric, allocation and struct suites run twice, each time in a fresh process:
- * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
+ * Regimes. The numeric, allocation, struct and heapAllocator suites run twice, each time in a fresh process: * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
  * ArrayBufferDetaching protector is gone: every typed-array access then carries a detach
  * test) and every error path of the measured methods has been taken once (V8 then
  * compiles the cold paths as calls instead of deoptimisation exits). Every program that
  * grows its memory, or once catches a range error, runs in the second state. Cases of
- * the realistic run are in the suite `numeric realistic` / `allocation realistic`.
+ * the realistic run are in the suite `numeric realistic` / `allocation realistic` /
+ * `heapAllocator realistic`.
  * Each numeric case is timed in two loop shapes: one long loop in one call (V8 compiles
  * it by on-stack replacement) and the same loop split into many short calls.
  *
@@ -123,7 +123,8 @@ const suites: Record<string, Suite> = {
 	heapAllocator: {
 		title: 'The built-in allocator: alloc + free of 16–256 B (vs Emscripten\'s malloc/free called from JavaScript, and @thi.ng/malloc if installed)',
 		baselines: ['emscripten', '@thi.ng/malloc'],
-		load: async () => (await import('./heapAllocator.bench.js')).heapAllocatorCases,
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => (await import('./heapAllocator.bench.js')).createHeapAllocatorCases(regime),
 		report: async () => (await import('./heapAllocator.bench.js')).heapAllocatorReport(),
 	},
 }
@@ -180,7 +181,7 @@ if (first === '--suite') {
 		}
 		results.push(...suiteResults.results)
 		skipped.push(...(suiteResults.skipped ?? []))
-		if (suiteResults.report !== undefined) reports[name] = suiteResults.report
+		if (suiteResults.report !== undefined) reports[regime === 'realistic' ? `${name} realistic` : name] = suiteResults.report
 		reportMissed.push(...(suiteResults.reportMissed ?? []))
 		rmSync(childFile)
 	}

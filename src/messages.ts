@@ -837,10 +837,10 @@ export const corruptEnd = {
 	text: (method: string, end: number) => corrupted(method, `the recorded end ${end} lies outside the range`),
 } satisfies Message
 
-export const corruptFlagBits = {
+export const corruptQuickFree = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, block: number, word: number) => corrupted(method, `block at ${block}: unknown flag bits in its header word ${word}`),
+	text: (method: string, block: number) => corrupted(method, `block at ${block}: a free block flagged quick`),
 } satisfies Message
 
 export const corruptBlockSize = {
@@ -899,7 +899,28 @@ export const corruptEndMarker = {
 export const corruptUsedCount = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, used: number, counted: number | undefined) => corrupted(method, `blocks in use hold ${used} bytes but the header counts ${counted}`),
+	text: (method: string, used: number, quickBytes: number, counted: number | undefined) =>
+		corrupted(method, `blocks in use hold ${used} bytes (besides ${quickBytes} on quick lists) but the header counts ${counted}`),
+} satisfies Message
+
+export const corruptQuickList = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, sizeClass: number, block: number, bytes: number) =>
+		corrupted(method, `quick list ${sizeClass} holds ${block}, not a quick block of ${bytes} bytes (or twice)`),
+} satisfies Message
+
+export const corruptQuickCount = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, count: number, stray: number, counted: number | undefined, capacity: number) =>
+		corrupted(method, `the heap has ${count} quick blocks, ${stray} on no quick list; the header counts ${counted} (at most ${capacity})`),
+} satisfies Message
+
+export const corruptVictim = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, victim: number) => corrupted(method, `the designated victim ${victim} is not a free block (or is the top)`),
 } satisfies Message
 
 export const corruptFirstLevelBitmap = {

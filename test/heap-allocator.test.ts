@@ -439,8 +439,8 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			createHeapAllocator(buffer)
 			const words = new Uint32Array(buffer)
 			words[4 + 1] = 99 // the version word after the magic at 16
-			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the allocator header at 16 has layout version 99; this library reads version 1$/)
-			words[4 + 1] = 1
+			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the allocator header at 16 has layout version 99; this library reads version 2$/)
+			words[4 + 1] = 2
 			words[4 + 3] = 24 // the recorded base
 			expectThrow(() => createHeapAllocator(buffer), Error, /^createHeapAllocator: the heap is corrupted: the header at 16 records base 24$/)
 		})
@@ -544,7 +544,9 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			words[(b - 4) / 4] = saved
 			allocator.check()
 			allocator.free(a)
-			// a is free now: its footer is the last word of its block.
+			// a sits on a quick list (both its neighbours are in use) until largestFreeBlock
+			// merges the quick blocks: then it is a free block, whose footer is its last word.
+			expect(allocator.largestFreeBlock).to.be.above(48)
 			const footer = (a - 8 + 48 - 4) / 4
 			words[footer] = 1234
 			expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: block at ${a - 8}: free block of 48 bytes has footer 1234`)
@@ -552,10 +554,73 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 			const usedWord = (16 + 6 * 4) / 4 // the header's used-bytes counter
 			words[usedWord] = words[usedWord]! + 8
-			expectThrow(() => allocator.check(), Error, /^HeapAllocator\.check: the heap is corrupted: blocks in use hold 96 bytes but the header counts 104$/)
+			expectThrow(() => allocator.check(), Error, /^HeapAllocator\.check: the heap is corrupted: blocks in use hold 96 bytes \(besides 0 on quick lists\) but the header counts 104$/)
 			words[usedWord] = words[usedWord]! - 8
 			words[4] = 0 // the magic number
 			expectThrow(() => allocator.check(), Error, /lost its magic number/)
+		})
+	})
+
+	describe('quick lists and the designated victim', () => {
+		it('a small block freed between two in use comes back to the next request of its size, counts as free, and check() verifies the lists', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const words = new Uint32Array(buffer)
+			allocator.alloc(40)
+			const b = allocator.alloc(40)
+			allocator.alloc(40)
+			const used = allocator.usedByteSize
+			allocator.free(b)
+			expect(allocator.usedByteSize, 'its 48 bytes count as free at once').to.equal(used - 48)
+			allocator.check()
+			expectThrow(() => allocator.free(b), RangeError, `HeapAllocator.free: address ${b} is not a live block: it is a free block (a second free of the same address?)`)
+			const quickTotal = 16 / 4 + 9 // the header's count of quick blocks
+			expect(words[quickTotal]).to.equal(1)
+			words[quickTotal] = 2
+			expectThrow(() => allocator.check(), Error, 'HeapAllocator.check: the heap is corrupted: the heap has 1 quick blocks, 0 on no quick list; the header counts 2 (at most 512)')
+			words[quickTotal] = 1
+			expect(allocator.alloc(40), 'the quick block').to.equal(b)
+			expect(allocator.usedByteSize).to.equal(used)
+			allocator.check()
+		})
+
+		it('quick blocks are merged and reused before a request fails (or the memory grows)', () => {
+			const allocator = createHeapAllocator(new ArrayBuffer(pageSize))
+			const blocks: number[] = []
+			for (let address = allocator.alloc(40); address !== 0; address = allocator.alloc(40)) blocks.push(address)
+			// The heap is full of 48-byte blocks. Freed between blocks in use, three neighbours go on a quick list.
+			const [b, c, d] = blocks.slice(10, 13) as [number, number, number]
+			allocator.free(b)
+			allocator.free(d)
+			allocator.free(c)
+			allocator.check()
+			expect(allocator.alloc(3 * 48 - 8), 'the three merged').to.equal(b)
+			allocator.check()
+			expect(allocator.alloc(40), 'nothing left').to.equal(0)
+		})
+
+		it('small requests are cut from the rest of the last block split for one; check() verifies the victim', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const words = new Uint32Array(buffer)
+			const inUse = allocator.alloc(40)
+			const big = allocator.alloc(1000)
+			allocator.alloc(8) // keeps big away from the top
+			allocator.free(big) // 1,008 bytes: too large for a quick list, so a listed free block
+			const first = allocator.alloc(16)
+			expect(first, 'no block of 24 or 32 bytes is free: big is split').to.equal(big)
+			const victimWord = 16 / 4 + 8 // the header's designated victim
+			expect(words[victimWord]! * 4, 'the rest is the victim').to.equal(first - 8 + 24)
+			expect(allocator.alloc(16), 'cut from the victim').to.equal(first + 24)
+			expect(allocator.alloc(100), 'cut from the victim').to.equal(first + 48)
+			allocator.check()
+			const victim = words[victimWord]!
+			words[victimWord] = (inUse - 8) / 4
+			expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: the designated victim ${inUse - 8} is not a free block (or is the top)`)
+			words[victimWord] = victim
+			allocator.free(first + 48)
+			expect(words[victimWord]! * 4, 'a block freed next to the victim merges into it').to.equal(first + 48 - 8)
+			allocator.check()
 		})
 	})
 
