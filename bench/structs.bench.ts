@@ -133,9 +133,17 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 			attemptError(() => heap.readInt16(address))
 		}
 	}
+	// Both loops keep the objects they build (as a program snapshotting structs does), so
+	// neither object can be optimised away: the comparison is of building the same object.
+	const keptStructs: unknown[] = new Array(256).fill(null)
+	const keptReads: unknown[] = new Array(256).fill(null)
 	const readStructs = (): number => {
 		let sum = 0
-		for (let i = 0; i < 256; i++) sum += heap.readStruct(Six, sixBase + i * sixSize).c
+		for (let i = 0; i < 256; i++) {
+			const value = heap.readStruct(Six, sixBase + i * sixSize)
+			keptStructs[i] = value
+			sum += value.c
+		}
 		return sum
 	}
 	const sixReads = (): number => {
@@ -150,6 +158,7 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 				e: heap.readFloat32(address + oe),
 				f: heap.readInt16(address + of),
 			}
+			keptReads[i] = value
 			sum += value.c
 		}
 		return sum
