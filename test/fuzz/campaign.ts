@@ -64,6 +64,8 @@ const kindWeights: Record<HeapKind, number> = {
 	fixed: 8,
 	memory2GiB: 3,
 	arrayBuffer5GiB: 3,
+	builtin: 8,
+	builtinBare: 6,
 }
 
 /** The heap and options of episode `episode` of campaign `seed`. */
@@ -75,7 +77,7 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 			: kind === 'fixed' || kind === 'arrayBuffer5GiB'
 				? ([undefined, 'whenEmpty', 'always', 'never'] as const)
 				: ([undefined, 'whenEmpty', 'always'] as const)
-	return {
+	const config = {
 		kind,
 		pollingMode: rng.pick<EnvConfig['pollingMode']>(pollingModes),
 		clearAllocatedRegions: rng.chance(0.8),
@@ -83,21 +85,28 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 		memory64Allocator: rng.chance(0.1),
 		emscriptenHeap: rng.chance(0.5) ? 'wasmMemory' : 'HEAPU8',
 		initialPages: rng.int(1, 4),
-	}
+	} as const
+	// The built-in allocator takes numbers (never a memory64 export's bigints), over a shared memory or not.
+	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
+	return config
 }
 
 /** Runs `ops` on a fresh heap of `config`; the first violation, or `undefined`. */
 export function replay(config: EnvConfig, ops: readonly Op[], options: RunnerOptions, plant?: (manager: any) => void): Violation | undefined {
 	const runner = new Runner(config, options, plant)
-	for (const op of ops) {
-		try {
-			runner.step(op)
-		} catch (error) {
-			if (error instanceof Violation) return error
-			throw error
+	try {
+		for (const op of ops) {
+			try {
+				runner.step(op)
+			} catch (error) {
+				if (error instanceof Violation) return error
+				throw error
+			}
 		}
+		return undefined
+	} finally {
+		runner.finish()
 	}
-	return undefined
 }
 
 /** The smallest subsequence of `ops` (found by removing chunks, then single operations) that still shows `signature`. */
@@ -154,17 +163,21 @@ export function runEpisode(
 	const length = Math.min(maxOps, rng.int(20, large ? 150 : 500))
 	const runner = new Runner(config, options, plant)
 	const ops: Op[] = []
-	for (let index = 0; index < length; index++) {
-		const op = runner.generate(rng, index)
-		ops.push(op)
-		try {
-			runner.step(op)
-		} catch (error) {
-			if (error instanceof Violation) return { config, ops, violation: error, stats: runner.stats }
-			throw new Error(`fuzz harness failure at seed ${seed}, episode ${episode}, operation ${index} (${Runner.code(op)}): ${(error as Error).stack}`)
+	try {
+		for (let index = 0; index < length; index++) {
+			const op = runner.generate(rng, index)
+			ops.push(op)
+			try {
+				runner.step(op)
+			} catch (error) {
+				if (error instanceof Violation) return { config, ops, violation: error, stats: runner.stats }
+				throw new Error(`fuzz harness failure at seed ${seed}, episode ${episode}, operation ${index} (${Runner.code(op)}): ${(error as Error).stack}`)
+			}
 		}
+		return { config, ops, violation: undefined, stats: runner.stats }
+	} finally {
+		runner.finish()
 	}
-	return { config, ops, violation: undefined, stats: runner.stats }
 }
 
 /** The heap kinds this engine supports, and the reasons for the others. */
