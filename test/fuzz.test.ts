@@ -80,10 +80,91 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return typeof result === 'bigint' ? result + 1n : result
 			}
 		}
-		const result = runCampaign({ seed: 7, ops: 8000, runner: options, plant, maxFindings: 1 })
+		const result = runCampaign({ seed: 7, ops: 40000, runner: options, plant, maxFindings: 1 })
 		expect(result.findings).to.have.length(1)
 		expect(result.findings[0]!.violation.signature).to.match(/^wrong-result in (xorBigInt64Atomic|BigInt64(Array)?Ref\.xorAtomic(At)?)$/)
 		expect(result.findings[0]!.ops.length).to.be.lessThan(4)
+	})
+
+	/** Runs a campaign with a planted defect, on `kinds`, until it is found; the finding's signature and its shrunk length. */
+	const findPlanted = (seed: number, plant: (manager: any) => void, kinds?: HeapKind[], ops = 20000) => {
+		const result = runCampaign({ seed, ops, runner: options, plant, maxFindings: 1, ...(kinds === undefined ? {} : { kinds }) })
+		expect(result.findings, summary(result)).to.have.length(1)
+		const finding = result.findings[0]!
+		// The shrunk reproducer replays to the same defect, and to none without the plant.
+		expect(replay(finding.config, finding.ops, options, plant)?.signature).to.equal(finding.violation.signature)
+		expect(replay(finding.config, finding.ops, options)).to.equal(undefined)
+		return finding
+	}
+
+	it('finds a string slice read one element short, through the manager or a slice ref', () => {
+		const finding = findPlanted(11, (manager) => {
+			const original = manager.readUtf8StringSlice
+			manager.readUtf8StringSlice = function (this: unknown, address: number, count: number): unknown {
+				return original.call(this, address, typeof count === 'number' && count > 0 ? count - 1 : count)
+			}
+		})
+		expect(finding.violation.signature).to.match(/^wrong-result in (readUtf8StringSlice|Utf8StringSliceRef\.(read|value))$/)
+		expect(finding.ops.length).to.be.lessThan(4)
+	})
+
+	it('finds a whole-heap view that does not follow growth', () => {
+		const finding = findPlanted(12, (manager) => {
+			let first: unknown
+			Object.defineProperty(manager, 'heapFloat64', { get: () => (first ??= new Float64Array(manager.heap)) })
+		}, ['memory', 'sharedMemory', 'resizable'])
+		expect(finding.violation.signature).to.match(/^(stale|wrong)-view in heapFloat64$/)
+		expect(finding.ops.length).to.be.lessThan(4)
+	})
+
+	it('finds a withScope that frees nothing, and a scope whose close frees nothing', () => {
+		const finding = findPlanted(13, (manager) => {
+			manager.withScope = (fn: () => unknown) => fn()
+		})
+		// Its refs stay live (or a promise fn returns is not refused, the scope having been skipped).
+		expect(finding.violation.signature).to.match(/^(isFreed-wrong|wrong-deallocations|missing-throw) in withScope$/)
+		expect(finding.ops.length).to.equal(1)
+		// A keep() that returns the ref but leaves it in the scope: closing frees it.
+		const keeping = findPlanted(14, (manager) => {
+			const open = manager.openScope
+			manager.openScope = function (this: unknown): unknown {
+				const scope = open.call(this)
+				const keep = scope.keep
+				scope.keep = function (this: unknown, ref: unknown): unknown {
+					if (typeof ref !== 'object' || ref === null) return keep.call(this, ref)
+					return ref
+				}
+				return scope
+			}
+		})
+		expect(keeping.violation.signature).to.match(/^(wrong-deallocations|isFreed-wrong) in HeapScope\.close$/)
+		expect(keeping.ops.length).to.be.lessThan(6)
+	})
+
+	it('finds a wait<T>Async that resolves with the wrong result', () => {
+		const finding = findPlanted(15, (manager) => {
+			const original = manager.waitInt32Async
+			manager.waitInt32Async = function (this: unknown, ...args: unknown[]): unknown {
+				const promise = original.apply(this, args)
+				return promise.then(() => 'ok')
+			}
+		}, ['sharedMemory', 'growableShared'])
+		expect(finding.violation.signature).to.equal('wrong-result in waitInt32Async')
+		expect(finding.ops.length).to.be.lessThan(3)
+	})
+
+	it('finds a write into the built-in allocator\'s block header through its check()', () => {
+		const finding = findPlanted(16, (manager) => {
+			const original = manager.allocUint8Array
+			manager.allocUint8Array = function (this: unknown, ...args: unknown[]): unknown {
+				const ref = original.apply(this, args)
+				// The last byte of the 8-byte header in front of the block.
+				new Uint8Array(manager.heap)[ref.address - 1] ^= 0x40
+				return ref
+			}
+		}, ['builtin', 'builtinBare'])
+		expect(finding.violation.signature).to.equal('allocator-corrupt in allocUint8Array')
+		expect(finding.ops.length).to.equal(1)
 	})
 
 	it('replays an episode exactly from its seed', () => {
