@@ -50,10 +50,10 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		const result = runCampaign({ seed: 5, ops: 4000, runner: options, plant, maxFindings: 1 })
 		expect(result.findings).to.have.length(1)
 		const finding = result.findings[0]!
-		// Found through writeUint16 itself or a Uint16 ref's write, which calls it.
-		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value))$/)
+		// Found through writeUint16 itself, a Uint16 ref's write, or a struct's Uint16 field, which call it.
+		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
-		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = /)
+		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = |Struct(Array)?\(S\d|\.f\d+ = /)
 		// The reproducer's operations replay to the same defect.
 		expect(replay(finding.config, finding.ops, options, plant)?.signature).to.equal(finding.violation.signature)
 		expect(replay(finding.config, finding.ops, options)).to.equal(undefined)
@@ -67,7 +67,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return original.call(this, address)
 			}
 		}
-		const result = runCampaign({ seed: 6, ops: 8000, runner: options, plant, maxFindings: 1 })
+		const result = runCampaign({ seed: 6, ops: 40000, runner: options, plant, maxFindings: 1 })
 		expect(result.findings.map((finding) => finding.violation.signature)).to.deep.equal(['engine-error in readFloat32'])
 	})
 
@@ -130,9 +130,9 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 			manager.openScope = function (this: unknown): unknown {
 				const scope = open.call(this)
 				const keep = scope.keep
-				scope.keep = function (this: unknown, ref: unknown): unknown {
-					if (typeof ref !== 'object' || ref === null) return keep.call(this, ref)
-					return ref
+				scope.keep = function (this: unknown, ref: { scope?: unknown } | null): unknown {
+					if (typeof ref === 'object' && ref !== null && ref.scope === scope) return ref
+					return keep.call(this, ref)
 				}
 				return scope
 			}
@@ -159,12 +159,28 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 			manager.allocUint8Array = function (this: unknown, ...args: unknown[]): unknown {
 				const ref = original.apply(this, args)
 				// The last byte of the 8-byte header in front of the block.
-				new Uint8Array(manager.heap)[ref.address - 1] ^= 0x40
+				const bytes = new Uint8Array(manager.heap)
+				bytes[ref.address - 1] = bytes[ref.address - 1]! ^ 0x40
 				return ref
 			}
 		}, ['builtin', 'builtinBare'])
 		expect(finding.violation.signature).to.equal('allocator-corrupt in allocUint8Array')
 		expect(finding.ops.length).to.equal(1)
+	})
+
+	it('finds a struct field written one byte past its offset, and shrinks it to the calls that show it', () => {
+		// The manager's writeUint16 as the struct codecs call it (writeStruct, allocStruct's init, ref.write(), writeAt):
+		// one byte too far. Direct writeUint16 calls are left alone.
+		const finding = findPlanted(17, (manager) => {
+			const original = manager.writeUint16
+			manager.writeUint16 = function (this: unknown, address: number, value: number): unknown {
+				const fromStruct = /structs[\\/]codecs\.ts/.test(new Error().stack ?? '')
+				return original.call(this, fromStruct ? address + 1 : address, value)
+			}
+		}, undefined, 60000)
+		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.ops.length).to.be.lessThan(4)
+		expect(finding.reproducer).to.match(/defineStruct\('S\d', \{/)
 	})
 
 	it('replays an episode exactly from its seed', () => {

@@ -18,7 +18,7 @@
 import type { ElementTypeName, ElementValueTypes } from '../../generated/elementTable.generated.js'
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
-import { throwFreedError, throwIndexError, heapError } from '../errors.js'
+import { throwFreedError, throwIndexError, heapError, type HeapErrorCode } from '../errors.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiName } from './abi.js'
 import {
@@ -780,7 +780,14 @@ function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName
 			const address = codec.read(this.manager, this.address + offset) as number
 			if (address === 0) return null
 			wrap ??= pointerWrap(resolvePointerTarget(target, where), abi, where)
-			return wrap(this.manager, address)
+			try {
+				return wrap(this.manager, address)
+			} catch (error) {
+				// The wrap method's error names a method the caller never called: name the field.
+				const code = (error as { code?: HeapErrorCode }).code
+				if (code === undefined || !(error instanceof RangeError || error instanceof TypeError)) throw error
+				throw heapError(error instanceof RangeError ? RangeError : TypeError, code, `${where}: the pointer holds ${address}, where no ref to its target fits: ${(error as Error).message}`, { cause: error })
+			}
 		},
 		set(value) {
 			const staged = codec.check(value, where)

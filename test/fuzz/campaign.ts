@@ -8,6 +8,14 @@
 import { describeEnv, heapKinds, unsupportedReason, type EnvConfig, type HeapKind } from './environments.js'
 import { Random, deriveSeed } from './random.js'
 import { Runner, Stats, Violation, defaultRunnerOptions, type Op, type RunnerOptions } from './runner.js'
+import { StructCatalog } from './structs.js'
+
+/** A runner for `config`, with the episode's struct types. */
+function makeRunner(config: EnvConfig, options: RunnerOptions, plant?: (manager: any) => void): Runner {
+	const runner = new Runner(config, options, plant)
+	if (config.structSeed !== undefined) runner.structs = new StructCatalog(config.structSeed)
+	return runner
+}
 
 export interface CampaignOptions {
 	readonly seed: number
@@ -86,14 +94,15 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 		emscriptenHeap: rng.chance(0.5) ? 'wasmMemory' : 'HEAPU8',
 		initialPages: rng.int(1, 4),
 	} as const
+	const structSeed = rng.u32()
 	// The built-in allocator takes numbers (never a memory64 export's bigints), over a shared memory or not.
-	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
-	return config
+	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
+	return { ...config, structSeed }
 }
 
 /** Runs `ops` on a fresh heap of `config`; the first violation, or `undefined`. */
 export function replay(config: EnvConfig, ops: readonly Op[], options: RunnerOptions, plant?: (manager: any) => void): Violation | undefined {
-	const runner = new Runner(config, options, plant)
+	const runner = makeRunner(config, options, plant)
 	try {
 		for (const op of ops) {
 			try {
@@ -140,8 +149,10 @@ export function reproducer(seed: number, episode: number, config: EnvConfig, ops
 	const excluded = Object.entries(options)
 		.filter(([name, on]) => on !== (defaultRunnerOptions as unknown as Record<string, boolean>)[name])
 		.map(([name]) => name)
+	const structs = config.structSeed !== undefined && ops.some((op) => op.kind === 'struct') ? [new StructCatalog(config.structSeed).describe()] : []
 	return [
 		`seed ${seed}, episode ${episode}: ${env}`,
+		...structs,
 		`replay: npm run fuzz -- --seed ${seed} --episode ${episode} --keep ${ops.map((op) => op.index).join(',')}${excluded.length > 0 ? ` --exclude ${excluded.join(',')}` : ''}`,
 		...ops.map((op) => `  ${Runner.code(op)}`),
 		`  → ${violation.message}`,
@@ -161,7 +172,7 @@ export function runEpisode(
 	const config = episodeConfig(rng, kinds)
 	const large = config.kind === 'memory2GiB' || config.kind === 'arrayBuffer5GiB'
 	const length = Math.min(maxOps, rng.int(20, large ? 150 : 500))
-	const runner = new Runner(config, options, plant)
+	const runner = makeRunner(config, options, plant)
 	const ops: Op[] = []
 	try {
 		for (let index = 0; index < length; index++) {

@@ -104,7 +104,7 @@ export function methodNamesOf(type: ElementType): string[] {
 // ---- public members --------------------------------------------------------------
 
 /** Source files whose classes make up the public API, for their access modifiers and `@internal` tags. */
-const apiSources = ['src/HeapAccess.ts', 'src/HeapRef.ts', 'src/HeapScope.ts', 'generated/WasmHeapManager.generated.ts', 'generated/Refs.generated.ts']
+const apiSources = ['src/HeapAccess.ts', 'src/HeapRef.ts', 'src/HeapScope.ts', 'src/structs/StructRef.ts', 'generated/WasmHeapManager.generated.ts', 'generated/Refs.generated.ts']
 
 interface ClassFacts {
 	/** Members that are private, protected or `@internal`. */

@@ -39,6 +39,8 @@ export interface EnvConfig {
 	readonly initialPages: number
 	/** `builtin` and `builtinBare`: the memory is shared (the allocator then takes its lock). */
 	readonly sharedBuiltin?: boolean
+	/** The seed of the episode's struct types (test/fuzz/structs.ts); none: no struct operations. */
+	readonly structSeed?: number
 }
 
 /**

@@ -295,7 +295,7 @@ const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]']
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
 /** A slice's length is its state: only its capacity outlives it. */
 const usableWhenSliceFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'capacity', 'bytesPerElement'])
-const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify', 'heapDataView', 'openScope', 'withScope']
+const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify', 'heapDataView', 'openScope', 'withScope', 'allocStruct', 'allocStructArray', 'wrapStruct', 'readStruct', 'writeStruct', 'sizeOf', 'alignOf', 'offsetOf']
 /** Every `wait<T>` method, with its row. */
 const waitByMethod = new Map(elementTypes.flatMap((type) => (type.wait === undefined ? [] : [[type.wait.method, type] as const])))
 
@@ -317,6 +317,8 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...refMembers.string].map(strip)))
 	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
+	refs.set('StructRef', new Set([...commonRefMembers, 'read', 'write', 'type']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type']))
 	return { manager, refs }
 }
 
@@ -577,7 +579,7 @@ export class Runner {
 
 	private checkMessage(op: Op, o: Outcome, error: Error, names: Names): void {
 		const message = String(error.message)
-		const named = /^([\w$.[\]]+)[: ]/.exec(message)?.[1]
+		const named = /^([\w$.[\]()]+)[: ]/.exec(message)?.[1]
 		const ok = named !== undefined && (names.exact.includes(named) || (names.prefix !== undefined && named.startsWith(names.prefix)) || names.pattern?.test(named) === true)
 		if (!ok) {
 			const isLibraryName = named !== undefined && (libraryNames.has(named) || /^[A-Z]\w*Ref\./.test(named))
@@ -693,6 +695,8 @@ export class Runner {
 		}
 		// An alias's ref class extends its target's, whose errors name the target class.
 		const target = slot.element !== undefined && slot.element.canonical !== slot.element ? `${slot.className.replace(slot.element.name, slot.element.canonical.name)}.` : undefined
+		// A struct ref names itself after its type (`S0.clear`, `S0ArrayRef.at`).
+		if (slot.family === 'struct' || slot.family === 'structArray') return { exact, prefix: `${slot.className}.`, pattern: /^S\d+(ArrayRef)?\./ }
 		return { exact, prefix: `${slot.className}.`, ...(target === undefined ? {} : { pattern: new RegExp(`^${target.replace('.', '\\.')}`) }) }
 	}
 
@@ -1507,7 +1511,7 @@ export class Runner {
 		if (o === undefined) return false
 		const exp = new Expectation()
 		// free and freeAll free through the refs, whose errors (a trapping deallocator) name Ref.free.
-		const names = { exact: [op.member], pattern: /^\w+Ref\.free$/ }
+		const names = { exact: [op.member], pattern: /^(\w+Ref|S\d+)\.free$/ }
 		if (op.member !== 'heap' && op.member !== 'free' && !tracking) exp.fail('Error', 'tracking is off')
 		switch (op.member) {
 			case 'heap':
@@ -1888,7 +1892,7 @@ export class Runner {
 		})
 		if (o === undefined) return false
 		const exp = new Expectation()
-		const names = { exact: [`HeapScope.${op.member === '[Symbol.dispose]' ? 'close' : op.member}`, 'HeapScope.close'], pattern: /^\w+Ref\.free$/ }
+		const names = { exact: [`HeapScope.${op.member === '[Symbol.dispose]' ? 'close' : op.member}`, 'HeapScope.close'], pattern: /^(\w+Ref|S\d+)\.free$/ }
 		switch (op.member) {
 			case 'isClosed':
 				this.settle(op, o, exp, names, (result) => this.checkResult(op, result, record.closed))
@@ -2160,6 +2164,15 @@ export class Runner {
 	}
 
 	// ---- generation ------------------------------------------------------------------------
+
+	/** The ref an operation made, if the table still holds it. */
+	slotById(id: number): Slot | undefined {
+		return this.slots.get(id)
+	}
+
+	allSlots(): Slot[] {
+		return [...this.slots.values()]
+	}
 
 	liveSlots(): Slot[] {
 		return [...this.slots.values()].filter((slot) => !slot.freed)
@@ -2555,7 +2568,9 @@ export class Runner {
 			default: {
 				const slots = [...this.slots.values()]
 				const slot = rng.chance(0.9) && live.length > 0 ? rng.pick(live) : rng.pick(slots)
-				const members = [...refMembers[slot.family], ...commonRefMembers.filter((m) => m !== 'free' && m !== '[Symbol.dispose]' && m !== 'release')]
+				// (Struct refs' own members are struct operations: test/fuzz/structs.ts.)
+				const own: readonly string[] = slot.family === 'struct' ? [] : slot.family === 'structArray' ? ['elementCount'] : refMembers[slot.family]
+				const members = [...own, ...commonRefMembers.filter((m) => m !== 'free' && m !== '[Symbol.dispose]' && m !== 'release')]
 				const operations = slot.element?.atomicOperations ?? []
 				let member = operations.length > 0 && rng.chance(0.2) ? (slot.family === 'array' ? rng.pick(operations).arrayRefMethod : rng.pick(operations).refMethod) : rng.pick(members)
 				// Clearing a region of gigabytes (a wrap over most of a large heap) would make it all resident.

@@ -1,0 +1,77 @@
+/**
+ * Defects the fuzzing campaign (test/fuzz/, `npm run fuzz`) found once structs joined
+ * it, each with the shrunk reproducer it printed. Each test fails before its fix.
+ */
+import { expect } from 'chai'
+import { createWasmHeapManager, defineStruct } from '../src/index.js'
+
+const heapOf = (pages = 1) => {
+	const memory = new WebAssembly.Memory({ initial: pages, maximum: pages + 4 })
+	let next = 1024
+	const heap = createWasmHeapManager(
+		() => memory.buffer,
+		(size: number) => {
+			const address = next
+			next += Math.ceil(size / 16) * 16
+			return address
+		},
+		() => undefined,
+	)
+	return { heap, memory }
+}
+
+describe('defects found by the fuzzing campaign', () => {
+	// Seed 2, episode 17: heap.readStruct(S0, 162011) with an inline Utf32 string at offset 4 →
+	// "RangeError: readNullTerminatedUtf32String: address 162015 is not aligned to 4 bytes".
+	describe('an inline UTF-16 or UTF-32 string of a struct at an address its unit size does not divide', () => {
+		const Unaligned = defineStruct('Unaligned', { tag: 'Uint8', text: { string: 'Utf16', capacity: 4 }, wide: { string: 'Utf32', capacity: 3 } })
+		const { text, wide } = Object.fromEntries(Unaligned.layout('wasm32').fields.map((field) => [field.name, field.offset]))
+
+		it('is written and read by writeStruct, readStruct and the field accessors, as at an aligned address', () => {
+			const { heap, memory } = heapOf()
+			const address = 4097 // odd: every field lands unaligned
+			heap.writeStruct(Unaligned, address, { tag: 7, text: 'hé', wide: '😀' })
+			expect(heap.readStruct(Unaligned, address)).to.deep.equal({ tag: 7, text: 'hé', wide: '😀' })
+			// The bytes: units little-endian, the terminator and zeros to the array's end (as strncpy pads).
+			const bytes = new Uint8Array(memory.buffer)
+			expect([...bytes.subarray(address + text!, address + text! + 8)]).to.deep.equal([0x68, 0, 0xe9, 0, 0, 0, 0, 0])
+			expect(new DataView(memory.buffer).getUint32(address + wide!, true)).to.equal(0x1f600)
+			expect([...bytes.subarray(address + wide! + 4, address + wide! + 12)]).to.deep.equal([0, 0, 0, 0, 0, 0, 0, 0])
+			const ref = heap.wrapStruct(Unaligned, address)
+			ref.text = 'abc'
+			expect(ref.text).to.equal('abc')
+			expect(ref.read().wide).to.equal('😀')
+		})
+
+		it('gives the read error of an element above 0x10FFFF, and a string that does not fit changes nothing', () => {
+			const { heap, memory } = heapOf()
+			const address = 4097
+			new DataView(memory.buffer).setUint32(address + wide!, 0x110000, true)
+			expect(() => heap.readStruct(Unaligned, address)).to.throw(RangeError, /^readNullTerminatedUtf32String: the string at address 4109: .*0x110000/)
+			const before = new Uint8Array(memory.buffer).slice(address, address + Unaligned.layout('wasm32').size)
+			expect(() => heap.writeStruct(Unaligned, address, { tag: 1, text: 'toolong' })).to.throw(RangeError, /does not fit/)
+			expect(new Uint8Array(memory.buffer).slice(address, address + before.length)).to.deep.equal(before)
+		})
+	})
+
+	// Seed 2, episode 26: const r35 = heap.allocStruct(S0, { f0: 548570264 }); r35.f0 →
+	// "RangeError: wrapInt32: address 548570264 is out of range" (a method the caller never called).
+	it('a pointer field whose target does not lie in the heap names the field, with the wrap error as its cause', () => {
+		const { heap } = heapOf()
+		const Node = defineStruct('Node', { next: { pointer: 'Int32' } })
+		const ref = heap.allocStruct(Node, { next: 548570264 })
+		let caught: (RangeError & { code?: string }) | undefined
+		try {
+			void ref.next
+		} catch (error) {
+			caught = error as RangeError
+		}
+		expect(caught).to.be.instanceOf(RangeError)
+		expect(caught!.message).to.match(/^Node\.next: the pointer holds 548570264, where no ref to its target fits: wrapInt32: address 548570264 is out of range/)
+		expect(caught!.code).to.equal('ERR_HEAP_OUT_OF_RANGE')
+		expect((caught!.cause as Error).message).to.match(/^wrapInt32: /)
+		// A target that fits still gives its ref.
+		;(ref as unknown as { next: unknown }).next = 64
+		expect(ref.next?.address).to.equal(64)
+	})
+})
