@@ -711,19 +711,33 @@ export class StructCatalog {
 				return true
 			}
 			case 'at': {
-				const expected = exp.mustThrow || data.field === undefined ? undefined : this.fieldValue(exp, field!, read, address)
+				const lazy = field !== undefined && (field.gen.k === 'record' || field.gen.k === 'array')
+				const fieldExp = lazy ? new Expectation() : exp
+				const expected = exp.mustThrow || data.field === undefined ? undefined : this.fieldValue(fieldExp, field!, read, address)
 				if (data.field !== undefined) this.pointeeFits(runner, exp, field!, expected, o)
 				runner.settle(op, o, exp, names, (result) => {
 					const element = data.field === undefined ? result : result.element
 					if (!(element instanceof StructRef) || element.address !== address) runner.violation(op, 'wrong-ref', `at() gave ${element?.constructor?.name} at ${element?.address}, expected a StructRef at ${address}`)
-					if (data.field !== undefined) this.checkFieldValue(runner, op, field!, result.value, expected)
+					if (data.field !== undefined && !fieldExp.mustThrow) this.checkFieldValue(runner, op, field!, result.value, expected)
 				})
 				return true
 			}
 			case 'get field': {
-				const expected = this.fieldValue(exp, field!, read, address)
+				// A nested record or array gives a sub-ref without reading: what its read() gives is checked after.
+				const lazy = field!.gen.k === 'record' || field!.gen.k === 'array'
+				const inner = lazy ? new Expectation() : exp
+				const expected = this.fieldValue(inner, field!, read, address)
 				this.pointeeFits(runner, exp, field!, expected, o)
-				runner.settle(op, o, exp, names, (result) => this.checkFieldValue(runner, op, field!, result, expected))
+				runner.settle(op, o, exp, names, (result) => {
+					if (!lazy || !inner.mustThrow) return this.checkFieldValue(runner, op, field!, result, expected)
+					let threw: unknown
+					try {
+						result.read()
+					} catch (error) {
+						threw = error
+					}
+					if (!(threw instanceof RangeError)) runner.violation(op, 'missing-throw', `the sub-ref's read() gave no RangeError although: ${inner.reasons.join('; ')}`)
+				})
 				return true
 			}
 			case 'write':
