@@ -295,7 +295,7 @@ const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]']
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
 /** A slice's length is its state: only its capacity outlives it. */
 const usableWhenSliceFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'capacity', 'bytesPerElement'])
-const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify', 'heapDataView', 'openScope', 'withScope', 'allocStruct', 'allocStructArray', 'wrapStruct', 'readStruct', 'writeStruct', 'sizeOf', 'alignOf', 'offsetOf']
+const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify', 'heapDataView', 'openScope', 'withScope', 'allocStruct', 'allocStructArray', 'wrapStruct', 'wrapStructArray', 'readStruct', 'writeStruct', 'sizeOf', 'alignOf', 'offsetOf']
 /** Every `wait<T>` method, with its row. */
 const waitByMethod = new Map(elementTypes.flatMap((type) => (type.wait === undefined ? [] : [[type.wait.method, type] as const])))
 
@@ -318,7 +318,7 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
 	refs.set('StructRef', new Set([...commonRefMembers, 'read', 'write', 'type']))
-	refs.set('StructArrayRef', new Set([...commonRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 

@@ -446,6 +446,7 @@ export class StructCatalog {
 			[4, 'allocStruct'],
 			[2, 'allocStructArray'],
 			[noWraps ? 0 : 1.5, 'wrapStruct'],
+			[noWraps ? 0 : 1, 'wrapStructArray'],
 			[3, 'readStruct'],
 			[3, 'writeStruct'],
 			[1, 'layout'],
@@ -460,6 +461,10 @@ export class StructCatalog {
 			}
 			case 'wrapStruct':
 				return op('wrapStruct', [runner.address(rng, def.size, 1)])
+			case 'wrapStructArray': {
+				const count = rng.int(0, 5)
+				return op('wrapStructArray', [runner.address(rng, count * def.size, def.align), runner.count(rng, count)])
+			}
 			case 'readStruct':
 				return op('readStruct', [this.structAddress(runner, rng, def)])
 			case 'writeStruct':
@@ -474,7 +479,7 @@ export class StructCatalog {
 				const ref = (member: string, args: Spec[], data: Omit<StructOpData, 'type'> = {}): Op => ({ index, kind: 'struct', member, args, faults: [], slot: slot.id, struct: { type: own.index, ...data } })
 				if (slot.family === 'structArray') {
 					const indexSpec = (): Spec => (rng.chance(0.88) ? { k: 'num', v: rng.int(0, Math.max(1, slot.elementCount)) } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: slot.elementCount }, { k: 'num', v: 0.5 }, { k: 'str', v: '0' }]))
-					const member = rng.pick(['at', 'readAt', 'writeAt', 'stride', 'type'])
+					const member = rng.pick(['at', 'readAt', 'writeAt', 'stride', 'type', 'iterate'])
 					if (member === 'writeAt') return ref('writeAt', [indexSpec()], { value: this.randomValue(runner, rng, own) })
 					if (member === 'at' || member === 'readAt') return ref(member, [indexSpec()], rng.chance(0.5) && member === 'at' ? { field: rng.pick(own.fields).name } : {})
 					return ref(member, [])
@@ -520,7 +525,7 @@ export class StructCatalog {
 
 	/** Names a struct error may start with: the method, or `S0.f1` style paths of the type's fields. */
 	private static names(): Names {
-		return { exact: [], pattern: /^(allocStruct|allocStructArray|wrapStruct|readStruct|writeStruct|sizeOf|alignOf|offsetOf|StructRef|StructArrayRef|S\d+|S\d+ArrayRef|S\d+\.f\d+|read\w+|write\w+)\b/ }
+		return { exact: [], pattern: /^(allocStruct|allocStructArray|wrapStruct|wrapStructArray|readStruct|writeStruct|sizeOf|alignOf|offsetOf|StructRef|StructArrayRef|S\d+|S\d+ArrayRef|S\d+\.f\d+|read\w+|write\w+)\b/ }
 	}
 
 	run(runner: Runner, op: Op): boolean {
@@ -552,6 +557,19 @@ export class StructCatalog {
 				runner.settle(op, o, exp, names, (ref) => {
 					this.checkRef(runner, op, ref, StructRef, address!, def.size)
 					runner.adopt(op, { ref, family: 'struct', element: undefined, encoding: undefined, className: 'StructRef', address: address!, byteSize: def.size, elementCount: 1, tracked: false, allocated: false, structIndex: def.index })
+				})
+				return true
+			}
+			case 'wrapStructArray': {
+				const o = runner.call(op, (a) => runner.manager.wrapStructArray(def.type, ...a))
+				if (o === undefined) return false
+				const exp = new Expectation()
+				const count = classifyCount(exp, op.args[1]!, '1', 'element count')
+				const address = classifyAddress(exp, op.args[0]!, '0', count === undefined ? undefined : count * def.size, def.align, o.preLength, o.postLength, true)
+				runner.settle(op, o, exp, names, (ref) => {
+					this.checkRef(runner, op, ref, StructArrayRef, address!, count! * def.size)
+					if (ref.elementCount !== count) runner.violation(op, 'wrong-ref', `elementCount ${ref.elementCount}, expected ${count}`)
+					runner.adopt(op, { ref, family: 'structArray', element: undefined, encoding: undefined, className: 'StructArrayRef', address: address!, byteSize: count! * def.size, elementCount: count!, tracked: false, allocated: false, structIndex: def.index })
 				})
 				return true
 			}
@@ -668,6 +686,8 @@ export class StructCatalog {
 					return undefined
 				case 'stride':
 					return ref.stride
+				case 'iterate':
+					return [...ref].map((element: { address: number }) => element.address)
 				case 'at': {
 					const element = ref.at(a[0])
 					return data.field === undefined ? element : { element, value: element[data.field] }
@@ -703,6 +723,13 @@ export class StructCatalog {
 				return true
 			case 'stride':
 				runner.settle(op, o, exp, names, (result) => runner.checkResult(op, result, def.size))
+				return true
+			case 'iterate':
+				// Every element, in order, each a StructRef at its place.
+				runner.settle(op, o, exp, names, (addresses: number[]) => {
+					const expected = Array.from({ length: slot.elementCount }, (_, i) => slot.address + i * def.size)
+					if (addresses.join() !== expected.join()) runner.violation(op, 'wrong-result', `iteration gave elements at [${addresses.join()}], expected [${expected.join()}]`)
+				})
 				return true
 			case 'read':
 			case 'readAt': {
@@ -810,6 +837,8 @@ Runner.structCode = (op: Op): string => {
 			case 'type':
 			case 'stride':
 				return `${target}.${op.member}`
+			case 'iterate':
+				return `[...${target}].map((element) => element.address)`
 			case 'at':
 				return `${target}.at(${args[0]})${data.field === undefined ? '' : `.${data.field}`}`
 			case 'writeAt':
@@ -827,6 +856,8 @@ Runner.structCode = (op: Op): string => {
 			return `const r${op.index} = heap.allocStructArray(${type}, ${data.values === undefined ? args[0] : `[${data.values.map(StructCatalog.nodeCode).join(', ')}]`})`
 		case 'wrapStruct':
 			return `const r${op.index} = heap.wrapStruct(${type}, ${args[0]})`
+		case 'wrapStructArray':
+			return `const r${op.index} = heap.wrapStructArray(${type}, ${args.join(', ')})`
 		case 'writeStruct':
 			return `heap.writeStruct(${type}, ${args[0]}, ${value})`
 		case 'offsetOf':
