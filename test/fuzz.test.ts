@@ -5,8 +5,8 @@
 import { expect } from 'chai'
 import { replay, runCampaign, runEpisode, supportedKinds } from './fuzz/campaign.js'
 import { heapKinds, unsupportedReason, type HeapKind } from './fuzz/environments.js'
-import { defaultRunnerOptions, type RunnerOptions } from './fuzz/runner.js'
-import { summary } from './fuzz/summary.js'
+import { defaultRunnerOptions, uncoveredMembers, type RunnerOptions } from './fuzz/runner.js'
+import { groupByType, summary } from './fuzz/summary.js'
 
 /**
  * The input classes and checks the short run leaves out, each for a defect that is
@@ -37,6 +37,25 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 			expect(result.findings, summary(result)).to.deep.equal([])
 		})
 	}
+
+	it('exercises every area: slices, whole-heap views, scopes, waitAsync, read-modify-writes, structs, the built-in allocator', () => {
+		const kinds = heapKinds.filter((kind) => kind !== 'memory2GiB' && kind !== 'arrayBuffer5GiB')
+		const result = runCampaign({ seed: 3, ops: 6000, runner: options, kinds })
+		expect(result.findings, summary(result)).to.deep.equal([])
+		for (const kind of ['sliceRead', 'sliceWrite', 'sliceAlloc', 'sliceWrap', 'strlen', 'encodedLength', 'heapView', 'scope', 'withScope', 'waitAsync', 'notify', 'rmw', 'struct']) {
+			expect(result.stats.byKind.get(kind) ?? 0, `${kind} operations`).to.be.greaterThan(10)
+		}
+		expect(result.episodesByKind.get('builtin') ?? 0, 'episodes on the built-in allocator').to.be.greaterThan(0)
+		expect(result.episodesByKind.get('builtinBare') ?? 0, 'episodes on createWasmHeapManager(memory)').to.be.greaterThan(0)
+		const members = result.stats.members
+		for (const member of ['readUtf16StringSlice', 'allocUtf32StringSlice', 'encodedLengthOfUtf8String', 'lengthOfNullTerminatedAsciiString', 'heapDataView', 'heapFloat64', 'openScope', 'HeapScope.keep', 'HeapScope.close', 'withScope', 'waitInt32Async', 'compareExchangeUint8Atomic', 'allocStruct', 'writeStruct', 'readStruct', 'allocStructArray', 'StructRef.<field>', 'StructArrayRef.at']) {
+			expect(members.has(member), `${member} was called`).to.equal(true)
+		}
+		expect([...members].some((member) => /^Utf8StringSliceRef\.(write|set value)$/.test(member)), 'a slice ref was written').to.equal(true)
+		// Every public member is exercised, but for these (not heap operations): a new member fails here until the fuzzer learns it.
+		const notHeapOperations = /^(WasmHeapManager\.(abi|report|toJSON|\[nodejs\.util\.inspect\.custom\])|<T>\w*Ref\.(toJSON|\[nodejs\.util\.inspect\.custom\]) ×\d+|Struct(Array)?Ref\.(toJSON|\[nodejs\.util\.inspect\.custom\]|checkLive))$/
+		expect(groupByType(uncoveredMembers()).filter((name) => !notHeapOperations.test(name))).to.deep.equal([])
+	})
 
 	it('finds a defect planted in the manager and shrinks it to the calls that show it', () => {
 		// A writeUint16 that also overwrites the next byte.
@@ -141,7 +160,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		expect(keeping.ops.length).to.be.lessThan(6)
 	})
 
-	it('finds a wait<T>Async that resolves with the wrong result', () => {
+	it('finds a wait<T>Async that resolves with the wrong result, and a notify that wakes nobody', () => {
 		const finding = findPlanted(15, (manager) => {
 			const original = manager.waitInt32Async
 			manager.waitInt32Async = function (this: unknown, ...args: unknown[]): unknown {
@@ -151,6 +170,17 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		}, ['sharedMemory', 'growableShared'])
 		expect(finding.violation.signature).to.equal('wrong-result in waitInt32Async')
 		expect(finding.ops.length).to.be.lessThan(3)
+		// And a notify that wakes nobody: found once a wait<T>Async waits at its address.
+		const notifying = findPlanted(18, (manager) => {
+			const original = manager.notify
+			manager.notify = function (this: unknown, ...args: unknown[]): unknown {
+				original.apply(this, args)
+				return 0
+			}
+		}, ['sharedMemory', 'growableShared'])
+		expect(notifying.violation.signature).to.equal('wrong-result in notify')
+		expect(notifying.reproducer).to.match(/wait(Int32|Uint32|BigInt64|BigUint64)Async\([^)]*600000\)/)
+		expect(notifying.ops.length).to.be.lessThan(4)
 	})
 
 	it('finds a write into the built-in allocator\'s block header through its check()', () => {

@@ -2413,7 +2413,9 @@ export class Runner {
 			case 'notify': {
 				const roll = rng.next()
 				const count: Spec[] = roll < 0.4 ? [] : roll < 0.85 ? [{ k: 'num', v: rng.pick([0, 1, 2, Infinity]) }] : [rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: 1.5 }, { k: 'num', v: Number.NaN }, { k: 'str', v: '1' }, { k: 'undef' }, { k: 'obj', inner: { k: 'num', v: 1 } }])]
-				return op('notify', 'notify', [this.address(rng, 4, 4), ...count])
+				// Often where a wait<T>Async waits, so that the count it returns is not always 0.
+				const address: Spec = this.waiters.size > 0 && rng.chance(0.6) ? { k: 'num', v: rng.pick([...this.waiters.keys()]) } : this.address(rng, 4, 4)
+				return op('notify', 'notify', [address, ...count])
 			}
 			case 'allocate': {
 				const roll = rng.next()
