@@ -339,6 +339,8 @@ export class StructCatalog {
 					const slot = runner.slotById(node.ref)
 					if (slot === undefined) value = 0
 					else if (slot.freed) exp.fail('Error', `${path}: the ref is freed`)
+					// (A ref above 4 GiB, on the 5 GiB heap, does not fit a wasm32 pointer.)
+					else if (slot.address > 0xffffffff) exp.fail('RangeError', `${path}: the ref's address ${slot.address} is not a wasm32 address`)
 					else value = slot.address
 				} else if ('spec' in node && node.spec.k === 'null') value = 0
 				else if (!('spec' in node) || node.spec.k !== 'num') exp.fail('TypeError', `${path}: a pointer takes a ref, an address or null`)
