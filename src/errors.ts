@@ -181,10 +181,24 @@ export function throwStringValueError(method: string, value: unknown): never {
 	throw heapError(TypeError, 'ERR_HEAP_INVALID_VALUE', `${method}: value must be a string, received ${describeValue(value)}`)
 }
 
-/** Re-throws a codec's decoding `RangeError` with the method and the string's address in front. */
+/**
+ * Re-throws a decoding error with the method and the string's address in front, as a
+ * `RangeError`: a codec's, for an element the encoding cannot hold, or the engine's
+ * refusal to make a string that long.
+ */
 export function throwStringDecodeError(method: string, address: number, error: unknown): never {
-	if (error instanceof RangeError) {
+	if (error instanceof RangeError && !engineStringLimit.test(error.message)) {
 		throw heapError(RangeError, 'ERR_HEAP_INVALID_VALUE', `${method}: the string at address ${address}: ${error.message}`)
 	}
-	throw error
+	// Anything else comes from the engine making the string: it is longer than the engine's
+	// longest (V8: 2^29 - 24 code units). Node's TextDecoder says so with an Error ("Cannot
+	// create a string longer than 0x1fffffe8 characters") or, for UTF-16, a TypeError ("The
+	// encoded data was not valid"); V8's string functions with RangeError "Invalid string length".
+	throw heapError(RangeError, 'ERR_HEAP_OUT_OF_RANGE',
+		`${method}: the string at address ${address} is longer than the longest string this engine makes (${error instanceof Error ? error.message : String(error)})`,
+		{ cause: error },
+	)
 }
+
+/** The engine's own RangeError for a string too long to make (V8, JavaScriptCore, SpiderMonkey wordings). */
+const engineStringLimit = /Invalid string length|Out of memory|allocation size overflow/

@@ -74,4 +74,45 @@ describe('defects found by the fuzzing campaign', () => {
 		;(ref as unknown as { next: unknown }).next = 64
 		expect(ref.next?.address).to.equal(64)
 	})
+
+	// Seed 20261202, episode 4199: heap.readAsciiStringSlice(240, 2 ** 31) on a 5 GiB ArrayBuffer.
+	// A slice longer than the engine's longest string gave the engine's errors: readUtf8StringSlice an
+	// Error ("Cannot create a string longer than 0x1fffffe8 characters"), readUtf16StringSlice a TypeError
+	// ("The encoded data was not valid for encoding utf-16le"), neither naming the method.
+	describe('a string longer than the longest string the engine makes', () => {
+		let buffer: ArrayBuffer | undefined
+		before(function () {
+			try {
+				buffer = new ArrayBuffer(2 ** 31 + 2 ** 16)
+			} catch {
+				this.skip()
+			}
+		})
+		after(() => {
+			buffer = undefined
+		})
+
+		for (const [method, count] of [
+			['readUtf8StringSlice', 2 ** 30],
+			['readUtf16StringSlice', 2 ** 29 + 8],
+			['readNullTerminatedUtf16String', 2 ** 29 + 8],
+		] as const) {
+			it(`${method}: a RangeError naming the method, with the engine's error as its cause`, () => {
+				const heap = createWasmHeapManager(() => buffer!, () => 0, () => undefined)
+				// Nonzero units, so that the null-terminated read does not stop early.
+				new Uint16Array(buffer!, 240, count).fill(0x41)
+				let caught: (Error & { code?: string }) | undefined
+				try {
+					;(heap as unknown as Record<string, (address: number, count: number) => string>)[method]!(240, count)
+				} catch (error) {
+					caught = error as Error
+				}
+				new Uint16Array(buffer!, 240, count).fill(0)
+				expect(caught).to.be.instanceOf(RangeError)
+				expect(caught!.message).to.match(new RegExp(`^${method}: the string at address 240 is longer than the longest string this engine makes \\(`))
+				expect(caught!.code).to.equal('ERR_HEAP_OUT_OF_RANGE')
+				expect(caught!.cause).to.be.instanceOf(Error)
+			})
+		}
+	})
 })
