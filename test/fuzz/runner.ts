@@ -2534,7 +2534,8 @@ export class Runner {
 					// At a slice's address, with its capacity as the room (the room is required there on the built-in allocator's heaps).
 					const slot = rng.pick(slices)
 					const room: Spec[] = this.env.builtin !== undefined || rng.chance(0.7) ? [this.count(rng, slot.elementCount)] : []
-					if (this.env.builtin !== undefined && room[0]!.k === 'num' && (room[0] as { v: number }).v > slot.elementCount) room[0] = { k: 'num', v: slot.elementCount }
+					// (There, an absent room, `undefined`, would let a long value run past the slice.)
+					if (this.env.builtin !== undefined && (room[0]!.k === 'undef' || (room[0]!.k === 'num' && (room[0] as { v: number }).v > slot.elementCount))) room[0] = { k: 'num', v: slot.elementCount }
 					return op('sliceWrite', encoding.methods.writeSlice, [{ k: 'num', v: slot.address }, value, ...room], { type: encoding.name })
 				}
 				const max = this.maxCount(rng, needed + rng.int(-2, 4))
