@@ -115,4 +115,30 @@ describe('defects found by the fuzzing campaign', () => {
 			})
 		}
 	})
+
+	// Seed 20261204: readUtf16StringSlice(address, 2 ** 31) on the 5 GiB heap aborted the whole process
+	// ("Assertion failed: !(n > 0) || (ret != nullptr)" in node::Realloc under TextDecoder.decode).
+	it('a 2^31-unit UTF-16 slice on a 5 GiB heap is a RangeError, not an aborted process', function () {
+		let buffer: ArrayBuffer
+		try {
+			buffer = new ArrayBuffer(5 * 2 ** 30)
+		} catch {
+			this.skip()
+		}
+		const heap = createWasmHeapManager(() => buffer, () => 0, () => undefined)
+		expect(() => heap.readUtf16StringSlice(240, 2 ** 31)).to.throw(RangeError, /^readUtf16StringSlice: the string at address 240 is longer than the longest string this engine makes/)
+	})
+
+	it('long runs are decoded in pieces that never split a character', () => {
+		const memory = new WebAssembly.Memory({ initial: 1100 }) // 68.75 MiB
+		const heap = createWasmHeapManager(() => memory.buffer, () => 0, () => undefined)
+		// 2^24 + 1 bytes of 'é' (2 bytes each) after one ASCII byte: the first piece ends inside an 'é'.
+		const utf8 = 'a' + 'é'.repeat(2 ** 23 + 8)
+		const byteCount = heap.writeUtf8StringSlice(64, utf8)
+		expect(heap.readUtf8StringSlice(64, byteCount) === utf8).to.equal(true)
+		// A surrogate pair across the first piece's end, and a lone surrogate at the very end.
+		const utf16 = 'b'.repeat(2 ** 24 - 1) + '😀' + 'c'.repeat(100) + '\ud800'
+		const unitCount = heap.writeUtf16StringSlice(2 ** 25 + 64, utf16)
+		expect(heap.readUtf16StringSlice(2 ** 25 + 64, unitCount) === utf16).to.equal(true)
+	})
 })
