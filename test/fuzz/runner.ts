@@ -1983,8 +1983,10 @@ export class Runner {
 			made.forEach((ref, i) => {
 				const type = types[i]!
 				const address = ref.address as number
-				this.applyZero(address, type.byteSize)
 				const released = i === plan.release
+				// (On the built-in allocator's heaps the model already took what the call left in regions it
+				// freed: the allocator's own state.)
+				if (this.env.builtin === undefined || released) this.applyZero(address, type.byteSize)
 				this.adopt(op, { ref, family: 'value', element: type, encoding: undefined, className: type.refClass, address, byteSize: type.byteSize, elementCount: 1, tracked: this.config.trackAllocations, allocated: true })
 				// (adopt files each under op.index: keep the last; the others are checked here.)
 				const slot = this.slots.get(op.index)!
