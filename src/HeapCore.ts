@@ -294,7 +294,7 @@ export class HeapCore {
 		if (address % alignment !== 0) {
 			this.giveBack(
 				address,
-				byteSize,
+				size,
 				alignment,
 				`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
 					`which is not aligned to the ${alignment} bytes this type needs`,
@@ -302,15 +302,17 @@ export class HeapCore {
 		}
 
 		// One comparison when the region lies in the live whole-heap view (the usual case);
-		// otherwise the full check, which polls for a heap the allocation grew.
+		// otherwise the full check, which polls for a heap the allocation grew. The region is
+		// the `size` bytes asked for: a zero-length allocation's 1 byte must lie in the heap too,
+		// or an address at the heap's end would be accepted, and handed out again.
 		const access = this.access
-		if (!(address + byteSize <= access.fast.uint8Array.length)) {
+		if (!(address + size <= access.fast.uint8Array.length)) {
 			try {
-				access.checkRegion(address, byteSize, method)
+				access.checkRegion(address, size, method)
 			} catch (error) {
 				this.giveBack(
 					address,
-					byteSize,
+					size,
 					alignment,
 					`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
 						`but the region does not fit in the heap of ${access.views.buffer.byteLength} bytes`,

@@ -141,4 +141,21 @@ describe('defects found by the fuzzing campaign', () => {
 		const unitCount = heap.writeUtf16StringSlice(2 ** 25 + 64, utf16)
 		expect(heap.readUtf16StringSlice(2 ** 25 + 64, unitCount) === utf16).to.equal(true)
 	})
+
+	// Seed 20261205, episode 3410: const r95 = heap.allocInt32Array(new Uint16Array([])) with an allocator
+	// that returns the heap's length: accepted (0 bytes fit); the next such allocation, refused, gave
+	// 65536 back to the deallocator, freeing r95's region under it.
+	it('a zero-length allocation at the heap end is refused: the 1 byte asked for must lie in the heap', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		const freed: unknown[][] = []
+		const heap = createWasmHeapManager(
+			() => memory.buffer,
+			() => memory.buffer.byteLength,
+			(...args: unknown[]) => void freed.push(args),
+		)
+		expect(() => heap.allocInt32Array(0)).to.throw(Error, /^allocInt32Array: allocating 0 bytes failed: the allocator returned address 65536, but the region does not fit in the heap of 65536 bytes/)
+		// Given back with the size and alignment it was asked for.
+		expect(freed).to.deep.equal([[65536, 1, 4]])
+		expect(() => heap.allocUtf8StringSlice('')).to.throw(Error, /allocating 0 bytes failed/)
+	})
 })

@@ -796,8 +796,9 @@ export class Runner {
 			exp.fail('Error', `the allocator returned ${address}, not aligned to ${alignment}`)
 			return undefined
 		}
-		if (address + byteSize > o.postLength) {
-			exp.fail('Error', `the allocator returned ${address}, whose ${byteSize} bytes run past the heap of ${o.postLength}`)
+		// (The region asked for: a zero-length allocation asks for 1 byte, which must lie in the heap too.)
+		if (address + wanted > o.postLength) {
+			exp.fail('Error', `the allocator returned ${address}, whose ${wanted} bytes run past the heap of ${o.postLength}`)
 			return undefined
 		}
 		if (call.fault?.kind === 'insideLive') {
