@@ -318,19 +318,21 @@ export class HeapCore {
 		}
 
 		if (address % alignment !== 0) {
-			this.giveBack(address, byteSize, alignment, raise(allocatorReturnedMisaligned, method, byteSize, address, alignment))
+			this.giveBack(address, size, alignment, raise(allocatorReturnedMisaligned, method, byteSize, address, alignment))
 		}
 
 		// One comparison when the region lies in the live whole-heap view (the usual case);
-		// otherwise the full check, which polls for a heap the allocation grew.
+		// otherwise the full check, which polls for a heap the allocation grew. The region is
+		// the `size` bytes asked for: a zero-length allocation's 1 byte must lie in the heap too,
+		// or an address at the heap's end would be accepted, and handed out again.
 		const access = this.access
-		if (!(address + byteSize <= access.fast.uint8Array.length)) {
+		if (!(address + size <= access.fast.uint8Array.length)) {
 			try {
-				access.checkRegion(address, byteSize, method)
+				access.checkRegion(address, size, method)
 			} catch (error) {
 				this.giveBack(
 					address,
-					byteSize,
+					size,
 					alignment,
 					raiseWithCause(error, allocatorReturnedOutsideHeap, method, byteSize, address, access.views.buffer.byteLength),
 				)

@@ -20,9 +20,11 @@ import {
 	pointer53ResultInvalid,
 	pointer53StoredTooLarge,
 	raise,
+	raiseWithCause,
 	refFreed,
 	refReleased,
 	stringDecodeFailed,
+	stringLongerThanEngineAllows,
 	valueNotABigint,
 	valueNotAString,
 	wideIntegerOutOfRange,
@@ -127,8 +129,19 @@ export function throwStringValueError(method: string, value: unknown): never {
 	throw raise(valueNotAString, method, value)
 }
 
-/** Re-throws a codec's decoding `RangeError` with the method and the string's address in front. */
+/**
+ * Re-throws a decoding error with the method and the string's address in front, as a
+ * `RangeError`: a codec's, for an element the encoding cannot hold, or the engine's
+ * refusal to make a string that long.
+ */
 export function throwStringDecodeError(method: string, address: number, error: unknown): never {
-	if (error instanceof RangeError) throw raise(stringDecodeFailed, method, address, error.message)
-	throw error
+	if (error instanceof RangeError && !engineStringLimit.test(error.message)) throw raise(stringDecodeFailed, method, address, error.message)
+	// Anything else comes from the engine making the string: it is longer than the engine's
+	// longest (V8: 2^29 - 24 code units). Node's TextDecoder says so with an Error ("Cannot
+	// create a string longer than 0x1fffffe8 characters") or, for UTF-16, a TypeError ("The
+	// encoded data was not valid"); V8's string functions with RangeError "Invalid string length".
+	throw raiseWithCause(error, stringLongerThanEngineAllows, method, address, error instanceof Error ? error.message : String(error))
 }
+
+/** The engine's own RangeError for a string too long to make (V8, JavaScriptCore, SpiderMonkey wordings). */
+const engineStringLimit = /Invalid string length|Out of memory|allocation size overflow/

@@ -58,6 +58,17 @@ export function raiseWithCause<P extends unknown[]>(cause: unknown, message: Mes
 	return error
 }
 
+/**
+ * {@link raiseWithCause} for a library error said again in the caller's words: the new
+ * error keeps `cause`'s class and code (the entry's own are what a cause without them gets).
+ */
+export function raiseLikeCause<P extends unknown[]>(cause: Error & { code?: HeapErrorCode }, message: Message<P>, ...parameters: NoInfer<P>): HeapError {
+	const Class = cause instanceof RangeError ? RangeError : cause instanceof TypeError ? TypeError : message.Class
+	const error = new Class(message.text(...parameters), { cause }) as Error & { code: HeapErrorCode }
+	error.code = cause.code ?? message.code
+	return error
+}
+
 /** Builds the `AggregateError` of `message` over `errors`, with the entry's code. */
 export function raiseAggregate<P extends unknown[]>(errors: readonly unknown[], message: AggregateMessage<P>, ...parameters: NoInfer<P>): HeapError {
 	const error = new message.Class(errors, message.text(...parameters)) as AggregateError & { code: HeapErrorCode }
@@ -246,6 +257,13 @@ export const stringDecodeFailed = {
 	Class: RangeError,
 	code: INVALID_VALUE,
 	text: (method: string, address: number, reason: string) => `${method}: the string at address ${address}: ${reason}`,
+} satisfies Message
+
+export const stringLongerThanEngineAllows = {
+	Class: RangeError,
+	code: OUT_OF_RANGE,
+	text: (method: string, address: number, reason: string) =>
+		`${method}: the string at address ${address} is longer than the longest string this engine makes (${reason})`,
 } satisfies Message
 
 export const notAscii = {
@@ -1262,6 +1280,12 @@ export const refIsPartOfAnother = {
 	text: (refName: string, member: string) =>
 		`${refName}.${member}: this ref is part of another ref (a nested struct, a fixed array or an array element) ` +
 		'and lives as long as it does; free that ref instead',
+} satisfies Message
+
+export const pointerTargetDoesNotFit = {
+	Class: RangeError,
+	code: OUT_OF_RANGE,
+	text: (where: string, address: number, reason: string) => `${where}: the pointer holds ${address}, where no ref to its target fits: ${reason}`,
 } satisfies Message
 
 export const atReuseInvalid = {

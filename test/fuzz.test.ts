@@ -5,8 +5,8 @@
 import { expect } from 'chai'
 import { replay, runCampaign, runEpisode, supportedKinds } from './fuzz/campaign.js'
 import { heapKinds, unsupportedReason, type HeapKind } from './fuzz/environments.js'
-import { defaultRunnerOptions, type RunnerOptions } from './fuzz/runner.js'
-import { summary } from './fuzz/summary.js'
+import { defaultRunnerOptions, uncoveredMembers, type RunnerOptions } from './fuzz/runner.js'
+import { groupByType, summary } from './fuzz/summary.js'
 
 /**
  * The input classes and checks the short run leaves out, each for a defect that is
@@ -38,6 +38,25 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		})
 	}
 
+	it('exercises every area: slices, whole-heap views, scopes, waitAsync, read-modify-writes, structs, the built-in allocator', () => {
+		const kinds = heapKinds.filter((kind) => kind !== 'memory2GiB' && kind !== 'arrayBuffer5GiB')
+		const result = runCampaign({ seed: 3, ops: 6000, runner: options, kinds })
+		expect(result.findings, summary(result)).to.deep.equal([])
+		for (const kind of ['sliceRead', 'sliceWrite', 'sliceAlloc', 'sliceWrap', 'strlen', 'encodedLength', 'heapView', 'scope', 'withScope', 'waitAsync', 'notify', 'rmw', 'struct']) {
+			expect(result.stats.byKind.get(kind) ?? 0, `${kind} operations`).to.be.greaterThan(10)
+		}
+		expect(result.episodesByKind.get('builtin') ?? 0, 'episodes on the built-in allocator').to.be.greaterThan(0)
+		expect(result.episodesByKind.get('builtinBare') ?? 0, 'episodes on createWasmHeapManager(memory)').to.be.greaterThan(0)
+		const members = result.stats.members
+		for (const member of ['readUtf16StringSlice', 'allocUtf32StringSlice', 'encodedLengthOfUtf8String', 'lengthOfNullTerminatedAsciiString', 'heapDataView', 'heapFloat64', 'openScope', 'HeapScope.keep', 'HeapScope.close', 'withScope', 'waitInt32Async', 'compareExchangeUint8Atomic', 'allocStruct', 'writeStruct', 'readStruct', 'allocStructArray', 'StructRef.<field>', 'StructArrayRef.at']) {
+			expect(members.has(member), `${member} was called`).to.equal(true)
+		}
+		expect([...members].some((member) => /^Utf8StringSliceRef\.(write|set value)$/.test(member)), 'a slice ref was written').to.equal(true)
+		// Every public member is exercised, but for these (not heap operations): a new member fails here until the fuzzer learns it.
+		const notHeapOperations = /^(WasmHeapManager\.(abi|report|toJSON|\[nodejs\.util\.inspect\.custom\])|<T>\w*Ref\.(toJSON|\[nodejs\.util\.inspect\.custom\]) ×\d+|Struct(Array)?Ref\.(toJSON|\[nodejs\.util\.inspect\.custom\]|checkLive))$/
+		expect(groupByType(uncoveredMembers()).filter((name) => !notHeapOperations.test(name))).to.deep.equal([])
+	})
+
 	it('finds a defect planted in the manager and shrinks it to the calls that show it', () => {
 		// A writeUint16 that also overwrites the next byte.
 		const plant = (manager: any): void => {
@@ -50,10 +69,10 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		const result = runCampaign({ seed: 5, ops: 4000, runner: options, plant, maxFindings: 1 })
 		expect(result.findings).to.have.length(1)
 		const finding = result.findings[0]!
-		// Found through writeUint16 itself or a Uint16 ref's write, which calls it.
-		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value))$/)
+		// Found through writeUint16 itself, a Uint16 ref's write, or a struct's Uint16 field, which call it.
+		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
-		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = /)
+		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = |Struct(Array)?\(S\d|\.f\d+ = /)
 		// The reproducer's operations replay to the same defect.
 		expect(replay(finding.config, finding.ops, options, plant)?.signature).to.equal(finding.violation.signature)
 		expect(replay(finding.config, finding.ops, options)).to.equal(undefined)
@@ -67,7 +86,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return original.call(this, address)
 			}
 		}
-		const result = runCampaign({ seed: 6, ops: 8000, runner: options, plant, maxFindings: 1 })
+		const result = runCampaign({ seed: 6, ops: 40000, runner: options, plant, maxFindings: 1 })
 		expect(result.findings.map((finding) => finding.violation.signature)).to.deep.equal(['engine-error in readFloat32'])
 	})
 
@@ -80,10 +99,118 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return typeof result === 'bigint' ? result + 1n : result
 			}
 		}
-		const result = runCampaign({ seed: 7, ops: 8000, runner: options, plant, maxFindings: 1 })
+		const result = runCampaign({ seed: 7, ops: 40000, runner: options, plant, maxFindings: 1 })
 		expect(result.findings).to.have.length(1)
 		expect(result.findings[0]!.violation.signature).to.match(/^wrong-result in (xorBigInt64Atomic|BigInt64(Array)?Ref\.xorAtomic(At)?)$/)
 		expect(result.findings[0]!.ops.length).to.be.lessThan(4)
+	})
+
+	/** Runs a campaign with a planted defect, on `kinds`, until it is found; the finding's signature and its shrunk length. */
+	const findPlanted = (seed: number, plant: (manager: any) => void, kinds?: HeapKind[], ops = 20000) => {
+		const result = runCampaign({ seed, ops, runner: options, plant, maxFindings: 1, ...(kinds === undefined ? {} : { kinds }) })
+		expect(result.findings, summary(result)).to.have.length(1)
+		const finding = result.findings[0]!
+		// The shrunk reproducer replays to the same defect, and to none without the plant.
+		expect(replay(finding.config, finding.ops, options, plant)?.signature).to.equal(finding.violation.signature)
+		expect(replay(finding.config, finding.ops, options)).to.equal(undefined)
+		return finding
+	}
+
+	it('finds a string slice read one element short, through the manager or a slice ref', () => {
+		const finding = findPlanted(11, (manager) => {
+			const original = manager.readUtf8StringSlice
+			manager.readUtf8StringSlice = function (this: unknown, address: number, count: number): unknown {
+				return original.call(this, address, typeof count === 'number' && count > 0 ? count - 1 : count)
+			}
+		})
+		expect(finding.violation.signature).to.match(/^wrong-result in (readUtf8StringSlice|Utf8StringSliceRef\.(read|value))$/)
+		expect(finding.ops.length).to.be.lessThan(4)
+	})
+
+	it('finds a whole-heap view that does not follow growth', () => {
+		const finding = findPlanted(12, (manager) => {
+			let first: unknown
+			Object.defineProperty(manager, 'heapFloat64', { get: () => (first ??= new Float64Array(manager.heap)) })
+		}, ['memory', 'sharedMemory', 'resizable'])
+		expect(finding.violation.signature).to.match(/^(stale|wrong)-view in heapFloat64$/)
+		expect(finding.ops.length).to.be.lessThan(4)
+	})
+
+	it('finds a withScope that frees nothing, and a scope whose close frees nothing', () => {
+		const finding = findPlanted(13, (manager) => {
+			manager.withScope = (fn: () => unknown) => fn()
+		})
+		// Its refs stay live (or a promise fn returns is not refused, the scope having been skipped).
+		expect(finding.violation.signature).to.match(/^(isFreed-wrong|wrong-deallocations|missing-throw) in withScope$/)
+		expect(finding.ops.length).to.equal(1)
+		// A keep() that returns the ref but leaves it in the scope: closing frees it.
+		const keeping = findPlanted(14, (manager) => {
+			const open = manager.openScope
+			manager.openScope = function (this: unknown): unknown {
+				const scope = open.call(this)
+				const keep = scope.keep
+				scope.keep = function (this: unknown, ref: { scope?: unknown } | null): unknown {
+					if (typeof ref === 'object' && ref !== null && ref.scope === scope) return ref
+					return keep.call(this, ref)
+				}
+				return scope
+			}
+		})
+		expect(keeping.violation.signature).to.match(/^(wrong-deallocations|isFreed-wrong) in HeapScope\.close$/)
+		expect(keeping.ops.length).to.be.lessThan(6)
+	})
+
+	it('finds a wait<T>Async that resolves with the wrong result, and a notify that wakes nobody', () => {
+		const finding = findPlanted(15, (manager) => {
+			const original = manager.waitInt32Async
+			manager.waitInt32Async = function (this: unknown, ...args: unknown[]): unknown {
+				const promise = original.apply(this, args)
+				return promise.then(() => 'ok')
+			}
+		}, ['sharedMemory', 'growableShared'])
+		expect(finding.violation.signature).to.equal('wrong-result in waitInt32Async')
+		expect(finding.ops.length).to.be.lessThan(3)
+		// And a notify that wakes nobody: found once a wait<T>Async waits at its address.
+		const notifying = findPlanted(18, (manager) => {
+			const original = manager.notify
+			manager.notify = function (this: unknown, ...args: unknown[]): unknown {
+				original.apply(this, args)
+				return 0
+			}
+		}, ['sharedMemory', 'growableShared'])
+		expect(notifying.violation.signature).to.equal('wrong-result in notify')
+		expect(notifying.reproducer).to.match(/wait(Int32|Uint32|BigInt64|BigUint64)Async\([^)]*600000\)/)
+		expect(notifying.ops.length).to.be.lessThan(4)
+	})
+
+	it('finds a write into the built-in allocator\'s block header through its check()', () => {
+		const finding = findPlanted(16, (manager) => {
+			const original = manager.allocUint8Array
+			manager.allocUint8Array = function (this: unknown, ...args: unknown[]): unknown {
+				const ref = original.apply(this, args)
+				// The last byte of the 8-byte header in front of the block.
+				const bytes = new Uint8Array(manager.heap)
+				bytes[ref.address - 1] = bytes[ref.address - 1]! ^ 0x40
+				return ref
+			}
+		}, ['builtin', 'builtinBare'])
+		expect(finding.violation.signature).to.equal('allocator-corrupt in allocUint8Array')
+		expect(finding.ops.length).to.equal(1)
+	})
+
+	it('finds a struct field written one byte past its offset, and shrinks it to the calls that show it', () => {
+		// The manager's writeUint16 as the struct codecs call it (writeStruct, allocStruct's init, ref.write(), writeAt):
+		// one byte too far. Direct writeUint16 calls are left alone.
+		const finding = findPlanted(17, (manager) => {
+			const original = manager.writeUint16
+			manager.writeUint16 = function (this: unknown, address: number, value: number): unknown {
+				const fromStruct = /structs[\\/]codecs\.ts/.test(new Error().stack ?? '')
+				return original.call(this, fromStruct ? address + 1 : address, value)
+			}
+		}, undefined, 60000)
+		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.ops.length).to.be.lessThan(4)
+		expect(finding.reproducer).to.match(/defineStruct\('S\d', \{/)
 	})
 
 	it('replays an episode exactly from its seed', () => {

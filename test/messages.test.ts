@@ -1,6 +1,6 @@
 /**
  * The message table (`src/messages.ts`): every error the library throws is one of its
- * entries, raised through `raise`, `raiseWithCause` or `raiseAggregate`.
+ * entries, raised through `raise`, `raiseWithCause`, `raiseLikeCause` or `raiseAggregate`.
  *
  * 1. No code in `src/` or `generated/` outside the table builds an error or throws
  *    anything but a raised entry or a caught value (the exceptions are listed, each with
@@ -15,7 +15,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import * as table from '../src/messages.js'
-import { addressOutOfRange, raise, raiseAggregate, raiseWithCause, type AggregateMessage, type Message } from '../src/messages.js'
+import { addressOutOfRange, pointerTargetDoesNotFit, raise, raiseAggregate, raiseLikeCause, raiseWithCause, type AggregateMessage, type Message } from '../src/messages.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const tableFile = 'src/messages.ts'
@@ -75,6 +75,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	valueNotABigint: ['probe.method', 'x'],
 	valueNotAString: ['probe.method', 'x'],
 	stringDecodeFailed: ['probe.method', 8, 'reason'],
+	stringLongerThanEngineAllows: ['probe.method', 64, 'Invalid string length'],
 	notAscii: ['probe.method', 8, 8],
 	codePointTooLarge: [8, 8],
 	noTerminator: ['probe.method', 8, 8, 8],
@@ -226,6 +227,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	refIsPartOfAnother: ['probe.Ref', 'member'],
 	atReuseInvalid: ['probe.method'],
 	accessorFieldMissing: ['probe.method', 'Point', 'z'],
+	pointerTargetDoesNotFit: ['probe.method', 64, 'reason'],
 	structArrayWriteNotAnArray: ['probe.method'],
 	structArrayWriteTooMany: ['probe.method', 8, 8],
 	pointerToArrayHasNoRef: ['probe.method', true],
@@ -292,7 +294,7 @@ describe('the message table (src/messages.ts)', () => {
 		it('every throw outside the table throws a raised entry or re-throws a caught value', () => {
 			// `throw raise…(`, or `throw <identifier>` (a caught error, or a raised one held in a variable), or
 			// HeapScope.close's `throw errors.length === 1 ? errors[0] : raiseAggregate(...)`.
-			const accepted = /\bthrow\s+(raise(WithCause|Aggregate)?\(|[A-Za-z_$][\w$]*\s*$|[A-Za-z_$][\w$]*\s*[;)}]|typeof address === 'number' \? raise\(|errors\.length === 1 \? errors\[0\] : raiseAggregate\()/
+			const accepted = /\bthrow\s+(raise(WithCause|LikeCause|Aggregate)?\(|[A-Za-z_$][\w$]*\s*$|[A-Za-z_$][\w$]*\s*[;)}]|typeof address === 'number' \? raise\(|errors\.length === 1 \? errors\[0\] : raiseAggregate\()/
 			const found: string[] = []
 			for (const file of sourceFiles()) {
 				if (file === tableFile || outsideTheLibrary(file)) continue
@@ -310,7 +312,7 @@ describe('the message table (src/messages.ts)', () => {
 			for (const file of sourceFiles().filter((path) => path.startsWith('generated/'))) {
 				const text = readFileSync(join(root, file), 'utf8')
 				expect(text, file).not.to.match(/ERR_HEAP_[A-Z_]+/)
-				for (const [, thrown] of text.matchAll(/throw (\w+)\(/g)) expect(['raise', 'raiseWithCause', 'raiseAggregate'], `${file}: throw ${thrown}(`).to.include(thrown)
+				for (const [, thrown] of text.matchAll(/throw (\w+)\(/g)) expect(['raise', 'raiseWithCause', 'raiseLikeCause', 'raiseAggregate'], `${file}: throw ${thrown}(`).to.include(thrown)
 			}
 		})
 	})
@@ -346,6 +348,19 @@ describe('the message table (src/messages.ts)', () => {
 				}
 			})
 		}
+
+		it("raiseLikeCause keeps the cause, its class and its code; a cause without a code gets the entry's", () => {
+			const misaligned = raise(addressOutOfRange, 'probe.method', 8, 4, 16)
+			;(misaligned as { code: string }).code = 'ERR_HEAP_MISALIGNED'
+			const again = raiseLikeCause(misaligned, pointerTargetDoesNotFit, 'T.p', 8, misaligned.message)
+			expect(again).to.be.instanceOf(RangeError)
+			expect(again.code).to.equal('ERR_HEAP_MISALIGNED')
+			expect(again.cause).to.equal(misaligned)
+			expect(again.message).to.match(/^T\.p: the pointer holds 8, where no ref to its target fits: probe\.method: /)
+			const typed = raiseLikeCause(new TypeError('x'), pointerTargetDoesNotFit, 'T.p', 8, 'x')
+			expect(typed).to.be.instanceOf(TypeError)
+			expect(typed.code).to.equal('ERR_HEAP_OUT_OF_RANGE')
+		})
 
 		it('raiseWithCause keeps the cause; raise sets none', () => {
 			const cause = new Error('inner')

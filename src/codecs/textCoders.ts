@@ -18,6 +18,16 @@
  * that are not cross-origin isolated. Buffers are told apart with `instanceof ArrayBuffer`.
  */
 
+/**
+ * Longest run (bytes or UTF-16 units) handed to a `TextDecoder` at once. Node's aborts the
+ * whole process when it cannot allocate its output (`readUtf16StringSlice(address, 2 ** 31)`
+ * on a 5 GiB heap: "Assertion failed" in `node::Realloc`), and refuses 2^30 bytes with its own
+ * Error. Longer runs are decoded in pieces split between characters and joined: a result
+ * longer than the engine's longest string then fails with the engine's `RangeError`, which
+ * the methods report as theirs.
+ */
+const DECODE_PIECE_UNITS = 2 ** 24
+
 /** Bytes one decoder may decode before it is replaced (Safari fails after ~2 GiB). */
 const DECODER_RENEWAL_BYTES = 2 ** 30
 
@@ -212,7 +222,17 @@ const utf16leDecoder = new RenewingDecoder<Uint16Array>('utf-16le', 2)
  * (malformed sequences become U+FFFD; a leading BOM is kept).
  */
 export function decodeUtf8Native(bytes: Uint8Array, start: number, length: number): string {
-	return utf8Decoder.decode(bytes, start, length)
+	if (length <= DECODE_PIECE_UNITS) return utf8Decoder.decode(bytes, start, length)
+	const end = start + length
+	let result = ''
+	for (let from = start; from < end; ) {
+		let to = Math.min(end, from + DECODE_PIECE_UNITS)
+		// Never inside a character: back over up to 3 continuation bytes to its lead byte.
+		if (to < end) for (let back = 0; back < 3 && (bytes[to]! & 0xc0) === 0x80; back++) to--
+		result += utf8Decoder.decode(bytes, from, to - from)
+		from = to
+	}
+	return result
 }
 
 /**
@@ -220,7 +240,17 @@ export function decodeUtf8Native(bytes: Uint8Array, start: number, length: numbe
  * Lone surrogates become U+FFFD: callers that need them exactly must check.
  */
 export function decodeUtf16leNative(units: Uint16Array, start: number, length: number): string {
-	return utf16leDecoder.decode(units, start, length)
+	if (length <= DECODE_PIECE_UNITS) return utf16leDecoder.decode(units, start, length)
+	const end = start + length
+	let result = ''
+	for (let from = start; from < end; ) {
+		let to = Math.min(end, from + DECODE_PIECE_UNITS)
+		// Never between the halves of a surrogate pair.
+		if (to < end && (units[to - 1]! & 0xfc00) === 0xd800) to--
+		result += utf16leDecoder.decode(units, from, to - from)
+		from = to
+	}
+	return result
 }
 
 // ---------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import type { ElementTypeName, ElementValueTypes } from '../../generated/element
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
-import { accessorFieldMissing, atReuseInvalid, pointerToArrayHasNoRef, raise, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
+import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiName } from './abi.js'
 import {
@@ -967,7 +967,13 @@ function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName
 			const address = codec.read(this.manager, this.address + offset) as number
 			if (address === 0) return null
 			wrap ??= pointerWrap(resolvePointerTarget(target, where), abi, where)
-			return wrap(this.manager, address)
+			try {
+				return wrap(this.manager, address)
+			} catch (error) {
+				// The wrap method's error names a method the caller never called: name the field.
+				if ((error as { code?: string }).code === undefined || !(error instanceof RangeError || error instanceof TypeError)) throw error
+				throw raiseLikeCause(error, pointerTargetDoesNotFit, where, address, error.message)
+			}
 		},
 		set(value) {
 			const staged = codec.check(value, where)

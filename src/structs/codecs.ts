@@ -12,11 +12,11 @@
 import { elementTable, type ElementTypeName } from '../../generated/elementTable.generated.js'
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { measure as measureAscii } from '../codecs/ascii.js'
-import { measure as measureUtf16 } from '../codecs/utf16.js'
-import { measure as measureUtf32 } from '../codecs/utf32.js'
+import { decode as decodeUtf16, encodeMeasured as encodeUtf16, measure as measureUtf16 } from '../codecs/utf16.js'
+import { decode as decodeUtf32, encodeMeasured as encodeUtf32, measure as measureUtf32 } from '../codecs/utf32.js'
 import { measure as measureUtf8 } from '../codecs/utf8.js'
 import { bigintValue, numberValue } from '../conversions.js'
-import { throwPointer53ValueError } from '../errors.js'
+import { throwPointer53ValueError, throwStringDecodeError } from '../errors.js'
 import {
 	abiIntegerNotANumber,
 	abiIntegerOutOfRange,
@@ -110,6 +110,17 @@ const measures: { readonly [Encoding in StringEncodingName]: (value: string, met
 	Utf16: measureUtf16,
 	Utf32: measureUtf32,
 }
+
+/**
+ * The code units of the 2- and 4-byte encodings, for an inline string at an address
+ * that is not a multiple of its unit size: a struct may lie at any address (`wrapStruct`,
+ * `readStruct` and `writeStruct` take any alignment, as `wrap<T>` does), and the
+ * null-terminated string methods need aligned elements.
+ */
+const unalignedUnits = {
+	Utf16: { View: Uint16Array, decode: decodeUtf16 as (elements: Uint16Array | Uint32Array, start: number, length: number) => string, encode: encodeUtf16 as (value: string, elements: Uint16Array | Uint32Array, start: number, count: number) => void },
+	Utf32: { View: Uint32Array, decode: decodeUtf32 as (elements: Uint16Array | Uint32Array, start: number, length: number) => string, encode: encodeUtf32 as (value: string, elements: Uint16Array | Uint32Array, start: number, count: number) => void },
+} as const
 
 /** Codecs made so far, per kind object and ABI (kinds are frozen and shared by their type). */
 const codecCache = new WeakMap<object, Map<AbiName, ValueCodec>>()
@@ -253,9 +264,22 @@ function inlineStringCodec(encoding: StringEncodingName, capacity: number, manag
 	const writeString = methods[`writeNullTerminated${encoding}String`] as (this: WasmHeapManager, address: number, value: string, max: number) => number
 	const unit = elementTable[stringCodeUnits[encoding]].byteSize
 	const measure = measures[encoding]
+	const units = encoding === 'Utf16' || encoding === 'Utf32' ? unalignedUnits[encoding] : undefined
+	const readMethod = `readNullTerminated${encoding}String`
 	return {
 		size: unit * capacity,
-		read: (m, address) => readString.call(m, address, capacity),
+		read(m, address) {
+			if (units === undefined || address % unit === 0) return readString.call(m, address, capacity)
+			// Unaligned: the units are copied to an aligned scratch array and decoded there.
+			const elements = new units.View(capacity)
+			new Uint8Array(elements.buffer).set(m.bytesView(address, capacity * unit, readMethod))
+			const length = elements.indexOf(0)
+			try {
+				return units.decode(elements, 0, length < 0 ? capacity : length)
+			} catch (error) {
+				throwStringDecodeError(readMethod, address, error)
+			}
+		},
 		check(value, where) {
 			if (typeof value !== 'string') throw raise(valueNotAString, where, value)
 			const count = measure(value, where)
@@ -265,6 +289,13 @@ function inlineStringCodec(encoding: StringEncodingName, capacity: number, manag
 			return value
 		},
 		write(m, address, staged) {
+			if (units !== undefined && address % unit !== 0) {
+				// Unaligned: encoded into an aligned scratch array (terminator and padding zeros included), then copied.
+				const elements = new units.View(capacity)
+				units.encode(staged as string, elements, 0, measure(staged as string, 'writeStruct'))
+				m.bytesView(address, capacity * unit, 'writeStruct').set(new Uint8Array(elements.buffer))
+				return
+			}
 			const count = writeString.call(m, address, staged as string, capacity)
 			zero(m, address + (count + 1) * unit, (capacity - count - 1) * unit, 'writeStruct')
 		},

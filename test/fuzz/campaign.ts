@@ -8,6 +8,14 @@
 import { describeEnv, heapKinds, unsupportedReason, type EnvConfig, type HeapKind } from './environments.js'
 import { Random, deriveSeed } from './random.js'
 import { Runner, Stats, Violation, defaultRunnerOptions, type Op, type RunnerOptions } from './runner.js'
+import { StructCatalog } from './structs.js'
+
+/** A runner for `config`, with the episode's struct types. */
+function makeRunner(config: EnvConfig, options: RunnerOptions, plant?: (manager: any) => void): Runner {
+	const runner = new Runner(config, options, plant)
+	if (config.structSeed !== undefined) runner.structs = new StructCatalog(config.structSeed)
+	return runner
+}
 
 export interface CampaignOptions {
 	readonly seed: number
@@ -64,6 +72,8 @@ const kindWeights: Record<HeapKind, number> = {
 	fixed: 8,
 	memory2GiB: 3,
 	arrayBuffer5GiB: 3,
+	builtin: 8,
+	builtinBare: 6,
 }
 
 /** The heap and options of episode `episode` of campaign `seed`. */
@@ -75,7 +85,7 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 			: kind === 'fixed' || kind === 'arrayBuffer5GiB'
 				? ([undefined, 'whenEmpty', 'always', 'never'] as const)
 				: ([undefined, 'whenEmpty', 'always'] as const)
-	return {
+	const config = {
 		kind,
 		pollingMode: rng.pick<EnvConfig['pollingMode']>(pollingModes),
 		clearAllocatedRegions: rng.chance(0.8),
@@ -83,21 +93,29 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 		memory64Allocator: rng.chance(0.1),
 		emscriptenHeap: rng.chance(0.5) ? 'wasmMemory' : 'HEAPU8',
 		initialPages: rng.int(1, 4),
-	}
+	} as const
+	const structSeed = rng.u32()
+	// The built-in allocator takes numbers (never a memory64 export's bigints), over a shared memory or not.
+	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
+	return { ...config, structSeed }
 }
 
 /** Runs `ops` on a fresh heap of `config`; the first violation, or `undefined`. */
 export function replay(config: EnvConfig, ops: readonly Op[], options: RunnerOptions, plant?: (manager: any) => void): Violation | undefined {
-	const runner = new Runner(config, options, plant)
-	for (const op of ops) {
-		try {
-			runner.step(op)
-		} catch (error) {
-			if (error instanceof Violation) return error
-			throw error
+	const runner = makeRunner(config, options, plant)
+	try {
+		for (const op of ops) {
+			try {
+				runner.step(op)
+			} catch (error) {
+				if (error instanceof Violation) return error
+				throw error
+			}
 		}
+		return undefined
+	} finally {
+		runner.finish()
 	}
-	return undefined
 }
 
 /** The smallest subsequence of `ops` (found by removing chunks, then single operations) that still shows `signature`. */
@@ -131,8 +149,10 @@ export function reproducer(seed: number, episode: number, config: EnvConfig, ops
 	const excluded = Object.entries(options)
 		.filter(([name, on]) => on !== (defaultRunnerOptions as unknown as Record<string, boolean>)[name])
 		.map(([name]) => name)
+	const structs = config.structSeed !== undefined && ops.some((op) => op.kind === 'struct') ? [new StructCatalog(config.structSeed).describe()] : []
 	return [
 		`seed ${seed}, episode ${episode}: ${env}`,
+		...structs,
 		`replay: npm run fuzz -- --seed ${seed} --episode ${episode} --keep ${ops.map((op) => op.index).join(',')}${excluded.length > 0 ? ` --exclude ${excluded.join(',')}` : ''}`,
 		...ops.map((op) => `  ${Runner.code(op)}`),
 		`  → ${violation.message}`,
@@ -152,19 +172,23 @@ export function runEpisode(
 	const config = episodeConfig(rng, kinds)
 	const large = config.kind === 'memory2GiB' || config.kind === 'arrayBuffer5GiB'
 	const length = Math.min(maxOps, rng.int(20, large ? 150 : 500))
-	const runner = new Runner(config, options, plant)
+	const runner = makeRunner(config, options, plant)
 	const ops: Op[] = []
-	for (let index = 0; index < length; index++) {
-		const op = runner.generate(rng, index)
-		ops.push(op)
-		try {
-			runner.step(op)
-		} catch (error) {
-			if (error instanceof Violation) return { config, ops, violation: error, stats: runner.stats }
-			throw new Error(`fuzz harness failure at seed ${seed}, episode ${episode}, operation ${index} (${Runner.code(op)}): ${(error as Error).stack}`)
+	try {
+		for (let index = 0; index < length; index++) {
+			const op = runner.generate(rng, index)
+			ops.push(op)
+			try {
+				runner.step(op)
+			} catch (error) {
+				if (error instanceof Violation) return { config, ops, violation: error, stats: runner.stats }
+				throw new Error(`fuzz harness failure at seed ${seed}, episode ${episode}, operation ${index} (${Runner.code(op)}): ${(error as Error).stack}`)
+			}
 		}
+		return { config, ops, violation: undefined, stats: runner.stats }
+	} finally {
+		runner.finish()
 	}
-	return { config, ops, violation: undefined, stats: runner.stats }
 }
 
 /** The heap kinds this engine supports, and the reasons for the others. */

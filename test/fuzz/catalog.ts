@@ -57,6 +57,7 @@ export interface WideType extends NormalizedWideInteger {}
 
 export interface Encoding extends NormalizedEncoding {
 	readonly RefClass: Function
+	readonly SliceRefClass: Function
 }
 
 const normalizedElements = normalizeElements(elementRows)
@@ -85,7 +86,14 @@ export const wideTypes: readonly WideType[] = normalizeWideIntegers(wideIntegerR
 export const encodings: readonly Encoding[] = normalizeEncodings(stringEncodingRows).map((row) => {
 	if (!knownCodecs.includes(row.codec)) fail(`encoding ${row.name} uses codec '${row.codec}', which test/fuzz/model.ts does not model yet: teach it`)
 	for (const name of Object.values(row.methods)) requireMethod(name)
-	return { ...row, RefClass: requireClass(row.refClass) }
+	return { ...row, RefClass: requireClass(row.refClass), SliceRefClass: requireClass(row.sliceRefClass) }
+})
+
+/** The whole-heap view getters (`heapInt8` ... `heapFloat64`), with their rows, as the generator derives them. */
+export const wholeHeapViews: readonly { readonly member: string; readonly type: ElementType }[] = elementTypes.flatMap((type) => {
+	if (type.heapView === undefined) return []
+	if (!(type.heapView in managerPrototype)) fail(`the descriptor tables imply a getter ${type.heapView}, which WasmHeapManager does not have`)
+	return [{ member: type.heapView, type }]
 })
 
 /** The manager methods whose errors a call of `method` on `type` may name (an alias's are its target's). */
@@ -96,7 +104,7 @@ export function methodNamesOf(type: ElementType): string[] {
 // ---- public members --------------------------------------------------------------
 
 /** Source files whose classes make up the public API, for their access modifiers and `@internal` tags. */
-const apiSources = ['src/HeapAccess.ts', 'src/HeapRef.ts', 'generated/WasmHeapManager.generated.ts', 'generated/Refs.generated.ts']
+const apiSources = ['src/HeapAccess.ts', 'src/HeapRef.ts', 'src/HeapScope.ts', 'src/structs/StructRef.ts', 'generated/WasmHeapManager.generated.ts', 'generated/Refs.generated.ts']
 
 interface ClassFacts {
 	/** Members that are private, protected or `@internal`. */

@@ -8,7 +8,7 @@
  * through `FuzzEnv.grow`/`replace`, which also grows the model, so that the model is
  * always the heap as it should be.
  */
-import { createWasmHeapManager, wrapEmscriptenModuleHeap, type PollingMode, type WasmHeapManager } from '../../src/index.js'
+import { createHeapAllocator, createWasmHeapManager, wrapEmscriptenModuleHeap, type HeapAllocator, type PollingMode, type WasmHeapManager } from '../../src/index.js'
 import { HeapModel, PAGE_SIZE } from './model.js'
 
 export const heapKinds = [
@@ -22,6 +22,8 @@ export const heapKinds = [
 	'fixed',
 	'memory2GiB',
 	'arrayBuffer5GiB',
+	'builtin',
+	'builtinBare',
 ] as const
 export type HeapKind = (typeof heapKinds)[number]
 
@@ -35,7 +37,18 @@ export interface EnvConfig {
 	readonly memory64Allocator: boolean
 	readonly emscriptenHeap: 'wasmMemory' | 'HEAPU8'
 	readonly initialPages: number
+	/** `builtin` and `builtinBare`: the memory is shared (the allocator then takes its lock). */
+	readonly sharedBuiltin?: boolean
+	/** The seed of the episode's struct types (test/fuzz/structs.ts); none: no struct operations. */
+	readonly structSeed?: number
 }
+
+/**
+ * The built-in allocator's range starts here on the `builtin*` heaps: the bytes below
+ * are scratch room the fuzzer may write anywhere, as it writes anywhere on the other
+ * heaps; above it only inside regions it holds (the allocator's own state lives there).
+ */
+export const BUILTIN_START = 4096
 
 /** What the allocator or deallocator does wrong on its next call within one operation. */
 export type Fault =
@@ -124,6 +137,14 @@ export class FuzzAllocator {
 
 	private blockOf(size: number): number {
 		const rounded = Math.max(16, Math.ceil(size / 16) * 16)
+		const builtin = this.env.builtin
+		if (builtin !== undefined) {
+			// The real allocator serves it (and grows the memory itself when it must).
+			const before = this.env.byteLength
+			const address = builtin.alloc(rounded, 16)
+			if (this.env.byteLength !== before) this.env.noteGrowth()
+			return address
+		}
 		const reused = this.freeLists.get(rounded)?.pop()
 		if (reused !== undefined) return reused
 		if (rounded > this.env.maxByteLength) return 0
@@ -251,13 +272,21 @@ export class FuzzAllocator {
 	}
 
 	private release(block: Block): void {
+		if (this.env.builtin !== undefined) {
+			this.env.builtin.free(block.block)
+			return
+		}
 		let list = this.freeLists.get(block.size)
 		if (list === undefined) this.freeLists.set(block.size, (list = []))
 		list.push(block.block)
 	}
 
+	/** Whether a region of the real allocator was forgotten (so its use count cannot fall to 0). */
+	leaked = false
+
 	/** Forgets a region (its deallocation trapped, so it leaked). */
 	forget(address: number): void {
+		if ((this.live.get(address)?.block ?? -1) >= 0) this.leaked = true
 		this.live.delete(address)
 	}
 }
@@ -292,6 +321,10 @@ export class FuzzEnv {
 	private resizable: ResizableBuffer | GrowableShared | undefined
 	private fixedBuffer: ArrayBuffer | undefined
 	private module: EmscriptenModule | undefined
+	/** The built-in allocator the `builtin*` heaps allocate from (its own state in the heap). */
+	readonly builtin: HeapAllocator | undefined
+	/** A second handle on that allocator's state, attached as another thread would: for `check()`. */
+	readonly builtinObserver: HeapAllocator | undefined
 
 	constructor(readonly config: EnvConfig) {
 		const pages = config.initialPages
@@ -337,6 +370,11 @@ export class FuzzEnv {
 				this.large = true
 				break
 			}
+			case 'builtin':
+			case 'builtinBare':
+				this.memory = new WebAssembly.Memory({ initial: pages, maximum: 64, shared: config.sharedBuiltin === true })
+				this.maxByteLength = 64 * PAGE_SIZE
+				break
 			case 'arrayBuffer5GiB':
 				this.fixedBuffer = new ArrayBuffer(5 * 2 ** 30)
 				this.maxByteLength = 5 * 2 ** 30
@@ -355,6 +393,26 @@ export class FuzzEnv {
 			trackAllocations: config.trackAllocations,
 			...(config.pollingMode === undefined ? {} : { pollingMode: config.pollingMode }),
 		}
+		if (config.kind === 'builtinBare') {
+			// A bare memory, the built-in allocator made by the manager itself; the fuzzer then puts its
+			// logging (and fault-injecting) allocator between the manager and that one.
+			const manager = createWasmHeapManager(this.memory!, { ...options, start: BUILTIN_START })
+			const core = (manager as unknown as { core: { allocator: (size: number, alignment: number) => number; deallocator: (address: number) => void } }).core
+			const alloc = core.allocator
+			const free = core.deallocator
+			this.builtin = { alloc: (size: number, alignment?: number) => alloc(size, alignment ?? 8), free: (address: number) => free(address) } as HeapAllocator
+			core.allocator = this.allocator.alloc as never
+			core.deallocator = this.allocator.free as never
+			this.builtinObserver = createHeapAllocator(this.memory!, { start: BUILTIN_START })
+			this.manager = manager
+			this.syncAllocatorState()
+			return
+		}
+		if (config.kind === 'builtin') {
+			this.builtin = createHeapAllocator(this.memory!, { start: BUILTIN_START })
+			this.builtinObserver = this.builtin
+			this.syncAllocatorState()
+		}
 		if (config.kind === 'emscripten') {
 			const memory = this.memory!
 			const module: EmscriptenModule = { HEAPU8: new Uint8Array(memory.buffer), _malloc: this.allocator.alloc, _free: this.allocator.free }
@@ -370,6 +428,28 @@ export class FuzzEnv {
 	/** What `getLatestHeap` returns. */
 	private latest(): ArrayBuffer | SharedArrayBuffer {
 		return this.buffer()
+	}
+
+	/** The heap grew inside the built-in allocator: the model grows with it. */
+	noteGrowth(): void {
+		this.model.resize(this.byteLength)
+		this.growthCount++
+	}
+
+	/**
+	 * The built-in allocator keeps its state in the heap, which the model does not
+	 * predict: after a call that allocated or freed, the model takes the heap's bytes from
+	 * `BUILTIN_START` on, except inside `kept` (regions live before and after the call,
+	 * whose bytes the library must not have changed), as `[start, end)` pairs.
+	 */
+	syncAllocatorState(kept: readonly (readonly [number, number])[] = []): void {
+		const heap = new Uint8Array(this.buffer())
+		const sorted = [...kept].sort((a, b) => a[0] - b[0])
+		let at = BUILTIN_START
+		for (const [start, end] of [...sorted, [heap.length, heap.length] as const]) {
+			if (start > at) this.model.write(at, heap.subarray(at, Math.min(start, heap.length)))
+			at = Math.max(at, end)
+		}
 	}
 
 	/** The heap's current buffer: the truth the model is compared with. */
@@ -460,7 +540,10 @@ export function describeEnv(c: EnvConfig): string {
 			fixed: `new ArrayBuffer(${c.initialPages * PAGE_SIZE})`,
 			memory2GiB: `new WebAssembly.Memory({ initial: ${32768 + c.initialPages} }) (2 GiB + ${c.initialPages * 64} KiB)`,
 			arrayBuffer5GiB: 'new ArrayBuffer(5 * 2 ** 30)',
+			builtin: `new WebAssembly.Memory({ initial: ${c.initialPages}, maximum: 64${c.sharedBuiltin === true ? ', shared: true' : ''} }) with createHeapAllocator(memory, { start: ${BUILTIN_START} }) as the allocator`,
+			builtinBare: `createWasmHeapManager(new WebAssembly.Memory({ initial: ${c.initialPages}, maximum: 64${c.sharedBuiltin === true ? ', shared: true' : ''} }), { start: ${BUILTIN_START} }) (the built-in allocator)`,
 		}[c.kind]
+		if (c.kind === 'builtin' || c.kind === 'builtinBare') return `${heap}; options { ${options.join(', ')} }`
 		return `${heap}; allocator: 16-byte-aligned size classes${c.memory64Allocator ? ', memory64-style (bigint sizes and addresses)' : ''}; options { ${options.join(', ')} }`
 	}
 }

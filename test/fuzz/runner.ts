@@ -13,11 +13,13 @@
  * - every region the allocator holds is owned by exactly one live ref, nothing a
  *   failed allocation took stays allocated, and every ref's `isFreed` is as the model says.
  */
+import { inspect } from 'node:util'
 import {
 	elementTypes,
 	encodings,
 	methodNamesOf,
 	publicMembers,
+	wholeHeapViews,
 	wideTypes,
 	type ElementType,
 	type Encoding,
@@ -50,6 +52,8 @@ import {
 import { PAGE_SIZE, decodeElement, decodeString, decodeWide, encodeElement, encodeString, encodeWide, sameValue } from './model.js'
 import type { Random } from './random.js'
 import type { NormalizedAtomicOperation } from '../../codegen/normalize.js'
+import { BUILTIN_START } from './environments.js'
+import type { StructOpData } from './structs.js'
 import * as library from '../../src/index.js'
 
 export type OpKind =
@@ -74,6 +78,17 @@ export type OpKind =
 	| 'ref'
 	| 'grow'
 	| 'replace'
+	| 'heapView'
+	| 'sliceRead'
+	| 'sliceWrite'
+	| 'sliceAlloc'
+	| 'sliceWrap'
+	| 'strlen'
+	| 'encodedLength'
+	| 'waitAsync'
+	| 'scope'
+	| 'withScope'
+	| 'struct'
 
 /** One operation, as data. */
 export interface Op {
@@ -91,6 +106,20 @@ export interface Op {
 	/** For `grow`: pages, and (Emscripten) whether `HEAPU8` is replaced as Emscripten does after its own growth. */
 	readonly pages?: number
 	readonly updateViews?: boolean
+	/** For scope operations: the index of the operation that opened the scope. */
+	readonly scope?: number
+	/** For `withScope`: what `fn` does (allocate values of these types, release one, then end so). */
+	readonly plan?: ScopePlan
+	/** For struct operations: the index of the struct type in the episode's catalogue, and more (see test/fuzz/structs.ts). */
+	readonly struct?: StructOpData
+}
+
+/** What the function given to `withScope` does. */
+export interface ScopePlan {
+	readonly types: readonly string[]
+	/** Index into `types` of a ref that `fn` releases, or -1. */
+	readonly release: number
+	readonly ending: 'return' | 'throw' | 'promise' | 'async' | 'notFunction'
 }
 
 /** A broken promise. `signature` groups the same defect across operations and runs. */
@@ -133,10 +162,10 @@ export const defaultRunnerOptions: RunnerOptions = {
 	faults: true,
 }
 
-interface Slot {
+export interface Slot {
 	readonly id: number
 	readonly ref: any
-	readonly family: 'value' | 'array' | 'string'
+	readonly family: 'value' | 'array' | 'string' | 'slice' | 'struct' | 'structArray'
 	readonly element: ElementType | undefined
 	readonly encoding: Encoding | undefined
 	readonly className: string
@@ -147,9 +176,21 @@ interface Slot {
 	/** Whether the allocator region at `address` is this ref's (made by `alloc*` and not taken over since). */
 	ownsBlock: boolean
 	freed: boolean
+	/** A slice's current length in elements. */
+	length?: number
+	/** The scope (the index of the operation that opened it) that frees this ref when it closes. */
+	scope?: number
+	/** Struct refs: the type's index in the episode's catalogue. */
+	readonly structIndex?: number
 }
 
-interface Outcome {
+interface ScopeSlot {
+	readonly id: number
+	readonly scope: any
+	closed: boolean
+}
+
+export interface Outcome {
 	readonly threw: boolean
 	readonly error: unknown
 	readonly result: unknown
@@ -161,7 +202,7 @@ interface Outcome {
 	readonly liveBefore: ReadonlySet<number>
 }
 
-interface Names {
+export interface Names {
 	readonly exact: readonly string[]
 	readonly prefix?: string
 	readonly pattern?: RegExp
@@ -242,10 +283,19 @@ const refMembers = {
 	value: ['get value', 'set value', 'read', 'write', 'readAtomic', 'writeAtomic'],
 	array: ['view', 'elementCount', 'bytesPerElement', 'readAt', 'writeAt', 'readAtomicAt', 'writeAtomicAt'],
 	string: ['get value', 'set value', 'read', 'write', 'encodedElementCount', 'encodedByteLength', 'encodedElementsView', 'encodedBytesView', 'bytesPerElement'],
+	slice: ['get value', 'set value', 'read', 'write', 'elementCount', 'capacity', 'encodedByteLength', 'encodedElementsView', 'encodedBytesView', 'bytesPerElement'],
+	struct: ['read', 'write', 'type', 'get field', 'set field'],
+	structArray: ['at', 'readAt', 'writeAt', 'elementCount', 'stride', 'type'],
 } as const
+/** Ref members that are properties (read without a call). */
+const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'elementCount', 'bytesPerElement', 'view', 'allocatedBytesView', 'capacity', 'stride', 'type'])
+/** Members of `HeapScope`. */
+const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]']
 /** Members that work on a freed ref. */
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
-const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify']
+/** A slice's length is its state: only its capacity outlives it. */
+const usableWhenSliceFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'capacity', 'bytesPerElement'])
+const managerMembers = ['heap', 'allocatedRefs', 'totalAllocatedByteSize', 'free', 'freeAll', 'allocate', 'deallocate', 'notify', 'heapDataView', 'openScope', 'withScope', 'allocStruct', 'allocStructArray', 'wrapStruct', 'wrapStructArray', 'readStruct', 'writeStruct', 'sizeOf', 'alignOf', 'offsetOf']
 /** Every `wait<T>` method, with its row. */
 const waitByMethod = new Map(elementTypes.flatMap((type) => (type.wait === undefined ? [] : [[type.wait.method, type] as const])))
 
@@ -254,7 +304,8 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	const manager = new Set<string>(managerMembers)
 	for (const type of elementTypes) for (const name of Object.values(type.methods)) manager.add(name)
 	for (const type of elementTypes) for (const operation of type.atomicOperations) manager.add(operation.method)
-	for (const method of waitByMethod.keys()) manager.add(method)
+	for (const [method, type] of waitByMethod) manager.add(method).add(type.wait!.asyncMethod)
+	for (const view of wholeHeapViews) manager.add(view.member)
 	for (const type of wideTypes) manager.add(type.read).add(type.write)
 	for (const encoding of encodings) for (const name of Object.values(encoding.methods)) manager.add(name)
 	const refs = new Map<string, Set<string>>()
@@ -264,6 +315,10 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
 	}
 	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...refMembers.string].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...refMembers.slice].map(strip)))
+	refs.set('HeapScope', new Set(scopeMembers))
+	refs.set('StructRef', new Set([...commonRefMembers, 'read', 'write', 'type']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 
@@ -274,10 +329,23 @@ export function uncoveredMembers(): string[] {
 		.filter((name) => !manager.has(name))
 		.map((name) => `WasmHeapManager.${name}`)
 	for (const [className, covered] of refs) {
-		const Class = (library as Record<string, unknown>)[className] as Function
+		const Class = className === 'HeapScope' ? heapScopeClass() : ((library as Record<string, unknown>)[className] as Function)
 		for (const name of publicMembers(Class)) if (!covered.has(name)) missing.push(`${className}.${name}`)
 	}
 	return missing
+}
+
+let scopeClass: Function | undefined
+
+/** `HeapScope` is exported as a type only: its class is that of a scope a manager opens. */
+function heapScopeClass(): Function {
+	if (scopeClass === undefined) {
+		const manager = library.createWasmHeapManager(new ArrayBuffer(PAGE_SIZE))
+		const scope = manager.openScope()
+		scopeClass = scope.constructor
+		scope.close()
+	}
+	return scopeClass
 }
 
 function errorKindOf(error: unknown): ErrorKind | 'engine' {
@@ -315,6 +383,11 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 const readScratch = new DataView(new ArrayBuffer(8))
 
+/** Strings of more elements than this the model does not decode (they may exceed the engine's longest string). */
+const longString = 2 ** 26
+/** The expected result of such a read: any string. */
+const longResult = Symbol('a long string')
+
 /** The value of one element of a source typed array, read from model bytes. */
 function sourceElement(ctorName: string, bytes: Uint8Array): number | bigint {
 	new Uint8Array(readScratch.buffer).set(bytes)
@@ -334,6 +407,14 @@ export class Runner {
 	private readonly raw = new Map<number, number>()
 	/** Set by an operation whose effect on `isFreed` the README leaves open: the refs are then synchronised, not checked. */
 	private lenient = false
+	/** Scopes opened, by the index of the operation that opened them. */
+	private readonly scopes = new Map<number, ScopeSlot>()
+	/** Open scopes, outermost first. */
+	private readonly openScopes: number[] = []
+	/** Pending `wait<T>Async` waiters by address (a notify there wakes them). */
+	private readonly waiters = new Map<number, number>()
+	/** Structs: the episode's struct types and their expected layouts (test/fuzz/structs.ts). */
+	structs: import('./structs.js').StructCatalog | undefined
 
 	/**
 	 * @param plant for the fuzzer's own tests: breaks the manager on purpose (a planted
@@ -367,27 +448,61 @@ export class Runner {
 		this.stats.ops++
 		this.stats.byKind.set(op.kind, (this.stats.byKind.get(op.kind) ?? 0) + 1)
 		if (op.kind !== 'grow' && op.kind !== 'replace') {
-			this.stats.members.add(op.kind === 'ref' ? `${this.slots.get(op.slot!)?.className ?? '?'}.${op.member}` : op.member)
+			this.stats.members.add(this.memberName(op))
 			if (this.env.growthCount > growthBefore) this.stats.growthInsideCalls++
 		}
 		if (op.faults.length > 0) this.stats.faults++
 		if (op.args.some((spec) => isOddSpec(spec))) this.stats.oddArguments++
 		this.checkRefs(op)
 		this.checkOwnership(op)
+		this.checkBuiltinAllocator(op)
 		return true
+	}
+
+	/** Wakes every waiter an episode left (their promises are not checked further). */
+	finish(): void {
+		if (this.waiters.size === 0) return
+		const view = new Int32Array(this.env.buffer())
+		for (const address of this.waiters.keys()) Atomics.notify(view, address / 4)
+		this.waiters.clear()
+	}
+
+	/** On the built-in allocator's heaps: its own consistency check, and nothing in use when nothing is live. */
+	private checkBuiltinAllocator(op: Op): void {
+		const observer = this.env.builtinObserver
+		if (observer === undefined) return
+		try {
+			observer.check()
+		} catch (error) {
+			this.violation(op, 'allocator-corrupt', `the built-in allocator's check() throws ${describeError(error)}`)
+		}
+		const held = [...this.env.allocator.live.values()].some((block) => block.block >= 0)
+		if (!held && !this.env.allocator.leaked && observer.usedByteSize !== 0) {
+			this.violation(op, 'allocator-leak', `nothing is allocated, yet the built-in allocator has ${observer.usedByteSize} bytes in use`)
+		}
+	}
+
+	/** The member an operation exercises, as the closing report counts it. */
+	private memberName(op: Op): string {
+		if (op.kind === 'ref') return `${this.slots.get(op.slot!)?.className ?? '?'}.${op.member}`
+		if (op.kind === 'scope' && op.member !== 'openScope') return `HeapScope.${op.member}`
+		if (op.kind === 'struct' && this.structs !== undefined) return this.structs.memberName(this, op)
+		return op.member
 	}
 
 	private where(op: Op): string {
 		if (op.kind === 'ref') return `${this.slots.get(op.slot!)?.className ?? 'ref'}.${op.member.replace(/^(get|set) /, '')}`
+		if (op.kind === 'scope' && op.member !== 'openScope') return `HeapScope.${op.member === '[Symbol.dispose]' ? 'close' : op.member}`
+		if (op.kind === 'struct' && this.structs !== undefined) return this.structs.where(this, op)
 		return op.member
 	}
 
-	private violation(op: Op, kind: string, detail: string): never {
+	violation(op: Op, kind: string, detail: string): never {
 		throw new Violation(kind, this.where(op), detail)
 	}
 
 	/** Calls `invoke` with the materialized arguments, recording everything the call caused. */
-	private call(op: Op, invoke: (args: unknown[]) => unknown): Outcome | undefined {
+	call(op: Op, invoke: (args: unknown[]) => unknown): Outcome | undefined {
 		const env = this.env
 		const log = new CallLog()
 		let args: unknown[]
@@ -398,6 +513,7 @@ export class Runner {
 		}
 		const preLength = env.byteLength
 		const liveBefore = new Set(env.allocator.live.keys())
+		const blocksBefore = env.builtin === undefined ? undefined : new Map(env.allocator.live)
 		env.allocator.begin(op.faults)
 		let threw = false
 		let error: unknown
@@ -409,6 +525,15 @@ export class Runner {
 			error = caught
 		}
 		if (threw) this.stats.threw++
+		if (blocksBefore !== undefined && (env.allocator.allocCalls.length > 0 || env.allocator.deallocCalls.length > 0)) {
+			// The built-in allocator changed its own state in the heap: the model takes it, except
+			// in regions live throughout the call, whose bytes the library must have left alone.
+			const kept: [number, number][] = []
+			for (const [address, block] of blocksBefore) {
+				if (block.block >= 0 && env.allocator.live.get(address) === block) kept.push([block.block, block.block + block.size])
+			}
+			env.syncAllocatorState(kept)
+		}
 		// A region handed out again (C freed it behind the manager's back) no longer belongs to its old
 		// ref, whether the new allocation keeps it or gives it back (misaligned for the new type).
 		for (const call of env.allocator.allocCalls) if (call.fault?.kind === 'reuseLive' && call.address !== undefined) this.deallocated(call.address)
@@ -429,7 +554,7 @@ export class Runner {
 	 * Checks the outcome against the expectation; on success runs `onSuccess` (which
 	 * checks the result and applies the effect to the model), then compares the heap.
 	 */
-	private settle(op: Op, o: Outcome, exp: Expectation, names: Names, onSuccess: (result: any) => void, onThrow?: (error: unknown) => void): void {
+	settle(op: Op, o: Outcome, exp: Expectation, names: Names, onSuccess: (result: any) => void, onThrow?: (error: unknown) => void): void {
 		for (const path of exp.untouchable) {
 			const calls = o.log.under(path)
 			if (calls > 0) this.violation(op, 'user-code-called', `argument ${path} (${specCode(op.args[Number(path.split(/[.[]/)[0])]!)}) is not a number, yet the call ran its valueOf/toString ${calls} time(s); it must be rejected untouched`)
@@ -459,7 +584,7 @@ export class Runner {
 
 	private checkMessage(op: Op, o: Outcome, error: Error, names: Names): void {
 		const message = String(error.message)
-		const named = /^([\w$.[\]]+)[: ]/.exec(message)?.[1]
+		const named = /^([\w$.[\]()]+)[: ]/.exec(message)?.[1]
 		const ok = named !== undefined && (names.exact.includes(named) || (names.prefix !== undefined && named.startsWith(names.prefix)) || names.pattern?.test(named) === true)
 		if (!ok) {
 			const isLibraryName = named !== undefined && (libraryNames.has(named) || /^[A-Z]\w*Ref\./.test(named))
@@ -479,7 +604,7 @@ export class Runner {
 		}
 	}
 
-	private compareHeap(op: Op, kind: string, context: string): void {
+	compareHeap(op: Op, kind: string, context: string): void {
 		const mismatch = this.env.model.compare(this.env.buffer(), !this.env.large)
 		if (mismatch === undefined) return
 		const detail =
@@ -521,8 +646,9 @@ export class Runner {
 		}
 	}
 
-	private markFreed(slot: Slot): void {
+	markFreed(slot: Slot): void {
 		slot.freed = true
+		slot.scope = undefined
 		if (this.tracked.get(slot.address) === slot) this.tracked.delete(slot.address)
 	}
 
@@ -532,7 +658,7 @@ export class Runner {
 		for (const slot of this.slots.values()) if (slot.address === address && slot.ownsBlock) slot.ownsBlock = false
 	}
 
-	private adopt(op: Op, slot: Omit<Slot, 'id' | 'freed' | 'ownsBlock'> & { allocated: boolean }): void {
+	adopt(op: Op, slot: Omit<Slot, 'id' | 'freed' | 'ownsBlock'> & { allocated: boolean }): void {
 		const { allocated, ...facts } = slot
 		if (allocated) {
 			// The region may have been handed out again (C freed it behind the manager's back).
@@ -543,6 +669,8 @@ export class Runner {
 			if (facts.tracked && previous !== undefined) this.markFreed(previous)
 		}
 		const created: Slot = { ...facts, id: op.index, freed: false, ownsBlock: allocated }
+		// An allocated ref joins the innermost open scope.
+		if (allocated && this.openScopes.length > 0) created.scope = this.openScopes[this.openScopes.length - 1]
 		this.slots.set(op.index, created)
 		if (created.tracked) this.tracked.set(created.address, created)
 		// Keep the table small: forget the oldest freed refs.
@@ -558,13 +686,13 @@ export class Runner {
 
 	// ---- checks shared by several operations -------------------------------------------
 
-	private managerNames(member: string, type?: { name: string; canonical?: { name: string } }): Names {
+	managerNames(member: string, type?: { name: string; canonical?: { name: string } }): Names {
 		const exact = [member]
 		if (type?.canonical !== undefined && type.canonical.name !== type.name) exact.push(member.replace(type.name, type.canonical.name))
 		return { exact }
 	}
 
-	private refNames(slot: Slot, ...delegates: string[]): Names {
+	refNames(slot: Slot, ...delegates: string[]): Names {
 		const exact: string[] = []
 		for (const name of delegates) {
 			exact.push(name)
@@ -572,10 +700,16 @@ export class Runner {
 		}
 		// An alias's ref class extends its target's, whose errors name the target class.
 		const target = slot.element !== undefined && slot.element.canonical !== slot.element ? `${slot.className.replace(slot.element.name, slot.element.canonical.name)}.` : undefined
+		// A struct ref names itself after its type (`S0.clear`, `S0ArrayRef.at`).
+		if (slot.family === 'struct' || slot.family === 'structArray') return { exact, prefix: `${slot.className}.`, pattern: /^S\d+(ArrayRef)?\./ }
 		return { exact, prefix: `${slot.className}.`, ...(target === undefined ? {} : { pattern: new RegExp(`^${target.replace('.', '\\.')}`) }) }
 	}
 
-	private checkResult(op: Op, actual: unknown, expected: unknown, what = 'result'): void {
+	checkResult(op: Op, actual: unknown, expected: unknown, what = 'result'): void {
+		if (expected === longResult) {
+			if (typeof actual !== 'string') this.violation(op, 'wrong-result', `${what} is ${typeof actual}, expected a string`)
+			return
+		}
 		if (!sameValue(actual, expected)) this.violation(op, 'wrong-result', `${what} ${showValue(actual)}, the model says ${showValue(expected)}`)
 	}
 
@@ -626,7 +760,7 @@ export class Runner {
 		return seen
 	}
 
-	private checkNewRef(op: Op, result: unknown, Class: Function, address: number, byteSize: number, tracked: boolean, elementCount?: number): void {
+	checkNewRef(op: Op, result: unknown, Class: Function, address: number, byteSize: number, tracked: boolean, elementCount?: number): void {
 		const ref = result as any
 		if (!(result instanceof Class) || ref.constructor !== Class) this.violation(op, 'wrong-ref', `returned ${ref?.constructor?.name}, expected ${Class.name}`)
 		if (ref.address !== address || ref.allocatedByteSize !== byteSize) {
@@ -641,7 +775,7 @@ export class Runner {
 	 * What the allocator's answer during `o` means: the address the allocation must
 	 * succeed at, or (in `exp`) the `Error` a failed allocation must give.
 	 */
-	private allocationVerdict(op: Op, exp: Expectation, o: Outcome, byteSize: number, alignment: number): number | undefined {
+	allocationVerdict(op: Op, exp: Expectation, o: Outcome, byteSize: number, alignment: number): number | undefined {
 		const calls = o.allocCalls.filter((call) => call.probe !== true)
 		if (calls.length === 0) return undefined
 		if (calls.length > 1) this.violation(op, 'allocator-called-twice', `the allocator was called ${calls.length} times for one allocation`)
@@ -662,8 +796,9 @@ export class Runner {
 			exp.fail('Error', `the allocator returned ${address}, not aligned to ${alignment}`)
 			return undefined
 		}
-		if (address + byteSize > o.postLength) {
-			exp.fail('Error', `the allocator returned ${address}, whose ${byteSize} bytes run past the heap of ${o.postLength}`)
+		// (The region asked for: a zero-length allocation asks for 1 byte, which must lie in the heap too.)
+		if (address + wanted > o.postLength) {
+			exp.fail('Error', `the allocator returned ${address}, whose ${wanted} bytes run past the heap of ${o.postLength}`)
 			return undefined
 		}
 		if (call.fault?.kind === 'insideLive') {
@@ -674,7 +809,7 @@ export class Runner {
 	}
 
 	/** After a failed allocation: nothing it took stays allocated (unless the deallocator trapped), and the error says so. */
-	private afterFailedAllocation(op: Op, o: Outcome, error: unknown): void {
+	afterFailedAllocation(op: Op, o: Outcome, error: unknown): void {
 		const deallocatorTrapped = o.deallocCalls.some((call) => call.threw === true)
 		for (const call of o.allocCalls) {
 			// A region handed out again (reuseLive) was live before, but this allocation took it over.
@@ -688,7 +823,7 @@ export class Runner {
 		}
 	}
 
-	private applyZero(address: number, byteSize: number): void {
+	applyZero(address: number, byteSize: number): void {
 		if (this.config.clearAllocatedRegions) this.env.model.fill(address, byteSize, 0)
 	}
 
@@ -738,6 +873,28 @@ export class Runner {
 				return true
 			case 'replace':
 				return this.env.replace()
+			case 'heapView':
+				return this.runHeapView(op)
+			case 'sliceRead':
+				return this.runSliceRead(op)
+			case 'sliceWrite':
+				return this.runSliceWrite(op)
+			case 'sliceAlloc':
+				return this.runSliceAlloc(op)
+			case 'sliceWrap':
+				return this.runSliceWrap(op)
+			case 'strlen':
+				return this.runStrlen(op)
+			case 'encodedLength':
+				return this.runEncodedLength(op)
+			case 'waitAsync':
+				return this.runWaitAsync(op)
+			case 'scope':
+				return this.runScope(op)
+			case 'withScope':
+				return this.runWithScope(op)
+			case 'struct':
+				return this.structs === undefined ? false : this.structs.run(this, op)
 		}
 	}
 
@@ -1042,7 +1199,16 @@ export class Runner {
 				exp.untouchable.push('1')
 			} else if (!(count.v === Infinity || (Number.isSafeInteger(count.v) && count.v >= 0))) exp.fail('RangeError', `count ${count.v}`)
 		}
-		this.settle(op, o, exp, this.managerNames('notify'), (result) => this.checkResult(op, result, 0))
+		this.settle(op, o, exp, this.managerNames('notify'), (result) => {
+			// Only this thread's pending wait<T>Async calls wait: as many as were at the address, up to count.
+			const address = (op.args[0] as { v: number }).v
+			const waiting = this.waiters.get(address) ?? 0
+			const limit = count === undefined || count.k === 'undef' ? Infinity : (count as { v: number }).v
+			const woken = Math.min(waiting, limit)
+			this.checkResult(op, result, woken)
+			if (woken === waiting) this.waiters.delete(address)
+			else this.waiters.set(address, waiting - woken)
+		})
 		return true
 	}
 
@@ -1149,7 +1315,7 @@ export class Runner {
 	}
 
 	/** What `readNullTerminated<E>String(address, max)` must return, or (in `exp`) the error it must give. */
-	private expectStringRead(exp: Expectation, encoding: Encoding, address: number | undefined, max: number | undefined | null, length: number): string | undefined {
+	private expectStringRead(exp: Expectation, encoding: Encoding, address: number | undefined, max: number | undefined | null, length: number): string | typeof longResult | undefined {
 		if (address === undefined || max === null || exp.mustThrow) return undefined
 		const bpe = encoding.bytesPerElement
 		if (max === 0) {
@@ -1170,6 +1336,10 @@ export class Runner {
 				exp.fail('RangeError', `no terminator before the heap's end`)
 				return undefined
 			}
+		}
+		if (count > longString) {
+			exp.allow('RangeError', `${count} elements may decode to more than the engine's longest string`)
+			return longResult
 		}
 		const decoded = decodeString(encoding.codec, this.env.model.read(address, count * bpe))
 		if ('tooLargeAt' in decoded) {
@@ -1321,14 +1491,14 @@ export class Runner {
 		return [...this.tracked.values()].filter((slot) => !slot.freed)
 	}
 
-	private expectFrees(op: Op, o: Outcome, addresses: readonly number[]): void {
+	expectFrees(op: Op, o: Outcome, addresses: readonly number[]): void {
 		const called = o.deallocCalls.filter((call) => call.probe !== true).map((call) => call.address)
 		const sorted = (list: readonly number[]): string => [...list].sort((a, b) => a - b).join(',')
 		if (sorted(called) !== sorted(addresses)) this.violation(op, 'wrong-deallocations', `the deallocator was called for [${sorted(called)}], expected [${sorted(addresses)}]`)
 	}
 
 	/** A deallocator fault makes the outcome of a free open: the error may come through; refs are synchronised. */
-	private deallocatorFaults(exp: Expectation, o: Outcome): void {
+	deallocatorFaults(exp: Expectation, o: Outcome): void {
 		if (o.deallocCalls.some((call) => call.threw === true)) {
 			exp.allow('user', 'the deallocator trapped')
 			exp.allow('Error', 'the deallocator trapped')
@@ -1336,7 +1506,7 @@ export class Runner {
 		}
 	}
 
-	private afterFrees(o: Outcome): void {
+	afterFrees(o: Outcome): void {
 		for (const call of o.deallocCalls) if (call.probe !== true && call.threw !== true) this.deallocated(call.address)
 	}
 
@@ -1355,7 +1525,7 @@ export class Runner {
 		if (o === undefined) return false
 		const exp = new Expectation()
 		// free and freeAll free through the refs, whose errors (a trapping deallocator) name Ref.free.
-		const names = { exact: [op.member], pattern: /^\w+Ref\.free$/ }
+		const names = { exact: [op.member], pattern: /^(\w+Ref|S\d+)\.free$/ }
 		if (op.member !== 'heap' && op.member !== 'free' && !tracking) exp.fail('Error', 'tracking is off')
 		switch (op.member) {
 			case 'heap':
@@ -1412,6 +1582,434 @@ export class Runner {
 		return true
 	}
 
+	// ---- whole-heap views ------------------------------------------------------------------
+
+	/** `heap<T>` and `heapDataView`: views of the whole current buffer (after any growth), holding what the model holds. */
+	private runHeapView(op: Op): boolean {
+		const o = this.call(op, () => this.manager[op.member])
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const length = this.env.byteLength
+		this.settle(op, o, exp, this.managerNames(op.member), (view) => {
+			if (op.member === 'heapDataView') {
+				if (!(view instanceof DataView)) this.violation(op, 'wrong-view', `returned ${view?.constructor?.name}, expected a DataView`)
+				if (view.buffer !== this.env.buffer() || view.byteOffset !== 0 || view.byteLength !== length) {
+					this.violation(op, 'stale-view', `the DataView covers ${view.byteLength} bytes at ${view.byteOffset} of a buffer of ${view.buffer.byteLength}, expected the whole current heap of ${length}`)
+				}
+				// Sampled through the DataView itself: 64 bytes spread over the heap, and the last one.
+				for (let i = 0; i <= 64; i++) {
+					const at = i === 64 ? length - 1 : Math.floor((length / 64) * i)
+					if (view.getUint8(at) !== this.env.model.read(at, 1)[0]) this.violation(op, 'wrong-view', `heapDataView.getUint8(${at}) is ${view.getUint8(at)}, the model says ${this.env.model.read(at, 1)[0]}`)
+				}
+				return
+			}
+			const type = wholeHeapViews.find((candidate) => candidate.member === op.member)!.type
+			const full = Math.floor(length / type.byteSize)
+			// An engine that caps typed arrays (Node 20: 2^32 elements) ends the view at the cap.
+			const count = full > 2 ** 32 && view?.length === 2 ** 32 ? 2 ** 32 : full
+			this.checkView(op, view, type.viewConstructor, 0, count, type.byteSize)
+		})
+		return true
+	}
+
+	// ---- length-delimited strings -----------------------------------------------------------
+
+	/** The string `count` elements at a valid `address` decode to, or (in `exp`) why they cannot. */
+	private expectSlice(exp: Expectation, encoding: Encoding, address: number | undefined, count: number | undefined): string | typeof longResult | undefined {
+		if (address === undefined || count === undefined || exp.mustThrow) return undefined
+		if (count > longString) {
+			// Maybe longer than the engine's longest string (V8: 2^29 - 24 code units): then a RangeError
+			// naming the method; the model does not decode gigabytes (a result is checked by length only).
+			exp.allow('RangeError', `${count} elements may decode to more than the engine's longest string`)
+			return longResult
+		}
+		const decoded = decodeString(encoding.codec, this.env.model.read(address, count * encoding.bytesPerElement))
+		if ('tooLargeAt' in decoded) {
+			exp.fail('RangeError', `element ${decoded.tooLargeAt} is ${decoded.element}, above 0x10FFFF`)
+			return undefined
+		}
+		return decoded.value
+	}
+
+	/** The elements `value` encodes to, or (in `exp`) why it cannot be encoded. */
+	private encodeSliceValue(exp: Expectation, encoding: Encoding, spec: Spec, path: string): { bytes: Uint8Array; elementCount: number } | undefined {
+		if (spec.k !== 'str') {
+			exp.fail('TypeError', `the value is ${spec.k}, not a string`)
+			exp.untouchable.push(path)
+			return undefined
+		}
+		const encoded = encodeString(encoding.codec, spec.v)
+		if ('notAsciiAt' in encoded) {
+			exp.fail('RangeError', `character ${encoded.notAsciiAt} is not ASCII`)
+			return undefined
+		}
+		return encoded
+	}
+
+	private runSliceRead(op: Op): boolean {
+		const encoding = encodingByName.get(op.type!)!
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const count = classifyCount(exp, op.args[1]!, '1', 'element count')
+		const address = classifyAddress(exp, op.args[0]!, '0', count === undefined ? undefined : count * encoding.bytesPerElement, encoding.bytesPerElement, o.preLength, o.postLength)
+		const expected = this.expectSlice(exp, encoding, address, count)
+		this.settle(op, o, exp, this.managerNames(op.member), (result) => this.checkResult(op, result, expected))
+		return true
+	}
+
+	/** `write<E>StringSlice(address, value, maxElementCount?)`, or a slice ref's write with its capacity as the room. */
+	private expectSliceWrite(exp: Expectation, encoding: Encoding, address: number | undefined, valueSpec: Spec, valuePath: string, max: number | undefined | null, length: number): { bytes: Uint8Array; count: number } | undefined {
+		const encoded = this.encodeSliceValue(exp, encoding, valueSpec, valuePath)
+		if (address === undefined || max === null || exp.mustThrow) return undefined
+		const bpe = encoding.bytesPerElement
+		let room: number
+		if (max !== undefined) {
+			if (address + max * bpe > length) {
+				exp.fail('RangeError', `${max} elements at ${address} run past the heap of ${length} bytes`)
+				return undefined
+			}
+			room = max
+		} else {
+			if (address > length) {
+				exp.fail('RangeError', `address ${address} is past the heap's end`)
+				return undefined
+			}
+			room = Math.floor((length - address) / bpe)
+		}
+		if (encoded!.elementCount > room) {
+			exp.fail('RangeError', `${encoded!.elementCount} elements do not fit in ${room}`)
+			return undefined
+		}
+		return { bytes: encoded!.bytes, count: encoded!.elementCount }
+	}
+
+	private runSliceWrite(op: Op): boolean {
+		const encoding = encodingByName.get(op.type!)!
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const address = this.stringAddress(exp, op.args[0]!, '0', encoding)
+		const max = this.optionalCount(exp, op, 2, 'maxElementCount')
+		const effect = this.expectSliceWrite(exp, encoding, address, op.args[1]!, '1', max, o.preLength)
+		this.settle(op, o, exp, this.managerNames(op.member), (result) => {
+			this.checkResult(op, result, effect!.count, 'returned count')
+			this.env.model.write(address!, effect!.bytes)
+		})
+		return true
+	}
+
+	private runSliceAlloc(op: Op): boolean {
+		const encoding = encodingByName.get(op.type!)!
+		const bpe = encoding.bytesPerElement
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const spec = op.args[0]!
+		let byteSize: number | undefined
+		let bytes: Uint8Array | undefined
+		let length = 0
+		if (spec.k === 'str') {
+			const encoded = this.encodeSliceValue(exp, encoding, spec, '0')
+			if (encoded !== undefined) {
+				byteSize = encoded.elementCount * bpe
+				bytes = encoded.bytes
+				length = encoded.elementCount
+			}
+		} else if (spec.k === 'num') {
+			const capacity = classifyCount(exp, spec, '0', 'capacity')
+			if (capacity !== undefined) byteSize = capacity * bpe
+			if (byteSize !== undefined && !Number.isSafeInteger(byteSize)) {
+				exp.fail('RangeError', `${byteSize} bytes is not a safe integer`)
+				byteSize = undefined
+			}
+		} else {
+			exp.fail('TypeError', `${spec.k} is neither a capacity nor a string`)
+			exp.untouchable.push('0')
+		}
+		const address = byteSize === undefined || exp.mustThrow ? undefined : this.allocationVerdict(op, exp, o, byteSize, bpe)
+		this.settle(
+			op,
+			o,
+			exp,
+			this.managerNames(op.member),
+			(ref) => {
+				if (address === undefined) this.violation(op, 'allocator-not-called', 'a ref came back without an allocation')
+				this.checkNewRef(op, ref, encoding.SliceRefClass, address, byteSize!, this.config.trackAllocations, length)
+				this.applyZero(address, byteSize!)
+				if (bytes !== undefined) this.env.model.write(address, bytes)
+				this.adopt(op, { ref, family: 'slice', element: undefined, encoding, className: encoding.sliceRefClass, address, byteSize: byteSize!, elementCount: byteSize! / bpe, length, tracked: this.config.trackAllocations, allocated: true })
+			},
+			(error) => this.afterFailedAllocation(op, o, error),
+		)
+		return true
+	}
+
+	private runSliceWrap(op: Op): boolean {
+		const encoding = encodingByName.get(op.type!)!
+		const bpe = encoding.bytesPerElement
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const count = classifyCount(exp, op.args[1]!, '1', 'element count')
+		const address = classifyAddress(exp, op.args[0]!, '0', count === undefined ? undefined : count * bpe, bpe, o.preLength, o.postLength, true)
+		this.settle(op, o, exp, this.managerNames(op.member), (ref) => {
+			this.checkNewRef(op, ref, encoding.SliceRefClass, address!, count! * bpe, false, count)
+			this.adopt(op, { ref, family: 'slice', element: undefined, encoding, className: encoding.sliceRefClass, address: address!, byteSize: count! * bpe, elementCount: count!, length: count!, tracked: false, allocated: false })
+		})
+		return true
+	}
+
+	/** `lengthOfNullTerminated<E>String(address, maxElementCount?)`: `strlen`/`strnlen` on the model. */
+	private runStrlen(op: Op): boolean {
+		const encoding = encodingByName.get(op.type!)!
+		const bpe = encoding.bytesPerElement
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const address = this.stringAddress(exp, op.args[0]!, '0', encoding)
+		const max = this.optionalCount(exp, op, 1, 'maxElementCount')
+		let expected: number | undefined
+		if (address !== undefined && max !== null && !exp.mustThrow) {
+			const length = o.preLength
+			if (max === 0) {
+				if (address > length) exp.fail('RangeError', `address ${address} is past the heap's end`)
+				else if (address === length) exp.allow('RangeError', 'zero elements at the heap end')
+				expected = 0
+			} else {
+				const room = Math.floor((length - address) / bpe)
+				if (!(room >= 1)) exp.fail('RangeError', `no room for one element at ${address}`)
+				else {
+					const found = this.env.model.findTerminator(address, bpe, max === undefined || max > room ? room : max)
+					if (found >= 0) expected = found
+					else if (max !== undefined && max <= room) expected = max
+					else exp.fail('RangeError', `no terminator before the heap's end`)
+				}
+			}
+		}
+		this.settle(op, o, exp, this.managerNames(op.member), (result) => this.checkResult(op, result, expected))
+		return true
+	}
+
+	private runEncodedLength(op: Op): boolean {
+		const encoding = encodingByName.get(op.type!)!
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const encoded = this.encodeSliceValue(exp, encoding, op.args[0]!, '0')
+		this.settle(op, o, exp, this.managerNames(op.member), (result) => this.checkResult(op, result, encoded?.elementCount))
+		return true
+	}
+
+	private runSliceRef(op: Op, slot: Slot, o: Outcome, exp: Expectation, name: string): boolean {
+		const encoding = slot.encoding!
+		const bpe = encoding.bytesPerElement
+		const capacity = slot.elementCount
+		const length = slot.length!
+		const methods = encoding.methods
+		if (op.member === 'set value' || name === 'write') {
+			const effect = this.expectSliceWrite(exp, encoding, slot.address, op.args[0]!, '0', capacity, o.preLength)
+			this.settle(op, o, exp, this.refNames(slot, methods.writeSlice), (result) => {
+				if (name === 'write') this.checkResult(op, result, effect!.count, 'returned length')
+				this.env.model.write(slot.address, effect!.bytes)
+				slot.length = effect!.count
+			})
+			return true
+		}
+		switch (name) {
+			case 'value':
+			case 'read': {
+				const expected = this.expectSlice(exp, encoding, slot.address, length)
+				this.settle(op, o, exp, this.refNames(slot, methods.readSlice), (result) => this.checkResult(op, result, expected))
+				return true
+			}
+			case 'capacity':
+				this.settle(op, o, exp, this.refNames(slot), (result) => this.checkResult(op, result, capacity))
+				return true
+			case 'encodedByteLength':
+				this.settle(op, o, exp, this.refNames(slot), (result) => this.checkResult(op, result, length * bpe))
+				return true
+			case 'encodedElementsView':
+				this.settle(op, o, exp, this.refNames(slot), (view) => this.checkView(op, view, encoding.elementsView, slot.address, length, bpe))
+				return true
+			case 'encodedBytesView':
+				this.settle(op, o, exp, this.refNames(slot), (view) => this.checkView(op, view, 'Uint8Array', slot.address, length * bpe, 1))
+				return true
+			default:
+				throw new Error(`fuzz: unknown slice ref member ${name}`)
+		}
+	}
+
+	// ---- waitAsync ---------------------------------------------------------------------
+
+	/** A promise's state, read synchronously (Node's inspect shows it): `'pending'`, or the value it fulfilled with. */
+	private static promiseState(promise: unknown): string {
+		if (!(promise instanceof Promise)) return `not a promise: ${String(promise)}`
+		const shown = inspect(promise)
+		if (shown === 'Promise { <pending> }') return 'pending'
+		const fulfilled = /^Promise \{ '([\w-]+)' \}$/.exec(shown)
+		return fulfilled === null ? shown : fulfilled[1]!
+	}
+
+	/**
+	 * `wait<T>Async(address, expected, timeoutMs)`: with timeout 0 a promise already
+	 * settled ('not-equal' or 'timed-out'); with a long timeout and the value held, a
+	 * pending waiter that a `notify` at its address counts. Bad arguments throw at once.
+	 */
+	private runWaitAsync(op: Op): boolean {
+		const type = waitByMethod.get(op.member.replace(/Async$/, ''))!
+		const o = this.call(op, (a) => this.manager[op.member](...a))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const address = classifyAddress(exp, op.args[0]!, '0', type.byteSize, type.byteSize, o.preLength, o.postLength)
+		const expected = classifyValue(exp, op.args[1]!, type, 'expected')
+		const timeout = op.args[2]!
+		if (timeout.k !== 'num') exp.fail('TypeError', `timeoutMs is ${timeout.k}`)
+		else if (!(timeout.v >= 0)) exp.fail('RangeError', `timeoutMs ${timeout.v} is negative or NaN`)
+		if (!this.isShared()) exp.fail('TypeError', 'the heap is not shared')
+		this.settle(op, o, exp, this.managerNames(op.member, type), (promise) => {
+			const held = bytesEqual(encodeElement(type, expected!), this.env.model.read(address!, type.byteSize))
+			const state = Runner.promiseState(promise)
+			const wanted = !held ? 'not-equal' : (timeout as { v: number }).v === 0 ? 'timed-out' : 'pending'
+			if (state !== wanted) this.violation(op, 'wrong-result', `the promise is ${state}, the model says ${wanted}`)
+			if (wanted === 'pending') this.waiters.set(address!, (this.waiters.get(address!) ?? 0) + 1)
+		})
+		return true
+	}
+
+	// ---- scopes ------------------------------------------------------------------------------
+
+	private innermostScope(): number | undefined {
+		return this.openScopes[this.openScopes.length - 1]
+	}
+
+	/** `openScope()`, and a scope's `close()`, `[Symbol.dispose]()`, `keep(ref)` and `isClosed`. */
+	private runScope(op: Op): boolean {
+		if (op.member === 'openScope') {
+			const o = this.call(op, () => this.manager.openScope())
+			if (o === undefined) return false
+			this.settle(op, o, new Expectation(), this.managerNames('openScope'), (scope) => {
+				if (scope?.isClosed !== false) this.violation(op, 'wrong-result', 'a new scope is closed')
+				this.scopes.set(op.index, { id: op.index, scope, closed: false })
+				this.openScopes.push(op.index)
+			})
+			return true
+		}
+		const record = this.scopes.get(op.scope!)
+		if (record === undefined) return false
+		const slot = op.slot === undefined ? undefined : this.slots.get(op.slot)
+		const o = this.call(op, (a) => {
+			switch (op.member) {
+				case 'isClosed':
+					return record.scope.isClosed
+				case 'keep':
+					return record.scope.keep(slot !== undefined ? slot.ref : a[0])
+				case 'close':
+					return record.scope.close()
+				default:
+					return record.scope[Symbol.dispose]()
+			}
+		})
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const names = { exact: [`HeapScope.${op.member === '[Symbol.dispose]' ? 'close' : op.member}`, 'HeapScope.close'], pattern: /^(\w+Ref|S\d+)\.free$/ }
+		switch (op.member) {
+			case 'isClosed':
+				this.settle(op, o, exp, names, (result) => this.checkResult(op, result, record.closed))
+				return true
+			case 'keep':
+				if (record.closed) exp.fail('Error', 'the scope is closed')
+				else if (slot === undefined || slot.scope !== record.id) {
+					exp.fail('TypeError', slot === undefined ? 'not a ref' : `ref ${slot.id} is not held by this scope`)
+					if (slot === undefined) exp.untouchable.push('0')
+				}
+				this.settle(op, o, exp, names, (result) => {
+					if (result !== slot!.ref) this.violation(op, 'wrong-result', 'keep did not return the ref')
+					slot!.scope = undefined
+				})
+				return true
+			default: {
+				const innermost = this.innermostScope() === record.id
+				if (record.closed) exp.fail('Error', 'the scope is closed already')
+				else if (!innermost) exp.fail('Error', 'an inner scope is still open')
+				const held = [...this.slots.values()].filter((candidate) => candidate.scope === record.id && !candidate.freed)
+				this.deallocatorFaults(exp, o)
+				const closeModel = (): void => {
+					record.closed = true
+					this.openScopes.pop()
+				}
+				this.settle(op, o, exp, names, () => {
+					this.expectFrees(op, o, held.map((candidate) => candidate.address))
+					for (const candidate of held) this.markFreed(candidate)
+					this.afterFrees(o)
+					closeModel()
+				}, (error) => {
+					if (!exp.mustThrow && this.lenient) closeModel()
+					void error
+				})
+				if (o.threw) this.afterFrees(o)
+				return true
+			}
+		}
+	}
+
+	/** `withScope(fn)`: `fn` allocates, may release one ref, and returns, throws or misbehaves; every ref it kept is freed. */
+	private runWithScope(op: Op): boolean {
+		const plan = op.plan!
+		const made: any[] = []
+		const types = plan.types.map((name) => elementByName.get(name)!)
+		const marker = { fuzz: 'withScope result' }
+		const body = (): unknown => {
+			for (const type of types) made.push(this.manager[type.methods.alloc]())
+			if (plan.release >= 0 && made[plan.release] !== undefined) made[plan.release].release()
+			if (plan.ending === 'throw') throw new UserValueError('fn threw (fuzz)')
+			if (plan.ending === 'promise') return Promise.resolve(marker)
+			return marker
+		}
+		const fn = plan.ending === 'async' ? async (): Promise<unknown> => marker : plan.ending === 'notFunction' ? 42 : body
+		const o = this.call(op, () => this.manager.withScope(fn))
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const calls = o.allocCalls.filter((call) => call.probe !== true)
+		if (plan.ending === 'notFunction' || plan.ending === 'async') {
+			exp.fail('TypeError', plan.ending === 'async' ? 'fn is an async function' : 'fn is not a function')
+			if (calls.length > 0) this.violation(op, 'allocator-called-for-invalid-arguments', 'withScope ran fn although it must refuse it')
+		} else {
+			// A failed allocation (a full heap) ends fn with its Error.
+			if (made.length < types.length) exp.fail('Error', 'an allocation in fn failed')
+			else if (plan.ending === 'throw') exp.fail('user', 'fn threw')
+			else if (plan.ending === 'promise') exp.fail('TypeError', 'fn returned a promise')
+		}
+		const apply = (): void => {
+			made.forEach((ref, i) => {
+				const type = types[i]!
+				const address = ref.address as number
+				const released = i === plan.release
+				// (On the built-in allocator's heaps the model already took what the call left in regions it
+				// freed: the allocator's own state.)
+				if (this.env.builtin === undefined || released) this.applyZero(address, type.byteSize)
+				this.adopt(op, { ref, family: 'value', element: type, encoding: undefined, className: type.refClass, address, byteSize: type.byteSize, elementCount: 1, tracked: this.config.trackAllocations, allocated: true })
+				// (adopt files each under op.index: keep the last; the others are checked here.)
+				const slot = this.slots.get(op.index)!
+				slot.scope = undefined
+				this.markFreed(slot)
+				if (released) {
+					slot.ownsBlock = false
+					this.raw.set(address, type.byteSize)
+				}
+				if (ref.isFreed !== true) this.violation(op, 'isFreed-wrong', `the ref fn ${released ? 'released' : 'allocated'} at ${address} is not freed after withScope`)
+			})
+			const freed = made.filter((_, i) => i !== plan.release).map((ref) => ref.address as number)
+			this.expectFrees(op, o, freed)
+			this.afterFrees(o)
+		}
+		this.settle(op, o, exp, { exact: ['withScope', ...types.map((type) => type.methods.alloc), ...types.map((type) => type.canonical.methods.alloc)] }, (result) => {
+			if (result !== marker) this.violation(op, 'wrong-result', 'withScope did not return what fn returned')
+			apply()
+		}, () => apply())
+		return true
+	}
+
 	// ---- refs ------------------------------------------------------------------------------
 
 	private runRef(op: Op): boolean {
@@ -1425,20 +2023,23 @@ export class Runner {
 				return undefined
 			}
 			if (member === '[Symbol.dispose]') return ref[Symbol.dispose]()
-			if (member === 'address' || member === 'allocatedByteSize' || member === 'isFreed' || member === 'elementCount' || member === 'bytesPerElement' || member === 'view' || member === 'allocatedBytesView' || member.startsWith('encoded')) return ref[member]
+			if (propertyMembers.has(member) || member.startsWith('encoded')) return ref[member]
 			return ref[member](...a)
 		})
 		if (o === undefined) return false
 		const exp = new Expectation()
 		const name = member.replace(/^(get|set) /, '')
-		if (slot.freed && !usableWhenFreed.has(name)) {
+		if (slot.freed && !(slot.family === 'slice' ? usableWhenSliceFreed : usableWhenFreed).has(name)) {
 			exp.fail('Error', 'the ref is freed')
 			// A bad index or value may be reported first.
 			const other = new Expectation()
 			if (slot.family === 'array' && /At$/.test(name)) classifyIndex(other, op.args[0]!, '0', slot.elementCount)
 			const valueSpec = op.args[slot.family === 'array' ? 1 : 0]
 			if (slot.element !== undefined) for (const spec of op.args.slice(slot.family === 'array' ? 1 : 0)) classifyValue(other, spec, slot.element, 'value')
-			if (valueSpec !== undefined && slot.encoding !== undefined && valueSpec.k !== 'str') other.fail('TypeError', 'not a string')
+			if (valueSpec !== undefined && slot.encoding !== undefined && valueSpec.k !== 'str') {
+				other.fail('TypeError', 'not a string')
+				other.untouchable.push('0')
+			}
 			for (const kind of [...other.must, ...other.maybe]) exp.allow(kind, 'a bad argument to a freed ref')
 			exp.untouchable.push(...other.untouchable)
 			this.settle(op, o, exp, this.refNames(slot), () => undefined, (error) => {
@@ -1459,7 +2060,7 @@ export class Runner {
 					address: slot.address,
 					allocatedByteSize: slot.byteSize,
 					isFreed: slot.freed,
-					elementCount: slot.elementCount,
+					elementCount: slot.family === 'slice' ? slot.length : slot.elementCount,
 					bytesPerElement: slot.element?.byteSize ?? slot.encoding?.bytesPerElement,
 				}[name]
 				this.settle(op, o, exp, this.refNames(slot), (result) => this.checkResult(op, result, expected))
@@ -1497,6 +2098,7 @@ export class Runner {
 			}
 		}
 		if (slot.family === 'string') return this.runStringRef(op, slot, o, exp, name)
+		if (slot.family === 'slice') return this.runSliceRef(op, slot, o, exp, name)
 		const type = slot.element!
 		const methods = type.methods
 		let address = slot.address
@@ -1585,12 +2187,22 @@ export class Runner {
 
 	// ---- generation ------------------------------------------------------------------------
 
-	private liveSlots(): Slot[] {
+	/** The ref an operation made, if the table still holds it. */
+	slotById(id: number): Slot | undefined {
+		return this.slots.get(id)
+	}
+
+	allSlots(): Slot[] {
+		return [...this.slots.values()]
+	}
+
+	liveSlots(): Slot[] {
 		return [...this.slots.values()].filter((slot) => !slot.freed)
 	}
 
 	/** An aligned address whose `size`-byte access lies in the heap, often inside a live ref or near an edge. */
-	private validAddress(rng: Random, size: number, alignment: number): number {
+	validAddress(rng: Random, size: number, alignment: number): number {
+		if (this.env.builtin !== undefined) return this.writableAddress(rng, size, alignment)
 		const length = this.env.byteLength
 		const max = length - size
 		if (max < 0) return 0
@@ -1607,23 +2219,50 @@ export class Runner {
 		return align(rng.pick([2 ** 31 - rng.int(0, 40), 2 ** 31 + rng.int(0, 40), 2 ** 32 - rng.int(0, 40), 2 ** 32 + rng.int(0, 40), max]))
 	}
 
-	private address(rng: Random, size: number, alignment: number): Spec {
+	/**
+	 * On the built-in allocator's heaps, where its state lives between the regions: an
+	 * aligned address whose `size` bytes lie inside a region it handed out, or in the
+	 * scratch bytes below its range (or, when nothing fits, one past the heap's end).
+	 */
+	private writableAddress(rng: Random, size: number, alignment: number): number {
+		const seen = new Set<number>()
+		const regions: [number, number][] = []
+		for (const block of this.env.allocator.live.values()) {
+			if (block.block < 0 || seen.has(block.block)) continue
+			seen.add(block.block)
+			const start = Math.ceil(block.block / alignment) * alignment
+			if (start + size <= block.block + block.size) regions.push([start, block.block + block.size - size])
+		}
+		if (regions.length > 0 && rng.chance(0.6)) {
+			const [first, last] = rng.pick(regions)
+			return first + Math.floor(rng.int(0, last - first + 1) / alignment) * alignment
+		}
+		if (size <= BUILTIN_START) return Math.floor(rng.int(0, BUILTIN_START - size + 1) / alignment) * alignment
+		return Math.ceil(this.env.byteLength / alignment) * alignment + alignment
+	}
+
+	address(rng: Random, size: number, alignment: number): Spec {
 		const valid = this.validAddress(rng, size, alignment)
 		const roll = rng.next()
 		if (roll < 0.8) return { k: 'num', v: valid }
 		const length = this.env.byteLength
-		if (roll < 0.9) return { k: 'num', v: rng.pick([length - size + 1, length, length + alignment, valid + 1, length + PAGE_SIZE, 0]) }
+		if (roll < 0.9) {
+			// (On the built-in allocator's heaps only addresses past the end: one past a valid address, or 0
+			// with a long string, may reach its state.)
+			if (this.env.builtin !== undefined) return { k: 'num', v: rng.pick([length - size + 1, length, length + alignment, length + PAGE_SIZE]) }
+			return { k: 'num', v: rng.pick([length - size + 1, length, length + alignment, valid + 1, length + PAGE_SIZE, 0]) }
+		}
 		return badNumberSpec(rng, valid, this.options.objectArguments)
 	}
 
-	private count(rng: Random, likely: number): Spec {
+	count(rng: Random, likely: number): Spec {
 		const roll = rng.next()
 		if (roll < 0.85) return { k: 'num', v: Math.max(0, likely) }
 		if (roll < 0.92) return { k: 'num', v: rng.pick([0, 1, likely + 1, 2 ** 31, 2 ** 32, 2 ** 40]) }
 		return badNumberSpec(rng, likely, this.options.objectArguments)
 	}
 
-	private faults(rng: Random, allocates: boolean): Fault[] {
+	faults(rng: Random, allocates: boolean): Fault[] {
 		if (!this.options.faults) return []
 		const faults: Fault[] = []
 		if (allocates && rng.chance(0.14)) {
@@ -1638,7 +2277,9 @@ export class Runner {
 					break
 				case 'reuseLive':
 				case 'insideLive':
-					if (liveRegions.length > 0) faults.push({ on: 'alloc', kind, address: rng.pick(liveRegions) })
+					// (Not on the built-in allocator's heaps: a region with two owners is written after the
+					// real allocator took it back, which corrupts its free lists: C's use after free, not a defect.)
+					if (liveRegions.length > 0 && this.env.builtin === undefined) faults.push({ on: 'alloc', kind, address: rng.pick(liveRegions) })
 					break
 				default:
 					faults.push({ on: 'alloc', kind })
@@ -1694,11 +2335,12 @@ export class Runner {
 
 	private stringAddressSpec(rng: Random, encoding: Encoding, size: number): Spec {
 		const strings = this.liveSlots().filter((slot) => slot.family === 'string' && slot.encoding === encoding)
-		if (strings.length > 0 && rng.chance(0.5)) return { k: 'num', v: rng.pick(strings).address }
+		// (A write without a room at a string's address may run past it: not where the built-in allocator keeps its state.)
+		if (strings.length > 0 && this.env.builtin === undefined && rng.chance(0.5)) return { k: 'num', v: rng.pick(strings).address }
 		return this.address(rng, size, encoding.bytesPerElement)
 	}
 
-	private stringValue(rng: Random, encoding: Encoding): Spec {
+	stringValue(rng: Random, encoding: Encoding): Spec {
 		if (rng.chance(0.93)) return { k: 'str', v: randomString(rng, encoding.codec === 'ascii') }
 		return rng.pick<Spec>([{ k: 'num', v: 5 }, { k: 'null' }, { k: 'undef' }, { k: 'obj', inner: { k: 'str', v: 'x' } }, { k: 'sym' }, { k: 'big', v: 1n }, { k: 'box', inner: { k: 'str', v: 'x' } }])
 	}
@@ -1731,6 +2373,8 @@ export class Runner {
 		const live = this.liveSlots()
 		const valueOptions = { growInValueOf: this.options.growInValueOf && this.env.growable }
 		const freeWeight = live.length > 40 ? 12 : 3
+		// On the built-in allocator's heaps only regions it handed out are written (see writableAddress): no wraps.
+		const noWraps = this.env.builtin !== undefined
 		const type0 = rng.pick(elementTypes)
 		const category = rng.weighted<string>([
 			[10, 'read'],
@@ -1741,13 +2385,13 @@ export class Runner {
 			[4, 'view'],
 			[4, 'alloc'],
 			[7, 'allocArray'],
-			[2, 'wrap'],
-			[2, 'wrapArray'],
+			[noWraps ? 0 : 2, 'wrap'],
+			[noWraps ? 0 : 2, 'wrapArray'],
 			[3, 'wide'],
 			[5, 'stringRead'],
 			[7, 'stringWrite'],
 			[5, 'stringAlloc'],
-			[3, 'stringWrap'],
+			[noWraps ? 0 : 3, 'stringWrap'],
 			[this.slots.size > 0 ? 22 : 0, 'ref'],
 			[2, 'wait'],
 			[1, 'notify'],
@@ -1757,6 +2401,17 @@ export class Runner {
 			[freeWeight, 'free'],
 			[this.env.growable ? 2.5 : 0, 'grow'],
 			[this.env.replaceable ? 1 : 0, 'replace'],
+			[3, 'heapView'],
+			[3, 'sliceRead'],
+			[4, 'sliceWrite'],
+			[3, 'sliceAlloc'],
+			[noWraps ? 0 : 1.5, 'sliceWrap'],
+			[1.5, 'strlen'],
+			[1, 'encodedLength'],
+			[1.5, 'waitAsync'],
+			[2, 'scope'],
+			[1, 'withScope'],
+			[this.structs === undefined ? 0 : 10, 'struct'],
 		])
 		const type = category === 'atomicOperation' ? type0 : rng.pick(elementTypes)
 		const encoding = rng.pick(encodings)
@@ -1780,7 +2435,9 @@ export class Runner {
 			case 'notify': {
 				const roll = rng.next()
 				const count: Spec[] = roll < 0.4 ? [] : roll < 0.85 ? [{ k: 'num', v: rng.pick([0, 1, 2, Infinity]) }] : [rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: 1.5 }, { k: 'num', v: Number.NaN }, { k: 'str', v: '1' }, { k: 'undef' }, { k: 'obj', inner: { k: 'num', v: 1 } }])]
-				return op('notify', 'notify', [this.address(rng, 4, 4), ...count])
+				// Often where a wait<T>Async waits, so that the count it returns is not always 0.
+				const address: Spec = this.waiters.size > 0 && rng.chance(0.6) ? { k: 'num', v: rng.pick([...this.waiters.keys()]) } : this.address(rng, 4, 4)
+				return op('notify', 'notify', [address, ...count])
 			}
 			case 'allocate': {
 				const roll = rng.next()
@@ -1859,10 +2516,92 @@ export class Runner {
 				return op('grow', 'grow', [], { pages: rng.chance(0.8) ? 1 : 2, updateViews: rng.chance(0.5) })
 			case 'replace':
 				return op('replace', 'replace', [])
+			case 'heapView': {
+				const members = [...wholeHeapViews.map((view) => view.member), 'heapDataView']
+				return op('heapView', rng.pick(members), [])
+			}
+			case 'sliceRead': {
+				const slices = live.filter((slot) => slot.family === 'slice' && slot.encoding === encoding)
+				if (slices.length > 0 && rng.chance(0.4)) {
+					const slot = rng.pick(slices)
+					return op('sliceRead', encoding.methods.readSlice, [{ k: 'num', v: slot.address }, this.count(rng, slot.length!)], { type: encoding.name })
+				}
+				const count = rng.int(0, 40)
+				return op('sliceRead', encoding.methods.readSlice, [this.address(rng, count * encoding.bytesPerElement, encoding.bytesPerElement), this.count(rng, count)], { type: encoding.name })
+			}
+			case 'sliceWrite': {
+				const value = this.stringValue(rng, encoding)
+				const needed = value.k === 'str' ? ((encodeString(encoding.codec, value.v) as { elementCount?: number }).elementCount ?? value.v.length) : 4
+				const slices = live.filter((slot) => slot.family === 'slice' && slot.encoding === encoding)
+				if (slices.length > 0 && rng.chance(0.4)) {
+					// At a slice's address, with its capacity as the room (the room is required there on the built-in allocator's heaps).
+					const slot = rng.pick(slices)
+					const room: Spec[] = this.env.builtin !== undefined || rng.chance(0.7) ? [this.count(rng, slot.elementCount)] : []
+					// (There, an absent room, `undefined`, would let a long value run past the slice.)
+					if (this.env.builtin !== undefined && (room[0]!.k === 'undef' || (room[0]!.k === 'num' && (room[0] as { v: number }).v > slot.elementCount))) room[0] = { k: 'num', v: slot.elementCount }
+					return op('sliceWrite', encoding.methods.writeSlice, [{ k: 'num', v: slot.address }, value, ...room], { type: encoding.name })
+				}
+				const max = this.maxCount(rng, needed + rng.int(-2, 4))
+				return op('sliceWrite', encoding.methods.writeSlice, [this.address(rng, needed * encoding.bytesPerElement, encoding.bytesPerElement), value, ...(max === undefined ? [] : [max])], { type: encoding.name })
+			}
+			case 'sliceAlloc': {
+				const roll = rng.next()
+				const arg: Spec = roll < 0.6 ? this.stringValue(rng, encoding) : roll < 0.95 ? this.count(rng, rng.chance(0.05) ? rng.pick([2 ** 31, 2 ** 40, 2 ** 52]) : rng.int(0, 48)) : rng.pick<Spec>([{ k: 'null' }, { k: 'undef' }, { k: 'obj', inner: { k: 'num', v: 3 } }, { k: 'big', v: 3n }])
+				return op('sliceAlloc', encoding.methods.allocSlice, [arg], { type: encoding.name, faults: this.faults(rng, true) })
+			}
+			case 'sliceWrap': {
+				const count = rng.int(0, 24)
+				return op('sliceWrap', encoding.methods.wrapSlice, [this.address(rng, count * encoding.bytesPerElement, encoding.bytesPerElement), this.count(rng, count)], { type: encoding.name })
+			}
+			case 'strlen': {
+				const max = this.maxCount(rng, rng.int(0, 64))
+				return op('strlen', encoding.methods.length, [this.stringAddressSpec(rng, encoding, encoding.bytesPerElement), ...(max === undefined ? [] : [max])], { type: encoding.name })
+			}
+			case 'encodedLength':
+				return op('encodedLength', encoding.methods.encodedLength, [this.stringValue(rng, encoding)], { type: encoding.name })
+			case 'waitAsync': {
+				const waiting = rng.pick([...waitByMethod.values()])
+				const address = this.address(rng, waiting.byteSize, waiting.byteSize)
+				const [expected] = this.atomicOperands(rng, waiting, { shape: 'compareExchange' } as NormalizedAtomicOperation, address, valueOptions)
+				// 0: settled at once; a long one: a waiter that notify counts (woken when the episode ends); or one that must be refused.
+				const timeout: Spec = rng.chance(0.85) ? { k: 'num', v: rng.chance(0.7) ? 0 : 600000 } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: Number.NaN }, { k: 'str', v: '0' }, { k: 'null' }])
+				return op('waitAsync', waiting.wait!.asyncMethod, [address, expected!, timeout], { type: waiting.name })
+			}
+			case 'scope': {
+				const scopes = [...this.scopes.values()]
+				const innermost = this.innermostScope()
+				if (scopes.length === 0 || (this.openScopes.length < 4 && rng.chance(0.3))) return op('scope', 'openScope', [])
+				// Mostly the innermost open scope; sometimes an outer or a closed one (misuse).
+				const record = innermost !== undefined && rng.chance(0.75) ? this.scopes.get(innermost)! : rng.pick(scopes)
+				const roll = rng.next()
+				if (roll < 0.45) {
+					const held = live.filter((slot) => slot.scope === record.id)
+					const candidates = held.length > 0 && rng.chance(0.8) ? held : live
+					if (candidates.length > 0 && rng.chance(0.9)) return op('scope', 'keep', [], { scope: record.id, slot: rng.pick(candidates).id })
+					return op('scope', 'keep', [rng.pick<Spec>([{ k: 'num', v: 16 }, { k: 'null' }, { k: 'plain' }, { k: 'str', v: 'ref' }])], { scope: record.id })
+				}
+				if (roll < 0.55) return op('scope', 'isClosed', [], { scope: record.id })
+				return op('scope', rng.chance(0.7) ? 'close' : '[Symbol.dispose]', [], { scope: record.id, faults: this.faults(rng, false) })
+			}
+			case 'withScope': {
+				const types = Array.from({ length: rng.int(0, 4) }, () => rng.pick(elementTypes).name)
+				const ending = rng.weighted<ScopePlan['ending']>([
+					[6, 'return'],
+					[2, 'throw'],
+					[1, 'promise'],
+					[0.5, 'async'],
+					[0.5, 'notFunction'],
+				])
+				return op('withScope', 'withScope', [], { plan: { types, release: types.length > 0 && rng.chance(0.3) ? rng.int(0, types.length) : -1, ending } })
+			}
+			case 'struct':
+				return this.structs!.generate(this, rng, index)
 			default: {
 				const slots = [...this.slots.values()]
 				const slot = rng.chance(0.9) && live.length > 0 ? rng.pick(live) : rng.pick(slots)
-				const members = [...refMembers[slot.family], ...commonRefMembers.filter((m) => m !== 'free' && m !== '[Symbol.dispose]' && m !== 'release')]
+				// (Struct refs' own members are struct operations: test/fuzz/structs.ts.)
+				const own: readonly string[] = slot.family === 'struct' ? [] : slot.family === 'structArray' ? ['elementCount'] : refMembers[slot.family]
+				const members = [...own, ...commonRefMembers.filter((m) => m !== 'free' && m !== '[Symbol.dispose]' && m !== 'release')]
 				const operations = slot.element?.atomicOperations ?? []
 				let member = operations.length > 0 && rng.chance(0.2) ? (slot.family === 'array' ? rng.pick(operations).arrayRefMethod : rng.pick(operations).refMethod) : rng.pick(members)
 				// Clearing a region of gigabytes (a wrap over most of a large heap) would make it all resident.
@@ -1879,12 +2618,15 @@ export class Runner {
 					const at = slot.family === 'array' && index?.k === 'num' ? slot.address + index.v * slot.element!.byteSize : slot.address
 					args.push(...this.atomicOperands(rng, slot.element!, operation, { k: 'num', v: at }, valueOptions))
 				}
-				if (slot.family !== 'string' && (member === 'set value' || member.startsWith('write'))) args.push(randomValue(rng, slot.element!, valueOptions))
-				if (slot.family === 'string' && (member === 'set value' || member === 'write')) args.push(this.stringValue(rng, slot.encoding!))
+				if ((slot.family === 'value' || slot.family === 'array') && (member === 'set value' || member.startsWith('write'))) args.push(randomValue(rng, slot.element!, valueOptions))
+				if ((slot.family === 'string' || slot.family === 'slice') && (member === 'set value' || member === 'write')) args.push(this.stringValue(rng, slot.encoding!))
 				return op('ref', member, args, { slot: slot.id })
 			}
 		}
 	}
+
+	/** Prints struct operations (set by test/fuzz/structs.ts). */
+	static structCode: ((op: Op) => string) | undefined
 
 	/** The operation as a line of JavaScript for a reproducer. */
 	static code(op: Op): string {
@@ -1895,6 +2637,27 @@ export class Runner {
 		switch (op.kind) {
 			case 'grow':
 				return `memory.grow(${op.pages ?? 1}) // behind the manager's back${op.updateViews === false ? ' (HEAPU8 not updated)' : ''}`
+			case 'heapView':
+				return `heap.${op.member}`
+			case 'sliceAlloc':
+			case 'sliceWrap':
+				return `${made}heap.${op.member}(${args})${comment}`
+			case 'scope':
+				if (op.member === 'openScope') return `const s${op.index} = heap.openScope()`
+				if (op.member === 'isClosed') return `s${op.scope}.isClosed`
+				if (op.member === 'keep') return `s${op.scope}.keep(${op.slot !== undefined ? `r${op.slot}` : args})`
+				if (op.member === '[Symbol.dispose]') return `s${op.scope}[Symbol.dispose]()${comment}`
+				return `s${op.scope}.close()${comment}`
+			case 'withScope': {
+				const plan = op.plan!
+				if (plan.ending === 'notFunction') return 'heap.withScope(42)'
+				if (plan.ending === 'async') return 'heap.withScope(async () => ({}))'
+				const body = plan.types.map((name, i) => `const a${i} = heap.alloc${name}()${i === plan.release ? `; a${i}.release()` : ''}`)
+				const end = plan.ending === 'throw' ? 'throw new Error()' : plan.ending === 'promise' ? 'return Promise.resolve({})' : 'return {}'
+				return `heap.withScope(() => { ${[...body, end].join('; ')} })`
+			}
+			case 'struct':
+				return Runner.structCode?.(op) ?? `struct operation ${op.member}`
 			case 'replace':
 				return `replace the buffer with a same-size copy`
 			case 'ref': {
