@@ -1845,9 +1845,11 @@ export class Runner {
 	/** A promise's state, read synchronously (Node's inspect shows it): `'pending'`, or the value it fulfilled with. */
 	private static promiseState(promise: unknown): string {
 		if (!(promise instanceof Promise)) return `not a promise: ${String(promise)}`
-		const shown = inspect(promise)
-		if (shown === 'Promise { <pending> }') return 'pending'
-		const fulfilled = /^Promise \{ '([\w-]+)' \}$/.exec(shown)
+		// Where async hooks are on (another test in the same process), inspect also lists the
+		// promise's async-id symbols after its state: read the state alone.
+		const shown = inspect(promise, { showHidden: false, breakLength: Infinity })
+		if (/^Promise \{ <pending>[ ,}]/.test(shown)) return 'pending'
+		const fulfilled = /^Promise \{ '([\w-]+)'[ ,]/.exec(shown)
 		return fulfilled === null ? shown : fulfilled[1]!
 	}
 
