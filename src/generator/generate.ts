@@ -220,7 +220,15 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 							'const target = high * 0x100000000 + low',
 						]
 			return {
-				get: guardedGetLines([...read, `return (target === 0 ? null : ${wrap}) as ${context.valueTs}`]),
+				get: guardedGetLines([
+					...read,
+					`if (target === 0) return null as ${context.valueTs}`,
+					'try {',
+					`\treturn ${wrap} as ${context.valueTs}`,
+					'} catch (error) {',
+					`\tthis.pointerTargetFailed('${name}', target, error)`,
+					'}',
+				]),
 				set:
 					facts.pointer === 'Pointer32'
 						? guardedSet(`typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff`, [`view.setUint32(${at}, value, true)`])

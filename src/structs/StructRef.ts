@@ -402,6 +402,16 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	}
 
 	/**
+	 * Throws for a pointer field `name` whose target (at `address`) its `wrap*` call refused
+	 * (`error`), as the library's accessor does: the error names the field, keeps its class
+	 * and code, and holds the refusal as `cause`. The generated classes' pointer getters call it.
+	 * @throws RangeError or TypeError always (any other `error` as it is)
+	 */
+	protected pointerTargetFailed(name: string, address: number, error: unknown): never {
+		throwPointerTargetError(`${this.type.name}.${name}`, address, error)
+	}
+
+	/**
 	 * The sub-ref of the nested struct or fixed array field `name` of the struct, given the
 	 * field's `address` (the generated classes bake its offset in): a ref of the field's
 	 * type that lives as long as this ref does.
@@ -955,6 +965,16 @@ function pointerWrap(target: Exclude<PointerTarget, { kind: 'deferred' }>, abi: 
 	}
 }
 
+/**
+ * Re-throws the error of the `wrap*` call a pointer field's getter made: it names a method
+ * the caller never called, so the field (`where`) is named instead, keeping the error's
+ * class and code and the original as `cause`. Any other error is re-thrown as it is.
+ */
+function throwPointerTargetError(where: string, address: number, error: unknown): never {
+	if ((error as { code?: string }).code === undefined || !(error instanceof RangeError || error instanceof TypeError)) throw error
+	throw raiseLikeCause(error, pointerTargetDoesNotFit, where, address, error.message)
+}
+
 /** A pointer: reading gives a ref to the target or `null`; assigning takes a ref, an address or `null`. */
 function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName, where: string, manager: WasmHeapManager): Accessor {
 	const offset = field.offset
@@ -970,9 +990,7 @@ function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName
 			try {
 				return wrap(this.manager, address)
 			} catch (error) {
-				// The wrap method's error names a method the caller never called: name the field.
-				if ((error as { code?: string }).code === undefined || !(error instanceof RangeError || error instanceof TypeError)) throw error
-				throw raiseLikeCause(error, pointerTargetDoesNotFit, where, address, error.message)
+				throwPointerTargetError(where, address, error)
 			}
 		},
 		set(value) {

@@ -2079,7 +2079,12 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		const view = views.dataView
 		const target = view.getUint32(this.address, true)
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		} catch (error) {
+			this.pointerTargetFailed('first', target, error)
+		}
 	}
 
 	set first(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>) {
@@ -2302,7 +2307,12 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 4, true)
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		} catch (error) {
+			this.pointerTargetFailed('next', target, error)
+		}
 	}
 
 	set next(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>) {
@@ -2322,7 +2332,12 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 8, true)
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		} catch (error) {
+			this.pointerTargetFailed('prev', target, error)
+		}
 	}
 
 	set prev(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>) {
@@ -3590,7 +3605,12 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 56, true)
-		return (target === 0 ? null : this.manager.wrapStruct(ParticleRef, target)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		try {
+			return this.manager.wrapStruct(ParticleRef, target) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		} catch (error) {
+			this.pointerTargetFailed('next', target, error)
+		}
 	}
 
 	set next(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>) {
@@ -3683,7 +3703,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 8, true)
-		return (target === 0 ? null : this.manager.wrapStruct(Vec2Ref, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		try {
+			return this.manager.wrapStruct(Vec2Ref, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		} catch (error) {
+			this.pointerTargetFailed('vec', target, error)
+		}
 	}
 
 	set vec(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
@@ -3703,7 +3728,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 12, true)
-		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf8String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		try {
+			return this.manager.wrapNullTerminatedUtf8String(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		} catch (error) {
+			this.pointerTargetFailed('utf8', target, error)
+		}
 	}
 
 	set utf8(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>) {
@@ -3723,7 +3753,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 16, true)
-		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf16String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		try {
+			return this.manager.wrapNullTerminatedUtf16String(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		} catch (error) {
+			this.pointerTargetFailed('utf16', target, error)
+		}
 	}
 
 	set utf16(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>) {
@@ -3743,7 +3778,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 20, true)
-		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf32String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		try {
+			return this.manager.wrapNullTerminatedUtf32String(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		} catch (error) {
+			this.pointerTargetFailed('utf32', target, error)
+		}
 	}
 
 	set utf32(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>) {
@@ -3763,7 +3803,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 24, true)
-		return (target === 0 ? null : this.manager.wrapNullTerminatedAsciiString(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		try {
+			return this.manager.wrapNullTerminatedAsciiString(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		} catch (error) {
+			this.pointerTargetFailed('ascii', target, error)
+		}
 	}
 
 	set ascii(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>) {
@@ -3783,7 +3828,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 28, true)
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		} catch (error) {
+			this.pointerTargetFailed('node', target, error)
+		}
 	}
 
 	set node(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>) {
@@ -3803,7 +3853,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 32, true)
-		return (target === 0 ? null : this.manager.wrapPointer32(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		try {
+			return this.manager.wrapPointer32(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		} catch (error) {
+			this.pointerTargetFailed('indirect', target, error)
+		}
 	}
 
 	set indirect(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>) {
@@ -3823,7 +3878,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 36, true)
-		return (target === 0 ? null : this.manager.wrapUint32(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		try {
+			return this.manager.wrapUint32(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		} catch (error) {
+			this.pointerTargetFailed('color', target, error)
+		}
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>) {
@@ -3843,7 +3903,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 40, true)
-		return (target === 0 ? null : this.manager.wrapBigInt64(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		try {
+			return this.manager.wrapBigInt64(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		} catch (error) {
+			this.pointerTargetFailed('wide', target, error)
+		}
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>) {

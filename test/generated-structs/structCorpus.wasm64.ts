@@ -2058,7 +2058,12 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 		const high = view.getUint32(this.address + 4, true)
 		if (high > 0x1fffff) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		} catch (error) {
+			this.pointerTargetFailed('first', target, error)
+		}
 	}
 
 	set first(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>) {
@@ -2261,7 +2266,12 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		const high = view.getUint32(this.address + 8 + 4, true)
 		if (high > 0x1fffff) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		} catch (error) {
+			this.pointerTargetFailed('next', target, error)
+		}
 	}
 
 	set next(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>) {
@@ -2277,7 +2287,12 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		const high = view.getUint32(this.address + 16 + 4, true)
 		if (high > 0x1fffff) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		} catch (error) {
+			this.pointerTargetFailed('prev', target, error)
+		}
 	}
 
 	set prev(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>) {
@@ -3542,7 +3557,12 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		const high = view.getUint32(this.address + 56 + 4, true)
 		if (high > 0x1fffff) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapStruct(ParticleRef, target)) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		try {
+			return this.manager.wrapStruct(ParticleRef, target) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		} catch (error) {
+			this.pointerTargetFailed('next', target, error)
+		}
 	}
 
 	set next(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>) {
@@ -3623,7 +3643,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 16 + 4, true)
 		if (high > 0x1fffff) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapStruct(Vec2Ref, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		try {
+			return this.manager.wrapStruct(Vec2Ref, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		} catch (error) {
+			this.pointerTargetFailed('vec', target, error)
+		}
 	}
 
 	set vec(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
@@ -3639,7 +3664,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 24 + 4, true)
 		if (high > 0x1fffff) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf8String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		try {
+			return this.manager.wrapNullTerminatedUtf8String(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		} catch (error) {
+			this.pointerTargetFailed('utf8', target, error)
+		}
 	}
 
 	set utf8(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>) {
@@ -3655,7 +3685,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 32 + 4, true)
 		if (high > 0x1fffff) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf16String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		try {
+			return this.manager.wrapNullTerminatedUtf16String(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		} catch (error) {
+			this.pointerTargetFailed('utf16', target, error)
+		}
 	}
 
 	set utf16(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>) {
@@ -3671,7 +3706,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 40 + 4, true)
 		if (high > 0x1fffff) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapNullTerminatedUtf32String(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		try {
+			return this.manager.wrapNullTerminatedUtf32String(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		} catch (error) {
+			this.pointerTargetFailed('utf32', target, error)
+		}
 	}
 
 	set utf32(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>) {
@@ -3687,7 +3727,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 48 + 4, true)
 		if (high > 0x1fffff) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapNullTerminatedAsciiString(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		try {
+			return this.manager.wrapNullTerminatedAsciiString(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		} catch (error) {
+			this.pointerTargetFailed('ascii', target, error)
+		}
 	}
 
 	set ascii(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>) {
@@ -3703,7 +3748,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 56 + 4, true)
 		if (high > 0x1fffff) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapStruct(NodeRef, target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		try {
+			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		} catch (error) {
+			this.pointerTargetFailed('node', target, error)
+		}
 	}
 
 	set node(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>) {
@@ -3719,7 +3769,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 64 + 4, true)
 		if (high > 0x1fffff) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapPointer53(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		try {
+			return this.manager.wrapPointer53(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		} catch (error) {
+			this.pointerTargetFailed('indirect', target, error)
+		}
 	}
 
 	set indirect(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>) {
@@ -3735,7 +3790,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 72 + 4, true)
 		if (high > 0x1fffff) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapUint32(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		try {
+			return this.manager.wrapUint32(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		} catch (error) {
+			this.pointerTargetFailed('color', target, error)
+		}
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>) {
@@ -3751,7 +3811,12 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const high = view.getUint32(this.address + 80 + 4, true)
 		if (high > 0x1fffff) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
 		const target = high * 0x100000000 + low
-		return (target === 0 ? null : this.manager.wrapBigInt64(target)) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		try {
+			return this.manager.wrapBigInt64(target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		} catch (error) {
+			this.pointerTargetFailed('wide', target, error)
+		}
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>) {
