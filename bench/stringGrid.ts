@@ -15,12 +15,35 @@
  *   `UTF32ToString`/`stringToUTF32`, and for ASCII `UTF8ToString`/`stringToUTF8` (the
  *   fixture exports no `AsciiToString`; Emscripten code reads ASCII with the UTF-8 helpers).
  *
- * Goals (issue 3): every read and write at least Emscripten's speed; at least 0.9x raw
- * from 4 KiB on.
+ * - 0.5.1: the published wasm-heap-manager 0.5.1, when strings.bench.ts could load it
+ *   (writes get the same room as the library's).
+ *
+ * Goals (issue 11, `stringGoals` in strings.bench.ts): every read and write at least
+ * Emscripten's and 0.5.1's speed; at least 0.95x raw from 4 KiB on.
  */
 import type { WasmHeapManager } from './library.js'
 import type { EmscriptenHeaplib } from './emscriptenFixture.js'
 import type { BenchCase } from './harness.js'
+
+/** The string methods of the published 0.5.1's manager that the cases call (its rooms are required). */
+export interface PublishedHeap {
+	readNullTerminatedUtf8String(address: number): string
+	writeNullTerminatedUtf8String(address: number, value: string, byteCapacity: number): number
+	readNullTerminatedAsciiString(address: number): string
+	writeNullTerminatedAsciiString(address: number, value: string, elementCapacity: number): number
+	readNullTerminatedUtf16String(address: number): string
+	writeNullTerminatedUtf16String(address: number, value: string, elementCapacity: number): number
+	readNullTerminatedUtf32String(address: number): string
+	writeNullTerminatedUtf32String(address: number, value: string, elementCapacity: number): number
+}
+
+/** Goals by baseline name. */
+export type StringGoals = Record<string, number>
+
+/** `{ '0.5.1': batch }` when 0.5.1 is loaded, else nothing. */
+function publishedBaseline(published: PublishedHeap | undefined, batch: (published: PublishedHeap) => unknown): Record<string, () => unknown> {
+	return published === undefined ? {} : { '0.5.1': () => batch(published) }
+}
 
 const sizes: [string, number][] = [
 	['5 B', 5],
@@ -67,9 +90,11 @@ const utf16Decoder = new TextDecoder('utf-16le')
 export function utf16Cases(
 	module: EmscriptenHeaplib,
 	heap: WasmHeapManager,
+	published: PublishedHeap | undefined,
+	suite: string,
 	label: string,
 	value: string,
-	goals: Record<string, number>,
+	goals: StringGoals,
 ): BenchCase[] {
 	const room = value.length + 1
 	const address = module._malloc(room * 2)
@@ -77,7 +102,7 @@ export function utf16Cases(
 	const operations = operationsFor(value.length * 2)
 	return [
 		{
-			suite: 'strings',
+			suite,
 			name: `UTF-16 read ${label}`,
 			operations,
 			bytesPerOperation: value.length * 2,
@@ -102,10 +127,15 @@ export function utf16Cases(
 					for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
 					return text
 				},
+				...publishedBaseline(published, (p) => {
+					let text = ''
+					for (let i = 0; i < operations; i++) text = p.readNullTerminatedUtf16String(address)
+					return text
+				}),
 			},
 		},
 		{
-			suite: 'strings',
+			suite,
 			name: `UTF-16 write ${label}`,
 			operations,
 			bytesPerOperation: value.length * 2,
@@ -130,13 +160,24 @@ export function utf16Cases(
 					for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
 					return written
 				},
+				...publishedBaseline(published, (p) => {
+					let written = 0
+					for (let i = 0; i < operations; i++) written = p.writeNullTerminatedUtf16String(address, value, room)
+					return written
+				}),
 			},
 		},
 	]
 }
 
 /** UTF-16, UTF-32 and ASCII cases on `heap`, the one manager of the strings process. */
-export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager): BenchCase[] {
+export function stringGridCases(
+	module: EmscriptenHeaplib,
+	heap: WasmHeapManager,
+	published: PublishedHeap | undefined,
+	suite: string,
+	goalsFor: (bytes: number) => StringGoals,
+): BenchCase[] {
 	const cases: BenchCase[] = []
 	const utf8Decoder = new TextDecoder()
 	const encoder = new TextEncoder()
@@ -145,11 +186,10 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 	const scratchUnits = new Uint16Array(chunkElements * 2)
 
 	for (const [label, bytes] of sizes) {
-		const long = bytes >= 4096
-		const goals: Record<string, number> = long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 }
+		const goals = goalsFor(bytes)
 
 		// ---- UTF-16: mixed text, bytes / 2 code units (rounded up) ----------------
-		cases.push(...utf16Cases(module, heap, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
+		cases.push(...utf16Cases(module, heap, published, suite, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
 
 		// ---- UTF-32: mixed text, bytes / 4 code points (rounded up) ---------------
 		{
@@ -161,7 +201,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 			const operations = operationsFor(count * 4)
 			const sizeLabel = bytes === 5 ? '8 B' : label
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `UTF-32 read ${sizeLabel}`,
 				operations,
 				bytesPerOperation: count * 4,
@@ -201,10 +241,15 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) text = module.UTF32ToString(address)
 						return text
 					},
+					...publishedBaseline(published, (p) => {
+						let text = ''
+						for (let i = 0; i < operations; i++) text = p.readNullTerminatedUtf32String(address)
+						return text
+					}),
 				},
 			})
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `UTF-32 write ${sizeLabel}`,
 				operations,
 				bytesPerOperation: count * 4,
@@ -233,6 +278,11 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) written = module.stringToUTF32(value, address, room * 4)
 						return written
 					},
+					...publishedBaseline(published, (p) => {
+						let written = 0
+						for (let i = 0; i < operations; i++) written = p.writeNullTerminatedUtf32String(address, value, room)
+						return written
+					}),
 				},
 			})
 		}
@@ -245,7 +295,7 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 			module.stringToUTF8(value, address, room)
 			const operations = operationsFor(bytes)
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `ASCII read ${label}`,
 				operations,
 				bytesPerOperation: bytes,
@@ -269,10 +319,15 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) text = module.UTF8ToString(address)
 						return text
 					},
+					...publishedBaseline(published, (p) => {
+						let text = ''
+						for (let i = 0; i < operations; i++) text = p.readNullTerminatedAsciiString(address)
+						return text
+					}),
 				},
 			})
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `ASCII write ${label}`,
 				operations,
 				bytesPerOperation: bytes,
@@ -296,6 +351,11 @@ export function stringGridCases(module: EmscriptenHeaplib, heap: WasmHeapManager
 						for (let i = 0; i < operations; i++) module.stringToUTF8(value, address, room)
 						return 0
 					},
+					...publishedBaseline(published, (p) => {
+						let written = 0
+						for (let i = 0; i < operations; i++) written = p.writeNullTerminatedAsciiString(address, value, room)
+						return written
+					}),
 				},
 			})
 		}
