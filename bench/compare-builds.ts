@@ -19,6 +19,7 @@
  *   ... --configs 1,3,1g,3g,1r                             managers alive; `g`: every heap grown once first;
  *                                                          `r`: the realistic regime (grown, every error path taken once)
  *   ... --out bench/reshape-comparison.md                  also write the table there
+ *   BENCH_FILTER=regex npx tsx bench/compare-builds.ts ... only the cases whose name matches
  *   ... --suite strings                                    the string cases (bench/strings.bench.ts) instead, with their
  *                                                          raw, Emscripten and 0.5.1 baselines; configurations 1
  *                                                          (pristine) and 1r (realistic), the default for this suite
@@ -83,7 +84,9 @@ async function runChild(suite: Suite, label: string, entries: readonly string[],
 				? createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
 				: createStringCases(libraries[index]!, { regime: config.options.regime, suite: `build${index}` })
 	}
-	const results = casesByBuild[0]!.map((first) => {
+	// BENCH_FILTER, as in run.ts: only the cases whose name matches this regular expression.
+	const filter = process.env.BENCH_FILTER === undefined ? undefined : new RegExp(process.env.BENCH_FILTER)
+	const results = casesByBuild[0]!.filter((first) => filter === undefined || filter.test(first.name)).map((first) => {
 		const others = casesByBuild.slice(1).map((cases) => cases.find((candidate) => candidate.name === first.name)!)
 		return runCase({
 			suite: `compare ${label}`,

@@ -37,6 +37,23 @@ export interface PublishedHeap {
 	writeNullTerminatedUtf32String(address: number, value: string, elementCapacity: number): number
 }
 
+const addresses = new Map<string, number>()
+
+/**
+ * The block of `key` (e.g. `UTF-32 read 64 B`) on `module`'s heap, allocated on first
+ * use: every build compared in one process (bench/compare-builds.ts) works on the same
+ * addresses as the baselines, so that no build's strings sit in colder memory.
+ */
+export function blockFor(module: EmscriptenHeaplib, key: string, byteSize: number): number {
+	let address = addresses.get(key)
+	if (address === undefined) {
+		address = module._malloc(byteSize)
+		if (address === 0) throw new Error(`bench: malloc(${byteSize}) failed`)
+		addresses.set(key, address)
+	}
+	return address
+}
+
 /** Goals by baseline name. */
 export type StringGoals = Record<string, number>
 
@@ -97,7 +114,7 @@ export function utf16Cases(
 	goals: StringGoals,
 ): BenchCase[] {
 	const room = value.length + 1
-	const address = module._malloc(room * 2)
+	const address = blockFor(module, `UTF-16 ${label}`, room * 2)
 	module.stringToUTF16(value, address, room * 2)
 	const operations = operationsFor(value.length * 2)
 	return [
@@ -196,7 +213,7 @@ export function stringGridCases(
 			const count = Math.ceil(bytes / 4)
 			const value = textOf(mixedText, count, true)
 			const room = count + 1
-			const address = module._malloc(room * 4)
+			const address = blockFor(module, `UTF-32 ${label}`, room * 4)
 			module.stringToUTF32(value, address, room * 4)
 			const operations = operationsFor(count * 4)
 			const sizeLabel = bytes === 5 ? '8 B' : label
@@ -291,7 +308,7 @@ export function stringGridCases(
 		{
 			const value = textOf(asciiText, bytes, false)
 			const room = bytes + 1
-			const address = module._malloc(room)
+			const address = blockFor(module, `ASCII ${label}`, room)
 			module.stringToUTF8(value, address, room)
 			const operations = operationsFor(bytes)
 			cases.push({

@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import type * as Library from '../src/index.js'
 import type { BenchCase } from './harness.js'
 import { loadEmscriptenHeaplib, type EmscriptenHeaplib } from './emscriptenFixture.js'
-import { stringGridCases, utf16Cases, type PublishedHeap, type StringGoals } from './stringGrid.js'
+import { blockFor, stringGridCases, utf16Cases, type PublishedHeap, type StringGoals } from './stringGrid.js'
 
 export type StringRegime = 'pristine' | 'realistic'
 
@@ -166,7 +166,7 @@ export function createStringCases(library: StringLibrary, options: StringOptions
 	for (const [label, value] of utf8Strings) {
 		const byteLength = encoder.encode(value).length
 		const room = byteLength + 1
-		const address = module._malloc(room)
+		const address = blockFor(module, `UTF-8 ${label}`, room)
 		module.stringToUTF8(value, address, room)
 		const operations = operationsFor(byteLength)
 		const isMixed = label.includes('mixed')
