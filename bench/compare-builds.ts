@@ -239,7 +239,16 @@ async function runParent(argv: readonly string[]): Promise<void> {
 			`- runtime: Node.js ${process.version} (V8 ${process.versions.v8}), ${process.platform} ${process.arch}; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, shared with other work (load average ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end)`,
 			`- method: ${first!.spec} and one other build loaded in one process; each case runs both builds' loops and the raw loop interleaved, ` +
 				`median of ${runs.get(key(configs[0]!, 0))![0]![0]!.rounds} rounds (after 15 warm-up rounds); ${repeats} processes per configuration and build, ` +
-				`in rotating order; the table gives the median over the processes (${seconds} s in all).`,
+				`in rotating order; the table gives the median over the processes (${seconds} s in all)` +
+				`${process.env.BENCH_BATCH_NS === undefined ? '' : `; timed batches of ${process.env.BENCH_BATCH_NS} ns (BENCH_BATCH_NS)`}` +
+				`${process.env.BENCH_FILTER === undefined ? '' : `; only the cases matching /${process.env.BENCH_FILTER}/ (BENCH_FILTER)`}.`,
+			...(suite === 'strings'
+				? [
+						'- strings: every build and the baselines (raw `TextDecoder`/`TextEncoder`, Emscripten\'s helpers, the published 0.5.1) ' +
+							'on the same addresses of one Emscripten heap (see bench/strings.bench.ts); "realistic": that memory grew once and ' +
+							'every error path of the string methods ran once before the cases.',
+					]
+				: []),
 			'- managers alive: the measured manager and the others, over heaps of their own (a `WebAssembly.Memory`, a shared one), ' +
 				'each used a little through every method of the table before the cases run (see bench/numeric.bench.ts). ' +
 				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached ' +
