@@ -697,6 +697,8 @@ for (const environment of environments) {
 				const elements = new Uint32Array(buffer)
 				for (const bad of [0x110000, 0x7fffffff, 0x80000000, 0xffffffff]) {
 					for (const [length, index] of [
+						[1, 0],
+						[3, 1],
 						[5, 2],
 						[50, 3],
 						[50, 49],
