@@ -1,5 +1,5 @@
 /**
- * The numeric cases (bench/numeric.bench.ts) against builds of the library, two at a time
+ * The numeric cases (bench/numeric.bench.ts), or the string cases (`--suite strings`), against builds of the library, two at a time
  * in one process: the first build's `dist/index.js` and another's are loaded side by side
  * and each case runs both builds' loops and the raw loop interleaved, round after round
  * (bench/harness.ts), so that machine noise hits all three alike. Each build has its own
@@ -19,6 +19,10 @@
  *   ... --configs 1,3,1g,3g,1r                             managers alive; `g`: every heap grown once first;
  *                                                          `r`: the realistic regime (grown, every error path taken once)
  *   ... --out bench/reshape-comparison.md                  also write the table there
+ *   BENCH_FILTER=regex npx tsx bench/compare-builds.ts ... only the cases whose name matches
+ *   ... --suite strings                                    the string cases (bench/strings.bench.ts) instead, with their
+ *                                                          raw, Emscripten and 0.5.1 baselines; configurations 1
+ *                                                          (pristine) and 1r (realistic), the default for this suite
  *
  * A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
  * tree, whatever the working tree holds) and built there with `npm run build`, once.
@@ -34,8 +38,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildEntry } from './builds.js'
 import { formatNs, formatRatio, runCase, type BenchCase, type CaseResult } from './harness.js'
 import { createNumericCases, type NumericLibrary, type NumericOptions } from './numeric.bench.js'
+import type { StringLibrary } from './strings.bench.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
+
+/** The cases compared: the numeric suite (default) or, with `--suite strings`, the strings suite. */
+type Suite = 'numeric' | 'strings'
 
 interface Config {
 	readonly label: string
@@ -62,23 +70,37 @@ interface ChildResult {
 	readonly results: CaseResult[]
 }
 
-async function runChild(label: string, entries: readonly string[], out: string, rotation: number): Promise<void> {
+async function runChild(suite: Suite, label: string, entries: readonly string[], out: string, rotation: number): Promise<void> {
 	const config = parseConfig(label)
-	const libraries = await Promise.all(entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary))
+	const libraries = await Promise.all(entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary & StringLibrary))
+	// Only the strings suite loads the Emscripten fixture (see run.ts: it slows the numeric loops).
+	const createStringCases = suite === 'strings' ? (await import('./strings.bench.js')).createStringCases : undefined
+	// One fixture for every build, and 0.5.1 over it when unpacked: each build wraps the same heap.
+	const stringSource = createStringCases === undefined ? undefined : await (await import('./heapSource.js')).emscriptenHeapSource()
+	const published = stringSource === undefined ? undefined : await (await import('./published.js')).loadPublished(stringSource.module)
 	// Which build sets up its managers first rotates between processes.
 	const casesByBuild: BenchCase[][] = new Array(libraries.length)
 	for (let offset = 0; offset < libraries.length; offset++) {
 		const index = (rotation + offset) % libraries.length
-		casesByBuild[index] = createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
+		casesByBuild[index] =
+			createStringCases === undefined
+				? createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
+				: createStringCases(
+						{ ...stringSource!, heap: libraries[index]!.wrapEmscriptenModuleHeap(stringSource!.module) },
+						{ regime: config.options.regime, suite: `build${index}`, published },
+					)
 	}
-	const results = casesByBuild[0]!.map((first) => {
+	// BENCH_FILTER, as in run.ts: only the cases whose name matches this regular expression.
+	const filter = process.env.BENCH_FILTER === undefined ? undefined : new RegExp(process.env.BENCH_FILTER)
+	const results = casesByBuild[0]!.filter((first) => filter === undefined || filter.test(first.name)).map((first) => {
 		const others = casesByBuild.slice(1).map((cases) => cases.find((candidate) => candidate.name === first.name)!)
 		return runCase({
 			suite: `compare ${label}`,
 			name: first.name,
 			operations: first.operations,
 			library: first.library,
-			baselines: { ...Object.fromEntries(others.map((other, i) => [`build${i + 1}`, other.library])), raw: first.baselines.raw! },
+			// The first build's baselines (raw; for strings also emscripten and 0.5.1) run beside both builds.
+			baselines: { ...Object.fromEntries(others.map((other, i) => [`build${i + 1}`, other.library])), ...first.baselines },
 		})
 	})
 	writeFileSync(out, JSON.stringify({ results } satisfies ChildResult))
@@ -93,8 +115,9 @@ function median(values: readonly number[]): number {
 	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
 }
 
-function parseArguments(argv: readonly string[]): { builds: string[]; repeats: number; configs: Config[]; out: string | undefined } {
+function parseArguments(argv: readonly string[]): { builds: string[]; repeats: number; configs: Config[]; out: string | undefined; suite: Suite } {
 	const builds: string[] = []
+	let suite: Suite = 'numeric'
 	let repeats = 5
 	let configs = '1,3'
 	let out: string | undefined
@@ -103,16 +126,26 @@ function parseArguments(argv: readonly string[]): { builds: string[]; repeats: n
 		if (argument === '--repeats') repeats = Number(argv[++i])
 		else if (argument === '--configs') configs = argv[++i] ?? ''
 		else if (argument === '--out') out = argv[++i]
+		else if (argument === '--suite') {
+			const name = argv[++i]
+			if (name !== 'numeric' && name !== 'strings') throw new Error(`compare-builds: --suite takes numeric or strings, got '${name}'`)
+			suite = name
+		}
 		else if (argument.startsWith('--')) throw new Error(`compare-builds: unknown option ${argument}`)
 		else builds.push(argument)
 	}
 	if (!Number.isInteger(repeats) || repeats < 1) throw new Error('compare-builds: --repeats takes a positive integer')
 	if (builds.length === 1) throw new Error('compare-builds: give no build (74c85fe and HEAD) or at least two')
-	return { builds: builds.length === 0 ? ['74c85fe', 'HEAD'] : builds, repeats, configs: configs.split(',').map(parseConfig), out }
+	if (suite === 'strings' && !argv.includes('--configs')) configs = '1,1r'
+	const parsed = configs.split(',').map(parseConfig)
+	if (suite === 'strings' && parsed.some((config) => config.options.managers !== 1 || config.options.grown === true)) {
+		throw new Error('compare-builds: the strings suite runs one manager per build; its configurations are 1 (pristine) and 1r (realistic)')
+	}
+	return { builds: builds.length === 0 ? ['74c85fe', 'HEAD'] : builds, repeats, configs: parsed, out, suite }
 }
 
 async function runParent(argv: readonly string[]): Promise<void> {
-	const { builds: specs, repeats, configs, out } = parseArguments(argv)
+	const { builds: specs, repeats, configs, out, suite } = parseArguments(argv)
 	const builds = specs.map((spec) => ({ spec, ...buildEntry(spec) }))
 	const [first, ...others] = builds
 	const loadAtStart = loadavg()
@@ -132,7 +165,7 @@ async function runParent(argv: readonly string[]): Promise<void> {
 			const childFile = join(root, `.tmp/compare-builds.${process.pid}.json`)
 			const child = spawnSync(
 				process.execPath,
-				[...process.execArgv, fileURLToPath(import.meta.url), '--child', config.label, String(repeat), childFile, first!.entry, others[other]!.entry],
+				[...process.execArgv, fileURLToPath(import.meta.url), '--child', suite, config.label, String(repeat), childFile, first!.entry, others[other]!.entry],
 				{ stdio: ['ignore', 'inherit', 'inherit'] },
 			)
 			if (child.status !== 0) throw new Error(`compare-builds: the process for ${config.label} failed (exit ${child.status})`)
@@ -146,7 +179,18 @@ async function runParent(argv: readonly string[]): Promise<void> {
 	}
 
 	const caseNames = runs.get(key(configs[0]!, 0))![0]!.map((result) => result.name)
-	const header = ['managers alive', 'case', 'build', `${first!.spec}`, 'build', 'raw', `build ÷ ${first!.spec} speed: median (min – max)`, `${first!.spec} vs raw`, 'build vs raw']
+	// raw, and for strings emscripten and 0.5.1 (when loaded): every variant that is not a build.
+	const baselines = Object.keys(runs.get(key(configs[0]!, 0))![0]![0]!.nsPerOperation).filter((name) => name !== 'library' && !/^build\d+$/.test(name))
+	const header = [
+		'managers alive',
+		'case',
+		'build',
+		`${first!.spec}`,
+		'build',
+		...baselines,
+		`build ÷ ${first!.spec} speed: median (min – max)`,
+		...baselines.flatMap((baseline) => [`${first!.spec} vs ${baseline}`, `build vs ${baseline}`]),
+	]
 	const lines: string[] = [`| ${header.join(' | ')} |`, `| --- | --- | --- | ${header.slice(3).map(() => '---:').join(' | ')} |`]
 	for (const config of configs) {
 		for (const name of caseNames) {
@@ -160,10 +204,12 @@ async function runParent(argv: readonly string[]): Promise<void> {
 					build.spec,
 					formatNs(ns('library')),
 					formatNs(ns('build1')),
-					formatNs(ns('raw')),
+					...baselines.map((baseline) => formatNs(ns(baseline))),
 					`${formatRatio(median(speedups))} (${formatRatio(Math.min(...speedups))} – ${formatRatio(Math.max(...speedups))})`,
-					formatRatio(median(results.map((result) => result.nsPerOperation.raw! / result.nsPerOperation.library!))),
-					formatRatio(median(results.map((result) => result.nsPerOperation.raw! / result.nsPerOperation.build1!))),
+					...baselines.flatMap((baseline) => [
+						formatRatio(median(results.map((result) => result.nsPerOperation[baseline]! / result.nsPerOperation.library!))),
+						formatRatio(median(results.map((result) => result.nsPerOperation[baseline]! / result.nsPerOperation.build1!))),
+					]),
 				]
 				lines.push(`| ${cells.join(' | ')} |`)
 			}
@@ -191,15 +237,24 @@ async function runParent(argv: readonly string[]): Promise<void> {
 
 	if (out !== undefined) {
 		const markdown = [
-			'# The numeric hot paths, build against build',
+			`# The ${suite === 'strings' ? 'string cases' : 'numeric hot paths'}, build against build`,
 			'',
-			`<!-- Written by bench/compare-builds.ts: do not edit; run \`npx tsx bench/compare-builds.ts ${specs.join(' ')} --repeats ${repeats} --configs ${configs.map((config) => config.label).join(',')} --out ${out}\`. -->`,
+			`<!-- Written by bench/compare-builds.ts: do not edit; run \`npx tsx bench/compare-builds.ts ${specs.join(' ')}${suite === 'strings' ? ' --suite strings' : ''} --repeats ${repeats} --configs ${configs.map((config) => config.label).join(',')} --out ${out}\`. -->`,
 			'',
 			...builds.map((build) => `- ${build.spec}: ${build.description}`),
 			`- runtime: Node.js ${process.version} (V8 ${process.versions.v8}), ${process.platform} ${process.arch}; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, shared with other work (load average ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end)`,
 			`- method: ${first!.spec} and one other build loaded in one process; each case runs both builds' loops and the raw loop interleaved, ` +
 				`median of ${runs.get(key(configs[0]!, 0))![0]![0]!.rounds} rounds (after 15 warm-up rounds); ${repeats} processes per configuration and build, ` +
-				`in rotating order; the table gives the median over the processes (${seconds} s in all).`,
+				`in rotating order; the table gives the median over the processes (${seconds} s in all)` +
+				`${process.env.BENCH_BATCH_NS === undefined ? '' : `; timed batches of ${process.env.BENCH_BATCH_NS} ns (BENCH_BATCH_NS)`}` +
+				`${process.env.BENCH_FILTER === undefined ? '' : `; only the cases matching /${process.env.BENCH_FILTER}/ (BENCH_FILTER)`}.`,
+			...(suite === 'strings'
+				? [
+						'- strings: every build and the baselines (raw `TextDecoder`/`TextEncoder`, Emscripten\'s helpers, the published 0.5.1) ' +
+							'on the same addresses of one Emscripten heap (see bench/strings.bench.ts); "realistic": that memory grew once and ' +
+							'every error path of the string methods ran once before the cases.',
+					]
+				: []),
 			'- managers alive: the measured manager and the others, over heaps of their own (a `WebAssembly.Memory`, a shared one), ' +
 				'each used a little through every method of the table before the cases run (see bench/numeric.bench.ts). ' +
 				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached ' +
@@ -221,5 +276,5 @@ async function runParent(argv: readonly string[]): Promise<void> {
 }
 
 const argv = process.argv.slice(2)
-if (argv[0] === '--child') await runChild(argv[1]!, argv.slice(4), argv[3]!, Number(argv[2]))
+if (argv[0] === '--child') await runChild(argv[1] as Suite, argv[2]!, argv.slice(5), argv[4]!, Number(argv[3]))
 else await runParent(argv)

@@ -20,15 +20,18 @@
  *                                       ... with every heap grown once before the cases
  *   npx tsx bench/compare-builds.ts     the numeric cases against two commits' builds in one process
  *   BENCH_REGIME=pristine npm run bench only one regime of the suites that have two
+ *   BENCH_FILTER='^UTF-8 write' npm run bench -- strings
+ *                                       only the cases whose name matches the regular expression
  *   npm run bench:node24                the same on Node 24 (bench/node24.mjs; results in latest.node24.json)
  *
- * Regimes. The numeric, allocation, struct and heapAllocator suites run twice, each time in a fresh process: * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
+ * Regimes. The numeric, allocation, strings, struct and heapAllocator suites run twice, each time in a fresh process:
+ * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
  * ArrayBufferDetaching protector is gone: every typed-array access then carries a detach
  * test) and every error path of the measured methods has been taken once (V8 then
  * compiles the cold paths as calls instead of deoptimisation exits). Every program that
  * grows its memory, or once catches a range error, runs in the second state. Cases of
  * the realistic run are in the suite `numeric realistic` / `allocation realistic` /
- * `heapAllocator realistic`.
+ * `strings realistic` / `heapAllocator realistic`.
  * Each numeric case is timed in two loop shapes: one long loop in one call (V8 compiles
  * it by on-stack replacement) and the same loop split into many short calls.
  *
@@ -83,9 +86,14 @@ const suites: Record<string, Suite> = {
 		load: async () => (await import('./access.bench.js')).createAccessCases(await (await import('./heapSource.js')).emscriptenHeapSource()),
 	},
 	strings: {
-		title: 'Null-terminated strings (vs raw TextDecoder/TextEncoder, and Emscripten helpers)',
-		baselines: ['raw', 'emscripten'],
-		load: async () => (await import('./strings.bench.js')).createStringCases(await (await import('./heapSource.js')).emscriptenHeapSource()),
+		title: 'Null-terminated strings (vs raw TextDecoder/TextEncoder, Emscripten helpers, and the published 0.5.1 if unpacked in .tmp/)',
+		baselines: ['raw', 'emscripten', '0.5.1'],
+		regimes: ['pristine', 'realistic'],
+		load: async (regime) => {
+			const source = await (await import('./heapSource.js')).emscriptenHeapSource()
+			const published = await (await import('./published.js')).loadPublished(source.module)
+			return (await import('./strings.bench.js')).createStringCases(source, { regime, published })
+		},
 	},
 	allocation: {
 		title: 'Allocation through the Emscripten malloc/free, tracking on (vs bare _malloc/_free, and Emscripten string helpers)',
@@ -139,7 +147,9 @@ if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
 	const regime = rest[2] as Regime
-	const cases = await suite.load(regime)
+	// BENCH_FILTER: only the cases whose name matches this regular expression.
+	const filter = process.env.BENCH_FILTER === undefined ? undefined : new RegExp(process.env.BENCH_FILTER)
+	const cases = (await suite.load(regime)).filter((benchCase) => filter === undefined || filter.test(benchCase.name))
 	const baselines = suite.baselines.filter((name) => cases.some((benchCase) => benchCase.baselines[name] !== undefined))
 	const results = runSuite(`${suite.title}${regime === 'realistic' ? ', realistic regime (a memory grown and every error path taken once first)' : ''}`, cases, baselines)
 	// Rows of the element table this engine cannot run (e.g. no Float16Array before Node 24).

@@ -15,12 +15,55 @@
  *   `UTF32ToString`/`stringToUTF32`, and for ASCII `UTF8ToString`/`stringToUTF8` (the
  *   fixture exports no `AsciiToString`; Emscripten code reads ASCII with the UTF-8 helpers).
  *
- * Goals (issue 3): every read and write at least Emscripten's speed; at least 0.9x raw
- * from 4 KiB on.
+ * - 0.5.1: the published wasm-heap-manager 0.5.1, when strings.bench.ts could load it
+ *   (writes get the same room as the library's).
+ *
+ * Goals (issue 11, `stringGoals` in strings.bench.ts): every read and write at least
+ * Emscripten's and 0.5.1's speed; at least 0.95x raw from 4 KiB on.
  */
+import type { EmscriptenHeaplib } from './emscriptenFixture.js'
 import type { BenchCase } from './harness.js'
 import { operationScale } from './runtime.js'
 import { textCoders, type BenchHeapSource } from './heapSource.js'
+
+/** The string methods of the published 0.5.1's manager that the cases call (its rooms are required). */
+export interface PublishedHeap {
+	readNullTerminatedUtf8String(address: number): string
+	writeNullTerminatedUtf8String(address: number, value: string, byteCapacity: number): number
+	readNullTerminatedAsciiString(address: number): string
+	writeNullTerminatedAsciiString(address: number, value: string, elementCapacity: number): number
+	readNullTerminatedUtf16String(address: number): string
+	writeNullTerminatedUtf16String(address: number, value: string, elementCapacity: number): number
+	readNullTerminatedUtf32String(address: number): string
+	writeNullTerminatedUtf32String(address: number, value: string, elementCapacity: number): number
+}
+
+const addresses = new WeakMap<EmscriptenHeaplib, Map<string, number>>()
+
+/**
+ * The block of `key` (e.g. `UTF-32 read 64 B`) on `module`'s heap, allocated on first
+ * use (one map per module): every build compared in one process (bench/compare-builds.ts) works on the same
+ * addresses as the baselines, so that no build's strings sit in colder memory.
+ */
+export function blockFor(module: EmscriptenHeaplib, key: string, byteSize: number): number {
+	let blocks = addresses.get(module)
+	if (blocks === undefined) addresses.set(module, (blocks = new Map()))
+	let address = blocks.get(key)
+	if (address === undefined) {
+		address = module._malloc(byteSize)
+		if (address === 0) throw new Error(`bench: malloc(${byteSize}) failed`)
+		blocks.set(key, address)
+	}
+	return address
+}
+
+/** Goals by baseline name. */
+export type StringGoals = Record<string, number>
+
+/** `{ '0.5.1': batch }` when 0.5.1 is loaded, else nothing. */
+function publishedBaseline(published: PublishedHeap | undefined, batch: (published: PublishedHeap) => unknown): Record<string, () => unknown> {
+	return published === undefined ? {} : { '0.5.1': () => batch(published) }
+}
 
 const sizes: [string, number][] = [
 	['5 B', 5],
@@ -71,19 +114,21 @@ export function onHeap(source: BenchHeapSource, baselines: Record<string, () => 
  */
 export function utf16Cases(
 	source: BenchHeapSource,
+	published: PublishedHeap | undefined,
+	suite: string,
 	label: string,
 	value: string,
-	goals: Record<string, number>,
+	goals: StringGoals,
 ): BenchCase[] {
 	const { module, heap } = source
 	const utf16Decoder = textCoders(source.memory, 'utf-16le').decoder
 	const room = value.length + 1
-	const address = module._malloc(room * 2)
+	const address = blockFor(module, `UTF-16 ${label}`, room * 2)
 	module.stringToUTF16(value, address, room * 2)
 	const operations = operationsFor(value.length * 2)
 	return [
 		{
-			suite: 'strings',
+			suite,
 			name: `UTF-16 read ${label}`,
 			operations,
 			bytesPerOperation: value.length * 2,
@@ -108,10 +153,15 @@ export function utf16Cases(
 					for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
 					return text
 				},
+				...publishedBaseline(published, (p) => {
+					let text = ''
+					for (let i = 0; i < operations; i++) text = p.readNullTerminatedUtf16String(address)
+					return text
+				}),
 			}),
 		},
 		{
-			suite: 'strings',
+			suite,
 			name: `UTF-16 write ${label}`,
 			operations,
 			bytesPerOperation: value.length * 2,
@@ -136,15 +186,25 @@ export function utf16Cases(
 					for (let i = 0; i < operations; i++) written = module.stringToUTF16(value, address, room * 2)
 					return written
 				},
+				...publishedBaseline(published, (p) => {
+					let written = 0
+					for (let i = 0; i < operations; i++) written = p.writeNullTerminatedUtf16String(address, value, room)
+					return written
+				}),
 			}),
 		},
 	]
 }
 
 /** UTF-16, UTF-32 and ASCII cases on `heap`, the one manager of the strings process. */
-export function stringGridCases(source: BenchHeapSource): BenchCase[] {
-	const { module, heap } = source
+export function stringGridCases(
+	source: BenchHeapSource,
+	published: PublishedHeap | undefined,
+	suite: string,
+	goalsFor: (bytes: number) => StringGoals,
+): BenchCase[] {
 	const cases: BenchCase[] = []
+	const { module, heap } = source
 	const { decoder: utf8Decoder, encoder } = textCoders(source.memory)
 	const utf16Decoder = textCoders(source.memory, 'utf-16le').decoder
 	// Scratch for the raw UTF-32 decode: 32 Ki code points become at most 64 Ki units.
@@ -152,23 +212,22 @@ export function stringGridCases(source: BenchHeapSource): BenchCase[] {
 	const scratchUnits = new Uint16Array(chunkElements * 2)
 
 	for (const [label, bytes] of sizes) {
-		const long = bytes >= 4096
-		const goals: Record<string, number> = long ? { raw: 0.9, emscripten: 1 } : { emscripten: 1 }
+		const goals = goalsFor(bytes)
 
 		// ---- UTF-16: mixed text, bytes / 2 code units (rounded up) ----------------
-		cases.push(...utf16Cases(source, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
+		cases.push(...utf16Cases(source, published, suite, bytes === 5 ? '6 B' : label, textOf(mixedText, Math.ceil(bytes / 2), false), goals))
 
 		// ---- UTF-32: mixed text, bytes / 4 code points (rounded up) ---------------
 		{
 			const count = Math.ceil(bytes / 4)
 			const value = textOf(mixedText, count, true)
 			const room = count + 1
-			const address = module._malloc(room * 4)
+			const address = blockFor(module, `UTF-32 ${label}`, room * 4)
 			module.stringToUTF32(value, address, room * 4)
 			const operations = operationsFor(count * 4)
 			const sizeLabel = bytes === 5 ? '8 B' : label
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `UTF-32 read ${sizeLabel}`,
 				operations,
 				bytesPerOperation: count * 4,
@@ -208,10 +267,15 @@ export function stringGridCases(source: BenchHeapSource): BenchCase[] {
 						for (let i = 0; i < operations; i++) text = module.UTF32ToString(address)
 						return text
 					},
+					...publishedBaseline(published, (p) => {
+						let text = ''
+						for (let i = 0; i < operations; i++) text = p.readNullTerminatedUtf32String(address)
+						return text
+					}),
 				}),
 			})
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `UTF-32 write ${sizeLabel}`,
 				operations,
 				bytesPerOperation: count * 4,
@@ -240,6 +304,11 @@ export function stringGridCases(source: BenchHeapSource): BenchCase[] {
 						for (let i = 0; i < operations; i++) written = module.stringToUTF32(value, address, room * 4)
 						return written
 					},
+					...publishedBaseline(published, (p) => {
+						let written = 0
+						for (let i = 0; i < operations; i++) written = p.writeNullTerminatedUtf32String(address, value, room)
+						return written
+					}),
 				}),
 			})
 		}
@@ -248,11 +317,11 @@ export function stringGridCases(source: BenchHeapSource): BenchCase[] {
 		{
 			const value = textOf(asciiText, bytes, false)
 			const room = bytes + 1
-			const address = module._malloc(room)
+			const address = blockFor(module, `ASCII ${label}`, room)
 			module.stringToUTF8(value, address, room)
 			const operations = operationsFor(bytes)
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `ASCII read ${label}`,
 				operations,
 				bytesPerOperation: bytes,
@@ -276,10 +345,15 @@ export function stringGridCases(source: BenchHeapSource): BenchCase[] {
 						for (let i = 0; i < operations; i++) text = module.UTF8ToString(address)
 						return text
 					},
+					...publishedBaseline(published, (p) => {
+						let text = ''
+						for (let i = 0; i < operations; i++) text = p.readNullTerminatedAsciiString(address)
+						return text
+					}),
 				}),
 			})
 			cases.push({
-				suite: 'strings',
+				suite,
 				name: `ASCII write ${label}`,
 				operations,
 				bytesPerOperation: bytes,
@@ -303,6 +377,11 @@ export function stringGridCases(source: BenchHeapSource): BenchCase[] {
 						for (let i = 0; i < operations; i++) module.stringToUTF8(value, address, room)
 						return 0
 					},
+					...publishedBaseline(published, (p) => {
+						let written = 0
+						for (let i = 0; i < operations; i++) written = p.writeNullTerminatedAsciiString(address, value, room)
+						return written
+					}),
 				}),
 			})
 		}

@@ -527,6 +527,34 @@ for (const environment of environments) {
 				}
 			})
 
+			it('writes into an exact room, and writes nothing into one byte less, on every path (scratch, in place, measured)', function () {
+				const random = new SeededRandom(61)
+				const elements = new Uint8Array(buffer)
+				const mostlyAscii = (length: number): string => 'ab\u00e9c'.repeat(Math.ceil(length / 4)).slice(0, length)
+				for (const value of [
+					randomText(random, 24),
+					randomText(random, 60),
+					randomText(random, 5000),
+					// Rooms past 64 KiB: mostly ASCII (encoded in place on a plain heap) and not.
+					mostlyAscii(100_000),
+					randomText(random, 100_000),
+					// Rooms past the 4 MiB scratch buffer.
+					mostlyAscii(4_500_000),
+				]) {
+					const bytes = encoder.encode(value)
+					const offset = 1000
+					elements.fill(0xab, offset - 4, offset + bytes.length + 8)
+					expect(utf8.write(value, elements, offset, bytes.length, 'w'), `room ${bytes.length}`).to.equal(-1)
+					const untouched = firstDifference(elements.subarray(offset - 4, offset + bytes.length + 8), 0, new Uint8Array(bytes.length + 12).fill(0xab))
+					expect(untouched, `memory after a write one byte short, ${value.length} units`).to.equal(-1)
+					expect(utf8.write(value, elements, offset, bytes.length + 1, 'w'), `room ${bytes.length + 1}`).to.equal(bytes.length)
+					expectElements(elements, offset, bytes, `exact room, ${value.length} units`)
+					expect(elements[offset + bytes.length]).to.equal(0)
+					expect(elements[offset + bytes.length + 1], 'past the room').to.equal(0xab)
+					expect(elements[offset - 1], 'before the string').to.equal(0xab)
+				}
+			})
+
 			it('measure + encodeMeasured encodes a long string only once', function () {
 				const random = new SeededRandom(23)
 				const elements = new Uint8Array(buffer)
@@ -669,6 +697,8 @@ for (const environment of environments) {
 				const elements = new Uint32Array(buffer)
 				for (const bad of [0x110000, 0x7fffffff, 0x80000000, 0xffffffff]) {
 					for (const [length, index] of [
+						[1, 0],
+						[3, 1],
 						[5, 2],
 						[50, 3],
 						[50, 49],
@@ -808,6 +838,59 @@ describe('text coders', function () {
 			}
 			expect(decodes).to.equal(65)
 			expect(created.filter((encoding) => encoding === 'utf-8')).to.have.length(2)
+		} finally {
+			globalThis.TextDecoder = Original
+		}
+	})
+
+	it('decode runs of 1 KiB or more with a byte above 0x7F through a streaming decoder of their own, flushed after each', function () {
+		// Node 20 turns its one-shot fast path off for good on a decoder once called with
+		// { stream: true }: the one-shot decoder must never see a streaming call.
+		const Original = globalThis.TextDecoder
+		const calls: { decoder: number; stream: boolean; flush: boolean }[] = []
+		let created = 0
+		globalThis.TextDecoder = class extends Original {
+			private readonly id = created++
+			override decode(input?: AllowSharedBufferSource, options?: TextDecodeOptions): string {
+				calls.push({ decoder: this.id, stream: options?.stream === true, flush: input === undefined })
+				return super.decode(input, options)
+			}
+		}
+		try {
+			resetTextCodersForTesting()
+			const random = new SeededRandom(67)
+			const elements = new Uint8Array(1 << 16)
+			const check = (bytes: Uint8Array, stream: boolean, label: string): void => {
+				elements.set(bytes, 16)
+				calls.length = 0
+				expect(utf8.decode(elements, 16, bytes.length), label).to.equal(referenceDecoder.decode(bytes))
+				expect(calls.filter((call) => !call.flush).map((call) => call.stream), label).to.deep.equal([stream])
+				// No flush after a final ASCII byte: it leaves the decoder holding nothing.
+				expect(calls.some((call) => call.flush), `${label}: flushed`).to.equal(stream && bytes[bytes.length - 1]! >= 0x80)
+			}
+			const mixed = encoder.encode(randomText(random, 3000).replace(/[\u0000-\u007f]/g, 'a') + '\u00e9'.repeat(600))
+			check(encoder.encode('a'.repeat(4096)), false, '4 KiB of ASCII')
+			check(mixed, true, 'mixed text')
+			check(encoder.encode('\u4e16'.repeat(400)), true, '1,200 bytes of CJK')
+			check(encoder.encode('\u4e16'.repeat(300)), false, '900 bytes of CJK: below 1 KiB')
+			// A sequence cut short at the end is one U+FFFD, and leaves nothing behind for the next run.
+			check(mixed.subarray(0, mixed.length - 1), true, 'mixed text ending in half a character')
+			check(mixed.subarray(1), true, 'mixed text starting with a continuation byte')
+			check(encoder.encode('b'.repeat(2000)), false, 'ASCII after them')
+			check(encoder.encode('\u4e16'.repeat(400) + 'z'), true, 'CJK ending in ASCII')
+			check(Uint8Array.of(...encoder.encode('\u4e16'.repeat(400)).subarray(0, 1199), 0x41), true, 'half a character, then ASCII')
+			const streamed = new Set<number>()
+			resetTextCodersForTesting()
+			calls.length = 0
+			elements.fill(0x61, 16, 16 + 4096)
+			utf8.decode(elements, 16, 4096)
+			elements.set(mixed, 16)
+			utf8.decode(elements, 16, mixed.length)
+			for (const call of calls) if (call.stream || call.flush) streamed.add(call.decoder)
+			const oneShot = calls.filter((call) => !call.stream && !call.flush).map((call) => call.decoder)
+			expect(oneShot, 'one-shot calls').to.have.length(1)
+			expect(streamed.size, 'streaming decoders').to.equal(1)
+			expect(oneShot.filter((decoder) => streamed.has(decoder)), 'a decoder that got both kinds of call').to.deep.equal([])
 		} finally {
 			globalThis.TextDecoder = Original
 		}

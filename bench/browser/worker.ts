@@ -39,7 +39,8 @@ async function casesOf(job: Job): Promise<BenchCase[]> {
 		case 'access':
 			return createAccessCases(await heapSource(job.memory))
 		case 'strings':
-			return createStringCases(await heapSource(job.memory))
+			// Pristine only (bench/browser.ts): the realistic regime grows the memory, which the shared one cannot.
+			return createStringCases(await heapSource(job.memory), { regime: job.regime })
 	}
 }
 

@@ -53,9 +53,10 @@ export function decode(elements: Uint8Array, start: number, length: number): str
  * them cost about 10x `encodeInto`, Node 20, `bench/crossover.bench.ts`.)
  */
 function validateShort(value: string, method: string): void {
-	for (let i = 0; i < value.length; i++) {
-		if (value.charCodeAt(i) > 0x7f) throwNotAscii(method, value, i)
-	}
+	// All code units OR-ed together, a loop without an exit; the index is found only to throw.
+	let bits = 0
+	for (let i = 0; i < value.length; i++) bits |= value.charCodeAt(i)
+	if (bits > 0x7f) throwNotAscii(method, value, value.search(NOT_ASCII))
 }
 
 /**
