@@ -95,9 +95,11 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 		initialPages: rng.int(1, 4),
 	} as const
 	const structSeed = rng.u32()
+	// Debug mode in one episode in six (taken from the struct seed, so that the other choices stay as they were).
+	const debug = structSeed % 6 === 0
 	// The built-in allocator takes numbers (never a memory64 export's bigints), over a shared memory or not.
-	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
-	return { ...config, structSeed }
+	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, debug, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
+	return { ...config, structSeed, debug }
 }
 
 /** Runs `ops` on a fresh heap of `config`; the first violation, or `undefined`. */

@@ -39,6 +39,8 @@ export interface EnvConfig {
 	readonly initialPages: number
 	/** `builtin` and `builtinBare`: the memory is shared (the allocator then takes its lock). */
 	readonly sharedBuiltin?: boolean
+	/** `debug: true` (records allocation sites; `report()` works). */
+	readonly debug?: boolean
 	/** The seed of the episode's struct types (test/fuzz/structs.ts); none: no struct operations. */
 	readonly structSeed?: number
 }
@@ -391,6 +393,7 @@ export class FuzzEnv {
 		const options = {
 			clearAllocatedRegions: config.clearAllocatedRegions,
 			trackAllocations: config.trackAllocations,
+			...(config.debug === true ? { debug: true } : {}),
 			...(config.pollingMode === undefined ? {} : { pollingMode: config.pollingMode }),
 		}
 		if (config.kind === 'builtinBare') {
@@ -528,6 +531,7 @@ export function describeEnv(c: EnvConfig): string {
 			c.pollingMode === undefined ? undefined : `pollingMode: '${c.pollingMode}'`,
 			c.clearAllocatedRegions ? undefined : 'clearAllocatedRegions: false',
 			c.trackAllocations ? undefined : 'trackAllocations: false',
+			c.debug === true ? 'debug: true' : undefined,
 		].filter((x) => x !== undefined)
 		const heap = {
 			memory: `new WebAssembly.Memory({ initial: ${c.initialPages}, maximum: 64 })`,
