@@ -40,7 +40,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 
 	it('exercises every area: slices, whole-heap views, scopes, waitAsync, read-modify-writes, structs, the built-in allocator', () => {
 		const kinds = heapKinds.filter((kind) => kind !== 'memory2GiB' && kind !== 'arrayBuffer5GiB')
-		const result = runCampaign({ seed: 3, ops: 6000, runner: options, kinds })
+		const result = runCampaign({ seed: 4, ops: 6000, runner: options, kinds })
 		expect(result.findings, summary(result)).to.deep.equal([])
 		for (const kind of ['sliceRead', 'sliceWrite', 'sliceAlloc', 'sliceWrap', 'strlen', 'encodedLength', 'heapView', 'scope', 'withScope', 'waitAsync', 'notify', 'rmw', 'struct']) {
 			expect(result.stats.byKind.get(kind) ?? 0, `${kind} operations`).to.be.greaterThan(10)
@@ -61,6 +61,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				expect([...members].some((member) => member.endsWith(`.${summary}`) && family.test(member.slice(0, -summary.length - 1))), `${summary} of a ref of ${family}`).to.equal(true)
 			}
 		}
+		for (const member of ['StructArrayRef.at(reuse)', 'StructRef.<record field>', 'StructRef.<array field>']) expect(members.has(member), `${member} was called`).to.equal(true)
 		expect([...members].some((member) => /^StructArrayRef\.(toJSON|\[nodejs\.util\.inspect\.custom\])$/.test(member)), 'a summary of a StructArrayRef').to.equal(true)
 		expect(result.stats.byKind.get('summary') ?? 0, 'summary operations').to.be.greaterThan(30)
 		// Every public member is exercised: a new member fails here until the fuzzer learns it.
@@ -80,7 +81,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		expect(result.findings).to.have.length(1)
 		const finding = result.findings[0]!
 		// Found through writeUint16 itself, a Uint16 ref's write, or a struct's Uint16 field, which call it.
-		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<(record |array )?field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
 		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = |Struct(Array)?\(S\d|\.f\d+ = /)
 		// The reproducer's operations replay to the same defect.
@@ -218,7 +219,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return original.call(this, fromStruct ? address + 1 : address, value)
 			}
 		}, undefined, 60000)
-		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<(record |array )?field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
 		expect(finding.reproducer).to.match(/defineStruct\('S\d', \{/)
 	})
@@ -257,6 +258,22 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		expect(finding.violation.signature).to.equal('missing-throw in StructRef.checkLive')
 		// An allocation, its free (perhaps through a scope), the checkLive.
 		expect(finding.ops.length).to.be.lessThan(8)
+	})
+
+	it('finds a StructArrayRef.at(index, reuse) that ignores reuse', () => {
+		const finding = findPlanted(22, (manager) => {
+			const original = manager.allocStructArray
+			manager.allocStructArray = function (this: unknown, ...args: unknown[]): unknown {
+				const ref = original.apply(this, args)
+				const at = ref.at
+				ref.at = function (this: unknown, index: unknown): unknown {
+					return at.call(this, index)
+				}
+				return ref
+			}
+		}, undefined, 40000)
+		expect(finding.violation.signature).to.match(/^(wrong-ref|missing-throw) in StructArrayRef\.at\(reuse\)$/)
+		expect(finding.ops.length).to.be.lessThan(4)
 	})
 
 	it('replays an episode exactly from its seed', () => {

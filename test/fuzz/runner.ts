@@ -2559,7 +2559,7 @@ export class Runner {
 			[2, 'scope'],
 			[1, 'withScope'],
 			[this.structs === undefined ? 0 : 10, 'struct'],
-			[1.5, 'summary'],
+			[2, 'summary'],
 		])
 		const type = category === 'atomicOperation' ? type0 : rng.pick(elementTypes)
 		const encoding = rng.pick(encodings)
@@ -2748,8 +2748,9 @@ export class Runner {
 				// toJSON and util.inspect of the manager or of any ref (freed ones too), abi, report, a struct ref's checkLive.
 				const slots = [...this.slots.values()]
 				if (slots.length === 0 || rng.chance(0.35)) return op('summary', rng.pick(summaryManagerMembers), [])
-				const structSlots = slots.filter((candidate) => candidate.family === 'struct')
-				const slot = structSlots.length > 0 && rng.chance(0.25) ? rng.pick(structSlots) : rng.pick(slots)
+				// Struct refs and arrays of them are few among the refs: picked apart a third of the time.
+				const structSlots = slots.filter((candidate) => candidate.family === 'struct' || candidate.family === 'structArray')
+				const slot = structSlots.length > 0 && rng.chance(0.35) ? rng.pick(structSlots) : rng.pick(slots)
 				if (slot.family === 'struct' && rng.chance(0.5)) return op('summary', 'checkLive', [rng.chance(0.9) ? { k: 'str', v: rng.pick(['f0', 'read', 'x']) } : { k: 'undef' }], { slot: slot.id })
 				return op('summary', rng.pick(summaryRefMembers), [], { slot: slot.id })
 			}

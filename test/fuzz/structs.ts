@@ -64,6 +64,12 @@ export interface StructOpData {
 	readonly value?: ValueNode
 	readonly values?: readonly ValueNode[]
 	readonly field?: string
+	/**
+	 * `at(index, reuse)`: `'cursor'` passes a ref an earlier `at(0)` of the same array
+	 * returned (moved, not made); `'plain'` a plain object and a slot id another struct
+	 * ref, both refused.
+	 */
+	readonly reuse?: 'cursor' | 'plain' | number
 }
 
 const structRows = elementTypes
@@ -138,7 +144,7 @@ export class StructCatalog {
 				const length = rng.int(1, 5)
 				gen = { k: 'array', type, length }
 				spec = { array: type.name, length }
-			} else if (roll < 0.92 || this.defs.length === 0) {
+			} else if (roll < 0.89 || this.defs.length === 0) {
 				gen = { k: 'pointer' }
 				spec = { pointer: 'Int32' }
 			} else {
@@ -483,6 +489,13 @@ export class StructCatalog {
 					const indexSpec = (): Spec => (rng.chance(0.88) ? { k: 'num', v: rng.int(0, Math.max(1, slot.elementCount)) } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: slot.elementCount }, { k: 'num', v: 0.5 }, { k: 'str', v: '0' }]))
 					const member = rng.pick(['at', 'readAt', 'writeAt', 'stride', 'type', 'iterate'])
 					if (member === 'writeAt') return ref('writeAt', [indexSpec()], { value: this.randomValue(runner, rng, own) })
+					if (member === 'at' && rng.chance(0.4)) {
+						// The cursor form: usually a ref at(0) of this array gave, sometimes one it refuses.
+						const others = structs.filter((other) => other !== slot)
+						const roll = rng.next()
+						const reuse = roll < 0.8 || (others.length === 0 && roll < 0.9) ? 'cursor' : roll < 0.9 ? rng.pick(others).id : 'plain'
+						return ref('at', [indexSpec()], { reuse, ...(rng.chance(0.5) ? { field: rng.pick(own.fields).name } : {}) })
+					}
 					if (member === 'at' || member === 'readAt') return ref(member, [indexSpec()], rng.chance(0.5) && member === 'at' ? { field: rng.pick(own.fields).name } : {})
 					return ref(member, [])
 				}
@@ -491,10 +504,10 @@ export class StructCatalog {
 				if (member === 'write') return ref('write', [], { value: this.randomValue(runner, rng, own) })
 				if (member === 'get field') return ref('get field', [], { field: field.name })
 				if (member === 'set field') {
-					// Fields set through an accessor: numbers, booleans, bitfields, strings and pointers.
-					const settable = own.fields.filter((candidate) => candidate.gen.k !== 'array' && candidate.gen.k !== 'record')
-					if (settable.length === 0) return ref('read', [])
-					const target = rng.pick(settable)
+					// Any field set through its accessor: numbers, booleans, bitfields, strings, pointers, and
+					// nested records and fixed arrays (an object or array of the values to write).
+					const composite = own.fields.filter((candidate) => candidate.gen.k === 'record' || candidate.gen.k === 'array')
+					const target = composite.length > 0 && rng.chance(0.6) ? rng.pick(composite) : rng.pick(own.fields)
 					return ref('set field', [], { field: target.name, value: this.randomFieldValue(runner, rng, target.gen) })
 				}
 				return ref(member, [])
@@ -518,6 +531,12 @@ export class StructCatalog {
 		if (op.slot === undefined) return op.member
 		const slot = runner.slotById(op.slot)
 		const className = slot?.family === 'structArray' ? 'StructArrayRef' : 'StructRef'
+		if (op.member === 'at' && op.struct?.reuse !== undefined) return `${className}.at(reuse)`
+		if (op.member === 'set field') {
+			// Assigning to a nested record or a fixed array is named apart (it writes through a codec of its own).
+			const kind = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen.k
+			if (kind === 'record' || kind === 'array') return `${className}.<${kind} field>`
+		}
 		return op.member === 'get field' || op.member === 'set field' ? `${className}.<field>` : `${className}.${op.member}`
 	}
 
@@ -673,6 +692,16 @@ export class StructCatalog {
 		const ref = slot.ref
 		const value = data.value === undefined ? undefined : this.materialize(runner, data.value)
 		const field = def.fields.find((candidate) => candidate.name === data.field)
+		// A cursor for at(index, reuse), made before the call (at(0) of a freed or empty array gives none).
+		let cursor: unknown
+		if (data.reuse === 'cursor') {
+			try {
+				cursor = ref.at(0)
+			} catch {
+				cursor = undefined
+			}
+		} else if (data.reuse === 'plain') cursor = { address: slot.address }
+		else if (typeof data.reuse === 'number') cursor = runner.slotById(data.reuse)?.ref ?? {}
 		const o = runner.call(op, (a) => {
 			switch (op.member) {
 				case 'read':
@@ -691,7 +720,7 @@ export class StructCatalog {
 				case 'iterate':
 					return [...ref].map((element: { address: number }) => element.address)
 				case 'at': {
-					const element = ref.at(a[0])
+					const element = data.reuse === undefined ? ref.at(a[0]) : ref.at(a[0], cursor)
 					return data.field === undefined ? element : { element, value: element[data.field] }
 				}
 				case 'readAt':
@@ -744,9 +773,12 @@ export class StructCatalog {
 				const fieldExp = lazy ? new Expectation() : exp
 				const expected = exp.mustThrow || data.field === undefined ? undefined : this.fieldValue(fieldExp, field!, read, address)
 				if (data.field !== undefined) this.pointeeFits(runner, exp, field!, expected, o)
+				// A reuse that is not a ref at() of this array returned is refused (after the index is checked).
+				if (data.reuse !== undefined && cursor !== undefined && data.reuse !== 'cursor' && !exp.mustThrow) exp.fail('TypeError', 'reuse is not a ref at() of this array returned')
 				runner.settle(op, o, exp, names, (result) => {
 					const element = data.field === undefined ? result : result.element
 					if (!(element instanceof StructRef) || element.address !== address) runner.violation(op, 'wrong-ref', `at() gave ${element?.constructor?.name} at ${element?.address}, expected a StructRef at ${address}`)
+					if (data.reuse === 'cursor' && cursor !== undefined && element !== cursor) runner.violation(op, 'wrong-ref', 'at(index, reuse) made a new ref instead of moving reuse')
 					if (data.field !== undefined && !fieldExp.mustThrow) this.checkFieldValue(runner, op, field!, result.value, expected)
 				})
 				return true
@@ -841,8 +873,10 @@ Runner.structCode = (op: Op): string => {
 				return `${target}.${op.member}`
 			case 'iterate':
 				return `[...${target}].map((element) => element.address)`
-			case 'at':
-				return `${target}.at(${args[0]})${data.field === undefined ? '' : `.${data.field}`}`
+			case 'at': {
+				const reuse = data.reuse === undefined ? '' : data.reuse === 'cursor' ? `, ${target}.at(0)` : data.reuse === 'plain' ? ', {}' : `, r${data.reuse}`
+				return `${target}.at(${args[0]}${reuse})${data.field === undefined ? '' : `.${data.field}`}`
+			}
 			case 'writeAt':
 				return `${target}.writeAt(${args[0]}, ${value})`
 			case 'write':
