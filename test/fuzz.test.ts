@@ -61,7 +61,9 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				expect([...members].some((member) => member.endsWith(`.${summary}`) && family.test(member.slice(0, -summary.length - 1))), `${summary} of a ref of ${family}`).to.equal(true)
 			}
 		}
-		for (const member of ['StructArrayRef.at(reuse)', 'StructRef.<record field>', 'StructRef.<array field>']) expect(members.has(member), `${member} was called`).to.equal(true)
+		expect(result.episodesByOption.get('debug: true') ?? 0, 'episodes in debug mode').to.be.greaterThan(0)
+		expect(result.episodesByOption.get("abi: 'emscripten'") ?? 0, 'episodes with the Emscripten ABI').to.be.greaterThan(0)
+		for (const member of ['StructArrayRef.at(reuse)', 'StructRef.<record field>', 'StructRef.<array field>', 'StructRef.<abi-sized field>']) expect(members.has(member), `${member} was called`).to.equal(true)
 		expect([...members].some((member) => /^StructArrayRef\.(toJSON|\[nodejs\.util\.inspect\.custom\])$/.test(member)), 'a summary of a StructArrayRef').to.equal(true)
 		expect(result.stats.byKind.get('summary') ?? 0, 'summary operations').to.be.greaterThan(30)
 		// Every public member is exercised: a new member fails here until the fuzzer learns it.
@@ -81,7 +83,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		expect(result.findings).to.have.length(1)
 		const finding = result.findings[0]!
 		// Found through writeUint16 itself, a Uint16 ref's write, or a struct's Uint16 field, which call it.
-		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<(record |array )?field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<(record |array |abi-sized )?field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
 		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = |Struct(Array)?\(S\d|\.f\d+ = /)
 		// The reproducer's operations replay to the same defect.
@@ -172,7 +174,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 	})
 
 	it('finds a wait<T>Async that resolves with the wrong result, and a notify that wakes nobody', () => {
-		const finding = findPlanted(15, (manager) => {
+		const finding = findPlanted(25, (manager) => {
 			const original = manager.waitInt32Async
 			manager.waitInt32Async = function (this: unknown, ...args: unknown[]): unknown {
 				const promise = original.apply(this, args)
@@ -180,6 +182,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 			}
 		}, ['sharedMemory', 'growableShared'])
 		expect(finding.violation.signature).to.equal('wrong-result in waitInt32Async')
+		expect(finding.ops.length, finding.reproducer).to.be.lessThan(3)
 		expect(finding.ops.length).to.be.lessThan(3)
 		// And a notify that wakes nobody: found once a wait<T>Async waits at its address.
 		const notifying = findPlanted(18, (manager) => {
@@ -190,7 +193,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 			}
 		}, ['sharedMemory', 'growableShared'])
 		expect(notifying.violation.signature).to.equal('wrong-result in notify')
-		expect(notifying.reproducer, notifying.reproducer).to.match(/wait(Int32|Uint32|BigInt64|BigUint64|Pointer64)Async\([^)]*600000\)/)
+		expect(notifying.reproducer, notifying.reproducer).to.match(/wait(Int32|Uint32|BigInt64|BigUint64|Pointer32|Pointer64)Async\([^)]*600000\)/)
 		expect(notifying.ops.length).to.be.lessThan(4)
 	})
 
@@ -219,7 +222,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return original.call(this, fromStruct ? address + 1 : address, value)
 			}
 		}, undefined, 60000)
-		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<(record |array )?field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<(record |array |abi-sized )?field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
 		expect(finding.reproducer).to.match(/defineStruct\('S\d', \{/)
 	})
@@ -240,6 +243,15 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		})
 		expect(reporting.violation.signature).to.match(/^(missing-throw|wrong-result|wrong-tracking) in WasmHeapManager\.report$/)
 		expect(reporting.ops.length).to.be.lessThan(4)
+	})
+
+	it('finds a manager whose abi is not the one it was created with', () => {
+		const finding = findPlanted(26, (manager) => {
+			Object.defineProperty(manager, 'abi', { get: () => 'wasm32' })
+		})
+		expect(finding.violation.signature).to.equal('wrong-result in WasmHeapManager.abi')
+		expect(finding.reproducer).to.match(/abi: 'emscripten'/)
+		expect(finding.ops.length).to.equal(1)
 	})
 
 	it('finds a freed struct ref whose checkLive does not throw', () => {

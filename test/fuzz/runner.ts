@@ -2090,8 +2090,7 @@ export class Runner {
 							break
 						}
 						case 'abi':
-							// (Every episode's manager is made without the abi option: its default.)
-							this.checkResult(op, result, 'wasm32')
+							this.checkResult(op, result, this.config.abi ?? 'wasm32')
 							break
 						case 'report': {
 							this.checkResult(op, result.count, live.length, 'report().count')

@@ -1,13 +1,14 @@
 /**
  * Structs in the fuzzer: each episode declares a few random struct and union types
- * (element rows, `'Bool'`, enums, bitfields, inline strings, fixed arrays, pointers and
- * nested records) from a seed in its configuration, and runs `allocStruct`,
- * `allocStructArray`, `wrapStruct`, `readStruct`, `writeStruct`, `sizeOf`, `alignOf`,
- * `offsetOf` and the refs' field accessors, `read`, `write`, `at`, `readAt` and
+ * (element rows, `'Bool'`, `'Long'`/`'Size'`/`'Pointer'`, enums, bitfields, inline
+ * strings, fixed arrays, pointers and nested records) from a seed in its configuration,
+ * and runs `allocStruct`, `allocStructArray`, `wrapStruct`, `readStruct`, `writeStruct`,
+ * `sizeOf`, `alignOf`, `offsetOf` and the refs' field accessors (nested records and fixed
+ * arrays assigned too), `read`, `write`, `at` (and `at(i, reuse)`), `readAt` and
  * `writeAt` against the model.
  *
  * The expected bytes come from an encoder of its own: the fields' offsets (and a
- * bitfield's bit offset) from `type.layout('wasm32')` (proven against clang by
+ * bitfield's bit offset) from `type.layout(abi)` (proven against clang by
  * test/structs*), and each value encoded with the model's element encoder, bit
  * arithmetic on the model's bytes, and `TextEncoder`-based string encoding; never
  * through the library's codecs. Values are data (`ValueNode`) so that an operation can
@@ -29,12 +30,13 @@ type FieldGen =
 	| { readonly k: 'string'; readonly encoding: Encoding; readonly capacity: number }
 	| { readonly k: 'array'; readonly type: ElementType; readonly length: number }
 	| { readonly k: 'pointer' }
+	| { readonly k: 'abiInt'; readonly name: AbiIntName }
 	| { readonly k: 'record'; readonly def: TypeDef }
 
 interface FieldDef {
 	readonly name: string
 	readonly gen: FieldGen
-	/** From `layout('wasm32')`. */
+	/** From `layout(abi)`. */
 	readonly offset: number
 	readonly size: number
 	readonly bitOffset?: number
@@ -81,6 +83,27 @@ function bitRange(gen: { type: ElementType; bits: number }): { min: number; max:
 	return signed ? { min: -(2 ** (gen.bits - 1)), max: 2 ** (gen.bits - 1) - 1, signed } : { min: 0, max: 2 ** gen.bits - 1, signed }
 }
 
+/** The ABIs the fuzzer's managers follow (the `abi` option; absent: `'wasm32'`), and a field kind whose size each decides. */
+export type FuzzAbi = 'wasm32' | 'emscripten'
+type AbiIntName = 'Long' | 'Size' | 'Pointer'
+
+/**
+ * The fuzzer's own facts about `'Long'`, `'Size'` and `'Pointer'` fields (clang's
+ * `sizeof(long)`, `sizeof(size_t)`, `sizeof(void *)` on each target), not taken from
+ * the library: byte size and whether the value is signed. (`'wasm64'`, whose are 8 bytes,
+ * is not fuzzed yet.)
+ */
+const abiInts: { readonly [A in FuzzAbi]: { readonly [N in AbiIntName]: { readonly byteSize: number; readonly signed: boolean } } } = {
+	wasm32: { Long: { byteSize: 4, signed: true }, Size: { byteSize: 4, signed: false }, Pointer: { byteSize: 4, signed: false } },
+	emscripten: { Long: { byteSize: 4, signed: true }, Size: { byteSize: 4, signed: false }, Pointer: { byteSize: 4, signed: false } },
+}
+
+function abiIntRange(abi: FuzzAbi, name: AbiIntName): { min: number; max: number; byteSize: number; signed: boolean } {
+	const { byteSize, signed } = abiInts[abi][name]
+	const bits = byteSize * 8
+	return signed ? { min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1, byteSize, signed } : { min: 0, max: 2 ** bits - 1, byteSize, signed }
+}
+
 /** The bytes at `address` as the model holds them (through `read`), with writes staged on top. */
 type Read = (address: number, length: number) => Uint8Array
 
@@ -101,7 +124,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 export class StructCatalog {
 	readonly defs: TypeDef[] = []
 
-	constructor(seed: number) {
+	constructor(
+		seed: number,
+		readonly abi: FuzzAbi = 'wasm32',
+	) {
 		const rng = new Random(seed)
 		const count = rng.int(1, 4)
 		for (let i = 0; i < count; i++) this.defs.push(this.declare(rng, i))
@@ -122,6 +148,11 @@ export class StructCatalog {
 				const type = rng.pick(structRows)
 				gen = { k: 'element', type }
 				spec = type.name
+				if (rng.chance(0.2)) {
+					const abiName = rng.pick<AbiIntName>(['Long', 'Size', 'Pointer'])
+					gen = { k: 'abiInt', name: abiName }
+					spec = abiName
+				}
 			} else if (roll < 0.42) {
 				gen = { k: 'bool' }
 				spec = 'Bool'
@@ -156,10 +187,10 @@ export class StructCatalog {
 			gens.push({ name: fieldName, gen })
 		}
 		const type = (union ? defineUnion(name, specs as never) : defineStruct(name, specs as never)) as StructType
-		const layout = type.layout('wasm32') as { size: number; align: number; fields: readonly { name: string; offset: number; size: number; bitOffset?: number; bitWidth?: number }[] }
+		const layout = type.layout(this.abi) as { size: number; align: number; fields: readonly { name: string; offset: number; size: number; bitOffset?: number; bitWidth?: number }[] }
 		const fields = gens.map(({ name: fieldName, gen }) => {
 			const placed = layout.fields.find((field) => field.name === fieldName)
-			if (placed === undefined) throw new Error(`fuzz: ${name}.layout('wasm32') has no field ${fieldName}`)
+			if (placed === undefined) throw new Error(`fuzz: ${name}.layout('${this.abi}') has no field ${fieldName}`)
 			return { name: fieldName, gen, offset: placed.offset, size: placed.size, ...(placed.bitWidth === undefined ? {} : { bitOffset: placed.bitOffset ?? 0, bitWidth: placed.bitWidth }) }
 		})
 		return { index, name, union, type, size: layout.size, align: layout.align, fields }
@@ -183,6 +214,8 @@ export class StructCatalog {
 					return `{ array: '${gen.type.name}', length: ${gen.length} }`
 				case 'pointer':
 					return `{ pointer: 'Int32' }`
+				case 'abiInt':
+					return `'${gen.name}'`
 				case 'record':
 					return gen.def.name
 			}
@@ -214,6 +247,11 @@ export class StructCatalog {
 			case 'array': {
 				if (odd) return rng.chance(0.5) ? { spec: { k: 'num', v: 1 } } : { items: Array.from({ length: gen.length + 1 }, () => ({ spec: { k: 'num', v: 0 } })) }
 				return { items: Array.from({ length: rng.int(0, gen.length + 1) }, () => ({ spec: randomValue(rng, gen.type, { growInValueOf: false }) })) }
+			}
+			case 'abiInt': {
+				const { min, max } = abiIntRange(this.abi, gen.name)
+				if (odd) return { spec: rng.pick<Spec>([{ k: 'num', v: max + 1 }, { k: 'num', v: min - 1 }, { k: 'num', v: 0.5 }, { k: 'str', v: '1' }, { k: 'big', v: 1n }, { k: 'null' }, { k: 'num', v: Number.NaN }]) }
+				return { spec: { k: 'num', v: rng.chance(0.2) ? rng.pick([min, max, 0]) : rng.int(min, max + 1) } }
 			}
 			case 'pointer': {
 				const live = runner.liveSlots()
@@ -355,6 +393,23 @@ export class StructCatalog {
 				if (value !== undefined) writes.push({ address, bytes: encodeElement(elementTypes.find((type) => type.name === 'Uint32')!, value) })
 				return
 			}
+			case 'abiInt': {
+				if (!('spec' in node) || node.spec.k !== 'num') {
+					exp.fail('TypeError', `${path}: a ${gen.name} takes a number`)
+					return
+				}
+				const { min, max, byteSize } = abiIntRange(this.abi, gen.name)
+				const value = node.spec.v
+				if (!Number.isInteger(value) || value < min || value > max) {
+					exp.fail('RangeError', `${path}: ${value} is out of the ${gen.name} range of ${this.abi}`)
+					return
+				}
+				const bytes = new Uint8Array(byteSize)
+				let bits = BigInt.asUintN(byteSize * 8, BigInt(value))
+				for (let i = 0; i < byteSize; i++, bits >>= 8n) bytes[i] = Number(bits & 0xffn)
+				writes.push({ address, bytes })
+				return
+			}
 			case 'record':
 				this.stage(runner, exp, gen.def, node, address, path, writes)
 				return
@@ -438,6 +493,13 @@ export class StructCatalog {
 				return Array.from({ length: gen.length }, (_, i) => this.decodeField(exp, { k: 'element', type: gen.type }, read, address + i * gen.type.byteSize))
 			case 'pointer':
 				return new DataView(read(address, 4).buffer).getUint32(0, true)
+			case 'abiInt': {
+				const { byteSize, signed } = abiIntRange(this.abi, gen.name)
+				const bytes = read(address, byteSize)
+				let bits = 0n
+				for (let i = byteSize - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]!)
+				return Number(signed ? BigInt.asIntN(byteSize * 8, bits) : bits)
+			}
 			case 'record':
 				return this.decode(exp, gen.def, read, address)
 		}
@@ -536,6 +598,11 @@ export class StructCatalog {
 			// Assigning to a nested record or a fixed array is named apart (it writes through a codec of its own).
 			const kind = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen.k
 			if (kind === 'record' || kind === 'array') return `${className}.<${kind} field>`
+		}
+		if (op.member === 'get field' || op.member === 'set field') {
+			const kind = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen.k
+			// 'Long', 'Size' and 'Pointer' fields, whose size the ABI decides, are named apart too.
+			if (kind === 'abiInt') return `${className}.<abi-sized field>`
 		}
 		return op.member === 'get field' || op.member === 'set field' ? `${className}.<field>` : `${className}.${op.member}`
 	}
