@@ -63,6 +63,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		}
 		expect(result.episodesByOption.get('debug: true') ?? 0, 'episodes in debug mode').to.be.greaterThan(0)
 		expect(result.episodesByOption.get("abi: 'emscripten'") ?? 0, 'episodes with the Emscripten ABI').to.be.greaterThan(0)
+		expect(result.episodesByOption.get("abi: 'wasm64'") ?? 0, 'episodes with the wasm64 ABI').to.be.greaterThan(0)
 		for (const member of ['StructArrayRef.at(reuse)', 'StructRef.<record field>', 'StructRef.<array field>', 'StructRef.<abi-sized field>']) expect(members.has(member), `${member} was called`).to.equal(true)
 		expect([...members].some((member) => /^StructArrayRef\.(toJSON|\[nodejs\.util\.inspect\.custom\])$/.test(member)), 'a summary of a StructArrayRef').to.equal(true)
 		expect(result.stats.byKind.get('summary') ?? 0, 'summary operations').to.be.greaterThan(30)

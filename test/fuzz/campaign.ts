@@ -54,7 +54,7 @@ export interface CampaignResult {
 	readonly stats: Stats
 	readonly episodes: number
 	readonly episodesByKind: Map<string, number>
-	/** Episodes whose manager had `debug: true`, and those with `abi: 'emscripten'`. */
+	/** Episodes whose manager had `debug: true`, and those with each `abi` option. */
 	readonly episodesByOption: Map<string, number>
 	/** Operations run on each kind of heap. */
 	readonly opsByHeap: Map<string, number>
@@ -99,8 +99,9 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 	const structSeed = rng.u32()
 	// Debug mode in one episode in six (taken from the struct seed, so that the other choices stay as they were).
 	const debug = structSeed % 6 === 0
-	// The Emscripten ABI in one episode in four (struct layouts follow the manager's abi option).
-	const abi = Math.floor(structSeed / 8) % 4 === 0 ? ({ abi: 'emscripten' } as const) : {}
+	// The Emscripten ABI in one episode in five, wasm64 in one in five (struct layouts follow the manager's abi option).
+	const abiRoll = Math.floor(structSeed / 8) % 5
+	const abi = abiRoll === 0 ? ({ abi: 'emscripten' } as const) : abiRoll === 1 ? ({ abi: 'wasm64' } as const) : {}
 	// The built-in allocator takes numbers (never a memory64 export's bigints), over a shared memory or not.
 	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, debug, ...abi, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
 	return { ...config, structSeed, debug, ...abi }

@@ -40,7 +40,7 @@ export interface EnvConfig {
 	/** `builtin` and `builtinBare`: the memory is shared (the allocator then takes its lock). */
 	readonly sharedBuiltin?: boolean
 	/** The manager's `abi` option (absent: left out, `'wasm32'`); struct layouts follow it. */
-	readonly abi?: 'emscripten'
+	readonly abi?: 'emscripten' | 'wasm64'
 	/** `debug: true` (records allocation sites; `report()` works). */
 	readonly debug?: boolean
 	/** The seed of the episode's struct types (test/fuzz/structs.ts); none: no struct operations. */

@@ -84,24 +84,40 @@ function bitRange(gen: { type: ElementType; bits: number }): { min: number; max:
 }
 
 /** The ABIs the fuzzer's managers follow (the `abi` option; absent: `'wasm32'`), and a field kind whose size each decides. */
-export type FuzzAbi = 'wasm32' | 'emscripten'
+export type FuzzAbi = 'wasm32' | 'emscripten' | 'wasm64'
 type AbiIntName = 'Long' | 'Size' | 'Pointer'
 
 /**
  * The fuzzer's own facts about `'Long'`, `'Size'` and `'Pointer'` fields (clang's
  * `sizeof(long)`, `sizeof(size_t)`, `sizeof(void *)` on each target), not taken from
- * the library: byte size and whether the value is signed. (`'wasm64'`, whose are 8 bytes,
- * is not fuzzed yet.)
+ * the library: byte size and whether the value is signed. A field reads and takes a
+ * `number`, so an 8-byte one holds safe integers only.
  */
 const abiInts: { readonly [A in FuzzAbi]: { readonly [N in AbiIntName]: { readonly byteSize: number; readonly signed: boolean } } } = {
 	wasm32: { Long: { byteSize: 4, signed: true }, Size: { byteSize: 4, signed: false }, Pointer: { byteSize: 4, signed: false } },
 	emscripten: { Long: { byteSize: 4, signed: true }, Size: { byteSize: 4, signed: false }, Pointer: { byteSize: 4, signed: false } },
+	wasm64: { Long: { byteSize: 8, signed: true }, Size: { byteSize: 8, signed: false }, Pointer: { byteSize: 8, signed: false } },
 }
 
 function abiIntRange(abi: FuzzAbi, name: AbiIntName): { min: number; max: number; byteSize: number; signed: boolean } {
 	const { byteSize, signed } = abiInts[abi][name]
 	const bits = byteSize * 8
-	return signed ? { min: -(2 ** (bits - 1)), max: 2 ** (bits - 1) - 1, byteSize, signed } : { min: 0, max: 2 ** bits - 1, byteSize, signed }
+	const max = Math.min(Number.MAX_SAFE_INTEGER, signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1)
+	return signed ? { min: bits < 53 ? -max - 1 : -max, max, byteSize, signed } : { min: 0, max, byteSize, signed }
+}
+
+/** A little-endian integer of `byteSize` bytes, as a bigint. */
+function readInteger(bytes: Uint8Array, signed: boolean): bigint {
+	let bits = 0n
+	for (let i = bytes.length - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]!)
+	return signed ? BigInt.asIntN(bytes.length * 8, bits) : bits
+}
+
+function writeInteger(value: number, byteSize: number): Uint8Array {
+	const bytes = new Uint8Array(byteSize)
+	let bits = BigInt.asUintN(byteSize * 8, BigInt(value))
+	for (let i = 0; i < byteSize; i++, bits >>= 8n) bytes[i] = Number(bits & 0xffn)
+	return bytes
 }
 
 /** The bytes at `address` as the model holds them (through `read`), with writes staged on top. */
@@ -383,14 +399,14 @@ export class StructCatalog {
 					const slot = runner.slotById(node.ref)
 					if (slot === undefined) value = 0
 					else if (slot.freed) exp.fail('Error', `${path}: the ref is freed`)
-					// (A ref above 4 GiB, on the 5 GiB heap, does not fit a wasm32 pointer.)
-					else if (slot.address > 0xffffffff) exp.fail('RangeError', `${path}: the ref's address ${slot.address} is not a wasm32 address`)
+					// (A ref above 4 GiB, on the 5 GiB heap, does not fit a 32-bit pointer.)
+					else if (slot.address > abiIntRange(this.abi, 'Pointer').max) exp.fail('RangeError', `${path}: the ref's address ${slot.address} is not a ${this.abi} address`)
 					else value = slot.address
 				} else if ('spec' in node && node.spec.k === 'null') value = 0
 				else if (!('spec' in node) || node.spec.k !== 'num') exp.fail('TypeError', `${path}: a pointer takes a ref, an address or null`)
-				else if (!(Number.isSafeInteger(node.spec.v) && node.spec.v >= 0 && node.spec.v <= 0xffffffff)) exp.fail('RangeError', `${path}: ${node.spec.v} is not a wasm32 address`)
+				else if (!(Number.isSafeInteger(node.spec.v) && node.spec.v >= 0 && node.spec.v <= abiIntRange(this.abi, 'Pointer').max)) exp.fail('RangeError', `${path}: ${node.spec.v} is not a ${this.abi} address`)
 				else value = node.spec.v
-				if (value !== undefined) writes.push({ address, bytes: encodeElement(elementTypes.find((type) => type.name === 'Uint32')!, value) })
+				if (value !== undefined) writes.push({ address, bytes: writeInteger(value, abiIntRange(this.abi, 'Pointer').byteSize) })
 				return
 			}
 			case 'abiInt': {
@@ -404,10 +420,7 @@ export class StructCatalog {
 					exp.fail('RangeError', `${path}: ${value} is out of the ${gen.name} range of ${this.abi}`)
 					return
 				}
-				const bytes = new Uint8Array(byteSize)
-				let bits = BigInt.asUintN(byteSize * 8, BigInt(value))
-				for (let i = 0; i < byteSize; i++, bits >>= 8n) bytes[i] = Number(bits & 0xffn)
-				writes.push({ address, bytes })
+				writes.push({ address, bytes: writeInteger(value, byteSize) })
 				return
 			}
 			case 'record':
@@ -491,14 +504,15 @@ export class StructCatalog {
 			}
 			case 'array':
 				return Array.from({ length: gen.length }, (_, i) => this.decodeField(exp, { k: 'element', type: gen.type }, read, address + i * gen.type.byteSize))
-			case 'pointer':
-				return new DataView(read(address, 4).buffer).getUint32(0, true)
-			case 'abiInt': {
-				const { byteSize, signed } = abiIntRange(this.abi, gen.name)
-				const bytes = read(address, byteSize)
-				let bits = 0n
-				for (let i = byteSize - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]!)
-				return Number(signed ? BigInt.asIntN(byteSize * 8, bits) : bits)
+			case 'abiInt':
+			case 'pointer': {
+				const { byteSize, signed, min, max } = abiIntRange(this.abi, gen.k === 'pointer' ? 'Pointer' : gen.name)
+				const value = readInteger(read(address, byteSize), signed)
+				if (value < BigInt(min) || value > BigInt(max)) {
+					exp.fail('RangeError', `the stored ${value} at ${address} is not a safe integer`)
+					return undefined
+				}
+				return Number(value)
 			}
 			case 'record':
 				return this.decode(exp, gen.def, read, address)
