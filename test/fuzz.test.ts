@@ -64,7 +64,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		expect(result.episodesByOption.get('debug: true') ?? 0, 'episodes in debug mode').to.be.greaterThan(0)
 		expect(result.episodesByOption.get("abi: 'emscripten'") ?? 0, 'episodes with the Emscripten ABI').to.be.greaterThan(0)
 		expect(result.episodesByOption.get("abi: 'wasm64'") ?? 0, 'episodes with the wasm64 ABI').to.be.greaterThan(0)
-		for (const member of ['StructArrayRef.at(reuse)', 'StructRef.<record field>', 'StructRef.<array field>', 'StructRef.<abi-sized field>']) expect(members.has(member), `${member} was called`).to.equal(true)
+		for (const member of ['StructArrayRef.at(reuse)', 'StructRef.<record field>', 'StructRef.<array field>', 'StructRef.<abi-sized field>', 'StructRef.<self pointer field>']) expect(members.has(member), `${member} was called`).to.equal(true)
 		expect([...members].some((member) => /^StructArrayRef\.(toJSON|\[nodejs\.util\.inspect\.custom\])$/.test(member)), 'a summary of a StructArrayRef').to.equal(true)
 		expect(result.stats.byKind.get('summary') ?? 0, 'summary operations').to.be.greaterThan(30)
 		// Every public member is exercised: a new member fails here until the fuzzer learns it.
@@ -84,7 +84,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		expect(result.findings).to.have.length(1)
 		const finding = result.findings[0]!
 		// Found through writeUint16 itself, a Uint16 ref's write, or a struct's Uint16 field, which call it.
-		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<(record |array |abi-sized )?field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.violation.signature).to.match(/^heap-differs-from-model in (writeUint16|Uint16(Array)?Ref\.(write|writeAt|value)|allocStruct|allocStructArray|writeStruct|StructRef\.(write|<(record |array |abi-sized |self pointer )?field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
 		expect(finding.reproducer).to.match(/heap\.writeUint16\(|\.write\(|\.writeAt\(|\.value = |Struct(Array)?\(S\d|\.f\d+ = /)
 		// The reproducer's operations replay to the same defect.
@@ -223,7 +223,7 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 				return original.call(this, fromStruct ? address + 1 : address, value)
 			}
 		}, undefined, 60000)
-		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<(record |array |abi-sized )?field>)|StructArrayRef\.writeAt)$/)
+		expect(finding.violation.signature).to.match(/^(heap-differs-from-model|heap-changed-by-failed-call|unexpected-throw) in (writeStruct|allocStruct|allocStructArray|StructRef\.(write|<(record |array |abi-sized |self pointer )?field>)|StructArrayRef\.writeAt)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
 		expect(finding.reproducer).to.match(/defineStruct\('S\d', \{/)
 	})

@@ -1,7 +1,8 @@
 /**
  * Structs in the fuzzer: each episode declares a few random struct and union types
  * (element rows, `'Bool'`, `'Long'`/`'Size'`/`'Pointer'`, enums, bitfields, inline
- * strings, fixed arrays, pointers and nested records) from a seed in its configuration,
+ * strings, fixed arrays, pointers to an `Int32` or to the struct itself, and nested
+ * records) from a seed in its configuration,
  * and runs `allocStruct`, `allocStructArray`, `wrapStruct`, `readStruct`, `writeStruct`,
  * `sizeOf`, `alignOf`, `offsetOf` and the refs' field accessors (nested records and fixed
  * arrays assigned too), `read`, `write`, `at` (and `at(i, reuse)`), `readAt` and
@@ -29,7 +30,8 @@ type FieldGen =
 	| { readonly k: 'bits'; readonly type: ElementType; readonly bits: number }
 	| { readonly k: 'string'; readonly encoding: Encoding; readonly capacity: number }
 	| { readonly k: 'array'; readonly type: ElementType; readonly length: number }
-	| { readonly k: 'pointer' }
+	/** To an `Int32`, or (`self`) to the struct itself, declared `{ pointer: () => S }`; `self.size` is set once laid out. */
+	| { readonly k: 'pointer'; readonly self?: { size: number } }
 	| { readonly k: 'abiInt'; readonly name: AbiIntName }
 	| { readonly k: 'record'; readonly def: TypeDef }
 
@@ -153,6 +155,8 @@ export class StructCatalog {
 		const name = `S${index}`
 		const union = index > 0 && rng.chance(0.2)
 		const specs: Record<string, unknown> = {}
+		// The type itself, for self-referencing pointers (resolved when first needed, after it is defined).
+		const self: { type?: StructType; size: number } = { size: 0 }
 		const gens: { name: string; gen: FieldGen }[] = []
 		const fieldCount = rng.int(1, union ? 4 : 7)
 		for (let f = 0; f < fieldCount; f++) {
@@ -192,8 +196,14 @@ export class StructCatalog {
 				gen = { k: 'array', type, length }
 				spec = { array: type.name, length }
 			} else if (roll < 0.89 || this.defs.length === 0) {
-				gen = { k: 'pointer' }
-				spec = { pointer: 'Int32' }
+				// (Chosen by the field's position, not the random stream, so that the rest of the episode stays as it was.)
+				if (f % 2 === 1) {
+					gen = { k: 'pointer', self }
+					spec = { pointer: () => self.type! }
+				} else {
+					gen = { k: 'pointer' }
+					spec = { pointer: 'Int32' }
+				}
 			} else {
 				const def = rng.pick(this.defs)
 				gen = { k: 'record', def }
@@ -203,12 +213,14 @@ export class StructCatalog {
 			gens.push({ name: fieldName, gen })
 		}
 		const type = (union ? defineUnion(name, specs as never) : defineStruct(name, specs as never)) as StructType
+		self.type = type
 		const layout = type.layout(this.abi) as { size: number; align: number; fields: readonly { name: string; offset: number; size: number; bitOffset?: number; bitWidth?: number }[] }
 		const fields = gens.map(({ name: fieldName, gen }) => {
 			const placed = layout.fields.find((field) => field.name === fieldName)
 			if (placed === undefined) throw new Error(`fuzz: ${name}.layout('${this.abi}') has no field ${fieldName}`)
 			return { name: fieldName, gen, offset: placed.offset, size: placed.size, ...(placed.bitWidth === undefined ? {} : { bitOffset: placed.bitOffset ?? 0, bitWidth: placed.bitWidth }) }
 		})
+		self.size = layout.size
 		return { index, name, union, type, size: layout.size, align: layout.align, fields }
 	}
 
@@ -229,7 +241,7 @@ export class StructCatalog {
 				case 'array':
 					return `{ array: '${gen.type.name}', length: ${gen.length} }`
 				case 'pointer':
-					return `{ pointer: 'Int32' }`
+					return gen.self === undefined ? `{ pointer: 'Int32' }` : '{ pointer: () => <this struct> }'
 				case 'abiInt':
 					return `'${gen.name}'`
 				case 'record':
@@ -614,9 +626,10 @@ export class StructCatalog {
 			if (kind === 'record' || kind === 'array') return `${className}.<${kind} field>`
 		}
 		if (op.member === 'get field' || op.member === 'set field') {
-			const kind = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen.k
-			// 'Long', 'Size' and 'Pointer' fields, whose size the ABI decides, are named apart too.
-			if (kind === 'abiInt') return `${className}.<abi-sized field>`
+			const gen = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen
+			// 'Long', 'Size' and 'Pointer' fields, whose size the ABI decides, and pointers to the struct itself are named apart too.
+			if (gen?.k === 'abiInt') return `${className}.<abi-sized field>`
+			if (gen?.k === 'pointer' && gen.self !== undefined) return `${className}.<self pointer field>`
 		}
 		return op.member === 'get field' || op.member === 'set field' ? `${className}.<field>` : `${className}.${op.member}`
 	}
@@ -898,12 +911,13 @@ export class StructCatalog {
 		}
 	}
 
-	/** A pointer field's ref is made on demand: its 4-byte `Int32` target must lie in the heap (as `wrapInt32` requires). */
+	/** A pointer field's ref is made on demand: its target (a 4-byte `Int32`, or the struct itself) must lie in the heap (as `wrapInt32` and `wrapStruct` require). */
 	private pointeeFits(runner: Runner, exp: Expectation, field: FieldDef, value: unknown, o: Outcome): void {
 		void runner
 		if (field.gen.k !== 'pointer' || typeof value !== 'number' || value === 0) return
-		if (value + 4 > o.postLength) exp.fail('RangeError', `the pointee at ${value} does not lie in the heap`)
-		else if (value + 4 > o.preLength) exp.allow('RangeError', 'in range only after growth')
+		const size = field.gen.self === undefined ? 4 : field.gen.self.size
+		if (value + size > o.postLength) exp.fail('RangeError', `the pointee at ${value} does not lie in the heap`)
+		else if (value + size > o.preLength) exp.allow('RangeError', 'in range only after growth')
 	}
 
 	/** What a field accessor reads: plain values, and for a pointer the address (its ref, or null for 0). */
@@ -915,6 +929,7 @@ export class StructCatalog {
 		switch (field.gen.k) {
 			case 'pointer':
 				// A ref (of the pointee's type) at the address, or null for 0.
+				if (field.gen.self !== undefined && expected !== 0 && !(actual instanceof StructRef)) runner.violation(op, 'wrong-ref', `a pointer to the struct itself gave ${actual?.constructor?.name}, not a StructRef`)
 				if (expected === 0 ? actual !== null : actual?.address !== expected) runner.violation(op, 'wrong-result', `the pointer field gave ${actual === null ? 'null' : `a ref at ${actual?.address}`}, the model says ${expected}`)
 				return
 			case 'array':
