@@ -3,6 +3,7 @@
  * proof that the campaign finds and shrinks a defect planted in the manager.
  */
 import { expect } from 'chai'
+import { createWasmHeapManager } from '../src/index.js'
 import { replay, runCampaign, runEpisode, supportedKinds } from './fuzz/campaign.js'
 import { heapKinds, unsupportedReason, type HeapKind } from './fuzz/environments.js'
 import { defaultRunnerOptions, uncoveredMembers, type RunnerOptions } from './fuzz/runner.js'
@@ -287,6 +288,22 @@ describe('fuzzing campaign (short seeded run; npm run fuzz runs long ones)', fun
 		}, undefined, 40000)
 		expect(finding.violation.signature).to.match(/^(wrong-ref|missing-throw) in StructArrayRef\.at\(reuse\)$/)
 		expect(finding.ops.length).to.be.lessThan(4)
+	})
+
+	it("models an array allocated from a heap view of its own type as a byte copy (a NaN's payload kept), as the manager makes it", () => {
+		// Campaign seed 20261205, episode 404: the model decoded and re-encoded each Float64, turning
+		// a NaN with payload 0xfff0... into 0xfff8...; the manager copies the bytes.
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 })
+		let next = 1024
+		const heap = createWasmHeapManager(() => memory.buffer, (size: number) => ((next += 64), next - 64), () => undefined)
+		const bytes = new Uint8Array(memory.buffer)
+		bytes.set([1, 2, 3, 4, 5, 6, 0xf0, 0xff], 40)
+		const ref = heap.allocFloat64Array(new Float64Array(memory.buffer, 40, 1))
+		expect([...new Uint8Array(memory.buffer, ref.address, 8)]).to.deep.equal([1, 2, 3, 4, 5, 6, 0xf0, 0xff])
+		const { kinds } = supportedKinds()
+		const episode = runEpisode(20261205, 404, kinds, 500, options)
+		expect(episode.violation).to.equal(undefined)
+		expect(replay(episode.config, episode.ops.filter((op) => [12, 18, 41].includes(op.index)), options)).to.equal(undefined)
 	})
 
 	it('replays an episode exactly from its seed', () => {

@@ -991,6 +991,7 @@ export class Runner {
 		const exp = new Expectation()
 		const spec = op.args[0]!
 		let count: number | undefined
+		let sameTypeSource: Uint8Array | undefined
 		let values: (number | bigint | undefined)[] | undefined
 		const classifyItems = (items: readonly Spec[], path: string): void => {
 			values = items.map((item, i) => classifyValue(exp, item, type, `value ${i}`))
@@ -1016,6 +1017,9 @@ export class Runner {
 			case 'heapView': {
 				count = spec.count
 				const size = typedArrayConstructor(spec.ctor).BYTES_PER_ELEMENT
+				// A source of the array's own type is copied as bytes (TypedArray.prototype.set of the same
+				// type), which keeps a NaN's payload that decoding and encoding each value would not.
+				if (spec.ctor === `${type.canonical.name}Array`) sameTypeSource = this.env.model.read(spec.address, spec.count * size).slice()
 				const items: Primitive[] = []
 				for (let i = 0; i < spec.count; i++) {
 					const value = sourceElement(spec.ctor, this.env.model.read(spec.address + i * size, size))
@@ -1069,7 +1073,8 @@ export class Runner {
 				const byteSize = count! * type.byteSize
 				this.checkNewRef(op, ref, type.ArrayRefClass, address, byteSize, this.config.trackAllocations, count)
 				this.applyZero(address, byteSize)
-				if (values !== undefined && count! > 0) this.env.model.write(address, concatBytes(values.map((value) => encodeElement(type, value!))))
+				if (sameTypeSource !== undefined && count! > 0) this.env.model.write(address, sameTypeSource)
+				else if (values !== undefined && count! > 0) this.env.model.write(address, concatBytes(values.map((value) => encodeElement(type, value!))))
 				this.adopt(op, { ref, family: 'array', element: type, encoding: undefined, className: type.arrayRefClass, address, byteSize, elementCount: count!, tracked: this.config.trackAllocations, allocated: true })
 			},
 			(error) => this.afterFailedAllocation(op, o, error),
