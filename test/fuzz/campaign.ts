@@ -13,7 +13,7 @@ import { StructCatalog } from './structs.js'
 /** A runner for `config`, with the episode's struct types. */
 function makeRunner(config: EnvConfig, options: RunnerOptions, plant?: (manager: any) => void): Runner {
 	const runner = new Runner(config, options, plant)
-	if (config.structSeed !== undefined) runner.structs = new StructCatalog(config.structSeed)
+	if (config.structSeed !== undefined) runner.structs = new StructCatalog(config.structSeed, config.abi)
 	return runner
 }
 
@@ -54,6 +54,8 @@ export interface CampaignResult {
 	readonly stats: Stats
 	readonly episodes: number
 	readonly episodesByKind: Map<string, number>
+	/** Episodes whose manager had `debug: true`, and those with each `abi` option. */
+	readonly episodesByOption: Map<string, number>
 	/** Operations run on each kind of heap. */
 	readonly opsByHeap: Map<string, number>
 	readonly skippedKinds: readonly string[]
@@ -95,9 +97,14 @@ export function episodeConfig(rng: Random, kinds: readonly HeapKind[]): EnvConfi
 		initialPages: rng.int(1, 4),
 	} as const
 	const structSeed = rng.u32()
+	// Debug mode in one episode in six (taken from the struct seed, so that the other choices stay as they were).
+	const debug = structSeed % 6 === 0
+	// The Emscripten ABI in one episode in five, wasm64 in one in five (struct layouts follow the manager's abi option).
+	const abiRoll = Math.floor(structSeed / 8) % 5
+	const abi = abiRoll === 0 ? ({ abi: 'emscripten' } as const) : abiRoll === 1 ? ({ abi: 'wasm64' } as const) : {}
 	// The built-in allocator takes numbers (never a memory64 export's bigints), over a shared memory or not.
-	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
-	return { ...config, structSeed }
+	if (kind === 'builtin' || kind === 'builtinBare') return { ...config, structSeed, debug, ...abi, memory64Allocator: false, sharedBuiltin: rng.chance(0.4) }
+	return { ...config, structSeed, debug, ...abi }
 }
 
 /** Runs `ops` on a fresh heap of `config`; the first violation, or `undefined`. */
@@ -149,7 +156,7 @@ export function reproducer(seed: number, episode: number, config: EnvConfig, ops
 	const excluded = Object.entries(options)
 		.filter(([name, on]) => on !== (defaultRunnerOptions as unknown as Record<string, boolean>)[name])
 		.map(([name]) => name)
-	const structs = config.structSeed !== undefined && ops.some((op) => op.kind === 'struct') ? [new StructCatalog(config.structSeed).describe()] : []
+	const structs = config.structSeed !== undefined && ops.some((op) => op.kind === 'struct') ? [new StructCatalog(config.structSeed, config.abi).describe()] : []
 	return [
 		`seed ${seed}, episode ${episode}: ${env}`,
 		...structs,
@@ -212,6 +219,7 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 	const stats = new Stats()
 	const findings = new Map<string, Finding>()
 	const episodesByKind = new Map<string, number>()
+	const episodesByOption = new Map<string, number>()
 	const opsByHeap = new Map<string, number>()
 	let episode = 0
 	let nextReport = 10000
@@ -225,6 +233,9 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 		const result = runEpisode(options.seed, episode, kinds, budget, runnerOptions, options.plant)
 		stats.add(result.stats)
 		episodesByKind.set(result.config.kind, (episodesByKind.get(result.config.kind) ?? 0) + 1)
+		for (const option of [result.config.debug === true ? 'debug: true' : undefined, result.config.abi === undefined ? undefined : `abi: '${result.config.abi}'`]) {
+			if (option !== undefined) episodesByOption.set(option, (episodesByOption.get(option) ?? 0) + 1)
+		}
 		opsByHeap.set(result.config.kind, (opsByHeap.get(result.config.kind) ?? 0) + result.stats.ops)
 		if (result.violation !== undefined) {
 			const signature = result.violation.signature
@@ -253,5 +264,5 @@ export function runCampaign(options: CampaignOptions): CampaignResult {
 			nextReport += 10000
 		}
 	}
-	return { seed: options.seed, stats, episodes: episode, episodesByKind, opsByHeap, skippedKinds: skipped, findings: [...findings.values()], elapsedMs: Date.now() - started }
+	return { seed: options.seed, stats, episodes: episode, episodesByKind, episodesByOption, opsByHeap, skippedKinds: skipped, findings: [...findings.values()], elapsedMs: Date.now() - started }
 }

@@ -39,6 +39,10 @@ export interface EnvConfig {
 	readonly initialPages: number
 	/** `builtin` and `builtinBare`: the memory is shared (the allocator then takes its lock). */
 	readonly sharedBuiltin?: boolean
+	/** The manager's `abi` option (absent: left out, `'wasm32'`); struct layouts follow it. */
+	readonly abi?: 'emscripten' | 'wasm64'
+	/** `debug: true` (records allocation sites; `report()` works). */
+	readonly debug?: boolean
 	/** The seed of the episode's struct types (test/fuzz/structs.ts); none: no struct operations. */
 	readonly structSeed?: number
 }
@@ -391,6 +395,8 @@ export class FuzzEnv {
 		const options = {
 			clearAllocatedRegions: config.clearAllocatedRegions,
 			trackAllocations: config.trackAllocations,
+			...(config.debug === true ? { debug: true } : {}),
+			...(config.abi === undefined ? {} : { abi: config.abi }),
 			...(config.pollingMode === undefined ? {} : { pollingMode: config.pollingMode }),
 		}
 		if (config.kind === 'builtinBare') {
@@ -528,6 +534,8 @@ export function describeEnv(c: EnvConfig): string {
 			c.pollingMode === undefined ? undefined : `pollingMode: '${c.pollingMode}'`,
 			c.clearAllocatedRegions ? undefined : 'clearAllocatedRegions: false',
 			c.trackAllocations ? undefined : 'trackAllocations: false',
+			c.debug === true ? 'debug: true' : undefined,
+			c.abi === undefined ? undefined : `abi: '${c.abi}'`,
 		].filter((x) => x !== undefined)
 		const heap = {
 			memory: `new WebAssembly.Memory({ initial: ${c.initialPages}, maximum: 64 })`,

@@ -89,6 +89,7 @@ export type OpKind =
 	| 'scope'
 	| 'withScope'
 	| 'struct'
+	| 'summary'
 
 /** One operation, as data. */
 export interface Op {
@@ -289,6 +290,9 @@ const refMembers = {
 } as const
 /** Ref members that are properties (read without a call). */
 const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'elementCount', 'bytesPerElement', 'view', 'allocatedBytesView', 'capacity', 'stride', 'type'])
+/** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
+const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
+const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
 /** Members of `HeapScope`. */
 const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]']
 /** Members that work on a freed ref. */
@@ -301,7 +305,7 @@ const waitByMethod = new Map(elementTypes.flatMap((type) => (type.wait === undef
 
 /** The members the fuzzer exercises, for `uncoveredMembers`. */
 export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<string>> } {
-	const manager = new Set<string>(managerMembers)
+	const manager = new Set<string>([...managerMembers, ...summaryManagerMembers])
 	for (const type of elementTypes) for (const name of Object.values(type.methods)) manager.add(name)
 	for (const type of elementTypes) for (const operation of type.atomicOperations) manager.add(operation.method)
 	for (const [method, type] of waitByMethod) manager.add(method).add(type.wait!.asyncMethod)
@@ -311,14 +315,14 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	const refs = new Map<string, Set<string>>()
 	const strip = (member: string): string => member.replace(/^(get|set) /, '')
 	for (const type of elementTypes) {
-		refs.set(type.refClass, new Set([...commonRefMembers, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
-		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
+		refs.set(type.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
+		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
 	}
-	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...refMembers.string].map(strip)))
-	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...refMembers.slice].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.string].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
-	refs.set('StructRef', new Set([...commonRefMembers, 'read', 'write', 'type']))
-	refs.set('StructArrayRef', new Set([...commonRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
+	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, 'checkLive', 'read', 'write', 'type']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 
@@ -459,8 +463,22 @@ export class Runner {
 		return true
 	}
 
-	/** Wakes every waiter an episode left (their promises are not checked further). */
+	/**
+	 * Wakes every waiter an episode left (their promises are not checked further). In debug
+	 * mode, also frees the refs still live, which would otherwise be reported as leaks
+	 * (one console warning per allocation site) once collected.
+	 */
 	finish(): void {
+		if (this.config.debug === true) {
+			this.env.allocator.begin([])
+			for (const slot of this.slots.values()) {
+				try {
+					if (!slot.freed) slot.ref.free()
+				} catch {
+					// A sub-ref or a wrap (nothing to free), or a ref whose region was taken over.
+				}
+			}
+		}
 		if (this.waiters.size === 0) return
 		const view = new Int32Array(this.env.buffer())
 		for (const address of this.waiters.keys()) Atomics.notify(view, address / 4)
@@ -484,6 +502,7 @@ export class Runner {
 
 	/** The member an operation exercises, as the closing report counts it. */
 	private memberName(op: Op): string {
+		if (op.kind === 'summary') return `${op.slot === undefined ? 'WasmHeapManager' : this.slots.get(op.slot)?.className ?? '?'}.${op.member}`
 		if (op.kind === 'ref') return `${this.slots.get(op.slot!)?.className ?? '?'}.${op.member}`
 		if (op.kind === 'scope' && op.member !== 'openScope') return `HeapScope.${op.member}`
 		if (op.kind === 'struct' && this.structs !== undefined) return this.structs.memberName(this, op)
@@ -491,6 +510,7 @@ export class Runner {
 	}
 
 	private where(op: Op): string {
+		if (op.kind === 'summary') return this.memberName(op)
 		if (op.kind === 'ref') return `${this.slots.get(op.slot!)?.className ?? 'ref'}.${op.member.replace(/^(get|set) /, '')}`
 		if (op.kind === 'scope' && op.member !== 'openScope') return `HeapScope.${op.member === '[Symbol.dispose]' ? 'close' : op.member}`
 		if (op.kind === 'struct' && this.structs !== undefined) return this.structs.where(this, op)
@@ -895,6 +915,8 @@ export class Runner {
 				return this.runWithScope(op)
 			case 'struct':
 				return this.structs === undefined ? false : this.structs.run(this, op)
+			case 'summary':
+				return this.runSummary(op)
 		}
 	}
 
@@ -969,6 +991,7 @@ export class Runner {
 		const exp = new Expectation()
 		const spec = op.args[0]!
 		let count: number | undefined
+		let sameTypeSource: Uint8Array | undefined
 		let values: (number | bigint | undefined)[] | undefined
 		const classifyItems = (items: readonly Spec[], path: string): void => {
 			values = items.map((item, i) => classifyValue(exp, item, type, `value ${i}`))
@@ -994,6 +1017,9 @@ export class Runner {
 			case 'heapView': {
 				count = spec.count
 				const size = typedArrayConstructor(spec.ctor).BYTES_PER_ELEMENT
+				// A source of the array's own type is copied as bytes (TypedArray.prototype.set of the same
+				// type), which keeps a NaN's payload that decoding and encoding each value would not.
+				if (spec.ctor === `${type.canonical.name}Array`) sameTypeSource = this.env.model.read(spec.address, spec.count * size).slice()
 				const items: Primitive[] = []
 				for (let i = 0; i < spec.count; i++) {
 					const value = sourceElement(spec.ctor, this.env.model.read(spec.address + i * size, size))
@@ -1047,7 +1073,8 @@ export class Runner {
 				const byteSize = count! * type.byteSize
 				this.checkNewRef(op, ref, type.ArrayRefClass, address, byteSize, this.config.trackAllocations, count)
 				this.applyZero(address, byteSize)
-				if (values !== undefined && count! > 0) this.env.model.write(address, concatBytes(values.map((value) => encodeElement(type, value!))))
+				if (sameTypeSource !== undefined && count! > 0) this.env.model.write(address, sameTypeSource)
+				else if (values !== undefined && count! > 0) this.env.model.write(address, concatBytes(values.map((value) => encodeElement(type, value!))))
 				this.adopt(op, { ref, family: 'array', element: type, encoding: undefined, className: type.arrayRefClass, address, byteSize, elementCount: count!, tracked: this.config.trackAllocations, allocated: true })
 			},
 			(error) => this.afterFailedAllocation(op, o, error),
@@ -2014,6 +2041,130 @@ export class Runner {
 
 	// ---- refs ------------------------------------------------------------------------------
 
+	// ---- summaries: toJSON, util.inspect, abi, report, checkLive ----------------------------
+
+	/**
+	 * `toJSON()` and `util.inspect` of the manager or of a ref, `abi`, `report()` and a
+	 * struct ref's `checkLive`: they never throw on a live ref (nor say it is unreadable),
+	 * never change the heap, say `freed`/`released` for a freed ref without reading it, and
+	 * show what the model holds.
+	 */
+	private runSummary(op: Op): boolean {
+		const slot = op.slot === undefined ? undefined : this.slots.get(op.slot)!
+		const target = slot === undefined ? this.manager : slot.ref
+		const o = this.call(op, (a) => {
+			switch (op.member) {
+				case 'toJSON':
+					return target.toJSON()
+				case '[nodejs.util.inspect.custom]':
+					return inspect(target)
+				case 'abi':
+					return target.abi
+				case 'report':
+					return target.report()
+				default:
+					return target[op.member](...a)
+			}
+		})
+		if (o === undefined) return false
+		const exp = new Expectation()
+		const tracking = this.config.trackAllocations
+		const names: Names = slot === undefined ? { exact: [op.member] } : this.refNames(slot, op.member)
+		if (slot === undefined && op.member === 'report') {
+			if (this.config.debug !== true) exp.fail('Error', 'the manager was created without debug: true')
+			else if (!tracking) exp.fail('Error', 'tracking is off')
+		}
+		if (slot !== undefined && op.member === 'checkLive' && slot.freed) exp.fail('Error', 'the struct ref is freed')
+		const live = this.liveTracked()
+		const liveBytes = live.reduce((sum, s) => sum + s.byteSize, 0)
+		this.settle(
+			op,
+			o,
+			exp,
+			names,
+			(result: any) => {
+				if (slot === undefined) {
+					switch (op.member) {
+						case 'toJSON': {
+							const expected: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.env.byteLength }
+							if (tracking) Object.assign(expected, { liveRefCount: live.length, liveRefByteSize: liveBytes })
+							this.checkResult(op, JSON.stringify(result), JSON.stringify(expected))
+							break
+						}
+						case '[nodejs.util.inspect.custom]': {
+							const shown = tracking ? `live refs: ${live.length} (` : 'tracking: off'
+							if (typeof result !== 'string' || !result.startsWith('WasmHeapManager { heap: ') || !result.includes(shown)) this.violation(op, 'wrong-result', `util.inspect(heap) is ${showValue(result)}, expected it to show ${shown}`)
+							break
+						}
+						case 'abi':
+							this.checkResult(op, result, this.config.abi ?? 'wasm32')
+							break
+						case 'report': {
+							this.checkResult(op, result.count, live.length, 'report().count')
+							this.checkResult(op, result.byteSize, liveBytes, 'report().byteSize')
+							const sites = result.sites as { count: number; byteSize: number; refs: unknown[] }[]
+							const listed = new Set(sites.flatMap((site) => site.refs))
+							if (sites.reduce((n, site) => n + site.count, 0) !== live.length || !live.every((s) => listed.has(s.ref))) this.violation(op, 'wrong-tracking', `report() lists ${listed.size} refs, the model has ${live.length} live tracked refs`)
+							if (typeof result.table !== 'string' || !result.table.startsWith(`${live.length} live ref`)) this.violation(op, 'wrong-result', `report().table starts ${showValue(String(result.table).split('\n')[0])}`)
+							break
+						}
+					}
+					return
+				}
+				if (op.member === 'checkLive') {
+					this.checkResult(op, result, undefined)
+					return
+				}
+				const freedKey = slot.freed ? (slot.ref.toJSON().released === true ? 'released' : 'freed') : undefined
+				/** The error reading the ref's contents throws, if any (what a summary may show as unreadable). */
+				const readError = (): string | undefined => {
+					try {
+						if (slot.family === 'array' || slot.family === 'structArray') for (let i = 0; i < slot.elementCount; i++) slot.ref.readAt(i)
+						else if (slot.family === 'struct') slot.ref.read()
+						else void slot.ref.value
+					} catch (error) {
+						return error instanceof Error ? error.message : String(error)
+					}
+					return undefined
+				}
+				if (op.member === '[nodejs.util.inspect.custom]') {
+					if (typeof result !== 'string' || !result.startsWith(`${slot.className === 'StructRef' || slot.className === 'StructArrayRef' ? '' : slot.className} `.trimStart()) || !result.includes(`address: ${slot.address}`)) {
+						this.violation(op, 'wrong-result', `util.inspect of a ${slot.className} at ${slot.address} is ${showValue(result)}`)
+					}
+					if (freedKey !== undefined && !result.includes(`${freedKey}: true`)) this.violation(op, 'wrong-result', `util.inspect of a freed ref is ${showValue(result)}, which does not say ${freedKey}`)
+					if (result.includes('unreadable: ') && (slot.freed || readError() === undefined)) this.violation(op, 'unreadable-ref', `util.inspect of a ${slot.freed ? 'freed' : 'live'} ref says ${showValue(result)}, though reading it ${readError() === undefined ? 'works' : `says ${readError()}`}`)
+					return
+				}
+				// toJSON
+				if (result.address !== slot.address) this.violation(op, 'wrong-result', `toJSON().address is ${showValue(result.address)}, expected ${slot.address}`)
+				// Unreadable only where reading the ref throws that error itself (a Pointer53 above 2^53 - 1, a string that does not decode).
+				if ('unreadable' in result && (slot.freed || result.unreadable !== readError())) this.violation(op, 'unreadable-ref', `toJSON() of a ${slot.freed ? 'freed' : 'live'} ref says unreadable: ${showValue(result.unreadable)}, though reading it ${readError() === undefined ? 'works' : `says ${readError()}`}`)
+				if ('unreadable' in result) return
+				if (freedKey !== undefined) {
+					if (result[freedKey] !== true || Object.keys(result).length !== 3) this.violation(op, 'wrong-result', `toJSON() of a freed ref is ${showValue(JSON.stringify(result))}`)
+					return
+				}
+				const json = (value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value)
+				if (slot.family === 'value') {
+					const expected = this.expectRead(new Expectation(), slot.element!, slot.address)
+					if (expected !== undefined) this.checkResult(op, result.value, json(expected), 'toJSON().value')
+				} else if (slot.family === 'array') {
+					this.checkResult(op, result.elementCount, slot.elementCount, 'toJSON().elementCount')
+					const values = result.values as unknown[]
+					for (let i = 0; i < slot.elementCount; i++) {
+						const expected = this.expectRead(new Expectation(), slot.element!, slot.address + i * slot.element!.byteSize)
+						if (expected !== undefined) this.checkResult(op, values[i], json(expected), `toJSON().values[${i}]`)
+					}
+				}
+			},
+			(error) => {
+				if (op.member === 'checkLive' && !/has been freed|was released/.test((error as Error).message)) this.violation(op, 'freed-error-unclear', `${describeError(error)} does not say the ref was freed`)
+				if (op.member === 'report' && (error as { code?: unknown }).code !== 'ERR_HEAP_TRACKING_OFF') this.violation(op, 'wrong-error-code', `${describeError(error)} has code ${(error as { code?: unknown }).code}`)
+			},
+		)
+		return true
+	}
+
 	private runRef(op: Op): boolean {
 		const slot = this.slots.get(op.slot!)!
 		const ref = slot.ref
@@ -2414,6 +2565,7 @@ export class Runner {
 			[2, 'scope'],
 			[1, 'withScope'],
 			[this.structs === undefined ? 0 : 10, 'struct'],
+			[2, 'summary'],
 		])
 		const type = category === 'atomicOperation' ? type0 : rng.pick(elementTypes)
 		const encoding = rng.pick(encodings)
@@ -2598,6 +2750,16 @@ export class Runner {
 			}
 			case 'struct':
 				return this.structs!.generate(this, rng, index)
+			case 'summary': {
+				// toJSON and util.inspect of the manager or of any ref (freed ones too), abi, report, a struct ref's checkLive.
+				const slots = [...this.slots.values()]
+				if (slots.length === 0 || rng.chance(0.35)) return op('summary', rng.pick(summaryManagerMembers), [])
+				// Struct refs and arrays of them are few among the refs: picked apart a third of the time.
+				const structSlots = slots.filter((candidate) => candidate.family === 'struct' || candidate.family === 'structArray')
+				const slot = structSlots.length > 0 && rng.chance(0.35) ? rng.pick(structSlots) : rng.pick(slots)
+				if (slot.family === 'struct' && rng.chance(0.5)) return op('summary', 'checkLive', [rng.chance(0.9) ? { k: 'str', v: rng.pick(['f0', 'read', 'x']) } : { k: 'undef' }], { slot: slot.id })
+				return op('summary', rng.pick(summaryRefMembers), [], { slot: slot.id })
+			}
 			default: {
 				const slots = [...this.slots.values()]
 				const slot = rng.chance(0.9) && live.length > 0 ? rng.pick(live) : rng.pick(slots)
@@ -2660,6 +2822,12 @@ export class Runner {
 			}
 			case 'struct':
 				return Runner.structCode?.(op) ?? `struct operation ${op.member}`
+			case 'summary': {
+				const target = op.slot === undefined ? 'heap' : `r${op.slot}`
+				if (op.member === 'abi') return `${target}.abi`
+				if (op.member === '[nodejs.util.inspect.custom]') return `util.inspect(${target})`
+				return `${target}.${op.member}(${args})`
+			}
 			case 'replace':
 				return `replace the buffer with a same-size copy`
 			case 'ref': {

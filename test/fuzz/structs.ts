@@ -1,13 +1,15 @@
 /**
  * Structs in the fuzzer: each episode declares a few random struct and union types
- * (element rows, `'Bool'`, enums, bitfields, inline strings, fixed arrays, pointers and
- * nested records) from a seed in its configuration, and runs `allocStruct`,
- * `allocStructArray`, `wrapStruct`, `readStruct`, `writeStruct`, `sizeOf`, `alignOf`,
- * `offsetOf` and the refs' field accessors, `read`, `write`, `at`, `readAt` and
+ * (element rows, `'Bool'`, `'Long'`/`'Size'`/`'Pointer'`, enums, bitfields, inline
+ * strings, fixed arrays, pointers to an `Int32` or to the struct itself, and nested
+ * records) from a seed in its configuration,
+ * and runs `allocStruct`, `allocStructArray`, `wrapStruct`, `readStruct`, `writeStruct`,
+ * `sizeOf`, `alignOf`, `offsetOf` and the refs' field accessors (nested records and fixed
+ * arrays assigned too), `read`, `write`, `at` (and `at(i, reuse)`), `readAt` and
  * `writeAt` against the model.
  *
  * The expected bytes come from an encoder of its own: the fields' offsets (and a
- * bitfield's bit offset) from `type.layout('wasm32')` (proven against clang by
+ * bitfield's bit offset) from `type.layout(abi)` (proven against clang by
  * test/structs*), and each value encoded with the model's element encoder, bit
  * arithmetic on the model's bytes, and `TextEncoder`-based string encoding; never
  * through the library's codecs. Values are data (`ValueNode`) so that an operation can
@@ -28,13 +30,15 @@ type FieldGen =
 	| { readonly k: 'bits'; readonly type: ElementType; readonly bits: number }
 	| { readonly k: 'string'; readonly encoding: Encoding; readonly capacity: number }
 	| { readonly k: 'array'; readonly type: ElementType; readonly length: number }
-	| { readonly k: 'pointer' }
+	/** To an `Int32`, or (`self`) to the struct itself, declared `{ pointer: () => S }`; `self.size` is set once laid out. */
+	| { readonly k: 'pointer'; readonly self?: { size: number } }
+	| { readonly k: 'abiInt'; readonly name: AbiIntName }
 	| { readonly k: 'record'; readonly def: TypeDef }
 
 interface FieldDef {
 	readonly name: string
 	readonly gen: FieldGen
-	/** From `layout('wasm32')`. */
+	/** From `layout(abi)`. */
 	readonly offset: number
 	readonly size: number
 	readonly bitOffset?: number
@@ -64,6 +68,12 @@ export interface StructOpData {
 	readonly value?: ValueNode
 	readonly values?: readonly ValueNode[]
 	readonly field?: string
+	/**
+	 * `at(index, reuse)`: `'cursor'` passes a ref an earlier `at(0)` of the same array
+	 * returned (moved, not made); `'plain'` a plain object and a slot id another struct
+	 * ref, both refused.
+	 */
+	readonly reuse?: 'cursor' | 'plain' | number
 }
 
 const structRows = elementTypes
@@ -73,6 +83,43 @@ const enumRows = elementTypes.filter((type) => type.kind === 'int' && type.byteS
 function bitRange(gen: { type: ElementType; bits: number }): { min: number; max: number; signed: boolean } {
 	const signed = /^Int/.test(gen.type.name)
 	return signed ? { min: -(2 ** (gen.bits - 1)), max: 2 ** (gen.bits - 1) - 1, signed } : { min: 0, max: 2 ** gen.bits - 1, signed }
+}
+
+/** The ABIs the fuzzer's managers follow (the `abi` option; absent: `'wasm32'`), and a field kind whose size each decides. */
+export type FuzzAbi = 'wasm32' | 'emscripten' | 'wasm64'
+type AbiIntName = 'Long' | 'Size' | 'Pointer'
+
+/**
+ * The fuzzer's own facts about `'Long'`, `'Size'` and `'Pointer'` fields (clang's
+ * `sizeof(long)`, `sizeof(size_t)`, `sizeof(void *)` on each target), not taken from
+ * the library: byte size and whether the value is signed. A field reads and takes a
+ * `number`, so an 8-byte one holds safe integers only.
+ */
+const abiInts: { readonly [A in FuzzAbi]: { readonly [N in AbiIntName]: { readonly byteSize: number; readonly signed: boolean } } } = {
+	wasm32: { Long: { byteSize: 4, signed: true }, Size: { byteSize: 4, signed: false }, Pointer: { byteSize: 4, signed: false } },
+	emscripten: { Long: { byteSize: 4, signed: true }, Size: { byteSize: 4, signed: false }, Pointer: { byteSize: 4, signed: false } },
+	wasm64: { Long: { byteSize: 8, signed: true }, Size: { byteSize: 8, signed: false }, Pointer: { byteSize: 8, signed: false } },
+}
+
+function abiIntRange(abi: FuzzAbi, name: AbiIntName): { min: number; max: number; byteSize: number; signed: boolean } {
+	const { byteSize, signed } = abiInts[abi][name]
+	const bits = byteSize * 8
+	const max = Math.min(Number.MAX_SAFE_INTEGER, signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1)
+	return signed ? { min: bits < 53 ? -max - 1 : -max, max, byteSize, signed } : { min: 0, max, byteSize, signed }
+}
+
+/** A little-endian integer of `byteSize` bytes, as a bigint. */
+function readInteger(bytes: Uint8Array, signed: boolean): bigint {
+	let bits = 0n
+	for (let i = bytes.length - 1; i >= 0; i--) bits = (bits << 8n) | BigInt(bytes[i]!)
+	return signed ? BigInt.asIntN(bytes.length * 8, bits) : bits
+}
+
+function writeInteger(value: number, byteSize: number): Uint8Array {
+	const bytes = new Uint8Array(byteSize)
+	let bits = BigInt.asUintN(byteSize * 8, BigInt(value))
+	for (let i = 0; i < byteSize; i++, bits >>= 8n) bytes[i] = Number(bits & 0xffn)
+	return bytes
 }
 
 /** The bytes at `address` as the model holds them (through `read`), with writes staged on top. */
@@ -95,7 +142,10 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 export class StructCatalog {
 	readonly defs: TypeDef[] = []
 
-	constructor(seed: number) {
+	constructor(
+		seed: number,
+		readonly abi: FuzzAbi = 'wasm32',
+	) {
 		const rng = new Random(seed)
 		const count = rng.int(1, 4)
 		for (let i = 0; i < count; i++) this.defs.push(this.declare(rng, i))
@@ -105,6 +155,8 @@ export class StructCatalog {
 		const name = `S${index}`
 		const union = index > 0 && rng.chance(0.2)
 		const specs: Record<string, unknown> = {}
+		// The type itself, for self-referencing pointers (resolved when first needed, after it is defined).
+		const self: { type?: StructType; size: number } = { size: 0 }
 		const gens: { name: string; gen: FieldGen }[] = []
 		const fieldCount = rng.int(1, union ? 4 : 7)
 		for (let f = 0; f < fieldCount; f++) {
@@ -116,6 +168,11 @@ export class StructCatalog {
 				const type = rng.pick(structRows)
 				gen = { k: 'element', type }
 				spec = type.name
+				if (rng.chance(0.2)) {
+					const abiName = rng.pick<AbiIntName>(['Long', 'Size', 'Pointer'])
+					gen = { k: 'abiInt', name: abiName }
+					spec = abiName
+				}
 			} else if (roll < 0.42) {
 				gen = { k: 'bool' }
 				spec = 'Bool'
@@ -138,9 +195,15 @@ export class StructCatalog {
 				const length = rng.int(1, 5)
 				gen = { k: 'array', type, length }
 				spec = { array: type.name, length }
-			} else if (roll < 0.92 || this.defs.length === 0) {
-				gen = { k: 'pointer' }
-				spec = { pointer: 'Int32' }
+			} else if (roll < 0.89 || this.defs.length === 0) {
+				// (Chosen by the field's position, not the random stream, so that the rest of the episode stays as it was.)
+				if (f % 2 === 1) {
+					gen = { k: 'pointer', self }
+					spec = { pointer: () => self.type! }
+				} else {
+					gen = { k: 'pointer' }
+					spec = { pointer: 'Int32' }
+				}
 			} else {
 				const def = rng.pick(this.defs)
 				gen = { k: 'record', def }
@@ -150,12 +213,14 @@ export class StructCatalog {
 			gens.push({ name: fieldName, gen })
 		}
 		const type = (union ? defineUnion(name, specs as never) : defineStruct(name, specs as never)) as StructType
-		const layout = type.layout('wasm32') as { size: number; align: number; fields: readonly { name: string; offset: number; size: number; bitOffset?: number; bitWidth?: number }[] }
+		self.type = type
+		const layout = type.layout(this.abi) as { size: number; align: number; fields: readonly { name: string; offset: number; size: number; bitOffset?: number; bitWidth?: number }[] }
 		const fields = gens.map(({ name: fieldName, gen }) => {
 			const placed = layout.fields.find((field) => field.name === fieldName)
-			if (placed === undefined) throw new Error(`fuzz: ${name}.layout('wasm32') has no field ${fieldName}`)
+			if (placed === undefined) throw new Error(`fuzz: ${name}.layout('${this.abi}') has no field ${fieldName}`)
 			return { name: fieldName, gen, offset: placed.offset, size: placed.size, ...(placed.bitWidth === undefined ? {} : { bitOffset: placed.bitOffset ?? 0, bitWidth: placed.bitWidth }) }
 		})
+		self.size = layout.size
 		return { index, name, union, type, size: layout.size, align: layout.align, fields }
 	}
 
@@ -176,7 +241,9 @@ export class StructCatalog {
 				case 'array':
 					return `{ array: '${gen.type.name}', length: ${gen.length} }`
 				case 'pointer':
-					return `{ pointer: 'Int32' }`
+					return gen.self === undefined ? `{ pointer: 'Int32' }` : '{ pointer: () => <this struct> }'
+				case 'abiInt':
+					return `'${gen.name}'`
 				case 'record':
 					return gen.def.name
 			}
@@ -208,6 +275,11 @@ export class StructCatalog {
 			case 'array': {
 				if (odd) return rng.chance(0.5) ? { spec: { k: 'num', v: 1 } } : { items: Array.from({ length: gen.length + 1 }, () => ({ spec: { k: 'num', v: 0 } })) }
 				return { items: Array.from({ length: rng.int(0, gen.length + 1) }, () => ({ spec: randomValue(rng, gen.type, { growInValueOf: false }) })) }
+			}
+			case 'abiInt': {
+				const { min, max } = abiIntRange(this.abi, gen.name)
+				if (odd) return { spec: rng.pick<Spec>([{ k: 'num', v: max + 1 }, { k: 'num', v: min - 1 }, { k: 'num', v: 0.5 }, { k: 'str', v: '1' }, { k: 'big', v: 1n }, { k: 'null' }, { k: 'num', v: Number.NaN }]) }
+				return { spec: { k: 'num', v: rng.chance(0.2) ? rng.pick([min, max, 0]) : rng.int(min, max + 1) } }
 			}
 			case 'pointer': {
 				const live = runner.liveSlots()
@@ -339,14 +411,28 @@ export class StructCatalog {
 					const slot = runner.slotById(node.ref)
 					if (slot === undefined) value = 0
 					else if (slot.freed) exp.fail('Error', `${path}: the ref is freed`)
-					// (A ref above 4 GiB, on the 5 GiB heap, does not fit a wasm32 pointer.)
-					else if (slot.address > 0xffffffff) exp.fail('RangeError', `${path}: the ref's address ${slot.address} is not a wasm32 address`)
+					// (A ref above 4 GiB, on the 5 GiB heap, does not fit a 32-bit pointer.)
+					else if (slot.address > abiIntRange(this.abi, 'Pointer').max) exp.fail('RangeError', `${path}: the ref's address ${slot.address} is not a ${this.abi} address`)
 					else value = slot.address
 				} else if ('spec' in node && node.spec.k === 'null') value = 0
 				else if (!('spec' in node) || node.spec.k !== 'num') exp.fail('TypeError', `${path}: a pointer takes a ref, an address or null`)
-				else if (!(Number.isSafeInteger(node.spec.v) && node.spec.v >= 0 && node.spec.v <= 0xffffffff)) exp.fail('RangeError', `${path}: ${node.spec.v} is not a wasm32 address`)
+				else if (!(Number.isSafeInteger(node.spec.v) && node.spec.v >= 0 && node.spec.v <= abiIntRange(this.abi, 'Pointer').max)) exp.fail('RangeError', `${path}: ${node.spec.v} is not a ${this.abi} address`)
 				else value = node.spec.v
-				if (value !== undefined) writes.push({ address, bytes: encodeElement(elementTypes.find((type) => type.name === 'Uint32')!, value) })
+				if (value !== undefined) writes.push({ address, bytes: writeInteger(value, abiIntRange(this.abi, 'Pointer').byteSize) })
+				return
+			}
+			case 'abiInt': {
+				if (!('spec' in node) || node.spec.k !== 'num') {
+					exp.fail('TypeError', `${path}: a ${gen.name} takes a number`)
+					return
+				}
+				const { min, max, byteSize } = abiIntRange(this.abi, gen.name)
+				const value = node.spec.v
+				if (!Number.isInteger(value) || value < min || value > max) {
+					exp.fail('RangeError', `${path}: ${value} is out of the ${gen.name} range of ${this.abi}`)
+					return
+				}
+				writes.push({ address, bytes: writeInteger(value, byteSize) })
 				return
 			}
 			case 'record':
@@ -430,8 +516,16 @@ export class StructCatalog {
 			}
 			case 'array':
 				return Array.from({ length: gen.length }, (_, i) => this.decodeField(exp, { k: 'element', type: gen.type }, read, address + i * gen.type.byteSize))
-			case 'pointer':
-				return new DataView(read(address, 4).buffer).getUint32(0, true)
+			case 'abiInt':
+			case 'pointer': {
+				const { byteSize, signed, min, max } = abiIntRange(this.abi, gen.k === 'pointer' ? 'Pointer' : gen.name)
+				const value = readInteger(read(address, byteSize), signed)
+				if (value < BigInt(min) || value > BigInt(max)) {
+					exp.fail('RangeError', `the stored ${value} at ${address} is not a safe integer`)
+					return undefined
+				}
+				return Number(value)
+			}
 			case 'record':
 				return this.decode(exp, gen.def, read, address)
 		}
@@ -483,6 +577,13 @@ export class StructCatalog {
 					const indexSpec = (): Spec => (rng.chance(0.88) ? { k: 'num', v: rng.int(0, Math.max(1, slot.elementCount)) } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: slot.elementCount }, { k: 'num', v: 0.5 }, { k: 'str', v: '0' }]))
 					const member = rng.pick(['at', 'readAt', 'writeAt', 'stride', 'type', 'iterate'])
 					if (member === 'writeAt') return ref('writeAt', [indexSpec()], { value: this.randomValue(runner, rng, own) })
+					if (member === 'at' && rng.chance(0.4)) {
+						// The cursor form: usually a ref at(0) of this array gave, sometimes one it refuses.
+						const others = structs.filter((other) => other !== slot)
+						const roll = rng.next()
+						const reuse = roll < 0.8 || (others.length === 0 && roll < 0.9) ? 'cursor' : roll < 0.9 ? rng.pick(others).id : 'plain'
+						return ref('at', [indexSpec()], { reuse, ...(rng.chance(0.5) ? { field: rng.pick(own.fields).name } : {}) })
+					}
 					if (member === 'at' || member === 'readAt') return ref(member, [indexSpec()], rng.chance(0.5) && member === 'at' ? { field: rng.pick(own.fields).name } : {})
 					return ref(member, [])
 				}
@@ -491,10 +592,10 @@ export class StructCatalog {
 				if (member === 'write') return ref('write', [], { value: this.randomValue(runner, rng, own) })
 				if (member === 'get field') return ref('get field', [], { field: field.name })
 				if (member === 'set field') {
-					// Fields set through an accessor: numbers, booleans, bitfields, strings and pointers.
-					const settable = own.fields.filter((candidate) => candidate.gen.k !== 'array' && candidate.gen.k !== 'record')
-					if (settable.length === 0) return ref('read', [])
-					const target = rng.pick(settable)
+					// Any field set through its accessor: numbers, booleans, bitfields, strings, pointers, and
+					// nested records and fixed arrays (an object or array of the values to write).
+					const composite = own.fields.filter((candidate) => candidate.gen.k === 'record' || candidate.gen.k === 'array')
+					const target = composite.length > 0 && rng.chance(0.6) ? rng.pick(composite) : rng.pick(own.fields)
 					return ref('set field', [], { field: target.name, value: this.randomFieldValue(runner, rng, target.gen) })
 				}
 				return ref(member, [])
@@ -518,6 +619,18 @@ export class StructCatalog {
 		if (op.slot === undefined) return op.member
 		const slot = runner.slotById(op.slot)
 		const className = slot?.family === 'structArray' ? 'StructArrayRef' : 'StructRef'
+		if (op.member === 'at' && op.struct?.reuse !== undefined) return `${className}.at(reuse)`
+		if (op.member === 'set field') {
+			// Assigning to a nested record or a fixed array is named apart (it writes through a codec of its own).
+			const kind = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen.k
+			if (kind === 'record' || kind === 'array') return `${className}.<${kind} field>`
+		}
+		if (op.member === 'get field' || op.member === 'set field') {
+			const gen = this.defs[op.struct!.type]?.fields.find((field) => field.name === op.struct!.field)?.gen
+			// 'Long', 'Size' and 'Pointer' fields, whose size the ABI decides, and pointers to the struct itself are named apart too.
+			if (gen?.k === 'abiInt') return `${className}.<abi-sized field>`
+			if (gen?.k === 'pointer' && gen.self !== undefined) return `${className}.<self pointer field>`
+		}
 		return op.member === 'get field' || op.member === 'set field' ? `${className}.<field>` : `${className}.${op.member}`
 	}
 
@@ -673,6 +786,16 @@ export class StructCatalog {
 		const ref = slot.ref
 		const value = data.value === undefined ? undefined : this.materialize(runner, data.value)
 		const field = def.fields.find((candidate) => candidate.name === data.field)
+		// A cursor for at(index, reuse), made before the call (at(0) of a freed or empty array gives none).
+		let cursor: unknown
+		if (data.reuse === 'cursor') {
+			try {
+				cursor = ref.at(0)
+			} catch {
+				cursor = undefined
+			}
+		} else if (data.reuse === 'plain') cursor = { address: slot.address }
+		else if (typeof data.reuse === 'number') cursor = runner.slotById(data.reuse)?.ref ?? {}
 		const o = runner.call(op, (a) => {
 			switch (op.member) {
 				case 'read':
@@ -691,7 +814,7 @@ export class StructCatalog {
 				case 'iterate':
 					return [...ref].map((element: { address: number }) => element.address)
 				case 'at': {
-					const element = ref.at(a[0])
+					const element = data.reuse === undefined ? ref.at(a[0]) : ref.at(a[0], cursor)
 					return data.field === undefined ? element : { element, value: element[data.field] }
 				}
 				case 'readAt':
@@ -744,9 +867,12 @@ export class StructCatalog {
 				const fieldExp = lazy ? new Expectation() : exp
 				const expected = exp.mustThrow || data.field === undefined ? undefined : this.fieldValue(fieldExp, field!, read, address)
 				if (data.field !== undefined) this.pointeeFits(runner, exp, field!, expected, o)
+				// A reuse that is not a ref at() of this array returned is refused (after the index is checked).
+				if (data.reuse !== undefined && cursor !== undefined && data.reuse !== 'cursor' && !exp.mustThrow) exp.fail('TypeError', 'reuse is not a ref at() of this array returned')
 				runner.settle(op, o, exp, names, (result) => {
 					const element = data.field === undefined ? result : result.element
 					if (!(element instanceof StructRef) || element.address !== address) runner.violation(op, 'wrong-ref', `at() gave ${element?.constructor?.name} at ${element?.address}, expected a StructRef at ${address}`)
+					if (data.reuse === 'cursor' && cursor !== undefined && element !== cursor) runner.violation(op, 'wrong-ref', 'at(index, reuse) made a new ref instead of moving reuse')
 					if (data.field !== undefined && !fieldExp.mustThrow) this.checkFieldValue(runner, op, field!, result.value, expected)
 				})
 				return true
@@ -785,12 +911,13 @@ export class StructCatalog {
 		}
 	}
 
-	/** A pointer field's ref is made on demand: its 4-byte `Int32` target must lie in the heap (as `wrapInt32` requires). */
+	/** A pointer field's ref is made on demand: its target (a 4-byte `Int32`, or the struct itself) must lie in the heap (as `wrapInt32` and `wrapStruct` require). */
 	private pointeeFits(runner: Runner, exp: Expectation, field: FieldDef, value: unknown, o: Outcome): void {
 		void runner
 		if (field.gen.k !== 'pointer' || typeof value !== 'number' || value === 0) return
-		if (value + 4 > o.postLength) exp.fail('RangeError', `the pointee at ${value} does not lie in the heap`)
-		else if (value + 4 > o.preLength) exp.allow('RangeError', 'in range only after growth')
+		const size = field.gen.self === undefined ? 4 : field.gen.self.size
+		if (value + size > o.postLength) exp.fail('RangeError', `the pointee at ${value} does not lie in the heap`)
+		else if (value + size > o.preLength) exp.allow('RangeError', 'in range only after growth')
 	}
 
 	/** What a field accessor reads: plain values, and for a pointer the address (its ref, or null for 0). */
@@ -802,6 +929,7 @@ export class StructCatalog {
 		switch (field.gen.k) {
 			case 'pointer':
 				// A ref (of the pointee's type) at the address, or null for 0.
+				if (field.gen.self !== undefined && expected !== 0 && !(actual instanceof StructRef)) runner.violation(op, 'wrong-ref', `a pointer to the struct itself gave ${actual?.constructor?.name}, not a StructRef`)
 				if (expected === 0 ? actual !== null : actual?.address !== expected) runner.violation(op, 'wrong-result', `the pointer field gave ${actual === null ? 'null' : `a ref at ${actual?.address}`}, the model says ${expected}`)
 				return
 			case 'array':
@@ -841,8 +969,10 @@ Runner.structCode = (op: Op): string => {
 				return `${target}.${op.member}`
 			case 'iterate':
 				return `[...${target}].map((element) => element.address)`
-			case 'at':
-				return `${target}.at(${args[0]})${data.field === undefined ? '' : `.${data.field}`}`
+			case 'at': {
+				const reuse = data.reuse === undefined ? '' : data.reuse === 'cursor' ? `, ${target}.at(0)` : data.reuse === 'plain' ? ', {}' : `, r${data.reuse}`
+				return `${target}.at(${args[0]}${reuse})${data.field === undefined ? '' : `.${data.field}`}`
+			}
 			case 'writeAt':
 				return `${target}.writeAt(${args[0]}, ${value})`
 			case 'write':

@@ -22,6 +22,7 @@ export function summary(result: CampaignResult): string {
 	const lines = [
 		`seed ${result.seed}: ${stats.ops} operations in ${result.episodes} episodes, ${(result.elapsedMs / 1000).toFixed(1)} s`,
 		`  heaps: ${[...result.episodesByKind].map(([kind, count]) => `${kind} ${count}`).join(', ')}`,
+		`  episodes with options: ${[...result.episodesByOption].map(([option, count]) => `${option} ${count}`).join(', ') || 'none'}`,
 		...result.skippedKinds.map((reason) => `  skipped ${reason}`),
 		`  calls that had to throw (bad arguments or faults): ${stats.badInputs}; calls with odd arguments (objects, symbols, bigints, null, ...): ${stats.oddArguments}`,
 		`  allocator/deallocator faults injected: ${stats.faults}; growth behind the manager's back: ${stats.growthOutside}; calls during which the heap grew: ${stats.growthInsideCalls}`,
