@@ -39,10 +39,8 @@ export function measure(value: string, _method: string): number {
 	return value.length
 }
 
-/** The number of code units of `value`: its length. */
-export function encodedLength(value: string, _method: string): number {
-	return value.length
-}
+/** The encoded length of `value` in elements: what `measure` counts (nothing here can fail). */
+export const encodedLength = measure
 
 /** Writes the `count` code units of `value` (just measured) at `elements[start]`, no terminator. */
 export function encodeMeasured(value: string, elements: Uint16Array, start: number, count: number): void {
