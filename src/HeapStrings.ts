@@ -107,13 +107,22 @@ export class HeapStrings {
 				throw raise(maxElementCountZero, method)
 			}
 		}
-		this.access.pollBefore(address, bytesPerElement)
+		return this.roomWithin(address, bytesPerElement, maxElementCount, method, 1, bytesPerElement)
+	}
+
+	/**
+	 * The room of a string write at a checked `address` (`room` and `sliceRoom`): the heap
+	 * polled for `polledBytes`, then `maxElementCount` (which must lie within the heap) or
+	 * the elements up to the heap's end, which must be at least `minimum`.
+	 */
+	private roomWithin(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string, minimum: number, polledBytes: number): number {
+		this.access.pollBefore(address, polledBytes)
 		let room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
 		if (maxElementCount !== undefined && maxElementCount > room && this.access.heapWasReplaced()) {
 			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
 		}
 		const heapByteLength = this.access.views.buffer.byteLength
-		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (!(room >= minimum)) throwAddressError(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
 			throw raise(stringElementsOutOfRange, method, address, maxElementCount, bytesPerElement, heapByteLength)
@@ -161,18 +170,7 @@ export class HeapStrings {
 		if (maxElementCount !== undefined && !(typeof maxElementCount === 'number' && Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
 			throwElementCountError(method, maxElementCount)
 		}
-		this.access.pollBefore(address, (maxElementCount ?? 0) * bytesPerElement)
-		let room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
-		if (maxElementCount !== undefined && maxElementCount > room && this.access.heapWasReplaced()) {
-			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
-		}
-		const heapByteLength = this.access.views.buffer.byteLength
-		if (!(room >= 0)) throwAddressError(method, address, bytesPerElement, heapByteLength)
-		if (maxElementCount === undefined) return room
-		if (maxElementCount > room) {
-			throw raise(stringElementsOutOfRange, method, address, maxElementCount, bytesPerElement, heapByteLength)
-		}
-		return maxElementCount
+		return this.roomWithin(address, bytesPerElement, maxElementCount, method, 0, (maxElementCount ?? 0) * bytesPerElement)
 	}
 
 	/**
