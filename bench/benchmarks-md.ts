@@ -134,8 +134,11 @@ const suiteInfo: Record<string, { title: string; about: string }> = {
 	'structs-codegen': {
 		title: 'Generated struct classes (npx wasm-heap-manager generate)',
 		about:
-			'The classes `generate` writes for the same 40-byte `Body`, against the raw typed-array loop and against the ' +
-			'runtime `defineStruct` refs: a cursor loop, an `at(i)` loop, and the fields of one ref.',
+			'The classes `generate` writes for the same 40-byte `Body` and the same loop as the structs suite (raw written as ' +
+			'there), against the raw typed-array loop and against the runtime `defineStruct` refs: a cursor loop, an `at(i)` ' +
+			'loop and the fields of one ref, in a program using one struct type; then the two loops in a program using five ' +
+			'(`Body` to `Body5`, same fields, a loop of its own per type, the five run in turn), where the runtime refs share ' +
+			"the library's one `at` and accessors across the five and each generated class has its own.",
 	},
 	'structs-codegen realistic': {
 		title: 'Generated struct classes, realistic regime',

@@ -1,9 +1,16 @@
 /**
  * Generated struct classes against a raw typed-array loop and the library's runtime
- * (`defineStruct`) refs, in one process, interleaved by the harness: over an array of
- * 4,096 40-byte `Body` structs (bench/benchStructs.ts), each element gets 3 reads and 1
- * write (`x += vx * mass`), through one cursor (`at(i, cursor)`) and through a new
- * element ref per element (`at(i)`).
+ * (`defineStruct`) refs, in one process, interleaved by the harness, on the structs
+ * issue's own benchmark (bench/structs.bench.ts): an array of 4,096 40-byte `Body` structs
+ * (bench/bodyFields.ts), each element with 3 fields read and 1 written (`x += vx * mass`,
+ * the old `x` summed), the raw loop written as that suite's, through one cursor
+ * (`at(i, cursor)`) and through a new element ref per element (`at(i)`).
+ *
+ * Each loop is timed twice: in a program using one struct type, and in one using five
+ * (`Body` to `Body5`, bench/benchStructs.ts, same fields): a loop of its own per type, the
+ * five run one after the other. Every struct type's array shares the library's one `at`
+ * and (for runtime refs) its accessor factories, whose type feedback then covers five
+ * classes; the generated classes have an `at` and accessors of their own per class.
  *
  *   npm run bench -- structs-codegen
  *
@@ -11,135 +18,93 @@
  * error path of the measured methods taken once first). The generated classes
  * (bench/generated-structs/, made by `npx tsx bench/generate-structs.mts`) import the
  * library from bench/library.ts, so they extend the same build the benchmarks measure
- * (dist/ by default).
+ * (dist/ by default). The runtime refs come from declarations of their own, for which no
+ * generated class is registered.
  *
  * The issue's goal: generated access at least 0.6x the raw loop, and faster than the
  * runtime refs. Printed, never asserted.
  */
-import { Body } from './benchStructs.js'
-import { BodyRef } from './generated-structs/benchStructs.js'
+import { bodyFields } from './bodyFields.js'
+import { Body2Ref, Body3Ref, Body4Ref, Body5Ref, BodyRef } from './generated-structs/benchStructs.js'
+import { compileBatch } from './compile.js'
 import type { BenchCase } from './harness.js'
-import type { StructRef } from '../src/index.js'
-import { createWasmHeapManager } from './library.js'
+import { createWasmHeapManager, defineStruct } from './library.js'
 import { takeStructErrorPaths, type StructRegime } from './structs.bench.js'
 
 const count = 4096
+const size = 40
+
+type Body = { x: number; vx: number; mass: number }
+type Array = { at(index: number, reuse?: never): Body; address: number }
+
+/** The structs issue's loop through a cursor, compiled for one array (a function, and type feedback, of its own). */
+function cursorLoop(name: string, array: Array): () => unknown {
+	const cursor = array.at(0)
+	const body = 'let sum = 0\nfor (let i = 0; i < count; i++) {\nconst body = array.at(i, cursor)\nconst x = body.x\nbody.x = x + body.vx * body.mass\nsum += x\n}\nreturn sum'
+	return compileBatch(name, body, { array, cursor, count })
+}
+
+/** The structs issue's loop through `at(i)`, compiled for one array. */
+function atLoop(name: string, array: Array): () => unknown {
+	const body = 'let sum = 0\nfor (let i = 0; i < count; i++) {\nconst body = array.at(i)\nconst x = body.x\nbody.x = x + body.vx * body.mass\nsum += x\n}\nreturn sum'
+	return compileBatch(name, body, { array, count })
+}
+
+/** The structs issue's raw loop over the array at `base`, compiled for it. */
+function rawLoop(name: string, memory: WebAssembly.Memory, base: number): () => unknown {
+	const body =
+		'const f64 = new Float64Array(memory.buffer)\nconst f32 = new Float32Array(memory.buffer)\nlet sum = 0\n' +
+		'for (let i = 0; i < count; i++) {\nconst address = base + i * size\nconst x = f64[address / 8]\nconst vx = f32[(address + 16) / 4]\nconst mass = f64[(address + 24) / 8]\nf64[address / 8] = x + vx * mass\nsum += x\n}\nreturn sum'
+	return compileBatch(name, body, { memory, base, count, size })
+}
+
+/** One batch running `loops` one after the other (a program's five loops, one per struct type). */
+function inTurn(loops: readonly (() => unknown)[]): () => unknown {
+	const [a, b, c, d, e] = loops as [() => unknown, () => unknown, () => unknown, () => unknown, () => unknown]
+	return () => [a(), b(), c(), d(), e()]
+}
 
 export function createStructsCodegenCases(regime: StructRegime = 'pristine'): BenchCase[] {
 	const suite = regime === 'pristine' ? 'structs-codegen' : 'structs-codegen realistic'
-	const memory = new WebAssembly.Memory({ initial: 16 })
+	const memory = new WebAssembly.Memory({ initial: 64 })
 	const heap = createWasmHeapManager(memory)
 
-	// the runtime refs' array first: its element class is fixed before BodyRef is registered
-	const runtime = heap.allocStructArray(Body, count)
-	const generated = heap.allocStructArray(BodyRef, count)
-	const raw = heap.allocStructArray(Body, count)
-	for (const array of [runtime, generated, raw]) {
-		for (let index = 0; index < count; index++) array.writeAt(index, { x: index, vx: 0.5, mass: 2, id: index })
+	const runtimeTypes = ['Body', 'Body2', 'Body3', 'Body4', 'Body5'].map((name) => defineStruct(name, bodyFields))
+	const generatedClasses = [BodyRef, Body2Ref, Body3Ref, Body4Ref, Body5Ref]
+	const runtime = runtimeTypes.map((type) => heap.allocStructArray(type, count))
+	const generated = generatedClasses.map((Class) => heap.allocStructArray(Class, count))
+	const raw = runtimeTypes.map((type) => heap.allocStructArray(type, count))
+	for (const array of [...runtime, ...generated, ...raw]) {
+		for (let index = 0; index < count; index++) array.writeAt(index, { x: index, vx: 0.5, mass: 1e-9 * index })
 	}
-	const runtimeCursor = runtime.at(0) as StructRef & { x: number; vx: number; mass: number }
-	if (runtimeCursor instanceof BodyRef) throw new Error('the runtime refs must be the library’s own class')
-	const generatedCursor = generated.at(0)
-	if (!(generatedCursor instanceof BodyRef)) throw new Error('the generated array must give BodyRefs')
+	if (!(generated[0]!.at(0) instanceof BodyRef) || runtime[0]!.at(0) instanceof BodyRef) throw new Error('bench: the generated array must give BodyRefs, the runtime one the library’s own refs')
 	if (regime === 'realistic') {
 		memory.grow(1)
-		takeStructErrorPaths(heap, runtime as never, 'x')
-		takeStructErrorPaths(heap, generated as never, 'x', BodyRef)
+		for (let type = 0; type < 5; type++) {
+			takeStructErrorPaths(heap, runtime[type] as never, 'x')
+			takeStructErrorPaths(heap, generated[type] as never, 'x', generatedClasses[type])
+		}
 	}
 
-	const rawLoop = (): unknown => {
-		// the typed arrays are taken per batch, as a loop over a growable heap must
-		const buffer = heap.heap
-		const f64 = new Float64Array(buffer)
-		const f32 = new Float32Array(buffer)
-		const base = raw.address
-		for (let index = 0; index < count; index++) {
-			const at = base + index * 40
-			f64[at >> 3] = f64[at >> 3]! + f32[(at + 16) >> 2]! * f32[(at + 24) >> 2]!
-		}
-		return f64
-	}
+	const loops = (make: (name: string, array: Array) => () => unknown, arrays: readonly unknown[], what: string) =>
+		arrays.map((array, type) => make(`${what}${type}`, array as Array))
+	const raws = raw.map((array, type) => rawLoop(`raw${type}`, memory, array.address))
+	const cursors = { generated: loops(cursorLoop, generated, 'generatedCursor'), runtime: loops(cursorLoop, runtime, 'runtimeCursor') }
+	const ats = { generated: loops(atLoop, generated, 'generatedAt'), runtime: loops(atLoop, runtime, 'runtimeAt') }
+
+	// the fields of one ref alone: no cursor move, the element's address stays
+	const one = (name: string, ref: Body): (() => unknown) => compileBatch(name, 'for (let i = 0; i < count; i++) ref.x = ref.x + ref.vx * ref.mass\nreturn ref', { ref, count })
+	const rawOne = compileBatch(
+		'rawOne',
+		'const f64 = new Float64Array(memory.buffer)\nconst f32 = new Float32Array(memory.buffer)\nfor (let i = 0; i < count; i++) f64[at / 8] = f64[at / 8] + f32[(at + 16) / 4] * f64[(at + 24) / 8]\nreturn f64',
+		{ memory, at: raw[0]!.address, count },
+	)
+	const goals = { raw: 0.6, runtime: 1 }
 	return [
-		{
-			suite,
-			name: 'generated at(i, cursor): x += vx * mass (40-byte)',
-			operations: count,
-			library: () => {
-				let cursor = generatedCursor
-				for (let index = 0; index < count; index++) {
-					cursor = generated.at(index, cursor)
-					cursor.x = cursor.x + cursor.vx * cursor.mass
-				}
-				return cursor
-			},
-			baselines: {
-				raw: rawLoop,
-				runtime: () => {
-					let cursor = runtimeCursor
-					for (let index = 0; index < count; index++) {
-						cursor = runtime.at(index, cursor as never) as typeof runtimeCursor
-						cursor.x = cursor.x + cursor.vx * cursor.mass
-					}
-					return cursor
-				},
-			},
-			goals: { raw: 0.6, runtime: 1 },
-		},
-		{
-			suite,
-			name: 'generated at(i): x += vx * mass (40-byte)',
-			operations: count,
-			library: () => {
-				let sum = 0
-				for (let index = 0; index < count; index++) {
-					const body = generated.at(index)
-					const x = body.x
-					body.x = x + body.vx * body.mass
-					sum += x
-				}
-				return sum
-			},
-			baselines: {
-				raw: rawLoop,
-				runtime: () => {
-					let sum = 0
-					for (let index = 0; index < count; index++) {
-						const body = runtime.at(index) as typeof runtimeCursor
-						const x = body.x
-						body.x = x + body.vx * body.mass
-						sum += x
-					}
-					return sum
-				},
-			},
-			goals: { raw: 0.6, runtime: 1 },
-		},
-		{
-			// the field accessors alone: one ref, no cursor move (the element's address stays)
-			suite,
-			name: 'generated: fields of one ref (3 reads + 1 write)',
-			operations: count,
-			library: () => {
-				const ref = generatedCursor
-				for (let index = 0; index < count; index++) ref.x = ref.x + ref.vx * ref.mass
-				return ref
-			},
-			baselines: {
-				raw: () => {
-					const buffer = heap.heap
-					const f64 = new Float64Array(buffer)
-					const f32 = new Float32Array(buffer)
-					const at = raw.address
-					for (let index = 0; index < count; index++) f64[at >> 3] = f64[at >> 3]! + f32[(at + 16) >> 2]! * f32[(at + 24) >> 2]!
-					return f64
-				},
-				runtime: () => {
-					const ref = runtimeCursor
-					for (let index = 0; index < count; index++) ref.x = ref.x + ref.vx * ref.mass
-					return ref
-				},
-			},
-			goals: { raw: 0.6, runtime: 1 },
-		},
+		{ suite, name: 'generated at(i, cursor): 3 reads + 1 write (40-byte)', operations: count, library: cursors.generated[0]!, baselines: { raw: raws[0]!, runtime: cursors.runtime[0]! }, goals },
+		{ suite, name: 'generated at(i): 3 reads + 1 write (40-byte)', operations: count, library: ats.generated[0]!, baselines: { raw: raws[0]!, runtime: ats.runtime[0]! }, goals },
+		{ suite, name: 'generated: fields of one ref (3 reads + 1 write)', operations: count, library: one('generatedOne', generated[0]!.at(0) as Body), baselines: { raw: rawOne, runtime: one('runtimeOne', runtime[0]!.at(0) as Body) }, goals },
+		{ suite, name: 'generated at(i, cursor), five struct types in use', operations: 5 * count, library: inTurn(cursors.generated), baselines: { raw: inTurn(raws), runtime: inTurn(cursors.runtime) }, goals },
+		{ suite, name: 'generated at(i), five struct types in use', operations: 5 * count, library: inTurn(ats.generated), baselines: { raw: inTurn(raws), runtime: inTurn(ats.runtime) }, goals },
 	]
 }

@@ -3,7 +3,7 @@
  * `realistic`, where the heap's memory has grown once and every error path of the measured
  * methods (index out of range, a bad cursor, a freed element, readStruct past the heap)
  * has been taken once before anything is timed. The element `i` of an array of 40-byte structs
- * (`Body`: x, y: f64; vx, vy: f32; mass: f64; id, flags: u32) has three fields read and
+ * (`Body`, bench/bodyFields.ts: x, y: f64; vx, vy: f32; mass: f64; id, flags: u32) has three fields read and
  * one written (`x += vx * mass`):
  * - through `at(i)`, a new element ref per element: goal at least 0.4x the same loop
  *   written on a `Float64Array` and a `Float32Array` over the heap (`raw`);
@@ -11,6 +11,7 @@
  * And `readStruct` of a 6-field struct against the same object built from six `read*`
  * calls (`six reads`): goal at least 1x.
  */
+import { bodyFields } from './bodyFields.js'
 import type { BenchCase } from './harness.js'
 import type * as Library from '../src/index.js'
 
@@ -73,7 +74,7 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 		},
 		() => {},
 	)
-	const Body = defineStruct('Body', { x: 'Float64', y: 'Float64', vx: 'Float32', vy: 'Float32', mass: 'Float64', id: 'Int32', flags: 'Uint32' })
+	const Body = defineStruct('Body', bodyFields)
 	const bodies = heap.allocStructArray(Body, elementCount)
 	for (let i = 0; i < elementCount; i++) bodies.writeAt(i, { x: i, vx: 0.5, mass: 1e-9 * i })
 	const base = bodies.address

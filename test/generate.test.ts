@@ -162,7 +162,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			const massOffset = corpus.Particle.layout(abi).fields.find((field) => field.name === 'mass')!.offset
 			expect(files['structs.ts']).to.include(`\t/** C \`float\`: offset ${massOffset}, 4 bytes (${abi}). */\n\tget mass()`)
 			// one comparison, then the row's DataView accessor at the baked offset; the library's accessor otherwise
-			expect(files['structs.ts']).to.include(`if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass')`)
+			expect(files['structs.ts']).to.include(`if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass')`)
 			expect(files['structs.ts']).to.include(`return views.dataView.getFloat32(this.address + ${massOffset}, true)`)
 		}
 	})
@@ -350,6 +350,52 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(other.readField('mass')).to.equal(3)
 		expectThrow(() => other.readField('nope'), TypeError, 'Particle.nope: Particle has no field "nope" (a generated class that does not match its declaration: generate it again)')
 		expectThrow(() => other.writeField('mass', 1n), TypeError, /^Particle\.mass: /)
+	})
+
+	it("a generated array's own at() gives what the library's StructArrayRef.at gives, refusals included, on every kind of input", () => {
+		const { ParticleRef, Vec2Ref } = generated32
+		const heap = newHeap('wasm32')
+		const array = heap.allocStructArray(ParticleRef, 4)
+		const strided = heap.wrapStructArray(ParticleRef, array.address, 2, { stride: 2 * heap.sizeOf(corpus.Particle) })
+		const other = heap.allocStructArray(ParticleRef, 2)
+		const vectors = heap.allocStructArray(Vec2Ref, 2)
+		const freed = heap.allocStructArray(ParticleRef, 2)
+		const freedCursor = freed.at(0)
+		freed.free()
+		const generatedAt = Object.getPrototypeOf(array).at as (this: unknown, index: unknown, reuse?: unknown) => unknown
+		expect(generatedAt).to.not.equal(StructArrayRef.prototype.at)
+		const outcome = (at: (this: unknown, index: unknown, reuse?: unknown) => unknown, target: unknown, index: unknown, reuse: unknown): unknown => {
+			try {
+				const ref = at.call(target, index, reuse) as { address: number }
+				return { address: ref.address, prototype: Object.getPrototypeOf(ref), same: ref === reuse }
+			} catch (error) {
+				return { error: (error as Error).constructor.name, message: (error as Error).message }
+			}
+		}
+		const indexes = [0, 1, 3, 4, -1, 1.5, Number.NaN, '1', undefined, 2 ** 53]
+		let compared = 0
+		for (const target of [array, strided, freed]) {
+			const reuses = [undefined, target === freed ? freedCursor : target.at(0), other.at(0), vectors.at(0), {}, null, 5, array.at(1)]
+			for (const index of indexes) {
+				for (const reuse of reuses) {
+					const mine = outcome(generatedAt, target, index, reuse)
+					// the library's at on the same array, reached past the override
+					const library = outcome(StructArrayRef.prototype.at as never, target, index, reuse)
+					expect(mine, `${String(index)} / ${String(reuse)}`).to.deep.equal(library)
+					compared++
+				}
+			}
+		}
+		expect(compared).to.equal(3 * indexes.length * 8)
+		// and it answers as documented: an element of the array, a moved cursor, the strided address
+		expect(array.at(3).address).to.equal(array.address + 3 * heap.sizeOf(corpus.Particle))
+		expect(strided.at(1).address).to.equal(array.address + 2 * heap.sizeOf(corpus.Particle))
+		const cursor = array.at(0)
+		expect(array.at(2, cursor)).to.equal(cursor)
+		expect(cursor.address).to.equal(array.address + 2 * heap.sizeOf(corpus.Particle))
+		expectThrow(() => array.at(0, other.at(0)), TypeError, /^ParticleArrayRef\.at: /)
+		expectThrow(() => array.at(4), RangeError, /^ParticleArrayRef\.at: /)
+		expectThrow(() => freed.at(0), Error, /has been freed/)
 	})
 
 	it('a class generated for another ABI, or a second class for one declaration, is a TypeError', () => {

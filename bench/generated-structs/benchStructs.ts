@@ -3,14 +3,34 @@
 import { StructArrayRef, StructRef, type FieldRefValue } from '../library.js';
 import * as declarations from '../benchStructs.js';
 
-/** The element type of {@link BodyArrayRef}'s `at`. */
-export interface BodyArrayRef {
-	/** The element at `index`, a {@link BodyRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: BodyRef): BodyRef;
+/** What the accessors read of a ref (the library's own fields): its manager's live views, its root's live end (`Infinity` once freed), its address. */
+interface LibraryRefFields {
+	readonly manager: { readonly fast: { readonly uint8Array: Uint8Array; readonly dataView: DataView } };
+	readonly root: { readonly liveEnd: number; readonly freed: boolean };
+	address: number;
+}
+
+/** What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor. */
+interface LibraryArrayFields extends LibraryRefFields {
+	readonly liveElementCount: number;
+	readonly elementPrototype: object;
+	readonly Element: new (manager: unknown, address: number, root: unknown) => unknown;
 }
 
 /** An array of C `struct Body` (40 bytes each on wasm32): `at(index)` gives {@link BodyRef}s. */
 export class BodyArrayRef extends StructArrayRef<typeof declarations.Body> {
+	/** The element at `index`, a {@link BodyRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: BodyRef): BodyRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BodyRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as BodyRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BodyRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Body`: sizeof 40, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(BodyRef)`, `heap.wrapStruct(BodyRef, address)`, `heap.allocStructArray(BodyRef, n)`). */
@@ -32,14 +52,16 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
 		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('x', value)
 			return
 		}
@@ -49,14 +71,16 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>
 		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['y']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('y', value)
 			return
 		}
@@ -66,14 +90,16 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 
 	/** C `float`: offset 16, 4 bytes (wasm32). */
 	get vx(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>
 		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>
 	}
 
 	set vx(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['vx']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('vx', value)
 			return
 		}
@@ -83,14 +109,16 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 
 	/** C `float`: offset 20, 4 bytes (wasm32). */
 	get vy(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>
 		return views.dataView.getFloat32(this.address + 20, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>
 	}
 
 	set vy(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['vy']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('vy', value)
 			return
 		}
@@ -98,54 +126,728 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 		views.dataView.setFloat32(this.address + 20, value as never, true)
 	}
 
-	/** C `float`: offset 24, 4 bytes (wasm32). */
+	/** C `double`: offset 24, 8 bytes (wasm32). */
 	get mass(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
-		return views.dataView.getFloat32(this.address + 24, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
+		return views.dataView.getFloat64(this.address + 24, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>
 	}
 
 	set mass(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['mass']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('mass', value)
 			return
 		}
 
-		views.dataView.setFloat32(this.address + 24, value as never, true)
+		views.dataView.setFloat64(this.address + 24, value as never, true)
 	}
 
-	/** C `int32_t`: offset 28, 4 bytes (wasm32). */
+	/** C `int32_t`: offset 32, 4 bytes (wasm32). */
 	get id(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
-		return views.dataView.getInt32(this.address + 28, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
+		return views.dataView.getInt32(this.address + 32, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>
 	}
 
 	set id(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['id']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('id', value)
 			return
 		}
 
-		views.dataView.setInt32(this.address + 28, value as never, true)
+		views.dataView.setInt32(this.address + 32, value as never, true)
 	}
 
-	/** C `double`: offset 32, 8 bytes (wasm32). */
-	get energy(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('energy') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>
-		return views.dataView.getFloat64(this.address + 32, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>
+	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
+	get flags(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['flags']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flags') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['flags']>
+		return views.dataView.getUint32(this.address + 36, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['flags']>
 	}
 
-	set energy(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['energy']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
-			this.writeField('energy', value)
+	set flags(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['flags']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('flags', value)
 			return
 		}
 
-		views.dataView.setFloat64(this.address + 32, value as never, true)
+		views.dataView.setUint32(this.address + 36, value as never, true)
+	}
+}
+
+/** An array of C `struct Body2` (40 bytes each on wasm32): `at(index)` gives {@link Body2Ref}s. */
+export class Body2ArrayRef extends StructArrayRef<typeof declarations.Body2> {
+	/** The element at `index`, a {@link Body2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Body2Ref): Body2Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body2Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body2Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body2Ref
+		moved.address = address
+		return reuse
+	}
+}
+
+/** A ref to C `struct Body2`: sizeof 40, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Body2Ref)`, `heap.wrapStruct(Body2Ref, address)`, `heap.allocStructArray(Body2Ref, n)`). */
+export class Body2Ref extends StructRef<typeof declarations.Body2> {
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Body2 {
+		return declarations.Body2
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm32' {
+		return 'wasm32'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Body2ArrayRef {
+		return Body2ArrayRef
+	}
+
+	/** C `double`: offset 0, 8 bytes (wasm32). */
+	get x(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `double`: offset 8, 8 bytes (wasm32). */
+	get y(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['y']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['y']>
+		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['y']>
+	}
+
+	set y(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['y']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 8, value as never, true)
+	}
+
+	/** C `float`: offset 16, 4 bytes (wasm32). */
+	get vx(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vx']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vx']>
+		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vx']>
+	}
+
+	set vx(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vx']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vx', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 16, value as never, true)
+	}
+
+	/** C `float`: offset 20, 4 bytes (wasm32). */
+	get vy(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vy']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vy']>
+		return views.dataView.getFloat32(this.address + 20, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vy']>
+	}
+
+	set vy(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['vy']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vy', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 20, value as never, true)
+	}
+
+	/** C `double`: offset 24, 8 bytes (wasm32). */
+	get mass(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['mass']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['mass']>
+		return views.dataView.getFloat64(this.address + 24, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['mass']>
+	}
+
+	set mass(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['mass']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mass', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 24, value as never, true)
+	}
+
+	/** C `int32_t`: offset 32, 4 bytes (wasm32). */
+	get id(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['id']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['id']>
+		return views.dataView.getInt32(this.address + 32, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['id']>
+	}
+
+	set id(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['id']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('id', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 32, value as never, true)
+	}
+
+	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
+	get flags(): FieldRefValue<(typeof declarations.Body2)['fieldTypes']['flags']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flags') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['flags']>
+		return views.dataView.getUint32(this.address + 36, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['flags']>
+	}
+
+	set flags(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['flags']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('flags', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 36, value as never, true)
+	}
+}
+
+/** An array of C `struct Body3` (40 bytes each on wasm32): `at(index)` gives {@link Body3Ref}s. */
+export class Body3ArrayRef extends StructArrayRef<typeof declarations.Body3> {
+	/** The element at `index`, a {@link Body3Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Body3Ref): Body3Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body3Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body3Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body3Ref
+		moved.address = address
+		return reuse
+	}
+}
+
+/** A ref to C `struct Body3`: sizeof 40, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Body3Ref)`, `heap.wrapStruct(Body3Ref, address)`, `heap.allocStructArray(Body3Ref, n)`). */
+export class Body3Ref extends StructRef<typeof declarations.Body3> {
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Body3 {
+		return declarations.Body3
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm32' {
+		return 'wasm32'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Body3ArrayRef {
+		return Body3ArrayRef
+	}
+
+	/** C `double`: offset 0, 8 bytes (wasm32). */
+	get x(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `double`: offset 8, 8 bytes (wasm32). */
+	get y(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['y']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['y']>
+		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['y']>
+	}
+
+	set y(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['y']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 8, value as never, true)
+	}
+
+	/** C `float`: offset 16, 4 bytes (wasm32). */
+	get vx(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vx']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vx']>
+		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vx']>
+	}
+
+	set vx(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vx']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vx', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 16, value as never, true)
+	}
+
+	/** C `float`: offset 20, 4 bytes (wasm32). */
+	get vy(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vy']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vy']>
+		return views.dataView.getFloat32(this.address + 20, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vy']>
+	}
+
+	set vy(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['vy']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vy', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 20, value as never, true)
+	}
+
+	/** C `double`: offset 24, 8 bytes (wasm32). */
+	get mass(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['mass']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['mass']>
+		return views.dataView.getFloat64(this.address + 24, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['mass']>
+	}
+
+	set mass(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['mass']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mass', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 24, value as never, true)
+	}
+
+	/** C `int32_t`: offset 32, 4 bytes (wasm32). */
+	get id(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['id']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['id']>
+		return views.dataView.getInt32(this.address + 32, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['id']>
+	}
+
+	set id(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['id']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('id', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 32, value as never, true)
+	}
+
+	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
+	get flags(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['flags']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flags') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['flags']>
+		return views.dataView.getUint32(this.address + 36, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['flags']>
+	}
+
+	set flags(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['flags']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('flags', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 36, value as never, true)
+	}
+}
+
+/** An array of C `struct Body4` (40 bytes each on wasm32): `at(index)` gives {@link Body4Ref}s. */
+export class Body4ArrayRef extends StructArrayRef<typeof declarations.Body4> {
+	/** The element at `index`, a {@link Body4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Body4Ref): Body4Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body4Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body4Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body4Ref
+		moved.address = address
+		return reuse
+	}
+}
+
+/** A ref to C `struct Body4`: sizeof 40, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Body4Ref)`, `heap.wrapStruct(Body4Ref, address)`, `heap.allocStructArray(Body4Ref, n)`). */
+export class Body4Ref extends StructRef<typeof declarations.Body4> {
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Body4 {
+		return declarations.Body4
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm32' {
+		return 'wasm32'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Body4ArrayRef {
+		return Body4ArrayRef
+	}
+
+	/** C `double`: offset 0, 8 bytes (wasm32). */
+	get x(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `double`: offset 8, 8 bytes (wasm32). */
+	get y(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['y']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['y']>
+		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['y']>
+	}
+
+	set y(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['y']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 8, value as never, true)
+	}
+
+	/** C `float`: offset 16, 4 bytes (wasm32). */
+	get vx(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vx']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vx']>
+		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vx']>
+	}
+
+	set vx(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vx']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vx', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 16, value as never, true)
+	}
+
+	/** C `float`: offset 20, 4 bytes (wasm32). */
+	get vy(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vy']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vy']>
+		return views.dataView.getFloat32(this.address + 20, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vy']>
+	}
+
+	set vy(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['vy']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vy', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 20, value as never, true)
+	}
+
+	/** C `double`: offset 24, 8 bytes (wasm32). */
+	get mass(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['mass']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['mass']>
+		return views.dataView.getFloat64(this.address + 24, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['mass']>
+	}
+
+	set mass(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['mass']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mass', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 24, value as never, true)
+	}
+
+	/** C `int32_t`: offset 32, 4 bytes (wasm32). */
+	get id(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['id']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['id']>
+		return views.dataView.getInt32(this.address + 32, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['id']>
+	}
+
+	set id(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['id']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('id', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 32, value as never, true)
+	}
+
+	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
+	get flags(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['flags']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flags') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['flags']>
+		return views.dataView.getUint32(this.address + 36, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['flags']>
+	}
+
+	set flags(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['flags']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('flags', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 36, value as never, true)
+	}
+}
+
+/** An array of C `struct Body5` (40 bytes each on wasm32): `at(index)` gives {@link Body5Ref}s. */
+export class Body5ArrayRef extends StructArrayRef<typeof declarations.Body5> {
+	/** The element at `index`, a {@link Body5Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Body5Ref): Body5Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body5Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body5Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body5Ref
+		moved.address = address
+		return reuse
+	}
+}
+
+/** A ref to C `struct Body5`: sizeof 40, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Body5Ref)`, `heap.wrapStruct(Body5Ref, address)`, `heap.allocStructArray(Body5Ref, n)`). */
+export class Body5Ref extends StructRef<typeof declarations.Body5> {
+	/** The declaration this class was generated from. */
+	static get structType(): typeof declarations.Body5 {
+		return declarations.Body5
+	}
+
+	/** The ABI whose offsets are baked in. */
+	static get abi(): 'wasm32' {
+		return 'wasm32'
+	}
+
+	/** The array class of the same struct. */
+	static get arrayClass(): typeof Body5ArrayRef {
+		return Body5ArrayRef
+	}
+
+	/** C `double`: offset 0, 8 bytes (wasm32). */
+	get x(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>
+	}
+
+	set x(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('x', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address, value as never, true)
+	}
+
+	/** C `double`: offset 8, 8 bytes (wasm32). */
+	get y(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['y']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['y']>
+		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['y']>
+	}
+
+	set y(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['y']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('y', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 8, value as never, true)
+	}
+
+	/** C `float`: offset 16, 4 bytes (wasm32). */
+	get vx(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vx']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vx') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vx']>
+		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vx']>
+	}
+
+	set vx(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vx']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vx', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 16, value as never, true)
+	}
+
+	/** C `float`: offset 20, 4 bytes (wasm32). */
+	get vy(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vy']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vy') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vy']>
+		return views.dataView.getFloat32(this.address + 20, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vy']>
+	}
+
+	set vy(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['vy']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('vy', value)
+			return
+		}
+
+		views.dataView.setFloat32(this.address + 20, value as never, true)
+	}
+
+	/** C `double`: offset 24, 8 bytes (wasm32). */
+	get mass(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['mass']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['mass']>
+		return views.dataView.getFloat64(this.address + 24, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['mass']>
+	}
+
+	set mass(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['mass']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('mass', value)
+			return
+		}
+
+		views.dataView.setFloat64(this.address + 24, value as never, true)
+	}
+
+	/** C `int32_t`: offset 32, 4 bytes (wasm32). */
+	get id(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['id']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('id') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['id']>
+		return views.dataView.getInt32(this.address + 32, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['id']>
+	}
+
+	set id(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['id']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('id', value)
+			return
+		}
+
+		views.dataView.setInt32(this.address + 32, value as never, true)
+	}
+
+	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
+	get flags(): FieldRefValue<(typeof declarations.Body5)['fieldTypes']['flags']> {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flags') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['flags']>
+		return views.dataView.getUint32(this.address + 36, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['flags']>
+	}
+
+	set flags(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['flags']>) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+			this.writeField('flags', value)
+			return
+		}
+
+		views.dataView.setUint32(this.address + 36, value as never, true)
 	}
 }

@@ -63,7 +63,7 @@ type SetAccessorDeclarationStructure = import('ts-morph').SetAccessorDeclaration
 
 /** Field names a generated class leaves to `StructRef` (its members), as the library's refs do. */
 const reservedNames: ReadonlySet<string> = new Set([
-	'address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'heapViews', 'rootLiveEnd', 'readField', 'writeField', 'subRefAt', 'constructor',
+	'address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'readField', 'writeField', 'subRefAt', 'constructor',
 ])
 
 async function loadTsMorph(): Promise<TsMorph> {
@@ -146,8 +146,51 @@ function fieldAddress(offset: number): string {
 	return offset === 0 ? 'this.address' : `this.address + ${offset}`
 }
 
-/** The fast path's one comparison: the root is live and ends within the live heap (see `StructRef.heapViews`). */
-const live = '(this.rootLiveEnd <= views.uint8Array.length)'
+/**
+ * The fast path's one comparison: the root is live and ends within the live heap, as the
+ * library's numeric refs check (its `liveEnd` is `Infinity` once freed; the whole-heap
+ * view's length is 0 once the heap was replaced, until the manager polls).
+ */
+const live = '(ref.root.liveEnd <= views.uint8Array.length)'
+
+/**
+ * The loads that start every accessor: the library's fields, read in the accessor itself
+ * through the module's `LibraryRefFields` (see {@link libraryFieldsInterfaces}). Through a getter every class shares, those loads
+ * share one type feedback: a program using five generated structs made them megamorphic,
+ * and each field access 7-9x slower (bench/structs-codegen.bench.ts, "five struct types").
+ */
+const fieldLoads = ['const ref = this as unknown as LibraryRefFields', 'const views = ref.manager.fast']
+
+/**
+ * The library's internal fields the generated accessors and `at` read, declared once per
+ * module (not exported): the generator and the library come from one package version, and
+ * test/generate.test.ts checks the names against the library's refs.
+ */
+function libraryFieldsInterfaces(StructureKind: TsMorph['StructureKind']): InterfaceDeclarationStructure[] {
+	return [
+		{
+			kind: StructureKind.Interface,
+			name: 'LibraryRefFields',
+			docs: ["What the accessors read of a ref (the library's own fields): its manager's live views, its root's live end (`Infinity` once freed), its address."],
+			properties: [
+				{ name: 'manager', isReadonly: true, type: '{ readonly fast: { readonly uint8Array: Uint8Array; readonly dataView: DataView } }' },
+				{ name: 'root', isReadonly: true, type: '{ readonly liveEnd: number; readonly freed: boolean }' },
+				{ name: 'address', type: 'number' },
+			],
+		},
+		{
+			kind: StructureKind.Interface,
+			name: 'LibraryArrayFields',
+			extends: ['LibraryRefFields'],
+			docs: ["What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor."],
+			properties: [
+				{ name: 'liveElementCount', isReadonly: true, type: 'number' },
+				{ name: 'elementPrototype', isReadonly: true, type: 'object' },
+				{ name: 'Element', isReadonly: true, type: 'new (manager: unknown, address: number, root: unknown) => unknown' },
+			],
+		},
+	]
+}
 
 /**
  * The accessor of one field, specialised for its kind with its offset baked in. Every
@@ -167,19 +210,19 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 		set: [`this.writeField('${name}', value)`],
 	}
 	const guardedGet = (read: string): string[] => [
-		'const views = this.heapViews',
+		...fieldLoads,
 		`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
 		'const view = views.dataView',
 		read,
 	]
 	const guardedGetLines = (read: string[]): string[] => [
-		'const views = this.heapViews',
+		...fieldLoads,
 		`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
 		'const view = views.dataView',
 		...read,
 	]
 	const guardedSet = (accepts: string, write: string[]): string[] => [
-		'const views = this.heapViews',
+		...fieldLoads,
 		`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
 		'const view = views.dataView',
 		...write,
@@ -258,7 +301,7 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 	// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
 	const cast = facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs
 	const endian = endianOf(row)
-	const get = ['const views = this.heapViews', `if (!${live}) return this.readField('${name}') as ${cast}`, `return views.dataView.get${viewRow}(${at}${endian}) as ${cast}`]
+	const get = [...fieldLoads, `if (!${live}) return this.readField('${name}') as ${cast}`, `return views.dataView.get${viewRow}(${at}${endian}) as ${cast}`]
 	// 'Pointer', 'Size', 'Long': integers of the row's range only; other rows: numbers or bigints as the row's value type
 	let accepts = `typeof value === '${facts.valueType}'`
 	if (abiSized !== undefined) {
@@ -271,7 +314,7 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 	return {
 		get,
 		set: [
-			'const views = this.heapViews',
+			...fieldLoads,
 			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
 			`views.dataView.set${viewRow}(${at}, value as never${endian})`,
 		],
@@ -304,14 +347,14 @@ function bitfieldAccess(name: string, kind: BitfieldKind, placed: FieldLayout, c
 	const stored = boolean ? '(value ? 1 : 0)' : 'value'
 	return {
 		get: [
-			'const views = this.heapViews',
+			...fieldLoads,
 			`if (!${live}) return this.readField('${name}') as ${context.valueTs}`,
 			'const view = views.dataView',
 			`const bits = ${bytes}`,
 			`return (${boolean ? `(${value}) !== 0` : value}) as ${context.valueTs}`,
 		],
 		set: [
-			'const views = this.heapViews',
+			...fieldLoads,
 			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
 			'const view = views.dataView',
 			`const bits = ((${bytes}) & ~${hex}) | ((${stored} << ${first}) & ${hex})`,
@@ -390,7 +433,6 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	file.addImportDeclaration({ moduleSpecifier: options.declarationsSpecifier, namespaceImport: 'declarations' })
 
 	const classes: ClassDeclarationStructure[] = []
-	const interfaces: InterfaceDeclarationStructure[] = []
 	// the generated ref class of each exported record, for pointers and arrays that lead to one
 	const exportedNames = new Map<StructType, string>(records.map(({ type }) => [type, `${type.name}Ref`]))
 	for (const { name, type } of records) {
@@ -400,32 +442,40 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		const className = `${type.name}Ref`
 		const arrayName = `${type.name}ArrayRef`
 		const what = `C \`${type.kind} ${type.name}\``
-		// The array class adds no code: its `at` is the library's, typed by the interface of the
-		// same name (declaration merging). An override calling `super.at` cost ~15% of a
-		// cursor loop over the array (bench/structs-codegen.bench.ts).
-		interfaces.push({
-			kind: StructureKind.Interface,
-			name: arrayName,
-			isExported: true,
-			docs: [`The element type of {@link ${arrayName}}'s \`at\`.`],
-			methods: [
-				{
-					name: 'at',
-					docs: [`The element at \`index\`, a {@link ${className}} (see \`StructArrayRef.at\`; \`reuse\` moves an earlier one instead).`],
-					parameters: [
-						{ name: 'index', type: 'number' },
-						{ name: 'reuse', type: className, hasQuestionToken: true },
-					],
-					returnType: className,
-				},
-			],
-		})
+		// The array class has an `at` of its own, the library's written out, so that its loads
+		// keep type feedback of their own: the library's one `at`, shared by every struct
+		// type's arrays, goes megamorphic in a program using several (see fieldLoads). It
+		// calls `super.at` only where that throws, so the library's checks and errors stay the
+		// one source (a `super.at` on every call cost ~15% of a cursor loop).
 		classes.push({
 			kind: StructureKind.Class,
 			name: arrayName,
 			isExported: true,
 			extends: `StructArrayRef<${declared}>`,
 			docs: [`An array of ${what} (${layout.size} bytes each on ${options.abi}): \`at(index)\` gives {@link ${className}}s.`],
+			methods: [
+				{
+					name: 'at',
+					hasOverrideKeyword: true,
+					docs: [`The element at \`index\`, a {@link ${className}} (see \`StructArrayRef.at\`; \`reuse\` moves an earlier one instead).`],
+					parameters: [
+						{ name: 'index', type: 'number' },
+						{ name: 'reuse', type: className, hasQuestionToken: true },
+					],
+					returnType: className,
+					statements: [
+						'const array = this as unknown as LibraryArrayFields',
+						'const root = array.root',
+						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ${className}`,
+						'const address = this.address + index * this.stride',
+						`if (reuse === undefined) return new array.Element(array.manager, address, root) as ${className}`,
+						'const moved = reuse as unknown as LibraryRefFields',
+						`if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ${className}`,
+						'moved.address = address',
+						'return reuse',
+					],
+				},
+			],
 		})
 		// static getters, not static fields: a property added to a class after it is made
 		// takes `new` of its subclasses off V8's fast path (bench/structs-codegen.bench.ts)
@@ -457,7 +507,7 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			setAccessors,
 		})
 	}
-	file.addInterfaces(interfaces)
+	if (records.length > 0) file.addInterfaces(libraryFieldsInterfaces(StructureKind))
 	file.addClasses(classes)
 	const ts = `// ${header('')}\n\n${file.getFullText().replace(/\r\n/g, '\n').trimEnd()}\n`
 	const h = `/* ${header('')} */\n\n${emitCHeader(

@@ -79,8 +79,6 @@ export type ReservedFieldName =
 	| 'invalidate'
 	| 'markFreedElsewhere'
 	| 'checkLive'
-	| 'heapViews'
-	| 'rootLiveEnd'
 	| 'readField'
 	| 'writeField'
 	| 'subRefAt'
@@ -360,26 +358,6 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	 */
 	checkLive(member: string): void {
 		checkRootLive(this, this.refName, member)
-	}
-
-	/**
-	 * The views of the whole heap the classes `wasm-heap-manager generate` writes read and
-	 * write through: `uint8Array`, whose `length` is the live heap's (0 once the heap has
-	 * been replaced, until the manager next polls), and `dataView`. Their fast path is one
-	 * comparison, `this.rootLiveEnd <= this.heapViews.uint8Array.length`, as the numeric
-	 * refs' is; when it fails, `readField` / `writeField` check, poll and throw.
-	 */
-	protected get heapViews(): { readonly uint8Array: Uint8Array; readonly dataView: DataView } {
-		return this.manager.fast
-	}
-
-	/**
-	 * Where the live region of this ref's root (this ref, or the ref it belongs to) ends:
-	 * `Infinity` once that was freed or released, so the fast path's one comparison with the
-	 * live heap's length fails for a freed ref too.
-	 */
-	protected get rootLiveEnd(): number {
-		return (this.root as unknown as LiveInternals).liveEnd
 	}
 
 	/**

@@ -3,284 +3,34 @@
 import { StructArrayRef, StructRef, type FieldRefValue } from '../../src/index.js';
 import * as declarations from '../support/structCorpus.js';
 
-/** The element type of {@link AbiSizedArrayRef}'s `at`. */
-export interface AbiSizedArrayRef {
-	/** The element at `index`, a {@link AbiSizedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: AbiSizedRef): AbiSizedRef;
+/** What the accessors read of a ref (the library's own fields): its manager's live views, its root's live end (`Infinity` once freed), its address. */
+interface LibraryRefFields {
+	readonly manager: { readonly fast: { readonly uint8Array: Uint8Array; readonly dataView: DataView } };
+	readonly root: { readonly liveEnd: number; readonly freed: boolean };
+	address: number;
 }
 
-/** The element type of {@link AlignasMemberArrayRef}'s `at`. */
-export interface AlignasMemberArrayRef {
-	/** The element at `index`, a {@link AlignasMemberRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef;
-}
-
-/** The element type of {@link Aligned16ArrayRef}'s `at`. */
-export interface Aligned16ArrayRef {
-	/** The element at `index`, a {@link Aligned16Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Aligned16Ref): Aligned16Ref;
-}
-
-/** The element type of {@link AlignedUnionArrayRef}'s `at`. */
-export interface AlignedUnionArrayRef {
-	/** The element at `index`, a {@link AlignedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef;
-}
-
-/** The element type of {@link AllElementsArrayRef}'s `at`. */
-export interface AllElementsArrayRef {
-	/** The element at `index`, a {@link AllElementsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: AllElementsRef): AllElementsRef;
-}
-
-/** The element type of {@link ArrayOfPackedArrayRef}'s `at`. */
-export interface ArrayOfPackedArrayRef {
-	/** The element at `index`, a {@link ArrayOfPackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef;
-}
-
-/** The element type of {@link ArraysArrayRef}'s `at`. */
-export interface ArraysArrayRef {
-	/** The element at `index`, a {@link ArraysRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ArraysRef): ArraysRef;
-}
-
-/** The element type of {@link BitUnionArrayRef}'s `at`. */
-export interface BitUnionArrayRef {
-	/** The element at `index`, a {@link BitUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: BitUnionRef): BitUnionRef;
-}
-
-/** The element type of {@link Bits64ArrayRef}'s `at`. */
-export interface Bits64ArrayRef {
-	/** The element at `index`, a {@link Bits64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Bits64Ref): Bits64Ref;
-}
-
-/** The element type of {@link BoolsArrayRef}'s `at`. */
-export interface BoolsArrayRef {
-	/** The element at `index`, a {@link BoolsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: BoolsRef): BoolsRef;
-}
-
-/** The element type of {@link CharThenInt64ArrayRef}'s `at`. */
-export interface CharThenInt64ArrayRef {
-	/** The element at `index`, a {@link CharThenInt64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref;
-}
-
-/** The element type of {@link DeepArrayRef}'s `at`. */
-export interface DeepArrayRef {
-	/** The element at `index`, a {@link DeepRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: DeepRef): DeepRef;
-}
-
-/** The element type of {@link EnumsArrayRef}'s `at`. */
-export interface EnumsArrayRef {
-	/** The element at `index`, a {@link EnumsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: EnumsRef): EnumsRef;
-}
-
-/** The element type of {@link FlagsArrayRef}'s `at`. */
-export interface FlagsArrayRef {
-	/** The element at `index`, a {@link FlagsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: FlagsRef): FlagsRef;
-}
-
-/** The element type of {@link FullUnitsArrayRef}'s `at`. */
-export interface FullUnitsArrayRef {
-	/** The element at `index`, a {@link FullUnitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: FullUnitsRef): FullUnitsRef;
-}
-
-/** The element type of {@link HoldsAlignedArrayRef}'s `at`. */
-export interface HoldsAlignedArrayRef {
-	/** The element at `index`, a {@link HoldsAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef;
-}
-
-/** The element type of {@link ListHeadArrayRef}'s `at`. */
-export interface ListHeadArrayRef {
-	/** The element at `index`, a {@link ListHeadRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ListHeadRef): ListHeadRef;
-}
-
-/** The element type of {@link MixedBitsArrayRef}'s `at`. */
-export interface MixedBitsArrayRef {
-	/** The element at `index`, a {@link MixedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: MixedBitsRef): MixedBitsRef;
-}
-
-/** The element type of {@link NodeArrayRef}'s `at`. */
-export interface NodeArrayRef {
-	/** The element at `index`, a {@link NodeRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: NodeRef): NodeRef;
-}
-
-/** The element type of {@link OddBitsArrayRef}'s `at`. */
-export interface OddBitsArrayRef {
-	/** The element at `index`, a {@link OddBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: OddBitsRef): OddBitsRef;
-}
-
-/** The element type of {@link OddUnionArrayRef}'s `at`. */
-export interface OddUnionArrayRef {
-	/** The element at `index`, a {@link OddUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: OddUnionRef): OddUnionRef;
-}
-
-/** The element type of {@link Pack1AlignedArrayRef}'s `at`. */
-export interface Pack1AlignedArrayRef {
-	/** The element at `index`, a {@link Pack1AlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef;
-}
-
-/** The element type of {@link Pack2ArrayRef}'s `at`. */
-export interface Pack2ArrayRef {
-	/** The element at `index`, a {@link Pack2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Pack2Ref): Pack2Ref;
-}
-
-/** The element type of {@link Pack2Aligned8ArrayRef}'s `at`. */
-export interface Pack2Aligned8ArrayRef {
-	/** The element at `index`, a {@link Pack2Aligned8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref;
-}
-
-/** The element type of {@link Pack2BitsArrayRef}'s `at`. */
-export interface Pack2BitsArrayRef {
-	/** The element at `index`, a {@link Pack2BitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef;
-}
-
-/** The element type of {@link Pack4ArrayRef}'s `at`. */
-export interface Pack4ArrayRef {
-	/** The element at `index`, a {@link Pack4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Pack4Ref): Pack4Ref;
-}
-
-/** The element type of {@link Pack8ArrayRef}'s `at`. */
-export interface Pack8ArrayRef {
-	/** The element at `index`, a {@link Pack8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Pack8Ref): Pack8Ref;
-}
-
-/** The element type of {@link PackedArrayRef}'s `at`. */
-export interface PackedArrayRef {
-	/** The element at `index`, a {@link PackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PackedRef): PackedRef;
-}
-
-/** The element type of {@link PackedAlignedArrayRef}'s `at`. */
-export interface PackedAlignedArrayRef {
-	/** The element at `index`, a {@link PackedAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef;
-}
-
-/** The element type of {@link PackedAligned4ArrayRef}'s `at`. */
-export interface PackedAligned4ArrayRef {
-	/** The element at `index`, a {@link PackedAligned4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref;
-}
-
-/** The element type of {@link PackedBitsArrayRef}'s `at`. */
-export interface PackedBitsArrayRef {
-	/** The element at `index`, a {@link PackedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PackedBitsRef): PackedBitsRef;
-}
-
-/** The element type of {@link PackedNestedArrayRef}'s `at`. */
-export interface PackedNestedArrayRef {
-	/** The element at `index`, a {@link PackedNestedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PackedNestedRef): PackedNestedRef;
-}
-
-/** The element type of {@link PackedUnionArrayRef}'s `at`. */
-export interface PackedUnionArrayRef {
-	/** The element at `index`, a {@link PackedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PackedUnionRef): PackedUnionRef;
-}
-
-/** The element type of {@link ParticleArrayRef}'s `at`. */
-export interface ParticleArrayRef {
-	/** The element at `index`, a {@link ParticleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ParticleRef): ParticleRef;
-}
-
-/** The element type of {@link PointersArrayRef}'s `at`. */
-export interface PointersArrayRef {
-	/** The element at `index`, a {@link PointersRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: PointersRef): PointersRef;
-}
-
-/** The element type of {@link ScalarArrayRef}'s `at`. */
-export interface ScalarArrayRef {
-	/** The element at `index`, a {@link ScalarRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ScalarRef): ScalarRef;
-}
-
-/** The element type of {@link SignedBitsArrayRef}'s `at`. */
-export interface SignedBitsArrayRef {
-	/** The element at `index`, a {@link SignedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: SignedBitsRef): SignedBitsRef;
-}
-
-/** The element type of {@link StraddleArrayRef}'s `at`. */
-export interface StraddleArrayRef {
-	/** The element at `index`, a {@link StraddleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: StraddleRef): StraddleRef;
-}
-
-/** The element type of {@link StringsArrayRef}'s `at`. */
-export interface StringsArrayRef {
-	/** The element at `index`, a {@link StringsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: StringsRef): StringsRef;
-}
-
-/** The element type of {@link TaggedArrayRef}'s `at`. */
-export interface TaggedArrayRef {
-	/** The element at `index`, a {@link TaggedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: TaggedRef): TaggedRef;
-}
-
-/** The element type of {@link TailPaddingArrayRef}'s `at`. */
-export interface TailPaddingArrayRef {
-	/** The element at `index`, a {@link TailPaddingRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: TailPaddingRef): TailPaddingRef;
-}
-
-/** The element type of {@link TailPaddingShortArrayRef}'s `at`. */
-export interface TailPaddingShortArrayRef {
-	/** The element at `index`, a {@link TailPaddingShortRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef;
-}
-
-/** The element type of {@link ValueArrayRef}'s `at`. */
-export interface ValueArrayRef {
-	/** The element at `index`, a {@link ValueRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ValueRef): ValueRef;
-}
-
-/** The element type of {@link Vec2ArrayRef}'s `at`. */
-export interface Vec2ArrayRef {
-	/** The element at `index`, a {@link Vec2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Vec2Ref): Vec2Ref;
-}
-
-/** The element type of {@link Vec3ArrayRef}'s `at`. */
-export interface Vec3ArrayRef {
-	/** The element at `index`, a {@link Vec3Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: Vec3Ref): Vec3Ref;
-}
-
-/** The element type of {@link ZeroWidthArrayRef}'s `at`. */
-export interface ZeroWidthArrayRef {
-	/** The element at `index`, a {@link ZeroWidthRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
-	at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef;
+/** What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor. */
+interface LibraryArrayFields extends LibraryRefFields {
+	readonly liveElementCount: number;
+	readonly elementPrototype: object;
+	readonly Element: new (manager: unknown, address: number, root: unknown) => unknown;
 }
 
 /** An array of C `struct AbiSized` (28 bytes each on wasm32): `at(index)` gives {@link AbiSizedRef}s. */
 export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSized> {
+	/** The element at `index`, a {@link AbiSizedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AbiSizedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AbiSizedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct AbiSized`: sizeof 28, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AbiSizedRef)`, `heap.wrapStruct(AbiSizedRef, address)`, `heap.allocStructArray(AbiSizedRef, n)`). */
@@ -302,14 +52,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -319,14 +71,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `long`: offset 4, 4 bytes (wasm32). */
 	get l(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>
 		return views.dataView.getInt32(this.address + 4, true) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>
 	}
 
 	set l(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['l']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
 			this.writeField('l', value)
 			return
 		}
@@ -336,14 +90,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -353,14 +109,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `size_t`: offset 12, 4 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>
 		return views.dataView.getUint32(this.address + 12, true) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['s']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
 			this.writeField('s', value)
 			return
 		}
@@ -370,14 +128,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `int8_t`: offset 16, 1 byte (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
 		return views.dataView.getInt8(this.address + 16) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['e']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('e', value)
 			return
 		}
@@ -387,14 +147,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `void *`: offset 20, 4 bytes (wasm32). */
 	get p(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('p') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('p') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>
 		return views.dataView.getUint32(this.address + 20, true) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>
 	}
 
 	set p(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['p']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
 			this.writeField('p', value)
 			return
 		}
@@ -404,14 +166,16 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 	/** C `int8_t`: offset 24, 1 byte (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
 		return views.dataView.getInt8(this.address + 24) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['f']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('f', value)
 			return
 		}
@@ -422,6 +186,18 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 
 /** An array of C `struct AlignasMember` (48 bytes each on wasm32): `at(index)` gives {@link AlignasMemberRef}s. */
 export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.AlignasMember> {
+	/** The element at `index`, a {@link AlignasMemberRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AlignasMemberRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AlignasMemberRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct AlignasMember`: sizeof 48, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AlignasMemberRef)`, `heap.wrapStruct(AlignasMemberRef, address)`, `heap.allocStructArray(AlignasMemberRef, n)`). */
@@ -443,14 +219,16 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -465,14 +243,16 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 
 	/** C `int8_t`: offset 32, 1 byte (wasm32). */
 	get tail(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('tail') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('tail') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
 		return views.dataView.getInt8(this.address + 32) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>
 	}
 
 	set tail(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('tail', value)
 			return
 		}
@@ -482,14 +262,16 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 
 	/** C `int8_t`: offset 40, 1 byte (wasm32). */
 	get eight(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('eight') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('eight') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
 		return views.dataView.getInt8(this.address + 40) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>
 	}
 
 	set eight(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['eight']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('eight', value)
 			return
 		}
@@ -500,6 +282,18 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 
 /** An array of C `struct Aligned16` (16 bytes each on wasm32): `at(index)` gives {@link Aligned16Ref}s. */
 export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligned16> {
+	/** The element at `index`, a {@link Aligned16Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Aligned16Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Aligned16Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Aligned16`: sizeof 16, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Aligned16Ref)`, `heap.wrapStruct(Aligned16Ref, address)`, `heap.allocStructArray(Aligned16Ref, n)`). */
@@ -521,14 +315,16 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
 		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('x', value)
 			return
 		}
@@ -538,14 +334,16 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 
 	/** C `float`: offset 4, 4 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
 		return views.dataView.getFloat32(this.address + 4, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['y']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('y', value)
 			return
 		}
@@ -555,14 +353,16 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 
 	/** C `float`: offset 8, 4 bytes (wasm32). */
 	get z(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
 		return views.dataView.getFloat32(this.address + 8, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['z']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('z', value)
 			return
 		}
@@ -573,6 +373,18 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 
 /** An array of C `union AlignedUnion` (8 bytes each on wasm32): `at(index)` gives {@link AlignedUnionRef}s. */
 export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.AlignedUnion> {
+	/** The element at `index`, a {@link AlignedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AlignedUnionRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AlignedUnionRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `union AlignedUnion`: sizeof 8, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AlignedUnionRef)`, `heap.wrapStruct(AlignedUnionRef, address)`, `heap.allocStructArray(AlignedUnionRef, n)`). */
@@ -594,14 +406,16 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -611,14 +425,16 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -629,6 +445,18 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 
 /** An array of C `struct AllElements` (120 bytes each on wasm32): `at(index)` gives {@link AllElementsRef}s. */
 export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllElements> {
+	/** The element at `index`, a {@link AllElementsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AllElementsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AllElementsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct AllElements`: sizeof 120, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(AllElementsRef)`, `heap.wrapStruct(AllElementsRef, address)`, `heap.allocStructArray(AllElementsRef, n)`). */
@@ -650,14 +478,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get i8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
 	}
 
 	set i8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i8', value)
 			return
 		}
@@ -667,14 +497,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm32). */
 	get u8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('u8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
 		return views.dataView.getUint8(this.address + 1) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>
 	}
 
 	set u8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u8']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('u8', value)
 			return
 		}
@@ -695,14 +527,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int16_t`: offset 4, 2 bytes (wasm32). */
 	get i16(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i16') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i16') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
 		return views.dataView.getInt16(this.address + 4, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>
 	}
 
 	set i16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i16']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i16', value)
 			return
 		}
@@ -712,14 +546,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 6, 1 byte (wasm32). */
 	get pad1(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad1') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad1') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
 		return views.dataView.getUint8(this.address + 6) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>
 	}
 
 	set pad1(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad1']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad1', value)
 			return
 		}
@@ -729,14 +565,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint16_t`: offset 8, 2 bytes (wasm32). */
 	get u16(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u16') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('u16') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
 		return views.dataView.getUint16(this.address + 8, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>
 	}
 
 	set u16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u16']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('u16', value)
 			return
 		}
@@ -746,14 +584,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 10, 1 byte (wasm32). */
 	get pad2(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad2') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad2') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
 		return views.dataView.getUint8(this.address + 10) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>
 	}
 
 	set pad2(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad2']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad2', value)
 			return
 		}
@@ -763,14 +603,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm32). */
 	get i32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
 		return views.dataView.getInt32(this.address + 12, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>
 	}
 
 	set i32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i32']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i32', value)
 			return
 		}
@@ -780,14 +622,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 16, 1 byte (wasm32). */
 	get pad3(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad3') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad3') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
 		return views.dataView.getUint8(this.address + 16) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>
 	}
 
 	set pad3(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad3']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad3', value)
 			return
 		}
@@ -797,14 +641,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint32_t`: offset 20, 4 bytes (wasm32). */
 	get u32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('u32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
 		return views.dataView.getUint32(this.address + 20, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>
 	}
 
 	set u32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u32']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('u32', value)
 			return
 		}
@@ -814,14 +660,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 24, 1 byte (wasm32). */
 	get pad4(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad4') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad4') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
 		return views.dataView.getUint8(this.address + 24) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>
 	}
 
 	set pad4(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad4']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad4', value)
 			return
 		}
@@ -831,14 +679,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `int64_t`: offset 32, 8 bytes (wasm32). */
 	get i64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
 		return views.dataView.getBigInt64(this.address + 32, true) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>
 	}
 
 	set i64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i64']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('i64', value)
 			return
 		}
@@ -848,14 +698,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 40, 1 byte (wasm32). */
 	get pad5(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad5') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad5') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
 		return views.dataView.getUint8(this.address + 40) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>
 	}
 
 	set pad5(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad5']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad5', value)
 			return
 		}
@@ -865,14 +717,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint64_t`: offset 48, 8 bytes (wasm32). */
 	get u64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('u64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('u64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
 		return views.dataView.getBigUint64(this.address + 48, true) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>
 	}
 
 	set u64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['u64']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('u64', value)
 			return
 		}
@@ -882,14 +736,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 56, 1 byte (wasm32). */
 	get pad6(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad6') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad6') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
 		return views.dataView.getUint8(this.address + 56) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>
 	}
 
 	set pad6(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad6']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad6', value)
 			return
 		}
@@ -910,14 +766,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 60, 1 byte (wasm32). */
 	get pad7(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad7') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad7') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
 		return views.dataView.getUint8(this.address + 60) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>
 	}
 
 	set pad7(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad7']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad7', value)
 			return
 		}
@@ -927,14 +785,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `float`: offset 64, 4 bytes (wasm32). */
 	get f32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
 		return views.dataView.getFloat32(this.address + 64, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>
 	}
 
 	set f32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f32']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('f32', value)
 			return
 		}
@@ -944,14 +804,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 68, 1 byte (wasm32). */
 	get pad8(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
 		return views.dataView.getUint8(this.address + 68) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>
 	}
 
 	set pad8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad8']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad8', value)
 			return
 		}
@@ -961,14 +823,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `double`: offset 72, 8 bytes (wasm32). */
 	get f64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f64') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f64') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
 		return views.dataView.getFloat64(this.address + 72, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>
 	}
 
 	set f64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f64']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('f64', value)
 			return
 		}
@@ -978,14 +842,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 80, 1 byte (wasm32). */
 	get pad9(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad9') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad9') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
 		return views.dataView.getUint8(this.address + 80) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>
 	}
 
 	set pad9(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad9']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad9', value)
 			return
 		}
@@ -995,14 +861,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint32_t`: offset 84, 4 bytes (wasm32). */
 	get p32(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('p32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('p32') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
 		return views.dataView.getUint32(this.address + 84, true) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>
 	}
 
 	set p32(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p32']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('p32', value)
 			return
 		}
@@ -1012,14 +880,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 88, 1 byte (wasm32). */
 	get pad10(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad10') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad10') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
 		return views.dataView.getUint8(this.address + 88) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>
 	}
 
 	set pad10(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad10']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad10', value)
 			return
 		}
@@ -1040,14 +910,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint8_t`: offset 104, 1 byte (wasm32). */
 	get pad11(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('pad11') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('pad11') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
 		return views.dataView.getUint8(this.address + 104) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>
 	}
 
 	set pad11(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['pad11']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('pad11', value)
 			return
 		}
@@ -1057,14 +929,16 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint64_t`: offset 112, 8 bytes (wasm32). */
 	get p64(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('p64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('p64') as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
 		return views.dataView.getBigUint64(this.address + 112, true) as unknown as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>
 	}
 
 	set p64(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p64']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('p64', value)
 			return
 		}
@@ -1075,6 +949,18 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 /** An array of C `struct ArrayOfPacked` (64 bytes each on wasm32): `at(index)` gives {@link ArrayOfPackedRef}s. */
 export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.ArrayOfPacked> {
+	/** The element at `index`, a {@link ArrayOfPackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ArrayOfPackedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ArrayOfPackedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct ArrayOfPacked`: sizeof 64, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ArrayOfPackedRef)`, `heap.wrapStruct(ArrayOfPackedRef, address)`, `heap.allocStructArray(ArrayOfPackedRef, n)`). */
@@ -1096,14 +982,16 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1124,6 +1012,18 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 
 /** An array of C `struct Arrays` (144 bytes each on wasm32): `at(index)` gives {@link ArraysRef}s. */
 export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
+	/** The element at `index`, a {@link ArraysRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ArraysRef): ArraysRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ArraysRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ArraysRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Arrays`: sizeof 144, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ArraysRef)`, `heap.wrapStruct(ArraysRef, address)`, `heap.allocStructArray(ArraysRef, n)`). */
@@ -1145,14 +1045,16 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1208,6 +1110,18 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 
 /** An array of C `union BitUnion` (4 bytes each on wasm32): `at(index)` gives {@link BitUnionRef}s. */
 export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnion> {
+	/** The element at `index`, a {@link BitUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BitUnionRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BitUnionRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `union BitUnion`: sizeof 4, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(BitUnionRef)`, `heap.wrapStruct(BitUnionRef, address)`, `heap.allocStructArray(BitUnionRef, n)`). */
@@ -1229,16 +1143,18 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 
 	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
 			this.writeField('a', value)
 			return
 		}
@@ -1250,16 +1166,18 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 
 	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
 		return ((bits << 20) >>> 20) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4095)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4095)) {
 			this.writeField('b', value)
 			return
 		}
@@ -1272,14 +1190,16 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 
 	/** C `uint8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
 		return views.dataView.getUint8(this.address) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1290,6 +1210,18 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 
 /** An array of C `struct Bits64` (24 bytes each on wasm32): `at(index)` gives {@link Bits64Ref}s. */
 export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
+	/** The element at `index`, a {@link Bits64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Bits64Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Bits64Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Bits64`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Bits64Ref)`, `heap.wrapStruct(Bits64Ref, address)`, `heap.allocStructArray(Bits64Ref, n)`). */
@@ -1348,6 +1280,18 @@ export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
 
 /** An array of C `struct Bools` (12 bytes each on wasm32): `at(index)` gives {@link BoolsRef}s. */
 export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
+	/** The element at `index`, a {@link BoolsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: BoolsRef): BoolsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BoolsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BoolsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Bools`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(BoolsRef)`, `heap.wrapStruct(BoolsRef, address)`, `heap.allocStructArray(BoolsRef, n)`). */
@@ -1369,15 +1313,17 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 
 	/** C `_Bool`: offset 0, 1 byte (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
 		const view = views.dataView
 		return (view.getUint8(this.address) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
 			this.writeField('a', value)
 			return
 		}
@@ -1388,15 +1334,17 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 
 	/** C `_Bool`: offset 1, 1 byte (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
 		const view = views.dataView
 		return (view.getUint8(this.address + 1) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
 			this.writeField('b', value)
 			return
 		}
@@ -1407,14 +1355,16 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
 		return views.dataView.getInt32(this.address + 4, true) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1424,15 +1374,17 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 
 	/** C `_Bool`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
 		const view = views.dataView
 		return (view.getUint8(this.address + 8) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
 			this.writeField('d', value)
 			return
 		}
@@ -1444,6 +1396,18 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 
 /** An array of C `struct CharThenInt64` (24 bytes each on wasm32): `at(index)` gives {@link CharThenInt64Ref}s. */
 export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.CharThenInt64> {
+	/** The element at `index`, a {@link CharThenInt64Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as CharThenInt64Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as CharThenInt64Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct CharThenInt64`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(CharThenInt64Ref)`, `heap.wrapStruct(CharThenInt64Ref, address)`, `heap.allocStructArray(CharThenInt64Ref, n)`). */
@@ -1465,14 +1429,16 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1482,14 +1448,16 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm32). */
 	get wide(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
 		return views.dataView.getBigInt64(this.address + 8, true) as unknown as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['wide']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('wide', value)
 			return
 		}
@@ -1499,14 +1467,16 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 
 	/** C `int8_t`: offset 16, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 16) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -1517,6 +1487,18 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 
 /** An array of C `struct Deep` (256 bytes each on wasm32): `at(index)` gives {@link DeepRef}s. */
 export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
+	/** The element at `index`, a {@link DeepRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: DeepRef): DeepRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as DeepRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as DeepRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Deep`: sizeof 256, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(DeepRef)`, `heap.wrapStruct(DeepRef, address)`, `heap.allocStructArray(DeepRef, n)`). */
@@ -1538,14 +1520,16 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1586,6 +1570,18 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 
 /** An array of C `struct Enums` (56 bytes each on wasm32): `at(index)` gives {@link EnumsRef}s. */
 export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
+	/** The element at `index`, a {@link EnumsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: EnumsRef): EnumsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as EnumsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as EnumsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Enums`: sizeof 56, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(EnumsRef)`, `heap.wrapStruct(EnumsRef, address)`, `heap.allocStructArray(EnumsRef, n)`). */
@@ -1607,14 +1603,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -1624,14 +1622,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
 		return views.dataView.getUint32(this.address + 4, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['color']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('color', value)
 			return
 		}
@@ -1641,14 +1641,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Small`: offset 8, 1 byte (wasm32). */
 	get small(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('small') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('small') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
 		return views.dataView.getUint8(this.address + 8) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>
 	}
 
 	set small(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['small']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('small', value)
 			return
 		}
@@ -1658,14 +1660,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Medium`: offset 10, 2 bytes (wasm32). */
 	get medium(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('medium') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('medium') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
 		return views.dataView.getUint16(this.address + 10, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>
 	}
 
 	set medium(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['medium']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('medium', value)
 			return
 		}
@@ -1675,14 +1679,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum SmallSigned`: offset 12, 1 byte (wasm32). */
 	get smallSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('smallSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('smallSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
 		return views.dataView.getInt8(this.address + 12) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>
 	}
 
 	set smallSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['smallSigned']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('smallSigned', value)
 			return
 		}
@@ -1692,14 +1698,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Wide`: offset 16, 8 bytes (wasm32). */
 	get wide(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
 		return views.dataView.getBigUint64(this.address + 16, true) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('wide', value)
 			return
 		}
@@ -1709,14 +1717,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Sign`: offset 24, 4 bytes (wasm32). */
 	get sign(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('sign') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('sign') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
 		return views.dataView.getInt32(this.address + 24, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>
 	}
 
 	set sign(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['sign']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('sign', value)
 			return
 		}
@@ -1726,14 +1736,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum MediumSigned`: offset 28, 2 bytes (wasm32). */
 	get mediumSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mediumSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mediumSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
 		return views.dataView.getInt16(this.address + 28, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>
 	}
 
 	set mediumSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['mediumSigned']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('mediumSigned', value)
 			return
 		}
@@ -1743,14 +1755,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum PackedWord`: offset 32, 4 bytes (wasm32). */
 	get packedWord(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('packedWord') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('packedWord') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
 		return views.dataView.getUint32(this.address + 32, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>
 	}
 
 	set packedWord(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['packedWord']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('packedWord', value)
 			return
 		}
@@ -1760,14 +1774,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum WideSigned`: offset 40, 8 bytes (wasm32). */
 	get wideSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wideSigned') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('wideSigned') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
 		return views.dataView.getBigInt64(this.address + 40, true) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
 	}
 
 	set wideSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('wideSigned', value)
 			return
 		}
@@ -1777,14 +1793,16 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Full32`: offset 48, 4 bytes (wasm32). */
 	get full(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('full') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('full') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
 		return views.dataView.getUint32(this.address + 48, true) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>
 	}
 
 	set full(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['full']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('full', value)
 			return
 		}
@@ -1795,6 +1813,18 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 /** An array of C `struct Flags` (4 bytes each on wasm32): `at(index)` gives {@link FlagsRef}s. */
 export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
+	/** The element at `index`, a {@link FlagsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: FlagsRef): FlagsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as FlagsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as FlagsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Flags`: sizeof 4, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(FlagsRef)`, `heap.wrapStruct(FlagsRef, address)`, `heap.allocStructArray(FlagsRef, n)`). */
@@ -1816,16 +1846,18 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 
 	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 31) >>> 31) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1)) {
 			this.writeField('a', value)
 			return
 		}
@@ -1837,16 +1869,18 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 
 	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 28) >>> 29) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
 			this.writeField('b', value)
 			return
 		}
@@ -1858,16 +1892,18 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 
 	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
 		return ((bits << 0) >>> 4) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 268435455)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 268435455)) {
 			this.writeField('c', value)
 			return
 		}
@@ -1883,6 +1919,18 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 
 /** An array of C `struct FullUnits` (8 bytes each on wasm32): `at(index)` gives {@link FullUnitsRef}s. */
 export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUnits> {
+	/** The element at `index`, a {@link FullUnitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as FullUnitsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as FullUnitsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct FullUnits`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(FullUnitsRef)`, `heap.wrapStruct(FullUnitsRef, address)`, `heap.allocStructArray(FullUnitsRef, n)`). */
@@ -1904,16 +1952,18 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 
 	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
 			this.writeField('a', value)
 			return
 		}
@@ -1925,16 +1975,18 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 
 	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 1)
 		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 255)) {
 			this.writeField('b', value)
 			return
 		}
@@ -1946,16 +1998,18 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 
 	/** C `uint16_t : 16`: byte 2, bit 0, 16 bits (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)
 		return ((bits << 16) >>> 16) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535)) {
 			this.writeField('c', value)
 			return
 		}
@@ -1968,16 +2022,18 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 
 	/** C `uint32_t : 32`: byte 4, bit 0, 32 bits (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16) | (view.getUint8(this.address + 7) << 24)
 		return ((bits << 0) >>> 0) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
 			this.writeField('d', value)
 			return
 		}
@@ -1993,6 +2049,18 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 
 /** An array of C `struct HoldsAligned` (48 bytes each on wasm32): `at(index)` gives {@link HoldsAlignedRef}s. */
 export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.HoldsAligned> {
+	/** The element at `index`, a {@link HoldsAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as HoldsAlignedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as HoldsAlignedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct HoldsAligned`: sizeof 48, align 16 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(HoldsAlignedRef)`, `heap.wrapStruct(HoldsAlignedRef, address)`, `heap.allocStructArray(HoldsAlignedRef, n)`). */
@@ -2014,14 +2082,16 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -2036,14 +2106,16 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 
 	/** C `int8_t`: offset 32, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 32) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -2054,6 +2126,18 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 
 /** An array of C `struct ListHead` (24 bytes each on wasm32): `at(index)` gives {@link ListHeadRef}s. */
 export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHead> {
+	/** The element at `index`, a {@link ListHeadRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ListHeadRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ListHeadRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct ListHead`: sizeof 24, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ListHeadRef)`, `heap.wrapStruct(ListHeadRef, address)`, `heap.allocStructArray(ListHeadRef, n)`). */
@@ -2075,8 +2159,9 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 
 	/** C `struct Node *`: offset 0, 4 bytes (wasm32). */
 	get first(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		const view = views.dataView
 		const target = view.getUint32(this.address, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
@@ -2088,8 +2173,9 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	}
 
 	set first(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('first', value)
 			return
 		}
@@ -2100,14 +2186,16 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 
 	/** C `size_t`: offset 4, 4 bytes (wasm32). */
 	get count(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('count') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('count') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>
 		return views.dataView.getUint32(this.address + 4, true) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>
 	}
 
 	set count(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['count']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
 			this.writeField('count', value)
 			return
 		}
@@ -2117,14 +2205,16 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 
 	/** C `long`: offset 8, 4 bytes (wasm32). */
 	get delta(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('delta') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('delta') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>
 		return views.dataView.getInt32(this.address + 8, true) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>
 	}
 
 	set delta(value: FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['delta']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -2147483648 && value <= 2147483647)) {
 			this.writeField('delta', value)
 			return
 		}
@@ -2140,6 +2230,18 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 
 /** An array of C `struct MixedBits` (16 bytes each on wasm32): `at(index)` gives {@link MixedBitsRef}s. */
 export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedBits> {
+	/** The element at `index`, a {@link MixedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as MixedBitsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as MixedBitsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct MixedBits`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(MixedBitsRef)`, `heap.wrapStruct(MixedBitsRef, address)`, `heap.allocStructArray(MixedBitsRef, n)`). */
@@ -2161,14 +2263,16 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -2178,16 +2282,18 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 1)
 		return ((bits << 28) >> 28) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -8 && value <= 7)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -8 && value <= 7)) {
 			this.writeField('x', value)
 			return
 		}
@@ -2199,14 +2305,16 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 	/** C `int8_t`: offset 2, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 2) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -2225,16 +2333,18 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)
 		return ((bits << 23) >>> 23) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['s']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
 			this.writeField('s', value)
 			return
 		}
@@ -2247,14 +2357,16 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm32). */
 	get after(): FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('after') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('after') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
 		return views.dataView.getInt32(this.address + 12, true) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>
 	}
 
 	set after(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['after']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('after', value)
 			return
 		}
@@ -2265,6 +2377,18 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 
 /** An array of C `struct Node` (12 bytes each on wasm32): `at(index)` gives {@link NodeRef}s. */
 export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
+	/** The element at `index`, a {@link NodeRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: NodeRef): NodeRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as NodeRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as NodeRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Node`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(NodeRef)`, `heap.wrapStruct(NodeRef, address)`, `heap.allocStructArray(NodeRef, n)`). */
@@ -2286,14 +2410,16 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get value(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
 		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('value', value)
 			return
 		}
@@ -2303,8 +2429,9 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 
 	/** C `struct Node *`: offset 4, 4 bytes (wasm32). */
 	get next(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 4, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
@@ -2316,8 +2443,9 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 	}
 
 	set next(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('next', value)
 			return
 		}
@@ -2328,8 +2456,9 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 
 	/** C `struct Node *`: offset 8, 4 bytes (wasm32). */
 	get prev(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 8, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
@@ -2341,8 +2470,9 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 	}
 
 	set prev(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('prev', value)
 			return
 		}
@@ -2354,6 +2484,18 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 
 /** An array of C `struct OddBits` (8 bytes each on wasm32): `at(index)` gives {@link OddBitsRef}s. */
 export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits> {
+	/** The element at `index`, a {@link OddBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as OddBitsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as OddBitsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct OddBits`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(OddBitsRef)`, `heap.wrapStruct(OddBitsRef, address)`, `heap.allocStructArray(OddBitsRef, n)`). */
@@ -2375,16 +2517,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm32). */
 	get flag(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('flag') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flag') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return (((bits << 31) >>> 31) !== 0) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
 	}
 
 	set flag(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
 			this.writeField('flag', value)
 			return
 		}
@@ -2396,16 +2540,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 29) >>> 30) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
 			this.writeField('color', value)
 			return
 		}
@@ -2417,16 +2563,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm32). */
 	get l(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
 		return ((bits << 9) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
 	}
 
 	set l(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
 			this.writeField('l', value)
 			return
 		}
@@ -2440,16 +2588,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 	/** C `size_t : 7`: byte 2, bit 7, 7 bits (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 2) | (view.getUint8(this.address + 3) << 8)
 		return ((bits << 18) >>> 25) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['s']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
 			this.writeField('s', value)
 			return
 		}
@@ -2462,16 +2612,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 	/** C `long : 20`: byte 4, bit 0, 20 bits (wasm32). */
 	get more(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('more') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('more') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8) | (view.getUint8(this.address + 6) << 16)
 		return ((bits << 12) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>
 	}
 
 	set more(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['more']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -524288 && value <= 524287)) {
 			this.writeField('more', value)
 			return
 		}
@@ -2485,16 +2637,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 	/** C `enum Small : 3`: byte 6, bit 4, 3 bits (wasm32). */
 	get small(): FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('small') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('small') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 6)
 		return ((bits << 25) >>> 29) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>
 	}
 
 	set small(value: FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['small']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
 			this.writeField('small', value)
 			return
 		}
@@ -2507,6 +2661,18 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 
 /** An array of C `union OddUnion` (6 bytes each on wasm32): `at(index)` gives {@link OddUnionRef}s. */
 export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnion> {
+	/** The element at `index`, a {@link OddUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as OddUnionRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as OddUnionRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `union OddUnion`: sizeof 6, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(OddUnionRef)`, `heap.wrapStruct(OddUnionRef, address)`, `heap.allocStructArray(OddUnionRef, n)`). */
@@ -2538,14 +2704,16 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 
 	/** C `int16_t`: offset 0, 2 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
 		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('s', value)
 			return
 		}
@@ -2556,6 +2724,18 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 
 /** An array of C `struct Pack1Aligned` (7 bytes each on wasm32): `at(index)` gives {@link Pack1AlignedRef}s. */
 export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pack1Aligned> {
+	/** The element at `index`, a {@link Pack1AlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack1AlignedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack1AlignedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pack1Aligned`: sizeof 7, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack1AlignedRef)`, `heap.wrapStruct(Pack1AlignedRef, address)`, `heap.allocStructArray(Pack1AlignedRef, n)`). */
@@ -2577,14 +2757,16 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -2594,14 +2776,16 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address + 1, true) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -2611,14 +2795,16 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 
 	/** C `int16_t`: offset 5, 2 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
 		return views.dataView.getInt16(this.address + 5, true) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['s']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('s', value)
 			return
 		}
@@ -2629,6 +2815,18 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 
 /** An array of C `struct Pack2` (16 bytes each on wasm32): `at(index)` gives {@link Pack2Ref}s. */
 export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
+	/** The element at `index`, a {@link Pack2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pack2`: sizeof 16, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack2Ref)`, `heap.wrapStruct(Pack2Ref, address)`, `heap.allocStructArray(Pack2Ref, n)`). */
@@ -2650,14 +2848,16 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -2667,14 +2867,16 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address + 2, true) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -2684,14 +2886,16 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 
 	/** C `double`: offset 6, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address + 6, true) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -2701,14 +2905,16 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 
 	/** C `int8_t`: offset 14, 1 byte (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
 		return views.dataView.getInt8(this.address + 14) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['e']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('e', value)
 			return
 		}
@@ -2719,6 +2925,18 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 
 /** An array of C `struct Pack2Aligned8` (16 bytes each on wasm32): `at(index)` gives {@link Pack2Aligned8Ref}s. */
 export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pack2Aligned8> {
+	/** The element at `index`, a {@link Pack2Aligned8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2Aligned8Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2Aligned8Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pack2Aligned8`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack2Aligned8Ref)`, `heap.wrapStruct(Pack2Aligned8Ref, address)`, `heap.allocStructArray(Pack2Aligned8Ref, n)`). */
@@ -2740,14 +2958,16 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -2757,14 +2977,16 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 
 	/** C `double`: offset 2, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address + 2, true) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -2775,6 +2997,18 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 
 /** An array of C `struct Pack2Bits` (10 bytes each on wasm32): `at(index)` gives {@link Pack2BitsRef}s. */
 export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2Bits> {
+	/** The element at `index`, a {@link Pack2BitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2BitsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2BitsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pack2Bits`: sizeof 10, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack2BitsRef)`, `heap.wrapStruct(Pack2BitsRef, address)`, `heap.allocStructArray(Pack2BitsRef, n)`). */
@@ -2796,14 +3030,16 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('a', value)
 			return
 		}
@@ -2813,16 +3049,18 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 
 	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 1) | (view.getUint8(this.address + 2) << 8) | (view.getUint8(this.address + 3) << 16) | (view.getUint8(this.address + 4) << 24)
 		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
 			this.writeField('b', value)
 			return
 		}
@@ -2837,16 +3075,18 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 
 	/** C `uint32_t : 4`: byte 4, bit 6, 4 bits (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 4) | (view.getUint8(this.address + 5) << 8)
 		return ((bits << 22) >>> 28) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
 			this.writeField('c', value)
 			return
 		}
@@ -2859,14 +3099,16 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -2877,6 +3119,18 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 
 /** An array of C `struct Pack4` (48 bytes each on wasm32): `at(index)` gives {@link Pack4Ref}s. */
 export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
+	/** The element at `index`, a {@link Pack4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack4Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack4Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pack4`: sizeof 48, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack4Ref)`, `heap.wrapStruct(Pack4Ref, address)`, `heap.allocStructArray(Pack4Ref, n)`). */
@@ -2898,14 +3152,16 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -2915,14 +3171,16 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 
 	/** C `double`: offset 4, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address + 4, true) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -2932,14 +3190,16 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 
 	/** C `int64_t`: offset 12, 8 bytes (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('e') as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
 		return views.dataView.getBigInt64(this.address + 12, true) as unknown as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['e']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('e', value)
 			return
 		}
@@ -2949,14 +3209,16 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 
 	/** C `int8_t`: offset 20, 1 byte (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
 		return views.dataView.getInt8(this.address + 20) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['f']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('f', value)
 			return
 		}
@@ -2972,6 +3234,18 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 
 /** An array of C `struct Pack8` (24 bytes each on wasm32): `at(index)` gives {@link Pack8Ref}s. */
 export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
+	/** The element at `index`, a {@link Pack8Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack8Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack8Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pack8`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Pack8Ref)`, `heap.wrapStruct(Pack8Ref, address)`, `heap.allocStructArray(Pack8Ref, n)`). */
@@ -2993,14 +3267,16 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -3010,14 +3286,16 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('x', value)
 			return
 		}
@@ -3027,14 +3305,16 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 
 	/** C `double`: offset 16, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address + 16, true) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -3045,6 +3325,18 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 
 /** An array of C `struct Packed` (15 bytes each on wasm32): `at(index)` gives {@link PackedRef}s. */
 export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
+	/** The element at `index`, a {@link PackedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PackedRef): PackedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Packed`: sizeof 15, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedRef)`, `heap.wrapStruct(PackedRef, address)`, `heap.allocStructArray(PackedRef, n)`). */
@@ -3066,14 +3358,16 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -3083,14 +3377,16 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address + 1, true) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -3100,14 +3396,16 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 
 	/** C `double`: offset 5, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address + 5, true) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -3117,14 +3415,16 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 
 	/** C `uint16_t`: offset 13, 2 bytes (wasm32). */
 	get s(): FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
 		return views.dataView.getUint16(this.address + 13, true) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['s']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('s', value)
 			return
 		}
@@ -3135,6 +3435,18 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 
 /** An array of C `struct PackedAligned` (12 bytes each on wasm32): `at(index)` gives {@link PackedAlignedRef}s. */
 export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.PackedAligned> {
+	/** The element at `index`, a {@link PackedAlignedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedAlignedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedAlignedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct PackedAligned`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedAlignedRef)`, `heap.wrapStruct(PackedAlignedRef, address)`, `heap.allocStructArray(PackedAlignedRef, n)`). */
@@ -3156,14 +3468,16 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -3173,14 +3487,16 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address + 4, true) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -3190,14 +3506,16 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -3208,6 +3526,18 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 
 /** An array of C `struct PackedAligned4` (8 bytes each on wasm32): `at(index)` gives {@link PackedAligned4Ref}s. */
 export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.PackedAligned4> {
+	/** The element at `index`, a {@link PackedAligned4Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedAligned4Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedAligned4Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct PackedAligned4`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedAligned4Ref)`, `heap.wrapStruct(PackedAligned4Ref, address)`, `heap.allocStructArray(PackedAligned4Ref, n)`). */
@@ -3229,14 +3559,16 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -3246,14 +3578,16 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address + 1, true) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -3264,6 +3598,18 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 
 /** An array of C `struct PackedBits` (17 bytes each on wasm32): `at(index)` gives {@link PackedBitsRef}s. */
 export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.PackedBits> {
+	/** The element at `index`, a {@link PackedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedBitsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedBitsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct PackedBits`: sizeof 17, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedBitsRef)`, `heap.wrapStruct(PackedBitsRef, address)`, `heap.allocStructArray(PackedBitsRef, n)`). */
@@ -3285,16 +3631,18 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 
 	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
 			this.writeField('a', value)
 			return
 		}
@@ -3315,16 +3663,18 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 
 	/** C `uint16_t : 5`: byte 4, bit 1, 5 bits (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 4)
 		return ((bits << 26) >>> 27) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 31)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 31)) {
 			this.writeField('c', value)
 			return
 		}
@@ -3336,14 +3686,16 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -3363,6 +3715,18 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 
 /** An array of C `struct PackedNested` (29 bytes each on wasm32): `at(index)` gives {@link PackedNestedRef}s. */
 export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.PackedNested> {
+	/** The element at `index`, a {@link PackedNestedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedNestedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedNestedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct PackedNested`: sizeof 29, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedNestedRef)`, `heap.wrapStruct(PackedNestedRef, address)`, `heap.allocStructArray(PackedNestedRef, n)`). */
@@ -3384,14 +3748,16 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -3411,14 +3777,16 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 
 	/** C `enum Color`: offset 25, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
 		return views.dataView.getUint32(this.address + 25, true) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['color']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('color', value)
 			return
 		}
@@ -3429,6 +3797,18 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 
 /** An array of C `union PackedUnion` (8 bytes each on wasm32): `at(index)` gives {@link PackedUnionRef}s. */
 export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.PackedUnion> {
+	/** The element at `index`, a {@link PackedUnionRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedUnionRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedUnionRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `union PackedUnion`: sizeof 8, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PackedUnionRef)`, `heap.wrapStruct(PackedUnionRef, address)`, `heap.allocStructArray(PackedUnionRef, n)`). */
@@ -3450,14 +3830,16 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('c', value)
 			return
 		}
@@ -3467,14 +3849,16 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -3484,14 +3868,16 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -3502,6 +3888,18 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 
 /** An array of C `struct Particle` (64 bytes each on wasm32): `at(index)` gives {@link ParticleRef}s. */
 export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particle> {
+	/** The element at `index`, a {@link ParticleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ParticleRef): ParticleRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ParticleRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ParticleRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Particle`: sizeof 64, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ParticleRef)`, `heap.wrapStruct(ParticleRef, address)`, `heap.allocStructArray(ParticleRef, n)`). */
@@ -3533,14 +3931,16 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `float`: offset 16, 4 bytes (wasm32). */
 	get mass(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('mass') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
 		return views.dataView.getFloat32(this.address + 16, true) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>
 	}
 
 	set mass(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['mass']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('mass', value)
 			return
 		}
@@ -3550,14 +3950,16 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `int64_t`: offset 24, 8 bytes (wasm32). */
 	get birth(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('birth') as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('birth') as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
 		return views.dataView.getBigInt64(this.address + 24, true) as unknown as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>
 	}
 
 	set birth(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['birth']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('birth', value)
 			return
 		}
@@ -3567,15 +3969,17 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `_Bool`: offset 32, 1 byte (wasm32). */
 	get alive(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('alive') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('alive') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
 		const view = views.dataView
 		return (view.getUint8(this.address + 32) !== 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>
 	}
 
 	set alive(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['alive']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'boolean')) {
 			this.writeField('alive', value)
 			return
 		}
@@ -3601,8 +4005,9 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `struct Particle *`: offset 56, 4 bytes (wasm32). */
 	get next(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 56, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
@@ -3614,8 +4019,9 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 	}
 
 	set next(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('next', value)
 			return
 		}
@@ -3626,14 +4032,16 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `enum Color`: offset 60, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
 		return views.dataView.getUint32(this.address + 60, true) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Particle)['fieldTypes']['color']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('color', value)
 			return
 		}
@@ -3644,6 +4052,18 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 /** An array of C `struct Pointers` (44 bytes each on wasm32): `at(index)` gives {@link PointersRef}s. */
 export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointers> {
+	/** The element at `index`, a {@link PointersRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: PointersRef): PointersRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PointersRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PointersRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Pointers`: sizeof 44, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(PointersRef)`, `heap.wrapStruct(PointersRef, address)`, `heap.allocStructArray(PointersRef, n)`). */
@@ -3665,14 +4085,16 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `void *`: offset 0, 4 bytes (wasm32). */
 	get raw(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('raw') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('raw') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
 		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
 	}
 
 	set raw(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 4294967295)) {
 			this.writeField('raw', value)
 			return
 		}
@@ -3682,14 +4104,16 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
 	get tag(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('tag') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('tag') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
 		return views.dataView.getInt8(this.address + 4) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>
 	}
 
 	set tag(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['tag']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('tag', value)
 			return
 		}
@@ -3699,8 +4123,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `struct Vec2 *`: offset 8, 4 bytes (wasm32). */
 	get vec(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 8, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
@@ -3712,8 +4137,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set vec(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('vec', value)
 			return
 		}
@@ -3724,8 +4150,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `char *`: offset 12, 4 bytes (wasm32). */
 	get utf8(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('utf8') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 12, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>
@@ -3737,8 +4164,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set utf8(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf8']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('utf8', value)
 			return
 		}
@@ -3749,8 +4177,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `uint16_t *`: offset 16, 4 bytes (wasm32). */
 	get utf16(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('utf16') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 16, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>
@@ -3762,8 +4191,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set utf16(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf16']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('utf16', value)
 			return
 		}
@@ -3774,8 +4204,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `uint32_t *`: offset 20, 4 bytes (wasm32). */
 	get utf32(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('utf32') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 20, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>
@@ -3787,8 +4218,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set utf32(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['utf32']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('utf32', value)
 			return
 		}
@@ -3799,8 +4231,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `char *`: offset 24, 4 bytes (wasm32). */
 	get ascii(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('ascii') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 24, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>
@@ -3812,8 +4245,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set ascii(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['ascii']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('ascii', value)
 			return
 		}
@@ -3824,8 +4258,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `struct Node *`: offset 28, 4 bytes (wasm32). */
 	get node(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 28, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
@@ -3837,8 +4272,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set node(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('node', value)
 			return
 		}
@@ -3849,8 +4285,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `int32_t **`: offset 32, 4 bytes (wasm32). */
 	get indirect(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('indirect') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 32, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>
@@ -3862,8 +4299,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set indirect(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['indirect']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('indirect', value)
 			return
 		}
@@ -3874,8 +4312,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `enum Color *`: offset 36, 4 bytes (wasm32). */
 	get color(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 36, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>
@@ -3887,8 +4326,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set color(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['color']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('color', value)
 			return
 		}
@@ -3899,8 +4339,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 	/** C `int64_t *`: offset 40, 4 bytes (wasm32). */
 	get wide(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('wide') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
 		const view = views.dataView
 		const target = view.getUint32(this.address + 40, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>
@@ -3912,8 +4353,9 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['wide']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
 			this.writeField('wide', value)
 			return
 		}
@@ -3925,6 +4367,18 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 
 /** An array of C `union Scalar` (8 bytes each on wasm32): `at(index)` gives {@link ScalarRef}s. */
 export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
+	/** The element at `index`, a {@link ScalarRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ScalarRef): ScalarRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ScalarRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ScalarRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `union Scalar`: sizeof 8, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ScalarRef)`, `heap.wrapStruct(ScalarRef, address)`, `heap.allocStructArray(ScalarRef, n)`). */
@@ -3946,14 +4400,16 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
 		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('i', value)
 			return
 		}
@@ -3963,14 +4419,16 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
 		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('f', value)
 			return
 		}
@@ -3980,14 +4438,16 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
 		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('d', value)
 			return
 		}
@@ -4003,6 +4463,18 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 
 /** An array of C `struct SignedBits` (4 bytes each on wasm32): `at(index)` gives {@link SignedBitsRef}s. */
 export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.SignedBits> {
+	/** The element at `index`, a {@link SignedBitsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as SignedBitsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as SignedBitsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct SignedBits`: sizeof 4, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(SignedBitsRef)`, `heap.wrapStruct(SignedBitsRef, address)`, `heap.allocStructArray(SignedBitsRef, n)`). */
@@ -4024,16 +4496,18 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 
 	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address)
 		return ((bits << 27) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
 			this.writeField('x', value)
 			return
 		}
@@ -4045,16 +4519,18 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 
 	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
 		return ((bits << 16) >> 21) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -1024 && value <= 1023)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -1024 && value <= 1023)) {
 			this.writeField('y', value)
 			return
 		}
@@ -4067,16 +4543,18 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 
 	/** C `int16_t : 7`: byte 2, bit 0, 7 bits (wasm32). */
 	get z(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 2)
 		return ((bits << 25) >> 25) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['z']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -64 && value <= 63)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -64 && value <= 63)) {
 			this.writeField('z', value)
 			return
 		}
@@ -4088,16 +4566,18 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 
 	/** C `int8_t : 3`: byte 3, bit 0, 3 bits (wasm32). */
 	get w(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('w') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('w') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 3)
 		return ((bits << 29) >> 29) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>
 	}
 
 	set w(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['w']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -4 && value <= 3)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -4 && value <= 3)) {
 			this.writeField('w', value)
 			return
 		}
@@ -4109,16 +4589,18 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 
 	/** C `int8_t : 5`: byte 3, bit 3, 5 bits (wasm32). */
 	get v(): FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('v') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('v') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 3)
 		return ((bits << 24) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>
 	}
 
 	set v(value: FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['v']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= -16 && value <= 15)) {
 			this.writeField('v', value)
 			return
 		}
@@ -4131,6 +4613,18 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 
 /** An array of C `struct Straddle` (12 bytes each on wasm32): `at(index)` gives {@link StraddleRef}s. */
 export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddle> {
+	/** The element at `index`, a {@link StraddleRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: StraddleRef): StraddleRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as StraddleRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as StraddleRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Straddle`: sizeof 12, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(StraddleRef)`, `heap.wrapStruct(StraddleRef, address)`, `heap.allocStructArray(StraddleRef, n)`). */
@@ -4152,16 +4646,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
 		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 1073741823)) {
 			this.writeField('a', value)
 			return
 		}
@@ -4176,16 +4672,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 	/** C `uint32_t : 4`: byte 4, bit 0, 4 bits (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 4)
 		return ((bits << 28) >>> 28) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 15)) {
 			this.writeField('b', value)
 			return
 		}
@@ -4197,16 +4695,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 	/** C `uint8_t : 7`: byte 5, bit 0, 7 bits (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 5)
 		return ((bits << 25) >>> 25) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 127)) {
 			this.writeField('c', value)
 			return
 		}
@@ -4218,16 +4718,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 6)
 		return ((bits << 30) >>> 30) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
 			this.writeField('d', value)
 			return
 		}
@@ -4239,16 +4741,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 	/** C `uint16_t : 9`: byte 6, bit 2, 9 bits (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 6) | (view.getUint8(this.address + 7) << 8)
 		return ((bits << 21) >>> 23) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['e']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
 			this.writeField('e', value)
 			return
 		}
@@ -4261,16 +4765,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 	/** C `uint16_t : 9`: byte 8, bit 0, 9 bits (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 8) | (view.getUint8(this.address + 9) << 8)
 		return ((bits << 23) >>> 23) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['f']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 511)) {
 			this.writeField('f', value)
 			return
 		}
@@ -4284,6 +4790,18 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 
 /** An array of C `struct Strings` (40 bytes each on wasm32): `at(index)` gives {@link StringsRef}s. */
 export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings> {
+	/** The element at `index`, a {@link StringsRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: StringsRef): StringsRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as StringsRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as StringsRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Strings`: sizeof 40, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(StringsRef)`, `heap.wrapStruct(StringsRef, address)`, `heap.allocStructArray(StringsRef, n)`). */
@@ -4356,6 +4874,18 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 
 /** An array of C `struct Tagged` (32 bytes each on wasm32): `at(index)` gives {@link TaggedRef}s. */
 export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
+	/** The element at `index`, a {@link TaggedRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: TaggedRef): TaggedRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TaggedRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TaggedRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Tagged`: sizeof 32, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(TaggedRef)`, `heap.wrapStruct(TaggedRef, address)`, `heap.allocStructArray(TaggedRef, n)`). */
@@ -4377,14 +4907,16 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 
 	/** C `enum Kind`: offset 0, 4 bytes (wasm32). */
 	get kind(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('kind') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('kind') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
 		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
 	}
 
 	set kind(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('kind', value)
 			return
 		}
@@ -4399,14 +4931,16 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 
 	/** C `int8_t`: offset 24, 1 byte (wasm32). */
 	get after(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('after') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('after') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
 		return views.dataView.getInt8(this.address + 24) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>
 	}
 
 	set after(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('after', value)
 			return
 		}
@@ -4417,6 +4951,18 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 
 /** An array of C `struct TailPadding` (16 bytes each on wasm32): `at(index)` gives {@link TailPaddingRef}s. */
 export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.TailPadding> {
+	/** The element at `index`, a {@link TailPaddingRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TailPaddingRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TailPaddingRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct TailPadding`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(TailPaddingRef)`, `heap.wrapStruct(TailPaddingRef, address)`, `heap.allocStructArray(TailPaddingRef, n)`). */
@@ -4438,14 +4984,16 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get value(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
 		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('value', value)
 			return
 		}
@@ -4455,14 +5003,16 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get tag(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('tag') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('tag') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>
 	}
 
 	set tag(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['tag']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('tag', value)
 			return
 		}
@@ -4473,6 +5023,18 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 
 /** An array of C `struct TailPaddingShort` (4 bytes each on wasm32): `at(index)` gives {@link TailPaddingShortRef}s. */
 export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations.TailPaddingShort> {
+	/** The element at `index`, a {@link TailPaddingShortRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TailPaddingShortRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TailPaddingShortRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct TailPaddingShort`: sizeof 4, align 2 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(TailPaddingShortRef)`, `heap.wrapStruct(TailPaddingShortRef, address)`, `heap.allocStructArray(TailPaddingShortRef, n)`). */
@@ -4494,14 +5056,16 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 
 	/** C `int16_t`: offset 0, 2 bytes (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
 		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('a', value)
 			return
 		}
@@ -4511,14 +5075,16 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 
 	/** C `int8_t`: offset 2, 1 byte (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
 		return views.dataView.getInt8(this.address + 2) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('b', value)
 			return
 		}
@@ -4529,6 +5095,18 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 
 /** An array of C `union Value` (16 bytes each on wasm32): `at(index)` gives {@link ValueRef}s. */
 export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
+	/** The element at `index`, a {@link ValueRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ValueRef): ValueRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ValueRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ValueRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `union Value`: sizeof 16, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ValueRef)`, `heap.wrapStruct(ValueRef, address)`, `heap.allocStructArray(ValueRef, n)`). */
@@ -4550,14 +5128,16 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 
 	/** C `int64_t`: offset 0, 8 bytes (wasm32). */
 	get i(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('i') as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
 		return views.dataView.getBigInt64(this.address, true) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
 			this.writeField('i', value)
 			return
 		}
@@ -4567,14 +5147,16 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get f(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
 		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('f', value)
 			return
 		}
@@ -4600,6 +5182,18 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 
 /** An array of C `struct Vec2` (8 bytes each on wasm32): `at(index)` gives {@link Vec2Ref}s. */
 export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
+	/** The element at `index`, a {@link Vec2Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Vec2Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Vec2Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Vec2`: sizeof 8, align 4 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Vec2Ref)`, `heap.wrapStruct(Vec2Ref, address)`, `heap.allocStructArray(Vec2Ref, n)`). */
@@ -4621,14 +5215,16 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
 		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('x', value)
 			return
 		}
@@ -4638,14 +5234,16 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 
 	/** C `float`: offset 4, 4 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
 		return views.dataView.getFloat32(this.address + 4, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['y']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('y', value)
 			return
 		}
@@ -4656,6 +5254,18 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 
 /** An array of C `struct Vec3` (24 bytes each on wasm32): `at(index)` gives {@link Vec3Ref}s. */
 export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
+	/** The element at `index`, a {@link Vec3Ref} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Vec3Ref
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Vec3Ref
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct Vec3`: sizeof 24, align 8 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(Vec3Ref)`, `heap.wrapStruct(Vec3Ref, address)`, `heap.allocStructArray(Vec3Ref, n)`). */
@@ -4677,14 +5287,16 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
 		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('x', value)
 			return
 		}
@@ -4694,14 +5306,16 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
 	get y(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
 		return views.dataView.getFloat64(this.address + 8, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>
 	}
 
 	set y(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['y']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('y', value)
 			return
 		}
@@ -4711,14 +5325,16 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 
 	/** C `double`: offset 16, 8 bytes (wasm32). */
 	get z(): FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('z') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
 		return views.dataView.getFloat64(this.address + 16, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>
 	}
 
 	set z(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['z']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('z', value)
 			return
 		}
@@ -4729,6 +5345,18 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 
 /** An array of C `struct ZeroWidth` (9 bytes each on wasm32): `at(index)` gives {@link ZeroWidthRef}s. */
 export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWidth> {
+	/** The element at `index`, a {@link ZeroWidthRef} (see `StructArrayRef.at`; `reuse` moves an earlier one instead). */
+	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
+		const array = this as unknown as LibraryArrayFields
+		const root = array.root
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ZeroWidthRef
+		const address = this.address + index * this.stride
+		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
+		const moved = reuse as unknown as LibraryRefFields
+		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ZeroWidthRef
+		moved.address = address
+		return reuse
+	}
 }
 
 /** A ref to C `struct ZeroWidth`: sizeof 9, align 1 on wasm32. Pass the class where a struct type is taken (`heap.allocStruct(ZeroWidthRef)`, `heap.wrapStruct(ZeroWidthRef, address)`, `heap.allocStructArray(ZeroWidthRef, n)`). */
@@ -4750,14 +5378,16 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 
 	/** C `int8_t`: offset 0, 1 byte (wasm32). */
 	get a(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
 		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('a', value)
 			return
 		}
@@ -4767,14 +5397,16 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
 	get b(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
 		return views.dataView.getInt8(this.address + 4) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>
 	}
 
 	set b(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['b']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('b', value)
 			return
 		}
@@ -4784,16 +5416,18 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 
 	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm32). */
 	get c(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 5)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['c']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 7)) {
 			this.writeField('c', value)
 			return
 		}
@@ -4805,16 +5439,18 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 
 	/** C `uint8_t : 2`: byte 6, bit 0, 2 bits (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
 		const view = views.dataView
 		const bits = view.getUint8(this.address + 6)
 		return ((bits << 30) >>> 30) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['d']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 3)) {
 			this.writeField('d', value)
 			return
 		}
@@ -4826,14 +5462,16 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
 	get e(): FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']> {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('e') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
 		return views.dataView.getInt8(this.address + 8) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>
 	}
 
 	set e(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['e']>) {
-		const views = this.heapViews
-		if (!(this.rootLiveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number')) {
 			this.writeField('e', value)
 			return
 		}
