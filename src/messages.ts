@@ -1254,6 +1254,13 @@ export const generatedClassAbiMismatch = {
 		`${method}: ${className} was generated for the ${classAbi} ABI and this manager lays structs out for ${abi}; generate again with --abi ${abi}`,
 } satisfies Message
 
+export const generatedClassOutdated = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, className: string, version: unknown, expected: number) =>
+		`${method}: ${className} was generated for another version of wasm-heap-manager (its accessors read the library's fields of version ${String(version)}, this library has version ${expected}); run wasm-heap-manager generate again`,
+} satisfies Message
+
 export const generatedClassDuplicate = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,

@@ -405,6 +405,18 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			TypeError,
 			'allocStruct: Vec3Ref was generated for the wasm64 ABI and this manager lays structs out for wasm32; generate again with --abi wasm32',
 		)
+		// a module generated against other internal fields of the library: refused before anything is registered
+		class Outdated extends generated32.TailPaddingRef {
+			static override get libraryFieldsVersion(): 1 {
+				return 0 as 1
+			}
+		}
+		expectThrow(
+			() => heap.allocStructArray(Outdated, 2),
+			TypeError,
+			"allocStructArray: Outdated was generated for another version of wasm-heap-manager (its accessors read the library's fields of version 0, this library has version 1); run wasm-heap-manager generate again",
+		)
+		expect(heap.allocStruct(generated32.TailPaddingRef, { value: 1.5 }).value).to.equal(1.5)
 		heap.allocStruct(generated32.Vec3Ref)
 		class Impostor extends generated32.Vec3Ref {}
 		expectThrow(() => heap.wrapStruct(Impostor, 64), TypeError, 'wrapStruct: Impostor is a second generated class for struct Vec3 under wasm32; use one generated module per declaration')

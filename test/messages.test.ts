@@ -222,6 +222,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	notAStructType: ['probe.method', 'x'],
 	generatedClassAbiMismatch: ['probe.method', 'className', 'classAbi', 'abi'],
 	generatedClassDuplicate: ['probe.method', 'className', 'x', 'abi'],
+	generatedClassOutdated: ['probe.method', 'className', 'x', 1],
 	strideNotANumber: ['probe.method', 'x'],
 	strideInvalid: ['probe.method', 8, 8, 'x'],
 	refIsPartOfAnother: ['probe.Ref', 'member'],

@@ -50,6 +50,11 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 		return BodyArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']> {
 		const ref = this as unknown as LibraryRefFields
@@ -215,6 +220,11 @@ export class Body2Ref extends StructRef<typeof declarations.Body2> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof Body2ArrayRef {
 		return Body2ArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
@@ -384,6 +394,11 @@ export class Body3Ref extends StructRef<typeof declarations.Body3> {
 		return Body3ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']> {
 		const ref = this as unknown as LibraryRefFields
@@ -551,6 +566,11 @@ export class Body4Ref extends StructRef<typeof declarations.Body4> {
 		return Body4ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `double`: offset 0, 8 bytes (wasm32). */
 	get x(): FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']> {
 		const ref = this as unknown as LibraryRefFields
@@ -716,6 +736,11 @@ export class Body5Ref extends StructRef<typeof declarations.Body5> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof Body5ArrayRef {
 		return Body5ArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */

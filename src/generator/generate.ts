@@ -12,6 +12,7 @@ import { scalarRow } from '../structs/codecs.js'
 import { type BitfieldKind, type FieldKind, type PointerTarget } from '../structs/fieldKinds.js'
 import type { FieldLayout } from '../structs/layout.js'
 import { emitCHeader, enumSpelling } from './cHeader.js'
+import { libraryFieldsVersion } from '../structs/generatedClasses.js'
 
 /** Thrown when `generate` cannot run (ts-morph missing, a module without declarations, a bad option). */
 export class GenerateError extends Error {
@@ -483,6 +484,14 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			{ kind: StructureKind.GetAccessor, name: 'structType', isStatic: true, returnType: declared, docs: ['The declaration this class was generated from.'], statements: [`return declarations.${name}`] },
 			{ kind: StructureKind.GetAccessor, name: 'abi', isStatic: true, returnType: `'${options.abi}'`, docs: ['The ABI whose offsets are baked in.'], statements: [`return '${options.abi}'`] },
 			{ kind: StructureKind.GetAccessor, name: 'arrayClass', isStatic: true, returnType: `typeof ${arrayName}`, docs: ['The array class of the same struct.'], statements: [`return ${arrayName}`] },
+			{
+				kind: StructureKind.GetAccessor,
+				name: 'libraryFieldsVersion',
+				isStatic: true,
+				returnType: `${libraryFieldsVersion}`,
+				docs: ["The version of the library's internal fields the accessors read (the library refuses a class of another)."],
+				statements: [`return ${libraryFieldsVersion}`],
+			},
 		]
 		const setAccessors: SetAccessorDeclarationStructure[] = []
 		for (const placed of layout.fields) {

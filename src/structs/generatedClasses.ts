@@ -5,7 +5,7 @@
  * `allocStructArray(ParticleRef, n)`. The first such call makes the class the base of
  * every ref to its type under its ABI (nested fields and array elements too).
  */
-import { generatedClassAbiMismatch, generatedClassDuplicate, notAStructType, raise } from '../messages.js'
+import { generatedClassAbiMismatch, generatedClassDuplicate, generatedClassOutdated, notAStructType, raise } from '../messages.js'
 import type { AbiName } from './abi.js'
 import { StructType } from './declare.js'
 import type { StructArrayRef, StructRef, StructRefOf } from './StructRef.js'
@@ -36,7 +36,17 @@ export interface GeneratedStructRefClass<T extends StructType = StructType, R ex
 		HasArrayClass<A> {
 	/** The ABI whose offsets the class has baked in. */
 	readonly abi: AbiName
+	/** The version of the library's internal fields its accessors read (the library's when it was generated). */
+	readonly libraryFieldsVersion: number
 }
+
+/**
+ * The version of the library's internal fields that generated accessors read (a ref's
+ * manager views and root, an array's element count and element class): raised whenever
+ * those change, so that a module generated against other fields is refused with an error
+ * saying to generate it again, instead of failing inside an accessor.
+ */
+export const libraryFieldsVersion = 1
 
 /** A struct or union type, or a generated ref class of one. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any generated class, whatever its declaration
@@ -66,6 +76,9 @@ export function resolveStructType(type: unknown, abi: AbiName, method: string): 
 	if (type instanceof StructType) return { type, Class: undefined, registered: false }
 	const Class = type as GeneratedStructRefClass
 	if (typeof type === 'function' && Class.structType instanceof StructType && typeof Class.arrayClass === 'function') {
+		if (Class.libraryFieldsVersion !== libraryFieldsVersion) {
+			throw raise(generatedClassOutdated, method, Class.name, Class.libraryFieldsVersion, libraryFieldsVersion)
+		}
 		if (Class.abi !== abi) {
 			throw raise(generatedClassAbiMismatch, method, Class.name, Class.abi, abi)
 		}

@@ -50,6 +50,11 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 		return AbiSizedArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -187,6 +192,11 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 		return AlignasMemberArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -283,6 +293,11 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 		return Aligned16ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `float`: offset 0, 4 bytes (wasm64). */
 	get x(): FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']> {
 		const ref = this as unknown as LibraryRefFields
@@ -374,6 +389,11 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 		return AlignedUnionArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -444,6 +464,11 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof AllElementsArrayRef {
 		return AllElementsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -950,6 +975,11 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 		return ArrayOfPackedArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -1011,6 +1041,11 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof ArraysArrayRef {
 		return ArraysArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -1109,6 +1144,11 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof BitUnionArrayRef {
 		return BitUnionArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `uint32_t : 3`: byte 0, bit 0, 3 bits (wasm64). */
@@ -1211,6 +1251,11 @@ export class Bits64Ref extends StructRef<typeof declarations.Bits64> {
 		return Bits64ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `uint64_t : 33`: byte 0, bit 0, 33 bits (wasm64). */
 	get lo(): FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']> {
 		return this.readField('lo') as FieldRefValue<(typeof declarations.Bits64)['fieldTypes']['lo']>
@@ -1279,6 +1324,11 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof BoolsArrayRef {
 		return BoolsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `_Bool`: offset 0, 1 byte (wasm64). */
@@ -1397,6 +1447,11 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 		return CharThenInt64ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -1488,6 +1543,11 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return DeepArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -1569,6 +1629,11 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof EnumsArrayRef {
 		return EnumsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -1814,6 +1879,11 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		return FlagsArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `uint32_t : 1`: byte 0, bit 0, 1 bit (wasm64). */
 	get a(): FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']> {
 		const ref = this as unknown as LibraryRefFields
@@ -1918,6 +1988,11 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof FullUnitsArrayRef {
 		return FullUnitsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `uint8_t : 8`: byte 0, bit 0, 8 bits (wasm64). */
@@ -2050,6 +2125,11 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 		return HoldsAlignedArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -2125,6 +2205,11 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof ListHeadArrayRef {
 		return ListHeadArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `struct Node *`: offset 0, 8 bytes (wasm64). */
@@ -2204,6 +2289,11 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof MixedBitsArrayRef {
 		return MixedBitsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -2353,6 +2443,11 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		return NodeArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
 	get value(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']> {
 		const ref = this as unknown as LibraryRefFields
@@ -2448,6 +2543,11 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof OddBitsArrayRef {
 		return OddBitsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `_Bool : 1`: byte 0, bit 0, 1 bit (wasm64). */
@@ -2628,6 +2728,11 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 		return OddUnionArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `char[5]`: offset 0, 5 bytes (wasm64). */
 	get text(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']> {
 		this.checkLive('text')
@@ -2689,6 +2794,11 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof Pack1AlignedArrayRef {
 		return Pack1AlignedArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -2780,6 +2890,11 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof Pack2ArrayRef {
 		return Pack2ArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -2892,6 +3007,11 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 		return Pack2Aligned8ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -2962,6 +3082,11 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof Pack2BitsArrayRef {
 		return Pack2BitsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -3086,6 +3211,11 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 		return Pack4ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -3201,6 +3331,11 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 		return Pack8ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -3290,6 +3425,11 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof PackedArrayRef {
 		return PackedArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -3402,6 +3542,11 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 		return PackedAlignedArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -3493,6 +3638,11 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 		return PackedAligned4ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -3563,6 +3713,11 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof PackedBitsArrayRef {
 		return PackedBitsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `uint8_t : 3`: byte 0, bit 0, 3 bits (wasm64). */
@@ -3682,6 +3837,11 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 		return PackedNestedArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
 	get c(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']> {
 		const ref = this as unknown as LibraryRefFields
@@ -3762,6 +3922,11 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof PackedUnionArrayRef {
 		return PackedUnionArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
@@ -3853,6 +4018,11 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof ParticleArrayRef {
 		return ParticleArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). */
@@ -4012,6 +4182,11 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof PointersArrayRef {
 		return PointersArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `void *`: offset 0, 8 bytes (wasm64). */
@@ -4274,6 +4449,11 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		return ScalarArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
 	get i(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']> {
 		const ref = this as unknown as LibraryRefFields
@@ -4368,6 +4548,11 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof SignedBitsArrayRef {
 		return SignedBitsArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int32_t : 5`: byte 0, bit 0, 5 bits (wasm64). */
@@ -4518,6 +4703,11 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof StraddleArrayRef {
 		return StraddleArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `uint32_t : 30`: byte 0, bit 0, 30 bits (wasm64). */
@@ -4697,6 +4887,11 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 		return StringsArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `char[7]`: offset 0, 7 bytes (wasm64). */
 	get utf8(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']> {
 		this.checkLive('utf8')
@@ -4781,6 +4976,11 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 		return TaggedArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `enum Kind`: offset 0, 4 bytes (wasm64). */
 	get kind(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']> {
 		const ref = this as unknown as LibraryRefFields
@@ -4858,6 +5058,11 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 		return TailPaddingArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `double`: offset 0, 8 bytes (wasm64). */
 	get value(): FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']> {
 		const ref = this as unknown as LibraryRefFields
@@ -4930,6 +5135,11 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 		return TailPaddingShortArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `int16_t`: offset 0, 2 bytes (wasm64). */
 	get a(): FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']> {
 		const ref = this as unknown as LibraryRefFields
@@ -5000,6 +5210,11 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof ValueArrayRef {
 		return ValueArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int64_t`: offset 0, 8 bytes (wasm64). */
@@ -5089,6 +5304,11 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 		return Vec2ArrayRef
 	}
 
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
+	}
+
 	/** C `float`: offset 0, 4 bytes (wasm64). */
 	get x(): FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']> {
 		const ref = this as unknown as LibraryRefFields
@@ -5159,6 +5379,11 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof Vec3ArrayRef {
 		return Vec3ArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
@@ -5250,6 +5475,11 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 	/** The array class of the same struct. */
 	static get arrayClass(): typeof ZeroWidthArrayRef {
 		return ZeroWidthArrayRef
+	}
+
+	/** The version of the library's internal fields the accessors read (the library refuses a class of another). */
+	static get libraryFieldsVersion(): 1 {
+		return 1
 	}
 
 	/** C `int8_t`: offset 0, 1 byte (wasm64). */
