@@ -54,6 +54,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		returnType: 'void',
 		statements: [
 			valueConversion(element, methods.write, read),
+			alignedWrite(element, read),
 			plainAccessCheck(byteSize, methods.write),
 			elementWrite(element, 'address', methods.write, read),
 		],
@@ -76,39 +77,79 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: ['this.write(value)'],
 	})
 	const refRead = elementRead(element, 'this.address', `${element.refClass}.read`, ref)
-	ref.methods.push({
-		leadingTrivia: trivia,
-		name: 'read',
-		docs: ['Reads the value.'],
-		returnType: valueType,
-		statements: (writer) => {
-			writer.writeLine('const fast = this.manager.fast')
-			writer.writeLine(
-				`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
-			)
-			writer.writeLine('const view = fast.dataView')
-			refRead(writer)
-		},
-	})
+	const dataViewRead = (writer: import('ts-morph').CodeBlockWriter): void => {
+		writer.writeLine('const fast = this.manager.fast')
+		writer.writeLine(
+			`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
+		)
+		writer.writeLine('const view = fast.dataView')
+		refRead(writer)
+	}
+	if (indexesItsView(element)) {
+		emitIndexedValueRead(element, ref, trivia, dataViewRead)
+	} else {
+		ref.methods.push({
+			leadingTrivia: trivia,
+			name: 'read',
+			docs: ['Reads the value.'],
+			returnType: valueType,
+			statements: dataViewRead,
+		})
+	}
 	const refWrite = elementWrite(element, 'this.address', `${element.refClass}.write`, ref)
 	const refConversion = valueConversion(element, `${element.refClass}.write`, ref)
-	ref.methods.push({
-		leadingTrivia: trivia,
-		name: 'write',
-		docs: [`Writes a value, converted as \`${methods.write}\` converts it.`],
-		parameters: [{ name: 'value', type: valueType }],
-		returnType: 'void',
-		statements: (writer) => {
-			refConversion(writer)
-			writer.writeLine('const fast = this.manager.fast')
-			writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
-				writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
-				writer.writeLine('return')
-			})
-			writer.writeLine('const view = fast.dataView')
-			refWrite(writer)
-		},
-	})
+	const dataViewWrite = (writer: import('ts-morph').CodeBlockWriter): void => {
+		writer.writeLine('const fast = this.manager.fast')
+		writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
+			writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
+			writer.writeLine('return')
+		})
+		writer.writeLine('const view = fast.dataView')
+		refWrite(writer)
+	}
+	const writeDocs = [`Writes a value, converted as \`${methods.write}\` converts it.`]
+	if (indexesItsView(element)) {
+		// The same element and check as `read`, so that in `value += 1` the store's check is the load's.
+		ref.methods.push(
+			{
+				leadingTrivia: trivia,
+				name: 'write',
+				docs: writeDocs,
+				parameters: [{ name: 'value', type: valueType }],
+				returnType: 'void',
+				statements: (writer) => {
+					refConversion(writer)
+					writer.writeLine(`const elements = this.manager.fast.${fieldNameOf(element.viewConstructor)}`)
+					writer.writeLine('const index = this.elementIndex')
+					writer.write('if (index >= 0 && index < elements.length)').block(() => {
+						writer.writeLine('elements[index] = value')
+						writer.writeLine('return')
+					})
+					writer.writeLine('this.writeChecked(value)')
+				},
+			},
+			{
+				name: 'writeChecked',
+				docs: ["@internal Cold path of `write`, for a converted value: the DataView write, or the manager's checked write."],
+				scope: Scope.Private,
+				parameters: [{ name: 'value', type: valueType }],
+				returnType: 'void',
+				statements: dataViewWrite,
+			},
+		)
+	} else {
+		ref.methods.push({
+			leadingTrivia: trivia,
+			name: 'write',
+			docs: writeDocs,
+			parameters: [{ name: 'value', type: valueType }],
+			returnType: 'void',
+			statements: (writer) => {
+				refConversion(writer)
+				dataViewWrite(writer)
+			},
+		})
+	}
 
 	const arrayRef = parts.arrayRef
 	if (!indexesItsView(element)) {
@@ -117,6 +158,87 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		emitElementArrayAccess(element, arrayRef, trivia)
 	}
 	return grouped('emitAccess', parts)
+}
+
+/**
+ * A value ref's `read()` for rows that index their view: the element of the row's
+ * whole-heap typed array at `elementIndex`, fixed when the ref is made (`address /
+ * byteSize`; -1 when the address is unaligned, past the small-integer range or on a
+ * big-endian host, and once freed), after one explicit check against the live view's
+ * length (0 once the buffer is detached, in 'always' mode and over resizable buffers).
+ * Anything else takes the cold path, the DataView read (`readChecked`), whose value comes
+ * back in a one-element view so that both paths end in a typed-array load: a value
+ * returned by the call would be tagged, and boxed on the hot path once the cold path has run.
+ * `write()` stores through the same element after the same check (see `emitAccess`).
+ */
+function emitIndexedValueRead(element: NormalizedElement, ref: Part, trivia: string, dataViewRead: (writer: import('ts-morph').CodeBlockWriter) => void): void {
+	const { valueType, byteSize } = element
+	const View = element.viewConstructor
+	ref.use(modules.heapRef, 'elementIndexOf')
+	ref.use(modules.manager, 'type WasmHeapManager')
+	ref.properties.push(
+		{
+			name: 'readScratch',
+			docs: ["@internal The one-element view `read`'s cold path returns its value in."],
+			scope: Scope.Private,
+			isStatic: true,
+			isReadonly: true,
+			initializer: `new ${View}(1)`,
+		},
+		{
+			name: 'elementIndex',
+			docs: ["@internal The index of the value in the heap's whole-heap view, or -1 (see `read`)."],
+			scope: Scope.Private,
+			type: 'number',
+		},
+	)
+	// Set in a constructor with the base's parameters, as array refs set `elements`.
+	ref.ctors.push({
+		docs: ["Value refs are made by the manager's `alloc*` and `wrap*` methods; see {@link HeapRef}'s constructor."],
+		parameters: [
+			{ name: 'manager', type: 'WasmHeapManager' },
+			{ name: 'address', type: 'number' },
+			{ name: 'allocatedByteSize', type: 'number' },
+			{ name: 'tracked', type: 'boolean' },
+		],
+		statements: ['super(manager, address, allocatedByteSize, tracked)', `this.elementIndex = elementIndexOf(address, ${byteSize})`],
+	})
+	ref.methods.push(
+		{
+			leadingTrivia: trivia,
+			name: 'read',
+			docs: ['Reads the value.'],
+			returnType: valueType,
+			statements: [
+				`const elements = this.manager.fast.${fieldNameOf(View)}`,
+				'const index = this.elementIndex',
+				'if (index >= 0 && index < elements.length) return elements[index]!',
+				'return this.readCold()[0]!',
+			],
+		},
+		{
+			name: 'readCold',
+			docs: ['@internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view.'],
+			scope: Scope.Private,
+			returnType: View,
+			statements: [`const read = ${element.refClass}.readScratch`, 'read[0] = this.readChecked()', 'return read'],
+		},
+		{
+			name: 'readChecked',
+			docs: ["@internal The DataView read: the ref's end against the live length, else the manager's checked read."],
+			scope: Scope.Private,
+			returnType: valueType,
+			statements: dataViewRead,
+		},
+		{
+			name: 'invalidate',
+			docs: ['@internal'],
+			scope: Scope.Protected,
+			hasOverrideKeyword: true,
+			returnType: 'void',
+			statements: ['super.invalidate()', 'this.elementIndex = -1'],
+		},
+	)
 }
 
 /** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */
@@ -157,8 +279,7 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
- * `writeAt` through a typed array over the ref's own elements (`elements`; `readAt` reads
- * the heap's `DataView` after one comparison, see below), for
+ * `readAt`/`writeAt` through a typed array over the ref's own elements (`elements`), for
  * rows whose typed-array element access is the library's conversion: one comparison
  * (a live index of the live view) and an indexed access, as raw code does. The view is
  * made by the cold path, which does the checked access through the manager first (so
@@ -179,6 +300,14 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			isStatic: true,
 			isReadonly: true,
 			initializer: `new ${View}(0)`,
+		},
+		{
+			name: 'readScratch',
+			docs: ["@internal The one-element view `readAt`'s cold path returns its value in."],
+			scope: Scope.Private,
+			isStatic: true,
+			isReadonly: true,
+			initializer: `new ${View}(1)`,
 		},
 		{
 			name: 'elements',
@@ -204,27 +333,39 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
 	arrayRef.methods.push(
 		{
-			// readAt reads the heap's DataView after one comparison, as value refs do: through the
-			// ref's own view it measured 0.30-0.35x with three managers alive and 0.64x with heaps
-			// grown (bench/reshape-comparison.md), and the manager's checked read 0.58-0.82x.
+			// The cold path hands its value back in a one-element view read at index 0, so the
+			// value always comes out of a typed-array load: a value returned by a call would be
+			// tagged, and once the cold path has run, the optimised loop would box every read.
 			leadingTrivia: trivia,
 			name: 'readAt',
 			docs: [readAtDocs],
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
-			statements: [
-				'const fast = this.manager.fast',
-				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
-				`return fast.dataView.get${element.dataViewAccessor}(this.address + index * ${byteSize}${byteSize > 1 ? ', true' : ''})`,
-			],
+			statements: (writer) => {
+				writer.writeLine('let elements = this.elements')
+				writer.write(`if (!(${liveIndex}))`).block(() => {
+					writer.writeLine('elements = this.readAtCold(index)')
+					writer.writeLine('index = 0')
+				})
+				writer.writeLine('return elements[index]!')
+			},
 		},
 		{
 			name: 'readAtCold',
-			docs: ["@internal Cold path of `readAt`: the manager's checked read (polling, growth, errors)."],
+			docs: [
+				"@internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. " +
+					'Returns the value as the element 0 of a one-element view.',
+			],
 			scope: Scope.Private,
 			parameters: [{ name: 'index', type: 'number' }],
-			returnType: valueType,
-			statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],
+			returnType: View,
+			statements: [
+				indexCheck('readAt'),
+				`const read = ${element.arrayRefClass}.readScratch`,
+				`read[0] = this.manager.${methods.read}(this.address + index * ${byteSize})`,
+				`this.elements = this.elementView(${View}, ${empty})`,
+				'return read',
+			],
 		},
 		{
 			leadingTrivia: trivia,
@@ -290,5 +431,31 @@ function alignedRead(element: NormalizedElement, part: Part): (writer: import('t
 		writer.writeLine(`const elements = ${view}`)
 		writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
 		writer.writeLine('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!')
+	}
+}
+
+/**
+ * The statement after a manager's `write<T>` conversion, for rows that index their view:
+ * an aligned address inside the live whole-heap typed array is written through it, after
+ * the same explicit check as {@link alignedRead} (the value is already of the row's type,
+ * and the typed array's store converts it as the `DataView` setter does); anything else
+ * goes on to the DataView path and its checks.
+ */
+function alignedWrite(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
+	if (!indexesItsView(element)) return () => {}
+	part.use(modules.heapRef, 'littleEndianHost')
+	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
+	return (writer) => {
+		writer.writeLine(`const elements = ${view}`)
+		if (element.byteSize === 1) {
+			writer.write('if (Number.isInteger(address) && address >= 0 && address < elements.length)')
+		} else {
+			writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
+			writer.write('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost)')
+		}
+		writer.block(() => {
+			writer.writeLine(`elements[${element.byteSize === 1 ? 'address' : 'index'}] = value`)
+			writer.writeLine('return')
+		})
 	}
 }
