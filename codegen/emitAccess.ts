@@ -213,7 +213,7 @@ function emitIndexedValueRead(element: NormalizedElement, ref: Part, trivia: str
 				`const elements = this.manager.fast.${fieldNameOf(View)}`,
 				'const index = this.elementIndex',
 				'if (index >= 0 && index < elements.length) return elements[index]!',
-				'return this.readCold()[0]!',
+				'return this.readChecked()',
 			],
 		},
 		{

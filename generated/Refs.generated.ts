@@ -52,7 +52,7 @@ export class Int8Ref extends HeapRef {
 		const elements = this.manager.fast.int8Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -435,7 +435,7 @@ export class Uint8Ref extends HeapRef {
 		const elements = this.manager.fast.uint8Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -818,7 +818,7 @@ export class ClampedUint8Ref extends HeapRef {
 		const elements = this.manager.fast.uint8ClampedArray
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -1096,7 +1096,7 @@ export class Int16Ref extends HeapRef {
 		const elements = this.manager.fast.int16Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -1479,7 +1479,7 @@ export class Uint16Ref extends HeapRef {
 		const elements = this.manager.fast.uint16Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -1862,7 +1862,7 @@ export class Int32Ref extends HeapRef {
 		const elements = this.manager.fast.int32Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -2245,7 +2245,7 @@ export class Uint32Ref extends HeapRef {
 		const elements = this.manager.fast.uint32Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -2628,7 +2628,7 @@ export class BigInt64Ref extends HeapRef {
 		const elements = this.manager.fast.bigInt64Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -3011,7 +3011,7 @@ export class BigUint64Ref extends HeapRef {
 		const elements = this.manager.fast.bigUint64Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -3607,7 +3607,7 @@ export class Float32Ref extends HeapRef {
 		const elements = this.manager.fast.float32Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
@@ -3906,7 +3906,7 @@ export class Float64Ref extends HeapRef {
 		const elements = this.manager.fast.float64Array
 		const index = this.elementIndex
 		if (index >= 0 && index < elements.length) return elements[index]!
-		return this.readCold()[0]!
+		return this.readChecked()
 	}
 
 	/** @internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view. */
