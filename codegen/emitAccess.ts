@@ -77,79 +77,39 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		statements: ['this.write(value)'],
 	})
 	const refRead = elementRead(element, 'this.address', `${element.refClass}.read`, ref)
-	const dataViewRead = (writer: import('ts-morph').CodeBlockWriter): void => {
-		writer.writeLine('const fast = this.manager.fast')
-		writer.writeLine(
-			`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
-		)
-		writer.writeLine('const view = fast.dataView')
-		refRead(writer)
-	}
-	if (indexesItsView(element)) {
-		emitIndexedValueRead(element, ref, trivia, dataViewRead)
-	} else {
-		ref.methods.push({
-			leadingTrivia: trivia,
-			name: 'read',
-			docs: ['Reads the value.'],
-			returnType: valueType,
-			statements: dataViewRead,
-		})
-	}
+	ref.methods.push({
+		leadingTrivia: trivia,
+		name: 'read',
+		docs: ['Reads the value.'],
+		returnType: valueType,
+		statements: (writer) => {
+			writer.writeLine('const fast = this.manager.fast')
+			writer.writeLine(
+				`if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.${methods.read}(this.liveAddress('read'))`,
+			)
+			writer.writeLine('const view = fast.dataView')
+			refRead(writer)
+		},
+	})
 	const refWrite = elementWrite(element, 'this.address', `${element.refClass}.write`, ref)
 	const refConversion = valueConversion(element, `${element.refClass}.write`, ref)
-	const dataViewWrite = (writer: import('ts-morph').CodeBlockWriter): void => {
-		writer.writeLine('const fast = this.manager.fast')
-		writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
-			writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
-			writer.writeLine('return')
-		})
-		writer.writeLine('const view = fast.dataView')
-		refWrite(writer)
-	}
-	const writeDocs = [`Writes a value, converted as \`${methods.write}\` converts it.`]
-	if (indexesItsView(element)) {
-		// The same element and check as `read`, so that in `value += 1` the store's check is the load's.
-		ref.methods.push(
-			{
-				leadingTrivia: trivia,
-				name: 'write',
-				docs: writeDocs,
-				parameters: [{ name: 'value', type: valueType }],
-				returnType: 'void',
-				statements: (writer) => {
-					refConversion(writer)
-					writer.writeLine(`const elements = this.manager.fast.${fieldNameOf(element.viewConstructor)}`)
-					writer.writeLine('const index = this.elementIndex')
-					writer.write('if (index >= 0 && index < elements.length)').block(() => {
-						writer.writeLine('elements[index] = value')
-						writer.writeLine('return')
-					})
-					writer.writeLine('this.writeChecked(value)')
-				},
-			},
-			{
-				name: 'writeChecked',
-				docs: ["@internal Cold path of `write`, for a converted value: the DataView write, or the manager's checked write."],
-				scope: Scope.Private,
-				parameters: [{ name: 'value', type: valueType }],
-				returnType: 'void',
-				statements: dataViewWrite,
-			},
-		)
-	} else {
-		ref.methods.push({
-			leadingTrivia: trivia,
-			name: 'write',
-			docs: writeDocs,
-			parameters: [{ name: 'value', type: valueType }],
-			returnType: 'void',
-			statements: (writer) => {
-				refConversion(writer)
-				dataViewWrite(writer)
-			},
-		})
-	}
+	ref.methods.push({
+		leadingTrivia: trivia,
+		name: 'write',
+		docs: [`Writes a value, converted as \`${methods.write}\` converts it.`],
+		parameters: [{ name: 'value', type: valueType }],
+		returnType: 'void',
+		statements: (writer) => {
+			refConversion(writer)
+			writer.writeLine('const fast = this.manager.fast')
+			writer.write('if (!(this.liveEnd <= fast.uint8Array.length))').block(() => {
+				writer.writeLine(`this.manager.${methods.write}(this.liveAddress('write'), value)`)
+				writer.writeLine('return')
+			})
+			writer.writeLine('const view = fast.dataView')
+			refWrite(writer)
+		},
+	})
 
 	const arrayRef = parts.arrayRef
 	if (!indexesItsView(element)) {
@@ -158,87 +118,6 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		emitElementArrayAccess(element, arrayRef, trivia)
 	}
 	return grouped('emitAccess', parts)
-}
-
-/**
- * A value ref's `read()` for rows that index their view: the element of the row's
- * whole-heap typed array at `elementIndex`, fixed when the ref is made (`address /
- * byteSize`; -1 when the address is unaligned, past the small-integer range or on a
- * big-endian host, and once freed), after one explicit check against the live view's
- * length (0 once the buffer is detached, in 'always' mode and over resizable buffers).
- * Anything else takes the cold path, the DataView read (`readChecked`), whose value comes
- * back in a one-element view so that both paths end in a typed-array load: a value
- * returned by the call would be tagged, and boxed on the hot path once the cold path has run.
- * `write()` stores through the same element after the same check (see `emitAccess`).
- */
-function emitIndexedValueRead(element: NormalizedElement, ref: Part, trivia: string, dataViewRead: (writer: import('ts-morph').CodeBlockWriter) => void): void {
-	const { valueType, byteSize } = element
-	const View = element.viewConstructor
-	ref.use(modules.heapRef, 'elementIndexOf')
-	ref.use(modules.manager, 'type WasmHeapManager')
-	ref.properties.push(
-		{
-			name: 'readScratch',
-			docs: ["@internal The one-element view `read`'s cold path returns its value in."],
-			scope: Scope.Private,
-			isStatic: true,
-			isReadonly: true,
-			initializer: `new ${View}(1)`,
-		},
-		{
-			name: 'elementIndex',
-			docs: ["@internal The index of the value in the heap's whole-heap view, or -1 (see `read`)."],
-			scope: Scope.Private,
-			type: 'number',
-		},
-	)
-	// Set in a constructor with the base's parameters, as array refs set `elements`.
-	ref.ctors.push({
-		docs: ["Value refs are made by the manager's `alloc*` and `wrap*` methods; see {@link HeapRef}'s constructor."],
-		parameters: [
-			{ name: 'manager', type: 'WasmHeapManager' },
-			{ name: 'address', type: 'number' },
-			{ name: 'allocatedByteSize', type: 'number' },
-			{ name: 'tracked', type: 'boolean' },
-		],
-		statements: ['super(manager, address, allocatedByteSize, tracked)', `this.elementIndex = elementIndexOf(address, ${byteSize})`],
-	})
-	ref.methods.push(
-		{
-			leadingTrivia: trivia,
-			name: 'read',
-			docs: ['Reads the value.'],
-			returnType: valueType,
-			statements: [
-				`const elements = this.manager.fast.${fieldNameOf(View)}`,
-				'const index = this.elementIndex',
-				'if (index >= 0 && index < elements.length) return elements[index]!',
-				'return this.readChecked()',
-			],
-		},
-		{
-			name: 'readCold',
-			docs: ['@internal Cold path of `read`: the checked DataView read, its value as the element 0 of a one-element view.'],
-			scope: Scope.Private,
-			returnType: View,
-			statements: [`const read = ${element.refClass}.readScratch`, 'read[0] = this.readChecked()', 'return read'],
-		},
-		{
-			name: 'readChecked',
-			docs: ["@internal The DataView read: the ref's end against the live length, else the manager's checked read."],
-			scope: Scope.Private,
-			returnType: valueType,
-			statements: dataViewRead,
-		},
-		{
-			name: 'invalidate',
-			docs: ['@internal'],
-			scope: Scope.Protected,
-			hasOverrideKeyword: true,
-			returnType: 'void',
-			statements: ['super.invalidate()', 'this.elementIndex = -1'],
-		},
-	)
 }
 
 /** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */

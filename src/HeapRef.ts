@@ -243,17 +243,6 @@ export abstract class HeapRef extends HeapRegion {
 export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /**
- * @internal A value ref's index in the whole-heap typed array of its type (`address /
- * byteSize`), or -1 where its fast path must not index one: an unaligned address, an
- * index past the small-integer range (a field that always holds one stays compact), a
- * big-endian host.
- */
-export function elementIndexOf(address: number, byteSize: number): number {
-	const index = address / byteSize
-	return littleEndianHost && Number.isInteger(index) && index >= 0 && index <= 0x3fffffff ? index : -1
-}
-
-/**
  * What every array reference shares: an element count and index checking.
  * @group Ref base classes
  */
