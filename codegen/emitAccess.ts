@@ -158,7 +158,8 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
- * `readAt`/`writeAt` through a typed array over the ref's own elements (`elements`), for
+ * `writeAt` through a typed array over the ref's own elements (`elements`; `readAt` reads
+ * the heap's `DataView` after one comparison, see below), for
  * rows whose typed-array element access is the library's conversion: one comparison
  * (a live index of the live view) and an indexed access, as raw code does. The view is
  * made by the cold path, which does the checked access through the manager first (so
@@ -179,14 +180,6 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			isStatic: true,
 			isReadonly: true,
 			initializer: `new ${View}(0)`,
-		},
-		{
-			name: 'readScratch',
-			docs: ["@internal The one-element view `readAt`'s cold path returns its value in."],
-			scope: Scope.Private,
-			isStatic: true,
-			isReadonly: true,
-			initializer: `new ${View}(1)`,
 		},
 		{
 			name: 'elements',
@@ -212,39 +205,27 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
 	arrayRef.methods.push(
 		{
-			// The cold path hands its value back in a one-element view read at index 0, so the
-			// value always comes out of a typed-array load: a value returned by a call would be
-			// tagged, and once the cold path has run, the optimised loop would box every read.
+			// readAt reads the heap's DataView after one comparison, as value refs do: through the
+			// ref's own view it measured 0.30-0.35x with three managers alive and 0.64x with heaps
+			// grown (bench/reshape-comparison.md), and the manager's checked read 0.58-0.82x.
 			leadingTrivia: trivia,
 			name: 'readAt',
 			docs: [readAtDocs],
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
-			statements: (writer) => {
-				writer.writeLine('let elements = this.elements')
-				writer.write(`if (!(${liveIndex}))`).block(() => {
-					writer.writeLine('elements = this.readAtCold(index)')
-					writer.writeLine('index = 0')
-				})
-				writer.writeLine('return elements[index]!')
-			},
+			statements: [
+				'const fast = this.manager.fast',
+				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
+				`return fast.dataView.get${element.dataViewAccessor}(this.address + index * ${byteSize}${byteSize > 1 ? ', true' : ''})`,
+			],
 		},
 		{
 			name: 'readAtCold',
-			docs: [
-				"@internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. " +
-					'Returns the value as the element 0 of a one-element view.',
-			],
+			docs: ["@internal Cold path of `readAt`: the manager's checked read (polling, growth, errors)."],
 			scope: Scope.Private,
 			parameters: [{ name: 'index', type: 'number' }],
-			returnType: View,
-			statements: [
-				indexCheck('readAt'),
-				`const read = ${element.arrayRefClass}.readScratch`,
-				`read[0] = this.manager.${methods.read}(this.address + index * ${byteSize})`,
-				`this.elements = this.elementView(${View}, ${empty})`,
-				'return read',
-			],
+			returnType: valueType,
+			statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],
 		},
 		{
 			leadingTrivia: trivia,
@@ -291,25 +272,37 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
+ * The aligned-index test of the manager's `read<T>`/`write<T>` fast paths: declares
+ * `elements` (the row's live whole-heap typed array) and `index`, and returns the
+ * condition under which `elements[index]` is the element at `address`. The index is
+ * `address >>> log2(byteSize)`, and `index * byteSize === address` proves at once that
+ * the address is a number, a non-negative integer below 2^32 and aligned (a fraction,
+ * NaN, a negative, a larger or a misaligned address changes under the shift); the type
+ * test comes first, since a shift would call an object's `valueOf`. The caller imports
+ * `littleEndianHost` for rows wider than a byte. Integer arithmetic
+ * throughout: the index needs no conversion before the access (`address / byteSize`
+ * and `Number.isInteger` took two float round trips).
+ */
+function alignedIndex(element: NormalizedElement, writer: import('ts-morph').CodeBlockWriter): string {
+	writer.writeLine(`const elements = this.fast.${fieldNameOf(element.viewConstructor)}`)
+	const shift = Math.log2(element.byteSize)
+	writer.writeLine(`const index = typeof address === 'number' ? address >>> ${shift} : -1`)
+	if (element.byteSize === 1) return 'index === address && index < elements.length'
+	return `index * ${element.byteSize} === address && index < elements.length && littleEndianHost`
+}
+
+/**
  * The first statement of a manager's `read<T>` for rows that index their view: an
  * aligned address inside the live whole-heap typed array is read through it, after an
- * explicit check (a number, an integer index, below the view's live length); anything
- * else goes on to the DataView path and its checks. Single bytes index the byte view.
+ * explicit check (see {@link alignedIndex}); anything else goes on to the DataView path
+ * and its checks.
  */
 function alignedRead(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
 	if (!indexesItsView(element)) return () => {}
-	part.use(modules.heapRef, 'littleEndianHost')
-	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
+	if (element.byteSize > 1) part.use(modules.heapRef, 'littleEndianHost')
 	return (writer) => {
-		if (element.byteSize === 1) {
-			writer.writeLine(`const elements = ${view}`)
-			writer.writeLine('if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!')
-			return
-		}
-		// The type test first: dividing an object would call its valueOf.
-		writer.writeLine(`const elements = ${view}`)
-		writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
-		writer.writeLine('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!')
+		const condition = alignedIndex(element, writer)
+		writer.writeLine(`if (${condition}) return elements[index]!`)
 	}
 }
 
@@ -322,18 +315,11 @@ function alignedRead(element: NormalizedElement, part: Part): (writer: import('t
  */
 function alignedWrite(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
 	if (!indexesItsView(element)) return () => {}
-	part.use(modules.heapRef, 'littleEndianHost')
-	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
+	if (element.byteSize > 1) part.use(modules.heapRef, 'littleEndianHost')
 	return (writer) => {
-		writer.writeLine(`const elements = ${view}`)
-		if (element.byteSize === 1) {
-			writer.write('if (Number.isInteger(address) && address >= 0 && address < elements.length)')
-		} else {
-			writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
-			writer.write('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost)')
-		}
-		writer.block(() => {
-			writer.writeLine(`elements[${element.byteSize === 1 ? 'address' : 'index'}] = value`)
+		const condition = alignedIndex(element, writer)
+		writer.write(`if (${condition})`).block(() => {
+			writer.writeLine('elements[index] = value')
 			writer.writeLine('return')
 		})
 	}

@@ -160,8 +160,6 @@ export class Int8Ref extends HeapRef {
 export class Int8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int8Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Int8Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Int8Array;
 
@@ -201,21 +199,15 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt8(this.address + index * 1)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Int8Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Int8ArrayRef.readScratch
-		read[0] = this.manager.readInt8(this.address + index * 1)
-		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
-		return read
+		return this.manager.readInt8(this.address + index * 1)
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -500,8 +492,6 @@ export class Uint8Ref extends HeapRef {
 export class Uint8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint8Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Uint8Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint8Array;
 
@@ -541,21 +531,15 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Uint8Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Uint8ArrayRef.readScratch
-		read[0] = this.manager.readUint8(this.address + index * 1)
-		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
-		return read
+		return this.manager.readUint8(this.address + index * 1)
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -790,8 +774,6 @@ export class ClampedUint8Ref extends HeapRef {
 export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint8ClampedArray(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Uint8ClampedArray(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint8ClampedArray;
 
@@ -831,21 +813,15 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Uint8ClampedArray {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = ClampedUint8ArrayRef.readScratch
-		read[0] = this.manager.readClampedUint8(this.address + index * 1)
-		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
-		return read
+		return this.manager.readClampedUint8(this.address + index * 1)
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -1075,8 +1051,6 @@ export class Int16Ref extends HeapRef {
 export class Int16ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int16Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Int16Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Int16Array;
 
@@ -1116,21 +1090,15 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt16(this.address + index * 2, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Int16Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Int16ArrayRef.readScratch
-		read[0] = this.manager.readInt16(this.address + index * 2)
-		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
-		return read
+		return this.manager.readInt16(this.address + index * 2)
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -1415,8 +1383,6 @@ export class Uint16Ref extends HeapRef {
 export class Uint16ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint16Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Uint16Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint16Array;
 
@@ -1456,21 +1422,15 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint16(this.address + index * 2, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Uint16Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Uint16ArrayRef.readScratch
-		read[0] = this.manager.readUint16(this.address + index * 2)
-		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
-		return read
+		return this.manager.readUint16(this.address + index * 2)
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -1755,8 +1715,6 @@ export class Int32Ref extends HeapRef {
 export class Int32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int32Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Int32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Int32Array;
 
@@ -1796,21 +1754,15 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt32(this.address + index * 4, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Int32Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Int32ArrayRef.readScratch
-		read[0] = this.manager.readInt32(this.address + index * 4)
-		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
-		return read
+		return this.manager.readInt32(this.address + index * 4)
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -2095,8 +2047,6 @@ export class Uint32Ref extends HeapRef {
 export class Uint32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint32Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Uint32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Uint32Array;
 
@@ -2136,21 +2086,15 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint32(this.address + index * 4, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Uint32Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Uint32ArrayRef.readScratch
-		read[0] = this.manager.readUint32(this.address + index * 4)
-		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
-		return read
+		return this.manager.readUint32(this.address + index * 4)
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -2435,8 +2379,6 @@ export class BigInt64Ref extends HeapRef {
 export class BigInt64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new BigInt64Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new BigInt64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: BigInt64Array;
 
@@ -2476,21 +2418,15 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): bigint {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getBigInt64(this.address + index * 8, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): BigInt64Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = BigInt64ArrayRef.readScratch
-		read[0] = this.manager.readBigInt64(this.address + index * 8)
-		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
-		return read
+		return this.manager.readBigInt64(this.address + index * 8)
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -2775,8 +2711,6 @@ export class BigUint64Ref extends HeapRef {
 export class BigUint64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new BigUint64Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new BigUint64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: BigUint64Array;
 
@@ -2816,21 +2750,15 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): bigint {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getBigUint64(this.address + index * 8, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): BigUint64Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = BigUint64ArrayRef.readScratch
-		read[0] = this.manager.readBigUint64(this.address + index * 8)
-		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
-		return read
+		return this.manager.readBigUint64(this.address + index * 8)
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -3288,8 +3216,6 @@ export class Float32Ref extends HeapRef {
 export class Float32ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Float32Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Float32Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Float32Array;
 
@@ -3329,21 +3255,15 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getFloat32(this.address + index * 4, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Float32Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Float32ArrayRef.readScratch
-		read[0] = this.manager.readFloat32(this.address + index * 4)
-		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
-		return read
+		return this.manager.readFloat32(this.address + index * 4)
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -3544,8 +3464,6 @@ export class Float64Ref extends HeapRef {
 export class Float64ArrayRef extends ArrayHeapRef {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Float64Array(0);
-	/** @internal The one-element view `readAt`'s cold path returns its value in. */
-	private static readonly readScratch = new Float64Array(1);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
 	private elements: Float64Array;
 
@@ -3585,21 +3503,15 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		let elements = this.elements
-		if (!(Number.isInteger(index) && index >= 0 && index < elements.length)) {
-			elements = this.readAtCold(index)
-			index = 0
-		}
-		return elements[index]!
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getFloat64(this.address + index * 8, true)
 	}
 
-	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors), then a view for the next calls. Returns the value as the element 0 of a one-element view. */
-	private readAtCold(index: number): Float64Array {
+	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
+	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		const read = Float64ArrayRef.readScratch
-		read[0] = this.manager.readFloat64(this.address + index * 8)
-		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
-		return read
+		return this.manager.readFloat64(this.address + index * 8)
 	}
 
 	// Float64 · codegen/emitAccess.ts

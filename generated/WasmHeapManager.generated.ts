@@ -321,7 +321,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt8(address: number): number {
 		const elements = this.fast.int8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
+		const index = typeof address === 'number' ? address >>> 0 : -1
+		if (index === address && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
@@ -337,8 +338,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
 		const elements = this.fast.int8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
-			elements[address] = value
+		const index = typeof address === 'number' ? address >>> 0 : -1
+		if (index === address && index < elements.length) {
+			elements[index] = value
 			return
 		}
 
@@ -356,7 +358,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint8(address: number): number {
 		const elements = this.fast.uint8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
+		const index = typeof address === 'number' ? address >>> 0 : -1
+		if (index === address && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
@@ -372,8 +375,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
 		const elements = this.fast.uint8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
-			elements[address] = value
+		const index = typeof address === 'number' ? address >>> 0 : -1
+		if (index === address && index < elements.length) {
+			elements[index] = value
 			return
 		}
 
@@ -391,7 +395,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readClampedUint8(address: number): number {
 		const elements = this.fast.uint8ClampedArray
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
+		const index = typeof address === 'number' ? address >>> 0 : -1
+		if (index === address && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
@@ -407,8 +412,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
 		const elements = this.fast.uint8ClampedArray
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
-			elements[address] = value
+		const index = typeof address === 'number' ? address >>> 0 : -1
+		if (index === address && index < elements.length) {
+			elements[index] = value
 			return
 		}
 
@@ -426,8 +432,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt16(address: number): number {
 		const elements = this.fast.int16Array
-		const index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 1 : -1
+		if (index * 2 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
@@ -443,8 +449,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt16')
 		const elements = this.fast.int16Array
-		const index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 1 : -1
+		if (index * 2 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -463,8 +469,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint16(address: number): number {
 		const elements = this.fast.uint16Array
-		const index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 1 : -1
+		if (index * 2 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
@@ -480,8 +486,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint16')
 		const elements = this.fast.uint16Array
-		const index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 1 : -1
+		if (index * 2 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -500,8 +506,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt32(address: number): number {
 		const elements = this.fast.int32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 2 : -1
+		if (index * 4 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
@@ -517,8 +523,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt32')
 		const elements = this.fast.int32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 2 : -1
+		if (index * 4 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -537,8 +543,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint32(address: number): number {
 		const elements = this.fast.uint32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 2 : -1
+		if (index * 4 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
@@ -554,8 +560,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint32')
 		const elements = this.fast.uint32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 2 : -1
+		if (index * 4 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -574,8 +580,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigInt64(address: number): bigint {
 		const elements = this.fast.bigInt64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 3 : -1
+		if (index * 8 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
@@ -591,8 +597,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeBigInt64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64')
 		const elements = this.fast.bigInt64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 3 : -1
+		if (index * 8 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -611,8 +617,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigUint64(address: number): bigint {
 		const elements = this.fast.bigUint64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 3 : -1
+		if (index * 8 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
@@ -628,8 +634,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeBigUint64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64')
 		const elements = this.fast.bigUint64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 3 : -1
+		if (index * 8 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -675,8 +681,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat32(address: number): number {
 		const elements = this.fast.float32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 2 : -1
+		if (index * 4 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
@@ -692,8 +698,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeFloat32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32')
 		const elements = this.fast.float32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 2 : -1
+		if (index * 4 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -712,8 +718,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat64(address: number): number {
 		const elements = this.fast.float64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address >>> 3 : -1
+		if (index * 8 === address && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')
@@ -729,8 +735,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeFloat64(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64')
 		const elements = this.fast.float64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) {
+		const index = typeof address === 'number' ? address >>> 3 : -1
+		if (index * 8 === address && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
