@@ -21,17 +21,20 @@ const reasons: Reason[] = [
 		baseline: 'raw',
 		name: /ArrayRef readAt/,
 		why:
-			'`readAt` indexes a view of the ref\'s own elements after one explicit check (a live index below that view\'s ' +
-			'length: one detach test in this regime, where the DataView path paid two); 1.13x the DataView path here and ' +
-			'1.14x pristine (bench/compare-builds.ts b51ecb9 against the readAt change, Node 20). What is left is the cold ' +
-			'path: once an index error or a freed ref has gone through it, TurboFan compiles the call to it inside the ' +
-			'caller\'s loop, in a block that is not deferred (V8 11.3 keeps no branch feedback to mark it unlikely), and the ' +
-			'register allocator keeps the loop\'s `sum` in a stack slot: `--print-opt-code` shows `vmovsd [rbp-0x40],xmm1` ' +
-			'at the loop header and `vmovsd xmm1,[rbp-0x40]` before the `vaddsd`, on the hot path, so a store-to-load ' +
-			'forward sits in the loop-carried chain: 3.3 ns an iteration against 0.8 ns raw. A copy of the class shape ' +
-			'measured the same 3.3-3.6 ns whether the value comes back from the call, from a one-element view or through ' +
-			'a try/catch; 0.45x needs 1.8 ns, out of reach while the cold path is a call in the loop, and the ways without ' +
-			'a call (a load that falls back on `undefined`, the DataView\'s own exception) are the rejected ones',
+			'`readAt` compares the index with the live element count and the ref\'s end with the byte view\'s live length, ' +
+			'then reads the `DataView`: two detach tests in this regime. The rest is the cold path: once an index error or ' +
+			'a freed ref has gone through it, TurboFan compiles the call to it inside the caller\'s loop, in a block that ' +
+			'is not deferred (V8 11.3 keeps no branch feedback to mark it unlikely), and the register allocator keeps the ' +
+			'loop\'s `sum` in a stack slot: `--print-opt-code` shows `vmovsd [rbp-0x40],xmm1` at the loop header and ' +
+			'`vmovsd xmm1,[rbp-0x40]` before the `vaddsd`, on the hot path, a store-to-load forward in the loop-carried ' +
+			'chain: 3.3-3.7 ns an iteration against 0.8 ns raw. A copy of the class shape measured 3.3-3.6 ns whether the ' +
+			'value came back from the call, from a one-element view or through a try/catch. Reading through a view of the ' +
+			'ref\'s own elements (one detach test) measured 1.11-1.15x here and 1.14-1.19x pristine, but 0.29-0.33x with ' +
+			'three managers alive (bench/compare-builds.ts b51ecb9 against aae4f3f, Node 20, five processes each): that view ' +
+			'is made by the cold path on each ref\'s first read, so any program that reads a second array ref has the call ' +
+			'compiled into its loop, where the `DataView` path only calls on errors. 0.45x needs 1.8 ns, out of reach while ' +
+			'the cold path is a call in the loop; the ways without a call (a load that falls back on `undefined`, the ' +
+			'DataView\'s own exception) are the rejected ones',
 	},
 	{
 		suite: 'numeric realistic',
@@ -86,8 +89,8 @@ const reasons: Reason[] = [
 		name: /Ref\.value|Ref value|ArrayRef\.|Ref\.read/,
 		why:
 			'a ref access loads the ref, its manager, the manager\'s views and the ref\'s `liveEnd` (which doubles as the ' +
-			'freed flag) and compares before touching memory, then goes through the `DataView` (an array ref\'s `readAt` ' +
-			'and `writeAt` load a view of their own elements and its length instead); raw is one typed-array index at an ' +
+			'freed flag) and compares before touching memory, then goes through the `DataView` (an array ref\'s `writeAt` ' +
+			'loads a view of its own elements and its length instead); raw is one typed-array index at an ' +
 			'address it already holds, under 1.5 ns, so those fixed loads are most of the time',
 	},
 	// ---- strings ------------------------------------------------------------------------

@@ -321,8 +321,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt8(address: number): number {
 		const elements = this.fast.int8Array
-		const index = typeof address === 'number' ? address >>> 0 : -1
-		if (index === address && index < elements.length) return elements[index]!
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
@@ -338,8 +338,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
 		const elements = this.fast.int8Array
-		const index = typeof address === 'number' ? address >>> 0 : -1
-		if (index === address && index < elements.length) {
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
 			elements[index] = value
 			return
 		}
@@ -358,8 +358,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint8(address: number): number {
 		const elements = this.fast.uint8Array
-		const index = typeof address === 'number' ? address >>> 0 : -1
-		if (index === address && index < elements.length) return elements[index]!
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
@@ -375,8 +375,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
 		const elements = this.fast.uint8Array
-		const index = typeof address === 'number' ? address >>> 0 : -1
-		if (index === address && index < elements.length) {
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
 			elements[index] = value
 			return
 		}
@@ -395,8 +395,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readClampedUint8(address: number): number {
 		const elements = this.fast.uint8ClampedArray
-		const index = typeof address === 'number' ? address >>> 0 : -1
-		if (index === address && index < elements.length) return elements[index]!
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
@@ -412,8 +412,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
 		const elements = this.fast.uint8ClampedArray
-		const index = typeof address === 'number' ? address >>> 0 : -1
-		if (index === address && index < elements.length) {
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
 			elements[index] = value
 			return
 		}
