@@ -291,8 +291,11 @@ function alignedIndex(element: NormalizedElement, writer: import('ts-morph').Cod
 		writer.writeLine('const index = address')
 		return 'Number.isInteger(index) && index >= 0 && index < elements.length'
 	}
-	writer.writeLine(`const index = typeof address === 'number' ? address >>> ${Math.log2(element.byteSize)} : -1`)
-	return `index * ${element.byteSize} === address && index < elements.length && littleEndianHost`
+	// Every comparison sees numbers only (a non-number address stands as -1, which the test
+	// refuses): a comparison that has seen a string once is compiled as a generic one.
+	writer.writeLine("const number = typeof address === 'number' ? address : -1")
+	writer.writeLine(`const index = number >>> ${Math.log2(element.byteSize)}`)
+	return `index * ${element.byteSize} === number && index < elements.length && littleEndianHost`
 }
 
 /**

@@ -432,8 +432,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt16(address: number): number {
 		const elements = this.fast.int16Array
-		const index = typeof address === 'number' ? address >>> 1 : -1
-		if (index * 2 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
@@ -449,8 +450,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt16')
 		const elements = this.fast.int16Array
-		const index = typeof address === 'number' ? address >>> 1 : -1
-		if (index * 2 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -469,8 +471,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint16(address: number): number {
 		const elements = this.fast.uint16Array
-		const index = typeof address === 'number' ? address >>> 1 : -1
-		if (index * 2 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
@@ -486,8 +489,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint16')
 		const elements = this.fast.uint16Array
-		const index = typeof address === 'number' ? address >>> 1 : -1
-		if (index * 2 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -506,8 +510,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt32(address: number): number {
 		const elements = this.fast.int32Array
-		const index = typeof address === 'number' ? address >>> 2 : -1
-		if (index * 4 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
@@ -523,8 +528,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt32')
 		const elements = this.fast.int32Array
-		const index = typeof address === 'number' ? address >>> 2 : -1
-		if (index * 4 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -543,8 +549,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint32(address: number): number {
 		const elements = this.fast.uint32Array
-		const index = typeof address === 'number' ? address >>> 2 : -1
-		if (index * 4 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
@@ -560,8 +567,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint32')
 		const elements = this.fast.uint32Array
-		const index = typeof address === 'number' ? address >>> 2 : -1
-		if (index * 4 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -580,8 +588,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigInt64(address: number): bigint {
 		const elements = this.fast.bigInt64Array
-		const index = typeof address === 'number' ? address >>> 3 : -1
-		if (index * 8 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
@@ -597,8 +606,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeBigInt64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64')
 		const elements = this.fast.bigInt64Array
-		const index = typeof address === 'number' ? address >>> 3 : -1
-		if (index * 8 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -617,8 +627,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigUint64(address: number): bigint {
 		const elements = this.fast.bigUint64Array
-		const index = typeof address === 'number' ? address >>> 3 : -1
-		if (index * 8 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
@@ -634,8 +645,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeBigUint64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64')
 		const elements = this.fast.bigUint64Array
-		const index = typeof address === 'number' ? address >>> 3 : -1
-		if (index * 8 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -681,8 +693,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat32(address: number): number {
 		const elements = this.fast.float32Array
-		const index = typeof address === 'number' ? address >>> 2 : -1
-		if (index * 4 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
@@ -698,8 +711,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeFloat32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32')
 		const elements = this.fast.float32Array
-		const index = typeof address === 'number' ? address >>> 2 : -1
-		if (index * 4 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -718,8 +732,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat64(address: number): number {
 		const elements = this.fast.float64Array
-		const index = typeof address === 'number' ? address >>> 3 : -1
-		if (index * 8 === address && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')
@@ -735,8 +750,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeFloat64(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64')
 		const elements = this.fast.float64Array
-		const index = typeof address === 'number' ? address >>> 3 : -1
-		if (index * 8 === address && index < elements.length && littleEndianHost) {
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
