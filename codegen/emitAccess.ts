@@ -295,7 +295,7 @@ function alignedIndex(element: NormalizedElement, writer: import('ts-morph').Cod
 	// refuses): a comparison that has seen a string once is compiled as a generic one.
 	writer.writeLine("const number = typeof address === 'number' ? address : -1")
 	writer.writeLine(`const index = number >>> ${Math.log2(element.byteSize)}`)
-	return `index * ${element.byteSize} === number && index < elements.length && littleEndianHost`
+	return `index << ${Math.log2(element.byteSize)} === number && index < elements.length && littleEndianHost`
 }
 
 /**

@@ -434,7 +434,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.int16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
-		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 1 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
@@ -452,7 +452,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.int16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
-		if (index * 2 === number && index < elements.length && littleEndianHost) {
+		if (index << 1 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -473,7 +473,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.uint16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
-		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 1 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
@@ -491,7 +491,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.uint16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
-		if (index * 2 === number && index < elements.length && littleEndianHost) {
+		if (index << 1 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -512,7 +512,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.int32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
@@ -530,7 +530,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.int32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index * 4 === number && index < elements.length && littleEndianHost) {
+		if (index << 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -551,7 +551,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.uint32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
@@ -569,7 +569,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.uint32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index * 4 === number && index < elements.length && littleEndianHost) {
+		if (index << 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -590,7 +590,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.bigInt64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 3 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
@@ -608,7 +608,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.bigInt64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index * 8 === number && index < elements.length && littleEndianHost) {
+		if (index << 3 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -629,7 +629,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.bigUint64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 3 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
@@ -647,7 +647,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.bigUint64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index * 8 === number && index < elements.length && littleEndianHost) {
+		if (index << 3 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -695,7 +695,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.float32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
@@ -713,7 +713,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.float32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index * 4 === number && index < elements.length && littleEndianHost) {
+		if (index << 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -734,7 +734,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.float64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
+		if (index << 3 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')
@@ -752,7 +752,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.float64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index * 8 === number && index < elements.length && littleEndianHost) {
+		if (index << 3 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
