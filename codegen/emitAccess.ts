@@ -272,51 +272,33 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
- * The aligned-index test of the manager's `read<T>`/`write<T>` fast paths: declares
- * `elements` (the row's live whole-heap typed array) and `index`, and returns the
- * condition under which `elements[index]` is the element at `address`. The index is
- * `address >>> log2(byteSize)`, and `index * byteSize === address` proves at once that
- * the address is a number, a non-negative integer below 2^32 and aligned (a fraction,
- * NaN, a negative, a larger or a misaligned address changes under the shift); the type
- * test comes first, since a shift would call an object's `valueOf`. The caller imports
- * `littleEndianHost` for rows wider than a byte. Integer arithmetic
- * throughout: the index needs no conversion before the access (`address / byteSize`
- * and `Number.isInteger` took two float round trips).
+ * The aligned-index test of the manager's `write<T>` fast path: declares `elements` (the
+ * row's live whole-heap typed array) and `index`, and returns the condition under which
+ * `elements[index]` (single bytes: `elements[address]`) is the element at `address`. Wider rows take `address >>>
+ * log2(byteSize)`, and `index * byteSize === address` proves at once that the address is
+ * a non-negative integer below 2^32 and aligned (a fraction, NaN, a negative, a larger or
+ * a misaligned address changes under the shift): integer arithmetic, where `address /
+ * byteSize` and `Number.isInteger` took float round trips. A non-number address stands as
+ * -1, which the test refuses: the type test comes first (a shift would call an object's
+ * `valueOf`), and every comparison sees numbers only (one that has seen a string is
+ * compiled as a generic one). The caller imports `littleEndianHost` for rows wider than a byte.
+ *
+ * Reads keep {@link alignedRead}'s division: the shifted index measured 1.15-1.35x
+ * pristine but 0.97-0.98x in the realistic regime for `readInt32` (bench/compare-builds.ts
+ * b51ecb9 against 1d87f9d and 1f5e35b, Node 20, five to seven processes).
  */
 function alignedIndex(element: NormalizedElement, writer: import('ts-morph').CodeBlockWriter): string {
 	writer.writeLine(`const elements = this.fast.${fieldNameOf(element.viewConstructor)}`)
-	// Single bytes keep `Number.isInteger`: `address >>> 0 === address` measured 0.91x in the
-	// realistic regime (bench/compare-builds.ts b51ecb9 against 1fde701, Node 20).
-	if (element.byteSize === 1) {
-		writer.writeLine('const index = address')
-		return 'Number.isInteger(index) && index >= 0 && index < elements.length'
-	}
-	// Every comparison sees numbers only (a non-number address stands as -1, which the test
-	// refuses): a comparison that has seen a string once is compiled as a generic one.
+	if (element.byteSize === 1) return 'Number.isInteger(address) && address >= 0 && address < elements.length'
 	writer.writeLine("const number = typeof address === 'number' ? address : -1")
 	writer.writeLine(`const index = number >>> ${Math.log2(element.byteSize)}`)
-	return `index << ${Math.log2(element.byteSize)} === number && index < elements.length && littleEndianHost`
-}
-
-/**
- * The first statement of a manager's `read<T>` for rows that index their view: an
- * aligned address inside the live whole-heap typed array is read through it, after an
- * explicit check (see {@link alignedIndex}); anything else goes on to the DataView path
- * and its checks.
- */
-function alignedRead(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
-	if (!indexesItsView(element)) return () => {}
-	if (element.byteSize > 1) part.use(modules.heapRef, 'littleEndianHost')
-	return (writer) => {
-		const condition = alignedIndex(element, writer)
-		writer.writeLine(`if (${condition}) return elements[index]!`)
-	}
+	return `index * ${element.byteSize} === number && index < elements.length && littleEndianHost`
 }
 
 /**
  * The statement after a manager's `write<T>` conversion, for rows that index their view:
  * an aligned address inside the live whole-heap typed array is written through it, after
- * the same explicit check as {@link alignedRead} (the value is already of the row's type,
+ * an explicit check (see {@link alignedIndex}; single bytes as {@link alignedRead}) (the value is already of the row's type,
  * and the typed array's store converts it as the `DataView` setter does); anything else
  * goes on to the DataView path and its checks.
  */
@@ -326,8 +308,32 @@ function alignedWrite(element: NormalizedElement, part: Part): (writer: import('
 	return (writer) => {
 		const condition = alignedIndex(element, writer)
 		writer.write(`if (${condition})`).block(() => {
-			writer.writeLine('elements[index] = value')
+			writer.writeLine(`elements[${element.byteSize === 1 ? 'address' : 'index'}] = value`)
 			writer.writeLine('return')
 		})
 	}
 }
+
+/**
+ * The first statement of a manager's `read<T>` for rows that index their view: an
+ * aligned address inside the live whole-heap typed array is read through it, after an
+ * explicit check (a number, an integer index, below the view's live length); anything
+ * else goes on to the DataView path and its checks. Single bytes index the byte view.
+ */
+function alignedRead(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
+	if (!indexesItsView(element)) return () => {}
+	part.use(modules.heapRef, 'littleEndianHost')
+	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
+	return (writer) => {
+		if (element.byteSize === 1) {
+			writer.writeLine(`const elements = ${view}`)
+			writer.writeLine('if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!')
+			return
+		}
+		// The type test first: dividing an object would call its valueOf.
+		writer.writeLine(`const elements = ${view}`)
+		writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
+		writer.writeLine('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!')
+	}
+}
+

@@ -321,8 +321,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt8(address: number): number {
 		const elements = this.fast.int8Array
-		const index = address
-		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
@@ -338,9 +337,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
 		const elements = this.fast.int8Array
-		const index = address
-		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
-			elements[index] = value
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
+			elements[address] = value
 			return
 		}
 
@@ -358,8 +356,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint8(address: number): number {
 		const elements = this.fast.uint8Array
-		const index = address
-		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
@@ -375,9 +372,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
 		const elements = this.fast.uint8Array
-		const index = address
-		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
-			elements[index] = value
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
+			elements[address] = value
 			return
 		}
 
@@ -395,8 +391,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readClampedUint8(address: number): number {
 		const elements = this.fast.uint8ClampedArray
-		const index = address
-		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
@@ -412,9 +407,8 @@ export class WasmHeapManager extends HeapAccess {
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
 		const elements = this.fast.uint8ClampedArray
-		const index = address
-		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
-			elements[index] = value
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
+			elements[address] = value
 			return
 		}
 
@@ -432,9 +426,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt16(address: number): number {
 		const elements = this.fast.int16Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 1
-		if (index << 1 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 2 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
@@ -452,7 +445,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.int16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
-		if (index << 1 === number && index < elements.length && littleEndianHost) {
+		if (index * 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -471,9 +464,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint16(address: number): number {
 		const elements = this.fast.uint16Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 1
-		if (index << 1 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 2 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
@@ -491,7 +483,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.uint16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
-		if (index << 1 === number && index < elements.length && littleEndianHost) {
+		if (index * 2 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -510,9 +502,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt32(address: number): number {
 		const elements = this.fast.int32Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 2
-		if (index << 2 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
@@ -530,7 +521,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.int32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index << 2 === number && index < elements.length && littleEndianHost) {
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -549,9 +540,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint32(address: number): number {
 		const elements = this.fast.uint32Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 2
-		if (index << 2 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
@@ -569,7 +559,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.uint32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index << 2 === number && index < elements.length && littleEndianHost) {
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -588,9 +578,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigInt64(address: number): bigint {
 		const elements = this.fast.bigInt64Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 3
-		if (index << 3 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 8 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
@@ -608,7 +597,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.bigInt64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index << 3 === number && index < elements.length && littleEndianHost) {
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -627,9 +616,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigUint64(address: number): bigint {
 		const elements = this.fast.bigUint64Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 3
-		if (index << 3 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 8 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
@@ -647,7 +635,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.bigUint64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index << 3 === number && index < elements.length && littleEndianHost) {
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -693,9 +681,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat32(address: number): number {
 		const elements = this.fast.float32Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 2
-		if (index << 2 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 4 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
@@ -713,7 +700,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.float32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
-		if (index << 2 === number && index < elements.length && littleEndianHost) {
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
@@ -732,9 +719,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat64(address: number): number {
 		const elements = this.fast.float64Array
-		const number = typeof address === 'number' ? address : -1
-		const index = number >>> 3
-		if (index << 3 === number && index < elements.length && littleEndianHost) return elements[index]!
+		const index = typeof address === 'number' ? address / 8 : Number.NaN
+		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')
@@ -752,7 +738,7 @@ export class WasmHeapManager extends HeapAccess {
 		const elements = this.fast.float64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
-		if (index << 3 === number && index < elements.length && littleEndianHost) {
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
 			elements[index] = value
 			return
 		}
