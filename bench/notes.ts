@@ -25,10 +25,11 @@ const reasons: Reason[] = [
 			'then reads the `DataView`: two detach tests in this regime. The rest is the cold path: once an index error or ' +
 			'a freed ref has gone through it, TurboFan compiles the call to it inside the caller\'s loop, in a block that ' +
 			'is not deferred (V8 11.3 keeps no branch feedback to mark it unlikely), and the register allocator keeps the ' +
-			'loop\'s `sum` in a stack slot: `--print-opt-code` shows `vmovsd [rbp-0x40],xmm1` at the loop header and ' +
-			'`vmovsd xmm1,[rbp-0x40]` before the `vaddsd`, on the hot path, a store-to-load forward in the loop-carried ' +
-			'chain: 3.3-3.7 ns an iteration against 0.8 ns raw. A copy of the class shape measured 3.3-3.6 ns whether the ' +
-			'value came back from the call, from a one-element view or through a try/catch. Reading through a view of the ' +
+			'loop\'s `sum` in a stack slot: `--print-opt-code` of such a loop (`sum += ref.readAt(i & mask)`, Node 20) shows ' +
+			'`vmovsd [rbp-0x40],xmm1` at the loop header and `vmovsd xmm1,[rbp-0x40]` before the `vaddsd`, on the hot path, ' +
+			'a store-to-load forward in the loop-carried chain: 3.3-3.8 ns an iteration against 0.8 ns raw, 1.1 ns before ' +
+			'the cold path ran. A copy of the class shape measured 3.3-3.6 ns whether the value came back from the call, ' +
+			'from a one-element view or through a try/catch. Reading through a view of the ' +
 			'ref\'s own elements (one detach test) measured 1.11-1.15x here and 1.14-1.19x pristine, but 0.29-0.33x with ' +
 			'three managers alive (bench/compare-builds.ts b51ecb9 against aae4f3f, Node 20, five processes each): that view ' +
 			'is made by the cold path on each ref\'s first read, so any program that reads a second array ref has the call ' +
@@ -78,9 +79,12 @@ const reasons: Reason[] = [
 			'of the type (two dependent loads), checks the address (a number, an aligned index, below the view\'s live ' +
 			'length) and indexes the view; a misaligned address then goes through the `DataView` after the three-part ' +
 			'bounds check: about 1 ns per call on top of a 1.5-2 ns access. Writes went from the `DataView` to the typed ' +
-			'array at aligned addresses: 1.26-1.34x in the realistic regime, where it saves a detach test, and 0.96-1.01x ' +
-			'pristine (bench/compare-builds.ts b51ecb9, Node 20). The numeric suite measures the same methods at ' +
-			'0.55-0.63x in a process without the Emscripten glue: loops this short move with the process around them ' +
+			'array at aligned addresses, with an integer check (`(address >>> 3) * 8 === address`): 1.24-1.31x pristine ' +
+			'and 1.32-1.33x in the realistic regime, where it also saves a detach test (bench/compare-builds.ts b51ecb9 ' +
+			'against 9b72156, Node 20, five processes). The same integer check on reads measured 1.15-1.35x pristine but ' +
+			'0.97-0.98x realistic for `readInt32` (b51ecb9 against 1d87f9d and 1f5e35b, five to seven processes), so reads ' +
+			'keep `address / 4` and `Number.isInteger`, two float round trips. The numeric suite measures the same methods ' +
+			'at 0.55-0.63x in a process without the Emscripten glue: loops this short move with the process around them ' +
 			'(raw too), so these ratios carry about ±0.1 of such noise',
 	},
 	{
