@@ -81,7 +81,8 @@ const reasons: Reason[] = [
 			'bounds check: about 1 ns per call on top of a 1.5-2 ns access. Writes went from the `DataView` to the typed ' +
 			'array at aligned addresses, with an integer check (`(address >>> 3) * 8 === address`): 1.24-1.31x pristine ' +
 			'and 1.32-1.33x in the realistic regime, where it also saves a detach test (bench/compare-builds.ts b51ecb9 ' +
-			'against 9b72156, Node 20, five processes). The same integer check on reads measured 1.15-1.35x pristine but ' +
+			'against 9b72156, Node 20, five processes; 1.10-1.21x on Node 24, both regimes; 1.22-3.0x for every width ' +
+			'in the access suite, bench/ab.ts). The same integer check on reads measured 1.15-1.35x pristine but ' +
 			'0.97-0.98x realistic for `readInt32` (b51ecb9 against 1d87f9d and 1f5e35b, five to seven processes), so reads ' +
 			'keep `address / 4` and `Number.isInteger`, two float round trips. The numeric suite measures the same methods ' +
 			'at 0.55-0.63x in a process without the Emscripten glue: loops this short move with the process around them ' +
