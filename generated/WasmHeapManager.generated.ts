@@ -336,6 +336,12 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
+		const elements = this.fast.int8Array
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
+			elements[address] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'writeInt8')
@@ -365,6 +371,12 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
+		const elements = this.fast.uint8Array
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
+			elements[address] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'writeUint8')
@@ -394,6 +406,12 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
+		const elements = this.fast.uint8ClampedArray
+		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
+			elements[address] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'writeClampedUint8')
@@ -424,6 +442,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeInt16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt16')
+		const elements = this.fast.int16Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'writeInt16')
@@ -454,6 +480,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeUint16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint16')
+		const elements = this.fast.uint16Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'writeUint16')
@@ -484,6 +518,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeInt32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt32')
+		const elements = this.fast.int32Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'writeInt32')
@@ -514,6 +556,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeUint32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint32')
+		const elements = this.fast.uint32Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'writeUint32')
@@ -544,6 +594,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeBigInt64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64')
+		const elements = this.fast.bigInt64Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writeBigInt64')
@@ -574,6 +632,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeBigUint64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64')
+		const elements = this.fast.bigUint64Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writeBigUint64')
@@ -631,6 +697,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeFloat32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32')
+		const elements = this.fast.float32Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'writeFloat32')
@@ -661,6 +735,14 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeFloat64(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64')
+		const elements = this.fast.float64Array
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) {
+			elements[index] = value
+			return
+		}
+
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writeFloat64')

@@ -654,7 +654,7 @@ async function checkNumbers(api, check, { label, shared }) {
 async function checkBounds(api, check, { label, shared }) {
 	const { heap, memory } = newHeap(api, shared)
 	const heapSize = memory.buffer.byteLength
-	const badAddresses = [-1, 1.5, NaN, heapSize, 2 ** 53]
+	const badAddresses = [-1, 1.5, NaN, heapSize, 2 ** 32 + 8, 2 ** 53]
 
 	const expectRangeErrors = (method, call, size) => {
 		for (const address of badAddresses) {

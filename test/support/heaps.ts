@@ -148,5 +148,6 @@ export function snapshot(memory: WebAssembly.Memory | ArrayBufferLike): Uint8Arr
 
 /** The addresses every bounds-checked method must reject, given the heap size. */
 export function badAddresses(heapSize: number): number[] {
-	return [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, heapSize, 2 ** 53]
+	// 2^32 + 8: its low 32 bits are a valid aligned address (an index taken with `>>>` wraps to 1 or 2).
+	return [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, heapSize, 2 ** 32 + 8, 2 ** 53]
 }
