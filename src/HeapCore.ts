@@ -540,8 +540,9 @@ export class HeapCore {
 	freeRef(ref: HeapRef, refName: string): void {
 		// (A tracked ref's manager tracks: its table exists.)
 		if (ref.tracked && this.trackedRefs!.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
-		// The usual case: no scope, no debug records, the manager's deallocator, numbers.
-		if (!this.plainFrees || ref.scope !== undefined || ref.ownDeallocator !== undefined) {
+		if (ref.scope !== undefined) ref.scope.drop(ref)
+		// The usual case: no debug records, the manager's deallocator, numbers.
+		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
 			this.freeRefSlowly(ref, refName)
 			return
 		}
@@ -552,9 +553,8 @@ export class HeapCore {
 		}
 	}
 
-	/** {@link freeRef} past the allocation table: its scope, debug records, and whichever deallocator it has. */
+	/** {@link freeRef} past the allocation table and the scope: debug records, and whichever deallocator the ref has. */
 	private freeRefSlowly(ref: HeapRef, refName: string): void {
-		if (ref.scope !== undefined) ref.scope.drop(ref)
 		if (this.debug !== undefined) this.debug.forget(ref)
 		const own = ref.ownDeallocator
 		if (own === null) return
@@ -653,13 +653,13 @@ export class HeapCore {
 
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
-		const index = this.openScopes.lastIndexOf(scope)
-		if (index === -1) throw raise(scopeClosed, member)
-		if (index !== this.openScopes.length - 1) {
-			throw raise(scopeInnerStillOpen, member)
+		const scopes = this.openScopes
+		// The innermost (the usual case) is one comparison; otherwise it is closed or not innermost.
+		if (scopes[scopes.length - 1] !== scope) {
+			throw raise(scopes.lastIndexOf(scope) === -1 ? scopeClosed : scopeInnerStillOpen, member)
 		}
-		this.openScopes.pop()
-		this.scopesOrDebug = this.openScopes.length !== 0 || this.debug !== undefined
+		scopes.pop()
+		this.scopesOrDebug = scopes.length !== 0 || this.debug !== undefined
 	}
 
 	// ---- tracking --------------------------------------------------------------
