@@ -177,6 +177,9 @@ function callSlotOf(fn: object): number {
 	return slot
 }
 
+/** A ref's class name, for an error message (`refName` is a protected getter of every ref class). */
+const refNameOf = (ref: HeapRef): string => (ref as unknown as { refName: string }).refName
+
 /** Zeroes a new region: a 4-byte value in one store, anything else through {@link zeroBytes}. */
 function zeroAllocated(views: HeapViews, address: number, byteSize: number): void {
 	if (byteSize === 4 && address % 4 === 0) views.int32Array[address / 4] = 0
@@ -534,34 +537,35 @@ export class HeapCore {
 	 * Called by `HeapRef.free()` once the ref is invalidated: forgets it, then gives its
 	 * region back through its own deallocator, the manager's, or (borrowed) none. A
 	 * deallocator that throws leaves the ref freed; its error becomes the `cause`.
-	 * `refName` names the ref's class in that error (the message is built only then: a
-	 * string built on every free was garbage on the hot path).
+	 * The ref's class name in that error is read only then: a free() that passed it read a
+	 * getter that V8 calls polymorphically when one call site frees refs of several
+	 * classes (a scope's close does).
 	 */
-	freeRef(ref: HeapRef, refName: string): void {
+	freeRef(ref: HeapRef): void {
 		// (A tracked ref's manager tracks: its table exists.)
 		if (ref.tracked && this.trackedRefs!.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
-			this.freeRefSlowly(ref, refName)
+			this.freeRefSlowly(ref)
 			return
 		}
 		try {
 			this.deallocatorCaller(this.deallocator as NumberDeallocator, ref.address, ref.allocationByteSize, ref.allocationAlignment)
 		} catch (error) {
-			throw raiseWithCause(error, deallocatorThrew, refName, error)
+			throw raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
 		}
 	}
 
 	/** {@link freeRef} past the allocation table and the scope: debug records, and whichever deallocator the ref has. */
-	private freeRefSlowly(ref: HeapRef, refName: string): void {
+	private freeRefSlowly(ref: HeapRef): void {
 		if (this.debug !== undefined) this.debug.forget(ref)
 		const own = ref.ownDeallocator
 		if (own === null) return
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw raiseWithCause(error, deallocatorThrew, refName, error)
+			throw raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
 		}
 	}
 
