@@ -180,9 +180,13 @@ function callSlotOf(fn: object): number {
 /** A ref's class name, for an error message (`refName` is a protected getter of every ref class). */
 const refNameOf = (ref: HeapRef): string => (ref as unknown as { refName: string }).refName
 
-/** Zeroes a new region: a 4-byte value in one store, anything else through {@link zeroBytes}. */
+/**
+ * Zeroes a new region that lies in `views`: a 4- or 8-byte value in one store (+0 is
+ * all zero bits), anything else through {@link zeroBytes}.
+ */
 function zeroAllocated(views: HeapViews, address: number, byteSize: number): void {
 	if (byteSize === 4 && address % 4 === 0) views.int32Array[address / 4] = 0
+	else if (byteSize === 8 && address % 8 === 0) views.float64Array[address / 8] = 0
 	else zeroBytes(views, address, byteSize)
 }
 
