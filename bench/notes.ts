@@ -160,8 +160,9 @@ const reasons: Reason[] = [
 			'30 ns (0.33x: measured with `--max-inlined-bytecode-size-cumulative=5000`, one and three managers alike), ' +
 			'but the path is about 1,250 bytes of bytecode and V8 inlines at most 920 per compiled function: which ' +
 			'part is left as a call depends on the order in which V8 compiles the loop and the methods, so runs land ' +
-			'between 35 and 55 ns (the ref\'s constructor left out as a generic construct is the slow end). Tracking ' +
-			'off, the path fits: 23-24 ns (0.41-0.48x; tracking suite)',
+			'between 39 and 56 ns (the ref\'s constructor left out, called through the generic construct stub, is the ' +
+			'slow end; the same spread made pristine 0.14x and realistic 0.21x in one report). Tracking off: 23-24 ns ' +
+			'(0.41-0.48x) with one manager in the process, 29-30 ns (0.33-0.36x) in the tracking suite',
 	},
 	{
 		suite: 'ownership',
