@@ -14,8 +14,11 @@
  * Goal (benchmark issue): value-ref `alloc` + `free` with tracking on at least 0.3x
  * bare `malloc` + `free`.
  *
- * One manager exists in this process (see run.ts). How `free(address)` scales with the
- * number of live refs is the tracking suite (tracking.bench.ts), which needs several.
+ * One manager exists in this process (see run.ts); `BENCH_MANAGERS=3 npm run bench --
+ * allocation` adds managers over fixture instances of their own, each of which has
+ * allocated and freed before the cases run (so the library's shared code has seen
+ * several modules' `malloc`/`free`). How `free(address)` scales with the number of live
+ * refs is the tracking suite (tracking.bench.ts).
  */
 import { wrapEmscriptenModuleHeap, type Int32Ref } from './library.js'
 import { loadEmscriptenHeaplib } from './emscriptenFixture.js'
@@ -23,6 +26,17 @@ import type { BenchCase } from './harness.js'
 
 const module = await loadEmscriptenHeaplib()
 const heap = wrapEmscriptenModuleHeap(module)
+
+const managerCount = Number(process.env.BENCH_MANAGERS ?? 1)
+if (!Number.isInteger(managerCount) || managerCount < 1) throw new RangeError(`BENCH_MANAGERS must be a positive integer, got ${process.env.BENCH_MANAGERS}`)
+for (let extra = 1; extra < managerCount; extra++) {
+	const other = wrapEmscriptenModuleHeap(await loadEmscriptenHeaplib())
+	for (let i = 0; i < 1000; i++) {
+		other.allocInt32().free()
+		other.allocFloat64Array(16).free()
+		other.allocNullTerminatedUtf8String('other').free()
+	}
+}
 const encoder = new TextEncoder()
 
 /**

@@ -203,32 +203,51 @@ const reasons: Reason[] = [
 	},
 	// ---- allocation -------------------------------------------------------------------
 	{
-		suite: 'allocation',
+		suite: 'allocation|allocation realistic',
 		baseline: 'raw',
 		name: /^allocInt32/,
 		why:
-			'the bare `_malloc` + `_free` pair is about 10 ns; the manager adds the allocator call through it (learning ' +
-			'whether sizes are numbers or bigints), checking the address it returned (positive, safe, aligned, inside the ' +
-			'heap), zeroing the 4 bytes, constructing the ref object, and the allocation table\'s `Map` set (and its ' +
-			'tombstone on `free()`); each is a few ns, together several times the wasm allocator itself',
+			'the bare `_malloc` + `_free` pair is about 10 ns. The manager adds a 112-byte ref object (and the boxed double ' +
+			'of its `liveEnd`), the checks on the returned address (a number, positive, aligned, inside the heap: one ' +
+			'combined test), the 4-byte zeroing store, and the allocation table\'s insert and delete (open addressing, ' +
+			'about 6.5 ns of the total, and a write barrier: the table is old, the ref young). Fully inlined that is ' +
+			'30 ns (0.33x: measured with `--max-inlined-bytecode-size-cumulative=5000`, one and three managers alike), ' +
+			'but the path is about 1,250 bytes of bytecode and V8 inlines at most 920 per compiled function: which ' +
+			'part is left as a call depends on the order in which V8 compiles the loop and the methods, so runs land ' +
+			'between 39 and 56 ns (the ref\'s constructor left out, called through the generic construct stub, is the ' +
+			'slow end; the same spread made pristine 0.14x and realistic 0.21x in one report). Tracking off: 23-24 ns ' +
+			'(0.41-0.48x) with one manager in the process, 29-30 ns (0.33-0.36x) in the tracking suite',
+	},
+	{
+		suite: 'ownership',
+		baseline: 'try/finally',
+		name: /^withScope/,
+		why:
+			'the scope is an object and an array per call, one `push` per temporary, the closure `withScope` is given ' +
+			'(allocated on every iteration), and at close one `free()` call site for every temporary: it sees ' +
+			'`Int32Ref`, `Float64ArrayRef` and the string ref, so V8 calls each free (and its `invalidate` and ' +
+			'`refName`) polymorphically, where the three `try/finally` blocks each call a monomorphic `free()`. The ' +
+			'difference is 90-170 ns per scope over runs of this machine (the goal allows 100): the `free()` fast path ' +
+			'made both sides faster, the try/finally side more',
 	},
 	// ---- tracking ---------------------------------------------------------------------
 	{
 		suite: 'tracking',
 		name: /^free\(address\) of a temporary/,
 		why:
-			'the cost of the allocation itself (see allocInt32() + free()): the table lookup is constant — a freed ' +
-			'entry becomes a tombstone that the next allocation at that address overwrites in place (deleting it made ' +
-			'V8\'s `Map` chain dead entries: 51 µs per temporary with 10,000 live refs before the change)',
+			'the cost of the allocation itself (see allocInt32() + free()): the table lookup is constant — the table ' +
+			'is open-addressed with backward-shift deletion, so a freed entry leaves no tombstone and the address a ' +
+			'`malloc` hands out again and again costs the same each time (a `Map` kept deleted entries in its chains: ' +
+			'51 µs per temporary with 10,000 live refs, before tombstones and then this table)',
 	},
 	{
 		suite: 'tracking',
 		name: /^free\(address\) \+ alloc of live refs/,
 		why:
-			'here each address is freed and re-added only once per pass over all the live refs, so no chain grows: ' +
-			'`free(address)` is a constant number of `Map` operations. With 100,000 live refs the table, the refs and the ' +
-			'allocator\'s blocks no longer fit in the CPU caches and every operation misses; the bare allocator slows ' +
-			'down over the same range too (compare its times on the line)',
+			'here each address is freed and re-added only once per pass over all the live refs: `free(address)` is a ' +
+			'constant number of table operations. With 100,000 live refs the table, the refs and the allocator\'s blocks ' +
+			'no longer fit in the CPU caches and every operation misses; the bare allocator slows down over the same ' +
+			'range too (compare its times on the line)',
 	},
 	// ---- the built-in allocator ------------------------------------------------------
 	{

@@ -14,7 +14,7 @@
  *                                       short batches, many rounds: steadier on a loaded machine
  *   BENCH_BATCH_NS=200000 npm run bench shorter timed batches (default 2 ms): on a busy machine fewer are interrupted
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
- *   BENCH_MANAGERS=3 npm run bench -- numeric
+ *   BENCH_MANAGERS=3 npm run bench -- numeric allocation
  *                                       the numeric cases with two more managers alive (see numeric.bench.ts)
  *   BENCH_GROWN=1 npm run bench -- numeric
  *                                       ... with every heap grown once before the cases
@@ -163,7 +163,7 @@ if (first === '--suite') {
 	if (unknown.length > 0) throw new Error(`unknown suite(s) ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`)
 	const started = Date.now()
 	const managers =
-		(process.env.BENCH_MANAGERS === undefined || process.env.BENCH_MANAGERS === '1' ? '' : `; the numeric suite with ${process.env.BENCH_MANAGERS} managers alive`) +
+		(process.env.BENCH_MANAGERS === undefined || process.env.BENCH_MANAGERS === '1' ? '' : `; the numeric and allocation suites with ${process.env.BENCH_MANAGERS} managers alive`) +
 		(process.env.BENCH_GROWN === '1' ? '; every numeric heap grown once before the cases' : '')
 	const library = `${process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'}, ${describeSource()}${managers}`
 	if (process.env.BENCH_LIBRARY !== 'src' && ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')

@@ -38,7 +38,12 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 				manager.use(modules.conversions, convert)
 				writer.writeLine(`if (value !== undefined && typeof value !== '${type}') value = ${convert}(value, '${methods.alloc}')`)
 			}
-			writer.writeLine(`const ref = this.core.allocValue(${refClass}, ${byteSize}, ${alignment}, '${methods.alloc}')`)
+			// Written out rather than delegated to one shared method: \`new ${refClass}\` stays
+			// monomorphic, and V8 inlines the whole path into the caller (issue 11).
+			writer.writeLine('const core = this.core')
+			writer.writeLine(
+				`const ref = core.track(new ${refClass}(this, core.allocateRegion(${byteSize}, ${alignment}, '${methods.alloc}'), ${byteSize}, core.tracking), ${alignment})`,
+			)
 			writer.writeLine(`if (value !== undefined) this.${methods.write}(ref.address, value)`)
 			writer.writeLine('return ref')
 		},

@@ -3038,7 +3038,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocInt8(value?: number): Int8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt8')
-		const ref = this.core.allocValue(Int8Ref, 1, 1, 'allocInt8')
+		const core = this.core
+		const ref = core.track(new Int8Ref(this, core.allocateRegion(1, 1, 'allocInt8'), 1, core.tracking), 1)
 		if (value !== undefined) this.writeInt8(ref.address, value)
 		return ref
 	}
@@ -3064,7 +3065,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUint8(value?: number): Uint8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint8')
-		const ref = this.core.allocValue(Uint8Ref, 1, 1, 'allocUint8')
+		const core = this.core
+		const ref = core.track(new Uint8Ref(this, core.allocateRegion(1, 1, 'allocUint8'), 1, core.tracking), 1)
 		if (value !== undefined) this.writeUint8(ref.address, value)
 		return ref
 	}
@@ -3090,7 +3092,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocClampedUint8(value?: number): ClampedUint8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocClampedUint8')
-		const ref = this.core.allocValue(ClampedUint8Ref, 1, 1, 'allocClampedUint8')
+		const core = this.core
+		const ref = core.track(new ClampedUint8Ref(this, core.allocateRegion(1, 1, 'allocClampedUint8'), 1, core.tracking), 1)
 		if (value !== undefined) this.writeClampedUint8(ref.address, value)
 		return ref
 	}
@@ -3116,7 +3119,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocInt16(value?: number): Int16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt16')
-		const ref = this.core.allocValue(Int16Ref, 2, 2, 'allocInt16')
+		const core = this.core
+		const ref = core.track(new Int16Ref(this, core.allocateRegion(2, 2, 'allocInt16'), 2, core.tracking), 2)
 		if (value !== undefined) this.writeInt16(ref.address, value)
 		return ref
 	}
@@ -3142,7 +3146,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUint16(value?: number): Uint16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint16')
-		const ref = this.core.allocValue(Uint16Ref, 2, 2, 'allocUint16')
+		const core = this.core
+		const ref = core.track(new Uint16Ref(this, core.allocateRegion(2, 2, 'allocUint16'), 2, core.tracking), 2)
 		if (value !== undefined) this.writeUint16(ref.address, value)
 		return ref
 	}
@@ -3168,7 +3173,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocInt32(value?: number): Int32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt32')
-		const ref = this.core.allocValue(Int32Ref, 4, 4, 'allocInt32')
+		const core = this.core
+		const ref = core.track(new Int32Ref(this, core.allocateRegion(4, 4, 'allocInt32'), 4, core.tracking), 4)
 		if (value !== undefined) this.writeInt32(ref.address, value)
 		return ref
 	}
@@ -3194,7 +3200,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUint32(value?: number): Uint32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint32')
-		const ref = this.core.allocValue(Uint32Ref, 4, 4, 'allocUint32')
+		const core = this.core
+		const ref = core.track(new Uint32Ref(this, core.allocateRegion(4, 4, 'allocUint32'), 4, core.tracking), 4)
 		if (value !== undefined) this.writeUint32(ref.address, value)
 		return ref
 	}
@@ -3220,7 +3227,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocBigInt64(value?: bigint): BigInt64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigInt64')
-		const ref = this.core.allocValue(BigInt64Ref, 8, 8, 'allocBigInt64')
+		const core = this.core
+		const ref = core.track(new BigInt64Ref(this, core.allocateRegion(8, 8, 'allocBigInt64'), 8, core.tracking), 8)
 		if (value !== undefined) this.writeBigInt64(ref.address, value)
 		return ref
 	}
@@ -3246,7 +3254,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocBigUint64(value?: bigint): BigUint64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigUint64')
-		const ref = this.core.allocValue(BigUint64Ref, 8, 8, 'allocBigUint64')
+		const core = this.core
+		const ref = core.track(new BigUint64Ref(this, core.allocateRegion(8, 8, 'allocBigUint64'), 8, core.tracking), 8)
 		if (value !== undefined) this.writeBigUint64(ref.address, value)
 		return ref
 	}
@@ -3272,7 +3281,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocFloat16(value?: number): Float16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat16')
-		const ref = this.core.allocValue(Float16Ref, 2, 2, 'allocFloat16')
+		const core = this.core
+		const ref = core.track(new Float16Ref(this, core.allocateRegion(2, 2, 'allocFloat16'), 2, core.tracking), 2)
 		if (value !== undefined) this.writeFloat16(ref.address, value)
 		return ref
 	}
@@ -3298,7 +3308,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocFloat32(value?: number): Float32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat32')
-		const ref = this.core.allocValue(Float32Ref, 4, 4, 'allocFloat32')
+		const core = this.core
+		const ref = core.track(new Float32Ref(this, core.allocateRegion(4, 4, 'allocFloat32'), 4, core.tracking), 4)
 		if (value !== undefined) this.writeFloat32(ref.address, value)
 		return ref
 	}
@@ -3324,7 +3335,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocFloat64(value?: number): Float64Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat64')
-		const ref = this.core.allocValue(Float64Ref, 8, 8, 'allocFloat64')
+		const core = this.core
+		const ref = core.track(new Float64Ref(this, core.allocateRegion(8, 8, 'allocFloat64'), 8, core.tracking), 8)
 		if (value !== undefined) this.writeFloat64(ref.address, value)
 		return ref
 	}
@@ -3350,7 +3362,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocPointer32(value?: number): Pointer32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocPointer32')
-		const ref = this.core.allocValue(Pointer32Ref, 4, 4, 'allocPointer32')
+		const core = this.core
+		const ref = core.track(new Pointer32Ref(this, core.allocateRegion(4, 4, 'allocPointer32'), 4, core.tracking), 4)
 		if (value !== undefined) this.writePointer32(ref.address, value)
 		return ref
 	}
@@ -3376,7 +3389,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocPointer53(value?: number): Pointer53Ref {
 		if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('allocPointer53', value)
-		const ref = this.core.allocValue(Pointer53Ref, 8, 8, 'allocPointer53')
+		const core = this.core
+		const ref = core.track(new Pointer53Ref(this, core.allocateRegion(8, 8, 'allocPointer53'), 8, core.tracking), 8)
 		if (value !== undefined) this.writePointer53(ref.address, value)
 		return ref
 	}
@@ -3402,7 +3416,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocPointer64(value?: bigint): Pointer64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocPointer64')
-		const ref = this.core.allocValue(Pointer64Ref, 8, 8, 'allocPointer64')
+		const core = this.core
+		const ref = core.track(new Pointer64Ref(this, core.allocateRegion(8, 8, 'allocPointer64'), 8, core.tracking), 8)
 		if (value !== undefined) this.writePointer64(ref.address, value)
 		return ref
 	}

@@ -50,42 +50,60 @@ export class AddressTable<V> {
 		return slot === -1 ? undefined : this.values[slot]
 	}
 
+	// set and deleteIfValue are the allocation table's hot path: each is written as one
+	// function (the hash and the probe loop inline), because V8 inlines a caller's callees
+	// only up to a total bytecode size, and calls what does not fit (issue 11).
+
 	/** Sets the value at `address` and returns the one it replaces (`undefined` if none). */
 	set(address: number, value: V): V | undefined {
-		if ((this.size + 1) * 2 > this.keys.length) this.resize(this.keys.length * 2)
+		if (this.size * 2 >= this.mask) this.resize(this.keys.length * 2)
 		const keys = this.keys
 		const mask = this.mask
-		let slot = this.home(address)
-		for (;;) {
-			const key = keys[slot]!
+		// home(address), inline.
+		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		let key: number
+		while ((key = keys[slot]!) !== 0) {
 			if (key === address) {
 				const previous = this.values[slot]
 				this.values[slot] = value
 				return previous
 			}
-			if (key === 0) {
-				keys[slot] = address
-				this.values[slot] = value
-				this.size++
-				return undefined
-			}
 			slot = (slot + 1) & mask
 		}
+		keys[slot] = address
+		this.values[slot] = value
+		this.size++
+		return undefined
 	}
 
 	/** Removes the entry at `address` if its value is `value`; returns whether it did. */
 	deleteIfValue(address: number, value: V): boolean {
-		const slot = this.slotOf(address)
-		if (slot === -1 || this.values[slot] !== value) return false
-		this.removeSlot(slot)
+		const keys = this.keys
+		const mask = this.mask
+		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		let key: number
+		while ((key = keys[slot]!) !== address) {
+			if (key === 0) return false
+			slot = (slot + 1) & mask
+		}
+		if (this.values[slot] !== value) return false
+		if (keys[(slot + 1) & mask] === 0) {
+			// The end of its probe run (the usual case): nothing to move back.
+			keys[slot] = 0
+			this.values[slot] = undefined
+			this.size--
+		} else {
+			this.removeSlotInRun(slot)
+		}
 		return true
 	}
 
 	/**
-	 * Empties `slot`, then moves later entries of its probe run back into the gap when
-	 * their home slot does not lie (cyclically) between the gap and where they are.
+	 * Empties `slot`, an entry that others follow in its probe run, then moves later
+	 * entries of the run back into the gap when their home slot does not lie (cyclically)
+	 * between the gap and where they are.
 	 */
-	private removeSlot(slot: number): void {
+	private removeSlotInRun(slot: number): void {
 		const keys = this.keys
 		const values = this.values
 		const mask = this.mask

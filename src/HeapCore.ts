@@ -34,6 +34,7 @@ import {
 	type FailedRegion,
 } from './messages.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
+import type { HeapViews } from '../generated/HeapViews.generated.js'
 import { HeapDebug, type HeapReport } from './HeapDebug.js'
 import type { HeapRef } from './HeapRef.js'
 import { HeapScope } from './HeapScope.js'
@@ -132,6 +133,63 @@ export type ArrayRefConstructor<R> = new (
 /** Converts one array value to what it is stored as, throwing (naming `method`) for a bad one. */
 export type StageConversion = (value: never, method: string) => number | bigint
 
+type NumberAllocator = (byteSize: number, alignment: number) => unknown
+type NumberDeallocator = (address: number, byteSize: number, alignment: number) => unknown
+
+/**
+ * Call sites for the allocator: V8 inlines a JS->wasm call only at a call site that has
+ * seen one target, and a single site shared by the managers of several modules sees
+ * several (8.5 ns more per call, measured: issue 11). Each function here is a call site
+ * of its own; the first allocators get one each, later ones share the last. Each is
+ * small enough for V8 to inline wherever it is called.
+ */
+const allocatorCallers: readonly ((allocator: NumberAllocator, byteSize: number, alignment: number) => unknown)[] = [
+	(allocator, byteSize, alignment) => allocator(byteSize, alignment),
+	(allocator, byteSize, alignment) => allocator(byteSize, alignment),
+	(allocator, byteSize, alignment) => allocator(byteSize, alignment),
+	(allocator, byteSize, alignment) => allocator(byteSize, alignment),
+	(allocator, byteSize, alignment) => allocator(byteSize, alignment),
+]
+
+/** Call sites for the deallocator, as {@link allocatorCallers}. */
+const deallocatorCallers: readonly ((deallocator: NumberDeallocator, address: number, byteSize: number, alignment: number) => unknown)[] = [
+	(deallocator, address, byteSize, alignment) => deallocator(address, byteSize, alignment),
+	(deallocator, address, byteSize, alignment) => deallocator(address, byteSize, alignment),
+	(deallocator, address, byteSize, alignment) => deallocator(address, byteSize, alignment),
+	(deallocator, address, byteSize, alignment) => deallocator(address, byteSize, alignment),
+	(deallocator, address, byteSize, alignment) => deallocator(address, byteSize, alignment),
+]
+
+const callSlots = new WeakMap<object, number>()
+let nextCallSlot = 0
+
+/**
+ * The call site (an index into {@link allocatorCallers}) for `fn`: the same for every
+ * manager over the same function (managers of one module share a site, which stays
+ * monomorphic), a new one for each new function until all but the last are taken.
+ */
+function callSlotOf(fn: object): number {
+	let slot = callSlots.get(fn)
+	if (slot === undefined) {
+		slot = nextCallSlot < allocatorCallers.length - 1 ? nextCallSlot++ : allocatorCallers.length - 1
+		callSlots.set(fn, slot)
+	}
+	return slot
+}
+
+/** A ref's class name, for an error message (`refName` is a protected getter of every ref class). */
+const refNameOf = (ref: HeapRef): string => (ref as unknown as { refName: string }).refName
+
+/**
+ * Zeroes a new region that lies in `views`: a 4- or 8-byte value in one store (+0 is
+ * all zero bits), anything else through {@link zeroBytes}.
+ */
+function zeroAllocated(views: HeapViews, address: number, byteSize: number): void {
+	if (byteSize === 4 && address % 4 === 0) views.int32Array[address / 4] = 0
+	else if (byteSize === 8 && address % 8 === 0) views.float64Array[address / 8] = 0
+	else zeroBytes(views, address, byteSize)
+}
+
 /**
  * Allocation and tracking, for one manager: calls the allocator and deallocator,
  * checks what they return, zeroes new regions, and keeps the table of live refs. The
@@ -155,10 +213,20 @@ export class HeapCore {
 	private addressKind: NumberKind = 'unknown'
 	/** What the allocator takes as its size, learned from its first call. */
 	private sizeKind: NumberKind = 'unknown'
+	/** Whether the allocator is known to take and return numbers: then {@link allocateRegion} takes its hot path. */
+	private numbersKnown = false
+	/** `numbersKnown` with debug mode off: then {@link freeRef} takes its hot path for refs outside scopes. */
+	private plainFrees = false
+	/** The call site this allocator is called through with numbers (see {@link allocatorCallers}). */
+	private readonly allocatorCaller: (allocator: NumberAllocator, byteSize: number, alignment: number) => unknown
+	/** The call site this deallocator is called through with numbers. */
+	private readonly deallocatorCaller: (deallocator: NumberDeallocator, address: number, byteSize: number, alignment: number) => unknown
 	/** Whether new refs are tracked. */
 	readonly tracking: boolean
 	/** Debug mode's records (`debug: true`), or `undefined`: then one check per allocation and per free is all it costs. */
 	private readonly debug: HeapDebug | undefined
+	/** Whether a scope is open or debug mode is on: what {@link track} checks before {@link adopt}. */
+	private scopesOrDebug: boolean
 
 	constructor(
 		access: HeapAccess,
@@ -169,19 +237,16 @@ export class HeapCore {
 		this.access = access
 		this.allocator = alloc
 		this.deallocator = free
+		this.allocatorCaller = allocatorCallers[callSlotOf(alloc)]!
+		this.deallocatorCaller = deallocatorCallers[callSlotOf(free)]!
 		this.clearAllocatedRegions = options.clearAllocatedRegions
 		this.tracking = options.trackAllocations
 		this.trackedRefs = options.trackAllocations ? new AddressTable<HeapRef>() : undefined
 		this.debug = options.debug ? new HeapDebug(() => [access, this, access.strings]) : undefined
+		this.scopesOrDebug = this.debug !== undefined
 	}
 
 	// ---- the generated methods' bodies ---------------------------------------------
-
-	/** `alloc<T>()`: allocates, zeroes and tracks one element. */
-	allocValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, alignment: number, method: string): R {
-		const address = this.allocateRegion(byteSize, alignment, method)
-		return this.track(new Ref(this.access as WasmHeapManager, address, byteSize, this.tracking), alignment)
-	}
 
 	/**
 	 * `alloc<T>Array(countOrValues)`: the values are converted into a staging array of
@@ -280,8 +345,40 @@ export class HeapCore {
 	 * Allocates `byteSize` bytes aligned to `alignment`, checks the result, zeroes it if
 	 * configured, and returns its address. On any failure nothing stays allocated and an
 	 * `Error` names the size requested.
+	 *
+	 * The hot path is what runs once the allocator is known to take and return numbers:
+	 * one call and one combined check (a number, positive, aligned, its region inside the
+	 * live whole-heap view: then it is a safe integer too). Everything else (the first
+	 * call, which learns the kinds; bigint allocators; zero or huge sizes; any result that
+	 * fails the check) goes to {@link allocateRegionChecked}. Kept small so that V8 inlines
+	 * it into the generated `alloc*` methods: the whole function was 617 bytes of bytecode,
+	 * over V8's 460-byte limit for inlining, and it was called (issue 11).
 	 */
 	allocateRegion(byteSize: number, alignment: number, method: string): number {
+		if (this.numbersKnown && byteSize > 0 && byteSize <= 0x7fffffff) {
+			let address: unknown
+			try {
+				address = this.allocatorCaller(this.allocator as NumberAllocator, byteSize, alignment)
+			} catch (error) {
+				// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
+				throw raiseWithCause(error, allocatorThrew, method, byteSize, error)
+			}
+			const views = this.access.fast
+			if (typeof address === 'number' && address > 0 && address % alignment === 0 && address + byteSize <= views.uint8Array.length) {
+				if (this.clearAllocatedRegions) zeroAllocated(views, address, byteSize)
+				return address
+			}
+			return this.checkAllocated(address, byteSize, byteSize, alignment, method)
+		}
+		return this.allocateRegionChecked(byteSize, alignment, method)
+	}
+
+	/**
+	 * {@link allocateRegion} with every check spelled out: the first call (which learns
+	 * whether the allocator takes numbers or bigints), bigint allocators, zero-length and
+	 * huge sizes.
+	 */
+	private allocateRegionChecked(byteSize: number, alignment: number, method: string): number {
 		// A size computed from a large count ((capacity + 1) * 4, count * 8) may pass 2^53: no heap
 		// holds it, and an allocator must never be asked for a size that is not exact.
 		if (!Number.isSafeInteger(byteSize)) throw raise(allocationTooLarge, method, byteSize)
@@ -300,8 +397,19 @@ export class HeapCore {
 			// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
 			throw raiseWithCause(error, allocatorThrew, method, byteSize, error)
 		}
-		let address: number
+		const address = this.checkAllocated(result, byteSize, size, alignment, method)
+		this.numbersKnown = this.sizeKind === 'number' && this.addressKind === 'number'
+		this.plainFrees = this.numbersKnown && this.debug === undefined
+		return address
+	}
 
+	/**
+	 * Checks what the allocator returned for a request of `byteSize` bytes (`size`: what
+	 * it was asked for, at least 1) and zeroes the region if configured; gives back an
+	 * address it cannot use and throws.
+	 */
+	private checkAllocated(result: unknown, byteSize: number, size: number, alignment: number, method: string): number {
+		let address: number
 		if (typeof result === 'number') {
 			address = result
 			if (this.addressKind === 'unknown') this.addressKind = 'number'
@@ -321,10 +429,9 @@ export class HeapCore {
 			this.giveBack(address, size, alignment, raise(allocatorReturnedMisaligned, method, byteSize, address, alignment))
 		}
 
-		// One comparison when the region lies in the live whole-heap view (the usual case);
-		// otherwise the full check, which polls for a heap the allocation grew. The region is
-		// the `size` bytes asked for: a zero-length allocation's 1 byte must lie in the heap too,
-		// or an address at the heap's end would be accepted, and handed out again.
+		// The full check, which polls for a heap the allocation grew. The region is the `size`
+		// bytes asked for: a zero-length allocation's 1 byte must lie in the heap too, or an
+		// address at the heap's end would be accepted, and handed out again.
 		const access = this.access
 		if (!(address + size <= access.fast.uint8Array.length)) {
 			try {
@@ -362,26 +469,37 @@ export class HeapCore {
 	 * the allocation table (if tracking is on) and the innermost open scope (if any).
 	 */
 	track<R extends HeapRef>(ref: R, alignment: number): R {
-		ref.allocationByteSize = ref.allocatedByteSize === 0 ? 1 : ref.allocatedByteSize
+		const byteSize = ref.allocatedByteSize
+		if (byteSize === 0) ref.allocationByteSize = 1
 		ref.allocationAlignment = alignment
 		const table = this.trackedRefs
 		if (table !== undefined) {
-			// A live entry at the same address means C code freed that region behind the
-			// manager's back and the allocator handed it out again: the old ref is stale.
-			// It is marked freed, so that its free() cannot free the new ref's region.
 			const previous = table.set(ref.address, ref)
-			this.trackedByteSize += ref.allocatedByteSize
-			if (previous !== undefined) {
-				// Its entry is replaced already: only its size and its scope are left to forget.
-				this.trackedByteSize -= previous.allocatedByteSize
-				if (previous.scope !== undefined) previous.scope.drop(previous)
-				previous.markFreedElsewhere()
-			}
+			this.trackedByteSize += byteSize
+			if (previous !== undefined) this.replaced(previous)
 		}
+		// (Scopes and debug records: one check for both, off the hot path.)
+		if (this.scopesOrDebug) this.adopt(ref)
+		return ref
+	}
+
+	/**
+	 * A live entry was at a new ref's address: C code freed that region behind the
+	 * manager's back and the allocator handed it out again, so the old ref is stale. Its
+	 * entry is replaced already; its size and its scope are forgotten, and it is marked
+	 * freed, so that its free() cannot free the new ref's region.
+	 */
+	private replaced(previous: HeapRef): void {
+		this.trackedByteSize -= previous.allocatedByteSize
+		if (previous.scope !== undefined) previous.scope.drop(previous)
+		previous.markFreedElsewhere()
+	}
+
+	/** The innermost open scope adopts `ref`, and debug mode records where it was allocated. */
+	private adopt(ref: HeapRef): void {
 		const scopes = this.openScopes
 		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
 		if (this.debug !== undefined) this.debug.recordAllocation(ref, (ref as unknown as { refName: string }).refName)
-		return ref
 	}
 
 	/**
@@ -423,17 +541,35 @@ export class HeapCore {
 	 * Called by `HeapRef.free()` once the ref is invalidated: forgets it, then gives its
 	 * region back through its own deallocator, the manager's, or (borrowed) none. A
 	 * deallocator that throws leaves the ref freed; its error becomes the `cause`.
-	 * `refName` names the ref's class in that error (the message is built only then: a
-	 * string built on every free was garbage on the hot path).
+	 * The ref's class name in that error is read only then: a free() that passed it read a
+	 * getter that V8 calls polymorphically when one call site frees refs of several
+	 * classes (a scope's close does).
 	 */
-	freeRef(ref: HeapRef, refName: string): void {
-		this.forget(ref)
+	freeRef(ref: HeapRef): void {
+		// (A tracked ref's manager tracks: its table exists.)
+		if (ref.tracked && this.trackedRefs!.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
+		if (ref.scope !== undefined) ref.scope.drop(ref)
+		// The usual case: no debug records, the manager's deallocator, numbers.
+		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
+			this.freeRefSlowly(ref)
+			return
+		}
+		try {
+			this.deallocatorCaller(this.deallocator as NumberDeallocator, ref.address, ref.allocationByteSize, ref.allocationAlignment)
+		} catch (error) {
+			throw raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
+		}
+	}
+
+	/** {@link freeRef} past the allocation table and the scope: debug records, and whichever deallocator the ref has. */
+	private freeRefSlowly(ref: HeapRef): void {
+		if (this.debug !== undefined) this.debug.forget(ref)
 		const own = ref.ownDeallocator
 		if (own === null) return
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw raiseWithCause(error, deallocatorThrew, refName, error)
+			throw raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
 		}
 	}
 
@@ -519,17 +655,19 @@ export class HeapCore {
 	openScope(): HeapScope {
 		const scope = new HeapScope(this)
 		this.openScopes.push(scope)
+		this.scopesOrDebug = true
 		return scope
 	}
 
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
-		const index = this.openScopes.lastIndexOf(scope)
-		if (index === -1) throw raise(scopeClosed, member)
-		if (index !== this.openScopes.length - 1) {
-			throw raise(scopeInnerStillOpen, member)
+		const scopes = this.openScopes
+		// The innermost (the usual case) is one comparison; otherwise it is closed or not innermost.
+		if (scopes[scopes.length - 1] !== scope) {
+			throw raise(scopes.lastIndexOf(scope) === -1 ? scopeClosed : scopeInnerStillOpen, member)
 		}
-		this.openScopes.pop()
+		scopes.pop()
+		this.scopesOrDebug = scopes.length !== 0 || this.debug !== undefined
 	}
 
 	// ---- tracking --------------------------------------------------------------

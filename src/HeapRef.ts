@@ -199,7 +199,7 @@ export abstract class HeapRef extends HeapRegion {
 			return
 		}
 		this.invalidate()
-		this.manager.core.freeRef(this, this.refName)
+		this.manager.core.freeRef(this)
 	}
 
 	/**
