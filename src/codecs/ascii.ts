@@ -29,6 +29,9 @@ const DECODE_NATIVE_FROM_BYTES = 48
  */
 const ENCODE_NATIVE_FROM_UNITS = 40
 
+/** The code units of a short string being written (`write`). */
+const shortUnits = new Uint16Array(ENCODE_NATIVE_FROM_UNITS)
+
 /** Anything ASCII cannot hold: everything above U+007F. */
 const NOT_ASCII = /[^\x00-\x7f]/
 
@@ -101,6 +104,19 @@ export function encodeMeasured(value: string, elements: Uint8Array, start: numbe
  * into the scratch buffer, which checks it, and copied from there.
  */
 export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
+	const length = value.length
+	if (length < ENCODE_NATIVE_FROM_UNITS) {
+		// Each code unit read once, into a small array that the check and then the stores
+		// read: `charCodeAt` costs about twice an element load.
+		const units = shortUnits
+		let bits = 0
+		for (let i = 0; i < length; i++) bits |= units[i] = value.charCodeAt(i)
+		if (bits > 0x7f) throwNotAscii(method, value, value.search(NOT_ASCII))
+		if (length >= room) return -1
+		for (let i = 0; i < length; i++) elements[start + i] = units[i]!
+		elements[start + length] = 0
+		return length
+	}
 	const count = measure(value, method)
 	if (count >= room) return -1
 	encodeMeasured(value, elements, start, count)
