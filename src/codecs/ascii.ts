@@ -116,7 +116,8 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 function writeShort(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
 	const length = value.length
 	// Each code unit read once, into a small array that the check and then the stores
-	// read: `charCodeAt` costs about twice an element load.
+	// read: `charCodeAt` costs about twice an element load (5 characters: 25.5 -> 22.0 ns,
+	// bench/compare-builds.ts --suite strings, in either order of the two builds).
 	const units = shortUnits
 	let bits = 0
 	for (let i = 0; i < length; i++) bits |= units[i] = value.charCodeAt(i)
