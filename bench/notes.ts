@@ -131,10 +131,13 @@ const reasons: Reason[] = [
 		name: /^UTF-32 write/,
 		why:
 			'with an exact room, a string with surrogate pairs has more code units than the room has elements, so it ' +
-			'might not fit: the write saves each element before overwriting it (the whole room in one copy past 256 ' +
-			'elements) and puts them back if the string runs out of room, so that nothing is written if it does not fit; ' +
-			'on a shared heap it counts the code points first. A string of a few elements pays the fixed checks instead. ' +
-			'`stringToUTF32` writes in one pass and truncates'
+			'might not fit, and then nothing may be written: the write saves each element before overwriting it until it ' +
+			'has met the pairs it needs to fit (then it writes the rest plainly; past 256 elements the room is saved in ' +
+			'one copy) and puts them back if the string runs out of room; on a shared heap it looks for those pairs ' +
+			'first. `stringToUTF32` writes in one pass and truncates. Every way reads each code unit with `charCodeAt`, ' +
+			'about 2 ns on Node 20, so the saving\'s load and store per element are what is left: 16 code points in 72 ns ' +
+			'against 52 (in one process: writing without saving, which may not fit, 59 ns; looking for the pairs first, ' +
+			'70-75 ns; copying the room first in a loop, 83 ns). A string of a few elements pays the fixed checks instead'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -143,8 +146,11 @@ const reasons: Reason[] = [
 		why:
 			'a character above U+007F must throw before anything is written, so from 40 characters the write encodes ' +
 			'into a scratch buffer first (checking that every character took one byte) and then copies it in: ' +
-			'`encodeInto` plus a copy, where raw is `encodeInto` alone (no check). Every ASCII test measured on V8 was ' +
-			'slower: regexes cost about 0.55 ns per character, 10x `encodeInto`',
+			'`encodeInto` plus a copy, where raw is `encodeInto` alone (no check). No engine API tells whether a string ' +
+			'is ASCII without a pass over it, and `encodeInto` (17 GB/s) is the fastest pass there is: regexes cost about ' +
+			'0.55 ns per character, 10x `encodeInto`. So the floor is raw plus a copy: at 1 MiB, 82 against 65 µs in a ' +
+			'plain Node 20 process (the copy alone 23 µs; saving the room and encoding in place, 88 µs), and more here, ' +
+			'where the other cases\' loops leave the caches colder',
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -152,8 +158,10 @@ const reasons: Reason[] = [
 		name: /^(ASCII|UTF-8) write (5|6|8) B/,
 		why:
 			'a short write checks every character first (ASCII validity, or whether it fits an exact room) and then ' +
-			'stores them: two passes, plus the address and room checks; `stringToUTF8` stores as it goes and truncates ' +
-			'when the room runs out. At 5 bytes the fixed checks are the whole difference (a few ns)',
+			'stores them: it reads each code unit once into a small array, ORs them together, then stores from the array ' +
+			'(a second `charCodeAt` pass cost 3 ns more at 5 characters), plus the address and room checks; ' +
+			'`stringToUTF8` stores as it goes and truncates when the room runs out. At 5 bytes the fixed checks are the ' +
+			'whole difference (a few ns)',
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -161,8 +169,9 @@ const reasons: Reason[] = [
 		name: /^UTF-8 write .*exact room/,
 		why:
 			'with an exact room the string might not fit, so from 24 code units the write encodes it with `encodeInto` ' +
-			'(about 85 ns fixed cost) into a scratch buffer, and copies the bytes in if they fit; at 60 bytes that costs ' +
-			'more than `stringToUTF8`\'s plain loop, which truncates instead'
+			'(about 85 ns fixed cost) into a scratch buffer, and copies the bytes in with `set` if they fit (about 15 ns ' +
+			'at 60 bytes; a JS copy loop was slower); `stringToUTF8` is one plain loop that truncates instead. Measuring ' +
+			'first with a loop would read every code unit twice (`charCodeAt` is about 2 ns a unit on Node 20)'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -182,8 +191,10 @@ const reasons: Reason[] = [
 			'encodes into a scratch buffer of 3 bytes per code unit (where V8 does not check the room as it goes) and ' +
 			'copies the bytes in if they fit; a room over 64 KiB with under 1.25 bytes per unit (mostly ASCII) is saved ' +
 			'and encoded in place instead. Either way one copy of the room on top of raw `encodeInto`, which truncates ' +
-			'silently (0.5.1 too: it encodes into the room and throws after writing). At 1 MiB of ASCII that copy is a ' +
-			'second pass over 2 MiB of memory: 94 against 64 µs in a plain Node 20 process, more in this one'
+			'silently (0.5.1 too: it encodes into the room and throws after writing). No engine API gives a string\'s ' +
+			'UTF-8 length (or whether it is ASCII) without a pass over it, and `encodeInto` is the fastest pass, so the ' +
+			'floor is raw plus a copy: at 1 MiB of ASCII the copy alone is 23 µs against raw\'s 65 µs in a plain Node 20 ' +
+			'process (0.74-0.79x at best), more in this one. At 60 bytes the copy is a `set` of about 15 ns'
 	},
 	{
 		suite: 'strings|strings realistic',

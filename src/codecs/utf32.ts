@@ -94,6 +94,8 @@ export function encodeMeasured(value: string, elements: Uint32Array, start: numb
 
 /** Writes the code points of `value` at `elements[start]` (no terminator) and returns how many. */
 function encodeCodePoints(value: string, elements: Uint32Array, start: number): number {
+	// The loop of `encodeCodePointsFrom` again: sharing it made 2-code-point writes 1.4x
+	// slower (12.5 -> 17.3 ns, Node 20, bench/compare-builds.ts --suite strings).
 	const length = value.length
 	let at = start
 	for (let i = 0; i < length; i++) {
@@ -109,6 +111,27 @@ function encodeCodePoints(value: string, elements: Uint32Array, start: number): 
 		elements[at++] = unit
 	}
 	return at - start
+}
+
+/**
+ * Writes the code points of `value` from code unit `from` on at `elements[at]` (no
+ * terminator) and returns the index after the last element written.
+ */
+function encodeCodePointsFrom(value: string, from: number, elements: Uint32Array, at: number): number {
+	const length = value.length
+	for (let i = from; i < length; i++) {
+		const unit = value.charCodeAt(i)
+		if ((unit & 0xfc00) === 0xd800 && i + 1 < length) {
+			const next = value.charCodeAt(i + 1)
+			if ((next & 0xfc00) === 0xdc00) {
+				elements[at++] = ((unit - 0xd800) << 10) + (next - 0xdc00) + 0x10000
+				i++
+				continue
+			}
+		}
+		elements[at++] = unit
+	}
+	return at
 }
 
 /**
@@ -128,42 +151,81 @@ export function write(value: string, elements: Uint32Array, start: number, room:
 	return writeMayNotFit(value, elements, start, room)
 }
 
-/** `write` of a string with as many code units as the room or more, which may or may not fit (kept apart so that `write` stays small enough to inline). */
+/**
+ * `write` of a string with as many code units as the room or more (and fewer than twice
+ * as many), which fits exactly when it holds at least `length - room + 1` surrogate pairs
+ * (each pair is one element for two code units); kept apart so that `write` stays small
+ * enough to inline.
+ *
+ * Every way costs a `charCodeAt` per code unit, the dearest part (about 2 ns each on
+ * Node 20, against under 1 ns for an element stored), so none reads the string twice
+ * where it can help it. On a non-shared heap a short room is written in one pass that
+ * saves each element before overwriting it, until it has met the pairs it needs (then
+ * the string fits, and the rest is written plainly); if the room runs out first, the
+ * saved elements go back. A long room is saved in one copy first. On a shared heap,
+ * where another thread could see the elements in between, the pairs are looked for
+ * first, stopping as soon as there are enough, and the string is then written in one pass.
+ * 16 code points with one pair into an exact room: 97 -> 72 ns (bench/compare-builds.ts
+ * --suite strings, in either order of the builds; `stringToUTF32` 52 ns). In one
+ * process with the other sizes' writes: without saving (a write that may not fit) it
+ * would take 59 ns; copying the room first in a loop took 83 ns.
+ */
 function writeMayNotFit(value: string, elements: Uint32Array, start: number, room: number): number {
-	if (elements.buffer instanceof ArrayBuffer) {
-		// A string that may not fit: encode once with a bound, saving what it overwrites, and
-		// put that back if the string ran past the room (cheaper than counting the code
-		// points first). Only on a non-shared heap, where no other thread can see the
-		// elements in between. Long rooms are saved in one copy first, short ones element by
-		// element as the encoding goes (a copy's fixed cost would dominate them).
+	if (room <= SAVE_FROM_ELEMENTS && (elements === nonSharedElements || isNonShared(elements))) {
 		const available = room - 1
-		if (saved.length < available) saved = new Uint32Array(Math.max(available, 2 * saved.length))
-		let written: number
-		if (room > SAVE_FROM_ELEMENTS) {
-			saved.set(elements.subarray(start, start + available))
-			written = encodeCodePointsWithin(value, elements, start, available)
-			if (written < 0) elements.set(saved.subarray(0, available), start)
-		} else {
-			written = encodeCodePointsSaving(value, elements, start, available, saved)
-		}
-		if (written < 0) return -1
-		elements[start + written] = 0
-		return written
+		if (saved.length < available) saved = new Uint32Array(Math.max(SAVE_FROM_ELEMENTS, saved.length))
+		return encodeCodePointsSaving(value, elements, start, available, value.length - available, saved)
 	}
-	const count = countCodePoints(value)
-	if (count >= room) return -1
-	encodeMeasured(value, elements, start, count)
-	elements[start + count] = 0
-	return count
+	return writeLongOrShared(value, elements, start, room)
 }
 
+/** `writeMayNotFit` into a room of more than `SAVE_FROM_ELEMENTS` elements, or on a shared heap. */
+function writeLongOrShared(value: string, elements: Uint32Array, start: number, room: number): number {
+	const available = room - 1
+	if (elements.buffer instanceof ArrayBuffer) {
+		if (saved.length < available) saved = new Uint32Array(Math.max(available, 2 * saved.length))
+		saved.set(elements.subarray(start, start + available))
+		const end = encodeCodePointsWithin(value, elements, start, available)
+		if (end < 0) {
+			elements.set(saved.subarray(0, available), start)
+			return -1
+		}
+		elements[end] = 0
+		return end - start
+	}
+	let needed = value.length - available
+	const length = value.length
+	for (let i = 0; i < length - 1; i++) {
+		if ((value.charCodeAt(i) & 0xfc00) === 0xd800 && (value.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+			if (--needed === 0) {
+				const written = encodeCodePoints(value, elements, start)
+				elements[start + written] = 0
+				return written
+			}
+			i++
+		}
+	}
+	return -1
+}
+
+/**
+ * The last view found to be over a non-shared buffer (a view's buffer never changes, and
+ * the codec is handed the same whole-heap view again and again): reading `.buffer` costs
+ * about 20 ns on Node 20, a whole short write's worth.
+ */
+let nonSharedElements: Uint32Array | undefined
+
+function isNonShared(elements: Uint32Array): boolean {
+	if (!(elements.buffer instanceof ArrayBuffer)) return false
+	nonSharedElements = elements
+	return true
+}
 
 /**
  * Rooms larger than this (in elements) are saved in one copy before a write that may
  * not fit; smaller ones element by element as they are overwritten. `npm run bench --
  * strings`, Node 20: the copy made 16-element writes slower (95 vs 86 ns, against
- * counting first) and 1,024-element ones 1.9x faster. Saving as it goes: 16 code points
- * in about 45 ns against 72 ns counting first (Emscripten's `stringToUTF32` 37 ns).
+ * counting first) and 1,024-element ones 1.9x faster.
  */
 const SAVE_FROM_ELEMENTS = 256
 
@@ -172,10 +234,12 @@ let saved = new Uint32Array(0)
 
 /**
  * Writes the code points of `value` at `elements[start]`, at most `available` of them,
- * first saving each element it overwrites in `save[0 ..]`; returns how many, or -1 if
- * the string did not fit, having put every overwritten element back.
+ * first saving each element it overwrites in `save[0 ..]` until it has met
+ * `pairsNeeded` surrogate pairs (from there on the string fits: the rest is written
+ * without saving), and the terminator after them. Returns how many code points, or -1
+ * if the string did not fit, having put every overwritten element back.
  */
-function encodeCodePointsSaving(value: string, elements: Uint32Array, start: number, available: number, save: Uint32Array): number {
+function encodeCodePointsSaving(value: string, elements: Uint32Array, start: number, available: number, pairsNeeded: number, save: Uint32Array): number {
 	const length = value.length
 	const end = start + available
 	let at = start
@@ -190,17 +254,25 @@ function encodeCodePointsSaving(value: string, elements: Uint32Array, start: num
 			if ((next & 0xfc00) === 0xdc00) {
 				unit = ((unit - 0xd800) << 10) + (next - 0xdc00) + 0x10000
 				i++
+				if (--pairsNeeded === 0) {
+					elements[at] = unit
+					const end = encodeCodePointsFrom(value, i + 1, elements, at + 1)
+					elements[end] = 0
+					return end - start
+				}
 			}
 		}
 		save[at - start] = elements[at]!
 		elements[at++] = unit
 	}
+	elements[at] = 0
 	return at - start
 }
 
 /**
  * Writes the code points of `value` at `elements[start]`, at most `available` of them;
- * returns how many, or -1 if the string did not fit (having written up to the bound).
+ * returns the index after the last element written, or -1 if the string did not fit
+ * (having written up to the bound).
  */
 function encodeCodePointsWithin(value: string, elements: Uint32Array, start: number, available: number): number {
 	const length = value.length
@@ -219,5 +291,5 @@ function encodeCodePointsWithin(value: string, elements: Uint32Array, start: num
 		}
 		elements[at++] = unit
 	}
-	return at - start
+	return at
 }
