@@ -546,8 +546,9 @@ export class HeapCore {
 	 * classes (a scope's close does).
 	 */
 	freeRef(ref: HeapRef): void {
-		// (A tracked ref's manager tracks: its table exists.)
-		if (ref.tracked && this.trackedRefs!.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
+		// A ref made directly (its constructor is public) may say it is tracked on a manager that does not track.
+		const table = this.trackedRefs
+		if (ref.tracked && table !== undefined && table.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (!this.plainFrees || ref.ownDeallocator !== undefined) {

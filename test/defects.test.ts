@@ -3,7 +3,9 @@
  * Each test failed before its fix; each names the defect it pins.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { createWasmHeapManager, Int32Ref, type WasmHeapManager } from '../src/index.js'
 import { elementRows } from '../descriptors/elements.js'
 import { normalizeElements } from '../codegen/normalize.js'
 import { callMethod, errorName } from './support/dynamic.js'
@@ -333,3 +335,31 @@ describe('defects found by fuzzing (issue 10)', function () {
 })
 
 export type { WasmHeapManager }
+
+describe('defects found by review (issue 11 merges)', () => {
+	it("a dropped manager's heap is collectable after its string writes (the codecs' caches of the last view held it strongly)", function () {
+		this.timeout(120_000)
+		const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('support/heapRetentionChild.ts', import.meta.url))], {
+			encoding: 'utf8',
+			timeout: 100_000,
+		})
+		expect(child.status, child.stderr).to.equal(0)
+		expect(JSON.parse(child.stdout)).to.deep.equal({ 'UTF-32, a room it may not fit': false, 'UTF-8, encodeInto': false })
+	})
+
+	it('free() of a ref made directly as tracked, on a manager that does not track, gives its region back (it threw a bare TypeError and leaked)', () => {
+		const freed: number[] = []
+		const heap = createWasmHeapManager(
+			() => new ArrayBuffer(1024),
+			() => 64,
+			(address) => {
+				freed.push(Number(address))
+			},
+			{ trackAllocations: false },
+		)
+		const ref = new Int32Ref(heap, 64, 4, true)
+		ref.free()
+		expect(freed).to.deep.equal([64])
+		expect(ref.isFreed).to.equal(true)
+	})
+})
