@@ -1258,7 +1258,7 @@ export const generatedClassOutdated = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, className: string, version: unknown, expected: number) =>
-		`${method}: ${className} was generated for another version of wasm-heap-manager (its accessors read the library's fields of version ${String(version)}, this library has version ${expected}); run wasm-heap-manager generate again`,
+		`${method}: ${className} was generated for another version of wasm-heap-manager (its accessors read the library's fields ${typeof version === 'number' ? `of version ${version}` : 'of a version before 1'}, this library has version ${expected}); run wasm-heap-manager generate again`,
 } satisfies Message
 
 export const generatedClassDuplicate = {

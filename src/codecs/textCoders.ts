@@ -115,16 +115,18 @@ function decoderAccepts(buffer: ArrayBufferLike): boolean {
 
 // The last view `encodeInto` was found to accept views of. A view's buffer never changes,
 // and the codecs are handed the same whole-heap view again and again, so one identity
-// check answers most calls: reading `.buffer` alone costs ~20 ns on Node 20. Held weakly:
-// a strong reference kept a dropped manager's whole heap alive.
-let encoderAcceptedView: WeakRef<Uint8Array> | undefined
+// check answers most calls: reading `.buffer` alone costs ~20 ns on Node 20. Held strongly:
+// it keeps the last heap written to alive until a write to another heap replaces it (a
+// `WeakRef`'s `deref()` made 64-byte ASCII writes 0.77-0.80x); test/defects.test.ts pins that
+// no more than one is kept.
+let encoderAcceptedView: Uint8Array | undefined
 
 /** Whether `TextEncoder.encodeInto` accepts views of the buffer under `bytes` on this engine. */
 export function encoderAccepts(bytes: Uint8Array): boolean {
-	if (bytes === encoderAcceptedView?.deref()) return true
+	if (bytes === encoderAcceptedView) return true
 	const kind = bufferKindOf(bytes.buffer)
 	const accepted = kind === Plain || probe(encoderAcceptance, kind, (view) => new TextEncoder().encodeInto('a', view))
-	if (accepted) encoderAcceptedView = new WeakRef(bytes)
+	if (accepted) encoderAcceptedView = bytes
 	return accepted
 }
 

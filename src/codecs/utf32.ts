@@ -171,7 +171,7 @@ export function write(value: string, elements: Uint32Array, start: number, room:
  * would take 59 ns; copying the room first in a loop took 83 ns.
  */
 function writeMayNotFit(value: string, elements: Uint32Array, start: number, room: number): number {
-	if (room <= SAVE_FROM_ELEMENTS && (elements === nonSharedElements?.deref() || isNonShared(elements))) {
+	if (room <= SAVE_FROM_ELEMENTS && (elements === nonSharedElements || isNonShared(elements))) {
 		const available = room - 1
 		if (saved.length < available) saved = new Uint32Array(Math.max(SAVE_FROM_ELEMENTS, saved.length))
 		return encodeCodePointsSaving(value, elements, start, available, value.length - available, saved)
@@ -211,14 +211,16 @@ function writeLongOrShared(value: string, elements: Uint32Array, start: number, 
 /**
  * The last view found to be over a non-shared buffer (a view's buffer never changes, and
  * the codec is handed the same whole-heap view again and again): reading `.buffer` costs
- * about 20 ns on Node 20, a whole short write's worth. Held weakly: a strong reference
- * kept a dropped manager's whole heap alive.
+ * about 20 ns on Node 20, a whole short write's worth. Held strongly, so it keeps the
+ * last heap written to alive until a write to another heap replaces it (held through a
+ * `WeakRef`, `deref()` cost 15 ns a write: 64-element writes 0.82x, bench/compare-builds.ts
+ * --suite strings, both orders); test/defects.test.ts pins that no more than one is kept.
  */
-let nonSharedElements: WeakRef<Uint32Array> | undefined
+let nonSharedElements: Uint32Array | undefined
 
 function isNonShared(elements: Uint32Array): boolean {
 	if (!(elements.buffer instanceof ArrayBuffer)) return false
-	nonSharedElements = new WeakRef(elements)
+	nonSharedElements = elements
 	return true
 }
 

@@ -1,8 +1,11 @@
 /**
  * Run by test/defects.test.ts as `node --expose-gc --import tsx heapRetentionChild.ts`:
- * for each kind of string write, a manager over a heap of its own makes one write, is
- * dropped, and the heap's buffer must then be collectable (the codecs' caches of the last
- * view they checked once held it strongly). Prints a JSON object: write -> still alive.
+ * for each kind of string write, a manager over a heap of its own makes one write and is
+ * dropped; then another manager over another heap makes the same write. The codecs keep
+ * the last view they checked (one identity test instead of reading `.buffer`), so the
+ * first heap must be collectable once the second was written to: at most one dropped
+ * heap is ever kept. Prints a JSON object: write -> [first heap alive after its own
+ * write, first heap alive after the second heap's write].
  */
 import { createWasmHeapManager } from '../../src/index.js'
 
@@ -16,19 +19,28 @@ const writes: Record<string, (heap: ReturnType<typeof createWasmHeapManager>) =>
 	'UTF-8, encodeInto': (heap) => heap.writeNullTerminatedUtf8String(64, 'é'.repeat(200), 4096),
 }
 
-const alive: Record<string, boolean> = {}
+const alive: Record<string, boolean[]> = {}
 const weak: Record<string, WeakRef<ArrayBuffer>> = {}
-for (const [name, write] of Object.entries(writes)) {
-	;(() => {
-		const buffer = new ArrayBuffer(1 << 20)
-		weak[name] = new WeakRef(buffer)
-		write(createWasmHeapManager(() => buffer, () => 64, () => {}))
-	})()
+const kept: ArrayBuffer[] = []
+const writeOnANewHeap = (name: string): ArrayBuffer => {
+	const buffer = new ArrayBuffer(1 << 20)
+	writes[name]!(createWasmHeapManager(() => buffer, () => 64, () => {}))
+	return buffer
 }
-// a WeakRef made in this turn keeps its target to the end of it
-setTimeout(() => {
-	gc()
-	gc()
-	for (const name of Object.keys(writes)) alive[name] = weak[name]!.deref() !== undefined
-	console.log(JSON.stringify(alive))
-}, 20)
+for (const name of Object.keys(writes)) weak[name] = new WeakRef(writeOnANewHeap(name))
+const settle = (then: () => void): void => {
+	// a WeakRef made in a turn keeps its target to the end of it
+	setTimeout(() => {
+		gc()
+		gc()
+		then()
+	}, 20)
+}
+settle(() => {
+	for (const name of Object.keys(writes)) alive[name] = [weak[name]!.deref() !== undefined]
+	for (const name of Object.keys(writes)) kept.push(writeOnANewHeap(name))
+	settle(() => {
+		for (const name of Object.keys(writes)) alive[name]!.push(weak[name]!.deref() !== undefined)
+		console.log(JSON.stringify(alive), kept.length)
+	})
+})
