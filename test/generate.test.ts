@@ -398,6 +398,54 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => freed.at(0), Error, /has been freed/)
 	})
 
+	it("generated accessors and at() take their fast paths: the library fields they read (LibraryRefFields, LibraryArrayFields) exist under those names", () => {
+		// A renamed field would not fail: the fast path's comparison would just fail, and
+		// every access would go through the library's slower path. Count those.
+		const { Vec3Ref } = generated32
+		const heap = newHeap('wasm32')
+		const array = heap.allocStructArray(Vec3Ref, 4)
+		const slow: string[] = []
+		const prototype = StructRef.prototype as unknown as Record<string, (...args: unknown[]) => unknown>
+		const arrayPrototype = StructArrayRef.prototype as unknown as Record<string, (...args: unknown[]) => unknown>
+		const readField = prototype.readField!
+		const writeField = prototype.writeField!
+		const libraryAt = arrayPrototype.at!
+		prototype.readField = function (this: unknown, ...args: unknown[]) {
+			slow.push(`readField ${String(args[0])}`)
+			return readField.apply(this, args)
+		}
+		prototype.writeField = function (this: unknown, ...args: unknown[]) {
+			slow.push(`writeField ${String(args[0])}`)
+			return writeField.apply(this, args)
+		}
+		arrayPrototype.at = function (this: unknown, ...args: unknown[]) {
+			slow.push(`at ${String(args[0])}`)
+			return libraryAt.apply(this, args)
+		}
+		try {
+			const cursor = array.at(0)
+			for (let index = 0; index < 4; index++) {
+				const element = array.at(index)
+				element.x = index
+				element.z = element.x + 0.5
+				expect(array.at(index, cursor).z).to.equal(index + 0.5)
+			}
+			const single = heap.allocStruct(Vec3Ref, { y: 2 })
+			single.y = single.y * 3
+			expect(single.y).to.equal(6)
+			expect(slow).to.deep.equal([])
+			// and the slow paths are still there for what needs them
+			single.free()
+			expect(() => single.y).to.throw(Error, /has been freed/)
+			expect(() => array.at(4)).to.throw(RangeError)
+			expect(slow).to.deep.equal(['readField y', 'at 4'])
+		} finally {
+			prototype.readField = readField
+			prototype.writeField = writeField
+			arrayPrototype.at = libraryAt
+		}
+	})
+
 	it('a class generated for another ABI, or a second class for one declaration, is a TypeError', () => {
 		const heap = newHeap('wasm32')
 		expectThrow(

@@ -164,8 +164,9 @@ const fieldLoads = ['const ref = this as unknown as LibraryRefFields', 'const vi
 
 /**
  * The library's internal fields the generated accessors and `at` read, declared once per
- * module (not exported): the generator and the library come from one package version, and
- * test/generate.test.ts checks the names against the library's refs.
+ * module (not exported): the generator and the library come from one package version
+ * (`libraryFieldsVersion`). A renamed field would not fail, only slow every access down to
+ * the library's path: test/generate.test.ts ("take their fast paths") counts those.
  */
 function libraryFieldsInterfaces(StructureKind: TsMorph['StructureKind']): InterfaceDeclarationStructure[] {
 	return [
