@@ -272,24 +272,31 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
- * The aligned-index test of the manager's `write<T>` fast path: declares `elements` (the
- * row's live whole-heap typed array) and `index`, and returns the condition under which
- * `elements[index]` (single bytes: `elements[address]`) is the element at `address`. Wider rows take `address >>>
- * log2(byteSize)`, and `index * byteSize === address` proves at once that the address is
- * a non-negative integer below 2^32 and aligned (a fraction, NaN, a negative, a larger or
- * a misaligned address changes under the shift): integer arithmetic, where `address /
- * byteSize` and `Number.isInteger` took float round trips. A non-number address stands as
- * -1, which the test refuses: the type test comes first (a shift would call an object's
- * `valueOf`), and every comparison sees numbers only (one that has seen a string is
- * compiled as a generic one). The caller imports `littleEndianHost` for rows wider than a byte.
+ * The aligned-index test of the manager's `read<T>` and `write<T>` fast paths: declares
+ * `elements` (the row's live whole-heap typed array) and `index`, and returns the
+ * condition under which `elements[index]` is the element at `address`. Wider rows take
+ * `address >>> log2(byteSize)`, and `index * byteSize === address` proves at once that the
+ * address is a non-negative integer below 2^32 and aligned (a fraction, NaN, a negative, a
+ * larger or a misaligned address changes under the shift): integer arithmetic, where
+ * `address / byteSize` and `Number.isInteger` took float round trips. A non-number address
+ * stands as -1, which the test refuses: the type test comes first (a shift would call an
+ * object's `valueOf`), and every comparison sees numbers only (one that has seen a string
+ * is compiled as a generic one). The caller imports `littleEndianHost` for rows wider than a byte.
  *
- * Reads keep {@link alignedRead}'s division: the shifted index measured 1.15-1.35x
- * pristine but 0.97-0.98x in the realistic regime for `readInt32` (bench/compare-builds.ts
- * b51ecb9 against 1d87f9d and 1f5e35b, Node 20, five to seven processes).
+ * The product, not `index << log2(byteSize)`: a 32-bit shift wraps, so a negative address
+ * would pass as its 32-bit wrap (-8 as 2^32 - 8), inside any heap over 2 GiB
+ * (test/large-heap.test.ts). The shift measured 1.35x on `readInt32`, the product 1.16x;
+ * the shift with a sign test, and a signed shift, lost 2-7% in the realistic regime.
+ * Single bytes keep `Number.isInteger` and two comparisons: `address >>> 0 === address`
+ * measured 1.18x pristine but 0.91x realistic for `readUint8` (bench/compare-builds.ts
+ * against 5a10b28, Node 20, three processes each way).
  */
 function alignedIndex(element: NormalizedElement, writer: import('ts-morph').CodeBlockWriter): string {
 	writer.writeLine(`const elements = this.fast.${fieldNameOf(element.viewConstructor)}`)
-	if (element.byteSize === 1) return 'Number.isInteger(address) && address >= 0 && address < elements.length'
+	if (element.byteSize === 1) {
+		writer.writeLine('const index = address')
+		return 'Number.isInteger(index) && index >= 0 && index < elements.length'
+	}
 	writer.writeLine("const number = typeof address === 'number' ? address : -1")
 	writer.writeLine(`const index = number >>> ${Math.log2(element.byteSize)}`)
 	return `index * ${element.byteSize} === number && index < elements.length && littleEndianHost`
@@ -308,7 +315,7 @@ function alignedWrite(element: NormalizedElement, part: Part): (writer: import('
 	return (writer) => {
 		const condition = alignedIndex(element, writer)
 		writer.write(`if (${condition})`).block(() => {
-			writer.writeLine(`elements[${element.byteSize === 1 ? 'address' : 'index'}] = value`)
+			writer.writeLine('elements[index] = value')
 			writer.writeLine('return')
 		})
 	}
@@ -323,17 +330,9 @@ function alignedWrite(element: NormalizedElement, part: Part): (writer: import('
 function alignedRead(element: NormalizedElement, part: Part): (writer: import('ts-morph').CodeBlockWriter) => void {
 	if (!indexesItsView(element)) return () => {}
 	part.use(modules.heapRef, 'littleEndianHost')
-	const view = `this.fast.${fieldNameOf(element.viewConstructor)}`
 	return (writer) => {
-		if (element.byteSize === 1) {
-			writer.writeLine(`const elements = ${view}`)
-			writer.writeLine('if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!')
-			return
-		}
-		// The type test first: dividing an object would call its valueOf.
-		writer.writeLine(`const elements = ${view}`)
-		writer.writeLine(`const index = typeof address === 'number' ? address / ${element.byteSize} : Number.NaN`)
-		writer.writeLine('if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!')
+		const condition = alignedIndex(element, writer)
+		writer.writeLine(`if (${condition}) return elements[index]!`)
 	}
 }
 

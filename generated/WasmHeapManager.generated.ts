@@ -321,7 +321,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt8(address: number): number {
 		const elements = this.fast.int8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
@@ -337,8 +338,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
 		const elements = this.fast.int8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
-			elements[address] = value
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
+			elements[index] = value
 			return
 		}
 
@@ -356,7 +358,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint8(address: number): number {
 		const elements = this.fast.uint8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
@@ -372,8 +375,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
 		const elements = this.fast.uint8Array
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
-			elements[address] = value
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
+			elements[index] = value
 			return
 		}
 
@@ -391,7 +395,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readClampedUint8(address: number): number {
 		const elements = this.fast.uint8ClampedArray
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) return elements[address]!
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
@@ -407,8 +412,9 @@ export class WasmHeapManager extends HeapAccess {
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
 		const elements = this.fast.uint8ClampedArray
-		if (Number.isInteger(address) && address >= 0 && address < elements.length) {
-			elements[address] = value
+		const index = address
+		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
+			elements[index] = value
 			return
 		}
 
@@ -426,8 +432,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt16(address: number): number {
 		const elements = this.fast.int16Array
-		const index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
@@ -464,8 +471,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint16(address: number): number {
 		const elements = this.fast.uint16Array
-		const index = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 1
+		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
@@ -502,8 +510,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readInt32(address: number): number {
 		const elements = this.fast.int32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
@@ -540,8 +549,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readUint32(address: number): number {
 		const elements = this.fast.uint32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
@@ -578,8 +588,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigInt64(address: number): bigint {
 		const elements = this.fast.bigInt64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
@@ -616,8 +627,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readBigUint64(address: number): bigint {
 		const elements = this.fast.bigUint64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
@@ -681,8 +693,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat32(address: number): number {
 		const elements = this.fast.float32Array
-		const index = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 2
+		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
@@ -719,8 +732,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readFloat64(address: number): number {
 		const elements = this.fast.float64Array
-		const index = typeof address === 'number' ? address / 8 : Number.NaN
-		if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost) return elements[index]!
+		const number = typeof address === 'number' ? address : -1
+		const index = number >>> 3
+		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
 		const fast = this.fast
 		let view = fast.dataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')

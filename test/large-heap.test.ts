@@ -305,6 +305,25 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 		}
 	})
 
+	it('negative addresses whose 32-bit wrap lies inside the heap are refused, for every type, and write nothing', () => {
+		// ToUint32(-8) is 2^32 - 8, an aligned address inside this heap: a fast path that
+		// shifts the address and compares in 32 bits (`index << 2 === address`) would take
+		// -8 for 2^32 - 8. The same for -2^30 - 8 (3 GiB - 8) and -2^31 (2 GiB).
+		const { heap, dataView } = current()
+		const random = new SeededRandom(11)
+		for (const element of elements) {
+			const { methods, byteSize: size } = element
+			const value = sampleValue(element, random)
+			for (const address of [-size, -8, -GiB - 8, -(2 ** 31), -(2 ** 32) + 8]) {
+				const aliased = (address >>> 0) - ((address >>> 0) % size)
+				const before = dataView.getBigUint64(aliased - (aliased % 8), true)
+				expectAddressRangeError(() => callMethod(heap, methods.read, address), errorName(element, 'read'), address, size, heapSize)
+				expectAddressRangeError(() => callMethod(heap, methods.write, address, value), errorName(element, 'write'), address, size, heapSize)
+				expect(dataView.getBigUint64(aliased - (aliased % 8), true), `${methods.write}(${address}) wrote at ${aliased}`).to.equal(before)
+			}
+		}
+	})
+
 	it('pointer53 values above 2^32 round-trip through writes, atomics and refs', () => {
 		const { heap, dataView } = current()
 		const values = [fourGiB, fourGiB + 1, allocationBase, heapSize - 8, heapSize, 2 ** 40 + 3, 2 ** 52 + 1, 2 ** 53 - 1]
