@@ -38,8 +38,9 @@ const output = option('out')
 
 const shippedMethod = `    readInt32(address) {
         const elements = this.fast.int32Array;
-        const index = typeof address === 'number' ? address / 4 : Number.NaN;
-        if (Number.isInteger(index) && index >= 0 && index < elements.length && littleEndianHost)
+        const number = typeof address === 'number' ? address : -1;
+        const index = number >>> 2;
+        if (index * 4 === number && index < elements.length && littleEndianHost)
             return elements[index];
         const fast = this.fast;
         let view = fast.dataView;

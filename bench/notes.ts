@@ -82,9 +82,19 @@ const reasons: Reason[] = [
 			'array at aligned addresses, with an integer check (`(address >>> 3) * 8 === address`): 1.24-1.31x pristine ' +
 			'and 1.32-1.33x in the realistic regime, where it also saves a detach test (bench/compare-builds.ts b51ecb9 ' +
 			'against 9b72156, Node 20, five processes; 1.10-1.21x on Node 24, both regimes; 1.22-3.0x for every width ' +
-			'in the access suite, bench/ab.ts). The same integer check on reads measured 1.15-1.35x pristine but ' +
-			'0.97-0.98x realistic for `readInt32` (b51ecb9 against 1d87f9d and 1f5e35b, five to seven processes), so reads ' +
-			'keep `address / 4` and `Number.isInteger`, two float round trips. The numeric suite measures the same methods ' +
+			'in the access suite, bench/ab.ts). Reads wider than a byte took the same check later (c21e906 against ' +
+			'5a10b28, three processes each way): `readInt32` 1.16-1.18x pristine and 0.96-0.99x realistic on Node 20, ' +
+			'1.14-1.16x pristine and 1.04-1.13x realistic on Node 24. Shifting back instead of multiplying ' +
+			'(`index << 2 === address`) measured 1.35x, but a 32-bit shift wraps: -8 passes as 2^32 - 8 in a heap over ' +
+			'2 GiB (test/large-heap.test.ts); with a sign test, or a signed shift, it lost 2-7% realistic. Bytes keep ' +
+			'`Number.isInteger`: `address >>> 0 === address` measured 1.18x pristine but 0.91x realistic for `readUint8`. ' +
+			'On Node 24 both loop shapes are set by V8\'s tiers, not by the method (`npm run bench:node24 -- numeric`, ' +
+			'V8 13.6, `readInt32` / `writeFloat64`): the 64-call shape runs 6.6 / 7.8 ns with Maglev on and 2.2 / 1.7 ns ' +
+			'(0.61x / 0.73x raw) with `--no-maglev`, the long loop 4.0 / 3.9 ns with on-stack replacement and 2.2 / 1.9 ns ' +
+			'(0.59x / 0.63x) with `--no-use-osr`: the benchmark\'s outer function is compiled by Maglev with the slice ' +
+			'inlined, and Maglev inlines one level deep (`--max-maglev-inline-depth=1`), so the method is a call there; ' +
+			'the OSR-compiled long loop is not peeled (see bench/chromium-long-loop.md), so it reloads the manager\'s ' +
+			'views each iteration. The raw loops have nothing to inline or hoist. The numeric suite measures the same methods ' +
 			'at 0.55-0.63x in a process without the Emscripten glue: loops this short move with the process around them ' +
 			'(raw too), so these ratios carry about ±0.1 of such noise',
 	},
