@@ -120,6 +120,16 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	return grouped('emitAccess', parts)
 }
 
+/**
+ * The index test of `readAt`'s and `writeAt`'s fast paths: a number equal to its unsigned
+ * 32-bit conversion, an integer in `[0, 2^32)`. `typeof` comes first, so nothing is called
+ * on a non-number (no `valueOf`); a larger index, or anything else, takes the cold path,
+ * whose {@link indexCheck} is the full one. Not `Number.isInteger`: Node 24's Maglev
+ * (V8 13.6) compiles it as a call of the `NumberIsInteger` builtin, and `readAt` stays
+ * under Maglev's 100-byte inlining limit only without it (bench/notes.ts, `node24RefTiers`).
+ */
+const fastIndex = "typeof index === 'number' && index === index >>> 0"
+
 /** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */
 export function indexCheck(member: string): string {
 	return `if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('${member}', index)`
@@ -202,7 +212,7 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 		],
 		statements: ['super(manager, address, allocatedByteSize, tracked, elementCount)', `this.elements = ${empty}`],
 	})
-	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
+	const liveIndex = `${fastIndex} && index < elements.length`
 	arrayRef.methods.push(
 		{
 			// readAt reads the heap's DataView after one comparison, as value refs do: through the
@@ -215,7 +225,7 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			returnType: valueType,
 			statements: [
 				'const fast = this.manager.fast',
-				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
+				`if (!(${fastIndex} && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
 				`return fast.dataView.get${element.dataViewAccessor}(this.address + index * ${byteSize}${byteSize > 1 ? ', true' : ''})`,
 			],
 		},
