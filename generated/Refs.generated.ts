@@ -200,7 +200,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getInt8(this.address + index * 1)
 	}
 
@@ -218,7 +218,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -532,7 +532,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
@@ -550,7 +550,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -814,7 +814,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
@@ -832,7 +832,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -1091,7 +1091,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getInt16(this.address + index * 2, true)
 	}
 
@@ -1109,7 +1109,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -1423,7 +1423,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getUint16(this.address + index * 2, true)
 	}
 
@@ -1441,7 +1441,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -1755,7 +1755,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getInt32(this.address + index * 4, true)
 	}
 
@@ -1773,7 +1773,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -2087,7 +2087,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getUint32(this.address + index * 4, true)
 	}
 
@@ -2105,7 +2105,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -2419,7 +2419,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): bigint {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getBigInt64(this.address + index * 8, true)
 	}
 
@@ -2437,7 +2437,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: bigint): void {
 		const elements = this.elements
-		if (!(typeof value === 'bigint' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'bigint' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -2751,7 +2751,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): bigint {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getBigUint64(this.address + index * 8, true)
 	}
 
@@ -2769,7 +2769,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: bigint): void {
 		const elements = this.elements
-		if (!(typeof value === 'bigint' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'bigint' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -3256,7 +3256,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getFloat32(this.address + index * 4, true)
 	}
 
@@ -3274,7 +3274,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -3504,7 +3504,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(typeof index === 'number' && index === index >>> 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
 		return fast.dataView.getFloat64(this.address + index * 8, true)
 	}
 
@@ -3522,7 +3522,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && typeof index === 'number' && index === index >>> 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}

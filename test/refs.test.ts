@@ -394,9 +394,9 @@ describe('refs', () => {
 					for (const index of ['1', '0']) {
 						expectFailureWithoutChange(t.memory, () => access(index), TypeError, new RegExp(`${member}: index must be a number`))
 					}
-					// The fast paths test `index === index >>> 0` after `typeof index === 'number'`: a non-number
-					// is never converted (no valueOf call, no Symbol conversion error), and 2^32, which `>>> 0`
-					// turns into 0, reaches the full check instead of element 0.
+					// `writeAt`'s fast path tests `index === (index | 0)` after `typeof index === 'number'`: a
+					// non-number is never converted (no valueOf call, no Symbol conversion error), and 2^32, which
+					// `| 0` turns into 0, reaches the full check instead of element 0 (the others likewise).
 					let conversions = 0
 					const convertible = { valueOf: () => (conversions++, 1) }
 					for (const index of [convertible, Symbol('index')]) {
