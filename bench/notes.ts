@@ -52,17 +52,19 @@ const node24RefTiers =
 	'brought to 98 bytes with `typeof index === \'number\' && index === index >>> 0` it was inlined, 6.1 -> 2.4 ' +
 	'ns pristine but 6.3 -> 12.4 ns realistic: once a buffer is detached Maglev calls the ' +
 	'`DataViewPrototypeGetFloat64` builtin instead of inlining the read (`--prof`), so `readAt` keeps ' +
-	'`Number.isInteger` and stays a call. (3) Maglev inlines a typed array\'s `length` only while V8\'s ' +
-	'TypedArrayLengthLookupChain protector holds, and on Node 24 `child_process.spawnSync`/`execSync` and a ' +
-	'crypto hash\'s `digest()` invalidate it (`--trace-protector-invalidation`; seemingly where Node gives a ' +
-	'typed array it made in C++ the Buffer prototype), and so does loading tsx, whose esbuild calls `spawnSync`: ' +
-	'every process of this suite is in that state. Then each fast path\'s live-length test is a call of ' +
-	'`TypedArrayPrototypeLength` (`byteLength` and `index in view` are calls too: the model\'s `writeAt` with ' +
-	'them, 4.7-6.1 ns; only an element access stays inline, and a check through it is the rejected "fall back on ' +
-	'`undefined`"): `writeAt` in that state 7.4-22.5 -> 4.6-5.0 ns (`ref-tiers.mjs writeAt --spawn`). Browsers ' +
-	'make no such call. Value refs, `readAt`, and the long loop\'s unspecialised OSR code keep their Node 24 ' +
-	'figures: no check that keeps the errors was found that Maglev inlines behind a getter, or that needs fewer ' +
-	'loads than ref, manager, views, view'
+	'`Number.isInteger` and stays a call. The value ref\'s `read()` method, which Maglev inlines, shows the same: ' +
+	'1.26 ns pristine against the getter\'s 5.0 ns, 11.2 ns realistic against 5.8 ns (`ref-tiers.mjs ' +
+	'refReadMethod`). (3) Maglev inlines a typed array\'s `length` only while V8\'s TypedArrayLengthLookupChain ' +
+	'protector holds, and on Node 24 `child_process.spawnSync`/`execSync` and a crypto hash\'s `digest()` ' +
+	'invalidate it (`--trace-protector-invalidation`; seemingly where Node gives a typed array it made in C++ the ' +
+	'Buffer prototype), and so does loading tsx, whose esbuild calls `spawnSync`: every process of this suite is ' +
+	'in that state. Then each fast path\'s live-length test is a call of `TypedArrayPrototypeLength` ' +
+	'(`byteLength` and `index in view` are calls too: the model\'s `writeAt` with them, 4.7-6.1 ns; only an ' +
+	'element access stays inline, and a check through it is the rejected "fall back on `undefined`"): `writeAt` ' +
+	'in that state 7.4-22.5 -> 4.6-5.0 ns (`ref-tiers.mjs writeAt --spawn`). Browsers make no such call. Value ' +
+	'refs, `readAt`, and the long loop\'s unspecialised OSR code keep their Node 24 figures: no check that keeps ' +
+	'the errors was found that Maglev inlines behind a getter, or that needs fewer loads than ref, manager, ' +
+	'views, view'
 
 const reasons: Reason[] = [
 	// ---- numeric access -------------------------------------------------------------

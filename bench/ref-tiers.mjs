@@ -7,6 +7,7 @@
  * index.js>), without tsx: loading tsx changes what Maglev inlines (see `--spawn`).
  *
  *   $N24 bench/ref-tiers.mjs readAt                  one case, pristine: refRead, refUpdate, readAt, writeAt
+ *                                                    (refReadMethod: `ref.read()`, not in the suite)
  *   $N24 bench/ref-tiers.mjs readAt realistic        a memory grown and the refs' error paths taken first
  *   $N24 bench/ref-tiers.mjs readAt --spawn          after a `spawnSync`, as tsx's esbuild does when it loads: on
  *                                                    Node 24 that invalidates V8's TypedArrayLengthLookupChain
@@ -74,6 +75,8 @@ function report(label, batches, rounds = 40) {
 const loops = {
 	refRead: { init: 'let sum = 0', library: 'sum += ref.value', raw: 'sum += f64[refIndex]', result: 'sum' },
 	refUpdate: { init: '', library: 'iref.value += 1', raw: 'i32[irefIndex] += 1', result: '0' },
+	// Not in the suite: the value ref's read as a method call, which Maglev can inline (a getter it never does).
+	refReadMethod: { init: 'let sum = 0', library: 'sum += ref.read()', raw: 'sum += f64[refIndex]', result: 'sum' },
 	readAt: { init: 'let sum = 0', library: 'sum += aref.readAt(i & mask)', raw: 'sum += rawF[i & mask]', result: 'sum' },
 	writeAt: { init: '', library: 'iaref.writeAt(i & mask, samples[i & mask])', raw: 'rawI[i & mask] = samples[i & mask]', result: '0' },
 }
