@@ -14,6 +14,58 @@ interface Reason {
 	readonly why: string
 }
 
+/**
+ * Node 24 (V8 13.6) on the ref cases of the numeric suite: why both loop shapes miss
+ * there by more than on Node 20. Measured with bench/ref-tiers.mjs (the suite's loops for
+ * these four cases on a build, without tsx, runnable under tracing flags, and library-free
+ * models of the same paths); joined to each ref case's reason below.
+ */
+const node24RefTiers =
+	'On Node 24 (V8 13.6) neither loop shape runs the code Node 20 runs, for reasons in the engine\'s tiers. (1) ' +
+	'The long loop is first compiled by Maglev through on-stack replacement, and TurboFan then compiles it by OSR ' +
+	'from the Maglev frame (`--trace-osr`, `--trace-opt`); that code is not specialised to the loop function\'s ' +
+	'context (`--print-opt-code`: every iteration reloads the ref from the context, checks its map and reloads ' +
+	'manager, views, byte view and its length, the `DataView`, its byte length and data pointer, about 45 ' +
+	'instructions), where Node 20\'s OSR from the interpreter, and Node 24 with `--no-osr-from-maglev`, fold the ' +
+	'ref, its manager and views into constants (about 15 instructions). Long loop, default against ' +
+	'`--no-osr-from-maglev`: `Float64Ref` value 3.1-3.2 against 1.49 ns (raw 0.81), `value += 1` 2.5 against 1.35 ' +
+	'ns, `readAt` 3.45 against 1.63 ns, `writeAt` 2.35 against 1.12 ns; realistic 4.1 / 3.9 / 4.8 / 3.7 against ' +
+	'2.5 / 2.4 / 3.1 / 1.6 ns. So Node 20\'s long-loop ratios are those of a ref TurboFan holds as a constant; a ' +
+	'ref it cannot fold pays the whole chain of loads on either engine. (2) In the 64-call shape the function ' +
+	'making the 64 calls is compiled by Maglev, which inlines the loop function into it, so the loop runs in ' +
+	'Maglev code (`--prof`: the ticks are in `+lib_short`, Maglev): only code Maglev compiled by OSR goes on to ' +
+	'TurboFan by OSR, and that caller is not called often enough to be compiled by TurboFan. ' +
+	'`--always-osr-from-maglev` gives 1.36 / 1.09 / 1.63 / 1.14 ns pristine and 2.44 / 2.44 / 3.13 / 2.12 ns ' +
+	'realistic, `--no-maglev-inlining` 1.76 / 1.69 / 1.90 / 1.37 ns, `--max-opt=2` (Maglev only) 7.7 / 16.6 / ' +
+	'11.8 / 8.0 ns; the default 5.0-8.3 ns. What Maglev does with the paths: it never inlines a getter or setter ' +
+	'(`--trace-maglev-inlining`: "cannot inline get value: call frequency (0) < minimum threshold (0.95)"; an ' +
+	'accessor call has no call feedback), so `ref.value` is a call of the getter\'s own TurboFan code returning a ' +
+	'boxed double (`--prof`: `*get value` beside `+lib_short`) and `value += 1` two calls: the model measured ' +
+	'6.0-12 ns as a getter against 0.81 ns for the same body as a method (Node 20: 0.81 ns both), and nothing in ' +
+	'the getter\'s body changes that. It calls the `NumberIsInteger` builtin for `Number.isInteger` (a model ' +
+	'`writeAt`: 4.1-4.2 ns, 1.15-1.36 ns with `typeof index === \'number\' && index === (index | 0) && index >= ' +
+	'0`; Node 20 0.81 ns both), so `writeAt` now tests its index that way (the cold path keeps the full check; ' +
+	'TurboFan\'s code for both shapes and regimes is the same instructions as before on Node 20 and Node 24, ' +
+	'`--print-opt-code`): on a build in plain Node 24, 64 calls, `writeAt` 4.4-4.5 -> 1.2-1.3 ns pristine (raw ' +
+	'1.0) and 7.5 -> 4.9-5.0 ns realistic (raw 1.4). Maglev inlines no function of 100 bytes of bytecode or more ' +
+	'("big function, size (104) >= max-size (100)": `readAt`), so `readAt` is a call of its TurboFan code there; ' +
+	'brought to 98 bytes with `typeof index === \'number\' && index === index >>> 0` it was inlined, 6.1 -> 2.4 ' +
+	'ns pristine but 6.3 -> 12.4 ns realistic: once a buffer is detached Maglev calls the ' +
+	'`DataViewPrototypeGetFloat64` builtin instead of inlining the read (`--prof`), so `readAt` keeps ' +
+	'`Number.isInteger` and stays a call. The value ref\'s `read()` method, which Maglev inlines, shows the same: ' +
+	'1.26 ns pristine against the getter\'s 5.0 ns, 11.2 ns realistic against 5.8 ns (`ref-tiers.mjs ' +
+	'refReadMethod`). (3) Maglev inlines a typed array\'s `length` only while V8\'s TypedArrayLengthLookupChain ' +
+	'protector holds, and on Node 24 `child_process.spawnSync`/`execSync` and a crypto hash\'s `digest()` ' +
+	'invalidate it (`--trace-protector-invalidation`; seemingly where Node gives a typed array it made in C++ the ' +
+	'Buffer prototype), and so does loading tsx, whose esbuild calls `spawnSync`: every process of this suite is ' +
+	'in that state. Then each fast path\'s live-length test is a call of `TypedArrayPrototypeLength` ' +
+	'(`byteLength` and `index in view` are calls too: the model\'s `writeAt` with them, 4.7-6.1 ns; only an ' +
+	'element access stays inline, and a check through it is the rejected "fall back on `undefined`"): `writeAt` ' +
+	'in that state 7.4-22.5 -> 4.6-5.0 ns (`ref-tiers.mjs writeAt --spawn`). Browsers make no such call. Value ' +
+	'refs, `readAt`, and the long loop\'s unspecialised OSR code keep their Node 24 figures: no check that keeps ' +
+	'the errors was found that Maglev inlines behind a getter, or that needs fewer loads than ref, manager, ' +
+	'views, view'
+
 const reasons: Reason[] = [
 	// ---- numeric access -------------------------------------------------------------
 	{
@@ -35,7 +87,8 @@ const reasons: Reason[] = [
 			'is made by the cold path on each ref\'s first read, so any program that reads a second array ref has the call ' +
 			'compiled into its loop, where the `DataView` path only calls on errors. 0.45x needs 1.8 ns, out of reach while ' +
 			'the cold path is a call in the loop; the ways without a call (a load that falls back on `undefined`, the ' +
-			'DataView\'s own exception) are the rejected ones',
+			'DataView\'s own exception) are the rejected ones. ' +
+			node24RefTiers,
 	},
 	{
 		suite: 'numeric realistic',
@@ -49,7 +102,8 @@ const reasons: Reason[] = [
 			'type at an index fixed when the ref is made (one detach test) measured 1.67x pristine but 0.70-0.76x here, ' +
 			'and 0.56-0.72x for `value += 1` even with the store on the same view (bench/compare-builds.ts b51ecb9 against ' +
 			'bf55298 and a1b7dcd, Node 20, five processes each, whether the cold path\'s value came back from the call or ' +
-			'from a one-element view): the issue\'s "no case slower" rules it out, so value refs keep the DataView path',
+			'from a one-element view): the issue\'s "no case slower" rules it out, so value refs keep the DataView path. ' +
+			node24RefTiers,
 	},
 	{
 		suite: 'numeric',
@@ -58,7 +112,38 @@ const reasons: Reason[] = [
 		why:
 			'`writeAt` is already one explicit check (`typeof value`, an integer index below the length of the ref\'s own ' +
 			'view) and an indexed store, as raw; raw is the store alone at an index it holds, 0.7 ns, so loading the ' +
-			'ref\'s view and its length and comparing are the 0.6 ns left',
+			'ref\'s view and its length and comparing are the 0.6 ns left. ' +
+			node24RefTiers,
+	},
+	{
+		suite: 'numeric realistic',
+		baseline: 'raw',
+		name: /ArrayRef writeAt/,
+		why:
+			'`writeAt` is one explicit check (`typeof value`, an integer index below the length of the ref\'s own view) and ' +
+			'an indexed store; in this regime the store and the length carry a detach test, and the cold path has run ' +
+			'(see `readAt` for what that does to a caller\'s loop on Node 20). ' +
+			node24RefTiers,
+	},
+	{
+		suite: 'numeric',
+		baseline: 'raw',
+		name: /ArrayRef readAt/,
+		why:
+			'`readAt` compares the index with the live element count and the ref\'s end with the byte view\'s live length, ' +
+			'then reads the `DataView` at `address + index * size`: the ref, its manager, the views, the byte view and its ' +
+			'length, the `DataView` and its byte length are loaded before the access, where raw indexes a view it holds. ' +
+			node24RefTiers,
+	},
+	{
+		suite: 'numeric',
+		baseline: 'raw',
+		name: /Ref value/,
+		why:
+			'a value ref loads the ref, its manager, the manager\'s views and the ref\'s `liveEnd` (which doubles as the ' +
+			'freed flag), compares with the byte view\'s live length and goes through the `DataView`; raw is one typed-array ' +
+			'index at an index it already holds. ' +
+			node24RefTiers,
 	},
 	{
 		suite: 'numeric|numeric realistic|access',

@@ -120,6 +120,20 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	return grouped('emitAccess', parts)
 }
 
+/**
+ * The index test of `writeAt`'s fast path: a number equal to its 32-bit integer conversion,
+ * and not negative: an integer in `[0, 2^31)`. `typeof` comes first, so nothing is called on
+ * a non-number (no `valueOf`); a larger index, or anything else, takes the cold path, whose
+ * {@link indexCheck} is the full one (an index of 2^31 or more, in an array of more elements
+ * than that, is written correctly there, through the manager, and the cold path makes the
+ * view again each time: slower, as every cold call is). Not `Number.isInteger`: Node 24's Maglev (V8 13.6)
+ * compiles that as a call of the `NumberIsInteger` builtin (bench/notes.ts,
+ * `node24RefTiers`); TurboFan compiles this test to the same instructions as before on
+ * Node 20 and Node 24 (`--print-opt-code`), where `index === index >>> 0` cost Node 24 two
+ * int-to-double conversions and a float compare. `readAt` keeps `Number.isInteger` (see there).
+ */
+const fastIndex = "typeof index === 'number' && index === (index | 0) && index >= 0"
+
 /** An array ref's index check: one comparison checks the index and liveness (`liveElementCount` is 0 once freed). */
 export function indexCheck(member: string): string {
 	return `if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('${member}', index)`
@@ -202,7 +216,7 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 		],
 		statements: ['super(manager, address, allocatedByteSize, tracked, elementCount)', `this.elements = ${empty}`],
 	})
-	const liveIndex = 'Number.isInteger(index) && index >= 0 && index < elements.length'
+	const liveIndex = `${fastIndex} && index < elements.length`
 	arrayRef.methods.push(
 		{
 			// readAt reads the heap's DataView after one comparison, as value refs do: through the
@@ -215,6 +229,11 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			returnType: valueType,
 			statements: [
 				'const fast = this.manager.fast',
+				// `Number.isInteger`, not `fastIndex`: with it `readAt` is 104 bytes of bytecode, over Node 24's Maglev
+				// inlining limit (100), so code Maglev compiles calls readAt's own TurboFan code. Inlined (98 bytes
+				// with `fastIndex`) it measured 6.1 -> 2.4 ns a call pristine but 6.3 -> 12.4 ns realistic: once any
+				// buffer is detached, Maglev calls the `DataViewPrototypeGetFloat64` builtin instead of inlining the read
+				// (bench/ref-tiers.mjs, bench/notes.ts `node24RefTiers`).
 				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
 				`return fast.dataView.get${element.dataViewAccessor}(this.address + index * ${byteSize}${byteSize > 1 ? ', true' : ''})`,
 			],

@@ -218,7 +218,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -550,7 +550,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -832,7 +832,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -1109,7 +1109,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -1441,7 +1441,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -1773,7 +1773,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -2105,7 +2105,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -2437,7 +2437,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: bigint): void {
 		const elements = this.elements
-		if (!(typeof value === 'bigint' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'bigint' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -2769,7 +2769,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: bigint): void {
 		const elements = this.elements
-		if (!(typeof value === 'bigint' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'bigint' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -3274,7 +3274,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}
@@ -3522,7 +3522,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		const elements = this.elements
-		if (!(typeof value === 'number' && Number.isInteger(index) && index >= 0 && index < elements.length)) {
+		if (!(typeof value === 'number' && typeof index === 'number' && index === (index | 0) && index >= 0 && index < elements.length)) {
 			this.writeAtCold(index, value)
 			return
 		}

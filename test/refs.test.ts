@@ -372,7 +372,7 @@ describe('refs', () => {
 				})
 			})
 
-			it('index checks: -1, n, 1.5, NaN, Infinity are RangeErrors, a string is a TypeError; nothing is written', () => {
+			it('index checks: -1, n, 1.5, NaN, Infinity, 2^32 are RangeErrors, a string, an object or a symbol is a TypeError (never converted); nothing is written', () => {
 				const count = 3
 				const ref = allocArray(count)
 				ref.writeAt(1, sample)
@@ -394,8 +394,19 @@ describe('refs', () => {
 					for (const index of ['1', '0']) {
 						expectFailureWithoutChange(t.memory, () => access(index), TypeError, new RegExp(`${member}: index must be a number`))
 					}
+					// `writeAt`'s fast path tests `index === (index | 0)` after `typeof index === 'number'`: a
+					// non-number is never converted (no valueOf call, no Symbol conversion error), and 2^32, which
+					// `| 0` turns into 0, reaches the full check instead of element 0 (the others likewise).
+					let conversions = 0
+					const convertible = { valueOf: () => (conversions++, 1) }
+					for (const index of [convertible, Symbol('index')]) {
+						expectFailureWithoutChange(t.memory, () => access(index), TypeError, new RegExp(`${member}: index must be a number`))
+					}
+					expect(conversions, `${member} converted an object index`).to.equal(0)
+					expectFailureWithoutChange(t.memory, () => access(2 ** 32), RangeError, new RegExp(`${element.arrayRefClass}\\.${member}: index 4294967296 is out of range`))
 				}
 				expect(ref.readAt(1)).to.equal(sample)
+				expect(ref.readAt(-0)).to.equal(ref.readAt(0))
 			})
 
 			if (element.kind !== 'pointer53') it('copied and written values convert exactly as assigning into the TypedArray does', () => {
