@@ -172,7 +172,9 @@ const reasons: Reason[] = [
 			'1.14-1.16x pristine and 1.04-1.13x realistic on Node 24. Shifting back instead of multiplying ' +
 			'(`index << 2 === address`) measured 1.35x, but a 32-bit shift wraps: -8 passes as 2^32 - 8 in a heap over ' +
 			'2 GiB (test/large-heap.test.ts); with a sign test, or a signed shift, it lost 2-7% realistic. Bytes keep ' +
-			'`Number.isInteger`: `address >>> 0 === address` measured 1.18x pristine but 0.91x realistic for `readUint8`. ' +
+			'`Number.isInteger`: `address >>> 0 === address` measured 1.18x pristine but 0.91x realistic for `readUint8`, ' +
+			'and `typeof`, `address === (address | 0)` and `address >= 0` (what `writeAt` took for Maglev) 0.87-0.88x ' +
+			'pristine and 0.90-0.93x realistic on Node 20, 0.92-0.99x on Node 24 (against 690edc4). ' +
 			'On Node 24 both loop shapes are set by V8\'s tiers, not by the method (`npm run bench:node24 -- numeric`, ' +
 			'V8 13.6, `readInt32` / `writeFloat64`): the 64-call shape runs 6.6 / 7.8 ns with Maglev on and 2.2 / 1.7 ns ' +
 			'(0.61x / 0.73x raw) with `--no-maglev`, the long loop 4.0 / 3.9 ns with on-stack replacement and 2.2 / 1.9 ns ' +
