@@ -284,15 +284,15 @@ const reasons: Reason[] = [
 			'(`--print-opt-code`, Node 20, diffed instruction by instruction: 2,124 bytes with `readStruct`, ' +
 			'`lastCodec`, `checkType`, the codec\'s `readIn`, the 6-field builder, `Value` and the six readers ' +
 			'inlined and no call in the loop; `--trace-deopt` shows no deopt of it). Of 16 realistic processes, 12 ' +
-			'measured 17.4-20.3 ns (1.32-1.45x) and 4 measured 45-53 ns (two of them with six reads as slow, 1.01x). ' +
-			'The harness\'s 25 rounds printed one by one ' +
-			'show why: runs of 4-16 consecutive rounds in which both variants take 50-58 ns a struct (14-19 ns and ' +
-			'21-26 ns otherwise), and single rounds of 1-6 µs a struct, in the same rounds for the library and the ' +
-			'baseline, so from the process\'s surroundings (this machine\'s 2 vCPUs run other benchmark processes ' +
-			'too); a variant whose median round lands in such a run reports ~50 ns, as the 47.0 against 24.3 ns of ' +
-			'the report did. `--min-semi-space-size=16 --max-semi-space-size=16` leaves the runs as they are, so they ' +
-			'are not the young generation growing. In steady rounds readStruct is 1.3-1.45x six reads in both ' +
-			'regimes',
+			'measured 17.4-20.3 ns (1.32-1.45x) and 4 measured 45-53 ns. It is when that code arrives: the loop ' +
+			'gets hot only at the end of the 15 warm-up rounds (one call each), V8 compiles it on its concurrent ' +
+			'thread, and until that job completes the loop runs its baseline code, 44-50 ns a struct. With ' +
+			'`--trace-opt` and the round numbers printed: in fast processes the job completed in round 0 or 1 ' +
+			'(2.7-18.8 ms of compiling); in a 47.2 ns process it took 31 ms of compiling and completed in round ' +
+			'18 of 25, on this machine\'s 2 vCPUs busy with other processes, while six reads\' job had completed ' +
+			'in round 0: 18 of the library\'s 25 rounds at 44-96 ns, its median with them. The report\'s 47.0 ' +
+			'against 24.3 ns is that case. Once compiled, readStruct is 1.3-1.45x six reads in both regimes; a ' +
+			'warm-up that runs until the batches\' times settle, rather than a fixed 15 rounds, would measure it',
 	},
 	{
 		suite: 'structs realistic',
