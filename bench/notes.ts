@@ -318,19 +318,21 @@ const reasons: Reason[] = [
 		why:
 			'with one struct type in the program the runtime refs\' shared accessors and `at` see one class, and V8 ' +
 			'compiles them to what the generated class is. `--print-opt-code` of the two loops (Node 20, diffed ' +
-			'instruction by instruction): the one-ref loops are the same code (692 bytes realistic, 620 pristine: ' +
-			'the same loads, liveness comparison, detach tests and `DataView` bounds checks per access), and so ' +
-			'are the cursor loops pristine (544 bytes, everything V8 knows constant folded: the cursor, the views, ' +
-			'`liveEnd`, the stride). The generated `at(i)` loop was 2 instructions longer (2.5 against 2.3 ns ' +
-			'pristine): the field at offset 0 read `this.address`, the tagged small integer `at` stored in the ref ' +
-			'V8 did not allocate, and untagged it again (`movq; sarq`), where the runtime\'s `this.address + offset` ' +
-			'folded onto the untagged sum; it reads `this.address + 0` now, and the loops are the same code but for ' +
-			'register allocation. In the realistic regime the generated `at` stopped testing a freed array\'s flag ' +
-			'(13 instructions, see at(i, cursor)), and 8b8cac1 gave the library\'s `at` the same. No check is ' +
-			'left that the generated class could skip: what it knows at generation time (offsets, the element ' +
-			'class, the size) V8 already folds into the runtime\'s code when its feedback is monomorphic, so the ' +
-			'two are level, within the noise of this machine. The generated classes pull ahead where that ' +
-			'feedback is shared, in a program using several struct types (the five-type cases)',
+			'instruction by instruction): the cursor loops pristine are the same 544 bytes (the cursor, the views, ' +
+			'`liveEnd` and the stride folded to constants), and the one-ref loops the same 620 (pristine) and 692 ' +
+			'(realistic) bytes: the same loads, liveness comparison, detach tests and `DataView` bounds checks per ' +
+			'access. The generated `at(i)` loop was 2 instructions longer (2.5 against 2.3 ns pristine): its field ' +
+			'at offset 0 read `this.address`, the tagged small integer `at` stored in the element V8 did not ' +
+			'allocate, and untagged it again (`movq; sarq`), where the runtime\'s `this.address + offset` folded ' +
+			'onto the untagged sum. It reads `this.address + 0` now: the at(i) loops are the same code (0.92-0.96x ' +
+			'-> 0.99-1.01x pristine, five processes), and the one-ref loop, whose address is a real field, takes ' +
+			'the runtime\'s three sign extensions (`movsxlq`) with it (realistic 1.03-1.04x -> 0.99-1.00x). In the ' +
+			'realistic regime the generated `at` stopped testing a freed array\'s flag (13 instructions a call, see ' +
+			'at(i, cursor)), and 8b8cac1 gave the library\'s `at` the same. No check is left that a generated class ' +
+			'could skip: what it knows when generated (offsets, the element class, the size) V8 folds into the ' +
+			'runtime\'s code too while its feedback is monomorphic, so the two are level, 0.96-1.01x in steady ' +
+			'processes of this machine. The generated classes pull ahead where that feedback is shared, in a program ' +
+			'using several struct types (the five-type cases)',
 	},
 ]
 

@@ -148,6 +148,8 @@ interface FieldAccess {
  * holds its address as the tagged small integer `at` stored; `this.address` alone gives
  * that back, and the DataView index untags it again (`movq; sarq` in the loop, Node 20),
  * where an addition is typed as a 32-bit integer sum and folds onto the untagged value.
+ * A ref whose address is a real field (a cursor, one ref) then sign-extends each sum
+ * (`movsxlq`), as the library's accessors (`this.address + offset`) do: the same code.
  */
 function fieldAddress(offset: number): string {
 	return `this.address + ${offset}`
