@@ -307,8 +307,8 @@ const reasons: Reason[] = [
 			'access. Until 8b8cac1 `at` also tested the array\'s `freed` flag for truth five ways (false, \'\', ' +
 			'undetectable, heap number, bigint: 13 instructions) on every call; it now reads it only for a ' +
 			'fixed-array field\'s root, a freed array\'s live element count being 0 already. The checks left are ' +
-			'the ones the refs keep (freed, heap replaced, bounds): 5.3-5.4 ns against raw\'s 3.4-3.5 (0.60-0.65x ' +
-			'in four of five processes, 5.7-5.9 ns before 8b8cac1), on the goal within this machine\'s noise',
+			'the ones the refs keep (freed, heap replaced, bounds): 5.3 ns against raw\'s 3.4 (0.63-0.65x ' +
+			'in four of five processes, the fifth 0.54x; 5.5-5.6 ns and 0.60-0.62x before 8b8cac1, Node 20)',
 	},
 	// ---- generated struct classes ------------------------------------------------------
 	{
