@@ -83,6 +83,8 @@ export interface RunOptions {
 	readonly warmupRounds: number
 	/** Minimum nanoseconds per timed batch: batches are repeated until each variant takes this long. */
 	readonly minimumBatchNs: number
+	/** Nanoseconds of running the repeated batches in turn, untimed, before the timed rounds (0: none). */
+	readonly settleNs?: number
 }
 
 export const defaultRunOptions: RunOptions = {
@@ -92,6 +94,8 @@ export const defaultRunOptions: RunOptions = {
 	// scheduler interrupts is an outlier the median drops, and short batches are
 	// interrupted less often (a long one is nearly always, on an oversubscribed machine).
 	minimumBatchNs: Number(environment('BENCH_BATCH_NS') ?? 2_000_000),
+	// BENCH_SETTLE_NS: the settling before the timed rounds (see runCase).
+	settleNs: Number(environment('BENCH_SETTLE_NS') ?? 150_000_000),
 }
 
 /** Runs one case: warm-up, calibration, then interleaved timed rounds. */
@@ -136,6 +140,17 @@ export function runCase(benchCase: BenchCase, options: RunOptions = defaultRunOp
 					return last
 				},
 	])
+
+	// Settling: the batches as they will be timed, in turn, for at least settleNs. V8 compiles a
+	// loop that got hot during the warm-up on its concurrent thread, and the loop runs its
+	// baseline code until that job completes; on a busy machine the job took up to 31 ms of
+	// compiling and completed in round 18 of 25, so that variant's median was its baseline
+	// speed (readStruct at 47 ns instead of 17: bench/notes.ts).
+	const settleNs = options.settleNs ?? 0
+	if (prepare === undefined && settleNs > 0) {
+		const settleStart = nowNs()
+		while (nowNs() - settleStart < settleNs) for (const [, batch] of repeated) keep(batch())
+	}
 
 	const times = new Map<string, number[]>(variants.map(([name]) => [name, []]))
 	for (let round = 0; round < options.rounds; round++) {

@@ -387,6 +387,24 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			}
 		}
 		expect(compared).to.equal(3 * indexes.length * 8)
+		// a fixed array of structs inside a struct: its root is the struct, whose freed flag
+		// at() must read (the array's own element count stays as it was when the struct is freed)
+		const { ArraysRef } = generated32
+		const owner = heap.allocStruct(ArraysRef)
+		const points = owner.points as unknown as StructArrayRef
+		const pointCursor = points.at(0)
+		const vec2At = Object.getPrototypeOf(vectors).at as (this: unknown, index: unknown, reuse?: unknown) => unknown
+		const live = outcome(vec2At, points, 2, undefined) as { address: number }
+		expect(live).to.deep.equal(outcome(StructArrayRef.prototype.at as never, points, 2, undefined))
+		expect(live.address).to.equal(owner.address + heap.offsetOf(corpus.Arrays, 'points') + 2 * heap.sizeOf(corpus.Vec2))
+		owner.free()
+		for (const index of [0, 2, 3, -1]) {
+			for (const reuse of [undefined, pointCursor]) {
+				const mine = outcome(vec2At, points, index, reuse)
+				expect(mine, `points after free: ${index} / ${String(reuse)}`).to.deep.equal(outcome(StructArrayRef.prototype.at as never, points, index, reuse))
+				if (index === 0) expect(mine).to.have.property('message').that.matches(/has been freed/)
+			}
+		}
 		// and it answers as documented: an element of the array, a moved cursor, the strided address
 		expect(array.at(3).address).to.equal(array.address + 3 * heap.sizeOf(corpus.Particle))
 		expect(strided.at(1).address).to.equal(array.address + 2 * heap.sizeOf(corpus.Particle))

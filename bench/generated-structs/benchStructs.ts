@@ -10,8 +10,10 @@ interface LibraryRefFields {
 	address: number;
 }
 
-/** What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor. */
+/** What `at` reads of an array (the library's own fields): its element count while live (0 once freed), its elements' prototype and constructor; an array that owns its memory is its own root. */
 interface LibraryArrayFields extends LibraryRefFields {
+	readonly liveEnd: number;
+	readonly freed: boolean;
 	readonly liveElementCount: number;
 	readonly elementPrototype: object;
 	readonly Element: new (manager: unknown, address: number, root: unknown) => unknown;
@@ -23,7 +25,7 @@ export class BodyArrayRef extends StructArrayRef<typeof declarations.Body> {
 	override at(index: number, reuse?: BodyRef): BodyRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BodyRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BodyRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BodyRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -60,7 +62,7 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body)['fieldTypes']['x']>) {
@@ -71,7 +73,7 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
@@ -195,7 +197,7 @@ export class Body2ArrayRef extends StructArrayRef<typeof declarations.Body2> {
 	override at(index: number, reuse?: Body2Ref): Body2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body2Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -232,7 +234,7 @@ export class Body2Ref extends StructRef<typeof declarations.Body2> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body2)['fieldTypes']['x']>) {
@@ -243,7 +245,7 @@ export class Body2Ref extends StructRef<typeof declarations.Body2> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
@@ -367,7 +369,7 @@ export class Body3ArrayRef extends StructArrayRef<typeof declarations.Body3> {
 	override at(index: number, reuse?: Body3Ref): Body3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body3Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body3Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -404,7 +406,7 @@ export class Body3Ref extends StructRef<typeof declarations.Body3> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body3)['fieldTypes']['x']>) {
@@ -415,7 +417,7 @@ export class Body3Ref extends StructRef<typeof declarations.Body3> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
@@ -539,7 +541,7 @@ export class Body4ArrayRef extends StructArrayRef<typeof declarations.Body4> {
 	override at(index: number, reuse?: Body4Ref): Body4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body4Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -576,7 +578,7 @@ export class Body4Ref extends StructRef<typeof declarations.Body4> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body4)['fieldTypes']['x']>) {
@@ -587,7 +589,7 @@ export class Body4Ref extends StructRef<typeof declarations.Body4> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
@@ -711,7 +713,7 @@ export class Body5ArrayRef extends StructArrayRef<typeof declarations.Body5> {
 	override at(index: number, reuse?: Body5Ref): Body5Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Body5Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body5Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body5Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -748,7 +750,7 @@ export class Body5Ref extends StructRef<typeof declarations.Body5> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Body5)['fieldTypes']['x']>) {
@@ -759,7 +761,7 @@ export class Body5Ref extends StructRef<typeof declarations.Body5> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */

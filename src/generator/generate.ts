@@ -142,9 +142,17 @@ interface FieldAccess {
 	readonly set?: string[]
 }
 
-/** The expression of a field's address, its offset baked in. */
+/**
+ * The expression of a field's address, its offset baked in; `+ 0` at offset 0 too. An
+ * element ref from `at(i)` that V8 does not allocate (it does not escape the caller's loop)
+ * holds its address as the tagged small integer `at` stored; `this.address` alone gives
+ * that back, and the DataView index untags it again (`movq; sarq` in the loop, Node 20),
+ * where an addition is typed as a 32-bit integer sum and folds onto the untagged value.
+ * A ref whose address is a real field (a cursor, one ref) then sign-extends each sum
+ * (`movsxlq`), as the library's accessors (`this.address + offset`) do: the same code.
+ */
 function fieldAddress(offset: number): string {
-	return offset === 0 ? 'this.address' : `this.address + ${offset}`
+	return `this.address + ${offset}`
 }
 
 /**
@@ -184,8 +192,10 @@ function libraryFieldsInterfaces(StructureKind: TsMorph['StructureKind']): Inter
 			kind: StructureKind.Interface,
 			name: 'LibraryArrayFields',
 			extends: ['LibraryRefFields'],
-			docs: ["What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor."],
+			docs: ["What `at` reads of an array (the library's own fields): its element count while live (0 once freed), its elements' prototype and constructor; an array that owns its memory is its own root."],
 			properties: [
+				{ name: 'liveEnd', isReadonly: true, type: 'number' },
+				{ name: 'freed', isReadonly: true, type: 'boolean' },
 				{ name: 'liveElementCount', isReadonly: true, type: 'number' },
 				{ name: 'elementPrototype', isReadonly: true, type: 'object' },
 				{ name: 'Element', isReadonly: true, type: 'new (manager: unknown, address: number, root: unknown) => unknown' },
@@ -468,7 +478,11 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 					statements: [
 						'const array = this as unknown as LibraryArrayFields',
 						'const root = array.root',
-						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ${className}`,
+						// an array freed (or released) has a live element count of 0, so its own freed flag
+						// needs no test: only a fixed-array field's root, the struct, is asked (in a loop
+						// after any array of the class was freed, V8 tests the flag's truth 5 ways: a
+						// cmp/jz each for false, '', undetectable, heap number and bigint)
+						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ${className}`,
 						'const address = this.address + index * this.stride',
 						`if (reuse === undefined) return new array.Element(array.manager, address, root) as ${className}`,
 						'const moved = reuse as unknown as LibraryRefFields',

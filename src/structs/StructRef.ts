@@ -522,7 +522,10 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 * @group Elements
 	 */
 	at(index: number, reuse?: StructRefOf<T>): StructRefOf<T> {
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root as unknown as LiveInternals).freed) {
+		// A freed array's live element count is 0, so only a fixed-array field's root (its
+		// struct) has its freed flag read: once any array of the class was freed, V8 tests the
+		// flag's truth five ways (false, '', undetectable, heap number, bigint) on every call.
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root !== this && (this.root as unknown as LiveInternals).freed)) {
 			checkRootLive(this, this.refName, 'at')
 			this.throwIndexOrFreed('at', index)
 		}

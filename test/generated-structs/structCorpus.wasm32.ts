@@ -10,8 +10,10 @@ interface LibraryRefFields {
 	address: number;
 }
 
-/** What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor. */
+/** What `at` reads of an array (the library's own fields): its element count while live (0 once freed), its elements' prototype and constructor; an array that owns its memory is its own root. */
 interface LibraryArrayFields extends LibraryRefFields {
+	readonly liveEnd: number;
+	readonly freed: boolean;
 	readonly liveElementCount: number;
 	readonly elementPrototype: object;
 	readonly Element: new (manager: unknown, address: number, root: unknown) => unknown;
@@ -23,7 +25,7 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AbiSizedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AbiSizedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -60,7 +62,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>) {
@@ -71,7 +73,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `long`: offset 4, 4 bytes (wasm32). */
@@ -195,7 +197,7 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AlignasMemberRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AlignasMemberRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -232,7 +234,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>) {
@@ -243,7 +245,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `float[4]`: offset 16, 16 bytes (wasm32). */
@@ -296,7 +298,7 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Aligned16Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Aligned16Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -333,7 +335,7 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
-		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
+		return views.dataView.getFloat32(this.address + 0, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>) {
@@ -344,7 +346,7 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 			return
 		}
 
-		views.dataView.setFloat32(this.address, value as never, true)
+		views.dataView.setFloat32(this.address + 0, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm32). */
@@ -392,7 +394,7 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AlignedUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AlignedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -429,7 +431,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>) {
@@ -440,7 +442,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
@@ -448,7 +450,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>) {
@@ -459,7 +461,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 }
 
@@ -469,7 +471,7 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AllElementsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AllElementsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -506,7 +508,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
 	}
 
 	set i8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>) {
@@ -517,7 +519,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm32). */
@@ -978,7 +980,7 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ArrayOfPackedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ArrayOfPackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1015,7 +1017,7 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>) {
@@ -1026,7 +1028,7 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm32). */
@@ -1046,7 +1048,7 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 	override at(index: number, reuse?: ArraysRef): ArraysRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ArraysRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ArraysRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1083,7 +1085,7 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>) {
@@ -1094,7 +1096,7 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t[3]`: offset 4, 12 bytes (wasm32). */
@@ -1149,7 +1151,7 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BitUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BitUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1187,7 +1189,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
 	}
 
@@ -1200,8 +1202,8 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm32). */
@@ -1210,7 +1212,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)
 		return ((bits << 20) >>> 20) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
 	}
 
@@ -1223,8 +1225,8 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xfff) | ((value << 0) & 0xfff)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)) & ~0xfff) | ((value << 0) & 0xfff)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 	}
 
@@ -1233,7 +1235,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
-		return views.dataView.getUint8(this.address) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
+		return views.dataView.getUint8(this.address + 0) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>) {
@@ -1244,7 +1246,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 			return
 		}
 
-		views.dataView.setUint8(this.address, value as never)
+		views.dataView.setUint8(this.address + 0, value as never)
 	}
 }
 
@@ -1254,7 +1256,7 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Bits64Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Bits64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -1329,7 +1331,7 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 	override at(index: number, reuse?: BoolsRef): BoolsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BoolsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BoolsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1367,7 +1369,7 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
 		const view = views.dataView
-		return (view.getUint8(this.address) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+		return (view.getUint8(this.address + 0) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>) {
@@ -1379,7 +1381,7 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		}
 
 		const view = views.dataView
-		view.setUint8(this.address, value ? 1 : 0)
+		view.setUint8(this.address + 0, value ? 1 : 0)
 	}
 
 	/** C `_Bool`: offset 1, 1 byte (wasm32). */
@@ -1450,7 +1452,7 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as CharThenInt64Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as CharThenInt64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -1487,7 +1489,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>) {
@@ -1498,7 +1500,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm32). */
@@ -1546,7 +1548,7 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 	override at(index: number, reuse?: DeepRef): DeepRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as DeepRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as DeepRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1583,7 +1585,7 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>) {
@@ -1594,7 +1596,7 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Tagged`: offset 8, 32 bytes (wasm32). */
@@ -1634,7 +1636,7 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 	override at(index: number, reuse?: EnumsRef): EnumsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as EnumsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as EnumsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1671,7 +1673,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>) {
@@ -1682,7 +1684,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm32). */
@@ -1882,7 +1884,7 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 	override at(index: number, reuse?: FlagsRef): FlagsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as FlagsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as FlagsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1920,7 +1922,7 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 31) >>> 31) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
 	}
 
@@ -1933,8 +1935,8 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x1) | ((value << 0) & 0x1)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x1) | ((value << 0) & 0x1)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm32). */
@@ -1943,7 +1945,7 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 28) >>> 29) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
 	}
 
@@ -1956,8 +1958,8 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0xe) | ((value << 1) & 0xe)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0xe) | ((value << 1) & 0xe)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm32). */
@@ -1966,7 +1968,7 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
 		return ((bits << 0) >>> 4) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
 	}
 
@@ -1979,8 +1981,8 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0xfffffff0) | ((value << 4) & 0xfffffff0)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0xfffffff0) | ((value << 4) & 0xfffffff0)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 		view.setUint8(this.address + 2, bits >>> 16)
 		view.setUint8(this.address + 3, bits >>> 24)
@@ -1993,7 +1995,7 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as FullUnitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as FullUnitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2031,7 +2033,7 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
 	}
 
@@ -2044,8 +2046,8 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0xff) | ((value << 0) & 0xff)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0xff) | ((value << 0) & 0xff)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm32). */
@@ -2128,7 +2130,7 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as HoldsAlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as HoldsAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2165,7 +2167,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>) {
@@ -2176,7 +2178,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Aligned16`: offset 16, 16 bytes (wasm32). */
@@ -2210,7 +2212,7 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ListHeadRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ListHeadRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2248,7 +2250,7 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		const view = views.dataView
-		const target = view.getUint32(this.address, true)
+		const target = view.getUint32(this.address + 0, true)
 		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		try {
 			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
@@ -2266,7 +2268,7 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 		}
 
 		const view = views.dataView
-		view.setUint32(this.address, value, true)
+		view.setUint32(this.address + 0, value, true)
 	}
 
 	/** C `size_t`: offset 4, 4 bytes (wasm32). */
@@ -2319,7 +2321,7 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as MixedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as MixedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2356,7 +2358,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>) {
@@ -2367,7 +2369,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm32). */
@@ -2471,7 +2473,7 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 	override at(index: number, reuse?: NodeRef): NodeRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as NodeRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as NodeRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2508,7 +2510,7 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>) {
@@ -2519,7 +2521,7 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 
 	/** C `struct Node *`: offset 4, 4 bytes (wasm32). */
@@ -2583,7 +2585,7 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as OddBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as OddBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2621,7 +2623,7 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flag') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return (((bits << 31) >>> 31) !== 0) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
 	}
 
@@ -2634,8 +2636,8 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x1) | (((value ? 1 : 0) << 0) & 0x1)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x1) | (((value ? 1 : 0) << 0) & 0x1)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm32). */
@@ -2644,7 +2646,7 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 29) >>> 30) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
 	}
 
@@ -2657,8 +2659,8 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x6) | ((value << 1) & 0x6)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x6) | ((value << 1) & 0x6)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm32). */
@@ -2667,7 +2669,7 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
 		return ((bits << 9) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
 	}
 
@@ -2680,8 +2682,8 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)) & ~0x7ffff8) | ((value << 3) & 0x7ffff8)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)) & ~0x7ffff8) | ((value << 3) & 0x7ffff8)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 		view.setUint8(this.address + 2, bits >>> 16)
 	}
@@ -2765,7 +2767,7 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as OddUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as OddUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2800,7 +2802,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 	/** C `char[5]`: offset 0, 5 bytes (wasm32). */
 	get text(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']> {
 		this.checkLive('text')
-		return this.manager.readNullTerminatedUtf8String(this.address, 5) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>
+		return this.manager.readNullTerminatedUtf8String(this.address + 0, 5) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>
 	}
 
 	set text(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>) {
@@ -2812,7 +2814,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
-		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
+		return views.dataView.getInt16(this.address + 0, true) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>) {
@@ -2823,7 +2825,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 			return
 		}
 
-		views.dataView.setInt16(this.address, value as never, true)
+		views.dataView.setInt16(this.address + 0, value as never, true)
 	}
 }
 
@@ -2833,7 +2835,7 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack1AlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack1AlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2870,7 +2872,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>) {
@@ -2881,7 +2883,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
@@ -2929,7 +2931,7 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -2966,7 +2968,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>) {
@@ -2977,7 +2979,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm32). */
@@ -3044,7 +3046,7 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2Aligned8Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2Aligned8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3081,7 +3083,7 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>) {
@@ -3092,7 +3094,7 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `double`: offset 2, 8 bytes (wasm32). */
@@ -3121,7 +3123,7 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2BitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2BitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3158,7 +3160,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>) {
@@ -3169,7 +3171,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm32). */
@@ -3248,7 +3250,7 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3285,7 +3287,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>) {
@@ -3296,7 +3298,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `double`: offset 4, 8 bytes (wasm32). */
@@ -3368,7 +3370,7 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack8Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3405,7 +3407,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>) {
@@ -3416,7 +3418,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
@@ -3464,7 +3466,7 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 	override at(index: number, reuse?: PackedRef): PackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3501,7 +3503,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>) {
@@ -3512,7 +3514,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
@@ -3579,7 +3581,7 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedAlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3616,7 +3618,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>) {
@@ -3627,7 +3629,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm32). */
@@ -3675,7 +3677,7 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedAligned4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedAligned4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3712,7 +3714,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>) {
@@ -3723,7 +3725,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
@@ -3752,7 +3754,7 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3790,7 +3792,7 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
 	}
 
@@ -3803,8 +3805,8 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm32). */
@@ -3874,7 +3876,7 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedNestedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedNestedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3911,7 +3913,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>) {
@@ -3922,7 +3924,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Vec2`: offset 1, 8 bytes (wasm32). */
@@ -3961,7 +3963,7 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3998,7 +4000,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>) {
@@ -4009,7 +4011,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
@@ -4017,7 +4019,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>) {
@@ -4028,7 +4030,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
@@ -4036,7 +4038,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>) {
@@ -4047,7 +4049,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 }
 
@@ -4057,7 +4059,7 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 	override at(index: number, reuse?: ParticleRef): ParticleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ParticleRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ParticleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4091,7 +4093,7 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). */
 	get position(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']> {
-		return this.subRefAt('position', this.address) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
+		return this.subRefAt('position', this.address + 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
 	}
 
 	/** C `struct Vec2`: offset 8, 8 bytes (wasm32). */
@@ -4226,7 +4228,7 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 	override at(index: number, reuse?: PointersRef): PointersRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PointersRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PointersRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4263,7 +4265,7 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('raw') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
-		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
+		return views.dataView.getUint32(this.address + 0, true) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>
 	}
 
 	set raw(value: FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['raw']>) {
@@ -4274,7 +4276,7 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 			return
 		}
 
-		views.dataView.setUint32(this.address, value as never, true)
+		views.dataView.setUint32(this.address + 0, value as never, true)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
@@ -4546,7 +4548,7 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 	override at(index: number, reuse?: ScalarRef): ScalarRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ScalarRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ScalarRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4583,7 +4585,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>) {
@@ -4594,7 +4596,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
@@ -4602,7 +4604,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
-		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
+		return views.dataView.getFloat32(this.address + 0, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>) {
@@ -4613,7 +4615,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setFloat32(this.address, value as never, true)
+		views.dataView.setFloat32(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
@@ -4621,7 +4623,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>) {
@@ -4632,12 +4634,12 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm32). */
 	get bytes(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']> {
-		return this.subRefAt('bytes', this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
+		return this.subRefAt('bytes', this.address + 0) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
 	}
 }
 
@@ -4647,7 +4649,7 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as SignedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as SignedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4685,7 +4687,7 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 27) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
 	}
 
@@ -4698,8 +4700,8 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x1f) | ((value << 0) & 0x1f)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x1f) | ((value << 0) & 0x1f)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm32). */
@@ -4708,7 +4710,7 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)
 		return ((bits << 16) >> 21) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
 	}
 
@@ -4721,8 +4723,8 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xffe0) | ((value << 5) & 0xffe0)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)) & ~0xffe0) | ((value << 5) & 0xffe0)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 	}
 
@@ -4802,7 +4804,7 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 	override at(index: number, reuse?: StraddleRef): StraddleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as StraddleRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as StraddleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4840,7 +4842,7 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
 		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
 	}
 
@@ -4853,8 +4855,8 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 		view.setUint8(this.address + 2, bits >>> 16)
 		view.setUint8(this.address + 3, bits >>> 24)
@@ -4984,7 +4986,7 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 	override at(index: number, reuse?: StringsRef): StringsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as StringsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as StringsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5019,7 +5021,7 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	/** C `char[7]`: offset 0, 7 bytes (wasm32). */
 	get utf8(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']> {
 		this.checkLive('utf8')
-		return this.manager.readNullTerminatedUtf8String(this.address, 7) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>
+		return this.manager.readNullTerminatedUtf8String(this.address + 0, 7) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>
 	}
 
 	set utf8(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>) {
@@ -5073,7 +5075,7 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 	override at(index: number, reuse?: TaggedRef): TaggedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TaggedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TaggedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5110,7 +5112,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('kind') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
-		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
+		return views.dataView.getUint32(this.address + 0, true) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
 	}
 
 	set kind(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>) {
@@ -5121,7 +5123,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 			return
 		}
 
-		views.dataView.setUint32(this.address, value as never, true)
+		views.dataView.setUint32(this.address + 0, value as never, true)
 	}
 
 	/** C `union Value`: offset 8, 16 bytes (wasm32). */
@@ -5155,7 +5157,7 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TailPaddingRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TailPaddingRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5192,7 +5194,7 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>) {
@@ -5203,7 +5205,7 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
@@ -5232,7 +5234,7 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TailPaddingShortRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TailPaddingShortRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5269,7 +5271,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
-		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
+		return views.dataView.getInt16(this.address + 0, true) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>) {
@@ -5280,7 +5282,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 			return
 		}
 
-		views.dataView.setInt16(this.address, value as never, true)
+		views.dataView.setInt16(this.address + 0, value as never, true)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm32). */
@@ -5309,7 +5311,7 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 	override at(index: number, reuse?: ValueRef): ValueRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ValueRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ValueRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5346,7 +5348,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
-		return views.dataView.getBigInt64(this.address, true) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
+		return views.dataView.getBigInt64(this.address + 0, true) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>) {
@@ -5357,7 +5359,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 			return
 		}
 
-		views.dataView.setBigInt64(this.address, value as never, true)
+		views.dataView.setBigInt64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
@@ -5365,7 +5367,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>) {
@@ -5376,13 +5378,13 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `char[12]`: offset 0, 12 bytes (wasm32). */
 	get text(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']> {
 		this.checkLive('text')
-		return this.manager.readNullTerminatedUtf8String(this.address, 12) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>
+		return this.manager.readNullTerminatedUtf8String(this.address + 0, 12) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>
 	}
 
 	set text(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>) {
@@ -5391,7 +5393,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). */
 	get point(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']> {
-		return this.subRefAt('point', this.address) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
+		return this.subRefAt('point', this.address + 0) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
 	}
 }
 
@@ -5401,7 +5403,7 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Vec2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Vec2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -5438,7 +5440,7 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
-		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
+		return views.dataView.getFloat32(this.address + 0, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>) {
@@ -5449,7 +5451,7 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 			return
 		}
 
-		views.dataView.setFloat32(this.address, value as never, true)
+		views.dataView.setFloat32(this.address + 0, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm32). */
@@ -5478,7 +5480,7 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Vec3Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Vec3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -5515,7 +5517,7 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>) {
@@ -5526,7 +5528,7 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm32). */
@@ -5574,7 +5576,7 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ZeroWidthRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ZeroWidthRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5611,7 +5613,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>) {
@@ -5622,7 +5624,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */

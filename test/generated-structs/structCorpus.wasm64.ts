@@ -10,8 +10,10 @@ interface LibraryRefFields {
 	address: number;
 }
 
-/** What `at` reads of an array (the library's own fields): its element count while live, its elements' prototype and constructor. */
+/** What `at` reads of an array (the library's own fields): its element count while live (0 once freed), its elements' prototype and constructor; an array that owns its memory is its own root. */
 interface LibraryArrayFields extends LibraryRefFields {
+	readonly liveEnd: number;
+	readonly freed: boolean;
 	readonly liveElementCount: number;
 	readonly elementPrototype: object;
 	readonly Element: new (manager: unknown, address: number, root: unknown) => unknown;
@@ -23,7 +25,7 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AbiSizedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AbiSizedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -60,7 +62,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AbiSized)['fieldTypes']['c']>) {
@@ -71,7 +73,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `long`: offset 8, 8 bytes (wasm64). */
@@ -165,7 +167,7 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AlignasMemberRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AlignasMemberRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -202,7 +204,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['c']>) {
@@ -213,7 +215,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `float[4]`: offset 16, 16 bytes (wasm64). */
@@ -266,7 +268,7 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Aligned16Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Aligned16Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -303,7 +305,7 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
-		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
+		return views.dataView.getFloat32(this.address + 0, true) as FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Aligned16)['fieldTypes']['x']>) {
@@ -314,7 +316,7 @@ export class Aligned16Ref extends StructRef<typeof declarations.Aligned16> {
 			return
 		}
 
-		views.dataView.setFloat32(this.address, value as never, true)
+		views.dataView.setFloat32(this.address + 0, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm64). */
@@ -362,7 +364,7 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AlignedUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AlignedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -399,7 +401,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['c']>) {
@@ -410,7 +412,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
@@ -418,7 +420,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.AlignedUnion)['fieldTypes']['i']>) {
@@ -429,7 +431,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 }
 
@@ -439,7 +441,7 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as AllElementsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AllElementsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -476,7 +478,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i8') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>
 	}
 
 	set i8(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['i8']>) {
@@ -487,7 +489,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm64). */
@@ -948,7 +950,7 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ArrayOfPackedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ArrayOfPackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -985,7 +987,7 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['c']>) {
@@ -996,7 +998,7 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm64). */
@@ -1016,7 +1018,7 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 	override at(index: number, reuse?: ArraysRef): ArraysRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ArraysRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ArraysRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1053,7 +1055,7 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['c']>) {
@@ -1064,7 +1066,7 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t[3]`: offset 4, 12 bytes (wasm64). */
@@ -1119,7 +1121,7 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BitUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BitUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1157,7 +1159,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['a']>
 	}
 
@@ -1170,8 +1172,8 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint16_t : 12`: byte 0, bit 0, 12 bits (wasm64). */
@@ -1180,7 +1182,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)
 		return ((bits << 20) >>> 20) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['b']>
 	}
 
@@ -1193,8 +1195,8 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xfff) | ((value << 0) & 0xfff)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)) & ~0xfff) | ((value << 0) & 0xfff)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 	}
 
@@ -1203,7 +1205,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
-		return views.dataView.getUint8(this.address) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
+		return views.dataView.getUint8(this.address + 0) as FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.BitUnion)['fieldTypes']['c']>) {
@@ -1214,7 +1216,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 			return
 		}
 
-		views.dataView.setUint8(this.address, value as never)
+		views.dataView.setUint8(this.address + 0, value as never)
 	}
 }
 
@@ -1224,7 +1226,7 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Bits64Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Bits64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -1299,7 +1301,7 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 	override at(index: number, reuse?: BoolsRef): BoolsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as BoolsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BoolsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1337,7 +1339,7 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
 		const view = views.dataView
-		return (view.getUint8(this.address) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
+		return (view.getUint8(this.address + 0) !== 0) as FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Bools)['fieldTypes']['a']>) {
@@ -1349,7 +1351,7 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 		}
 
 		const view = views.dataView
-		view.setUint8(this.address, value ? 1 : 0)
+		view.setUint8(this.address + 0, value ? 1 : 0)
 	}
 
 	/** C `_Bool`: offset 1, 1 byte (wasm64). */
@@ -1420,7 +1422,7 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as CharThenInt64Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as CharThenInt64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -1457,7 +1459,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.CharThenInt64)['fieldTypes']['c']>) {
@@ -1468,7 +1470,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm64). */
@@ -1516,7 +1518,7 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 	override at(index: number, reuse?: DeepRef): DeepRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as DeepRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as DeepRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1553,7 +1555,7 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Deep)['fieldTypes']['c']>) {
@@ -1564,7 +1566,7 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Tagged`: offset 8, 32 bytes (wasm64). */
@@ -1604,7 +1606,7 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 	override at(index: number, reuse?: EnumsRef): EnumsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as EnumsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as EnumsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1641,7 +1643,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['c']>) {
@@ -1652,7 +1654,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm64). */
@@ -1852,7 +1854,7 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 	override at(index: number, reuse?: FlagsRef): FlagsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as FlagsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as FlagsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -1890,7 +1892,7 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 31) >>> 31) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['a']>
 	}
 
@@ -1903,8 +1905,8 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x1) | ((value << 0) & 0x1)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x1) | ((value << 0) & 0x1)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint32_t : 3`: byte 0, bit 1, 3 bits (wasm64). */
@@ -1913,7 +1915,7 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('b') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 28) >>> 29) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['b']>
 	}
 
@@ -1926,8 +1928,8 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0xe) | ((value << 1) & 0xe)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0xe) | ((value << 1) & 0xe)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint32_t : 28`: byte 0, bit 4, 28 bits (wasm64). */
@@ -1936,7 +1938,7 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
 		return ((bits << 0) >>> 4) as FieldRefValue<(typeof declarations.Flags)['fieldTypes']['c']>
 	}
 
@@ -1949,8 +1951,8 @@ export class FlagsRef extends StructRef<typeof declarations.Flags> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0xfffffff0) | ((value << 4) & 0xfffffff0)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0xfffffff0) | ((value << 4) & 0xfffffff0)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 		view.setUint8(this.address + 2, bits >>> 16)
 		view.setUint8(this.address + 3, bits >>> 24)
@@ -1963,7 +1965,7 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as FullUnitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as FullUnitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2001,7 +2003,7 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 24) >>> 24) as FieldRefValue<(typeof declarations.FullUnits)['fieldTypes']['a']>
 	}
 
@@ -2014,8 +2016,8 @@ export class FullUnitsRef extends StructRef<typeof declarations.FullUnits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0xff) | ((value << 0) & 0xff)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0xff) | ((value << 0) & 0xff)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint8_t : 8`: byte 1, bit 0, 8 bits (wasm64). */
@@ -2098,7 +2100,7 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as HoldsAlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as HoldsAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2135,7 +2137,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['c']>) {
@@ -2146,7 +2148,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Aligned16`: offset 16, 16 bytes (wasm64). */
@@ -2180,7 +2182,7 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ListHeadRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ListHeadRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2218,8 +2220,8 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		const view = views.dataView
-		const low = view.getUint32(this.address, true)
-		const high = view.getUint32(this.address + 4, true)
+		const low = view.getUint32(this.address + 0, true)
+		const high = view.getUint32(this.address + 0 + 4, true)
 		if (high > 0x1fffff) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
 		const target = high * 0x100000000 + low
 		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
@@ -2264,7 +2266,7 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as MixedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as MixedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2301,7 +2303,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.MixedBits)['fieldTypes']['c']>) {
@@ -2312,7 +2314,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm64). */
@@ -2416,7 +2418,7 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 	override at(index: number, reuse?: NodeRef): NodeRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as NodeRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as NodeRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2453,7 +2455,7 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.Node)['fieldTypes']['value']>) {
@@ -2464,7 +2466,7 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 
 	/** C `struct Node *`: offset 8, 8 bytes (wasm64). */
@@ -2518,7 +2520,7 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as OddBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as OddBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2556,7 +2558,7 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('flag') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return (((bits << 31) >>> 31) !== 0) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['flag']>
 	}
 
@@ -2569,8 +2571,8 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x1) | (((value ? 1 : 0) << 0) & 0x1)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x1) | (((value ? 1 : 0) << 0) & 0x1)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `enum Color : 2`: byte 0, bit 1, 2 bits (wasm64). */
@@ -2579,7 +2581,7 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('color') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 29) >>> 30) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['color']>
 	}
 
@@ -2592,8 +2594,8 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x6) | ((value << 1) & 0x6)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x6) | ((value << 1) & 0x6)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `long : 20`: byte 0, bit 3, 20 bits (wasm64). */
@@ -2602,7 +2604,7 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('l') as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)
 		return ((bits << 9) >> 12) as FieldRefValue<(typeof declarations.OddBits)['fieldTypes']['l']>
 	}
 
@@ -2615,8 +2617,8 @@ export class OddBitsRef extends StructRef<typeof declarations.OddBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)) & ~0x7ffff8) | ((value << 3) & 0x7ffff8)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16)) & ~0x7ffff8) | ((value << 3) & 0x7ffff8)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 		view.setUint8(this.address + 2, bits >>> 16)
 	}
@@ -2701,7 +2703,7 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as OddUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as OddUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2736,7 +2738,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 	/** C `char[5]`: offset 0, 5 bytes (wasm64). */
 	get text(): FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']> {
 		this.checkLive('text')
-		return this.manager.readNullTerminatedUtf8String(this.address, 5) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>
+		return this.manager.readNullTerminatedUtf8String(this.address + 0, 5) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>
 	}
 
 	set text(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['text']>) {
@@ -2748,7 +2750,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('s') as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
-		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
+		return views.dataView.getInt16(this.address + 0, true) as FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>
 	}
 
 	set s(value: FieldRefValue<(typeof declarations.OddUnion)['fieldTypes']['s']>) {
@@ -2759,7 +2761,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 			return
 		}
 
-		views.dataView.setInt16(this.address, value as never, true)
+		views.dataView.setInt16(this.address + 0, value as never, true)
 	}
 }
 
@@ -2769,7 +2771,7 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack1AlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack1AlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -2806,7 +2808,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack1Aligned)['fieldTypes']['c']>) {
@@ -2817,7 +2819,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
@@ -2865,7 +2867,7 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -2902,7 +2904,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2)['fieldTypes']['c']>) {
@@ -2913,7 +2915,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm64). */
@@ -2980,7 +2982,7 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2Aligned8Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2Aligned8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3017,7 +3019,7 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack2Aligned8)['fieldTypes']['c']>) {
@@ -3028,7 +3030,7 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `double`: offset 2, 8 bytes (wasm64). */
@@ -3057,7 +3059,7 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack2BitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2BitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3094,7 +3096,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.Pack2Bits)['fieldTypes']['a']>) {
@@ -3105,7 +3107,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm64). */
@@ -3184,7 +3186,7 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3221,7 +3223,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['c']>) {
@@ -3232,7 +3234,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `double`: offset 4, 8 bytes (wasm64). */
@@ -3304,7 +3306,7 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Pack8Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3341,7 +3343,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Pack8)['fieldTypes']['c']>) {
@@ -3352,7 +3354,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
@@ -3400,7 +3402,7 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 	override at(index: number, reuse?: PackedRef): PackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3437,7 +3439,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.Packed)['fieldTypes']['c']>) {
@@ -3448,7 +3450,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
@@ -3515,7 +3517,7 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedAlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3552,7 +3554,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned)['fieldTypes']['c']>) {
@@ -3563,7 +3565,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm64). */
@@ -3611,7 +3613,7 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedAligned4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedAligned4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -3648,7 +3650,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedAligned4)['fieldTypes']['c']>) {
@@ -3659,7 +3661,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
@@ -3688,7 +3690,7 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3726,7 +3728,7 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 29) >>> 29) as FieldRefValue<(typeof declarations.PackedBits)['fieldTypes']['a']>
 	}
 
@@ -3739,8 +3741,8 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x7) | ((value << 0) & 0x7)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x7) | ((value << 0) & 0x7)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `uint32_t : 30`: byte 0, bit 3, 30 bits (wasm64). */
@@ -3810,7 +3812,7 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedNestedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedNestedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3847,7 +3849,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['c']>) {
@@ -3858,7 +3860,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `struct Vec2`: offset 1, 8 bytes (wasm64). */
@@ -3897,7 +3899,7 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PackedUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -3934,7 +3936,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('c') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>
 	}
 
 	set c(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['c']>) {
@@ -3945,7 +3947,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
@@ -3953,7 +3955,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['i']>) {
@@ -3964,7 +3966,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
@@ -3972,7 +3974,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.PackedUnion)['fieldTypes']['d']>) {
@@ -3983,7 +3985,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 }
 
@@ -3993,7 +3995,7 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 	override at(index: number, reuse?: ParticleRef): ParticleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ParticleRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ParticleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4027,7 +4029,7 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). */
 	get position(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']> {
-		return this.subRefAt('position', this.address) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
+		return this.subRefAt('position', this.address + 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
 	}
 
 	/** C `struct Vec2`: offset 8, 8 bytes (wasm64). */
@@ -4157,7 +4159,7 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 	override at(index: number, reuse?: PointersRef): PointersRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as PointersRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PointersRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4422,7 +4424,7 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 	override at(index: number, reuse?: ScalarRef): ScalarRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ScalarRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ScalarRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4459,7 +4461,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
-		return views.dataView.getInt32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
+		return views.dataView.getInt32(this.address + 0, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['i']>) {
@@ -4470,7 +4472,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setInt32(this.address, value as never, true)
+		views.dataView.setInt32(this.address + 0, value as never, true)
 	}
 
 	/** C `float`: offset 0, 4 bytes (wasm64). */
@@ -4478,7 +4480,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
-		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
+		return views.dataView.getFloat32(this.address + 0, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['f']>) {
@@ -4489,7 +4491,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setFloat32(this.address, value as never, true)
+		views.dataView.setFloat32(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
@@ -4497,7 +4499,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('d') as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>
 	}
 
 	set d(value: FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['d']>) {
@@ -4508,12 +4510,12 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm64). */
 	get bytes(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']> {
-		return this.subRefAt('bytes', this.address) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
+		return this.subRefAt('bytes', this.address + 0) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
 	}
 }
 
@@ -4523,7 +4525,7 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as SignedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as SignedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4561,7 +4563,7 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address)
+		const bits = view.getUint8(this.address + 0)
 		return ((bits << 27) >> 27) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['x']>
 	}
 
@@ -4574,8 +4576,8 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address)) & ~0x1f) | ((value << 0) & 0x1f)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0)) & ~0x1f) | ((value << 0) & 0x1f)
+		view.setUint8(this.address + 0, bits)
 	}
 
 	/** C `int32_t : 11`: byte 0, bit 5, 11 bits (wasm64). */
@@ -4584,7 +4586,7 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('y') as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)
 		return ((bits << 16) >> 21) as FieldRefValue<(typeof declarations.SignedBits)['fieldTypes']['y']>
 	}
 
@@ -4597,8 +4599,8 @@ export class SignedBitsRef extends StructRef<typeof declarations.SignedBits> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8)) & ~0xffe0) | ((value << 5) & 0xffe0)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8)) & ~0xffe0) | ((value << 5) & 0xffe0)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 	}
 
@@ -4678,7 +4680,7 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 	override at(index: number, reuse?: StraddleRef): StraddleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as StraddleRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as StraddleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4716,7 +4718,7 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
 		const view = views.dataView
-		const bits = view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
+		const bits = view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)
 		return ((bits << 2) >>> 2) as FieldRefValue<(typeof declarations.Straddle)['fieldTypes']['a']>
 	}
 
@@ -4729,8 +4731,8 @@ export class StraddleRef extends StructRef<typeof declarations.Straddle> {
 		}
 
 		const view = views.dataView
-		const bits = ((view.getUint8(this.address) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
-		view.setUint8(this.address, bits)
+		const bits = ((view.getUint8(this.address + 0) | (view.getUint8(this.address + 1) << 8) | (view.getUint8(this.address + 2) << 16) | (view.getUint8(this.address + 3) << 24)) & ~0x3fffffff) | ((value << 0) & 0x3fffffff)
+		view.setUint8(this.address + 0, bits)
 		view.setUint8(this.address + 1, bits >>> 8)
 		view.setUint8(this.address + 2, bits >>> 16)
 		view.setUint8(this.address + 3, bits >>> 24)
@@ -4860,7 +4862,7 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 	override at(index: number, reuse?: StringsRef): StringsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as StringsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as StringsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4895,7 +4897,7 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	/** C `char[7]`: offset 0, 7 bytes (wasm64). */
 	get utf8(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']> {
 		this.checkLive('utf8')
-		return this.manager.readNullTerminatedUtf8String(this.address, 7) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>
+		return this.manager.readNullTerminatedUtf8String(this.address + 0, 7) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>
 	}
 
 	set utf8(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf8']>) {
@@ -4949,7 +4951,7 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 	override at(index: number, reuse?: TaggedRef): TaggedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TaggedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TaggedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -4986,7 +4988,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('kind') as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
-		return views.dataView.getUint32(this.address, true) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
+		return views.dataView.getUint32(this.address + 0, true) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>
 	}
 
 	set kind(value: FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['kind']>) {
@@ -4997,7 +4999,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 			return
 		}
 
-		views.dataView.setUint32(this.address, value as never, true)
+		views.dataView.setUint32(this.address + 0, value as never, true)
 	}
 
 	/** C `union Value`: offset 8, 16 bytes (wasm64). */
@@ -5031,7 +5033,7 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TailPaddingRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TailPaddingRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5068,7 +5070,7 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('value') as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>
 	}
 
 	set value(value: FieldRefValue<(typeof declarations.TailPadding)['fieldTypes']['value']>) {
@@ -5079,7 +5081,7 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
@@ -5108,7 +5110,7 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as TailPaddingShortRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TailPaddingShortRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5145,7 +5147,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
-		return views.dataView.getInt16(this.address, true) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
+		return views.dataView.getInt16(this.address + 0, true) as FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.TailPaddingShort)['fieldTypes']['a']>) {
@@ -5156,7 +5158,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 			return
 		}
 
-		views.dataView.setInt16(this.address, value as never, true)
+		views.dataView.setInt16(this.address + 0, value as never, true)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm64). */
@@ -5185,7 +5187,7 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 	override at(index: number, reuse?: ValueRef): ValueRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ValueRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ValueRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5222,7 +5224,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('i') as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
-		return views.dataView.getBigInt64(this.address, true) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
+		return views.dataView.getBigInt64(this.address + 0, true) as unknown as FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>
 	}
 
 	set i(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['i']>) {
@@ -5233,7 +5235,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 			return
 		}
 
-		views.dataView.setBigInt64(this.address, value as never, true)
+		views.dataView.setBigInt64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
@@ -5241,7 +5243,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('f') as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>
 	}
 
 	set f(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['f']>) {
@@ -5252,13 +5254,13 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `char[12]`: offset 0, 12 bytes (wasm64). */
 	get text(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']> {
 		this.checkLive('text')
-		return this.manager.readNullTerminatedUtf8String(this.address, 12) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>
+		return this.manager.readNullTerminatedUtf8String(this.address + 0, 12) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>
 	}
 
 	set text(value: FieldRefValue<(typeof declarations.Value)['fieldTypes']['text']>) {
@@ -5267,7 +5269,7 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). */
 	get point(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']> {
-		return this.subRefAt('point', this.address) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
+		return this.subRefAt('point', this.address + 0) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
 	}
 }
 
@@ -5277,7 +5279,7 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Vec2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Vec2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -5314,7 +5316,7 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
-		return views.dataView.getFloat32(this.address, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
+		return views.dataView.getFloat32(this.address + 0, true) as FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec2)['fieldTypes']['x']>) {
@@ -5325,7 +5327,7 @@ export class Vec2Ref extends StructRef<typeof declarations.Vec2> {
 			return
 		}
 
-		views.dataView.setFloat32(this.address, value as never, true)
+		views.dataView.setFloat32(this.address + 0, value as never, true)
 	}
 
 	/** C `float`: offset 4, 4 bytes (wasm64). */
@@ -5354,7 +5356,7 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as Vec3Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Vec3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
 		const moved = reuse as unknown as LibraryRefFields
@@ -5391,7 +5393,7 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('x') as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
-		return views.dataView.getFloat64(this.address, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
+		return views.dataView.getFloat64(this.address + 0, true) as FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>
 	}
 
 	set x(value: FieldRefValue<(typeof declarations.Vec3)['fieldTypes']['x']>) {
@@ -5402,7 +5404,7 @@ export class Vec3Ref extends StructRef<typeof declarations.Vec3> {
 			return
 		}
 
-		views.dataView.setFloat64(this.address, value as never, true)
+		views.dataView.setFloat64(this.address + 0, value as never, true)
 	}
 
 	/** C `double`: offset 8, 8 bytes (wasm64). */
@@ -5450,7 +5452,7 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || root.freed) return super.at(index, reuse) as ZeroWidthRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ZeroWidthRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
 		const moved = reuse as unknown as LibraryRefFields
@@ -5487,7 +5489,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('a') as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
-		return views.dataView.getInt8(this.address) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
+		return views.dataView.getInt8(this.address + 0) as FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>
 	}
 
 	set a(value: FieldRefValue<(typeof declarations.ZeroWidth)['fieldTypes']['a']>) {
@@ -5498,7 +5500,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address, value as never)
+		views.dataView.setInt8(this.address + 0, value as never)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm64). */
