@@ -39,6 +39,9 @@ export interface ChromiumResults extends ResultsFile {
 interface FullResults extends ResultsFile {
 	readonly machine?: Machine
 	readonly rounds?: number
+	readonly warmupRounds?: number
+	/** Nanoseconds each case's timed batches ran untimed before its rounds (bench/harness.ts). */
+	readonly settleNs?: number
 	readonly durationSeconds?: number
 	/** Cases the running engine could not run, each with the reason (run.ts). */
 	readonly skipped?: string[]
@@ -413,7 +416,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		`| OS | ${machine.os ?? data.platform} |`,
 		`| runtime | Node.js ${machine.node ?? data.runtime} (V8 ${machine.v8 ?? '?'}), ${data.platform} |`,
 		`| library | ${data.library ?? 'unknown'} |`,
-		`| method | median of ${data.rounds ?? '?'} interleaved rounds per case (after 15 warm-up rounds), each suite in a process of its own${data.durationSeconds === undefined ? '' : `; the whole run took ${Math.floor(data.durationSeconds / 60)} min ${data.durationSeconds % 60} s`} |`,
+		`| method | median of ${data.rounds ?? '?'} interleaved rounds per case (after ${data.warmupRounds ?? 15} warm-up rounds${data.settleNs === undefined || data.settleNs === 0 ? '' : ` and ${Math.round(data.settleNs / 1e6)} ms of the timed batches run untimed, so that V8's background compiles are in`}), each suite in a process of its own${data.durationSeconds === undefined ? '' : `; the whole run took ${Math.floor(data.durationSeconds / 60)} min ${data.durationSeconds % 60} s`} |`,
 	)
 	if (machine.loadAverageAtStart !== undefined) {
 		const busy = machine.cores !== undefined && Math.max(...machine.loadAverageAtStart, ...(machine.loadAverageAtEnd ?? [])) > machine.cores / 2

@@ -53,7 +53,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { describeMachine, describeSource, ensureFreshBuild } from './build-state.js'
-import { runSuite, type BenchCase, type CaseResult } from './harness.js'
+import { defaultRunOptions, runSuite, type BenchCase, type CaseResult } from './harness.js'
 import { writeResults } from './results-file.js'
 import { skippedCases } from './elements.js'
 import { describeMisses } from './notes.js'
@@ -205,6 +205,8 @@ if (first === '--suite') {
 		...(skipped.length === 0 ? {} : { skipped }),
 		...(Object.keys(reports).length === 0 ? {} : { reports }),
 		rounds: results[0]?.rounds,
+		warmupRounds: defaultRunOptions.warmupRounds,
+		settleNs: defaultRunOptions.settleNs,
 		durationSeconds: seconds,
 		machine: { ...machine, loadAverageAtEnd: loadavg().map((load) => Math.round(load * 100) / 100) },
 	})
