@@ -42,6 +42,8 @@ interface FullResults extends ResultsFile {
 	readonly durationSeconds?: number
 	/** Cases the running engine could not run, each with the reason (run.ts). */
 	readonly skipped?: string[]
+	/** How run.ts ran the suite processes: compiled JavaScript without tsx, or `tsx` (files without it: tsx). */
+	readonly suiteProcesses?: string
 }
 
 /** A suite's title and description; a suite without them stops the report (it would print a bare name). */
@@ -354,7 +356,10 @@ export function renderNode24Section(node: CaseResult[], node24: FullResults): st
 			`${node24.durationSeconds === undefined ? '' : `, ${Math.floor(node24.durationSeconds / 60)} min ${node24.durationSeconds % 60} s`}` +
 			`${machine.loadAverageAtStart === undefined ? '' : `, load average ${machine.loadAverageAtStart.join(' ')} at the start`}), each suite in a process of its own. ` +
 			`Node 20 columns are this file's run. On Node 24: **${goalCount - missedCount} of ${goalCount} goals met, ${missedCount} missed**. ` +
-			'The numeric cases are timed in both loop shapes there too: one long loop per call, and 64 short calls.',
+			'The numeric cases are timed in both loop shapes there too: one long loop per call, and 64 short calls. ' +
+			(node24.suiteProcesses?.startsWith('compiled') !== true
+				? 'Its suite processes loaded tsx, which on Node 24 invalidates V8\'s TypedArrayLengthLookupChain protector (Maglev then calls a builtin for every typed array `length`), a state no plain program is in.'
+				: 'Its suite processes run the bench code compiled to JavaScript, without tsx: loading tsx invalidates V8\'s TypedArrayLengthLookupChain protector on Node 24 (Maglev then calls a builtin for every typed array `length`), a state no plain Node program or browser is in.'),
 		'',
 	)
 	const baselinesOf = (suite: string): string[] => [...new Set(results.filter((result) => result.suite === suite).flatMap((result) => Object.keys(result.ratios)))]
