@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { renderNode24Section } from '../bench/benchmarks-md.js'
 import { compileMirror, mirrorPath, removeMirror, withoutTsx } from '../bench/compiled-children.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
@@ -39,6 +40,17 @@ describe('bench suite processes without tsx', () => {
 		expect(withoutTsx(['--import=tsx', '--loader', 'tsx', '-r', 'tsx/cjs', '--max-old-space-size=4096'])).to.deep.equal(['--max-old-space-size=4096'])
 		expect(withoutTsx(['--import', './setup.mjs', '--require', 'tsxlike', '--stack-size=2000'])).to.deep.equal(['--import', './setup.mjs', '--require', 'tsxlike', '--stack-size=2000'])
 		expect(withoutTsx(['--import'])).to.deep.equal(['--import'])
+	})
+
+	it("BENCHMARKS.md's Node 24 section says how its suite processes ran (a results file without the field ran them through tsx)", () => {
+		const file = { date: '2026-01-01T00:00:00.000Z', runtime: 'node v24.0.0', platform: 'linux x64', results: [] }
+		const compiled = renderNode24Section([], { ...file, suiteProcesses: 'compiled JavaScript, without tsx' }).join('\n')
+		expect(compiled).to.include('Its suite processes run the bench code compiled to JavaScript, without tsx: loading tsx invalidates')
+		for (const suiteProcesses of [undefined, 'tsx']) {
+			const text = renderNode24Section([], suiteProcesses === undefined ? file : { ...file, suiteProcesses }).join('\n')
+			expect(text, suiteProcesses).to.include('Its suite processes loaded tsx, which on Node 24 invalidates')
+			expect(text, suiteProcesses).to.not.include('without tsx')
+		}
 	})
 
 	describe('a numeric suite process of the mirror', function () {
