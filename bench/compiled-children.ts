@@ -78,12 +78,14 @@ async function sourcesOf(root: string, entry: string): Promise<string[]> {
 
 /**
  * Makes a fresh mirror of the checkout at `root` in a new folder under `parent` (default
- * `<root>/.tmp`) and returns the mirror path of `entry` and the mirror's folder (the
- * caller removes it). The compile runs esbuild in this process only.
+ * `<root>/.tmp`; the name holds this process's pid, and mirrors there whose process is
+ * gone are removed first) and returns the mirror path of `entry` and the mirror's folder
+ * (the caller removes it). The compile runs esbuild in this process only.
  */
 export async function compileMirror(root: string, entry: string, parent = join(root, '.tmp')): Promise<{ entry: string; mirror: string }> {
 	mkdirSync(parent, { recursive: true })
-	const mirror = mkdtempSync(join(parent, 'bench-compiled-'))
+	removeStaleMirrors(parent)
+	const mirror = mkdtempSync(join(parent, `${mirrorPrefix}${process.pid}-`))
 	const sources = await sourcesOf(root, entry)
 	const { build } = await import('esbuild')
 	for (const [extension, output] of Object.entries(compiledExtensions)) {
@@ -128,6 +130,26 @@ function isLink(path: string): boolean {
 		return lstatSync(path).isSymbolicLink()
 	} catch {
 		return false
+	}
+}
+
+const mirrorPrefix = 'bench-compiled-'
+
+/** Whether the process `pid` is running (a mirror's name holds the pid of the run that made it). */
+function running(pid: number): boolean {
+	try {
+		process.kill(pid, 0)
+		return true
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM'
+	}
+}
+
+/** Removes the mirrors in `parent` whose run is gone without removing its own (e.g. stopped by Ctrl-C). */
+function removeStaleMirrors(parent: string): void {
+	for (const name of readdirSync(parent)) {
+		const pid = new RegExp(`^${mirrorPrefix}(\\d+)-`).exec(name)?.[1]
+		if (pid !== undefined && !running(Number(pid))) removeMirror(join(parent, name))
 	}
 }
 

@@ -10,9 +10,9 @@
  */
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
-import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join, relative, resolve } from 'node:path'
 import { renderNode24Section } from '../bench/benchmarks-md.js'
 import { compileMirror, mirrorPath, removeMirror, withoutTsx } from '../bench/compiled-children.js'
 
@@ -78,6 +78,22 @@ describe('bench suite processes without tsx', () => {
 				expect(lstatSync(join(mirror, linked)).isSymbolicLink(), linked).to.equal(true)
 			}
 			expect(JSON.parse(readFileSync(join(mirror, 'package.json'), 'utf8')).type).to.equal('module')
+		})
+
+		it('removes the mirrors of runs that are gone, never what their links point to, and keeps those of live runs', async () => {
+			const parent = join(folder, 'parent')
+			const gone = spawnSync(process.execPath, ['-e', '0']).pid!
+			const target = join(folder, 'kept.txt')
+			writeFileSync(target, 'kept')
+			for (const name of [`bench-compiled-${gone}-abc`, `bench-compiled-${process.pid}-abc`, 'bench-compiled-other']) {
+				mkdirSync(join(parent, name, 'bench'), { recursive: true })
+				symlinkSync(target, join(parent, name, 'bench/link.txt'))
+			}
+			const second = await compileMirror(root, join(root, 'bench/run.ts'), parent)
+			expect(readdirSync(parent).sort()).to.deep.equal([`bench-compiled-${process.pid}-abc`, relative(parent, second.mirror), 'bench-compiled-other'].sort())
+			expect(readFileSync(target, 'utf8')).to.equal('kept')
+			removeMirror(second.mirror)
+			expect(existsSync(second.mirror)).to.equal(false)
 		})
 
 		/** One traced suite process at 1% of the operations; its output, and the protectors it invalidated. */
