@@ -153,6 +153,19 @@ function removeStaleMirrors(parent: string): void {
 	}
 }
 
+/**
+ * How a parent process starts `script` (a file of the checkout at `root`, e.g.
+ * bench/run.ts) as a suite process: compiled, from a mirror removed when this process
+ * exits, with this process's options but tsx's; with `BENCH_CHILDREN=tsx`, the file
+ * itself with this process's options (through tsx, as before, to compare).
+ */
+export async function suiteProcess(root: string, script: string): Promise<{ execArgv: string[]; script: string; compiled: boolean }> {
+	if (process.env.BENCH_CHILDREN === 'tsx') return { execArgv: process.execArgv, script, compiled: false }
+	const { entry, mirror } = await compileMirror(root, script)
+	process.on('exit', () => removeMirror(mirror))
+	return { execArgv: withoutTsx(process.execArgv), script: entry, compiled: true }
+}
+
 /** Removes a mirror `compileMirror` made (its links only, never what they point to). */
 export function removeMirror(mirror: string): void {
 	rmSync(mirror, { recursive: true, force: true })

@@ -153,18 +153,6 @@ const runtimeSuffix = nodeMajor === 20 ? '' : `.node${nodeMajor}`
 const resultsFile = (name: string): string => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url))
 const [first, ...rest] = process.argv.slice(2)
 
-/**
- * How the parent starts each suite: this file compiled, with this process's options but
- * tsx's (see bench/compiled-children.ts), from a mirror of the checkout removed when this
- * process exits. Only this process loads esbuild.
- */
-async function compiledSuiteProcesses(): Promise<{ execArgv: string[]; script: string }> {
-	const { compileMirror, removeMirror, withoutTsx } = await import('./compiled-children.js')
-	const { entry, mirror } = await compileMirror(fileURLToPath(new URL('..', import.meta.url)), fileURLToPath(import.meta.url))
-	process.on('exit', () => removeMirror(mirror))
-	return { execArgv: withoutTsx(process.execArgv), script: entry }
-}
-
 if (first === '--suite') {
 	// Child process: one suite, its results written where the parent said.
 	const suite = suites[rest[0]!]!
@@ -187,12 +175,12 @@ if (first === '--suite') {
 	const managers =
 		(process.env.BENCH_MANAGERS === undefined || process.env.BENCH_MANAGERS === '1' ? '' : `; the numeric and allocation suites with ${process.env.BENCH_MANAGERS} managers alive`) +
 		(process.env.BENCH_GROWN === '1' ? '; every numeric heap grown once before the cases' : '')
-	// BENCH_CHILDREN=tsx: the suite processes load tsx as this one does (the old way, to compare); by default they run compiled JavaScript.
-	const compiledChildren = process.env.BENCH_CHILDREN !== 'tsx'
-	const sources = compiledChildren ? 'src (the TypeScript sources compiled by esbuild, file by file)' : 'src (TypeScript sources through tsx)'
+	// The suite processes run this file compiled, from a mirror of the checkout (bench/compiled-children.ts; only this
+	// process loads esbuild); with BENCH_CHILDREN=tsx they load tsx as this one does (the old way, to compare).
+	const children = await (await import('./compiled-children.js')).suiteProcess(fileURLToPath(new URL('..', import.meta.url)), fileURLToPath(import.meta.url))
+	const sources = children.compiled ? 'src (the TypeScript sources compiled by esbuild, file by file)' : 'src (TypeScript sources through tsx)'
 	const library = `${process.env.BENCH_LIBRARY === 'src' ? sources : 'dist/index.js (the rollup build)'}, ${describeSource()}${managers}`
 	if (process.env.BENCH_LIBRARY !== 'src' && ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')
-	const children = compiledChildren ? await compiledSuiteProcesses() : { execArgv: process.execArgv, script: fileURLToPath(import.meta.url) }
 	const machine = describeMachine()
 	console.log(`wasm-heap-manager benchmarks: node ${process.version}, ${process.platform} ${process.arch}, ${machine.cpu} x ${machine.cores}`)
 	console.log(`library: ${library}; load average at start ${(machine.loadAverageAtStart as number[]).join(' ')}`)
@@ -226,7 +214,7 @@ if (first === '--suite') {
 	const resultsName = `${whole ? 'latest' : 'subset'}${runtimeSuffix}`
 	writeResults(resultsFile(resultsName), results, {
 		library,
-		suiteProcesses: compiledChildren ? 'compiled JavaScript, without tsx' : 'tsx',
+		suiteProcesses: children.compiled ? 'compiled JavaScript, without tsx' : 'tsx',
 		suites: wanted,
 		...(skipped.length === 0 ? {} : { skipped }),
 		...(Object.keys(reports).length === 0 ? {} : { reports }),

