@@ -6,7 +6,8 @@
  * `<before>` and `--after` are folders holding a build's dist/index.js (default after: this
  * checkout's, rebuilt first); `git archive <commit> | tar -x -C .tmp/builds/<commit>` and
  * `npm run build` there make one, as bench/compare-builds.ts does. Every process runs the
- * suite's cases with their baselines, so each build's ratio to its baseline is measured
+ * suite's cases with their baselines (run.ts compiled, without tsx, as `npm run bench`'s suite
+ * processes: bench/compiled-children.ts), so each build's ratio to its baseline is measured
  * within one process; the table gives per case and regime the median of those ratios over
  * the processes, before and after, and after ÷ before. For suites whose cases cannot share
  * a process with a second copy of the library (the allocation suite's Emscripten module,
