@@ -14,7 +14,7 @@
  * The mirror: every TypeScript file the suites can load (what esbuild finds from
  * bench/run.ts, dynamic imports with literal specifiers included) is compiled on its own
  * (no bundle, so each module keeps its own `import.meta.url` and "am I the main module"
- * test) to the same relative path with `.js`, and every other entry of the checkout is a
+ * test) to the same relative path with `.js` (`.mjs`, `.cjs`), and every other entry of the checkout is a
  * symbolic link to the original (dist/, test/fixtures/, node_modules/, package.json with
  * its `"type": "module"`, bench/results/, ...), so that the paths the bench code computes
  * from `import.meta.url` resolve as they do in the checkout.
@@ -100,7 +100,7 @@ export async function compileMirror(root: string, entry: string, parent = join(r
 			outdir: mirror,
 			outExtension: { '.js': output },
 			bundle: false,
-			format: 'esm',
+			format: extension === '.cts' ? 'cjs' : 'esm',
 			platform: 'node',
 			target: `node${process.versions.node}`,
 			tsconfig: join(root, 'tsconfig.json'),
