@@ -6,7 +6,8 @@
  * `<before>` and `--after` are folders holding a build's dist/index.js (default after: this
  * checkout's, rebuilt first); `git archive <commit> | tar -x -C .tmp/builds/<commit>` and
  * `npm run build` there make one, as bench/compare-builds.ts does. Every process runs the
- * suite's cases with their baselines, so each build's ratio to its baseline is measured
+ * suite's cases with their baselines (run.ts compiled, without tsx, as `npm run bench`'s suite
+ * processes: bench/compiled-children.ts), so each build's ratio to its baseline is measured
  * within one process; the table gives per case and regime the median of those ratios over
  * the processes, before and after, and after ÷ before. For suites whose cases cannot share
  * a process with a second copy of the library (the allocation suite's Emscripten module,
@@ -34,6 +35,8 @@ for (let i = 0; i < argv.length; i++) {
 const [before, suite] = positional
 if (before === undefined || suite === undefined) throw new Error('usage: npx tsx bench/ab.ts <before folder> <suite> [--repeats N] [--regimes a,b] [--after folder]')
 if (after === root) execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' })
+// The suite processes run run.ts compiled, without tsx, as `npm run bench`'s (see bench/compiled-children.ts).
+const children = await (await import('./compiled-children.js')).suiteProcess(root, fileURLToPath(new URL('./run.ts', import.meta.url)))
 
 const median = (values: number[]): number => {
 	const sorted = [...values].sort((a, b) => a - b)
@@ -47,7 +50,7 @@ for (let repeat = 0; repeat < repeats; repeat++) {
 		const order = repeat % 2 === 0 ? (['before', 'after'] as const) : (['after', 'before'] as const)
 		for (const which of order) {
 			const file = resolve(root, `.tmp/ab.${process.pid}.json`)
-			const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('./run.ts', import.meta.url)), '--suite', suite, file, regime], {
+			const child = spawnSync(process.execPath, [...children.execArgv, children.script, '--suite', suite, file, regime], {
 				stdio: ['ignore', 'ignore', 'inherit'],
 				env: { ...process.env, BENCH_BUILD: which === 'before' ? resolve(before) : after },
 			})

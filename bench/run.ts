@@ -14,7 +14,7 @@
  *                                       short batches, many rounds: steadier on a loaded machine
  *   BENCH_BATCH_NS=200000 npm run bench shorter timed batches (default 2 ms): on a busy machine fewer are interrupted
  *   BENCH_SETTLE_NS=0 npm run bench     no settling: the timed batches run untimed for 150 ms before each case's rounds by default
- *   BENCH_LIBRARY=src npm run bench     the TypeScript sources through tsx instead of dist/ (see library.ts)
+ *   BENCH_LIBRARY=src npm run bench     the TypeScript sources (compiled like the bench code) instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric allocation
  *                                       the numeric cases with two more managers alive (see numeric.bench.ts)
  *   BENCH_GROWN=1 npm run bench -- numeric
@@ -24,6 +24,7 @@
  *   BENCH_FILTER='^UTF-8 write' npm run bench -- strings
  *                                       only the cases whose name matches the regular expression
  *   npm run bench:node24                the same on Node 24 (bench/node24.mjs; results in latest.node24.json)
+ *   BENCH_CHILDREN=tsx npm run bench    the suite processes through tsx, as this process (see below)
  *
  * Regimes. The numeric, allocation, strings, struct and heapAllocator suites run twice, each time in a fresh process:
  * `pristine`, and `realistic`, where before anything is timed one memory has grown (V8's
@@ -47,6 +48,14 @@
  * configuration 3). A suite that changed its neighbour's process would measure the
  * neighbour, not the case. So the numeric suite never loads the Emscripten module, and
  * each suite runs in a process of its own.
+ *
+ * Why the suite processes run compiled JavaScript: this process (through tsx) compiles
+ * the bench code with esbuild into a mirror of the checkout under .tmp/ and starts each
+ * suite there without tsx (bench/compiled-children.ts). Loading tsx invalidates a V8
+ * protector (`--trace-protector-invalidation`): ArrayBufferDetaching on Node 20, so that
+ * the pristine regime was the detached state, and TypedArrayLengthLookupChain on Node 24,
+ * after which Maglev calls a builtin for each typed array's `length`. A plain program is
+ * in neither state.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
@@ -166,7 +175,11 @@ if (first === '--suite') {
 	const managers =
 		(process.env.BENCH_MANAGERS === undefined || process.env.BENCH_MANAGERS === '1' ? '' : `; the numeric and allocation suites with ${process.env.BENCH_MANAGERS} managers alive`) +
 		(process.env.BENCH_GROWN === '1' ? '; every numeric heap grown once before the cases' : '')
-	const library = `${process.env.BENCH_LIBRARY === 'src' ? 'src (TypeScript sources through tsx)' : 'dist/index.js (the rollup build)'}, ${describeSource()}${managers}`
+	// The suite processes run this file compiled, from a mirror of the checkout (bench/compiled-children.ts; only this
+	// process loads esbuild); with BENCH_CHILDREN=tsx they load tsx as this one does (the old way, to compare).
+	const children = await (await import('./compiled-children.js')).suiteProcess(fileURLToPath(new URL('..', import.meta.url)), fileURLToPath(import.meta.url))
+	const sources = children.compiled ? 'src (the TypeScript sources compiled by esbuild, file by file)' : 'src (TypeScript sources through tsx)'
+	const library = `${process.env.BENCH_LIBRARY === 'src' ? sources : 'dist/index.js (the rollup build)'}, ${describeSource()}${managers}`
 	if (process.env.BENCH_LIBRARY !== 'src' && ensureFreshBuild()) console.log('dist/ was older than src/: rebuilt it')
 	const machine = describeMachine()
 	console.log(`wasm-heap-manager benchmarks: node ${process.version}, ${process.platform} ${process.arch}, ${machine.cpu} x ${machine.cores}`)
@@ -180,7 +193,7 @@ if (first === '--suite') {
 		if (regimeFilter !== undefined && regimeFilter !== regime && suites[name]!.regimes !== undefined) continue
 		// A file of this run's own: another run going on at the same time cannot mix in.
 		const childFile = resultsFile(`${name}.${regime}.${process.pid}`)
-		const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--suite', name, childFile, regime], {
+		const child = spawnSync(process.execPath, [...children.execArgv, children.script, '--suite', name, childFile, regime], {
 			stdio: ['ignore', 'inherit', 'inherit'],
 		})
 		if (child.status !== 0) throw new Error(`suite ${name} (${regime}) failed (exit ${child.status})`)
@@ -201,6 +214,7 @@ if (first === '--suite') {
 	const resultsName = `${whole ? 'latest' : 'subset'}${runtimeSuffix}`
 	writeResults(resultsFile(resultsName), results, {
 		library,
+		suiteProcesses: children.compiled ? 'compiled JavaScript, without tsx' : 'tsx',
 		suites: wanted,
 		...(skipped.length === 0 ? {} : { skipped }),
 		...(Object.keys(reports).length === 0 ? {} : { reports }),
