@@ -9,6 +9,9 @@ import { grouped } from './docGroups.js'
 
 const emitter = 'emitAlloc'
 
+/** The whole-heap view that zeroes an aligned region of each width in one store (+0.0 is all zero bits). */
+const zeroView: Readonly<Record<1 | 2 | 4 | 8, string>> = { 1: 'uint8Array', 2: 'uint16Array', 4: 'int32Array', 8: 'float64Array' }
+
 /** The allocation members of one row (alias rows get their own, since they return their own ref class). */
 export function emitAlloc(element: NormalizedElement): FacetParts {
 	const parts = facetParts()
@@ -38,13 +41,20 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 				manager.use(modules.conversions, convert)
 				writer.writeLine(`if (value !== undefined && typeof value !== '${type}') value = ${convert}(value, '${methods.alloc}')`)
 			}
-			// Written out rather than delegated to one shared method: \`new ${refClass}\` stays
-			// monomorphic, and V8 inlines the whole path into the caller (issue 11).
-			writer.writeLine('const core = this.core')
-			writer.writeLine(
-				`const ref = core.track(new ${refClass}(this, core.allocateRegion(${byteSize}, ${alignment}, '${methods.alloc}'), ${byteSize}, core.tracking), ${alignment})`,
-			)
-			writer.writeLine(`if (value !== undefined) this.${methods.write}(ref.address, value)`)
+			if (element.alignment === element.byteSize) {
+				// One shared method makes, checks and tracks the ref (`new ${refClass}` there is a
+				// constant once V8 inlines it here); its hot path leaves the region to this store,
+				// of the value or of a zero, one store of the row's width (issue 11: see allocValue).
+				writer.writeLine(`const ref = this.core.allocValue(${refClass}, ${byteSize}, '${methods.alloc}')`)
+				writer.writeLine(`if (value !== undefined) this.${methods.write}(ref.address, value)`)
+				writer.writeLine(`else if (this.core.clearAllocatedRegions) this.fast.${zeroView[byteSize]}[ref.address / ${byteSize}] = 0`)
+			} else {
+				writer.writeLine('const core = this.core')
+				writer.writeLine(
+					`const ref = core.track(new ${refClass}(this, core.allocateRegion(${byteSize}, ${alignment}, '${methods.alloc}'), ${byteSize}, core.tracking), ${alignment})`,
+				)
+				writer.writeLine(`if (value !== undefined) this.${methods.write}(ref.address, value)`)
+			}
 			writer.writeLine('return ref')
 		},
 	})

@@ -3038,9 +3038,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocInt8(value?: number): Int8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt8')
-		const core = this.core
-		const ref = core.track(new Int8Ref(this, core.allocateRegion(1, 1, 'allocInt8'), 1, core.tracking), 1)
+		const ref = this.core.allocValue(Int8Ref, 1, 'allocInt8')
 		if (value !== undefined) this.writeInt8(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
 		return ref
 	}
 
@@ -3065,9 +3065,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUint8(value?: number): Uint8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint8')
-		const core = this.core
-		const ref = core.track(new Uint8Ref(this, core.allocateRegion(1, 1, 'allocUint8'), 1, core.tracking), 1)
+		const ref = this.core.allocValue(Uint8Ref, 1, 'allocUint8')
 		if (value !== undefined) this.writeUint8(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
 		return ref
 	}
 
@@ -3092,9 +3092,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocClampedUint8(value?: number): ClampedUint8Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocClampedUint8')
-		const core = this.core
-		const ref = core.track(new ClampedUint8Ref(this, core.allocateRegion(1, 1, 'allocClampedUint8'), 1, core.tracking), 1)
+		const ref = this.core.allocValue(ClampedUint8Ref, 1, 'allocClampedUint8')
 		if (value !== undefined) this.writeClampedUint8(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
 		return ref
 	}
 
@@ -3119,9 +3119,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocInt16(value?: number): Int16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt16')
-		const core = this.core
-		const ref = core.track(new Int16Ref(this, core.allocateRegion(2, 2, 'allocInt16'), 2, core.tracking), 2)
+		const ref = this.core.allocValue(Int16Ref, 2, 'allocInt16')
 		if (value !== undefined) this.writeInt16(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
 		return ref
 	}
 
@@ -3146,9 +3146,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUint16(value?: number): Uint16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint16')
-		const core = this.core
-		const ref = core.track(new Uint16Ref(this, core.allocateRegion(2, 2, 'allocUint16'), 2, core.tracking), 2)
+		const ref = this.core.allocValue(Uint16Ref, 2, 'allocUint16')
 		if (value !== undefined) this.writeUint16(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
 		return ref
 	}
 
@@ -3173,9 +3173,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocInt32(value?: number): Int32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt32')
-		const core = this.core
-		const ref = core.track(new Int32Ref(this, core.allocateRegion(4, 4, 'allocInt32'), 4, core.tracking), 4)
+		const ref = this.core.allocValue(Int32Ref, 4, 'allocInt32')
 		if (value !== undefined) this.writeInt32(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3200,9 +3200,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUint32(value?: number): Uint32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint32')
-		const core = this.core
-		const ref = core.track(new Uint32Ref(this, core.allocateRegion(4, 4, 'allocUint32'), 4, core.tracking), 4)
+		const ref = this.core.allocValue(Uint32Ref, 4, 'allocUint32')
 		if (value !== undefined) this.writeUint32(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3227,9 +3227,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocBigInt64(value?: bigint): BigInt64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigInt64')
-		const core = this.core
-		const ref = core.track(new BigInt64Ref(this, core.allocateRegion(8, 8, 'allocBigInt64'), 8, core.tracking), 8)
+		const ref = this.core.allocValue(BigInt64Ref, 8, 'allocBigInt64')
 		if (value !== undefined) this.writeBigInt64(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3254,9 +3254,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocBigUint64(value?: bigint): BigUint64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigUint64')
-		const core = this.core
-		const ref = core.track(new BigUint64Ref(this, core.allocateRegion(8, 8, 'allocBigUint64'), 8, core.tracking), 8)
+		const ref = this.core.allocValue(BigUint64Ref, 8, 'allocBigUint64')
 		if (value !== undefined) this.writeBigUint64(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3281,9 +3281,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocFloat16(value?: number): Float16Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat16')
-		const core = this.core
-		const ref = core.track(new Float16Ref(this, core.allocateRegion(2, 2, 'allocFloat16'), 2, core.tracking), 2)
+		const ref = this.core.allocValue(Float16Ref, 2, 'allocFloat16')
 		if (value !== undefined) this.writeFloat16(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
 		return ref
 	}
 
@@ -3308,9 +3308,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocFloat32(value?: number): Float32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat32')
-		const core = this.core
-		const ref = core.track(new Float32Ref(this, core.allocateRegion(4, 4, 'allocFloat32'), 4, core.tracking), 4)
+		const ref = this.core.allocValue(Float32Ref, 4, 'allocFloat32')
 		if (value !== undefined) this.writeFloat32(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3335,9 +3335,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocFloat64(value?: number): Float64Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat64')
-		const core = this.core
-		const ref = core.track(new Float64Ref(this, core.allocateRegion(8, 8, 'allocFloat64'), 8, core.tracking), 8)
+		const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')
 		if (value !== undefined) this.writeFloat64(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3362,9 +3362,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocPointer32(value?: number): Pointer32Ref {
 		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocPointer32')
-		const core = this.core
-		const ref = core.track(new Pointer32Ref(this, core.allocateRegion(4, 4, 'allocPointer32'), 4, core.tracking), 4)
+		const ref = this.core.allocValue(Pointer32Ref, 4, 'allocPointer32')
 		if (value !== undefined) this.writePointer32(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3389,9 +3389,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocPointer53(value?: number): Pointer53Ref {
 		if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('allocPointer53', value)
-		const core = this.core
-		const ref = core.track(new Pointer53Ref(this, core.allocateRegion(8, 8, 'allocPointer53'), 8, core.tracking), 8)
+		const ref = this.core.allocValue(Pointer53Ref, 8, 'allocPointer53')
 		if (value !== undefined) this.writePointer53(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3416,9 +3416,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocPointer64(value?: bigint): Pointer64Ref {
 		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocPointer64')
-		const core = this.core
-		const ref = core.track(new Pointer64Ref(this, core.allocateRegion(8, 8, 'allocPointer64'), 8, core.tracking), 8)
+		const ref = this.core.allocValue(Pointer64Ref, 8, 'allocPointer64')
 		if (value !== undefined) this.writePointer64(ref.address, value)
+		else if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 

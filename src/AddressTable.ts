@@ -8,6 +8,7 @@
  * 27–37 ns (issue 11).
  *
  * At most half the slots are in use; the table doubles when an insertion would pass that.
+ * Each value is at one address at most (the table holds refs, each at its own address).
  */
 export class AddressTable<V> {
 	private keys: Float64Array
@@ -16,19 +17,32 @@ export class AddressTable<V> {
 	private mask: number
 	/** `32 - log2(capacity)`: the hash's top bits select the home slot. */
 	private shift: number
+	/** Half the slots: an insertion that finds this many entries grows the table first. */
+	private limit: number
 	/** Entries in use. */
 	size = 0
+	/** Called with the value that a {@link set} replaces, after the new one is in (off the hot path). */
+	private readonly replaced: ((previous: V) => void) | undefined
 
-	constructor(capacity = 64) {
+	constructor(capacity = 64, replaced?: (previous: V) => void) {
+		this.replaced = replaced
 		this.keys = new Float64Array(capacity)
 		this.values = new Array<V | undefined>(capacity).fill(undefined)
 		this.mask = capacity - 1
 		this.shift = 32 - Math.log2(capacity)
+		this.limit = capacity >> 1
 	}
 
-	/** The home slot of `address`: Fibonacci hashing of its two 32-bit halves. */
+	/**
+	 * The home slot of `address`: multiplicative hashing of its two 32-bit halves (xored),
+	 * the top bits of the product's low 32. The product is a double (below 2^62, so `>>>`
+	 * truncates it without a call), rounded to 53 bits, which only perturbs bits below
+	 * the ninth, and identically in every engine; written without `Math.imul`, whose global
+	 * and property loads made the expression twice the bytecode, which V8 counts against
+	 * what it inlines (issue 11). `set` and `deleteIfValue` repeat this expression inline.
+	 */
 	private home(address: number): number {
-		return Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		return (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
 	}
 
 	/** The slot holding `address`, or -1. */
@@ -50,22 +64,39 @@ export class AddressTable<V> {
 		return slot === -1 ? undefined : this.values[slot]
 	}
 
-	// set and deleteIfValue are the allocation table's hot path: each is written as one
-	// function (the hash and the probe loop inline), because V8 inlines a caller's callees
-	// only up to a total bytecode size, and calls what does not fit (issue 11).
+	// set and deleteIfValue are the allocation table's hot path: each handles its usual
+	// case in a few lines (the hash inline) and leaves the probe loop to a function of its
+	// own, because V8 inlines a caller's callees only up to a total bytecode size, and calls
+	// what does not fit; a function never called is not inlined and costs none of it (issue 11).
 
-	/** Sets the value at `address` and returns the one it replaces (`undefined` if none). */
+	/**
+	 * Sets the value at `address` and returns the one it replaces (`undefined` if none).
+	 * The usual case (the home slot is empty and the table has room) is handled here,
+	 * everything else by {@link setInRun}.
+	 */
 	set(address: number, value: V): V | undefined {
-		if (this.size * 2 >= this.mask) this.resize(this.keys.length * 2)
+		const keys = this.keys
+		// home(address), inline.
+		const slot = (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
+		if (keys[slot] !== 0 || this.size >= this.limit) return this.setInRun(address, value)
+		keys[slot] = address
+		this.values[slot] = value
+		this.size++
+		return undefined
+	}
+
+	/** {@link set} when the home slot is taken or the table must grow first: the probe loop. */
+	private setInRun(address: number, value: V): V | undefined {
+		if (this.size >= this.limit) this.resize(this.keys.length * 2)
 		const keys = this.keys
 		const mask = this.mask
-		// home(address), inline.
-		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		let slot = this.home(address)
 		let key: number
 		while ((key = keys[slot]!) !== 0) {
 			if (key === address) {
-				const previous = this.values[slot]
+				const previous = this.values[slot]!
 				this.values[slot] = value
+				if (this.replaced !== undefined) this.replaced(previous)
 				return previous
 			}
 			slot = (slot + 1) & mask
@@ -76,25 +107,34 @@ export class AddressTable<V> {
 		return undefined
 	}
 
-	/** Removes the entry at `address` if its value is `value`; returns whether it did. */
+	/**
+	 * Removes the entry at `address` if its value is `value`; returns whether it did. The
+	 * usual case (the entry in its home slot, at the end of its probe run) is handled here,
+	 * everything else by {@link deleteInRun}.
+	 */
 	deleteIfValue(address: number, value: V): boolean {
 		const keys = this.keys
+		// home(address), inline.
+		const slot = (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
+		if (keys[slot] !== address || keys[(slot + 1) & this.mask] !== 0 || this.values[slot] !== value) return this.deleteInRun(address, value)
+		keys[slot] = 0
+		this.values[slot] = undefined
+		this.size--
+		return true
+	}
+
+	/** {@link deleteIfValue} past the usual case: the probe loop, and the backward shift. */
+	private deleteInRun(address: number, value: V): boolean {
+		const keys = this.keys
 		const mask = this.mask
-		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		let slot = this.home(address)
 		let key: number
 		while ((key = keys[slot]!) !== address) {
 			if (key === 0) return false
 			slot = (slot + 1) & mask
 		}
 		if (this.values[slot] !== value) return false
-		if (keys[(slot + 1) & mask] === 0) {
-			// The end of its probe run (the usual case): nothing to move back.
-			keys[slot] = 0
-			this.values[slot] = undefined
-			this.size--
-		} else {
-			this.removeSlotInRun(slot)
-		}
+		this.removeSlotInRun(slot)
 		return true
 	}
 
@@ -140,6 +180,7 @@ export class AddressTable<V> {
 		this.values = new Array<V | undefined>(capacity).fill(undefined)
 		this.mask = capacity - 1
 		this.shift = 32 - Math.log2(capacity)
+		this.limit = capacity >> 1
 		this.size = 0
 		for (let slot = 0; slot < oldKeys.length; slot++) if (oldKeys[slot] !== 0) this.set(oldKeys[slot]!, oldValues[slot]!)
 	}
