@@ -1,6 +1,7 @@
 /**
  * The allocation facet of an element row: `alloc<T>()` and `alloc<T>Array(countOrValues)`,
- * one-line delegations to the allocation collaborator with the row's constants baked in.
+ * delegations to the allocation collaborator with the row's constants baked in (and, for
+ * a value, the one store that zeroes it or writes its value).
  */
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'

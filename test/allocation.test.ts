@@ -630,4 +630,15 @@ describe('the allocation table (AddressTable)', () => {
 		disagreements.push(...churn(new AddressTable<number>(16), Array.from({ length: 300 }, address), random, 3000))
 		expect(disagreements.slice(0, 5)).to.deep.equal([])
 	})
+
+	it('calls its replaced hook with the value a set replaces, once the new value is in, and only then', () => {
+		const calls: string[] = []
+		const table: AddressTable<string> = new AddressTable<string>(16, (previous) => calls.push(`${previous} -> ${table.get(8)}`))
+		table.set(8, 'a')
+		table.set(8 + 16 * 8, 'b')
+		expect(table.set(8, 'c')).to.equal('a')
+		expect(table.deleteIfValue(8, 'c')).to.equal(true)
+		table.set(8, 'd')
+		expect(calls).to.deep.equal(['a -> c'])
+	})
 })
