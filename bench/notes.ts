@@ -220,14 +220,19 @@ const reasons: Reason[] = [
 		why:
 			'the bare `_malloc` + `_free` pair is about 10 ns. The manager adds a 112-byte ref object (and the boxed double ' +
 			'of its `liveEnd`), the checks on the returned address (a number, positive, aligned, inside the heap: one ' +
-			'combined test), the 4-byte zeroing store, and the allocation table\'s insert and delete (open addressing, ' +
-			'about 6.5 ns of the total, and a write barrier: the table is old, the ref young). Fully inlined that is ' +
-			'30 ns (0.33x: measured with `--max-inlined-bytecode-size-cumulative=5000`, one and three managers alike), ' +
-			'but the path is about 1,250 bytes of bytecode and V8 inlines at most 920 per compiled function: which ' +
-			'part is left as a call depends on the order in which V8 compiles the loop and the methods, so runs land ' +
-			'between 39 and 56 ns (the ref\'s constructor left out, called through the generic construct stub, is the ' +
-			'slow end; the same spread made pristine 0.14x and realistic 0.21x in one report). Tracking off: 23-24 ns ' +
-			'(0.41-0.48x) with one manager in the process, 29-30 ns (0.33-0.36x) in the tracking suite',
+			'combined test), the 4-byte zeroing store, and the allocation table\'s insert and delete. The path was about ' +
+			'1,250 bytes of bytecode, where V8 (Node 20, V8 11.3) inlines at most 920 per compiled function, and the ' +
+			'ref\'s constructor, the deepest call and so the last candidate, was left a generic construct call: 39-56 ns. ' +
+			'It is now about 890 bytes (`HeapRef` one base constructor, `alloc<T>()` one `HeapCore.allocValue`, the ' +
+			'table\'s probe loops and error paths out of line: `--trace-turbo-inlining` shows the whole loop inlined, ' +
+			'with one and with three managers), and what is left is the work itself: fully inlined the loop takes 30-35 ns ' +
+			'pristine and 34-35 ns realistic with three managers (medians over nine processes at fc1504e, `npm run bench -- allocation`, Node 20: 34.9 ns, 0.28x ' +
+			'pristine; 39.9 ns, 0.28x realistic; three managers 36.5 ns and 39.4 ns, 0.26x; against 51.1, 48.0, 50.5 and ' +
+			'48.6 ns before, 0.19-0.20x; single runs reach 0.30-0.38x). Without the table\'s insert and delete the same ' +
+			'loop takes 22 ns: the table is 9-10 ns, 3-5 of it the store of the ref into the table\'s values (an old array; ' +
+			'the ref is young, so every insert takes the write barrier\'s slow path) and the rest the hash, the keys and ' +
+			'the count (measured by cutting them out of a build). 0.3x needs 32 ns or less. Tracking off: 22-23 ns ' +
+			'(0.44-0.47x) with one manager in the process (Node 24: 17-20 ns), 28-30 ns (0.33x) in the tracking suite',
 	},
 	{
 		suite: 'ownership',
