@@ -36,10 +36,11 @@ export class AddressTable<V> {
 	/**
 	 * The home slot of `address`: multiplicative hashing of its two 32-bit halves (xored),
 	 * the top bits of the product's low 32. The product is a double (below 2^62, so `>>>`
-	 * truncates it without a call), rounded to 53 bits, which only perturbs bits below
-	 * the ninth, and identically in every engine; written without `Math.imul`, whose global
-	 * and property loads made the expression twice the bytecode, which V8 counts against
-	 * what it inlines (issue 11). `set` and `deleteIfValue` repeat this expression inline.
+	 * truncates it without a call), rounded to 53 bits: that changes its low ten bits (and
+	 * rarely, by a carry, more), the same way in every engine, below the bits a table of up
+	 * to 2^22 slots takes. Written without `Math.imul`, whose global load, property load
+	 * and call cost `set` and `deleteIfValue` 9 bytes of bytecode each, which V8 counts
+	 * against what it inlines (issue 11). Both repeat this expression inline.
 	 */
 	private home(address: number): number {
 		return (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
