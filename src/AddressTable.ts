@@ -33,17 +33,9 @@ export class AddressTable<V> {
 		this.limit = capacity >> 1
 	}
 
-	/**
-	 * The home slot of `address`: multiplicative hashing of its two 32-bit halves (xored),
-	 * the top bits of the product's low 32. The product is a double (below 2^62, so `>>>`
-	 * truncates it without a call), rounded to 53 bits: that changes its low ten bits (and
-	 * rarely, by a carry, more), the same way in every engine, below the bits a table of up
-	 * to 2^22 slots takes. Written without `Math.imul`, whose global load, property load
-	 * and call cost `set` and `deleteIfValue` 9 bytes of bytecode each, which V8 counts
-	 * against what it inlines (issue 11). Both repeat this expression inline.
-	 */
+	/** The home slot of `address`: Fibonacci hashing of its two 32-bit halves. */
 	private home(address: number): number {
-		return (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
+		return Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
 	}
 
 	/** The slot holding `address`, or -1. */
@@ -65,78 +57,82 @@ export class AddressTable<V> {
 		return slot === -1 ? undefined : this.values[slot]
 	}
 
-	// set and deleteIfValue are the allocation table's hot path: each handles its usual
-	// case in a few lines (the hash inline) and leaves the probe loop to a function of its
-	// own, because V8 inlines a caller's callees only up to a total bytecode size, and calls
-	// what does not fit; a function never called is not inlined and costs none of it (issue 11).
+	// add and deleteAt are the allocation table's hot path: each is a few lines (add hashes
+	// and probes inline, deleteAt goes to the slot add returned) and leaves what is rare to
+	// a function of its own (growing,
+	// replacing, moving entries back, a stale slot), because V8 inlines a caller's callees
+	// only up to a total bytecode size, and calls what does not fit; a function never called
+	// is not inlined and costs none of it (issue 11). The probe stays inline: with many live
+	// refs an address's home slot is often taken. (Math.imul stays too: a hash by double
+	// multiplication, 9 bytes shorter, made free(address) of a temporary 20% slower in the
+	// tracking suite.)
 
 	/**
-	 * Sets the value at `address` and returns the one it replaces (`undefined` if none).
-	 * The usual case (the home slot is empty and the table has room) is handled here,
-	 * everything else by {@link setInRun}.
+	 * Sets the value at `address` (replacing one there, which goes to the `replaced` hook)
+	 * and returns the slot it is now in: a hint for {@link deleteAt}, good until an entry
+	 * moves (a removal before it in its probe run, or growth).
 	 */
-	set(address: number, value: V): V | undefined {
-		const keys = this.keys
-		// home(address), inline.
-		const slot = (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
-		if (keys[slot] !== 0 || this.size >= this.limit) return this.setInRun(address, value)
-		keys[slot] = address
-		this.values[slot] = value
-		this.size++
-		return undefined
-	}
-
-	/** {@link set} when the home slot is taken or the table must grow first: the probe loop. */
-	private setInRun(address: number, value: V): V | undefined {
-		if (this.size >= this.limit) this.resize(this.keys.length * 2)
+	add(address: number, value: V): number {
 		const keys = this.keys
 		const mask = this.mask
-		let slot = this.home(address)
+		// home(address), inline.
+		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
 		let key: number
 		while ((key = keys[slot]!) !== 0) {
-			if (key === address) {
-				const previous = this.values[slot]!
-				this.values[slot] = value
-				if (this.replaced !== undefined) this.replaced(previous)
-				return previous
-			}
+			if (key === address) return this.replaceAt(slot, value)
 			slot = (slot + 1) & mask
 		}
+		if (this.size >= this.limit) return this.addAfterGrowing(address, value)
 		keys[slot] = address
 		this.values[slot] = value
 		this.size++
-		return undefined
+		return slot
+	}
+
+	/** {@link add} of an address the table holds: the new value replaces the old one, which goes to the hook. */
+	private replaceAt(slot: number, value: V): number {
+		const previous = this.values[slot]!
+		this.values[slot] = value
+		if (this.replaced !== undefined) this.replaced(previous)
+		return slot
+	}
+
+	/** {@link add} into a table at its limit: grows it first. */
+	private addAfterGrowing(address: number, value: V): number {
+		this.resize(this.keys.length * 2)
+		return this.add(address, value)
+	}
+
+	/** Sets the value at `address` and returns the one it replaces (`undefined` if none). */
+	set(address: number, value: V): V | undefined {
+		const previous = this.get(address)
+		this.add(address, value)
+		return previous
 	}
 
 	/**
-	 * Removes the entry at `address` if its value is `value`; returns whether it did. The
-	 * usual case (the entry in its home slot, at the end of its probe run) is handled here,
-	 * everything else by {@link deleteInRun}.
+	 * Removes the entry at `address` if its value is `value`, given the slot {@link add}
+	 * returned for it; returns whether it did. A slot that no longer holds the entry (it
+	 * moved since) is no error: the entry is looked up as {@link deleteIfValue} does. A
+	 * slot holding `value` holds the entry at `address`, since a value is at one address
+	 * at most: only the value is compared.
 	 */
-	deleteIfValue(address: number, value: V): boolean {
+	deleteAt(slot: number, address: number, value: V): boolean {
 		const keys = this.keys
-		// home(address), inline.
-		const slot = (((address >>> 0) ^ ((address / 0x100000000) | 0)) * 0x5bd1e995) >>> this.shift
-		if (keys[slot] !== address || keys[(slot + 1) & this.mask] !== 0 || this.values[slot] !== value) return this.deleteInRun(address, value)
+		if (this.values[slot] !== value) return this.deleteIfValue(address, value)
+		if (keys[(slot + 1) & this.mask] !== 0) return this.removeSlotInRun(slot)
+		// The end of its probe run (the usual case): nothing to move back.
 		keys[slot] = 0
 		this.values[slot] = undefined
 		this.size--
 		return true
 	}
 
-	/** {@link deleteIfValue} past the usual case: the probe loop, and the backward shift. */
-	private deleteInRun(address: number, value: V): boolean {
-		const keys = this.keys
-		const mask = this.mask
-		let slot = this.home(address)
-		let key: number
-		while ((key = keys[slot]!) !== address) {
-			if (key === 0) return false
-			slot = (slot + 1) & mask
-		}
-		if (this.values[slot] !== value) return false
-		this.removeSlotInRun(slot)
-		return true
+	/** Removes the entry at `address` if its value is `value`; returns whether it did. */
+	deleteIfValue(address: number, value: V): boolean {
+		const slot = this.slotOf(address)
+		if (slot === -1 || this.values[slot] !== value) return false
+		return this.deleteAt(slot, address, value)
 	}
 
 	/**
@@ -144,7 +140,7 @@ export class AddressTable<V> {
 	 * entries of the run back into the gap when their home slot does not lie (cyclically)
 	 * between the gap and where they are.
 	 */
-	private removeSlotInRun(slot: number): void {
+	private removeSlotInRun(slot: number): true {
 		const keys = this.keys
 		const values = this.values
 		const mask = this.mask
@@ -164,6 +160,7 @@ export class AddressTable<V> {
 		keys[gap] = 0
 		values[gap] = undefined
 		this.size--
+		return true
 	}
 
 	/** Every value, in slot order (a new array). */
@@ -183,6 +180,6 @@ export class AddressTable<V> {
 		this.shift = 32 - Math.log2(capacity)
 		this.limit = capacity >> 1
 		this.size = 0
-		for (let slot = 0; slot < oldKeys.length; slot++) if (oldKeys[slot] !== 0) this.set(oldKeys[slot]!, oldValues[slot]!)
+		for (let slot = 0; slot < oldKeys.length; slot++) if (oldKeys[slot] !== 0) this.add(oldKeys[slot]!, oldValues[slot]!)
 	}
 }

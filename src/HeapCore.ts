@@ -344,7 +344,7 @@ export class HeapCore {
 		ref.allocationAlignment = byteSize
 		// A live ref at the same address is stale: the table calls replaced() with it.
 		const table = this.trackedRefs
-		if (table !== undefined) table.set(address as number, ref)
+		if (table !== undefined) ref.tableSlot = table.add(address as number, ref)
 		if (this.scopesOrDebug) this.adopt(ref)
 		return ref
 	}
@@ -534,7 +534,7 @@ export class HeapCore {
 		ref.allocationAlignment = alignment
 		// A live ref at the same address is stale: the table calls replaced() with it.
 		const table = this.trackedRefs
-		if (table !== undefined) table.set(ref.address, ref)
+		if (table !== undefined) ref.tableSlot = table.add(ref.address, ref)
 		// (Scopes and debug records: one check for both, off the hot path.)
 		if (this.scopesOrDebug) this.adopt(ref)
 		return ref
@@ -603,10 +603,10 @@ export class HeapCore {
 	 */
 	freeRef(ref: HeapRef): void {
 		// Whether the ref is tracked is not asked: an untracked one (wrapped, or made directly:
-		// its constructor is public) is not the value at its address, and deleteIfValue checks
-		// that. And a ref made directly may say it is tracked on a manager that does not track.
+		// its constructor is public) is not the value at its address, and deleteAt checks that.
+		// And a ref made directly may say it is tracked on a manager that does not track.
 		const table = this.trackedRefs
-		if (table !== undefined) table.deleteIfValue(ref.address, ref)
+		if (table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
@@ -637,7 +637,7 @@ export class HeapCore {
 	/** Removes a ref from the allocation table and from its scope (freed, released or stale). */
 	forget(ref: HeapRef): void {
 		const table = this.trackedRefs
-		if (ref.tracked && table !== undefined) table.deleteIfValue(ref.address, ref)
+		if (ref.tracked && table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		if (this.debug !== undefined) this.debug.forget(ref)
 	}

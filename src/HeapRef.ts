@@ -57,6 +57,11 @@ export abstract class HeapRef {
 	protected released = false
 	/** @internal The scope that frees this ref when it closes, if any. */
 	scope: HeapScopeLike | undefined = undefined
+	/**
+	 * @internal Where the manager's allocation table put this ref (0 until it does): a hint
+	 * that `free()` checks before it looks the address up.
+	 */
+	tableSlot = 0
 
 	/**
 	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
