@@ -317,14 +317,23 @@ const reasons: Reason[] = [
 		why:
 			'the bare `_malloc` + `_free` pair is about 10 ns. The manager adds a 112-byte ref object (and the boxed double ' +
 			'of its `liveEnd`), the checks on the returned address (a number, positive, aligned, inside the heap: one ' +
-			'combined test), the 4-byte zeroing store, and the allocation table\'s insert and delete (open addressing, ' +
-			'about 6.5 ns of the total, and a write barrier: the table is old, the ref young). Fully inlined that is ' +
-			'30 ns (0.33x: measured with `--max-inlined-bytecode-size-cumulative=5000`, one and three managers alike), ' +
-			'but the path is about 1,250 bytes of bytecode and V8 inlines at most 920 per compiled function: which ' +
-			'part is left as a call depends on the order in which V8 compiles the loop and the methods, so runs land ' +
-			'between 39 and 56 ns (the ref\'s constructor left out, called through the generic construct stub, is the ' +
-			'slow end; the same spread made pristine 0.14x and realistic 0.21x in one report). Tracking off: 23-24 ns ' +
-			'(0.41-0.48x) with one manager in the process, 29-30 ns (0.33-0.36x) in the tracking suite',
+			'combined test), the 4-byte zeroing store, and the allocation table\'s insert and delete. The path was about ' +
+			'1,250 bytes of bytecode, where V8 (Node 20, V8 11.3) inlines at most 920 per compiled function, and the ' +
+			'ref\'s constructor, the deepest call and so the last candidate, was left a generic construct call: 39-56 ns. ' +
+			'It is now about 900 bytes (`HeapRef` one base constructor; `alloc<T>()` one `HeapCore.allocValue`, its ' +
+			'value path a private method; the table\'s insert returns its slot, which the ref keeps, so that free() ' +
+			'removes the entry without hashing; growing, replacing and moving entries out of line): ' +
+			'`--trace-turbo-inlining` shows the whole loop inlined, with one and with three managers, and what is left is ' +
+			'the work itself, 27-36 ns. Over three alternated processes each on a loaded machine (`npm run bench -- ' +
+			'allocation`, BENCH_BUILD, Node 20): pristine 31.7-39.6 ns against 46.5-56.0 before, realistic 33.6-43.4 ' +
+			'against 41.5-53.3, three managers 34.3-49.2 against 49.1-60.1 and realistic 36.3-36.7 against 40.6-58.8 ' +
+			'(0.24-0.34x, 0.16-0.25x before). Without the table\'s insert and delete the same loop takes 22 ns: the ' +
+			'table is 9-10 ns, 3-5 of it the store of the ref into the table\'s values (an old array; the ref is young, so ' +
+			'every insert takes the write barrier\'s slow path) and the rest the hash, the keys and the count (measured ' +
+			'by cutting them out of a build). 0.3x needs 32 ns or less. (A hash by double multiplication instead of ' +
+			'`Math.imul`, 9 bytes of bytecode less, made `free(address)` of a temporary 20% slower in the tracking ' +
+			'suite.) Tracking off: 22-23 ns (0.44-0.47x) with one manager in the process (Node 24: 17-20 ns), ' +
+			'29-30 ns (0.33x) in the tracking suite',
 	},
 	{
 		suite: 'ownership',

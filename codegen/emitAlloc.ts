@@ -1,7 +1,9 @@
 /**
  * The allocation facet of an element row: `alloc<T>()` and `alloc<T>Array(countOrValues)`,
- * one-line delegations to the allocation collaborator with the row's constants baked in.
+ * delegations to the allocation collaborator with the row's constants baked in (and, for
+ * a value, the one store that zeroes it or writes its value).
  */
+import type { CodeBlockWriter } from 'ts-morph'
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement, modules } from './snippets.js'
@@ -9,12 +11,28 @@ import { grouped } from './docGroups.js'
 
 const emitter = 'emitAlloc'
 
+/** The whole-heap view that zeroes an aligned region of each width in one store (+0.0 is all zero bits). */
+const zeroView: Readonly<Record<1 | 2 | 4 | 8, string>> = { 1: 'uint8Array', 2: 'uint16Array', 4: 'int32Array', 8: 'float64Array' }
+
 /** The allocation members of one row (alias rows get their own, since they return their own ref class). */
 export function emitAlloc(element: NormalizedElement): FacetParts {
 	const parts = facetParts()
 	const { methods, byteSize, alignment, refClass, arrayRefClass } = element
 	const trivia = provenance(element.name, emitter)
 	const manager = parts.manager.use(modules.refs, refClass, arrayRefClass)
+	// The value path's private method (src/HeapDebug.ts counts `#alloc<T>Of` among the library's frames).
+	const withValue = `#${methods.alloc}Of`
+	/** Converts (or checks) `value` first: a bad value throws before the allocator is called. */
+	const convertValue = (writer: CodeBlockWriter, guard: string): void => {
+		if (element.kind === 'pointer53') {
+			manager.use(modules.errors, 'throwPointer53ValueError')
+			writer.writeLine(`if (${guard}!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('${methods.alloc}', value)`)
+		} else {
+			const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
+			manager.use(modules.conversions, convert)
+			writer.writeLine(`if (${guard}typeof value !== '${type}') value = ${convert}(value, '${methods.alloc}')`)
+		}
+	}
 	manager.methods.push({
 		leadingTrivia: trivia,
 		name: methods.alloc,
@@ -27,19 +45,19 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 		parameters: [{ name: 'value', type: element.valueType, hasQuestionToken: true }],
 		returnType: refClass,
 		statements: (writer) => {
-			// Converted (or checked) first: a bad value throws before the allocator is called.
-			if (element.kind === 'pointer53') {
-				manager.use(modules.errors, 'throwPointer53ValueError')
-				writer.writeLine(
-					`if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('${methods.alloc}', value)`,
-				)
-			} else {
-				const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
-				manager.use(modules.conversions, convert)
-				writer.writeLine(`if (value !== undefined && typeof value !== '${type}') value = ${convert}(value, '${methods.alloc}')`)
+			if (element.alignment === element.byteSize) {
+				// One shared method makes, checks and tracks the ref (`new ${refClass}` there is a
+				// constant once V8 inlines it here); its hot path leaves the region to this store,
+				// one of the row's width (issue 11: see allocValue). With a value, the private
+				// method below: its bytecode then stays out of what V8 inlines into a loop of
+				// alloc<T>() calls without one.
+				writer.writeLine(`if (value !== undefined) return this.${withValue}(value)`)
+				writer.writeLine(`const ref = this.core.allocValue(${refClass}, ${byteSize}, '${methods.alloc}')`)
+				writer.writeLine(`if (this.core.clearAllocatedRegions) this.fast.${zeroView[byteSize]}[ref.address / ${byteSize}] = 0`)
+				writer.writeLine('return ref')
+				return
 			}
-			// Written out rather than delegated to one shared method: \`new ${refClass}\` stays
-			// monomorphic, and V8 inlines the whole path into the caller (issue 11).
+			convertValue(writer, 'value !== undefined && ')
 			writer.writeLine('const core = this.core')
 			writer.writeLine(
 				`const ref = core.track(new ${refClass}(this, core.allocateRegion(${byteSize}, ${alignment}, '${methods.alloc}'), ${byteSize}, core.tracking), ${alignment})`,
@@ -48,6 +66,21 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 			writer.writeLine('return ref')
 		},
 	})
+	if (element.alignment === element.byteSize) {
+		manager.methods.push({
+			leadingTrivia: trivia,
+			name: withValue,
+			docs: [`\`${methods.alloc}(value)\`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.`],
+			parameters: [{ name: 'value', type: element.valueType }],
+			returnType: refClass,
+			statements: (writer) => {
+				convertValue(writer, '')
+				writer.writeLine(`const ref = this.core.allocValue(${refClass}, ${byteSize}, '${methods.alloc}')`)
+				writer.writeLine(`this.${methods.write}(ref.address, value)`)
+				writer.writeLine('return ref')
+			},
+		})
+	}
 	// The values are converted into a staging array before anything is allocated, so a bad
 	// value throws with the heap untouched, and a source view over a heap that the
 	// allocation grows (and detaches) has already been read.

@@ -3051,10 +3051,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt8(value?: number): Int8Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt8')
-		const core = this.core
-		const ref = core.track(new Int8Ref(this, core.allocateRegion(1, 1, 'allocInt8'), 1, core.tracking), 1)
-		if (value !== undefined) this.writeInt8(ref.address, value)
+		if (value !== undefined) return this.#allocInt8Of(value)
+		const ref = this.core.allocValue(Int8Ref, 1, 'allocInt8')
+		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
+		return ref
+	}
+
+	// Int8 · codegen/emitAlloc.ts
+	/**
+	 * `allocInt8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocInt8Of(value: number): Int8Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocInt8')
+		const ref = this.core.allocValue(Int8Ref, 1, 'allocInt8')
+		this.writeInt8(ref.address, value)
 		return ref
 	}
 
@@ -3078,10 +3089,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint8(value?: number): Uint8Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint8')
-		const core = this.core
-		const ref = core.track(new Uint8Ref(this, core.allocateRegion(1, 1, 'allocUint8'), 1, core.tracking), 1)
-		if (value !== undefined) this.writeUint8(ref.address, value)
+		if (value !== undefined) return this.#allocUint8Of(value)
+		const ref = this.core.allocValue(Uint8Ref, 1, 'allocUint8')
+		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
+		return ref
+	}
+
+	// Uint8 · codegen/emitAlloc.ts
+	/**
+	 * `allocUint8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocUint8Of(value: number): Uint8Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocUint8')
+		const ref = this.core.allocValue(Uint8Ref, 1, 'allocUint8')
+		this.writeUint8(ref.address, value)
 		return ref
 	}
 
@@ -3105,10 +3127,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocClampedUint8(value?: number): ClampedUint8Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocClampedUint8')
-		const core = this.core
-		const ref = core.track(new ClampedUint8Ref(this, core.allocateRegion(1, 1, 'allocClampedUint8'), 1, core.tracking), 1)
-		if (value !== undefined) this.writeClampedUint8(ref.address, value)
+		if (value !== undefined) return this.#allocClampedUint8Of(value)
+		const ref = this.core.allocValue(ClampedUint8Ref, 1, 'allocClampedUint8')
+		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
+		return ref
+	}
+
+	// ClampedUint8 · codegen/emitAlloc.ts
+	/**
+	 * `allocClampedUint8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocClampedUint8Of(value: number): ClampedUint8Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocClampedUint8')
+		const ref = this.core.allocValue(ClampedUint8Ref, 1, 'allocClampedUint8')
+		this.writeClampedUint8(ref.address, value)
 		return ref
 	}
 
@@ -3132,10 +3165,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt16(value?: number): Int16Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt16')
-		const core = this.core
-		const ref = core.track(new Int16Ref(this, core.allocateRegion(2, 2, 'allocInt16'), 2, core.tracking), 2)
-		if (value !== undefined) this.writeInt16(ref.address, value)
+		if (value !== undefined) return this.#allocInt16Of(value)
+		const ref = this.core.allocValue(Int16Ref, 2, 'allocInt16')
+		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
+		return ref
+	}
+
+	// Int16 · codegen/emitAlloc.ts
+	/**
+	 * `allocInt16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocInt16Of(value: number): Int16Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocInt16')
+		const ref = this.core.allocValue(Int16Ref, 2, 'allocInt16')
+		this.writeInt16(ref.address, value)
 		return ref
 	}
 
@@ -3159,10 +3203,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint16(value?: number): Uint16Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint16')
-		const core = this.core
-		const ref = core.track(new Uint16Ref(this, core.allocateRegion(2, 2, 'allocUint16'), 2, core.tracking), 2)
-		if (value !== undefined) this.writeUint16(ref.address, value)
+		if (value !== undefined) return this.#allocUint16Of(value)
+		const ref = this.core.allocValue(Uint16Ref, 2, 'allocUint16')
+		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
+		return ref
+	}
+
+	// Uint16 · codegen/emitAlloc.ts
+	/**
+	 * `allocUint16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocUint16Of(value: number): Uint16Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocUint16')
+		const ref = this.core.allocValue(Uint16Ref, 2, 'allocUint16')
+		this.writeUint16(ref.address, value)
 		return ref
 	}
 
@@ -3186,10 +3241,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt32(value?: number): Int32Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocInt32')
-		const core = this.core
-		const ref = core.track(new Int32Ref(this, core.allocateRegion(4, 4, 'allocInt32'), 4, core.tracking), 4)
-		if (value !== undefined) this.writeInt32(ref.address, value)
+		if (value !== undefined) return this.#allocInt32Of(value)
+		const ref = this.core.allocValue(Int32Ref, 4, 'allocInt32')
+		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		return ref
+	}
+
+	// Int32 · codegen/emitAlloc.ts
+	/**
+	 * `allocInt32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocInt32Of(value: number): Int32Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocInt32')
+		const ref = this.core.allocValue(Int32Ref, 4, 'allocInt32')
+		this.writeInt32(ref.address, value)
 		return ref
 	}
 
@@ -3213,10 +3279,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint32(value?: number): Uint32Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocUint32')
-		const core = this.core
-		const ref = core.track(new Uint32Ref(this, core.allocateRegion(4, 4, 'allocUint32'), 4, core.tracking), 4)
-		if (value !== undefined) this.writeUint32(ref.address, value)
+		if (value !== undefined) return this.#allocUint32Of(value)
+		const ref = this.core.allocValue(Uint32Ref, 4, 'allocUint32')
+		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		return ref
+	}
+
+	// Uint32 · codegen/emitAlloc.ts
+	/**
+	 * `allocUint32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocUint32Of(value: number): Uint32Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocUint32')
+		const ref = this.core.allocValue(Uint32Ref, 4, 'allocUint32')
+		this.writeUint32(ref.address, value)
 		return ref
 	}
 
@@ -3240,10 +3317,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigInt64(value?: bigint): BigInt64Ref {
-		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigInt64')
-		const core = this.core
-		const ref = core.track(new BigInt64Ref(this, core.allocateRegion(8, 8, 'allocBigInt64'), 8, core.tracking), 8)
-		if (value !== undefined) this.writeBigInt64(ref.address, value)
+		if (value !== undefined) return this.#allocBigInt64Of(value)
+		const ref = this.core.allocValue(BigInt64Ref, 8, 'allocBigInt64')
+		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		return ref
+	}
+
+	// BigInt64 · codegen/emitAlloc.ts
+	/**
+	 * `allocBigInt64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocBigInt64Of(value: bigint): BigInt64Ref {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'allocBigInt64')
+		const ref = this.core.allocValue(BigInt64Ref, 8, 'allocBigInt64')
+		this.writeBigInt64(ref.address, value)
 		return ref
 	}
 
@@ -3267,10 +3355,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigUint64(value?: bigint): BigUint64Ref {
-		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocBigUint64')
-		const core = this.core
-		const ref = core.track(new BigUint64Ref(this, core.allocateRegion(8, 8, 'allocBigUint64'), 8, core.tracking), 8)
-		if (value !== undefined) this.writeBigUint64(ref.address, value)
+		if (value !== undefined) return this.#allocBigUint64Of(value)
+		const ref = this.core.allocValue(BigUint64Ref, 8, 'allocBigUint64')
+		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		return ref
+	}
+
+	// BigUint64 · codegen/emitAlloc.ts
+	/**
+	 * `allocBigUint64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocBigUint64Of(value: bigint): BigUint64Ref {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'allocBigUint64')
+		const ref = this.core.allocValue(BigUint64Ref, 8, 'allocBigUint64')
+		this.writeBigUint64(ref.address, value)
 		return ref
 	}
 
@@ -3294,10 +3393,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat16(value?: number): Float16Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat16')
-		const core = this.core
-		const ref = core.track(new Float16Ref(this, core.allocateRegion(2, 2, 'allocFloat16'), 2, core.tracking), 2)
-		if (value !== undefined) this.writeFloat16(ref.address, value)
+		if (value !== undefined) return this.#allocFloat16Of(value)
+		const ref = this.core.allocValue(Float16Ref, 2, 'allocFloat16')
+		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
+		return ref
+	}
+
+	// Float16 · codegen/emitAlloc.ts
+	/**
+	 * `allocFloat16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocFloat16Of(value: number): Float16Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocFloat16')
+		const ref = this.core.allocValue(Float16Ref, 2, 'allocFloat16')
+		this.writeFloat16(ref.address, value)
 		return ref
 	}
 
@@ -3321,10 +3431,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat32(value?: number): Float32Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat32')
-		const core = this.core
-		const ref = core.track(new Float32Ref(this, core.allocateRegion(4, 4, 'allocFloat32'), 4, core.tracking), 4)
-		if (value !== undefined) this.writeFloat32(ref.address, value)
+		if (value !== undefined) return this.#allocFloat32Of(value)
+		const ref = this.core.allocValue(Float32Ref, 4, 'allocFloat32')
+		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		return ref
+	}
+
+	// Float32 · codegen/emitAlloc.ts
+	/**
+	 * `allocFloat32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocFloat32Of(value: number): Float32Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocFloat32')
+		const ref = this.core.allocValue(Float32Ref, 4, 'allocFloat32')
+		this.writeFloat32(ref.address, value)
 		return ref
 	}
 
@@ -3348,10 +3469,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat64(value?: number): Float64Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocFloat64')
-		const core = this.core
-		const ref = core.track(new Float64Ref(this, core.allocateRegion(8, 8, 'allocFloat64'), 8, core.tracking), 8)
-		if (value !== undefined) this.writeFloat64(ref.address, value)
+		if (value !== undefined) return this.#allocFloat64Of(value)
+		const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')
+		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		return ref
+	}
+
+	// Float64 · codegen/emitAlloc.ts
+	/**
+	 * `allocFloat64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocFloat64Of(value: number): Float64Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocFloat64')
+		const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')
+		this.writeFloat64(ref.address, value)
 		return ref
 	}
 
@@ -3375,10 +3507,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer32(value?: number): Pointer32Ref {
-		if (value !== undefined && typeof value !== 'number') value = numberValue(value, 'allocPointer32')
-		const core = this.core
-		const ref = core.track(new Pointer32Ref(this, core.allocateRegion(4, 4, 'allocPointer32'), 4, core.tracking), 4)
-		if (value !== undefined) this.writePointer32(ref.address, value)
+		if (value !== undefined) return this.#allocPointer32Of(value)
+		const ref = this.core.allocValue(Pointer32Ref, 4, 'allocPointer32')
+		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		return ref
+	}
+
+	// Pointer32 · codegen/emitAlloc.ts
+	/**
+	 * `allocPointer32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocPointer32Of(value: number): Pointer32Ref {
+		if (typeof value !== 'number') value = numberValue(value, 'allocPointer32')
+		const ref = this.core.allocValue(Pointer32Ref, 4, 'allocPointer32')
+		this.writePointer32(ref.address, value)
 		return ref
 	}
 
@@ -3402,10 +3545,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer53(value?: number): Pointer53Ref {
-		if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('allocPointer53', value)
-		const core = this.core
-		const ref = core.track(new Pointer53Ref(this, core.allocateRegion(8, 8, 'allocPointer53'), 8, core.tracking), 8)
-		if (value !== undefined) this.writePointer53(ref.address, value)
+		if (value !== undefined) return this.#allocPointer53Of(value)
+		const ref = this.core.allocValue(Pointer53Ref, 8, 'allocPointer53')
+		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		return ref
+	}
+
+	// Pointer53 · codegen/emitAlloc.ts
+	/**
+	 * `allocPointer53(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocPointer53Of(value: number): Pointer53Ref {
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('allocPointer53', value)
+		const ref = this.core.allocValue(Pointer53Ref, 8, 'allocPointer53')
+		this.writePointer53(ref.address, value)
 		return ref
 	}
 
@@ -3429,10 +3583,21 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer64(value?: bigint): Pointer64Ref {
-		if (value !== undefined && typeof value !== 'bigint') value = bigintValue(value, 'allocPointer64')
-		const core = this.core
-		const ref = core.track(new Pointer64Ref(this, core.allocateRegion(8, 8, 'allocPointer64'), 8, core.tracking), 8)
-		if (value !== undefined) this.writePointer64(ref.address, value)
+		if (value !== undefined) return this.#allocPointer64Of(value)
+		const ref = this.core.allocValue(Pointer64Ref, 8, 'allocPointer64')
+		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		return ref
+	}
+
+	// Pointer64 · codegen/emitAlloc.ts
+	/**
+	 * `allocPointer64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
+	 * @group Allocation & ownership
+	 */
+	#allocPointer64Of(value: bigint): Pointer64Ref {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'allocPointer64')
+		const ref = this.core.allocValue(Pointer64Ref, 8, 'allocPointer64')
+		this.writePointer64(ref.address, value)
 		return ref
 	}
 

@@ -8,6 +8,7 @@
  * 27–37 ns (issue 11).
  *
  * At most half the slots are in use; the table doubles when an insertion would pass that.
+ * Each value is at one address at most (the table holds refs, each at its own address).
  */
 export class AddressTable<V> {
 	private keys: Float64Array
@@ -16,14 +17,20 @@ export class AddressTable<V> {
 	private mask: number
 	/** `32 - log2(capacity)`: the hash's top bits select the home slot. */
 	private shift: number
+	/** Half the slots: an insertion that finds this many entries grows the table first. */
+	private limit: number
 	/** Entries in use. */
 	size = 0
+	/** Called with the value that a {@link set} replaces, after the new one is in (off the hot path). */
+	private readonly replaced: ((previous: V) => void) | undefined
 
-	constructor(capacity = 64) {
+	constructor(capacity = 64, replaced?: (previous: V) => void) {
+		this.replaced = replaced
 		this.keys = new Float64Array(capacity)
 		this.values = new Array<V | undefined>(capacity).fill(undefined)
 		this.mask = capacity - 1
 		this.shift = 32 - Math.log2(capacity)
+		this.limit = capacity >> 1
 	}
 
 	/** The home slot of `address`: Fibonacci hashing of its two 32-bit halves. */
@@ -50,52 +57,82 @@ export class AddressTable<V> {
 		return slot === -1 ? undefined : this.values[slot]
 	}
 
-	// set and deleteIfValue are the allocation table's hot path: each is written as one
-	// function (the hash and the probe loop inline), because V8 inlines a caller's callees
-	// only up to a total bytecode size, and calls what does not fit (issue 11).
+	// add and deleteAt are the allocation table's hot path: each is a few lines (add hashes
+	// and probes inline, deleteAt goes to the slot add returned) and leaves what is rare to
+	// a function of its own (growing,
+	// replacing, moving entries back, a stale slot), because V8 inlines a caller's callees
+	// only up to a total bytecode size, and calls what does not fit; a function never called
+	// is not inlined and costs none of it (issue 11). The probe stays inline: with many live
+	// refs an address's home slot is often taken. (Math.imul stays too: a hash by double
+	// multiplication, 9 bytes shorter, made free(address) of a temporary 20% slower in the
+	// tracking suite.)
 
-	/** Sets the value at `address` and returns the one it replaces (`undefined` if none). */
-	set(address: number, value: V): V | undefined {
-		if (this.size * 2 >= this.mask) this.resize(this.keys.length * 2)
+	/**
+	 * Sets the value at `address` (replacing one there, which goes to the `replaced` hook)
+	 * and returns the slot it is now in: a hint for {@link deleteAt}, good until an entry
+	 * moves (a removal before it in its probe run, or growth).
+	 */
+	add(address: number, value: V): number {
 		const keys = this.keys
 		const mask = this.mask
 		// home(address), inline.
 		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
 		let key: number
 		while ((key = keys[slot]!) !== 0) {
-			if (key === address) {
-				const previous = this.values[slot]
-				this.values[slot] = value
-				return previous
-			}
+			if (key === address) return this.replaceAt(slot, value)
 			slot = (slot + 1) & mask
 		}
+		if (this.size >= this.limit) return this.addAfterGrowing(address, value)
 		keys[slot] = address
 		this.values[slot] = value
 		this.size++
-		return undefined
+		return slot
+	}
+
+	/** {@link add} of an address the table holds: the new value replaces the old one, which goes to the hook. */
+	private replaceAt(slot: number, value: V): number {
+		const previous = this.values[slot]!
+		this.values[slot] = value
+		if (this.replaced !== undefined) this.replaced(previous)
+		return slot
+	}
+
+	/** {@link add} into a table at its limit: grows it first. */
+	private addAfterGrowing(address: number, value: V): number {
+		this.resize(this.keys.length * 2)
+		return this.add(address, value)
+	}
+
+	/** Sets the value at `address` and returns the one it replaces (`undefined` if none). */
+	set(address: number, value: V): V | undefined {
+		const previous = this.get(address)
+		this.add(address, value)
+		return previous
+	}
+
+	/**
+	 * Removes the entry at `address` if its value is `value`, given the slot {@link add}
+	 * returned for it; returns whether it did. A slot that no longer holds the entry (it
+	 * moved since) is no error: the entry is looked up as {@link deleteIfValue} does. A
+	 * slot holding `value` holds the entry at `address`, since a value is at one address
+	 * at most: only the value is compared.
+	 */
+	deleteAt(slot: number, address: number, value: V): boolean {
+		const keys = this.keys
+		if (this.values[slot] !== value) return this.deleteIfValue(address, value)
+		if (keys[(slot + 1) & this.mask] !== 0) return this.removeSlotInRun(slot)
+		// The end of its probe run (the usual case): nothing to move back.
+		keys[slot] = 0
+		this.values[slot] = undefined
+		this.size--
+		return true
 	}
 
 	/** Removes the entry at `address` if its value is `value`; returns whether it did. */
 	deleteIfValue(address: number, value: V): boolean {
-		const keys = this.keys
-		const mask = this.mask
-		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
-		let key: number
-		while ((key = keys[slot]!) !== address) {
-			if (key === 0) return false
-			slot = (slot + 1) & mask
-		}
-		if (this.values[slot] !== value) return false
-		if (keys[(slot + 1) & mask] === 0) {
-			// The end of its probe run (the usual case): nothing to move back.
-			keys[slot] = 0
-			this.values[slot] = undefined
-			this.size--
-		} else {
-			this.removeSlotInRun(slot)
-		}
-		return true
+		const slot = this.slotOf(address)
+		if (slot === -1 || this.values[slot] !== value) return false
+		return this.deleteAt(slot, address, value)
 	}
 
 	/**
@@ -103,7 +140,7 @@ export class AddressTable<V> {
 	 * entries of the run back into the gap when their home slot does not lie (cyclically)
 	 * between the gap and where they are.
 	 */
-	private removeSlotInRun(slot: number): void {
+	private removeSlotInRun(slot: number): true {
 		const keys = this.keys
 		const values = this.values
 		const mask = this.mask
@@ -123,6 +160,7 @@ export class AddressTable<V> {
 		keys[gap] = 0
 		values[gap] = undefined
 		this.size--
+		return true
 	}
 
 	/** Every value, in slot order (a new array). */
@@ -140,7 +178,8 @@ export class AddressTable<V> {
 		this.values = new Array<V | undefined>(capacity).fill(undefined)
 		this.mask = capacity - 1
 		this.shift = 32 - Math.log2(capacity)
+		this.limit = capacity >> 1
 		this.size = 0
-		for (let slot = 0; slot < oldKeys.length; slot++) if (oldKeys[slot] !== 0) this.set(oldKeys[slot]!, oldValues[slot]!)
+		for (let slot = 0; slot < oldKeys.length; slot++) if (oldKeys[slot] !== 0) this.add(oldKeys[slot]!, oldValues[slot]!)
 	}
 }

@@ -215,7 +215,8 @@ export class HeapAccess {
 	}
 
 	/**
-	 * The sum of `allocatedByteSize` over the live allocated refs. Needs `trackAllocations`.
+	 * The sum of `allocatedByteSize` over the live allocated refs, added up when read (as
+	 * `allocatedRefs`, it visits every live ref). Needs `trackAllocations`.
 	 * @group Allocation & ownership
 	 */
 	get totalAllocatedByteSize(): number {

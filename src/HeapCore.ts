@@ -181,6 +181,21 @@ function callSlotOf(fn: object): number {
 const refNameOf = (ref: HeapRef): string => (ref as unknown as { refName: string }).refName
 
 /**
+ * The error for an allocator that threw (a wasm trap such as `RuntimeError: unreachable`,
+ * an out-of-memory abort...): `raiseWithCause` of its table entry, in a function of its
+ * own, so that the hot paths' `catch` blocks are one call with three arguments (V8 counts
+ * their bytecode against what it inlines: issue 11). They throw what it returns.
+ */
+function allocatorError(error: unknown, method: string, byteSize: number): HeapError {
+	return raiseWithCause(error, allocatorThrew, method, byteSize, error)
+}
+
+/** The error for a deallocator that threw while freeing `ref`, as {@link allocatorError}. */
+function deallocatorError(error: unknown, ref: HeapRef): HeapError {
+	return raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
+}
+
+/**
  * Zeroes a new region that lies in `views`: a 4- or 8-byte value in one store (+0 is
  * all zero bits), anything else through {@link zeroBytes}.
  */
@@ -200,7 +215,8 @@ export class HeapCore {
 	private readonly access: HeapAccess
 	private readonly allocator: Allocator | Memory64Allocator
 	private readonly deallocator: Deallocator | Memory64Deallocator
-	private readonly clearAllocatedRegions: boolean
+	/** Whether new regions are zeroed (`clearAllocatedRegions`); read by the generated `alloc<T>()` (see {@link allocValue}). */
+	readonly clearAllocatedRegions: boolean
 	/**
 	 * Tracked refs by address, or `undefined` when tracking is off: an open-addressing
 	 * table with backward-shift deletion (see {@link AddressTable}). A `Map` cost two
@@ -208,7 +224,6 @@ export class HeapCore {
 	 * rehashes, needed tombstones for the address a `malloc` hands out again and again.
 	 */
 	private readonly trackedRefs: AddressTable<HeapRef> | undefined
-	private trackedByteSize = 0
 	/** What the allocator returns, learned from its results; `free` is called with the same kind. */
 	private addressKind: NumberKind = 'unknown'
 	/** What the allocator takes as its size, learned from its first call. */
@@ -241,7 +256,7 @@ export class HeapCore {
 		this.deallocatorCaller = deallocatorCallers[callSlotOf(free)]!
 		this.clearAllocatedRegions = options.clearAllocatedRegions
 		this.tracking = options.trackAllocations
-		this.trackedRefs = options.trackAllocations ? new AddressTable<HeapRef>() : undefined
+		this.trackedRefs = options.trackAllocations ? new AddressTable<HeapRef>(64, (previous) => this.replaced(previous)) : undefined
 		this.debug = options.debug ? new HeapDebug(() => [access, this, access.strings]) : undefined
 		this.scopesOrDebug = this.debug !== undefined
 	}
@@ -295,6 +310,51 @@ export class HeapCore {
 		const address = this.allocateRegion(elementCount * byteSize, alignment, method)
 		if (staged !== undefined && elementCount > 0) new Staging(this.access.views.buffer, address, elementCount).set(staged)
 		return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount), alignment)
+	}
+
+	/**
+	 * `alloc<T>()` of a value of `byteSize` bytes (1, 2, 4 or 8) aligned to as many: the
+	 * region, its ref, and the ref's entry in the allocation table, in one function, so
+	 * that the bytecode V8 inlines into the caller's loop stays small (V8 inlines at most
+	 * 920 bytes of it per compiled function, and calls what does not fit: issue 11).
+	 *
+	 * The hot path (the allocator known to take and return numbers, and its result a
+	 * number, positive, aligned, its region inside the live whole-heap views `access.fast`)
+	 * leaves the region as the allocator gave it: the generated method then writes its
+	 * value, or a zero, there with one store of the row's width, through those views.
+	 * Every other path goes through {@link allocateRegion}'s checks, which zero the region
+	 * (if configured) themselves; the generated store then writes a zero again, or,
+	 * where `access.fast` does not cover the region, nothing (a typed array ignores a
+	 * store past its end).
+	 */
+	allocValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, method: string): R {
+		let address: unknown
+		if (this.numbersKnown) {
+			try {
+				address = this.allocatorCaller(this.allocator as NumberAllocator, byteSize, byteSize)
+			} catch (error) {
+				const failure = allocatorError(error, method, byteSize)
+				throw failure
+			}
+		}
+		if (!(typeof address === 'number' && address > 0 && address % byteSize === 0 && address + byteSize <= this.access.fast.uint8Array.length)) {
+			address = this.valueRegionChecked(address, byteSize, method)
+		}
+		const ref = new Ref(this.access as WasmHeapManager, address as number, byteSize, this.tracking)
+		ref.allocationAlignment = byteSize
+		// A live ref at the same address is stale: the table calls replaced() with it.
+		const table = this.trackedRefs
+		if (table !== undefined) ref.tableSlot = table.add(address as number, ref)
+		if (this.scopesOrDebug) this.adopt(ref)
+		return ref
+	}
+
+	/**
+	 * {@link allocValue} off its hot path: checks the allocator's `result` (if it was
+	 * called), or makes the first call, which learns the kinds it takes and returns.
+	 */
+	private valueRegionChecked(result: unknown, byteSize: number, method: string): number {
+		return this.numbersKnown ? this.checkAllocated(result, byteSize, byteSize, byteSize, method) : this.allocateRegionChecked(byteSize, byteSize, method)
 	}
 
 	/** `wrap<T>(address)`: a ref over one existing element (any alignment). */
@@ -360,8 +420,8 @@ export class HeapCore {
 			try {
 				address = this.allocatorCaller(this.allocator as NumberAllocator, byteSize, alignment)
 			} catch (error) {
-				// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
-				throw raiseWithCause(error, allocatorThrew, method, byteSize, error)
+				const failure = allocatorError(error, method, byteSize)
+				throw failure
 			}
 			const views = this.access.fast
 			if (typeof address === 'number' && address > 0 && address % alignment === 0 && address + byteSize <= views.uint8Array.length) {
@@ -394,8 +454,8 @@ export class HeapCore {
 						? allocator(BigInt(size), BigInt(alignment))
 						: callProbingKind(allocator, [size, alignment], (kind) => (this.sizeKind = kind))
 		} catch (error) {
-			// A wasm trap (RuntimeError: unreachable), an out-of-memory abort...
-			throw raiseWithCause(error, allocatorThrew, method, byteSize, error)
+			const failure = allocatorError(error, method, byteSize)
+			throw failure
 		}
 		const address = this.checkAllocated(result, byteSize, size, alignment, method)
 		this.numbersKnown = this.sizeKind === 'number' && this.addressKind === 'number'
@@ -472,12 +532,9 @@ export class HeapCore {
 		const byteSize = ref.allocatedByteSize
 		if (byteSize === 0) ref.allocationByteSize = 1
 		ref.allocationAlignment = alignment
+		// A live ref at the same address is stale: the table calls replaced() with it.
 		const table = this.trackedRefs
-		if (table !== undefined) {
-			const previous = table.set(ref.address, ref)
-			this.trackedByteSize += byteSize
-			if (previous !== undefined) this.replaced(previous)
-		}
+		if (table !== undefined) ref.tableSlot = table.add(ref.address, ref)
 		// (Scopes and debug records: one check for both, off the hot path.)
 		if (this.scopesOrDebug) this.adopt(ref)
 		return ref
@@ -486,11 +543,10 @@ export class HeapCore {
 	/**
 	 * A live entry was at a new ref's address: C code freed that region behind the
 	 * manager's back and the allocator handed it out again, so the old ref is stale. Its
-	 * entry is replaced already; its size and its scope are forgotten, and it is marked
+	 * entry is replaced already (and with it its size); its scope forgets it, and it is marked
 	 * freed, so that its free() cannot free the new ref's region.
 	 */
 	private replaced(previous: HeapRef): void {
-		this.trackedByteSize -= previous.allocatedByteSize
 		if (previous.scope !== undefined) previous.scope.drop(previous)
 		previous.markFreedElsewhere()
 	}
@@ -546,9 +602,11 @@ export class HeapCore {
 	 * classes (a scope's close does).
 	 */
 	freeRef(ref: HeapRef): void {
-		// A ref made directly (its constructor is public) may say it is tracked on a manager that does not track.
+		// Whether the ref is tracked is not asked: an untracked one (wrapped, or made directly:
+		// its constructor is public) is not the value at its address, and deleteAt checks that.
+		// And a ref made directly may say it is tracked on a manager that does not track.
 		const table = this.trackedRefs
-		if (ref.tracked && table !== undefined && table.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
+		if (table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
@@ -558,7 +616,8 @@ export class HeapCore {
 		try {
 			this.deallocatorCaller(this.deallocator as NumberDeallocator, ref.address, ref.allocationByteSize, ref.allocationAlignment)
 		} catch (error) {
-			throw raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
+			const failure = deallocatorError(error, ref)
+			throw failure
 		}
 	}
 
@@ -570,14 +629,15 @@ export class HeapCore {
 		try {
 			this.deallocate(ref.address, ref.allocationByteSize, ref.allocationAlignment, own ?? this.deallocator)
 		} catch (error) {
-			throw raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
+			const failure = deallocatorError(error, ref)
+			throw failure
 		}
 	}
 
 	/** Removes a ref from the allocation table and from its scope (freed, released or stale). */
 	forget(ref: HeapRef): void {
 		const table = this.trackedRefs
-		if (ref.tracked && table !== undefined && table.deleteIfValue(ref.address, ref)) this.trackedByteSize -= ref.allocatedByteSize
+		if (ref.tracked && table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
 		if (ref.scope !== undefined) ref.scope.drop(ref)
 		if (this.debug !== undefined) this.debug.forget(ref)
 	}
@@ -693,10 +753,15 @@ export class HeapCore {
 		return this.debug.report(this.allocatedRefs(member))
 	}
 
-	/** The sum of the live tracked refs' sizes. */
+	/**
+	 * The sum of the live tracked refs' sizes, added up when asked (O(live refs), as
+	 * {@link allocatedRefs}): a running total cost the hot paths of every alloc and free
+	 * a load, an add and a store, and bytecode that V8 counts against what it inlines (issue 11).
+	 */
 	totalByteSize(member: string): number {
-		this.requireTracking(member)
-		return this.trackedByteSize
+		let total = 0
+		for (const ref of this.requireTracking(member).valueList()) total += ref.allocatedByteSize
+		return total
 	}
 
 	/** Whether a live tracked ref starts at `address` (false with tracking off). */

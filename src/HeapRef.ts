@@ -12,10 +12,13 @@ export interface HeapScopeLike {
 }
 
 /**
- * A view of a region of the heap: the region it covers, the manager it reads through,
- * and whether it may still be used. It owns nothing; {@link HeapRef} adds ownership.
+ * What every reference shares: a region of the heap (the region it covers, the manager it
+ * reads through, and whether it may still be used) and its ownership. `free()` gives
+ * the region back through the manager (for wrapped refs too: it frees the memory the ref
+ * wraps). Generated subclasses add the typed accessors.
+ * @group Ref base classes
  */
-export abstract class HeapRegion {
+export abstract class HeapRef {
 	/**
 	 * Heap byte offset of the referenced region.
 	 * @group Region
@@ -36,12 +39,41 @@ export abstract class HeapRegion {
 	 */
 	protected liveEnd: number
 
-	/** @internal Regions are made by the manager, which checks them first. */
-	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number) {
+	/** @internal Whether the manager's allocation table holds this ref. */
+	readonly tracked: boolean
+	/**
+	 * @internal The `byteSize` the deallocator gets back: what the allocator was asked for
+	 * (at least 1), or the wrapped region's size. Set by the manager when it makes the ref.
+	 */
+	allocationByteSize: number
+	/** @internal The `alignment` the deallocator gets back, as the allocator got it. */
+	allocationAlignment = 1
+	/**
+	 * @internal This ref's own deallocator (`WrapOptions.deallocator`): `undefined` for the
+	 * manager's, `null` for a borrowed region that `free()` only invalidates.
+	 */
+	ownDeallocator: HeapRefDeallocator | null | undefined = undefined
+	/** @internal Set by `release()`: the region now belongs to other code. */
+	protected released = false
+	/** @internal The scope that frees this ref when it closes, if any. */
+	scope: HeapScopeLike | undefined = undefined
+	/**
+	 * @internal Where the manager's allocation table put this ref (0 until it does): a hint
+	 * that `free()` checks before it looks the address up.
+	 */
+	tableSlot = 0
+
+	/**
+	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
+	 * region first; constructing one directly skips those checks.
+	 */
+	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
 		this.manager = manager
 		this.address = address
 		this.allocatedByteSize = allocatedByteSize
 		this.liveEnd = address + allocatedByteSize
+		this.tracked = tracked
+		this.allocationByteSize = allocatedByteSize
 	}
 
 	/** @internal The class name used in error messages (kept as data so minifiers cannot rename it). */
@@ -141,48 +173,6 @@ export abstract class HeapRegion {
 		throwFreedError(this.refName, member, this.address, this.isReleased())
 	}
 
-	/** @internal Whether the region was handed over with `release()` (only owners can be). */
-	protected isReleased(): boolean {
-		return false
-	}
-}
-
-/**
- * What every reference shares: a region of the heap and its ownership. `free()` gives
- * the region back through the manager (for wrapped refs too: it frees the memory the ref
- * wraps). Generated subclasses add the typed accessors.
- * @group Ref base classes
- */
-export abstract class HeapRef extends HeapRegion {
-	/** @internal Whether the manager's allocation table holds this ref. */
-	readonly tracked: boolean
-	/**
-	 * @internal The `byteSize` the deallocator gets back: what the allocator was asked for
-	 * (at least 1), or the wrapped region's size. Set by the manager when it makes the ref.
-	 */
-	allocationByteSize: number
-	/** @internal The `alignment` the deallocator gets back, as the allocator got it. */
-	allocationAlignment = 1
-	/**
-	 * @internal This ref's own deallocator (`WrapOptions.deallocator`): `undefined` for the
-	 * manager's, `null` for a borrowed region that `free()` only invalidates.
-	 */
-	ownDeallocator: HeapRefDeallocator | null | undefined = undefined
-	/** @internal Set by `release()`: the region now belongs to other code. */
-	protected released = false
-	/** @internal The scope that frees this ref when it closes, if any. */
-	scope: HeapScopeLike | undefined = undefined
-
-	/**
-	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
-	 * region first; constructing one directly skips those checks.
-	 */
-	constructor(manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) {
-		super(manager, address, allocatedByteSize)
-		this.tracked = tracked
-		this.allocationByteSize = allocatedByteSize
-	}
-
 	/**
 	 * Frees the region through the manager's deallocator, called as
 	 * `free(address, byteSize, alignment)` with what the allocator was given (for wrapped
@@ -194,12 +184,14 @@ export abstract class HeapRef extends HeapRegion {
 	 * @group Allocation & ownership
 	 */
 	free(): void {
-		if (this.freed) {
-			if (this.released) this.throwFreed('free')
-			return
-		}
+		if (this.freed) return this.freeAgain()
 		this.invalidate()
 		this.manager.core.freeRef(this)
+	}
+
+	/** @internal A second `free()`: nothing to do, unless the ref was released. */
+	private freeAgain(): void {
+		if (this.released) this.throwFreed('free')
 	}
 
 	/**
@@ -225,8 +217,8 @@ export abstract class HeapRef extends HeapRegion {
 		this.invalidate()
 	}
 
-	/** @internal */
-	protected override isReleased(): boolean {
+	/** @internal Whether the region was handed over with `release()`. */
+	protected isReleased(): boolean {
 		return this.released
 	}
 

@@ -599,18 +599,28 @@ describe('the allocation table (AddressTable)', () => {
 	/** Random sets and deletes on `table` and on a Map; returns the steps after which they disagreed. */
 	function churn(table: AddressTable<number>, addresses: readonly number[], random: SeededRandom, steps: number): string[] {
 		const model = new Map<number, number>()
+		// The slot add() returned for each address: right, or stale once entries moved.
+		const slots = new Map<number, number>()
 		const disagreements: string[] = []
 		for (let step = 0; step < steps; step++) {
 			const address = addresses[random.int(0, addresses.length)]!
 			let agrees: boolean
-			if (random.int(0, 3) === 0) {
+			const operation = random.int(0, 6)
+			if (operation < 2) {
 				const current = model.get(address)
-				// Only the entry's own value deletes it.
-				agrees = !table.deleteIfValue(address, -1) && table.deleteIfValue(address, current ?? step) === (current !== undefined)
+				// Only the entry's own value deletes it; deleteAt takes a slot that may be stale.
+				const slot = slots.get(address) ?? 0
+				const remove = operation === 0 ? (v: number): boolean => table.deleteIfValue(address, v) : (v: number): boolean => table.deleteAt(slot, address, v)
+				agrees = !remove(-1) && remove(current ?? step) === (current !== undefined)
 				model.delete(address)
-			} else {
+			} else if (operation < 4) {
 				agrees = table.set(address, step) === model.get(address)
 				model.set(address, step)
+			} else {
+				const slot = table.add(address, step)
+				slots.set(address, slot)
+				model.set(address, step)
+				agrees = slot >= 0 && table.deleteAt(slot, address, -1) === false
 			}
 			agrees &&= table.size === model.size && addresses.every((candidate) => table.get(candidate) === model.get(candidate))
 			if (!agrees) disagreements.push(`step ${step} (address ${address})`)
@@ -621,7 +631,7 @@ describe('the allocation table (AddressTable)', () => {
 		return disagreements
 	}
 
-	it('agrees with a Map through random sets and deletes: full small tables (runs wrap around the end), growth, addresses above 2^32', () => {
+	it('agrees with a Map through random sets, adds and deletes (deleteAt with right and stale slots): full small tables (runs wrap around the end), growth, addresses above 2^32', () => {
 		const random = new SeededRandom(1111)
 		const address = (): number => [8, 2 ** 32, 2 ** 52][random.int(0, 3)]! + random.int(0, 1 << 20) * 8
 		// Seven addresses in 16 slots: long runs, often across the last slot.
@@ -629,5 +639,16 @@ describe('the allocation table (AddressTable)', () => {
 		for (let set = 0; set < 200; set++) disagreements.push(...churn(new AddressTable<number>(16), Array.from({ length: 7 }, address), random, 200))
 		disagreements.push(...churn(new AddressTable<number>(16), Array.from({ length: 300 }, address), random, 3000))
 		expect(disagreements.slice(0, 5)).to.deep.equal([])
+	})
+
+	it('calls its replaced hook with the value a set replaces, once the new value is in, and only then', () => {
+		const calls: string[] = []
+		const table: AddressTable<string> = new AddressTable<string>(16, (previous) => calls.push(`${previous} -> ${table.get(8)}`))
+		table.set(8, 'a')
+		table.set(8 + 16 * 8, 'b')
+		expect(table.set(8, 'c')).to.equal('a')
+		expect(table.deleteIfValue(8, 'c')).to.equal(true)
+		table.set(8, 'd')
+		expect(calls).to.deep.equal(['a -> c'])
 	})
 })

@@ -75,6 +75,7 @@ export type ReservedFieldName =
 	| 'refName'
 	| 'liveAddress'
 	| 'throwFreed'
+	| 'freeAgain'
 	| 'isReleased'
 	| 'invalidate'
 	| 'markFreedElsewhere'
@@ -721,7 +722,7 @@ function reserved(): ReadonlySet<string> {
 	if (reservedNames !== undefined) return reservedNames
 	const names = new Set<string>([
 		'address', 'allocatedByteSize', 'manager', 'freed', 'liveEnd', 'tracked', 'allocationByteSize',
-		'allocationAlignment', 'ownDeallocator', 'released', 'scope', 'root', 'shape',
+		'allocationAlignment', 'ownDeallocator', 'released', 'scope', 'tableSlot', 'root', 'shape',
 	])
 	for (let prototype: object | null = StructRef.prototype; prototype !== null; prototype = Object.getPrototypeOf(prototype) as object | null) {
 		for (const name of Object.getOwnPropertyNames(prototype)) names.add(name)
