@@ -40,7 +40,7 @@ interface FullResults extends ResultsFile {
 	readonly machine?: Machine
 	readonly rounds?: number
 	readonly warmupRounds?: number
-	/** Nanoseconds each case's timed batches ran untimed before its rounds (bench/harness.ts). */
+	/** Nanoseconds each case's timed batches ran untimed before its rounds (bench/harness.ts; not a case with `prepare`). */
 	readonly settleNs?: number
 	readonly durationSeconds?: number
 	/** Cases the running engine could not run, each with the reason (run.ts). */
@@ -421,7 +421,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		`| OS | ${machine.os ?? data.platform} |`,
 		`| runtime | Node.js ${machine.node ?? data.runtime} (V8 ${machine.v8 ?? '?'}), ${data.platform} |`,
 		`| library | ${data.library ?? 'unknown'} |`,
-		`| method | median of ${data.rounds ?? '?'} interleaved rounds per case (after ${data.warmupRounds ?? 15} warm-up rounds${data.settleNs === undefined || data.settleNs === 0 ? '' : ` and ${Math.round(data.settleNs / 1e6)} ms of the timed batches run untimed, so that V8's background compiles are in`}), each suite in a process of its own${data.durationSeconds === undefined ? '' : `; the whole run took ${Math.floor(data.durationSeconds / 60)} min ${data.durationSeconds % 60} s`} |`,
+		`| method | median of ${data.rounds ?? '?'} interleaved rounds per case (after ${data.warmupRounds ?? 15} warm-up rounds${data.settleNs === undefined || data.settleNs === 0 ? '' : ` and ${Math.round(data.settleNs / 1e6)} ms of the timed batches run untimed, so that V8's background compiles are in, except in cases that prepare each batch`}), each suite in a process of its own${data.durationSeconds === undefined ? '' : `; the whole run took ${Math.floor(data.durationSeconds / 60)} min ${data.durationSeconds % 60} s`} |`,
 	)
 	if (machine.loadAverageAtStart !== undefined) {
 		const busy = machine.cores !== undefined && Math.max(...machine.loadAverageAtStart, ...(machine.loadAverageAtEnd ?? [])) > machine.cores / 2
@@ -460,7 +460,9 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 				: '. ') +
 			'The TypeScript sources run ' +
 			'through tsx compile with esbuild\'s `keepNames`, which on Node 20 makes every `new` of a ref class ~15× slower; ' +
-			'`BENCH_LIBRARY=src` measures them anyway.',
+			(data.suiteProcesses?.startsWith('compiled') === true
+				? '`BENCH_LIBRARY=src` measures the sources compiled as the bench code is, without `keepNames` (with `BENCH_CHILDREN=tsx`, through tsx).'
+				: '`BENCH_LIBRARY=src` measures them anyway.'),
 		'',
 	)
 

@@ -83,7 +83,7 @@ export interface RunOptions {
 	readonly warmupRounds: number
 	/** Minimum nanoseconds per timed batch: batches are repeated until each variant takes this long. */
 	readonly minimumBatchNs: number
-	/** Nanoseconds of running the repeated batches in turn, untimed, before the timed rounds (0: none). */
+	/** Nanoseconds of running the repeated batches in turn, untimed, before the timed rounds (0: none; a case with `prepare` is not settled). */
 	readonly settleNs?: number
 }
 

@@ -13,7 +13,7 @@
  *   BENCH_ROUNDS=301 BENCH_BATCH_NS=100000 npm run bench -- ownership
  *                                       short batches, many rounds: steadier on a loaded machine
  *   BENCH_BATCH_NS=200000 npm run bench shorter timed batches (default 2 ms): on a busy machine fewer are interrupted
- *   BENCH_SETTLE_NS=0 npm run bench     no settling: the timed batches run untimed for 150 ms before each case's rounds by default
+ *   BENCH_SETTLE_NS=0 npm run bench     no settling: the timed batches run untimed for 150 ms before the rounds of each case without `prepare` by default
  *   BENCH_LIBRARY=src npm run bench     the TypeScript sources (compiled like the bench code) instead of dist/ (see library.ts)
  *   BENCH_MANAGERS=3 npm run bench -- numeric allocation
  *                                       the numeric cases with two more managers alive (see numeric.bench.ts)

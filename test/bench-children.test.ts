@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, resolve } from 'node:path'
-import { renderNode24Section } from '../bench/benchmarks-md.js'
+import { renderBenchmarksMd, renderNode24Section } from '../bench/benchmarks-md.js'
 import { compileMirror, mirrorPath, removeMirror, suiteProcess, withoutTsx } from '../bench/compiled-children.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
@@ -51,6 +51,27 @@ describe('bench suite processes without tsx', () => {
 			expect(text, suiteProcesses).to.include('Its suite processes loaded tsx, which on Node 24 invalidates')
 			expect(text, suiteProcesses).to.not.include('without tsx')
 		}
+	})
+
+	it("BENCHMARKS.md says what BENCH_LIBRARY=src measures: the sources compiled as the bench code is (no keepNames) when the suite processes ran compiled, through tsx otherwise", () => {
+		const file = { date: '2026-01-01T00:00:00.000Z', runtime: 'node v20.20.2', platform: 'linux x64', results: [] }
+		const compiled = renderBenchmarksMd({ ...file, suiteProcesses: 'compiled JavaScript, without tsx' })
+		// compileMirror's esbuild has no keepNames: a BENCH_LIBRARY=src run of those processes does not measure tsx's build
+		expect(compiled).to.not.include('`BENCH_LIBRARY=src` measures them anyway')
+		expect(compiled).to.include('`BENCH_LIBRARY=src` measures the sources compiled as the bench code is, without `keepNames`')
+		for (const suiteProcesses of [undefined, 'tsx']) {
+			const text = renderBenchmarksMd(suiteProcesses === undefined ? file : { ...file, suiteProcesses })
+			expect(text, suiteProcesses).to.include('`BENCH_LIBRARY=src` measures them anyway')
+		}
+	})
+
+	it("BENCHMARKS.md's method line says which cases settled: the harness does not settle a case that prepares each batch", () => {
+		const file = { date: '2026-01-01T00:00:00.000Z', runtime: 'node v20.20.2', platform: 'linux x64', results: [], rounds: 25, warmupRounds: 15 }
+		const method = (text: string): string => text.split('\n').find((line) => line.startsWith('| method |'))!
+		expect(method(renderBenchmarksMd({ ...file, settleNs: 150_000_000 }))).to.include(
+			"after 15 warm-up rounds and 150 ms of the timed batches run untimed, so that V8's background compiles are in, except in cases that prepare each batch)",
+		)
+		for (const settleNs of [undefined, 0]) expect(method(renderBenchmarksMd({ ...file, settleNs })), String(settleNs)).to.not.include('untimed')
 	})
 
 	describe('a numeric suite process of the mirror', function () {

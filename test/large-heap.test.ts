@@ -324,6 +324,27 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 		}
 	})
 
+	it('array refs of more than 2^31 elements write and read indexes of 2^31 and more (writeAt\'s fast path takes only [0, 2^31))', () => {
+		// writeAt's fast path tests `index === (index | 0)`, false from 2^31 on: those indexes
+		// take the cold path, whose full check must let them through to the element they name.
+		const { heap, dataView } = current()
+		const random = new SeededRandom(12)
+		const count = 2 ** 31 + 3
+		const address = 4096
+		for (const element of elements.filter((row) => address + count * row.byteSize <= heapSize)) {
+			const size = element.byteSize
+			const arrayRef = callMethod(heap, element.methods.wrapArray, address, count, { deallocator: null }) as ArrayRef
+			for (const index of [2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 0, count - 1, 2 ** 31]) {
+				const value = sampleValue(element, random)
+				arrayRef.writeAt(index, value)
+				expect(referenceRead(dataView, element, address + index * size), `${element.methods.wrapArray}(...).writeAt(${index})`).to.equal(value)
+				expect(arrayRef.readAt(index), `readAt(${index})`).to.equal(value)
+			}
+			expect(() => arrayRef.writeAt(count, sampleValue(element, random))).to.throw(RangeError, new RegExp(`writeAt: index ${count} is out of range`))
+			arrayRef.free()
+		}
+	})
+
 	it('pointer53 values above 2^32 round-trip through writes, atomics and refs', () => {
 		const { heap, dataView } = current()
 		const values = [fourGiB, fourGiB + 1, allocationBase, heapSize - 8, heapSize, 2 ** 40 + 3, 2 ** 52 + 1, 2 ** 53 - 1]
