@@ -84,6 +84,9 @@ export function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncodin
 	})
 }
 
+/** `decodeShortTerminated` of the codec of a row with `decodesShortInOnePass`, as imported: `decodeShortTerminatedUtf32`. */
+const shortDecoder = (encoding: NormalizedEncoding): string => `decodeShortTerminated${encoding.codecSuffix}`
+
 /** The public read: one check against the live whole-heap view, else the checked path. */
 function emitRead(encoding: NormalizedEncoding): Method {
 	const method = encoding.methods.read
@@ -111,6 +114,10 @@ function emitRead(encoding: NormalizedEncoding): Method {
 					)
 					writer.writeLine('if (maxElementCount < scan) scan = maxElementCount')
 				})
+				if (encoding.decodesShortInOnePass) {
+					writer.writeLine(`const short = ${shortDecoder(encoding)}(elements, start, scan)`)
+					writer.writeLine('if (short !== undefined) return short')
+				}
 				writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
 				writer.writeLine('if (length < 0 && scan === maxElementCount) length = scan')
 				writer.write('if (length >= 0)').block(() => {
@@ -292,6 +299,7 @@ function emitLength(encoding: NormalizedEncoding): Method {
 export function emitStringMethods(encoding: NormalizedEncoding): Part {
 	const part = new Part()
 	part.use(modules.codec(encoding.codec), ...codecFunctions.map((name) => `${name} as ${codecFunction(encoding, name)}`))
+	if (encoding.decodesShortInOnePass) part.use(modules.codec(encoding.codec), `decodeShortTerminated as ${shortDecoder(encoding)}`)
 	part.use(modules.errors, 'throwStringDecodeError', 'throwStringValueError')
 	part.use(modules.messages, 'raise', 'wrapMaxElementCountZero')
 	part.use(modules.refs, encoding.refClass)

@@ -6,7 +6,7 @@ import { littleEndianHost } from '../src/HeapRef.js';
 import { WaitResult, waitOn, waitOnAsync } from '../src/HeapWaits.js';
 import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, encodedLength as encodedLengthAscii, findTerminator as findTerminatorAscii, measure as measureAscii, write as writeAscii } from '../src/codecs/ascii.js';
 import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLength as encodedLengthUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
-import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
+import { decode as decodeUtf32, decodeShortTerminated as decodeShortTerminatedUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
 import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, encodedLength as encodedLengthUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
 import { bigintElement, bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
 import { throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
@@ -4243,6 +4243,8 @@ export class WasmHeapManager extends HeapAccess {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
 				if (maxElementCount < scan) scan = maxElementCount
 			}
+			const short = decodeShortTerminatedUtf32(elements, start, scan)
+			if (short !== undefined) return short
 			let length = findTerminatorUtf32(elements, start, scan)
 			if (length < 0 && scan === maxElementCount) length = scan
 			if (length >= 0) {

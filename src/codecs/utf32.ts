@@ -46,6 +46,26 @@ function decodeShort(elements: Uint32Array, start: number, length: number): stri
 
 const fromCharCode = String.fromCharCode
 
+/**
+ * The string at `elements[start]` if its terminator is among its first 4 elements (and
+ * within `scan`) and its code points are all in the BMP; otherwise `undefined`, and the
+ * caller scans and decodes as usual (which also throws for an element above 0x10FFFF).
+ * One pass that reads at most 4 elements and makes the string with one `fromCharCode`.
+ */
+export function decodeShortTerminated(elements: Uint32Array, start: number, scan: number): string | undefined {
+	if (scan < 1) return undefined
+	const first = elements[start]!
+	if (first === 0) return ''
+	if (scan < 2 || first > 0xffff) return undefined
+	const second = elements[start + 1]!
+	if (second === 0) return fromCharCode(first)
+	if (scan < 3 || second > 0xffff) return undefined
+	const third = elements[start + 2]!
+	if (third === 0) return fromCharCode(first, second)
+	if (scan < 4 || third > 0xffff) return undefined
+	return elements[start + 3] === 0 ? fromCharCode(first, second, third) : undefined
+}
+
 /** Number of elements before the first 0 in `elements[start .. start + limit)`, or -1. */
 export { findZeroUint32 as findTerminator }
 
