@@ -64,15 +64,23 @@ function emitCheckedRead(encoding: NormalizedEncoding): Method {
 
 /**
  * Declares `elements` (the whole-heap view the hot paths check against: empty in
- * 'always' mode and once detached) and `start`, the string's index in it (NaN for an
- * address that is not a number, which fails every check).
+ * 'always' mode and once detached) and `start`, the string's index in it, and returns
+ * the test that `address` is a valid start in it. Bytes: `address` itself, tested with
+ * `Number.isInteger`. Wider elements: `address >>> shift` (-1 for an address that is not
+ * a number: `>>>` would convert an object or throw for a BigInt), valid when it times the
+ * element size gives `address` back, which fails a fraction, a misaligned or negative
+ * address, NaN and anything from 2^32 on (the checked path then handles it); one shift
+ * and one multiply where a division and `Number.isInteger` cost more (bench/notes.ts).
  */
-function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): void {
+function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): string {
 	const size = encoding.bytesPerElement
 	writer.writeLine(`const elements = this.fast.${encoding.elementsViewField}`)
-	writer.writeLine(
-		size === 1 ? 'const start = address' : `const start = typeof address === 'number' ? address / ${size} : Number.NaN`,
-	)
+	if (size === 1) {
+		writer.writeLine('const start = address')
+		return `Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')}`
+	}
+	writer.writeLine(`const start = typeof address === 'number' ? address >>> ${Math.log2(size)} : -1`)
+	return `start * ${size} === address && start < ${liveLength('elements')}`
 }
 
 export function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncoding, method: string): void {
@@ -105,8 +113,8 @@ function emitRead(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'string',
 		statements: (writer) => {
-			writeFastSpan(writer, encoding)
-			writer.write(`if (Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')})`).block(() => {
+			const validStart = writeFastSpan(writer, encoding)
+			writer.write(`if (${validStart})`).block(() => {
 				writer.writeLine('let scan = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
@@ -180,8 +188,8 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'number',
 		statements: (writer) => {
-			writeFastSpan(writer, encoding)
-			writer.write(`if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')})`).block(() => {
+			const validStart = writeFastSpan(writer, encoding)
+			writer.write(`if (typeof value === 'string' && ${validStart})`).block(() => {
 				writer.writeLine('let room = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(

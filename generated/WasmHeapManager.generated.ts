@@ -4086,8 +4086,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readNullTerminatedUtf16String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint16Array
-		const start = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 1 : -1
+		if (start * 2 === address && start < elements.length) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
@@ -4139,8 +4139,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeNullTerminatedUtf16String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint16Array
-		const start = typeof address === 'number' ? address / 2 : Number.NaN
-		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 1 : -1
+		if (typeof value === 'string' && start * 2 === address && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
@@ -4236,8 +4236,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readNullTerminatedUtf32String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint32Array
-		const start = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 2 : -1
+		if (start * 4 === address && start < elements.length) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
@@ -4291,8 +4291,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeNullTerminatedUtf32String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint32Array
-		const start = typeof address === 'number' ? address / 4 : Number.NaN
-		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 2 : -1
+		if (typeof value === 'string' && start * 4 === address && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
