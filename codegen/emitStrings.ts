@@ -193,7 +193,9 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 				writer.writeLine('let room = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
-						`if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
+						// Number.isInteger, not isSafeInteger: the room bounds it anyway, and the
+						// cheaper test made 2-code-point UTF-32 writes 1.08x faster (bench/notes.ts).
+						`if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
 					)
 					writer.writeLine('room = maxElementCount')
 				})

@@ -3843,7 +3843,7 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeAscii(value, elements, start, room, 'writeNullTerminatedAsciiString')
@@ -3993,7 +3993,7 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf8(value, elements, start, room, 'writeNullTerminatedUtf8String')
@@ -4143,7 +4143,7 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value === 'string' && start * 2 === address && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf16(value, elements, start, room, 'writeNullTerminatedUtf16String')
@@ -4295,7 +4295,7 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value === 'string' && start * 4 === address && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf32(value, elements, start, room, 'writeNullTerminatedUtf32String')
