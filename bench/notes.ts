@@ -219,9 +219,18 @@ const reasons: Reason[] = [
 		suite: 'strings|strings realistic',
 		name: /^UTF-32 read (5|6|8) B/,
 		why:
-			'two code points: the library appends one `fromCharCode` per code point, as `UTF32ToString` does, but first ' +
-			'checks the address and scans for the terminator within the heap\'s bounds, and checks each element against ' +
-			'0x10FFFF; at 8 bytes that fixed cost (a few ns) is the whole difference'
+			'two code points. The read scanned for the terminator (`findZeroUint32`) and then decoded (one `fromCharCode` ' +
+			'per code point, as `UTF32ToString` does, inside a try/catch): 17.3 ns against 12.7. Now a string of up to 3 ' +
+			'BMP code points is read in one pass first (`decodeShortTerminated` of the utf32 codec, row flag ' +
+			'`decodesShortInOnePass`): it loads at most 4 elements, stops at the terminator and makes the string with one ' +
+			'`fromCharCode(first, second)`; anything else (a longer string, a code point past the BMP, an element above ' +
+			'0x10FFFF, no terminator within the scan) goes the old way. bench/compare-builds.ts --suite strings, Node 20, ' +
+			'3 processes each order: 1.28x against c755159 in both regimes (medians) with the new build second, 1.72x / ' +
+			'1.75x with it first (c755159 0.58x / 0.57x of it), 12.9 ns against `UTF32ToString`\'s 12.9 with the build first ' +
+			'(`npm run bench -- strings`, one build: 12.3 ns against 12.9 / 12.7, 1.04x / 1.03x). 64 B to 1 MiB: ' +
+			'0.96-1.07x, noise (the 4 loads and compares are about 1 ns on 130 ns). Building the string while scanning ' +
+			'(a `+=` per element, as `UTF32ToString` does) would waste those concatenations on every longer string, so ' +
+			'the short path concatenates nothing until it has found the terminator'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -234,7 +243,19 @@ const reasons: Reason[] = [
 			'first. `stringToUTF32` writes in one pass and truncates. Every way reads each code unit with `charCodeAt`, ' +
 			'about 2 ns on Node 20, so the saving\'s load and store per element are what is left: 16 code points in 72 ns ' +
 			'against 52 (in one process: writing without saving, which may not fit, 59 ns; looking for the pairs first, ' +
-			'70-75 ns; copying the room first in a loop, 83 ns). A string of a few elements pays the fixed checks instead'
+			'70-75 ns; copying the room first in a loop, 83 ns). A string of a few elements pays the fixed checks instead: ' +
+			'with every check stripped (unsafe, a measurement only) 2 code points took 4.9 ns against 7.3-7.6 (Node 20, ' +
+			'a loop of 20,000 writes, `stringToUTF32` 6.0 ns). Tried since: reading each code point with `codePointAt` ' +
+			'(which pairs surrogates itself and returns a lone one as it is) instead of `charCodeAt` and a pair test: ' +
+			'0.90-0.94x at 2 code points, 0.90-0.93x at 1,110, so kept `charCodeAt`. The fast path\'s address test ' +
+			'became `address >>> 2` times 4 giving `address` back (for UTF-16 `>>> 1`, times 2) instead of a division ' +
+			'and `Number.isInteger`, and its room test `Number.isInteger` instead of `Number.isSafeInteger` (the room ' +
+			'bounds it): 6.5 ns against 7.0-7.6 in that loop, but a build whose code for this method was the same ' +
+			'character for character measured 7.0 ns there as well (code layout), and within noise in ' +
+			'bench/compare-builds.ts --suite strings ' +
+			'(30a9e8a against c755159, 3 processes each order: this case is bimodal there, 0.75x or 1.32x from one ' +
+			'process to the next in either build, and the second build loaded usually gets the slow mode; UTF-16 ' +
+			'write 6 B 0.96-1.02x, ASCII write 5 B 0.97-0.99x, either order)'
 	},
 	{
 		suite: 'strings|strings realistic',

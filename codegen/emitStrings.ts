@@ -69,8 +69,9 @@ function emitCheckedRead(encoding: NormalizedEncoding): Method {
  * `Number.isInteger`. Wider elements: `address >>> shift` (-1 for an address that is not
  * a number: `>>>` would convert an object or throw for a BigInt), valid when it times the
  * element size gives `address` back, which fails a fraction, a misaligned or negative
- * address, NaN and anything from 2^32 on (the checked path then handles it); one shift
- * and one multiply where a division and `Number.isInteger` cost more (bench/notes.ts).
+ * address, NaN and anything from 2^32 on (the checked path then handles it): one shift
+ * and one multiply instead of a division and `Number.isInteger` (within noise of them in
+ * the strings suite, bench/notes.ts).
  */
 function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): string {
 	const size = encoding.bytesPerElement
@@ -193,8 +194,8 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 				writer.writeLine('let room = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
-						// Number.isInteger, not isSafeInteger: the room bounds it anyway, and the
-						// cheaper test made 2-code-point UTF-32 writes 1.08x faster (bench/notes.ts).
+						// Number.isInteger, not isSafeInteger: the room bounds it anyway (measured
+						// within noise of isSafeInteger in the strings suite: bench/notes.ts).
 						`if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
 					)
 					writer.writeLine('room = maxElementCount')
