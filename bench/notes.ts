@@ -220,17 +220,26 @@ const reasons: Reason[] = [
 		name: /^UTF-32 read (5|6|8) B/,
 		why:
 			'two code points. The read scanned for the terminator (`findZeroUint32`) and then decoded (one `fromCharCode` ' +
-			'per code point, as `UTF32ToString` does, inside a try/catch): 17.3 ns against 12.7. Now a string of up to 3 ' +
+			'per code point, as `UTF32ToString` does, inside a try/catch): 17.3 ns against 12.7. Now a string of at most 2 ' +
 			'BMP code points is read in one pass first (`decodeShortTerminated` of the utf32 codec, row flag ' +
-			'`decodesShortInOnePass`): it loads at most 4 elements, stops at the terminator and makes the string with one ' +
+			'`decodesShortInOnePass`): it loads at most 3 elements, stops at the terminator and makes the string with one ' +
 			'`fromCharCode(first, second)`; anything else (a longer string, a code point past the BMP, an element above ' +
-			'0x10FFFF, no terminator within the scan) goes the old way. bench/compare-builds.ts --suite strings, Node 20, ' +
-			'3 processes each order: 1.28x against c755159 in both regimes (medians) with the new build second, 1.72x / ' +
-			'1.75x with it first (c755159 0.58x / 0.57x of it), 12.9 ns against `UTF32ToString`\'s 12.9 with the build first ' +
-			'(`npm run bench -- strings`, one build: 12.3 ns against 12.9 / 12.7, 1.04x / 1.03x). 64 B to 1 MiB: ' +
-			'0.96-1.07x, noise (the 4 loads and compares are about 1 ns on 130 ns). Building the string while scanning ' +
-			'(a `+=` per element, as `UTF32ToString` does) would waste those concatenations on every longer string, so ' +
-			'the short path concatenates nothing until it has found the terminator'
+			'0x10FFFF, a scan under 3 elements) goes the old way. Node 20, bench/compare-builds.ts --suite strings, a064459 ' +
+			'against c755159, 3 processes each order: 1.33x in both regimes (medians) with the new build second, 1.8x / ' +
+			'1.33x with it first (c755159 0.56x / 0.75x of it); `npm run bench -- strings` (one build): 11.7 / 13.4 ns ' +
+			'against `UTF32ToString`\'s 12.7 / 12.8 (1.08x / 0.96x; a 3-code-point version measured 1.04x / 1.03x). ' +
+			'64 B to 1 MiB on Node 20: 0.93-1.11x, noise. Node 24 (V8 13.6): 8 B 1.40x / 1.25x against c755159 with the ' +
+			'new build second, 1.7x with it first, but 64 B 0.84-0.89x with the new build second and c755159 1.11-1.14x of it with it first: the 64 B ' +
+			'read lost about 10% there in two-build processes, and that is not resolved (`npm run bench:node24 -- ' +
+			'strings`, one build: 64 B 94.8 / 108.4 ns, where BENCHMARKS.md had 114.5 ns; 8 B 10.1 / 10.8 ns, 1.19x ' +
+			'`UTF32ToString` in both regimes). It is not the call: the 3-code-point version (173 bytes ' +
+			'of bytecode) was left a call in that loop once TurboFan\'s inlining budget was spent (--trace-turbo-inlining), ' +
+			'this one (102 bytes) is inlined, and the loss stayed; nor the address test (the division back: 0.77-0.88x); ' +
+			'calling it only when element 1 or 2 is 0: 0.85-0.94x. Without the one pass, a decode of 2 elements with one ' +
+			'`fromCharCode(first, second)` after the usual scan keeps 64 B at 0.93-1.03x on Node 24 (8 B 1.02-1.23x), ' +
+			'but on Node 20 it is 0.67-0.84x of the one pass at 8 B (about 18 ns against 12), so below `UTF32ToString` ' +
+			'again. Building the string while scanning with a `+=` per element, as `UTF32ToString` does, would waste ' +
+			'those concatenations on every longer string; the one pass concatenates nothing until it has the terminator'
 	},
 	{
 		suite: 'strings|strings realistic',
