@@ -231,8 +231,8 @@ const reasons: Reason[] = [
 			'64 B to 1 MiB on Node 20: 0.93-1.11x, noise. Node 24 (V8 13.6): 8 B 1.40x / 1.25x against c755159 with the ' +
 			'new build second, 1.7x with it first, but 64 B 0.84-0.89x with the new build second and c755159 1.11-1.14x of it with it first: the 64 B ' +
 			'read lost about 10% there in two-build processes, and that is not resolved (`npm run bench:node24 -- ' +
-			'strings`, one build: 64 B 94.8 / 108.4 ns, where BENCHMARKS.md had 114.5 ns; 8 B 10.1 / 10.8 ns, 1.19x ' +
-			'`UTF32ToString` in both regimes). It is not the call: the 3-code-point version (173 bytes ' +
+			'strings`, one build: 64 B 94.8 / 108.4 ns against BENCHMARKS.md\'s Node 24 101.2 / 97.5; 8 B 10.1 / 10.8 ns ' +
+			'against 14.7 / 15.1, 1.19x `UTF32ToString` in both regimes, where it was 0.86x / 0.84x). It is not the call: the 3-code-point version (173 bytes ' +
 			'of bytecode) was left a call in that loop once TurboFan\'s inlining budget was spent (--trace-turbo-inlining), ' +
 			'this one (102 bytes) is inlined, and the loss stayed; nor the address test (the division back: 0.77-0.88x); ' +
 			'calling it only when element 1 or 2 is 0: 0.85-0.94x. Without the one pass, a decode of 2 elements with one ' +
