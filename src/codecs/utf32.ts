@@ -53,7 +53,8 @@ const fromCharCode = String.fromCharCode
  * One pass that reads at most 3 elements and makes the string with one `fromCharCode`.
  * Kept this small (102 bytes of bytecode) so that TurboFan inlines it next to the scan
  * and the decode: on Node 24 a 3-code-point version (173 bytes) was left a call in the
- * 64 B read's loop, once the inlining budget was spent, and that read lost 12-20%.
+ * 64 B read's loop once the inlining budget was spent. (The 64 B read still measures
+ * about 10% slower on Node 24 in two-build processes: bench/notes.ts.)
  */
 export function decodeShortTerminated(elements: Uint32Array, start: number, scan: number): string | undefined {
 	if (scan < 3) return undefined
