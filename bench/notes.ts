@@ -219,9 +219,27 @@ const reasons: Reason[] = [
 		suite: 'strings|strings realistic',
 		name: /^UTF-32 read (5|6|8) B/,
 		why:
-			'two code points: the library appends one `fromCharCode` per code point, as `UTF32ToString` does, but first ' +
-			'checks the address and scans for the terminator within the heap\'s bounds, and checks each element against ' +
-			'0x10FFFF; at 8 bytes that fixed cost (a few ns) is the whole difference'
+			'two code points. The read scanned for the terminator (`findZeroUint32`) and then decoded (one `fromCharCode` ' +
+			'per code point, as `UTF32ToString` does, inside a try/catch): 17.3 ns against 12.7. Now a string of at most 2 ' +
+			'BMP code points is read in one pass first (`decodeShortTerminated` of the utf32 codec, row flag ' +
+			'`decodesShortInOnePass`): it loads at most 3 elements, stops at the terminator and makes the string with one ' +
+			'`fromCharCode(first, second)`; anything else (a longer string, a code point past the BMP, an element above ' +
+			'0x10FFFF, a scan under 3 elements) goes the old way. Node 20, bench/compare-builds.ts --suite strings, a064459 ' +
+			'against c755159, 3 processes each order: 1.33x in both regimes (medians) with the new build second, 1.8x / ' +
+			'1.33x with it first (c755159 0.56x / 0.75x of it); `npm run bench -- strings` (one build): 11.7 / 13.4 ns ' +
+			'against `UTF32ToString`\'s 12.7 / 12.8 (1.08x / 0.96x; a 3-code-point version measured 1.04x / 1.03x). ' +
+			'64 B to 1 MiB on Node 20: 0.93-1.11x, noise. Node 24 (V8 13.6): 8 B 1.40x / 1.25x against c755159 with the ' +
+			'new build second, 1.7x with it first, but 64 B 0.84-0.89x with the new build second and c755159 1.11-1.14x of it with it first: the 64 B ' +
+			'read lost about 10% there in two-build processes, and that is not resolved (`npm run bench:node24 -- ' +
+			'strings`, one build: 64 B 94.8 / 108.4 ns against BENCHMARKS.md\'s Node 24 101.2 / 97.5; 8 B 10.1 / 10.8 ns ' +
+			'against 14.7 / 15.1, 1.19x `UTF32ToString` in both regimes, where it was 0.86x / 0.84x). It is not the call: the 3-code-point version (173 bytes ' +
+			'of bytecode) was left a call in that loop once TurboFan\'s inlining budget was spent (--trace-turbo-inlining), ' +
+			'this one (102 bytes) is inlined, and the loss stayed; nor the address test (the division back: 0.77-0.88x); ' +
+			'calling it only when element 1 or 2 is 0: 0.85-0.94x. Without the one pass, a decode of 2 elements with one ' +
+			'`fromCharCode(first, second)` after the usual scan keeps 64 B at 0.93-1.03x on Node 24 (8 B 1.02-1.23x), ' +
+			'but on Node 20 it is 0.67-0.84x of the one pass at 8 B (about 18 ns against 12), so below `UTF32ToString` ' +
+			'again. Building the string while scanning with a `+=` per element, as `UTF32ToString` does, would waste ' +
+			'those concatenations on every longer string; the one pass concatenates nothing until it has the terminator'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -234,7 +252,19 @@ const reasons: Reason[] = [
 			'first. `stringToUTF32` writes in one pass and truncates. Every way reads each code unit with `charCodeAt`, ' +
 			'about 2 ns on Node 20, so the saving\'s load and store per element are what is left: 16 code points in 72 ns ' +
 			'against 52 (in one process: writing without saving, which may not fit, 59 ns; looking for the pairs first, ' +
-			'70-75 ns; copying the room first in a loop, 83 ns). A string of a few elements pays the fixed checks instead'
+			'70-75 ns; copying the room first in a loop, 83 ns). A string of a few elements pays the fixed checks instead: ' +
+			'with every check stripped (unsafe, a measurement only) 2 code points took 4.9 ns against 7.3-7.6 (Node 20, ' +
+			'a loop of 20,000 writes, `stringToUTF32` 6.0 ns). Tried since: reading each code point with `codePointAt` ' +
+			'(which pairs surrogates itself and returns a lone one as it is) instead of `charCodeAt` and a pair test: ' +
+			'0.90-0.94x at 2 code points, 0.90-0.93x at 1,110, so kept `charCodeAt`. The fast path\'s address test ' +
+			'became `address >>> 2` times 4 giving `address` back (for UTF-16 `>>> 1`, times 2) instead of a division ' +
+			'and `Number.isInteger`, and its room test `Number.isInteger` instead of `Number.isSafeInteger` (the room ' +
+			'bounds it): 6.5 ns against 7.0-7.6 in that loop, but a build whose code for this method was the same ' +
+			'character for character measured 7.0 ns there as well (code layout), and within noise in ' +
+			'bench/compare-builds.ts --suite strings ' +
+			'(30a9e8a against c755159, 3 processes each order: this case is bimodal there, 0.75x or 1.32x from one ' +
+			'process to the next in either build, and the second build loaded usually gets the slow mode; UTF-16 ' +
+			'write 6 B 0.96-1.02x, ASCII write 5 B 0.97-0.99x, either order)'
 	},
 	{
 		suite: 'strings|strings realistic',

@@ -64,15 +64,24 @@ function emitCheckedRead(encoding: NormalizedEncoding): Method {
 
 /**
  * Declares `elements` (the whole-heap view the hot paths check against: empty in
- * 'always' mode and once detached) and `start`, the string's index in it (NaN for an
- * address that is not a number, which fails every check).
+ * 'always' mode and once detached) and `start`, the string's index in it, and returns
+ * the test that `address` is a valid start in it. Bytes: `address` itself, tested with
+ * `Number.isInteger`. Wider elements: `address >>> shift` (-1 for an address that is not
+ * a number: `>>>` would convert an object or throw for a BigInt), valid when it times the
+ * element size gives `address` back, which fails a fraction, a misaligned or negative
+ * address, NaN and anything from 2^32 on (the checked path then handles it): one shift
+ * and one multiply instead of a division and `Number.isInteger` (within noise of them in
+ * the strings suite, bench/notes.ts).
  */
-function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): void {
+function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): string {
 	const size = encoding.bytesPerElement
 	writer.writeLine(`const elements = this.fast.${encoding.elementsViewField}`)
-	writer.writeLine(
-		size === 1 ? 'const start = address' : `const start = typeof address === 'number' ? address / ${size} : Number.NaN`,
-	)
+	if (size === 1) {
+		writer.writeLine('const start = address')
+		return `Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')}`
+	}
+	writer.writeLine(`const start = typeof address === 'number' ? address >>> ${Math.log2(size)} : -1`)
+	return `start * ${size} === address && start < ${liveLength('elements')}`
 }
 
 export function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncoding, method: string): void {
@@ -83,6 +92,9 @@ export function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncodin
 		writer.writeLine(`throwStringDecodeError('${method}', address, error)`)
 	})
 }
+
+/** `decodeShortTerminated` of the codec of a row with `decodesShortInOnePass`, as imported: `decodeShortTerminatedUtf32`. */
+const shortDecoder = (encoding: NormalizedEncoding): string => `decodeShortTerminated${encoding.codecSuffix}`
 
 /** The public read: one check against the live whole-heap view, else the checked path. */
 function emitRead(encoding: NormalizedEncoding): Method {
@@ -102,8 +114,8 @@ function emitRead(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'string',
 		statements: (writer) => {
-			writeFastSpan(writer, encoding)
-			writer.write(`if (Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')})`).block(() => {
+			const validStart = writeFastSpan(writer, encoding)
+			writer.write(`if (${validStart})`).block(() => {
 				writer.writeLine('let scan = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
@@ -111,6 +123,10 @@ function emitRead(encoding: NormalizedEncoding): Method {
 					)
 					writer.writeLine('if (maxElementCount < scan) scan = maxElementCount')
 				})
+				if (encoding.decodesShortInOnePass) {
+					writer.writeLine(`const short = ${shortDecoder(encoding)}(elements, start, scan)`)
+					writer.writeLine('if (short !== undefined) return short')
+				}
 				writer.writeLine(`let length = ${codecFunction(encoding, 'findTerminator')}(elements, start, scan)`)
 				writer.writeLine('if (length < 0 && scan === maxElementCount) length = scan')
 				writer.write('if (length >= 0)').block(() => {
@@ -173,12 +189,14 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 		],
 		returnType: 'number',
 		statements: (writer) => {
-			writeFastSpan(writer, encoding)
-			writer.write(`if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')})`).block(() => {
+			const validStart = writeFastSpan(writer, encoding)
+			writer.write(`if (typeof value === 'string' && ${validStart})`).block(() => {
 				writer.writeLine('let room = elements.length - start')
 				writer.write('if (maxElementCount !== undefined)').block(() => {
 					writer.writeLine(
-						`if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
+						// Number.isInteger, not isSafeInteger: the room bounds it anyway (measured
+						// within noise of isSafeInteger in the strings suite: bench/notes.ts).
+						`if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.${checkedMethod(method)}(address, value, maxElementCount)`,
 					)
 					writer.writeLine('room = maxElementCount')
 				})
@@ -292,6 +310,7 @@ function emitLength(encoding: NormalizedEncoding): Method {
 export function emitStringMethods(encoding: NormalizedEncoding): Part {
 	const part = new Part()
 	part.use(modules.codec(encoding.codec), ...codecFunctions.map((name) => `${name} as ${codecFunction(encoding, name)}`))
+	if (encoding.decodesShortInOnePass) part.use(modules.codec(encoding.codec), `decodeShortTerminated as ${shortDecoder(encoding)}`)
 	part.use(modules.errors, 'throwStringDecodeError', 'throwStringValueError')
 	part.use(modules.messages, 'raise', 'wrapMaxElementCountZero')
 	part.use(modules.refs, encoding.refClass)

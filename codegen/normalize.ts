@@ -484,6 +484,8 @@ export interface NormalizedEncoding {
 	readonly elementsViewField: string
 	readonly codec: CodecName
 	readonly maxElementsPerCodeUnit: 1 | 3
+	/** The codec exports `decodeShortTerminated`, which the read tries before scanning (see the row). */
+	readonly decodesShortInOnePass: boolean
 	/** Suffix the codec's functions are imported under, e.g. `Utf8` in `decodeUtf8`. */
 	readonly codecSuffix: string
 	readonly refClass: string
@@ -526,10 +528,12 @@ export function normalizeEncodings(rows: readonly StringEncodingRow[]): Normaliz
 			fail(`elementsView ${row.elementsView} has ${viewSize}-byte elements, but bytesPerElement is ${row.bytesPerElement}`)
 		}
 		if (row.maxElementsPerCodeUnit !== 1 && row.maxElementsPerCodeUnit !== 3) fail('maxElementsPerCodeUnit must be 1 or 3')
+		if (typeof row.decodesShortInOnePass !== 'boolean') fail('decodesShortInOnePass must be a boolean')
 		return {
 			name: row.name,
 			description: row.description,
 			maxElementsPerCodeUnit: row.maxElementsPerCodeUnit,
+			decodesShortInOnePass: row.decodesShortInOnePass,
 			bytesPerElement: row.bytesPerElement,
 			elementsView: row.elementsView,
 			elementsViewField: fieldNameOf(row.elementsView),

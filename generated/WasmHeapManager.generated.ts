@@ -6,7 +6,7 @@ import { littleEndianHost } from '../src/HeapRef.js';
 import { WaitResult, waitOn, waitOnAsync } from '../src/HeapWaits.js';
 import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, encodedLength as encodedLengthAscii, findTerminator as findTerminatorAscii, measure as measureAscii, write as writeAscii } from '../src/codecs/ascii.js';
 import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLength as encodedLengthUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
-import { decode as decodeUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
+import { decode as decodeUtf32, decodeShortTerminated as decodeShortTerminatedUtf32, encodeMeasured as encodeMeasuredUtf32, encodedLength as encodedLengthUtf32, findTerminator as findTerminatorUtf32, measure as measureUtf32, write as writeUtf32 } from '../src/codecs/utf32.js';
 import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, encodedLength as encodedLengthUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
 import { bigintElement, bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
 import { throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
@@ -4008,7 +4008,7 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeAscii(value, elements, start, room, 'writeNullTerminatedAsciiString')
@@ -4158,7 +4158,7 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf8(value, elements, start, room, 'writeNullTerminatedUtf8String')
@@ -4251,8 +4251,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readNullTerminatedUtf16String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint16Array
-		const start = typeof address === 'number' ? address / 2 : Number.NaN
-		if (Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 1 : -1
+		if (start * 2 === address && start < elements.length) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
@@ -4304,11 +4304,11 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeNullTerminatedUtf16String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint16Array
-		const start = typeof address === 'number' ? address / 2 : Number.NaN
-		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 1 : -1
+		if (typeof value === 'string' && start * 2 === address && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf16(value, elements, start, room, 'writeNullTerminatedUtf16String')
@@ -4401,13 +4401,15 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readNullTerminatedUtf32String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint32Array
-		const start = typeof address === 'number' ? address / 4 : Number.NaN
-		if (Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 2 : -1
+		if (start * 4 === address && start < elements.length) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
 				if (maxElementCount < scan) scan = maxElementCount
 			}
+			const short = decodeShortTerminatedUtf32(elements, start, scan)
+			if (short !== undefined) return short
 			let length = findTerminatorUtf32(elements, start, scan)
 			if (length < 0 && scan === maxElementCount) length = scan
 			if (length >= 0) {
@@ -4454,11 +4456,11 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeNullTerminatedUtf32String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint32Array
-		const start = typeof address === 'number' ? address / 4 : Number.NaN
-		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
+		const start = typeof address === 'number' ? address >>> 2 : -1
+		if (typeof value === 'string' && start * 4 === address && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
-				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
+				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
 				room = maxElementCount
 			}
 			const written = writeUtf32(value, elements, start, room, 'writeNullTerminatedUtf32String')

@@ -693,6 +693,31 @@ for (const environment of environments) {
 				expect(utf32.decode(elements, 4, 2)).to.equal('\uD83D\uDE00')
 			})
 
+			it('UTF-32 decodeShortTerminated gives a string of up to 2 BMP code points when 3 elements fit the scan, else undefined', function () {
+				const elements = new Uint32Array(buffer)
+				const text = 'G\u00FC\uD800\uFFFFx'
+				for (let length = 0; length <= 5; length++) {
+					elements.set([...text.slice(0, length)].map((unit) => unit.charCodeAt(0)), 100)
+					elements[100 + length] = 0
+					elements.fill(0x41, 101 + length, 110)
+					for (let scan = 0; scan <= 7; scan++) {
+						const expected = length <= 2 && scan >= 3 ? text.slice(0, length) : undefined
+						expect(utf32.decodeShortTerminated(elements, 100, scan), `length ${length}, scan ${scan}`).to.equal(expected)
+					}
+				}
+				// A code point past the BMP, or above 0x10FFFF, anywhere before the terminator: left to decode.
+				for (const other of [0x10000, 0x1f600, 0x10ffff, 0x110000, 0xffffffff]) {
+					for (let index = 0; index < 2; index++) {
+						elements.set([0x61, 0x62, 0], 100)
+						elements[100 + index] = other
+						expect(utf32.decodeShortTerminated(elements, 100, 10), `0x${other.toString(16)} at ${index}`).to.equal(undefined)
+					}
+					// After the terminator it is not part of the string.
+					elements.set([0x61, 0, other], 100)
+					expect(utf32.decodeShortTerminated(elements, 100, 10)).to.equal('a')
+				}
+			})
+
 			it('UTF-32 decode throws a RangeError for an element above 0x10FFFF, giving its index in the string', function () {
 				const elements = new Uint32Array(buffer)
 				for (const bad of [0x110000, 0x7fffffff, 0x80000000, 0xffffffff]) {
