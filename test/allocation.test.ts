@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai'
 import * as api from '../src/index.js'
-import { callMethod, elements, expectSameBytes, expectThrow, type AnyRef } from './support/dynamic.js'
+import { callMethod, caught, elements, exactSamples, expectSameBytes, expectThrow, type AnyRef } from './support/dynamic.js'
 import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
 import { AddressTable } from '../src/AddressTable.js'
 
@@ -130,6 +130,61 @@ describe('allocation', () => {
 					}
 				}
 			}
+		})
+
+		it('once the allocator is known to return numbers (alloc<T>()\'s fast path through allocValue), every bad result is the same Error as on the first call, nothing written, a usable address freed back', () => {
+			// The stubs above fail from the first call, which always takes the checked path
+			// (it learns the kinds): here a good first result makes later calls take the fast
+			// path, whose own check (number, positive, aligned, inside the views) must send each
+			// bad result to the same checks.
+			const results: Array<[string, (size: number) => unknown, 'not freed' | 'freed back']> = [
+				...failedResults.map(([label, result]): [string, () => unknown, 'not freed'] => [label, () => result, 'not freed']),
+				['a misaligned address', (size) => 64 + size / 2, 'freed back'],
+				['the heap end', () => 65536, 'freed back'],
+				['an address far beyond', () => 2 ** 40, 'freed back'],
+			]
+			for (const [label, result, expected] of results) {
+				// (A 1-byte row has no misaligned address: 64.5 is no address at all.)
+				for (const element of elements.filter((each) => each.byteSize > 1 || label !== 'a misaligned address')) {
+					for (const args of [[], [exactSamples(element)[0]]]) {
+						let learned = false
+						const stub = createStubHeap((size) => (learned ? result(size) : 8))
+						callMethod(stub.heap, element.methods.alloc)
+						learned = true
+						const before = snapshot(stub.memory)
+						const byteSize = element.byteSize
+						const context = `${element.methods.alloc}(${args.map(String).join()}) with ${label}`
+						const error = caught(() => callMethod(stub.heap, element.methods.alloc, ...args), context)
+						expect(error.constructor, context).to.equal(Error)
+						expect(error.message, context).to.match(byteSizePattern(element.methods.alloc, byteSize))
+						const address = result(byteSize)
+						if (label.startsWith('the heap end') || label.endsWith('far beyond')) expect(error.message, context).to.match(/does not fit in the heap of 65536 bytes/)
+						expect(stub.freed, context).to.deep.equal(expected === 'freed back' ? [address] : [])
+						expect(stub.heap.allocatedRefs.length, context).to.equal(1)
+						expectSameBytes(snapshot(stub.memory), before)
+					}
+				}
+			}
+		})
+
+		it('an allocator that throws once numbers are known: the same Error with the thrown error as cause, for alloc<T>() and alloc<T>(value)', () => {
+			const thrown = new RangeError('out of memory (from the allocator)')
+			let learned = false
+			const stub = createStubHeap(() => {
+				if (learned) throw thrown
+				return 8
+			})
+			stub.heap.allocInt32()
+			learned = true
+			for (const element of elements) {
+				for (const args of [[], [exactSamples(element)[0]]]) {
+					const method = element.methods.alloc
+					const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, new RegExp(`^${method}: allocating ${element.byteSize} bytes failed: the allocator threw RangeError: out of memory \\(from the allocator\\)$`))
+					expect(error.cause).to.equal(thrown)
+				}
+			}
+			expect(stub.heap.allocatedRefs.length).to.equal(1)
+			expect(stub.freed).to.deep.equal([])
 		})
 
 		it('an allocator that throws: a failed allocation naming the method and size, the thrown error as cause, no ref tracked', () => {
