@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai'
 import * as api from '../src/index.js'
-import { callMethod, caught, elements, exactSamples, expectSameBytes, expectThrow, type AnyRef } from './support/dynamic.js'
+import { callMethod, caught, elements, exactSamples, expectSameBytes, expectThrow, zeroOf, type AnyRef, type ValueRef } from './support/dynamic.js'
 import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
 import { AddressTable } from '../src/AddressTable.js'
 
@@ -449,6 +449,30 @@ describe('allocation', () => {
 			expect(t.allocator.live.size).to.equal(0)
 			expect(t.allocator.freeCalls).to.equal(count)
 			expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		})
+	})
+
+	describe('the receiver', () => {
+		it('every alloc method, with a value or without, works on a Proxy of the manager and on an object that inherits from it', () => {
+			// Every other method only reads properties of `this`, which a Proxy forwards: an
+			// ES private member (`this.#x`) would throw "Receiver must be an instance of class
+			// WasmHeapManager" instead (Vue's reactive() and similar wrap state in Proxies).
+			const { heap } = createTestHeap()
+			const receivers: Array<[string, api.WasmHeapManager]> = [
+				['a Proxy of', new Proxy(heap, {})],
+				['an object inheriting from', Object.create(heap) as api.WasmHeapManager],
+			]
+			for (const [how, receiver] of receivers) {
+				for (const element of elements) {
+					const value = exactSamples(element)[0]
+					const context = `${element.methods.alloc}(${String(value)}) on ${how} the manager`
+					expect(callMethod<ValueRef>(receiver, element.methods.alloc, value).value, context).to.equal(value)
+					expect(callMethod<ValueRef>(receiver, element.methods.alloc).value, context).to.equal(zeroOf(element))
+					expect(callMethod<AnyRef>(receiver, element.methods.allocArray, [value]).allocatedByteSize, context).to.equal(element.byteSize)
+				}
+			}
+			expect(heap.allocatedRefs.length).to.equal(2 * 3 * elements.length)
+			heap.freeAll()
 		})
 	})
 
