@@ -342,6 +342,56 @@ describe('allocation', () => {
 			expect(t.heap.totalAllocatedByteSize).to.equal(refs.slice(2).reduce((sum, ref) => sum + ref.allocatedByteSize, 0))
 		})
 
+		it("a live ref whose address the allocator hands out again (C freed it behind the manager's back) is stale, for every kind of alloc: marked freed, out of the table, the totals and its scope; its free() calls no deallocator, and the new ref keeps the region", () => {
+			const Pair = api.defineStruct('ReplacedPair', { a: 'Int32', b: 'Int32' })
+			const kinds: Array<[string, (heap: api.WasmHeapManager) => AnyRef]> = [
+				...elements.map((element): [string, (heap: api.WasmHeapManager) => AnyRef] => [`${element.methods.alloc}()`, (heap) => callMethod<AnyRef>(heap, element.methods.alloc)]),
+				...elements.map((element): [string, (heap: api.WasmHeapManager) => AnyRef] => [
+					`${element.methods.alloc}(value)`,
+					(heap) => callMethod<AnyRef>(heap, element.methods.alloc, exactSamples(element)[0]),
+				]),
+				['allocFloat64Array(3)', (heap) => heap.allocFloat64Array(3)],
+				['allocUint8Array(0)', (heap) => heap.allocUint8Array(0)],
+				['allocNullTerminatedUtf8String', (heap) => heap.allocNullTerminatedUtf8String('text')],
+				['allocStruct', (heap) => heap.allocStruct(Pair) as unknown as AnyRef],
+				['allocStructArray', (heap) => heap.allocStructArray(Pair, 2) as unknown as AnyRef],
+			]
+			for (const [kind, alloc] of kinds) {
+				for (const scoped of [false, true]) {
+					const context = `${kind}${scoped ? ' in a scope' : ''}`
+					const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+					const freed: number[] = []
+					let next = 1024
+					// 64 entries first, so that the table grew and 2048 lies in a run of others.
+					const heap = api.createWasmHeapManager(() => memory.buffer, () => next, (address: number) => void freed.push(address))
+					const others: AnyRef[] = []
+					for (let i = 0; i < 64; i++, next += 16) others.push(heap.allocFloat64())
+					const othersSize = 64 * 8
+					next = 2048
+					const scope = scoped ? heap.openScope() : undefined
+					const stale = alloc(heap)
+					const fresh = alloc(heap)
+					expect([stale.address, fresh.address], context).to.deep.equal([2048, 2048])
+					expect([stale.isFreed, fresh.isFreed], context).to.deep.equal([true, false])
+					expect(heap.allocatedRefs.length, context).to.equal(65)
+					expect(heap.allocatedRefs.includes(fresh as unknown as api.HeapRef) && !heap.allocatedRefs.includes(stale as unknown as api.HeapRef), context).to.equal(true)
+					expect(heap.totalAllocatedByteSize, context).to.equal(othersSize + fresh.allocatedByteSize)
+					stale.free()
+					expect(freed, `${context}: the stale ref's free()`).to.deep.equal([])
+					expect(heap.allocatedRefs.length, context).to.equal(65)
+					if (scope !== undefined) scope.close()
+					else heap.free(2048)
+					expect(freed, `${context}: the new ref freed once, the stale one not`).to.deep.equal([2048])
+					expect(fresh.isFreed, context).to.equal(true)
+					expect(heap.allocatedRefs.length, context).to.equal(64)
+					expect(heap.totalAllocatedByteSize, context).to.equal(othersSize)
+					for (const other of others) other.free()
+					expect(heap.allocatedRefs, context).to.deep.equal([])
+					expect(freed.length, context).to.equal(65)
+				}
+			}
+		})
+
 		it('free(address) frees the ref at that address, and only it', () => {
 			const t = createTestHeap()
 			const refs = allocateOneOfEach(t.heap)
