@@ -592,6 +592,37 @@ describe('allocation', () => {
 			}
 		})
 
+		it('a region off the fast path of alloc<T>() (the heap grew during malloc; a bigint allocator) is zeroed when on and left dirty when off, for every row, shared or not, in every polling mode', () => {
+			// The fast path leaves the zeroing to the generated store; every other path zeroes in
+			// checkAllocated, where that store may land past the views (and be ignored).
+			for (const shared of [false, true]) {
+				for (const pollingMode of ['whenEmpty', 'always', 'never'] as const) {
+					for (const clearAllocatedRegions of [true, false]) {
+						for (const source of ['growing', 'bigint'] as const) {
+							if (pollingMode === 'never' && source === 'growing') continue
+							const memory = new WebAssembly.Memory({ initial: 1, maximum: 1000, shared })
+							let next = 1024
+							const alloc = (): number | bigint => {
+								// C's malloc grows the heap and hands out a block it used before (dirty).
+								const address = source === 'growing' ? memory.grow(1) * 65536 + 64 : (next += 16)
+								new Uint8Array(memory.buffer, address, 16).fill(0xff)
+								return source === 'bigint' ? BigInt(address) : address
+							}
+							const heap = api.createWasmHeapManager(() => memory.buffer, alloc, () => undefined, { clearAllocatedRegions, pollingMode })
+							for (let round = 0; round < 3; round++) {
+								for (const element of elements) {
+									const ref = callMethod<AnyRef>(heap, element.methods.alloc)
+									const context = `${element.methods.alloc}() round ${round}, ${source}, ${pollingMode}${shared ? ', shared' : ''}`
+									const bytes = Array.from(new Uint8Array(memory.buffer, ref.address, element.byteSize))
+									expect(bytes, context).to.deep.equal(new Array(element.byteSize).fill(clearAllocatedRegions ? 0 : 0xff))
+								}
+							}
+						}
+					}
+				}
+			}
+		})
+
 		it('only the requested bytes are cleared, not the rest of the allocator block', () => {
 			const t = createTestHeap()
 			const block = t.allocator.alloc(16)
