@@ -3,7 +3,7 @@
  * delegations to the allocation collaborator with the row's constants baked in (and, for
  * a value, the one store that zeroes it or writes its value).
  */
-import type { CodeBlockWriter } from 'ts-morph'
+import { Scope, type CodeBlockWriter } from 'ts-morph'
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { describeElement, modules } from './snippets.js'
@@ -20,8 +20,11 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 	const { methods, byteSize, alignment, refClass, arrayRefClass } = element
 	const trivia = provenance(element.name, emitter)
 	const manager = parts.manager.use(modules.refs, refClass, arrayRefClass)
-	// The value path's private method (src/HeapDebug.ts counts `#alloc<T>Of` among the library's frames).
-	const withValue = `#${methods.alloc}Of`
+	// The value path's private method: a TypeScript `private` one, not an ES `#` one, whose
+	// brand check would throw a TypeError for any other receiver (a Proxy of the manager, an
+	// object inheriting from it), where every other method works; and, on the prototype, it
+	// is among the library's frames for debug mode as the other methods are.
+	const withValue = `${methods.alloc}Of`
 	/** Converts (or checks) `value` first: a bad value throws before the allocator is called. */
 	const convertValue = (writer: CodeBlockWriter, guard: string): void => {
 		if (element.kind === 'pointer53') {
@@ -70,7 +73,8 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 		manager.methods.push({
 			leadingTrivia: trivia,
 			name: withValue,
-			docs: [`\`${methods.alloc}(value)\`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.`],
+			scope: Scope.Private,
+			docs: [`@internal \`${methods.alloc}(value)\`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.`],
 			parameters: [{ name: 'value', type: element.valueType }],
 			returnType: refClass,
 			statements: (writer) => {

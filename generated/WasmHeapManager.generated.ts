@@ -3051,18 +3051,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt8(value?: number): Int8Ref {
-		if (value !== undefined) return this.#allocInt8Of(value)
+		if (value !== undefined) return this.allocInt8Of(value)
 		const ref = this.core.allocValue(Int8Ref, 1, 'allocInt8')
 		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
 		return ref
 	}
 
 	// Int8 · codegen/emitAlloc.ts
-	/**
-	 * `allocInt8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocInt8Of(value: number): Int8Ref {
+	/** @internal `allocInt8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocInt8Of(value: number): Int8Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocInt8')
 		const ref = this.core.allocValue(Int8Ref, 1, 'allocInt8')
 		this.writeInt8(ref.address, value)
@@ -3089,18 +3086,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint8(value?: number): Uint8Ref {
-		if (value !== undefined) return this.#allocUint8Of(value)
+		if (value !== undefined) return this.allocUint8Of(value)
 		const ref = this.core.allocValue(Uint8Ref, 1, 'allocUint8')
 		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
 		return ref
 	}
 
 	// Uint8 · codegen/emitAlloc.ts
-	/**
-	 * `allocUint8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocUint8Of(value: number): Uint8Ref {
+	/** @internal `allocUint8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocUint8Of(value: number): Uint8Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocUint8')
 		const ref = this.core.allocValue(Uint8Ref, 1, 'allocUint8')
 		this.writeUint8(ref.address, value)
@@ -3127,18 +3121,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocClampedUint8(value?: number): ClampedUint8Ref {
-		if (value !== undefined) return this.#allocClampedUint8Of(value)
+		if (value !== undefined) return this.allocClampedUint8Of(value)
 		const ref = this.core.allocValue(ClampedUint8Ref, 1, 'allocClampedUint8')
 		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
 		return ref
 	}
 
 	// ClampedUint8 · codegen/emitAlloc.ts
-	/**
-	 * `allocClampedUint8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocClampedUint8Of(value: number): ClampedUint8Ref {
+	/** @internal `allocClampedUint8(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocClampedUint8Of(value: number): ClampedUint8Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocClampedUint8')
 		const ref = this.core.allocValue(ClampedUint8Ref, 1, 'allocClampedUint8')
 		this.writeClampedUint8(ref.address, value)
@@ -3165,18 +3156,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt16(value?: number): Int16Ref {
-		if (value !== undefined) return this.#allocInt16Of(value)
+		if (value !== undefined) return this.allocInt16Of(value)
 		const ref = this.core.allocValue(Int16Ref, 2, 'allocInt16')
 		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
 		return ref
 	}
 
 	// Int16 · codegen/emitAlloc.ts
-	/**
-	 * `allocInt16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocInt16Of(value: number): Int16Ref {
+	/** @internal `allocInt16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocInt16Of(value: number): Int16Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocInt16')
 		const ref = this.core.allocValue(Int16Ref, 2, 'allocInt16')
 		this.writeInt16(ref.address, value)
@@ -3203,18 +3191,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint16(value?: number): Uint16Ref {
-		if (value !== undefined) return this.#allocUint16Of(value)
+		if (value !== undefined) return this.allocUint16Of(value)
 		const ref = this.core.allocValue(Uint16Ref, 2, 'allocUint16')
 		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
 		return ref
 	}
 
 	// Uint16 · codegen/emitAlloc.ts
-	/**
-	 * `allocUint16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocUint16Of(value: number): Uint16Ref {
+	/** @internal `allocUint16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocUint16Of(value: number): Uint16Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocUint16')
 		const ref = this.core.allocValue(Uint16Ref, 2, 'allocUint16')
 		this.writeUint16(ref.address, value)
@@ -3241,18 +3226,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt32(value?: number): Int32Ref {
-		if (value !== undefined) return this.#allocInt32Of(value)
+		if (value !== undefined) return this.allocInt32Of(value)
 		const ref = this.core.allocValue(Int32Ref, 4, 'allocInt32')
 		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
 	// Int32 · codegen/emitAlloc.ts
-	/**
-	 * `allocInt32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocInt32Of(value: number): Int32Ref {
+	/** @internal `allocInt32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocInt32Of(value: number): Int32Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocInt32')
 		const ref = this.core.allocValue(Int32Ref, 4, 'allocInt32')
 		this.writeInt32(ref.address, value)
@@ -3279,18 +3261,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint32(value?: number): Uint32Ref {
-		if (value !== undefined) return this.#allocUint32Of(value)
+		if (value !== undefined) return this.allocUint32Of(value)
 		const ref = this.core.allocValue(Uint32Ref, 4, 'allocUint32')
 		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
 	// Uint32 · codegen/emitAlloc.ts
-	/**
-	 * `allocUint32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocUint32Of(value: number): Uint32Ref {
+	/** @internal `allocUint32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocUint32Of(value: number): Uint32Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocUint32')
 		const ref = this.core.allocValue(Uint32Ref, 4, 'allocUint32')
 		this.writeUint32(ref.address, value)
@@ -3317,18 +3296,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigInt64(value?: bigint): BigInt64Ref {
-		if (value !== undefined) return this.#allocBigInt64Of(value)
+		if (value !== undefined) return this.allocBigInt64Of(value)
 		const ref = this.core.allocValue(BigInt64Ref, 8, 'allocBigInt64')
 		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
 	// BigInt64 · codegen/emitAlloc.ts
-	/**
-	 * `allocBigInt64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocBigInt64Of(value: bigint): BigInt64Ref {
+	/** @internal `allocBigInt64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocBigInt64Of(value: bigint): BigInt64Ref {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'allocBigInt64')
 		const ref = this.core.allocValue(BigInt64Ref, 8, 'allocBigInt64')
 		this.writeBigInt64(ref.address, value)
@@ -3355,18 +3331,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigUint64(value?: bigint): BigUint64Ref {
-		if (value !== undefined) return this.#allocBigUint64Of(value)
+		if (value !== undefined) return this.allocBigUint64Of(value)
 		const ref = this.core.allocValue(BigUint64Ref, 8, 'allocBigUint64')
 		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
 	// BigUint64 · codegen/emitAlloc.ts
-	/**
-	 * `allocBigUint64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocBigUint64Of(value: bigint): BigUint64Ref {
+	/** @internal `allocBigUint64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocBigUint64Of(value: bigint): BigUint64Ref {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'allocBigUint64')
 		const ref = this.core.allocValue(BigUint64Ref, 8, 'allocBigUint64')
 		this.writeBigUint64(ref.address, value)
@@ -3393,18 +3366,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat16(value?: number): Float16Ref {
-		if (value !== undefined) return this.#allocFloat16Of(value)
+		if (value !== undefined) return this.allocFloat16Of(value)
 		const ref = this.core.allocValue(Float16Ref, 2, 'allocFloat16')
 		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
 		return ref
 	}
 
 	// Float16 · codegen/emitAlloc.ts
-	/**
-	 * `allocFloat16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocFloat16Of(value: number): Float16Ref {
+	/** @internal `allocFloat16(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocFloat16Of(value: number): Float16Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocFloat16')
 		const ref = this.core.allocValue(Float16Ref, 2, 'allocFloat16')
 		this.writeFloat16(ref.address, value)
@@ -3431,18 +3401,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat32(value?: number): Float32Ref {
-		if (value !== undefined) return this.#allocFloat32Of(value)
+		if (value !== undefined) return this.allocFloat32Of(value)
 		const ref = this.core.allocValue(Float32Ref, 4, 'allocFloat32')
 		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
 	// Float32 · codegen/emitAlloc.ts
-	/**
-	 * `allocFloat32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocFloat32Of(value: number): Float32Ref {
+	/** @internal `allocFloat32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocFloat32Of(value: number): Float32Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocFloat32')
 		const ref = this.core.allocValue(Float32Ref, 4, 'allocFloat32')
 		this.writeFloat32(ref.address, value)
@@ -3469,18 +3436,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat64(value?: number): Float64Ref {
-		if (value !== undefined) return this.#allocFloat64Of(value)
+		if (value !== undefined) return this.allocFloat64Of(value)
 		const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')
 		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
 	// Float64 · codegen/emitAlloc.ts
-	/**
-	 * `allocFloat64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocFloat64Of(value: number): Float64Ref {
+	/** @internal `allocFloat64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocFloat64Of(value: number): Float64Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocFloat64')
 		const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')
 		this.writeFloat64(ref.address, value)
@@ -3507,18 +3471,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer32(value?: number): Pointer32Ref {
-		if (value !== undefined) return this.#allocPointer32Of(value)
+		if (value !== undefined) return this.allocPointer32Of(value)
 		const ref = this.core.allocValue(Pointer32Ref, 4, 'allocPointer32')
 		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
 		return ref
 	}
 
 	// Pointer32 · codegen/emitAlloc.ts
-	/**
-	 * `allocPointer32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocPointer32Of(value: number): Pointer32Ref {
+	/** @internal `allocPointer32(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocPointer32Of(value: number): Pointer32Ref {
 		if (typeof value !== 'number') value = numberValue(value, 'allocPointer32')
 		const ref = this.core.allocValue(Pointer32Ref, 4, 'allocPointer32')
 		this.writePointer32(ref.address, value)
@@ -3545,18 +3506,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer53(value?: number): Pointer53Ref {
-		if (value !== undefined) return this.#allocPointer53Of(value)
+		if (value !== undefined) return this.allocPointer53Of(value)
 		const ref = this.core.allocValue(Pointer53Ref, 8, 'allocPointer53')
 		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
 	// Pointer53 · codegen/emitAlloc.ts
-	/**
-	 * `allocPointer53(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocPointer53Of(value: number): Pointer53Ref {
+	/** @internal `allocPointer53(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocPointer53Of(value: number): Pointer53Ref {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('allocPointer53', value)
 		const ref = this.core.allocValue(Pointer53Ref, 8, 'allocPointer53')
 		this.writePointer53(ref.address, value)
@@ -3583,18 +3541,15 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer64(value?: bigint): Pointer64Ref {
-		if (value !== undefined) return this.#allocPointer64Of(value)
+		if (value !== undefined) return this.allocPointer64Of(value)
 		const ref = this.core.allocValue(Pointer64Ref, 8, 'allocPointer64')
 		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
 		return ref
 	}
 
 	// Pointer64 · codegen/emitAlloc.ts
-	/**
-	 * `allocPointer64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written.
-	 * @group Allocation & ownership
-	 */
-	#allocPointer64Of(value: bigint): Pointer64Ref {
+	/** @internal `allocPointer64(value)`: the value converted (or checked) first, so that a bad one throws before anything is allocated, then written. */
+	private allocPointer64Of(value: bigint): Pointer64Ref {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'allocPointer64')
 		const ref = this.core.allocValue(Pointer64Ref, 8, 'allocPointer64')
 		this.writePointer64(ref.address, value)

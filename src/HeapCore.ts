@@ -543,11 +543,13 @@ export class HeapCore {
 	/**
 	 * A live entry was at a new ref's address: C code freed that region behind the
 	 * manager's back and the allocator handed it out again, so the old ref is stale. Its
-	 * entry is replaced already (and with it its size); its scope forgets it, and it is marked
-	 * freed, so that its free() cannot free the new ref's region.
+	 * entry is replaced already (and with it its size); its scope and debug mode's leak watch
+	 * forget it (its region was freed, not leaked), and it is marked freed, so that its
+	 * free() cannot free the new ref's region.
 	 */
 	private replaced(previous: HeapRef): void {
 		if (previous.scope !== undefined) previous.scope.drop(previous)
+		if (this.debug !== undefined) this.debug.forget(previous)
 		previous.markFreedElsewhere()
 	}
 

@@ -192,9 +192,6 @@ export class HeapDebug {
 		if (names === undefined) {
 			names = this.libraryNames = new Set()
 			for (const object of [this, ...this.listLibraryObjects()]) addMethodNames(object, names)
-			// A generated `alloc<T>(value)` goes on in a private method, `#alloc<T>Of` (codegen/emitAlloc.ts),
-			// which no prototype lists.
-			for (const name of [...names]) if (name.startsWith('alloc')) names.add(`#${name}Of`)
 		}
 		const prototype = Object.getPrototypeOf(ref) as object
 		if (!this.namedPrototypes.has(prototype)) {

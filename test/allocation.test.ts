@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai'
 import * as api from '../src/index.js'
-import { callMethod, elements, expectSameBytes, expectThrow, type AnyRef } from './support/dynamic.js'
+import { callMethod, caught, elements, exactSamples, expectSameBytes, expectThrow, zeroOf, type AnyRef, type ValueRef } from './support/dynamic.js'
 import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
 import { AddressTable } from '../src/AddressTable.js'
 
@@ -130,6 +130,61 @@ describe('allocation', () => {
 					}
 				}
 			}
+		})
+
+		it('once the allocator is known to return numbers (alloc<T>()\'s fast path through allocValue), every bad result is the same Error as on the first call, nothing written, a usable address freed back', () => {
+			// The stubs above fail from the first call, which always takes the checked path
+			// (it learns the kinds): here a good first result makes later calls take the fast
+			// path, whose own check (number, positive, aligned, inside the views) must send each
+			// bad result to the same checks.
+			const results: Array<[string, (size: number) => unknown, 'not freed' | 'freed back']> = [
+				...failedResults.map(([label, result]): [string, () => unknown, 'not freed'] => [label, () => result, 'not freed']),
+				['a misaligned address', (size) => 64 + size / 2, 'freed back'],
+				['the heap end', () => 65536, 'freed back'],
+				['an address far beyond', () => 2 ** 40, 'freed back'],
+			]
+			for (const [label, result, expected] of results) {
+				// (A 1-byte row has no misaligned address: 64.5 is no address at all.)
+				for (const element of elements.filter((each) => each.byteSize > 1 || label !== 'a misaligned address')) {
+					for (const args of [[], [exactSamples(element)[0]]]) {
+						let learned = false
+						const stub = createStubHeap((size) => (learned ? result(size) : 8))
+						callMethod(stub.heap, element.methods.alloc)
+						learned = true
+						const before = snapshot(stub.memory)
+						const byteSize = element.byteSize
+						const context = `${element.methods.alloc}(${args.map(String).join()}) with ${label}`
+						const error = caught(() => callMethod(stub.heap, element.methods.alloc, ...args), context)
+						expect(error.constructor, context).to.equal(Error)
+						expect(error.message, context).to.match(byteSizePattern(element.methods.alloc, byteSize))
+						const address = result(byteSize)
+						if (label.startsWith('the heap end') || label.endsWith('far beyond')) expect(error.message, context).to.match(/does not fit in the heap of 65536 bytes/)
+						expect(stub.freed, context).to.deep.equal(expected === 'freed back' ? [address] : [])
+						expect(stub.heap.allocatedRefs.length, context).to.equal(1)
+						expectSameBytes(snapshot(stub.memory), before)
+					}
+				}
+			}
+		})
+
+		it('an allocator that throws once numbers are known: the same Error with the thrown error as cause, for alloc<T>() and alloc<T>(value)', () => {
+			const thrown = new RangeError('out of memory (from the allocator)')
+			let learned = false
+			const stub = createStubHeap(() => {
+				if (learned) throw thrown
+				return 8
+			})
+			stub.heap.allocInt32()
+			learned = true
+			for (const element of elements) {
+				for (const args of [[], [exactSamples(element)[0]]]) {
+					const method = element.methods.alloc
+					const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, new RegExp(`^${method}: allocating ${element.byteSize} bytes failed: the allocator threw RangeError: out of memory \\(from the allocator\\)$`))
+					expect(error.cause).to.equal(thrown)
+				}
+			}
+			expect(stub.heap.allocatedRefs.length).to.equal(1)
+			expect(stub.freed).to.deep.equal([])
 		})
 
 		it('an allocator that throws: a failed allocation naming the method and size, the thrown error as cause, no ref tracked', () => {
@@ -287,6 +342,56 @@ describe('allocation', () => {
 			expect(t.heap.totalAllocatedByteSize).to.equal(refs.slice(2).reduce((sum, ref) => sum + ref.allocatedByteSize, 0))
 		})
 
+		it("a live ref whose address the allocator hands out again (C freed it behind the manager's back) is stale, for every kind of alloc: marked freed, out of the table, the totals and its scope; its free() calls no deallocator, and the new ref keeps the region", () => {
+			const Pair = api.defineStruct('ReplacedPair', { a: 'Int32', b: 'Int32' })
+			const kinds: Array<[string, (heap: api.WasmHeapManager) => AnyRef]> = [
+				...elements.map((element): [string, (heap: api.WasmHeapManager) => AnyRef] => [`${element.methods.alloc}()`, (heap) => callMethod<AnyRef>(heap, element.methods.alloc)]),
+				...elements.map((element): [string, (heap: api.WasmHeapManager) => AnyRef] => [
+					`${element.methods.alloc}(value)`,
+					(heap) => callMethod<AnyRef>(heap, element.methods.alloc, exactSamples(element)[0]),
+				]),
+				['allocFloat64Array(3)', (heap) => heap.allocFloat64Array(3)],
+				['allocUint8Array(0)', (heap) => heap.allocUint8Array(0)],
+				['allocNullTerminatedUtf8String', (heap) => heap.allocNullTerminatedUtf8String('text')],
+				['allocStruct', (heap) => heap.allocStruct(Pair) as unknown as AnyRef],
+				['allocStructArray', (heap) => heap.allocStructArray(Pair, 2) as unknown as AnyRef],
+			]
+			for (const [kind, alloc] of kinds) {
+				for (const scoped of [false, true]) {
+					const context = `${kind}${scoped ? ' in a scope' : ''}`
+					const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+					const freed: number[] = []
+					let next = 1024
+					// 64 entries first, so that the table grew and 2048 lies in a run of others.
+					const heap = api.createWasmHeapManager(() => memory.buffer, () => next, (address: number) => void freed.push(address))
+					const others: AnyRef[] = []
+					for (let i = 0; i < 64; i++, next += 16) others.push(heap.allocFloat64())
+					const othersSize = 64 * 8
+					next = 2048
+					const scope = scoped ? heap.openScope() : undefined
+					const stale = alloc(heap)
+					const fresh = alloc(heap)
+					expect([stale.address, fresh.address], context).to.deep.equal([2048, 2048])
+					expect([stale.isFreed, fresh.isFreed], context).to.deep.equal([true, false])
+					expect(heap.allocatedRefs.length, context).to.equal(65)
+					expect(heap.allocatedRefs.includes(fresh as unknown as api.HeapRef) && !heap.allocatedRefs.includes(stale as unknown as api.HeapRef), context).to.equal(true)
+					expect(heap.totalAllocatedByteSize, context).to.equal(othersSize + fresh.allocatedByteSize)
+					stale.free()
+					expect(freed, `${context}: the stale ref's free()`).to.deep.equal([])
+					expect(heap.allocatedRefs.length, context).to.equal(65)
+					if (scope !== undefined) scope.close()
+					else heap.free(2048)
+					expect(freed, `${context}: the new ref freed once, the stale one not`).to.deep.equal([2048])
+					expect(fresh.isFreed, context).to.equal(true)
+					expect(heap.allocatedRefs.length, context).to.equal(64)
+					expect(heap.totalAllocatedByteSize, context).to.equal(othersSize)
+					for (const other of others) other.free()
+					expect(heap.allocatedRefs, context).to.deep.equal([])
+					expect(freed.length, context).to.equal(65)
+				}
+			}
+		})
+
 		it('free(address) frees the ref at that address, and only it', () => {
 			const t = createTestHeap()
 			const refs = allocateOneOfEach(t.heap)
@@ -397,6 +502,30 @@ describe('allocation', () => {
 		})
 	})
 
+	describe('the receiver', () => {
+		it('every alloc method, with a value or without, works on a Proxy of the manager and on an object that inherits from it', () => {
+			// Every other method only reads properties of `this`, which a Proxy forwards: an
+			// ES private member (`this.#x`) would throw "Receiver must be an instance of class
+			// WasmHeapManager" instead (Vue's reactive() and similar wrap state in Proxies).
+			const { heap } = createTestHeap()
+			const receivers: Array<[string, api.WasmHeapManager]> = [
+				['a Proxy of', new Proxy(heap, {})],
+				['an object inheriting from', Object.create(heap) as api.WasmHeapManager],
+			]
+			for (const [how, receiver] of receivers) {
+				for (const element of elements) {
+					const value = exactSamples(element)[0]
+					const context = `${element.methods.alloc}(${String(value)}) on ${how} the manager`
+					expect(callMethod<ValueRef>(receiver, element.methods.alloc, value).value, context).to.equal(value)
+					expect(callMethod<ValueRef>(receiver, element.methods.alloc).value, context).to.equal(zeroOf(element))
+					expect(callMethod<AnyRef>(receiver, element.methods.allocArray, [value]).allocatedByteSize, context).to.equal(element.byteSize)
+				}
+			}
+			expect(heap.allocatedRefs.length).to.equal(2 * 3 * elements.length)
+			heap.freeAll()
+		})
+	})
+
 	describe('tracking off (trackAllocations: false)', () => {
 		it('allocatedRefs, totalAllocatedByteSize, free(address) and freeAll() throw Error mentioning trackAllocations', () => {
 			const t = createTestHeap({ trackAllocations: false })
@@ -459,6 +588,37 @@ describe('allocation', () => {
 			for (const element of elements) {
 				for (const { method, args, byteSize } of allocCallsOf(element)) {
 					expect(reuseDirtyRegion(t.heap, t.allocator, method, args), method).to.deep.equal(new Array(byteSize).fill(0xff))
+				}
+			}
+		})
+
+		it('a region off the fast path of alloc<T>() (the heap grew during malloc; a bigint allocator) is zeroed when on and left dirty when off, for every row, shared or not, in every polling mode', () => {
+			// The fast path leaves the zeroing to the generated store; every other path zeroes in
+			// checkAllocated, where that store may land past the views (and be ignored).
+			for (const shared of [false, true]) {
+				for (const pollingMode of ['whenEmpty', 'always', 'never'] as const) {
+					for (const clearAllocatedRegions of [true, false]) {
+						for (const source of ['growing', 'bigint'] as const) {
+							if (pollingMode === 'never' && source === 'growing') continue
+							const memory = new WebAssembly.Memory({ initial: 1, maximum: 1000, shared })
+							let next = 1024
+							const alloc = (): number | bigint => {
+								// C's malloc grows the heap and hands out a block it used before (dirty).
+								const address = source === 'growing' ? memory.grow(1) * 65536 + 64 : (next += 16)
+								new Uint8Array(memory.buffer, address, 16).fill(0xff)
+								return source === 'bigint' ? BigInt(address) : address
+							}
+							const heap = api.createWasmHeapManager(() => memory.buffer, alloc, () => undefined, { clearAllocatedRegions, pollingMode })
+							for (let round = 0; round < 3; round++) {
+								for (const element of elements) {
+									const ref = callMethod<AnyRef>(heap, element.methods.alloc)
+									const context = `${element.methods.alloc}() round ${round}, ${source}, ${pollingMode}${shared ? ', shared' : ''}`
+									const bytes = Array.from(new Uint8Array(memory.buffer, ref.address, element.byteSize))
+									expect(bytes, context).to.deep.equal(new Array(element.byteSize).fill(clearAllocatedRegions ? 0 : 0xff))
+								}
+							}
+						}
+					}
 				}
 			}
 		})

@@ -139,7 +139,7 @@ describe('debug mode', () => {
 		expect(heap.report().count).to.equal(0)
 	})
 
-	it('a ref garbage-collected without free() warns once per site; freed, released, and non-debug refs do not', function () {
+	it('a ref garbage-collected without free() warns once per site; freed, released, stale (replaced at its address) and non-debug refs do not', function () {
 		this.timeout(120_000)
 		const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('support/debugLeakChild.ts', import.meta.url))], {
 			encoding: 'utf8',

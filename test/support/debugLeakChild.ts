@@ -45,6 +45,15 @@ function leakWholeTrackedManager(): void {
 	const tracked = manager({ debug: true, trackAllocations: true })
 	tracked.allocUint16Array(4)
 }
+function replacedBehindTheManagersBack(): void {
+	// C freed the first ref's region behind the manager's back and malloc handed it out
+	// again: the first ref is stale (marked freed, out of the table), its region the second
+	// one's, which is freed. Nothing leaked.
+	const memory = new WebAssembly.Memory({ initial: 1, maximum: 10 })
+	const sameAddress = createWasmHeapManager(() => memory.buffer, () => 64, () => undefined, { debug: true })
+	sameAddress.allocInt32(1)
+	sameAddress.allocInt32(2).free()
+}
 
 leakThreeFromOneSite()
 leakAnArray()
@@ -53,6 +62,7 @@ freeProperly()
 releaseToC()
 leakWithoutDebug()
 leakWholeTrackedManager()
+replacedBehindTheManagersBack()
 // A second leak from an already reported site, in a later collection: still one warning.
 for (let round = 0; round < 6; round++) {
 	if (round === 3) leakThreeFromOneSite()
