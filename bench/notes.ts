@@ -450,6 +450,21 @@ const reasons: Reason[] = [
 	// ---- generated struct classes ------------------------------------------------------
 	{
 		suite: 'structs-codegen|structs-codegen realistic',
+		name: /five struct types in use$/,
+		why:
+			'a draw. With five struct types the runtime refs\' shared `at`, accessors and element constructor see five ' +
+			'classes, and how V8 compiles the five loops depends on the order in which its background jobs complete: in ' +
+			'three `npm run bench -- structs-codegen` processes at 4765690 (Node 20), the runtime refs\' `at(i)` loop took ' +
+			'11.0-36.6 ns per element in five of six regime runs against the generated classes\' 2.4-10.7 ns (generated ' +
+			'2.3-10.7x faster), and 4.8 ns, level, in the sixth; the cursor loops 1.00-1.86x. BENCHMARKS.md\'s run drew ' +
+			'the runtime refs\' fast compile (2.4 ns). On Node 24 the batch that runs the five loops in turn is compiled ' +
+			'by Maglev with the five loops inlined and stays there (`--trace-opt`: marked for Maglev, never for TurboFan; ' +
+			'`--prof`: `+generatedAts`, `LoadIC_Megamorphic`, `StoreIC_Megamorphic`, `JSConstructStubGeneric`): Maglev ' +
+			'calls every getter and the element constructor instead of inlining them, 28-64 ns per element for either ' +
+			'kind of class, the runtime refs 2-3x slower, where a loop that reaches TurboFan on its own takes 1-2 ns',
+	},
+	{
+		suite: 'structs-codegen|structs-codegen realistic',
 		baseline: 'runtime',
 		name: /^generated(?: at\(i(, cursor)?\): 3 reads|: fields of one ref)/,
 		why:
