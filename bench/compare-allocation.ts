@@ -9,7 +9,8 @@
  * `<before>`/`<after>`: folders holding a build's dist/index.js (`git archive <commit> |
  * tar -x -C .tmp/builds/<commit>`, then `npm run build` there). Realistic: every memory
  * grew once and each build took its error paths once before timing (see run.ts). Each
- * repeat is a process of its own; the medians over them are printed.
+ * repeat is a process of its own (this file compiled, without tsx: see bench/compiled-children.ts);
+ * the medians over them are printed.
  */
 import { spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
@@ -71,9 +72,13 @@ async function parent(argv: string[]): Promise<void> {
 	}
 	const [before, after, regime = 'pristine'] = positional
 	if (before === undefined || after === undefined) throw new Error('usage: npx tsx bench/compare-allocation.ts <before> <after> [pristine|realistic] [--repeats N]')
+	// The processes run this file compiled, without tsx, as `npm run bench`'s suite processes do
+	// (loading tsx invalidates V8 protectors: see bench/compiled-children.ts).
+	const root = fileURLToPath(new URL('..', import.meta.url))
+	const children = await (await import('./compiled-children.js')).suiteProcess(root, fileURLToPath(import.meta.url))
 	const runs: Record<string, number[]>[] = []
 	for (let repeat = 0; repeat < repeats; repeat++) {
-		const run = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', before, after, regime], { encoding: 'utf8' })
+		const run = spawnSync(process.execPath, [...children.execArgv, children.script, '--child', resolve(before), resolve(after), regime], { encoding: 'utf8' })
 		if (run.status !== 0) throw new Error(`compare-allocation: a process failed: ${run.stderr.slice(-2000)}`)
 		runs.push(JSON.parse(run.stdout.trim().split('\n').at(-1)!))
 	}

@@ -24,7 +24,8 @@
  *                                                          raw, Emscripten and 0.5.1 baselines; configurations 1
  *                                                          (pristine) and 1r (realistic), the default for this suite
  *
- * A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
+ * Each process runs this file compiled to JavaScript without tsx (bench/compiled-children.ts;
+ * `BENCH_CHILDREN=tsx` runs it through tsx as before). A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
  * tree, whatever the working tree holds) and built there with `npm run build`, once.
  * Each configuration runs in processes of its own (a grown heap slows every later case,
  * so no configuration may run after another in one process), alternating
@@ -148,6 +149,9 @@ async function runParent(argv: readonly string[]): Promise<void> {
 	const { builds: specs, repeats, configs, out, suite } = parseArguments(argv)
 	const builds = specs.map((spec) => ({ spec, ...buildEntry(spec) }))
 	const [first, ...others] = builds
+	// The processes run this file compiled, without tsx, as `npm run bench`'s suite processes
+	// do (loading tsx invalidates V8 protectors: see bench/compiled-children.ts).
+	const children = await (await import('./compiled-children.js')).suiteProcess(root, fileURLToPath(import.meta.url))
 	const loadAtStart = loadavg()
 	const started = Date.now()
 	for (const build of builds) console.log(`${build.spec}: ${build.description}`)
@@ -165,7 +169,7 @@ async function runParent(argv: readonly string[]): Promise<void> {
 			const childFile = join(root, `.tmp/compare-builds.${process.pid}.json`)
 			const child = spawnSync(
 				process.execPath,
-				[...process.execArgv, fileURLToPath(import.meta.url), '--child', suite, config.label, String(repeat), childFile, first!.entry, others[other]!.entry],
+				[...children.execArgv, children.script, '--child', suite, config.label, String(repeat), childFile, first!.entry, others[other]!.entry],
 				{ stdio: ['ignore', 'inherit', 'inherit'] },
 			)
 			if (child.status !== 0) throw new Error(`compare-builds: the process for ${config.label} failed (exit ${child.status})`)
