@@ -6,7 +6,7 @@
 import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import { fieldNameOf, indexesItsView, type NormalizedElement } from './normalize.js'
-import { describeElement, elementRead, elementWrite, modules, plainAccessCheck, valueConversion } from './snippets.js'
+import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, plainAccessCheck, valueConversion } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitAccess'
@@ -291,35 +291,14 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 }
 
 /**
- * The aligned-index test of the manager's `read<T>` and `write<T>` fast paths: declares
- * `elements` (the row's live whole-heap typed array) and `index`, and returns the
- * condition under which `elements[index]` is the element at `address`. Wider rows take
- * `address >>> log2(byteSize)`, and `index * byteSize === address` proves at once that the
- * address is a non-negative integer below 2^32 and aligned (a fraction, NaN, a negative, a
- * larger or a misaligned address changes under the shift): integer arithmetic, where
- * `address / byteSize` and `Number.isInteger` took float round trips. A non-number address
- * stands as -1, which the test refuses: the type test comes first (a shift would call an
- * object's `valueOf`), and every comparison sees numbers only (one that has seen a string
- * is compiled as a generic one). The caller imports `littleEndianHost` for rows wider than a byte.
- *
- * The product, not `index << log2(byteSize)`: a 32-bit shift wraps, so a negative address
- * would pass as its 32-bit wrap (-8 as 2^32 - 8), inside any heap over 2 GiB
- * (test/large-heap.test.ts). The shift measured 1.35x on `readInt32`, the product 1.16x;
- * the shift with a sign test, and a signed shift, lost 2-7% in the realistic regime.
- * Single bytes keep `Number.isInteger` and two comparisons: `address >>> 0 === address`
- * measured 1.18x pristine but 0.91x realistic for `readUint8` (bench/compare-builds.ts
- * against 5a10b28, Node 20, three processes each way), and `writeAt`'s `typeof`,
- * `index === (index | 0)` and `index >= 0` 0.87-0.93x on Node 20 and 0.92-0.99x on Node 24.
+ * The aligned-index test of the manager's `read<T>` and `write<T>` fast paths (see
+ * {@link alignedIndexTest}), with `elements` the row's live whole-heap typed array. The
+ * caller imports `littleEndianHost` for rows wider than a byte.
  */
 function alignedIndex(element: NormalizedElement, writer: import('ts-morph').CodeBlockWriter): string {
 	writer.writeLine(`const elements = this.fast.${fieldNameOf(element.viewConstructor)}`)
-	if (element.byteSize === 1) {
-		writer.writeLine('const index = address')
-		return 'Number.isInteger(index) && index >= 0 && index < elements.length'
-	}
-	writer.writeLine("const number = typeof address === 'number' ? address : -1")
-	writer.writeLine(`const index = number >>> ${Math.log2(element.byteSize)}`)
-	return `index * ${element.byteSize} === number && index < elements.length && littleEndianHost`
+	const condition = alignedIndexTest(writer, element.byteSize, 'index')
+	return element.byteSize === 1 ? condition : `${condition} && littleEndianHost`
 }
 
 /**

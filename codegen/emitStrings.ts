@@ -7,7 +7,7 @@ import type { CodeBlockWriter } from 'ts-morph'
 import { Scope } from 'ts-morph'
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
-import { liveLength, modules } from './snippets.js'
+import { alignedIndexTest, modules } from './snippets.js'
 import { wrapNote } from './emitWrap.js'
 import { grouped } from './docGroups.js'
 
@@ -65,23 +65,12 @@ function emitCheckedRead(encoding: NormalizedEncoding): Method {
 /**
  * Declares `elements` (the whole-heap view the hot paths check against: empty in
  * 'always' mode and once detached) and `start`, the string's index in it, and returns
- * the test that `address` is a valid start in it. Bytes: `address` itself, tested with
- * `Number.isInteger`. Wider elements: `address >>> shift` (-1 for an address that is not
- * a number: `>>>` would convert an object or throw for a BigInt), valid when it times the
- * element size gives `address` back, which fails a fraction, a misaligned or negative
- * address, NaN and anything from 2^32 on (the checked path then handles it): one shift
- * and one multiply instead of a division and `Number.isInteger` (within noise of them in
- * the strings suite, bench/notes.ts).
+ * the test that `address` is a valid start in it (see {@link alignedIndexTest}; an
+ * address it refuses goes to the checked path).
  */
 function writeFastSpan(writer: CodeBlockWriter, encoding: NormalizedEncoding): string {
-	const size = encoding.bytesPerElement
 	writer.writeLine(`const elements = this.fast.${encoding.elementsViewField}`)
-	if (size === 1) {
-		writer.writeLine('const start = address')
-		return `Number.isInteger(start) && start >= 0 && start < ${liveLength('elements')}`
-	}
-	writer.writeLine(`const start = typeof address === 'number' ? address >>> ${Math.log2(size)} : -1`)
-	return `start * ${size} === address && start < ${liveLength('elements')}`
+	return alignedIndexTest(writer, encoding.bytesPerElement, 'start')
 }
 
 export function writeDecode(writer: CodeBlockWriter, encoding: NormalizedEncoding, method: string): void {

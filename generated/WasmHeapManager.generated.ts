@@ -4206,8 +4206,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readNullTerminatedUtf16String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint16Array
-		const start = typeof address === 'number' ? address >>> 1 : -1
-		if (start * 2 === address && start < elements.length) {
+		const number = typeof address === 'number' ? address : -1
+		const start = number >>> 1
+		if (start * 2 === number && start < elements.length) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf16StringChecked(address, maxElementCount)
@@ -4259,8 +4260,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeNullTerminatedUtf16String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint16Array
-		const start = typeof address === 'number' ? address >>> 1 : -1
-		if (typeof value === 'string' && start * 2 === address && start < elements.length) {
+		const number = typeof address === 'number' ? address : -1
+		const start = number >>> 1
+		if (typeof value === 'string' && start * 2 === number && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
@@ -4356,8 +4358,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	readNullTerminatedUtf32String(address: number, maxElementCount?: number): string {
 		const elements = this.fast.uint32Array
-		const start = typeof address === 'number' ? address >>> 2 : -1
-		if (start * 4 === address && start < elements.length) {
+		const number = typeof address === 'number' ? address : -1
+		const start = number >>> 2
+		if (start * 4 === number && start < elements.length) {
 			let scan = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) return this.readNullTerminatedUtf32StringChecked(address, maxElementCount)
@@ -4411,8 +4414,9 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeNullTerminatedUtf32String(address: number, value: string, maxElementCount?: number): number {
 		const elements = this.fast.uint32Array
-		const start = typeof address === 'number' ? address >>> 2 : -1
-		if (typeof value === 'string' && start * 4 === address && start < elements.length) {
+		const number = typeof address === 'number' ? address : -1
+		const start = number >>> 2
+		if (typeof value === 'string' && start * 4 === number && start < elements.length) {
 			let room = elements.length - start
 			if (maxElementCount !== undefined) {
 				if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= room)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
