@@ -4,10 +4,10 @@
  * without `free()` or `release()`, checked in a child process run with `--expose-gc`.
  */
 import { expect } from 'chai'
-import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { createWasmHeapManager, type HeapError, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { caught, expectThrow } from './support/dynamic.js'
+import { runWithGc } from './support/gcChild.js'
 
 const thisFile = fileURLToPath(import.meta.url)
 
@@ -141,10 +141,7 @@ describe('debug mode', () => {
 
 	it('a ref garbage-collected without free() warns once per site; freed, released, stale (replaced at its address) and non-debug refs do not', function () {
 		this.timeout(120_000)
-		const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('support/debugLeakChild.ts', import.meta.url))], {
-			encoding: 'utf8',
-			timeout: 100_000,
-		})
+		const child = runWithGc('debugLeakChild.ts')
 		expect(child.status, child.stderr).to.equal(0)
 		const warnings = JSON.parse(child.stdout) as string[]
 		const sites = warnings.map((warning) => /Allocated at (\w+) \(/.exec(warning)?.[1]).sort()

@@ -3,12 +3,11 @@
  * Each test failed before its fix; each names the defect it pins.
  */
 import { expect } from 'chai'
-import { spawnSync } from 'node:child_process'
-import { fileURLToPath } from 'node:url'
 import { createWasmHeapManager, Int32Ref, type WasmHeapManager } from '../src/index.js'
 import { elementRows } from '../descriptors/elements.js'
 import { normalizeElements } from '../codegen/normalize.js'
 import { callMethod, errorName } from './support/dynamic.js'
+import { runWithGc } from './support/gcChild.js'
 
 const elements = normalizeElements(elementRows)
 const GiB = 2 ** 30
@@ -339,10 +338,7 @@ export type { WasmHeapManager }
 describe('defects found by review (issue 11 merges)', () => {
 	it("a dropped manager's heap is kept by the codecs' one-view caches only until another heap is written to", function () {
 		this.timeout(120_000)
-		const child = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', fileURLToPath(new URL('support/heapRetentionChild.ts', import.meta.url))], {
-			encoding: 'utf8',
-			timeout: 100_000,
-		})
+		const child = runWithGc('heapRetentionChild.ts')
 		expect(child.status, child.stderr).to.equal(0)
 		const output = child.stdout.trim()
 		const json = output.slice(0, output.lastIndexOf(' '))

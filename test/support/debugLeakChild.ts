@@ -1,5 +1,5 @@
 /**
- * Run by test/debug.test.ts as `node --expose-gc --import tsx debugLeakChild.ts`: leaks
+ * Run by test/debug.test.ts through runWithGc (gcChild.ts: `node --expose-gc --import tsx debugLeakChild.ts`): leaks
  * refs from known sites, frees or releases others, collects garbage, and prints as JSON
  * every `console.warn` message debug mode wrote.
  */

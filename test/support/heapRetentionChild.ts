@@ -1,5 +1,5 @@
 /**
- * Run by test/defects.test.ts as `node --expose-gc --import tsx heapRetentionChild.ts`:
+ * Run by test/defects.test.ts through runWithGc (gcChild.ts: `node --expose-gc --import tsx heapRetentionChild.ts`):
  * for each kind of string write, a manager over a heap of its own makes one write and is
  * dropped; then another manager over another heap makes the same write. The codecs keep
  * the last view they checked (one identity test instead of reading `.buffer`), so the
