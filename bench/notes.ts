@@ -268,7 +268,7 @@ const reasons: Reason[] = [
 			'(codegen/snippets.ts `alignedIndexTest`: the shift of the address as a number, -1 for anything else, ' +
 			'compared with that number), against the form comparing with the raw address (44efc1e against 352b4c7, ' +
 			'three processes each order, UTF-16 and UTF-32 reads and writes of 6-64 B): 0.84-1.11x with the new form ' +
-			'loaded second and 0.95-1.11x faster loaded first; the bimodal UTF-32 8 B write 0.78-0.94x second and ' +
+			'loaded second and 0.90-1.11x loaded first; the bimodal UTF-32 8 B write 0.78-0.94x second and ' +
 			'1.39-1.43x first: level within the order effect'
 	},
 	{
