@@ -81,7 +81,7 @@ export function readStruct<T extends StructType>(manager: WasmHeapManager, type:
  * and one of the ABI. One object whose fields change, not a module `let` given a new object
  * on each miss: optimised code tested such a `let` for its temporal dead zone at each of its
  * four reads, and the object it held for its shape, before the type check's own tests; in a
- * loop of `readStruct` calls of a 6-field struct that was about a seventh of the time
+ * loop of `readStruct` calls of a 6-field struct that was a tenth to a seventh of the time
  * (bench/notes.ts, the `readStruct` entries).
  */
 const last: { type: StructType | undefined; abi: AbiName | undefined; codec: ReturnType<typeof structCodec> | undefined } = {
