@@ -23,6 +23,9 @@
  *   ... --suite strings                                    the string cases (bench/strings.bench.ts) instead, with their
  *                                                          raw, Emscripten and 0.5.1 baselines; configurations 1
  *                                                          (pristine) and 1r (realistic), the default for this suite
+ *   ... --suite structs                                    the struct cases (bench/structs.bench.ts: at(i), a cursor,
+ *                                                          readStruct) instead, with their raw and six-reads baselines;
+ *                                                          configurations 1 and 1r, as for strings
  *
  * Each process runs this file compiled to JavaScript without tsx (bench/compiled-children.ts;
  * `BENCH_CHILDREN=tsx` runs it through tsx as before). A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
@@ -40,11 +43,12 @@ import { buildEntry } from './builds.js'
 import { formatNs, formatRatio, runCase, type BenchCase, type CaseResult } from './harness.js'
 import { createNumericCases, type NumericLibrary, type NumericOptions } from './numeric.bench.js'
 import type { StringLibrary } from './strings.bench.js'
+import type { StructLibrary } from './structs.bench.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** The cases compared: the numeric suite (default) or, with `--suite strings`, the strings suite. */
-type Suite = 'numeric' | 'strings'
+/** The cases compared: the numeric suite (default) or, with `--suite strings` / `--suite structs`, that suite. */
+type Suite = 'numeric' | 'strings' | 'structs'
 
 interface Config {
 	readonly label: string
@@ -73,9 +77,21 @@ interface ChildResult {
 
 async function runChild(suite: Suite, label: string, entries: readonly string[], out: string, rotation: number): Promise<void> {
 	const config = parseConfig(label)
-	const libraries = await Promise.all(entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary & StringLibrary))
+	const libraries = await Promise.all(entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary & StringLibrary & StructLibrary))
 	// Only the strings suite loads the Emscripten fixture (see run.ts: it slows the numeric loops).
 	const createStringCases = suite === 'strings' ? (await import('./strings.bench.js')).createStringCases : undefined
+	// The struct cases' loops are closures of structs.bench.ts: one module instance per build (a
+	// query makes another), so that each build's loops have call sites, and feedback, of their
+	// own (one closure for both builds would see both builds' classes and go polymorphic).
+	// The first build's is the module as found (a literal specifier, which bench/compiled-children.ts
+	// follows to compile the file).
+	const structModules =
+		suite === 'structs'
+			? [
+					await import('./structs.bench.js'),
+					...(await Promise.all(libraries.slice(1).map(async (_, index) => (await import(`./structs.bench.js?build${index + 1}`)) as typeof import('./structs.bench.js')))),
+				]
+			: undefined
 	// One fixture for every build, and 0.5.1 over it when unpacked: each build wraps the same heap.
 	const stringSource = createStringCases === undefined ? undefined : await (await import('./heapSource.js')).emscriptenHeapSource()
 	const published = stringSource === undefined ? undefined : await (await import('./published.js')).loadPublished(stringSource.module)
@@ -84,9 +100,11 @@ async function runChild(suite: Suite, label: string, entries: readonly string[],
 	for (let offset = 0; offset < libraries.length; offset++) {
 		const index = (rotation + offset) % libraries.length
 		casesByBuild[index] =
-			createStringCases === undefined
-				? createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
-				: createStringCases(
+			structModules !== undefined
+				? structModules[index]!.createStructCases(libraries[index]!, config.options.regime)
+				: createStringCases === undefined
+					? createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
+					: createStringCases(
 						{ ...stringSource!, heap: libraries[index]!.wrapEmscriptenModuleHeap(stringSource!.module) },
 						{ regime: config.options.regime, suite: `build${index}`, published },
 					)
@@ -129,7 +147,7 @@ function parseArguments(argv: readonly string[]): { builds: string[]; repeats: n
 		else if (argument === '--out') out = argv[++i]
 		else if (argument === '--suite') {
 			const name = argv[++i]
-			if (name !== 'numeric' && name !== 'strings') throw new Error(`compare-builds: --suite takes numeric or strings, got '${name}'`)
+			if (name !== 'numeric' && name !== 'strings' && name !== 'structs') throw new Error(`compare-builds: --suite takes numeric, strings or structs, got '${name}'`)
 			suite = name
 		}
 		else if (argument.startsWith('--')) throw new Error(`compare-builds: unknown option ${argument}`)
@@ -137,10 +155,10 @@ function parseArguments(argv: readonly string[]): { builds: string[]; repeats: n
 	}
 	if (!Number.isInteger(repeats) || repeats < 1) throw new Error('compare-builds: --repeats takes a positive integer')
 	if (builds.length === 1) throw new Error('compare-builds: give no build (74c85fe and HEAD) or at least two')
-	if (suite === 'strings' && !argv.includes('--configs')) configs = '1,1r'
+	if (suite !== 'numeric' && !argv.includes('--configs')) configs = '1,1r'
 	const parsed = configs.split(',').map(parseConfig)
-	if (suite === 'strings' && parsed.some((config) => config.options.managers !== 1 || config.options.grown === true)) {
-		throw new Error('compare-builds: the strings suite runs one manager per build; its configurations are 1 (pristine) and 1r (realistic)')
+	if (suite !== 'numeric' && parsed.some((config) => config.options.managers !== 1 || config.options.grown === true)) {
+		throw new Error(`compare-builds: the ${suite} suite runs one manager per build; its configurations are 1 (pristine) and 1r (realistic)`)
 	}
 	return { builds: builds.length === 0 ? ['74c85fe', 'HEAD'] : builds, repeats, configs: parsed, out, suite }
 }
@@ -183,8 +201,10 @@ async function runParent(argv: readonly string[]): Promise<void> {
 	}
 
 	const caseNames = runs.get(key(configs[0]!, 0))![0]!.map((result) => result.name)
-	// raw, and for strings emscripten and 0.5.1 (when loaded): every variant that is not a build.
-	const baselines = Object.keys(runs.get(key(configs[0]!, 0))![0]![0]!.nsPerOperation).filter((name) => name !== 'library' && !/^build\d+$/.test(name))
+	// raw, for strings emscripten and 0.5.1 (when loaded), for structs six reads: every variant that is not a build, of any case.
+	const baselines = [...new Set(runs.get(key(configs[0]!, 0))![0]!.flatMap((result) => Object.keys(result.nsPerOperation)))].filter(
+		(name) => name !== 'library' && !/^build\d+$/.test(name),
+	)
 	const header = [
 		'managers alive',
 		'case',
@@ -208,12 +228,16 @@ async function runParent(argv: readonly string[]): Promise<void> {
 					build.spec,
 					formatNs(ns('library')),
 					formatNs(ns('build1')),
-					...baselines.map((baseline) => formatNs(ns(baseline))),
+					...baselines.map((baseline) => (results[0]!.nsPerOperation[baseline] === undefined ? '–' : formatNs(ns(baseline)))),
 					`${formatRatio(median(speedups))} (${formatRatio(Math.min(...speedups))} – ${formatRatio(Math.max(...speedups))})`,
-					...baselines.flatMap((baseline) => [
-						formatRatio(median(results.map((result) => result.nsPerOperation[baseline]! / result.nsPerOperation.library!))),
-						formatRatio(median(results.map((result) => result.nsPerOperation[baseline]! / result.nsPerOperation.build1!))),
-					]),
+					...baselines.flatMap((baseline) =>
+						results[0]!.nsPerOperation[baseline] === undefined
+							? ['–', '–']
+							: [
+									formatRatio(median(results.map((result) => result.nsPerOperation[baseline]! / result.nsPerOperation.library!))),
+									formatRatio(median(results.map((result) => result.nsPerOperation[baseline]! / result.nsPerOperation.build1!))),
+								],
+					),
 				]
 				lines.push(`| ${cells.join(' | ')} |`)
 			}
@@ -241,9 +265,9 @@ async function runParent(argv: readonly string[]): Promise<void> {
 
 	if (out !== undefined) {
 		const markdown = [
-			`# The ${suite === 'strings' ? 'string cases' : 'numeric hot paths'}, build against build`,
+			`# The ${suite === 'strings' ? 'string cases' : suite === 'structs' ? 'struct cases' : 'numeric hot paths'}, build against build`,
 			'',
-			`<!-- Written by bench/compare-builds.ts: do not edit; run \`npx tsx bench/compare-builds.ts ${specs.join(' ')}${suite === 'strings' ? ' --suite strings' : ''} --repeats ${repeats} --configs ${configs.map((config) => config.label).join(',')} --out ${out}\`. -->`,
+			`<!-- Written by bench/compare-builds.ts: do not edit; run \`npx tsx bench/compare-builds.ts ${specs.join(' ')}${suite === 'numeric' ? '' : ` --suite ${suite}`} --repeats ${repeats} --configs ${configs.map((config) => config.label).join(',')} --out ${out}\`. -->`,
 			'',
 			...builds.map((build) => `- ${build.spec}: ${build.description}`),
 			`- runtime: Node.js ${process.version} (V8 ${process.versions.v8}), ${process.platform} ${process.arch}; ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, shared with other work (load average ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} at the start, ${loadavg().map((load) => load.toFixed(2)).join(' ')} at the end)`,
@@ -258,7 +282,13 @@ async function runParent(argv: readonly string[]): Promise<void> {
 							'on the same addresses of one Emscripten heap (see bench/strings.bench.ts); "realistic": that memory grew once and ' +
 							'every error path of the string methods ran once before the cases.',
 					]
-				: []),
+				: suite === 'structs'
+					? [
+							'- structs: each build over a heap of its own (a `WebAssembly.Memory` and a bump allocator), the raw and six-reads ' +
+								'baselines over the first build\'s (see bench/structs.bench.ts); "realistic": every memory grew once and every error ' +
+								'path of the struct methods ran once before the cases.',
+						]
+					: []),
 			'- managers alive: the measured manager and the others, over heaps of their own (a `WebAssembly.Memory`, a shared one), ' +
 				'each used a little through every method of the table before the cases run (see bench/numeric.bench.ts). ' +
 				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached ' +

@@ -421,13 +421,27 @@ const reasons: Reason[] = [
 		baseline: 'six reads',
 		name: /^readStruct/,
 		why:
-			'the baseline got faster, not `readStruct` slower. Six reads are six `heap.read<T>` calls, and since c21e906 ' +
-			'an aligned read goes through the typed array after an integer check, with no float division: the ' +
-			'six reads took 18.9 ns at stop 20, and `readStruct` 13.9 (1.36x); in three `npm run bench -- structs` ' +
-			'processes at 0620936 the six reads took 11.9, 19.4 and 12.1 ns and `readStruct` 13.7, 25.5 and 13.9 ' +
-			'(0.86x, 0.76x, 0.87x pristine). `readStruct` checks the struct\'s bounds once and reads each field through the ' +
-			'`DataView`; its object is built by a per-count builder. Reading aligned fields through the typed arrays ' +
-			'as the manager now does is the likely way back above 1x; not tried yet',
+			'the baseline got faster, not `readStruct` slower: since c21e906 each of the six `heap.read<T>` calls reads an ' +
+			'aligned address through the typed array after an integer test, and V8 builds their object literal with its ' +
+			'final shape, storing the integral doubles of this case (`a: i`, `b: -i`) as small integers; `readStruct`\'s ' +
+			'object takes its shape field by field, a double field boxing every value. Since 009312f the codec of the ' +
+			'last type is remembered in one object whose fields change, the type checked only on a miss: the module ' +
+			'`let` it replaced was tested for its temporal dead zone at each of four reads, and each object it held for ' +
+			'its shape, before the type check\'s own tests (`--print-opt-code`, Node 20: the loop\'s code went from ' +
+			'1,756 to 1,196 bytes). With bench/compare-builds.ts --suite structs against 810d5cc, 3 processes in each ' +
+			'build order: `readStruct` 1.09x and 1.16x pristine, 1.13x and 1.12x realistic on Node 20; 1.05x and 1.08x, ' +
+			'1.13x and 1.09x on Node 24; against six reads 0.92x and 0.93x pristine, 1.19x and 1.20x realistic on Node ' +
+			'20 (in `bench/run.ts structs` 0.95x and 0.93x pristine, 1.21x and 1.18x realistic), 0.96x and 0.87x ' +
+			'pristine, 1.15x and 1.12x realistic on Node 24 (before: 0.79-0.86x pristine). Tried and left: reading ' +
+			'aligned fields through the whole-heap typed arrays, with the alignment of the struct\'s address and its ' +
+			'end below 2^32 tested once per struct: TurboFan folds the whole-heap `DataView` to a constant as it does ' +
+			'the typed arrays, one bounds test per field either way, and the typed arrays are five views for this ' +
+			'struct where the `DataView` is one: against the `DataView` readers, both with the remembered codec, 0.95x ' +
+			'and 1.04x pristine (the first-loaded build\'s favour), 0.96x and 0.92x realistic on Node 20, 0.99x and ' +
+			'0.95x pristine, 0.83x and 0.87x realistic on Node 24. Fields given a tagged representation (so that ' +
+			'integral doubles are stored as small integers, as in the literal) by a first object given `undefined` then ' +
+			'`0`: 0.9x of without, whether for every field or the float fields only (their stores then need write ' +
+			'barriers and tests for small integers)',
 	},
 	{
 		suite: 'structs|structs realistic',
@@ -463,7 +477,12 @@ const reasons: Reason[] = [
 			'undetectable, heap number, bigint: 13 instructions) on every call; it now reads it only for a ' +
 			'fixed-array field\'s root, a freed array\'s live element count being 0 already. The checks left are ' +
 			'the ones the refs keep (freed, heap replaced, bounds): 5.3 ns against raw\'s 3.4 (0.63-0.65x ' +
-			'in four of five processes, the fifth 0.54x; 5.5-5.6 ns and 0.60-0.62x before 8b8cac1, Node 20)',
+			'in four of five processes, the fifth 0.54x; 5.5-5.6 ns and 0.60-0.62x before 8b8cac1, Node 20). The ' +
+			'float fields read and written through the whole-heap typed arrays instead, after the manager\'s ' +
+			'aligned-index test on each access (the address is the cursor\'s, known only then): slower, 0.80x and ' +
+			'0.61x pristine, 0.77x and 0.85x realistic for at(i) and the cursor (bench/compare-builds.ts --suite ' +
+			'structs, 3 processes; the other build order 0.85x, 0.71x, 0.45x and 0.90x), so the accessors keep the ' +
+			'`DataView`',
 	},
 	// ---- generated struct classes ------------------------------------------------------
 	{

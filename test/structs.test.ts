@@ -387,6 +387,70 @@ describe('structs at run time', () => {
 			expect(Object.keys(heap.readStruct(Body, body.address))).to.deep.equal(['x', 'y', 'vx', 'vy', 'mass', 'id', 'flags'])
 		})
 
+		it('readStruct remembers the last type and ABI: alternating types and managers of two ABIs each read their own layout', () => {
+			const { heap, memory } = test
+			const Sized = defineStruct('Sized', { a: 'Int8', pointer: 'Pointer', size: 'Size', diff: 'Long' })
+			let next = 32768
+			const heap64 = createWasmHeapManager(() => memory.buffer, (size: number) => ((next += Math.ceil(size / 16) * 16), next - Math.ceil(size / 16) * 16), () => {}, { abi: 'wasm64' })
+			const ref32 = heap.allocStruct(Sized, { a: 1, pointer: 2, size: 3, diff: -4 })
+			const ref64 = heap64.allocStruct(Sized, { a: 5, pointer: 2 ** 40, size: 2 ** 33, diff: -(2 ** 34) })
+			const body = heap.allocStruct(Body, { x: 1.5, id: 7 })
+			for (let round = 0; round < 3; round++) {
+				// Each call misses the codec the one before left (another type, or another ABI), then hits it.
+				for (let hit = 0; hit < 2; hit++) expect(heap.readStruct(Sized, ref32.address)).to.deep.equal({ a: 1, pointer: 2, size: 3, diff: -4 })
+				for (let hit = 0; hit < 2; hit++) expect(heap64.readStruct(Sized, ref64.address)).to.deep.equal({ a: 5, pointer: 2 ** 40, size: 2 ** 33, diff: -(2 ** 34) })
+				for (let hit = 0; hit < 2; hit++) expect(heap.readStruct(Body, body.address)).to.deep.equal({ x: 1.5, y: 0, vx: 0, vy: 0, mass: 0, id: 7, flags: 0 })
+			}
+		})
+
+		it('readStruct checks its type whether or not the last call read a struct: the same errors, nothing written', () => {
+			const { heap } = test
+			const body = heap.allocStruct(Body, { x: 2 })
+			const before = snapshot(test.memory)
+			const heapSize = test.memory.buffer.byteLength
+			for (const type of [undefined, null, 'Body', {}, Body.field('x'), Color]) {
+				// After a read of Body, as the first call of a loop does, and after a failing call.
+				heap.readStruct(Body, body.address)
+				expectThrow(() => heap.readStruct(type as never, body.address), TypeError, /^readStruct: expected a StructType/)
+				expectThrow(() => heap.readStruct(type as never, body.address), TypeError, /^readStruct: expected a StructType/)
+			}
+			expect(heap.readStruct(Body, body.address).x).to.equal(2)
+			// The bounds errors, after a hit and after a miss of the remembered codec.
+			for (const miss of [false, true]) {
+				if (miss) heap.readStruct(Vec2, body.address)
+				else heap.readStruct(Body, body.address)
+				expectThrow(() => heap.readStruct(Body, heapSize - 8), RangeError, `readStruct: address ${heapSize - 8} is out of range: a 40-byte access must end within the heap of ${heapSize} bytes`)
+				expectThrow(() => heap.readStruct(Body, -1), RangeError, /^readStruct: address -1 is not a non-negative integer/)
+				expectThrow(() => heap.readStruct(Body, 8.5), RangeError, /^readStruct: address 8\.5 is not a non-negative integer/)
+			}
+			expectSameBytes(snapshot(test.memory), before)
+		})
+
+		it('readStruct in a fresh copy of the library: a first call with no type throws the type error, not a lookup of nothing', async () => {
+			// The remembered codec starts empty (no type, no ABI); a copy of the library loaded
+			// anew (its own modules: tsx passes the query on to each import) shows its first call.
+			const fresh = (await import(`../src/index.js?fresh=${Date.now()}`)) as typeof import('../src/index.js')
+			expect(fresh.StructType).to.not.equal(Body.constructor)
+			const heap = fresh.createWasmHeapManager(() => test.memory.buffer, test.allocator.alloc, test.allocator.free)
+			const FreshBody = fresh.defineStruct('Body', { x: 'Float64', id: 'Int32' })
+			const body = heap.allocStruct(FreshBody, { id: 3 })
+			expectThrow(() => heap.readStruct(undefined as never, body.address), TypeError, /^readStruct: expected a StructType/)
+			expect(heap.readStruct(FreshBody, body.address).id).to.equal(3)
+		})
+
+		it('readStruct at any address: every field kind at an odd address reads as at an aligned one', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything, { i8: -5, u8: 7, clamped: 300, i16: -1234, u16: 65535, i32: -7, u32: 2 ** 32 - 1, i64: -(2n ** 63n), u64: 2n ** 64n - 1n, f32: 1.1, f64: Math.PI, f16: 1.5, p32: 123, p53: 2 ** 53 - 1, p64: 5n, pointer: 8, size: 9, diff: -10, flag: true, color: 2, position: { x: 0.5, y: -1 }, path: [{ x: 1 }, { y: 2 }], matrix: [[1, -2], [3, -4]], label: 'héllo', wide: 'abc', small: 7, sgn: -16, enumBits: 3, boolBit: true, big: 2n ** 40n - 1n, aligned: 42 })
+			const size = heap.sizeOf(Everything)
+			const expected = heap.readStruct(Everything, ref.address)
+			const bytes = new Uint8Array(test.memory.buffer, ref.address, size).slice()
+			const copy = heap.allocUint8Array(size + 8)
+			for (const shift of [1, 2, 3, 5]) {
+				copy.view.fill(0).set(bytes, shift)
+				expect(heap.readStruct(Everything, copy.address + shift)).to.deep.equal(expected)
+			}
+		})
+
 		it('readStruct reads nested structs, number arrays and 64-bit rows straight from the view, and throws for a Pointer53 past 2^53 as readPointer53 does', () => {
 			const { heap } = test
 			const Mixed = defineStruct('Mixed', { inner: Vec2, values: { array: 'Float32', length: 3 }, big: 'BigInt64', p: 'Pointer53', half: 'Float16', clamped: 'ClampedUint8' })
