@@ -199,9 +199,9 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getInt8(this.address + index * 1)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt8(this.address + index * 1)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -531,9 +531,9 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getUint8(this.address + index * 1)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -813,9 +813,9 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getUint8(this.address + index * 1)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -1090,9 +1090,9 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getInt16(this.address + index * 2, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt16(this.address + index * 2, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -1422,9 +1422,9 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getUint16(this.address + index * 2, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint16(this.address + index * 2, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -1754,9 +1754,9 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getInt32(this.address + index * 4, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getInt32(this.address + index * 4, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -2086,9 +2086,9 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getUint32(this.address + index * 4, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getUint32(this.address + index * 4, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -2418,9 +2418,9 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): bigint {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getBigInt64(this.address + index * 8, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getBigInt64(this.address + index * 8, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -2750,9 +2750,9 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): bigint {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getBigUint64(this.address + index * 8, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getBigUint64(this.address + index * 8, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -3255,9 +3255,9 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getFloat32(this.address + index * 4, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getFloat32(this.address + index * 4, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
@@ -3503,9 +3503,9 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 * @group Elements
 	 */
 	readAt(index: number): number {
-		const manager = this.manager
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= manager.fastUint8Array.length)) return this.readAtCold(index)
-		return manager.fastDataView.getFloat64(this.address + index * 8, true)
+		const fast = this.manager.fast
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		return fast.dataView.getFloat64(this.address + index * 8, true)
 	}
 
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
