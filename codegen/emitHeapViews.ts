@@ -48,12 +48,11 @@ export function fastFieldOf(view: string): string {
 
 /**
  * The manager's copies of its `fast` views, one field per view, set by the manager's
- * constructor and by `cacheFastViews`, which `HeapAccess.pollHeap` calls whenever it replaces
- * `fast`. The hot
- * paths (the manager's `read<T>`/`write<T>`, the refs' `value`, `readAt`) read a view as
- * one load from the manager instead of two (`manager.fast`, then the view): once a heap
- * has grown, `fast` is no field TurboFan can fold, and the chain of loads before the
- * access is one shorter.
+ * constructor and by `cacheFastViews`, which `HeapAccess.pollHeap` calls whenever it
+ * replaces `fast`. The manager's `read<T>`/`write<T>` and the value refs read a view as one
+ * load from the manager instead of two (`manager.fast`, then the view): once a heap has
+ * grown, `fast` is no field TurboFan can fold, and the chain of loads before the access is
+ * one shorter (bench/notes.ts has the figures). `readAt` keeps `manager.fast` (see there).
  */
 export function emitFastViewFields(elements: readonly NormalizedElement[], encodings: readonly NormalizedEncoding[]): Part {
 	const part = new Part().use('./HeapViews.generated.js', 'type HeapViews')
