@@ -108,8 +108,8 @@ const reasons: Reason[] = [
 			'from a one-element view): the issue\'s "no case slower" rules it out, so value refs keep the DataView path. ' +
 			'Once the heap has grown, the manager\'s `fast` is no constant TurboFan can fold, and the refs read the views ' +
 			'through it (`manager.fast.uint8Array`, two dependent loads); the views are now fields of the manager ' +
-			'(`fastUint8Array`, `fastDataView`, set with `fast`): `Float64Ref` value 1.07-1.10x, `value += 1` 1.01-1.08x ' +
-			'(bench/compare-builds.ts 574c9e3 against 810d5cc, Node 20, five processes each way; Node 24 0.99-1.25x and ' +
+			'(`fastUint8Array`, `fastDataView`, set with `fast`): `Float64Ref` value 1.03-1.13x, `value += 1` 1.01-1.09x ' +
+			'(bench/compare-builds.ts 574c9e3 and 668ed81 against 810d5cc, Node 20, five processes each way for each; Node 24 0.99-1.25x and ' +
 			'1.01-1.18x in medians whose processes ranged 0.4-2x on the loaded machine). A freed ref\'s `liveEnd` of ' +
 			'`Infinity` makes that field a double, read through a box; a build that kept it a small integer measured ' +
 			'0.71-0.94x here (two processes each way): not the cost. ' +
@@ -170,7 +170,7 @@ const reasons: Reason[] = [
 			'subtract and two float compares, the length load and its conversion to a double, then the element access\'s own ' +
 			'conversion of the address to an integer and bounds check. Pristine, the manager\'s field folds to a constant as ' +
 			'`fast` did (the same machine code); realistic, the field is one load fewer: 0.97-1.05x (bench/compare-builds.ts ' +
-			'574c9e3 against 810d5cc, Node 20, five processes each way). `readInt32`\'s test in one-byte form ' +
+			'574c9e3 and 668ed81 against 810d5cc, Node 20, five processes each way for each). `readInt32`\'s test in one-byte form ' +
 			'(`typeof address === \'number\' ? address : -1`, then `>>> 0`) measured 1.1-1.2x pristine and 0.84-0.97x realistic ' +
 			'(two processes each way): the dead end of `>>> 0` below',
 	},
@@ -181,9 +181,10 @@ const reasons: Reason[] = [
 		why:
 			'raw is one `DataView` access at the address. The method first loads the typed array of the type, a field of the ' +
 			'manager (`fastInt32Array`, ...; through `fast`, two dependent loads, before 574c9e3: once the heap has grown that ' +
-			'load is not folded, and the field measured `readInt32` 1.05-1.09x, 64 calls 1.04-1.07x, `writeFloat64` ' +
-			'1.02-1.04x realistic, and the same machine code pristine; bench/compare-builds.ts against 810d5cc, Node 20, five ' +
-			'processes each way), checks the address (a number, an aligned index, below the view\'s live ' +
+			'load is not folded, and the field measured `readInt32` 1.03-1.09x, 64 calls 1.04-1.31x, `writeFloat64` ' +
+			'0.99-1.05x realistic, and the same machine code pristine; bench/compare-builds.ts 574c9e3 and 668ed81 against ' +
+			'810d5cc, Node 20, five processes each way for each; Node 24 readInt32 0.93-1.28x, in processes that ranged ' +
+			'0.3-2x on the loaded machine), checks the address (a number, an aligned index, below the view\'s live ' +
 			'length) and indexes the view; a misaligned address then goes through the `DataView` after the three-part ' +
 			'bounds check: about 1 ns per call on top of a 1.5-2 ns access. Writes went from the `DataView` to the typed ' +
 			'array at aligned addresses, with an integer check (`(address >>> 3) * 8 === address`): 1.24-1.31x pristine ' +
