@@ -63,8 +63,10 @@ const node24RefTiers =
 	'element access stays inline, and a check through it is the rejected "fall back on `undefined`"): `writeAt` ' +
 	'in that state 7.4-22.5 -> 4.6-5.0 ns (`ref-tiers.mjs writeAt --spawn`). Browsers make no such call. Value ' +
 	'refs, `readAt`, and the long loop\'s unspecialised OSR code keep their Node 24 figures: no check that keeps ' +
-	'the errors was found that Maglev inlines behind a getter, or that needs fewer loads than ref, manager, ' +
-	'views, view'
+	'the errors was found that Maglev inlines behind a getter. Value refs now load their views as fields of the ' +
+	'manager (ref, manager, view: one load fewer, 574c9e3); `readAt` keeps `manager.fast`, since the shorter form ' +
+	'is 99 bytes of bytecode, which Maglev inlines, with the builtin call above: realistic, 64 calls, 0.47-0.55x ' +
+	'(bench/compare-builds.ts, Node 24, five processes each way)'
 
 const reasons: Reason[] = [
 	// ---- numeric access -------------------------------------------------------------
@@ -74,7 +76,8 @@ const reasons: Reason[] = [
 		name: /ArrayRef readAt/,
 		why:
 			'`readAt` compares the index with the live element count and the ref\'s end with the byte view\'s live length, ' +
-			'then reads the `DataView`: two detach tests in this regime. The rest is the cold path: once an index error or ' +
+			'then reads the `DataView`: two detach tests in this regime (it reaches both through `manager.fast`, where value ' +
+			'refs and the manager\'s methods now take them from fields of the manager: see the Node 24 note below). The rest is the cold path: once an index error or ' +
 			'a freed ref has gone through it, TurboFan compiles the call to it inside the caller\'s loop, in a block that ' +
 			'is not deferred (V8 11.3 keeps no branch feedback to mark it unlikely), and the register allocator keeps the ' +
 			'loop\'s `sum` in a stack slot: `--print-opt-code` of such a loop (`sum += ref.readAt(i & mask)`, Node 20) shows ' +
@@ -95,14 +98,21 @@ const reasons: Reason[] = [
 		baseline: 'raw',
 		name: /Ref value/,
 		why:
-			'a value ref loads the ref, its manager, the manager\'s views and the ref\'s `liveEnd` (which doubles as the ' +
-			'freed flag), compares with the byte view\'s live length and goes through the `DataView`: two detach tests in ' +
-			'this regime, and a cold path that has run, which TurboFan compiles as a call in the caller\'s loop (see ' +
+			'a value ref loads the ref, its manager, the manager\'s byte view and the ref\'s `liveEnd` (which doubles as the ' +
+			'freed flag), compares with the byte view\'s live length and goes through the manager\'s `DataView`: two detach ' +
+			'tests in this regime, and a cold path that has run, which TurboFan compiles as a call in the caller\'s loop (see ' +
 			'`readAt`: the loop\'s live values go through a stack slot). Reading through the whole-heap typed array of the ' +
 			'type at an index fixed when the ref is made (one detach test) measured 1.67x pristine but 0.70-0.76x here, ' +
 			'and 0.56-0.72x for `value += 1` even with the store on the same view (bench/compare-builds.ts b51ecb9 against ' +
 			'bf55298 and a1b7dcd, Node 20, five processes each, whether the cold path\'s value came back from the call or ' +
 			'from a one-element view): the issue\'s "no case slower" rules it out, so value refs keep the DataView path. ' +
+			'Once the heap has grown, the manager\'s `fast` is no constant TurboFan can fold, and the refs read the views ' +
+			'through it (`manager.fast.uint8Array`, two dependent loads); the views are now fields of the manager ' +
+			'(`fastUint8Array`, `fastDataView`, set with `fast`): `Float64Ref` value 1.03-1.13x, `value += 1` 1.01-1.09x ' +
+			'(bench/compare-builds.ts 574c9e3 and 668ed81 against 810d5cc, Node 20, five processes each way for each; Node 24 0.99-1.25x and ' +
+			'1.01-1.18x in medians whose processes ranged 0.4-2x on the loaded machine). A freed ref\'s `liveEnd` of ' +
+			'`Infinity` makes that field a double, read through a box; a build that kept it a small integer measured ' +
+			'0.71-0.94x here (two processes each way): not the cost. ' +
 			node24RefTiers,
 	},
 	{
@@ -140,9 +150,12 @@ const reasons: Reason[] = [
 		baseline: 'raw',
 		name: /Ref value/,
 		why:
-			'a value ref loads the ref, its manager, the manager\'s views and the ref\'s `liveEnd` (which doubles as the ' +
-			'freed flag), compares with the byte view\'s live length and goes through the `DataView`; raw is one typed-array ' +
-			'index at an index it already holds. ' +
+			'a value ref loads the ref, its manager, the manager\'s byte view and the ref\'s `liveEnd` (which doubles as the ' +
+			'freed flag), compares with the byte view\'s live length and goes through the manager\'s `DataView`; raw is one ' +
+			'typed-array index at an index it already holds. For a ref and manager it holds, TurboFan folds all but the ' +
+			'byte view\'s length and the `DataView`\'s data pointer (`--print-opt-code`, Node 20: `value += 1` is those two ' +
+			'loads, two compares, the load, an add with an overflow check and the store, where raw is load, add, store); ' +
+			'the views becoming fields of the manager (574c9e3) left that code as it was. ' +
 			node24RefTiers,
 	},
 	{
@@ -151,17 +164,27 @@ const reasons: Reason[] = [
 		name: /^(read|write)(Int8|Uint8)( \(64 calls\))?$/,
 		why:
 			'raw is a plain typed-array index (`HEAPU8[a]`), the cheapest access V8 has. The method indexes the manager\'s ' +
-			'whole-heap byte view too, but first loads the manager\'s views and that view (two dependent loads) and checks ' +
-			'`Number.isInteger(address) && address >= 0 && address < length` against its live length: about 1 ns on top ' +
-			'of a 1.5 ns access',
+			'whole-heap byte view too, a field of the manager (`fastUint8Array`; two dependent loads through `fast` before ' +
+			'574c9e3), and checks `Number.isInteger(address) && address >= 0 && address < length` against its live length: ' +
+			'about 1 ns on top of a 1.5 ns access. TurboFan\'s code for that test (`--print-opt-code`, Node 20) is a round, a ' +
+			'subtract and two float compares, the length load and its conversion to a double, then the element access\'s own ' +
+			'conversion of the address to an integer and bounds check. Pristine, the manager\'s field folds to a constant as ' +
+			'`fast` did (the same machine code); realistic, the field is one load fewer: 0.97-1.05x (bench/compare-builds.ts ' +
+			'574c9e3 and 668ed81 against 810d5cc, Node 20, five processes each way for each). `readInt32`\'s test in one-byte form ' +
+			'(`typeof address === \'number\' ? address : -1`, then `>>> 0`) measured 1.1-1.2x pristine and 0.84-0.97x realistic ' +
+			'(two processes each way): the dead end of `>>> 0` below',
 	},
 	{
 		suite: 'numeric|numeric realistic|access',
 		baseline: 'raw',
 		name: /^(read|write)[A-Za-z0-9]+( \(64 calls\))?$/,
 		why:
-			'raw is one `DataView` access at the address. The method first loads the manager\'s views and the typed array ' +
-			'of the type (two dependent loads), checks the address (a number, an aligned index, below the view\'s live ' +
+			'raw is one `DataView` access at the address. The method first loads the typed array of the type, a field of the ' +
+			'manager (`fastInt32Array`, ...; through `fast`, two dependent loads, before 574c9e3: once the heap has grown that ' +
+			'load is not folded, and the field measured `readInt32` 1.03-1.09x, 64 calls 1.04-1.31x, `writeFloat64` ' +
+			'0.99-1.05x realistic, and the same machine code pristine; bench/compare-builds.ts 574c9e3 and 668ed81 against ' +
+			'810d5cc, Node 20, five processes each way for each; Node 24 readInt32 0.93-1.28x, in processes that ranged ' +
+			'0.3-2x on the loaded machine), checks the address (a number, an aligned index, below the view\'s live ' +
 			'length) and indexes the view; a misaligned address then goes through the `DataView` after the three-part ' +
 			'bounds check: about 1 ns per call on top of a 1.5-2 ns access. Writes went from the `DataView` to the typed ' +
 			'array at aligned addresses, with an integer check (`(address >>> 3) * 8 === address`): 1.24-1.31x pristine ' +
@@ -190,7 +213,8 @@ const reasons: Reason[] = [
 		baseline: 'raw',
 		name: /Ref\.value|Ref value|ArrayRef\.|Ref\.read/,
 		why:
-			'a ref access loads the ref, its manager, the manager\'s views and the ref\'s `liveEnd` (which doubles as the ' +
+			'a ref access loads the ref, its manager, the manager\'s byte view (a field of the manager; `readAt` through ' +
+			'`manager.fast`) and the ref\'s `liveEnd` (which doubles as the ' +
 			'freed flag) and compares before touching memory, then goes through the `DataView` (an array ref\'s `writeAt` ' +
 			'loads a view of its own elements and its length instead); raw is one typed-array index at an ' +
 			'address it already holds, under 1.5 ns, so those fixed loads are most of the time',

@@ -22,7 +22,7 @@ import { emitAlloc } from './emitAlloc.js'
 import { emitAtomics } from './emitAtomics.js'
 import { importDeclarations, Part, provenance, type FacetParts, type Property } from './emitted.js'
 import { emitElementTable } from './emitElementTable.js'
-import { emitHeapViewsClass } from './emitHeapViews.js'
+import { emitFastViewFields, emitHeapViewsClass } from './emitHeapViews.js'
 import { emitRefClasses } from './emitRefClasses.js'
 import { emitStringMethods } from './emitStrings.js'
 import { emitStringRefClass } from './emitStringRefClasses.js'
@@ -125,7 +125,7 @@ export function generate(tables: DescriptorTables): Map<string, string> {
 
 	// The manager: one monomorphic class; an alias row's shared members are declared
 	// through the type and assigned to the prototype after the class.
-	const manager = new Part()
+	const manager = new Part().add(emitFastViewFields(elements, encodings))
 	const aliasAssignments: string[] = []
 	sharedFacets.forEach((facet, facetIndex) => {
 		for (const element of elements) {

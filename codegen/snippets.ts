@@ -9,6 +9,7 @@
  * two 32-bit halves of `pointer53`.
  */
 import type { CodeBlockWriter } from 'ts-morph'
+import { fastFieldOf } from './emitHeapViews.js'
 import type { Part } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 
@@ -38,13 +39,12 @@ export const modules = {
  */
 export function plainAccessCheck(byteSize: number, method: string): Writer {
 	return (writer) => {
-		writer.writeLine('const fast = this.fast')
-		writer.writeLine('let view = fast.dataView')
+		writer.writeLine(`let view = this.${fastFieldOf('DataView')}`)
 		writer.writeLine(
 			// `Number.isInteger` first: it is false for an object, a symbol or a bigint without
 			// calling anything on it (a comparison would run an object's valueOf, or throw for a
 			// symbol), so every non-number reaches the cold path's TypeError untouched.
-			`if (!(Number.isInteger(address) && address >= 0 && address <= ${liveLength('fast.uint8Array')} - ${byteSize})) ` +
+			`if (!(Number.isInteger(address) && address >= 0 && address <= ${liveLength(`this.${fastFieldOf('Uint8Array')}`)} - ${byteSize})) ` +
 				`view = this.accessView(address, ${byteSize}, '${method}')`,
 		)
 	}

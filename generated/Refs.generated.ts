@@ -38,9 +38,9 @@ export class Int8Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt8(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readInt8(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getInt8(this.address)
 	}
 
@@ -51,12 +51,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeInt8(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeInt8(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setInt8(this.address, value)
 	}
 
@@ -370,9 +370,9 @@ export class Uint8Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint8(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readUint8(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
 
@@ -383,12 +383,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeUint8(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeUint8(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setUint8(this.address, value)
 	}
 
@@ -702,9 +702,9 @@ export class ClampedUint8Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readClampedUint8(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readClampedUint8(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
 
@@ -715,12 +715,12 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeClampedUint8(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeClampedUint8(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setUint8(this.address, clampToUint8(value))
 	}
 
@@ -929,9 +929,9 @@ export class Int16Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt16(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readInt16(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getInt16(this.address, true)
 	}
 
@@ -942,12 +942,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeInt16(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeInt16(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setInt16(this.address, value, true)
 	}
 
@@ -1261,9 +1261,9 @@ export class Uint16Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint16(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readUint16(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getUint16(this.address, true)
 	}
 
@@ -1274,12 +1274,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeUint16(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeUint16(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setUint16(this.address, value, true)
 	}
 
@@ -1593,9 +1593,9 @@ export class Int32Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readInt32(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readInt32(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getInt32(this.address, true)
 	}
 
@@ -1606,12 +1606,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeInt32(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeInt32(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setInt32(this.address, value, true)
 	}
 
@@ -1925,9 +1925,9 @@ export class Uint32Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readUint32(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readUint32(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getUint32(this.address, true)
 	}
 
@@ -1938,12 +1938,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeUint32(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeUint32(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setUint32(this.address, value, true)
 	}
 
@@ -2257,9 +2257,9 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): bigint {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readBigInt64(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readBigInt64(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getBigInt64(this.address, true)
 	}
 
@@ -2270,12 +2270,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeBigInt64(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeBigInt64(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setBigInt64(this.address, value, true)
 	}
 
@@ -2589,9 +2589,9 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): bigint {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readBigUint64(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readBigUint64(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getBigUint64(this.address, true)
 	}
 
@@ -2602,12 +2602,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeBigUint64(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeBigUint64(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setBigUint64(this.address, value, true)
 	}
 
@@ -2921,9 +2921,9 @@ export class Float16Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat16(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readFloat16(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return bitsToFloat16(view.getUint16(this.address, true))
 	}
 
@@ -2934,12 +2934,12 @@ export class Float16Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeFloat16(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeFloat16(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setUint16(this.address, float16ToBits(value), true)
 	}
 
@@ -3134,9 +3134,9 @@ export class Float32Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat32(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readFloat32(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getFloat32(this.address, true)
 	}
 
@@ -3147,12 +3147,12 @@ export class Float32Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeFloat32(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeFloat32(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setFloat32(this.address, value, true)
 	}
 
@@ -3382,9 +3382,9 @@ export class Float64Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readFloat64(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readFloat64(this.liveAddress('read'))
+		const view = manager.fastDataView
 		return view.getFloat64(this.address, true)
 	}
 
@@ -3395,12 +3395,12 @@ export class Float64Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.write')
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writeFloat64(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writeFloat64(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		view.setFloat64(this.address, value, true)
 	}
 
@@ -3665,9 +3665,9 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Value
 	 */
 	read(): number {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) return this.manager.readPointer53(this.liveAddress('read'))
-		const view = fast.dataView
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readPointer53(this.liveAddress('read'))
+		const view = manager.fastDataView
 		const low = view.getUint32(this.address, true)
 		const high = view.getUint32(this.address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('Pointer53Ref.read', this.address, high, low)
@@ -3680,12 +3680,12 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		const fast = this.manager.fast
-		if (!(this.liveEnd <= fast.uint8Array.length)) {
-			this.manager.writePointer53(this.liveAddress('write'), value)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			manager.writePointer53(this.liveAddress('write'), value)
 			return
 		}
-		const view = fast.dataView
+		const view = manager.fastDataView
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.write', value)
 		const low = value % 0x100000000
 		view.setUint32(this.address, low, true)

@@ -12,6 +12,7 @@ import { bigintElement, bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64
 import { throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
 import { type Float16ArrayView } from '../src/globalConstructors.js';
 import { raise, wrapMaxElementCountZero } from '../src/messages.js';
+import { type HeapViews } from './HeapViews.generated.js';
 import { AsciiStringRef, AsciiStringSliceRef, BigInt64ArrayRef, BigInt64Ref, BigUint64ArrayRef, BigUint64Ref, ClampedUint8ArrayRef, ClampedUint8Ref, Float16ArrayRef, Float16Ref, Float32ArrayRef, Float32Ref, Float64ArrayRef, Float64Ref, Int16ArrayRef, Int16Ref, Int32ArrayRef, Int32Ref, Int8ArrayRef, Int8Ref, Pointer32ArrayRef, Pointer32Ref, Pointer53ArrayRef, Pointer53Ref, Pointer64ArrayRef, Pointer64Ref, Uint16ArrayRef, Uint16Ref, Uint32ArrayRef, Uint32Ref, Uint8ArrayRef, Uint8Ref, Utf16StringRef, Utf16StringSliceRef, Utf32StringRef, Utf32StringSliceRef, Utf8StringRef, Utf8StringSliceRef } from './Refs.generated.js';
 
 /**
@@ -45,6 +46,30 @@ import { AsciiStringRef, AsciiStringSliceRef, BigInt64ArrayRef, BigInt64Ref, Big
  * @group Manager
  */
 export class WasmHeapManager extends HeapAccess {
+	/** @internal `fast.dataView`, as a field of its own (see `cacheFastViews`). */
+	fastDataView: DataView = this.fast.dataView;
+	/** @internal `fast.bigInt64Array`, as a field of its own (see `cacheFastViews`). */
+	fastBigInt64Array: BigInt64Array = this.fast.bigInt64Array;
+	/** @internal `fast.bigUint64Array`, as a field of its own (see `cacheFastViews`). */
+	fastBigUint64Array: BigUint64Array = this.fast.bigUint64Array;
+	/** @internal `fast.float32Array`, as a field of its own (see `cacheFastViews`). */
+	fastFloat32Array: Float32Array = this.fast.float32Array;
+	/** @internal `fast.float64Array`, as a field of its own (see `cacheFastViews`). */
+	fastFloat64Array: Float64Array = this.fast.float64Array;
+	/** @internal `fast.int16Array`, as a field of its own (see `cacheFastViews`). */
+	fastInt16Array: Int16Array = this.fast.int16Array;
+	/** @internal `fast.int32Array`, as a field of its own (see `cacheFastViews`). */
+	fastInt32Array: Int32Array = this.fast.int32Array;
+	/** @internal `fast.int8Array`, as a field of its own (see `cacheFastViews`). */
+	fastInt8Array: Int8Array = this.fast.int8Array;
+	/** @internal `fast.uint16Array`, as a field of its own (see `cacheFastViews`). */
+	fastUint16Array: Uint16Array = this.fast.uint16Array;
+	/** @internal `fast.uint32Array`, as a field of its own (see `cacheFastViews`). */
+	fastUint32Array: Uint32Array = this.fast.uint32Array;
+	/** @internal `fast.uint8Array`, as a field of its own (see `cacheFastViews`). */
+	fastUint8Array: Uint8Array = this.fast.uint8Array;
+	/** @internal `fast.uint8ClampedArray`, as a field of its own (see `cacheFastViews`). */
+	fastUint8ClampedArray: Uint8ClampedArray = this.fast.uint8ClampedArray;
 	// Pointer32 · codegen/main.ts
 	/**
 	 * `readUint32` under the name of Pointer32: the same function (errors name `readUint32`).
@@ -313,6 +338,22 @@ export class WasmHeapManager extends HeapAccess {
 		return this.currentViews().float64Array
 	}
 
+	/** @internal Copies the views of `views` (the new `fast`) onto the manager, for the hot paths: one load from the manager instead of two. Called wherever `fast` is replaced (the constructor sets them first). */
+	protected override cacheFastViews(views: HeapViews): void {
+		this.fastDataView = views.dataView
+		this.fastBigInt64Array = views.bigInt64Array
+		this.fastBigUint64Array = views.bigUint64Array
+		this.fastFloat32Array = views.float32Array
+		this.fastFloat64Array = views.float64Array
+		this.fastInt16Array = views.int16Array
+		this.fastInt32Array = views.int32Array
+		this.fastInt8Array = views.int8Array
+		this.fastUint16Array = views.uint16Array
+		this.fastUint32Array = views.uint32Array
+		this.fastUint8Array = views.uint8Array
+		this.fastUint8ClampedArray = views.uint8ClampedArray
+	}
+
 	// Int8 · codegen/emitAccess.ts
 	/**
 	 * Reads a signed 8-bit integer (C `int8_t`) at `address` (any alignment, little-endian).
@@ -320,12 +361,11 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readInt8(address: number): number {
-		const elements = this.fast.int8Array
+		const elements = this.fastInt8Array
 		const index = address
 		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 1)) view = this.accessView(address, 1, 'readInt8')
 		return view.getInt8(address)
 	}
 
@@ -337,16 +377,15 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeInt8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt8')
-		const elements = this.fast.int8Array
+		const elements = this.fastInt8Array
 		const index = address
 		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
 			elements[index] = value
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'writeInt8')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 1)) view = this.accessView(address, 1, 'writeInt8')
 		view.setInt8(address, value)
 	}
 
@@ -357,12 +396,11 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readUint8(address: number): number {
-		const elements = this.fast.uint8Array
+		const elements = this.fastUint8Array
 		const index = address
 		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 1)) view = this.accessView(address, 1, 'readUint8')
 		return view.getUint8(address)
 	}
 
@@ -374,16 +412,15 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint8')
-		const elements = this.fast.uint8Array
+		const elements = this.fastUint8Array
 		const index = address
 		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
 			elements[index] = value
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'writeUint8')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 1)) view = this.accessView(address, 1, 'writeUint8')
 		view.setUint8(address, value)
 	}
 
@@ -394,12 +431,11 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readClampedUint8(address: number): number {
-		const elements = this.fast.uint8ClampedArray
+		const elements = this.fastUint8ClampedArray
 		const index = address
 		if (Number.isInteger(index) && index >= 0 && index < elements.length) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 1)) view = this.accessView(address, 1, 'readClampedUint8')
 		return view.getUint8(address)
 	}
 
@@ -411,16 +447,15 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeClampedUint8(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeClampedUint8')
-		const elements = this.fast.uint8ClampedArray
+		const elements = this.fastUint8ClampedArray
 		const index = address
 		if (Number.isInteger(index) && index >= 0 && index < elements.length) {
 			elements[index] = value
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 1)) view = this.accessView(address, 1, 'writeClampedUint8')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 1)) view = this.accessView(address, 1, 'writeClampedUint8')
 		view.setUint8(address, clampToUint8(value))
 	}
 
@@ -431,13 +466,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readInt16(address: number): number {
-		const elements = this.fast.int16Array
+		const elements = this.fastInt16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
 		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'readInt16')
 		return view.getInt16(address, true)
 	}
 
@@ -449,7 +483,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeInt16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt16')
-		const elements = this.fast.int16Array
+		const elements = this.fastInt16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
 		if (index * 2 === number && index < elements.length && littleEndianHost) {
@@ -457,9 +491,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'writeInt16')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'writeInt16')
 		view.setInt16(address, value, true)
 	}
 
@@ -470,13 +503,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readUint16(address: number): number {
-		const elements = this.fast.uint16Array
+		const elements = this.fastUint16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
 		if (index * 2 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'readUint16')
 		return view.getUint16(address, true)
 	}
 
@@ -488,7 +520,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeUint16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint16')
-		const elements = this.fast.uint16Array
+		const elements = this.fastUint16Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 1
 		if (index * 2 === number && index < elements.length && littleEndianHost) {
@@ -496,9 +528,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'writeUint16')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'writeUint16')
 		view.setUint16(address, value, true)
 	}
 
@@ -509,13 +540,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readInt32(address: number): number {
-		const elements = this.fast.int32Array
+		const elements = this.fastInt32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
 		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 4)) view = this.accessView(address, 4, 'readInt32')
 		return view.getInt32(address, true)
 	}
 
@@ -527,7 +557,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeInt32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeInt32')
-		const elements = this.fast.int32Array
+		const elements = this.fastInt32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
 		if (index * 4 === number && index < elements.length && littleEndianHost) {
@@ -535,9 +565,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'writeInt32')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 4)) view = this.accessView(address, 4, 'writeInt32')
 		view.setInt32(address, value, true)
 	}
 
@@ -548,13 +577,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readUint32(address: number): number {
-		const elements = this.fast.uint32Array
+		const elements = this.fastUint32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
 		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 4)) view = this.accessView(address, 4, 'readUint32')
 		return view.getUint32(address, true)
 	}
 
@@ -566,7 +594,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeUint32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeUint32')
-		const elements = this.fast.uint32Array
+		const elements = this.fastUint32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
 		if (index * 4 === number && index < elements.length && littleEndianHost) {
@@ -574,9 +602,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'writeUint32')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 4)) view = this.accessView(address, 4, 'writeUint32')
 		view.setUint32(address, value, true)
 	}
 
@@ -587,13 +614,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readBigInt64(address: number): bigint {
-		const elements = this.fast.bigInt64Array
+		const elements = this.fastBigInt64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
 		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'readBigInt64')
 		return view.getBigInt64(address, true)
 	}
 
@@ -605,7 +631,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeBigInt64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigInt64')
-		const elements = this.fast.bigInt64Array
+		const elements = this.fastBigInt64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
 		if (index * 8 === number && index < elements.length && littleEndianHost) {
@@ -613,9 +639,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writeBigInt64')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'writeBigInt64')
 		view.setBigInt64(address, value, true)
 	}
 
@@ -626,13 +651,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readBigUint64(address: number): bigint {
-		const elements = this.fast.bigUint64Array
+		const elements = this.fastBigUint64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
 		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'readBigUint64')
 		return view.getBigUint64(address, true)
 	}
 
@@ -644,7 +668,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeBigUint64(address: number, value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, 'writeBigUint64')
-		const elements = this.fast.bigUint64Array
+		const elements = this.fastBigUint64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
 		if (index * 8 === number && index < elements.length && littleEndianHost) {
@@ -652,9 +676,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writeBigUint64')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'writeBigUint64')
 		view.setBigUint64(address, value, true)
 	}
 
@@ -665,9 +688,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readFloat16(address: number): number {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'readFloat16')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'readFloat16')
 		return bitsToFloat16(view.getUint16(address, true))
 	}
 
@@ -679,9 +701,8 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeFloat16(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat16')
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 2)) view = this.accessView(address, 2, 'writeFloat16')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'writeFloat16')
 		view.setUint16(address, float16ToBits(value), true)
 	}
 
@@ -692,13 +713,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readFloat32(address: number): number {
-		const elements = this.fast.float32Array
+		const elements = this.fastFloat32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
 		if (index * 4 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 4)) view = this.accessView(address, 4, 'readFloat32')
 		return view.getFloat32(address, true)
 	}
 
@@ -710,7 +730,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeFloat32(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat32')
-		const elements = this.fast.float32Array
+		const elements = this.fastFloat32Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 2
 		if (index * 4 === number && index < elements.length && littleEndianHost) {
@@ -718,9 +738,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 4)) view = this.accessView(address, 4, 'writeFloat32')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 4)) view = this.accessView(address, 4, 'writeFloat32')
 		view.setFloat32(address, value, true)
 	}
 
@@ -731,13 +750,12 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readFloat64(address: number): number {
-		const elements = this.fast.float64Array
+		const elements = this.fastFloat64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
 		if (index * 8 === number && index < elements.length && littleEndianHost) return elements[index]!
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'readFloat64')
 		return view.getFloat64(address, true)
 	}
 
@@ -749,7 +767,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	writeFloat64(address: number, value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat64')
-		const elements = this.fast.float64Array
+		const elements = this.fastFloat64Array
 		const number = typeof address === 'number' ? address : -1
 		const index = number >>> 3
 		if (index * 8 === number && index < elements.length && littleEndianHost) {
@@ -757,9 +775,8 @@ export class WasmHeapManager extends HeapAccess {
 			return
 		}
 
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writeFloat64')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'writeFloat64')
 		view.setFloat64(address, value, true)
 	}
 
@@ -770,9 +787,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readPointer53(address: number): number {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'readPointer53')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'readPointer53')
 		const low = view.getUint32(address, true)
 		const high = view.getUint32(address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('readPointer53', address, high, low)
@@ -787,9 +803,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	writePointer53(address: number, value: number): void {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 8)) view = this.accessView(address, 8, 'writePointer53')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 8)) view = this.accessView(address, 8, 'writePointer53')
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('writePointer53', value)
 		const low = value % 0x100000000
 		view.setUint32(address, low, true)
@@ -803,9 +818,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readBigUint128LE(address: number): bigint {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 16)) view = this.accessView(address, 16, 'readBigUint128LE')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 16)) view = this.accessView(address, 16, 'readBigUint128LE')
 		return view.getBigUint64(address, true) | (view.getBigUint64(address + 8, true) << 64n)
 	}
 
@@ -816,9 +830,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	writeBigUint128LE(address: number, value: bigint): void {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 16)) view = this.accessView(address, 16, 'writeBigUint128LE')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 16)) view = this.accessView(address, 16, 'writeBigUint128LE')
 		if (!(typeof value === 'bigint' && value >= 0n && value < 0x100000000000000000000000000000000n)) throwWideIntegerError('writeBigUint128LE', value, 128)
 		view.setBigUint64(address, BigInt.asUintN(64, value), true)
 		view.setBigUint64(address + 8, BigInt.asUintN(64, value >> 64n), true)
@@ -831,9 +844,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	readBigUint256LE(address: number): bigint {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 32)) view = this.accessView(address, 32, 'readBigUint256LE')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 32)) view = this.accessView(address, 32, 'readBigUint256LE')
 		return view.getBigUint64(address, true) | (view.getBigUint64(address + 8, true) << 64n) | (view.getBigUint64(address + 16, true) << 128n) | (view.getBigUint64(address + 24, true) << 192n)
 	}
 
@@ -844,9 +856,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Numbers
 	 */
 	writeBigUint256LE(address: number, value: bigint): void {
-		const fast = this.fast
-		let view = fast.dataView
-		if (!(Number.isInteger(address) && address >= 0 && address <= fast.uint8Array.length - 32)) view = this.accessView(address, 32, 'writeBigUint256LE')
+		let view = this.fastDataView
+		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 32)) view = this.accessView(address, 32, 'writeBigUint256LE')
 		if (!(typeof value === 'bigint' && value >= 0n && value < 0x10000000000000000000000000000000000000000000000000000000000000000n)) throwWideIntegerError('writeBigUint256LE', value, 256)
 		view.setBigUint64(address, BigInt.asUintN(64, value), true)
 		view.setBigUint64(address + 8, BigInt.asUintN(64, value >> 64n), true)

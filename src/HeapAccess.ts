@@ -109,14 +109,23 @@ export function zeroBytes(views: HeapViews, address: number, byteSize: number): 
  * alignment check), and the collaborators that do the rest: `core` allocates and tracks,
  * `strings` checks string bounds.
  */
-export class HeapAccess {
+export abstract class HeapAccess {
 	/** @internal Views of the current heap buffer. */
 	views: HeapViews
 	/**
 	 * @internal The views the hot paths (the manager's and the refs') check against:
-	 * `views`, or empty ones in `'always'` mode.
+	 * `views`, or empty ones in `'always'` mode. The numeric hot paths read its views
+	 * through the manager's own copies (see `cacheFastViews`).
 	 */
 	fast: HeapViews
+	/**
+	 * @internal Copies the views of `views`, the new `fast`, onto fields of the manager
+	 * (`fastDataView`, `fastUint8Array`, ...; generated per view), so that a hot path loads
+	 * a view from the manager in one step. The generated class's field initializers set them
+	 * from `fast` once this constructor has run; this is called wherever `fast` is replaced
+	 * after that (`pollHeap`), and nowhere else.
+	 */
+	protected abstract cacheFastViews(views: HeapViews): void
 	/** @internal */
 	protected readonly getLatestHeap: GetLatestHeap
 	/** @internal */
@@ -379,7 +388,10 @@ export class HeapAccess {
 		const latest = this.fetchHeap()
 		if (latest !== this.views.buffer) {
 			this.views = new HeapViews(latest)
-			if (this.pollingMode !== 'always') this.fast = isResizable(latest) ? emptyViews : this.views
+			if (this.pollingMode !== 'always') {
+				this.fast = isResizable(latest) ? emptyViews : this.views
+				this.cacheFastViews(this.fast)
+			}
 		}
 	}
 

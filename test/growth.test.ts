@@ -623,6 +623,49 @@ describe('growth', () => {
 	})
 
 	describe("pollingMode 'whenEmpty'", () => {
+		// The hot paths read the manager's own copies of its views (`fastInt32Array`, `fastDataView`, ...):
+		// a replaced buffer that is not detached keeps its old views working, so every copy must follow it.
+		it('after a poll adopts another, larger buffer, every fast path reads and writes it, not the old one still alive', () => {
+			const first = new ArrayBuffer(pageSize)
+			const second = new ArrayBuffer(2 * pageSize)
+			let current = first
+			const heap = createWasmHeapManager(() => current, () => 0, () => {})
+			const random = new SeededRandom(402)
+			// A region of 128 bytes per type: the value (and the array's first element) at its start, writes at +64.
+			const held = elements.map((element, index) => {
+				const address = 1024 + index * 128
+				const valueInFirst = sampleValue(element, random)
+				const valueInSecond = sampleValue(element, random)
+				referenceWrite(new DataView(first), element, address, valueInFirst)
+				referenceWrite(new DataView(second), element, address, valueInSecond)
+				const ref = callMethod(heap, element.methods.wrap, address) as ValueRef
+				const arrayRef = callMethod(heap, element.methods.wrapArray, address, 2) as ArrayRef
+				// Used on the first buffer, so that the refs' fast paths have run there.
+				expect(callMethod(heap, element.methods.read, address), element.name).to.equal(valueInFirst)
+				expect(ref.value, element.name).to.equal(valueInFirst)
+				expect(arrayRef.readAt(0), element.name).to.equal(valueInFirst)
+				return { element, address, valueInFirst, valueInSecond, ref, arrayRef }
+			})
+			current = second
+			// Past the first buffer's end: the manager polls and takes the second.
+			expect(heap.readUint8(pageSize + 8)).to.equal(0)
+			for (const { element, address, valueInFirst, valueInSecond, ref, arrayRef } of held) {
+				const context = `${element.name} after the poll`
+				expect(callMethod(heap, element.methods.read, address), context).to.equal(valueInSecond)
+				expect(ref.value, context).to.equal(valueInSecond)
+				expect(arrayRef.readAt(0), context).to.equal(valueInSecond)
+				const written = sampleValue(element, random)
+				callMethod(heap, element.methods.write, address + 64, written)
+				expect(referenceRead(new DataView(second), element, address + 64), context).to.equal(written)
+				ref.value = written
+				expect(referenceRead(new DataView(second), element, address), context).to.equal(written)
+				arrayRef.writeAt(1, written)
+				expect(referenceRead(new DataView(second), element, address + element.byteSize), context).to.equal(written)
+				expect(referenceRead(new DataView(first), element, address), `${context}: the old buffer keeps its value`).to.equal(valueInFirst)
+				expect(new Uint8Array(first, address + 64, 64).every((byte) => byte === 0), `${context}: nothing written to the old buffer`).to.equal(true)
+			}
+		})
+
 		it('does not call getLatestHeap on in-range accesses to a live heap', () => {
 			const { heap, counter } = countingHeap('whenEmpty')
 			const held = holdRefs(heap, 500)
