@@ -5,10 +5,13 @@ import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
 export type HeapRefDeallocator = { deallocate(address: number, byteSize?: number, alignment?: number): unknown }['deallocate']
 
-/** @internal What a ref needs of the scope that owns it. */
+/**
+ * @internal The scope that owns a ref (a `HeapScope`). A ref leaves it by setting its
+ * `scope` to `undefined` (freed, released, kept or stale); the scope skips such refs when
+ * it closes.
+ */
 export interface HeapScopeLike {
-	/** Forgets `ref` (it was freed, released or kept). */
-	drop(ref: HeapRef): void
+	readonly isClosed: boolean
 }
 
 /**
