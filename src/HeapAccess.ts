@@ -51,6 +51,17 @@ import type { WrapOptions } from './HeapCore.js'
  */
 const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new () => unknown
 
+/** `withScope(fn)` of something that is not a function, or of an async function. */
+function throwScopeFunctionError(fn: unknown): never {
+	if (typeof fn !== 'function') throw raise(scopeFunctionNotAFunction, 'withScope', fn)
+	throw raise(scopeFunctionAsync, 'withScope')
+}
+
+/** `withScope(fn)` where `fn` returned a promise (the scope has closed already). */
+function throwScopePromiseError(): never {
+	throw raise(scopeFunctionReturnedPromise, 'withScope')
+}
+
 /** The buffer types a heap may be. */
 export type HeapBuffer = ArrayBuffer | SharedArrayBuffer
 
@@ -335,10 +346,8 @@ export class HeapAccess {
 	 * @group Scopes
 	 */
 	withScope<T>(fn: () => T): T {
-		if (typeof fn !== 'function') throw raise(scopeFunctionNotAFunction, 'withScope', fn)
-		if (fn instanceof AsyncFunction) {
-			throw raise(scopeFunctionAsync, 'withScope')
-		}
+		// (The errors are thrown out of line: V8 inlines by bytecode size, issue 11.)
+		if (typeof fn !== 'function' || fn instanceof AsyncFunction) throwScopeFunctionError(fn)
 		const scope = this.core.openScope()
 		let result: T
 		try {
@@ -346,9 +355,7 @@ export class HeapAccess {
 		} finally {
 			scope.close()
 		}
-		if (typeof (result as { then?: unknown } | null)?.then === 'function') {
-			throw raise(scopeFunctionReturnedPromise, 'withScope')
-		}
+		if (typeof (result as { then?: unknown } | null)?.then === 'function') throwScopePromiseError()
 		return result
 	}
 

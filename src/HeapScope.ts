@@ -7,6 +7,11 @@ import type { HeapCore } from './HeapCore.js'
 import type { HeapRef } from './HeapRef.js'
 import { raise, raiseAggregate, scopeDeallocatorsThrew, scopeKeepClosed, scopeKeepForeignRef } from './messages.js'
 
+/** The error of a close whose deallocators threw: the one error, or an `AggregateError` of them all. */
+function throwCloseErrors(errors: unknown[]): never {
+	throw errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'HeapScope.close', errors.length)
+}
+
 /** An open scope of a manager, from `heap.openScope()`; `using scope = heap.openScope()` closes it at the end of the block. */
 export class HeapScope {
 	/** @internal */
@@ -51,8 +56,13 @@ export class HeapScope {
 		else if (count === 1) this.second = ref
 		else if (count === 2) this.third = ref
 		else if (count === 3) this.fourth = ref
-		else (this.more ??= []).push(ref)
+		else this.adoptMore(ref)
 		this.count = count + 1
+	}
+
+	/** @internal {@link adopt} of a fifth or later ref: into the array, made for the fifth. */
+	private adoptMore(ref: HeapRef): void {
+		;(this.more ??= []).push(ref)
 	}
 
 	/** @internal The `index`th ref adopted. */
@@ -96,9 +106,7 @@ export class HeapScope {
 		}
 		// (The refs are not forgotten: clearing the fields took time, and a closed scope is
 		// garbage once its `using` block or withScope call ends.)
-		if (errors !== undefined) {
-			throw errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'HeapScope.close', errors.length)
-		}
+		if (errors !== undefined) throwCloseErrors(errors)
 	}
 
 	/** Calls `close()`, for `using scope = heap.openScope()`. */
