@@ -257,9 +257,17 @@ export abstract class ArrayHeapRef extends HeapRef {
 		this.liveElementCount = elementCount
 	}
 
-	/** @internal */
+	/**
+	 * @internal `HeapRef`'s invalidation, written out rather than called as
+	 * `super.invalidate()`: where one `free()` call site frees refs of several classes (a
+	 * scope's close), V8 (Node 20) compiled the stores of this method and of the typed
+	 * array refs' own `invalidate` behind two levels of `super` calls as generic store ICs
+	 * (`--print-opt-code`: two `StoreIC` calls per array ref freed), and as plain stores
+	 * once this level made no `super` call (issue 11).
+	 */
 	protected override invalidate(): void {
-		super.invalidate()
+		this.freed = true
+		this.liveEnd = Infinity
 		this.liveElementCount = 0
 	}
 
