@@ -392,19 +392,41 @@ const reasons: Reason[] = [
 			'by cutting them out of a build). 0.3x needs 32 ns or less. (A hash by double multiplication instead of ' +
 			'`Math.imul`, 9 bytes of bytecode less, made `free(address)` of a temporary 20% slower in the tracking ' +
 			'suite.) Tracking off: 22-23 ns (0.44-0.47x) with one manager in the process (Node 24: 17-20 ns), ' +
-			'29-30 ns (0.33x) in the tracking suite',
+			'29-30 ns (0.33x) in the tracking suite. The scope work of issue 11 left this path as it was but for `free()`\'s ' +
+			'scope test, now a store of `undefined` instead of a load, a test and a call (16 bytes less of the ~900 V8 ' +
+			'inlines; `bench/compare-allocation.ts`, 5-7 processes in each order, 0.95-1.05x either regime). Tracking ' +
+			'off in the tracking suite, whose loop seven managers share (so V8 folds none of them into constants), ' +
+			'measured 31-42 ns against 12-15 ns raw (0.35-0.39x) on a loaded machine, and in the same processes the ' +
+			'same loop without the manager (`_malloc`, a 12-field object like the ref, the zeroing store, `_free`) ' +
+			'18.5-27 ns: the 0.45x goal (27-33 ns there) leaves 6-14 ns for the path\'s checks and indirections (the ' +
+			'allocator result\'s test, the allocator and deallocator call sites, the table and scope tests, the freed ' +
+			'test, the choice of deallocator), which take 13-17 ns, each one a check the issue keeps. (The table\'s ' +
+			'hash skipping its division for an address below 2^31, `address <= 0x7fffffff ? address : ...`, measured ' +
+			'1.00-1.09x pristine and 0.95-1.02x realistic in `compare-allocation.ts`: not kept.)',
 	},
 	{
 		suite: 'ownership',
 		baseline: 'try/finally',
 		name: /^withScope/,
 		why:
-			'the scope is an object and an array per call, one `push` per temporary, the closure `withScope` is given ' +
-			'(allocated on every iteration), and at close one `free()` call site for every temporary: it sees ' +
-			'`Int32Ref`, `Float64ArrayRef` and the string ref, so V8 calls each free (and its `invalidate` and ' +
-			'`refName`) polymorphically, where the three `try/finally` blocks each call a monomorphic `free()`. The ' +
-			'difference is 90-170 ns per scope over runs of this machine (the goal allows 100): the `free()` fast path ' +
-			'made both sides faster, the try/finally side more',
+			'the scope is one object per call, which holds the first four refs in fields (an array only from the fifth), ' +
+			'the closure `withScope` is given and the context holding `i` (both allocated on every iteration), one call ' +
+			'per temporary that adopts it, and at close one `free()` call site for every temporary, which TurboFan ' +
+			'inlines for `Int32Ref`, `Float64ArrayRef` and the string ref alike. The difference was 90-170 ns per scope ' +
+			'(the goal allows 100); what made it so, found with `perf` and `--print-opt-code` (Node 20): the scope\'s ' +
+			'array (an allocation, and a backing store on its first `push`: `GrowFastSmiOrObjectElements`), the async ' +
+			'check `Object.getPrototypeOf(fn)`, which V8 calls in its runtime (`Runtime_JSReceiverGetPrototypeOf`; ' +
+			'`fn instanceof AsyncFunction` is inlined), `closeScope` and `withScope` too big to inline with their throw ' +
+			'sites, and, at the polymorphic `free()` in close, the array ref\'s `invalidate`, two levels of `super` ' +
+			'calls, compiled as two generic `StoreIC` calls per array ref. Each is gone (fields, `instanceof`, throws ' +
+			'out of line, `ArrayHeapRef.invalidate` without its `super` call), and the open scopes are a linked list ' +
+			'(no push and pop per scope). Both builds in one process, this case\'s loops interleaved, 8 processes ' +
+			'alternating which loads first: Node 20 0.79x -> 0.87x (`withScope` 1.03-1.25x faster in every process, ' +
+			'try/finally unchanged; the difference 144 -> 76 ns), Node 24 0.75x -> 0.85x (1.02-1.16x; 111 -> 61 ns). ' +
+			'`bench/ab.ts ownership`, `BENCH_ROUNDS=301 BENCH_BATCH_NS=100000`, 12 processes per build: Node 20 0.80x -> ' +
+			'0.86x, Node 24 0.73x -> 0.83x (the other two cases of the suite 0.99-1.06x). With three `Int32Ref`s (one ' +
+			'class) the difference is 100 -> 62 ns: what is left is the closure, the scope object and the adopt calls, ' +
+			'not the polymorphism. A suite run on this machine moves this ratio by ±0.08 from process to process',
 	},
 	// ---- tracking ---------------------------------------------------------------------
 	{

@@ -190,6 +190,14 @@ function allocatorError(error: unknown, method: string, byteSize: number): HeapE
 	return raiseWithCause(error, allocatorThrew, method, byteSize, error)
 }
 
+/**
+ * `HeapScope.close()` of a scope that is not the manager's innermost open one: it was
+ * closed already, or a scope opened after it is still open.
+ */
+function throwScopeNotInnermost(scope: HeapScope, member: string): never {
+	throw raise(scope.isClosed ? scopeClosed : scopeInnerStillOpen, member)
+}
+
 /** The error for a deallocator that threw while freeing `ref`, as {@link allocatorError}. */
 function deallocatorError(error: unknown, ref: HeapRef): HeapError {
 	return raiseWithCause(error, deallocatorThrew, refNameOf(ref), error)
@@ -548,15 +556,15 @@ export class HeapCore {
 	 * free() cannot free the new ref's region.
 	 */
 	private replaced(previous: HeapRef): void {
-		if (previous.scope !== undefined) previous.scope.drop(previous)
+		previous.scope = undefined
 		if (this.debug !== undefined) this.debug.forget(previous)
 		previous.markFreedElsewhere()
 	}
 
 	/** The innermost open scope adopts `ref`, and debug mode records where it was allocated. */
 	private adopt(ref: HeapRef): void {
-		const scopes = this.openScopes
-		if (scopes.length !== 0) scopes[scopes.length - 1]!.adopt(ref)
+		const scope = this.innermostScope
+		if (scope !== undefined) scope.adopt(ref)
 		if (this.debug !== undefined) this.debug.recordAllocation(ref, (ref as unknown as { refName: string }).refName)
 	}
 
@@ -609,7 +617,7 @@ export class HeapCore {
 		// And a ref made directly may say it is tracked on a manager that does not track.
 		const table = this.trackedRefs
 		if (table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
-		if (ref.scope !== undefined) ref.scope.drop(ref)
+		ref.scope = undefined
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
 			this.freeRefSlowly(ref)
@@ -640,7 +648,7 @@ export class HeapCore {
 	forget(ref: HeapRef): void {
 		const table = this.trackedRefs
 		if (ref.tracked && table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
-		if (ref.scope !== undefined) ref.scope.drop(ref)
+		ref.scope = undefined
 		if (this.debug !== undefined) this.debug.forget(ref)
 	}
 
@@ -711,26 +719,28 @@ export class HeapCore {
 
 	// ---- scopes ----------------------------------------------------------------
 
-	/** Open scopes, outermost first. */
-	private readonly openScopes: HeapScope[] = []
+	/**
+	 * The innermost open scope; each scope links to the one it was opened in (a list
+	 * instead of an array: no push and pop per scope).
+	 */
+	private innermostScope: HeapScope | undefined = undefined
 
 	/** Opens a scope that adopts every ref allocated until it closes. */
 	openScope(): HeapScope {
-		const scope = new HeapScope(this)
-		this.openScopes.push(scope)
+		const scope = new HeapScope(this, this.innermostScope)
+		this.innermostScope = scope
 		this.scopesOrDebug = true
 		return scope
 	}
 
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
-		const scopes = this.openScopes
-		// The innermost (the usual case) is one comparison; otherwise it is closed or not innermost.
-		if (scopes[scopes.length - 1] !== scope) {
-			throw raise(scopes.lastIndexOf(scope) === -1 ? scopeClosed : scopeInnerStillOpen, member)
-		}
-		scopes.pop()
-		this.scopesOrDebug = scopes.length !== 0 || this.debug !== undefined
+		// The innermost (the usual case) is one comparison; the error, out of line, keeps
+		// this small enough for V8 to inline into close().
+		if (this.innermostScope !== scope) throwScopeNotInnermost(scope, member)
+		const outer = scope.outer
+		this.innermostScope = outer
+		this.scopesOrDebug = outer !== undefined || this.debug !== undefined
 	}
 
 	// ---- tracking --------------------------------------------------------------

@@ -5,10 +5,13 @@ import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
 export type HeapRefDeallocator = { deallocate(address: number, byteSize?: number, alignment?: number): unknown }['deallocate']
 
-/** @internal What a ref needs of the scope that owns it. */
+/**
+ * @internal The scope that owns a ref (a `HeapScope`). A ref leaves it by setting its
+ * `scope` to `undefined` (freed, released, kept or stale); the scope skips such refs when
+ * it closes.
+ */
 export interface HeapScopeLike {
-	/** Forgets `ref` (it was freed, released or kept). */
-	drop(ref: HeapRef): void
+	readonly isClosed: boolean
 }
 
 /**
@@ -254,9 +257,17 @@ export abstract class ArrayHeapRef extends HeapRef {
 		this.liveElementCount = elementCount
 	}
 
-	/** @internal */
+	/**
+	 * @internal `HeapRef`'s invalidation, written out rather than called as
+	 * `super.invalidate()`: where one `free()` call site frees refs of several classes (a
+	 * scope's close), V8 (Node 20) compiled the stores of this method and of the typed
+	 * array refs' own `invalidate` behind two levels of `super` calls as generic store ICs
+	 * (`--print-opt-code`: two `StoreIC` calls per array ref freed), and as plain stores
+	 * once this level made no `super` call (issue 11).
+	 */
 	protected override invalidate(): void {
-		super.invalidate()
+		this.freed = true
+		this.liveEnd = Infinity
 		this.liveElementCount = 0
 	}
 

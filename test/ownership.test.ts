@@ -337,6 +337,62 @@ describe('scopes', () => {
 		expect(scope.isClosed).to.equal(true)
 	})
 
+	it('a scope of many refs frees each it still holds once, newest first, past the four it keeps in fields', () => {
+		// Refs 0-3 live in the scope's fields, 4 and later in its array: one of each kind is
+		// freed early, kept and released, so the skip applies on both sides of the boundary.
+		const { heap, rust } = strictHeap()
+		const scope = heap.openScope()
+		const refs = Array.from({ length: 9 }, () => heap.allocInt32())
+		refs[1]!.free()
+		const kept = scope.keep(refs[3]!)
+		const released = refs[4]!.release()
+		refs[6]!.free()
+		const survivor = scope.keep(refs[7]!)
+		rust.calls.length = 0
+		scope.close()
+		const freedByClose = [8, 5, 2, 0].map((index) => `dealloc(${refs[index]!.address}, 4, 4)`)
+		expect(rust.calls).to.deep.equal(freedByClose)
+		expect(refs.map((ref) => ref.isFreed)).to.deep.equal([true, true, true, false, true, true, true, false, true])
+		expect(heap.allocatedRefs).to.have.members([kept, survivor])
+		expect(rust.live.has(released)).to.equal(true)
+	})
+
+	it('an outer scope adopts again once the inner one closes, and a scope opened after a close nests in the right one', () => {
+		const { heap, rust } = strictHeap()
+		const outer = heap.openScope()
+		const before = heap.allocInt32()
+		const inner = heap.openScope()
+		const inInner = heap.allocInt32()
+		inner.close()
+		const after = heap.allocInt32() // the outer scope's again
+		const second = heap.openScope()
+		const inSecond = heap.allocInt32()
+		expectThrow(() => outer.close(), Error, /an inner scope \(opened after this one\) is still open/)
+		second.close()
+		expect([inInner.isFreed, inSecond.isFreed, before.isFreed, after.isFreed]).to.deep.equal([true, true, false, false])
+		outer.close()
+		expect([before.isFreed, after.isFreed]).to.deep.equal([true, true])
+		expect(rust.live.size).to.equal(0)
+		// With every scope closed, a new ref belongs to none.
+		const loose = heap.allocInt32()
+		expectThrow(() => outer.close(), Error, 'HeapScope.close: this scope is already closed')
+		expect(loose.isFreed).to.equal(false)
+	})
+
+	it('withScope refuses every kind of async function: bound, methods, and functions of a subclass of AsyncFunction', () => {
+		const { heap, rust } = strictHeap()
+		const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (body: string) => () => Promise<unknown>
+		class Tagged extends AsyncFunction {}
+		const methods = { async run() {} }
+		for (const fn of [async function named() {}, (async () => {}).bind(null), methods.run, new AsyncFunction('return 1'), new Tagged('return 1')]) {
+			expectThrow(() => heap.withScope(fn), TypeError, /^withScope: fn is an async function/)
+		}
+		expect(rust.calls).to.deep.equal([])
+		// A plain function is no async function, even one with an async function as its prototype's constructor.
+		const plain = Object.assign(() => 7, { constructor: AsyncFunction })
+		expect(heap.withScope(plain)).to.equal(7)
+	})
+
 	it('keep() refuses what the scope does not hold', () => {
 		const { heap } = strictHeap()
 		const outside = heap.allocInt32()
