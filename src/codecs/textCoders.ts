@@ -159,7 +159,7 @@ function claimScratch(byteCount: number): Uint8Array {
  * Scratch prefixes up to this many bytes are views made once and kept (`scratchPrefix`).
  * At most this many views plus one are kept, a few kilobytes.
  */
-const PREFIX_VIEWS_MAX_BYTES = 256
+export const PREFIX_VIEWS_MAX_BYTES = 256
 
 /** `scratch.subarray(0, n)` by `n`, for the current scratch buffer, made on first use. */
 let prefixViews: (Uint8Array | undefined)[] = []
