@@ -213,7 +213,10 @@ const reasons: Reason[] = [
 		why:
 			'the same work as 0.5.1 (one `encodeInto` into the heap, a room of 3 bytes per code unit; or one `charCodeAt` ' +
 			'loop for UTF-16), with the address, room and value checks on top, where 0.5.1 creates a `TextEncoder` per call ' +
-			'instead: the two are within a few percent, the size of run-to-run noise',
+			'instead: the two are within a few percent, the size of run-to-run noise. Strings of up to 85 code units (at most ' +
+			'256 bytes) are encoded into the scratch buffer instead and copied in through a view of it kept for that length, ' +
+			'since the view of the heap that `encodeInto` needs costs about 90 ns on Node 20 (`subarray`: Node\'s `Buffer` ' +
+			'sends it down V8\'s slow species path): 60 bytes of mixed text 192 -> 182 ns in a plain Node 20 process',
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -301,9 +304,14 @@ const reasons: Reason[] = [
 		name: /^UTF-8 write .*exact room/,
 		why:
 			'with an exact room the string might not fit, so from 24 code units the write encodes it with `encodeInto` ' +
-			'(about 85 ns fixed cost) into a scratch buffer, and copies the bytes in with `set` if they fit (about 15 ns ' +
-			'at 60 bytes; a JS copy loop was slower); `stringToUTF8` is one plain loop that truncates instead. Measuring ' +
-			'first with a loop would read every code unit twice (`charCodeAt` is about 2 ns a unit on Node 20)'
+			'(about 85 ns fixed cost) into a scratch buffer, and copies the bytes in with `set` if they fit; ' +
+			'`stringToUTF8` is one plain loop that truncates instead. Measuring first with a loop would read every code ' +
+			'unit twice (`charCodeAt` is about 2 ns a unit on Node 20). The copy\'s source was a new `subarray` of the ' +
+			'scratch buffer each time, about 90 ns on Node 20 (Node\'s `Buffer` changes `constructor` on a `Uint8Array` ' +
+			'prototype, which sends `subarray` down V8\'s slow species path), more than the encoding; views of up to ' +
+			'256 bytes are now made once per length and kept (dropped when the scratch buffer is replaced): 60 bytes of ' +
+			'mixed text into an exact room 235 -> 183 ns in a plain Node 20 process (`stringToUTF8` 290 ns there, the ' +
+			'machine loaded). MEASURED_UTF8_EXACT'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -326,7 +334,8 @@ const reasons: Reason[] = [
 			'silently (0.5.1 too: it encodes into the room and throws after writing). No engine API gives a string\'s ' +
 			'UTF-8 length (or whether it is ASCII) without a pass over it, and `encodeInto` is the fastest pass, so the ' +
 			'floor is raw plus a copy: at 1 MiB of ASCII the copy alone is 23 µs against raw\'s 65 µs in a plain Node 20 ' +
-			'process (0.74-0.79x at best), more in this one. At 60 bytes the copy is a `set` of about 15 ns'
+			'process (0.74-0.79x at best), more in this one. At 60 bytes the copy is a `set` from a view of the scratch ' +
+			'buffer kept for that length (a new `subarray` each time cost about 90 ns on Node 20)'
 	},
 	{
 		suite: 'strings|strings realistic',

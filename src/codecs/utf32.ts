@@ -299,26 +299,25 @@ function encodeCodePointsSaving(value: string, elements: Uint32Array, start: num
 }
 
 /**
- * Writes the code points of `value` at `elements[start]`, at most `available` of them;
- * returns the index after the last element written, or -1 if the string did not fit
- * (having written up to the bound).
+ * Writes the code points of `value` (not empty) at `elements[start]`, at most
+ * `available` of them; returns the index after the last element written, or -1 if the
+ * string did not fit (having written up to the bound). Counts elements against the
+ * bound, as `encodeCodePointsSaving` does.
  */
 function encodeCodePointsWithin(value: string, elements: Uint32Array, start: number, available: number): number {
 	const length = value.length
-	const end = start + available
-	let at = start
-	for (let i = 0; i < length; i++) {
-		if (at === end) return -1
-		const unit = value.charCodeAt(i)
-		if ((unit & 0xfc00) === 0xd800 && i + 1 < length) {
-			const next = value.charCodeAt(i + 1)
+	let i = 0
+	for (let k = 0; k < available; k++) {
+		let unit = value.charCodeAt(i++)
+		if ((unit & 0xfc00) === 0xd800 && i < length) {
+			const next = value.charCodeAt(i)
 			if ((next & 0xfc00) === 0xdc00) {
-				elements[at++] = ((unit - 0xd800) << 10) + (next - 0xdc00) + 0x10000
+				unit = ((unit - 0xd800) << 10) + (next - 0xdc00) + 0x10000
 				i++
-				continue
 			}
 		}
-		elements[at++] = unit
+		elements[start + k] = unit
+		if (i === length) return start + k + 1
 	}
-	return at
+	return -1
 }
