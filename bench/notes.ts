@@ -216,7 +216,9 @@ const reasons: Reason[] = [
 			'instead: the two are within a few percent, the size of run-to-run noise. Strings of up to 85 code units (at most ' +
 			'256 bytes) are encoded into the scratch buffer instead and copied in through a view of it kept for that length, ' +
 			'since the view of the heap that `encodeInto` needs costs about 90 ns on Node 20 (`subarray`: Node\'s `Buffer` ' +
-			'sends it down V8\'s slow species path): 60 bytes of mixed text 192 -> 182 ns in a plain Node 20 process',
+			'sends it down V8\'s slow species path): 60 bytes of mixed text 192 -> 182 ns in a plain Node 20 process, ' +
+			'1.01-1.15x in bench/compare-builds.ts --suite strings against 810d5cc (both orders, both regimes, Node 20 ' +
+			'and 24; 64 B of ASCII 1.05-1.21x)',
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -272,7 +274,19 @@ const reasons: Reason[] = [
 			'compared with that number), against the form comparing with the raw address (44efc1e against 352b4c7, ' +
 			'three processes each order, UTF-16 and UTF-32 reads and writes of 6-64 B): 0.84-1.11x with the new form ' +
 			'loaded second and 0.90-1.11x loaded first; the bimodal UTF-32 8 B write 0.78-0.94x second and ' +
-			'1.39-1.43x first: level within the order effect'
+			'1.39-1.43x first: level within the order effect. The loops that write into a room the string may not fit ' +
+			'now count elements against the room (one bound per element, the string\'s end tested once after each store) ' +
+			'instead of testing the room\'s end and the string\'s end per code unit: in a plain Node 20 model, 16 code ' +
+			'points with one pair into an exact room 106 -> 87 ns (without saving 78, `stringToUTF32` 82, on a loaded ' +
+			'machine), but in bench/compare-builds.ts --suite strings against 810d5cc (3 processes each order, 7 runs in ' +
+			'all, Node 20 and 24) the 64 B write is level: 0.92-1.15x with the new build loaded second, 0.90-1.07x loaded ' +
+			'first. Past 256 elements (the room copied first) 4 KiB 1.05-1.13x loaded second, 1.01-1.7x loaded first. ' +
+			'Tried in the same model, each against 53 ns for the saving loop then (`stringToUTF32` 46, no check at all ' +
+			'41): encoding into a scratch array of code points and copying it in when it fits, 63.5 ns; the code units ' +
+			'into a `Uint16Array` with a count of pairs, then encoding from there, 72 ns; looking for the pairs first ' +
+			'with `charCodeAt` and then writing, 74 ns. Copying a scratch array in with `set` needs a view of its first ' +
+			'n elements, and a new `subarray` costs about 90 ns on Node 20 (see the UTF-8 exact-room entry), more than ' +
+			'the saving it would spare at 16 elements'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -311,7 +325,11 @@ const reasons: Reason[] = [
 			'prototype, which sends `subarray` down V8\'s slow species path), more than the encoding; views of up to ' +
 			'256 bytes are now made once per length and kept (dropped when the scratch buffer is replaced): 60 bytes of ' +
 			'mixed text into an exact room 235 -> 183 ns in a plain Node 20 process (`stringToUTF8` 290 ns there, the ' +
-			'machine loaded). MEASURED_UTF8_EXACT'
+			'machine loaded). bench/compare-builds.ts --suite strings against 810d5cc (3 processes each order, ' +
+			'pristine / realistic): 60 B mixed into an exact room 1.40x / 1.29x with the new build loaded second and ' +
+			'1.49x / 1.89x loaded first on Node 20, 1.34x / 1.25x and 1.30x / 1.67x on Node 24; 64 B of ASCII into an ' +
+			'exact room 1.41-1.64x, and the ASCII write of 64 B (whose copy goes the same way) 1.32-1.56x, in every ' +
+			'order, regime and Node'
 	},
 	{
 		suite: 'strings|strings realistic',
