@@ -237,7 +237,12 @@ const reasons: Reason[] = [
 		why:
 			'the same work as 0.5.1 (one `encodeInto` into the heap, a room of 3 bytes per code unit; or one `charCodeAt` ' +
 			'loop for UTF-16), with the address, room and value checks on top, where 0.5.1 creates a `TextEncoder` per call ' +
-			'instead: the two are within a few percent, the size of run-to-run noise',
+			'instead: the two are within a few percent, the size of run-to-run noise. Strings of up to 85 code units (at most ' +
+			'256 bytes) are encoded into the scratch buffer instead and copied in through a view of it kept for that length, ' +
+			'since the view of the heap that `encodeInto` needs costs about 90 ns on Node 20 (`subarray`: Node\'s `Buffer` ' +
+			'sends it down V8\'s slow species path): 60 bytes of mixed text 192 -> 182 ns in a plain Node 20 process, ' +
+			'1.01-1.15x in bench/compare-builds.ts --suite strings against 810d5cc (both orders, both regimes, Node 20 ' +
+			'and 24; 64 B of ASCII 1.05-1.21x)',
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -293,7 +298,19 @@ const reasons: Reason[] = [
 			'compared with that number), against the form comparing with the raw address (44efc1e against 352b4c7, ' +
 			'three processes each order, UTF-16 and UTF-32 reads and writes of 6-64 B): 0.84-1.11x with the new form ' +
 			'loaded second and 0.90-1.11x loaded first; the bimodal UTF-32 8 B write 0.78-0.94x second and ' +
-			'1.39-1.43x first: level within the order effect'
+			'1.39-1.43x first: level within the order effect. The loops that write into a room the string may not fit ' +
+			'now count elements against the room (one bound per element, the string\'s end tested once after each store) ' +
+			'instead of testing the room\'s end and the string\'s end per code unit: in a plain Node 20 model, 16 code ' +
+			'points with one pair into an exact room 106 -> 87 ns (without saving 78, `stringToUTF32` 82, on a loaded ' +
+			'machine), but in bench/compare-builds.ts --suite strings against 810d5cc (3 processes each order, 7 runs in ' +
+			'all, Node 20 and 24) the 64 B write is level: 0.92-1.15x with the new build loaded second, 0.90-1.07x loaded ' +
+			'first. Past 256 elements (the room copied first) 4 KiB 1.05-1.13x loaded second, 1.01-1.7x loaded first. ' +
+			'Tried in the same model, each against 53 ns for the saving loop then (`stringToUTF32` 46, no check at all ' +
+			'41): encoding into a scratch array of code points and copying it in when it fits, 63.5 ns; the code units ' +
+			'into a `Uint16Array` with a count of pairs, then encoding from there, 72 ns; looking for the pairs first ' +
+			'with `charCodeAt` and then writing, 74 ns. Copying a scratch array in with `set` needs a view of its first ' +
+			'n elements, and a new `subarray` costs about 90 ns on Node 20 (see the UTF-8 exact-room entry), more than ' +
+			'the saving it would spare at 16 elements'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -325,9 +342,18 @@ const reasons: Reason[] = [
 		name: /^UTF-8 write .*exact room/,
 		why:
 			'with an exact room the string might not fit, so from 24 code units the write encodes it with `encodeInto` ' +
-			'(about 85 ns fixed cost) into a scratch buffer, and copies the bytes in with `set` if they fit (about 15 ns ' +
-			'at 60 bytes; a JS copy loop was slower); `stringToUTF8` is one plain loop that truncates instead. Measuring ' +
-			'first with a loop would read every code unit twice (`charCodeAt` is about 2 ns a unit on Node 20)'
+			'(about 85 ns fixed cost) into a scratch buffer, and copies the bytes in with `set` if they fit; ' +
+			'`stringToUTF8` is one plain loop that truncates instead. Measuring first with a loop would read every code ' +
+			'unit twice (`charCodeAt` is about 2 ns a unit on Node 20). The copy\'s source was a new `subarray` of the ' +
+			'scratch buffer each time, about 90 ns on Node 20 (Node\'s `Buffer` changes `constructor` on a `Uint8Array` ' +
+			'prototype, which sends `subarray` down V8\'s slow species path), more than the encoding; views of up to ' +
+			'256 bytes are now made once per length and kept (dropped when the scratch buffer is replaced): 60 bytes of ' +
+			'mixed text into an exact room 235 -> 183 ns in a plain Node 20 process (`stringToUTF8` 290 ns there, the ' +
+			'machine loaded). bench/compare-builds.ts --suite strings against 810d5cc (3 processes each order, ' +
+			'pristine / realistic): 60 B mixed into an exact room 1.40x / 1.29x with the new build loaded second and ' +
+			'1.49x / 1.89x loaded first on Node 20, 1.34x / 1.25x and 1.30x / 1.67x on Node 24; 64 B of ASCII into an ' +
+			'exact room 1.41-1.64x, and the ASCII write of 64 B (whose copy goes the same way) 1.32-1.56x, in every ' +
+			'order, regime and Node'
 	},
 	{
 		suite: 'strings|strings realistic',
@@ -350,7 +376,8 @@ const reasons: Reason[] = [
 			'silently (0.5.1 too: it encodes into the room and throws after writing). No engine API gives a string\'s ' +
 			'UTF-8 length (or whether it is ASCII) without a pass over it, and `encodeInto` is the fastest pass, so the ' +
 			'floor is raw plus a copy: at 1 MiB of ASCII the copy alone is 23 µs against raw\'s 65 µs in a plain Node 20 ' +
-			'process (0.74-0.79x at best), more in this one. At 60 bytes the copy is a `set` of about 15 ns'
+			'process (0.74-0.79x at best), more in this one. At 60 bytes the copy is a `set` from a view of the scratch ' +
+			'buffer kept for that length (a new `subarray` each time cost about 90 ns on Node 20)'
 	},
 	{
 		suite: 'strings|strings realistic',

@@ -758,6 +758,36 @@ for (const environment of environments) {
 	})
 }
 
+describe('the scratch buffer of the UTF-8 and ASCII codecs', function () {
+	const buffer = new ArrayBuffer(1 << 20)
+
+	it('copies a short string from the scratch buffer it was encoded into, after that buffer was replaced by a larger one', function () {
+		// Short copies out of the scratch buffer go through views kept by length: a
+		// view of a replaced buffer would copy the bytes of an earlier string.
+		resetTextCodersForTesting()
+		const random = new SeededRandom(67)
+		const elements = new Uint8Array(buffer)
+		const writeExactly = (value: string): void => {
+			const bytes = encoder.encode(value)
+			elements.fill(0xab, 1000, 1000 + bytes.length + 4)
+			expect(utf8.write(value, elements, 1000, bytes.length + 1, 'w'), describeString(value)).to.equal(bytes.length)
+			expectElements(elements, 1000, bytes, describeString(value))
+			expect(elements[1000 + bytes.length]).to.equal(0)
+			expect(elements[1000 + bytes.length + 1]).to.equal(0xab)
+		}
+		writeExactly('a'.repeat(30))
+		// Through the scratch buffer too, and far longer than its first size.
+		writeExactly(randomText(random, 100_000))
+		writeExactly('b'.repeat(30))
+		expect(ascii.write('c'.repeat(50), elements, 1000, 51, 'w')).to.equal(50)
+		expect(String.fromCharCode(...elements.subarray(1000, 1051))).to.equal('c'.repeat(50) + '\0')
+	})
+
+	after(function () {
+		resetTextCodersForTesting()
+	})
+})
+
 describe('UTF-8 decoding of malformed bytes, exhaustively, against TextDecoder', function () {
 	const bytes = new Uint8Array(64)
 	const interesting = [
