@@ -505,7 +505,12 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		// A block holds the 8-byte header and the bytes, rounded up to 8, and at least 16.
 		const size = byteSize <= 8 ? MIN_BLOCK : byteSize + 15 - ((byteSize + 15) & 7)
-		if (!this.shared) return this.allocSized(size)
+		// The locked path in a function of its own: V8 inlines by bytecode size, and the lock's
+		// bytecode would take room from the unlocked path where the call is inlined.
+		return this.shared ? this.allocLocked(size) : this.allocSized(size)
+	}
+
+	private allocLocked(size: number): number {
 		this.lock()
 		try {
 			return this.allocSized(size)
@@ -540,10 +545,13 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if ((b & 1) !== 0 || (b | 0) !== b) return this.freeRejected(address)
 		// `b | 0`: an address read from a Float64Array arrives as a double, and V8 would carry
 		// every index derived from it as a double, converted back at each access.
-		if (!this.shared) return this.freeBlock(b | 0, address)
+		return this.shared ? this.freeLocked(b | 0, address) : this.freeBlock(b | 0, address)
+	}
+
+	private freeLocked(b: number, address: number): void {
 		this.lock()
 		try {
-			this.freeBlock(b | 0, address)
+			this.freeBlock(b, address)
 		} finally {
 			this.unlock()
 		}
@@ -630,17 +638,23 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private allocSmall(size: number): number {
 		const u32 = this.u32
 		const hb = this.hb
-		const victim = u32[hb + H_DV]!
-		if (victim === 0 && u32[hb + H_FL_MAP] === 0) {
+		if (u32[hb + H_DV] === 0 && u32[hb + H_FL_MAP] === 0) {
 			// Nothing listed and no victim (a heap that frees back into the top, as alloc + free
-			// pairs do): the top, carved here with the words read once.
+			// pairs do): the top, carved here with the words read once. Kept short, so that V8
+			// inlines it where `alloc` is inlined.
 			const sentinel = this.endWords - 2
 			const sentinelWord = u32[sentinel]!
 			const topSize = (sentinelWord & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 			if (topSize >= size) return this.carveTop(sentinel - (topSize >>> 2), topSize, size, sentinel, sentinelWord)
-			const fallback = this.allocFallback(size, 8)
-			return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
 		}
+		return this.allocSmallListed(size)
+	}
+
+	/** `allocSmall` when a block is listed or there is a victim, or the top is too small. */
+	private allocSmallListed(size: number): number {
+		const u32 = this.u32
+		const hb = this.hb
+		const victim = u32[hb + H_DV]!
 		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
 		// No listed block at all (a heap that frees back into the top): straight to the top.
