@@ -505,12 +505,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		// A block holds the 8-byte header and the bytes, rounded up to 8, and at least 16.
 		const size = byteSize <= 8 ? MIN_BLOCK : byteSize + 15 - ((byteSize + 15) & 7)
-		// The locked path in a function of its own: V8 inlines by bytecode size, and the lock's
-		// bytecode would take room from the unlocked path where the call is inlined.
-		return this.shared ? this.allocLocked(size) : this.allocSized(size)
-	}
-
-	private allocLocked(size: number): number {
+		if (!this.shared) return this.allocSized(size)
 		this.lock()
 		try {
 			return this.allocSized(size)
@@ -545,13 +540,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if ((b & 1) !== 0 || (b | 0) !== b) return this.freeRejected(address)
 		// `b | 0`: an address read from a Float64Array arrives as a double, and V8 would carry
 		// every index derived from it as a double, converted back at each access.
-		return this.shared ? this.freeLocked(b | 0, address) : this.freeBlock(b | 0, address)
-	}
-
-	private freeLocked(b: number, address: number): void {
+		if (!this.shared) return this.freeBlock(b | 0, address)
 		this.lock()
 		try {
-			this.freeBlock(b, address)
+			this.freeBlock(b | 0, address)
 		} finally {
 			this.unlock()
 		}
