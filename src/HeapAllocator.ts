@@ -630,23 +630,17 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private allocSmall(size: number): number {
 		const u32 = this.u32
 		const hb = this.hb
-		if (u32[hb + H_DV] === 0 && u32[hb + H_FL_MAP] === 0) {
+		const victim = u32[hb + H_DV]!
+		if (victim === 0 && u32[hb + H_FL_MAP] === 0) {
 			// Nothing listed and no victim (a heap that frees back into the top, as alloc + free
-			// pairs do): the top, carved here with the words read once. Kept short, so that V8
-			// inlines it where `alloc` is inlined.
+			// pairs do): the top, carved here with the words read once.
 			const sentinel = this.endWords - 2
 			const sentinelWord = u32[sentinel]!
 			const topSize = (sentinelWord & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 			if (topSize >= size) return this.carveTop(sentinel - (topSize >>> 2), topSize, size, sentinel, sentinelWord)
+			const fallback = this.allocFallback(size, 8)
+			return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
 		}
-		return this.allocSmallListed(size)
-	}
-
-	/** `allocSmall` when a block is listed or there is a victim, or the top is too small. */
-	private allocSmallListed(size: number): number {
-		const u32 = this.u32
-		const hb = this.hb
-		const victim = u32[hb + H_DV]!
 		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
 		// No listed block at all (a heap that frees back into the top): straight to the top.
