@@ -26,6 +26,9 @@
  *   ... --suite structs                                    the struct cases (bench/structs.bench.ts: at(i), a cursor,
  *                                                          readStruct) instead, with their raw and six-reads baselines;
  *                                                          configurations 1 and 1r, as for strings
+ *   ... --suite heapAllocator                              the built-in allocator's cases (bench/heapAllocator.bench.ts: pairs,
+ *                                                          churn, churn on a shared memory), each build's createHeapAllocator,
+ *                                                          with the Emscripten (dlmalloc) baseline; configurations 1 and 1r
  *
  * Each process runs this file compiled to JavaScript without tsx (bench/compiled-children.ts;
  * `BENCH_CHILDREN=tsx` runs it through tsx as before). A commit is exported with `git archive` into .tmp/builds/<commit>/ (the committed
@@ -44,11 +47,12 @@ import { formatNs, formatRatio, runCase, type BenchCase, type CaseResult } from 
 import { createNumericCases, type NumericLibrary, type NumericOptions } from './numeric.bench.js'
 import type { StringLibrary } from './strings.bench.js'
 import type { StructLibrary } from './structs.bench.js'
+import type { CreateHeapAllocator } from './heapAllocator.bench.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 
-/** The cases compared: the numeric suite (default) or, with `--suite strings` / `--suite structs`, that suite. */
-type Suite = 'numeric' | 'strings' | 'structs'
+/** The cases compared: the numeric suite (default) or, with `--suite strings` / `structs` / `heapAllocator`, that suite. */
+type Suite = 'numeric' | 'strings' | 'structs' | 'heapAllocator'
 
 interface Config {
 	readonly label: string
@@ -77,7 +81,9 @@ interface ChildResult {
 
 async function runChild(suite: Suite, label: string, entries: readonly string[], out: string, rotation: number): Promise<void> {
 	const config = parseConfig(label)
-	const libraries = await Promise.all(entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary & StringLibrary & StructLibrary))
+	const libraries = await Promise.all(
+		entries.map(async (entry) => (await import(pathToFileURL(entry).href)) as NumericLibrary & StringLibrary & StructLibrary & { createHeapAllocator: CreateHeapAllocator }),
+	)
 	// Only the strings suite loads the Emscripten fixture (see run.ts: it slows the numeric loops).
 	const createStringCases = suite === 'strings' ? (await import('./strings.bench.js')).createStringCases : undefined
 	// The struct cases' loops are closures of structs.bench.ts: one module instance per build (a
@@ -92,6 +98,25 @@ async function runChild(suite: Suite, label: string, entries: readonly string[],
 					...(await Promise.all(libraries.slice(1).map(async (_, index) => (await import(`./structs.bench.js?build${index + 1}`)) as typeof import('./structs.bench.js')))),
 				]
 			: undefined
+	// The allocator cases likewise: one heapAllocator.bench.ts instance per build, so that each build's
+	// pair and churn loops see only its own allocator, and one more for the baselines (Emscripten's
+	// malloc/free), whose loops then see only dlmalloc: every loop of the table is monomorphic.
+	const allocatorModules =
+		suite === 'heapAllocator'
+			? [
+					await import('./heapAllocator.bench.js'),
+					...(await Promise.all(
+						libraries.slice(1).map(async (_, index) => (await import(`./heapAllocator.bench.js?build${index + 1}`)) as typeof import('./heapAllocator.bench.js')),
+					)),
+				]
+			: undefined
+	const allocatorBaselines =
+		allocatorModules === undefined
+			? undefined
+			: ((await import(`./heapAllocator.bench.js?${'baselines'}`)) as typeof import('./heapAllocator.bench.js')).createHeapAllocatorCases(
+					config.options.regime ?? 'pristine',
+					libraries[0]!.createHeapAllocator,
+				)
 	// One fixture for every build, and 0.5.1 over it when unpacked: each build wraps the same heap.
 	const stringSource = createStringCases === undefined ? undefined : await (await import('./heapSource.js')).emscriptenHeapSource()
 	const published = stringSource === undefined ? undefined : await (await import('./published.js')).loadPublished(stringSource.module)
@@ -100,7 +125,9 @@ async function runChild(suite: Suite, label: string, entries: readonly string[],
 	for (let offset = 0; offset < libraries.length; offset++) {
 		const index = (rotation + offset) % libraries.length
 		casesByBuild[index] =
-			structModules !== undefined
+			allocatorModules !== undefined
+				? allocatorModules[index]!.createHeapAllocatorCases(config.options.regime ?? 'pristine', libraries[index]!.createHeapAllocator)
+				: structModules !== undefined
 				? structModules[index]!.createStructCases(libraries[index]!, config.options.regime)
 				: createStringCases === undefined
 					? createNumericCases(libraries[index]!, { ...config.options, suite: `build${index}` })
@@ -118,8 +145,12 @@ async function runChild(suite: Suite, label: string, entries: readonly string[],
 			name: first.name,
 			operations: first.operations,
 			library: first.library,
-			// The first build's baselines (raw; for strings also emscripten and 0.5.1) run beside both builds.
-			baselines: { ...Object.fromEntries(others.map((other, i) => [`build${i + 1}`, other.library])), ...first.baselines },
+			// The first build's baselines (raw; for strings also emscripten and 0.5.1) run beside both builds;
+			// for heapAllocator those of a module instance of their own.
+			baselines: {
+				...Object.fromEntries(others.map((other, i) => [`build${i + 1}`, other.library])),
+				...(allocatorBaselines === undefined ? first.baselines : allocatorBaselines.find((candidate) => candidate.name === first.name)!.baselines),
+			},
 		})
 	})
 	writeFileSync(out, JSON.stringify({ results } satisfies ChildResult))
@@ -147,7 +178,9 @@ function parseArguments(argv: readonly string[]): { builds: string[]; repeats: n
 		else if (argument === '--out') out = argv[++i]
 		else if (argument === '--suite') {
 			const name = argv[++i]
-			if (name !== 'numeric' && name !== 'strings' && name !== 'structs') throw new Error(`compare-builds: --suite takes numeric, strings or structs, got '${name}'`)
+			if (name !== 'numeric' && name !== 'strings' && name !== 'structs' && name !== 'heapAllocator') {
+				throw new Error(`compare-builds: --suite takes numeric, strings, structs or heapAllocator, got '${name}'`)
+			}
 			suite = name
 		}
 		else if (argument.startsWith('--')) throw new Error(`compare-builds: unknown option ${argument}`)
@@ -265,7 +298,7 @@ async function runParent(argv: readonly string[]): Promise<void> {
 
 	if (out !== undefined) {
 		const markdown = [
-			`# The ${suite === 'strings' ? 'string cases' : suite === 'structs' ? 'struct cases' : 'numeric hot paths'}, build against build`,
+			`# The ${suite === 'strings' ? 'string cases' : suite === 'structs' ? 'struct cases' : suite === 'heapAllocator' ? 'built-in allocator cases' : 'numeric hot paths'}, build against build`,
 			'',
 			`<!-- Written by bench/compare-builds.ts: do not edit; run \`npx tsx bench/compare-builds.ts ${specs.join(' ')}${suite === 'numeric' ? '' : ` --suite ${suite}`} --repeats ${repeats} --configs ${configs.map((config) => config.label).join(',')} --out ${out}\`. -->`,
 			'',
@@ -288,7 +321,13 @@ async function runParent(argv: readonly string[]): Promise<void> {
 								'baselines over the first build\'s (see bench/structs.bench.ts); "realistic": every memory grew once and every error ' +
 								'path of the struct methods ran once before the cases.',
 						]
-					: []),
+					: suite === 'heapAllocator'
+						? [
+								'- heapAllocator: each build\'s `createHeapAllocator` over memories of its own (a plain and a shared `WebAssembly.Memory`), ' +
+									'the Emscripten fixture\'s `malloc`/`free` as the baseline (see bench/heapAllocator.bench.ts); "realistic": every ' +
+									'memory grew once and every error path of `alloc` and `free` ran once before the cases.',
+							]
+						: []),
 			'- managers alive: the measured manager and the others, over heaps of their own (a `WebAssembly.Memory`, a shared one), ' +
 				'each used a little through every method of the table before the cases run (see bench/numeric.bench.ts). ' +
 				'"heaps grown": every heap, the measured one too, grew once while in use, so each manager has replaced its cached ' +

@@ -91,7 +91,7 @@ function mustThrow(action: () => unknown): void {
  * The realistic regime on one built-in allocator: its memory grows (an allocation larger
  * than the heap, freed at once), and each error path of `alloc` and `free` runs once.
  */
-function exerciseBuiltIn(memory: WebAssembly.Memory, allocator: ReturnType<typeof createHeapAllocator>): void {
+function exerciseBuiltIn(memory: WebAssembly.Memory, allocator: ReturnType<CreateHeapAllocator>): void {
 	const before = memory.buffer.byteLength
 	const large = allocator.alloc(before)
 	if (large === 0 || memory.buffer.byteLength === before) throw new Error('bench: the memory did not grow')
@@ -118,9 +118,12 @@ function exerciseEmscripten(): void {
 	module._free(block)
 }
 
-function builtIn(shared: boolean, regime: Regime): Malloc {
+/** `createHeapAllocator` of the build measured (bench/compare-builds.ts passes each build's own). */
+export type CreateHeapAllocator = typeof createHeapAllocator
+
+function builtIn(create: CreateHeapAllocator, shared: boolean, regime: Regime): Malloc {
 	const memory = new WebAssembly.Memory({ initial: 256, maximum: 4096, shared })
-	const allocator = createHeapAllocator(memory)
+	const allocator = create(memory)
 	if (regime === 'realistic') exerciseBuiltIn(memory, allocator)
 	return { malloc: allocator.alloc, free: allocator.free }
 }
@@ -169,8 +172,11 @@ function withPool(make: (allocator: Malloc) => Batch): Record<string, Batch> {
 /** The baselines the cases carry: @thi.ng/malloc only when it loaded. */
 export const heapAllocatorBaselines = MemPool === undefined ? ['emscripten'] : ['emscripten', '@thi.ng/malloc']
 
-/** The cases, in the given regime (see run.ts); suite `heapAllocator` or `heapAllocator realistic`. */
-export function createHeapAllocatorCases(regime: Regime): BenchCase[] {
+/**
+ * The cases, in the given regime (see run.ts); suite `heapAllocator` or `heapAllocator realistic`.
+ * `create`: the built-in allocator of the build measured (default the one bench/library.ts loads).
+ */
+export function createHeapAllocatorCases(regime: Regime, create: CreateHeapAllocator = createHeapAllocator): BenchCase[] {
 	if (regime === 'realistic') exerciseEmscripten()
 	const suite = regime === 'pristine' ? 'heapAllocator' : 'heapAllocator realistic'
 	return [
@@ -179,7 +185,7 @@ export function createHeapAllocatorCases(regime: Regime): BenchCase[] {
 			name: 'alloc + free pairs, 16–256 B',
 			operations,
 			goals: { emscripten: 1 },
-			library: pairs(builtIn(false, regime)),
+			library: pairs(builtIn(create, false, regime)),
 			baselines: { emscripten: pairs(emscripten), ...withPool(pairs) },
 		},
 		{
@@ -187,14 +193,14 @@ export function createHeapAllocatorCases(regime: Regime): BenchCase[] {
 			name: 'churn, 1,000 live, 16–256 B',
 			operations,
 			goals: { emscripten: 1 },
-			library: churn(builtIn(false, regime)),
+			library: churn(builtIn(create, false, regime)),
 			baselines: { emscripten: churn(emscripten), ...withPool(churn) },
 		},
 		{
 			suite,
 			name: 'churn, 1,000 live, 16–256 B, shared memory',
 			operations,
-			library: churn(builtIn(true, regime)),
+			library: churn(builtIn(create, true, regime)),
 			baselines: { emscripten: churn(emscripten), ...withPool(churn) },
 		},
 	]

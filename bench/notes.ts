@@ -483,10 +483,27 @@ const reasons: Reason[] = [
 			'a pair is served from the top chunk by both allocators: dlmalloc keeps the top\'s address in its state and ' +
 			'carves it in a few wasm instructions, the built-in allocator finds it through the end marker and its ' +
 			'footer, through a `Uint32Array` whose every access carries a bounds check (and a detach check once any buffer ' +
-			'in the process has been detached). In a monomorphic loop dlmalloc takes ~13 ns a pair and the built-in ' +
-			'allocator ~21 ns; in this suite\'s loop, whose call sites see every allocator, both pay ~20 ns more and the ' +
-			'ratio moves between 0.8x and 1.5x with the machine\'s load (the minimum over many rounds, ' +
-			'bench/heapAllocatorMinimum.ts, put pairs at 0.81-0.96x and churn at 1.6-2.0x on a loaded machine at 33fb6d4)',
+			'in the process has been detached). Since 96808b4 `alloc` with nothing listed and no designated victim tests ' +
+			'two header words and carves the top from the end marker and footer it read (it used to read the second-level ' +
+			'map, the victim and the first-level map, then the top\'s own header again), and `free` tests the top merge and ' +
+			'the quick list from one read of the next header; the top\'s address is not kept in JavaScript, since another ' +
+			'allocator over the same memory (a thread, or a second `createHeapAllocator` in this one) may move it. With ' +
+			'bench/compare-builds.ts --suite heapAllocator against dbfed74 (0.5 ms batches, 75 rounds; 5-7 processes per ' +
+			'build order), Node 20: pairs 1.17x and 1.16x pristine, 1.18x and 1.12x realistic; churn 1.34x and 1.06x, ' +
+			'1.33x and 1.04x; shared-memory churn 1.01x and 0.99x, 1.03x and 0.98x; Node 24: pairs 1.09x and 1.15x, 1.08x ' +
+			'and 1.03x; churn 1.23x and 1.25x, 1.20x and 1.15x; shared 1.01x and 1.02x, 1.16x and 0.96x. The rest of the ' +
+			'gap is calls: V8 inlines by bytecode size (`--trace-turbo-inlining`), and `allocSmall` (too large to inline) and ' +
+			'`freeBlock` stay calls from the loop. Tried and left: the top carve in a short `allocSmall` of its own, so that ' +
+			'the loop inlines `alloc` down to it (pairs 1.30-1.35x of dbfed74 in both orders), costs the shared-memory churn, ' +
+			'whose loop in this suite is the non-shared churn\'s and so shares its inlining budget, 2-4% in both orders with ' +
+			'the locked paths in functions of their own and 8-11% with the lock inline; the carve in `allocSized` slowed ' +
+			'both churn rows; one `alloc`/`free` closure pair for a shared buffer and another for the rest made the shared ' +
+			'row 1.15x but the churn row 0.8-0.9x (one loop then calls two functions). The shared row pays two `Atomics` ' +
+			'builtin calls an operation (`--print-opt-code`: `AtomicsCompareExchange`, `AtomicsExchange`, not inlined), so that a ' +
+			'churn step on a shared memory takes ~57 ns against ~24 ns on a plain one (minimum of 800 rounds, one build\'s loop). In this suite\'s own loop, whose call sites see every ' +
+			'allocator, both pay ~20 ns more and the ratio to dlmalloc moves between 0.8x and 1.5x with the machine\'s load ' +
+			'(the minimum over many rounds, bench/heapAllocatorMinimum.ts, put pairs at 0.81-0.96x and churn at 1.6-2.0x on ' +
+			'a loaded machine at 33fb6d4)',
 	},
 	// ---- structs -------------------------------------------------------------------------
 	{

@@ -630,8 +630,18 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private allocSmall(size: number): number {
 		const u32 = this.u32
 		const hb = this.hb
-		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		const victim = u32[hb + H_DV]!
+		if (victim === 0 && u32[hb + H_FL_MAP] === 0) {
+			// Nothing listed and no victim (a heap that frees back into the top, as alloc + free
+			// pairs do): the top, carved here with the words read once.
+			const sentinel = this.endWords - 2
+			const sentinelWord = u32[sentinel]!
+			const topSize = (sentinelWord & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
+			if (topSize >= size) return this.carveTop(sentinel - (topSize >>> 2), topSize, size, sentinel, sentinelWord)
+			const fallback = this.allocFallback(size, 8)
+			return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
+		}
+		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
 		// No listed block at all (a heap that frees back into the top): straight to the top.
 		const b = u32[hb + H_FL_MAP] === 0 ? 0 : this.takeFit(size)
@@ -656,6 +666,26 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		return this.useBlock(b, this.u32[b]!, size, 0, false)
 	}
+	/**
+	 * Uses the first `size` bytes of the top (block `b` of `topSize` >= `size` bytes, before
+	 * the end marker at `sentinel`, whose header word is `sentinelWord`): `useBlock` for the
+	 * top, without reading again what the caller read. The rest stays the top; a rest too
+	 * small for a block goes with the block.
+	 */
+	private carveTop(b: number, topSize: number, size: number, sentinel: number, sentinelWord: number): number {
+		const u32 = this.u32
+		const rest = topSize - size
+		if (rest >= MIN_BLOCK) {
+			u32[b + (size >>> 2)] = rest
+			u32[sentinel - 1] = rest
+		} else {
+			size = topSize
+			u32[sentinel] = sentinelWord - PREV_FREE
+		}
+		// The block before the top is in use (free blocks never touch), so no PREV_FREE.
+		return this.markUsed(b, size + USED, size)
+	}
+
 	/** Writes block `b`'s header word and tag, counts its `size` bytes as used, and returns its payload address. */
 	private markUsed(b: number, word: number, size: number): number {
 		const u32 = this.u32
@@ -744,16 +774,29 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const hb = this.hb
 		u32[hb + H_USED] = u32[hb + H_USED]! - size
-		if (size < QUICK_LIMIT && (word & PREV_FREE) === 0 && (u32[b + (size >>> 2)]! & USED) !== 0) {
-			// Both neighbours in use: onto the quick list of its class, unless the lists are full.
-			const count = u32[hb + H_QUICK_TOTAL]!
-			if (count < QUICK_CAPACITY) {
-				const quick = hb + H_QUICK_HEADS + (size >>> 3)
-				u32[b + 2] = u32[quick]!
-				u32[quick] = b
-				u32[hb + H_QUICK_TOTAL] = count + 1
-				u32[b] = word + QUICK
-				return
+		if ((word & PREV_FREE) === 0) {
+			const next = b + (size >>> 2)
+			const nextWord = u32[next]!
+			if ((nextWord & USED) === 0) {
+				const sentinel = this.endWords - 2
+				if (next + (nextWord >>> 2) === sentinel) {
+					// The block before the top (and after a block in use): the top grows down over it
+					// (as in makeFree, without reading the neighbour again).
+					u32[b] = size + nextWord
+					u32[sentinel - 1] = size + nextWord
+					return
+				}
+			} else if (size < QUICK_LIMIT) {
+				// Both neighbours in use: onto the quick list of its class, unless the lists are full.
+				const count = u32[hb + H_QUICK_TOTAL]!
+				if (count < QUICK_CAPACITY) {
+					const quick = hb + H_QUICK_HEADS + (size >>> 3)
+					u32[b + 2] = u32[quick]!
+					u32[quick] = b
+					u32[hb + H_QUICK_TOTAL] = count + 1
+					u32[b] = word + QUICK
+					return
+				}
 			}
 		}
 		this.makeFree(b, size, word)

@@ -297,6 +297,30 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		}
 	})
 
+	it('the top, carved by small requests: a rest too small for a block goes with the last one, counted, and comes back on free', () => {
+		const allocator = createHeapAllocator(new ArrayBuffer(pageSize))
+		// Nothing is ever freed, so every request is carved from the top (no list, no victim).
+		const blocks: number[] = []
+		while (allocator.freeByteSize > 100) blocks.push(allocator.alloc(8))
+		const rest = allocator.freeByteSize
+		expect(rest).to.be.oneOf([88, 96])
+		allocator.check()
+		const used = allocator.usedByteSize
+		// A block of rest - 8 bytes would leave 8, too few for a block: the request takes the whole top.
+		const last = allocator.alloc(rest - 16)
+		expect(last).to.equal(blocks.at(-1)! + 16)
+		expect(allocator.usedByteSize).to.equal(used + rest)
+		expect(allocator.freeByteSize).to.equal(0)
+		expect(allocator.largestFreeBlock).to.equal(0)
+		allocator.check() // the end marker no longer says that a free block precedes it
+		expect(allocator.alloc(0)).to.equal(0)
+		allocator.free(last)
+		expect(allocator.freeByteSize).to.equal(rest)
+		allocator.check()
+		expect(allocator.alloc(rest - 8)).to.equal(last)
+		allocator.check()
+	})
+
 	it('blocks of 2 GiB and more (sizes past 2^31) on a 3 GiB buffer: allocated, counted, merged and checked', () => {
 		const GiB = 2 ** 30
 		const buffer = new ArrayBuffer(3 * GiB) // pages the allocator never touches stay uncommitted
