@@ -393,7 +393,12 @@ const reasons: Reason[] = [
 		why:
 			'the read scans for the terminator within the heap\'s bounds and then decodes; ASCII reads check that ' +
 			'`TextDecoder` kept one character per byte (bytes above 0x7F read as Latin-1), UTF-16 reads that no U+FFFD ' +
-			'appeared (lone surrogates must round-trip): an extra pass over the result that raw does not make',
+			'appeared (lone surrogates must round-trip): an extra pass over the result that raw does not make. The view ' +
+			'handed to `TextDecoder` is made with `new Uint8Array(buffer, offset, length)` on the buffer remembered for ' +
+			'the last whole-heap view (textCoders.ts `byteRange`), not `subarray`, whose species lookup Node\'s `Buffer` ' +
+			'sends down V8\'s slow path (a 60-byte range about 30 against 55 ns in a plain Node 20 loop): 64 B ASCII ' +
+			'reads 1.06-1.17x on Node 20 and 1.10-1.17x on Node 24 in bench/compare-builds.ts --suite strings against ' +
+			'05ede45 (the other reads level)',
 	},
 	// ---- allocation -------------------------------------------------------------------
 	{
