@@ -544,9 +544,10 @@ const reasons: Reason[] = [
 		name: /^readStruct/,
 		why:
 			'not the code: the loop\'s TurboFan code is the same in processes that report 17 ns and 45-53 ns ' +
-			'(`--print-opt-code`, Node 20, diffed instruction by instruction: 2,124 bytes with `readStruct`, ' +
+			'(`--print-opt-code`, Node 20, diffed instruction by instruction, before 009312f: 2,124 bytes with `readStruct`, ' +
 			'`lastCodec`, `checkType`, the codec\'s `readIn`, the 6-field builder, `Value` and the six readers ' +
-			'inlined and no call in the loop; `--trace-deopt` shows no deopt of it). Of 16 realistic processes, 12 ' +
+			'inlined and no call in the loop; `--trace-deopt` shows no deopt of it; since 009312f a hit calls neither ' +
+			'`lastCodec` nor `checkType`, see the entry above). Of 16 realistic processes, 12 ' +
 			'measured 17.4-20.3 ns (1.32-1.45x) and 4 measured 45-53 ns. It is when that code arrives: the loop ' +
 			'gets hot only at the end of the 15 warm-up rounds (one call each), V8 compiles it on its concurrent ' +
 			'thread, and until that job completes the loop runs its baseline code, 44-50 ns a struct. With ' +

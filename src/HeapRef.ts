@@ -159,7 +159,11 @@ export abstract class HeapRef {
 		return [['value', as === 'json' ? jsonValue(value) : formatInspectedValue(value)]]
 	}
 
-	/** @internal Ends the use of the region through this ref, without freeing anything. */
+	/**
+	 * @internal Ends the use of the region through this ref, without freeing anything.
+	 * `ArrayHeapRef.invalidate` repeats these stores rather than calling this (see there):
+	 * a store added here belongs there too.
+	 */
 	protected invalidate(): void {
 		this.freed = true
 		this.liveEnd = Infinity

@@ -177,7 +177,12 @@ function scratchPrefix(byteCount: number): Uint8Array {
 	return view
 }
 
-/** The view `byteRange` last made a range of, with its buffer and byte offset (read once per view). */
+/**
+ * The view `byteRange` last made a range of, with its buffer and byte offset (read once per
+ * view). Held strongly, as `encoderAcceptedView` and the decoders' `acceptedView` are: every
+ * caller has just checked its view against one of those, so this keeps no heap that they do
+ * not (test/defects.test.ts, README "The last heap written to or read from is remembered").
+ */
 let rangeOf: ArrayBufferView | undefined
 let rangeBuffer: ArrayBufferLike = new ArrayBuffer(0)
 let rangeOffset = 0
@@ -493,6 +498,8 @@ export function resetTextCodersForTesting(): void {
 	utf16leDecoder.reset()
 	scratch = new Uint8Array(0)
 	prefixViews = []
+	rangeOf = undefined
+	rangeBuffer = new ArrayBuffer(0)
 	rememberedValue = undefined
 	rememberedByteCount = 0
 }

@@ -1,11 +1,12 @@
 /**
  * Run by test/defects.test.ts through runWithGc (gcChild.ts: `node --expose-gc --import tsx heapRetentionChild.ts`):
- * for each kind of string write, a manager over a heap of its own makes one write and is
- * dropped; then another manager over another heap makes the same write. The codecs keep
- * the last view they checked (one identity test instead of reading `.buffer`), so the
- * first heap must be collectable once the second was written to: at most one dropped
- * heap is ever kept. Prints a JSON object: write -> [first heap alive after its own
- * write, first heap alive after the second heap's write].
+ * for each kind of string write (then, in a round of their own, of string read), a manager
+ * over a heap of its own makes one write (read) and is dropped; then another manager over
+ * another heap makes the same write (read). The codecs keep the last view they checked
+ * (one identity test instead of reading `.buffer`), so the first heap must be collectable
+ * once the second was written to (read from): at most one dropped heap is ever kept.
+ * Prints a JSON object: write or read -> [first heap alive after its own, first heap alive
+ * after the second heap's], and how many second heaps were made.
  */
 import { createWasmHeapManager } from '../../src/index.js'
 
@@ -19,15 +20,23 @@ const writes: Record<string, (heap: ReturnType<typeof createWasmHeapManager>) =>
 	'UTF-8, encodeInto': (heap) => heap.writeNullTerminatedUtf8String(64, 'é'.repeat(200), 4096),
 }
 
-const alive: Record<string, boolean[]> = {}
-const weak: Record<string, WeakRef<ArrayBuffer>> = {}
-const kept: ArrayBuffer[] = []
-const writeOnANewHeap = (name: string): ArrayBuffer => {
-	const buffer = new ArrayBuffer(1 << 20)
-	writes[name]!(createWasmHeapManager(() => buffer, () => 64, () => {}))
-	return buffer
+// Reads, in a round of their own after the writes' (a write of the next kind would release
+// the heap before): a long read goes through TextDecoder, whose decoder keeps the view it
+// last accepted, and through byteRange, which keeps the last view's buffer.
+const reads: typeof writes = {
+	// 200 bytes of ASCII put there without the library, so that only the read can keep the heap
+	'UTF-8 read, TextDecoder': (heap) => {
+		new Uint8Array(heap.heap, 64, 201).fill(0x61, 0, 200)
+		heap.readNullTerminatedUtf8String(64)
+	},
+	'UTF-16 read, TextDecoder': (heap) => {
+		new Uint16Array(heap.heap, 64, 201).fill(0x61, 0, 200)
+		heap.readNullTerminatedUtf16String(64)
+	},
 }
-for (const name of Object.keys(writes)) weak[name] = new WeakRef(writeOnANewHeap(name))
+
+const alive: Record<string, boolean[]> = {}
+const kept: ArrayBuffer[] = []
 const settle = (then: () => void): void => {
 	// a WeakRef made in a turn keeps its target to the end of it
 	setTimeout(() => {
@@ -36,11 +45,21 @@ const settle = (then: () => void): void => {
 		then()
 	}, 20)
 }
-settle(() => {
-	for (const name of Object.keys(writes)) alive[name] = [weak[name]!.deref() !== undefined]
-	for (const name of Object.keys(writes)) kept.push(writeOnANewHeap(name))
+const round = (kinds: typeof writes, then: () => void): void => {
+	const weak: Record<string, WeakRef<ArrayBuffer>> = {}
+	const useANewHeap = (name: string): ArrayBuffer => {
+		const buffer = new ArrayBuffer(1 << 20)
+		kinds[name]!(createWasmHeapManager(() => buffer, () => 64, () => {}))
+		return buffer
+	}
+	for (const name of Object.keys(kinds)) weak[name] = new WeakRef(useANewHeap(name))
 	settle(() => {
-		for (const name of Object.keys(writes)) alive[name]!.push(weak[name]!.deref() !== undefined)
-		console.log(JSON.stringify(alive), kept.length)
+		for (const name of Object.keys(kinds)) alive[name] = [weak[name]!.deref() !== undefined]
+		for (const name of Object.keys(kinds)) kept.push(useANewHeap(name))
+		settle(() => {
+			for (const name of Object.keys(kinds)) alive[name]!.push(weak[name]!.deref() !== undefined)
+			then()
+		})
 	})
-})
+}
+round(writes, () => round(reads, () => console.log(JSON.stringify(alive), kept.length)))
