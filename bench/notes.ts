@@ -237,12 +237,13 @@ const reasons: Reason[] = [
 		why:
 			'the same work as 0.5.1 (one `encodeInto` into the heap, a room of 3 bytes per code unit; or one `charCodeAt` ' +
 			'loop for UTF-16), with the address, room and value checks on top, where 0.5.1 creates a `TextEncoder` per call ' +
-			'instead: the two are within a few percent, the size of run-to-run noise. Strings of up to 85 code units (at most ' +
-			'256 bytes) are encoded into the scratch buffer instead and copied in through a view of it kept for that length, ' +
-			'since the view of the heap that `encodeInto` needs costs about 90 ns on Node 20 (`subarray`: Node\'s `Buffer` ' +
-			'sends it down V8\'s slow species path): 60 bytes of mixed text 192 -> 182 ns in a plain Node 20 process, ' +
-			'1.01-1.15x in bench/compare-builds.ts --suite strings against 810d5cc (both orders, both regimes, Node 20 ' +
-			'and 24; 64 B of ASCII 1.05-1.21x)',
+			'instead: the two are within a few percent, the size of run-to-run noise. The view of the heap that ' +
+			'`encodeInto` needs is made by `byteRange` (`new Uint8Array` on a remembered buffer), not `subarray`, which ' +
+			'costs about 90 ns on Node 20 (Node\'s `Buffer` sends it down V8\'s slow species path). For a while strings of ' +
+			'up to 85 code units went through the scratch buffer whatever the room, to avoid that view; with `byteRange` ' +
+			'the direct `encodeInto` is faster again where 3 bytes per code unit fit: 64 B of ASCII 1.06-1.19x and 60 B ' +
+			'of mixed text 1.03-1.09x against the scratch detour (bench/compare-builds.ts --suite strings, both orders, ' +
+			'three processes each, Node 20), so only a room the string may not fit takes it',
 	},
 	{
 		suite: 'strings|strings realistic',

@@ -189,11 +189,12 @@ const shortUnits = new Uint16Array(WRITE_NATIVE_FROM_UNITS)
  */
 function writeLong(value: string, elements: Uint8Array, start: number, room: number): number {
 	const length = value.length
-	if (length * 3 <= PREFIX_VIEWS_MAX_BYTES) {
-		// Short enough that its copy out of the scratch buffer goes through a kept view:
-		// encoded there whatever the room (no view of the heap to make, which costs about
-		// 90 ns on Node 20, more than the copy), and copied in if it fits.
-		const count = encodeUtf8ThroughScratch(value, elements, start, room - 1 < length * 3 ? room - 1 : length * 3)
+	if (length * 3 <= PREFIX_VIEWS_MAX_BYTES && room <= length * 3) {
+		// A room it may not fit, and short enough that its copy out of the scratch buffer
+		// goes through a kept view: encoded there, and copied in if it fits. (A room that
+		// holds 3 bytes per code unit takes the direct `encodeInto` below, whose view of the
+		// heap `byteRange` makes cheaply.)
+		const count = encodeUtf8ThroughScratch(value, elements, start, room - 1)
 		if (count < 0) return -1
 		elements[start + count] = 0
 		return count
