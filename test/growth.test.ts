@@ -52,6 +52,20 @@ function expectHeldIntact(held: readonly Held[], buffer: ArrayBufferLike, when: 
 	}
 }
 
+/**
+ * A value of `element` written at `address` of each of two buffers (different values),
+ * and a value ref and a 2-element array ref wrapped there.
+ */
+function inBothBuffers(heap: WasmHeapManager, element: NormalizedElement, address: number, random: SeededRandom, first: ArrayBuffer, second: ArrayBuffer) {
+	const valueInFirst = sampleValue(element, random)
+	const valueInSecond = sampleValue(element, random)
+	referenceWrite(new DataView(first), element, address, valueInFirst)
+	referenceWrite(new DataView(second), element, address, valueInSecond)
+	const ref = callMethod(heap, element.methods.wrap, address) as ValueRef
+	const arrayRef = callMethod(heap, element.methods.wrapArray, address, 2) as ArrayRef
+	return { valueInFirst, valueInSecond, ref, arrayRef }
+}
+
 describe('growth', () => {
 	describe('non-shared WebAssembly.Memory, pollingMode whenEmpty (default)', () => {
 		function setup(seed: number) {
@@ -587,12 +601,7 @@ describe('growth', () => {
 			const random = new SeededRandom(401)
 			const address = 512
 			for (const element of elements) {
-				const valueInFirst = sampleValue(element, random)
-				const valueInSecond = sampleValue(element, random)
-				referenceWrite(new DataView(first), element, address, valueInFirst)
-				referenceWrite(new DataView(second), element, address, valueInSecond)
-				const ref = callMethod(heap, element.methods.wrap, address) as ValueRef
-				const arrayRef = callMethod(heap, element.methods.wrapArray, address, 2) as ArrayRef
+				const { valueInFirst, valueInSecond, ref, arrayRef } = inBothBuffers(heap, element, address, random, first, second)
 
 				for (const [buffer, expected] of [[first, valueInFirst], [second, valueInSecond], [first, valueInFirst]] as const) {
 					current = buffer
@@ -634,12 +643,7 @@ describe('growth', () => {
 			// A region of 128 bytes per type: the value (and the array's first element) at its start, writes at +64.
 			const held = elements.map((element, index) => {
 				const address = 1024 + index * 128
-				const valueInFirst = sampleValue(element, random)
-				const valueInSecond = sampleValue(element, random)
-				referenceWrite(new DataView(first), element, address, valueInFirst)
-				referenceWrite(new DataView(second), element, address, valueInSecond)
-				const ref = callMethod(heap, element.methods.wrap, address) as ValueRef
-				const arrayRef = callMethod(heap, element.methods.wrapArray, address, 2) as ArrayRef
+				const { valueInFirst, valueInSecond, ref, arrayRef } = inBothBuffers(heap, element, address, random, first, second)
 				// Used on the first buffer, so that the refs' fast paths have run there.
 				expect(callMethod(heap, element.methods.read, address), element.name).to.equal(valueInFirst)
 				expect(ref.value, element.name).to.equal(valueInFirst)
