@@ -403,6 +403,25 @@ describe('structs at run time', () => {
 			}
 		})
 
+		it('readStruct of structs of 1 to 8 fields: a plain object of exactly the fields, in declaration order, each its value', () => {
+			const { heap } = test
+			const kinds = ['Float64', 'Int32', 'Float32', 'Uint8', 'Int16', 'Float64', 'Uint32', 'Int8'] as const
+			for (let count = 1; count <= kinds.length; count++) {
+				// Field names not in alphabetical order, so that a constructor giving them in another order shows.
+				const names = kinds.slice(0, count).map((_, index) => `f${(index * 5) % 8}${index}`)
+				const type = defineStruct(`Fields${count}`, Object.fromEntries(names.map((name, index) => [name, kinds[index]!])))
+				const values = Object.fromEntries(names.map((name, index) => [name, index + 1.5 * (kinds[index]!.startsWith('Float') ? 1 : 0) + 1]))
+				const ref = heap.allocStruct(type, values as never)
+				for (let round = 0; round < 3; round++) {
+					const value = heap.readStruct(type, ref.address) as Record<string, unknown>
+					expect(Object.getPrototypeOf(value)).to.equal(Object.prototype)
+					expect(Object.keys(value)).to.deep.equal(names)
+					expect(value).to.deep.equal(values)
+					expect(ref.read()).to.deep.equal(values)
+				}
+			}
+		})
+
 		it('readStruct checks its type whether or not the last call read a struct: the same errors, nothing written', () => {
 			const { heap } = test
 			const body = heap.allocStruct(Body, { x: 2 })

@@ -402,6 +402,30 @@ function buildRecord(Value: RecordValue, names: readonly string[], readers: read
 type RecordBuilder = typeof buildRecord
 
 /**
+ * The constructor of a record type's values (see {@link RecordValue}). It gives the first
+ * six fields `undefined`, in declaration order, before the builder stores their values: V8
+ * then allocates each value with its final shape (no shape change per field stored), and
+ * the fields, having held `undefined`, stay tagged as an object literal's do: a whole-number
+ * double is stored as a small integer, where a field V8 made a double field (its first value
+ * a fraction or -0) boxes every value in a heap number of its own (bench/notes.ts, the
+ * `readStruct` entries). Written out per field like the builders: one store site per name.
+ */
+function recordValue(names: readonly string[]): RecordValue {
+	const [n0, n1, n2, n3, n4, n5] = names as readonly (string | undefined)[]
+	const count = names.length
+	const Value = function (this: Record<string, unknown>): void {
+		if (count > 0) this[n0!] = undefined
+		if (count > 1) this[n1!] = undefined
+		if (count > 2) this[n2!] = undefined
+		if (count > 3) this[n3!] = undefined
+		if (count > 4) this[n4!] = undefined
+		if (count > 5) this[n5!] = undefined
+	} as unknown as RecordValue
+	Value.prototype = Object.prototype
+	return Value
+}
+
+/**
  * Records of up to six fields are built by a function for their field count, which writes
  * exactly that many fields with no count tests: the smallest code to inline into a loop of
  * readStruct calls (a 6-field struct: 15 ns against 19 ns through buildRecord, Node 20).
@@ -494,8 +518,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			return (_view, address, m) => codec.read(m, address + offset)
 		}),
 	)
-	const Value = function () {} as unknown as RecordValue
-	Value.prototype = Object.prototype
+	const Value = recordValue(names)
 	const build = names.length < recordBuilders.length ? recordBuilders[names.length]! : buildRecord
 	return {
 		size,
