@@ -20,6 +20,30 @@ interface Reason {
  * these four cases on a build, without tsx, runnable under tracing flags, and library-free
  * models of the same paths); joined to each ref case's reason below.
  */
+/**
+ * The struct loops in the realistic regime, on Node 24 above all: what a detached buffer
+ * anywhere in the process does to the accessors' checks. Measured with a copy of the
+ * structs suite's loops on a build, without tsx (`--print-opt-code`, one process per state).
+ */
+const detachedBufferChecks =
+	'What the realistic regime changes is that an `ArrayBuffer` was detached (the memory grew): from then on ' +
+	'V8\'s ArrayBufferDetaching protector is invalid and optimised code tests for detachment wherever a typed ' +
+	'array or `DataView` is used. Detaching an unrelated 8-byte buffer (`structuredClone(buffer, { transfer })`) ' +
+	'without growing the memory has the whole effect, on Node 24: at(i) 1.92-1.94 -> 3.54 ns, the cursor 2.22-2.25 ' +
+	'-> 3.71 ns, raw 1.37-1.38 ns in both (a freed array alone: 2.08 and 2.59 ns). Pristine, TurboFan merges the ' +
+	'four accessors\' liveness checks into one comparison per element (the whole-heap view\'s length a plain load, ' +
+	'`liveEnd` a small integer: `--print-opt-code` shows one `cmpl; jg`, 496 bytes of code). Once a buffer was ' +
+	'detached, each `uint8Array.length` becomes its own test of the buffer\'s detached bit selecting the length or ' +
+	'0, which value numbering cannot merge, so every access repeats the select, a conversion to double and the ' +
+	'comparison with `liveEnd` (about 8 instructions, 32 of the loop\'s roughly 60 an element, 708 bytes of code); ' +
+	'the `DataView`\'s own detach test is merged (one per element), since it deoptimises rather than selects. ' +
+	'Raw\'s element accesses deoptimise on a detached buffer too and keep their 1.4 ns, where on Node 20 raw slows ' +
+	'from 2.2 to 5.2 ns with a grown memory (at(i) 2.3 -> 6.3 ns): hence 0.62-0.69x on Node 20 and 0.32-0.39x on ' +
+	'Node 24 for the same code. The checks that merge are the deoptimising ones (the `DataView`\'s exception, an ' +
+	'element load falling back on `undefined`), rejected as the cold path of a ref (see the `readAt` entries); ' +
+	'no other test of the view\'s liveness was found that V8 lowers without the select. Neither loop is a Maglev ' +
+	'matter: both reach TurboFan on their own (`--trace-opt`), and the at(i) element is not allocated'
+
 const node24RefTiers =
 	'On Node 24 (V8 13.6) neither loop shape runs the code Node 20 runs, for reasons in the engine\'s tiers. (1) ' +
 	'The long loop is first compiled by Maglev through on-stack replacement, and TurboFan then compiles it by OSR ' +
@@ -517,27 +541,38 @@ const reasons: Reason[] = [
 		baseline: 'six reads',
 		name: /^readStruct/,
 		why:
-			'the baseline got faster, not `readStruct` slower: since c21e906 each of the six `heap.read<T>` calls reads an ' +
-			'aligned address through the typed array after an integer test, and V8 builds their object literal with its ' +
-			'final shape, storing the integral doubles of this case (`a: i`, `b: -i`) as small integers; `readStruct`\'s ' +
-			'object takes its shape field by field, a double field boxing every value. Since 009312f the codec of the ' +
-			'last type is remembered in one object whose fields change, the type checked only on a miss: the module ' +
-			'`let` it replaced was tested for its temporal dead zone at each of four reads, and each object it held for ' +
-			'its shape, before the type check\'s own tests (`--print-opt-code`, Node 20: the loop\'s code went from ' +
-			'1,756 to 1,196 bytes). With bench/compare-builds.ts --suite structs against 810d5cc, 3 processes in each ' +
-			'build order: `readStruct` 1.09x and 1.16x pristine, 1.13x and 1.12x realistic on Node 20; 1.05x and 1.08x, ' +
-			'1.13x and 1.09x on Node 24; against six reads 0.92x and 0.93x pristine, 1.19x and 1.20x realistic on Node ' +
-			'20 (in `bench/run.ts structs` 0.95x and 0.93x pristine, 1.21x and 1.18x realistic), 0.96x and 0.87x ' +
-			'pristine, 1.15x and 1.12x realistic on Node 24 (before: 0.79-0.86x pristine). Tried and left: reading ' +
-			'aligned fields through the whole-heap typed arrays, with the alignment of the struct\'s address and its ' +
-			'end below 2^32 tested once per struct: TurboFan folds the whole-heap `DataView` to a constant as it does ' +
-			'the typed arrays, one bounds test per field either way, and the typed arrays are five views for this ' +
-			'struct where the `DataView` is one: against the `DataView` readers, both with the remembered codec, 0.95x ' +
-			'and 1.04x pristine (the first-loaded build\'s favour), 0.96x and 0.92x realistic on Node 20, 0.99x and ' +
-			'0.95x pristine, 0.83x and 0.87x realistic on Node 24. Fields given a tagged representation (so that ' +
-			'integral doubles are stored as small integers, as in the literal) by a first object given `undefined` then ' +
-			'`0`: 0.9x of without, whether for every field or the float fields only (their stores then need write ' +
-			'barriers and tests for small integers)',
+			'the object: since c21e906 each of the six `heap.read<T>` calls reads an aligned address through the typed ' +
+			'array after an integer test, and V8 allocates their object literal with its final shape, its fields holding ' +
+			'a placeholder first and so tagged, the whole-number doubles of this case (`a: i`, `b: -i`) stored as small ' +
+			'integers. `readStruct`\'s object took its shape field by field (a shape change stored with each field) and ' +
+			'`b`, whose first value was -0, became a double field, a heap number allocated for every value ' +
+			'(`--print-opt-code`, Node 20: the loop allocated 104 bytes a struct against the literal\'s 88). The record ' +
+			'constructor now gives the first six fields `undefined` before the builder stores them: each value is ' +
+			'allocated with its final shape and its fields are tagged, as the literal\'s are (the loop\'s code is the ' +
+			'literal\'s allocation, 88 bytes, and no shape stores). bench/compare-builds.ts --suite structs against ' +
+			'7fb5a50, 3 processes in each build order: Node 20 1.07x and 1.09x pristine, 1.04x and 0.98x realistic (5 ' +
+			'processes: 1.03x and 1.05x, 1.00x and 1.04x); Node 24 1.07x and 1.08x, 1.06x and 1.02x; against six reads ' +
+			'0.94-0.96x pristine there (the tool favours the first-loaded build; before 0.89x), 1.14-1.16x realistic; ' +
+			'in `bench/run.ts structs` 0.94x, 1.01x and 1.02x pristine on Node 20, 0.96x, 1.10x and 0.98x on Node 24 ' +
+			'(BENCHMARKS.md\'s 0.86x and 0.85x were before). The two loops are now the same work: one allocation, six ' +
+			'loads, the same small-integer tests and write barriers; the literal tests each field\'s alignment and ' +
+			'bounds, `readStruct` the remembered type, ABI and codec (about 30 instructions) and the struct\'s bounds once. ' +
+			'Models of the object alone (plain `DataView` reads, Node 20, 80 rounds interleaved in one process, best ' +
+			'round, 2-3 processes): the former constructor and stores 12.2-13.4 ns, the literal 11.6-12.3, a constructor ' +
+			'taking the six values as arguments 11.8-12.2, the constructor giving `undefined` 10.8-12.0, a copy of a ' +
+			'template by `{ ...template }` 25 and by `Object.assign` 82-84 ns; Node 24: 11.5-12.2, 10.5-11.7 and ' +
+			'9.9-11.2 for the former, the literal and the constructor giving `undefined`. With fractional doubles in `a` and `b` (each tagged value then a heap number of its own, where a ' +
+			'double field\'s box is allocated with the object) the constructor giving `undefined` measured 13.1-17.1 ns ' +
+			'against 12.9-16.0, within this machine\'s noise. Since 009312f the codec of the last type is remembered in ' +
+			'one object whose fields change, the type checked only on a miss (the module `let` it replaced was tested ' +
+			'for its temporal dead zone at each of four reads: the loop\'s code went from 1,756 to 1,196 bytes). Tried ' +
+			'and left: reading aligned fields through the whole-heap typed arrays, with the alignment of the struct\'s ' +
+			'address and its end below 2^32 tested once per struct: TurboFan folds the whole-heap `DataView` to a ' +
+			'constant as it does the typed arrays, one bounds test per field either way, and the typed arrays are five ' +
+			'views for this struct where the `DataView` is one: against the `DataView` readers, 0.95x and 1.04x ' +
+			'pristine, 0.96x and 0.92x realistic on Node 20, 0.99x and 0.95x pristine, 0.83x and 0.87x realistic on ' +
+			'Node 24. Fields made tagged by a first object given `undefined` then `0` (the shape still changing with ' +
+			'each store): 0.9x of without',
 	},
 	{
 		suite: 'structs|structs realistic',
@@ -563,10 +598,10 @@ const reasons: Reason[] = [
 	{
 		suite: 'structs realistic',
 		baseline: 'raw',
-		name: /^at\(i, cursor\)/,
+		name: /^at\(i(, cursor)?\)/,
 		why:
 			'per element the loop (`--print-opt-code`, Node 20) compares the index with the live element count, ' +
-			'computes and stores the cursor\'s address, and then, for each of the four field accesses, tests the ' +
+			'computes the element\'s address (a cursor stores it), and then, for each of the four field accesses, tests the ' +
 			'whole-heap `Uint8Array`\'s buffer for detachment, converts its length to a double and compares it with ' +
 			'the root\'s `liveEnd` (a double field once any array of the class was freed: `Infinity`), and tests the ' +
 			'`DataView`\'s buffer for detachment and the bounds; raw does one detach test and one bounds check per ' +
@@ -579,7 +614,8 @@ const reasons: Reason[] = [
 			'aligned-index test on each access (the address is the cursor\'s, known only then): slower, 0.80x and ' +
 			'0.61x pristine, 0.77x and 0.85x realistic for at(i) and the cursor (bench/compare-builds.ts --suite ' +
 			'structs, 3 processes; the other build order 0.85x, 0.71x, 0.45x and 0.90x), so the accessors keep the ' +
-			'`DataView`',
+			'`DataView`. ' +
+			detachedBufferChecks,
 	},
 	// ---- generated struct classes ------------------------------------------------------
 	{
@@ -595,7 +631,23 @@ const reasons: Reason[] = [
 			'by Maglev with the five loops inlined and stays there (`--trace-opt`: marked for Maglev, never for TurboFan; ' +
 			'`--prof`: `+generatedAts`, `LoadIC_Megamorphic`, `StoreIC_Megamorphic`, `JSConstructStubGeneric`): Maglev ' +
 			'calls every getter and the element constructor instead of inlining them, 28-64 ns per element for either ' +
-			'kind of class, the runtime refs 2-3x slower, where a loop that reaches TurboFan on its own takes 1-2 ns',
+			'kind of class, the runtime refs 2-3x slower, where a loop that reaches TurboFan on its own takes 1-2 ns. ' +
+			'With `--trace-opt` (Node 24, generated cursors) each of the five loops reached TurboFan by itself first ' +
+			'(OSR, then a whole-function compile); the batch was then compiled by Maglev with the five inlined, and ' +
+			'their TurboFan code no longer ran: 8.7, 11.5, 28.5 and 87.3 ns an element in four processes. No shape of ' +
+			'the library\'s or the generated classes\' code changes that: Maglev inlines no getter or setter however ' +
+			'small (a 5-byte `get x() { return this.a }`: "call frequency (0) < minimum threshold (0.95)", ' +
+			'`--trace-maglev-inlining`), so each element is four accessor calls and the call of `at`, which inlining ' +
+			'`at` (27 bytes of bytecode or fewer, `--max-maglev-inlined-bytecode-size-small`) would not remove',
+	},
+	{
+		suite: 'structs-codegen realistic',
+		baseline: 'raw',
+		name: /^generated(?: at\(i(, cursor)?\): 3 reads|: fields of one ref)/,
+		why:
+			'the generated accessors make the library\'s checks (the runtime entry below), so they take what the ' +
+			'structs suite\'s loops take in this regime. ' +
+			detachedBufferChecks,
 	},
 	{
 		suite: 'structs-codegen|structs-codegen realistic',
