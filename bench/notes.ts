@@ -41,7 +41,9 @@ const detachedBufferChecks =
 	'from 2.2 to 5.2 ns with a grown memory (at(i) 2.3 -> 6.3 ns): hence 0.62-0.69x on Node 20 and 0.32-0.39x on ' +
 	'Node 24 for the same code. The checks that merge are the deoptimising ones (the `DataView`\'s exception, an ' +
 	'element load falling back on `undefined`), rejected as the cold path of a ref (see the `readAt` entries); ' +
-	'no other test of the view\'s liveness was found that V8 lowers without the select. Neither loop is a Maglev ' +
+	'no other test of the view\'s liveness was found that V8 lowers without the select (in a model of the four ' +
+	'accessors, `byteLength` for `length`, or a length kept beside the views with `length !== 0` as the detach ' +
+	'test: the same select at each access, `--print-opt-code`). Neither loop is a Maglev ' +
 	'matter: both reach TurboFan on their own (`--trace-opt`), and the at(i) element is not allocated'
 
 const node24RefTiers =
