@@ -433,35 +433,56 @@ const reasons: Reason[] = [
 		baseline: 'raw',
 		name: /^allocInt32/,
 		why:
-			'the bare `_malloc` + `_free` pair is about 10 ns. The manager adds a 112-byte ref object (and the boxed double ' +
+			'the bare `_malloc` + `_free` pair is about 10 ns. The manager adds a 104-byte ref object (and the boxed double ' +
 			'of its `liveEnd`), the checks on the returned address (a number, positive, aligned, inside the heap: one ' +
 			'combined test), the 4-byte zeroing store, and the allocation table\'s insert and delete. The path was about ' +
 			'1,250 bytes of bytecode, where V8 (Node 20, V8 11.3) inlines at most 920 per compiled function, and the ' +
 			'ref\'s constructor, the deepest call and so the last candidate, was left a generic construct call: 39-56 ns. ' +
-			'It is now about 900 bytes (`HeapRef` one base constructor; `alloc<T>()` one `HeapCore.allocValue`, its ' +
+			'It is now about 870 bytes (`HeapRef` one base constructor; `alloc<T>()` one `HeapCore.allocValue`, its ' +
 			'value path a private method; the table\'s insert returns its slot, which the ref keeps, so that free() ' +
 			'removes the entry without hashing; growing, replacing and moving entries out of line): ' +
-			'`--trace-turbo-inlining` shows the whole loop inlined, with one and with three managers, and what is left is ' +
-			'the work itself, 27-36 ns. Over three alternated processes each on a loaded machine (`npm run bench -- ' +
-			'allocation`, BENCH_BUILD, Node 20): pristine 31.7-39.6 ns against 46.5-56.0 before, realistic 33.6-43.4 ' +
-			'against 41.5-53.3, three managers 34.3-49.2 against 49.1-60.1 and realistic 36.3-36.7 against 40.6-58.8 ' +
-			'(0.24-0.34x, 0.16-0.25x before). Without the table\'s insert and delete the same loop takes 22 ns: the ' +
-			'table is 9-10 ns, 3-5 of it the store of the ref into the table\'s values (an old array; the ref is young, so ' +
-			'every insert takes the write barrier\'s slow path) and the rest the hash, the keys and the count (measured ' +
-			'by cutting them out of a build). 0.3x needs 32 ns or less. (A hash by double multiplication instead of ' +
-			'`Math.imul`, 9 bytes of bytecode less, made `free(address)` of a temporary 20% slower in the tracking ' +
-			'suite.) Tracking off: 22-23 ns (0.44-0.47x) with one manager in the process (Node 24: 17-20 ns), ' +
-			'29-30 ns (0.33x) in the tracking suite. The scope work of issue 11 left this path as it was but for `free()`\'s ' +
-			'scope test, now a store of `undefined` instead of a load, a test and a call (16 bytes less of the ~900 V8 ' +
-			'inlines; `bench/compare-allocation.ts`, 5-7 processes in each order, 0.95-1.05x either regime). Tracking ' +
-			'off in the tracking suite, whose loop seven managers share (so V8 folds none of them into constants), ' +
-			'measured 31-42 ns against 12-15 ns raw (0.35-0.39x) on a loaded machine, and in the same processes the ' +
-			'same loop without the manager (`_malloc`, a 12-field object like the ref, the zeroing store, `_free`) ' +
-			'18.5-27 ns: the 0.45x goal (27-33 ns there) leaves 6-14 ns for the path\'s checks and indirections (the ' +
-			'allocator result\'s test, the allocator and deallocator call sites, the table and scope tests, the freed ' +
-			'test, the choice of deallocator), which take 13-17 ns, each one a check the issue keeps. (The table\'s ' +
-			'hash skipping its division for an address below 2^31, `address <= 0x7fffffff ? address : ...`, measured ' +
-			'1.00-1.09x pristine and 0.95-1.02x realistic in `compare-allocation.ts`: not kept.)',
+			'`--trace-turbo-inlining` shows the whole loop inlined with one manager; with three, the deallocator call in ' +
+			'`free()` is a call (below). Where the time goes (`perf` with `--perf-prof`, one manager, Node 20): the loop\'s ' +
+			'own code about half, `_malloc` and `_free` a fifth, the write barrier of the table\'s insert ' +
+			'(`RecordWriteSaveFP`: the ref is young, the table\'s values array old, so every insert records the slot) ' +
+			'11%, scavenges 4%. Two things made the loop slower than its work. (1) A boolean field tested by its ' +
+			'truthiness (`numbersKnown`, `plainFrees`, `clearAllocatedRegions`, `scopesOrDebug`, the ref\'s `tracked`) is, ' +
+			'wherever TurboFan cannot fold the manager into a constant, compared with false and \'\', then its map ' +
+			'loaded and tested (undetectable, number, bigint): about a dozen instructions for a flag that is set; ' +
+			'`=== true` is one comparison. (2) The table\'s hash of both 32-bit halves of the address put an ' +
+			'int-to-double conversion, a division and a checked truncation on every insert; it hashes the low 32 bits ' +
+			'now (addresses 2^32 apart share a home slot and probe on). With those, `tracked` and `released` read from ' +
+			'`tableSlot` and `ownDeallocator` instead of fields of their own (two stores and 16 bytes less per ref), and ' +
+			'the zeroing store and the heap-end test through the manager\'s own view fields (`fastInt32Array`: one load ' +
+			'less once the heap has grown): the same loop, minimum of 300 interleaved batches, both load orders, Node 20, ' +
+			'one manager 27.1 -> 24.7-25.2 ns pristine and 29.2 -> 26.5 realistic, three managers 30.4-30.8 -> 28.9 and ' +
+			'33.5-36.1 -> 31.0, a manager V8 does not fold 34-37 -> 31 ns (raw 9.1-9.4 ns). `bench/ab.ts allocation` ' +
+			'against 7fb5a50 (4 processes, Node 20): 0.30x -> 0.36x pristine, 0.27x -> 0.30x realistic; ' +
+			'`BENCH_MANAGERS=3` (6 processes) 0.25x -> 0.30x and 0.25x -> 0.26x; Node 24 0.28x -> 0.30x and 0.26x -> ' +
+			'0.28x, three managers 0.22x -> 0.24x both; `compare-allocation.ts` (7 processes each order) 1.11x and 1.00x ' +
+			'pristine, 1.29x and 1.07x realistic. What is left short: (a) A process runs either TurboFan\'s regular code ' +
+			'for the loop or only the code it compiled by on-stack replacement, which V8 does not specialise to the ' +
+			'loop function\'s context: it reloads the manager, checks its map and reloads core, table, views every ' +
+			'iteration (`--print-opt-code`: 2,812 against 2,092 bytes of code; `--trace-opt`: no regular compile of ' +
+			'the loop in those processes): 33-38 against 25-27 ns, at random from process to process, for every build, ' +
+			'so a suite\'s ratio moves with which code its process ran. (b) With three managers over three modules the ' +
+			'call site of the deallocator in `HeapCore.freeRef` has seen three targets (megamorphic), and TurboFan ' +
+			'cannot see which manager frees a ref until after it has chosen what to inline: the call goes through ' +
+			'`Builtins_Call` to the caller closure, about 15% of the loop (`perf`). A dispatch on a per-manager slot ' +
+			'to constant call sites (`if (slot === 0) caller0(...)`) made `freeRef` 206 bytes of bytecode instead of ' +
+			'128, past the inlining budget: 1.4-1.8x slower; calling the deallocator directly instead of through its ' +
+			'caller measured the same as the caller (26.5 against 26.9 ns, one manager; 30.5-31.2 both, three). ' +
+			'(c) The write barrier: any store of the young ref into the table takes it. (Earlier: a hash by double ' +
+			'multiplication instead of `Math.imul`, 9 bytes of bytecode less, made `free(address)` of a temporary 20% ' +
+			'slower in the tracking suite; skipping the division for an address below 2^31 measured 1.00-1.09x ' +
+			'pristine and 0.95-1.02x realistic; the ref\'s rare fields on the prototype instead of the instance, 1.03-' +
+			'1.09x with one manager but 1.2-1.3x slower with three in the realistic regime, where `free()` reads them from ' +
+			'refs of several classes.) Tracking off: 22-23 ns (0.44-0.47x) with one manager in the process (Node 24: ' +
+			'17-20 ns), 29-30 ns (0.33x) in the tracking suite, whose loop seven managers share (so V8 folds none of ' +
+			'them into constants): 31-42 ns against 12-15 ns raw (0.35-0.39x) on a loaded machine, and in the same ' +
+			'processes the same loop without the manager (`_malloc`, a 12-field object like the ref, the zeroing ' +
+			'store, `_free`) 18.5-27 ns: the 0.45x goal (27-33 ns there) leaves 6-14 ns for the path\'s checks and ' +
+			'indirections, which took 13-17 ns (measured before the flags\' `=== true`), each one a check the issue keeps.',
 	},
 	{
 		suite: 'ownership',
@@ -485,7 +506,13 @@ const reasons: Reason[] = [
 			'`bench/ab.ts ownership`, `BENCH_ROUNDS=301 BENCH_BATCH_NS=100000`, 12 processes per build: Node 20 0.80x -> ' +
 			'0.86x, Node 24 0.73x -> 0.83x (the other two cases of the suite 0.99-1.06x). With three `Int32Ref`s (one ' +
 			'class) the difference is 100 -> 62 ns: what is left is the closure, the scope object and the adopt calls, ' +
-			'not the polymorphism. A suite run on this machine moves this ratio by ±0.08 from process to process',
+			'not the polymorphism. Inside a scope `scopesOrDebug` is set, and its test before `adopt` is now `=== true`, one ' +
+			'comparison instead of the dozen instructions of a truthiness test (see allocInt32() + free(), which both ' +
+			'sides share and which got faster too: the ratio is try/finally ÷ scope, so the same difference reads lower ' +
+			'when both get faster): `bench/ab.ts ownership` against 7fb5a50, 10 processes, Node 20 0.86x -> 0.90x ' +
+			'pristine and 0.88x -> 0.88x realistic, Node 24 0.74x -> 0.71x and 0.74x -> 0.76x (3-4 processes: Node 20 ' +
+			'0.77-0.85x -> 0.90-0.91x pristine, 0.85x -> 0.89x realistic; Node 24 0.65-0.83x -> 0.76-0.81x and ' +
+			'0.79-0.85x -> 0.80-0.82x). A suite run on this machine moves this ratio by ±0.08 from process to process',
 	},
 	// ---- tracking ---------------------------------------------------------------------
 	{

@@ -12,7 +12,7 @@ import { grouped } from './docGroups.js'
 const emitter = 'emitAlloc'
 
 /** The whole-heap view that zeroes an aligned region of each width in one store (+0.0 is all zero bits). */
-const zeroView: Readonly<Record<1 | 2 | 4 | 8, string>> = { 1: 'uint8Array', 2: 'uint16Array', 4: 'int32Array', 8: 'float64Array' }
+const zeroView: Readonly<Record<1 | 2 | 4 | 8, string>> = { 1: 'fastUint8Array', 2: 'fastUint16Array', 4: 'fastInt32Array', 8: 'fastFloat64Array' }
 
 /** The allocation members of one row (alias rows get their own, since they return their own ref class). */
 export function emitAlloc(element: NormalizedElement): FacetParts {
@@ -56,7 +56,7 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 				// alloc<T>() calls without one.
 				writer.writeLine(`if (value !== undefined) return this.${withValue}(value)`)
 				writer.writeLine(`const ref = this.core.allocValue(${refClass}, ${byteSize}, '${methods.alloc}')`)
-				writer.writeLine(`if (this.core.clearAllocatedRegions) this.fast.${zeroView[byteSize]}[ref.address / ${byteSize}] = 0`)
+				writer.writeLine(`if (this.core.clearAllocatedRegions === true) this.${zeroView[byteSize]}[ref.address / ${byteSize}] = 0`)
 				writer.writeLine('return ref')
 				return
 			}

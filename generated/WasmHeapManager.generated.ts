@@ -3064,7 +3064,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocInt8(value?: number): Int8Ref {
 		if (value !== undefined) return this.allocInt8Of(value)
 		const ref = this.core.allocValue(Int8Ref, 1, 'allocInt8')
-		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastUint8Array[ref.address / 1] = 0
 		return ref
 	}
 
@@ -3099,7 +3099,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocUint8(value?: number): Uint8Ref {
 		if (value !== undefined) return this.allocUint8Of(value)
 		const ref = this.core.allocValue(Uint8Ref, 1, 'allocUint8')
-		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastUint8Array[ref.address / 1] = 0
 		return ref
 	}
 
@@ -3134,7 +3134,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocClampedUint8(value?: number): ClampedUint8Ref {
 		if (value !== undefined) return this.allocClampedUint8Of(value)
 		const ref = this.core.allocValue(ClampedUint8Ref, 1, 'allocClampedUint8')
-		if (this.core.clearAllocatedRegions) this.fast.uint8Array[ref.address / 1] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastUint8Array[ref.address / 1] = 0
 		return ref
 	}
 
@@ -3169,7 +3169,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocInt16(value?: number): Int16Ref {
 		if (value !== undefined) return this.allocInt16Of(value)
 		const ref = this.core.allocValue(Int16Ref, 2, 'allocInt16')
-		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastUint16Array[ref.address / 2] = 0
 		return ref
 	}
 
@@ -3204,7 +3204,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocUint16(value?: number): Uint16Ref {
 		if (value !== undefined) return this.allocUint16Of(value)
 		const ref = this.core.allocValue(Uint16Ref, 2, 'allocUint16')
-		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastUint16Array[ref.address / 2] = 0
 		return ref
 	}
 
@@ -3239,7 +3239,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocInt32(value?: number): Int32Ref {
 		if (value !== undefined) return this.allocInt32Of(value)
 		const ref = this.core.allocValue(Int32Ref, 4, 'allocInt32')
-		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastInt32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3274,7 +3274,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocUint32(value?: number): Uint32Ref {
 		if (value !== undefined) return this.allocUint32Of(value)
 		const ref = this.core.allocValue(Uint32Ref, 4, 'allocUint32')
-		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastInt32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3309,7 +3309,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocBigInt64(value?: bigint): BigInt64Ref {
 		if (value !== undefined) return this.allocBigInt64Of(value)
 		const ref = this.core.allocValue(BigInt64Ref, 8, 'allocBigInt64')
-		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastFloat64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3344,7 +3344,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocBigUint64(value?: bigint): BigUint64Ref {
 		if (value !== undefined) return this.allocBigUint64Of(value)
 		const ref = this.core.allocValue(BigUint64Ref, 8, 'allocBigUint64')
-		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastFloat64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3379,7 +3379,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocFloat16(value?: number): Float16Ref {
 		if (value !== undefined) return this.allocFloat16Of(value)
 		const ref = this.core.allocValue(Float16Ref, 2, 'allocFloat16')
-		if (this.core.clearAllocatedRegions) this.fast.uint16Array[ref.address / 2] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastUint16Array[ref.address / 2] = 0
 		return ref
 	}
 
@@ -3414,7 +3414,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocFloat32(value?: number): Float32Ref {
 		if (value !== undefined) return this.allocFloat32Of(value)
 		const ref = this.core.allocValue(Float32Ref, 4, 'allocFloat32')
-		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastInt32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3449,7 +3449,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocFloat64(value?: number): Float64Ref {
 		if (value !== undefined) return this.allocFloat64Of(value)
 		const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')
-		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastFloat64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3484,7 +3484,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocPointer32(value?: number): Pointer32Ref {
 		if (value !== undefined) return this.allocPointer32Of(value)
 		const ref = this.core.allocValue(Pointer32Ref, 4, 'allocPointer32')
-		if (this.core.clearAllocatedRegions) this.fast.int32Array[ref.address / 4] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastInt32Array[ref.address / 4] = 0
 		return ref
 	}
 
@@ -3519,7 +3519,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocPointer53(value?: number): Pointer53Ref {
 		if (value !== undefined) return this.allocPointer53Of(value)
 		const ref = this.core.allocValue(Pointer53Ref, 8, 'allocPointer53')
-		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastFloat64Array[ref.address / 8] = 0
 		return ref
 	}
 
@@ -3554,7 +3554,7 @@ export class WasmHeapManager extends HeapAccess {
 	allocPointer64(value?: bigint): Pointer64Ref {
 		if (value !== undefined) return this.allocPointer64Of(value)
 		const ref = this.core.allocValue(Pointer64Ref, 8, 'allocPointer64')
-		if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0
+		if (this.core.clearAllocatedRegions === true) this.fastFloat64Array[ref.address / 8] = 0
 		return ref
 	}
 

@@ -33,9 +33,17 @@ export class AddressTable<V> {
 		this.limit = capacity >> 1
 	}
 
-	/** The home slot of `address`: Fibonacci hashing of its two 32-bit halves. */
+	/**
+	 * The home slot of `address`: Fibonacci hashing of its low 32 bits (`Math.imul` takes
+	 * them). Addresses that differ by a multiple of 2^32 share a home slot and probe on
+	 * from it: only in a memory over 4 GiB, and at most one address per 4 GiB of it. (A
+	 * hash of both halves, `(address >>> 0) ^ ((address / 0x100000000) | 0)`, put an
+	 * int-to-double conversion, a division and a truncation with an overflow check on
+	 * every insert of a 32-bit address, and 9 bytes of bytecode of the ~900 V8 inlines
+	 * into an `allocInt32()` + `free()` loop: issue 11.)
+	 */
 	private home(address: number): number {
-		return Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		return Math.imul(address, 0x9e3779b1) >>> this.shift
 	}
 
 	/** The slot holding `address`, or -1. */
@@ -76,7 +84,7 @@ export class AddressTable<V> {
 		const keys = this.keys
 		const mask = this.mask
 		// home(address), inline.
-		let slot = Math.imul((address >>> 0) ^ ((address / 0x100000000) | 0), 0x9e3779b1) >>> this.shift
+		let slot = Math.imul(address, 0x9e3779b1) >>> this.shift
 		let key: number
 		while ((key = keys[slot]!) !== 0) {
 			if (key === address) return this.replaceAt(slot, value)

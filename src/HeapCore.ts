@@ -236,6 +236,14 @@ export class HeapCore {
 	private addressKind: NumberKind = 'unknown'
 	/** What the allocator takes as its size, learned from its first call. */
 	private sizeKind: NumberKind = 'unknown'
+	// The flags below (and `clearAllocatedRegions`) are tested with `=== true` on the hot
+	// paths, not by their truthiness: TurboFan knows nothing of a boolean field's value
+	// unless the manager is a constant it folds, and tests a value it knows nothing about
+	// against false, '', then its map (undetectable, number, bigint), about a dozen
+	// instructions and a load when the flag is set; `=== true` is one comparison. That was
+	// 20-40 instructions per `allocInt32()` + `free()`, where the manager is not a constant
+	// (a loop over several managers, or code V8 compiled by on-stack replacement, which
+	// reloads the manager every iteration): 31 against 35 ns a pair, issue 11.
 	/** Whether the allocator is known to take and return numbers: then {@link allocateRegion} takes its hot path. */
 	private numbersKnown = false
 	/** `numbersKnown` with debug mode off: then {@link freeRef} takes its hot path for refs outside scopes. */
@@ -337,7 +345,7 @@ export class HeapCore {
 	 */
 	allocValue<R extends HeapRef>(Ref: RefConstructor<R>, byteSize: number, method: string): R {
 		let address: unknown
-		if (this.numbersKnown) {
+		if (this.numbersKnown === true) {
 			try {
 				address = this.allocatorCaller(this.allocator as NumberAllocator, byteSize, byteSize)
 			} catch (error) {
@@ -345,7 +353,7 @@ export class HeapCore {
 				throw failure
 			}
 		}
-		if (!(typeof address === 'number' && address > 0 && address % byteSize === 0 && address + byteSize <= this.access.fast.uint8Array.length)) {
+		if (!(typeof address === 'number' && address > 0 && address % byteSize === 0 && address + byteSize <= (this.access as WasmHeapManager).fastUint8Array.length)) {
 			address = this.valueRegionChecked(address, byteSize, method)
 		}
 		const ref = new Ref(this.access as WasmHeapManager, address as number, byteSize, this.tracking)
@@ -353,7 +361,7 @@ export class HeapCore {
 		// A live ref at the same address is stale: the table calls replaced() with it.
 		const table = this.trackedRefs
 		if (table !== undefined) ref.tableSlot = table.add(address as number, ref)
-		if (this.scopesOrDebug) this.adopt(ref)
+		if (this.scopesOrDebug === true) this.adopt(ref)
 		return ref
 	}
 
@@ -423,7 +431,7 @@ export class HeapCore {
 	 * over V8's 460-byte limit for inlining, and it was called (issue 11).
 	 */
 	allocateRegion(byteSize: number, alignment: number, method: string): number {
-		if (this.numbersKnown && byteSize > 0 && byteSize <= 0x7fffffff) {
+		if (this.numbersKnown === true && byteSize > 0 && byteSize <= 0x7fffffff) {
 			let address: unknown
 			try {
 				address = this.allocatorCaller(this.allocator as NumberAllocator, byteSize, alignment)
@@ -433,7 +441,7 @@ export class HeapCore {
 			}
 			const views = this.access.fast
 			if (typeof address === 'number' && address > 0 && address % alignment === 0 && address + byteSize <= views.uint8Array.length) {
-				if (this.clearAllocatedRegions) zeroAllocated(views, address, byteSize)
+				if (this.clearAllocatedRegions === true) zeroAllocated(views, address, byteSize)
 				return address
 			}
 			return this.checkAllocated(address, byteSize, byteSize, alignment, method)
@@ -544,7 +552,7 @@ export class HeapCore {
 		const table = this.trackedRefs
 		if (table !== undefined) ref.tableSlot = table.add(ref.address, ref)
 		// (Scopes and debug records: one check for both, off the hot path.)
-		if (this.scopesOrDebug) this.adopt(ref)
+		if (this.scopesOrDebug === true) this.adopt(ref)
 		return ref
 	}
 
@@ -612,14 +620,15 @@ export class HeapCore {
 	 * classes (a scope's close does).
 	 */
 	freeRef(ref: HeapRef): void {
-		// Whether the ref is tracked is not asked: an untracked one (wrapped, or made directly:
-		// its constructor is public) is not the value at its address, and deleteAt checks that.
-		// And a ref made directly may say it is tracked on a manager that does not track.
+		// A ref made untracked (wrapped, or with tracking off) has the slot -1. One made
+		// directly (its constructor is public) may say it is tracked and not be the value at
+		// its address, or be made for a manager that does not track: deleteAt checks the first.
 		const table = this.trackedRefs
-		if (table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
+		const slot = ref.tableSlot
+		if (table !== undefined && slot !== -1) table.deleteAt(slot, ref.address, ref)
 		ref.scope = undefined
 		// The usual case: no debug records, the manager's deallocator, numbers.
-		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
+		if (this.plainFrees !== true || ref.ownDeallocator !== undefined) {
 			this.freeRefSlowly(ref)
 			return
 		}
@@ -647,7 +656,8 @@ export class HeapCore {
 	/** Removes a ref from the allocation table and from its scope (freed, released or stale). */
 	forget(ref: HeapRef): void {
 		const table = this.trackedRefs
-		if (ref.tracked && table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
+		const slot = ref.tableSlot
+		if (slot !== -1 && table !== undefined) table.deleteAt(slot, ref.address, ref)
 		ref.scope = undefined
 		if (this.debug !== undefined) this.debug.forget(ref)
 	}

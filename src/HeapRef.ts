@@ -42,8 +42,6 @@ export abstract class HeapRef {
 	 */
 	protected liveEnd: number
 
-	/** @internal Whether the manager's allocation table holds this ref. */
-	readonly tracked: boolean
 	/**
 	 * @internal The `byteSize` the deallocator gets back: what the allocator was asked for
 	 * (at least 1), or the wrapped region's size. Set by the manager when it makes the ref.
@@ -53,18 +51,20 @@ export abstract class HeapRef {
 	allocationAlignment = 1
 	/**
 	 * @internal This ref's own deallocator (`WrapOptions.deallocator`): `undefined` for the
-	 * manager's, `null` for a borrowed region that `free()` only invalidates.
+	 * manager's, `null` for a borrowed region that `free()` only invalidates, and
+	 * {@link releasedRegion} once `release()` handed the region over.
 	 */
 	ownDeallocator: HeapRefDeallocator | null | undefined = undefined
-	/** @internal Set by `release()`: the region now belongs to other code. */
-	protected released = false
 	/** @internal The scope that frees this ref when it closes, if any. */
 	scope: HeapScopeLike | undefined = undefined
 	/**
 	 * @internal Where the manager's allocation table put this ref (0 until it does): a hint
-	 * that `free()` checks before it looks the address up.
+	 * that `free()` checks before it looks the address up; -1 for a ref made untracked.
+	 * (Whether a ref is tracked, and whether it was released, are read from this field and
+	 * from `ownDeallocator` rather than kept in fields of their own: every field is a store
+	 * when a ref is made and 8 bytes more of garbage per temporary, issue 11.)
 	 */
-	tableSlot = 0
+	tableSlot: number
 
 	/**
 	 * Refs are made by the manager's `alloc*` and `wrap*` methods, which check the
@@ -75,8 +75,19 @@ export abstract class HeapRef {
 		this.address = address
 		this.allocatedByteSize = allocatedByteSize
 		this.liveEnd = address + allocatedByteSize
-		this.tracked = tracked
+		// (`=== true` first: see HeapCore's flags.)
+		this.tableSlot = tracked === true || tracked ? 0 : -1
 		this.allocationByteSize = allocatedByteSize
+	}
+
+	/** @internal Whether the manager's allocation table holds this ref (made tracked). */
+	get tracked(): boolean {
+		return this.tableSlot !== -1
+	}
+
+	/** @internal Set by `release()`: the region now belongs to other code. */
+	protected get released(): boolean {
+		return this.ownDeallocator === releasedRegion
 	}
 
 	/** @internal The class name used in error messages (kept as data so minifiers cannot rename it). */
@@ -211,8 +222,8 @@ export abstract class HeapRef {
 	release(): number {
 		if (this.freed) this.throwFreed('release')
 		this.invalidate()
-		this.released = true
 		this.manager.core.forget(this)
+		this.ownDeallocator = releasedRegion
 		return this.address
 	}
 
@@ -237,6 +248,12 @@ export abstract class HeapRef {
 		this.free()
 	}
 }
+
+/**
+ * @internal The `ownDeallocator` of a released ref (see `HeapRef.release()`): the region
+ * belongs to other code, and nothing here frees it.
+ */
+export const releasedRegion: HeapRefDeallocator = () => undefined
 
 /** @internal Whether this host's typed arrays are little-endian, as every wasm heap is. */
 export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1

@@ -801,6 +801,21 @@ describe('the allocation table (AddressTable)', () => {
 		expect(disagreements.slice(0, 5)).to.deep.equal([])
 	})
 
+	it('keeps apart addresses that differ by multiples of 2^32 (the hash reads the low 32 bits: they share a home slot)', () => {
+		// Every address here hashes to the same slot; only their probe runs tell them apart.
+		const random = new SeededRandom(2222)
+		const sameHome = Array.from({ length: 40 }, (_, k) => 8 + k * 2 ** 32)
+		const disagreements = churn(new AddressTable<number>(16), sameHome, random, 4000)
+		expect(disagreements.slice(0, 5)).to.deep.equal([])
+		const table = new AddressTable<string>(16)
+		const first = table.add(8, 'low')
+		const second = table.add(8 + 2 ** 32, 'high')
+		expect(second).to.not.equal(first)
+		expect([table.get(8), table.get(8 + 2 ** 32), table.get(8 + 2 ** 33)]).to.deep.equal(['low', 'high', undefined])
+		expect(table.deleteAt(first, 8, 'low')).to.equal(true)
+		expect([table.get(8), table.get(8 + 2 ** 32), table.size]).to.deep.equal([undefined, 'high', 1])
+	})
+
 	it('calls its replaced hook with the value a set replaces, once the new value is in, and only then', () => {
 		const calls: string[] = []
 		const table: AddressTable<string> = new AddressTable<string>(16, (previous) => calls.push(`${previous} -> ${table.get(8)}`))
@@ -810,5 +825,29 @@ describe('the allocation table (AddressTable)', () => {
 		expect(table.deleteIfValue(8, 'c')).to.equal(true)
 		table.set(8, 'd')
 		expect(calls).to.deep.equal(['a -> c'])
+	})
+})
+
+describe('what a ref records of its tracking and release (no fields of their own: issue 11)', () => {
+	it('a ref made untracked over a tracked ref\'s address leaves that ref in the table when it is freed; a released ref is out of it, frees nothing and says released', () => {
+		const { heap, allocator } = createTestHeap()
+		const tracked = heap.allocInt32()
+		const other = heap.allocInt32()
+		// Made directly, untracked, over a live tracked ref's region (borrowed: freeing frees nothing).
+		const untracked = new api.Int32Ref(heap, tracked.address, 4, false)
+		untracked.ownDeallocator = null
+		untracked.free()
+		expect(heap.allocatedRefs).to.have.members([tracked, other])
+		expect(tracked.isFreed).to.equal(false)
+		const freeCalls = allocator.freeCalls
+		expect(other.release()).to.equal(other.address)
+		expect(allocator.freeCalls).to.equal(freeCalls)
+		expect(heap.allocatedRefs).to.deep.equal([tracked])
+		expect(other.toJSON()).to.deep.equal({ type: 'Int32Ref', address: other.address, released: true })
+		expect(() => other.free()).to.throw(Error, /released/)
+		tracked.free()
+		expect(tracked.toJSON()).to.deep.equal({ type: 'Int32Ref', address: tracked.address, freed: true })
+		expect(() => tracked.free()).to.not.throw()
+		expect(heap.allocatedRefs).to.deep.equal([])
 	})
 })

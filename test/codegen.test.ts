@@ -117,10 +117,10 @@ describe('generator', () => {
 		const body = (signature: string): string => manager.slice(manager.indexOf(`\t${signature}`)).split('\n\t}\n')[0]!
 		expect(body('allocFloat64(value?: number)')).to.contain('if (value !== undefined) return this.allocFloat64Of(value)')
 		expect(body('allocFloat64(value?: number)')).to.contain("const ref = this.core.allocValue(Float64Ref, 8, 'allocFloat64')")
-		expect(body('allocFloat64(value?: number)')).to.contain('if (this.core.clearAllocatedRegions) this.fast.float64Array[ref.address / 8] = 0')
+		expect(body('allocFloat64(value?: number)')).to.contain('if (this.core.clearAllocatedRegions === true) this.fastFloat64Array[ref.address / 8] = 0')
 		expect(body('private allocFloat64Of(value: number)')).to.contain("value = numberValue(value, 'allocFloat64')")
 		expect(body('private allocFloat64Of(value: number)')).to.contain('this.writeFloat64(ref.address, value)')
-		expect(body('allocInt16(value?: number)')).to.contain('this.fast.uint16Array[ref.address / 2] = 0')
+		expect(body('allocInt16(value?: number)')).to.contain('this.fastUint16Array[ref.address / 2] = 0')
 		expect(body('allocLooseFloat64(value?: number)')).to.contain("core.allocateRegion(8, 4, 'allocLooseFloat64')")
 		expect(body('allocLooseFloat64(value?: number)')).to.not.contain('allocValue')
 		expect(manager).to.not.contain('allocLooseFloat64Of')
