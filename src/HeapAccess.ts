@@ -328,7 +328,10 @@ export abstract class HeapAccess {
 	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
 	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
-	 * (use `free`), anything else goes to the deallocator as it is.
+	 * (use `free`), anything else goes to the deallocator as it is. A `byteSize` of 0 goes
+	 * to it as 1: `allocate(0)` asked the allocator for 1 byte (a unique address), and the
+	 * deallocator gets back what its allocator was asked for (Rust's `dealloc` of a 0-byte
+	 * layout frees nothing).
 	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
 	 * @group Allocation & ownership
 	 */
@@ -341,7 +344,7 @@ export abstract class HeapAccess {
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
-		this.core.deallocate(address, byteSize, alignment)
+		this.core.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
 	}
 
 	// ---- scopes -------------------------------------------------------------------
