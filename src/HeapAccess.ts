@@ -7,11 +7,13 @@ import {
 	deallocateAddressInvalid,
 	deallocateAddressNotANumber,
 	deallocateTrackedAddress,
+	freeAllDeallocatorsThrew,
 	freeNotARefOrAddress,
 	freeRefOfAnotherManager,
 	latestHeapNotABuffer,
 	managerArgumentNotAFunction,
 	raise,
+	raiseAggregate,
 	scopeFunctionAsync,
 	scopeFunctionNotAFunction,
 	scopeFunctionReturnedPromise,
@@ -382,11 +384,22 @@ export abstract class HeapAccess {
 	}
 
 	/**
-	 * Frees every live ref allocated through this manager. Needs `trackAllocations`.
+	 * Frees every live ref allocated through this manager. Needs `trackAllocations`. A
+	 * deallocator that throws does not stop the others, as when a scope closes: every ref
+	 * is freed, then the error is thrown (an `AggregateError` when several threw).
+	 * @throws Error if tracking is off; Error (with the deallocator's error as `cause`) if a deallocator threw
 	 * @group Allocation & ownership
 	 */
 	freeAll(): void {
-		for (const ref of this.core.allocatedRefs('freeAll')) ref.free()
+		let errors: unknown[] | undefined
+		for (const ref of this.core.allocatedRefs('freeAll')) {
+			try {
+				ref.free()
+			} catch (error) {
+				;(errors ??= []).push(error)
+			}
+		}
+		if (errors !== undefined) throw errors.length === 1 ? errors[0] : raiseAggregate(errors, freeAllDeallocatorsThrew, 'freeAll', errors.length)
 	}
 
 	/** @internal Calls `getLatestHeap()` and checks what it returned. */

@@ -613,6 +613,12 @@ export const scopeKeepForeignRef = {
 	text: (method: string, ref: unknown) => `${method}: ${describeValue(ref)} is not a ref this scope holds`,
 } satisfies Message
 
+export const freeAllDeallocatorsThrew = {
+	Class: AggregateError,
+	code: ALLOCATION_FAILED,
+	text: (method: string, count: number) => `${method}: ${count} deallocators threw (every ref was freed all the same)`,
+} satisfies AggregateMessage
+
 export const scopeDeallocatorsThrew = {
 	Class: AggregateError,
 	code: ALLOCATION_FAILED,

@@ -127,6 +127,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	scopeKeepClosed: ['probe.method'],
 	scopeKeepForeignRef: ['probe.method', 'x'],
 	scopeDeallocatorsThrew: ['probe.method', 8],
+	freeAllDeallocatorsThrew: ['probe.method', 8],
 	trackingOff: ['probe.method'],
 	debugOff: ['probe.method'],
 	noLiveRefAtAddress: ['probe.method', 'x'],
