@@ -14,6 +14,7 @@ import {
 	managerArgumentNotAFunction,
 	raise,
 	raiseAggregate,
+	scopeFunctionAndCloseThrew,
 	scopeFunctionAsync,
 	scopeFunctionNotAFunction,
 	scopeFunctionReturnedPromise,
@@ -57,6 +58,19 @@ const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
 function throwScopeFunctionError(fn: unknown): never {
 	if (typeof fn !== 'function') throw raise(scopeFunctionNotAFunction, 'withScope', fn)
 	throw raise(scopeFunctionAsync, 'withScope')
+}
+
+/**
+ * `withScope(fn)` where `fn` threw: closes the scope and rethrows `error`; if the close
+ * throws too (a deallocator), neither error is lost: an `AggregateError` of both, fn's first.
+ */
+function throwAfterClosing(scope: HeapScope, error: unknown): never {
+	try {
+		scope.close()
+	} catch (closeError) {
+		throw raiseAggregate([error, closeError], scopeFunctionAndCloseThrew, 'withScope')
+	}
+	throw error
 }
 
 /** `withScope(fn)` where `fn` returned a promise (the scope has closed already). */
@@ -355,6 +369,8 @@ export abstract class HeapAccess {
 	 * Runs `fn()` and then frees every ref allocated through this manager while it ran
 	 * (refs a nested scope took are freed by that scope), also when `fn` throws. Returns
 	 * what `fn` returned. For temporaries handed to one call, as C callers use the stack.
+	 * When `fn` throws, its error is rethrown once the scope has closed; if closing throws
+	 * too (a deallocator that throws), an `AggregateError` holds both, `fn`'s first.
 	 * @throws TypeError if `fn` is not a function, or is async (await inside the scope
 	 * instead, with `openScope`)
 	 * @group Scopes
@@ -366,9 +382,10 @@ export abstract class HeapAccess {
 		let result: T
 		try {
 			result = fn()
-		} finally {
-			scope.close()
+		} catch (error) {
+			throwAfterClosing(scope, error)
 		}
+		scope.close()
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') throwScopePromiseError()
 		return result
 	}

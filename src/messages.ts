@@ -443,6 +443,13 @@ export const scopeFunctionAsync = {
 		`${method}: fn is an async function; a scope closes when fn returns, before its awaits: use \`using scope = heap.openScope()\` in async code`,
 } satisfies Message
 
+export const scopeFunctionAndCloseThrew = {
+	Class: AggregateError,
+	code: SCOPE,
+	text: (method: string) =>
+		`${method}: fn threw, and closing its scope threw too (errors holds fn's error first, then the scope's; every ref the scope held was freed)`,
+} satisfies AggregateMessage
+
 export const scopeFunctionReturnedPromise = {
 	Class: TypeError,
 	code: SCOPE,

@@ -128,6 +128,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	scopeKeepForeignRef: ['probe.method', 'x'],
 	scopeDeallocatorsThrew: ['probe.method', 8],
 	freeAllDeallocatorsThrew: ['probe.method', 8],
+	scopeFunctionAndCloseThrew: ['probe.method'],
 	trackingOff: ['probe.method'],
 	debugOff: ['probe.method'],
 	noLiveRefAtAddress: ['probe.method', 'x'],

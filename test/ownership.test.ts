@@ -337,6 +337,47 @@ describe('scopes', () => {
 		expect(scope.isClosed).to.equal(true)
 	})
 
+	it('withScope: when fn throws and a deallocator throws while the scope closes, neither error is lost', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let next = 64
+		const freed: number[] = []
+		let refuse = 0
+		const heap: WasmHeapManager = createWasmHeapManager(
+			() => memory.buffer,
+			() => (next += 16),
+			(address: number) => {
+				if (address === refuse) throw new Error('free failed')
+				freed.push(address)
+			},
+		)
+		const failure = new Error('inside')
+		const refs: HeapRef[] = []
+		const error = expectThrow(
+			() =>
+				heap.withScope(() => {
+					refs.push(heap.allocInt32(), heap.allocFloat64(), heap.allocUint8())
+					refuse = refs[1]!.address
+					throw failure
+				}),
+			AggregateError,
+			/^withScope: fn threw, and closing its scope threw too/,
+		)
+		expect((error as AggregateError & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
+		const [first, second] = (error as AggregateError).errors as Error[]
+		expect(first).to.equal(failure)
+		expect(second!.message).to.match(/^Float64Ref\.free: the deallocator threw Error: free failed/)
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(freed).to.deep.equal([refs[2]!.address, refs[0]!.address])
+		expect(heap.allocatedRefs).to.deep.equal([])
+		// fn's error alone when the scope closes cleanly; the deallocator's alone when fn returned.
+		refuse = 0
+		expect(() => heap.withScope(() => {
+			heap.allocInt32()
+			throw failure
+		})).to.throw(failure)
+		expectThrow(() => heap.withScope(() => (refuse = heap.allocInt16().address)), Error, /^Int16Ref\.free: the deallocator threw/)
+	})
+
 	it('a scope of many refs frees each it still holds once, newest first, past the four it keeps in fields', () => {
 		// Refs 0-3 live in the scope's fields, 4 and later in its array: one of each kind is
 		// freed early, kept and released, so the skip applies on both sides of the boundary.
