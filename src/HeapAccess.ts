@@ -14,10 +14,13 @@ import {
 	managerArgumentNotAFunction,
 	raise,
 	raiseAggregate,
+	raiseWithCause,
+	scopeDeallocatorsThrew,
 	scopeFunctionAndCloseThrew,
 	scopeFunctionAsync,
 	scopeFunctionNotAFunction,
 	scopeFunctionReturnedPromise,
+	scopeLeftOpenByFunction,
 	wrapNullPointer,
 } from './messages.js'
 import type { HeapReport } from './HeapDebug.js'
@@ -64,13 +67,35 @@ function throwScopeFunctionError(fn: unknown): never {
  * `withScope(fn)` where `fn` threw: closes the scope and rethrows `error`; if the close
  * throws too (a deallocator), neither error is lost: an `AggregateError` of both, fn's first.
  */
-function throwAfterClosing(scope: HeapScope, error: unknown): never {
+function throwAfterClosing(core: HeapCore, scope: HeapScope, error: unknown): never {
+	const errors = closeScopeAndInner(core, scope).errors
+	if (errors.length > 0) throw raiseAggregate([error, ...errors], scopeFunctionAndCloseThrew, 'withScope')
+	throw error
+}
+
+/**
+ * Closes the scopes opened inside `scope` and left open (innermost first), then `scope`;
+ * returns how many were left open and what every close threw.
+ */
+function closeScopeAndInner(core: HeapCore, scope: HeapScope): { readonly count: number; readonly errors: unknown[] } {
+	const inner = core.closeScopesInside(scope)
 	try {
 		scope.close()
 	} catch (closeError) {
-		throw raiseAggregate([error, closeError], scopeFunctionAndCloseThrew, 'withScope')
+		inner.errors.push(closeError)
 	}
-	throw error
+	return inner
+}
+
+/**
+ * `withScope(fn)` where `fn` returned with scopes it opened still open: closes them and
+ * the scope, then throws the `Error` saying so (what their closes threw as its `cause`).
+ */
+function throwScopesLeftOpen(core: HeapCore, scope: HeapScope): never {
+	const { count, errors } = closeScopeAndInner(core, scope)
+	if (errors.length === 0) throw raise(scopeLeftOpenByFunction, 'withScope', count)
+	const cause = errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'withScope', errors.length)
+	throw raiseWithCause(cause, scopeLeftOpenByFunction, 'withScope', count)
 }
 
 /** `withScope(fn)` where `fn` returned a promise (the scope has closed already). */
@@ -370,7 +395,10 @@ export abstract class HeapAccess {
 	 * (refs a nested scope took are freed by that scope), also when `fn` throws. Returns
 	 * what `fn` returned. For temporaries handed to one call, as C callers use the stack.
 	 * When `fn` throws, its error is rethrown once the scope has closed; if closing throws
-	 * too (a deallocator that throws), an `AggregateError` holds both, `fn`'s first.
+	 * too (a deallocator that throws), an `AggregateError` holds both, `fn`'s first. Scopes
+	 * `fn` opened and left open are closed first, innermost first (as unwinding through
+	 * `using` blocks would close them); if `fn` returned normally, that is an `Error` too.
+	 * @throws Error (`ERR_HEAP_SCOPE`) if `fn` returned with a scope it opened still open
 	 * @throws TypeError if `fn` is not a function, or is async (await inside the scope
 	 * instead, with `openScope`)
 	 * @group Scopes
@@ -383,8 +411,9 @@ export abstract class HeapAccess {
 		try {
 			result = fn()
 		} catch (error) {
-			throwAfterClosing(scope, error)
+			throwAfterClosing(this.core, scope, error)
 		}
+		if (!this.core.isInnermostScope(scope)) throwScopesLeftOpen(this.core, scope)
 		scope.close()
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') throwScopePromiseError()
 		return result

@@ -733,6 +733,34 @@ export class HeapCore {
 		return scope
 	}
 
+	/** @internal Whether `scope` is the innermost open scope (withScope's check that fn closed what it opened). */
+	isInnermostScope(scope: HeapScope): boolean {
+		return this.innermostScope === scope
+	}
+
+	/**
+	 * @internal For `withScope`, once `fn` has returned or thrown: closes the scopes `fn`
+	 * opened inside `scope` and left open, innermost first (as an exception unwinding
+	 * through `using` blocks would have). Returns how many there were and what their
+	 * closes threw (deallocators that threw); nothing if `scope` is not open.
+	 */
+	closeScopesInside(scope: HeapScope): { readonly count: number; readonly errors: unknown[] } {
+		const errors: unknown[] = []
+		let count = 0
+		let open = this.innermostScope
+		while (open !== undefined && open !== scope) open = open.outer
+		if (open === undefined) return { count, errors }
+		while (this.innermostScope !== scope) {
+			count++
+			try {
+				this.innermostScope!.close()
+			} catch (error) {
+				errors.push(error)
+			}
+		}
+		return { count, errors }
+	}
+
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */
 	closeScope(scope: HeapScope, member: string): void {
 		// The innermost (the usual case) is one comparison; the error, out of line, keeps

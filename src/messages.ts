@@ -447,7 +447,7 @@ export const scopeFunctionAndCloseThrew = {
 	Class: AggregateError,
 	code: SCOPE,
 	text: (method: string) =>
-		`${method}: fn threw, and closing its scope threw too (errors holds fn's error first, then the scope's; every ref the scope held was freed)`,
+		`${method}: fn threw, and closing its scope threw too (errors holds fn's error first, then the scopes'; every ref the scopes held was freed)`,
 } satisfies AggregateMessage
 
 export const scopeFunctionReturnedPromise = {
@@ -606,6 +606,13 @@ export const scopeInnerStillOpen = {
 	Class: Error,
 	code: SCOPE,
 	text: (method: string) => `${method}: an inner scope (opened after this one) is still open; close scopes innermost first`,
+} satisfies Message
+
+export const scopeLeftOpenByFunction = {
+	Class: Error,
+	code: SCOPE,
+	text: (method: string, count: number) =>
+		`${method}: fn returned with ${count === 1 ? 'a scope it opened' : `${count} scopes it opened`} still open; withScope closed ${count === 1 ? 'it' : 'them'}, innermost first, then its own (close the scopes you open, or use \`using\`)`,
 } satisfies Message
 
 export const scopeKeepClosed = {

@@ -129,6 +129,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	scopeDeallocatorsThrew: ['probe.method', 8],
 	freeAllDeallocatorsThrew: ['probe.method', 8],
 	scopeFunctionAndCloseThrew: ['probe.method'],
+	scopeLeftOpenByFunction: ['probe.method', 2],
 	trackingOff: ['probe.method'],
 	debugOff: ['probe.method'],
 	noLiveRefAtAddress: ['probe.method', 'x'],

@@ -378,6 +378,53 @@ describe('scopes', () => {
 		expectThrow(() => heap.withScope(() => (refuse = heap.allocInt16().address)), Error, /^Int16Ref\.free: the deallocator threw/)
 	})
 
+	it('withScope closes the scopes fn opened and left open, innermost first: an exception unwinding through fn leaves no scope open', () => {
+		const { heap, rust } = strictHeap()
+		const kept = heap.allocInt32()
+		const failure = new Error('inside')
+		let inner: ReturnType<WasmHeapManager['openScope']> | undefined
+		let deepest: ReturnType<WasmHeapManager['openScope']> | undefined
+		const refs: HeapRef[] = []
+		expect(() =>
+			heap.withScope(() => {
+				refs.push(heap.allocInt8())
+				inner = heap.openScope() // closed by a scope.close() that the throw skips
+				refs.push(heap.allocFloat64Array(2))
+				deepest = heap.openScope()
+				refs.push(heap.allocUint16())
+				throw failure
+			}),
+		).to.throw(failure)
+		expect([inner!.isClosed, deepest!.isClosed]).to.deep.equal([true, true])
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(heap.allocatedRefs).to.deep.equal([kept])
+		expect(rust.live.size).to.equal(1)
+		// No scope is left open: a ref allocated now is adopted by nothing, and a new scope is the outermost.
+		const after = heap.allocInt32()
+		const scope = heap.openScope()
+		scope.close()
+		expect(after.isFreed).to.equal(false)
+
+		// fn returning normally with a scope still open is a bug in fn: an Error, with everything closed and freed.
+		const error = expectThrow(
+			() =>
+				heap.withScope(() => {
+					refs.push(heap.allocInt32())
+					inner = heap.openScope()
+					refs.push(heap.allocInt32())
+					return 1
+				}),
+			Error,
+			/^withScope: fn returned with a scope it opened still open; withScope closed it, innermost first, then its own/,
+		)
+		expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
+		expect(inner!.isClosed).to.equal(true)
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(heap.allocatedRefs).to.have.members([kept, after])
+		expect(heap.withScope(() => heap.allocInt8().isFreed)).to.equal(false)
+		expect(heap.allocatedRefs).to.have.members([kept, after])
+	})
+
 	it('a scope of many refs frees each it still holds once, newest first, past the four it keeps in fields', () => {
 		// Refs 0-3 live in the scope's fields, 4 and later in its array: one of each kind is
 		// freed early, kept and released, so the skip applies on both sides of the boundary.
