@@ -616,7 +616,7 @@ export class HeapCore {
 		// its constructor is public) is not the value at its address, and deleteAt checks that.
 		// And a ref made directly may say it is tracked on a manager that does not track.
 		const table = this.trackedRefs
-		if (table !== undefined) table.deleteAt(ref.tableSlot, ref.address, ref)
+		if (table !== undefined && !table.deleteAt(ref.tableSlot, ref.address, ref)) this.freeTrackedAlias(ref)
 		ref.scope = undefined
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (!this.plainFrees || ref.ownDeallocator !== undefined) {
@@ -629,6 +629,21 @@ export class HeapCore {
 			const failure = deallocatorError(error, ref)
 			throw failure
 		}
+	}
+
+	/**
+	 * {@link freeRef} of a ref the table does not hold (a wrapped one): if its region is
+	 * really freed (it is not borrowed) and a live tracked ref starts at its address (C
+	 * handed back a pointer the manager allocated, and it was wrapped), that ref is freed
+	 * with it, as when the allocator hands the address out again: its own `free()`, or
+	 * `freeAll()`, would free the region a second time.
+	 */
+	private freeTrackedAlias(ref: HeapRef): void {
+		if (ref.ownDeallocator === null) return
+		const tracked = this.trackedRefs!.get(ref.address)
+		if (tracked === undefined) return
+		this.trackedRefs!.deleteIfValue(ref.address, tracked)
+		this.replaced(tracked)
 	}
 
 	/** {@link freeRef} past the allocation table and the scope: debug records, and whichever deallocator the ref has. */

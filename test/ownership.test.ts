@@ -232,6 +232,40 @@ describe('ownership', () => {
 		expectThrow(() => borrowed.value, Error, /has been freed/)
 	})
 
+	it('freeing a wrap of a live tracked ref’s address frees that ref too: neither its free() nor freeAll() frees the region again', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let next = 64
+		const freed: number[] = []
+		const heap: WasmHeapManager = createWasmHeapManager(
+			() => memory.buffer,
+			() => (next += 64),
+			(address: number) => void freed.push(address),
+		)
+		const kept = heap.allocInt32()
+		// A pointer C handed back (the manager allocated it), wrapped and freed: C's free(ptr) frees the allocation.
+		const buffer = heap.allocUint8Array(16)
+		heap.wrapUint8Array(buffer.address, 16).free()
+		expect(buffer.isFreed).to.equal(true)
+		expect(heap.allocatedRefs).to.deep.equal([kept])
+		buffer.free()
+		heap.freeAll()
+		expect(freed).to.deep.equal([buffer.address, kept.address])
+		// In a scope too: closing it does not free the region again.
+		freed.length = 0
+		const inScope = heap.withScope(() => {
+			const temporary = heap.allocFloat64()
+			heap.wrapFloat64(temporary.address).free()
+			return temporary
+		})
+		expect([inScope.isFreed, freed]).to.deep.equal([true, [inScope.address]])
+		// A borrowed wrap frees nothing, so the tracked ref stays live.
+		const shared = heap.allocInt16()
+		heap.wrapInt16(shared.address, { deallocator: null }).free()
+		expect(shared.isFreed).to.equal(false)
+		shared.free()
+		expect(freed).to.deep.equal([inScope.address, shared.address])
+	})
+
 	it('bad WrapOptions are a TypeError and make no ref', () => {
 		const { heap } = strictHeap()
 		expectThrow(() => heap.wrapInt32(64, 5 as never), TypeError, /^wrapInt32: options must be an object/)
