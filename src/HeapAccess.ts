@@ -4,6 +4,8 @@ import { throwAddressError, throwAlignmentError, throwElementCountError } from '
 import {
 	alignmentInvalid,
 	alignmentNotANumber,
+	allocatorSizeInvalid,
+	allocatorSizeNotANumber,
 	deallocateAddressInvalid,
 	deallocateAddressNotANumber,
 	deallocateTrackedAddress,
@@ -130,6 +132,12 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 		value instanceof ArrayBuffer ||
 		(typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object SharedArrayBuffer]')
 	)
+}
+
+/** Throws for a `byteSize` argument of `allocate`/`deallocate` that is not a non-negative safe integer (named as a byte size, not an element count). */
+function throwByteSizeError(method: string, byteSize: unknown): never {
+	if (typeof byteSize !== 'number') throw raise(allocatorSizeNotANumber, method, byteSize)
+	throw raise(allocatorSizeInvalid, method, byteSize)
 }
 
 /** Checks an alignment argument: a power of two from 1 to 65536 (a wasm page). */
@@ -360,7 +368,7 @@ export abstract class HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocate(byteSize: number, alignment = 8): number {
-		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('allocate', byteSize)
+		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('allocate', byteSize)
 		checkAlignment(alignment, 'allocate')
 		return this.core.allocateRegion(byteSize, alignment, 'allocate')
 	}
@@ -380,7 +388,7 @@ export abstract class HeapAccess {
 		if (!(Number.isSafeInteger(address) && address > 0)) {
 			throw typeof address === 'number' ? raise(deallocateAddressInvalid, 'deallocate', address) : raise(deallocateAddressNotANumber, 'deallocate', address)
 		}
-		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('deallocate', byteSize)
+		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
