@@ -129,6 +129,24 @@ describe('allocator contract: size and alignment travel with every call', () => 
 		expect(heap.allocatedRefs).to.deep.equal([])
 	})
 
+	it('a first call that throws a TypeError not about BigInt is a failed allocation: the allocator is not called again with bigints', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		const calls: unknown[][] = []
+		const bug = new TypeError("Cannot read properties of undefined (reading 'next')")
+		const heap = createWasmHeapManager(
+			() => memory.buffer,
+			(size: number, align: number) => {
+				calls.push([size, align])
+				throw bug
+			},
+			() => {},
+		)
+		const error = expectThrow(() => heap.allocInt32(), Error, /^allocInt32: allocating 4 bytes failed: the allocator threw TypeError: Cannot read properties/)
+		expect(error.cause).to.equal(bug)
+		// One call, with numbers: a retry with bigints is only for an i64 export's own conversion error.
+		expect(calls).to.deep.equal([[4, 4]])
+	})
+
 	it('a deallocator that throws leaves the ref freed and untracked, and rethrows with the cause', () => {
 		const memory = new WebAssembly.Memory({ initial: 1 })
 		const failure = new Error('free failed')
