@@ -612,7 +612,7 @@ export const scopeLeftOpenByFunction = {
 	Class: Error,
 	code: SCOPE,
 	text: (method: string, count: number) =>
-		`${method}: fn returned with ${count === 1 ? 'a scope it opened' : `${count} scopes it opened`} still open; withScope closed ${count === 1 ? 'it' : 'them'}, innermost first, then its own (close the scopes you open, or use \`using\`)`,
+		`${method}: fn returned with ${count} scope(s) it opened still open; withScope closed them, innermost first, then its own`,
 } satisfies Message
 
 export const scopeKeepClosed = {

@@ -467,7 +467,7 @@ describe('scopes', () => {
 					return 1
 				}),
 			Error,
-			/^withScope: fn returned with a scope it opened still open; withScope closed it, innermost first, then its own/,
+			'withScope: fn returned with 1 scope(s) it opened still open; withScope closed them, innermost first, then its own',
 		)
 		expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
 		expect(inner!.isClosed).to.equal(true)
