@@ -4,17 +4,25 @@ import { throwAddressError, throwAlignmentError, throwElementCountError } from '
 import {
 	alignmentInvalid,
 	alignmentNotANumber,
+	allocatorSizeInvalid,
+	allocatorSizeNotANumber,
 	deallocateAddressInvalid,
 	deallocateAddressNotANumber,
 	deallocateTrackedAddress,
+	freeAllDeallocatorsThrew,
 	freeNotARefOrAddress,
 	freeRefOfAnotherManager,
 	latestHeapNotABuffer,
 	managerArgumentNotAFunction,
 	raise,
+	raiseAggregate,
+	raiseWithCause,
+	scopeDeallocatorsThrew,
+	scopeFunctionAndCloseThrew,
 	scopeFunctionAsync,
 	scopeFunctionNotAFunction,
 	scopeFunctionReturnedPromise,
+	scopeLeftOpenByFunction,
 	wrapNullPointer,
 } from './messages.js'
 import type { HeapReport } from './HeapDebug.js'
@@ -57,6 +65,41 @@ function throwScopeFunctionError(fn: unknown): never {
 	throw raise(scopeFunctionAsync, 'withScope')
 }
 
+/**
+ * `withScope(fn)` where `fn` threw: closes the scope and rethrows `error`; if the close
+ * throws too (a deallocator), neither error is lost: an `AggregateError` of both, fn's first.
+ */
+function throwAfterClosing(core: HeapCore, scope: HeapScope, error: unknown): never {
+	const errors = closeScopeAndInner(core, scope).errors
+	if (errors.length > 0) throw raiseAggregate([error, ...errors], scopeFunctionAndCloseThrew, 'withScope')
+	throw error
+}
+
+/**
+ * Closes the scopes opened inside `scope` and left open (innermost first), then `scope`;
+ * returns how many were left open and what every close threw.
+ */
+function closeScopeAndInner(core: HeapCore, scope: HeapScope): { readonly count: number; readonly errors: unknown[] } {
+	const inner = core.closeScopesInside(scope)
+	try {
+		scope.close()
+	} catch (closeError) {
+		inner.errors.push(closeError)
+	}
+	return inner
+}
+
+/**
+ * `withScope(fn)` where `fn` returned with scopes it opened still open: closes them and
+ * the scope, then throws the `Error` saying so (what their closes threw as its `cause`).
+ */
+function throwScopesLeftOpen(core: HeapCore, scope: HeapScope): never {
+	const { count, errors } = closeScopeAndInner(core, scope)
+	if (errors.length === 0) throw raise(scopeLeftOpenByFunction, 'withScope', count)
+	const cause = errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'withScope', errors.length)
+	throw raiseWithCause(cause, scopeLeftOpenByFunction, 'withScope', count)
+}
+
 /** `withScope(fn)` where `fn` returned a promise (the scope has closed already). */
 function throwScopePromiseError(): never {
 	throw raise(scopeFunctionReturnedPromise, 'withScope')
@@ -89,6 +132,12 @@ function isHeapBuffer(value: unknown): value is HeapBuffer {
 		value instanceof ArrayBuffer ||
 		(typeof value === 'object' && value !== null && Object.prototype.toString.call(value) === '[object SharedArrayBuffer]')
 	)
+}
+
+/** Throws for a `byteSize` argument of `allocate`/`deallocate` that is not a non-negative safe integer (named as a byte size, not an element count). */
+function throwByteSizeError(method: string, byteSize: unknown): never {
+	if (typeof byteSize !== 'number') throw raise(allocatorSizeNotANumber, method, byteSize)
+	throw raise(allocatorSizeInvalid, method, byteSize)
 }
 
 /** Checks an alignment argument: a power of two from 1 to 65536 (a wasm page). */
@@ -319,7 +368,7 @@ export abstract class HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocate(byteSize: number, alignment = 8): number {
-		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('allocate', byteSize)
+		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('allocate', byteSize)
 		checkAlignment(alignment, 'allocate')
 		return this.core.allocateRegion(byteSize, alignment, 'allocate')
 	}
@@ -328,7 +377,10 @@ export abstract class HeapAccess {
 	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
 	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
-	 * (use `free`), anything else goes to the deallocator as it is.
+	 * (use `free`), anything else goes to the deallocator as it is. A `byteSize` of 0 goes
+	 * to it as 1: `allocate(0)` asked the allocator for 1 byte (a unique address), and the
+	 * deallocator gets back what its allocator was asked for (Rust's `dealloc` of a 0-byte
+	 * layout frees nothing).
 	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
 	 * @group Allocation & ownership
 	 */
@@ -336,12 +388,12 @@ export abstract class HeapAccess {
 		if (!(Number.isSafeInteger(address) && address > 0)) {
 			throw typeof address === 'number' ? raise(deallocateAddressInvalid, 'deallocate', address) : raise(deallocateAddressNotANumber, 'deallocate', address)
 		}
-		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwElementCountError('deallocate', byteSize)
+		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
-		this.core.deallocate(address, byteSize, alignment)
+		this.core.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
 	}
 
 	// ---- scopes -------------------------------------------------------------------
@@ -350,6 +402,11 @@ export abstract class HeapAccess {
 	 * Runs `fn()` and then frees every ref allocated through this manager while it ran
 	 * (refs a nested scope took are freed by that scope), also when `fn` throws. Returns
 	 * what `fn` returned. For temporaries handed to one call, as C callers use the stack.
+	 * When `fn` throws, its error is rethrown once the scope has closed; if closing throws
+	 * too (a deallocator that throws), an `AggregateError` holds both, `fn`'s first. Scopes
+	 * `fn` opened and left open are closed first, innermost first (as unwinding through
+	 * `using` blocks would close them); if `fn` returned normally, that is an `Error` too.
+	 * @throws Error (`ERR_HEAP_SCOPE`) if `fn` returned with a scope it opened still open
 	 * @throws TypeError if `fn` is not a function, or is async (await inside the scope
 	 * instead, with `openScope`)
 	 * @group Scopes
@@ -361,9 +418,11 @@ export abstract class HeapAccess {
 		let result: T
 		try {
 			result = fn()
-		} finally {
-			scope.close()
+		} catch (error) {
+			throwAfterClosing(this.core, scope, error)
 		}
+		if (!this.core.isInnermostScope(scope)) throwScopesLeftOpen(this.core, scope)
+		scope.close()
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') throwScopePromiseError()
 		return result
 	}
@@ -379,11 +438,22 @@ export abstract class HeapAccess {
 	}
 
 	/**
-	 * Frees every live ref allocated through this manager. Needs `trackAllocations`.
+	 * Frees every live ref allocated through this manager. Needs `trackAllocations`. A
+	 * deallocator that throws does not stop the others, as when a scope closes: every ref
+	 * is freed, then the error is thrown (an `AggregateError` when several threw).
+	 * @throws Error if tracking is off; Error (with the deallocator's error as `cause`) if a deallocator threw
 	 * @group Allocation & ownership
 	 */
 	freeAll(): void {
-		for (const ref of this.core.allocatedRefs('freeAll')) ref.free()
+		let errors: unknown[] | undefined
+		for (const ref of this.core.allocatedRefs('freeAll')) {
+			try {
+				ref.free()
+			} catch (error) {
+				;(errors ??= []).push(error)
+			}
+		}
+		if (errors !== undefined) throw errors.length === 1 ? errors[0] : raiseAggregate(errors, freeAllDeallocatorsThrew, 'freeAll', errors.length)
 	}
 
 	/** @internal Calls `getLatestHeap()` and checks what it returned. */

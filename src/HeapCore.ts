@@ -625,7 +625,7 @@ export class HeapCore {
 		// its address, or be made for a manager that does not track: deleteAt checks the first.
 		const table = this.trackedRefs
 		const slot = ref.tableSlot
-		if (table !== undefined && slot !== -1) table.deleteAt(slot, ref.address, ref)
+		if (table !== undefined && (slot === -1 || !table.deleteAt(slot, ref.address, ref))) this.freeTrackedAlias(ref)
 		ref.scope = undefined
 		// The usual case: no debug records, the manager's deallocator, numbers.
 		if (this.plainFrees !== true || ref.ownDeallocator !== undefined) {
@@ -638,6 +638,21 @@ export class HeapCore {
 			const failure = deallocatorError(error, ref)
 			throw failure
 		}
+	}
+
+	/**
+	 * {@link freeRef} of a ref the table does not hold (a wrapped one): if its region is
+	 * really freed (it is not borrowed) and a live tracked ref starts at its address (C
+	 * handed back a pointer the manager allocated, and it was wrapped), that ref is freed
+	 * with it, as when the allocator hands the address out again: its own `free()`, or
+	 * `freeAll()`, would free the region a second time.
+	 */
+	private freeTrackedAlias(ref: HeapRef): void {
+		if (ref.ownDeallocator === null) return
+		const tracked = this.trackedRefs!.get(ref.address)
+		if (tracked === undefined) return
+		this.trackedRefs!.deleteIfValue(ref.address, tracked)
+		this.replaced(tracked)
 	}
 
 	/** {@link freeRef} past the allocation table and the scope: debug records, and whichever deallocator the ref has. */
@@ -741,6 +756,34 @@ export class HeapCore {
 		this.innermostScope = scope
 		this.scopesOrDebug = true
 		return scope
+	}
+
+	/** @internal Whether `scope` is the innermost open scope (withScope's check that fn closed what it opened). */
+	isInnermostScope(scope: HeapScope): boolean {
+		return this.innermostScope === scope
+	}
+
+	/**
+	 * @internal For `withScope`, once `fn` has returned or thrown: closes the scopes `fn`
+	 * opened inside `scope` and left open, innermost first (as an exception unwinding
+	 * through `using` blocks would have). Returns how many there were and what their
+	 * closes threw (deallocators that threw); nothing if `scope` is not open.
+	 */
+	closeScopesInside(scope: HeapScope): { readonly count: number; readonly errors: unknown[] } {
+		const errors: unknown[] = []
+		let count = 0
+		let open = this.innermostScope
+		while (open !== undefined && open !== scope) open = open.outer
+		if (open === undefined) return { count, errors }
+		while (this.innermostScope !== scope) {
+			count++
+			try {
+				this.innermostScope!.close()
+			} catch (error) {
+				errors.push(error)
+			}
+		}
+		return { count, errors }
 	}
 
 	/** @internal Called by `HeapScope.close()`: checks it is the innermost open scope and closes it. */

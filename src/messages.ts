@@ -443,6 +443,13 @@ export const scopeFunctionAsync = {
 		`${method}: fn is an async function; a scope closes when fn returns, before its awaits: use \`using scope = heap.openScope()\` in async code`,
 } satisfies Message
 
+export const scopeFunctionAndCloseThrew = {
+	Class: AggregateError,
+	code: SCOPE,
+	text: (method: string) =>
+		`${method}: fn threw, and closing its scope threw too (errors holds fn's error first, then the scopes'; every ref the scopes held was freed)`,
+} satisfies AggregateMessage
+
 export const scopeFunctionReturnedPromise = {
 	Class: TypeError,
 	code: SCOPE,
@@ -601,6 +608,13 @@ export const scopeInnerStillOpen = {
 	text: (method: string) => `${method}: an inner scope (opened after this one) is still open; close scopes innermost first`,
 } satisfies Message
 
+export const scopeLeftOpenByFunction = {
+	Class: Error,
+	code: SCOPE,
+	text: (method: string, count: number) =>
+		`${method}: fn returned with ${count} scope(s) it opened still open; withScope closed them, innermost first, then its own`,
+} satisfies Message
+
 export const scopeKeepClosed = {
 	Class: Error,
 	code: SCOPE,
@@ -612,6 +626,12 @@ export const scopeKeepForeignRef = {
 	code: SCOPE,
 	text: (method: string, ref: unknown) => `${method}: ${describeValue(ref)} is not a ref this scope holds`,
 } satisfies Message
+
+export const freeAllDeallocatorsThrew = {
+	Class: AggregateError,
+	code: ALLOCATION_FAILED,
+	text: (method: string, count: number) => `${method}: ${count} deallocators threw (every ref was freed all the same)`,
+} satisfies AggregateMessage
 
 export const scopeDeallocatorsThrew = {
 	Class: AggregateError,

@@ -452,6 +452,37 @@ describe('allocation', () => {
 			expect(t.allocator.live.size).to.equal(0)
 		})
 
+		it('freeAll() with deallocators that throw frees every other ref all the same, then throws (an AggregateError for several)', () => {
+			for (const failing of [1, 2]) {
+				const memory = new WebAssembly.Memory({ initial: 1 })
+				const live = new Set<number>()
+				let next = 64
+				let refuse = new Set<number>()
+				const heap = api.createWasmHeapManager(
+					() => memory.buffer,
+					(size: number) => {
+						const address = next
+						next += Math.ceil(size / 8) * 8 + 8
+						live.add(address)
+						return address
+					},
+					(address: number) => {
+						if (refuse.has(address)) throw new Error(`cannot free ${address}`)
+						live.delete(address)
+					},
+				)
+				const refs = [heap.allocInt32(), heap.allocFloat64Array(3), heap.allocUint8(), heap.allocInt16Array(2)]
+				refuse = new Set(refs.slice(1, 1 + failing).map((ref) => ref.address))
+				const error = expectThrow(() => heap.freeAll(), failing === 1 ? Error : AggregateError, failing === 1 ? /^Float64ArrayRef\.free: the deallocator threw/ : /^freeAll: 2 deallocators threw/)
+				expect((error as { code?: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+				if (failing === 2) expect((error as AggregateError).errors).to.have.length(2)
+				// Every ref is freed (those whose deallocator threw too), and none is tracked any more.
+				expect(refs.map((ref) => ref.isFreed)).to.deep.equal([true, true, true, true])
+				expect(heap.allocatedRefs).to.deep.equal([])
+				expect([...live].sort()).to.deep.equal([...refuse].sort())
+			}
+		})
+
 		it('100,000 Int32 refs: count, total, free(address) of half in random order, freeAll()', function () {
 			this.timeout(20000)
 			const count = 100_000

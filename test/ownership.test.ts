@@ -129,6 +129,24 @@ describe('allocator contract: size and alignment travel with every call', () => 
 		expect(heap.allocatedRefs).to.deep.equal([])
 	})
 
+	it('a first call that throws a TypeError not about BigInt is a failed allocation: the allocator is not called again with bigints', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		const calls: unknown[][] = []
+		const bug = new TypeError("Cannot read properties of undefined (reading 'next')")
+		const heap = createWasmHeapManager(
+			() => memory.buffer,
+			(size: number, align: number) => {
+				calls.push([size, align])
+				throw bug
+			},
+			() => {},
+		)
+		const error = expectThrow(() => heap.allocInt32(), Error, /^allocInt32: allocating 4 bytes failed: the allocator threw TypeError: Cannot read properties/)
+		expect(error.cause).to.equal(bug)
+		// One call, with numbers: a retry with bigints is only for an i64 export's own conversion error.
+		expect(calls).to.deep.equal([[4, 4]])
+	})
+
 	it('a deallocator that throws leaves the ref freed and untracked, and rethrows with the cause', () => {
 		const memory = new WebAssembly.Memory({ initial: 1 })
 		const failure = new Error('free failed')
@@ -163,13 +181,13 @@ describe('the raw allocator: allocate and deallocate', () => {
 		const { heap, rust } = strictHeap()
 		const tracked = heap.allocInt32()
 		const calls = rust.calls.length
-		expectThrow(() => heap.allocate(-1), RangeError, /^allocate: element count -1/)
-		expectThrow(() => heap.allocate('8' as unknown as number), TypeError, /^allocate: element count must be a number/)
+		expectThrow(() => heap.allocate(-1), RangeError, /^allocate: byteSize -1 is not a non-negative safe integer$/)
+		expectThrow(() => heap.allocate('8' as unknown as number), TypeError, /^allocate: byteSize must be a number, received "8"$/)
 		expectThrow(() => heap.allocate(8, 3), RangeError, /^allocate: alignment 3 is not a power of two/)
 		expectThrow(() => heap.allocate(8, 1n as unknown as number), TypeError, /^allocate: alignment must be a number/)
 		expectThrow(() => heap.deallocate(0), RangeError, /^deallocate: address must be a positive safe integer, received 0/)
 		expectThrow(() => heap.deallocate({} as unknown as number), TypeError, /^deallocate: address must be/)
-		expectThrow(() => heap.deallocate(64, -4), RangeError, /^deallocate: element count -4/)
+		expectThrow(() => heap.deallocate(64, -4), RangeError, /^deallocate: byteSize -4 is not a non-negative safe integer$/)
 		expectThrow(() => heap.deallocate(tracked.address, 4, 4), RangeError, /^deallocate: address \d+ belongs to a live ref .*free\(ref\)/)
 		expect(rust.calls.length).to.equal(calls)
 		expect(tracked.isFreed).to.equal(false)
@@ -230,6 +248,40 @@ describe('ownership', () => {
 		expect(borrowed.isFreed).to.equal(true)
 		expect(rust.calls).to.deep.equal([]) // the manager's deallocator was never called
 		expectThrow(() => borrowed.value, Error, /has been freed/)
+	})
+
+	it('freeing a wrap of a live tracked ref’s address frees that ref too: neither its free() nor freeAll() frees the region again', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let next = 64
+		const freed: number[] = []
+		const heap: WasmHeapManager = createWasmHeapManager(
+			() => memory.buffer,
+			() => (next += 64),
+			(address: number) => void freed.push(address),
+		)
+		const kept = heap.allocInt32()
+		// A pointer C handed back (the manager allocated it), wrapped and freed: C's free(ptr) frees the allocation.
+		const buffer = heap.allocUint8Array(16)
+		heap.wrapUint8Array(buffer.address, 16).free()
+		expect(buffer.isFreed).to.equal(true)
+		expect(heap.allocatedRefs).to.deep.equal([kept])
+		buffer.free()
+		heap.freeAll()
+		expect(freed).to.deep.equal([buffer.address, kept.address])
+		// In a scope too: closing it does not free the region again.
+		freed.length = 0
+		const inScope = heap.withScope(() => {
+			const temporary = heap.allocFloat64()
+			heap.wrapFloat64(temporary.address).free()
+			return temporary
+		})
+		expect([inScope.isFreed, freed]).to.deep.equal([true, [inScope.address]])
+		// A borrowed wrap frees nothing, so the tracked ref stays live.
+		const shared = heap.allocInt16()
+		heap.wrapInt16(shared.address, { deallocator: null }).free()
+		expect(shared.isFreed).to.equal(false)
+		shared.free()
+		expect(freed).to.deep.equal([inScope.address, shared.address])
 	})
 
 	it('bad WrapOptions are a TypeError and make no ref', () => {
@@ -335,6 +387,94 @@ describe('scopes', () => {
 		expect(freed).to.deep.equal(refs.map((ref) => ref.address).reverse())
 		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
 		expect(scope.isClosed).to.equal(true)
+	})
+
+	it('withScope: when fn throws and a deallocator throws while the scope closes, neither error is lost', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let next = 64
+		const freed: number[] = []
+		let refuse = 0
+		const heap: WasmHeapManager = createWasmHeapManager(
+			() => memory.buffer,
+			() => (next += 16),
+			(address: number) => {
+				if (address === refuse) throw new Error('free failed')
+				freed.push(address)
+			},
+		)
+		const failure = new Error('inside')
+		const refs: HeapRef[] = []
+		const error = expectThrow(
+			() =>
+				heap.withScope(() => {
+					refs.push(heap.allocInt32(), heap.allocFloat64(), heap.allocUint8())
+					refuse = refs[1]!.address
+					throw failure
+				}),
+			AggregateError,
+			/^withScope: fn threw, and closing its scope threw too/,
+		)
+		expect((error as AggregateError & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
+		const [first, second] = (error as AggregateError).errors as Error[]
+		expect(first).to.equal(failure)
+		expect(second!.message).to.match(/^Float64Ref\.free: the deallocator threw Error: free failed/)
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(freed).to.deep.equal([refs[2]!.address, refs[0]!.address])
+		expect(heap.allocatedRefs).to.deep.equal([])
+		// fn's error alone when the scope closes cleanly; the deallocator's alone when fn returned.
+		refuse = 0
+		expect(() => heap.withScope(() => {
+			heap.allocInt32()
+			throw failure
+		})).to.throw(failure)
+		expectThrow(() => heap.withScope(() => (refuse = heap.allocInt16().address)), Error, /^Int16Ref\.free: the deallocator threw/)
+	})
+
+	it('withScope closes the scopes fn opened and left open, innermost first: an exception unwinding through fn leaves no scope open', () => {
+		const { heap, rust } = strictHeap()
+		const kept = heap.allocInt32()
+		const failure = new Error('inside')
+		let inner: ReturnType<WasmHeapManager['openScope']> | undefined
+		let deepest: ReturnType<WasmHeapManager['openScope']> | undefined
+		const refs: HeapRef[] = []
+		expect(() =>
+			heap.withScope(() => {
+				refs.push(heap.allocInt8())
+				inner = heap.openScope() // closed by a scope.close() that the throw skips
+				refs.push(heap.allocFloat64Array(2))
+				deepest = heap.openScope()
+				refs.push(heap.allocUint16())
+				throw failure
+			}),
+		).to.throw(failure)
+		expect([inner!.isClosed, deepest!.isClosed]).to.deep.equal([true, true])
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(heap.allocatedRefs).to.deep.equal([kept])
+		expect(rust.live.size).to.equal(1)
+		// No scope is left open: a ref allocated now is adopted by nothing, and a new scope is the outermost.
+		const after = heap.allocInt32()
+		const scope = heap.openScope()
+		scope.close()
+		expect(after.isFreed).to.equal(false)
+
+		// fn returning normally with a scope still open is a bug in fn: an Error, with everything closed and freed.
+		const error = expectThrow(
+			() =>
+				heap.withScope(() => {
+					refs.push(heap.allocInt32())
+					inner = heap.openScope()
+					refs.push(heap.allocInt32())
+					return 1
+				}),
+			Error,
+			'withScope: fn returned with 1 scope(s) it opened still open; withScope closed them, innermost first, then its own',
+		)
+		expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
+		expect(inner!.isClosed).to.equal(true)
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(heap.allocatedRefs).to.have.members([kept, after])
+		expect(heap.withScope(() => heap.allocInt8().isFreed)).to.equal(false)
+		expect(heap.allocatedRefs).to.have.members([kept, after])
 	})
 
 	it('a scope of many refs frees each it still holds once, newest first, past the four it keeps in fields', () => {

@@ -487,6 +487,17 @@ describe('wasm-bindgen allocator ABI: createWasmHeapManager(get, exports.__wbind
 		}
 	})
 
+	it('allocate(0) then deallocate(address, 0, alignment): the deallocator gets the 1 byte the allocator was asked for', async () => {
+		const { heap, rust } = await rustHeap()
+		for (const alignment of [1, 8, 64]) {
+			const address = heap.allocate(0, alignment)
+			expect(accounting(rust)).to.deep.equal({ liveBytes: 1, liveBlocks: 1, badFrees: 0 })
+			// Rust's dealloc of a 0-byte layout frees nothing: passed on as 0, the byte leaked.
+			heap.deallocate(address, 0, alignment)
+			expectClean(rust)
+		}
+	})
+
 	it('an allocation __wbindgen_malloc cannot make is a trap: Error naming the method and size, with the RuntimeError as cause, nothing allocated', async () => {
 		const { heap, rust, memory } = await bindgenHeap()
 		const ref = heap.allocInt32(1)

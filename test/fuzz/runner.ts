@@ -2243,6 +2243,9 @@ export class Runner {
 				this.deallocatorFaults(exp, o)
 				this.settle(op, o, exp, this.refNames(slot), () => {
 					this.expectFrees(op, o, slot.freed ? [] : [slot.address])
+					// A wrap freeing the address of a live tracked ref frees that ref too (the wraps here are never borrowed).
+					const aliased = slot.tracked || slot.freed ? undefined : this.tracked.get(slot.address)
+					if (aliased !== undefined && aliased !== slot) this.markFreed(aliased)
 					this.markFreed(slot)
 					this.afterFrees(o)
 				})
