@@ -498,7 +498,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(header).to.include('struct Node {\n\tint32_t value;\n\tstruct Node *next;')
 	})
 
-	it('the command line: usage errors, a module without structs, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
+	it('the command line: usage errors, a module without structs, a missing input, an --out that would overwrite the input, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
 		expectThrow(() => parseArguments([]), UsageError, /^unknown command \(none\)\nusage:/)
 		expectThrow(() => parseArguments(['generate', 'a.ts']), UsageError, /^generate: --out dir is required/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi', 'wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
@@ -521,6 +521,20 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(ts).to.include(`static get abi(): 'wasm64' {\n\t\treturn 'wasm64'\n\t}`)
 			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('_Static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
 			expect(existsSync(join(scratch, 'out/shapes.h'))).to.equal(true)
+			// an output that would replace the input is refused before anything is written
+			const declarations = readFileSync(join(scratch, 'shapes.ts'), 'utf8')
+			for (const out of [scratch, `${scratch}/.`]) {
+				error = undefined
+				await run(['generate', join(scratch, 'shapes.ts'), '--out', out]).catch((caught: unknown) => (error = caught))
+				expect(error).to.be.instanceOf(GenerateError)
+				expect((error as Error).message).to.equal(`generate: --out ${out} would write the generated module over its input shapes.ts; choose another directory`)
+			}
+			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
+			expect(existsSync(join(scratch, 'shapes.h'))).to.equal(false)
+			error = undefined
+			await run(['generate', join(scratch, 'missing.ts'), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))
+			expect(error).to.be.instanceOf(GenerateError)
+			expect((error as Error).message).to.equal(`generate: ${join(scratch, 'missing.ts')} does not exist`)
 		} finally {
 			rmSync(scratch, { recursive: true, force: true })
 		}
