@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWasmHeapManager, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
@@ -192,6 +192,29 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(String(failed.stderr)).to.include('static_assert failed due to requirement')
 			expect(String(failed.stderr)).to.include('offsetof(struct Particle, mass) on wasm64')
 			expect(compile(wrong, 'wasm32').status, 'the wasm64 lines are not compiled for wasm32').to.equal(0)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
+	it('structs.h spells a member align below its type\'s own alignment as aligned(n), which C accepts (_Alignas refuses it) and which lays it out as declared', function () {
+		const clang = clangOrSkip(this)
+		const scratch = mkdtempSync(join(tmpdir(), 'generate-h-'))
+		try {
+			// `align` below the type's alignment changes nothing, or sets it in a packed record;
+			// 4 is the pointer's own alignment on wasm32 and below it on wasm64.
+			const Low = defineStruct('Low', { c: 'Int8', d: { type: 'Float64', align: 2 }, p: { type: 'Pointer', align: 4 }, big: { type: 'Int32', align: 8 } })
+			const LowPacked = defineStruct('LowPacked', { c: 'Int8', i: { type: 'Int32', align: 2 }, b: { type: 'Int8', align: 1 } }, { packed: true })
+			const header = emitCHeader([Low, LowPacked], 'low.h')
+			expect(header).to.include('struct Low {\n\tint8_t c;\n\t__attribute__((aligned(2))) double d;\n\t__attribute__((aligned(4))) void *p;\n\t_Alignas(8) int32_t big;\n};')
+			expect(header).to.include('struct __attribute__((packed)) LowPacked {\n\tint8_t c;\n\t__attribute__((aligned(2))) int32_t i;\n\t_Alignas(1) int8_t b;\n};')
+			expect(LowPacked.layout('wasm32').fields.map((field) => field.offset)).to.deep.equal([0, 2, 6])
+			const file = join(scratch, 'low.h')
+			writeFileSync(file, header)
+			for (const target of ['wasm32', 'wasm64']) {
+				const result = spawnSync(clang, [`--target=${target}`, '-ffreestanding', '-std=c11', '-fsyntax-only', '-xc', file], { encoding: 'utf8' })
+				expect(result.status, `${target}: ${String(result.stderr)}`).to.equal(0)
+			}
 		} finally {
 			rmSync(scratch, { recursive: true, force: true })
 		}
