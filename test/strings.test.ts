@@ -96,6 +96,11 @@ describe('strings, for every encoding row', () => {
 				expect(() => callMethod(heap, read, 128)).to.throw(RangeError, `${read}: no null terminator between address 128 and the end of the heap of 256 bytes`)
 				expect(() => callMethod(heap, read, 128, 1000)).to.throw(RangeError, 'no null terminator')
 				expect(callMethod(heap, read, 128, 2)).to.equal('AA')
+				// A maxElementCount one past the heap's end still needs the terminator the heap cannot hold;
+				// one that ends exactly there does not.
+				const elements = (256 - 128) / size
+				expect(() => callMethod(heap, read, 128, elements + 1)).to.throw(RangeError, `${read}: no null terminator between address 128 and the end of the heap of 256 bytes`)
+				expect(callMethod(heap, read, 128, elements)).to.equal('A'.repeat(elements))
 			})
 
 			it(`${write}: a value that does not fit throws before writing anything`, () => {
