@@ -339,6 +339,32 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		})
 	}
 
+	it('fields named like a ref\'s members or internal fields get no generated accessor, as the library\'s refs get none: the refs work, read() and write() reach the fields', async () => {
+		const library = join(import.meta.dirname, '../src/index.ts')
+		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			const names = ['freed', 'liveEnd', 'tracked', 'scope', 'allocatedByteSize', 'toString', 'x']
+			writeFileSync(join(scratch, 'clash.ts'), `import { defineStruct } from '${library}'\nexport const Clash = defineStruct('Clash', { ${names.map((name) => `${name}: 'Int32'`).join(', ')} })\n`)
+			const declarations = (await import(pathToFileURL(join(scratch, 'clash.ts')).href)) as Record<string, unknown>
+			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../clash.js', inputName: 'clash.ts', moduleSpecifier: library })
+			mkdirSync(join(scratch, 'gen'))
+			writeFileSync(join(scratch, 'gen/clash.ts'), files['structs.ts'])
+			const { ClashRef } = (await import(pathToFileURL(join(scratch, 'gen/clash.ts')).href)) as { ClashRef: GeneratedClass }
+			expect(names.filter((name) => Object.hasOwn(ClashRef.prototype, name))).to.deep.equal(['x'])
+			const heap = lib.createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+			const ref = heap.allocStruct(ClashRef as never, { freed: 1, x: 2 } as never) as unknown as StructRef & Record<string, unknown>
+			expect(ref).to.be.instanceOf(ClashRef)
+			expect([ref.x, ref.isFreed, ref.allocatedByteSize, typeof ref.toString]).to.deep.equal([2, false, 28, 'function'])
+			ref.write({ liveEnd: 3, tracked: 4 } as never)
+			expect(ref.read()).to.deep.equal({ freed: 1, liveEnd: 3, tracked: 4, scope: 0, allocatedByteSize: 0, toString: 0, x: 2 })
+			ref.free()
+			expectThrow(() => ref.x, Error, /^Clash\.x: the reference to address \d+ has been freed$/)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
 	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, and return their instances', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
 		const heap = newHeap('wasm32')
