@@ -67,6 +67,15 @@ import { generatedClassOf } from './generatedClasses.js'
  */
 export type ReservedFieldName =
 	| keyof StructRef
+	// the internal fields (`reservedFieldNames`), which the published types leave out
+	| 'root'
+	| 'tracked'
+	| 'allocationByteSize'
+	| 'allocationAlignment'
+	| 'ownDeallocator'
+	| 'scope'
+	| 'tableSlot'
+	| 'toJSON'
 	| 'manager'
 	| 'freed'
 	| 'liveEnd'
