@@ -365,7 +365,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		}
 	})
 
-	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, and return their instances', () => {
+	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, which return their instances, and by readStruct, writeStruct, sizeOf, alignOf and offsetOf', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
 		const heap = newHeap('wasm32')
 		const particle = heap.allocStruct(ParticleRef, { mass: 2.5, color: 2, name: 'dust', position: { x: 1, y: 2 } })
@@ -384,6 +384,20 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		const cursor = wrapped.at(0)
 		expect(wrapped.at(1, cursor)).to.equal(cursor)
 		expect(cursor.mass).to.equal(9)
+		// readStruct, writeStruct, sizeOf, alignOf and offsetOf take the class as its declaration
+		heap.writeStruct(ParticleRef, particle.address, { mass: 5, name: 'gas' })
+		expect(heap.readStruct(ParticleRef, particle.address)).to.deep.equal(heap.readStruct(corpus.Particle, particle.address))
+		expect([heap.readStruct(ParticleRef, particle.address).mass, particle.name]).to.deep.equal([5, 'gas'])
+		expect([heap.sizeOf(ParticleRef), heap.alignOf(ParticleRef), heap.offsetOf(ParticleRef, 'position.y')]).to.deep.equal([
+			heap.sizeOf(corpus.Particle),
+			heap.alignOf(corpus.Particle),
+			heap.offsetOf(corpus.Particle, 'position.y'),
+		])
+		const heap64 = newHeap('wasm64')
+		for (const call of [() => heap64.readStruct(ParticleRef, 64), () => heap64.writeStruct(ParticleRef, 64, {}), () => heap64.sizeOf(ParticleRef), () => heap64.offsetOf(ParticleRef, 'mass')]) {
+			expectThrow(call, TypeError, /: ParticleRef was generated for the wasm32 ABI and this manager lays structs out for wasm64; generate again with --abi wasm64$/)
+		}
+		particle.mass = 4
 		// once registered, refs made from the declaration are instances too
 		expect(heap.allocStruct(corpus.Particle)).to.be.instanceOf(ParticleRef)
 		expect(heap.allocStruct(Vec2Ref, { x: 3 }).x).to.equal(3)
