@@ -584,6 +584,11 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(ts).to.include(`static get abi(): 'wasm64' {\n\t\treturn 'wasm64'\n\t}`)
 			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('_Static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
 			expect(existsSync(join(scratch, 'out/shapes.h'))).to.equal(true)
+			// each header's include guard is its own, so that a C file can include the headers of two modules
+			writeFileSync(join(scratch, 'bodies.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Body = defineStruct('Body', { mass: 'Float64' })\n`)
+			await run(['generate', join(scratch, 'bodies.ts'), '--out', join(scratch, 'out'), '--abi', 'wasm64'])
+			const guards = ['shapes', 'bodies'].map((name) => /^#ifndef (\w+)$/m.exec(readFileSync(join(scratch, `out/${name}.h`), 'utf8'))?.[1])
+			expect(guards).to.deep.equal(['WASM_HEAP_MANAGER_SHAPES_H', 'WASM_HEAP_MANAGER_BODIES_H'])
 			// an output that would replace the input is refused before anything is written
 			const declarations = readFileSync(join(scratch, 'shapes.ts'), 'utf8')
 			for (const out of [scratch, `${scratch}/.`]) {

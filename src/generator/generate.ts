@@ -532,9 +532,10 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	if (records.length > 0) file.addInterfaces(libraryFieldsInterfaces(StructureKind))
 	file.addClasses(classes)
 	const ts = `// ${header('')}\n\n${file.getFullText().replace(/\r\n/g, '\n').trimEnd()}\n`
+	// the include guard is named after the header (`shapes.h` for shapes.ts), so that the headers of two modules can be included together
 	const h = `/* ${header('')} */\n\n${emitCHeader(
 		declarations.map((entry) => entry.type),
-		'structs.h',
+		`${options.inputName.replace(/\.(m|c)?[jt]s$/, '')}.h`,
 	)}`
 	return { 'structs.ts': ts, 'structs.h': h }
 }
