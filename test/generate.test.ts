@@ -561,7 +561,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(header).to.include('struct Node {\n\tint32_t value;\n\tstruct Node *next;')
 	})
 
-	it('the command line: usage errors, a module without structs, a missing input, an --out that would overwrite the input, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
+	it('the command line: usage errors, a module without structs, a missing input, a module that throws or a file that is no module, an --out that would overwrite the input, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
 		expectThrow(() => parseArguments([]), UsageError, /^unknown command \(none\)\nusage:/)
 		expectThrow(() => parseArguments(['generate', 'a.ts']), UsageError, /^generate: --out dir is required/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi', 'wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
@@ -599,6 +599,19 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			}
 			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
 			expect(existsSync(join(scratch, 'shapes.h'))).to.equal(false)
+			// a module that throws as it loads, or a file that is no module, is a GenerateError saying so
+			writeFileSync(join(scratch, 'throws.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Bad = defineStruct('Bad', { x: 'Int33' as never })\n`)
+			writeFileSync(join(scratch, 'data.json'), '{}\n')
+			for (const [file, message] of [
+				['throws.ts', /^generate: cannot load throws\.ts: defineStruct\('Bad'\): field 'x' /],
+				['data.json', 'generate: data.json is not a declarations module; give a .ts, .mts, .js or .mjs file'],
+			] as const) {
+				error = undefined
+				await run(['generate', join(scratch, file), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))
+				expect(error).to.be.instanceOf(GenerateError)
+				if (typeof message === 'string') expect((error as Error).message).to.equal(message)
+				else expect((error as Error).message).to.match(message)
+			}
 			error = undefined
 			await run(['generate', join(scratch, 'missing.ts'), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))
 			expect(error).to.be.instanceOf(GenerateError)

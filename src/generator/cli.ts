@@ -89,7 +89,15 @@ export async function run(args: readonly string[]): Promise<string> {
 	if (written.includes(resolve(parsed.input))) {
 		throw new GenerateError(`generate: --out ${parsed.out} would write the generated module over its input ${inputName}; choose another directory`)
 	}
-	const module = await loadDeclarations(parsed.input)
+	if (!/\.(m|c)?[jt]s$/.test(inputName)) throw new GenerateError(`generate: ${inputName} is not a declarations module; give a .ts, .mts, .js or .mjs file`)
+	let module: Record<string, unknown>
+	try {
+		module = await loadDeclarations(parsed.input)
+	} catch (error) {
+		if (error instanceof GenerateError) throw error
+		// the module's own error (a syntax error, a defineStruct that throws), said as generate's
+		throw new GenerateError(`generate: cannot load ${inputName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+	}
 	// the generated module imports the declarations module by a relative path, with a .js ending as TypeScript's NodeNext wants
 	let specifier = relative(out, resolve(parsed.input)).split(sep).join('/').replace(/\.(m|c)?ts$/, '.$1js')
 	if (!specifier.startsWith('.')) specifier = `./${specifier}`
