@@ -95,7 +95,7 @@ function emitRead(encoding: NormalizedEncoding): Method {
 			`Reads a null-terminated ${encoding.description} string at \`address\`.\n` +
 				`@param maxElementCount read at most this many elements (then no terminator is needed, like \`strnlen\`); ` +
 				`without it the string must end before the heap does\n` +
-				`@throws RangeError for a bad or ${size > 1 ? 'misaligned ' : ''}address, or a missing terminator`,
+				`@throws RangeError for a bad ${size > 1 ? 'or misaligned ' : ''}address, or a missing terminator`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
@@ -169,7 +169,7 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 		docs: [
 			`Writes \`value\` as a null-terminated ${encoding.description} string at \`address\` and returns the number of elements written, not counting the terminator.\n` +
 				`@param maxElementCount the room at \`address\` in elements, terminator included (default: up to the heap's end)\n` +
-				`@throws RangeError if the string does not fit (nothing is written), for a bad or ${size > 1 ? 'misaligned ' : ''}address, or for a character the encoding cannot hold; TypeError if \`value\` is not a string`,
+				`@throws RangeError if the string does not fit (nothing is written), for a bad ${size > 1 ? 'or misaligned ' : ''}address, or for a character the encoding cannot hold; TypeError if \`value\` is not a string`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },

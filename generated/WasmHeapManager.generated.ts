@@ -3912,7 +3912,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string at `address`.
 	 * @param maxElementCount read at most this many elements (then no terminator is needed, like `strnlen`); without it the string must end before the heap does
-	 * @throws RangeError for a bad or address, or a missing terminator
+	 * @throws RangeError for a bad address, or a missing terminator
 	 * @group Strings
 	 */
 	readNullTerminatedAsciiString(address: number, maxElementCount?: number): string {
@@ -3965,7 +3965,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes `value` as a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string at `address` and returns the number of elements written, not counting the terminator.
 	 * @param maxElementCount the room at `address` in elements, terminator included (default: up to the heap's end)
-	 * @throws RangeError if the string does not fit (nothing is written), for a bad or address, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @throws RangeError if the string does not fit (nothing is written), for a bad address, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 * @group Strings
 	 */
 	writeNullTerminatedAsciiString(address: number, value: string, maxElementCount?: number): number {
@@ -4062,7 +4062,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a null-terminated UTF-8 string at `address`.
 	 * @param maxElementCount read at most this many elements (then no terminator is needed, like `strnlen`); without it the string must end before the heap does
-	 * @throws RangeError for a bad or address, or a missing terminator
+	 * @throws RangeError for a bad address, or a missing terminator
 	 * @group Strings
 	 */
 	readNullTerminatedUtf8String(address: number, maxElementCount?: number): string {
@@ -4115,7 +4115,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes `value` as a null-terminated UTF-8 string at `address` and returns the number of elements written, not counting the terminator.
 	 * @param maxElementCount the room at `address` in elements, terminator included (default: up to the heap's end)
-	 * @throws RangeError if the string does not fit (nothing is written), for a bad or address, or for a character the encoding cannot hold; TypeError if `value` is not a string
+	 * @throws RangeError if the string does not fit (nothing is written), for a bad address, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 * @group Strings
 	 */
 	writeNullTerminatedUtf8String(address: number, value: string, maxElementCount?: number): number {

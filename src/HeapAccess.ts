@@ -631,7 +631,7 @@ export abstract class HeapAccess {
 	 * @throws RangeError if the struct does not lie within the heap
 	 * @group Structs
 	 */
-	readStruct<T extends StructType>(type: T, address: number): StructValue<T> {
+	readStruct<X extends StructTypeOrClass>(type: X, address: number): StructValue<DeclarationOf<X>> {
 		return readStruct(this as unknown as WasmHeapManager, type, address)
 	}
 
@@ -642,7 +642,7 @@ export abstract class HeapAccess {
 	 * @throws RangeError if the struct does not lie within the heap or a value is out of range; TypeError for a value of the wrong kind or an unknown field (nothing is written)
 	 * @group Structs
 	 */
-	writeStruct<T extends StructType>(type: T, address: number, value: StructInit<T>): void {
+	writeStruct<X extends StructTypeOrClass>(type: X, address: number, value: StructInit<DeclarationOf<X>>): void {
 		writeStruct(this as unknown as WasmHeapManager, type, address, value)
 	}
 
@@ -670,7 +670,7 @@ export abstract class HeapAccess {
 	 * `sizeof` a struct, union or any field type (`'Pointer'`, `{ array: 'Int32', length: 4 }`...) under the manager's `abi`.
 	 * @group Structs
 	 */
-	sizeOf(type: StructType | ValueTypeSpec): number {
+	sizeOf(type: StructTypeOrClass | ValueTypeSpec): number {
 		return typeLayout(type, this.abi, 'sizeOf').size
 	}
 
@@ -678,7 +678,7 @@ export abstract class HeapAccess {
 	 * `_Alignof` a struct, union or any field type under the manager's `abi`.
 	 * @group Structs
 	 */
-	alignOf(type: StructType | ValueTypeSpec): number {
+	alignOf(type: StructTypeOrClass | ValueTypeSpec): number {
 		return typeLayout(type, this.abi, 'alignOf').align
 	}
 
@@ -689,7 +689,7 @@ export abstract class HeapAccess {
 	 * @throws RangeError for a path that names no field
 	 * @group Structs
 	 */
-	offsetOf(type: StructType, fieldPath: string): number {
+	offsetOf(type: StructTypeOrClass, fieldPath: string): number {
 		return offsetOf(type, fieldPath, this.abi)
 	}
 

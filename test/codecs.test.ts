@@ -871,6 +871,33 @@ describe('text coders', function () {
 		resetTextCodersForTesting()
 	})
 
+	it('decode a run longer than one piece (2^24 bytes) as TextDecoder does, whatever bytes lie across the piece end', function () {
+		this.timeout(60_000)
+		const piece = 2 ** 24
+		const elements = new Uint8Array(piece + 64)
+		// Each sequence placed so that it ends at every byte from 1 before the piece's end to
+		// 4 after it: a valid 4-byte character followed by stray continuation bytes once split
+		// its lead byte off (F0 | 90 80 80 80: five U+FFFD instead of U+10000 and one).
+		const sequences = [
+			[0xf0, 0x90, 0x80, 0x80, 0x80],
+			[0xf0, 0x90, 0x80, 0x80, 0x80, 0x80, 0x80],
+			[0xe2, 0x82, 0xac, 0x80, 0x80],
+			[0xc3, 0xa9, 0x80, 0x80, 0x80],
+			[0xf0, 0x9f, 0x98, 0x80],
+			[0x80, 0x80, 0x80, 0x80, 0x80],
+		]
+		const failures: string[] = []
+		for (const sequence of sequences) {
+			for (let end = piece - 1; end <= piece + 4; end++) {
+				elements.fill(0x61)
+				elements.set(sequence, end - sequence.length)
+				const expected = referenceDecoder.decode(elements)
+				if (utf8.decode(elements, 0, elements.length) !== expected) failures.push(`${sequence.map((b) => b.toString(16)).join(' ')} ending at piece end ${end - piece >= 0 ? '+' : ''}${end - piece}`)
+			}
+		}
+		expect(failures).to.deep.equal([])
+	})
+
 	it('replace the UTF-8 decoder after it has decoded 1 GiB (Safari fails after ~2 GiB)', function () {
 		this.timeout(120_000)
 		const Original = globalThis.TextDecoder

@@ -47,6 +47,8 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 				`export const Color = defineEnum('Color', 'Uint32', { RED: 0, GREEN: 1 })`,
 				`export const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })`,
 				`export const Particle = defineStruct('Particle', { position: Vec2, mass: 'Float32', color: Color, next: { pointer: (): StructType => Particle } })`,
+				// fields named like a ref's internal fields, which the published types do not show
+				`export const Tagged = defineStruct('Tagged', { tracked: 'Int32', scope: 'Int32', tableSlot: 'Int32', value: 'Float64' })`,
 				'',
 			].join('\n'),
 		)
@@ -64,7 +66,7 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		expect(existsSync(join(project, 'gen'))).to.equal(false)
 	})
 
-	it('generate writes gen/structs.ts and gen/structs.h; the module type-checks strictly against the installed package and works', () => {
+	it('generate writes gen/structs.ts and gen/structs.h; the module type-checks strictly against the installed package (fields named like internal ones too) and works', () => {
 		symlinkSync(installed('ts-morph'), join(project, 'node_modules/ts-morph'), 'dir')
 		const result = runBin(['generate', 'structs.ts', '--out', 'gen', '--abi', 'wasm32'])
 		expect(result.stderr).to.equal('')
@@ -78,9 +80,12 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 			join(project, 'use.ts'),
 			[
 				`import { createWasmHeapManager } from 'wasm-heap-manager'`,
-				`import { ParticleRef, ParticleArrayRef } from './gen/structs.js'`,
+				`import { ParticleRef, ParticleArrayRef, TaggedRef, TaggedArrayRef } from './gen/structs.js'`,
 				`const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))`,
 				`const particle: ParticleRef = heap.allocStruct(ParticleRef, { mass: 2 })`,
+				`const tagged: TaggedArrayRef = heap.allocStructArray(TaggedRef, 2)`,
+				`const value: number = tagged.at(1, tagged.at(0)).value`,
+				`void value`,
 				`const mass: number = particle.mass`,
 				`const array: ParticleArrayRef = heap.allocStructArray(ParticleRef, 2)`,
 				`array.at(1).position.x = mass`,

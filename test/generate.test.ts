@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createWasmHeapManager, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
@@ -197,6 +197,29 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		}
 	})
 
+	it('structs.h spells a member align below its type\'s own alignment as aligned(n), which C accepts (_Alignas refuses it) and which lays it out as declared', function () {
+		const clang = clangOrSkip(this)
+		const scratch = mkdtempSync(join(tmpdir(), 'generate-h-'))
+		try {
+			// `align` below the type's alignment changes nothing, or sets it in a packed record;
+			// 4 is the pointer's own alignment on wasm32 and below it on wasm64.
+			const Low = defineStruct('Low', { c: 'Int8', d: { type: 'Float64', align: 2 }, p: { type: 'Pointer', align: 4 }, big: { type: 'Int32', align: 8 } })
+			const LowPacked = defineStruct('LowPacked', { c: 'Int8', i: { type: 'Int32', align: 2 }, b: { type: 'Int8', align: 1 } }, { packed: true })
+			const header = emitCHeader([Low, LowPacked], 'low.h')
+			expect(header).to.include('struct Low {\n\tint8_t c;\n\t__attribute__((aligned(2))) double d;\n\t__attribute__((aligned(4))) void *p;\n\t_Alignas(8) int32_t big;\n};')
+			expect(header).to.include('struct __attribute__((packed)) LowPacked {\n\tint8_t c;\n\t__attribute__((aligned(2))) int32_t i;\n\t_Alignas(1) int8_t b;\n};')
+			expect(LowPacked.layout('wasm32').fields.map((field) => field.offset)).to.deep.equal([0, 2, 6])
+			const file = join(scratch, 'low.h')
+			writeFileSync(file, header)
+			for (const target of ['wasm32', 'wasm64']) {
+				const result = spawnSync(clang, [`--target=${target}`, '-ffreestanding', '-std=c11', '-fsyntax-only', '-xc', file], { encoding: 'utf8' })
+				expect(result.status, `${target}: ${String(result.stderr)}`).to.equal(0)
+			}
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
 	/** What the tests below call in structs.c (both builds). */
 	interface StructsC {
 		fill_particles(particles: number, count: number): void
@@ -316,7 +339,33 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		})
 	}
 
-	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, and return their instances', () => {
+	it('fields named like a ref\'s members or internal fields get no generated accessor, as the library\'s refs get none: the refs work, read() and write() reach the fields', async () => {
+		const library = join(import.meta.dirname, '../src/index.ts')
+		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			const names = ['freed', 'liveEnd', 'tracked', 'scope', 'allocatedByteSize', 'toString', 'x']
+			writeFileSync(join(scratch, 'clash.ts'), `import { defineStruct } from '${library}'\nexport const Clash = defineStruct('Clash', { ${names.map((name) => `${name}: 'Int32'`).join(', ')} })\n`)
+			const declarations = (await import(pathToFileURL(join(scratch, 'clash.ts')).href)) as Record<string, unknown>
+			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../clash.js', inputName: 'clash.ts', moduleSpecifier: library })
+			mkdirSync(join(scratch, 'gen'))
+			writeFileSync(join(scratch, 'gen/clash.ts'), files['structs.ts'])
+			const { ClashRef } = (await import(pathToFileURL(join(scratch, 'gen/clash.ts')).href)) as { ClashRef: GeneratedClass }
+			expect(names.filter((name) => Object.hasOwn(ClashRef.prototype, name))).to.deep.equal(['x'])
+			const heap = lib.createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+			const ref = heap.allocStruct(ClashRef as never, { freed: 1, x: 2 } as never) as unknown as StructRef & Record<string, unknown>
+			expect(ref).to.be.instanceOf(ClashRef)
+			expect([ref.x, ref.isFreed, ref.allocatedByteSize, typeof ref.toString]).to.deep.equal([2, false, 28, 'function'])
+			ref.write({ liveEnd: 3, tracked: 4 } as never)
+			expect(ref.read()).to.deep.equal({ freed: 1, liveEnd: 3, tracked: 4, scope: 0, allocatedByteSize: 0, toString: 0, x: 2 })
+			ref.free()
+			expectThrow(() => ref.x, Error, /^Clash\.x: the reference to address \d+ has been freed$/)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
+	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, which return their instances, and by readStruct, writeStruct, sizeOf, alignOf and offsetOf', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
 		const heap = newHeap('wasm32')
 		const particle = heap.allocStruct(ParticleRef, { mass: 2.5, color: 2, name: 'dust', position: { x: 1, y: 2 } })
@@ -335,6 +384,20 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		const cursor = wrapped.at(0)
 		expect(wrapped.at(1, cursor)).to.equal(cursor)
 		expect(cursor.mass).to.equal(9)
+		// readStruct, writeStruct, sizeOf, alignOf and offsetOf take the class as its declaration
+		heap.writeStruct(ParticleRef, particle.address, { mass: 5, name: 'gas' })
+		expect(heap.readStruct(ParticleRef, particle.address)).to.deep.equal(heap.readStruct(corpus.Particle, particle.address))
+		expect([heap.readStruct(ParticleRef, particle.address).mass, particle.name]).to.deep.equal([5, 'gas'])
+		expect([heap.sizeOf(ParticleRef), heap.alignOf(ParticleRef), heap.offsetOf(ParticleRef, 'position.y')]).to.deep.equal([
+			heap.sizeOf(corpus.Particle),
+			heap.alignOf(corpus.Particle),
+			heap.offsetOf(corpus.Particle, 'position.y'),
+		])
+		const heap64 = newHeap('wasm64')
+		for (const call of [() => heap64.readStruct(ParticleRef, 64), () => heap64.writeStruct(ParticleRef, 64, {}), () => heap64.sizeOf(ParticleRef), () => heap64.offsetOf(ParticleRef, 'mass')]) {
+			expectThrow(call, TypeError, /: ParticleRef was generated for the wasm32 ABI and this manager lays structs out for wasm64; generate again with --abi wasm64$/)
+		}
+		particle.mass = 4
 		// once registered, refs made from the declaration are instances too
 		expect(heap.allocStruct(corpus.Particle)).to.be.instanceOf(ParticleRef)
 		expect(heap.allocStruct(Vec2Ref, { x: 3 }).x).to.equal(3)
@@ -498,7 +561,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(header).to.include('struct Node {\n\tint32_t value;\n\tstruct Node *next;')
 	})
 
-	it('the command line: usage errors, a module without structs, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
+	it('the command line: usage errors, a module without structs, a missing input, a module that throws or a file that is no module, an --out that would overwrite the input, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
 		expectThrow(() => parseArguments([]), UsageError, /^unknown command \(none\)\nusage:/)
 		expectThrow(() => parseArguments(['generate', 'a.ts']), UsageError, /^generate: --out dir is required/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi', 'wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
@@ -521,6 +584,38 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(ts).to.include(`static get abi(): 'wasm64' {\n\t\treturn 'wasm64'\n\t}`)
 			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('_Static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
 			expect(existsSync(join(scratch, 'out/shapes.h'))).to.equal(true)
+			// each header's include guard is its own, so that a C file can include the headers of two modules
+			writeFileSync(join(scratch, 'bodies.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Body = defineStruct('Body', { mass: 'Float64' })\n`)
+			await run(['generate', join(scratch, 'bodies.ts'), '--out', join(scratch, 'out'), '--abi', 'wasm64'])
+			const guards = ['shapes', 'bodies'].map((name) => /^#ifndef (\w+)$/m.exec(readFileSync(join(scratch, `out/${name}.h`), 'utf8'))?.[1])
+			expect(guards).to.deep.equal(['WASM_HEAP_MANAGER_SHAPES_H', 'WASM_HEAP_MANAGER_BODIES_H'])
+			// an output that would replace the input is refused before anything is written
+			const declarations = readFileSync(join(scratch, 'shapes.ts'), 'utf8')
+			for (const out of [scratch, `${scratch}/.`]) {
+				error = undefined
+				await run(['generate', join(scratch, 'shapes.ts'), '--out', out]).catch((caught: unknown) => (error = caught))
+				expect(error).to.be.instanceOf(GenerateError)
+				expect((error as Error).message).to.equal(`generate: --out ${out} would write the generated module over its input shapes.ts; choose another directory`)
+			}
+			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
+			expect(existsSync(join(scratch, 'shapes.h'))).to.equal(false)
+			// a module that throws as it loads, or a file that is no module, is a GenerateError saying so
+			writeFileSync(join(scratch, 'throws.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Bad = defineStruct('Bad', { x: 'Int33' as never })\n`)
+			writeFileSync(join(scratch, 'data.json'), '{}\n')
+			for (const [file, message] of [
+				['throws.ts', /^generate: cannot load throws\.ts: defineStruct\('Bad'\): field 'x' /],
+				['data.json', 'generate: data.json is not a declarations module; give a .ts, .mts, .js or .mjs file'],
+			] as const) {
+				error = undefined
+				await run(['generate', join(scratch, file), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))
+				expect(error).to.be.instanceOf(GenerateError)
+				if (typeof message === 'string') expect((error as Error).message).to.equal(message)
+				else expect((error as Error).message).to.match(message)
+			}
+			error = undefined
+			await run(['generate', join(scratch, 'missing.ts'), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))
+			expect(error).to.be.instanceOf(GenerateError)
+			expect((error as Error).message).to.equal(`generate: ${join(scratch, 'missing.ts')} does not exist`)
 		} finally {
 			rmSync(scratch, { recursive: true, force: true })
 		}

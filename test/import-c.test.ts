@@ -95,7 +95,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(first).to.include('{ packed: 2 },')
 	})
 
-	it('anonymous members, unnamed record types, typedefs, opaque structs and function pointers (expected: test/fixtures/structs/import-c-extras.expected.ts)', async () => {
+	it('anonymous members, unnamed record types, typedefs (and typedefs of them), opaque structs and function pointers (expected: test/fixtures/structs/import-c-extras.expected.ts)', async () => {
 		const ast = JSON.parse(readFileSync(join(fixtures, 'import-c-extras-ast-wasm32.json'), 'utf8')) as ClangNode
 		const dump = readFileSync(join(fixtures, 'import-c-extras-layouts-complete-wasm32.txt'), 'utf8')
 		const text = importFromDumps(ast, dump, { header: 'import-c-extras.h', abi: 'wasm32' })
@@ -107,6 +107,8 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(anon.layout('wasm32').fields.map((field) => [field.name, field.offset])).to.deep.equal([['a', 0], ['anon0', 4], ['u', 8], ['_0', 12]])
 		expect(anon.layout('wasm32').size).to.equal(16)
 		expect(module.UsesOpaque_t).to.equal(module.UsesOpaque)
+		// a typedef of a typedef names the same record or enum
+		expect([module.UsesOpaque_t2, module.Anon_t, module.Mode_t]).to.deep.equal([module.UsesOpaque, module.Anon, module.Mode])
 		// an unnamed nested record is checked against clang's layout by its location
 		const altered = dump.replace(/(struct \(unnamed at import-c-extras\.h:6:25\)\n\s+0 \|   short s\n\s+)2/, '$13')
 		expect(altered).to.not.equal(dump)

@@ -137,6 +137,16 @@ describe('length-delimited strings, for every encoding row', () => {
 					`${writeSlice}: the string needs ${needed} elements, but only ${needed - 1} fit at address ${nearEnd} before the end of the heap; nothing was written`,
 				)
 				expectSameBytes(snapshot(memory), before)
+				// A maxElementCount that ends exactly at the heap's end is a room like any other.
+				expectThrow(
+					() => callMethod(heap, writeSlice, nearEnd, sample, needed - 1),
+					RangeError,
+					`${writeSlice}: the string needs ${needed} elements, but only ${needed - 1} fit at address ${nearEnd} in maxElementCount; nothing was written`,
+				)
+				expectSameBytes(snapshot(memory), before)
+				const atEnd = memory.buffer.byteLength - needed * size
+				expect(callMethod(heap, writeSlice, atEnd, sample, needed)).to.equal(needed)
+				expect(callMethod(heap, readSlice, atEnd, needed)).to.equal(sample)
 				// Exactly the room it needs works, and an empty string fits in no room at all.
 				expect(callMethod(heap, writeSlice, 64, sample, needed)).to.equal(needed)
 				expect(callMethod(heap, writeSlice, memory.buffer.byteLength, '')).to.equal(0)

@@ -96,6 +96,11 @@ describe('strings, for every encoding row', () => {
 				expect(() => callMethod(heap, read, 128)).to.throw(RangeError, `${read}: no null terminator between address 128 and the end of the heap of 256 bytes`)
 				expect(() => callMethod(heap, read, 128, 1000)).to.throw(RangeError, 'no null terminator')
 				expect(callMethod(heap, read, 128, 2)).to.equal('AA')
+				// A maxElementCount one past the heap's end still needs the terminator the heap cannot hold;
+				// one that ends exactly there does not.
+				const elements = (256 - 128) / size
+				expect(() => callMethod(heap, read, 128, elements + 1)).to.throw(RangeError, `${read}: no null terminator between address 128 and the end of the heap of 256 bytes`)
+				expect(callMethod(heap, read, 128, elements)).to.equal('A'.repeat(elements))
 			})
 
 			it(`${write}: a value that does not fit throws before writing anything`, () => {
@@ -106,8 +111,15 @@ describe('strings, for every encoding row', () => {
 					`${write}: the string needs 7 elements including the terminator, but only 6 fit at address 64`,
 				)
 				expect(() => callMethod(heap, write, 65536 - 4 * size, 'abcdef')).to.throw(RangeError, 'before the end of the heap')
+				// A maxElementCount that ends exactly at the heap's end is a room like any other.
+				expect(() => callMethod(heap, write, 65536 - 4 * size, 'abcdef', 4)).to.throw(
+					RangeError,
+					`${write}: the string needs 7 elements including the terminator, but only 4 fit at address ${65536 - 4 * size}`,
+				)
 				expect(snapshot(memory)).to.deep.equal(before)
 				expect(callMethod(heap, write, 64, 'abcdef', 7)).to.equal(6)
+				expect(callMethod(heap, write, 65536 - 7 * size, 'abcdef', 7)).to.equal(6)
+				expect(callMethod(heap, read, 65536 - 7 * size)).to.equal('abcdef')
 			})
 
 			it(`${write} and ${alloc} store U+0000 inside a value as-is; ${read} stops there, as in C`, () => {

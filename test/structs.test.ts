@@ -285,6 +285,9 @@ describe('structs at run time', () => {
 			ref.names.writeAt(1, 'abc')
 			expect(ref.names.read()).to.deep.equal(['', 'abc'])
 			expectThrow(() => ref.names.writeAt(0, 'abcd'), RangeError, /^History\.names\[0\]: the string does not fit/)
+			// write checks every value before it writes any
+			expectThrow(() => ref.names.write(['xy', 'abcd']), RangeError, /^History\.names\[1\]: the string does not fit/)
+			expect(ref.names.read()).to.deep.equal(['', 'abc'])
 			expectThrow(() => values.write([1, 2, 3, 4]), RangeError, 'History.values.write: 4 values given for an array of 3 elements')
 			expectThrow(() => values.write(5 as never), TypeError, 'History.values.write: expected an array of values')
 			expectThrow(() => values.readAt(3), RangeError, /^History\.values\.readAt: index 3 is out of range/)
@@ -555,6 +558,12 @@ describe('structs at run time', () => {
 			const ref = heap64.allocStruct(Sized, { pointer: 2 ** 40, size: 2 ** 53 - 1, diff: -(2 ** 50) })
 			expect([ref.pointer, ref.size, ref.diff]).to.deep.equal([2 ** 40, 2 ** 53 - 1, -(2 ** 50)])
 			expect(heap64.readBigInt64(ref.address + 24)).to.equal(-(2n ** 50n))
+			// 8-byte Pointer, Size and Long hold what a number holds exactly: safe integers only, nothing written otherwise
+			const stored = heap64.readStruct(Sized, ref.address)
+			expectThrow(() => (ref.size = 2 ** 53), RangeError, 'Sized.size: 9007199254740992 is not a valid Size value on wasm64: it must be an integer from 0 to 9007199254740991')
+			expectThrow(() => heap64.writeStruct(Sized, ref.address, { a: 1, diff: -(2 ** 53) }), RangeError, 'writeStruct(Sized).diff: -9007199254740992 is not a valid Long value on wasm64: it must be an integer from -9007199254740991 to 9007199254740991')
+			expectThrow(() => ref.write({ a: 1, pointer: 2 ** 60 }), RangeError, /^Sized\.write\.pointer: 1152921504606847000 is not a valid Pointer value on wasm64/)
+			expect(heap64.readStruct(Sized, ref.address)).to.deep.equal(stored)
 			heap64.writeBigInt64(ref.address + 24, 2n ** 60n)
 			expectThrow(() => ref.diff, RangeError, /^readBigInt64: the Long at address \d+ holds 1152921504606846976, which is not a safe integer$/)
 			expectThrow(() => heap32.allocStruct(Sized, { size: 2 ** 32 }), RangeError, /^allocStruct\(Sized\)\.size: 4294967296 is not a valid Size value on wasm32/)

@@ -325,8 +325,20 @@ export function decodeUtf8Native(bytes: Uint8Array, start: number, length: numbe
 	let result = ''
 	for (let from = start; from < end; ) {
 		let to = Math.min(end, from + DECODE_PIECE_UNITS)
-		// Never inside a character: back over up to 3 continuation bytes to its lead byte.
-		if (to < end) for (let back = 0; back < 3 && (bytes[to]! & 0xc0) === 0x80; back++) to--
+		// Never inside a character. A piece may end before any byte that is not a
+		// continuation byte (it starts a new sequence in any decoding). Before a continuation
+		// byte, end it at the lead byte among the 3 before, if there is one; if all 3 are
+		// continuation bytes too, no sequence is still open there (one holds at most 3), and
+		// the byte is a stray one whichever piece it starts: backing over it to a
+		// continuation byte would split a valid 4-byte character off its lead byte.
+		if (to < end && (bytes[to]! & 0xc0) === 0x80) {
+			for (let back = 1; back <= 3; back++) {
+				if ((bytes[to - back]! & 0xc0) !== 0x80) {
+					to -= back
+					break
+				}
+			}
+		}
 		result += utf8Decoder.decode(bytes, from, to - from, stream)
 		from = to
 	}

@@ -6,7 +6,8 @@
  */
 import { elementTable } from '../../generated/elementTable.generated.js'
 import type { EnumType, StructType } from '../index.js'
-import { cEnumStorage } from '../structs/abi.js'
+import { abiFacts, cEnumStorage } from '../structs/abi.js'
+import { valueLayout } from '../structs/layout.js'
 import type { FieldKind, PointerTarget, StringEncodingName, ValueKind } from '../structs/fieldKinds.js'
 
 const stringUnits: { readonly [Encoding in StringEncodingName]: string } = { Ascii: 'char', Utf8: 'char', Utf16: 'uint16_t', Utf32: 'uint32_t' }
@@ -62,8 +63,19 @@ function pointerDeclarator(target: PointerTarget): Declarator {
 	return { before: `${inner.before}${inner.before.endsWith('*') ? '' : ' '}*`, after: '' }
 }
 
+/**
+ * How a member's `align` is spelled: `_Alignas(n)`, unless `n` is below the member type's
+ * own alignment on wasm32 or wasm64, where C refuses `_Alignas` ("requested alignment is
+ * less than minimum alignment") and the declaration means what GNU C's member attribute
+ * `aligned(n)` does: no change, or `n` in a packed record.
+ */
+function alignSpelling(kind: FieldKind, align: number): string {
+	const natural = kind.kind === 'bits' ? 1 : Math.max(...(['wasm32', 'wasm64'] as const).map((abi) => valueLayout(kind, abiFacts(abi, 'generate')).align))
+	return align >= natural ? `_Alignas(${align}) ` : `__attribute__((aligned(${align}))) `
+}
+
 function member(name: string, kind: FieldKind, align: number | undefined): string {
-	const alignas = align === undefined ? '' : `_Alignas(${align}) `
+	const alignas = align === undefined ? '' : alignSpelling(kind, align)
 	if (kind.kind === 'bits') {
 		const storage = valueDeclarator(kind.storage).before
 		return kind.bits === 0 ? `${alignas}${storage} : 0;` : `${alignas}${storage} ${name} : ${kind.bits};`

@@ -3,7 +3,7 @@
  *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path]
  *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { basename, extname, join, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { abiNames, type AbiName } from '../structs/abi.js'
@@ -80,16 +80,29 @@ export async function run(args: readonly string[]): Promise<string> {
 	if (parsed.command === 'import-c') {
 		return importC(parsed.input, { abi: parsed.abi, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
 	}
-	const module = await loadDeclarations(parsed.input)
+	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)
+	const inputName = basename(parsed.input)
+	const stem = inputName.replace(/\.(m|c)?[jt]s$/, '')
+	const written = [join(out, `${stem}.ts`), join(out, `${stem}.h`)]
+	// `generate structs.ts --out .` would write the generated module over the declarations
+	if (written.includes(resolve(parsed.input))) {
+		throw new GenerateError(`generate: --out ${parsed.out} would write the generated module over its input ${inputName}; choose another directory`)
+	}
+	if (!/\.(m|c)?[jt]s$/.test(inputName)) throw new GenerateError(`generate: ${inputName} is not a declarations module; give a .ts, .mts, .js or .mjs file`)
+	let module: Record<string, unknown>
+	try {
+		module = await loadDeclarations(parsed.input)
+	} catch (error) {
+		if (error instanceof GenerateError) throw error
+		// the module's own error (a syntax error, a defineStruct that throws), said as generate's
+		throw new GenerateError(`generate: cannot load ${inputName}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+	}
 	// the generated module imports the declarations module by a relative path, with a .js ending as TypeScript's NodeNext wants
 	let specifier = relative(out, resolve(parsed.input)).split(sep).join('/').replace(/\.(m|c)?ts$/, '.$1js')
 	if (!specifier.startsWith('.')) specifier = `./${specifier}`
-	const inputName = basename(parsed.input)
 	const files = await generateFiles(module, { abi: parsed.abi, declarationsSpecifier: specifier, inputName })
 	mkdirSync(out, { recursive: true })
-	const stem = inputName.replace(/\.(m|c)?[jt]s$/, '')
-	const written = [join(out, `${stem}.ts`), join(out, `${stem}.h`)]
 	writeFileSync(written[0]!, files['structs.ts'])
 	writeFileSync(written[1]!, files['structs.h'])
 	return `wrote ${written.map((path) => relative(process.cwd(), path) || path).join(' and ')}\n`

@@ -13,6 +13,7 @@ import { type BitfieldKind, type FieldKind, type PointerTarget } from '../struct
 import type { FieldLayout } from '../structs/layout.js'
 import { emitCHeader, enumSpelling } from './cHeader.js'
 import { libraryFieldsVersion } from '../structs/generatedClasses.js'
+import { reservedFieldNames } from '../structs/StructRef.js'
 
 /** Thrown when `generate` cannot run (ts-morph missing, a module without declarations, a bad option). */
 export class GenerateError extends Error {
@@ -62,10 +63,6 @@ type InterfaceDeclarationStructure = import('ts-morph').InterfaceDeclarationStru
 type GetAccessorDeclarationStructure = import('ts-morph').GetAccessorDeclarationStructure
 type SetAccessorDeclarationStructure = import('ts-morph').SetAccessorDeclarationStructure
 
-/** Field names a generated class leaves to `StructRef` (its members), as the library's refs do. */
-const reservedNames: ReadonlySet<string> = new Set([
-	'address', 'manager', 'root', 'shape', 'type', 'read', 'write', 'free', 'clear', 'release', 'isFreed', 'checkLive', 'readField', 'writeField', 'subRefAt', 'constructor',
-])
 
 async function loadTsMorph(): Promise<TsMorph> {
 	try {
@@ -511,7 +508,8 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		const setAccessors: SetAccessorDeclarationStructure[] = []
 		for (const placed of layout.fields) {
 			const field = type.field(placed.name)!
-			if (reservedNames.has(field.name)) continue
+			// the names the library's refs give no accessor either (their members and internal fields)
+			if (reservedFieldNames().has(field.name)) continue
 			const valueTs = fieldType(field.name)
 			const access = fieldAccess(field.name, field.type, placed, { abi: options.abi, valueTs, exported: exportedNames })
 			getAccessors.push({ kind: StructureKind.GetAccessor, name: field.name, returnType: valueTs, docs: [fieldDoc(field.type, placed, options.abi)], statements: access.get })
@@ -534,9 +532,10 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	if (records.length > 0) file.addInterfaces(libraryFieldsInterfaces(StructureKind))
 	file.addClasses(classes)
 	const ts = `// ${header('')}\n\n${file.getFullText().replace(/\r\n/g, '\n').trimEnd()}\n`
+	// the include guard is named after the header (`shapes.h` for shapes.ts), so that the headers of two modules can be included together
 	const h = `/* ${header('')} */\n\n${emitCHeader(
 		declarations.map((entry) => entry.type),
-		'structs.h',
+		`${options.inputName.replace(/\.(m|c)?[jt]s$/, '')}.h`,
 	)}`
 	return { 'structs.ts': ts, 'structs.h': h }
 }

@@ -216,6 +216,16 @@ function resolveTypedefs(context: Context, text: string): string {
 	throw new Unsupported(`typedefs that do not end (${text})`)
 }
 
+/** What the typedef name `name` stands for, or `name` itself when that is not a type a field can have (`typedef int IA[];`). */
+function typedefTarget(context: Context, name: string): string {
+	try {
+		return resolveTypedefs(context, name)
+	} catch (error) {
+		if (error instanceof Unsupported) return name
+		throw error
+	}
+}
+
 function baseExpr(context: Context, base: string, where: string): TypeExpr {
 	const key = anonymousKey(base)
 	if (key !== undefined) {
@@ -418,7 +428,9 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 		if (node.kind === 'TypedefDecl') {
 			const spelling = typeSpelling(node)
 			const key = anonymousKey(spelling)
-			const target = key === undefined ? /^(?:struct|union|enum) ([A-Za-z_]\w*)$/.exec(spelling)?.[1] : context.anonymous.get(key)
+			// a typedef name is followed through the typedefs before it (`typedef Inner InnerAlias;`)
+			const tag = /^[A-Za-z_]\w*$/.test(spelling) ? typedefTarget(context, spelling) : spelling
+			const target = key === undefined ? /^(?:struct|union|enum) ([A-Za-z_]\w*)$/.exec(tag)?.[1] : context.anonymous.get(key)
 			if (target !== undefined && target !== node.name && (context.records.has(target) || context.enums.has(target))) {
 				context.declarations.push({ kind: 'alias', name: node.name!, target })
 			}

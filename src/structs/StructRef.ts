@@ -67,6 +67,15 @@ import { generatedClassOf } from './generatedClasses.js'
  */
 export type ReservedFieldName =
 	| keyof StructRef
+	// the internal fields (`reservedFieldNames`), which the published types leave out
+	| 'root'
+	| 'tracked'
+	| 'allocationByteSize'
+	| 'allocationAlignment'
+	| 'ownDeallocator'
+	| 'scope'
+	| 'tableSlot'
+	| 'toJSON'
 	| 'manager'
 	| 'freed'
 	| 'liveEnd'
@@ -83,6 +92,8 @@ export type ReservedFieldName =
 	| 'readField'
 	| 'writeField'
 	| 'subRefAt'
+	| 'pointerTargetFailed'
+	| 'contents'
 	| 'constructor'
 	| 'toString'
 	| 'toLocaleString'
@@ -718,7 +729,8 @@ const classCache = new WeakMap<StructType, Map<AbiName, { readonly Class: Struct
 /** Names a field accessor may not take (see {@link ReservedFieldName}), computed from the classes themselves plus their instance fields. */
 let reservedNames: ReadonlySet<string> | undefined
 
-function reserved(): ReadonlySet<string> {
+/** @internal The names a field accessor may not take, the library's refs' and the generated classes' alike. */
+export function reservedFieldNames(): ReadonlySet<string> {
 	if (reservedNames !== undefined) return reservedNames
 	const names = new Set<string>([
 		'address', 'allocatedByteSize', 'manager', 'freed', 'liveEnd', 'tracked', 'allocationByteSize',
@@ -752,7 +764,7 @@ function structRefClasses(type: StructType, abi: AbiName, manager: WasmHeapManag
 	const Made = class extends (Generated ?? StructRef) {}
 	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager), accessors: new Map() })
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
-	const names = reserved()
+	const names = reservedFieldNames()
 	for (const field of layout.placed) {
 		if (names.has(field.name) || (Generated !== undefined && Object.hasOwn(Generated.prototype, field.name))) continue
 		Object.defineProperty(Made.prototype, field.name, { ...fieldAccessor(type, field, abi, manager), enumerable: true, configurable: false })

@@ -5,7 +5,7 @@
  */
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { throwElementCountError } from '../errors.js'
-import { notAStructType, raise, strideInvalid, strideNotANumber } from '../messages.js'
+import { raise, strideInvalid, strideNotANumber } from '../messages.js'
 import type { WrapOptions } from '../HeapCore.js'
 import type { AbiName } from './abi.js'
 import { structCodec } from './codecs.js'
@@ -26,12 +26,6 @@ export interface StructArrayWrapOptions extends WrapOptions {
 	 * @defaultValue the struct's size
 	 */
 	readonly stride?: number
-}
-
-function checkType(type: unknown, method: string): asserts type is StructType {
-	if (!(type instanceof StructType)) {
-		throw raise(notAStructType, method, type)
-	}
 }
 
 /** `allocStruct(type, init?)`. */
@@ -60,8 +54,8 @@ export function wrapStruct<X extends StructTypeOrClass>(manager: WasmHeapManager
 	return manager.core.wrapped(new Class(manager, address, layout.size, false), layout.align, options, method) as RefOf<X>
 }
 
-/** `readStruct(type, address)`. */
-export function readStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number): StructValue<T> {
+/** `readStruct(type, address)`: of a struct type or a generated class. */
+export function readStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, type: X, address: number): StructValue<DeclarationOf<X>> {
 	// The type is checked where its codec is looked up: `last` only ever holds a type that
 	// passed the check (and no manager's ABI is undefined, so the initial `last` matches none).
 	const codec = last.type === type && last.abi === manager.abi ? last.codec! : lastCodec(type, manager)
@@ -70,9 +64,9 @@ export function readStruct<T extends StructType>(manager: WasmHeapManager, type:
 	const fast = manager.fast
 	if (!(Number.isInteger(address) && address >= 0 && address + codec.size <= fast.uint8Array.length)) {
 		manager.checkRegion(address, codec.size, 'readStruct')
-		return codec.read(manager, address) as StructValue<T>
+		return codec.read(manager, address) as StructValue<DeclarationOf<X>>
 	}
-	return codec.readIn!(fast.dataView, address, manager) as StructValue<T>
+	return codec.readIn!(fast.dataView, address, manager) as StructValue<DeclarationOf<X>>
 }
 
 /**
@@ -84,26 +78,26 @@ export function readStruct<T extends StructType>(manager: WasmHeapManager, type:
  * loop of `readStruct` calls of a 6-field struct that was a tenth to a seventh of the time
  * (bench/notes.ts, the `readStruct` entries).
  */
-const last: { type: StructType | undefined; abi: AbiName | undefined; codec: ReturnType<typeof structCodec> | undefined } = {
+const last: { type: StructTypeOrClass | undefined; abi: AbiName | undefined; codec: ReturnType<typeof structCodec> | undefined } = {
 	type: undefined,
 	abi: undefined,
 	codec: undefined,
 }
 
-/** Checks `type` and looks its codec up, and remembers it in `last`. */
-function lastCodec(type: StructType, manager: WasmHeapManager): ReturnType<typeof structCodec> {
-	checkType(type, 'readStruct')
+/** Checks `given` (a struct type, or a generated class of the manager's ABI) and looks its codec up, and remembers it in `last`. */
+function lastCodec(given: StructTypeOrClass, manager: WasmHeapManager): ReturnType<typeof structCodec> {
 	const abi = manager.abi
+	const { type } = resolveStructType(given, abi, 'readStruct')
 	const codec = structCodec(type, abi, manager)
-	last.type = type
+	last.type = given
 	last.abi = abi
 	last.codec = codec
 	return codec
 }
 
 /** `writeStruct(type, address, value)`: every field checked before any is written. */
-export function writeStruct<T extends StructType>(manager: WasmHeapManager, type: T, address: number, value: StructInit<T>): void {
-	checkType(type, 'writeStruct')
+export function writeStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, address: number, value: StructInit<DeclarationOf<X>>): void {
+	const { type } = resolveStructType(given, manager.abi, 'writeStruct')
 	const codec = structCodec(type, manager.abi, manager)
 	manager.checkRegion(address, codec.size, 'writeStruct')
 	codec.write(manager, address, codec.check(value, `writeStruct(${type.name})`))
@@ -164,15 +158,15 @@ export function wrapStructArray<X extends StructTypeOrClass>(
 
 /** `sizeOf(type)` and `alignOf(type)`: of a struct or union, or of any field type. */
 export function typeLayout(type: unknown, abi: AbiName, method: string): { size: number; align: number } {
-	if (type instanceof StructType) {
-		const { size, align } = resolveLayout(type, abi)
+	if (type instanceof StructType || (typeof type === 'function' && (type as { structType?: unknown }).structType instanceof StructType)) {
+		const { size, align } = resolveLayout(resolveStructType(type, abi, method).type, abi)
 		return { size, align }
 	}
 	return valueLayout(normalizeValueType(type, method), abiFacts(abi, method))
 }
 
 /** `offsetOf(type, fieldPath)`. */
-export function offsetOf(type: StructType, path: string, abi: AbiName): number {
-	checkType(type, 'offsetOf')
+export function offsetOf(given: StructTypeOrClass, path: string, abi: AbiName): number {
+	const { type } = resolveStructType(given, abi, 'offsetOf')
 	return locateField(type, path, abi, 'offsetOf').offset
 }
