@@ -84,7 +84,9 @@ const reasons: Reason[] = [
 			'(`--print-opt-code`, Node 20); the cold call is now `+this.readAtCold(index)` (`| 0`, `>>> 0` for integer rows, ' +
 			'codegen/emitAccess.ts `ofRowType`), the same value, typed as a number: bench/compare-builds.ts 9eeeb5b against ' +
 			'7fb5a50, three processes each order, Node 20: 5.26x / 4.55x (64 calls) with the new build second, 2.0x / 1.9x ' +
-			'with it first; Node 24: 2.25x / 0.98x and 2.3x / 1.14x; in one process of the suite\'s cases (best of 34 ' +
+			'with it first; Node 24, whose processes ranged 0.3-7x on the loaded machine: the long loop 2.25x and 2.3x ' +
+			'(three processes each order), 1.09x and 1.14x (five each), 64 calls 0.98x-1.14x (there Maglev calls readAt\'s ' +
+			'own code, whose returned value is boxed either way); in one process of the suite\'s cases (best of 34 ' +
 			'rounds) 0.27x -> 0.33x raw. What is left is the loads: with a call in the loop, and the manager\'s fields ' +
 			'reassigned once the heap has grown, TurboFan keeps nothing across iterations, so each read loads `fast`, the ' +
 			'live count, `liveEnd` (a boxed double), the byte view, its length, its buffer and detach bit, the `DataView`, ' +
