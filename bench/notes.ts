@@ -97,7 +97,14 @@ const reasons: Reason[] = [
 			'branch TurboFan marks unlikely (a `let` read in its temporal dead zone inside a try/catch, whose throw and ' +
 			'catch blocks are deferred) kept `sum` in a register and measured 0.30x against 0.33x, and without 9eeeb5b\'s ' +
 			'typing 3.25 against 3.0 ns. Reading through the whole-heap `Float64Array` at `address / 8 + index` (one ' +
-			'detach test; array refs are aligned) measured 0.25x against 0.33x. Earlier: reading through a view of the ' +
+			'detach test; array refs are aligned) measured 0.25x against 0.33x. Comparing the ref\'s fixed end (`address ' +
+			'+ allocatedByteSize`, fields never reassigned, so constants for a ref TurboFan holds; a freed array ref fails ' +
+			'on its live count of 0 already) instead of `liveEnd` drops that field\'s two loads, but the comparison then ' +
+			'has two small integers\' feedback and converts the byte view\'s length (a double once it is selected against ' +
+			'the detach test) to an integer with a check, five instructions more: 0.20-0.29x against 0.22-0.33x. ' +
+			'`ArrayBuffer.prototype.byteLength` as the live length (0 once detached, without the select) is a call of the ' +
+			'`ArrayBufferPrototypeGetByteLength` builtin in TurboFan (Node 20), and a `DataView`\'s `byteLength` throws ' +
+			'on a detached buffer. Earlier: reading through a view of the ' +
 			'ref\'s own elements (one detach test) measured 1.11-1.15x here and 1.14-1.19x pristine, but 0.29-0.33x with ' +
 			'three managers alive (bench/compare-builds.ts b51ecb9 against aae4f3f, Node 20, five processes each): that view ' +
 			'is made by the cold path on each ref\'s first read, so any program that reads a second array ref has the call ' +
