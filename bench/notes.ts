@@ -103,20 +103,39 @@ const reasons: Reason[] = [
 		why:
 			'`readAt` compares the index with the live element count and the ref\'s end with the byte view\'s live length, ' +
 			'then reads the `DataView`: two detach tests in this regime (it reaches both through `manager.fast`, where value ' +
-			'refs and the manager\'s methods now take them from fields of the manager: see the Node 24 note below). The rest is the cold path: once an index error or ' +
-			'a freed ref has gone through it, TurboFan compiles the call to it inside the caller\'s loop, in a block that ' +
-			'is not deferred (V8 11.3 keeps no branch feedback to mark it unlikely), and the register allocator keeps the ' +
-			'loop\'s `sum` in a stack slot: `--print-opt-code` of such a loop (`sum += ref.readAt(i & mask)`, Node 20) shows ' +
-			'`vmovsd [rbp-0x40],xmm1` at the loop header and `vmovsd xmm1,[rbp-0x40]` before the `vaddsd`, on the hot path, ' +
-			'a store-to-load forward in the loop-carried chain: 3.3-3.8 ns an iteration against 0.8 ns raw, 1.1 ns before ' +
-			'the cold path ran. A copy of the class shape measured 3.3-3.6 ns whether the value came back from the call, ' +
-			'from a one-element view or through a try/catch. Reading through a view of the ' +
+			'refs and the manager\'s methods now take them from fields of the manager: see the Node 24 note below). Once an ' +
+			'index error or a freed ref has gone through the cold path, TurboFan compiles the call to it inside the caller\'s ' +
+			'loop. Until 9eeeb5b that call\'s result, any value to TurboFan, was merged with the `DataView` read as a tagged ' +
+			'value, so every read in the loop was boxed (a Smi-or-HeapNumber test and tag) and unboxed again in the caller ' +
+			'(`--print-opt-code`, Node 20); the cold call is now `+this.readAtCold(index)` (`| 0`, `>>> 0` for integer rows, ' +
+			'codegen/emitAccess.ts `ofRowType`), the same value, typed as a number: bench/compare-builds.ts 9eeeb5b against ' +
+			'7fb5a50, three processes each order, Node 20: 5.26x / 4.55x (64 calls) with the new build second, 2.0x / 1.9x ' +
+			'with it first; Node 24, whose processes ranged 0.3-7x on the loaded machine: the long loop 2.25x and 2.3x ' +
+			'(three processes each order), 1.09x and 1.14x (five each), 64 calls 0.98x-1.14x (there Maglev calls readAt\'s ' +
+			'own code, whose returned value is boxed either way); in one process of the suite\'s cases (best of 34 ' +
+			'rounds) 0.27x -> 0.33x raw. What is left is the loads: with a call in the loop, and the manager\'s fields ' +
+			'reassigned once the heap has grown, TurboFan keeps nothing across iterations, so each read loads `fast`, the ' +
+			'live count, `liveEnd` (a boxed double), the byte view, its length, its buffer and detach bit, the `DataView`, ' +
+			'its byte length, buffer, detach bit and data pointer (about 45 instructions an iteration). The call itself is ' +
+			'not the cost: a copy of `readAt` whose cold call had no feedback (a deoptimization exit instead, a measurement ' +
+			'only) took 2.7-3.2 ns against the call\'s 3.0 ns before 9eeeb5b; nor is the spill of the loop\'s `sum` that ' +
+			'the call causes (`vmovsd [rbp-0x38]` at the loop header, reloaded before the add): the cold call behind a ' +
+			'branch TurboFan marks unlikely (a `let` read in its temporal dead zone inside a try/catch, whose throw and ' +
+			'catch blocks are deferred) kept `sum` in a register and measured 0.30x against 0.33x, and without 9eeeb5b\'s ' +
+			'typing 3.25 against 3.0 ns. Reading through the whole-heap `Float64Array` at `address / 8 + index` (one ' +
+			'detach test; array refs are aligned) measured 0.25x against 0.33x. Comparing the ref\'s fixed end (`address ' +
+			'+ allocatedByteSize`, fields never reassigned, so constants for a ref TurboFan holds; a freed array ref fails ' +
+			'on its live count of 0 already) instead of `liveEnd` drops that field\'s two loads, but the comparison then ' +
+			'has two small integers\' feedback and converts the byte view\'s length (a double once it is selected against ' +
+			'the detach test) to an integer with a check, five instructions more: 0.20-0.29x against 0.22-0.33x. ' +
+			'`ArrayBuffer.prototype.byteLength` as the live length (0 once detached, without the select) is a call of the ' +
+			'`ArrayBufferPrototypeGetByteLength` builtin in TurboFan (Node 20), and a `DataView`\'s `byteLength` throws ' +
+			'on a detached buffer. Earlier: reading through a view of the ' +
 			'ref\'s own elements (one detach test) measured 1.11-1.15x here and 1.14-1.19x pristine, but 0.29-0.33x with ' +
 			'three managers alive (bench/compare-builds.ts b51ecb9 against aae4f3f, Node 20, five processes each): that view ' +
 			'is made by the cold path on each ref\'s first read, so any program that reads a second array ref has the call ' +
-			'compiled into its loop, where the `DataView` path only calls on errors. 0.45x needs 1.8 ns, out of reach while ' +
-			'the cold path is a call in the loop; the ways without a call (a load that falls back on `undefined`, the ' +
-			'DataView\'s own exception) are the rejected ones. ' +
+			'compiled into its loop, where the `DataView` path only calls on errors. The ways without a check of our own (a ' +
+			'load that falls back on `undefined`, the DataView\'s own exception) are the rejected ones. ' +
 			node24RefTiers,
 	},
 	{
@@ -138,7 +157,19 @@ const reasons: Reason[] = [
 			'(bench/compare-builds.ts 574c9e3 and 668ed81 against 810d5cc, Node 20, five processes each way for each; Node 24 0.99-1.25x and ' +
 			'1.01-1.18x in medians whose processes ranged 0.4-2x on the loaded machine). A freed ref\'s `liveEnd` of ' +
 			'`Infinity` makes that field a double, read through a box; a build that kept it a small integer measured ' +
-			'0.71-0.94x here (two processes each way): not the cost. ' +
+			'0.71-0.94x here (two processes each way): not the cost. Here the cold path\'s call is `liveAddress` (it ' +
+			'throws for the freed ref the regime reads; `manager.readFloat64` after it has no feedback and is a ' +
+			'deoptimization exit), so there is no merge to type as in `readAt` (9eeeb5b); a `+` on that call changed ' +
+			'nothing either in a process whose heap grew while a ref was read (0.37-0.38x both). Tried since and left (one ' +
+			'process of the suite\'s cases, best of 34 rounds, Node 20): returning `getFloat64(...) + -0` (the same value, ' +
+			'but a HeapNumber in the interpreter, as raw\'s `Float64Array` read returns, where the `DataView` builtin ' +
+			'returns a Smi for an integral value, so that the caller\'s `sum` is a double as raw\'s is; see the pristine ' +
+			'entry) measured 0.23-0.25x against 0.26-0.35x here: the call keeps `sum` in a stack slot (`vmovsd [rbp-0x28]` at ' +
+			'the loop header, reloaded before the add), and a double add\'s chain through a store and a load is longer ' +
+			'than an integer one\'s; with the cold call also behind a branch TurboFan marks unlikely (a `let` read in its ' +
+			'temporal dead zone inside a try/catch: the throw and the catch are deferred blocks, so `sum` stays in a ' +
+			'register) 0.23-0.43x from process to process against 0.27-0.35x, not kept for that and for what the construct ' +
+			'would cost in Maglev. ' +
 			node24RefTiers,
 	},
 	{
@@ -181,7 +212,16 @@ const reasons: Reason[] = [
 			'typed-array index at an index it already holds. For a ref and manager it holds, TurboFan folds all but the ' +
 			'byte view\'s length and the `DataView`\'s data pointer (`--print-opt-code`, Node 20: `value += 1` is those two ' +
 			'loads, two compares, the load, an add with an overflow check and the store, where raw is load, add, store); ' +
-			'the views becoming fields of the manager (574c9e3) left that code as it was. ' +
+			'the views becoming fields of the manager (574c9e3) left that code as it was. A part of the gap is the ' +
+			'caller\'s feedback, not the ref: the suite\'s refs hold 0, and for an integral value the `DataView` builtin ' +
+			'returns a Smi where raw\'s `Float64Array` load returns a HeapNumber, so the library\'s loop specialises its ' +
+			'`sum` to a small integer and converts every read with a check (`vcvttsd2si`, `vcvtlsi2sd`, `vucomisd`, two ' +
+			'branches, then `addl` / `jo`) where raw adds doubles: in a plain Node 20 loop `sum += dv.getFloat64(...)` took ' +
+			'1.73 ns with a Smi `sum` and 1.00 ns with a double one (a `Float64Array` read 0.88 ns). Returning ' +
+			'`getFloat64(...) + -0` (the same value, a HeapNumber in the interpreter) made `sum` a double: `Float64Ref` ' +
+			'value 0.60x -> 0.69-1.00x raw here (long loop, five processes; 64 calls 0.38-0.60x against 0.43-0.60x; each a ' +
+			'process of the suite\'s cases without tsx, best of 34 rounds), but it loses in the realistic regime (see there), so it is ' +
+			'not kept. ' +
 			node24RefTiers,
 	},
 	{
@@ -198,7 +238,10 @@ const reasons: Reason[] = [
 			'`fast` did (the same machine code); realistic, the field is one load fewer: 0.97-1.05x (bench/compare-builds.ts ' +
 			'574c9e3 and 668ed81 against 810d5cc, Node 20, five processes each way for each). `readInt32`\'s test in one-byte form ' +
 			'(`typeof address === \'number\' ? address : -1`, then `>>> 0`) measured 1.1-1.2x pristine and 0.84-0.97x realistic ' +
-			'(two processes each way): the dead end of `>>> 0` below',
+			'(two processes each way): the dead end of `>>> 0` below. `typeof address === \'number\' && ' +
+			'Math.floor(address) === address` in place of `Number.isInteger` (a round and a compare, two instructions ' +
+			'fewer) measured within noise (processes of the suite\'s cases without tsx, best of 34 rounds, Node 20: ' +
+			'0.42-0.59x against 0.49-0.58x pristine, 0.52-0.59x against 0.50-0.57x realistic), so it was not kept',
 	},
 	{
 		suite: 'numeric|numeric realistic|access',

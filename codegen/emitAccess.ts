@@ -149,6 +149,21 @@ const writeAtDocs = (element: NormalizedElement): string =>
 	`Writes the element at \`index\`, converted as \`${element.methods.write}\` converts it.\n@throws RangeError if \`index\` is not an integer in \`[0, elementCount)\``
 
 /**
+ * `call`, the cold path's value, as an expression TurboFan types as the row's values: `+`
+ * for floats, `| 0` (`>>> 0` for unsigned 32-bit) for integers; a bigint row's as it is.
+ * The value is unchanged (the cold path returns the row's type), but without it TurboFan
+ * types the call's result as any value, merges it with the fast path's number as a tagged
+ * value, and so boxes every fast-path read in a caller's loop once the cold path has run
+ * (`--print-opt-code`, Node 20: a Smi-or-HeapNumber test and tag, then the untag in the
+ * caller, per element).
+ */
+function ofRowType(element: NormalizedElement, call: string): string {
+	if (element.valueType === 'bigint') return call
+	if (element.kind === 'float') return `+${call}`
+	return element.dataViewAccessor === 'Uint32' ? `${call} >>> 0` : `${call} | 0`
+}
+
+/**
  * `readAt`/`writeAt` through the manager's checked `read<T>`/`write<T>`: for rows whose
  * typed-array element access differs from the library's (pointer53's range check, values
  * stored as bits, whose view some engines lack).
@@ -237,12 +252,13 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 				// brings `readAt` to 99 bytes of bytecode, which Node 24's Maglev then inlines (see below); measured
 				// realistic, 64 calls, Node 24: 0.47-0.55x (bench/compare-builds.ts, both orders).
 				'const fast = this.manager.fast',
-				// `Number.isInteger`, not `fastIndex`: with it `readAt` is 104 bytes of bytecode, over Node 24's Maglev
-				// inlining limit (100), so code Maglev compiles calls readAt's own TurboFan code. Inlined (98 bytes
+				// `Number.isInteger`, not `fastIndex`: with it `readAt` is 106-107 bytes of bytecode (104 before the cold
+				// call's `ofRowType`), over Node 24's Maglev inlining limit (100), so code Maglev compiles calls readAt's own
+				// TurboFan code. Inlined (98 bytes
 				// with `fastIndex`) it measured 6.1 -> 2.4 ns a call pristine but 6.3 -> 12.4 ns realistic: once any
 				// buffer is detached, Maglev calls the `DataViewPrototypeGetFloat64` builtin instead of inlining the read
 				// (bench/ref-tiers.mjs, bench/notes.ts `node24RefTiers`).
-				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)`,
+				`if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return ${ofRowType(element, 'this.readAtCold(index)')}`,
 				`return fast.dataView.get${element.dataViewAccessor}(this.address + index * ${byteSize}${byteSize > 1 ? ', true' : ''})`,
 			],
 		},

@@ -200,7 +200,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) | 0
 		return fast.dataView.getInt8(this.address + index * 1)
 	}
 
@@ -532,7 +532,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) | 0
 		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
@@ -814,7 +814,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) | 0
 		return fast.dataView.getUint8(this.address + index * 1)
 	}
 
@@ -1091,7 +1091,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) | 0
 		return fast.dataView.getInt16(this.address + index * 2, true)
 	}
 
@@ -1423,7 +1423,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) | 0
 		return fast.dataView.getUint16(this.address + index * 2, true)
 	}
 
@@ -1755,7 +1755,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) | 0
 		return fast.dataView.getInt32(this.address + index * 4, true)
 	}
 
@@ -2087,7 +2087,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index) >>> 0
 		return fast.dataView.getUint32(this.address + index * 4, true)
 	}
 
@@ -3256,7 +3256,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return +this.readAtCold(index)
 		return fast.dataView.getFloat32(this.address + index * 4, true)
 	}
 
@@ -3504,7 +3504,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	readAt(index: number): number {
 		const fast = this.manager.fast
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return this.readAtCold(index)
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount && this.liveEnd <= fast.uint8Array.length)) return +this.readAtCold(index)
 		return fast.dataView.getFloat64(this.address + index * 8, true)
 	}
 
