@@ -193,7 +193,7 @@ describe('API reference (TypeDoc) in Chromium', function () {
 		// accordions), under one title: the README's (typedoc/custom.css hides TypeDoc's).
 		for (const name of ['createWasmHeapManager', 'wrapEmscriptenModuleHeap', 'createHeapAllocator', 'defineStruct']) {
 			const link = page.locator('#tsd-nav-container a', { hasText: name }).first()
-			await link.waitFor({ state: 'visible', timeout: 10_000 })
+			await link.waitFor({ state: 'visible', timeout: 30_000 })
 			const box = await link.boundingBox()
 			expect(box!.y + box!.height, `${name} in the first screen`).to.be.lessThan(900)
 		}
