@@ -598,6 +598,15 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 				expect((error as Error).message).to.equal(`generate: --out ${out} would write the generated module over its input shapes.ts; choose another directory`)
 			}
 			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
+			// so is one over the .ts beside a .js input: its source, and what the import of the .js resolves to
+			writeFileSync(join(scratch, 'shapes.js'), declarations)
+			error = undefined
+			await run(['generate', join(scratch, 'shapes.js'), '--out', scratch]).catch((caught: unknown) => (error = caught))
+			expect(error).to.be.instanceOf(GenerateError)
+			expect((error as Error).message).to.equal(
+				`generate: --out ${scratch} would write the generated module over shapes.ts, which TypeScript takes its import of shapes.js for (the module would import itself); choose another directory`,
+			)
+			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
 			expect(existsSync(join(scratch, 'shapes.h'))).to.equal(false)
 			// a module that throws as it loads, or a file that is no module, is a GenerateError saying so
 			writeFileSync(join(scratch, 'throws.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Bad = defineStruct('Bad', { x: 'Int33' as never })\n`)

@@ -4,7 +4,7 @@
  *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { basename, extname, join, relative, resolve, sep } from 'node:path'
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { abiNames, type AbiName } from '../structs/abi.js'
 import { generateFiles, GenerateError } from './generate.js'
@@ -88,6 +88,14 @@ export async function run(args: readonly string[]): Promise<string> {
 	// `generate structs.ts --out .` would write the generated module over the declarations
 	if (written.includes(resolve(parsed.input))) {
 		throw new GenerateError(`generate: --out ${parsed.out} would write the generated module over its input ${inputName}; choose another directory`)
+	}
+	// `generate structs.js --out .` would write it over structs.ts: the source structs.js was
+	// compiled from, if there is one, and in any case the file TypeScript takes the generated
+	// module's import of './structs.js' for, so that the module would import itself
+	if (inputName.endsWith('.js') && written[0] === resolve(dirname(resolve(parsed.input)), `${stem}.ts`)) {
+		throw new GenerateError(
+			`generate: --out ${parsed.out} would write the generated module over ${stem}.ts, which TypeScript takes its import of ${inputName} for (the module would import itself); choose another directory`,
+		)
 	}
 	if (!/\.(m|c)?[jt]s$/.test(inputName)) throw new GenerateError(`generate: ${inputName} is not a declarations module; give a .ts, .mts, .js or .mjs file`)
 	let module: Record<string, unknown>
