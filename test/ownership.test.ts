@@ -477,6 +477,50 @@ describe('scopes', () => {
 		expect(heap.allocatedRefs).to.have.members([kept, after])
 	})
 
+	it('withScope: fn returning with a scope left open whose refs\' deallocators throw is the left-open Error, with what they threw as its cause', () => {
+		const memory = new WebAssembly.Memory({ initial: 1 })
+		let next = 64
+		const refuse = new Set<number>()
+		const heap: WasmHeapManager = createWasmHeapManager(
+			() => memory.buffer,
+			() => (next += 16),
+			(address: number) => {
+				if (refuse.has(address)) throw new Error(`cannot free ${address}`)
+			},
+		)
+		for (const failing of [1, 2]) {
+			refuse.clear()
+			const refs: HeapRef[] = []
+			const error = expectThrow(
+				() =>
+					heap.withScope(() => {
+						refs.push(heap.allocInt32())
+						heap.openScope()
+						refs.push(heap.allocInt32(), heap.allocFloat64())
+						// one ref of the inner scope; then one of each scope, so that both closes throw
+						for (const ref of failing === 1 ? [refs[2]!] : [refs[0]!, refs[2]!]) refuse.add(ref.address)
+						return 1
+					}),
+				Error,
+				'withScope: fn returned with 1 scope(s) it opened still open; withScope closed them, innermost first, then its own',
+			)
+			const cause = (error as Error).cause as Error
+			if (failing === 1) {
+				expect(cause.message).to.equal(`Float64Ref.free: the deallocator threw Error: cannot free ${refs[2]!.address} (the ref is freed all the same)`)
+			} else {
+				expect(cause).to.be.instanceOf(AggregateError)
+				expect([cause.message, (cause as Error & { code: string }).code]).to.deep.equal(['withScope: 2 deallocators threw', 'ERR_HEAP_ALLOCATION_FAILED'])
+				// the inner scope's close first, then withScope's own
+				expect((cause as AggregateError).errors.map((inner) => (inner as Error).message.replace(/ \(.*/, ''))).to.deep.equal([
+					`Float64Ref.free: the deallocator threw Error: cannot free ${refs[2]!.address}`,
+					`Int32Ref.free: the deallocator threw Error: cannot free ${refs[0]!.address}`,
+				])
+			}
+			expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+			expect(heap.allocatedRefs).to.deep.equal([])
+		}
+	})
+
 	it('a scope of many refs frees each it still holds once, newest first, past the four it keeps in fields', () => {
 		// Refs 0-3 live in the scope's fields, 4 and later in its array: one of each kind is
 		// freed early, kept and released, so the skip applies on both sides of the boundary.
