@@ -370,17 +370,19 @@ export abstract class HeapAccess {
 	allocate(byteSize: number, alignment = 8): number {
 		if (!(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('allocate', byteSize)
 		checkAlignment(alignment, 'allocate')
-		return this.core.allocateRegion(byteSize, alignment, 'allocate')
+		return byteSize === 0 ? this.core.allocateEmptyRegion(alignment) : this.core.allocateRegion(byteSize, alignment, 'allocate')
 	}
 
 	/**
 	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
 	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
-	 * (use `free`), anything else goes to the deallocator as it is. A `byteSize` of 0 goes
-	 * to it as 1: `allocate(0)` asked the allocator for 1 byte (a unique address), and the
-	 * deallocator gets back what its allocator was asked for (Rust's `dealloc` of a 0-byte
-	 * layout frees nothing).
+	 * (use `free`), anything else goes to the deallocator as it is. A `byteSize` of 0 for
+	 * an address `allocate(0)` returned goes to it as 1: `allocate(0)` asked the allocator
+	 * for 1 byte (a unique address), and the deallocator gets back what its allocator was
+	 * asked for (Rust's `dealloc` of a 0-byte layout frees nothing). Any other address keeps
+	 * its 0: a zero-sized region made elsewhere (Rust's dangling pointer of an empty `Box`
+	 * or `Vec`) was never allocated, and 1 would free it.
 	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
 	 * @group Allocation & ownership
 	 */
@@ -393,7 +395,7 @@ export abstract class HeapAccess {
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
-		this.core.deallocate(address, byteSize === 0 ? 1 : byteSize, alignment)
+		this.core.deallocate(address, byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize, alignment)
 	}
 
 	// ---- scopes -------------------------------------------------------------------

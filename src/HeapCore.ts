@@ -232,6 +232,11 @@ export class HeapCore {
 	 * rehashes, needed tombstones for the address a `malloc` hands out again and again.
 	 */
 	private readonly trackedRefs: AddressTable<HeapRef> | undefined
+	/**
+	 * The addresses `allocate(0)` returned and `deallocate` has not had yet: their allocator
+	 * was asked for 1 byte, which `deallocate(address, 0)` gives back (see {@link takeEmptyRegion}).
+	 */
+	private emptyRegions: Set<number> | undefined = undefined
 	/** What the allocator returns, learned from its results; `free` is called with the same kind. */
 	private addressKind: NumberKind = 'unknown'
 	/** What the allocator takes as its size, learned from its first call. */
@@ -447,6 +452,25 @@ export class HeapCore {
 			return this.checkAllocated(address, byteSize, byteSize, alignment, method)
 		}
 		return this.allocateRegionChecked(byteSize, alignment, method)
+	}
+
+	/** `allocate(0)`: a region of the 1 byte {@link allocateRegion} asks for, remembered for `deallocate`. */
+	allocateEmptyRegion(alignment: number): number {
+		const address = this.allocateRegion(0, alignment, 'allocate')
+		;(this.emptyRegions ??= new Set()).add(address)
+		return address
+	}
+
+	/**
+	 * The `byteSize` that `deallocate(address, byteSize)` passes on for a `byteSize` of 0 or
+	 * none, and `address` is no longer one of `allocate(0)`'s: 1 for such an address given a
+	 * 0 (what its allocator was asked for); 0 for any other (a zero-sized region made
+	 * elsewhere, such as Rust's dangling pointer of an empty `Box` or `Vec`, which was never
+	 * allocated: a 0-byte layout is what Rust's `dealloc` needs to free nothing).
+	 */
+	takeEmptyRegion(address: number, byteSize: 0 | undefined): number | undefined {
+		const emptyRegion = this.emptyRegions !== undefined && this.emptyRegions.delete(address)
+		return byteSize === undefined ? undefined : emptyRegion ? 1 : 0
 	}
 
 	/**

@@ -498,6 +498,29 @@ describe('wasm-bindgen allocator ABI: createWasmHeapManager(get, exports.__wbind
 		}
 	})
 
+	it('deallocate(address, 0, alignment) of a zero-sized region Rust made (an empty Box<[f64]>\'s dangling pointer) passes 0 on, as Rust\'s dealloc needs: 1 would free what was never allocated', async () => {
+		const { heap, rust } = await rustHeap()
+		// squares(n): free it with dealloc(ptr, 8 * n, 8); for n = 0 the pointer is dangling (8) and nothing was allocated
+		const dangling = rust.squares(0)
+		expect(dangling).to.equal(8)
+		heap.deallocate(dangling, 0, 8)
+		expectClean(rust)
+		// An address allocate(0) returned and a deallocate with no size gave back is no longer one of allocate(0)'s.
+		const address = heap.allocate(0, 8)
+		heap.deallocate(address)
+		expect(accounting(rust).badFrees).to.equal(0)
+		const calls: unknown[][] = []
+		const recording = createWasmHeapManager(
+			() => new ArrayBuffer(65536),
+			() => 64,
+			(...args: unknown[]) => void calls.push(args),
+		)
+		recording.deallocate(recording.allocate(0, 8))
+		// (the same address again, as a zero-sized region made elsewhere)
+		recording.deallocate(64, 0, 8)
+		expect(calls).to.deep.equal([[64, undefined, undefined], [64, 0, 8]])
+	})
+
 	it('an allocation __wbindgen_malloc cannot make is a trap: Error naming the method and size, with the RuntimeError as cause, nothing allocated', async () => {
 		const { heap, rust, memory } = await bindgenHeap()
 		const ref = heap.allocInt32(1)
