@@ -523,7 +523,7 @@ const reasons: Reason[] = [
 			'refs of several classes.) Tracking off: 22-23 ns (0.44-0.47x) with one manager in the process (Node 24: ' +
 			'17-20 ns), 29-30 ns (0.33x) in the tracking suite, whose loop seven managers share (so V8 folds none of ' +
 			'them into constants): 31-42 ns against 12-15 ns raw (0.35-0.39x) on a loaded machine, and in the same ' +
-			'processes the same loop without the manager (`_malloc`, a 12-field object like the ref, the zeroing ' +
+			'processes the same loop without the manager (`_malloc`, a 12-field object like the ref then was, the zeroing ' +
 			'store, `_free`) 18.5-27 ns: the 0.45x goal (27-33 ns there) leaves 6-14 ns for the path\'s checks and ' +
 			'indirections, which took 13-17 ns (measured before the flags\' `=== true`), each one a check the issue keeps.',
 	},
