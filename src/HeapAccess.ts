@@ -89,14 +89,25 @@ function closeScopeAndInner(core: HeapCore, scope: HeapScope): { readonly count:
 	return inner
 }
 
+/** Whether `withScope`'s fn returned a promise (anything with a `then` method). */
+function isThenable(result: unknown): boolean {
+	return typeof (result as { then?: unknown } | null)?.then === 'function'
+}
+
 /**
  * `withScope(fn)` where `fn` returned with scopes it opened still open: closes them and
  * the scope, then throws the `Error` saying so (what their closes threw as its `cause`).
+ * When `fn` returned a promise, that is the mistake to name (an async task that opened a
+ * scope before its first `await`): the promise `TypeError`, after the same closing.
  */
-function throwScopesLeftOpen(core: HeapCore, scope: HeapScope): never {
+function throwScopesLeftOpen(core: HeapCore, scope: HeapScope, result: unknown): never {
 	const { count, errors } = closeScopeAndInner(core, scope)
-	if (errors.length === 0) throw raise(scopeLeftOpenByFunction, 'withScope', count)
-	const cause = errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'withScope', errors.length)
+	const cause = errors.length === 0 ? undefined : errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'withScope', errors.length)
+	if (isThenable(result)) {
+		if (cause === undefined) throw raise(scopeFunctionReturnedPromise, 'withScope')
+		throw raiseWithCause(cause, scopeFunctionReturnedPromise, 'withScope')
+	}
+	if (cause === undefined) throw raise(scopeLeftOpenByFunction, 'withScope', count)
 	throw raiseWithCause(cause, scopeLeftOpenByFunction, 'withScope', count)
 }
 
@@ -423,7 +434,7 @@ export abstract class HeapAccess {
 		} catch (error) {
 			throwAfterClosing(this.core, scope, error)
 		}
-		if (!this.core.isInnermostScope(scope)) throwScopesLeftOpen(this.core, scope)
+		if (!this.core.isInnermostScope(scope)) throwScopesLeftOpen(this.core, scope, result)
 		scope.close()
 		if (typeof (result as { then?: unknown } | null)?.then === 'function') throwScopePromiseError()
 		return result

@@ -477,6 +477,25 @@ describe('scopes', () => {
 		expect(heap.allocatedRefs).to.have.members([kept, after])
 	})
 
+	it('withScope: fn returning a promise with a scope it opened still open (an async task that opened one before its first await) is the promise TypeError, everything closed and freed', async () => {
+		const { heap, rust } = strictHeap()
+		let inner: ReturnType<WasmHeapManager['openScope']> | undefined
+		const refs: HeapRef[] = []
+		const task = async (): Promise<number> => {
+			inner = heap.openScope()
+			refs.push(heap.allocInt32())
+			await Promise.resolve()
+			return 1
+		}
+		const error = expectThrow(() => heap.withScope(() => task()), TypeError, /^withScope: fn returned a promise/)
+		expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
+		expect(inner!.isClosed).to.equal(true)
+		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
+		expect(rust.live.size).to.equal(0)
+		// The manager is usable: a new scope is the innermost again.
+		expect(heap.withScope(() => heap.allocInt8().isFreed)).to.equal(false)
+	})
+
 	it('withScope: fn returning with a scope left open whose refs\' deallocators throw is the left-open Error, with what they threw as its cause', () => {
 		const memory = new WebAssembly.Memory({ initial: 1 })
 		let next = 64
