@@ -1400,6 +1400,12 @@ export const pointerFieldRefFreed = {
 	text: (where: string, address: number) => `${where}: the ref to address ${address} has been freed`,
 } satisfies Message
 
+export const pointerFieldRefOfAnotherManager = {
+	Class: RangeError,
+	code: INVALID_ARGUMENT,
+	text: (where: string, address: number) => `${where}: the ref to address ${address} belongs to another manager (its address means nothing in this heap)`,
+} satisfies Message
+
 export const pointerFieldValueInvalid = {
 	Class: TypeError,
 	code: INVALID_VALUE,

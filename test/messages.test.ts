@@ -244,6 +244,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	inlineStringDoesNotFit: ['probe.method', 8, 'encoding', 8],
 	pointerFieldRefFreed: ['probe.method', 8],
 	pointerFieldValueInvalid: ['probe.method', 'x'],
+	pointerFieldRefOfAnotherManager: ['probe.method', 8],
 	arrayFieldNotAnArray: ['probe.method', 8, 'x'],
 	arrayFieldTooMany: ['probe.method', 8, 8],
 	recordValueNotAnObject: ['probe.method', 'x', 'x'],

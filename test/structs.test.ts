@@ -174,6 +174,32 @@ describe('structs at run time', () => {
 			expectThrow(() => (ref.points = points), Error, /^Everything\.points: the ref to address \d+ has been freed$/)
 		})
 
+		it('a pointer field refuses a ref of another manager (its address means nothing in this heap), through every way of writing it, and writes nothing', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything)
+			const otherMemory = new WebAssembly.Memory({ initial: 1 })
+			let next = 64
+			const other = createWasmHeapManager(() => otherMemory.buffer, (size: number) => ((next += Math.ceil(size / 16) * 16), next - Math.ceil(size / 16) * 16), () => {})
+			const foreign = other.allocStructArray(Vec2, [{ x: 1 }, { x: 2 }])
+			const foreignText = other.allocNullTerminatedUtf8String('elsewhere')
+			const message = /^Everything\.points: the ref to address \d+ belongs to another manager/
+			const before = snapshot(test.memory)
+			expectThrow(() => (ref.points = foreign as never), RangeError, message)
+			expectThrow(() => (ref.text = foreignText as never), RangeError, /^Everything\.text: the ref to address \d+ belongs to another manager/)
+			expectThrow(() => ref.write({ i32: 9, points: foreign } as never), RangeError, /belongs to another manager/)
+			expectThrow(() => heap.writeStruct(Everything, ref.address, { i32: 9, points: foreign } as never), RangeError, /belongs to another manager/)
+			expectSameBytes(snapshot(test.memory), before)
+			const refs = heap.allocatedRefs.length
+			expectThrow(() => heap.allocStruct(Everything, { points: foreign } as never), RangeError, /belongs to another manager/)
+			expect(heap.allocatedRefs.length).to.equal(refs)
+			// its own manager's refs, and the foreign one's address as a number, are taken
+			const own = heap.allocStructArray(Vec2, [{ x: 3 }, { x: 4 }])
+			ref.points = own
+			expect(ref.points!.readAt(1).x).to.equal(4)
+			;(ref as unknown as { points: number }).points = foreign.address
+			expect(heap.readStruct(Everything, ref.address).points).to.equal(foreign.address)
+		})
+
 		it('read() and readStruct give plain data; write() and writeStruct leave fields not given as they are', () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything, { i32: 5, label: 'abc', color: 2, i64: 3n, flag: true, big: 9n })

@@ -357,7 +357,7 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	 */
 	write(value: StructInit<T>): void {
 		const codec = this.shape.codec
-		const staged = codec.check(value, `${this.refName}.write`)
+		const staged = codec.check(value, `${this.refName}.write`, this.manager)
 		this.checkLive('write')
 		codec.write(this.manager, this.address, staged)
 	}
@@ -574,7 +574,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		checkRootLive(this, this.refName, 'writeAt')
 		const codec = this.elementShape.codec
-		codec.write(this.manager, this.address + index * this.stride, codec.check(value, `${this.refName}.writeAt`))
+		codec.write(this.manager, this.address + index * this.stride, codec.check(value, `${this.refName}.writeAt`, this.manager))
 	}
 
 	/**
@@ -678,7 +678,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: I): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.writeAt`, index, this.elementCount)
-		const staged = this.codec.check(value, `${this.refName}[${index}]`)
+		const staged = this.codec.check(value, `${this.refName}[${index}]`, this.manager)
 		checkRootLive(this, this.refName, 'writeAt')
 		this.codec.write(this.manager, this.address + index * this.stride, staged)
 	}
@@ -707,7 +707,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 			throw raise(structArrayWriteTooMany, `${this.refName}.write`, values.length, this.elementCount)
 		}
 		const staged: unknown[] = []
-		for (let index = 0; index < values.length; index++) staged.push(this.codec.check(values[index], `${this.refName}[${index}]`))
+		for (let index = 0; index < values.length; index++) staged.push(this.codec.check(values[index], `${this.refName}[${index}]`, this.manager))
 		checkRootLive(this, this.refName, 'write')
 		for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
 	}
@@ -864,7 +864,7 @@ function codecAccessor(field: PlacedField, codec: ValueCodec, where: string): Ac
 			return codec.read(heap, this.address + offset)
 		},
 		set(value) {
-			const staged = codec.check(value, where)
+			const staged = codec.check(value, where, this.manager)
 			this.checkLive(name)
 			codec.write(this.manager, this.address + offset, staged)
 		},
@@ -888,7 +888,7 @@ function recordAccessor(field: PlacedField, nested: StructType, abi: AbiName, wh
 			return new Sub(manager, address, root)
 		},
 		set(value) {
-			const staged = codec.check(value, where)
+			const staged = codec.check(value, where, this.manager)
 			this.checkLive(name)
 			codec.write(this.manager, this.address + offset, staged)
 		},
@@ -917,7 +917,7 @@ function arrayAccessor(field: PlacedField, element: ValueKind, length: number, a
 		},
 		subRef,
 		set(value) {
-			const staged = codec.check(value, where)
+			const staged = codec.check(value, where, this.manager)
 			this.checkLive(name)
 			codec.write(this.manager, this.address + offset, staged)
 		},
@@ -988,7 +988,7 @@ function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName
 			}
 		},
 		set(value) {
-			const staged = codec.check(value, where)
+			const staged = codec.check(value, where, this.manager)
 			this.checkLive(name)
 			codec.write(this.manager, this.address + offset, staged)
 		},

@@ -28,6 +28,7 @@ import {
 	inlineStringDoesNotFit,
 	pointerFieldRefFreed,
 	pointerFieldValueInvalid,
+	pointerFieldRefOfAnotherManager,
 	raise,
 	recordValueNotAnObject,
 	recordValueUnknownField,
@@ -53,8 +54,11 @@ export interface ValueCodec {
 	readonly size: number
 	/** Reads the value at `address` as plain data. */
 	read(manager: WasmHeapManager, address: number): unknown
-	/** Checks `value` and returns what `write` takes; throws naming `where` and writes nothing. */
-	check(value: unknown, where: string): unknown
+	/**
+	 * Checks `value` for a write through `manager` and returns what `write` takes; throws
+	 * naming `where` and writes nothing.
+	 */
+	check(value: unknown, where: string, manager: WasmHeapManager): unknown
 	/** Writes a value `check` returned. */
 	write(manager: WasmHeapManager, address: number, staged: unknown): void
 	/**
@@ -308,16 +312,18 @@ function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 	return {
 		size: inner.size,
 		read: inner.read,
-		check(value, where) {
-			if (value === null) return inner.check(0, where)
+		check(value, where, m) {
+			if (value === null) return inner.check(0, where, m)
 			if (value instanceof HeapRef) {
 				if (value.isFreed) throw raise(pointerFieldRefFreed, where, value.address)
-				return inner.check(value.address, where)
+				// a ref's address means something only in its own manager's heap
+				if ((value as unknown as { manager: unknown }).manager !== m) throw raise(pointerFieldRefOfAnotherManager, where, value.address)
+				return inner.check(value.address, where, m)
 			}
 			if (typeof value !== 'number') {
 				throw raise(pointerFieldValueInvalid, where, value)
 			}
-			return inner.check(value, where)
+			return inner.check(value, where, m)
 		},
 		write: inner.write,
 	}
@@ -343,14 +349,14 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 						return values
 					},
 				}),
-		check(value, where) {
+		check(value, where, m) {
 			if (typeof value !== 'object' || value === null || typeof (value as ArrayLike<unknown>).length !== 'number') {
 				throw raise(arrayFieldNotAnArray, where, length, value)
 			}
 			const given = (value as ArrayLike<unknown>).length
 			if (given > length) throw raise(arrayFieldTooMany, where, given, length)
 			const staged = new Array<unknown>(given)
-			for (let index = 0; index < given; index++) staged[index] = codec.check((value as ArrayLike<unknown>)[index], `${where}[${index}]`)
+			for (let index = 0; index < given; index++) staged[index] = codec.check((value as ArrayLike<unknown>)[index], `${where}[${index}]`, m)
 			return staged
 		},
 		write(m, address, staged) {
@@ -530,7 +536,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			return build(Value, names, readers, fast.dataView, address, m)
 		},
 		readIn: (view, address, m) => build(Value, names, readers, view, address, m),
-		check(value, where) {
+		check(value, where, m) {
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				throw raise(recordValueNotAnObject, where, type, value)
 			}
@@ -543,7 +549,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			for (const { field, codec } of fields) {
 				const given = (value as Record<string, unknown>)[field.name]
 				if (given === undefined) continue
-				staged.push([codec, field.offset, codec.check(given, `${where}.${field.name}`)])
+				staged.push([codec, field.offset, codec.check(given, `${where}.${field.name}`, m)])
 			}
 			return staged satisfies StagedRecord
 		},

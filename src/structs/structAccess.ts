@@ -35,7 +35,7 @@ export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManage
 	const { type } = resolveStructType(given, abi, method)
 	const layout = resolveLayout(type, abi)
 	const codec = structCodec(type, abi, manager)
-	const staged = init === undefined ? undefined : codec.check(init, `${method}(${type.name})`)
+	const staged = init === undefined ? undefined : codec.check(init, `${method}(${type.name})`, manager)
 	const Class = structRefClass(type, abi, manager)
 	const core = manager.core
 	const address = core.allocateRegion(layout.size, layout.align, method)
@@ -100,7 +100,7 @@ export function writeStruct<X extends StructTypeOrClass>(manager: WasmHeapManage
 	const { type } = resolveStructType(given, manager.abi, 'writeStruct')
 	const codec = structCodec(type, manager.abi, manager)
 	manager.checkRegion(address, codec.size, 'writeStruct')
-	codec.write(manager, address, codec.check(value, `writeStruct(${type.name})`))
+	codec.write(manager, address, codec.check(value, `writeStruct(${type.name})`, manager))
 }
 
 /** `allocStructArray(type, countOrValues)`: values are checked before anything is allocated. */
@@ -120,7 +120,7 @@ export function allocStructArray<X extends StructTypeOrClass>(
 	let staged: unknown[] | undefined
 	if (typeof countOrValues !== 'number') {
 		staged = []
-		for (let index = 0; index < elementCount; index++) staged.push(codec.check(countOrValues[index], `${method}(${type.name})[${index}]`))
+		for (let index = 0; index < elementCount; index++) staged.push(codec.check(countOrValues[index], `${method}(${type.name})[${index}]`, manager))
 	}
 	const byteSize = elementCount * layout.size
 	const address = core.allocateRegion(byteSize, layout.align, method)
