@@ -567,6 +567,10 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi', 'wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--out']), UsageError, /^import-c: unexpected argument '--out'/)
 		expectThrow(() => parseArguments(['generate', 'a.ts', '--out']), UsageError, /^generate: --out needs a value/)
+		expectThrow(() => parseArguments(['generate', 'a.ts', '--out', 'x', '--abi', 'wasm32', '--abi', 'wasm64']), UsageError, /^generate: --abi is given twice \(wasm32 and wasm64\)/)
+		expectThrow(() => parseArguments(['generate', 'a.ts', '--out', 'x', '--out', 'y']), UsageError, /^generate: --out is given twice \(x and y\)/)
+		expectThrow(() => parseArguments(['import-c', 'a.h', '--clang', '/a', '--clang', '/b']), UsageError, /^import-c: --clang is given twice \(\/a and \/b\)/)
+		expect(parseArguments(['generate', 'a.ts', '--out', 'x']).abi).to.equal('wasm32')
 		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x' })
 		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
 		try {

@@ -32,23 +32,27 @@ export function parseArguments(args: readonly string[]): Parsed {
 	const [command, ...rest] = args
 	if (command !== 'import-c' && command !== 'generate') throw new UsageError(`unknown command ${command === undefined ? '(none)' : `'${command}'`}\n${usage}`)
 	let input: string | undefined
-	let abi: string = 'wasm32'
+	let abi: string | undefined
 	let out: string | undefined
 	let clang: string | undefined
 	for (let index = 0; index < rest.length; index++) {
 		const argument = rest[index]!
-		const value = (): string => {
+		// An option given twice is refused: the last one winning silently could generate
+		// for an ABI the user did not mean (a script's default followed by an override).
+		const value = (previous: string | undefined): string => {
+			if (previous !== undefined) throw new UsageError(`${command}: ${argument} is given twice (${previous} and ${rest[index + 1] ?? 'nothing'})\n${usage}`)
 			const next = rest[++index]
 			if (next === undefined) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
 			return next
 		}
-		if (argument === '--abi') abi = value()
-		else if (argument === '--out' && command === 'generate') out = value()
-		else if (argument === '--clang' && command === 'import-c') clang = value()
+		if (argument === '--abi') abi = value(abi)
+		else if (argument === '--out' && command === 'generate') out = value(out)
+		else if (argument === '--clang' && command === 'import-c') clang = value(clang)
 		else if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
 		else input = argument
 	}
 	if (input === undefined) throw new UsageError(`${command}: which file? \n${usage}`)
+	abi ??= 'wasm32'
 	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
 	return { command, input, abi: abi as AbiName, out, clang }
