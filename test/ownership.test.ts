@@ -46,6 +46,13 @@ function strictAllocator(memory: WebAssembly.Memory) {
 	}
 }
 
+/** A manager over a memory of its own whose allocator hands out `step` bytes at a time upwards from 64 (nothing reused), and whose deallocator is `free`. */
+function bumpHeap(step: number, free: (address: number) => void, options?: WasmHeapManagerOptions): WasmHeapManager {
+	const memory = new WebAssembly.Memory({ initial: 1 })
+	let next = 64
+	return createWasmHeapManager(() => memory.buffer, () => (next += step), free, options)
+}
+
 function strictHeap(options?: WasmHeapManagerOptions) {
 	const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
 	const rust = strictAllocator(memory)
@@ -251,14 +258,8 @@ describe('ownership', () => {
 	})
 
 	it('freeing a wrap of a live tracked ref’s address frees that ref too: neither its free() nor freeAll() frees the region again', () => {
-		const memory = new WebAssembly.Memory({ initial: 1 })
-		let next = 64
 		const freed: number[] = []
-		const heap: WasmHeapManager = createWasmHeapManager(
-			() => memory.buffer,
-			() => (next += 64),
-			(address: number) => void freed.push(address),
-		)
+		const heap = bumpHeap(64, (address: number) => void freed.push(address))
 		const kept = heap.allocInt32()
 		// A pointer C handed back (the manager allocated it), wrapped and freed: C's free(ptr) frees the allocation.
 		const buffer = heap.allocUint8Array(16)
@@ -369,12 +370,9 @@ describe('scopes', () => {
 	})
 
 	it('scopes work with tracking off, and a deallocator that throws does not stop the others', () => {
-		const memory = new WebAssembly.Memory({ initial: 1 })
-		let next = 64
 		const freed: number[] = []
-		const heap: WasmHeapManager = createWasmHeapManager(
-			() => memory.buffer,
-			() => (next += 16),
+		const heap = bumpHeap(
+			16,
 			(address: number) => {
 				freed.push(address)
 				if (freed.length === 2) throw new Error('second free failed')
@@ -390,13 +388,10 @@ describe('scopes', () => {
 	})
 
 	it('withScope: when fn throws and a deallocator throws while the scope closes, neither error is lost', () => {
-		const memory = new WebAssembly.Memory({ initial: 1 })
-		let next = 64
 		const freed: number[] = []
 		let refuse = 0
-		const heap: WasmHeapManager = createWasmHeapManager(
-			() => memory.buffer,
-			() => (next += 16),
+		const heap = bumpHeap(
+			16,
 			(address: number) => {
 				if (address === refuse) throw new Error('free failed')
 				freed.push(address)
@@ -497,12 +492,9 @@ describe('scopes', () => {
 	})
 
 	it('withScope: fn returning with a scope left open whose refs\' deallocators throw is the left-open Error, with what they threw as its cause', () => {
-		const memory = new WebAssembly.Memory({ initial: 1 })
-		let next = 64
 		const refuse = new Set<number>()
-		const heap: WasmHeapManager = createWasmHeapManager(
-			() => memory.buffer,
-			() => (next += 16),
+		const heap = bumpHeap(
+			16,
 			(address: number) => {
 				if (refuse.has(address)) throw new Error(`cannot free ${address}`)
 			},
