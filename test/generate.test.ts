@@ -617,7 +617,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			writeFileSync(join(scratch, 'data.json'), '{}\n')
 			for (const [file, message] of [
 				['throws.ts', /^generate: cannot load throws\.ts: defineStruct\('Bad'\): field 'x' /],
-				['data.json', 'generate: data.json is not a declarations module; give a .ts, .mts, .js or .mjs file'],
+				['data.json', 'generate: data.json is not a declarations module; give a .ts, .mts, .cts, .js, .mjs or .cjs file'],
 			] as const) {
 				error = undefined
 				await run(['generate', join(scratch, file), '--out', join(scratch, 'out')]).catch((caught: unknown) => (error = caught))

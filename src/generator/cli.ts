@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { abiNames, type AbiName } from '../structs/abi.js'
-import { generateFiles, GenerateError } from './generate.js'
+import { declarationsStem, generateFiles, GenerateError } from './generate.js'
 import { ImportCError, importC } from './importC.js'
 
 const usage = `usage:
@@ -87,7 +87,8 @@ export async function run(args: readonly string[]): Promise<string> {
 	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)
 	const inputName = basename(parsed.input)
-	const stem = inputName.replace(/\.(m|c)?[jt]s$/, '')
+	const stem = declarationsStem(inputName)
+	if (stem === undefined) throw new GenerateError(`generate: ${inputName} is not a declarations module; give a .ts, .mts, .cts, .js, .mjs or .cjs file`)
 	const written = [join(out, `${stem}.ts`), join(out, `${stem}.h`)]
 	// `generate structs.ts --out .` would write the generated module over the declarations
 	if (written.includes(resolve(parsed.input))) {
@@ -101,7 +102,6 @@ export async function run(args: readonly string[]): Promise<string> {
 			`generate: --out ${parsed.out} would write the generated module over ${stem}.ts, which TypeScript takes its import of ${inputName} for (the module would import itself); choose another directory`,
 		)
 	}
-	if (!/\.(m|c)?[jt]s$/.test(inputName)) throw new GenerateError(`generate: ${inputName} is not a declarations module; give a .ts, .mts, .js or .mjs file`)
 	let module: Record<string, unknown>
 	try {
 		module = await loadDeclarations(parsed.input)

@@ -15,6 +15,14 @@ import { emitCHeader, enumSpelling } from './cHeader.js'
 import { libraryFieldsVersion } from '../structs/generatedClasses.js'
 import { reservedFieldNames } from '../structs/StructRef.js'
 
+/** A declarations module's file name ending: `.ts`, `.mts`, `.cts`, `.js`, `.mjs` or `.cjs`. */
+const declarationsExtension = /\.(m|c)?[jt]s$/
+
+/** The name of a declarations module without its ending (`shapes` for shapes.ts), or `undefined` for a file that is not one. */
+export function declarationsStem(inputName: string): string | undefined {
+	return declarationsExtension.test(inputName) ? inputName.replace(declarationsExtension, '') : undefined
+}
+
 /** Thrown when `generate` cannot run (ts-morph missing, a module without declarations, a bad option). */
 export class GenerateError extends Error {
 	override readonly name = 'GenerateError'
@@ -535,7 +543,7 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	// the include guard is named after the header (`shapes.h` for shapes.ts), so that the headers of two modules can be included together
 	const h = `/* ${header('')} */\n\n${emitCHeader(
 		declarations.map((entry) => entry.type),
-		`${options.inputName.replace(/\.(m|c)?[jt]s$/, '')}.h`,
+		`${declarationsStem(options.inputName) ?? options.inputName}.h`,
 	)}`
 	return { 'structs.ts': ts, 'structs.h': h }
 }
