@@ -1406,6 +1406,13 @@ export const pointerFieldRefOfAnotherManager = {
 	text: (where: string, address: number) => `${where}: the ref to address ${address} belongs to another manager (its address means nothing in this heap)`,
 } satisfies Message
 
+export const pointerFieldRefOfAnotherType = {
+	Class: TypeError,
+	code: INVALID_VALUE,
+	text: (where: string, target: string, given: string | undefined, value: object) =>
+		`${where}: a pointer to ${target} takes a ref of ${target}, received a ref of ${given ?? (value.constructor as { name?: string } | undefined)?.name ?? 'another type'} (pass its address to store it anyway, as a C cast would)`,
+} satisfies Message
+
 export const pointerFieldValueInvalid = {
 	Class: TypeError,
 	code: INVALID_VALUE,

@@ -21,6 +21,7 @@ export {
 	type FieldSpecs,
 	type FieldTypeSpec,
 	type InlineStringTypeSpec,
+	type PointerInit,
 	type PointerTargetSpec,
 	type PointerTypeSpec,
 	type RecordOptions,

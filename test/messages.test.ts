@@ -245,6 +245,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	pointerFieldRefFreed: ['probe.method', 8],
 	pointerFieldValueInvalid: ['probe.method', 'x'],
 	pointerFieldRefOfAnotherManager: ['probe.method', 8],
+	pointerFieldRefOfAnotherType: ['probe.method', 'Body', 'Vec2', {}],
 	arrayFieldNotAnArray: ['probe.method', 8, 'x'],
 	arrayFieldTooMany: ['probe.method', 8, 8],
 	recordValueNotAnObject: ['probe.method', 'x', 'x'],

@@ -104,6 +104,8 @@ void base
 particle.mass = 2
 particle.position.y = 3
 particle.write({ position: { y: 1 }, next: particle, label: 0 })
+particle.write({ target: particle.position, label: heap.allocUint8Array(2), weight: heap.allocFloat32Array(2) })
+particle.write({ target: heap.allocStructArray(Vec2, 2), next: heap.allocStructArray(Particle, 2) })
 
 // @ts-expect-error a Float64 field takes a number
 particle.mass = 1n
@@ -117,6 +119,8 @@ particle.write({ position: { x: 'left' } })
 particle.write({ velocity: 1 })
 // @ts-expect-error a nested struct is a sub-ref, not assigned as a value
 particle.position = { x: 1, y: 2 }
+// @ts-expect-error a pointer to a struct takes a ref of that struct
+particle.write({ target: particle })
 // @ts-expect-error the ABI is one of three
 createWasmHeapManager(memory, { abi: 'wasm16' })
 `
@@ -128,6 +132,7 @@ const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
 	[/x: 'left'/, /Type 'string' is not assignable to type 'number'/],
 	[/velocity: 1/, /'velocity' does not exist in type/],
 	[/particle\.position = /, /Cannot assign to 'position' because it is a read-only property/],
+	[/target: particle \}/, /is not assignable to type 'number \| StructRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| StructArrayRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| null/],
 	[/abi: 'wasm16'/, /Type '"wasm16"' is not assignable to type 'AbiName \| undefined'/],
 ]
 

@@ -200,6 +200,47 @@ describe('structs at run time', () => {
 			expect(heap.readStruct(Everything, ref.address).points).to.equal(foreign.address)
 		})
 
+		it('a pointer to a struct refuses a ref of another type (its address as a number is the cast), through every way of writing it, and writes nothing; other pointers take any ref', () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything)
+			const node = heap.allocStruct(Node)
+			const bodies = heap.allocStructArray(Body, 2)
+			const int = heap.allocInt32(5)
+			const before = snapshot(test.memory)
+			expectThrow(
+				() => (ref.self = node as never),
+				TypeError,
+				'Everything.self: a pointer to Everything takes a ref of Everything, received a ref of Node (pass its address to store it anyway, as a C cast would)',
+			)
+			expectThrow(() => (ref.points = bodies as never), TypeError, /^Everything\.points: a pointer to Vec2 takes a ref of Vec2, received a ref of Body /)
+			expectThrow(() => (ref.self = int as never), TypeError, /^Everything\.self: a pointer to Everything takes a ref of Everything, received a ref of Int32Ref /)
+			expectThrow(() => ref.write({ i32: 9, self: node } as never), TypeError, /^Everything\.write\.self: a pointer to Everything /)
+			expectThrow(() => heap.writeStruct(Everything, ref.address, { i32: 9, points: bodies.at(0) } as never), TypeError, /\bpoints: a pointer to Vec2 takes a ref of Vec2, received a ref of Body /)
+			expectThrow(() => node.write({ value: 3, next: ref } as never), TypeError, /^Node\.write\.next: a pointer to Node takes a ref of Node, received a ref of Everything /)
+			expectSameBytes(snapshot(test.memory), before)
+			const refs = heap.allocatedRefs.length
+			expectThrow(() => heap.allocStruct(Everything, { self: node } as never), TypeError, /\bself: a pointer to Everything takes a ref of Everything, received a ref of Node /)
+			expect(heap.allocatedRefs.length).to.equal(refs)
+			// that struct through every kind of ref: a ref, an element, a sub-ref, an array (its first element)
+			const list = heap.allocStructArray(Everything, 2)
+			ref.self = list.at(1)
+			expect(heap.readStruct(Everything, ref.address).self).to.equal(list.at(1).address)
+			ref.write({ self: list })
+			expect(heap.readStruct(Everything, ref.address).self).to.equal(list.address)
+			ref.write({ points: ref.position })
+			expect(heap.readStruct(Everything, ref.address).points).to.equal(ref.position.address)
+			node.next = node
+			expect(node.next!.address).to.equal(node.address)
+			// the cast: the other ref's address as a number
+			heap.writeStruct(Everything, ref.address, { self: node.address, points: bodies.address })
+			expect(heap.readStruct(Everything, ref.address)).to.include({ self: node.address, points: bodies.address })
+			// a pointer to anything else takes any ref of the manager (a byte array for a char *, an array for an int *)
+			const bytes = heap.allocUint8Array(4)
+			const ints = heap.allocInt32Array(2)
+			ref.write({ text: bytes, count: ints })
+			expect(heap.readStruct(Everything, ref.address)).to.include({ text: bytes.address, count: ints.address })
+		})
+
 		it('read() and readStruct give plain data; write() and writeStruct leave fields not given as they are', () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything, { i32: 5, label: 'abc', color: 2, i64: 3n, flag: true, big: 9n })

@@ -29,6 +29,7 @@ import {
 	pointerFieldRefFreed,
 	pointerFieldValueInvalid,
 	pointerFieldRefOfAnotherManager,
+	pointerFieldRefOfAnotherType,
 	raise,
 	recordValueNotAnObject,
 	recordValueUnknownField,
@@ -37,9 +38,8 @@ import {
 } from '../messages.js'
 import { HeapRef } from '../HeapRef.js'
 import { abiFacts, type AbiFacts, type AbiName } from './abi.js'
-import type { StructType } from './declare.js'
-import { resolvePointerTarget } from './declare.js'
-import { stringCodeUnits, type BitfieldKind, type BitfieldStorageKind, type FieldKind, type StringEncodingName, type ValueKind } from './fieldKinds.js'
+import { resolvePointerTarget, StructType } from './declare.js'
+import { stringCodeUnits, type PointerTarget, type BitfieldKind, type BitfieldStorageKind, type FieldKind, type StringEncodingName, type ValueKind } from './fieldKinds.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 
@@ -306,8 +306,13 @@ function inlineStringCodec(encoding: StringEncodingName, capacity: number, manag
 	}
 }
 
-/** An address field: read as a number (0 for null); takes a ref, an address or `null`. */
-function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
+/**
+ * An address field: read as a number (0 for null); takes a ref, an address or `null`. A
+ * pointer to a struct takes only a ref of that struct (its `StructRef`, an element, its
+ * array): a ref of another type is the mistake C's type checker would catch, and its
+ * address, given as a number, is the cast.
+ */
+function pointerCodec(target: PointerTarget, abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 	const inner = abiSizedCodec('Pointer', abi, manager)
 	return {
 		size: inner.size,
@@ -318,6 +323,11 @@ function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 				if (value.isFreed) throw raise(pointerFieldRefFreed, where, value.address)
 				// a ref's address means something only in its own manager's heap
 				if ((value as unknown as { manager: unknown }).manager !== m) throw raise(pointerFieldRefOfAnotherManager, where, value.address)
+				const type = pointedStruct(target, where)
+				const given = (value as unknown as { type?: unknown }).type
+				if (type !== undefined && given !== type) {
+					throw raise(pointerFieldRefOfAnotherType, where, type.name, given instanceof StructType ? given.name : undefined, value)
+				}
 				return inner.check(value.address, where, m)
 			}
 			if (typeof value !== 'number') {
@@ -327,6 +337,14 @@ function pointerCodec(abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
 		},
 		write: inner.write,
 	}
+}
+
+/** The struct a pointer's target is made of (`T *`, `T (*)[n]`), or `undefined` for any other target. */
+function pointedStruct(target: PointerTarget, where: string): StructType | undefined {
+	const resolved = resolvePointerTarget(target, where)
+	if (resolved.kind === 'record') return resolved.type
+	if (resolved.kind === 'array' && resolved.element.kind === 'record') return resolved.element.type
+	return undefined
 }
 
 function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
@@ -588,7 +606,7 @@ function makeCodec(kind: FieldKind, abi: AbiFacts, manager: WasmHeapManager): Va
 		case 'array':
 			return arrayCodec(kind.element, kind.length, abi, manager)
 		case 'pointer':
-			return pointerCodec(abi, manager)
+			return pointerCodec(kind.target, abi, manager)
 		case 'string':
 			return inlineStringCodec(kind.encoding, kind.capacity, manager)
 		case 'bits':

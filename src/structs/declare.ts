@@ -49,6 +49,7 @@ import {
 	type Message,
 } from '../messages.js'
 import type { HeapRef } from '../HeapRef.js'
+import type { StructArrayRef, StructRef } from './StructRef.js'
 import {
 	abiTable,
 	integerRange,
@@ -198,13 +199,30 @@ export type StructValue<T extends StructType> = T extends StructType<infer F> ? 
  */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
-	: S extends { readonly pointer: unknown }
-		? number | HeapRef | null
+	: S extends { readonly pointer: infer P }
+		? number | PointerInit<P> | null
 	: S extends { readonly array: infer E; readonly length: number }
 		? readonly FieldInit<E>[]
 		: S extends { readonly type: infer T; readonly align: number }
 			? FieldInit<T>
 			: FieldValue<S>
+
+/**
+ * What a pointer field whose target is declared as `P` takes besides an address and
+ * `null`: for a struct, or a fixed array of one, a ref of that struct or an array of it
+ * (a ref of another type is refused: its address is the cast); any ref otherwise.
+ */
+export type PointerInit<P> = P extends StructType
+	? StructRef<P> | StructArrayRef<P>
+	: P extends ArrayTypeSpec
+		? P['array'] extends StructType
+			? StructRef<P['array']> | StructArrayRef<P['array']>
+			: HeapRef
+		: P extends () => infer T
+			? T extends StructType
+				? StructRef<T> | StructArrayRef<T>
+				: HeapRef
+			: HeapRef
 
 /** A partial value of a record with fields `F`: every field optional, nested structs partial. */
 export type FieldsInit<F extends FieldSpecs> = {

@@ -30,8 +30,8 @@ type FieldGen =
 	| { readonly k: 'bits'; readonly type: ElementType; readonly bits: number }
 	| { readonly k: 'string'; readonly encoding: Encoding; readonly capacity: number }
 	| { readonly k: 'array'; readonly type: ElementType; readonly length: number }
-	/** To an `Int32`, or (`self`) to the struct itself, declared `{ pointer: () => S }`; `self.size` is set once laid out. */
-	| { readonly k: 'pointer'; readonly self?: { size: number } }
+	/** To an `Int32`, or (`self`) to the struct itself, declared `{ pointer: () => S }`; `self.size` is set once laid out, `self.index` is the struct's in the catalogue. */
+	| { readonly k: 'pointer'; readonly self?: { size: number; readonly index: number } }
 	| { readonly k: 'abiInt'; readonly name: AbiIntName }
 	| { readonly k: 'record'; readonly def: TypeDef }
 
@@ -156,7 +156,7 @@ export class StructCatalog {
 		const union = index > 0 && rng.chance(0.2)
 		const specs: Record<string, unknown> = {}
 		// The type itself, for self-referencing pointers (resolved when first needed, after it is defined).
-		const self: { type?: StructType; size: number } = { size: 0 }
+		const self: { type?: StructType; size: number; readonly index: number } = { size: 0, index }
 		const gens: { name: string; gen: FieldGen }[] = []
 		const fieldCount = rng.int(1, union ? 4 : 7)
 		for (let f = 0; f < fieldCount; f++) {
@@ -411,6 +411,10 @@ export class StructCatalog {
 					const slot = runner.slotById(node.ref)
 					if (slot === undefined) value = 0
 					else if (slot.freed) exp.fail('Error', `${path}: the ref is freed`)
+					// a pointer to the struct itself takes only a ref of that struct (or an array of it)
+					else if (gen.self !== undefined && !((slot.family === 'struct' || slot.family === 'structArray') && slot.structIndex === gen.self.index)) {
+						exp.fail('TypeError', `${path}: a pointer to S${gen.self.index} takes a ref of it`)
+					}
 					// (A ref above 4 GiB, on the 5 GiB heap, does not fit a 32-bit pointer.)
 					else if (slot.address > abiIntRange(this.abi, 'Pointer').max) exp.fail('RangeError', `${path}: the ref's address ${slot.address} is not a ${this.abi} address`)
 					else value = slot.address
