@@ -668,7 +668,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	readAt(index: number): V {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
 		checkRootLive(this, this.refName, 'readAt')
-		return this.codec.read(this.manager, this.address + index * this.stride) as V
+		return this.codec.read(this.manager, this.address + index * this.stride, this.refName) as V
 	}
 
 	/**
@@ -690,7 +690,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	read(): V[] {
 		checkRootLive(this, this.refName, 'read')
 		const values: V[] = []
-		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride) as V)
+		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.refName) as V)
 		return values
 	}
 
@@ -861,7 +861,7 @@ function codecAccessor(field: PlacedField, codec: ValueCodec, where: string): Ac
 		get() {
 			const heap = this.manager
 			if (!(this.root.liveEnd <= heap.fast.uint8Array.length)) this.checkLive(name)
-			return codec.read(heap, this.address + offset)
+			return codec.read(heap, this.address + offset, where)
 		},
 		set(value) {
 			const staged = codec.check(value, where, this.manager)
@@ -978,7 +978,7 @@ function pointerAccessor(field: PlacedField, target: PointerTarget, abi: AbiName
 	return {
 		get() {
 			this.checkLive(name)
-			const address = codec.read(this.manager, this.address + offset) as number
+			const address = codec.read(this.manager, this.address + offset, where) as number
 			if (address === 0) return null
 			wrap ??= pointerWrap(resolvePointerTarget(target, where), abi, where)
 			try {

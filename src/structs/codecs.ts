@@ -31,6 +31,7 @@ import {
 	pointerFieldRefOfAnotherManager,
 	pointerFieldRefOfAnotherType,
 	raise,
+	raiseLikeCause,
 	recordValueNotAnObject,
 	recordValueUnknownField,
 	storedNotASafeInteger,
@@ -52,8 +53,8 @@ export type RowWriter = (this: WasmHeapManager, address: number, value: unknown)
 export interface ValueCodec {
 	/** Bytes the value occupies (for a bitfield, the bytes its bits touch). */
 	readonly size: number
-	/** Reads the value at `address` as plain data. */
-	read(manager: WasmHeapManager, address: number): unknown
+	/** Reads the value at `address` as plain data; a value the field cannot hold names `where` (the field) when given. */
+	read(manager: WasmHeapManager, address: number, where?: string): unknown
 	/**
 	 * Checks `value` for a write through `manager` and returns what `write` takes; throws
 	 * naming `where` and writes nothing.
@@ -166,12 +167,20 @@ function abiSizedCodec(name: 'Pointer' | 'Size' | 'Long', abi: AbiFacts, manager
 	const bigint = elementTable[row].valueType === 'bigint'
 	return {
 		size: elementTable[row].byteSize,
-		read(m, address) {
-			const value = read.call(m, address)
+		read(m, address, where) {
+			let value
+			try {
+				value = read.call(m, address)
+			} catch (error) {
+				// a wasm64 pointer or size past 2^53 - 1 (the Pointer53 row's refusal): the
+				// field, not the row's reader the caller never called, is named
+				if (where === undefined || (error as { code?: unknown }).code !== 'ERR_HEAP_INVALID_VALUE') throw error
+				throw raiseLikeCause(error as Error, storedNotASafeInteger, where, name, address, m.readBigUint64(address))
+			}
 			if (typeof value === 'bigint') {
 				const number = Number(value)
 				if (!Number.isSafeInteger(number)) {
-					throw raise(storedNotASafeInteger, `read${row}`, name, address, value)
+					throw raise(storedNotASafeInteger, where ?? `read${row}`, name, address, value)
 				}
 				return number
 			}
@@ -353,9 +362,9 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 	const readIn = codec.readIn
 	return {
 		size: stride * length,
-		read(m, address) {
+		read(m, address, where) {
 			const values = new Array<unknown>(length)
-			for (let index = 0; index < length; index++) values[index] = codec.read(m, address + index * stride)
+			for (let index = 0; index < length; index++) values[index] = codec.read(m, address + index * stride, where)
 			return values
 		},
 		...(readIn === undefined
@@ -539,7 +548,8 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			const offset = field.offset
 			const readIn = codec.readIn
 			if (readIn !== undefined) return (view, address, m) => readIn(view, address + offset, m)
-			return (_view, address, m) => codec.read(m, address + offset)
+			const where = `${type.name}.${field.name}`
+			return (_view, address, m) => codec.read(m, address + offset, where)
 		}),
 	)
 	const Value = recordValue(names)
@@ -550,7 +560,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			// One comparison for the whole struct; past the live view (a replaced heap, a
 			// struct running past the end), field by field through the checked reads.
 			const fast = m.fast
-			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(fields, m, address)
+			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(type, fields, m, address)
 			return build(Value, names, readers, fast.dataView, address, m)
 		},
 		readIn: (view, address, m) => build(Value, names, readers, view, address, m),
@@ -578,9 +588,9 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 }
 
 /** A record read through each field's codec (which checks, polls and throws as the manager's `read*` do): the cold path of a record's `read`. */
-function readFieldByField(fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
+function readFieldByField(type: StructType, fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
 	const value: Record<string, unknown> = {}
-	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset)
+	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset, `${type.name}.${field.name}`)
 	return value
 }
 
