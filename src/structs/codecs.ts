@@ -165,27 +165,25 @@ function abiSizedCodec(name: 'Pointer' | 'Size' | 'Long', abi: AbiFacts, manager
 	const max = Math.min(Number.MAX_SAFE_INTEGER, signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1)
 	const min = signed ? -max - (bits < 53 ? 1 : 0) : 0
 	const bigint = elementTable[row].valueType === 'bigint'
+	/** An 8-byte value as a number: a value past the safe integers is an error naming the field (`where`), not the row's reader the caller never called. */
+	function readWide(m: WasmHeapManager, address: number, where: string | undefined): unknown {
+		let value
+		try {
+			value = read.call(m, address)
+		} catch (error) {
+			// the Pointer53 row's refusal of a value past 2^53 - 1
+			if (where === undefined || (error as { code?: unknown }).code !== 'ERR_HEAP_INVALID_VALUE') throw error
+			throw raiseLikeCause(error as Error, storedNotASafeInteger, where, name, address, m.readBigUint64(address))
+		}
+		if (typeof value !== 'bigint') return value
+		const number = Number(value)
+		if (!Number.isSafeInteger(number)) throw raise(storedNotASafeInteger, where ?? `read${row}`, name, address, value)
+		return number
+	}
 	return {
 		size: elementTable[row].byteSize,
-		read(m, address, where) {
-			let value
-			try {
-				value = read.call(m, address)
-			} catch (error) {
-				// a wasm64 pointer or size past 2^53 - 1 (the Pointer53 row's refusal): the
-				// field, not the row's reader the caller never called, is named
-				if (where === undefined || (error as { code?: unknown }).code !== 'ERR_HEAP_INVALID_VALUE') throw error
-				throw raiseLikeCause(error as Error, storedNotASafeInteger, where, name, address, m.readBigUint64(address))
-			}
-			if (typeof value === 'bigint') {
-				const number = Number(value)
-				if (!Number.isSafeInteger(number)) {
-					throw raise(storedNotASafeInteger, where ?? `read${row}`, name, address, value)
-				}
-				return number
-			}
-			return value
-		},
+		// A 4-byte row holds only numbers a number holds; an 8-byte one (wasm64) may not.
+		read: bits < 64 ? (m, address) => read.call(m, address) : (m, address, where) => readWide(m, address, where),
 		check(value, where) {
 			if (typeof value !== 'number') throw raise(abiIntegerNotANumber, where, name, value)
 			if (!(Number.isInteger(value) && value >= min && value <= max)) {
