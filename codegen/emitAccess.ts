@@ -96,7 +96,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 			refRead(writer)
 		},
 	})
-	const refWrite = elementWrite(element, 'this.address', `${element.refClass}.write`, ref)
+	const refWrite = elementWrite(element, 'this.address', `${element.refClass}.write`, ref, true)
 	const refConversion = valueConversion(element, `${element.refClass}.write`, ref)
 	ref.methods.push({
 		leadingTrivia: trivia,

@@ -186,8 +186,11 @@ export function elementRead(element: NormalizedElement, address: string, method:
 	}
 }
 
-/** The statements that convert `value` and write it through the DataView `view` at `address`. */
-export function elementWrite(element: NormalizedElement, address: string, method: string, part: Part): Writer {
+/**
+ * The statements that convert `value` and write it through the DataView `view` at `address`.
+ * With `int32Argument`, an integer row of up to 32 bits passes `value | 0` (see {@link takesInt32Argument}).
+ */
+export function elementWrite(element: NormalizedElement, address: string, method: string, part: Part, int32Argument = false): Writer {
 	if (element.kind === 'pointer53') {
 		const check = pointer53ValueCheck(method, part)
 		return (writer) => {
@@ -197,11 +200,28 @@ export function elementWrite(element: NormalizedElement, address: string, method
 			writer.writeLine(`view.setUint32(${address} + 4, (value - low) / 0x100000000, true)`)
 		}
 	}
-	const stored = storedValue(element, 'value', part)
+	const stored = int32Argument && takesInt32Argument(element) ? 'value | 0' : storedValue(element, 'value', part)
 	const accessor = element.bits?.accessor ?? element.dataViewAccessor
 	return (writer) => {
 		writer.writeLine(`view.set${accessor}(${address}, ${stored}${littleEndian(element)})`)
 	}
+}
+
+/**
+ * Whether `element`'s `DataView` setter may be given `value | 0` for a number `value`: an
+ * integer row of up to 32 bits without clamping or bits (`setInt8` ... `setUint32`). Those
+ * setters store the value modulo 2^8, 2^16 or 2^32, and `value | 0` is the value modulo 2^32,
+ * so the same bits are stored, NaN and the infinities as 0 too. Why a value ref passes it: the
+ * argument is then always a small integer, where a setter given a number that is not one (a
+ * fraction, 2^31 or more, any value read from a `Float64Array`) makes Node 24's Maglev
+ * (V8 13.6), which compiled the setter's argument as a small integer, deoptimise with "not a
+ * Smi"; V8 then marks the call site as one not to speculate on, and from then on TurboFan calls
+ * the `DataViewPrototypeSetInt32` builtin there with a boxed value, for every caller of the
+ * ref's `write` (`--trace-deopt`, `--print-opt-code`; bench/notes.ts). TurboFan on Node 20
+ * compiles `setInt32(a, v | 0)` to the same truncation and store as `setInt32(a, v)`.
+ */
+export function takesInt32Argument(element: NormalizedElement): boolean {
+	return element.kind === 'int' && element.bits === undefined && element.byteSize <= 4
 }
 
 /**

@@ -57,7 +57,7 @@ export class Int8Ref extends HeapRef {
 			return
 		}
 		const view = manager.fastDataView
-		view.setInt8(this.address, value)
+		view.setInt8(this.address, value | 0)
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -389,7 +389,7 @@ export class Uint8Ref extends HeapRef {
 			return
 		}
 		const view = manager.fastDataView
-		view.setUint8(this.address, value)
+		view.setUint8(this.address, value | 0)
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -948,7 +948,7 @@ export class Int16Ref extends HeapRef {
 			return
 		}
 		const view = manager.fastDataView
-		view.setInt16(this.address, value, true)
+		view.setInt16(this.address, value | 0, true)
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1280,7 +1280,7 @@ export class Uint16Ref extends HeapRef {
 			return
 		}
 		const view = manager.fastDataView
-		view.setUint16(this.address, value, true)
+		view.setUint16(this.address, value | 0, true)
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1612,7 +1612,7 @@ export class Int32Ref extends HeapRef {
 			return
 		}
 		const view = manager.fastDataView
-		view.setInt32(this.address, value, true)
+		view.setInt32(this.address, value | 0, true)
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1944,7 +1944,7 @@ export class Uint32Ref extends HeapRef {
 			return
 		}
 		const view = manager.fastDataView
-		view.setUint32(this.address, value, true)
+		view.setUint32(this.address, value | 0, true)
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
