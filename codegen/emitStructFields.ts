@@ -34,7 +34,8 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 	const address = 'this.address + offset'
 	const read = elementRead(element, address, methods.read, part)
 	const readChecked = elementRead(element, 'address + offset', methods.read, part)
-	const write = elementWrite(element, address, methods.write, part)
+	// `value | 0` for the integer rows of up to 32 bits, as the value refs pass it (see takesInt32Argument)
+	const write = elementWrite(element, address, methods.write, part, true)
 	let conversion = ''
 	if (element.kind !== 'pointer53') {
 		const convert = valueType === 'bigint' ? 'bigintValue' : 'numberValue'

@@ -26,7 +26,7 @@ function Int8Field(offset: number, name: string, where: string): StructFieldAcce
 				return
 			}
 			const view = fast.dataView
-			view.setInt8(this.address + offset, value)
+			view.setInt8(this.address + offset, value | 0)
 		},
 		read(view: DataView, address: number): number {
 			return view.getInt8(address + offset)
@@ -56,7 +56,7 @@ function Uint8Field(offset: number, name: string, where: string): StructFieldAcc
 				return
 			}
 			const view = fast.dataView
-			view.setUint8(this.address + offset, value)
+			view.setUint8(this.address + offset, value | 0)
 		},
 		read(view: DataView, address: number): number {
 			return view.getUint8(address + offset)
@@ -116,7 +116,7 @@ function Int16Field(offset: number, name: string, where: string): StructFieldAcc
 				return
 			}
 			const view = fast.dataView
-			view.setInt16(this.address + offset, value, true)
+			view.setInt16(this.address + offset, value | 0, true)
 		},
 		read(view: DataView, address: number): number {
 			return view.getInt16(address + offset, true)
@@ -146,7 +146,7 @@ function Uint16Field(offset: number, name: string, where: string): StructFieldAc
 				return
 			}
 			const view = fast.dataView
-			view.setUint16(this.address + offset, value, true)
+			view.setUint16(this.address + offset, value | 0, true)
 		},
 		read(view: DataView, address: number): number {
 			return view.getUint16(address + offset, true)
@@ -176,7 +176,7 @@ function Int32Field(offset: number, name: string, where: string): StructFieldAcc
 				return
 			}
 			const view = fast.dataView
-			view.setInt32(this.address + offset, value, true)
+			view.setInt32(this.address + offset, value | 0, true)
 		},
 		read(view: DataView, address: number): number {
 			return view.getInt32(address + offset, true)
@@ -206,7 +206,7 @@ function Uint32Field(offset: number, name: string, where: string): StructFieldAc
 				return
 			}
 			const view = fast.dataView
-			view.setUint32(this.address + offset, value, true)
+			view.setUint32(this.address + offset, value | 0, true)
 		},
 		read(view: DataView, address: number): number {
 			return view.getUint32(address + offset, true)

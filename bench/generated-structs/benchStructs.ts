@@ -168,7 +168,7 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 32, value as never, true)
+		views.dataView.setInt32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
@@ -187,7 +187,7 @@ export class BodyRef extends StructRef<typeof declarations.Body> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 36, value as never, true)
+		views.dataView.setUint32(this.address + 36, (value as number) | 0, true)
 	}
 }
 
@@ -340,7 +340,7 @@ export class Body2Ref extends StructRef<typeof declarations.Body2> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 32, value as never, true)
+		views.dataView.setInt32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
@@ -359,7 +359,7 @@ export class Body2Ref extends StructRef<typeof declarations.Body2> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 36, value as never, true)
+		views.dataView.setUint32(this.address + 36, (value as number) | 0, true)
 	}
 }
 
@@ -512,7 +512,7 @@ export class Body3Ref extends StructRef<typeof declarations.Body3> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 32, value as never, true)
+		views.dataView.setInt32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
@@ -531,7 +531,7 @@ export class Body3Ref extends StructRef<typeof declarations.Body3> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 36, value as never, true)
+		views.dataView.setUint32(this.address + 36, (value as number) | 0, true)
 	}
 }
 
@@ -684,7 +684,7 @@ export class Body4Ref extends StructRef<typeof declarations.Body4> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 32, value as never, true)
+		views.dataView.setInt32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
@@ -703,7 +703,7 @@ export class Body4Ref extends StructRef<typeof declarations.Body4> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 36, value as never, true)
+		views.dataView.setUint32(this.address + 36, (value as number) | 0, true)
 	}
 }
 
@@ -856,7 +856,7 @@ export class Body5Ref extends StructRef<typeof declarations.Body5> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 32, value as never, true)
+		views.dataView.setInt32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `uint32_t`: offset 36, 4 bytes (wasm32). */
@@ -875,6 +875,6 @@ export class Body5Ref extends StructRef<typeof declarations.Body5> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 36, value as never, true)
+		views.dataView.setUint32(this.address + 36, (value as number) | 0, true)
 	}
 }

@@ -318,6 +318,11 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 	// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
 	const cast = facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs
 	const endian = endianOf(row)
+	// An integer row of up to 32 bits is given `value | 0` (the same bits), as the library's
+	// value refs and struct fields give it: a setter given a number that is not a small integer
+	// makes Node 24's Maglev deoptimise "not a Smi", after which V8 calls the setter's builtin
+	// with a boxed value at that site for good (codegen/snippets.ts takesInt32Argument).
+	const int32Argument = facts.valueType === 'number' && !viewRow.startsWith('Float')
 	const get = [...fieldLoads, `if (!${live}) return this.readField('${name}') as ${cast}`, `return views.dataView.get${viewRow}(${at}${endian}) as ${cast}`]
 	// 'Pointer', 'Size', 'Long': integers of the row's range only; other rows: numbers or bigints as the row's value type
 	let accepts = `typeof value === '${facts.valueType}'`
@@ -333,7 +338,7 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 		set: [
 			...fieldLoads,
 			`if (!${live} || !(${accepts})) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
-			`views.dataView.set${viewRow}(${at}, value as never${endian})`,
+			`views.dataView.set${viewRow}(${at}, ${int32Argument ? '(value as number) | 0' : 'value as never'}${endian})`,
 		],
 	}
 }

@@ -73,7 +73,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `long`: offset 4, 4 bytes (wasm32). */
@@ -92,7 +92,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 4, value as never, true)
+		views.dataView.setInt32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
@@ -111,7 +111,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `size_t`: offset 12, 4 bytes (wasm32). */
@@ -130,7 +130,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 12, value as never, true)
+		views.dataView.setUint32(this.address + 12, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 16, 1 byte (wasm32). */
@@ -149,7 +149,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 16, value as never)
+		views.dataView.setInt8(this.address + 16, (value as number) | 0)
 	}
 
 	/** C `void *`: offset 20, 4 bytes (wasm32). */
@@ -168,7 +168,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 20, value as never, true)
+		views.dataView.setUint32(this.address + 20, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 24, 1 byte (wasm32). */
@@ -187,7 +187,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 24, value as never)
+		views.dataView.setInt8(this.address + 24, (value as number) | 0)
 	}
 }
 
@@ -245,7 +245,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `float[4]`: offset 16, 16 bytes (wasm32). */
@@ -269,7 +269,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address + 32, value as never)
+		views.dataView.setInt8(this.address + 32, (value as number) | 0)
 	}
 
 	/** C `int8_t`: offset 40, 1 byte (wasm32). */
@@ -288,7 +288,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address + 40, value as never)
+		views.dataView.setInt8(this.address + 40, (value as number) | 0)
 	}
 }
 
@@ -442,7 +442,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
@@ -461,7 +461,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 }
 
@@ -519,7 +519,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm32). */
@@ -538,7 +538,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 1, value as never)
+		views.dataView.setUint8(this.address + 1, (value as number) | 0)
 	}
 
 	/** C `uint8_t`: offset 2, 1 byte (wasm32). */
@@ -568,7 +568,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt16(this.address + 4, value as never, true)
+		views.dataView.setInt16(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 6, 1 byte (wasm32). */
@@ -587,7 +587,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 6, value as never)
+		views.dataView.setUint8(this.address + 6, (value as number) | 0)
 	}
 
 	/** C `uint16_t`: offset 8, 2 bytes (wasm32). */
@@ -606,7 +606,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint16(this.address + 8, value as never, true)
+		views.dataView.setUint16(this.address + 8, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 10, 1 byte (wasm32). */
@@ -625,7 +625,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 10, value as never)
+		views.dataView.setUint8(this.address + 10, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm32). */
@@ -644,7 +644,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 12, value as never, true)
+		views.dataView.setInt32(this.address + 12, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 16, 1 byte (wasm32). */
@@ -663,7 +663,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 16, value as never)
+		views.dataView.setUint8(this.address + 16, (value as number) | 0)
 	}
 
 	/** C `uint32_t`: offset 20, 4 bytes (wasm32). */
@@ -682,7 +682,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 20, value as never, true)
+		views.dataView.setUint32(this.address + 20, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 24, 1 byte (wasm32). */
@@ -701,7 +701,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 24, value as never)
+		views.dataView.setUint8(this.address + 24, (value as number) | 0)
 	}
 
 	/** C `int64_t`: offset 32, 8 bytes (wasm32). */
@@ -739,7 +739,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 40, value as never)
+		views.dataView.setUint8(this.address + 40, (value as number) | 0)
 	}
 
 	/** C `uint64_t`: offset 48, 8 bytes (wasm32). */
@@ -777,7 +777,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 56, value as never)
+		views.dataView.setUint8(this.address + 56, (value as number) | 0)
 	}
 
 	/** C `__fp16`: offset 58, 2 bytes (wasm32). */
@@ -807,7 +807,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 60, value as never)
+		views.dataView.setUint8(this.address + 60, (value as number) | 0)
 	}
 
 	/** C `float`: offset 64, 4 bytes (wasm32). */
@@ -845,7 +845,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 68, value as never)
+		views.dataView.setUint8(this.address + 68, (value as number) | 0)
 	}
 
 	/** C `double`: offset 72, 8 bytes (wasm32). */
@@ -883,7 +883,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 80, value as never)
+		views.dataView.setUint8(this.address + 80, (value as number) | 0)
 	}
 
 	/** C `uint32_t`: offset 84, 4 bytes (wasm32). */
@@ -902,7 +902,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 84, value as never, true)
+		views.dataView.setUint32(this.address + 84, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 88, 1 byte (wasm32). */
@@ -921,7 +921,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 88, value as never)
+		views.dataView.setUint8(this.address + 88, (value as number) | 0)
 	}
 
 	/** C `uint64_t`: offset 96, 8 bytes (wasm32). */
@@ -951,7 +951,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 104, value as never)
+		views.dataView.setUint8(this.address + 104, (value as number) | 0)
 	}
 
 	/** C `uint64_t`: offset 112, 8 bytes (wasm32). */
@@ -1028,7 +1028,7 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm32). */
@@ -1096,7 +1096,7 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t[3]`: offset 4, 12 bytes (wasm32). */
@@ -1246,7 +1246,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 0, value as never)
+		views.dataView.setUint8(this.address + 0, (value as number) | 0)
 	}
 }
 
@@ -1421,7 +1421,7 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 4, value as never, true)
+		views.dataView.setInt32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `_Bool`: offset 8, 1 byte (wasm32). */
@@ -1500,7 +1500,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm32). */
@@ -1538,7 +1538,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 			return
 		}
 
-		views.dataView.setInt8(this.address + 16, value as never)
+		views.dataView.setInt8(this.address + 16, (value as number) | 0)
 	}
 }
 
@@ -1596,7 +1596,7 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Tagged`: offset 8, 32 bytes (wasm32). */
@@ -1684,7 +1684,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm32). */
@@ -1703,7 +1703,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 4, value as never, true)
+		views.dataView.setUint32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `enum Small`: offset 8, 1 byte (wasm32). */
@@ -1722,7 +1722,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 8, value as never)
+		views.dataView.setUint8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `enum Medium`: offset 10, 2 bytes (wasm32). */
@@ -1741,7 +1741,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint16(this.address + 10, value as never, true)
+		views.dataView.setUint16(this.address + 10, (value as number) | 0, true)
 	}
 
 	/** C `enum SmallSigned`: offset 12, 1 byte (wasm32). */
@@ -1760,7 +1760,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 12, value as never)
+		views.dataView.setInt8(this.address + 12, (value as number) | 0)
 	}
 
 	/** C `enum Wide`: offset 16, 8 bytes (wasm32). */
@@ -1798,7 +1798,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 24, value as never, true)
+		views.dataView.setInt32(this.address + 24, (value as number) | 0, true)
 	}
 
 	/** C `enum MediumSigned`: offset 28, 2 bytes (wasm32). */
@@ -1817,7 +1817,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt16(this.address + 28, value as never, true)
+		views.dataView.setInt16(this.address + 28, (value as number) | 0, true)
 	}
 
 	/** C `enum PackedWord`: offset 32, 4 bytes (wasm32). */
@@ -1836,7 +1836,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 32, value as never, true)
+		views.dataView.setUint32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `enum WideSigned`: offset 40, 8 bytes (wasm32). */
@@ -1874,7 +1874,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 48, value as never, true)
+		views.dataView.setUint32(this.address + 48, (value as number) | 0, true)
 	}
 }
 
@@ -2178,7 +2178,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Aligned16`: offset 16, 16 bytes (wasm32). */
@@ -2202,7 +2202,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 32, value as never)
+		views.dataView.setInt8(this.address + 32, (value as number) | 0)
 	}
 }
 
@@ -2287,7 +2287,7 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 4, value as never, true)
+		views.dataView.setUint32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `long`: offset 8, 4 bytes (wasm32). */
@@ -2306,7 +2306,7 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 8, value as never, true)
+		views.dataView.setInt32(this.address + 8, (value as number) | 0, true)
 	}
 
 	/** C `struct Node`: offset 12, 12 bytes (wasm32). */
@@ -2369,7 +2369,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm32). */
@@ -2411,7 +2411,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 2, value as never)
+		views.dataView.setInt8(this.address + 2, (value as number) | 0)
 	}
 
 	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm32). */
@@ -2463,7 +2463,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 12, value as never, true)
+		views.dataView.setInt32(this.address + 12, (value as number) | 0, true)
 	}
 }
 
@@ -2521,7 +2521,7 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `struct Node *`: offset 4, 4 bytes (wasm32). */
@@ -2825,7 +2825,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 			return
 		}
 
-		views.dataView.setInt16(this.address + 0, value as never, true)
+		views.dataView.setInt16(this.address + 0, (value as number) | 0, true)
 	}
 }
 
@@ -2883,7 +2883,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
@@ -2902,7 +2902,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt32(this.address + 1, value as never, true)
+		views.dataView.setInt32(this.address + 1, (value as number) | 0, true)
 	}
 
 	/** C `int16_t`: offset 5, 2 bytes (wasm32). */
@@ -2921,7 +2921,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt16(this.address + 5, value as never, true)
+		views.dataView.setInt16(this.address + 5, (value as number) | 0, true)
 	}
 }
 
@@ -2979,7 +2979,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm32). */
@@ -2998,7 +2998,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 2, value as never, true)
+		views.dataView.setInt32(this.address + 2, (value as number) | 0, true)
 	}
 
 	/** C `double`: offset 6, 8 bytes (wasm32). */
@@ -3036,7 +3036,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 14, value as never)
+		views.dataView.setInt8(this.address + 14, (value as number) | 0)
 	}
 }
 
@@ -3094,7 +3094,7 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `double`: offset 2, 8 bytes (wasm32). */
@@ -3171,7 +3171,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm32). */
@@ -3240,7 +3240,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
 
@@ -3298,7 +3298,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `double`: offset 4, 8 bytes (wasm32). */
@@ -3355,7 +3355,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 20, value as never)
+		views.dataView.setInt8(this.address + 20, (value as number) | 0)
 	}
 
 	/** C `struct Vec3`: offset 24, 24 bytes (wasm32). */
@@ -3418,7 +3418,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
@@ -3437,7 +3437,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `double`: offset 16, 8 bytes (wasm32). */
@@ -3514,7 +3514,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
@@ -3533,7 +3533,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 1, value as never, true)
+		views.dataView.setInt32(this.address + 1, (value as number) | 0, true)
 	}
 
 	/** C `double`: offset 5, 8 bytes (wasm32). */
@@ -3571,7 +3571,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setUint16(this.address + 13, value as never, true)
+		views.dataView.setUint16(this.address + 13, (value as number) | 0, true)
 	}
 }
 
@@ -3629,7 +3629,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm32). */
@@ -3648,7 +3648,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt32(this.address + 4, value as never, true)
+		views.dataView.setInt32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm32). */
@@ -3667,7 +3667,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
 
@@ -3725,7 +3725,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm32). */
@@ -3744,7 +3744,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 			return
 		}
 
-		views.dataView.setInt32(this.address + 1, value as never, true)
+		views.dataView.setInt32(this.address + 1, (value as number) | 0, true)
 	}
 }
 
@@ -3857,7 +3857,7 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm32). */
@@ -3924,7 +3924,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Vec2`: offset 1, 8 bytes (wasm32). */
@@ -3953,7 +3953,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 			return
 		}
 
-		views.dataView.setUint32(this.address + 25, value as never, true)
+		views.dataView.setUint32(this.address + 25, (value as number) | 0, true)
 	}
 }
 
@@ -4011,7 +4011,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm32). */
@@ -4030,7 +4030,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm32). */
@@ -4218,7 +4218,7 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 60, value as never, true)
+		views.dataView.setUint32(this.address + 60, (value as number) | 0, true)
 	}
 }
 
@@ -4276,7 +4276,7 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 0, value as never, true)
+		views.dataView.setUint32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
@@ -4295,7 +4295,7 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 4, value as never)
+		views.dataView.setInt8(this.address + 4, (value as number) | 0)
 	}
 
 	/** C `struct Vec2 *`: offset 8, 4 bytes (wasm32). */
@@ -4596,7 +4596,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `float`: offset 0, 4 bytes (wasm32). */
@@ -5123,7 +5123,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 0, value as never, true)
+		views.dataView.setUint32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `union Value`: offset 8, 16 bytes (wasm32). */
@@ -5147,7 +5147,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 24, value as never)
+		views.dataView.setInt8(this.address + 24, (value as number) | 0)
 	}
 }
 
@@ -5224,7 +5224,7 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
 
@@ -5282,7 +5282,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 			return
 		}
 
-		views.dataView.setInt16(this.address + 0, value as never, true)
+		views.dataView.setInt16(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm32). */
@@ -5301,7 +5301,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 			return
 		}
 
-		views.dataView.setInt8(this.address + 2, value as never)
+		views.dataView.setInt8(this.address + 2, (value as number) | 0)
 	}
 }
 
@@ -5624,7 +5624,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm32). */
@@ -5643,7 +5643,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 4, value as never)
+		views.dataView.setInt8(this.address + 4, (value as number) | 0)
 	}
 
 	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm32). */
@@ -5708,6 +5708,6 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }

@@ -73,7 +73,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `long`: offset 8, 8 bytes (wasm64). */
@@ -101,7 +101,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 16, value as never)
+		views.dataView.setInt8(this.address + 16, (value as number) | 0)
 	}
 
 	/** C `size_t`: offset 24, 8 bytes (wasm64). */
@@ -129,7 +129,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 32, value as never)
+		views.dataView.setInt8(this.address + 32, (value as number) | 0)
 	}
 
 	/** C `void *`: offset 40, 8 bytes (wasm64). */
@@ -157,7 +157,7 @@ export class AbiSizedRef extends StructRef<typeof declarations.AbiSized> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 48, value as never)
+		views.dataView.setInt8(this.address + 48, (value as number) | 0)
 	}
 }
 
@@ -215,7 +215,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `float[4]`: offset 16, 16 bytes (wasm64). */
@@ -239,7 +239,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address + 32, value as never)
+		views.dataView.setInt8(this.address + 32, (value as number) | 0)
 	}
 
 	/** C `int8_t`: offset 40, 1 byte (wasm64). */
@@ -258,7 +258,7 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 			return
 		}
 
-		views.dataView.setInt8(this.address + 40, value as never)
+		views.dataView.setInt8(this.address + 40, (value as number) | 0)
 	}
 }
 
@@ -412,7 +412,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
@@ -431,7 +431,7 @@ export class AlignedUnionRef extends StructRef<typeof declarations.AlignedUnion>
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 }
 
@@ -489,7 +489,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `uint8_t`: offset 1, 1 byte (wasm64). */
@@ -508,7 +508,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 1, value as never)
+		views.dataView.setUint8(this.address + 1, (value as number) | 0)
 	}
 
 	/** C `uint8_t`: offset 2, 1 byte (wasm64). */
@@ -538,7 +538,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt16(this.address + 4, value as never, true)
+		views.dataView.setInt16(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 6, 1 byte (wasm64). */
@@ -557,7 +557,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 6, value as never)
+		views.dataView.setUint8(this.address + 6, (value as number) | 0)
 	}
 
 	/** C `uint16_t`: offset 8, 2 bytes (wasm64). */
@@ -576,7 +576,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint16(this.address + 8, value as never, true)
+		views.dataView.setUint16(this.address + 8, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 10, 1 byte (wasm64). */
@@ -595,7 +595,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 10, value as never)
+		views.dataView.setUint8(this.address + 10, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 12, 4 bytes (wasm64). */
@@ -614,7 +614,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 12, value as never, true)
+		views.dataView.setInt32(this.address + 12, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 16, 1 byte (wasm64). */
@@ -633,7 +633,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 16, value as never)
+		views.dataView.setUint8(this.address + 16, (value as number) | 0)
 	}
 
 	/** C `uint32_t`: offset 20, 4 bytes (wasm64). */
@@ -652,7 +652,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 20, value as never, true)
+		views.dataView.setUint32(this.address + 20, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 24, 1 byte (wasm64). */
@@ -671,7 +671,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 24, value as never)
+		views.dataView.setUint8(this.address + 24, (value as number) | 0)
 	}
 
 	/** C `int64_t`: offset 32, 8 bytes (wasm64). */
@@ -709,7 +709,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 40, value as never)
+		views.dataView.setUint8(this.address + 40, (value as number) | 0)
 	}
 
 	/** C `uint64_t`: offset 48, 8 bytes (wasm64). */
@@ -747,7 +747,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 56, value as never)
+		views.dataView.setUint8(this.address + 56, (value as number) | 0)
 	}
 
 	/** C `__fp16`: offset 58, 2 bytes (wasm64). */
@@ -777,7 +777,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 60, value as never)
+		views.dataView.setUint8(this.address + 60, (value as number) | 0)
 	}
 
 	/** C `float`: offset 64, 4 bytes (wasm64). */
@@ -815,7 +815,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 68, value as never)
+		views.dataView.setUint8(this.address + 68, (value as number) | 0)
 	}
 
 	/** C `double`: offset 72, 8 bytes (wasm64). */
@@ -853,7 +853,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 80, value as never)
+		views.dataView.setUint8(this.address + 80, (value as number) | 0)
 	}
 
 	/** C `uint32_t`: offset 84, 4 bytes (wasm64). */
@@ -872,7 +872,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 84, value as never, true)
+		views.dataView.setUint32(this.address + 84, (value as number) | 0, true)
 	}
 
 	/** C `uint8_t`: offset 88, 1 byte (wasm64). */
@@ -891,7 +891,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 88, value as never)
+		views.dataView.setUint8(this.address + 88, (value as number) | 0)
 	}
 
 	/** C `uint64_t`: offset 96, 8 bytes (wasm64). */
@@ -921,7 +921,7 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 104, value as never)
+		views.dataView.setUint8(this.address + 104, (value as number) | 0)
 	}
 
 	/** C `uint64_t`: offset 112, 8 bytes (wasm64). */
@@ -998,7 +998,7 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Packed[2]`: offset 1, 30 bytes (wasm64). */
@@ -1066,7 +1066,7 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t[3]`: offset 4, 12 bytes (wasm64). */
@@ -1216,7 +1216,7 @@ export class BitUnionRef extends StructRef<typeof declarations.BitUnion> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 0, value as never)
+		views.dataView.setUint8(this.address + 0, (value as number) | 0)
 	}
 }
 
@@ -1391,7 +1391,7 @@ export class BoolsRef extends StructRef<typeof declarations.Bools> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 4, value as never, true)
+		views.dataView.setInt32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `_Bool`: offset 8, 1 byte (wasm64). */
@@ -1470,7 +1470,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int64_t`: offset 8, 8 bytes (wasm64). */
@@ -1508,7 +1508,7 @@ export class CharThenInt64Ref extends StructRef<typeof declarations.CharThenInt6
 			return
 		}
 
-		views.dataView.setInt8(this.address + 16, value as never)
+		views.dataView.setInt8(this.address + 16, (value as number) | 0)
 	}
 }
 
@@ -1566,7 +1566,7 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Tagged`: offset 8, 32 bytes (wasm64). */
@@ -1654,7 +1654,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `enum Color`: offset 4, 4 bytes (wasm64). */
@@ -1673,7 +1673,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 4, value as never, true)
+		views.dataView.setUint32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `enum Small`: offset 8, 1 byte (wasm64). */
@@ -1692,7 +1692,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint8(this.address + 8, value as never)
+		views.dataView.setUint8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `enum Medium`: offset 10, 2 bytes (wasm64). */
@@ -1711,7 +1711,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint16(this.address + 10, value as never, true)
+		views.dataView.setUint16(this.address + 10, (value as number) | 0, true)
 	}
 
 	/** C `enum SmallSigned`: offset 12, 1 byte (wasm64). */
@@ -1730,7 +1730,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 12, value as never)
+		views.dataView.setInt8(this.address + 12, (value as number) | 0)
 	}
 
 	/** C `enum Wide`: offset 16, 8 bytes (wasm64). */
@@ -1768,7 +1768,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 24, value as never, true)
+		views.dataView.setInt32(this.address + 24, (value as number) | 0, true)
 	}
 
 	/** C `enum MediumSigned`: offset 28, 2 bytes (wasm64). */
@@ -1787,7 +1787,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setInt16(this.address + 28, value as never, true)
+		views.dataView.setInt16(this.address + 28, (value as number) | 0, true)
 	}
 
 	/** C `enum PackedWord`: offset 32, 4 bytes (wasm64). */
@@ -1806,7 +1806,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 32, value as never, true)
+		views.dataView.setUint32(this.address + 32, (value as number) | 0, true)
 	}
 
 	/** C `enum WideSigned`: offset 40, 8 bytes (wasm64). */
@@ -1844,7 +1844,7 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 48, value as never, true)
+		views.dataView.setUint32(this.address + 48, (value as number) | 0, true)
 	}
 }
 
@@ -2148,7 +2148,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Aligned16`: offset 16, 16 bytes (wasm64). */
@@ -2172,7 +2172,7 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 32, value as never)
+		views.dataView.setInt8(this.address + 32, (value as number) | 0)
 	}
 }
 
@@ -2314,7 +2314,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t : 4`: byte 1, bit 0, 4 bits (wasm64). */
@@ -2356,7 +2356,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 2, value as never)
+		views.dataView.setInt8(this.address + 2, (value as number) | 0)
 	}
 
 	/** C `uint64_t : 40`: byte 3, bit 0, 40 bits (wasm64). */
@@ -2408,7 +2408,7 @@ export class MixedBitsRef extends StructRef<typeof declarations.MixedBits> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 12, value as never, true)
+		views.dataView.setInt32(this.address + 12, (value as number) | 0, true)
 	}
 }
 
@@ -2466,7 +2466,7 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `struct Node *`: offset 8, 8 bytes (wasm64). */
@@ -2761,7 +2761,7 @@ export class OddUnionRef extends StructRef<typeof declarations.OddUnion> {
 			return
 		}
 
-		views.dataView.setInt16(this.address + 0, value as never, true)
+		views.dataView.setInt16(this.address + 0, (value as number) | 0, true)
 	}
 }
 
@@ -2819,7 +2819,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
@@ -2838,7 +2838,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt32(this.address + 1, value as never, true)
+		views.dataView.setInt32(this.address + 1, (value as number) | 0, true)
 	}
 
 	/** C `int16_t`: offset 5, 2 bytes (wasm64). */
@@ -2857,7 +2857,7 @@ export class Pack1AlignedRef extends StructRef<typeof declarations.Pack1Aligned>
 			return
 		}
 
-		views.dataView.setInt16(this.address + 5, value as never, true)
+		views.dataView.setInt16(this.address + 5, (value as number) | 0, true)
 	}
 }
 
@@ -2915,7 +2915,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 2, 4 bytes (wasm64). */
@@ -2934,7 +2934,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 2, value as never, true)
+		views.dataView.setInt32(this.address + 2, (value as number) | 0, true)
 	}
 
 	/** C `double`: offset 6, 8 bytes (wasm64). */
@@ -2972,7 +2972,7 @@ export class Pack2Ref extends StructRef<typeof declarations.Pack2> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 14, value as never)
+		views.dataView.setInt8(this.address + 14, (value as number) | 0)
 	}
 }
 
@@ -3030,7 +3030,7 @@ export class Pack2Aligned8Ref extends StructRef<typeof declarations.Pack2Aligned
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `double`: offset 2, 8 bytes (wasm64). */
@@ -3107,7 +3107,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `uint32_t : 30`: byte 1, bit 0, 30 bits (wasm64). */
@@ -3176,7 +3176,7 @@ export class Pack2BitsRef extends StructRef<typeof declarations.Pack2Bits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
 
@@ -3234,7 +3234,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `double`: offset 4, 8 bytes (wasm64). */
@@ -3291,7 +3291,7 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 20, value as never)
+		views.dataView.setInt8(this.address + 20, (value as number) | 0)
 	}
 
 	/** C `struct Vec3`: offset 24, 24 bytes (wasm64). */
@@ -3354,7 +3354,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
@@ -3373,7 +3373,7 @@ export class Pack8Ref extends StructRef<typeof declarations.Pack8> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `double`: offset 16, 8 bytes (wasm64). */
@@ -3450,7 +3450,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
@@ -3469,7 +3469,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 1, value as never, true)
+		views.dataView.setInt32(this.address + 1, (value as number) | 0, true)
 	}
 
 	/** C `double`: offset 5, 8 bytes (wasm64). */
@@ -3507,7 +3507,7 @@ export class PackedRef extends StructRef<typeof declarations.Packed> {
 			return
 		}
 
-		views.dataView.setUint16(this.address + 13, value as never, true)
+		views.dataView.setUint16(this.address + 13, (value as number) | 0, true)
 	}
 }
 
@@ -3565,7 +3565,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 4, 4 bytes (wasm64). */
@@ -3584,7 +3584,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt32(this.address + 4, value as never, true)
+		views.dataView.setInt32(this.address + 4, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 8, 1 byte (wasm64). */
@@ -3603,7 +3603,7 @@ export class PackedAlignedRef extends StructRef<typeof declarations.PackedAligne
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
 
@@ -3661,7 +3661,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 1, 4 bytes (wasm64). */
@@ -3680,7 +3680,7 @@ export class PackedAligned4Ref extends StructRef<typeof declarations.PackedAlign
 			return
 		}
 
-		views.dataView.setInt32(this.address + 1, value as never, true)
+		views.dataView.setInt32(this.address + 1, (value as number) | 0, true)
 	}
 }
 
@@ -3793,7 +3793,7 @@ export class PackedBitsRef extends StructRef<typeof declarations.PackedBits> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `int64_t : 60`: byte 9, bit 0, 60 bits (wasm64). */
@@ -3860,7 +3860,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `struct Vec2`: offset 1, 8 bytes (wasm64). */
@@ -3889,7 +3889,7 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 			return
 		}
 
-		views.dataView.setUint32(this.address + 25, value as never, true)
+		views.dataView.setUint32(this.address + 25, (value as number) | 0, true)
 	}
 }
 
@@ -3947,7 +3947,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int32_t`: offset 0, 4 bytes (wasm64). */
@@ -3966,7 +3966,7 @@ export class PackedUnionRef extends StructRef<typeof declarations.PackedUnion> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `double`: offset 0, 8 bytes (wasm64). */
@@ -4149,7 +4149,7 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 64, value as never, true)
+		views.dataView.setUint32(this.address + 64, (value as number) | 0, true)
 	}
 }
 
@@ -4216,7 +4216,7 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 
 	/** C `struct Vec2 *`: offset 16, 8 bytes (wasm64). */
@@ -4472,7 +4472,7 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 			return
 		}
 
-		views.dataView.setInt32(this.address + 0, value as never, true)
+		views.dataView.setInt32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `float`: offset 0, 4 bytes (wasm64). */
@@ -4999,7 +4999,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 			return
 		}
 
-		views.dataView.setUint32(this.address + 0, value as never, true)
+		views.dataView.setUint32(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `union Value`: offset 8, 16 bytes (wasm64). */
@@ -5023,7 +5023,7 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 24, value as never)
+		views.dataView.setInt8(this.address + 24, (value as number) | 0)
 	}
 }
 
@@ -5100,7 +5100,7 @@ export class TailPaddingRef extends StructRef<typeof declarations.TailPadding> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
 
@@ -5158,7 +5158,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 			return
 		}
 
-		views.dataView.setInt16(this.address + 0, value as never, true)
+		views.dataView.setInt16(this.address + 0, (value as number) | 0, true)
 	}
 
 	/** C `int8_t`: offset 2, 1 byte (wasm64). */
@@ -5177,7 +5177,7 @@ export class TailPaddingShortRef extends StructRef<typeof declarations.TailPaddi
 			return
 		}
 
-		views.dataView.setInt8(this.address + 2, value as never)
+		views.dataView.setInt8(this.address + 2, (value as number) | 0)
 	}
 }
 
@@ -5500,7 +5500,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 0, value as never)
+		views.dataView.setInt8(this.address + 0, (value as number) | 0)
 	}
 
 	/** C `int8_t`: offset 4, 1 byte (wasm64). */
@@ -5519,7 +5519,7 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 4, value as never)
+		views.dataView.setInt8(this.address + 4, (value as number) | 0)
 	}
 
 	/** C `uint8_t : 3`: byte 5, bit 0, 3 bits (wasm64). */
@@ -5584,6 +5584,6 @@ export class ZeroWidthRef extends StructRef<typeof declarations.ZeroWidth> {
 			return
 		}
 
-		views.dataView.setInt8(this.address + 8, value as never)
+		views.dataView.setInt8(this.address + 8, (value as number) | 0)
 	}
 }
