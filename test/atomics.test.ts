@@ -466,6 +466,37 @@ describe('wait<T>, wait<T>Async and notify', () => {
 		}
 	})
 
+	it("wait<T> on a thread that may not block (Atomics.wait's TypeError, as on a browser's main thread) is a TypeError naming the reason, the engine's error as its cause; other errors pass unchanged", () => {
+		const { heap } = createTestHeap({ shared: true })
+		const atomics = Atomics as unknown as { wait: unknown }
+		const saved = atomics.wait
+		const refusal = new TypeError('Atomics.wait cannot be called in this context')
+		const other = new RangeError('not a refusal')
+		let thrown: Error = refusal
+		atomics.wait = () => {
+			throw thrown
+		}
+		try {
+			for (const [name, expected] of [
+				['waitInt32', 0],
+				['waitBigUint64', 0n],
+			] as const) {
+				const error = expectThrow(
+					() => callMethod(heap, name, 8, expected, 0),
+					TypeError,
+					`${name}: this thread may not block (Atomics.wait is refused here, as on a browser's main thread); use ${name}Async, or wait in a worker`,
+				)
+				expect(error.cause, 'the engine error is the cause').to.equal(refusal)
+				expect((error as { code?: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+			}
+			thrown = other
+			expect(() => heap.waitInt32(8, 0, 0)).to.throw(RangeError, /^not a refusal$/)
+		} finally {
+			atomics.wait = saved
+		}
+		expect(heap.waitInt32(8, 0, 0), 'Atomics.wait restored').to.equal('timed-out')
+	})
+
 	it('notify checks its address and count, wakes waiters of either width at the address, and wakes nobody on a non-shared heap', async () => {
 		const { heap, memory } = createTestHeap({ shared: true })
 		const heapSize = memory.buffer.byteLength
