@@ -409,8 +409,13 @@ describe('wait<T>, wait<T>Async and notify', () => {
 			})
 
 			it(`${asyncMethod} resolves to 'not-equal', 'timed-out', or 'ok' when notify wakes it`, async () => {
-				expect(await callMethod<Promise<string>>(t.heap, asyncMethod, 64, other)).to.equal('not-equal')
-				expect(await callMethod<Promise<string>>(t.heap, asyncMethod, 64, held, 0)).to.equal('timed-out')
+				// Settled at once by Atomics.waitAsync ({ async: false }), still a promise: `.then` works.
+				const notEqual = callMethod<Promise<string>>(t.heap, asyncMethod, 64, other)
+				const timedOut = callMethod<Promise<string>>(t.heap, asyncMethod, 64, held, 0)
+				expect(notEqual, "'not-equal' comes as a promise").to.be.an.instanceOf(Promise)
+				expect(timedOut, "an immediate 'timed-out' comes as a promise").to.be.an.instanceOf(Promise)
+				expect(await notEqual).to.equal('not-equal')
+				expect(await timedOut).to.equal('timed-out')
 				expect(await callMethod<Promise<string>>(t.heap, asyncMethod, 64, held, 20)).to.equal('timed-out')
 				const woken = callMethod<Promise<string>>(t.heap, asyncMethod, 64, sameBits)
 				expect(t.heap.notify(64 + 4, 1), 'a notify elsewhere wakes nobody').to.equal(0)
