@@ -294,6 +294,26 @@ describe('atomic read-modify-write: every operation of every row', () => {
 					const expected = referenceOutcome(element, operation, zeroOf(element), operation.shape === 'compareExchange' ? [zeroOf(element), sample] : [sample])
 					expect(bytesOf(element, referenceRead(dataView(), element, 64))).to.equal(bytesOf(element, (expected as { stored: Value }).stored))
 				})
+
+				if (element.kind !== 'pointer53' && element.valueType !== 'bigint') {
+					it(`${method} whose value's valueOf grows a non-shared memory (detaching the buffer) works on the new buffer`, () => {
+						const grown = createTestHeap()
+						grown.heap.readInt32(0) // the manager caches the first buffer
+						const sample = exactSamples(element)[0]!
+						const growing = {
+							valueOf: () => {
+								grown.memory.grow(1)
+								return sample
+							},
+						}
+						const args = operation.shape === 'compareExchange' ? [zeroOf(element), growing] : [growing]
+						const old = callMethod<Value>(grown.heap, method, 64, ...args)
+						expect(sameValue(old, zeroOf(element)), `${method} returned ${String(old)}`).to.equal(true)
+						const expected = referenceOutcome(element, operation, zeroOf(element), operation.shape === 'compareExchange' ? [zeroOf(element), sample] : [sample])
+						expect(grown.memory.buffer.byteLength, 'the memory grew').to.equal(2 * 65536)
+						expect(bytesOf(element, referenceRead(new DataView(grown.memory.buffer), element, 64))).to.equal(bytesOf(element, (expected as { stored: Value }).stored))
+					})
+				}
 			}
 
 			if (element.kind === 'pointer53') {
