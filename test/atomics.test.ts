@@ -527,7 +527,13 @@ describe('wait<T>, wait<T>Async and notify', () => {
 		const heapSize = memory.buffer.byteLength
 		for (const address of badAddresses(heapSize)) expectAddressRangeError(() => heap.notify(address), 'notify', address, 4, heapSize)
 		expectThrow(() => heap.notify(6), RangeError, `notify: address 6 is not aligned to 4 bytes, which this access requires (heap of ${heapSize} bytes)`)
-		expectThrow(() => heap.notify(8, '1' as never), TypeError, 'notify: count must be a number, received "1"')
+		// A string or null is not coerced (to address 8, or a count of 0): a TypeError, as for every other method.
+		for (const [address, shown] of [['8', '"8"'], [null, 'null'], [8n, '8n']] as const) {
+			expectThrow(() => heap.notify(address as never), TypeError, new RegExp(`^notify: address must be a number, received ${shown} `))
+		}
+		for (const [count, shown] of [['1', '"1"'], [null, 'null'], [true, 'boolean'], [1n, '1n']] as const) {
+			expectThrow(() => heap.notify(8, count as never), TypeError, `notify: count must be a number, received ${shown}`)
+		}
 		for (const count of [-1, 1.5, Number.NaN]) expectThrow(() => heap.notify(8, count), RangeError, `notify: count ${count} is not a non-negative integer or Infinity`)
 
 		const narrow = [heap.waitInt32Async(8, 0), heap.waitInt32Async(8, 0)]
