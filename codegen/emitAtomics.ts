@@ -212,7 +212,7 @@ function waitMethods(element: NormalizedElement, part: Part, trivia: string): Me
 	const throws =
 		`@throws RangeError if \`address\` is not a multiple of ${element.alignment} or the access does not lie within the heap, ` +
 		'or `timeoutMs` is negative or NaN\n' +
-		'@throws TypeError if the heap is not a `SharedArrayBuffer`'
+		`@throws TypeError if the heap is not a \`SharedArrayBuffer\`, \`address\` or \`timeoutMs\` is not a number, or \`expected\` ${element.valueType === 'bigint' ? 'is not a bigint' : 'is a bigint or a symbol'}`
 	const view = { field: wait.viewField, constructor: wait.viewConstructor }
 	const parameters = [
 		{ name: 'address', type: 'number' },

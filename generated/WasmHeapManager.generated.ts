@@ -1752,7 +1752,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Sleeps while the signed 32-bit integer (C `int32_t`) at `address` holds `expected` (converted as `writeInt32` does), until a `notify` on the address or `timeoutMs` milliseconds (default: no limit); `Atomics.wait`, as C's `memory.atomic.wait` does. Blocks the thread.
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is a bigint or a symbol, or this thread may not block (a browser's main thread)
 	 * @group Waits
 	 */
 	waitInt32(address: number, expected: number, timeoutMs?: number): WaitResult {
@@ -1771,7 +1771,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * `waitInt32` without blocking: a promise of its result (`Atomics.waitAsync`). Errors in the arguments are thrown, not returned as a rejected promise.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is a bigint or a symbol
 	 * @throws Error if the engine has no `Atomics.waitAsync`
 	 * @group Waits
 	 */
@@ -1954,7 +1954,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Sleeps while the unsigned 32-bit integer (C `uint32_t`) at `address` holds `expected` (converted as `writeUint32` does), until a `notify` on the address or `timeoutMs` milliseconds (default: no limit); `Atomics.wait` (through the `Int32Array` of the same bits), as C's `memory.atomic.wait` does. Blocks the thread.
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is a bigint or a symbol, or this thread may not block (a browser's main thread)
 	 * @group Waits
 	 */
 	waitUint32(address: number, expected: number, timeoutMs?: number): WaitResult {
@@ -1973,7 +1973,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * `waitUint32` without blocking: a promise of its result (`Atomics.waitAsync`). Errors in the arguments are thrown, not returned as a rejected promise.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is a bigint or a symbol
 	 * @throws Error if the engine has no `Atomics.waitAsync`
 	 * @group Waits
 	 */
@@ -2156,7 +2156,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Sleeps while the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` holds `expected` (converted as `writeBigInt64` does), until a `notify` on the address or `timeoutMs` milliseconds (default: no limit); `Atomics.wait`, as C's `memory.atomic.wait` does. Blocks the thread.
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is not a bigint, or this thread may not block (a browser's main thread)
 	 * @group Waits
 	 */
 	waitBigInt64(address: number, expected: bigint, timeoutMs?: number): WaitResult {
@@ -2175,7 +2175,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * `waitBigInt64` without blocking: a promise of its result (`Atomics.waitAsync`). Errors in the arguments are thrown, not returned as a rejected promise.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is not a bigint
 	 * @throws Error if the engine has no `Atomics.waitAsync`
 	 * @group Waits
 	 */
@@ -2358,7 +2358,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Sleeps while the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` holds `expected` (converted as `writeBigUint64` does), until a `notify` on the address or `timeoutMs` milliseconds (default: no limit); `Atomics.wait` (through the `BigInt64Array` of the same bits), as C's `memory.atomic.wait` does. Blocks the thread.
 	 * @returns `'ok'` when woken, `'not-equal'` if the value was not `expected`, `'timed-out'`
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, or this thread may not block (a browser's main thread)
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is not a bigint, or this thread may not block (a browser's main thread)
 	 * @group Waits
 	 */
 	waitBigUint64(address: number, expected: bigint, timeoutMs?: number): WaitResult {
@@ -2377,7 +2377,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * `waitBigUint64` without blocking: a promise of its result (`Atomics.waitAsync`). Errors in the arguments are thrown, not returned as a rejected promise.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap, or `timeoutMs` is negative or NaN
-	 * @throws TypeError if the heap is not a `SharedArrayBuffer`
+	 * @throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is not a bigint
 	 * @throws Error if the engine has no `Atomics.waitAsync`
 	 * @group Waits
 	 */

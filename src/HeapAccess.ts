@@ -715,6 +715,7 @@ export abstract class HeapAccess {
 	 * `Atomics.notify` and C's `__builtin_wasm_memory_atomic_notify` do. Returns how many
 	 * woke: 0 on a heap that is not shared, where nobody can wait.
 	 * @throws RangeError if `address` is not a multiple of 4 or does not lie within the heap, or `count` is not a non-negative integer or Infinity
+	 * @throws TypeError if `address` or `count` is not a number
 	 * @group Waits
 	 */
 	notify(address: number, count?: number): number {

@@ -217,7 +217,7 @@ export interface HeapAllocatorOptions {
 	/**
 	 * End of the managed range (exclusive, rounded down to 8). Given, the range is fixed:
 	 * the allocator never grows a memory. Default: the target's current byte length, and
-	 * a `WebAssembly.Memory` target grows on demand.
+	 * a `WebAssembly.Memory` target (memory64 too) grows on demand.
 	 */
 	end?: number
 	/**
@@ -1077,13 +1077,17 @@ class TlsfHeapAllocator implements HeapAllocator {
 	}
 
 	private growMemory(memory: WebAssembly.Memory, pages: number): boolean {
-		try {
-			memory.grow(pages)
-			return true
-		} catch {
-			// Past the memory's maximum, or the engine could not reserve it.
-			return false
+		// A memory64 memory (`address: 'i64'`) takes its delta as a bigint and refuses a number
+		// with a TypeError before growing (and an i32 memory refuses a bigint so).
+		for (const delta of [pages, BigInt(pages)]) {
+			try {
+				;(memory.grow as (delta: number | bigint) => unknown)(delta)
+				return true
+			} catch {
+				// Past the memory's maximum, the engine could not reserve it, or the wrong kind of delta.
+			}
 		}
+		return false
 	}
 
 	/** Turns `[end - 8, newEnd - 8)` into the top, merged with the old top, and moves the sentinel. */

@@ -294,6 +294,26 @@ describe('atomic read-modify-write: every operation of every row', () => {
 					const expected = referenceOutcome(element, operation, zeroOf(element), operation.shape === 'compareExchange' ? [zeroOf(element), sample] : [sample])
 					expect(bytesOf(element, referenceRead(dataView(), element, 64))).to.equal(bytesOf(element, (expected as { stored: Value }).stored))
 				})
+
+				if (element.kind !== 'pointer53' && element.valueType !== 'bigint') {
+					it(`${method} whose value's valueOf grows a non-shared memory (detaching the buffer) works on the new buffer`, () => {
+						const grown = createTestHeap()
+						grown.heap.readInt32(0) // the manager caches the first buffer
+						const sample = exactSamples(element)[0]!
+						const growing = {
+							valueOf: () => {
+								grown.memory.grow(1)
+								return sample
+							},
+						}
+						const args = operation.shape === 'compareExchange' ? [zeroOf(element), growing] : [growing]
+						const old = callMethod<Value>(grown.heap, method, 64, ...args)
+						expect(sameValue(old, zeroOf(element)), `${method} returned ${String(old)}`).to.equal(true)
+						const expected = referenceOutcome(element, operation, zeroOf(element), operation.shape === 'compareExchange' ? [zeroOf(element), sample] : [sample])
+						expect(grown.memory.buffer.byteLength, 'the memory grew').to.equal(2 * 65536)
+						expect(bytesOf(element, referenceRead(new DataView(grown.memory.buffer), element, 64))).to.equal(bytesOf(element, (expected as { stored: Value }).stored))
+					})
+				}
 			}
 
 			if (element.kind === 'pointer53') {
@@ -409,8 +429,13 @@ describe('wait<T>, wait<T>Async and notify', () => {
 			})
 
 			it(`${asyncMethod} resolves to 'not-equal', 'timed-out', or 'ok' when notify wakes it`, async () => {
-				expect(await callMethod<Promise<string>>(t.heap, asyncMethod, 64, other)).to.equal('not-equal')
-				expect(await callMethod<Promise<string>>(t.heap, asyncMethod, 64, held, 0)).to.equal('timed-out')
+				// Settled at once by Atomics.waitAsync ({ async: false }), still a promise: `.then` works.
+				const notEqual = callMethod<Promise<string>>(t.heap, asyncMethod, 64, other)
+				const timedOut = callMethod<Promise<string>>(t.heap, asyncMethod, 64, held, 0)
+				expect(notEqual, "'not-equal' comes as a promise").to.be.an.instanceOf(Promise)
+				expect(timedOut, "an immediate 'timed-out' comes as a promise").to.be.an.instanceOf(Promise)
+				expect(await notEqual).to.equal('not-equal')
+				expect(await timedOut).to.equal('timed-out')
 				expect(await callMethod<Promise<string>>(t.heap, asyncMethod, 64, held, 20)).to.equal('timed-out')
 				const woken = callMethod<Promise<string>>(t.heap, asyncMethod, 64, sameBits)
 				expect(t.heap.notify(64 + 4, 1), 'a notify elsewhere wakes nobody').to.equal(0)
@@ -466,12 +491,49 @@ describe('wait<T>, wait<T>Async and notify', () => {
 		}
 	})
 
+	it("wait<T> on a thread that may not block (Atomics.wait's TypeError, as on a browser's main thread) is a TypeError naming the reason, the engine's error as its cause; other errors pass unchanged", () => {
+		const { heap } = createTestHeap({ shared: true })
+		const atomics = Atomics as unknown as { wait: unknown }
+		const saved = atomics.wait
+		const refusal = new TypeError('Atomics.wait cannot be called in this context')
+		const other = new RangeError('not a refusal')
+		let thrown: Error = refusal
+		atomics.wait = () => {
+			throw thrown
+		}
+		try {
+			for (const [name, expected] of [
+				['waitInt32', 0],
+				['waitBigUint64', 0n],
+			] as const) {
+				const error = expectThrow(
+					() => callMethod(heap, name, 8, expected, 0),
+					TypeError,
+					`${name}: this thread may not block (Atomics.wait is refused here, as on a browser's main thread); use ${name}Async, or wait in a worker`,
+				)
+				expect(error.cause, 'the engine error is the cause').to.equal(refusal)
+				expect((error as { code?: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+			}
+			thrown = other
+			expect(() => heap.waitInt32(8, 0, 0)).to.throw(RangeError, /^not a refusal$/)
+		} finally {
+			atomics.wait = saved
+		}
+		expect(heap.waitInt32(8, 0, 0), 'Atomics.wait restored').to.equal('timed-out')
+	})
+
 	it('notify checks its address and count, wakes waiters of either width at the address, and wakes nobody on a non-shared heap', async () => {
 		const { heap, memory } = createTestHeap({ shared: true })
 		const heapSize = memory.buffer.byteLength
 		for (const address of badAddresses(heapSize)) expectAddressRangeError(() => heap.notify(address), 'notify', address, 4, heapSize)
 		expectThrow(() => heap.notify(6), RangeError, `notify: address 6 is not aligned to 4 bytes, which this access requires (heap of ${heapSize} bytes)`)
-		expectThrow(() => heap.notify(8, '1' as never), TypeError, 'notify: count must be a number, received "1"')
+		// A string or null is not coerced (to address 8, or a count of 0): a TypeError, as for every other method.
+		for (const [address, shown] of [['8', '"8"'], [null, 'null'], [8n, '8n']] as const) {
+			expectThrow(() => heap.notify(address as never), TypeError, new RegExp(`^notify: address must be a number, received ${shown} `))
+		}
+		for (const [count, shown] of [['1', '"1"'], [null, 'null'], [true, 'boolean'], [1n, '1n']] as const) {
+			expectThrow(() => heap.notify(8, count as never), TypeError, `notify: count must be a number, received ${shown}`)
+		}
 		for (const count of [-1, 1.5, Number.NaN]) expectThrow(() => heap.notify(8, count), RangeError, `notify: count ${count} is not a non-negative integer or Infinity`)
 
 		const narrow = [heap.waitInt32Async(8, 0), heap.waitInt32Async(8, 0)]

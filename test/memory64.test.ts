@@ -487,3 +487,65 @@ describe('memory64 (wasm64)', () => {
 		})
 	})
 })
+
+describe('memory64: the built-in allocator and atomics over a WebAssembly.Memory({ address: "i64" })', () => {
+	/** A memory64 memory, whose `grow` takes its page delta as a bigint only (a number is a TypeError). */
+	function memory64(shared: boolean): WebAssembly.Memory {
+		const descriptor = { address: 'i64', initial: 1n, maximum: 64n, shared }
+		return new WebAssembly.Memory(descriptor as unknown as WebAssembly.MemoryDescriptor)
+	}
+
+	before(function () {
+		const support = detectMemory64()
+		if (support.supported) return
+		const line = `memory64 memories: ${runtimeName()} cannot run memory64 modules: ${support.reason}`
+		if (requireMemory64) throw new Error(`${line}. REQUIRE_MEMORY64=1 is set, so this fails instead of skipping.`)
+		console.log(`  [SKIPPED] ${line}. Node 24 runs these tests.`)
+		this.skip()
+	})
+
+	it('the memory itself: grow refuses a number and takes a bigint', () => {
+		const memory = memory64(false)
+		expectThrow(() => memory.grow(1), TypeError, /BigInt/)
+		expect(memory.buffer.byteLength).to.equal(pageSize)
+		expect((memory.grow as unknown as (delta: bigint) => unknown)(1n)).to.equal(1n)
+		expect(memory.buffer.byteLength).to.equal(2 * pageSize)
+	})
+
+	for (const shared of [false, true]) {
+		it(`createWasmHeapManager(memory) grows a${shared ? ' shared' : ''} memory64 memory on demand (its grow takes a bigint), refs intact`, () => {
+			const memory = memory64(shared)
+			const heap = createWasmHeapManager(memory)
+			const small = heap.allocInt32Array([1, -2, 3])
+			const before = memory.buffer
+			const big = heap.allocUint8Array(300_000)
+			expect(memory.buffer.byteLength, 'the memory grew').to.be.at.least(big.address + 300_000)
+			expect(before.byteLength, shared ? 'a shared buffer is never detached' : 'the old buffer is detached').to.equal(shared ? pageSize : 0)
+			big.writeAt(299_999, 200)
+			expect(big.readAt(299_999)).to.equal(200)
+			expect([0, 1, 2].map((index) => small.readAt(index))).to.deep.equal([1, -2, 3])
+			expect(heap.heap).to.equal(memory.buffer)
+		})
+	}
+
+	it('a shared memory64 memory: atomics, waits and notify, and growth by another manager (the memory grown with a bigint) seen by the first', async () => {
+		const memory = memory64(true)
+		const first = createWasmHeapManager(memory)
+		const counter = first.allocInt32()
+		expect(counter.addAtomic(5)).to.equal(0)
+		expect(first.compareExchangeInt32Atomic(counter.address, 5, 9)).to.equal(5)
+		expect(first.waitInt32(counter.address, 0, 0)).to.equal('not-equal')
+		expect(first.waitInt32(counter.address, 9, 1)).to.equal('timed-out')
+		const woken = first.waitInt32Async(counter.address, 9)
+		expect(first.notify(counter.address)).to.equal(1)
+		expect(await woken).to.equal('ok')
+
+		const second = createWasmHeapManager(memory) // joins the allocator state in the memory
+		const far = second.allocBigInt64Array(100_000) // grows the memory
+		expect(memory.buffer.byteLength).to.be.at.least(far.address + 800_000)
+		far.writeAt(99_999, -7n)
+		expect(first.readBigInt64Atomic(far.address + 8 * 99_999), 'growth by the other manager is seen').to.equal(-7n)
+		expect(first.exchangeBigInt64Atomic(far.address + 8 * 99_999, 3n)).to.equal(-7n)
+		expect(far.readAt(99_999)).to.equal(3n)
+	})
+})
