@@ -13,6 +13,7 @@
  *   growing it at the same time;
  * - bad input: the error class and message, and memory unchanged.
  */
+import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
 import { expectThrow } from './support/dynamic.js'
@@ -215,6 +216,13 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		expect(detached % 16).to.equal(0)
 		free(detached, 24, 16)
 		allocator.check()
+	})
+
+	it("takes at start the header size README.md states: the first block's bytes follow it and an 8-byte block header", () => {
+		const stated = /the allocator's own header takes ([\d,]+) bytes at `start`/.exec(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))
+		expect(stated, "README.md's sentence on the header size").to.not.equal(null)
+		const allocator = createHeapAllocator(new ArrayBuffer(pageSize), { start: 1024 })
+		expect(allocator.alloc(8) - 1024 - 8).to.equal(Number(stated![1]!.replace(/,/g, '')))
 	})
 
 	it('every alignment from 1 to 4096 is honoured, with every size class around it', () => {
