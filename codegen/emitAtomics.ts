@@ -195,7 +195,7 @@ function operationMethod(element: NormalizedElement, operation: NormalizedAtomic
 				`(\`Atomics.${operation.shape === 'combine' ? operation.name : operation.shape}\`, C \`${operation.cFunction}\`), ` +
 				`converting ${names.map((name) => `\`${name}\``).join(' and ')} as \`${element.methods.write}\` does.` +
 				operationNote(element, operation) +
-				`\n@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap; nothing is written` +
+				`\n@throws RangeError if ${misalignedOr(alignment)}the access does not lie within the heap; nothing is written` +
 				invalid +
 				typeErrorDoc(element, names),
 		],
@@ -205,13 +205,18 @@ function operationMethod(element: NormalizedElement, operation: NormalizedAtomic
 	}
 }
 
+/** The start of a `@throws RangeError` clause on an address the access needs aligned (nothing for bytes). */
+function misalignedOr(alignment: number): string {
+	return alignment > 1 ? `\`address\` is not a multiple of ${alignment} or ` : ''
+}
+
 /** The manager's `wait<T>` and `wait<T>Async`, for a row that can be waited on. */
 function waitMethods(element: NormalizedElement, part: Part, trivia: string): Method[] {
 	const wait = element.wait
 	if (wait === undefined) return []
 	const through = wait.viewConstructor === element.atomicViewConstructor ? '' : ` (through the \`${wait.viewConstructor}\` of the same bits)`
 	const throws =
-		`@throws RangeError if \`address\` is not a multiple of ${element.alignment} or the access does not lie within the heap, ` +
+		`@throws RangeError if ${misalignedOr(element.alignment)}the access does not lie within the heap, ` +
 		'or `timeoutMs` is negative or NaN\n' +
 		'@throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is ' +
 		(element.valueType === 'bigint' ? 'not a bigint' : 'a bigint or a symbol')
@@ -274,7 +279,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		name: methods.readAtomic,
 		docs: [
 			`Atomically reads ${describeElement(element)} at \`address\` (\`Atomics.load\`).${note}\n` +
-				`@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap` +
+				`@throws RangeError if ${misalignedOr(alignment)}the access does not lie within the heap` +
 				typeErrorDoc(element),
 		],
 		parameters: [{ name: 'address', type: 'number' }],
@@ -286,7 +291,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		name: methods.writeAtomic,
 		docs: [
 			`Atomically writes ${describeElement(element)} at \`address\` (\`Atomics.store\`), converting the value as \`${methods.write}\` does.${note}\n` +
-				`@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap; nothing is written` +
+				`@throws RangeError if ${misalignedOr(alignment)}the access does not lie within the heap; nothing is written` +
 				typeErrorDoc(element, ['value']),
 		],
 		parameters: [

@@ -258,3 +258,8 @@ export function refThrowsDoc(element: NormalizedElement, { index = false, values
 		(typeErrors.length === 0 ? '' : `\n@throws TypeError if ${typeErrors.join(', or ')}${values.length === 0 ? '' : ' (nothing is written)'}`)
 	)
 }
+
+/** A class name in backticks with its indefinite article: "a `Float64Array`", "an `Int32Ref`". */
+export function codeWithArticle(name: string): string {
+	return `${/^[AEIO]/.test(name) ? 'an' : 'a'} \`${name}\``
+}

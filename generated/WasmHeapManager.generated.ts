@@ -894,7 +894,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically reads a signed 8-bit integer (C `int8_t`) at `address` (`Atomics.load`).
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @throws RangeError if the access does not lie within the heap
 	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
@@ -912,7 +912,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically writes a signed 8-bit integer (C `int8_t`) at `address` (`Atomics.store`), converting the value as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -931,7 +931,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -950,7 +950,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -969,7 +969,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -988,7 +988,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1007,7 +1007,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1026,7 +1026,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1045,7 +1045,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1065,7 +1065,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically reads an unsigned 8-bit integer (C `uint8_t`) at `address` (`Atomics.load`).
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @throws RangeError if the access does not lie within the heap
 	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
@@ -1083,7 +1083,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically writes an unsigned 8-bit integer (C `uint8_t`) at `address` (`Atomics.store`), converting the value as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1102,7 +1102,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1121,7 +1121,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1140,7 +1140,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1159,7 +1159,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1178,7 +1178,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1197,7 +1197,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1216,7 +1216,7 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1236,7 +1236,7 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically reads a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (`Atomics.load`). The value is clamped as `Uint8ClampedArray` does, then stored with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @throws RangeError if the access does not lie within the heap
 	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
@@ -1254,7 +1254,7 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically writes a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (`Atomics.store`), converting the value as `writeClampedUint8` does. The value is clamped as `Uint8ClampedArray` does, then stored with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1273,7 +1273,7 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeClampedUint8` does. Values are clamped as `writeClampedUint8` clamps them, then exchanged with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -1292,7 +1292,7 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeClampedUint8` does. Values are clamped as `writeClampedUint8` clamps them, then exchanged with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
 	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
@@ -3037,9 +3037,9 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitViews.ts
 	/**
-	 * A `Int8Array` over `elementCount` elements of a signed 8-bit integer (C `int8_t`) starting at `address`.
+	 * An `Int8Array` over `elementCount` elements of a signed 8-bit integer (C `int8_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
-	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @throws RangeError if the elements do not lie within the heap
 	 * @group Views
 	 */
 	viewInt8Array(address: number, elementCount: number): Int8Array {
@@ -3050,7 +3050,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * A `Uint8Array` over `elementCount` elements of an unsigned 8-bit integer (C `uint8_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
-	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @throws RangeError if the elements do not lie within the heap
 	 * @group Views
 	 */
 	viewUint8Array(address: number, elementCount: number): Uint8Array {
@@ -3061,7 +3061,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * A `Uint8ClampedArray` over `elementCount` elements of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
-	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @throws RangeError if the elements do not lie within the heap
 	 * @group Views
 	 */
 	viewClampedUint8Array(address: number, elementCount: number): Uint8ClampedArray {
@@ -3070,7 +3070,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitViews.ts
 	/**
-	 * A `Int16Array` over `elementCount` elements of a signed 16-bit integer (C `int16_t`) starting at `address`.
+	 * An `Int16Array` over `elementCount` elements of a signed 16-bit integer (C `int16_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 2, or the elements do not lie within the heap
 	 * @group Views
@@ -3092,7 +3092,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitViews.ts
 	/**
-	 * A `Int32Array` over `elementCount` elements of a signed 32-bit integer (C `int32_t`) starting at `address`.
+	 * An `Int32Array` over `elementCount` elements of a signed 32-bit integer (C `int32_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 4, or the elements do not lie within the heap
 	 * @group Views
@@ -3181,7 +3181,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a signed 8-bit integer (C `int8_t`) (1 bytes, aligned to 1) and returns a `Int8Ref` to it.
+	 * Allocates a signed 8-bit integer (C `int8_t`) (1 byte, aligned to 1) and returns an `Int8Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3205,7 +3205,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an array of a signed 8-bit integer (C `int8_t`) and returns a `Int8ArrayRef` to it.
+	 * Allocates an array of a signed 8-bit integer (C `int8_t`) and returns an `Int8ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt8` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
 	 * @group Allocation & ownership
@@ -3216,7 +3216,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Uint8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an unsigned 8-bit integer (C `uint8_t`) (1 bytes, aligned to 1) and returns a `Uint8Ref` to it.
+	 * Allocates an unsigned 8-bit integer (C `uint8_t`) (1 byte, aligned to 1) and returns a `Uint8Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeUint8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3251,7 +3251,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// ClampedUint8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) (1 bytes, aligned to 1) and returns a `ClampedUint8Ref` to it.
+	 * Allocates a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) (1 byte, aligned to 1) and returns a `ClampedUint8Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeClampedUint8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3286,7 +3286,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a signed 16-bit integer (C `int16_t`) (2 bytes, aligned to 2) and returns a `Int16Ref` to it.
+	 * Allocates a signed 16-bit integer (C `int16_t`) (2 bytes, aligned to 2) and returns an `Int16Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt16` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3310,7 +3310,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an array of a signed 16-bit integer (C `int16_t`) and returns a `Int16ArrayRef` to it.
+	 * Allocates an array of a signed 16-bit integer (C `int16_t`) and returns an `Int16ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt16` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
 	 * @group Allocation & ownership
@@ -3356,7 +3356,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a signed 32-bit integer (C `int32_t`) (4 bytes, aligned to 4) and returns a `Int32Ref` to it.
+	 * Allocates a signed 32-bit integer (C `int32_t`) (4 bytes, aligned to 4) and returns an `Int32Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt32` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3380,7 +3380,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an array of a signed 32-bit integer (C `int32_t`) and returns a `Int32ArrayRef` to it.
+	 * Allocates an array of a signed 32-bit integer (C `int32_t`) and returns an `Int32ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt32` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
 	 * @group Allocation & ownership
@@ -3706,9 +3706,9 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitWrap.ts
 	/**
-	 * Wraps a signed 8-bit integer (C `int8_t`) that already exists at `address` (for example a pointer C returned) in a `Int8Ref`.
+	 * Wraps a signed 8-bit integer (C `int8_t`) that already exists at `address` (for example a pointer C returned) in an `Int8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0 (a null pointer) or the byte does not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapInt8(address: number, options?: WrapOptions): Int8Ref {
@@ -3717,9 +3717,9 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitWrap.ts
 	/**
-	 * Wraps an existing array of `elementCount` elements of a signed 8-bit integer (C `int8_t`) at `address` in a `Int8ArrayRef`.
+	 * Wraps an existing array of `elementCount` elements of a signed 8-bit integer (C `int8_t`) at `address` in an `Int8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapInt8Array(address: number, elementCount: number, options?: WrapOptions): Int8ArrayRef {
@@ -3730,7 +3730,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps an unsigned 8-bit integer (C `uint8_t`) that already exists at `address` (for example a pointer C returned) in a `Uint8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0 (a null pointer) or the byte does not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapUint8(address: number, options?: WrapOptions): Uint8Ref {
@@ -3741,7 +3741,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps an existing array of `elementCount` elements of an unsigned 8-bit integer (C `uint8_t`) at `address` in a `Uint8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapUint8Array(address: number, elementCount: number, options?: WrapOptions): Uint8ArrayRef {
@@ -3752,7 +3752,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) that already exists at `address` (for example a pointer C returned) in a `ClampedUint8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0 (a null pointer) or the byte does not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapClampedUint8(address: number, options?: WrapOptions): ClampedUint8Ref {
@@ -3763,7 +3763,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps an existing array of `elementCount` elements of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` in a `ClampedUint8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapClampedUint8Array(address: number, elementCount: number, options?: WrapOptions): ClampedUint8ArrayRef {
@@ -3772,7 +3772,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitWrap.ts
 	/**
-	 * Wraps a signed 16-bit integer (C `int16_t`) that already exists at `address` (for example a pointer C returned) in a `Int16Ref`.
+	 * Wraps a signed 16-bit integer (C `int16_t`) that already exists at `address` (for example a pointer C returned) in an `Int16Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 2 bytes do not lie within the heap; TypeError for bad options
 	 * @group Refs
@@ -3783,7 +3783,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitWrap.ts
 	/**
-	 * Wraps an existing array of `elementCount` elements of a signed 16-bit integer (C `int16_t`) at `address` in a `Int16ArrayRef`.
+	 * Wraps an existing array of `elementCount` elements of a signed 16-bit integer (C `int16_t`) at `address` in an `Int16ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 2, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
@@ -3816,7 +3816,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitWrap.ts
 	/**
-	 * Wraps a signed 32-bit integer (C `int32_t`) that already exists at `address` (for example a pointer C returned) in a `Int32Ref`.
+	 * Wraps a signed 32-bit integer (C `int32_t`) that already exists at `address` (for example a pointer C returned) in an `Int32Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 4 bytes do not lie within the heap; TypeError for bad options
 	 * @group Refs
@@ -3827,7 +3827,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitWrap.ts
 	/**
-	 * Wraps an existing array of `elementCount` elements of a signed 32-bit integer (C `int32_t`) at `address` in a `Int32ArrayRef`.
+	 * Wraps an existing array of `elementCount` elements of a signed 32-bit integer (C `int32_t`) at `address` in an `Int32ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 4, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
