@@ -7,7 +7,7 @@ import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import { fastFieldOf } from './emitHeapViews.js'
 import { indexesItsView, type NormalizedElement } from './normalize.js'
-import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, plainAccessCheck, valueConversion } from './snippets.js'
+import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, plainAccessCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitAccess'
@@ -38,7 +38,8 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		name: methods.read,
 		docs: [
 			`Reads ${describeElement(element)} at \`address\` (any alignment, little-endian).\n` +
-				`@throws RangeError if the ${byteSize}-byte access does not lie within the heap${storedNote}`,
+				`@throws RangeError if the ${byteSize}-byte access does not lie within the heap${storedNote}` +
+				typeErrorDoc(element),
 		],
 		parameters: [{ name: 'address', type: 'number' }],
 		returnType: valueType,
@@ -50,7 +51,8 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		docs: [
 			`Writes ${describeElement(element)} at \`address\` (any alignment, little-endian). The value ${conversions[element.kind](element)}.\n` +
 				`@throws RangeError if the ${byteSize}-byte access does not lie within the heap; nothing is written` +
-				(element.kind === 'pointer53' ? '\n@throws RangeError if the value is not a valid pointer53' : ''),
+				(element.kind === 'pointer53' ? '\n@throws RangeError if the value is not a valid pointer53' : '') +
+				typeErrorDoc(element, ['value']),
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
@@ -85,7 +87,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	ref.methods.push({
 		leadingTrivia: trivia,
 		name: 'read',
-		docs: ['Reads the value.'],
+		docs: ['Reads the value.' + refThrowsDoc(element)],
 		returnType: valueType,
 		statements: (writer) => {
 			writer.writeLine('const manager = this.manager')
@@ -101,7 +103,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	ref.methods.push({
 		leadingTrivia: trivia,
 		name: 'write',
-		docs: [`Writes a value, converted as \`${methods.write}\` converts it.`],
+		docs: [`Writes a value, converted as \`${methods.write}\` converts it.` + refThrowsDoc(element, { values: ['value'] })],
 		parameters: [{ name: 'value', type: valueType }],
 		returnType: 'void',
 		statements: (writer) => {
@@ -144,9 +146,11 @@ export function indexCheck(member: string): string {
 	return `if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('${member}', index)`
 }
 
-const readAtDocs = 'Reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`'
+const readAtDocs = (element: NormalizedElement): string =>
+	'Reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`' + refThrowsDoc(element, { index: true })
 const writeAtDocs = (element: NormalizedElement): string =>
-	`Writes the element at \`index\`, converted as \`${element.methods.write}\` converts it.\n@throws RangeError if \`index\` is not an integer in \`[0, elementCount)\``
+	`Writes the element at \`index\`, converted as \`${element.methods.write}\` converts it.\n@throws RangeError if \`index\` is not an integer in \`[0, elementCount)\`` +
+	refThrowsDoc(element, { index: true, values: ['value'] })
 
 /**
  * `call`, the cold path's value, as an expression TurboFan types as the row's values: `+`
@@ -173,7 +177,7 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 	arrayRef.methods.push({
 		leadingTrivia: trivia,
 		name: 'readAt',
-		docs: [readAtDocs],
+		docs: [readAtDocs(element)],
 		parameters: [{ name: 'index', type: 'number' }],
 		returnType: valueType,
 		statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],
@@ -244,7 +248,7 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			// grown (bench/reshape-comparison.md), and the manager's checked read 0.58-0.82x.
 			leadingTrivia: trivia,
 			name: 'readAt',
-			docs: [readAtDocs],
+			docs: [readAtDocs(element)],
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
 			statements: [

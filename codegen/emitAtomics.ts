@@ -10,7 +10,7 @@
 import { indexCheck } from './emitAccess.js'
 import { facetParts, provenance, type FacetParts, type Method, type Part } from './emitted.js'
 import type { NormalizedAtomicOperation, NormalizedElement } from './normalize.js'
-import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, valueConversion, type Writer } from './snippets.js'
+import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, refThrowsDoc, typeErrorDoc, valueConversion, type Writer } from './snippets.js'
 import { grouped, groupedMembers } from './docGroups.js'
 
 const emitter = 'emitAtomics'
@@ -195,13 +195,19 @@ function operationMethod(element: NormalizedElement, operation: NormalizedAtomic
 				`(\`Atomics.${operation.shape === 'combine' ? operation.name : operation.shape}\`, C \`${operation.cFunction}\`), ` +
 				`converting ${names.map((name) => `\`${name}\``).join(' and ')} as \`${element.methods.write}\` does.` +
 				operationNote(element, operation) +
-				`\n@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap; nothing is written` +
-				invalid,
+				`\n@throws RangeError if ${misalignedOr(alignment)}the access does not lie within the heap; nothing is written` +
+				invalid +
+				typeErrorDoc(element, names),
 		],
 		parameters: [{ name: 'address', type: 'number' }, ...names.map((name) => ({ name, type: valueType }))],
 		returnType: valueType,
 		statements: [...conversions, atomicAccessCheck(element, method), operationStatements(element, operation, method, part)],
 	}
+}
+
+/** The start of a `@throws RangeError` clause on an address the access needs aligned (nothing for bytes). */
+function misalignedOr(alignment: number): string {
+	return alignment > 1 ? `\`address\` is not a multiple of ${alignment} or ` : ''
 }
 
 /** The manager's `wait<T>` and `wait<T>Async`, for a row that can be waited on. */
@@ -210,9 +216,10 @@ function waitMethods(element: NormalizedElement, part: Part, trivia: string): Me
 	if (wait === undefined) return []
 	const through = wait.viewConstructor === element.atomicViewConstructor ? '' : ` (through the \`${wait.viewConstructor}\` of the same bits)`
 	const throws =
-		`@throws RangeError if \`address\` is not a multiple of ${element.alignment} or the access does not lie within the heap, ` +
+		`@throws RangeError if ${misalignedOr(element.alignment)}the access does not lie within the heap, ` +
 		'or `timeoutMs` is negative or NaN\n' +
-		`@throws TypeError if the heap is not a \`SharedArrayBuffer\`, \`address\` or \`timeoutMs\` is not a number, or \`expected\` ${element.valueType === 'bigint' ? 'is not a bigint' : 'is a bigint or a symbol'}`
+		'@throws TypeError if the heap is not a `SharedArrayBuffer`, `address` or `timeoutMs` is not a number, or `expected` is ' +
+		(element.valueType === 'bigint' ? 'not a bigint' : 'a bigint or a symbol')
 	const view = { field: wait.viewField, constructor: wait.viewConstructor }
 	const parameters = [
 		{ name: 'address', type: 'number' },
@@ -272,7 +279,8 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		name: methods.readAtomic,
 		docs: [
 			`Atomically reads ${describeElement(element)} at \`address\` (\`Atomics.load\`).${note}\n` +
-				`@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap`,
+				`@throws RangeError if ${misalignedOr(alignment)}the access does not lie within the heap` +
+				typeErrorDoc(element),
 		],
 		parameters: [{ name: 'address', type: 'number' }],
 		returnType: valueType,
@@ -283,7 +291,8 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		name: methods.writeAtomic,
 		docs: [
 			`Atomically writes ${describeElement(element)} at \`address\` (\`Atomics.store\`), converting the value as \`${methods.write}\` does.${note}\n` +
-				`@throws RangeError if \`address\` is not a multiple of ${alignment} or the access does not lie within the heap; nothing is written`,
+				`@throws RangeError if ${misalignedOr(alignment)}the access does not lie within the heap; nothing is written` +
+				typeErrorDoc(element, ['value']),
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
@@ -304,18 +313,20 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 	}
 
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
+	// A wrapped ref may sit at any address; its atomics need natural alignment.
+	const misaligned = alignment > 1 ? `\n@throws RangeError if the ref's address is not a multiple of ${alignment}` : ''
 	parts.ref.methods.push(
 		{
 			leadingTrivia: trivia,
 			name: 'readAtomic',
-			docs: [`Reads the value atomically (needs the address aligned to ${alignment}).`],
+			docs: [`Reads the value atomically (needs the address aligned to ${alignment}).${misaligned}` + refThrowsDoc(element)],
 			returnType: valueType,
 			statements: [guard('readAtomic'), `return this.manager.${methods.readAtomic}(this.address)`],
 		},
 		{
 			leadingTrivia: trivia,
 			name: 'writeAtomic',
-			docs: [`Writes a value atomically (needs the address aligned to ${alignment}).`],
+			docs: [`Writes a value atomically (needs the address aligned to ${alignment}).${misaligned}` + refThrowsDoc(element, { values: ['value'] })],
 			parameters: [{ name: 'value', type: valueType }],
 			returnType: 'void',
 			statements: [guard('writeAtomic'), `this.manager.${methods.writeAtomic}(this.address, value)`],
@@ -325,7 +336,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		{
 			leadingTrivia: trivia,
 			name: 'readAtomicAt',
-			docs: ['Atomically reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`'],
+			docs: ['Atomically reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`' + refThrowsDoc(element, { index: true })],
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
 			statements: [indexCheck('readAtomicAt'), `return this.manager.${methods.readAtomic}(this.address + index * ${byteSize})`],
@@ -333,7 +344,10 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		{
 			leadingTrivia: trivia,
 			name: 'writeAtomicAt',
-			docs: ['Atomically writes the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`'],
+			docs: [
+				'Atomically writes the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`' +
+					refThrowsDoc(element, { index: true, values: ['value'] }),
+			],
 			parameters: [
 				{ name: 'index', type: 'number' },
 				{ name: 'value', type: valueType },
@@ -349,7 +363,10 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 		parts.ref.methods.push({
 			leadingTrivia: trivia,
 			name: operation.refMethod,
-			docs: [`Atomically ${operation.description} the value and returns the value held before, as \`${operation.method}\` does.`],
+			docs: [
+				`Atomically ${operation.description} the value and returns the value held before, as \`${operation.method}\` does.${misaligned}` +
+					refThrowsDoc(element, { values: names }),
+			],
 			parameters: values,
 			returnType: valueType,
 			statements: [guard(operation.refMethod), `return this.manager.${operation.method}(this.address, ${passed})`],
@@ -359,7 +376,8 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			name: operation.arrayRefMethod,
 			docs: [
 				`Atomically ${operation.description} the element at \`index\` and returns the value held before, as \`${operation.method}\` does.\n` +
-					'@throws RangeError if `index` is not an integer in `[0, elementCount)`',
+					'@throws RangeError if `index` is not an integer in `[0, elementCount)`' +
+					refThrowsDoc(element, { index: true, values: names }),
 			],
 			parameters: [{ name: 'index', type: 'number' }, ...values],
 			returnType: valueType,

@@ -1,7 +1,7 @@
 /** The view facet of an element row: the manager's `view<T>Array(address, count)` and the array ref's `view`. */
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { describeElement } from './snippets.js'
+import { codeWithArticle, describeElement } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitViews'
@@ -20,9 +20,9 @@ export function emitViews(element: NormalizedElement): FacetParts {
 		leadingTrivia: trivia,
 		name: methods.view,
 		docs: [
-			`A \`${viewConstructor}\` over \`elementCount\` elements of ${describeElement(element)} starting at \`address\`.${storageNote}\n` +
+			`${codeWithArticle(viewConstructor).replace(/^a/, 'A')} over \`elementCount\` elements of ${describeElement(element)} starting at \`address\`.${storageNote}\n` +
 				`The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.\n` +
-				`@throws RangeError if \`address\` is not a multiple of ${alignment}, or the elements do not lie within the heap` +
+				`@throws RangeError if ${alignment > 1 ? `\`address\` is not a multiple of ${alignment}, or ` : ''}the elements do not lie within the heap` +
 				(element.viewNeedsGlobal ? `\n@throws TypeError where the engine has no \`${viewConstructor}\`` : ''),
 		],
 		parameters: [

@@ -4,7 +4,7 @@
  */
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { describeElement, modules } from './snippets.js'
+import { codeWithArticle, describeElement, modules } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitWrap'
@@ -24,9 +24,9 @@ export function emitWrap(element: NormalizedElement): FacetParts {
 		leadingTrivia: trivia,
 		name: methods.wrap,
 		docs: [
-			`Wraps ${describeElement(element)} that already exists at \`address\` (for example a pointer C returned) in a \`${refClass}\`.\n` +
+			`Wraps ${describeElement(element)} that already exists at \`address\` (for example a pointer C returned) in ${codeWithArticle(refClass)}.\n` +
 				wrapNote +
-				`@throws RangeError if \`address\` is 0 (a null pointer) or the ${byteSize} bytes do not lie within the heap; TypeError for bad options`,
+				`@throws RangeError if \`address\` is 0 (a null pointer) or ${byteSize === 1 ? 'the byte does' : `the ${byteSize} bytes do`} not lie within the heap; TypeError for bad options`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
@@ -39,9 +39,9 @@ export function emitWrap(element: NormalizedElement): FacetParts {
 		leadingTrivia: trivia,
 		name: methods.wrapArray,
 		docs: [
-			`Wraps an existing array of \`elementCount\` elements of ${describeElement(element)} at \`address\` in a \`${arrayRefClass}\`.\n` +
+			`Wraps an existing array of \`elementCount\` elements of ${describeElement(element)} at \`address\` in ${codeWithArticle(arrayRefClass)}.\n` +
 				wrapNote +
-				`@throws RangeError if \`address\` is 0, not a multiple of ${alignment}, or the elements do not lie within the heap; TypeError for bad options`,
+				`@throws RangeError if \`address\` is 0, ${alignment > 1 ? `not a multiple of ${alignment}, ` : ''}or the elements do not lie within the heap; TypeError for bad options`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },

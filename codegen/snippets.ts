@@ -249,3 +249,37 @@ export function describeElement(element: NormalizedElement): string {
 export function withArticle(description: string): string {
 	return `${/^[aeiou]/i.test(description) ? 'an' : 'a'} ${description}`
 }
+
+/** What a value of the wrong JS type for the row is, as its conversion refuses it with a `TypeError`. */
+function wrongValueType(element: NormalizedElement): string {
+	if (element.kind === 'pointer53') return 'not a number'
+	return element.valueType === 'bigint' ? 'not a bigint' : 'a bigint or a symbol'
+}
+
+/**
+ * The `@throws TypeError` line (with its leading newline) of a member taking an address
+ * and, when `values` names them, values of the row: nothing on a non-number address is
+ * called, and a value of the wrong JS type is refused as `write<T>` refuses it.
+ */
+export function typeErrorDoc(element: NormalizedElement, values: readonly string[] = []): string {
+	const named = values.map((name) => `\`${name}\``).join(' or ')
+	return `\n@throws TypeError if \`address\` is not a number${values.length === 0 ? '' : `, or ${named} is ${wrongValueType(element)}`}`
+}
+
+/**
+ * The `@throws` lines (with their leading newline) of a value or array ref member: a freed
+ * or released ref, a non-number `index` (array refs), and a value of the wrong JS type.
+ */
+export function refThrowsDoc(element: NormalizedElement, { index = false, values = [] as readonly string[] } = {}): string {
+	const named = values.map((name) => `\`${name}\``).join(' or ')
+	const typeErrors = [index ? '`index` is not a number' : '', values.length === 0 ? '' : `${named} is ${wrongValueType(element)}`].filter(Boolean)
+	return (
+		'\n@throws Error if the ref was freed or released' +
+		(typeErrors.length === 0 ? '' : `\n@throws TypeError if ${typeErrors.join(', or ')}${values.length === 0 ? '' : ' (nothing is written)'}`)
+	)
+}
+
+/** A class name in backticks with its indefinite article: "a `Float64Array`", "an `Int32Ref`". */
+export function codeWithArticle(name: string): string {
+	return `${/^[AEIO]/.test(name) ? 'an' : 'a'} \`${name}\``
+}

@@ -35,6 +35,7 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -47,6 +48,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeInt8` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -63,6 +66,7 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 1).
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -73,6 +77,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 1).
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -83,6 +89,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -93,6 +101,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -103,6 +113,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -113,6 +125,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -123,6 +137,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -133,6 +149,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -143,6 +161,8 @@ export class Int8Ref extends HeapRef {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -196,6 +216,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -214,6 +236,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeInt8` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -242,6 +266,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -253,6 +279,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -264,6 +292,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -275,6 +305,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -286,6 +318,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -297,6 +331,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -308,6 +344,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -319,6 +357,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -330,6 +370,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -367,6 +409,7 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -379,6 +422,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeUint8` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -395,6 +440,7 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 1).
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -405,6 +451,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 1).
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -415,6 +463,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -425,6 +475,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -435,6 +487,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -445,6 +499,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -455,6 +511,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -465,6 +523,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -475,6 +535,8 @@ export class Uint8Ref extends HeapRef {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -528,6 +590,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -546,6 +610,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeUint8` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -574,6 +640,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -585,6 +653,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -596,6 +666,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -607,6 +679,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -618,6 +692,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -629,6 +705,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -640,6 +718,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -651,6 +731,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -662,6 +744,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -699,6 +783,7 @@ export class ClampedUint8Ref extends HeapRef {
 	// ClampedUint8 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -711,6 +796,8 @@ export class ClampedUint8Ref extends HeapRef {
 	// ClampedUint8 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeClampedUint8` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -727,6 +814,7 @@ export class ClampedUint8Ref extends HeapRef {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 1).
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -737,6 +825,8 @@ export class ClampedUint8Ref extends HeapRef {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 1).
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -747,6 +837,8 @@ export class ClampedUint8Ref extends HeapRef {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeClampedUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -757,6 +849,8 @@ export class ClampedUint8Ref extends HeapRef {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeClampedUint8Atomic` does.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -810,6 +904,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -828,6 +924,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeClampedUint8` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -856,6 +954,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -867,6 +967,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -878,6 +980,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeClampedUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -889,6 +993,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeClampedUint8Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -926,6 +1032,7 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -938,6 +1045,8 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeInt16` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -954,6 +1063,8 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 2).
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -964,6 +1075,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 2).
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -974,6 +1088,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -984,6 +1101,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -994,6 +1114,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -1004,6 +1127,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -1014,6 +1140,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -1024,6 +1153,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -1034,6 +1166,9 @@ export class Int16Ref extends HeapRef {
 	// Int16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -1087,6 +1222,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -1105,6 +1242,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeInt16` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -1133,6 +1272,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -1144,6 +1285,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -1155,6 +1298,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -1166,6 +1311,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -1177,6 +1324,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -1188,6 +1337,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -1199,6 +1350,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -1210,6 +1363,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -1221,6 +1376,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -1258,6 +1415,7 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -1270,6 +1428,8 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeUint16` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -1286,6 +1446,8 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 2).
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -1296,6 +1458,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 2).
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -1306,6 +1471,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -1316,6 +1484,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -1326,6 +1497,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -1336,6 +1510,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -1346,6 +1523,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -1356,6 +1536,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -1366,6 +1549,9 @@ export class Uint16Ref extends HeapRef {
 	// Uint16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -1419,6 +1605,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -1437,6 +1625,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeUint16` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -1465,6 +1655,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -1476,6 +1668,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -1487,6 +1681,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -1498,6 +1694,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -1509,6 +1707,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -1520,6 +1720,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -1531,6 +1733,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -1542,6 +1746,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -1553,6 +1759,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -1590,6 +1798,7 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -1602,6 +1811,8 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeInt32` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -1618,6 +1829,8 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 4).
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -1628,6 +1841,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 4).
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -1638,6 +1854,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -1648,6 +1867,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -1658,6 +1880,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -1668,6 +1893,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -1678,6 +1906,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -1688,6 +1919,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -1698,6 +1932,9 @@ export class Int32Ref extends HeapRef {
 	// Int32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeInt32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -1751,6 +1988,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -1769,6 +2008,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeInt32` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -1797,6 +2038,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -1808,6 +2051,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -1819,6 +2064,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -1830,6 +2077,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -1841,6 +2090,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -1852,6 +2103,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -1863,6 +2116,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -1874,6 +2129,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -1885,6 +2142,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeInt32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -1922,6 +2181,7 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -1934,6 +2194,8 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeUint32` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -1950,6 +2212,8 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 4).
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -1960,6 +2224,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 4).
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -1970,6 +2237,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -1980,6 +2250,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -1990,6 +2263,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -2000,6 +2276,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -2010,6 +2289,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -2020,6 +2302,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -2030,6 +2315,9 @@ export class Uint32Ref extends HeapRef {
 	// Uint32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeUint32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -2083,6 +2371,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -2101,6 +2391,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeUint32` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -2129,6 +2421,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -2140,6 +2434,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -2151,6 +2447,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -2162,6 +2460,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -2173,6 +2473,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -2184,6 +2486,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -2195,6 +2499,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -2206,6 +2512,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -2217,6 +2525,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeUint32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -2254,6 +2564,7 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): bigint {
@@ -2266,6 +2577,8 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeBigInt64` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Value
 	 */
 	write(value: bigint): void {
@@ -2282,6 +2595,8 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): bigint {
@@ -2292,6 +2607,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: bigint): void {
@@ -2302,6 +2620,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: bigint): bigint {
@@ -2312,6 +2633,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: bigint): bigint {
@@ -2322,6 +2646,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: bigint): bigint {
@@ -2332,6 +2659,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: bigint): bigint {
@@ -2342,6 +2672,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: bigint): bigint {
@@ -2352,6 +2685,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: bigint): bigint {
@@ -2362,6 +2698,9 @@ export class BigInt64Ref extends HeapRef {
 	// BigInt64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigInt64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
@@ -2415,6 +2754,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): bigint {
@@ -2433,6 +2774,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeBigInt64` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: bigint): void {
@@ -2461,6 +2804,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): bigint {
@@ -2472,6 +2817,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: bigint): void {
@@ -2483,6 +2830,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: bigint): bigint {
@@ -2494,6 +2843,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: bigint): bigint {
@@ -2505,6 +2856,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: bigint): bigint {
@@ -2516,6 +2869,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: bigint): bigint {
@@ -2527,6 +2882,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: bigint): bigint {
@@ -2538,6 +2895,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: bigint): bigint {
@@ -2549,6 +2908,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeBigInt64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
@@ -2586,6 +2947,7 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): bigint {
@@ -2598,6 +2960,8 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeBigUint64` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Value
 	 */
 	write(value: bigint): void {
@@ -2614,6 +2978,8 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): bigint {
@@ -2624,6 +2990,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: bigint): void {
@@ -2634,6 +3003,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: bigint): bigint {
@@ -2644,6 +3016,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: bigint): bigint {
@@ -2654,6 +3029,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: bigint): bigint {
@@ -2664,6 +3042,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: bigint): bigint {
@@ -2674,6 +3055,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: bigint): bigint {
@@ -2684,6 +3068,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: bigint): bigint {
@@ -2694,6 +3081,9 @@ export class BigUint64Ref extends HeapRef {
 	// BigUint64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeBigUint64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
@@ -2747,6 +3137,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): bigint {
@@ -2765,6 +3157,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeBigUint64` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: bigint): void {
@@ -2793,6 +3187,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): bigint {
@@ -2804,6 +3200,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: bigint): void {
@@ -2815,6 +3213,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: bigint): bigint {
@@ -2826,6 +3226,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: bigint): bigint {
@@ -2837,6 +3239,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: bigint): bigint {
@@ -2848,6 +3252,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: bigint): bigint {
@@ -2859,6 +3265,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: bigint): bigint {
@@ -2870,6 +3278,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: bigint): bigint {
@@ -2881,6 +3291,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeBigUint64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is not a bigint (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
@@ -2918,6 +3330,7 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -2930,6 +3343,8 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeFloat16` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -2946,6 +3361,8 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 2).
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -2956,6 +3373,9 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 2).
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -2966,6 +3386,9 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addFloat16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -2976,6 +3399,9 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeFloat16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -2986,6 +3412,9 @@ export class Float16Ref extends HeapRef {
 	// Float16 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat16Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 2
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -3028,6 +3457,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -3039,6 +3470,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeFloat16` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -3050,6 +3483,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -3061,6 +3496,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -3072,6 +3509,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -3083,6 +3522,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -3094,6 +3535,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat16Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -3131,6 +3574,7 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -3143,6 +3587,8 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeFloat32` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -3159,6 +3605,8 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 4).
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -3169,6 +3617,9 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 4).
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -3179,6 +3630,9 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addFloat32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -3189,6 +3643,9 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeFloat32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -3199,6 +3656,9 @@ export class Float32Ref extends HeapRef {
 	// Float32 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat32Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 4
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -3252,6 +3712,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -3270,6 +3732,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeFloat32` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -3298,6 +3762,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -3309,6 +3775,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -3320,6 +3788,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -3331,6 +3801,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -3342,6 +3814,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat32Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -3379,6 +3853,7 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -3391,6 +3866,8 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writeFloat64` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -3407,6 +3884,8 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -3417,6 +3896,9 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -3427,6 +3909,9 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addFloat64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -3437,6 +3922,9 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangeFloat64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -3447,6 +3935,9 @@ export class Float64Ref extends HeapRef {
 	// Float64 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangeFloat64Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -3500,6 +3991,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -3518,6 +4011,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writeFloat64` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -3546,6 +4041,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -3557,6 +4054,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -3568,6 +4067,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addFloat64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -3579,6 +4080,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangeFloat64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -3590,6 +4093,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangeFloat64Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is a bigint or a symbol (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
@@ -3662,6 +4167,7 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAccess.ts
 	/**
 	 * Reads the value.
+	 * @throws Error if the ref was freed or released
 	 * @group Value
 	 */
 	read(): number {
@@ -3677,6 +4183,8 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAccess.ts
 	/**
 	 * Writes a value, converted as `writePointer53` converts it.
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Value
 	 */
 	write(value: number): void {
@@ -3695,6 +4203,8 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Reads the value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
 	 * @group Atomics
 	 */
 	readAtomic(): number {
@@ -3705,6 +4215,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Writes a value atomically (needs the address aligned to 8).
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
@@ -3715,6 +4228,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the value and returns the value held before, as `addPointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
@@ -3725,6 +4241,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the value and returns the value held before, as `subPointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
@@ -3735,6 +4254,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the value and returns the value held before, as `andPointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
@@ -3745,6 +4267,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the value and returns the value held before, as `orPointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
@@ -3755,6 +4280,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the value and returns the value held before, as `xorPointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
@@ -3765,6 +4293,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the value and returns the value held before, as `exchangePointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
@@ -3775,6 +4306,9 @@ export class Pointer53Ref extends HeapRef {
 	// Pointer53 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the value and returns the value held before, as `compareExchangePointer53Atomic` does.
+	 * @throws RangeError if the ref's address is not a multiple of 8
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `expected` or `replacement` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
@@ -3817,6 +4351,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Elements
 	 */
 	readAt(index: number): number {
@@ -3828,6 +4364,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Writes the element at `index`, converted as `writePointer53` converts it.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: number): void {
@@ -3839,6 +4377,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically reads the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number
 	 * @group Atomics
 	 */
 	readAtomicAt(index: number): number {
@@ -3850,6 +4390,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically writes the element at `index`.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	writeAtomicAt(index: number, value: number): void {
@@ -3861,6 +4403,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically adds `value` to the element at `index` and returns the value held before, as `addPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	addAtomicAt(index: number, value: number): number {
@@ -3872,6 +4416,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically subtracts `value` from the element at `index` and returns the value held before, as `subPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	subAtomicAt(index: number, value: number): number {
@@ -3883,6 +4429,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ANDs `value` into the element at `index` and returns the value held before, as `andPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	andAtomicAt(index: number, value: number): number {
@@ -3894,6 +4442,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically ORs `value` into the element at `index` and returns the value held before, as `orPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	orAtomicAt(index: number, value: number): number {
@@ -3905,6 +4455,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically XORs `value` into the element at `index` and returns the value held before, as `xorPointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	xorAtomicAt(index: number, value: number): number {
@@ -3916,6 +4468,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `value` in the element at `index` and returns the value held before, as `exchangePointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `value` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
@@ -3927,6 +4481,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the element at `index` and returns the value held before, as `compareExchangePointer53Atomic` does.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the ref was freed or released
+	 * @throws TypeError if `index` is not a number, or `expected` or `replacement` is not a number (nothing is written)
 	 * @group Atomics
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {

@@ -358,6 +358,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 8-bit integer (C `int8_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 1-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readInt8(address: number): number {
@@ -373,6 +374,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 8-bit integer (C `int8_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeInt8(address: number, value: number): void {
@@ -393,6 +395,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 8-bit integer (C `uint8_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 1-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readUint8(address: number): number {
@@ -408,6 +411,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 8-bit integer (C `uint8_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeUint8(address: number, value: number): void {
@@ -428,6 +432,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 1-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readClampedUint8(address: number): number {
@@ -443,6 +448,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (any alignment, little-endian). The value is clamped to 0..255 and rounded half to even, as `Uint8ClampedArray` does.
 	 * @throws RangeError if the 1-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeClampedUint8(address: number, value: number): void {
@@ -463,6 +469,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 16-bit integer (C `int16_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 2-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readInt16(address: number): number {
@@ -479,6 +486,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 16-bit integer (C `int16_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeInt16(address: number, value: number): void {
@@ -500,6 +508,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 16-bit integer (C `uint16_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 2-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readUint16(address: number): number {
@@ -516,6 +525,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 16-bit integer (C `uint16_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeUint16(address: number, value: number): void {
@@ -537,6 +547,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 32-bit integer (C `int32_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 4-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readInt32(address: number): number {
@@ -553,6 +564,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 32-bit integer (C `int32_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeInt32(address: number, value: number): void {
@@ -574,6 +586,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 32-bit integer (C `uint32_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 4-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readUint32(address: number): number {
@@ -590,6 +603,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 32-bit integer (C `uint32_t`) at `address` (any alignment, little-endian). The value wraps around as assigning to a typed array element does.
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeUint32(address: number, value: number): void {
@@ -611,6 +625,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readBigInt64(address: number): bigint {
@@ -627,6 +642,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (any alignment, little-endian). The value wraps around to 64 bits.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Numbers
 	 */
 	writeBigInt64(address: number, value: bigint): void {
@@ -648,6 +664,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readBigUint64(address: number): bigint {
@@ -664,6 +681,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (any alignment, little-endian). The value wraps around to 64 bits.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Numbers
 	 */
 	writeBigUint64(address: number, value: bigint): void {
@@ -685,6 +703,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 2-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readFloat16(address: number): number {
@@ -697,6 +716,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (any alignment, little-endian). The value is rounded to the nearest `_Float16` (ties to even).
 	 * @throws RangeError if the 2-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeFloat16(address: number, value: number): void {
@@ -710,6 +730,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a 32-bit IEEE 754 float (C `float`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 4-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readFloat32(address: number): number {
@@ -726,6 +747,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a 32-bit IEEE 754 float (C `float`) at `address` (any alignment, little-endian). The value is rounded to the nearest `float` (ties to even).
 	 * @throws RangeError if the 4-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeFloat32(address: number, value: number): void {
@@ -747,6 +769,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a 64-bit IEEE 754 float (C `double`) at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readFloat64(address: number): number {
@@ -763,6 +786,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Writes a 64-bit IEEE 754 float (C `double`) at `address` (any alignment, little-endian). The value is stored exactly.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Numbers
 	 */
 	writeFloat64(address: number, value: number): void {
@@ -784,6 +808,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Reads a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (any alignment, little-endian).
 	 * @throws RangeError if the 8-byte access does not lie within the heap, or the stored uint64 is above `2^53 - 1`
+	 * @throws TypeError if `address` is not a number
 	 * @group Numbers
 	 */
 	readPointer53(address: number): number {
@@ -800,6 +825,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Writes a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (any alignment, little-endian). The value must be an integer from 0 to `2^53 - 1`.
 	 * @throws RangeError if the 8-byte access does not lie within the heap; nothing is written
 	 * @throws RangeError if the value is not a valid pointer53
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Numbers
 	 */
 	writePointer53(address: number, value: number): void {
@@ -868,7 +894,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically reads a signed 8-bit integer (C `int8_t`) at `address` (`Atomics.load`).
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @throws RangeError if the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readInt8Atomic(address: number): number {
@@ -885,7 +912,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically writes a signed 8-bit integer (C `int8_t`) at `address` (`Atomics.store`), converting the value as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeInt8Atomic(address: number, value: number): void {
@@ -903,7 +931,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addInt8Atomic(address: number, value: number): number {
@@ -921,7 +950,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	subInt8Atomic(address: number, value: number): number {
@@ -939,7 +969,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	andInt8Atomic(address: number, value: number): number {
@@ -957,7 +988,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	orInt8Atomic(address: number, value: number): number {
@@ -975,7 +1007,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	xorInt8Atomic(address: number, value: number): number {
@@ -993,7 +1026,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeInt8Atomic(address: number, value: number): number {
@@ -1011,7 +1045,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Int8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 8-bit integer (C `int8_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeInt8Atomic(address: number, expected: number, replacement: number): number {
@@ -1030,7 +1065,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically reads an unsigned 8-bit integer (C `uint8_t`) at `address` (`Atomics.load`).
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @throws RangeError if the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readUint8Atomic(address: number): number {
@@ -1047,7 +1083,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically writes an unsigned 8-bit integer (C `uint8_t`) at `address` (`Atomics.store`), converting the value as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeUint8Atomic(address: number, value: number): void {
@@ -1065,7 +1102,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically adds `value` to the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addUint8Atomic(address: number, value: number): number {
@@ -1083,7 +1121,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically subtracts `value` from the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint8` does. The result wraps around, as in C.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	subUint8Atomic(address: number, value: number): number {
@@ -1101,7 +1140,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ANDs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	andUint8Atomic(address: number, value: number): number {
@@ -1119,7 +1159,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically ORs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	orUint8Atomic(address: number, value: number): number {
@@ -1137,7 +1178,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically XORs `value` into the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	xorUint8Atomic(address: number, value: number): number {
@@ -1155,7 +1197,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeUint8Atomic(address: number, value: number): number {
@@ -1173,7 +1216,8 @@ export class WasmHeapManager extends HeapAccess {
 	// Uint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 8-bit integer (C `uint8_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint8` does.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeUint8Atomic(address: number, expected: number, replacement: number): number {
@@ -1192,7 +1236,8 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically reads a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (`Atomics.load`). The value is clamped as `Uint8ClampedArray` does, then stored with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap
+	 * @throws RangeError if the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readClampedUint8Atomic(address: number): number {
@@ -1209,7 +1254,8 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically writes a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` (`Atomics.store`), converting the value as `writeClampedUint8` does. The value is clamped as `Uint8ClampedArray` does, then stored with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeClampedUint8Atomic(address: number, value: number): void {
@@ -1227,7 +1273,8 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `value` in the clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeClampedUint8` does. Values are clamped as `writeClampedUint8` clamps them, then exchanged with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeClampedUint8Atomic(address: number, value: number): number {
@@ -1245,7 +1292,8 @@ export class WasmHeapManager extends HeapAccess {
 	// ClampedUint8 · codegen/emitAtomics.ts
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeClampedUint8` does. Values are clamped as `writeClampedUint8` clamps them, then exchanged with a `Uint8` atomic.
-	 * @throws RangeError if `address` is not a multiple of 1 or the access does not lie within the heap; nothing is written
+	 * @throws RangeError if the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeClampedUint8Atomic(address: number, expected: number, replacement: number): number {
@@ -1265,6 +1313,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 16-bit integer (C `int16_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readInt16Atomic(address: number): number {
@@ -1282,6 +1331,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 16-bit integer (C `int16_t`) at `address` (`Atomics.store`), converting the value as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeInt16Atomic(address: number, value: number): void {
@@ -1300,6 +1350,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addInt16Atomic(address: number, value: number): number {
@@ -1318,6 +1369,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	subInt16Atomic(address: number, value: number): number {
@@ -1336,6 +1388,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	andInt16Atomic(address: number, value: number): number {
@@ -1354,6 +1407,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	orInt16Atomic(address: number, value: number): number {
@@ -1372,6 +1426,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	xorInt16Atomic(address: number, value: number): number {
@@ -1390,6 +1445,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeInt16Atomic(address: number, value: number): number {
@@ -1408,6 +1464,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 16-bit integer (C `int16_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeInt16Atomic(address: number, expected: number, replacement: number): number {
@@ -1427,6 +1484,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 16-bit integer (C `uint16_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readUint16Atomic(address: number): number {
@@ -1444,6 +1502,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 16-bit integer (C `uint16_t`) at `address` (`Atomics.store`), converting the value as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeUint16Atomic(address: number, value: number): void {
@@ -1462,6 +1521,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addUint16Atomic(address: number, value: number): number {
@@ -1480,6 +1540,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint16` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	subUint16Atomic(address: number, value: number): number {
@@ -1498,6 +1559,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	andUint16Atomic(address: number, value: number): number {
@@ -1516,6 +1578,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	orUint16Atomic(address: number, value: number): number {
@@ -1534,6 +1597,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	xorUint16Atomic(address: number, value: number): number {
@@ -1552,6 +1616,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeUint16Atomic(address: number, value: number): number {
@@ -1570,6 +1635,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 16-bit integer (C `uint16_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint16` does.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeUint16Atomic(address: number, expected: number, replacement: number): number {
@@ -1589,6 +1655,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 32-bit integer (C `int32_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readInt32Atomic(address: number): number {
@@ -1606,6 +1673,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 32-bit integer (C `int32_t`) at `address` (`Atomics.store`), converting the value as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeInt32Atomic(address: number, value: number): void {
@@ -1624,6 +1692,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeInt32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addInt32Atomic(address: number, value: number): number {
@@ -1642,6 +1711,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeInt32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	subInt32Atomic(address: number, value: number): number {
@@ -1660,6 +1730,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	andInt32Atomic(address: number, value: number): number {
@@ -1678,6 +1749,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	orInt32Atomic(address: number, value: number): number {
@@ -1696,6 +1768,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	xorInt32Atomic(address: number, value: number): number {
@@ -1714,6 +1787,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeInt32Atomic(address: number, value: number): number {
@@ -1732,6 +1806,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 32-bit integer (C `int32_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeInt32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeInt32Atomic(address: number, expected: number, replacement: number): number {
@@ -1791,6 +1866,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 32-bit integer (C `uint32_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readUint32Atomic(address: number): number {
@@ -1808,6 +1884,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 32-bit integer (C `uint32_t`) at `address` (`Atomics.store`), converting the value as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeUint32Atomic(address: number, value: number): void {
@@ -1826,6 +1903,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeUint32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addUint32Atomic(address: number, value: number): number {
@@ -1844,6 +1922,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeUint32` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	subUint32Atomic(address: number, value: number): number {
@@ -1862,6 +1941,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	andUint32Atomic(address: number, value: number): number {
@@ -1880,6 +1960,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	orUint32Atomic(address: number, value: number): number {
@@ -1898,6 +1979,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	xorUint32Atomic(address: number, value: number): number {
@@ -1916,6 +1998,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeUint32Atomic(address: number, value: number): number {
@@ -1934,6 +2017,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 32-bit integer (C `uint32_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeUint32` does.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeUint32Atomic(address: number, expected: number, replacement: number): number {
@@ -1993,6 +2077,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readBigInt64Atomic(address: number): bigint {
@@ -2010,6 +2095,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a signed 64-bit integer as a `bigint` (C `int64_t`) at `address` (`Atomics.store`), converting the value as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	writeBigInt64Atomic(address: number, value: bigint): void {
@@ -2028,6 +2114,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeBigInt64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	addBigInt64Atomic(address: number, value: bigint): bigint {
@@ -2046,6 +2133,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeBigInt64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	subBigInt64Atomic(address: number, value: bigint): bigint {
@@ -2064,6 +2152,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	andBigInt64Atomic(address: number, value: bigint): bigint {
@@ -2082,6 +2171,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	orBigInt64Atomic(address: number, value: bigint): bigint {
@@ -2100,6 +2190,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	xorBigInt64Atomic(address: number, value: bigint): bigint {
@@ -2118,6 +2209,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	exchangeBigInt64Atomic(address: number, value: bigint): bigint {
@@ -2136,6 +2228,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the signed 64-bit integer as a `bigint` (C `int64_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeBigInt64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is not a bigint
 	 * @group Atomics
 	 */
 	compareExchangeBigInt64Atomic(address: number, expected: bigint, replacement: bigint): bigint {
@@ -2195,6 +2288,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (`Atomics.load`).
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readBigUint64Atomic(address: number): bigint {
@@ -2212,6 +2306,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes an unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` (`Atomics.store`), converting the value as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	writeBigUint64Atomic(address: number, value: bigint): void {
@@ -2230,6 +2325,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeBigUint64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	addBigUint64Atomic(address: number, value: bigint): bigint {
@@ -2248,6 +2344,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically subtracts `value` from the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writeBigUint64` does. The result wraps around, as in C.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	subBigUint64Atomic(address: number, value: bigint): bigint {
@@ -2266,6 +2363,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ANDs `value` into the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	andBigUint64Atomic(address: number, value: bigint): bigint {
@@ -2284,6 +2382,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically ORs `value` into the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	orBigUint64Atomic(address: number, value: bigint): bigint {
@@ -2302,6 +2401,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically XORs `value` into the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	xorBigUint64Atomic(address: number, value: bigint): bigint {
@@ -2320,6 +2420,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a bigint
 	 * @group Atomics
 	 */
 	exchangeBigUint64Atomic(address: number, value: bigint): bigint {
@@ -2338,6 +2439,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the unsigned 64-bit integer as a `bigint` (C `uint64_t`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeBigUint64` does.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is not a bigint
 	 * @group Atomics
 	 */
 	compareExchangeBigUint64Atomic(address: number, expected: bigint, replacement: bigint): bigint {
@@ -2397,6 +2499,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (`Atomics.load`). The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readFloat16Atomic(address: number): number {
@@ -2414,6 +2517,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` (`Atomics.store`), converting the value as `writeFloat16` does. The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeFloat16Atomic(address: number, value: number): void {
@@ -2432,6 +2536,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeFloat16` does. A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and the result are rounded as `writeFloat16` rounds.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addFloat16Atomic(address: number, value: number): number {
@@ -2457,6 +2562,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeFloat16` does. The value moves as its exact bit pattern.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeFloat16Atomic(address: number, value: number): number {
@@ -2475,6 +2581,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the 16-bit IEEE 754 half-precision float (C `_Float16`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeFloat16` does. Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.
 	 * @throws RangeError if `address` is not a multiple of 2 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeFloat16Atomic(address: number, expected: number, replacement: number): number {
@@ -2494,6 +2601,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a 32-bit IEEE 754 float (C `float`) at `address` (`Atomics.load`). The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readFloat32Atomic(address: number): number {
@@ -2511,6 +2619,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a 32-bit IEEE 754 float (C `float`) at `address` (`Atomics.store`), converting the value as `writeFloat32` does. The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeFloat32Atomic(address: number, value: number): void {
@@ -2529,6 +2638,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the 32-bit IEEE 754 float (C `float`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeFloat32` does. A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and the result are rounded as `writeFloat32` rounds.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addFloat32Atomic(address: number, value: number): number {
@@ -2554,6 +2664,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the 32-bit IEEE 754 float (C `float`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeFloat32` does. The value moves as its exact bit pattern.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeFloat32Atomic(address: number, value: number): number {
@@ -2572,6 +2683,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the 32-bit IEEE 754 float (C `float`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeFloat32` does. Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.
 	 * @throws RangeError if `address` is not a multiple of 4 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeFloat32Atomic(address: number, expected: number, replacement: number): number {
@@ -2591,6 +2703,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a 64-bit IEEE 754 float (C `double`) at `address` (`Atomics.load`). The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readFloat64Atomic(address: number): number {
@@ -2608,6 +2721,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a 64-bit IEEE 754 float (C `double`) at `address` (`Atomics.store`), converting the value as `writeFloat64` does. The value moves as its exact bit pattern through an integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	writeFloat64Atomic(address: number, value: number): void {
@@ -2626,6 +2740,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically adds `value` to the 64-bit IEEE 754 float (C `double`) at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writeFloat64` does. A compare-exchange loop on the bit pattern, as C compiles it for a floating type; the operand and the result are rounded as `writeFloat64` rounds.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	addFloat64Atomic(address: number, value: number): number {
@@ -2651,6 +2766,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `value` in the 64-bit IEEE 754 float (C `double`) at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writeFloat64` does. The value moves as its exact bit pattern.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	exchangeFloat64Atomic(address: number, value: number): number {
@@ -2669,6 +2785,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically stores `replacement` if `expected` is held by the 64-bit IEEE 754 float (C `double`) at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writeFloat64` does. Compares bit patterns, as C does: `-0` does not match `0`, and a `NaN` matches a `NaN` with the same bits.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is a bigint or a symbol
 	 * @group Atomics
 	 */
 	compareExchangeFloat64Atomic(address: number, expected: number, replacement: number): number {
@@ -2688,6 +2805,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically reads a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (`Atomics.load`). The pointer moves through a 64-bit unsigned integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap
+	 * @throws TypeError if `address` is not a number
 	 * @group Atomics
 	 */
 	readPointer53Atomic(address: number): number {
@@ -2707,6 +2825,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Atomically writes a pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` (`Atomics.store`), converting the value as `writePointer53` does. The pointer moves through a 64-bit unsigned integer atomic.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	writePointer53Atomic(address: number, value: number): void {
@@ -2726,6 +2845,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically adds `value` to the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.add`, C `atomic_fetch_add`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	addPointer53Atomic(address: number, value: number): number {
@@ -2754,6 +2874,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically subtracts `value` from the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.sub`, C `atomic_fetch_sub`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	subPointer53Atomic(address: number, value: number): number {
@@ -2782,6 +2903,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically ANDs `value` into the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.and`, C `atomic_fetch_and`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	andPointer53Atomic(address: number, value: number): number {
@@ -2810,6 +2932,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically ORs `value` into the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.or`, C `atomic_fetch_or`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	orPointer53Atomic(address: number, value: number): number {
@@ -2838,6 +2961,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically XORs `value` into the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.xor`, C `atomic_fetch_xor`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	xorPointer53Atomic(address: number, value: number): number {
@@ -2866,6 +2990,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically stores `value` in the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.exchange`, C `atomic_exchange`), converting `value` as `writePointer53` does. A compare-exchange loop on the stored uint64, so that an invalid stored value or result throws with nothing written.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `value` is not a number
 	 * @group Atomics
 	 */
 	exchangePointer53Atomic(address: number, value: number): number {
@@ -2892,6 +3017,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * Atomically stores `replacement` if `expected` is held by the pointer stored as an unsigned 64-bit integer but read and written as a `number` up to `2^53 - 1` at `address` and returns the value held before (`Atomics.compareExchange`, C `atomic_compare_exchange_strong`), converting `expected` and `replacement` as `writePointer53` does. The stored uint64 is compared with `expected`.
 	 * @throws RangeError if `address` is not a multiple of 8 or the access does not lie within the heap; nothing is written
 	 * @throws RangeError if a value, the stored value or the result is not an integer from 0 to `2^53 - 1`; nothing is written
+	 * @throws TypeError if `address` is not a number, or `expected` or `replacement` is not a number
 	 * @group Atomics
 	 */
 	compareExchangePointer53Atomic(address: number, expected: number, replacement: number): number {
@@ -2911,9 +3037,9 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitViews.ts
 	/**
-	 * A `Int8Array` over `elementCount` elements of a signed 8-bit integer (C `int8_t`) starting at `address`.
+	 * An `Int8Array` over `elementCount` elements of a signed 8-bit integer (C `int8_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
-	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @throws RangeError if the elements do not lie within the heap
 	 * @group Views
 	 */
 	viewInt8Array(address: number, elementCount: number): Int8Array {
@@ -2924,7 +3050,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * A `Uint8Array` over `elementCount` elements of an unsigned 8-bit integer (C `uint8_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
-	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @throws RangeError if the elements do not lie within the heap
 	 * @group Views
 	 */
 	viewUint8Array(address: number, elementCount: number): Uint8Array {
@@ -2935,7 +3061,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * A `Uint8ClampedArray` over `elementCount` elements of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
-	 * @throws RangeError if `address` is not a multiple of 1, or the elements do not lie within the heap
+	 * @throws RangeError if the elements do not lie within the heap
 	 * @group Views
 	 */
 	viewClampedUint8Array(address: number, elementCount: number): Uint8ClampedArray {
@@ -2944,7 +3070,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitViews.ts
 	/**
-	 * A `Int16Array` over `elementCount` elements of a signed 16-bit integer (C `int16_t`) starting at `address`.
+	 * An `Int16Array` over `elementCount` elements of a signed 16-bit integer (C `int16_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 2, or the elements do not lie within the heap
 	 * @group Views
@@ -2966,7 +3092,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitViews.ts
 	/**
-	 * A `Int32Array` over `elementCount` elements of a signed 32-bit integer (C `int32_t`) starting at `address`.
+	 * An `Int32Array` over `elementCount` elements of a signed 32-bit integer (C `int32_t`) starting at `address`.
 	 * The view is a window on the heap's current buffer: use it at once, as growing the memory makes it stale.
 	 * @throws RangeError if `address` is not a multiple of 4, or the elements do not lie within the heap
 	 * @group Views
@@ -3055,7 +3181,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a signed 8-bit integer (C `int8_t`) (1 bytes, aligned to 1) and returns a `Int8Ref` to it.
+	 * Allocates a signed 8-bit integer (C `int8_t`) (1 byte, aligned to 1) and returns an `Int8Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3079,7 +3205,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an array of a signed 8-bit integer (C `int8_t`) and returns a `Int8ArrayRef` to it.
+	 * Allocates an array of a signed 8-bit integer (C `int8_t`) and returns an `Int8ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt8` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
 	 * @group Allocation & ownership
@@ -3090,7 +3216,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Uint8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an unsigned 8-bit integer (C `uint8_t`) (1 bytes, aligned to 1) and returns a `Uint8Ref` to it.
+	 * Allocates an unsigned 8-bit integer (C `uint8_t`) (1 byte, aligned to 1) and returns a `Uint8Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeUint8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3125,7 +3251,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// ClampedUint8 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) (1 bytes, aligned to 1) and returns a `ClampedUint8Ref` to it.
+	 * Allocates a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) (1 byte, aligned to 1) and returns a `ClampedUint8Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeClampedUint8` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3160,7 +3286,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a signed 16-bit integer (C `int16_t`) (2 bytes, aligned to 2) and returns a `Int16Ref` to it.
+	 * Allocates a signed 16-bit integer (C `int16_t`) (2 bytes, aligned to 2) and returns an `Int16Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt16` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3184,7 +3310,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an array of a signed 16-bit integer (C `int16_t`) and returns a `Int16ArrayRef` to it.
+	 * Allocates an array of a signed 16-bit integer (C `int16_t`) and returns an `Int16ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt16` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
 	 * @group Allocation & ownership
@@ -3230,7 +3356,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitAlloc.ts
 	/**
-	 * Allocates a signed 32-bit integer (C `int32_t`) (4 bytes, aligned to 4) and returns a `Int32Ref` to it.
+	 * Allocates a signed 32-bit integer (C `int32_t`) (4 bytes, aligned to 4) and returns an `Int32Ref` to it.
 	 * The region is zeroed unless `clearAllocatedRegions` is off, and tracked unless `trackAllocations` is off.
 	 * @param value written after zeroing, converted as `writeInt32` converts it (before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated
@@ -3254,7 +3380,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitAlloc.ts
 	/**
-	 * Allocates an array of a signed 32-bit integer (C `int32_t`) and returns a `Int32ArrayRef` to it.
+	 * Allocates an array of a signed 32-bit integer (C `int32_t`) and returns an `Int32ArrayRef` to it.
 	 * @param elementCountOrValues the number of elements, or an array-like of values to copy in (converted as `writeInt32` converts, all of them before anything is allocated)
 	 * @throws Error if the allocator fails; TypeError or RangeError for a bad count or value, in which case nothing is allocated or written
 	 * @group Allocation & ownership
@@ -3580,9 +3706,9 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitWrap.ts
 	/**
-	 * Wraps a signed 8-bit integer (C `int8_t`) that already exists at `address` (for example a pointer C returned) in a `Int8Ref`.
+	 * Wraps a signed 8-bit integer (C `int8_t`) that already exists at `address` (for example a pointer C returned) in an `Int8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0 (a null pointer) or the byte does not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapInt8(address: number, options?: WrapOptions): Int8Ref {
@@ -3591,9 +3717,9 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int8 · codegen/emitWrap.ts
 	/**
-	 * Wraps an existing array of `elementCount` elements of a signed 8-bit integer (C `int8_t`) at `address` in a `Int8ArrayRef`.
+	 * Wraps an existing array of `elementCount` elements of a signed 8-bit integer (C `int8_t`) at `address` in an `Int8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapInt8Array(address: number, elementCount: number, options?: WrapOptions): Int8ArrayRef {
@@ -3604,7 +3730,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps an unsigned 8-bit integer (C `uint8_t`) that already exists at `address` (for example a pointer C returned) in a `Uint8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0 (a null pointer) or the byte does not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapUint8(address: number, options?: WrapOptions): Uint8Ref {
@@ -3615,7 +3741,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps an existing array of `elementCount` elements of an unsigned 8-bit integer (C `uint8_t`) at `address` in a `Uint8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapUint8Array(address: number, elementCount: number, options?: WrapOptions): Uint8ArrayRef {
@@ -3626,7 +3752,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) that already exists at `address` (for example a pointer C returned) in a `ClampedUint8Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0 (a null pointer) or the 1 bytes do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0 (a null pointer) or the byte does not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapClampedUint8(address: number, options?: WrapOptions): ClampedUint8Ref {
@@ -3637,7 +3763,7 @@ export class WasmHeapManager extends HeapAccess {
 	/**
 	 * Wraps an existing array of `elementCount` elements of a clamped unsigned 8-bit integer (writes clamp to 0..255 and round half to even, as in a `Uint8ClampedArray`) at `address` in a `ClampedUint8ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
-	 * @throws RangeError if `address` is 0, not a multiple of 1, or the elements do not lie within the heap; TypeError for bad options
+	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
 	 */
 	wrapClampedUint8Array(address: number, elementCount: number, options?: WrapOptions): ClampedUint8ArrayRef {
@@ -3646,7 +3772,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitWrap.ts
 	/**
-	 * Wraps a signed 16-bit integer (C `int16_t`) that already exists at `address` (for example a pointer C returned) in a `Int16Ref`.
+	 * Wraps a signed 16-bit integer (C `int16_t`) that already exists at `address` (for example a pointer C returned) in an `Int16Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 2 bytes do not lie within the heap; TypeError for bad options
 	 * @group Refs
@@ -3657,7 +3783,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int16 · codegen/emitWrap.ts
 	/**
-	 * Wraps an existing array of `elementCount` elements of a signed 16-bit integer (C `int16_t`) at `address` in a `Int16ArrayRef`.
+	 * Wraps an existing array of `elementCount` elements of a signed 16-bit integer (C `int16_t`) at `address` in an `Int16ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 2, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs
@@ -3690,7 +3816,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitWrap.ts
 	/**
-	 * Wraps a signed 32-bit integer (C `int32_t`) that already exists at `address` (for example a pointer C returned) in a `Int32Ref`.
+	 * Wraps a signed 32-bit integer (C `int32_t`) that already exists at `address` (for example a pointer C returned) in an `Int32Ref`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0 (a null pointer) or the 4 bytes do not lie within the heap; TypeError for bad options
 	 * @group Refs
@@ -3701,7 +3827,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Int32 · codegen/emitWrap.ts
 	/**
-	 * Wraps an existing array of `elementCount` elements of a signed 32-bit integer (C `int32_t`) at `address` in a `Int32ArrayRef`.
+	 * Wraps an existing array of `elementCount` elements of a signed 32-bit integer (C `int32_t`) at `address` in an `Int32ArrayRef`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, not a multiple of 4, or the elements do not lie within the heap; TypeError for bad options
 	 * @group Refs

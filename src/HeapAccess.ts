@@ -353,6 +353,9 @@ export abstract class HeapAccess {
 	 * Frees a ref (as `ref.free()` does), or the live ref allocated through this manager at
 	 * `address` (found in O(1); needs `trackAllocations`). An address with no live tracked
 	 * ref throws `RangeError` and frees nothing: give raw C pointers to `deallocate`.
+	 * @throws RangeError if no live tracked ref starts at `address`, or the ref belongs to
+	 * another manager (nothing is freed); TypeError for anything but a ref or a number;
+	 * Error if tracking is off (for an address), or as `ref.free()` throws
 	 * @group Allocation & ownership
 	 */
 	free(refOrAddress: HeapRef | number): void {
@@ -420,8 +423,8 @@ export abstract class HeapAccess {
 	 * `fn` opened and left open are closed first, innermost first (as unwinding through
 	 * `using` blocks would close them); if `fn` returned normally, that is an `Error` too.
 	 * @throws Error (`ERR_HEAP_SCOPE`) if `fn` returned with a scope it opened still open
-	 * @throws TypeError if `fn` is not a function, or is async (await inside the scope
-	 * instead, with `openScope`)
+	 * @throws TypeError if `fn` is not a function, is async, or returns a promise (by then
+	 * the scope has freed its refs; await inside the scope instead, with `openScope`)
 	 * @group Scopes
 	 */
 	withScope<T>(fn: () => T): T {

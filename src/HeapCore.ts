@@ -31,6 +31,7 @@ import {
 	trackingOff,
 	wrapDeallocatorInvalid,
 	wrapOptionsNotAnObject,
+	wrapOptionUnknown,
 	type FailedRegion,
 } from './messages.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
@@ -89,6 +90,9 @@ export interface WrapOptions {
 	 */
 	readonly deallocator?: Deallocator | null
 }
+
+/** The keys of {@link WrapOptions}. */
+const wrapOptionNames: readonly string[] = ['deallocator']
 
 type NumberKind = 'unknown' | 'number' | 'bigint'
 
@@ -604,12 +608,14 @@ export class HeapCore {
 	 * Finishes a `wrap*` ref: the region it covers is what its deallocator gets back, and
 	 * `options.deallocator` (checked here) replaces the manager's. Wrapped refs are not tracked.
 	 */
-	wrapped<R extends HeapRef>(ref: R, alignment: number, options: WrapOptions | undefined, method: string): R {
+	wrapped<R extends HeapRef>(ref: R, alignment: number, options: WrapOptions | undefined, method: string, optionNames: readonly string[] = wrapOptionNames): R {
 		ref.allocationAlignment = alignment
 		if (options !== undefined) {
 			if (typeof options !== 'object' || options === null) {
 				throw raise(wrapOptionsNotAnObject, method, options)
 			}
+			// A misspelt `deallocator: null` would make a borrowed region's free() free it.
+			for (const key in options) if (!optionNames.includes(key)) throw raise(wrapOptionUnknown, method, key, optionNames)
 			const deallocator: unknown = options.deallocator
 			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
 				throw raise(wrapDeallocatorInvalid, method, deallocator)

@@ -542,6 +542,12 @@ export const wrapOptionsNotAnObject = {
 	text: (method: string, options: unknown) => `${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`,
 } satisfies Message
 
+export const wrapOptionUnknown = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOption.text(key, optionNames)}`,
+} satisfies Message
+
 export const wrapDeallocatorInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
@@ -817,7 +823,7 @@ export const allocatorOptionsNotAnObject = {
 export const allocatorUnknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: unknown option '${key}': the options are ${optionNames.join(', ')}`,
+	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOption.text(key, optionNames)}`,
 } satisfies Message
 
 export const allocatorOptionNotANumber = {

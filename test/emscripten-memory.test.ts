@@ -100,6 +100,20 @@ describe('wrapEmscriptenModuleHeap over a module with neither HEAPU8 nor wasmMem
 		)
 	})
 
+	it('an unknown option (a misspelt memory) is named with every option this function takes, before the search for a heap', () => {
+		const memory = module.asm.memory
+		expectThrow(
+			() => wrapEmscriptenModuleHeap({ _malloc: module._malloc, _free: module._free }, { memry: memory } as never),
+			TypeError,
+			"unknown option 'memry': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, memory",
+		)
+		expectThrow(
+			() => wrapEmscriptenModuleHeap({ ...module, HEAPU8: new Uint8Array(memory.buffer) }, { tracking: false } as never),
+			TypeError,
+			"unknown option 'tracking': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, memory",
+		)
+	})
+
 	it('a memory option that is not a WebAssembly.Memory is a TypeError', () => {
 		for (const [memory, shown] of [
 			[module.asm.memory.buffer, 'an object (ArrayBuffer)'],

@@ -89,6 +89,7 @@ const cases: readonly Case[] = [
 		scope.close()
 	} },
 	{ row: 'scope closed twice', errorClass: TypeError, code: 'ERR_HEAP_SCOPE', provoke: ({ heap }) => heap.withScope(async () => 1) },
+	{ row: '`WrapOptions` not an object', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.wrapInt32(64, { dealocator: null } as never) },
 	{ row: 'bad option or constructor argument', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ memory, allocator }) =>
 		createWasmHeapManager(() => memory.buffer, allocator.alloc, allocator.free, { pollingMode: 'sometimes' as never }) },
 ]

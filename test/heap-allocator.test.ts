@@ -13,9 +13,10 @@
  *   growing it at the same time;
  * - bad input: the error class and message, and memory unchanged.
  */
+import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
-import { expectThrow } from './support/dynamic.js'
+import { expectSameBytes, expectThrow } from './support/dynamic.js'
 import { SeededRandom, snapshot } from './support/heaps.js'
 import {
 	barrier,
@@ -215,6 +216,13 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		expect(detached % 16).to.equal(0)
 		free(detached, 24, 16)
 		allocator.check()
+	})
+
+	it("takes at start the header size README.md states: the first block's bytes follow it and an 8-byte block header", () => {
+		const stated = /the allocator's own header takes ([\d,]+) bytes at `start`/.exec(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))
+		expect(stated, "README.md's sentence on the header size").to.not.equal(null)
+		const allocator = createHeapAllocator(new ArrayBuffer(pageSize), { start: 1024 })
+		expect(allocator.alloc(8) - 1024 - 8).to.equal(Number(stated![1]!.replace(/,/g, '')))
 	})
 
 	it('every alignment from 1 to 4096 is honoured, with every size class around it', () => {
@@ -745,6 +753,20 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				/^unknown option 'polingMode'/,
 			)
 			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
+		})
+
+		it('a bad manager option is refused before the allocator writes its header, and an unknown one is named with every option this form takes', () => {
+			for (const [options, errorClass, message] of [
+				[{ strt: 64 }, TypeError, "unknown option 'strt': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
+				[{ start: 64, pollingMode: 'sometimes' }, TypeError, /^option pollingMode must be one of/],
+				[{ trackAllocations: 1 }, TypeError, 'option trackAllocations must be a boolean, received number'],
+				[{ abi: 'x86' }, TypeError, /^option abi: unknown ABI/],
+			] as const) {
+				const buffer = new ArrayBuffer(pageSize)
+				const before = snapshot(buffer)
+				expectThrow(() => createWasmHeapManager(buffer, options as never), errorClass, message)
+				expectSameBytes(snapshot(buffer), before)
+			}
 		})
 
 		it('a WebAssembly.Memory at its maximum (or at maximumByteSize): the manager\'s Error, the heap as it was, smaller requests still served', () => {

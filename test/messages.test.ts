@@ -116,6 +116,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	giveBackFailedCauses: [],
 	wrapOptionsNotAnObject: ['probe.method', 'x'],
 	wrapDeallocatorInvalid: ['probe.method', 'x'],
+	wrapOptionUnknown: ['probe.method', 'dealocator', ['deallocator']],
 	deallocatorThrew: ['probe.Ref', 'x'],
 	freeOptionsNotAnObject: ['probe.method', 'x'],
 	freeElementsNotABoolean: ['probe.method', 'x'],

@@ -4,7 +4,7 @@
  * `deallocate`) and scopes (`withScope`, `openScope`, `keep`).
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, type HeapRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type HeapRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { expectThrow, expectSameBytes } from './support/dynamic.js'
 import { snapshot } from './support/heaps.js'
 
@@ -290,6 +290,17 @@ describe('ownership', () => {
 		expectThrow(() => heap.wrapInt32(64, 5 as never), TypeError, /^wrapInt32: options must be an object/)
 		expectThrow(() => heap.wrapInt32Array(64, 1, { deallocator: 'free' as never }), TypeError, /^wrapInt32Array: options\.deallocator must be a function or null, received "free"$/)
 		expectThrow(() => heap.wrapNullTerminatedUtf8String(64, 4, null as never), TypeError, /^wrapNullTerminatedUtf8String: options must be an object/)
+	})
+
+	it('a misspelt WrapOptions key is a TypeError, not a wrap whose free() calls the manager\'s deallocator on borrowed memory', () => {
+		const { heap, rust } = strictHeap()
+		expectThrow(() => heap.wrapInt32(64, { dealocator: null } as never), TypeError, "wrapInt32: unknown option 'dealocator': the options are deallocator")
+		expectThrow(() => heap.wrapUtf8StringSlice(64, 4, { deallocater: null } as never), TypeError, "wrapUtf8StringSlice: unknown option 'deallocater': the options are deallocator")
+		const Pair = defineStruct('Pair', { a: 'Int32', b: 'Int32' })
+		expectThrow(() => heap.wrapStruct(Pair, 64, { stride: 16 } as never), TypeError, "wrapStruct: unknown option 'stride': the options are deallocator")
+		expectThrow(() => heap.wrapStructArray(Pair, 64, 2, { strde: 16 } as never), TypeError, "wrapStructArray: unknown option 'strde': the options are deallocator, stride")
+		expect(heap.wrapStructArray(Pair, 64, 2, { stride: 16, deallocator: null }).stride).to.equal(16)
+		expect(rust.calls).to.deep.equal([])
 	})
 })
 

@@ -34,12 +34,24 @@ describe('package', function () {
 		const entry = manifest.exports['.']
 		expect(entry.import).to.deep.equal({ types: './dist/index.d.ts', default: './dist/index.js' })
 		expect(entry.require).to.deep.equal({ types: './dist/index.d.cts', default: './dist/index.cjs' })
-		for (const name of ['allocator', 'structs']) {
+		for (const name of ['allocator', 'structs', 'codegen']) {
 			const subpath = (manifest.exports as unknown as Record<string, typeof entry>)[`./${name}`]!
 			expect(subpath.import, name).to.deep.equal({ types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` })
 			expect(subpath.require, name).to.deep.equal({ types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` })
 		}
 		expect(manifest.dependencies ?? {}, 'no runtime dependencies').to.deep.equal({})
+	})
+
+	it("README's install paragraph names every entry point of the exports map, and how many there are", () => {
+		const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> }
+		const entryPoints = Object.keys(manifest.exports)
+			.filter((subpath) => subpath !== './package.json')
+			.map((subpath) => `wasm-heap-manager${subpath.slice(1)}`)
+		const readme = readFileSync(join(root, 'README.md'), 'utf8')
+		const paragraph = readme.slice(readme.indexOf('Install it in your project'), readme.indexOf('\n\n', readme.indexOf('Install it in your project')))
+		for (const entryPoint of entryPoints) expect(paragraph, entryPoint).to.contain(`\`${entryPoint}\``)
+		const counts = ['One', 'Two', 'Three', 'Four', 'Five', 'Six']
+		expect(paragraph).to.contain(`${counts[entryPoints.length - 1]} entry points`)
 	})
 
 	it('the ESM and CommonJS bundles both work', async () => {

@@ -128,6 +128,9 @@ export function allocStructArray<X extends StructTypeOrClass>(
 	return core.track(new ArrayClass(manager, address, byteSize, core.tracking, elementCount, type, layout.size, abi), layout.align) as ArrayRefOf<X>
 }
 
+/** The keys of {@link StructArrayWrapOptions}. */
+const structArrayWrapOptionNames: readonly string[] = ['deallocator', 'stride']
+
 /** `wrapStructArray(type, address, elementCount, options?)`: aligned to the struct, as `wrap<T>Array` requires. */
 export function wrapStructArray<X extends StructTypeOrClass>(
 	manager: WasmHeapManager,
@@ -153,7 +156,7 @@ export function wrapStructArray<X extends StructTypeOrClass>(
 	const byteSize = elementCount === 0 ? 0 : (elementCount - 1) * stride + layout.size
 	manager.wrapRegion(address, byteSize, layout.align, method)
 	const ref = new ArrayClass(manager, address, byteSize, false, elementCount, type, stride, abi)
-	return manager.core.wrapped(ref, layout.align, options, method) as ArrayRefOf<X>
+	return manager.core.wrapped(ref, layout.align, options, method, structArrayWrapOptionNames) as ArrayRefOf<X>
 }
 
 /** `sizeOf(type)` and `alignOf(type)`: of a struct or union, or of any field type. */
