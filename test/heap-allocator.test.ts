@@ -273,6 +273,29 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		allocator.check()
 	})
 
+	it('an aligned request is served from any free block that holds it aligned, not only from the classes its worst-case search covers', () => {
+		// A full fixed heap with one free block of 3,040 bytes that contains a 4096-aligned address.
+		for (const target of ['buffer', 'memory at its maximum'] as const) {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 })
+			const allocator = createHeapAllocator(target === 'buffer' ? new ArrayBuffer(pageSize) : memory)
+			const blocks: number[] = []
+			for (let address = allocator.alloc(8); address !== 0; address = allocator.alloc(8)) blocks.push(address)
+			const first = blocks.findIndex((address) => address > 2 * 4096 + 100) - 50
+			for (const address of blocks.slice(first, first + 190)) allocator.free(address)
+			const hole = blocks[first]! - 8
+			expect(allocator.largestFreeBlock, target).to.equal(190 * 16)
+			// A 24-byte block at 8192 - 8 leaves a free block of 696 bytes before it.
+			const small = allocator.alloc(16, 4096)
+			expect(small, `${target}: alloc(16, 4096) in the hole at ${hole}`).to.equal(2 * 4096)
+			allocator.check()
+			allocator.free(small)
+			const large = allocator.alloc(2000, 4096)
+			expect(large, `${target}: alloc(2000, 4096)`).to.equal(2 * 4096)
+			expect(allocator.alloc(2000, 4096), 'no second one').to.equal(0)
+			allocator.check()
+		}
+	})
+
 	it('coalesces with both neighbours: freeing in any order leaves one block', () => {
 		for (const order of [
 			[0, 1, 2],
