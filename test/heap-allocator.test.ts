@@ -14,6 +14,7 @@
  * - bad input: the error class and message, and memory unchanged.
  */
 import { expect } from 'chai'
+import { readFileSync } from 'node:fs'
 import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
 import { expectThrow } from './support/dynamic.js'
 import { SeededRandom, snapshot } from './support/heaps.js'
@@ -183,6 +184,9 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		expect(allocator.usedByteSize).to.equal(0)
 		expect(allocator.freeByteSize).to.be.above(pageSize - 4096).and.below(pageSize)
 		expect(allocator.largestFreeBlock).to.equal(allocator.freeByteSize)
+		// The README's figure for the allocator's own header: the range less it, start (16) and the 8-byte end marker.
+		const headerBytes = Number(/the allocator's own header takes ([\d,]+) bytes at `start`/.exec(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))![1]!.replace(',', ''))
+		expect(pageSize - 16 - 8 - allocator.freeByteSize, "the header's size, as the README gives it").to.equal(headerBytes)
 		const total = allocator.freeByteSize
 		const zeros = [allocator.alloc(0), allocator.alloc(0), allocator.alloc(0)]
 		expect(new Set(zeros).size).to.equal(3)
