@@ -1,8 +1,8 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
 import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
-import type { WasmHeapManagerOptions } from './options.js'
-import { optionsNotAnObject, raise } from './messages.js'
+import { optionNames, resolveOptions, type WasmHeapManagerOptions } from './options.js'
+import { optionsNotAnObject, raise, unknownOption } from './messages.js'
 
 /**
  * Creates a manager for any heap: a function returning the current `ArrayBuffer` or
@@ -72,11 +72,14 @@ function overBareHeap(target: HeapTarget, options: unknown): WasmHeapManager {
 	if (typeof options === 'object' && options !== null) {
 		for (const [key, value] of Object.entries(options)) {
 			if (allocatorOptionNames.includes(key)) allocatorOptions[key] = value
-			else managerOptions[key] = value
+			else if (optionNames.includes(key)) managerOptions[key] = value
+			else throw raise(unknownOption, key, [...optionNames, ...allocatorOptionNames])
 		}
 	} else if (options !== undefined) {
 		throw raise(optionsNotAnObject, options)
 	}
+	// Every option is checked before the allocator writes its header into the memory.
+	resolveOptions(managerOptions)
 	const allocator = createHeapAllocator(target, allocatorOptions)
 	// A WebAssembly.Memory replaces its buffer when it grows; a buffer is the heap itself.
 	const getLatestHeap = 'buffer' in target ? () => target.buffer : () => target

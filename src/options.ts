@@ -61,7 +61,8 @@ export interface ResolvedOptions {
 }
 
 const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
-const optionNames = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug', 'abi']
+/** The option names of {@link WasmHeapManagerOptions}, to refuse typos. */
+export const optionNames: readonly string[] = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug', 'abi']
 
 /** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
 export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
