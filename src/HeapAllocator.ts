@@ -1301,7 +1301,7 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
-	let start: unknown = options.start ?? 16
+	let start: unknown = options.start === undefined ? 16 : options.start
 	if (typeof WebAssembly !== 'undefined' && start instanceof WebAssembly.Global) {
 		start = globalAddress(start.value)
 	}

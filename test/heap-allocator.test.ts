@@ -571,6 +571,9 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expectThrow(() => create(buffer, 'fast'), TypeError, 'createHeapAllocator: options must be an object, received "fast"')
 			expectThrow(() => create(buffer, { begin: 0 }), TypeError, "createHeapAllocator: unknown option 'begin': the options are start, end, maximumByteSize")
 			expectThrow(() => create(buffer, { start: '16' }), TypeError, 'createHeapAllocator: start must be a number, received "16"')
+			// null is not "the default" for start any more than for end or maximumByteSize.
+			expectThrow(() => create(buffer, { start: null }), TypeError, 'createHeapAllocator: start must be a number, received null')
+			expectThrow(() => create(buffer, { end: null }), TypeError, 'createHeapAllocator: end must be a number, received null')
 			expectThrow(() => create(buffer, { end: -1 }), RangeError, 'createHeapAllocator: end -1 is not a non-negative safe integer')
 			expectThrow(() => create(buffer, { maximumByteSize: 1.5 }), RangeError, 'createHeapAllocator: maximumByteSize 1.5 is not a non-negative safe integer')
 			expectThrow(() => create(buffer, { end: pageSize + 8 }), RangeError, `createHeapAllocator: end ${pageSize + 8} lies past the buffer's ${pageSize} bytes`)
@@ -772,6 +775,20 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				/^unknown option 'polingMode'/,
 			)
 			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
+		})
+
+		it('a bad manager option over a bare target is refused before the allocator writes its header, and an unknown key is told both lists', () => {
+			for (const [options, errorClass, message] of [
+				[{ polingMode: 'never' }, TypeError, "unknown option 'polingMode': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
+				[{ maximumBytesize: 1 }, TypeError, "unknown option 'maximumBytesize': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
+				[{ clearAllocatedRegions: 'yes', start: 64 }, TypeError, /^option clearAllocatedRegions must be a boolean/],
+				[{ pollingMode: 'sometimes' }, TypeError, /pollingMode/],
+			] as const) {
+				const memory = new WebAssembly.Memory({ initial: 1 })
+				new Uint8Array(memory.buffer).fill(0xee)
+				expectThrow(() => createWasmHeapManager(memory, options as never), errorClass, message)
+				expect(new Uint8Array(memory.buffer).every((byte) => byte === 0xee), `${JSON.stringify(options)}: the memory as it was`).to.equal(true)
+			}
 		})
 
 		it('a WebAssembly.Memory at its maximum (or at maximumByteSize): the manager\'s Error, the heap as it was, smaller requests still served', () => {
