@@ -552,6 +552,22 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 		})
 
+		it('a second free of a block that merged into its free left neighbour is refused, and the heap stays consistent', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			// 600 bytes: too large for a quick list, so each free merges at once.
+			const left = allocator.alloc(600)
+			const right = allocator.alloc(600)
+			allocator.alloc(8) // keeps right away from the top
+			allocator.free(left)
+			allocator.free(right) // merges into left's free block
+			allocator.check()
+			const before = snapshot(buffer)
+			expectThrow(() => allocator.free(right), RangeError, `HeapAllocator.free: address ${right} is not a live block: it is a free block (a second free of the same address?)`)
+			expect(snapshot(buffer)).to.deep.equal(before)
+			allocator.check()
+		})
+
 		it('createHeapAllocator: target, options and ranges', () => {
 			const create = createHeapAllocator as (...args: unknown[]) => HeapAllocator
 			for (const [bad, shown] of [
