@@ -638,8 +638,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const sentinelWord = u32[sentinel]!
 			const topSize = (sentinelWord & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 			if (topSize >= size) return this.carveTop(sentinel - (topSize >>> 2), topSize, size, sentinel, sentinelWord)
+			// allocFallback may grow the memory, which detaches the buffer `u32` views: read through this.u32.
 			const fallback = this.allocFallback(size, 8)
-			return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
+			return fallback === 0 ? 0 : this.useBlock(fallback, this.u32[fallback]!, size, 0, false)
 		}
 		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
@@ -652,7 +653,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const top = this.takeTop(size, 8)
 		const fallback = top !== 0 ? top : this.allocFallback(size, 8)
-		return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
+		return fallback === 0 ? 0 : this.useBlock(fallback, this.u32[fallback]!, size, 0, false)
 	}
 
 	/** A block of `size` >= SMALL_LIMIT bytes (8-byte alignment): a good fit from the lists, else the victim, else the top or growth. */

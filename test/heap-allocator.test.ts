@@ -398,6 +398,40 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 		})
 
+		it('small requests that never free grow a plain WebAssembly.Memory without corrupting it: unique addresses, counters exact', () => {
+			// Every growth here is served to a small request with no free list and no victim, the
+			// path that once read the grown block through the view of the detached buffer.
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const allocator = createHeapAllocator(memory)
+			const addresses = new Set<number>()
+			for (let i = 0; i < 20_000; i++) {
+				const address = allocator.alloc(24)
+				expect(addresses.has(address), `allocation ${i} at ${address} is live already`).to.equal(false)
+				addresses.add(address)
+			}
+			expect(memory.buffer.byteLength, 'the memory grew').to.be.above(8 * pageSize)
+			expect(allocator.usedByteSize).to.equal(20_000 * 32)
+			allocator.check()
+			// The same through a manager over the bare memory: refs of small arrays, no two at one address.
+			const managed = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const heap = createWasmHeapManager(managed)
+			const refs = Array.from({ length: 5000 }, (_, index) => heap.allocFloat64Array([index, -index, 0.5, 1.5]))
+			expect(new Set(refs.map((ref) => ref.address)).size).to.equal(5000)
+			expect(refs.every((ref, index) => ref.readAt(0) === index && ref.readAt(3) === 1.5)).to.equal(true)
+			createHeapAllocator(managed).check()
+		})
+
+		it('grows by at least an eighth of the memory at a time, so that growth stays rare', () => {
+			const memory = new WebAssembly.Memory({ initial: 16, maximum: 64 })
+			const allocator = createHeapAllocator(memory)
+			const full = allocator.alloc(allocator.freeByteSize - 8)
+			expect(allocator.freeByteSize, 'the heap is full').to.equal(0)
+			expect(allocator.alloc(100)).to.be.above(0)
+			expect(memory.buffer.byteLength / pageSize, 'grown by 16 / 8 pages, not the 1 page the request needs').to.equal(18)
+			allocator.free(full)
+			allocator.check()
+		})
+
 		it('stops at maximumByteSize and at the memory\'s own maximum: alloc returns 0, nothing changes, smaller requests still succeed', () => {
 			for (const [memoryMaximum, maximumByteSize] of [
 				[100, 4 * pageSize],
@@ -690,6 +724,11 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			words[victimWord] = victim
 			allocator.free(first + 48)
 			expect(words[victimWord]! * 4, 'a block freed next to the victim merges into it').to.equal(first + 48 - 8)
+			allocator.check()
+			// A request of exactly the victim's size takes it whole.
+			const whole = words[victimWord]!
+			expect(allocator.alloc(words[whole]! - 8), 'the whole victim').to.equal(whole * 4 + 8)
+			expect(words[victimWord], 'no victim left').to.equal(0)
 			allocator.check()
 		})
 	})
