@@ -725,9 +725,13 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.free(first + 48)
 			expect(words[victimWord]! * 4, 'a block freed next to the victim merges into it').to.equal(first + 48 - 8)
 			allocator.check()
-			// A request of exactly the victim's size takes it whole.
+			// A small request of exactly the victim's size takes it whole (not a cut of the top).
+			expect(words[words[victimWord]!], 'the victim, merged back').to.equal(960)
+			allocator.alloc(504) // cut from the victim: 448 bytes left
+			allocator.alloc(240) // 200 left
 			const whole = words[victimWord]!
-			expect(allocator.alloc(words[whole]! - 8), 'the whole victim').to.equal(whole * 4 + 8)
+			expect(words[whole]).to.equal(200)
+			expect(allocator.alloc(192), 'the whole victim').to.equal(whole * 4 + 8)
 			expect(words[victimWord], 'no victim left').to.equal(0)
 			allocator.check()
 		})
