@@ -1044,28 +1044,17 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * larger one that holds `size` bytes at `align`, taken off its list; 0 if none. The
 	 * good-fit search asked for `size + align + 8` bytes, the worst case, and so misses a
 	 * smaller block whose aligned address happens to leave room (a 3 KiB hole around a
-	 * 4 KiB boundary serves a page-aligned 2 KiB request). O(free blocks), on a path that
-	 * would otherwise fail.
+	 * 4 KiB boundary serves a page-aligned 2 KiB request). O(free blocks + classes), on a
+	 * path that would otherwise fail.
 	 */
 	private scanAligned(size: number, align: number): number {
-		if (size >= ADDRESS_LIMIT) return 0
 		const u32 = this.u32
-		const hb = this.hb
-		const sizeClass = classOf(size)
-		const flMap = u32[hb + H_FL_MAP]!
-		for (let fl = sizeClass >>> SL_SHIFT; fl < FL_COUNT; fl++) {
-			if ((flMap & (1 << fl)) === 0) continue
-			let slMap = u32[hb + H_SL_MAPS + fl]!
-			if (fl === sizeClass >>> SL_SHIFT) slMap &= -1 << (sizeClass & 31)
-			while (slMap !== 0) {
-				const sl = ctz(slMap)
-				slMap &= slMap - 1
-				for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0; b = u32[b + 1]!) {
-					const blockSize = u32[b]!
-					if (blockSize >= size + this.alignmentGap(b, align)) {
-						this.remove(b, blockSize)
-						return b
-					}
+		const heads = this.hb + H_HEADS
+		for (let sizeClass = classOf(size); sizeClass < FL_COUNT << SL_SHIFT; sizeClass++) {
+			for (let b = u32[heads + sizeClass]!; b !== 0; b = u32[b + 1]!) {
+				if (u32[b]! >= size + this.alignmentGap(b, align)) {
+					this.remove(b, u32[b]!)
+					return b
 				}
 			}
 		}
