@@ -638,8 +638,9 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const sentinelWord = u32[sentinel]!
 			const topSize = (sentinelWord & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 			if (topSize >= size) return this.carveTop(sentinel - (topSize >>> 2), topSize, size, sentinel, sentinelWord)
+			// allocFallback may grow the memory, which detaches the buffer `u32` views: read through this.u32.
 			const fallback = this.allocFallback(size, 8)
-			return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
+			return fallback === 0 ? 0 : this.useBlock(fallback, this.u32[fallback]!, size, 0, false)
 		}
 		const near = (u32[hb + H_SL_MAPS]! >>> (size >>> 3)) & 3
 		if (near === 0 && victim !== 0 && u32[victim]! >= size) return this.useBlock(victim, u32[victim]!, size, 0, true)
@@ -652,7 +653,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		}
 		const top = this.takeTop(size, 8)
 		const fallback = top !== 0 ? top : this.allocFallback(size, 8)
-		return fallback === 0 ? 0 : this.useBlock(fallback, u32[fallback]!, size, 0, false)
+		return fallback === 0 ? 0 : this.useBlock(fallback, this.u32[fallback]!, size, 0, false)
 	}
 
 	/** A block of `size` >= SMALL_LIMIT bytes (8-byte alignment): a good fit from the lists, else the victim, else the top or growth. */
@@ -1003,7 +1004,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			b = this.takeTop(size, align)
 			if (b !== 0) return b
 		}
-		return this.scanClass(size, align, Infinity)
+		return align <= 8 ? this.scanClass(size, align, Infinity) : this.scanAligned(size, align)
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */
@@ -1033,6 +1034,28 @@ class TlsfHeapAllocator implements HeapAllocator {
 			if (blockSize >= size + gap) {
 				this.remove(b, blockSize)
 				return b
+			}
+		}
+		return 0
+	}
+
+	/**
+	 * The last resort of an aligned request: the first listed block of `size`'s class or any
+	 * larger one that holds `size` bytes at `align`, taken off its list; 0 if none. The
+	 * good-fit search asked for `size + align + 8` bytes, the worst case, and so misses a
+	 * smaller block whose aligned address happens to leave room (a 3 KiB hole around a
+	 * 4 KiB boundary serves a page-aligned 2 KiB request). O(free blocks + classes), on a
+	 * path that would otherwise fail.
+	 */
+	private scanAligned(size: number, align: number): number {
+		const u32 = this.u32
+		const heads = this.hb + H_HEADS
+		for (let sizeClass = classOf(size); sizeClass < FL_COUNT << SL_SHIFT; sizeClass++) {
+			for (let b = u32[heads + sizeClass]!; b !== 0; b = u32[b + 1]!) {
+				if (u32[b]! >= size + this.alignmentGap(b, align)) {
+					this.remove(b, u32[b]!)
+					return b
+				}
 			}
 		}
 		return 0
@@ -1272,7 +1295,7 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
-	let start: unknown = options.start ?? 16
+	let start: unknown = options.start === undefined ? 16 : options.start
 	if (typeof WebAssembly !== 'undefined' && start instanceof WebAssembly.Global) {
 		start = globalAddress(start.value)
 	}

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
-import { createWasmHeapManager, wrapEmscriptenModuleHeap, type HeapErrorCode } from '../src/index.js'
+import { createHeapAllocator, createWasmHeapManager, wrapEmscriptenModuleHeap, type HeapErrorCode } from '../src/index.js'
 import { caught } from './support/dynamic.js'
 import { createTestHeap, snapshot, type TestHeap } from './support/heaps.js'
 
@@ -90,6 +90,24 @@ const cases: readonly Case[] = [
 	} },
 	{ row: 'scope closed twice', errorClass: TypeError, code: 'ERR_HEAP_SCOPE', provoke: ({ heap }) => heap.withScope(async () => 1) },
 	{ row: '`WrapOptions` not an object', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.wrapInt32(64, { dealocator: null } as never) },
+	{ row: 'built-in allocator: `alloc`', errorClass: RangeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => createHeapAllocator(new ArrayBuffer(65536)).alloc(8, 3) },
+	{ row: 'built-in allocator: `alloc`', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => createHeapAllocator(new ArrayBuffer(65536)).alloc('8' as never) },
+	{ row: 'built-in allocator: `alloc`', errorClass: RangeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => {
+		const allocator = createHeapAllocator(new ArrayBuffer(65536))
+		const address = allocator.alloc(8)
+		allocator.free(address)
+		allocator.free(address)
+	} },
+	{ row: 'built-in allocator: a range', errorClass: RangeError, code: 'ERR_HEAP_OUT_OF_RANGE', provoke: () => createHeapAllocator(new ArrayBuffer(65536), { end: 65544 }) },
+	{ row: 'built-in allocator: a range', errorClass: RangeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => createHeapAllocator(new ArrayBuffer(65536), { start: 16, end: 1024 }) },
+	{ row: 'built-in allocator: a range', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => createHeapAllocator(new ArrayBuffer(65536), { start: null as never }) },
+	{ row: 'built-in allocator: `check()`', errorClass: Error, code: 'ERR_HEAP_ALLOCATION_FAILED', provoke: () => {
+		const buffer = new ArrayBuffer(65536)
+		const allocator = createHeapAllocator(buffer)
+		const address = allocator.alloc(100)
+		new Uint32Array(buffer)[(address - 8) / 4] = 12345 // a buffer underflow overwrites the block's header
+		allocator.check()
+	} },
 	{ row: 'bad option or constructor argument', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ memory, allocator }) =>
 		createWasmHeapManager(() => memory.buffer, allocator.alloc, allocator.free, { pollingMode: 'sometimes' as never }) },
 ]

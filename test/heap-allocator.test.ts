@@ -184,6 +184,9 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		expect(allocator.usedByteSize).to.equal(0)
 		expect(allocator.freeByteSize).to.be.above(pageSize - 4096).and.below(pageSize)
 		expect(allocator.largestFreeBlock).to.equal(allocator.freeByteSize)
+		// The README's figure for the allocator's own header: the range less it, start (16) and the 8-byte end marker.
+		const headerBytes = Number(/the allocator's own header takes ([\d,]+) bytes at `start`/.exec(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))![1]!.replace(',', ''))
+		expect(pageSize - 16 - 8 - allocator.freeByteSize, "the header's size, as the README gives it").to.equal(headerBytes)
 		const total = allocator.freeByteSize
 		const zeros = [allocator.alloc(0), allocator.alloc(0), allocator.alloc(0)]
 		expect(new Set(zeros).size).to.equal(3)
@@ -216,13 +219,6 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		expect(detached % 16).to.equal(0)
 		free(detached, 24, 16)
 		allocator.check()
-	})
-
-	it("takes at start the header size README.md states: the first block's bytes follow it and an 8-byte block header", () => {
-		const stated = /the allocator's own header takes ([\d,]+) bytes at `start`/.exec(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))
-		expect(stated, "README.md's sentence on the header size").to.not.equal(null)
-		const allocator = createHeapAllocator(new ArrayBuffer(pageSize), { start: 1024 })
-		expect(allocator.alloc(8) - 1024 - 8).to.equal(Number(stated![1]!.replace(/,/g, '')))
 	})
 
 	it('every alignment from 1 to 4096 is honoured, with every size class around it', () => {
@@ -279,6 +275,29 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		expect(allocator.alloc(0), 'nothing left').to.equal(0)
 		allocator.free(largest)
 		allocator.check()
+	})
+
+	it('an aligned request is served from any free block that holds it aligned, not only from the classes its worst-case search covers', () => {
+		// A full fixed heap with one free block of 3,040 bytes that contains a 4096-aligned address.
+		for (const target of ['buffer', 'memory at its maximum'] as const) {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 1 })
+			const allocator = createHeapAllocator(target === 'buffer' ? new ArrayBuffer(pageSize) : memory)
+			const blocks: number[] = []
+			for (let address = allocator.alloc(8); address !== 0; address = allocator.alloc(8)) blocks.push(address)
+			const first = blocks.findIndex((address) => address > 2 * 4096 + 100) - 50
+			for (const address of blocks.slice(first, first + 190)) allocator.free(address)
+			const hole = blocks[first]! - 8
+			expect(allocator.largestFreeBlock, target).to.equal(190 * 16)
+			// A 24-byte block at 8192 - 8 leaves a free block of 696 bytes before it.
+			const small = allocator.alloc(16, 4096)
+			expect(small, `${target}: alloc(16, 4096) in the hole at ${hole}`).to.equal(2 * 4096)
+			allocator.check()
+			allocator.free(small)
+			const large = allocator.alloc(2000, 4096)
+			expect(large, `${target}: alloc(2000, 4096)`).to.equal(2 * 4096)
+			expect(allocator.alloc(2000, 4096), 'no second one').to.equal(0)
+			allocator.check()
+		}
 	})
 
 	it('coalesces with both neighbours: freeing in any order leaves one block', () => {
@@ -376,6 +395,40 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(allocator.alloc(1 << 19)).to.be.above(0)
 			expect(memory.buffer.byteLength).to.equal(lengthAfter)
 			allocator.free(small)
+			allocator.check()
+		})
+
+		it('small requests that never free grow a plain WebAssembly.Memory without corrupting it: unique addresses, counters exact', () => {
+			// Every growth here is served to a small request with no free list and no victim, the
+			// path that once read the grown block through the view of the detached buffer.
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const allocator = createHeapAllocator(memory)
+			const addresses = new Set<number>()
+			for (let i = 0; i < 20_000; i++) {
+				const address = allocator.alloc(24)
+				expect(addresses.has(address), `allocation ${i} at ${address} is live already`).to.equal(false)
+				addresses.add(address)
+			}
+			expect(memory.buffer.byteLength, 'the memory grew').to.be.above(8 * pageSize)
+			expect(allocator.usedByteSize).to.equal(20_000 * 32)
+			allocator.check()
+			// The same through a manager over the bare memory: refs of small arrays, no two at one address.
+			const managed = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const heap = createWasmHeapManager(managed)
+			const refs = Array.from({ length: 5000 }, (_, index) => heap.allocFloat64Array([index, -index, 0.5, 1.5]))
+			expect(new Set(refs.map((ref) => ref.address)).size).to.equal(5000)
+			expect(refs.every((ref, index) => ref.readAt(0) === index && ref.readAt(3) === 1.5)).to.equal(true)
+			createHeapAllocator(managed).check()
+		})
+
+		it('grows by at least an eighth of the memory at a time, so that growth stays rare', () => {
+			const memory = new WebAssembly.Memory({ initial: 16, maximum: 64 })
+			const allocator = createHeapAllocator(memory)
+			const full = allocator.alloc(allocator.freeByteSize - 8)
+			expect(allocator.freeByteSize, 'the heap is full').to.equal(0)
+			expect(allocator.alloc(100)).to.be.above(0)
+			expect(memory.buffer.byteLength / pageSize, 'grown by 16 / 8 pages, not the 1 page the request needs').to.equal(18)
+			allocator.free(full)
 			allocator.check()
 		})
 
@@ -533,6 +586,22 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 		})
 
+		it('a second free of a block that merged into its free left neighbour is refused, and the heap stays consistent', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			// 600 bytes: too large for a quick list, so each free merges at once.
+			const left = allocator.alloc(600)
+			const right = allocator.alloc(600)
+			allocator.alloc(8) // keeps right away from the top
+			allocator.free(left)
+			allocator.free(right) // merges into left's free block
+			allocator.check()
+			const before = snapshot(buffer)
+			expectThrow(() => allocator.free(right), RangeError, `HeapAllocator.free: address ${right} is not a live block: it is a free block (a second free of the same address?)`)
+			expect(snapshot(buffer)).to.deep.equal(before)
+			allocator.check()
+		})
+
 		it('createHeapAllocator: target, options and ranges', () => {
 			const create = createHeapAllocator as (...args: unknown[]) => HeapAllocator
 			for (const [bad, shown] of [
@@ -552,6 +621,9 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expectThrow(() => create(buffer, 'fast'), TypeError, 'createHeapAllocator: options must be an object, received "fast"')
 			expectThrow(() => create(buffer, { begin: 0 }), TypeError, "createHeapAllocator: unknown option 'begin': the options are start, end, maximumByteSize")
 			expectThrow(() => create(buffer, { start: '16' }), TypeError, 'createHeapAllocator: start must be a number, received "16"')
+			// null is not "the default" for start any more than for end or maximumByteSize.
+			expectThrow(() => create(buffer, { start: null }), TypeError, 'createHeapAllocator: start must be a number, received null')
+			expectThrow(() => create(buffer, { end: null }), TypeError, 'createHeapAllocator: end must be a number, received null')
 			expectThrow(() => create(buffer, { end: -1 }), RangeError, 'createHeapAllocator: end -1 is not a non-negative safe integer')
 			expectThrow(() => create(buffer, { maximumByteSize: 1.5 }), RangeError, 'createHeapAllocator: maximumByteSize 1.5 is not a non-negative safe integer')
 			expectThrow(() => create(buffer, { end: pageSize + 8 }), RangeError, `createHeapAllocator: end ${pageSize + 8} lies past the buffer's ${pageSize} bytes`)
@@ -652,6 +724,15 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			words[victimWord] = victim
 			allocator.free(first + 48)
 			expect(words[victimWord]! * 4, 'a block freed next to the victim merges into it').to.equal(first + 48 - 8)
+			allocator.check()
+			// A small request of exactly the victim's size takes it whole (not a cut of the top).
+			expect(words[words[victimWord]!], 'the victim, merged back').to.equal(960)
+			allocator.alloc(504) // cut from the victim: 448 bytes left
+			allocator.alloc(240) // 200 left
+			const whole = words[victimWord]!
+			expect(words[whole]).to.equal(200)
+			expect(allocator.alloc(192), 'the whole victim').to.equal(whole * 4 + 8)
+			expect(words[victimWord], 'no victim left').to.equal(0)
 			allocator.check()
 		})
 	})
@@ -755,17 +836,20 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
 		})
 
-		it('a bad manager option is refused before the allocator writes its header, and an unknown one is named with every option this form takes', () => {
+		it('a bad manager option over a bare target is refused before the allocator writes its header, and an unknown one is named with every option this form takes', () => {
 			for (const [options, errorClass, message] of [
 				[{ strt: 64 }, TypeError, "unknown option 'strt': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
+				[{ maximumBytesize: 1 }, TypeError, "unknown option 'maximumBytesize': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
 				[{ start: 64, pollingMode: 'sometimes' }, TypeError, /^option pollingMode must be one of/],
+				[{ clearAllocatedRegions: 'yes', start: 64 }, TypeError, /^option clearAllocatedRegions must be a boolean/],
 				[{ trackAllocations: 1 }, TypeError, 'option trackAllocations must be a boolean, received number'],
 				[{ abi: 'x86' }, TypeError, /^option abi: unknown ABI/],
 			] as const) {
-				const buffer = new ArrayBuffer(pageSize)
-				const before = snapshot(buffer)
-				expectThrow(() => createWasmHeapManager(buffer, options as never), errorClass, message)
-				expectSameBytes(snapshot(buffer), before)
+				for (const target of [new ArrayBuffer(pageSize), new WebAssembly.Memory({ initial: 1 })]) {
+					const bytes = new Uint8Array(target instanceof WebAssembly.Memory ? target.buffer : target).fill(0xee)
+					expectThrow(() => createWasmHeapManager(target, options as never), errorClass, message)
+					expect(bytes.every((byte) => byte === 0xee), `${JSON.stringify(options)}: the memory as it was`).to.equal(true)
+				}
 			}
 		})
 

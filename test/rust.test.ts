@@ -8,9 +8,9 @@
  * and `bad_frees`, which counts every `dealloc` of a region that is not live or with
  * another size or alignment) proves that nothing leaked and nothing was freed twice.
  *
- * Rust `&str` is read here with `readNullTerminatedUtf8String(address, length)` (stops at
- * `length`, or at a U+0000) and with `TextDecoder` over a view where the text holds a
- * U+0000: the length-delimited `readUtf8StringSlice` family is not in this branch.
+ * Rust `&str` is handed over and read both ways: with the length-delimited family
+ * (`allocUtf8StringSlice`, `wrapUtf8StringSlice`, U+0000 an ordinary character) and, in
+ * the older tests, with `readNullTerminatedUtf8String(address, length)` or `TextDecoder`.
  */
 import { expect } from 'chai'
 import { createWasmHeapManager, type HeapRef, type WasmHeapManager } from '../src/index.js'
@@ -269,6 +269,89 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 			})
 			expect(accounting(rust)).to.deep.equal({ liveBytes: 2, liveBlocks: 1, badFrees: 0 })
 			expect(rust.take_bytes(address, 2)).to.equal(14)
+			expectClean(rust)
+		})
+	})
+
+	describe('the length-delimited family against Rust: &str, Box<str> and a String handed over as (pointer, length)', () => {
+		it('allocUtf8StringSlice and writeUtf8StringSlice give Rust a &str it accepts, U+0000 and astral characters included', async () => {
+			const { heap, rust } = await rustHeap()
+			for (const text of ['héllo, 世界 😀', 'a\u0000b\u0000', '\u0000', 'key\u0000value 🦀']) {
+				const slice = heap.allocUtf8StringSlice(text)
+				expect(rust.count_chars(slice.address, slice.elementCount), JSON.stringify(text)).to.equal([...text].length)
+				expect(slice.allocatedByteSize).to.equal(encoder.encode(text).length)
+				slice.free()
+			}
+			// writeUtf8StringSlice returns the length that goes with the pointer; a lone surrogate becomes U+FFFD, still UTF-8.
+			const buffer = heap.allocUint8Array(64)
+			const length = heap.writeUtf8StringSlice(buffer.address, 'x\ud800y\u0000', 64)
+			expect(length).to.equal(6)
+			expect(rust.count_chars(buffer.address, length)).to.equal(4)
+			// A Latin-1 byte from an ASCII slice's write would not be UTF-8: ASCII refuses it before writing.
+			expectThrow(() => heap.writeAsciiStringSlice(buffer.address, 'é'), RangeError, /not an ASCII character/)
+			buffer.free()
+			expectClean(rust)
+		})
+
+		it("Rust's Box<str> out: wrapUtf8StringSlice(ptr, len) reads it exactly and free() gives Rust back (ptr, len, 1)", async () => {
+			const { heap, rust } = await rustHeap()
+			for (const [input, upper] of [
+				['straße\u0000', 'STRASSE\u0000'],
+				['ǆ 😀', 'Ǆ 😀'],
+				['', ''],
+			] as const) {
+				const out = heap.allocUint32Array(2)
+				const text = heap.allocUtf8StringSlice(input)
+				expect(rust.uppercase(text.address, text.elementCount, out.address, out.address + 4)).to.equal(0)
+				const [address, length] = [out.readAt(0), out.readAt(1)]
+				text.free()
+				out.free()
+				if (length === 0) {
+					// Rust's empty Box<str> is a dangling, never-allocated pointer: borrowed, nothing to free.
+					const empty = heap.wrapUtf8StringSlice(address, 0, { deallocator: null })
+					expect(empty.value).to.equal('')
+					empty.free()
+					expectClean(rust)
+					continue
+				}
+				const upperRef = heap.wrapUtf8StringSlice(address, length)
+				expect(upperRef.value).to.equal(upper)
+				expect([upperRef.elementCount, upperRef.capacity, upperRef.encodedByteLength]).to.deep.equal([length, length, length])
+				expect(accounting(rust)).to.deep.equal({ liveBytes: length, liveBlocks: 1, badFrees: 0 })
+				upperRef.free()
+				expectClean(rust)
+			}
+		})
+
+		it('a slice ref of every encoding, empty ones included, is freed with the size and alignment it was allocated with', async () => {
+			const { heap, rust } = await rustHeap()
+			const refs = [
+				heap.allocAsciiStringSlice('ascii\u0000'),
+				heap.allocUtf8StringSlice(''),
+				heap.allocUtf8StringSlice(7),
+				heap.allocUtf16StringSlice('a\ud800😀'),
+				heap.allocUtf16StringSlice(''),
+				heap.allocUtf32StringSlice('a\udc00😀'),
+				heap.allocUtf32StringSlice(''),
+				heap.allocUtf32StringSlice(3),
+			]
+			expect(new Set(refs.map((ref) => ref.address)).size, 'every address unique').to.equal(refs.length)
+			expect(accounting(rust).liveBlocks).to.equal(refs.length)
+			expect(refs.map((ref) => ref.value)).to.deep.equal(['ascii\u0000', '', '', 'a\ud800😀', '', 'a\udc00😀', '', ''])
+			for (const ref of refs) ref.free()
+			expectClean(rust)
+		})
+
+		it("a borrowed wrapUtf8StringSlice of Rust's static &str reads past its U+0000, and frees nothing", async () => {
+			const { heap, rust } = await rustHeap()
+			const lengthRef = heap.allocUint32()
+			const address = rust.static_message(lengthRef.address)
+			const message = heap.wrapUtf8StringSlice(address, lengthRef.value, { deallocator: null })
+			lengthRef.free()
+			expect(message.value).to.equal('static Rust text\u0000with a U+0000 inside')
+			expect(heap.readUtf8StringSlice(address, message.elementCount)).to.equal(message.value)
+			expect(heap.lengthOfNullTerminatedUtf8String(address)).to.equal(16)
+			message.free()
 			expectClean(rust)
 		})
 	})

@@ -328,6 +328,21 @@ describe('length-delimited strings, for every encoding row', () => {
 					expect(allocator.live.size).to.equal(0)
 				})
 
+				it(`${allocSlice}('') given an address it cannot use hands back the 1 byte it asked for, with its alignment`, () => {
+					const { memory } = createTestHeap()
+					const outside = memory.buffer.byteLength + 64
+					const asked: unknown[][] = []
+					const freed: unknown[][] = []
+					const heap = createWasmHeapManager(
+						() => memory.buffer,
+						(...args: number[]) => (asked.push(args), outside),
+						(...args: unknown[]) => void freed.push(args),
+					)
+					expectThrow(() => callMethod(heap, allocSlice, ''), Error, new RegExp(`^${allocSlice}: allocating 0 bytes failed`))
+					expect(freed, 'what the deallocator got back').to.deep.equal([[outside, ...asked[0]!]])
+					expect(asked[0]![0], 'the byte an empty value asks for').to.equal(1)
+				})
+
 				it(`${allocSlice} with a bad argument allocates nothing`, () => {
 					const { heap, allocator } = createTestHeap()
 					const calls = allocator.allocCalls

@@ -592,6 +592,10 @@ export class Runner {
 			const detail = `${describeError(o.error)} (expected ${exp.mustThrow ? `one of ${[...new Set([...exp.must, ...exp.maybe])].join('/')}` : `success${exp.maybe.size > 0 ? ` or ${[...exp.maybe].join('/')}` : ''}`}: ${reasons.join('; ') || 'valid arguments'})`
 			if (kind === 'engine') this.violation(op, 'engine-error', detail)
 			if (kind !== 'user') this.checkMessage(op, o, o.error as Error, names)
+			// Every error of the library carries its code (README, "Errors carry codes"); one without is the engine's, leaking.
+			if ((kind === 'TypeError' || kind === 'RangeError' || kind === 'Error') && !/^ERR_HEAP_[A-Z_]+$/.test(String((o.error as { code?: unknown }).code))) {
+				this.violation(op, 'missing-error-code', `${describeError(o.error)} has code ${String((o.error as { code?: unknown }).code)}`)
+			}
 			if (!exp.must.has(kind) && !exp.maybe.has(kind)) this.violation(op, exp.mustThrow ? 'wrong-error-class' : 'unexpected-throw', detail)
 			onThrow?.(o.error)
 			this.compareHeap(op, 'heap-changed-by-failed-call', `the call threw ${describeError(o.error)}`)
