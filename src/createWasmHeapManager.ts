@@ -2,7 +2,7 @@ import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
 import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
 import { optionNames, resolveOptions, type WasmHeapManagerOptions } from './options.js'
-import { optionsNotAnObject, raise, unknownOption } from './messages.js'
+import { heapArgumentInvalid, optionsNotAnObject, raise, unknownOption } from './messages.js'
 
 /**
  * Creates a manager for any heap: a function returning the current `ArrayBuffer` or
@@ -53,8 +53,10 @@ export function createWasmHeapManager(
 	free?: Deallocator | Memory64Deallocator,
 	options?: WasmHeapManagerOptions,
 ): WasmHeapManager {
-	if (typeof getLatestHeap !== 'function' && typeof alloc !== 'function' && isHeapTarget(getLatestHeap)) {
-		return overBareHeap(getLatestHeap, alloc)
+	if (typeof getLatestHeap !== 'function') {
+		if (typeof alloc !== 'function' && isHeapTarget(getLatestHeap)) return overBareHeap(getLatestHeap, alloc)
+		// a view (Emscripten's HEAPU8 is the usual one), or a heap given with an allocator
+		throw raise(heapArgumentInvalid, getLatestHeap, typeof alloc === 'function' && isHeapTarget(getLatestHeap))
 	}
 	return new WasmHeapManager(getLatestHeap as GetLatestHeap, alloc as Allocator, free as Memory64Deallocator, options)
 }

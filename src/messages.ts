@@ -342,6 +342,17 @@ export const managerArgumentNotAFunction = {
 	text: (name: string, value: unknown) => `${name} must be a function, received ${describeValue(value)}`,
 } satisfies Message
 
+export const heapArgumentInvalid = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (value: unknown, withAllocator: boolean) =>
+		withAllocator
+			? `createWasmHeapManager: with an allocator, give the heap as a function returning its current buffer (() => memory.buffer), received ${describeValue(value)}`
+			: ArrayBuffer.isView(value)
+				? `createWasmHeapManager: received ${describeValue(value)}, a view of a heap: give the WebAssembly.Memory (its buffer is replaced when it grows, and a view of the old one goes stale), an ArrayBuffer or SharedArrayBuffer, or a function returning the current buffer; for an Emscripten module, wrapEmscriptenModuleHeap(Module)`
+				: `createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received ${describeValue(value)}`,
+} satisfies Message
+
 export const optionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,

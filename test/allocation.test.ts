@@ -708,10 +708,28 @@ describe('allocation', () => {
 
 		it('createWasmHeapManager with a non-function getLatestHeap, alloc or free is a TypeError naming it', () => {
 			const make = api.createWasmHeapManager as unknown as (...args: unknown[]) => unknown
+			const construct = (...args: unknown[]) => new (api.WasmHeapManager as unknown as new (...args: unknown[]) => unknown)(...args)
 			for (const bad of [undefined, null, 42, 'malloc', {}, memory]) {
-				expectThrow(() => make(bad, alloc, free), TypeError, /^getLatestHeap must be a function/)
+				// a heap target with an allocator: the form with an allocator takes the heap as a function
+				const expected =
+					bad === memory
+						? 'createWasmHeapManager: with an allocator, give the heap as a function returning its current buffer (() => memory.buffer), received an object (WebAssembly.Memory)'
+						: /^createWasmHeapManager: the heap must be a WebAssembly\.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received /
+				expectThrow(() => make(bad, alloc, free), TypeError, expected)
+				if (bad !== memory && bad !== undefined) expectThrow(() => make(bad), TypeError, expected)
+				expectThrow(() => construct(bad, alloc, free), TypeError, /^getLatestHeap must be a function/)
 				expectThrow(() => make(getHeap, bad, free), TypeError, /^alloc must be a function/)
 				expectThrow(() => make(getHeap, alloc, bad), TypeError, /^free must be a function/)
+			}
+		})
+
+		it("a view of the heap given for the heap (Emscripten's HEAPU8, a DataView) is a TypeError saying what to give instead", () => {
+			const make = api.createWasmHeapManager as unknown as (...args: unknown[]) => unknown
+			for (const view of [new Uint8Array(memory.buffer), new DataView(memory.buffer)]) {
+				const message = `createWasmHeapManager: received an object (${view.constructor.name}), a view of a heap: give the WebAssembly.Memory (its buffer is replaced when it grows, and a view of the old one goes stale), an ArrayBuffer or SharedArrayBuffer, or a function returning the current buffer; for an Emscripten module, wrapEmscriptenModuleHeap(Module)`
+				const error = expectThrow(() => make(view), TypeError, message)
+				expect((error as { code?: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+				expectThrow(() => make(view, alloc, free), TypeError, message)
 			}
 		})
 

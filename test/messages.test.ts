@@ -85,6 +85,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	terminatedStringDoesNotFit: ['probe.method', 8, 8, 8, true],
 	stringSliceDoesNotFit: ['probe.method', 8, 8, 8, true],
 	managerArgumentNotAFunction: ['alloc', 'x'],
+	heapArgumentInvalid: [new Uint8Array(1), false],
 	optionsNotAnObject: ['x'],
 	unknownOption: ['colour', ['a', 'b']],
 	optionNotABoolean: ['debug', 'x'],
@@ -259,6 +260,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
  */
 const withoutMethod: Partial<Record<EntryName, string>> = {
 	managerArgumentNotAFunction: 'names the constructor argument (`alloc must be a function`), which is the subject',
+	heapArgumentInvalid: 'starts with createWasmHeapManager, the function, with no method of a manager before it',
 	optionsNotAnObject: 'the manager options are checked for three entry points alike; the text names the options',
 	unknownOption: 'as optionsNotAnObject: names the option',
 	optionNotABoolean: 'as optionsNotAnObject: names the option',
