@@ -135,7 +135,8 @@ export function valueConversion(element: NormalizedElement, method: string, part
 	const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
 	part.use(modules.conversions, convert)
 	return (writer) => {
-		writer.writeLine(`if (typeof ${variable} !== '${type}') ${variable} = ${convert}(${variable}, '${method}')`)
+		// a parameter other than `value` is named in the error (`expected` must be a number)
+		writer.writeLine(`if (typeof ${variable} !== '${type}') ${variable} = ${convert}(${variable}, '${method}'${variable === 'value' ? '' : `, '${variable}'`})`)
 	}
 }
 

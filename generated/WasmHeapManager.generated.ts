@@ -1050,8 +1050,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeInt8Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt8Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeInt8Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt8Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeInt8Atomic', 'replacement')
 		let view = this.fast.int8Array
 		let index = address
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1221,8 +1221,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeUint8Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint8Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeUint8Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint8Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeUint8Atomic', 'replacement')
 		let view = this.fast.uint8Array
 		let index = address
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1297,8 +1297,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeClampedUint8Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeClampedUint8Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeClampedUint8Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeClampedUint8Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeClampedUint8Atomic', 'replacement')
 		let view = this.fast.uint8Array
 		let index = address
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1468,8 +1468,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeInt16Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt16Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeInt16Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt16Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeInt16Atomic', 'replacement')
 		let view = this.fast.int16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1639,8 +1639,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeUint16Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint16Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeUint16Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint16Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeUint16Atomic', 'replacement')
 		let view = this.fast.uint16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1810,8 +1810,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeInt32Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt32Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeInt32Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeInt32Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeInt32Atomic', 'replacement')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1831,7 +1831,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitInt32(address: number, expected: number, timeoutMs?: number): WaitResult {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'waitInt32')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'waitInt32', 'expected')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -1851,7 +1851,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitInt32Async(address: number, expected: number, timeoutMs?: number): Promise<WaitResult> {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'waitInt32Async')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'waitInt32Async', 'expected')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2021,8 +2021,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeUint32Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint32Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeUint32Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeUint32Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeUint32Atomic', 'replacement')
 		let view = this.fast.uint32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2042,7 +2042,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitUint32(address: number, expected: number, timeoutMs?: number): WaitResult {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'waitUint32')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'waitUint32', 'expected')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2062,7 +2062,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitUint32Async(address: number, expected: number, timeoutMs?: number): Promise<WaitResult> {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'waitUint32Async')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'waitUint32Async', 'expected')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2232,8 +2232,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeBigInt64Atomic(address: number, expected: bigint, replacement: bigint): bigint {
-		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'compareExchangeBigInt64Atomic')
-		if (typeof replacement !== 'bigint') replacement = bigintValue(replacement, 'compareExchangeBigInt64Atomic')
+		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'compareExchangeBigInt64Atomic', 'expected')
+		if (typeof replacement !== 'bigint') replacement = bigintValue(replacement, 'compareExchangeBigInt64Atomic', 'replacement')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2253,7 +2253,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitBigInt64(address: number, expected: bigint, timeoutMs?: number): WaitResult {
-		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigInt64')
+		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigInt64', 'expected')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2273,7 +2273,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitBigInt64Async(address: number, expected: bigint, timeoutMs?: number): Promise<WaitResult> {
-		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigInt64Async')
+		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigInt64Async', 'expected')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2443,8 +2443,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeBigUint64Atomic(address: number, expected: bigint, replacement: bigint): bigint {
-		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'compareExchangeBigUint64Atomic')
-		if (typeof replacement !== 'bigint') replacement = bigintValue(replacement, 'compareExchangeBigUint64Atomic')
+		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'compareExchangeBigUint64Atomic', 'expected')
+		if (typeof replacement !== 'bigint') replacement = bigintValue(replacement, 'compareExchangeBigUint64Atomic', 'replacement')
 		let view = this.fast.bigUint64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2464,7 +2464,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitBigUint64(address: number, expected: bigint, timeoutMs?: number): WaitResult {
-		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigUint64')
+		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigUint64', 'expected')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2484,7 +2484,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Waits
 	 */
 	waitBigUint64Async(address: number, expected: bigint, timeoutMs?: number): Promise<WaitResult> {
-		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigUint64Async')
+		if (typeof expected !== 'bigint') expected = bigintValue(expected, 'waitBigUint64Async', 'expected')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2585,8 +2585,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeFloat16Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat16Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeFloat16Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat16Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeFloat16Atomic', 'replacement')
 		let view = this.fast.uint16Array
 		let index = typeof address === 'number' ? address / 2 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2687,8 +2687,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeFloat32Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat32Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeFloat32Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat32Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeFloat32Atomic', 'replacement')
 		let view = this.fast.int32Array
 		let index = typeof address === 'number' ? address / 4 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {
@@ -2789,8 +2789,8 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Atomics
 	 */
 	compareExchangeFloat64Atomic(address: number, expected: number, replacement: number): number {
-		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat64Atomic')
-		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeFloat64Atomic')
+		if (typeof expected !== 'number') expected = numberValue(expected, 'compareExchangeFloat64Atomic', 'expected')
+		if (typeof replacement !== 'number') replacement = numberValue(replacement, 'compareExchangeFloat64Atomic', 'replacement')
 		let view = this.fast.bigInt64Array
 		let index = typeof address === 'number' ? address / 8 : Number.NaN
 		if (!(Number.isInteger(index) && index >= 0 && index < view.length)) {

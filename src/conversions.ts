@@ -118,20 +118,20 @@ export function bigintElement(value: unknown, method: string): bigint {
  * the type's TypedArray would (`+value`, which runs an object's `valueOf`), but a
  * bigint or a symbol is a `TypeError` naming the method rather than the engine's.
  */
-export function numberValue(value: unknown, method: string): number {
+export function numberValue(value: unknown, method: string, name?: string): number {
 	if (typeof value === 'bigint' || typeof value === 'symbol') {
-		throw raise(valueNotANumber, method, value)
+		throw raise(valueNotANumber, method, value, name)
 	}
 	try {
 		return +(value as number)
 	} catch (error) {
 		// An object whose valueOf returned a bigint or a symbol.
-		if (error instanceof TypeError) throw raiseWithCause(error, valueNotConvertibleToNumber, method, error.message)
+		if (error instanceof TypeError) throw raiseWithCause(error, valueNotConvertibleToNumber, method, error.message, name)
 		throw error
 	}
 }
 
 /** Cold path of a write to a bigint type whose value is not a bigint: always a `TypeError` naming the method. */
-export function bigintValue(value: unknown, method: string): never {
-	throw raise(valueNotABigint, method, value)
+export function bigintValue(value: unknown, method: string, name?: string): never {
+	throw raise(valueNotABigint, method, value, name)
 }

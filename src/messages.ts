@@ -230,19 +230,19 @@ export const wideIntegerOutOfRange = {
 export const valueNotANumber = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (method: string, value: unknown) => `${method}: value must be a number, received ${describeValue(value)}`,
+	text: (method: string, value: unknown, name = 'value') => `${method}: ${name} must be a number, received ${describeValue(value)}`,
 } satisfies Message
 
 export const valueNotConvertibleToNumber = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (method: string, reason: string) => `${method}: value must convert to a number (${reason})`,
+	text: (method: string, reason: string, name = 'value') => `${method}: ${name} must convert to a number (${reason})`,
 } satisfies Message
 
 export const valueNotABigint = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (method: string, value: unknown) => `${method}: value must be a bigint, received ${describeValue(value)}`,
+	text: (method: string, value: unknown, name = 'value') => `${method}: ${name} must be a bigint, received ${describeValue(value)}`,
 } satisfies Message
 
 export const valueNotAString = {

@@ -261,14 +261,16 @@ describe('atomic read-modify-write: every operation of every row', () => {
 						)
 					}
 					const wrong = wrongTypeValueOf(element)
-					const message =
-						element.kind === 'pointer53'
-							? `${name}: a pointer53 value must be a number, received 1n`
-							: element.valueType === 'bigint'
-								? `${name}: value must be a bigint, received 1`
-								: `${name}: value must be a number, received 1n`
+					// the parameter is named: `value`, or compareExchange's `expected` and `replacement`
+					const parameters = operation.shape === 'compareExchange' ? ['expected', 'replacement'] : ['value']
 					for (let position = 0; position < args.length; position++) {
 						const bad = args.map((arg, index) => (index === position ? wrong : arg))
+						const message =
+							element.kind === 'pointer53'
+								? `${name}: a pointer53 value must be a number, received 1n`
+								: element.valueType === 'bigint'
+									? `${name}: ${parameters[position]} must be a bigint, received 1`
+									: `${name}: ${parameters[position]} must be a number, received 1n`
 						expectThrow(() => callMethod(t.heap, method, 64, ...bad), TypeError, message)
 					}
 					if (element.kind === 'pointer53') {
@@ -286,7 +288,7 @@ describe('atomic read-modify-write: every operation of every row', () => {
 					const args = operation.shape === 'compareExchange' ? [zeroOf(element), boxed] : [boxed]
 					if (element.kind === 'pointer53' || element.valueType === 'bigint') {
 						// Pointer53 values are validated, never converted; bigint rows take only bigints.
-						const message = element.kind === 'pointer53' ? 'a pointer53 value must be a number' : 'value must be a bigint'
+						const message = element.kind === 'pointer53' ? 'a pointer53 value must be a number' : `${operation.shape === 'compareExchange' ? 'replacement' : 'value'} must be a bigint`
 						expectThrow(() => callMethod(t.heap, method, 64, ...args), TypeError, `${name}: ${message}, received an object (Object)`)
 						return
 					}
@@ -454,7 +456,7 @@ describe('wait<T>, wait<T>Async and notify', () => {
 					expectThrow(
 						() => callMethod(t.heap, name, 64, wrongTypeValueOf(element), 0),
 						TypeError,
-						element.valueType === 'bigint' ? `${shown}: value must be a bigint, received 1` : `${shown}: value must be a number, received 1n`,
+						element.valueType === 'bigint' ? `${shown}: expected must be a bigint, received 1` : `${shown}: expected must be a number, received 1n`,
 					)
 					expectThrow(() => callMethod(t.heap, name, 64, held, '5'), TypeError, `${shown}: timeoutMs must be a number of milliseconds, received "5"`)
 					for (const timeout of [-1, Number.NaN]) {
