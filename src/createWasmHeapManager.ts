@@ -1,8 +1,8 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
 import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
-import { optionNames, resolveOptions, type WasmHeapManagerOptions } from './options.js'
-import { heapArgumentInvalid, optionsNotAnObject, raise, unknownOption } from './messages.js'
+import { resolveOptions, type WasmHeapManagerOptions } from './options.js'
+import { heapArgumentInvalid, raise } from './messages.js'
 
 /**
  * Creates a manager for any heap: a function returning the current `ArrayBuffer` or
@@ -73,18 +73,13 @@ function isHeapTarget(value: unknown): value is HeapTarget {
  * leaves the memory as it was; an unknown one is named with the options of both.
  */
 function overBareHeap(target: HeapTarget, options: unknown): WasmHeapManager {
+	resolveOptions(options as WasmHeapManagerOptions | undefined, allocatorOptionNames)
 	const allocatorOptions: Record<string, unknown> = {}
 	const managerOptions: Record<string, unknown> = {}
-	if (typeof options === 'object' && options !== null) {
-		for (const [key, value] of Object.entries(options)) {
-			if (allocatorOptionNames.includes(key)) allocatorOptions[key] = value
-			else if (optionNames.includes(key)) managerOptions[key] = value
-			else throw raise(unknownOption, key, [...optionNames, ...allocatorOptionNames])
-		}
-	} else if (options !== undefined) {
-		throw raise(optionsNotAnObject, options)
+	for (const [key, value] of Object.entries(options ?? {})) {
+		if (allocatorOptionNames.includes(key)) allocatorOptions[key] = value
+		else managerOptions[key] = value
 	}
-	resolveOptions(managerOptions)
 	const allocator = createHeapAllocator(target, allocatorOptions)
 	// A WebAssembly.Memory replaces its buffer when it grows; a buffer is the heap itself.
 	const getLatestHeap = 'buffer' in target ? () => target.buffer : () => target

@@ -62,10 +62,14 @@ export interface ResolvedOptions {
 
 const pollingModes: readonly PollingMode[] = ['never', 'whenEmpty', 'always']
 /** The manager's option names, in the order its unknown-option message lists them. */
-export const optionNames: readonly string[] = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug', 'abi']
+const optionNames: readonly string[] = ['clearAllocatedRegions', 'pollingMode', 'trackAllocations', 'debug', 'abi']
 
-/** Validates user options (unknown keys included, to catch typos) and applies the defaults. */
-export function resolveOptions(options: WasmHeapManagerOptions | undefined): ResolvedOptions {
+/**
+ * Validates user options (unknown keys included, to catch typos) and applies the defaults.
+ * `alsoTaken`: the keys a caller takes beside the manager's (`memory`, the built-in
+ * allocator's range), passed over here and listed with them when a key is unknown.
+ */
+export function resolveOptions(options: WasmHeapManagerOptions | undefined, alsoTaken: readonly string[] = []): ResolvedOptions {
 	if (options === undefined) {
 		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, debug: false, abi: 'wasm32' }
 	}
@@ -75,8 +79,8 @@ export function resolveOptions(options: WasmHeapManagerOptions | undefined): Res
 	}
 
 	for (const key of Object.keys(options)) {
-		if (!optionNames.includes(key)) {
-			throw raise(unknownOption, key, optionNames)
+		if (!optionNames.includes(key) && !alsoTaken.includes(key)) {
+			throw raise(unknownOption, key, [...optionNames, ...alsoTaken])
 		}
 	}
 

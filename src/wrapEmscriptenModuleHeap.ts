@@ -7,9 +7,8 @@ import {
 	emscriptenModuleIsAPromise,
 	emscriptenModuleNotAnObject,
 	raise,
-	unknownOption,
 } from './messages.js'
-import { optionNames, type WasmHeapManagerOptions } from './options.js'
+import { resolveOptions, type WasmHeapManagerOptions } from './options.js'
 import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
 
 /**
@@ -116,19 +115,15 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 
 	let managerOptions: WasmHeapManagerOptions | undefined = options
 	let memoryOption: unknown
-	if (typeof options === 'object' && options !== null) {
-		// An unknown key is named before the heap is looked for: a misspelt `memory` would
-		// otherwise read as a module without a heap.
-		for (const key of Object.keys(options)) {
-			if (key !== 'memory' && !optionNames.includes(key)) throw raise(unknownOption, key, [...optionNames, 'memory'])
-		}
-		if ('memory' in options) {
-			const { memory, ...rest } = options
-			memoryOption = memory
-			managerOptions = rest
-			if (memoryOption !== undefined && !isMemory(memoryOption)) {
-				throw raise(emscriptenMemoryOptionInvalid, 'wrapEmscriptenModuleHeap', memoryOption)
-			}
+	// Checked before the heap is looked for: a misspelt `memory` would otherwise read as a
+	// module without a heap.
+	resolveOptions(options, ['memory'])
+	if (typeof options === 'object' && options !== null && 'memory' in options) {
+		const { memory, ...rest } = options
+		memoryOption = memory
+		managerOptions = rest
+		if (memoryOption !== undefined && !isMemory(memoryOption)) {
+			throw raise(emscriptenMemoryOptionInvalid, 'wrapEmscriptenModuleHeap', memoryOption)
 		}
 	}
 
