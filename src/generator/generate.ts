@@ -322,7 +322,8 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 	// value refs and struct fields give it: a setter given a number that is not a small integer
 	// makes Node 24's Maglev deoptimise "not a Smi", after which V8 calls the setter's builtin
 	// with a boxed value at that site for good (codegen/snippets.ts takesInt32Argument).
-	const int32Argument = facts.valueType === 'number' && !viewRow.startsWith('Float')
+	const viewFacts = elementTable[viewRow as keyof typeof elementTable]
+	const int32Argument = viewFacts.valueType === 'number' && viewFacts.cInteger !== null
 	const get = [...fieldLoads, `if (!${live}) return this.readField('${name}') as ${cast}`, `return views.dataView.get${viewRow}(${at}${endian}) as ${cast}`]
 	// 'Pointer', 'Size', 'Long': integers of the row's range only; other rows: numbers or bigints as the row's value type
 	let accepts = `typeof value === '${facts.valueType}'`
