@@ -7,6 +7,7 @@ import { Scope, type CodeBlockWriter } from 'ts-morph'
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
 import { codeWithArticle, describeElement, modules } from './snippets.js'
+import { counted } from '../src/wording.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitAlloc'
@@ -40,7 +41,7 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 		leadingTrivia: trivia,
 		name: methods.alloc,
 		docs: [
-			`Allocates ${describeElement(element)} (${byteSize} byte${byteSize === 1 ? '' : 's'}, aligned to ${alignment}) and returns ${codeWithArticle(refClass)} to it.\n` +
+			`Allocates ${describeElement(element)} (${counted(byteSize, 'byte')}, aligned to ${alignment}) and returns ${codeWithArticle(refClass)} to it.\n` +
 				`The region is zeroed unless \`clearAllocatedRegions\` is off, and tracked unless \`trackAllocations\` is off.\n` +
 				`@param value written after zeroing, converted as \`${methods.write}\` converts it (before anything is allocated)\n` +
 				`@throws Error if the allocator fails; TypeError or RangeError for a bad value, in which case nothing is allocated`,

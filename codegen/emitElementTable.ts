@@ -7,6 +7,7 @@ import type { StatementStructures } from 'ts-morph'
 import { StructureKind } from 'ts-morph'
 import { provenance } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
+import { withArticle } from '../src/wording.js'
 
 /** The statements of `elementTable.generated.ts`. */
 export function emitElementTable(elements: readonly NormalizedElement[]): StatementStructures[] {
@@ -31,7 +32,7 @@ export function emitElementTable(elements: readonly NormalizedElement[]): Statem
 			properties: elements.map((element) => ({
 				name: element.name,
 				type: element.cInteger === null ? 'null' : `'${element.cInteger}'`,
-				docs: [element.cInteger === null ? `\`${element.name}\` is not a plain C integer.` : `\`${element.name}\` is a ${element.cInteger} C integer.`],
+				docs: [element.cInteger === null ? `\`${element.name}\` is not a plain C integer.` : `\`${element.name}\` is ${withArticle(element.cInteger)} C integer.`],
 			})),
 		},
 		{

@@ -10,7 +10,8 @@
 import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
-import { liveLength, modules } from './snippets.js'
+import { codeWithArticle, liveLength, modules } from './snippets.js'
+import { withArticle } from '../src/wording.js'
 import { codecFunction, codecFunctions, lengthMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
 import { wrapNote } from './emitWrap.js'
 import { exportGroupLine, grouped, groupedClass } from './docGroups.js'
@@ -73,7 +74,7 @@ function emitWrite(encoding: NormalizedEncoding): Method {
 	return {
 		name: method,
 		docs: [
-			`Writes \`value\` as a ${encoding.description} string without a terminator at \`address\` and returns the number of elements written ` +
+			`Writes \`value\` as ${withArticle(encoding.description)} string without a terminator at \`address\` and returns the number of elements written ` +
 				'(the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.\n' +
 				`@param maxElementCount the room at \`address\` in elements (default: up to the heap's end)\n` +
 				`@throws RangeError if the string does not fit (nothing is written), for a bad ${size > 1 ? 'or misaligned ' : ''}address or room, ` +
@@ -110,7 +111,7 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 	return {
 		name: method,
 		docs: [
-			`Allocates a ${encoding.description} string without a terminator and returns a \`${refClass}\` to it.\n` +
+			`Allocates ${withArticle(encoding.description)} string without a terminator and returns ${codeWithArticle(refClass)} to it.\n` +
 				`@param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements ` +
 				`(allocates \`capacity * ${size}\` bytes, holding an empty string). An empty string allocates no element but still gets a unique address\n` +
 				'@throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)',
@@ -139,8 +140,8 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 	return {
 		name: method,
 		docs: [
-			`Wraps a ${encoding.description} string of \`elementCount\` elements that already exists at \`address\` ` +
-				`(a Rust \`&str\` or \`String\` buffer, a Zig slice) in a \`${refClass}\`; its length and capacity are \`elementCount\`.\n` +
+			`Wraps ${withArticle(encoding.description)} string of \`elementCount\` elements that already exists at \`address\` ` +
+				`(a Rust \`&str\` or \`String\` buffer, a Zig slice) in ${codeWithArticle(refClass)}; its length and capacity are \`elementCount\`.\n` +
 				wrapNote +
 				`@throws RangeError if \`address\` is 0, ${size > 1 ? 'misaligned, ' : ''}or the elements do not lie within the heap; TypeError or RangeError for a bad count or options`,
 		],
@@ -217,7 +218,7 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 		isExported: true,
 		extends: 'HeapRef',
 		docs: [
-			`A reference to a ${encoding.description} string without a terminator (a Rust \`&str\` or \`String\` buffer, a Zig slice), ` +
+			`A reference to ${withArticle(encoding.description)} string without a terminator (a Rust \`&str\` or \`String\` buffer, a Zig slice), ` +
 				`returned by \`${methods.allocSlice}\` and \`${methods.wrapSlice}\`. It holds \`elementCount\` elements (the current length, ` +
 				`set by \`write\`) in room for \`capacity\`; U+0000 is an ordinary character. Every member but \`capacity\` throws \`Error\` once the ref is freed.` +
 				exportGroupLine('String slice refs'),

@@ -7,7 +7,7 @@ import type { CodeBlockWriter } from 'ts-morph'
 import { Scope } from 'ts-morph'
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
-import { alignedIndexTest, modules } from './snippets.js'
+import { alignedIndexTest, codeWithArticle, modules } from './snippets.js'
 import { wrapNote } from './emitWrap.js'
 import { grouped } from './docGroups.js'
 
@@ -205,7 +205,7 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 	return {
 		name: method,
 		docs: [
-			`Allocates a null-terminated ${encoding.description} string and returns a \`${encoding.refClass}\` to it.\n` +
+			`Allocates a null-terminated ${encoding.description} string and returns ${codeWithArticle(encoding.refClass)} to it.\n` +
 				`@param capacityOrValue a capacity in elements, not counting the terminator (allocates \`(capacity + 1) * ${size}\` bytes holding an empty string), ` +
 				`or a string, encoded once and allocated at exactly its size plus the terminator\n` +
 				`@throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)`,
@@ -237,7 +237,7 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 	return {
 		name: method,
 		docs: [
-			`Wraps a null-terminated ${encoding.description} string that already exists at \`address\` (for example one C returned) in a \`${encoding.refClass}\`.\n` +
+			`Wraps a null-terminated ${encoding.description} string that already exists at \`address\` (for example one C returned) in ${codeWithArticle(encoding.refClass)}.\n` +
 				`@param maxElementCount its capacity in elements, terminator included (default: its current length + 1)\n` +
 				wrapNote +
 				`@throws RangeError if \`address\` is 0, ${size > 1 ? 'misaligned, ' : ''}out of range, or (without \`maxElementCount\`) the string has no terminator; TypeError for bad options`,

@@ -12,6 +12,9 @@ import type { CodeBlockWriter } from 'ts-morph'
 import { fastFieldOf } from './emitHeapViews.js'
 import type { Part } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
+import { article, withArticle } from '../src/wording.js'
+
+export { withArticle }
 
 export type Writer = (writer: CodeBlockWriter) => void
 
@@ -246,10 +249,6 @@ export function describeElement(element: NormalizedElement): string {
 	return withArticle(element.description)
 }
 
-/** A description with its indefinite article: "a signed …", "an unsigned …". */
-export function withArticle(description: string): string {
-	return `${/^[aeiou]/i.test(description) ? 'an' : 'a'} ${description}`
-}
 
 /** What a value of the wrong JS type for the row is, as its conversion refuses it with a `TypeError`. */
 function wrongValueType(element: NormalizedElement): string {
@@ -282,5 +281,5 @@ export function refThrowsDoc(element: NormalizedElement, { index = false, values
 
 /** A class name in backticks with its indefinite article: "a `Float64Array`", "an `Int32Ref`". */
 export function codeWithArticle(name: string): string {
-	return `${/^[AEIO]/.test(name) ? 'an' : 'a'} \`${name}\``
+	return `${article(name)} \`${name}\``
 }

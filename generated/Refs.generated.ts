@@ -4891,7 +4891,7 @@ export class Utf32StringRef extends HeapRef {
 
 // Ascii · codegen/emitStringSlices.ts
 /**
- * A reference to a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocAsciiStringSlice` and `wrapAsciiStringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed.
+ * A reference to an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator (a Rust `&str` or `String` buffer, a Zig slice), returned by `allocAsciiStringSlice` and `wrapAsciiStringSlice`. It holds `elementCount` elements (the current length, set by `write`) in room for `capacity`; U+0000 is an ordinary character. Every member but `capacity` throws `Error` once the ref is freed.
  * @group String slice refs
  */
 export class AsciiStringSliceRef extends HeapRef {

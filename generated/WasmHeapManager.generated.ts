@@ -4131,7 +4131,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Ascii · codegen/emitStrings.ts
 	/**
-	 * Allocates a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string and returns a `AsciiStringRef` to it.
+	 * Allocates a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string and returns an `AsciiStringRef` to it.
 	 * @param capacityOrValue a capacity in elements, not counting the terminator (allocates `(capacity + 1) * 1` bytes holding an empty string), or a string, encoded once and allocated at exactly its size plus the terminator
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
 	 * @group Strings
@@ -4160,7 +4160,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Ascii · codegen/emitStrings.ts
 	/**
-	 * Wraps a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string that already exists at `address` (for example one C returned) in a `AsciiStringRef`.
+	 * Wraps a null-terminated ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string that already exists at `address` (for example one C returned) in an `AsciiStringRef`.
 	 * @param maxElementCount its capacity in elements, terminator included (default: its current length + 1)
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, out of range, or (without `maxElementCount`) the string has no terminator; TypeError for bad options
@@ -4682,7 +4682,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Ascii · codegen/emitStringSlices.ts
 	/**
-	 * Writes `value` as a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
+	 * Writes `value` as an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator at `address` and returns the number of elements written (the length to hand to Rust, Zig or C++ with the address). U+0000 is written as an ordinary character.
 	 * @param maxElementCount the room at `address` in elements (default: up to the heap's end)
 	 * @throws RangeError if the string does not fit (nothing is written), for a bad address or room, or for a character the encoding cannot hold; TypeError if `value` is not a string
 	 * @group String slices
@@ -4707,7 +4707,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Ascii · codegen/emitStringSlices.ts
 	/**
-	 * Allocates a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator and returns a `AsciiStringSliceRef` to it.
+	 * Allocates an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator and returns an `AsciiStringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 1` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
 	 * @throws Error if the allocator fails; RangeError or TypeError for a bad capacity or a string the encoding cannot hold (nothing stays allocated)
 	 * @group String slices
@@ -4732,7 +4732,7 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Ascii · codegen/emitStringSlices.ts
 	/**
-	 * Wraps a ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `AsciiStringSliceRef`; its length and capacity are `elementCount`.
+	 * Wraps an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in an `AsciiStringSliceRef`; its length and capacity are `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
 	 * @group String slices

@@ -53,21 +53,21 @@ export interface ElementValueTypes {
 export interface ElementCIntegers {
 	/** `Int8` is a signed C integer. */
 	Int8: 'signed';
-	/** `Uint8` is a unsigned C integer. */
+	/** `Uint8` is an unsigned C integer. */
 	Uint8: 'unsigned';
 	/** `ClampedUint8` is not a plain C integer. */
 	ClampedUint8: null;
 	/** `Int16` is a signed C integer. */
 	Int16: 'signed';
-	/** `Uint16` is a unsigned C integer. */
+	/** `Uint16` is an unsigned C integer. */
 	Uint16: 'unsigned';
 	/** `Int32` is a signed C integer. */
 	Int32: 'signed';
-	/** `Uint32` is a unsigned C integer. */
+	/** `Uint32` is an unsigned C integer. */
 	Uint32: 'unsigned';
 	/** `BigInt64` is a signed C integer. */
 	BigInt64: 'signed';
-	/** `BigUint64` is a unsigned C integer. */
+	/** `BigUint64` is an unsigned C integer. */
 	BigUint64: 'unsigned';
 	/** `Float16` is not a plain C integer. */
 	Float16: null;

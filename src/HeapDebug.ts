@@ -8,6 +8,7 @@
  */
 import type { HeapRef } from './HeapRef.js'
 import { formatByteSize } from './inspect.js'
+import { counted, withArticle } from './wording.js'
 
 /**
  * The live refs allocated at one place, in {@link HeapReport}.
@@ -134,7 +135,7 @@ function warnLeak(hint: LeakHint): void {
 	if (warnedSites.has(site)) return
 	warnedSites.add(site)
 	console.warn(
-		`wasm-heap-manager: ${/^[AEIO]/.test(hint.refName) ? 'an' : 'a'} ${hint.refName} (${hint.byteSize} byte${hint.byteSize === 1 ? '' : 's'} at address ${hint.address}) was garbage-collected ` +
+		`wasm-heap-manager: ${withArticle(hint.refName)} (${counted(hint.byteSize, 'byte')} at address ${hint.address}) was garbage-collected ` +
 			`without free() or release(): its region leaked. Allocated at ${site}; further leaks from there are not reported.\n${stack}`,
 	)
 }

@@ -17,6 +17,7 @@
  * @internal
  */
 import type { HeapError, HeapErrorCode } from './errors.js'
+import { counted, withArticle } from './wording.js'
 
 /** One entry of the table: the error's class and code, and its text from `P`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any entry, whatever its parameters
@@ -127,7 +128,7 @@ export const addressNotANumber = {
 	code: INVALID_ARGUMENT,
 	text: (method: string, address: unknown, byteSize: number, heapByteLength: number) =>
 		`${method}: address must be a number, received ${describeValue(address)} ` +
-		`(for a ${byteSize}-byte access within the heap of ${heapByteLength} bytes)`,
+		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
 } satisfies Message
 
 export const addressNotANonNegativeInteger = {
@@ -135,14 +136,14 @@ export const addressNotANonNegativeInteger = {
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, byteSize: number, heapByteLength: number) =>
 		`${method}: address ${describeValue(address)} is not a non-negative integer ` +
-		`(for a ${byteSize}-byte access within the heap of ${heapByteLength} bytes)`,
+		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
 } satisfies Message
 
 export const addressOutOfRange = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, byteSize: number, heapByteLength: number) =>
-		`${method}: address ${address} is out of range: a ${byteSize}-byte access must end within the heap of ${heapByteLength} bytes`,
+		`${method}: address ${address} is out of range: ${withArticle(`${byteSize}-byte`)} access must end within the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
 export const addressMisaligned = {
@@ -175,8 +176,8 @@ export const indexOutOfRange = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
 	text: (method: string, index: number, elementCount: number) =>
-		`${method}: index ${describeValue(index)} is out of range: it must be an integer from 0 to ${elementCount - 1} ` +
-		`(the array has ${elementCount} elements)`,
+		`${method}: index ${describeValue(index)} is out of range: ` +
+		(elementCount === 0 ? 'the array has no elements' : `it must be an integer from 0 to ${elementCount - 1} (the array has ${counted(elementCount, 'element')})`),
 } satisfies Message
 
 export const refReleased = {
@@ -483,7 +484,7 @@ export const stagingTypeError = {
 export const stagingRangeError = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, elementCount: number, reason: string) => `${method}: ${elementCount} elements: ${reason}`,
+	text: (method: string, elementCount: number, reason: string) => `${method}: ${counted(elementCount, 'element')}: ${reason}`,
 } satisfies Message
 
 export const countOrValuesInvalid = {
@@ -495,33 +496,33 @@ export const countOrValuesInvalid = {
 export const allocationTooLarge = {
 	Class: RangeError,
 	code: ALLOCATION_FAILED,
-	text: (method: string, byteSize: number) => `${method}: cannot allocate ${byteSize} bytes, more than a safe integer`,
+	text: (method: string, byteSize: number) => `${method}: cannot allocate ${counted(byteSize, 'byte')}, more than a safe integer`,
 } satisfies Message
 
 export const allocatorThrew = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, byteSize: number, error: unknown) => `${method}: allocating ${byteSize} bytes failed: the allocator threw ${describeError(error)}`,
+	text: (method: string, byteSize: number, error: unknown) => `${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator threw ${describeError(error)}`,
 } satisfies Message
 
 export const allocatorReturnedNonAddress = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
 	text: (method: string, byteSize: number, result: unknown) =>
-		`${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)} instead of an address`,
+		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${describeValue(result)} instead of an address`,
 } satisfies Message
 
 export const allocatorReturnedInvalidAddress = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, byteSize: number, result: unknown) => `${method}: allocating ${byteSize} bytes failed: the allocator returned ${describeValue(result)}`,
+	text: (method: string, byteSize: number, result: unknown) => `${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${describeValue(result)}`,
 } satisfies Message
 
 export const allocatorReturnedMisaligned = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
 	text: (method: string, byteSize: number, address: number, alignment: number) =>
-		`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
+		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned address ${address}, ` +
 		`which is not aligned to the ${alignment} bytes this type needs`,
 } satisfies Message
 
@@ -529,7 +530,7 @@ export const allocatorReturnedOutsideHeap = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
 	text: (method: string, byteSize: number, address: number, heapByteLength: number) =>
-		`${method}: allocating ${byteSize} bytes failed: the allocator returned address ${address}, ` +
+		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned address ${address}, ` +
 		`but the region does not fit in the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
@@ -776,8 +777,8 @@ export const allocatorRangeTooSmall = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, base: number, end: number, headerBytes: number, needed: number) =>
-		`${method}: the range [${base}, ${end}) has ${Math.max(0, end - base)} bytes: ` +
-		`it needs at least ${needed} (a ${headerBytes}-byte header, one block and the end marker)`,
+		`${method}: the range [${base}, ${end}) ${end > base ? `has ${counted(end - base, 'byte')}` : 'is empty'}: ` +
+		`it needs at least ${needed} bytes (${withArticle(`${headerBytes}-byte`)} header, one block and the end marker)`,
 } satisfies Message
 
 export const allocatorHeaderVersion = {
@@ -1268,7 +1269,7 @@ export const fieldPathBadIndex = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, where: string, length: number, segment: string) =>
-		`${method}: ${JSON.stringify(where)} is an array of ${length} elements; ${JSON.stringify(segment)} is not an index from 0 to ${length - 1}`,
+		`${method}: ${JSON.stringify(where)} is an array of ${counted(length, 'element')}; ${JSON.stringify(segment)} is not ${length === 0 ? 'an index: it has none' : `an index from 0 to ${length - 1}`}`,
 } satisfies Message
 
 export const fieldPathNotAggregate = {
@@ -1347,7 +1348,7 @@ export const structArrayWriteNotAnArray = {
 export const structArrayWriteTooMany = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, given: number, elementCount: number) => `${method}: ${given} values given for an array of ${elementCount} elements`,
+	text: (method: string, given: number, elementCount: number) => `${method}: ${counted(given, 'value')} given for an array of ${counted(elementCount, 'element')}`,
 } satisfies Message
 
 export const pointerToArrayHasNoRef = {
@@ -1369,7 +1370,7 @@ export const storedNotASafeInteger = {
 export const abiIntegerNotANumber = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (where: string, name: string, value: unknown) => `${where}: a ${name} value must be a number, received ${describeValue(value)}`,
+	text: (where: string, name: string, value: unknown) => `${where}: ${withArticle(name)} value must be a number, received ${describeValue(value)}`,
 } satisfies Message
 
 export const abiIntegerOutOfRange = {
@@ -1387,7 +1388,7 @@ export const boolNotABoolean = {
 
 /** `a 3-bit unsigned bitfield of type Uint8`. */
 const bitfieldName = (width: number, signed: boolean, typeName: string): string =>
-	`a ${width}-bit ${signed ? 'signed' : 'unsigned'} bitfield of type ${typeName}`
+	`${withArticle(`${width}-bit`)} ${signed ? 'signed' : 'unsigned'} bitfield of type ${typeName}`
 
 export const bitfieldValueOfWrongType = {
 	Class: TypeError,
@@ -1439,13 +1440,13 @@ export const pointerFieldValueInvalid = {
 export const arrayFieldNotAnArray = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (where: string, length: number, value: unknown) => `${where}: an array of ${length} elements takes an array, received ${describeValue(value)}`,
+	text: (where: string, length: number, value: unknown) => `${where}: an array of ${counted(length, 'element')} takes an array, received ${describeValue(value)}`,
 } satisfies Message
 
 export const arrayFieldTooMany = {
 	Class: RangeError,
 	code: INVALID_VALUE,
-	text: (where: string, given: number, length: number) => `${where}: ${given} values given for an array of ${length} elements`,
+	text: (where: string, given: number, length: number) => `${where}: ${counted(given, 'value')} given for an array of ${counted(length, 'element')}`,
 } satisfies Message
 
 export const recordValueNotAnObject = {

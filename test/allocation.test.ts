@@ -7,6 +7,7 @@ import * as api from '../src/index.js'
 import { callMethod, caught, elements, exactSamples, expectSameBytes, expectThrow, zeroOf, type AnyRef, type ValueRef } from './support/dynamic.js'
 import { createTestHeap, SeededRandom, snapshot, TestAllocator } from './support/heaps.js'
 import { AddressTable } from '../src/AddressTable.js'
+import { counted } from '../src/wording.js'
 
 /** A manager whose allocator returns whatever `result` says, and whose deallocator records its arguments. */
 function createStubHeap(result: (size: number) => unknown, options?: api.WasmHeapManagerOptions) {
@@ -30,7 +31,7 @@ function createStubHeap(result: (size: number) => unknown, options?: api.WasmHea
 }
 
 const byteSizePattern = (method: string, byteSize: number): RegExp =>
-	new RegExp(`^${method}: allocating ${byteSize} bytes failed`)
+	new RegExp(`^${method}: allocating ${counted(byteSize, 'byte')} failed`)
 
 /** Every alloc call for an element type, with the byte size it requests. */
 function allocCallsOf(element: (typeof elements)[number]): Array<{ method: string; args: unknown[]; byteSize: number }> {
@@ -179,7 +180,7 @@ describe('allocation', () => {
 			for (const element of elements) {
 				for (const args of [[], [exactSamples(element)[0]]]) {
 					const method = element.methods.alloc
-					const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, new RegExp(`^${method}: allocating ${element.byteSize} bytes failed: the allocator threw RangeError: out of memory \\(from the allocator\\)$`))
+					const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, new RegExp(`^${method}: allocating ${counted(element.byteSize, 'byte')} failed: the allocator threw RangeError: out of memory \\(from the allocator\\)$`))
 					expect(error.cause).to.equal(thrown)
 				}
 			}

@@ -169,7 +169,7 @@ describe('memory64 (wasm64)', () => {
 
 		it('2^53 - 1 is accepted as an address (and freed back exactly, as a bigint, when it does not fit the heap)', () => {
 			const t = createBigIntHeap({ strictSizes: false, result: () => 2n ** 53n - 1n })
-			expectThrow(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 bytes failed.*9007199254740991.*does not fit/)
+			expectThrow(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 byte failed.*9007199254740991.*does not fit/)
 			expect(t.freed).to.deep.equal([2n ** 53n - 1n])
 		})
 	})

@@ -388,6 +388,38 @@ describe('the message table (src/messages.ts)', () => {
 		})
 	})
 
+	describe('reads as English at the edges of its numbers', () => {
+		it('an 8-byte access, a 4-byte one; "an" before a vowel sound only', () => {
+			expect(table.addressOutOfRange.text('probe.m', 9, 8, 16)).to.contain('an 8-byte access must end')
+			expect(table.addressNotANumber.text('probe.m', 'x', 4, 16)).to.contain('(for a 4-byte access')
+			expect(table.abiIntegerNotANumber.text('probe.f', 'Int32', 'x')).to.contain('an Int32 value')
+			expect(table.abiIntegerNotANumber.text('probe.f', 'Size', 'x')).to.contain('a Size value')
+			expect(table.bitfieldValueOfWrongType.text('probe.f', 8, false, 'Uint8', 'number', 'x')).to.contain('an 8-bit unsigned bitfield')
+			expect(table.bitfieldValueOfWrongType.text('probe.f', 11, true, 'Int16', 'number', 'x')).to.contain('an 11-bit signed bitfield')
+			expect(table.bitfieldValueOfWrongType.text('probe.f', 3, true, 'Int8', 'number', 'x')).to.contain('a 3-bit signed bitfield')
+		})
+
+		it('one element, no elements: counts agree with their nouns and no range runs from 0 to -1', () => {
+			expect(table.indexOutOfRange.text('probe.m', 1, 1)).to.equal('probe.m: index 1 is out of range: it must be an integer from 0 to 0 (the array has 1 element)')
+			expect(table.indexOutOfRange.text('probe.m', 0, 0)).to.equal('probe.m: index 0 is out of range: the array has no elements')
+			expect(table.indexOutOfRange.text('probe.m', 5, 2)).to.contain('from 0 to 1 (the array has 2 elements)')
+			expect(table.structArrayWriteTooMany.text('probe.m', 1, 1)).to.equal('probe.m: 1 value given for an array of 1 element')
+			expect(table.allocatorThrew.text('probe.m', 1, new Error('x'))).to.match(/^probe\.m: allocating 1 byte failed/)
+			expect(table.allocatorRangeTooSmall.text('probe.m', 16, 0, 3600, 3632)).to.equal(
+				'probe.m: the range [16, 0) is empty: it needs at least 3632 bytes (a 3600-byte header, one block and the end marker)',
+			)
+		})
+
+		it('no rendered sample and no generated doc says "a" before a vowel sound or a plural noun after 1', () => {
+			const rendered = entryNames.map((name) => ((table[name] as AnyEntry).text as (...parameters: unknown[]) => string)(...(samples[name] as unknown[])))
+			const generatedDocs = readdirSync(join(root, 'generated')).map((file) => readFileSync(join(root, 'generated', file), 'utf8'))
+			for (const text of [...rendered, ...generatedDocs]) {
+				expect(text).not.to.match(/\ba (?:[aeioAEIO8]|u(?!ni|tf|int|se)|`[AEIO])/)
+				expect(text).not.to.match(/(?<![\d.])1 (?:elements|bytes|values)\b/)
+			}
+		})
+	})
+
 	it('has no dead entries: each is used in src/ or generated/', () => {
 		const sources = sourceFiles()
 			.filter((file) => file !== tableFile)

@@ -7,6 +7,7 @@ import { expect } from 'chai'
 import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
 import { wideIntegerRows } from '../descriptors/elements.js'
 import { normalizeWideIntegers, type NormalizedElement } from '../codegen/normalize.js'
+import { withArticle } from '../src/wording.js'
 import { badAddresses, SeededRandom, snapshot } from './support/heaps.js'
 import {
 	callMethod,
@@ -181,7 +182,7 @@ describe('numeric access, for every descriptor row', () => {
 				if (size === 1) return expect(() => callMethod(heap, read, heapSize)).to.throw(RangeError)
 				expect(() => callMethod(heap, read, heapSize - size + 1)).to.throw(
 					RangeError,
-					`a ${size}-byte access must end within the heap of ${heapSize} bytes`,
+					`${withArticle(`${size}-byte`)} access must end within the heap of ${heapSize} bytes`,
 				)
 			})
 

@@ -10,6 +10,7 @@ import { expect } from 'chai'
 import { stringEncodingRows } from '../descriptors/encodings.js'
 import { normalizeEncodings, type NormalizedEncoding } from '../codegen/normalize.js'
 import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
+import { withArticle } from '../src/wording.js'
 import { callMethod, expectSameBytes, expectThrow } from './support/dynamic.js'
 import { badAddresses, createTestHeap, SeededRandom, snapshot } from './support/heaps.js'
 import { randomText } from './support/text.js'
@@ -180,7 +181,7 @@ describe('length-delimited strings, for every encoding row', () => {
 				expectThrow(
 					() => callMethod(heap, readSlice, 8, heapSize),
 					RangeError,
-					`${readSlice}: address 8 is out of range: a ${heapSize * size}-byte access must end within the heap of ${heapSize} bytes`,
+					`${readSlice}: address 8 is out of range: ${withArticle(`${heapSize * size}-byte`)} access must end within the heap of ${heapSize} bytes`,
 				)
 				expectThrow(() => callMethod(heap, writeSlice, 8, 42), TypeError, `${writeSlice}: value must be a string, received 42`)
 				expectThrow(() => callMethod(heap, writeSlice, 8, 'x', -1), RangeError, `${writeSlice}: element count -1 is not a non-negative safe integer`)

@@ -605,7 +605,7 @@ describe('structs at run time', () => {
 			body.mass = 3
 			expect(over.readStruct(Body, body.address).mass).to.equal(3)
 			;(resizable as unknown as { resize(length: number): void }).resize(64)
-			expectThrow(() => body.x, RangeError, /^readFloat64: address \d+ is out of range: a 8-byte access must end within the heap of 64 bytes$/)
+			expectThrow(() => body.x, RangeError, /^readFloat64: address \d+ is out of range: an 8-byte access must end within the heap of 64 bytes$/)
 		})
 	})
 
@@ -727,7 +727,7 @@ describe('structs at run time', () => {
 			expectThrow(() => heap.wrapStruct(Body, heapSize - 8), RangeError, `wrapStruct: address ${heapSize - 8} is out of range: a 40-byte access must end within the heap of ${heapSize} bytes`)
 			expectThrow(() => heap.wrapStruct(Body, 0), RangeError, 'wrapStruct: address 0 is a null pointer and cannot be wrapped')
 			expectThrow(() => heap.readStruct(Body, -1), RangeError, /^readStruct: address -1 is not a non-negative integer/)
-			expectThrow(() => heap.wrapStructArray(Body, heapSize - 40, 2), RangeError, `wrapStructArray: address ${heapSize - 40} is out of range: a 80-byte access must end within the heap of ${heapSize} bytes`)
+			expectThrow(() => heap.wrapStructArray(Body, heapSize - 40, 2), RangeError, `wrapStructArray: address ${heapSize - 40} is out of range: an 80-byte access must end within the heap of ${heapSize} bytes`)
 			expectThrow(() => heap.readStruct('Body' as never, 8), TypeError, /^readStruct: expected a StructType/)
 			expectThrow(() => heap.wrapStruct(Body, 8, 5 as never), TypeError, /^wrapStruct: options must be an object/)
 			const unaligned = heap.wrapStruct(Body, 8 + 1, { deallocator: null })

@@ -14,6 +14,7 @@ import type { FieldLayout } from '../structs/layout.js'
 import { emitCHeader, enumSpelling } from './cHeader.js'
 import { libraryFieldsVersion } from '../structs/generatedClasses.js'
 import { reservedFieldNames } from '../structs/StructRef.js'
+import { counted } from '../wording.js'
 
 /** A declarations module's file name ending: `.ts`, `.mts`, `.cts`, `.js`, `.mjs` or `.cjs`. */
 const declarationsExtension = /\.(m|c)?[jt]s$/
@@ -115,7 +116,7 @@ function cTypeName(kind: FieldKind): string {
 function fieldDoc(kind: FieldKind, layout: FieldLayout, abi: AbiName): string {
 	const where =
 		layout.bitWidth === undefined
-			? `offset ${layout.offset}, ${layout.size} byte${layout.size === 1 ? '' : 's'}`
+			? `offset ${layout.offset}, ${counted(layout.size, 'byte')}`
 			: `byte ${layout.offset}, bit ${layout.bitOffset}, ${layout.bitWidth} bit${layout.bitWidth === 1 ? '' : 's'}`
 	return `C \`${cTypeName(kind)}\`: ${where} (${abi}).`
 }

@@ -842,7 +842,7 @@ export class Runner {
 			if (deallocatorTrapped) this.env.allocator.forget(call.address)
 			else this.violation(op, 'allocation-left-behind', `the allocator handed out ${call.address}, the call threw ${describeError(error)}, and the region is still allocated`)
 		}
-		if (errorKindOf(error) === 'Error' && o.allocCalls.some((call) => call.probe !== true) && !/allocating \d+ bytes failed/.test((error as Error).message)) {
+		if (errorKindOf(error) === 'Error' && o.allocCalls.some((call) => call.probe !== true) && !/allocating \d+ bytes? failed/.test((error as Error).message)) {
 			this.violation(op, 'allocation-error-unclear', `${describeError(error)} does not say that the allocation failed`)
 		}
 	}
