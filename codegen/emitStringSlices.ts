@@ -141,20 +141,21 @@ function emitWrap(encoding: NormalizedEncoding): Method {
 		name: method,
 		docs: [
 			`Wraps ${withArticle(encoding.description)} string of \`elementCount\` elements that already exists at \`address\` ` +
-				`(a Rust \`&str\` or \`String\` buffer, a Zig slice) in ${codeWithArticle(refClass)}; its length and capacity are \`elementCount\`.\n` +
+				`(a Rust \`&str\` or \`String\` buffer, a Zig slice) in ${codeWithArticle(refClass)}; its length is \`elementCount\`, its capacity \`options.capacity\` (a Rust \`String\`'s spare room, which \`write\` may fill and \`free()\` hands the deallocator) or else \`elementCount\`.\n` +
 				wrapNote +
 				`@throws RangeError if \`address\` is 0, ${size > 1 ? 'misaligned, ' : ''}or the elements do not lie within the heap; TypeError or RangeError for a bad count or options`,
 		],
 		parameters: [
 			{ name: 'address', type: 'number' },
 			{ name: 'elementCount', type: 'number' },
-			{ name: 'options', type: 'WrapOptions', hasQuestionToken: true },
+			{ name: 'options', type: 'StringSliceWrapOptions', hasQuestionToken: true },
 		],
 		returnType: refClass,
 		statements: [
 			`const count = this.strings.capacity(elementCount, '${method}')`,
-			`this.wrapRegion(address, count * ${size}, ${size}, '${method}')`,
-			`return this.core.wrapped(new ${refClass}(this, address, count * ${size}, false, count), ${size}, options, '${method}')`,
+			`const capacity = this.strings.wrappedSliceCapacity(count, options, '${method}')`,
+			`this.wrapRegion(address, capacity * ${size}, ${size}, '${method}')`,
+			`return this.core.wrapped(new ${refClass}(this, address, capacity * ${size}, false, count), ${size}, options, '${method}', stringSliceWrapOptionNames)`,
 		],
 	}
 }
@@ -199,7 +200,7 @@ export function emitStringSliceMethods(encoding: NormalizedEncoding): Part {
 	part.use(modules.codec(encoding.codec), ...codecFunctions.map((name) => `${name} as ${codecFunction(encoding, name)}`))
 	part.use(modules.errors, 'throwStringDecodeError', 'throwStringValueError')
 	part.use(modules.refs, encoding.sliceRefClass)
-	part.use(modules.core, 'type WrapOptions')
+	part.use(modules.strings, 'type StringSliceWrapOptions', 'stringSliceWrapOptionNames')
 	const trivia = provenance(encoding.name, emitter)
 	for (const method of [...emitRead(encoding), emitWrite(encoding), emitAlloc(encoding), emitWrap(encoding), ...emitLengths(encoding)]) {
 		part.methods.push({ leadingTrivia: trivia, ...method })

@@ -27,6 +27,7 @@ export const modules = {
 	heapAccess: '../src/HeapAccess.js',
 	heapWaits: '../src/HeapWaits.js',
 	core: '../src/HeapCore.js',
+	strings: '../src/HeapStrings.js',
 	cappedView: '../src/cappedView.js',
 	refs: './Refs.generated.js',
 	manager: './WasmHeapManager.generated.js',

@@ -3,6 +3,7 @@
 import { HeapAccess } from '../src/HeapAccess.js';
 import { type WrapOptions } from '../src/HeapCore.js';
 import { littleEndianHost } from '../src/HeapRef.js';
+import { stringSliceWrapOptionNames, type StringSliceWrapOptions } from '../src/HeapStrings.js';
 import { WaitResult, waitOn, waitOnAsync } from '../src/HeapWaits.js';
 import { decode as decodeAscii, encodeMeasured as encodeMeasuredAscii, encodedLength as encodedLengthAscii, findTerminator as findTerminatorAscii, measure as measureAscii, write as writeAscii } from '../src/codecs/ascii.js';
 import { decode as decodeUtf16, encodeMeasured as encodeMeasuredUtf16, encodedLength as encodedLengthUtf16, findTerminator as findTerminatorUtf16, measure as measureUtf16, write as writeUtf16 } from '../src/codecs/utf16.js';
@@ -4732,15 +4733,16 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Ascii · codegen/emitStringSlices.ts
 	/**
-	 * Wraps an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in an `AsciiStringSliceRef`; its length and capacity are `elementCount`.
+	 * Wraps an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in an `AsciiStringSliceRef`; its length is `elementCount`, its capacity `options.capacity` (a Rust `String`'s spare room, which `write` may fill and `free()` hands the deallocator) or else `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
 	 * @group String slices
 	 */
-	wrapAsciiStringSlice(address: number, elementCount: number, options?: WrapOptions): AsciiStringSliceRef {
+	wrapAsciiStringSlice(address: number, elementCount: number, options?: StringSliceWrapOptions): AsciiStringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapAsciiStringSlice')
-		this.wrapRegion(address, count * 1, 1, 'wrapAsciiStringSlice')
-		return this.core.wrapped(new AsciiStringSliceRef(this, address, count * 1, false, count), 1, options, 'wrapAsciiStringSlice')
+		const capacity = this.strings.wrappedSliceCapacity(count, options, 'wrapAsciiStringSlice')
+		this.wrapRegion(address, capacity * 1, 1, 'wrapAsciiStringSlice')
+		return this.core.wrapped(new AsciiStringSliceRef(this, address, capacity * 1, false, count), 1, options, 'wrapAsciiStringSlice', stringSliceWrapOptionNames)
 	}
 
 	// Ascii · codegen/emitStringSlices.ts
@@ -4857,15 +4859,16 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Utf8 · codegen/emitStringSlices.ts
 	/**
-	 * Wraps a UTF-8 string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf8StringSliceRef`; its length and capacity are `elementCount`.
+	 * Wraps a UTF-8 string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf8StringSliceRef`; its length is `elementCount`, its capacity `options.capacity` (a Rust `String`'s spare room, which `write` may fill and `free()` hands the deallocator) or else `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
 	 * @group String slices
 	 */
-	wrapUtf8StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf8StringSliceRef {
+	wrapUtf8StringSlice(address: number, elementCount: number, options?: StringSliceWrapOptions): Utf8StringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapUtf8StringSlice')
-		this.wrapRegion(address, count * 1, 1, 'wrapUtf8StringSlice')
-		return this.core.wrapped(new Utf8StringSliceRef(this, address, count * 1, false, count), 1, options, 'wrapUtf8StringSlice')
+		const capacity = this.strings.wrappedSliceCapacity(count, options, 'wrapUtf8StringSlice')
+		this.wrapRegion(address, capacity * 1, 1, 'wrapUtf8StringSlice')
+		return this.core.wrapped(new Utf8StringSliceRef(this, address, capacity * 1, false, count), 1, options, 'wrapUtf8StringSlice', stringSliceWrapOptionNames)
 	}
 
 	// Utf8 · codegen/emitStringSlices.ts
@@ -4982,15 +4985,16 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Utf16 · codegen/emitStringSlices.ts
 	/**
-	 * Wraps a UTF-16 (little-endian code units, stored as-is) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf16StringSliceRef`; its length and capacity are `elementCount`.
+	 * Wraps a UTF-16 (little-endian code units, stored as-is) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf16StringSliceRef`; its length is `elementCount`, its capacity `options.capacity` (a Rust `String`'s spare room, which `write` may fill and `free()` hands the deallocator) or else `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, misaligned, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
 	 * @group String slices
 	 */
-	wrapUtf16StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf16StringSliceRef {
+	wrapUtf16StringSlice(address: number, elementCount: number, options?: StringSliceWrapOptions): Utf16StringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapUtf16StringSlice')
-		this.wrapRegion(address, count * 2, 2, 'wrapUtf16StringSlice')
-		return this.core.wrapped(new Utf16StringSliceRef(this, address, count * 2, false, count), 2, options, 'wrapUtf16StringSlice')
+		const capacity = this.strings.wrappedSliceCapacity(count, options, 'wrapUtf16StringSlice')
+		this.wrapRegion(address, capacity * 2, 2, 'wrapUtf16StringSlice')
+		return this.core.wrapped(new Utf16StringSliceRef(this, address, capacity * 2, false, count), 2, options, 'wrapUtf16StringSlice', stringSliceWrapOptionNames)
 	}
 
 	// Utf16 · codegen/emitStringSlices.ts
@@ -5107,15 +5111,16 @@ export class WasmHeapManager extends HeapAccess {
 
 	// Utf32 · codegen/emitStringSlices.ts
 	/**
-	 * Wraps a UTF-32 (one little-endian code point per element) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf32StringSliceRef`; its length and capacity are `elementCount`.
+	 * Wraps a UTF-32 (one little-endian code point per element) string of `elementCount` elements that already exists at `address` (a Rust `&str` or `String` buffer, a Zig slice) in a `Utf32StringSliceRef`; its length is `elementCount`, its capacity `options.capacity` (a Rust `String`'s spare room, which `write` may fill and `free()` hands the deallocator) or else `elementCount`.
 	 * Wrapped refs are not tracked; their `free()` calls `options.deallocator` if given, does nothing more than invalidate the ref if it is `null` (a borrowed region), and otherwise calls the manager's deallocator on `address`.
 	 * @throws RangeError if `address` is 0, misaligned, or the elements do not lie within the heap; TypeError or RangeError for a bad count or options
 	 * @group String slices
 	 */
-	wrapUtf32StringSlice(address: number, elementCount: number, options?: WrapOptions): Utf32StringSliceRef {
+	wrapUtf32StringSlice(address: number, elementCount: number, options?: StringSliceWrapOptions): Utf32StringSliceRef {
 		const count = this.strings.capacity(elementCount, 'wrapUtf32StringSlice')
-		this.wrapRegion(address, count * 4, 4, 'wrapUtf32StringSlice')
-		return this.core.wrapped(new Utf32StringSliceRef(this, address, count * 4, false, count), 4, options, 'wrapUtf32StringSlice')
+		const capacity = this.strings.wrappedSliceCapacity(count, options, 'wrapUtf32StringSlice')
+		this.wrapRegion(address, capacity * 4, 4, 'wrapUtf32StringSlice')
+		return this.core.wrapped(new Utf32StringSliceRef(this, address, capacity * 4, false, count), 4, options, 'wrapUtf32StringSlice', stringSliceWrapOptionNames)
 	}
 
 	// Utf32 · codegen/emitStringSlices.ts

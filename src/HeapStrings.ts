@@ -1,6 +1,34 @@
 import type { HeapAccess } from './HeapAccess.js'
+import type { WrapOptions } from './HeapCore.js'
 import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
-import { maxElementCountZero, noTerminator, raise, stringElementsOutOfRange, stringSliceDoesNotFit, terminatedStringDoesNotFit } from './messages.js'
+import {
+	maxElementCountZero,
+	noTerminator,
+	raise,
+	sliceCapacityInvalid,
+	sliceCapacityNotANumber,
+	stringElementsOutOfRange,
+	stringSliceDoesNotFit,
+	terminatedStringDoesNotFit,
+} from './messages.js'
+
+/**
+ * Options of `wrap<Enc>StringSlice`: those of every `wrap*` method, plus the capacity of
+ * a buffer longer than its string (a Rust `String`'s `capacity()`, a `Vec<u8>`'s).
+ * @group Options
+ */
+export interface StringSliceWrapOptions extends WrapOptions {
+	/**
+	 * Elements the buffer at `address` holds, at least `elementCount`: the ref's
+	 * `capacity`, the room `write` may fill, and the size `free()` hands the deallocator
+	 * (Rust's `dealloc` must get the capacity the `String` was allocated with).
+	 * @defaultValue `elementCount`
+	 */
+	readonly capacity?: number
+}
+
+/** The keys of {@link StringSliceWrapOptions}. */
+export const stringSliceWrapOptionNames: readonly string[] = ['deallocator', 'capacity']
 
 /**
  * The checks and cold paths of null-terminated string access that every encoding
@@ -182,6 +210,19 @@ export class HeapStrings {
 	sliceDoesNotFit(address: number, needed: number, room: number, maxElementCount: number | undefined, method: string): true {
 		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
 		throw raise(stringSliceDoesNotFit, method, needed, room, address, maxElementCount !== undefined)
+	}
+
+	/**
+	 * The capacity a wrapped slice of `elementCount` elements has: `options.capacity`, checked
+	 * to be a safe integer of at least `elementCount`, or `elementCount`. (Options that are
+	 * not an object are refused with the other keys, by the wrap itself.)
+	 */
+	wrappedSliceCapacity(elementCount: number, options: StringSliceWrapOptions | undefined, method: string): number {
+		if (typeof options !== 'object' || options === null || options.capacity === undefined) return elementCount
+		const capacity: unknown = options.capacity
+		if (typeof capacity !== 'number') throw raise(sliceCapacityNotANumber, method, capacity)
+		if (!(Number.isSafeInteger(capacity) && capacity >= elementCount)) throw raise(sliceCapacityInvalid, method, capacity, elementCount)
+		return capacity
 	}
 
 	/** Validates a string ref's capacity argument (elements, terminator included). */

@@ -66,4 +66,5 @@ export {
 	type StructRefOf,
 } from './structs/StructRef.js'
 export type { StructArrayWrapOptions } from './structs/structAccess.js'
+export type { StringSliceWrapOptions } from './HeapStrings.js'
 export type { ArrayRefOf, DeclarationOf, GeneratedStructRefClass, HasArrayClass, HasStructType, ManagerMadeClass, RefOf, StructTypeOrClass } from './structs/generatedClasses.js'

@@ -1306,6 +1306,19 @@ export const generatedClassDuplicate = {
 		`${method}: ${className} is a second generated class for ${String(type)} under ${abi}; use one generated module per declaration`,
 } satisfies Message
 
+export const sliceCapacityNotANumber = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, capacity: unknown) => `${method}: options.capacity must be a number, received ${describeValue(capacity)}`,
+} satisfies Message
+
+export const sliceCapacityInvalid = {
+	Class: RangeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, capacity: number, elementCount: number) =>
+		`${method}: options.capacity ${describeValue(capacity)} is not a safe integer of at least the string's ${counted(elementCount, 'element')}`,
+} satisfies Message
+
 export const strideNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,

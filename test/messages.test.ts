@@ -228,6 +228,8 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	generatedClassAbiMismatch: ['probe.method', 'className', 'classAbi', 'abi'],
 	generatedClassDuplicate: ['probe.method', 'className', 'x', 'abi'],
 	generatedClassOutdated: ['probe.method', 'className', 'x', 1],
+	sliceCapacityNotANumber: ['probe.method', '64'],
+	sliceCapacityInvalid: ['probe.method', 3, 5],
 	strideNotANumber: ['probe.method', 'x'],
 	strideInvalid: ['probe.method', 8, 8, 'x'],
 	refIsPartOfAnother: ['probe.Ref', 'member'],

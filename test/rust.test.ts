@@ -195,6 +195,25 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 		expectClean(rust)
 	})
 
+	it("a String as (ptr, len, capacity): wrapUtf8StringSlice(ptr, len, { capacity }) reads the length, writes into Rust's spare room, and frees what Rust allocated", async () => {
+		const { heap, rust } = await rustHeap()
+		const name = heap.allocNullTerminatedUtf8String('Ferris')
+		const out = heap.allocUint32Array(3)
+		expect(rust.greet(name.address, name.encodedElementCount, out.address)).to.equal(0)
+		const [address, length, capacity] = [out.readAt(0), out.readAt(1), out.readAt(2)]
+		name.free()
+		out.free()
+		const greeting = heap.wrapUtf8StringSlice(address, length, { capacity })
+		expect([greeting.value, greeting.elementCount, greeting.capacity]).to.deep.equal(['Hello, Ferris!', length, capacity])
+		// Longer than the string, within Rust's capacity: Rust reads the new text at the same address.
+		const longer = 'Hello, Ferris 🦀 and friends!'
+		expect(greeting.write(longer)).to.equal(encoder.encode(longer).length)
+		expect(greeting.address).to.equal(address)
+		expect(rust.count_chars(greeting.address, greeting.elementCount)).to.equal([...longer].length)
+		greeting.free()
+		expectClean(rust)
+	})
+
 	it('a String wrapped with its length instead of its capacity is a bad free, which Rust counts (and does not free)', async () => {
 		const { heap, rust } = await rustHeap()
 		const out = heap.allocUint32Array(3)

@@ -386,6 +386,46 @@ describe('length-delimited strings, for every encoding row', () => {
 					)
 				})
 
+				it(`${wrapSlice} with options.capacity: a buffer with spare room (a Rust String) reads its length, writes into its capacity, frees its capacity`, () => {
+					const { heap, memory, allocator } = createTestHeap()
+					const address = allocator.alloc(64 * size)
+					const expected = referenceElements(encoding, sample)
+					viewAt(memory.buffer, size, address, expected.length).set(expected)
+					const freedBy: number[] = []
+					const deallocator = (at: number, bytes?: number, align?: number): void => void freedBy.push(at, bytes!, align!)
+					const ref = callMethod<SliceRef>(heap, wrapSlice, address, expected.length, { capacity: 40, deallocator })
+					expect([ref.value, ref.elementCount, ref.capacity]).to.deep.equal([sample, expected.length, 40])
+					// The spare room is writable; past it is a RangeError that leaves memory and length as they were.
+					const longer = sample.repeat(3)
+					const longerElements = referenceElements(encoding, longer)
+					expect(ref.write(longer)).to.equal(longerElements.length)
+					expect(ref.value).to.equal(expectedRoundTrip(encoding, longer))
+					const before = snapshot(memory)
+					expectThrow(() => ref.write('x'.repeat(41)), RangeError, /does not fit|needs 41/)
+					expect(snapshot(memory)).to.deep.equal(before)
+					expect(ref.elementCount).to.equal(longerElements.length)
+					ref.free()
+					expect(freedBy).to.deep.equal([address, 40 * size, size])
+					// capacity === elementCount is the default; 0 with 0 elements is an empty buffer.
+					expect(callMethod<SliceRef>(heap, wrapSlice, address, 3, { capacity: 3, deallocator: null }).capacity).to.equal(3)
+					expect(callMethod<SliceRef>(heap, wrapSlice, address, 0, { capacity: 0, deallocator: null }).capacity).to.equal(0)
+					// A capacity below the length, not an integer, or past the heap: nothing wrapped, nothing called.
+					const calls = allocator.freeCalls
+					const untouched = snapshot(memory)
+					for (const bad of [2, 2.5, -1, Number.NaN, 2 ** 53]) {
+						expectThrow(
+							() => callMethod(heap, wrapSlice, address, 3, { capacity: bad }),
+							RangeError,
+							`${wrapSlice}: options.capacity ${bad === 2 ** 53 ? '9007199254740992' : Number.isNaN(bad) ? 'NaN' : bad} is not a safe integer of at least the string's 3 elements`,
+						)
+					}
+					expectThrow(() => callMethod(heap, wrapSlice, address, 1, { capacity: '8' }), TypeError, `${wrapSlice}: options.capacity must be a number, received "8"`)
+					expectThrow(() => callMethod(heap, wrapSlice, address, 1, { capacity: memory.buffer.byteLength }), RangeError, new RegExp(`^${wrapSlice}: address ${address} is out of range`))
+					expectThrow(() => callMethod(heap, wrapSlice, address, 1, { capacty: 8 }), TypeError, new RegExp(`^${wrapSlice}: unknown option 'capacty': the options are deallocator, capacity$`))
+					expect(allocator.freeCalls).to.equal(calls)
+					expect(snapshot(memory)).to.deep.equal(untouched)
+				})
+
 				it('every member but capacity throws once the ref is freed or released', () => {
 					const { heap } = createTestHeap()
 					const ref = callMethod<SliceRef>(heap, allocSlice, 'abc')
