@@ -337,6 +337,19 @@ describe('structs at run time', () => {
 			expect(heap.wrapStructArray(Vec2, wide.address, 0).allocatedByteSize).to.equal(0)
 		})
 
+		it('wrapStructArray with a custom stride frees what C allocated: count * stride bytes, not the span of the heads', () => {
+			const { heap } = test
+			const Wide = defineStruct('Wide', { head: Vec2, extra: { array: 'Float64', length: 2 } })
+			const wide = heap.allocStructArray(Wide, 3)
+			const freed: number[] = []
+			const deallocator = (address: number, byteSize?: number, alignment?: number): void => void freed.push(address, byteSize!, alignment!)
+			heap.wrapStructArray(Vec2, wide.address, 3, { stride: heap.sizeOf(Wide), deallocator }).free()
+			heap.wrapStructArray(Vec2, wide.address, 3, { deallocator }).free()
+			heap.wrapStructArray(Vec2, wide.address, 0, { stride: 24, deallocator }).free()
+			expect(freed).to.deep.equal([wide.address, 3 * 24, 4, wide.address, 3 * 8, 4, wide.address, 0, 4])
+			wide.free()
+		})
+
 		it('FieldArrayRef: readAt, writeAt, read, write, iteration, and the struct’s lifetime', () => {
 			const { heap } = test
 			const History = defineStruct('History', { values: { array: 'Uint16', length: 3 }, names: { array: { string: 'Ascii', capacity: 4 }, length: 2 } })

@@ -156,6 +156,10 @@ export function wrapStructArray<X extends StructTypeOrClass>(
 	const byteSize = elementCount === 0 ? 0 : (elementCount - 1) * stride + layout.size
 	manager.wrapRegion(address, byteSize, layout.align, method)
 	const ref = new ArrayClass(manager, address, byteSize, false, elementCount, type, stride, abi)
+	// The region is C's array of the larger records (`count * sizeof`), which is what was
+	// allocated and what `free()` hands the deallocator (Rust's `dealloc` needs that size);
+	// the bounds above cover only the bytes the elements span.
+	ref.allocationByteSize = elementCount * stride
 	return manager.core.wrapped(ref, layout.align, options, method, structArrayWrapOptionNames) as ArrayRefOf<X>
 }
 
