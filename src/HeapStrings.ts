@@ -6,10 +6,10 @@ import {
 	noTerminator,
 	raise,
 	sliceCapacityInvalid,
-	sliceCapacityNotANumber,
 	stringElementsOutOfRange,
 	stringSliceDoesNotFit,
 	terminatedStringDoesNotFit,
+	wrapOptionNotANumber,
 } from './messages.js'
 
 /**
@@ -220,7 +220,7 @@ export class HeapStrings {
 	wrappedSliceCapacity(elementCount: number, options: StringSliceWrapOptions | undefined, method: string): number {
 		if (typeof options !== 'object' || options === null || options.capacity === undefined) return elementCount
 		const capacity: unknown = options.capacity
-		if (typeof capacity !== 'number') throw raise(sliceCapacityNotANumber, method, capacity)
+		if (typeof capacity !== 'number') throw raise(wrapOptionNotANumber, method, 'capacity', capacity)
 		if (!(Number.isSafeInteger(capacity) && capacity >= elementCount)) throw raise(sliceCapacityInvalid, method, capacity, elementCount)
 		return capacity
 	}

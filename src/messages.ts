@@ -1306,12 +1306,6 @@ export const generatedClassDuplicate = {
 		`${method}: ${className} is a second generated class for ${String(type)} under ${abi}; use one generated module per declaration`,
 } satisfies Message
 
-export const sliceCapacityNotANumber = {
-	Class: TypeError,
-	code: INVALID_ARGUMENT,
-	text: (method: string, capacity: unknown) => `${method}: options.capacity must be a number, received ${describeValue(capacity)}`,
-} satisfies Message
-
 export const sliceCapacityInvalid = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
@@ -1319,10 +1313,11 @@ export const sliceCapacityInvalid = {
 		`${method}: options.capacity ${describeValue(capacity)} is not a safe integer of at least the string's ${counted(elementCount, 'element')}`,
 } satisfies Message
 
-export const strideNotANumber = {
+/** A numeric wrap option (`stride`, `capacity`) that is not a number. */
+export const wrapOptionNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, stride: unknown) => `${method}: options.stride must be a number, received ${describeValue(stride)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: options.${name} must be a number, received ${describeValue(value)}`,
 } satisfies Message
 
 export const strideInvalid = {

@@ -5,7 +5,7 @@
  */
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { throwElementCountError } from '../errors.js'
-import { raise, strideInvalid, strideNotANumber } from '../messages.js'
+import { raise, strideInvalid, wrapOptionNotANumber } from '../messages.js'
 import type { WrapOptions } from '../HeapCore.js'
 import type { AbiName } from './abi.js'
 import { structCodec } from './codecs.js'
@@ -148,7 +148,7 @@ export function wrapStructArray<X extends StructTypeOrClass>(
 	let stride = layout.size
 	if (options !== undefined && options !== null && typeof options === 'object' && options.stride !== undefined) {
 		stride = options.stride
-		if (typeof stride !== 'number') throw raise(strideNotANumber, method, stride)
+		if (typeof stride !== 'number') throw raise(wrapOptionNotANumber, method, 'stride', stride)
 		if (!(Number.isSafeInteger(stride) && stride >= layout.size)) {
 			throw raise(strideInvalid, method, stride, layout.size, type)
 		}
