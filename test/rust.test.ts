@@ -29,6 +29,16 @@ async function rustHeap(): Promise<{ heap: WasmHeapManager; rust: HeaprsExports;
 }
 
 /** Rust's accounting: what is live, and whether anything was freed twice or with a wrong layout. */
+/** Calls the fixture's `greet(name)`, which returns a Rust `String` as `[ptr, len, capacity]`; frees what it allocated to call it. */
+function greet(heap: WasmHeapManager, rust: HeaprsExports, name: string): [address: number, length: number, capacity: number] {
+	return heap.withScope(() => {
+		const bytes = heap.allocUint8Array(encoder.encode(name))
+		const out = heap.allocUint32Array(3)
+		expect(rust.greet(bytes.address, bytes.elementCount, out.address)).to.equal(0)
+		return [out.readAt(0), out.readAt(1), out.readAt(2)]
+	})
+}
+
 function accounting(rust: HeaprsExports) {
 	return { liveBytes: rust.live_bytes(), liveBlocks: rust.live_blocks(), badFrees: rust.bad_frees() }
 }
@@ -181,12 +191,7 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 
 	it('a String with spare capacity: wrapped with its capacity, free() gives Rust back (ptr, capacity, 1)', async () => {
 		const { heap, rust } = await rustHeap()
-		const name = heap.allocNullTerminatedUtf8String('Ferris 🦀')
-		const out = heap.allocUint32Array(3)
-		expect(rust.greet(name.address, name.encodedElementCount, out.address)).to.equal(0)
-		const [address, length, capacity] = [out.readAt(0), out.readAt(1), out.readAt(2)]
-		name.free()
-		out.free()
+		const [address, length, capacity] = greet(heap, rust, 'Ferris 🦀')
 		expect(capacity).to.be.greaterThan(length)
 		const string = heap.wrapUint8Array(address, capacity)
 		expect(decoder.decode(string.view.subarray(0, length))).to.equal('Hello, Ferris 🦀!')
@@ -197,12 +202,7 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 
 	it("a String as (ptr, len, capacity): wrapUtf8StringSlice(ptr, len, { capacity }) reads the length, writes into Rust's spare room, and frees what Rust allocated", async () => {
 		const { heap, rust } = await rustHeap()
-		const name = heap.allocNullTerminatedUtf8String('Ferris')
-		const out = heap.allocUint32Array(3)
-		expect(rust.greet(name.address, name.encodedElementCount, out.address)).to.equal(0)
-		const [address, length, capacity] = [out.readAt(0), out.readAt(1), out.readAt(2)]
-		name.free()
-		out.free()
+		const [address, length, capacity] = greet(heap, rust, 'Ferris')
 		const greeting = heap.wrapUtf8StringSlice(address, length, { capacity })
 		expect([greeting.value, greeting.elementCount, greeting.capacity]).to.deep.equal(['Hello, Ferris!', length, capacity])
 		// Longer than the string, within Rust's capacity: Rust reads the new text at the same address.
@@ -216,11 +216,7 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 
 	it('a String wrapped with its length instead of its capacity is a bad free, which Rust counts (and does not free)', async () => {
 		const { heap, rust } = await rustHeap()
-		const out = heap.allocUint32Array(3)
-		const name = heap.allocUint8Array(encoder.encode('x'))
-		rust.greet(name.address, 1, out.address)
-		const [address, length, capacity] = [out.readAt(0), out.readAt(1), out.readAt(2)]
-		heap.freeAll()
+		const [address, length, capacity] = greet(heap, rust, 'x')
 		heap.wrapUint8Array(address, length).free()
 		expect(accounting(rust)).to.deep.equal({ liveBytes: capacity, liveBlocks: 1, badFrees: 1 })
 		heap.deallocate(address, capacity, 1)
