@@ -1,13 +1,14 @@
 /**
- * Every ```ts block of README.md is type-checked and executed, so the documentation
- * cannot drift from the code. Each block runs in a scope of its own after the prelude
- * in test/support/readmePrelude.ts (the names the README says examples may assume);
- * `from 'wasm-heap-manager'` imports resolve to this checkout's source. A block that
- * throws, or fails to type-check, fails its test, named by its first line.
+ * Every ```ts block of README.md, and every ```ts example in the TSDoc of src/ and
+ * generated/ (what a user's editor shows on hover), is type-checked and executed, so the
+ * documentation cannot drift from the code. Each block runs in a scope of its own after
+ * the prelude in test/support/readmePrelude.ts (the names the README says examples may
+ * assume); `from 'wasm-heap-manager'` imports resolve to this checkout's source. A block
+ * that throws, or fails to type-check, fails its test, named by its first line.
  */
 import { expect } from 'chai'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import ts from 'typescript'
 import { strictCompilerOptions } from './support/typescript.js'
@@ -16,6 +17,8 @@ const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathna
 const folder = join(root, '.tmp', 'readme')
 
 interface Block {
+	/** README.md, or the source file (relative to the checkout) whose TSDoc holds the example. */
+	readonly source: string
 	readonly line: number
 	readonly code: string
 }
@@ -28,8 +31,29 @@ function readmeBlocks(): Block[] {
 		const start = index + 1
 		let end = start
 		while (end < lines.length && lines[end]!.trim() !== '```') end++
-		blocks.push({ line: start + 1, code: lines.slice(start, end).join('\n') })
+		blocks.push({ source: 'README.md', line: start + 1, code: lines.slice(start, end).join('\n') })
 		index = end
+	}
+	return blocks
+}
+
+/** Every ```ts example inside a doc comment of the library's source (src/, generated/), its ` * ` prefixes removed. */
+function tsdocBlocks(): Block[] {
+	const blocks: Block[] = []
+	const files = ['src', 'generated'].flatMap((folder) =>
+		(readdirSync(join(root, folder), { recursive: true }) as string[]).filter((file) => file.endsWith('.ts')).map((file) => join(root, folder, file)),
+	)
+	for (const file of files.sort()) {
+		const lines = readFileSync(file, 'utf8').split('\n')
+		for (let index = 0; index < lines.length; index++) {
+			if (!/^\s*\*\s*```ts\s*$/.test(lines[index]!)) continue
+			const start = index + 1
+			let end = start
+			while (end < lines.length && !/^\s*\*\s*```\s*$/.test(lines[end]!)) end++
+			const code = lines.slice(start, end).map((line) => line.replace(/^\s*\* ?/, '')).join('\n')
+			blocks.push({ source: relative(root, file), line: start + 1, code })
+			index = end
+		}
 	}
 	return blocks
 }
@@ -80,11 +104,16 @@ function matches(actual: string, expected: string): boolean {
 	})
 }
 
-const blocks = readmeBlocks()
+const blocks = [...readmeBlocks(), ...tsdocBlocks()]
+
+/** The block's file name: `line-<n>.ts` for the README, `<source path>-line-<n>.ts` for TSDoc. */
+function fileNameOf(block: Block): string {
+	return block.source === 'README.md' ? `line-${block.line}.ts` : `${block.source.replace(/[/\\.]/g, '_')}-line-${block.line}.ts`
+}
 
 describe('README examples', function () {
 	this.timeout(120_000)
-	const files = blocks.map((block) => join(folder, `line-${block.line}.ts`))
+	const files = blocks.map((block) => join(folder, fileNameOf(block)))
 
 	before(() => {
 		rmSync(folder, { recursive: true, force: true })
@@ -94,8 +123,9 @@ describe('README examples', function () {
 
 	after(() => rmSync(folder, { recursive: true, force: true }))
 
-	it('has examples to check', () => {
-		expect(blocks.length).to.be.greaterThan(10)
+	it('has examples to check, in the README and in the TSDoc', () => {
+		expect(blocks.filter((block) => block.source === 'README.md').length).to.be.greaterThan(10)
+		expect(blocks.filter((block) => block.source !== 'README.md').length).to.be.greaterThan(3)
 	})
 
 	it('every block type-checks', () => {
@@ -114,14 +144,15 @@ describe('README examples', function () {
 				const file = diagnostic.file!
 				const { line } = file.getLineAndCharacterOfPosition(diagnostic.start ?? 0)
 				const text = file.text.split('\n')[line] ?? ''
-				return `README block ${file.fileName.split('/').pop()}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} — ${text.trim()}`
+				return `block ${file.fileName.split('/').pop()}: ${ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ')} — ${text.trim()}`
 			})
 		expect(problems).to.deep.equal([])
 	})
 
 	for (const [index, block] of blocks.entries()) {
 		const title = block.code.split('\n').find((line) => line.trim() !== '' && !line.startsWith('import'))?.trim() ?? ''
-		it(`runs the block at README line ${block.line} and prints what its comments say: ${title.slice(0, 50)}`, async () => {
+		const where = block.source === 'README.md' ? `README line ${block.line}` : `TSDoc example at ${block.source}:${block.line}`
+		it(`runs the block at ${where} and prints what its comments say: ${title.slice(0, 50)}`, async () => {
 			const { logged } = (await import(pathToFileURL(files[index]!).href)) as { logged: string[] }
 			const expected = expectedOutput(block)
 			expect(logged.length, 'number of console.log lines printed').to.equal(expected.length)
