@@ -166,6 +166,18 @@ describe('README examples', function () {
 	}
 })
 
+describe('README figures', () => {
+	it('the number of element types the README and the CHANGELOG state is the number of rows of elementTable', async () => {
+		const { elementTable } = await import('../src/index.js')
+		const count = Object.keys(elementTable).length
+		for (const file of ['README.md', 'CHANGELOG.md']) {
+			const stated = [...readFileSync(join(root, file), 'utf8').matchAll(/\b(\d+) element types\b/g)].map((match) => Number(match[1]))
+			expect(stated.length, `${file} states a count`).to.be.greaterThan(0)
+			expect(stated, file).to.deep.equal(stated.map(() => count))
+		}
+	})
+})
+
 /**
  * The same blocks as a user meets them: the tarball `npm pack` makes, installed offline
  * in a project outside this checkout, `from 'wasm-heap-manager'` resolved by TypeScript
