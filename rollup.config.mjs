@@ -5,6 +5,7 @@
 // are self-contained, so no declaration file imports another.
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 // The generator entry and bin import the core as the package itself, so that the
@@ -45,6 +46,43 @@ const declareSymbolDispose = {
 	renderChunk: (code) => (code.includes('[Symbol.dispose]') ? `${disposeDeclaration}\n${code}` : null),
 }
 
+/** The names a source module exports with `export type { ... }` (the name it is exported as). */
+function typeOnlyExportsOf(input) {
+	const names = new Set()
+	for (const [, list] of readFileSync(input, 'utf8').matchAll(/^export type \{([^}]*)\}/gm)) {
+		for (const item of list.split(',')) {
+			const name = item.trim().split(/\s+as\s+/).pop()
+			if (name) names.add(name)
+		}
+	}
+	return names
+}
+
+/**
+ * rollup-plugin-dts lists a class the entry exports with `export type` (HeapScope) among
+ * the values, `export { ... }`, though the JavaScript does not export it: `instanceof
+ * HeapScope` would then compile and fail at run time. This moves such names to the
+ * `export type { ... }` list, so that the declarations export the values the JavaScript does.
+ */
+const keepTypeOnlyExports = (input) => ({
+	name: 'keep-type-only-exports',
+	renderChunk(code) {
+		const typeOnly = typeOnlyExportsOf(input)
+		const values = /^export \{ ([^}]*) \};$/m.exec(code)
+		if (values === null) return null
+		const names = values[1].split(', ')
+		const moved = names.filter((name) => typeOnly.has(name.split(' as ').pop()))
+		if (moved.length === 0) return null
+		const kept = names.filter((name) => !moved.includes(name))
+		let result = code.replace(values[0], kept.length > 0 ? `export { ${kept.join(', ')} };` : '')
+		const types = /^export type \{ ([^}]*) \};$/m.exec(result)
+		result = types
+			? result.replace(types[0], `export type { ${[...types[1].split(', '), ...moved].sort().join(', ')} };`)
+			: `${result}\nexport type { ${moved.join(', ')} };\n`
+		return result
+	},
+})
+
 export default [
 	{
 		input: entries,
@@ -67,7 +105,7 @@ export default [
 			{ file: `dist/${name}.d.ts`, format: 'es' },
 			{ file: `dist/${name}.d.cts`, format: 'es' },
 		],
-		plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } }), declareSymbolDispose],
+		plugins: [dts({ tsconfig: './tsconfig.build.json', compilerOptions: { stripInternal: true } }), declareSymbolDispose, keepTypeOnlyExports(input)],
 	})),
 	{
 		input: { codegen: 'src/generator/index.ts', cli: 'src/generator/bin.ts' },

@@ -90,8 +90,8 @@ function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | un
  * the memory of the module's raw wasm exports (`Module.asm.memory`).
  *
  * ```ts
- * // sql.js and other modules that expose _malloc/_free but no heap:
- * const heapManager = wrapEmscriptenModuleHeap(module, { memory })
+ * // sql.js and other modules that expose _malloc/_free but no heap: their memory as an option
+ * const heapManager = wrapEmscriptenModuleHeap(emscriptenModule, { memory })
  * ```
  *
  * @throws Error naming the `emcc` flag that adds a missing `_malloc`, `_free` or heap

@@ -58,6 +58,26 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		if (work) rmSync(work, { recursive: true, force: true })
 	})
 
+	it('--help, -h and help print what the commands do on stdout (exit 0), without ts-morph; no command, an unknown one or no input file is a usage error on stderr (exit 1)', () => {
+		for (const args of [['--help'], ['-h'], ['help'], ['generate', '--help'], ['import-c', 'shapes.h', '-h']]) {
+			const result = runBin(args)
+			expect(result.status, args.join(' ')).to.equal(0)
+			expect(result.stderr, args.join(' ')).to.equal('')
+			expect(result.stdout, args.join(' ')).to.match(/^usage:\n  wasm-heap-manager import-c header\.h .*\n  wasm-heap-manager generate structs\.ts --out dir .*\n\n  import-c .*\n.*\n  generate .*\n.*needs ts-morph/)
+		}
+		const cases: [readonly string[], string][] = [
+			[[], 'wasm-heap-manager: no command given (wasm-heap-manager --help says more)\nusage:\n'],
+			[['bogus'], "wasm-heap-manager: unknown command 'bogus'\nusage:\n"],
+			[['generate'], 'wasm-heap-manager: generate: no input file given\nusage:\n'],
+		]
+		for (const [args, start] of cases) {
+			const result = runBin(args)
+			expect(result.status, args.join(' ')).to.equal(1)
+			expect(result.stdout, args.join(' ')).to.equal('')
+			expect(result.stderr, args.join(' ')).to.satisfy((text: string) => text.startsWith(start))
+		}
+	})
+
 	it('without ts-morph, generate says to install it (exit 1)', () => {
 		symlinkSync(installed('tsx'), join(project, 'node_modules/tsx'), 'dir')
 		const result = runBin(['generate', 'structs.ts', '--out', 'gen'])

@@ -562,7 +562,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 	})
 
 	it('the command line: usage errors, a module without structs, a missing input, a module that throws or a file that is no module, an --out that would overwrite the input, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
-		expectThrow(() => parseArguments([]), UsageError, /^unknown command \(none\)\nusage:/)
+		expectThrow(() => parseArguments([]), UsageError, /^no command given \(wasm-heap-manager --help says more\)\nusage:/)
 		expectThrow(() => parseArguments(['generate', 'a.ts']), UsageError, /^generate: --out dir is required/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi', 'wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--out']), UsageError, /^import-c: unexpected argument '--out'/)

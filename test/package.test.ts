@@ -93,6 +93,23 @@ describe('package', function () {
 		}
 	})
 
+	it('the declarations of every entry export as values exactly what its ESM and CommonJS files export (a type-only export stays type-only)', async () => {
+		const require = createRequire(import.meta.url)
+		/** The names a declaration file exports as values (`export { ... }`), as they are exported. */
+		const declaredValues = (file: string): string[] => {
+			const list = /^export \{ ([^}]*) \};$/m.exec(readFileSync(join(root, 'dist', file), 'utf8'))?.[1]
+			return list === undefined ? [] : list.split(', ').map((name) => name.split(' as ').pop()!).sort()
+		}
+		for (const name of ['index', 'allocator', 'structs', 'codegen']) {
+			const esm = Object.keys((await import(pathToFileURL(join(root, `dist/${name}.js`)).href)) as object).sort()
+			const cjs = Object.keys(require(join(root, `dist/${name}.cjs`)) as object).filter((key) => key !== '__esModule').sort()
+			expect(declaredValues(`${name}.d.ts`), `${name}.d.ts against ${name}.js`).to.deep.equal(esm)
+			expect(declaredValues(`${name}.d.cts`), `${name}.d.cts against ${name}.cjs`).to.deep.equal(cjs)
+		}
+		// HeapScope is exported as a type only: a scope comes from openScope(), and instanceof HeapScope would throw.
+		expect(readFileSync(join(root, 'dist/index.d.ts'), 'utf8')).to.match(/^export type \{[^}]* HeapScope,/m)
+	})
+
 	it('npm pack ships dist/, README.md, LICENSE and package.json only', () => {
 		const output = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
 		const [pack] = JSON.parse(output) as [{ files: { path: string }[] }]

@@ -14,6 +14,22 @@ const usage = `usage:
   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] > structs.ts
   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]`
 
+/** What `--help` (or `-h`, or `help`) prints, on stdout. */
+const help = `${usage}
+
+  import-c   prints defineStruct / defineUnion / defineEnum declarations for the records
+             and enums of a C header, laid out by clang (the clang on the PATH, --clang or $CLANG)
+  generate   writes dir/<name>.ts (a ref class per struct) and dir/<name>.h (the C
+             declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
+
+  --abi      the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten
+`
+
+/** Whether the command line asks for help: \`--help\` or \`-h\` anywhere, or the command \`help\`. */
+function asksForHelp(args: readonly string[]): boolean {
+	return args[0] === 'help' || args.includes('--help') || args.includes('-h')
+}
+
 /** Thrown for a command line the command does not take. */
 export class UsageError extends Error {
 	override readonly name = 'UsageError'
@@ -30,7 +46,8 @@ interface Parsed {
 /** Reads the command line (without `node` and the script). */
 export function parseArguments(args: readonly string[]): Parsed {
 	const [command, ...rest] = args
-	if (command !== 'import-c' && command !== 'generate') throw new UsageError(`unknown command ${command === undefined ? '(none)' : `'${command}'`}\n${usage}`)
+	if (command === undefined) throw new UsageError(`no command given (wasm-heap-manager --help says more)\n${usage}`)
+	if (command !== 'import-c' && command !== 'generate') throw new UsageError(`unknown command '${command}'\n${usage}`)
 	let input: string | undefined
 	let abi: string | undefined
 	let out: string | undefined
@@ -51,7 +68,7 @@ export function parseArguments(args: readonly string[]): Parsed {
 		else if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
 		else input = argument
 	}
-	if (input === undefined) throw new UsageError(`${command}: which file? \n${usage}`)
+	if (input === undefined) throw new UsageError(`${command}: no input file given\n${usage}`)
 	abi ??= 'wasm32'
 	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
@@ -80,6 +97,7 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 
 /** Runs the command; returns what to print on stdout. */
 export async function run(args: readonly string[]): Promise<string> {
+	if (asksForHelp(args)) return help
 	const parsed = parseArguments(args)
 	if (parsed.command === 'import-c') {
 		return importC(parsed.input, { abi: parsed.abi, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })

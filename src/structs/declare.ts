@@ -618,14 +618,16 @@ function defineRecord<F extends FieldSpecs>(
  *
  * @example
  * ```ts
+ * import { defineStruct, type StructType } from 'wasm-heap-manager'
+ *
  * const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
  * const Particle = defineStruct('Particle', {
  * 	position: Vec2,
  * 	mass: 'Float32',
  * 	name: { string: 'Utf8', capacity: 12 },
- * 	next: { pointer: () => Particle },
+ * 	next: { pointer: (): StructType => Particle }, // a pointer to itself: typed, or TypeScript infers `any`
  * })
- * Particle.layout('wasm32').size // 32
+ * console.log(Particle.layout('wasm32').size) // 28
  * ```
  * @group Entry points
  */
