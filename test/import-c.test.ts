@@ -142,6 +142,59 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		}
 	})
 
+	it('live clang: packed and aligned written after the braces, and #pragma pack fitted to wasm32 and wasm64 alike (clangDumps)', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const header = join(scratch, 'after.h')
+		writeFileSync(
+			header,
+			[
+				// clang's -fdump-record-layouts-complete lays these out before the attribute applies
+				'struct TP { char a; int b; } __attribute__((packed));',
+				'struct TA { char a; } __attribute__((aligned(8)));',
+				'typedef struct { char a; int b; } __attribute__((packed)) TTP;',
+				'struct Outer { char c; struct TA t; TTP p; };',
+				// pack(4) changes nothing on wasm32 (pointers are 4 bytes) and moves p on wasm64
+				'#pragma pack(push, 4)',
+				'struct PK { char a; void *p; };',
+				'#pragma pack(pop)',
+				// packed under pack(1) caps an aligned member as packed: 1 does
+				'#pragma pack(push, 1)',
+				'struct __attribute__((packed)) PA { char a; void *p __attribute__((aligned(4))); };',
+				'#pragma pack(pop)',
+				'',
+			].join('\n'),
+		)
+		for (const abi of ['wasm32', 'wasm64'] as const) {
+			const text = importC(header, { abi, clang, moduleSpecifier: library })
+			expect(text, abi).to.not.include('// Note:')
+			const module = await importModule(text)
+			const layout = (name: string, on: AbiName): [number, number, number[]] => {
+				const found = (module[name] as StructType).layout(on)
+				return [found.size, found.align, found.fields.map((field) => field.offset)]
+			}
+			for (const on of ['wasm32', 'wasm64'] as const) {
+				expect(layout('TP', on), `${abi} TP on ${on}`).to.deep.equal([5, 1, [0, 1]])
+				expect(layout('TA', on)).to.deep.equal([8, 8, [0]])
+				expect(layout('TTP', on)).to.deep.equal([5, 1, [0, 1]])
+				expect(layout('Outer', on)).to.deep.equal([24, 8, [0, 8, 16]])
+				expect(layout('PA', on)).to.deep.equal([on === 'wasm32' ? 5 : 9, 1, [0, 1]])
+			}
+			expect(layout('PK', 'wasm32'), abi).to.deep.equal([8, 4, [0, 4]])
+			expect(layout('PK', 'wasm64'), abi).to.deep.equal([12, 4, [0, 4]])
+			expect(text).to.include("\t{ packed: 4 },\n)\n\n/** C `struct PA`. */")
+		}
+		// a header whose records differ by target: read for wasm32, with a note on wasm64
+		const conditional = join(scratch, 'conditional.h')
+		writeFileSync(conditional, '#if __wasm64__\nstruct W { int a; };\n#else\nstruct W { long long a; };\n#endif\n')
+		expect(importC(conditional, { abi: 'wasm32', clang })).to.include(
+			'// Note: struct W is laid out by clang for wasm64 as sizeof 4, align 4, offsets 0; this declaration, read for wasm32, gives sizeof 8, align 8, offsets 0 there: generate it for wasm32 only',
+		)
+	})
+
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
 		const clang = haveClang()
 		if (clang === undefined) {

@@ -4,12 +4,13 @@
  * declarations. Typedefs are resolved, enum values computed, anonymous members named
  * `anon0`, `anon1`... (their records `<Outer>_anon0`...), unnamed bitfields `_0`, `_1`...
  * A record under `#pragma pack` gets the pack value that reproduces clang's layout
- * (`-Xclang -fdump-record-layouts-complete`; the JSON AST does not carry it), and every
- * named record is checked against that layout before anything is printed.
+ * (`-Xclang -fdump-record-layouts`; the JSON AST does not carry it) for wasm32 and
+ * wasm64 alike, and every named record is checked against that layout before anything
+ * is printed.
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { delimiter, join, resolve } from 'node:path'
 import { cEnumStorage } from '../structs/abi.js'
 import type { AbiName } from '../structs/abi.js'
 import type { StructType } from '../index.js'
@@ -72,9 +73,9 @@ export function findClang(given?: string): string {
 	return found[0]!.name
 }
 
-function runClang(clang: string, args: readonly string[]): string {
+function runClang(clang: string, args: readonly string[], input?: string): string {
 	try {
-		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] })
+		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) })
 	} catch (error) {
 		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number }
 		if (failure.code === 'ENOENT') {
@@ -84,12 +85,55 @@ function runClang(clang: string, args: readonly string[]): string {
 	}
 }
 
-/** Runs clang on `header` for `abi`: its JSON AST and its layout dump. */
-export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string } {
-	const common = [`--target=${clangTargets[abi]}`, '-std=c11', '-fsyntax-only', '-xc', header]
-	const layouts = runClang(clang, [...common, '-Xclang', '-fdump-record-layouts-complete'])
-	const ast = JSON.parse(runClang(clang, [...common, '-Xclang', '-ast-dump=json'])) as ClangNode
-	return { ast, layouts }
+/**
+ * The C source whose layout dump has every complete record of `ast` in it: `header`
+ * included, then one `sizeof` of each record with a name (its tag, or the typedef of an
+ * unnamed one), which lays it out and its nested records with it. (clang's
+ * `-fdump-record-layouts-complete` lays a record out at its closing brace, before an
+ * attribute written after it applies: `struct S { ... } __attribute__((packed));` would be
+ * dumped unpacked, and so would every record holding it.)
+ */
+export function layoutProbe(header: string, ast: ClangNode): string {
+	const probes: string[] = []
+	const walk = (nodes: readonly ClangNode[], top: boolean): void => {
+		for (const [index, node] of nodes.entries()) {
+			if (node.kind !== 'RecordDecl') continue
+			if (node.completeDefinition) {
+				const name = node.name !== undefined ? `${node.tagUsed} ${node.name}` : top ? typedefNameOf(nodes, index) : undefined
+				if (name !== undefined) probes.push(`_Static_assert(sizeof(${name}) || 1, "${name}");`)
+			}
+			walk(node.inner ?? [], false)
+		}
+	}
+	walk((ast.inner ?? []).filter((node) => !node.isImplicit), true)
+	return `#include "${header}"\n${probes.join('\n')}\n`
+}
+
+/** The ABIs whose layouts a pack value is fitted to besides the one imported for: wasm32 and wasm64 (their `long` and pointers differ). */
+function otherAbis(abi: AbiName): AbiName[] {
+	return (['wasm32', 'wasm64'] as const).filter((other) => other !== abi)
+}
+
+/**
+ * Runs clang on `header` for `abi`: its JSON AST and its layout dump, and the layout dump
+ * of the header under the other wasm ABIs (`others`; left out for one the header does
+ * not compile for, or whose records differ).
+ */
+export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
+	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-fsyntax-only', '-xc']
+	const ast = JSON.parse(runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])) as ClangNode
+	const probe = layoutProbe(header, ast)
+	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
+	const layouts = dump(abi)
+	const others: Partial<Record<AbiName, string>> = {}
+	for (const other of otherAbis(abi)) {
+		try {
+			others[other] = dump(other)
+		} catch (error) {
+			if (!(error instanceof ImportCError)) throw error
+		}
+	}
+	return { ast, layouts, others }
 }
 
 /** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
@@ -99,7 +143,8 @@ export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
 		const lines = block.split('\n').filter((line) => line.includes('|'))
 		// a named record, or an unnamed one by its location (`struct (unnamed at f.h:6:25)`)
 		const first = lines[0] ?? ''
-		const name = /^\s*0 \| (?:struct|union) ([A-Za-z_]\w*)\s*$/.exec(first)?.[1] ?? anonymousKey(first)
+		// (an unnamed record that a typedef names is dumped under the typedef's name: `0 | Name`)
+		const name = /^\s*0 \| (?:(?:struct|union) )?([A-Za-z_]\w*)\s*$/.exec(first)?.[1] ?? anonymousKey(first)
 		if (name === undefined) continue
 		const offsets: number[] = []
 		let size = 0
@@ -202,8 +247,11 @@ function constantOf(node: ClangNode): bigint | undefined {
 	return undefined
 }
 
+/** The location an unnamed type is spelled with (`struct A::(anonymous at f.h:1:20)`), its path resolved: clang spells a header it was given and one included (`./f.h`) differently. */
 function anonymousKey(spelling: string): string | undefined {
-	return /\((?:anonymous|unnamed)(?: (?:struct|union|enum))? at ([^)]*)\)/.exec(spelling)?.[1]
+	const location = /\((?:anonymous|unnamed)(?: (?:struct|union|enum))? at ([^)]*)\)/.exec(spelling)?.[1]
+	const parts = location === undefined ? undefined : /^(.*):(\d+):(\d+)$/.exec(location)
+	return parts ? `${resolve(parts[1]!)}:${parts[2]}:${parts[3]}` : location
 }
 
 function resolveTypedefs(context: Context, text: string): string {
@@ -444,7 +492,7 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 		}
 	}
 	const locations = new Map([...context.anonymous].map(([key, name]) => [name, key]))
-	return { declarations: context.declarations, skipped: context.skipped, locations }
+	return { declarations: context.declarations, skipped: context.skipped, locations, notes: [] }
 }
 
 /** `typedef struct { ... } Name;`: the typedef right after an unnamed record names it. */
@@ -483,31 +531,63 @@ function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], out
 
 /**
  * Sets each `#pragma pack` record's pack value to the one (1, 2, 4, 8, or none for 16)
- * that reproduces clang's layout, then checks every named record against the dump.
- * @throws ImportCError when a record's layout differs from clang's
+ * that reproduces clang's layout under `abi` and, where one does, under the `others` too
+ * (`#pragma pack(4)` over `char; void *` changes nothing on wasm32 but moves the pointer
+ * on wasm64), then checks every named record against `abi`'s dump. A record whose
+ * declaration lays out otherwise than clang under another ABI (a header with `#if`s on
+ * the target) gets a note in `model.notes`.
+ * @throws ImportCError when a record's layout differs from clang's under `abi`
  */
-export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, abi: AbiName): void {
+export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, abi: AbiName, others: ReadonlyMap<AbiName, ReadonlyMap<string, DumpedLayout>> = new Map()): void {
 	const records = model.declarations.filter((declaration): declaration is RecordModel => declaration.kind === 'struct' || declaration.kind === 'union')
 	for (const record of records) {
-		if (!record.pragmaPack || record.packed === true) continue
+		if (!record.pragmaPack) continue
 		const expected = dumpedLayout(model, dump, record.name)
+		if (expected === undefined) continue
 		const prefix = records.slice(0, records.indexOf(record) + 1)
-		const candidates: (false | 1 | 2 | 4 | 8)[] = [false, 1, 2, 4, 8]
+		// `__attribute__((packed))` under `#pragma pack(1)` is `packed: 1` (an `aligned(n)` member is capped to 1)
+		const candidates: (boolean | 1 | 2 | 4 | 8)[] = record.packed === true ? [true, 1] : [false, 1, 2, 4, 8]
+		let fitting: boolean | 1 | 2 | 4 | 8 | undefined
 		for (const pack of candidates) {
 			record.packed = pack
-			if (expected === undefined || sameLayout((instantiatePrefix(model, prefix).get(record.name) as StructType).layout(abi), expected)) break
+			const type = instantiatePrefix(model, prefix).get(record.name) as StructType
+			if (!sameLayout(type.layout(abi), expected)) continue
+			fitting ??= pack
+			const elsewhere = [...others].every(([other, otherDump]) => {
+				const otherExpected = dumpedLayout(model, otherDump, record.name)
+				return otherExpected === undefined || sameLayout(type.layout(other), otherExpected)
+			})
+			if (elsewhere) {
+				fitting = pack
+				break
+			}
 		}
+		// none fits: the check below names the record
+		if (fitting !== undefined) record.packed = fitting
 	}
 	const defined = instantiateModel(model)
 	for (const record of records) {
 		const expected = dumpedLayout(model, dump, record.name)
 		if (expected === undefined) continue
-		const layout = (defined.get(record.name) as { layout(abi: AbiName): { size: number; align: number; fields: readonly { offset: number }[] } }).layout(abi)
+		const layout = (defined.get(record.name) as StructType).layout(abi)
 		if (!sameLayout(layout, expected)) {
 			throw new ImportCError(
 				`import-c: ${record.kind} ${record.name} is laid out differently by clang (sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}) ` +
 					`than its declaration would be (sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')}); it uses something import-c does not translate`,
 			)
+		}
+	}
+	for (const [other, otherDump] of others) {
+		for (const record of records) {
+			const expected = dumpedLayout(model, otherDump, record.name)
+			if (expected === undefined) continue
+			const layout = (defined.get(record.name) as StructType).layout(other)
+			if (!sameLayout(layout, expected)) {
+				model.notes?.push(
+					`${record.kind} ${record.name} is laid out by clang for ${other} as sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}; ` +
+						`this declaration, read for ${abi}, gives sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')} there: generate it for ${abi} only`,
+				)
+			}
 		}
 	}
 }
@@ -581,6 +661,8 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 	]
 	for (const skipped of model.skipped) lines.push(`// ${skipped.name}: left out, it uses ${skipped.reason}`)
 	if (model.skipped.length > 0) lines.push('')
+	for (const note of model.notes ?? []) lines.push(`// Note: ${note}`)
+	if ((model.notes?.length ?? 0) > 0) lines.push('')
 	for (const declaration of model.declarations) {
 		if (declaration.kind === 'alias') {
 			lines.push(`/** C \`typedef\` of ${declaration.target}. */`, `export const ${declaration.name} = ${declaration.target}`, '')
@@ -607,16 +689,20 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 	return lines.join('\n')
 }
 
-/** `import-c` from dumps already made: the printed module. */
-export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions): string {
+/**
+ * `import-c` from dumps already made: the printed module. `others` are the layout dumps
+ * under other ABIs (see {@link clangDumps}), which a `#pragma pack` value is fitted to as well.
+ */
+export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions, others: Partial<Record<AbiName, string>> = {}): string {
 	const model = modelFromAst(ast)
-	fitToLayouts(model, parseLayoutDump(layouts), options.abi)
+	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text)]))
+	fitToLayouts(model, parseLayoutDump(layouts), options.abi, otherDumps)
 	return printModel(model, options)
 }
 
 /** `import-c header.h [--abi ...] [--clang path]`: runs clang and returns the module. */
 export function importC(header: string, options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string } = {}): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts } = clangDumps(header, abi, findClang(options.clang))
-	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) })
+	const { ast, layouts, others } = clangDumps(header, abi, findClang(options.clang))
+	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) }, others)
 }
