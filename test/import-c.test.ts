@@ -195,6 +195,44 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		)
 	})
 
+	it('live clang: unnamed members and nested records get names no other member or declaration has; a C name JavaScript cannot bind (class, interface, StructType) is exported under it all the same', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const header = join(scratch, 'names.h')
+		writeFileSync(
+			header,
+			[
+				'struct C1 { int _0; unsigned : 3; int z; int : 0; };',
+				'struct C2 { int anon0; struct { int x; }; union { int y; } anon1b; struct { char q; }; };',
+				'struct C3_anon0 { char q; };',
+				'struct C3 { struct { int x; }; };',
+				'struct class { int new; struct class *self; };',
+				'typedef struct class interface;',
+				'enum package { public = 1, private };',
+				'struct StructType { enum package p; interface i; struct StructType *next; };',
+				'',
+			].join('\n'),
+		)
+		const text = importC(header, { clang, moduleSpecifier: library })
+		const module = await importModule(text)
+		const fields = (name: string): string[] => (module[name] as StructType).layout('wasm32').fields.map((field) => field.name)
+		expect(fields('C1')).to.deep.equal(['_0', '_1', 'z'])
+		expect(fields('C2')).to.deep.equal(['anon0', 'anon1', 'anon1b', 'anon2'])
+		expect((module.C2 as StructType).field('anon2')!.type).to.include({ kind: 'record', type: module.C2_anon2 })
+		expect((module.C3 as StructType).field('anon0')!.type).to.include({ kind: 'record', type: module.C3_anon0_ })
+		expect(fields('C3_anon0')).to.deep.equal(['q'])
+		expect(fields('class')).to.deep.equal(['new', 'self'])
+		expect((module.class as StructType).name).to.equal('class')
+		expect(module.interface).to.equal(module.class)
+		expect((module.package as { values: unknown }).values).to.deep.equal({ public: 1, private: 2 })
+		expect(fields('StructType')).to.deep.equal(['p', 'i', 'next'])
+		expect(text).to.include('const $class = defineStruct(\n')
+		expect(text).to.include('export { $class as class }')
+	})
+
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
 		const clang = haveClang()
 		if (clang === undefined) {

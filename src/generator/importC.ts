@@ -407,23 +407,20 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 	const packedAttribute = children.some((child) => child.kind === 'PackedAttr')
 	const pragmaPack = inheritedPack || children.some((child) => child.kind === 'MaxFieldAlignmentAttr')
 	const fields: { name: string; type: FieldExpr }[] = []
-	let anonymousCount = 0
-	let unnamedBits = 0
+	const unnamed = memberNames(children)
 	context.records.add(name)
 	for (const child of children) {
 		if (child.kind === 'RecordDecl' || child.kind === 'EnumDecl') {
 			if (!child.completeDefinition && child.kind === 'RecordDecl') continue
-			const nestedName = child.name ?? nestedAnonymousName(children, child, name, anonymousCount)
+			const user = children.slice(children.indexOf(child) + 1).find((sibling) => sibling.kind === 'FieldDecl')
+			const key = user === undefined ? undefined : anonymousKey(typeSpelling(user))
+			const nestedName = child.name ?? (key === undefined ? undefined : context.anonymous.get(key)) ?? nestedAnonymousName(children, child, name, unnamed)
 			collectTag(context, child, nestedName, pragmaPack)
 			continue
 		}
 		if (child.kind !== 'FieldDecl') continue
 		const spelling = typeSpelling(child)
-		let fieldName = child.name
-		if (fieldName === undefined) {
-			if (child.isBitfield) fieldName = `_${unnamedBits++}`
-			else fieldName = `anon${anonymousCount++}`
-		}
+		const fieldName = child.name ?? unnamed.get(child)!
 		let type: FieldExpr = typeExpr(context, spelling)
 		if (child.isBitfield) {
 			const width = (child.inner ?? []).find((inner) => inner.kind === 'ConstantExpr' || inner.kind === 'IntegerLiteral')
@@ -438,12 +435,31 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 	context.defined.add(name)
 }
 
-/** The name of a nested record without a tag: `<Outer>_<field>` when a named field has its type, else `<Outer>_anon<k>`. */
-function nestedAnonymousName(siblings: readonly ClangNode[], nested: ClangNode, outer: string, anonymousCount: number): string {
+/**
+ * The names of a record's unnamed members: `anon0`, `anon1`... for anonymous records,
+ * `_0`, `_1`... for unnamed bitfields, each the next one no named member of the record has.
+ */
+function memberNames(children: readonly ClangNode[]): Map<ClangNode, string> {
+	const taken = new Set(children.flatMap((child) => (child.kind === 'FieldDecl' && child.name !== undefined ? [child.name] : [])))
+	const names = new Map<ClangNode, string>()
+	let anonymous = 0
+	let bits = 0
+	for (const child of children) {
+		if (child.kind !== 'FieldDecl' || child.name !== undefined) continue
+		let name: string
+		do name = child.isBitfield ? `_${bits++}` : `anon${anonymous++}`
+		while (taken.has(name))
+		names.set(child, name)
+	}
+	return names
+}
+
+/** The name of a nested record without a tag: `<Outer>_<field>` for the field that has its type (named, or `anon<k>`). */
+function nestedAnonymousName(siblings: readonly ClangNode[], nested: ClangNode, outer: string, unnamed: ReadonlyMap<ClangNode, string>): string {
 	const index = siblings.indexOf(nested)
 	const next = siblings.slice(index + 1).find((child) => child.kind === 'FieldDecl')
-	if (next?.name !== undefined && anonymousKey(typeSpelling(next)) !== undefined) return `${outer}_${next.name}`
-	return `${outer}_anon${anonymousCount}`
+	if (next !== undefined && anonymousKey(typeSpelling(next)) !== undefined) return `${outer}_${next.name ?? unnamed.get(next)}`
+	return `${outer}_anon`
 }
 
 function collectTag(context: Context, node: ClangNode, name: string, inheritedPack: boolean): void {
@@ -504,16 +520,31 @@ function typedefNameOf(top: readonly ClangNode[], index: number): string | undef
 	return undefined
 }
 
-/** Gives every unnamed record and enum its name, keyed by the location clang spells it with. */
-function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], outer: string | undefined): void {
-	let anonymousCount = 0
+/** Every tag and typedef name of the header (what a name given to an unnamed record must not be). */
+function declaredNames(nodes: readonly ClangNode[], into = new Set<string>()): Set<string> {
+	for (const node of nodes) {
+		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl' || node.kind === 'TypedefDecl') && node.name !== undefined) into.add(node.name)
+		if (node.kind === 'RecordDecl') declaredNames(node.inner ?? [], into)
+	}
+	return into
+}
+
+/**
+ * Gives every unnamed record and enum its name, keyed by the location clang spells it
+ * with; a nested one's name (`<Outer>_anon0`) gets `_` added while another declaration has it.
+ */
+function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], outer: string | undefined, taken = declaredNames(nodes)): void {
+	const unnamed = memberNames(nodes)
 	for (const [index, node] of nodes.entries()) {
-		if (node.kind === 'FieldDecl' && node.name === undefined && !node.isBitfield) anonymousCount++
 		if (node.kind !== 'RecordDecl' && node.kind !== 'EnumDecl') continue
 		let name = node.name
 		if (name === undefined) {
 			if (outer === undefined) name = typedefNameOf(nodes, index)
-			else name = nestedAnonymousName(nodes, node, outer, anonymousCount)
+			else {
+				name = nestedAnonymousName(nodes, node, outer, unnamed)
+				while (taken.has(name)) name += '_'
+				taken.add(name)
+			}
 			// the spelling of the type is on the field (or typedef) that uses it
 			const user = nodes.slice(index + 1).find((child) => child.kind === 'FieldDecl' || child.kind === 'TypedefDecl')
 			const key = user === undefined ? undefined : anonymousKey(typeSpelling(user))
@@ -522,7 +553,7 @@ function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], out
 		if (name !== undefined) {
 			if (node.kind === 'RecordDecl' && node.completeDefinition) context.records.add(name)
 			if (node.kind === 'EnumDecl') context.enums.add(name)
-			assignAnonymousNames(context, node.inner ?? [], name)
+			assignAnonymousNames(context, node.inner ?? [], name, taken)
 		}
 	}
 }
@@ -615,13 +646,36 @@ function sameLayout(layout: { size: number; align: number; fields: readonly { of
 
 // ---- printing ----------------------------------------------------------------------------
 
+/**
+ * Words a module cannot bind (`class`, `interface`, `let`... are C identifiers) and the
+ * names the printed module imports: a declaration named so is bound as `$name` and
+ * exported as `name` (`export { $class as class }`); C names have no `$`.
+ */
+const unbindable = new Set(
+	(
+		'await break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+		'implements import in instanceof interface let new null package private protected public return static super switch this throw ' +
+		'true try typeof var void while with yield arguments eval defineEnum defineStruct defineUnion StructType'
+	).split(' '),
+)
+
+/** The name a declaration is bound to in the printed module. */
+function local(name: string): string {
+	return unbindable.has(name) ? `$${name}` : name
+}
+
+/** The statement that binds `name` to `value` and exports it under `name`. */
+function exportConst(name: string, value: string): string {
+	return local(name) === name ? `export const ${name} = ${value}` : `const ${local(name)} = ${value}\nexport { ${local(name)} as ${name} }`
+}
+
 function printType(expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; name: string }): string {
 	switch (expr.kind) {
 		case 'scalar':
 			return `'${expr.name}'`
 		case 'record':
 		case 'enum':
-			return expr.name
+			return local(expr.name)
 		case 'array':
 			return `{ array: ${printType(expr.element)}, length: ${expr.length} }`
 		case 'pointer':
@@ -631,7 +685,7 @@ function printType(expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; na
 		case 'cString':
 			return `'Utf8'`
 		case 'deferred':
-			return `(): StructType => ${expr.name}`
+			return `(): StructType => ${local(expr.name)}`
 	}
 }
 
@@ -665,12 +719,12 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 	if ((model.notes?.length ?? 0) > 0) lines.push('')
 	for (const declaration of model.declarations) {
 		if (declaration.kind === 'alias') {
-			lines.push(`/** C \`typedef\` of ${declaration.target}. */`, `export const ${declaration.name} = ${declaration.target}`, '')
+			lines.push(`/** C \`typedef\` of ${declaration.target}. */`, exportConst(declaration.name, local(declaration.target)), '')
 			continue
 		}
 		if (declaration.kind === 'enum') {
 			const values = declaration.members.map((member) => `${member.name}: ${member.value}`).join(', ')
-			lines.push(`/** C \`enum ${declaration.name}\`. */`, `export const ${declaration.name} = defineEnum('${declaration.name}', '${declaration.storage}', { ${values} })`, '')
+			lines.push(`/** C \`enum ${declaration.name}\`. */`, exportConst(declaration.name, `defineEnum('${declaration.name}', '${declaration.storage}', { ${values} })`), '')
 			continue
 		}
 		const options = [
@@ -678,9 +732,11 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 			...(declaration.align === undefined ? [] : [`align: ${declaration.align}`]),
 		]
 		const define = declaration.kind === 'union' ? 'defineUnion' : 'defineStruct'
-		lines.push(`/** C \`${declaration.kind} ${declaration.name}\`. */`, `export const ${declaration.name} = ${define}(`, `\t'${declaration.name}',`, '\t{')
+		lines.push(`/** C \`${declaration.kind} ${declaration.name}\`. */`, `${local(declaration.name) === declaration.name ? 'export ' : ''}const ${local(declaration.name)} = ${define}(`, `\t'${declaration.name}',`, '\t{')
 		for (const field of declaration.fields) lines.push(`\t\t${field.name}: ${printField(field.type)},`)
-		lines.push(options.length > 0 ? `\t},\n\t{ ${options.join(', ')} },` : '\t},', ')', '')
+		lines.push(options.length > 0 ? `\t},\n\t{ ${options.join(', ')} },` : '\t},', ')')
+		if (local(declaration.name) !== declaration.name) lines.push(`export { ${local(declaration.name)} as ${declaration.name} }`)
+		lines.push('')
 	}
 	const body = lines.join('\n')
 	const used = ['defineEnum', 'defineStruct', 'defineUnion'].filter((name) => body.includes(` ${name}(`))
