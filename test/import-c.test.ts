@@ -231,6 +231,13 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(fields('StructType')).to.deep.equal(['p', 'i', 'next'])
 		expect(text).to.include('const $class = defineStruct(\n')
 		expect(text).to.include('export { $class as class }')
+		// __proto__ would set an object's prototype: such a record or enum is left out, saying why
+		const proto = join(scratch, 'proto.h')
+		writeFileSync(proto, 'struct P { int a; int __proto__; };\nenum Q { __proto__ = 1 };\nstruct Z { int a; };\n')
+		const protoText = importC(proto, { clang })
+		expect(protoText).to.include('// P: left out, it uses a member named __proto__, which a JavaScript object cannot hold as its own key')
+		expect(protoText).to.include('// Q: left out, it uses an enumerator named __proto__, which a JavaScript object cannot hold as its own key')
+		expect(protoText).to.include("export const Z = defineStruct(")
 	})
 
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {

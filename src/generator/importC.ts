@@ -366,6 +366,7 @@ function collectEnum(context: Context, node: ClangNode, name: string): void {
 	for (const child of node.inner ?? []) {
 		if (child.kind !== 'EnumConstantDecl') continue
 		const value = constantOf(child) ?? next
+		if (child.name === '__proto__') throw new Unsupported('an enumerator named __proto__, which a JavaScript object cannot hold as its own key')
 		members.push({ name: child.name!, value })
 		next = value + 1n
 	}
@@ -421,6 +422,7 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 		if (child.kind !== 'FieldDecl') continue
 		const spelling = typeSpelling(child)
 		const fieldName = child.name ?? unnamed.get(child)!
+		if (fieldName === '__proto__') throw new Unsupported('a member named __proto__, which a JavaScript object cannot hold as its own key')
 		let type: FieldExpr = typeExpr(context, spelling)
 		if (child.isBitfield) {
 			const width = (child.inner ?? []).find((inner) => inner.kind === 'ConstantExpr' || inner.kind === 'IntegerLiteral')
