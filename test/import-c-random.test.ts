@@ -35,7 +35,16 @@ function assertions(type: StructType, spelling: string, abi: AbiName): string[] 
 			if (field.bitWidth !== undefined) continue
 			const kind = record.field(field.name)!.type
 			if (/^anon\d+$/.test(field.name) && kind.kind === 'record') members(kind.type, base + field.offset)
-			else lines.push(`_Static_assert(__builtin_offsetof(${spelling}, ${field.name}) == ${base + field.offset}, "offsetof(${spelling}, ${field.name})");`)
+			else {
+				lines.push(`_Static_assert(__builtin_offsetof(${spelling}, ${field.name}) == ${base + field.offset}, "offsetof(${spelling}, ${field.name})");`)
+				// the shape, which the offsets do not show: each dimension's element size, a string's capacity
+				let member = `((${spelling} *)0)->${field.name}`
+				for (let inner = kind; inner.kind === 'array' || inner.kind === 'string'; inner = inner.kind === 'array' ? inner.element : ({ kind: 'bool' } as const)) {
+					const size = inner.kind === 'string' ? inner.capacity : inner.length
+					lines.push(`_Static_assert(sizeof(${member}) / sizeof(${member}[0]) == ${size}, "dimension of ${member}");`)
+					member += '[0]'
+				}
+			}
 		}
 	}
 	members(type, 0)

@@ -240,6 +240,53 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(protoText).to.include("export const Z = defineStruct(")
 	})
 
+	it('live clang: typedefs of arrays keep C\'s order of dimensions, typedefs of function pointers and of aligned types, _Atomic scalars (an _Atomic struct is left out)', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const header = join(scratch, 'typedefs.h')
+		writeFileSync(
+			header,
+			[
+				'typedef int Vec3[3];',
+				'typedef Vec3 Mat[2];',
+				'typedef char Name[8];',
+				'typedef void (*Fn)(int);',
+				'typedef Fn Fns[2];',
+				'typedef int aligned8 __attribute__((aligned(8)));',
+				'typedef aligned8 also8;',
+				'struct TD { Vec3 vs[5]; Mat m; Name names[3]; Fns fns[4]; Fn *fp; Vec3 *vp; };',
+				'struct TA { char c; aligned8 x; also8 y; aligned8 z __attribute__((aligned(16))); };',
+				'struct __attribute__((packed)) TAP { char c; aligned8 x; };',
+				'struct AT { _Atomic int a; _Atomic(long long) b; int *_Atomic p; };',
+				'struct S3 { char c[3]; };',
+				'struct AT2 { _Atomic struct S3 s; };',
+				'typedef aligned8 A3[3];',
+				'struct AA { A3 a; };',
+				'',
+			].join('\n'),
+		)
+		const text = importC(header, { clang, moduleSpecifier: library })
+		const module = await importModule(text)
+		const shape = (name: string): Record<string, unknown> => Object.fromEntries(Object.entries((module[name] as StructType).fieldTypes as object))
+		const array = (element: unknown, length: number): unknown => ({ array: element, length })
+		expect(shape('TD')).to.deep.equal({
+			vs: array(array('Int32', 3), 5),
+			m: array(array('Int32', 3), 2),
+			names: array({ string: 'Utf8', capacity: 8 }, 3),
+			fns: array(array('Pointer', 2), 4),
+			fp: { pointer: 'Pointer' },
+			vp: 'Pointer',
+		})
+		expect(shape('TA')).to.deep.equal({ c: 'Int8', x: { type: 'Int32', align: 8 }, y: { type: 'Int32', align: 8 }, z: { type: 'Int32', align: 16 } })
+		expect(shape('TAP')).to.deep.equal({ c: 'Int8', x: 'Int32' })
+		expect(shape('AT')).to.deep.equal({ a: 'Int32', b: 'BigInt64', p: { pointer: 'Int32' } })
+		expect(text).to.include('// AT2: left out, it uses an _Atomic struct or union (_Atomic(struct S3)), which C may make larger than the struct')
+		expect(text).to.include('// AA: left out, it uses an array of a typedef with aligned(n) (A3), which clang pads')
+	})
+
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
 		const clang = haveClang()
 		if (clang === undefined) {

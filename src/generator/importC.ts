@@ -209,7 +209,8 @@ interface ParsedType {
 const qualifiers = /\b(const|volatile|restrict|__restrict|_Atomic)\b/g
 
 function parseCType(text: string): ParsedType {
-	let rest = text.replace(qualifiers, ' ').trim()
+	// `_Atomic(int)` is an int (wasm gives atomic scalars their own size and alignment); typeExpr refuses an atomic record
+	let rest = text.replace(/_Atomic\(([^()]*)\)/g, '$1').replace(qualifiers, ' ').trim()
 	const dims: number[] = []
 	for (let match = /\[(\d+)\]\s*$/.exec(rest); match; match = /\[(\d+)\]\s*$/.exec(rest)) {
 		dims.unshift(Number(match[1]))
@@ -228,6 +229,8 @@ function parseCType(text: string): ParsedType {
 
 interface Context {
 	readonly typedefs: Map<string, string>
+	/** Typedefs declared with `aligned(n)`, by name. */
+	readonly typedefAligns: Map<string, number>
 	readonly records: Set<string>
 	readonly enums: Set<string>
 	/** Records whose definition was printed already (a by-value use needs it; a pointer uses a function otherwise). */
@@ -254,14 +257,46 @@ function anonymousKey(spelling: string): string | undefined {
 	return parts ? `${resolve(parts[1]!)}:${parts[2]}:${parts[3]}` : location
 }
 
+/**
+ * `text` with its typedef names replaced by what they stand for. The dimensions written
+ * with a typedef name come before the typedef's own (`typedef int Vec3[3]`: `Vec3 v[2]` is
+ * `int[2][3]`); a pointer to an array or to a function pointer is an address (`void **`).
+ */
 function resolveTypedefs(context: Context, text: string): string {
 	for (let depth = 0; depth < 64; depth++) {
 		const parsed = parseCType(text)
 		const target = context.typedefs.get(parsed.base)
 		if (target === undefined) return text
-		text = `${target}${'*'.repeat(parsed.pointers)}${parsed.dims.map((dim) => `[${dim}]`).join('')}`
+		const dims = parsed.dims.map((dim) => `[${dim}]`).join('')
+		if (/\(\*/.test(target)) {
+			// a function pointer: an array of them takes the dimensions inside (`void (*[2])(int)`)
+			text = parsed.pointers > 0 ? `void ${'*'.repeat(parsed.pointers + 1)}${dims}` : target.replace('(*', `(*${dims}`)
+			continue
+		}
+		const inner = parseCType(target)
+		const innerDims = inner.dims.map((dim) => `[${dim}]`).join('')
+		text =
+			parsed.pointers > 0 && inner.dims.length > 0
+				? `void ${'*'.repeat(parsed.pointers)}${dims}`
+				: `${inner.base}${'*'.repeat(inner.pointers + parsed.pointers)}${dims}${innerDims}`
 	}
 	throw new Unsupported(`typedefs that do not end (${text})`)
+}
+
+/** The `aligned(n)` of the first typedef on the way from `spelling` to its type, unless a pointer comes first; an array of one is refused. */
+function typedefAlignment(context: Context, spelling: string): number | undefined {
+	let array = false
+	for (let text: string | undefined = spelling, depth = 0; text !== undefined && depth < 64; depth++) {
+		const parsed = parseCType(text)
+		if (parsed.pointers > 0) return undefined
+		array ||= parsed.dims.length > 0
+		const align = context.typedefAligns.get(parsed.base)
+		// clang pads such an array to a multiple of the alignment (`aligned8 a[3]`, 4-byte ints aligned 8, is 16 bytes)
+		if (align !== undefined && array) throw new Unsupported(`an array of a typedef with aligned(n) (${spelling}), which clang pads`)
+		if (align !== undefined) return align
+		text = context.typedefs.get(parsed.base)
+	}
+	return undefined
 }
 
 /** What the typedef name `name` stands for, or `name` itself when that is not a type a field can have (`typedef int IA[];`). */
@@ -299,6 +334,18 @@ function baseExpr(context: Context, base: string, where: string): TypeExpr {
 /** The field type of a C type spelling (typedefs resolved). */
 function typeExpr(context: Context, spelling: string): TypeExpr {
 	const resolved = resolveTypedefs(context, spelling)
+	// `_Atomic` here or in a typedef on the way, on a struct or union (not on a pointer to one)
+	let atomic = false
+	for (let text: string | undefined = spelling, depth = 0; text !== undefined && depth < 64; depth++) {
+		atomic ||= /\b_Atomic\b/.test(text)
+		text = context.typedefs.get(parseCType(text).base)
+	}
+	if (atomic) {
+		const parsed = parseCType(resolved)
+		if (parsed.pointers === 0 && /^(?:struct|union) /.test(parsed.base)) {
+			throw new Unsupported(`an _Atomic struct or union (${spelling}), which C may make larger than the struct`)
+		}
+	}
 	if (/\(\*(?:\[\d+\])*\)/.test(resolved)) {
 		// a function pointer, or an array of them (`int (*[2])(void)`)
 		const dims = [.../\(\*((?:\[\d+\])*)\)/.exec(resolved)![1]!.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]))
@@ -428,7 +475,10 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 			const width = (child.inner ?? []).find((inner) => inner.kind === 'ConstantExpr' || inner.kind === 'IntegerLiteral')
 			type = { kind: 'bits', bits: Number(width ? constantOf(width) : 0n), storage: type }
 		}
-		const align = attributeValue(child, 'AlignedAttr')
+		// `aligned(n)` on the member, or on a typedef it is declared with (which packed ignores, as clang does)
+		const typedefAlign = child.isBitfield || packedAttribute ? undefined : typedefAlignment(context, spelling)
+		const memberAlign = attributeValue(child, 'AlignedAttr')
+		const align = typedefAlign === undefined ? memberAlign : Math.max(typedefAlign, memberAlign ?? 1)
 		if (align !== undefined) type = { kind: 'aligned', type: type as TypeExpr, align }
 		fields.push({ name: fieldName, type })
 	}
@@ -480,6 +530,7 @@ function collectTag(context: Context, node: ClangNode, name: string, inheritedPa
 export function modelFromAst(ast: ClangNode): HeaderModel {
 	const context: Context = {
 		typedefs: new Map(),
+		typedefAligns: new Map(),
 		records: new Set(),
 		enums: new Set(),
 		defined: new Set(),
@@ -501,6 +552,8 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 				context.declarations.push({ kind: 'alias', name: node.name!, target })
 			}
 			if (key === undefined) context.typedefs.set(node.name!, spelling)
+			const align = attributeValue(node, 'AlignedAttr')
+			if (align !== undefined) context.typedefAligns.set(node.name!, align)
 			continue
 		}
 		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && (node.inner?.length ?? 0) > 0) {
