@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AbiName, StructType } from '../src/index.js'
-import { findClang, ImportCError, importC, importFromDumps, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
+import { clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
 import type { CorpusLayouts } from './support/clangLayouts.js'
 import { abiProbeRecords, corpusEnums, corpusRecords } from './support/structCorpus.js'
 
@@ -122,6 +122,10 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(() => importFromDumps(ast, altered, { header: 'corpus.h', abi: 'wasm32' }))
 			.to.throw(ImportCError, /^import-c: struct Vec3 is laid out differently by clang \(sizeof 24, align 8, offsets 0, 12, 16\)/)
 		expect(parseLayoutDump(dump).get('Vec3')).to.deep.equal({ size: 24, align: 8, offsets: [0, 8, 16] })
+		// every field is compared: one more in clang's list (here, a nested field taken for a direct one) is a difference
+		const extra = dump.replace(/(0 \| struct Vec3\n\s+0 \|   double x\n\s+8 \|   double y\n\s+16 \|   double z\n)/, '$1        16 |   double z0\n')
+		expect(extra).to.not.equal(dump)
+		expect(() => importFromDumps(ast, extra, { header: 'corpus.h', abi: 'wasm32' })).to.throw(ImportCError, /^import-c: struct Vec3 is laid out differently by clang \(sizeof 24, align 8, offsets 0, 8, 16, 16\)/)
 	})
 
 	it('a clang that is not there is a clear ImportCError naming what to install (importC, findClang)', () => {
@@ -285,6 +289,45 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(shape('AT')).to.deep.equal({ a: 'Int32', b: 'BigInt64', p: { pointer: 'Int32' } })
 		expect(text).to.include('// AT2: left out, it uses an _Atomic struct or union (_Atomic(struct S3)), which C may make larger than the struct')
 		expect(text).to.include('// AA: left out, it uses an array of a typedef with aligned(n) (A3), which clang pads')
+	})
+
+	it('live clang: every scalar spelling becomes its field type; a header given by a relative path (as on a command line) names its unnamed records as one given absolutely', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const spellings: [string, string][] = [
+			['char', 'Int8'], ['signed char', 'Int8'], ['unsigned char', 'Uint8'], ['short', 'Int16'], ['unsigned short', 'Uint16'],
+			['int', 'Int32'], ['unsigned', 'Uint32'], ['long', 'Long'], ['unsigned long', 'Size'], ['long long', 'BigInt64'],
+			['unsigned long long', 'BigUint64'], ['_Bool', 'Bool'], ['bool', 'Bool'], ['float', 'Float32'], ['double', 'Float64'],
+			['size_t', 'Size'], ['ptrdiff_t', 'Long'], ['intptr_t', 'Long'], ['uintptr_t', 'Size'],
+			['wchar_t', 'Int32'], ['__CHAR16_TYPE__', 'Uint16'], ['__CHAR32_TYPE__', 'Uint32'], ['int8_t', 'Int8'], ['uint8_t', 'Uint8'],
+			['int16_t', 'Int16'], ['uint16_t', 'Uint16'], ['int32_t', 'Int32'], ['uint32_t', 'Uint32'], ['int64_t', 'BigInt64'],
+			['uint64_t', 'BigUint64'], ['const volatile short', 'Int16'], ['void *', 'Pointer'], ['const void *const', 'Pointer'],
+		]
+		const header = join(scratch, 'scalars.h')
+		writeFileSync(header, `#include <stdint.h>\n#include <stddef.h>\n#include <stdbool.h>\nstruct Scalars { ${spellings.map(([c], index) => `${c} f${index};`).join(' ')} };\n`)
+		for (const abi of ['wasm32', 'wasm64'] as const) {
+			const module = await importModule(importC(header, { abi, clang, moduleSpecifier: library }))
+			expect(Object.values((module.Scalars as StructType).fieldTypes as object), abi).to.deep.equal(spellings.map(([, type]) => type))
+		}
+		// clang spells a header it includes ./import-c-extras.h, one it is given import-c-extras.h
+		const cwd = process.cwd()
+		process.chdir(fixtures)
+		try {
+			const text = importC('import-c-extras.h', { clang })
+			expect(text).to.equal(readFileSync(join(fixtures, 'import-c-extras.expected.ts'), 'utf8'))
+			// and each record, unnamed ones too, is found in the layout dump, so it is checked
+			const { ast, layouts: dump } = clangDumps('import-c-extras.h', 'wasm32', clang)
+			const model = modelFromAst(ast)
+			const records = parseLayoutDump(dump)
+			const unchecked = model.declarations.filter((declaration) => declaration.kind !== 'enum' && declaration.kind !== 'alias' && !records.has(declaration.name) && !records.has(model.locations?.get(declaration.name) ?? ''))
+			expect(unchecked.map((declaration) => declaration.name)).to.deep.equal([])
+			expect(model.locations?.size).to.equal(2)
+		} finally {
+			process.chdir(cwd)
+		}
 	})
 
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
