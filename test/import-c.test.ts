@@ -308,7 +308,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		]
 		const header = join(scratch, 'scalars.h')
 		writeFileSync(header, `#include <stdint.h>\n#include <stddef.h>\n#include <stdbool.h>\nstruct Scalars { ${spellings.map(([c], index) => `${c} f${index};`).join(' ')} };\n`)
-		for (const abi of ['wasm32', 'wasm64'] as const) {
+		for (const abi of ['wasm32', 'wasm64', 'emscripten'] as const) {
 			const module = await importModule(importC(header, { abi, clang, moduleSpecifier: library }))
 			expect(Object.values((module.Scalars as StructType).fieldTypes as object), abi).to.deep.equal(spellings.map(([, type]) => type))
 		}

@@ -120,7 +120,8 @@ function otherAbis(abi: AbiName): AbiName[] {
  * not compile for, or whose records differ).
  */
 export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
-	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-fsyntax-only', '-xc']
+	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include)
+	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', '-xc']
 	const ast = JSON.parse(runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])) as ClangNode
 	const probe = layoutProbe(header, ast)
 	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
