@@ -1043,6 +1043,12 @@ export const declarationNameNotAnIdentifier = {
 		`${subject} ${role} ${JSON.stringify(name)} is not a C identifier (letters, digits and _, not a keyword)`,
 } satisfies Message
 
+export const declarationNameProto = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (subject: string, role: string) => `${subject} ${role} "__proto__" is a name a plain object cannot hold as its own key (read() would lose it)`,
+} satisfies Message
+
 export const declarationUnknownKey = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,

@@ -365,6 +365,48 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		}
 	})
 
+	it("a record named like the library's classes (Struct: StructRef, StructArrayRef) gets them, the library's imported under another name; two records giving one class name are a GenerateError", async () => {
+		const library = join(import.meta.dirname, '../src/index.ts')
+		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			writeFileSync(
+				join(scratch, 'names.ts'),
+				`import { defineStruct } from '${library}'\nexport const Struct = defineStruct('Struct', { c: 'Int32' })\nexport const Holder = defineStruct('Holder', { s: Struct, p: { pointer: Struct } })\n`,
+			)
+			const declarations = (await import(pathToFileURL(join(scratch, 'names.ts')).href)) as Record<string, unknown>
+			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../names.js', inputName: 'names.ts', moduleSpecifier: library })
+			expect(files['structs.ts']).to.include(`import { StructArrayRef as StructArrayRefBase, StructRef as StructRefBase, type FieldRefValue } from '${library}';`)
+			mkdirSync(join(scratch, 'gen'))
+			writeFileSync(join(scratch, 'gen/names.ts'), files['structs.ts'])
+			const tsc = spawnSync(
+				process.execPath,
+				[join(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--noImplicitOverride', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--skipLibCheck', '--types', 'node', join(scratch, 'gen/names.ts')],
+				{ encoding: 'utf8' },
+			)
+			expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).to.equal(0)
+			const generated = (await import(pathToFileURL(join(scratch, 'gen/names.ts')).href)) as { StructRef: GeneratedClass; HolderRef: GeneratedClass }
+			expect(generated.StructRef).to.not.equal(lib.StructRef)
+			expect(generated.StructRef.prototype).to.be.instanceOf(lib.StructRef)
+			const heap = lib.createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+			const own = heap.allocStruct(generated.StructRef as never, { c: 3 } as never) as unknown as Record<string, unknown>
+			expect([own instanceof generated.StructRef, own.c]).to.deep.equal([true, 3])
+			const holder = heap.allocStruct(generated.HolderRef as never, { s: { c: 7 } } as never) as unknown as Record<string, Record<string, unknown>>
+			expect(holder.s).to.be.instanceOf(generated.StructRef)
+			expect(holder.s!.c).to.equal(7)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+		const Foo = defineStruct('Foo', { a: 'Int32' })
+		const FooArray = defineStruct('FooArray', { b: 'Int32' })
+		const refused = await generateFiles({ Foo, FooArray }, { abi: 'wasm32', declarationsSpecifier: './foo.js', inputName: 'foo.ts' }).then(
+			() => undefined,
+			(error: unknown) => error,
+		)
+		expect(refused).to.be.instanceOf(GenerateError)
+		expect((refused as Error).message).to.equal('generate: foo.ts: the ref class of struct FooArray would be named FooArrayRef, as the array class of struct Foo is; generate them from two modules')
+	})
+
 	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, which return their instances, and by readStruct, writeStruct, sizeOf, alignOf and offsetOf', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
 		const heap = newHeap('wasm32')

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AbiName, StructType } from '../src/index.js'
-import { findClang, ImportCError, importC, importFromDumps, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
+import { clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
 import type { CorpusLayouts } from './support/clangLayouts.js'
 import { abiProbeRecords, corpusEnums, corpusRecords } from './support/structCorpus.js'
 
@@ -122,6 +122,10 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(() => importFromDumps(ast, altered, { header: 'corpus.h', abi: 'wasm32' }))
 			.to.throw(ImportCError, /^import-c: struct Vec3 is laid out differently by clang \(sizeof 24, align 8, offsets 0, 12, 16\)/)
 		expect(parseLayoutDump(dump).get('Vec3')).to.deep.equal({ size: 24, align: 8, offsets: [0, 8, 16] })
+		// every field is compared: one more in clang's list (here, a nested field taken for a direct one) is a difference
+		const extra = dump.replace(/(0 \| struct Vec3\n\s+0 \|   double x\n\s+8 \|   double y\n\s+16 \|   double z\n)/, '$1        16 |   double z0\n')
+		expect(extra).to.not.equal(dump)
+		expect(() => importFromDumps(ast, extra, { header: 'corpus.h', abi: 'wasm32' })).to.throw(ImportCError, /^import-c: struct Vec3 is laid out differently by clang \(sizeof 24, align 8, offsets 0, 8, 16, 16\)/)
 	})
 
 	it('a clang that is not there is a clear ImportCError naming what to install (importC, findClang)', () => {
@@ -139,6 +143,190 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		} finally {
 			process.env.PATH = path
 			if (saved !== undefined) process.env.CLANG = saved
+		}
+	})
+
+	it('live clang: packed and aligned written after the braces, and #pragma pack fitted to wasm32 and wasm64 alike (clangDumps)', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const header = join(scratch, 'after.h')
+		writeFileSync(
+			header,
+			[
+				// clang's -fdump-record-layouts-complete lays these out before the attribute applies
+				'struct TP { char a; int b; } __attribute__((packed));',
+				'struct TA { char a; } __attribute__((aligned(8)));',
+				'typedef struct { char a; int b; } __attribute__((packed)) TTP;',
+				'struct Outer { char c; struct TA t; TTP p; };',
+				// pack(4) changes nothing on wasm32 (pointers are 4 bytes) and moves p on wasm64
+				'#pragma pack(push, 4)',
+				'struct PK { char a; void *p; };',
+				'#pragma pack(pop)',
+				// packed under pack(1) caps an aligned member as packed: 1 does
+				'#pragma pack(push, 1)',
+				'struct __attribute__((packed)) PA { char a; void *p __attribute__((aligned(4))); };',
+				'#pragma pack(pop)',
+				'',
+			].join('\n'),
+		)
+		for (const abi of ['wasm32', 'wasm64'] as const) {
+			const text = importC(header, { abi, clang, moduleSpecifier: library })
+			expect(text, abi).to.not.include('// Note:')
+			const module = await importModule(text)
+			const layout = (name: string, on: AbiName): [number, number, number[]] => {
+				const found = (module[name] as StructType).layout(on)
+				return [found.size, found.align, found.fields.map((field) => field.offset)]
+			}
+			for (const on of ['wasm32', 'wasm64'] as const) {
+				expect(layout('TP', on), `${abi} TP on ${on}`).to.deep.equal([5, 1, [0, 1]])
+				expect(layout('TA', on)).to.deep.equal([8, 8, [0]])
+				expect(layout('TTP', on)).to.deep.equal([5, 1, [0, 1]])
+				expect(layout('Outer', on)).to.deep.equal([24, 8, [0, 8, 16]])
+				expect(layout('PA', on)).to.deep.equal([on === 'wasm32' ? 5 : 9, 1, [0, 1]])
+			}
+			expect(layout('PK', 'wasm32'), abi).to.deep.equal([8, 4, [0, 4]])
+			expect(layout('PK', 'wasm64'), abi).to.deep.equal([12, 4, [0, 4]])
+			expect(text).to.include("\t{ packed: 4 },\n)\n\n/** C `struct PA`. */")
+		}
+		// a header whose records differ by target: read for wasm32, with a note on wasm64
+		const conditional = join(scratch, 'conditional.h')
+		writeFileSync(conditional, '#if __wasm64__\nstruct W { int a; };\n#else\nstruct W { long long a; };\n#endif\n')
+		expect(importC(conditional, { abi: 'wasm32', clang })).to.include(
+			'// Note: struct W is laid out by clang for wasm64 as sizeof 4, align 4, offsets 0; this declaration, read for wasm32, gives sizeof 8, align 8, offsets 0 there: generate it for wasm32 only',
+		)
+	})
+
+	it('live clang: unnamed members and nested records get names no other member or declaration has; a C name JavaScript cannot bind (class, interface, StructType) is exported under it all the same', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const header = join(scratch, 'names.h')
+		writeFileSync(
+			header,
+			[
+				'struct C1 { int _0; unsigned : 3; int z; int : 0; };',
+				'struct C2 { int anon0; struct { int x; }; union { int y; } anon1b; struct { char q; }; };',
+				'struct C3_anon0 { char q; };',
+				'struct C3 { struct { int x; }; };',
+				'struct class { int new; struct class *self; };',
+				'typedef struct class interface;',
+				'enum package { public = 1, private };',
+				'struct StructType { enum package p; interface i; struct StructType *next; };',
+				'',
+			].join('\n'),
+		)
+		const text = importC(header, { clang, moduleSpecifier: library })
+		const module = await importModule(text)
+		const fields = (name: string): string[] => (module[name] as StructType).layout('wasm32').fields.map((field) => field.name)
+		expect(fields('C1')).to.deep.equal(['_0', '_1', 'z'])
+		expect(fields('C2')).to.deep.equal(['anon0', 'anon1', 'anon1b', 'anon2'])
+		expect((module.C2 as StructType).field('anon2')!.type).to.include({ kind: 'record', type: module.C2_anon2 })
+		expect((module.C3 as StructType).field('anon0')!.type).to.include({ kind: 'record', type: module.C3_anon0_ })
+		expect(fields('C3_anon0')).to.deep.equal(['q'])
+		expect(fields('class')).to.deep.equal(['new', 'self'])
+		expect((module.class as StructType).name).to.equal('class')
+		expect(module.interface).to.equal(module.class)
+		expect((module.package as { values: unknown }).values).to.deep.equal({ public: 1, private: 2 })
+		expect(fields('StructType')).to.deep.equal(['p', 'i', 'next'])
+		expect(text).to.include('const $class = defineStruct(\n')
+		expect(text).to.include('export { $class as class }')
+		// __proto__ would set an object's prototype: such a record or enum is left out, saying why
+		const proto = join(scratch, 'proto.h')
+		writeFileSync(proto, 'struct P { int a; int __proto__; };\nenum Q { __proto__ = 1 };\nstruct Z { int a; };\n')
+		const protoText = importC(proto, { clang })
+		expect(protoText).to.include('// P: left out, it uses a member named __proto__, which a JavaScript object cannot hold as its own key')
+		expect(protoText).to.include('// Q: left out, it uses an enumerator named __proto__, which a JavaScript object cannot hold as its own key')
+		expect(protoText).to.include("export const Z = defineStruct(")
+	})
+
+	it('live clang: typedefs of arrays keep C\'s order of dimensions, typedefs of function pointers and of aligned types, _Atomic scalars (an _Atomic struct is left out)', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const header = join(scratch, 'typedefs.h')
+		writeFileSync(
+			header,
+			[
+				'typedef int Vec3[3];',
+				'typedef Vec3 Mat[2];',
+				'typedef char Name[8];',
+				'typedef void (*Fn)(int);',
+				'typedef Fn Fns[2];',
+				'typedef int aligned8 __attribute__((aligned(8)));',
+				'typedef aligned8 also8;',
+				'struct TD { Vec3 vs[5]; Mat m; Name names[3]; Fns fns[4]; Fn *fp; Vec3 *vp; };',
+				'struct TA { char c; aligned8 x; also8 y; aligned8 z __attribute__((aligned(16))); };',
+				'struct __attribute__((packed)) TAP { char c; aligned8 x; };',
+				'struct AT { _Atomic int a; _Atomic(long long) b; int *_Atomic p; };',
+				'struct S3 { char c[3]; };',
+				'struct AT2 { _Atomic struct S3 s; };',
+				'typedef aligned8 A3[3];',
+				'struct AA { A3 a; };',
+				'',
+			].join('\n'),
+		)
+		const text = importC(header, { clang, moduleSpecifier: library })
+		const module = await importModule(text)
+		const shape = (name: string): Record<string, unknown> => Object.fromEntries(Object.entries((module[name] as StructType).fieldTypes as object))
+		const array = (element: unknown, length: number): unknown => ({ array: element, length })
+		expect(shape('TD')).to.deep.equal({
+			vs: array(array('Int32', 3), 5),
+			m: array(array('Int32', 3), 2),
+			names: array({ string: 'Utf8', capacity: 8 }, 3),
+			fns: array(array('Pointer', 2), 4),
+			fp: { pointer: 'Pointer' },
+			vp: 'Pointer',
+		})
+		expect(shape('TA')).to.deep.equal({ c: 'Int8', x: { type: 'Int32', align: 8 }, y: { type: 'Int32', align: 8 }, z: { type: 'Int32', align: 16 } })
+		expect(shape('TAP')).to.deep.equal({ c: 'Int8', x: 'Int32' })
+		expect(shape('AT')).to.deep.equal({ a: 'Int32', b: 'BigInt64', p: { pointer: 'Int32' } })
+		expect(text).to.include('// AT2: left out, it uses an _Atomic struct or union (_Atomic(struct S3)), which C may make larger than the struct')
+		expect(text).to.include('// AA: left out, it uses an array of a typedef with aligned(n) (A3), which clang pads')
+	})
+
+	it('live clang: every scalar spelling becomes its field type; a header given by a relative path (as on a command line) names its unnamed records as one given absolutely', async function () {
+		const clang = haveClang()
+		if (clang === undefined) {
+			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
+			this.skip()
+		}
+		const spellings: [string, string][] = [
+			['char', 'Int8'], ['signed char', 'Int8'], ['unsigned char', 'Uint8'], ['short', 'Int16'], ['unsigned short', 'Uint16'],
+			['int', 'Int32'], ['unsigned', 'Uint32'], ['long', 'Long'], ['unsigned long', 'Size'], ['long long', 'BigInt64'],
+			['unsigned long long', 'BigUint64'], ['_Bool', 'Bool'], ['bool', 'Bool'], ['float', 'Float32'], ['double', 'Float64'],
+			['size_t', 'Size'], ['ptrdiff_t', 'Long'], ['intptr_t', 'Long'], ['uintptr_t', 'Size'],
+			['wchar_t', 'Int32'], ['__CHAR16_TYPE__', 'Uint16'], ['__CHAR32_TYPE__', 'Uint32'], ['int8_t', 'Int8'], ['uint8_t', 'Uint8'],
+			['int16_t', 'Int16'], ['uint16_t', 'Uint16'], ['int32_t', 'Int32'], ['uint32_t', 'Uint32'], ['int64_t', 'BigInt64'],
+			['uint64_t', 'BigUint64'], ['const volatile short', 'Int16'], ['void *', 'Pointer'], ['const void *const', 'Pointer'],
+		]
+		const header = join(scratch, 'scalars.h')
+		writeFileSync(header, `#include <stdint.h>\n#include <stddef.h>\n#include <stdbool.h>\nstruct Scalars { ${spellings.map(([c], index) => `${c} f${index};`).join(' ')} };\n`)
+		for (const abi of ['wasm32', 'wasm64', 'emscripten'] as const) {
+			const module = await importModule(importC(header, { abi, clang, moduleSpecifier: library }))
+			expect(Object.values((module.Scalars as StructType).fieldTypes as object), abi).to.deep.equal(spellings.map(([, type]) => type))
+		}
+		// clang spells a header it includes ./import-c-extras.h, one it is given import-c-extras.h
+		const cwd = process.cwd()
+		process.chdir(fixtures)
+		try {
+			const text = importC('import-c-extras.h', { clang })
+			expect(text).to.equal(readFileSync(join(fixtures, 'import-c-extras.expected.ts'), 'utf8'))
+			// and each record, unnamed ones too, is found in the layout dump, so it is checked
+			const { ast, layouts: dump } = clangDumps('import-c-extras.h', 'wasm32', clang)
+			const model = modelFromAst(ast)
+			const records = parseLayoutDump(dump)
+			const unchecked = model.declarations.filter((declaration) => declaration.kind !== 'enum' && declaration.kind !== 'alias' && !records.has(declaration.name) && !records.has(model.locations?.get(declaration.name) ?? ''))
+			expect(unchecked.map((declaration) => declaration.name)).to.deep.equal([])
+			expect(model.locations?.size).to.equal(2)
+		} finally {
+			process.chdir(cwd)
 		}
 	})
 

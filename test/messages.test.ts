@@ -188,6 +188,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	corruptOrphan: ['probe.method', 8],
 	declarationNameNotAString: ['probe.method', 'role', 'x'],
 	declarationNameNotAnIdentifier: ['probe.method', 'role', 'name'],
+	declarationNameProto: ['probe.method', 'role'],
 	declarationUnknownKey: ['probe.method', 'x', 'form'],
 	declarationMissingKey: ['probe.method', 'key', 'form'],
 	declarationNumberNotANumber: ['probe.method', 'role', 'x'],

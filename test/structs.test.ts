@@ -776,6 +776,9 @@ describe('structs at run time', () => {
 			['packed with an invalid value', () => defineStruct('Bad', { a: 'Int8' }, { packed: 3 as never }), RangeError, /^defineStruct\('Bad'\): option packed 3 is not true, 1, 2, 4 or 8/],
 			['packed of the wrong kind', () => defineStruct('Bad', { a: 'Int8' }, { packed: 'yes' as never }), TypeError, /^defineStruct\('Bad'\): option packed must be true, 1, 2, 4 or 8/],
 			['a field name that is not a C identifier', () => defineStruct('Bad', { 'a-b': 'Int8' }), TypeError, /^defineStruct\('Bad'\): field 'a-b' name "a-b" is not a C identifier/],
+			// a computed key: `{ __proto__: ... }` would set the prototype; read() would give an object without it
+			['a field named __proto__', () => defineStruct('Bad', { a: 'Int8', ['__proto__']: 'Int8' } as never), TypeError, /^defineStruct\('Bad'\): field '__proto__' name "__proto__" is a name a plain object cannot hold as its own key/],
+			['an enum member named __proto__', () => defineEnum('BadEnum', 'Int8', JSON.parse('{"__proto__": 1}') as never), TypeError, /^defineEnum\('BadEnum'\): member '__proto__' name "__proto__" is a name a plain object/],
 			['an array of length 0', () => defineStruct('Bad', { a: { array: 'Int8', length: 0 } }), RangeError, /^defineStruct\('Bad'\): field 'a' array length 0 is not a positive safe integer/],
 			['an unknown string encoding', () => defineStruct('Bad', { a: { string: 'Latin1' as never, capacity: 4 } }), TypeError, /^defineStruct\('Bad'\): field 'a' has an unknown string encoding "Latin1"/],
 			['a union member of an unknown type', () => defineUnion('BadUnion', { a: 'Int8', b: {} as never }), TypeError, /^defineUnion\('BadUnion'\): field 'b' has an unknown type/],

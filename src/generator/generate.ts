@@ -449,10 +449,27 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
 		},
 	})
+	// Each record's two classes, `NameRef` and `NameArrayRef`: two records giving one name
+	// (`Foo`'s array class and `FooArray`'s ref class) would make a module that does not compile.
+	const classOwners = new Map<string, string>()
+	for (const { type } of records) {
+		for (const [className, role] of [[`${type.name}Ref`, 'ref class'], [`${type.name}ArrayRef`, 'array class']] as const) {
+			const owner = classOwners.get(className)
+			if (owner !== undefined) {
+				throw new GenerateError(`generate: ${options.inputName}: the ${role} of ${type.kind} ${type.name} would be named ${className}, as the ${owner} is; generate them from two modules`)
+			}
+			classOwners.set(className, `${role} of ${type.kind} ${type.name}`)
+		}
+	}
+	// the library's classes, under another name where a record's class takes theirs (a struct named `Struct` has `StructRef`)
+	const library = (name: string): string => (classOwners.has(name) ? `${name}Base` : name)
 	const file = project.createSourceFile('/structs.ts', '', { overwrite: true })
 	file.addImportDeclaration({
 		moduleSpecifier: options.moduleSpecifier ?? 'wasm-heap-manager',
-		namedImports: ['StructArrayRef', 'StructRef', { name: 'FieldRefValue', isTypeOnly: true }],
+		namedImports: [
+			...['StructArrayRef', 'StructRef'].map((name) => (library(name) === name ? name : { name, alias: library(name) })),
+			{ name: 'FieldRefValue', isTypeOnly: true },
+		],
 	})
 	file.addImportDeclaration({ moduleSpecifier: options.declarationsSpecifier, namespaceImport: 'declarations' })
 
@@ -475,7 +492,7 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			kind: StructureKind.Class,
 			name: arrayName,
 			isExported: true,
-			extends: `StructArrayRef<${declared}>`,
+			extends: `${library('StructArrayRef')}<${declared}>`,
 			docs: [`An array of ${what} (${layout.size} bytes each on ${options.abi}): \`at(index)\` gives {@link ${className}}s.`],
 			methods: [
 				{
@@ -535,7 +552,7 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			kind: StructureKind.Class,
 			name: className,
 			isExported: true,
-			extends: `StructRef<${declared}>`,
+			extends: `${library('StructRef')}<${declared}>`,
 			docs: [
 				`A ref to ${what}: sizeof ${layout.size}, align ${layout.align} on ${options.abi}. Pass the class where a struct type is taken ` +
 					`(\`heap.allocStruct(${className})\`, \`heap.wrapStruct(${className}, address)\`, \`heap.allocStructArray(${className}, n)\`).`,

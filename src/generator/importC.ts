@@ -4,12 +4,13 @@
  * declarations. Typedefs are resolved, enum values computed, anonymous members named
  * `anon0`, `anon1`... (their records `<Outer>_anon0`...), unnamed bitfields `_0`, `_1`...
  * A record under `#pragma pack` gets the pack value that reproduces clang's layout
- * (`-Xclang -fdump-record-layouts-complete`; the JSON AST does not carry it), and every
- * named record is checked against that layout before anything is printed.
+ * (`-Xclang -fdump-record-layouts`; the JSON AST does not carry it) for wasm32 and
+ * wasm64 alike, and every named record is checked against that layout before anything
+ * is printed.
  */
 import { execFileSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
-import { delimiter, join } from 'node:path'
+import { delimiter, join, resolve } from 'node:path'
 import { cEnumStorage } from '../structs/abi.js'
 import type { AbiName } from '../structs/abi.js'
 import type { StructType } from '../index.js'
@@ -72,9 +73,9 @@ export function findClang(given?: string): string {
 	return found[0]!.name
 }
 
-function runClang(clang: string, args: readonly string[]): string {
+function runClang(clang: string, args: readonly string[], input?: string): string {
 	try {
-		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] })
+		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) })
 	} catch (error) {
 		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number }
 		if (failure.code === 'ENOENT') {
@@ -84,12 +85,56 @@ function runClang(clang: string, args: readonly string[]): string {
 	}
 }
 
-/** Runs clang on `header` for `abi`: its JSON AST and its layout dump. */
-export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string } {
-	const common = [`--target=${clangTargets[abi]}`, '-std=c11', '-fsyntax-only', '-xc', header]
-	const layouts = runClang(clang, [...common, '-Xclang', '-fdump-record-layouts-complete'])
-	const ast = JSON.parse(runClang(clang, [...common, '-Xclang', '-ast-dump=json'])) as ClangNode
-	return { ast, layouts }
+/**
+ * The C source whose layout dump has every complete record of `ast` in it: `header`
+ * included, then one `sizeof` of each record with a name (its tag, or the typedef of an
+ * unnamed one), which lays it out and its nested records with it. (clang's
+ * `-fdump-record-layouts-complete` lays a record out at its closing brace, before an
+ * attribute written after it applies: `struct S { ... } __attribute__((packed));` would be
+ * dumped unpacked, and so would every record holding it.)
+ */
+export function layoutProbe(header: string, ast: ClangNode): string {
+	const probes: string[] = []
+	const walk = (nodes: readonly ClangNode[], top: boolean): void => {
+		for (const [index, node] of nodes.entries()) {
+			if (node.kind !== 'RecordDecl') continue
+			if (node.completeDefinition) {
+				const name = node.name !== undefined ? `${node.tagUsed} ${node.name}` : top ? typedefNameOf(nodes, index) : undefined
+				if (name !== undefined) probes.push(`_Static_assert(sizeof(${name}) || 1, "${name}");`)
+			}
+			walk(node.inner ?? [], false)
+		}
+	}
+	walk((ast.inner ?? []).filter((node) => !node.isImplicit), true)
+	return `#include "${header}"\n${probes.join('\n')}\n`
+}
+
+/** The ABIs whose layouts a pack value is fitted to besides the one imported for: wasm32 and wasm64 (their `long` and pointers differ). */
+function otherAbis(abi: AbiName): AbiName[] {
+	return (['wasm32', 'wasm64'] as const).filter((other) => other !== abi)
+}
+
+/**
+ * Runs clang on `header` for `abi`: its JSON AST and its layout dump, and the layout dump
+ * of the header under the other wasm ABIs (`others`; left out for one the header does
+ * not compile for, or whose records differ).
+ */
+export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
+	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include)
+	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', '-xc']
+	const ast = JSON.parse(runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])) as ClangNode
+	const probe = layoutProbe(header, ast)
+	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
+	const layouts = dump(abi)
+	const others: Partial<Record<AbiName, string>> = {}
+	for (const other of otherAbis(abi)) {
+		try {
+			others[other] = dump(other)
+		} catch (error) {
+			if (!(error instanceof ImportCError)) throw error
+		}
+	}
+	return { ast, layouts, others }
 }
 
 /** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
@@ -99,7 +144,8 @@ export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
 		const lines = block.split('\n').filter((line) => line.includes('|'))
 		// a named record, or an unnamed one by its location (`struct (unnamed at f.h:6:25)`)
 		const first = lines[0] ?? ''
-		const name = /^\s*0 \| (?:struct|union) ([A-Za-z_]\w*)\s*$/.exec(first)?.[1] ?? anonymousKey(first)
+		// (an unnamed record that a typedef names is dumped under the typedef's name: `0 | Name`)
+		const name = /^\s*0 \| (?:(?:struct|union) )?([A-Za-z_]\w*)\s*$/.exec(first)?.[1] ?? anonymousKey(first)
 		if (name === undefined) continue
 		const offsets: number[] = []
 		let size = 0
@@ -164,7 +210,8 @@ interface ParsedType {
 const qualifiers = /\b(const|volatile|restrict|__restrict|_Atomic)\b/g
 
 function parseCType(text: string): ParsedType {
-	let rest = text.replace(qualifiers, ' ').trim()
+	// `_Atomic(int)` is an int (wasm gives atomic scalars their own size and alignment); typeExpr refuses an atomic record
+	let rest = text.replace(/_Atomic\(([^()]*)\)/g, '$1').replace(qualifiers, ' ').trim()
 	const dims: number[] = []
 	for (let match = /\[(\d+)\]\s*$/.exec(rest); match; match = /\[(\d+)\]\s*$/.exec(rest)) {
 		dims.unshift(Number(match[1]))
@@ -183,6 +230,8 @@ function parseCType(text: string): ParsedType {
 
 interface Context {
 	readonly typedefs: Map<string, string>
+	/** Typedefs declared with `aligned(n)`, by name. */
+	readonly typedefAligns: Map<string, number>
 	readonly records: Set<string>
 	readonly enums: Set<string>
 	/** Records whose definition was printed already (a by-value use needs it; a pointer uses a function otherwise). */
@@ -202,18 +251,53 @@ function constantOf(node: ClangNode): bigint | undefined {
 	return undefined
 }
 
+/** The location an unnamed type is spelled with (`struct A::(anonymous at f.h:1:20)`), its path resolved: clang spells a header it was given and one included (`./f.h`) differently. */
 function anonymousKey(spelling: string): string | undefined {
-	return /\((?:anonymous|unnamed)(?: (?:struct|union|enum))? at ([^)]*)\)/.exec(spelling)?.[1]
+	const location = /\((?:anonymous|unnamed)(?: (?:struct|union|enum))? at ([^)]*)\)/.exec(spelling)?.[1]
+	const parts = location === undefined ? undefined : /^(.*):(\d+):(\d+)$/.exec(location)
+	return parts ? `${resolve(parts[1]!)}:${parts[2]}:${parts[3]}` : location
 }
 
+/**
+ * `text` with its typedef names replaced by what they stand for. The dimensions written
+ * with a typedef name come before the typedef's own (`typedef int Vec3[3]`: `Vec3 v[2]` is
+ * `int[2][3]`); a pointer to an array or to a function pointer is an address (`void **`).
+ */
 function resolveTypedefs(context: Context, text: string): string {
 	for (let depth = 0; depth < 64; depth++) {
 		const parsed = parseCType(text)
 		const target = context.typedefs.get(parsed.base)
 		if (target === undefined) return text
-		text = `${target}${'*'.repeat(parsed.pointers)}${parsed.dims.map((dim) => `[${dim}]`).join('')}`
+		const dims = parsed.dims.map((dim) => `[${dim}]`).join('')
+		if (/\(\*/.test(target)) {
+			// a function pointer: an array of them takes the dimensions inside (`void (*[2])(int)`)
+			text = parsed.pointers > 0 ? `void ${'*'.repeat(parsed.pointers + 1)}${dims}` : target.replace('(*', `(*${dims}`)
+			continue
+		}
+		const inner = parseCType(target)
+		const innerDims = inner.dims.map((dim) => `[${dim}]`).join('')
+		text =
+			parsed.pointers > 0 && inner.dims.length > 0
+				? `void ${'*'.repeat(parsed.pointers)}${dims}`
+				: `${inner.base}${'*'.repeat(inner.pointers + parsed.pointers)}${dims}${innerDims}`
 	}
 	throw new Unsupported(`typedefs that do not end (${text})`)
+}
+
+/** The `aligned(n)` of the first typedef on the way from `spelling` to its type, unless a pointer comes first; an array of one is refused. */
+function typedefAlignment(context: Context, spelling: string): number | undefined {
+	let array = false
+	for (let text: string | undefined = spelling, depth = 0; text !== undefined && depth < 64; depth++) {
+		const parsed = parseCType(text)
+		if (parsed.pointers > 0) return undefined
+		array ||= parsed.dims.length > 0
+		const align = context.typedefAligns.get(parsed.base)
+		// clang pads such an array to a multiple of the alignment (`aligned8 a[3]`, 4-byte ints aligned 8, is 16 bytes)
+		if (align !== undefined && array) throw new Unsupported(`an array of a typedef with aligned(n) (${spelling}), which clang pads`)
+		if (align !== undefined) return align
+		text = context.typedefs.get(parsed.base)
+	}
+	return undefined
 }
 
 /** What the typedef name `name` stands for, or `name` itself when that is not a type a field can have (`typedef int IA[];`). */
@@ -251,6 +335,18 @@ function baseExpr(context: Context, base: string, where: string): TypeExpr {
 /** The field type of a C type spelling (typedefs resolved). */
 function typeExpr(context: Context, spelling: string): TypeExpr {
 	const resolved = resolveTypedefs(context, spelling)
+	// `_Atomic` here or in a typedef on the way, on a struct or union (not on a pointer to one)
+	let atomic = false
+	for (let text: string | undefined = spelling, depth = 0; text !== undefined && depth < 64; depth++) {
+		atomic ||= /\b_Atomic\b/.test(text)
+		text = context.typedefs.get(parseCType(text).base)
+	}
+	if (atomic) {
+		const parsed = parseCType(resolved)
+		if (parsed.pointers === 0 && /^(?:struct|union) /.test(parsed.base)) {
+			throw new Unsupported(`an _Atomic struct or union (${spelling}), which C may make larger than the struct`)
+		}
+	}
 	if (/\(\*(?:\[\d+\])*\)/.test(resolved)) {
 		// a function pointer, or an array of them (`int (*[2])(void)`)
 		const dims = [.../\(\*((?:\[\d+\])*)\)/.exec(resolved)![1]!.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]))
@@ -318,6 +414,7 @@ function collectEnum(context: Context, node: ClangNode, name: string): void {
 	for (const child of node.inner ?? []) {
 		if (child.kind !== 'EnumConstantDecl') continue
 		const value = constantOf(child) ?? next
+		if (child.name === '__proto__') throw new Unsupported('an enumerator named __proto__, which a JavaScript object cannot hold as its own key')
 		members.push({ name: child.name!, value })
 		next = value + 1n
 	}
@@ -359,29 +456,30 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 	const packedAttribute = children.some((child) => child.kind === 'PackedAttr')
 	const pragmaPack = inheritedPack || children.some((child) => child.kind === 'MaxFieldAlignmentAttr')
 	const fields: { name: string; type: FieldExpr }[] = []
-	let anonymousCount = 0
-	let unnamedBits = 0
+	const unnamed = memberNames(children)
 	context.records.add(name)
 	for (const child of children) {
 		if (child.kind === 'RecordDecl' || child.kind === 'EnumDecl') {
 			if (!child.completeDefinition && child.kind === 'RecordDecl') continue
-			const nestedName = child.name ?? nestedAnonymousName(children, child, name, anonymousCount)
+			const user = children.slice(children.indexOf(child) + 1).find((sibling) => sibling.kind === 'FieldDecl')
+			const key = user === undefined ? undefined : anonymousKey(typeSpelling(user))
+			const nestedName = child.name ?? (key === undefined ? undefined : context.anonymous.get(key)) ?? nestedAnonymousName(children, child, name, unnamed)
 			collectTag(context, child, nestedName, pragmaPack)
 			continue
 		}
 		if (child.kind !== 'FieldDecl') continue
 		const spelling = typeSpelling(child)
-		let fieldName = child.name
-		if (fieldName === undefined) {
-			if (child.isBitfield) fieldName = `_${unnamedBits++}`
-			else fieldName = `anon${anonymousCount++}`
-		}
+		const fieldName = child.name ?? unnamed.get(child)!
+		if (fieldName === '__proto__') throw new Unsupported('a member named __proto__, which a JavaScript object cannot hold as its own key')
 		let type: FieldExpr = typeExpr(context, spelling)
 		if (child.isBitfield) {
 			const width = (child.inner ?? []).find((inner) => inner.kind === 'ConstantExpr' || inner.kind === 'IntegerLiteral')
 			type = { kind: 'bits', bits: Number(width ? constantOf(width) : 0n), storage: type }
 		}
-		const align = attributeValue(child, 'AlignedAttr')
+		// `aligned(n)` on the member, or on a typedef it is declared with (which packed ignores, as clang does)
+		const typedefAlign = child.isBitfield || packedAttribute ? undefined : typedefAlignment(context, spelling)
+		const memberAlign = attributeValue(child, 'AlignedAttr')
+		const align = typedefAlign === undefined ? memberAlign : Math.max(typedefAlign, memberAlign ?? 1)
 		if (align !== undefined) type = { kind: 'aligned', type: type as TypeExpr, align }
 		fields.push({ name: fieldName, type })
 	}
@@ -390,12 +488,31 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 	context.defined.add(name)
 }
 
-/** The name of a nested record without a tag: `<Outer>_<field>` when a named field has its type, else `<Outer>_anon<k>`. */
-function nestedAnonymousName(siblings: readonly ClangNode[], nested: ClangNode, outer: string, anonymousCount: number): string {
+/**
+ * The names of a record's unnamed members: `anon0`, `anon1`... for anonymous records,
+ * `_0`, `_1`... for unnamed bitfields, each the next one no named member of the record has.
+ */
+function memberNames(children: readonly ClangNode[]): Map<ClangNode, string> {
+	const taken = new Set(children.flatMap((child) => (child.kind === 'FieldDecl' && child.name !== undefined ? [child.name] : [])))
+	const names = new Map<ClangNode, string>()
+	let anonymous = 0
+	let bits = 0
+	for (const child of children) {
+		if (child.kind !== 'FieldDecl' || child.name !== undefined) continue
+		let name: string
+		do name = child.isBitfield ? `_${bits++}` : `anon${anonymous++}`
+		while (taken.has(name))
+		names.set(child, name)
+	}
+	return names
+}
+
+/** The name of a nested record without a tag: `<Outer>_<field>` for the field that has its type (named, or `anon<k>`). */
+function nestedAnonymousName(siblings: readonly ClangNode[], nested: ClangNode, outer: string, unnamed: ReadonlyMap<ClangNode, string>): string {
 	const index = siblings.indexOf(nested)
 	const next = siblings.slice(index + 1).find((child) => child.kind === 'FieldDecl')
-	if (next?.name !== undefined && anonymousKey(typeSpelling(next)) !== undefined) return `${outer}_${next.name}`
-	return `${outer}_anon${anonymousCount}`
+	if (next !== undefined && anonymousKey(typeSpelling(next)) !== undefined) return `${outer}_${next.name ?? unnamed.get(next)}`
+	return `${outer}_anon`
 }
 
 function collectTag(context: Context, node: ClangNode, name: string, inheritedPack: boolean): void {
@@ -414,6 +531,7 @@ function collectTag(context: Context, node: ClangNode, name: string, inheritedPa
 export function modelFromAst(ast: ClangNode): HeaderModel {
 	const context: Context = {
 		typedefs: new Map(),
+		typedefAligns: new Map(),
 		records: new Set(),
 		enums: new Set(),
 		defined: new Set(),
@@ -435,6 +553,8 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 				context.declarations.push({ kind: 'alias', name: node.name!, target })
 			}
 			if (key === undefined) context.typedefs.set(node.name!, spelling)
+			const align = attributeValue(node, 'AlignedAttr')
+			if (align !== undefined) context.typedefAligns.set(node.name!, align)
 			continue
 		}
 		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && (node.inner?.length ?? 0) > 0) {
@@ -444,7 +564,7 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 		}
 	}
 	const locations = new Map([...context.anonymous].map(([key, name]) => [name, key]))
-	return { declarations: context.declarations, skipped: context.skipped, locations }
+	return { declarations: context.declarations, skipped: context.skipped, locations, notes: [] }
 }
 
 /** `typedef struct { ... } Name;`: the typedef right after an unnamed record names it. */
@@ -456,16 +576,31 @@ function typedefNameOf(top: readonly ClangNode[], index: number): string | undef
 	return undefined
 }
 
-/** Gives every unnamed record and enum its name, keyed by the location clang spells it with. */
-function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], outer: string | undefined): void {
-	let anonymousCount = 0
+/** Every tag and typedef name of the header (what a name given to an unnamed record must not be). */
+function declaredNames(nodes: readonly ClangNode[], into = new Set<string>()): Set<string> {
+	for (const node of nodes) {
+		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl' || node.kind === 'TypedefDecl') && node.name !== undefined) into.add(node.name)
+		if (node.kind === 'RecordDecl') declaredNames(node.inner ?? [], into)
+	}
+	return into
+}
+
+/**
+ * Gives every unnamed record and enum its name, keyed by the location clang spells it
+ * with; a nested one's name (`<Outer>_anon0`) gets `_` added while another declaration has it.
+ */
+function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], outer: string | undefined, taken = declaredNames(nodes)): void {
+	const unnamed = memberNames(nodes)
 	for (const [index, node] of nodes.entries()) {
-		if (node.kind === 'FieldDecl' && node.name === undefined && !node.isBitfield) anonymousCount++
 		if (node.kind !== 'RecordDecl' && node.kind !== 'EnumDecl') continue
 		let name = node.name
 		if (name === undefined) {
 			if (outer === undefined) name = typedefNameOf(nodes, index)
-			else name = nestedAnonymousName(nodes, node, outer, anonymousCount)
+			else {
+				name = nestedAnonymousName(nodes, node, outer, unnamed)
+				while (taken.has(name)) name += '_'
+				taken.add(name)
+			}
 			// the spelling of the type is on the field (or typedef) that uses it
 			const user = nodes.slice(index + 1).find((child) => child.kind === 'FieldDecl' || child.kind === 'TypedefDecl')
 			const key = user === undefined ? undefined : anonymousKey(typeSpelling(user))
@@ -474,7 +609,7 @@ function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], out
 		if (name !== undefined) {
 			if (node.kind === 'RecordDecl' && node.completeDefinition) context.records.add(name)
 			if (node.kind === 'EnumDecl') context.enums.add(name)
-			assignAnonymousNames(context, node.inner ?? [], name)
+			assignAnonymousNames(context, node.inner ?? [], name, taken)
 		}
 	}
 }
@@ -483,31 +618,63 @@ function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], out
 
 /**
  * Sets each `#pragma pack` record's pack value to the one (1, 2, 4, 8, or none for 16)
- * that reproduces clang's layout, then checks every named record against the dump.
- * @throws ImportCError when a record's layout differs from clang's
+ * that reproduces clang's layout under `abi` and, where one does, under the `others` too
+ * (`#pragma pack(4)` over `char; void *` changes nothing on wasm32 but moves the pointer
+ * on wasm64), then checks every named record against `abi`'s dump. A record whose
+ * declaration lays out otherwise than clang under another ABI (a header with `#if`s on
+ * the target) gets a note in `model.notes`.
+ * @throws ImportCError when a record's layout differs from clang's under `abi`
  */
-export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, abi: AbiName): void {
+export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, abi: AbiName, others: ReadonlyMap<AbiName, ReadonlyMap<string, DumpedLayout>> = new Map()): void {
 	const records = model.declarations.filter((declaration): declaration is RecordModel => declaration.kind === 'struct' || declaration.kind === 'union')
 	for (const record of records) {
-		if (!record.pragmaPack || record.packed === true) continue
+		if (!record.pragmaPack) continue
 		const expected = dumpedLayout(model, dump, record.name)
+		if (expected === undefined) continue
 		const prefix = records.slice(0, records.indexOf(record) + 1)
-		const candidates: (false | 1 | 2 | 4 | 8)[] = [false, 1, 2, 4, 8]
+		// `__attribute__((packed))` under `#pragma pack(1)` is `packed: 1` (an `aligned(n)` member is capped to 1)
+		const candidates: (boolean | 1 | 2 | 4 | 8)[] = record.packed === true ? [true, 1] : [false, 1, 2, 4, 8]
+		let fitting: boolean | 1 | 2 | 4 | 8 | undefined
 		for (const pack of candidates) {
 			record.packed = pack
-			if (expected === undefined || sameLayout((instantiatePrefix(model, prefix).get(record.name) as StructType).layout(abi), expected)) break
+			const type = instantiatePrefix(model, prefix).get(record.name) as StructType
+			if (!sameLayout(type.layout(abi), expected)) continue
+			fitting ??= pack
+			const elsewhere = [...others].every(([other, otherDump]) => {
+				const otherExpected = dumpedLayout(model, otherDump, record.name)
+				return otherExpected === undefined || sameLayout(type.layout(other), otherExpected)
+			})
+			if (elsewhere) {
+				fitting = pack
+				break
+			}
 		}
+		// none fits: the check below names the record
+		if (fitting !== undefined) record.packed = fitting
 	}
 	const defined = instantiateModel(model)
 	for (const record of records) {
 		const expected = dumpedLayout(model, dump, record.name)
 		if (expected === undefined) continue
-		const layout = (defined.get(record.name) as { layout(abi: AbiName): { size: number; align: number; fields: readonly { offset: number }[] } }).layout(abi)
+		const layout = (defined.get(record.name) as StructType).layout(abi)
 		if (!sameLayout(layout, expected)) {
 			throw new ImportCError(
 				`import-c: ${record.kind} ${record.name} is laid out differently by clang (sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}) ` +
 					`than its declaration would be (sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')}); it uses something import-c does not translate`,
 			)
+		}
+	}
+	for (const [other, otherDump] of others) {
+		for (const record of records) {
+			const expected = dumpedLayout(model, otherDump, record.name)
+			if (expected === undefined) continue
+			const layout = (defined.get(record.name) as StructType).layout(other)
+			if (!sameLayout(layout, expected)) {
+				model.notes?.push(
+					`${record.kind} ${record.name} is laid out by clang for ${other} as sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}; ` +
+						`this declaration, read for ${abi}, gives sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')} there: generate it for ${abi} only`,
+				)
+			}
 		}
 	}
 }
@@ -524,16 +691,35 @@ function instantiatePrefix(model: HeaderModel, records: readonly RecordModel[]):
 }
 
 function sameLayout(layout: { size: number; align: number; fields: readonly { offset: number }[] }, expected: DumpedLayout): boolean {
-	// the dump lists unnamed `:0` bitfields too; compare what both list when counts differ
-	if (layout.size !== expected.size || layout.align !== expected.align) return false
-	const offsets = layout.fields.map((field) => field.offset)
-	if (offsets.length === expected.offsets.length) return offsets.every((offset, index) => offset === expected.offsets[index])
-	let at = 0
-	for (const offset of expected.offsets) if (offsets[at] === offset) at++
-	return at === offsets.length
+	// both leave `:0` bitfields out (the dump spells them `4:- |`), so every other field is compared
+	if (layout.size !== expected.size || layout.align !== expected.align || layout.fields.length !== expected.offsets.length) return false
+	return layout.fields.every((field, index) => field.offset === expected.offsets[index])
 }
 
 // ---- printing ----------------------------------------------------------------------------
+
+/**
+ * Words a module cannot bind (`class`, `interface`, `let`... are C identifiers) and the
+ * names the printed module imports: a declaration named so is bound as `$name` and
+ * exported as `name` (`export { $class as class }`); C names have no `$`.
+ */
+const unbindable = new Set(
+	(
+		'await break case catch class const continue debugger default delete do else enum export extends false finally for function if ' +
+		'implements import in instanceof interface let new null package private protected public return static super switch this throw ' +
+		'true try typeof var void while with yield arguments eval defineEnum defineStruct defineUnion StructType'
+	).split(' '),
+)
+
+/** The name a declaration is bound to in the printed module. */
+function local(name: string): string {
+	return unbindable.has(name) ? `$${name}` : name
+}
+
+/** The statement that binds `name` to `value` and exports it under `name`. */
+function exportConst(name: string, value: string): string {
+	return local(name) === name ? `export const ${name} = ${value}` : `const ${local(name)} = ${value}\nexport { ${local(name)} as ${name} }`
+}
 
 function printType(expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; name: string }): string {
 	switch (expr.kind) {
@@ -541,7 +727,7 @@ function printType(expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; na
 			return `'${expr.name}'`
 		case 'record':
 		case 'enum':
-			return expr.name
+			return local(expr.name)
 		case 'array':
 			return `{ array: ${printType(expr.element)}, length: ${expr.length} }`
 		case 'pointer':
@@ -551,7 +737,7 @@ function printType(expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; na
 		case 'cString':
 			return `'Utf8'`
 		case 'deferred':
-			return `(): StructType => ${expr.name}`
+			return `(): StructType => ${local(expr.name)}`
 	}
 }
 
@@ -581,14 +767,16 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 	]
 	for (const skipped of model.skipped) lines.push(`// ${skipped.name}: left out, it uses ${skipped.reason}`)
 	if (model.skipped.length > 0) lines.push('')
+	for (const note of model.notes ?? []) lines.push(`// Note: ${note}`)
+	if ((model.notes?.length ?? 0) > 0) lines.push('')
 	for (const declaration of model.declarations) {
 		if (declaration.kind === 'alias') {
-			lines.push(`/** C \`typedef\` of ${declaration.target}. */`, `export const ${declaration.name} = ${declaration.target}`, '')
+			lines.push(`/** C \`typedef\` of ${declaration.target}. */`, exportConst(declaration.name, local(declaration.target)), '')
 			continue
 		}
 		if (declaration.kind === 'enum') {
 			const values = declaration.members.map((member) => `${member.name}: ${member.value}`).join(', ')
-			lines.push(`/** C \`enum ${declaration.name}\`. */`, `export const ${declaration.name} = defineEnum('${declaration.name}', '${declaration.storage}', { ${values} })`, '')
+			lines.push(`/** C \`enum ${declaration.name}\`. */`, exportConst(declaration.name, `defineEnum('${declaration.name}', '${declaration.storage}', { ${values} })`), '')
 			continue
 		}
 		const options = [
@@ -596,9 +784,11 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 			...(declaration.align === undefined ? [] : [`align: ${declaration.align}`]),
 		]
 		const define = declaration.kind === 'union' ? 'defineUnion' : 'defineStruct'
-		lines.push(`/** C \`${declaration.kind} ${declaration.name}\`. */`, `export const ${declaration.name} = ${define}(`, `\t'${declaration.name}',`, '\t{')
+		lines.push(`/** C \`${declaration.kind} ${declaration.name}\`. */`, `${local(declaration.name) === declaration.name ? 'export ' : ''}const ${local(declaration.name)} = ${define}(`, `\t'${declaration.name}',`, '\t{')
 		for (const field of declaration.fields) lines.push(`\t\t${field.name}: ${printField(field.type)},`)
-		lines.push(options.length > 0 ? `\t},\n\t{ ${options.join(', ')} },` : '\t},', ')', '')
+		lines.push(options.length > 0 ? `\t},\n\t{ ${options.join(', ')} },` : '\t},', ')')
+		if (local(declaration.name) !== declaration.name) lines.push(`export { ${local(declaration.name)} as ${declaration.name} }`)
+		lines.push('')
 	}
 	const body = lines.join('\n')
 	const used = ['defineEnum', 'defineStruct', 'defineUnion'].filter((name) => body.includes(` ${name}(`))
@@ -607,16 +797,20 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 	return lines.join('\n')
 }
 
-/** `import-c` from dumps already made: the printed module. */
-export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions): string {
+/**
+ * `import-c` from dumps already made: the printed module. `others` are the layout dumps
+ * under other ABIs (see {@link clangDumps}), which a `#pragma pack` value is fitted to as well.
+ */
+export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions, others: Partial<Record<AbiName, string>> = {}): string {
 	const model = modelFromAst(ast)
-	fitToLayouts(model, parseLayoutDump(layouts), options.abi)
+	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text)]))
+	fitToLayouts(model, parseLayoutDump(layouts), options.abi, otherDumps)
 	return printModel(model, options)
 }
 
 /** `import-c header.h [--abi ...] [--clang path]`: runs clang and returns the module. */
 export function importC(header: string, options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string } = {}): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts } = clangDumps(header, abi, findClang(options.clang))
-	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) })
+	const { ast, layouts, others } = clangDumps(header, abi, findClang(options.clang))
+	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) }, others)
 }

@@ -55,6 +55,8 @@ export interface HeaderModel {
 	readonly skipped: readonly { readonly name: string; readonly reason: string }[]
 	/** Records clang names by their location (`f.h:6:25`), by the name given to them. */
 	readonly locations?: ReadonlyMap<string, string>
+	/** What the printed module says besides its declarations (a layout that differs under another ABI), filled by `fitToLayouts`. */
+	readonly notes?: string[]
 }
 
 /** Defines every declaration of the model with the library, by name. */

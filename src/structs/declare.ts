@@ -30,6 +30,7 @@ import {
 	declarationFieldsSymbolKeys,
 	declarationMissingKey,
 	declarationNameNotAnIdentifier,
+	declarationNameProto,
 	declarationNameNotAString,
 	declarationNoFields,
 	declarationNumberNotANumber,
@@ -395,6 +396,8 @@ function checkIdentifier(context: Context, role: string, name: unknown): asserts
 	if (!identifierPattern.test(name) || cKeywords.has(name)) {
 		fail(context, declarationNameNotAnIdentifier, role, name)
 	}
+	// `{ __proto__: 1 }` sets a prototype: a struct's value, or an enum's values, would lose the key
+	if (name === '__proto__') fail(context, declarationNameProto, role)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
