@@ -103,6 +103,48 @@ describe('numeric surface at its edges', () => {
 		}
 	})
 
+	describe('alloc<T>Array(values) takes `length` values by index: what an iterator of the values yields, or a length that changed, cannot overrun the region', () => {
+		for (const element of elements) {
+			it(`${element.methods.allocArray}`, () => {
+				const { heap, bytes, frees } = outsideAllocatorHeap()
+				const one = element.kind === 'pointer53' ? 7 : element.valueType === 'bigint' ? 7n : 7
+				let allocations = 0
+				const counting = createWasmHeapManager(
+					() => bytes.buffer as ArrayBuffer,
+					() => (allocations++, 8192),
+					() => {},
+				)
+				// An array whose iterator yields more values than its length: the count is its length, the values its elements.
+				const values = [one, one]
+				;(values as unknown as { [Symbol.iterator]: () => Iterator<unknown> })[Symbol.iterator] = function* () {
+					for (let index = 0; index < 8; index++) yield one
+				}
+				let before = bytes.slice()
+				const ref = callMethod(heap, element.methods.allocArray, values) as RefLike & { elementCount: number }
+				expect(ref.elementCount).to.equal(2)
+				for (let index = 0; index < bytes.length; index++) {
+					if (index >= ref.address && index < ref.address + 2 * element.byteSize) continue
+					if (bytes[index] !== before[index]) expect.fail(`byte ${index}, outside the region at ${ref.address}, was written`)
+				}
+				expect(callMethod(ref, 'readAt', 1)).to.equal(element.kind === 'float' ? 7 : one)
+				// A length that grows once the count was taken: refused before the allocator is called, or taken as counted.
+				let reads = 0
+				const growing = { get length() { return ++reads <= 2 ? 1 : 8 }, 0: one, 1: one, 2: one, 3: one, 4: one, 5: one, 6: one, 7: one }
+				before = bytes.slice()
+				try {
+					const grown = callMethod(counting, element.methods.allocArray, growing) as { elementCount: number }
+					expect(grown.elementCount).to.equal(1)
+					expect(allocations).to.equal(1)
+				} catch (error) {
+					expect((error as { code?: string }).code, (error as Error).message).to.match(/^ERR_HEAP_/)
+					expect(allocations, 'the allocator was called, and its region lost').to.equal(0)
+					expect(bytes).to.deep.equal(before)
+				}
+				expect(frees).to.deep.equal([])
+			})
+		}
+	})
+
 	describe('a value of the wrong type given to a ref member is reported under that member', () => {
 		for (const element of elements.filter((row) => row.kind !== 'pointer53' && row.aliasOf === undefined)) {
 			it(`${element.refClass}, ${element.arrayRefClass}`, () => {
