@@ -70,6 +70,13 @@ function writingMembers(element: NormalizedElement): { member: string; array: bo
 			{ member: operation.refMethod, array: false, call: (ref, value) => callMethod(ref, operation.refMethod, ...(two ? [zero, value] : [value])) },
 			{ member: operation.arrayRefMethod, array: true, call: (ref, value) => callMethod(ref, operation.arrayRefMethod, 1, ...(two ? [zero, value] : [value])) },
 		)
+		if (two) {
+			// The value given as `expected` (converted first) is the one that frees the ref.
+			members.push(
+				{ member: `${operation.refMethod} (expected)`, array: false, call: (ref, value) => callMethod(ref, operation.refMethod, value, zero) },
+				{ member: `${operation.arrayRefMethod} (expected)`, array: true, call: (ref, value) => callMethod(ref, operation.arrayRefMethod, 1, value, zero) },
+			)
+		}
 	}
 	return members
 }
@@ -157,13 +164,17 @@ describe('numeric surface at its edges', () => {
 				for (const { member, array: onArray, call } of writingMembers(element)) {
 					const target = onArray ? array : ref
 					const className = onArray ? element.arrayRefClass : element.refClass
-					const error = thrown(() => call(target, wrong as number))
-					expect(error, member).to.be.instanceOf(TypeError)
-					expect(error.code, member).to.equal('ERR_HEAP_INVALID_VALUE')
-					// `value` is written through `write`; compareExchange names its `replacement`.
-					const named = member === 'value' ? 'write' : member
-					const parameter = /compareExchange/.test(member) ? 'replacement' : 'value'
-					expect(error.message, member).to.equal(`${className}.${named}: ${parameter} must be a ${element.valueType}, received ${received}`)
+					// `value` is written through `write`; compareExchange names its `expected` or `replacement`.
+					const named = member === 'value' ? 'write' : member.replace(' (expected)', '')
+					const parameter = member.endsWith('(expected)') ? 'expected' : /compareExchange/.test(member) ? 'replacement' : 'value'
+					const cases: [unknown, string][] = [[wrong, received]]
+					if (element.valueType === 'number') cases.push([Symbol('s'), 'symbol'])
+					for (const [bad, shown] of cases) {
+						const error = thrown(() => call(target, bad as number))
+						expect(error, member).to.be.instanceOf(TypeError)
+						expect(error.code, member).to.equal('ERR_HEAP_INVALID_VALUE')
+						expect(error.message, member).to.equal(`${className}.${named}: ${parameter} must be a ${element.valueType}, received ${shown}`)
+					}
 				}
 				expect(bytes).to.deep.equal(before)
 			})
@@ -252,9 +263,12 @@ describe('numeric surface at its edges', () => {
 					const allocated = callMethod(heap, element.methods.alloc, value) as RefLike
 					expect(at(allocated.address), `${element.methods.alloc}(${String(value)})`).to.equal(want)
 					const allocatedArray = callMethod(heap, element.methods.allocArray, [value, value]) as RefLike
-					expect(at(allocatedArray.address + element.byteSize), `${element.methods.allocArray}([${String(value)}])`).to.equal(want)
+					expect(at(allocatedArray.address + element.byteSize), `${element.methods.allocArray}([${String(value)}, …])`).to.equal(want)
+					const single = callMethod(heap, element.methods.allocArray, [value]) as RefLike
+					expect(at(single.address), `${element.methods.allocArray}([${String(value)}])`).to.equal(want)
 					allocated.free()
 					allocatedArray.free()
+					single.free()
 				}
 			})
 		}
