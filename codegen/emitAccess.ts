@@ -7,7 +7,7 @@ import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import { fastFieldOf } from './emitHeapViews.js'
 import { indexesItsView, type NormalizedElement } from './normalize.js'
-import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, plainAccessCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
+import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, liveRefValue, plainAccessCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitAccess'
@@ -191,8 +191,17 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			{ name: 'value', type: valueType },
 		],
 		returnType: 'void',
-		statements: [indexCheck('writeAt'), `this.manager.${methods.write}(this.address + index * ${byteSize}, value)`],
+		statements: [
+			indexCheck('writeAt'),
+			...optional(liveRefValue(element, 'writeAt')),
+			`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
+		],
 	})
+}
+
+/** The statement, if there is one. */
+function optional(statement: string | undefined): string[] {
+	return statement === undefined ? [] : [statement]
 }
 
 /**
@@ -294,7 +303,9 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 		},
 		{
 			name: 'writeAtCold',
-			docs: ['@internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls.'],
+			docs: [
+				'@internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls.',
+			],
 			scope: Scope.Private,
 			parameters: [
 				{ name: 'index', type: 'number' },
@@ -303,6 +314,7 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			returnType: 'void',
 			statements: [
 				indexCheck('writeAt'),
+				...optional(liveRefValue(element, 'writeAt')),
 				`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
 				`this.elements = this.elementView(${View}, ${empty})`,
 			],

@@ -10,7 +10,7 @@
 import { indexCheck } from './emitAccess.js'
 import { facetParts, provenance, type FacetParts, type Method, type Part } from './emitted.js'
 import type { NormalizedAtomicOperation, NormalizedElement } from './normalize.js'
-import { atomicAccessCheck, describeElement, modules, pointer53ValueCheck, refThrowsDoc, typeErrorDoc, valueConversion, type Writer } from './snippets.js'
+import { atomicAccessCheck, describeElement, liveRefValue, modules, pointer53ValueCheck, refThrowsDoc, typeErrorDoc, valueConversion, type Writer } from './snippets.js'
 import { grouped, groupedMembers } from './docGroups.js'
 
 const emitter = 'emitAtomics'
@@ -313,6 +313,17 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 	}
 
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
+	// A writing member converts its values and then checks the ref (see liveRefValue): an
+	// object's `valueOf` may free it. A value ref's check is the last conversion's; an array
+	// ref checks its index first (nothing is called on a value then) and the ref again after.
+	const live = (member: string, names: readonly string[]): string[] => {
+		const statements = names.map((name) => liveRefValue(element, member, name))
+		return statements.every((statement) => statement !== undefined) ? (statements as string[]) : []
+	}
+	const refGuard = (member: string, names: readonly string[]): string[] => {
+		const statements = live(member, names)
+		return statements.length > 0 ? statements : [guard(member)]
+	}
 	// A wrapped ref may sit at any address; its atomics need natural alignment.
 	const misaligned = alignment > 1 ? `\n@throws RangeError if the ref's address is not a multiple of ${alignment}` : ''
 	parts.ref.methods.push(
@@ -329,7 +340,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			docs: [`Writes a value atomically (needs the address aligned to ${alignment}).${misaligned}` + refThrowsDoc(element, { values: ['value'] })],
 			parameters: [{ name: 'value', type: valueType }],
 			returnType: 'void',
-			statements: [guard('writeAtomic'), `this.manager.${methods.writeAtomic}(this.address, value)`],
+			statements: [...refGuard('writeAtomic', ['value']), `this.manager.${methods.writeAtomic}(this.address, value)`],
 		},
 	)
 	parts.arrayRef.methods.push(
@@ -353,7 +364,11 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 				{ name: 'value', type: valueType },
 			],
 			returnType: 'void',
-			statements: [indexCheck('writeAtomicAt'), `this.manager.${methods.writeAtomic}(this.address + index * ${byteSize}, value)`],
+			statements: [
+				indexCheck('writeAtomicAt'),
+				...live('writeAtomicAt', ['value']),
+				`this.manager.${methods.writeAtomic}(this.address + index * ${byteSize}, value)`,
+			],
 		},
 	)
 	for (const operation of element.atomicOperations) {
@@ -369,7 +384,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			],
 			parameters: values,
 			returnType: valueType,
-			statements: [guard(operation.refMethod), `return this.manager.${operation.method}(this.address, ${passed})`],
+			statements: [...refGuard(operation.refMethod, names), `return this.manager.${operation.method}(this.address, ${passed})`],
 		})
 		parts.arrayRef.methods.push({
 			leadingTrivia: trivia,
@@ -383,6 +398,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			returnType: valueType,
 			statements: [
 				indexCheck(operation.arrayRefMethod),
+				...live(operation.arrayRefMethod, names),
 				`return this.manager.${operation.method}(this.address + index * ${byteSize}, ${passed})`,
 			],
 		})

@@ -144,6 +144,20 @@ export function valueConversion(element: NormalizedElement, method: string, part
 	}
 }
 
+/**
+ * A ref member's value, converted and then the ref's liveness checked (`HeapRef.liveNumber`,
+ * `liveBigint`): the statement a writing member of a ref (`writeAt`'s cold path, the
+ * atomics) runs after its own index check, before it hands the value to the manager. The
+ * manager would convert it too, but after the ref's check: an object's `valueOf` that frees
+ * the ref would then make the store land in the freed region. Pointer53 rows convert
+ * nothing (their check refuses every non-number untouched): none.
+ */
+export function liveRefValue(element: NormalizedElement, member: string, variable = 'value'): string | undefined {
+	if (element.kind === 'pointer53') return undefined
+	const helper = element.valueType === 'bigint' ? 'liveBigint' : 'liveNumber'
+	return `${variable} = this.${helper}(${variable}, '${member}'${variable === 'value' ? '' : `, '${variable}'`})`
+}
+
 /** Checks an element count argument. */
 export function elementCountCheck(variable: string, method: string, part: Part): Writer {
 	part.use(modules.errors, 'throwElementCountError')

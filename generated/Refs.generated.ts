@@ -82,7 +82,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeInt8Atomic(this.address, value)
 	}
 
@@ -94,7 +94,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addInt8Atomic(this.address, value)
 	}
 
@@ -106,7 +106,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveNumber(value, 'subAtomic')
 		return this.manager.subInt8Atomic(this.address, value)
 	}
 
@@ -118,7 +118,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveNumber(value, 'andAtomic')
 		return this.manager.andInt8Atomic(this.address, value)
 	}
 
@@ -130,7 +130,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveNumber(value, 'orAtomic')
 		return this.manager.orInt8Atomic(this.address, value)
 	}
 
@@ -142,7 +142,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveNumber(value, 'xorAtomic')
 		return this.manager.xorInt8Atomic(this.address, value)
 	}
 
@@ -154,7 +154,7 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeInt8Atomic(this.address, value)
 	}
 
@@ -166,7 +166,8 @@ export class Int8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeInt8Atomic(this.address, expected, replacement)
 	}
 }
@@ -249,9 +250,10 @@ export class Int8ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeInt8(this.address + index * 1, value)
 		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
 	}
@@ -285,6 +287,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -298,6 +301,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -311,6 +315,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveNumber(value, 'subAtomicAt')
 		return this.manager.subInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -324,6 +329,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveNumber(value, 'andAtomicAt')
 		return this.manager.andInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -337,6 +343,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveNumber(value, 'orAtomicAt')
 		return this.manager.orInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -350,6 +357,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveNumber(value, 'xorAtomicAt')
 		return this.manager.xorInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -363,6 +371,7 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeInt8Atomic(this.address + index * 1, value)
 	}
 
@@ -376,6 +385,8 @@ export class Int8ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeInt8Atomic(this.address + index * 1, expected, replacement)
 	}
 }
@@ -456,7 +467,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeUint8Atomic(this.address, value)
 	}
 
@@ -468,7 +479,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addUint8Atomic(this.address, value)
 	}
 
@@ -480,7 +491,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveNumber(value, 'subAtomic')
 		return this.manager.subUint8Atomic(this.address, value)
 	}
 
@@ -492,7 +503,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveNumber(value, 'andAtomic')
 		return this.manager.andUint8Atomic(this.address, value)
 	}
 
@@ -504,7 +515,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveNumber(value, 'orAtomic')
 		return this.manager.orUint8Atomic(this.address, value)
 	}
 
@@ -516,7 +527,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveNumber(value, 'xorAtomic')
 		return this.manager.xorUint8Atomic(this.address, value)
 	}
 
@@ -528,7 +539,7 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeUint8Atomic(this.address, value)
 	}
 
@@ -540,7 +551,8 @@ export class Uint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeUint8Atomic(this.address, expected, replacement)
 	}
 }
@@ -623,9 +635,10 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeUint8(this.address + index * 1, value)
 		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
 	}
@@ -659,6 +672,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -672,6 +686,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -685,6 +700,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveNumber(value, 'subAtomicAt')
 		return this.manager.subUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -698,6 +714,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveNumber(value, 'andAtomicAt')
 		return this.manager.andUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -711,6 +728,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveNumber(value, 'orAtomicAt')
 		return this.manager.orUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -724,6 +742,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveNumber(value, 'xorAtomicAt')
 		return this.manager.xorUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -737,6 +756,7 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -750,6 +770,8 @@ export class Uint8ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeUint8Atomic(this.address + index * 1, expected, replacement)
 	}
 }
@@ -830,7 +852,7 @@ export class ClampedUint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeClampedUint8Atomic(this.address, value)
 	}
 
@@ -842,7 +864,7 @@ export class ClampedUint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeClampedUint8Atomic(this.address, value)
 	}
 
@@ -854,7 +876,8 @@ export class ClampedUint8Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeClampedUint8Atomic(this.address, expected, replacement)
 	}
 }
@@ -937,9 +960,10 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeClampedUint8(this.address + index * 1, value)
 		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
 	}
@@ -973,6 +997,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeClampedUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -986,6 +1011,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeClampedUint8Atomic(this.address + index * 1, value)
 	}
 
@@ -999,6 +1025,8 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeClampedUint8Atomic(this.address + index * 1, expected, replacement)
 	}
 }
@@ -1081,7 +1109,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeInt16Atomic(this.address, value)
 	}
 
@@ -1094,7 +1122,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addInt16Atomic(this.address, value)
 	}
 
@@ -1107,7 +1135,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveNumber(value, 'subAtomic')
 		return this.manager.subInt16Atomic(this.address, value)
 	}
 
@@ -1120,7 +1148,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveNumber(value, 'andAtomic')
 		return this.manager.andInt16Atomic(this.address, value)
 	}
 
@@ -1133,7 +1161,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveNumber(value, 'orAtomic')
 		return this.manager.orInt16Atomic(this.address, value)
 	}
 
@@ -1146,7 +1174,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveNumber(value, 'xorAtomic')
 		return this.manager.xorInt16Atomic(this.address, value)
 	}
 
@@ -1159,7 +1187,7 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeInt16Atomic(this.address, value)
 	}
 
@@ -1172,7 +1200,8 @@ export class Int16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeInt16Atomic(this.address, expected, replacement)
 	}
 }
@@ -1255,9 +1284,10 @@ export class Int16ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeInt16(this.address + index * 2, value)
 		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
 	}
@@ -1291,6 +1321,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1304,6 +1335,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1317,6 +1349,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveNumber(value, 'subAtomicAt')
 		return this.manager.subInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1330,6 +1363,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveNumber(value, 'andAtomicAt')
 		return this.manager.andInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1343,6 +1377,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveNumber(value, 'orAtomicAt')
 		return this.manager.orInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1356,6 +1391,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveNumber(value, 'xorAtomicAt')
 		return this.manager.xorInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1369,6 +1405,7 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeInt16Atomic(this.address + index * 2, value)
 	}
 
@@ -1382,6 +1419,8 @@ export class Int16ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeInt16Atomic(this.address + index * 2, expected, replacement)
 	}
 }
@@ -1464,7 +1503,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeUint16Atomic(this.address, value)
 	}
 
@@ -1477,7 +1516,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addUint16Atomic(this.address, value)
 	}
 
@@ -1490,7 +1529,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveNumber(value, 'subAtomic')
 		return this.manager.subUint16Atomic(this.address, value)
 	}
 
@@ -1503,7 +1542,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveNumber(value, 'andAtomic')
 		return this.manager.andUint16Atomic(this.address, value)
 	}
 
@@ -1516,7 +1555,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveNumber(value, 'orAtomic')
 		return this.manager.orUint16Atomic(this.address, value)
 	}
 
@@ -1529,7 +1568,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveNumber(value, 'xorAtomic')
 		return this.manager.xorUint16Atomic(this.address, value)
 	}
 
@@ -1542,7 +1581,7 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeUint16Atomic(this.address, value)
 	}
 
@@ -1555,7 +1594,8 @@ export class Uint16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeUint16Atomic(this.address, expected, replacement)
 	}
 }
@@ -1638,9 +1678,10 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeUint16(this.address + index * 2, value)
 		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
 	}
@@ -1674,6 +1715,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1687,6 +1729,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1700,6 +1743,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveNumber(value, 'subAtomicAt')
 		return this.manager.subUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1713,6 +1757,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveNumber(value, 'andAtomicAt')
 		return this.manager.andUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1726,6 +1771,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveNumber(value, 'orAtomicAt')
 		return this.manager.orUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1739,6 +1785,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveNumber(value, 'xorAtomicAt')
 		return this.manager.xorUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1752,6 +1799,7 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeUint16Atomic(this.address + index * 2, value)
 	}
 
@@ -1765,6 +1813,8 @@ export class Uint16ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeUint16Atomic(this.address + index * 2, expected, replacement)
 	}
 }
@@ -1847,7 +1897,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeInt32Atomic(this.address, value)
 	}
 
@@ -1860,7 +1910,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addInt32Atomic(this.address, value)
 	}
 
@@ -1873,7 +1923,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveNumber(value, 'subAtomic')
 		return this.manager.subInt32Atomic(this.address, value)
 	}
 
@@ -1886,7 +1936,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveNumber(value, 'andAtomic')
 		return this.manager.andInt32Atomic(this.address, value)
 	}
 
@@ -1899,7 +1949,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveNumber(value, 'orAtomic')
 		return this.manager.orInt32Atomic(this.address, value)
 	}
 
@@ -1912,7 +1962,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveNumber(value, 'xorAtomic')
 		return this.manager.xorInt32Atomic(this.address, value)
 	}
 
@@ -1925,7 +1975,7 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeInt32Atomic(this.address, value)
 	}
 
@@ -1938,7 +1988,8 @@ export class Int32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeInt32Atomic(this.address, expected, replacement)
 	}
 }
@@ -2021,9 +2072,10 @@ export class Int32ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeInt32(this.address + index * 4, value)
 		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
 	}
@@ -2057,6 +2109,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2070,6 +2123,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2083,6 +2137,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveNumber(value, 'subAtomicAt')
 		return this.manager.subInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2096,6 +2151,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveNumber(value, 'andAtomicAt')
 		return this.manager.andInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2109,6 +2165,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveNumber(value, 'orAtomicAt')
 		return this.manager.orInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2122,6 +2179,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveNumber(value, 'xorAtomicAt')
 		return this.manager.xorInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2135,6 +2193,7 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeInt32Atomic(this.address + index * 4, value)
 	}
 
@@ -2148,6 +2207,8 @@ export class Int32ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeInt32Atomic(this.address + index * 4, expected, replacement)
 	}
 }
@@ -2230,7 +2291,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeUint32Atomic(this.address, value)
 	}
 
@@ -2243,7 +2304,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addUint32Atomic(this.address, value)
 	}
 
@@ -2256,7 +2317,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveNumber(value, 'subAtomic')
 		return this.manager.subUint32Atomic(this.address, value)
 	}
 
@@ -2269,7 +2330,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveNumber(value, 'andAtomic')
 		return this.manager.andUint32Atomic(this.address, value)
 	}
 
@@ -2282,7 +2343,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveNumber(value, 'orAtomic')
 		return this.manager.orUint32Atomic(this.address, value)
 	}
 
@@ -2295,7 +2356,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveNumber(value, 'xorAtomic')
 		return this.manager.xorUint32Atomic(this.address, value)
 	}
 
@@ -2308,7 +2369,7 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeUint32Atomic(this.address, value)
 	}
 
@@ -2321,7 +2382,8 @@ export class Uint32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeUint32Atomic(this.address, expected, replacement)
 	}
 }
@@ -2404,9 +2466,10 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeUint32(this.address + index * 4, value)
 		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
 	}
@@ -2440,6 +2503,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2453,6 +2517,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2466,6 +2531,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveNumber(value, 'subAtomicAt')
 		return this.manager.subUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2479,6 +2545,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveNumber(value, 'andAtomicAt')
 		return this.manager.andUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2492,6 +2559,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveNumber(value, 'orAtomicAt')
 		return this.manager.orUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2505,6 +2573,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveNumber(value, 'xorAtomicAt')
 		return this.manager.xorUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2518,6 +2587,7 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeUint32Atomic(this.address + index * 4, value)
 	}
 
@@ -2531,6 +2601,8 @@ export class Uint32ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeUint32Atomic(this.address + index * 4, expected, replacement)
 	}
 }
@@ -2613,7 +2685,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: bigint): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveBigint(value, 'writeAtomic')
 		this.manager.writeBigInt64Atomic(this.address, value)
 	}
 
@@ -2626,7 +2698,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveBigint(value, 'addAtomic')
 		return this.manager.addBigInt64Atomic(this.address, value)
 	}
 
@@ -2639,7 +2711,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveBigint(value, 'subAtomic')
 		return this.manager.subBigInt64Atomic(this.address, value)
 	}
 
@@ -2652,7 +2724,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveBigint(value, 'andAtomic')
 		return this.manager.andBigInt64Atomic(this.address, value)
 	}
 
@@ -2665,7 +2737,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveBigint(value, 'orAtomic')
 		return this.manager.orBigInt64Atomic(this.address, value)
 	}
 
@@ -2678,7 +2750,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveBigint(value, 'xorAtomic')
 		return this.manager.xorBigInt64Atomic(this.address, value)
 	}
 
@@ -2691,7 +2763,7 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveBigint(value, 'exchangeAtomic')
 		return this.manager.exchangeBigInt64Atomic(this.address, value)
 	}
 
@@ -2704,7 +2776,8 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveBigint(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveBigint(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeBigInt64Atomic(this.address, expected, replacement)
 	}
 }
@@ -2787,9 +2860,10 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveBigint(value, 'writeAt')
 		this.manager.writeBigInt64(this.address + index * 8, value)
 		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
 	}
@@ -2823,6 +2897,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveBigint(value, 'writeAtomicAt')
 		this.manager.writeBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2836,6 +2911,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveBigint(value, 'addAtomicAt')
 		return this.manager.addBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2849,6 +2925,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveBigint(value, 'subAtomicAt')
 		return this.manager.subBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2862,6 +2939,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveBigint(value, 'andAtomicAt')
 		return this.manager.andBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2875,6 +2953,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveBigint(value, 'orAtomicAt')
 		return this.manager.orBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2888,6 +2967,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveBigint(value, 'xorAtomicAt')
 		return this.manager.xorBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2901,6 +2981,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveBigint(value, 'exchangeAtomicAt')
 		return this.manager.exchangeBigInt64Atomic(this.address + index * 8, value)
 	}
 
@@ -2914,6 +2995,8 @@ export class BigInt64ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveBigint(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveBigint(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeBigInt64Atomic(this.address + index * 8, expected, replacement)
 	}
 }
@@ -2996,7 +3079,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: bigint): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveBigint(value, 'writeAtomic')
 		this.manager.writeBigUint64Atomic(this.address, value)
 	}
 
@@ -3009,7 +3092,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveBigint(value, 'addAtomic')
 		return this.manager.addBigUint64Atomic(this.address, value)
 	}
 
@@ -3022,7 +3105,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('subAtomic')
+		value = this.liveBigint(value, 'subAtomic')
 		return this.manager.subBigUint64Atomic(this.address, value)
 	}
 
@@ -3035,7 +3118,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('andAtomic')
+		value = this.liveBigint(value, 'andAtomic')
 		return this.manager.andBigUint64Atomic(this.address, value)
 	}
 
@@ -3048,7 +3131,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('orAtomic')
+		value = this.liveBigint(value, 'orAtomic')
 		return this.manager.orBigUint64Atomic(this.address, value)
 	}
 
@@ -3061,7 +3144,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('xorAtomic')
+		value = this.liveBigint(value, 'xorAtomic')
 		return this.manager.xorBigUint64Atomic(this.address, value)
 	}
 
@@ -3074,7 +3157,7 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: bigint): bigint {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveBigint(value, 'exchangeAtomic')
 		return this.manager.exchangeBigUint64Atomic(this.address, value)
 	}
 
@@ -3087,7 +3170,8 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveBigint(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveBigint(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeBigUint64Atomic(this.address, expected, replacement)
 	}
 }
@@ -3170,9 +3254,10 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveBigint(value, 'writeAt')
 		this.manager.writeBigUint64(this.address + index * 8, value)
 		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
 	}
@@ -3206,6 +3291,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveBigint(value, 'writeAtomicAt')
 		this.manager.writeBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3219,6 +3305,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveBigint(value, 'addAtomicAt')
 		return this.manager.addBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3232,6 +3319,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		value = this.liveBigint(value, 'subAtomicAt')
 		return this.manager.subBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3245,6 +3333,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		value = this.liveBigint(value, 'andAtomicAt')
 		return this.manager.andBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3258,6 +3347,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		value = this.liveBigint(value, 'orAtomicAt')
 		return this.manager.orBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3271,6 +3361,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		value = this.liveBigint(value, 'xorAtomicAt')
 		return this.manager.xorBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3284,6 +3375,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveBigint(value, 'exchangeAtomicAt')
 		return this.manager.exchangeBigUint64Atomic(this.address + index * 8, value)
 	}
 
@@ -3297,6 +3389,8 @@ export class BigUint64ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: bigint, replacement: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveBigint(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveBigint(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeBigUint64Atomic(this.address + index * 8, expected, replacement)
 	}
 }
@@ -3379,7 +3473,7 @@ export class Float16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeFloat16Atomic(this.address, value)
 	}
 
@@ -3392,7 +3486,7 @@ export class Float16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addFloat16Atomic(this.address, value)
 	}
 
@@ -3405,7 +3499,7 @@ export class Float16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeFloat16Atomic(this.address, value)
 	}
 
@@ -3418,7 +3512,8 @@ export class Float16Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeFloat16Atomic(this.address, expected, replacement)
 	}
 }
@@ -3476,6 +3571,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeFloat16(this.address + index * 2, value)
 	}
 
@@ -3502,6 +3598,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeFloat16Atomic(this.address + index * 2, value)
 	}
 
@@ -3515,6 +3612,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addFloat16Atomic(this.address + index * 2, value)
 	}
 
@@ -3528,6 +3626,7 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeFloat16Atomic(this.address + index * 2, value)
 	}
 
@@ -3541,6 +3640,8 @@ export class Float16ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeFloat16Atomic(this.address + index * 2, expected, replacement)
 	}
 }
@@ -3623,7 +3724,7 @@ export class Float32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeFloat32Atomic(this.address, value)
 	}
 
@@ -3636,7 +3737,7 @@ export class Float32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addFloat32Atomic(this.address, value)
 	}
 
@@ -3649,7 +3750,7 @@ export class Float32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeFloat32Atomic(this.address, value)
 	}
 
@@ -3662,7 +3763,8 @@ export class Float32Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeFloat32Atomic(this.address, expected, replacement)
 	}
 }
@@ -3745,9 +3847,10 @@ export class Float32ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeFloat32(this.address + index * 4, value)
 		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
 	}
@@ -3781,6 +3884,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeFloat32Atomic(this.address + index * 4, value)
 	}
 
@@ -3794,6 +3898,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addFloat32Atomic(this.address + index * 4, value)
 	}
 
@@ -3807,6 +3912,7 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeFloat32Atomic(this.address + index * 4, value)
 	}
 
@@ -3820,6 +3926,8 @@ export class Float32ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeFloat32Atomic(this.address + index * 4, expected, replacement)
 	}
 }
@@ -3902,7 +4010,7 @@ export class Float64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		value = this.liveNumber(value, 'writeAtomic')
 		this.manager.writeFloat64Atomic(this.address, value)
 	}
 
@@ -3915,7 +4023,7 @@ export class Float64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		value = this.liveNumber(value, 'addAtomic')
 		return this.manager.addFloat64Atomic(this.address, value)
 	}
 
@@ -3928,7 +4036,7 @@ export class Float64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		value = this.liveNumber(value, 'exchangeAtomic')
 		return this.manager.exchangeFloat64Atomic(this.address, value)
 	}
 
@@ -3941,7 +4049,8 @@ export class Float64Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
 		return this.manager.compareExchangeFloat64Atomic(this.address, expected, replacement)
 	}
 }
@@ -4024,9 +4133,10 @@ export class Float64ArrayRef extends ArrayHeapRef {
 		elements[index] = value
 	}
 
-	/** @internal Cold path of `writeAt`: the checked write (which converts the value), then a view for the next calls. */
+	/** @internal Cold path of `writeAt`: the index, the value converted and the ref checked again (see `HeapRef.liveNumber`), the checked write, then a view for the next calls. */
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		value = this.liveNumber(value, 'writeAt')
 		this.manager.writeFloat64(this.address + index * 8, value)
 		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
 	}
@@ -4060,6 +4170,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		value = this.liveNumber(value, 'writeAtomicAt')
 		this.manager.writeFloat64Atomic(this.address + index * 8, value)
 	}
 
@@ -4073,6 +4184,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		value = this.liveNumber(value, 'addAtomicAt')
 		return this.manager.addFloat64Atomic(this.address + index * 8, value)
 	}
 
@@ -4086,6 +4198,7 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		value = this.liveNumber(value, 'exchangeAtomicAt')
 		return this.manager.exchangeFloat64Atomic(this.address + index * 8, value)
 	}
 
@@ -4099,6 +4212,8 @@ export class Float64ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
+		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
 		return this.manager.compareExchangeFloat64Atomic(this.address + index * 8, expected, replacement)
 	}
 }

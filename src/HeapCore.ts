@@ -297,7 +297,7 @@ export class HeapCore {
 	allocArray<R extends HeapRef>(
 		Ref: ArrayRefConstructor<R>,
 		Staging: TypedArrayConstructorLike<ArrayLike<number | bigint> & { set(values: ArrayLike<number | bigint>): void }> & {
-			new (length: number): ArrayLike<number | bigint> & { [index: number]: number | bigint }
+			new (length: number): ArrayLike<number | bigint> & { [index: number]: number | bigint; set(values: ArrayLike<unknown>): void }
 			new (values: ArrayLike<unknown>): ArrayLike<number | bigint>
 		},
 		stage: StageConversion | undefined,
@@ -313,7 +313,13 @@ export class HeapCore {
 			try {
 				// A bigint typed array holds nothing bigintElement would refuse: copy it whole.
 				if (stage === undefined || (stage === bigintElement && (values instanceof BigInt64Array || values instanceof BigUint64Array))) {
-					staged = new Staging(values)
+					// Sized by the count already taken, filled by `set`, which reads the values by
+					// index: `new Staging(values)` would follow an iterator of the values (or a
+					// `length` that changed since), stage more elements than the region gets, and
+					// fail only in the copy below, with the region allocated and lost.
+					const converted = new Staging(elementCount)
+					converted.set(values)
+					staged = converted
 				} else {
 					const converted = new Staging(elementCount)
 					for (let index = 0; index < elementCount; index++) converted[index] = stage(values[index] as never, method)

@@ -1,3 +1,4 @@
+import { bigintValue, numberValue } from './conversions.js'
 import { throwFreedError, throwIndexError } from './errors.js'
 import { formatInspected, formatInspectedElements, formatInspectedValue, inspectCustom, jsonValue, quote } from './inspect.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
@@ -184,6 +185,26 @@ export abstract class HeapRef {
 	protected liveAddress(member: string): number {
 		if (this.freed) this.throwFreed(member)
 		return this.address
+	}
+
+	/**
+	 * @internal A value given to a member that writes (`writeAt`'s cold path, the atomics),
+	 * converted as the manager's write converts it, with an error naming the member, and
+	 * then the liveness check: after the conversion, since an object's `valueOf` may free
+	 * the ref, and a check made before it would let the store land in the freed region.
+	 * An array ref has checked its index (and liveness) before; the check here is again.
+	 */
+	protected liveNumber(value: number, member: string, name?: string): number {
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.${member}`, name)
+		if (this.freed) this.throwFreed(member)
+		return value
+	}
+
+	/** @internal {@link liveNumber} for a bigint row: anything but a bigint is refused, nothing is called on it. */
+	protected liveBigint(value: bigint, member: string, name?: string): bigint {
+		if (typeof value !== 'bigint') bigintValue(value, `${this.refName}.${member}`, name)
+		if (this.freed) this.throwFreed(member)
+		return value
 	}
 
 	/** @internal */
