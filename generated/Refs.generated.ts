@@ -4485,6 +4485,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53ArrayRef.writeAt', value)
 		this.manager.writePointer53(this.address + index * 8, value)
 	}
 

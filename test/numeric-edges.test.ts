@@ -181,6 +181,30 @@ describe('numeric surface at its edges', () => {
 		}
 	})
 
+	it('Pointer53Ref.write and Pointer53ArrayRef.writeAt name themselves when they refuse a value, and write nothing', () => {
+		const { heap, bytes } = outsideAllocatorHeap()
+		const ref = heap.allocPointer53()
+		const array = heap.allocPointer53Array(2)
+		const before = bytes.slice()
+		const cases: [unknown, typeof TypeError | typeof RangeError, string][] = [
+			[-1, RangeError, '-1'],
+			[2 ** 53, RangeError, '9007199254740992'],
+			[1.5, RangeError, '1.5'],
+			[1n, TypeError, '1n'],
+		]
+		for (const [bad, Class, shown] of cases) {
+			for (const [name, call] of [
+				['Pointer53Ref.write', () => ref.write(bad as number)],
+				['Pointer53ArrayRef.writeAt', () => array.writeAt(1, bad as number)],
+			] as const) {
+				const error = thrown(call)
+				expect(error, `${name} ${shown}`).to.be.instanceOf(Class)
+				expect(error.message, `${name} ${shown}`).to.match(new RegExp(`^${name.replace('.', '\\.')}: .*${shown.replace('.', '\\.')}`))
+			}
+		}
+		expect(bytes).to.deep.equal(before)
+	})
+
 	describe('seeded bad and good inputs for every row, against a snapshot of the whole heap', () => {
 		const badAddresses: unknown[] = [
 			-1, -8, -0.5, 0.5, 1.25, Number.NaN, Infinity, -Infinity, 2 ** 31, 2 ** 32, 2 ** 32 + 8, 2 ** 53, heapSize, heapSize - 1,
