@@ -58,12 +58,17 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		if (work) rmSync(work, { recursive: true, force: true })
 	})
 
-	it('--help, -h and help print what the commands do on stdout (exit 0), without ts-morph; no command, an unknown one or no input file is a usage error on stderr (exit 1)', () => {
+	it('--help, -h and help print what the commands do on stdout, --version, -v and version the installed version (exit 0), without ts-morph; no command, an unknown one or no input file is a usage error on stderr (exit 1)', () => {
 		for (const args of [['--help'], ['-h'], ['help'], ['generate', '--help'], ['import-c', 'shapes.h', '-h']]) {
 			const result = runBin(args)
 			expect(result.status, args.join(' ')).to.equal(0)
 			expect(result.stderr, args.join(' ')).to.equal('')
 			expect(result.stdout, args.join(' ')).to.match(/^usage:\n  wasm-heap-manager import-c header\.h .*\n  wasm-heap-manager generate structs\.ts --out dir .*\n\n  import-c .*\n.*\n  generate .*\n.*needs ts-morph/)
+		}
+		const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
+		for (const args of [['--version'], ['-v'], ['version']]) {
+			const result = runBin(args)
+			expect([result.status, result.stdout, result.stderr], args.join(' ')).to.deep.equal([0, `${version}\n`, ''])
 		}
 		const cases: [readonly string[], string][] = [
 			[[], 'wasm-heap-manager: no command given (wasm-heap-manager --help says more)\nusage:\n'],

@@ -3,9 +3,9 @@
  *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path]
  *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { abiNames, type AbiName } from '../structs/abi.js'
 import { declarationsStem, generateFiles, GenerateError } from './generate.js'
 import { ImportCError, importC } from './importC.js'
@@ -23,11 +23,32 @@ const help = `${usage}
              declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
 
   --abi      the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten
+  --version  prints the version of the installed package
 `
 
 /** Whether the command line asks for help: \`--help\` or \`-h\` anywhere, or the command \`help\`. */
 function asksForHelp(args: readonly string[]): boolean {
 	return args[0] === 'help' || args.includes('--help') || args.includes('-h')
+}
+
+/** Whether the command line asks for the version: \`--version\` or \`-v\` as the command, or the command \`version\`. */
+function asksForVersion(args: readonly string[]): boolean {
+	return args[0] === '--version' || args[0] === '-v' || args[0] === 'version'
+}
+
+/** The version in the package.json of this package, the nearest above this file (in dist/ once installed, src/generator/ in a checkout). */
+function packageVersion(): string {
+	let folder = dirname(fileURLToPath(import.meta.url))
+	for (;;) {
+		const file = join(folder, 'package.json')
+		if (existsSync(file)) {
+			const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: unknown; version?: unknown }
+			if (json.name === 'wasm-heap-manager' && typeof json.version === 'string') return json.version
+		}
+		const parent = dirname(folder)
+		if (parent === folder) throw new UsageError('--version: no package.json of wasm-heap-manager above this command')
+		folder = parent
+	}
 }
 
 /** Thrown for a command line the command does not take. */
@@ -98,6 +119,7 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 /** Runs the command; returns what to print on stdout. */
 export async function run(args: readonly string[]): Promise<string> {
 	if (asksForHelp(args)) return help
+	if (asksForVersion(args)) return `${packageVersion()}\n`
 	const parsed = parseArguments(args)
 	if (parsed.command === 'import-c') {
 		return importC(parsed.input, { abi: parsed.abi, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
