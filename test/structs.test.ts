@@ -332,6 +332,7 @@ describe('structs at run time', () => {
 			expect(heads.allocatedByteSize).to.equal(2 * 24 + 8)
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, { stride: 4 }), RangeError, 'wrapStructArray: options.stride 4 is not an integer of at least 8 (the size of struct Vec2)')
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, { stride: '8' as never }), TypeError, 'wrapStructArray: options.stride must be a number, received "8"')
+			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, 24 as never), TypeError, 'wrapStructArray: options must be an object ({ deallocator, stride }), received 24')
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address + 2, 1), RangeError, /^wrapStructArray: address \d+ is not aligned to 4 bytes/)
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, -1), RangeError, 'wrapStructArray: element count -1 is not a non-negative safe integer')
 			expect(heap.wrapStructArray(Vec2, wide.address, 0).allocatedByteSize).to.equal(0)
