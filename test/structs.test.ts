@@ -388,6 +388,27 @@ describe('structs at run time', () => {
 	})
 
 	describe('lifetimes: sub-refs live as long as their root', () => {
+		it('a value whose valueOf frees the ref: StructArrayRef.writeAt, write, a field and a field array throw and store nothing in the freed region', () => {
+			const { heap, memory } = test
+			const Values = defineStruct('Values', { values: { array: 'Uint16', length: 3 } })
+			let after: Uint8Array | undefined
+			// valueOf frees the ref, then remembers the heap: the write must change nothing after that.
+			const freeing = (ref: { free(): void }): number => ({ valueOf: () => (ref.free(), (after = snapshot(memory)), 7) }) as never
+			const cases: [string, (ref: never) => void, () => { free(): void }][] = [
+				['StructArrayRef.writeAt', (ref: ReturnType<typeof heap.allocStructArray<typeof Vec2>>) => ref.writeAt(1, { x: freeing(ref) }), () => heap.allocStructArray(Vec2, 2)],
+				['StructRef.write', (ref: ReturnType<typeof heap.allocStruct<typeof Vec2>>) => ref.write({ x: freeing(ref) }), () => heap.allocStruct(Vec2)],
+				['a field', (ref: ReturnType<typeof heap.allocStruct<typeof Vec2>>) => void (ref.x = freeing(ref)), () => heap.allocStruct(Vec2)],
+				['FieldArrayRef.writeAt', (ref: ReturnType<typeof heap.allocStruct<typeof Values>>) => ref.values.writeAt(2, freeing(ref)), () => heap.allocStruct(Values)],
+			]
+			for (const [name, write, alloc] of cases) {
+				after = undefined
+				const ref = alloc()
+				expectThrow(() => write(ref as never), Error, /has been freed$/)
+				expect(after, name).to.not.equal(undefined)
+				expectSameBytes(snapshot(memory), after!)
+			}
+		})
+
 		it('a freed struct: every field, sub-ref and member throws; a second free is a no-op', () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything)
