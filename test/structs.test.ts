@@ -810,6 +810,14 @@ describe('structs at run time', () => {
 				expectThrow(fn, errorClass, message)
 			})
 		}
+		it('a struct, union or enum may be named __proto__ (a type name is no key of any value; only field and member names are refused)', () => {
+			const Proto = defineStruct('__proto__', { x: 'Int32' })
+			const Holder = defineStruct('Holder', { inner: Proto, tag: defineEnum('__proto__', 'Int8', { A: 1 }) })
+			expect([Proto.name, defineUnion('__proto__', { a: 'Int8' }).name]).to.deep.equal(['__proto__', '__proto__'])
+			const ref = test.heap.allocStruct(Holder, { inner: { x: 7 }, tag: 1 })
+			expect(ref.read()).to.deep.equal({ inner: { x: 7 }, tag: 1 })
+			ref.free()
+		})
 		it('duplicate names cannot reach defineStruct: an object keeps one value per key (the last), so a struct has each name once', () => {
 			const fields = JSON.parse('{"a": "Int8", "a": "Int32"}') as Record<string, 'Int32'>
 			expect(Object.keys(fields)).to.deep.equal(['a'])
