@@ -618,7 +618,7 @@ export class HeapCore {
 		ref.allocationAlignment = alignment
 		if (options !== undefined) {
 			if (typeof options !== 'object' || options === null) {
-				throw raise(wrapOptionsNotAnObject, method, options)
+				throw raise(wrapOptionsNotAnObject, method, options, optionNames)
 			}
 			// A misspelt `deallocator: null` would make a borrowed region's free() free it.
 			for (const key in options) if (!optionNames.includes(key)) throw raise(wrapOptionUnknown, method, key, optionNames)

@@ -551,7 +551,8 @@ export const giveBackFailedCauses = {
 export const wrapOptionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, options: unknown) => `${method}: options must be an object ({ deallocator }), received ${describeValue(options)}`,
+	text: (method: string, options: unknown, optionNames: readonly string[]) =>
+		`${method}: options must be an object ({ ${optionNames.join(', ')} }), received ${describeValue(options)}`,
 } satisfies Message
 
 export const wrapOptionUnknown = {

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import ts from 'typescript'
-import { findClang } from '../src/generator/importC.js'
+import { clangOrSkip } from './support/clang.js'
 import { strictCompilerOptions } from './support/typescript.js'
 
 const root = resolve(import.meta.dirname, '..')
@@ -147,14 +147,7 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		const missing = runBin(['import-c', 'shapes.h', '--clang', '/nonexistent/clang'])
 		expect(missing.status).to.equal(1)
 		expect(missing.stderr).to.equal('wasm-heap-manager: import-c: cannot run /nonexistent/clang: not found; install clang (apt-get install clang-14) or pass --clang <path>\n')
-		let clang: string
-		try {
-			clang = findClang()
-			execFileSync(clang, ['--version'], { stdio: 'ignore' })
-		} catch {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		const clang = clangOrSkip(this)
 		const result = runBin(['import-c', 'shapes.h', '--abi', 'wasm64'])
 		expect(result.stderr).to.equal('')
 		expect(result.stdout).to.include(`import { defineStruct, type StructType } from 'wasm-heap-manager'`)

@@ -7,7 +7,7 @@
  * classes are accepted wherever a struct type is.
  */
 import { expect } from 'chai'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,7 +15,8 @@ import { createWasmHeapManager, defineStruct, HeapRef, StructArrayRef, StructRef
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
-import { findClang, importFromDumps, type ClangNode } from '../src/generator/importC.js'
+import { importFromDumps, type ClangNode } from '../src/generator/importC.js'
+import { clangOrSkip } from './support/clang.js'
 import { pathToFileURL } from 'node:url'
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
@@ -36,17 +37,6 @@ function classOf(abi: (typeof abis)[number], name: string): GeneratedClass {
 
 function newHeap(abi: AbiName): WasmHeapManager {
 	return createWasmHeapManager(new WebAssembly.Memory({ initial: 8 }), { abi })
-}
-
-function clangOrSkip(context: Mocha.Context): string {
-	try {
-		const clang = findClang()
-		execFileSync(clang, ['--version'], { stdio: 'ignore' })
-		return clang
-	} catch {
-		console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-		context.skip()
-	}
 }
 
 const records = Object.entries(corpus.corpusRecords) as [string, StructType][]

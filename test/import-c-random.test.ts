@@ -12,14 +12,15 @@
  * without clang.
  */
 import { expect } from 'chai'
-import { execFileSync, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createWasmHeapManager, HeapRef, StructRef, type AbiName, type StructType } from '../src/index.js'
 import { generateFiles } from '../src/generator/generate.js'
-import { findClang, importC } from '../src/generator/importC.js'
+import { importC } from '../src/generator/importC.js'
+import { clangOrSkip } from './support/clang.js'
 import { SeededRandom } from './support/heaps.js'
 import { randomCHeader } from './support/randomCHeader.js'
 
@@ -64,13 +65,7 @@ describe('import-c and generate on random C headers, checked by clang-14 for was
 	let clang: string
 	let scratch: string
 	before(function () {
-		try {
-			clang = findClang()
-			execFileSync(clang, ['--version'], { stdio: 'ignore' })
-		} catch {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		clang = clangOrSkip(this)
 		scratch = mkdtempSync(join(tmpdir(), 'import-c-random-'))
 	})
 	after(() => {

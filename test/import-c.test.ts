@@ -6,12 +6,12 @@
  * why, when there is none.
  */
 import { expect } from 'chai'
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AbiName, StructType } from '../src/index.js'
+import { clangOrSkip } from './support/clang.js'
 import { clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
 import type { CorpusLayouts } from './support/clangLayouts.js'
 import { abiProbeRecords, corpusEnums, corpusRecords } from './support/structCorpus.js'
@@ -34,16 +34,6 @@ async function importModule(text: string): Promise<Record<string, unknown>> {
 	const file = join(scratch, `declarations${counter++}.ts`)
 	writeFileSync(file, text)
 	return (await import(pathToFileURL(file).href)) as Record<string, unknown>
-}
-
-function haveClang(): string | undefined {
-	try {
-		const clang = findClang()
-		execFileSync(clang, ['--version'], { stdio: 'ignore' })
-		return clang
-	} catch {
-		return undefined
-	}
 }
 
 describe('import-c: C declarations through clang into defineStruct/defineUnion/defineEnum', () => {
@@ -147,11 +137,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 	})
 
 	it('live clang: packed and aligned written after the braces, and #pragma pack fitted to wasm32 and wasm64 alike (clangDumps)', async function () {
-		const clang = haveClang()
-		if (clang === undefined) {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		const clang = clangOrSkip(this)
 		const header = join(scratch, 'after.h')
 		writeFileSync(
 			header,
@@ -200,11 +186,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 	})
 
 	it('live clang: unnamed members and nested records get names no other member or declaration has; a C name JavaScript cannot bind (class, interface, StructType) is exported under it all the same', async function () {
-		const clang = haveClang()
-		if (clang === undefined) {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		const clang = clangOrSkip(this)
 		const header = join(scratch, 'names.h')
 		writeFileSync(
 			header,
@@ -245,11 +227,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 	})
 
 	it('live clang: typedefs of arrays keep C\'s order of dimensions, typedefs of function pointers and of aligned types, _Atomic scalars (an _Atomic struct is left out)', async function () {
-		const clang = haveClang()
-		if (clang === undefined) {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		const clang = clangOrSkip(this)
 		const header = join(scratch, 'typedefs.h')
 		writeFileSync(
 			header,
@@ -292,11 +270,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 	})
 
 	it('live clang: every scalar spelling becomes its field type; a header given by a relative path (as on a command line) names its unnamed records as one given absolutely', async function () {
-		const clang = haveClang()
-		if (clang === undefined) {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		const clang = clangOrSkip(this)
 		const spellings: [string, string][] = [
 			['char', 'Int8'], ['signed char', 'Int8'], ['unsigned char', 'Uint8'], ['short', 'Int16'], ['unsigned short', 'Uint16'],
 			['int', 'Int32'], ['unsigned', 'Uint32'], ['long', 'Long'], ['unsigned long', 'Size'], ['long long', 'BigInt64'],
@@ -331,11 +305,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 	})
 
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
-		const clang = haveClang()
-		if (clang === undefined) {
-			console.log('      skipped: no clang on the PATH (apt-get install clang-14)')
-			this.skip()
-		}
+		const clang = clangOrSkip(this)
 		const cwd = process.cwd()
 		process.chdir(fixtures)
 		try {

@@ -115,7 +115,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	allocatorReturnedOutsideHeap: ['probe.method', 8, 8, 8],
 	giveBackFailed: ['probe.method: allocating 8 bytes failed: the allocator returned address 9, which is not aligned to the 8 bytes this type needs'],
 	giveBackFailedCauses: [],
-	wrapOptionsNotAnObject: ['probe.method', 'x'],
+	wrapOptionsNotAnObject: ['probe.method', 'x', ['deallocator']],
 	wrapDeallocatorInvalid: ['probe.method', 'x'],
 	wrapOptionUnknown: ['probe.method', 'dealocator', ['deallocator']],
 	deallocatorThrew: ['probe.Ref', 'x'],

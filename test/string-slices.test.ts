@@ -422,6 +422,8 @@ describe('length-delimited strings, for every encoding row', () => {
 					expectThrow(() => callMethod(heap, wrapSlice, address, 1, { capacity: '8' }), TypeError, `${wrapSlice}: options.capacity must be a number, received "8"`)
 					expectThrow(() => callMethod(heap, wrapSlice, address, 1, { capacity: memory.buffer.byteLength }), RangeError, new RegExp(`^${wrapSlice}: address ${address} is out of range`))
 					expectThrow(() => callMethod(heap, wrapSlice, address, 1, { capacty: 8 }), TypeError, new RegExp(`^${wrapSlice}: unknown option 'capacty': the options are deallocator, capacity$`))
+					// Options that are not an object are refused with the keys this method takes, capacity among them.
+					expectThrow(() => callMethod(heap, wrapSlice, address, 1, 8), TypeError, `${wrapSlice}: options must be an object ({ deallocator, capacity }), received 8`)
 					expect(allocator.freeCalls).to.equal(calls)
 					expect(snapshot(memory)).to.deep.equal(untouched)
 				})

@@ -332,6 +332,7 @@ describe('structs at run time', () => {
 			expect(heads.allocatedByteSize).to.equal(2 * 24 + 8)
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, { stride: 4 }), RangeError, 'wrapStructArray: options.stride 4 is not an integer of at least 8 (the size of struct Vec2)')
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, { stride: '8' as never }), TypeError, 'wrapStructArray: options.stride must be a number, received "8"')
+			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, 3, 24 as never), TypeError, 'wrapStructArray: options must be an object ({ deallocator, stride }), received 24')
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address + 2, 1), RangeError, /^wrapStructArray: address \d+ is not aligned to 4 bytes/)
 			expectThrow(() => heap.wrapStructArray(Vec2, wide.address, -1), RangeError, 'wrapStructArray: element count -1 is not a non-negative safe integer')
 			expect(heap.wrapStructArray(Vec2, wide.address, 0).allocatedByteSize).to.equal(0)
@@ -387,6 +388,27 @@ describe('structs at run time', () => {
 	})
 
 	describe('lifetimes: sub-refs live as long as their root', () => {
+		it('a value whose valueOf frees the ref: StructArrayRef.writeAt, write, a field and a field array throw and store nothing in the freed region', () => {
+			const { heap, memory } = test
+			const Values = defineStruct('Values', { values: { array: 'Uint16', length: 3 } })
+			let after: Uint8Array | undefined
+			// valueOf frees the ref, then remembers the heap: the write must change nothing after that.
+			const freeing = (ref: { free(): void }): number => ({ valueOf: () => (ref.free(), (after = snapshot(memory)), 7) }) as never
+			const cases: [string, (ref: never) => void, () => { free(): void }][] = [
+				['StructArrayRef.writeAt', (ref: ReturnType<typeof heap.allocStructArray<typeof Vec2>>) => ref.writeAt(1, { x: freeing(ref) }), () => heap.allocStructArray(Vec2, 2)],
+				['StructRef.write', (ref: ReturnType<typeof heap.allocStruct<typeof Vec2>>) => ref.write({ x: freeing(ref) }), () => heap.allocStruct(Vec2)],
+				['a field', (ref: ReturnType<typeof heap.allocStruct<typeof Vec2>>) => void (ref.x = freeing(ref)), () => heap.allocStruct(Vec2)],
+				['FieldArrayRef.writeAt', (ref: ReturnType<typeof heap.allocStruct<typeof Values>>) => ref.values.writeAt(2, freeing(ref)), () => heap.allocStruct(Values)],
+			]
+			for (const [name, write, alloc] of cases) {
+				after = undefined
+				const ref = alloc()
+				expectThrow(() => write(ref as never), Error, /has been freed$/)
+				expect(after, name).to.not.equal(undefined)
+				expectSameBytes(snapshot(memory), after!)
+			}
+		})
+
 		it('a freed struct: every field, sub-ref and member throws; a second free is a no-op', () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything)
@@ -788,6 +810,14 @@ describe('structs at run time', () => {
 				expectThrow(fn, errorClass, message)
 			})
 		}
+		it('a struct, union or enum may be named __proto__ (a type name is no key of any value; only field and member names are refused)', () => {
+			const Proto = defineStruct('__proto__', { x: 'Int32' })
+			const Holder = defineStruct('Holder', { inner: Proto, tag: defineEnum('__proto__', 'Int8', { A: 1 }) })
+			expect([Proto.name, defineUnion('__proto__', { a: 'Int8' }).name]).to.deep.equal(['__proto__', '__proto__'])
+			const ref = test.heap.allocStruct(Holder, { inner: { x: 7 }, tag: 1 })
+			expect(ref.read()).to.deep.equal({ inner: { x: 7 }, tag: 1 })
+			ref.free()
+		})
 		it('duplicate names cannot reach defineStruct: an object keeps one value per key (the last), so a struct has each name once', () => {
 			const fields = JSON.parse('{"a": "Int8", "a": "Int32"}') as Record<string, 'Int32'>
 			expect(Object.keys(fields)).to.deep.equal(['a'])

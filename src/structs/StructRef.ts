@@ -572,9 +572,11 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 */
 	writeAt(index: number, value: StructInit<T>): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
-		checkRootLive(this, this.refName, 'writeAt')
 		const codec = this.elementShape.codec
-		codec.write(this.manager, this.address + index * this.stride, codec.check(value, `${this.refName}.writeAt`, this.manager))
+		// Checked (converted) before the liveness check: a value's valueOf may free this ref.
+		const staged = codec.check(value, `${this.refName}.writeAt`, this.manager)
+		checkRootLive(this, this.refName, 'writeAt')
+		codec.write(this.manager, this.address + index * this.stride, staged)
 	}
 
 	/**

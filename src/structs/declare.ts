@@ -396,8 +396,9 @@ function checkIdentifier(context: Context, role: string, name: unknown): asserts
 	if (!identifierPattern.test(name) || cKeywords.has(name)) {
 		fail(context, declarationNameNotAnIdentifier, role, name)
 	}
-	// `{ __proto__: 1 }` sets a prototype: a struct's value, or an enum's values, would lose the key
-	if (name === '__proto__') fail(context, declarationNameProto, role)
+	// `{ __proto__: 1 }` sets a prototype: a struct's value, or an enum's values, would lose the key.
+	// (Only a field's or member's name is such a key, role 'name'; a type's name keys nothing.)
+	if (name === '__proto__' && role === 'name') fail(context, declarationNameProto, role)
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
