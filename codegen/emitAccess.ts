@@ -7,7 +7,7 @@ import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import { fastFieldOf } from './emitHeapViews.js'
 import { indexesItsView, type NormalizedElement } from './normalize.js'
-import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, liveRefValue, plainAccessCheck, pointer53ValueCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
+import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, liveRefValue, plainAccessCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitAccess'
@@ -193,16 +193,10 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 		returnType: 'void',
 		statements: [
 			indexCheck('writeAt'),
-			// pointer53 converts nothing (a number or a TypeError); its refusal names this member, not the manager's write.
-			...(element.kind === 'pointer53' ? [pointer53ValueCheck(`${element.arrayRefClass}.writeAt`, arrayRef)] : optional(liveRefValue(element, 'writeAt'))),
+			liveRefValue(element, 'writeAt'),
 			`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
 		],
 	})
-}
-
-/** The statement, if there is one. */
-function optional(statement: string | undefined): string[] {
-	return statement === undefined ? [] : [statement]
 }
 
 /**
@@ -315,7 +309,7 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			returnType: 'void',
 			statements: [
 				indexCheck('writeAt'),
-				...optional(liveRefValue(element, 'writeAt')),
+				liveRefValue(element, 'writeAt'),
 				`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
 				`this.elements = this.elementView(${View}, ${empty})`,
 			],

@@ -316,14 +316,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 	// A writing member converts its values and then checks the ref (see liveRefValue): an
 	// object's `valueOf` may free it. A value ref's check is the last conversion's; an array
 	// ref checks its index first (nothing is called on a value then) and the ref again after.
-	const live = (member: string, names: readonly string[]): string[] => {
-		const statements = names.map((name) => liveRefValue(element, member, name))
-		return statements.every((statement) => statement !== undefined) ? (statements as string[]) : []
-	}
-	const refGuard = (member: string, names: readonly string[]): string[] => {
-		const statements = live(member, names)
-		return statements.length > 0 ? statements : [guard(member)]
-	}
+	const live = (member: string, names: readonly string[]): string[] => names.map((name) => liveRefValue(element, member, name))
 	// A wrapped ref may sit at any address; its atomics need natural alignment.
 	const misaligned = alignment > 1 ? `\n@throws RangeError if the ref's address is not a multiple of ${alignment}` : ''
 	parts.ref.methods.push(
@@ -340,7 +333,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			docs: [`Writes a value atomically (needs the address aligned to ${alignment}).${misaligned}` + refThrowsDoc(element, { values: ['value'] })],
 			parameters: [{ name: 'value', type: valueType }],
 			returnType: 'void',
-			statements: [...refGuard('writeAtomic', ['value']), `this.manager.${methods.writeAtomic}(this.address, value)`],
+			statements: [...live('writeAtomic', ['value']), `this.manager.${methods.writeAtomic}(this.address, value)`],
 		},
 	)
 	parts.arrayRef.methods.push(
@@ -384,7 +377,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			],
 			parameters: values,
 			returnType: valueType,
-			statements: [...refGuard(operation.refMethod, names), `return this.manager.${operation.method}(this.address, ${passed})`],
+			statements: [...live(operation.refMethod, names), `return this.manager.${operation.method}(this.address, ${passed})`],
 		})
 		parts.arrayRef.methods.push({
 			leadingTrivia: trivia,

@@ -150,10 +150,10 @@ export function valueConversion(element: NormalizedElement, method: string, part
  * atomics) runs after its own index check, before it hands the value to the manager. The
  * manager would convert it too, but after the ref's check: an object's `valueOf` that frees
  * the ref would then make the store land in the freed region. Pointer53 rows convert
- * nothing (their check refuses every non-number untouched): none.
+ * nothing: their check (`livePointer53`) refuses a bad value untouched, naming the member.
  */
-export function liveRefValue(element: NormalizedElement, member: string, variable = 'value'): string | undefined {
-	if (element.kind === 'pointer53') return undefined
+export function liveRefValue(element: NormalizedElement, member: string, variable = 'value'): string {
+	if (element.kind === 'pointer53') return `this.livePointer53(${variable}, '${member}')`
 	const helper = element.valueType === 'bigint' ? 'liveBigint' : 'liveNumber'
 	return `${variable} = this.${helper}(${variable}, '${member}'${variable === 'value' ? '' : `, '${variable}'`})`
 }

@@ -4336,7 +4336,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	writeAtomic(value: number): void {
-		if (this.freed) this.throwFreed('writeAtomic')
+		this.livePointer53(value, 'writeAtomic')
 		this.manager.writePointer53Atomic(this.address, value)
 	}
 
@@ -4349,7 +4349,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	addAtomic(value: number): number {
-		if (this.freed) this.throwFreed('addAtomic')
+		this.livePointer53(value, 'addAtomic')
 		return this.manager.addPointer53Atomic(this.address, value)
 	}
 
@@ -4362,7 +4362,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	subAtomic(value: number): number {
-		if (this.freed) this.throwFreed('subAtomic')
+		this.livePointer53(value, 'subAtomic')
 		return this.manager.subPointer53Atomic(this.address, value)
 	}
 
@@ -4375,7 +4375,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	andAtomic(value: number): number {
-		if (this.freed) this.throwFreed('andAtomic')
+		this.livePointer53(value, 'andAtomic')
 		return this.manager.andPointer53Atomic(this.address, value)
 	}
 
@@ -4388,7 +4388,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	orAtomic(value: number): number {
-		if (this.freed) this.throwFreed('orAtomic')
+		this.livePointer53(value, 'orAtomic')
 		return this.manager.orPointer53Atomic(this.address, value)
 	}
 
@@ -4401,7 +4401,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	xorAtomic(value: number): number {
-		if (this.freed) this.throwFreed('xorAtomic')
+		this.livePointer53(value, 'xorAtomic')
 		return this.manager.xorPointer53Atomic(this.address, value)
 	}
 
@@ -4414,7 +4414,7 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	exchangeAtomic(value: number): number {
-		if (this.freed) this.throwFreed('exchangeAtomic')
+		this.livePointer53(value, 'exchangeAtomic')
 		return this.manager.exchangePointer53Atomic(this.address, value)
 	}
 
@@ -4427,7 +4427,8 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Atomics
 	 */
 	compareExchangeAtomic(expected: number, replacement: number): number {
-		if (this.freed) this.throwFreed('compareExchangeAtomic')
+		this.livePointer53(expected, 'compareExchangeAtomic')
+		this.livePointer53(replacement, 'compareExchangeAtomic')
 		return this.manager.compareExchangePointer53Atomic(this.address, expected, replacement)
 	}
 }
@@ -4485,7 +4486,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
-		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53ArrayRef.writeAt', value)
+		this.livePointer53(value, 'writeAt')
 		this.manager.writePointer53(this.address + index * 8, value)
 	}
 
@@ -4512,6 +4513,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
+		this.livePointer53(value, 'writeAtomicAt')
 		this.manager.writePointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4525,6 +4527,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
+		this.livePointer53(value, 'addAtomicAt')
 		return this.manager.addPointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4538,6 +4541,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
+		this.livePointer53(value, 'subAtomicAt')
 		return this.manager.subPointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4551,6 +4555,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
+		this.livePointer53(value, 'andAtomicAt')
 		return this.manager.andPointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4564,6 +4569,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
+		this.livePointer53(value, 'orAtomicAt')
 		return this.manager.orPointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4577,6 +4583,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
+		this.livePointer53(value, 'xorAtomicAt')
 		return this.manager.xorPointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4590,6 +4597,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
+		this.livePointer53(value, 'exchangeAtomicAt')
 		return this.manager.exchangePointer53Atomic(this.address + index * 8, value)
 	}
 
@@ -4603,6 +4611,8 @@ export class Pointer53ArrayRef extends ArrayHeapRef {
 	 */
 	compareExchangeAtomicAt(index: number, expected: number, replacement: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
+		this.livePointer53(expected, 'compareExchangeAtomicAt')
+		this.livePointer53(replacement, 'compareExchangeAtomicAt')
 		return this.manager.compareExchangePointer53Atomic(this.address + index * 8, expected, replacement)
 	}
 

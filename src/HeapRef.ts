@@ -1,5 +1,5 @@
 import { bigintValue, numberValue } from './conversions.js'
-import { throwFreedError, throwIndexError } from './errors.js'
+import { throwFreedError, throwIndexError, throwPointer53ValueError } from './errors.js'
 import { formatInspected, formatInspectedElements, formatInspectedValue, inspectCustom, jsonValue, quote } from './inspect.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
@@ -203,6 +203,16 @@ export abstract class HeapRef {
 	/** @internal {@link liveNumber} for a bigint row: anything but a bigint is refused, nothing is called on it. */
 	protected liveBigint(value: bigint, member: string, name?: string): bigint {
 		if (typeof value !== 'bigint') bigintValue(value, `${this.refName}.${member}`, name)
+		if (this.freed) this.throwFreed(member)
+		return value
+	}
+
+	/**
+	 * @internal {@link liveNumber} for a pointer53 row: nothing is converted (a value that is
+	 * not a safe non-negative integer is refused untouched, naming the member), then the ref's check.
+	 */
+	protected livePointer53(value: number, member: string): number {
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(`${this.refName}.${member}`, value)
 		if (this.freed) this.throwFreed(member)
 		return value
 	}
