@@ -181,7 +181,7 @@ describe('numeric surface at its edges', () => {
 		}
 	})
 
-	it('Pointer53Ref.write and Pointer53ArrayRef.writeAt name themselves when they refuse a value, and write nothing', () => {
+	it('Pointer53Ref and Pointer53ArrayRef writing members (write, writeAt, the atomics) name themselves when they refuse a value, and write nothing', () => {
 		const { heap, bytes } = outsideAllocatorHeap()
 		const ref = heap.allocPointer53()
 		const array = heap.allocPointer53Array(2)
@@ -196,6 +196,8 @@ describe('numeric surface at its edges', () => {
 			for (const [name, call] of [
 				['Pointer53Ref.write', () => ref.write(bad as number)],
 				['Pointer53ArrayRef.writeAt', () => array.writeAt(1, bad as number)],
+				['Pointer53Ref.exchangeAtomic', () => ref.exchangeAtomic(bad as number)],
+				['Pointer53ArrayRef.addAtomicAt', () => array.addAtomicAt(0, bad as number)],
 			] as const) {
 				const error = thrown(call)
 				expect(error, `${name} ${shown}`).to.be.instanceOf(Class)
