@@ -35,7 +35,7 @@ import { requireGlobalConstructor } from './globalConstructors.js'
 import { resolveOptions, type PollingMode, type WasmHeapManagerOptions } from './options.js'
 import { notifyAt } from './HeapWaits.js'
 import type { AbiName } from './structs/abi.js'
-import type { StructInit, StructType, StructValue, ValueTypeSpec } from './structs/declare.js'
+import type { FieldPath, StructInit, StructType, StructValue, ValueTypeSpec } from './structs/declare.js'
 import {
 	allocStruct,
 	allocStructArray,
@@ -702,11 +702,13 @@ export abstract class HeapAccess {
 	/**
 	 * `offsetof(type, path)` under the manager's `abi`: `path` is a dotted path of field
 	 * names (`'position.y'`), with element indices for fixed arrays (`'points.2.x'`). For a
-	 * bitfield, the offset of the byte holding its first bit.
+	 * bitfield, the offset of the byte holding its first bit. TypeScript checks a literal
+	 * path against the type's declaration ({@link FieldPath}); a path of type `string` is
+	 * checked when called.
 	 * @throws RangeError for a path that names no field
 	 * @group Structs
 	 */
-	offsetOf(type: StructTypeOrClass, fieldPath: string): number {
+	offsetOf<X extends StructTypeOrClass, P extends string>(type: X, fieldPath: string extends P ? P : P extends FieldPath<DeclarationOf<X>> ? P : FieldPath<DeclarationOf<X>>): number {
 		return offsetOf(type, fieldPath, this.abi)
 	}
 

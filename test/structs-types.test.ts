@@ -30,6 +30,7 @@ import {
 	defineStruct,
 	defineUnion,
 	type FieldArrayRef,
+	type FieldPath,
 	type Float32Ref,
 	type LooseStructRef,
 	type StructArrayRef,
@@ -123,6 +124,25 @@ particle.position = { x: 1, y: 2 }
 particle.write({ target: particle })
 // @ts-expect-error the ABI is one of three
 createWasmHeapManager(memory, { abi: 'wasm16' })
+
+// offsetOf's path: field names, nested fields and array indices, checked against the declaration
+heap.offsetOf(Particle, 'mass') + heap.offsetOf(Particle, 'position.y') + heap.offsetOf(Particle, 'path.1.x')
+heap.offsetOf(Particle, 'history.3') + heap.offsetOf(Particle, 'aligned') + heap.offsetOf(Particle, 'flags') + heap.offsetOf(Either, 'f')
+const dynamicPath: string = 'mass'
+heap.offsetOf(Particle, dynamicPath)
+heap.offsetOf(Particle as StructType, 'anything')
+assertType<Equal<FieldPath<typeof Vec2>, 'x' | 'y'>>()
+assertType<Equal<FieldPath<StructType>, string>>()
+// @ts-expect-error there is no such field
+heap.offsetOf(Particle, 'velocity')
+// @ts-expect-error a nested struct's fields are checked too
+heap.offsetOf(Particle, 'position.z')
+// @ts-expect-error a scalar has no fields
+heap.offsetOf(Particle, 'mass.x')
+// @ts-expect-error an array's elements are named by index
+heap.offsetOf(Particle, 'path.first')
+// @ts-expect-error a :0 bitfield has no offset of its own
+heap.offsetOf(Particle, 'gap')
 `
 
 const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
@@ -134,6 +154,11 @@ const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
 	[/particle\.position = /, /Cannot assign to 'position' because it is a read-only property/],
 	[/target: particle \}/, /is not assignable to type 'number \| StructRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| StructArrayRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| null/],
 	[/abi: 'wasm16'/, /Type '"wasm16"' is not assignable to type 'AbiName \| undefined'/],
+	[/'velocity'\)/, /Argument of type '"velocity"' is not assignable to parameter of type 'FieldsPath</],
+	[/'position\.z'/, /Argument of type '"position\.z"' is not assignable/],
+	[/'mass\.x'/, /Argument of type '"mass\.x"' is not assignable/],
+	[/'path\.first'/, /Argument of type '"path\.first"' is not assignable/],
+	[/'gap'/, /Argument of type '"gap"' is not assignable/],
 ]
 
 function diagnosticsOf(file: string): { line: number; message: string }[] {

@@ -691,7 +691,7 @@ describe('structs at run time', () => {
 			expect(heap64.offsetOf(Everything, 'path.2.y')).to.be.greaterThan(heap32.offsetOf(Everything, 'path.2.y'))
 			expect(createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'emscripten' }).abi).to.equal('emscripten')
 			expectThrow(() => createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'wasm16' as never }), TypeError, /^option abi: unknown ABI "wasm16"; expected 'wasm32', 'wasm64', 'emscripten'$/)
-			expectThrow(() => heap32.offsetOf(Sized, 'nope'), RangeError, /^offsetOf: struct Sized has no field "nope"/)
+			expectThrow(() => heap32.offsetOf(Sized, 'nope' as string), RangeError, /^offsetOf: struct Sized has no field "nope"/)
 			expectThrow(() => heap32.sizeOf('Nope' as never), TypeError, /^sizeOf: type has an unknown type "Nope"/)
 		})
 	})

@@ -233,6 +233,42 @@ export type FieldsInit<F extends FieldSpecs> = {
 /** A partial value of a struct or union type (for `writeStruct` / `allocStruct`): fields not given are left as they are. */
 export type StructInit<T extends StructType> = T extends StructType<infer F> ? FieldsInit<F> : never
 
+/**
+ * The paths `offsetOf` accepts into a field declared as `S`, after its own name and a
+ * dot: a nested struct's field names, a fixed array's element indices (any numeral: the
+ * index is checked when called), and so on down. `Depth` counts the levels; past six,
+ * which no C declaration a person writes exceeds, any string, so that TypeScript never
+ * recurses without end.
+ * @group Structs
+ */
+export type PathWithin<S, Depth extends readonly unknown[] = []> = Depth['length'] extends 6
+	? string
+	: S extends StructType<infer F>
+		? FieldsPath<F, Depth>
+		: S extends ArrayTypeSpec
+			? `${number}` | `${number}.${PathWithin<S['array'], [...Depth, unknown]>}`
+			: S extends AlignedTypeSpec
+				? PathWithin<S['type'], Depth>
+				: never
+
+/**
+ * Each field name of a record with fields `F` (`:0` bitfields left out), and each path
+ * into it ({@link PathWithin}).
+ * @group Structs
+ */
+export type FieldsPath<F extends FieldSpecs, Depth extends readonly unknown[] = []> = {
+	[K in keyof F & string]: F[K] extends ZeroWidthBitfield ? never : K | `${K}.${PathWithin<F[K], [...Depth, unknown]>}`
+}[keyof F & string]
+
+/**
+ * The dotted field paths of a struct or union type, as `offsetOf(type, path)` takes them:
+ * `FieldPath<typeof Particle>` is `'mass' | 'position' | 'position.x' | 'path.${number}.x' | ...`.
+ * A type whose fields are not known to TypeScript (a `StructType` without its declaration)
+ * takes any string.
+ * @group Structs
+ */
+export type FieldPath<T extends StructType> = T extends StructType<infer F> ? (string extends keyof F ? string : FieldsPath<F>) : string
+
 // ---- the types ----------------------------------------------------------------------
 
 /** Proves a constructor call comes from this module. */
