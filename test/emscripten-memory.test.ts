@@ -106,8 +106,8 @@ describe('wrapEmscriptenModuleHeap over a module with neither HEAPU8 nor wasmMem
 			'wrapEmscriptenModuleHeap: options.memory is undefined and the module has no heap of its own (neither HEAPU8 nor wasmMemory); ' +
 				'a minified build such as sql.js has no instance.exports.memory: pass the export that is instanceof WebAssembly.Memory ' +
 				'of the instance your Module.instantiateWasm hook creates ' +
-				'(Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory)), ' +
-				'or build the module with -sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)',
+				'(Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory)), and check that the hook ran ' +
+				"(sql.js's initSqlJs runs only its first call's), or build the module with -sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)",
 		)
 		// On a module with a heap of its own, an undefined memory is no memory: that heap is used.
 		const heap = wrapEmscriptenModuleHeap(module, { memory: undefined })

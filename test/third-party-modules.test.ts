@@ -78,7 +78,14 @@ const SQLITE_STATIC = 0
  * The hook instantiates the wasm itself and finds the memory by what it is: its export
  * name is minified.
  */
-async function loadSqlJs(): Promise<{ module: SqlJsModule; memory: WebAssembly.Memory; exportNames: string[] }> {
+async function loadSqlJs(): Promise<{
+	module: SqlJsModule
+	memory: WebAssembly.Memory
+	exportNames: string[]
+	/** The `instance.exports.memory` a README once advised: undefined in this minified build. */
+	namedMemory: unknown
+	initSqlJs: (config: object) => Promise<SqlJsModule>
+}> {
 	const path = require.resolve('sql.js')
 	delete require.cache[path]
 	const initSqlJs = require(path) as (config: object) => Promise<SqlJsModule>
@@ -86,17 +93,19 @@ async function loadSqlJs(): Promise<{ module: SqlJsModule; memory: WebAssembly.M
 	delete require.cache[path]
 	let memory: WebAssembly.Memory | undefined
 	let exportNames: string[] = []
+	let namedMemory: unknown
 	const module = await initSqlJs({
 		instantiateWasm(imports: WebAssembly.Imports, receiveInstance: (instance: WebAssembly.Instance) => void) {
 			void WebAssembly.instantiate(readFileSync(require.resolve('sql.js/dist/sql-wasm.wasm')), imports).then(({ instance }) => {
 				exportNames = Object.keys(instance.exports)
+				namedMemory = instance.exports['memory']
 				memory = Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory)
 				receiveInstance(instance)
 			})
 			return {}
 		},
 	})
-	return { module, memory: memory!, exportNames }
+	return { module, memory: memory!, exportNames, namedMemory, initSqlJs }
 }
 
 /** Lowercase hex of bytes, as SQLite's `hex()` prints them but lowercase. */
@@ -182,6 +191,17 @@ describe('third-party module: sql.js (SQLite), through wrapEmscriptenModuleHeap(
 		expect(fresh.memory).to.be.instanceOf(WebAssembly.Memory)
 		// Without the memory, the error says how to give it (and not by an export name that sql.js does not have).
 		expect(() => wrapEmscriptenModuleHeap(fresh.module)).to.throw(Error, /has no heap.*\{ memory \}.*instanceof WebAssembly\.Memory/)
+		// The two ways to end up with { memory: undefined }: instance.exports.memory, and a
+		// hook that never ran (initSqlJs hands a second call the first call's module).
+		expect(fresh.namedMemory).to.equal(undefined)
+		let hookRan = false
+		const again = await fresh.initSqlJs({ instantiateWasm: () => (hookRan = true) })
+		expect(again).to.equal(fresh.module)
+		expect(hookRan).to.equal(false)
+		expect(() => wrapEmscriptenModuleHeap(again, { memory: fresh.namedMemory as undefined })).to.throw(
+			Error,
+			/options\.memory is undefined.*find\(\(value\) => value instanceof WebAssembly\.Memory\).*check that the hook ran \(sql\.js's initSqlJs runs only its first call's\)/,
+		)
 		// The manager's heap is that memory's buffer, and C sees what the manager writes.
 		const manager = wrapEmscriptenModuleHeap(fresh.module, { memory: fresh.memory })
 		expect(manager.heap).to.equal(fresh.memory.buffer)
