@@ -747,11 +747,17 @@ export const emscriptenFunctionMissing = {
 export const emscriptenHeapMissing = {
 	Class: Error,
 	code: INVALID_ARGUMENT,
-	text: (method: string) =>
-		`${method}: the module has no heap (neither HEAPU8 nor wasmMemory); build it with ` +
-		'-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory), or pass its WebAssembly.Memory: ' +
-		`${method}(module, { memory }) (for sql.js and other prebuilt modules: the instance.exports.memory ` +
-		'of the instance your Module.instantiateWasm hook creates)',
+	text: (method: string, memoryOptionUndefined: boolean) =>
+		memoryOptionUndefined
+			? `${method}: options.memory is undefined and the module has no heap of its own (neither HEAPU8 nor wasmMemory); ` +
+				'a minified build such as sql.js has no instance.exports.memory: pass the export that is instanceof WebAssembly.Memory ' +
+				'of the instance your Module.instantiateWasm hook creates ' +
+				'(Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory)), and check that the hook ran ' +
+				"(sql.js's initSqlJs runs only its first call's), or build the module with -sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)"
+			: `${method}: the module has no heap (neither HEAPU8 nor wasmMemory); build it with ` +
+				'-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory), or pass its WebAssembly.Memory: ' +
+				`${method}(module, { memory }) (for sql.js and other prebuilt modules: the export that is instanceof ` +
+				'WebAssembly.Memory of the instance your Module.instantiateWasm hook creates, whatever its name: minified builds do not call it memory)',
 } satisfies Message
 
 export const emscriptenMemoryOptionInvalid = {

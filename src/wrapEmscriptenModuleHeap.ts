@@ -18,9 +18,12 @@ import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
 export interface EmscriptenModuleHeapOptions extends WasmHeapManagerOptions {
 	/**
 	 * The module's `WebAssembly.Memory`, for a module that exposes neither `HEAPU8` nor
-	 * `wasmMemory` (sql.js, and builds without `-sEXPORTED_RUNTIME_METHODS`): for example
-	 * `instance.exports.memory` of the instance a `Module.instantiateWasm` hook creates.
-	 * Given, it is used whatever the module exposes.
+	 * `wasmMemory` (sql.js, and builds without `-sEXPORTED_RUNTIME_METHODS`): the export
+	 * that is `instanceof WebAssembly.Memory` of the instance a `Module.instantiateWasm`
+	 * hook creates. Find it by what it is, not by name: minified builds (sql.js) rename
+	 * it, so `instance.exports.memory` is `undefined` there, and `undefined` here on a
+	 * module without a heap is an `Error` saying so. Given, it is used whatever the module
+	 * exposes.
 	 */
 	readonly memory?: WebAssemblyMemoryLike
 }
@@ -74,11 +77,22 @@ function resolvedExport<F>(module: EmscriptenModuleLike, fn: F): F {
 const isMemory = (value: unknown): value is WebAssembly.Memory =>
 	typeof WebAssembly !== 'undefined' && value instanceof WebAssembly.Memory
 
-/** The memory of a module's raw wasm exports (`Module.asm` in Emscripten up to 3.1.x, `wasmExports` later), if it is reachable. */
+/**
+ * The memory of a module's raw wasm exports (`Module.asm` in Emscripten up to 3.1.x,
+ * `wasmExports` later), if it is reachable: the export named `memory`, else the one
+ * export that is a `WebAssembly.Memory` whatever its name (optimized builds minify export
+ * names: sql.js calls its memory `O`).
+ */
 function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | undefined {
-	const raw = module as { asm?: { memory?: unknown }; wasmExports?: { memory?: unknown } }
-	const memory = raw.asm?.memory ?? raw.wasmExports?.memory
-	return isMemory(memory) ? memory : undefined
+	const raw = module as { asm?: unknown; wasmExports?: unknown }
+	for (const exports of [raw.asm, raw.wasmExports]) {
+		if (typeof exports !== 'object' || exports === null) continue
+		const named = (exports as { memory?: unknown }).memory
+		if (isMemory(named)) return named
+		const memories = Object.values(exports).filter(isMemory)
+		if (memories.length === 1) return memories[0]
+	}
+	return undefined
 }
 
 /**
@@ -87,16 +101,19 @@ function rawExportsMemory(module: EmscriptenModuleLike): WebAssembly.Memory | un
  * forwarding wrappers; a function you replaced them with is called as it is). The heap
  * comes from `options.memory` when given, else from `wasmMemory` when the module exposes
  * it, else from `HEAPU8` (which Emscripten replaces whenever the memory grows), else from
- * the memory of the module's raw wasm exports (`Module.asm.memory`).
+ * the memory of the module's raw wasm exports (`Module.asm` or `Module.wasmExports`: the
+ * export named `memory`, else the one memory export under a minified name).
  *
  * ```ts
- * // sql.js and other modules that expose _malloc/_free but no heap: their memory as an option
+ * // sql.js and other modules that expose _malloc/_free but no heap: their memory as an option,
+ * // the export of the instance their Module.instantiateWasm hook creates that is a WebAssembly.Memory
  * const heapManager = wrapEmscriptenModuleHeap(emscriptenModule, { memory })
  * ```
  *
  * @throws Error naming the `emcc` flag that adds a missing `_malloc`, `_free` or heap
- * (or, for the heap, the `memory` option); TypeError for a `memory` option that is not a
- * `WebAssembly.Memory`
+ * (or, for the heap, the `memory` option; `memory: undefined` on a module without a heap
+ * says how to find a minified build's memory); TypeError for a `memory` option that is
+ * neither a `WebAssembly.Memory` nor `undefined`
  * @group Entry points
  */
 export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?: EmscriptenModuleHeapOptions): WasmHeapManager {
@@ -151,7 +168,8 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		// the raw exports, and the memory among them, are on the module.
 		getLatestHeap = () => rawMemory.buffer
 	} else {
-		throw raise(emscriptenHeapMissing, 'wrapEmscriptenModuleHeap')
+		// `{ memory: undefined }`: most likely `instance.exports.memory` of a minified build.
+		throw raise(emscriptenHeapMissing, 'wrapEmscriptenModuleHeap', typeof options === 'object' && options !== null && 'memory' in options)
 	}
 
 	return new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions)

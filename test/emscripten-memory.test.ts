@@ -91,13 +91,45 @@ describe('wrapEmscriptenModuleHeap over a module with neither HEAPU8 nor wasmMem
 			Error,
 			'wrapEmscriptenModuleHeap: the module has no heap (neither HEAPU8 nor wasmMemory); build it with ' +
 				'-sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory), or pass its WebAssembly.Memory: wrapEmscriptenModuleHeap(module, { memory }) ' +
-				'(for sql.js and other prebuilt modules: the instance.exports.memory of the instance your Module.instantiateWasm hook creates)',
+				'(for sql.js and other prebuilt modules: the export that is instanceof WebAssembly.Memory of the instance your ' +
+				'Module.instantiateWasm hook creates, whatever its name: minified builds do not call it memory)',
 		)
+	})
+
+	// `{ memory: instance.exports.memory }` of a minified build (sql.js calls its memory O)
+	// is `{ memory: undefined }`: the error says that, and how to find the memory, rather
+	// than advising the very instance.exports.memory that gave undefined.
+	it('{ memory: undefined } on a module without a heap says the option is undefined and how to find a minified memory', () => {
 		expectThrow(
 			() => wrapEmscriptenModuleHeap({ _malloc: module._malloc, _free: module._free }, { memory: undefined }),
 			Error,
-			/^wrapEmscriptenModuleHeap: the module has no heap/,
+			'wrapEmscriptenModuleHeap: options.memory is undefined and the module has no heap of its own (neither HEAPU8 nor wasmMemory); ' +
+				'a minified build such as sql.js has no instance.exports.memory: pass the export that is instanceof WebAssembly.Memory ' +
+				'of the instance your Module.instantiateWasm hook creates ' +
+				'(Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory)), and check that the hook ran ' +
+				"(sql.js's initSqlJs runs only its first call's), or build the module with -sEXPORTED_RUNTIME_METHODS=HEAPU8 (or wasmMemory)",
 		)
+		// On a module with a heap of its own, an undefined memory is no memory: that heap is used.
+		const heap = wrapEmscriptenModuleHeap(module, { memory: undefined })
+		expect(heap.heap).to.equal(module.asm.memory.buffer)
+	})
+
+	it('finds the memory among raw exports whose names are minified (Module.asm or wasmExports without a `memory` key)', () => {
+		const memory = module.asm.memory
+		for (const key of ['asm', 'wasmExports'] as const) {
+			// As an optimized Emscripten build has them: the memory under a one-letter name among functions.
+			const minified = { _malloc: module._malloc, _free: module._free, [key]: { O: memory, P: module._malloc, Q: new WebAssembly.Table({ initial: 1, element: 'anyfunc' }) } }
+			const heap = wrapEmscriptenModuleHeap(minified)
+			expect(heap.heap, key).to.equal(memory.buffer)
+			const name = heap.allocNullTerminatedUtf8String('Grace')
+			const greeting = heap.wrapNullTerminatedUtf8String(module._make_greeting(name.address))
+			expect(greeting.value).to.equal('Hello, Grace!')
+			greeting.free()
+			name.free()
+		}
+		// Two memories: which one is the heap cannot be told, so neither is guessed.
+		const ambiguous = { _malloc: module._malloc, _free: module._free, asm: { a: memory, b: new WebAssembly.Memory({ initial: 1 }) } }
+		expectThrow(() => wrapEmscriptenModuleHeap(ambiguous), Error, /^wrapEmscriptenModuleHeap: the module has no heap/)
 	})
 
 	it('an unknown option (a misspelt memory) is named with every option this function takes, before the search for a heap', () => {

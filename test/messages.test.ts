@@ -145,7 +145,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	emscriptenModuleNotAnObject: ['probe.method', 'x'],
 	emscriptenModuleIsAPromise: ['probe.method'],
 	emscriptenFunctionMissing: ['probe.method', '_malloc'],
-	emscriptenHeapMissing: ['probe.method'],
+	emscriptenHeapMissing: ['probe.method', false],
 	emscriptenMemoryOptionInvalid: ['probe.method', 'x'],
 	allocatorSizeNotANumber: ['probe.method', 'x'],
 	allocatorSizeInvalid: ['probe.method', 8],
