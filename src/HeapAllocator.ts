@@ -80,6 +80,7 @@ import {
 	allocatorOptionInvalid,
 	allocatorOptionNotANumber,
 	allocatorOptionsNotAnObject,
+	allocatorOverlapsState,
 	allocatorRangeTooSmall,
 	allocatorSizeInvalid,
 	allocatorSizeNotANumber,
@@ -102,6 +103,8 @@ import {
 	corruptFreeFlagsPreviousFree,
 	corruptHeader,
 	corruptHeaderBase,
+	corruptHeaderMagic,
+	corruptHeaderRange,
 	corruptListedNotFree,
 	corruptListHead,
 	corruptOrphan,
@@ -175,6 +178,13 @@ const PAGE_SIZE = 65536
 const SPIN_ROUNDS = 100
 /** Entries of its own size class `alloc` scans before it grows the memory. */
 const PRE_GROWTH_SCAN = 16
+/**
+ * How far below its start, and above, a new allocator looks for another one's header before
+ * writing its own. Less above: reading memory never touched since it was mapped costs a page
+ * fault per 4 KiB (a 1 MiB scan made creating an allocator over a fresh memory 5-10x slower).
+ */
+const STATE_SCAN_BELOW = 1 << 20
+const STATE_SCAN_ABOVE = 1 << 16
 
 /**
  * A `WebAssembly.Memory`, typed by the members the allocator uses so that these
@@ -380,6 +390,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
 				throw raise(allocatorRangeTooSmall, CREATE, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
 			}
+			this.refuseLiveState(base, end, word)
 			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
 			this.salt = this.initialise(base, end, limit)
 			Atomics.store(lock, H_MAGIC, MAGIC)
@@ -415,7 +426,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 		const hb = this.hb
 		u32.fill(0, hb + 1, hb + HEADER_WORDS)
 		const salt = (Math.random() * ADDRESS_LIMIT) >>> 0
-		u32[hb + H_VERSION] = VERSION
+		// Stored atomically, after the magic word became INITIALISING: see refuseLiveState.
+		Atomics.store(this.lockView, H_VERSION, VERSION)
 		u32[hb + H_BASE] = base
 		u32[hb + H_END] = end / 4
 		u32[hb + H_LIMIT] = limit / 4
@@ -430,6 +442,36 @@ class TlsfHeapAllocator implements HeapAllocator {
 		return salt
 	}
 
+	/**
+	 * Before a header is written at `base` over a range that holds none (its first word
+	 * `magic`): refuses to overwrite the state of a heap in use, which would hand its live
+	 * blocks out again. That is a header here that lost its magic number, or another
+	 * allocator's header close by (STATE_SCAN_ABOVE, STATE_SCAN_BELOW) that lies in `[base, end)`, or
+	 * below `base` with a range that may grow past it: a thread joining with another
+	 * `start` than the creator's.
+	 */
+	private refuseLiveState(base: number, end: number, magic: number): void {
+		const u32 = this.u32
+		const hb = this.hb
+		const lock = this.lockView
+		// In this order, atomically: a version that another thread's `initialise` stored after
+		// taking the magic word means that word has changed, and the caller tries again.
+		if (Atomics.load(lock, H_VERSION) === VERSION && u32[hb + H_BASE] === base && Atomics.load(lock, H_MAGIC) === magic) {
+			throw raise(corruptHeaderMagic, CREATE, base, magic)
+		}
+		const from = Math.max(0, base - STATE_SCAN_BELOW) >>> 2
+		const window = u32.subarray(from, Math.min(end, base + STATE_SCAN_ABOVE, u32.length * 4 - HEADER_BYTES) >>> 2)
+		// indexOf: the engine's own loop, many times faster than one in JavaScript run once.
+		for (let i = window.indexOf(MAGIC); i !== -1; i = window.indexOf(MAGIC, i + 1)) {
+			const w = from + i
+			// Headers start at multiples of 8.
+			if ((w & 1) !== 0 || u32[w + H_VERSION] !== VERSION || u32[w + H_BASE] !== w * 4 || w === hb) continue
+			// One below whose range may grow up to here counts too: its growth would run into this one.
+			const otherLimit = u32[w + H_LIMIT]! * 4
+			if (w > hb || otherLimit > base) throw raise(allocatorOverlapsState, CREATE, base, w * 4, otherLimit)
+		}
+	}
+
 	/** Validates an existing header; returns its salt. */
 	private attach(base: number): number {
 		const u32 = this.u32
@@ -441,7 +483,18 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (u32[hb + H_BASE] !== base) {
 			throw raise(corruptHeaderBase, CREATE, base, u32[hb + H_BASE])
 		}
-		const endBytes = u32[hb + H_END]! * 4
+		const endWords = u32[hb + H_END]!
+		const endBytes = endWords * 4
+		// What never changes, or only grows, while other threads use the heap: no lock needed.
+		if ((endWords & 1) !== 0 || endBytes < base + HEADER_BYTES + MIN_BLOCK + SENTINEL) {
+			throw raise(corruptHeaderRange, CREATE, base, `end ${endBytes}`)
+		}
+		if (u32[hb + H_LIMIT]! < endWords) {
+			throw raise(corruptHeaderRange, CREATE, base, `growth limit ${u32[hb + H_LIMIT]! * 4}, below its end ${endBytes}`)
+		}
+		if (u32[hb + H_LOCK]! > 2 || u32[hb + H_QUICK_TOTAL]! > QUICK_CAPACITY) {
+			throw raise(corruptHeaderRange, CREATE, base, `lock word ${u32[hb + H_LOCK]} and ${u32[hb + H_QUICK_TOTAL]} quick blocks`)
+		}
 		if (endBytes > this.buffer.byteLength) {
 			throw raise(allocatorHeapPastBuffer, CREATE, base, endBytes, this.buffer.byteLength)
 		}
@@ -1277,9 +1330,14 @@ function rangeOption(name: string, value: unknown): number | undefined {
  *
  * @param target the memory or buffer whose bytes from `start` on the allocator owns.
  * @param options `start`, `end`, `maximumByteSize` (see {@link HeapAllocatorOptions}).
+ * Every thread must pass the same `start`. Before it writes a header, `createHeapAllocator`
+ * refuses to overwrite a heap in use: a header at `start` that lost its magic number but
+ * keeps its version and base, or another allocator's header up to 64 KiB above `start`
+ * (in this range) or up to 1 MiB below it (whose range may grow past `start`).
+ *
  * @throws TypeError for a target or option of the wrong kind; RangeError for a range
  * that is too small, ends past the buffer or past 4 GiB; Error for a header of another
- * layout version.
+ * layout version, a corrupted header, or a range that overlaps another allocator's.
  * @group Entry points
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {

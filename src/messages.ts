@@ -888,6 +888,31 @@ export const corruptHeaderBase = {
 	text: (method: string, base: number, recorded: number | undefined) => corrupted(method, `the header at ${base} records base ${recorded}`),
 } satisfies Message
 
+export const corruptHeaderMagic = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, base: number, magic: number) =>
+		corrupted(
+			method,
+			`the allocator header at ${base} lost its magic number (it reads 0x${(magic >>> 0).toString(16)}) but keeps its version and base: ` +
+				"a heap in use, overwritten (a new header would free its live blocks); to start afresh, zero the header's first 16 bytes",
+		),
+} satisfies Message
+
+export const corruptHeaderRange = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, base: number, what: string) => corrupted(method, `the allocator header at ${base} records ${what}`),
+} satisfies Message
+
+export const allocatorOverlapsState = {
+	Class: Error,
+	code: INVALID_ARGUMENT,
+	text: (method: string, base: number, other: number, otherLimit: number) =>
+		`${method}: a new allocator at ${base} would overlap the allocator at ${other} (whose range may reach ${otherLimit}) and corrupt its blocks: ` +
+		`every thread that joins a heap must pass the same start (here ${other}); to start afresh, zero the first 16 bytes of its header`,
+} satisfies Message
+
 export const corruptHeader = {
 	Class: Error,
 	code: ALLOCATION_FAILED,

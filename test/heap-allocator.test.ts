@@ -519,6 +519,87 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(again.usedByteSize, 'attached at the rounded start').to.equal(allocator.usedByteSize)
 		})
 
+		describe('a joining thread cannot corrupt the heap it joins', () => {
+			// Each of these wrote a fresh header over the live state before: every block in use
+			// became free (and would be handed out again), or the creator's header and blocks
+			// were overwritten, with no error.
+			const shared = () => new WebAssembly.Memory({ initial: 2, maximum: 16, shared: true })
+			const live = (memory: WebAssembly.Memory) => {
+				const creator = createHeapAllocator(memory, { start: 256 })
+				const address = creator.alloc(100)
+				new Uint8Array(memory.buffer).fill(7, address, address + 100)
+				return { creator, address, used: creator.usedByteSize }
+			}
+
+			for (const start of [16, 512, 3000, 65536]) {
+				it(`another start (${start}) than the creator's (256), whose header or range it overlaps, is refused with memory untouched`, () => {
+					const memory = shared()
+					const { creator, used } = live(memory)
+					const before = snapshot(memory)
+					expectThrow(
+						() => createHeapAllocator(memory, { start }),
+						Error,
+						`createHeapAllocator: a new allocator at ${start} would overlap the allocator at 256 (whose range may reach 4294967296) and corrupt its blocks: every thread that joins a heap must pass the same start (here 256); to start afresh, zero the first 16 bytes of its header`,
+					)
+					expectThrow(() => createWasmHeapManager(memory, { start }), Error, /every thread that joins a heap must pass the same start \(here 256\)/)
+					expectSameBytes(snapshot(memory), before)
+					creator.check()
+					expect(creator.usedByteSize).to.equal(used)
+				})
+			}
+
+			it('an allocator above one whose range may grow into it is refused; above a fixed range, and in a range of its own, it is not', () => {
+				const memory = new WebAssembly.Memory({ initial: 4, maximum: 16 })
+				createHeapAllocator(memory, { start: 16, end: pageSize })
+				const above = createHeapAllocator(memory, { start: pageSize, end: 2 * pageSize })
+				above.check()
+				const other = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+				createHeapAllocator(other)
+				other.grow(1)
+				expectThrow(() => createHeapAllocator(other, { start: pageSize }), Error, /^createHeapAllocator: a new allocator at 65536 would overlap the allocator at 16 \(whose range may reach 4294967296\)/)
+			})
+
+			it('a header that lost its magic number (overwritten) is refused, not initialised afresh; zeroed, the range starts afresh', () => {
+				const memory = shared()
+				const { address } = live(memory)
+				const words = new Uint32Array(memory.buffer)
+				words[256 / 4] = 0xdeadbeef
+				const before = snapshot(memory)
+				expectThrow(
+					() => createHeapAllocator(memory, { start: 256 }),
+					Error,
+					"createHeapAllocator: the heap is corrupted: the allocator header at 256 lost its magic number (it reads 0xdeadbeef) but keeps its version and base: a heap in use, overwritten (a new header would free its live blocks); to start afresh, zero the header's first 16 bytes",
+				)
+				expectSameBytes(snapshot(memory), before)
+				expect(new Uint8Array(memory.buffer)[address + 99]).to.equal(7)
+				words.fill(0, 256 / 4, 256 / 4 + 4)
+				const fresh = createHeapAllocator(memory, { start: 256 })
+				expect(fresh.usedByteSize).to.equal(0)
+				fresh.check()
+			})
+
+			it('a header whose end, growth limit, lock word or quick-block count cannot be is refused on attach', () => {
+				const cases: [number, number, RegExp][] = [
+					[4, 10, /^createHeapAllocator: the heap is corrupted: the allocator header at 256 records end 40$/],
+					[4, 2 * pageSize / 4 + 1, /records end 131076$/],
+					[5, 100, /records growth limit 400, below its end 131072$/],
+					[2, 7, /records lock word 7 and 0 quick blocks$/],
+					[9, 100000, /records lock word 0 and 100000 quick blocks$/],
+				]
+				for (const [word, value, message] of cases) {
+					const memory = shared()
+					const { creator } = live(memory)
+					const words = new Uint32Array(memory.buffer)
+					const held = words[256 / 4 + word]!
+					words[256 / 4 + word] = value
+					expectThrow(() => createHeapAllocator(memory, { start: 256 }), Error, message)
+					words[256 / 4 + word] = held
+					createHeapAllocator(memory, { start: 256 }).check()
+					creator.check()
+				}
+			})
+		})
+
 		it('a header of another layout version or a base that disagrees is refused', () => {
 			const buffer = new ArrayBuffer(pageSize)
 			createHeapAllocator(buffer)

@@ -9,6 +9,9 @@
 //                         127.0.0.1 with cross-origin isolation, plus a module Web Worker sharing its heap
 //                         (chromium-worker: the suite run again inside that worker);
 //   chromium-nocoi        the same page without cross-origin isolation (no SharedArrayBuffer global)
+// Each runtime (but chromium-nocoi and chromium-worker) then runs test/runtimes/threads.js: workers of
+// its own kind (worker_threads, Web Workers) and the main thread allocating from one built-in
+// allocator on a shared WebAssembly.Memory, one of them growing it (the checks named 'threads: ...').
 // The tools are installed from the npm registry into node_modules/.cache/runtimes/ with
 // --ignore-scripts (nothing is downloaded from anywhere else) and reused while present.
 // Chromium comes from apt: `apt-get install -y chromium` (or set CHROMIUM=/path/to/chrome).
@@ -83,7 +86,7 @@ function buildAndInstall(tempDir) {
 	const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'wasm-heap-manager', 'package.json'), 'utf8'))
 	log(`install: wasm-heap-manager@${installed.version} into ${project} (${seconds(since)})`)
 
-	for (const file of ['suite.js', 'entry-node.mjs', 'entry-node.cjs', 'entry-bun.mjs', 'entry-deno.mjs']) {
+	for (const file of ['suite.js', 'threads.js', 'threads-worker-node.mjs', 'threads-worker-node.cjs', 'threads-worker-web.mjs', 'entry-node.mjs', 'entry-node.cjs', 'entry-bun.mjs', 'entry-deno.mjs']) {
 		cpSync(join(here, file), join(project, file))
 	}
 	cpSync(join(here, 'browser'), join(project, 'browser'), { recursive: true })
@@ -374,7 +377,8 @@ async function main() {
 			{
 				label: 'deno',
 				command: () => tool('deno'),
-				args: ['run', '--no-prompt', '--no-lock', '--cached-only', '--node-modules-dir=manual', 'entry-deno.mjs'],
+				// --allow-read=.: a Web Worker's module is loaded under the read permission (threads.js).
+				args: ['run', '--no-prompt', '--no-lock', '--cached-only', '--node-modules-dir=manual', '--allow-read=.', 'entry-deno.mjs'],
 			},
 			{ label: 'chromium', browser: true, isolated: true, labels: ['chromium', 'chromium-worker'] },
 			{ label: 'chromium-nocoi', browser: true, isolated: false },

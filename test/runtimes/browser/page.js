@@ -28,6 +28,7 @@ import {
 	waitTurnAsync,
 } from '/browser/shared.js'
 import { atomicsAt, atomicsManager, contend, contendTimes, contendTotals, readCounters } from '/browser/atomics.js'
+import { runThreads, threadWorkers, webWorkerHost } from '/threads.js'
 
 const print = (line) => console.log(line)
 
@@ -209,6 +210,7 @@ async function main() {
 		})
 		await runSuite(api, report)
 		report.skip('page-worker exchange', 'not cross-origin isolated')
+		report.skip(`threads (${threadWorkers} Web Workers + the page)`, 'not cross-origin isolated: no SharedArrayBuffer')
 		return { [label]: report.finish() }
 	}
 	await report.check('crossOriginIsolated and SharedArrayBuffer', () => {
@@ -234,6 +236,8 @@ async function main() {
 	} finally {
 		worker.terminate()
 	}
+	// Several module Web Workers and the page on one allocator (threads.js); the page waits with waitInt32Async.
+	await runThreads(api, report, webWorkerHost('/browser/threads-worker.js'))
 	const counts = report.finish()
 	return { chromium: counts, 'chromium-worker': workerCounts }
 }
