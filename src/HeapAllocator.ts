@@ -37,8 +37,8 @@
  *   bitmap per level finds the first non-empty class in O(1) with `Math.clz32`.
  *   `alloc` rounds the request up to the next class boundary (good fit: any block of
  *   the class found fits), so both `alloc` and `free` are O(1); only an `alloc` that
- *   neither that search, the top nor growth serves walks its own class's list (see
- *   `allocFallback`).
+ *   neither that search nor the top serves walks its own class's list (see
+ *   `allocFallback`), before the memory grows for it.
  * - The free block that ends at the end marker, the top, sits on no list (as dlmalloc's
  *   top chunk): `alloc` carves from it when no listed block fits, a `free` next to it
  *   merges into it, and growth extends it, all without list operations.
@@ -173,7 +173,7 @@ const GOOD_FIT_MAX = ADDRESS_LIMIT - 2 ** 27
 const PAGE_SIZE = 65536
 /** Busy-wait rounds before a contended lock sleeps in `Atomics.wait`. */
 const SPIN_ROUNDS = 100
-/** Entries of its own size class `alloc` scans before it grows the memory. */
+/** Entries of its own size class `alloc` scans before it tries the top (all of them before it grows the memory). */
 const PRE_GROWTH_SCAN = 16
 
 /**
@@ -978,9 +978,11 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	/**
 	 * Scans the request's own size class (where blocks may or may not fit), tries the top,
-	 * grows the memory so that the top can hold the request, and finally scans the
-	 * request's class to its end. Returns a block off the lists that can hold `size` bytes
-	 * at `align`, or 0.
+	 * then every listed block that can hold the request (the request's class to its end;
+	 * with an alignment above 8, every class from its own up), and only then grows the
+	 * memory so that the top can hold it: a free block that serves the request is used
+	 * before the memory grows (or fails to, at its limit). Returns a block off the lists
+	 * that can hold `size` bytes at `align`, or 0.
 	 */
 	private allocFallback(size: number, align: number): number {
 		let b = this.scanClass(size, align, PRE_GROWTH_SCAN)
@@ -999,12 +1001,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 			}
 			return b !== 0 ? b : this.allocFallback(size, align)
 		}
+		b = align <= 8 ? this.scanClass(size, align, Infinity) : this.scanAligned(size, align)
+		if (b !== 0) return b
 		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
-		if (this.grow(align <= 8 ? size : size + align + 8)) {
-			b = this.takeTop(size, align)
-			if (b !== 0) return b
-		}
-		return align <= 8 ? this.scanClass(size, align, Infinity) : this.scanAligned(size, align)
+		return this.grow(align <= 8 ? size : size + align + 8) ? this.takeTop(size, align) : 0
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */
@@ -1045,7 +1045,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * good-fit search asked for `size + align + 8` bytes, the worst case, and so misses a
 	 * smaller block whose aligned address happens to leave room (a 3 KiB hole around a
 	 * 4 KiB boundary serves a page-aligned 2 KiB request). O(free blocks + classes), on a
-	 * path that would otherwise fail.
+	 * path that would otherwise grow the memory or fail.
 	 */
 	private scanAligned(size: number, align: number): number {
 		const u32 = this.u32

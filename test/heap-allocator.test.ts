@@ -398,6 +398,45 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 		})
 
+		it('a free block that serves the request is used before the memory grows: aligned requests, and a fit deep in the request\'s own class', () => {
+			// One page, filled, then holes made in it: growing the memory would be a waste.
+			const onePage = (): { memory: WebAssembly.Memory; allocator: HeapAllocator; blocks: number[] } => {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+				const allocator = createHeapAllocator(memory)
+				const blocks: number[] = []
+				return { memory, allocator, blocks }
+			}
+			// A 3,040-byte hole around 8192: only an address inside it is 4096-aligned with room for 2,000 bytes.
+			for (const [byteSize, alignment] of [[16, 4096], [2000, 4096], [100, 64]] as const) {
+				const { memory, allocator, blocks } = onePage()
+				while (allocator.freeByteSize >= 16) blocks.push(allocator.alloc(8))
+				const first = blocks.findIndex((address) => address > 2 * 4096 + 100) - 50
+				for (const address of blocks.slice(first, first + 190)) allocator.free(address)
+				const hole = blocks[first]! - 8
+				const address = allocator.alloc(byteSize, alignment)
+				expect(memory.buffer.byteLength, `alloc(${byteSize}, ${alignment}) grew the memory`).to.equal(pageSize)
+				expect(address, `alloc(${byteSize}, ${alignment}) in the hole at ${hole}`).to.be.within(hole + 8, hole + 190 * 16 - byteSize)
+				expect(address % alignment).to.equal(0)
+				allocator.check()
+			}
+			// Default alignment: 20 free blocks of 1,008 bytes, then (21st on the list) one of 1,016
+			// in the same size class, [1008, 1024); a 1,008-byte request (a 1,016-byte block) fits only the last.
+			const { memory, allocator, blocks } = onePage()
+			const fitting = allocator.alloc(1008)
+			blocks.push(allocator.alloc(8))
+			const tooSmall = Array.from({ length: 20 }, () => {
+				const address = allocator.alloc(1000)
+				blocks.push(allocator.alloc(8))
+				return address
+			})
+			while (allocator.freeByteSize >= 16) blocks.push(allocator.alloc(8))
+			allocator.free(fitting)
+			for (const address of tooSmall) allocator.free(address)
+			expect(allocator.alloc(1008), 'the one block that fits').to.equal(fitting)
+			expect(memory.buffer.byteLength, 'alloc(1008) grew the memory').to.equal(pageSize)
+			allocator.check()
+		})
+
 		it('small requests that never free grow a plain WebAssembly.Memory without corrupting it: unique addresses, counters exact', () => {
 			// Every growth here is served to a small request with no free list and no victim, the
 			// path that once read the grown block through the view of the detached buffer.
