@@ -69,6 +69,7 @@
  */
 
 import {
+	allocatorBufferResizedUnderHeap,
 	allocatorBufferShrank,
 	allocatorEndPast4GiB,
 	allocatorEndPastBuffer,
@@ -448,14 +449,23 @@ class TlsfHeapAllocator implements HeapAllocator {
 		return u32[hb + H_SALT]!
 	}
 
-	/** Re-reads the buffer after growth (here or in another thread) or a detach. */
+	/**
+	 * Re-reads the buffer after growth (here or in another thread) or a detach, and after a
+	 * resizable `ArrayBuffer` shrank under the fixed-length view (which then reads nothing):
+	 * still holding the heap, it gets a view of its new length; shorter than the heap, every
+	 * call throws until it is resized back (the old view then covers the heap again).
+	 */
 	private refresh(): void {
 		const target = this.memory
 		const latest = target === null ? this.buffer : target.buffer
 		const hb = this.hb
-		if (latest !== this.buffer) {
+		const heapEnd = this.endWords * 4
+		if (latest !== this.buffer || (this.u32.length === 0 && latest.byteLength >= heapEnd)) {
 			this.buffer = latest
 			this.u32 = TlsfHeapAllocator.wordView(latest)
+		}
+		if (this.u32.length === 0 && latest.byteLength !== 0) {
+			throw raise(allocatorBufferResizedUnderHeap, 'HeapAllocator', latest.byteLength, heapEnd)
 		}
 		const end = this.u32[hb + H_END]
 		if (end === undefined || end * 4 > latest.byteLength) {

@@ -805,6 +805,14 @@ export const allocatorBufferShrank = {
 		'only a WebAssembly.Memory target follows a growing memory',
 } satisfies Message
 
+export const allocatorBufferResizedUnderHeap = {
+	Class: RangeError,
+	code: OUT_OF_RANGE,
+	text: (className: string, bufferByteLength: number, heapEnd: number) =>
+		`${className}: the heap's buffer was resized to ${bufferByteLength} bytes, but the heap ends at ${heapEnd}; ` +
+		'it is usable again once the buffer is resized back (check() then finds what the resize cleared)',
+} satisfies Message
+
 export const allocatorFreeNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,

@@ -531,6 +531,79 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		})
 	})
 
+	describe('a resizable ArrayBuffer', () => {
+		type Resizable = ArrayBuffer & { resize(byteLength: number): void }
+		const resizable = (byteLength: number, maxByteLength: number): Resizable =>
+			new (ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable)(byteLength, { maxByteLength })
+
+		it('is a fixed range: the allocator does not grow it, nor take in what the user adds', () => {
+			const buffer = resizable(pageSize, 4 * pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const total = allocator.freeByteSize
+			expect(allocator.alloc(pageSize)).to.equal(0)
+			expect(buffer.byteLength).to.equal(pageSize)
+			buffer.resize(2 * pageSize)
+			expect(allocator.alloc(pageSize), 'still the range it was created over').to.equal(0)
+			expect(allocator.freeByteSize).to.equal(total)
+			allocator.check()
+		})
+
+		it('shrunk under the heap: every call is a RangeError naming both lengths, nothing written; usable again once resized back, and check() names what the resize cleared', () => {
+			const buffer = resizable(pageSize, pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const kept = allocator.alloc(100)
+			const cut = allocator.alloc(20_000)
+			new Uint8Array(buffer, kept, 100).fill(7)
+			buffer.resize(cut - 8)
+			const before = snapshot(buffer)
+			const message = `HeapAllocator: the heap's buffer was resized to ${cut - 8} bytes, but the heap ends at ${pageSize}; it is usable again once the buffer is resized back (check() then finds what the resize cleared)`
+			const calls: Record<string, () => unknown> = {
+				alloc: () => allocator.alloc(8),
+				'alloc aligned': () => allocator.alloc(8, 64),
+				free: () => allocator.free(kept),
+				usedByteSize: () => allocator.usedByteSize,
+				freeByteSize: () => allocator.freeByteSize,
+				largestFreeBlock: () => allocator.largestFreeBlock,
+				check: () => allocator.check(),
+			}
+			for (const [name, call] of Object.entries(calls)) {
+				const error = expectThrow(call, RangeError, message) as Error & { code: string }
+				expect(error.code, name).to.equal('ERR_HEAP_OUT_OF_RANGE')
+			}
+			expect(snapshot(buffer), 'the bytes the buffer kept').to.deep.equal(before)
+			// The bytes past the shrink come back as zeros: the block that started there lost its header.
+			buffer.resize(pageSize)
+			expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: block at ${cut - 8}: size 0 is below 16 or runs past the end marker at ${pageSize - 8}`)
+			expect(allocator.usedByteSize).to.be.above(0)
+			allocator.free(kept)
+			expect([...new Uint8Array(buffer, kept + 8, 92)].every((byte) => byte === 7), 'the block before the shrink').to.equal(true)
+		})
+
+		it('shrunk but still past the end of the range: the allocator carries on', () => {
+			const buffer = resizable(2 * pageSize, 2 * pageSize)
+			const allocator = createHeapAllocator(buffer, { end: pageSize })
+			const address = allocator.alloc(1000)
+			buffer.resize(pageSize + 12)
+			expect(allocator.usedByteSize).to.equal(1008)
+			allocator.free(address)
+			expect(allocator.alloc(pageSize - 4000)).to.be.above(0)
+			allocator.check()
+			buffer.resize(pageSize - 8)
+			expectThrow(() => allocator.alloc(8), RangeError, /resized to 65528 bytes, but the heap ends at 65536/)
+		})
+
+		it('under a manager: its accesses are RangeErrors, its allocations the manager\'s Error with the allocator\'s as cause', () => {
+			const buffer = resizable(pageSize, pageSize)
+			const heap = createWasmHeapManager(buffer)
+			const array = heap.allocInt32Array(1000)
+			buffer.resize(array.address + 100)
+			expectThrow(() => array.readAt(999), RangeError, /address \d+ is out of range: a 4-byte access must end within the heap of \d+ bytes/)
+			const error = expectThrow(() => heap.allocInt32(), Error, /^allocInt32: allocating 4 bytes failed: the allocator threw RangeError: HeapAllocator: the heap's buffer was resized to/)
+			expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+			expect((error.cause as Error & { code: string }).code).to.equal('ERR_HEAP_OUT_OF_RANGE')
+		})
+	})
+
 	describe('attaching to a heap that holds the allocator\'s state', () => {
 		it('a second allocator over the same memory shares the pool: usage, frees and growth', () => {
 			const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 })

@@ -153,6 +153,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	allocatorHeaderVersion: ['probe.method', 8, 8, 8],
 	allocatorHeapPastBuffer: ['probe.method', 8, 8, 8],
 	allocatorBufferShrank: ['probe.Ref', 8],
+	allocatorBufferResizedUnderHeap: ['probe.Ref', 8, 16],
 	allocatorFreeNotANumber: ['probe.method', 'x'],
 	allocatorFreeNotLive: ['probe.method', 8, true],
 	allocatorTargetInvalid: ['probe.method', 'x'],
