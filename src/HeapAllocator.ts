@@ -81,6 +81,7 @@ import {
 	allocatorOptionInvalid,
 	allocatorOptionNotANumber,
 	allocatorOptionsNotAnObject,
+	allocatorRangesOverlap,
 	allocatorRangeTooSmall,
 	allocatorSizeInvalid,
 	allocatorSizeNotANumber,
@@ -277,6 +278,14 @@ export interface HeapAllocator {
 	check(): void
 }
 
+/**
+ * The bases of the allocators created or joined in this realm, per object they were given
+ * (a `WebAssembly.Memory`, its buffer at the time, or a buffer): a new range that overlaps
+ * one of them whose header is still in place is refused, as writing a header there would
+ * corrupt both heaps (or the other's growth would). Other threads' allocators are not seen.
+ */
+const basesByTarget = new WeakMap<object, number[]>()
+
 function isMemory(target: unknown): target is WebAssembly.Memory {
 	return typeof WebAssembly !== 'undefined' && target instanceof WebAssembly.Memory
 }
@@ -365,6 +374,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			limit = memory === null ? end : cap - (cap % 8)
 		}
 		this.memory = memory
+		const keys: object[] = memory === null ? [buffer] : [memory, buffer]
 
 		const lock = this.lockView
 		for (;;) {
@@ -381,11 +391,17 @@ class TlsfHeapAllocator implements HeapAllocator {
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
 				throw raise(allocatorRangeTooSmall, CREATE, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
 			}
+			this.refuseOverlap(keys, base, limit)
 			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
 			this.salt = this.initialise(base, end, limit)
 			Atomics.store(lock, H_MAGIC, MAGIC)
 			if (this.shared) Atomics.notify(lock, H_MAGIC)
 			break
+		}
+		for (const key of keys) {
+			const bases = basesByTarget.get(key)
+			if (bases === undefined) basesByTarget.set(key, [base])
+			else if (!bases.includes(base)) bases.push(base)
 		}
 		this.endWords = this.u32[this.hb + H_END]!
 		// Callable detached from the object, like a C allocator's functions. Closures rather than
@@ -407,6 +423,22 @@ class TlsfHeapAllocator implements HeapAllocator {
 			return true
 		} catch {
 			return false
+		}
+	}
+
+	/**
+	 * Throws if `[base, limit)` overlaps the range (to its growth limit) of an allocator
+	 * created over one of `keys` whose header is still in place.
+	 */
+	private refuseOverlap(keys: object[], base: number, limit: number): void {
+		const u32 = this.u32
+		for (const key of keys) {
+			for (const other of basesByTarget.get(key) ?? []) {
+				const h = other / 4
+				if (other === base || u32[h + H_MAGIC] !== MAGIC || u32[h + H_BASE] !== other) continue
+				const otherLimit = u32[h + H_LIMIT]! * 4
+				if (base < otherLimit && other < limit) throw raise(allocatorRangesOverlap, CREATE, base, limit, other, otherLimit)
+			}
 		}
 	}
 

@@ -782,6 +782,14 @@ export const allocatorRangeTooSmall = {
 		`it needs at least ${needed} bytes (${withArticle(`${headerBytes}-byte`)} header, one block and the end marker)`,
 } satisfies Message
 
+export const allocatorRangesOverlap = {
+	Class: RangeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, base: number, limit: number, otherBase: number, otherLimit: number) =>
+		`${method}: the range [${base}, ${limit}) overlaps the allocator at ${otherBase}, whose range may reach ${otherLimit}: ` +
+		'share its pool (the same start) or keep the ranges apart (end, maximumByteSize)',
+} satisfies Message
+
 export const allocatorHeaderVersion = {
 	Class: Error,
 	code: INVALID_ARGUMENT,
@@ -809,8 +817,7 @@ export const allocatorBufferResizedUnderHeap = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
 	text: (className: string, bufferByteLength: number, heapEnd: number) =>
-		`${className}: the heap's buffer was resized to ${bufferByteLength} bytes, but the heap ends at ${heapEnd}; ` +
-		'it is usable again once the buffer is resized back (check() then finds what the resize cleared)',
+		`${className}: the heap's buffer was resized to ${bufferByteLength} bytes, but the heap ends at ${heapEnd}`,
 } satisfies Message
 
 export const allocatorFreeNotANumber = {

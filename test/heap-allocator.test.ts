@@ -556,7 +556,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			new Uint8Array(buffer, kept, 100).fill(7)
 			buffer.resize(cut - 8)
 			const before = snapshot(buffer)
-			const message = `HeapAllocator: the heap's buffer was resized to ${cut - 8} bytes, but the heap ends at ${pageSize}; it is usable again once the buffer is resized back (check() then finds what the resize cleared)`
+			const message = `HeapAllocator: the heap's buffer was resized to ${cut - 8} bytes, but the heap ends at ${pageSize}`
 			const calls: Record<string, () => unknown> = {
 				alloc: () => allocator.alloc(8),
 				'alloc aligned': () => allocator.alloc(8, 64),
@@ -647,6 +647,65 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			createHeapAllocator(memory).alloc(2 * pageSize)
 			const copy = memory.buffer.slice(0, pageSize)
 			expectThrow(() => createHeapAllocator(copy), RangeError, /ends at 196608, past this buffer's 65536 bytes \(pass the WebAssembly.Memory/)
+		})
+	})
+
+	describe('two allocators over one memory', () => {
+		const overlap = (base: number, limit: number, other: number, otherLimit: number): string =>
+			`createHeapAllocator: the range [${base}, ${limit}) overlaps the allocator at ${other}, whose range may reach ${otherLimit}: ` +
+			'share its pool (the same start) or keep the ranges apart (end, maximumByteSize)'
+
+		it('a range that overlaps another allocator\'s (to its growth limit) is refused, memory unchanged', () => {
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 100 })
+			const first = createHeapAllocator(memory, { start: 16, end: pageSize })
+			const held = first.alloc(100)
+			const before = snapshot(memory)
+			// Its start inside the other's header; its start inside the other's blocks.
+			for (const [start, end] of [[1024, undefined], [20_000, 2 * pageSize]] as const) {
+				const error = expectThrow(() => createHeapAllocator(memory, { start, end }), RangeError, overlap(start, end ?? 2 ** 32, 16, pageSize))
+				expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+				expectSameBytes(snapshot(memory), before)
+			}
+			// The memory's buffer given instead of the memory: the same heap.
+			expectThrow(() => createHeapAllocator(memory.buffer, { start: 1024 }), RangeError, overlap(1024, 2 * pageSize, 16, pageSize))
+			// A growing heap reaches any start past its own: refused too, whichever comes first.
+			const growing = new WebAssembly.Memory({ initial: 2, maximum: 100 })
+			createHeapAllocator(growing, { start: pageSize })
+			expectThrow(() => createHeapAllocator(growing), RangeError, overlap(16, 2 ** 32, pageSize, 2 ** 32))
+			expectThrow(() => createHeapAllocator(growing, { start: 16, end: pageSize + 8 }), RangeError, overlap(16, pageSize + 8, pageSize, 2 ** 32))
+			// Overwritten, the other's header no longer claims the range.
+			new Uint32Array(memory.buffer)[4] = 0
+			const second = createHeapAllocator(memory, { start: 1024 })
+			second.check()
+			expect(held).to.be.above(0)
+		})
+
+		it('ranges apart share a memory, whichever is created first; the same start joins the pool', () => {
+			const buffer = new ArrayBuffer(2 * pageSize)
+			const upper = createHeapAllocator(buffer, { start: pageSize })
+			const lower = createHeapAllocator(buffer, { end: pageSize })
+			const a = lower.alloc(60_000)
+			const b = upper.alloc(60_000)
+			expect(a).to.be.above(0).and.below(pageSize - 60_000)
+			expect(b).to.be.above(pageSize)
+			new Uint8Array(buffer, a, 60_000).fill(1)
+			new Uint8Array(buffer, b, 60_000).fill(2)
+			lower.check()
+			upper.check()
+			expect(createHeapAllocator(buffer, { start: pageSize }).usedByteSize, 'joined').to.equal(upper.usedByteSize)
+			expectThrow(() => createHeapAllocator(buffer, { start: pageSize + 4096 }), RangeError, overlap(pageSize + 4096, 2 * pageSize, pageSize, 2 * pageSize))
+			// A manager's built-in allocator capped below another's start.
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 100 })
+			const heap = createWasmHeapManager(memory, { maximumByteSize: pageSize })
+			const own = createHeapAllocator(memory, { start: pageSize })
+			const array = heap.allocUint8Array(1000)
+			const address = own.alloc(200_000)
+			expect(address).to.be.above(pageSize)
+			new Uint8Array(memory.buffer, address, 200_000).fill(9)
+			array.writeAt(999, 3)
+			createHeapAllocator(memory).check()
+			own.check()
+			expectThrow(() => createHeapAllocator(memory, { start: 2 * pageSize }), RangeError, overlap(2 * pageSize, 2 ** 32, pageSize, 2 ** 32))
 		})
 	})
 

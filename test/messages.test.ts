@@ -150,6 +150,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	allocatorSizeNotANumber: ['probe.method', 'x'],
 	allocatorSizeInvalid: ['probe.method', 8],
 	allocatorRangeTooSmall: ['probe.method', 8, 8, 8, 8],
+	allocatorRangesOverlap: ['probe.method', 1024, 65536, 16, 65536],
 	allocatorHeaderVersion: ['probe.method', 8, 8, 8],
 	allocatorHeapPastBuffer: ['probe.method', 8, 8, 8],
 	allocatorBufferShrank: ['probe.Ref', 8],
