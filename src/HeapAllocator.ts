@@ -1182,8 +1182,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private walk(): void {
 		const u32 = this.u32
 		const hb = this.hb
-		if (u32[hb + H_MAGIC] !== MAGIC || u32[hb + H_VERSION] !== VERSION || u32[hb + H_BASE] !== hb * 4) {
-			throw raise(corruptHeader, CHECK, hb * 4)
+		for (const [word, expected, field] of [[H_MAGIC, MAGIC, 'magic number'], [H_VERSION, VERSION, 'version'], [H_BASE, hb * 4, 'base']] as const) {
+			if (u32[hb + word] !== expected) throw raise(corruptHeader, CHECK, hb * 4, field, u32[hb + word], expected)
 		}
 		const sentinel = this.endWords - 2
 		if (this.endWords * 4 > u32[hb + H_LIMIT]! * 4 || sentinel <= this.first) {

@@ -900,7 +900,8 @@ export const corruptHeaderBase = {
 export const corruptHeader = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, header: number) => corrupted(method, `the header at ${header} lost its magic number, version or base`),
+	text: (method: string, header: number, field: string, value: number | undefined, expected: number) =>
+		corrupted(method, `the header at ${header}: its ${field} is ${value}, expected ${expected}`),
 } satisfies Message
 
 export const corruptEnd = {

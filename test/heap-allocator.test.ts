@@ -831,8 +831,14 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			words[usedWord] = words[usedWord]! + 8
 			expectThrow(() => allocator.check(), Error, /^HeapAllocator\.check: the heap is corrupted: blocks in use hold 96 bytes \(besides 0 on quick lists\) but the header counts 104$/)
 			words[usedWord] = words[usedWord]! - 8
-			words[4] = 0 // the magic number
-			expectThrow(() => allocator.check(), Error, /lost its magic number/)
+			for (const [word, field, expected] of [[4, 'magic number', 0x50414548], [5, 'version', 2], [7, 'base', 16]] as const) {
+				const value = words[word]!
+				words[word] = 99
+				const error = expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: the header at 16: its ${field} is 99, expected ${expected}`)
+				expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+				words[word] = value
+			}
+			allocator.check()
 		})
 	})
 

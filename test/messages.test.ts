@@ -166,7 +166,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	allocatorEndPast4GiB: ['probe.method', 8],
 	allocatorNoRoomForHeader: ['probe.method', 8, 8, 8],
 	corruptHeaderBase: ['probe.method', 8, 8],
-	corruptHeader: ['probe.method', 8],
+	corruptHeader: ['probe.method', 8, 'version', 9, 2],
 	corruptEnd: ['probe.method', 8],
 	corruptQuickFree: ['probe.method', 8],
 	corruptQuickList: ['probe.method', 2, 64, 16],
