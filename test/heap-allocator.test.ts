@@ -101,6 +101,29 @@ function expectMarked(bytes: DataView, address: number, byteSize: number, serial
 	expect(bytes.getUint32(address + byteSize - 4, true), `last word of the region at ${address}`).to.equal((serial ^ 0xa5a5a5a5) >>> 0)
 }
 
+/**
+ * The counters agree with each other and with what `alloc` can do: on a range of
+ * `fixedRange` bytes (used + free), `largestFreeBlock` is exact, as `alloc` sees it: a
+ * request for its size less the 8-byte header succeeds, taking exactly that block, and one
+ * byte more fails. (Both change nothing the sequence depends on: the block is freed again.)
+ */
+function expectCountersAgree(allocator: HeapAllocator, fixedRange: number | undefined): void {
+	const used = allocator.usedByteSize
+	const free = allocator.freeByteSize
+	const largest = allocator.largestFreeBlock
+	expect(largest, 'largestFreeBlock within freeByteSize').to.be.at.most(free)
+	expect(largest % 8, 'largestFreeBlock is a block size').to.equal(0)
+	if (fixedRange === undefined) return
+	expect(used + free, 'used + free bytes span the range').to.equal(fixedRange)
+	expect(allocator.alloc(Math.max(0, largest - 7)), `alloc(${largest - 7}): larger than the largest free block`).to.equal(0)
+	if (largest < 16) return
+	const address = allocator.alloc(largest - 8)
+	expect(address, `alloc(${largest - 8}) from the largest free block`).to.not.equal(0)
+	expect(allocator.usedByteSize - used, 'the whole block').to.equal(largest)
+	allocator.free(address)
+	expect(allocator.usedByteSize).to.equal(used)
+}
+
 interface SequenceResult {
 	allocations: number
 	failures: number
@@ -119,6 +142,7 @@ function runSequence(
 	random: SeededRandom,
 	operations: number,
 	targetLive: number,
+	fixedRange?: number,
 ): SequenceResult {
 	let allocations = 0
 	let failures = 0
@@ -156,6 +180,7 @@ function runSequence(
 			peakLive = Math.max(peakLive, model.size)
 		}
 		expect(allocator.usedByteSize, 'usedByteSize').to.equal(model.usedByteSize)
+		if (serial % 500 === 0) expectCountersAgree(allocator, fixedRange)
 		if (serial % 2000 === 0) allocator.check()
 	}
 	allocator.check()
@@ -263,7 +288,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		const total = allocator.freeByteSize
 		const model = new RegionModel()
 		const random = new SeededRandom(7)
-		const result = runSequence(allocator, () => buffer, model, random, 30_000, 200)
+		const result = runSequence(allocator, () => buffer, model, random, 30_000, 200, total)
 		expect(result.failures, 'the heap filled up at times').to.be.above(0)
 		expect(buffer.byteLength).to.equal(1 << 20)
 		freeEverything(allocator, () => buffer, model, random)
@@ -298,6 +323,34 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(allocator.alloc(2000, 4096), 'no second one').to.equal(0)
 			allocator.check()
 		}
+	})
+
+	it('largestFreeBlock is exact, as alloc sees it, wherever the largest block sits: the designated victim, deep in its class\'s list', () => {
+		/** A full heap over a fixed buffer, blocks of `byteSizes` (each between two in use) freed in that order; then `prepare`. */
+		const heapWith = (byteSizes: number[], prepare: (allocator: HeapAllocator) => void = () => {}): HeapAllocator => {
+			const allocator = createHeapAllocator(new ArrayBuffer(pageSize))
+			const freed = byteSizes.map((byteSize) => {
+				const address = allocator.alloc(byteSize)
+				allocator.alloc(8)
+				return address
+			})
+			while (allocator.freeByteSize >= 16) allocator.alloc(8)
+			for (const address of freed) allocator.free(address)
+			prepare(allocator)
+			return allocator
+		}
+		const expectLargest = (allocator: HeapAllocator, largest: number, where: string): void => {
+			expect(allocator.largestFreeBlock, where).to.equal(largest)
+			expect(allocator.alloc(largest - 7), `${where}: one byte more than it holds`).to.equal(0)
+			const used = allocator.usedByteSize
+			expect(allocator.alloc(largest - 8), where).to.not.equal(0)
+			expect(allocator.usedByteSize - used).to.equal(largest)
+			allocator.check()
+		}
+		// A small request splits the one listed block (2,008 bytes): its rest is the victim.
+		expectLargest(heapWith([2000], (allocator) => allocator.alloc(8)), 2008 - 16, 'the victim')
+		// Blocks of 1,080 and then 1,056 bytes, one size class: the smaller heads the list.
+		expectLargest(heapWith([1072, 1048]), 1080, 'second on its list')
 	})
 
 	it('coalesces with both neighbours: freeing in any order leaves one block', () => {
