@@ -745,6 +745,11 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			new Uint8Array(buffer, b, 60_000).fill(2)
 			lower.check()
 			upper.check()
+			// Each refuses the other's blocks, and frees nothing.
+			const before = snapshot(buffer)
+			expectThrow(() => lower.free(b), RangeError, `HeapAllocator.free: address ${b} is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten`)
+			expectThrow(() => upper.free(a), RangeError, `HeapAllocator.free: address ${a} is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten`)
+			expectSameBytes(snapshot(buffer), before)
 			expect(createHeapAllocator(buffer, { start: pageSize }).usedByteSize, 'joined').to.equal(upper.usedByteSize)
 			expectThrow(() => createHeapAllocator(buffer, { start: pageSize + 4096 }), RangeError, overlap(pageSize + 4096, 2 * pageSize, pageSize, 2 * pageSize))
 			// A manager's built-in allocator capped below another's start.
@@ -796,7 +801,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			const before = snapshot(buffer)
 			const used = allocator.usedByteSize
 			const notLive = /^HeapAllocator\.free: address \S+ is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten$/
-			for (const bad of [live + 8, live - 8, live + 1, 8, 16, 24, -8, 1.5, Number.NaN, Number.POSITIVE_INFINITY, pageSize, pageSize + 8, 2 ** 53]) {
+			for (const bad of [live + 8, live - 8, live + 1, 8, 16, 24, -8, 1.5, Number.NaN, Number.POSITIVE_INFINITY, pageSize, pageSize + 8, 2 ** 32 + live, 2 ** 53]) {
 				expectThrow(() => allocator.free(bad), RangeError, notLive)
 			}
 			expectThrow(() => allocator.free(freed), RangeError, `HeapAllocator.free: address ${freed} is not a live block: it is a free block (a second free of the same address?)`)
