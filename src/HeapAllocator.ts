@@ -1315,13 +1315,17 @@ function rangeOption(name: string, value: unknown): number | undefined {
  *
  * - `WebAssembly.Memory` without `end`: the range grows with the memory, on demand, up
  *   to `maximumByteSize` (and the memory's own maximum).
- * - `ArrayBuffer` / `SharedArrayBuffer`, or an explicit `end`: a fixed range.
+ * - `ArrayBuffer` / `SharedArrayBuffer` (resizable or growable ones too), or an explicit
+ *   `end`: a fixed range.
+ * - A range that overlaps, up to either's growth limit, the range of another allocator
+ *   created in this realm over the same memory or buffer (its header still in place) is
+ *   refused: two heaps in one memory need ranges apart, or the same `start` to share one.
  *
  * @param target the memory or buffer whose bytes from `start` on the allocator owns.
  * @param options `start`, `end`, `maximumByteSize` (see {@link HeapAllocatorOptions}).
  * @throws TypeError for a target or option of the wrong kind; RangeError for a range
- * that is too small, ends past the buffer or past 4 GiB; Error for a header of another
- * layout version.
+ * that is too small, overlaps another allocator's, ends past the buffer or past 4 GiB;
+ * Error for a header of another layout version.
  * @group Entry points
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
