@@ -741,6 +741,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	private allocAligned(size: number, align: number): number {
 		this.sync()
+		if (this.neverFits(size)) return 0
 		// The victim goes back on its list: an aligned request searches only the lists and the top.
 		const victim = this.u32[this.hb + H_DV]!
 		if (victim !== 0) {
@@ -1027,6 +1028,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * that can hold `size` bytes at `align`, or 0.
 	 */
 	private allocFallback(size: number, align: number): number {
+		if (this.neverFits(size)) return 0
 		let b = this.scanClass(size, align, PRE_GROWTH_SCAN)
 		if (b !== 0) return b
 		b = this.takeTop(size, align)
@@ -1047,6 +1049,15 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (b !== 0) return b
 		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
 		return this.grow(align <= 8 ? size : size + align + 8) ? this.takeTop(size, align) : 0
+	}
+
+	/**
+	 * Whether no block could hold `size` bytes even with the range grown to its limit: such
+	 * a request fails at once, leaving the heap as it was (the quick lists and the victim
+	 * where they are).
+	 */
+	private neverFits(size: number): boolean {
+		return size > this.u32[this.hb + H_LIMIT]! * 4 - SENTINEL - this.first * 4
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */

@@ -791,6 +791,41 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(snapshot(buffer)).to.deep.equal(before)
 		})
 
+		it('a request no block of the range could ever hold returns 0 with the heap exactly as it was (quick lists and victim in place)', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const quick = allocator.alloc(64)
+			const listed = allocator.alloc(2000)
+			allocator.alloc(8)
+			allocator.free(quick) // between two blocks in use: onto its quick list
+			allocator.free(listed)
+			allocator.alloc(8) // splits the listed block: its rest is the victim
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const growing = createHeapAllocator(memory, { maximumByteSize: 2 * pageSize })
+			const quickOfGrowing = growing.alloc(64)
+			growing.alloc(8)
+			growing.free(quickOfGrowing)
+			for (const [heap, target, range] of [[allocator, buffer, pageSize], [growing, memory, 2 * pageSize]] as const) {
+				const before = snapshot(target)
+				const used = heap.usedByteSize
+				for (const [byteSize, alignment] of [[2 ** 32 - 1, undefined], [2 ** 31, undefined], [range, undefined], [range - 3600, 8], [range, 64], [2 ** 32 - 1, 4096]] as const) {
+					expect(heap.alloc(byteSize, alignment), `alloc(${byteSize}, ${alignment})`).to.equal(0)
+					expectSameBytes(snapshot(target), before)
+				}
+				expect(heap.usedByteSize).to.equal(used)
+				heap.check()
+			}
+			expect(memory.buffer.byteLength, 'no growth for what could never fit').to.equal(pageSize)
+			// The largest request that can fit still does: one block from the header to the end marker.
+			for (const [target, options] of [[new ArrayBuffer(2 * pageSize), {}], [new WebAssembly.Memory({ initial: 1, maximum: 2 }), {}], [new WebAssembly.Memory({ initial: 1, maximum: 100 }), { maximumByteSize: 2 * pageSize }]] as const) {
+				const largest = 2 * pageSize - 16 - 3600 - 8 - 8
+				const fresh = createHeapAllocator(target, options)
+				expect(fresh.alloc(largest + 1), 'one byte more').to.equal(0)
+				expect(fresh.alloc(largest), `alloc(${largest})`).to.equal(16 + 3600 + 8)
+				fresh.check()
+			}
+		})
+
 		it('free: anything but the address of a live block is a RangeError, and frees nothing', () => {
 			const buffer = new ArrayBuffer(pageSize)
 			const allocator = createHeapAllocator(buffer)
