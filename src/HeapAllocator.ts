@@ -37,8 +37,8 @@
  *   bitmap per level finds the first non-empty class in O(1) with `Math.clz32`.
  *   `alloc` rounds the request up to the next class boundary (good fit: any block of
  *   the class found fits), so both `alloc` and `free` are O(1); only an `alloc` that
- *   neither that search, the top nor growth serves walks its own class's list (see
- *   `allocFallback`).
+ *   neither that search nor the top serves walks its own class's list (see
+ *   `allocFallback`), before the memory grows for it.
  * - The free block that ends at the end marker, the top, sits on no list (as dlmalloc's
  *   top chunk): `alloc` carves from it when no listed block fits, a `free` next to it
  *   merges into it, and growth extends it, all without list operations.
@@ -69,6 +69,7 @@
  */
 
 import {
+	allocatorBufferResizedUnderHeap,
 	allocatorBufferShrank,
 	allocatorEndPast4GiB,
 	allocatorEndPastBuffer,
@@ -81,6 +82,7 @@ import {
 	allocatorOptionNotANumber,
 	allocatorOptionsNotAnObject,
 	allocatorOverlapsState,
+	allocatorRangesOverlap,
 	allocatorRangeTooSmall,
 	allocatorSizeInvalid,
 	allocatorSizeNotANumber,
@@ -176,7 +178,7 @@ const GOOD_FIT_MAX = ADDRESS_LIMIT - 2 ** 27
 const PAGE_SIZE = 65536
 /** Busy-wait rounds before a contended lock sleeps in `Atomics.wait`. */
 const SPIN_ROUNDS = 100
-/** Entries of its own size class `alloc` scans before it grows the memory. */
+/** Entries of its own size class `alloc` scans before it tries the top (all of them before it grows the memory). */
 const PRE_GROWTH_SCAN = 16
 /**
  * How far below its start, and above, a new allocator looks for another one's header before
@@ -286,6 +288,14 @@ export interface HeapAllocator {
 	check(): void
 }
 
+/**
+ * The bases of the allocators created or joined in this realm, per object they were given
+ * (a `WebAssembly.Memory`, its buffer at the time, or a buffer): a new range that overlaps
+ * one of them whose header is still in place is refused, as writing a header there would
+ * corrupt both heaps (or the other's growth would). Other threads' allocators are not seen.
+ */
+const basesByTarget = new WeakMap<object, number[]>()
+
 function isMemory(target: unknown): target is WebAssembly.Memory {
 	return typeof WebAssembly !== 'undefined' && target instanceof WebAssembly.Memory
 }
@@ -374,6 +384,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			limit = memory === null ? end : cap - (cap % 8)
 		}
 		this.memory = memory
+		const keys: object[] = memory === null ? [buffer] : [memory, buffer]
 
 		const lock = this.lockView
 		for (;;) {
@@ -390,12 +401,18 @@ class TlsfHeapAllocator implements HeapAllocator {
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
 				throw raise(allocatorRangeTooSmall, CREATE, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
 			}
+			this.refuseOverlap(keys, base, limit)
 			this.refuseLiveState(base, end, word)
 			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
 			this.salt = this.initialise(base, end, limit)
 			Atomics.store(lock, H_MAGIC, MAGIC)
 			if (this.shared) Atomics.notify(lock, H_MAGIC)
 			break
+		}
+		for (const key of keys) {
+			const bases = basesByTarget.get(key)
+			if (bases === undefined) basesByTarget.set(key, [base])
+			else if (!bases.includes(base)) bases.push(base)
 		}
 		this.endWords = this.u32[this.hb + H_END]!
 		// Callable detached from the object, like a C allocator's functions. Closures rather than
@@ -417,6 +434,22 @@ class TlsfHeapAllocator implements HeapAllocator {
 			return true
 		} catch {
 			return false
+		}
+	}
+
+	/**
+	 * Throws if `[base, limit)` overlaps the range (to its growth limit) of an allocator
+	 * created over one of `keys` whose header is still in place.
+	 */
+	private refuseOverlap(keys: object[], base: number, limit: number): void {
+		const u32 = this.u32
+		for (const key of keys) {
+			for (const other of basesByTarget.get(key) ?? []) {
+				const h = other / 4
+				if (other === base || u32[h + H_MAGIC] !== MAGIC || u32[h + H_BASE] !== other) continue
+				const otherLimit = u32[h + H_LIMIT]! * 4
+				if (base < otherLimit && other < limit) throw raise(allocatorRangesOverlap, CREATE, base, limit, other, otherLimit)
+			}
 		}
 	}
 
@@ -501,14 +534,23 @@ class TlsfHeapAllocator implements HeapAllocator {
 		return u32[hb + H_SALT]!
 	}
 
-	/** Re-reads the buffer after growth (here or in another thread) or a detach. */
+	/**
+	 * Re-reads the buffer after growth (here or in another thread) or a detach, and after a
+	 * resizable `ArrayBuffer` shrank under the fixed-length view (which then reads nothing):
+	 * still holding the heap, it gets a view of its new length; shorter than the heap, every
+	 * call throws until it is resized back (the old view then covers the heap again).
+	 */
 	private refresh(): void {
 		const target = this.memory
 		const latest = target === null ? this.buffer : target.buffer
 		const hb = this.hb
-		if (latest !== this.buffer) {
+		const heapEnd = this.endWords * 4
+		if (latest !== this.buffer || (this.u32.length === 0 && latest.byteLength >= heapEnd)) {
 			this.buffer = latest
 			this.u32 = TlsfHeapAllocator.wordView(latest)
+		}
+		if (this.u32.length === 0 && latest.byteLength !== 0) {
+			throw raise(allocatorBufferResizedUnderHeap, 'HeapAllocator', latest.byteLength, heapEnd)
 		}
 		const end = this.u32[hb + H_END]
 		if (end === undefined || end * 4 > latest.byteLength) {
@@ -752,6 +794,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	private allocAligned(size: number, align: number): number {
 		this.sync()
+		if (this.neverFits(size)) return 0
 		// The victim goes back on its list: an aligned request searches only the lists and the top.
 		const victim = this.u32[this.hb + H_DV]!
 		if (victim !== 0) {
@@ -1031,11 +1074,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 
 	/**
 	 * Scans the request's own size class (where blocks may or may not fit), tries the top,
-	 * grows the memory so that the top can hold the request, and finally scans the
-	 * request's class to its end. Returns a block off the lists that can hold `size` bytes
-	 * at `align`, or 0.
+	 * then every listed block that can hold the request (the request's class to its end;
+	 * with an alignment above 8, every class from its own up), and only then grows the
+	 * memory so that the top can hold it: a free block that serves the request is used
+	 * before the memory grows (or fails to, at its limit). Returns a block off the lists
+	 * that can hold `size` bytes at `align`, or 0.
 	 */
 	private allocFallback(size: number, align: number): number {
+		if (this.neverFits(size)) return 0
 		let b = this.scanClass(size, align, PRE_GROWTH_SCAN)
 		if (b !== 0) return b
 		b = this.takeTop(size, align)
@@ -1052,12 +1098,19 @@ class TlsfHeapAllocator implements HeapAllocator {
 			}
 			return b !== 0 ? b : this.allocFallback(size, align)
 		}
+		b = align <= 8 ? this.scanClass(size, align, Infinity) : this.scanAligned(size, align)
+		if (b !== 0) return b
 		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
-		if (this.grow(align <= 8 ? size : size + align + 8)) {
-			b = this.takeTop(size, align)
-			if (b !== 0) return b
-		}
-		return align <= 8 ? this.scanClass(size, align, Infinity) : this.scanAligned(size, align)
+		return this.grow(align <= 8 ? size : size + align + 8) ? this.takeTop(size, align) : 0
+	}
+
+	/**
+	 * Whether no block could hold `size` bytes even with the range grown to its limit: such
+	 * a request fails at once, leaving the heap as it was (the quick lists and the victim
+	 * where they are).
+	 */
+	private neverFits(size: number): boolean {
+		return size > this.u32[this.hb + H_LIMIT]! * 4 - SENTINEL - this.first * 4
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */
@@ -1098,7 +1151,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * good-fit search asked for `size + align + 8` bytes, the worst case, and so misses a
 	 * smaller block whose aligned address happens to leave room (a 3 KiB hole around a
 	 * 4 KiB boundary serves a page-aligned 2 KiB request). O(free blocks + classes), on a
-	 * path that would otherwise fail.
+	 * path that would otherwise grow the memory or fail.
 	 */
 	private scanAligned(size: number, align: number): number {
 		const u32 = this.u32
@@ -1193,8 +1246,8 @@ class TlsfHeapAllocator implements HeapAllocator {
 	private walk(): void {
 		const u32 = this.u32
 		const hb = this.hb
-		if (u32[hb + H_MAGIC] !== MAGIC || u32[hb + H_VERSION] !== VERSION || u32[hb + H_BASE] !== hb * 4) {
-			throw raise(corruptHeader, CHECK, hb * 4)
+		for (const [word, expected, field] of [[H_MAGIC, MAGIC, 'magic number'], [H_VERSION, VERSION, 'version'], [H_BASE, hb * 4, 'base']] as const) {
+			if (u32[hb + word] !== expected) throw raise(corruptHeader, CHECK, hb * 4, field, u32[hb + word], expected)
 		}
 		const sentinel = this.endWords - 2
 		if (this.endWords * 4 > u32[hb + H_LIMIT]! * 4 || sentinel <= this.first) {
@@ -1326,7 +1379,11 @@ function rangeOption(name: string, value: unknown): number | undefined {
  *
  * - `WebAssembly.Memory` without `end`: the range grows with the memory, on demand, up
  *   to `maximumByteSize` (and the memory's own maximum).
- * - `ArrayBuffer` / `SharedArrayBuffer`, or an explicit `end`: a fixed range.
+ * - `ArrayBuffer` / `SharedArrayBuffer` (resizable or growable ones too), or an explicit
+ *   `end`: a fixed range.
+ * - A range that overlaps, up to either's growth limit, the range of another allocator
+ *   created in this realm over the same memory or buffer (its header still in place) is
+ *   refused: two heaps in one memory need ranges apart, or the same `start` to share one.
  *
  * @param target the memory or buffer whose bytes from `start` on the allocator owns.
  * @param options `start`, `end`, `maximumByteSize` (see {@link HeapAllocatorOptions}).
@@ -1336,8 +1393,9 @@ function rangeOption(name: string, value: unknown): number | undefined {
  * (in this range) or up to 1 MiB below it (whose range may grow past `start`).
  *
  * @throws TypeError for a target or option of the wrong kind; RangeError for a range
- * that is too small, ends past the buffer or past 4 GiB; Error for a header of another
- * layout version, a corrupted header, or a range that overlaps another allocator's.
+ * that is too small, overlaps another allocator's (one this thread created, or a header
+ * near `start`: a thread joining with another start), ends past the buffer or past 4 GiB;
+ * Error for a header of another layout version or a corrupted header.
  * @group Entry points
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {

@@ -788,6 +788,14 @@ export const allocatorRangeTooSmall = {
 		`it needs at least ${needed} bytes (${withArticle(`${headerBytes}-byte`)} header, one block and the end marker)`,
 } satisfies Message
 
+export const allocatorRangesOverlap = {
+	Class: RangeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, base: number, limit: number, otherBase: number, otherLimit: number) =>
+		`${method}: the range [${base}, ${limit}) overlaps the allocator at ${otherBase}, whose range may reach ${otherLimit}: ` +
+		'share its pool (the same start) or keep the ranges apart (end, maximumByteSize)',
+} satisfies Message
+
 export const allocatorHeaderVersion = {
 	Class: Error,
 	code: INVALID_ARGUMENT,
@@ -809,6 +817,13 @@ export const allocatorBufferShrank = {
 	text: (className: string, bufferByteLength: number) =>
 		`${className}: the heap's buffer is ${bufferByteLength === 0 ? 'detached' : `only ${bufferByteLength} bytes long`}; ` +
 		'only a WebAssembly.Memory target follows a growing memory',
+} satisfies Message
+
+export const allocatorBufferResizedUnderHeap = {
+	Class: RangeError,
+	code: OUT_OF_RANGE,
+	text: (className: string, bufferByteLength: number, heapEnd: number) =>
+		`${className}: the heap's buffer was resized to ${bufferByteLength} bytes, but the heap ends at ${heapEnd}`,
 } satisfies Message
 
 export const allocatorFreeNotANumber = {
@@ -906,7 +921,7 @@ export const corruptHeaderRange = {
 } satisfies Message
 
 export const allocatorOverlapsState = {
-	Class: Error,
+	Class: RangeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, base: number, other: number, otherLimit: number) =>
 		`${method}: a new allocator at ${base} would overlap the allocator at ${other} (whose range may reach ${otherLimit}) and corrupt its blocks: ` +
@@ -916,7 +931,8 @@ export const allocatorOverlapsState = {
 export const corruptHeader = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, header: number) => corrupted(method, `the header at ${header} lost its magic number, version or base`),
+	text: (method: string, header: number, field: string, value: number | undefined, expected: number) =>
+		corrupted(method, `the header at ${header}: its ${field} is ${value}, expected ${expected}`),
 } satisfies Message
 
 export const corruptEnd = {

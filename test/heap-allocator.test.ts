@@ -101,6 +101,29 @@ function expectMarked(bytes: DataView, address: number, byteSize: number, serial
 	expect(bytes.getUint32(address + byteSize - 4, true), `last word of the region at ${address}`).to.equal((serial ^ 0xa5a5a5a5) >>> 0)
 }
 
+/**
+ * The counters agree with each other and with what `alloc` can do: on a range of
+ * `fixedRange` bytes (used + free), `largestFreeBlock` is exact, as `alloc` sees it: a
+ * request for its size less the 8-byte header succeeds, taking exactly that block, and one
+ * byte more fails. (Both change nothing the sequence depends on: the block is freed again.)
+ */
+function expectCountersAgree(allocator: HeapAllocator, fixedRange: number | undefined): void {
+	const used = allocator.usedByteSize
+	const free = allocator.freeByteSize
+	const largest = allocator.largestFreeBlock
+	expect(largest, 'largestFreeBlock within freeByteSize').to.be.at.most(free)
+	expect(largest % 8, 'largestFreeBlock is a block size').to.equal(0)
+	if (fixedRange === undefined) return
+	expect(used + free, 'used + free bytes span the range').to.equal(fixedRange)
+	expect(allocator.alloc(Math.max(0, largest - 7)), `alloc(${largest - 7}): larger than the largest free block`).to.equal(0)
+	if (largest < 16) return
+	const address = allocator.alloc(largest - 8)
+	expect(address, `alloc(${largest - 8}) from the largest free block`).to.not.equal(0)
+	expect(allocator.usedByteSize - used, 'the whole block').to.equal(largest)
+	allocator.free(address)
+	expect(allocator.usedByteSize).to.equal(used)
+}
+
 interface SequenceResult {
 	allocations: number
 	failures: number
@@ -119,6 +142,7 @@ function runSequence(
 	random: SeededRandom,
 	operations: number,
 	targetLive: number,
+	fixedRange?: number,
 ): SequenceResult {
 	let allocations = 0
 	let failures = 0
@@ -156,6 +180,7 @@ function runSequence(
 			peakLive = Math.max(peakLive, model.size)
 		}
 		expect(allocator.usedByteSize, 'usedByteSize').to.equal(model.usedByteSize)
+		if (serial % 500 === 0) expectCountersAgree(allocator, fixedRange)
 		if (serial % 2000 === 0) allocator.check()
 	}
 	allocator.check()
@@ -263,7 +288,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		const total = allocator.freeByteSize
 		const model = new RegionModel()
 		const random = new SeededRandom(7)
-		const result = runSequence(allocator, () => buffer, model, random, 30_000, 200)
+		const result = runSequence(allocator, () => buffer, model, random, 30_000, 200, total)
 		expect(result.failures, 'the heap filled up at times').to.be.above(0)
 		expect(buffer.byteLength).to.equal(1 << 20)
 		freeEverything(allocator, () => buffer, model, random)
@@ -298,6 +323,34 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(allocator.alloc(2000, 4096), 'no second one').to.equal(0)
 			allocator.check()
 		}
+	})
+
+	it('largestFreeBlock is exact, as alloc sees it, wherever the largest block sits: the designated victim, deep in its class\'s list', () => {
+		/** A full heap over a fixed buffer, blocks of `byteSizes` (each between two in use) freed in that order; then `prepare`. */
+		const heapWith = (byteSizes: number[], prepare: (allocator: HeapAllocator) => void = () => {}): HeapAllocator => {
+			const allocator = createHeapAllocator(new ArrayBuffer(pageSize))
+			const freed = byteSizes.map((byteSize) => {
+				const address = allocator.alloc(byteSize)
+				allocator.alloc(8)
+				return address
+			})
+			while (allocator.freeByteSize >= 16) allocator.alloc(8)
+			for (const address of freed) allocator.free(address)
+			prepare(allocator)
+			return allocator
+		}
+		const expectLargest = (allocator: HeapAllocator, largest: number, where: string): void => {
+			expect(allocator.largestFreeBlock, where).to.equal(largest)
+			expect(allocator.alloc(largest - 7), `${where}: one byte more than it holds`).to.equal(0)
+			const used = allocator.usedByteSize
+			expect(allocator.alloc(largest - 8), where).to.not.equal(0)
+			expect(allocator.usedByteSize - used).to.equal(largest)
+			allocator.check()
+		}
+		// A small request splits the one listed block (2,008 bytes): its rest is the victim.
+		expectLargest(heapWith([2000], (allocator) => allocator.alloc(8)), 2008 - 16, 'the victim')
+		// Blocks of 1,080 and then 1,056 bytes, one size class: the smaller heads the list.
+		expectLargest(heapWith([1072, 1048]), 1080, 'second on its list')
 	})
 
 	it('coalesces with both neighbours: freeing in any order leaves one block', () => {
@@ -398,6 +451,45 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 		})
 
+		it('a free block that serves the request is used before the memory grows: aligned requests, and a fit deep in the request\'s own class', () => {
+			// One page, filled, then holes made in it: growing the memory would be a waste.
+			const onePage = (): { memory: WebAssembly.Memory; allocator: HeapAllocator; blocks: number[] } => {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+				const allocator = createHeapAllocator(memory)
+				const blocks: number[] = []
+				return { memory, allocator, blocks }
+			}
+			// A 3,040-byte hole around 8192: only an address inside it is 4096-aligned with room for 2,000 bytes.
+			for (const [byteSize, alignment] of [[16, 4096], [2000, 4096], [100, 64]] as const) {
+				const { memory, allocator, blocks } = onePage()
+				while (allocator.freeByteSize >= 16) blocks.push(allocator.alloc(8))
+				const first = blocks.findIndex((address) => address > 2 * 4096 + 100) - 50
+				for (const address of blocks.slice(first, first + 190)) allocator.free(address)
+				const hole = blocks[first]! - 8
+				const address = allocator.alloc(byteSize, alignment)
+				expect(memory.buffer.byteLength, `alloc(${byteSize}, ${alignment}) grew the memory`).to.equal(pageSize)
+				expect(address, `alloc(${byteSize}, ${alignment}) in the hole at ${hole}`).to.be.within(hole + 8, hole + 190 * 16 - byteSize)
+				expect(address % alignment).to.equal(0)
+				allocator.check()
+			}
+			// Default alignment: 20 free blocks of 1,008 bytes, then (21st on the list) one of 1,016
+			// in the same size class, [1008, 1024); a 1,008-byte request (a 1,016-byte block) fits only the last.
+			const { memory, allocator, blocks } = onePage()
+			const fitting = allocator.alloc(1008)
+			blocks.push(allocator.alloc(8))
+			const tooSmall = Array.from({ length: 20 }, () => {
+				const address = allocator.alloc(1000)
+				blocks.push(allocator.alloc(8))
+				return address
+			})
+			while (allocator.freeByteSize >= 16) blocks.push(allocator.alloc(8))
+			allocator.free(fitting)
+			for (const address of tooSmall) allocator.free(address)
+			expect(allocator.alloc(1008), 'the one block that fits').to.equal(fitting)
+			expect(memory.buffer.byteLength, 'alloc(1008) grew the memory').to.equal(pageSize)
+			allocator.check()
+		})
+
 		it('small requests that never free grow a plain WebAssembly.Memory without corrupting it: unique addresses, counters exact', () => {
 			// Every growth here is served to a small request with no free list and no victim, the
 			// path that once read the grown block through the view of the detached buffer.
@@ -492,6 +584,79 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		})
 	})
 
+	describe('a resizable ArrayBuffer', () => {
+		type Resizable = ArrayBuffer & { resize(byteLength: number): void }
+		const resizable = (byteLength: number, maxByteLength: number): Resizable =>
+			new (ArrayBuffer as unknown as new (byteLength: number, options: { maxByteLength: number }) => Resizable)(byteLength, { maxByteLength })
+
+		it('is a fixed range: the allocator does not grow it, nor take in what the user adds', () => {
+			const buffer = resizable(pageSize, 4 * pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const total = allocator.freeByteSize
+			expect(allocator.alloc(pageSize)).to.equal(0)
+			expect(buffer.byteLength).to.equal(pageSize)
+			buffer.resize(2 * pageSize)
+			expect(allocator.alloc(pageSize), 'still the range it was created over').to.equal(0)
+			expect(allocator.freeByteSize).to.equal(total)
+			allocator.check()
+		})
+
+		it('shrunk under the heap: every call is a RangeError naming both lengths, nothing written; usable again once resized back, and check() names what the resize cleared', () => {
+			const buffer = resizable(pageSize, pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const kept = allocator.alloc(100)
+			const cut = allocator.alloc(20_000)
+			new Uint8Array(buffer, kept, 100).fill(7)
+			buffer.resize(cut - 8)
+			const before = snapshot(buffer)
+			const message = `HeapAllocator: the heap's buffer was resized to ${cut - 8} bytes, but the heap ends at ${pageSize}`
+			const calls: Record<string, () => unknown> = {
+				alloc: () => allocator.alloc(8),
+				'alloc aligned': () => allocator.alloc(8, 64),
+				free: () => allocator.free(kept),
+				usedByteSize: () => allocator.usedByteSize,
+				freeByteSize: () => allocator.freeByteSize,
+				largestFreeBlock: () => allocator.largestFreeBlock,
+				check: () => allocator.check(),
+			}
+			for (const [name, call] of Object.entries(calls)) {
+				const error = expectThrow(call, RangeError, message) as Error & { code: string }
+				expect(error.code, name).to.equal('ERR_HEAP_OUT_OF_RANGE')
+			}
+			expect(snapshot(buffer), 'the bytes the buffer kept').to.deep.equal(before)
+			// The bytes past the shrink come back as zeros: the block that started there lost its header.
+			buffer.resize(pageSize)
+			expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: block at ${cut - 8}: size 0 is below 16 or runs past the end marker at ${pageSize - 8}`)
+			expect(allocator.usedByteSize).to.be.above(0)
+			allocator.free(kept)
+			expect([...new Uint8Array(buffer, kept + 8, 92)].every((byte) => byte === 7), 'the block before the shrink').to.equal(true)
+		})
+
+		it('shrunk but still past the end of the range: the allocator carries on', () => {
+			const buffer = resizable(2 * pageSize, 2 * pageSize)
+			const allocator = createHeapAllocator(buffer, { end: pageSize })
+			const address = allocator.alloc(1000)
+			buffer.resize(pageSize + 12)
+			expect(allocator.usedByteSize).to.equal(1008)
+			allocator.free(address)
+			expect(allocator.alloc(pageSize - 4000)).to.be.above(0)
+			allocator.check()
+			buffer.resize(pageSize - 8)
+			expectThrow(() => allocator.alloc(8), RangeError, /resized to 65528 bytes, but the heap ends at 65536/)
+		})
+
+		it('under a manager: its accesses are RangeErrors, its allocations the manager\'s Error with the allocator\'s as cause', () => {
+			const buffer = resizable(pageSize, pageSize)
+			const heap = createWasmHeapManager(buffer)
+			const array = heap.allocInt32Array(1000)
+			buffer.resize(array.address + 100)
+			expectThrow(() => array.readAt(999), RangeError, /address \d+ is out of range: a 4-byte access must end within the heap of \d+ bytes/)
+			const error = expectThrow(() => heap.allocInt32(), Error, /^allocInt32: allocating 4 bytes failed: the allocator threw RangeError: HeapAllocator: the heap's buffer was resized to/)
+			expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+			expect((error.cause as Error & { code: string }).code).to.equal('ERR_HEAP_OUT_OF_RANGE')
+		})
+	})
+
 	describe('attaching to a heap that holds the allocator\'s state', () => {
 		it('a second allocator over the same memory shares the pool: usage, frees and growth', () => {
 			const memory = new WebAssembly.Memory({ initial: 1, maximum: 64 })
@@ -531,18 +696,34 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				return { creator, address, used: creator.usedByteSize }
 			}
 
+			// Another thread knows of the creator only through its header in the memory: a memory
+			// holding a copy of the creator's bytes, which this thread's record of the allocators it
+			// created does not know, stands for that thread's view (in this thread the record
+			// refuses first: 'two allocators over one memory' below).
+			const elsewhere = (memory: WebAssembly.Memory): WebAssembly.Memory => {
+				const pages = memory.buffer.byteLength / pageSize
+				const copy = new WebAssembly.Memory({ initial: pages, maximum: 16, shared: memory.buffer instanceof SharedArrayBuffer } as WebAssembly.MemoryDescriptor)
+				new Uint8Array(copy.buffer).set(new Uint8Array(memory.buffer))
+				return copy
+			}
+
 			for (const start of [16, 512, 3000, 65536]) {
 				it(`another start (${start}) than the creator's (256), whose header or range it overlaps, is refused with memory untouched`, () => {
 					const memory = shared()
 					const { creator, used } = live(memory)
-					const before = snapshot(memory)
+					expectThrow(() => createHeapAllocator(memory, { start }), RangeError, /^createHeapAllocator: the range \[\d+, 4294967296\) overlaps the allocator at 256/)
+					const joined = elsewhere(memory)
+					const before = snapshot(joined)
 					expectThrow(
-						() => createHeapAllocator(memory, { start }),
-						Error,
+						() => createHeapAllocator(joined, { start }),
+						RangeError,
 						`createHeapAllocator: a new allocator at ${start} would overlap the allocator at 256 (whose range may reach 4294967296) and corrupt its blocks: every thread that joins a heap must pass the same start (here 256); to start afresh, zero the first 16 bytes of its header`,
 					)
-					expectThrow(() => createWasmHeapManager(memory, { start }), Error, /every thread that joins a heap must pass the same start \(here 256\)/)
-					expectSameBytes(snapshot(memory), before)
+					expectThrow(() => createWasmHeapManager(joined, { start }), RangeError, /every thread that joins a heap must pass the same start \(here 256\)/)
+					expectSameBytes(snapshot(joined), before)
+					const attached = createHeapAllocator(joined, { start: 256 })
+					attached.check()
+					expect(attached.usedByteSize).to.equal(used)
 					creator.check()
 					expect(creator.usedByteSize).to.equal(used)
 				})
@@ -556,7 +737,9 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				const other = new WebAssembly.Memory({ initial: 1, maximum: 16 })
 				createHeapAllocator(other)
 				other.grow(1)
-				expectThrow(() => createHeapAllocator(other, { start: pageSize }), Error, /^createHeapAllocator: a new allocator at 65536 would overlap the allocator at 16 \(whose range may reach 4294967296\)/)
+				expectThrow(() => createHeapAllocator(elsewhere(other), { start: pageSize }), RangeError, /^createHeapAllocator: a new allocator at 65536 would overlap the allocator at 16 \(whose range may reach 4294967296\)/)
+				const apart = elsewhere(memory)
+				createHeapAllocator(apart, { start: 2 * pageSize, end: 3 * pageSize }).check()
 			})
 
 			it('a header that lost its magic number (overwritten) is refused, not initialised afresh; zeroed, the range starts afresh', () => {
@@ -619,6 +802,70 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		})
 	})
 
+	describe('two allocators over one memory', () => {
+		const overlap = (base: number, limit: number, other: number, otherLimit: number): string =>
+			`createHeapAllocator: the range [${base}, ${limit}) overlaps the allocator at ${other}, whose range may reach ${otherLimit}: ` +
+			'share its pool (the same start) or keep the ranges apart (end, maximumByteSize)'
+
+		it('a range that overlaps another allocator\'s (to its growth limit) is refused, memory unchanged', () => {
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 100 })
+			const first = createHeapAllocator(memory, { start: 16, end: pageSize })
+			const held = first.alloc(100)
+			const before = snapshot(memory)
+			// Its start inside the other's header; its start inside the other's blocks.
+			for (const [start, end] of [[1024, undefined], [20_000, 2 * pageSize]] as const) {
+				const error = expectThrow(() => createHeapAllocator(memory, { start, end }), RangeError, overlap(start, end ?? 2 ** 32, 16, pageSize))
+				expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+				expectSameBytes(snapshot(memory), before)
+			}
+			// The memory's buffer given instead of the memory: the same heap.
+			expectThrow(() => createHeapAllocator(memory.buffer, { start: 1024 }), RangeError, overlap(1024, 2 * pageSize, 16, pageSize))
+			// A growing heap reaches any start past its own: refused too, whichever comes first.
+			const growing = new WebAssembly.Memory({ initial: 2, maximum: 100 })
+			createHeapAllocator(growing, { start: pageSize })
+			expectThrow(() => createHeapAllocator(growing), RangeError, overlap(16, 2 ** 32, pageSize, 2 ** 32))
+			expectThrow(() => createHeapAllocator(growing, { start: 16, end: pageSize + 8 }), RangeError, overlap(16, pageSize + 8, pageSize, 2 ** 32))
+			// Overwritten, the other's header no longer claims the range.
+			new Uint32Array(memory.buffer)[4] = 0
+			const second = createHeapAllocator(memory, { start: 1024 })
+			second.check()
+			expect(held).to.be.above(0)
+		})
+
+		it('ranges apart share a memory, whichever is created first; the same start joins the pool', () => {
+			const buffer = new ArrayBuffer(2 * pageSize)
+			const upper = createHeapAllocator(buffer, { start: pageSize })
+			const lower = createHeapAllocator(buffer, { end: pageSize })
+			const a = lower.alloc(60_000)
+			const b = upper.alloc(60_000)
+			expect(a).to.be.above(0).and.below(pageSize - 60_000)
+			expect(b).to.be.above(pageSize)
+			new Uint8Array(buffer, a, 60_000).fill(1)
+			new Uint8Array(buffer, b, 60_000).fill(2)
+			lower.check()
+			upper.check()
+			// Each refuses the other's blocks, and frees nothing.
+			const before = snapshot(buffer)
+			expectThrow(() => lower.free(b), RangeError, `HeapAllocator.free: address ${b} is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten`)
+			expectThrow(() => upper.free(a), RangeError, `HeapAllocator.free: address ${a} is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten`)
+			expectSameBytes(snapshot(buffer), before)
+			expect(createHeapAllocator(buffer, { start: pageSize }).usedByteSize, 'joined').to.equal(upper.usedByteSize)
+			expectThrow(() => createHeapAllocator(buffer, { start: pageSize + 4096 }), RangeError, overlap(pageSize + 4096, 2 * pageSize, pageSize, 2 * pageSize))
+			// A manager's built-in allocator capped below another's start.
+			const memory = new WebAssembly.Memory({ initial: 2, maximum: 100 })
+			const heap = createWasmHeapManager(memory, { maximumByteSize: pageSize })
+			const own = createHeapAllocator(memory, { start: pageSize })
+			const array = heap.allocUint8Array(1000)
+			const address = own.alloc(200_000)
+			expect(address).to.be.above(pageSize)
+			new Uint8Array(memory.buffer, address, 200_000).fill(9)
+			array.writeAt(999, 3)
+			createHeapAllocator(memory).check()
+			own.check()
+			expectThrow(() => createHeapAllocator(memory, { start: 2 * pageSize }), RangeError, overlap(2 * pageSize, 2 ** 32, pageSize, 2 ** 32))
+		})
+	})
+
 	describe('bad input: a clear error and memory unchanged', () => {
 		it('alloc: byteSize and alignment', () => {
 			const buffer = new ArrayBuffer(pageSize)
@@ -643,6 +890,41 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(snapshot(buffer)).to.deep.equal(before)
 		})
 
+		it('a request no block of the range could ever hold returns 0 with the heap exactly as it was (quick lists and victim in place)', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const quick = allocator.alloc(64)
+			const listed = allocator.alloc(2000)
+			allocator.alloc(8)
+			allocator.free(quick) // between two blocks in use: onto its quick list
+			allocator.free(listed)
+			allocator.alloc(8) // splits the listed block: its rest is the victim
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const growing = createHeapAllocator(memory, { maximumByteSize: 2 * pageSize })
+			const quickOfGrowing = growing.alloc(64)
+			growing.alloc(8)
+			growing.free(quickOfGrowing)
+			for (const [heap, target, range] of [[allocator, buffer, pageSize], [growing, memory, 2 * pageSize]] as const) {
+				const before = snapshot(target)
+				const used = heap.usedByteSize
+				for (const [byteSize, alignment] of [[2 ** 32 - 1, undefined], [2 ** 31, undefined], [range, undefined], [range - 3600, 8], [range, 64], [2 ** 32 - 1, 4096]] as const) {
+					expect(heap.alloc(byteSize, alignment), `alloc(${byteSize}, ${alignment})`).to.equal(0)
+					expectSameBytes(snapshot(target), before)
+				}
+				expect(heap.usedByteSize).to.equal(used)
+				heap.check()
+			}
+			expect(memory.buffer.byteLength, 'no growth for what could never fit').to.equal(pageSize)
+			// The largest request that can fit still does: one block from the header to the end marker.
+			for (const [target, options] of [[new ArrayBuffer(2 * pageSize), {}], [new WebAssembly.Memory({ initial: 1, maximum: 2 }), {}], [new WebAssembly.Memory({ initial: 1, maximum: 100 }), { maximumByteSize: 2 * pageSize }]] as const) {
+				const largest = 2 * pageSize - 16 - 3600 - 8 - 8
+				const fresh = createHeapAllocator(target, options)
+				expect(fresh.alloc(largest + 1), 'one byte more').to.equal(0)
+				expect(fresh.alloc(largest), `alloc(${largest})`).to.equal(16 + 3600 + 8)
+				fresh.check()
+			}
+		})
+
 		it('free: anything but the address of a live block is a RangeError, and frees nothing', () => {
 			const buffer = new ArrayBuffer(pageSize)
 			const allocator = createHeapAllocator(buffer)
@@ -653,7 +935,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			const before = snapshot(buffer)
 			const used = allocator.usedByteSize
 			const notLive = /^HeapAllocator\.free: address \S+ is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten$/
-			for (const bad of [live + 8, live - 8, live + 1, 8, 16, 24, -8, 1.5, Number.NaN, Number.POSITIVE_INFINITY, pageSize, pageSize + 8, 2 ** 53]) {
+			for (const bad of [live + 8, live - 8, live + 1, 8, 16, 24, -8, 1.5, Number.NaN, Number.POSITIVE_INFINITY, pageSize, pageSize + 8, 2 ** 32 + live, 2 ** 53]) {
 				expectThrow(() => allocator.free(bad), RangeError, notLive)
 			}
 			expectThrow(() => allocator.free(freed), RangeError, `HeapAllocator.free: address ${freed} is not a live block: it is a free block (a second free of the same address?)`)
@@ -741,8 +1023,14 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			words[usedWord] = words[usedWord]! + 8
 			expectThrow(() => allocator.check(), Error, /^HeapAllocator\.check: the heap is corrupted: blocks in use hold 96 bytes \(besides 0 on quick lists\) but the header counts 104$/)
 			words[usedWord] = words[usedWord]! - 8
-			words[4] = 0 // the magic number
-			expectThrow(() => allocator.check(), Error, /lost its magic number/)
+			for (const [word, field, expected] of [[4, 'magic number', 0x50414548], [5, 'version', 2], [7, 'base', 16]] as const) {
+				const value = words[word]!
+				words[word] = 99
+				const error = expectThrow(() => allocator.check(), Error, `HeapAllocator.check: the heap is corrupted: the header at 16: its ${field} is 99, expected ${expected}`)
+				expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+				words[word] = value
+			}
+			allocator.check()
 		})
 	})
 
