@@ -6,12 +6,13 @@
  * why, when there is none.
  */
 import { expect } from 'chai'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { AbiName, StructType } from '../src/index.js'
 import { clangOrSkip } from './support/clang.js'
+import { parseArguments, run, UsageError } from '../src/generator/cli.js'
 import { clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
 import type { CorpusLayouts } from './support/clangLayouts.js'
 import { abiProbeRecords, corpusEnums, corpusRecords } from './support/structCorpus.js'
@@ -301,6 +302,58 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 			expect(model.locations?.size).to.equal(2)
 		} finally {
 			process.chdir(cwd)
+		}
+	})
+
+	it('-I dir, -D NAME[=VALUE] and everything after -- go to clang, in their order; a missing directory, a bad macro, or a target or language after -- is a usage error (parseArguments)', () => {
+		const parse = (...args: string[]): readonly string[] => parseArguments(['import-c', 'a.h', ...args]).clangArgs
+		expect(parse('-I', fixtures, '-D', 'A', '-DB=1 2', `-I${scratch}`, '--abi', 'wasm64', '--', '-isystem', '/x', '-I', 'not/checked', '--help', '-h')).to.deep.equal([
+			`-I${fixtures}`, '-DA', '-DB=1 2', `-I${scratch}`, '-isystem', '/x', '-I', 'not/checked', '--help', '-h',
+		])
+		expect(parseArguments(['import-c', 'a.h', '--', '--abi', 'wasm64']).abi, 'after --, nothing is import-c\'s').to.equal('wasm32')
+		expect(parse()).to.deep.equal([])
+		expect(() => parse('-I', join(scratch, 'missing'))).to.throw(UsageError, `import-c: -I ${join(scratch, 'missing')}: no such directory`)
+		expect(() => parse('-I', join(fixtures, 'corpus.h'))).to.throw(UsageError, /: no such directory$/)
+		expect(() => parse('-I')).to.throw(UsageError, /^import-c: -I needs a value\n/)
+		expect(() => parse('-D')).to.throw(UsageError, /^import-c: -D needs a value\n/)
+		for (const bad of ['1X', '=1', 'A-B', '']) expect(() => parse(`-D${bad}`), bad).to.throw(UsageError, bad === '' ? /-D needs a value/ : `import-c: -D ${bad}: not a macro definition (NAME or NAME=VALUE)`)
+		for (const refused of ['--target=wasm64', '-target', '-xc++', '-x', '-E', '-MD', '-o']) {
+			expect(() => parse('--', '-DOK', refused), refused).to.throw(UsageError, `import-c: '${refused}' after -- is refused: import-c reads the header as C for the target --abi chooses, and prints its own output`)
+		}
+		// generate takes none of them
+		expect(() => parseArguments(['generate', 'a.ts', '--out', 'x', '-I', fixtures])).to.throw(UsageError, /^generate: unexpected argument '-I'/)
+		expect(() => parseArguments(['generate', 'a.ts', '--out', 'x', '--', '-DA'])).to.throw(UsageError, /^generate: unexpected argument '--'/)
+	})
+
+	it('live clang: a header that needs -I and -D imports with them (run), as it does with the same arguments after --; -h after -- is clang\'s; clang output that is not its JSON AST is an ImportCError', async function () {
+		const clang = clangOrSkip(this)
+		const include = join(scratch, 'include-dir')
+		mkdirSync(join(include, 'lib'), { recursive: true })
+		writeFileSync(join(include, 'lib', 'width.h'), '#ifndef WIDTH\n#error WIDTH is not defined\n#endif\ntypedef int cell;\n')
+		const header = join(scratch, 'needs-args.h')
+		writeFileSync(header, '#include <lib/width.h>\nstruct Row { cell cells[WIDTH]; char tag[TAG]; };\n')
+		const expected = (width: number, tag: number): string => `\tcells: { array: 'Int32', length: ${width} },\n\t\ttag: { string: 'Utf8', capacity: ${tag} },`
+		const given = await run(['import-c', header, '--clang', clang, '-I', include, '-DWIDTH=3', '-D', 'TAG=5'])
+		expect(given).to.include(expected(3, 5))
+		expect(await run(['import-c', header, '--clang', clang, '--abi', 'wasm64', '--', `-I${include}`, '-DWIDTH=7', '-DTAG=2'])).to.include(expected(7, 2))
+		// without them, clang's own message
+		let error: unknown
+		await run(['import-c', header, '--clang', clang, '-DTAG=1']).catch((caught: unknown) => (error = caught))
+		expect(error).to.be.instanceOf(ImportCError)
+		expect((error as Error).message).to.match(/could not compile the header \(exit 1\):\n.*'lib\/width\.h' file not found/s)
+		error = undefined
+		await run(['import-c', header, '--clang', clang, '-I', include, '-DTAG=1']).catch((caught: unknown) => (error = caught))
+		expect((error as Error).message).to.match(/error: WIDTH is not defined/)
+		// -h after -- is not import-c's --help: clang is given it
+		error = undefined
+		await run(['import-c', header, '--clang', clang, '--', '-h']).catch((caught: unknown) => (error = caught))
+		expect((error as Error).message).to.match(/could not compile the header \(exit 1\):\n.*unknown argument: '-h'/s)
+		// an argument that changes what clang prints
+		for (const [filter, printed] of [['Nothing', '""'], ['Row', '"{\\n  \\"id\\": ']] as const) {
+			expect(() => importC(header, { clang, clangArgs: [`-I${include}`, '-DWIDTH=1', '-DTAG=1', '-Xclang', '-ast-dump-filter', '-Xclang', filter] }), filter).to.throw(
+				ImportCError,
+				new RegExp(`^import-c: .* printed something other than its JSON AST \\(${printed.replace(/[\\{]/g, '\\$&')}.*\\.\\.\\.\\); does an argument given to clang change what it prints\\?$`),
+			)
 		}
 	})
 

@@ -119,10 +119,25 @@ function otherAbis(abi: AbiName): AbiName[] {
  * of the header under the other wasm ABIs (`others`; left out for one the header does
  * not compile for, or whose records differ).
  */
-export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
-	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include)
-	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', '-xc']
-	const ast = JSON.parse(runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])) as ClangNode
+export function clangDumps(
+	header: string,
+	abi: AbiName,
+	clang = findClang(),
+	clangArgs: readonly string[] = [],
+): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
+	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include);
+	// the caller's -I, -D and other arguments after ours, so that a -std of theirs wins
+	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc']
+	const astText = runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])
+	let ast: ClangNode | undefined
+	try {
+		ast = JSON.parse(astText) as ClangNode
+	} catch {
+		// (an -ast-dump-filter, -E, -### ... among the caller's arguments)
+	}
+	if (ast?.kind !== 'TranslationUnitDecl') {
+		throw new ImportCError(`import-c: ${clang} printed something other than its JSON AST (${JSON.stringify(astText.slice(0, 40))}...); does an argument given to clang change what it prints?`)
+	}
 	const probe = layoutProbe(header, ast)
 	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
 	const layouts = dump(abi)
@@ -809,8 +824,11 @@ export function importFromDumps(ast: ClangNode, layouts: string, options: PrintO
 }
 
 /** `import-c header.h [--abi ...] [--clang path]`: runs clang and returns the module. */
-export function importC(header: string, options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string } = {}): string {
+export function importC(
+	header: string,
+	options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string; readonly clangArgs?: readonly string[] } = {},
+): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts, others } = clangDumps(header, abi, findClang(options.clang))
+	const { ast, layouts, others } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
 	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) }, others)
 }
