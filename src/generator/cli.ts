@@ -155,13 +155,13 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 	return (await import(url)) as Record<string, unknown>
 }
 
-/** Runs the command; returns what to print on stdout. */
-export async function run(args: readonly string[]): Promise<string> {
+/** Runs the command; returns what to print on stdout. `warn` is told what import-c left out and why, one line each (by default on stderr). */
+export async function run(args: readonly string[], warn: (message: string) => void = (message) => process.stderr.write(`wasm-heap-manager: ${message}\n`)): Promise<string> {
 	if (asksForHelp(args)) return help
 	if (asksForVersion(args)) return `${packageVersion()}\n`
 	const parsed = parseArguments(args)
 	if (parsed.command === 'import-c') {
-		return importC(parsed.input, { abi: parsed.abi, clangArgs: parsed.clangArgs, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
+		return importC(parsed.input, { abi: parsed.abi, clangArgs: parsed.clangArgs, warn, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
 	}
 	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)
