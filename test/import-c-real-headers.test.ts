@@ -3,7 +3,7 @@
  * (zlib1g-dev, libbz2-dev, libsqlite3-dev, libjpeg62-turbo-dev; their libc includes from
  * wasi-libc): for wasm32 and for wasm64, import-c (with the -I/-D/-- arguments a user
  * gives it) prints a module that loads and has every record of interest, `generate` turns
- * it into classes and a structs.h, structs.h compiles with its own asserts holding, and its
+ * it into classes (which load and make refs) and a structs.h, structs.h compiles with its own asserts holding, and its
  * asserts on those records hold when compiled against the ORIGINAL header, on both targets:
  * what the generated classes bake in is what C lays out. A header that is not installed is
  * skipped, saying which package has it; no clang skips the whole test. The headers are read
@@ -15,7 +15,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { AbiName, StructType } from '../src/index.js'
+import { createWasmHeapManager, type AbiName, type StructRef, type StructType } from '../src/index.js'
 import { generateFiles } from '../src/generator/generate.js'
 import { importC } from '../src/generator/importC.js'
 import { clangOrSkip } from './support/clang.js'
@@ -218,6 +218,16 @@ describe('import-c and generate on real C headers (zlib, bzip2, SQLite, libjpeg)
 				const files = await generateFiles(module, { abi, declarationsSpecifier: `./${stem}.js`, inputName: `${stem}.ts`, moduleSpecifier: library })
 				for (const spelling of entry.records) {
 					expect(files['structs.ts'], `${stem}: ${spelling}`).to.include(`export class ${nameOf(spelling)}Ref extends`)
+				}
+				// the generated classes load, and each makes refs of its record's size
+				writeFileSync(join(scratch, `${stem}.generated.ts`), files['structs.ts'])
+				const generated = (await import(pathToFileURL(join(scratch, `${stem}.generated.ts`)).href)) as Record<string, unknown>
+				const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 4 }), { abi })
+				for (const spelling of entry.records) {
+					const ref = heap.allocStruct(generated[`${nameOf(spelling)}Ref`] as never) as unknown as StructRef
+					expect(ref, `${stem}: ${spelling}Ref`).to.be.instanceOf(generated[`${nameOf(spelling)}Ref`] as new () => unknown)
+					expect(ref.allocatedByteSize, `${stem}: ${spelling}`).to.equal((module[nameOf(spelling)] as StructType).layout(abi).size)
+					ref.free()
 				}
 				writeFileSync(join(scratch, `${stem}.structs.h`), files['structs.h'])
 				structsHeaders.push(join(scratch, `${stem}.structs.h`))
