@@ -197,6 +197,12 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 			expect(layout('PK', 'wasm64'), abi).to.deep.equal([12, 4, [0, 4]])
 			expect(text).to.include("\t{ packed: 4 },\n)\n\n/** C `struct PA`. */")
 		}
+		// a header that does not compile for the other ABI: said on stderr, its records still printed
+		const only32 = join(scratch, 'only32.h')
+		writeFileSync(only32, '#ifdef __wasm64__\n#error wasm32 only\n#endif\nstruct A32 { long a; };\n')
+		const warned: string[] = []
+		expect(importC(only32, { abi: 'wasm32', clang, warn: (line) => warned.push(line) })).to.include('export const A32 = defineStruct(')
+		expect(warned).to.deep.equal(['import-c: Note: the header does not compile for wasm64 (wasm32 only), so its layouts there are not checked: generate it for wasm32 only'])
 		// a header whose records differ by target: read for wasm32, with a note on wasm64
 		const conditional = join(scratch, 'conditional.h')
 		writeFileSync(conditional, '#if __wasm64__\nstruct W { int a; };\n#else\nstruct W { long long a; };\n#endif\n')

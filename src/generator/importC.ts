@@ -129,7 +129,7 @@ export function clangDumps(
 	abi: AbiName,
 	clang = findClang(),
 	clangArgs: readonly string[] = [],
-): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
+): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>>; unchecked: Partial<Record<AbiName, string>> } {
 	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include);
 	// the caller's -I, -D and other arguments after ours, so that a -std of theirs wins
 	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc']
@@ -147,14 +147,16 @@ export function clangDumps(
 	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
 	const layouts = dump(abi)
 	const others: Partial<Record<AbiName, string>> = {}
+	const unchecked: Partial<Record<AbiName, string>> = {}
 	for (const other of otherAbis(abi)) {
 		try {
 			others[other] = dump(other)
 		} catch (error) {
 			if (!(error instanceof ImportCError)) throw error
+			unchecked[other] = /error: (.*)/.exec(error.message)?.[1] ?? error.message
 		}
 	}
-	return { ast, layouts, others }
+	return { ast, layouts, others, unchecked }
 }
 
 /** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
@@ -1036,7 +1038,11 @@ export function importC(
 	options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string; readonly clangArgs?: readonly string[] } & WarnOption = {},
 ): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts, others } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
+	const { ast, layouts, others, unchecked } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
+	// the header, with these arguments, is for `abi` only: what generate asserts for the other ABI is unchecked
+	for (const [other, error] of Object.entries(unchecked)) {
+		options.warn?.(`import-c: Note: the header does not compile for ${other} (${error}), so its layouts there are not checked: generate it for ${abi} only`)
+	}
 	return importFromDumps(
 		ast,
 		layouts,
