@@ -63,7 +63,7 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 			const result = runBin(args)
 			expect(result.status, args.join(' ')).to.equal(0)
 			expect(result.stderr, args.join(' ')).to.equal('')
-			expect(result.stdout, args.join(' ')).to.match(/^usage:\n  wasm-heap-manager import-c header\.h .*\n  wasm-heap-manager generate structs\.ts --out dir .*\n\n  import-c .*\n.*\n  generate .*\n.*needs ts-morph/)
+			expect(result.stdout, args.join(' ')).to.match(/^usage:\n  wasm-heap-manager import-c header\.h .*\n(?: {20}.*\n)?  wasm-heap-manager generate structs\.ts --out dir .*\n\n  import-c .*\n.*\n  generate .*\n.*needs ts-morph/)
 		}
 		const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }
 		for (const args of [['--version'], ['-v'], ['version']]) {
@@ -153,5 +153,11 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		expect(result.stdout).to.include(`import { defineStruct, type StructType } from 'wasm-heap-manager'`)
 		expect(result.stdout).to.include("export const Vec2 = defineStruct(\n\t'Vec2',\n\t{\n\t\tx: 'Float32',\n\t\ty: 'Float32',\n\t},\n)")
 		expect(result.stdout).to.include("\t\tat: Vec2,\n\t\tmass: 'Float64',\n\t\tnext: { pointer: (): StructType => Body },")
+		// -D for the header's macros; what is left out is said on stderr, the rest printed (exit 0)
+		writeFileSync(join(project, 'rows.h'), 'struct Row { int cells[WIDTH]; };\nstruct Wide { long double x; };\n')
+		const rows = runBin(['import-c', 'rows.h', '-D', 'WIDTH=4', '--clang', clang])
+		expect([rows.status, rows.stderr]).to.deep.equal([0, 'wasm-heap-manager: import-c: Wide: left out, it uses the C type long double, which no field type offers\n'])
+		expect(rows.stdout).to.include("\t\tcells: { array: 'Int32', length: 4 },")
+		expect(rows.stdout).to.include('// Wide: left out, it uses the C type long double, which no field type offers\n')
 	})
 })

@@ -1,9 +1,9 @@
 /**
  * The `wasm-heap-manager` command:
- *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path]
+ *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [-I dir] [-D NAME[=VALUE]] [-- clang args]
  *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { abiNames, type AbiName } from '../structs/abi.js'
@@ -11,7 +11,8 @@ import { declarationsStem, generateFiles, GenerateError } from './generate.js'
 import { ImportCError, importC } from './importC.js'
 
 const usage = `usage:
-  wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] > structs.ts
+  wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path]
+                     [-I dir]... [-D NAME[=VALUE]]... [-- clang args] > structs.ts
   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]`
 
 /** What `--help` (or `-h`, or `help`) prints, on stdout. */
@@ -23,12 +24,18 @@ const help = `${usage}
              declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
 
   --abi      the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten
+  -I dir     (import-c, repeatable) a directory to search for included headers
+  -D NAME[=VALUE]  (import-c, repeatable) a macro to define for the header
+  -- ...     (import-c) every argument after -- goes to clang as it is (--sysroot=dir,
+             -isystem dir, -idirafter dir, -include file...), except what would change
+             the target --abi chooses or what clang prints (--target, -x, -E, -M..., -o)
   --version  prints the version of the installed package
 `
 
 /** Whether the command line asks for help: \`--help\` or \`-h\` anywhere, or the command \`help\`. */
 function asksForHelp(args: readonly string[]): boolean {
-	return args[0] === 'help' || args.includes('--help') || args.includes('-h')
+	const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
+	return args[0] === 'help' || own.includes('--help') || own.includes('-h')
 }
 
 /** Whether the command line asks for the version: \`--version\` or \`-v\` as the command, or the command \`version\`. */
@@ -62,7 +69,12 @@ interface Parsed {
 	readonly abi: AbiName
 	readonly out: string | undefined
 	readonly clang: string | undefined
+	/** import-c's arguments for clang: \`-I\`, \`-D\` and those after \`--\`, in their order. */
+	readonly clangArgs: readonly string[]
 }
+
+/** Arguments after \`--\` that would make clang read the header for another target or as another language than import-c reads. */
+const refusedClangArgument = /^(?:-target$|--target(?:=|$)|-triple$|-x|--language(?:=|$)|-E$|-M|-o)/
 
 /** Reads the command line (without `node` and the script). */
 export function parseArguments(args: readonly string[]): Parsed {
@@ -73,8 +85,18 @@ export function parseArguments(args: readonly string[]): Parsed {
 	let abi: string | undefined
 	let out: string | undefined
 	let clang: string | undefined
+	const clangArgs: string[] = []
 	for (let index = 0; index < rest.length; index++) {
 		const argument = rest[index]!
+		if (argument === '--' && command === 'import-c') {
+			for (const passed of rest.slice(index + 1)) {
+				if (refusedClangArgument.test(passed)) {
+					throw new UsageError(`import-c: '${passed}' after -- is refused: import-c reads the header as C for the target --abi chooses, and prints its own output\n${usage}`)
+				}
+				clangArgs.push(passed)
+			}
+			break
+		}
 		// An option given twice is refused: the last one winning silently could generate
 		// for an ABI the user did not mean (a script's default followed by an override).
 		const value = (previous: string | undefined): string => {
@@ -86,6 +108,15 @@ export function parseArguments(args: readonly string[]): Parsed {
 		if (argument === '--abi') abi = value(abi)
 		else if (argument === '--out' && command === 'generate') out = value(out)
 		else if (argument === '--clang' && command === 'import-c') clang = value(clang)
+		else if (/^-[ID]/.test(argument) && command === 'import-c') {
+			// -I dir and -Idir, -D NAME and -DNAME, as clang takes them; repeatable
+			const flag = argument.slice(0, 2)
+			const given = argument.length > 2 ? argument.slice(2) : rest[++index]
+			if (given === undefined || given === '') throw new UsageError(`import-c: ${flag} needs a value\n${usage}`)
+			if (flag === '-D' && !/^[A-Za-z_]\w*(?:=|$)/.test(given)) throw new UsageError(`import-c: -D ${given}: not a macro definition (NAME or NAME=VALUE)\n${usage}`)
+			if (flag === '-I' && !isDirectory(given)) throw new UsageError(`import-c: -I ${given}: no such directory`)
+			clangArgs.push(`${flag}${given}`)
+		}
 		else if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
 		else input = argument
 	}
@@ -93,7 +124,15 @@ export function parseArguments(args: readonly string[]): Parsed {
 	abi ??= 'wasm32'
 	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
-	return { command, input, abi: abi as AbiName, out, clang }
+	return { command, input, abi: abi as AbiName, out, clang, clangArgs }
+}
+
+function isDirectory(path: string): boolean {
+	try {
+		return statSync(path).isDirectory()
+	} catch {
+		return false
+	}
 }
 
 async function loadDeclarations(file: string): Promise<Record<string, unknown>> {
@@ -116,13 +155,13 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 	return (await import(url)) as Record<string, unknown>
 }
 
-/** Runs the command; returns what to print on stdout. */
-export async function run(args: readonly string[]): Promise<string> {
+/** Runs the command; returns what to print on stdout. `warn` is told what import-c left out and why, one line each (by default on stderr). */
+export async function run(args: readonly string[], warn: (message: string) => void = (message) => process.stderr.write(`wasm-heap-manager: ${message}\n`)): Promise<string> {
 	if (asksForHelp(args)) return help
 	if (asksForVersion(args)) return `${packageVersion()}\n`
 	const parsed = parseArguments(args)
 	if (parsed.command === 'import-c') {
-		return importC(parsed.input, { abi: parsed.abi, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
+		return importC(parsed.input, { abi: parsed.abi, clangArgs: parsed.clangArgs, warn, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
 	}
 	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)

@@ -14,6 +14,8 @@ import { delimiter, join, resolve } from 'node:path'
 import { cEnumStorage } from '../structs/abi.js'
 import type { AbiName } from '../structs/abi.js'
 import type { StructType } from '../index.js'
+
+type StructLayout = ReturnType<StructType['layout']>
 import { instantiateModel, type AliasModel, type EnumModel, type FieldExpr, type HeaderModel, type RecordModel, type TypeExpr } from './model.js'
 
 /** The clang target of each ABI. */
@@ -21,6 +23,7 @@ export const clangTargets: { readonly [Name in AbiName]: string } = { wasm32: 'w
 
 /** A node of clang's JSON AST (only what is read here). */
 export interface ClangNode {
+	readonly id?: string
 	readonly kind: string
 	readonly name?: string
 	readonly tagUsed?: string
@@ -30,7 +33,7 @@ export interface ClangNode {
 	readonly value?: string
 	readonly type?: { readonly qualType: string; readonly desugaredQualType?: string }
 	readonly fixedUnderlyingType?: { readonly qualType: string }
-	readonly ownedTagDecl?: { readonly name?: string }
+	readonly ownedTagDecl?: { readonly id?: string; readonly name?: string }
 	readonly inner?: readonly ClangNode[]
 }
 
@@ -39,6 +42,8 @@ export interface DumpedLayout {
 	readonly size: number
 	readonly align: number
 	readonly offsets: readonly number[]
+	/** Each field's first bit within its byte offset, for a bitfield (`1:3-7 | int b` is byte 1, bit 3). */
+	readonly bitOffsets?: readonly (number | undefined)[]
 }
 
 /** Thrown for a header import-c cannot read (clang missing, a compile error, a layout it cannot reproduce). */
@@ -119,22 +124,39 @@ function otherAbis(abi: AbiName): AbiName[] {
  * of the header under the other wasm ABIs (`others`; left out for one the header does
  * not compile for, or whose records differ).
  */
-export function clangDumps(header: string, abi: AbiName, clang = findClang()): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>> } {
-	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include)
-	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', '-xc']
-	const ast = JSON.parse(runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])) as ClangNode
+export function clangDumps(
+	header: string,
+	abi: AbiName,
+	clang = findClang(),
+	clangArgs: readonly string[] = [],
+): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>>; unchecked: Partial<Record<AbiName, string>> } {
+	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include);
+	// the caller's -I, -D and other arguments after ours, so that a -std of theirs wins
+	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc']
+	const astText = runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])
+	let ast: ClangNode | undefined
+	try {
+		ast = JSON.parse(astText) as ClangNode
+	} catch {
+		// (an -ast-dump-filter, -E, -### ... among the caller's arguments)
+	}
+	if (ast?.kind !== 'TranslationUnitDecl') {
+		throw new ImportCError(`import-c: ${clang} printed something other than its JSON AST (${JSON.stringify(astText.slice(0, 40))}...); does an argument given to clang change what it prints?`)
+	}
 	const probe = layoutProbe(header, ast)
 	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
 	const layouts = dump(abi)
 	const others: Partial<Record<AbiName, string>> = {}
+	const unchecked: Partial<Record<AbiName, string>> = {}
 	for (const other of otherAbis(abi)) {
 		try {
 			others[other] = dump(other)
 		} catch (error) {
 			if (!(error instanceof ImportCError)) throw error
+			unchecked[other] = /error: (.*)/.exec(error.message)?.[1] ?? error.message
 		}
 	}
-	return { ast, layouts, others }
+	return { ast, layouts, others, unchecked }
 }
 
 /** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
@@ -144,10 +166,13 @@ export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
 		const lines = block.split('\n').filter((line) => line.includes('|'))
 		// a named record, or an unnamed one by its location (`struct (unnamed at f.h:6:25)`)
 		const first = lines[0] ?? ''
-		// (an unnamed record that a typedef names is dumped under the typedef's name: `0 | Name`)
-		const name = /^\s*0 \| (?:(?:struct|union) )?([A-Za-z_]\w*)\s*$/.exec(first)?.[1] ?? anonymousKey(first)
+		// (an unnamed record that a typedef names is dumped under the typedef's name: `0 | Name`,
+		// also kept as `typedef Name` for when a tag has the name too)
+		const named = /^\s*0 \| ((?:struct|union) )?([A-Za-z_]\w*)\s*$/.exec(first)
+		const name = named?.[2] ?? anonymousKey(first)
 		if (name === undefined) continue
 		const offsets: number[] = []
+		const bitOffsets: (number | undefined)[] = []
 		let size = 0
 		let align = 0
 		for (const line of lines.slice(1)) {
@@ -157,10 +182,17 @@ export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
 				align = Number(end[2])
 				break
 			}
-			const field = /^\s*(\d+)(?::\d+-\d+)?\s\|\s{3}(\S.*)$/.exec(line)
-			if (field) offsets.push(Number(field[1]))
+			const field = /^\s*(\d+)(?::(\d+)-\d+)?\s\|\s{3}(\S.*)$/.exec(line)
+			if (field) {
+				offsets.push(Number(field[1]))
+				bitOffsets.push(field[2] === undefined ? undefined : Number(field[2]))
+			}
 		}
-		records.set(name, { size, align, offsets })
+		const layout = { size, align, offsets, bitOffsets }
+		if (named !== null && named[1] === undefined) {
+			records.set(`typedef ${name}`, layout)
+			if (!records.has(name)) records.set(name, layout)
+		} else records.set(name, layout)
 	}
 	return records
 }
@@ -240,6 +272,10 @@ interface Context {
 	readonly skipped: { name: string; reason: string }[]
 	/** Anonymous type spellings (`struct A::(anonymous at f.h:1:20)`) to the names given to them. */
 	readonly anonymous: Map<string, string>
+	/** Unnamed top-level records a typedef names, by their AST id, to the names given to them (the typedef's, or with `_` added when a tag has it). */
+	readonly unnamedById: Map<string, string>
+	/** Names of all tags (`struct S`, `union U`, `enum E`), which an unnamed record's typedef name may be too. */
+	readonly tags: Set<string>
 }
 
 function constantOf(node: ClangNode): bigint | undefined {
@@ -457,6 +493,8 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 	const pragmaPack = inheritedPack || children.some((child) => child.kind === 'MaxFieldAlignmentAttr')
 	const fields: { name: string; type: FieldExpr }[] = []
 	const unnamed = memberNames(children)
+	const hints: string[] = []
+	const typedefAligned: { field: string; spelling: string; align: number }[] = []
 	context.records.add(name)
 	for (const child of children) {
 		if (child.kind === 'RecordDecl' || child.kind === 'EnumDecl') {
@@ -475,16 +513,28 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 		if (child.isBitfield) {
 			const width = (child.inner ?? []).find((inner) => inner.kind === 'ConstantExpr' || inner.kind === 'IntegerLiteral')
 			type = { kind: 'bits', bits: Number(width ? constantOf(width) : 0n), storage: type }
+			if (child.name === undefined && type.bits > 0 && hints.length === 0) hints.push("an unnamed bitfield does not raise a C record's alignment, and a declared field would")
 		}
 		// `aligned(n)` on the member, or on a typedef it is declared with (which packed ignores, as clang does)
 		const typedefAlign = child.isBitfield || packedAttribute ? undefined : typedefAlignment(context, spelling)
 		const memberAlign = attributeValue(child, 'AlignedAttr')
 		const align = typedefAlign === undefined ? memberAlign : Math.max(typedefAlign, memberAlign ?? 1)
 		if (align !== undefined) type = { kind: 'aligned', type: type as TypeExpr, align }
+		if (typedefAlign !== undefined) typedefAligned.push({ field: fieldName, spelling, align: typedefAlign })
 		fields.push({ name: fieldName, type })
 	}
 	const align = attributeValue(node, 'AlignedAttr')
-	context.declarations.push({ kind: node.tagUsed === 'union' ? 'union' : 'struct', name, fields, packed: packedAttribute, align, pragmaPack })
+	context.declarations.push({
+		kind: node.tagUsed === 'union' ? 'union' : 'struct',
+		name,
+		fields,
+		packed: packedAttribute,
+		align,
+		// a typedef's aligned(n) below its type's alignment (`typedef int u1 __attribute__((aligned(1)))`) lays out as a pack value does
+		pragmaPack: pragmaPack || typedefAligned.length > 0,
+		...(hints.length > 0 ? { hints } : {}),
+		...(typedefAligned.length > 0 ? { typedefAligned } : {}),
+	})
 	context.defined.add(name)
 }
 
@@ -523,7 +573,7 @@ function collectTag(context: Context, node: ClangNode, name: string, inheritedPa
 		if (!(error instanceof Unsupported)) throw error
 		context.records.delete(name)
 		context.enums.delete(name)
-		context.skipped.push({ name, reason: error.message })
+		context.skipped.push({ name, reason: `it uses ${error.message}` })
 	}
 }
 
@@ -538,13 +588,19 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 		declarations: [],
 		skipped: [],
 		anonymous: new Map(),
+		unnamedById: new Map(),
+		tags: tagNames(ast.inner ?? []),
 	}
 	const top = (ast.inner ?? []).filter((node) => !node.isImplicit)
 	// Nested and anonymous records are spelled with their location; learn every name first.
 	assignAnonymousNames(context, top, undefined)
 	for (const [index, node] of top.entries()) {
 		if (node.kind === 'TypedefDecl') {
-			const spelling = typeSpelling(node)
+			let spelling = typeSpelling(node)
+			// `typedef struct { ... } S;` is spelled `struct S`, which is the tag's spelling when there is a `struct S` too
+			const owned = (node.inner ?? []).find((child) => child.ownedTagDecl !== undefined)?.ownedTagDecl
+			const unnamed = owned?.name === '' && owned.id !== undefined ? context.unnamedById.get(owned.id) : undefined
+			if (unnamed !== undefined) spelling = spelling.replace(/^(struct|union|enum) .*$/, `$1 ${unnamed}`)
 			const key = anonymousKey(spelling)
 			// a typedef name is followed through the typedefs before it (`typedef Inner InnerAlias;`)
 			const tag = /^[A-Za-z_]\w*$/.test(spelling) ? typedefTarget(context, spelling) : spelling
@@ -558,13 +614,72 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 			continue
 		}
 		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && (node.inner?.length ?? 0) > 0) {
-			const name = node.name ?? typedefNameOf(top, index)
+			const name = node.name ?? (node.id === undefined ? undefined : context.unnamedById.get(node.id)) ?? typedefNameOf(top, index)
 			if (name === undefined) continue
 			collectTag(context, node, name, false)
 		}
 	}
 	const locations = new Map([...context.anonymous].map(([key, name]) => [name, key]))
-	return { declarations: context.declarations, skipped: context.skipped, locations, notes: [] }
+	// a renamed unnamed record is in the layout dump under its typedef's name
+	for (const [index, node] of top.entries()) {
+		const name = node.id === undefined ? undefined : context.unnamedById.get(node.id)
+		const typedef = typedefNameOf(top, index)
+		if (name !== undefined && typedef !== undefined && name !== typedef) locations.set(name, `typedef ${typedef}`)
+	}
+	return { declarations: withoutClashingAliases(context), skipped: context.skipped, locations, notes: [] }
+}
+
+/**
+ * The declarations without the typedefs a module cannot export: C keeps tags and typedef
+ * names apart (`struct S` and a `typedef struct T S`), a module has one name for both, which
+ * the tag keeps; a typedef given twice (C11 allows it) is exported once.
+ */
+function withoutClashingAliases(context: Context): (RecordModel | EnumModel | AliasModel)[] {
+	const types = new Map(context.declarations.flatMap((declaration) => (declaration.kind === 'alias' ? [] : [[declaration.name, declaration] as const])))
+	const unnamed = new Set(context.unnamedById.values())
+	const aliases = new Set<string>()
+	const kept = context.declarations.filter((declaration) => {
+		if (declaration.kind !== 'alias') return true
+		const clash = types.get(declaration.name)
+		if (clash !== undefined) {
+			const target = types.get(declaration.target)
+			const named = target === undefined ? declaration.target : unnamed.has(target.name) ? `the unnamed ${target.kind} exported as ${target.name}` : `${target.kind} ${target.name}`
+			context.skipped.push({ name: `typedef ${declaration.name}`, reason: `it names ${named}, and ${clash.kind} ${clash.name} has the name ${declaration.name} in the module` })
+			return false
+		}
+		if (aliases.has(declaration.name)) return false
+		aliases.add(declaration.name)
+		return true
+	})
+	// a typedef before its record's definition (`typedef struct S S_t; struct S { ... };`) is exported after it
+	const ordered: (RecordModel | EnumModel | AliasModel)[] = []
+	const waiting = new Map<string, AliasModel[]>()
+	for (const declaration of kept) {
+		if (declaration.kind === 'alias' && !ordered.some((done) => done.kind !== 'alias' && done.name === declaration.target)) {
+			waiting.set(declaration.target, [...(waiting.get(declaration.target) ?? []), declaration])
+			continue
+		}
+		ordered.push(declaration)
+		if (declaration.kind !== 'alias') {
+			ordered.push(...(waiting.get(declaration.name) ?? []))
+			waiting.delete(declaration.name)
+		}
+	}
+	// the typedefs of a record that was left out (its definition uses what no field type offers)
+	for (const [target, left] of waiting) {
+		const reason = context.skipped.find((skipped) => skipped.name === target) === undefined ? `${target}, which has no definition here` : `${target}, which is left out`
+		for (const alias of left) context.skipped.push({ name: alias.name, reason: `it is a typedef of ${reason}` })
+	}
+	return ordered
+}
+
+/** Every tag of the header: the names of its records and enums, nested ones too (C gives them file scope). */
+function tagNames(nodes: readonly ClangNode[], into = new Set<string>()): Set<string> {
+	for (const node of nodes) {
+		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && node.name !== undefined) into.add(node.name)
+		if (node.kind === 'RecordDecl') tagNames(node.inner ?? [], into)
+	}
+	return into
 }
 
 /** `typedef struct { ... } Name;`: the typedef right after an unnamed record names it. */
@@ -595,8 +710,16 @@ function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], out
 		if (node.kind !== 'RecordDecl' && node.kind !== 'EnumDecl') continue
 		let name = node.name
 		if (name === undefined) {
-			if (outer === undefined) name = typedefNameOf(nodes, index)
-			else {
+			if (outer === undefined) {
+				name = typedefNameOf(nodes, index)
+				// `struct S { ... }; typedef struct { ... } S;`: two types, one name in a module
+				if (name !== undefined && context.tags.has(name)) {
+					do name += '_'
+					while (taken.has(name))
+					taken.add(name)
+				}
+				if (name !== undefined && node.id !== undefined) context.unnamedById.set(node.id, name)
+			} else {
 				name = nestedAnonymousName(nodes, node, outer, unnamed)
 				while (taken.has(name)) name += '_'
 				taken.add(name)
@@ -620,25 +743,29 @@ function assignAnonymousNames(context: Context, nodes: readonly ClangNode[], out
  * Sets each `#pragma pack` record's pack value to the one (1, 2, 4, 8, or none for 16)
  * that reproduces clang's layout under `abi` and, where one does, under the `others` too
  * (`#pragma pack(4)` over `char; void *` changes nothing on wasm32 but moves the pointer
- * on wasm64), then checks every named record against `abi`'s dump. A record whose
- * declaration lays out otherwise than clang under another ABI (a header with `#if`s on
- * the target) gets a note in `model.notes`.
- * @throws ImportCError when a record's layout differs from clang's under `abi`
+ * on wasm64), then checks every named record against `abi`'s dump. A record whose layout
+ * differs from clang's, or that the library refuses, is left out (into `model.skipped`,
+ * with why), and so is every record that holds it by value, and every typedef of it; a
+ * pointer to it becomes an address. A record whose declaration lays out otherwise than
+ * clang under another ABI (a header with `#if`s on the target) gets a note in `model.notes`.
  */
 export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout>, abi: AbiName, others: ReadonlyMap<AbiName, ReadonlyMap<string, DumpedLayout>> = new Map()): void {
-	const records = model.declarations.filter((declaration): declaration is RecordModel => declaration.kind === 'struct' || declaration.kind === 'union')
-	for (const record of records) {
+	const recordsOf = (): RecordModel[] => model.declarations.filter((declaration): declaration is RecordModel => declaration.kind === 'struct' || declaration.kind === 'union')
+	for (const record of recordsOf()) {
 		if (!record.pragmaPack) continue
 		const expected = dumpedLayout(model, dump, record.name)
 		if (expected === undefined) continue
-		const prefix = records.slice(0, records.indexOf(record) + 1)
-		// `__attribute__((packed))` under `#pragma pack(1)` is `packed: 1` (an `aligned(n)` member is capped to 1)
-		const candidates: (boolean | 1 | 2 | 4 | 8)[] = record.packed === true ? [true, 1] : [false, 1, 2, 4, 8]
+		const end = model.declarations.indexOf(record) + 1
+		const declared = record.packed
+		// `__attribute__((packed))` under `#pragma pack(1)` is `packed: 1` (an `aligned(n)` member is capped to 1); under
+		// `#pragma pack(n > 1)`, clang aligns a packed record's bitfields as pack(n) does, which a pack value says
+		const candidates: (boolean | 1 | 2 | 4 | 8)[] =
+			record.packed === true ? (record.fields.some((field) => field.type.kind === 'bits') ? [true, 1, 2, 4, 8] : [true, 1]) : [false, 1, 2, 4, 8]
 		let fitting: boolean | 1 | 2 | 4 | 8 | undefined
 		for (const pack of candidates) {
 			record.packed = pack
-			const type = instantiatePrefix(model, prefix).get(record.name) as StructType
-			if (!sameLayout(type.layout(abi), expected)) continue
+			const type = instantiateModel({ declarations: model.declarations.slice(0, end) }, () => {}).get(record.name) as StructType | undefined
+			if (type === undefined || !sameLayout(type.layout(abi), expected)) continue
 			fitting ??= pack
 			const elsewhere = [...others].every(([other, otherDump]) => {
 				const otherExpected = dumpedLayout(model, otherDump, record.name)
@@ -649,32 +776,127 @@ export function fitToLayouts(model: HeaderModel, dump: ReadonlyMap<string, Dumpe
 				break
 			}
 		}
-		// none fits: the check below names the record
-		if (fitting !== undefined) record.packed = fitting
+		// none fits: the check below leaves the record out, saying how clang lays it out
+		record.packed = fitting ?? declared
+	}
+	// each round leaves out the first record the library refuses or lays out otherwise than clang, and what holds it
+	for (;;) {
+		let refused: { name: string; reason: string } | undefined
+		const defined = instantiateModel(model, (declaration, error) => {
+			refused ??= { name: declaration.name, reason: `the library refuses its declaration: ${error instanceof Error ? error.message : String(error)}` }
+		})
+		if (refused === undefined) {
+			for (const record of recordsOf()) {
+				const expected = dumpedLayout(model, dump, record.name)
+				if (expected === undefined) continue
+				const layout = (defined.get(record.name) as StructType).layout(abi)
+				if (!sameLayout(layout, expected)) {
+					refused = { name: record.name, reason: differenceReason(record, layout, expected) }
+					break
+				}
+			}
+		}
+		if (refused === undefined) break
+		leaveOut(model, refused.name, refused.reason)
 	}
 	const defined = instantiateModel(model)
-	for (const record of records) {
-		const expected = dumpedLayout(model, dump, record.name)
-		if (expected === undefined) continue
-		const layout = (defined.get(record.name) as StructType).layout(abi)
-		if (!sameLayout(layout, expected)) {
-			throw new ImportCError(
-				`import-c: ${record.kind} ${record.name} is laid out differently by clang (sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}) ` +
-					`than its declaration would be (sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')}); it uses something import-c does not translate`,
-			)
-		}
-	}
 	for (const [other, otherDump] of others) {
-		for (const record of records) {
+		for (const record of recordsOf()) {
 			const expected = dumpedLayout(model, otherDump, record.name)
 			if (expected === undefined) continue
 			const layout = (defined.get(record.name) as StructType).layout(other)
 			if (!sameLayout(layout, expected)) {
 				model.notes?.push(
-					`${record.kind} ${record.name} is laid out by clang for ${other} as sizeof ${expected.size}, align ${expected.align}, offsets ${expected.offsets.join(', ')}; ` +
-						`this declaration, read for ${abi}, gives sizeof ${layout.size}, align ${layout.align}, offsets ${layout.fields.map((field) => field.offset).join(', ')} there: generate it for ${abi} only`,
+					`${record.kind} ${record.name} is laid out by clang for ${other} as ${layoutText(expected)}; ` +
+						`this declaration, read for ${abi}, gives ${layoutText(fromLayout(layout))} there: generate it for ${abi} only`,
 				)
 			}
+		}
+	}
+}
+
+/** `sizeof 8, align 4, offsets 0, 4` */
+function layoutText(layout: DumpedLayout): string {
+	return `sizeof ${layout.size}, align ${layout.align}, offsets ${layout.offsets.join(', ')}`
+}
+
+function fromLayout(layout: StructLayout): DumpedLayout {
+	return { size: layout.size, align: layout.align, offsets: layout.fields.map((field) => field.offset) }
+}
+
+/** Why `record` is left out: how clang and its declaration lay it out, and what it has that a declaration may not say. */
+function differenceReason(record: RecordModel, layout: StructLayout, expected: DumpedLayout): string {
+	const hints = [...(record.hints ?? [])]
+	// an aligned(n) typedef below the member type's own alignment, which a member's align cannot lower
+	const lowered = (record.typedefAligned ?? []).filter((member) => member.align < (layout.fields.find((field) => field.name === member.field)?.align ?? 0))
+	if (lowered.length > 0) {
+		hints.push(
+			`aligned(n) on a typedef lowers the alignment of members declared with it (${lowered.map((member) => `${member.spelling} ${member.field}`).join(', ')}), which a declaration says only by packing the whole record`,
+		)
+	}
+	const declared = fromLayout(layout)
+	const text = `clang lays it out as ${layoutText(expected)}, and its declaration as ${layoutText(declared)}`
+	const bits = layoutText(declared) === layoutText(expected) ? ' (bit offsets differ)' : ''
+	return hints.length > 0 ? `${text}${bits} (${hints.join('; ')})` : `${text}${bits}; it uses something import-c does not translate`
+}
+
+/**
+ * Leaves `name` out of `model` (into `model.skipped`, with `reason`), with every record that
+ * holds it by value and every typedef of it; a pointer to it becomes an address.
+ */
+function leaveOut(model: HeaderModel, name: string, reason: string): void {
+	const queue: { name: string; reason: string }[] = [{ name, reason }]
+	for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+		const index = model.declarations.findIndex((declaration) => declaration.kind !== 'alias' && declaration.name === next!.name)
+		if (index < 0) continue
+		const removed = model.declarations.splice(index, 1)[0]!
+		model.skipped.push(next)
+		const gone = removed.name
+		for (let at = 0; at < model.declarations.length; at++) {
+			const declaration = model.declarations[at]!
+			if (declaration.kind === 'alias') {
+				if (declaration.target !== gone) continue
+				model.declarations.splice(at--, 1)
+				model.skipped.push({ name: declaration.name, reason: `it is a typedef of ${removed.kind} ${gone}, which is left out` })
+				continue
+			}
+			if (declaration.kind === 'enum') continue
+			let held = false
+			// a pointer to it, at any depth, becomes an address of that depth; by value, the record goes too
+			const rewrite = (expr: TypeExpr): TypeExpr => {
+				switch (expr.kind) {
+					case 'record':
+					case 'enum':
+						held ||= expr.name === gone
+						return expr
+					case 'array':
+						return { ...expr, element: rewrite(expr.element) }
+					case 'pointer': {
+						let depth = 1
+						let target = expr.target
+						while (target.kind === 'pointer') {
+							depth++
+							target = target.target
+						}
+						if ((target.kind === 'record' || target.kind === 'deferred') && target.name === gone) {
+							let address: TypeExpr = { kind: 'scalar', name: 'Pointer' }
+							for (let level = 1; level < depth; level++) address = { kind: 'pointer', target: address }
+							return address
+						}
+						return expr
+					}
+					default:
+						return expr
+				}
+			}
+			const fields = declaration.fields.map((field) => {
+				const type = field.type
+				if (type.kind === 'bits') return { name: field.name, type: { ...type, storage: rewrite(type.storage) } }
+				if (type.kind === 'aligned') return { name: field.name, type: { ...type, type: rewrite(type.type) } }
+				return { name: field.name, type: rewrite(type) }
+			})
+			if (held) queue.push({ name: declaration.name, reason: `it holds ${removed.kind} ${gone}, which is left out` })
+			else model.declarations[at] = { ...declaration, fields }
 		}
 	}
 }
@@ -684,16 +906,10 @@ function dumpedLayout(model: HeaderModel, dump: ReadonlyMap<string, DumpedLayout
 	return dump.get(name) ?? (location === undefined ? undefined : dump.get(location))
 }
 
-function instantiatePrefix(model: HeaderModel, records: readonly RecordModel[]): ReturnType<typeof instantiateModel> {
-	const last = records[records.length - 1]!
-	const end = model.declarations.indexOf(last) + 1
-	return instantiateModel({ declarations: model.declarations.slice(0, end), skipped: [] })
-}
-
-function sameLayout(layout: { size: number; align: number; fields: readonly { offset: number }[] }, expected: DumpedLayout): boolean {
-	// both leave `:0` bitfields out (the dump spells them `4:- |`), so every other field is compared
+function sameLayout(layout: StructLayout, expected: DumpedLayout): boolean {
+	// both leave `:0` bitfields out (the dump spells them `4:- |`), so every other field is compared, a bitfield's first bit too
 	if (layout.size !== expected.size || layout.align !== expected.align || layout.fields.length !== expected.offsets.length) return false
-	return layout.fields.every((field, index) => field.offset === expected.offsets[index])
+	return layout.fields.every((field, index) => field.offset === expected.offsets[index] && (expected.bitOffsets === undefined || field.bitOffset === expected.bitOffsets[index]))
 }
 
 // ---- printing ----------------------------------------------------------------------------
@@ -765,7 +981,7 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 		'',
 		'',
 	]
-	for (const skipped of model.skipped) lines.push(`// ${skipped.name}: left out, it uses ${skipped.reason}`)
+	for (const skipped of model.skipped) lines.push(`// ${skipped.name}: left out, ${skipped.reason}`)
 	if (model.skipped.length > 0) lines.push('')
 	for (const note of model.notes ?? []) lines.push(`// Note: ${note}`)
 	if ((model.notes?.length ?? 0) > 0) lines.push('')
@@ -801,16 +1017,36 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
  * `import-c` from dumps already made: the printed module. `others` are the layout dumps
  * under other ABIs (see {@link clangDumps}), which a `#pragma pack` value is fitted to as well.
  */
-export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions, others: Partial<Record<AbiName, string>> = {}): string {
+export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions & WarnOption, others: Partial<Record<AbiName, string>> = {}): string {
 	const model = modelFromAst(ast)
 	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text)]))
 	fitToLayouts(model, parseLayoutDump(layouts), options.abi, otherDumps)
+	for (const skipped of model.skipped) options.warn?.(`import-c: ${skipped.name}: left out, ${skipped.reason}`)
+	for (const note of model.notes ?? []) options.warn?.(`import-c: Note: ${note}`)
 	return printModel(model, options)
 }
 
+/** What {@link importC} and {@link importFromDumps} say besides the module. */
+export interface WarnOption {
+	/** Told each declaration left out and each note, one line each (the command prints them on stderr); they are in the module as comments too. */
+	readonly warn?: (message: string) => void
+}
+
 /** `import-c header.h [--abi ...] [--clang path]`: runs clang and returns the module. */
-export function importC(header: string, options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string } = {}): string {
+export function importC(
+	header: string,
+	options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string; readonly clangArgs?: readonly string[] } & WarnOption = {},
+): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts, others } = clangDumps(header, abi, findClang(options.clang))
-	return importFromDumps(ast, layouts, { header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }) }, others)
+	const { ast, layouts, others, unchecked } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
+	// the header, with these arguments, is for `abi` only: what generate asserts for the other ABI is unchecked
+	for (const [other, error] of Object.entries(unchecked)) {
+		options.warn?.(`import-c: Note: the header does not compile for ${other} (${error}), so its layouts there are not checked: generate it for ${abi} only`)
+	}
+	return importFromDumps(
+		ast,
+		layouts,
+		{ header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }), ...(options.warn === undefined ? {} : { warn: options.warn }) },
+		others,
+	)
 }

@@ -22,5 +22,6 @@ export {
 	type ClangNode,
 	type DumpedLayout,
 	type PrintOptions,
+	type WarnOption,
 } from './importC.js'
 export { instantiateModel, type AliasModel, type EnumModel, type FieldExpr, type HeaderModel, type RecordModel, type TypeExpr } from './model.js'

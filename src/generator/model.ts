@@ -29,8 +29,16 @@ export interface RecordModel {
 	/** `true` for `__attribute__((packed))`, a number for `#pragma pack(n)`. */
 	packed: boolean | 1 | 2 | 4 | 8
 	readonly align: number | undefined
-	/** Whether the record is under a `#pragma pack` whose value is fitted to clang's layout. */
+	/**
+	 * Whether the record's pack value is fitted to clang's layout: it is under a `#pragma
+	 * pack`, or has members declared with an `aligned(n)` typedef, which may lower their
+	 * alignment (what a declaration says only by packing).
+	 */
 	readonly pragmaPack: boolean
+	/** What the record has that a declaration may not say, for the reason given when its layout differs from clang's. */
+	readonly hints?: readonly string[]
+	/** Members declared with an `aligned(n)` typedef: their name, C type and that `n`. */
+	readonly typedefAligned?: readonly { readonly field: string; readonly spelling: string; readonly align: number }[]
 }
 
 /** One enum. */
@@ -50,17 +58,24 @@ export interface AliasModel {
 
 /** Every declaration of a header, in the order they can be defined. */
 export interface HeaderModel {
-	readonly declarations: readonly (RecordModel | EnumModel | AliasModel)[]
-	/** Declarations left out, with why (a `long double` field...). */
-	readonly skipped: readonly { readonly name: string; readonly reason: string }[]
+	readonly declarations: (RecordModel | EnumModel | AliasModel)[]
+	/** Declarations left out, with why (`it uses the C type long double, ...`). */
+	readonly skipped: { readonly name: string; readonly reason: string }[]
 	/** Records clang names by their location (`f.h:6:25`), by the name given to them. */
 	readonly locations?: ReadonlyMap<string, string>
 	/** What the printed module says besides its declarations (a layout that differs under another ABI), filled by `fitToLayouts`. */
 	readonly notes?: string[]
 }
 
-/** Defines every declaration of the model with the library, by name. */
-export function instantiateModel(model: HeaderModel): Map<string, StructType | EnumType> {
+/**
+ * Defines every declaration of the model with the library, by name. With `onError`, a
+ * declaration the library refuses is reported to it and left undefined, and the rest are
+ * defined; without, the library's error is thrown.
+ */
+export function instantiateModel(
+	model: Pick<HeaderModel, 'declarations'>,
+	onError?: (declaration: RecordModel | EnumModel | AliasModel, error: unknown) => void,
+): Map<string, StructType | EnumType> {
 	const defined = new Map<string, StructType | EnumType>()
 	const valueOf = (expr: TypeExpr | { kind: 'cString' } | { kind: 'deferred'; name: string }): unknown => {
 		switch (expr.kind) {
@@ -82,6 +97,18 @@ export function instantiateModel(model: HeaderModel): Map<string, StructType | E
 		}
 	}
 	for (const declaration of model.declarations) {
+		if (onError === undefined) define(declaration)
+		else {
+			try {
+				define(declaration)
+			} catch (error) {
+				onError(declaration, error)
+			}
+		}
+	}
+	return defined
+
+	function define(declaration: RecordModel | EnumModel | AliasModel): void {
 		if (declaration.kind === 'enum') {
 			const values = Object.fromEntries(declaration.members.map((member) => [member.name, member.value]))
 			defined.set(declaration.name, defineEnum(declaration.name, declaration.storage, values))
@@ -99,9 +126,7 @@ export function instantiateModel(model: HeaderModel): Map<string, StructType | E
 							: valueOf(type)
 			}
 			const options = { ...(declaration.packed === false ? {} : { packed: declaration.packed }), ...(declaration.align === undefined ? {} : { align: declaration.align }) }
-			const define = declaration.kind === 'union' ? defineUnion : defineStruct
-			defined.set(declaration.name, define(declaration.name, fields as never, options))
+			defined.set(declaration.name, (declaration.kind === 'union' ? defineUnion : defineStruct)(declaration.name, fields as never, options))
 		}
 	}
-	return defined
 }
