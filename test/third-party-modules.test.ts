@@ -20,32 +20,26 @@ import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { wrapEmscriptenModuleHeap, type WasmHeapManager } from '../src/index.js'
+import type { SqlJsModule as ReadmeSqlJsModule } from 'sql.js'
 
 const require = createRequire(import.meta.url)
 
 // ---- sql.js ---------------------------------------------------------------------------
 
-/** The part of sql.js's module (its own `Module` object, which `initSqlJs` resolves to) this file uses. */
-interface SqlJsModule {
-	_malloc(size: number): number
-	_free(address: number): void
-	_sqlite3_open(filename: number, outDatabase: number): number
-	_sqlite3_close_v2(database: number): number
-	_sqlite3_exec(database: number, sql: number, callback: number, argument: number, outErrorMessage: number): number
-	_sqlite3_prepare_v2(database: number, sql: number, byteCount: number, outStatement: number, outTail: number): number
+/**
+ * The part of sql.js's module (its own `Module` object, which `initSqlJs` resolves to) this
+ * file uses: what the README's example calls (test/support/sql.js.d.ts), and more.
+ */
+interface SqlJsModule extends ReadmeSqlJsModule {
 	_sqlite3_bind_text(statement: number, index: number, text: number, byteCount: number, destructor: number): number
 	_sqlite3_bind_blob(statement: number, index: number, bytes: number, byteCount: number, destructor: number): number
 	_sqlite3_bind_double(statement: number, index: number, value: number): number
 	_sqlite3_bind_int64(statement: number, index: number, value: bigint): number
-	_sqlite3_step(statement: number): number
 	_sqlite3_reset(statement: number): number
-	_sqlite3_finalize(statement: number): number
-	_sqlite3_column_text(statement: number, column: number): number
 	_sqlite3_column_blob(statement: number, column: number): number
 	_sqlite3_column_bytes(statement: number, column: number): number
 	_sqlite3_column_double(statement: number, column: number): number
 	_sqlite3_errmsg(database: number): number
-	_sqlite3_free(address: number): void
 	_sqlite3_memory_used(): bigint
 	UTF8ToString(address: number): string
 	Database: new () => SqlJsDatabase

@@ -458,7 +458,7 @@ async function checkReadModifyWrite(api, check, { label, shared }) {
 }
 
 /** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
-function threadMayBlock() {
+export function threadMayBlock() {
 	try {
 		Atomics.wait(new Int32Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer), 0, 1, 0)
 		return true

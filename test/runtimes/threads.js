@@ -26,6 +26,8 @@
 // Everything is shared by the worker side (`threadWorker`) and the main side
 // (`runThreads`); the runtime's entry supplies how to start a worker (`host`).
 
+import { threadMayBlock } from './suite.js'
+
 /** Workers besides the main thread. */
 export const threadWorkers = 3
 /** Allocations and frees per thread. */
@@ -319,16 +321,6 @@ function readGrown(heap, stale, tid) {
 // ---------------------------------------------------------------------------------
 // The main side
 
-/** Whether this thread may block in Atomics.wait (a browser's main thread may not). */
-function mayBlock() {
-	try {
-		Atomics.wait(new Int32Array(new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true }).buffer), 0, 1, 0)
-		return true
-	} catch (error) {
-		if (error instanceof TypeError) return false
-		throw error
-	}
-}
 
 /**
  * The main thread's side, reported into `report` as checks named 'threads: …'. `host`:
@@ -342,7 +334,7 @@ export async function runThreads(api, report, host) {
 		return
 	}
 	const started = Date.now()
-	const blocking = mayBlock()
+	const blocking = threadMayBlock()
 	const hasWaitAsync = typeof Atomics.waitAsync === 'function'
 	const memory = new WebAssembly.Memory({ initial: 2, maximum: 512, shared: true })
 	const initialBytes = memory.buffer.byteLength
