@@ -506,6 +506,73 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		}
 	})
 
+	it('live clang: by default the header\'s own records, enums and typedefs (its file, and headers found through -I or beside it) and every record and enum they hold or point to, not the rest of what the system headers declare; --all prints everything (run, importC)', async function () {
+		const clang = clangOrSkip(this)
+		const root = join(scratch, 'own-records')
+		// a space in a directory: clang's dependency list escapes it
+		mkdirSync(join(root, 'proj include', 'proj'), { recursive: true })
+		mkdirSync(join(root, 'sys', 'lib'), { recursive: true })
+		mkdirSync(join(root, 'app'), { recursive: true })
+		writeFileSync(join(root, 'proj include', 'proj', 'part.h'), '#include <stdint.h>\nstruct Part { int32_t a; };\nstruct PartUnused { char c; };\n')
+		writeFileSync(join(root, 'app', 'beside.h'), 'struct Beside { short s; };\nenum BesideMode { BESIDE_A = 3 };\n')
+		writeFileSync(
+			join(root, 'sys', 'lib', 'lib.h'),
+			[
+				'struct LibInner { short s; };',
+				'struct LibHeld { struct LibInner inner; long l; };',
+				'typedef struct LibHeld LibHeld_t;',
+				'struct LibBack { int b; };',
+				'struct LibPointed { int p; struct LibBack *back; };',
+				'struct LibOpaque;',
+				'struct LibUnused { double d; };',
+				'typedef struct LibUnused LibUnused_t;',
+				'enum LibMode { LIB_A, LIB_B };',
+				'enum LibUnusedMode { LIB_C };',
+				'struct LibAliased { int x; };',
+				'struct LibLongDouble { long double x; };',
+				'',
+			].join('\n'),
+		)
+		const header = join(root, 'app', 'main.h')
+		writeFileSync(
+			header,
+			[
+				'#include <stddef.h>',
+				'#include <stdint.h>',
+				'#include <proj/part.h>',
+				'#include <lib/lib.h>',
+				'#include "beside.h"',
+				'struct Own { struct Part part; struct LibHeld held; struct LibPointed *pointed; struct LibOpaque *opaque; enum LibMode mode; uint32_t n; size_t size; };',
+				'typedef struct LibAliased mine_t;',
+				'struct OwnLast { struct Beside beside; };',
+				'',
+			].join('\n'),
+		)
+		const args = ['import-c', header, '--clang', clang, '-I', join(root, 'proj include'), '--', '-isystem', join(root, 'sys')]
+		const exported = (text: string): string[] => [...text.matchAll(/^export const (\w+)/gm)].map((match) => match[1]!).sort()
+		const warnings: string[] = []
+		const text = await run(args, (line) => warnings.push(line))
+		const own = ['Beside', 'BesideMode', 'OwnLast', 'Own', 'Part', 'PartUnused', 'mine_t', 'LibAliased']
+		const needed = ['LibHeld', 'LibHeld_t', 'LibInner', 'LibPointed', 'LibBack', 'LibMode']
+		expect(exported(text)).to.deep.equal([...own, ...needed].sort())
+		expect(text).to.include('\t\topaque: \'Pointer\',').and.include('\t\tpointed: { pointer: LibPointed },').and.include('\t\tback: { pointer: LibBack },')
+		// nothing said about what is not printed (max_align_t and LibLongDouble hold a long double)
+		expect(text).to.not.match(/left out|Note:/)
+		expect(warnings.filter((line) => !/does not compile for/.test(line))).to.deep.equal([])
+		const module = await importModule(text.replace("'wasm-heap-manager'", `'${pathToFileURL(library).href}'`))
+		expect((module.Own as StructType).layout('wasm32').size).to.equal(32)
+		expect(module.LibHeld_t).to.equal(module.LibHeld)
+		expect(module.mine_t).to.equal(module.LibAliased)
+		// --all: every declaration clang read; the header's own printed as without it
+		const all = await run([...args.slice(0, 4), '--all', ...args.slice(4)], () => {})
+		expect(exported(all)).to.include.members([...own, ...needed, 'LibUnused', 'LibUnused_t', 'LibUnusedMode'])
+		expect(all).to.include('// LibLongDouble: left out').and.match(/^\/\/ max_align_t: left out/m)
+		for (const block of text.split('\n\n').filter((part) => part.startsWith('/** C'))) expect(all).to.include(block)
+		expect(await run(['import-c', '--help'])).to.match(/\n {2}--all {6}\(import-c\) every record, enum and typedef clang read, the system headers' too\n/)
+		expect(parseArguments(['import-c', 'a.h', '--all']).all).to.equal(true)
+		expect(parseArguments(['import-c', 'a.h']).all).to.equal(false)
+	})
+
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
 		const clang = clangOrSkip(this)
 		const cwd = process.cwd()

@@ -1,6 +1,6 @@
 /**
  * The `wasm-heap-manager` command:
- *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [-I dir] [-D NAME[=VALUE]] [-- clang args]
+ *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [--all] [-I dir] [-D NAME[=VALUE]] [-- clang args]
  *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -11,7 +11,7 @@ import { declarationsStem, generateFiles, GenerateError } from './generate.js'
 import { ImportCError, importC } from './importC.js'
 
 const usage = `usage:
-  wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path]
+  wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [--all]
                      [-I dir]... [-D NAME[=VALUE]]... [-- clang args] > structs.ts
   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]`
 
@@ -19,11 +19,15 @@ const usage = `usage:
 const help = `${usage}
 
   import-c   prints defineStruct / defineUnion / defineEnum declarations for the records
-             and enums of a C header, laid out by clang (the clang on the PATH, --clang or $CLANG)
+             and enums of a C header, laid out by clang (the clang on the PATH, --clang or $CLANG):
+             those declared in the header and in the headers it includes that are not system
+             headers (found through -I or beside it; not through -isystem, -idirafter or
+             clang's own paths), and every record and enum they hold or point to
   generate   writes dir/<name>.ts (a ref class per struct) and dir/<name>.h (the C
              declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
 
   --abi      the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten
+  --all      (import-c) every record, enum and typedef clang read, the system headers' too
   -I dir     (import-c, repeatable) a directory to search for included headers
   -D NAME[=VALUE]  (import-c, repeatable) a macro to define for the header
   -- ...     (import-c) every argument after -- goes to clang as it is (--sysroot=dir,
@@ -71,6 +75,8 @@ interface Parsed {
 	readonly clang: string | undefined
 	/** import-c's arguments for clang: \`-I\`, \`-D\` and those after \`--\`, in their order. */
 	readonly clangArgs: readonly string[]
+	/** import-c's \`--all\`: the system headers' declarations too. */
+	readonly all: boolean
 }
 
 /** Arguments after \`--\` that would make clang read the header for another target or as another language than import-c reads. */
@@ -86,6 +92,7 @@ export function parseArguments(args: readonly string[]): Parsed {
 	let out: string | undefined
 	let clang: string | undefined
 	const clangArgs: string[] = []
+	let all = false
 	for (let index = 0; index < rest.length; index++) {
 		const argument = rest[index]!
 		if (argument === '--' && command === 'import-c') {
@@ -108,6 +115,7 @@ export function parseArguments(args: readonly string[]): Parsed {
 		if (argument === '--abi') abi = value(abi)
 		else if (argument === '--out' && command === 'generate') out = value(out)
 		else if (argument === '--clang' && command === 'import-c') clang = value(clang)
+		else if (argument === '--all' && command === 'import-c') all = true
 		else if (/^-[ID]/.test(argument) && command === 'import-c') {
 			// -I dir and -Idir, -D NAME and -DNAME, as clang takes them; repeatable
 			const flag = argument.slice(0, 2)
@@ -124,7 +132,7 @@ export function parseArguments(args: readonly string[]): Parsed {
 	abi ??= 'wasm32'
 	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
-	return { command, input, abi: abi as AbiName, out, clang, clangArgs }
+	return { command, input, abi: abi as AbiName, out, clang, clangArgs, all }
 }
 
 function isDirectory(path: string): boolean {
@@ -161,7 +169,7 @@ export async function run(args: readonly string[], warn: (message: string) => vo
 	if (asksForVersion(args)) return `${packageVersion()}\n`
 	const parsed = parseArguments(args)
 	if (parsed.command === 'import-c') {
-		return importC(parsed.input, { abi: parsed.abi, clangArgs: parsed.clangArgs, warn, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
+		return importC(parsed.input, { abi: parsed.abi, clangArgs: parsed.clangArgs, all: parsed.all, warn, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
 	}
 	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)

@@ -9,7 +9,8 @@
  * is printed.
  */
 import { execFileSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
 import { cEnumStorage } from '../structs/abi.js'
 import type { AbiName } from '../structs/abi.js'
@@ -35,6 +36,9 @@ export interface ClangNode {
 	readonly fixedUnderlyingType?: { readonly qualType: string }
 	readonly ownedTagDecl?: { readonly id?: string; readonly name?: string }
 	readonly inner?: readonly ClangNode[]
+	/** Where the declaration's name is (`file` left out when it is the file of the location written before it). */
+	readonly loc?: unknown
+	readonly range?: unknown
 }
 
 /** One record of a layout dump: size, alignment and its direct fields' offsets. */
@@ -129,11 +133,29 @@ export function clangDumps(
 	abi: AbiName,
 	clang = findClang(),
 	clangArgs: readonly string[] = [],
-): { ast: ClangNode; layouts: string; others: Partial<Record<AbiName, string>>; unchecked: Partial<Record<AbiName, string>> } {
+): {
+	ast: ClangNode
+	layouts: string
+	others: Partial<Record<AbiName, string>>
+	unchecked: Partial<Record<AbiName, string>>
+	/** The files clang read the header from that are not system headers (the header, and those it includes found through -I or beside it), as clang spells them. */
+	userFiles: string[]
+} {
 	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include);
 	// the caller's -I, -D and other arguments after ours, so that a -std of theirs wins
 	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc']
-	const astText = runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json'])
+	// -MMD: the dependency file of the files read, without those clang takes as system headers
+	const scratch = mkdtempSync(join(tmpdir(), 'import-c-'))
+	let astText: string
+	let userFiles: string[]
+	try {
+		const depFile = join(scratch, 'header.d')
+		astText = runClang(clang, [...target(abi), header, '-Xclang', '-ast-dump=json', '-MMD', '-MF', depFile])
+		// (none written when an argument of the caller's stops clang short of compiling; the AST check below says so)
+		userFiles = existsSync(depFile) ? parseDependencies(readFileSync(depFile, 'utf8')) : []
+	} finally {
+		rmSync(scratch, { recursive: true, force: true })
+	}
 	let ast: ClangNode | undefined
 	try {
 		ast = JSON.parse(astText) as ClangNode
@@ -156,7 +178,17 @@ export function clangDumps(
 			unchecked[other] = /error: (.*)/.exec(error.message)?.[1] ?? error.message
 		}
 	}
-	return { ast, layouts, others, unchecked }
+	return { ast, layouts, others, unchecked, userFiles }
+}
+
+/** The prerequisites of the make rule clang writes for -MMD (`x.o: a.h b\ c.h \` and a newline...), unescaped (`\ `, `\#`, `$$`). */
+export function parseDependencies(text: string): string[] {
+	const joined = text.replace(/\\\r?\n/g, ' ')
+	const colon = /:(?:\s|$)/.exec(joined)
+	const rest = colon === null ? '' : joined.slice(colon.index + 1)
+	const files: string[] = []
+	for (const match of rest.matchAll(/(?:\\.|[^\s\\])+/g)) files.push(match[0].replace(/\$\$/g, '$').replace(/\\([ #])/g, '$1'))
+	return files
 }
 
 /** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
@@ -276,6 +308,8 @@ interface Context {
 	readonly unnamedById: Map<string, string>
 	/** Names of all tags (`struct S`, `union U`, `enum E`), which an unnamed record's typedef name may be too. */
 	readonly tags: Set<string>
+	/** The file (resolved) of the top-level declaration each declaration and left-out entry comes from. */
+	readonly origins: Map<object, string | undefined>
 }
 
 function constantOf(node: ClangNode): bigint | undefined {
@@ -577,8 +611,48 @@ function collectTag(context: Context, node: ClangNode, name: string, inheritedPa
 	}
 }
 
+/** Options of {@link modelFromAst}. */
+export interface ModelOptions {
+	/**
+	 * The header's own files (the header, and those it includes that are not system
+	 * headers: `clangDumps`' `userFiles`). Given, the model holds the records, enums and
+	 * typedefs declared in them, the records and enums those hold or point to (at any
+	 * depth), and the typedefs of these; what else clang read (the C library's records) is
+	 * left out without a word. Without them, everything clang read is in the model.
+	 */
+	readonly userFiles?: readonly string[]
+}
+
+/**
+ * The file each top-level declaration of `ast` is in: where its name is, after macro
+ * expansion, resolved. clang's JSON leaves a location's `file` out when it is the file of the
+ * location written before it, in the order of the text, nested nodes' included.
+ */
+export function declarationFiles(ast: ClangNode): Map<ClangNode, string | undefined> {
+	const files = new Map<ClangNode, string | undefined>()
+	let last: string | undefined
+	const visit = (value: unknown): void => {
+		if (Array.isArray(value)) {
+			for (const item of value) visit(item)
+			return
+		}
+		if (value === null || typeof value !== 'object') return
+		const object = value as Record<string, unknown>
+		// a location (`includedFrom` has a file alone, and does not count)
+		if (typeof object.file === 'string' && typeof object.col === 'number') last = object.file
+		for (const key in object) if (key !== 'includedFrom') visit(object[key])
+	}
+	for (const node of ast.inner ?? []) {
+		// `loc` is written first, its `spellingLoc` before its `expansionLoc`
+		visit(node.loc)
+		files.set(node, last === undefined ? undefined : resolve(last))
+		for (const key in node) if (key !== 'loc') visit((node as unknown as Record<string, unknown>)[key])
+	}
+	return files
+}
+
 /** The declarations of a header from clang's JSON AST (pack values still to fit). */
-export function modelFromAst(ast: ClangNode): HeaderModel {
+export function modelFromAst(ast: ClangNode, options: ModelOptions = {}): HeaderModel {
 	const context: Context = {
 		typedefs: new Map(),
 		typedefAligns: new Map(),
@@ -590,11 +664,19 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 		anonymous: new Map(),
 		unnamedById: new Map(),
 		tags: tagNames(ast.inner ?? []),
+		origins: new Map(),
 	}
+	const files = options.userFiles === undefined ? undefined : declarationFiles(ast)
 	const top = (ast.inner ?? []).filter((node) => !node.isImplicit)
+	// what a top-level node adds to the declarations and to those left out comes from its file
+	const from = (node: ClangNode, declarations: number, skipped: number): void => {
+		const file = files?.get(node)
+		for (const added of [...context.declarations.slice(declarations), ...context.skipped.slice(skipped)]) context.origins.set(added, file)
+	}
 	// Nested and anonymous records are spelled with their location; learn every name first.
 	assignAnonymousNames(context, top, undefined)
 	for (const [index, node] of top.entries()) {
+		const [declarations, skipped] = [context.declarations.length, context.skipped.length]
 		if (node.kind === 'TypedefDecl') {
 			let spelling = typeSpelling(node)
 			// `typedef struct { ... } S;` is spelled `struct S`, which is the tag's spelling when there is a `struct S` too
@@ -611,12 +693,14 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 			if (key === undefined) context.typedefs.set(node.name!, spelling)
 			const align = attributeValue(node, 'AlignedAttr')
 			if (align !== undefined) context.typedefAligns.set(node.name!, align)
+			from(node, declarations, skipped)
 			continue
 		}
 		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && (node.inner?.length ?? 0) > 0) {
 			const name = node.name ?? (node.id === undefined ? undefined : context.unnamedById.get(node.id)) ?? typedefNameOf(top, index)
 			if (name === undefined) continue
 			collectTag(context, node, name, false)
+			from(node, declarations, skipped)
 		}
 	}
 	const locations = new Map([...context.anonymous].map(([key, name]) => [name, key]))
@@ -626,7 +710,56 @@ export function modelFromAst(ast: ClangNode): HeaderModel {
 		const typedef = typedefNameOf(top, index)
 		if (name !== undefined && typedef !== undefined && name !== typedef) locations.set(name, `typedef ${typedef}`)
 	}
-	return { declarations: withoutClashingAliases(context), skipped: context.skipped, locations, notes: [] }
+	const declarations = withoutClashingAliases(context)
+	if (options.userFiles === undefined) return { declarations, skipped: context.skipped, locations, notes: [] }
+	const own = new Set(options.userFiles.map((file) => resolve(file)))
+	const isOwn = (entry: object): boolean => {
+		const file = context.origins.get(entry)
+		return file !== undefined && own.has(file)
+	}
+	const kept = neededBy(declarations, declarations.filter(isOwn))
+	return {
+		declarations: declarations.filter((declaration) => (declaration.kind === 'alias' ? kept.has(declaration.target) : kept.has(declaration.name))),
+		skipped: context.skipped.filter(isOwn),
+		locations,
+		notes: [],
+	}
+}
+
+/**
+ * The names of the records and enums among `declarations` that `roots` are or name (a
+ * typedef, its target), with every record and enum they hold or point to, at any depth.
+ */
+function neededBy(declarations: readonly (RecordModel | EnumModel | AliasModel)[], roots: readonly (RecordModel | EnumModel | AliasModel)[]): Set<string> {
+	const byName = new Map(declarations.flatMap((declaration) => (declaration.kind === 'alias' ? [] : [[declaration.name, declaration] as const])))
+	const needed = new Set<string>()
+	const queue = roots.map((root) => (root.kind === 'alias' ? root.target : root.name))
+	const uses = (expr: FieldExpr | { kind: 'cString' } | { kind: 'deferred'; name: string }): void => {
+		switch (expr.kind) {
+			case 'record':
+			case 'enum':
+			case 'deferred':
+				queue.push(expr.name)
+				return
+			case 'array':
+				return uses(expr.element)
+			case 'pointer':
+				return uses(expr.target)
+			case 'bits':
+				return uses(expr.storage)
+			case 'aligned':
+				return uses(expr.type)
+			default:
+				return
+		}
+	}
+	for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+		if (needed.has(name)) continue
+		needed.add(name)
+		const declaration = byName.get(name)
+		if (declaration?.kind === 'struct' || declaration?.kind === 'union') for (const field of declaration.fields) uses(field.type)
+	}
+	return needed
 }
 
 /**
@@ -644,7 +777,9 @@ function withoutClashingAliases(context: Context): (RecordModel | EnumModel | Al
 		if (clash !== undefined) {
 			const target = types.get(declaration.target)
 			const named = target === undefined ? declaration.target : unnamed.has(target.name) ? `the unnamed ${target.kind} exported as ${target.name}` : `${target.kind} ${target.name}`
-			context.skipped.push({ name: `typedef ${declaration.name}`, reason: `it names ${named}, and ${clash.kind} ${clash.name} has the name ${declaration.name} in the module` })
+			const entry = { name: `typedef ${declaration.name}`, reason: `it names ${named}, and ${clash.kind} ${clash.name} has the name ${declaration.name} in the module` }
+			context.skipped.push(entry)
+			context.origins.set(entry, context.origins.get(declaration))
 			return false
 		}
 		if (aliases.has(declaration.name)) return false
@@ -668,7 +803,11 @@ function withoutClashingAliases(context: Context): (RecordModel | EnumModel | Al
 	// the typedefs of a record that was left out (its definition uses what no field type offers)
 	for (const [target, left] of waiting) {
 		const reason = context.skipped.find((skipped) => skipped.name === target) === undefined ? `${target}, which has no definition here` : `${target}, which is left out`
-		for (const alias of left) context.skipped.push({ name: alias.name, reason: `it is a typedef of ${reason}` })
+		for (const alias of left) {
+			const entry = { name: alias.name, reason: `it is a typedef of ${reason}` }
+			context.skipped.push(entry)
+			context.origins.set(entry, context.origins.get(alias))
+		}
 	}
 	return ordered
 }
@@ -1016,9 +1155,10 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 /**
  * `import-c` from dumps already made: the printed module. `others` are the layout dumps
  * under other ABIs (see {@link clangDumps}), which a `#pragma pack` value is fitted to as well.
+ * With `userFiles`, the module has the header's own declarations and what they need (see {@link ModelOptions}).
  */
-export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions & WarnOption, others: Partial<Record<AbiName, string>> = {}): string {
-	const model = modelFromAst(ast)
+export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions & WarnOption & ModelOptions, others: Partial<Record<AbiName, string>> = {}): string {
+	const model = modelFromAst(ast, options.userFiles === undefined ? {} : { userFiles: options.userFiles })
 	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text)]))
 	fitToLayouts(model, parseLayoutDump(layouts), options.abi, otherDumps)
 	for (const skipped of model.skipped) options.warn?.(`import-c: ${skipped.name}: left out, ${skipped.reason}`)
@@ -1032,13 +1172,19 @@ export interface WarnOption {
 	readonly warn?: (message: string) => void
 }
 
-/** `import-c header.h [--abi ...] [--clang path]`: runs clang and returns the module. */
+/**
+ * `import-c header.h [--abi ...] [--clang path] [--all]`: runs clang and returns the module:
+ * the records, enums and typedefs declared in the header and in the headers it includes that
+ * clang does not take as system headers (found through -I or beside the header, not through
+ * -isystem, -idirafter or the built-in paths), with every record and enum they hold or point
+ * to; with `all`, every one clang read (the C library's too).
+ */
 export function importC(
 	header: string,
-	options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string; readonly clangArgs?: readonly string[] } & WarnOption = {},
+	options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string; readonly clangArgs?: readonly string[]; readonly all?: boolean } & WarnOption = {},
 ): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts, others, unchecked } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
+	const { ast, layouts, others, unchecked, userFiles } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
 	// the header, with these arguments, is for `abi` only: what generate asserts for the other ABI is unchecked
 	for (const [other, error] of Object.entries(unchecked)) {
 		options.warn?.(`import-c: Note: the header does not compile for ${other} (${error}), so its layouts there are not checked: generate it for ${abi} only`)
@@ -1046,7 +1192,13 @@ export function importC(
 	return importFromDumps(
 		ast,
 		layouts,
-		{ header, abi, ...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }), ...(options.warn === undefined ? {} : { warn: options.warn }) },
+		{
+			header,
+			abi,
+			...(options.all === true ? {} : { userFiles }),
+			...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }),
+			...(options.warn === undefined ? {} : { warn: options.warn }),
+		},
 		others,
 	)
 }
