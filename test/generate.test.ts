@@ -603,7 +603,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => parseArguments(['generate', 'a.ts', '--out', 'x', '--out', 'y']), UsageError, /^generate: --out is given twice \(x and y\)/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--clang', '/a', '--clang', '/b']), UsageError, /^import-c: --clang is given twice \(\/a and \/b\)/)
 		expect(parseArguments(['generate', 'a.ts', '--out', 'x']).abi).to.equal('wasm32')
-		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [] })
+		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [], all: false })
 		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
 		try {
 			writeFileSync(join(scratch, 'empty.ts'), 'export const nothing = 1\n')

@@ -56,6 +56,8 @@ interface RealHeader {
 	readonly records: readonly string[]
 	/** Typedefs of tagged records, which import-c exports as aliases: typedef name → tag. */
 	readonly aliases: Readonly<Record<string, string>>
+	/** Every name the module exports (the header's records, enums and typedefs, and what they need): none of the C library's. */
+	readonly exports?: readonly string[]
 }
 
 const headers: readonly RealHeader[] = [
@@ -65,6 +67,7 @@ const headers: readonly RealHeader[] = [
 		args: (abi) => (existsSync(join(wasi, 'stdio.h')) ? libcArgs(abi) : `no ${wasi} (apt-get install wasi-libc)`),
 		records: ['struct z_stream_s', 'struct gz_header_s', 'struct gzFile_s'],
 		aliases: { z_stream: 'z_stream_s', gz_header: 'gz_header_s' },
+		exports: ['gzFile_s', 'gz_header', 'gz_header_s', 'z_stream', 'z_stream_s'],
 	},
 	{
 		header: '/usr/include/bzlib.h',
@@ -72,6 +75,7 @@ const headers: readonly RealHeader[] = [
 		args: (abi) => (existsSync(join(wasi, 'stdio.h')) ? libcArgs(abi) : `no ${wasi} (apt-get install wasi-libc)`),
 		records: ['bz_stream'],
 		aliases: {},
+		exports: ['bz_stream'],
 	},
 	{
 		// only <stdarg.h>, clang's own: no arguments at all
@@ -206,9 +210,16 @@ describe('import-c and generate on real C headers (zlib, bzip2, SQLite, libjpeg)
 					continue
 				}
 				const stem = `${entry.header.replace(/.*\//, '').replace(/\.h$/, '')}-${abi}`
-				const text = importC(entry.header, { abi, clang, clangArgs: clangArgsOf(args), moduleSpecifier: library })
+				const warnings: string[] = []
+				const text = importC(entry.header, { abi, clang, clangArgs: clangArgsOf(args), moduleSpecifier: library, warn: (line) => warnings.push(line) })
 				writeFileSync(join(scratch, `${stem}.ts`), text)
 				const module = (await import(pathToFileURL(join(scratch, `${stem}.ts`)).href)) as Record<string, unknown>
+				// the header's records and what they need, not the C library's (timespec, pthread_*, __wasi_*...), nor notes on those
+				const exported = Object.keys(module).sort()
+				if (entry.exports !== undefined) expect(exported, `${entry.header} (${abi}): exports`).to.deep.equal([...entry.exports].sort())
+				expect(exported.filter((name) => /^(?:timespec|timeval|pthread_|__wasi_|__mbstate|max_align_t|fd_set|FILE$|div_t|ldiv_t)/.test(name)), `${entry.header} (${abi})`).to.deep.equal([])
+				expect(warnings.filter((line) => /pthread|timespec|__wasi_|max_align_t/.test(line)), `${entry.header} (${abi}): warnings`).to.deep.equal([])
+				expect(text, `${entry.header} (${abi})`).to.not.match(/pthread|timespec|__wasi_|max_align_t/)
 				for (const spelling of entry.records) {
 					const type = module[nameOf(spelling)] as StructType | undefined
 					expect(type?.kind, `${entry.header} (${abi}): ${spelling}`).to.equal(/^union /.test(spelling) ? 'union' : 'struct')

@@ -533,6 +533,8 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 				'',
 			].join('\n'),
 		)
+		// a system header's fields inside an own record, then its record: clang writes that record's location without its file (the one of the field before)
+		writeFileSync(join(root, 'sys', 'lib', 'fields.h'), '#ifdef LIB_FIELDS_INSIDE\nint lib_a;\n#else\nstruct LibAfterFields { int z; };\n#endif\n')
 		const header = join(root, 'app', 'main.h')
 		writeFileSync(
 			header,
@@ -545,6 +547,12 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 				'struct Own { struct Part part; struct LibHeld held; struct LibPointed *pointed; struct LibOpaque *opaque; enum LibMode mode; uint32_t n; size_t size; };',
 				'typedef struct LibAliased mine_t;',
 				'struct OwnLast { struct Beside beside; };',
+				'#define LIB_FIELDS_INSIDE',
+				'struct WithLibFields {',
+				'#include <lib/fields.h>',
+				'};',
+				'#undef LIB_FIELDS_INSIDE',
+				'#include <lib/fields.h>',
 				'',
 			].join('\n'),
 		)
@@ -552,7 +560,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		const exported = (text: string): string[] => [...text.matchAll(/^export const (\w+)/gm)].map((match) => match[1]!).sort()
 		const warnings: string[] = []
 		const text = await run(args, (line) => warnings.push(line))
-		const own = ['Beside', 'BesideMode', 'OwnLast', 'Own', 'Part', 'PartUnused', 'mine_t', 'LibAliased']
+		const own = ['Beside', 'BesideMode', 'OwnLast', 'Own', 'Part', 'PartUnused', 'WithLibFields', 'mine_t', 'LibAliased']
 		const needed = ['LibHeld', 'LibHeld_t', 'LibInner', 'LibPointed', 'LibBack', 'LibMode']
 		expect(exported(text)).to.deep.equal([...own, ...needed].sort())
 		expect(text).to.include('\t\topaque: \'Pointer\',').and.include('\t\tpointed: { pointer: LibPointed },').and.include('\t\tback: { pointer: LibBack },')
@@ -565,7 +573,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(module.mine_t).to.equal(module.LibAliased)
 		// --all: every declaration clang read; the header's own printed as without it
 		const all = await run([...args.slice(0, 4), '--all', ...args.slice(4)], () => {})
-		expect(exported(all)).to.include.members([...own, ...needed, 'LibUnused', 'LibUnused_t', 'LibUnusedMode'])
+		expect(exported(all)).to.include.members([...own, ...needed, 'LibUnused', 'LibUnused_t', 'LibUnusedMode', 'LibAfterFields'])
 		expect(all).to.include('// LibLongDouble: left out').and.match(/^\/\/ max_align_t: left out/m)
 		for (const block of text.split('\n\n').filter((part) => part.startsWith('/** C'))) expect(all).to.include(block)
 		expect(await run(['import-c', '--help'])).to.match(/\n {2}--all {6}\(import-c\) every record, enum and typedef clang read, the system headers' too\n/)

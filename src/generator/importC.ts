@@ -640,7 +640,7 @@ export function declarationFiles(ast: ClangNode): Map<ClangNode, string | undefi
 		const object = value as Record<string, unknown>
 		// a location (`includedFrom` has a file alone, and does not count)
 		if (typeof object.file === 'string' && typeof object.col === 'number') last = object.file
-		for (const key in object) if (key !== 'includedFrom') visit(object[key])
+		for (const key in object) visit(object[key])
 	}
 	for (const node of ast.inner ?? []) {
 		// `loc` is written first, its `spellingLoc` before its `expansionLoc`
