@@ -6,6 +6,7 @@
  * why, when there is none.
  */
 import { expect } from 'chai'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -579,6 +580,28 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(await run(['import-c', '--help'])).to.match(/\n {2}--all {6}\(import-c\) every record, enum and typedef clang read, the system headers' too\n/)
 		expect(parseArguments(['import-c', 'a.h', '--all']).all).to.equal(true)
 		expect(parseArguments(['import-c', 'a.h']).all).to.equal(false)
+	})
+
+	it('live clang: the module\'s first line is the command that makes it again, its arguments quoted for a shell (-I, -D and those after --, --all)', async function () {
+		const clang = clangOrSkip(this)
+		const root = join(scratch, 'rerun')
+		mkdirSync(join(root, "it's here"), { recursive: true })
+		writeFileSync(join(root, "it's here", 'width.h'), 'struct Wide { int cells[WIDTH]; };\n')
+		const header = join(root, 'main.h')
+		writeFileSync(header, '#include "width.h"\nstruct Holder { struct Wide wide; char tag[sizeof(TAG)]; };\n')
+		const text = await run(['import-c', header, '--clang', clang, '-I', join(root, "it's here"), '-D', 'WIDTH=3', '--all', '--', '-DTAG="a b"'], () => {})
+		expect(text).to.include('length: 3').and.include('capacity: 4')
+		const firstLine = text.split('\n')[0]!
+		const command = /; run npx wasm-heap-manager (.*)$/.exec(firstLine)?.[1]
+		expect(command, firstLine).to.be.a('string')
+		// the shell reads the words back (a space, a quote and a double quote in them)
+		const words = execFileSync('sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).split('\0').slice(0, -1)
+		expect(words.slice(0, 4)).to.deep.equal(['import-c', 'main.h', '--abi', 'wasm32'])
+		expect(await run(['import-c', header, '--clang', clang, ...words.slice(2)], () => {})).to.equal(text)
+		// without arguments of its own the line ends at the ABI, as before
+		const plain = join(root, 'plain.h')
+		writeFileSync(plain, 'struct Plain { int x; };\n')
+		expect((await run(['import-c', plain, '--clang', clang], () => {})).split('\n')[0]).to.match(/; run npx wasm-heap-manager import-c plain\.h --abi wasm32$/)
 	})
 
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {
