@@ -207,6 +207,29 @@ describe('API reference (TypeDoc) in Chromium', function () {
 		expect(await migratingPage.text()).to.contain('<h1')
 	})
 
+	it('opens the entry points on a first visit also when TypeDoc builds the navigation before typedoc/custom.js runs (a slow load)', async () => {
+		// TypeDoc's script is async and custom.js deferred: delay custom.js until TypeDoc has
+		// built the navigation from the states it found (none yet), as a loaded machine did.
+		const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } })
+		try {
+			const slow = await context.newPage()
+			let navigationBuilt = false
+			await slow.route('**/assets/custom.js', async (route) => {
+				await slow.waitForSelector('#tsd-nav-container li')
+				navigationBuilt = true
+				await route.continue()
+			})
+			await slow.goto(new URL('index.html', url).href, { waitUntil: 'load' })
+			const link = slow.locator('#tsd-nav-container a', { hasText: 'createWasmHeapManager' }).first()
+			await link.waitFor({ state: 'visible', timeout: 15_000 })
+			expect(navigationBuilt, 'the navigation was built before custom.js ran').to.equal(true)
+			// and the state is saved, as a reader's click saves it
+			expect(await slow.evaluate(() => localStorage.getItem('tsd-accordion-Modules$wasm-heap-manager$Entry points'))).to.equal('true')
+		} finally {
+			await context.close()
+		}
+	})
+
 	it('lists the entry points first on the main module page', async () => {
 		await open('modules/wasm-heap-manager.html')
 		const sections = await page.$$eval('.col-content details.tsd-member-group > summary h2', (elements) => elements.map((element) => element.textContent!.trim()))
