@@ -24,6 +24,17 @@ import type { SqlJsModule as ReadmeSqlJsModule } from 'sql.js'
 
 const require = createRequire(import.meta.url)
 
+/** A module whose `_free` counts its calls (its other members the module's own, through the prototype). */
+function countingFree<M extends { _free(address: number): void }>(module: M): { module: M; calls: () => number } {
+	let calls = 0
+	const counting = Object.create(module) as M
+	counting._free = (address: number) => {
+		calls++
+		module._free(address)
+	}
+	return { module: counting, calls: () => calls }
+}
+
 // ---- sql.js ---------------------------------------------------------------------------
 
 /**
@@ -111,7 +122,7 @@ describe('third-party module: sql.js (SQLite), through wrapEmscriptenModuleHeap(
 	let memory: WebAssembly.Memory
 	let heap: WasmHeapManager
 	let database: number
-	let freeCalls: number
+	let freeCalls: () => number
 
 	/** A statement prepared from SQL the manager allocated (freed at once: SQLite copies what it needs). */
 	function prepare(sql: string): number {
@@ -153,14 +164,9 @@ describe('third-party module: sql.js (SQLite), through wrapEmscriptenModuleHeap(
 
 	beforeEach(() => {
 		// Counted free: the manager must free what it allocated through the module's own _free.
-		freeCalls = 0
-		const free = module._free
-		const counting = Object.create(module) as SqlJsModule
-		counting._free = (address: number) => {
-			freeCalls++
-			free(address)
-		}
-		heap = wrapEmscriptenModuleHeap(counting, { memory })
+		const counting = countingFree(module)
+		freeCalls = counting.calls
+		heap = wrapEmscriptenModuleHeap(counting.module, { memory })
 		const filename = heap.allocNullTerminatedUtf8String(':memory:')
 		const out = heap.allocPointer32() // sqlite3 **ppDb: a pointer-sized out-value
 		expect(module._sqlite3_open(filename.address, out.address)).to.equal(SQLITE_OK)
@@ -325,11 +331,11 @@ describe('third-party module: sql.js (SQLite), through wrapEmscriptenModuleHeap(
 		expect(message.value).to.equal(expected)
 		expect(message.value).to.equal('no such table: tablé_日本_😀')
 
-		const frees = freeCalls
+		const frees = freeCalls()
 		message.free()
 		expect(message.isFreed).to.equal(true)
 		expect(module._sqlite3_memory_used()).to.equal(usedBefore)
-		expect(freeCalls, "the manager's _free is not what freed it").to.equal(frees)
+		expect(freeCalls(), "the manager's _free is not what freed it").to.equal(frees)
 		expect(heap.allocatedRefs.map((ref) => ref.address).sort()).to.deep.equal([sql.address, errorOut.address].sort())
 	})
 
@@ -405,9 +411,9 @@ describe('third-party module: sql.js (SQLite), through wrapEmscriptenModuleHeap(
 		]
 		expect(heap.allocatedRefs.length).to.equal(refs.length)
 		expect(heap.totalAllocatedByteSize).to.equal(refs.reduce((sum, ref) => sum + ref.allocatedByteSize, 0))
-		const frees = freeCalls
+		const frees = freeCalls()
 		heap.freeAll()
-		expect(freeCalls - frees).to.equal(refs.length)
+		expect(freeCalls() - frees).to.equal(refs.length)
 		expect(heap.allocatedRefs).to.deep.equal([])
 		expect(heap.totalAllocatedByteSize).to.equal(0)
 		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
@@ -460,7 +466,7 @@ describe('third-party module: draco3d (Draco mesh decoder), through wrapEmscript
 	let module: DracoDecoderModule
 	let heap: WasmHeapManager
 	let decoder: DracoDecoder
-	let freeCalls: number
+	let freeCalls: () => number
 	/** Draco's own reading of the bunny: positions through DracoFloat32Array, triangles through GetFaceFromMesh. */
 	let oracle: { points: number; faces: number; positions: number[]; triangles: number[] }
 
@@ -496,14 +502,9 @@ describe('third-party module: draco3d (Draco mesh decoder), through wrapEmscript
 	})
 
 	beforeEach(() => {
-		freeCalls = 0
-		const free = module._free
-		const counting = Object.create(module) as DracoDecoderModule
-		counting._free = (address: number) => {
-			freeCalls++
-			free(address)
-		}
-		heap = wrapEmscriptenModuleHeap(counting)
+		const counting = countingFree(module)
+		freeCalls = counting.calls
+		heap = wrapEmscriptenModuleHeap(counting.module)
 	})
 
 	afterEach(() => heap.freeAll())
@@ -551,9 +552,9 @@ describe('third-party module: draco3d (Draco mesh decoder), through wrapEmscript
 
 		module.destroy(mesh)
 		module.destroy(buffer)
-		const frees = freeCalls
+		const frees = freeCalls()
 		for (const ref of [source, positions, triangles]) ref.free()
-		expect(freeCalls - frees).to.equal(3)
+		expect(freeCalls() - frees).to.equal(3)
 		expect(heap.allocatedRefs).to.deep.equal([])
 		expect(heap.totalAllocatedByteSize).to.equal(0)
 	})
