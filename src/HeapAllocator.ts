@@ -442,15 +442,22 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * created over one of `keys` whose header is still in place.
 	 */
 	private refuseOverlap(keys: object[], base: number, limit: number): void {
-		const u32 = this.u32
 		for (const key of keys) {
 			for (const other of basesByTarget.get(key) ?? []) {
-				const h = other / 4
-				if (other === base || u32[h + H_MAGIC] !== MAGIC || u32[h + H_BASE] !== other) continue
-				const otherLimit = u32[h + H_LIMIT]! * 4
-				if (base < otherLimit && other < limit) throw raise(allocatorRangesOverlap, CREATE, base, limit, other, otherLimit)
+				const otherLimit = other === base ? undefined : this.headerLimitAt(other / 4)
+				if (otherLimit !== undefined && base < otherLimit && other < limit) throw raise(allocatorRangesOverlap, CREATE, base, limit, other, otherLimit)
 			}
 		}
+	}
+
+	/**
+	 * The growth limit (in bytes) of the allocator whose header is in place at word `w` (its
+	 * magic number, version and own base), or undefined: what both overlap checks compare.
+	 */
+	private headerLimitAt(w: number): number | undefined {
+		const u32 = this.u32
+		if (u32[w + H_MAGIC] !== MAGIC || u32[w + H_VERSION] !== VERSION || u32[w + H_BASE] !== w * 4) return undefined
+		return u32[w + H_LIMIT]! * 4
 	}
 
 	/** Writes a fresh header and one free block spanning the range; returns the salt. */
@@ -498,10 +505,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 		for (let i = window.indexOf(MAGIC); i !== -1; i = window.indexOf(MAGIC, i + 1)) {
 			const w = from + i
 			// Headers start at multiples of 8.
-			if ((w & 1) !== 0 || u32[w + H_VERSION] !== VERSION || u32[w + H_BASE] !== w * 4 || w === hb) continue
-			// One below whose range may grow up to here counts too: its growth would run into this one.
-			const otherLimit = u32[w + H_LIMIT]! * 4
-			if (w > hb || otherLimit > base) throw raise(allocatorOverlapsState, CREATE, base, w * 4, otherLimit)
+			const otherLimit = (w & 1) !== 0 || w === hb ? undefined : this.headerLimitAt(w)
+			// The window ends below `end`, so a header above `base` is inside the range; one below
+			// counts when its range may grow up to here (its growth would run into this one).
+			if (otherLimit !== undefined && base < otherLimit) throw raise(allocatorOverlapsState, CREATE, base, w * 4, otherLimit)
 		}
 	}
 
