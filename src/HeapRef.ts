@@ -16,6 +16,17 @@ export interface HeapScopeLike {
 }
 
 /**
+ * How the region a summary of `ref` would read stopped being usable, or `undefined` while
+ * it is: through `ref`, or through the struct ref it was reached from (its `root`). A
+ * function, not a method: a member of the ref classes would take a name from struct fields.
+ */
+function endedAs(ref: HeapRef): 'freed' | 'released' | undefined {
+	const owner = ((ref as { root?: HeapRef }).root ?? ref) as unknown as { readonly freed: boolean; isReleased(): boolean }
+	if (!owner.freed) return undefined
+	return owner.isReleased() ? 'released' : 'freed'
+}
+
+/**
  * What every reference shares: a region of the heap (the region it covers, the manager it
  * reads through, and whether it may still be used) and its ownership. `free()` gives
  * the region back through the manager (for wrapped refs too: it frees the memory the ref
@@ -124,15 +135,17 @@ export abstract class HeapRef {
 	/**
 	 * A short summary for `JSON.stringify` and loggers: `{ type: 'Int32Ref', address: 1024,
 	 * value: 7 }`. String refs give the string, array refs `elementCount` and every element
-	 * as `values`; 64-bit integers become decimal strings. A freed ref gives
-	 * `{ type, address, freed: true }` (`released: true` once released), without reading
-	 * the heap.
+	 * as `values`, struct refs their fields as `value` (what `read()` gives); 64-bit
+	 * integers become decimal strings. A freed ref gives `{ type, address, freed: true }`
+	 * (`released: true` once released), without reading the heap; so does a ref reached
+	 * from a struct (a nested struct, an element, an array field) once that one is freed.
 	 * @group Debugging
 	 */
 	toJSON(): Record<string, unknown> {
 		const summary: Record<string, unknown> = { type: this.refName, address: this.address }
-		if (this.freed) {
-			summary[this.isReleased() ? 'released' : 'freed'] = true
+		const ended = endedAs(this)
+		if (ended !== undefined) {
+			summary[ended] = true
 			return summary
 		}
 		try {
@@ -149,8 +162,9 @@ export abstract class HeapRef {
 	 */
 	[inspectCustom](): string {
 		const fields: [string, string][] = [['address', String(this.address)]]
-		if (this.freed) {
-			fields.push([this.isReleased() ? 'released' : 'freed', 'true'])
+		const ended = endedAs(this)
+		if (ended !== undefined) {
+			fields.push([ended, 'true'])
 		} else {
 			try {
 				for (const [key, value] of this.contents('inspect')) fields.push([key, value as string])

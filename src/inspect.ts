@@ -26,8 +26,15 @@ export function formatByteSize(byteSize: number): string {
 	return `${shown} ${units[unit]}`
 }
 
-/** One value as inspection shows it: `7`, `-0`, `7n`, `'text'` (cut after 60 characters). */
-export function formatInspectedValue(value: unknown): string {
+/** Nesting a summary shows before `[Object]` / `[Array]`: a struct's nested struct's fields, not theirs. */
+const shownDepth = 2
+
+/**
+ * One value as inspection shows it: `7`, `-0`, `7n`, `'text'` (cut after 60 characters),
+ * and the plain data `readStruct` gives: `{ x: 1, y: 2 }`, `[1, 2, 3]` (the first 8
+ * elements), nested two levels deep.
+ */
+export function formatInspectedValue(value: unknown, depth = 0): string {
 	switch (typeof value) {
 		case 'number':
 			return Object.is(value, -0) ? '-0' : String(value)
@@ -37,9 +44,31 @@ export function formatInspectedValue(value: unknown): string {
 			return value.length > shownCharacters
 				? `${quote(value.slice(0, shownCharacters))}... ${value.length - shownCharacters} more characters`
 				: quote(value)
+		case 'object':
+			if (value === null) return 'null'
+			if (Array.isArray(value)) {
+				return depth >= shownDepth ? '[Array]' : formatInspectedElements(value.length, (index) => value[index], depth + 1)
+			}
+			if (depth >= shownDepth) return '[Object]'
+			return `{ ${formatInspectedFields(Object.entries(value), depth + 1)} }`
 		default:
 			return String(value)
 	}
+}
+
+/** `key: value, key: value` for a plain object's entries. */
+function formatInspectedFields(entries: readonly (readonly [string, unknown])[], depth: number): string {
+	return inspectedEntries(entries, depth)
+		.map(([key, value]) => `${key}: ${value}`)
+		.join(', ')
+}
+
+/**
+ * A plain object's entries as a summary shows them: each value formatted, each key as it
+ * is (struct fields are C identifiers) unless it is in `taken`, then quoted.
+ */
+export function inspectedEntries(entries: readonly (readonly [string, unknown])[], depth = 0, taken?: ReadonlySet<string>): [string, string][] {
+	return entries.map(([key, value]) => [taken?.has(key) === true ? quote(key) : key, formatInspectedValue(value, depth)])
 }
 
 /** A string in single quotes, escaped as in a JavaScript string literal. */
@@ -48,16 +77,24 @@ export function quote(text: string): string {
 }
 
 /** The first elements of an array ref: `[1, 2, 3]`, or `[1, ..., 8, ... 92 more]`. */
-export function formatInspectedElements(elementCount: number, readAt: (index: number) => unknown): string {
+export function formatInspectedElements(elementCount: number, readAt: (index: number) => unknown, depth = 0): string {
 	const shown: string[] = []
-	for (let index = 0; index < Math.min(elementCount, shownElements); index++) shown.push(formatInspectedValue(readAt(index)))
+	for (let index = 0; index < Math.min(elementCount, shownElements); index++) shown.push(formatInspectedValue(readAt(index), depth))
 	if (elementCount > shownElements) shown.push(`... ${elementCount - shownElements} more`)
 	return `[${shown.join(', ')}]`
 }
 
-/** A value as JSON can hold it: bigints become decimal strings (JSON has no 64-bit integers). */
+/**
+ * A value as JSON can hold it: bigints become decimal strings (JSON has no 64-bit
+ * integers), also inside the plain objects and arrays `readStruct` gives.
+ */
 export function jsonValue(value: unknown): unknown {
-	return typeof value === 'bigint' ? value.toString() : value
+	if (typeof value === 'bigint') return value.toString()
+	if (typeof value !== 'object' || value === null) return value
+	if (Array.isArray(value)) return value.map(jsonValue)
+	const copy: Record<string, unknown> = {}
+	for (const [key, field] of Object.entries(value)) copy[key] = jsonValue(field)
+	return copy
 }
 
 /** `Name { key: value, key: value }`, the shape Node prints class instances in. */

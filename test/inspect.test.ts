@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai'
 import { format, inspect } from 'node:util'
-import { createWasmHeapManager, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, defineUnion, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { AbiSizedRef } from './generated-structs/structCorpus.wasm32.js'
 
 /** A manager over a fresh buffer whose allocator hands out 8-aligned addresses from 1024 up, so addresses are known. */
 function bumpHeap(byteSize = 16 * 2 ** 20, options?: WasmHeapManagerOptions): WasmHeapManager {
@@ -101,6 +102,99 @@ describe('inspecting refs and managers', () => {
 			expect(inspect(bumpHeap(1.5 * 2 ** 20))).to.equal('WasmHeapManager { heap: 1.5 MiB, live refs: 0 (0 B) }')
 			expect(inspect(bumpHeap(1000))).to.equal('WasmHeapManager { heap: 1000 B, live refs: 0 (0 B) }')
 			expect(inspect(bumpHeap(2 ** 20 + 100, { trackAllocations: false }))).to.equal('WasmHeapManager { heap: 1 MiB, tracking: off }')
+		})
+	})
+
+	describe('struct refs', () => {
+		const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+		const Number32 = defineUnion('Number32', { i: 'Int32', f: 'Float32' })
+		const Particle = defineStruct('Particle', {
+			id: 'BigInt64',
+			mass: 'Float64',
+			alive: 'Bool',
+			pos: Vec2,
+			bits: Number32,
+			name: { string: 'Utf8', capacity: 8 },
+			tail: { array: 'Uint8', length: 3 },
+			next: 'Pointer',
+		})
+		const Box = defineStruct('Box', { corners: { array: Vec2, length: 2 }, address: 'Int32' })
+		const Outer = defineStruct('Outer', { box: Box })
+
+		function particle(heap: WasmHeapManager) {
+			const ref = heap.allocStruct(Particle)
+			ref.write({ id: -(2n ** 60n), mass: 1.5, alive: true, pos: { x: 0.5, y: -2 }, bits: { i: 1 }, name: 'héllo', tail: [1, 2, 3], next: 4096 })
+			return ref
+		}
+
+		it('a struct ref shows its fields as read() reads them, nested structs, unions, arrays and strings included', () => {
+			const heap = bumpHeap()
+			const ref = particle(heap)
+			const fields = "id: -1152921504606846976n, mass: 1.5, alive: true, pos: { x: 0.5, y: -2 }, bits: { i: 1, f: 1.401298464324817e-45 }, name: 'héllo', tail: [1, 2, 3], next: 4096"
+			expect(inspect(ref)).to.equal(`Particle { address: ${ref.address}, ${fields} }`)
+			// sub-refs: a nested struct, a union, an array field
+			expect(inspect(ref.pos)).to.equal(`Vec2 { address: ${ref.address + 20}, x: 0.5, y: -2 }`)
+			expect(inspect(ref.bits)).to.equal(`Number32 { address: ${ref.address + 28}, i: 1, f: 1.401298464324817e-45 }`)
+			expect(inspect(ref.tail)).to.equal(`Particle.tail { address: ${ref.address + 40}, elementCount: 3, values: [1, 2, 3] }`)
+		})
+
+		it('a field named address is quoted; nesting past two levels shows [Object]', () => {
+			const heap = bumpHeap()
+			const box = heap.allocStruct(Box, { corners: [{ x: 1, y: 2 }, { x: 3, y: 4 }], address: 7 })
+			expect(inspect(box)).to.equal(`Box { address: ${box.address}, corners: [{ x: 1, y: 2 }, { x: 3, y: 4 }], 'address': 7 }`)
+			const outer = heap.allocStruct(Outer, { box: { corners: [{ x: 1, y: 2 }, { x: 3, y: 4 }], address: 7 } })
+			expect(inspect(outer)).to.equal(`Outer { address: ${outer.address}, box: { corners: [[Object], [Object]], address: 7 } }`)
+		})
+
+		it('a struct array shows its first 8 elements as objects', () => {
+			const heap = bumpHeap()
+			const array = heap.allocStructArray(Vec2, 10)
+			for (let index = 0; index < 10; index++) array.writeAt(index, { x: index, y: -index })
+			const shown = Array.from({ length: 8 }, (_, index) => `{ x: ${index}, y: ${index === 0 ? '-0' : -index} }`).join(', ')
+			expect(inspect(array)).to.equal(`Vec2ArrayRef { address: ${array.address}, elementCount: 10, values: [${shown}, ... 2 more] }`)
+			expect(inspect(array.at(3))).to.equal(`Vec2 { address: ${array.address + 24}, x: 3, y: -3 }`)
+		})
+
+		it('a generated class shows what the runtime ref of the same declaration shows', () => {
+			const heap = bumpHeap()
+			const generated = heap.allocStruct(AbiSizedRef, { c: 1, l: -2, d: 3, s: 4, e: 5, p: 6, f: 7 })
+			expect(generated).to.be.instanceOf(AbiSizedRef)
+			expect(inspect(generated)).to.equal(`AbiSized { address: ${generated.address}, c: 1, l: -2, d: 3, s: 4, e: 5, p: 6, f: 7 }`)
+		})
+
+		it('a ref reached from a struct says freed (or released) once that struct is, without reading the heap', () => {
+			const heap = bumpHeap()
+			const ref = particle(heap)
+			const { pos, bits, tail } = ref
+			const array = heap.allocStructArray(Vec2, 2)
+			const element = array.at(1)
+			ref.free()
+			expect(inspect(ref)).to.equal(`Particle { address: ${ref.address}, freed: true }`)
+			expect(inspect(pos)).to.equal(`Vec2 { address: ${pos.address}, freed: true }`)
+			expect(inspect(bits)).to.equal(`Number32 { address: ${bits.address}, freed: true }`)
+			expect(inspect(tail)).to.equal(`Particle.tail { address: ${tail.address}, freed: true }`)
+			expect(pos.toJSON()).to.deep.equal({ type: 'Vec2', address: pos.address, freed: true })
+			array.release()
+			expect(inspect(element)).to.equal(`Vec2 { address: ${element.address}, released: true }`)
+			expect(element.toJSON()).to.deep.equal({ type: 'Vec2', address: element.address, released: true })
+		})
+
+		it('JSON gives the fields as value, 64-bit integers as decimal strings at any depth; a struct array every element', () => {
+			const heap = bumpHeap()
+			const ref = particle(heap)
+			const value = { id: String(-(2n ** 60n)), mass: 1.5, alive: true, pos: { x: 0.5, y: -2 }, bits: { i: 1, f: 1.401298464324817e-45 }, name: 'héllo', tail: [1, 2, 3], next: 4096 }
+			expect(JSON.parse(JSON.stringify(ref))).to.deep.equal({ type: 'Particle', address: ref.address, value })
+			// bigint fields inside the elements: JSON.stringify threw 'Do not know how to serialize a BigInt'
+			const array = heap.allocStructArray(Particle, 2)
+			array.writeAt(1, { id: 2n ** 63n - 1n })
+			const parsed = JSON.parse(JSON.stringify(array)) as { values: { id: string }[] }
+			expect(parsed).to.deep.include({ type: 'ParticleArrayRef', address: array.address, elementCount: 2 })
+			expect(parsed.values.map((element) => element.id)).to.deep.equal(['0', String(2n ** 63n - 1n)])
+			// and inside a fixed array of a struct's field
+			const Wide = defineStruct('Wide', { pair: { array: 'BigUint64', length: 2 } })
+			const wide = heap.allocStruct(Wide, { pair: [1n, 2n ** 64n - 1n] })
+			expect(JSON.parse(JSON.stringify(wide))).to.deep.equal({ type: 'Wide', address: wide.address, value: { pair: ['1', String(2n ** 64n - 1n)] } })
+			expect(inspect(wide)).to.equal(`Wide { address: ${wide.address}, pair: [1n, 18446744073709551615n] }`)
 		})
 	})
 

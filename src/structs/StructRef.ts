@@ -21,6 +21,7 @@ import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
 import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
 import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
+import { inspectedEntries, jsonValue } from '../inspect.js'
 import { abiFacts, type AbiName } from './abi.js'
 import {
 	codecOf,
@@ -257,6 +258,9 @@ function checkRootLive(ref: { root: HeapRef; address: number }, refName: string,
 	if (root.freed) throwFreedError(refName, member, ref.address, root.released)
 }
 
+/** The keys a ref's summary shows besides a struct's fields (`address`), which a field of that name must not pass for. */
+const summaryKeys: ReadonlySet<string> = new Set(['address'])
+
 // ---- StructRef -------------------------------------------------------------------------
 
 /**
@@ -338,6 +342,15 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	override release(): number {
 		if (this.root !== this) throwPartOf(this.refName, 'release')
 		return super.release()
+	}
+
+	/**
+	 * @internal A summary's contents: the fields, as `read()` gives them (`Point { address:
+	 * 1024, x: 1, y: 2 }`, a field named `address` quoted); as JSON, `value`.
+	 */
+	protected override contents(as: 'json' | 'inspect'): [string, unknown][] {
+		const value = this.read() as Record<string, unknown>
+		return as === 'json' ? [['value', jsonValue(value)]] : inspectedEntries(Object.entries(value), 0, summaryKeys)
 	}
 
 	/**

@@ -2152,6 +2152,8 @@ export class Runner {
 				if (slot.family === 'value') {
 					const expected = this.expectRead(new Expectation(), slot.element!, slot.address)
 					if (expected !== undefined) this.checkResult(op, result.value, json(expected), 'toJSON().value')
+				} else if ((slot.family === 'struct' || slot.family === 'structArray') && this.structs !== undefined) {
+					this.structs.checkSummary(this, op, new Expectation(), slot, result)
 				} else if (slot.family === 'array') {
 					this.checkResult(op, result.elementCount, slot.elementCount, 'toJSON().elementCount')
 					const values = result.values as unknown[]

@@ -647,6 +647,29 @@ export class StructCatalog {
 		return { exact: [], pattern: /^(allocStruct|allocStructArray|wrapStruct|wrapStructArray|readStruct|writeStruct|sizeOf|alignOf|offsetOf|StructRef|StructArrayRef|S\d+|S\d+ArrayRef|S\d+\.f\d+|read\w+|write\w+)\b/ }
 	}
 
+	/**
+	 * Checks what `toJSON()` of a live struct ref (`value`) or struct array (`values`) gave
+	 * against the model's bytes, 64-bit integers as decimal strings at any depth.
+	 */
+	checkSummary(runner: Runner, op: Op, exp: Expectation, slot: Slot, result: Record<string, unknown>): void {
+		const def = this.defs[slot.structIndex!]!
+		const read: Read = (at, n) => runner.env.model.read(at, n)
+		const json = (value: unknown): unknown =>
+			typeof value === 'bigint'
+				? value.toString()
+				: Array.isArray(value)
+					? value.map(json)
+					: typeof value === 'object' && value !== null
+						? Object.fromEntries(Object.entries(value).map(([key, field]) => [key, json(field)]))
+						: value
+		if (slot.family === 'struct') {
+			this.checkDeep(runner, op, result.value, json(this.decode(exp, def, read, slot.address)), 'toJSON().value')
+			return
+		}
+		const values = Array.from({ length: slot.elementCount }, (_, i) => json(this.decode(exp, def, read, slot.address + i * def.size)))
+		this.checkDeep(runner, op, result.values, values, 'toJSON().values')
+	}
+
 	run(runner: Runner, op: Op): boolean {
 		const def = this.defs[op.struct!.type]!
 		if (op.slot !== undefined) return this.runRef(runner, op, def)
