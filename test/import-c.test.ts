@@ -253,6 +253,43 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(protoText).to.include("export const Z = defineStruct(")
 	})
 
+	it('live clang: a field printed as a bare address says in a comment what it points to (an opaque or left-out record, a function, not void *)', async function () {
+		const clang = clangOrSkip(this)
+		const header = join(scratch, 'addresses.h')
+		writeFileSync(
+			header,
+			[
+				'struct Gone { long double x; };',
+				'typedef struct Hidden Hidden;',
+				'struct Callbacks {',
+				'  int (*onEvent)(void *user, int code);',
+				'  void (*table[2])(void);',
+				'  Hidden **handles;',
+				'  struct Gone *gone;',
+				'  void *user;',
+				'  const char *name;',
+				'  int *count;',
+				'};',
+			].join('\n'),
+		)
+		const text = importC(header, { clang })
+		expect(text).to.include('// Gone: left out, it uses the C type long double, which no field type offers')
+		const fields = text.slice(text.indexOf("'Callbacks',")).split('\n').slice(2, 9)
+		expect(fields).to.deep.equal([
+			"\t\tonEvent: 'Pointer', // int (*)(void *, int)",
+			"\t\ttable: { array: 'Pointer', length: 2 }, // void (*[2])(void)",
+			"\t\thandles: { pointer: 'Pointer' }, // Hidden **",
+			// a pointer to the record left out: an address now, which says what it was
+			"\t\tgone: 'Pointer', // struct Gone *",
+			"\t\tuser: 'Pointer',",
+			"\t\tname: { pointer: 'Utf8' },",
+			"\t\tcount: { pointer: 'Int32' },",
+		])
+		// the comments leave the module as it was: it loads, with the same fields
+		const module = await importModule(text.replace(`from 'wasm-heap-manager'`, `from '${library}'`))
+		expect(Object.keys((module.Callbacks as StructType).fieldTypes)).to.deep.equal(['onEvent', 'table', 'handles', 'gone', 'user', 'name', 'count'])
+	})
+
 	it('live clang: typedefs of arrays keep C\'s order of dimensions, typedefs of function pointers and of aligned types, _Atomic scalars (an _Atomic struct is left out)', async function () {
 		const clang = clangOrSkip(this)
 		const header = join(scratch, 'typedefs.h')

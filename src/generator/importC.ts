@@ -525,7 +525,7 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 	const children = node.inner ?? []
 	const packedAttribute = children.some((child) => child.kind === 'PackedAttr')
 	const pragmaPack = inheritedPack || children.some((child) => child.kind === 'MaxFieldAlignmentAttr')
-	const fields: { name: string; type: FieldExpr }[] = []
+	const fields: { name: string; type: FieldExpr; cType: string }[] = []
 	const unnamed = memberNames(children)
 	const hints: string[] = []
 	const typedefAligned: { field: string; spelling: string; align: number }[] = []
@@ -555,7 +555,7 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 		const align = typedefAlign === undefined ? memberAlign : Math.max(typedefAlign, memberAlign ?? 1)
 		if (align !== undefined) type = { kind: 'aligned', type: type as TypeExpr, align }
 		if (typedefAlign !== undefined) typedefAligned.push({ field: fieldName, spelling, align: typedefAlign })
-		fields.push({ name: fieldName, type })
+		fields.push({ name: fieldName, type, cType: spelling })
 	}
 	const align = attributeValue(node, 'AlignedAttr')
 	context.declarations.push({
@@ -1030,9 +1030,10 @@ function leaveOut(model: HeaderModel, name: string, reason: string): void {
 			}
 			const fields = declaration.fields.map((field) => {
 				const type = field.type
-				if (type.kind === 'bits') return { name: field.name, type: { ...type, storage: rewrite(type.storage) } }
-				if (type.kind === 'aligned') return { name: field.name, type: { ...type, type: rewrite(type.type) } }
-				return { name: field.name, type: rewrite(type) }
+				const rewritten: FieldExpr =
+					type.kind === 'bits' ? { ...type, storage: rewrite(type.storage) } : type.kind === 'aligned' ? { ...type, type: rewrite(type.type) } : rewrite(type)
+				// a pointer to the record left out is now an address, whose comment gives the C type
+				return { ...field, type: rewritten }
 			})
 			if (held) queue.push({ name: declaration.name, reason: `it holds ${removed.kind} ${gone}, which is left out` })
 			else model.declarations[at] = { ...declaration, fields }
@@ -1148,7 +1149,12 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
 		]
 		const define = declaration.kind === 'union' ? 'defineUnion' : 'defineStruct'
 		lines.push(`/** C \`${declaration.kind} ${declaration.name}\`. */`, `${local(declaration.name) === declaration.name ? 'export ' : ''}const ${local(declaration.name)} = ${define}(`, `\t'${declaration.name}',`, '\t{')
-		for (const field of declaration.fields) lines.push(`\t\t${field.name}: ${printField(field.type)},`)
+		for (const field of declaration.fields) {
+			const printed = printField(field.type)
+			// an address: say what it points to (`FILE *`, a function pointer), unless that is `void *`
+			const comment = printed.includes("'Pointer'") && field.cType !== undefined && field.cType !== 'void *' ? ` // ${field.cType}` : ''
+			lines.push(`\t\t${field.name}: ${printed},${comment}`)
+		}
 		lines.push(options.length > 0 ? `\t},\n\t{ ${options.join(', ')} },` : '\t},', ')')
 		if (local(declaration.name) !== declaration.name) lines.push(`export { ${local(declaration.name)} as ${declaration.name} }`)
 		lines.push('')

@@ -25,7 +25,12 @@ export type FieldExpr =
 export interface RecordModel {
 	readonly kind: 'struct' | 'union'
 	readonly name: string
-	readonly fields: readonly { readonly name: string; readonly type: FieldExpr }[]
+	/**
+	 * The members: name, field type and the member's C type as clang spells it, which the
+	 * printed module gives in a comment where the field type is a bare address
+	 * (`'Pointer'`: `FILE *`, a pointer to an opaque or left-out record, a function pointer).
+	 */
+	readonly fields: readonly { readonly name: string; readonly type: FieldExpr; readonly cType?: string }[]
 	/** `true` for `__attribute__((packed))`, a number for `#pragma pack(n)`. */
 	packed: boolean | 1 | 2 | 4 | 8
 	readonly align: number | undefined
