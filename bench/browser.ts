@@ -35,17 +35,17 @@
  * memories), subset.chromium.json otherwise; `npm run bench:report` puts the Chromium
  * table beside Node's in BENCHMARKS.md.
  */
-import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { build, type Plugin } from 'esbuild'
 import { describeMachine, describeSource, ensureFreshBuild } from './build-state.js'
 import type { CaseResult, RunOptions } from './harness.js'
 import type { MemoryKind } from './heapSource.js'
 import { writeResults } from './results-file.js'
+import { launchChromium, serveIsolated, type PlaywrightBrowser } from './browser/chromium.js'
 import { browserSuites, type BrowserSuite, type Job } from './browser/jobs.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
@@ -133,66 +133,6 @@ async function bundle(directory: string): Promise<void> {
 	)
 }
 
-/** A static server of `directory` on 127.0.0.1, cross-origin isolated. */
-function serve(directory: string): Promise<{ server: Server; port: number }> {
-	const types: Record<string, string> = { html: 'text/html; charset=utf-8', js: 'text/javascript; charset=utf-8' }
-	const server = createServer((request, response) => {
-		const headers = {
-			'Cross-Origin-Opener-Policy': 'same-origin',
-			'Cross-Origin-Embedder-Policy': 'require-corp',
-			'Cross-Origin-Resource-Policy': 'same-origin',
-			'Cache-Control': 'no-store',
-		}
-		const name = new URL(request.url ?? '/', 'http://127.0.0.1').pathname.replace(/^\/+/, '') || 'index.html'
-		if (name === 'favicon.ico') {
-			response.writeHead(204, headers).end()
-			return
-		}
-		const extension = /\.(html|js)$/.exec(name)?.[1]
-		if (request.method !== 'GET' || extension === undefined || name.includes('/') || !existsSync(join(directory, name))) {
-			response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found')
-			return
-		}
-		response.writeHead(200, { ...headers, 'Content-Type': types[extension]! }).end(readFileSync(join(directory, name)))
-	})
-	return new Promise((resolvePromise, reject) => {
-		server.once('error', reject)
-		server.listen(0, '127.0.0.1', () => resolvePromise({ server, port: (server.address() as { port: number }).port }))
-	})
-}
-
-// ---------------------------------------------------------------------------------
-// Chromium
-
-/** playwright-core's entry: where `npm run test:runtimes` installs it, else installed once into node_modules/.cache/bench-browser. */
-function playwrightEntry(): string {
-	const candidates = ['node_modules/.cache/runtimes', 'node_modules/.cache/bench-browser', '.'].map((base) =>
-		join(root, base, 'node_modules/playwright-core/index.mjs'),
-	)
-	const found = candidates.find((path) => existsSync(path))
-	if (found !== undefined) return found
-	const cache = join(root, 'node_modules/.cache/bench-browser')
-	mkdirSync(cache, { recursive: true })
-	writeFileSync(join(cache, 'package.json'), `${JSON.stringify({ name: 'bench-browser-tools', private: true }, null, 2)}\n`)
-	console.log(`bench:browser: installing playwright-core into ${cache}`)
-	const install = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', 'playwright-core@^1.49.0'], { cwd: cache, stdio: 'inherit' })
-	if (install.status !== 0 || !existsSync(candidates[1]!)) throw new Error('bench:browser: could not install playwright-core')
-	return candidates[1]!
-}
-
-interface PlaywrightPage {
-	on(event: 'console', listener: (message: { text(): string }) => void): void
-	on(event: 'pageerror', listener: (error: Error) => void): void
-	goto(url: string, options: object): Promise<unknown>
-	waitForFunction(body: string, argument: unknown, options: object): Promise<unknown>
-	evaluate<T, A>(body: (argument: A) => T | Promise<T>, argument: A): Promise<T>
-}
-interface PlaywrightBrowser {
-	newPage(): Promise<PlaywrightPage>
-	close(): Promise<void>
-	version(): string
-}
-
 // ---------------------------------------------------------------------------------
 // Main
 
@@ -212,17 +152,11 @@ let server: Server | undefined
 let browser: PlaywrightBrowser | undefined
 try {
 	await bundle(directory)
-	const served = await serve(directory)
+	const served = await serveIsolated(directory)
 	server = served.server
 	// V8's tracing goes to the renderer's stdout, which playwright passes to its `pw:browser` log.
 	if (jsFlags !== undefined) process.env.DEBUG = [process.env.DEBUG, 'pw:browser'].filter(Boolean).join(',')
-	const { chromium } = (await import(pathToFileURL(playwrightEntry()).href)) as { chromium: { launch(options: object): Promise<PlaywrightBrowser> } }
-	browser = await chromium.launch({
-		executablePath: chromiumPath,
-		headless: true,
-		timeout: 60_000,
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', ...(jsFlags === undefined ? [] : [`--js-flags=${jsFlags.replace(/,/g, ' ')}`])],
-	})
+	browser = await launchChromium(chromiumPath, jsFlags)
 	browserVersion = browser.version()
 	const page = await browser.newPage()
 	page.on('console', (message) => console.log(message.text()))

@@ -1,7 +1,9 @@
 /**
  * Where the string codecs should switch from plain JS loops to the engine's
  * `TextDecoder` / `TextEncoder.encodeInto` / `indexOf`. Run with
- * `npx tsx bench/crossover.bench.ts` (`BENCH_ROUNDS=n` for more or fewer rounds).
+ * `npx tsx bench/crossover.bench.ts` (`BENCH_ROUNDS=n` for more or fewer rounds), and
+ * in headless Chromium with `npx tsx bench/crossover-browser.ts`, whose native coders
+ * cost several times Node's a call (see `src/codecs/host.ts`).
  *
  * For each operation and each length it times the codec's JS loop and its native path
  * — the very functions the codecs call — on a plain `WebAssembly.Memory` buffer, over
@@ -29,10 +31,11 @@ import {
 } from '../src/codecs/textCoders.js'
 import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from '../src/codecs/utf32Decoding.js'
 import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from '../src/codecs/utf8Loops.js'
+import { engineDescription, environment, nowNs } from './runtime.js'
 
 const shortLengths = [4, 8, 16, 24, 32, 48, 64, 96, 128, 256]
 const longLengths = [256, 1024, 4096, 65536]
-const rounds = Number(process.env.BENCH_ROUNDS ?? 15)
+const rounds = Number(environment('BENCH_ROUNDS') ?? 15)
 
 const memory = new WebAssembly.Memory({ initial: 1024 })
 const bytes = new Uint8Array(memory.buffer)
@@ -410,9 +413,9 @@ const utf32Decode = (kind: TextKind): Operation => ({
 // Timing
 
 function time(batch: Batch, calls: number): number {
-	const start = process.hrtime.bigint()
+	const start = nowNs()
 	batch()
-	return Number(process.hrtime.bigint() - start) / calls
+	return (nowNs() - start) / calls
 }
 
 function median(values: number[]): number {
@@ -463,7 +466,7 @@ function runTable(title: string, lengths: number[], operations: Operation[]): vo
 }
 
 console.log(
-	`crossover benchmark: ${process.version}, median of ${rounds} interleaved rounds; ` +
+	`crossover benchmark: ${engineDescription()}, median of ${rounds} interleaved rounds; ` +
 		'cells are loop / native ns per call (k = thousands)',
 )
 
