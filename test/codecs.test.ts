@@ -8,6 +8,7 @@
  */
 import { expect } from 'chai'
 import * as ascii from '../src/codecs/ascii.js'
+import { isServerHost } from '../src/codecs/host.js'
 import { resetTextCodersForTesting } from '../src/codecs/textCoders.js'
 import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
@@ -336,7 +337,7 @@ for (const environment of environments) {
 
 				it('round-trips ASCII-only strings around every threshold', function () {
 					const random = new SeededRandom(7)
-					for (const length of [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 39, 40, 41, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 255, 256, 257, 5000]) {
+					for (const length of [0, 1, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 32, 33, 39, 40, 41, 47, 48, 49, 63, 64, 65, 79, 80, 81, 95, 96, 97, 127, 128, 129, 255, 256, 257, 5000]) {
 						checkRoundTrip(testCase, buffer, randomText(random, length, true), random)
 					}
 				})
@@ -560,8 +561,9 @@ for (const environment of environments) {
 				const elements = new Uint8Array(buffer)
 				utf8.measure('warm up the probes: '.repeat(10), 'm')
 				utf8.write('warm up the probes: '.repeat(10), elements, 0, 1000, 'w')
+				// long on every host: past the native thresholds of Node and of browsers (src/codecs/host.ts)
 				for (const value of [
-					'a'.repeat(40),
+					'a'.repeat(200),
 					randomText(random, 1000),
 					randomText(random, 100_000),
 					randomText(random, 2 ** 20 + 1, true),
@@ -583,7 +585,7 @@ for (const environment of environments) {
 			it('write of a long string encodes it only once, whether or not the room surely fits', function () {
 				const random = new SeededRandom(29)
 				const elements = new Uint8Array(buffer)
-				for (const length of [100, 100_000]) {
+				for (const length of [200, 100_000]) {
 					const value = randomText(random, length)
 					const bytes = encoder.encode(value)
 					for (const room of [value.length * 3 + 1, bytes.length + 1]) {
@@ -994,6 +996,40 @@ describe('text coders', function () {
 			}
 		} finally {
 			Object.defineProperty(globalThis, 'SharedArrayBuffer', descriptor)
+		}
+	})
+})
+
+describe('native-coder thresholds by host (src/codecs/host.ts; test/codecs-browser-host.test.ts runs this file as a browser host)', function () {
+	it('Node, Bun and Deno say process.versions.node; a browser has no process, and a bundler\'s process shim no versions.node', function () {
+		expect(isServerHost({ process: { versions: { node: '20.20.2' } } })).to.equal(true)
+		expect(isServerHost({})).to.equal(false)
+		expect(isServerHost({ process: { env: {}, versions: {} } })).to.equal(false)
+		expect(isServerHost({ process: { versions: { node: 20 } } })).to.equal(false)
+		expect(isServerHost({ process: null })).to.equal(false)
+	})
+
+	const server = isServerHost(globalThis)
+	it(`this process is a ${server ? 'server' : 'browser'} host: a UTF-8 write of 100 code units and an ASCII write of 200 ${server ? 'call' : 'do not call'} encodeInto, a 40-byte UTF-8 read ${server ? 'calls' : 'does not call'} TextDecoder`, function () {
+		const elements = new Uint8Array(new ArrayBuffer(4096))
+		const counter = countEncodeIntoCalls()
+		let decodes = 0
+		const decode = decoderPrototype.decode
+		decoderPrototype.decode = function (this: TextDecoder, input?: unknown, options?: unknown): string {
+			decodes++
+			return decode.call(this, input, options)
+		}
+		try {
+			expect(utf8.write('a'.repeat(100), elements, 0, 1000, 'w')).to.equal(100)
+			expect(counter.calls, 'encodeInto calls for the UTF-8 write').to.equal(server ? 1 : 0)
+			counter.calls = 0
+			expect(ascii.write('b'.repeat(200), elements, 0, 1000, 'w')).to.equal(200)
+			expect(counter.calls, 'encodeInto calls for the ASCII write').to.equal(server ? 1 : 0)
+			expect(utf8.decode(elements, 0, 40)).to.equal('b'.repeat(40))
+			expect(decodes, 'TextDecoder calls for the UTF-8 read').to.equal(server ? 1 : 0)
+		} finally {
+			counter.restore()
+			decoderPrototype.decode = decode
 		}
 	})
 })

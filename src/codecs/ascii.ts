@@ -11,6 +11,7 @@
  */
 import { latin1ByApply, latin1ByConcat } from './charCodeStrings.js'
 import { throwNotAscii } from './codecErrors.js'
+import { byHost } from './host.js'
 import { findZeroUint8 } from './terminators.js'
 import { copyRememberedUtf8, decodeUtf8Native, encodeUtf8Native, measureUtf8ByEncoding } from './textCoders.js'
 
@@ -18,19 +19,31 @@ import { copyRememberedUtf8, decodeUtf8Native, encodeUtf8Native, measureUtf8ByEn
  * Byte runs at least this long are decoded by `TextDecoder` and its check, shorter ones
  * by `fromCharCode` 8 bytes per call. Node 20.20, `npx tsx bench/crossover.bench.ts`
  * ("ASCII decode" row): the loop is faster up to 32 bytes (101 vs 112 ns),
- * `TextDecoder` from 48 (112 vs 146 ns).
+ * `TextDecoder` from 48 (112 vs 146 ns). Chromium 156, `npx tsx bench/crossover-browser.ts`:
+ * the loop is faster up to 64 bytes (332-378 vs 389-461 ns; two runs), `TextDecoder` from 96.
  */
-const DECODE_NATIVE_FROM_BYTES = 48
+const DECODE_NATIVE_FROM_BYTES = byHost(48, 96)
 
 /**
- * Strings at least this long are checked with a regex and written with `encodeInto`,
- * shorter ones by `charCodeAt` loops. Same bench ("ASCII write" row): the loops are
- * faster up to 32 characters (128 vs 141 ns), `encodeInto` from 48 (155 vs 192).
+ * Strings at least this long are encoded into the scratch buffer by `encodeInto`, which
+ * checks them, and copied in; shorter ones are checked and written by `charCodeAt` loops.
+ * Same bench ("ASCII write" row): the loops are faster up to 32 characters (128 vs 141
+ * ns), `encodeInto` from 48 (155 vs 192). Chromium 156, `npx tsx bench/crossover-browser.ts`:
+ * the loops are faster at every length measured, up to 256 (1279-1365 vs 1409-1677 ns;
+ * two runs).
  */
-const ENCODE_NATIVE_FROM_UNITS = 40
+const ENCODE_NATIVE_FROM_UNITS = byHost(40, 256)
 
-/** The code units of a short string being written (`write`). */
-const shortUnits = new Uint16Array(ENCODE_NATIVE_FROM_UNITS)
+/**
+ * `write` takes strings shorter than this through `writeShort`, on every host; in a
+ * browser the longer ones below `ENCODE_NATIVE_FROM_UNITS` go through `measure` and
+ * `encodeMeasured`'s loops, so that `writeShort` is compiled for the shortest strings only
+ * (see utf8.ts's `WRITE_LOOP_BELOW_UNITS`).
+ */
+const WRITE_SHORT_BELOW_UNITS = 40
+
+/** The code units of a short string being written (`writeShort`). */
+const shortUnits = new Uint16Array(WRITE_SHORT_BELOW_UNITS)
 
 /** Anything ASCII cannot hold: everything above U+007F. */
 const NOT_ASCII = /[^\x00-\x7f]/
@@ -104,7 +117,7 @@ export function encodeMeasured(value: string, elements: Uint8Array, start: numbe
  * into the scratch buffer, which checks it, and copied from there.
  */
 export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
-	if (value.length < ENCODE_NATIVE_FROM_UNITS) return writeShort(value, elements, start, room, method)
+	if (value.length < WRITE_SHORT_BELOW_UNITS) return writeShort(value, elements, start, room, method)
 	const count = measure(value, method)
 	if (count >= room) return -1
 	encodeMeasured(value, elements, start, count)
@@ -112,7 +125,7 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 	return count
 }
 
-/** `write` of a string shorter than `ENCODE_NATIVE_FROM_UNITS` (a function of its own, so that `write` stays small enough to inline). */
+/** `write` of a string shorter than `WRITE_SHORT_BELOW_UNITS` (a function of its own, so that `write` stays small enough to inline). */
 function writeShort(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
 	const length = value.length
 	// Each code unit read once, into a small array that the check and then the stores

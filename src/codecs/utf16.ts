@@ -11,6 +11,7 @@
  * V8 searches for U+FFFD by its byte 0xFF, which few other characters contain.
  */
 import { utf16ByApply, utf16ByConcat } from './charCodeStrings.js'
+import { byHost } from './host.js'
 import { findZeroUint16 } from './terminators.js'
 import { decodeUtf16leNative } from './textCoders.js'
 
@@ -19,9 +20,11 @@ import { decodeUtf16leNative } from './textCoders.js'
  * shorter ones by `fromCharCode` 8 units per call. Node 20.20,
  * `npx tsx bench/crossover.bench.ts` ("UTF-16 decode" rows): `TextDecoder` (~150 ns
  * fixed cost) is faster from 64 units of mixed text (196 vs 229 ns) and from 96 of
- * ASCII (214 vs 261 ns; at 64: 193 vs 179).
+ * ASCII (214 vs 261 ns; at 64: 193 vs 179). Chromium 156, `npx tsx
+ * bench/crossover-browser.ts`: `TextDecoder` is faster from 256 units of mixed text (1555
+ * vs 1346 ns; 505 vs 576 at 128), of ASCII at no length measured (663 vs 884 at 128).
  */
-const DECODE_NATIVE_FROM_UNITS = 80
+const DECODE_NATIVE_FROM_UNITS = byHost(80, 256)
 
 /** Number of code units before the first 0 in `elements[start .. start + limit)`, or -1. */
 export { findZeroUint16 as findTerminator }

@@ -7,6 +7,7 @@
  * Long runs are converted to UTF-16 code units in a scratch `Uint16Array` and decoded
  * from there by `TextDecoder('utf-16le')` (with the same U+FFFD check as `utf16.ts`).
  */
+import { byHost } from './host.js'
 import { findZeroUint32 } from './terminators.js'
 import { throwCodePointTooLarge } from './codecErrors.js'
 import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from './utf32Decoding.js'
@@ -16,9 +17,11 @@ import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from './utf32Decoding.js'
  * ones through `fromCharCode`. Node 20.20, `npx tsx bench/crossover.bench.ts`
  * ("UTF-32 decode" rows): `TextDecoder` is faster from 48 elements of mixed text
  * (299 vs 304 ns; 358 vs 409 at 64) and from 96 of ASCII (385 vs 430 ns; at 64: 309
- * vs 280).
+ * vs 280). Chromium 156, `npx tsx bench/crossover-browser.ts`: from 128 elements of mixed
+ * text (level there: 1443-1595 vs 1377-1385 ns; 515-648 vs 773-845 at 64; two runs), from
+ * 256 of ASCII.
  */
-const DECODE_NATIVE_FROM_ELEMENTS = 64
+const DECODE_NATIVE_FROM_ELEMENTS = byHost(64, 128)
 
 /**
  * Runs shorter than this become a string one `fromCharCode` per code point, with no

@@ -7,6 +7,7 @@
  * `TextDecoder` / `TextEncoder.encodeInto`, whose fixed cost per call only pays off
  * past the thresholds below.
  */
+import { byHost } from './host.js'
 import { findZeroUint8 } from './terminators.js'
 import {
 	copyRememberedUtf8,
@@ -25,9 +26,11 @@ import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from './utf8Loo
 /**
  * Byte runs at least this long are decoded by `TextDecoder`, shorter ones by the loop.
  * Node 20.20, `npx tsx bench/crossover.bench.ts` ("UTF-8 decode, ASCII" row): the loop
- * is faster up to 24 bytes (81 vs 92 ns), `TextDecoder` from 32 (88 vs 99 ns).
+ * is faster up to 24 bytes (81 vs 92 ns), `TextDecoder` from 32 (88 vs 99 ns). Chromium
+ * 156, `npx tsx bench/crossover-browser.ts`: the two are level at 48 bytes (201 vs 195,
+ * 347 vs 339 ns; two runs), `TextDecoder` faster from 64 (see host.ts).
  */
-const DECODE_NATIVE_FROM_BYTES = 32
+const DECODE_NATIVE_FROM_BYTES = byHost(32, 48)
 
 /**
  * ...unless most of the run is not ASCII: then the loop keeps going below this many
@@ -54,17 +57,32 @@ const DECODE_STREAMING_FROM_BYTES = 1024
  * ones through the measure and encode loops. Node 20.20, same bench ("UTF-8 write"
  * rows): `encodeInto` is faster from 24 code units on, ASCII and mixed text alike
  * (16 units: 70 vs 92 ns ASCII, 101 vs 123 mixed; 24 units: 96 vs 95, 152 vs 143).
+ * Chromium 156, `npx tsx bench/crossover-browser.ts`, where `encodeInto` costs about
+ * 600 ns a call: the loops are faster up to 96 units (64 units: 283-474 vs 1068-1119 ns
+ * ASCII, 923-1152 vs 1456-1538 mixed; two runs), `encodeInto` from 128 on mixed text
+ * (1868 vs 1563 ns) and level there on ASCII (642 vs 637, 692 vs 1118). Strings from
+ * `WRITE_LOOP_BELOW_UNITS` up to this go through loops of their own (`writeMedium`).
  */
-const WRITE_NATIVE_FROM_UNITS = 24
+const WRITE_NATIVE_FROM_UNITS = byHost(24, 128)
+
+/**
+ * `write`'s own loops take strings shorter than this, on every host; in a browser the
+ * longer ones below `WRITE_NATIVE_FROM_UNITS` take `writeMedium`'s. One function for
+ * both made Chromium 156 write 5 bytes into a shared heap in 70-80 ns instead of 15-28
+ * once 60-64-unit strings had gone through it (`npm run bench:browser -- strings`).
+ */
+const WRITE_LOOP_BELOW_UNITS = 24
 
 /**
  * `measure` and `encodeMeasured` (allocation): strings at least this long are encoded
  * once into the scratch buffer, which `encodeMeasured` then copies; shorter ones go
  * through the loops. Same bench ("UTF-8 measure + encodeMeasured" rows): the scratch
  * path is faster from 32 code units on (24 units: 103 vs 115 ns ASCII, 146 vs 160
- * mixed; 32 units: 133 vs 112, 196 vs 181).
+ * mixed; 32 units: 133 vs 112, 196 vs 181). Chromium 156, `npx tsx
+ * bench/crossover-browser.ts`: the loops are faster up to 64 units (435-454 vs 684-1310 ns
+ * ASCII, 1031-1090 vs 1378-1951 mixed; two runs), the scratch path from 96 on mixed text.
  */
-const MEASURE_NATIVE_FROM_UNITS = 32
+const MEASURE_NATIVE_FROM_UNITS = byHost(32, 96)
 
 /**
  * `write` into a room it may not fit, on a non-shared heap: rooms up to this many bytes
@@ -143,7 +161,7 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 	const length = value.length
 	// Every code unit takes at least one byte, and the terminator one more.
 	if (length >= room) return -1
-	if (length >= WRITE_NATIVE_FROM_UNITS) return writeLong(value, elements, start, room)
+	if (length >= WRITE_LOOP_BELOW_UNITS) return writeLong(value, elements, start, room)
 
 	// Most short strings are ASCII, and an ASCII string shorter than the room fits.
 	let i = 0
@@ -173,22 +191,68 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 		elements[start + length] = 0
 		return length
 	}
-	const count = measureUtf8ByLoop(value)
-	if (count >= room) return -1
-	encodeUtf8ByLoop(value, elements, start, count)
+	return writeShortNotAscii(value, elements, start, room)
+}
+
+/**
+ * `write` of a string from `WRITE_LOOP_BELOW_UNITS` up to `WRITE_NATIVE_FROM_UNITS` code
+ * units, shorter than `room` (only in a browser, see host.ts): `write`'s loops, in a
+ * function of their own, with a second `charCodeAt` pass where `write` keeps the units in
+ * `shortUnits`.
+ */
+function writeMedium(value: string, elements: Uint8Array, start: number, room: number): number {
+	const length = value.length
+	let i = 0
+	if (length * 3 < room) {
+		for (; i < length; i++) {
+			const unit = value.charCodeAt(i)
+			if (unit >= 0x80) break
+			elements[start + i] = unit
+		}
+	} else {
+		let bits = 0
+		for (let k = 0; k < length; k++) bits |= value.charCodeAt(k)
+		if (bits < 0x80) {
+			for (; i < length; i++) elements[start + i] = value.charCodeAt(i)
+		}
+	}
+	if (i === length) {
+		elements[start + length] = 0
+		return length
+	}
+	return writeShortNotAscii(value, elements, start, room)
+}
+
+/**
+ * `write` of a short string that is not all ASCII (a function of its own: `write`'s
+ * code stays the ASCII path's whatever strings it has seen). Where 3 bytes per code unit
+ * fit, one pass encodes and counts; otherwise the string is measured first, so that one
+ * that does not fit writes nothing.
+ */
+function writeShortNotAscii(value: string, elements: Uint8Array, start: number, room: number): number {
+	let count: number
+	if (value.length * 3 < room) {
+		count = encodeUtf8ByLoop(value, elements, start)
+	} else {
+		count = measureUtf8ByLoop(value)
+		if (count >= room) return -1
+		encodeUtf8ByLoop(value, elements, start, count)
+	}
 	elements[start + count] = 0
 	return count
 }
 
 /** The code units of a short string written into a room it may not fit (`write`). */
-const shortUnits = new Uint16Array(WRITE_NATIVE_FROM_UNITS)
+const shortUnits = new Uint16Array(WRITE_LOOP_BELOW_UNITS)
 
 /**
- * `write` of a string of `WRITE_NATIVE_FROM_UNITS` code units or more, shorter than
- * `room` (a function of its own, so that `write` stays small enough to inline).
+ * `write` of a string of `WRITE_LOOP_BELOW_UNITS` code units or more, shorter than
+ * `room` (a function of its own, so that `write` stays small enough to inline): below
+ * `WRITE_NATIVE_FROM_UNITS` through `writeMedium`'s loops, from there through `encodeInto`.
  */
 function writeLong(value: string, elements: Uint8Array, start: number, room: number): number {
 	const length = value.length
+	if (length < WRITE_NATIVE_FROM_UNITS) return writeMedium(value, elements, start, room)
 	if (length * 3 <= PREFIX_VIEWS_MAX_BYTES && room <= length * 3) {
 		// A room it may not fit, and short enough that its copy out of the scratch buffer
 		// goes through a kept view: encoded there, and copied in if it fits. (A room that

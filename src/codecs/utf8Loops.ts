@@ -168,16 +168,18 @@ export function measureUtf8ByLoop(value: string): number {
 }
 
 /**
- * Writes the UTF-8 encoding of `value`, which `measureUtf8ByLoop` measured as
- * `byteCount` bytes, at `bytes[start]`, as `TextEncoder` encodes it (lone surrogates
- * as U+FFFD, EF BF BD).
+ * Writes the UTF-8 encoding of `value` at `bytes[start]`, as `TextEncoder` encodes it
+ * (lone surrogates as U+FFFD, EF BF BD), and returns its byte count. `byteCount`, what
+ * `measureUtf8ByLoop` measured if it was, tells an all-ASCII string (one byte per code
+ * unit); without it the loop encodes whatever the string holds, into room the caller
+ * knows it has (3 bytes per code unit).
  */
-export function encodeUtf8ByLoop(value: string, bytes: Uint8Array, start: number, byteCount: number): void {
+export function encodeUtf8ByLoop(value: string, bytes: Uint8Array, start: number, byteCount?: number): number {
 	const length = value.length
 	if (byteCount === length) {
 		// All ASCII: every code unit is its byte.
 		for (let i = 0; i < length; i++) bytes[start + i] = value.charCodeAt(i)
-		return
+		return length
 	}
 
 	let at = start
@@ -207,4 +209,5 @@ export function encodeUtf8ByLoop(value: string, bytes: Uint8Array, start: number
 			bytes[at++] = 0x80 | (unit & 0x3f)
 		}
 	}
+	return at - start
 }
