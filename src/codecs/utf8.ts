@@ -196,25 +196,27 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 
 /**
  * `write` of a string from `WRITE_LOOP_BELOW_UNITS` up to `WRITE_NATIVE_FROM_UNITS` code
- * units, shorter than `room` (only in a browser, see host.ts): `write`'s loops, in a
- * function of their own, with a second `charCodeAt` pass where `write` keeps the units in
- * `shortUnits`.
+ * units, shorter than `room` (only in a browser, see host.ts): loops of its own, as
+ * `write`'s are, but into a room the string may not fit the measuring pass comes first
+ * (two passes for any string, where `write`'s check and then measuring is three for one
+ * that is not ASCII).
  */
 function writeMedium(value: string, elements: Uint8Array, start: number, room: number): number {
 	const length = value.length
+	if (length * 3 >= room) {
+		// A room it may not fit: measured first (for ASCII, what tells it apart), then the
+		// measured encoding's loop, which stores an ASCII string's units as they are.
+		const count = measureUtf8ByLoop(value)
+		if (count >= room) return -1
+		encodeUtf8ByLoop(value, elements, start, count)
+		elements[start + count] = 0
+		return count
+	}
 	let i = 0
-	if (length * 3 < room) {
-		for (; i < length; i++) {
-			const unit = value.charCodeAt(i)
-			if (unit >= 0x80) break
-			elements[start + i] = unit
-		}
-	} else {
-		let bits = 0
-		for (let k = 0; k < length; k++) bits |= value.charCodeAt(k)
-		if (bits < 0x80) {
-			for (; i < length; i++) elements[start + i] = value.charCodeAt(i)
-		}
+	for (; i < length; i++) {
+		const unit = value.charCodeAt(i)
+		if (unit >= 0x80) break
+		elements[start + i] = unit
 	}
 	if (i === length) {
 		elements[start + length] = 0
