@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai'
 import * as ascii from '../src/codecs/ascii.js'
-import { isServerHost } from '../src/codecs/host.js'
+import { hasSlowNonAsciiDecoder, isServerHost } from '../src/codecs/host.js'
 import { resetTextCodersForTesting } from '../src/codecs/textCoders.js'
 import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
@@ -1007,6 +1007,15 @@ describe('native-coder thresholds by host (src/codecs/host.ts; test/codecs-brows
 		expect(isServerHost({ process: { env: {}, versions: {} } })).to.equal(false)
 		expect(isServerHost({ process: { versions: { node: 20 } } })).to.equal(false)
 		expect(isServerHost({ process: null })).to.equal(false)
+	})
+
+	it('TextDecoder is slow on text that is not ASCII up to Node 22 only (not on Node 24, Bun or Deno, which say Node 26, nor in a browser)', function () {
+		const node = (version: string) => ({ process: { versions: { node: version } } })
+		expect(hasSlowNonAsciiDecoder(node('20.20.2'))).to.equal(true)
+		expect(hasSlowNonAsciiDecoder(node('22.23.5'))).to.equal(true)
+		expect(hasSlowNonAsciiDecoder(node('24.0.0'))).to.equal(false)
+		expect(hasSlowNonAsciiDecoder(node('26.3.0'))).to.equal(false)
+		expect(hasSlowNonAsciiDecoder({})).to.equal(false)
 	})
 
 	const server = isServerHost(globalThis)

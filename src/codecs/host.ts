@@ -22,6 +22,22 @@ export function isServerHost(global: object): boolean {
 /** Whether this host is Node, Bun or Deno, decided once (see {@link isServerHost}). */
 const serverHost = isServerHost(globalThis)
 
+/**
+ * Whether the host's `TextDecoder` is slow on text that is not ASCII: Node up to 22,
+ * where a JS loop decodes 256 bytes of mixed text faster than it (2414 vs 2722 ns on
+ * Node 22.23, 1496 vs 2217 on Node 20.20; `npx tsx bench/crossover.bench.ts`, "UTF-8
+ * decode, mixed"). Node 24 decodes it 3-10x faster (505 vs 145 ns at 128 bytes), as do
+ * Bun and Deno, which say a later Node version, and browsers.
+ */
+export function hasSlowNonAsciiDecoder(global: object): boolean {
+	if (!isServerHost(global)) return false
+	const version = (global as { process: { versions: { node: string } } }).process.versions.node
+	return Number.parseInt(version, 10) < 24
+}
+
+/** {@link hasSlowNonAsciiDecoder} of this host, decided once. */
+export const slowNonAsciiDecoder = hasSlowNonAsciiDecoder(globalThis)
+
 /** `server` on Node, Bun or Deno, `browser` elsewhere: a threshold measured on each. */
 export function byHost(server: number, browser: number): number {
 	return serverHost ? server : browser

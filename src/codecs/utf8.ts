@@ -7,7 +7,7 @@
  * `TextDecoder` / `TextEncoder.encodeInto`, whose fixed cost per call only pays off
  * past the thresholds below.
  */
-import { byHost } from './host.js'
+import { byHost, slowNonAsciiDecoder } from './host.js'
 import { findZeroUint8 } from './terminators.js'
 import {
 	copyRememberedUtf8,
@@ -34,12 +34,14 @@ const DECODE_NATIVE_FROM_BYTES = byHost(32, 48)
 
 /**
  * ...unless most of the run is not ASCII: then the loop keeps going below this many
- * bytes. Node 20's `TextDecoder` is slow on multi-byte sequences: in the same bench the
- * loop beats it on mixed and CJK text at every length measured (1496 vs 2217 ns at 256
- * bytes of mixed text, 1.3x at 64 KiB). Other engines' decoders are faster there, so
- * the loop is trusted only up to a length where it costs little anywhere.
+ * bytes. Up to Node 22 `TextDecoder` is slow on multi-byte sequences: in the same bench
+ * the loop beats it on mixed and CJK text at every length measured (1496 vs 2217 ns at
+ * 256 bytes of mixed text on Node 20, 2414 vs 2722 on Node 22, 1.3x at 64 KiB), so there
+ * it keeps going up to 256 bytes. Elsewhere (host.ts) the decoder is faster from 48 bytes
+ * of mixed text on Node 24 (219 vs 125 ns; at 32, 166 vs 115), Bun and Deno, and from 96
+ * in Chromium (923 vs 801 ns; at 64, 339 vs 397), where the loop stops there.
  */
-const DECODE_NON_ASCII_LOOP_BELOW_BYTES = 256
+const DECODE_NON_ASCII_LOOP_BELOW_BYTES = slowNonAsciiDecoder ? 256 : byHost(48, 96)
 
 /**
  * Runs at least this long that hold a byte above 0x7F (among those `anyNotAscii`
