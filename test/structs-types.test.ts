@@ -33,7 +33,10 @@ import {
 	type FieldPath,
 	type Float32Ref,
 	type LooseStructRef,
+	StructArrayRef as StructArrayRefClass,
+	StructRef as StructRefClass,
 	type StructArrayRef,
+	type StructInit,
 	type StructRef,
 	type StructRefOf,
 	type StructType,
@@ -125,6 +128,23 @@ particle.write({ target: particle })
 // @ts-expect-error the ABI is one of three
 createWasmHeapManager(memory, { abi: 'wasm16' })
 
+// A class as \`wasm-heap-manager generate\` writes it: the value, partial and path types take it as its declaration.
+class Vec2ArrayRef extends StructArrayRefClass<typeof Vec2> {}
+class Vec2Ref extends StructRefClass<typeof Vec2> {
+	static get structType(): typeof Vec2 { return Vec2 }
+	static get abi(): 'wasm32' { return 'wasm32' }
+	static get arrayClass(): typeof Vec2ArrayRef { return Vec2ArrayRef }
+	static get libraryFieldsVersion(): 1 { return 1 }
+}
+assertType<Equal<StructValue<typeof Vec2Ref>, { x: number; y: number }>>()
+assertType<Equal<StructValue<typeof Vec2Ref>, ReturnType<typeof heap.readStruct<typeof Vec2Ref>>>>()
+assertType<Equal<StructInit<typeof Vec2Ref>, StructInit<typeof Vec2>>>()
+assertType<Equal<FieldPath<typeof Vec2Ref>, 'x' | 'y'>>()
+assertType<Equal<StructValue<typeof Vec2 | typeof Either>, { x: number; y: number } | { i: number; f: number }>>()
+// @ts-expect-error a generated class's value type keeps its fields
+const wrongValue: StructValue<typeof Vec2Ref> = { x: 1, z: 2 }
+void wrongValue
+
 // offsetOf's path: field names, nested fields and array indices, checked against the declaration
 heap.offsetOf(Particle, 'mass') + heap.offsetOf(Particle, 'position.y') + heap.offsetOf(Particle, 'path.1.x')
 heap.offsetOf(Particle, 'history.3') + heap.offsetOf(Particle, 'aligned') + heap.offsetOf(Particle, 'flags') + heap.offsetOf(Either, 'f')
@@ -154,6 +174,7 @@ const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
 	[/particle\.position = /, /Cannot assign to 'position' because it is a read-only property/],
 	[/target: particle \}/, /is not assignable to type 'number \| StructRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| StructArrayRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| null/],
 	[/abi: 'wasm16'/, /Type '"wasm16"' is not assignable to type 'AbiName \| undefined'/],
+	[/wrongValue: StructValue/, /'z' does not exist in type 'FieldsValue</],
 	[/'velocity'\)/, /Argument of type '"velocity"' is not assignable to parameter of type 'FieldsPath</],
 	[/'position\.z'/, /Argument of type '"position\.z"' is not assignable/],
 	[/'mass\.x'/, /Argument of type '"mass\.x"' is not assignable/],

@@ -51,6 +51,7 @@ import {
 } from '../messages.js'
 import type { HeapRef } from '../HeapRef.js'
 import type { StructArrayRef, StructRef } from './StructRef.js'
+import type { DeclarationOf, HasStructType } from './generatedClasses.js'
 import {
 	abiTable,
 	integerRange,
@@ -191,8 +192,21 @@ export type FieldsValue<F extends FieldSpecs> = {
 	-readonly [K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]: FieldValue<F[K]>
 }
 
-/** The plain JavaScript value of a struct or union type, as `readStruct` returns it: `StructValue<typeof Particle>`. */
-export type StructValue<T extends StructType> = T extends StructType<infer F> ? FieldsValue<F> : never
+/**
+ * A struct or union type, or a class `wasm-heap-manager generate` wrote for one (`ParticleRef`,
+ * which names its declaration): what {@link StructValue}, {@link StructInit} and
+ * {@link FieldPath} take, as `readStruct`, `writeStruct` and `offsetOf` do.
+ */
+export type StructTypeOrDeclared = StructType | HasStructType<StructType>
+
+/** The plain value of a declaration `D` (each member of a union of them). */
+type DeclaredValue<D> = D extends StructType<infer F> ? FieldsValue<F> : never
+
+/**
+ * The plain JavaScript value of a struct or union type, as `readStruct` returns it:
+ * `StructValue<typeof Particle>`, or `StructValue<typeof ParticleRef>` for a generated class.
+ */
+export type StructValue<T extends StructTypeOrDeclared> = DeclaredValue<DeclarationOf<T>>
 
 /**
  * What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with
@@ -230,8 +244,14 @@ export type FieldsInit<F extends FieldSpecs> = {
 	[K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]?: FieldInit<F[K]>
 }
 
-/** A partial value of a struct or union type (for `writeStruct` / `allocStruct`): fields not given are left as they are. */
-export type StructInit<T extends StructType> = T extends StructType<infer F> ? FieldsInit<F> : never
+/** The partial value of a declaration `D` (each member of a union of them). */
+type DeclaredInit<D> = D extends StructType<infer F> ? FieldsInit<F> : never
+
+/**
+ * A partial value of a struct or union type, or of a generated class's declaration (for
+ * `writeStruct` / `allocStruct`): fields not given are left as they are.
+ */
+export type StructInit<T extends StructTypeOrDeclared> = DeclaredInit<DeclarationOf<T>>
 
 /**
  * The paths `offsetOf` accepts into a field declared as `S`, after its own name and a
@@ -264,10 +284,13 @@ export type FieldsPath<F extends FieldSpecs, Depth extends readonly unknown[] = 
  * The dotted field paths of a struct or union type, as `offsetOf(type, path)` takes them:
  * `FieldPath<typeof Particle>` is `'mass' | 'position' | 'position.x' | 'path.${number}.x' | ...`.
  * A type whose fields are not known to TypeScript (a `StructType` without its declaration)
- * takes any string.
+ * takes any string. A generated class takes its declaration's paths.
  * @group Structs
  */
-export type FieldPath<T extends StructType> = T extends StructType<infer F> ? (string extends keyof F ? string : FieldsPath<F>) : string
+export type FieldPath<T extends StructTypeOrDeclared> = DeclaredPath<DeclarationOf<T>>
+
+/** The paths of a declaration `D` (each member of a union of them). */
+type DeclaredPath<D> = D extends StructType<infer F> ? (string extends keyof F ? string : FieldsPath<F>) : string
 
 // ---- the types ----------------------------------------------------------------------
 
