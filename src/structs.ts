@@ -30,6 +30,7 @@ export {
 	type RecordOptions,
 	type ScalarTypeName,
 	type BitfieldValue,
+	type FieldInit,
 	type FieldsInit,
 	type FieldsValue,
 	type StructInit,
