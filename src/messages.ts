@@ -383,7 +383,11 @@ export const latestHeapNotABuffer = {
 	code: INVALID_ARGUMENT,
 	text: (buffer: unknown, isMemory: boolean) =>
 		`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}` +
-		(isMemory ? ' (it returned a WebAssembly.Memory: return memory.buffer instead)' : ''),
+		(isMemory
+			? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
+			: ArrayBuffer.isView(buffer)
+				? ' (it returned a view: return memory.buffer, the current buffer, since a view of the old one goes stale when the memory grows; for an Emscripten module, wrapEmscriptenModuleHeap(Module))'
+				: ''),
 } satisfies Message
 
 export const viewImpossible = {
