@@ -34,6 +34,7 @@ export {
 	type FieldsInit,
 	type FieldsValue,
 	type StructInit,
+	type StructTypeOrDeclared,
 	type StructValue,
 	type UnionType,
 	type ValueTypeSpec,

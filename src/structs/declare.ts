@@ -199,28 +199,26 @@ export type FieldsValue<F extends FieldSpecs> = {
  */
 export type StructTypeOrDeclared = StructType | HasStructType<StructType>
 
-/** The plain value of a declaration `D` (each member of a union of them). */
-type DeclaredValue<D> = D extends StructType<infer F> ? FieldsValue<F> : never
-
 /**
  * The plain JavaScript value of a struct or union type, as `readStruct` returns it:
  * `StructValue<typeof Particle>`, or `StructValue<typeof ParticleRef>` for a generated class.
  */
-export type StructValue<T extends StructTypeOrDeclared> = DeclaredValue<DeclarationOf<T>>
+export type StructValue<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D ? (D extends StructType<infer F> ? FieldsValue<F> : never) : never
 
 /**
- * What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with
- * nested structs partial, and a ref, an address or `null` for a pointer.
+ * What a field declared as `S` accepts in a partial write: what it reads as in plain data
+ * (`StructValue`), with nested structs partial, and a ref, an address or `null` for a
+ * pointer. The setters `wasm-heap-manager generate` writes for pointer fields take it.
  */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
-	: S extends { readonly pointer: infer P }
-		? number | PointerInit<P> | null
-	: S extends { readonly array: infer E; readonly length: number }
-		? readonly FieldInit<E>[]
-		: S extends { readonly type: infer T; readonly align: number }
-			? FieldInit<T>
-			: FieldValue<S>
+	: S extends PointerTypeSpec
+		? number | PointerInit<S['pointer']> | null
+		: S extends ArrayTypeSpec
+			? readonly FieldInit<S['array']>[]
+			: S extends AlignedTypeSpec
+				? FieldInit<S['type']>
+				: FieldValue<S>
 
 /**
  * What a pointer field whose target is declared as `P` takes besides an address and
@@ -244,14 +242,11 @@ export type FieldsInit<F extends FieldSpecs> = {
 	[K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]?: FieldInit<F[K]>
 }
 
-/** The partial value of a declaration `D` (each member of a union of them). */
-type DeclaredInit<D> = D extends StructType<infer F> ? FieldsInit<F> : never
-
 /**
  * A partial value of a struct or union type, or of a generated class's declaration (for
  * `writeStruct` / `allocStruct`): fields not given are left as they are.
  */
-export type StructInit<T extends StructTypeOrDeclared> = DeclaredInit<DeclarationOf<T>>
+export type StructInit<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D ? (D extends StructType<infer F> ? FieldsInit<F> : never) : never
 
 /**
  * The paths `offsetOf` accepts into a field declared as `S`, after its own name and a
@@ -287,10 +282,13 @@ export type FieldsPath<F extends FieldSpecs, Depth extends readonly unknown[] = 
  * takes any string. A generated class takes its declaration's paths.
  * @group Structs
  */
-export type FieldPath<T extends StructTypeOrDeclared> = DeclaredPath<DeclarationOf<T>>
-
-/** The paths of a declaration `D` (each member of a union of them). */
-type DeclaredPath<D> = D extends StructType<infer F> ? (string extends keyof F ? string : FieldsPath<F>) : string
+export type FieldPath<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D
+	? D extends StructType<infer F>
+		? string extends keyof F
+			? string
+			: FieldsPath<F>
+		: string
+	: string
 
 // ---- the types ----------------------------------------------------------------------
 
