@@ -674,7 +674,8 @@ export abstract class HeapAccess {
 
 	/**
 	 * Writes the fields `value` gives into the struct of `type` at `address`; fields not
-	 * given are left as they are. Every value is checked before any is written; an inline
+	 * given are left as they are, and so are the elements of a fixed array after the
+	 * values given for it (`{ history: [9] }` writes `history[0]` only). Every value is checked before any is written; an inline
 	 * string is followed by its terminator and zeros to the end of its array.
 	 * @throws RangeError if the struct does not lie within the heap or a value is out of range; TypeError for a value of the wrong kind or an unknown field (nothing is written)
 	 * @group Structs

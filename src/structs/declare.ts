@@ -244,7 +244,8 @@ export type FieldsInit<F extends FieldSpecs> = {
 
 /**
  * A partial value of a struct or union type, or of a generated class's declaration (for
- * `writeStruct` / `allocStruct`): fields not given are left as they are.
+ * `writeStruct` / `allocStruct`): fields not given are left as they are, and so are a
+ * fixed array's elements after the values given for it.
  */
 export type StructInit<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D ? (D extends StructType<infer F> ? FieldsInit<F> : never) : never
 
