@@ -1528,6 +1528,13 @@ export const accessorFieldMissing = {
 		`${method}: ${type} has no field ${JSON.stringify(name)} (a generated class that does not match its declaration: generate it again)`,
 } satisfies Message
 
+export const recordValueIsARef = {
+	Class: TypeError,
+	code: INVALID_VALUE,
+	text: (where: string, type: unknown, ref: string) =>
+		`${where}: ${String(type)} takes an object of field values, received ${ref}: to copy a struct, pass ref.read()`,
+} satisfies Message
+
 export const recordValueUnknownField = {
 	Class: TypeError,
 	code: INVALID_VALUE,
