@@ -422,6 +422,8 @@ export abstract class HeapAccess {
 	 * too (a deallocator that throws), an `AggregateError` holds both, `fn`'s first. Scopes
 	 * `fn` opened and left open are closed first, innermost first (as unwinding through
 	 * `using` blocks would close them); if `fn` returned normally, that is an `Error` too.
+	 * A ref `fn` returns is freed like the rest: allocate what must outlive the call before
+	 * it, or use {@link openScope}, whose `scope.keep(ref)` moves a ref out.
 	 * @throws Error (`ERR_HEAP_SCOPE`) if `fn` returned with a scope it opened still open
 	 * @throws TypeError if `fn` is not a function, is async, or returns a promise (by then
 	 * the scope has freed its refs; await inside the scope instead, with `openScope`)
@@ -446,8 +448,26 @@ export abstract class HeapAccess {
 
 	/**
 	 * Opens a scope: every ref allocated through this manager until it closes is freed by
-	 * `scope.close()` (or `using scope = heap.openScope()` at the end of the block). Scopes
-	 * nest; close them innermost first. They work with tracking off.
+	 * `scope.close()` (or `using scope = heap.openScope()` at the end of the block), except
+	 * those `scope.keep(ref)` moved out. Scopes nest; close them innermost first. They work
+	 * with tracking off.
+	 *
+	 * @example
+	 * ```ts
+	 * import { createWasmHeapManager } from 'wasm-heap-manager'
+	 *
+	 * const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+	 * function squares(values: number[]) {
+	 * 	using scope = heap.openScope()
+	 * 	const input = heap.allocFloat64Array(values) // a temporary: freed on return
+	 * 	const output = scope.keep(heap.allocFloat64Array(input.elementCount)) // the caller's to free
+	 * 	for (let index = 0; index < input.elementCount; index++) output.writeAt(index, input.readAt(index) ** 2)
+	 * 	return output
+	 * }
+	 * const result = squares([1, 2, 3])
+	 * console.log(Array.from(result.view), heap.allocatedRefs.length) // [ 1, 4, 9 ] 1
+	 * result.free()
+	 * ```
 	 * @group Scopes
 	 */
 	openScope(): HeapScope {
@@ -654,7 +674,8 @@ export abstract class HeapAccess {
 
 	/**
 	 * Writes the fields `value` gives into the struct of `type` at `address`; fields not
-	 * given are left as they are. Every value is checked before any is written; an inline
+	 * given are left as they are, and so are the elements of a fixed array after the
+	 * values given for it (`{ history: [9] }` writes `history[0]` only). Every value is checked before any is written; an inline
 	 * string is followed by its terminator and zeros to the end of its array.
 	 * @throws RangeError if the struct does not lie within the heap or a value is out of range; TypeError for a value of the wrong kind or an unknown field (nothing is written)
 	 * @group Structs

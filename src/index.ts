@@ -58,6 +58,7 @@ export {
 	StructRef,
 	type FieldRefs,
 	type ElementArrayRefOf,
+	type ScalarRowOf,
 	type FieldRefValue,
 	type IsSubRef,
 	type LooseStructRef,

@@ -383,7 +383,11 @@ export const latestHeapNotABuffer = {
 	code: INVALID_ARGUMENT,
 	text: (buffer: unknown, isMemory: boolean) =>
 		`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}` +
-		(isMemory ? ' (it returned a WebAssembly.Memory: return memory.buffer instead)' : ''),
+		(isMemory
+			? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
+			: ArrayBuffer.isView(buffer)
+				? ' (it returned a view: return memory.buffer, the current buffer, since a view of the old one goes stale when the memory grows; for an Emscripten module, wrapEmscriptenModuleHeap(Module))'
+				: ''),
 } satisfies Message
 
 export const viewImpossible = {
@@ -1522,6 +1526,13 @@ export const accessorFieldMissing = {
 	code: INVALID_ARGUMENT,
 	text: (method: string, type: string, name: string) =>
 		`${method}: ${type} has no field ${JSON.stringify(name)} (a generated class that does not match its declaration: generate it again)`,
+} satisfies Message
+
+export const recordValueIsARef = {
+	Class: TypeError,
+	code: INVALID_VALUE,
+	text: (where: string, type: unknown, ref: string) =>
+		`${where}: ${String(type)} takes an object of field values, received ${ref}: to copy a struct, pass ref.read()`,
 } satisfies Message
 
 export const recordValueUnknownField = {

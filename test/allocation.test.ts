@@ -742,6 +742,17 @@ describe('allocation', () => {
 			)
 		})
 
+		it('getLatestHeap returning a view (Emscripten\'s HEAPU8, a DataView) is a TypeError pointing at memory.buffer', () => {
+			for (const view of [new Uint8Array(memory.buffer), new DataView(memory.buffer)]) {
+				expectThrow(
+					() => api.createWasmHeapManager(() => view as unknown as ArrayBuffer, alloc, free),
+					TypeError,
+					/^getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received .* \(it returned a view: return memory\.buffer, .*wrapEmscriptenModuleHeap\(Module\)\)$/,
+				)
+			}
+			expectThrow(() => api.createWasmHeapManager(() => ({}) as unknown as ArrayBuffer, alloc, free), TypeError, /received an object \(Object\)$/)
+		})
+
 		it('getLatestHeap returning another non-buffer is a TypeError, at creation or at a later poll', () => {
 			for (const bad of [new Uint8Array(memory.buffer), undefined, null, 65536, {}]) {
 				expectThrow(

@@ -366,7 +366,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			)
 			const declarations = (await import(pathToFileURL(join(scratch, 'names.ts')).href)) as Record<string, unknown>
 			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../names.js', inputName: 'names.ts', moduleSpecifier: library })
-			expect(files['structs.ts']).to.include(`import { StructArrayRef as StructArrayRefBase, StructRef as StructRefBase, type FieldRefValue } from '${library}';`)
+			expect(files['structs.ts']).to.include(`import { StructArrayRef as StructArrayRefBase, StructRef as StructRefBase, type FieldRefValue, type FieldInit } from '${library}';`)
 			mkdirSync(join(scratch, 'gen'))
 			writeFileSync(join(scratch, 'gen/names.ts'), files['structs.ts'])
 			const tsc = spawnSync(
@@ -445,6 +445,30 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(other.readField('mass')).to.equal(3)
 		expectThrow(() => other.readField('nope'), TypeError, 'Particle.nope: Particle has no field "nope" (a generated class that does not match its declaration: generate it again)')
 		expectThrow(() => other.writeField('mass', 1n), TypeError, /^Particle\.mass: /)
+	})
+
+	it("a generated pointer field's setter takes what its write takes: an address, null, a ref of the target, or for a non-struct target any ref (type-checked by npm run typecheck)", () => {
+		const { PointersRef, Vec2Ref } = generated32
+		const heap = newHeap('wasm32')
+		const pointers = heap.allocStruct(PointersRef)
+		const vector = heap.allocStruct(Vec2Ref, { x: 1.5 })
+		pointers.vec = vector.address // an address: the generated fast path
+		expect(pointers.vec?.x).to.equal(1.5)
+		pointers.vec = heap.allocStructArray(Vec2Ref, [{ x: 2.5 }]) // an array of the target struct, as write() takes it
+		expect(pointers.vec?.x).to.equal(2.5)
+		pointers.vec = null
+		expect(pointers.vec).to.equal(null)
+		const bytes = heap.allocUint8Array([104, 105, 0])
+		pointers.utf8 = bytes // a char * takes a byte array
+		expect(pointers.utf8?.value).to.equal('hi')
+		pointers.wide = heap.allocBigInt64Array([-3n]) // an int64_t * takes an array
+		expect(pointers.wide?.value).to.equal(-3n)
+		pointers.node = 0
+		expect(pointers.node).to.equal(null)
+		// @ts-expect-error a pointer to a struct still refuses a ref of another struct (its address is the cast)
+		expectThrow(() => (pointers.vec = pointers), TypeError, /a pointer to Vec2 takes a ref of Vec2, received a ref of Pointers/)
+		// @ts-expect-error nor does it take a string
+		expectThrow(() => (pointers.utf8 = 'hi'), TypeError, /utf8/)
 	})
 
 	it("a generated array's own at() gives what the library's StructArrayRef.at gives, refusals included, on every kind of input", () => {

@@ -258,6 +258,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	arrayFieldNotAnArray: ['probe.method', 8, 'x'],
 	arrayFieldTooMany: ['probe.method', 8, 8],
 	recordValueNotAnObject: ['probe.method', 'x', 'x'],
+	recordValueIsARef: ['probe.method', 'x', 'a ref of struct Vec'],
 	recordValueUnknownField: ['probe.method', 'x', 'key', ['a', 'b']],
 }
 

@@ -11,6 +11,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import ts from 'typescript'
 import { strictCompilerOptions } from './support/typescript.js'
+import { createWasmHeapManager, defineEnum, defineStruct, type AbiName } from '../src/index.js'
 
 const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..')
 const folder = join(root, '.tmp', 'structs-types')
@@ -31,9 +32,25 @@ import {
 	defineUnion,
 	type FieldArrayRef,
 	type FieldPath,
+	type BigInt64Ref,
+	type Float32ArrayRef,
 	type Float32Ref,
+	type HeapRef,
+	type Int16ArrayRef,
+	type Int16Ref,
+	type Int32Ref,
+	type Pointer32ArrayRef,
+	type Pointer32Ref,
+	type Pointer53ArrayRef,
+	type Pointer53Ref,
+	type Uint32Ref,
+	type Uint8ArrayRef,
+	type Uint8Ref,
 	type LooseStructRef,
+	StructArrayRef as StructArrayRefClass,
+	StructRef as StructRefClass,
 	type StructArrayRef,
+	type StructInit,
 	type StructRef,
 	type StructRefOf,
 	type StructType,
@@ -108,6 +125,38 @@ particle.write({ position: { y: 1 }, next: particle, label: 0 })
 particle.write({ target: particle.position, label: heap.allocUint8Array(2), weight: heap.allocFloat32Array(2) })
 particle.write({ target: heap.allocStructArray(Vec2, 2), next: heap.allocStructArray(Particle, 2) })
 
+// A pointer's target ref, as the manager makes it: for 'Pointer', 'Size', 'Long' and pointers, wasm32's row's or wasm64's
+const Small = defineEnum('Small', 'Int16', { One: 1 })
+const Targets = defineStruct('Targets', {
+	pointer: { pointer: 'Pointer' },
+	size: { pointer: 'Size' },
+	difference: { pointer: 'Long' },
+	pointerToPointer: { pointer: { pointer: 'Int32' } },
+	flag: { pointer: 'Bool' },
+	small: { pointer: Small },
+	floats: { pointer: { array: 'Float32', length: 3 } },
+	smalls: { pointer: { array: Small, length: 3 } },
+	flags: { pointer: { array: 'Bool', length: 3 } },
+	pointers: { pointer: { array: 'Pointer', length: 3 } },
+	argv: { pointer: { array: { pointer: 'Utf8' }, length: 3 } },
+	grid: { pointer: { array: { array: 'Int8', length: 2 }, length: 2 } },
+})
+const targets = heap.allocStruct(Targets)
+assertType<Equal<typeof targets.pointer, Pointer32Ref | Pointer53Ref | null>>()
+assertType<Equal<typeof targets.size, Uint32Ref | Pointer53Ref | null>>()
+assertType<Equal<typeof targets.difference, Int32Ref | BigInt64Ref | null>>()
+assertType<Equal<typeof targets.pointerToPointer, Pointer32Ref | Pointer53Ref | null>>()
+assertType<Equal<typeof targets.flag, Uint8Ref | null>>()
+assertType<Equal<typeof targets.small, Int16Ref | null>>()
+assertType<Equal<typeof targets.floats, Float32ArrayRef | null>>()
+assertType<Equal<typeof targets.smalls, Int16ArrayRef | null>>()
+assertType<Equal<typeof targets.flags, Uint8ArrayRef | null>>()
+assertType<Equal<typeof targets.pointers, Pointer32ArrayRef | Pointer53ArrayRef | null>>()
+assertType<Equal<typeof targets.argv, Pointer32ArrayRef | Pointer53ArrayRef | null>>()
+assertType<Equal<typeof targets.grid, HeapRef | null>>()
+const pointed: number | undefined = targets.pointer?.value
+void pointed
+
 // @ts-expect-error a Float64 field takes a number
 particle.mass = 1n
 // @ts-expect-error a BigInt64 field takes a bigint
@@ -124,6 +173,23 @@ particle.position = { x: 1, y: 2 }
 particle.write({ target: particle })
 // @ts-expect-error the ABI is one of three
 createWasmHeapManager(memory, { abi: 'wasm16' })
+
+// A class as \`wasm-heap-manager generate\` writes it: the value, partial and path types take it as its declaration.
+class Vec2ArrayRef extends StructArrayRefClass<typeof Vec2> {}
+class Vec2Ref extends StructRefClass<typeof Vec2> {
+	static get structType(): typeof Vec2 { return Vec2 }
+	static get abi(): 'wasm32' { return 'wasm32' }
+	static get arrayClass(): typeof Vec2ArrayRef { return Vec2ArrayRef }
+	static get libraryFieldsVersion(): 1 { return 1 }
+}
+assertType<Equal<StructValue<typeof Vec2Ref>, { x: number; y: number }>>()
+assertType<Equal<StructValue<typeof Vec2Ref>, ReturnType<typeof heap.readStruct<typeof Vec2Ref>>>>()
+assertType<Equal<StructInit<typeof Vec2Ref>, StructInit<typeof Vec2>>>()
+assertType<Equal<FieldPath<typeof Vec2Ref>, 'x' | 'y'>>()
+assertType<Equal<StructValue<typeof Vec2 | typeof Either>, { x: number; y: number } | { i: number; f: number }>>()
+// @ts-expect-error a generated class's value type keeps its fields
+const wrongValue: StructValue<typeof Vec2Ref> = { x: 1, z: 2 }
+void wrongValue
 
 // offsetOf's path: field names, nested fields and array indices, checked against the declaration
 heap.offsetOf(Particle, 'mass') + heap.offsetOf(Particle, 'position.y') + heap.offsetOf(Particle, 'path.1.x')
@@ -154,6 +220,7 @@ const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
 	[/particle\.position = /, /Cannot assign to 'position' because it is a read-only property/],
 	[/target: particle \}/, /is not assignable to type 'number \| StructRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| StructArrayRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| null/],
 	[/abi: 'wasm16'/, /Type '"wasm16"' is not assignable to type 'AbiName \| undefined'/],
+	[/wrongValue: StructValue/, /'z' does not exist in type 'FieldsValue</],
 	[/'velocity'\)/, /Argument of type '"velocity"' is not assignable to parameter of type 'FieldsPath</],
 	[/'position\.z'/, /Argument of type '"position\.z"' is not assignable/],
 	[/'mass\.x'/, /Argument of type '"mass\.x"' is not assignable/],
@@ -202,6 +269,36 @@ describe('struct types for a strict TypeScript consumer', function () {
 			expect(expectation, mark.code).to.not.equal(undefined)
 			const messages = found.filter(({ line }) => line === mark.line).map(({ message }) => message)
 			expect(messages.some((message) => expectation[1].test(message)), `${mark.code}: TypeScript said ${messages.join(' | ') || 'nothing'}`).to.equal(true)
+		}
+	})
+
+	it("a pointer's target ref is, on each ABI, the class its type names: for 'Pointer', 'Size', 'Long' and pointers, wasm32's row's or wasm64's", () => {
+		const Small = defineEnum('Small', 'Int16', { One: 1 })
+		const Targets = defineStruct('Targets', {
+			pointer: { pointer: 'Pointer' },
+			size: { pointer: 'Size' },
+			difference: { pointer: 'Long' },
+			pointerToPointer: { pointer: { pointer: 'Int32' } },
+			flag: { pointer: 'Bool' },
+			small: { pointer: Small },
+			floats: { pointer: { array: 'Float32', length: 3 } },
+			smalls: { pointer: { array: Small, length: 3 } },
+			flags: { pointer: { array: 'Bool', length: 3 } },
+			pointers: { pointer: { array: 'Pointer', length: 3 } },
+			argv: { pointer: { array: { pointer: 'Utf8' }, length: 3 } },
+		})
+		const expected: Record<AbiName, Record<string, string>> = {
+			wasm32: { pointer: 'Pointer32Ref', size: 'Uint32Ref', difference: 'Int32Ref', pointerToPointer: 'Pointer32Ref', pointers: 'Pointer32ArrayRef', argv: 'Pointer32ArrayRef' },
+			emscripten: { pointer: 'Pointer32Ref', size: 'Uint32Ref', difference: 'Int32Ref', pointerToPointer: 'Pointer32Ref', pointers: 'Pointer32ArrayRef', argv: 'Pointer32ArrayRef' },
+			wasm64: { pointer: 'Pointer53Ref', size: 'Pointer53Ref', difference: 'BigInt64Ref', pointerToPointer: 'Pointer53Ref', pointers: 'Pointer53ArrayRef', argv: 'Pointer53ArrayRef' },
+		}
+		const sameOnEvery = { flag: 'Uint8Ref', small: 'Int16Ref', floats: 'Float32ArrayRef', smalls: 'Int16ArrayRef', flags: 'Uint8ArrayRef' }
+		for (const abi of ['wasm32', 'wasm64', 'emscripten'] as const) {
+			const heap = createWasmHeapManager(new ArrayBuffer(65536), { abi })
+			const target = heap.allocUint8Array(64).address
+			const targets = heap.allocStruct(Targets, Object.fromEntries(Targets.fields.map((field) => [field.name, target])))
+			const classes = Object.fromEntries(Targets.fields.map((field) => [field.name, (targets as unknown as Record<string, object>)[field.name]!.constructor.name]))
+			expect(classes, abi).to.deep.equal({ ...expected[abi], ...sameOnEvery })
 		}
 	})
 })

@@ -704,6 +704,21 @@ describe('structs at run time', () => {
 			expectSameBytes(snapshot(test.memory), before)
 		}
 
+		it("a struct's ref given for a struct value, which TypeScript takes (the ref has the fields), is a TypeError saying to pass ref.read(): nothing written", () => {
+			const { heap } = test
+			const ref = heap.allocStruct(Everything, { i32: 1 })
+			const position = heap.allocStruct(Vec2, { x: 1, y: 2 })
+			const bytes = heap.allocUint8Array(8)
+			const copy = 'takes an object of field values, received a ref of struct Vec2: to copy a struct, pass ref.read()'
+			expectNothingWritten(() => ref.write({ i32: 2, position }), TypeError, `Everything.write.position: struct Vec2 ${copy}`)
+			expectNothingWritten(() => heap.writeStruct(Vec2, ref.position.address, position), TypeError, `writeStruct(Vec2): struct Vec2 ${copy}`)
+			expectNothingWritten(() => heap.allocStruct(Vec2, ref.position), TypeError, `allocStruct(Vec2): struct Vec2 ${copy}`)
+			expectNothingWritten(() => heap.allocStructArray(Vec2, [{ x: 3 }, position]), TypeError, `allocStructArray(Vec2)[1]: struct Vec2 ${copy}`)
+			expectNothingWritten(() => ref.write({ position: bytes as never }), TypeError, 'Everything.write.position: struct Vec2 takes an object of field values, received a Uint8ArrayRef: to copy a struct, pass ref.read()')
+			ref.write({ i32: 2, position: position.read() })
+			expect([ref.i32, ref.position.x, ref.position.y]).to.deep.equal([2, 1, 2])
+		})
+
 		it('a string that does not fit, a value of the wrong kind, an unknown field: checked before any field is written', () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything, { i32: 1, label: 'keep' })

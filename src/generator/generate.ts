@@ -469,6 +469,8 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		namedImports: [
 			...['StructArrayRef', 'StructRef'].map((name) => (library(name) === name ? name : { name, alias: library(name) })),
 			{ name: 'FieldRefValue', isTypeOnly: true },
+			// a pointer's setter takes what a partial write of it takes: an address and any ref its write accepts, besides the ref its getter gives
+			...(records.some(({ type }) => type.fields.some((field) => field.type.kind === 'pointer' && !reservedFieldNames().has(field.name))) ? [{ name: 'FieldInit', isTypeOnly: true }] : []),
 		],
 	})
 	file.addImportDeclaration({ moduleSpecifier: options.declarationsSpecifier, namespaceImport: 'declarations' })
@@ -546,7 +548,8 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			const access = fieldAccess(field.name, field.type, placed, { abi: options.abi, valueTs, exported: exportedNames })
 			getAccessors.push({ kind: StructureKind.GetAccessor, name: field.name, returnType: valueTs, docs: [fieldDoc(field.type, placed, options.abi)], statements: access.get })
 			if (access.set === undefined) continue
-			setAccessors.push({ kind: StructureKind.SetAccessor, name: field.name, parameters: [{ name: 'value', type: valueTs }], statements: access.set })
+			const setterTs = field.type.kind === 'pointer' ? `FieldInit<(${declared})['fieldTypes']['${field.name}']>` : valueTs
+			setAccessors.push({ kind: StructureKind.SetAccessor, name: field.name, parameters: [{ name: 'value', type: setterTs }], statements: access.set })
 		}
 		classes.push({
 			kind: StructureKind.Class,

@@ -108,8 +108,31 @@ export type ReservedFieldName =
 	| '__lookupGetter__'
 	| '__lookupSetter__'
 
-/** The array ref class `wrap<E>Array` returns for an element row `E`, or `HeapRef`. */
-export type ElementArrayRefOf<E> = E extends ElementTypeName ? ReturnType<WasmHeapManager[`wrap${E}Array`]> : HeapRef
+/**
+ * The element row a pointer's target or an array's element declared as `S` is read through:
+ * the row itself, an enum's storage, `'Uint8'` for `'Bool'`, and for `'Pointer'`, `'Size'`,
+ * `'Long'` and pointers the rows of wasm32 and wasm64 (`'emscripten'` has wasm32's), which
+ * differ: `never` for anything else.
+ */
+export type ScalarRowOf<S> = S extends ElementTypeName
+	? S
+	: S extends 'Pointer' | PointerTypeSpec
+		? 'Pointer32' | 'Pointer53'
+		: S extends 'Size'
+			? 'Uint32' | 'Pointer53'
+			: S extends 'Long'
+				? 'Int32' | 'BigInt64'
+				: S extends 'Bool'
+					? 'Uint8'
+					: S extends EnumType<infer R>
+						? R
+						: never
+
+/**
+ * The array ref class `wrap<E>Array` returns for the row of an element declared as `E` (see
+ * {@link ScalarRowOf}; one class per ABI for `'Pointer'`, `'Size'`, `'Long'` and pointers), or `HeapRef`.
+ */
+export type ElementArrayRefOf<E> = [ScalarRowOf<E>] extends [never] ? HeapRef : ReturnType<WasmHeapManager[`wrap${ScalarRowOf<E>}Array`]>
 
 /** What a pointer field whose target is declared as `P` gives on read (besides `null` for address 0). */
 export type PointerTargetRef<P> = P extends (() => infer T)
@@ -122,19 +145,15 @@ export type PointerTargetRef<P> = P extends (() => infer T)
 		? StructRefOf<P>
 		: P extends StringEncodingName
 			? ReturnType<WasmHeapManager[`wrapNullTerminated${P}String`]>
-			: P extends ElementTypeName
-				? ReturnType<WasmHeapManager[`wrap${P}`]>
-				: P extends EnumType<infer S>
-					? ReturnType<WasmHeapManager[`wrap${S}`]>
-					: P extends 'Bool'
-						? ReturnType<WasmHeapManager['wrapUint8']>
-						: P extends ArrayTypeSpec
-							? P['array'] extends StructType
-								? StructArrayRef<P['array']>
-								: ElementArrayRefOf<P['array']>
-							: P extends InlineStringTypeSpec
-								? ReturnType<WasmHeapManager[`wrapNullTerminated${P['string']}String`]>
-								: HeapRef
+			: [ScalarRowOf<P>] extends [never]
+				? P extends ArrayTypeSpec
+					? P['array'] extends StructType
+						? StructArrayRef<P['array']>
+						: ElementArrayRefOf<P['array']>
+					: P extends InlineStringTypeSpec
+						? ReturnType<WasmHeapManager[`wrapNullTerminated${P['string']}String`]>
+						: HeapRef
+				: ReturnType<WasmHeapManager[`wrap${ScalarRowOf<P>}`]>
 
 /**
  * What a pointer declared with a function typed as the wide `StructType` (`{ pointer: ():

@@ -33,6 +33,7 @@ import {
 	raise,
 	raiseLikeCause,
 	recordValueNotAnObject,
+	recordValueIsARef,
 	recordValueUnknownField,
 	storedNotASafeInteger,
 	valueNotAString,
@@ -568,6 +569,8 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			}
 			for (const key of Object.keys(value)) {
 				if (!byName.has(key)) {
+					// (a ref's own fields are not the struct's: TypeScript takes a ref of the struct for its value, which holds its fields)
+					if (value instanceof HeapRef) throw raise(recordValueIsARef, where, type, refDescription(value))
 					throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
 				}
 			}
@@ -583,6 +586,12 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			for (const [codec, offset, value] of staged as StagedRecord) codec.write(m, address + offset, value)
 		},
 	}
+}
+
+/** A ref as an error names it: `a ref of struct Vec`, `a Uint8ArrayRef`. */
+function refDescription(ref: HeapRef): string {
+	const refType = (ref as { type?: unknown }).type
+	return refType instanceof StructType ? `a ref of ${String(refType)}` : `a ${(ref as unknown as { refName: string }).refName}`
 }
 
 /** A record read through each field's codec (which checks, polls and throws as the manager's `read*` do): the cold path of a record's `read`. */

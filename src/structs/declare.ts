@@ -51,6 +51,7 @@ import {
 } from '../messages.js'
 import type { HeapRef } from '../HeapRef.js'
 import type { StructArrayRef, StructRef } from './StructRef.js'
+import type { DeclarationOf, HasStructType } from './generatedClasses.js'
 import {
 	abiTable,
 	integerRange,
@@ -191,22 +192,33 @@ export type FieldsValue<F extends FieldSpecs> = {
 	-readonly [K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]: FieldValue<F[K]>
 }
 
-/** The plain JavaScript value of a struct or union type, as `readStruct` returns it: `StructValue<typeof Particle>`. */
-export type StructValue<T extends StructType> = T extends StructType<infer F> ? FieldsValue<F> : never
+/**
+ * A struct or union type, or a class `wasm-heap-manager generate` wrote for one (`ParticleRef`,
+ * which names its declaration): what {@link StructValue}, {@link StructInit} and
+ * {@link FieldPath} take, as `readStruct`, `writeStruct` and `offsetOf` do.
+ */
+export type StructTypeOrDeclared = StructType | HasStructType<StructType>
 
 /**
- * What a field declared as `S` accepts in a partial write: like {@link FieldValue}, with
- * nested structs partial, and a ref, an address or `null` for a pointer.
+ * The plain JavaScript value of a struct or union type, as `readStruct` returns it:
+ * `StructValue<typeof Particle>`, or `StructValue<typeof ParticleRef>` for a generated class.
+ */
+export type StructValue<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D ? (D extends StructType<infer F> ? FieldsValue<F> : never) : never
+
+/**
+ * What a field declared as `S` accepts in a partial write: what it reads as in plain data
+ * (`StructValue`), with nested structs partial, and a ref, an address or `null` for a
+ * pointer. The setters `wasm-heap-manager generate` writes for pointer fields take it.
  */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
-	: S extends { readonly pointer: infer P }
-		? number | PointerInit<P> | null
-	: S extends { readonly array: infer E; readonly length: number }
-		? readonly FieldInit<E>[]
-		: S extends { readonly type: infer T; readonly align: number }
-			? FieldInit<T>
-			: FieldValue<S>
+	: S extends PointerTypeSpec
+		? number | PointerInit<S['pointer']> | null
+		: S extends ArrayTypeSpec
+			? readonly FieldInit<S['array']>[]
+			: S extends AlignedTypeSpec
+				? FieldInit<S['type']>
+				: FieldValue<S>
 
 /**
  * What a pointer field whose target is declared as `P` takes besides an address and
@@ -230,8 +242,12 @@ export type FieldsInit<F extends FieldSpecs> = {
 	[K in keyof F as F[K] extends ZeroWidthBitfield ? never : K]?: FieldInit<F[K]>
 }
 
-/** A partial value of a struct or union type (for `writeStruct` / `allocStruct`): fields not given are left as they are. */
-export type StructInit<T extends StructType> = T extends StructType<infer F> ? FieldsInit<F> : never
+/**
+ * A partial value of a struct or union type, or of a generated class's declaration (for
+ * `writeStruct` / `allocStruct`): fields not given are left as they are, and so are a
+ * fixed array's elements after the values given for it.
+ */
+export type StructInit<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D ? (D extends StructType<infer F> ? FieldsInit<F> : never) : never
 
 /**
  * The paths `offsetOf` accepts into a field declared as `S`, after its own name and a
@@ -264,10 +280,16 @@ export type FieldsPath<F extends FieldSpecs, Depth extends readonly unknown[] = 
  * The dotted field paths of a struct or union type, as `offsetOf(type, path)` takes them:
  * `FieldPath<typeof Particle>` is `'mass' | 'position' | 'position.x' | 'path.${number}.x' | ...`.
  * A type whose fields are not known to TypeScript (a `StructType` without its declaration)
- * takes any string.
+ * takes any string. A generated class takes its declaration's paths.
  * @group Structs
  */
-export type FieldPath<T extends StructType> = T extends StructType<infer F> ? (string extends keyof F ? string : FieldsPath<F>) : string
+export type FieldPath<T extends StructTypeOrDeclared> = DeclarationOf<T> extends infer D
+	? D extends StructType<infer F>
+		? string extends keyof F
+			? string
+			: FieldsPath<F>
+		: string
+	: string
 
 // ---- the types ----------------------------------------------------------------------
 
