@@ -198,6 +198,29 @@ describe('inspecting refs and managers', () => {
 		})
 	})
 
+	describe('scopes', () => {
+		it('a scope shows the refs closing would free, not its internals; JSON.stringify does not throw on its cycle', () => {
+			const heap = bumpHeap()
+			const scope = heap.openScope()
+			const kept = heap.allocInt32(1)
+			heap.allocFloat64Array(2)
+			heap.allocUint8()
+			const freed = heap.allocInt32Array(3)
+			for (let index = 0; index < 3; index++) heap.allocUint16() // a fifth and later ref: held in the scope's array
+			scope.keep(kept)
+			freed.free()
+			// held: the Float64Array (16 B), the Uint8 (1 B) and three Uint16s (6 B)
+			expect(inspect(scope)).to.equal('HeapScope { refs: 5 (23 B) }')
+			expect(format(scope)).to.equal('HeapScope { refs: 5 (23 B) }')
+			// JSON.stringify threw 'Converting circular structure to JSON' (scope -> core -> innermostScope -> scope)
+			expect(JSON.parse(JSON.stringify(scope))).to.deep.equal({ type: 'HeapScope', closed: false, refCount: 5, refByteSize: 23 })
+			scope.close()
+			expect(inspect(scope)).to.equal('HeapScope { closed: true }')
+			expect(JSON.parse(JSON.stringify({ scope }))).to.deep.equal({ scope: { type: 'HeapScope', closed: true } })
+			expect(inspect(heap.openScope())).to.equal('HeapScope { refs: 0 (0 B) }')
+		})
+	})
+
 	describe('toJSON / JSON.stringify', () => {
 		it('value and string refs give type, address and value; 64-bit integers as decimal strings', () => {
 			const heap = bumpHeap()

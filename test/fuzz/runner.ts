@@ -55,6 +55,7 @@ import type { NormalizedAtomicOperation } from '../../codegen/normalize.js'
 import { BUILTIN_START } from './environments.js'
 import type { StructOpData } from './structs.js'
 import * as library from '../../src/index.js'
+import { formatByteSize } from '../../src/inspect.js'
 
 export type OpKind =
 	| 'read'
@@ -294,7 +295,7 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
 /** Members of `HeapScope`. */
-const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]']
+const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
 /** Members that work on a freed ref. */
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
 /** A slice's length is its state: only its capacity outlives it. */
@@ -1935,6 +1936,10 @@ export class Runner {
 			switch (op.member) {
 				case 'isClosed':
 					return record.scope.isClosed
+				case 'toJSON':
+					return record.scope.toJSON()
+				case '[nodejs.util.inspect.custom]':
+					return inspect(record.scope)
 				case 'keep':
 					return record.scope.keep(slot !== undefined ? slot.ref : a[0])
 				case 'close':
@@ -1950,6 +1955,21 @@ export class Runner {
 			case 'isClosed':
 				this.settle(op, o, exp, names, (result) => this.checkResult(op, result, record.closed))
 				return true
+			case 'toJSON':
+			case '[nodejs.util.inspect.custom]': {
+				// what closing would free: the model's refs the scope holds
+				const held = [...this.slots.values()].filter((candidate) => candidate.scope === record.id && !candidate.freed)
+				const bytes = held.reduce((sum, candidate) => sum + (candidate.ref.allocatedByteSize as number), 0)
+				this.settle(op, o, exp, names, (result) => {
+					if (op.member === 'toJSON') {
+						const expected = record.closed ? { type: 'HeapScope', closed: true } : { type: 'HeapScope', closed: false, refCount: held.length, refByteSize: bytes }
+						this.checkResult(op, JSON.stringify(result), JSON.stringify(expected))
+					} else {
+						this.checkResult(op, result, record.closed ? 'HeapScope { closed: true }' : `HeapScope { refs: ${held.length} (${formatByteSize(bytes)}) }`)
+					}
+				})
+				return true
+			}
 			case 'keep':
 				if (record.closed) exp.fail('Error', 'the scope is closed')
 				else if (slot === undefined || slot.scope !== record.id) {
@@ -2744,6 +2764,7 @@ export class Runner {
 					return op('scope', 'keep', [rng.pick<Spec>([{ k: 'num', v: 16 }, { k: 'null' }, { k: 'plain' }, { k: 'str', v: 'ref' }])], { scope: record.id })
 				}
 				if (roll < 0.55) return op('scope', 'isClosed', [], { scope: record.id })
+				if (roll < 0.62) return op('scope', rng.pick(['toJSON', '[nodejs.util.inspect.custom]']), [], { scope: record.id })
 				return op('scope', rng.chance(0.7) ? 'close' : '[Symbol.dispose]', [], { scope: record.id, faults: this.faults(rng, false) })
 			}
 			case 'withScope': {
@@ -2818,6 +2839,8 @@ export class Runner {
 			case 'scope':
 				if (op.member === 'openScope') return `const s${op.index} = heap.openScope()`
 				if (op.member === 'isClosed') return `s${op.scope}.isClosed`
+				if (op.member === 'toJSON') return `s${op.scope}.toJSON()`
+				if (op.member === '[nodejs.util.inspect.custom]') return `util.inspect(s${op.scope})`
 				if (op.member === 'keep') return `s${op.scope}.keep(${op.slot !== undefined ? `r${op.slot}` : args})`
 				if (op.member === '[Symbol.dispose]') return `s${op.scope}[Symbol.dispose]()${comment}`
 				return `s${op.scope}.close()${comment}`
