@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai'
 import { format, inspect } from 'node:util'
+import { createHeapAllocator } from '../src/allocator.js'
 import { createWasmHeapManager, defineStruct, defineUnion, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { AbiSizedRef } from './generated-structs/structCorpus.wasm32.js'
 
@@ -218,6 +219,31 @@ describe('inspecting refs and managers', () => {
 			expect(inspect(scope)).to.equal('HeapScope { closed: true }')
 			expect(JSON.parse(JSON.stringify({ scope }))).to.deep.equal({ scope: { type: 'HeapScope', closed: true } })
 			expect(inspect(heap.openScope())).to.equal('HeapScope { refs: 0 (0 B) }')
+		})
+	})
+
+	describe('the built-in allocator', () => {
+		it('shows its range and byte counts, not the views over the heap it keeps', () => {
+			const allocator = createHeapAllocator(new ArrayBuffer(65536))
+			const free = allocator.freeByteSize
+			expect(inspect(allocator)).to.equal(`HeapAllocator { start: 16, end: 65536, usedByteSize: 0, freeByteSize: ${free} }`)
+			const address = allocator.alloc(1000)
+			expect(format(allocator)).to.equal(
+				`HeapAllocator { start: 16, end: 65536, usedByteSize: ${allocator.usedByteSize}, freeByteSize: ${allocator.freeByteSize} }`,
+			)
+			expect(allocator.usedByteSize).to.be.within(1008, 1023)
+			// JSON.stringify wrote every word of the heap, twice (the heap's Uint32Array and the header's Int32Array):
+			// some 200 KB for a 64 KiB heap
+			const summary = { type: 'HeapAllocator', start: 16, end: 65536, usedByteSize: allocator.usedByteSize, freeByteSize: allocator.freeByteSize }
+			expect(JSON.parse(JSON.stringify(allocator))).to.deep.equal(summary)
+			allocator.free(address)
+			expect(allocator.toJSON()).to.deep.include({ usedByteSize: 0, freeByteSize: free })
+			// a range of its own, over a memory that grows: the end follows the growth
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+			const ranged = createHeapAllocator(memory, { start: 4096 })
+			ranged.alloc(100_000)
+			expect(ranged.toJSON()).to.deep.include({ start: 4096, end: memory.buffer.byteLength })
+			expect(memory.buffer.byteLength).to.be.greaterThan(65536)
 		})
 	})
 
