@@ -131,6 +131,19 @@ export const addressNotANumber = {
 		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
 } satisfies Message
 
+export const addressIsARef = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, refName: string) => `${method}: address must be a number, received ${withArticle(refName)} (a ref): pass its address, ref.address`,
+} satisfies Message
+
+export const refIsNotANumber = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (refName: string) =>
+		`${refName}: a ref does not convert to a number: pass ref.address where an address is wanted (a wasm function's pointer argument), ref.value for a value`,
+} satisfies Message
+
 export const addressNotANonNegativeInteger = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,

@@ -247,6 +247,57 @@ describe('inspecting refs and managers', () => {
 		})
 	})
 
+	describe('a ref where a number goes', () => {
+		/** `(func (export "f") (param i32) (result i32) local.get 0)`: what a C function taking a pointer receives. */
+		const identity = new WebAssembly.Instance(
+			new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 32, 0, 11])),
+		).exports as { f(pointer: unknown): number }
+
+		it('a wasm function given a ref, not its address, throws a TypeError saying to pass ref.address (it received 0)', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32Array([1, 2])
+			expect(identity.f(ref.address)).to.equal(1024)
+			const refused = /^Int32ArrayRef: a ref does not convert to a number: pass ref\.address where an address is wanted/
+			expect(() => identity.f(ref)).to.throw(TypeError, refused).with.property('code', 'ERR_HEAP_INVALID_ARGUMENT')
+			// arithmetic on a ref (pointer arithmetic meant on its address), BigInt(ref) for a memory64 pointer
+			expect(() => (ref as unknown as number) + 4).to.throw(TypeError, refused)
+			expect(() => +(ref as unknown as number)).to.throw(TypeError, refused)
+			expect(() => BigInt(ref as unknown as number)).to.throw(TypeError, refused)
+			const Point = defineStruct('Point', { x: 'Int32' })
+			expect(() => identity.f(heap.allocStruct(Point))).to.throw(TypeError, /^Point: a ref does not convert to a number/)
+			expect(heap.readInt32(ref.address + 4)).to.equal(2)
+		})
+
+		it('String(ref) and template literals give what console.log shows', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			expect(String(ref)).to.equal('Int32Ref { address: 1024, value: 7 }')
+			expect(`${ref}`).to.equal(inspect(ref))
+			const Point = defineStruct('Point', { x: 'Int32', y: 'Int32' })
+			const point = heap.allocStruct(Point, { x: 1, y: -2 })
+			expect(`point: ${point}`).to.equal(`point: Point { address: ${point.address}, x: 1, y: -2 }`)
+			ref.free()
+			expect(String(ref)).to.equal('Int32Ref { address: 1024, freed: true }')
+		})
+
+		it("the manager's methods given a ref for an address name it and say to pass ref.address; the heap is unchanged", () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			const Point = defineStruct('Point', { x: 'Int32' })
+			const point = heap.allocStruct(Point)
+			const before = heap.readInt32(ref.address)
+			const named = (method: string, name: string) => `${method}: address must be a number, received ${name} (a ref): pass its address, ref.address`
+			expect(() => heap.readInt32(ref as unknown as number)).to.throw(TypeError, named('readInt32', 'an Int32Ref')).with.property('code', 'ERR_HEAP_INVALID_ARGUMENT')
+			expect(() => heap.writeInt32(point as unknown as number, 5)).to.throw(TypeError, named('writeInt32', 'a Point'))
+			expect(() => heap.wrapUint8Array(ref as unknown as number, 4)).to.throw(TypeError, named('wrapUint8Array', 'an Int32Ref'))
+			expect(() => heap.readNullTerminatedUtf8String(ref as unknown as number)).to.throw(TypeError, named('readNullTerminatedUtf8String', 'an Int32Ref'))
+			expect(heap.readInt32(ref.address)).to.equal(before)
+			expect(point.x).to.equal(0)
+			// an object that is not a ref is described as before
+			expect(() => heap.readInt32({} as unknown as number)).to.throw(TypeError, 'readInt32: address must be a number, received an object (Object) (for a 4-byte access')
+		})
+	})
+
 	describe('toJSON / JSON.stringify', () => {
 		it('value and string refs give type, address and value; 64-bit integers as decimal strings', () => {
 			const heap = bumpHeap()

@@ -294,6 +294,8 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 /** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
+/** What the util.inspect summary of a ref also exercises: `String(ref)` and `+ref` (which throws). */
+const summaryRefAlso = ['[Symbol.toPrimitive]']
 /** Members of `HeapScope`. */
 const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
 /** Members that work on a freed ref. */
@@ -316,14 +318,14 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	const refs = new Map<string, Set<string>>()
 	const strip = (member: string): string => member.replace(/^(get|set) /, '')
 	for (const type of elementTypes) {
-		refs.set(type.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
-		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
+		refs.set(type.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
+		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
 	}
-	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.string].map(strip)))
-	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.slice].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.string].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
-	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, 'checkLive', 'read', 'write', 'type']))
-	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
+	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'checkLive', 'read', 'write', 'type']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 
@@ -2080,8 +2082,17 @@ export class Runner {
 			switch (op.member) {
 				case 'toJSON':
 					return target.toJSON()
-				case '[nodejs.util.inspect.custom]':
-					return inspect(target)
+				case '[nodejs.util.inspect.custom]': {
+					if (slot === undefined) return inspect(target)
+					// and String(ref), and a conversion to a number (a ref passed for an address), which throws
+					let converted: unknown
+					try {
+						converted = +target
+					} catch (error) {
+						converted = error
+					}
+					return { shown: inspect(target), text: String(target), converted }
+				}
 				case 'abi':
 					return target.abi
 				case 'report':
@@ -2152,6 +2163,12 @@ export class Runner {
 					return undefined
 				}
 				if (op.member === '[nodejs.util.inspect.custom]') {
+					const { shown, text, converted } = result as { shown: string; text: unknown; converted: unknown }
+					if (text !== shown) this.violation(op, 'wrong-result', `String() of a ${slot.className} is ${showValue(text)}, util.inspect ${showValue(shown)}`)
+					if (!(converted instanceof TypeError) || (converted as { code?: unknown }).code !== 'ERR_HEAP_INVALID_ARGUMENT' || !converted.message.includes('ref.address')) {
+						this.violation(op, 'wrong-result', `converting a ${slot.className} to a number gave ${converted instanceof Error ? describeError(converted) : showValue(converted)}, not a TypeError saying to pass ref.address`)
+					}
+					result = shown
 					if (typeof result !== 'string' || !result.startsWith(`${slot.className === 'StructRef' || slot.className === 'StructArrayRef' ? '' : slot.className} `.trimStart()) || !result.includes(`address: ${slot.address}`)) {
 						this.violation(op, 'wrong-result', `util.inspect of a ${slot.className} at ${slot.address} is ${showValue(result)}`)
 					}
