@@ -6,7 +6,7 @@
 import { expect } from 'chai'
 import { format, inspect } from 'node:util'
 import { createHeapAllocator } from '../src/allocator.js'
-import { createWasmHeapManager, defineStruct, defineUnion, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { createWasmHeapManager, defineEnum, defineStruct, defineUnion, type StructType, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { AbiSizedRef } from './generated-structs/structCorpus.wasm32.js'
 
 /** A manager over a fresh buffer whose allocator hands out 8-aligned addresses from 1024 up, so addresses are known. */
@@ -295,6 +295,54 @@ describe('inspecting refs and managers', () => {
 			expect(point.x).to.equal(0)
 			// an object that is not a ref is described as before
 			expect(() => heap.readInt32({} as unknown as number)).to.throw(TypeError, 'readInt32: address must be a number, received an object (Object) (for a 4-byte access')
+		})
+	})
+
+	describe('struct, union and enum types', () => {
+		it('a type shows its declaration as written, after its C spelling, not its normalized fields', () => {
+			const Kind = defineEnum('Kind', 'Uint8', { SMALL: 1, LARGE: 200 })
+			const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+			const Number32 = defineUnion('Number32', { i: 'Int32', f: 'Float32' })
+			const Particle = defineStruct('Particle', {
+				position: Vec2,
+				kind: Kind,
+				bits: Number32,
+				name: { string: 'Utf8', capacity: 12 },
+				history: { array: 'Uint16', length: 4 },
+				corners: { array: Vec2, length: 2 },
+				next: { pointer: (): StructType => Particle },
+				text: { pointer: 'Utf8' },
+				vec: { pointer: Vec2 },
+				flags: { bits: 3, type: 'Uint32' },
+				gap: { bits: 0, type: 'Uint32' },
+				aligned: { type: 'Float64', align: 16 },
+			})
+			expect(inspect(Particle)).to.equal(
+				'struct Particle { position: Vec2, kind: Kind, bits: Number32, name: { string: \'Utf8\', capacity: 12 }, ' +
+					"history: { array: 'Uint16', length: 4 }, corners: { array: Vec2, length: 2 }, next: { pointer: () => Particle }, " +
+					"text: { pointer: 'Utf8' }, vec: { pointer: Vec2 }, flags: { bits: 3, type: 'Uint32' }, gap: { bits: 0, type: 'Uint32' }, " +
+					"aligned: { type: 'Float64', align: 16 } }",
+			)
+			expect(format(Number32)).to.equal("union Number32 { i: 'Int32', f: 'Float32' }")
+			expect(inspect(Kind)).to.equal("enum Kind { SMALL: 1, LARGE: 200 } (storage: 'Uint8')")
+			expect(inspect(defineEnum('Wide', 'BigInt64', { NEGATIVE: -(2 ** 40) }))).to.equal("enum Wide { NEGATIVE: -1099511627776 } (storage: 'BigInt64')")
+			// the options, when set
+			expect(inspect(defineStruct('Packed', { a: 'Int8', b: 'Int32' }, { packed: 2, align: 8 }))).to.equal("struct Packed { a: 'Int8', b: 'Int32' } (packed: 2, align: 8)")
+			expect(inspect(defineUnion('Tight', { a: 'Int8' }, { packed: true }))).to.equal("union Tight { a: 'Int8' } (packed: true)")
+			// a pointer function that throws (its target not declared yet) is shown as a function
+			let later: StructType | undefined
+			const Early = defineStruct('Early', { next: { pointer: (): StructType => later! } })
+			expect(inspect(Early)).to.equal('struct Early { next: { pointer: () => undefined } }')
+			const Throwing = defineStruct('Throwing', {
+				next: {
+					pointer: (): StructType => {
+						throw new Error('not yet')
+					},
+				},
+			})
+			expect(inspect(Throwing)).to.equal('struct Throwing { next: { pointer: [Function] } }')
+			// and inside an object, as Node nests
+			expect(inspect({ Vec2 })).to.equal("{ Vec2: struct Vec2 { x: 'Float32', y: 'Float32' } }")
 		})
 	})
 
