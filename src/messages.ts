@@ -382,13 +382,13 @@ export const unknownOption = {
 export const optionNotABoolean = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (option: string, value: unknown) => `option ${option} must be a boolean, received ${typeof value}`,
+	text: (option: string, value: unknown) => `option ${option} must be a boolean, received ${describeValue(value)}`,
 } satisfies Message
 
 export const pollingModeInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (pollingMode: unknown, pollingModes: readonly string[]) => `option pollingMode must be one of ${quotedList(pollingModes)}, received ${String(pollingMode)}`,
+	text: (pollingMode: unknown, pollingModes: readonly string[]) => `option pollingMode must be one of ${quotedList(pollingModes)}, received ${describeValue(pollingMode)}`,
 } satisfies Message
 
 export const latestHeapNotABuffer = {
@@ -1238,7 +1238,7 @@ export const declarationOptionsNotAnObject = {
 export const declarationUnknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (subject: string, key: string) => `${subject} has an unknown option ${JSON.stringify(key)}`,
+	text: (subject: string, key: string) => `${subject} ${unknownOption.text(key, ['packed', 'align'])}`,
 } satisfies Message
 
 export const declarationNoFields = {
