@@ -191,6 +191,14 @@ export abstract class HeapRef {
 	 */
 	[Symbol.toPrimitive](hint: 'string' | 'number' | 'default'): string {
 		if (hint !== 'string') throw raise(refIsNotANumber, this.refName)
+		return this.toString()
+	}
+
+	/**
+	 * What `console.log` shows, as a string: `Int32Ref { address: 1024, value: 7 }` (it gave `[object Object]`).
+	 * @group Debugging
+	 */
+	toString(): string {
 		return this[inspectCustom]()
 	}
 

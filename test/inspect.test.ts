@@ -273,9 +273,13 @@ describe('inspecting refs and managers', () => {
 			const ref = heap.allocInt32(7)
 			expect(String(ref)).to.equal('Int32Ref { address: 1024, value: 7 }')
 			expect(`${ref}`).to.equal(inspect(ref))
+			// ref.toString() gave [object Object]
+			expect(ref.toString()).to.equal('Int32Ref { address: 1024, value: 7 }')
+			expect(heap.allocUtf8StringSlice('hi').toString()).to.equal("Utf8StringSliceRef { address: 1032, value: 'hi' }")
 			const Point = defineStruct('Point', { x: 'Int32', y: 'Int32' })
 			const point = heap.allocStruct(Point, { x: 1, y: -2 })
 			expect(`point: ${point}`).to.equal(`point: Point { address: ${point.address}, x: 1, y: -2 }`)
+			expect(point.toString()).to.equal(`Point { address: ${point.address}, x: 1, y: -2 }`)
 			ref.free()
 			expect(String(ref)).to.equal('Int32Ref { address: 1024, freed: true }')
 		})

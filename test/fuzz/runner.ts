@@ -294,8 +294,8 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 /** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
-/** What the util.inspect summary of a ref also exercises: `String(ref)` and `+ref` (which throws). */
-const summaryRefAlso = ['[Symbol.toPrimitive]']
+/** What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()` and `+ref` (which throws). */
+const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString']
 /** Members of `HeapScope`. */
 const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
 /** Members that work on a freed ref. */
@@ -2091,7 +2091,7 @@ export class Runner {
 					} catch (error) {
 						converted = error
 					}
-					return { shown: inspect(target), text: String(target), converted }
+					return { shown: inspect(target), text: String(target), called: target.toString(), converted }
 				}
 				case 'abi':
 					return target.abi
@@ -2163,8 +2163,8 @@ export class Runner {
 					return undefined
 				}
 				if (op.member === '[nodejs.util.inspect.custom]') {
-					const { shown, text, converted } = result as { shown: string; text: unknown; converted: unknown }
-					if (text !== shown) this.violation(op, 'wrong-result', `String() of a ${slot.className} is ${showValue(text)}, util.inspect ${showValue(shown)}`)
+					const { shown, text, called, converted } = result as { shown: string; text: unknown; called: unknown; converted: unknown }
+					if (text !== shown || called !== shown) this.violation(op, 'wrong-result', `String() of a ${slot.className} is ${showValue(text)}, toString() ${showValue(called)}, util.inspect ${showValue(shown)}`)
 					if (!(converted instanceof TypeError) || (converted as { code?: unknown }).code !== 'ERR_HEAP_INVALID_ARGUMENT' || !converted.message.includes('ref.address')) {
 						this.violation(op, 'wrong-result', `converting a ${slot.className} to a number gave ${converted instanceof Error ? describeError(converted) : showValue(converted)}, not a TypeError saying to pass ref.address`)
 					}
