@@ -13,7 +13,10 @@ function throwCloseErrors(errors: unknown[]): never {
 	throw errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'HeapScope.close', errors.length)
 }
 
-/** An open scope of a manager, from `heap.openScope()`; `using scope = heap.openScope()` closes it at the end of the block. */
+/**
+ * An open scope of a manager, from `heap.openScope()`; `using scope = heap.openScope()` closes it at the end of the block.
+ * @group Manager
+ */
 export class HeapScope {
 	/** @internal */
 	private readonly core: HeapCore
