@@ -68,6 +68,7 @@
  * stores is a uint32, and block sizes and addresses stay below 2^32.
  */
 
+import { inspectCustom } from './inspect.js'
 import {
 	allocatorBufferResizedUnderHeap,
 	allocatorBufferShrank,
@@ -286,6 +287,13 @@ export interface HeapAllocator {
 	 * add up. O(number of blocks).
 	 */
 	check(): void
+	/**
+	 * A short summary for `JSON.stringify` and loggers: `{ type: 'HeapAllocator', start: 16,
+	 * end: 65536, usedByteSize, freeByteSize }`, the range managed (`start` is its header)
+	 * and the two byte counts; `console.log(allocator)` prints the same on one line
+	 * (`HeapAllocator { start: 16, end: 65536, usedByteSize: 0, freeByteSize: 64480 }`).
+	 */
+	toJSON(): Record<string, unknown>
 }
 
 /**
@@ -684,6 +692,21 @@ class TlsfHeapAllocator implements HeapAllocator {
 		} finally {
 			if (this.shared) this.unlock()
 		}
+	}
+
+	toJSON(): Record<string, unknown> {
+		// (The counts first: they bring endWords up to date with another thread's growth.)
+		const usedByteSize = this.usedByteSize
+		const freeByteSize = this.freeByteSize
+		return { type: 'HeapAllocator', start: this.hb * 4, end: this.endWords * 4, usedByteSize, freeByteSize }
+	}
+
+	/** What `console.log(allocator)` prints: `HeapAllocator { start: 16, end: 65536, usedByteSize: 0, freeByteSize: 64480 }`, not the views over the heap. */
+	[inspectCustom](): string {
+		const { type, ...counts } = this.toJSON()
+		return `${type as string} { ${Object.entries(counts)
+			.map(([name, value]) => `${name}: ${value as number}`)
+			.join(', ')} }`
 	}
 
 	check(): void {

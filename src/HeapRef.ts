@@ -1,6 +1,7 @@
 import { bigintValue, numberValue } from './conversions.js'
-import { throwFreedError, throwIndexError, throwPointer53ValueError } from './errors.js'
+import { refNameKey, throwFreedError, throwIndexError, throwPointer53ValueError } from './errors.js'
 import { formatInspected, formatInspectedElements, formatInspectedValue, inspectCustom, jsonValue, quote } from './inspect.js'
+import { raise, refIsNotANumber } from './messages.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
@@ -173,6 +174,32 @@ export abstract class HeapRef {
 			}
 		}
 		return formatInspected(this.refName, fields)
+	}
+
+	/** @internal The class name, for the message of a ref given where an address goes (see `throwAddressError`). */
+	get [refNameKey](): string {
+		return this.refName
+	}
+
+	/**
+	 * `String(ref)` and `${ref}` give what `console.log` shows (`Int32Ref { address: 1024, value: 7 }`).
+	 * A ref does not convert to a number: `exports.c_function(ref)` or `ref + 4` throws a
+	 * `TypeError` (`ERR_HEAP_INVALID_ARGUMENT`), where it gave `NaN`, which a wasm function
+	 * takes as the address 0.
+	 * @throws TypeError for any conversion but to a string
+	 * @group Debugging
+	 */
+	[Symbol.toPrimitive](hint: 'string' | 'number' | 'default'): string {
+		if (hint !== 'string') throw raise(refIsNotANumber, this.refName)
+		return this.toString()
+	}
+
+	/**
+	 * What `console.log` shows, as a string: `Int32Ref { address: 1024, value: 7 }` (it gave `[object Object]`).
+	 * @group Debugging
+	 */
+	toString(): string {
+		return this[inspectCustom]()
 	}
 
 	/**

@@ -5,6 +5,7 @@
  */
 import type { HeapCore } from './HeapCore.js'
 import type { HeapRef } from './HeapRef.js'
+import { formatByteSize, formatInspected, inspectCustom } from './inspect.js'
 import { raise, raiseAggregate, scopeDeallocatorsThrew, scopeKeepClosed, scopeKeepForeignRef } from './messages.js'
 
 /** The error of a close whose deallocators threw: the one error, or an `AggregateError` of them all. */
@@ -12,7 +13,10 @@ function throwCloseErrors(errors: unknown[]): never {
 	throw errors.length === 1 ? errors[0] : raiseAggregate(errors, scopeDeallocatorsThrew, 'HeapScope.close', errors.length)
 }
 
-/** An open scope of a manager, from `heap.openScope()`; `using scope = heap.openScope()` closes it at the end of the block. */
+/**
+ * An open scope of a manager, from `heap.openScope()`; `using scope = heap.openScope()` closes it at the end of the block.
+ * @group Manager
+ */
 export class HeapScope {
 	/** @internal */
 	private readonly core: HeapCore
@@ -107,6 +111,35 @@ export class HeapScope {
 		// (The refs are not forgotten: clearing the fields took time, and a closed scope is
 		// garbage once its `using` block or withScope call ends.)
 		if (errors !== undefined) throwCloseErrors(errors)
+	}
+
+	/** @internal The refs closing would free: those adopted that are still this scope's (not freed, released or kept). */
+	private held(): HeapRef[] {
+		const refs: HeapRef[] = []
+		for (let index = 0; index < this.count; index++) {
+			const ref = this.adopted(index)
+			if (ref.scope === this) refs.push(ref)
+		}
+		return refs
+	}
+
+	/**
+	 * A short summary for `JSON.stringify` and loggers: `{ type: 'HeapScope', closed: false,
+	 * refCount: 2, refByteSize: 12 }`, the refs closing would free (`closed: true` alone once closed).
+	 */
+	toJSON(): Record<string, unknown> {
+		if (this.closed) return { type: 'HeapScope', closed: true }
+		const refs = this.held()
+		return { type: 'HeapScope', closed: false, refCount: refs.length, refByteSize: refs.reduce((sum, ref) => sum + ref.allocatedByteSize, 0) }
+	}
+
+	/** @internal What `console.log(scope)` prints: `HeapScope { refs: 2 (12 B) }`, or `HeapScope { closed: true }`. */
+	[inspectCustom](): string {
+		const summary = this.toJSON()
+		return formatInspected(
+			'HeapScope',
+			summary.closed === true ? [['closed', 'true']] : [['refs', `${summary.refCount as number} (${formatByteSize(summary.refByteSize as number)})`]],
+		)
 	}
 
 	/** Calls `close()`, for `using scope = heap.openScope()`. */

@@ -9,6 +9,7 @@
 import {
 	addressMisaligned,
 	addressNotANonNegativeInteger,
+	addressIsARef,
 	addressNotANumber,
 	addressOutOfRange,
 	elementCountInvalid,
@@ -69,12 +70,17 @@ export type HeapError = Error & {
 	readonly code: HeapErrorCode
 }
 
+/** @internal The key under which every ref gives its class name: a ref given where an address goes is named so. */
+export const refNameKey: unique symbol = Symbol('refNameKey') as never
+
 /**
  * Throws the error for an address that is not a usable heap address for an access
  * of `byteSize` bytes: `TypeError` for a value that is not a number, `RangeError`
  * otherwise. Both name the method, the address, the access size and the heap size.
  */
 export function throwAddressError(method: string, address: unknown, byteSize: number, heapByteLength: number): never {
+	const refName = typeof address === 'object' && address !== null ? (address as { [refNameKey]?: unknown })[refNameKey] : undefined
+	if (typeof refName === 'string') throw raise(addressIsARef, method, refName)
 	if (typeof address !== 'number') throw raise(addressNotANumber, method, address, byteSize, heapByteLength)
 	if (!Number.isInteger(address) || address < 0) throw raise(addressNotANonNegativeInteger, method, address, byteSize, heapByteLength)
 	throw raise(addressOutOfRange, method, address, byteSize, heapByteLength)

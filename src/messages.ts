@@ -131,6 +131,19 @@ export const addressNotANumber = {
 		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
 } satisfies Message
 
+export const addressIsARef = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, refName: string) => `${method}: address must be a number, received ${withArticle(refName)} (a ref): pass its address, ref.address`,
+} satisfies Message
+
+export const refIsNotANumber = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (refName: string) =>
+		`${refName}: a ref does not convert to a number: pass ref.address where an address is wanted (a wasm function's pointer argument), ref.value for a value`,
+} satisfies Message
+
 export const addressNotANonNegativeInteger = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
@@ -369,13 +382,13 @@ export const unknownOption = {
 export const optionNotABoolean = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (option: string, value: unknown) => `option ${option} must be a boolean, received ${typeof value}`,
+	text: (option: string, value: unknown) => `option ${option} must be a boolean, received ${describeValue(value)}`,
 } satisfies Message
 
 export const pollingModeInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (pollingMode: unknown, pollingModes: readonly string[]) => `option pollingMode must be one of ${quotedList(pollingModes)}, received ${String(pollingMode)}`,
+	text: (pollingMode: unknown, pollingModes: readonly string[]) => `option pollingMode must be one of ${quotedList(pollingModes)}, received ${describeValue(pollingMode)}`,
 } satisfies Message
 
 export const latestHeapNotABuffer = {
@@ -1229,7 +1242,7 @@ export const declarationOptionsNotAnObject = {
 export const declarationUnknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (subject: string, key: string) => `${subject} has an unknown option ${JSON.stringify(key)}`,
+	text: (subject: string, key: string) => `${subject} ${unknownOption.text(key, ['packed', 'align'])}`,
 } satisfies Message
 
 export const declarationNoFields = {

@@ -685,9 +685,9 @@ describe('allocation', () => {
 				[{ clearAllocatedRegions: 'yes' }, /clearAllocatedRegions must be a boolean/],
 				[{ clearAllocatedRegions: 1 }, /clearAllocatedRegions must be a boolean/],
 				[{ clearAllocatedRegions: null }, /clearAllocatedRegions must be a boolean/],
-				[{ trackAllocations: 'false' }, /trackAllocations must be a boolean/],
+				[{ trackAllocations: 'false' }, /trackAllocations must be a boolean, received "false"$/], // it said 'received string'
 				[{ trackAllocations: 0 }, /trackAllocations must be a boolean/],
-				[{ pollingMode: 'sometimes' }, /pollingMode must be one of 'never', 'whenEmpty', 'always', received sometimes/],
+				[{ pollingMode: 'sometimes' }, /pollingMode must be one of 'never', 'whenEmpty', 'always', received "sometimes"$/],
 				[{ pollingMode: 2 }, /pollingMode must be one of/],
 				[{ pollingMode: 'Always' }, /pollingMode must be one of/],
 			]

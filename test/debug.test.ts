@@ -48,7 +48,7 @@ describe('debug mode', () => {
 	})
 
 	it('the option must be a boolean', () => {
-		expectThrow(() => debugHeap({ debug: 'yes' as never }), TypeError, 'option debug must be a boolean, received string')
+		expectThrow(() => debugHeap({ debug: 'yes' as never }), TypeError, 'option debug must be a boolean, received "yes"')
 		expect((caught(() => debugHeap({ debug: 1 as never })) as HeapError).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
 		expectThrow(() => debugHeap({ debugging: true } as never), TypeError, "unknown option 'debugging': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize")
 	})

@@ -20,6 +20,7 @@ interface Case {
 
 const cases: readonly Case[] = [
 	{ row: 'address not a number', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.writeInt32('8' as never, 1) },
+	{ row: 'a ref converted to a number', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.wrapInt32(64).read() + (heap.wrapInt32(64) as never as number) },
 	{ row: 'address negative', errorClass: RangeError, code: 'ERR_HEAP_OUT_OF_RANGE', provoke: ({ heap }) => heap.writeInt32(-4, 1) },
 	{ row: 'address negative', errorClass: RangeError, code: 'ERR_HEAP_OUT_OF_RANGE', provoke: ({ heap, memory }) => heap.writeInt32(memory.buffer.byteLength - 2, 1) },
 	{ row: 'misaligned atomic', errorClass: RangeError, code: 'ERR_HEAP_MISALIGNED', provoke: ({ heap }) => heap.writeInt32Atomic(66, 1) },

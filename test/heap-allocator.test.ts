@@ -1211,7 +1211,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				[{ maximumBytesize: 1 }, TypeError, "unknown option 'maximumBytesize': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
 				[{ start: 64, pollingMode: 'sometimes' }, TypeError, /^option pollingMode must be one of/],
 				[{ clearAllocatedRegions: 'yes', start: 64 }, TypeError, /^option clearAllocatedRegions must be a boolean/],
-				[{ trackAllocations: 1 }, TypeError, 'option trackAllocations must be a boolean, received number'],
+				[{ trackAllocations: 1 }, TypeError, 'option trackAllocations must be a boolean, received 1'],
 				[{ abi: 'x86' }, TypeError, /^option abi: unknown ABI/],
 			] as const) {
 				for (const target of [new ArrayBuffer(pageSize), new WebAssembly.Memory({ initial: 1 })]) {

@@ -5,7 +5,8 @@
  */
 import { expect } from 'chai'
 import { format, inspect } from 'node:util'
-import { createWasmHeapManager, defineStruct, defineUnion, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { createHeapAllocator } from '../src/allocator.js'
+import { createWasmHeapManager, defineEnum, defineStruct, defineUnion, type StructType, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { AbiSizedRef } from './generated-structs/structCorpus.wasm32.js'
 
 /** A manager over a fresh buffer whose allocator hands out 8-aligned addresses from 1024 up, so addresses are known. */
@@ -195,6 +196,157 @@ describe('inspecting refs and managers', () => {
 			const wide = heap.allocStruct(Wide, { pair: [1n, 2n ** 64n - 1n] })
 			expect(JSON.parse(JSON.stringify(wide))).to.deep.equal({ type: 'Wide', address: wide.address, value: { pair: ['1', String(2n ** 64n - 1n)] } })
 			expect(inspect(wide)).to.equal(`Wide { address: ${wide.address}, pair: [1n, 18446744073709551615n] }`)
+		})
+	})
+
+	describe('scopes', () => {
+		it('a scope shows the refs closing would free, not its internals; JSON.stringify does not throw on its cycle', () => {
+			const heap = bumpHeap()
+			const scope = heap.openScope()
+			const kept = heap.allocInt32(1)
+			heap.allocFloat64Array(2)
+			heap.allocUint8()
+			const freed = heap.allocInt32Array(3)
+			for (let index = 0; index < 3; index++) heap.allocUint16() // a fifth and later ref: held in the scope's array
+			scope.keep(kept)
+			freed.free()
+			// held: the Float64Array (16 B), the Uint8 (1 B) and three Uint16s (6 B)
+			expect(inspect(scope)).to.equal('HeapScope { refs: 5 (23 B) }')
+			expect(format(scope)).to.equal('HeapScope { refs: 5 (23 B) }')
+			// JSON.stringify threw 'Converting circular structure to JSON' (scope -> core -> innermostScope -> scope)
+			expect(JSON.parse(JSON.stringify(scope))).to.deep.equal({ type: 'HeapScope', closed: false, refCount: 5, refByteSize: 23 })
+			scope.close()
+			expect(inspect(scope)).to.equal('HeapScope { closed: true }')
+			expect(JSON.parse(JSON.stringify({ scope }))).to.deep.equal({ scope: { type: 'HeapScope', closed: true } })
+			expect(inspect(heap.openScope())).to.equal('HeapScope { refs: 0 (0 B) }')
+		})
+	})
+
+	describe('the built-in allocator', () => {
+		it('shows its range and byte counts, not the views over the heap it keeps', () => {
+			const allocator = createHeapAllocator(new ArrayBuffer(65536))
+			const free = allocator.freeByteSize
+			expect(inspect(allocator)).to.equal(`HeapAllocator { start: 16, end: 65536, usedByteSize: 0, freeByteSize: ${free} }`)
+			const address = allocator.alloc(1000)
+			expect(format(allocator)).to.equal(
+				`HeapAllocator { start: 16, end: 65536, usedByteSize: ${allocator.usedByteSize}, freeByteSize: ${allocator.freeByteSize} }`,
+			)
+			expect(allocator.usedByteSize).to.be.within(1008, 1023)
+			// JSON.stringify wrote every word of the heap, twice (the heap's Uint32Array and the header's Int32Array):
+			// some 200 KB for a 64 KiB heap
+			const summary = { type: 'HeapAllocator', start: 16, end: 65536, usedByteSize: allocator.usedByteSize, freeByteSize: allocator.freeByteSize }
+			expect(JSON.parse(JSON.stringify(allocator))).to.deep.equal(summary)
+			allocator.free(address)
+			expect(allocator.toJSON()).to.deep.include({ usedByteSize: 0, freeByteSize: free })
+			// a range of its own, over a memory that grows: the end follows the growth
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+			const ranged = createHeapAllocator(memory, { start: 4096 })
+			ranged.alloc(100_000)
+			expect(ranged.toJSON()).to.deep.include({ start: 4096, end: memory.buffer.byteLength })
+			expect(memory.buffer.byteLength).to.be.greaterThan(65536)
+		})
+	})
+
+	describe('a ref where a number goes', () => {
+		/** `(func (export "f") (param i32) (result i32) local.get 0)`: what a C function taking a pointer receives. */
+		const identity = new WebAssembly.Instance(
+			new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 6, 1, 96, 1, 127, 1, 127, 3, 2, 1, 0, 7, 5, 1, 1, 102, 0, 0, 10, 6, 1, 4, 0, 32, 0, 11])),
+		).exports as { f(pointer: unknown): number }
+
+		it('a wasm function given a ref, not its address, throws a TypeError saying to pass ref.address (it received 0)', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32Array([1, 2])
+			expect(identity.f(ref.address)).to.equal(1024)
+			const refused = /^Int32ArrayRef: a ref does not convert to a number: pass ref\.address where an address is wanted/
+			expect(() => identity.f(ref)).to.throw(TypeError, refused).with.property('code', 'ERR_HEAP_INVALID_ARGUMENT')
+			// arithmetic on a ref (pointer arithmetic meant on its address), BigInt(ref) for a memory64 pointer
+			expect(() => (ref as unknown as number) + 4).to.throw(TypeError, refused)
+			expect(() => +(ref as unknown as number)).to.throw(TypeError, refused)
+			expect(() => BigInt(ref as unknown as number)).to.throw(TypeError, refused)
+			const Point = defineStruct('Point', { x: 'Int32' })
+			expect(() => identity.f(heap.allocStruct(Point))).to.throw(TypeError, /^Point: a ref does not convert to a number/)
+			expect(heap.readInt32(ref.address + 4)).to.equal(2)
+		})
+
+		it('String(ref) and template literals give what console.log shows', () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			expect(String(ref)).to.equal('Int32Ref { address: 1024, value: 7 }')
+			expect(`${ref}`).to.equal(inspect(ref))
+			// ref.toString() gave [object Object]
+			expect(ref.toString()).to.equal('Int32Ref { address: 1024, value: 7 }')
+			expect(heap.allocUtf8StringSlice('hi').toString()).to.equal("Utf8StringSliceRef { address: 1032, value: 'hi' }")
+			const Point = defineStruct('Point', { x: 'Int32', y: 'Int32' })
+			const point = heap.allocStruct(Point, { x: 1, y: -2 })
+			expect(`point: ${point}`).to.equal(`point: Point { address: ${point.address}, x: 1, y: -2 }`)
+			expect(point.toString()).to.equal(`Point { address: ${point.address}, x: 1, y: -2 }`)
+			ref.free()
+			expect(String(ref)).to.equal('Int32Ref { address: 1024, freed: true }')
+		})
+
+		it("the manager's methods given a ref for an address name it and say to pass ref.address; the heap is unchanged", () => {
+			const heap = bumpHeap()
+			const ref = heap.allocInt32(7)
+			const Point = defineStruct('Point', { x: 'Int32' })
+			const point = heap.allocStruct(Point)
+			const before = heap.readInt32(ref.address)
+			const named = (method: string, name: string) => `${method}: address must be a number, received ${name} (a ref): pass its address, ref.address`
+			expect(() => heap.readInt32(ref as unknown as number)).to.throw(TypeError, named('readInt32', 'an Int32Ref')).with.property('code', 'ERR_HEAP_INVALID_ARGUMENT')
+			expect(() => heap.writeInt32(point as unknown as number, 5)).to.throw(TypeError, named('writeInt32', 'a Point'))
+			expect(() => heap.wrapUint8Array(ref as unknown as number, 4)).to.throw(TypeError, named('wrapUint8Array', 'an Int32Ref'))
+			expect(() => heap.readNullTerminatedUtf8String(ref as unknown as number)).to.throw(TypeError, named('readNullTerminatedUtf8String', 'an Int32Ref'))
+			expect(heap.readInt32(ref.address)).to.equal(before)
+			expect(point.x).to.equal(0)
+			// an object that is not a ref is described as before
+			expect(() => heap.readInt32({} as unknown as number)).to.throw(TypeError, 'readInt32: address must be a number, received an object (Object) (for a 4-byte access')
+		})
+	})
+
+	describe('struct, union and enum types', () => {
+		it('a type shows its declaration as written, after its C spelling, not its normalized fields', () => {
+			const Kind = defineEnum('Kind', 'Uint8', { SMALL: 1, LARGE: 200 })
+			const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+			const Number32 = defineUnion('Number32', { i: 'Int32', f: 'Float32' })
+			const Particle = defineStruct('Particle', {
+				position: Vec2,
+				kind: Kind,
+				bits: Number32,
+				name: { string: 'Utf8', capacity: 12 },
+				history: { array: 'Uint16', length: 4 },
+				corners: { array: Vec2, length: 2 },
+				next: { pointer: (): StructType => Particle },
+				text: { pointer: 'Utf8' },
+				vec: { pointer: Vec2 },
+				flags: { bits: 3, type: 'Uint32' },
+				gap: { bits: 0, type: 'Uint32' },
+				aligned: { type: 'Float64', align: 16 },
+			})
+			expect(inspect(Particle)).to.equal(
+				'struct Particle { position: Vec2, kind: Kind, bits: Number32, name: { string: \'Utf8\', capacity: 12 }, ' +
+					"history: { array: 'Uint16', length: 4 }, corners: { array: Vec2, length: 2 }, next: { pointer: () => Particle }, " +
+					"text: { pointer: 'Utf8' }, vec: { pointer: Vec2 }, flags: { bits: 3, type: 'Uint32' }, gap: { bits: 0, type: 'Uint32' }, " +
+					"aligned: { type: 'Float64', align: 16 } }",
+			)
+			expect(format(Number32)).to.equal("union Number32 { i: 'Int32', f: 'Float32' }")
+			expect(inspect(Kind)).to.equal("enum Kind { SMALL: 1, LARGE: 200 } (storage: 'Uint8')")
+			expect(inspect(defineEnum('Wide', 'BigInt64', { NEGATIVE: -(2 ** 40) }))).to.equal("enum Wide { NEGATIVE: -1099511627776 } (storage: 'BigInt64')")
+			// the options, when set
+			expect(inspect(defineStruct('Packed', { a: 'Int8', b: 'Int32' }, { packed: 2, align: 8 }))).to.equal("struct Packed { a: 'Int8', b: 'Int32' } (packed: 2, align: 8)")
+			expect(inspect(defineUnion('Tight', { a: 'Int8' }, { packed: true }))).to.equal("union Tight { a: 'Int8' } (packed: true)")
+			// a pointer function that throws (its target not declared yet) is shown as a function
+			let later: StructType | undefined
+			const Early = defineStruct('Early', { next: { pointer: (): StructType => later! } })
+			expect(inspect(Early)).to.equal('struct Early { next: { pointer: () => undefined } }')
+			const Throwing = defineStruct('Throwing', {
+				next: {
+					pointer: (): StructType => {
+						throw new Error('not yet')
+					},
+				},
+			})
+			expect(inspect(Throwing)).to.equal('struct Throwing { next: { pointer: [Function] } }')
+			// and inside an object, as Node nests
+			expect(inspect({ Vec2 })).to.equal("{ Vec2: struct Vec2 { x: 'Float32', y: 'Float32' } }")
 		})
 	})
 

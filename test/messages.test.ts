@@ -56,6 +56,8 @@ const entryNames = (Object.keys(table) as (keyof Table)[]).filter(
  */
 const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	addressNotANumber: ['probe.method', 'x', 8, 8],
+	addressIsARef: ['probe.method', 'Int32Ref'],
+	refIsNotANumber: ['probe.Int32Ref'],
 	addressNotANonNegativeInteger: ['probe.method', 8, 8, 8],
 	addressOutOfRange: ['probe.method', 8, 8, 8],
 	addressMisaligned: ['probe.method', 8, 8, 8],

@@ -812,6 +812,9 @@ describe('structs at run time', () => {
 			['recursive by-value nesting', () => defineStruct('Bad', { self: (() => Vec2) as never }), TypeError, /^defineStruct\('Bad'\): field 'self' is a function: a type cannot contain .* by value/],
 			['packed with an invalid value', () => defineStruct('Bad', { a: 'Int8' }, { packed: 3 as never }), RangeError, /^defineStruct\('Bad'\): option packed 3 is not true, 1, 2, 4 or 8/],
 			['packed of the wrong kind', () => defineStruct('Bad', { a: 'Int8' }, { packed: 'yes' as never }), TypeError, /^defineStruct\('Bad'\): option packed must be true, 1, 2, 4 or 8/],
+			// it said "defineStruct('Bad'): has an unknown option "pack"", without the options there are
+			['an unknown option', () => defineStruct('Bad', { a: 'Int8' }, { pack: true } as never), TypeError, /^defineStruct\('Bad'\): unknown option 'pack': the options are packed, align$/],
+			['an unknown option of a union', () => defineUnion('Bad', { a: 'Int8' }, { aligned: 8 } as never), TypeError, /^defineUnion\('Bad'\): unknown option 'aligned': the options are packed, align$/],
 			['a field name that is not a C identifier', () => defineStruct('Bad', { 'a-b': 'Int8' }), TypeError, /^defineStruct\('Bad'\): field 'a-b' name "a-b" is not a C identifier/],
 			// a computed key: `{ __proto__: ... }` would set the prototype; read() would give an object without it
 			['a field named __proto__', () => defineStruct('Bad', { a: 'Int8', ['__proto__']: 'Int8' } as never), TypeError, /^defineStruct\('Bad'\): field '__proto__' name "__proto__" is a name a plain object cannot hold as its own key/],

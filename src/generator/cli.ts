@@ -200,7 +200,9 @@ export async function run(args: readonly string[], warn: (message: string) => vo
 	// the generated module imports the declarations module by a relative path, with a .js ending as TypeScript's NodeNext wants
 	let specifier = relative(out, resolve(parsed.input)).split(sep).join('/').replace(/\.(m|c)?ts$/, '.$1js')
 	if (!specifier.startsWith('.')) specifier = `./${specifier}`
-	const files = await generateFiles(module, { abi: parsed.abi, declarationsSpecifier: specifier, inputName })
+	// the headers' command, run where the declarations are (they name them by their base name)
+	const outDirectory = relative(dirname(resolve(parsed.input)), out).split(sep).join('/') || '.'
+	const files = await generateFiles(module, { abi: parsed.abi, declarationsSpecifier: specifier, inputName, outDirectory })
 	mkdirSync(out, { recursive: true })
 	writeFileSync(written[0]!, files['structs.ts'])
 	writeFileSync(written[1]!, files['structs.h'])

@@ -1115,7 +1115,7 @@ export interface PrintOptions {
 }
 
 /** An argument as a POSIX shell reads it back: as it is when it has nothing the shell would take apart, else single-quoted. */
-function shellWord(argument: string): string {
+export function shellWord(argument: string): string {
 	return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`
 }
 

@@ -50,6 +50,7 @@ import {
 	type Message,
 } from '../messages.js'
 import type { HeapRef } from '../HeapRef.js'
+import { inspectCustom } from '../inspect.js'
 import type { StructArrayRef, StructRef } from './StructRef.js'
 import type { DeclarationOf, HasStructType } from './generatedClasses.js'
 import {
@@ -357,6 +358,39 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 	toString(): string {
 		return `${this.kind} ${this.name}`
 	}
+
+	/**
+	 * @internal What `console.log(type)` prints: the declaration as written, after the C
+	 * spelling of the type, `struct Particle { position: Vec2, mass: 'Float64', next: { pointer: () => Particle } }`,
+	 * with the options set after it (`(packed: true, align: 8)`).
+	 */
+	[inspectCustom](): string {
+		const options = [this.packed === false ? '' : `packed: ${this.packed}`, this.align === undefined ? '' : `align: ${this.align}`].filter(Boolean)
+		return `${this} ${formatDeclared(this.fieldTypes)}${options.length > 0 ? ` (${options.join(', ')})` : ''}`
+	}
+}
+
+/**
+ * A declaration as written, for a type's summary: `'Float64'`, `Vec2` (a type by its name),
+ * `{ array: 'Uint16', length: 4 }`, `{ pointer: () => Particle }` (what the function returns, when it can).
+ */
+function formatDeclared(declared: unknown): string {
+	if (typeof declared === 'string') return `'${declared}'`
+	if (declared instanceof StructType || declared instanceof EnumType) return declared.name
+	if (typeof declared === 'function') {
+		// a function returning the type is called, as the layout calls it
+		try {
+			return `() => ${formatDeclared((declared as () => unknown)())}`
+		} catch {
+			return '[Function]'
+		}
+	}
+	if (typeof declared === 'object' && declared !== null) {
+		return `{ ${Object.entries(declared)
+			.map(([key, value]) => `${key}: ${formatDeclared(value)}`)
+			.join(', ')} }`
+	}
+	return String(declared)
 }
 
 /** A union type: a {@link StructType} whose `kind` is `'union'`. */
@@ -409,6 +443,11 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 	/** `enum Name`. */
 	toString(): string {
 		return `enum ${this.name}`
+	}
+
+	/** @internal What `console.log(type)` prints: `enum Kind { KIND_SMALL: 1, KIND_LARGE: 2 } (storage: 'Uint32')`. */
+	[inspectCustom](): string {
+		return `${this} ${formatDeclared(this.values)} (storage: '${this.storage}')`
 	}
 }
 

@@ -55,6 +55,7 @@ import type { NormalizedAtomicOperation } from '../../codegen/normalize.js'
 import { BUILTIN_START } from './environments.js'
 import type { StructOpData } from './structs.js'
 import * as library from '../../src/index.js'
+import { formatByteSize } from '../../src/inspect.js'
 
 export type OpKind =
 	| 'read'
@@ -293,8 +294,10 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 /** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
+/** What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()` and `+ref` (which throws). */
+const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString']
 /** Members of `HeapScope`. */
-const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]']
+const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
 /** Members that work on a freed ref. */
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
 /** A slice's length is its state: only its capacity outlives it. */
@@ -315,14 +318,14 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	const refs = new Map<string, Set<string>>()
 	const strip = (member: string): string => member.replace(/^(get|set) /, '')
 	for (const type of elementTypes) {
-		refs.set(type.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
-		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
+		refs.set(type.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
+		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
 	}
-	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.string].map(strip)))
-	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...refMembers.slice].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.string].map(strip)))
+	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
-	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, 'checkLive', 'read', 'write', 'type']))
-	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
+	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'checkLive', 'read', 'write', 'type']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 
@@ -1935,6 +1938,10 @@ export class Runner {
 			switch (op.member) {
 				case 'isClosed':
 					return record.scope.isClosed
+				case 'toJSON':
+					return record.scope.toJSON()
+				case '[nodejs.util.inspect.custom]':
+					return inspect(record.scope)
 				case 'keep':
 					return record.scope.keep(slot !== undefined ? slot.ref : a[0])
 				case 'close':
@@ -1950,6 +1957,21 @@ export class Runner {
 			case 'isClosed':
 				this.settle(op, o, exp, names, (result) => this.checkResult(op, result, record.closed))
 				return true
+			case 'toJSON':
+			case '[nodejs.util.inspect.custom]': {
+				// what closing would free: the model's refs the scope holds
+				const held = [...this.slots.values()].filter((candidate) => candidate.scope === record.id && !candidate.freed)
+				const bytes = held.reduce((sum, candidate) => sum + (candidate.ref.allocatedByteSize as number), 0)
+				this.settle(op, o, exp, names, (result) => {
+					if (op.member === 'toJSON') {
+						const expected = record.closed ? { type: 'HeapScope', closed: true } : { type: 'HeapScope', closed: false, refCount: held.length, refByteSize: bytes }
+						this.checkResult(op, JSON.stringify(result), JSON.stringify(expected))
+					} else {
+						this.checkResult(op, result, record.closed ? 'HeapScope { closed: true }' : `HeapScope { refs: ${held.length} (${formatByteSize(bytes)}) }`)
+					}
+				})
+				return true
+			}
 			case 'keep':
 				if (record.closed) exp.fail('Error', 'the scope is closed')
 				else if (slot === undefined || slot.scope !== record.id) {
@@ -2060,8 +2082,17 @@ export class Runner {
 			switch (op.member) {
 				case 'toJSON':
 					return target.toJSON()
-				case '[nodejs.util.inspect.custom]':
-					return inspect(target)
+				case '[nodejs.util.inspect.custom]': {
+					if (slot === undefined) return inspect(target)
+					// and String(ref), and a conversion to a number (a ref passed for an address), which throws
+					let converted: unknown
+					try {
+						converted = +target
+					} catch (error) {
+						converted = error
+					}
+					return { shown: inspect(target), text: String(target), called: target.toString(), converted }
+				}
 				case 'abi':
 					return target.abi
 				case 'report':
@@ -2132,6 +2163,12 @@ export class Runner {
 					return undefined
 				}
 				if (op.member === '[nodejs.util.inspect.custom]') {
+					const { shown, text, called, converted } = result as { shown: string; text: unknown; called: unknown; converted: unknown }
+					if (text !== shown || called !== shown) this.violation(op, 'wrong-result', `String() of a ${slot.className} is ${showValue(text)}, toString() ${showValue(called)}, util.inspect ${showValue(shown)}`)
+					if (!(converted instanceof TypeError) || (converted as { code?: unknown }).code !== 'ERR_HEAP_INVALID_ARGUMENT' || !converted.message.includes('ref.address')) {
+						this.violation(op, 'wrong-result', `converting a ${slot.className} to a number gave ${converted instanceof Error ? describeError(converted) : showValue(converted)}, not a TypeError saying to pass ref.address`)
+					}
+					result = shown
 					if (typeof result !== 'string' || !result.startsWith(`${slot.className === 'StructRef' || slot.className === 'StructArrayRef' ? '' : slot.className} `.trimStart()) || !result.includes(`address: ${slot.address}`)) {
 						this.violation(op, 'wrong-result', `util.inspect of a ${slot.className} at ${slot.address} is ${showValue(result)}`)
 					}
@@ -2744,6 +2781,7 @@ export class Runner {
 					return op('scope', 'keep', [rng.pick<Spec>([{ k: 'num', v: 16 }, { k: 'null' }, { k: 'plain' }, { k: 'str', v: 'ref' }])], { scope: record.id })
 				}
 				if (roll < 0.55) return op('scope', 'isClosed', [], { scope: record.id })
+				if (roll < 0.62) return op('scope', rng.pick(['toJSON', '[nodejs.util.inspect.custom]']), [], { scope: record.id })
 				return op('scope', rng.chance(0.7) ? 'close' : '[Symbol.dispose]', [], { scope: record.id, faults: this.faults(rng, false) })
 			}
 			case 'withScope': {
@@ -2818,6 +2856,8 @@ export class Runner {
 			case 'scope':
 				if (op.member === 'openScope') return `const s${op.index} = heap.openScope()`
 				if (op.member === 'isClosed') return `s${op.scope}.isClosed`
+				if (op.member === 'toJSON') return `s${op.scope}.toJSON()`
+				if (op.member === '[nodejs.util.inspect.custom]') return `util.inspect(s${op.scope})`
 				if (op.member === 'keep') return `s${op.scope}.keep(${op.slot !== undefined ? `r${op.slot}` : args})`
 				if (op.member === '[Symbol.dispose]') return `s${op.scope}[Symbol.dispose]()${comment}`
 				return `s${op.scope}.close()${comment}`
