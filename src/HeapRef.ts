@@ -190,7 +190,7 @@ export abstract class HeapRef {
 	 * @group Debugging
 	 */
 	[Symbol.toPrimitive](hint: 'string' | 'number' | 'default'): string {
-		if (hint !== 'string') throw raise(refIsNotANumber, this.refName)
+		if (hint !== 'string') throw raise(refIsNotANumber, this.refName, hint)
 		return this.toString()
 	}
 

@@ -140,8 +140,10 @@ export const addressIsARef = {
 export const refIsNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (refName: string) =>
-		`${refName}: a ref does not convert to a number: pass ref.address where an address is wanted (a wasm function's pointer argument), ref.value for a value`,
+	text: (refName: string, hint: string) =>
+		hint === 'number'
+			? `${refName}: a ref does not convert to a number: pass ref.address where an address is wanted (a wasm function's pointer argument), ref.value for a value`
+			: `${refName}: a ref does not convert with + or ==: pass ref.address where an address is wanted, ref.value for a value, String(ref) for its description`,
 } satisfies Message
 
 export const addressNotANonNegativeInteger = {

@@ -259,8 +259,11 @@ describe('inspecting refs and managers', () => {
 			expect(identity.f(ref.address)).to.equal(1024)
 			const refused = /^Int32ArrayRef: a ref does not convert to a number: pass ref\.address where an address is wanted/
 			expect(() => identity.f(ref)).to.throw(TypeError, refused).with.property('code', 'ERR_HEAP_INVALID_ARGUMENT')
-			// arithmetic on a ref (pointer arithmetic meant on its address), BigInt(ref) for a memory64 pointer
-			expect(() => (ref as unknown as number) + 4).to.throw(TypeError, refused)
+			// arithmetic on a ref (pointer arithmetic meant on its address; + converts with the default hint,
+			// which text joined with + shares, so that message names String(ref) too), BigInt(ref) for a memory64 pointer
+			const joined = /^Int32ArrayRef: a ref does not convert with \+ or ==: pass ref\.address where an address is wanted, ref\.value for a value, String\(ref\) for its description$/
+			expect(() => (ref as unknown as number) + 4).to.throw(TypeError, joined)
+			expect(() => 'got ' + (ref as unknown as string)).to.throw(TypeError, joined)
 			expect(() => +(ref as unknown as number)).to.throw(TypeError, refused)
 			expect(() => BigInt(ref as unknown as number)).to.throw(TypeError, refused)
 			const Point = defineStruct('Point', { x: 'Int32' })

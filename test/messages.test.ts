@@ -57,7 +57,7 @@ const entryNames = (Object.keys(table) as (keyof Table)[]).filter(
 const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	addressNotANumber: ['probe.method', 'x', 8, 8],
 	addressIsARef: ['probe.method', 'Int32Ref'],
-	refIsNotANumber: ['probe.Int32Ref'],
+	refIsNotANumber: ['probe.Int32Ref', 'number'],
 	addressNotANonNegativeInteger: ['probe.method', 8, 8, 8],
 	addressOutOfRange: ['probe.method', 8, 8, 8],
 	addressMisaligned: ['probe.method', 8, 8, 8],
