@@ -36,14 +36,20 @@ const ENCODE_NATIVE_FROM_UNITS = byHost(40, 256)
 
 /**
  * `write` takes strings shorter than this through `writeShort`, on every host; in a
- * browser the longer ones below `ENCODE_NATIVE_FROM_UNITS` go through `measure` and
- * `encodeMeasured`'s loops, so that `writeShort` is compiled for the shortest strings only
- * (see utf8.ts's `WRITE_LOOP_BELOW_UNITS`).
+ * browser the longer ones below `ENCODE_NATIVE_FROM_UNITS` take `writeMedium`, the same
+ * loops in a function of their own, so that `writeShort` is compiled for the shortest
+ * strings only (see utf8.ts's `WRITE_LOOP_BELOW_UNITS`). Through `measure` and
+ * `encodeMeasured` instead (two `charCodeAt` passes and two calls), 64 characters took
+ * 443-455 ns in Chromium 156 against Emscripten's 308-318 (`npm run bench:browser --
+ * strings`, three runs).
  */
 const WRITE_SHORT_BELOW_UNITS = 40
 
 /** The code units of a short string being written (`writeShort`). */
 const shortUnits = new Uint16Array(WRITE_SHORT_BELOW_UNITS)
+
+/** The code units of a string being written by `writeMedium` (browsers only: unused where `ENCODE_NATIVE_FROM_UNITS` is 40). */
+const mediumUnits = new Uint16Array(ENCODE_NATIVE_FROM_UNITS)
 
 /** Anything ASCII cannot hold: everything above U+007F. */
 const NOT_ASCII = /[^\x00-\x7f]/
@@ -118,6 +124,7 @@ export function encodeMeasured(value: string, elements: Uint8Array, start: numbe
  */
 export function write(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
 	if (value.length < WRITE_SHORT_BELOW_UNITS) return writeShort(value, elements, start, room, method)
+	if (value.length < ENCODE_NATIVE_FROM_UNITS) return writeMedium(value, elements, start, room, method)
 	const count = measure(value, method)
 	if (count >= room) return -1
 	encodeMeasured(value, elements, start, count)
@@ -132,6 +139,19 @@ function writeShort(value: string, elements: Uint8Array, start: number, room: nu
 	// read: `charCodeAt` costs about twice an element load (5 characters: 25.5 -> 22.0 ns,
 	// bench/compare-builds.ts --suite strings, in either order of the two builds).
 	const units = shortUnits
+	let bits = 0
+	for (let i = 0; i < length; i++) bits |= units[i] = value.charCodeAt(i)
+	if (bits > 0x7f) throwNotAscii(method, value, value.search(NOT_ASCII))
+	if (length >= room) return -1
+	for (let i = 0; i < length; i++) elements[start + i] = units[i]!
+	elements[start + length] = 0
+	return length
+}
+
+/** `write` of a string from `WRITE_SHORT_BELOW_UNITS` up to `ENCODE_NATIVE_FROM_UNITS` characters (browsers only): `writeShort`'s loops, with feedback of their own. */
+function writeMedium(value: string, elements: Uint8Array, start: number, room: number, method: string): number {
+	const length = value.length
+	const units = mediumUnits
 	let bits = 0
 	for (let i = 0; i < length; i++) bits |= units[i] = value.charCodeAt(i)
 	if (bits > 0x7f) throwNotAscii(method, value, value.search(NOT_ASCII))
