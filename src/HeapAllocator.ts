@@ -68,7 +68,7 @@
  * stores is a uint32, and block sizes and addresses stay below 2^32.
  */
 
-import { inspectCustom } from './inspect.js'
+import { formatInspected, inspectCustom } from './inspect.js'
 import {
 	allocatorBufferResizedUnderHeap,
 	allocatorBufferShrank,
@@ -704,9 +704,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 	/** What `console.log(allocator)` prints: `HeapAllocator { start: 16, end: 65536, usedByteSize: 0, freeByteSize: 64480 }`, not the views over the heap. */
 	[inspectCustom](): string {
 		const { type, ...counts } = this.toJSON()
-		return `${type as string} { ${Object.entries(counts)
-			.map(([name, value]) => `${name}: ${value as number}`)
-			.join(', ')} }`
+		return formatInspected(type as string, Object.entries(counts).map(([name, value]) => [name, String(value)]))
 	}
 
 	check(): void {
