@@ -320,6 +320,28 @@ describe('structs at run time', () => {
 			expectThrow(() => bodies.at(3), RangeError, 'BodyArrayRef.at: index 3 is out of range: it must be an integer from 0 to 2 (the array has 3 elements)')
 		})
 
+		it('at(index, reuse) refuses a ref of the same struct that is of another type, and an object posing as a cursor, and moves neither', () => {
+			const { heap } = test
+			const Tag = defineStruct('Tag', { v: 'Int32' })
+			const Holder = defineStruct('Holder', { tag: Tag, points: { array: Vec2, length: 2 } })
+			const holder = heap.allocStruct(Holder)
+			const points = holder.points
+			// the same root (the holder) and another prototype: the prototype test alone refuses it
+			const tag = holder.tag
+			const tagAddress = tag.address
+			expectThrow(() => points.at(1, tag as never), TypeError, 'Vec2ArrayRef.at: reuse must be a ref that at() of this array returned')
+			expect(tag.address).to.equal(tagAddress)
+			// the array's own root and no prototype of a ref: refused, not moved
+			const posing = { root: (points as unknown as { root: unknown }).root, address: 5 }
+			expect(posing.root).to.equal(holder)
+			expectThrow(() => points.at(1, posing as never), TypeError, 'Vec2ArrayRef.at: reuse must be a ref that at() of this array returned')
+			expect(posing.address).to.equal(5)
+			// a real cursor of the array is moved
+			const cursor = points.at(0)
+			expect(points.at(1, cursor)).to.equal(cursor)
+			expect(cursor.address).to.equal(holder.address + heap.offsetOf(Holder, 'points') + 8)
+		})
+
 		it('wrapStructArray with a custom stride reads C arrays of larger records', () => {
 			const { heap } = test
 			const Wide = defineStruct('Wide', { head: Vec2, extra: { array: 'Float64', length: 2 } })

@@ -29,7 +29,7 @@ export class BodyArrayRef extends StructArrayRef<typeof declarations.Body> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BodyRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BodyRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BodyRef
 		moved.address = address
 		return reuse
 	}
@@ -201,7 +201,7 @@ export class Body2ArrayRef extends StructArrayRef<typeof declarations.Body2> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body2Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body2Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body2Ref
 		moved.address = address
 		return reuse
 	}
@@ -373,7 +373,7 @@ export class Body3ArrayRef extends StructArrayRef<typeof declarations.Body3> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body3Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body3Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body3Ref
 		moved.address = address
 		return reuse
 	}
@@ -545,7 +545,7 @@ export class Body4ArrayRef extends StructArrayRef<typeof declarations.Body4> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body4Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body4Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body4Ref
 		moved.address = address
 		return reuse
 	}
@@ -717,7 +717,7 @@ export class Body5ArrayRef extends StructArrayRef<typeof declarations.Body5> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body5Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Body5Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body5Ref
 		moved.address = address
 		return reuse
 	}

@@ -523,7 +523,8 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 						'const address = this.address + index * this.stride',
 						`if (reuse === undefined) return new array.Element(array.manager, address, root) as ${className}`,
 						'const moved = reuse as unknown as LibraryRefFields',
-						`if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ${className}`,
+						// root first: its load checks the cursor's map, so that V8 folds getPrototypeOf (see StructArrayRef.at)
+						`if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ${className}`,
 						'moved.address = address',
 						'return reuse',
 					],

@@ -29,7 +29,7 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AbiSizedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AbiSizedRef
 		moved.address = address
 		return reuse
 	}
@@ -201,7 +201,7 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AlignasMemberRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AlignasMemberRef
 		moved.address = address
 		return reuse
 	}
@@ -302,7 +302,7 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Aligned16Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Aligned16Ref
 		moved.address = address
 		return reuse
 	}
@@ -398,7 +398,7 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AlignedUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AlignedUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -475,7 +475,7 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AllElementsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AllElementsRef
 		moved.address = address
 		return reuse
 	}
@@ -984,7 +984,7 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ArrayOfPackedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ArrayOfPackedRef
 		moved.address = address
 		return reuse
 	}
@@ -1052,7 +1052,7 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ArraysRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ArraysRef
 		moved.address = address
 		return reuse
 	}
@@ -1155,7 +1155,7 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BitUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BitUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -1260,7 +1260,7 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Bits64Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Bits64Ref
 		moved.address = address
 		return reuse
 	}
@@ -1335,7 +1335,7 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BoolsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BoolsRef
 		moved.address = address
 		return reuse
 	}
@@ -1456,7 +1456,7 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as CharThenInt64Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as CharThenInt64Ref
 		moved.address = address
 		return reuse
 	}
@@ -1552,7 +1552,7 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as DeepRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as DeepRef
 		moved.address = address
 		return reuse
 	}
@@ -1640,7 +1640,7 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as EnumsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as EnumsRef
 		moved.address = address
 		return reuse
 	}
@@ -1888,7 +1888,7 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as FlagsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as FlagsRef
 		moved.address = address
 		return reuse
 	}
@@ -1999,7 +1999,7 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as FullUnitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as FullUnitsRef
 		moved.address = address
 		return reuse
 	}
@@ -2134,7 +2134,7 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as HoldsAlignedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as HoldsAlignedRef
 		moved.address = address
 		return reuse
 	}
@@ -2216,7 +2216,7 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ListHeadRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ListHeadRef
 		moved.address = address
 		return reuse
 	}
@@ -2325,7 +2325,7 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as MixedBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as MixedBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -2477,7 +2477,7 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as NodeRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as NodeRef
 		moved.address = address
 		return reuse
 	}
@@ -2589,7 +2589,7 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as OddBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as OddBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -2771,7 +2771,7 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as OddUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as OddUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -2839,7 +2839,7 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack1AlignedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack1AlignedRef
 		moved.address = address
 		return reuse
 	}
@@ -2935,7 +2935,7 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2Ref
 		moved.address = address
 		return reuse
 	}
@@ -3050,7 +3050,7 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2Aligned8Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2Aligned8Ref
 		moved.address = address
 		return reuse
 	}
@@ -3127,7 +3127,7 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2BitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2BitsRef
 		moved.address = address
 		return reuse
 	}
@@ -3254,7 +3254,7 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack4Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack4Ref
 		moved.address = address
 		return reuse
 	}
@@ -3374,7 +3374,7 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack8Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack8Ref
 		moved.address = address
 		return reuse
 	}
@@ -3470,7 +3470,7 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedRef
 		moved.address = address
 		return reuse
 	}
@@ -3585,7 +3585,7 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedAlignedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedAlignedRef
 		moved.address = address
 		return reuse
 	}
@@ -3681,7 +3681,7 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedAligned4Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedAligned4Ref
 		moved.address = address
 		return reuse
 	}
@@ -3758,7 +3758,7 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -3880,7 +3880,7 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedNestedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedNestedRef
 		moved.address = address
 		return reuse
 	}
@@ -3967,7 +3967,7 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -4063,7 +4063,7 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ParticleRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ParticleRef
 		moved.address = address
 		return reuse
 	}
@@ -4232,7 +4232,7 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PointersRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PointersRef
 		moved.address = address
 		return reuse
 	}
@@ -4552,7 +4552,7 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ScalarRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ScalarRef
 		moved.address = address
 		return reuse
 	}
@@ -4653,7 +4653,7 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as SignedBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as SignedBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -4808,7 +4808,7 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as StraddleRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as StraddleRef
 		moved.address = address
 		return reuse
 	}
@@ -4990,7 +4990,7 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as StringsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as StringsRef
 		moved.address = address
 		return reuse
 	}
@@ -5079,7 +5079,7 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TaggedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TaggedRef
 		moved.address = address
 		return reuse
 	}
@@ -5161,7 +5161,7 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TailPaddingRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TailPaddingRef
 		moved.address = address
 		return reuse
 	}
@@ -5238,7 +5238,7 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TailPaddingShortRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TailPaddingShortRef
 		moved.address = address
 		return reuse
 	}
@@ -5315,7 +5315,7 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ValueRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ValueRef
 		moved.address = address
 		return reuse
 	}
@@ -5407,7 +5407,7 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Vec2Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Vec2Ref
 		moved.address = address
 		return reuse
 	}
@@ -5484,7 +5484,7 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Vec3Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Vec3Ref
 		moved.address = address
 		return reuse
 	}
@@ -5580,7 +5580,7 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ZeroWidthRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ZeroWidthRef
 		moved.address = address
 		return reuse
 	}

@@ -29,7 +29,7 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AbiSizedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AbiSizedRef
 		moved.address = address
 		return reuse
 	}
@@ -171,7 +171,7 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AlignasMemberRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AlignasMemberRef
 		moved.address = address
 		return reuse
 	}
@@ -272,7 +272,7 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Aligned16Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Aligned16Ref
 		moved.address = address
 		return reuse
 	}
@@ -368,7 +368,7 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AlignedUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AlignedUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -445,7 +445,7 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as AllElementsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AllElementsRef
 		moved.address = address
 		return reuse
 	}
@@ -954,7 +954,7 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ArrayOfPackedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ArrayOfPackedRef
 		moved.address = address
 		return reuse
 	}
@@ -1022,7 +1022,7 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ArraysRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ArraysRef
 		moved.address = address
 		return reuse
 	}
@@ -1125,7 +1125,7 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BitUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BitUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -1230,7 +1230,7 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Bits64Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Bits64Ref
 		moved.address = address
 		return reuse
 	}
@@ -1305,7 +1305,7 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as BoolsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BoolsRef
 		moved.address = address
 		return reuse
 	}
@@ -1426,7 +1426,7 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as CharThenInt64Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as CharThenInt64Ref
 		moved.address = address
 		return reuse
 	}
@@ -1522,7 +1522,7 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as DeepRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as DeepRef
 		moved.address = address
 		return reuse
 	}
@@ -1610,7 +1610,7 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as EnumsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as EnumsRef
 		moved.address = address
 		return reuse
 	}
@@ -1858,7 +1858,7 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as FlagsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as FlagsRef
 		moved.address = address
 		return reuse
 	}
@@ -1969,7 +1969,7 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as FullUnitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as FullUnitsRef
 		moved.address = address
 		return reuse
 	}
@@ -2104,7 +2104,7 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as HoldsAlignedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as HoldsAlignedRef
 		moved.address = address
 		return reuse
 	}
@@ -2186,7 +2186,7 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ListHeadRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ListHeadRef
 		moved.address = address
 		return reuse
 	}
@@ -2270,7 +2270,7 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as MixedBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as MixedBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -2422,7 +2422,7 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as NodeRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as NodeRef
 		moved.address = address
 		return reuse
 	}
@@ -2524,7 +2524,7 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as OddBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as OddBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -2707,7 +2707,7 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as OddUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as OddUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -2775,7 +2775,7 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack1AlignedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack1AlignedRef
 		moved.address = address
 		return reuse
 	}
@@ -2871,7 +2871,7 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2Ref
 		moved.address = address
 		return reuse
 	}
@@ -2986,7 +2986,7 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2Aligned8Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2Aligned8Ref
 		moved.address = address
 		return reuse
 	}
@@ -3063,7 +3063,7 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack2BitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2BitsRef
 		moved.address = address
 		return reuse
 	}
@@ -3190,7 +3190,7 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack4Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack4Ref
 		moved.address = address
 		return reuse
 	}
@@ -3310,7 +3310,7 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Pack8Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack8Ref
 		moved.address = address
 		return reuse
 	}
@@ -3406,7 +3406,7 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedRef
 		moved.address = address
 		return reuse
 	}
@@ -3521,7 +3521,7 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedAlignedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedAlignedRef
 		moved.address = address
 		return reuse
 	}
@@ -3617,7 +3617,7 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedAligned4Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedAligned4Ref
 		moved.address = address
 		return reuse
 	}
@@ -3694,7 +3694,7 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -3816,7 +3816,7 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedNestedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedNestedRef
 		moved.address = address
 		return reuse
 	}
@@ -3903,7 +3903,7 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PackedUnionRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedUnionRef
 		moved.address = address
 		return reuse
 	}
@@ -3999,7 +3999,7 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ParticleRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ParticleRef
 		moved.address = address
 		return reuse
 	}
@@ -4163,7 +4163,7 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as PointersRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PointersRef
 		moved.address = address
 		return reuse
 	}
@@ -4428,7 +4428,7 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ScalarRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ScalarRef
 		moved.address = address
 		return reuse
 	}
@@ -4529,7 +4529,7 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as SignedBitsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as SignedBitsRef
 		moved.address = address
 		return reuse
 	}
@@ -4684,7 +4684,7 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as StraddleRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as StraddleRef
 		moved.address = address
 		return reuse
 	}
@@ -4866,7 +4866,7 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as StringsRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as StringsRef
 		moved.address = address
 		return reuse
 	}
@@ -4955,7 +4955,7 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TaggedRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TaggedRef
 		moved.address = address
 		return reuse
 	}
@@ -5037,7 +5037,7 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TailPaddingRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TailPaddingRef
 		moved.address = address
 		return reuse
 	}
@@ -5114,7 +5114,7 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as TailPaddingShortRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TailPaddingShortRef
 		moved.address = address
 		return reuse
 	}
@@ -5191,7 +5191,7 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ValueRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ValueRef
 		moved.address = address
 		return reuse
 	}
@@ -5283,7 +5283,7 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Vec2Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Vec2Ref
 		moved.address = address
 		return reuse
 	}
@@ -5360,7 +5360,7 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as Vec3Ref
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Vec3Ref
 		moved.address = address
 		return reuse
 	}
@@ -5456,7 +5456,7 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
 		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || Object.getPrototypeOf(reuse) !== array.elementPrototype || moved.root !== root) return super.at(index, reuse) as ZeroWidthRef
+		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ZeroWidthRef
 		moved.address = address
 		return reuse
 	}
