@@ -569,10 +569,9 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		// A freed array's live element count is 0, so only a fixed-array field's root (its
 		// struct) has its freed flag read: once any array of the class was freed, V8 tests the
 		// flag's truth five ways (false, '', undetectable, heap number, bigint) on every call.
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root !== this && (this.root as unknown as LiveInternals).freed)) {
-			checkRootLive(this, this.refName, 'at')
-			this.throwIndexOrFreed('at', index)
-		}
+		// The error paths are one call each: V8 inlines at most 920 bytes of bytecode into a
+		// loop's code (Node 20), and every byte of `at` counts against the accessors after it.
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root !== this && (this.root as unknown as LiveInternals).freed)) this.throwAt(index)
 		const address = this.address + index * this.stride
 		if (reuse !== undefined) {
 			const moved = reuse as unknown as { root: unknown; address: number }
@@ -581,13 +580,22 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 			// TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, in code where the
 			// cursor is no constant (a loop compiled by on-stack replacement), it was a runtime call
 			// on every move: 30-35 ns an element instead of 3 (bench/notes.ts).
-			if (typeof reuse !== 'object' || reuse === null || moved.root !== this.root || Object.getPrototypeOf(reuse) !== this.elementPrototype) {
-				throw raise(atReuseInvalid, `${this.refName}.at`)
-			}
+			if (typeof reuse !== 'object' || reuse === null || moved.root !== this.root || Object.getPrototypeOf(reuse) !== this.elementPrototype) this.throwAtReuse()
 			moved.address = address
 			return reuse
 		}
 		return new this.Element(this.manager, address, this.root) as StructRefOf<T>
+	}
+
+	/** @internal `at`'s error for a bad `index`, or for a fixed-array field whose struct was freed. */
+	private throwAt(index: unknown): never {
+		checkRootLive(this, this.refName, 'at')
+		this.throwIndexOrFreed('at', index)
+	}
+
+	/** @internal `at`'s error for a `reuse` that is no cursor of this array. */
+	private throwAtReuse(): never {
+		throw raise(atReuseInvalid, `${this.refName}.at`)
 	}
 
 	/**
