@@ -707,6 +707,25 @@ const reasons: Reason[] = [
 			'1.01-1.42x, in the 8 alternated with them without it',
 	},
 	{
+		suite: 'structs|structs realistic',
+		baseline: 'raw',
+		name: /the cursor a local$/,
+		why:
+			'the array and the cursor are no constants to TurboFan here, so the loop loads what the closure\'s loop has ' +
+			'folded: per element it checks the cursor\'s map, loads its manager, the manager\'s views and the root\'s ' +
+			'`liveEnd` (a boxed double), and per access tests the `DataView`\'s buffer and bounds (`--print-opt-code`, ' +
+			'Node 20: about 60 instructions an element, every call inlined). Two things made it far slower, both fixed: ' +
+			'(1) `at` asked `Object.getPrototypeOf(cursor)` before anything had checked the cursor\'s map, so TurboFan ' +
+			'could not fold it and called `Runtime_JSReceiverGetPrototypeOf` on every move (`perf`): 31-36 ns an element; ' +
+			'`at` now reads the cursor\'s `root` first. (2) `at` was 225 bytes of bytecode, and a loop that makes its ' +
+			'cursor with `at(0)` inlines it twice, so the inlining budget (920 bytes, Node 20) ran out before the last ' +
+			'getter, a call on every element: 13-24 ns; its two error paths are now one call each, 179 bytes, and the ' +
+			'loop 5.9-7.0 ns, 0.54-0.64x raw (six processes). The same loop with the cursor in a closure, as the cases ' +
+			'above, is 0.9x raw: what is left is the loads a constant cursor does not need. The same getPrototypeOf ' +
+			'call was the structs-codegen suite\'s 32-42 ns mode, in a process where V8 kept only the code it compiled ' +
+			'by on-stack replacement (not specialised to the closure), about one process in six; it is 12-13 ns there now',
+	},
+	{
 		suite: 'structs realistic',
 		baseline: 'raw',
 		name: /^at\(i(, cursor)?\)/,
