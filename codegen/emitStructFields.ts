@@ -7,8 +7,9 @@
  * inlines it: a factory shared by every row would make the call site megamorphic.
  *
  * The hot path is the numeric refs': one comparison of the root ref's `liveEnd` (Infinity
- * once freed) with the live whole-heap view's length, then the DataView; the cold path
- * throws if the root was freed, else goes through the manager's `read<T>`/`write<T>`,
+ * once freed) with the live whole-heap view's length, then the DataView; the cold path, a
+ * function of the factory's own (`getSlowly`, `setSlowly`, so that the accessors stay small
+ * enough to inline many in one loop), throws if the root was freed, else goes through the manager's `read<T>`/`write<T>`,
  * which polls for a replaced heap and throws the numeric refs' errors. An alias row
  * shares its row's factory.
  *
@@ -53,13 +54,21 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 		writer
 			.write(`function ${structFieldFactoryName(element)}(offset: number, name: string, where: string): StructFieldAccessor<${valueType}>`)
 			.block(() => {
+				// The cold paths are functions of their own, one call from the accessor: V8 inlines at
+				// most 920 bytes of bytecode into a loop's code (Node 20), so each byte an accessor
+				// saves leaves room for another field's accessor in the same loop.
+				writer.write(`const getSlowly = (ref: StructFieldHost): ${valueType} =>`).block(() => {
+					writer.writeLine('ref.checkLive(name)')
+					writer.writeLine(`return ref.manager.${methods.read}(ref.address + offset)`)
+				})
+				writer.write(`const setSlowly = (ref: StructFieldHost, value: ${valueType}): void =>`).block(() => {
+					writer.writeLine('ref.checkLive(name)')
+					writer.writeLine(`ref.manager.${methods.write}(ref.address + offset, value)`)
+				})
 				writer.write('return').block(() => {
 					writer.write(`get(this: StructFieldHost): ${valueType} `).inlineBlock(() => {
 						writer.writeLine('const fast = this.manager.fast')
-						writer.write('if (!(this.root.liveEnd <= fast.uint8Array.length))').block(() => {
-							writer.writeLine('this.checkLive(name)')
-							writer.writeLine(`return this.manager.${methods.read}(${address})`)
-						})
+						writer.writeLine('if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)')
 						writer.writeLine('const view = fast.dataView')
 						read(writer)
 					})
@@ -67,11 +76,7 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 					writer.write(`set(this: StructFieldHost, value: ${valueType}): void `).inlineBlock(() => {
 						if (conversion !== '') writer.writeLine(conversion)
 						writer.writeLine('const fast = this.manager.fast')
-						writer.write('if (!(this.root.liveEnd <= fast.uint8Array.length))').block(() => {
-							writer.writeLine('this.checkLive(name)')
-							writer.writeLine(`this.manager.${methods.write}(${address}, value)`)
-							writer.writeLine('return')
-						})
+						writer.writeLine('if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)')
 						writer.writeLine('const view = fast.dataView')
 						write(writer)
 					})

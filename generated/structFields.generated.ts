@@ -7,24 +7,25 @@ import type { StructFieldAccessor, StructFieldHost } from '../src/structs/Struct
 // Int8 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Int8, at `offset` in its struct. */
 function Int8Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readInt8(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeInt8(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readInt8(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getInt8(this.address + offset)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeInt8(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setInt8(this.address + offset, value | 0)
 		},
@@ -37,24 +38,25 @@ function Int8Field(offset: number, name: string, where: string): StructFieldAcce
 // Uint8 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Uint8, at `offset` in its struct. */
 function Uint8Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readUint8(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeUint8(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readUint8(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getUint8(this.address + offset)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeUint8(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint8(this.address + offset, value | 0)
 		},
@@ -67,24 +69,25 @@ function Uint8Field(offset: number, name: string, where: string): StructFieldAcc
 // ClampedUint8 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as ClampedUint8, at `offset` in its struct. */
 function ClampedUint8Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readClampedUint8(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeClampedUint8(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readClampedUint8(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getUint8(this.address + offset)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeClampedUint8(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint8(this.address + offset, clampToUint8(value))
 		},
@@ -97,24 +100,25 @@ function ClampedUint8Field(offset: number, name: string, where: string): StructF
 // Int16 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Int16, at `offset` in its struct. */
 function Int16Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readInt16(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeInt16(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readInt16(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getInt16(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeInt16(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setInt16(this.address + offset, value | 0, true)
 		},
@@ -127,24 +131,25 @@ function Int16Field(offset: number, name: string, where: string): StructFieldAcc
 // Uint16 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Uint16, at `offset` in its struct. */
 function Uint16Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readUint16(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeUint16(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readUint16(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getUint16(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeUint16(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint16(this.address + offset, value | 0, true)
 		},
@@ -157,24 +162,25 @@ function Uint16Field(offset: number, name: string, where: string): StructFieldAc
 // Int32 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Int32, at `offset` in its struct. */
 function Int32Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readInt32(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeInt32(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readInt32(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getInt32(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeInt32(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setInt32(this.address + offset, value | 0, true)
 		},
@@ -187,24 +193,25 @@ function Int32Field(offset: number, name: string, where: string): StructFieldAcc
 // Uint32 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Uint32, at `offset` in its struct. */
 function Uint32Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readUint32(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeUint32(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readUint32(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getUint32(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeUint32(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint32(this.address + offset, value | 0, true)
 		},
@@ -217,24 +224,25 @@ function Uint32Field(offset: number, name: string, where: string): StructFieldAc
 // BigInt64 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as BigInt64, at `offset` in its struct. */
 function BigInt64Field(offset: number, name: string, where: string): StructFieldAccessor<bigint> {
+	const getSlowly = (ref: StructFieldHost): bigint => {
+		ref.checkLive(name)
+		return ref.manager.readBigInt64(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: bigint): void => {
+		ref.checkLive(name)
+		ref.manager.writeBigInt64(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): bigint {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readBigInt64(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getBigInt64(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: bigint): void {
 			if (typeof value !== 'bigint') bigintValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeBigInt64(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setBigInt64(this.address + offset, value, true)
 		},
@@ -247,24 +255,25 @@ function BigInt64Field(offset: number, name: string, where: string): StructField
 // BigUint64 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as BigUint64, at `offset` in its struct. */
 function BigUint64Field(offset: number, name: string, where: string): StructFieldAccessor<bigint> {
+	const getSlowly = (ref: StructFieldHost): bigint => {
+		ref.checkLive(name)
+		return ref.manager.readBigUint64(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: bigint): void => {
+		ref.checkLive(name)
+		ref.manager.writeBigUint64(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): bigint {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readBigUint64(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getBigUint64(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: bigint): void {
 			if (typeof value !== 'bigint') bigintValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeBigUint64(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setBigUint64(this.address + offset, value, true)
 		},
@@ -277,24 +286,25 @@ function BigUint64Field(offset: number, name: string, where: string): StructFiel
 // Float16 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Float16, at `offset` in its struct. */
 function Float16Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readFloat16(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeFloat16(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readFloat16(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return bitsToFloat16(view.getUint16(this.address + offset, true))
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeFloat16(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint16(this.address + offset, float16ToBits(value), true)
 		},
@@ -307,24 +317,25 @@ function Float16Field(offset: number, name: string, where: string): StructFieldA
 // Float32 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Float32, at `offset` in its struct. */
 function Float32Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readFloat32(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeFloat32(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readFloat32(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getFloat32(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeFloat32(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setFloat32(this.address + offset, value, true)
 		},
@@ -337,24 +348,25 @@ function Float32Field(offset: number, name: string, where: string): StructFieldA
 // Float64 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Float64, at `offset` in its struct. */
 function Float64Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readFloat64(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writeFloat64(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readFloat64(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			return view.getFloat64(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
 			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writeFloat64(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			view.setFloat64(this.address + offset, value, true)
 		},
@@ -367,13 +379,18 @@ function Float64Field(offset: number, name: string, where: string): StructFieldA
 // Pointer53 · codegen/emitStructFields.ts
 /** @internal The accessor of a struct field stored as Pointer53, at `offset` in its struct. */
 function Pointer53Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
+	const getSlowly = (ref: StructFieldHost): number => {
+		ref.checkLive(name)
+		return ref.manager.readPointer53(ref.address + offset)
+	}
+	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		ref.checkLive(name)
+		ref.manager.writePointer53(ref.address + offset, value)
+	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				return this.manager.readPointer53(this.address + offset)
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
 			const low = view.getUint32(this.address + offset, true)
 			const high = view.getUint32(this.address + offset + 4, true)
@@ -382,11 +399,7 @@ function Pointer53Field(offset: number, name: string, where: string): StructFiel
 		},
 		set(this: StructFieldHost, value: number): void {
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) {
-				this.checkLive(name)
-				this.manager.writePointer53(this.address + offset, value)
-				return
-			}
+			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
 			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('writePointer53', value)
 			const low = value % 0x100000000
