@@ -709,6 +709,24 @@ const reasons: Reason[] = [
 	{
 		suite: 'structs|structs realistic',
 		baseline: 'raw',
+		name: /^at\(i, cursor\), ten fields touched/,
+		why:
+			'V8\'s inlining budget. TurboFan (Node 20) inlines at most 920 bytes of bytecode into one compiled ' +
+			'function, and this loop asks for `at` twice (179 bytes each: the cursor is made with `at(0)`), eight ' +
+			'getters (78 bytes each since e499259, 104 before) and two setters: `--trace-turbo-inlining` shows one ' +
+			'getter left a call on every element (`perf`: about a fifth of the time in that getter, `*get`), and the ' +
+			'call spills what the loop holds in registers around it. Measured: 17.8-76 ns an element against raw\'s ' +
+			'6.2-12.5 ns, 0.15-0.43x, from process to process (which accessor is left out, and whether the loop ran ' +
+			'its OSR code, varies). Splitting `at` into a 27-byte dispatcher (inlined outside the budget, as V8 does ' +
+			'with functions of 27 bytes or fewer) and its two paths left every accessor but one inlined too, and made ' +
+			'this case 1.08-1.19x faster but the three-field local-cursor case 2-3.4x slower in most processes ' +
+			'(bench/compare-builds.ts --suite structs, both orders, 3 processes each): not kept. What would fit is ' +
+			'accessors of about half their size; their checks (root live, heap not replaced, bounds) are the ones ' +
+			'the refs keep',
+	},
+	{
+		suite: 'structs|structs realistic',
+		baseline: 'raw',
 		name: /the cursor a local$/,
 		why:
 			'the array and the cursor are no constants to TurboFan here, so the loop loads what the closure\'s loop has ' +
