@@ -37,7 +37,10 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 	const readChecked = elementRead(element, 'address + offset', methods.read, part)
 	// `value | 0` for the integer rows of up to 32 bits, as the value refs pass it (see takesInt32Argument)
 	const write = elementWrite(element, address, methods.write, part, true)
+	// A value of another type than the row's takes the cold path too, which converts it (or
+	// refuses it) before it asks whether the ref is live, as the value refs do.
 	let conversion = ''
+	let notOfType = ''
 	if (element.kind !== 'pointer53') {
 		const convert = valueType === 'bigint' ? 'bigintValue' : 'numberValue'
 		part.use(modules.conversions, convert)
@@ -45,6 +48,7 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 			valueType === 'bigint'
 				? `if (typeof value !== 'bigint') bigintValue(value, where)`
 				: `if (typeof value !== 'number') value = numberValue(value, where)`
+		notOfType = ` || typeof value !== '${valueType}'`
 	}
 	return (writer) => {
 		if (first) writer.newLine()
@@ -62,6 +66,7 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 					writer.writeLine(`return ref.manager.${methods.read}(ref.address + offset)`)
 				})
 				writer.write(`const setSlowly = (ref: StructFieldHost, value: ${valueType}): void =>`).block(() => {
+					if (conversion !== '') writer.writeLine(conversion)
 					writer.writeLine('ref.checkLive(name)')
 					writer.writeLine(`ref.manager.${methods.write}(ref.address + offset, value)`)
 				})
@@ -74,9 +79,8 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 					})
 					writer.write(',').newLine()
 					writer.write(`set(this: StructFieldHost, value: ${valueType}): void `).inlineBlock(() => {
-						if (conversion !== '') writer.writeLine(conversion)
 						writer.writeLine('const fast = this.manager.fast')
-						writer.writeLine('if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)')
+						writer.writeLine(`if (!(this.root.liveEnd <= fast.uint8Array.length)${notOfType}) return setSlowly(this, value)`)
 						writer.writeLine('const view = fast.dataView')
 						write(writer)
 					})

@@ -12,6 +12,7 @@ function Int8Field(offset: number, name: string, where: string): StructFieldAcce
 		return ref.manager.readInt8(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeInt8(ref.address + offset, value)
 	}
@@ -23,9 +24,8 @@ function Int8Field(offset: number, name: string, where: string): StructFieldAcce
 			return view.getInt8(this.address + offset)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setInt8(this.address + offset, value | 0)
 		},
@@ -43,6 +43,7 @@ function Uint8Field(offset: number, name: string, where: string): StructFieldAcc
 		return ref.manager.readUint8(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeUint8(ref.address + offset, value)
 	}
@@ -54,9 +55,8 @@ function Uint8Field(offset: number, name: string, where: string): StructFieldAcc
 			return view.getUint8(this.address + offset)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint8(this.address + offset, value | 0)
 		},
@@ -74,6 +74,7 @@ function ClampedUint8Field(offset: number, name: string, where: string): StructF
 		return ref.manager.readClampedUint8(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeClampedUint8(ref.address + offset, value)
 	}
@@ -85,9 +86,8 @@ function ClampedUint8Field(offset: number, name: string, where: string): StructF
 			return view.getUint8(this.address + offset)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint8(this.address + offset, clampToUint8(value))
 		},
@@ -105,6 +105,7 @@ function Int16Field(offset: number, name: string, where: string): StructFieldAcc
 		return ref.manager.readInt16(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeInt16(ref.address + offset, value)
 	}
@@ -116,9 +117,8 @@ function Int16Field(offset: number, name: string, where: string): StructFieldAcc
 			return view.getInt16(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setInt16(this.address + offset, value | 0, true)
 		},
@@ -136,6 +136,7 @@ function Uint16Field(offset: number, name: string, where: string): StructFieldAc
 		return ref.manager.readUint16(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeUint16(ref.address + offset, value)
 	}
@@ -147,9 +148,8 @@ function Uint16Field(offset: number, name: string, where: string): StructFieldAc
 			return view.getUint16(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint16(this.address + offset, value | 0, true)
 		},
@@ -167,6 +167,7 @@ function Int32Field(offset: number, name: string, where: string): StructFieldAcc
 		return ref.manager.readInt32(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeInt32(ref.address + offset, value)
 	}
@@ -178,9 +179,8 @@ function Int32Field(offset: number, name: string, where: string): StructFieldAcc
 			return view.getInt32(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setInt32(this.address + offset, value | 0, true)
 		},
@@ -198,6 +198,7 @@ function Uint32Field(offset: number, name: string, where: string): StructFieldAc
 		return ref.manager.readUint32(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeUint32(ref.address + offset, value)
 	}
@@ -209,9 +210,8 @@ function Uint32Field(offset: number, name: string, where: string): StructFieldAc
 			return view.getUint32(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint32(this.address + offset, value | 0, true)
 		},
@@ -229,6 +229,7 @@ function BigInt64Field(offset: number, name: string, where: string): StructField
 		return ref.manager.readBigInt64(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: bigint): void => {
+		if (typeof value !== 'bigint') bigintValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeBigInt64(ref.address + offset, value)
 	}
@@ -240,9 +241,8 @@ function BigInt64Field(offset: number, name: string, where: string): StructField
 			return view.getBigInt64(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: bigint): void {
-			if (typeof value !== 'bigint') bigintValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'bigint') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setBigInt64(this.address + offset, value, true)
 		},
@@ -260,6 +260,7 @@ function BigUint64Field(offset: number, name: string, where: string): StructFiel
 		return ref.manager.readBigUint64(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: bigint): void => {
+		if (typeof value !== 'bigint') bigintValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeBigUint64(ref.address + offset, value)
 	}
@@ -271,9 +272,8 @@ function BigUint64Field(offset: number, name: string, where: string): StructFiel
 			return view.getBigUint64(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: bigint): void {
-			if (typeof value !== 'bigint') bigintValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'bigint') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setBigUint64(this.address + offset, value, true)
 		},
@@ -291,6 +291,7 @@ function Float16Field(offset: number, name: string, where: string): StructFieldA
 		return ref.manager.readFloat16(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeFloat16(ref.address + offset, value)
 	}
@@ -302,9 +303,8 @@ function Float16Field(offset: number, name: string, where: string): StructFieldA
 			return bitsToFloat16(view.getUint16(this.address + offset, true))
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setUint16(this.address + offset, float16ToBits(value), true)
 		},
@@ -322,6 +322,7 @@ function Float32Field(offset: number, name: string, where: string): StructFieldA
 		return ref.manager.readFloat32(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeFloat32(ref.address + offset, value)
 	}
@@ -333,9 +334,8 @@ function Float32Field(offset: number, name: string, where: string): StructFieldA
 			return view.getFloat32(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setFloat32(this.address + offset, value, true)
 		},
@@ -353,6 +353,7 @@ function Float64Field(offset: number, name: string, where: string): StructFieldA
 		return ref.manager.readFloat64(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		ref.manager.writeFloat64(ref.address + offset, value)
 	}
@@ -364,9 +365,8 @@ function Float64Field(offset: number, name: string, where: string): StructFieldA
 			return view.getFloat64(this.address + offset, true)
 		},
 		set(this: StructFieldHost, value: number): void {
-			if (typeof value !== 'number') value = numberValue(value, where)
 			const fast = this.manager.fast
-			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
+			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
 			view.setFloat64(this.address + offset, value, true)
 		},

@@ -410,6 +410,34 @@ describe('structs at run time', () => {
 	})
 
 	describe('lifetimes: sub-refs live as long as their root', () => {
+		it('a field given a value of another type converts it as the value refs do (a string, a boolean, an object with valueOf), or refuses it and writes nothing', () => {
+			const { heap, memory } = test
+			const ref = heap.allocStruct(Everything)
+			const numberFields = ['i8', 'u8', 'clamped', 'i16', 'u16', 'i32', 'u32', 'f32', 'f64', 'f16'] as const
+			const fields = ref as unknown as Record<string, unknown>
+			for (const name of numberFields) {
+				fields[name] = '3'
+				expect(fields[name], `${name} = '3'`).to.equal(3)
+				fields[name] = true
+				expect(fields[name], `${name} = true`).to.equal(1)
+				fields[name] = { valueOf: () => 2 }
+				expect(fields[name], `${name} = { valueOf }`).to.equal(2)
+				const before = snapshot(memory)
+				expectThrow(() => (fields[name] = 5n), TypeError, new RegExp(`^Everything\\.${name}: value must be a number`))
+				expectThrow(() => (fields[name] = Symbol('s')), TypeError, new RegExp(`^Everything\\.${name}: `))
+				expectSameBytes(snapshot(memory), before)
+			}
+			for (const name of ['i64', 'u64'] as const) {
+				fields[name] = 4n
+				expect(fields[name]).to.equal(4n)
+				const before = snapshot(memory)
+				expectThrow(() => (fields[name] = 4), TypeError, new RegExp(`^Everything\\.${name}: `))
+				expectThrow(() => (fields[name] = '4'), TypeError, new RegExp(`^Everything\\.${name}: `))
+				expectSameBytes(snapshot(memory), before)
+				expect(fields[name]).to.equal(4n)
+			}
+		})
+
 		it('a value whose valueOf frees the ref: StructArrayRef.writeAt, write, a field and a field array throw and store nothing in the freed region', () => {
 			const { heap, memory } = test
 			const Values = defineStruct('Values', { values: { array: 'Uint16', length: 3 } })
