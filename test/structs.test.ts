@@ -336,6 +336,12 @@ describe('structs at run time', () => {
 			expect(posing.root).to.equal(holder)
 			expectThrow(() => points.at(1, posing as never), TypeError, 'Vec2ArrayRef.at: reuse must be a ref that at() of this array returned')
 			expect(posing.address).to.equal(5)
+			// a primitive, null, and a function carrying the array's root
+			const posingFunction = Object.assign(() => 0, { root: posing.root, address: 6 })
+			for (const reuse of [5, 'x', Symbol('s'), null, posingFunction]) {
+				expectThrow(() => points.at(1, reuse as never), TypeError, 'Vec2ArrayRef.at: reuse must be a ref that at() of this array returned')
+			}
+			expect(posingFunction.address).to.equal(6)
 			// a real cursor of the array is moved
 			const cursor = points.at(0)
 			expect(points.at(1, cursor)).to.equal(cursor)

@@ -569,22 +569,22 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		// A freed array's live element count is 0, so only a fixed-array field's root (its
 		// struct) has its freed flag read: once any array of the class was freed, V8 tests the
 		// flag's truth five ways (false, '', undetectable, heap number, bigint) on every call.
-		// The error paths are one call each: V8 inlines at most 920 bytes of bytecode into a
-		// loop's code (Node 20), and every byte of `at` counts against the accessors after it.
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (this.root !== this && (this.root as unknown as LiveInternals).freed)) this.throwAt(index)
+		// The error paths are one call each, and the root is read once: V8 (Node 20) inlines at
+		// most 920 bytes of bytecode into one loop's code, and every byte of `at` counts against
+		// the accessors after it (a loop that makes its cursor with `at(0)` holds `at` twice).
+		const root = this.root
+		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (root !== this && (root as unknown as LiveInternals).freed)) this.throwAt(index)
 		const address = this.address + index * this.stride
-		if (reuse !== undefined) {
-			const moved = reuse as unknown as { root: unknown; address: number }
-			// The element prototype by identity (`instanceof` of a class V8 cannot see as a constant
-			// is a call), asked after `root` is read: that load checks the cursor's map, from which
-			// TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, in code where the
-			// cursor is no constant (a loop compiled by on-stack replacement), it was a runtime call
-			// on every move: 30-35 ns an element instead of 3 (bench/notes.ts).
-			if (typeof reuse !== 'object' || reuse === null || moved.root !== this.root || Object.getPrototypeOf(reuse) !== this.elementPrototype) this.throwAtReuse()
-			moved.address = address
-			return reuse
-		}
-		return new this.Element(this.manager, address, this.root) as StructRefOf<T>
+		if (reuse === undefined) return new this.Element(this.manager, address, root) as StructRefOf<T>
+		// The element prototype by identity (`instanceof` of a class V8 cannot see as a constant
+		// is a call), asked after `root` is read: that load checks the cursor's map, from which
+		// TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, in code where the
+		// cursor is no constant (a loop compiled by on-stack replacement), it was a runtime call
+		// on every move: 30-35 ns an element instead of 3 (bench/notes.ts). A primitive has no
+		// `root`, and a function's prototype is not the element's: both are refused as well.
+		if (reuse === null || (reuse as unknown as { root: unknown }).root !== root || Object.getPrototypeOf(reuse) !== this.elementPrototype) this.throwAtReuse()
+		;(reuse as unknown as { address: number }).address = address
+		return reuse
 	}
 
 	/** @internal `at`'s error for a bad `index`, or for a fixed-array field whose struct was freed. */
