@@ -346,6 +346,12 @@ describe('structs at run time', () => {
 			const cursor = points.at(0)
 			expect(points.at(1, cursor)).to.equal(cursor)
 			expect(cursor.address).to.equal(holder.address + heap.offsetOf(Holder, 'points') + 8)
+			// a bad index and a bad cursor: the index is named; a freed struct's field array: freed
+			expectThrow(() => points.at(2, {} as never), RangeError, /^Vec2ArrayRef\.at: index 2 is out of range/)
+			const cursorOfPoints = points.at(0)
+			holder.free()
+			expectThrow(() => points.at(1, cursorOfPoints), Error, /^Vec2ArrayRef\.at: the reference .* has been freed$/)
+			expectThrow(() => points.at(1, {} as never), Error, /^Vec2ArrayRef\.at: the reference .* has been freed$/)
 		})
 
 		it('wrapStructArray with a custom stride reads C arrays of larger records', () => {

@@ -25,12 +25,10 @@ export class BodyArrayRef extends StructArrayRef<typeof declarations.Body> {
 	override at(index: number, reuse?: BodyRef): BodyRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BodyRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BodyRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BodyRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BodyRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -197,12 +195,10 @@ export class Body2ArrayRef extends StructArrayRef<typeof declarations.Body2> {
 	override at(index: number, reuse?: Body2Ref): Body2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body2Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body2Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -369,12 +365,10 @@ export class Body3ArrayRef extends StructArrayRef<typeof declarations.Body3> {
 	override at(index: number, reuse?: Body3Ref): Body3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body3Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body3Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body3Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -541,12 +535,10 @@ export class Body4ArrayRef extends StructArrayRef<typeof declarations.Body4> {
 	override at(index: number, reuse?: Body4Ref): Body4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body4Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body4Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -713,12 +705,10 @@ export class Body5ArrayRef extends StructArrayRef<typeof declarations.Body5> {
 	override at(index: number, reuse?: Body5Ref): Body5Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Body5Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body5Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body5Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Body5Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }

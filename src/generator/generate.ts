@@ -518,14 +518,15 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 						// an array freed (or released) has a live element count of 0, so its own freed flag
 						// needs no test: only a fixed-array field's root, the struct, is asked (in a loop
 						// after any array of the class was freed, V8 tests the flag's truth 5 ways: a
-						// cmp/jz each for false, '', undetectable, heap number and bigint)
-						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ${className}`,
+						// cmp/jz each for false, '', undetectable, heap number and bigint). A bad index and a
+						// bad cursor take one call, the library's `at`, which throws: V8 inlines at most 920
+						// bytes of bytecode into a loop's code, and `at` counts twice in a loop that makes its
+						// cursor with `at(0)`. The cursor's root is read before its prototype (see
+						// StructArrayRef.at); a primitive has no root, a function not the element's prototype.
+						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ${className}`,
 						'const address = this.address + index * this.stride',
 						`if (reuse === undefined) return new array.Element(array.manager, address, root) as ${className}`,
-						'const moved = reuse as unknown as LibraryRefFields',
-						// root first: its load checks the cursor's map, so that V8 folds getPrototypeOf (see StructArrayRef.at)
-						`if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ${className}`,
-						'moved.address = address',
+						';(reuse as unknown as LibraryRefFields).address = address',
 						'return reuse',
 					],
 				},

@@ -569,32 +569,34 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		// A freed array's live element count is 0, so only a fixed-array field's root (its
 		// struct) has its freed flag read: once any array of the class was freed, V8 tests the
 		// flag's truth five ways (false, '', undetectable, heap number, bigint) on every call.
-		// The error paths are one call each, and the root is read once: V8 (Node 20) inlines at
+		// The error paths are one call, and the root is read once: V8 (Node 20) inlines at
 		// most 920 bytes of bytecode into one loop's code, and every byte of `at` counts against
 		// the accessors after it (a loop that makes its cursor with `at(0)` holds `at` twice).
 		const root = this.root
-		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) || (root !== this && (root as unknown as LiveInternals).freed)) this.throwAt(index)
+		// The element prototype by identity (`instanceof` of a class V8 cannot see as a constant
+		// is a call), asked after the cursor's `root` is read: that load checks the cursor's map,
+		// from which TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, in code
+		// where the cursor is no constant (a loop compiled by on-stack replacement), it was a
+		// runtime call on every move: 30-35 ns an element instead of 3 (bench/notes.ts). A
+		// primitive has no `root`, and a function's prototype is not the element's: both are
+		// refused as well.
+		if (
+			!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) ||
+			(root !== this && (root as unknown as LiveInternals).freed) ||
+			(reuse !== undefined && (reuse === null || (reuse as unknown as { root: unknown }).root !== root || Object.getPrototypeOf(reuse) !== this.elementPrototype))
+		) {
+			this.throwAt(index)
+		}
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new this.Element(this.manager, address, root) as StructRefOf<T>
-		// The element prototype by identity (`instanceof` of a class V8 cannot see as a constant
-		// is a call), asked after `root` is read: that load checks the cursor's map, from which
-		// TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, in code where the
-		// cursor is no constant (a loop compiled by on-stack replacement), it was a runtime call
-		// on every move: 30-35 ns an element instead of 3 (bench/notes.ts). A primitive has no
-		// `root`, and a function's prototype is not the element's: both are refused as well.
-		if (reuse === null || (reuse as unknown as { root: unknown }).root !== root || Object.getPrototypeOf(reuse) !== this.elementPrototype) this.throwAtReuse()
 		;(reuse as unknown as { address: number }).address = address
 		return reuse
 	}
 
-	/** @internal `at`'s error for a bad `index`, or for a fixed-array field whose struct was freed. */
+	/** @internal `at`'s error: for a bad `index`, for a fixed-array field whose struct was freed, else for a `reuse` that is no cursor of this array. */
 	private throwAt(index: unknown): never {
 		checkRootLive(this, this.refName, 'at')
-		this.throwIndexOrFreed('at', index)
-	}
-
-	/** @internal `at`'s error for a `reuse` that is no cursor of this array. */
-	private throwAtReuse(): never {
+		if (!(Number.isInteger(index) && (index as number) >= 0 && (index as number) < this.liveElementCount)) this.throwIndexOrFreed('at', index)
 		throw raise(atReuseInvalid, `${this.refName}.at`)
 	}
 

@@ -25,12 +25,10 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AbiSizedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AbiSizedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AbiSizedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -197,12 +195,10 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AlignasMemberRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AlignasMemberRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AlignasMemberRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -298,12 +294,10 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Aligned16Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Aligned16Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Aligned16Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -394,12 +388,10 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AlignedUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AlignedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AlignedUnionRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -471,12 +463,10 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as AllElementsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AllElementsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as AllElementsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -980,12 +970,10 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ArrayOfPackedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ArrayOfPackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ArrayOfPackedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1048,12 +1036,10 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 	override at(index: number, reuse?: ArraysRef): ArraysRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ArraysRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ArraysRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ArraysRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1151,12 +1137,10 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BitUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BitUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BitUnionRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1256,12 +1240,10 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Bits64Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Bits64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Bits64Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1331,12 +1313,10 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 	override at(index: number, reuse?: BoolsRef): BoolsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as BoolsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BoolsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as BoolsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1452,12 +1432,10 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as CharThenInt64Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as CharThenInt64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as CharThenInt64Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1548,12 +1526,10 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 	override at(index: number, reuse?: DeepRef): DeepRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as DeepRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as DeepRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as DeepRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1636,12 +1612,10 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 	override at(index: number, reuse?: EnumsRef): EnumsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as EnumsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as EnumsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as EnumsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1884,12 +1858,10 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 	override at(index: number, reuse?: FlagsRef): FlagsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as FlagsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as FlagsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as FlagsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -1995,12 +1967,10 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as FullUnitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as FullUnitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as FullUnitsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2130,12 +2100,10 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as HoldsAlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as HoldsAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as HoldsAlignedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2212,12 +2180,10 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ListHeadRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ListHeadRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ListHeadRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2321,12 +2287,10 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as MixedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as MixedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as MixedBitsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2473,12 +2437,10 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 	override at(index: number, reuse?: NodeRef): NodeRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as NodeRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as NodeRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as NodeRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2585,12 +2547,10 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as OddBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as OddBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as OddBitsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2767,12 +2727,10 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as OddUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as OddUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as OddUnionRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2835,12 +2793,10 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack1AlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack1AlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack1AlignedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -2931,12 +2887,10 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3046,12 +3000,10 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2Aligned8Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2Aligned8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2Aligned8Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3123,12 +3075,10 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack2BitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2BitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack2BitsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3250,12 +3200,10 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack4Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3370,12 +3318,10 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Pack8Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Pack8Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3466,12 +3412,10 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 	override at(index: number, reuse?: PackedRef): PackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3581,12 +3525,10 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedAlignedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedAlignedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3677,12 +3619,10 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedAligned4Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedAligned4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedAligned4Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3754,12 +3694,10 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedBitsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3876,12 +3814,10 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedNestedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedNestedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedNestedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -3963,12 +3899,10 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PackedUnionRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PackedUnionRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -4059,12 +3993,10 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 	override at(index: number, reuse?: ParticleRef): ParticleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ParticleRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ParticleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ParticleRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -4228,12 +4160,10 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 	override at(index: number, reuse?: PointersRef): PointersRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as PointersRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PointersRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as PointersRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -4548,12 +4478,10 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 	override at(index: number, reuse?: ScalarRef): ScalarRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ScalarRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ScalarRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ScalarRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -4649,12 +4577,10 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as SignedBitsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as SignedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as SignedBitsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -4804,12 +4730,10 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 	override at(index: number, reuse?: StraddleRef): StraddleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as StraddleRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as StraddleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as StraddleRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -4986,12 +4910,10 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 	override at(index: number, reuse?: StringsRef): StringsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as StringsRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as StringsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as StringsRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5075,12 +4997,10 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 	override at(index: number, reuse?: TaggedRef): TaggedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TaggedRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TaggedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TaggedRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5157,12 +5077,10 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TailPaddingRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TailPaddingRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TailPaddingRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5234,12 +5152,10 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as TailPaddingShortRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TailPaddingShortRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as TailPaddingShortRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5311,12 +5227,10 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 	override at(index: number, reuse?: ValueRef): ValueRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ValueRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ValueRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ValueRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5403,12 +5317,10 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Vec2Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Vec2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Vec2Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5480,12 +5392,10 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as Vec3Ref
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Vec3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as Vec3Ref
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
@@ -5576,12 +5486,10 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed)) return super.at(index, reuse) as ZeroWidthRef
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ZeroWidthRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
-		const moved = reuse as unknown as LibraryRefFields
-		if (typeof reuse !== 'object' || reuse === null || moved.root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype) return super.at(index, reuse) as ZeroWidthRef
-		moved.address = address
+		;(reuse as unknown as LibraryRefFields).address = address
 		return reuse
 	}
 }
