@@ -135,7 +135,7 @@ export abstract class HeapRef {
 
 	/**
 	 * A short summary for `JSON.stringify` and loggers: `{ type: 'Int32Ref', address: 1024,
-	 * value: 7 }`. String refs give the string, array refs `elementCount` and every element
+	 * value: 7 }`. String refs give the string (slice refs after `elementCount` and `capacity`), array refs `elementCount` and every element
 	 * as `values`, struct refs their fields as `value` (what `read()` gives); 64-bit
 	 * integers become decimal strings. A freed ref gives `{ type, address, freed: true }`
 	 * (`released: true` once released), without reading the heap; so does a ref reached
@@ -204,12 +204,17 @@ export abstract class HeapRef {
 
 	/**
 	 * @internal The contents a summary shows, read from the heap: `value` for refs that
-	 * have one (numbers, strings); array refs override it. As JSON values, or formatted.
+	 * have one (numbers, strings), after a slice ref's `elementCount` and `capacity` (which
+	 * its value does not show, as an array ref shows its `elementCount`); array refs
+	 * override it. As JSON values, or formatted.
 	 */
 	protected contents(as: 'json' | 'inspect'): [string, unknown][] {
 		if (!('value' in this)) return []
-		const value = (this as { value: unknown }).value
-		return [['value', as === 'json' ? jsonValue(value) : formatInspectedValue(value)]]
+		const keys = 'capacity' in this ? (['elementCount', 'capacity', 'value'] as const) : (['value'] as const)
+		return keys.map((key) => {
+			const value = (this as unknown as Record<typeof key, unknown>)[key]
+			return [key, as === 'json' ? jsonValue(value) : formatInspectedValue(value)]
+		})
 	}
 
 	/**
