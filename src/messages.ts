@@ -123,12 +123,15 @@ const quotedList = (names: readonly string[]): string => names.map((name) => `'$
 
 // ---- addresses, counts, indices (the cold paths of errors.ts) -----------------------
 
+/** For an address given as a bigint (a wasm64 export's pointer), the conversion: addresses are numbers on every ABI. */
+const bigintHint = (address: unknown): string => (typeof address === 'bigint' ? '; pass a bigint pointer as Number(address)' : '')
+
 export const addressNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, address: unknown, byteSize: number, heapByteLength: number) =>
 		`${method}: address must be a number, received ${describeValue(address)} ` +
-		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
+		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)${bigintHint(address)}`,
 } satisfies Message
 
 export const addressIsARef = {
@@ -439,13 +442,13 @@ export const freeRefOfAnotherManager = {
 export const freeNotARefOrAddress = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, value: unknown) => `${method}: expected a ref or an address, received ${describeValue(value)}`,
+	text: (method: string, value: unknown) => `${method}: expected a ref or an address, received ${describeValue(value)}${bigintHint(value)}`,
 } satisfies Message
 
 export const deallocateAddressNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, address: unknown) => `${method}: address must be a positive safe integer, received ${describeValue(address)}`,
+	text: (method: string, address: unknown) => `${method}: address must be a positive safe integer, received ${describeValue(address)}${bigintHint(address)}`,
 } satisfies Message
 
 export const deallocateAddressInvalid = {
