@@ -17,6 +17,14 @@ export interface HeapScopeLike {
 }
 
 /**
+ * @internal The `scope` of a ref its scope's end freed (set by `HeapScope.close` after the
+ * free, which sets `undefined`), for the freed error to say so: a ref is freed with a
+ * `scope` only then. A constant, not the closed scope: a freed ref kept alive would keep
+ * its scope's other refs alive too.
+ */
+export const scopeEnded: HeapScopeLike = { isClosed: true }
+
+/**
  * How the region a summary of `ref` would read stopped being usable, or `undefined` while
  * it is: through `ref`, or through the struct ref it was reached from (its `root`). A
  * function, not a method: a member of the ref classes would take a name from struct fields.
@@ -265,7 +273,7 @@ export abstract class HeapRef {
 
 	/** @internal */
 	protected throwFreed(member: string): never {
-		throwFreedError(this.refName, member, this.address, this.isReleased())
+		throwFreedError(this.refName, member, this.address, this.isReleased(), this.scope)
 	}
 
 	/**

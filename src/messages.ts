@@ -208,7 +208,8 @@ export const refReleased = {
 export const refFreed = {
 	Class: Error,
 	code: 'ERR_HEAP_REF_FREED',
-	text: (refName: string, member: string, address: number) => `${refName}.${member}: the reference to address ${address} has been freed`,
+	text: (refName: string, member: string, address: number, byScope: boolean) =>
+		`${refName}.${member}: the reference to address ${address} has been freed${byScope ? " by its scope's end" : ''}`,
 } satisfies Message
 
 // ---- values ---------------------------------------------------------------------------
