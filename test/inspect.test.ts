@@ -399,6 +399,16 @@ describe('inspecting refs and managers', () => {
 			})
 		})
 
+		it('a struct, union or enum type gives the declaration console.log prints, not its normalized fields', () => {
+			const Kind = defineEnum('Kind', 'Uint8', { SMALL: 1, LARGE: 200 })
+			const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+			const Node: StructType = defineStruct('Node', { at: Vec2, kind: Kind, next: { pointer: (): StructType => Node } }, { packed: true })
+			const Bits = defineUnion('Bits', { i: 'Int32', f: 'Float32' })
+			for (const type of [Kind, Vec2, Node, Bits]) expect(JSON.parse(JSON.stringify(type))).to.equal(inspect(type))
+			expect(JSON.stringify({ type: Node })).to.equal(`{"type":"struct Node { at: Vec2, kind: Kind, next: { pointer: () => Node } } (packed: true)"}`)
+			expect(JSON.stringify(Kind)).to.equal(`"enum Kind { SMALL: 1, LARGE: 200 } (storage: 'Uint8')"`)
+		})
+
 		it('freed and released refs say so', () => {
 			const heap = bumpHeap()
 			const ref = heap.allocInt32(7)
