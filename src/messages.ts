@@ -338,20 +338,28 @@ export const stringElementsOutOfRange = {
 		`must end within the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
+/**
+ * Where a string write found too little room: at `address` (`limited`: in the
+ * `maxElementCount` given), or, where `method` is a string ref's member
+ * (`Utf8StringRef.value`), in the ref, with what to do: the `capacity` it would need.
+ */
+const noRoom = (method: string, address: number, limited: boolean, capacity: number): string =>
+	method.includes('.')
+		? `in the ref; nothing was written (write a shorter one, or allocate a ref of capacity ${capacity})`
+		: `at address ${address} ${limited ? 'in maxElementCount' : 'before the end of the heap'}; nothing was written`
+
 export const terminatedStringDoesNotFit = {
 	Class: RangeError,
 	code: STRING_DOES_NOT_FIT,
 	text: (method: string, needed: number, room: number, address: number, limited: boolean) =>
-		`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ` +
-		`${limited ? 'in maxElementCount' : 'before the end of the heap'}; nothing was written`,
+		`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit ${noRoom(method, address, limited, needed - 1)}`,
 } satisfies Message
 
 export const stringSliceDoesNotFit = {
 	Class: RangeError,
 	code: STRING_DOES_NOT_FIT,
 	text: (method: string, needed: number, room: number, address: number, limited: boolean) =>
-		`${method}: the string needs ${needed} elements, but only ${room} fit at address ${address} ` +
-		`${limited ? 'in maxElementCount' : 'before the end of the heap'}; nothing was written`,
+		`${method}: the string needs ${needed} elements, but only ${room} fit ${noRoom(method, address, limited, needed)}`,
 } satisfies Message
 
 // ---- the manager: construction, options, allocation, scopes -------------------------
