@@ -38,7 +38,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 			},
 			{
 				name: 'value',
-				docs: ['The stored string: reading it calls `read()`, assigning it calls `write(value)`.'],
+				docs: ['The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.'],
 				returnType: 'string',
 				statements: ['return this.read()'],
 			},

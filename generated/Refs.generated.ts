@@ -4684,7 +4684,7 @@ export class AsciiStringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4773,7 +4773,7 @@ export class Utf8StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4862,7 +4862,7 @@ export class Utf16StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4951,7 +4951,7 @@ export class Utf32StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
