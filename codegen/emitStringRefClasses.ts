@@ -1,6 +1,6 @@
 /** Emits the string Ref class (`Utf8StringRef`, ...) of every encoding row. */
 import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
-import { lengthMethod } from './emitStrings.js'
+import { lengthMethod, refWriteMethod } from './emitStrings.js'
 import { provenance } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { exportGroupLine, groupedClass } from './docGroups.js'
@@ -11,6 +11,8 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 	const { methods, refClass, bytesPerElement: size } = encoding
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
+	/** \`write\` and the \`value\` setter: the manager's write, told the member to name in an error. */
+	const writeAs = (member: string): string[] => [guard(member), `this.manager.${refWriteMethod(methods.write)}(this.address, value, ${capacity}, '${refClass}.${member}')`]
 	return {
 		name: refClass,
 		isExported: true,
@@ -36,7 +38,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 			},
 			{
 				name: 'value',
-				docs: ['The stored string: reading it calls `read()`, assigning it calls `write(value)`.'],
+				docs: ['The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.'],
 				returnType: 'string',
 				statements: ['return this.read()'],
 			},
@@ -79,7 +81,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				name: 'value',
 				docs: ['Writes a new string (see `write`).'],
 				parameters: [{ name: 'value', type: 'string' }],
-				statements: ['this.write(value)'],
+				statements: writeAs('value'),
 			},
 		],
 		methods: [
@@ -96,7 +98,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				],
 				parameters: [{ name: 'value', type: 'string' }],
 				returnType: 'void',
-				statements: [guard('write'), `this.manager.${methods.write}(this.address, value, ${capacity})`],
+				statements: writeAs('write'),
 			},
 		],
 	}

@@ -4684,7 +4684,7 @@ export class AsciiStringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4693,7 +4693,8 @@ export class AsciiStringRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.manager.writeNullTerminatedAsciiStringAs(this.address, value, this.allocatedByteSize, 'AsciiStringRef.value')
 	}
 
 	/**
@@ -4747,7 +4748,7 @@ export class AsciiStringRef extends HeapRef {
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
-		this.manager.writeNullTerminatedAsciiString(this.address, value, this.allocatedByteSize)
+		this.manager.writeNullTerminatedAsciiStringAs(this.address, value, this.allocatedByteSize, 'AsciiStringRef.write')
 	}
 }
 
@@ -4772,7 +4773,7 @@ export class Utf8StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4781,7 +4782,8 @@ export class Utf8StringRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.manager.writeNullTerminatedUtf8StringAs(this.address, value, this.allocatedByteSize, 'Utf8StringRef.value')
 	}
 
 	/**
@@ -4835,7 +4837,7 @@ export class Utf8StringRef extends HeapRef {
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
-		this.manager.writeNullTerminatedUtf8String(this.address, value, this.allocatedByteSize)
+		this.manager.writeNullTerminatedUtf8StringAs(this.address, value, this.allocatedByteSize, 'Utf8StringRef.write')
 	}
 }
 
@@ -4860,7 +4862,7 @@ export class Utf16StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4869,7 +4871,8 @@ export class Utf16StringRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.manager.writeNullTerminatedUtf16StringAs(this.address, value, this.allocatedByteSize / 2, 'Utf16StringRef.value')
 	}
 
 	/**
@@ -4923,7 +4926,7 @@ export class Utf16StringRef extends HeapRef {
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
-		this.manager.writeNullTerminatedUtf16String(this.address, value, this.allocatedByteSize / 2)
+		this.manager.writeNullTerminatedUtf16StringAs(this.address, value, this.allocatedByteSize / 2, 'Utf16StringRef.write')
 	}
 }
 
@@ -4948,7 +4951,7 @@ export class Utf32StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -4957,7 +4960,8 @@ export class Utf32StringRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.manager.writeNullTerminatedUtf32StringAs(this.address, value, this.allocatedByteSize / 4, 'Utf32StringRef.value')
 	}
 
 	/**
@@ -5011,7 +5015,7 @@ export class Utf32StringRef extends HeapRef {
 	 */
 	write(value: string): void {
 		if (this.freed) this.throwFreed('write')
-		this.manager.writeNullTerminatedUtf32String(this.address, value, this.allocatedByteSize / 4)
+		this.manager.writeNullTerminatedUtf32StringAs(this.address, value, this.allocatedByteSize / 4, 'Utf32StringRef.write')
 	}
 }
 

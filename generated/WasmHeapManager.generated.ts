@@ -4111,10 +4111,23 @@ export class WasmHeapManager extends HeapAccess {
 	}
 
 	// Ascii · codegen/emitStrings.ts
-	/** @internal The complete, checked path of `writeNullTerminatedAsciiString`, taken when its fast path does not apply. */
-	writeNullTerminatedAsciiStringChecked(address: number, value: string, maxElementCount: number | undefined): number {
-		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedAsciiString', value)
-		const room = this.strings.room(address, 1, maxElementCount, 'writeNullTerminatedAsciiString')
+	/** @internal `writeNullTerminatedAsciiString` for a string ref's `write` and `value` setter: its errors name `method` (`AsciiStringRef.value`). */
+	writeNullTerminatedAsciiStringAs(address: number, value: string, maxElementCount: number, method: string): number {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
+			if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= elements.length - start)) return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount, method)
+			const written = writeAscii(value, elements, start, maxElementCount, method)
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount, method)
+	}
+
+	// Ascii · codegen/emitStrings.ts
+	/** @internal The complete, checked path of `writeNullTerminatedAsciiString`, taken when its fast path does not apply; its errors name `method`: `writeNullTerminatedAsciiString`, or a string ref's member that called it (`AsciiStringRef.value`). */
+	writeNullTerminatedAsciiStringChecked(address: number, value: string, maxElementCount: number | undefined, method: string = 'writeNullTerminatedAsciiString'): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.room(address, 1, maxElementCount, method)
 		const span = room > value.length ? value.length + 1 : room
 		let elements = this.views.uint8Array
 		let start = address
@@ -4122,10 +4135,10 @@ export class WasmHeapManager extends HeapAccess {
 			elements = new Uint8Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeAscii(value, elements, start, span, 'writeNullTerminatedAsciiString')
+		const written = writeAscii(value, elements, start, span, method)
 		if (written < 0) {
-			this.strings.doesNotFit(address, measureAscii(value, 'writeNullTerminatedAsciiString') + 1, room, maxElementCount, 'writeNullTerminatedAsciiString')
-			return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount)
+			this.strings.doesNotFit(address, measureAscii(value, method) + 1, room, maxElementCount, method)
+			return this.writeNullTerminatedAsciiStringChecked(address, value, maxElementCount, method)
 		}
 		return written
 	}
@@ -4261,10 +4274,23 @@ export class WasmHeapManager extends HeapAccess {
 	}
 
 	// Utf8 · codegen/emitStrings.ts
-	/** @internal The complete, checked path of `writeNullTerminatedUtf8String`, taken when its fast path does not apply. */
-	writeNullTerminatedUtf8StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
-		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf8String', value)
-		const room = this.strings.room(address, 1, maxElementCount, 'writeNullTerminatedUtf8String')
+	/** @internal `writeNullTerminatedUtf8String` for a string ref's `write` and `value` setter: its errors name `method` (`Utf8StringRef.value`). */
+	writeNullTerminatedUtf8StringAs(address: number, value: string, maxElementCount: number, method: string): number {
+		const elements = this.fast.uint8Array
+		const start = address
+		if (typeof value === 'string' && Number.isInteger(start) && start >= 0 && start < elements.length) {
+			if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= elements.length - start)) return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount, method)
+			const written = writeUtf8(value, elements, start, maxElementCount, method)
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount, method)
+	}
+
+	// Utf8 · codegen/emitStrings.ts
+	/** @internal The complete, checked path of `writeNullTerminatedUtf8String`, taken when its fast path does not apply; its errors name `method`: `writeNullTerminatedUtf8String`, or a string ref's member that called it (`Utf8StringRef.value`). */
+	writeNullTerminatedUtf8StringChecked(address: number, value: string, maxElementCount: number | undefined, method: string = 'writeNullTerminatedUtf8String'): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.room(address, 1, maxElementCount, method)
 		const span = room > value.length * 3 ? value.length * 3 + 1 : room
 		let elements = this.views.uint8Array
 		let start = address
@@ -4272,10 +4298,10 @@ export class WasmHeapManager extends HeapAccess {
 			elements = new Uint8Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeUtf8(value, elements, start, span, 'writeNullTerminatedUtf8String')
+		const written = writeUtf8(value, elements, start, span, method)
 		if (written < 0) {
-			this.strings.doesNotFit(address, measureUtf8(value, 'writeNullTerminatedUtf8String') + 1, room, maxElementCount, 'writeNullTerminatedUtf8String')
-			return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount)
+			this.strings.doesNotFit(address, measureUtf8(value, method) + 1, room, maxElementCount, method)
+			return this.writeNullTerminatedUtf8StringChecked(address, value, maxElementCount, method)
 		}
 		return written
 	}
@@ -4413,10 +4439,24 @@ export class WasmHeapManager extends HeapAccess {
 	}
 
 	// Utf16 · codegen/emitStrings.ts
-	/** @internal The complete, checked path of `writeNullTerminatedUtf16String`, taken when its fast path does not apply. */
-	writeNullTerminatedUtf16StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
-		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf16String', value)
-		const room = this.strings.room(address, 2, maxElementCount, 'writeNullTerminatedUtf16String')
+	/** @internal `writeNullTerminatedUtf16String` for a string ref's `write` and `value` setter: its errors name `method` (`Utf16StringRef.value`). */
+	writeNullTerminatedUtf16StringAs(address: number, value: string, maxElementCount: number, method: string): number {
+		const elements = this.fast.uint16Array
+		const number = typeof address === 'number' ? address : -1
+		const start = number >>> 1
+		if (typeof value === 'string' && start * 2 === number && start < elements.length) {
+			if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= elements.length - start)) return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount, method)
+			const written = writeUtf16(value, elements, start, maxElementCount, method)
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount, method)
+	}
+
+	// Utf16 · codegen/emitStrings.ts
+	/** @internal The complete, checked path of `writeNullTerminatedUtf16String`, taken when its fast path does not apply; its errors name `method`: `writeNullTerminatedUtf16String`, or a string ref's member that called it (`Utf16StringRef.value`). */
+	writeNullTerminatedUtf16StringChecked(address: number, value: string, maxElementCount: number | undefined, method: string = 'writeNullTerminatedUtf16String'): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.room(address, 2, maxElementCount, method)
 		const span = room > value.length ? value.length + 1 : room
 		let elements = this.views.uint16Array
 		let start = address / 2
@@ -4424,10 +4464,10 @@ export class WasmHeapManager extends HeapAccess {
 			elements = new Uint16Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeUtf16(value, elements, start, span, 'writeNullTerminatedUtf16String')
+		const written = writeUtf16(value, elements, start, span, method)
 		if (written < 0) {
-			this.strings.doesNotFit(address, measureUtf16(value, 'writeNullTerminatedUtf16String') + 1, room, maxElementCount, 'writeNullTerminatedUtf16String')
-			return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount)
+			this.strings.doesNotFit(address, measureUtf16(value, method) + 1, room, maxElementCount, method)
+			return this.writeNullTerminatedUtf16StringChecked(address, value, maxElementCount, method)
 		}
 		return written
 	}
@@ -4567,10 +4607,24 @@ export class WasmHeapManager extends HeapAccess {
 	}
 
 	// Utf32 · codegen/emitStrings.ts
-	/** @internal The complete, checked path of `writeNullTerminatedUtf32String`, taken when its fast path does not apply. */
-	writeNullTerminatedUtf32StringChecked(address: number, value: string, maxElementCount: number | undefined): number {
-		if (typeof value !== 'string') throwStringValueError('writeNullTerminatedUtf32String', value)
-		const room = this.strings.room(address, 4, maxElementCount, 'writeNullTerminatedUtf32String')
+	/** @internal `writeNullTerminatedUtf32String` for a string ref's `write` and `value` setter: its errors name `method` (`Utf32StringRef.value`). */
+	writeNullTerminatedUtf32StringAs(address: number, value: string, maxElementCount: number, method: string): number {
+		const elements = this.fast.uint32Array
+		const number = typeof address === 'number' ? address : -1
+		const start = number >>> 2
+		if (typeof value === 'string' && start * 4 === number && start < elements.length) {
+			if (!(Number.isInteger(maxElementCount) && maxElementCount >= 1 && maxElementCount <= elements.length - start)) return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount, method)
+			const written = writeUtf32(value, elements, start, maxElementCount, method)
+			if (written >= 0) return written
+		}
+		return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount, method)
+	}
+
+	// Utf32 · codegen/emitStrings.ts
+	/** @internal The complete, checked path of `writeNullTerminatedUtf32String`, taken when its fast path does not apply; its errors name `method`: `writeNullTerminatedUtf32String`, or a string ref's member that called it (`Utf32StringRef.value`). */
+	writeNullTerminatedUtf32StringChecked(address: number, value: string, maxElementCount: number | undefined, method: string = 'writeNullTerminatedUtf32String'): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.room(address, 4, maxElementCount, method)
 		const span = room > value.length ? value.length + 1 : room
 		let elements = this.views.uint32Array
 		let start = address / 4
@@ -4578,10 +4632,10 @@ export class WasmHeapManager extends HeapAccess {
 			elements = new Uint32Array(this.views.buffer, address, span)
 			start = 0
 		}
-		const written = writeUtf32(value, elements, start, span, 'writeNullTerminatedUtf32String')
+		const written = writeUtf32(value, elements, start, span, method)
 		if (written < 0) {
-			this.strings.doesNotFit(address, measureUtf32(value, 'writeNullTerminatedUtf32String') + 1, room, maxElementCount, 'writeNullTerminatedUtf32String')
-			return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount)
+			this.strings.doesNotFit(address, measureUtf32(value, method) + 1, room, maxElementCount, method)
+			return this.writeNullTerminatedUtf32StringChecked(address, value, maxElementCount, method)
 		}
 		return written
 	}

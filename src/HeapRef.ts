@@ -17,6 +17,14 @@ export interface HeapScopeLike {
 }
 
 /**
+ * @internal The `scope` of a ref its scope's end freed (set by `HeapScope.close` after the
+ * free, which sets `undefined`), for the freed error to say so: a ref is freed with a
+ * `scope` only then. A constant, not the closed scope: a freed ref kept alive would keep
+ * its scope's other refs alive too.
+ */
+export const scopeEnded: HeapScopeLike = { isClosed: true }
+
+/**
  * How the region a summary of `ref` would read stopped being usable, or `undefined` while
  * it is: through `ref`, or through the struct ref it was reached from (its `root`). A
  * function, not a method: a member of the ref classes would take a name from struct fields.
@@ -135,7 +143,7 @@ export abstract class HeapRef {
 
 	/**
 	 * A short summary for `JSON.stringify` and loggers: `{ type: 'Int32Ref', address: 1024,
-	 * value: 7 }`. String refs give the string, array refs `elementCount` and every element
+	 * value: 7 }`. String refs give the string (slice refs after `elementCount` and `capacity`), array refs `elementCount` and every element
 	 * as `values`, struct refs their fields as `value` (what `read()` gives); 64-bit
 	 * integers become decimal strings. A freed ref gives `{ type, address, freed: true }`
 	 * (`released: true` once released), without reading the heap; so does a ref reached
@@ -204,12 +212,17 @@ export abstract class HeapRef {
 
 	/**
 	 * @internal The contents a summary shows, read from the heap: `value` for refs that
-	 * have one (numbers, strings); array refs override it. As JSON values, or formatted.
+	 * have one (numbers, strings), after a slice ref's `elementCount` and `capacity` (which
+	 * its value does not show, as an array ref shows its `elementCount`); array refs
+	 * override it. As JSON values, or formatted.
 	 */
 	protected contents(as: 'json' | 'inspect'): [string, unknown][] {
 		if (!('value' in this)) return []
-		const value = (this as { value: unknown }).value
-		return [['value', as === 'json' ? jsonValue(value) : formatInspectedValue(value)]]
+		const keys = 'capacity' in this ? (['elementCount', 'capacity', 'value'] as const) : (['value'] as const)
+		return keys.map((key) => {
+			const value = (this as unknown as Record<typeof key, unknown>)[key]
+			return [key, as === 'json' ? jsonValue(value) : formatInspectedValue(value)]
+		})
 	}
 
 	/**
@@ -260,7 +273,7 @@ export abstract class HeapRef {
 
 	/** @internal */
 	protected throwFreed(member: string): never {
-		throwFreedError(this.refName, member, this.address, this.isReleased())
+		throwFreedError(this.refName, member, this.address, this.isReleased(), this.scope)
 	}
 
 	/**

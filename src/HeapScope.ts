@@ -4,7 +4,7 @@
  * one, and frees them, newest first, when it closes.
  */
 import type { HeapCore } from './HeapCore.js'
-import type { HeapRef } from './HeapRef.js'
+import { scopeEnded, type HeapRef } from './HeapRef.js'
 import { formatByteSize, formatInspected, inspectCustom } from './inspect.js'
 import { raise, raiseAggregate, scopeDeallocatorsThrew, scopeKeepClosed, scopeKeepForeignRef } from './messages.js'
 
@@ -107,6 +107,8 @@ export class HeapScope {
 			} catch (error) {
 				;(errors ??= []).push(error)
 			}
+			// freed either way; for its freed error to say by what (free() set undefined)
+			ref.scope = scopeEnded
 		}
 		// (The refs are not forgotten: clearing the fields took time, and a closed scope is
 		// garbage once its `using` block or withScope call ends.)

@@ -103,9 +103,13 @@ export function throwIndexError(method: string, index: unknown, elementCount: nu
 	throw raise(indexOutOfRange, method, index, elementCount)
 }
 
-/** Throws the `Error` for any use of a reference after it was freed. */
-export function throwFreedError(className: string, member: string, address: number, released = false): never {
-	throw raise(released ? refReleased : refFreed, className, member, address)
+/**
+ * Throws the `Error` for any use of a reference after it was freed (`scope`: the one its
+ * scope's end freed it, see `scopeEnded`), or released.
+ */
+export function throwFreedError(className: string, member: string, address: number, released = false, scope?: unknown): never {
+	if (released) throw raise(refReleased, className, member, address)
+	throw raise(refFreed, className, member, address, scope !== undefined)
 }
 
 /** Throws for a `pointer53` value that is not a safe non-negative integer. */

@@ -123,12 +123,15 @@ const quotedList = (names: readonly string[]): string => names.map((name) => `'$
 
 // ---- addresses, counts, indices (the cold paths of errors.ts) -----------------------
 
+/** For an address given as a bigint (a wasm64 export's pointer), the conversion: addresses are numbers on every ABI. */
+const bigintHint = (address: unknown): string => (typeof address === 'bigint' ? '; pass a bigint pointer as Number(address)' : '')
+
 export const addressNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, address: unknown, byteSize: number, heapByteLength: number) =>
 		`${method}: address must be a number, received ${describeValue(address)} ` +
-		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
+		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)${bigintHint(address)}`,
 } satisfies Message
 
 export const addressIsARef = {
@@ -205,7 +208,8 @@ export const refReleased = {
 export const refFreed = {
 	Class: Error,
 	code: 'ERR_HEAP_REF_FREED',
-	text: (refName: string, member: string, address: number) => `${refName}.${member}: the reference to address ${address} has been freed`,
+	text: (refName: string, member: string, address: number, byScope: boolean) =>
+		`${refName}.${member}: the reference to address ${address} has been freed${byScope ? " by its scope's end" : ''}`,
 } satisfies Message
 
 // ---- values ---------------------------------------------------------------------------
@@ -334,20 +338,28 @@ export const stringElementsOutOfRange = {
 		`must end within the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
+/**
+ * Where a string write found too little room: at `address` (`limited`: in the
+ * `maxElementCount` given), or, where `method` is a string ref's member
+ * (`Utf8StringRef.value`), in the ref, with what to do: the `capacity` it would need.
+ */
+const noRoom = (method: string, address: number, limited: boolean, capacity: number): string =>
+	method.includes('.')
+		? `in the ref; nothing was written (write a shorter one, or allocate a ref of capacity ${capacity})`
+		: `at address ${address} ${limited ? 'in maxElementCount' : 'before the end of the heap'}; nothing was written`
+
 export const terminatedStringDoesNotFit = {
 	Class: RangeError,
 	code: STRING_DOES_NOT_FIT,
 	text: (method: string, needed: number, room: number, address: number, limited: boolean) =>
-		`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit at address ${address} ` +
-		`${limited ? 'in maxElementCount' : 'before the end of the heap'}; nothing was written`,
+		`${method}: the string needs ${needed} elements including the terminator, but only ${room} fit ${noRoom(method, address, limited, needed - 1)}`,
 } satisfies Message
 
 export const stringSliceDoesNotFit = {
 	Class: RangeError,
 	code: STRING_DOES_NOT_FIT,
 	text: (method: string, needed: number, room: number, address: number, limited: boolean) =>
-		`${method}: the string needs ${needed} elements, but only ${room} fit at address ${address} ` +
-		`${limited ? 'in maxElementCount' : 'before the end of the heap'}; nothing was written`,
+		`${method}: the string needs ${needed} elements, but only ${room} fit ${noRoom(method, address, limited, needed)}`,
 } satisfies Message
 
 // ---- the manager: construction, options, allocation, scopes -------------------------
@@ -439,13 +451,13 @@ export const freeRefOfAnotherManager = {
 export const freeNotARefOrAddress = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, value: unknown) => `${method}: expected a ref or an address, received ${describeValue(value)}`,
+	text: (method: string, value: unknown) => `${method}: expected a ref or an address, received ${describeValue(value)}${bigintHint(value)}`,
 } satisfies Message
 
 export const deallocateAddressNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, address: unknown) => `${method}: address must be a positive safe integer, received ${describeValue(address)}`,
+	text: (method: string, address: unknown) => `${method}: address must be a positive safe integer, received ${describeValue(address)}${bigintHint(address)}`,
 } satisfies Message
 
 export const deallocateAddressInvalid = {

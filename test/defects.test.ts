@@ -150,10 +150,23 @@ describe('defects found by fuzzing (issue 10)', function () {
 					const error = thrown(() => callMethod(heap, method, address, ...rest))
 					expect(error, `${method}(${typeof address})`).to.be.instanceOf(TypeError)
 					expect(error.message).to.match(new RegExp(`^${named}: address must be a number`))
+					// a bigint (a wasm64 export's pointer) is told the conversion, nothing else is
+					expect(error.message.endsWith('; pass a bigint pointer as Number(address)'), error.message).to.equal(typeof address === 'bigint')
 				}
 				expect(calls).to.equal(0)
 			})
 		}
+		it('free and deallocate given a bigint address say to pass Number(address)', () => {
+			for (const [method, call] of [
+				['free', () => heap.free(8n as never)],
+				['deallocate', () => heap.deallocate(8n as never, 4)],
+			] as const) {
+				const error = thrown(call)
+				expect(error, method).to.be.instanceOf(TypeError)
+				expect(error.message).to.match(new RegExp(`^${method}: .*, received 8n; pass a bigint pointer as Number\\(address\\)$`))
+			}
+			expect(thrown(() => heap.free(Symbol('address') as never)).message).to.not.include('Number(address)')
+		})
 		it('array refs refuse an object index without calling it', () => {
 			const ref = heap.allocInt32Array(4)
 			let calls = 0

@@ -617,6 +617,41 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(header).to.include('struct Node {\n\tint32_t value;\n\tstruct Node *next;')
 	})
 
+	it('--help lists every option the parser accepts, each in its command\'s usage line and in the option list with the commands that take it (cli.ts)', async () => {
+		const help = await run(['--help'])
+		const [usageBlock, , options] = help.split('\n\n') as [string, string, string]
+		// each command's usage line, its continuation lines with it
+		const usageOf = (command: string): string => usageBlock.split(/\n(?=  wasm-heap-manager )/).find((line) => line.startsWith(`  wasm-heap-manager ${command} `)) ?? ''
+		const optionLine = (flag: string): string | undefined =>
+			options.split('\n').find((line) => /^  \S/.test(line) && line.slice(2).split('  ')[0]!.split(/,? /).includes(flag))
+		// every option-like string cli.ts names, and some it does not take
+		const source = readFileSync(join(import.meta.dirname, '../src/generator/cli.ts'), 'utf8')
+		const candidates = new Set([...source.matchAll(/'(--?[A-Za-z][\w-]*|--)'/g)].map((match) => match[1]!))
+		for (const extra of ['--output', '-o', '--target', '--verbose']) candidates.add(extra)
+		const accepted = new Map<string, string[]>()
+		for (const candidate of candidates) {
+			for (const command of ['import-c', 'generate']) {
+				try {
+					parseArguments([command, 'in.h', candidate, 'wasm32'])
+				} catch (error) {
+					if (!(error instanceof UsageError)) throw error
+					if (error.message.includes(`unexpected argument '${candidate}'`)) continue
+				}
+				accepted.set(candidate, [...(accepted.get(candidate) ?? []), command])
+				expect(usageOf(command), `${command} ${candidate}`).to.match(new RegExp(`[[ ]${candidate.replace(/[-[\]]/g, '\\$&')}[ \\]]`))
+			}
+			// --help and --version (and -h, -v) are no command's: run answers them before parsing
+			const answer = await run([candidate]).catch(() => undefined)
+			if (answer !== undefined && !accepted.has(candidate)) accepted.set(candidate, [])
+		}
+		expect([...accepted.keys()].sort()).to.include.members(['--', '--abi', '--all', '--clang', '--help', '--out', '--version', '-D', '-I', '-h', '-v'])
+		for (const [flag, commands] of accepted) {
+			const line = optionLine(flag)
+			expect(line, `${flag} in the option list`).to.not.equal(undefined)
+			if (commands.length === 1) expect(line, flag).to.include(`(${commands[0]}`)
+		}
+	})
+
 	it('the command line: usage errors, a module without structs, a missing input, a module that throws or a file that is no module, an --out that would overwrite the input, and generate writing dir/<name>.ts and dir/<name>.h (parseArguments, run)', async () => {
 		expectThrow(() => parseArguments([]), UsageError, /^no command given \(wasm-heap-manager --help says more\)\nusage:/)
 		expectThrow(() => parseArguments(['generate', 'a.ts']), UsageError, /^generate: --out dir is required/)

@@ -76,6 +76,18 @@ describe('inspecting refs and managers', () => {
 			expect(inspect(exactlyEight)).to.equal(`Int8ArrayRef { address: ${exactlyEight.address}, elementCount: 8, values: [1, 2, 3, 4, 5, 6, 7, 8] }`)
 		})
 
+		it('a slice ref shows its length and capacity before its value, as an array ref shows its element count', () => {
+			const heap = bumpHeap()
+			const slice = heap.allocUtf16StringSlice(10)
+			slice.write('hé')
+			expect(inspect(slice)).to.equal("Utf16StringSliceRef { address: 1024, elementCount: 2, capacity: 10, value: 'hé' }")
+			// a Rust String's spare room: elementCount is the length in bytes, not characters
+			const wrapped = heap.wrapUtf8StringSlice(heap.allocUint8Array([0x68, 0xc3, 0xa9, 0, 0]).address, 3, { capacity: 5 })
+			expect(inspect(wrapped)).to.equal(`Utf8StringSliceRef { address: ${wrapped.address}, elementCount: 3, capacity: 5, value: 'hé' }`)
+			slice.free()
+			expect(inspect(slice)).to.equal('Utf16StringSliceRef { address: 1024, freed: true }')
+		})
+
 		it('a ref whose region is no longer readable says why instead of throwing', () => {
 			let buffer = new ArrayBuffer(4096)
 			const heap = createWasmHeapManager(() => buffer, () => 2048, () => {}, { pollingMode: 'always' })
@@ -278,7 +290,7 @@ describe('inspecting refs and managers', () => {
 			expect(`${ref}`).to.equal(inspect(ref))
 			// ref.toString() gave [object Object]
 			expect(ref.toString()).to.equal('Int32Ref { address: 1024, value: 7 }')
-			expect(heap.allocUtf8StringSlice('hi').toString()).to.equal("Utf8StringSliceRef { address: 1032, value: 'hi' }")
+			expect(heap.allocUtf8StringSlice('hi').toString()).to.equal("Utf8StringSliceRef { address: 1032, elementCount: 2, capacity: 2, value: 'hi' }")
 			const Point = defineStruct('Point', { x: 'Int32', y: 'Int32' })
 			const point = heap.allocStruct(Point, { x: 1, y: -2 })
 			expect(`point: ${point}`).to.equal(`point: Point { address: ${point.address}, x: 1, y: -2 }`)
@@ -367,6 +379,14 @@ describe('inspecting refs and managers', () => {
 			expect(JSON.parse(JSON.stringify(heap.allocNullTerminatedUtf8String('a"b')))).to.deep.equal({ type: 'Utf8StringRef', address: 1040, value: 'a"b' })
 		})
 
+		it('slice refs give elementCount and capacity before value', () => {
+			const heap = bumpHeap()
+			const slice = heap.allocAsciiStringSlice(8)
+			slice.write('abc')
+			expect(slice.toJSON()).to.deep.equal({ type: 'AsciiStringSliceRef', address: 1024, elementCount: 3, capacity: 8, value: 'abc' })
+			expect(JSON.stringify(heap.allocUtf32StringSlice(''))).to.equal(`{"type":"Utf32StringSliceRef","address":1032,"elementCount":0,"capacity":0,"value":""}`)
+		})
+
 		it('array refs give every element', () => {
 			const heap = bumpHeap()
 			const values = Array.from({ length: 12 }, (_, index) => index * 1.5)
@@ -377,6 +397,16 @@ describe('inspecting refs and managers', () => {
 				elementCount: 2,
 				values: ['1', String(2n ** 60n)],
 			})
+		})
+
+		it('a struct, union or enum type gives the declaration console.log prints, not its normalized fields', () => {
+			const Kind = defineEnum('Kind', 'Uint8', { SMALL: 1, LARGE: 200 })
+			const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+			const Node: StructType = defineStruct('Node', { at: Vec2, kind: Kind, next: { pointer: (): StructType => Node } }, { packed: true })
+			const Bits = defineUnion('Bits', { i: 'Int32', f: 'Float32' })
+			for (const type of [Kind, Vec2, Node, Bits]) expect(JSON.parse(JSON.stringify(type))).to.equal(inspect(type))
+			expect(JSON.stringify({ type: Node })).to.equal(`{"type":"struct Node { at: Vec2, kind: Kind, next: { pointer: () => Node } } (packed: true)"}`)
+			expect(JSON.stringify(Kind)).to.equal(`"enum Kind { SMALL: 1, LARGE: 200 } (storage: 'Uint8')"`)
 		})
 
 		it('freed and released refs say so', () => {

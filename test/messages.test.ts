@@ -66,7 +66,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	indexNotANumber: ['probe.method', 'x'],
 	indexOutOfRange: ['probe.method', 8, 8],
 	refReleased: ['probe.Ref', 'member', 8],
-	refFreed: ['probe.Ref', 'member', 8],
+	refFreed: ['probe.Ref', 'member', 8, true],
 	pointer53NotANumber: ['probe.method', 'x'],
 	pointer53Invalid: ['probe.method', 8],
 	pointer53StoredTooLarge: ['probe.method', 8, 5n],

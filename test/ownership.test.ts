@@ -4,7 +4,7 @@
  * `deallocate`) and scopes (`withScope`, `openScope`, `keep`).
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineStruct, type HeapRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type HeapRef, type Int32Ref, type StructRef, type Utf8StringSliceRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { expectThrow, expectSameBytes } from './support/dynamic.js'
 import { snapshot } from './support/heaps.js'
 
@@ -324,6 +324,47 @@ describe('scopes', () => {
 		).to.throw(failure)
 		expect(heap.allocatedRefs).to.deep.equal([kept])
 		expect(rust.live.size).to.equal(1)
+	})
+
+	it("a ref its scope's end freed says so when used; one freed before, kept, or freed by freeAll does not", () => {
+		const { heap } = strictHeap()
+		const byScope = / has been freed by its scope's end$/
+		const Point = defineStruct('Point', { x: 'Int32' })
+		let value!: Int32Ref
+		let freedFirst!: Int32Ref
+		let slice!: Utf8StringSliceRef
+		let point!: StructRef
+		let nested!: Int32Ref
+		heap.withScope(() => {
+			value = heap.allocInt32(1)
+			freedFirst = heap.allocInt32(2)
+			freedFirst.free()
+			slice = heap.allocUtf8StringSlice('x')
+			point = heap.allocStruct(Point, { x: 3 })
+			heap.withScope(() => {
+				nested = heap.allocInt32(4)
+			})
+		})
+		expectThrow(() => value.value, Error, /^Int32Ref\.read: the reference to address \d+ has been freed by its scope's end/)
+		expectThrow(() => nested.value, Error, byScope)
+		expectThrow(() => slice.write('y'), Error, byScope)
+		expectThrow(() => (point as unknown as { x: number }).x, Error, byScope)
+		expectThrow(() => freedFirst.value, Error, /has been freed$/)
+		// a scope whose deallocator throws frees its refs all the same, and says so
+		const failing = createWasmHeapManager(() => new ArrayBuffer(65536), () => 1024, () => {
+			throw new Error('deallocator')
+		})
+		let orphan!: Int32Ref
+		expect(() => failing.withScope(() => void (orphan = failing.allocInt32()))).to.throw(Error, /deallocator threw/)
+		expectThrow(() => orphan.value, Error, byScope)
+		// kept, then freed by freeAll: not its scope
+		let kept!: Int32Ref
+		{
+			using scope = heap.openScope()
+			kept = scope.keep(heap.allocInt32(5))
+		}
+		heap.freeAll()
+		expectThrow(() => kept.value, Error, /has been freed$/)
 	})
 
 	it('nested scopes free their own, innermost first; keep() and release() take a ref out', () => {

@@ -229,6 +229,58 @@ describe('strings, for every encoding row', () => {
 	}
 })
 
+describe("a string ref's value setter and write, given a string that does not fit", () => {
+	for (const encoding of encodings) {
+		it(`${encoding.refClass} names the member used and the capacity it would take, and writes nothing`, () => {
+			const { heap, memory } = createTestHeap()
+			// 'ab' fills the ref; 'abcdefgh' needs 9 elements with its terminator
+			const terminated = callMethod(heap, encoding.methods.alloc, 'ab') as api.HeapRef & { value: string; write(value: string): void }
+			const cases: [api.HeapRef & { value: string; write(value: string): unknown }, string, string, string][] = [
+				[terminated, encoding.refClass, 'the string needs 9 elements including the terminator, but only 3 fit', 'capacity 8'],
+			]
+			for (const [ref, refClass, needs, capacity] of cases) {
+				for (const [member, write] of [
+					['value', () => (ref.value = 'abcdefgh')],
+					['write', () => ref.write('abcdefgh')],
+				] as const) {
+					const before = snapshot(memory)
+					let error: unknown
+					try {
+						write()
+					} catch (caught) {
+						error = caught
+					}
+					expect(error, `${refClass}.${member}`).to.be.instanceOf(RangeError)
+					expect((error as api.HeapError).code).to.equal('ERR_HEAP_STRING_DOES_NOT_FIT')
+					expect((error as Error).message).to.equal(
+						`${refClass}.${member}: ${needs} in the ref; nothing was written (write a shorter one, or allocate a ref of ${capacity})`,
+					)
+					expect(snapshot(memory)).to.deep.equal(before)
+					expect(ref.value).to.equal('ab')
+				}
+			}
+			// the manager's own method keeps its words
+			expect(() => callMethod(heap, encoding.methods.write, terminated.address, 'abcdefgh', 3)).to.throw(
+				RangeError,
+				new RegExp(`^${encoding.methods.write}: the string needs 9 elements including the terminator, but only 3 fit at address \\d+ in maxElementCount; nothing was written$`),
+			)
+		})
+	}
+	it("the ref's other errors name the member too: a value that is not a string, a character ASCII cannot hold", () => {
+		const { heap } = createTestHeap()
+		const ascii = heap.allocNullTerminatedAsciiString(8)
+		expect(() => (ascii.value = 'é')).to.throw(RangeError, /^AsciiStringRef\.value: the string contains 'é'/)
+		expect(() => (ascii.value = 5 as never)).to.throw(TypeError, 'AsciiStringRef.value: value must be a string, received 5')
+		expect(() => heap.allocNullTerminatedUtf16String(8).write(5 as never)).to.throw(TypeError, 'Utf16StringRef.write: value must be a string, received 5')
+		expect(ascii.value).to.equal('')
+	})
+	it('a UTF-8 ref given characters of several bytes counts bytes', () => {
+		const { heap } = createTestHeap()
+		const ref = heap.allocNullTerminatedUtf8String(3)
+		expect(() => (ref.value = 'éé')).to.throw(RangeError, "Utf8StringRef.value: the string needs 5 elements including the terminator, but only 4 fit in the ref; nothing was written (write a shorter one, or allocate a ref of capacity 4)")
+	})
+})
+
 describe('encoding-specific string rules', () => {
 	let heap: WasmHeapManager
 	let memory: WebAssembly.Memory

@@ -10,12 +10,93 @@ import { abiNames, type AbiName } from '../structs/abi.js'
 import { declarationsStem, generateFiles, GenerateError } from './generate.js'
 import { ImportCError, importC } from './importC.js'
 
-const usage = `usage:
-  wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [--all]
-                     [-I dir]... [-D NAME[=VALUE]]... [-- clang args] > structs.ts
-  wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]`
+type Command = 'import-c' | 'generate'
 
-/** What `--help` (or `-h`, or `help`) prints, on stdout. */
+/**
+ * Every option the command takes, one row each: the usage lines, the help's option list and
+ * parseArguments all read this table, so that help and parser cannot disagree (a test checks
+ * that every option the parser accepts is in the help).
+ */
+interface OptionRow {
+	/** What is typed: \`--abi\`; \`-I\` and \`-D\` also joined to their value (\`-Idir\`). */
+	readonly flag: string
+	/** The value it takes, as the usage names it. */
+	readonly value?: string
+	/** The commands that take it; none for \`--help\` and \`--version\`, which are no command's. */
+	readonly commands: readonly Command[]
+	readonly required?: true
+	readonly repeatable?: true
+	/** Other spellings (\`-h\`). */
+	readonly aliases?: readonly string[]
+	/** What the help says of it; lines after the first are indented under it. */
+	readonly text: string
+}
+
+const optionRows: readonly OptionRow[] = [
+	{ flag: '--abi', value: abiNames.join('|'), commands: ['import-c', 'generate'], text: 'the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten' },
+	{ flag: '--out', value: 'dir', commands: ['generate'], required: true, text: 'the directory to write <name>.ts and <name>.h in (made if missing)' },
+	{ flag: '--clang', value: 'path', commands: ['import-c'], text: 'the clang to run (by default $CLANG, else clang on the PATH,\nelse the newest clang-NN there)' },
+	{ flag: '--all', commands: ['import-c'], text: "every record, enum and typedef clang read, the system headers' too" },
+	{ flag: '-I', value: 'dir', commands: ['import-c'], repeatable: true, text: 'a directory to search for included headers' },
+	{ flag: '-D', value: 'NAME[=VALUE]', commands: ['import-c'], repeatable: true, text: 'a macro to define for the header' },
+	{
+		flag: '--',
+		value: 'clang args',
+		commands: ['import-c'],
+		text: 'every argument after -- goes to clang as it is (--sysroot=dir,\n-isystem dir, -idirafter dir, -include file...), except what would change\nthe target --abi chooses or what clang prints (--target, -x, -E, -M..., -o)',
+	},
+	{ flag: '--help', aliases: ['-h'], commands: [], text: 'prints this help (also the command help)' },
+	{ flag: '--version', aliases: ['-v'], commands: [], text: 'prints the version of the installed package (also the command version)' },
+]
+
+const commandRows: readonly { readonly name: Command; readonly input: string; readonly after?: string }[] = [
+	{ name: 'import-c', input: 'header.h', after: '> structs.ts' },
+	{ name: 'generate', input: 'structs.ts' },
+]
+
+function isCommand(name: string): name is Command {
+	return commandRows.some((row) => row.name === name)
+}
+
+/** The spellings of the option row for \`flag\` (\`--help\`, \`-h\`). */
+function spellings(flag: string): readonly string[] {
+	const row = optionRows.find((row) => row.flag === flag)!
+	return [row.flag, ...(row.aliases ?? [])]
+}
+
+/** A command's usage line, from optionRows (required options first), wrapped past 95 columns. */
+function usageLine(command: (typeof commandRows)[number]): string {
+	const start = `  wasm-heap-manager ${command.name} ${command.input}`
+	const words = optionRows
+		.filter((row) => row.commands.includes(command.name))
+		.sort((a, b) => Number(b.required === true) - Number(a.required === true))
+		.map((row) => {
+			const word = row.value === undefined ? row.flag : `${row.flag} ${row.value}`
+			return row.required ? word : `[${word}]${row.repeatable ? '...' : ''}`
+		})
+	if (command.after !== undefined) words.push(command.after)
+	const lines = [start]
+	for (const word of words) {
+		const last = lines.length - 1
+		if (lines[last]!.length + 1 + word.length > 95) lines.push(`${' '.repeat(20)} ${word}`)
+		else lines[last] += ` ${word}`
+	}
+	return lines.join('\n')
+}
+
+const usage = `usage:\n${commandRows.map(usageLine).join('\n')}`
+
+/** An option row's lines in the help: its spellings (with its value unless that is a list of choices) in a column of 11, what it does beside it. */
+function helpLines(row: OptionRow): string {
+	const own = row.commands.length === 0 || row.commands.length === commandRows.length ? [] : row.commands
+	const note = [...own, ...(row.repeatable ? ['repeatable'] : [])]
+	const spelled = [row.flag, ...(row.aliases ?? [])].join(', ')
+	const head = row.value === undefined || row.value.includes('|') ? spelled : `${spelled} ${row.value}`
+	const [first, ...rest] = `${note.length === 0 ? '' : `(${note.join(', ')}) `}${row.text}`.split('\n')
+	return [`  ${head.padEnd(9)}  ${first}`, ...rest.map((line) => `${' '.repeat(13)}${line}`)].join('\n')
+}
+
+/** What \`--help\` (or \`-h\`, or \`help\`) prints, on stdout. */
 const help = `${usage}
 
   import-c   prints defineStruct / defineUnion / defineEnum declarations for the records
@@ -26,25 +107,18 @@ const help = `${usage}
   generate   writes dir/<name>.ts (a ref class per struct) and dir/<name>.h (the C
              declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
 
-  --abi      the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten
-  --all      (import-c) every record, enum and typedef clang read, the system headers' too
-  -I dir     (import-c, repeatable) a directory to search for included headers
-  -D NAME[=VALUE]  (import-c, repeatable) a macro to define for the header
-  -- ...     (import-c) every argument after -- goes to clang as it is (--sysroot=dir,
-             -isystem dir, -idirafter dir, -include file...), except what would change
-             the target --abi chooses or what clang prints (--target, -x, -E, -M..., -o)
-  --version  prints the version of the installed package
+${optionRows.map(helpLines).join('\n')}
 `
 
 /** Whether the command line asks for help: \`--help\` or \`-h\` anywhere, or the command \`help\`. */
 function asksForHelp(args: readonly string[]): boolean {
 	const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
-	return args[0] === 'help' || own.includes('--help') || own.includes('-h')
+	return args[0] === 'help' || spellings('--help').some((spelling) => own.includes(spelling))
 }
 
 /** Whether the command line asks for the version: \`--version\` or \`-v\` as the command, or the command \`version\`. */
 function asksForVersion(args: readonly string[]): boolean {
-	return args[0] === '--version' || args[0] === '-v' || args[0] === 'version'
+	return args[0] === 'version' || spellings('--version').includes(args[0] ?? '')
 }
 
 /** The version in the package.json of this package, the nearest above this file (in dist/ once installed, src/generator/ in a checkout). */
@@ -86,16 +160,23 @@ const refusedClangArgument = /^(?:-target$|--target(?:=|$)|-triple$|-x|--languag
 export function parseArguments(args: readonly string[]): Parsed {
 	const [command, ...rest] = args
 	if (command === undefined) throw new UsageError(`no command given (wasm-heap-manager --help says more)\n${usage}`)
-	if (command !== 'import-c' && command !== 'generate') throw new UsageError(`unknown command '${command}'\n${usage}`)
+	if (!isCommand(command)) throw new UsageError(`unknown command '${command}'\n${usage}`)
 	let input: string | undefined
-	let abi: string | undefined
-	let out: string | undefined
-	let clang: string | undefined
+	/** The options with one value, by flag. */
+	const given = new Map<string, string>()
 	const clangArgs: string[] = []
-	let all = false
+	/** The options without a value (--all) that are given. */
+	const switches = new Set<string>()
 	for (let index = 0; index < rest.length; index++) {
 		const argument = rest[index]!
-		if (argument === '--' && command === 'import-c') {
+		// the command's own rows only; -I and -D also joined to their value (-Idir), as clang takes them
+		const row = optionRows.find((row) => row.commands.includes(command) && (argument === row.flag || (row.repeatable && argument.startsWith(row.flag))))
+		if (row === undefined) {
+			if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
+			input = argument
+			continue
+		}
+		if (row.flag === '--') {
 			for (const passed of rest.slice(index + 1)) {
 				if (refusedClangArgument.test(passed)) {
 					throw new UsageError(`import-c: '${passed}' after -- is refused: import-c reads the header as C for the target --abi chooses, and prints its own output\n${usage}`)
@@ -104,32 +185,32 @@ export function parseArguments(args: readonly string[]): Parsed {
 			}
 			break
 		}
-		// An option given twice is refused: the last one winning silently could generate
-		// for an ABI the user did not mean (a script's default followed by an override).
-		const value = (previous: string | undefined): string => {
-			if (previous !== undefined) throw new UsageError(`${command}: ${argument} is given twice (${previous} and ${rest[index + 1] ?? 'nothing'})\n${usage}`)
-			const next = rest[++index]
-			if (next === undefined) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
-			return next
-		}
-		if (argument === '--abi') abi = value(abi)
-		else if (argument === '--out' && command === 'generate') out = value(out)
-		else if (argument === '--clang' && command === 'import-c') clang = value(clang)
-		else if (argument === '--all' && command === 'import-c') all = true
-		else if (/^-[ID]/.test(argument) && command === 'import-c') {
-			// -I dir and -Idir, -D NAME and -DNAME, as clang takes them; repeatable
-			const flag = argument.slice(0, 2)
-			const given = argument.length > 2 ? argument.slice(2) : rest[++index]
+		if (row.repeatable) {
+			const flag = row.flag
+			const given = argument.length > flag.length ? argument.slice(flag.length) : rest[++index]
 			if (given === undefined || given === '') throw new UsageError(`import-c: ${flag} needs a value\n${usage}`)
 			if (flag === '-D' && !/^[A-Za-z_]\w*(?:=|$)/.test(given)) throw new UsageError(`import-c: -D ${given}: not a macro definition (NAME or NAME=VALUE)\n${usage}`)
 			if (flag === '-I' && !isDirectory(given)) throw new UsageError(`import-c: -I ${given}: no such directory`)
 			clangArgs.push(`${flag}${given}`)
+			continue
 		}
-		else if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
-		else input = argument
+		if (row.value === undefined) {
+			switches.add(row.flag)
+			continue
+		}
+		// An option given twice is refused: the last one winning silently could generate
+		// for an ABI the user did not mean (a script's default followed by an override).
+		const previous = given.get(row.flag)
+		if (previous !== undefined) throw new UsageError(`${command}: ${argument} is given twice (${previous} and ${rest[index + 1] ?? 'nothing'})\n${usage}`)
+		const next = rest[++index]
+		if (next === undefined) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
+		given.set(row.flag, next)
 	}
+	const abi = given.get('--abi') ?? 'wasm32'
+	const out = given.get('--out')
+	const clang = given.get('--clang')
+	const all = switches.has('--all')
 	if (input === undefined) throw new UsageError(`${command}: no input file given\n${usage}`)
-	abi ??= 'wasm32'
 	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
 	return { command, input, abi: abi as AbiName, out, clang, clangArgs, all }

@@ -243,6 +243,7 @@ interface LiveInternals {
 	liveEnd: number
 	freed: boolean
 	released: boolean
+	scope: unknown
 	address: number
 	isFreed: boolean
 }
@@ -274,7 +275,7 @@ function throwPartOf(refName: string, member: string): never {
 /** Throws the freed (or released) error if the root of `ref` is no longer live. */
 function checkRootLive(ref: { root: HeapRef; address: number }, refName: string, member: string): void {
 	const root = ref.root as unknown as LiveInternals
-	if (root.freed) throwFreedError(refName, member, ref.address, root.released)
+	if (root.freed) throwFreedError(refName, member, ref.address, root.released, root.scope)
 }
 
 /** The keys a ref's summary shows besides a struct's fields (`address`), which a field of that name must not pass for. */

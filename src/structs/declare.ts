@@ -368,6 +368,14 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 		const options = [this.packed === false ? '' : `packed: ${this.packed}`, this.align === undefined ? '' : `align: ${this.align}`].filter(Boolean)
 		return `${this} ${formatDeclared(this.fieldTypes)}${options.length > 0 ? ` (${options.join(', ')})` : ''}`
 	}
+
+	/**
+	 * What `JSON.stringify(type)` gives: the declaration `console.log(type)` prints,
+	 * `"struct Vec2 { x: 'Float32', y: 'Float32' }"`, not the normalized `fields`.
+	 */
+	toJSON(): string {
+		return this[inspectCustom]()
+	}
 }
 
 /**
@@ -448,6 +456,11 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 	/** @internal What `console.log(type)` prints: `enum Kind { KIND_SMALL: 1, KIND_LARGE: 2 } (storage: 'Uint32')`. */
 	[inspectCustom](): string {
 		return `${this} ${formatDeclared(this.values)} (storage: '${this.storage}')`
+	}
+
+	/** What `JSON.stringify(type)` gives: what `console.log(type)` prints, `"enum Kind { SMALL: 1 } (storage: 'Uint8')"`. */
+	toJSON(): string {
+		return this[inspectCustom]()
 	}
 }
 

@@ -2191,6 +2191,9 @@ export class Runner {
 					if (expected !== undefined) this.checkResult(op, result.value, json(expected), 'toJSON().value')
 				} else if ((slot.family === 'struct' || slot.family === 'structArray') && this.structs !== undefined) {
 					this.structs.checkSummary(this, op, new Expectation(), slot, result)
+				} else if (slot.family === 'slice') {
+					this.checkResult(op, result.capacity, slot.elementCount, 'toJSON().capacity')
+					if (slot.length !== undefined) this.checkResult(op, result.elementCount, slot.length, 'toJSON().elementCount')
 				} else if (slot.family === 'array') {
 					this.checkResult(op, result.elementCount, slot.elementCount, 'toJSON().elementCount')
 					const values = result.values as unknown[]
