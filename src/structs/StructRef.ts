@@ -576,9 +576,10 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		const root = this.root
 		// The element prototype by identity (`instanceof` of a class V8 cannot see as a constant
 		// is a call), asked after the cursor's `root` is read: that load checks the cursor's map,
-		// from which TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, in code
-		// where the cursor is no constant (a loop compiled by on-stack replacement), it was a
-		// runtime call on every move: 30-35 ns an element instead of 3 (bench/notes.ts). A
+		// from which TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, wherever
+		// the cursor is no constant (a cursor kept in a local, or a loop V8 compiled only by
+		// on-stack replacement), it was a runtime call on every move: 30-35 ns an element
+		// instead of 3-7 (bench/notes.ts). A
 		// primitive has no `root`, and a function's prototype is not the element's: both are
 		// refused as well.
 		if (
