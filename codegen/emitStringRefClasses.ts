@@ -11,7 +11,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 	const { methods, refClass, bytesPerElement: size } = encoding
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
-	/** \`write\` and the \`value\` setter: the manager's write, told the member to name in an error. */
+	/** `write` and the `value` setter: the manager's write, told the member to name in an error. */
 	const writeAs = (member: string): string[] => [guard(member), `this.manager.${refWriteMethod(methods.write)}(this.address, value, ${capacity}, '${refClass}.${member}')`]
 	return {
 		name: refClass,

@@ -162,13 +162,13 @@ function emitCheckedWrite(encoding: NormalizedEncoding): Method {
 	}
 }
 
-/** The internal write of a string ref's \`write\` and \`value\` setter, e.g. \`writeNullTerminatedUtf8StringAs\`. */
+/** The internal write of a string ref's `write` and `value` setter, e.g. `writeNullTerminatedUtf8StringAs`. */
 export const refWriteMethod = (method: string): string => `${method}As`
 
 /**
  * The public write: one check against the live whole-heap view, else the checked path.
- * \`forRef\`: the same, as \`refWriteMethod\`, taking the name its errors give (\`Utf8StringRef.value\`)
- * as \`method\`: a string ref's \`write\` and \`value\` setter call it, so that an error names
+ * `forRef`: the same, as `refWriteMethod`, taking the name its errors give (`Utf8StringRef.value`)
+ * as `method`: a string ref's `write` and `value` setter call it, so that an error names
  * what the user called, and the public method stays as it is (a fourth parameter there,
  * passed on to the checked path only, measured 1.01-1.13x slower UTF-8 writes through the
  * manager once refs had called it with four arguments, eight processes, both orders).
@@ -210,8 +210,8 @@ function emitWrite(encoding: NormalizedEncoding, forRef = false): Method {
 }
 
 /**
- * The body of a write's fast path (see emitWrite): the codec's errors name \`name\`, and
- * \`checked\` is the call of the checked path. A ref's write (\`forRef\`) always has a room.
+ * The body of a write's fast path (see emitWrite): the codec's errors name `name`, and
+ * `checked` is the call of the checked path. A ref's write (`forRef`) always has a room.
  */
 function writeFastWrite(writer: CodeBlockWriter, encoding: NormalizedEncoding, name: string, checked: string, forRef: boolean): void {
 	const validStart = writeFastSpan(writer, encoding)

@@ -18,15 +18,15 @@ type Command = 'import-c' | 'generate'
  * that every option the parser accepts is in the help).
  */
 interface OptionRow {
-	/** What is typed: \`--abi\`; \`-I\` and \`-D\` also joined to their value (\`-Idir\`). */
+	/** What is typed: `--abi`; `-I` and `-D` also joined to their value (`-Idir`). */
 	readonly flag: string
 	/** The value it takes, as the usage names it. */
 	readonly value?: string
-	/** The commands that take it; none for \`--help\` and \`--version\`, which are no command's. */
+	/** The commands that take it; none for `--help` and `--version`, which are no command's. */
 	readonly commands: readonly Command[]
 	readonly required?: true
 	readonly repeatable?: true
-	/** Other spellings (\`-h\`). */
+	/** Other spellings (`-h`). */
 	readonly aliases?: readonly string[]
 	/** What the help says of it; lines after the first are indented under it. */
 	readonly text: string
@@ -58,7 +58,7 @@ function isCommand(name: string): name is Command {
 	return commandRows.some((row) => row.name === name)
 }
 
-/** The spellings of the option row for \`flag\` (\`--help\`, \`-h\`). */
+/** The spellings of the option row for `flag` (`--help`, `-h`). */
 function spellings(flag: string): readonly string[] {
 	const row = optionRows.find((row) => row.flag === flag)!
 	return [row.flag, ...(row.aliases ?? [])]
@@ -96,7 +96,7 @@ function helpLines(row: OptionRow): string {
 	return [`  ${head.padEnd(9)}  ${first}`, ...rest.map((line) => `${' '.repeat(13)}${line}`)].join('\n')
 }
 
-/** What \`--help\` (or \`-h\`, or \`help\`) prints, on stdout. */
+/** What `--help` (or `-h`, or `help`) prints, on stdout. */
 const help = `${usage}
 
   import-c   prints defineStruct / defineUnion / defineEnum declarations for the records
@@ -110,13 +110,13 @@ const help = `${usage}
 ${optionRows.map(helpLines).join('\n')}
 `
 
-/** Whether the command line asks for help: \`--help\` or \`-h\` anywhere, or the command \`help\`. */
+/** Whether the command line asks for help: `--help` or `-h` anywhere, or the command `help`. */
 function asksForHelp(args: readonly string[]): boolean {
 	const own = args.includes('--') ? args.slice(0, args.indexOf('--')) : args
 	return args[0] === 'help' || spellings('--help').some((spelling) => own.includes(spelling))
 }
 
-/** Whether the command line asks for the version: \`--version\` or \`-v\` as the command, or the command \`version\`. */
+/** Whether the command line asks for the version: `--version` or `-v` as the command, or the command `version`. */
 function asksForVersion(args: readonly string[]): boolean {
 	return args[0] === 'version' || spellings('--version').includes(args[0] ?? '')
 }
@@ -147,13 +147,13 @@ interface Parsed {
 	readonly abi: AbiName
 	readonly out: string | undefined
 	readonly clang: string | undefined
-	/** import-c's arguments for clang: \`-I\`, \`-D\` and those after \`--\`, in their order. */
+	/** import-c's arguments for clang: `-I`, `-D` and those after `--`, in their order. */
 	readonly clangArgs: readonly string[]
-	/** import-c's \`--all\`: the system headers' declarations too. */
+	/** import-c's `--all`: the system headers' declarations too. */
 	readonly all: boolean
 }
 
-/** Arguments after \`--\` that would make clang read the header for another target or as another language than import-c reads. */
+/** Arguments after `--` that would make clang read the header for another target or as another language than import-c reads. */
 const refusedClangArgument = /^(?:-target$|--target(?:=|$)|-triple$|-x|--language(?:=|$)|-E$|-M|-o)/
 
 /** Reads the command line (without `node` and the script). */
