@@ -130,7 +130,7 @@ const suiteInfo: Record<string, { title: string; about: string }> = {
 			'An array of 4,096 40-byte structs (`Body`: two f64, two f32, an f64, an i32, a u32): per element three fields read ' +
 			'and one written, through a new element ref from `at(i)` and through one cursor moved with `at(i, cursor)`, both loops ' +
 			'taking the array and the cursor from their closure (constants to V8); then the cursor loop as a program writes it, a ' +
-			'function given the array whose cursor is a local, and a step touching ten fields (8 reads, 2 writes) written so. raw: the same loop on a `Float64Array` and a `Float32Array` over ' +
+			'function given the array whose cursor is a local, and a step touching ten fields (8 reads, 2 writes) written so, in one function and in two of five fields each. raw: the same loop on a `Float64Array` and a `Float32Array` over ' +
 			'the heap (given the memory, for the last). `readStruct` of a 6-field struct against ' +
 			'the same object literal built from six `read*` calls (six reads).',
 	},
