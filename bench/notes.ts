@@ -713,7 +713,7 @@ const reasons: Reason[] = [
 		why:
 			'the ten-field step below, split so that each function\'s `at` (twice) and accessors fit V8\'s 920-byte ' +
 			'inlining budget: 2.0-2.7x faster than in one function in five processes of six, 1.1x in the sixth (Node 20). What is left is the ' +
-			'local-cursor case\'s (the entry after next): loads a constant cursor would not need, the loop over the ' +
+			'local-cursor case\'s (see that case): loads a constant cursor would not need, the loop over the ' +
 			'elements run twice, and in the realistic regime the detach tests of every access. ' +
 			detachedBufferChecks,
 	},
