@@ -1,7 +1,8 @@
 /**
  * Where the string codecs should switch from plain JS loops to the engine's
  * `TextDecoder` / `TextEncoder.encodeInto` / `indexOf`. Run with
- * `npx tsx bench/crossover.bench.ts` (`BENCH_ROUNDS=n` for more or fewer rounds), and
+ * `npx tsx bench/crossover.bench.ts` (`BENCH_ROUNDS=n` for more or fewer rounds,
+ * `BENCH_FILTER=regex` for some operations only), and
  * in headless Chromium with `npx tsx bench/crossover-browser.ts`, whose native coders
  * cost several times Node's a call (see `src/codecs/host.ts`).
  *
@@ -14,8 +15,9 @@
  *
  * Lengths are bytes for UTF-8 and ASCII decoding, code units (`value.length`) for
  * encoding (the encoders' thresholds compare `value.length`), and elements for UTF-16
- * and UTF-32 decoding. UTF-16 and UTF-32 encoding have no native counterpart (the
- * engine's `TextEncoder` only writes UTF-8), so they have no rows.
+ * and UTF-32 decoding. The engine's `TextEncoder` only writes UTF-8, so UTF-32 encoding has
+ * no rows, and UTF-16 encoding only where the host has `Buffer.prototype.ucs2Write` (Node
+ * and Bun: the "host" rows, src/codecs/hostUtf16.ts).
  *
  * The ASCII write checks and the `findTerminator` loops are a few lines each and are
  * restated here; everything else is imported from `src/codecs/`.
@@ -29,6 +31,7 @@ import {
 	encodeUtf8Native,
 	measureUtf8ByEncoding,
 } from '../src/codecs/textCoders.js'
+import { findHostUtf16 } from '../src/codecs/hostUtf16.js'
 import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from '../src/codecs/utf32Decoding.js'
 import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from '../src/codecs/utf8Loops.js'
 import { engineDescription, environment, nowNs } from './runtime.js'
@@ -36,6 +39,8 @@ import { engineDescription, environment, nowNs } from './runtime.js'
 const shortLengths = [4, 8, 16, 24, 32, 48, 64, 96, 128, 256]
 const longLengths = [256, 1024, 4096, 65536]
 const rounds = Number(environment('BENCH_ROUNDS') ?? 15)
+/** `BENCH_FILTER=regex`: only the operations whose name matches. */
+const filter = environment('BENCH_FILTER')
 
 const memory = new WebAssembly.Memory({ initial: 1024 })
 const bytes = new Uint8Array(memory.buffer)
@@ -384,6 +389,68 @@ const utf16DecodeByApply: Operation = {
 	},
 }
 
+const hostUtf16 = findHostUtf16(globalThis)
+
+/** utf16.decode where the host has `ucs2Slice`: `fromCharCode` 8 units at a time, or `ucs2Slice` on the heap's view. */
+const utf16DecodeByHost = (kind: TextKind): Operation => ({
+	name: `UTF-16 decode, ${kind}, host ucs2Slice`,
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length * 2)
+		storeUtf16(
+			addresses,
+			addresses.map(() => textOfUtf16Length(kind, length)),
+		)
+		const slice = hostUtf16!.slice
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = utf16ByConcat(units, addresses[n % samples]! / 2, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const byteStart = addresses[n % samples]!
+					const text = slice.call(units, byteStart, byteStart + length * 2)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
+/** utf16.write where the host has `ucs2Write`: a `charCodeAt` loop, or `ucs2Write` on the heap's view. */
+const utf16WriteByHost = (kind: TextKind): Operation => ({
+	name: `UTF-16 write, ${kind}, host ucs2Write`,
+	prepare(length, samples, calls) {
+		const texts = Array.from({ length: samples }, () => textOfUtf16Length(kind, length))
+		const addresses = slots(samples, length * 2 + 2)
+		const write = hostUtf16!.write
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const start = addresses[n % samples]! / 2
+					const count = text.length
+					for (let i = 0; i < count; i++) units[start + i] = text.charCodeAt(i)
+					units[start + count] = 0
+					sink += count
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = texts[n % samples]!
+					const start = addresses[n % samples]! / 2
+					const count = text.length
+					write.call(units, text, start * 2, count * 2)
+					units[start + count] = 0
+					sink += count
+				}
+			},
+		}
+	},
+})
+
 const utf32Decode = (kind: TextKind): Operation => ({
 	name: `UTF-32 decode, ${kind}`,
 	prepare(length, samples, calls) {
@@ -431,6 +498,7 @@ function runTable(title: string, lengths: number[], operations: Operation[]): vo
 	console.log(`\n${title}`)
 	console.log(`${'operation'.padEnd(48)}${lengths.map((length) => String(length).padStart(13)).join('')}   native from`)
 	for (const operation of operations) {
+		if (filter !== undefined && !new RegExp(filter).test(operation.name)) continue
 		const cells: string[] = []
 		const nativeFaster: boolean[] = []
 		for (const length of lengths) {
@@ -485,6 +553,7 @@ runTable('Short runs (bytes for UTF-8/ASCII decoding, code units for encoding, e
 	utf16Decode('ASCII'),
 	utf16Decode('mixed'),
 	utf16DecodeByApply,
+	...(hostUtf16 === undefined ? [] : [utf16DecodeByHost('ASCII'), utf16DecodeByHost('mixed'), utf16WriteByHost('ASCII'), utf16WriteByHost('mixed')]),
 	utf32Decode('ASCII'),
 	utf32Decode('mixed'),
 ])

@@ -3,6 +3,10 @@
  * the host's byte order, little-endian wherever WebAssembly runs), so every JS string,
  * lone surrogates included, reads back exactly.
  *
+ * Where the host has its own exact copies (Node's and Bun's `Buffer.prototype.ucs2Write`
+ * and `ucs2Slice`, hostUtf16.ts), runs from a few dozen units are written and read by
+ * them, one native copy. Elsewhere (browsers, Deno):
+ *
  * Long runs are decoded by `TextDecoder('utf-16le')`, 2-4x faster than
  * `String.fromCharCode.apply` from 1024 units on (Node 20, `bench/crossover.bench.ts`,
  * "Long runs" table). That decoder turns lone surrogates into U+FFFD, so its result is
@@ -12,6 +16,7 @@
  */
 import { utf16ByApply, utf16ByConcat } from './charCodeStrings.js'
 import { byHost } from './host.js'
+import { findHostUtf16 } from './hostUtf16.js'
 import { findZeroUint16 } from './terminators.js'
 import { decodeUtf16leNative } from './textCoders.js'
 
@@ -26,11 +31,45 @@ import { decodeUtf16leNative } from './textCoders.js'
  */
 const DECODE_NATIVE_FROM_UNITS = byHost(80, 256)
 
+/** Node's and Bun's `Buffer.prototype.ucs2Write` and `ucs2Slice`, if this host has them and they copy exactly (hostUtf16.ts). */
+const host = findHostUtf16(globalThis)
+const hostWrite = host?.write
+const hostSlice = host?.slice
+
+/**
+ * With the host's copies, runs at least this many code units long are read by
+ * `ucs2Slice`, whose fixed cost (60-90 ns) is below `TextDecoder`'s (150-230), and written
+ * by `ucs2Write`. `npx tsx bench/crossover.bench.ts`, "host" rows (loop / host ns, ASCII
+ * and mixed text): reads from 16-32 units on Node 20.20 (at 24: 110 / 113 and 138 / 88),
+ * from 16 on Node 24.22 and from 4 on Bun; writes from 32 on Node 20 (at 32: 139 / 117 and
+ * 119 / 114), from 48 on Node 24 (at 32: 67 / 79 and 54 / 76; at 48: 81 / 73 and 125 / 115)
+ * and from 24-32 on Bun.
+ */
+const DECODE_HOST_FROM_UNITS = 24
+const WRITE_HOST_FROM_UNITS = 40
+
+/**
+ * Longest run handed to `ucs2Slice` at once: Node refuses a run of more bytes than the
+ * engine's longest string has code units (2^29 - 24), half what a string can hold. Longer
+ * runs are read in pieces and joined (code units copied as they are join back exactly,
+ * even between the halves of a surrogate pair).
+ */
+const HOST_SLICE_PIECE_UNITS = 2 ** 24
+
 /** Number of code units before the first 0 in `elements[start .. start + limit)`, or -1. */
 export { findZeroUint16 as findTerminator }
 
 /** The string whose code units are `elements[start .. start + length)`. */
 export function decode(elements: Uint16Array, start: number, length: number): string {
+	if (hostSlice !== undefined) {
+		if (length < DECODE_HOST_FROM_UNITS) return utf16ByConcat(elements, start, length)
+		if (length <= HOST_SLICE_PIECE_UNITS) return hostSlice.call(elements, start * 2, (start + length) * 2)
+		let result = ''
+		for (let from = start, end = start + length; from < end; from += HOST_SLICE_PIECE_UNITS) {
+			result += hostSlice.call(elements, from * 2, Math.min(end, from + HOST_SLICE_PIECE_UNITS) * 2)
+		}
+		return result
+	}
 	if (length < DECODE_NATIVE_FROM_UNITS) return utf16ByConcat(elements, start, length)
 	const decoded = decodeUtf16leNative(elements, start, length)
 	if (decoded.indexOf('\uFFFD') === -1) return decoded
@@ -47,7 +86,8 @@ export const encodedLength = measure
 
 /** Writes the `count` code units of `value` (just measured) at `elements[start]`, no terminator. */
 export function encodeMeasured(value: string, elements: Uint16Array, start: number, count: number): void {
-	for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
+	if (hostWrite !== undefined && count >= WRITE_HOST_FROM_UNITS) hostWrite.call(elements, value, start * 2, count * 2)
+	else for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
 }
 
 /**
@@ -57,7 +97,8 @@ export function encodeMeasured(value: string, elements: Uint16Array, start: numb
 export function write(value: string, elements: Uint16Array, start: number, room: number, _method: string): number {
 	const count = value.length
 	if (count >= room) return -1
-	for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
+	if (hostWrite !== undefined && count >= WRITE_HOST_FROM_UNITS) hostWrite.call(elements, value, start * 2, count * 2)
+	else for (let i = 0; i < count; i++) elements[start + i] = value.charCodeAt(i)
 	elements[start + count] = 0
 	return count
 }

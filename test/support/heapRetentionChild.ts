@@ -8,6 +8,9 @@
  * Prints a JSON object: write or read -> [first heap alive after its own, first heap alive
  * after the second heap's], and how many second heaps were made.
  */
+// First: the UTF-16 read below is TextDecoder's, as in a browser or on Deno (on Node and Bun
+// the host's ucs2Slice reads it, which keeps nothing).
+import './withoutHostUtf16.js'
 import { createWasmHeapManager } from '../../src/index.js'
 
 const gc = (globalThis as { gc?: () => void }).gc

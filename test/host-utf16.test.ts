@@ -1,0 +1,192 @@
+/**
+ * The host's UTF-16 copies (src/codecs/hostUtf16.ts): which hosts' `Buffer.prototype.ucs2Write`
+ * and `ucs2Slice` the probe accepts, and that the UTF-16 codec calls them from its measured
+ * lengths on and gets exactly what its loops get. test/codecs.test.ts checks the codec's
+ * results on every kind of buffer with them (this process), and without them
+ * (test/codecs-browser-host.test.ts hides them, as a browser has none).
+ */
+import { expect } from 'chai'
+import { findHostUtf16, type HostUtf16Slice, type HostUtf16Write } from '../src/codecs/hostUtf16.js'
+import { SeededRandom } from './support/heaps.js'
+import { randomText } from './support/text.js'
+
+type Write = HostUtf16Write
+type Slice = HostUtf16Slice
+
+/** Byte-exact copies written in plain JS: what the probe must accept. */
+const exactWrite: Write = function (this: ArrayBufferView, value, byteOffset, byteLength) {
+	const units = new Uint16Array(this.buffer, this.byteOffset + byteOffset, byteLength / 2)
+	for (let i = 0; i < units.length && i < value.length; i++) units[i] = value.charCodeAt(i)
+	return Math.min(units.length, value.length) * 2
+}
+const exactSlice: Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+	const units = new Uint16Array(this.buffer, this.byteOffset + byteStart, (byteEnd - byteStart) / 2)
+	let text = ''
+	for (const unit of units) text += String.fromCharCode(unit)
+	return text
+}
+
+function hostWith(write: unknown, slice: unknown): object {
+	return { Buffer: { prototype: { ucs2Write: write, ucs2Slice: slice } } }
+}
+
+describe('the host\'s UTF-16 copies (src/codecs/hostUtf16.ts)', function () {
+	it('accepts copies that copy code units exactly, and refuses a host without both', function () {
+		const found = findHostUtf16(hostWith(exactWrite, exactSlice))
+		expect(found?.write).to.equal(exactWrite)
+		expect(found?.slice).to.equal(exactSlice)
+		expect(findHostUtf16({})).to.equal(undefined)
+		expect(findHostUtf16({ Buffer: {} })).to.equal(undefined)
+		expect(findHostUtf16(hostWith(exactWrite, undefined))).to.equal(undefined)
+		expect(findHostUtf16(hostWith(undefined, exactSlice))).to.equal(undefined)
+		expect(findHostUtf16(hostWith('ucs2Write', exactSlice))).to.equal(undefined)
+	})
+
+	it('refuses copies that are not exact: swapped bytes, offsets in elements, U+FFFD for a lone surrogate, a short count, a throw', function () {
+		const swapped: Write = function (this: ArrayBufferView, value, byteOffset, byteLength) {
+			const bytes = new Uint8Array(this.buffer, this.byteOffset + byteOffset, byteLength)
+			for (let i = 0; i < value.length; i++) {
+				bytes[2 * i] = value.charCodeAt(i) >> 8
+				bytes[2 * i + 1] = value.charCodeAt(i) & 0xff
+			}
+			return value.length * 2
+		}
+		// Deno's port: the offset taken as an index into the view's elements.
+		const elementOffsets: Write = function (this: ArrayBufferView, value, byteOffset, byteLength) {
+			return exactWrite.call(this, value, byteOffset * 2, byteLength)
+		}
+		// Ignores the view's own offset into its buffer.
+		const bufferOffsets: Write = function (this: ArrayBufferView, value, byteOffset, byteLength) {
+			return exactWrite.call(new Uint8Array(this.buffer), value, byteOffset, byteLength)
+		}
+		const short: Write = function (this: ArrayBufferView, value, byteOffset, byteLength) {
+			return exactWrite.call(this, value, byteOffset, byteLength) - 2
+		}
+		const overrunning: Write = function (this: ArrayBufferView, value, byteOffset, byteLength) {
+			return exactWrite.call(this, `${value}x`, byteOffset, byteLength + 2) - 2
+		}
+		const replacing: Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+			return new TextDecoder('utf-16le').decode(new Uint8Array(this.buffer, this.byteOffset + byteStart, byteEnd - byteStart))
+		}
+		const throwing = (): never => {
+			throw new TypeError('argument must be a buffer')
+		}
+		expect(findHostUtf16(hostWith(swapped, exactSlice)), 'swapped').to.equal(undefined)
+		expect(findHostUtf16(hostWith(elementOffsets, exactSlice)), 'element offsets').to.equal(undefined)
+		expect(findHostUtf16(hostWith(bufferOffsets, exactSlice)), 'buffer offsets').to.equal(undefined)
+		expect(findHostUtf16(hostWith(short, exactSlice)), 'short').to.equal(undefined)
+		expect(findHostUtf16(hostWith(overrunning, exactSlice)), 'overrunning').to.equal(undefined)
+		expect(findHostUtf16(hostWith(exactWrite, replacing)), 'replacing').to.equal(undefined)
+		expect(findHostUtf16(hostWith(throwing, exactSlice)), 'throwing write').to.equal(undefined)
+		expect(findHostUtf16(hostWith(exactWrite, throwing)), 'throwing slice').to.equal(undefined)
+	})
+
+	const nodeBuffer = (globalThis as { Buffer?: { prototype: { ucs2Write?: unknown; ucs2Slice?: unknown } } }).Buffer
+	const hidden = typeof nodeBuffer?.prototype.ucs2Write !== 'function'
+	it(`${hidden ? 'finds none in this process, where they are hidden' : 'accepts this host\'s Buffer.prototype.ucs2Write and ucs2Slice'}`, function () {
+		const found = findHostUtf16(globalThis)
+		if (hidden) {
+			expect(found).to.equal(undefined)
+			return
+		}
+		expect(found?.write).to.equal(nodeBuffer!.prototype.ucs2Write)
+		expect(found?.slice).to.equal(nodeBuffer!.prototype.ucs2Slice)
+	})
+
+	describe('the UTF-16 codec with them', function () {
+		if (hidden) return
+		const prototype = nodeBuffer!.prototype as { ucs2Write: Write; ucs2Slice: Slice }
+		const calls = { write: 0, slice: 0 }
+		let utf16: typeof import('../src/codecs/utf16.js')
+
+		before(async function () {
+			// A fresh copy of the codec, loaded while the host's copies count their calls
+			// (the codec takes them once, when it loads).
+			const { ucs2Write, ucs2Slice } = prototype
+			prototype.ucs2Write = function (this: ArrayBufferView, ...args) {
+				calls.write++
+				return ucs2Write.apply(this, args)
+			}
+			prototype.ucs2Slice = function (this: ArrayBufferView, ...args) {
+				calls.slice++
+				return ucs2Slice.apply(this, args)
+			}
+			try {
+				// A query makes it another module than the one the library loaded.
+				const freshCopy: string = '../src/codecs/utf16.js?counted'
+				utf16 = (await import(freshCopy)) as typeof utf16
+			} finally {
+				prototype.ucs2Write = ucs2Write
+				prototype.ucs2Slice = ucs2Slice
+			}
+		})
+
+		beforeEach(function () {
+			calls.write = 0
+			calls.slice = 0
+		})
+
+		it('writes from 40 code units and reads from 24 through them, shorter strings by its loops', function () {
+			const units = new Uint16Array(256)
+			const written = (count: number) => {
+				calls.write = 0
+				expect(utf16.write('w'.repeat(count), units, 3, 200, 'w')).to.equal(count)
+				utf16.encodeMeasured('m'.repeat(count), units, 3, count)
+				return calls.write
+			}
+			expect(written(39)).to.equal(0)
+			expect(written(40)).to.equal(2)
+			expect(written(100)).to.equal(2)
+			const read = (count: number) => {
+				calls.slice = 0
+				expect(utf16.decode(units, 3, count)).to.equal('m'.repeat(count))
+				return calls.slice
+			}
+			expect(read(23)).to.equal(0)
+			expect(read(24)).to.equal(1)
+			expect(read(100)).to.equal(1)
+		})
+
+		it('gives what the loops give, on a window of a plain and of a shared buffer: lone surrogates, a BOM, U+FFFF, nothing past the terminator', function () {
+			const random = new SeededRandom(1601)
+			for (const buffer of [new ArrayBuffer(1 << 16), new SharedArrayBuffer(1 << 16)]) {
+				// A window that does not start at its buffer's start, as a memory64 or
+				// large-heap view may not.
+				const units = new Uint16Array(buffer, 6, 30000)
+				for (const length of [24, 39, 40, 41, 64, 1000, 20000]) {
+					for (const value of [randomText(random, length).slice(0, length), `\ufeff\udc00${'é'.repeat(length - 4)}\uffff\ud800`]) {
+						units.fill(0xabcd)
+						const start = random.int(0, 20)
+						expect(utf16.write(value, units, start, value.length + 1, 'w')).to.equal(value.length)
+						for (let i = 0; i < value.length; i++) {
+							if (units[start + i] !== value.charCodeAt(i)) expect.fail(`unit ${i} of ${value.length}: ${units[start + i]}, expected ${value.charCodeAt(i)}`)
+						}
+						expect(units[start + value.length], 'terminator').to.equal(0)
+						expect(units[start + value.length + 1], 'past the terminator').to.equal(0xabcd)
+						if (start > 0) expect(units[start - 1], 'before the string').to.equal(0xabcd)
+						expect(utf16.decode(units, start, value.length)).to.equal(value)
+						// A room one unit short: nothing written.
+						units.fill(0xabcd)
+						expect(utf16.write(value, units, start, value.length, 'w')).to.equal(-1)
+						expect(units.every((unit) => unit === 0xabcd)).to.equal(true)
+					}
+				}
+			}
+			expect(calls.write).to.be.greaterThan(0)
+			expect(calls.slice).to.be.greaterThan(0)
+		})
+
+		it('reads a run longer than one piece (2^24 units) whole, a surrogate pair split between the pieces', function () {
+			const length = 2 ** 24 + 6
+			const units = new Uint16Array(length + 4)
+			units.fill(0x61)
+			units[2 + 2 ** 24 - 1] = 0xd83d
+			units[2 + 2 ** 24] = 0xde00
+			const text = utf16.decode(units, 2, length)
+			expect(calls.slice).to.equal(2)
+			expect(text.length).to.equal(length)
+			expect(text.slice(2 ** 24 - 3, 2 ** 24 + 3)).to.equal('aa😀aa')
+			expect(text.indexOf('\ud83d')).to.equal(2 ** 24 - 1)
+		})
+	})
+})
