@@ -17,7 +17,7 @@
  * encoding (the encoders' thresholds compare `value.length`), and elements for UTF-16
  * and UTF-32 decoding. The engine's `TextEncoder` only writes UTF-8, so UTF-32 encoding has
  * no rows, and UTF-16 encoding only where the host has `Buffer.prototype.ucs2Write` (Node
- * and Bun: the "host" rows, src/codecs/hostUtf16.ts).
+ * and Bun: the "host" rows, src/codecs/hostCopies.ts).
  *
  * The ASCII write checks and the `findTerminator` loops are a few lines each and are
  * restated here; everything else is imported from `src/codecs/`.
@@ -31,7 +31,7 @@ import {
 	encodeUtf8Native,
 	measureUtf8ByEncoding,
 } from '../src/codecs/textCoders.js'
-import { findHostUtf16 } from '../src/codecs/hostUtf16.js'
+import { findHostLatin1Slice, findHostUtf16 } from '../src/codecs/hostCopies.js'
 import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from '../src/codecs/utf32Decoding.js'
 import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from '../src/codecs/utf8Loops.js'
 import { engineDescription, environment, nowNs } from './runtime.js'
@@ -305,6 +305,38 @@ const asciiDecode: Operation = {
 	},
 }
 
+const hostLatin1Slice = findHostLatin1Slice(globalThis)
+
+/** ascii.decode where the host has `latin1Slice`: `fromCharCode` 8 bytes at a time, or `latin1Slice` on the heap's view. */
+const asciiDecodeByHost = (kind: 'ASCII' | 'Latin-1'): Operation => ({
+	name: `ASCII decode, ${kind}, host latin1Slice`,
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length)
+		storeUtf8(
+			addresses,
+			addresses.map(() => textOfUtf8Length('ASCII', length)),
+		)
+		// Latin-1: every 8th byte above 0x7F, which sends TextDecoder's path to its second pass.
+		if (kind === 'Latin-1') for (const start of addresses) for (let i = 0; i < length; i += 8) bytes[start + i] = 0xe9
+		const slice = hostLatin1Slice!
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = latin1ByConcat(bytes, addresses[n % samples]!, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]!
+					const text = slice.call(bytes, start, start + length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
 const asciiWrite: Operation = {
 	name: 'ASCII write',
 	prepare(length, samples, calls) {
@@ -549,6 +581,7 @@ runTable('Short runs (bytes for UTF-8/ASCII decoding, code units for encoding, e
 	utf8MeasureThenEncode('ASCII'),
 	utf8MeasureThenEncode('mixed'),
 	asciiDecode,
+	...(hostLatin1Slice === undefined ? [] : [asciiDecodeByHost('ASCII'), asciiDecodeByHost('Latin-1')]),
 	asciiWrite,
 	utf16Decode('ASCII'),
 	utf16Decode('mixed'),
@@ -564,6 +597,8 @@ runTable('Long runs: where the UTF-8 decode loop stops paying off on non-ASCII t
 	utf8Decode('CJK'),
 	utf16Decode('mixed'),
 	utf16DecodeByApply,
+	asciiDecode,
+	...(hostLatin1Slice === undefined ? [] : [asciiDecodeByHost('ASCII'), asciiDecodeByHost('Latin-1')]),
 ])
 
 if (sink === 0.5) console.log(sink)

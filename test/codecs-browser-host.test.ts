@@ -16,10 +16,10 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 describe('the codecs with the browser thresholds', function () {
 	this.timeout(300_000)
 
-	it('pass test/codecs.test.ts and test/host-utf16.test.ts in a process taken for a browser host, without the host UTF-16 copies', function () {
+	it('pass test/codecs.test.ts and test/host-copies.test.ts in a process taken for a browser host, without the host UTF-16 copies', function () {
 		const run = spawnSync(
 			process.execPath,
-			['--import', 'tsx', '--import', './test/support/browser-host.mjs', 'node_modules/mocha/bin/mocha.js', '--no-config', '--reporter', 'spec', '--timeout', '120000', 'test/codecs.test.ts', 'test/host-utf16.test.ts'],
+			['--import', 'tsx', '--import', './test/support/browser-host.mjs', 'node_modules/mocha/bin/mocha.js', '--no-config', '--reporter', 'spec', '--timeout', '120000', 'test/codecs.test.ts', 'test/host-copies.test.ts'],
 			{ cwd: root, encoding: 'utf8' },
 		)
 		const output = `${run.stdout}\n${run.stderr}`

@@ -4,7 +4,7 @@
  * lone surrogates included, reads back exactly.
  *
  * Where the host has its own exact copies (Node's and Bun's `Buffer.prototype.ucs2Write`
- * and `ucs2Slice`, hostUtf16.ts), runs from a few dozen units are written and read by
+ * and `ucs2Slice`, hostCopies.ts), runs from a few dozen units are written and read by
  * them, one native copy. Elsewhere (browsers, Deno):
  *
  * Long runs are decoded by `TextDecoder('utf-16le')`, 2-4x faster than
@@ -16,7 +16,7 @@
  */
 import { utf16ByApply, utf16ByConcat } from './charCodeStrings.js'
 import { byHost } from './host.js'
-import { findHostUtf16 } from './hostUtf16.js'
+import { findHostUtf16, HOST_SLICE_PIECE_BYTES, sliceInPieces } from './hostCopies.js'
 import { findZeroUint16 } from './terminators.js'
 import { decodeUtf16leNative } from './textCoders.js'
 
@@ -31,7 +31,7 @@ import { decodeUtf16leNative } from './textCoders.js'
  */
 const DECODE_NATIVE_FROM_UNITS = byHost(80, 256)
 
-/** Node's and Bun's `Buffer.prototype.ucs2Write` and `ucs2Slice`, if this host has them and they copy exactly (hostUtf16.ts). */
+/** Node's and Bun's `Buffer.prototype.ucs2Write` and `ucs2Slice`, if this host has them and they copy exactly (hostCopies.ts). */
 const host = findHostUtf16(globalThis)
 const hostWrite = host?.write
 const hostSlice = host?.slice
@@ -48,13 +48,6 @@ const hostSlice = host?.slice
 const DECODE_HOST_FROM_UNITS = 24
 const WRITE_HOST_FROM_UNITS = 40
 
-/**
- * Longest run handed to `ucs2Slice` at once: Node refuses a run of more bytes than the
- * engine's longest string has code units (2^29 - 24), half what a string can hold. Longer
- * runs are read in pieces and joined (code units copied as they are join back exactly,
- * even between the halves of a surrogate pair).
- */
-const HOST_SLICE_PIECE_UNITS = 2 ** 24
 
 /** Number of code units before the first 0 in `elements[start .. start + limit)`, or -1. */
 export { findZeroUint16 as findTerminator }
@@ -63,12 +56,8 @@ export { findZeroUint16 as findTerminator }
 export function decode(elements: Uint16Array, start: number, length: number): string {
 	if (hostSlice !== undefined) {
 		if (length < DECODE_HOST_FROM_UNITS) return utf16ByConcat(elements, start, length)
-		if (length <= HOST_SLICE_PIECE_UNITS) return hostSlice.call(elements, start * 2, (start + length) * 2)
-		let result = ''
-		for (let from = start, end = start + length; from < end; from += HOST_SLICE_PIECE_UNITS) {
-			result += hostSlice.call(elements, from * 2, Math.min(end, from + HOST_SLICE_PIECE_UNITS) * 2)
-		}
-		return result
+		if (length * 2 <= HOST_SLICE_PIECE_BYTES) return hostSlice.call(elements, start * 2, (start + length) * 2)
+		return sliceInPieces(hostSlice, elements, start * 2, (start + length) * 2)
 	}
 	if (length < DECODE_NATIVE_FROM_UNITS) return utf16ByConcat(elements, start, length)
 	const decoded = decodeUtf16leNative(elements, start, length)

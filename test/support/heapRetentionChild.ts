@@ -9,8 +9,8 @@
  * after the second heap's], and how many second heaps were made.
  */
 // First: the UTF-16 read below is TextDecoder's, as in a browser or on Deno (on Node and Bun
-// the host's ucs2Slice reads it, which keeps nothing).
-import './withoutHostUtf16.js'
+// the host's ucs2Slice reads it, which keeps nothing; see src/codecs/hostCopies.ts).
+import './withoutHostCopies.js'
 import { createWasmHeapManager } from '../../src/index.js'
 
 const gc = (globalThis as { gc?: () => void }).gc

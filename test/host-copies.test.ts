@@ -1,12 +1,13 @@
 /**
- * The host's UTF-16 copies (src/codecs/hostUtf16.ts): which hosts' `Buffer.prototype.ucs2Write`
- * and `ucs2Slice` the probe accepts, and that the UTF-16 codec calls them from its measured
- * lengths on and gets exactly what its loops get. test/codecs.test.ts checks the codec's
- * results on every kind of buffer with them (this process), and without them
- * (test/codecs-browser-host.test.ts hides them, as a browser has none).
+ * The host's copies (src/codecs/hostCopies.ts): which hosts' `Buffer.prototype.ucs2Write`,
+ * `ucs2Slice` and `latin1Slice` the probes accept, and that the UTF-16 and ASCII codecs call
+ * them from their measured lengths on and get exactly what their loops get.
+ * test/codecs.test.ts checks the codecs' results on every kind of buffer with them (this
+ * process), and without them (test/codecs-browser-host.test.ts hides them, as a browser has
+ * none).
  */
 import { expect } from 'chai'
-import { findHostUtf16, type HostUtf16Slice, type HostUtf16Write } from '../src/codecs/hostUtf16.js'
+import { findHostLatin1Slice, findHostUtf16, HOST_SLICE_PIECE_BYTES, type HostLatin1Slice, type HostUtf16Slice, type HostUtf16Write } from '../src/codecs/hostCopies.js'
 import { SeededRandom } from './support/heaps.js'
 import { randomText } from './support/text.js'
 
@@ -30,7 +31,7 @@ function hostWith(write: unknown, slice: unknown): object {
 	return { Buffer: { prototype: { ucs2Write: write, ucs2Slice: slice } } }
 }
 
-describe('the host\'s UTF-16 copies (src/codecs/hostUtf16.ts)', function () {
+describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 	it('accepts copies that copy code units exactly, and refuses a host without both', function () {
 		const found = findHostUtf16(hostWith(exactWrite, exactSlice))
 		expect(found?.write).to.equal(exactWrite)
@@ -177,6 +178,7 @@ describe('the host\'s UTF-16 copies (src/codecs/hostUtf16.ts)', function () {
 		})
 
 		it('reads a run longer than one piece (2^24 units) whole, a surrogate pair split between the pieces', function () {
+			expect(HOST_SLICE_PIECE_BYTES).to.equal(2 ** 25)
 			const length = 2 ** 24 + 6
 			const units = new Uint16Array(length + 4)
 			units.fill(0x61)
@@ -187,6 +189,96 @@ describe('the host\'s UTF-16 copies (src/codecs/hostUtf16.ts)', function () {
 			expect(text.length).to.equal(length)
 			expect(text.slice(2 ** 24 - 3, 2 ** 24 + 3)).to.equal('aa😀aa')
 			expect(text.indexOf('\ud83d')).to.equal(2 ** 24 - 1)
+		})
+	})
+
+	describe('latin1Slice', function () {
+		const exactLatin1: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+			return String.fromCharCode(...new Uint8Array(this.buffer, this.byteOffset + byteStart, byteEnd - byteStart))
+		}
+		const hostWithLatin1 = (slice: unknown): object => ({ Buffer: { prototype: { latin1Slice: slice } } })
+
+		it('accepts a slice that reads each byte as the character of its value, and refuses any other', function () {
+			expect(findHostLatin1Slice(hostWithLatin1(exactLatin1))).to.equal(exactLatin1)
+			expect(findHostLatin1Slice({})).to.equal(undefined)
+			expect(findHostLatin1Slice(hostWithLatin1(undefined))).to.equal(undefined)
+			const utf8: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+				return new TextDecoder().decode(new Uint8Array(this.buffer, this.byteOffset + byteStart, byteEnd - byteStart))
+			}
+			// What the Encoding standard makes of the label latin1 (Node's TextDecoder does not):
+			// 0x80-0x9F are other characters, 0x80 the euro sign and 0x9F Y with diaeresis.
+			const windows1252: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+				return exactLatin1.call(this, byteStart, byteEnd).replace(/\u0080/g, '\u20ac').replace(/\u009f/g, '\u0178')
+			}
+			const sevenBit: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+				return exactLatin1.call(this, byteStart, byteEnd).replace(/[\u0080-\u00ff]/g, (c) => String.fromCharCode(c.charCodeAt(0) & 0x7f))
+			}
+			const bufferOffsets: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+				return exactLatin1.call(new Uint8Array(this.buffer), byteStart, byteEnd)
+			}
+			const toTerminator: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
+				const text = exactLatin1.call(this, byteStart, byteEnd)
+				return text.slice(0, text.indexOf('\0') === -1 ? text.length : text.indexOf('\0'))
+			}
+			for (const [name, slice] of Object.entries({ utf8, windows1252, sevenBit, bufferOffsets, toTerminator })) {
+				expect(findHostLatin1Slice(hostWithLatin1(slice)), name).to.equal(undefined)
+			}
+			expect(findHostLatin1Slice(hostWithLatin1(() => { throw new TypeError('not a buffer') })), 'throwing').to.equal(undefined)
+		})
+
+		it(`${hidden ? 'finds none in this process, where it is hidden' : 'accepts this host\'s Buffer.prototype.latin1Slice'}`, function () {
+			const found = findHostLatin1Slice(globalThis)
+			if (hidden) expect(found).to.equal(undefined)
+			else expect(found).to.equal((nodeBuffer!.prototype as { latin1Slice?: unknown }).latin1Slice)
+		})
+
+		describe('the ASCII codec with it', function () {
+			if (hidden) return
+			const prototype = nodeBuffer!.prototype as { latin1Slice: HostLatin1Slice }
+			let slices = 0
+			let ascii: typeof import('../src/codecs/ascii.js')
+
+			before(async function () {
+				const { latin1Slice } = prototype
+				prototype.latin1Slice = function (this: ArrayBufferView, ...args) {
+					slices++
+					return latin1Slice.apply(this, args)
+				}
+				try {
+					const freshCopy: string = '../src/codecs/ascii.js?counted'
+					ascii = (await import(freshCopy)) as typeof ascii
+				} finally {
+					prototype.latin1Slice = latin1Slice
+				}
+			})
+
+			it('reads from 24 bytes through it, every byte as the character of its value, on a window of a plain and of a shared buffer', function () {
+				for (const buffer of [new ArrayBuffer(4096), new SharedArrayBuffer(4096)]) {
+					const bytes = new Uint8Array(buffer, 5, 4000)
+					for (let i = 0; i < 256; i++) bytes[10 + i] = i
+					for (const length of [23, 24, 25, 255, 256]) {
+						slices = 0
+						const start = 266 - length
+						let expected = ''
+						for (let i = start; i < 266; i++) expected += String.fromCharCode(bytes[i]!)
+						expect(ascii.decode(bytes, start, length), `${length} bytes`).to.equal(expected)
+						expect(slices, `latin1Slice calls for ${length} bytes`).to.equal(length < 24 ? 0 : 1)
+					}
+				}
+			})
+
+			it('reads a run longer than one piece (2^25 bytes) whole', function () {
+				const length = 2 ** 25 + 5
+				const bytes = new Uint8Array(length + 3)
+				bytes.fill(0xe9)
+				bytes[1 + 2 ** 25 - 1] = 0x41
+				bytes[1 + 2 ** 25] = 0x42
+				slices = 0
+				const text = ascii.decode(bytes, 1, length)
+				expect(slices).to.equal(2)
+				expect(text.length).to.equal(length)
+				expect(text.slice(2 ** 25 - 2, 2 ** 25 + 2)).to.equal('éABé')
+			})
 		})
 	})
 })
