@@ -5065,7 +5065,7 @@ export class AsciiStringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5074,7 +5074,8 @@ export class AsciiStringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeAsciiStringSliceAs(this.address, value, this.allocatedByteSize, 'AsciiStringSliceRef.value')
 	}
 
 	/**
@@ -5119,7 +5120,7 @@ export class AsciiStringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeAsciiStringSlice(this.address, value, this.allocatedByteSize)
+		const written = this.manager.writeAsciiStringSliceAs(this.address, value, this.allocatedByteSize, 'AsciiStringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
@@ -5171,7 +5172,7 @@ export class Utf8StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5180,7 +5181,8 @@ export class Utf8StringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeUtf8StringSliceAs(this.address, value, this.allocatedByteSize, 'Utf8StringSliceRef.value')
 	}
 
 	/**
@@ -5225,7 +5227,7 @@ export class Utf8StringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeUtf8StringSlice(this.address, value, this.allocatedByteSize)
+		const written = this.manager.writeUtf8StringSliceAs(this.address, value, this.allocatedByteSize, 'Utf8StringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
@@ -5277,7 +5279,7 @@ export class Utf16StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5286,7 +5288,8 @@ export class Utf16StringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeUtf16StringSliceAs(this.address, value, this.allocatedByteSize / 2, 'Utf16StringSliceRef.value')
 	}
 
 	/**
@@ -5331,7 +5334,7 @@ export class Utf16StringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeUtf16StringSlice(this.address, value, this.allocatedByteSize / 2)
+		const written = this.manager.writeUtf16StringSliceAs(this.address, value, this.allocatedByteSize / 2, 'Utf16StringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
@@ -5383,7 +5386,7 @@ export class Utf32StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5392,7 +5395,8 @@ export class Utf32StringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeUtf32StringSliceAs(this.address, value, this.allocatedByteSize / 4, 'Utf32StringSliceRef.value')
 	}
 
 	/**
@@ -5437,7 +5441,7 @@ export class Utf32StringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeUtf32StringSlice(this.address, value, this.allocatedByteSize / 4)
+		const written = this.manager.writeUtf32StringSliceAs(this.address, value, this.allocatedByteSize / 4, 'Utf32StringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
