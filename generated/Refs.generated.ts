@@ -27,8 +27,9 @@ export class Int8Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeInt8` converts it. */
+	/** Writes the referenced value, converted as `writeInt8` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.value')
 		this.write(value)
 	}
 
@@ -412,8 +413,9 @@ export class Uint8Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeUint8` converts it. */
+	/** Writes the referenced value, converted as `writeUint8` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.value')
 		this.write(value)
 	}
 
@@ -797,8 +799,9 @@ export class ClampedUint8Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeClampedUint8` converts it. */
+	/** Writes the referenced value, converted as `writeClampedUint8` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.value')
 		this.write(value)
 	}
 
@@ -1052,8 +1055,9 @@ export class Int16Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeInt16` converts it. */
+	/** Writes the referenced value, converted as `writeInt16` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.value')
 		this.write(value)
 	}
 
@@ -1446,8 +1450,9 @@ export class Uint16Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeUint16` converts it. */
+	/** Writes the referenced value, converted as `writeUint16` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.value')
 		this.write(value)
 	}
 
@@ -1840,8 +1845,9 @@ export class Int32Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeInt32` converts it. */
+	/** Writes the referenced value, converted as `writeInt32` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.value')
 		this.write(value)
 	}
 
@@ -2234,8 +2240,9 @@ export class Uint32Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeUint32` converts it. */
+	/** Writes the referenced value, converted as `writeUint32` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.value')
 		this.write(value)
 	}
 
@@ -2628,8 +2635,9 @@ export class BigInt64Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeBigInt64` converts it. */
+	/** Writes the referenced value, converted as `writeBigInt64` converts it; its errors name `value`. */
 	set value(value: bigint) {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.value')
 		this.write(value)
 	}
 
@@ -3022,8 +3030,9 @@ export class BigUint64Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeBigUint64` converts it. */
+	/** Writes the referenced value, converted as `writeBigUint64` converts it; its errors name `value`. */
 	set value(value: bigint) {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.value')
 		this.write(value)
 	}
 
@@ -3416,8 +3425,9 @@ export class Float16Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeFloat16` converts it. */
+	/** Writes the referenced value, converted as `writeFloat16` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.value')
 		this.write(value)
 	}
 
@@ -3667,8 +3677,9 @@ export class Float32Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeFloat32` converts it. */
+	/** Writes the referenced value, converted as `writeFloat32` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.value')
 		this.write(value)
 	}
 
@@ -3953,8 +3964,9 @@ export class Float64Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeFloat64` converts it. */
+	/** Writes the referenced value, converted as `writeFloat64` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.value')
 		this.write(value)
 	}
 
@@ -4274,8 +4286,9 @@ export class Pointer53Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writePointer53` converts it. */
+	/** Writes the referenced value, converted as `writePointer53` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.value', value)
 		this.write(value)
 	}
 
