@@ -860,7 +860,7 @@ export const allocatorBufferResizedUnderHeap = {
 export const allocatorFreeNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, address: unknown) => `${method}: address must be a number, received ${describeValue(address)}`,
+	text: (method: string, address: unknown) => `${method}: address must be a number, received ${describeValue(address)}${bigintHint(address)}`,
 } satisfies Message
 
 export const allocatorFreeNotLive = {
