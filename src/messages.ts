@@ -1508,7 +1508,9 @@ export const inlineStringDoesNotFit = {
 export const pointerFieldRefFreed = {
 	Class: Error,
 	code: 'ERR_HEAP_REF_FREED',
-	text: (where: string, address: number) => `${where}: the ref to address ${address} has been freed`,
+	/** `byScope`: the ref's scope freed it when it ended (see `refFreed`). */
+	text: (where: string, address: number, byScope: boolean) =>
+		`${where}: the ref to address ${address} has been freed${byScope ? " by its scope's end" : ''}`,
 } satisfies Message
 
 export const pointerFieldRefOfAnotherManager = {
