@@ -27,8 +27,9 @@ export class Int8Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeInt8` converts it. */
+	/** Writes the referenced value, converted as `writeInt8` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.value')
 		this.write(value)
 	}
 
@@ -412,8 +413,9 @@ export class Uint8Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeUint8` converts it. */
+	/** Writes the referenced value, converted as `writeUint8` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.value')
 		this.write(value)
 	}
 
@@ -797,8 +799,9 @@ export class ClampedUint8Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeClampedUint8` converts it. */
+	/** Writes the referenced value, converted as `writeClampedUint8` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.value')
 		this.write(value)
 	}
 
@@ -1052,8 +1055,9 @@ export class Int16Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeInt16` converts it. */
+	/** Writes the referenced value, converted as `writeInt16` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.value')
 		this.write(value)
 	}
 
@@ -1446,8 +1450,9 @@ export class Uint16Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeUint16` converts it. */
+	/** Writes the referenced value, converted as `writeUint16` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.value')
 		this.write(value)
 	}
 
@@ -1840,8 +1845,9 @@ export class Int32Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeInt32` converts it. */
+	/** Writes the referenced value, converted as `writeInt32` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.value')
 		this.write(value)
 	}
 
@@ -2234,8 +2240,9 @@ export class Uint32Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeUint32` converts it. */
+	/** Writes the referenced value, converted as `writeUint32` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.value')
 		this.write(value)
 	}
 
@@ -2628,8 +2635,9 @@ export class BigInt64Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeBigInt64` converts it. */
+	/** Writes the referenced value, converted as `writeBigInt64` converts it; its errors name `value`. */
 	set value(value: bigint) {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.value')
 		this.write(value)
 	}
 
@@ -3022,8 +3030,9 @@ export class BigUint64Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeBigUint64` converts it. */
+	/** Writes the referenced value, converted as `writeBigUint64` converts it; its errors name `value`. */
 	set value(value: bigint) {
+		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.value')
 		this.write(value)
 	}
 
@@ -3416,8 +3425,9 @@ export class Float16Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeFloat16` converts it. */
+	/** Writes the referenced value, converted as `writeFloat16` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.value')
 		this.write(value)
 	}
 
@@ -3667,8 +3677,9 @@ export class Float32Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeFloat32` converts it. */
+	/** Writes the referenced value, converted as `writeFloat32` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.value')
 		this.write(value)
 	}
 
@@ -3953,8 +3964,9 @@ export class Float64Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writeFloat64` converts it. */
+	/** Writes the referenced value, converted as `writeFloat64` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.value')
 		this.write(value)
 	}
 
@@ -4274,8 +4286,9 @@ export class Pointer53Ref extends HeapRef {
 		return this.read()
 	}
 
-	/** Writes the referenced value, converted as `writePointer53` converts it. */
+	/** Writes the referenced value, converted as `writePointer53` converts it; its errors name `value`. */
 	set value(value: number) {
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.value', value)
 		this.write(value)
 	}
 
@@ -5065,7 +5078,7 @@ export class AsciiStringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5074,7 +5087,8 @@ export class AsciiStringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeAsciiStringSliceAs(this.address, value, this.allocatedByteSize, 'AsciiStringSliceRef.value')
 	}
 
 	/**
@@ -5119,7 +5133,7 @@ export class AsciiStringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeAsciiStringSlice(this.address, value, this.allocatedByteSize)
+		const written = this.manager.writeAsciiStringSliceAs(this.address, value, this.allocatedByteSize, 'AsciiStringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
@@ -5171,7 +5185,7 @@ export class Utf8StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5180,7 +5194,8 @@ export class Utf8StringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeUtf8StringSliceAs(this.address, value, this.allocatedByteSize, 'Utf8StringSliceRef.value')
 	}
 
 	/**
@@ -5225,7 +5240,7 @@ export class Utf8StringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeUtf8StringSlice(this.address, value, this.allocatedByteSize)
+		const written = this.manager.writeUtf8StringSliceAs(this.address, value, this.allocatedByteSize, 'Utf8StringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
@@ -5277,7 +5292,7 @@ export class Utf16StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5286,7 +5301,8 @@ export class Utf16StringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeUtf16StringSliceAs(this.address, value, this.allocatedByteSize / 2, 'Utf16StringSliceRef.value')
 	}
 
 	/**
@@ -5331,7 +5347,7 @@ export class Utf16StringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeUtf16StringSlice(this.address, value, this.allocatedByteSize / 2)
+		const written = this.manager.writeUtf16StringSliceAs(this.address, value, this.allocatedByteSize / 2, 'Utf16StringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}
@@ -5383,7 +5399,7 @@ export class Utf32StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it calls `write(value)`.
+	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
@@ -5392,7 +5408,8 @@ export class Utf32StringSliceRef extends HeapRef {
 
 	/** Writes a new string (see `write`). */
 	set value(value: string) {
-		this.write(value)
+		if (this.freed) this.throwFreed('value')
+		this.currentElementCount = this.manager.writeUtf32StringSliceAs(this.address, value, this.allocatedByteSize / 4, 'Utf32StringSliceRef.value')
 	}
 
 	/**
@@ -5437,7 +5454,7 @@ export class Utf32StringSliceRef extends HeapRef {
 	 */
 	write(value: string): number {
 		if (this.freed) this.throwFreed('write')
-		const written = this.manager.writeUtf32StringSlice(this.address, value, this.allocatedByteSize / 4)
+		const written = this.manager.writeUtf32StringSliceAs(this.address, value, this.allocatedByteSize / 4, 'Utf32StringSliceRef.write')
 		this.currentElementCount = written
 		return written
 	}

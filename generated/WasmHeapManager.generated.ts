@@ -4761,6 +4761,26 @@ export class WasmHeapManager extends HeapAccess {
 	}
 
 	// Ascii · codegen/emitStringSlices.ts
+	/** @internal `writeAsciiStringSlice` for a slice ref's `write` and `value` setter: its errors name `method` (`AsciiStringSliceRef.value`). */
+	writeAsciiStringSliceAs(address: number, value: string, maxElementCount: number, method: string): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.sliceRoom(address, 1, maxElementCount, method)
+		const count = measureAscii(value, method)
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, method)
+			return this.writeAsciiStringSliceAs(address, value, maxElementCount, method)
+		}
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + count > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredAscii(value, elements, start, count)
+		return count
+	}
+
+	// Ascii · codegen/emitStringSlices.ts
 	/**
 	 * Allocates an ASCII (7-bit; bytes 0x80–0xFF read as Latin-1) string without a terminator and returns an `AsciiStringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 1` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
@@ -4875,6 +4895,26 @@ export class WasmHeapManager extends HeapAccess {
 		if (count > room) {
 			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, 'writeUtf8StringSlice')
 			return this.writeUtf8StringSlice(address, value, maxElementCount)
+		}
+		let elements = this.views.uint8Array
+		let start = address
+		if (start + count > elements.length) {
+			elements = new Uint8Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf8(value, elements, start, count)
+		return count
+	}
+
+	// Utf8 · codegen/emitStringSlices.ts
+	/** @internal `writeUtf8StringSlice` for a slice ref's `write` and `value` setter: its errors name `method` (`Utf8StringSliceRef.value`). */
+	writeUtf8StringSliceAs(address: number, value: string, maxElementCount: number, method: string): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.sliceRoom(address, 1, maxElementCount, method)
+		const count = measureUtf8(value, method)
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, method)
+			return this.writeUtf8StringSliceAs(address, value, maxElementCount, method)
 		}
 		let elements = this.views.uint8Array
 		let start = address
@@ -5013,6 +5053,26 @@ export class WasmHeapManager extends HeapAccess {
 	}
 
 	// Utf16 · codegen/emitStringSlices.ts
+	/** @internal `writeUtf16StringSlice` for a slice ref's `write` and `value` setter: its errors name `method` (`Utf16StringSliceRef.value`). */
+	writeUtf16StringSliceAs(address: number, value: string, maxElementCount: number, method: string): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.sliceRoom(address, 2, maxElementCount, method)
+		const count = measureUtf16(value, method)
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, method)
+			return this.writeUtf16StringSliceAs(address, value, maxElementCount, method)
+		}
+		let elements = this.views.uint16Array
+		let start = address / 2
+		if (start + count > elements.length) {
+			elements = new Uint16Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf16(value, elements, start, count)
+		return count
+	}
+
+	// Utf16 · codegen/emitStringSlices.ts
 	/**
 	 * Allocates a UTF-16 (little-endian code units, stored as-is) string without a terminator and returns a `Utf16StringSliceRef` to it.
 	 * @param valueOrCapacity a string, encoded once and allocated at exactly its size; or a capacity in elements (allocates `capacity * 2` bytes, holding an empty string). An empty string allocates no element but still gets a unique address
@@ -5127,6 +5187,26 @@ export class WasmHeapManager extends HeapAccess {
 		if (count > room) {
 			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, 'writeUtf32StringSlice')
 			return this.writeUtf32StringSlice(address, value, maxElementCount)
+		}
+		let elements = this.views.uint32Array
+		let start = address / 4
+		if (start + count > elements.length) {
+			elements = new Uint32Array(this.views.buffer, address, count)
+			start = 0
+		}
+		encodeMeasuredUtf32(value, elements, start, count)
+		return count
+	}
+
+	// Utf32 · codegen/emitStringSlices.ts
+	/** @internal `writeUtf32StringSlice` for a slice ref's `write` and `value` setter: its errors name `method` (`Utf32StringSliceRef.value`). */
+	writeUtf32StringSliceAs(address: number, value: string, maxElementCount: number, method: string): number {
+		if (typeof value !== 'string') throwStringValueError(method, value)
+		const room = this.strings.sliceRoom(address, 4, maxElementCount, method)
+		const count = measureUtf32(value, method)
+		if (count > room) {
+			this.strings.sliceDoesNotFit(address, count, room, maxElementCount, method)
+			return this.writeUtf32StringSliceAs(address, value, maxElementCount, method)
 		}
 		let elements = this.views.uint32Array
 		let start = address / 4

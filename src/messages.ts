@@ -860,7 +860,7 @@ export const allocatorBufferResizedUnderHeap = {
 export const allocatorFreeNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, address: unknown) => `${method}: address must be a number, received ${describeValue(address)}`,
+	text: (method: string, address: unknown) => `${method}: address must be a number, received ${describeValue(address)}${bigintHint(address)}`,
 } satisfies Message
 
 export const allocatorFreeNotLive = {
@@ -1508,7 +1508,9 @@ export const inlineStringDoesNotFit = {
 export const pointerFieldRefFreed = {
 	Class: Error,
 	code: 'ERR_HEAP_REF_FREED',
-	text: (where: string, address: number) => `${where}: the ref to address ${address} has been freed`,
+	/** `byScope`: the ref's scope freed it when it ended (see `refFreed`). */
+	text: (where: string, address: number, byScope: boolean) =>
+		`${where}: the ref to address ${address} has been freed${byScope ? " by its scope's end" : ''}`,
 } satisfies Message
 
 export const pointerFieldRefOfAnotherManager = {

@@ -949,6 +949,26 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.check()
 		})
 
+		it('free given a bigint address (a wasm64 pointer) says to pass Number(address), as the manager does, and frees nothing', () => {
+			for (const shared of [false, true]) {
+				const buffer = shared ? new SharedArrayBuffer(pageSize) : new ArrayBuffer(pageSize)
+				const allocator = createHeapAllocator(buffer)
+				const live = allocator.alloc(64)
+				const before = snapshot(buffer)
+				const used = allocator.usedByteSize
+				const free = allocator.free as (address: unknown) => void
+				const error = expectThrow(() => free(BigInt(live)), TypeError, `HeapAllocator.free: address must be a number, received ${live}n; pass a bigint pointer as Number(address)`)
+				expect((error as { code?: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+				for (const bad of ['16', null, undefined, Symbol('address'), { valueOf: () => live }]) {
+					expect(thrown(() => free(bad)).message, String(bad)).to.not.include('Number(address)')
+				}
+				expectSameBytes(snapshot(buffer), before)
+				expect(allocator.usedByteSize).to.equal(used)
+				allocator.free(Number(BigInt(live)))
+				allocator.check()
+			}
+		})
+
 		it('a second free of a block that merged into its free left neighbour is refused, and the heap stays consistent', () => {
 			const buffer = new ArrayBuffer(pageSize)
 			const allocator = createHeapAllocator(buffer)
@@ -1243,3 +1263,12 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		})
 	})
 })
+
+function thrown(fn: () => unknown): Error {
+	try {
+		fn()
+	} catch (error) {
+		return error as Error
+	}
+	throw new Error('expected an error')
+}

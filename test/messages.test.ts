@@ -253,7 +253,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	bitfieldValueOfWrongType: ['probe.method', 8, true, 'typeName', 'boolean', 'x'],
 	bitfieldValueOutOfRange: ['probe.method', 'x', 8, true, 'typeName', 5n, 5n],
 	inlineStringDoesNotFit: ['probe.method', 8, 'encoding', 8],
-	pointerFieldRefFreed: ['probe.method', 8],
+	pointerFieldRefFreed: ['probe.method', 8, true],
 	pointerFieldValueInvalid: ['probe.method', 'x'],
 	pointerFieldRefOfAnotherManager: ['probe.method', 8],
 	pointerFieldRefOfAnotherType: ['probe.method', 'Body', 'Vec2', {}],

@@ -164,8 +164,8 @@ describe('numeric surface at its edges', () => {
 				for (const { member, array: onArray, call } of writingMembers(element)) {
 					const target = onArray ? array : ref
 					const className = onArray ? element.arrayRefClass : element.refClass
-					// `value` is written through `write`; compareExchange names its `expected` or `replacement`.
-					const named = member === 'value' ? 'write' : member.replace(' (expected)', '')
+					// the `value` setter names itself (it converts before calling `write`); compareExchange names its `expected` or `replacement`.
+					const named = member.replace(' (expected)', '')
 					const parameter = member.endsWith('(expected)') ? 'expected' : /compareExchange/.test(member) ? 'replacement' : 'value'
 					const cases: [unknown, string][] = [[wrong, received]]
 					if (element.valueType === 'number') cases.push([Symbol('s'), 'symbol'])

@@ -4,7 +4,7 @@
  * `deallocate`) and scopes (`withScope`, `openScope`, `keep`).
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineStruct, type HeapRef, type Int32Ref, type StructRef, type Utf8StringSliceRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type HeapRef, type Int32Ref, type StructRef, type StructType, type Utf8StringSliceRef, type WasmHeapManager, type WasmHeapManagerOptions } from '../src/index.js'
 import { expectThrow, expectSameBytes } from './support/dynamic.js'
 import { snapshot } from './support/heaps.js'
 
@@ -365,6 +365,47 @@ describe('scopes', () => {
 		}
 		heap.freeAll()
 		expectThrow(() => kept.value, Error, /has been freed$/)
+	})
+
+	it("a struct's pointer field given a ref its scope's end freed says so, and writes nothing", () => {
+		const { heap, memory } = strictHeap()
+		const Node = defineStruct('Node', {
+			value: 'Int32',
+			next: { pointer: (): StructType => Node },
+			count: { pointer: 'Int32' },
+			name: { pointer: 'Utf8' },
+		})
+		const list = heap.allocStruct(Node, { value: 1 })
+		const fields = list as unknown as Record<'next' | 'count' | 'name', unknown>
+		let node!: StructRef
+		let element!: StructRef
+		let count!: Int32Ref
+		let name!: HeapRef
+		let freedFirst!: Int32Ref
+		heap.withScope(() => {
+			node = heap.allocStruct(Node)
+			element = heap.allocStructArray(Node, 2).at(1) // a sub-ref: its scope is its array's
+			count = heap.allocInt32()
+			name = heap.allocNullTerminatedUtf8String('n')
+			freedFirst = heap.allocInt32()
+			freedFirst.free()
+		})
+		const before = snapshot(memory)
+		const cases: [string, () => unknown, HeapRef][] = [
+			['Node.next', () => (fields.next = node), node],
+			['Node.next', () => (fields.next = element), element],
+			['Node.count', () => (fields.count = count), count],
+			['Node.name', () => (fields.name = name), name],
+			['Node.write.next', () => list.write({ next: node } as never), node],
+		]
+		for (const [where, assign, ref] of cases) {
+			const error = expectThrow(assign, Error, `${where}: the ref to address ${ref.address} has been freed by its scope's end`)
+			expect((error as { code?: string }).code).to.equal('ERR_HEAP_REF_FREED')
+		}
+		// freed before its scope ended: the scope did not free it, and the message does not say so
+		expectThrow(() => (fields.count = freedFirst), Error, `Node.count: the ref to address ${freedFirst.address} has been freed`)
+		expectSameBytes(snapshot(memory), before)
+		expect(list.read()).to.deep.equal({ value: 1, next: 0, count: 0, name: 0 })
 	})
 
 	it('nested scopes free their own, innermost first; keep() and release() take a ref out', () => {

@@ -780,3 +780,43 @@ describe('refs', () => {
 		}
 	})
 })
+
+describe("a value ref's value setter given a value its type refuses", () => {
+	for (const element of allElements.filter((row) => row.aliasOf === undefined)) {
+		it(`${element.refClass}.value names value (not write) in its error, and writes nothing`, () => {
+			const { heap, memory } = createTestHeap()
+			const ref = callMethod<ValueRef>(heap, element.methods.alloc)
+			const kept = element.valueType === 'bigint' ? 7n : 7
+			ref.value = kept
+			const refused: [unknown, RegExp][] =
+				element.kind === 'pointer53'
+					? [['x', /a pointer53 value must be a number, received "x"$/], [-1, /-1 is not a valid pointer53 value/], [1.5, /1\.5 is not a valid pointer53 value/]]
+					: element.valueType === 'bigint'
+						? [[1, /value must be a bigint, received 1$/], ['x', /value must be a bigint, received "x"$/]]
+						: [[1n, /value must be a number, received 1n$/], [Symbol('s'), /value must be a number, received symbol$/]]
+			for (const [value, message] of refused) {
+				for (const [member, write] of [
+					['value', () => ((ref as { value: unknown }).value = value)],
+					['write', () => (ref as unknown as { write(value: unknown): void }).write(value)],
+				] as const) {
+					const before = snapshot(memory)
+					const error = caught(write)
+					expect(error.constructor, `${element.refClass}.${member}(${String(value)}): ${error.message}`).to.equal(element.kind === 'pointer53' && typeof value === 'number' ? RangeError : TypeError)
+					expect(error.message).to.match(new RegExp(`^${element.refClass}\\.${member}: `))
+					expect(error.message).to.match(message)
+					expectSameBytes(snapshot(memory), before)
+					expect(ref.value).to.equal(kept)
+				}
+			}
+		})
+	}
+})
+
+function caught(fn: () => unknown): Error {
+	try {
+		fn()
+	} catch (error) {
+		return error as Error
+	}
+	throw new Error('expected an error')
+}

@@ -301,12 +301,46 @@ describe('length-delimited strings, for every encoding row', () => {
 					expectThrow(
 						() => ref.write('x'.repeat(11)),
 						RangeError,
-						`${writeSlice}: the string needs 11 elements, but only 10 fit at address ${ref.address} in maxElementCount; nothing was written`,
+						`${refClass}.write: the string needs 11 elements, but only 10 fit in the ref; nothing was written (write a shorter one, or allocate a ref of capacity 11)`,
 					)
 					expectSameBytes(snapshot(memory), before)
 					expect(ref.elementCount).to.equal(3)
 					expect(ref.write('x'.repeat(10))).to.equal(10)
 					ref.free()
+				})
+
+				it(`value and write name themselves in their errors (not ${writeSlice}), and write nothing`, () => {
+					const { heap, memory } = createTestHeap()
+					const ref = callMethod<SliceRef>(heap, allocSlice, 4)
+					ref.value = 'ab'
+					const cases: [string, string, ErrorConstructor, string][] = [
+						['abcdefgh', 'the string needs 8 elements, but only 4 fit in the ref; nothing was written (write a shorter one, or allocate a ref of capacity 8)', RangeError, 'ERR_HEAP_STRING_DOES_NOT_FIT'],
+						[5 as unknown as string, 'value must be a string, received 5', TypeError, 'ERR_HEAP_INVALID_VALUE'],
+					]
+					if (encoding.codec === 'ascii') cases.push(['é', "the string contains 'é' (U+00E9) at index 0, which is not an ASCII character (U+0000 to U+007F)", RangeError, 'ERR_HEAP_INVALID_VALUE'])
+					for (const [value, message, Class, code] of cases) {
+						for (const [member, write] of [
+							['value', () => (ref.value = value)],
+							['write', () => ref.write(value)],
+						] as const) {
+							const before = snapshot(memory)
+							const error = expectThrow(write, Class, `${refClass}.${member}: ${message}`)
+							expect((error as { code?: string }).code).to.equal(code)
+							expectSameBytes(snapshot(memory), before)
+							expect(ref.elementCount).to.equal(2)
+							expect(ref.value).to.equal('ab')
+						}
+					}
+					// a freed ref's setter names the setter too
+					ref.free()
+					expectThrow(() => (ref.value = 'x'), Error, `${refClass}.value: the reference to address ${ref.address} has been freed`)
+					// the manager's own method keeps its words
+					const other = callMethod<SliceRef>(heap, allocSlice, 4)
+					expectThrow(
+						() => callMethod(heap, writeSlice, other.address, 'abcdefgh', 4),
+						RangeError,
+						`${writeSlice}: the string needs 8 elements, but only 4 fit at address ${other.address} in maxElementCount; nothing was written`,
+					)
 				})
 
 				it('an empty value allocates no element, yet every ref gets its own non-null address', () => {
@@ -438,6 +472,7 @@ describe('length-delimited strings, for every encoding row', () => {
 					expectThrow(() => ref.read(), Error, freed('read'))
 					expectThrow(() => ref.value, Error, freed('read'))
 					expectThrow(() => ref.write('x'), Error, freed('write'))
+					expectThrow(() => (ref.value = 'x'), Error, freed('value'))
 					expectThrow(() => ref.elementCount, Error, freed('elementCount'))
 					expectThrow(() => ref.encodedByteLength, Error, freed('elementCount'))
 					expectThrow(() => ref.encodedElementsView, Error, freed('encodedElementsView'))

@@ -328,7 +328,11 @@ function pointerCodec(target: PointerTarget, abi: AbiFacts, manager: WasmHeapMan
 		check(value, where, m) {
 			if (value === null) return inner.check(0, where, m)
 			if (value instanceof HeapRef) {
-				if (value.isFreed) throw raise(pointerFieldRefFreed, where, value.address)
+				if (value.isFreed) {
+					// a sub-ref's scope is its root's (the struct or array it belongs to)
+					const owner = (value as unknown as { root?: HeapRef }).root ?? value
+					throw raise(pointerFieldRefFreed, where, value.address, owner.scope !== undefined)
+				}
 				// a ref's address means something only in its own manager's heap
 				if ((value as unknown as { manager: unknown }).manager !== m) throw raise(pointerFieldRefOfAnotherManager, where, value.address)
 				const type = pointedStruct(target, where)
