@@ -31,6 +31,27 @@ function hostWith(write: unknown, slice: unknown): object {
 	return { Buffer: { prototype: { ucs2Write: write, ucs2Slice: slice } } }
 }
 
+/**
+ * A fresh copy of a codec module (a query makes it another module than the one the library
+ * loaded), loaded while the named methods of `prototype` count their calls in `calls`: the
+ * codec takes them once, when it loads.
+ */
+async function loadCounting<M>(specifier: string, prototype: object, calls: Record<string, number>): Promise<M> {
+	const methods = prototype as Record<string, (this: unknown, ...args: unknown[]) => unknown>
+	const originals = Object.fromEntries(Object.keys(calls).map((name) => [name, methods[name]!]))
+	for (const [name, original] of Object.entries(originals)) {
+		methods[name] = function (this: unknown, ...args: unknown[]) {
+			calls[name]!++
+			return original.apply(this, args)
+		}
+	}
+	try {
+		return (await import(`${specifier}?counted`)) as M
+	} finally {
+		Object.assign(methods, originals)
+	}
+}
+
 describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 	it('accepts copies that copy code units exactly, and refuses a host without both', function () {
 		const found = findHostUtf16(hostWith(exactWrite, exactSlice))
@@ -96,52 +117,33 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 
 	describe('the UTF-16 codec with them', function () {
 		if (hidden) return
-		const prototype = nodeBuffer!.prototype as { ucs2Write: Write; ucs2Slice: Slice }
-		const calls = { write: 0, slice: 0 }
+		const calls = { ucs2Write: 0, ucs2Slice: 0 }
 		let utf16: typeof import('../src/codecs/utf16.js')
 
 		before(async function () {
-			// A fresh copy of the codec, loaded while the host's copies count their calls
-			// (the codec takes them once, when it loads).
-			const { ucs2Write, ucs2Slice } = prototype
-			prototype.ucs2Write = function (this: ArrayBufferView, ...args) {
-				calls.write++
-				return ucs2Write.apply(this, args)
-			}
-			prototype.ucs2Slice = function (this: ArrayBufferView, ...args) {
-				calls.slice++
-				return ucs2Slice.apply(this, args)
-			}
-			try {
-				// A query makes it another module than the one the library loaded.
-				const freshCopy: string = '../src/codecs/utf16.js?counted'
-				utf16 = (await import(freshCopy)) as typeof utf16
-			} finally {
-				prototype.ucs2Write = ucs2Write
-				prototype.ucs2Slice = ucs2Slice
-			}
+			utf16 = await loadCounting('../src/codecs/utf16.js', nodeBuffer!.prototype, calls)
 		})
 
 		beforeEach(function () {
-			calls.write = 0
-			calls.slice = 0
+			calls.ucs2Write = 0
+			calls.ucs2Slice = 0
 		})
 
 		it('writes from 40 code units and reads from 24 through them, shorter strings by its loops', function () {
 			const units = new Uint16Array(256)
 			const written = (count: number) => {
-				calls.write = 0
+				calls.ucs2Write = 0
 				expect(utf16.write('w'.repeat(count), units, 3, 200, 'w')).to.equal(count)
 				utf16.encodeMeasured('m'.repeat(count), units, 3, count)
-				return calls.write
+				return calls.ucs2Write
 			}
 			expect(written(39)).to.equal(0)
 			expect(written(40)).to.equal(2)
 			expect(written(100)).to.equal(2)
 			const read = (count: number) => {
-				calls.slice = 0
+				calls.ucs2Slice = 0
 				expect(utf16.decode(units, 3, count)).to.equal('m'.repeat(count))
-				return calls.slice
+				return calls.ucs2Slice
 			}
 			expect(read(23)).to.equal(0)
 			expect(read(24)).to.equal(1)
@@ -173,8 +175,8 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 					}
 				}
 			}
-			expect(calls.write).to.be.greaterThan(0)
-			expect(calls.slice).to.be.greaterThan(0)
+			expect(calls.ucs2Write).to.be.greaterThan(0)
+			expect(calls.ucs2Slice).to.be.greaterThan(0)
 		})
 
 		it('reads a run longer than one piece (2^24 units) whole, a surrogate pair split between the pieces', function () {
@@ -185,7 +187,7 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 			units[2 + 2 ** 24 - 1] = 0xd83d
 			units[2 + 2 ** 24] = 0xde00
 			const text = utf16.decode(units, 2, length)
-			expect(calls.slice).to.equal(2)
+			expect(calls.ucs2Slice).to.equal(2)
 			expect(text.length).to.equal(length)
 			expect(text.slice(2 ** 24 - 3, 2 ** 24 + 3)).to.equal('aa😀aa')
 			expect(text.indexOf('\ud83d')).to.equal(2 ** 24 - 1)
@@ -234,22 +236,11 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 
 		describe('the ASCII codec with it', function () {
 			if (hidden) return
-			const prototype = nodeBuffer!.prototype as { latin1Slice: HostLatin1Slice }
-			let slices = 0
+			const calls = { latin1Slice: 0 }
 			let ascii: typeof import('../src/codecs/ascii.js')
 
 			before(async function () {
-				const { latin1Slice } = prototype
-				prototype.latin1Slice = function (this: ArrayBufferView, ...args) {
-					slices++
-					return latin1Slice.apply(this, args)
-				}
-				try {
-					const freshCopy: string = '../src/codecs/ascii.js?counted'
-					ascii = (await import(freshCopy)) as typeof ascii
-				} finally {
-					prototype.latin1Slice = latin1Slice
-				}
+				ascii = await loadCounting('../src/codecs/ascii.js', nodeBuffer!.prototype, calls)
 			})
 
 			it('reads from 24 bytes through it, every byte as the character of its value, on a window of a plain and of a shared buffer', function () {
@@ -257,12 +248,12 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 					const bytes = new Uint8Array(buffer, 5, 4000)
 					for (let i = 0; i < 256; i++) bytes[10 + i] = i
 					for (const length of [23, 24, 25, 255, 256]) {
-						slices = 0
+						calls.latin1Slice = 0
 						const start = 266 - length
 						let expected = ''
 						for (let i = start; i < 266; i++) expected += String.fromCharCode(bytes[i]!)
 						expect(ascii.decode(bytes, start, length), `${length} bytes`).to.equal(expected)
-						expect(slices, `latin1Slice calls for ${length} bytes`).to.equal(length < 24 ? 0 : 1)
+						expect(calls.latin1Slice, `latin1Slice calls for ${length} bytes`).to.equal(length < 24 ? 0 : 1)
 					}
 				}
 			})
@@ -273,9 +264,9 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 				bytes.fill(0xe9)
 				bytes[1 + 2 ** 25 - 1] = 0x41
 				bytes[1 + 2 ** 25] = 0x42
-				slices = 0
+				calls.latin1Slice = 0
 				const text = ascii.decode(bytes, 1, length)
-				expect(slices).to.equal(2)
+				expect(calls.latin1Slice).to.equal(2)
 				expect(text.length).to.equal(length)
 				expect(text.slice(2 ** 25 - 2, 2 ** 25 + 2)).to.equal('éABé')
 			})

@@ -19,6 +19,7 @@
  * there): each fails the probe of what it gets wrong, and the codecs keep their loops
  * and `TextDecoder` for it.
  */
+
 /** `Buffer.prototype.ucs2Write`: writes `value`'s code units at `byteOffset`, at most `byteLength` bytes; returns the bytes written. */
 export type HostUtf16Write = (this: ArrayBufferView, value: string, byteOffset: number, byteLength: number) => number
 

@@ -48,7 +48,6 @@ const hostSlice = host?.slice
 const DECODE_HOST_FROM_UNITS = 24
 const WRITE_HOST_FROM_UNITS = 40
 
-
 /** Number of code units before the first 0 in `elements[start .. start + limit)`, or -1. */
 export { findZeroUint16 as findTerminator }
 
