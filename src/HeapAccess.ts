@@ -391,13 +391,14 @@ export abstract class HeapAccess {
 	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
 	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
-	 * (use `free`), anything else goes to the deallocator as it is. A `byteSize` of 0 for
+	 * (use `free`), anything else within the heap goes to the deallocator as it is. A `byteSize` of 0 for
 	 * an address `allocate(0)` returned goes to it as 1: `allocate(0)` asked the allocator
 	 * for 1 byte (a unique address), and the deallocator gets back what its allocator was
 	 * asked for (Rust's `dealloc` of a 0-byte layout frees nothing). Any other address keeps
 	 * its 0: a zero-sized region made elsewhere (Rust's dangling pointer of an empty `Box`
 	 * or `Vec`) was never allocated, and 1 would free it.
-	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
+	 * @throws TypeError or RangeError for a bad argument (RangeError for a region that does
+	 * not lie in the heap), without calling the deallocator
 	 * @group Allocation & ownership
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
@@ -406,6 +407,9 @@ export abstract class HeapAccess {
 		}
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
+		// Only a region of this heap was ever allocated; and a wasm32 deallocator would take an
+		// address past 4 GiB modulo 2^32, freeing whatever lives there (a tracked ref too).
+		this.checkRegion(address, byteSize || 1, 'deallocate')
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
