@@ -535,6 +535,15 @@ export abstract class HeapAccess {
 	}
 
 	/**
+	 * @internal For an allocation that returned a region past the cached buffer: in
+	 * `'never'` mode polls too, since the allocator may have grown the memory (the built-in
+	 * one grows a bare memory on demand); the other modes poll in the check that follows.
+	 */
+	pollAfterAllocation(): void {
+		if (this.pollingMode === 'never') this.pollHeap()
+	}
+
+	/**
 	 * @internal For an access that found the cached heap too short (a string without its
 	 * terminator, or without room): in `'whenEmpty'` mode polls once more and says whether
 	 * the heap was replaced, so that the caller retries. Always `false` in the other modes.
