@@ -8,6 +8,7 @@ import {
 	allocatorSizeNotANumber,
 	deallocateAddressInvalid,
 	deallocateAddressNotANumber,
+	deallocateThrew,
 	deallocateTrackedAddress,
 	freeAllDeallocatorsThrew,
 	freeNotARefOrAddress,
@@ -398,7 +399,8 @@ export abstract class HeapAccess {
 	 * its 0: a zero-sized region made elsewhere (Rust's dangling pointer of an empty `Box`
 	 * or `Vec`) was never allocated, and 1 would free it.
 	 * @throws TypeError or RangeError for a bad argument (RangeError for a region that does
-	 * not lie in the heap), without calling the deallocator
+	 * not lie in the heap), without calling the deallocator; Error if the deallocator throws
+	 * (its error as `cause`)
 	 * @group Allocation & ownership
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
@@ -413,7 +415,11 @@ export abstract class HeapAccess {
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
-		this.core.deallocate(address, byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize, alignment)
+		try {
+			this.core.deallocate(address, byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize, alignment)
+		} catch (error) {
+			throw raiseWithCause(error, deallocateThrew, 'deallocate', error)
+		}
 	}
 
 	// ---- scopes -------------------------------------------------------------------
