@@ -391,6 +391,7 @@ export abstract class HeapAccess {
 	/**
 	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
 	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
+	 * Given a `byteSize` and no `alignment`, the alignment is 8, as for `allocate`.
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
 	 * (use `free`), anything else within the heap goes to the deallocator as it is. A `byteSize` of 0 for
 	 * an address `allocate(0)` returned goes to it as 1: `allocate(0)` asked the allocator
@@ -416,7 +417,12 @@ export abstract class HeapAccess {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
 		try {
-			this.core.deallocate(address, byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize, alignment)
+			// With a size, the alignment allocate() defaults to: Rust's dealloc needs one.
+			this.core.deallocate(
+				address,
+				byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize,
+				alignment ?? (byteSize === undefined ? undefined : 8),
+			)
 		} catch (error) {
 			throw raiseWithCause(error, deallocateThrew, 'deallocate', error)
 		}

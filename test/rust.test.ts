@@ -619,6 +619,16 @@ describe('wasm-bindgen allocator ABI: createWasmHeapManager(get, exports.__wbind
 		expect(calls).to.deep.equal([[64, undefined, undefined], [64, 0, 8]])
 	})
 
+	it("deallocate(address, byteSize) without an alignment gives dealloc allocate's default, 8: allocate(n) then deallocate(address, n) frees exactly", async () => {
+		for (const load of [rustHeap, bindgenHeap]) {
+			const { heap, rust } = await load()
+			const address = heap.allocate(24)
+			expect(rust.live_bytes()).to.equal(24)
+			heap.deallocate(address, 24)
+			expectClean(rust)
+		}
+	})
+
 	it('deallocate refuses an address outside the heap: 2^32 + a live address would reach dealloc as that address (a wasm32 pointer is its low 32 bits)', async () => {
 		const { heap, rust, memory } = await rustHeap()
 		const tracked = heap.allocInt32Array([1, 2, 3, 4])
