@@ -8,6 +8,7 @@ import {
 	allocatorSizeNotANumber,
 	deallocateAddressInvalid,
 	deallocateAddressNotANumber,
+	deallocateThrew,
 	deallocateTrackedAddress,
 	freeAllDeallocatorsThrew,
 	freeNotARefOrAddress,
@@ -390,14 +391,17 @@ export abstract class HeapAccess {
 	/**
 	 * Calls the manager's deallocator on a raw address, with the size and alignment it was
 	 * allocated with when you know them (Rust's `dealloc` needs them; a C `free` does not).
+	 * Given a `byteSize` and no `alignment`, the alignment is 8, as for `allocate`.
 	 * Nothing is checked against the allocation table: a tracked ref's address is refused
-	 * (use `free`), anything else goes to the deallocator as it is. A `byteSize` of 0 for
+	 * (use `free`), anything else within the heap goes to the deallocator as it is. A `byteSize` of 0 for
 	 * an address `allocate(0)` returned goes to it as 1: `allocate(0)` asked the allocator
 	 * for 1 byte (a unique address), and the deallocator gets back what its allocator was
 	 * asked for (Rust's `dealloc` of a 0-byte layout frees nothing). Any other address keeps
 	 * its 0: a zero-sized region made elsewhere (Rust's dangling pointer of an empty `Box`
 	 * or `Vec`) was never allocated, and 1 would free it.
-	 * @throws TypeError or RangeError for a bad argument, without calling the deallocator
+	 * @throws TypeError or RangeError for a bad argument (RangeError for a region that does
+	 * not lie in the heap), without calling the deallocator; Error if the deallocator throws
+	 * (its error as `cause`)
 	 * @group Allocation & ownership
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
@@ -406,10 +410,22 @@ export abstract class HeapAccess {
 		}
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('deallocate', byteSize)
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
+		// Only a region of this heap was ever allocated; and a wasm32 deallocator would take an
+		// address past 4 GiB modulo 2^32, freeing whatever lives there (a tracked ref too).
+		this.checkRegion(address, byteSize || 1, 'deallocate')
 		if (this.core.isTracked(address)) {
 			throw raise(deallocateTrackedAddress, 'deallocate', address)
 		}
-		this.core.deallocate(address, byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize, alignment)
+		try {
+			// With a size, the alignment allocate() defaults to: Rust's dealloc needs one.
+			this.core.deallocate(
+				address,
+				byteSize === undefined || byteSize === 0 ? this.core.takeEmptyRegion(address, byteSize) : byteSize,
+				alignment ?? (byteSize === undefined ? undefined : 8),
+			)
+		} catch (error) {
+			throw raiseWithCause(error, deallocateThrew, 'deallocate', error)
+		}
 	}
 
 	// ---- scopes -------------------------------------------------------------------
@@ -528,6 +544,15 @@ export abstract class HeapAccess {
 			const cachedByteLength = this.views.buffer.byteLength
 			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
 		}
+	}
+
+	/**
+	 * @internal For an allocation that returned a region past the cached buffer: in
+	 * `'never'` mode polls too, since the allocator may have grown the memory (the built-in
+	 * one grows a bare memory on demand); the other modes poll in the check that follows.
+	 */
+	pollAfterAllocation(): void {
+		if (this.pollingMode === 'never') this.pollHeap()
 	}
 
 	/**

@@ -544,6 +544,8 @@ export class HeapCore {
 		// address at the heap's end would be accepted, and handed out again.
 		const access = this.access
 		if (!(address + size <= access.fast.uint8Array.length)) {
+			// In 'never' mode too: the allocator may have grown the memory (the built-in one does).
+			access.pollAfterAllocation()
 			try {
 				access.checkRegion(address, size, method)
 			} catch (error) {

@@ -604,6 +604,12 @@ export const deallocatorThrew = {
 	text: (refName: string, error: unknown) => `${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`,
 } satisfies Message
 
+export const deallocateThrew = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, error: unknown) => `${method}: the deallocator threw ${describeError(error)}`,
+} satisfies Message
+
 export const freeOptionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,

@@ -19,7 +19,9 @@ export interface WasmHeapManagerOptions {
 	readonly clearAllocatedRegions?: boolean
 	/**
 	 * When to call `getLatestHeap()`:
-	 * - `'never'`: once, at construction; the buffer is assumed never to be replaced.
+	 * - `'never'`: once, at construction; the buffer is assumed never to be replaced, except
+	 *   by an allocation through the manager that returns a region past it (the allocator
+	 *   grew the memory), after which it is polled once more.
 	 * - `'whenEmpty'`: when the cached buffer was detached (its length became 0), and
 	 *   once more before an access would be reported out of range, which is how the
 	 *   growth of a shared memory (never detached) is seen.

@@ -536,6 +536,43 @@ describe('growth', () => {
 			expect(counter.calls).to.equal(1)
 		})
 
+		it('an allocation that grew the memory is seen: the built-in allocator over a bare memory, shared or not, and an allocator export that grows its memory', () => {
+			for (const shared of [false, true]) {
+				const memory = new WebAssembly.Memory({ initial: 1, maximum: 100, shared })
+				const heap = createWasmHeapManager(memory, { pollingMode: 'never' })
+				const held = heap.allocInt32Array([1, 2, 3])
+				const big = heap.allocUint8Array(5 * pageSize) // the allocator grows the memory
+				expect(memory.buffer.byteLength, `shared: ${shared}`).to.be.greaterThan(5 * pageSize)
+				big.writeAt(big.elementCount - 1, 7)
+				expect([big.readAt(big.elementCount - 1), held.readAt(2), heap.heap.byteLength], `shared: ${shared}`).to.deep.equal([7, 3, memory.buffer.byteLength])
+				big.free()
+				held.free()
+			}
+			// A module's malloc that grows its memory when it runs out (as dlmalloc and Rust's do).
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			let next = 64
+			let calls = 0
+			const heap = createWasmHeapManager(
+				() => {
+					calls++
+					return memory.buffer
+				},
+				(size) => {
+					const address = next
+					next += Math.ceil(size / 16) * 16
+					if (next > memory.buffer.byteLength) memory.grow(Math.ceil((next - memory.buffer.byteLength) / pageSize))
+					return address
+				},
+				() => {},
+				{ pollingMode: 'never' },
+			)
+			const held = heap.allocFloat64Array([0.5, 1.5])
+			expect(calls).to.equal(1)
+			const big = heap.allocFloat64Array(pageSize)
+			big.writeAt(pageSize - 1, 2.5)
+			expect([big.readAt(pageSize - 1), held.readAt(1), calls]).to.deep.equal([2.5, 1.5, 2])
+		})
+
 		it('with a static ArrayBuffer, every kind of access works', () => {
 			const buffer = new ArrayBuffer(pageSize)
 			let next = 16

@@ -102,6 +102,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	deallocateAddressNotANumber: ['probe.method', 'x'],
 	deallocateAddressInvalid: ['probe.method', 8],
 	deallocateTrackedAddress: ['probe.method', 8],
+	deallocateThrew: ['probe.method', new Error('x')],
 	scopeFunctionNotAFunction: ['probe.method', 'x'],
 	scopeFunctionAsync: ['probe.method'],
 	scopeFunctionReturnedPromise: ['probe.method'],

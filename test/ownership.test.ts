@@ -199,6 +199,17 @@ describe('the raw allocator: allocate and deallocate', () => {
 		expect(rust.calls.length).to.equal(calls)
 		expect(tracked.isFreed).to.equal(false)
 	})
+
+	it('a deallocator that throws (a trap) is an Error naming deallocate, with a code and the thrown error as cause', () => {
+		const { heap, rust } = strictHeap()
+		const address = heap.allocate(24, 8)
+		// The strict deallocator traps for a size or alignment other than the allocation's.
+		const error = expectThrow(() => heap.deallocate(address, 16, 8), Error, /^deallocate: the deallocator threw RuntimeError: unreachable \(dealloc\(\d+, 16, 8\) does not match an allocation\)$/)
+		expect((error as Error & { code?: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+		expect(error.cause).to.be.instanceOf(WebAssembly.RuntimeError)
+		heap.deallocate(address, 24, 8)
+		expect(rust.live.size).to.equal(0)
+	})
 })
 
 describe('ownership', () => {

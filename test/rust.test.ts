@@ -14,7 +14,7 @@
  */
 import { expect } from 'chai'
 import { createWasmHeapManager, type HeapRef, type WasmHeapManager } from '../src/index.js'
-import { expectThrow } from './support/dynamic.js'
+import { expectSameBytes, expectThrow } from './support/dynamic.js'
 import { loadRustFixture, type HeaprsExports } from './support/fixtures.js'
 import { SeededRandom, snapshot } from './support/heaps.js'
 
@@ -617,6 +617,40 @@ describe('wasm-bindgen allocator ABI: createWasmHeapManager(get, exports.__wbind
 		// (the same address again, as a zero-sized region made elsewhere)
 		recording.deallocate(64, 0, 8)
 		expect(calls).to.deep.equal([[64, undefined, undefined], [64, 0, 8]])
+	})
+
+	it("deallocate(address, byteSize) without an alignment gives dealloc allocate's default, 8: allocate(n) then deallocate(address, n) frees exactly", async () => {
+		for (const load of [rustHeap, bindgenHeap]) {
+			const { heap, rust } = await load()
+			const address = heap.allocate(24)
+			expect(rust.live_bytes()).to.equal(24)
+			heap.deallocate(address, 24)
+			expectClean(rust)
+		}
+	})
+
+	it('deallocate refuses an address outside the heap: 2^32 + a live address would reach dealloc as that address (a wasm32 pointer is its low 32 bits)', async () => {
+		const { heap, rust, memory } = await rustHeap()
+		const tracked = heap.allocInt32Array([1, 2, 3, 4])
+		const raw = heap.allocate(16, 4)
+		const before = snapshot(memory)
+		const deallocations = rust.deallocation_count()
+		for (const [address, byteSize, alignment] of [
+			[2 ** 32 + tracked.address, 16, 4],
+			[2 ** 32 + raw, 16, 4],
+			[2 ** 32 + raw, undefined, undefined],
+			[memory.buffer.byteLength, undefined, undefined],
+			[memory.buffer.byteLength - 8, 16, 4],
+		] as const) {
+			const error = expectThrow(() => heap.deallocate(address, byteSize, alignment), RangeError, /^deallocate: address \d+ is out of range: an? \d+-byte access must end within the heap of \d+ bytes$/)
+			expect((error as Error & { code?: string }).code).to.equal('ERR_HEAP_OUT_OF_RANGE')
+		}
+		expect(rust.deallocation_count()).to.equal(deallocations)
+		expectSameBytes(snapshot(memory), before)
+		expect([...tracked.view]).to.deep.equal([1, 2, 3, 4])
+		tracked.free()
+		heap.deallocate(raw, 16, 4)
+		expectClean(rust)
 	})
 
 	it('an allocation __wbindgen_malloc cannot make is a trap: Error naming the method and size, with the RuntimeError as cause, nothing allocated', async () => {
