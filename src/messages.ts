@@ -1511,6 +1511,13 @@ export const inlineStringDoesNotFit = {
 		`and the inline string holds ${capacity}`,
 } satisfies Message
 
+export const pointerFieldRefReleased = {
+	Class: Error,
+	code: 'ERR_HEAP_REF_RELEASED',
+	text: (where: string, address: number) =>
+		`${where}: the ref to address ${address} was released (its region now belongs to the code it was handed to)`,
+} satisfies Message
+
 export const pointerFieldRefFreed = {
 	Class: Error,
 	code: 'ERR_HEAP_REF_FREED',

@@ -255,6 +255,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	bitfieldValueOutOfRange: ['probe.method', 'x', 8, true, 'typeName', 5n, 5n],
 	inlineStringDoesNotFit: ['probe.method', 8, 'encoding', 8],
 	pointerFieldRefFreed: ['probe.method', 8, true],
+	pointerFieldRefReleased: ['probe.method', 8],
 	pointerFieldValueInvalid: ['probe.method', 'x'],
 	pointerFieldRefOfAnotherManager: ['probe.method', 8],
 	pointerFieldRefOfAnotherType: ['probe.method', 'Body', 'Vec2', {}],

@@ -419,6 +419,37 @@ describe('scopes', () => {
 		expect(list.read()).to.deep.equal({ value: 1, next: 0, count: 0, name: 0 })
 	})
 
+	it("a struct's pointer field given a released ref says it was released (ERR_HEAP_REF_RELEASED), and writes nothing", () => {
+		const { heap, memory } = strictHeap()
+		const Node = defineStruct('Node', { value: 'Int32', next: { pointer: (): StructType => Node }, count: { pointer: 'Int32' } })
+		const list = heap.allocStruct(Node, { value: 1 })
+		const fields = list as unknown as Record<'next' | 'count', unknown>
+		const node = heap.allocStruct(Node)
+		const array = heap.allocStructArray(Node, 2)
+		const element = array.at(1) // released with its array
+		const count = heap.allocInt32()
+		const freed = heap.allocInt32()
+		node.release()
+		array.release()
+		count.release()
+		freed.free()
+		const before = snapshot(memory)
+		for (const [where, assign, ref] of [
+			['Node.next', () => (fields.next = node), node],
+			['Node.next', () => (fields.next = element), element],
+			['Node.count', () => (fields.count = count), count],
+			['Node.write.next', () => list.write({ next: node } as never), node],
+		] as [string, () => unknown, HeapRef][]) {
+			const error = expectThrow(assign, Error, `${where}: the ref to address ${ref.address} was released (its region now belongs to the code it was handed to)`)
+			expect((error as { code?: string }).code).to.equal('ERR_HEAP_REF_RELEASED')
+		}
+		// a freed one still says freed
+		const error = expectThrow(() => (fields.count = freed), Error, `Node.count: the ref to address ${freed.address} has been freed`)
+		expect((error as { code?: string }).code).to.equal('ERR_HEAP_REF_FREED')
+		expectSameBytes(snapshot(memory), before)
+		expect(list.read()).to.deep.equal({ value: 1, next: 0, count: 0 })
+	})
+
 	it('nested scopes free their own, innermost first; keep() and release() take a ref out', () => {
 		const { heap, rust } = strictHeap()
 		let innerAddress = 0

@@ -27,6 +27,7 @@ import {
 	boolNotABoolean,
 	inlineStringDoesNotFit,
 	pointerFieldRefFreed,
+	pointerFieldRefReleased,
 	pointerFieldValueInvalid,
 	pointerFieldRefOfAnotherManager,
 	pointerFieldRefOfAnotherType,
@@ -329,8 +330,10 @@ function pointerCodec(target: PointerTarget, abi: AbiFacts, manager: WasmHeapMan
 			if (value === null) return inner.check(0, where, m)
 			if (value instanceof HeapRef) {
 				if (value.isFreed) {
-					// a sub-ref's scope is its root's (the struct or array it belongs to)
-					const owner = (value as unknown as { root?: HeapRef }).root ?? value
+					// a sub-ref's scope, and whether it was released, are its root's (the struct or
+					// array it belongs to)
+					const owner = ((value as unknown as { root?: HeapRef }).root ?? value) as unknown as { scope: unknown; isReleased(): boolean }
+					if (owner.isReleased()) throw raise(pointerFieldRefReleased, where, value.address)
 					throw raise(pointerFieldRefFreed, where, value.address, owner.scope !== undefined)
 				}
 				// a ref's address means something only in its own manager's heap
