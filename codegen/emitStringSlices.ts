@@ -12,7 +12,7 @@ import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { codeWithArticle, liveLength, modules } from './snippets.js'
 import { withArticle } from '../src/wording.js'
-import { codecFunction, codecFunctions, lengthMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
+import { codecFunction, codecFunctions, lengthMethod, refWriteMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
 import { wrapNote } from './emitWrap.js'
 import { exportGroupLine, grouped, groupedClass } from './docGroups.js'
 
@@ -68,9 +68,6 @@ function emitRead(encoding: NormalizedEncoding): Method[] {
 	]
 }
 
-/** The internal write of a slice ref's `write` and `value` setter, e.g. `writeUtf8StringSliceAs`. */
-export const sliceWriteMethod = (method: string): string => `${method}As`
-
 /**
  * The public slice write, and `write<Enc>StringSliceAs`, the same write taking the name its
  * errors give (a slice ref's `Utf8StringSliceRef.value`) as `method`: a slice ref's `write`
@@ -78,8 +75,8 @@ export const sliceWriteMethod = (method: string): string => `${method}As`
  * method keeps its names as constants and does not call it: handing its work to the named
  * write (one call more) made the manager's slice writes slower (medians 1.02-1.08x over
  * eight cases, UTF-8 'héllo wörld ☃' 1.04-1.10x in each of six processes, two builds in
- * each, both orders), where the copy, 1,130 bytes minified for the four encodings, costs
- * 155 gzipped.
+ * each, both orders), where the copy and the refs' calls of it cost 1,498 bytes minified and
+ * 135 gzipped for the four encodings (the bundle with and without them, at 08a9e4e).
  */
 function emitWrite(encoding: NormalizedEncoding): Method[] {
 	const method = encoding.methods.writeSlice
@@ -99,7 +96,7 @@ function emitWrite(encoding: NormalizedEncoding): Method[] {
 		writer.writeLine(`${codecFunction(encoding, 'encodeMeasured')}(value, elements, start, count)`)
 		writer.writeLine('return count')
 	}
-	const named = sliceWriteMethod(method)
+	const named = refWriteMethod(method)
 	return [
 		{
 			name: method,
@@ -243,7 +240,7 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
 	/** The manager's slice write, told the member to name in an error (`Utf8StringSliceRef.value`). */
-	const writeAs = (member: string): string => `this.manager.${sliceWriteMethod(methods.writeSlice)}(this.address, value, ${capacity}, '${refClass}.${member}')`
+	const writeAs = (member: string): string => `this.manager.${refWriteMethod(methods.writeSlice)}(this.address, value, ${capacity}, '${refClass}.${member}')`
 	return groupedClass('emitStringSlices', {
 		leadingTrivia: provenance(encoding.name, emitter),
 		name: refClass,

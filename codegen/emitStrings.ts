@@ -162,7 +162,11 @@ function emitCheckedWrite(encoding: NormalizedEncoding): Method {
 	}
 }
 
-/** The internal write of a string ref's `write` and `value` setter, e.g. `writeNullTerminatedUtf8StringAs`. */
+/**
+ * The internal write of a string ref's or string slice ref's `write` and `value` setter,
+ * `writeNullTerminatedUtf8StringAs` or `writeUtf8StringSliceAs`: the public write taking the
+ * name its errors give.
+ */
 export const refWriteMethod = (method: string): string => `${method}As`
 
 /**

@@ -9,8 +9,9 @@
  * The hot path is the numeric refs': one comparison of the root ref's `liveEnd` (Infinity
  * once freed) with the live whole-heap view's length, then the DataView; the cold path, a
  * function of the factory's own (`getSlowly`, `setSlowly`, so that the accessors stay small
- * enough to inline many in one loop), throws if the root was freed, else goes through the manager's `read<T>`/`write<T>`,
- * which polls for a replaced heap and throws the numeric refs' errors. An alias row
+ * enough to inline many in one loop), throws if the root was freed, else goes through the
+ * manager's `read<T>`/`write<T>`, which polls for a replaced heap and throws the numeric
+ * refs' errors. An alias row
  * shares its row's factory.
  *
  * The factory also makes `read(view, address)`: the field of the struct at `address`

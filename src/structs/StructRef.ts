@@ -579,9 +579,8 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		// from which TurboFan folds `Object.getPrototypeOf` to a constant. Asked first, wherever
 		// the cursor is no constant (a cursor kept in a local, or a loop V8 compiled only by
 		// on-stack replacement), it was a runtime call on every move: 30-35 ns an element
-		// instead of 3-7 (bench/notes.ts). A
-		// primitive has no `root`, and a function's prototype is not the element's: both are
-		// refused as well.
+		// instead of 3-7 (bench/notes.ts). A primitive has no `root`, and a function's
+		// prototype is not the element's: both are refused as well.
 		if (
 			!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount) ||
 			(root !== this && (root as unknown as LiveInternals).freed) ||
