@@ -744,7 +744,21 @@ const reasons: Reason[] = [
 			'this case 1.08-1.19x faster but the three-field local-cursor case 2-3.4x slower in most processes ' +
 			'(bench/compare-builds.ts --suite structs, both orders, 3 processes each): not kept. What would fit is ' +
 			'accessors of about half their size; their checks (root live, heap not replaced, bounds) are the ones ' +
-			'the refs keep',
+			'the refs keep. Chains of functions of at most 27 bytes each (what V8 inlines at once, outside the budget) ' +
+			'do not get there: V8 takes a function as small only if its bytecode plus what its own optimized code ' +
+			'already inlined is at most 27 bytes (js-inlining-heuristic.cc; `--trace-turbo-inlining` prints it as ' +
+			'"existing opt code\'s inlined bytecode size", Node 20 and 24 alike), and the accessors and `at` are ' +
+			'optimized on their own long before the loop is ("reason: small function"), so the loop\'s compile took ' +
+			'a 21-byte getter for 21 + 139 bytes, a 23-byte setter for 23 + 226 and a chained `at` for 23 + 259, ' +
+			'against the same budget, and left more of them calls. bench/inline-budget-model.mjs (the current ' +
+			'accessors and `at`, the same as chains, each of its functions 11-27 bytes, the same checks and ' +
+			'errors; 5 processes a shape and regime): the ten-field step 108-322 ns an element chained against ' +
+			'16-45 ns now, Node 20 pristine (0.04-0.07x raw against 0.24-0.45x), 114-228 against 42-47 realistic ' +
+			'(0.06-0.07x against 0.18-0.25x); Node 24 101-182 against 26-46 pristine, 157-410 against 59-84 ' +
+			'realistic; and every three-field loop slower too (the local-cursor loop 18-71 ns against 3.5-8.3, ' +
+			'Node 20 pristine; `at(i)` 22-37 against 1.9-3.6, Node 24 pristine). Not kept. The budget is the whole ' +
+			'pristine gap: with `--max-inlined-bytecode-size-cumulative=4600` the model\'s current ten-field step ' +
+			'is 0.54-0.71x raw on Node 20 and 0.69-0.73x on Node 24 (0.28-0.31x and 0.18-0.20x realistic)',
 	},
 	{
 		suite: 'structs|structs realistic',
