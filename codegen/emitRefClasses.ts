@@ -15,7 +15,8 @@ type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
 const emitter = 'emitRefClasses'
 
-function refNameGetter(name: string, override = false): NonNullable<ClassStructure['getAccessors']>[number] {
+/** The protected `refName` getter errors name a ref by (its class's name). */
+export function refNameGetter(name: string, override = false): NonNullable<ClassStructure['getAccessors']>[number] {
 	// (ts-morph prints `hasOverrideKeyword` on accessors; its structure type omits it)
 	const overrideKeyword = { hasOverrideKeyword: override } as object
 	return {

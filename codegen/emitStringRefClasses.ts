@@ -1,11 +1,25 @@
 /** Emits the string Ref class (`Utf8StringRef`, ...) of every encoding row. */
-import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
+import { type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
 import { lengthMethod, refWriteMethod } from './emitStrings.js'
 import { provenance } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { exportGroupLine, groupedClass } from './docGroups.js'
+import { refNameGetter } from './emitRefClasses.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
+
+/** The getters every string ref class has alike: `refName` (its class's name) and `bytesPerElement`. */
+export function stringRefIdentity(refClass: string, size: number): NonNullable<ClassStructure['getAccessors']> {
+	return [
+		refNameGetter(refClass),
+		{
+			name: 'bytesPerElement',
+			docs: [`Bytes per encoded element: ${size}.`],
+			returnType: `${size}`,
+			statements: [`return ${size}`],
+		},
+	]
+}
 
 function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 	const { methods, refClass, bytesPerElement: size } = encoding
@@ -23,19 +37,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				exportGroupLine('String refs'),
 		],
 		getAccessors: [
-			{
-				name: 'refName',
-				scope: Scope.Protected,
-				docs: ['@internal'],
-				returnType: 'string',
-				statements: [`return '${refClass}'`],
-			},
-			{
-				name: 'bytesPerElement',
-				docs: [`Bytes per encoded element: ${size}.`],
-				returnType: `${size}`,
-				statements: [`return ${size}`],
-			},
+			...stringRefIdentity(refClass, size),
 			{
 				name: 'value',
 				docs: ['The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.'],

@@ -15,6 +15,7 @@ import { withArticle } from '../src/wording.js'
 import { codecFunction, codecFunctions, lengthMethod, refWriteMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
 import { wrapNote } from './emitWrap.js'
 import { exportGroupLine, grouped, groupedClass } from './docGroups.js'
+import { stringRefIdentity } from './emitStringRefClasses.js'
 
 const emitter = 'emitStringSlices'
 const checkedMethod = (method: string): string => `${method}Checked`
@@ -274,19 +275,7 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 			},
 		],
 		getAccessors: [
-			{
-				name: 'refName',
-				scope: Scope.Protected,
-				docs: ['@internal'],
-				returnType: 'string',
-				statements: [`return '${refClass}'`],
-			},
-			{
-				name: 'bytesPerElement',
-				docs: [`Bytes per encoded element: ${size}.`],
-				returnType: `${size}`,
-				statements: [`return ${size}`],
-			},
+			...stringRefIdentity(refClass, size),
 			{
 				name: 'capacity',
 				docs: [`Elements the region holds: \`allocatedByteSize / ${size}\`.`],
