@@ -7,6 +7,7 @@ import {
 	raise,
 	sliceCapacityInvalid,
 	stringElementsOutOfRange,
+	stringOrCapacityInvalid,
 	stringSliceDoesNotFit,
 	terminatedStringDoesNotFit,
 	wrapOptionNotANumber,
@@ -223,6 +224,16 @@ export class HeapStrings {
 		if (typeof capacity !== 'number') throw raise(wrapOptionNotANumber, method, 'capacity', capacity)
 		if (!(Number.isSafeInteger(capacity) && capacity >= elementCount)) throw raise(sliceCapacityInvalid, method, capacity, elementCount)
 		return capacity
+	}
+
+	/**
+	 * Validates the argument of `alloc<Enc>String` and `alloc<Enc>StringSlice` that is not
+	 * a string: a capacity in elements. Anything but a number (`null`, a bigint, an
+	 * object) says that a string or a capacity was expected.
+	 */
+	allocationCapacity(valueOrCapacity: unknown, method: string): number {
+		if (typeof valueOrCapacity !== 'number') throw raise(stringOrCapacityInvalid, method, valueOrCapacity)
+		return this.capacity(valueOrCapacity, method)
 	}
 
 	/** Validates a string ref's capacity argument (elements, terminator included). */

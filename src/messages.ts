@@ -524,6 +524,13 @@ export const countOrValuesInvalid = {
 	text: (method: string, countOrValues: unknown) => `${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}`,
 } satisfies Message
 
+export const stringOrCapacityInvalid = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, valueOrCapacity: unknown) =>
+		`${method}: expected a string or a capacity (a number of elements), received ${describeValue(valueOrCapacity)}`,
+} satisfies Message
+
 export const allocationTooLarge = {
 	Class: RangeError,
 	code: ALLOCATION_FAILED,

@@ -110,6 +110,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	stagingTypeError: ['probe.method', 'reason'],
 	stagingRangeError: ['probe.method', 8, 'reason'],
 	countOrValuesInvalid: ['probe.method', 'x'],
+	stringOrCapacityInvalid: ['probe.method', null],
 	allocationTooLarge: ['probe.method', 8],
 	allocatorThrew: ['probe.method', 8, 'x'],
 	allocatorReturnedNonAddress: ['probe.method', 8, 'x'],

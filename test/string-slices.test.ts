@@ -382,7 +382,7 @@ describe('length-delimited strings, for every encoding row', () => {
 					const { heap, allocator } = createTestHeap()
 					const calls = allocator.allocCalls
 					expectThrow(() => callMethod(heap, allocSlice, -1), RangeError, `${allocSlice}: element count -1 is not a non-negative safe integer`)
-					expectThrow(() => callMethod(heap, allocSlice, null), TypeError, `${allocSlice}: element count must be a number, received null`)
+					expectThrow(() => callMethod(heap, allocSlice, null), TypeError, `${allocSlice}: expected a string or a capacity (a number of elements), received null`)
 					expect(allocator.allocCalls).to.equal(calls)
 				})
 
