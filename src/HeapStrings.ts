@@ -75,7 +75,7 @@ export class HeapStrings {
 		const heapByteLength = this.access.views.buffer.byteLength
 		if (maxElementCount === 0 && address <= heapByteLength) return 0
 		const room = Math.floor((heapByteLength - address) / bytesPerElement)
-		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (!(room >= 1)) this.access.throwOutOfRange(method, address, bytesPerElement, heapByteLength)
 		return maxElementCount === undefined || maxElementCount > room ? room : maxElementCount
 	}
 
@@ -151,9 +151,10 @@ export class HeapStrings {
 			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
 		}
 		const heapByteLength = this.access.views.buffer.byteLength
-		if (!(room >= minimum)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (!(room >= minimum)) this.access.throwOutOfRange(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
+			this.access.throwIfDetached(method, address)
 			throw raise(stringElementsOutOfRange, method, address, maxElementCount, bytesPerElement, heapByteLength)
 		}
 		return maxElementCount

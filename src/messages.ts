@@ -164,6 +164,14 @@ export const addressOutOfRange = {
 		`${method}: address ${address} is out of range: ${withArticle(`${byteSize}-byte`)} access must end within the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
+export const heapDetachedNeverPolled = {
+	Class: RangeError,
+	code: OUT_OF_RANGE,
+	text: (method: string, address: number) =>
+		`${method}: address ${address} is out of range: the heap's buffer was detached (its memory grew), and ` +
+		`pollingMode 'never' does not fetch the new one; for a memory that grows, use 'whenEmpty' (the default)`,
+} satisfies Message
+
 export const addressMisaligned = {
 	Class: RangeError,
 	code: 'ERR_HEAP_MISALIGNED',

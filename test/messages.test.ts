@@ -111,6 +111,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	stagingRangeError: ['probe.method', 8, 'reason'],
 	countOrValuesInvalid: ['probe.method', 'x'],
 	stringOrCapacityInvalid: ['probe.method', null],
+	heapDetachedNeverPolled: ['probe.method', 8],
 	allocationTooLarge: ['probe.method', 8],
 	allocatorThrew: ['probe.method', 8, 'x'],
 	allocatorReturnedNonAddress: ['probe.method', 8, 'x'],
