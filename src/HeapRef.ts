@@ -344,10 +344,12 @@ export const releasedRegion: HeapRefDeallocator = () => undefined
 export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /**
- * What every array reference shares: an element count and index checking.
+ * What every array reference shares: an element count, index checking and iteration.
+ * `V` is what iterating it gives: each element's value (`number` or `bigint`), or for a
+ * struct array each element's ref.
  * @group Ref base classes
  */
-export abstract class ArrayHeapRef extends HeapRef {
+export abstract class ArrayHeapRef<V = unknown> extends HeapRef {
 	/**
 	 * Number of elements in the array.
 	 * @group Elements
@@ -406,6 +408,17 @@ export abstract class ArrayHeapRef extends HeapRef {
 		const fast = this.manager.fast
 		if (!littleEndianHost || this.freed || !(this.liveEnd <= fast.uint8Array.length)) return empty
 		return new Constructor(fast.buffer, this.address, this.elementCount)
+	}
+
+	/**
+	 * Iterates over the elements' values, each read as `readAt(index)` reads it when the
+	 * iteration reaches it, so `[...ref]`, `Array.from(ref)` and `for (const value of ref)`
+	 * copy them out (after the memory grew too); a typed array of them is `ref.view.slice()`.
+	 * @throws Error if the ref was freed or released (at the first element)
+	 * @group Elements
+	 */
+	*[Symbol.iterator](): IterableIterator<V> {
+		for (let index = 0; index < this.elementCount; index++) yield (this as unknown as { readAt(index: number): V }).readAt(index)
 	}
 
 	/** @internal Cold path of the index check in `readAt` and its relatives. */
