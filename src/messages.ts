@@ -342,7 +342,7 @@ export const stringElementsOutOfRange = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, maxElementCount: number, bytesPerElement: number, heapByteLength: number) =>
-		`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
+		`${method}: address ${address} is out of range: ${counted(maxElementCount, 'element')} of ${counted(bytesPerElement, 'byte')} ` +
 		`must end within the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
@@ -367,7 +367,7 @@ export const stringSliceDoesNotFit = {
 	Class: RangeError,
 	code: STRING_DOES_NOT_FIT,
 	text: (method: string, needed: number, room: number, address: number, limited: boolean) =>
-		`${method}: the string needs ${needed} elements, but only ${room} fit ${noRoom(method, address, limited, needed)}`,
+		`${method}: the string needs ${counted(needed, 'element')}, but only ${room} fit ${noRoom(method, address, limited, needed)}`,
 } satisfies Message
 
 // ---- the manager: construction, options, allocation, scopes -------------------------

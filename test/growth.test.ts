@@ -561,7 +561,7 @@ describe('growth', () => {
 			const empty = createWasmHeapManager(() => new ArrayBuffer(0), () => 8, () => {}, { pollingMode: 'never' })
 			expectAddressRangeError(() => empty.readUint8(0), 'readUint8', 0, 1, 0)
 			expect(() => empty.readNullTerminatedUtf8String(0)).to.throw(RangeError, 'readNullTerminatedUtf8String: address 0 is out of range: a 1-byte access must end within the heap of 0 bytes')
-			expect(() => empty.writeUtf8StringSlice(0, 'x', 1)).to.throw(RangeError, 'writeUtf8StringSlice: address 0 is out of range: 1 elements of 1 bytes must end within the heap of 0 bytes')
+			expect(() => empty.writeUtf8StringSlice(0, 'x', 1)).to.throw(RangeError, 'writeUtf8StringSlice: address 0 is out of range: 1 element of 1 byte must end within the heap of 0 bytes')
 		})
 
 		it('after a shared growth, an address only in the grown part is out of range (never polled)', () => {
