@@ -126,6 +126,15 @@ const quotedList = (names: readonly string[]): string => names.map((name) => `'$
 /** For an address given as a bigint (a wasm64 export's pointer), the conversion: addresses are numbers on every ABI. */
 const bigintHint = (address: unknown): string => (typeof address === 'bigint' ? '; pass a bigint pointer as Number(address)' : '')
 
+/**
+ * For a negative i32 address whose unsigned reading (`address >>> 0`) lies in the heap: a wasm32
+ * function's pointer of 2 GiB or more, which JavaScript receives as a negative i32.
+ */
+const signedPointerHint = (address: number, heapByteLength: number): string =>
+	Number.isInteger(address) && address < 0 && address >= -(2 ** 31) && address + 2 ** 32 < heapByteLength
+		? `; a wasm32 function returns a pointer of 2 GiB or more as a negative number: pass address >>> 0 (${address + 2 ** 32})`
+		: ''
+
 export const addressNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
@@ -154,7 +163,7 @@ export const addressNotANonNegativeInteger = {
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, byteSize: number, heapByteLength: number) =>
 		`${method}: address ${describeValue(address)} is not a non-negative integer ` +
-		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
+		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)${signedPointerHint(address, heapByteLength)}`,
 } satisfies Message
 
 export const addressOutOfRange = {
