@@ -190,6 +190,17 @@ export abstract class HeapRef {
 	}
 
 	/**
+	 * The ref's class name (`Int32ArrayRef`; for a struct ref, its struct's name), as
+	 * `Object.prototype.toString` gives it (`[object Int32ArrayRef]`), so that an error
+	 * about a ref given where a value, a string or an array goes names it:
+	 * `received an object (Int32ArrayRef)`, where it said `an object (Object)`.
+	 * @group Debugging
+	 */
+	get [Symbol.toStringTag](): string {
+		return this.refName
+	}
+
+	/**
 	 * `String(ref)` and `${ref}` give what `console.log` shows (`Int32Ref { address: 1024, value: 7 }`).
 	 * A ref does not convert to a number: `exports.c_function(ref)` or `ref + 4` throws a
 	 * `TypeError` (`ERR_HEAP_INVALID_ARGUMENT`), where it gave `NaN`, which a wasm function

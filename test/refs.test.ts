@@ -3,7 +3,8 @@
  * objects they return, for every element type of the descriptor table.
  */
 import { expect } from 'chai'
-import type { NormalizedElement } from '../codegen/normalize.js'
+import { normalizeEncodings, type NormalizedElement } from '../codegen/normalize.js'
+import { stringEncodingRows } from '../descriptors/encodings.js'
 import * as api from '../src/index.js'
 import {
 	asViewElement,
@@ -849,3 +850,39 @@ function caught(fn: () => unknown): Error {
 	}
 	throw new Error('expected an error')
 }
+
+describe("a ref's class name as Object.prototype.toString gives it", () => {
+	it('is the ref class (a struct ref: its struct), so an error about a ref given for a value, a string or an array names it, and nothing is written', () => {
+		// Such errors said 'received an object (Object)' for any ref.
+		const { heap, memory, allocator } = createTestHeap()
+		for (const element of allElements) {
+			const ref = callMethod<ValueRef>(heap, element.methods.alloc)
+			const arrayRef = callMethod<ArrayRef>(heap, element.methods.allocArray, 2)
+			expect(Object.prototype.toString.call(ref)).to.equal(`[object ${element.refClass}]`)
+			expect(Object.prototype.toString.call(arrayRef)).to.equal(`[object ${element.arrayRefClass}]`)
+		}
+		for (const encoding of normalizeEncodings(stringEncodingRows)) {
+			expect(Object.prototype.toString.call(callMethod(heap, encoding.methods.alloc, 'x'))).to.equal(`[object ${encoding.refClass}]`)
+			expect(Object.prototype.toString.call(callMethod(heap, encoding.methods.allocSlice, 'x'))).to.equal(`[object ${encoding.sliceRefClass}]`)
+		}
+		const Pair = api.defineStruct('Pair', { values: { array: 'Int32', length: 2 } })
+		const pair = heap.allocStruct(Pair)
+		expect(Object.prototype.toString.call(pair)).to.equal('[object Pair]')
+		const numbers = heap.allocInt32Array([1, 2])
+		const text = heap.allocNullTerminatedUtf8String('text')
+		const live = allocator.live.size
+		const before = snapshot(memory)
+		expect(() => heap.allocFloat64Array(numbers as never)).to.throw(
+			TypeError,
+			'allocFloat64Array: expected an element count or an array-like of values, received an object (Int32ArrayRef)',
+		)
+		expect(() => heap.writeNullTerminatedUtf8String(text.address, text as never)).to.throw(
+			TypeError,
+			'writeNullTerminatedUtf8String: value must be a string, received an object (Utf8StringRef)',
+		)
+		expect(() => heap.writeStruct(Pair, pair.address, { values: numbers as never })).to.throw(TypeError, 'received an object (Int32ArrayRef)')
+		expect(String(numbers), 'String(ref) is unchanged').to.equal(`Int32ArrayRef { address: ${numbers.address}, elementCount: 2, values: [1, 2] }`)
+		expect(allocator.live.size).to.equal(live)
+		expect(snapshot(memory)).to.deep.equal(before)
+	})
+})

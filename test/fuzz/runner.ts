@@ -294,8 +294,11 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 /** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
-/** What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()`, `+ref` (which throws) and, for a typed array ref, `[...ref]`. */
-const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString']
+/**
+ * What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()`, `+ref` (which throws),
+ * `Object.prototype.toString.call(ref)` (the class name) and, for a typed array ref, `[...ref]`.
+ */
+const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString', '[Symbol.toStringTag]']
 /** Members of `HeapScope`. */
 const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
 /** Members that work on a freed ref. */
@@ -2099,7 +2102,7 @@ export class Runner {
 							iterated = error
 						}
 					}
-					return { shown: inspect(target), text: String(target), called: target.toString(), converted, iterated }
+					return { shown: inspect(target), text: String(target), called: target.toString(), converted, tag: Object.prototype.toString.call(target), iterated }
 				}
 				case 'abi':
 					return target.abi
@@ -2171,7 +2174,12 @@ export class Runner {
 					return undefined
 				}
 				if (op.member === '[nodejs.util.inspect.custom]') {
-					const { shown, text, called, converted, iterated } = result as { shown: string; text: unknown; called: unknown; converted: unknown; iterated: unknown }
+					const { shown, text, called, converted, tag, iterated } = result as { shown: string; text: unknown; called: unknown; converted: unknown; tag: string; iterated: unknown }
+					// Object.prototype.toString names the class (a struct ref: its struct), never Object.
+					const structFamily = slot.family === 'struct' || slot.family === 'structArray'
+					if (structFamily ? tag === '[object Object]' || !/^\[object .+\]$/.test(tag) : tag !== `[object ${slot.className}]`) {
+						this.violation(op, 'wrong-result', `Object.prototype.toString of a ${slot.className} is ${showValue(tag)}`)
+					}
 					if (slot.family === 'array') {
 						// [...ref] gives what readAt gives, element by element, or readAt's error.
 						let expected: unknown
