@@ -107,7 +107,7 @@ export function emitRefClasses(element: NormalizedElement, facets: readonly Face
 				leadingTrivia: trivia,
 				name: arrayRefClass,
 				isExported: true,
-				extends: 'ArrayHeapRef',
+				extends: `ArrayHeapRef<${element.valueType}>`,
 				docs: [
 					`A reference to an array of ${describeElement(element)} on the heap, returned by \`${methods.allocArray}\` and \`${methods.wrapArray}\`.\n` +
 						`Every member throws \`Error\` once the ref is freed; indices are checked against \`elementCount\`.` +

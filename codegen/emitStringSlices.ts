@@ -147,7 +147,7 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 		returnType: refClass,
 		statements: (writer) => {
 			writer.write(`if (typeof valueOrCapacity !== 'string')`).block(() => {
-				writer.writeLine(`const capacity = this.strings.capacity(valueOrCapacity, '${method}')`)
+				writer.writeLine(`const capacity = this.strings.allocationCapacity(valueOrCapacity, '${method}')`)
 				writer.writeLine(`const address = this.core.allocateRegion(capacity * ${size}, ${size}, '${method}')`)
 				writer.writeLine(`return this.core.track(new ${refClass}(this, address, capacity * ${size}, this.core.tracking, 0), ${size})`)
 			})

@@ -261,7 +261,7 @@ function emitAlloc(encoding: NormalizedEncoding): Method {
 		returnType: encoding.refClass,
 		statements: (writer) => {
 			writer.write(`if (typeof capacityOrValue !== 'string')`).block(() => {
-				writer.writeLine(`const capacity = this.strings.capacity(capacityOrValue, '${method}')`)
+				writer.writeLine(`const capacity = this.strings.allocationCapacity(capacityOrValue, '${method}')`)
 				writer.writeLine(`const byteSize = (capacity + 1) * ${size}`)
 				writer.writeLine(`const address = this.core.allocateRegion(byteSize, ${size}, '${method}')`)
 				writer.writeLine('// An empty string even when clearAllocatedRegions is off.')

@@ -179,7 +179,7 @@ export class Int8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Int8ArrayRef extends ArrayHeapRef {
+export class Int8ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int8Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -565,7 +565,7 @@ export class Uint8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Uint8ArrayRef extends ArrayHeapRef {
+export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint8Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -891,7 +891,7 @@ export class ClampedUint8Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class ClampedUint8ArrayRef extends ArrayHeapRef {
+export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint8ClampedArray(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -1216,7 +1216,7 @@ export class Int16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Int16ArrayRef extends ArrayHeapRef {
+export class Int16ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int16Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -1611,7 +1611,7 @@ export class Uint16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Uint16ArrayRef extends ArrayHeapRef {
+export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint16Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -2006,7 +2006,7 @@ export class Int32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Int32ArrayRef extends ArrayHeapRef {
+export class Int32ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Int32Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -2401,7 +2401,7 @@ export class Uint32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Uint32ArrayRef extends ArrayHeapRef {
+export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Uint32Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -2796,7 +2796,7 @@ export class BigInt64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class BigInt64ArrayRef extends ArrayHeapRef {
+export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new BigInt64Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -3191,7 +3191,7 @@ export class BigUint64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class BigUint64ArrayRef extends ArrayHeapRef {
+export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new BigUint64Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -3534,7 +3534,7 @@ export class Float16Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Float16ArrayRef extends ArrayHeapRef {
+export class Float16ArrayRef extends ArrayHeapRef<number> {
 	/** @internal */
 	protected get refName(): string {
 		return 'Float16ArrayRef'
@@ -3786,7 +3786,7 @@ export class Float32Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Float32ArrayRef extends ArrayHeapRef {
+export class Float32ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Float32Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -4073,7 +4073,7 @@ export class Float64Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Float64ArrayRef extends ArrayHeapRef {
+export class Float64ArrayRef extends ArrayHeapRef<number> {
 	/** @internal The empty view: `elements` before first use and once freed. */
 	private static readonly noElements = new Float64Array(0);
 	/** @internal A view of the elements for the fast paths, made by their cold path (empty until then; see `elementView`). */
@@ -4452,7 +4452,7 @@ export class Pointer53Ref extends HeapRef {
  * Every member throws `Error` once the ref is freed; indices are checked against `elementCount`.
  * @group Array refs
  */
-export class Pointer53ArrayRef extends ArrayHeapRef {
+export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	/** @internal */
 	protected get refName(): string {
 		return 'Pointer53ArrayRef'

@@ -4152,7 +4152,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocNullTerminatedAsciiString(capacityOrValue: number | string): AsciiStringRef {
 		if (typeof capacityOrValue !== 'string') {
-			const capacity = this.strings.capacity(capacityOrValue, 'allocNullTerminatedAsciiString')
+			const capacity = this.strings.allocationCapacity(capacityOrValue, 'allocNullTerminatedAsciiString')
 			const byteSize = (capacity + 1) * 1
 			const address = this.core.allocateRegion(byteSize, 1, 'allocNullTerminatedAsciiString')
 			// An empty string even when clearAllocatedRegions is off.
@@ -4315,7 +4315,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocNullTerminatedUtf8String(capacityOrValue: number | string): Utf8StringRef {
 		if (typeof capacityOrValue !== 'string') {
-			const capacity = this.strings.capacity(capacityOrValue, 'allocNullTerminatedUtf8String')
+			const capacity = this.strings.allocationCapacity(capacityOrValue, 'allocNullTerminatedUtf8String')
 			const byteSize = (capacity + 1) * 1
 			const address = this.core.allocateRegion(byteSize, 1, 'allocNullTerminatedUtf8String')
 			// An empty string even when clearAllocatedRegions is off.
@@ -4481,7 +4481,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocNullTerminatedUtf16String(capacityOrValue: number | string): Utf16StringRef {
 		if (typeof capacityOrValue !== 'string') {
-			const capacity = this.strings.capacity(capacityOrValue, 'allocNullTerminatedUtf16String')
+			const capacity = this.strings.allocationCapacity(capacityOrValue, 'allocNullTerminatedUtf16String')
 			const byteSize = (capacity + 1) * 2
 			const address = this.core.allocateRegion(byteSize, 2, 'allocNullTerminatedUtf16String')
 			// An empty string even when clearAllocatedRegions is off.
@@ -4649,7 +4649,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocNullTerminatedUtf32String(capacityOrValue: number | string): Utf32StringRef {
 		if (typeof capacityOrValue !== 'string') {
-			const capacity = this.strings.capacity(capacityOrValue, 'allocNullTerminatedUtf32String')
+			const capacity = this.strings.allocationCapacity(capacityOrValue, 'allocNullTerminatedUtf32String')
 			const byteSize = (capacity + 1) * 4
 			const address = this.core.allocateRegion(byteSize, 4, 'allocNullTerminatedUtf32String')
 			// An empty string even when clearAllocatedRegions is off.
@@ -4789,7 +4789,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocAsciiStringSlice(valueOrCapacity: string | number): AsciiStringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
-			const capacity = this.strings.capacity(valueOrCapacity, 'allocAsciiStringSlice')
+			const capacity = this.strings.allocationCapacity(valueOrCapacity, 'allocAsciiStringSlice')
 			const address = this.core.allocateRegion(capacity * 1, 1, 'allocAsciiStringSlice')
 			return this.core.track(new AsciiStringSliceRef(this, address, capacity * 1, this.core.tracking, 0), 1)
 		}
@@ -4935,7 +4935,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUtf8StringSlice(valueOrCapacity: string | number): Utf8StringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
-			const capacity = this.strings.capacity(valueOrCapacity, 'allocUtf8StringSlice')
+			const capacity = this.strings.allocationCapacity(valueOrCapacity, 'allocUtf8StringSlice')
 			const address = this.core.allocateRegion(capacity * 1, 1, 'allocUtf8StringSlice')
 			return this.core.track(new Utf8StringSliceRef(this, address, capacity * 1, this.core.tracking, 0), 1)
 		}
@@ -5081,7 +5081,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUtf16StringSlice(valueOrCapacity: string | number): Utf16StringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
-			const capacity = this.strings.capacity(valueOrCapacity, 'allocUtf16StringSlice')
+			const capacity = this.strings.allocationCapacity(valueOrCapacity, 'allocUtf16StringSlice')
 			const address = this.core.allocateRegion(capacity * 2, 2, 'allocUtf16StringSlice')
 			return this.core.track(new Utf16StringSliceRef(this, address, capacity * 2, this.core.tracking, 0), 2)
 		}
@@ -5227,7 +5227,7 @@ export class WasmHeapManager extends HeapAccess {
 	 */
 	allocUtf32StringSlice(valueOrCapacity: string | number): Utf32StringSliceRef {
 		if (typeof valueOrCapacity !== 'string') {
-			const capacity = this.strings.capacity(valueOrCapacity, 'allocUtf32StringSlice')
+			const capacity = this.strings.allocationCapacity(valueOrCapacity, 'allocUtf32StringSlice')
 			const address = this.core.allocateRegion(capacity * 4, 4, 'allocUtf32StringSlice')
 			return this.core.track(new Utf32StringSliceRef(this, address, capacity * 4, this.core.tracking, 0), 4)
 		}

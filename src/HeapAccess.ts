@@ -13,6 +13,7 @@ import {
 	freeAllDeallocatorsThrew,
 	freeNotARefOrAddress,
 	freeRefOfAnotherManager,
+	heapDetachedNeverPolled,
 	latestHeapNotABuffer,
 	managerArgumentNotAFunction,
 	raise,
@@ -134,6 +135,23 @@ const emptyViews = new HeapViews(new ArrayBuffer(0))
  */
 function isResizable(buffer: HeapBuffer): boolean {
 	return (buffer as { resizable?: boolean }).resizable === true || (buffer as { growable?: boolean }).growable === true
+}
+
+/**
+ * Whether a heap buffer was detached (a non-shared memory grew and replaced it). Only a
+ * buffer of 0 bytes can be; where `ArrayBuffer.prototype.detached` is missing (Node 20),
+ * a view of a detached buffer cannot be made. Cold paths only.
+ */
+function isDetached(buffer: HeapBuffer): boolean {
+	if (buffer.byteLength !== 0) return false
+	const detached = (buffer as { detached?: unknown }).detached
+	if (typeof detached === 'boolean') return detached
+	try {
+		new Uint8Array(buffer)
+		return false
+	} catch {
+		return true
+	}
 }
 
 function isHeapBuffer(value: unknown): value is HeapBuffer {
@@ -585,8 +603,27 @@ export abstract class HeapAccess {
 		}
 		this.pollBefore(address, byteSize)
 		const heapByteLength = this.views.buffer.byteLength
-		if (address + byteSize > heapByteLength) throwAddressError(method, address, byteSize, heapByteLength)
+		if (address + byteSize > heapByteLength) this.throwOutOfRange(method, address, byteSize, heapByteLength)
 		return this.views
+	}
+
+	/**
+	 * @internal Throws for an access of `byteSize` bytes at `address` (a non-negative
+	 * integer) that runs past the cached heap of `heapByteLength` bytes: the error of
+	 * {@link throwIfDetached}, else the address error.
+	 */
+	throwOutOfRange(method: string, address: number, byteSize: number, heapByteLength: number): never {
+		this.throwIfDetached(method, address)
+		throwAddressError(method, address, byteSize, heapByteLength)
+	}
+
+	/**
+	 * @internal Before an access at `address` is reported out of range: in `'never'` mode
+	 * over a buffer that was detached (the memory grew, and the mode fetches no new buffer),
+	 * throws an error saying so, where the address error would blame a heap of 0 bytes.
+	 */
+	throwIfDetached(method: string, address: number): void {
+		if (this.pollingMode === 'never' && isDetached(this.views.buffer)) throw raise(heapDetachedNeverPolled, method, address)
 	}
 
 	/** @internal Cold path of plain reads and writes: the DataView to use once the access is known to be valid. */

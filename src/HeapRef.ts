@@ -190,6 +190,17 @@ export abstract class HeapRef {
 	}
 
 	/**
+	 * The ref's class name (`Int32ArrayRef`; for a struct ref, its struct's name), as
+	 * `Object.prototype.toString` gives it (`[object Int32ArrayRef]`), so that an error
+	 * about a ref given where a value, a string or an array goes names it:
+	 * `received an object (Int32ArrayRef)`, where it said `an object (Object)`.
+	 * @group Debugging
+	 */
+	get [Symbol.toStringTag](): string {
+		return this.refName
+	}
+
+	/**
 	 * `String(ref)` and `${ref}` give what `console.log` shows (`Int32Ref { address: 1024, value: 7 }`).
 	 * A ref does not convert to a number: `exports.c_function(ref)` or `ref + 4` throws a
 	 * `TypeError` (`ERR_HEAP_INVALID_ARGUMENT`), where it gave `NaN`, which a wasm function
@@ -344,10 +355,12 @@ export const releasedRegion: HeapRefDeallocator = () => undefined
 export const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
 /**
- * What every array reference shares: an element count and index checking.
+ * What every array reference shares: an element count, index checking and iteration.
+ * `V` is what iterating it gives: each element's value (`number` or `bigint`), or for a
+ * struct array each element's ref.
  * @group Ref base classes
  */
-export abstract class ArrayHeapRef extends HeapRef {
+export abstract class ArrayHeapRef<V = unknown> extends HeapRef {
 	/**
 	 * Number of elements in the array.
 	 * @group Elements
@@ -406,6 +419,17 @@ export abstract class ArrayHeapRef extends HeapRef {
 		const fast = this.manager.fast
 		if (!littleEndianHost || this.freed || !(this.liveEnd <= fast.uint8Array.length)) return empty
 		return new Constructor(fast.buffer, this.address, this.elementCount)
+	}
+
+	/**
+	 * Iterates over the elements' values, each read as `readAt(index)` reads it when the
+	 * iteration reaches it, so `[...ref]`, `Array.from(ref)` and `for (const value of ref)`
+	 * copy them out (after the memory grew too); a typed array of them is `ref.view.slice()`.
+	 * @throws Error if the ref was freed or released (at the first element)
+	 * @group Elements
+	 */
+	*[Symbol.iterator](): IterableIterator<V> {
+		for (let index = 0; index < this.elementCount; index++) yield (this as unknown as { readAt(index: number): V }).readAt(index)
 	}
 
 	/** @internal Cold path of the index check in `readAt` and its relatives. */

@@ -7,6 +7,7 @@ import {
 	raise,
 	sliceCapacityInvalid,
 	stringElementsOutOfRange,
+	stringOrCapacityInvalid,
 	stringSliceDoesNotFit,
 	terminatedStringDoesNotFit,
 	wrapOptionNotANumber,
@@ -74,7 +75,7 @@ export class HeapStrings {
 		const heapByteLength = this.access.views.buffer.byteLength
 		if (maxElementCount === 0 && address <= heapByteLength) return 0
 		const room = Math.floor((heapByteLength - address) / bytesPerElement)
-		if (!(room >= 1)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (!(room >= 1)) this.access.throwOutOfRange(method, address, bytesPerElement, heapByteLength)
 		return maxElementCount === undefined || maxElementCount > room ? room : maxElementCount
 	}
 
@@ -150,9 +151,10 @@ export class HeapStrings {
 			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
 		}
 		const heapByteLength = this.access.views.buffer.byteLength
-		if (!(room >= minimum)) throwAddressError(method, address, bytesPerElement, heapByteLength)
+		if (!(room >= minimum)) this.access.throwOutOfRange(method, address, bytesPerElement, heapByteLength)
 		if (maxElementCount === undefined) return room
 		if (maxElementCount > room) {
+			this.access.throwIfDetached(method, address)
 			throw raise(stringElementsOutOfRange, method, address, maxElementCount, bytesPerElement, heapByteLength)
 		}
 		return maxElementCount
@@ -223,6 +225,16 @@ export class HeapStrings {
 		if (typeof capacity !== 'number') throw raise(wrapOptionNotANumber, method, 'capacity', capacity)
 		if (!(Number.isSafeInteger(capacity) && capacity >= elementCount)) throw raise(sliceCapacityInvalid, method, capacity, elementCount)
 		return capacity
+	}
+
+	/**
+	 * Validates the argument of `alloc<Enc>String` and `alloc<Enc>StringSlice` that is not
+	 * a string: a capacity in elements. Anything but a number (`null`, a bigint, an
+	 * object) says that a string or a capacity was expected.
+	 */
+	allocationCapacity(valueOrCapacity: unknown, method: string): number {
+		if (typeof valueOrCapacity !== 'number') throw raise(stringOrCapacityInvalid, method, valueOrCapacity)
+		return this.capacity(valueOrCapacity, method)
 	}
 
 	/** Validates a string ref's capacity argument (elements, terminator included). */

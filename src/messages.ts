@@ -126,6 +126,15 @@ const quotedList = (names: readonly string[]): string => names.map((name) => `'$
 /** For an address given as a bigint (a wasm64 export's pointer), the conversion: addresses are numbers on every ABI. */
 const bigintHint = (address: unknown): string => (typeof address === 'bigint' ? '; pass a bigint pointer as Number(address)' : '')
 
+/**
+ * For a negative i32 address whose unsigned reading (`address >>> 0`) lies in the heap: a wasm32
+ * function's pointer of 2 GiB or more, which JavaScript receives as a negative i32.
+ */
+const signedPointerHint = (address: number, heapByteLength: number): string =>
+	Number.isInteger(address) && address < 0 && address >= -(2 ** 31) && address + 2 ** 32 < heapByteLength
+		? `; a wasm32 function returns a pointer of 2 GiB or more as a negative number: pass address >>> 0 (${address + 2 ** 32})`
+		: ''
+
 export const addressNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
@@ -154,7 +163,7 @@ export const addressNotANonNegativeInteger = {
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, byteSize: number, heapByteLength: number) =>
 		`${method}: address ${describeValue(address)} is not a non-negative integer ` +
-		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)`,
+		`(for ${withArticle(`${byteSize}-byte`)} access within the heap of ${heapByteLength} bytes)${signedPointerHint(address, heapByteLength)}`,
 } satisfies Message
 
 export const addressOutOfRange = {
@@ -162,6 +171,14 @@ export const addressOutOfRange = {
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, byteSize: number, heapByteLength: number) =>
 		`${method}: address ${address} is out of range: ${withArticle(`${byteSize}-byte`)} access must end within the heap of ${heapByteLength} bytes`,
+} satisfies Message
+
+export const heapDetachedNeverPolled = {
+	Class: RangeError,
+	code: OUT_OF_RANGE,
+	text: (method: string, address: number) =>
+		`${method}: address ${address} is out of range: the heap's buffer was detached (its memory grew), and ` +
+		`pollingMode 'never' does not fetch the new one; for a memory that grows, use 'whenEmpty' (the default)`,
 } satisfies Message
 
 export const addressMisaligned = {
@@ -334,7 +351,7 @@ export const stringElementsOutOfRange = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
 	text: (method: string, address: number, maxElementCount: number, bytesPerElement: number, heapByteLength: number) =>
-		`${method}: address ${address} is out of range: ${maxElementCount} elements of ${bytesPerElement} bytes ` +
+		`${method}: address ${address} is out of range: ${counted(maxElementCount, 'element')} of ${counted(bytesPerElement, 'byte')} ` +
 		`must end within the heap of ${heapByteLength} bytes`,
 } satisfies Message
 
@@ -359,7 +376,7 @@ export const stringSliceDoesNotFit = {
 	Class: RangeError,
 	code: STRING_DOES_NOT_FIT,
 	text: (method: string, needed: number, room: number, address: number, limited: boolean) =>
-		`${method}: the string needs ${needed} elements, but only ${room} fit ${noRoom(method, address, limited, needed)}`,
+		`${method}: the string needs ${counted(needed, 'element')}, but only ${room} fit ${noRoom(method, address, limited, needed)}`,
 } satisfies Message
 
 // ---- the manager: construction, options, allocation, scopes -------------------------
@@ -522,6 +539,13 @@ export const countOrValuesInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, countOrValues: unknown) => `${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}`,
+} satisfies Message
+
+export const stringOrCapacityInvalid = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, valueOrCapacity: unknown) =>
+		`${method}: expected a string or a capacity (a number of elements), received ${describeValue(valueOrCapacity)}`,
 } satisfies Message
 
 export const allocationTooLarge = {

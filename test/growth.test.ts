@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai'
 import type { NormalizedElement } from '../codegen/normalize.js'
-import { createWasmHeapManager, type PollingMode, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type HeapError, type PollingMode, type WasmHeapManager } from '../src/index.js'
 import { errorName, asViewElement, callMethod, caught, viewableElements as elements, expectAddressRangeError, referenceRead, referenceWrite, sampleValue, viewContents } from './support/dynamic.js'
 import type { ArrayRef, TypedArrayLike, Value, ValueRef } from './support/dynamic.js'
 import { SeededRandom, TestAllocator, badAddresses, createTestHeap, snapshot } from './support/heaps.js'
@@ -513,19 +513,55 @@ describe('growth', () => {
 			expect(counter.calls).to.equal(1)
 		})
 
-		it('after a non-shared growth, accesses throw RangeError: the cached buffer is detached (a heap of 0 bytes)', () => {
+		it('after a non-shared growth, accesses throw RangeError saying the cached buffer was detached and the mode fetches no new one', () => {
+			// It said only '... must end within the heap of 0 bytes', blaming the address.
 			const { heap, memory, counter } = countingHeap('never')
 			const held = holdRefs(heap, 301)
+			const text = heap.allocNullTerminatedUtf8String('text')
+			const slice = heap.allocUtf16StringSlice('slice')
+			const Point = defineStruct('Point', { x: 'Int32', y: 'Float64' })
+			const point = heap.allocStruct(Point, { x: 1, y: 2 })
 			memory.grow(1)
-			for (const [name, access] of accessesOfEveryKind(heap, held)) {
+			const before = snapshot(memory)
+			const accesses: Array<readonly [string, () => unknown]> = [
+				...accessesOfEveryKind(heap, held),
+				['readNullTerminatedUtf8String', () => heap.readNullTerminatedUtf8String(text.address)],
+				['writeNullTerminatedUtf8String', () => heap.writeNullTerminatedUtf8String(text.address, 'x')],
+				['writeNullTerminatedUtf8String', () => heap.writeNullTerminatedUtf8String(text.address, 'x', 2)],
+				['Utf8StringRef.read', () => text.value],
+				['lengthOfNullTerminatedUtf8String', () => heap.lengthOfNullTerminatedUtf8String(text.address)],
+				['readUtf16StringSlice', () => heap.readUtf16StringSlice(slice.address, 5)],
+				['writeUtf16StringSlice', () => heap.writeUtf16StringSlice(slice.address, 'x')],
+				['writeUtf16StringSlice', () => heap.writeUtf16StringSlice(0, 'x', 1)],
+				['Utf16StringSliceRef.read', () => slice.value],
+				['readStruct', () => heap.readStruct(Point, point.address)],
+				['writeStruct', () => heap.writeStruct(Point, point.address, { x: 5 })],
+			]
+			for (const [name, access] of accesses) {
 				const error = caught(access, name)
 				expect(error, name).to.be.instanceOf(RangeError)
-				expect(error.message, name).to.include('heap of 0 bytes')
+				expect((error as HeapError).code, name).to.equal('ERR_HEAP_OUT_OF_RANGE')
+				expect(error.message, name).to.match(/^[\w.]+: address \d+ is out of range: the heap's buffer was detached \(its memory grew\), and pollingMode 'never' does not fetch the new one; /)
 			}
 			const int32 = held.find((h) => h.element.name === 'Int32')!
-			expectAddressRangeError(() => heap.readInt32(int32.ref.address), 'readInt32', int32.ref.address, 4, 0)
+			expect(() => heap.readInt32(int32.ref.address)).to.throw(
+				RangeError,
+				`readInt32: address ${int32.ref.address} is out of range: the heap's buffer was detached (its memory grew), and pollingMode 'never' does not fetch the new one; for a memory that grows, use 'whenEmpty' (the default)`,
+			)
+			// A bad address is still named as such.
+			expect(() => heap.readInt32(-1)).to.throw(RangeError, 'readInt32: address -1 is not a non-negative integer')
+			expect(snapshot(memory)).to.deep.equal(before)
 			expect(heap.heap.byteLength).to.equal(0)
 			expect(counter.calls).to.equal(1)
+		})
+
+		it('a heap that is not detached keeps the address error: a memory that did not grow, a buffer of 0 bytes', () => {
+			const { heap } = countingHeap('never')
+			expectAddressRangeError(() => heap.readInt32(pageSize), 'readInt32', pageSize, 4, pageSize)
+			const empty = createWasmHeapManager(() => new ArrayBuffer(0), () => 8, () => {}, { pollingMode: 'never' })
+			expectAddressRangeError(() => empty.readUint8(0), 'readUint8', 0, 1, 0)
+			expect(() => empty.readNullTerminatedUtf8String(0)).to.throw(RangeError, 'readNullTerminatedUtf8String: address 0 is out of range: a 1-byte access must end within the heap of 0 bytes')
+			expect(() => empty.writeUtf8StringSlice(0, 'x', 1)).to.throw(RangeError, 'writeUtf8StringSlice: address 0 is out of range: 1 element of 1 byte must end within the heap of 0 bytes')
 		})
 
 		it('after a shared growth, an address only in the grown part is out of range (never polled)', () => {

@@ -110,6 +110,8 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	stagingTypeError: ['probe.method', 'reason'],
 	stagingRangeError: ['probe.method', 8, 'reason'],
 	countOrValuesInvalid: ['probe.method', 'x'],
+	stringOrCapacityInvalid: ['probe.method', null],
+	heapDetachedNeverPolled: ['probe.method', 8],
 	allocationTooLarge: ['probe.method', 8],
 	allocatorThrew: ['probe.method', 8, 'x'],
 	allocatorReturnedNonAddress: ['probe.method', 8, 'x'],
@@ -417,6 +419,13 @@ describe('the message table (src/messages.ts)', () => {
 			expect(table.indexOutOfRange.text('probe.m', 5, 2)).to.contain('from 0 to 1 (the array has 2 elements)')
 			expect(table.structArrayWriteTooMany.text('probe.m', 1, 1)).to.equal('probe.m: 1 value given for an array of 1 element')
 			expect(table.allocatorThrew.text('probe.m', 1, new Error('x'))).to.match(/^probe\.m: allocating 1 byte failed/)
+			// A one-element slice, a one-byte element (writeUtf8StringSlice(address, 'a', 0), a slice written at the heap's last byte).
+			expect(table.stringSliceDoesNotFit.text('writeUtf8StringSlice', 1, 0, 64, true)).to.equal(
+				'writeUtf8StringSlice: the string needs 1 element, but only 0 fit at address 64 in maxElementCount; nothing was written',
+			)
+			expect(table.stringSliceDoesNotFit.text('Utf8StringSliceRef.value', 1, 0, 64, false)).to.match(/^Utf8StringSliceRef\.value: the string needs 1 element, but only 0 fit in the ref; /)
+			expect(table.stringElementsOutOfRange.text('probe.m', 65535, 2, 1, 65536)).to.equal('probe.m: address 65535 is out of range: 2 elements of 1 byte must end within the heap of 65536 bytes')
+			expect(table.stringElementsOutOfRange.text('probe.m', 65535, 1, 2, 65536)).to.contain('out of range: 1 element of 2 bytes must end')
 			expect(table.allocatorRangeTooSmall.text('probe.m', 16, 0, 3600, 3632)).to.equal(
 				'probe.m: the range [16, 0) is empty: it needs at least 3632 bytes (a 3600-byte header, one block and the end marker)',
 			)

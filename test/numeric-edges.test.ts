@@ -300,3 +300,37 @@ describe('numeric surface at its edges', () => {
 		}
 	})
 })
+
+describe('a negative address that is a wasm32 pointer of 2 GiB or more, received as an i32', () => {
+	it('is refused with a hint to pass address >>> 0 where that reading lies in the heap, and without one elsewhere', () => {
+		// Emscripten's Module._malloc (or any wasm32 export returning a pointer) above 2 GiB
+		// gives a negative number; the error said only 'is not a non-negative integer'.
+		const buffer = new ArrayBuffer(2 ** 31 + 2 ** 20) // allocated lazily
+		const heap = createWasmHeapManager(() => buffer, () => 2 ** 31 + 64, () => {})
+		const pointer = (2 ** 31 + 64) | 0
+		expect(pointer).to.equal(-2147483584)
+		const hint = `; a wasm32 function returns a pointer of 2 GiB or more as a negative number: pass address >>> 0 (${2 ** 31 + 64})`
+		const calls: [string, number, () => unknown][] = [
+			['readInt32', 4, () => heap.readInt32(pointer)],
+			['writeFloat64', 8, () => heap.writeFloat64(pointer, 1)],
+			['readNullTerminatedUtf8String', 1, () => heap.readNullTerminatedUtf8String(pointer)],
+			['wrapNullTerminatedUtf8String', 1, () => heap.wrapNullTerminatedUtf8String(pointer)],
+			['wrapUint8Array', 16, () => heap.wrapUint8Array(pointer, 16)],
+			['viewInt32Array', 8, () => heap.viewInt32Array(pointer, 2)],
+			['readInt32Atomic', 4, () => heap.readInt32Atomic(pointer)],
+		]
+		for (const [method, byteSize, call] of calls) {
+			expect(call, method).to.throw(
+				RangeError,
+				`${method}: address -2147483584 is not a non-negative integer (for ${byteSize === 8 ? 'an' : 'a'} ${byteSize}-byte access within the heap of ${buffer.byteLength} bytes)${hint}`,
+			)
+		}
+		// Not an i32 (below -2^31), an unsigned reading past the heap (-1 is 2^32 - 1), a fraction: no hint.
+		for (const address of [-(2 ** 31) - 8, -1, -1.5]) {
+			expect(() => heap.readInt32(address), String(address)).to.throw(RangeError, /is not a non-negative integer \(for a 4-byte access within the heap of \d+ bytes\)$/)
+		}
+		const small = createWasmHeapManager(new ArrayBuffer(65536))
+		expect(() => small.readInt32(pointer)).to.throw(RangeError, /within the heap of 65536 bytes\)$/)
+		expect(new Uint8Array(buffer, 2 ** 31 + 64, 16).every((byte) => byte === 0)).to.equal(true)
+	})
+})

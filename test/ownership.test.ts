@@ -727,7 +727,7 @@ describe('scopes', () => {
 		const { heap } = strictHeap()
 		const outside = heap.allocInt32()
 		const scope = heap.openScope()
-		expectThrow(() => scope.keep(outside), TypeError, /^HeapScope\.keep: an object \(Object\) is not a ref this scope holds$/)
+		expectThrow(() => scope.keep(outside), TypeError, /^HeapScope\.keep: an object \(Int32Ref\) is not a ref this scope holds$/)
 		expectThrow(() => scope.keep(5 as never), TypeError, /^HeapScope\.keep: 5 is not a ref this scope holds$/)
 		scope.close()
 		expectThrow(() => scope.keep(outside), Error, 'HeapScope.keep: the scope is closed')

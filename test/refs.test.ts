@@ -3,7 +3,8 @@
  * objects they return, for every element type of the descriptor table.
  */
 import { expect } from 'chai'
-import type { NormalizedElement } from '../codegen/normalize.js'
+import { normalizeEncodings, type NormalizedElement } from '../codegen/normalize.js'
+import { stringEncodingRows } from '../descriptors/encodings.js'
 import * as api from '../src/index.js'
 import {
 	asViewElement,
@@ -101,6 +102,35 @@ describe('refs', () => {
 				expect(ref.readAt(index), `${name} writeAt(${String(input)})`).to.equal(expected[index])
 			})
 		}
+	})
+
+	it('array refs of every type iterate over their values as readAt reads them: spread, Array.from, for-of, after growth; a freed one throws', () => {
+		// Struct arrays and a struct's array fields iterated, typed array refs did not:
+		// [...heap.allocInt32Array(3)] was a TypeError and Array.from(ref) a silent [].
+		for (const element of allElements) {
+			const t = createTestHeap({ pages: 1 })
+			const samples = exactSamples(element)
+			const ref = callMethod<ArrayRef & Iterable<Value>>(t.heap, element.methods.allocArray, samples)
+			const expected = samples.map((_, index) => ref.readAt(index))
+			// Pointer53 reads numbers where its view holds bigints; Float16 has no view on Node 20.
+			expect([...ref], element.name).to.deep.equal(expected)
+			expect(Array.from(ref), element.name).to.deep.equal(expected)
+			t.memory.grow(1)
+			const seen: Value[] = []
+			for (const value of ref) seen.push(value)
+			expect(seen, `${element.name} after growth`).to.deep.equal(expected)
+			const alias = allElements.find((each) => each.aliasOf === element.name)
+			if (alias !== undefined) expect([...callMethod<ArrayRef & Iterable<Value>>(t.heap, alias.methods.wrapArray, ref.address, samples.length)]).to.deep.equal(expected)
+			expect([...callMethod<ArrayRef & Iterable<Value>>(t.heap, element.methods.allocArray, 0)], `${element.name}, no elements`).to.deep.equal([])
+			ref.free()
+			expect(() => [...ref], `${element.name} freed`).to.throw(Error, `${element.arrayRefClass}.readAt: the reference to address ${ref.address} has been freed`)
+		}
+		// The types say what iterating gives.
+		const t = createTestHeap()
+		const numbers: number[] = [...t.heap.allocInt32Array([1, 2])]
+		const bigints: bigint[] = Array.from(t.heap.allocBigUint64Array([3n]))
+		const pointers: number[] = [...t.heap.allocPointer53Array([4])]
+		expect([numbers, bigints, pointers]).to.deep.equal([[1, 2], [3n], [4]])
 	})
 
 	it('alloc<T>Array(view of the same heap) copies the values even when the allocation grows the memory', () => {
@@ -820,3 +850,39 @@ function caught(fn: () => unknown): Error {
 	}
 	throw new Error('expected an error')
 }
+
+describe("a ref's class name as Object.prototype.toString gives it", () => {
+	it('is the ref class (a struct ref: its struct), so an error about a ref given for a value, a string or an array names it, and nothing is written', () => {
+		// Such errors said 'received an object (Object)' for any ref.
+		const { heap, memory, allocator } = createTestHeap()
+		for (const element of allElements) {
+			const ref = callMethod<ValueRef>(heap, element.methods.alloc)
+			const arrayRef = callMethod<ArrayRef>(heap, element.methods.allocArray, 2)
+			expect(Object.prototype.toString.call(ref)).to.equal(`[object ${element.refClass}]`)
+			expect(Object.prototype.toString.call(arrayRef)).to.equal(`[object ${element.arrayRefClass}]`)
+		}
+		for (const encoding of normalizeEncodings(stringEncodingRows)) {
+			expect(Object.prototype.toString.call(callMethod(heap, encoding.methods.alloc, 'x'))).to.equal(`[object ${encoding.refClass}]`)
+			expect(Object.prototype.toString.call(callMethod(heap, encoding.methods.allocSlice, 'x'))).to.equal(`[object ${encoding.sliceRefClass}]`)
+		}
+		const Pair = api.defineStruct('Pair', { values: { array: 'Int32', length: 2 } })
+		const pair = heap.allocStruct(Pair)
+		expect(Object.prototype.toString.call(pair)).to.equal('[object Pair]')
+		const numbers = heap.allocInt32Array([1, 2])
+		const text = heap.allocNullTerminatedUtf8String('text')
+		const live = allocator.live.size
+		const before = snapshot(memory)
+		expect(() => heap.allocFloat64Array(numbers as never)).to.throw(
+			TypeError,
+			'allocFloat64Array: expected an element count or an array-like of values, received an object (Int32ArrayRef)',
+		)
+		expect(() => heap.writeNullTerminatedUtf8String(text.address, text as never)).to.throw(
+			TypeError,
+			'writeNullTerminatedUtf8String: value must be a string, received an object (Utf8StringRef)',
+		)
+		expect(() => heap.writeStruct(Pair, pair.address, { values: numbers as never })).to.throw(TypeError, 'received an object (Int32ArrayRef)')
+		expect(String(numbers), 'String(ref) is unchanged').to.equal(`Int32ArrayRef { address: ${numbers.address}, elementCount: 2, values: [1, 2] }`)
+		expect(allocator.live.size).to.equal(live)
+		expect(snapshot(memory)).to.deep.equal(before)
+	})
+})

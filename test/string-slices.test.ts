@@ -167,7 +167,7 @@ describe('length-delimited strings, for every encoding row', () => {
 						expectThrow(
 							() => callMethod(heap, writeSlice, address, 'x'),
 							RangeError,
-							`${writeSlice}: the string needs 1 elements, but only 0 fit at address ${heapSize} before the end of the heap; nothing was written`,
+							`${writeSlice}: the string needs 1 element, but only 0 fit at address ${heapSize} before the end of the heap; nothing was written`,
 						)
 					} else {
 						expectThrow(() => callMethod(heap, writeSlice, address, 'x'), RangeError, message(writeSlice, size))
@@ -188,7 +188,7 @@ describe('length-delimited strings, for every encoding row', () => {
 				expectThrow(
 					() => callMethod(heap, writeSlice, 8, 'x', heapSize),
 					RangeError,
-					`${writeSlice}: address 8 is out of range: ${heapSize} elements of ${size} bytes must end within the heap of ${heapSize} bytes`,
+					`${writeSlice}: address 8 is out of range: ${heapSize} elements of ${size} ${size === 1 ? 'byte' : 'bytes'} must end within the heap of ${heapSize} bytes`,
 				)
 				expectThrow(() => callMethod(heap, encodedLength, null), TypeError, `${encodedLength}: value must be a string, received null`)
 				if (size > 1) {
@@ -382,7 +382,7 @@ describe('length-delimited strings, for every encoding row', () => {
 					const { heap, allocator } = createTestHeap()
 					const calls = allocator.allocCalls
 					expectThrow(() => callMethod(heap, allocSlice, -1), RangeError, `${allocSlice}: element count -1 is not a non-negative safe integer`)
-					expectThrow(() => callMethod(heap, allocSlice, null), TypeError, `${allocSlice}: element count must be a number, received null`)
+					expectThrow(() => callMethod(heap, allocSlice, null), TypeError, `${allocSlice}: expected a string or a capacity (a number of elements), received null`)
 					expect(allocator.allocCalls).to.equal(calls)
 				})
 

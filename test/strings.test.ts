@@ -152,6 +152,30 @@ describe('strings, for every encoding row', () => {
 				expect(snapshot(memory)).to.deep.equal(before)
 			})
 
+			it(`${alloc} and ${encoding.methods.allocSlice}, given neither a string nor a capacity, say so and allocate nothing`, () => {
+				// A nullable string (`name ?? null`) handed over: 'element count must be a number, received null' named the wrong thing.
+				const { heap, memory, allocator } = createTestHeap()
+				const before = snapshot(memory)
+				for (const method of [alloc, encoding.methods.allocSlice]) {
+					for (const [value, shown] of [[null, 'null'], [undefined, 'undefined'], [5n, '5n'], [{}, 'an object (Object)'], [['x'], 'an object (Array)']] as const) {
+						let caught: unknown
+						try {
+							callMethod(heap, method, value)
+						} catch (error) {
+							caught = error
+						}
+						expect(caught, `${method}(${shown})`).to.be.instanceOf(TypeError)
+						expect((caught as Error).message).to.equal(`${method}: expected a string or a capacity (a number of elements), received ${shown}`)
+						expect((caught as api.HeapError).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+					}
+					// A number that is not a capacity still names the count.
+					expect(() => callMethod(heap, method, -1)).to.throw(RangeError, `${method}: element count -1 is not a non-negative safe integer`)
+				}
+				expect(allocator.live.size).to.equal(0)
+				expect(heap.allocatedRefs).to.deep.equal([])
+				expect(snapshot(memory)).to.deep.equal(before)
+			})
+
 			it(`${alloc}(capacity) allocates (capacity + 1) elements holding an empty string`, () => {
 				const { heap } = createTestHeap({ clearAllocatedRegions: false })
 				const ref = callMethod(heap, alloc, 10) as api.Utf16StringRef

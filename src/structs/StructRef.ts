@@ -468,7 +468,7 @@ function libraryAccessor(shape: StructShape, name: string, manager: WasmHeapMana
  * `at(1)`, ...
  * @group Structs
  */
-export class StructArrayRef<T extends StructType = StructType> extends ArrayHeapRef {
+export class StructArrayRef<T extends StructType = StructType> extends ArrayHeapRef<StructRefOf<T>> {
 	/** @internal The ref that owns the region: this one, or the struct a fixed-array field belongs to. */
 	root: HeapRef
 	/**
@@ -630,7 +630,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 * Iterates over the elements: `at(0)`, `at(1)`, ...
 	 * @group Elements
 	 */
-	*[Symbol.iterator](): IterableIterator<StructRefOf<T>> {
+	override *[Symbol.iterator](): IterableIterator<StructRefOf<T>> {
 		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
 	}
 }
@@ -641,7 +641,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
  * the struct: it throws once that is freed, and cannot be freed itself.
  * @group Structs
  */
-export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
+export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef<V> {
 	/** @internal The struct the field belongs to. */
 	root: HeapRef
 	/** @internal */
@@ -765,7 +765,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef {
 	 * Iterates over the elements' values.
 	 * @group Elements
 	 */
-	*[Symbol.iterator](): IterableIterator<V> {
+	override *[Symbol.iterator](): IterableIterator<V> {
 		for (let index = 0; index < this.elementCount; index++) yield this.readAt(index)
 	}
 }

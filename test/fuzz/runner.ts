@@ -294,8 +294,11 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 /** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
-/** What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()` and `+ref` (which throws). */
-const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString']
+/**
+ * What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()`, `+ref` (which throws),
+ * `Object.prototype.toString.call(ref)` (the class name) and, for a typed array ref, `[...ref]`.
+ */
+const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString', '[Symbol.toStringTag]']
 /** Members of `HeapScope`. */
 const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
 /** Members that work on a freed ref. */
@@ -319,7 +322,7 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	const strip = (member: string): string => member.replace(/^(get|set) /, '')
 	for (const type of elementTypes) {
 		refs.set(type.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.value, ...type.atomicOperations.map((operation) => operation.refMethod)].map(strip)))
-		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
+		refs.set(type.arrayRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, '[Symbol.iterator]', ...refMembers.array, ...type.atomicOperations.map((operation) => operation.arrayRefMethod)].map(strip)))
 	}
 	for (const encoding of encodings) refs.set(encoding.refClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.string].map(strip)))
 	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.slice].map(strip)))
@@ -2091,7 +2094,15 @@ export class Runner {
 					} catch (error) {
 						converted = error
 					}
-					return { shown: inspect(target), text: String(target), called: target.toString(), converted }
+					let iterated: unknown
+					if (slot.family === 'array') {
+						try {
+							iterated = [...target]
+						} catch (error) {
+							iterated = error
+						}
+					}
+					return { shown: inspect(target), text: String(target), called: target.toString(), converted, tag: Object.prototype.toString.call(target), iterated }
 				}
 				case 'abi':
 					return target.abi
@@ -2163,7 +2174,28 @@ export class Runner {
 					return undefined
 				}
 				if (op.member === '[nodejs.util.inspect.custom]') {
-					const { shown, text, called, converted } = result as { shown: string; text: unknown; called: unknown; converted: unknown }
+					const { shown, text, called, converted, tag, iterated } = result as { shown: string; text: unknown; called: unknown; converted: unknown; tag: string; iterated: unknown }
+					// Object.prototype.toString names the class (a struct ref: its struct), never Object.
+					const structFamily = slot.family === 'struct' || slot.family === 'structArray'
+					if (structFamily ? tag === '[object Object]' || !/^\[object .+\]$/.test(tag) : tag !== `[object ${slot.className}]`) {
+						this.violation(op, 'wrong-result', `Object.prototype.toString of a ${slot.className} is ${showValue(tag)}`)
+					}
+					if (slot.family === 'array') {
+						// [...ref] gives what readAt gives, element by element, or readAt's error.
+						let expected: unknown
+						try {
+							const values: unknown[] = []
+							for (let i = 0; i < slot.elementCount; i++) values.push(slot.ref.readAt(i))
+							expected = values
+						} catch (error) {
+							expected = error
+						}
+						const same =
+							expected instanceof Error
+								? iterated instanceof Error && iterated.message === expected.message
+								: Array.isArray(iterated) && iterated.length === (expected as unknown[]).length && iterated.every((value, i) => Object.is(value, (expected as unknown[])[i]))
+						if (!same) this.violation(op, 'wrong-result', `[...ref] of a ${slot.className} gave ${iterated instanceof Error ? describeError(iterated) : showValue(iterated)}, readAt ${expected instanceof Error ? describeError(expected) : showValue(expected)}`)
+					}
 					if (text !== shown || called !== shown) this.violation(op, 'wrong-result', `String() of a ${slot.className} is ${showValue(text)}, toString() ${showValue(called)}, util.inspect ${showValue(shown)}`)
 					if (!(converted instanceof TypeError) || (converted as { code?: unknown }).code !== 'ERR_HEAP_INVALID_ARGUMENT' || !converted.message.includes('ref.address')) {
 						this.violation(op, 'wrong-result', `converting a ${slot.className} to a number gave ${converted instanceof Error ? describeError(converted) : showValue(converted)}, not a TypeError saying to pass ref.address`)
