@@ -1466,6 +1466,13 @@ export const storedNotASafeInteger = {
 		`${method}: the ${name} at address ${address} holds ${value}, which is not a safe integer`,
 } satisfies Message
 
+export const wideEnumValueOutOfRange = {
+	Class: RangeError,
+	code: INVALID_VALUE,
+	text: (where: string, value: number, name: string, storage: string, min: bigint, max: bigint) =>
+		`${where}: ${describeValue(value)} is not a value of enum ${name} (stored as ${storage}, read as a number): it must be an integer from ${min} to ${max}`,
+} satisfies Message
+
 export const abiIntegerNotANumber = {
 	Class: TypeError,
 	code: INVALID_VALUE,
