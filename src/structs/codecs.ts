@@ -266,14 +266,21 @@ function bitfieldCodec(kind: BitfieldKind, abi: AbiFacts, manager: WasmHeapManag
 		return value
 	}
 	// a bitfield of an enum stored as a 64-bit row reads as a number: past 53 bits it may hold one a number cannot
-	const unsafe = !asBigint && !asBoolean && width > 53
+	// (the check is chosen here, once: narrower bitfields' reads do not pay for it)
+	const read: ValueCodec['read'] =
+		!asBigint && !asBoolean && width > 53
+			? (m, address, where) => {
+					const value = readBits(m, address)
+					if (!Number.isSafeInteger(Number(value))) throw raise(storedNotASafeInteger, where ?? 'read', `${width}-bit bitfield of type ${typeName}`, address, value)
+					return Number(value)
+				}
+			: (m, address) => {
+					const value = readBits(m, address)
+					return asBigint ? value : asBoolean ? value !== 0n : Number(value)
+				}
 	return {
 		size: byteCount,
-		read(m, address, where) {
-			const value = readBits(m, address)
-			if (unsafe && !Number.isSafeInteger(Number(value))) throw raise(storedNotASafeInteger, where ?? 'read', `${width}-bit bitfield of type ${typeName}`, address, value)
-			return asBigint ? value : asBoolean ? value !== 0n : Number(value)
-		},
+		read,
 		check(value, where) {
 			let big: bigint
 			if (asBoolean) {
