@@ -388,6 +388,10 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 				// a typedef before a record import-c leaves out for what it uses
 				'typedef struct LD LD_t;',
 				'struct LD { long double x; };',
+				// a record or enum that holds one left out names it as left out, not as undefined
+				'struct HoldsLD { int n; struct LD l; };',
+				'enum Huge { HUGE_MAX = 0x7fffffffffffffffLL };',
+				'struct HoldsHuge { enum Huge h; };',
 				'',
 			].join('\n'),
 		)
@@ -408,6 +412,9 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 			'UB_t: left out, it is a typedef of struct UB, which is left out',
 			'LD: left out, it uses the C type long double, which no field type offers',
 			'LD_t: left out, it is a typedef of LD, which is left out',
+			'HoldsLD: left out, it uses struct LD, which is left out',
+			'Huge: left out, it uses enumerator HUGE_MAX = 9223372036854775807, beyond a safe integer',
+			'HoldsHuge: left out, it uses enum Huge, which is left out',
 		]
 		for (const reason of reasons) {
 			expect(text).to.include(`// ${reason}\n`)

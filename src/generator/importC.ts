@@ -390,11 +390,14 @@ function baseExpr(context: Context, base: string, where: string): TypeExpr {
 	const tagged = /^(struct|union|enum) ([A-Za-z_]\w*)$/.exec(base)
 	if (tagged) {
 		const name = tagged[2]!
+		// one left out already (`struct LD { long double x; }`) has a definition: say it is left out
+		const missing = (): string =>
+			`${tagged[1]} ${name}, which ${context.skipped.some((skipped) => skipped.name === name) ? 'is left out' : tagged[1] === 'enum' ? 'has no definition' : 'has no definition here'}`
 		if (tagged[1] === 'enum') {
-			if (!context.enums.has(name)) throw new Unsupported(`enum ${name}, which has no definition`)
+			if (!context.enums.has(name)) throw new Unsupported(missing())
 			return { kind: 'enum', name }
 		}
-		if (!context.records.has(name)) throw new Unsupported(`${tagged[1]} ${name}, which has no definition here`)
+		if (!context.records.has(name)) throw new Unsupported(missing())
 		return { kind: 'record', name }
 	}
 	const scalar = scalarNames[base]
