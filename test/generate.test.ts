@@ -725,6 +725,18 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 				expect((error as Error).message).to.equal(`generate: --out ${out} would write the generated module over its input shapes.ts; choose another directory`)
 			}
 			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
+			// an --out that is a file, or under one, is the command's error, not mkdir's stack trace
+			writeFileSync(join(scratch, 'a file'), 'kept\n')
+			for (const [out, message] of [
+				[join(scratch, 'a file'), `generate: --out ${join(scratch, 'a file')} is a file, not a directory (a directory that does not exist is made)`],
+				[join(scratch, 'a file', 'under'), `generate: cannot write to --out ${join(scratch, 'a file', 'under')}: ENOTDIR: not a directory, mkdir '${join(scratch, 'a file', 'under')}'`],
+			]) {
+				error = undefined
+				await run(['generate', join(scratch, 'shapes.ts'), '--out', out!]).catch((caught: unknown) => (error = caught))
+				expect(error, out).to.be.instanceOf(GenerateError)
+				expect((error as Error).message).to.equal(message)
+			}
+			expect(readFileSync(join(scratch, 'a file'), 'utf8')).to.equal('kept\n')
 			// so is one over the .ts beside a .js input: its source, and what the import of the .js resolves to
 			writeFileSync(join(scratch, 'shapes.js'), declarations)
 			error = undefined
