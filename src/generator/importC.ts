@@ -468,8 +468,12 @@ function pointerExpr(context: Context, base: string, pointers: number): TypeExpr
 			if (error instanceof Unsupported) return address()
 			throw error
 		}
-		if (target.kind === 'record' && pointers === 1 && !context.defined.has(target.name)) {
-			return { kind: 'pointer', target: { kind: 'deferred', name: target.name } }
+		// a record not defined yet (the struct itself, or one defined further down) is named through a
+		// function, at any depth of pointers: `struct item **pprev` is { pointer: { pointer: () => item } }
+		if (target.kind === 'record' && !context.defined.has(target.name)) {
+			let expr: TypeExpr = { kind: 'pointer', target: { kind: 'deferred', name: target.name } }
+			for (let level = 1; level < pointers; level++) expr = { kind: 'pointer', target: expr }
+			return expr
 		}
 	}
 	let expr: TypeExpr = target
