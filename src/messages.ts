@@ -89,6 +89,8 @@ const STRING_DOES_NOT_FIT = 'ERR_HEAP_STRING_DOES_NOT_FIT' satisfies HeapErrorCo
 
 /** Formats any value for an error message without invoking user code. */
 export function describeValue(value: unknown): string {
+	const foreign = foreignDeclaration(value)
+	if (foreign !== undefined) return foreign
 	switch (typeof value) {
 		case 'number':
 			return Object.is(value, -0) ? '-0' : String(value)
@@ -106,6 +108,26 @@ export function describeValue(value: unknown): string {
 		default:
 			return typeof value
 	}
+}
+
+/** @internal Every StructType and EnumType this copy of the library made (declare.ts adds them). */
+export const ownDeclarations: WeakSet<object> = new WeakSet()
+
+/**
+ * A struct, union or enum type, or a generated class of one, made by another copy of the
+ * library (its CommonJS build beside its ES module build, or a second installed version),
+ * which this copy cannot use: said as such, where `instanceof` made it "an object".
+ */
+function foreignDeclaration(value: unknown): string | undefined {
+	const type = typeof value === 'function' ? (value as { structType?: unknown }).structType : value
+	if (typeof type !== 'object' || type === null || ownDeclarations.has(type)) return undefined
+	const { kind, name } = type as { kind?: unknown; name?: unknown }
+	const declared = (kind === 'struct' || kind === 'union') && typeof (type as { layout?: unknown }).layout === 'function'
+	if (!(typeof name === 'string' && (declared || (kind === 'enum' && typeof (type as { nameOf?: unknown }).nameOf === 'function')))) return undefined
+	return (
+		`${typeof value === 'function' ? `a class generated for ${kind} ${name}` : `${kind} ${name}`} from another copy of wasm-heap-manager, which this copy cannot use ` +
+		`(require() and import load two: its CommonJS and ES module builds; or two installed versions): declare it with the copy that uses it`
+	)
 }
 
 /** The message of an error some other code threw, for ours. */

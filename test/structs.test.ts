@@ -766,6 +766,26 @@ describe('structs at run time', () => {
 			expectSameBytes(snapshot(test.memory), before)
 		}
 
+		it('a type made by another copy of the library (require() beside import loads the CommonJS and the ES module builds) is said to be one, not "an object"', async () => {
+			const { heap } = test
+			// a second instance of the library's modules, as a package's two builds are
+			const specifier = '../src/index.js?second-copy'
+			const other = (await import(specifier)) as typeof import('../src/index.js')
+			const Foreign = other.defineStruct('Foreign', { x: 'Int32' })
+			const Shade = other.defineEnum('Shade', 'Uint8', { DARK: 1 })
+			const hint =
+				'from another copy of wasm-heap-manager, which this copy cannot use (require() and import load two: its CommonJS and ES module builds; or two installed versions): declare it with the copy that uses it'
+			expectNothingWritten(() => heap.allocStruct(Foreign), TypeError, `allocStruct: expected a StructType (from defineStruct or defineUnion), received struct Foreign ${hint}`)
+			expectThrow(() => heap.readStruct(Foreign, 64), TypeError, `readStruct: expected a StructType (from defineStruct or defineUnion), received struct Foreign ${hint}`)
+			expectThrow(() => defineStruct('Holder', { inner: Foreign }), TypeError, new RegExp(`^defineStruct\\('Holder'\\): field 'inner' has an unknown type struct Foreign ${hint.replace(/[()]/g, '\\$&')}; expected`))
+			expectThrow(() => defineStruct('Holder', { shade: Shade }), TypeError, /field 'shade' has an unknown type enum Shade from another copy of wasm-heap-manager/)
+			// a generated class whose declaration the other copy made
+			const Generated = Object.assign(function ForeignRef() {}, { structType: Foreign })
+			expectThrow(() => heap.allocStruct(Generated as never), TypeError, `allocStruct: expected a StructType (from defineStruct or defineUnion), received a class generated for struct Foreign ${hint}`)
+			// this copy's own types, given where they do not belong, are not said to be another's
+			expectThrow(() => heap.allocStruct(Color as never), TypeError, 'allocStruct: expected a StructType (from defineStruct or defineUnion), received an object (Object)')
+		})
+
 		it("a struct's ref given for a struct value, which TypeScript takes (the ref has the fields), is a TypeError saying to pass ref.read(): nothing written", () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything, { i32: 1 })
