@@ -89,8 +89,6 @@ const STRING_DOES_NOT_FIT = 'ERR_HEAP_STRING_DOES_NOT_FIT' satisfies HeapErrorCo
 
 /** Formats any value for an error message without invoking user code. */
 export function describeValue(value: unknown): string {
-	const foreign = foreignDeclaration(value)
-	if (foreign !== undefined) return foreign
 	switch (typeof value) {
 		case 'number':
 			return Object.is(value, -0) ? '-0' : String(value)
@@ -114,10 +112,16 @@ export function describeValue(value: unknown): string {
 export const ownDeclarations: WeakSet<object> = new WeakSet()
 
 /**
- * A struct, union or enum type, or a generated class of one, made by another copy of the
- * library (its CommonJS build beside its ES module build, or a second installed version),
- * which this copy cannot use: said as such, where `instanceof` made it "an object".
+ * `describeValue` for where a type is expected: a struct, union or enum type, or a generated
+ * class of one, made by another copy of the library (its CommonJS build beside its ES module
+ * build, or a second installed version), which this copy cannot use, is said to be one where
+ * `instanceof` made it "an object". (Only the structs' messages use it: the allocator entry
+ * does not carry it.)
  */
+function describeType(value: unknown): string {
+	return foreignDeclaration(value) ?? describeValue(value)
+}
+
 function foreignDeclaration(value: unknown): string | undefined {
 	const type = typeof value === 'function' ? (value as { structType?: unknown }).structType : value
 	if (typeof type !== 'object' || type === null || ownDeclarations.has(type)) return undefined
@@ -1191,7 +1195,7 @@ export const declarationUnknownType = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (subject: string, spec: unknown, elementTypes: readonly string[]) =>
-		`${subject} has an unknown type ${describeValue(spec)}; expected an element type (${quotedList(elementTypes)}), ` +
+		`${subject} has an unknown type ${describeType(spec)}; expected an element type (${quotedList(elementTypes)}), ` +
 		"'Pointer', 'Size', 'Long', 'Bool', a StructType, an EnumType, " +
 		'{ array, length }, { pointer }, { string, capacity }, { bits, type } or { type, align }',
 } satisfies Message
@@ -1227,7 +1231,7 @@ export const declarationBitfieldType = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (subject: string, type: unknown, isStructType: boolean, integerTypes: readonly string[]) =>
-		`${subject} is a bitfield of type ${isStructType ? String(type) : describeValue(type)}, which is not an integer type; ` +
+		`${subject} is a bitfield of type ${isStructType ? String(type) : describeType(type)}, which is not an integer type; ` +
 		`bits need ${quotedList(integerTypes)}, 'Long', 'Size', 'Bool' or an EnumType`,
 } satisfies Message
 
@@ -1340,7 +1344,7 @@ export const enumTypeConstructed = {
 export const pointerTargetNotAStruct = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (where: string, type: unknown) => `${where}: the pointer target function returned ${describeValue(type)}, not a StructType`,
+	text: (where: string, type: unknown) => `${where}: the pointer target function returned ${describeType(type)}, not a StructType`,
 } satisfies Message
 
 export const unknownAbi = {
@@ -1395,7 +1399,7 @@ export const fieldPathNotAggregate = {
 export const notAStructType = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, type: unknown) => `${method}: expected a StructType (from defineStruct or defineUnion), received ${describeValue(type)}`,
+	text: (method: string, type: unknown) => `${method}: expected a StructType (from defineStruct or defineUnion), received ${describeType(type)}`,
 } satisfies Message
 
 export const generatedClassAbiMismatch = {
