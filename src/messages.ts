@@ -108,6 +108,32 @@ export function describeValue(value: unknown): string {
 	}
 }
 
+/** @internal Every StructType and EnumType this copy of the library made (declare.ts adds them). */
+export const ownDeclarations: WeakSet<object> = new WeakSet()
+
+/**
+ * `describeValue` for where a type is expected: a struct, union or enum type, or a generated
+ * class of one, made by another copy of the library (its CommonJS build beside its ES module
+ * build, or a second installed version), which this copy cannot use, is said to be one where
+ * `instanceof` made it "an object". (Only the structs' messages use it: the allocator entry
+ * does not carry it.)
+ */
+function describeType(value: unknown): string {
+	return foreignDeclaration(value) ?? describeValue(value)
+}
+
+function foreignDeclaration(value: unknown): string | undefined {
+	const type = typeof value === 'function' ? (value as { structType?: unknown }).structType : value
+	if (typeof type !== 'object' || type === null || ownDeclarations.has(type)) return undefined
+	const { kind, name } = type as { kind?: unknown; name?: unknown }
+	const declared = (kind === 'struct' || kind === 'union') && typeof (type as { layout?: unknown }).layout === 'function'
+	if (!(typeof name === 'string' && (declared || (kind === 'enum' && typeof (type as { nameOf?: unknown }).nameOf === 'function')))) return undefined
+	return (
+		`${typeof value === 'function' ? `a class generated for ${kind} ${name}` : `${kind} ${name}`} from another copy of wasm-heap-manager, which this copy cannot use ` +
+		`(require() and import load two: its CommonJS and ES module builds; or two installed versions): declare it with the copy that uses it`
+	)
+}
+
 /** The message of an error some other code threw, for ours. */
 function describeError(error: unknown): string {
 	return error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)
@@ -1193,7 +1219,7 @@ export const declarationUnknownType = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (subject: string, spec: unknown, elementTypes: readonly string[]) =>
-		`${subject} has an unknown type ${describeValue(spec)}; expected an element type (${quotedList(elementTypes)}), ` +
+		`${subject} has an unknown type ${describeType(spec)}; expected an element type (${quotedList(elementTypes)}), ` +
 		"'Pointer', 'Size', 'Long', 'Bool', a StructType, an EnumType, " +
 		'{ array, length }, { pointer }, { string, capacity }, { bits, type } or { type, align }',
 } satisfies Message
@@ -1229,7 +1255,7 @@ export const declarationBitfieldType = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (subject: string, type: unknown, isStructType: boolean, integerTypes: readonly string[]) =>
-		`${subject} is a bitfield of type ${isStructType ? String(type) : describeValue(type)}, which is not an integer type; ` +
+		`${subject} is a bitfield of type ${isStructType ? String(type) : describeType(type)}, which is not an integer type; ` +
 		`bits need ${quotedList(integerTypes)}, 'Long', 'Size', 'Bool' or an EnumType`,
 } satisfies Message
 
@@ -1342,7 +1368,7 @@ export const enumTypeConstructed = {
 export const pointerTargetNotAStruct = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (where: string, type: unknown) => `${where}: the pointer target function returned ${describeValue(type)}, not a StructType`,
+	text: (where: string, type: unknown) => `${where}: the pointer target function returned ${describeType(type)}, not a StructType`,
 } satisfies Message
 
 export const unknownAbi = {
@@ -1397,7 +1423,7 @@ export const fieldPathNotAggregate = {
 export const notAStructType = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, type: unknown) => `${method}: expected a StructType (from defineStruct or defineUnion), received ${describeValue(type)}`,
+	text: (method: string, type: unknown) => `${method}: expected a StructType (from defineStruct or defineUnion), received ${describeType(type)}`,
 } satisfies Message
 
 export const generatedClassAbiMismatch = {
@@ -1488,6 +1514,13 @@ export const storedNotASafeInteger = {
 	code: INVALID_VALUE,
 	text: (method: string, name: string, address: number, value: bigint) =>
 		`${method}: the ${name} at address ${address} holds ${value}, which is not a safe integer`,
+} satisfies Message
+
+export const wideEnumValueOutOfRange = {
+	Class: RangeError,
+	code: INVALID_VALUE,
+	text: (where: string, value: number, name: string, storage: string, min: bigint, max: bigint) =>
+		`${where}: ${describeValue(value)} is not a value of enum ${name} (stored as ${storage}, read as a number): it must be an integer from ${min} to ${max}`,
 } satisfies Message
 
 export const abiIntegerNotANumber = {

@@ -397,6 +397,22 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect((refused as Error).message).to.equal('generate: foo.ts: the ref class of struct FooArray would be named FooArrayRef, as the array class of struct Foo is; generate them from two modules')
 	})
 
+	it('an enum stored as a 64-bit row reads and writes numbers through a generated class, as its type says (Enums.wide, Enums.wideSigned)', () => {
+		for (const abi of abis) {
+			const heap = newHeap(abi)
+			const enums = heap.allocStruct(generatedModules[abi].EnumsRef, { wide: corpus.Wide.values.WIDE_BIG })
+			const wide: number = enums.wide
+			expect([wide, corpus.Wide.nameOf(enums.wide)], abi).to.deep.equal([0x100000000, 'WIDE_BIG'])
+			enums.wideSigned = corpus.WideSigned.values.WIDE_SIGNED_LOW
+			const at = heap.offsetOf(corpus.Enums, 'wideSigned')
+			expect([enums.wideSigned, heap.readBigInt64(enums.address + at)], abi).to.deep.equal([-0x100000000, -0x100000000n])
+			expect(heap.readStruct(generatedModules[abi].EnumsRef, enums.address).wideSigned, abi).to.equal(-0x100000000)
+			expectThrow(() => (enums.wide = -1), RangeError, /^Enums\.wide: -1 is not a value of enum Wide \(stored as BigUint64, read as a number\): it must be an integer from 0 to 9007199254740991$/)
+			expect(enums.wide, abi).to.equal(0x100000000)
+			enums.free()
+		}
+	})
+
 	it('generated classes are accepted by allocStruct, wrapStruct, allocStructArray and wrapStructArray, which return their instances, and by readStruct, writeStruct, sizeOf, alignOf and offsetOf', () => {
 		const { ParticleRef, ParticleArrayRef, Vec2Ref } = generated32
 		const heap = newHeap('wasm32')
@@ -709,6 +725,18 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 				expect((error as Error).message).to.equal(`generate: --out ${out} would write the generated module over its input shapes.ts; choose another directory`)
 			}
 			expect(readFileSync(join(scratch, 'shapes.ts'), 'utf8')).to.equal(declarations)
+			// an --out that is a file, or under one, is the command's error, not mkdir's stack trace
+			writeFileSync(join(scratch, 'a file'), 'kept\n')
+			for (const [out, message] of [
+				[join(scratch, 'a file'), `generate: --out ${join(scratch, 'a file')} is a file, not a directory (a directory that does not exist is made)`],
+				[join(scratch, 'a file', 'under'), `generate: cannot write to --out ${join(scratch, 'a file', 'under')}: ENOTDIR: not a directory, mkdir '${join(scratch, 'a file', 'under')}'`],
+			]) {
+				error = undefined
+				await run(['generate', join(scratch, 'shapes.ts'), '--out', out!]).catch((caught: unknown) => (error = caught))
+				expect(error, out).to.be.instanceOf(GenerateError)
+				expect((error as Error).message).to.equal(message)
+			}
+			expect(readFileSync(join(scratch, 'a file'), 'utf8')).to.equal('kept\n')
 			// so is one over the .ts beside a .js input: its source, and what the import of the .js resolves to
 			writeFileSync(join(scratch, 'shapes.js'), declarations)
 			error = undefined

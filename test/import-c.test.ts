@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { AbiName, StructType } from '../src/index.js'
+import { createWasmHeapManager, type AbiName, type StructType } from '../src/index.js'
 import { clangOrSkip } from './support/clang.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
 import { clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
@@ -290,6 +290,41 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(Object.keys((module.Callbacks as StructType).fieldTypes)).to.deep.equal(['onEvent', 'table', 'handles', 'gone', 'user', 'name', 'count'])
 	})
 
+	it('live clang: a pointer of any depth to a record not defined yet (the record itself, or one further down) names it through a function, so the record is kept (struct item **pprev)', async function () {
+		const clang = clangOrSkip(this)
+		const header = join(scratch, 'deep-pointers.h')
+		writeFileSync(
+			header,
+			[
+				'struct Later;',
+				'struct Item { int v; struct Item *next; struct Item **pprev; struct Later **later; struct Item **kids[2]; struct Item ***ppp; };',
+				'struct Later { struct Item **items; struct Later *self; };',
+				'',
+			].join('\n'),
+		)
+		const warnings: string[] = []
+		const text = await run(['import-c', header, '--clang', clang], (line) => warnings.push(line))
+		expect(warnings).to.deep.equal([])
+		const fields = text.slice(text.indexOf("'Item',")).split('\n').slice(2, 8)
+		expect(fields).to.deep.equal([
+			"\t\tv: 'Int32',",
+			'\t\tnext: { pointer: (): StructType => Item },',
+			'\t\tpprev: { pointer: { pointer: (): StructType => Item } },',
+			'\t\tlater: { pointer: { pointer: (): StructType => Later } },',
+			'\t\tkids: { array: { pointer: { pointer: (): StructType => Item } }, length: 2 },',
+			'\t\tppp: { pointer: { pointer: { pointer: (): StructType => Item } } },',
+		])
+		const module = await importModule(text.replace(`from 'wasm-heap-manager'`, `from '${library}'`))
+		const Item = module.Item as StructType
+		expect(Item.layout('wasm32').size).to.equal(28)
+		// the field reads as a ref of the pointer it points to, whose value is the Item's address
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const first = heap.allocStruct(Item)
+		const slot = heap.allocPointer32(first.address)
+		const second = heap.allocStruct(Item, { pprev: slot.address }) as unknown as { pprev: { value: number } | null }
+		expect(second.pprev?.value).to.equal(first.address)
+	})
+
 	it('live clang: typedefs of arrays keep C\'s order of dimensions, typedefs of function pointers and of aligned types, _Atomic scalars (an _Atomic struct is left out)', async function () {
 		const clang = clangOrSkip(this)
 		const header = join(scratch, 'typedefs.h')
@@ -388,6 +423,10 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 				// a typedef before a record import-c leaves out for what it uses
 				'typedef struct LD LD_t;',
 				'struct LD { long double x; };',
+				// a record or enum that holds one left out names it as left out, not as undefined
+				'struct HoldsLD { int n; struct LD l; };',
+				'enum Huge { HUGE_MAX = 0x7fffffffffffffffLL };',
+				'struct HoldsHuge { enum Huge h; };',
 				'',
 			].join('\n'),
 		)
@@ -408,6 +447,9 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 			'UB_t: left out, it is a typedef of struct UB, which is left out',
 			'LD: left out, it uses the C type long double, which no field type offers',
 			'LD_t: left out, it is a typedef of LD, which is left out',
+			'HoldsLD: left out, it uses struct LD, which is left out',
+			'Huge: left out, it uses enumerator HUGE_MAX = 9223372036854775807, beyond a safe integer',
+			'HoldsHuge: left out, it uses enum Huge, which is left out',
 		]
 		for (const reason of reasons) {
 			expect(text).to.include(`// ${reason}\n`)

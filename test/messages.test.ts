@@ -252,6 +252,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	storedNotASafeInteger: ['probe.method', 'name', 8, 5n],
 	abiIntegerNotANumber: ['probe.method', 'name', 'x'],
 	abiIntegerOutOfRange: ['probe.method', 8, 'name', 'abi', 8, 8],
+	wideEnumValueOutOfRange: ['probe.method', 1.5, 'name', 'BigInt64', -8n, 8n],
 	boolNotABoolean: ['probe.method', 'x'],
 	bitfieldValueOfWrongType: ['probe.method', 8, true, 'typeName', 'boolean', 'x'],
 	bitfieldValueOutOfRange: ['probe.method', 'x', 8, true, 'typeName', 5n, 5n],

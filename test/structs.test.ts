@@ -766,6 +766,26 @@ describe('structs at run time', () => {
 			expectSameBytes(snapshot(test.memory), before)
 		}
 
+		it('a type made by another copy of the library (require() beside import loads the CommonJS and the ES module builds) is said to be one, not "an object"', async () => {
+			const { heap } = test
+			// a second instance of the library's modules, as a package's two builds are
+			const specifier = '../src/index.js?second-copy'
+			const other = (await import(specifier)) as typeof import('../src/index.js')
+			const Foreign = other.defineStruct('Foreign', { x: 'Int32' })
+			const Shade = other.defineEnum('Shade', 'Uint8', { DARK: 1 })
+			const hint =
+				'from another copy of wasm-heap-manager, which this copy cannot use (require() and import load two: its CommonJS and ES module builds; or two installed versions): declare it with the copy that uses it'
+			expectNothingWritten(() => heap.allocStruct(Foreign), TypeError, `allocStruct: expected a StructType (from defineStruct or defineUnion), received struct Foreign ${hint}`)
+			expectThrow(() => heap.readStruct(Foreign, 64), TypeError, `readStruct: expected a StructType (from defineStruct or defineUnion), received struct Foreign ${hint}`)
+			expectThrow(() => defineStruct('Holder', { inner: Foreign }), TypeError, new RegExp(`^defineStruct\\('Holder'\\): field 'inner' has an unknown type struct Foreign ${hint.replace(/[()]/g, '\\$&')}; expected`))
+			expectThrow(() => defineStruct('Holder', { shade: Shade }), TypeError, /field 'shade' has an unknown type enum Shade from another copy of wasm-heap-manager/)
+			// a generated class whose declaration the other copy made
+			const Generated = Object.assign(function ForeignRef() {}, { structType: Foreign })
+			expectThrow(() => heap.allocStruct(Generated as never), TypeError, `allocStruct: expected a StructType (from defineStruct or defineUnion), received a class generated for struct Foreign ${hint}`)
+			// this copy's own types, given where they do not belong, are not said to be another's
+			expectThrow(() => heap.allocStruct(Color as never), TypeError, 'allocStruct: expected a StructType (from defineStruct or defineUnion), received an object (Object)')
+		})
+
 		it("a struct's ref given for a struct value, which TypeScript takes (the ref has the fields), is a TypeError saying to pass ref.read(): nothing written", () => {
 			const { heap } = test
 			const ref = heap.allocStruct(Everything, { i32: 1 })
@@ -847,6 +867,66 @@ describe('structs at run time', () => {
 			expect(unaligned.x).to.equal(1.25)
 			expect(heap.readFloat64(9)).to.equal(1.25)
 			unaligned.free()
+		})
+	})
+
+	describe('an enum stored as a 64-bit row (clang gives an enum with values past 32 bits a long long)', () => {
+		// the case import-c writes for `enum Big { BIG_LOW = -0x100000000LL, BIG_HIGH = 0x10000000000LL }`
+		const Big = defineEnum('Big', 'BigInt64', { BIG_LOW: -(2 ** 32), BIG_HIGH: 2 ** 40 })
+		const Holder = defineStruct('Holder', { tag: 'Uint8', big: Big, list: { array: Big, length: 2 }, narrow: { bits: 48, type: Big } })
+
+		it('reads and writes numbers, as its declared values and its TypeScript type are, in every path', () => {
+			const { heap } = test
+			const holder = heap.allocStruct(Holder, { big: Big.values.BIG_LOW, list: [Big.values.BIG_HIGH] })
+			const at = heap.offsetOf(Holder, 'big')
+			expect(heap.readBigInt64(holder.address + at)).to.equal(-(2n ** 32n))
+			const read: number = holder.big
+			expect(read).to.equal(Big.values.BIG_LOW)
+			expect(Big.nameOf(holder.big)).to.equal('BIG_LOW')
+			holder.big = Big.values.BIG_HIGH
+			expect([holder.big, heap.readBigInt64(holder.address + at)]).to.deep.equal([2 ** 40, 2n ** 40n])
+			holder.list.writeAt(1, Big.values.BIG_LOW)
+			expect([holder.list.readAt(0), holder.list.readAt(1)]).to.deep.equal([2 ** 40, -(2 ** 32)])
+			holder.narrow = Big.values.BIG_HIGH
+			heap.writeStruct(Holder, holder.address, { big: -5 })
+			expect(heap.readStruct(Holder, holder.address)).to.deep.equal({ tag: 0, big: -5, list: [2 ** 40, -(2 ** 32)], narrow: 2 ** 40 })
+			expect(holder.read().big).to.equal(-5)
+			const list = heap.allocStructArray(Holder, [{ big: 7 }])
+			expect([list.at(0).big, list.readAt(0).big]).to.deep.equal([7, 7])
+			list.free()
+			holder.free()
+		})
+
+		it('refuses a bigint, a number past the safe integers or the row, and a stored value it cannot give as a number, writing nothing', () => {
+			const { heap } = test
+			const holder = heap.allocStruct(Holder, { big: 3, list: [1, 2] })
+			const before = snapshot(test.memory)
+			expect(expectThrow(() => (holder.big = 5n as unknown as number), TypeError, 'Holder.big: an enum Big value must be a number, received 5n')).to.have.property('code', 'ERR_HEAP_INVALID_VALUE')
+			expectThrow(() => (holder.big = 2 ** 53), RangeError, 'Holder.big: 9007199254740992 is not a value of enum Big (stored as BigInt64, read as a number): it must be an integer from -9007199254740991 to 9007199254740991')
+			expectThrow(() => (holder.big = 1.5), RangeError, /^Holder\.big: 1\.5 is not a value of enum Big /)
+			expectThrow(() => holder.write({ tag: 1, big: 2 ** 60 }), RangeError, /^Holder\.write\.big: 1152921504606847000 is not a value of enum Big /)
+			expectThrow(() => holder.list.write([1, 2n as unknown as number]), TypeError, /must be a number, received 2n$/)
+			expectSameBytes(snapshot(test.memory), before)
+			heap.writeBigInt64(holder.address + heap.offsetOf(Holder, 'big'), 2n ** 60n)
+			const message = `the enum Big at address ${holder.address + heap.offsetOf(Holder, 'big')} holds 1152921504606846976, which is not a safe integer`
+			expect(expectThrow(() => holder.big, RangeError, `Holder.big: ${message}`)).to.have.property('code', 'ERR_HEAP_INVALID_VALUE')
+			expectThrow(() => heap.readStruct(Holder, holder.address), RangeError, new RegExp(`: ${message}$`))
+			holder.free()
+		})
+
+		it('a bitfield of it wider than 53 bits refuses to read a value past the safe integers rather than round it', () => {
+			const { heap } = test
+			const Bits = defineStruct('Bits', { tag: 'Uint8', wide: { bits: 60, type: Big } })
+			const bits = heap.allocStruct(Bits, { wide: -(2 ** 53) + 1 })
+			expect([bits.wide, heap.readStruct(Bits, bits.address).wide]).to.deep.equal([-(2 ** 53) + 1, -(2 ** 53) + 1])
+			const unit = bits.address + heap.offsetOf(Bits, 'wide')
+			heap.writeBigInt64(unit, 2n ** 59n - 1n) // the largest 60-bit value: 576460752303423487 rounds to ...488 as a number
+			const message = `the 60-bit bitfield of type Big at address ${unit} holds 576460752303423487, which is not a safe integer`
+			expect(expectThrow(() => bits.wide, RangeError, `Bits.wide: ${message}`)).to.have.property('code', 'ERR_HEAP_INVALID_VALUE')
+			expectThrow(() => heap.readStruct(Bits, bits.address), RangeError, new RegExp(`: ${message}$`))
+			heap.writeBigInt64(unit, 2n ** 53n - 1n)
+			expect(bits.wide).to.equal(2 ** 53 - 1)
+			bits.free()
 		})
 	})
 

@@ -254,6 +254,8 @@ export async function run(args: readonly string[], warn: (message: string) => vo
 	}
 	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)
+	// said before the module is loaded, and in the command's words rather than mkdir's EEXIST
+	if (existsSync(out) && !isDirectory(out)) throw new GenerateError(`generate: --out ${parsed.out} is a file, not a directory (a directory that does not exist is made)`)
 	const inputName = basename(parsed.input)
 	const stem = declarationsStem(inputName)
 	if (stem === undefined) throw new GenerateError(`generate: ${inputName} is not a declarations module; give a .ts, .mts, .cts, .js, .mjs or .cjs file`)
@@ -284,9 +286,14 @@ export async function run(args: readonly string[], warn: (message: string) => vo
 	// the headers' command, run where the declarations are (they name them by their base name)
 	const outDirectory = relative(dirname(resolve(parsed.input)), out).split(sep).join('/') || '.'
 	const files = await generateFiles(module, { abi: parsed.abi, declarationsSpecifier: specifier, inputName, outDirectory })
-	mkdirSync(out, { recursive: true })
-	writeFileSync(written[0]!, files['structs.ts'])
-	writeFileSync(written[1]!, files['structs.h'])
+	try {
+		mkdirSync(out, { recursive: true })
+		writeFileSync(written[0]!, files['structs.ts'])
+		writeFileSync(written[1]!, files['structs.h'])
+	} catch (error) {
+		// a parent that is a file (ENOTDIR), a directory it may not write (EACCES)...
+		throw new GenerateError(`generate: cannot write to --out ${parsed.out}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+	}
 	return `wrote ${written.map((path) => relative(process.cwd(), path) || path).join(' and ')}\n`
 }
 

@@ -255,6 +255,8 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 		case 'element':
 		case 'enum':
 		case 'abiSized':
+			// an enum stored as a 64-bit row reads as a number: through the library's codec
+			if (kind.kind === 'enum' && elementTable[kind.type.storage].valueType === 'bigint') return library
 			return numberAccess(name, scalarRow(kind, facts), at, context, kind.kind === 'abiSized' ? kind.name : undefined) ?? library
 		case 'bool': {
 			const row = dataViewRow(facts.bool)!
@@ -322,7 +324,6 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 		}
 	}
 	if (abiSized !== undefined && facts.valueType === 'bigint') return undefined
-	// a 64-bit enum reads as the bigint its row gives, which FieldRefValue calls a number
 	const cast = facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs
 	const endian = endianOf(row)
 	// An integer row of up to 32 bits is given `value | 0` (the same bits), as the library's

@@ -390,11 +390,14 @@ function baseExpr(context: Context, base: string, where: string): TypeExpr {
 	const tagged = /^(struct|union|enum) ([A-Za-z_]\w*)$/.exec(base)
 	if (tagged) {
 		const name = tagged[2]!
+		// one left out already (`struct LD { long double x; }`) has a definition: say it is left out
+		const missing = (): string =>
+			`${tagged[1]} ${name}, which ${context.skipped.some((skipped) => skipped.name === name) ? 'is left out' : tagged[1] === 'enum' ? 'has no definition' : 'has no definition here'}`
 		if (tagged[1] === 'enum') {
-			if (!context.enums.has(name)) throw new Unsupported(`enum ${name}, which has no definition`)
+			if (!context.enums.has(name)) throw new Unsupported(missing())
 			return { kind: 'enum', name }
 		}
-		if (!context.records.has(name)) throw new Unsupported(`${tagged[1]} ${name}, which has no definition here`)
+		if (!context.records.has(name)) throw new Unsupported(missing())
 		return { kind: 'record', name }
 	}
 	const scalar = scalarNames[base]
@@ -465,8 +468,12 @@ function pointerExpr(context: Context, base: string, pointers: number): TypeExpr
 			if (error instanceof Unsupported) return address()
 			throw error
 		}
-		if (target.kind === 'record' && pointers === 1 && !context.defined.has(target.name)) {
-			return { kind: 'pointer', target: { kind: 'deferred', name: target.name } }
+		// a record not defined yet (the struct itself, or one defined further down) is named through a
+		// function, at any depth of pointers: `struct item **pprev` is { pointer: { pointer: () => item } }
+		if (target.kind === 'record' && !context.defined.has(target.name)) {
+			let expr: TypeExpr = { kind: 'pointer', target: { kind: 'deferred', name: target.name } }
+			for (let level = 1; level < pointers; level++) expr = { kind: 'pointer', target: expr }
+			return expr
 		}
 	}
 	let expr: TypeExpr = target

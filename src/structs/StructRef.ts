@@ -15,7 +15,7 @@
  * share the lifetime of the ref they were reached from (its "root"), so they notice when
  * it is freed and cannot be freed on their own.
  */
-import type { ElementTypeName, ElementValueTypes } from '../../generated/elementTable.generated.js'
+import { elementTable, type ElementTypeName, type ElementValueTypes } from '../../generated/elementTable.generated.js'
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
@@ -875,8 +875,11 @@ function fieldAccessor(type: StructType, field: PlacedField, abi: AbiName, manag
 	const where = `${type.name}.${field.name}`
 	switch (kind.kind) {
 		case 'element':
+			return rowAccessor(field, kind.element, where)
 		case 'enum':
-			return rowAccessor(field, scalarRow(kind, abiFacts(abi, where)), where)
+			// an enum stored as a 64-bit row reads as a number too: through its codec
+			if (elementTable[kind.type.storage].valueType === 'bigint') return codecAccessor(field, fieldCodec(field, abi, manager), where)
+			return rowAccessor(field, kind.type.storage, where)
 		case 'record':
 			return recordAccessor(field, kind.type, abi, where, manager)
 		case 'array':

@@ -38,10 +38,11 @@ import {
 	recordValueUnknownField,
 	storedNotASafeInteger,
 	valueNotAString,
+	wideEnumValueOutOfRange,
 } from '../messages.js'
 import { HeapRef } from '../HeapRef.js'
-import { abiFacts, type AbiFacts, type AbiName } from './abi.js'
-import { resolvePointerTarget, StructType } from './declare.js'
+import { abiFacts, integerRange, type AbiFacts, type AbiName } from './abi.js'
+import { resolvePointerTarget, StructType, type EnumType } from './declare.js'
 import { stringCodeUnits, type PointerTarget, type BitfieldKind, type BitfieldStorageKind, type FieldKind, type StringEncodingName, type ValueKind } from './fieldKinds.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
@@ -155,6 +156,39 @@ function elementCodec(row: ElementTypeName, manager: WasmHeapManager): ValueCode
 }
 
 /**
+ * An enum: a `number`, whatever its storage. Up to 32 bits that is its row's codec; an
+ * enum stored as a 64-bit row (values past 32 bits, as clang gives `long long` ones) is
+ * read as a number (a stored value past the safe integers is an error naming the field)
+ * and takes a safe integer in the row's range, as its declared values are.
+ */
+export function enumCodec(type: EnumType, manager: WasmHeapManager): ValueCodec {
+	const row = type.storage
+	if (elementTable[row].valueType !== 'bigint') return elementCodec(row, manager)
+	const { read, write } = rowMethods(manager, row)
+	const range = integerRange(row)
+	const safe = BigInt(Number.MAX_SAFE_INTEGER)
+	const min = range.min < -safe ? -safe : range.min
+	const max = range.max > safe ? safe : range.max
+	return {
+		size: elementTable[row].byteSize,
+		read(m, address, where) {
+			const value = read.call(m, address) as bigint
+			const number = Number(value)
+			if (!Number.isSafeInteger(number)) throw raise(storedNotASafeInteger, where ?? `read${row}`, `enum ${type.name}`, address, value)
+			return number
+		},
+		check(value, where) {
+			if (typeof value !== 'number') throw raise(abiIntegerNotANumber, where, `enum ${type.name}`, value)
+			if (!(Number.isSafeInteger(value) && BigInt(value) >= min && BigInt(value) <= max)) {
+				throw raise(wideEnumValueOutOfRange, where, value, type.name, row, min, max)
+			}
+			return BigInt(value)
+		},
+		write: (m, address, staged) => write.call(m, address, staged),
+	}
+}
+
+/**
  * `'Pointer'`, `'Size'` and `'Long'`: a safe integer in the range of the ABI's row,
  * read as a `number` (a wasm64 `long`, stored as a `BigInt64`, is converted and must be
  * a safe integer).
@@ -231,12 +265,22 @@ function bitfieldCodec(kind: BitfieldKind, abi: AbiFacts, manager: WasmHeapManag
 		if (kind.signed && value > max) value -= 1n << bigWidth
 		return value
 	}
+	// a bitfield of an enum stored as a 64-bit row reads as a number: past 53 bits it may hold one a number cannot
+	// (the check is chosen here, once: narrower bitfields' reads do not pay for it)
+	const read: ValueCodec['read'] =
+		!asBigint && !asBoolean && width > 53
+			? (m, address, where) => {
+					const value = readBits(m, address)
+					if (!Number.isSafeInteger(Number(value))) throw raise(storedNotASafeInteger, where ?? 'read', `${width}-bit bitfield of type ${typeName}`, address, value)
+					return Number(value)
+				}
+			: (m, address) => {
+					const value = readBits(m, address)
+					return asBigint ? value : asBoolean ? value !== 0n : Number(value)
+				}
 	return {
 		size: byteCount,
-		read(m, address) {
-			const value = readBits(m, address)
-			return asBigint ? value : asBoolean ? value !== 0n : Number(value)
-		},
+		read,
 		check(value, where) {
 			let big: bigint
 			if (asBoolean) {
@@ -548,7 +592,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 	const readers: readonly FieldReader[] = Object.freeze(
 		fields.map(({ field, codec }): FieldReader => {
 			const kind = field.declaration.type
-			if (kind.kind === 'element' || kind.kind === 'enum') {
+			if (kind.kind === 'element' || (kind.kind === 'enum' && elementTable[kind.type.storage].valueType !== 'bigint')) {
 				return structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).read
 			}
 			const offset = field.offset
@@ -620,7 +664,7 @@ function makeCodec(kind: FieldKind, abi: AbiFacts, manager: WasmHeapManager): Va
 		case 'element':
 			return elementCodec(kind.element, manager)
 		case 'enum':
-			return elementCodec(kind.type.storage, manager)
+			return enumCodec(kind.type, manager)
 		case 'abiSized':
 			return abiSizedCodec(kind.name, abi, manager)
 		case 'bool':

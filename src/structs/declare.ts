@@ -44,6 +44,7 @@ import {
 	declarationUnknownType,
 	describeValue,
 	enumTypeConstructed,
+	ownDeclarations,
 	pointerTargetNotAStruct,
 	raise,
 	structTypeConstructed,
@@ -339,6 +340,7 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 		this.packed = packed
 		this.align = align
 		Object.freeze(this)
+		ownDeclarations.add(this)
 	}
 
 	/**
@@ -441,6 +443,7 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 		this.values = values
 		this.members = members
 		Object.freeze(this)
+		ownDeclarations.add(this)
 	}
 
 	/** The name of the first member whose value is `value`, or `undefined`. */

@@ -1739,21 +1739,11 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum Wide`: offset 16, 8 bytes (wasm32). */
 	get wide(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']> {
-		const ref = this as unknown as LibraryRefFields
-		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('wide') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
-		return views.dataView.getBigUint64(this.address + 16, true) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
+		return this.readField('wide') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>
 	}
 
 	set wide(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wide']>) {
-		const ref = this as unknown as LibraryRefFields
-		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
-			this.writeField('wide', value)
-			return
-		}
-
-		views.dataView.setBigUint64(this.address + 16, value as never, true)
+		this.writeField('wide', value)
 	}
 
 	/** C `enum Sign`: offset 24, 4 bytes (wasm32). */
@@ -1815,21 +1805,11 @@ export class EnumsRef extends StructRef<typeof declarations.Enums> {
 
 	/** C `enum WideSigned`: offset 40, 8 bytes (wasm32). */
 	get wideSigned(): FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']> {
-		const ref = this as unknown as LibraryRefFields
-		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('wideSigned') as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
-		return views.dataView.getBigInt64(this.address + 40, true) as unknown as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
+		return this.readField('wideSigned') as FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>
 	}
 
 	set wideSigned(value: FieldRefValue<(typeof declarations.Enums)['fieldTypes']['wideSigned']>) {
-		const ref = this as unknown as LibraryRefFields
-		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'bigint')) {
-			this.writeField('wideSigned', value)
-			return
-		}
-
-		views.dataView.setBigInt64(this.address + 40, value as never, true)
+		this.writeField('wideSigned', value)
 	}
 
 	/** C `enum Full32`: offset 48, 4 bytes (wasm32). */
