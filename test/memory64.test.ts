@@ -8,7 +8,7 @@
  *   with one line saying so, or fails when REQUIRE_MEMORY64=1 is set (CI's Node 24 run).
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, type Allocator, type WasmHeapManager } from '../src/index.js'
+import { createHeapAllocator, createWasmHeapManager, defineStruct, type Allocator, type StructType, type WasmHeapManager } from '../src/index.js'
 import { callMethod, conversionInputs, convertAsStored, elements, expectThrow, type AnyRef, type ArrayRef, type Value, type ValueRef } from './support/dynamic.js'
 import {
 	detectMemory64,
@@ -171,6 +171,39 @@ describe('memory64 (wasm64)', () => {
 			const t = createBigIntHeap({ strictSizes: false, result: () => 2n ** 53n - 1n })
 			expectThrow(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 byte failed.*9007199254740991.*does not fit/)
 			expect(t.freed).to.deep.equal([2n ** 53n - 1n])
+		})
+
+		it("a wasm64 export's bigint length, size, index or pointer value where a number is taken: the TypeError says to pass Number(...), and nothing is written", () => {
+			const t = createBigIntHeap({ strictSizes: false })
+			const Node = defineStruct('Node', { id: 'Int32', next: { pointer: (): StructType => Node }, size: 'Size', count: 'Long', raw: 'Pointer' })
+			const node = t.heap.allocStruct(Node, { id: 1 })
+			const bytes = t.heap.allocUint8Array(8)
+			const before = new Uint8Array(t.buffer).slice()
+			const allocated = t.heap.allocatedRefs.length
+			// [call, method the error names, the start of its message, the conversion it is told]
+			const cases: [() => unknown, string, string][] = [
+				[() => t.heap.readUtf8StringSlice(bytes.address, 3n as never), 'readUtf8StringSlice: element count must be a number, received 3n', 'length as Number(length)'],
+				[() => t.heap.writeUtf16StringSlice(bytes.address, 'ab', 4n as never), 'writeUtf16StringSlice: element count must be a number, received 4n', 'length as Number(length)'],
+				[() => t.heap.wrapUtf8StringSlice(bytes.address, 3n as never), 'wrapUtf8StringSlice: element count must be a number, received 3n', 'length as Number(length)'],
+				[() => t.heap.wrapFloat64Array(16, 2n as never), 'wrapFloat64Array: element count must be a number, received 2n', 'length as Number(length)'],
+				[() => t.heap.wrapStructArray(Node, node.address, 1n as never), 'wrapStructArray: element count must be a number, received 1n', 'length as Number(length)'],
+				[() => t.heap.allocUtf8StringSlice(4n as never), 'allocUtf8StringSlice: element count must be a number, received 4n', 'length as Number(length)'],
+				[() => t.heap.allocFloat64Array(3n as never), 'allocFloat64Array: expected an element count or an array-like of values, received 3n', 'length as Number(length)'],
+				[() => t.heap.allocate(16n as never), 'allocate: byteSize must be a number, received 16n', 'size as Number(byteSize)'],
+				[() => bytes.writeAt(1n as never, 5), 'Uint8ArrayRef.writeAt: index must be a number, received 1n', 'index as Number(index)'],
+				[() => t.heap.writePointer53(bytes.address, 64n as never), 'writePointer53: a pointer53 value must be a number, received 64n', 'pointer as Number(value), or use Pointer64'],
+				[() => (node.next = 64n as never), 'Node.next: a pointer takes a ref, an address or null, received 64n', 'pointer as Number(address)'],
+				[() => t.heap.writeStruct(Node, node.address, { id: 2, next: 64n as never }), 'writeStruct(Node).next: a pointer takes a ref, an address or null, received 64n', 'pointer as Number(address)'],
+				[() => (node.size = 5n as never), 'Node.size: a Size value must be a number, received 5n', 'as Number(value)'],
+				[() => t.heap.allocStruct(Node, { count: 5n as never }), 'allocStruct(Node).count: a Long value must be a number, received 5n', 'as Number(value)'],
+				[() => t.heap.writeStruct(Node, node.address, { raw: 5n as never }), 'writeStruct(Node).raw: a Pointer value must be a number, received 5n', 'as Number(value)'],
+			]
+			for (const [call, start, conversion] of cases) expectThrow(call, TypeError, `${start}; pass a bigint ${conversion}`)
+			// the same messages for what is not a bigint carry no conversion
+			expectThrow(() => t.heap.readUtf8StringSlice(bytes.address, '3' as never), TypeError, 'readUtf8StringSlice: element count must be a number, received "3"')
+			expectThrow(() => (node.size = '5' as never), TypeError, 'Node.size: a Size value must be a number, received "5"')
+			expect(new Uint8Array(t.buffer), 'the heap as it was').to.deep.equal(before)
+			expect(t.heap.allocatedRefs, 'nothing allocated').to.have.length(allocated)
 		})
 	})
 
@@ -502,6 +535,20 @@ describe('memory64: the built-in allocator and atomics over a WebAssembly.Memory
 		if (requireMemory64) throw new Error(`${line}. REQUIRE_MEMORY64=1 is set, so this fails instead of skipping.`)
 		console.log(`  [SKIPPED] ${line}. Node 24 runs these tests.`)
 		this.skip()
+	})
+
+	it('the built-in allocator refuses a maximumByteSize past 4 GiB over a memory64 memory (its range is 32-bit there too), where it took 4 GiB in silence', () => {
+		for (const create of [
+			(memory: WebAssembly.Memory) => createHeapAllocator(memory, { maximumByteSize: 8 * 2 ** 30 }),
+			(memory: WebAssembly.Memory) => createWasmHeapManager(memory, { maximumByteSize: 2 ** 32 + 8 }),
+		]) {
+			const memory = memory64(false)
+			new Uint8Array(memory.buffer).fill(0xee)
+			expectThrow(() => create(memory), RangeError, /^createHeapAllocator: maximumByteSize \d+ lies past 4 GiB, the allocator's address space \(a memory64 memory's too\)$/)
+			expect(new Uint8Array(memory.buffer).every((byte) => byte === 0xee), 'no header written').to.equal(true)
+		}
+		// 4 GiB itself is the limit, and taken
+		expect(createHeapAllocator(memory64(false), { maximumByteSize: 2 ** 32 }).alloc(16)).to.be.above(0)
 	})
 
 	it('the memory itself: grow refuses a number and takes a bigint', () => {
