@@ -8,7 +8,8 @@
  *   with one line saying so, or fails when REQUIRE_MEMORY64=1 is set (CI's Node 24 run).
  */
 import { expect } from 'chai'
-import { createHeapAllocator, createWasmHeapManager, defineStruct, type Allocator, type StructType, type WasmHeapManager } from '../src/index.js'
+import { readFileSync } from 'node:fs'
+import { createHeapAllocator, createWasmHeapManager, defineStruct, type Allocator, type StructRefOf, type StructType, type WasmHeapManager } from '../src/index.js'
 import { callMethod, conversionInputs, convertAsStored, elements, expectThrow, type AnyRef, type ArrayRef, type Value, type ValueRef } from './support/dynamic.js'
 import {
 	detectMemory64,
@@ -594,5 +595,100 @@ describe('memory64: the built-in allocator and atomics over a WebAssembly.Memory
 		expect(first.readBigInt64Atomic(far.address + 8 * 99_999), 'growth by the other manager is seen').to.equal(-7n)
 		expect(first.exchangeBigInt64Atomic(far.address + 8 * 99_999, 3n)).to.equal(-7n)
 		expect(far.readAt(99_999)).to.equal(3n)
+	})
+})
+
+describe("memory64: a clang --target=wasm64 module (structs64.wasm) and abi: 'wasm64' structs on the same memory", () => {
+	/** structs64.c's exports: every pointer and size_t is a bigint, `long` too (wasm64 is LP64). */
+	interface Structs64Exports {
+		readonly memory: WebAssembly.Memory
+		readonly malloc: (byteSize: bigint) => bigint
+		readonly free: (address: bigint) => void
+		readonly node_sizeof: () => bigint
+		readonly node_alignof: () => bigint
+		readonly node_offsetof: (field: number) => bigint
+		readonly list_count: (node: bigint) => bigint
+		readonly list_id_sum: (node: bigint) => bigint
+		readonly list_size_sum: (node: bigint) => bigint
+		readonly list_delta_sum: (node: bigint) => bigint
+		readonly list_weight_sum: (node: bigint) => number
+		readonly list_name_bytes: (node: bigint) => bigint
+		readonly list_flags_or: (node: bigint) => number
+		readonly make_node: (id: number, next: bigint) => bigint
+	}
+	const Node = defineStruct('Node', {
+		id: 'Int32',
+		next: { pointer: (): StructType => Node },
+		size: 'Size',
+		delta: 'Long',
+		weight: 'Float64',
+		name: { pointer: 'Utf8' },
+		flags: 'Uint8',
+	})
+	let c: Structs64Exports
+	let heap: WasmHeapManager
+
+	before(function () {
+		const support = detectMemory64()
+		if (!support.supported) {
+			const line = `structs64.wasm: ${runtimeName()} cannot run memory64 modules: ${support.reason}`
+			if (requireMemory64) throw new Error(`${line}. REQUIRE_MEMORY64=1 is set, so this fails instead of skipping.`)
+			console.log(`  [SKIPPED] ${line}. Node 24 runs these tests.`)
+			this.skip()
+		}
+		const bytes = readFileSync(new URL('fixtures/memory64/structs64.wasm', import.meta.url))
+		c = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Structs64Exports
+	})
+	beforeEach(function () {
+		if (c === undefined) this.skip()
+		heap = createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free, { abi: 'wasm64' })
+	})
+	afterEach(() => heap?.freeAll())
+
+	it("sizeOf, alignOf and offsetOf are clang's own for the wasm64 target", () => {
+		expect(heap.sizeOf(Node)).to.equal(Number(c.node_sizeof()))
+		expect(heap.alignOf(Node)).to.equal(Number(c.node_alignof()))
+		const fields = ['id', 'next', 'size', 'delta', 'weight', 'name', 'flags'] as const
+		expect(fields.map((field) => heap.offsetOf(Node, field))).to.deep.equal(fields.map((_, index) => Number(c.node_offsetof(index))))
+	})
+
+	it('a list JavaScript builds with allocStruct is read by C field for field: 8-byte pointers, size_t above 4 GiB, negative long', () => {
+		const names = ['first', 'zwei', 'trés'].map((name) => heap.allocNullTerminatedUtf8String(name))
+		let head: StructRefOf<typeof Node> | null = null
+		for (let id = 3; id >= 1; id--) {
+			head = heap.allocStruct(Node, { id, next: head, size: 2 ** 33 + id, delta: -(2 ** 40) - id, weight: id / 8, name: names[id - 1]!, flags: 1 << id })
+		}
+		const address = BigInt(head!.address)
+		expect(c.list_count(address)).to.equal(3n)
+		expect(c.list_id_sum(address)).to.equal(6n)
+		expect(c.list_size_sum(address)).to.equal(3n * 2n ** 33n + 6n)
+		expect(c.list_delta_sum(address)).to.equal(-3n * 2n ** 40n - 6n)
+		expect(c.list_weight_sum(address)).to.equal(0.75)
+		expect(c.list_name_bytes(address)).to.equal(BigInt(5 + 4 + 5)) // 'trés' is 5 UTF-8 bytes
+		expect(c.list_flags_or(address)).to.equal(0b1110)
+		// rewired through a field, as C sees it at once
+		head!.next = null
+		expect(c.list_count(address)).to.equal(1n)
+	})
+
+	it('a list C builds is read through refs and readStruct, pointers followed to structs and strings', () => {
+		let address = 0n
+		for (let id = 1; id <= 3; id++) address = c.make_node(id, address)
+		const head = heap.wrapStruct(Node, Number(address), { deallocator: null })
+		const seen: unknown[] = []
+		for (let node: StructRefOf<typeof Node> | null = head; node !== null; node = node.next as StructRefOf<typeof Node> | null) {
+			seen.push([node.id, node.size, node.delta, node.weight, node.name?.value, node.flags])
+		}
+		expect(seen).to.deep.equal([
+			[3, 2 ** 33 + 3, -(2 ** 40) - 3, 0.75, 'three', 8],
+			[2, 2 ** 33 + 2, -(2 ** 40) - 2, 0.5, 'two', 4],
+			[1, 2 ** 33 + 1, -(2 ** 40) - 1, 0.25, 'one', 2],
+		])
+		const plain = heap.readStruct(Node, Number(address))
+		expect(plain.next).to.be.a('number').above(0)
+		expect(heap.readStruct(Node, plain.next).id).to.equal(2)
+		// a field JavaScript writes is what C reads
+		head.delta = 5
+		expect(c.list_delta_sum(address)).to.equal(5n - 2n * 2n ** 40n - 3n)
 	})
 })
