@@ -832,6 +832,29 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(held).to.be.above(0)
 		})
 
+		it("a region handed to another thread's manager as its address (README, Threads): release() keeps the block, the other's wrap frees it into the shared pool; a ref itself does not clone", () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true })
+			const sender = createWasmHeapManager(memory) // one thread's manager
+			const receiver = createWasmHeapManager(memory) // another's, joined to the same pool
+			const pool = createHeapAllocator(memory)
+			const values = sender.allocFloat64Array([1.5, -2.5, 3.25])
+			const text = sender.allocNullTerminatedUtf8String('handed over ✓')
+			// postMessage(ref) structured-clones it: the engine refuses (the ref holds the manager's functions)
+			for (const ref of [values, text]) expect(() => structuredClone(ref)).to.throw(DOMException, /could not be cloned/)
+			const used = pool.usedByteSize
+			const handed = [values.release(), text.release()] as const
+			expect(handed).to.deep.equal([values.address, text.address])
+			expect(sender.allocatedRefs, 'released: no longer the sender\'s').to.have.length(0)
+			expect(pool.usedByteSize, 'released, not freed').to.equal(used)
+			const wrappedValues = receiver.wrapFloat64Array(handed[0], 3)
+			const wrappedText = receiver.wrapNullTerminatedUtf8String(handed[1])
+			expect([...[0, 1, 2].map((index) => wrappedValues.readAt(index)), wrappedText.value]).to.deep.equal([1.5, -2.5, 3.25, 'handed over ✓'])
+			wrappedValues.free()
+			wrappedText.free()
+			expect(pool.usedByteSize, 'both blocks back in the shared pool').to.equal(0)
+			pool.check()
+		})
+
 		it('ranges apart share a memory, whichever is created first; the same start joins the pool', () => {
 			const buffer = new ArrayBuffer(2 * pageSize)
 			const upper = createHeapAllocator(buffer, { start: pageSize })
