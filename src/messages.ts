@@ -904,7 +904,7 @@ export const allocatorUnknownOption = {
 export const allocatorOptionNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, name: string, value: unknown) => `${method}: ${name} must be a number, received ${describeValue(value)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: ${name} must be a number, received ${describeValue(value)}${bigintHint(value, `as Number(${name})`)}`,
 } satisfies Message
 
 export const allocatorOptionInvalid = {
@@ -1412,7 +1412,7 @@ export const sliceCapacityInvalid = {
 export const wrapOptionNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, name: string, value: unknown) => `${method}: options.${name} must be a number, received ${describeValue(value)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: options.${name} must be a number, received ${describeValue(value)}${bigintHint(value, `as Number(${name})`)}`,
 } satisfies Message
 
 export const strideInvalid = {

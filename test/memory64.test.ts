@@ -191,6 +191,12 @@ describe('memory64 (wasm64)', () => {
 				[() => t.heap.allocUtf8StringSlice(4n as never), 'allocUtf8StringSlice: element count must be a number, received 4n', 'length as Number(length)'],
 				[() => t.heap.allocFloat64Array(3n as never), 'allocFloat64Array: expected an element count or an array-like of values, received 3n', 'length as Number(length)'],
 				[() => t.heap.allocate(16n as never), 'allocate: byteSize must be a number, received 16n', 'size as Number(byteSize)'],
+				// a Rust String's capacity() from a wasm64 export, a C array's stride
+				[() => t.heap.wrapUtf8StringSlice(bytes.address, 3, { capacity: 8n as never }), 'wrapUtf8StringSlice: options.capacity must be a number, received 8n', 'as Number(capacity)'],
+				[() => t.heap.wrapStructArray(Node, node.address, 1, { stride: 64n as never }), 'wrapStructArray: options.stride must be a number, received 64n', 'as Number(stride)'],
+				// __heap_base's value read from an i64 global (the Global itself is taken as it is)
+				[() => createHeapAllocator(new ArrayBuffer(pageSize), { start: 4096n as never }), 'createHeapAllocator: start must be a number, received 4096n', 'as Number(start)'],
+				[() => createHeapAllocator(new ArrayBuffer(pageSize), { end: 4096n as never }), 'createHeapAllocator: end must be a number, received 4096n', 'as Number(end)'],
 				[() => bytes.writeAt(1n as never, 5), 'Uint8ArrayRef.writeAt: index must be a number, received 1n', 'index as Number(index)'],
 				[() => t.heap.writePointer53(bytes.address, 64n as never), 'writePointer53: a pointer53 value must be a number, received 64n', 'pointer as Number(value), or use Pointer64'],
 				[() => (node.next = 64n as never), 'Node.next: a pointer takes a ref, an address or null, received 64n', 'pointer as Number(address)'],
