@@ -235,7 +235,8 @@ export interface HeapAllocatorOptions {
 	end?: number
 	/**
 	 * Largest byte length the allocator grows a `WebAssembly.Memory` to (default and upper
-	 * bound: 4 GiB, the wasm32 address space; the memory's own `maximum` applies too).
+	 * bound: 4 GiB, the wasm32 address space, also over a memory64 memory: more is a
+	 * `RangeError`; the memory's own `maximum` applies too).
 	 */
 	maximumByteSize?: number
 }
@@ -1422,7 +1423,8 @@ function rangeOption(name: string, value: unknown): number | undefined {
  *
  * @throws TypeError for a target or option of the wrong kind; RangeError for a range
  * that is too small, overlaps another allocator's (one this thread created, or a header
- * near `start`: a thread joining with another start), ends past the buffer or past 4 GiB;
+ * near `start`: a thread joining with another start), ends past the buffer or past 4 GiB
+ * (`end` or `maximumByteSize`);
  * Error for a header of another layout version or a corrupted header.
  * @group Entry points
  */
@@ -1452,6 +1454,10 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 	}
 	if (end !== undefined && end > ADDRESS_LIMIT) {
 		throw raise(allocatorEndPast4GiB, CREATE, end)
+	}
+	// Not taken as 4 GiB in silence: over a memory64 memory, 8 GiB would read as possible.
+	if (maximumByteSize !== undefined && maximumByteSize > ADDRESS_LIMIT) {
+		throw raise(allocatorEndPast4GiB, CREATE, maximumByteSize, 'maximumByteSize')
 	}
 	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
 		throw raise(allocatorNoRoomForHeader, CREATE, startValue, HEADER_BYTES, byteLength)

@@ -149,8 +149,12 @@ const quotedList = (names: readonly string[]): string => names.map((name) => `'$
 
 // ---- addresses, counts, indices (the cold paths of errors.ts) -----------------------
 
-/** For an address given as a bigint (a wasm64 export's pointer), the conversion: addresses are numbers on every ABI. */
-const bigintHint = (address: unknown): string => (typeof address === 'bigint' ? '; pass a bigint pointer as Number(address)' : '')
+/**
+ * For a bigint where a number is taken (a wasm64 export's pointer, or its `size_t` length),
+ * the conversion: addresses, lengths and sizes are numbers on every ABI. `how` ends
+ * `; pass a bigint `.
+ */
+const bigintHint = (value: unknown, how = 'pointer as Number(address)'): string => (typeof value === 'bigint' ? `; pass a bigint ${how}` : '')
 
 /**
  * For a negative i32 address whose unsigned reading (`address >>> 0`) lies in the heap: a wasm32
@@ -218,7 +222,7 @@ export const addressMisaligned = {
 export const elementCountNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, elementCount: unknown) => `${method}: element count must be a number, received ${describeValue(elementCount)}`,
+	text: (method: string, elementCount: unknown) => `${method}: element count must be a number, received ${describeValue(elementCount)}${bigintHint(elementCount, 'length as Number(length)')}`,
 } satisfies Message
 
 export const elementCountInvalid = {
@@ -230,7 +234,7 @@ export const elementCountInvalid = {
 export const indexNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, index: unknown) => `${method}: index must be a number, received ${describeValue(index)}`,
+	text: (method: string, index: unknown) => `${method}: index must be a number, received ${describeValue(index)}${bigintHint(index, 'index as Number(index)')}`,
 } satisfies Message
 
 export const indexOutOfRange = {
@@ -260,7 +264,7 @@ export const refFreed = {
 export const pointer53NotANumber = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (method: string, value: unknown) => `${method}: a pointer53 value must be a number, received ${describeValue(value)}`,
+	text: (method: string, value: unknown) => `${method}: a pointer53 value must be a number, received ${describeValue(value)}${bigintHint(value, 'pointer as Number(value), or use Pointer64')}`,
 } satisfies Message
 
 export const pointer53Invalid = {
@@ -564,7 +568,7 @@ export const stagingRangeError = {
 export const countOrValuesInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, countOrValues: unknown) => `${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}`,
+	text: (method: string, countOrValues: unknown) => `${method}: expected an element count or an array-like of values, received ${describeValue(countOrValues)}${bigintHint(countOrValues, 'length as Number(length)')}`,
 } satisfies Message
 
 export const stringOrCapacityInvalid = {
@@ -858,7 +862,7 @@ export const emscriptenMemoryOptionInvalid = {
 export const allocatorSizeNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, byteSize: unknown) => `${method}: byteSize must be a number, received ${describeValue(byteSize)}`,
+	text: (method: string, byteSize: unknown) => `${method}: byteSize must be a number, received ${describeValue(byteSize)}${bigintHint(byteSize, 'size as Number(byteSize)')}`,
 } satisfies Message
 
 export const allocatorSizeInvalid = {
@@ -950,7 +954,7 @@ export const allocatorUnknownOption = {
 export const allocatorOptionNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, name: string, value: unknown) => `${method}: ${name} must be a number, received ${describeValue(value)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: ${name} must be a number, received ${describeValue(value)}${bigintHint(value, `as Number(${name})`)}`,
 } satisfies Message
 
 export const allocatorOptionInvalid = {
@@ -968,7 +972,7 @@ export const allocatorEndPastBuffer = {
 export const allocatorEndPast4GiB = {
 	Class: RangeError,
 	code: OUT_OF_RANGE,
-	text: (method: string, end: number) => `${method}: end ${end} lies past 4 GiB, the allocator's address space`,
+	text: (method: string, end: number, name = 'end') => `${method}: ${name} ${end} lies past 4 GiB, the allocator's address space (a memory64 memory's too)`,
 } satisfies Message
 
 export const allocatorNoRoomForHeader = {
@@ -1458,7 +1462,7 @@ export const sliceCapacityInvalid = {
 export const wrapOptionNotANumber = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, name: string, value: unknown) => `${method}: options.${name} must be a number, received ${describeValue(value)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: options.${name} must be a number, received ${describeValue(value)}${bigintHint(value, `as Number(${name})`)}`,
 } satisfies Message
 
 export const strideInvalid = {
@@ -1526,7 +1530,7 @@ export const wideEnumValueOutOfRange = {
 export const abiIntegerNotANumber = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (where: string, name: string, value: unknown) => `${where}: ${withArticle(name)} value must be a number, received ${describeValue(value)}`,
+	text: (where: string, name: string, value: unknown) => `${where}: ${withArticle(name)} value must be a number, received ${describeValue(value)}${bigintHint(value, 'as Number(value)')}`,
 } satisfies Message
 
 export const abiIntegerOutOfRange = {
@@ -1599,7 +1603,7 @@ export const pointerFieldRefOfAnotherType = {
 export const pointerFieldValueInvalid = {
 	Class: TypeError,
 	code: INVALID_VALUE,
-	text: (where: string, value: unknown) => `${where}: a pointer takes a ref, an address or null, received ${describeValue(value)}`,
+	text: (where: string, value: unknown) => `${where}: a pointer takes a ref, an address or null, received ${describeValue(value)}${bigintHint(value)}`,
 } satisfies Message
 
 export const arrayFieldNotAnArray = {

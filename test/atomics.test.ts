@@ -267,7 +267,7 @@ describe('atomic read-modify-write: every operation of every row', () => {
 						const bad = args.map((arg, index) => (index === position ? wrong : arg))
 						const message =
 							element.kind === 'pointer53'
-								? `${name}: a pointer53 value must be a number, received 1n`
+								? `${name}: a pointer53 value must be a number, received 1n; pass a bigint pointer as Number(value), or use Pointer64`
 								: element.valueType === 'bigint'
 									? `${name}: ${parameters[position]} must be a bigint, received 1`
 									: `${name}: ${parameters[position]} must be a number, received 1n`

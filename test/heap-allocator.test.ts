@@ -832,6 +832,29 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(held).to.be.above(0)
 		})
 
+		it("a region handed to another thread's manager as its address (README, Threads): release() keeps the block, the other's wrap frees it into the shared pool; a ref itself does not clone", () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true })
+			const sender = createWasmHeapManager(memory) // one thread's manager
+			const receiver = createWasmHeapManager(memory) // another's, joined to the same pool
+			const pool = createHeapAllocator(memory)
+			const values = sender.allocFloat64Array([1.5, -2.5, 3.25])
+			const text = sender.allocNullTerminatedUtf8String('handed over ✓')
+			// postMessage(ref) structured-clones it: the engine refuses (the ref holds the manager's functions)
+			for (const ref of [values, text]) expect(() => structuredClone(ref)).to.throw(DOMException, /could not be cloned/)
+			const used = pool.usedByteSize
+			const handed = [values.release(), text.release()] as const
+			expect(handed).to.deep.equal([values.address, text.address])
+			expect(sender.allocatedRefs, 'released: no longer the sender\'s').to.have.length(0)
+			expect(pool.usedByteSize, 'released, not freed').to.equal(used)
+			const wrappedValues = receiver.wrapFloat64Array(handed[0], 3)
+			const wrappedText = receiver.wrapNullTerminatedUtf8String(handed[1])
+			expect([...[0, 1, 2].map((index) => wrappedValues.readAt(index)), wrappedText.value]).to.deep.equal([1.5, -2.5, 3.25, 'handed over ✓'])
+			wrappedValues.free()
+			wrappedText.free()
+			expect(pool.usedByteSize, 'both blocks back in the shared pool').to.equal(0)
+			pool.check()
+		})
+
 		it('ranges apart share a memory, whichever is created first; the same start joins the pool', () => {
 			const buffer = new ArrayBuffer(2 * pageSize)
 			const upper = createHeapAllocator(buffer, { start: pageSize })
@@ -874,7 +897,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			const before = snapshot(buffer)
 			const call = allocator.alloc as (...args: unknown[]) => number
 			for (const bad of ['8', 8n, null, undefined, {}]) {
-				expectThrow(() => call(bad), TypeError, `HeapAllocator.alloc: byteSize must be a number, received ${bad === 8n ? '8n' : bad === '8' ? '"8"' : bad === null ? 'null' : bad === undefined ? 'undefined' : 'an object (Object)'}`)
+				expectThrow(() => call(bad), TypeError, `HeapAllocator.alloc: byteSize must be a number, received ${bad === 8n ? '8n; pass a bigint size as Number(byteSize)' : bad === '8' ? '"8"' : bad === null ? 'null' : bad === undefined ? 'undefined' : 'an object (Object)'}`)
 			}
 			for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, -0.5]) {
 				expectThrow(() => call(bad), RangeError, `HeapAllocator.alloc: byteSize ${bad} is not a non-negative safe integer`)
@@ -1009,6 +1032,8 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expectThrow(() => create(buffer, { end: null }), TypeError, 'createHeapAllocator: end must be a number, received null')
 			expectThrow(() => create(buffer, { end: -1 }), RangeError, 'createHeapAllocator: end -1 is not a non-negative safe integer')
 			expectThrow(() => create(buffer, { maximumByteSize: 1.5 }), RangeError, 'createHeapAllocator: maximumByteSize 1.5 is not a non-negative safe integer')
+			// a growth limit past the 32-bit range is refused, not taken as 4 GiB in silence (a memory64 user would read it as possible)
+			expectThrow(() => create(buffer, { maximumByteSize: 2 ** 32 + 8 }), RangeError, "createHeapAllocator: maximumByteSize 4294967304 lies past 4 GiB, the allocator's address space (a memory64 memory's too)")
 			expectThrow(() => create(buffer, { end: pageSize + 8 }), RangeError, `createHeapAllocator: end ${pageSize + 8} lies past the buffer's ${pageSize} bytes`)
 			expectThrow(() => create(buffer, { start: pageSize - 100 }), RangeError, /^createHeapAllocator: start 65436 leaves no room for the \d+-byte header in a buffer of 65536 bytes$/)
 			expectThrow(() => create(buffer, { start: 16, end: 3000 }), RangeError, /^createHeapAllocator: the range \[16, 3000\) has 2984 bytes: it needs at least \d+/)

@@ -8,7 +8,8 @@
  *   with one line saying so, or fails when REQUIRE_MEMORY64=1 is set (CI's Node 24 run).
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, type Allocator, type WasmHeapManager } from '../src/index.js'
+import { readFileSync } from 'node:fs'
+import { createHeapAllocator, createWasmHeapManager, defineStruct, type Allocator, type StructRefOf, type StructType, type WasmHeapManager } from '../src/index.js'
 import { callMethod, conversionInputs, convertAsStored, elements, expectThrow, type AnyRef, type ArrayRef, type Value, type ValueRef } from './support/dynamic.js'
 import {
 	detectMemory64,
@@ -171,6 +172,45 @@ describe('memory64 (wasm64)', () => {
 			const t = createBigIntHeap({ strictSizes: false, result: () => 2n ** 53n - 1n })
 			expectThrow(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 byte failed.*9007199254740991.*does not fit/)
 			expect(t.freed).to.deep.equal([2n ** 53n - 1n])
+		})
+
+		it("a wasm64 export's bigint length, size, index or pointer value where a number is taken: the TypeError says to pass Number(...), and nothing is written", () => {
+			const t = createBigIntHeap({ strictSizes: false })
+			const Node = defineStruct('Node', { id: 'Int32', next: { pointer: (): StructType => Node }, size: 'Size', count: 'Long', raw: 'Pointer' })
+			const node = t.heap.allocStruct(Node, { id: 1 })
+			const bytes = t.heap.allocUint8Array(8)
+			const before = new Uint8Array(t.buffer).slice()
+			const allocated = t.heap.allocatedRefs.length
+			// [call, method the error names, the start of its message, the conversion it is told]
+			const cases: [() => unknown, string, string][] = [
+				[() => t.heap.readUtf8StringSlice(bytes.address, 3n as never), 'readUtf8StringSlice: element count must be a number, received 3n', 'length as Number(length)'],
+				[() => t.heap.writeUtf16StringSlice(bytes.address, 'ab', 4n as never), 'writeUtf16StringSlice: element count must be a number, received 4n', 'length as Number(length)'],
+				[() => t.heap.wrapUtf8StringSlice(bytes.address, 3n as never), 'wrapUtf8StringSlice: element count must be a number, received 3n', 'length as Number(length)'],
+				[() => t.heap.wrapFloat64Array(16, 2n as never), 'wrapFloat64Array: element count must be a number, received 2n', 'length as Number(length)'],
+				[() => t.heap.wrapStructArray(Node, node.address, 1n as never), 'wrapStructArray: element count must be a number, received 1n', 'length as Number(length)'],
+				[() => t.heap.allocUtf8StringSlice(4n as never), 'allocUtf8StringSlice: element count must be a number, received 4n', 'length as Number(length)'],
+				[() => t.heap.allocFloat64Array(3n as never), 'allocFloat64Array: expected an element count or an array-like of values, received 3n', 'length as Number(length)'],
+				[() => t.heap.allocate(16n as never), 'allocate: byteSize must be a number, received 16n', 'size as Number(byteSize)'],
+				// a Rust String's capacity() from a wasm64 export, a C array's stride
+				[() => t.heap.wrapUtf8StringSlice(bytes.address, 3, { capacity: 8n as never }), 'wrapUtf8StringSlice: options.capacity must be a number, received 8n', 'as Number(capacity)'],
+				[() => t.heap.wrapStructArray(Node, node.address, 1, { stride: 64n as never }), 'wrapStructArray: options.stride must be a number, received 64n', 'as Number(stride)'],
+				// __heap_base's value read from an i64 global (the Global itself is taken as it is)
+				[() => createHeapAllocator(new ArrayBuffer(pageSize), { start: 4096n as never }), 'createHeapAllocator: start must be a number, received 4096n', 'as Number(start)'],
+				[() => createHeapAllocator(new ArrayBuffer(pageSize), { end: 4096n as never }), 'createHeapAllocator: end must be a number, received 4096n', 'as Number(end)'],
+				[() => bytes.writeAt(1n as never, 5), 'Uint8ArrayRef.writeAt: index must be a number, received 1n', 'index as Number(index)'],
+				[() => t.heap.writePointer53(bytes.address, 64n as never), 'writePointer53: a pointer53 value must be a number, received 64n', 'pointer as Number(value), or use Pointer64'],
+				[() => (node.next = 64n as never), 'Node.next: a pointer takes a ref, an address or null, received 64n', 'pointer as Number(address)'],
+				[() => t.heap.writeStruct(Node, node.address, { id: 2, next: 64n as never }), 'writeStruct(Node).next: a pointer takes a ref, an address or null, received 64n', 'pointer as Number(address)'],
+				[() => (node.size = 5n as never), 'Node.size: a Size value must be a number, received 5n', 'as Number(value)'],
+				[() => t.heap.allocStruct(Node, { count: 5n as never }), 'allocStruct(Node).count: a Long value must be a number, received 5n', 'as Number(value)'],
+				[() => t.heap.writeStruct(Node, node.address, { raw: 5n as never }), 'writeStruct(Node).raw: a Pointer value must be a number, received 5n', 'as Number(value)'],
+			]
+			for (const [call, start, conversion] of cases) expectThrow(call, TypeError, `${start}; pass a bigint ${conversion}`)
+			// the same messages for what is not a bigint carry no conversion
+			expectThrow(() => t.heap.readUtf8StringSlice(bytes.address, '3' as never), TypeError, 'readUtf8StringSlice: element count must be a number, received "3"')
+			expectThrow(() => (node.size = '5' as never), TypeError, 'Node.size: a Size value must be a number, received "5"')
+			expect(new Uint8Array(t.buffer), 'the heap as it was').to.deep.equal(before)
+			expect(t.heap.allocatedRefs, 'nothing allocated').to.have.length(allocated)
 		})
 	})
 
@@ -504,6 +544,20 @@ describe('memory64: the built-in allocator and atomics over a WebAssembly.Memory
 		this.skip()
 	})
 
+	it('the built-in allocator refuses a maximumByteSize past 4 GiB over a memory64 memory (its range is 32-bit there too), where it took 4 GiB in silence', () => {
+		for (const create of [
+			(memory: WebAssembly.Memory) => createHeapAllocator(memory, { maximumByteSize: 8 * 2 ** 30 }),
+			(memory: WebAssembly.Memory) => createWasmHeapManager(memory, { maximumByteSize: 2 ** 32 + 8 }),
+		]) {
+			const memory = memory64(false)
+			new Uint8Array(memory.buffer).fill(0xee)
+			expectThrow(() => create(memory), RangeError, /^createHeapAllocator: maximumByteSize \d+ lies past 4 GiB, the allocator's address space \(a memory64 memory's too\)$/)
+			expect(new Uint8Array(memory.buffer).every((byte) => byte === 0xee), 'no header written').to.equal(true)
+		}
+		// 4 GiB itself is the limit, and taken
+		expect(createHeapAllocator(memory64(false), { maximumByteSize: 2 ** 32 }).alloc(16)).to.be.above(0)
+	})
+
 	it('the memory itself: grow refuses a number and takes a bigint', () => {
 		const memory = memory64(false)
 		expectThrow(() => memory.grow(1), TypeError, /BigInt/)
@@ -547,5 +601,100 @@ describe('memory64: the built-in allocator and atomics over a WebAssembly.Memory
 		expect(first.readBigInt64Atomic(far.address + 8 * 99_999), 'growth by the other manager is seen').to.equal(-7n)
 		expect(first.exchangeBigInt64Atomic(far.address + 8 * 99_999, 3n)).to.equal(-7n)
 		expect(far.readAt(99_999)).to.equal(3n)
+	})
+})
+
+describe("memory64: a clang --target=wasm64 module (structs64.wasm) and abi: 'wasm64' structs on the same memory", () => {
+	/** structs64.c's exports: every pointer and size_t is a bigint, `long` too (wasm64 is LP64). */
+	interface Structs64Exports {
+		readonly memory: WebAssembly.Memory
+		readonly malloc: (byteSize: bigint) => bigint
+		readonly free: (address: bigint) => void
+		readonly node_sizeof: () => bigint
+		readonly node_alignof: () => bigint
+		readonly node_offsetof: (field: number) => bigint
+		readonly list_count: (node: bigint) => bigint
+		readonly list_id_sum: (node: bigint) => bigint
+		readonly list_size_sum: (node: bigint) => bigint
+		readonly list_delta_sum: (node: bigint) => bigint
+		readonly list_weight_sum: (node: bigint) => number
+		readonly list_name_bytes: (node: bigint) => bigint
+		readonly list_flags_or: (node: bigint) => number
+		readonly make_node: (id: number, next: bigint) => bigint
+	}
+	const Node = defineStruct('Node', {
+		id: 'Int32',
+		next: { pointer: (): StructType => Node },
+		size: 'Size',
+		delta: 'Long',
+		weight: 'Float64',
+		name: { pointer: 'Utf8' },
+		flags: 'Uint8',
+	})
+	let c: Structs64Exports
+	let heap: WasmHeapManager
+
+	before(function () {
+		const support = detectMemory64()
+		if (!support.supported) {
+			const line = `structs64.wasm: ${runtimeName()} cannot run memory64 modules: ${support.reason}`
+			if (requireMemory64) throw new Error(`${line}. REQUIRE_MEMORY64=1 is set, so this fails instead of skipping.`)
+			console.log(`  [SKIPPED] ${line}. Node 24 runs these tests.`)
+			this.skip()
+		}
+		const bytes = readFileSync(new URL('fixtures/memory64/structs64.wasm', import.meta.url))
+		c = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Structs64Exports
+	})
+	beforeEach(function () {
+		if (c === undefined) this.skip()
+		heap = createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free, { abi: 'wasm64' })
+	})
+	afterEach(() => heap?.freeAll())
+
+	it("sizeOf, alignOf and offsetOf are clang's own for the wasm64 target", () => {
+		expect(heap.sizeOf(Node)).to.equal(Number(c.node_sizeof()))
+		expect(heap.alignOf(Node)).to.equal(Number(c.node_alignof()))
+		const fields = ['id', 'next', 'size', 'delta', 'weight', 'name', 'flags'] as const
+		expect(fields.map((field) => heap.offsetOf(Node, field))).to.deep.equal(fields.map((_, index) => Number(c.node_offsetof(index))))
+	})
+
+	it('a list JavaScript builds with allocStruct is read by C field for field: 8-byte pointers, size_t above 4 GiB, negative long', () => {
+		const names = ['first', 'zwei', 'trés'].map((name) => heap.allocNullTerminatedUtf8String(name))
+		let head: StructRefOf<typeof Node> | null = null
+		for (let id = 3; id >= 1; id--) {
+			head = heap.allocStruct(Node, { id, next: head, size: 2 ** 33 + id, delta: -(2 ** 40) - id, weight: id / 8, name: names[id - 1]!, flags: 1 << id })
+		}
+		const address = BigInt(head!.address)
+		expect(c.list_count(address)).to.equal(3n)
+		expect(c.list_id_sum(address)).to.equal(6n)
+		expect(c.list_size_sum(address)).to.equal(3n * 2n ** 33n + 6n)
+		expect(c.list_delta_sum(address)).to.equal(-3n * 2n ** 40n - 6n)
+		expect(c.list_weight_sum(address)).to.equal(0.75)
+		expect(c.list_name_bytes(address)).to.equal(BigInt(5 + 4 + 5)) // 'trés' is 5 UTF-8 bytes
+		expect(c.list_flags_or(address)).to.equal(0b1110)
+		// rewired through a field, as C sees it at once
+		head!.next = null
+		expect(c.list_count(address)).to.equal(1n)
+	})
+
+	it('a list C builds is read through refs and readStruct, pointers followed to structs and strings', () => {
+		let address = 0n
+		for (let id = 1; id <= 3; id++) address = c.make_node(id, address)
+		const head = heap.wrapStruct(Node, Number(address), { deallocator: null })
+		const seen: unknown[] = []
+		for (let node: StructRefOf<typeof Node> | null = head; node !== null; node = node.next as StructRefOf<typeof Node> | null) {
+			seen.push([node.id, node.size, node.delta, node.weight, node.name?.value, node.flags])
+		}
+		expect(seen).to.deep.equal([
+			[3, 2 ** 33 + 3, -(2 ** 40) - 3, 0.75, 'three', 8],
+			[2, 2 ** 33 + 2, -(2 ** 40) - 2, 0.5, 'two', 4],
+			[1, 2 ** 33 + 1, -(2 ** 40) - 1, 0.25, 'one', 2],
+		])
+		const plain = heap.readStruct(Node, Number(address))
+		expect(plain.next).to.be.a('number').above(0)
+		expect(heap.readStruct(Node, plain.next).id).to.equal(2)
+		// a field JavaScript writes is what C reads
+		head.delta = 5
+		expect(c.list_delta_sum(address)).to.equal(5n - 2n * 2n ** 40n - 3n)
 	})
 })

@@ -749,7 +749,7 @@ describe('structs at run time', () => {
 			expectThrow(() => heap64.readStruct(Sizes, sizes.address), RangeError, arrayMessage)
 			expectThrow(() => heap32.allocStruct(Sized, { size: 2 ** 32 }), RangeError, /^allocStruct\(Sized\)\.size: 4294967296 is not a valid Size value on wasm32/)
 			expectThrow(() => heap32.allocStruct(Sized, { diff: 1.5 }), RangeError, /^allocStruct\(Sized\)\.diff: 1\.5 is not a valid Long value/)
-			expectThrow(() => heap32.allocStruct(Sized, { diff: 1n as never }), TypeError, 'allocStruct(Sized).diff: a Long value must be a number, received 1n')
+			expectThrow(() => heap32.allocStruct(Sized, { diff: 1n as never }), TypeError, 'allocStruct(Sized).diff: a Long value must be a number, received 1n; pass a bigint as Number(value)')
 			expect(heap64.offsetOf(Everything, 'path.2.y')).to.be.greaterThan(heap32.offsetOf(Everything, 'path.2.y'))
 			expect(createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'emscripten' }).abi).to.equal('emscripten')
 			expectThrow(() => createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'wasm16' as never }), TypeError, /^option abi: unknown ABI "wasm16"; expected 'wasm32', 'wasm64', 'emscripten'$/)
