@@ -575,7 +575,7 @@ export const stringOrCapacityInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, valueOrCapacity: unknown) =>
-		`${method}: expected a string or a capacity (a number of elements), received ${describeValue(valueOrCapacity)}`,
+		`${method}: expected a string or a capacity (a number of elements), received ${describeValue(valueOrCapacity)}${bigintHint(valueOrCapacity, 'capacity as Number(capacity)')}`,
 } satisfies Message
 
 export const allocationTooLarge = {

@@ -188,7 +188,7 @@ describe('memory64 (wasm64)', () => {
 				[() => t.heap.wrapUtf8StringSlice(bytes.address, 3n as never), 'wrapUtf8StringSlice: element count must be a number, received 3n', 'length as Number(length)'],
 				[() => t.heap.wrapFloat64Array(16, 2n as never), 'wrapFloat64Array: element count must be a number, received 2n', 'length as Number(length)'],
 				[() => t.heap.wrapStructArray(Node, node.address, 1n as never), 'wrapStructArray: element count must be a number, received 1n', 'length as Number(length)'],
-				[() => t.heap.allocUtf8StringSlice(4n as never), 'allocUtf8StringSlice: element count must be a number, received 4n', 'length as Number(length)'],
+				[() => t.heap.allocUtf8StringSlice(4n as never), 'allocUtf8StringSlice: expected a string or a capacity (a number of elements), received 4n', 'capacity as Number(capacity)'],
 				[() => t.heap.allocFloat64Array(3n as never), 'allocFloat64Array: expected an element count or an array-like of values, received 3n', 'length as Number(length)'],
 				[() => t.heap.allocate(16n as never), 'allocate: byteSize must be a number, received 16n', 'size as Number(byteSize)'],
 				// a Rust String's capacity() from a wasm64 export, a C array's stride

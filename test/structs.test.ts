@@ -901,11 +901,11 @@ describe('structs at run time', () => {
 			const { heap } = test
 			const holder = heap.allocStruct(Holder, { big: 3, list: [1, 2] })
 			const before = snapshot(test.memory)
-			expect(expectThrow(() => (holder.big = 5n as unknown as number), TypeError, 'Holder.big: an enum Big value must be a number, received 5n')).to.have.property('code', 'ERR_HEAP_INVALID_VALUE')
+			expect(expectThrow(() => (holder.big = 5n as unknown as number), TypeError, 'Holder.big: an enum Big value must be a number, received 5n; pass a bigint as Number(value)')).to.have.property('code', 'ERR_HEAP_INVALID_VALUE')
 			expectThrow(() => (holder.big = 2 ** 53), RangeError, 'Holder.big: 9007199254740992 is not a value of enum Big (stored as BigInt64, read as a number): it must be an integer from -9007199254740991 to 9007199254740991')
 			expectThrow(() => (holder.big = 1.5), RangeError, /^Holder\.big: 1\.5 is not a value of enum Big /)
 			expectThrow(() => holder.write({ tag: 1, big: 2 ** 60 }), RangeError, /^Holder\.write\.big: 1152921504606847000 is not a value of enum Big /)
-			expectThrow(() => holder.list.write([1, 2n as unknown as number]), TypeError, /must be a number, received 2n$/)
+			expectThrow(() => holder.list.write([1, 2n as unknown as number]), TypeError, /must be a number, received 2n; pass a bigint as Number\(value\)$/)
 			expectSameBytes(snapshot(test.memory), before)
 			heap.writeBigInt64(holder.address + heap.offsetOf(Holder, 'big'), 2n ** 60n)
 			const message = `the enum Big at address ${holder.address + heap.offsetOf(Holder, 'big')} holds 1152921504606846976, which is not a safe integer`
