@@ -5,8 +5,8 @@
 // are self-contained, so no declaration file imports another.
 import typescript from '@rollup/plugin-typescript'
 import { dts } from 'rollup-plugin-dts'
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { chmodSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 
 // The generator entry and bin import the core as the package itself, so that the
 // StructType a user's declarations module made is the one the generator checks against.
@@ -16,6 +16,14 @@ const coreAsPackage = {
 	resolveId(source, importer) {
 		if (importer && resolve(importer, '..', source).replace(/\.js$/, '.ts') === core) return { id: 'wasm-heap-manager', external: true }
 		return null
+	},
+}
+// dist/cli.js is the package's bin: executable, so that a tarball unpacked by hand (not
+// through npm, which sets the bit on install) runs as ./dist/cli.js, and npm pack records it so.
+const executableBin = {
+	name: 'executable-bin',
+	writeBundle(options, bundle) {
+		if ('cli.js' in bundle) chmodSync(join(options.dir, 'cli.js'), 0o755)
 	},
 }
 const generatorExternal = (id) => id === 'ts-morph' || id.startsWith('node:') || id.startsWith('tsx')
@@ -121,6 +129,7 @@ export default [
 		plugins: [
 			coreAsPackage,
 			typescript({ tsconfig: './tsconfig.generator.json', sourceMap: true, inlineSources: true, noEmitOnError: true }),
+			executableBin,
 		],
 	},
 	{

@@ -1274,7 +1274,7 @@ export const declarationBitfieldWidthInvalid = {
 	code: INVALID_ARGUMENT,
 	text: (subject: string, bits: number, type: unknown, width: number, abiSized: boolean) =>
 		`${subject} is a bitfield ${describeValue(bits)} bits wide, but its type ${String(type)} ` +
-		`holds ${width} bits${abiSized ? ' on wasm32' : ''}; the width must be an integer from 0 to ${width}`,
+		`holds ${counted(width, 'bit')}${abiSized ? ' on wasm32' : ''}; the width must be an integer from 0 to ${width}`,
 } satisfies Message
 
 export const declarationAlignedTwice = {

@@ -679,6 +679,17 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--clang', '/a', '--clang', '/b']), UsageError, /^import-c: --clang is given twice \(\/a and \/b\)/)
 		expect(parseArguments(['generate', 'a.ts', '--out', 'x']).abi).to.equal('wasm32')
 		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [], all: false })
+		// --name=value, as most commands take it, for every option with a value
+		expect(parseArguments(['import-c', 'a.h', '--abi=wasm64', '--clang=/x=y'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x=y', clangArgs: [], all: false })
+		expect(parseArguments(['generate', 'x.ts', '--out=d', '--abi=emscripten'])).to.include({ input: 'x.ts', out: 'd', abi: 'emscripten' })
+		expectThrow(() => parseArguments(['generate', 'x.ts', '--out=d', '--out', 'e']), UsageError, /^generate: --out is given twice \(d and e\)/)
+		expectThrow(() => parseArguments(['generate', 'x.ts', '--out', 'd', '--abi=wasm32', '--abi=wasm64']), UsageError, /^generate: --abi is given twice \(wasm32 and wasm64\)/)
+		expectThrow(() => parseArguments(['generate', 'x.ts', '--out=']), UsageError, /^generate: --out needs a value\n/)
+		expectThrow(() => parseArguments(['import-c', 'a.h', '--abi=wasm16']), UsageError, 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten')
+		expectThrow(() => parseArguments(['import-c', 'a.h', '--all=yes']), UsageError, /^import-c: --all takes no value \(given --all=yes\)\n/)
+		expectThrow(() => parseArguments(['import-c', 'a.h', '--bogus=1']), UsageError, /^import-c: unexpected argument '--bogus=1'\n/)
+		expectThrow(() => parseArguments(['generate', 'x.ts', '--out=d', '--clang=/x']), UsageError, /^generate: unexpected argument '--clang=\/x'\n/)
+		expect(await run(['--help'])).to.include("\nAn option's value may also follow it after = (--abi=wasm64, --out=dir, --clang=path).\n")
 		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
 		try {
 			writeFileSync(join(scratch, 'empty.ts'), 'export const nothing = 1\n')

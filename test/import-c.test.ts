@@ -458,6 +458,44 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(warnings).to.have.length(reasons.length)
 	})
 
+	it('live clang: a zero-length array (int z[0], GNU) is left out as the flexible array member it stands for is, not refused by the library as "array length 0"; a pointer to one is an address (run)', async function () {
+		const clang = clangOrSkip(this)
+		const header = join(scratch, 'zero.h')
+		writeFileSync(
+			header,
+			[
+				'struct Z { int n; int z[0]; };',
+				'struct F { int n; int z[]; };',
+				'struct S { int n; char s[0]; };',
+				'struct A { int n; int *z[2][0]; };',
+				'struct P { int n; void (*f[0])(void); };',
+				'typedef int Z0[0];',
+				'struct T { int n; Z0 z; };',
+				'struct K { int n; int (*p)[0]; };',
+				'',
+			].join('\n'),
+		)
+		const warnings: string[] = []
+		const text = await run(['import-c', header, '--clang', clang], (line) => warnings.push(line))
+		const zero = (name: string, spelling: string): string => `${name}: left out, it uses a zero-length array (${spelling}), the GNU form of a flexible array member, which no field type offers`
+		const reasons = [
+			zero('Z', 'int[0]'),
+			'F: left out, it uses a flexible array member (int[])',
+			zero('S', 'char[0]'),
+			zero('A', 'int *[2][0]'),
+			zero('P', 'void (*[0])(void)'),
+			zero('T', 'Z0'),
+		]
+		for (const reason of reasons) {
+			expect(text).to.include(`// ${reason}\n`)
+			expect(warnings).to.include(`import-c: ${reason}`)
+		}
+		expect(warnings).to.have.length(reasons.length)
+		const module = await importModule(text.replace(`from 'wasm-heap-manager'`, `from '${library}'`))
+		expect(Object.keys(module)).to.deep.equal(['K'])
+		expect((module.K as StructType).fieldTypes).to.deep.include({ p: 'Pointer' })
+	})
+
 	it('live clang: a typedef named like another record\'s tag, or an unnamed record\'s typedef name a tag has, exports each type once; aligned(1) on a typedef and #pragma pack over a packed record\'s bitfields lay out as clang does', async function () {
 		const clang = clangOrSkip(this)
 		const header = join(scratch, 'names2.h')

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -110,10 +110,14 @@ describe('package', function () {
 		expect(readFileSync(join(root, 'dist/index.d.ts'), 'utf8')).to.match(/^export type \{[^}]* HeapScope,/m)
 	})
 
-	it('npm pack ships dist/, README.md, LICENSE and package.json only', () => {
+	it('npm pack ships dist/, README.md, LICENSE and package.json only, the bin (dist/cli.js) executable and nothing else', () => {
 		const output = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' })
-		const [pack] = JSON.parse(output) as [{ files: { path: string }[] }]
+		const [pack] = JSON.parse(output) as [{ files: { path: string; mode: number }[] }]
 		const paths = pack.files.map((file) => file.path).sort()
+		// the bin is executable in the tarball (it was 644: a copy unpacked by hand, not by npm install, could not run it), and no other file is
+		const bin = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['wasm-heap-manager']!.replace(/^\.\//, '')
+		expect(statSync(join(root, bin)).mode & 0o777, `${bin} as built`).to.equal(0o755)
+		expect(pack.files.filter((file) => (file.mode & 0o111) !== 0).map((file) => `${file.path} ${file.mode.toString(8)}`)).to.deep.equal([`${bin} 755`])
 		for (const required of ['LICENSE', 'README.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
 			expect(paths, required).to.include(required)
 		}

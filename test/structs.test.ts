@@ -950,6 +950,12 @@ describe('structs at run time', () => {
 		const cases: [string, () => unknown, new (...args: never[]) => Error, RegExp][] = [
 			['an unknown field type', () => defineStruct('Bad', { a: 'Int33' as never }), TypeError, /^defineStruct\('Bad'\): field 'a' has an unknown type "Int33"/],
 			['a bitfield wider than its type', () => defineStruct('Bad', { a: { bits: 9, type: 'Uint8' } }), RangeError, /^defineStruct\('Bad'\): field 'a' is a bitfield 9 bits wide, but its type Uint8 holds 8 bits/],
+			// it said "holds 1 bits"
+			['a Bool bitfield 2 bits wide', () => defineStruct('Bad', { a: { bits: 2, type: 'Bool' } }), RangeError, /^defineStruct\('Bad'\): field 'a' is a bitfield 2 bits wide, but its type Bool holds 1 bit; the width must be an integer from 0 to 1$/],
+			// it said "(pointer target) (pointer target)", one parenthesis per level
+			['an unknown type two pointers in', () => defineStruct('Bad', { p: { pointer: { pointer: 'Nope' as never } } }), TypeError, /^defineStruct\('Bad'\): field 'p' \(pointer target of the pointer target\) has an unknown type "Nope"/],
+			['an unknown pointer target in an array', () => defineStruct('Bad', { a: { array: { pointer: 'Nope' as never }, length: 2 } }), TypeError, /^defineStruct\('Bad'\): field 'a' \(pointer target of the array element\) has an unknown type "Nope"/],
+			['an unknown array element', () => defineStruct('Bad', { a: { array: 'Nope' as never, length: 2 } }), TypeError, /^defineStruct\('Bad'\): field 'a' \(array element\) has an unknown type "Nope"/],
 			['a bitfield of a float', () => defineStruct('Bad', { a: { bits: 3, type: 'Float32' as never } }), TypeError, /^defineStruct\('Bad'\): field 'a' is a bitfield of type "Float32", which is not an integer type/],
 			['recursive by-value nesting', () => defineStruct('Bad', { self: (() => Vec2) as never }), TypeError, /^defineStruct\('Bad'\): field 'self' is a function: a type cannot contain .* by value/],
 			['packed with an invalid value', () => defineStruct('Bad', { a: 'Int8' }, { packed: 3 as never }), RangeError, /^defineStruct\('Bad'\): option packed 3 is not true, 1, 2, 4 or 8/],

@@ -108,6 +108,7 @@ const help = `${usage}
              declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
 
 ${optionRows.map(helpLines).join('\n')}
+An option's value may also follow it after = (--abi=wasm64, --out=dir, --clang=path).
 `
 
 /** Whether the command line asks for help: `--help` or `-h` anywhere, or the command `help`. */
@@ -168,12 +169,20 @@ export function parseArguments(args: readonly string[]): Parsed {
 	/** The options without a value (--all) that are given. */
 	const switches = new Set<string>()
 	for (let index = 0; index < rest.length; index++) {
-		const argument = rest[index]!
+		const typed = rest[index]!
+		let argument = typed
+		/** The value of `--name=value`, as most commands take it besides `--name value`. */
+		let joined: string | undefined
+		const equals = argument.startsWith('--') ? argument.indexOf('=') : -1
+		if (equals > 2) {
+			joined = argument.slice(equals + 1)
+			argument = argument.slice(0, equals)
+		}
 		// the command's own rows only; -I and -D also joined to their value (-Idir), as clang takes them
-		const row = optionRows.find((row) => row.commands.includes(command) && (argument === row.flag || (row.repeatable && argument.startsWith(row.flag))))
+		const row = optionRows.find((row) => row.commands.includes(command) && (argument === row.flag || (row.repeatable && joined === undefined && argument.startsWith(row.flag))))
 		if (row === undefined) {
-			if (argument.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${argument}'\n${usage}`)
-			input = argument
+			if (typed.startsWith('-') || input !== undefined) throw new UsageError(`${command}: unexpected argument '${typed}'\n${usage}`)
+			input = typed
 			continue
 		}
 		if (row.flag === '--') {
@@ -195,15 +204,16 @@ export function parseArguments(args: readonly string[]): Parsed {
 			continue
 		}
 		if (row.value === undefined) {
+			if (joined !== undefined) throw new UsageError(`${command}: ${argument} takes no value (given ${argument}=${joined})\n${usage}`)
 			switches.add(row.flag)
 			continue
 		}
 		// An option given twice is refused: the last one winning silently could generate
 		// for an ABI the user did not mean (a script's default followed by an override).
 		const previous = given.get(row.flag)
-		if (previous !== undefined) throw new UsageError(`${command}: ${argument} is given twice (${previous} and ${rest[index + 1] ?? 'nothing'})\n${usage}`)
-		const next = rest[++index]
-		if (next === undefined) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
+		if (previous !== undefined) throw new UsageError(`${command}: ${argument} is given twice (${previous} and ${joined ?? rest[index + 1] ?? 'nothing'})\n${usage}`)
+		const next = joined ?? rest[++index]
+		if (next === undefined || (joined !== undefined && next === '')) throw new UsageError(`${command}: ${argument} needs a value\n${usage}`)
 		given.set(row.flag, next)
 	}
 	const abi = given.get('--abi') ?? 'wasm32'

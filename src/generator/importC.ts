@@ -423,11 +423,13 @@ function typeExpr(context: Context, spelling: string): TypeExpr {
 	if (/\(\*(?:\[\d+\])*\)/.test(resolved)) {
 		// a function pointer, or an array of them (`int (*[2])(void)`)
 		const dims = [.../\(\*((?:\[\d+\])*)\)/.exec(resolved)![1]!.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]))
+		if (dims.includes(0)) throw zeroLength(spelling)
 		let expr: TypeExpr = { kind: 'scalar', name: 'Pointer' }
 		for (const dim of dims.reverse()) expr = { kind: 'array', element: expr, length: dim }
 		return expr
 	}
 	const parsed = parseCType(resolved)
+	if (parsed.dims.includes(0)) throw zeroLength(spelling)
 	let expr: TypeExpr
 	if (parsed.pointers > 0) {
 		expr = pointerExpr(context, parsed.base, parsed.pointers)
@@ -441,6 +443,11 @@ function typeExpr(context: Context, spelling: string): TypeExpr {
 	}
 	for (const dim of [...parsed.dims].reverse()) expr = { kind: 'array', element: expr, length: dim }
 	return expr
+}
+
+/** `int z[0]`: a field of no bytes that, as a flexible array member, stands for the elements after the record; no field type is one. */
+function zeroLength(spelling: string): Unsupported {
+	return new Unsupported(`a zero-length array (${spelling}), the GNU form of a flexible array member, which no field type offers`)
 }
 
 function pointerExpr(context: Context, base: string, pointers: number): TypeExpr {

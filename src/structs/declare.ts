@@ -488,7 +488,7 @@ const maximumAlignment = 2 ** 29
 interface Context {
 	/** `defineStruct('Particle')`, `sizeOf`, ... */
 	readonly where: string
-	/** `field 'mass'`, `field 'grid' (array element)`, ... or `''` for the type itself. */
+	/** `field 'mass'`, `field 'grid' (array element)`, `field 'p' (pointer target of the pointer target)`, ... or `''` for the type itself. */
 	readonly what: string
 }
 
@@ -500,8 +500,9 @@ function fail<P extends unknown[]>(context: Context, message: Message<[subject: 
 /** The integer element types a bitfield or an enum can be stored as, in table order. */
 const integerTypeNames = (): string[] => Object.keys(integerSignedness).filter((name) => isIntegerElement(name as ElementTypeName))
 
+/** `context` one level in: `field 'p' (pointer target)`, then `field 'p' (pointer target of the array element)`, innermost first, not one parenthesis per level. */
 function inner(context: Context, part: string): Context {
-	return { where: context.where, what: `${context.what} (${part})` }
+	return { where: context.where, what: `${context.what} (${part})`.replace(/ \((.*)\) \((.*)\)$/, ' ($2 of the $1)') }
 }
 
 function checkIdentifier(context: Context, role: string, name: unknown): asserts name is string {
