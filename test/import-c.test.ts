@@ -472,6 +472,8 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 				'typedef int Z0[0];',
 				'struct T { int n; Z0 z; };',
 				'struct K { int n; int (*p)[0]; };',
+				// a pointer to a pointer to an array, or to a function: an address too, at any depth
+				'struct L { int n; int (**pz)[0]; int (**pa)[3]; void (**pf)(void); int (**pp[2])[3]; };',
 				'',
 			].join('\n'),
 		)
@@ -492,8 +494,9 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		}
 		expect(warnings).to.have.length(reasons.length)
 		const module = await importModule(text.replace(`from 'wasm-heap-manager'`, `from '${library}'`))
-		expect(Object.keys(module)).to.deep.equal(['K'])
+		expect(Object.keys(module)).to.deep.equal(['K', 'L'])
 		expect((module.K as StructType).fieldTypes).to.deep.include({ p: 'Pointer' })
+		expect((module.L as StructType).fieldTypes).to.deep.equal({ n: 'Int32', pz: 'Pointer', pa: 'Pointer', pf: 'Pointer', pp: { array: 'Pointer', length: 2 } })
 	})
 
 	it('live clang: a typedef named like another record\'s tag, or an unnamed record\'s typedef name a tag has, exports each type once; aligned(1) on a typedef and #pragma pack over a packed record\'s bitfields lay out as clang does', async function () {

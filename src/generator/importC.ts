@@ -420,9 +420,9 @@ function typeExpr(context: Context, spelling: string): TypeExpr {
 			throw new Unsupported(`an _Atomic struct or union (${spelling}), which C may make larger than the struct`)
 		}
 	}
-	if (/\(\*(?:\[\d+\])*\)/.test(resolved)) {
-		// a function pointer, or an array of them (`int (*[2])(void)`)
-		const dims = [.../\(\*((?:\[\d+\])*)\)/.exec(resolved)![1]!.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]))
+	if (/\(\*+(?:\[\d+\])*\)/.test(resolved)) {
+		// a pointer to a function or an array, at any depth (`int (**)[3]`), or an array of them (`int (*[2])(void)`)
+		const dims = [.../\(\*+((?:\[\d+\])*)\)/.exec(resolved)![1]!.matchAll(/\[(\d+)\]/g)].map((match) => Number(match[1]))
 		if (dims.includes(0)) throw zeroLength(spelling)
 		let expr: TypeExpr = { kind: 'scalar', name: 'Pointer' }
 		for (const dim of dims.reverse()) expr = { kind: 'array', element: expr, length: dim }
