@@ -12,7 +12,7 @@ import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { codeWithArticle, liveLength, modules } from './snippets.js'
 import { withArticle } from '../src/wording.js'
-import { codecFunction, codecFunctions, lengthMethod, refWriteMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
+import { codecFunction, codecFunctions, lengthMethod, refWriteHead, refWriteMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
 import { wrapNote } from './emitWrap.js'
 import { exportGroupLine, grouped, groupedClass } from './docGroups.js'
 import { stringRefIdentity } from './emitStringRefClasses.js'
@@ -117,15 +117,7 @@ function emitWrite(encoding: NormalizedEncoding): Method[] {
 			statements: statements(`'${method}'`, method, ''),
 		},
 		{
-			name: named,
-			docs: [`@internal \`${method}\` for a slice ref's \`write\` and \`value\` setter: its errors name \`method\` (\`${encoding.sliceRefClass}.value\`).`],
-			parameters: [
-				{ name: 'address', type: 'number' },
-				{ name: 'value', type: 'string' },
-				{ name: 'maxElementCount', type: 'number' },
-				{ name: 'method', type: 'string' },
-			],
-			returnType: 'number',
+			...refWriteHead(method, encoding.sliceRefClass),
 			statements: statements('method', named, ', method'),
 		},
 	]

@@ -170,6 +170,25 @@ function emitCheckedWrite(encoding: NormalizedEncoding): Method {
 export const refWriteMethod = (method: string): string => `${method}As`
 
 /**
+ * The head of `refWriteMethod(method)` for the ref class `refClass` (a string ref or a string
+ * slice ref): its name, docs, parameters (the public write's and the `method` its errors
+ * name) and return type; each emitter gives the statements.
+ */
+export function refWriteHead(method: string, refClass: string): Pick<Method, 'name' | 'docs' | 'parameters' | 'returnType'> {
+	return {
+		name: refWriteMethod(method),
+		docs: [`@internal \`${method}\` for ${refClass.endsWith('SliceRef') ? 'a slice ref' : 'a string ref'}'s \`write\` and \`value\` setter: its errors name \`method\` (\`${refClass}.value\`).`],
+		parameters: [
+			{ name: 'address', type: 'number' },
+			{ name: 'value', type: 'string' },
+			{ name: 'maxElementCount', type: 'number' },
+			{ name: 'method', type: 'string' },
+		],
+		returnType: 'number',
+	}
+}
+
+/**
  * The public write: one check against the live whole-heap view, else the checked path.
  * `forRef`: the same, as `refWriteMethod`, taking the name its errors give (`Utf8StringRef.value`)
  * as `method`: a string ref's `write` and `value` setter call it, so that an error names
@@ -185,14 +204,7 @@ function emitWrite(encoding: NormalizedEncoding, forRef = false): Method {
 	if (forRef) {
 		return {
 			...emitWrite(encoding),
-			name: refWriteMethod(method),
-			docs: [`@internal \`${method}\` for a string ref's \`write\` and \`value\` setter: its errors name \`method\` (\`${encoding.refClass}.value\`).`],
-			parameters: [
-				{ name: 'address', type: 'number' },
-				{ name: 'value', type: 'string' },
-				{ name: 'maxElementCount', type: 'number' },
-				{ name: 'method', type: 'string' },
-			],
+			...refWriteHead(method, encoding.refClass),
 			statements: (writer) => writeFastWrite(writer, encoding, name, checked, true),
 		}
 	}
