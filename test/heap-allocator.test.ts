@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs'
 import { expect } from 'chai'
 import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
-import { expectSameBytes, expectThrow } from './support/dynamic.js'
+import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
 import { SeededRandom, snapshot } from './support/heaps.js'
 import {
 	barrier,
@@ -983,7 +983,7 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				const error = expectThrow(() => free(BigInt(live)), TypeError, `HeapAllocator.free: address must be a number, received ${live}n; pass a bigint pointer as Number(address)`)
 				expect((error as { code?: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
 				for (const bad of ['16', null, undefined, Symbol('address'), { valueOf: () => live }]) {
-					expect(thrown(() => free(bad)).message, String(bad)).to.not.include('Number(address)')
+					expect(caught(() => free(bad)).message, String(bad)).to.not.include('Number(address)')
 				}
 				expectSameBytes(snapshot(buffer), before)
 				expect(allocator.usedByteSize).to.equal(used)
@@ -1288,12 +1288,3 @@ describe('createHeapAllocator: the built-in allocator', function () {
 		})
 	})
 })
-
-function thrown(fn: () => unknown): Error {
-	try {
-		fn()
-	} catch (error) {
-		return error as Error
-	}
-	throw new Error('expected an error')
-}

@@ -12,6 +12,7 @@ import {
 	conversionInputs,
 	convertAsStored,
 	elements as allElements,
+	caught,
 	exactSamples,
 	expectSameBytes,
 	expectThrow,
@@ -841,15 +842,6 @@ describe("a value ref's value setter given a value its type refuses", () => {
 		})
 	}
 })
-
-function caught(fn: () => unknown): Error {
-	try {
-		fn()
-	} catch (error) {
-		return error as Error
-	}
-	throw new Error('expected an error')
-}
 
 describe("a ref's class name as Object.prototype.toString gives it", () => {
 	it('is the ref class (a struct ref: its struct), so an error about a ref given for a value, a string or an array names it, and nothing is written', () => {
