@@ -4,7 +4,7 @@
  * run it, one table per suite, and the goals missed with by how much and why.
  *
  * With bench/results/latest.chromium.json (`npm run bench:browser`), a Chromium section
- * puts each case of the numeric, access and strings suites beside Node's; with
+ * puts each case of the numeric, access, strings and struct suites beside Node's; with
  * bench/results/latest.node24.json (`npm run bench:node24`), a Node 24 section does the
  * same for every suite it ran.
  *
@@ -288,12 +288,12 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 	lines.push(
 		'## Chromium beside Node',
 		'',
-		`\`npm run bench:browser\` runs the numeric, access (refs included) and strings suites in headless Chromium ${version} ` +
+		`\`npm run bench:browser\` runs the numeric, access (refs included), strings and struct suites in headless Chromium ${version} ` +
 			`(${chromium.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, median of ${chromium.rounds ?? '?'} rounds${chromium.durationSeconds === undefined ? '' : `, ${Math.floor(chromium.durationSeconds / 60)} min ${chromium.durationSeconds % 60} s`}), ` +
 			'on a page served from 127.0.0.1 with cross-origin isolation, each suite, memory and regime in a module worker of its own ' +
 			'(a V8 isolate of its own, as a process of its own on Node). The library is the same `dist/index.js`, bundled with esbuild. ' +
 			'**plain**: the Emscripten fixture\'s heap for access and strings (Emscripten\'s helpers as the emscripten baseline), a ' +
-			'`WebAssembly.Memory` of its own for numeric. **shared**: a shared `WebAssembly.Memory` (a `SharedArrayBuffer`, as threaded ' +
+			'`WebAssembly.Memory` of its own for numeric and the struct suites (which run on it alone). **shared**: a shared `WebAssembly.Memory` (a `SharedArrayBuffer`, as threaded ' +
 			'builds have) with a bump allocator and no Emscripten baseline; Chromium\'s `TextDecoder.decode` and `TextEncoder.encodeInto` ' +
 			'refuse shared views, so its raw string baselines decode a copy and encode into a non-shared scratch array, as hand-written ' +
 			'code must. Node columns are this file\'s run. Ratios are library speed ÷ baseline speed; ✓/✗ against the same goals as on Node. ' +
@@ -314,9 +314,22 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 	lines.push('Median (min – max) of each suite\'s ratios:', '', [header, ['---', ...header.slice(1).map(() => '---:')], ...summary].map((cells) => `| ${cells.join(' | ')} |`).join('\n'), '')
 	for (const suite of suites) {
 		lines.push(`### ${infoOf(suite).title}: Node and Chromium`, '')
-		const names = [...new Set(inChromium.filter((result) => result.suite === suite).map((result) => result.name))]
-		const withEmscripten = inChromium.some((result) => result.suite === suite && result.ratios.emscripten !== undefined)
-		const cells = ['case', 'Node', 'vs raw', 'Chromium plain', 'vs raw', ...(withEmscripten ? ['vs Emscripten'] : []), 'Chromium shared', 'vs raw']
+		const ofSuite = inChromium.filter((result) => result.suite === suite)
+		const names = [...new Set(ofSuite.map((result) => result.name))]
+		const withEmscripten = ofSuite.some((result) => result.ratios.emscripten !== undefined)
+		// Baselines other than raw and Emscripten get columns where they carry a goal (the struct suites' `six reads`, `runtime`).
+		const others = [...new Set(ofSuite.flatMap((result) => Object.keys(result.goals)))].filter((name) => name !== 'raw' && name !== 'emscripten')
+		const withShared = ofSuite.some((result) => result.memory === 'shared')
+		const versus = ['raw', ...others]
+		const cells = [
+			'case',
+			'Node',
+			...versus.map((name) => `vs ${name}`),
+			'Chromium plain',
+			...versus.map((name) => `vs ${name}`),
+			...(withEmscripten ? ['vs Emscripten'] : []),
+			...(withShared ? ['Chromium shared', ...versus.map((name) => `vs ${name}`)] : []),
+		]
 		const rows = names.map((name) => {
 			const onNode = find(node, suite, name)
 			const plain = find(inChromium, suite, name, 'plain')
@@ -325,12 +338,11 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 			return [
 				escapeCell(name),
 				time(onNode),
-				compactRatio(onNode, 'raw'),
+				...versus.map((baseline) => compactRatio(onNode, baseline)),
 				time(plain),
-				compactRatio(plain, 'raw'),
+				...versus.map((baseline) => compactRatio(plain, baseline)),
 				...(withEmscripten ? [compactRatio(plain, 'emscripten')] : []),
-				time(shared),
-				compactRatio(shared, 'raw'),
+				...(withShared ? [time(shared), ...versus.map((baseline) => compactRatio(shared, baseline))] : []),
 			]
 		})
 		lines.push([cells, ['---', ...cells.slice(1).map(() => '---:')], ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n'), '')
@@ -524,7 +536,7 @@ export function renderBenchmarksMd(data: FullResults, chartPath = 'bench/chart.s
 		'BENCH_MANAGERS=3 npm run bench -- numeric   # the numeric cases with two more managers alive',
 		'BENCH_GROWN=1 npm run bench -- numeric      # ... with every heap grown once first',
 		'npx tsx bench/compare-builds.ts 74c85fe HEAD  # the numeric cases, two commits\' builds in one process (bench/reshape-comparison.md)',
-		'npm run bench:browser              # numeric, access and strings in headless Chromium, plain and shared memory',
+		'npm run bench:browser              # numeric, access, strings and structs in headless Chromium, plain and shared memory',
 		'npx tsx bench/chromium-long-loop.ts   # why readInt32 in one long loop is slow in Chromium (bench/chromium-long-loop.md)',
 		'npx tsx bench/crossover.bench.ts      # where the string codecs switch from JS loops to TextDecoder / encodeInto, on Node',
 		'npx tsx bench/crossover-browser.ts    # ... and in headless Chromium (src/codecs/host.ts chooses per host)',

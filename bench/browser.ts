@@ -1,13 +1,14 @@
 /**
  * `npm run bench:browser`: the numeric, access (refs included) and strings suites in
- * headless Chromium, each on a plain and on a shared memory, with the Node harness.
+ * headless Chromium, each on a plain and on a shared memory, and the two struct suites
+ * (structs, structs-codegen) on a plain memory, with the Node harness.
  *
  *   npm run bench:browser                        every suite, both memories
- *   npm run bench:browser -- numeric             some suites (numeric, access, strings)
+ *   npm run bench:browser -- numeric             some suites (numeric, access, strings, structs, structs-codegen)
  *   npm run bench:browser -- --memory=shared     one memory (plain or shared)
  *   npm run bench:browser -- --out=some.json     the results elsewhere
  *   npm run bench:browser -- numeric --filter=readInt32 --regime=pristine
- *                                                only the cases whose name matches, one regime of the numeric suite
+ *                                                only the cases whose name matches, one regime of the suites timed in both
  *   npm run bench:browser -- --js-flags=--trace-osr,--trace-deopt
  *                                                V8 flags for Chromium; their output is printed
  *   BENCH_ROUNDS=41 BENCH_WARMUP_ROUNDS=15 BENCH_BATCH_NS=2000000 npm run bench:browser
@@ -26,7 +27,9 @@
  * (with Emscripten's helpers as baselines), a `WebAssembly.Memory` of its own for the
  * numeric suite; `shared` is a shared `WebAssembly.Memory` with a bump allocator, and no
  * Emscripten baselines (see bench/heapSource.ts). The numeric suite runs in both regimes
- * (pristine and realistic) and both loop shapes, as on Node.
+ * (pristine and realistic) and both loop shapes, as on Node. The struct suites make a plain
+ * `WebAssembly.Memory` of their own, as on Node: they run once, as the plain memory, in
+ * both regimes.
  *
  * bench/chromium-long-loop.ts uses `--filter`, `--regime` and `BENCH_BUILD` to time and trace
  * variants of one hot path.
@@ -46,7 +49,7 @@ import type { CaseResult, RunOptions } from './harness.js'
 import type { MemoryKind } from './heapSource.js'
 import { writeResults } from './results-file.js'
 import { launchChromium, serveIsolated, type PlaywrightBrowser } from './browser/chromium.js'
-import { browserSuites, type BrowserSuite, type Job } from './browser/jobs.js'
+import { browserSuites, plainMemoryOnly, suitesWithRegimes, type BrowserSuite, type Job } from './browser/jobs.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium'
@@ -169,8 +172,10 @@ try {
 	console.log(`wasm-heap-manager benchmarks in Chromium ${browserVersion} (${userAgent}); library: dist/index.js, ${describeSource()}`)
 	for (const memory of memories) {
 		for (const suite of wantedSuites) {
-			for (const regime of suite === 'numeric' ? (['pristine', 'realistic'] as const) : (['pristine'] as const)) {
-				if (regimeFlag !== undefined && suite === 'numeric' && regime !== regimeFlag) continue
+			if (memory !== 'plain' && plainMemoryOnly.includes(suite)) continue
+			const withRegimes = suitesWithRegimes.includes(suite)
+			for (const regime of withRegimes ? (['pristine', 'realistic'] as const) : (['pristine'] as const)) {
+				if (regimeFlag !== undefined && withRegimes && regime !== regimeFlag) continue
 				const job: Job = { suite, memory, regime, options, environment, ...(caseFilter === undefined ? {} : { filter: caseFilter }) }
 				const jobStarted = Date.now()
 				const done = await page.evaluate(

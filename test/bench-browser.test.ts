@@ -1,9 +1,9 @@
 /**
  * `npm run bench:browser` end to end, at 1% of its iterations, one round of 0.2 ms batches (no timing
  * is asserted: performance claims live in bench/): the suites are bundled, served
- * cross-origin isolated, run in headless Chromium on a plain and on a shared memory, and
- * the results file holds every case the same suites build on Node, with a finite,
- * positive time for the library and for every baseline.
+ * cross-origin isolated, run in headless Chromium on a plain and on a shared memory (the
+ * struct suites on the plain one), and the results file holds every case the same suites
+ * build on Node, with a finite, positive time for the library and for every baseline.
  */
 import { expect } from 'chai'
 import { spawnSync } from 'node:child_process'
@@ -29,6 +29,8 @@ async function nodeCases(): Promise<{ names: Map<string, Set<string>>; skippedRo
 	const { createNumericCases } = await import('../bench/numeric.bench.js')
 	const { createAccessCases } = await import('../bench/access.bench.js')
 	const { createStringCases } = await import('../bench/strings.bench.js')
+	const { createStructCases } = await import('../bench/structs.bench.js')
+	const { createStructsCodegenCases } = await import('../bench/structs-codegen.bench.js')
 	const { emscriptenHeapSource, sharedHeapSource } = await import('../bench/heapSource.js')
 	const { skippedCases } = await import('../bench/elements.js')
 	const names = new Map<string, Set<string>>()
@@ -47,6 +49,11 @@ async function nodeCases(): Promise<{ names: Map<string, Set<string>>; skippedRo
 			const source = shared ? await sharedHeapSource() : await emscriptenHeapSource()
 			add(memory, createAccessCases(source))
 			add(memory, createStringCases(source))
+		}
+		// The struct suites make a plain memory of their own: they run once, as the plain memory, in both regimes.
+		for (const regime of ['pristine', 'realistic'] as const) {
+			add('plain', createStructCases(library, regime))
+			add('plain', createStructsCodegenCases(regime))
 		}
 	} finally {
 		delete process.env.BENCH_SCALE
@@ -86,7 +93,7 @@ describe('npm run bench:browser (smoke: 1% of the iterations, one round)', funct
 
 	it('has every case Node builds, on each memory, and nothing else but rows Node cannot run', async () => {
 		const { names, skippedRows } = await nodeCases()
-		expect(names.size, 'numeric, numeric realistic, access, strings on two memories').to.equal(8)
+		expect(names.size, 'numeric, numeric realistic, access, strings on two memories; structs and structs-codegen in two regimes on the plain one').to.equal(12)
 		for (const [key, expected] of names) {
 			const [memory, suite] = key.split(' / ')
 			const got = data.results.filter((result) => result.memory === memory && result.suite === suite).map((result) => result.name)

@@ -4,8 +4,14 @@ import type { MemoryKind } from '../heapSource.js'
 import type { Regime } from '../numeric.bench.js'
 
 /** The suites that run in the browser. */
-export const browserSuites = ['numeric', 'access', 'strings'] as const
+export const browserSuites = ['numeric', 'access', 'strings', 'structs', 'structs-codegen'] as const
 export type BrowserSuite = (typeof browserSuites)[number]
+
+/** The suites timed in both regimes (pristine and realistic); the others run pristine only. */
+export const suitesWithRegimes: readonly BrowserSuite[] = ['numeric', 'structs', 'structs-codegen']
+
+/** The suites that make a `WebAssembly.Memory` of their own, a plain one: they run once, on the plain memory. */
+export const plainMemoryOnly: readonly BrowserSuite[] = ['structs', 'structs-codegen']
 
 /** What the page asks of a worker: one suite on one memory in one regime. */
 export interface Job {

@@ -16,12 +16,16 @@ import { emscriptenHeapSource, sharedHeapSource, type BenchHeapSource, type Memo
 import * as library from '../library.js'
 import { createNumericCases } from '../numeric.bench.js'
 import { createStringCases } from '../strings.bench.js'
+import { createStructsCodegenCases } from '../structs-codegen.bench.js'
+import { createStructCases } from '../structs.bench.js'
 import type { BrowserSuite, Job, JobMessage } from './jobs.js'
 
 const titles: Record<BrowserSuite, { title: string; baselines: string[] }> = {
 	numeric: { title: 'Numeric access (vs the same loop on typed arrays / DataView)', baselines: ['raw'] },
 	access: { title: 'Every width, atomics, refs and views (vs DataView/typed arrays, and getValue/setValue)', baselines: ['raw', 'typed', 'emscripten'] },
 	strings: { title: 'Null-terminated strings (vs raw TextDecoder/TextEncoder, and Emscripten helpers)', baselines: ['raw', 'emscripten'] },
+	structs: { title: 'Structs: fields of a 40-byte struct array through at(i), a cursor and readStruct (vs typed arrays, and six read* calls)', baselines: ['raw', 'six reads'] },
+	'structs-codegen': { title: 'Generated struct classes (vs raw typed arrays, and vs the runtime defineStruct refs)', baselines: ['raw', 'runtime'] },
 }
 
 async function heapSource(memory: MemoryKind): Promise<BenchHeapSource> {
@@ -41,6 +45,11 @@ async function casesOf(job: Job): Promise<BenchCase[]> {
 		case 'strings':
 			// Pristine only (bench/browser.ts): the realistic regime grows the memory, which the shared one cannot.
 			return createStringCases(await heapSource(job.memory), { regime: job.regime })
+		case 'structs':
+			// Each struct suite makes a plain WebAssembly.Memory of its own (bench/browser.ts runs it once, as the plain memory).
+			return createStructCases(library, job.regime)
+		case 'structs-codegen':
+			return createStructsCodegenCases(job.regime)
 	}
 }
 
