@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ResultsFile } from './chart.js'
 import { formatNs, formatRatio, formatThroughput, type CaseResult } from './harness.js'
-import { reasonFor, shortfall } from './notes.js'
+import { node24StructLoops, reasonFor, shortfall } from './notes.js'
 
 interface Machine {
 	readonly cpu?: string
@@ -389,6 +389,7 @@ export function renderNode24Section(node: CaseResult[], node24: FullResults): st
 	lines.push('Median (min – max) of each suite\'s ratios against raw:', '', [header, ['---', '---:', '---:'], ...summary].map((cells) => `| ${cells.join(' | ')} |`).join('\n'), '')
 	for (const suite of suites) {
 		lines.push(`### ${infoOf(suite).title}: Node 20 and Node 24`, '')
+		if (suite === 'structs') lines.push(`${node24StructLoops}.`, '')
 		const baselines = baselinesOf(suite)
 		const names = [...new Set(results.filter((result) => result.suite === suite).map((result) => result.name))]
 		const cells = ['case', 'Node 20', ...baselines.map((baseline) => `vs ${baseline}`), 'Node 24', ...baselines.map((baseline) => `vs ${baseline}`)]

@@ -6,6 +6,34 @@
  */
 import { formatRatio, type CaseResult } from './harness.js'
 
+/**
+ * Why the struct loops that take the array as a parameter collapse on Node 24 (V8 13.6): shown
+ * in BENCHMARKS.md's Node 24 section, beside the struct tables. Measured with
+ * bench/maglev-accessor-floor.mjs and a copy of the structs suite run on a build without tsx.
+ */
+export const node24StructLoops =
+	'Why two struct loops take 30-130 ns an element on Node 24 (the local cursor, and the ten-field step split ' +
+	'into two functions), against 5-15 ns on Node 20: the function that calls the loop function (the ' +
+	'harness\'s batch, which calls it many times in a row, as a frame loop or a simulation\'s time step would) is ' +
+	'compiled by Maglev with the loop function inlined into it (`--trace-opt`: the loop function reaches ' +
+	'TurboFan by itself, then `throughLocalCursor` is compiled by Maglev and only that code runs from then ' +
+	'on). Maglev inlines no getter or setter, an accessor call having no call feedback (`--trace-maglev-' +
+	'inlining`: "call frequency (0) < minimum threshold"), so every field access is a call (`--prof`: `*get` and ' +
+	'`*set`, the accessors\' TurboFan code, beside the Maglev loop). That is a floor for any accessor: in ' +
+	'bench/maglev-accessor-floor.mjs (the suite\'s local-cursor loop called 100 times from a batch function, a ' +
+	'process per shape) accessors that do nothing (`get` returns a constant, `set` drops its value) take 15.9-22.3 ' +
+	'ns an element on Node 24 against raw\'s 1.8-2.6 ns (0.08-0.16x, two processes; 25.3 ns with the memory ' +
+	'grown), accessors that are only the `DataView` access 22.9-23.1 ns, the library\'s 25.8-50.5 ns. So no ' +
+	'accessor body reaches the 0.6x goal in that state. With `--no-maglev-inlining` the loop runs its own ' +
+	'TurboFan code with every accessor inlined: the do-nothing accessors 1.09 ns, the library 10.2 ns against ' +
+	'raw\'s 2.2 ns in that model; and the structs suite with that flag: the local cursor 5.4 ns against 3.2 ' +
+	'(51.5 ns by default), the split step 14.9 ns against 8.0 (88.2); with `--no-maglev` 3.1 against 2.5 and ' +
+	'16.5 against 7.4. Node 20 does not inline the loop into a Maglev caller (it has no Maglev), and neither does ' +
+	'Chromium 156\'s V8: the model\'s do-nothing accessors take 0.73 ns there and the `DataView` ones 4.6 ns ' +
+	'(raw 2.4 ns), and the Chromium tables above show the suite\'s loops there. The cases whose loops reach ' +
+	'TurboFan by themselves (the loops over a constant array, readStruct) are not in this state; the ten-field ' +
+	'step in one function is not either (47-52 ns with either flag: the inlining budget, as on Node 20).'
+
 interface Reason {
 	readonly suite: string
 	/** The baselines it explains, as a regular expression matched against the whole name (default: every one). */
