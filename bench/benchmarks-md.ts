@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { ResultsFile } from './chart.js'
 import { formatNs, formatRatio, formatThroughput, type CaseResult } from './harness.js'
-import { node24StructLoops, reasonFor, shortfall } from './notes.js'
+import { chromiumStructLoops, node24StructLoops, reasonFor, shortfall } from './notes.js'
 
 interface Machine {
 	readonly cpu?: string
@@ -314,6 +314,7 @@ export function renderChromiumSection(node: CaseResult[], chromium: ChromiumResu
 	lines.push('Median (min – max) of each suite\'s ratios:', '', [header, ['---', ...header.slice(1).map(() => '---:')], ...summary].map((cells) => `| ${cells.join(' | ')} |`).join('\n'), '')
 	for (const suite of suites) {
 		lines.push(`### ${infoOf(suite).title}: Node and Chromium`, '')
+		if (suite === 'structs realistic') lines.push(`${chromiumStructLoops}.`, '')
 		const ofSuite = inChromium.filter((result) => result.suite === suite)
 		const names = [...new Set(ofSuite.map((result) => result.name))]
 		const withEmscripten = ofSuite.some((result) => result.ratios.emscripten !== undefined)

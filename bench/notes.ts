@@ -34,6 +34,23 @@ export const node24StructLoops =
 	'TurboFan by themselves (the loops over a constant array, readStruct) are not in this state; the ten-field ' +
 	'step in one function is not either (47-52 ns with either flag: the inlining budget, as on Node 20).'
 
+/**
+ * The struct suites in Chromium: what the realistic regime's two parts cost there. Shown in
+ * BENCHMARKS.md's Chromium section, beside the struct tables. Measured with
+ * bench/chromium-struct-states.ts (the structs suite's local-cursor loop on dist/index.js in a
+ * fresh headless Chromium 156 page per run, after the regime's steps named on its command line).
+ */
+export const chromiumStructLoops =
+	'In Chromium the realistic regime costs the struct loops more than on Node 20, and its two parts add up. ' +
+	'The local-cursor loop (a fresh page a run, three runs a state): pristine 4.6-9.8 ns an element (0.31-0.48x ' +
+	'raw), the memory grown 8.3-8.8 ns (every typed-array and `DataView` access then tests for a detached ' +
+	'buffer, as on Node: see the realistic struct entries below), an array of the same struct type freed and ' +
+	'its error paths taken 5.6-8.3 ns (the roots\' `liveEnd` field becomes a double, `Infinity` for the freed ' +
+	'one), both 10.5-13.9 ns (0.21-0.22x), and every error path of the suite taken too 10.3-28.8 ns. With ' +
+	'`--js-flags=--no-maglev-inlining` the last state measured 10.3-13.7 ns: Chromium\'s loops reach TurboFan ' +
+	'(`--trace-opt`, `--trace-turbo-inlining`: `at` and every accessor inlined), so the Node 24 Maglev state ' +
+	'(see the Node 24 section) is not what costs here; the checks of the realistic regime are'
+
 interface Reason {
 	readonly suite: string
 	/** The baselines it explains, as a regular expression matched against the whole name (default: every one). */
