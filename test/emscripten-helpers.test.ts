@@ -322,6 +322,23 @@ describe('Emscripten runtime helpers, side by side with the library (real Emscri
 			}
 		})
 
+		it("Emscripten's truncation, when wanted: encodeInto over viewUint8Array(ptr, max - 1), then a terminator, writes the same bytes and count", () => {
+			const random = new SeededRandom(207)
+			for (let round = 0; round < 600; round++) {
+				const text = randomString(random, 40).replace(/[\uD800-\uDFFF]/g, 'x')
+				const max = random.int(1, 80)
+				const fill = random.bytes(regionSize)
+				const emscripten = run(module, region, fill, () => module.stringToUTF8(text, region, max))
+				const recipe = run(module, region, fill, () => {
+					const { written } = utf8.encodeInto(text, heap.viewUint8Array(region, max - 1))
+					heap.writeUint8(region + written, 0)
+					return written
+				})
+				expect(recipe.result).to.equal(emscripten.result)
+				expectSameBytes(recipe.bytes, emscripten.bytes)
+			}
+		})
+
 		it('lone surrogates: the library writes U+FFFD as TextEncoder does (3 bytes); Emscripten pairs it with the next unit and counts 4', () => {
 			const random = new SeededRandom(205)
 			for (let round = 0; round < 300; round++) {
