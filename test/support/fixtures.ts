@@ -118,3 +118,54 @@ export async function loadRustFixture(): Promise<{ exports: HeaprsExports; memor
 	const exports = instance.exports as unknown as HeaprsExports
 	return { exports, memory: exports.memory }
 }
+
+/**
+ * The Emscripten build with every runtime helper exported
+ * (test/fixtures/emscripten/helpers.cjs, and helpers-bigint.cjs built with
+ * `-sWASM_BIGINT`): what test/emscripten-helpers.test.ts runs beside the library.
+ * Typed as Emscripten 3.1.6 defines the helpers.
+ */
+export interface EmscriptenHelpersModule extends HeaplibEmscriptenModule {
+	_utf8_length(address: number): number
+	_sum_u8(address: number, count: number): number
+	HEAP8: Int8Array
+	HEAP16: Int16Array
+	HEAPU16: Uint16Array
+	HEAP32: Int32Array
+	HEAPU32: Uint32Array
+	HEAPF32: Float32Array
+	HEAPF64: Float64Array
+	getValue(address: number, type?: string): number | undefined
+	setValue(address: number, value: number | bigint | boolean, type?: string): void
+	UTF8ToString(address: number, maxBytesToRead?: number): string
+	stringToUTF8(value: string, address: number, maxBytesToWrite: number): number
+	lengthBytesUTF8(value: string): number
+	stringToNewUTF8(value: string): number
+	allocateUTF8(value: string): number
+	allocateUTF8OnStack(value: string): number
+	UTF16ToString(address: number, maxBytesToRead?: number): string
+	stringToUTF16(value: string, address: number, maxBytesToWrite?: number): number
+	lengthBytesUTF16(value: string): number
+	UTF32ToString(address: number, maxBytesToRead?: number): string
+	stringToUTF32(value: string, address: number, maxBytesToWrite?: number): number
+	lengthBytesUTF32(value: string): number
+	AsciiToString(address: number): string
+	stringToAscii(value: string, address: number): void
+	writeAsciiToMemory(value: string, address: number, dontAddNull?: boolean): void
+	writeArrayToMemory(values: ArrayLike<number>, address: number): void
+	stackSave(): number
+	stackAlloc(byteSize: number): number
+	stackRestore(stack: number): void
+	ccall(name: string, returnType: string | null, argumentTypes: readonly string[], args: readonly unknown[]): unknown
+	cwrap(name: string, returnType: string | null, argumentTypes: readonly string[]): (...args: unknown[]) => unknown
+}
+
+const helpersFactories = {
+	helpers: require('../fixtures/emscripten/helpers.cjs') as () => Promise<EmscriptenHelpersModule>,
+	'helpers-bigint': require('../fixtures/emscripten/helpers-bigint.cjs') as () => Promise<EmscriptenHelpersModule>,
+}
+
+/** A fresh instance of the helpers build: `'helpers'` (3.1.6's default, no `-sWASM_BIGINT`) or `'helpers-bigint'`. */
+export function loadEmscriptenHelpersFixture(build: keyof typeof helpersFactories = 'helpers'): Promise<EmscriptenHelpersModule> {
+	return helpersFactories[build]()
+}
