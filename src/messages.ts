@@ -425,7 +425,7 @@ export const heapArgumentInvalid = {
 			? `createWasmHeapManager: with an allocator, give the heap as a function returning its current buffer (() => memory.buffer), received ${describeValue(value)}`
 			: ArrayBuffer.isView(value)
 				? `createWasmHeapManager: received ${describeValue(value)}, a view of a heap: give the WebAssembly.Memory (its buffer is replaced when it grows, and a view of the old one goes stale), an ArrayBuffer or SharedArrayBuffer, or a function returning the current buffer; for an Emscripten module, wrapEmscriptenModuleHeap(Module)`
-				: `createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received ${describeValue(value)}`,
+				: `createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received ${describeValue(value)}${otherRealm(value)}`,
 } satisfies Message
 
 export const optionsNotAnObject = {
@@ -983,10 +983,23 @@ export const allocGrowthPastLimit = (needed: number, limit: number): string =>
 export const allocGrowthRefused = (from: number, to: number, error: unknown): string =>
 	`growing the memory from ${from} to ${to} bytes failed (past the memory's maximum, or more than the engine could reserve): memory.grow threw ${describeError(error)}`
 
+/**
+ * For a heap refused because `instanceof` did not see it as one (`describeValue` then says
+ * `an object (WebAssembly.Memory)`, which read as a contradiction): it is one from another
+ * realm, an iframe's or a `vm` context's.
+ */
+function otherRealm(value: unknown): string {
+	const tag = typeof value === 'object' && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : ''
+	return tag === 'WebAssembly.Memory' || tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer'
+		? `, a ${tag} of another realm (an iframe's or a vm context's): create the heap in the realm that made it, or give one made in this realm`
+		: ''
+}
+
 export const allocatorTargetInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, target: unknown) => `${method}: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`,
+	text: (method: string, target: unknown) =>
+		`${method}: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}${otherRealm(target)}`,
 } satisfies Message
 
 export const allocatorOptionsNotAnObject = {

@@ -14,6 +14,7 @@
  * - bad input: the error class and message, and memory unchanged.
  */
 import { readFileSync } from 'node:fs'
+import { runInNewContext } from 'node:vm'
 import { expect } from 'chai'
 import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
 import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
@@ -1063,6 +1064,31 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expectThrow(() => create(buffer, { start: pageSize - 100 }), RangeError, /^createHeapAllocator: start 65436 leaves no room for the \d+-byte header in a buffer of 65536 bytes$/)
 			expectThrow(() => create(buffer, { start: 16, end: 3000 }), RangeError, /^createHeapAllocator: the range \[16, 3000\) has 2984 bytes: it needs at least \d+/)
 			expect(snapshot(buffer)).to.deep.equal(before)
+		})
+
+		it('a memory or buffer of another realm (a vm context\'s) is refused saying so, where it read "must be a WebAssembly.Memory, received an object (WebAssembly.Memory)"', () => {
+			const realm = (tag: string): string =>
+				`, a ${tag} of another realm (an iframe's or a vm context's): create the heap in the realm that made it, or give one made in this realm`
+			for (const [target, tag] of [
+				[runInNewContext('new WebAssembly.Memory({ initial: 1 })'), 'WebAssembly.Memory'],
+				[runInNewContext('new ArrayBuffer(65536)'), 'ArrayBuffer'],
+				[runInNewContext('new SharedArrayBuffer(65536)'), 'SharedArrayBuffer'],
+			] as const) {
+				const bytes = new Uint8Array(tag === 'WebAssembly.Memory' ? (target as WebAssembly.Memory).buffer : (target as ArrayBuffer)).fill(0xee)
+				expectThrow(
+					() => createHeapAllocator(target as never),
+					TypeError,
+					`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received an object (${tag})${realm(tag)}`,
+				)
+				expectThrow(
+					() => createWasmHeapManager(target as never),
+					TypeError,
+					`createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received an object (${tag})${realm(tag)}`,
+				)
+				expect(bytes.every((byte) => byte === 0xee), `${tag}: nothing written`).to.equal(true)
+			}
+			// Anything else is told no more than before.
+			expect(caught(() => createHeapAllocator(new Uint8Array(8) as never)).message).to.not.include('realm')
 		})
 
 		it('check() names the first inconsistency: an overwritten block header, a bad footer, a wrong counter', () => {
