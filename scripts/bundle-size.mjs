@@ -34,8 +34,8 @@ export async function measure(source) {
  * it takes to stay under it.
  */
 export const entryBudgets = [
-	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 270.79 * 1024, gzipped: 51.82 * 1024 },
-	{ entry: 'allocator', label: '`createHeapAllocator` alone (`wasm-heap-manager/allocator`)', minified: 21.13 * 1024, gzipped: 7.7 * 1024 },
+	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 273.42 * 1024, gzipped: 52.68 * 1024 },
+	{ entry: 'allocator', label: '`createHeapAllocator` alone (`wasm-heap-manager/allocator`)', minified: 23.69 * 1024, gzipped: 8.57 * 1024 },
 	{ entry: 'structs', label: '`defineStruct` and the layouts alone (`wasm-heap-manager/structs`)', minified: 20 * 1024, gzipped: 7 * 1024 },
 ]
 

@@ -70,6 +70,12 @@
 
 import { formatInspected, inspectCustom } from './inspect.js'
 import {
+	allocFailedNeverFits,
+	allocFailedNoBlock,
+	allocFailedPast4GiB,
+	allocGrowthFixed,
+	allocGrowthPastLimit,
+	allocGrowthRefused,
 	allocatorBufferResizedUnderHeap,
 	allocatorBufferShrank,
 	allocatorEndPast4GiB,
@@ -117,6 +123,7 @@ import {
 	corruptUsedCount,
 	corruptWrongClass,
 	raise,
+	type FreeRefusal,
 } from './messages.js'
 
 /** Header magic: "HEAP" in ASCII, read as a little-endian uint32. */
@@ -255,7 +262,8 @@ export interface HeapAllocator {
 	/**
 	 * Allocates `byteSize` bytes aligned to `alignment` (a power of two from 1 to 4096,
 	 * default 8) and returns the address, or 0 when neither the free blocks nor growing
-	 * the memory can serve it. `alloc(0)` returns a unique address like any other.
+	 * the memory can serve it ({@link lastAllocFailure} then says why; the blocks in use
+	 * and the byte counts are as they were). `alloc(0)` returns a unique address like any other.
 	 * The bytes are not cleared.
 	 * @throws TypeError when an argument is not a number; RangeError when `byteSize` is
 	 * not a non-negative safe integer or `alignment` is not a power of two up to 4096.
@@ -267,9 +275,21 @@ export interface HeapAllocator {
 	 * `alignment`) are accepted and ignored.
 	 * @throws TypeError when `address` is not a number; RangeError when it is not the
 	 * address of a live block (never allocated, freed already, inside a block, or a
-	 * block whose header was overwritten). The heap is left as it was.
+	 * block whose header was overwritten), saying what is wrong with it where it can:
+	 * not a non-negative integer, outside this heap's blocks, not a multiple of 8, or a
+	 * free block. The heap is left as it was.
 	 */
 	free(address: number, byteSize?: number, alignment?: number): void
+	/**
+	 * Why the last `alloc` that returned 0 (through this object) did, or undefined if none
+	 * has: the request past 4 GiB, a block larger than the heap could ever hold, or no free
+	 * block large enough (with the largest free block's size) and the heap could not grow:
+	 * a fixed range, the growth limit (`maximumByteSize`, or `end`), or `memory.grow` refused
+	 * (past the memory's own maximum: the engine's `RangeError`). Like C's `errno`, a later
+	 * success leaves it as it was: read it when `alloc` returns 0. A manager over this
+	 * allocator ends its allocation-failed `Error` with it.
+	 */
+	readonly lastAllocFailure: string | undefined
 	/** Bytes of the blocks in use, headers and rounding included; 0 when nothing is live. */
 	readonly usedByteSize: number
 	/** Bytes of the free blocks, headers included (not counting room the memory may still grow by). */
@@ -295,6 +315,13 @@ export interface HeapAllocator {
 	 * (`HeapAllocator { start: 16, end: 65536, usedByteSize: 0, freeByteSize: 64480 }`).
 	 */
 	toJSON(): Record<string, unknown>
+	/** `String(allocator)` and `${allocator}`: what `console.log(allocator)` prints. */
+	toString(): string
+	/**
+	 * `'HeapAllocator'`, as `Object.prototype.toString` gives it (`[object HeapAllocator]`),
+	 * so that an error about an allocator given where something else goes names it.
+	 */
+	readonly [Symbol.toStringTag]: string
 }
 
 /**
@@ -304,6 +331,17 @@ export interface HeapAllocator {
  * corrupt both heaps (or the other's growth would). Other threads' allocators are not seen.
  */
 const basesByTarget = new WeakMap<object, number[]>()
+
+/** The allocator behind each `alloc` function handed out, so a manager given one can say why it returned 0. */
+const allocatorsByAlloc = new WeakMap<object, TlsfHeapAllocator>()
+
+/**
+ * @internal Why `alloc` last returned 0, if it is a built-in allocator's `alloc` (see
+ * {@link HeapAllocator.lastAllocFailure}); undefined for any other function.
+ */
+export function allocFailureOf(alloc: unknown): string | undefined {
+	return typeof alloc === 'function' ? allocatorsByAlloc.get(alloc)?.lastAllocFailure : undefined
+}
 
 function isMemory(target: unknown): target is WebAssembly.Memory {
 	return typeof WebAssembly !== 'undefined' && target instanceof WebAssembly.Memory
@@ -366,6 +404,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 	/** Word index of the end of the range, as this thread last saw it in the header. */
 	private endWords: number
 	private readonly salt: number
+	/** What {@link lastAllocFailure} returns: set on every path where `alloc` returns 0, never on a success. */
+	private failure: string | undefined
+	/** What the last refused `memory.grow` threw (for `failure`). */
+	private growRefusal: unknown
 	readonly alloc: (byteSize: number, alignment?: number) => number
 	readonly free: (address: number, byteSize?: number, alignment?: number) => void
 
@@ -424,11 +466,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 			else if (!bases.includes(base)) bases.push(base)
 		}
 		this.endWords = this.u32[this.hb + H_END]!
+		this.failure = undefined
+		this.growRefusal = undefined
 		// Callable detached from the object, like a C allocator's functions. Closures rather than
 		// bound methods: alloc+free pairs measured about 10% faster (V8 inlines through them).
 		const self = this
 		this.alloc = (byteSize: number, alignment?: number) => self.allocate(byteSize, alignment)
 		this.free = (address: number) => self.release(address)
+		allocatorsByAlloc.set(this.alloc, this)
 	}
 
 	private static wordView(buffer: ArrayBuffer | SharedArrayBuffer): Uint32Array {
@@ -635,7 +680,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			}
 			align = alignment
 		}
-		if (byteSize > ADDRESS_LIMIT - 2 * MAX_ALIGNMENT) return 0
+		if (byteSize > ADDRESS_LIMIT - 2 * MAX_ALIGNMENT) return this.fail(allocFailedPast4GiB(byteSize, ADDRESS_LIMIT - 2 * MAX_ALIGNMENT))
 		const size = byteSize <= 8 ? MIN_BLOCK : byteSize + 15 - ((byteSize + 15) & 7)
 		if (this.shared) this.lock()
 		try {
@@ -676,23 +721,47 @@ class TlsfHeapAllocator implements HeapAllocator {
 			this.sync()
 			// The quick blocks merge with their neighbours into the blocks they really make.
 			this.flushQuick()
-			const u32 = this.u32
-			const hb = this.hb
-			const sentinel = this.endWords - 2
-			let largest = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
-			const victim = u32[hb + H_DV]!
-			if (victim !== 0 && u32[victim]! > largest) largest = u32[victim]!
-			const flMap = u32[hb + H_FL_MAP]!
-			if (flMap === 0) return largest
-			const fl = 31 - Math.clz32(flMap)
-			const sl = 31 - Math.clz32(u32[hb + H_SL_MAPS + fl]!)
-			for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0; b = u32[b + 1]!) {
-				if (u32[b]! > largest) largest = u32[b]!
-			}
-			return largest
+			return this.largestFree()
 		} finally {
 			if (this.shared) this.unlock()
 		}
+	}
+
+	get lastAllocFailure(): string | undefined {
+		return this.failure
+	}
+
+	/** The largest of the top, the victim and the blocks of the highest listed class (the quick blocks not counted). */
+	private largestFree(): number {
+		const u32 = this.u32
+		const hb = this.hb
+		const sentinel = this.endWords - 2
+		let largest = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
+		const victim = u32[hb + H_DV]!
+		if (victim !== 0 && u32[victim]! > largest) largest = u32[victim]!
+		const flMap = u32[hb + H_FL_MAP]!
+		if (flMap === 0) return largest
+		const fl = 31 - Math.clz32(flMap)
+		const sl = 31 - Math.clz32(u32[hb + H_SL_MAPS + fl]!)
+		for (let b = u32[hb + H_HEADS + (fl << SL_SHIFT) + sl]!; b !== 0; b = u32[b + 1]!) {
+			if (u32[b]! > largest) largest = u32[b]!
+		}
+		return largest
+	}
+
+	/** Cold: records why `alloc` returns 0 and returns it. */
+	private fail(reason: string): 0 {
+		this.failure = reason
+		return 0
+	}
+
+	/**
+	 * Cold: `alloc` fails for want of a free block of `size` bytes, the heap unable to grow
+	 * (`growth` says why). Returns false, for `grow`. The quick blocks were merged already.
+	 */
+	private noBlock(size: number, growth: string): false {
+		this.failure = allocFailedNoBlock(size, this.largestFree(), (this.endWords - 2 - this.first) * 4 - this.u32[this.hb + H_USED]!, growth)
+		return false
 	}
 
 	toJSON(): Record<string, unknown> {
@@ -706,6 +775,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 	[inspectCustom](): string {
 		const { type, ...counts } = this.toJSON()
 		return formatInspected(type as string, Object.entries(counts).map(([name, value]) => [name, String(value)]))
+	}
+
+	toString(): string {
+		return this[inspectCustom]()
+	}
+
+	get [Symbol.toStringTag](): string {
+		return 'HeapAllocator'
 	}
 
 	check(): void {
@@ -1018,11 +1095,19 @@ class TlsfHeapAllocator implements HeapAllocator {
 		if (typeof address !== 'number') {
 			throw raise(allocatorFreeNotANumber, FREE, address)
 		}
-		// Within the blocks, an address whose header word reads as a free block's size was most likely freed already.
-		const inBlocks = Number.isInteger(address) && address % 8 === 0 && address - BLOCK_HEADER >= this.first * 4 && address - BLOCK_HEADER < (this.endWords - 2) * 4
-		const word = inBlocks && address < this.u32.length * 4 ? this.u32[(address - BLOCK_HEADER) / 4]! : 0
-		const looksFree = (word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0) || (word & (USED | QUICK)) === USED + QUICK
-		throw raise(allocatorFreeNotLive, FREE, address, looksFree)
+		// The addresses of blocks run from the first block's payload to the last possible one's.
+		const firstAddress = this.first * 4 + BLOCK_HEADER
+		const lastAddress = (this.endWords - 2) * 4 - MIN_BLOCK + BLOCK_HEADER
+		let why: FreeRefusal = 'noBlock'
+		if (!Number.isInteger(address) || address < 0) why = 'notAnInteger'
+		else if (address < firstAddress || address > lastAddress) why = 'outside'
+		else if (address % 8 !== 0) why = 'misaligned'
+		else {
+			// An address whose header word reads as a free block's size (or a quick block's) was most likely freed already.
+			const word = address < this.u32.length * 4 ? this.u32[(address - BLOCK_HEADER) / 4]! : 0
+			if ((word !== 0 && (word & USED) === 0 && word >= MIN_BLOCK && word % 8 === 0) || (word & (USED | QUICK)) === USED + QUICK) why = 'free'
+		}
+		throw raise(allocatorFreeNotLive, FREE, address, why, firstAddress, lastAddress)
 	}
 
 	// ---------------------------------------------------------------------------------
@@ -1130,16 +1215,24 @@ class TlsfHeapAllocator implements HeapAllocator {
 		b = align <= 8 ? this.scanClass(size, align, Infinity) : this.scanAligned(size, align)
 		if (b !== 0) return b
 		// Enough for the worst alignment gap: the top's start moves when it grows from nothing.
-		return this.grow(align <= 8 ? size : size + align + 8) ? this.takeTop(size, align) : 0
+		return this.grow(align <= 8 ? size : size + align + 8, size) ? this.takeTop(size, align) : 0
 	}
 
 	/**
 	 * Whether no block could hold `size` bytes even with the range grown to its limit: such
-	 * a request fails at once, leaving the heap as it was (the quick lists and the victim
-	 * where they are).
+	 * a request fails at once (the reason recorded), leaving the heap as it was (the quick
+	 * lists and the victim where they are).
 	 */
 	private neverFits(size: number): boolean {
-		return size > this.u32[this.hb + H_LIMIT]! * 4 - SENTINEL - this.first * 4
+		return size > this.u32[this.hb + H_LIMIT]! * 4 - SENTINEL - this.first * 4 && this.neverFitsFailure(size)
+	}
+
+	/** Cold: records why a block of `size` bytes never fits; returns true. */
+	private neverFitsFailure(size: number): true {
+		const limit = this.u32[this.hb + H_LIMIT]! * 4
+		const growth = this.memory === null ? allocGrowthFixed(this.hb * 4, limit) : allocGrowthPastLimit(this.first * 4 + size + SENTINEL, limit)
+		this.failure = allocFailedNeverFits(size, limit - SENTINEL - this.first * 4, growth)
+		return true
 	}
 
 	/** The top (the free block just before the end marker, on no list) if it holds `size` bytes at `align`; else 0. */
@@ -1199,23 +1292,27 @@ class TlsfHeapAllocator implements HeapAllocator {
 	/**
 	 * Extends the range so that the top holds at least `search` bytes: takes in memory that
 	 * has grown already, or grows the memory, by at least an eighth of its size so that
-	 * growth stays rare. Returns whether the range grew.
+	 * growth stays rare. Returns whether the range grew; if not, records why `alloc` of a
+	 * block of `size` bytes fails.
 	 */
-	private grow(search: number): boolean {
+	private grow(search: number, size: number): boolean {
 		const memory = this.memory
-		if (memory === null) return false
+		if (memory === null) return this.noBlock(size, allocGrowthFixed(this.hb * 4, this.endWords * 4))
 		const u32 = this.u32
 		const hb = this.hb
 		const limit = u32[hb + H_LIMIT]! * 4
 		const end = this.endWords * 4
-		if (end >= limit || search >= limit) return false
 		const sentinel = this.endWords - 2
 		const tail = (u32[sentinel]! & PREV_FREE) !== 0 ? u32[sentinel - 1]! : 0
 		const least = end + Math.max(MIN_BLOCK, search - tail)
-		if (least > limit) return false
+		if (end >= limit || search >= limit || least > limit) return this.noBlock(size, allocGrowthPastLimit(least, limit))
 		let length = memory.buffer.byteLength
+		const from = length
+		let pages = 0
+		this.growRefusal = undefined
+		let refused = false
 		if (length < least) {
-			const pages = Math.ceil((least - length) / PAGE_SIZE)
+			pages = Math.ceil((least - length) / PAGE_SIZE)
 			const maxPages = Math.floor((limit - length) / PAGE_SIZE)
 			const generous = Math.min(maxPages, Math.max(pages, Math.ceil(length / 8 / PAGE_SIZE)))
 			// The generous growth, else the least that serves the request.
@@ -1223,17 +1320,23 @@ class TlsfHeapAllocator implements HeapAllocator {
 			for (const attempt of [generous, pages]) {
 				if (attempt <= 0 || attempt > maxPages || attempt >= tried) continue
 				tried = attempt
-				if (this.growMemory(memory, attempt)) break
+				refused = !this.growMemory(memory, attempt)
+				if (!refused) break
 			}
 			length = memory.buffer.byteLength
 		}
 		let newEnd = Math.min(length, limit)
 		newEnd -= newEnd % 8
-		if (newEnd < least) return false
+		if (newEnd < least) {
+			// The memory grows by whole pages: the least growth may pass a limit that is not a multiple of 64 KiB.
+			const to = from + pages * PAGE_SIZE
+			return this.noBlock(size, refused ? allocGrowthRefused(from, to, this.growRefusal) : allocGrowthPastLimit(to, limit))
+		}
 		this.extend(newEnd)
 		return true
 	}
 
+	/** Grows `memory` by `pages`; if it refuses, keeps what it threw in `growRefusal` and returns false. */
 	private growMemory(memory: WebAssembly.Memory, pages: number): boolean {
 		// A memory64 memory (`address: 'i64'`) takes its delta as a bigint and refuses a number
 		// with a TypeError before growing (and an i32 memory refuses a bigint so).
@@ -1241,8 +1344,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 			try {
 				;(memory.grow as (delta: number | bigint) => unknown)(delta)
 				return true
-			} catch {
-				// Past the memory's maximum, the engine could not reserve it, or the wrong kind of delta.
+			} catch (error) {
+				// Past the memory's maximum or the engine could not reserve it (a RangeError, kept
+				// over the other kind of delta's TypeError), or the wrong kind of delta.
+				if (!(this.growRefusal instanceof RangeError)) this.growRefusal = error
 			}
 		}
 		return false

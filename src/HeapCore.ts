@@ -1,6 +1,7 @@
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { AddressTable } from './AddressTable.js'
+import { allocFailureOf } from './HeapAllocator.js'
 import { throwElementCountError, type HeapError } from './errors.js'
 import { bigintElement } from './conversions.js'
 import {
@@ -532,7 +533,8 @@ export class HeapCore {
 		}
 
 		if (!(Number.isSafeInteger(address) && address > 0)) {
-			throw raise(allocatorReturnedInvalidAddress, method, byteSize, result)
+			// The built-in allocator's 0 comes with the reason it keeps.
+			throw raise(allocatorReturnedInvalidAddress, method, byteSize, result, address === 0 ? allocFailureOf(this.allocator) : undefined)
 		}
 
 		if (address % alignment !== 0) {

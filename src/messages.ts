@@ -425,7 +425,7 @@ export const heapArgumentInvalid = {
 			? `createWasmHeapManager: with an allocator, give the heap as a function returning its current buffer (() => memory.buffer), received ${describeValue(value)}`
 			: ArrayBuffer.isView(value)
 				? `createWasmHeapManager: received ${describeValue(value)}, a view of a heap: give the WebAssembly.Memory (its buffer is replaced when it grows, and a view of the old one goes stale), an ArrayBuffer or SharedArrayBuffer, or a function returning the current buffer; for an Emscripten module, wrapEmscriptenModuleHeap(Module)`
-				: `createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received ${describeValue(value)}`,
+				: `createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received ${describeValue(value)}${otherRealm(value)}`,
 } satisfies Message
 
 export const optionsNotAnObject = {
@@ -600,7 +600,8 @@ export const allocatorReturnedNonAddress = {
 export const allocatorReturnedInvalidAddress = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, byteSize: number, result: unknown) => `${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${describeValue(result)}`,
+	text: (method: string, byteSize: number, result: unknown, reason?: string) =>
+		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${describeValue(result)}${reason === undefined ? '' : `: ${reason}`}`,
 } satisfies Message
 
 export const allocatorReturnedMisaligned = {
@@ -923,20 +924,82 @@ export const allocatorFreeNotANumber = {
 	text: (method: string, address: unknown) => `${method}: address must be a number, received ${describeValue(address)}${bigintHint(address)}`,
 } satisfies Message
 
+/**
+ * What is wrong with an address `HeapAllocator.free` refuses: `free` (it is a free block),
+ * `notAnInteger`, `misaligned` (not a multiple of 8), `outside` (not within the blocks
+ * `[firstAddress, lastAddress]`), or `noBlock` (within them, but the word before it is no
+ * live block's tag).
+ */
+export type FreeRefusal = 'free' | 'notAnInteger' | 'misaligned' | 'outside' | 'noBlock'
+
 export const allocatorFreeNotLive = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, address: number, looksFree: boolean) =>
+	text: (method: string, address: number, why: FreeRefusal, firstAddress: number, lastAddress: number) =>
 		`${method}: address ${describeValue(address)} is not a live block: ` +
-		(looksFree
+		(why === 'free'
 			? 'it is a free block (a second free of the same address?)'
-			: 'it was not returned by alloc, has been freed already, or its header was overwritten'),
+			: why === 'notAnInteger'
+				? 'it is not a non-negative integer, as every address alloc returns is'
+				: why === 'misaligned'
+					? 'it is not a multiple of 8, as every address alloc returns is (an address inside a block?)'
+					: why === 'outside'
+						? `it lies outside this heap, whose blocks' addresses run from ${firstAddress} to ${lastAddress} (an address from another heap, or computed wrong?)`
+						: 'it was not returned by alloc, has been freed already, or its header was overwritten'),
 } satisfies Message
+
+// Why `HeapAllocator.alloc` returned 0 (its `lastAllocFailure`, which the manager's
+// allocation-failed message ends with). Texts, not errors: `alloc` returns 0, as C's
+// `malloc` does, and the reason is kept for whoever asks.
+
+/** A request larger than the largest the allocator serves, `largest` bytes, just below 4 GiB (its words are 32-bit). */
+export const allocFailedPast4GiB = (byteSize: number, largest: number): string =>
+	`${counted(byteSize, 'byte')} is more than the ${largest} bytes (4 GiB - 8 KiB) the allocator serves at most: its address space ends at 4 GiB (its words are 32-bit, over a memory64 memory too)`
+
+/**
+ * A block of `blockSize` bytes that the heap could not hold even empty (its largest block
+ * would have `largestPossible` bytes): `growth` says why it cannot grow enough.
+ */
+export const allocFailedNeverFits = (blockSize: number, largestPossible: number, growth: string): string =>
+	`it needs a block of ${blockSize} bytes, and the heap's largest block could never have more than ${counted(largestPossible, 'byte')}: ${growth}`
+
+/**
+ * No free block holds a block of `blockSize` bytes (`largest`: the largest free block's
+ * size, `free`: every free byte), and the heap could not grow: `growth` says why.
+ */
+export const allocFailedNoBlock = (blockSize: number, largest: number, free: number, growth: string): string =>
+	`no free block holds the ${blockSize}-byte block it needs (the largest free block has ${counted(largest, 'byte')}, ` +
+	`so requests up to ${Math.max(0, largest - 8)} bytes still succeed; ${counted(free, 'byte')} free in all) and ${growth}`
+
+/** The `growth` of {@link allocFailedNoBlock} and {@link allocFailedNeverFits} over a range that does not grow. */
+export const allocGrowthFixed = (start: number, end: number): string =>
+	`the heap's range [${start}, ${end}) does not grow (an ArrayBuffer or SharedArrayBuffer)`
+
+/** The `growth` of {@link allocFailedNoBlock} and {@link allocFailedNeverFits} when the memory would pass the heap's growth limit. */
+export const allocGrowthPastLimit = (needed: number, limit: number): string =>
+	`growing the memory to the ${needed} bytes that takes would pass the heap's growth limit of ${limit} bytes (maximumByteSize, or end; 4 GiB at most)`
+
+/** {@link allocFailedNoBlock}'s `growth` when `memory.grow` threw `error`. */
+export const allocGrowthRefused = (from: number, to: number, error: unknown): string =>
+	`growing the memory from ${from} to ${to} bytes failed (past the memory's maximum, or more than the engine could reserve): memory.grow threw ${describeError(error)}`
+
+/**
+ * For a heap refused because `instanceof` did not see it as one (`describeValue` then says
+ * `an object (WebAssembly.Memory)`, which read as a contradiction): it is one from another
+ * realm, an iframe's or a `vm` context's.
+ */
+function otherRealm(value: unknown): string {
+	const tag = typeof value === 'object' && value !== null ? Object.prototype.toString.call(value).slice(8, -1) : ''
+	return tag === 'WebAssembly.Memory' || tag === 'ArrayBuffer' || tag === 'SharedArrayBuffer'
+		? `, a ${tag} of another realm (an iframe's or a vm context's): create the heap in the realm that made it, or give one made in this realm`
+		: ''
+}
 
 export const allocatorTargetInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (method: string, target: unknown) => `${method}: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}`,
+	text: (method: string, target: unknown) =>
+		`${method}: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received ${describeValue(target)}${otherRealm(target)}`,
 } satisfies Message
 
 export const allocatorOptionsNotAnObject = {

@@ -14,6 +14,7 @@
  * - bad input: the error class and message, and memory unchanged.
  */
 import { readFileSync } from 'node:fs'
+import { runInNewContext } from 'node:vm'
 import { expect } from 'chai'
 import { createHeapAllocator, createWasmHeapManager, type HeapAllocator } from '../src/index.js'
 import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
@@ -867,10 +868,12 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			new Uint8Array(buffer, b, 60_000).fill(2)
 			lower.check()
 			upper.check()
-			// Each refuses the other's blocks, and frees nothing.
+			// Each refuses the other's blocks, saying they lie outside its own, and frees nothing.
 			const before = snapshot(buffer)
-			expectThrow(() => lower.free(b), RangeError, `HeapAllocator.free: address ${b} is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten`)
-			expectThrow(() => upper.free(a), RangeError, `HeapAllocator.free: address ${a} is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten`)
+			const outside = (address: number, first: number, last: number): string =>
+				`HeapAllocator.free: address ${address} is not a live block: it lies outside this heap, whose blocks' addresses run from ${first} to ${last} (an address from another heap, or computed wrong?)`
+			expectThrow(() => lower.free(b), RangeError, outside(b, 16 + 3600 + 8, pageSize - 16))
+			expectThrow(() => upper.free(a), RangeError, outside(a, pageSize + 3600 + 8, 2 * pageSize - 16))
 			expectSameBytes(snapshot(buffer), before)
 			expect(createHeapAllocator(buffer, { start: pageSize }).usedByteSize, 'joined').to.equal(upper.usedByteSize)
 			expectThrow(() => createHeapAllocator(buffer, { start: pageSize + 4096 }), RangeError, overlap(pageSize + 4096, 2 * pageSize, pageSize, 2 * pageSize))
@@ -957,10 +960,33 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			allocator.free(freed)
 			const before = snapshot(buffer)
 			const used = allocator.usedByteSize
-			const notLive = /^HeapAllocator\.free: address \S+ is not a live block: it was not returned by alloc, has been freed already, or its header was overwritten$/
-			for (const bad of [live + 8, live - 8, live + 1, 8, 16, 24, -8, 1.5, Number.NaN, Number.POSITIVE_INFINITY, pageSize, pageSize + 8, 2 ** 32 + live, 2 ** 53]) {
-				expectThrow(() => allocator.free(bad), RangeError, notLive)
+			const notLive = (address: number, why: string): string => `HeapAllocator.free: address ${address} is not a live block: ${why}`
+			// Each refusal says what is wrong with the address (they all said the same, whatever it was).
+			const notAnInteger = 'it is not a non-negative integer, as every address alloc returns is'
+			const misaligned = 'it is not a multiple of 8, as every address alloc returns is (an address inside a block?)'
+			const outside = `it lies outside this heap, whose blocks' addresses run from ${16 + 3600 + 8} to ${pageSize - 16} (an address from another heap, or computed wrong?)`
+			const noBlock = 'it was not returned by alloc, has been freed already, or its header was overwritten'
+			for (const [bad, why] of [
+				[live + 8, noBlock],
+				[live + 1, misaligned],
+				[live + 4, misaligned],
+				[live - 8, outside], // the first block's: below it, the allocator's header
+				[8, outside],
+				[16, outside],
+				[24, outside],
+				[pageSize, outside],
+				[pageSize - 8, outside], // the end marker's payload
+				[pageSize + 8, outside],
+				[2 ** 32 + live, outside], // its low 32 bits are the live block's address
+				[2 ** 53, outside],
+				[-8, notAnInteger],
+				[1.5, notAnInteger],
+				[Number.NaN, notAnInteger],
+				[Number.POSITIVE_INFINITY, notAnInteger],
+			] as const) {
+				expectThrow(() => allocator.free(bad), RangeError, notLive(bad, why))
 			}
+			expect(live, 'the first block').to.equal(16 + 3600 + 8)
 			expectThrow(() => allocator.free(freed), RangeError, `HeapAllocator.free: address ${freed} is not a live block: it is a free block (a second free of the same address?)`)
 			for (const bad of ['16', 16n, null, undefined]) {
 				expectThrow(() => (allocator.free as (address: unknown) => void)(bad), TypeError, /^HeapAllocator\.free: address must be a number, received /)
@@ -1040,6 +1066,31 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expect(snapshot(buffer)).to.deep.equal(before)
 		})
 
+		it('a memory or buffer of another realm (a vm context\'s) is refused saying so, where it read "must be a WebAssembly.Memory, received an object (WebAssembly.Memory)"', () => {
+			const realm = (tag: string): string =>
+				`, a ${tag} of another realm (an iframe's or a vm context's): create the heap in the realm that made it, or give one made in this realm`
+			for (const [target, tag] of [
+				[runInNewContext('new WebAssembly.Memory({ initial: 1 })'), 'WebAssembly.Memory'],
+				[runInNewContext('new ArrayBuffer(65536)'), 'ArrayBuffer'],
+				[runInNewContext('new SharedArrayBuffer(65536)'), 'SharedArrayBuffer'],
+			] as const) {
+				const bytes = new Uint8Array(tag === 'WebAssembly.Memory' ? (target as WebAssembly.Memory).buffer : (target as ArrayBuffer)).fill(0xee)
+				expectThrow(
+					() => createHeapAllocator(target as never),
+					TypeError,
+					`createHeapAllocator: target must be a WebAssembly.Memory, an ArrayBuffer or a SharedArrayBuffer, received an object (${tag})${realm(tag)}`,
+				)
+				expectThrow(
+					() => createWasmHeapManager(target as never),
+					TypeError,
+					`createWasmHeapManager: the heap must be a WebAssembly.Memory, an ArrayBuffer, a SharedArrayBuffer or a function returning the current buffer, received an object (${tag})${realm(tag)}`,
+				)
+				expect(bytes.every((byte) => byte === 0xee), `${tag}: nothing written`).to.equal(true)
+			}
+			// Anything else is told no more than before.
+			expect(caught(() => createHeapAllocator(new Uint8Array(8) as never)).message).to.not.include('realm')
+		})
+
 		it('check() names the first inconsistency: an overwritten block header, a bad footer, a wrong counter', () => {
 			const buffer = new ArrayBuffer(pageSize)
 			const allocator = createHeapAllocator(buffer)
@@ -1076,6 +1127,131 @@ describe('createHeapAllocator: the built-in allocator', function () {
 				words[word] = value
 			}
 			allocator.check()
+		})
+	})
+
+	describe('why alloc returned 0: lastAllocFailure, and the manager\'s Error ends with it', () => {
+		/** The heap header, the first block's header and the end marker: what a range of `n` bytes from 16 loses to them. */
+		const overhead = 16 + 3600 + 8
+		const cannotGrow = `the heap's range [16, ${pageSize}) does not grow (an ArrayBuffer or SharedArrayBuffer)`
+
+		it('a request past 4 GiB - 8 KiB, and one larger than the range could ever hold: the heap exactly as it was', () => {
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			expect(allocator.lastAllocFailure, 'nothing failed yet').to.equal(undefined)
+			allocator.alloc(40)
+			const before = snapshot(buffer)
+			expect(allocator.alloc(2 ** 40)).to.equal(0)
+			expect(allocator.lastAllocFailure).to.equal(
+				"1099511627776 bytes is more than the 4294959104 bytes (4 GiB - 8 KiB) the allocator serves at most: its address space ends at 4 GiB (its words are 32-bit, over a memory64 memory too)",
+			)
+			expectSameBytes(snapshot(buffer), before)
+			for (const alignment of [undefined, 64]) {
+				expect(allocator.alloc(pageSize, alignment)).to.equal(0)
+				expect(allocator.lastAllocFailure, `alignment ${alignment}`).to.equal(
+					`it needs a block of ${pageSize + 8} bytes, and the heap's largest block could never have more than ${pageSize - 8 - overhead + 8} bytes: ${cannotGrow}`,
+				)
+				expectSameBytes(snapshot(buffer), before)
+			}
+			// A success leaves the reason as it was (as C's errno): it is read when alloc returns 0.
+			expect(allocator.alloc(8)).to.be.above(0)
+			expect(allocator.lastAllocFailure).to.match(/^it needs a block of 65544 bytes/)
+		})
+
+		it('no free block large enough in a fixed range: the largest free block, which serves what it says; the heap exactly as it was', () => {
+			for (const shared of [false, true]) {
+				const buffer = shared ? new SharedArrayBuffer(pageSize) : new ArrayBuffer(pageSize)
+				const allocator = createHeapAllocator(buffer)
+				const kept = allocator.alloc(30_000)
+				allocator.alloc(20_000)
+				allocator.free(kept) // a listed hole of 30,008 bytes, and the top after the second block
+				const before = snapshot(buffer)
+				const free = allocator.freeByteSize
+				const largest = allocator.largestFreeBlock
+				expect(largest, 'the hole').to.equal(30_008)
+				expect(allocator.alloc(40_000)).to.equal(0)
+				expect(allocator.lastAllocFailure, shared ? 'shared' : 'not shared').to.equal(
+					`no free block holds the 40008-byte block it needs (the largest free block has 30008 bytes, so requests up to 30000 bytes still succeed; ${free} bytes free in all) and ${cannotGrow}`,
+				)
+				expectSameBytes(snapshot(buffer), before)
+				expect(allocator.alloc(largest - 8), 'what the reason says still succeeds').to.be.above(0)
+				allocator.check()
+			}
+		})
+
+		it('a WebAssembly.Memory: past its own maximum (the engine\'s RangeError), past maximumByteSize (whole pages), at it, and never fitting under it', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 })
+			const allocator = createHeapAllocator(memory)
+			const before = snapshot(memory)
+			expect(allocator.alloc(200_000)).to.equal(0)
+			expect(allocator.lastAllocFailure).to.match(
+				new RegExp(
+					`^no free block holds the 200008-byte block it needs \\(the largest free block has ${pageSize - overhead} bytes, so requests up to ${pageSize - overhead - 8} bytes still succeed; ${pageSize - overhead} bytes free in all\\) ` +
+						`and growing the memory from 65536 to 262144 bytes failed \\(past the memory's maximum, or more than the engine could reserve\\): memory\\.grow threw RangeError: \\S`,
+				),
+			)
+			expect(memory.buffer.byteLength).to.equal(pageSize)
+			expectSameBytes(snapshot(memory), before)
+
+			// maximumByteSize 150,000: the least growth, a whole page, would pass it.
+			const capped = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const allocator2 = createHeapAllocator(capped, { maximumByteSize: 150_000 })
+			expect(allocator2.alloc(100_000)).to.be.above(0)
+			expect(capped.buffer.byteLength).to.equal(2 * pageSize)
+			const grown = snapshot(capped)
+			expect(allocator2.alloc(30_000)).to.equal(0)
+			expect(allocator2.lastAllocFailure).to.match(
+				/ and growing the memory to the 196608 bytes that takes would pass the heap's growth limit of 150000 bytes \(maximumByteSize, or end; 4 GiB at most\)$/,
+			)
+			expectSameBytes(snapshot(capped), grown)
+			expect(allocator2.alloc(200_000)).to.equal(0)
+			expect(allocator2.lastAllocFailure).to.equal(
+				`it needs a block of 200008 bytes, and the heap's largest block could never have more than ${150_000 - overhead} bytes: ` +
+					`growing the memory to the ${overhead + 200_008} bytes that takes would pass the heap's growth limit of 150000 bytes (maximumByteSize, or end; 4 GiB at most)`,
+			)
+			expectSameBytes(snapshot(capped), grown)
+
+			// Grown to maximumByteSize already.
+			const full = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const allocator3 = createHeapAllocator(full, { maximumByteSize: 2 * pageSize })
+			expect(allocator3.alloc(2 * pageSize - overhead - 8 - 1000)).to.be.above(0)
+			const atLimit = snapshot(full)
+			expect(allocator3.alloc(2000)).to.equal(0)
+			expect(allocator3.lastAllocFailure).to.match(/^no free block holds the 2008-byte block it needs \(the largest free block has \d+ bytes.* and growing the memory to the \d+ bytes that takes would pass the heap's growth limit of 131072 bytes/)
+			expectSameBytes(snapshot(full), atLimit)
+			allocator3.check()
+		})
+
+		it('through a manager over a bare memory, or given the allocator\'s alloc: its Error ends with the reason; another allocator\'s 0 gets none', () => {
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 })
+			const heap = createWasmHeapManager(memory)
+			const before = snapshot(memory)
+			const error = expectThrow(
+				() => heap.allocUint8Array(3 * pageSize),
+				Error,
+				/^allocUint8Array: allocating 196608 bytes failed: the allocator returned 0: no free block holds the 196616-byte block it needs .* and growing the memory from 65536 to 262144 bytes failed .*: memory\.grow threw RangeError: /,
+			)
+			expect((error as { code?: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+			expectThrow(() => heap.allocate(2 ** 40), Error, /^allocate: allocating 1099511627776 bytes failed: the allocator returned 0: 1099511627776 bytes is more than /)
+			expectSameBytes(snapshot(memory), before)
+			const capped = new WebAssembly.Memory({ initial: 1, maximum: 100 })
+			const cappedHeap = createWasmHeapManager(capped, { maximumByteSize: 2 * pageSize })
+			expectThrow(
+				() => cappedHeap.allocUint8Array(3 * pageSize),
+				Error,
+				`allocUint8Array: allocating 196608 bytes failed: the allocator returned 0: it needs a block of 196616 bytes, and the heap's largest block could never have more than ${2 * pageSize - overhead} bytes: ` +
+					`growing the memory to the ${overhead + 196_616} bytes that takes would pass the heap's growth limit of 131072 bytes (maximumByteSize, or end; 4 GiB at most)`,
+			)
+
+			const buffer = new ArrayBuffer(pageSize)
+			const allocator = createHeapAllocator(buffer)
+			const given = createWasmHeapManager(() => buffer, allocator.alloc, allocator.free)
+			const givenError = caught(() => given.allocFloat64Array(10_000))
+			expect(allocator.lastAllocFailure).to.match(/^it needs a block of 80008 bytes/)
+			expect(givenError.message).to.equal(`allocFloat64Array: allocating 80000 bytes failed: the allocator returned 0: ${allocator.lastAllocFailure}`)
+
+			const other = createWasmHeapManager(() => buffer, () => 0, () => {})
+			expectThrow(() => other.allocInt32(), Error, 'allocInt32: allocating 4 bytes failed: the allocator returned 0')
 		})
 	})
 

@@ -257,6 +257,22 @@ describe('inspecting refs and managers', () => {
 			expect(ranged.toJSON()).to.deep.include({ start: 4096, end: memory.buffer.byteLength })
 			expect(memory.buffer.byteLength).to.be.greaterThan(65536)
 		})
+
+		it('String(allocator) is what console.log shows, and its tag names it where an error describes it', () => {
+			const buffer = new ArrayBuffer(65536)
+			const allocator = createHeapAllocator(buffer)
+			allocator.alloc(100)
+			const shown = `HeapAllocator { start: 16, end: 65536, usedByteSize: ${allocator.usedByteSize}, freeByteSize: ${allocator.freeByteSize} }`
+			// all three were '[object Object]'
+			expect(String(allocator)).to.equal(shown)
+			expect(`${allocator}`).to.equal(shown)
+			expect(Object.prototype.toString.call(allocator)).to.equal('[object HeapAllocator]')
+			expect(inspect(allocator)).to.equal(shown)
+			expect(inspect([allocator])).to.equal(`[\n  ${shown}\n]`)
+			// The allocator given where the heap goes (it said 'an object (Object)'), or as its own target.
+			expect(() => createWasmHeapManager(allocator as never)).to.throw(TypeError, /received an object \(HeapAllocator\)$/)
+			expect(() => createHeapAllocator(allocator as never)).to.throw(TypeError, /received an object \(HeapAllocator\)$/)
+		})
 	})
 
 	describe('a ref where a number goes', () => {
