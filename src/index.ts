@@ -56,6 +56,7 @@ export {
 	FieldArrayRef,
 	StructArrayRef,
 	StructRef,
+	type ArrayElementRef,
 	type FieldRefs,
 	type ElementArrayRefOf,
 	type ScalarRowOf,

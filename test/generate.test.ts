@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { createWasmHeapManager, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type FieldArrayRef, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
@@ -40,6 +40,9 @@ function newHeap(abi: AbiName): WasmHeapManager {
 }
 
 const records = Object.entries(corpus.corpusRecords) as [string, StructType][]
+
+/** A row of numbers of a multi-dimensional array field. */
+type FieldArrayRefOf<V> = FieldArrayRef<V, V, V>
 
 /** What running `read` gives: its value, or its error's class and message. */
 function outcome(read: () => unknown): { value: unknown } | { error: string; message: string } {
@@ -462,6 +465,23 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => other.readField('nope'), TypeError, 'Particle.nope: Particle has no field "nope" (a generated class that does not match its declaration: generate it again)')
 		expectThrow(() => other.writeField('mass', 1n), TypeError, /^Particle\.mass: /)
 	})
+
+	for (const abi of abis) {
+		it(`${abi}: a committed class's multi-dimensional array fields give rows in place, typed (Arrays.matrix double[2][3], Arrays.names char[3][8]; type-checked by npm run typecheck)`, () => {
+			const { ArraysRef } = generatedModules[abi]
+			const heap = newHeap(abi)
+			const arrays = heap.allocStruct(ArraysRef, { matrix: [[1, 2, 3], [4, 5, 6]], names: ['a', 'bc'] })
+			const row: FieldArrayRefOf<number> = arrays.matrix.at(1)
+			row.writeAt(2, 0.5)
+			const value: number = arrays.matrix.at(1).at(2)
+			const name: string = arrays.names.at(1)
+			expect([value, name, arrays.matrix.at(0).readAt(1), row.address]).to.deep.equal([0.5, 'bc', 2, arrays.address + heap.offsetOf(ArraysRef, 'matrix.1.0')])
+			expect(heap.readStruct(ArraysRef, arrays.address).matrix).to.deep.equal([[1, 2, 3], [4, 5, 0.5]])
+			expect([...arrays.matrix].map((line) => line.read())).to.deep.equal([[1, 2, 3], [4, 5, 0.5]])
+			arrays.free()
+			expectThrow(() => row.readAt(0), Error, /^Arrays\.matrix\[1\]\.readAt: the reference to address \d+ has been freed$/)
+		})
+	}
 
 	it("a generated pointer field's setter takes what its write takes: an address, null, a ref of the target, or for a non-struct target any ref (type-checked by npm run typecheck)", () => {
 		const { PointersRef, Vec2Ref } = generated32

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url'
 import { createWasmHeapManager, type AbiName, type StructType } from '../src/index.js'
 import { clangOrSkip } from './support/clang.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
-import { clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
+import { argumentsSeenFrom, clangDumps, findClang, ImportCError, importC, importFromDumps, modelFromAst, parseLayoutDump, type ClangNode } from '../src/generator/importC.js'
 import type { CorpusLayouts } from './support/clangLayouts.js'
 import { abiProbeRecords, corpusEnums, corpusRecords } from './support/structCorpus.js'
 
@@ -722,6 +722,43 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		const plain = join(root, 'plain.h')
 		writeFileSync(plain, 'struct Plain { int x; };\n')
 		expect((await run(['import-c', plain, '--clang', clang], () => {})).split('\n')[0]).to.match(/; run npx wasm-heap-manager import-c plain\.h --abi wasm32$/)
+	})
+
+	it("argumentsSeenFrom: the path each of clang's path options takes, in its three spellings, seen from the header's directory; other arguments as they are", () => {
+		const args = ['--sysroot=sys', '--sysroot', 'sys', '-isystem-after', 'x', '-include-pch', 'p', '-I-', '-I=inc', '-Iinc', '-DX=a/b', '-isysroot', 'r', '-iquote.', '-I', '/abs', '-idirafter', 'include/after', '-iprefix', 'pre/', '-imacros', 'm.h', '-isystem']
+		expect(argumentsSeenFrom(args, '/p/a/include', '/p/a')).to.deep.equal([
+			'--sysroot=../sys', '--sysroot', '../sys', '-isystem-after', 'x', '-include-pch', 'p', '-I-', '-I=inc', '-I../inc', '-DX=a/b', '-isysroot', '../r', '-iquote..', '-I', '/abs',
+			'-idirafter', 'after', '-iprefix', '../pre/', '-imacros', '../m.h', '-isystem',
+		])
+		expect(argumentsSeenFrom(['-Iinclude', '-I', '.'], '/p/a/include', '/p/a')).to.deep.equal(['-I.', '-I', '..'])
+	})
+
+	it("live clang: the first line's command runs in the header's directory, which it names the header from: relative paths of -I and of clang's path options are written as seen from there", async function () {
+		const clang = clangOrSkip(this)
+		const root = join(scratch, 'rerun-elsewhere')
+		for (const folder of ['proj/include', 'proj/third', 'proj/sys']) mkdirSync(join(root, folder), { recursive: true })
+		writeFileSync(join(root, 'proj/third/width.h'), 'struct Wide { int cells[WIDTH]; };\n')
+		writeFileSync(join(root, 'proj/third/tag.h'), '#define TAG "abc"\n')
+		writeFileSync(join(root, 'proj/sys/system.h'), 'struct FromSystem { int x; };\n')
+		writeFileSync(join(root, 'proj/include/main.h'), '#include "width.h"\n#include <system.h>\nstruct Holder { struct Wide wide; char tag[sizeof(TAG)]; struct FromSystem *system; };\n')
+		const cwd = process.cwd()
+		let text: string
+		let words: string[]
+		try {
+			// run from the project's parent, every path relative to it
+			process.chdir(root)
+			text = await run(['import-c', 'proj/include/main.h', '--clang', clang, '-I', 'proj/third', '-D', 'WIDTH=3', '--', '-include', 'proj/third/tag.h', '-isystem', 'proj/sys', `-I${root}/proj/third`], () => {})
+			expect(text).to.include('length: 3').and.include('capacity: 4')
+			const command = /; run npx wasm-heap-manager (.*)$/.exec(text.split('\n')[0]!)![1]!
+			words = execFileSync('sh', ['-c', `printf '%s\\0' ${command}`], { encoding: 'utf8' }).split('\0').slice(0, -1)
+			// the header by its name, each relative path from its directory, an absolute one as given
+			expect(words).to.deep.equal(['import-c', 'main.h', '--abi', 'wasm32', '--', '-I../third', '-DWIDTH=3', '-include', '../third/tag.h', '-isystem', '../sys', `-I${root}/proj/third`])
+			// the checked-in module's command, run where it says, makes the same module
+			process.chdir(join(root, 'proj/include'))
+			expect(await run([...words.slice(0, 4), '--clang', clang, ...words.slice(4)], () => {})).to.equal(text)
+		} finally {
+			process.chdir(cwd)
+		}
 	})
 
 	it('live clang: corpus.h gives exactly the module the committed dumps give; a header that does not compile is an ImportCError with clang’s message', function () {

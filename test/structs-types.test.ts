@@ -157,6 +157,31 @@ assertType<Equal<typeof targets.grid, HeapRef | null>>()
 const pointed: number | undefined = targets.pointer?.value
 void pointed
 
+// C's multi-dimensional arrays: at(i) gives a row in place (a row of structs as a StructArrayRef), down to the values
+const Grid = defineStruct('Grid', {
+	m: { array: { array: 'Float32', length: 3 }, length: 3 },
+	cube: { array: { array: { array: 'Int8', length: 2 }, length: 2 }, length: 2 },
+	cells: { array: { array: Vec2, length: 2 }, length: 2 },
+	words: { array: { string: 'Utf8', capacity: 4 }, length: 2 },
+})
+const grid = heap.allocStruct(Grid)
+assertType<Equal<ReturnType<typeof grid.m.at>, FieldArrayRef<number, number>>>()
+assertType<Equal<ReturnType<typeof grid.m.readAt>, number[]>>()
+assertType<Equal<ReturnType<typeof grid.m.read>, number[][]>>()
+assertType<Equal<ReturnType<ReturnType<typeof grid.m.at>['at']>, number>>()
+assertType<Equal<ReturnType<ReturnType<typeof grid.cube.at>['at']>, FieldArrayRef<number, number>>>()
+assertType<Equal<ReturnType<typeof grid.cells.at>, StructArrayRef<typeof Vec2>>>()
+assertType<Equal<ReturnType<ReturnType<typeof grid.cells.at>['at']>, StructRefOf<typeof Vec2>>>()
+assertType<Equal<ReturnType<ReturnType<typeof grid.cells.at>['read']>, { x: number; y: number }[]>>()
+assertType<Equal<ReturnType<typeof grid.words.at>, string>>()
+for (const row of grid.m) assertType<Equal<typeof row, FieldArrayRef<number, number>>>()
+for (const word of grid.words) assertType<Equal<typeof word, string>>()
+grid.m.at(1).writeAt(2, 0.5)
+grid.cube.at(1).writeAt(0, [1, 2])
+assertType<Equal<ReturnType<ReturnType<typeof heap.allocStructArray<typeof Particle>>['read']>, Plain[]>>()
+// @ts-expect-error a row's element is a number, which has no elements
+grid.m.at(1).at(2).at(0)
+
 // @ts-expect-error a Float64 field takes a number
 particle.mass = 1n
 // @ts-expect-error a BigInt64 field takes a bigint
@@ -219,6 +244,7 @@ const expectedErrors: readonly (readonly [RegExp, RegExp])[] = [
 	[/velocity: 1/, /'velocity' does not exist in type/],
 	[/particle\.position = /, /Cannot assign to 'position' because it is a read-only property/],
 	[/target: particle \}/, /is not assignable to type 'number \| StructRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| StructArrayRef<StructType<\{ readonly x: "Float32"; readonly y: "Float32"; \}>> \| null/],
+	[/at\(2\)\.at\(0\)/, /Property 'at' does not exist on type 'number'/],
 	[/abi: 'wasm16'/, /Type '"wasm16"' is not assignable to type 'AbiName \| undefined'/],
 	[/wrongValue: StructValue/, /'z' does not exist in type 'FieldsValue</],
 	[/'velocity'\)/, /Argument of type '"velocity"' is not assignable to parameter of type 'FieldsPath</],

@@ -306,6 +306,44 @@ describe('structs at run time', () => {
 			expect(bodies.at(3).address).to.equal(bodies.address + 120)
 		})
 
+		it('read() gives every element as readAt gives it (custom strides and fixed-array fields too), and throws as readAt does once freed or released', () => {
+			const { heap } = test
+			const bodies = heap.allocStructArray(Body, [{ id: 1, x: 0.5 }, { id: 2 }, { id: 3, mass: 9 }])
+			const all = bodies.read()
+			expect(all).to.have.length(3)
+			expect(all).to.deep.equal([0, 1, 2].map((index) => bodies.readAt(index)))
+			expect(all.map((body) => [body.id, body.x, body.mass])).to.deep.equal([[1, 0.5, 0], [2, 0, 0], [3, 0, 9]])
+			// a plain copy: writing it changes nothing in the heap
+			all[0]!.id = 99
+			expect(bodies.at(0).id).to.equal(1)
+			expect(heap.allocStructArray(Body, 0).read()).to.deep.equal([])
+			// a custom stride reads the heads only
+			const Wide = defineStruct('Wide', { head: Vec2, extra: { array: 'Float64', length: 2 } })
+			const wide = heap.allocStructArray(Wide, [{ head: { x: 1, y: 2 }, extra: [7, 8] }, { head: { x: 3, y: 4 } }])
+			expect(heap.wrapStructArray(Vec2, wide.address, 2, { stride: heap.sizeOf(Wide) }).read()).to.deep.equal([{ x: 1, y: 2 }, { x: 3, y: 4 }])
+			// a fixed-array field of structs: its struct's lifetime
+			const Holder = defineStruct('Holder', { tag: 'Int32', points: { array: Vec2, length: 2 } })
+			const holder = heap.allocStruct(Holder, { points: [{ x: 5 }, { y: 6 }] })
+			const points = holder.points
+			expect(points.read()).to.deep.equal([{ x: 5, y: 0 }, { x: 0, y: 6 }])
+			holder.free()
+			expectThrow(() => points.read(), Error, /^Vec2ArrayRef\.read: the reference to address \d+ has been freed$/)
+			bodies.free()
+			expectThrow(() => bodies.read(), Error, /^BodyArrayRef\.read: the reference to address \d+ has been freed$/)
+			const released = heap.allocStructArray(Body, 1)
+			released.release()
+			expectThrow(() => released.read(), Error, /^BodyArrayRef\.read: .*was released/)
+			expectThrow(() => released.readAt(0), Error, /^BodyArrayRef\.readAt: .*was released/)
+			// a heap whose memory grew unseen ('never' polls): the out-of-range error readAt gives
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 })
+			const unpolled = createWasmHeapManager(memory, { pollingMode: 'never' })
+			const stale = unpolled.allocStructArray(Body, 2)
+			memory.grow(1)
+			const readAtError = expectThrow(() => stale.readAt(0), RangeError, /out of range: the heap's buffer was detached/)
+			const readError = expectThrow(() => stale.read(), RangeError, /out of range: the heap's buffer was detached/)
+			expect([readError.message, (readError as { code?: string }).code]).to.deep.equal([readAtError.message, 'ERR_HEAP_OUT_OF_RANGE'])
+		})
+
 		it('at(index, reuse) moves a ref instead of allocating a new one (a cursor)', () => {
 			const { heap } = test
 			const bodies = heap.allocStructArray(Body, [{ id: 10 }, { id: 11 }, { id: 12 }])

@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join, resolve } from 'node:path'
+import { delimiter, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { cEnumStorage } from '../structs/abi.js'
 import type { AbiName } from '../structs/abi.js'
 import type { StructType } from '../index.js'
@@ -1124,13 +1124,56 @@ export interface PrintOptions {
 	readonly abi: AbiName
 	/** Where the module imports the library from. */
 	readonly moduleSpecifier?: string
-	/** The command's other arguments (`--all`, those for clang), repeated in the module's first line so that it says how to make it again. */
+	/**
+	 * The command's other arguments (`--all`, those for clang), repeated in the module's first
+	 * line so that it says how to make it again, in the header's directory (see {@link argumentsSeenFrom}).
+	 */
 	readonly commandArguments?: readonly string[]
 }
 
 /** An argument as a POSIX shell reads it back: as it is when it has nothing the shell would take apart, else single-quoted. */
 export function shellWord(argument: string): string {
 	return /^[\w@%+=:,./-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`
+}
+
+/**
+ * clang's options that take a path, as their own next argument (`-isystem dir`), joined to
+ * it (`-isystemdir`, `-Idir`) or after `=` (`--sysroot=dir`).
+ */
+const clangPathOptions = ['--sysroot', '-idirafter', '-isysroot', '-isystem', '-iprefix', '-imacros', '-include', '-iquote', '-I'] as const
+
+/**
+ * The arguments for clang as the module's first line records them: that command is run in
+ * the header's directory (it names the header by its base name), so each relative path an
+ * option of {@link clangPathOptions} takes is rewritten from `cwd` (where import-c ran) to
+ * `directory`; absolute paths, a path clang reads from the sysroot (`=dir`) and every other
+ * argument stay as they are.
+ */
+export function argumentsSeenFrom(args: readonly string[], directory: string, cwd: string = process.cwd()): string[] {
+	const rebase = (path: string): string => {
+		if (path === '' || path.startsWith('=') || isAbsolute(path)) return path
+		const seen = relative(directory, resolve(cwd, path)).split(sep).join('/') || '.'
+		// a trailing slash is kept: -iprefix joins its value to -iwithprefix's as they are
+		return /[\\/]$/.test(path) ? `${seen}/` : seen
+	}
+	const seen: string[] = []
+	for (let index = 0; index < args.length; index++) {
+		const argument = args[index]!
+		const option = clangPathOptions.find((flag) => argument.startsWith(flag))
+		if (option === undefined) {
+			seen.push(argument)
+		} else if (argument === option) {
+			seen.push(argument)
+			if (index + 1 < args.length) seen.push(rebase(args[++index]!))
+		} else if (option === '--sysroot') {
+			seen.push(argument.startsWith('--sysroot=') ? `--sysroot=${rebase(argument.slice('--sysroot='.length))}` : argument)
+		} else {
+			// another option that starts like this one (-isystem-after, -include-pch) is left alone
+			const value = argument.slice(option.length)
+			seen.push(value.startsWith('-') ? argument : `${option}${rebase(value)}`)
+		}
+	}
+	return seen
 }
 
 /** The `.ts` module of a header's declarations. */
@@ -1223,7 +1266,10 @@ export function importC(
 		{
 			header,
 			abi,
-			commandArguments: [...(options.all === true ? ['--all'] : []), ...((options.clangArgs ?? []).length > 0 ? ['--', ...options.clangArgs!] : [])],
+			commandArguments: [
+				...(options.all === true ? ['--all'] : []),
+				...((options.clangArgs ?? []).length > 0 ? ['--', ...argumentsSeenFrom(options.clangArgs!, dirname(resolve(header)))] : []),
+			],
 			...(options.all === true ? {} : { userFiles }),
 			...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }),
 			...(options.warn === undefined ? {} : { warn: options.warn }),

@@ -182,7 +182,7 @@ export type FieldRefValue<S> = S extends ElementTypeName
 					: S extends ArrayTypeSpec
 						? S['array'] extends StructType
 							? StructArrayRef<S['array']>
-							: FieldArrayRef<FieldValue<S['array']>, FieldInit<S['array']>>
+							: FieldArrayRef<FieldValue<S['array']>, FieldInit<S['array']>, ArrayElementRef<S['array']>>
 						: S extends PointerTypeSpec
 							? PointerTargetRef<S['pointer']> | null
 							: S extends InlineStringTypeSpec
@@ -192,6 +192,14 @@ export type FieldRefValue<S> = S extends ElementTypeName
 									: S extends AlignedTypeSpec
 										? FieldRefValue<S['type']>
 										: never
+
+/**
+ * What `FieldArrayRef.at` gives for an element declared as `E`: for an array (a row of a C
+ * multi-dimensional array, `float m[3][3]`), the row's sub-ref (a `StructArrayRef` for a
+ * row of structs, else a `FieldArrayRef`); for anything else, the element's value, as
+ * `readAt` gives it.
+ */
+export type ArrayElementRef<E> = E extends ArrayTypeSpec ? FieldRefValue<E> : FieldValue<E>
 
 /** Whether a field declared as `S` gives a sub-ref (a nested struct or a fixed array): its property is read-only. */
 export type IsSubRef<S> = S extends StructType ? true : S extends ArrayTypeSpec ? true : S extends AlignedTypeSpec ? IsSubRef<S['type']> : false
@@ -613,6 +621,19 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	}
 
 	/**
+	 * Reads every element as plain data (what `readAt` gives, for each index in order).
+	 * @throws Error if the array (or the struct a fixed-array field belongs to) was freed or released
+	 * @group Elements
+	 */
+	read(): StructValue<T>[] {
+		checkRootLive(this, this.refName, 'read')
+		const codec = this.elementShape.codec
+		const values = new Array<StructValue<T>>(this.elementCount)
+		for (let index = 0; index < this.elementCount; index++) values[index] = codec.read(this.manager, this.address + index * this.stride) as StructValue<T>
+		return values
+	}
+
+	/**
 	 * Writes the fields given of the element at `index`; every value is checked before any is written.
 	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value (nothing is written)
 	 * @group Elements
@@ -636,33 +657,66 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 }
 
 /**
+ * Makes the sub-ref of a fixed array at `address` that lives as long as `root`: a struct's
+ * array field, or a row of an array of arrays (`parent` its array and `index` its place
+ * there, which name it in errors: `Mat.m[1]`).
+ */
+type FixedArrayRefMaker = (manager: WasmHeapManager, address: number, root: HeapRef, parent?: FieldArrayRef<unknown, unknown, unknown>, index?: number) => HeapRef
+
+/**
  * A fixed-length array field that is not an array of structs (`{ array: 'Float32', length:
- * 3 }`, a `char` matrix...), reached through its struct's property. It lives as long as
- * the struct: it throws once that is freed, and cannot be freed itself.
+ * 3 }`, a `char` matrix, `float m[3][3]`...), reached through its struct's property, or a
+ * row of one (`m.at(1)`). It lives as long as the struct: it throws once that is freed,
+ * and cannot be freed itself.
+ *
+ * `V` is what `readAt` gives, `I` what `writeAt` takes and `E` what `at` gives: for an
+ * array of arrays (C's multi-dimensional arrays), `at(i)` is row `i` as a sub-ref of the
+ * same kind, in place (`m.at(1).writeAt(2, 0.5)` is C's `m[1][2] = 0.5f`), and iterating
+ * gives the rows; for any other element, `at(i)` and iteration give the values.
  * @group Structs
  */
-export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef<V> {
+export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	/** @internal The struct the field belongs to. */
 	root: HeapRef
 	/** @internal */
 	private readonly codec: ValueCodec
 	/** @internal */
 	private readonly stride: number
-	/** @internal */
+	/** @internal The field's name (`Mat.m`), for every row of it too. */
 	private readonly fieldName: string
+	/** @internal For an array of arrays, what makes a row's sub-ref; else `undefined`. */
+	private readonly row: FixedArrayRefMaker | undefined
+	/** @internal For a row, the array it is an element of; for the field itself, `undefined`. */
+	private readonly parent: FieldArrayRef<unknown, unknown, unknown> | undefined
+	/** @internal For a row, its index in `parent`. */
+	private readonly index: number
 
 	/** @internal Made by struct refs' array properties. */
-	constructor(manager: WasmHeapManager, address: number, elementCount: number, codec: ValueCodec, stride: number, root: HeapRef, fieldName: string) {
+	constructor(
+		manager: WasmHeapManager,
+		address: number,
+		elementCount: number,
+		codec: ValueCodec,
+		stride: number,
+		root: HeapRef,
+		fieldName: string,
+		row?: FixedArrayRefMaker,
+		parent?: FieldArrayRef<unknown, unknown, unknown>,
+		index = -1,
+	) {
 		super(manager, address, elementCount * stride, false, elementCount)
 		this.root = root
 		this.codec = codec
 		this.stride = stride
 		this.fieldName = fieldName
+		this.row = row
+		this.parent = parent
+		this.index = index
 	}
 
-	/** @internal */
+	/** @internal The field's name, with a row's indices (`Mat.m[1]`): made only for errors. */
 	protected get refName(): string {
-		return this.fieldName
+		return this.parent === undefined ? this.fieldName : `${this.parent.refName}[${this.index}]`
 	}
 
 	/**
@@ -717,7 +771,23 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef<V> {
 	readAt(index: number): V {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
 		checkRootLive(this, this.refName, 'readAt')
-		return this.codec.read(this.manager, this.address + index * this.stride, this.refName) as V
+		return this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V
+	}
+
+	/**
+	 * The element at `index` in place: for an array of arrays, row `index` as a sub-ref (a
+	 * `FieldArrayRef`, or a `StructArrayRef` for a row of structs) that lives as long as the
+	 * struct; for any other element, its value, as `readAt` gives it.
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`
+	 * @throws Error if the struct was freed
+	 * @group Elements
+	 */
+	at(index: number): E {
+		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.at`, index, this.elementCount)
+		checkRootLive(this, this.refName, 'at')
+		const address = this.address + index * this.stride
+		if (this.row === undefined) return this.codec.read(this.manager, address, this.fieldName) as E
+		return this.row(this.manager, address, this.root, this as FieldArrayRef<unknown, unknown, unknown>, index) as E
 	}
 
 	/**
@@ -739,7 +809,7 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef<V> {
 	read(): V[] {
 		checkRootLive(this, this.refName, 'read')
 		const values: V[] = []
-		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.refName) as V)
+		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V)
 		return values
 	}
 
@@ -762,11 +832,11 @@ export class FieldArrayRef<V = unknown, I = V> extends ArrayHeapRef<V> {
 	}
 
 	/**
-	 * Iterates over the elements' values.
+	 * Iterates over the elements as `at` gives them: the rows' sub-refs for an array of arrays, else the values.
 	 * @group Elements
 	 */
-	override *[Symbol.iterator](): IterableIterator<V> {
-		for (let index = 0; index < this.elementCount; index++) yield this.readAt(index)
+	override *[Symbol.iterator](): IterableIterator<E> {
+		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
 	}
 }
 
@@ -947,21 +1017,31 @@ function recordAccessor(field: PlacedField, nested: StructType, abi: AbiName, wh
 	}
 }
 
+/**
+ * What makes the sub-ref of a fixed array of `length` elements declared as `element`: a
+ * `StructArrayRef` for structs, else a `FieldArrayRef` whose rows, for an array of arrays,
+ * this makes in turn (one maker per level, made once per field).
+ */
+function fixedArrayRefMaker(element: ValueKind, length: number, abi: AbiName, where: string, manager: WasmHeapManager): FixedArrayRefMaker {
+	const stride = valueLayout(element, abiFacts(abi, where)).size
+	if (element.kind === 'record') {
+		return (manager, address, root) => {
+			const ref = new StructArrayRef(manager, address, stride * length, false, length, element.type, stride, abi)
+			ref.root = root
+			return ref
+		}
+	}
+	const elementCodec = codecOf(element, abi, manager)
+	const row = element.kind === 'array' ? fixedArrayRefMaker(element.element, element.length, abi, where, manager) : undefined
+	return (manager, address, root, parent, index) => new FieldArrayRef(manager, address, length, elementCodec, stride, root, where, row, parent, index)
+}
+
 /** A fixed array: reading gives a `StructArrayRef` (of structs) or a `FieldArrayRef`; assigning an array writes its values. */
 function arrayAccessor(field: PlacedField, element: ValueKind, length: number, abi: AbiName, where: string, manager: WasmHeapManager): Accessor {
 	const offset = field.offset
 	const name = field.name
 	const codec = fieldCodec(field, abi, manager)
-	const elementCodec = codecOf(element, abi, manager)
-	const stride = valueLayout(element, abiFacts(abi, where)).size
-	const subRef = (manager: WasmHeapManager, address: number, root: HeapRef): HeapRef => {
-		if (element.kind === 'record') {
-			const ref = new StructArrayRef(manager, address, stride * length, false, length, element.type, stride, abi)
-			ref.root = root
-			return ref
-		}
-		return new FieldArrayRef(manager, address, length, elementCodec, stride, root, where)
-	}
+	const subRef = fixedArrayRefMaker(element, length, abi, where, manager)
 	return {
 		get() {
 			this.checkLive(name)

@@ -287,7 +287,7 @@ const refMembers = {
 	string: ['get value', 'set value', 'read', 'write', 'encodedElementCount', 'encodedByteLength', 'encodedElementsView', 'encodedBytesView', 'bytesPerElement'],
 	slice: ['get value', 'set value', 'read', 'write', 'elementCount', 'capacity', 'encodedByteLength', 'encodedElementsView', 'encodedBytesView', 'bytesPerElement'],
 	struct: ['read', 'write', 'type', 'get field', 'set field'],
-	structArray: ['at', 'readAt', 'writeAt', 'elementCount', 'stride', 'type'],
+	structArray: ['at', 'readAt', 'writeAt', 'read', 'elementCount', 'stride', 'type'],
 } as const
 /** Ref members that are properties (read without a call). */
 const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'elementCount', 'bytesPerElement', 'view', 'allocatedBytesView', 'capacity', 'stride', 'type'])
@@ -328,7 +328,7 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
 	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'checkLive', 'read', 'write', 'type']))
-	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'elementCount', 'at', 'readAt', 'writeAt', 'stride', 'type', '[Symbol.iterator]']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'elementCount', 'at', 'readAt', 'writeAt', 'read', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 

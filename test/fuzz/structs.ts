@@ -579,7 +579,7 @@ export class StructCatalog {
 				const ref = (member: string, args: Spec[], data: Omit<StructOpData, 'type'> = {}): Op => ({ index, kind: 'struct', member, args, faults: [], slot: slot.id, struct: { type: own.index, ...data } })
 				if (slot.family === 'structArray') {
 					const indexSpec = (): Spec => (rng.chance(0.88) ? { k: 'num', v: rng.int(0, Math.max(1, slot.elementCount)) } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: slot.elementCount }, { k: 'num', v: 0.5 }, { k: 'str', v: '0' }]))
-					const member = rng.pick(['at', 'readAt', 'writeAt', 'stride', 'type', 'iterate'])
+					const member = rng.pick(['at', 'readAt', 'writeAt', 'read', 'stride', 'type', 'iterate'])
 					if (member === 'writeAt') return ref('writeAt', [indexSpec()], { value: this.randomValue(runner, rng, own) })
 					if (member === 'at' && rng.chance(0.4)) {
 						// The cursor form: usually a ref at(0) of this array gave, sometimes one it refuses.
@@ -885,7 +885,9 @@ export class StructCatalog {
 				return true
 			case 'read':
 			case 'readAt': {
-				const expected = exp.mustThrow ? undefined : this.decode(exp, def, read, address)
+				// an array's read() is every element's value, in order
+				const decodeAll = (): unknown => Array.from({ length: slot.elementCount }, (_, i) => this.decode(exp, def, read, slot.address + i * def.size))
+				const expected = exp.mustThrow ? undefined : slot.family === 'structArray' && op.member === 'read' ? decodeAll() : this.decode(exp, def, read, address)
 				runner.settle(op, o, exp, names, (result) => this.checkDeep(runner, op, result, expected))
 				return true
 			}
