@@ -31,8 +31,8 @@ import {
 	trackingOff,
 	wrapDeallocatorInvalid,
 	wrapOptionsNotAnObject,
-	wrapOptionUnknown,
 	type FailedRegion,
+	unknownOption,
 } from './messages.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import type { HeapViews } from '../generated/HeapViews.generated.js'
@@ -623,7 +623,7 @@ export class HeapCore {
 				throw raise(wrapOptionsNotAnObject, method, options, optionNames)
 			}
 			// A misspelt `deallocator: null` would make a borrowed region's free() free it.
-			for (const key in options) if (!optionNames.includes(key)) throw raise(wrapOptionUnknown, method, key, optionNames)
+			for (const key in options) if (!optionNames.includes(key)) throw raise(unknownOption, method, key, optionNames)
 			const deallocator: unknown = options.deallocator
 			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
 				throw raise(wrapDeallocatorInvalid, method, deallocator)

@@ -414,7 +414,7 @@ export const stringSliceDoesNotFit = {
 export const managerArgumentNotAFunction = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (name: string, value: unknown) => `${name} must be a function, received ${describeValue(value)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: ${name} must be a function, received ${describeValue(value)}`,
 } satisfies Message
 
 export const heapArgumentInvalid = {
@@ -431,32 +431,37 @@ export const heapArgumentInvalid = {
 export const optionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (options: unknown) => `options must be an object, received ${options === null ? 'null' : typeof options}`,
+	text: (method: string, options: unknown) => `${method}: options must be an object, received ${describeValue(options)}`,
 } satisfies Message
+
+/** `unknown option 'x': the options are a, b`: the text of every unknown-option entry after its method. */
+const unknownOptionText = (key: string, optionNames: readonly string[]): string => `unknown option '${key}': the options are ${optionNames.join(', ')}`
 
 export const unknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (key: string, optionNames: readonly string[]) => `unknown option '${key}': the options are ${optionNames.join(', ')}`,
+	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOptionText(key, optionNames)}`,
 } satisfies Message
 
 export const optionNotABoolean = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (option: string, value: unknown) => `option ${option} must be a boolean, received ${describeValue(value)}`,
+	text: (method: string, option: string, value: unknown) => `${method}: option ${option} must be a boolean, received ${describeValue(value)}`,
 } satisfies Message
 
 export const pollingModeInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (pollingMode: unknown, pollingModes: readonly string[]) => `option pollingMode must be one of ${quotedList(pollingModes)}, received ${describeValue(pollingMode)}`,
+	text: (method: string, pollingMode: unknown, pollingModes: readonly string[]) =>
+		`${method}: option pollingMode must be one of ${quotedList(pollingModes)}, received ${describeValue(pollingMode)}`,
 } satisfies Message
 
+/** `method`: the entry point, when the manager's construction called `getLatestHeap`; none when a later access polled. */
 export const latestHeapNotABuffer = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (buffer: unknown, isMemory: boolean) =>
-		`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}` +
+	text: (buffer: unknown, isMemory: boolean, method?: string) =>
+		`${method === undefined ? '' : `${method}: `}getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}` +
 		(isMemory
 			? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
 			: ArrayBuffer.isView(buffer)
@@ -638,12 +643,6 @@ export const wrapOptionsNotAnObject = {
 	code: INVALID_ARGUMENT,
 	text: (method: string, options: unknown, optionNames: readonly string[]) =>
 		`${method}: options must be an object ({ ${optionNames.join(', ')} }), received ${describeValue(options)}`,
-} satisfies Message
-
-export const wrapOptionUnknown = {
-	Class: TypeError,
-	code: INVALID_ARGUMENT,
-	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOption.text(key, optionNames)}`,
 } satisfies Message
 
 export const wrapDeallocatorInvalid = {
@@ -943,12 +942,6 @@ export const allocatorOptionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, options: unknown) => `${method}: options must be an object, received ${describeValue(options)}`,
-} satisfies Message
-
-export const allocatorUnknownOption = {
-	Class: TypeError,
-	code: INVALID_ARGUMENT,
-	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOption.text(key, optionNames)}`,
 } satisfies Message
 
 export const allocatorOptionNotANumber = {
@@ -1316,7 +1309,7 @@ export const declarationOptionsNotAnObject = {
 export const declarationUnknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (subject: string, key: string) => `${subject} ${unknownOption.text(key, ['packed', 'align'])}`,
+	text: (subject: string, key: string) => `${subject} ${unknownOptionText(key, ['packed', 'align'])}`,
 } satisfies Message
 
 export const declarationNoFields = {

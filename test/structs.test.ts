@@ -752,7 +752,7 @@ describe('structs at run time', () => {
 			expectThrow(() => heap32.allocStruct(Sized, { diff: 1n as never }), TypeError, 'allocStruct(Sized).diff: a Long value must be a number, received 1n; pass a bigint as Number(value)')
 			expect(heap64.offsetOf(Everything, 'path.2.y')).to.be.greaterThan(heap32.offsetOf(Everything, 'path.2.y'))
 			expect(createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'emscripten' }).abi).to.equal('emscripten')
-			expectThrow(() => createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'wasm16' as never }), TypeError, /^option abi: unknown ABI "wasm16"; expected 'wasm32', 'wasm64', 'emscripten'$/)
+			expectThrow(() => createWasmHeapManager(() => memory.buffer, alloc, () => {}, { abi: 'wasm16' as never }), TypeError, /^createWasmHeapManager: option abi: unknown ABI "wasm16"; expected 'wasm32', 'wasm64', 'emscripten'$/)
 			expectThrow(() => heap32.offsetOf(Sized, 'nope' as string), RangeError, /^offsetOf: struct Sized has no field "nope"/)
 			expectThrow(() => heap32.sizeOf('Nope' as never), TypeError, /^sizeOf: type has an unknown type "Nope"/)
 		})
