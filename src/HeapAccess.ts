@@ -423,8 +423,9 @@ export abstract class HeapAccess {
 	 * returns the address: checked (a positive, aligned address inside the heap) and zeroed
 	 * if the manager zeroes, but not tracked and not in any scope. This library's `_malloc`;
 	 * give the region back with `deallocate(address, byteSize, alignment)`.
-	 * @throws RangeError or TypeError for a bad size or alignment (the allocator is not
-	 * called); Error if the allocation fails
+	 * @throws RangeError or TypeError for a bad size or alignment, or a size of 4 GiB or more
+	 * that a 32-bit ABI's allocator cannot take (the allocator is not called); Error if the
+	 * allocation fails
 	 * @group Allocation & ownership
 	 */
 	allocate(byteSize: number, alignment = 8): number {

@@ -4,6 +4,7 @@ import { AddressTable } from './AddressTable.js'
 import { throwElementCountError, type HeapError } from './errors.js'
 import { bigintElement } from './conversions.js'
 import {
+	allocationSizeBeyondAbi,
 	allocationTooLarge,
 	allocatorReturnedInvalidAddress,
 	allocatorReturnedMisaligned,
@@ -494,6 +495,12 @@ export class HeapCore {
 		if (!Number.isSafeInteger(byteSize)) throw raise(allocationTooLarge, method, byteSize)
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
 		const size = byteSize === 0 ? 1 : byteSize
+		// A 32-bit size_t holds no size of 4 GiB or more: a wasm32 export would take it modulo
+		// 2^32 and hand out a region too small (given back, but allocated first). Only an
+		// allocator known to take bigints (a memory64 export), or the wasm64 ABI, takes it.
+		if (size > 0xffffffff && this.sizeKind !== 'bigint' && this.access.abi !== 'wasm64') {
+			throw raise(allocationSizeBeyondAbi, method, byteSize, this.access.abi)
+		}
 		const allocator = this.allocator as (byteSize: number | bigint, alignment: number | bigint) => unknown
 		let result: unknown
 		try {

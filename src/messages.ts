@@ -589,6 +589,15 @@ export const allocationTooLarge = {
 	text: (method: string, byteSize: number) => `${method}: cannot allocate ${counted(byteSize, 'byte')}, more than a safe integer`,
 } satisfies Message
 
+export const allocationSizeBeyondAbi = {
+	Class: RangeError,
+	code: ALLOCATION_FAILED,
+	text: (method: string, byteSize: number, abi: string) =>
+		`${method}: cannot allocate ${counted(byteSize, 'byte')}: on ${abi} an allocator takes its size as a 32-bit size_t, ` +
+		`at most 4294967295 bytes (a wasm32 malloc would get it modulo 2^32); nothing was allocated ` +
+		`(an allocator that takes bigint sizes, a memory64 module's, takes more: give the manager abi: 'wasm64')`,
+} satisfies Message
+
 export const allocatorThrew = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
@@ -612,8 +621,8 @@ export const allocatorReturnedMisaligned = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
 	text: (method: string, byteSize: number, address: number, alignment: number) =>
-		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned address ${address}, ` +
-		`which is not aligned to the ${alignment} bytes this type needs`,
+		`${method}: allocating ${counted(byteSize, 'byte')} aligned to ${alignment} failed: the allocator returned address ${address}, ` +
+		`which is not a multiple of ${alignment}`,
 } satisfies Message
 
 export const allocatorReturnedOutsideHeap = {

@@ -103,8 +103,12 @@ describe('allocation', () => {
 				const before = snapshot(stub.memory)
 				for (const { method, args, byteSize } of allocCallsOf(element)) {
 					stub.freed.length = 0
-					const error = expectThrow(() => callMethod(stub.heap, method, ...args), Error, byteSizePattern(method, byteSize))
-					expect(error.message).to.match(new RegExp(`address ${misaligned}.*not aligned to the ${element.byteSize} bytes`))
+					// what was asked, the size and the alignment (it said 'the N bytes this type needs')
+					expectThrow(
+						() => callMethod(stub.heap, method, ...args),
+						Error,
+						`${method}: allocating ${counted(byteSize, 'byte')} aligned to ${element.byteSize} failed: the allocator returned address ${misaligned}, which is not a multiple of ${element.byteSize}`,
+					)
 					expect(stub.freed).to.deep.equal([misaligned])
 				}
 				expect(stub.heap.allocatedRefs).to.deep.equal([])
@@ -157,7 +161,8 @@ describe('allocation', () => {
 						const context = `${element.methods.alloc}(${args.map(String).join()}) with ${label}`
 						const error = caught(() => callMethod(stub.heap, element.methods.alloc, ...args), context)
 						expect(error.constructor, context).to.equal(Error)
-						expect(error.message, context).to.match(byteSizePattern(element.methods.alloc, byteSize))
+						const asked = label === 'a misaligned address' ? `${counted(byteSize, 'byte')} aligned to ${byteSize}` : counted(byteSize, 'byte')
+						expect(error.message, context).to.match(new RegExp(`^${element.methods.alloc}: allocating ${asked} failed`))
 						const address = result(byteSize)
 						if (label.startsWith('the heap end') || label.endsWith('far beyond')) expect(error.message, context).to.match(/does not fit in the heap of 65536 bytes/)
 						expect(stub.freed, context).to.deep.equal(expected === 'freed back' ? [address] : [])
@@ -265,7 +270,7 @@ describe('allocation', () => {
 
 		it('a misaligned bigint address is freed back as a bigint', () => {
 			const stub = createStubHeap(() => 68n)
-			expectThrow(() => stub.heap.allocBigInt64(), Error, /allocating 8 bytes failed.*not aligned/)
+			expectThrow(() => stub.heap.allocBigInt64(), Error, /^allocBigInt64: allocating 8 bytes aligned to 8 failed: .*, which is not a multiple of 8$/)
 			expect(stub.freed).to.deep.equal([68n])
 		})
 
