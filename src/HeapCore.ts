@@ -58,7 +58,8 @@ export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
 /**
  * Frees the region at a `number` address, given the `byteSize` and `alignment` its
  * allocation was asked for (a C `free(ptr)` ignores them; Rust's `dealloc` needs them).
- * Both are `undefined` where they are unknown (the elements `freeElements` frees).
+ * Both are `undefined` where they are unknown (`deallocate(address)`, the elements
+ * `freeElements` frees); a {@link Memory64Deallocator} gets `0n` there.
  *
  * Declared as a method, so that its parameters are checked bivariantly: an export typed
  * `(ptr: number, size: number, align: number) => void` (as wasm-bindgen's `.d.ts` types
@@ -71,10 +72,12 @@ export type Deallocator = {
 
 /**
  * Frees the region at a `bigint` address (a memory64 export), with its size and
- * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is).
+ * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is). Where they are
+ * unknown (`deallocate(address)`, the elements `freeElements` frees), both are `0n`: an
+ * i64 parameter cannot take `undefined`, which a wasm32 one reads as 0.
  */
 export type Memory64Deallocator = {
-	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `0n` where unknown). */
 	deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown
 }['deallocate']
 
@@ -100,7 +103,7 @@ type NumberKind = 'unknown' | 'number' | 'bigint'
 /**
  * Calls `callback(...values)` with numbers, and if that throws a TypeError about BigInt
  * conversion — what an i64 (memory64) export does before running — again with bigints
- * (`undefined` stays `undefined`). Reports which kind worked, so later calls need no probing.
+ * (`undefined` as `0n`, see {@link toBigInt}). Reports which kind worked, so later calls need no probing.
  */
 function callProbingKind(
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- called with numbers, or the same as bigints
@@ -121,7 +124,12 @@ function callProbingKind(
 	return result
 }
 
-const toBigInt = (value: number | undefined): bigint | undefined => (value === undefined ? undefined : BigInt(value))
+/**
+ * A deallocator's argument as a bigint: an unknown size or alignment (`deallocate(address)`,
+ * `freeElements`) is `0n`, since an i64 parameter takes no `undefined` ("Cannot convert
+ * undefined to a BigInt"), as a wasm32 one reads `undefined` as 0.
+ */
+const toBigInt = (value: number | undefined): bigint => (value === undefined ? 0n : BigInt(value))
 
 /** The constructor of a generated value or string ref class. */
 export type RefConstructor<R> = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => R
