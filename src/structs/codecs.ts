@@ -508,6 +508,15 @@ function recordValue(names: readonly string[]): RecordValue {
 	return Value
 }
 
+/** The constructor of each record type's values, one per type: readStruct's codec and a ref's `read()` give values of one shape. */
+const recordValues = new WeakMap<StructType, RecordValue>()
+
+function recordValueOf(type: StructType, names: readonly string[]): RecordValue {
+	let Value = recordValues.get(type)
+	if (Value === undefined) recordValues.set(type, (Value = recordValue(names)))
+	return Value
+}
+
 /**
  * Records of up to six fields are built by a function for their field count, which writes
  * exactly that many fields with no count tests: the smallest code to inline into a loop of
@@ -628,7 +637,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			return (_view, address, m) => codec.read(m, address + offset, fieldWhere)
 		}),
 	)
-	const Value = recordValue(names)
+	const Value = recordValueOf(type, names)
 	const build = names.length < recordBuilders.length ? recordBuilders[names.length]! : buildRecord
 	return {
 		size,
