@@ -34,8 +34,8 @@ export async function measure(source) {
  * it takes to stay under it.
  */
 export const entryBudgets = [
-	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 270.79 * 1024, gzipped: 51.82 * 1024 },
-	{ entry: 'allocator', label: '`createHeapAllocator` alone (`wasm-heap-manager/allocator`)', minified: 21.13 * 1024, gzipped: 7.7 * 1024 },
+	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 272.14 * 1024, gzipped: 52.35 * 1024 },
+	{ entry: 'allocator', label: '`createHeapAllocator` alone (`wasm-heap-manager/allocator`)', minified: 21.14 * 1024, gzipped: 7.72 * 1024 },
 	{ entry: 'structs', label: '`defineStruct` and the layouts alone (`wasm-heap-manager/structs`)', minified: 20 * 1024, gzipped: 7 * 1024 },
 ]
 
