@@ -16,7 +16,8 @@
  *
  * The factory also makes `read(view, address)`: the field of the struct at `address`
  * read straight from `view`, for `readStruct`, which checks the whole struct against
- * the live view once and then calls one such reader per numeric field.
+ * the live view once and then calls one such reader per numeric field; a value it
+ * refuses (a Pointer53 past 2^53 - 1) is an error naming `where`.
  */
 import { Part, provenance } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
@@ -35,7 +36,8 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 	const { methods, valueType } = element
 	const address = 'this.address + offset'
 	const read = elementRead(element, address, methods.read, part)
-	const readChecked = elementRead(element, 'address + offset', methods.read, part)
+	// readStruct's reader names the field as readStruct was called (`where`), not the row's reader
+	const readChecked = elementRead(element, 'address + offset', methods.read, part, 'where')
 	// `value | 0` for the integer rows of up to 32 bits, as the value refs pass it (see takesInt32Argument)
 	const write = elementWrite(element, address, methods.write, part, true)
 	// A value of another type than the row's takes the cold path too, which converts it (or

@@ -180,16 +180,18 @@ const littleEndian = (element: { readonly byteSize: number }): string => (elemen
 
 /**
  * The statements that read one element through the DataView `view` at `address` and
- * return it (shared by the manager's `read<T>` and the refs' inline fast paths).
+ * return it (shared by the manager's `read<T>` and the refs' inline fast paths). The
+ * error of a value it refuses names `method`, or, given `methodVariable`, the method held
+ * in that variable at run time (a struct field's `where`).
  */
-export function elementRead(element: NormalizedElement, address: string, method: string, part: Part): Writer {
+export function elementRead(element: NormalizedElement, address: string, method: string, part: Part, methodVariable?: string): Writer {
 	if (element.kind === 'pointer53') {
 		part.use(modules.errors, 'throwPointer53StoredError')
 		return (writer) => {
 			// Two 32-bit halves avoid creating a bigint on every read.
 			writer.writeLine(`const low = view.getUint32(${address}, true)`)
 			writer.writeLine(`const high = view.getUint32(${address} + 4, true)`)
-			writer.writeLine(`if (high > 0x1fffff) throwPointer53StoredError('${method}', ${address}, high, low)`)
+			writer.writeLine(`if (high > 0x1fffff) throwPointer53StoredError(${methodVariable ?? `'${method}'`}, ${address}, high, low)`)
 			writer.writeLine('return high * 0x100000000 + low')
 		}
 	}

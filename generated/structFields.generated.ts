@@ -409,7 +409,7 @@ function Pointer53Field(offset: number, name: string, where: string): StructFiel
 		read(view: DataView, address: number): number {
 			const low = view.getUint32(address + offset, true)
 			const high = view.getUint32(address + offset + 4, true)
-			if (high > 0x1fffff) throwPointer53StoredError('readPointer53', address + offset, high, low)
+			if (high > 0x1fffff) throwPointer53StoredError(where, address + offset, high, low)
 			return high * 0x100000000 + low
 		},
 	}

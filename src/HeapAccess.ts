@@ -204,6 +204,27 @@ export function zeroBytes(views: HeapViews, address: number, byteSize: number): 
  * alignment check), and the collaborators that do the rest: `core` allocates and tracks,
  * `strings` checks string bounds.
  */
+/**
+ * The entry point constructing a manager (`createWasmHeapManager`, `wrapEmscriptenModuleHeap`),
+ * for the constructor's errors to name: set by {@link constructedBy} for the length of one
+ * construction, and taken (cleared) by the constructor before it calls any user code.
+ */
+let constructingAs: string | undefined
+
+/**
+ * @internal Runs `construct` (a `new WasmHeapManager(...)`) so that the errors of the
+ * constructor's arguments and options name `method`, the function the user called,
+ * rather than the class (which is what a direct `new WasmHeapManager` names).
+ */
+export function constructedBy<T>(method: string, construct: () => T): T {
+	constructingAs = method
+	try {
+		return construct()
+	} finally {
+		constructingAs = undefined
+	}
+}
+
 export abstract class HeapAccess {
 	/** @internal Views of the current heap buffer. */
 	views: HeapViews
@@ -258,15 +279,21 @@ export abstract class HeapAccess {
 		free: Deallocator | Memory64Deallocator,
 		options?: WasmHeapManagerOptions,
 	) {
+		// Taken before any user code runs: a manager its getLatestHeap constructs names its own entry.
+		const method = constructingAs ?? 'WasmHeapManager'
+		constructingAs = undefined
 		for (const [name, value] of [['getLatestHeap', getLatestHeap], ['alloc', alloc], ['free', free]] as const) {
 			if (typeof value !== 'function') {
-				throw raise(managerArgumentNotAFunction, name, value)
+				throw raise(managerArgumentNotAFunction, method, name, value)
 			}
 		}
-		const resolved = resolveOptions(options)
+		const resolved = resolveOptions(options, method)
 		this.getLatestHeap = getLatestHeap
 		this.pollingMode = resolved.pollingMode
-		this.views = new HeapViews(this.fetchHeap())
+		// fetchHeap's check, naming the entry point (fetchHeap itself is on the polling path)
+		const buffer: unknown = this.getLatestHeap()
+		if (!isHeapBuffer(buffer)) throw raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory, method)
+		this.views = new HeapViews(buffer)
 		this.fast = this.pollingMode === 'always' || isResizable(this.views.buffer) ? emptyViews : this.views
 		this.core = new HeapCore(this, alloc, free, resolved)
 		this.strings = new HeapStrings(this)
@@ -396,8 +423,9 @@ export abstract class HeapAccess {
 	 * returns the address: checked (a positive, aligned address inside the heap) and zeroed
 	 * if the manager zeroes, but not tracked and not in any scope. This library's `_malloc`;
 	 * give the region back with `deallocate(address, byteSize, alignment)`.
-	 * @throws RangeError or TypeError for a bad size or alignment (the allocator is not
-	 * called); Error if the allocation fails
+	 * @throws RangeError or TypeError for a bad size or alignment, or a size of 4 GiB or more
+	 * that a 32-bit ABI's allocator cannot take (the allocator is not called); Error if the
+	 * allocation fails
 	 * @group Allocation & ownership
 	 */
 	allocate(byteSize: number, alignment = 8): number {

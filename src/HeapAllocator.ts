@@ -94,7 +94,6 @@ import {
 	allocatorSizeInvalid,
 	allocatorSizeNotANumber,
 	allocatorTargetInvalid,
-	allocatorUnknownOption,
 	alignmentInvalid,
 	alignmentNotANumber,
 	corruptAdjacentFree,
@@ -124,6 +123,7 @@ import {
 	corruptWrongClass,
 	raise,
 	type FreeRefusal,
+	unknownOption,
 } from './messages.js'
 
 /** Header magic: "HEAP" in ASCII, read as a little-endian uint32. */
@@ -355,7 +355,6 @@ function isBuffer(target: unknown): target is ArrayBuffer | SharedArrayBuffer {
 }
 
 // The methods the errors name (each written once: they recur in many raise calls).
-const CREATE = 'createHeapAllocator'
 const ALLOC = 'HeapAllocator.alloc'
 const FREE = 'HeapAllocator.free'
 const CHECK = 'HeapAllocator.check'
@@ -411,7 +410,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 	readonly alloc: (byteSize: number, alignment?: number) => number
 	readonly free: (address: number, byteSize?: number, alignment?: number) => void
 
-	constructor(target: HeapTarget, base: number, fixedEnd: number | undefined, maximumByteSize: number | undefined) {
+	constructor(target: HeapTarget, base: number, fixedEnd: number | undefined, maximumByteSize: number | undefined, method: string) {
 		const memory = isMemory(target) ? target : null
 		const buffer = memory === null ? (target as ArrayBuffer | SharedArrayBuffer) : memory.buffer
 		this.shared = !(buffer instanceof ArrayBuffer)
@@ -441,7 +440,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 		for (;;) {
 			const word = Atomics.load(lock, H_MAGIC)
 			if (word === MAGIC) {
-				this.salt = this.attach(base)
+				this.salt = this.attach(base, method)
 				break
 			}
 			if (word === INITIALISING && this.shared) {
@@ -450,10 +449,10 @@ class TlsfHeapAllocator implements HeapAllocator {
 				continue
 			}
 			if (end - base < HEADER_BYTES + MIN_BLOCK + SENTINEL) {
-				throw raise(allocatorRangeTooSmall, CREATE, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
+				throw raise(allocatorRangeTooSmall, method, base, end, HEADER_BYTES, HEADER_BYTES + MIN_BLOCK + SENTINEL)
 			}
-			this.refuseOverlap(keys, base, limit)
-			this.refuseLiveState(base, end, word)
+			this.refuseOverlap(keys, base, limit, method)
+			this.refuseLiveState(base, end, word, method)
 			if (Atomics.compareExchange(lock, H_MAGIC, word, INITIALISING) !== word) continue
 			this.salt = this.initialise(base, end, limit)
 			Atomics.store(lock, H_MAGIC, MAGIC)
@@ -495,11 +494,11 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * Throws if `[base, limit)` overlaps the range (to its growth limit) of an allocator
 	 * created over one of `keys` whose header is still in place.
 	 */
-	private refuseOverlap(keys: object[], base: number, limit: number): void {
+	private refuseOverlap(keys: object[], base: number, limit: number, method: string): void {
 		for (const key of keys) {
 			for (const other of basesByTarget.get(key) ?? []) {
 				const otherLimit = other === base ? undefined : this.headerLimitAt(other / 4)
-				if (otherLimit !== undefined && base < otherLimit && other < limit) throw raise(allocatorRangesOverlap, CREATE, base, limit, other, otherLimit)
+				if (otherLimit !== undefined && base < otherLimit && other < limit) throw raise(allocatorRangesOverlap, method, base, limit, other, otherLimit)
 			}
 		}
 	}
@@ -544,14 +543,14 @@ class TlsfHeapAllocator implements HeapAllocator {
 	 * below `base` with a range that may grow past it: a thread joining with another
 	 * `start` than the creator's.
 	 */
-	private refuseLiveState(base: number, end: number, magic: number): void {
+	private refuseLiveState(base: number, end: number, magic: number, method: string): void {
 		const u32 = this.u32
 		const hb = this.hb
 		const lock = this.lockView
 		// In this order, atomically: a version that another thread's `initialise` stored after
 		// taking the magic word means that word has changed, and the caller tries again.
 		if (Atomics.load(lock, H_VERSION) === VERSION && u32[hb + H_BASE] === base && Atomics.load(lock, H_MAGIC) === magic) {
-			throw raise(corruptHeaderMagic, CREATE, base, magic)
+			throw raise(corruptHeaderMagic, method, base, magic)
 		}
 		const from = Math.max(0, base - STATE_SCAN_BELOW) >>> 2
 		const window = u32.subarray(from, Math.min(end, base + STATE_SCAN_ABOVE, u32.length * 4 - HEADER_BYTES) >>> 2)
@@ -562,35 +561,35 @@ class TlsfHeapAllocator implements HeapAllocator {
 			const otherLimit = (w & 1) !== 0 || w === hb ? undefined : this.headerLimitAt(w)
 			// The window ends below `end`, so a header above `base` is inside the range; one below
 			// counts when its range may grow up to here (its growth would run into this one).
-			if (otherLimit !== undefined && base < otherLimit) throw raise(allocatorOverlapsState, CREATE, base, w * 4, otherLimit)
+			if (otherLimit !== undefined && base < otherLimit) throw raise(allocatorOverlapsState, method, base, w * 4, otherLimit)
 		}
 	}
 
 	/** Validates an existing header; returns its salt. */
-	private attach(base: number): number {
+	private attach(base: number, method: string): number {
 		const u32 = this.u32
 		const hb = this.hb
 		const version = u32[hb + H_VERSION]
 		if (version !== VERSION) {
-			throw raise(allocatorHeaderVersion, CREATE, base, version, VERSION)
+			throw raise(allocatorHeaderVersion, method, base, version, VERSION)
 		}
 		if (u32[hb + H_BASE] !== base) {
-			throw raise(corruptHeaderBase, CREATE, base, u32[hb + H_BASE])
+			throw raise(corruptHeaderBase, method, base, u32[hb + H_BASE])
 		}
 		const endWords = u32[hb + H_END]!
 		const endBytes = endWords * 4
 		// What never changes, or only grows, while other threads use the heap: no lock needed.
 		if ((endWords & 1) !== 0 || endBytes < base + HEADER_BYTES + MIN_BLOCK + SENTINEL) {
-			throw raise(corruptHeaderRange, CREATE, base, `end ${endBytes}`)
+			throw raise(corruptHeaderRange, method, base, `end ${endBytes}`)
 		}
 		if (u32[hb + H_LIMIT]! < endWords) {
-			throw raise(corruptHeaderRange, CREATE, base, `growth limit ${u32[hb + H_LIMIT]! * 4}, below its end ${endBytes}`)
+			throw raise(corruptHeaderRange, method, base, `growth limit ${u32[hb + H_LIMIT]! * 4}, below its end ${endBytes}`)
 		}
 		if (u32[hb + H_LOCK]! > 2 || u32[hb + H_QUICK_TOTAL]! > QUICK_CAPACITY) {
-			throw raise(corruptHeaderRange, CREATE, base, `lock word ${u32[hb + H_LOCK]} and ${u32[hb + H_QUICK_TOTAL]} quick blocks`)
+			throw raise(corruptHeaderRange, method, base, `lock word ${u32[hb + H_LOCK]} and ${u32[hb + H_QUICK_TOTAL]} quick blocks`)
 		}
 		if (endBytes > this.buffer.byteLength) {
-			throw raise(allocatorHeapPastBuffer, CREATE, base, endBytes, this.buffer.byteLength)
+			throw raise(allocatorHeapPastBuffer, method, base, endBytes, this.buffer.byteLength)
 		}
 		return u32[hb + H_SALT]!
 	}
@@ -1493,13 +1492,13 @@ function globalAddress(value: unknown): unknown {
 	return value
 }
 
-function rangeOption(name: string, value: unknown): number | undefined {
+function rangeOption(name: string, value: unknown, method: string): number | undefined {
 	if (value === undefined) return undefined
 	if (typeof value !== 'number') {
-		throw raise(allocatorOptionNotANumber, CREATE, name, value)
+		throw raise(allocatorOptionNotANumber, method, name, value)
 	}
 	if (!Number.isSafeInteger(value) || value < 0) {
-		throw raise(allocatorOptionInvalid, CREATE, name, value)
+		throw raise(allocatorOptionInvalid, method, name, value)
 	}
 	return value
 }
@@ -1534,15 +1533,23 @@ function rangeOption(name: string, value: unknown): number | undefined {
  * @group Entry points
  */
 export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOptions = {}): HeapAllocator {
+	return createHeapAllocatorFor('createHeapAllocator', target, options)
+}
+
+/**
+ * @internal {@link createHeapAllocator}, whose errors name `method`: the function the user
+ * called (`createWasmHeapManager` over a bare memory creates its allocator here).
+ */
+export function createHeapAllocatorFor(method: string, target: HeapTarget, options: HeapAllocatorOptions): HeapAllocator {
 	if (!isMemory(target) && !isBuffer(target)) {
-		throw raise(allocatorTargetInvalid, CREATE, target)
+		throw raise(allocatorTargetInvalid, method, target)
 	}
 	if (typeof options !== 'object' || options === null) {
-		throw raise(allocatorOptionsNotAnObject, CREATE, options)
+		throw raise(allocatorOptionsNotAnObject, method, options)
 	}
 	for (const key of Object.keys(options)) {
 		if (!allocatorOptionNames.includes(key)) {
-			throw raise(allocatorUnknownOption, CREATE, key, allocatorOptionNames)
+			throw raise(unknownOption, method, key, allocatorOptionNames)
 		}
 	}
 	const byteLength = isMemory(target) ? target.buffer.byteLength : target.byteLength
@@ -1550,22 +1557,22 @@ export function createHeapAllocator(target: HeapTarget, options: HeapAllocatorOp
 	if (typeof WebAssembly !== 'undefined' && start instanceof WebAssembly.Global) {
 		start = globalAddress(start.value)
 	}
-	const startValue = rangeOption('start', start) as number
-	const end = rangeOption('end', options.end)
-	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize)
+	const startValue = rangeOption('start', start, method) as number
+	const end = rangeOption('end', options.end, method)
+	const maximumByteSize = rangeOption('maximumByteSize', options.maximumByteSize, method)
 	const base = startValue + ((8 - (startValue % 8)) % 8)
 	if (end !== undefined && end > byteLength) {
-		throw raise(allocatorEndPastBuffer, CREATE, end, byteLength)
+		throw raise(allocatorEndPastBuffer, method, end, byteLength)
 	}
 	if (end !== undefined && end > ADDRESS_LIMIT) {
-		throw raise(allocatorEndPast4GiB, CREATE, end)
+		throw raise(allocatorEndPast4GiB, method, end)
 	}
 	// Not taken as 4 GiB in silence: over a memory64 memory, 8 GiB would read as possible.
 	if (maximumByteSize !== undefined && maximumByteSize > ADDRESS_LIMIT) {
-		throw raise(allocatorEndPast4GiB, CREATE, maximumByteSize, 'maximumByteSize')
+		throw raise(allocatorEndPast4GiB, method, maximumByteSize, 'maximumByteSize')
 	}
 	if (base + HEADER_BYTES > Math.min(byteLength, ADDRESS_LIMIT)) {
-		throw raise(allocatorNoRoomForHeader, CREATE, startValue, HEADER_BYTES, byteLength)
+		throw raise(allocatorNoRoomForHeader, method, startValue, HEADER_BYTES, byteLength)
 	}
-	return new TlsfHeapAllocator(target, base, end, maximumByteSize)
+	return new TlsfHeapAllocator(target, base, end, maximumByteSize, method)
 }

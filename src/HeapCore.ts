@@ -5,6 +5,7 @@ import { allocFailureOf } from './HeapAllocator.js'
 import { throwElementCountError, type HeapError } from './errors.js'
 import { bigintElement } from './conversions.js'
 import {
+	allocationSizeBeyondAbi,
 	allocationTooLarge,
 	allocatorReturnedInvalidAddress,
 	allocatorReturnedMisaligned,
@@ -32,8 +33,8 @@ import {
 	trackingOff,
 	wrapDeallocatorInvalid,
 	wrapOptionsNotAnObject,
-	wrapOptionUnknown,
 	type FailedRegion,
+	unknownOption,
 } from './messages.js'
 import { zeroBytes, type HeapAccess } from './HeapAccess.js'
 import type { HeapViews } from '../generated/HeapViews.generated.js'
@@ -58,7 +59,8 @@ export type Memory64Allocator = (byteSize: bigint, alignment: bigint) => bigint
 /**
  * Frees the region at a `number` address, given the `byteSize` and `alignment` its
  * allocation was asked for (a C `free(ptr)` ignores them; Rust's `dealloc` needs them).
- * Both are `undefined` where they are unknown (the elements `freeElements` frees).
+ * Both are `undefined` where they are unknown (`deallocate(address)`, the elements
+ * `freeElements` frees); a {@link Memory64Deallocator} gets `0n` there.
  *
  * Declared as a method, so that its parameters are checked bivariantly: an export typed
  * `(ptr: number, size: number, align: number) => void` (as wasm-bindgen's `.d.ts` types
@@ -71,10 +73,12 @@ export type Deallocator = {
 
 /**
  * Frees the region at a `bigint` address (a memory64 export), with its size and
- * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is).
+ * alignment as `bigint`s (checked bivariantly, as {@link Deallocator} is). Where they are
+ * unknown (`deallocate(address)`, the elements `freeElements` frees), both are `0n`: an
+ * i64 parameter cannot take `undefined`, which a wasm32 one reads as 0.
  */
 export type Memory64Deallocator = {
-	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `undefined`). */
+	/** Frees the region at `address` (`byteSize` and `alignment` as its allocation got them, or `0n` where unknown). */
 	deallocate(address: bigint, byteSize?: bigint, alignment?: bigint): unknown
 }['deallocate']
 
@@ -100,7 +104,7 @@ type NumberKind = 'unknown' | 'number' | 'bigint'
 /**
  * Calls `callback(...values)` with numbers, and if that throws a TypeError about BigInt
  * conversion — what an i64 (memory64) export does before running — again with bigints
- * (`undefined` stays `undefined`). Reports which kind worked, so later calls need no probing.
+ * (`undefined` as `0n`, see {@link toBigInt}). Reports which kind worked, so later calls need no probing.
  */
 function callProbingKind(
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- called with numbers, or the same as bigints
@@ -121,7 +125,12 @@ function callProbingKind(
 	return result
 }
 
-const toBigInt = (value: number | undefined): bigint | undefined => (value === undefined ? undefined : BigInt(value))
+/**
+ * A deallocator's argument as a bigint: an unknown size or alignment (`deallocate(address)`,
+ * `freeElements`) is `0n`, since an i64 parameter takes no `undefined` ("Cannot convert
+ * undefined to a BigInt"), as a wasm32 one reads `undefined` as 0.
+ */
+const toBigInt = (value: number | undefined): bigint => (value === undefined ? 0n : BigInt(value))
 
 /** The constructor of a generated value or string ref class. */
 export type RefConstructor<R> = new (manager: WasmHeapManager, address: number, allocatedByteSize: number, tracked: boolean) => R
@@ -495,6 +504,12 @@ export class HeapCore {
 		if (!Number.isSafeInteger(byteSize)) throw raise(allocationTooLarge, method, byteSize)
 		// Ask for at least one byte, so a zero-length array still gets a unique, non-null address.
 		const size = byteSize === 0 ? 1 : byteSize
+		// A 32-bit size_t holds no size of 4 GiB or more: a wasm32 export would take it modulo
+		// 2^32 and hand out a region too small (given back, but allocated first). Only an
+		// allocator known to take bigints (a memory64 export), or the wasm64 ABI, takes it.
+		if (size > 0xffffffff && this.sizeKind !== 'bigint' && this.access.abi !== 'wasm64') {
+			throw raise(allocationSizeBeyondAbi, method, byteSize, this.access.abi)
+		}
 		const allocator = this.allocator as (byteSize: number | bigint, alignment: number | bigint) => unknown
 		let result: unknown
 		try {
@@ -625,7 +640,7 @@ export class HeapCore {
 				throw raise(wrapOptionsNotAnObject, method, options, optionNames)
 			}
 			// A misspelt `deallocator: null` would make a borrowed region's free() free it.
-			for (const key in options) if (!optionNames.includes(key)) throw raise(wrapOptionUnknown, method, key, optionNames)
+			for (const key in options) if (!optionNames.includes(key)) throw raise(unknownOption, method, key, optionNames)
 			const deallocator: unknown = options.deallocator
 			if (deallocator !== undefined && deallocator !== null && typeof deallocator !== 'function') {
 				throw raise(wrapDeallocatorInvalid, method, deallocator)

@@ -1,8 +1,12 @@
 import { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { Allocator, Deallocator, GetLatestHeap, Memory64Allocator, Memory64Deallocator } from './HeapCore.js'
-import { allocatorOptionNames, createHeapAllocator, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
+import { allocatorOptionNames, createHeapAllocatorFor, type HeapAllocatorOptions, type HeapTarget } from './HeapAllocator.js'
+import { constructedBy } from './HeapAccess.js'
 import { resolveOptions, type WasmHeapManagerOptions } from './options.js'
 import { heapArgumentInvalid, raise } from './messages.js'
+
+/** What every error of this entry point's arguments and options names: the function the user called. */
+const CREATE = 'createWasmHeapManager'
 
 /**
  * Creates a manager for any heap: a function returning the current `ArrayBuffer` or
@@ -58,7 +62,7 @@ export function createWasmHeapManager(
 		// a view (Emscripten's HEAPU8 is the usual one), or a heap given with an allocator
 		throw raise(heapArgumentInvalid, getLatestHeap, typeof alloc === 'function' && isHeapTarget(getLatestHeap))
 	}
-	return new WasmHeapManager(getLatestHeap as GetLatestHeap, alloc as Allocator, free as Memory64Deallocator, options)
+	return constructedBy(CREATE, () => new WasmHeapManager(getLatestHeap as GetLatestHeap, alloc as Allocator, free as Memory64Deallocator, options))
 }
 
 function isHeapTarget(value: unknown): value is HeapTarget {
@@ -70,18 +74,19 @@ function isHeapTarget(value: unknown): value is HeapTarget {
 /**
  * A manager over `target` with the built-in allocator: the options split between the two.
  * The manager's are checked before the allocator writes its header, so a bad option
- * leaves the memory as it was; an unknown one is named with the options of both.
+ * leaves the memory as it was; an unknown one is named with the options of both. Every
+ * error names createWasmHeapManager (not the createHeapAllocator it calls).
  */
 function overBareHeap(target: HeapTarget, options: unknown): WasmHeapManager {
-	resolveOptions(options as WasmHeapManagerOptions | undefined, allocatorOptionNames)
+	resolveOptions(options as WasmHeapManagerOptions | undefined, CREATE, allocatorOptionNames)
 	const allocatorOptions: Record<string, unknown> = {}
 	const managerOptions: Record<string, unknown> = {}
 	for (const [key, value] of Object.entries(options ?? {})) {
 		if (allocatorOptionNames.includes(key)) allocatorOptions[key] = value
 		else managerOptions[key] = value
 	}
-	const allocator = createHeapAllocator(target, allocatorOptions)
+	const allocator = createHeapAllocatorFor(CREATE, target, allocatorOptions)
 	// A WebAssembly.Memory replaces its buffer when it grows; a buffer is the heap itself.
 	const getLatestHeap = 'buffer' in target ? () => target.buffer : () => target
-	return new WasmHeapManager(getLatestHeap, allocator.alloc, allocator.free, managerOptions)
+	return constructedBy(CREATE, () => new WasmHeapManager(getLatestHeap, allocator.alloc, allocator.free, managerOptions))
 }

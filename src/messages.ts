@@ -414,7 +414,7 @@ export const stringSliceDoesNotFit = {
 export const managerArgumentNotAFunction = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (name: string, value: unknown) => `${name} must be a function, received ${describeValue(value)}`,
+	text: (method: string, name: string, value: unknown) => `${method}: ${name} must be a function, received ${describeValue(value)}`,
 } satisfies Message
 
 export const heapArgumentInvalid = {
@@ -431,32 +431,37 @@ export const heapArgumentInvalid = {
 export const optionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (options: unknown) => `options must be an object, received ${options === null ? 'null' : typeof options}`,
+	text: (method: string, options: unknown) => `${method}: options must be an object, received ${describeValue(options)}`,
 } satisfies Message
+
+/** `unknown option 'x': the options are a, b`: the text of every unknown-option entry after its method. */
+const unknownOptionText = (key: string, optionNames: readonly string[]): string => `unknown option '${key}': the options are ${optionNames.join(', ')}`
 
 export const unknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (key: string, optionNames: readonly string[]) => `unknown option '${key}': the options are ${optionNames.join(', ')}`,
+	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOptionText(key, optionNames)}`,
 } satisfies Message
 
 export const optionNotABoolean = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (option: string, value: unknown) => `option ${option} must be a boolean, received ${describeValue(value)}`,
+	text: (method: string, option: string, value: unknown) => `${method}: option ${option} must be a boolean, received ${describeValue(value)}`,
 } satisfies Message
 
 export const pollingModeInvalid = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (pollingMode: unknown, pollingModes: readonly string[]) => `option pollingMode must be one of ${quotedList(pollingModes)}, received ${describeValue(pollingMode)}`,
+	text: (method: string, pollingMode: unknown, pollingModes: readonly string[]) =>
+		`${method}: option pollingMode must be one of ${quotedList(pollingModes)}, received ${describeValue(pollingMode)}`,
 } satisfies Message
 
+/** `method`: the entry point, when the manager's construction called `getLatestHeap`; none when a later access polled. */
 export const latestHeapNotABuffer = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (buffer: unknown, isMemory: boolean) =>
-		`getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}` +
+	text: (buffer: unknown, isMemory: boolean, method?: string) =>
+		`${method === undefined ? '' : `${method}: `}getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received ${describeValue(buffer)}` +
 		(isMemory
 			? ' (it returned a WebAssembly.Memory: return memory.buffer instead)'
 			: ArrayBuffer.isView(buffer)
@@ -584,6 +589,15 @@ export const allocationTooLarge = {
 	text: (method: string, byteSize: number) => `${method}: cannot allocate ${counted(byteSize, 'byte')}, more than a safe integer`,
 } satisfies Message
 
+export const allocationSizeBeyondAbi = {
+	Class: RangeError,
+	code: ALLOCATION_FAILED,
+	text: (method: string, byteSize: number, abi: string) =>
+		`${method}: cannot allocate ${counted(byteSize, 'byte')}: on ${abi} an allocator takes its size as a 32-bit size_t, ` +
+		`at most 4294967295 bytes (a wasm32 malloc would get it modulo 2^32); nothing was allocated ` +
+		`(an allocator that takes bigint sizes, a memory64 module's, takes more: give the manager abi: 'wasm64')`,
+} satisfies Message
+
 export const allocatorThrew = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
@@ -608,8 +622,8 @@ export const allocatorReturnedMisaligned = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
 	text: (method: string, byteSize: number, address: number, alignment: number) =>
-		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned address ${address}, ` +
-		`which is not aligned to the ${alignment} bytes this type needs`,
+		`${method}: allocating ${counted(byteSize, 'byte')} aligned to ${alignment} failed: the allocator returned address ${address}, ` +
+		`which is not a multiple of ${alignment}`,
 } satisfies Message
 
 export const allocatorReturnedOutsideHeap = {
@@ -639,12 +653,6 @@ export const wrapOptionsNotAnObject = {
 	code: INVALID_ARGUMENT,
 	text: (method: string, options: unknown, optionNames: readonly string[]) =>
 		`${method}: options must be an object ({ ${optionNames.join(', ')} }), received ${describeValue(options)}`,
-} satisfies Message
-
-export const wrapOptionUnknown = {
-	Class: TypeError,
-	code: INVALID_ARGUMENT,
-	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOption.text(key, optionNames)}`,
 } satisfies Message
 
 export const wrapDeallocatorInvalid = {
@@ -1006,12 +1014,6 @@ export const allocatorOptionsNotAnObject = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
 	text: (method: string, options: unknown) => `${method}: options must be an object, received ${describeValue(options)}`,
-} satisfies Message
-
-export const allocatorUnknownOption = {
-	Class: TypeError,
-	code: INVALID_ARGUMENT,
-	text: (method: string, key: string, optionNames: readonly string[]) => `${method}: ${unknownOption.text(key, optionNames)}`,
 } satisfies Message
 
 export const allocatorOptionNotANumber = {
@@ -1379,7 +1381,7 @@ export const declarationOptionsNotAnObject = {
 export const declarationUnknownOption = {
 	Class: TypeError,
 	code: INVALID_ARGUMENT,
-	text: (subject: string, key: string) => `${subject} ${unknownOption.text(key, ['packed', 'align'])}`,
+	text: (subject: string, key: string) => `${subject} ${unknownOptionText(key, ['packed', 'align'])}`,
 } satisfies Message
 
 export const declarationNoFields = {

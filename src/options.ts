@@ -68,42 +68,43 @@ const optionNames: readonly string[] = ['clearAllocatedRegions', 'pollingMode', 
 
 /**
  * Validates user options (unknown keys included, to catch typos) and applies the defaults.
+ * `method`: the entry point the user called, which every error names.
  * `alsoTaken`: the keys a caller takes beside the manager's (`memory`, the built-in
  * allocator's range), passed over here and listed with them when a key is unknown.
  */
-export function resolveOptions(options: WasmHeapManagerOptions | undefined, alsoTaken: readonly string[] = []): ResolvedOptions {
+export function resolveOptions(options: WasmHeapManagerOptions | undefined, method: string, alsoTaken: readonly string[] = []): ResolvedOptions {
 	if (options === undefined) {
 		return { clearAllocatedRegions: true, pollingMode: 'whenEmpty', trackAllocations: true, debug: false, abi: 'wasm32' }
 	}
 
 	if (typeof options !== 'object' || options === null) {
-		throw raise(optionsNotAnObject, options)
+		throw raise(optionsNotAnObject, method, options)
 	}
 
 	for (const key of Object.keys(options)) {
 		if (!optionNames.includes(key) && !alsoTaken.includes(key)) {
-			throw raise(unknownOption, key, [...optionNames, ...alsoTaken])
+			throw raise(unknownOption, method, key, [...optionNames, ...alsoTaken])
 		}
 	}
 
 	const { clearAllocatedRegions = true, pollingMode = 'whenEmpty', trackAllocations = true, debug = false, abi = 'wasm32' } = options
 
 	if (typeof clearAllocatedRegions !== 'boolean') {
-		throw raise(optionNotABoolean, 'clearAllocatedRegions', clearAllocatedRegions)
+		throw raise(optionNotABoolean, method, 'clearAllocatedRegions', clearAllocatedRegions)
 	}
 
 	if (typeof trackAllocations !== 'boolean') {
-		throw raise(optionNotABoolean, 'trackAllocations', trackAllocations)
+		throw raise(optionNotABoolean, method, 'trackAllocations', trackAllocations)
 	}
 
 	if (typeof debug !== 'boolean') {
-		throw raise(optionNotABoolean, 'debug', debug)
+		throw raise(optionNotABoolean, method, 'debug', debug)
 	}
 
 	if (!pollingModes.includes(pollingMode)) {
-		throw raise(pollingModeInvalid, pollingMode, pollingModes)
+		throw raise(pollingModeInvalid, method, pollingMode, pollingModes)
 	}
 
-	abiFacts(abi, 'option abi')
+	abiFacts(abi, `${method}: option abi`)
 	return { clearAllocatedRegions, pollingMode, trackAllocations, debug, abi }
 }

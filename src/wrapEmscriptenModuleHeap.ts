@@ -10,6 +10,7 @@ import {
 } from './messages.js'
 import { resolveOptions, type WasmHeapManagerOptions } from './options.js'
 import type { WebAssemblyMemoryLike } from './HeapAllocator.js'
+import { constructedBy } from './HeapAccess.js'
 
 /**
  * The options of {@link wrapEmscriptenModuleHeap}: the manager's, and where the heap is.
@@ -134,7 +135,7 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 	let memoryOption: unknown
 	// Checked before the heap is looked for: a misspelt `memory` would otherwise read as a
 	// module without a heap.
-	resolveOptions(options, ['memory'])
+	resolveOptions(options, 'wrapEmscriptenModuleHeap', ['memory'])
 	if (typeof options === 'object' && options !== null && 'memory' in options) {
 		const { memory, ...rest } = options
 		memoryOption = memory
@@ -172,5 +173,5 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		throw raise(emscriptenHeapMissing, 'wrapEmscriptenModuleHeap', typeof options === 'object' && options !== null && 'memory' in options)
 	}
 
-	return new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions)
+	return constructedBy('wrapEmscriptenModuleHeap', () => new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions))
 }

@@ -48,9 +48,9 @@ describe('debug mode', () => {
 	})
 
 	it('the option must be a boolean', () => {
-		expectThrow(() => debugHeap({ debug: 'yes' as never }), TypeError, 'option debug must be a boolean, received "yes"')
+		expectThrow(() => debugHeap({ debug: 'yes' as never }), TypeError, 'createWasmHeapManager: option debug must be a boolean, received "yes"')
 		expect((caught(() => debugHeap({ debug: 1 as never })) as HeapError).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
-		expectThrow(() => debugHeap({ debugging: true } as never), TypeError, "unknown option 'debugging': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize")
+		expectThrow(() => debugHeap({ debugging: true } as never), TypeError, "createWasmHeapManager: unknown option 'debugging': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize")
 	})
 
 	it('report() needs tracking, which holds the live refs', () => {

@@ -241,7 +241,7 @@ describe('defects found by fuzzing (issue 10)', function () {
 				throw new Error('free failed')
 			})
 			const error = thrown(() => heap.allocInt32())
-			expect(error.message).to.match(/^allocInt32: allocating 4 bytes failed: .*not aligned to the 4 bytes/)
+			expect(error.message).to.match(/^allocInt32: allocating 4 bytes aligned to 4 failed: the allocator returned address 1026, which is not a multiple of 4; giving the region back failed too/)
 			expect((error.cause as Error).message).to.equal('free failed')
 			const beyond = createWasmHeapManager(() => memory.buffer, () => 65536, () => {
 				throw new Error('free failed')
@@ -342,6 +342,59 @@ describe('defects found by fuzzing (issue 10)', function () {
 				expect(error.message, method).to.equal(`${method}: cannot allocate ${bytes} bytes, more than a safe integer`)
 			}
 			expect(sizes).to.deep.equal([])
+		})
+
+		it('a size of 4 GiB or more, which a 32-bit size_t cannot hold, is refused before a wasm32 allocator is called (it took it modulo 2^32)', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const sizes: unknown[] = []
+			const frees: unknown[] = []
+			// as a wasm32 export converts its i32 size
+			const wasm32Malloc = (size: number): number => (sizes.push(size), (size | 0) === 16 ? 1024 : 0)
+			const heap = createWasmHeapManager(() => memory.buffer, wasm32Malloc, (address) => void frees.push(address))
+			const before = new Uint8Array(memory.buffer).slice()
+			for (const [method, args, bytes] of [
+				['allocate', [2 ** 32 + 16], 2 ** 32 + 16],
+				['allocate', [2 ** 32, 64], 2 ** 32],
+				['allocUint8Array', [2 ** 32 + 16], 2 ** 32 + 16],
+				['allocInt32Array', [2 ** 30 + 4], 2 ** 32 + 16],
+				['allocNullTerminatedUtf16String', [2 ** 31 + 7], 2 ** 32 + 16],
+			] as const) {
+				const error = thrown(() => callMethod(heap, method, ...args))
+				expect(error, method).to.be.instanceOf(RangeError)
+				expect((error as { code?: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+				expect(error.message, method).to.equal(
+					`${method}: cannot allocate ${bytes} bytes: on wasm32 an allocator takes its size as a 32-bit size_t, at most 4294967295 bytes ` +
+						"(a wasm32 malloc would get it modulo 2^32); nothing was allocated (an allocator that takes bigint sizes, a memory64 module's, takes more: give the manager abi: 'wasm64')",
+				)
+			}
+			expect([sizes, frees], 'the allocator never called, nothing given back').to.deep.equal([[], []])
+			expect(Buffer.compare(new Uint8Array(memory.buffer), before)).to.equal(0)
+			const emscripten = createWasmHeapManager(() => memory.buffer, wasm32Malloc, () => {}, { abi: 'emscripten' })
+			expect(thrown(() => emscripten.allocate(2 ** 32)).message).to.match(/^allocate: cannot allocate 4294967296 bytes: on emscripten an allocator /)
+			expect(sizes).to.deep.equal([])
+			// 2^32 - 1 still goes to it
+			expect(thrown(() => heap.allocate(2 ** 32 - 1)).message).to.equal('allocate: allocating 4294967295 bytes failed: the allocator returned 0')
+			expect(sizes).to.deep.equal([2 ** 32 - 1])
+
+			// An allocator known to take bigints (a memory64 export: it refuses a number before running) takes any size, whatever the ABI;
+			// one not known yet is refused on a 32-bit ABI (it would be tried with a number first)
+			const bigSizes: unknown[] = []
+			const memory64Malloc = (size: unknown): bigint => {
+				if (typeof size !== 'bigint') throw new TypeError('Cannot convert 16 to a BigInt')
+				bigSizes.push(size)
+				return size === 16n ? 1024n : 0n
+			}
+			const wide = createWasmHeapManager(() => memory.buffer, memory64Malloc as never, () => {})
+			expect(thrown(() => wide.allocate(2 ** 32 + 16)).message).to.match(/^allocate: cannot allocate 4294967312 bytes: on wasm32 /)
+			expect(bigSizes).to.deep.equal([])
+			wide.deallocate(wide.allocate(16), 16)
+			expect(thrown(() => wide.allocate(2 ** 32 + 16)).message).to.equal('allocate: allocating 4294967312 bytes failed: the allocator returned 0n')
+			expect(bigSizes).to.deep.equal([16n, 2n ** 32n + 16n])
+			// on wasm64 a number allocator (JavaScript's: a wasm64 export takes bigints) gets the size as it is
+			sizes.length = 0
+			const onWasm64 = createWasmHeapManager(() => memory.buffer, wasm32Malloc, () => {}, { abi: 'wasm64' })
+			expect(thrown(() => onWasm64.allocate(2 ** 32 + 16)).message).to.match(/^allocate: allocating 4294967312 bytes failed: the allocator returned address 1024, but the region does not fit/)
+			expect(sizes).to.deep.equal([2 ** 32 + 16])
 		})
 	})
 })

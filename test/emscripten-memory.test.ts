@@ -137,13 +137,19 @@ describe('wrapEmscriptenModuleHeap over a module with neither HEAPU8 nor wasmMem
 		expectThrow(
 			() => wrapEmscriptenModuleHeap({ _malloc: module._malloc, _free: module._free }, { memry: memory } as never),
 			TypeError,
-			"unknown option 'memry': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, memory",
+			"wrapEmscriptenModuleHeap: unknown option 'memry': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, memory",
 		)
 		expectThrow(
 			() => wrapEmscriptenModuleHeap({ ...module, HEAPU8: new Uint8Array(memory.buffer) }, { tracking: false } as never),
 			TypeError,
-			"unknown option 'tracking': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, memory",
+			"wrapEmscriptenModuleHeap: unknown option 'tracking': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, memory",
 		)
+		// the manager's option errors name the function called too (they named none)
+		const withHeap = { ...module, HEAPU8: new Uint8Array(memory.buffer) }
+		expectThrow(() => wrapEmscriptenModuleHeap(withHeap, 5 as never), TypeError, 'wrapEmscriptenModuleHeap: options must be an object, received 5')
+		expectThrow(() => wrapEmscriptenModuleHeap(withHeap, { debug: 1 } as never), TypeError, 'wrapEmscriptenModuleHeap: option debug must be a boolean, received 1')
+		expectThrow(() => wrapEmscriptenModuleHeap(withHeap, { pollingMode: 'Never' } as never), TypeError, /^wrapEmscriptenModuleHeap: option pollingMode must be one of /)
+		expectThrow(() => wrapEmscriptenModuleHeap(withHeap, { abi: 'wasm16' } as never), TypeError, /^wrapEmscriptenModuleHeap: option abi: unknown ABI "wasm16"/)
 	})
 
 	it('a memory option that is not a WebAssembly.Memory is a TypeError', () => {

@@ -1421,19 +1421,28 @@ describe('createHeapAllocator: the built-in allocator', function () {
 			expectThrow(
 				() => createWasmHeapManager(new ArrayBuffer(pageSize), { polingMode: 'never' } as never),
 				TypeError,
-				/^unknown option 'polingMode'/,
+				/^createWasmHeapManager: unknown option 'polingMode'/,
 			)
-			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
+			// the allocator's errors name the function called, not the createHeapAllocator it calls (they did)
+			expectThrow(() => createWasmHeapManager(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createWasmHeapManager: start -1 is not a non-negative safe integer')
+			expectThrow(() => createHeapAllocator(new ArrayBuffer(pageSize), { start: -1 }), RangeError, 'createHeapAllocator: start -1 is not a non-negative safe integer')
 		})
 
 		it('a bad manager option over a bare target is refused before the allocator writes its header, and an unknown one is named with every option this form takes', () => {
 			for (const [options, errorClass, message] of [
-				[{ strt: 64 }, TypeError, "unknown option 'strt': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
-				[{ maximumBytesize: 1 }, TypeError, "unknown option 'maximumBytesize': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
-				[{ start: 64, pollingMode: 'sometimes' }, TypeError, /^option pollingMode must be one of/],
-				[{ clearAllocatedRegions: 'yes', start: 64 }, TypeError, /^option clearAllocatedRegions must be a boolean/],
-				[{ trackAllocations: 1 }, TypeError, 'option trackAllocations must be a boolean, received 1'],
-				[{ abi: 'x86' }, TypeError, /^option abi: unknown ABI/],
+				[{ strt: 64 }, TypeError, "createWasmHeapManager: unknown option 'strt': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
+				[{ maximumBytesize: 1 }, TypeError, "createWasmHeapManager: unknown option 'maximumBytesize': the options are clearAllocatedRegions, pollingMode, trackAllocations, debug, abi, start, end, maximumByteSize"],
+				[{ start: 64, pollingMode: 'sometimes' }, TypeError, /^createWasmHeapManager: option pollingMode must be one of/],
+				[{ clearAllocatedRegions: 'yes', start: 64 }, TypeError, /^createWasmHeapManager: option clearAllocatedRegions must be a boolean/],
+				[{ trackAllocations: 1 }, TypeError, 'createWasmHeapManager: option trackAllocations must be a boolean, received 1'],
+				[{ abi: 'x86' }, TypeError, /^createWasmHeapManager: option abi: unknown ABI/],
+				// the allocator's own (they named createHeapAllocator, which the user did not call)
+				[{ start: 1.5 }, RangeError, 'createWasmHeapManager: start 1.5 is not a non-negative safe integer'],
+				[{ end: '64' }, TypeError, 'createWasmHeapManager: end must be a number, received "64"'],
+				[{ end: 2 * pageSize }, RangeError, `createWasmHeapManager: end ${2 * pageSize} lies past the buffer's ${pageSize} bytes`],
+				[{ maximumByteSize: 2 ** 33 }, RangeError, /^createWasmHeapManager: maximumByteSize 8589934592 lies past 4 GiB/],
+				[{ start: pageSize - 8 }, RangeError, /^createWasmHeapManager: /],
+				[{ start: 64, end: 96 }, RangeError, /^createWasmHeapManager: /],
 			] as const) {
 				for (const target of [new ArrayBuffer(pageSize), new WebAssembly.Memory({ initial: 1 })]) {
 					const bytes = new Uint8Array(target instanceof WebAssembly.Memory ? target.buffer : target).fill(0xee)

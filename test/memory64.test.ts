@@ -65,6 +65,20 @@ function encodeUnits(encoding: 'Ascii' | 'Utf8' | 'Utf16' | 'Utf32', value: stri
  * allocations: all bigints, except that one first call with a number (which an i64 export
  * rejects before running) may have taught the manager which kind to pass.
  */
+/**
+ * A module of one function, `(func (export "dealloc") (param i64 i64 i64))` (Rust's
+ * `dealloc(ptr, size, align)` on wasm64), storing its arguments in the exported mutable
+ * i64 globals `p`, `s` and `a`. No memory: i64 parameters need no memory64.
+ */
+const rustStyleDeallocBytes = new Uint8Array([
+	...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+	...[0x01, 0x07, 0x01, 0x60, 0x03, 0x7e, 0x7e, 0x7e, 0x00], // type: (i64 i64 i64) -> ()
+	...[0x03, 0x02, 0x01, 0x00], // one function of that type
+	...[0x06, 0x10, 0x03, ...[0x7e, 0x01, 0x42, 0x00, 0x0b], ...[0x7e, 0x01, 0x42, 0x00, 0x0b], ...[0x7e, 0x01, 0x42, 0x00, 0x0b]], // three mutable i64 globals, 0
+	...[0x07, 0x17, 0x04, 0x07, ...new TextEncoder().encode('dealloc'), 0x00, 0x00, 0x01, 0x70, 0x03, 0x00, 0x01, 0x73, 0x03, 0x01, 0x01, 0x61, 0x03, 0x02], // exports
+	...[0x0a, 0x10, 0x01, 0x0e, 0x00, 0x20, 0x00, 0x24, 0x00, 0x20, 0x01, 0x24, 0x01, 0x20, 0x02, 0x24, 0x02, 0x0b], // global.set each parameter
+])
+
 function expectBigIntSizes(kinds: readonly string[], allocations: number): void {
 	const probe = kinds.length === allocations + 1 && kinds[0] === 'number' ? 1 : 0
 	expect(kinds.slice(probe), 'typeof the byte sizes passed to the allocator').to.deep.equal(Array(allocations).fill('bigint'))
@@ -172,6 +186,42 @@ describe('memory64 (wasm64)', () => {
 			const t = createBigIntHeap({ strictSizes: false, result: () => 2n ** 53n - 1n })
 			expectThrow(() => t.heap.allocUint8(), Error, /^allocUint8: allocating 1 byte failed.*9007199254740991.*does not fit/)
 			expect(t.freed).to.deep.equal([2n ** 53n - 1n])
+		})
+
+		it("a Rust-style dealloc(ptr, size, align) of three i64s gets 0n for a size and alignment not known, as a wasm32 one gets 0: deallocate(address), freeElements (it threw 'Cannot convert undefined to a BigInt')", () => {
+			// (func (export "dealloc") (param i64 i64 i64)), storing its arguments in the exported globals p, s and a
+			const { exports } = new WebAssembly.Instance(new WebAssembly.Module(rustStyleDeallocBytes)) as unknown as {
+				exports: { dealloc: (...args: unknown[]) => void; p: WebAssembly.Global; s: WebAssembly.Global; a: WebAssembly.Global }
+			}
+			// what the export received, call by call (the arguments go to it as the manager passes them)
+			const received: unknown[][] = []
+			const dealloc = (...args: unknown[]): void => {
+				exports.dealloc(...args)
+				received.push([exports.p.value, exports.s.value, exports.a.value])
+			}
+			const buffer = new ArrayBuffer(pageSize)
+			let top = 0n
+			const malloc = (): bigint => (top += 64n)
+			// nothing allocated yet: the manager learns from the deallocator itself that it takes bigints
+			createWasmHeapManager(() => buffer, asAllocator(malloc), dealloc).deallocate(1024)
+			expect(received).to.deep.equal([[1024n, 0n, 0n]])
+			const heap = createWasmHeapManager(() => buffer, asAllocator(malloc), dealloc)
+			const address = heap.allocate(24)
+			heap.deallocate(address)
+			heap.deallocate(heap.allocate(24), 24)
+			expect(received.slice(1)).to.deep.equal([
+				[BigInt(address), 0n, 0n],
+				[BigInt(address + 64), 24n, 8n],
+			])
+			// an element no tracked ref starts at is freed as a pointer of unknown size, then the array with its own
+			received.length = 0
+			const element = heap.allocate(16)
+			const array = heap.allocPointer64Array([BigInt(element)])
+			array.free({ freeElements: true })
+			expect(received).to.deep.equal([
+				[BigInt(element), 0n, 0n],
+				[BigInt(array.address), 8n, 8n],
+			])
 		})
 
 		it("a wasm64 export's bigint length, size, index or pointer value where a number is taken: the TypeError says to pass Number(...), and nothing is written", () => {
@@ -545,13 +595,14 @@ describe('memory64: the built-in allocator and atomics over a WebAssembly.Memory
 	})
 
 	it('the built-in allocator refuses a maximumByteSize past 4 GiB over a memory64 memory (its range is 32-bit there too), where it took 4 GiB in silence', () => {
-		for (const create of [
-			(memory: WebAssembly.Memory) => createHeapAllocator(memory, { maximumByteSize: 8 * 2 ** 30 }),
-			(memory: WebAssembly.Memory) => createWasmHeapManager(memory, { maximumByteSize: 2 ** 32 + 8 }),
-		]) {
+		for (const [method, create] of [
+			['createHeapAllocator', (memory: WebAssembly.Memory) => createHeapAllocator(memory, { maximumByteSize: 8 * 2 ** 30 })],
+			// named as the function called (it said createHeapAllocator)
+			['createWasmHeapManager', (memory: WebAssembly.Memory) => createWasmHeapManager(memory, { maximumByteSize: 2 ** 32 + 8 })],
+		] as const) {
 			const memory = memory64(false)
 			new Uint8Array(memory.buffer).fill(0xee)
-			expectThrow(() => create(memory), RangeError, /^createHeapAllocator: maximumByteSize \d+ lies past 4 GiB, the allocator's address space \(a memory64 memory's too\)$/)
+			expectThrow(() => create(memory), RangeError, new RegExp(`^${method}: maximumByteSize \\d+ lies past 4 GiB, the allocator's address space \\(a memory64 memory's too\\)$`))
 			expect(new Uint8Array(memory.buffer).every((byte) => byte === 0xee), 'no header written').to.equal(true)
 		}
 		// 4 GiB itself is the limit, and taken

@@ -9,6 +9,7 @@
 import { expect } from 'chai'
 import { wrapEmscriptenModuleHeap, type WasmHeapManager } from '../src/index.js'
 import { loadEmscriptenFixture, loadWasiFixtureHeap } from './support/fixtures.js'
+import { caught } from './support/dynamic.js'
 import { SeededRandom } from './support/heaps.js'
 
 type CFunction = (...args: number[]) => number
@@ -198,3 +199,53 @@ for (const [label, load] of [
 		})
 	})
 }
+
+describe('real module: what a wasm32 malloc cannot be asked for', function () {
+	this.timeout(60_000)
+
+	/** The module's C heap, its `_malloc` and `_free` counted (as the manager calls them), under wrapEmscriptenModuleHeap. */
+	async function countedEmscripten(): Promise<{ heap: WasmHeapManager; module: Awaited<ReturnType<typeof loadEmscriptenFixture>>; sizes: number[]; frees: () => number }> {
+		const module = await loadEmscriptenFixture()
+		const sizes: number[] = []
+		let frees = 0
+		const malloc = module._malloc
+		const free = module._free
+		module._malloc = (size: number) => (sizes.push(size), malloc(size))
+		module._free = (address: number) => (frees++, free(address))
+		return { heap: wrapEmscriptenModuleHeap(module), module, sizes, frees: () => frees }
+	}
+
+	it('a size of 4 GiB or more is refused before _malloc is called: it took it modulo 2^32, a region of 16 bytes for 4 GiB + 16, then gave it back', async () => {
+		const { heap, module, sizes, frees } = await countedEmscripten()
+		const before = module.HEAPU8.slice()
+		for (const [call, bytes] of [
+			[() => heap.allocate(2 ** 32 + 16), 2 ** 32 + 16],
+			[() => heap.allocate(2 ** 32, 16), 2 ** 32],
+			[() => heap.allocUint8Array(2 ** 32), 2 ** 32],
+			[() => heap.allocFloat64Array(2 ** 29), 2 ** 32],
+			[() => heap.allocNullTerminatedUtf8String(2 ** 32 - 1), 2 ** 32],
+		] as const) {
+			const error = caught(call)
+			expect(error).to.be.instanceOf(RangeError)
+			expect(error.message).to.match(new RegExp(`^(allocate|alloc\\w+): cannot allocate ${bytes} bytes: on wasm32 an allocator takes its size as a 32-bit size_t, at most 4294967295 bytes`))
+			expect((error as { code?: string }).code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+		}
+		expect(sizes, 'malloc never called').to.deep.equal([])
+		expect(frees(), 'nothing given back: nothing was allocated').to.equal(0)
+		expect(Buffer.compare(module.HEAPU8, before), 'the heap as it was').to.equal(0)
+		expect(heap.allocatedRefs).to.deep.equal([])
+		// the largest size a 32-bit size_t holds still reaches malloc (which cannot serve it)
+		expect(caught(() => heap.allocate(2 ** 32 - 1)).message).to.match(/^allocate: allocating 4294967295 bytes failed: the allocator returned 0$/)
+		expect(sizes).to.deep.equal([2 ** 32 - 1])
+	})
+
+	it("a malloc result that misses the alignment asked for says what was asked: the size and the alignment (it said 'the 16 bytes this type needs')", async () => {
+		const { heap, sizes, frees } = await countedEmscripten()
+		// Emscripten's malloc aligns to 8: this build hands 24 bytes out at an address 8 past a multiple of 16
+		const error = caught(() => heap.allocate(24, 16))
+		expect(error.message).to.match(/^allocate: allocating 24 bytes aligned to 16 failed: the allocator returned address (\d+), which is not a multiple of 16$/)
+		const address = Number(/address (\d+)/.exec(error.message)![1])
+		expect(address % 16).to.equal(8)
+		expect([sizes, frees()], 'allocated once and given back once').to.deep.equal([[24], 1])
+	})
+})

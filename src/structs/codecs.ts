@@ -151,7 +151,7 @@ function elementCodec(row: ElementTypeName, manager: WasmHeapManager): ValueCode
 		read: (m, address) => read.call(m, address),
 		check: rowCheck(row),
 		write: (m, address, staged) => write.call(m, address, staged),
-		readIn: structFieldAccessors[row]!(0, row, row).read,
+		readIn: structFieldAccessors[row]!(0, row, `read${row}`).read,
 	}
 }
 
@@ -406,8 +406,8 @@ function pointedStruct(target: PointerTarget, where: string): StructType | undef
 	return undefined
 }
 
-function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: WasmHeapManager): ValueCodec {
-	const codec = codecOf(element, abi.name, manager)
+function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: WasmHeapManager, where?: string): ValueCodec {
+	const codec = where === undefined ? codecOf(element, abi.name, manager) : namedCodec(element, abi, manager, where)
 	const stride = valueLayout(element, abi).size
 	const readIn = codec.readIn
 	return {
@@ -508,6 +508,15 @@ function recordValue(names: readonly string[]): RecordValue {
 	return Value
 }
 
+/** The constructor of each record type's values, one per type: readStruct's codec and a ref's `read()` give values of one shape. */
+const recordValues = new WeakMap<StructType, RecordValue>()
+
+function recordValueOf(type: StructType, names: readonly string[]): RecordValue {
+	let Value = recordValues.get(type)
+	if (Value === undefined) recordValues.set(type, (Value = recordValue(names)))
+	return Value
+}
+
 /**
  * Records of up to six fields are built by a function for their field count, which writes
  * exactly that many fields with no count tests: the smallest code to inline into a loop of
@@ -565,8 +574,26 @@ const recordBuilders: readonly RecordBuilder[] = [
 /** Struct codecs made so far, per type and ABI. */
 const structCodecCache = new WeakMap<StructType, Map<AbiName, ValueCodec>>()
 
-/** @internal The codec of a struct or union type under `abi`, made once. */
-export function structCodec(type: StructType, abi: AbiName, manager: WasmHeapManager): ValueCodec {
+/** Struct codecs whose read errors name a caller (`readStruct(Node)`), per type, ABI and name. */
+const namedCodecCache = new WeakMap<StructType, Map<string, ValueCodec>>()
+
+/**
+ * @internal The codec of a struct or union type under `abi`, made once. Its reads' errors
+ * name a field as `Node.next`; given `where` (`readStruct(Node)`), a codec of its own, made
+ * once too, whose reads' errors name the field from there: `readStruct(Node).next`,
+ * `readStruct(Node).inner.x`. The same readers either way, with another name in each.
+ */
+export function structCodec(type: StructType, abi: AbiName, manager: WasmHeapManager, where?: string): ValueCodec {
+	if (where !== undefined) {
+		let named = namedCodecCache.get(type)
+		const key = `${abi} ${where}`
+		let codec = named?.get(key)
+		if (codec !== undefined) return codec
+		codec = recordCodec(type, abi, manager, where)
+		if (named === undefined) namedCodecCache.set(type, (named = new Map()))
+		named.set(key, codec)
+		return codec
+	}
 	let perAbi = structCodecCache.get(type)
 	let codec = perAbi?.get(abi)
 	if (codec !== undefined) return codec
@@ -579,11 +606,19 @@ export function structCodec(type: StructType, abi: AbiName, manager: WasmHeapMan
 /** @internal A record's staged write: the fields given, in declaration order, with their checked values. */
 type StagedRecord = readonly (readonly [ValueCodec, number, unknown])[]
 
-/** @internal The codec of a struct or union: a plain object of its fields (nested), and partial writes. */
-export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHeapManager): ValueCodec {
+/**
+ * @internal The codec of a struct or union: a plain object of its fields (nested), and
+ * partial writes. `where` names the record in its reads' errors (see {@link structCodec}).
+ */
+export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHeapManager, where?: string): ValueCodec {
 	const layout = resolveLayout(type, abiName)
 	const abi = abiFacts(abiName, 'codec')
-	const fields = layout.placed.map((field) => ({ field, codec: fieldCodec(field, abiName, manager) }))
+	const prefix = where ?? type.name
+	// named: the nested records and arrays too, so that their fields' errors name the path from the caller
+	const fields = layout.placed.map((field) => ({
+		field,
+		codec: where === undefined || field.declaration.type.kind === 'bits' ? fieldCodec(field, abiName, manager) : namedCodec(field.declaration.type, abi, manager, `${where}.${field.name}`),
+	}))
 	const byName = new Map(fields.map((entry) => [entry.field.name, entry]))
 	const size = layout.size
 	const names = Object.freeze(fields.map(({ field }) => field.name))
@@ -593,16 +628,16 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 		fields.map(({ field, codec }): FieldReader => {
 			const kind = field.declaration.type
 			if (kind.kind === 'element' || (kind.kind === 'enum' && elementTable[kind.type.storage].valueType !== 'bigint')) {
-				return structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${type.name}.${field.name}`).read
+				return structFieldAccessors[scalarRow(kind, abi)]!(field.offset, field.name, `${prefix}.${field.name}`).read
 			}
 			const offset = field.offset
 			const readIn = codec.readIn
 			if (readIn !== undefined) return (view, address, m) => readIn(view, address + offset, m)
-			const where = `${type.name}.${field.name}`
-			return (_view, address, m) => codec.read(m, address + offset, where)
+			const fieldWhere = `${prefix}.${field.name}`
+			return (_view, address, m) => codec.read(m, address + offset, fieldWhere)
 		}),
 	)
-	const Value = recordValue(names)
+	const Value = recordValueOf(type, names)
 	const build = names.length < recordBuilders.length ? recordBuilders[names.length]! : buildRecord
 	return {
 		size,
@@ -610,7 +645,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			// One comparison for the whole struct; past the live view (a replaced heap, a
 			// struct running past the end), field by field through the checked reads.
 			const fast = m.fast
-			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(type, fields, m, address)
+			if (!(address + size <= fast.uint8Array.length)) return readFieldByField(prefix, fields, m, address)
 			return build(Value, names, readers, fast.dataView, address, m)
 		},
 		readIn: (view, address, m) => build(Value, names, readers, view, address, m),
@@ -646,9 +681,9 @@ function refDescription(ref: HeapRef): string {
 }
 
 /** A record read through each field's codec (which checks, polls and throws as the manager's `read*` do): the cold path of a record's `read`. */
-function readFieldByField(type: StructType, fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
+function readFieldByField(prefix: string, fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
 	const value: Record<string, unknown> = {}
-	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset, `${type.name}.${field.name}`)
+	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset, `${prefix}.${field.name}`)
 	return value
 }
 
@@ -657,6 +692,25 @@ export function fieldCodec(field: PlacedField, abi: AbiName, manager: WasmHeapMa
 	const kind = field.declaration.type
 	if (kind.kind === 'bits') return bitfieldCodec(kind, abiFacts(abi, 'codec'), manager, field.bitOffset ?? 0)
 	return codecOf(kind, abi, manager)
+}
+
+/**
+ * A value kind's codec whose reads' errors name `where`: a record's or an array's of its
+ * own (their fields' and elements' readers made with the name), a number row's with a
+ * reader naming it (a Pointer53 past 2^53 - 1); any other kind's is the shared one, which
+ * names the `where` each read is given.
+ */
+function namedCodec(kind: ValueKind, abi: AbiFacts, manager: WasmHeapManager, where: string): ValueCodec {
+	switch (kind.kind) {
+		case 'record':
+			return structCodec(kind.type, abi.name, manager, where)
+		case 'array':
+			return arrayCodec(kind.element, kind.length, abi, manager, where)
+		case 'element':
+			return { ...codecOf(kind, abi.name, manager), readIn: structFieldAccessors[kind.element]!(0, kind.element, where).read }
+		default:
+			return codecOf(kind, abi.name, manager)
+	}
 }
 
 function makeCodec(kind: FieldKind, abi: AbiFacts, manager: WasmHeapManager): ValueCodec {

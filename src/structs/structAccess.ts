@@ -84,11 +84,15 @@ const last: { type: StructTypeOrClass | undefined; abi: AbiName | undefined; cod
 	codec: undefined,
 }
 
-/** Checks `given` (a struct type, or a generated class of the manager's ABI) and looks its codec up, and remembers it in `last`. */
+/**
+ * Checks `given` (a struct type, or a generated class of the manager's ABI) and looks its codec up, and remembers it in `last`:
+ * readStruct's own, whose errors for a stored value it cannot give (a wasm64 pointer past 2^53) name the call and the
+ * field, `readStruct(Node).next`, as writeStruct's name theirs (the same readers as the shared codec's, another name in each).
+ */
 function lastCodec(given: StructTypeOrClass, manager: WasmHeapManager): ReturnType<typeof structCodec> {
 	const abi = manager.abi
 	const { type } = resolveStructType(given, abi, 'readStruct')
-	const codec = structCodec(type, abi, manager)
+	const codec = structCodec(type, abi, manager, `readStruct(${type.name})`)
 	last.type = given
 	last.abi = abi
 	last.codec = codec

@@ -807,6 +807,16 @@ export class Runner {
 	 */
 	allocationVerdict(op: Op, exp: Expectation, o: Outcome, byteSize: number, alignment: number): number | undefined {
 		const calls = o.allocCalls.filter((call) => call.probe !== true)
+		// A size no 32-bit size_t holds is refused before a number allocator is called on a 32-bit ABI
+		// (README, Connecting to a heap); a memory64-style one takes it once the manager knows it takes bigints.
+		if (Math.max(1, byteSize) > 0xffffffff && (this.config.abi ?? 'wasm32') !== 'wasm64') {
+			if (this.config.memory64Allocator !== true) {
+				exp.fail('RangeError', `${byteSize} bytes: a 32-bit size_t holds at most 4294967295`)
+				if (calls.length > 0) this.violation(op, 'allocator-called-for-invalid-arguments', `the allocator was asked for ${String(calls[0]!.size)} bytes, more than a 32-bit size_t holds`)
+				return undefined
+			}
+			exp.allow('RangeError', 'a size past 32 bits, before the manager knows the allocator takes bigints')
+		}
 		if (calls.length === 0) return undefined
 		if (calls.length > 1) this.violation(op, 'allocator-called-twice', `the allocator was called ${calls.length} times for one allocation`)
 		const call = calls[0]!
@@ -848,7 +858,7 @@ export class Runner {
 			if (deallocatorTrapped) this.env.allocator.forget(call.address)
 			else this.violation(op, 'allocation-left-behind', `the allocator handed out ${call.address}, the call threw ${describeError(error)}, and the region is still allocated`)
 		}
-		if (errorKindOf(error) === 'Error' && o.allocCalls.some((call) => call.probe !== true) && !/allocating \d+ bytes? failed/.test((error as Error).message)) {
+		if (errorKindOf(error) === 'Error' && o.allocCalls.some((call) => call.probe !== true) && !/allocating \d+ bytes?( aligned to \d+)? failed/.test((error as Error).message)) {
 			this.violation(op, 'allocation-error-unclear', `${describeError(error)} does not say that the allocation failed`)
 		}
 	}
