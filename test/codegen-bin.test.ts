@@ -123,7 +123,7 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		const diagnostics = ts.getPreEmitDiagnostics(program)
 		expect(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (name) => name, getCurrentDirectory: () => project, getNewLine: () => '\n' })).to.equal('')
 		const header = readFileSync(join(project, 'gen/structs.h'), 'utf8')
-		expect(header).to.include('_Static_assert(sizeof(struct Particle) == 20, "sizeof(struct Particle) on wasm32");')
+		expect(header).to.include('static_assert(sizeof(struct Particle) == 20, "sizeof(struct Particle) on wasm32");')
 		// the generated classes run in the scratch project (through tsx, which loads the .ts files)
 		writeFileSync(
 			join(project, 'run.ts'),
