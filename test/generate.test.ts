@@ -707,9 +707,9 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => parseArguments(['generate', 'a.ts', '--out', 'x', '--out', 'y']), UsageError, /^generate: --out is given twice \(x and y\)/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--clang', '/a', '--clang', '/b']), UsageError, /^import-c: --clang is given twice \(\/a and \/b\)/)
 		expect(parseArguments(['generate', 'a.ts', '--out', 'x']).abi).to.equal('wasm32')
-		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [], all: false })
+		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [], all: false, language: 'c' })
 		// --name=value, as most commands take it, for every option with a value
-		expect(parseArguments(['import-c', 'a.h', '--abi=wasm64', '--clang=/x=y'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x=y', clangArgs: [], all: false })
+		expect(parseArguments(['import-c', 'a.h', '--abi=wasm64', '--clang=/x=y'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x=y', clangArgs: [], all: false, language: 'c' })
 		expect(parseArguments(['generate', 'x.ts', '--out=d', '--abi=emscripten'])).to.include({ input: 'x.ts', out: 'd', abi: 'emscripten' })
 		expectThrow(() => parseArguments(['generate', 'x.ts', '--out=d', '--out', 'e']), UsageError, /^generate: --out is given twice \(d and e\)/)
 		expectThrow(() => parseArguments(['generate', 'x.ts', '--out', 'd', '--abi=wasm32', '--abi=wasm64']), UsageError, /^generate: --abi is given twice \(wasm32 and wasm64\)/)
