@@ -228,7 +228,7 @@ export function parseLayoutDump(text: string, dumpNames?: ReadonlyMap<string, st
 		// (an unnamed record that a typedef names is dumped under the typedef's name: `0 | Name`,
 		// also kept as `typedef Name` for when a tag has the name too)
 		// (C++: `class geo::Vec3<float>`, named in the module by dumpNames)
-		const named = anonymousKey(first) === undefined ? /^\s*0 \| ((?:struct|union|class) )?([A-Za-z_][\w:<>, *]*?)\s*$/.exec(first) : null
+		const named = anonymousKey(first) === undefined ? /^\s*0 \| ((?:struct|union|class) )?((?:\(anonymous namespace\)::)?[A-Za-z_][\w:<>, *()]*?)\s*$/.exec(first) : null
 		const name = named === null ? anonymousKey(first) : (dumpNames?.get(named[2]!) ?? named[2])
 		if (name === undefined) continue
 		const offsets: number[] = []
@@ -1236,7 +1236,16 @@ export function importFromDumps(
 ): string {
 	const model = modelFromAst(ast, options.userFiles === undefined ? {} : { userFiles: options.userFiles })
 	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text, options.dumpNames)]))
-	fitToLayouts(model, parseLayoutDump(layouts, options.dumpNames), options.abi, otherDumps)
+	const dump = parseLayoutDump(layouts, options.dumpNames)
+	if (options.dumpNames !== undefined) {
+		// C++: a record is printed only if checked; one the dump does not name as import-c does (a spelling not foreseen) is left out
+		for (const declaration of [...model.declarations]) {
+			if ((declaration.kind === 'struct' || declaration.kind === 'union') && dumpedLayout(model, dump, declaration.name) === undefined) {
+				leaveOut(model, declaration.name, "clang's layout dump has no record import-c knows as it, so its layout cannot be checked")
+			}
+		}
+	}
+	fitToLayouts(model, dump, options.abi, otherDumps)
 	for (const skipped of model.skipped) options.warn?.(`import-c: ${skipped.name}: left out, ${skipped.reason}`)
 	for (const note of model.notes ?? []) options.warn?.(`import-c: Note: ${note}`)
 	return printModel(model, options)

@@ -82,12 +82,19 @@ export function normalizeCxx(ast: ClangNode): CxxHeader {
 	const top: ClangNode[] = []
 	/** Walks a scope (the translation unit, a namespace, an extern "C" block, a record): collects records, enums and aliases. */
 	const collect = (nodes: readonly ClangNode[], scope: string, atTop: boolean): void => {
-		for (const original of nodes) {
-			const node = original as Node
+		for (const [index, original] of nodes.entries()) {
+			let node = original as Node
 			if (node.isImplicit) continue
+			// `typedef struct { ... } Plain;`: C++ names the unnamed class Plain (and spells it so)
+			const typedef = nodes[index + 1]
+			if (node.kind === 'CXXRecordDecl' && node.name === undefined && typedef?.kind === 'TypedefDecl' && typedef.inner?.some((child) => child.ownedTagDecl?.id === node.id && node.id !== undefined)) {
+				node = { ...node, name: typedef.name! }
+				files.set(node, files.get(original))
+			}
 			switch (node.kind) {
 				case 'NamespaceDecl':
-					collect(node.inner ?? [], node.name === undefined ? scope : `${scope}${node.name}::`, atTop)
+					// clang spells an unnamed namespace's members `(anonymous namespace)::Name`
+					collect(node.inner ?? [], `${scope}${node.name ?? '(anonymous namespace)'}::`, atTop)
 					break
 				case 'LinkageSpecDecl':
 					collect(node.inner ?? [], scope, atTop)
@@ -137,7 +144,7 @@ export function normalizeCxx(ast: ClangNode): CxxHeader {
 	const counts = new Map<string, number>()
 	for (const declared of [...records, ...enums]) counts.set(declared.simple, (counts.get(declared.simple) ?? 0) + 1)
 	for (const declared of [...records, ...enums]) {
-		declared.name ??= counts.get(declared.simple)! > 1 ? declared.qualified.replace(/::/g, '_').replace(/\W+/g, '_') : declared.simple
+		declared.name ??= counts.get(declared.simple)! > 1 ? declared.qualified.replace(/\(anonymous namespace\)/g, 'anonymous').replace(/::/g, '_').replace(/\W+/g, '_') : declared.simple
 	}
 	// qualified spellings, longest first, so that `geo::Vec3<float>` is replaced before `Vec3`
 	const spellings = [...byQualified.values()].sort((a, b) => b.qualified.length - a.qualified.length)
