@@ -2,7 +2,7 @@
  * `generate`: the struct corpus (test/support/structCorpus.ts) → one ref class and one
  * array class per record, for wasm32 and wasm64 (committed in test/generated-structs/ and
  * regenerated here), and structs.h, compiled by clang-14 for every ABI with each
- * `_Static_assert` holding. The generated classes and the library's defineStruct refs
+ * `static_assert` holding. The generated classes and the library's defineStruct refs
  * read and write the same values and bytes on random data (a differential test), and the
  * classes are accepted wherever a struct type is.
  */
@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { createWasmHeapManager, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type FieldArrayRef, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, defineEnum, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type FieldArrayRef, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
@@ -160,22 +160,32 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		}
 	})
 
-	it('structs.h compiles with clang for wasm32, wasm64 and emscripten, every _Static_assert holding; a wrong offset fails (emitCHeader)', function () {
+	it('structs.h compiles with clang for wasm32, wasm64 and emscripten, every static_assert holding; a wrong offset fails (emitCHeader)', function () {
 		const clang = clangOrSkip(this)
 		const scratch = mkdtempSync(join(tmpdir(), 'generate-h-'))
 		try {
 			const header = readFileSync(join(outputs, 'structCorpus.wasm32.h'), 'utf8')
 			expect(readFileSync(join(outputs, 'structCorpus.wasm64.h'), 'utf8').replace('--abi wasm64', '--abi wasm32').replaceAll('--abi wasm64', '--abi wasm32')).to.equal(header)
-			const assertions = header.match(/_Static_assert/g)!.length
+			const assertions = header.match(/^static_assert\(/gm)!.length
 			expect(assertions).to.be.greaterThan(500)
-			const compile = (text: string, target: string): ReturnType<typeof spawnSync> => {
+			// as C and as C++ (C++ users share the header too): C++ has no _Bool, and -pedantic-errors refuses _Static_assert, _Alignof
+			// and _Alignas there (C's -pedantic refuses the corpus's enumerators beyond int, which C23 allows: C is compiled without it)
+			const languages = [
+				['-xc', '-std=c11'],
+				['-xc', '-std=c17'],
+				['-xc++', '-std=c++11', '-pedantic-errors'],
+				['-xc++', '-std=c++17', '-pedantic-errors'],
+			]
+			const compile = (text: string, target: string, language = languages[0]!): ReturnType<typeof spawnSync> => {
 				const file = join(scratch, 'structs.h')
 				writeFileSync(file, text)
-				return spawnSync(clang, [`--target=${target}`, '-ffreestanding', '-std=c11', '-fsyntax-only', '-xc', file], { encoding: 'utf8' })
+				return spawnSync(clang, [`--target=${target}`, '-ffreestanding', ...language, '-Wall', '-Werror', '-fsyntax-only', file], { encoding: 'utf8' })
 			}
 			for (const target of ['wasm32', 'wasm64', 'wasm32-unknown-emscripten']) {
-				const result = compile(header, target)
-				expect(result.status, `${target}: ${String(result.stderr)}`).to.equal(0)
+				for (const language of languages) {
+					const result = compile(header, target, language)
+					expect(result.status, `${target} ${language.join(' ')}: ${String(result.stderr)}`).to.equal(0)
+				}
 			}
 			const offset = corpus.Particle.layout('wasm64').fields.find((field) => field.name === 'mass')!.offset
 			const wrong = header.replace(`offsetof(struct Particle, mass) == ${offset}, "offsetof(struct Particle, mass) on wasm64"`, `offsetof(struct Particle, mass) == ${offset + 4}, "offsetof(struct Particle, mass) on wasm64"`)
@@ -185,12 +195,15 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(String(failed.stderr)).to.include('static_assert failed due to requirement')
 			expect(String(failed.stderr)).to.include('offsetof(struct Particle, mass) on wasm64')
 			expect(compile(wrong, 'wasm32').status, 'the wasm64 lines are not compiled for wasm32').to.equal(0)
+			const wrongInCxx = compile(wrong, 'wasm64', languages[3])
+			expect(wrongInCxx.status).to.equal(1)
+			expect(String(wrongInCxx.stderr)).to.include('offsetof(struct Particle, mass) on wasm64')
 		} finally {
 			rmSync(scratch, { recursive: true, force: true })
 		}
 	})
 
-	it('structs.h spells a member align below its type\'s own alignment as aligned(n), which C accepts (_Alignas refuses it) and which lays it out as declared', function () {
+	it('structs.h spells a member align below its type\'s own alignment as aligned(n), which C accepts (alignas refuses it) and which lays it out as declared', function () {
 		const clang = clangOrSkip(this)
 		const scratch = mkdtempSync(join(tmpdir(), 'generate-h-'))
 		try {
@@ -199,8 +212,8 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			const Low = defineStruct('Low', { c: 'Int8', d: { type: 'Float64', align: 2 }, p: { type: 'Pointer', align: 4 }, big: { type: 'Int32', align: 8 } })
 			const LowPacked = defineStruct('LowPacked', { c: 'Int8', i: { type: 'Int32', align: 2 }, b: { type: 'Int8', align: 1 } }, { packed: true })
 			const header = emitCHeader([Low, LowPacked], 'low.h')
-			expect(header).to.include('struct Low {\n\tint8_t c;\n\t__attribute__((aligned(2))) double d;\n\t__attribute__((aligned(4))) void *p;\n\t_Alignas(8) int32_t big;\n};')
-			expect(header).to.include('struct __attribute__((packed)) LowPacked {\n\tint8_t c;\n\t__attribute__((aligned(2))) int32_t i;\n\t_Alignas(1) int8_t b;\n};')
+			expect(header).to.include('struct Low {\n\tint8_t c;\n\t__attribute__((aligned(2))) double d;\n\t__attribute__((aligned(4))) void *p;\n\talignas(8) int32_t big;\n};')
+			expect(header).to.include('struct __attribute__((packed)) LowPacked {\n\tint8_t c;\n\t__attribute__((aligned(2))) int32_t i;\n\talignas(1) int8_t b;\n};')
 			expect(LowPacked.layout('wasm32').fields.map((field) => field.offset)).to.deep.equal([0, 2, 6])
 			const file = join(scratch, 'low.h')
 			writeFileSync(file, header)
@@ -644,6 +657,22 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => heap.allocStructArray(class {} as never, 1), TypeError, /^allocStructArray: expected a StructType \(from defineStruct or defineUnion\), received/)
 	})
 
+	it('a name structs.h cannot declare (bool, true, false, alignas, alignof, static_assert: macros in C11, keywords in C++) is a GenerateError naming it (generateFiles)', async () => {
+		const options = { abi: 'wasm32' as const, declarationsSpecifier: './flags.js', inputName: 'flags.ts' }
+		const Flags = defineStruct('Flags', { bool: 'Int32', on: 'Bool' })
+		const error = await generateFiles({ Flags }, options).then(() => undefined, (thrown: unknown) => thrown)
+		expect(error).to.be.instanceOf(GenerateError)
+		expect((error as Error).message).to.equal(
+			'generate: flags.ts: struct Flags uses the name bool, which structs.h cannot declare: C takes it from <stdbool.h>, <stdalign.h> or <assert.h> as a macro, C++ as a keyword',
+		)
+		const Mode = defineEnum('Mode', 'Uint8', { off: 0, static_assert: 1 })
+		const Holder = defineStruct('Holder', { mode: Mode })
+		const enumError = await generateFiles({ Mode, Holder }, options).then(() => undefined, (thrown: unknown) => thrown)
+		expect((enumError as Error).message).to.include('enum Mode uses the name static_assert, which structs.h cannot declare')
+		const alignof = defineStruct('alignof', { x: 'Int32' })
+		expect(((await generateFiles({ alignof }, options).then(() => undefined, (thrown: unknown) => thrown)) as Error).message).to.include('struct alignof uses the name alignof')
+	})
+
 	it('declarationsOf and emitCHeader: each declaration once, packed enums and #pragma pack spelled for C', () => {
 		const found = declarationsOf({ A: corpus.Vec2, B: corpus.Vec2, C: corpus.Small, D: 3 })
 		expect(found.map((entry) => entry.name)).to.deep.equal(['A', 'C'])
@@ -698,9 +727,9 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expectThrow(() => parseArguments(['generate', 'a.ts', '--out', 'x', '--out', 'y']), UsageError, /^generate: --out is given twice \(x and y\)/)
 		expectThrow(() => parseArguments(['import-c', 'a.h', '--clang', '/a', '--clang', '/b']), UsageError, /^import-c: --clang is given twice \(\/a and \/b\)/)
 		expect(parseArguments(['generate', 'a.ts', '--out', 'x']).abi).to.equal('wasm32')
-		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [], all: false })
+		expect(parseArguments(['import-c', 'a.h', '--abi', 'wasm64', '--clang', '/x'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x', clangArgs: [], all: false, language: 'c' })
 		// --name=value, as most commands take it, for every option with a value
-		expect(parseArguments(['import-c', 'a.h', '--abi=wasm64', '--clang=/x=y'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x=y', clangArgs: [], all: false })
+		expect(parseArguments(['import-c', 'a.h', '--abi=wasm64', '--clang=/x=y'])).to.deep.equal({ command: 'import-c', input: 'a.h', abi: 'wasm64', out: undefined, clang: '/x=y', clangArgs: [], all: false, language: 'c' })
 		expect(parseArguments(['generate', 'x.ts', '--out=d', '--abi=emscripten'])).to.include({ input: 'x.ts', out: 'd', abi: 'emscripten' })
 		expectThrow(() => parseArguments(['generate', 'x.ts', '--out=d', '--out', 'e']), UsageError, /^generate: --out is given twice \(d and e\)/)
 		expectThrow(() => parseArguments(['generate', 'x.ts', '--out', 'd', '--abi=wasm32', '--abi=wasm64']), UsageError, /^generate: --abi is given twice \(wasm32 and wasm64\)/)
@@ -740,7 +769,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 			expect(ts).to.include(`import * as declarations from '../shapes.js'`)
 			expect(ts).to.include(`import { StructArrayRef, StructRef, type FieldRefValue } from 'wasm-heap-manager'`)
 			expect(ts).to.include(`static get abi(): 'wasm64' {\n\t\treturn 'wasm64'\n\t}`)
-			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('_Static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
+			expect(readFileSync(join(scratch, 'out/shapes.h'), 'utf8')).to.include('static_assert(sizeof(struct Point) == 8, "sizeof(struct Point) on wasm64");')
 			expect(existsSync(join(scratch, 'out/shapes.h'))).to.equal(true)
 			// each header's include guard is its own, so that a C file can include the headers of two modules
 			writeFileSync(join(scratch, 'bodies.ts'), `import { defineStruct } from '../../src/index.js'\nexport const Body = defineStruct('Body', { mass: 'Float64' })\n`)

@@ -168,11 +168,12 @@ function assertsOn(structsH: string, records: readonly string[]): { lines: strin
 			lines.push(line)
 			continue
 		}
-		const match = /^_Static_assert\((sizeof|_Alignof|__builtin_offsetof)\((?:struct|union) ([A-Za-z_]\w*)(?:, (\w+))?\)/.exec(line)
+		// (structs.h spells them as C++ does, through <stdalign.h> and a macro of its own in C; the original header has neither)
+		const match = /^static_assert\((sizeof|alignof|__builtin_offsetof)\((?:struct|union) ([A-Za-z_]\w*)(?:, (\w+))?\)/.exec(line)
 		if (!match) continue
 		const spelling = spellings.get(match[2]!)
 		if (spelling === undefined || (match[3] !== undefined && /^(?:anon\d+|_\d+)$/.test(match[3]))) continue
-		lines.push(line.replace(new RegExp(`\\((?:struct|union) ${match[2]}\\b`), `(${spelling}`))
+		lines.push(line.replace(/^static_assert\((alignof\()?/, (_, alignof: string | undefined) => `_Static_assert(${alignof === undefined ? '' : '_Alignof('}`).replace(new RegExp(`\\((?:struct|union) ${match[2]}\\b`), `(${spelling}`))
 		if (match[1] === 'sizeof') counted.set(match[2]!, (counted.get(match[2]!) ?? 0) + 1)
 	}
 	return { lines, counted }

@@ -588,7 +588,7 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		expect(() => parse('-D')).to.throw(UsageError, /^import-c: -D needs a value\n/)
 		for (const bad of ['1X', '=1', 'A-B', '']) expect(() => parse(`-D${bad}`), bad).to.throw(UsageError, bad === '' ? /-D needs a value/ : `import-c: -D ${bad}: not a macro definition (NAME or NAME=VALUE)`)
 		for (const refused of ['--target=wasm64', '-target', '-xc++', '-x', '-E', '-MD', '-o']) {
-			expect(() => parse('--', '-DOK', refused), refused).to.throw(UsageError, `import-c: '${refused}' after -- is refused: import-c reads the header as C for the target --abi chooses, and prints its own output`)
+			expect(() => parse('--', '-DOK', refused), refused).to.throw(UsageError, `import-c: '${refused}' after -- is refused: import-c reads the header as C or C++ (--lang) for the target --abi chooses, and prints its own output`)
 		}
 		// generate takes none of them
 		expect(() => parseArguments(['generate', 'a.ts', '--out', 'x', '-I', fixtures])).to.throw(UsageError, /^generate: unexpected argument '-I'/)

@@ -3,8 +3,15 @@
 #ifndef WASM_HEAP_MANAGER_BENCHSTRUCTS_H
 #define WASM_HEAP_MANAGER_BENCHSTRUCTS_H
 
+#include <stdalign.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* C11 spells C++'s static_assert _Static_assert; <assert.h> defines this same macro */
+#if !defined(__cplusplus) && !defined(static_assert)
+#define static_assert _Static_assert
+#endif /* static_assert */
 
 struct Body;
 struct Body2;
@@ -64,97 +71,97 @@ struct Body5 {
 
 /* The layouts the TypeScript classes are generated with, checked by the compiler. */
 #if __SIZEOF_POINTER__ == 8
-_Static_assert(sizeof(struct Body) == 40, "sizeof(struct Body) on wasm64");
-_Static_assert(_Alignof(struct Body) == 8, "_Alignof(struct Body) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, x) == 0, "offsetof(struct Body, x) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, y) == 8, "offsetof(struct Body, y) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, vx) == 16, "offsetof(struct Body, vx) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, vy) == 20, "offsetof(struct Body, vy) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, mass) == 24, "offsetof(struct Body, mass) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, id) == 32, "offsetof(struct Body, id) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body, flags) == 36, "offsetof(struct Body, flags) on wasm64");
-_Static_assert(sizeof(struct Body2) == 40, "sizeof(struct Body2) on wasm64");
-_Static_assert(_Alignof(struct Body2) == 8, "_Alignof(struct Body2) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, x) == 0, "offsetof(struct Body2, x) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, y) == 8, "offsetof(struct Body2, y) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, vx) == 16, "offsetof(struct Body2, vx) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, vy) == 20, "offsetof(struct Body2, vy) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, mass) == 24, "offsetof(struct Body2, mass) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, id) == 32, "offsetof(struct Body2, id) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body2, flags) == 36, "offsetof(struct Body2, flags) on wasm64");
-_Static_assert(sizeof(struct Body3) == 40, "sizeof(struct Body3) on wasm64");
-_Static_assert(_Alignof(struct Body3) == 8, "_Alignof(struct Body3) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, x) == 0, "offsetof(struct Body3, x) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, y) == 8, "offsetof(struct Body3, y) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, vx) == 16, "offsetof(struct Body3, vx) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, vy) == 20, "offsetof(struct Body3, vy) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, mass) == 24, "offsetof(struct Body3, mass) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, id) == 32, "offsetof(struct Body3, id) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body3, flags) == 36, "offsetof(struct Body3, flags) on wasm64");
-_Static_assert(sizeof(struct Body4) == 40, "sizeof(struct Body4) on wasm64");
-_Static_assert(_Alignof(struct Body4) == 8, "_Alignof(struct Body4) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, x) == 0, "offsetof(struct Body4, x) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, y) == 8, "offsetof(struct Body4, y) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, vx) == 16, "offsetof(struct Body4, vx) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, vy) == 20, "offsetof(struct Body4, vy) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, mass) == 24, "offsetof(struct Body4, mass) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, id) == 32, "offsetof(struct Body4, id) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body4, flags) == 36, "offsetof(struct Body4, flags) on wasm64");
-_Static_assert(sizeof(struct Body5) == 40, "sizeof(struct Body5) on wasm64");
-_Static_assert(_Alignof(struct Body5) == 8, "_Alignof(struct Body5) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, x) == 0, "offsetof(struct Body5, x) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, y) == 8, "offsetof(struct Body5, y) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, vx) == 16, "offsetof(struct Body5, vx) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, vy) == 20, "offsetof(struct Body5, vy) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, mass) == 24, "offsetof(struct Body5, mass) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, id) == 32, "offsetof(struct Body5, id) on wasm64");
-_Static_assert(__builtin_offsetof(struct Body5, flags) == 36, "offsetof(struct Body5, flags) on wasm64");
+static_assert(sizeof(struct Body) == 40, "sizeof(struct Body) on wasm64");
+static_assert(alignof(struct Body) == 8, "alignof(struct Body) on wasm64");
+static_assert(__builtin_offsetof(struct Body, x) == 0, "offsetof(struct Body, x) on wasm64");
+static_assert(__builtin_offsetof(struct Body, y) == 8, "offsetof(struct Body, y) on wasm64");
+static_assert(__builtin_offsetof(struct Body, vx) == 16, "offsetof(struct Body, vx) on wasm64");
+static_assert(__builtin_offsetof(struct Body, vy) == 20, "offsetof(struct Body, vy) on wasm64");
+static_assert(__builtin_offsetof(struct Body, mass) == 24, "offsetof(struct Body, mass) on wasm64");
+static_assert(__builtin_offsetof(struct Body, id) == 32, "offsetof(struct Body, id) on wasm64");
+static_assert(__builtin_offsetof(struct Body, flags) == 36, "offsetof(struct Body, flags) on wasm64");
+static_assert(sizeof(struct Body2) == 40, "sizeof(struct Body2) on wasm64");
+static_assert(alignof(struct Body2) == 8, "alignof(struct Body2) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, x) == 0, "offsetof(struct Body2, x) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, y) == 8, "offsetof(struct Body2, y) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, vx) == 16, "offsetof(struct Body2, vx) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, vy) == 20, "offsetof(struct Body2, vy) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, mass) == 24, "offsetof(struct Body2, mass) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, id) == 32, "offsetof(struct Body2, id) on wasm64");
+static_assert(__builtin_offsetof(struct Body2, flags) == 36, "offsetof(struct Body2, flags) on wasm64");
+static_assert(sizeof(struct Body3) == 40, "sizeof(struct Body3) on wasm64");
+static_assert(alignof(struct Body3) == 8, "alignof(struct Body3) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, x) == 0, "offsetof(struct Body3, x) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, y) == 8, "offsetof(struct Body3, y) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, vx) == 16, "offsetof(struct Body3, vx) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, vy) == 20, "offsetof(struct Body3, vy) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, mass) == 24, "offsetof(struct Body3, mass) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, id) == 32, "offsetof(struct Body3, id) on wasm64");
+static_assert(__builtin_offsetof(struct Body3, flags) == 36, "offsetof(struct Body3, flags) on wasm64");
+static_assert(sizeof(struct Body4) == 40, "sizeof(struct Body4) on wasm64");
+static_assert(alignof(struct Body4) == 8, "alignof(struct Body4) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, x) == 0, "offsetof(struct Body4, x) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, y) == 8, "offsetof(struct Body4, y) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, vx) == 16, "offsetof(struct Body4, vx) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, vy) == 20, "offsetof(struct Body4, vy) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, mass) == 24, "offsetof(struct Body4, mass) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, id) == 32, "offsetof(struct Body4, id) on wasm64");
+static_assert(__builtin_offsetof(struct Body4, flags) == 36, "offsetof(struct Body4, flags) on wasm64");
+static_assert(sizeof(struct Body5) == 40, "sizeof(struct Body5) on wasm64");
+static_assert(alignof(struct Body5) == 8, "alignof(struct Body5) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, x) == 0, "offsetof(struct Body5, x) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, y) == 8, "offsetof(struct Body5, y) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, vx) == 16, "offsetof(struct Body5, vx) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, vy) == 20, "offsetof(struct Body5, vy) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, mass) == 24, "offsetof(struct Body5, mass) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, id) == 32, "offsetof(struct Body5, id) on wasm64");
+static_assert(__builtin_offsetof(struct Body5, flags) == 36, "offsetof(struct Body5, flags) on wasm64");
 #else
-_Static_assert(sizeof(struct Body) == 40, "sizeof(struct Body) on wasm32");
-_Static_assert(_Alignof(struct Body) == 8, "_Alignof(struct Body) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, x) == 0, "offsetof(struct Body, x) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, y) == 8, "offsetof(struct Body, y) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, vx) == 16, "offsetof(struct Body, vx) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, vy) == 20, "offsetof(struct Body, vy) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, mass) == 24, "offsetof(struct Body, mass) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, id) == 32, "offsetof(struct Body, id) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body, flags) == 36, "offsetof(struct Body, flags) on wasm32");
-_Static_assert(sizeof(struct Body2) == 40, "sizeof(struct Body2) on wasm32");
-_Static_assert(_Alignof(struct Body2) == 8, "_Alignof(struct Body2) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, x) == 0, "offsetof(struct Body2, x) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, y) == 8, "offsetof(struct Body2, y) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, vx) == 16, "offsetof(struct Body2, vx) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, vy) == 20, "offsetof(struct Body2, vy) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, mass) == 24, "offsetof(struct Body2, mass) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, id) == 32, "offsetof(struct Body2, id) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body2, flags) == 36, "offsetof(struct Body2, flags) on wasm32");
-_Static_assert(sizeof(struct Body3) == 40, "sizeof(struct Body3) on wasm32");
-_Static_assert(_Alignof(struct Body3) == 8, "_Alignof(struct Body3) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, x) == 0, "offsetof(struct Body3, x) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, y) == 8, "offsetof(struct Body3, y) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, vx) == 16, "offsetof(struct Body3, vx) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, vy) == 20, "offsetof(struct Body3, vy) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, mass) == 24, "offsetof(struct Body3, mass) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, id) == 32, "offsetof(struct Body3, id) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body3, flags) == 36, "offsetof(struct Body3, flags) on wasm32");
-_Static_assert(sizeof(struct Body4) == 40, "sizeof(struct Body4) on wasm32");
-_Static_assert(_Alignof(struct Body4) == 8, "_Alignof(struct Body4) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, x) == 0, "offsetof(struct Body4, x) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, y) == 8, "offsetof(struct Body4, y) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, vx) == 16, "offsetof(struct Body4, vx) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, vy) == 20, "offsetof(struct Body4, vy) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, mass) == 24, "offsetof(struct Body4, mass) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, id) == 32, "offsetof(struct Body4, id) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body4, flags) == 36, "offsetof(struct Body4, flags) on wasm32");
-_Static_assert(sizeof(struct Body5) == 40, "sizeof(struct Body5) on wasm32");
-_Static_assert(_Alignof(struct Body5) == 8, "_Alignof(struct Body5) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, x) == 0, "offsetof(struct Body5, x) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, y) == 8, "offsetof(struct Body5, y) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, vx) == 16, "offsetof(struct Body5, vx) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, vy) == 20, "offsetof(struct Body5, vy) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, mass) == 24, "offsetof(struct Body5, mass) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, id) == 32, "offsetof(struct Body5, id) on wasm32");
-_Static_assert(__builtin_offsetof(struct Body5, flags) == 36, "offsetof(struct Body5, flags) on wasm32");
+static_assert(sizeof(struct Body) == 40, "sizeof(struct Body) on wasm32");
+static_assert(alignof(struct Body) == 8, "alignof(struct Body) on wasm32");
+static_assert(__builtin_offsetof(struct Body, x) == 0, "offsetof(struct Body, x) on wasm32");
+static_assert(__builtin_offsetof(struct Body, y) == 8, "offsetof(struct Body, y) on wasm32");
+static_assert(__builtin_offsetof(struct Body, vx) == 16, "offsetof(struct Body, vx) on wasm32");
+static_assert(__builtin_offsetof(struct Body, vy) == 20, "offsetof(struct Body, vy) on wasm32");
+static_assert(__builtin_offsetof(struct Body, mass) == 24, "offsetof(struct Body, mass) on wasm32");
+static_assert(__builtin_offsetof(struct Body, id) == 32, "offsetof(struct Body, id) on wasm32");
+static_assert(__builtin_offsetof(struct Body, flags) == 36, "offsetof(struct Body, flags) on wasm32");
+static_assert(sizeof(struct Body2) == 40, "sizeof(struct Body2) on wasm32");
+static_assert(alignof(struct Body2) == 8, "alignof(struct Body2) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, x) == 0, "offsetof(struct Body2, x) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, y) == 8, "offsetof(struct Body2, y) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, vx) == 16, "offsetof(struct Body2, vx) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, vy) == 20, "offsetof(struct Body2, vy) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, mass) == 24, "offsetof(struct Body2, mass) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, id) == 32, "offsetof(struct Body2, id) on wasm32");
+static_assert(__builtin_offsetof(struct Body2, flags) == 36, "offsetof(struct Body2, flags) on wasm32");
+static_assert(sizeof(struct Body3) == 40, "sizeof(struct Body3) on wasm32");
+static_assert(alignof(struct Body3) == 8, "alignof(struct Body3) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, x) == 0, "offsetof(struct Body3, x) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, y) == 8, "offsetof(struct Body3, y) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, vx) == 16, "offsetof(struct Body3, vx) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, vy) == 20, "offsetof(struct Body3, vy) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, mass) == 24, "offsetof(struct Body3, mass) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, id) == 32, "offsetof(struct Body3, id) on wasm32");
+static_assert(__builtin_offsetof(struct Body3, flags) == 36, "offsetof(struct Body3, flags) on wasm32");
+static_assert(sizeof(struct Body4) == 40, "sizeof(struct Body4) on wasm32");
+static_assert(alignof(struct Body4) == 8, "alignof(struct Body4) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, x) == 0, "offsetof(struct Body4, x) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, y) == 8, "offsetof(struct Body4, y) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, vx) == 16, "offsetof(struct Body4, vx) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, vy) == 20, "offsetof(struct Body4, vy) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, mass) == 24, "offsetof(struct Body4, mass) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, id) == 32, "offsetof(struct Body4, id) on wasm32");
+static_assert(__builtin_offsetof(struct Body4, flags) == 36, "offsetof(struct Body4, flags) on wasm32");
+static_assert(sizeof(struct Body5) == 40, "sizeof(struct Body5) on wasm32");
+static_assert(alignof(struct Body5) == 8, "alignof(struct Body5) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, x) == 0, "offsetof(struct Body5, x) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, y) == 8, "offsetof(struct Body5, y) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, vx) == 16, "offsetof(struct Body5, vx) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, vy) == 20, "offsetof(struct Body5, vy) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, mass) == 24, "offsetof(struct Body5, mass) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, id) == 32, "offsetof(struct Body5, id) on wasm32");
+static_assert(__builtin_offsetof(struct Body5, flags) == 36, "offsetof(struct Body5, flags) on wasm32");
 #endif
 
 #endif /* WASM_HEAP_MANAGER_BENCHSTRUCTS_H */

@@ -1,8 +1,12 @@
 /**
  * `structs.h` of `generate`: the C declarations of a declarations module's structs,
- * unions and enums, and `_Static_assert` lines that pin each record's `sizeof`,
- * `_Alignof` and every (non-bitfield) member's `offsetof` for wasm32 and for wasm64, so
- * the C side and the TypeScript side cannot drift apart.
+ * unions and enums, and `static_assert` lines that pin each record's `sizeof`,
+ * `alignof` and every (non-bitfield) member's `offsetof` for wasm32 and for wasm64, so
+ * the C side and the TypeScript side cannot drift apart. The header is C11 and C++11 at
+ * once: it spells `bool`, `alignas`, `alignof` and `static_assert` as C++ and C23 do, which
+ * C11 takes from `<stdbool.h>`, `<stdalign.h>` and the header's own `static_assert` macro
+ * (the one C11's `<assert.h>` defines); C11's `_Bool`, `_Alignas`, `_Alignof` and
+ * `_Static_assert` are extensions in C++ (`-pedantic-errors` refuses them).
  */
 import { elementTable } from '../../generated/elementTable.generated.js'
 import type { EnumType, StructType } from '../index.js'
@@ -38,7 +42,7 @@ function valueDeclarator(kind: ValueKind): Declarator {
 		case 'abiSized':
 			return { before: kind.name === 'Pointer' ? 'void *' : kind.name === 'Size' ? 'size_t' : 'long', after: '' }
 		case 'bool':
-			return { before: '_Bool', after: '' }
+			return { before: 'bool', after: '' }
 		case 'record':
 			return { before: tag(kind.type), after: '' }
 		case 'enum':
@@ -64,14 +68,14 @@ function pointerDeclarator(target: PointerTarget): Declarator {
 }
 
 /**
- * How a member's `align` is spelled: `_Alignas(n)`, unless `n` is below the member type's
- * own alignment on wasm32 or wasm64, where C refuses `_Alignas` ("requested alignment is
+ * How a member's `align` is spelled: `alignas(n)`, unless `n` is below the member type's
+ * own alignment on wasm32 or wasm64, where C refuses `alignas` ("requested alignment is
  * less than minimum alignment") and the declaration means what GNU C's member attribute
  * `aligned(n)` does: no change, or `n` in a packed record.
  */
 function alignSpelling(kind: FieldKind, align: number): string {
 	const natural = kind.kind === 'bits' ? 1 : Math.max(...(['wasm32', 'wasm64'] as const).map((abi) => valueLayout(kind, abiFacts(abi, 'generate')).align))
-	return align >= natural ? `_Alignas(${align}) ` : `__attribute__((aligned(${align}))) `
+	return align >= natural ? `alignas(${align}) ` : `__attribute__((aligned(${align}))) `
 }
 
 function member(name: string, kind: FieldKind, align: number | undefined): string {
@@ -126,12 +130,12 @@ function assertions(record: StructType, abi: 'wasm32' | 'wasm64'): string[] {
 	const layout = record.layout(abi)
 	const name = tag(record)
 	const lines = [
-		`_Static_assert(sizeof(${name}) == ${layout.size}, "sizeof(${name}) on ${abi}");`,
-		`_Static_assert(_Alignof(${name}) == ${layout.align}, "_Alignof(${name}) on ${abi}");`,
+		`static_assert(sizeof(${name}) == ${layout.size}, "sizeof(${name}) on ${abi}");`,
+		`static_assert(alignof(${name}) == ${layout.align}, "alignof(${name}) on ${abi}");`,
 	]
 	for (const field of layout.fields) {
 		if (field.bitWidth !== undefined) continue
-		lines.push(`_Static_assert(__builtin_offsetof(${name}, ${field.name}) == ${field.offset}, "offsetof(${name}, ${field.name}) on ${abi}");`)
+		lines.push(`static_assert(__builtin_offsetof(${name}, ${field.name}) == ${field.offset}, "offsetof(${name}, ${field.name}) on ${abi}");`)
 	}
 	return lines
 }
@@ -140,7 +144,21 @@ function assertions(record: StructType, abi: 'wasm32' | 'wasm64'): string[] {
 export function emitCHeader(types: readonly (StructType | EnumType)[], header: string): string {
 	const order = definitionOrder(types)
 	const guard = `WASM_HEAP_MANAGER_${header.replace(/\W/g, '_').toUpperCase()}`
-	const lines: string[] = [`#ifndef ${guard}`, `#define ${guard}`, '', '#include <stddef.h>', '#include <stdint.h>', '']
+	const lines: string[] = [
+		`#ifndef ${guard}`,
+		`#define ${guard}`,
+		'',
+		'#include <stdalign.h>',
+		'#include <stdbool.h>',
+		'#include <stddef.h>',
+		'#include <stdint.h>',
+		'',
+		"/* C11 spells C++'s static_assert _Static_assert; <assert.h> defines this same macro */",
+		'#if !defined(__cplusplus) && !defined(static_assert)',
+		'#define static_assert _Static_assert',
+		'#endif /* static_assert */',
+		'',
+	]
 	const records = order.filter((type): type is StructType => type.kind !== 'enum')
 	const forward = [...new Set([...records, ...pointedRecords(order)])]
 	for (const record of forward) lines.push(`${tag(record)};`)

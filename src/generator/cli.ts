@@ -1,6 +1,6 @@
 /**
  * The `wasm-heap-manager` command:
- *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [--all] [-I dir] [-D NAME[=VALUE]] [-- clang args]
+ *   wasm-heap-manager import-c header.h [--abi wasm32|wasm64|emscripten] [--clang path] [--lang c|c++] [--all] [-I dir] [-D NAME[=VALUE]] [-- clang args]
  *   wasm-heap-manager generate structs.ts --out dir [--abi wasm32|wasm64|emscripten]
  */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -8,7 +8,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { abiNames, type AbiName } from '../structs/abi.js'
 import { declarationsStem, generateFiles, GenerateError } from './generate.js'
-import { ImportCError, importC } from './importC.js'
+import { ImportCError, importC, languageOf, type HeaderLanguage } from './importC.js'
 
 type Command = 'import-c' | 'generate'
 
@@ -36,6 +36,12 @@ const optionRows: readonly OptionRow[] = [
 	{ flag: '--abi', value: abiNames.join('|'), commands: ['import-c', 'generate'], text: 'the C ABI of the layouts: wasm32 (the default), wasm64 or emscripten' },
 	{ flag: '--out', value: 'dir', commands: ['generate'], required: true, text: 'the directory to write <name>.ts and <name>.h in (made if missing)' },
 	{ flag: '--clang', value: 'path', commands: ['import-c'], text: 'the clang to run (by default $CLANG, else clang on the PATH,\nelse the newest clang-NN there)' },
+	{
+		flag: '--lang',
+		value: 'c|c++',
+		commands: ['import-c'],
+		text: 'the language of the header: C (-std=c11), or C++ (-std=c++17); by default\nC++ for .hpp, .hh, .hxx, .h++, .cpp, .cc and .cxx, C otherwise',
+	},
 	{ flag: '--all', commands: ['import-c'], text: "every record, enum and typedef clang read, the system headers' too" },
 	{ flag: '-I', value: 'dir', commands: ['import-c'], repeatable: true, text: 'a directory to search for included headers' },
 	{ flag: '-D', value: 'NAME[=VALUE]', commands: ['import-c'], repeatable: true, text: 'a macro to define for the header' },
@@ -152,6 +158,8 @@ interface Parsed {
 	readonly clangArgs: readonly string[]
 	/** import-c's `--all`: the system headers' declarations too. */
 	readonly all: boolean
+	/** import-c's `--lang`, or what the header's name says. */
+	readonly language?: HeaderLanguage
 }
 
 /** Arguments after `--` that would make clang read the header for another target or as another language than import-c reads. */
@@ -188,7 +196,9 @@ export function parseArguments(args: readonly string[]): Parsed {
 		if (row.flag === '--') {
 			for (const passed of rest.slice(index + 1)) {
 				if (refusedClangArgument.test(passed)) {
-					throw new UsageError(`import-c: '${passed}' after -- is refused: import-c reads the header as C for the target --abi chooses, and prints its own output\n${usage}`)
+					throw new UsageError(
+						`import-c: '${passed}' after -- is refused: import-c reads the header as C or C++ (--lang) for the target --abi chooses, and prints its own output\n${usage}`,
+					)
 				}
 				clangArgs.push(passed)
 			}
@@ -223,7 +233,9 @@ export function parseArguments(args: readonly string[]): Parsed {
 	if (input === undefined) throw new UsageError(`${command}: no input file given\n${usage}`)
 	if (!(abiNames as readonly string[]).includes(abi)) throw new UsageError(`${command}: --abi ${abi} is not one of ${abiNames.join(', ')}`)
 	if (command === 'generate' && out === undefined) throw new UsageError(`generate: --out dir is required\n${usage}`)
-	return { command, input, abi: abi as AbiName, out, clang, clangArgs, all }
+	const lang = given.get('--lang')
+	if (lang !== undefined && lang !== 'c' && lang !== 'c++') throw new UsageError(`import-c: --lang ${lang} is not c or c++`)
+	return { command, input, abi: abi as AbiName, out, clang, clangArgs, all, ...(command === 'import-c' ? { language: (lang ?? languageOf(input)) as HeaderLanguage } : {}) }
 }
 
 function isDirectory(path: string): boolean {
@@ -260,7 +272,14 @@ export async function run(args: readonly string[], warn: (message: string) => vo
 	if (asksForVersion(args)) return `${packageVersion()}\n`
 	const parsed = parseArguments(args)
 	if (parsed.command === 'import-c') {
-		return importC(parsed.input, { abi: parsed.abi, clangArgs: parsed.clangArgs, all: parsed.all, warn, ...(parsed.clang === undefined ? {} : { clang: parsed.clang }) })
+		return importC(parsed.input, {
+			abi: parsed.abi,
+			clangArgs: parsed.clangArgs,
+			all: parsed.all,
+			warn,
+			...(parsed.language === undefined ? {} : { language: parsed.language }),
+			...(parsed.clang === undefined ? {} : { clang: parsed.clang }),
+		})
 	}
 	if (!existsSync(parsed.input)) throw new GenerateError(`generate: ${parsed.input} does not exist`)
 	const out = resolve(parsed.out!)

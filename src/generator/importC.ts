@@ -17,7 +17,16 @@ import type { AbiName } from '../structs/abi.js'
 import type { StructType } from '../index.js'
 
 type StructLayout = ReturnType<StructType['layout']>
+import { cxxLayoutProbe, normalizeCxx } from './importCxx.js'
 import { instantiateModel, type AliasModel, type EnumModel, type FieldExpr, type HeaderModel, type RecordModel, type TypeExpr } from './model.js'
+
+/** The language import-c reads a header as: C (`-std=c11`), or C++ (`-std=c++17`; `--lang c++`, or a `.hpp`, `.hh`, `.hxx`, `.h++`, `.cpp`, `.cc` or `.cxx` header). */
+export type HeaderLanguage = 'c' | 'c++'
+
+/** The language a header's name says: C++ for `.hpp`, `.hh`, `.hxx`, `.h++`, `.cpp`, `.cc`, `.cxx`; C otherwise (`.h` is both: `--lang c++` says C++). */
+export function languageOf(header: string): HeaderLanguage {
+	return /\.(?:hpp|hh|hxx|h\+\+|cpp|cc|cxx)$/i.test(header) ? 'c++' : 'c'
+}
 
 /** The clang target of each ABI. */
 export const clangTargets: { readonly [Name in AbiName]: string } = { wasm32: 'wasm32', wasm64: 'wasm64', emscripten: 'wasm32-unknown-emscripten' }
@@ -39,6 +48,10 @@ export interface ClangNode {
 	/** Where the declaration's name is (`file` left out when it is the file of the location written before it). */
 	readonly loc?: unknown
 	readonly range?: unknown
+	/** Set by import-c on a C++ record that has no C layout (virtual functions, a reference member...): why. */
+	readonly unsupported?: string
+	/** Set by import-c on a C++ record: what its declaration says otherwise than C++ (its bases' members flattened), told if its layout differs from clang's. */
+	readonly hints?: readonly string[]
 }
 
 /** One record of a layout dump: size, alignment and its direct fields' offsets. */
@@ -133,8 +146,11 @@ export function clangDumps(
 	abi: AbiName,
 	clang = findClang(),
 	clangArgs: readonly string[] = [],
+	language: HeaderLanguage = 'c',
 ): {
 	ast: ClangNode
+	/** For C++, each record's name in the layout dumps (`geo::Vec3<float>`) to its name in the module (`Vec3f`). */
+	dumpNames?: ReadonlyMap<string, string>
 	layouts: string
 	others: Partial<Record<AbiName, string>>
 	unchecked: Partial<Record<AbiName, string>>
@@ -143,7 +159,10 @@ export function clangDumps(
 } {
 	// freestanding: clang's own <stdint.h>, <stddef.h>... (hosted, the emscripten target looks for a libc's in /usr/include);
 	// the caller's -I, -D and other arguments after ours, so that a -std of theirs wins
-	const target = (which: AbiName): string[] => [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc']
+	const target = (which: AbiName): string[] =>
+		language === 'c++'
+			? [`--target=${clangTargets[which]}`, '-std=c++17', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc++']
+			: [`--target=${clangTargets[which]}`, '-std=c11', '-ffreestanding', '-fsyntax-only', ...clangArgs, '-xc']
 	// -MMD: the dependency file of the files read, without those clang takes as system headers
 	const scratch = mkdtempSync(join(tmpdir(), 'import-c-'))
 	let astText: string
@@ -165,7 +184,15 @@ export function clangDumps(
 	if (ast?.kind !== 'TranslationUnitDecl') {
 		throw new ImportCError(`import-c: ${clang} printed something other than its JSON AST (${JSON.stringify(astText.slice(0, 40))}...); does an argument given to clang change what it prints?`)
 	}
-	const probe = layoutProbe(header, ast)
+	let dumpNames: ReadonlyMap<string, string> | undefined
+	let probe: string
+	if (language === 'c++') {
+		// a sizeof of each record and of each alias of a template instantiation, which instantiates it: the AST then has its members
+		probe = cxxLayoutProbe(header, ast)
+		const normalized = normalizeCxx(JSON.parse(runClang(clang, [...target(abi), '-', '-Xclang', '-ast-dump=json'], probe)) as ClangNode)
+		ast = normalized.ast
+		dumpNames = normalized.dumpNames
+	} else probe = layoutProbe(header, ast)
 	const dump = (which: AbiName): string => runClang(clang, [...target(which), '-', '-Xclang', '-fdump-record-layouts'], probe)
 	const layouts = dump(abi)
 	const others: Partial<Record<AbiName, string>> = {}
@@ -178,7 +205,7 @@ export function clangDumps(
 			unchecked[other] = /error: (.*)/.exec(error.message)?.[1] ?? error.message
 		}
 	}
-	return { ast, layouts, others, unchecked, userFiles }
+	return { ast, layouts, others, unchecked, userFiles, ...(dumpNames === undefined ? {} : { dumpNames }) }
 }
 
 /** The prerequisites of the make rule clang writes for -MMD (`x.o: a.h b\ c.h \` and a newline...), unescaped (`\ `, `\#`, `$$`). */
@@ -192,7 +219,7 @@ export function parseDependencies(text: string): string[] {
 }
 
 /** The named records of a layout dump (`struct Name` and `union Name` blocks), by name. */
-export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
+export function parseLayoutDump(text: string, dumpNames?: ReadonlyMap<string, string>): Map<string, DumpedLayout> {
 	const records = new Map<string, DumpedLayout>()
 	for (const block of text.split('*** Dumping AST Record Layout').slice(1)) {
 		const lines = block.split('\n').filter((line) => line.includes('|'))
@@ -200,22 +227,32 @@ export function parseLayoutDump(text: string): Map<string, DumpedLayout> {
 		const first = lines[0] ?? ''
 		// (an unnamed record that a typedef names is dumped under the typedef's name: `0 | Name`,
 		// also kept as `typedef Name` for when a tag has the name too)
-		const named = /^\s*0 \| ((?:struct|union) )?([A-Za-z_]\w*)\s*$/.exec(first)
-		const name = named?.[2] ?? anonymousKey(first)
+		// (C++: `class geo::Vec3<float>`, named in the module by dumpNames)
+		const named = anonymousKey(first) === undefined ? /^\s*0 \| ((?:struct|union|class) )?((?:\(anonymous namespace\)::)?[A-Za-z_][\w:<>, *()]*?)\s*$/.exec(first) : null
+		const name = named === null ? anonymousKey(first) : (dumpNames?.get(named[2]!) ?? named[2])
 		if (name === undefined) continue
 		const offsets: number[] = []
 		const bitOffsets: (number | undefined)[] = []
 		let size = 0
 		let align = 0
+		// C++: whether the line last read at each depth is a base class (`0 |   struct Base (base)`), whose members are the record's own
+		const baseAt: boolean[] = []
 		for (const line of lines.slice(1)) {
-			const end = /\[sizeof=(\d+), align=(\d+)/.exec(line)
+			const end = /\[sizeof=(\d+), (?:dsize=\d+, )?align=(\d+)/.exec(line)
 			if (end) {
 				size = Number(end[1])
 				align = Number(end[2])
 				break
 			}
-			const field = /^\s*(\d+)(?::(\d+)-\d+)?\s\|\s{3}(\S.*)$/.exec(line)
+			const field = /^\s*(\d+)(?::(\d+)-\d+)?\s\|( +)(\S.*)$/.exec(line)
 			if (field) {
+				const depth = (field[3]!.length - 1) / 2
+				let direct = true
+				for (let outer = 1; outer < depth; outer++) direct &&= baseAt[outer] === true
+				const base = / \((?:primary |virtual )?base\)(?: \(empty\))?$/.test(field[4]!)
+				baseAt.length = depth + 1
+				baseAt[depth] = base
+				if (!direct || base) continue
 				offsets.push(Number(field[1]))
 				bitOffsets.push(field[2] === undefined ? undefined : Number(field[2]))
 			}
@@ -260,6 +297,10 @@ const scalarNames: { readonly [c: string]: string } = {
 	float: 'Float32',
 	double: 'Float64',
 	__fp16: 'Float16',
+	// C++'s own character types (C's are typedefs)
+	char8_t: 'Uint8',
+	char16_t: 'Uint16',
+	char32_t: 'Uint32',
 	_Float16: 'Float16',
 }
 
@@ -536,12 +577,14 @@ function attributeValue(node: ClangNode, kind: string): number | undefined {
 }
 
 function collectRecord(context: Context, node: ClangNode, name: string, inheritedPack: boolean): void {
+	if (node.unsupported !== undefined) throw new Unsupported(node.unsupported)
 	const children = node.inner ?? []
 	const packedAttribute = children.some((child) => child.kind === 'PackedAttr')
 	const pragmaPack = inheritedPack || children.some((child) => child.kind === 'MaxFieldAlignmentAttr')
 	const fields: { name: string; type: FieldExpr; cType: string }[] = []
 	const unnamed = memberNames(children)
 	const hints: string[] = []
+	const cxxHints = node.hints ?? []
 	const typedefAligned: { field: string; spelling: string; align: number }[] = []
 	context.records.add(name)
 	for (const child of children) {
@@ -580,7 +623,7 @@ function collectRecord(context: Context, node: ClangNode, name: string, inherite
 		align,
 		// a typedef's aligned(n) below its type's alignment (`typedef int u1 __attribute__((aligned(1)))`) lays out as a pack value does
 		pragmaPack: pragmaPack || typedefAligned.length > 0,
-		...(hints.length > 0 ? { hints } : {}),
+		...(hints.length + cxxHints.length > 0 ? { hints: [...hints, ...cxxHints] } : {}),
 		...(typedefAligned.length > 0 ? { typedefAligned } : {}),
 	})
 	context.defined.add(name)
@@ -710,7 +753,7 @@ export function modelFromAst(ast: ClangNode, options: ModelOptions = {}): Header
 			from(node, declarations, skipped)
 			continue
 		}
-		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && (node.inner?.length ?? 0) > 0) {
+		if ((node.kind === 'RecordDecl' || node.kind === 'EnumDecl') && (node.completeDefinition || node.kind === 'EnumDecl') && ((node.inner?.length ?? 0) > 0 || node.unsupported !== undefined)) {
 			const name = node.name ?? (node.id === undefined ? undefined : context.unnamedById.get(node.id)) ?? typedefNameOf(top, index)
 			if (name === undefined) continue
 			collectTag(context, node, name, false)
@@ -1228,10 +1271,24 @@ export function printModel(model: HeaderModel, options: PrintOptions): string {
  * under other ABIs (see {@link clangDumps}), which a `#pragma pack` value is fitted to as well.
  * With `userFiles`, the module has the header's own declarations and what they need (see {@link ModelOptions}).
  */
-export function importFromDumps(ast: ClangNode, layouts: string, options: PrintOptions & WarnOption & ModelOptions, others: Partial<Record<AbiName, string>> = {}): string {
+export function importFromDumps(
+	ast: ClangNode,
+	layouts: string,
+	options: PrintOptions & WarnOption & ModelOptions & { readonly dumpNames?: ReadonlyMap<string, string> },
+	others: Partial<Record<AbiName, string>> = {},
+): string {
 	const model = modelFromAst(ast, options.userFiles === undefined ? {} : { userFiles: options.userFiles })
-	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text)]))
-	fitToLayouts(model, parseLayoutDump(layouts), options.abi, otherDumps)
+	const otherDumps = new Map(Object.entries(others).map(([other, text]) => [other as AbiName, parseLayoutDump(text, options.dumpNames)]))
+	const dump = parseLayoutDump(layouts, options.dumpNames)
+	if (options.dumpNames !== undefined) {
+		// C++: a record is printed only if checked; one the dump does not name as import-c does (a spelling not foreseen) is left out
+		for (const declaration of [...model.declarations]) {
+			if ((declaration.kind === 'struct' || declaration.kind === 'union') && dumpedLayout(model, dump, declaration.name) === undefined) {
+				leaveOut(model, declaration.name, "clang's layout dump has no record import-c knows as it, so its layout cannot be checked")
+			}
+		}
+	}
+	fitToLayouts(model, dump, options.abi, otherDumps)
 	for (const skipped of model.skipped) options.warn?.(`import-c: ${skipped.name}: left out, ${skipped.reason}`)
 	for (const note of model.notes ?? []) options.warn?.(`import-c: Note: ${note}`)
 	return printModel(model, options)
@@ -1252,10 +1309,19 @@ export interface WarnOption {
  */
 export function importC(
 	header: string,
-	options: { readonly abi?: AbiName; readonly clang?: string; readonly moduleSpecifier?: string; readonly clangArgs?: readonly string[]; readonly all?: boolean } & WarnOption = {},
+	options: {
+		readonly abi?: AbiName
+		readonly clang?: string
+		readonly moduleSpecifier?: string
+		readonly clangArgs?: readonly string[]
+		readonly all?: boolean
+		/** C or C++; by default what the header's name says ({@link languageOf}). */
+		readonly language?: HeaderLanguage
+	} & WarnOption = {},
 ): string {
 	const abi = options.abi ?? 'wasm32'
-	const { ast, layouts, others, unchecked, userFiles } = clangDumps(header, abi, findClang(options.clang), options.clangArgs)
+	const language = options.language ?? languageOf(header)
+	const { ast, layouts, others, unchecked, userFiles, dumpNames } = clangDumps(header, abi, findClang(options.clang), options.clangArgs, language)
 	// the header, with these arguments, is for `abi` only: what generate asserts for the other ABI is unchecked
 	for (const [other, error] of Object.entries(unchecked)) {
 		options.warn?.(`import-c: Note: the header does not compile for ${other} (${error}), so its layouts there are not checked: generate it for ${abi} only`)
@@ -1267,10 +1333,12 @@ export function importC(
 			header,
 			abi,
 			commandArguments: [
+				...(options.language !== undefined && options.language !== languageOf(header) ? ['--lang', options.language] : []),
 				...(options.all === true ? ['--all'] : []),
 				...((options.clangArgs ?? []).length > 0 ? ['--', ...argumentsSeenFrom(options.clangArgs!, dirname(resolve(header)))] : []),
 			],
 			...(options.all === true ? {} : { userFiles }),
+			...(dumpNames === undefined ? {} : { dumpNames }),
 			...(options.moduleSpecifier === undefined ? {} : { moduleSpecifier: options.moduleSpecifier }),
 			...(options.warn === undefined ? {} : { warn: options.warn }),
 		},
