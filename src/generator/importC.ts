@@ -17,6 +17,7 @@ import type { AbiName } from '../structs/abi.js'
 import type { StructType } from '../index.js'
 
 type StructLayout = ReturnType<StructType['layout']>
+import { declarationFiles } from './declarationFiles.js'
 import { cxxLayoutProbe, normalizeCxx } from './importCxx.js'
 import { instantiateModel, type AliasModel, type EnumModel, type FieldExpr, type HeaderModel, type RecordModel, type TypeExpr } from './model.js'
 
@@ -678,34 +679,6 @@ export interface ModelOptions {
 	 * left out without a word. Without them, everything clang read is in the model.
 	 */
 	readonly userFiles?: readonly string[]
-}
-
-/**
- * The file each top-level declaration of `ast` is in: where its name is, after macro
- * expansion, resolved. clang's JSON leaves a location's `file` out when it is the file of the
- * location written before it, in the order of the text, nested nodes' included.
- */
-export function declarationFiles(ast: ClangNode): Map<ClangNode, string | undefined> {
-	const files = new Map<ClangNode, string | undefined>()
-	let last: string | undefined
-	const visit = (value: unknown): void => {
-		if (Array.isArray(value)) {
-			for (const item of value) visit(item)
-			return
-		}
-		if (value === null || typeof value !== 'object') return
-		const object = value as Record<string, unknown>
-		// a location (`includedFrom` has a file alone, and does not count)
-		if (typeof object.file === 'string' && typeof object.col === 'number') last = object.file
-		for (const key in object) visit(object[key])
-	}
-	for (const node of ast.inner ?? []) {
-		// `loc` is written first, its `spellingLoc` before its `expansionLoc`
-		visit(node.loc)
-		files.set(node, last === undefined ? undefined : resolve(last))
-		for (const key in node) if (key !== 'loc') visit((node as unknown as Record<string, unknown>)[key])
-	}
-	return files
 }
 
 /** The declarations of a header from clang's JSON AST (pack values still to fit). */

@@ -10,7 +10,7 @@
  * C layout is refused with its reason: virtual functions (a vtable pointer at offset 0),
  * virtual bases, reference and pointer-to-member members.
  */
-import { resolve } from 'node:path'
+import { declarationFiles } from './declarationFiles.js'
 import type { ClangNode } from './importC.js'
 
 /** A node with what import-c reads of a C++ one: `unsupported` refuses the record, saying why. */
@@ -58,23 +58,7 @@ function desugared(type: { readonly qualType: string; readonly desugaredQualType
  * header's own declarations from the system headers' as it does for C.
  */
 export function normalizeCxx(ast: ClangNode): CxxHeader {
-	// the file of every node, following clang's JSON: a location leaves `file` out when it is the file of the one before it
-	const files = new Map<ClangNode, string | undefined>()
-	let last: string | undefined
-	const visit = (value: unknown, node?: ClangNode): void => {
-		if (Array.isArray(value)) {
-			for (const item of value) visit(item)
-			return
-		}
-		if (value === null || typeof value !== 'object') return
-		const object = value as Record<string, unknown>
-		if (typeof object.file === 'string' && typeof object.col === 'number') last = object.file
-		const isNode = typeof object.kind === 'string'
-		if (isNode) visit(object.loc)
-		if (isNode) files.set(object as unknown as ClangNode, last === undefined ? undefined : resolve(last))
-		for (const key in object) if (!(isNode && key === 'loc')) visit(object[key], node)
-	}
-	visit(ast)
+	const files = declarationFiles(ast)
 
 	const records: Declared[] = []
 	const enums: Declared[] = []

@@ -7,11 +7,11 @@
  */
 export { emitCHeader } from './cHeader.js'
 export { main, parseArguments, run, UsageError } from './cli.js'
+export { declarationFiles } from './declarationFiles.js'
 export { declarationsOf, generateFiles, GenerateError, type GenerateOptions } from './generate.js'
 export {
 	clangDumps,
 	clangTargets,
-	declarationFiles,
 	findClang,
 	ImportCError,
 	importC,
