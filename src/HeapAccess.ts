@@ -199,12 +199,6 @@ export function zeroBytes(views: HeapViews, address: number, byteSize: number): 
 }
 
 /**
- * The base of the generated manager: what the hot paths need (the heap buffer and its
- * cached views, polling for a replaced buffer, the cold paths of every bounds and
- * alignment check), and the collaborators that do the rest: `core` allocates and tracks,
- * `strings` checks string bounds.
- */
-/**
  * The entry point constructing a manager (`createWasmHeapManager`, `wrapEmscriptenModuleHeap`),
  * for the constructor's errors to name: set by {@link constructedBy} for the length of one
  * construction, and taken (cleared) by the constructor before it calls any user code.
@@ -225,6 +219,12 @@ export function constructedBy<T>(method: string, construct: () => T): T {
 	}
 }
 
+/**
+ * The base of the generated manager: what the hot paths need (the heap buffer and its
+ * cached views, polling for a replaced buffer, the cold paths of every bounds and
+ * alignment check), and the collaborators that do the rest: `core` allocates and tracks,
+ * `strings` checks string bounds.
+ */
 export abstract class HeapAccess {
 	/** @internal Views of the current heap buffer. */
 	views: HeapViews
