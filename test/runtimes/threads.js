@@ -478,7 +478,7 @@ export async function runThreads(api, report, host) {
 			const failed = [...results.values()].filter((result) => !result.ok)
 			if (failed.length > 0 || results.size < threadWorkers) throw new Error(`workers failed or did not answer${failures()} (${results.size} answered)`)
 			for (const result of results.values()) {
-				if (!result.wrongStart.startsWith('ERR_HEAP_INVALID_ARGUMENT: createHeapAllocator: a new allocator at 16 would overlap the allocator at 256 (')) {
+				if (!result.wrongStart.startsWith('ERR_HEAP_INVALID_ARGUMENT: createWasmHeapManager: a new allocator at 16 would overlap the allocator at 256 (')) {
 					throw new Error(`worker ${result.tid} joining with start 16 instead of 256: ${result.wrongStart}`)
 				}
 				if (result.goWait !== 'ok') throw new Error(`worker ${result.tid}: waitInt32 on go answered ${result.goWait}`)
