@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url'
 import { createRequire } from 'node:module'
 import { mkdirSync } from 'node:fs'
 import { expectThrow } from './support/dynamic.js'
+import { instantiateReactor } from './support/fixtures.js'
 import { SeededRandom } from './support/heaps.js'
 import * as corpus from './support/structCorpus.js'
 import * as generated32 from './generated-structs/structCorpus.wasm32.js'
@@ -240,20 +241,7 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 
 	/** The wasi build: a manager over its memory, malloc and free. */
 	async function loadWasi(lib: typeof import('../src/index.js'), fixtures: string): Promise<{ heap: WasmHeapManager; c: StructsC }> {
-		const module = await WebAssembly.compile(readFileSync(join(fixtures, 'structs.wasi.wasm')))
-		const imports: Record<string, Record<string, () => never>> = {}
-		for (const { module: from, name } of WebAssembly.Module.imports(module)) {
-			;(imports[from] ??= {})[name] = () => {
-				throw new Error(`unexpected call to ${from}.${name}`)
-			}
-		}
-		const c = (await WebAssembly.instantiate(module, imports)).exports as unknown as StructsC & {
-			memory: WebAssembly.Memory
-			malloc(size: number): number
-			free(address: number): void
-			_initialize(): void
-		}
-		c._initialize()
+		const c = await instantiateReactor<StructsC>(join(fixtures, 'structs.wasi.wasm'))
 		return { heap: lib.createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free), c }
 	}
 

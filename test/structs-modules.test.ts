@@ -23,6 +23,7 @@ import {
 import { generateFiles } from '../src/generator/generate.js'
 import { importFromDumps, type ClangNode } from '../src/generator/importC.js'
 import { expectThrow } from './support/dynamic.js'
+import { instantiateReactor } from './support/fixtures.js'
 
 // The C header test/fixtures/structs/structs.h, declared.
 const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
@@ -65,21 +66,7 @@ interface Loaded {
 const fixtures = new URL('./fixtures/structs/', import.meta.url)
 
 async function loadWasi(): Promise<Loaded> {
-	const module = await WebAssembly.compile(readFileSync(new URL('structs.wasi.wasm', fixtures)))
-	const imports: Record<string, Record<string, () => never>> = {}
-	for (const { module: from, name } of WebAssembly.Module.imports(module)) {
-		;(imports[from] ??= {})[name] = () => {
-			throw new Error(`structs.wasi.wasm: unexpected call to ${from}.${name}`)
-		}
-	}
-	const instance = await WebAssembly.instantiate(module, imports)
-	const exports = instance.exports as unknown as StructsExports & {
-		memory: WebAssembly.Memory
-		malloc(size: number): number
-		free(address: number): void
-		_initialize(): void
-	}
-	exports._initialize()
+	const exports = await instantiateReactor<StructsExports>(new URL('structs.wasi.wasm', fixtures))
 	const heap = createWasmHeapManager(() => exports.memory.buffer, exports.malloc, exports.free)
 	return { heap, c: exports }
 }
@@ -228,20 +215,7 @@ type GridRef = StructRefOf<typeof Grid>
 
 /** nested.wasi.wasm instantiated with `lib` (the library instance the refs come from). */
 async function loadNested(lib: { createWasmHeapManager: typeof createWasmHeapManager }): Promise<{ heap: WasmHeapManager; c: NestedExports; memory: WebAssembly.Memory }> {
-	const module = await WebAssembly.compile(readFileSync(new URL('nested.wasi.wasm', fixtures)))
-	const imports: Record<string, Record<string, () => never>> = {}
-	for (const { module: from, name } of WebAssembly.Module.imports(module)) {
-		;(imports[from] ??= {})[name] = () => {
-			throw new Error(`nested.wasi.wasm: unexpected call to ${from}.${name}`)
-		}
-	}
-	const exports = (await WebAssembly.instantiate(module, imports)).exports as unknown as NestedExports & {
-		memory: WebAssembly.Memory
-		malloc(size: number): number
-		free(address: number): void
-		_initialize(): void
-	}
-	exports._initialize()
+	const exports = await instantiateReactor<NestedExports>(new URL('nested.wasi.wasm', fixtures))
 	return { heap: lib.createWasmHeapManager(() => exports.memory.buffer, exports.malloc, exports.free), c: exports, memory: exports.memory }
 }
 

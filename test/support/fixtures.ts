@@ -7,6 +7,8 @@
  * And the Rust fixture (test/fixtures/rust/heaprs.wasm): `loadRustFixture`.
  */
 import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { createRequire } from 'node:module'
 import { createWasmHeapManager, type WasmHeapManager } from '../../src/index.js'
 import { loadWasiHeaplib } from '../fixtures/wasi/load.mjs'
@@ -42,6 +44,32 @@ export interface HeaplibEmscriptenModule {
 	_grow_heap(bytes: number): number
 	_heap_size(): number
 	[name: string]: unknown
+}
+
+/** What every clang wasm32-wasi reactor fixture exports beside its own functions. */
+export interface ReactorExports {
+	memory: WebAssembly.Memory
+	malloc(size: number): number
+	free(address: number): void
+	_initialize(): void
+}
+
+/**
+ * A fresh instance of the clang reactor module at `path` (its own memory), initialized, with
+ * every import a function that throws naming the file and the import: the fixtures call none.
+ */
+export async function instantiateReactor<E>(path: string | URL): Promise<E & ReactorExports> {
+	const module = await WebAssembly.compile(readFileSync(path))
+	const file = basename(typeof path === 'string' ? path : fileURLToPath(path))
+	const imports: Record<string, Record<string, () => never>> = {}
+	for (const { module: from, name } of WebAssembly.Module.imports(module)) {
+		;(imports[from] ??= {})[name] = () => {
+			throw new Error(`${file}: unexpected call to ${from}.${name}`)
+		}
+	}
+	const exports = (await WebAssembly.instantiate(module, imports)).exports as unknown as E & ReactorExports
+	exports._initialize()
+	return exports
 }
 
 /** A fresh instance of the wasi build (its own memory and malloc state), initialized. */
