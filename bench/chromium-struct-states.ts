@@ -46,7 +46,7 @@ if (states.length === 0) {
 const jsFlags = process.env.JS_FLAGS
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', ...(jsFlags === undefined ? [] : [`--js-flags=${jsFlags}`])],
+	args: ['--headless', '--no-sandbox', '--disable-gpu', ...(jsFlags === undefined ? [] : [`--js-flags=${jsFlags}`]), ...(process.env.CHROMIUM_ARGS ?? '').split(' ').filter(Boolean)],
 })
 try {
 	console.log(`Chromium ${browser.version()}${jsFlags === undefined ? '' : ` (${jsFlags})`}: the local-cursor loop, ns an element`)
