@@ -49,7 +49,20 @@ export const chromiumStructLoops =
 	'one), both 10.5-13.9 ns (0.21-0.22x), and every error path of the suite taken too 10.3-28.8 ns. With ' +
 	'`--js-flags=--no-maglev-inlining` the last state measured 10.3-13.7 ns: Chromium\'s loops reach TurboFan ' +
 	'(`--trace-opt`, `--trace-turbo-inlining`: `at` and every accessor inlined), so the Node 24 Maglev state ' +
-	'(see the Node 24 section) is not what costs here; the checks of the realistic regime are'
+	'(see the Node 24 section) is not what costs here; the checks of the realistic regime are. Read to the ' +
+	'instruction with `--trace-turbo` (Chromium\'s release build has no `--print-opt-code`; the instructions after ' +
+	'register allocation, bench/chromium-struct-states.ts with `CHROMIUM_ARGS=\'--no-zygote --single-process\'`): ' +
+	'the local-cursor loop is 48 instructions an element pristine and 111 in the realistic regime, raw\'s 34 in ' +
+	'both. Raw holds its typed arrays in locals, so their lengths and data pointers are loaded once before the ' +
+	'loop, which has no detach test. The library\'s accessors reach the heap through the cursor\'s manager: ' +
+	'pristine, TurboFan loads that chain once an element for all four fields; realistic, each `DataView` access ' +
+	'tests its buffer for detachment and the next accessor loads the chain again (the manager\'s views, the ' +
+	'`Uint8Array`\'s length: its byte length shifted by an element size looked up from its map\'s elements kind, ' +
+	'0 if detached, 12 instructions; then the `DataView`, its byte length, buffer, detached bit and data ' +
+	'pointer): three detach tests and two length computations an element. 14 of the 111 were `at`\'s error ' +
+	'path, a call that merged back into the loop once an error had run; `at` now throws it (97 instructions, ' +
+	'no call in the loop), within noise here (0.20-0.25x raw either way, four fresh pages each) and 1.70x on ' +
+	'Node 20 (see the local-cursor entry)'
 
 interface Reason {
 	readonly suite: string
@@ -831,7 +844,12 @@ const reasons: Reason[] = [
 			'`at` now reads the cursor\'s `root` first. (2) `at` was 225 bytes of bytecode, and a loop that makes its ' +
 			'cursor with `at(0)` inlines it twice, so the inlining budget (920 bytes, Node 20) ran out before the last ' +
 			'getter, a call on every element: 13-24 ns; its error paths are now one call and its root read once, 156 bytes, and the ' +
-			'loop 5.9-7.0 ns, 0.54-0.64x raw (six processes). The same loop with the cursor in a closure, as the cases ' +
+			'loop 5.9-7.0 ns, 0.54-0.64x raw (six processes). (3) In the realistic regime that one call has run, so ' +
+			'TurboFan compiled it as a call, and as a statement its block merged back into the loop after `at`, which ' +
+			'then checked the array\'s map and loaded its address and stride again; `at` now `throw`s the call (it never ' +
+			'returns), which leaves it in a deferred block: realistic 7.7 -> 4.9 ns, 0.53x -> 0.84x raw, pristine ' +
+			'1.00x (bench/compare-builds.ts 1567c1c against b5014a1, --suite structs, 3 processes, Node 20; Node 24 ' +
+			'0.99-1.01x, its Maglev state below). The same loop with the cursor in a closure, as the cases ' +
 			'above, is 0.9x raw: what is left is the loads a constant cursor does not need. The same getPrototypeOf ' +
 			'call was the structs-codegen suite\'s 32-42 ns mode, in a process where V8 kept only the code it compiled ' +
 			'by on-stack replacement (not specialised to the closure), about one process in six; it is 12-13 ns there now',
