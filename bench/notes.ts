@@ -803,7 +803,7 @@ const reasons: Reason[] = [
 		name: /^at\(i, cursor\), ten fields touched/,
 		why:
 			'V8\'s inlining budget. TurboFan (Node 20) inlines at most 920 bytes of bytecode into one compiled ' +
-			'function, and this loop asks for `at` twice (156 bytes each, a generated class\'s 171: the cursor is made with `at(0)`; 225 before ' +
+			'function, and this loop asks for `at` twice (157 bytes each, a generated class\'s 171: the cursor is made with `at(0)`; 225 before ' +
 			'c1af8e3, ee67884 and 10c6ab4), eight getters (78 bytes each since e499259, 104 before) and two setters (87 since ' +
 			'afaa7e4, 102 before): `--trace-turbo-inlining` at e499259 showed one ' +
 			'getter left a call on every element (`perf`: about a fifth of the time in that getter, `*get`), and the ' +
@@ -843,7 +843,7 @@ const reasons: Reason[] = [
 			'could not fold it and called `Runtime_JSReceiverGetPrototypeOf` on every move (`perf`): 31-36 ns an element; ' +
 			'`at` now reads the cursor\'s `root` first. (2) `at` was 225 bytes of bytecode, and a loop that makes its ' +
 			'cursor with `at(0)` inlines it twice, so the inlining budget (920 bytes, Node 20) ran out before the last ' +
-			'getter, a call on every element: 13-24 ns; its error paths are now one call and its root read once, 156 bytes, and the ' +
+			'getter, a call on every element: 13-24 ns; its error paths are now one call and its root read once, 156 bytes (157 with the `throw` below), and the ' +
 			'loop 5.9-7.0 ns, 0.54-0.64x raw (six processes). (3) In the realistic regime that one call has run, so ' +
 			'TurboFan compiled it as a call, and as a statement its block merged back into the loop after `at`, which ' +
 			'then checked the array\'s map and loaded its address and stride again; `at` now `throw`s the call (it never ' +
