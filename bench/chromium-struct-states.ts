@@ -15,6 +15,12 @@
  *
  *   npx tsx bench/chromium-struct-states.ts none grow grow+freed+freedGet+freedSet+freedAt
  *   JS_FLAGS=--no-maglev-inlining npx tsx bench/chromium-struct-states.ts none
+ *   LOOP=cursor|at npx tsx bench/chromium-struct-states.ts none   the suite's closure-cursor or at(i) loop instead
+ *   CHROMIUM_ARGS='--no-zygote --single-process' JS_FLAGS='--trace-turbo --trace-turbo-filter=walkWithCursor
+ *     --trace-turbo-path=/tmp/turbo' npx tsx bench/chromium-struct-states.ts none
+ *                the loop's TurboFan graphs and instructions (Chromium's release build has no --print-opt-code;
+ *                single-process, its renderer's output and files reach the driver; tracing delays TurboFan, so
+ *                the times printed are then Maglev's)
  */
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -44,16 +50,17 @@ if (states.length === 0) {
 	process.exit(2)
 }
 const jsFlags = process.env.JS_FLAGS
+const loop = process.env.LOOP ?? 'local'
 const browser = await chromium.launch({
 	executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
 	args: ['--headless', '--no-sandbox', '--disable-gpu', ...(jsFlags === undefined ? [] : [`--js-flags=${jsFlags}`]), ...(process.env.CHROMIUM_ARGS ?? '').split(' ').filter(Boolean)],
 })
 try {
-	console.log(`Chromium ${browser.version()}${jsFlags === undefined ? '' : ` (${jsFlags})`}: the local-cursor loop, ns an element`)
+	console.log(`Chromium ${browser.version()}${jsFlags === undefined ? '' : ` (${jsFlags})`}: the ${loop === 'cursor' ? 'closure-cursor' : loop === 'at' ? 'at(i)' : 'local-cursor'} loop, ns an element`)
 	for (const state of states) {
 		const steps = state === 'none' ? [] : state.split('+')
 		const page = await browser.newPage()
-		const out = (await page.evaluate(`(() => { const out = []; const STEPS = ${JSON.stringify(steps)}; ${code}; return out })()`)) as string[]
+		const out = (await page.evaluate(`(() => { const out = []; const STEPS = ${JSON.stringify(steps)}; const LOOP = ${JSON.stringify(loop)}; ${code}; return out })()`)) as string[]
 		console.log(out.join('\n'))
 		await page.close()
 	}

@@ -6,6 +6,8 @@
  */
 import { createWasmHeapManager, defineStruct } from '../library.js'
 declare const STEPS: string[]
+/** Which loop: `local` (the default), `cursor` (the cursor and array the closure's) or `at` (a new element ref each). */
+declare const LOOP: string
 declare const out: string[]
 const elementCount = 4096
 const memory = new WebAssembly.Memory({ initial: 16 })
@@ -61,12 +63,34 @@ const rawGiven = (heapMemory: WebAssembly.Memory, at: number) => {
   }
   return sum
 }
+const cursor = bodies.at(0)
+const throughCursor = () => {
+  let sum = 0
+  for (let i = 0; i < elementCount; i++) {
+    const body = bodies.at(i, cursor)
+    const x = body.x
+    body.x = x + body.vx * body.mass
+    sum += x
+  }
+  return sum
+}
+const throughAt = () => {
+  let sum = 0
+  for (let i = 0; i < elementCount; i++) {
+    const body = bodies.at(i)
+    const x = body.x
+    body.x = x + body.vx * body.mass
+    sum += x
+  }
+  return sum
+}
 let sink: unknown
-const lib = () => walkWithCursor(bodies), raw = () => rawGiven(memory, base)
+const lib = LOOP === 'cursor' ? throughCursor : LOOP === 'at' ? throughAt : () => walkWithCursor(bodies)
+const raw = () => rawGiven(memory, base)
 const variants = [lib, raw].map((batch) => () => { let last; for (let i = 0; i < 100; i++) last = batch(); return last })
 const now = () => (globalThis as any).performance.now()
 const t = (f: () => unknown) => { const s = now(); sink = f(); return ((now() - s) * 1e6) / 100 / elementCount }
 const libs: number[] = [], raws: number[] = []
 for (let round = 0; round < 40; round++) { libs.push(t(variants[0]!)); raws.push(t(variants[1]!)) }
 const med = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!
-out.push(`${STEPS.join('+') || 'pristine'}: library ${med(libs.slice(10)).toFixed(2)} ns raw ${med(raws.slice(10)).toFixed(2)} ns ratio ${(med(raws.slice(10)) / med(libs.slice(10))).toFixed(2)}`)
+out.push(`${LOOP} ${STEPS.join('+') || 'pristine'}: library ${med(libs.slice(10)).toFixed(2)} ns raw ${med(raws.slice(10)).toFixed(2)} ns ratio ${(med(raws.slice(10)) / med(libs.slice(10))).toFixed(2)}`)
