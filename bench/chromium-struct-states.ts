@@ -1,7 +1,7 @@
 /**
  * The struct loops in Chromium, state by state: which part of the realistic regime costs
  * what (bench/notes.ts, `chromiumStructLoops`). Each run is a fresh headless Chromium page
- * running bench/chromium-struct-states/model.ts (the structs suite's local-cursor loop on
+ * running bench/chromium-struct-states/model.ts (the structs suite's local-cursor loop, or another: LOOP, on
  * dist/index.js, 100 calls a batch, 40 rounds, the median of the last 30) after the steps
  * named, joined by `+`:
  *   grow         the memory grows once (a buffer detached)
@@ -16,6 +16,7 @@
  *   npx tsx bench/chromium-struct-states.ts none grow grow+freed+freedGet+freedSet+freedAt
  *   JS_FLAGS=--no-maglev-inlining npx tsx bench/chromium-struct-states.ts none
  *   LOOP=cursor|at npx tsx bench/chromium-struct-states.ts none   the suite's closure-cursor or at(i) loop instead
+ *   LOOP=split ...   the ten-field step as two functions of five (moveX, moveYAndSum) against its raw loop
  *   CHROMIUM_ARGS='--no-zygote --single-process' JS_FLAGS='--trace-turbo --trace-turbo-filter=walkWithCursor
  *     --trace-turbo-path=/tmp/turbo' npx tsx bench/chromium-struct-states.ts none
  *                the loop's TurboFan graphs and instructions (Chromium's release build has no --print-opt-code;

@@ -6,7 +6,7 @@
  */
 import { createWasmHeapManager, defineStruct } from '../library.js'
 declare const STEPS: string[]
-/** Which loop: `local` (the default), `cursor` (the cursor and array the closure's) or `at` (a new element ref each). */
+/** Which loop: `local` (the default), `cursor` (the cursor and array the closure's), `at` (a new element ref each) or `split` (ten fields in two functions of five). */
 declare const LOOP: string
 declare const out: string[]
 const elementCount = 4096
@@ -84,9 +84,39 @@ const throughAt = () => {
   }
   return sum
 }
+// the ten-field step split into two functions of five (the suite's moveX and moveYAndSum)
+const moveX = (array: typeof bodies) => {
+  const local = array.at(0)
+  for (let i = 0; i < elementCount; i++) {
+    const body = array.at(i, local)
+    body.x = body.x + body.vx * body.mass
+  }
+}
+const moveYAndSum = (array: typeof bodies) => {
+  const local = array.at(0)
+  let sum = 0
+  for (let i = 0; i < elementCount; i++) {
+    const body = array.at(i, local)
+    body.y = body.y + body.vy * body.mass
+    sum += body.id + body.flags
+  }
+  return sum
+}
+const rawStep = (heapMemory: WebAssembly.Memory, at: number) => {
+  const f64 = new Float64Array(heapMemory.buffer), f32 = new Float32Array(heapMemory.buffer), i32 = new Int32Array(heapMemory.buffer), u32 = new Uint32Array(heapMemory.buffer)
+  let sum = 0
+  for (let i = 0; i < elementCount; i++) {
+    const address = at + i * 40
+    const mass = f64[(address + 24) / 8]!
+    f64[address / 8] = f64[address / 8]! + f32[(address + 16) / 4]! * mass
+    f64[(address + 8) / 8] = f64[(address + 8) / 8]! + f32[(address + 20) / 4]! * mass
+    sum += i32[(address + 32) / 4]! + u32[(address + 36) / 4]!
+  }
+  return sum
+}
 let sink: unknown
-const lib = LOOP === 'cursor' ? throughCursor : LOOP === 'at' ? throughAt : () => walkWithCursor(bodies)
-const raw = () => rawGiven(memory, base)
+const lib = LOOP === 'cursor' ? throughCursor : LOOP === 'at' ? throughAt : LOOP === 'split' ? () => { moveX(bodies); return moveYAndSum(bodies) } : () => walkWithCursor(bodies)
+const raw = LOOP === 'split' ? () => rawStep(memory, base) : () => rawGiven(memory, base)
 const variants = [lib, raw].map((batch) => () => { let last; for (let i = 0; i < 100; i++) last = batch(); return last })
 const now = () => (globalThis as any).performance.now()
 const t = (f: () => unknown) => { const s = now(); sink = f(); return ((now() - s) * 1e6) / 100 / elementCount }
