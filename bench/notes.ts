@@ -794,7 +794,14 @@ const reasons: Reason[] = [
 			'the ten-field step below, split so that each function\'s `at` (twice) and accessors fit V8\'s 920-byte ' +
 			'inlining budget: 2.0-2.7x faster than in one function in five processes of six, 1.1x in the sixth (Node 20). What is left is the ' +
 			'local-cursor case\'s (see that case): loads a constant cursor would not need, the loop over the ' +
-			'elements run twice, and in the realistic regime the detach tests of every access. ' +
+			'elements run twice, and in the realistic regime the detach tests of every access. And a write: ' +
+			'at a `DataView` store TurboFan (Node 20, `--print-opt-code` of `moveYAndSum`, realistic) forgets the maps ' +
+			'and fields it had loaded, so after `body.y = ...` the reads of `id` and `flags` check the cursor\'s and the ' +
+			'manager\'s maps again and reload the manager\'s views and the root\'s `liveEnd`. Setters that store an ' +
+			'aligned field through the row\'s whole-heap typed array (after which TurboFan keeps what it knows) measured ' +
+			'slower in every loop but readStruct: 0.63-1.01x pristine and 0.76-1.00x realistic, this case 0.99x and ' +
+			'0.92x (bench/compare-builds.ts --suite structs against 9ee87cc, 3 processes, Node 20): the setter grew by ' +
+			'its alignment test and its second store. Not kept. ' +
 			detachedBufferChecks,
 	},
 	{
