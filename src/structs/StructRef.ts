@@ -262,6 +262,8 @@ interface StructShape {
 	readonly abi: AbiName
 	readonly size: number
 	readonly codec: ValueCodec
+	/** The codec `read()` reads through: the same readers, whose errors name the call and the field's path (`Node.read.next`), as `write()`'s do. */
+	readonly readCodec: ValueCodec
 	/** The library's accessor of each field by name, made when a generated class first asks (see `StructRef.readField`). */
 	readonly accessors: Map<string, Accessor>
 }
@@ -382,12 +384,13 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	}
 
 	/**
-	 * Reads the whole struct as plain data, as `readStruct` does.
+	 * Reads the whole struct as plain data, as `readStruct` does; an error for a stored value it
+	 * cannot give names the call and the field's path (`Node.read.next`).
 	 * @group Value
 	 */
 	read(): StructValue<T> {
 		this.checkLive('read')
-		return this.shape.codec.read(this.manager, this.address) as StructValue<T>
+		return this.shape.readCodec.read(this.manager, this.address) as StructValue<T>
 	}
 
 	/**
@@ -881,7 +884,14 @@ function structRefClasses(type: StructType, abi: AbiName, manager: WasmHeapManag
 	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
 	// fast path (see bench/library.ts); errors name the type through `shape`.
 	const Made = class extends (Generated ?? StructRef) {}
-	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager), accessors: new Map() })
+	const shape: StructShape = Object.freeze({
+		type,
+		abi,
+		size: layout.size,
+		codec: structCodec(type, abi, manager),
+		readCodec: structCodec(type, abi, manager, `${type.name}.read`),
+		accessors: new Map(),
+	})
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reservedFieldNames()
 	for (const field of layout.placed) {
