@@ -697,6 +697,26 @@ describe('structs at run time', () => {
 			expectThrow(() => heap.readStruct(Outer, outer.address), RangeError, new RegExp(`^readStruct\\(Outer\\)\\.list\\.p: the uint64 at address ${inList} `))
 		})
 
+		it("a Pointer53 field's property names itself for a stored value past 2^53 - 1 and for a bad value, on its fast and cold paths, and writes nothing", () => {
+			for (const pollingMode of ['whenEmpty', 'always'] as const) {
+				const { heap, memory } = createTestHeap({ pollingMode })
+				const ref = heap.allocStruct(Everything, { p53: 5 })
+				const at = ref.address + heap.offsetOf(Everything, 'p53')
+				// it named writePointer53, which the caller never called
+				for (const bad of [-1, 2 ** 53, 1.5, 1n]) {
+					const before = snapshot(memory)
+					const error = expectThrow(() => ((ref as { p53: unknown }).p53 = bad), typeof bad === 'number' ? RangeError : TypeError, /^Everything\.p53: /)
+					expect((error as Error).message, `${pollingMode} ${String(bad)}`).to.not.match(/Pointer53/)
+					expectSameBytes(snapshot(memory), before)
+				}
+				expect(ref.p53).to.equal(5)
+				heap.writeUint32(at + 4, 0x200000)
+				// it named readPointer53
+				expectThrow(() => ref.p53, RangeError, `Everything.p53: the uint64 at address ${at} holds 9007199254740997, which is above the largest pointer53 value 2^53 - 1`)
+				ref.free()
+			}
+		})
+
 		it('clear() and allocatedBytesView on struct and array refs', () => {
 			const { heap } = test
 			const bodies = heap.allocStructArray(Body, [{ id: 1 }, { id: 2 }])
