@@ -268,8 +268,14 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 		case 'bits':
 			return bitfieldAccess(name, kind, placed, context) ?? library
 		case 'string': {
+			const read = `return this.manager.readNullTerminated${kind.encoding}String(${at}, ${kind.capacity}) as ${context.valueTs}`
 			return {
-				get: [`this.checkLive('${name}')`, `return this.manager.readNullTerminated${kind.encoding}String(${at}, ${kind.capacity}) as ${context.valueTs}`],
+				// UTF-32 refuses a unit above 0x10FFFF: the manager's error names its reader, so an
+				// error takes the library's path, whose error names the field, as a defineStruct ref's does
+				get:
+					kind.encoding === 'Utf32'
+						? [`this.checkLive('${name}')`, `try {\n\t${read}\n} catch {\n\treturn this.readField('${name}') as ${context.valueTs}\n}`]
+						: [`this.checkLive('${name}')`, read],
 				set: library.set,
 			}
 		}

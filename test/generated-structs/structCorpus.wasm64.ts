@@ -4842,7 +4842,11 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	/** C `uint32_t[3]`: offset 24, 12 bytes (wasm64). */
 	get utf32(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']> {
 		this.checkLive('utf32')
-		return this.manager.readNullTerminatedUtf32String(this.address + 24, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+		try {
+			return this.manager.readNullTerminatedUtf32String(this.address + 24, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+		} catch {
+			return this.readField('utf32') as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+		}
 	}
 
 	set utf32(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>) {
