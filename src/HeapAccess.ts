@@ -446,8 +446,9 @@ export abstract class HeapAccess {
 	 * its 0: a zero-sized region made elsewhere (Rust's dangling pointer of an empty `Box`
 	 * or `Vec`) was never allocated, and 1 would free it.
 	 * @throws TypeError or RangeError for a bad argument (RangeError for a region that does
-	 * not lie in the heap), without calling the deallocator; Error if the deallocator throws
-	 * (its error as `cause`)
+	 * not lie in the heap, or a `byteSize` of 4 GiB or more that a 32-bit ABI's deallocator
+	 * cannot take, as `allocate` refuses one), without calling the deallocator; Error if the
+	 * deallocator throws (its error as `cause`)
 	 * @group Allocation & ownership
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
@@ -455,6 +456,8 @@ export abstract class HeapAccess {
 			throw typeof address === 'number' ? raise(deallocateAddressInvalid, 'deallocate', address) : raise(deallocateAddressNotANumber, 'deallocate', address)
 		}
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('deallocate', byteSize)
+		// 4 GiB or more: refused where a 32-bit size_t takes it, as allocating it is
+		if (byteSize !== undefined && byteSize > 0xffffffff) this.core.checkDeallocationSize(byteSize, 'deallocate')
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		// Only a region of this heap was ever allocated; and a wasm32 deallocator would take an
 		// address past 4 GiB modulo 2^32, freeing whatever lives there (a tracked ref too).

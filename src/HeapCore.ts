@@ -6,6 +6,7 @@ import { throwElementCountError, type HeapError } from './errors.js'
 import { bigintElement } from './conversions.js'
 import {
 	allocationSizeBeyondAbi,
+	deallocationSizeBeyondAbi,
 	allocationTooLarge,
 	allocatorReturnedInvalidAddress,
 	allocatorReturnedMisaligned,
@@ -648,6 +649,16 @@ export class HeapCore {
 			ref.ownDeallocator = deallocator as Deallocator | null | undefined
 		}
 		return ref
+	}
+
+	/**
+	 * Refuses `deallocate`'s `byteSize` of 4 GiB or more (`byteSize > 0xffffffff`) where a
+	 * 32-bit size_t is what the deallocator takes, as {@link allocateRegionChecked} refuses
+	 * to allocate one: a wasm32 `free` would take it modulo 2^32. A deallocator given
+	 * bigints (once the allocator returned them: a memory64 export), or the wasm64 ABI, takes it.
+	 */
+	checkDeallocationSize(byteSize: number, method: string): void {
+		if (this.addressKind !== 'bigint' && this.access.abi !== 'wasm64') throw raise(deallocationSizeBeyondAbi, method, byteSize, this.access.abi)
 	}
 
 	/**

@@ -667,6 +667,15 @@ export const deallocatorThrew = {
 	text: (refName: string, error: unknown) => `${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`,
 } satisfies Message
 
+export const deallocationSizeBeyondAbi = {
+	Class: RangeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, byteSize: number, abi: string) =>
+		`${method}: cannot free ${counted(byteSize, 'byte')}: on ${abi} a deallocator takes its size as a 32-bit size_t, ` +
+		`at most 4294967295 bytes (a wasm32 free would get it modulo 2^32); nothing was freed ` +
+		`(a deallocator that takes bigint sizes, a memory64 module's, takes more: give the manager abi: 'wasm64')`,
+} satisfies Message
+
 export const deallocateThrew = {
 	Class: Error,
 	code: ALLOCATION_FAILED,

@@ -103,6 +103,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	deallocateAddressInvalid: ['probe.method', 8],
 	deallocateTrackedAddress: ['probe.method', 8],
 	deallocateThrew: ['probe.method', new Error('x')],
+	deallocationSizeBeyondAbi: ['probe.method', 2 ** 32, 'wasm32'],
 	scopeFunctionNotAFunction: ['probe.method', 'x'],
 	scopeFunctionAsync: ['probe.method'],
 	scopeFunctionReturnedPromise: ['probe.method'],
