@@ -126,7 +126,7 @@ export type GetLatestHeap = () => HeapBuffer
 
 // A heap of 0 bytes: in 'always' mode the fast path reads its views, fails its one
 // comparison and takes the cold path, which polls. No mode check on the hot path.
-const emptyViews = new HeapViews(new ArrayBuffer(0))
+const emptyViews = new HeapViews(new ArrayBuffer(0), 'WasmHeapManager')
 
 /**
  * Whether a heap buffer can change size in place (a resizable `ArrayBuffer`, a growable
@@ -293,7 +293,7 @@ export abstract class HeapAccess {
 		// fetchHeap's check, naming the entry point (fetchHeap itself is on the polling path)
 		const buffer: unknown = this.getLatestHeap()
 		if (!isHeapBuffer(buffer)) throw raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory, method)
-		this.views = new HeapViews(buffer)
+		this.views = new HeapViews(buffer, method)
 		this.fast = this.pollingMode === 'always' || isResizable(this.views.buffer) ? emptyViews : this.views
 		this.core = new HeapCore(this, alloc, free, resolved)
 		this.strings = new HeapStrings(this)
@@ -305,7 +305,12 @@ export abstract class HeapAccess {
 	 * @group Heap
 	 */
 	get heap(): HeapBuffer {
-		if (this.pollingMode !== 'never') this.pollHeap()
+		return this.polledBuffer('heap')
+	}
+
+	/** @internal The heap's current buffer, polled as `heap` is, on behalf of `method` (the entry point, named by a poll's error). */
+	polledBuffer(method: string): HeapBuffer {
+		if (this.pollingMode !== 'never') this.pollHeap(method)
 		return this.views.buffer
 	}
 
@@ -316,19 +321,19 @@ export abstract class HeapAccess {
 	 * @group Heap
 	 */
 	get heapDataView(): DataView {
-		return this.currentViews().dataView
+		return this.currentViews('heapDataView').dataView
 	}
 
 	/**
 	 * @internal The views of the current buffer for the whole-heap getters: polled as
 	 * `heap` is, and rebuilt when a resizable buffer changed size in place (its typed
-	 * arrays have a fixed length).
+	 * arrays have a fixed length). `method` is the getter, which a poll's error names.
 	 */
-	protected currentViews(): HeapViews {
-		if (this.pollingMode !== 'never') this.pollHeap()
+	protected currentViews(method: string): HeapViews {
+		if (this.pollingMode !== 'never') this.pollHeap(method)
 		const views = this.views
 		if (isResizable(views.buffer) && views.int8Array.length !== views.buffer.byteLength) {
-			this.views = new HeapViews(views.buffer)
+			this.views = new HeapViews(views.buffer, method)
 		}
 		return this.views
 	}
@@ -373,7 +378,7 @@ export abstract class HeapAccess {
 	 * @group Debugging
 	 */
 	toJSON(): Record<string, unknown> {
-		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.heap.byteLength }
+		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.polledBuffer('toJSON').byteLength }
 		if (this.core.tracking) {
 			summary.liveRefCount = this.core.allocatedRefs('toJSON').length
 			summary.liveRefByteSize = this.core.totalByteSize('toJSON')
@@ -386,7 +391,7 @@ export abstract class HeapAccess {
 	 * `WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }`, or `tracking: off`.
 	 */
 	[inspectCustom](): string {
-		const fields: [string, string][] = [['heap', formatByteSize(this.heap.byteLength)]]
+		const fields: [string, string][] = [['heap', formatByteSize(this.polledBuffer('inspect').byteLength)]]
 		if (this.core.tracking) {
 			fields.push(['live refs', `${this.core.allocatedRefs('inspect').length} (${formatByteSize(this.core.totalByteSize('inspect'))})`])
 		} else {
@@ -567,11 +572,15 @@ export abstract class HeapAccess {
 		return buffer
 	}
 
-	/** @internal The one place that replaces the cached views, when the buffer's identity changed. */
-	protected pollHeap(): void {
+	/**
+	 * @internal The one place that replaces the cached views, when the buffer's identity
+	 * changed. `method` is the entry point the user called, which an engine that can make no
+	 * view of the new buffer names (the views are left as they were).
+	 */
+	protected pollHeap(method: string): void {
 		const latest = this.fetchHeap()
 		if (latest !== this.views.buffer) {
-			this.views = new HeapViews(latest)
+			this.views = new HeapViews(latest, method)
 			if (this.pollingMode !== 'always') {
 				this.fast = isResizable(latest) ? emptyViews : this.views
 				this.cacheFastViews(this.fast)
@@ -584,14 +593,14 @@ export abstract class HeapAccess {
 	 * always in `'always'` mode; in `'whenEmpty'` mode when the access runs past the cached
 	 * buffer or that buffer was detached (length 0; checked apart so that a zero-size
 	 * access at 0 sees it too): a grown memory may have replaced it. Growth of a shared
-	 * memory, never detached, is seen only here.
+	 * memory, never detached, is seen only here. `method`: the entry point (see {@link pollHeap}).
 	 */
-	pollBefore(address: number, byteSize: number): void {
+	pollBefore(address: number, byteSize: number, method: string): void {
 		if (this.pollingMode === 'always') {
-			this.pollHeap()
+			this.pollHeap(method)
 		} else if (this.pollingMode === 'whenEmpty') {
 			const cachedByteLength = this.views.buffer.byteLength
-			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
+			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap(method)
 		}
 	}
 
@@ -600,28 +609,30 @@ export abstract class HeapAccess {
 	 * `'never'` mode polls too, since the allocator may have grown the memory (the built-in
 	 * one grows a bare memory on demand); the other modes poll in the check that follows.
 	 */
-	pollAfterAllocation(): void {
-		if (this.pollingMode === 'never') this.pollHeap()
+	pollAfterAllocation(method: string): void {
+		if (this.pollingMode === 'never') this.pollHeap(method)
 	}
 
 	/**
 	 * @internal For an access that found the cached heap too short (a string without its
 	 * terminator, or without room): in `'whenEmpty'` mode polls once more and says whether
 	 * the heap was replaced, so that the caller retries. Always `false` in the other modes.
+	 * `method`: the entry point (see {@link pollHeap}).
 	 */
-	heapWasReplaced(): boolean {
+	heapWasReplaced(method: string): boolean {
 		if (this.pollingMode !== 'whenEmpty') return false
 		const before = this.views.buffer
-		this.pollHeap()
+		this.pollHeap(method)
 		return this.views.buffer !== before
 	}
 
 	/**
 	 * @internal The heap's size for an error message, from the `heap` getter (polled):
-	 * the cached buffer may be a grown shared memory's old one, or detached.
+	 * the cached buffer may be a grown shared memory's old one, or detached. `method`: the
+	 * entry point whose error this is (see {@link pollHeap}).
 	 */
-	currentByteLength(): number {
-		return this.heap.byteLength
+	currentByteLength(method: string): number {
+		return this.polledBuffer(method).byteLength
 	}
 
 	/**
@@ -630,9 +641,9 @@ export abstract class HeapAccess {
 	 */
 	checkRegion(address: number, byteSize: number, method: string): HeapViews {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, byteSize, this.currentByteLength())
+			throwAddressError(method, address, byteSize, this.currentByteLength(method))
 		}
-		this.pollBefore(address, byteSize)
+		this.pollBefore(address, byteSize, method)
 		const heapByteLength = this.views.buffer.byteLength
 		if (address + byteSize > heapByteLength) this.throwOutOfRange(method, address, byteSize, heapByteLength)
 		return this.views
@@ -674,7 +685,7 @@ export abstract class HeapAccess {
 		method: string,
 	): T {
 		const views = this.checkRegion(address, byteSize, method)
-		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, this.currentByteLength())
+		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, this.currentByteLength(method))
 		return new Constructor(views.buffer, address, 1)
 	}
 
@@ -684,7 +695,7 @@ export abstract class HeapAccess {
 	 */
 	alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
 		const views = this.checkRegion(address, byteSize, method)
-		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, this.currentByteLength())
+		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, this.currentByteLength(method))
 		return views.buffer
 	}
 

@@ -563,7 +563,7 @@ export class HeapCore {
 		const access = this.access
 		if (!(address + size <= access.fast.uint8Array.length)) {
 			// In 'never' mode too: the allocator may have grown the memory (the built-in one does).
-			access.pollAfterAllocation()
+			access.pollAfterAllocation(method)
 			try {
 				access.checkRegion(address, size, method)
 			} catch (error) {
@@ -771,7 +771,7 @@ export class HeapCore {
 	 * left half-owned and a second `free()` is a no-op rather than a double free.
 	 */
 	freeWithElements(array: HeapRef, elements: ArrayLike<number | bigint>, member: string): void {
-		const heapByteLength = this.access.currentByteLength()
+		const heapByteLength = this.access.currentByteLength(member)
 		const elementRegions: { readonly index: number; readonly address: number }[] = []
 		const seen = new Set<number>([array.address])
 		for (let index = 0; index < elements.length; index++) {

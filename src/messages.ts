@@ -472,7 +472,7 @@ export const latestHeapNotABuffer = {
 export const viewImpossible = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
-	text: (constructorName: string, heapByteLength: number) => `cannot create any ${constructorName} view over a heap of ${heapByteLength} bytes`,
+	text: (method: string, constructorName: string, heapByteLength: number) => `${method}: cannot create any ${constructorName} view over a heap of ${heapByteLength} bytes`,
 } satisfies Message
 
 export const viewConstructorMissing = {
