@@ -387,6 +387,17 @@ export abstract class HeapAccess {
 	}
 
 	/**
+	 * `'WasmHeapManager'`, as `Object.prototype.toString` gives it (`[object WasmHeapManager]`,
+	 * and `String(heap)`), so that an error about a manager given where something else goes
+	 * names it: `received an object (WasmHeapManager)`, where it said `an object (Object)`.
+	 * A getter on the prototype: nothing is added to the manager at construction.
+	 * @group Debugging
+	 */
+	get [Symbol.toStringTag](): string {
+		return 'WasmHeapManager'
+	}
+
+	/**
 	 * @internal What `console.log(heap)` prints in Node, Deno and Bun:
 	 * `WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }`, or `tracking: off`.
 	 */
