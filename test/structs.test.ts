@@ -423,6 +423,40 @@ describe('structs at run time', () => {
 			wide.free()
 		})
 
+		it("FieldArrayRef.writeAt builds the element's name (Mat.m[1][2]) only for an error, as readAt builds none", () => {
+			const { heap, memory } = test
+			const Mat = defineStruct('Mat', { m: { array: { array: 'Float32', length: 3 }, length: 2 }, names: { array: { string: 'Ascii', capacity: 4 }, length: 2 } })
+			const mat = heap.allocStruct(Mat)
+			const row = mat.m.at(1) as FieldArrayRef<number>
+			// count the reads of the name (a getter on the prototype, which builds a row's name from its parent's)
+			const prototype = FieldArrayRef.prototype as object
+			const named = Object.getOwnPropertyDescriptor(prototype, 'refName')!
+			let reads = 0
+			Object.defineProperty(prototype, 'refName', {
+				...named,
+				get(this: unknown) {
+					reads++
+					return named.get!.call(this)
+				},
+			})
+			try {
+				for (let index = 0; index < 3; index++) row.writeAt(index, index + 0.5)
+				mat.names.writeAt(1, 'abc')
+				expect(row.read()).to.deep.equal([0.5, 1.5, 2.5])
+				// every write built it, read or not
+				expect(reads, 'names built by writes that threw nothing').to.equal(0)
+				const before = snapshot(memory)
+				expectThrow(() => row.writeAt(2, 1n as never), TypeError, /^Mat\.m\[1\]\[2\]: /)
+				expectThrow(() => mat.names.writeAt(0, 'abcd'), RangeError, /^Mat\.names\[0\]: the string does not fit/)
+				expectThrow(() => mat.m.writeAt(1, [1, 2, 3, 4]), RangeError, /^Mat\.m\[1\]: 4 values given for an array of 3 elements/)
+				expectThrow(() => mat.m.writeAt(0, [1, 2n as never]), TypeError, /^Mat\.m\[0\]\[1\]: /)
+				expectSameBytes(snapshot(memory), before)
+				expect(reads).to.be.greaterThan(0)
+			} finally {
+				Object.defineProperty(prototype, 'refName', named)
+			}
+		})
+
 		it('FieldArrayRef: readAt, writeAt, read, write, iteration, and the struct’s lifetime', () => {
 			const { heap } = test
 			const History = defineStruct('History', { values: { array: 'Uint16', length: 3 }, names: { array: { string: 'Ascii', capacity: 4 }, length: 2 } })

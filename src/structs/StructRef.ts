@@ -773,7 +773,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 */
 	readAt(index: number): V {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
-		checkRootLive(this, this.refName, 'readAt')
+		this.checkRoot('readAt')
 		return this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V
 	}
 
@@ -787,7 +787,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 */
 	at(index: number): E {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.at`, index, this.elementCount)
-		checkRootLive(this, this.refName, 'at')
+		this.checkRoot('at')
 		const address = this.address + index * this.stride
 		if (this.row === undefined) return this.codec.read(this.manager, address, this.fieldName) as E
 		return this.row(this.manager, address, this.root, this as FieldArrayRef<unknown, unknown, unknown>, index) as E
@@ -800,9 +800,32 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 */
 	writeAt(index: number, value: I): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.writeAt`, index, this.elementCount)
-		const staged = this.codec.check(value, `${this.refName}[${index}]`, this.manager)
-		checkRootLive(this, this.refName, 'writeAt')
+		// Checked under the field's name, which is built already: the element's (`Mat.m[1][2]`)
+		// is built only for an error, as reads build none.
+		let staged: unknown
+		try {
+			staged = this.codec.check(value, this.fieldName, this.manager)
+		} catch (error) {
+			this.throwWriteAtError(index, value, error)
+		}
+		this.checkRoot('writeAt')
 		this.codec.write(this.manager, this.address + index * this.stride, staged)
+	}
+
+	/**
+	 * @internal `writeAt`'s error for a value its check refused: the check again, under the
+	 * element's name, which throws the same error naming the element; any other error (a
+	 * `valueOf` that threw its own), or a value that passes the second time, as it was.
+	 */
+	private throwWriteAtError(index: number, value: unknown, error: unknown): never {
+		if ((error as { code?: unknown } | null)?.code !== undefined) this.codec.check(value, `${this.refName}[${index}]`, this.manager)
+		throw error
+	}
+
+	/** @internal Throws the freed (or released) error if the struct the field belongs to was: the ref's name is built only then. */
+	private checkRoot(member: string): void {
+		const root = this.root as unknown as LiveInternals
+		if (root.freed) throwFreedError(this.refName, member, this.address, root.released, root.scope)
 	}
 
 	/**
@@ -810,7 +833,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 * @group Elements
 	 */
 	read(): V[] {
-		checkRootLive(this, this.refName, 'read')
+		this.checkRoot('read')
 		const values: V[] = []
 		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V)
 		return values
