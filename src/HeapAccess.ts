@@ -506,11 +506,14 @@ export abstract class HeapAccess {
 	 * A ref `fn` returns is freed like the rest: allocate what must outlive the call before
 	 * it, or use {@link openScope}, whose `scope.keep(ref)` moves a ref out.
 	 * @throws Error (`ERR_HEAP_SCOPE`) if `fn` returned with a scope it opened still open
+	 * `fn`'s return type may not be a promise: TypeScript refuses an `async` fn, or one that
+	 * may return a promise (`T` of a promise makes the parameter `() => never`), as the run
+	 * time does.
 	 * @throws TypeError if `fn` is not a function, is async, or returns a promise (by then
 	 * the scope has freed its refs; await inside the scope instead, with `openScope`)
 	 * @group Scopes
 	 */
-	withScope<T>(fn: () => T): T {
+	withScope<T>(fn: () => T extends PromiseLike<unknown> ? never : T): T {
 		// (The errors are thrown out of line: V8 inlines by bytecode size, issue 11.)
 		if (typeof fn !== 'function' || fn instanceof AsyncFunction) throwScopeFunctionError(fn)
 		const scope = this.core.openScope()
