@@ -27,11 +27,15 @@ export function emitHeapViewsClass(
 		],
 		ctors: [
 			{
-				parameters: [{ name: 'buffer', type: 'HeapBuffer' }],
+				// `method`: the entry point the user called (which polled), named by the error of an engine that can make no view of the buffer
+				parameters: [
+					{ name: 'buffer', type: 'HeapBuffer' },
+					{ name: 'method', type: 'string' },
+				],
 				statements: [
 					'this.buffer = buffer',
 					'this.dataView = new DataView(buffer)',
-					...constructors.map((name) => `this.${fieldNameOf(name)} = createCappedView(${name}, buffer)`),
+					...constructors.map((name) => `this.${fieldNameOf(name)} = createCappedView(${name}, buffer, method)`),
 				],
 			},
 		],

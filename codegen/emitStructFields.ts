@@ -21,7 +21,7 @@
  */
 import { Part, provenance } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { elementRead, elementWrite, modules } from './snippets.js'
+import { elementRead, elementWrite, modules, pointer53ValueCheck } from './snippets.js'
 import type { CodeBlockWriter } from 'ts-morph'
 
 const emitter = 'emitStructFields'
@@ -35,16 +35,29 @@ export function structFieldFactoryName(element: NormalizedElement): string {
 export function emitStructFieldFactory(element: NormalizedElement, part: Part, first = false): (writer: CodeBlockWriter) => void {
 	const { methods, valueType } = element
 	const address = 'this.address + offset'
-	const read = elementRead(element, address, methods.read, part)
+	// A value the row refuses (a Pointer53 past 2^53 - 1, or not a safe non-negative integer)
+	// is an error naming the field (`where`), as the other rows' conversions name it, not the
+	// row's reader or writer, which the caller never called. `where` is read only to throw.
+	const read = elementRead(element, address, methods.read, part, 'where')
 	// readStruct's reader names the field as readStruct was called (`where`), not the row's reader
 	const readChecked = elementRead(element, 'address + offset', methods.read, part, 'where')
 	// `value | 0` for the integer rows of up to 32 bits, as the value refs pass it (see takesInt32Argument)
-	const write = elementWrite(element, address, methods.write, part, true)
+	const write = elementWrite(element, address, methods.write, part, true, 'where')
 	// A value of another type than the row's takes the cold path too, which converts it (or
 	// refuses it) before it asks whether the ref is live, as the value refs do.
-	let conversion = ''
+	let conversion: string | ((writer: CodeBlockWriter) => void) = ''
 	let notOfType = ''
-	if (element.kind !== 'pointer53') {
+	// The cold read of a Pointer53: the manager's checked view (its bounds errors are the row's
+	// reader's, as every row's cold path gives), then the halves, whose value error names `where`.
+	let slowRead: ((writer: CodeBlockWriter) => void) | undefined
+	if (element.kind === 'pointer53') {
+		conversion = pointer53ValueCheck(methods.write, part, 'value', 'where')
+		const checkedRead = elementRead(element, 'ref.address + offset', methods.read, part, 'where')
+		slowRead = (writer) => {
+			writer.writeLine(`const view = ref.manager.checkRegion(ref.address + offset, ${element.byteSize}, '${methods.read}').dataView`)
+			checkedRead(writer)
+		}
+	} else {
 		const convert = valueType === 'bigint' ? 'bigintValue' : 'numberValue'
 		part.use(modules.conversions, convert)
 		conversion =
@@ -66,10 +79,12 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 				// saves leaves room for another field's accessor in the same loop.
 				writer.write(`const getSlowly = (ref: StructFieldHost): ${valueType} =>`).block(() => {
 					writer.writeLine('ref.checkLive(name)')
-					writer.writeLine(`return ref.manager.${methods.read}(ref.address + offset)`)
+					if (slowRead !== undefined) slowRead(writer)
+					else writer.writeLine(`return ref.manager.${methods.read}(ref.address + offset)`)
 				})
 				writer.write(`const setSlowly = (ref: StructFieldHost, value: ${valueType}): void =>`).block(() => {
-					if (conversion !== '') writer.writeLine(conversion)
+					if (typeof conversion === 'function') conversion(writer)
+					else if (conversion !== '') writer.writeLine(conversion)
 					writer.writeLine('ref.checkLive(name)')
 					writer.writeLine(`ref.manager.${methods.write}(ref.address + offset, value)`)
 				})

@@ -21,7 +21,7 @@ export function emitWholeHeapView(element: NormalizedElement): Part {
 				`Read it again after anything that may grow the memory. On an engine that caps typed arrays (Node 20: 2^32 elements) it ends at the cap.`,
 		],
 		returnType: element.viewConstructor,
-		statements: [`return this.currentViews().${fieldNameOf(element.viewConstructor)}`],
+		statements: [`return this.currentViews('${element.heapView}').${fieldNameOf(element.viewConstructor)}`],
 	})
 	return grouped('emitWholeHeapViews', part)
 }

@@ -168,11 +168,15 @@ export function elementCountCheck(variable: string, method: string, part: Part):
 	}
 }
 
-/** Checks a pointer53 value (`value`, or the named variable) before anything is written. */
-export function pointer53ValueCheck(method: string, part: Part, variable = 'value'): Writer {
+/**
+ * Checks a pointer53 value (`value`, or the named variable) before anything is written. Its
+ * error names `method`, or, given `methodVariable`, the method held in that variable at run
+ * time (a struct field's `where`).
+ */
+export function pointer53ValueCheck(method: string, part: Part, variable = 'value', methodVariable?: string): Writer {
 	part.use(modules.errors, 'throwPointer53ValueError')
 	return (writer) => {
-		writer.writeLine(`if (!(Number.isSafeInteger(${variable}) && ${variable} >= 0)) throwPointer53ValueError('${method}', ${variable})`)
+		writer.writeLine(`if (!(Number.isSafeInteger(${variable}) && ${variable} >= 0)) throwPointer53ValueError(${methodVariable ?? `'${method}'`}, ${variable})`)
 	}
 }
 
@@ -210,10 +214,12 @@ export function elementRead(element: NormalizedElement, address: string, method:
 /**
  * The statements that convert `value` and write it through the DataView `view` at `address`.
  * With `int32Argument`, an integer row of up to 32 bits passes `value | 0` (see {@link takesInt32Argument}).
+ * The error of a value it refuses (a pointer53 that is not a safe non-negative integer) names
+ * `method`, or, given `methodVariable`, the method held in that variable at run time.
  */
-export function elementWrite(element: NormalizedElement, address: string, method: string, part: Part, int32Argument = false): Writer {
+export function elementWrite(element: NormalizedElement, address: string, method: string, part: Part, int32Argument = false, methodVariable?: string): Writer {
 	if (element.kind === 'pointer53') {
-		const check = pointer53ValueCheck(method, part)
+		const check = pointer53ValueCheck(method, part, 'value', methodVariable)
 		return (writer) => {
 			check(writer)
 			writer.writeLine('const low = value % 0x100000000')

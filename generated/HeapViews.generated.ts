@@ -35,19 +35,19 @@ export class HeapViews {
 	/** Whole-heap `Uint8ClampedArray` (atomics, strings). */
 	readonly uint8ClampedArray: Uint8ClampedArray;
 
-	constructor(buffer: HeapBuffer) {
+	constructor(buffer: HeapBuffer, method: string) {
 		this.buffer = buffer
 		this.dataView = new DataView(buffer)
-		this.bigInt64Array = createCappedView(BigInt64Array, buffer)
-		this.bigUint64Array = createCappedView(BigUint64Array, buffer)
-		this.float32Array = createCappedView(Float32Array, buffer)
-		this.float64Array = createCappedView(Float64Array, buffer)
-		this.int16Array = createCappedView(Int16Array, buffer)
-		this.int32Array = createCappedView(Int32Array, buffer)
-		this.int8Array = createCappedView(Int8Array, buffer)
-		this.uint16Array = createCappedView(Uint16Array, buffer)
-		this.uint32Array = createCappedView(Uint32Array, buffer)
-		this.uint8Array = createCappedView(Uint8Array, buffer)
-		this.uint8ClampedArray = createCappedView(Uint8ClampedArray, buffer)
+		this.bigInt64Array = createCappedView(BigInt64Array, buffer, method)
+		this.bigUint64Array = createCappedView(BigUint64Array, buffer, method)
+		this.float32Array = createCappedView(Float32Array, buffer, method)
+		this.float64Array = createCappedView(Float64Array, buffer, method)
+		this.int16Array = createCappedView(Int16Array, buffer, method)
+		this.int32Array = createCappedView(Int32Array, buffer, method)
+		this.int8Array = createCappedView(Int8Array, buffer, method)
+		this.uint16Array = createCappedView(Uint16Array, buffer, method)
+		this.uint32Array = createCappedView(Uint32Array, buffer, method)
+		this.uint8Array = createCappedView(Uint8Array, buffer, method)
+		this.uint8ClampedArray = createCappedView(Uint8ClampedArray, buffer, method)
 	}
 }

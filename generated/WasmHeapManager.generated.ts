@@ -246,7 +246,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapInt8(): Int8Array {
-		return this.currentViews().int8Array
+		return this.currentViews('heapInt8').int8Array
 	}
 
 	// Uint8 · codegen/emitWholeHeapViews.ts
@@ -255,7 +255,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapUint8(): Uint8Array {
-		return this.currentViews().uint8Array
+		return this.currentViews('heapUint8').uint8Array
 	}
 
 	// ClampedUint8 · codegen/emitWholeHeapViews.ts
@@ -264,7 +264,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapClampedUint8(): Uint8ClampedArray {
-		return this.currentViews().uint8ClampedArray
+		return this.currentViews('heapClampedUint8').uint8ClampedArray
 	}
 
 	// Int16 · codegen/emitWholeHeapViews.ts
@@ -273,7 +273,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapInt16(): Int16Array {
-		return this.currentViews().int16Array
+		return this.currentViews('heapInt16').int16Array
 	}
 
 	// Uint16 · codegen/emitWholeHeapViews.ts
@@ -282,7 +282,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapUint16(): Uint16Array {
-		return this.currentViews().uint16Array
+		return this.currentViews('heapUint16').uint16Array
 	}
 
 	// Int32 · codegen/emitWholeHeapViews.ts
@@ -291,7 +291,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapInt32(): Int32Array {
-		return this.currentViews().int32Array
+		return this.currentViews('heapInt32').int32Array
 	}
 
 	// Uint32 · codegen/emitWholeHeapViews.ts
@@ -300,7 +300,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapUint32(): Uint32Array {
-		return this.currentViews().uint32Array
+		return this.currentViews('heapUint32').uint32Array
 	}
 
 	// BigInt64 · codegen/emitWholeHeapViews.ts
@@ -309,7 +309,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapBigInt64(): BigInt64Array {
-		return this.currentViews().bigInt64Array
+		return this.currentViews('heapBigInt64').bigInt64Array
 	}
 
 	// BigUint64 · codegen/emitWholeHeapViews.ts
@@ -318,7 +318,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapBigUint64(): BigUint64Array {
-		return this.currentViews().bigUint64Array
+		return this.currentViews('heapBigUint64').bigUint64Array
 	}
 
 	// Float32 · codegen/emitWholeHeapViews.ts
@@ -327,7 +327,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapFloat32(): Float32Array {
-		return this.currentViews().float32Array
+		return this.currentViews('heapFloat32').float32Array
 	}
 
 	// Float64 · codegen/emitWholeHeapViews.ts
@@ -336,7 +336,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Views
 	 */
 	get heapFloat64(): Float64Array {
-		return this.currentViews().float64Array
+		return this.currentViews('heapFloat64').float64Array
 	}
 
 	/** @internal Copies the views of `views` (the new `fast`) onto the manager, for the hot paths: one load from the manager instead of two. Called wherever `fast` is replaced (the constructor sets them first). */

@@ -381,9 +381,14 @@ function Float64Field(offset: number, name: string, where: string): StructFieldA
 function Pointer53Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readPointer53(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, 'readPointer53').dataView
+		const low = view.getUint32(ref.address + offset, true)
+		const high = view.getUint32(ref.address + offset + 4, true)
+		if (high > 0x1fffff) throwPointer53StoredError(where, ref.address + offset, high, low)
+		return high * 0x100000000 + low
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(where, value)
 		ref.checkLive(name)
 		ref.manager.writePointer53(ref.address + offset, value)
 	}
@@ -394,14 +399,14 @@ function Pointer53Field(offset: number, name: string, where: string): StructFiel
 			const view = fast.dataView
 			const low = view.getUint32(this.address + offset, true)
 			const high = view.getUint32(this.address + offset + 4, true)
-			if (high > 0x1fffff) throwPointer53StoredError('readPointer53', this.address + offset, high, low)
+			if (high > 0x1fffff) throwPointer53StoredError(where, this.address + offset, high, low)
 			return high * 0x100000000 + low
 		},
 		set(this: StructFieldHost, value: number): void {
 			const fast = this.manager.fast
 			if (!(this.root.liveEnd <= fast.uint8Array.length)) return setSlowly(this, value)
 			const view = fast.dataView
-			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('writePointer53', value)
+			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(where, value)
 			const low = value % 0x100000000
 			view.setUint32(this.address + offset, low, true)
 			view.setUint32(this.address + offset + 4, (value - low) / 0x100000000, true)

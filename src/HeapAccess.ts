@@ -126,7 +126,7 @@ export type GetLatestHeap = () => HeapBuffer
 
 // A heap of 0 bytes: in 'always' mode the fast path reads its views, fails its one
 // comparison and takes the cold path, which polls. No mode check on the hot path.
-const emptyViews = new HeapViews(new ArrayBuffer(0))
+const emptyViews = new HeapViews(new ArrayBuffer(0), 'WasmHeapManager')
 
 /**
  * Whether a heap buffer can change size in place (a resizable `ArrayBuffer`, a growable
@@ -293,7 +293,7 @@ export abstract class HeapAccess {
 		// fetchHeap's check, naming the entry point (fetchHeap itself is on the polling path)
 		const buffer: unknown = this.getLatestHeap()
 		if (!isHeapBuffer(buffer)) throw raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory, method)
-		this.views = new HeapViews(buffer)
+		this.views = new HeapViews(buffer, method)
 		this.fast = this.pollingMode === 'always' || isResizable(this.views.buffer) ? emptyViews : this.views
 		this.core = new HeapCore(this, alloc, free, resolved)
 		this.strings = new HeapStrings(this)
@@ -305,7 +305,12 @@ export abstract class HeapAccess {
 	 * @group Heap
 	 */
 	get heap(): HeapBuffer {
-		if (this.pollingMode !== 'never') this.pollHeap()
+		return this.polledBuffer('heap')
+	}
+
+	/** @internal The heap's current buffer, polled as `heap` is, on behalf of `method` (the entry point, named by a poll's error). */
+	polledBuffer(method: string): HeapBuffer {
+		if (this.pollingMode !== 'never') this.pollHeap(method)
 		return this.views.buffer
 	}
 
@@ -316,19 +321,19 @@ export abstract class HeapAccess {
 	 * @group Heap
 	 */
 	get heapDataView(): DataView {
-		return this.currentViews().dataView
+		return this.currentViews('heapDataView').dataView
 	}
 
 	/**
 	 * @internal The views of the current buffer for the whole-heap getters: polled as
 	 * `heap` is, and rebuilt when a resizable buffer changed size in place (its typed
-	 * arrays have a fixed length).
+	 * arrays have a fixed length). `method` is the getter, which a poll's error names.
 	 */
-	protected currentViews(): HeapViews {
-		if (this.pollingMode !== 'never') this.pollHeap()
+	protected currentViews(method: string): HeapViews {
+		if (this.pollingMode !== 'never') this.pollHeap(method)
 		const views = this.views
 		if (isResizable(views.buffer) && views.int8Array.length !== views.buffer.byteLength) {
-			this.views = new HeapViews(views.buffer)
+			this.views = new HeapViews(views.buffer, method)
 		}
 		return this.views
 	}
@@ -373,7 +378,7 @@ export abstract class HeapAccess {
 	 * @group Debugging
 	 */
 	toJSON(): Record<string, unknown> {
-		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.heap.byteLength }
+		const summary: Record<string, unknown> = { type: 'WasmHeapManager', heapByteSize: this.polledBuffer('toJSON').byteLength }
 		if (this.core.tracking) {
 			summary.liveRefCount = this.core.allocatedRefs('toJSON').length
 			summary.liveRefByteSize = this.core.totalByteSize('toJSON')
@@ -382,11 +387,22 @@ export abstract class HeapAccess {
 	}
 
 	/**
+	 * `'WasmHeapManager'`, as `Object.prototype.toString` gives it (`[object WasmHeapManager]`,
+	 * and `String(heap)`), so that an error about a manager given where something else goes
+	 * names it: `received an object (WasmHeapManager)`, where it said `an object (Object)`.
+	 * A getter on the prototype: nothing is added to the manager at construction.
+	 * @group Debugging
+	 */
+	get [Symbol.toStringTag](): string {
+		return 'WasmHeapManager'
+	}
+
+	/**
 	 * @internal What `console.log(heap)` prints in Node, Deno and Bun:
 	 * `WasmHeapManager { heap: 16 MiB, live refs: 3 (48 B) }`, or `tracking: off`.
 	 */
 	[inspectCustom](): string {
-		const fields: [string, string][] = [['heap', formatByteSize(this.heap.byteLength)]]
+		const fields: [string, string][] = [['heap', formatByteSize(this.polledBuffer('inspect').byteLength)]]
 		if (this.core.tracking) {
 			fields.push(['live refs', `${this.core.allocatedRefs('inspect').length} (${formatByteSize(this.core.totalByteSize('inspect'))})`])
 		} else {
@@ -446,8 +462,9 @@ export abstract class HeapAccess {
 	 * its 0: a zero-sized region made elsewhere (Rust's dangling pointer of an empty `Box`
 	 * or `Vec`) was never allocated, and 1 would free it.
 	 * @throws TypeError or RangeError for a bad argument (RangeError for a region that does
-	 * not lie in the heap), without calling the deallocator; Error if the deallocator throws
-	 * (its error as `cause`)
+	 * not lie in the heap, or a `byteSize` of 4 GiB or more that a 32-bit ABI's deallocator
+	 * cannot take, as `allocate` refuses one), without calling the deallocator; Error if the
+	 * deallocator throws (its error as `cause`)
 	 * @group Allocation & ownership
 	 */
 	deallocate(address: number, byteSize?: number, alignment?: number): void {
@@ -455,6 +472,8 @@ export abstract class HeapAccess {
 			throw typeof address === 'number' ? raise(deallocateAddressInvalid, 'deallocate', address) : raise(deallocateAddressNotANumber, 'deallocate', address)
 		}
 		if (byteSize !== undefined && !(Number.isSafeInteger(byteSize) && byteSize >= 0)) throwByteSizeError('deallocate', byteSize)
+		// 4 GiB or more: refused where a 32-bit size_t takes it, as allocating it is
+		if (byteSize !== undefined && byteSize > 0xffffffff) this.core.checkDeallocationSize(byteSize, 'deallocate')
 		if (alignment !== undefined) checkAlignment(alignment, 'deallocate')
 		// Only a region of this heap was ever allocated; and a wasm32 deallocator would take an
 		// address past 4 GiB modulo 2^32, freeing whatever lives there (a tracked ref too).
@@ -487,11 +506,14 @@ export abstract class HeapAccess {
 	 * A ref `fn` returns is freed like the rest: allocate what must outlive the call before
 	 * it, or use {@link openScope}, whose `scope.keep(ref)` moves a ref out.
 	 * @throws Error (`ERR_HEAP_SCOPE`) if `fn` returned with a scope it opened still open
+	 * `fn`'s return type may not be a promise: TypeScript refuses an `async` fn, or one that
+	 * may return a promise (`T` of a promise makes the parameter `() => never`), as the run
+	 * time does.
 	 * @throws TypeError if `fn` is not a function, is async, or returns a promise (by then
 	 * the scope has freed its refs; await inside the scope instead, with `openScope`)
 	 * @group Scopes
 	 */
-	withScope<T>(fn: () => T): T {
+	withScope<T>(fn: () => T extends PromiseLike<unknown> ? never : T): T {
 		// (The errors are thrown out of line: V8 inlines by bytecode size, issue 11.)
 		if (typeof fn !== 'function' || fn instanceof AsyncFunction) throwScopeFunctionError(fn)
 		const scope = this.core.openScope()
@@ -564,11 +586,15 @@ export abstract class HeapAccess {
 		return buffer
 	}
 
-	/** @internal The one place that replaces the cached views, when the buffer's identity changed. */
-	protected pollHeap(): void {
+	/**
+	 * @internal The one place that replaces the cached views, when the buffer's identity
+	 * changed. `method` is the entry point the user called, which an engine that can make no
+	 * view of the new buffer names (the views are left as they were).
+	 */
+	protected pollHeap(method: string): void {
 		const latest = this.fetchHeap()
 		if (latest !== this.views.buffer) {
-			this.views = new HeapViews(latest)
+			this.views = new HeapViews(latest, method)
 			if (this.pollingMode !== 'always') {
 				this.fast = isResizable(latest) ? emptyViews : this.views
 				this.cacheFastViews(this.fast)
@@ -581,14 +607,14 @@ export abstract class HeapAccess {
 	 * always in `'always'` mode; in `'whenEmpty'` mode when the access runs past the cached
 	 * buffer or that buffer was detached (length 0; checked apart so that a zero-size
 	 * access at 0 sees it too): a grown memory may have replaced it. Growth of a shared
-	 * memory, never detached, is seen only here.
+	 * memory, never detached, is seen only here. `method`: the entry point (see {@link pollHeap}).
 	 */
-	pollBefore(address: number, byteSize: number): void {
+	pollBefore(address: number, byteSize: number, method: string): void {
 		if (this.pollingMode === 'always') {
-			this.pollHeap()
+			this.pollHeap(method)
 		} else if (this.pollingMode === 'whenEmpty') {
 			const cachedByteLength = this.views.buffer.byteLength
-			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap()
+			if (address + byteSize > cachedByteLength || cachedByteLength === 0) this.pollHeap(method)
 		}
 	}
 
@@ -597,28 +623,30 @@ export abstract class HeapAccess {
 	 * `'never'` mode polls too, since the allocator may have grown the memory (the built-in
 	 * one grows a bare memory on demand); the other modes poll in the check that follows.
 	 */
-	pollAfterAllocation(): void {
-		if (this.pollingMode === 'never') this.pollHeap()
+	pollAfterAllocation(method: string): void {
+		if (this.pollingMode === 'never') this.pollHeap(method)
 	}
 
 	/**
 	 * @internal For an access that found the cached heap too short (a string without its
 	 * terminator, or without room): in `'whenEmpty'` mode polls once more and says whether
 	 * the heap was replaced, so that the caller retries. Always `false` in the other modes.
+	 * `method`: the entry point (see {@link pollHeap}).
 	 */
-	heapWasReplaced(): boolean {
+	heapWasReplaced(method: string): boolean {
 		if (this.pollingMode !== 'whenEmpty') return false
 		const before = this.views.buffer
-		this.pollHeap()
+		this.pollHeap(method)
 		return this.views.buffer !== before
 	}
 
 	/**
 	 * @internal The heap's size for an error message, from the `heap` getter (polled):
-	 * the cached buffer may be a grown shared memory's old one, or detached.
+	 * the cached buffer may be a grown shared memory's old one, or detached. `method`: the
+	 * entry point whose error this is (see {@link pollHeap}).
 	 */
-	currentByteLength(): number {
-		return this.heap.byteLength
+	currentByteLength(method: string): number {
+		return this.polledBuffer(method).byteLength
 	}
 
 	/**
@@ -627,9 +655,9 @@ export abstract class HeapAccess {
 	 */
 	checkRegion(address: number, byteSize: number, method: string): HeapViews {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, byteSize, this.currentByteLength())
+			throwAddressError(method, address, byteSize, this.currentByteLength(method))
 		}
-		this.pollBefore(address, byteSize)
+		this.pollBefore(address, byteSize, method)
 		const heapByteLength = this.views.buffer.byteLength
 		if (address + byteSize > heapByteLength) this.throwOutOfRange(method, address, byteSize, heapByteLength)
 		return this.views
@@ -671,7 +699,7 @@ export abstract class HeapAccess {
 		method: string,
 	): T {
 		const views = this.checkRegion(address, byteSize, method)
-		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, this.currentByteLength())
+		if (address % byteSize !== 0) throwAlignmentError(method, address, byteSize, this.currentByteLength(method))
 		return new Constructor(views.buffer, address, 1)
 	}
 
@@ -681,7 +709,7 @@ export abstract class HeapAccess {
 	 */
 	alignedRegion(address: number, byteSize: number, alignment: number, method: string): HeapBuffer {
 		const views = this.checkRegion(address, byteSize, method)
-		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, this.currentByteLength())
+		if (address % alignment !== 0) throwAlignmentError(method, address, alignment, this.currentByteLength(method))
 		return views.buffer
 	}
 

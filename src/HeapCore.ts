@@ -6,6 +6,7 @@ import { throwElementCountError, type HeapError } from './errors.js'
 import { bigintElement } from './conversions.js'
 import {
 	allocationSizeBeyondAbi,
+	deallocationSizeBeyondAbi,
 	allocationTooLarge,
 	allocatorReturnedInvalidAddress,
 	allocatorReturnedMisaligned,
@@ -562,7 +563,7 @@ export class HeapCore {
 		const access = this.access
 		if (!(address + size <= access.fast.uint8Array.length)) {
 			// In 'never' mode too: the allocator may have grown the memory (the built-in one does).
-			access.pollAfterAllocation()
+			access.pollAfterAllocation(method)
 			try {
 				access.checkRegion(address, size, method)
 			} catch (error) {
@@ -648,6 +649,16 @@ export class HeapCore {
 			ref.ownDeallocator = deallocator as Deallocator | null | undefined
 		}
 		return ref
+	}
+
+	/**
+	 * Refuses `deallocate`'s `byteSize` of 4 GiB or more (`byteSize > 0xffffffff`) where a
+	 * 32-bit size_t is what the deallocator takes, as {@link allocateRegionChecked} refuses
+	 * to allocate one: a wasm32 `free` would take it modulo 2^32. A deallocator given
+	 * bigints (once the allocator returned them: a memory64 export), or the wasm64 ABI, takes it.
+	 */
+	checkDeallocationSize(byteSize: number, method: string): void {
+		if (this.addressKind !== 'bigint' && this.access.abi !== 'wasm64') throw raise(deallocationSizeBeyondAbi, method, byteSize, this.access.abi)
 	}
 
 	/**
@@ -760,7 +771,7 @@ export class HeapCore {
 	 * left half-owned and a second `free()` is a no-op rather than a double free.
 	 */
 	freeWithElements(array: HeapRef, elements: ArrayLike<number | bigint>, member: string): void {
-		const heapByteLength = this.access.currentByteLength()
+		const heapByteLength = this.access.currentByteLength(member)
 		const elementRegions: { readonly index: number; readonly address: number }[] = []
 		const seen = new Set<number>([array.address])
 		for (let index = 0; index < elements.length; index++) {

@@ -50,10 +50,10 @@ export class HeapStrings {
 	/** Checks a string's address: a non-negative integer aligned to its element size. */
 	private checkAddress(address: number, bytesPerElement: number, method: string): void {
 		if (!(typeof address === 'number' && Number.isInteger(address) && address >= 0)) {
-			throwAddressError(method, address, bytesPerElement, this.access.currentByteLength())
+			throwAddressError(method, address, bytesPerElement, this.access.currentByteLength(method))
 		}
 		if (address % bytesPerElement !== 0) {
-			throwAlignmentError(method, address, bytesPerElement, this.access.currentByteLength())
+			throwAlignmentError(method, address, bytesPerElement, this.access.currentByteLength(method))
 		}
 	}
 
@@ -71,7 +71,7 @@ export class HeapStrings {
 		if (maxElementCount !== undefined && !(Number.isSafeInteger(maxElementCount) && maxElementCount >= 0)) {
 			throwElementCountError(method, maxElementCount)
 		}
-		this.access.pollBefore(address, bytesPerElement)
+		this.access.pollBefore(address, bytesPerElement, method)
 		const heapByteLength = this.access.views.buffer.byteLength
 		if (maxElementCount === 0 && address <= heapByteLength) return 0
 		const room = Math.floor((heapByteLength - address) / bytesPerElement)
@@ -120,7 +120,7 @@ export class HeapStrings {
 	): number {
 		if (maxElementCount !== undefined && scanned === maxElementCount) return scanned
 		// A shared memory may have grown under the string: look again once.
-		if (this.access.heapWasReplaced()) return -1
+		if (this.access.heapWasReplaced(method)) return -1
 		throw raise(noTerminator, method, address, this.access.views.buffer.byteLength, maxElementCount)
 	}
 
@@ -145,9 +145,9 @@ export class HeapStrings {
 	 * the elements up to the heap's end, which must be at least `minimum`.
 	 */
 	private roomWithin(address: number, bytesPerElement: number, maxElementCount: number | undefined, method: string, minimum: number, polledBytes: number): number {
-		this.access.pollBefore(address, polledBytes)
+		this.access.pollBefore(address, polledBytes, method)
 		let room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
-		if (maxElementCount !== undefined && maxElementCount > room && this.access.heapWasReplaced()) {
+		if (maxElementCount !== undefined && maxElementCount > room && this.access.heapWasReplaced(method)) {
 			room = Math.floor((this.access.views.buffer.byteLength - address) / bytesPerElement)
 		}
 		const heapByteLength = this.access.views.buffer.byteLength
@@ -172,7 +172,7 @@ export class HeapStrings {
 		maxElementCount: number | undefined,
 		method: string,
 	): true {
-		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
+		if (maxElementCount === undefined && this.access.heapWasReplaced(method)) return true
 		throw raise(terminatedStringDoesNotFit, method, needed, room, address, maxElementCount !== undefined)
 	}
 
@@ -210,7 +210,7 @@ export class HeapStrings {
 	 * and what was available.
 	 */
 	sliceDoesNotFit(address: number, needed: number, room: number, maxElementCount: number | undefined, method: string): true {
-		if (maxElementCount === undefined && this.access.heapWasReplaced()) return true
+		if (maxElementCount === undefined && this.access.heapWasReplaced(method)) return true
 		throw raise(stringSliceDoesNotFit, method, needed, room, address, maxElementCount !== undefined)
 	}
 

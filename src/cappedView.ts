@@ -17,8 +17,11 @@ export interface TypedArrayConstructorLike<T> {
 // Learned once per process: the longest typed array this engine creates (in elements).
 let engineMaxLength = Number.MAX_SAFE_INTEGER
 
-/** A view of `buffer` from offset 0 over as many whole elements as the buffer and the engine allow. */
-export function createCappedView<T>(Constructor: TypedArrayConstructorLike<T>, buffer: ArrayBufferLike): T {
+/**
+ * A view of `buffer` from offset 0 over as many whole elements as the buffer and the engine
+ * allow; if the engine allows none, a `RangeError` naming `method`, the entry point that polled.
+ */
+export function createCappedView<T>(Constructor: TypedArrayConstructorLike<T>, buffer: ArrayBufferLike, method: string): T {
 	const wanted = Math.floor(buffer.byteLength / Constructor.BYTES_PER_ELEMENT)
 
 	if (wanted <= engineMaxLength) {
@@ -42,5 +45,5 @@ export function createCappedView<T>(Constructor: TypedArrayConstructorLike<T>, b
 		}
 	}
 
-	throw raise(viewImpossible, Constructor.name, buffer.byteLength)
+	throw raise(viewImpossible, method, Constructor.name, buffer.byteLength)
 }

@@ -472,7 +472,7 @@ export const latestHeapNotABuffer = {
 export const viewImpossible = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
-	text: (constructorName: string, heapByteLength: number) => `cannot create any ${constructorName} view over a heap of ${heapByteLength} bytes`,
+	text: (method: string, constructorName: string, heapByteLength: number) => `${method}: cannot create any ${constructorName} view over a heap of ${heapByteLength} bytes`,
 } satisfies Message
 
 export const viewConstructorMissing = {
@@ -665,6 +665,15 @@ export const deallocatorThrew = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
 	text: (refName: string, error: unknown) => `${refName}.free: the deallocator threw ${describeError(error)} (the ref is freed all the same)`,
+} satisfies Message
+
+export const deallocationSizeBeyondAbi = {
+	Class: RangeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string, byteSize: number, abi: string) =>
+		`${method}: cannot free ${counted(byteSize, 'byte')}: on ${abi} a deallocator takes its size as a 32-bit size_t, ` +
+		`at most 4294967295 bytes (a wasm32 free would get it modulo 2^32); nothing was freed ` +
+		`(a deallocator that takes bigint sizes, a memory64 module's, takes more: give the manager abi: 'wasm64')`,
 } satisfies Message
 
 export const deallocateThrew = {

@@ -396,6 +396,53 @@ describe('defects found by fuzzing (issue 10)', function () {
 			expect(thrown(() => onWasm64.allocate(2 ** 32 + 16)).message).to.match(/^allocate: allocating 4294967312 bytes failed: the allocator returned address 1024, but the region does not fit/)
 			expect(sizes).to.deep.equal([2 ** 32 + 16])
 		})
+
+		it('deallocate of 4 GiB or more is refused on a 32-bit ABI, as allocating it is (a wasm32 free took the size modulo 2^32): the deallocator is not called', function () {
+			let buffer: ArrayBuffer
+			try {
+				// a heap over 4 GiB, so that the region lies in it: a smaller heap refuses it as out of range
+				buffer = new ArrayBuffer(5 * GiB)
+			} catch (error) {
+				console.log(`      [defects] 5 GiB ArrayBuffer refused here: ${String(error)}`)
+				return this.skip()
+			}
+			const frees: unknown[][] = []
+			const counting = (...args: unknown[]): void => void frees.push(args)
+			const window = (): Uint8Array => new Uint8Array(buffer, 0, 8192).slice()
+			new Uint8Array(buffer, 1024, 64).fill(0xa5)
+			const before = window()
+			for (const abi of ['wasm32', 'emscripten'] as const) {
+				const heap = createWasmHeapManager(() => buffer, () => 0, counting as never, { abi })
+				for (const [byteSize, alignment] of [[2 ** 32], [2 ** 32 + 16, 16], [2 ** 40]] as const) {
+					const error = thrown(() => heap.deallocate(1024, byteSize, alignment))
+					expect(error, `${abi} ${byteSize}`).to.be.instanceOf(RangeError)
+					expect((error as { code?: string }).code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+					expect(error.message).to.equal(
+						`deallocate: cannot free ${byteSize} bytes: on ${abi} a deallocator takes its size as a 32-bit size_t, at most 4294967295 bytes ` +
+							"(a wasm32 free would get it modulo 2^32); nothing was freed (a deallocator that takes bigint sizes, a memory64 module's, takes more: give the manager abi: 'wasm64')",
+					)
+				}
+				expect(frees, 'the deallocator never called').to.deep.equal([])
+				expect(Buffer.compare(window(), before)).to.equal(0)
+				// 2^32 - 1 still goes to it
+				heap.deallocate(1024, 2 ** 32 - 1)
+				expect(frees.splice(0)).to.deep.equal([[1024, 2 ** 32 - 1, 8]])
+			}
+			// on wasm64, or to a deallocator known to take bigints (a memory64 export's), it goes as it is
+			createWasmHeapManager(() => buffer, () => 0, counting as never, { abi: 'wasm64' }).deallocate(1024, 2 ** 32)
+			const memory64Malloc = (size: unknown): bigint => {
+				if (typeof size !== 'bigint') throw new TypeError('Cannot convert 16 to a BigInt')
+				return 2048n
+			}
+			const wide = createWasmHeapManager(() => buffer, memory64Malloc as never, counting as never)
+			wide.deallocate(wide.allocate(16), 16)
+			wide.deallocate(1024, 2 ** 32)
+			expect(frees).to.deep.equal([
+				[1024, 2 ** 32, 8],
+				[2048n, 16n, 8n],
+				[1024n, 2n ** 32n, 8n],
+			])
+		})
 	})
 })
 

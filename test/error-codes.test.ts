@@ -89,7 +89,7 @@ const cases: readonly Case[] = [
 		scope.close()
 		scope.close()
 	} },
-	{ row: 'scope closed twice', errorClass: TypeError, code: 'ERR_HEAP_SCOPE', provoke: ({ heap }) => heap.withScope(async () => 1) },
+	{ row: 'scope closed twice', errorClass: TypeError, code: 'ERR_HEAP_SCOPE', provoke: ({ heap }) => heap.withScope((async () => 1) as () => never) },
 	{ row: '`WrapOptions` not an object', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: ({ heap }) => heap.wrapInt32(64, { dealocator: null } as never) },
 	{ row: 'built-in allocator: `alloc`', errorClass: RangeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => createHeapAllocator(new ArrayBuffer(65536)).alloc(8, 3) },
 	{ row: 'built-in allocator: `alloc`', errorClass: TypeError, code: 'ERR_HEAP_INVALID_ARGUMENT', provoke: () => createHeapAllocator(new ArrayBuffer(65536)).alloc('8' as never) },

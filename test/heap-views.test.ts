@@ -71,6 +71,54 @@ describe('whole-heap views', () => {
 		})
 	}
 
+	it("a heap the engine can make no typed array over is an error naming the method called, at construction or at the poll that found it, and leaves the manager's views as they were", () => {
+		const good = new ArrayBuffer(1024)
+		const bad = new ArrayBuffer(65536)
+		// an engine whose typed arrays cannot view `bad` at any length (the message names the constructor)
+		const Original = globalThis.BigInt64Array
+		const Refusing = class extends Original {
+			constructor(buffer: ArrayBuffer, byteOffset: number, length: number) {
+				if (buffer === bad) throw new RangeError(`Invalid typed array length: ${length}`)
+				super(buffer, byteOffset, length)
+			}
+		}
+		Object.defineProperty(Refusing, 'name', { value: 'BigInt64Array' })
+		const impossible = (method: string): string => `${method}: cannot create any BigInt64Array view over a heap of 65536 bytes`
+		globalThis.BigInt64Array = Refusing as unknown as BigInt64ArrayConstructor
+		try {
+			expect(() => createWasmHeapManager(() => bad, () => 8, () => {})).to.throw(RangeError, impossible('createWasmHeapManager'))
+			let current = good
+			const heap = createWasmHeapManager(() => current, () => 8, () => {})
+			heap.writeInt32(16, 7)
+			current = bad
+			const calls: [string, () => unknown][] = [
+				['readInt32', () => heap.readInt32(2048)],
+				['writeFloat64', () => heap.writeFloat64(2048, 1)],
+				['readNullTerminatedUtf8String', () => heap.readNullTerminatedUtf8String(2048)],
+				['wrapInt32Array', () => heap.wrapInt32Array(2048, 2)],
+				['heap', () => heap.heap],
+				['heapInt32', () => heap.heapInt32],
+				['heapDataView', () => heap.heapDataView],
+			]
+			for (const [method, call] of calls) {
+				let caught: (Error & { code?: string }) | undefined
+				try {
+					call()
+				} catch (error) {
+					caught = error as Error
+				}
+				expect(caught, method).to.be.instanceOf(RangeError)
+				expect(caught!.message, method).to.equal(impossible(method))
+				expect(caught!.code).to.equal('ERR_HEAP_INVALID_ARGUMENT')
+			}
+			// the views are the last buffer's still: the next poll that can make them does
+			current = good
+			expect(heap.readInt32(16)).to.equal(7)
+		} finally {
+			globalThis.BigInt64Array = Original
+		}
+	})
+
 	describe('heapDataView', () => {
 		it('is a DataView over the whole current buffer that agrees with the typed accessors', () => {
 			const { heap, memory } = createTestHeap()

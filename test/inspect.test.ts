@@ -110,6 +110,17 @@ describe('inspecting refs and managers', () => {
 			expect(inspect(heap)).to.equal('WasmHeapManager { heap: 16 MiB, live refs: 3 (1.5 KiB) }')
 		})
 
+		it("the manager's tag names it, so an error about a manager given where something else goes says so", () => {
+			const heap = bumpHeap(65536)
+			// both were '[object Object]'
+			expect(Object.prototype.toString.call(heap)).to.equal('[object WasmHeapManager]')
+			expect(String(heap)).to.equal('[object WasmHeapManager]')
+			// (it said 'an object (Object)')
+			expect(() => heap.free(heap as never)).to.throw(TypeError, /^free: expected a ref or an address, received an object \(WasmHeapManager\)$/)
+			expect(() => heap.writeNullTerminatedUtf8String(64, heap as never)).to.throw(TypeError, /received an object \(WasmHeapManager\)/)
+			expect(inspect(heap)).to.equal('WasmHeapManager { heap: 64 KiB, live refs: 0 (0 B) }')
+		})
+
 		it('sizes read 64 KiB, 1.5 MiB, 1000 B; a manager without tracking says so', () => {
 			expect(inspect(bumpHeap(65536))).to.equal('WasmHeapManager { heap: 64 KiB, live refs: 0 (0 B) }')
 			expect(inspect(bumpHeap(1.5 * 2 ** 20))).to.equal('WasmHeapManager { heap: 1.5 MiB, live refs: 0 (0 B) }')

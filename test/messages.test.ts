@@ -93,7 +93,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	optionNotABoolean: ['probe.method', 'debug', 'x'],
 	pollingModeInvalid: ['probe.method', 'x', ['a', 'b']],
 	latestHeapNotABuffer: ['x', true],
-	viewImpossible: ['Float16Array', 8],
+	viewImpossible: ['probe.method', 'Float16Array', 8],
 	viewConstructorMissing: ['probe.method', 'name'],
 	alignmentNotANumber: ['probe.method', 'x'],
 	alignmentInvalid: ['probe.method', 8, 8],
@@ -103,6 +103,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	deallocateAddressInvalid: ['probe.method', 8],
 	deallocateTrackedAddress: ['probe.method', 8],
 	deallocateThrew: ['probe.method', new Error('x')],
+	deallocationSizeBeyondAbi: ['probe.method', 2 ** 32, 'wasm32'],
 	scopeFunctionNotAFunction: ['probe.method', 'x'],
 	scopeFunctionAsync: ['probe.method'],
 	scopeFunctionReturnedPromise: ['probe.method'],
@@ -275,7 +276,6 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 const withoutMethod: Partial<Record<EntryName, string>> = {
 	heapArgumentInvalid: 'starts with createWasmHeapManager, the function, with no method of a manager before it',
 	latestHeapNotABuffer: "names the user's getLatestHeap callback, called from whichever method polled (the entry point, as an optional last parameter, at construction)",
-	viewImpossible: 'the views are made when the heap is replaced, under whichever method polled',
 	codePointTooLarge: 'the codec does not know the method: stringDecodeFailed puts the method and address in front',
 	giveBackFailedCauses: "the `cause` of giveBackFailed (an AggregateError of both errors), never thrown itself",
 }

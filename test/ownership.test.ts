@@ -499,8 +499,21 @@ describe('scopes', () => {
 
 	it('an async fn or a returned promise is a TypeError', async () => {
 		const { heap } = strictHeap()
+		// TypeScript refuses both too (npm run typecheck fails on an unused @ts-expect-error): withScope was typed to return a Promise<number> here
+		// @ts-expect-error -- an async fn: scopes are synchronous
 		expectThrow(() => heap.withScope(async () => 1), TypeError, /^withScope: fn is an async function/)
+		// @ts-expect-error -- a fn returning a promise
 		expectThrow(() => heap.withScope(() => Promise.resolve(1)), TypeError, /^withScope: fn returned a promise/)
+		// @ts-expect-error -- one that may return a promise
+		expectThrow(() => heap.withScope(() => (heap.abi === 'wasm32' ? Promise.resolve(1) : 1)), TypeError, /^withScope: fn returned a promise/)
+		// what a synchronous fn returns keeps its type
+		const sum: number = heap.withScope(() => {
+			const pair = heap.allocInt32Array([1, 2])
+			return pair.readAt(0) + pair.readAt(1)
+		})
+		const nothing: void = heap.withScope(() => {})
+		const text: string | undefined = heap.withScope((): string | undefined => 'x')
+		expect([sum, nothing, text]).to.deep.equal([3, undefined, 'x'])
 		expectThrow(() => heap.withScope(5 as never), TypeError, /^withScope: expected a function, received 5$/)
 	})
 
@@ -617,7 +630,8 @@ describe('scopes', () => {
 			await Promise.resolve()
 			return 1
 		}
-		const error = expectThrow(() => heap.withScope(() => task()), TypeError, /^withScope: fn returned a promise/)
+		// (TypeScript refuses it: `as never` stands for JavaScript, or a cast, which the run-time check catches)
+		const error = expectThrow(() => heap.withScope((() => task()) as never), TypeError, /^withScope: fn returned a promise/)
 		expect((error as Error & { code: string }).code).to.equal('ERR_HEAP_SCOPE')
 		expect(inner!.isClosed).to.equal(true)
 		expect(refs.every((ref) => ref.isFreed)).to.equal(true)
@@ -715,7 +729,7 @@ describe('scopes', () => {
 		class Tagged extends AsyncFunction {}
 		const methods = { async run() {} }
 		for (const fn of [async function named() {}, (async () => {}).bind(null), methods.run, new AsyncFunction('return 1'), new Tagged('return 1')]) {
-			expectThrow(() => heap.withScope(fn), TypeError, /^withScope: fn is an async function/)
+			expectThrow(() => heap.withScope(fn as never), TypeError, /^withScope: fn is an async function/)
 		}
 		expect(rust.calls).to.deep.equal([])
 		// A plain function is no async function, even one with an async function as its prototype's constructor.

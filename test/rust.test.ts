@@ -517,7 +517,7 @@ describe('Rust fixture (heaprs.wasm): Rust global allocator through alloc(size, 
 			const { heap, rust } = await rustHeap()
 			const fn = async () => heap.allocInt32(1)
 			for (const candidate of [fn, fn.bind(null)]) {
-				expectThrow(() => heap.withScope(candidate), TypeError, /^withScope: fn is an async function; a scope closes when fn returns/)
+				expectThrow(() => heap.withScope(candidate as never), TypeError, /^withScope: fn is an async function; a scope closes when fn returns/)
 			}
 			expectClean(rust)
 			expect(rust.allocation_count()).to.equal(0)

@@ -423,6 +423,40 @@ describe('structs at run time', () => {
 			wide.free()
 		})
 
+		it("FieldArrayRef.writeAt builds the element's name (Mat.m[1][2]) only for an error, as readAt builds none", () => {
+			const { heap, memory } = test
+			const Mat = defineStruct('Mat', { m: { array: { array: 'Float32', length: 3 }, length: 2 }, names: { array: { string: 'Ascii', capacity: 4 }, length: 2 } })
+			const mat = heap.allocStruct(Mat)
+			const row = mat.m.at(1) as FieldArrayRef<number>
+			// count the reads of the name (a getter on the prototype, which builds a row's name from its parent's)
+			const prototype = FieldArrayRef.prototype as object
+			const named = Object.getOwnPropertyDescriptor(prototype, 'refName')!
+			let reads = 0
+			Object.defineProperty(prototype, 'refName', {
+				...named,
+				get(this: unknown) {
+					reads++
+					return named.get!.call(this)
+				},
+			})
+			try {
+				for (let index = 0; index < 3; index++) row.writeAt(index, index + 0.5)
+				mat.names.writeAt(1, 'abc')
+				expect(row.read()).to.deep.equal([0.5, 1.5, 2.5])
+				// every write built it, read or not
+				expect(reads, 'names built by writes that threw nothing').to.equal(0)
+				const before = snapshot(memory)
+				expectThrow(() => row.writeAt(2, 1n as never), TypeError, /^Mat\.m\[1\]\[2\]: /)
+				expectThrow(() => mat.names.writeAt(0, 'abcd'), RangeError, /^Mat\.names\[0\]: the string does not fit/)
+				expectThrow(() => mat.m.writeAt(1, [1, 2, 3, 4]), RangeError, /^Mat\.m\[1\]: 4 values given for an array of 3 elements/)
+				expectThrow(() => mat.m.writeAt(0, [1, 2n as never]), TypeError, /^Mat\.m\[0\]\[1\]: /)
+				expectSameBytes(snapshot(memory), before)
+				expect(reads).to.be.greaterThan(0)
+			} finally {
+				Object.defineProperty(prototype, 'refName', named)
+			}
+		})
+
 		it('FieldArrayRef: readAt, writeAt, read, write, iteration, and the struct’s lifetime', () => {
 			const { heap } = test
 			const History = defineStruct('History', { values: { array: 'Uint16', length: 3 }, names: { array: { string: 'Ascii', capacity: 4 }, length: 2 } })
@@ -697,6 +731,26 @@ describe('structs at run time', () => {
 			expectThrow(() => heap.readStruct(Outer, outer.address), RangeError, new RegExp(`^readStruct\\(Outer\\)\\.list\\.p: the uint64 at address ${inList} `))
 		})
 
+		it("a Pointer53 field's property names itself for a stored value past 2^53 - 1 and for a bad value, on its fast and cold paths, and writes nothing", () => {
+			for (const pollingMode of ['whenEmpty', 'always'] as const) {
+				const { heap, memory } = createTestHeap({ pollingMode })
+				const ref = heap.allocStruct(Everything, { p53: 5 })
+				const at = ref.address + heap.offsetOf(Everything, 'p53')
+				// it named writePointer53, which the caller never called
+				for (const bad of [-1, 2 ** 53, 1.5, 1n]) {
+					const before = snapshot(memory)
+					const error = expectThrow(() => ((ref as { p53: unknown }).p53 = bad), typeof bad === 'number' ? RangeError : TypeError, /^Everything\.p53: /)
+					expect((error as Error).message, `${pollingMode} ${String(bad)}`).to.not.match(/Pointer53/)
+					expectSameBytes(snapshot(memory), before)
+				}
+				expect(ref.p53).to.equal(5)
+				heap.writeUint32(at + 4, 0x200000)
+				// it named readPointer53
+				expectThrow(() => ref.p53, RangeError, `Everything.p53: the uint64 at address ${at} holds 9007199254740997, which is above the largest pointer53 value 2^53 - 1`)
+				ref.free()
+			}
+		})
+
 		it('clear() and allocatedBytesView on struct and array refs', () => {
 			const { heap } = test
 			const bodies = heap.allocStructArray(Body, [{ id: 1 }, { id: 2 }])
@@ -786,7 +840,13 @@ describe('structs at run time', () => {
 			expect((sizeError as { code?: string }).code).to.equal('ERR_HEAP_INVALID_VALUE')
 			expect((sizeError as Error).cause).to.be.instanceOf(RangeError)
 			expectThrow(() => ref.pointer, RangeError, `Sized.pointer: the Pointer at address ${ref.address + 8} holds 1152921504606846976, which is not a safe integer`)
-			expectThrow(() => ref.read(), RangeError, /^Sized\.pointer: the Pointer at address \d+ holds 1152921504606846976/)
+			// ref.read() names itself, as ref.write() does (it named the field alone, Sized.pointer, as the field's property does)
+			expectThrow(() => ref.read(), RangeError, `Sized.read.pointer: the Pointer at address ${ref.address + 8} holds 1152921504606846976, which is not a safe integer`)
+			const Holder = defineStruct('Holder', { tag: 'Uint8', sized: Sized })
+			const holder = heap64.allocStruct(Holder)
+			heap64.writeBigUint64(holder.address + heap64.offsetOf(Holder, 'sized.pointer'), 2n ** 60n)
+			expectThrow(() => holder.read(), RangeError, /^Holder\.read\.sized\.pointer: the Pointer at address \d+ holds 1152921504606846976/)
+			expectThrow(() => holder.sized.read(), RangeError, /^Sized\.read\.pointer: the Pointer at address \d+ holds 1152921504606846976/)
 			// readStruct names the call, as writeStruct does (it named the field alone, Sized.pointer)
 			expectThrow(() => heap64.readStruct(Sized, ref.address), RangeError, `readStruct(Sized).pointer: the Pointer at address ${ref.address + 8} holds 1152921504606846976, which is not a safe integer`)
 			heap64.writeStruct(Sized, ref.address, { pointer: 2 ** 40, size: 2 ** 53 - 1, diff: -(2 ** 50) })

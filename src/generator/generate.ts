@@ -268,8 +268,14 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 		case 'bits':
 			return bitfieldAccess(name, kind, placed, context) ?? library
 		case 'string': {
+			const read = `return this.manager.readNullTerminated${kind.encoding}String(${at}, ${kind.capacity}) as ${context.valueTs}`
 			return {
-				get: [`this.checkLive('${name}')`, `return this.manager.readNullTerminated${kind.encoding}String(${at}, ${kind.capacity}) as ${context.valueTs}`],
+				// UTF-32 refuses a unit above 0x10FFFF: the manager's error names its reader, so an
+				// error takes the library's path, whose error names the field, as a defineStruct ref's does
+				get:
+					kind.encoding === 'Utf32'
+						? [`this.checkLive('${name}')`, `try {\n\t${read}\n} catch {\n\treturn this.readField('${name}') as ${context.valueTs}\n}`]
+						: [`this.checkLive('${name}')`, read],
 				set: library.set,
 			}
 		}
@@ -312,10 +318,37 @@ function endianOf(row: string): string {
 	return elementTable[row as keyof typeof elementTable].byteSize === 1 ? '' : ', true'
 }
 
-/** A number stored as a row: the row's DataView accessor after one comparison, or `undefined` for rows the manager converts (Float16, ClampedUint8, Pointer53, 64-bit ABI-sized numbers). */
+/**
+ * A number stored as a row: the row's DataView accessor after one comparison (a Pointer53's
+ * two halves), or the manager's reader and writer for rows it converts (Float16,
+ * ClampedUint8), or `undefined` for 64-bit ABI-sized numbers.
+ */
 function numberAccess(name: string, row: string, at: string, context: AccessContext, abiSized: string | undefined): FieldAccess | undefined {
 	const facts = elementTable[row as keyof typeof elementTable]
 	const viewRow = dataViewRow(row)
+	if ((facts.aliasOf ?? facts.name) === 'Pointer53' && abiSized === undefined) {
+		// Two 32-bit halves, as the library's accessor reads and writes them. A stored value past
+		// 2^53 - 1, and a value that is not a safe non-negative integer, take the library's path,
+		// whose error names the field (`Node.p`), as a defineStruct ref's does.
+		const cast = context.valueTs
+		return {
+			get: [
+				...fieldLoads,
+				`if (!${live}) return this.readField('${name}') as ${cast}`,
+				`const low = views.dataView.getUint32(${at}, true)`,
+				`const high = views.dataView.getUint32(${at} + 4, true)`,
+				`if (high > 0x1fffff) return this.readField('${name}') as ${cast}`,
+				`return (high * 0x100000000 + low) as ${cast}`,
+			],
+			set: [
+				...fieldLoads,
+				`if (!${live} || !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {\n\tthis.writeField('${name}', value)\n\treturn\n}`,
+				'const low = (value as number) % 0x100000000',
+				`views.dataView.setUint32(${at}, low, true)`,
+				`views.dataView.setUint32(${at} + 4, ((value as number) - low) / 0x100000000, true)`,
+			],
+		}
+	}
 	if (viewRow === undefined) {
 		if (abiSized !== undefined) return undefined
 		return {

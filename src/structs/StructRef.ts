@@ -262,6 +262,8 @@ interface StructShape {
 	readonly abi: AbiName
 	readonly size: number
 	readonly codec: ValueCodec
+	/** The codec `read()` reads through: the same readers, whose errors name the call and the field's path (`Node.read.next`), as `write()`'s do. */
+	readonly readCodec: ValueCodec
 	/** The library's accessor of each field by name, made when a generated class first asks (see `StructRef.readField`). */
 	readonly accessors: Map<string, Accessor>
 }
@@ -382,12 +384,13 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 	}
 
 	/**
-	 * Reads the whole struct as plain data, as `readStruct` does.
+	 * Reads the whole struct as plain data, as `readStruct` does; an error for a stored value it
+	 * cannot give names the call and the field's path (`Node.read.next`).
 	 * @group Value
 	 */
 	read(): StructValue<T> {
 		this.checkLive('read')
-		return this.shape.codec.read(this.manager, this.address) as StructValue<T>
+		return this.shape.readCodec.read(this.manager, this.address) as StructValue<T>
 	}
 
 	/**
@@ -777,7 +780,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 */
 	readAt(index: number): V {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
-		checkRootLive(this, this.refName, 'readAt')
+		this.checkRoot('readAt')
 		return this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V
 	}
 
@@ -791,7 +794,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 */
 	at(index: number): E {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.at`, index, this.elementCount)
-		checkRootLive(this, this.refName, 'at')
+		this.checkRoot('at')
 		const address = this.address + index * this.stride
 		if (this.row === undefined) return this.codec.read(this.manager, address, this.fieldName) as E
 		return this.row(this.manager, address, this.root, this as FieldArrayRef<unknown, unknown, unknown>, index) as E
@@ -804,9 +807,32 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 */
 	writeAt(index: number, value: I): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.writeAt`, index, this.elementCount)
-		const staged = this.codec.check(value, `${this.refName}[${index}]`, this.manager)
-		checkRootLive(this, this.refName, 'writeAt')
+		// Checked under the field's name, which is built already: the element's (`Mat.m[1][2]`)
+		// is built only for an error, as reads build none.
+		let staged: unknown
+		try {
+			staged = this.codec.check(value, this.fieldName, this.manager)
+		} catch (error) {
+			this.throwWriteAtError(index, value, error)
+		}
+		this.checkRoot('writeAt')
 		this.codec.write(this.manager, this.address + index * this.stride, staged)
+	}
+
+	/**
+	 * @internal `writeAt`'s error for a value its check refused: the check again, under the
+	 * element's name, which throws the same error naming the element; any other error (a
+	 * `valueOf` that threw its own), or a value that passes the second time, as it was.
+	 */
+	private throwWriteAtError(index: number, value: unknown, error: unknown): never {
+		if ((error as { code?: unknown } | null)?.code !== undefined) this.codec.check(value, `${this.refName}[${index}]`, this.manager)
+		throw error
+	}
+
+	/** @internal Throws the freed (or released) error if the struct the field belongs to was: the ref's name is built only then. */
+	private checkRoot(member: string): void {
+		const root = this.root as unknown as LiveInternals
+		if (root.freed) throwFreedError(this.refName, member, this.address, root.released, root.scope)
 	}
 
 	/**
@@ -814,7 +840,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 * @group Elements
 	 */
 	read(): V[] {
-		checkRootLive(this, this.refName, 'read')
+		this.checkRoot('read')
 		const values: V[] = []
 		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V)
 		return values
@@ -888,7 +914,14 @@ function structRefClasses(type: StructType, abi: AbiName, manager: WasmHeapManag
 	// Its name is left alone: defining `name` on a derived class takes its `new` off V8's
 	// fast path (see bench/library.ts); errors name the type through `shape`.
 	const Made = class extends (Generated ?? StructRef) {}
-	const shape: StructShape = Object.freeze({ type, abi, size: layout.size, codec: structCodec(type, abi, manager), accessors: new Map() })
+	const shape: StructShape = Object.freeze({
+		type,
+		abi,
+		size: layout.size,
+		codec: structCodec(type, abi, manager),
+		readCodec: structCodec(type, abi, manager, `${type.name}.read`),
+		accessors: new Map(),
+	})
 	Object.defineProperty(Made.prototype, 'shape', { value: shape })
 	const names = reservedFieldNames()
 	for (const field of layout.placed) {

@@ -323,20 +323,40 @@ function inlineStringCodec(encoding: StringEncodingName, capacity: number, manag
 	const measure = measures[encoding]
 	const units = encoding === 'Utf16' || encoding === 'Utf32' ? unalignedUnits[encoding] : undefined
 	const readMethod = `readNullTerminated${encoding}String`
+	/**
+	 * The units copied to an aligned scratch array and decoded there: the read of an
+	 * unaligned string, whose decoding error names `where` (the field, or the call and the
+	 * field's path), else the string reader.
+	 */
+	const readCopied = (m: WasmHeapManager, address: number, where: string | undefined): string => {
+		const elements = new units!.View(capacity)
+		new Uint8Array(elements.buffer).set(m.bytesView(address, capacity * unit, readMethod))
+		const length = elements.indexOf(0)
+		try {
+			return units!.decode(elements, 0, length < 0 ? capacity : length)
+		} catch (error) {
+			throwStringDecodeError(where ?? readMethod, address, error)
+		}
+	}
+	// Only UTF-32 refuses units on read (one above 0x10FFFF): its aligned read, through the
+	// manager's reader, whose error names that reader, is decoded again to name `where`, on
+	// the error path only. The other encodings' reads are the manager's, as they were.
+	const read: ValueCodec['read'] =
+		encoding === 'Utf32'
+			? (m, address, where) => {
+					if (address % unit !== 0) return readCopied(m, address, where)
+					try {
+						return readString.call(m, address, capacity)
+					} catch (error) {
+						// the copy's decoding throws again, naming `where`; anything else is the reader's error as it was
+						if (where !== undefined) readCopied(m, address, where)
+						throw error
+					}
+				}
+			: (m, address, where) => (units === undefined || address % unit === 0 ? readString.call(m, address, capacity) : readCopied(m, address, where))
 	return {
 		size: unit * capacity,
-		read(m, address) {
-			if (units === undefined || address % unit === 0) return readString.call(m, address, capacity)
-			// Unaligned: the units are copied to an aligned scratch array and decoded there.
-			const elements = new units.View(capacity)
-			new Uint8Array(elements.buffer).set(m.bytesView(address, capacity * unit, readMethod))
-			const length = elements.indexOf(0)
-			try {
-				return units.decode(elements, 0, length < 0 ? capacity : length)
-			} catch (error) {
-				throwStringDecodeError(readMethod, address, error)
-			}
-		},
+		read,
 		check(value, where) {
 			if (typeof value !== 'string') throw raise(valueNotAString, where, value)
 			const count = measure(value, where)

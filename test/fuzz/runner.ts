@@ -294,6 +294,8 @@ const propertyMembers = new Set(['address', 'allocatedByteSize', 'isFreed', 'ele
 /** What a `summary` operation calls on the manager, and on a ref (util.inspect calls the custom inspection method). */
 const summaryManagerMembers = ['toJSON', '[nodejs.util.inspect.custom]', 'abi', 'report']
 const summaryRefMembers = ['toJSON', '[nodejs.util.inspect.custom]']
+/** What the util.inspect summary of the manager also exercises: `Object.prototype.toString.call(heap)` (its tag). */
+const summaryManagerAlso = ['[Symbol.toStringTag]']
 /**
  * What the util.inspect summary of a ref also exercises: `String(ref)`, `ref.toString()`, `+ref` (which throws),
  * `Object.prototype.toString.call(ref)` (the class name) and, for a typed array ref, `[...ref]`.
@@ -311,7 +313,7 @@ const waitByMethod = new Map(elementTypes.flatMap((type) => (type.wait === undef
 
 /** The members the fuzzer exercises, for `uncoveredMembers`. */
 export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<string>> } {
-	const manager = new Set<string>([...managerMembers, ...summaryManagerMembers])
+	const manager = new Set<string>([...managerMembers, ...summaryManagerMembers, ...summaryManagerAlso])
 	for (const type of elementTypes) for (const name of Object.values(type.methods)) manager.add(name)
 	for (const type of elementTypes) for (const operation of type.atomicOperations) manager.add(operation.method)
 	for (const [method, type] of waitByMethod) manager.add(method).add(type.wait!.asyncMethod)
@@ -2096,7 +2098,7 @@ export class Runner {
 				case 'toJSON':
 					return target.toJSON()
 				case '[nodejs.util.inspect.custom]': {
-					if (slot === undefined) return inspect(target)
+					if (slot === undefined) return { shown: inspect(target), tag: Object.prototype.toString.call(target) }
 					// and String(ref), and a conversion to a number (a ref passed for an address), which throws
 					let converted: unknown
 					try {
@@ -2149,7 +2151,9 @@ export class Runner {
 						}
 						case '[nodejs.util.inspect.custom]': {
 							const shown = tracking ? `live refs: ${live.length} (` : 'tracking: off'
-							if (typeof result !== 'string' || !result.startsWith('WasmHeapManager { heap: ') || !result.includes(shown)) this.violation(op, 'wrong-result', `util.inspect(heap) is ${showValue(result)}, expected it to show ${shown}`)
+							const { shown: text, tag } = result as { shown: unknown; tag: string }
+							if (typeof text !== 'string' || !text.startsWith('WasmHeapManager { heap: ') || !text.includes(shown)) this.violation(op, 'wrong-result', `util.inspect(heap) is ${showValue(text)}, expected it to show ${shown}`)
+							if (tag !== '[object WasmHeapManager]') this.violation(op, 'wrong-result', `Object.prototype.toString of the manager is ${showValue(tag)}`)
 							break
 						}
 						case 'abi':

@@ -916,13 +916,26 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 
 	/** C `uint64_t`: offset 96, 8 bytes (wasm32). */
 	get p53(): FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p53']> {
-		this.checkLive('p53')
-		return this.manager.readPointer53(this.address + 96) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p53']>
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('p53') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p53']>
+		const low = views.dataView.getUint32(this.address + 96, true)
+		const high = views.dataView.getUint32(this.address + 96 + 4, true)
+		if (high > 0x1fffff) return this.readField('p53') as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p53']>
+		return (high * 0x100000000 + low) as FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p53']>
 	}
 
 	set p53(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['p53']>) {
-		this.checkLive('p53')
-		this.manager.writePointer53(this.address + 96, value as never)
+		const ref = this as unknown as LibraryRefFields
+		const views = ref.manager.fast
+		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)) {
+			this.writeField('p53', value)
+			return
+		}
+
+		const low = (value as number) % 0x100000000
+		views.dataView.setUint32(this.address + 96, low, true)
+		views.dataView.setUint32(this.address + 96 + 4, ((value as number) - low) / 0x100000000, true)
 	}
 
 	/** C `uint8_t`: offset 104, 1 byte (wasm32). */
@@ -4953,7 +4966,11 @@ export class StringsRef extends StructRef<typeof declarations.Strings> {
 	/** C `uint32_t[3]`: offset 24, 12 bytes (wasm32). */
 	get utf32(): FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']> {
 		this.checkLive('utf32')
-		return this.manager.readNullTerminatedUtf32String(this.address + 24, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+		try {
+			return this.manager.readNullTerminatedUtf32String(this.address + 24, 3) as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+		} catch {
+			return this.readField('utf32') as FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>
+		}
 	}
 
 	set utf32(value: FieldRefValue<(typeof declarations.Strings)['fieldTypes']['utf32']>) {
