@@ -100,11 +100,19 @@ function runClang(clang: string, args: readonly string[], input?: string): strin
 	try {
 		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) })
 	} catch (error) {
-		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number }
+		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number | null; signal?: string | null }
 		if (failure.code === 'ENOENT') {
 			throw new ImportCError(`import-c: cannot run ${clang}: not found; install clang (apt-get install clang-14) or pass --clang <path>`)
 		}
-		throw new ImportCError(`import-c: ${clang} could not compile the header (exit ${failure.status}):\n${String(failure.stderr ?? '').trim()}`)
+		const stderr = String(failure.stderr ?? '').trim()
+		if (typeof failure.status !== 'number') {
+			// clang ran and was killed (a crash, a timeout) or never started: a file that is not
+			// executable (EACCES), or Deno without --allow-run (NotCapable), whose message says so
+			if (typeof failure.signal === 'string') throw new ImportCError(`import-c: ${clang} was killed by ${failure.signal} before it finished${stderr ? `:\n${stderr}` : ''}`)
+			if (failure.code === 'EACCES') throw new ImportCError(`import-c: cannot run ${clang}: permission denied (EACCES); pass --clang <path> of a clang executable`)
+			throw new ImportCError(`import-c: cannot run ${clang}: ${failure.message}`, { cause: error })
+		}
+		throw new ImportCError(`import-c: ${clang} could not compile the header (exit ${failure.status}):\n${stderr}`)
 	}
 }
 
