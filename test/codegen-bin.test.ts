@@ -91,6 +91,21 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		expect(existsSync(join(project, 'gen'))).to.equal(false)
 	})
 
+	it('a ts-morph that is there but fails to load is named with its error, not taken for a missing one (Deno without --allow-env, a broken install)', () => {
+		const stub = join(project, 'node_modules/ts-morph')
+		mkdirSync(stub)
+		writeFileSync(join(stub, 'package.json'), JSON.stringify({ name: 'ts-morph', version: '0.0.0', type: 'module', main: 'index.js' }))
+		writeFileSync(join(stub, 'index.js'), `throw new Error('Requires env access to "TSC_WATCHFILE"')\n`)
+		try {
+			const result = runBin(['generate', 'structs.ts', '--out', 'gen'])
+			expect(result.status).to.equal(1)
+			expect(result.stderr).to.equal('wasm-heap-manager: generate: cannot load ts-morph: Requires env access to "TSC_WATCHFILE"\n')
+			expect(existsSync(join(project, 'gen'))).to.equal(false)
+		} finally {
+			rmSync(stub, { recursive: true, force: true })
+		}
+	})
+
 	it('generate writes gen/structs.ts and gen/structs.h; the module type-checks strictly against the installed package (fields named like internal ones too) and works', () => {
 		symlinkSync(installed('ts-morph'), join(project, 'node_modules/ts-morph'), 'dir')
 		const result = runBin(['generate', 'structs.ts', '--out', 'gen', '--abi', 'wasm32'])
