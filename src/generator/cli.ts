@@ -259,7 +259,11 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 		try {
 			tsx = (await import('tsx/esm/api')) as typeof tsx
 		} catch {
-			throw new GenerateError(`generate: this Node cannot load ${basename(file)} by itself; install tsx (npm install --save-dev tsx) or give a .js/.mjs module`)
+			// plain `bunx` (and `bun run`) start the bin with Node, as its #!/usr/bin/env node says; Bun's user agent tells
+			const underBun = /^bun\//.test(process.env.npm_config_user_agent ?? '')
+			throw new GenerateError(
+				`generate: this Node cannot load ${basename(file)} by itself; ${underBun ? 'run bunx --bun wasm-heap-manager (plain bunx runs the command with Node), ' : ''}install tsx (npm install --save-dev tsx) or give a .js/.mjs module`,
+			)
 		}
 		return (await tsx.tsImport(url, import.meta.url)) as Record<string, unknown>
 	}
