@@ -340,6 +340,12 @@ export async function main(args: readonly string[]): Promise<void> {
 			process.exitCode = 1
 			return
 		}
+		// Deno refuses what its permissions do not allow (NotCapable; PermissionDenied before Deno 2), its message naming the flag to add
+		if (error instanceof Error && (error.name === 'NotCapable' || error.name === 'PermissionDenied')) {
+			process.stderr.write(`wasm-heap-manager: ${error.message} (deno run -A npm:wasm-heap-manager grants every permission the commands use)\n`)
+			process.exitCode = 1
+			return
+		}
 		throw error
 	}
 }

@@ -96,6 +96,18 @@ export function findClang(given?: string): string {
 	return found[0]!.name
 }
 
+/** Whether this is Deno and its permissions do not let it run `command` (false elsewhere). */
+function denyingRun(command: string): boolean {
+	const deno = (globalThis as { Deno?: { permissions?: { querySync?(descriptor: { name: 'run'; command: string }): { state: string } } } }).Deno
+	const query = deno?.permissions?.querySync
+	if (typeof query !== 'function') return false
+	try {
+		return query.call(deno!.permissions, { name: 'run', command }).state !== 'granted'
+	} catch {
+		return false
+	}
+}
+
 function runClang(clang: string, args: readonly string[], input?: string): string {
 	try {
 		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) })
@@ -110,6 +122,8 @@ function runClang(clang: string, args: readonly string[], input?: string): strin
 			// executable (EACCES), or Deno without --allow-run (NotCapable), whose message says so
 			if (typeof failure.signal === 'string') throw new ImportCError(`import-c: ${clang} was killed by ${failure.signal} before it finished${stderr ? `:\n${stderr}` : ''}`)
 			if (failure.code === 'EACCES') throw new ImportCError(`import-c: cannot run ${clang}: permission denied (EACCES); pass --clang <path> of a clang executable`)
+			// Deno's execFileSync without --allow-run throws only "Command failed: ..."; its permissions say why
+			if (denyingRun(clang)) throw new ImportCError(`import-c: cannot run ${clang}: Deno was not given run access to it; run again with the --allow-run flag`)
 			throw new ImportCError(`import-c: cannot run ${clang}: ${failure.message}`, { cause: error })
 		}
 		throw new ImportCError(`import-c: ${clang} could not compile the header (exit ${failure.status}):\n${stderr}`)
