@@ -119,7 +119,7 @@ function runClang(clang: string, args: readonly string[], input?: string): strin
 		const stderr = String(failure.stderr ?? '').trim()
 		if (typeof failure.status !== 'number') {
 			// clang ran and was killed (a crash, a timeout) or never started: a file that is not
-			// executable (EACCES), or Deno without --allow-run (NotCapable), whose message says so
+			// executable (EACCES), or Deno without --allow-run (denyingRun)
 			if (typeof failure.signal === 'string') throw new ImportCError(`import-c: ${clang} was killed by ${failure.signal} before it finished${stderr ? `:\n${stderr}` : ''}`)
 			if (failure.code === 'EACCES') throw new ImportCError(`import-c: cannot run ${clang}: permission denied (EACCES); pass --clang <path> of a clang executable`)
 			// Deno's execFileSync without --allow-run throws only "Command failed: ..."; its permissions say why
