@@ -83,12 +83,41 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		}
 	})
 
+	it('on a Node that cannot load .ts, without tsx, generate says so; started by bunx (which runs the bin with Node), it says to run bunx --bun (exit 1)', function () {
+		if ((process.features as { typescript?: unknown }).typescript) this.skip() // Node 22.18+ strips types itself
+		const plain = runBin(['generate', 'structs.ts', '--out', 'gen'])
+		const message = 'wasm-heap-manager: generate: this Node cannot load structs.ts by itself; install tsx (npm install --save-dev tsx) or give a .js/.mjs module\n'
+		expect([plain.status, plain.stderr]).to.deep.equal([1, message])
+		const bunx = spawnSync(process.execPath, [bin(), 'generate', 'structs.ts', '--out', 'gen'], {
+			cwd: project,
+			encoding: 'utf8',
+			env: { ...process.env, NO_COLOR: '1', npm_config_user_agent: 'bun/1.3.0 npm/? node/v24.3.0 linux x64' },
+		})
+		expect([bunx.status, bunx.stderr]).to.deep.equal([1, message.replace('; install tsx', '; run bunx --bun wasm-heap-manager (plain bunx runs the command with Node), install tsx')])
+		expect(existsSync(join(project, 'gen'))).to.equal(false)
+	})
+
 	it('without ts-morph, generate says to install it (exit 1)', () => {
 		symlinkSync(installed('tsx'), join(project, 'node_modules/tsx'), 'dir')
 		const result = runBin(['generate', 'structs.ts', '--out', 'gen'])
 		expect(result.status).to.equal(1)
 		expect(result.stderr).to.equal('wasm-heap-manager: wasm-heap-manager generate needs ts-morph, an optional peer dependency: npm install --save-dev ts-morph\n')
 		expect(existsSync(join(project, 'gen'))).to.equal(false)
+	})
+
+	it('a ts-morph that is there but fails to load is named with its error, not taken for a missing one (Deno without --allow-env, a broken install)', () => {
+		const stub = join(project, 'node_modules/ts-morph')
+		mkdirSync(stub)
+		writeFileSync(join(stub, 'package.json'), JSON.stringify({ name: 'ts-morph', version: '0.0.0', type: 'module', main: 'index.js' }))
+		writeFileSync(join(stub, 'index.js'), `throw new Error('Requires env access to "TSC_WATCHFILE"')\n`)
+		try {
+			const result = runBin(['generate', 'structs.ts', '--out', 'gen'])
+			expect(result.status).to.equal(1)
+			expect(result.stderr).to.equal('wasm-heap-manager: generate: cannot load ts-morph: Requires env access to "TSC_WATCHFILE"\n')
+			expect(existsSync(join(project, 'gen'))).to.equal(false)
+		} finally {
+			rmSync(stub, { recursive: true, force: true })
+		}
 	})
 
 	it('generate writes gen/structs.ts and gen/structs.h; the module type-checks strictly against the installed package (fields named like internal ones too) and works', () => {

@@ -139,11 +139,17 @@ describe('import-c: C declarations through clang into defineStruct/defineUnion/d
 		)
 	})
 
-	it('a clang that is not there is a clear ImportCError naming what to install (importC, findClang)', () => {
+	it('a clang that is not there is a clear ImportCError naming what to install, one that cannot start or is killed says so (importC, findClang)', () => {
 		expect(() => importC(join(fixtures, 'corpus.h'), { clang: '/nonexistent/clang-99' })).to.throw(
 			ImportCError,
 			'import-c: cannot run /nonexistent/clang-99: not found; install clang (apt-get install clang-14) or pass --clang <path>',
 		)
+		// a clang that cannot be started (a directory; under Deno, no --allow-run) says why, not "could not compile the header (exit null)"
+		expect(() => importC(join(fixtures, 'corpus.h'), { clang: scratch })).to.throw(ImportCError, `import-c: cannot run ${scratch}: permission denied (EACCES); pass --clang <path> of a clang executable`)
+		// and one killed by a signal says which, with what it printed
+		const crashing = join(scratch, 'crashing-clang')
+		writeFileSync(crashing, '#!/bin/sh\necho "clang: about to crash" >&2\nkill -SEGV $$\n', { mode: 0o755 })
+		expect(() => importC(join(fixtures, 'corpus.h'), { clang: crashing })).to.throw(ImportCError, `import-c: ${crashing} was killed by SIGSEGV before it finished:\nclang: about to crash`)
 		const path = process.env.PATH
 		const saved = process.env.CLANG
 		process.env.PATH = scratch

@@ -84,6 +84,9 @@ describe('release', () => {
 			expect(path, entry).to.equal(`./src/${name}.ts`)
 			expect(read(path), path).to.contain('export')
 		}
+		// and the generator's sources, which no JSR entry reaches (node:child_process, ts-morph), are not published
+		const publish = (JSON.parse(read('jsr.json')) as { publish: { include: string[]; exclude?: string[] } }).publish
+		expect(publish.exclude ?? [], 'jsr.json publish.exclude').to.include('src/generator')
 	})
 
 	it("CHANGELOG.md's newest entry is this version", () => {

@@ -259,7 +259,11 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 		try {
 			tsx = (await import('tsx/esm/api')) as typeof tsx
 		} catch {
-			throw new GenerateError(`generate: this Node cannot load ${basename(file)} by itself; install tsx (npm install --save-dev tsx) or give a .js/.mjs module`)
+			// plain `bunx` (and `bun run`) start the bin with Node, as its #!/usr/bin/env node says; Bun's user agent tells
+			const underBun = /^bun\//.test(process.env.npm_config_user_agent ?? '')
+			throw new GenerateError(
+				`generate: this Node cannot load ${basename(file)} by itself; ${underBun ? 'run bunx --bun wasm-heap-manager (plain bunx runs the command with Node), ' : ''}install tsx (npm install --save-dev tsx) or give a .js/.mjs module`,
+			)
 		}
 		return (await tsx.tsImport(url, import.meta.url)) as Record<string, unknown>
 	}
@@ -333,6 +337,12 @@ export async function main(args: readonly string[]): Promise<void> {
 	} catch (error) {
 		if (error instanceof UsageError || error instanceof ImportCError || error instanceof GenerateError) {
 			process.stderr.write(`wasm-heap-manager: ${error.message}\n`)
+			process.exitCode = 1
+			return
+		}
+		// Deno refuses what its permissions do not allow (NotCapable; PermissionDenied before Deno 2), its message naming the flag to add
+		if (error instanceof Error && (error.name === 'NotCapable' || error.name === 'PermissionDenied')) {
+			process.stderr.write(`wasm-heap-manager: ${error.message} (deno run -A npm:wasm-heap-manager grants every permission the commands use)\n`)
 			process.exitCode = 1
 			return
 		}

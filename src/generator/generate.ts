@@ -79,11 +79,21 @@ type GetAccessorDeclarationStructure = import('ts-morph').GetAccessorDeclaration
 type SetAccessorDeclarationStructure = import('ts-morph').SetAccessorDeclarationStructure
 
 
+/**
+ * ts-morph, or a GenerateError: "needs ts-morph" when it is not installed (Node, Bun and
+ * Deno all say ERR_MODULE_NOT_FOUND naming it; CommonJS MODULE_NOT_FOUND), else the error
+ * that stopped it loading (Deno without --allow-env, a dependency of its missing), which
+ * installing it again would not fix.
+ */
 async function loadTsMorph(): Promise<TsMorph> {
 	try {
 		return await import('ts-morph')
-	} catch {
-		throw new GenerateError('wasm-heap-manager generate needs ts-morph, an optional peer dependency: npm install --save-dev ts-morph')
+	} catch (error) {
+		const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown }
+		if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && /['"]ts-morph['"]/.test(String(message))) {
+			throw new GenerateError('wasm-heap-manager generate needs ts-morph, an optional peer dependency: npm install --save-dev ts-morph')
+		}
+		throw new GenerateError(`generate: cannot load ts-morph: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
 	}
 }
 

@@ -96,15 +96,37 @@ export function findClang(given?: string): string {
 	return found[0]!.name
 }
 
+/** Whether this is Deno and its permissions do not let it run `command` (false elsewhere). */
+function denyingRun(command: string): boolean {
+	const deno = (globalThis as { Deno?: { permissions?: { querySync?(descriptor: { name: 'run'; command: string }): { state: string } } } }).Deno
+	const query = deno?.permissions?.querySync
+	if (typeof query !== 'function') return false
+	try {
+		return query.call(deno!.permissions, { name: 'run', command }).state !== 'granted'
+	} catch {
+		return false
+	}
+}
+
 function runClang(clang: string, args: readonly string[], input?: string): string {
 	try {
 		return execFileSync(clang, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], ...(input === undefined ? {} : { input }) })
 	} catch (error) {
-		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number }
+		const failure = error as NodeJS.ErrnoException & { stderr?: string; status?: number | null; signal?: string | null }
 		if (failure.code === 'ENOENT') {
 			throw new ImportCError(`import-c: cannot run ${clang}: not found; install clang (apt-get install clang-14) or pass --clang <path>`)
 		}
-		throw new ImportCError(`import-c: ${clang} could not compile the header (exit ${failure.status}):\n${String(failure.stderr ?? '').trim()}`)
+		const stderr = String(failure.stderr ?? '').trim()
+		if (typeof failure.status !== 'number') {
+			// clang ran and was killed (a crash, a timeout) or never started: a file that is not
+			// executable (EACCES), or Deno without --allow-run (denyingRun)
+			if (typeof failure.signal === 'string') throw new ImportCError(`import-c: ${clang} was killed by ${failure.signal} before it finished${stderr ? `:\n${stderr}` : ''}`)
+			if (failure.code === 'EACCES') throw new ImportCError(`import-c: cannot run ${clang}: permission denied (EACCES); pass --clang <path> of a clang executable`)
+			// Deno's execFileSync without --allow-run throws only "Command failed: ..."; its permissions say why
+			if (denyingRun(clang)) throw new ImportCError(`import-c: cannot run ${clang}: Deno was not given run access to it; run again with the --allow-run flag`)
+			throw new ImportCError(`import-c: cannot run ${clang}: ${failure.message}`, { cause: error })
+		}
+		throw new ImportCError(`import-c: ${clang} could not compile the header (exit ${failure.status}):\n${stderr}`)
 	}
 }
 

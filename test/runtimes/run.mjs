@@ -9,7 +9,10 @@
 //                         127.0.0.1 with cross-origin isolation, plus a module Web Worker sharing its heap
 //                         (chromium-worker: the suite run again inside that worker);
 //   chromium-nocoi        the same page without cross-origin isolation (no SharedArrayBuffer global)
-// Each runtime (but chromium-nocoi and chromium-worker) then runs test/runtimes/threads.js: workers of
+//   bun-cli, deno-cli     the package's bin run by Bun (bunx --bun) and Deno (deno run npm:wasm-heap-manager):
+//                         generate, the generated classes, import-c, and the errors without permissions
+//                         or through plain bunx (test/runtimes/cli.mjs)
+// Each runtime (but chromium-nocoi, chromium-worker and the -cli ones) then runs test/runtimes/threads.js: workers of
 // its own kind (worker_threads, Web Workers) and the main thread allocating from one built-in
 // allocator on a shared WebAssembly.Memory, one of them growing it (the checks named 'threads: ...').
 // The tools are installed from the npm registry into node_modules/.cache/runtimes/ with
@@ -20,7 +23,7 @@
 // Exits non-zero if any runtime failed a check, or could not be installed or launched.
 
 import { spawn, spawnSync } from 'node:child_process'
-import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { dirname, extname, join, normalize, resolve, sep } from 'node:path'
@@ -86,7 +89,7 @@ function buildAndInstall(tempDir) {
 	const installed = JSON.parse(readFileSync(join(project, 'node_modules', 'wasm-heap-manager', 'package.json'), 'utf8'))
 	log(`install: wasm-heap-manager@${installed.version} into ${project} (${seconds(since)})`)
 
-	for (const file of ['suite.js', 'threads.js', 'threads-worker-node.mjs', 'threads-worker-node.cjs', 'threads-worker-web.mjs', 'entry-node.mjs', 'entry-node.cjs', 'entry-bun.mjs', 'entry-deno.mjs']) {
+	for (const file of ['suite.js', 'threads.js', 'threads-worker-node.mjs', 'threads-worker-node.cjs', 'threads-worker-web.mjs', 'entry-node.mjs', 'entry-node.cjs', 'entry-bun.mjs', 'entry-deno.mjs', 'cli.mjs']) {
 		cpSync(join(here, file), join(project, file))
 	}
 	cpSync(join(here, 'browser'), join(project, 'browser'), { recursive: true })
@@ -163,6 +166,13 @@ function ensureTools() {
 		if (path === undefined) throw new Error(`tools: no ${name} binary found in ${cacheDir} after installing`)
 	}
 	return found
+}
+
+/** This checkout's ts-morph (an optional peer dependency, which the tarball's install leaves out), for generate in bun-cli and deno-cli. */
+function tsMorphFolder() {
+	const folder = realpathSync(join(root, 'node_modules', 'ts-morph'))
+	if (!existsSync(join(folder, 'package.json'))) throw new Error(`no ts-morph in ${join(root, 'node_modules')}`)
+	return folder
 }
 
 // ---- running one runtime -----------------------------------------------------------
@@ -380,6 +390,9 @@ async function main() {
 				// --allow-read=.: a Web Worker's module is loaded under the read permission (threads.js).
 				args: ['run', '--no-prompt', '--no-lock', '--cached-only', '--node-modules-dir=manual', '--allow-read=.', 'entry-deno.mjs'],
 			},
+			// the bin as Bun and Deno users run it (test/runtimes/cli.mjs, under this Node, spawns them)
+			{ label: 'bun-cli', command: () => process.execPath, args: () => ['cli.mjs', 'bun', tool('bun'), tsMorphFolder()] },
+			{ label: 'deno-cli', command: () => process.execPath, args: () => ['cli.mjs', 'deno', tool('deno'), tsMorphFolder()] },
 			{ label: 'chromium', browser: true, isolated: true, labels: ['chromium', 'chromium-worker'] },
 			{ label: 'chromium-nocoi', browser: true, isolated: false },
 		]
@@ -398,7 +411,8 @@ async function main() {
 						const version = run(command, ['--version']).trim()
 						if (!version.startsWith(runtime.major)) throw new Error(`${command} is ${version}, not ${runtime.major}x`)
 					}
-					outcome = await runChild(runtime.label, command, runtime.args, { cwd: project, env })
+					const commandArgs = typeof runtime.args === 'function' ? runtime.args() : runtime.args
+					outcome = await runChild(runtime.label, command, commandArgs, { cwd: project, env })
 				}
 			} catch (error) {
 				outcome = { status: null, error: error.message, lines: [] }
