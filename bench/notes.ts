@@ -856,7 +856,9 @@ const reasons: Reason[] = [
 			'then checked the array\'s map and loaded its address and stride again; `at` now `throw`s the call (it never ' +
 			'returns), which leaves it in a deferred block: realistic 7.7 -> 4.9 ns, 0.53x -> 0.84x raw, pristine ' +
 			'1.00x (bench/compare-builds.ts 1567c1c against b5014a1, --suite structs, 3 processes, Node 20; Node 24 ' +
-			'0.99-1.01x, its Maglev state below). The same loop with the cursor in a closure, as the cases ' +
+			'0.99-1.01x, its Maglev state below). Realistic, a process of the suite still runs this loop at one of two ' +
+			'speeds: BENCHMARKS.md\'s run of 26900d5 drew the slower (7.4 ns, 0.36x), and three more processes of the ' +
+			'realistic struct cases right after it measured 4.8, 8.1 and 4.3 ns (0.61x, 0.34x, 0.59x). The same loop with the cursor in a closure, as the cases ' +
 			'above, is 0.9x raw: what is left is the loads a constant cursor does not need. The same getPrototypeOf ' +
 			'call was the structs-codegen suite\'s 32-42 ns mode, in a process where V8 kept only the code it compiled ' +
 			'by on-stack replacement (not specialised to the closure), about one process in six; it is 12-13 ns there now',
