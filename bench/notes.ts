@@ -882,7 +882,8 @@ const reasons: Reason[] = [
 			'aligned-index test on each access (the address is the cursor\'s, known only then): slower, 0.80x and ' +
 			'0.61x pristine, 0.77x and 0.85x realistic for at(i) and the cursor (bench/compare-builds.ts --suite ' +
 			'structs, 3 processes; the other build order 0.85x, 0.71x, 0.45x and 0.90x), so the accessors keep the ' +
-			'`DataView`. ' +
+			'`DataView`. BENCHMARKS.md\'s run of 26900d5 measured `at(i)` at 11.5 ns (0.35x) in its realistic process; ' +
+			'three more processes right after it, 7.0, 4.7 and 4.1 ns (0.55x, 0.68x, 0.69x). ' +
 			detachedBufferChecks,
 	},
 	// ---- generated struct classes ------------------------------------------------------
