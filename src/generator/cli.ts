@@ -260,6 +260,7 @@ async function loadDeclarations(file: string): Promise<Record<string, unknown>> 
 			tsx = (await import('tsx/esm/api')) as typeof tsx
 		} catch {
 			// plain `bunx` (and `bun run`) start the bin with Node, as its #!/usr/bin/env node says; Bun's user agent tells
+			// (bunx keeps one it is given: inside an npm script the agent is npm's, and there is no hint)
 			const underBun = /^bun\//.test(process.env.npm_config_user_agent ?? '')
 			throw new GenerateError(
 				`generate: this Node cannot load ${basename(file)} by itself; ${underBun ? 'run bunx --bun wasm-heap-manager (plain bunx runs the command with Node), ' : ''}install tsx (npm install --save-dev tsx) or give a .js/.mjs module`,

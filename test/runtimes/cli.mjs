@@ -133,7 +133,11 @@ if (runtime === 'deno') {
 	})
 } else {
 	await report.check("plain bunx runs the bin with Node (its #!/usr/bin/env node): a Node that cannot load .ts says to use bunx --bun", () => {
-		const result = runtimeRun(['x', 'wasm-heap-manager', 'generate', 'shapes.ts', '--out', 'gen-node'])
+		// as from a user's shell: bunx keeps an npm_config_user_agent it is given (npm run sets npm's, as
+		// when CI runs this suite through npm run test:runtimes) and sets Bun's only where there is none
+		const shell = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('npm_')))
+		const result = spawnSync(binary, ['x', 'wasm-heap-manager', 'generate', 'shapes.ts', '--out', 'gen-node'], { cwd: project, encoding: 'utf8', env: shell, timeout: 120_000 })
+		if (result.error) throw result.error
 		// a Node that strips types itself (22.18+, 23.6+) generates
 		if (result.status === 0) throw new Skip(`the node on the PATH loads shapes.ts itself: ${result.stdout.trim()}`)
 		exited(result, 1, 'bunx generate')
