@@ -8,6 +8,7 @@ import { elementRows } from '../descriptors/elements.js'
 import { normalizeElements } from '../codegen/normalize.js'
 import { callMethod, errorName } from './support/dynamic.js'
 import { runWithGc } from './support/gcChild.js'
+import { fiveGiBBufferOrSkip } from './support/heaps.js'
 
 const elements = normalizeElements(elementRows)
 const GiB = 2 ** 30
@@ -52,13 +53,7 @@ describe('defects found by fuzzing (issue 10)', function () {
 		})
 
 		it('1 and 2: strings of every encoding round-trip at a low address of a 5 GiB heap, and wraps find the terminator', function () {
-			let buffer: ArrayBuffer
-			try {
-				buffer = new ArrayBuffer(5 * GiB)
-			} catch (error) {
-				console.log(`      [defects] 5 GiB ArrayBuffer refused here: ${String(error)}`)
-				return this.skip()
-			}
+			const buffer = fiveGiBBufferOrSkip(this, 'defects')
 			const heap = createWasmHeapManager(() => buffer, () => 0, () => {})
 			for (const [encoding, text] of [
 				['Ascii', 'plain ascii'],
@@ -398,14 +393,8 @@ describe('defects found by fuzzing (issue 10)', function () {
 		})
 
 		it('deallocate of 4 GiB or more is refused on a 32-bit ABI, as allocating it is (a wasm32 free took the size modulo 2^32): the deallocator is not called', function () {
-			let buffer: ArrayBuffer
-			try {
-				// a heap over 4 GiB, so that the region lies in it: a smaller heap refuses it as out of range
-				buffer = new ArrayBuffer(5 * GiB)
-			} catch (error) {
-				console.log(`      [defects] 5 GiB ArrayBuffer refused here: ${String(error)}`)
-				return this.skip()
-			}
+			// a heap over 4 GiB, so that the region lies in it: a smaller heap refuses it as out of range
+			const buffer = fiveGiBBufferOrSkip(this, 'defects')
 			const frees: unknown[][] = []
 			const counting = (...args: unknown[]): void => void frees.push(args)
 			const window = (): Uint8Array => new Uint8Array(buffer, 0, 8192).slice()

@@ -12,7 +12,7 @@ import { normalizeEncodings, type NormalizedEncoding } from '../codegen/normaliz
 import { createWasmHeapManager, type WasmHeapManager } from '../src/index.js'
 import { withArticle } from '../src/wording.js'
 import { callMethod, expectSameBytes, expectThrow } from './support/dynamic.js'
-import { badAddresses, createTestHeap, SeededRandom, snapshot } from './support/heaps.js'
+import { badAddresses, createTestHeap, fiveGiBBufferOrSkip, SeededRandom, snapshot } from './support/heaps.js'
 import { randomText } from './support/text.js'
 
 const encodings = normalizeEncodings(stringEncodingRows)
@@ -542,13 +542,7 @@ describe('length-delimited strings, for every encoding row', () => {
 		})
 
 		it('every encoding at a low address and above 4 GiB of a 5 GiB heap', function () {
-			let buffer: ArrayBuffer
-			try {
-				buffer = new ArrayBuffer(5 * GiB)
-			} catch (error) {
-				console.log(`      [string-slices] 5 GiB ArrayBuffer refused here: ${String(error)}`)
-				return this.skip()
-			}
+			const buffer = fiveGiBBufferOrSkip(this, 'string-slices')
 			let next = 2 ** 32 + 65536
 			const heap: WasmHeapManager = createWasmHeapManager(() => buffer, (bytes: number) => ((next += Math.ceil(bytes / 16) * 16 + 16), next - Math.ceil(bytes / 16) * 16 - 16), () => {})
 			for (const encoding of encodings) {

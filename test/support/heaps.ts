@@ -151,3 +151,16 @@ export function badAddresses(heapSize: number): number[] {
 	// 2^32 + 8: its low 32 bits are a valid aligned address (an index taken with `>>>` wraps to 1 or 2).
 	return [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, heapSize, 2 ** 32 + 8, 2 ** 53]
 }
+
+/**
+ * A 5 GiB `ArrayBuffer` (a heap past 4 GiB and past the typed-array cap), or the test skipped,
+ * saying so under `label`, where the engine refuses one.
+ */
+export function fiveGiBBufferOrSkip(context: Mocha.Context, label: string): ArrayBuffer {
+	try {
+		return new ArrayBuffer(5 * 2 ** 30)
+	} catch (error) {
+		console.log(`      [${label}] 5 GiB ArrayBuffer refused here: ${String(error)}`)
+		return context.skip()
+	}
+}
