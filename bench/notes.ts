@@ -59,10 +59,10 @@ export const chromiumStructLoops =
 	'tests its buffer for detachment and the next accessor loads the chain again (the manager\'s views, the ' +
 	'`Uint8Array`\'s length: its byte length shifted by an element size looked up from its map\'s elements kind, ' +
 	'0 if detached, 12 instructions; then the `DataView`, its byte length, buffer, detached bit and data ' +
-	'pointer): three detach tests and two length computations an element. 14 of the 111 were `at`\'s error ' +
-	'path, a call that merged back into the loop once an error had run; `at` now throws it (97 instructions, ' +
-	'no call in the loop), within noise here (0.20-0.25x raw either way, four fresh pages each) and 1.70x on ' +
-	'Node 20 (see the local-cursor entry)'
+	'pointer): three detach tests and two length computations an element. 14 of the 111 are `at`\'s error ' +
+	'path, a call that merges back into the loop once an error has run; thrown instead (`throw ' +
+	'this.throwAt(...)`, which TurboFan defers) the loop was 97 instructions, no call in it, but no faster ' +
+	'here (0.20-0.25x raw either way, four fresh pages each) nor on Node 20 (see the local-cursor entry): not kept'
 
 interface Reason {
 	readonly suite: string
@@ -810,7 +810,7 @@ const reasons: Reason[] = [
 		name: /^at\(i, cursor\), ten fields touched/,
 		why:
 			'V8\'s inlining budget. TurboFan (Node 20) inlines at most 920 bytes of bytecode into one compiled ' +
-			'function, and this loop asks for `at` twice (157 bytes each, a generated class\'s 171: the cursor is made with `at(0)`; 225 before ' +
+			'function, and this loop asks for `at` twice (156 bytes each, a generated class\'s 171: the cursor is made with `at(0)`; 225 before ' +
 			'c1af8e3, ee67884 and 10c6ab4), eight getters (78 bytes each since e499259, 104 before) and two setters (87 since ' +
 			'afaa7e4, 102 before): `--trace-turbo-inlining` at e499259 showed one ' +
 			'getter left a call on every element (`perf`: about a fifth of the time in that getter, `*get`), and the ' +
@@ -850,13 +850,14 @@ const reasons: Reason[] = [
 			'could not fold it and called `Runtime_JSReceiverGetPrototypeOf` on every move (`perf`): 31-36 ns an element; ' +
 			'`at` now reads the cursor\'s `root` first. (2) `at` was 225 bytes of bytecode, and a loop that makes its ' +
 			'cursor with `at(0)` inlines it twice, so the inlining budget (920 bytes, Node 20) ran out before the last ' +
-			'getter, a call on every element: 13-24 ns; its error paths are now one call and its root read once, 156 bytes (157 with the `throw` below), and the ' +
-			'loop 5.9-7.0 ns, 0.54-0.64x raw (six processes). (3) In the realistic regime that one call has run, so ' +
-			'TurboFan compiled it as a call, and as a statement its block merged back into the loop after `at`, which ' +
-			'then checked the array\'s map and loaded its address and stride again; `at` now `throw`s the call (it never ' +
-			'returns), which leaves it in a deferred block: realistic 7.7 -> 4.9 ns, 0.53x -> 0.84x raw, pristine ' +
-			'1.00x (bench/compare-builds.ts 1567c1c against b5014a1, --suite structs, 3 processes, Node 20; Node 24 ' +
-			'0.99-1.01x, its Maglev state below). Realistic, a process of the suite still runs this loop at one of two ' +
+			'getter, a call on every element: 13-24 ns; its error paths are now one call and its root read once, 156 bytes, and the ' +
+			'loop 5.9-7.0 ns, 0.54-0.64x raw (six processes). In the realistic regime that one call has run, so ' +
+			'TurboFan compiles it as a call, and as a statement its block merges back into the loop after `at`, which ' +
+			'then checks the array\'s map and loads its address and stride again. `throw this.throwAt(...)` (the call ' +
+			'never returns) leaves it in a deferred block: bench/compare-builds.ts --suite structs, Node 20, realistic, ' +
+			'measured 1.57-1.97x for this loop in 3 processes with the old build loaded first, but 1.00-1.01x in 5 ' +
+			'processes of each load order (ranges 0.57-1.65x), and `at(i)` 0.56x with the old build first and 1.00x ' +
+			'with it second; Node 24 0.99-1.04x. Not kept: a process\'s state decides more than the call. Realistic, a process of the suite still runs this loop at one of two ' +
 			'speeds: BENCHMARKS.md\'s run of 26900d5 drew the slower (7.4 ns, 0.36x), and three more processes of the ' +
 			'realistic struct cases right after it measured 4.8, 8.1 and 4.3 ns (0.61x, 0.34x, 0.59x). The same loop with the cursor in a closure, as the cases ' +
 			'above, is 0.9x raw: what is left is the loads a constant cursor does not need. The same getPrototypeOf ' +

@@ -25,7 +25,7 @@ export class BodyArrayRef extends StructArrayRef<typeof declarations.Body> {
 	override at(index: number, reuse?: BodyRef): BodyRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BodyRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BodyRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -195,7 +195,7 @@ export class Body2ArrayRef extends StructArrayRef<typeof declarations.Body2> {
 	override at(index: number, reuse?: Body2Ref): Body2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body2Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -365,7 +365,7 @@ export class Body3ArrayRef extends StructArrayRef<typeof declarations.Body3> {
 	override at(index: number, reuse?: Body3Ref): Body3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body3Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -535,7 +535,7 @@ export class Body4ArrayRef extends StructArrayRef<typeof declarations.Body4> {
 	override at(index: number, reuse?: Body4Ref): Body4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body4Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -705,7 +705,7 @@ export class Body5ArrayRef extends StructArrayRef<typeof declarations.Body5> {
 	override at(index: number, reuse?: Body5Ref): Body5Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Body5Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Body5Ref
 		;(reuse as unknown as LibraryRefFields).address = address

@@ -578,12 +578,9 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 						// cmp/jz each for false, '', undetectable, heap number and bigint). A bad index and a
 						// bad cursor take one call, the library's `at`, which throws: V8 inlines at most 920
 						// bytes of bytecode into a loop's code, and `at` counts twice in a loop that makes its
-						// cursor with `at(0)`. That call is a `throw` statement's operand (it never returns): once
-						// an error has run, TurboFan compiles the call, and a `return` of it would merge back
-						// into the caller's loop after `at`, which then reloads the array and checks each ref
-						// again (see StructArrayRef.at). The cursor's root is read before its prototype (see
+						// cursor with `at(0)`. The cursor's root is read before its prototype (see
 						// StructArrayRef.at); a primitive has no root, a function not the element's prototype.
-						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)`,
+						`if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ${className}`,
 						'const address = this.address + index * this.stride',
 						`if (reuse === undefined) return new array.Element(array.manager, address, root) as ${className}`,
 						';(reuse as unknown as LibraryRefFields).address = address',

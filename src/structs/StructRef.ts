@@ -597,14 +597,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 			(root !== this && (root as unknown as LiveInternals).freed) ||
 			(reuse !== undefined && (reuse === null || (reuse as unknown as { root: unknown }).root !== root || Object.getPrototypeOf(reuse) !== this.elementPrototype))
 		) {
-			// `throw` of a call that never returns: once an error path has run, TurboFan compiles
-			// the call (no deoptimization exit), and as a statement its block would merge back
-			// into the caller's loop after `at`, so the loop reloaded the array's fields, checked
-			// its map again and kept values on the stack around a call on the hot path. The structs
-			// suite's local-cursor loop in the realistic regime: 7.7 -> 4.9 ns an element on Node 20
-			// (bench/notes.ts); in Chromium 156 (`--trace-turbo`) 111 -> 97 instructions, the call
-			// in a deferred block.
-			throw this.throwAt(index)
+			this.throwAt(index)
 		}
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new this.Element(this.manager, address, root) as StructRefOf<T>

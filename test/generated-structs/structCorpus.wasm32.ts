@@ -25,7 +25,7 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AbiSizedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -195,7 +195,7 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AlignasMemberRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -294,7 +294,7 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Aligned16Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -388,7 +388,7 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AlignedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -463,7 +463,7 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AllElementsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -983,7 +983,7 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ArrayOfPackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1049,7 +1049,7 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 	override at(index: number, reuse?: ArraysRef): ArraysRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ArraysRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1150,7 +1150,7 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BitUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1253,7 +1253,7 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Bits64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1326,7 +1326,7 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 	override at(index: number, reuse?: BoolsRef): BoolsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BoolsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1445,7 +1445,7 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as CharThenInt64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1539,7 +1539,7 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 	override at(index: number, reuse?: DeepRef): DeepRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as DeepRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1625,7 +1625,7 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 	override at(index: number, reuse?: EnumsRef): EnumsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as EnumsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1851,7 +1851,7 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 	override at(index: number, reuse?: FlagsRef): FlagsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as FlagsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1960,7 +1960,7 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as FullUnitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2093,7 +2093,7 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as HoldsAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2173,7 +2173,7 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ListHeadRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2280,7 +2280,7 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as MixedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2430,7 +2430,7 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 	override at(index: number, reuse?: NodeRef): NodeRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as NodeRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2540,7 +2540,7 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as OddBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2720,7 +2720,7 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as OddUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2786,7 +2786,7 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack1AlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2880,7 +2880,7 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2993,7 +2993,7 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2Aligned8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3068,7 +3068,7 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2BitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3193,7 +3193,7 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3311,7 +3311,7 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3405,7 +3405,7 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 	override at(index: number, reuse?: PackedRef): PackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3518,7 +3518,7 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3612,7 +3612,7 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedAligned4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3687,7 +3687,7 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3807,7 +3807,7 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedNestedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3892,7 +3892,7 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3986,7 +3986,7 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 	override at(index: number, reuse?: ParticleRef): ParticleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ParticleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4153,7 +4153,7 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 	override at(index: number, reuse?: PointersRef): PointersRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PointersRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4471,7 +4471,7 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 	override at(index: number, reuse?: ScalarRef): ScalarRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ScalarRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4570,7 +4570,7 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as SignedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4723,7 +4723,7 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 	override at(index: number, reuse?: StraddleRef): StraddleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as StraddleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4903,7 +4903,7 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 	override at(index: number, reuse?: StringsRef): StringsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as StringsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4994,7 +4994,7 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 	override at(index: number, reuse?: TaggedRef): TaggedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TaggedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5074,7 +5074,7 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TailPaddingRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5149,7 +5149,7 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TailPaddingShortRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5224,7 +5224,7 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 	override at(index: number, reuse?: ValueRef): ValueRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ValueRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5314,7 +5314,7 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Vec2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5389,7 +5389,7 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Vec3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5483,7 +5483,7 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ZeroWidthRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
 		;(reuse as unknown as LibraryRefFields).address = address

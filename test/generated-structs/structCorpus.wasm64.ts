@@ -25,7 +25,7 @@ export class AbiSizedArrayRef extends StructArrayRef<typeof declarations.AbiSize
 	override at(index: number, reuse?: AbiSizedRef): AbiSizedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AbiSizedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AbiSizedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -165,7 +165,7 @@ export class AlignasMemberArrayRef extends StructArrayRef<typeof declarations.Al
 	override at(index: number, reuse?: AlignasMemberRef): AlignasMemberRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AlignasMemberRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignasMemberRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -264,7 +264,7 @@ export class Aligned16ArrayRef extends StructArrayRef<typeof declarations.Aligne
 	override at(index: number, reuse?: Aligned16Ref): Aligned16Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Aligned16Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Aligned16Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -358,7 +358,7 @@ export class AlignedUnionArrayRef extends StructArrayRef<typeof declarations.Ali
 	override at(index: number, reuse?: AlignedUnionRef): AlignedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AlignedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AlignedUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -433,7 +433,7 @@ export class AllElementsArrayRef extends StructArrayRef<typeof declarations.AllE
 	override at(index: number, reuse?: AllElementsRef): AllElementsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as AllElementsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as AllElementsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -953,7 +953,7 @@ export class ArrayOfPackedArrayRef extends StructArrayRef<typeof declarations.Ar
 	override at(index: number, reuse?: ArrayOfPackedRef): ArrayOfPackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ArrayOfPackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArrayOfPackedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1019,7 +1019,7 @@ export class ArraysArrayRef extends StructArrayRef<typeof declarations.Arrays> {
 	override at(index: number, reuse?: ArraysRef): ArraysRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ArraysRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ArraysRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1120,7 +1120,7 @@ export class BitUnionArrayRef extends StructArrayRef<typeof declarations.BitUnio
 	override at(index: number, reuse?: BitUnionRef): BitUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BitUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BitUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1223,7 +1223,7 @@ export class Bits64ArrayRef extends StructArrayRef<typeof declarations.Bits64> {
 	override at(index: number, reuse?: Bits64Ref): Bits64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Bits64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Bits64Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1296,7 +1296,7 @@ export class BoolsArrayRef extends StructArrayRef<typeof declarations.Bools> {
 	override at(index: number, reuse?: BoolsRef): BoolsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as BoolsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as BoolsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1415,7 +1415,7 @@ export class CharThenInt64ArrayRef extends StructArrayRef<typeof declarations.Ch
 	override at(index: number, reuse?: CharThenInt64Ref): CharThenInt64Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as CharThenInt64Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as CharThenInt64Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1509,7 +1509,7 @@ export class DeepArrayRef extends StructArrayRef<typeof declarations.Deep> {
 	override at(index: number, reuse?: DeepRef): DeepRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as DeepRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as DeepRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1595,7 +1595,7 @@ export class EnumsArrayRef extends StructArrayRef<typeof declarations.Enums> {
 	override at(index: number, reuse?: EnumsRef): EnumsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as EnumsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as EnumsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1821,7 +1821,7 @@ export class FlagsArrayRef extends StructArrayRef<typeof declarations.Flags> {
 	override at(index: number, reuse?: FlagsRef): FlagsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as FlagsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FlagsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -1930,7 +1930,7 @@ export class FullUnitsArrayRef extends StructArrayRef<typeof declarations.FullUn
 	override at(index: number, reuse?: FullUnitsRef): FullUnitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as FullUnitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as FullUnitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2063,7 +2063,7 @@ export class HoldsAlignedArrayRef extends StructArrayRef<typeof declarations.Hol
 	override at(index: number, reuse?: HoldsAlignedRef): HoldsAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as HoldsAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as HoldsAlignedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2143,7 +2143,7 @@ export class ListHeadArrayRef extends StructArrayRef<typeof declarations.ListHea
 	override at(index: number, reuse?: ListHeadRef): ListHeadRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ListHeadRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ListHeadRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2225,7 +2225,7 @@ export class MixedBitsArrayRef extends StructArrayRef<typeof declarations.MixedB
 	override at(index: number, reuse?: MixedBitsRef): MixedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as MixedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as MixedBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2375,7 +2375,7 @@ export class NodeArrayRef extends StructArrayRef<typeof declarations.Node> {
 	override at(index: number, reuse?: NodeRef): NodeRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as NodeRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as NodeRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2475,7 +2475,7 @@ export class OddBitsArrayRef extends StructArrayRef<typeof declarations.OddBits>
 	override at(index: number, reuse?: OddBitsRef): OddBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as OddBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2656,7 +2656,7 @@ export class OddUnionArrayRef extends StructArrayRef<typeof declarations.OddUnio
 	override at(index: number, reuse?: OddUnionRef): OddUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as OddUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as OddUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2722,7 +2722,7 @@ export class Pack1AlignedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: Pack1AlignedRef): Pack1AlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack1AlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack1AlignedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2816,7 +2816,7 @@ export class Pack2ArrayRef extends StructArrayRef<typeof declarations.Pack2> {
 	override at(index: number, reuse?: Pack2Ref): Pack2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -2929,7 +2929,7 @@ export class Pack2Aligned8ArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: Pack2Aligned8Ref): Pack2Aligned8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2Aligned8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2Aligned8Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3004,7 +3004,7 @@ export class Pack2BitsArrayRef extends StructArrayRef<typeof declarations.Pack2B
 	override at(index: number, reuse?: Pack2BitsRef): Pack2BitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack2BitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack2BitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3129,7 +3129,7 @@ export class Pack4ArrayRef extends StructArrayRef<typeof declarations.Pack4> {
 	override at(index: number, reuse?: Pack4Ref): Pack4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack4Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3247,7 +3247,7 @@ export class Pack8ArrayRef extends StructArrayRef<typeof declarations.Pack8> {
 	override at(index: number, reuse?: Pack8Ref): Pack8Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Pack8Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Pack8Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3341,7 +3341,7 @@ export class PackedArrayRef extends StructArrayRef<typeof declarations.Packed> {
 	override at(index: number, reuse?: PackedRef): PackedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3454,7 +3454,7 @@ export class PackedAlignedArrayRef extends StructArrayRef<typeof declarations.Pa
 	override at(index: number, reuse?: PackedAlignedRef): PackedAlignedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedAlignedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAlignedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3548,7 +3548,7 @@ export class PackedAligned4ArrayRef extends StructArrayRef<typeof declarations.P
 	override at(index: number, reuse?: PackedAligned4Ref): PackedAligned4Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedAligned4Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedAligned4Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3623,7 +3623,7 @@ export class PackedBitsArrayRef extends StructArrayRef<typeof declarations.Packe
 	override at(index: number, reuse?: PackedBitsRef): PackedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3743,7 +3743,7 @@ export class PackedNestedArrayRef extends StructArrayRef<typeof declarations.Pac
 	override at(index: number, reuse?: PackedNestedRef): PackedNestedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedNestedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedNestedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3828,7 +3828,7 @@ export class PackedUnionArrayRef extends StructArrayRef<typeof declarations.Pack
 	override at(index: number, reuse?: PackedUnionRef): PackedUnionRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PackedUnionRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PackedUnionRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -3922,7 +3922,7 @@ export class ParticleArrayRef extends StructArrayRef<typeof declarations.Particl
 	override at(index: number, reuse?: ParticleRef): ParticleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ParticleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ParticleRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4084,7 +4084,7 @@ export class PointersArrayRef extends StructArrayRef<typeof declarations.Pointer
 	override at(index: number, reuse?: PointersRef): PointersRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as PointersRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as PointersRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4347,7 +4347,7 @@ export class ScalarArrayRef extends StructArrayRef<typeof declarations.Scalar> {
 	override at(index: number, reuse?: ScalarRef): ScalarRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ScalarRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ScalarRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4446,7 +4446,7 @@ export class SignedBitsArrayRef extends StructArrayRef<typeof declarations.Signe
 	override at(index: number, reuse?: SignedBitsRef): SignedBitsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as SignedBitsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as SignedBitsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4599,7 +4599,7 @@ export class StraddleArrayRef extends StructArrayRef<typeof declarations.Straddl
 	override at(index: number, reuse?: StraddleRef): StraddleRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as StraddleRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StraddleRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4779,7 +4779,7 @@ export class StringsArrayRef extends StructArrayRef<typeof declarations.Strings>
 	override at(index: number, reuse?: StringsRef): StringsRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as StringsRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as StringsRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4870,7 +4870,7 @@ export class TaggedArrayRef extends StructArrayRef<typeof declarations.Tagged> {
 	override at(index: number, reuse?: TaggedRef): TaggedRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TaggedRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TaggedRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -4950,7 +4950,7 @@ export class TailPaddingArrayRef extends StructArrayRef<typeof declarations.Tail
 	override at(index: number, reuse?: TailPaddingRef): TailPaddingRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TailPaddingRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5025,7 +5025,7 @@ export class TailPaddingShortArrayRef extends StructArrayRef<typeof declarations
 	override at(index: number, reuse?: TailPaddingShortRef): TailPaddingShortRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as TailPaddingShortRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as TailPaddingShortRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5100,7 +5100,7 @@ export class ValueArrayRef extends StructArrayRef<typeof declarations.Value> {
 	override at(index: number, reuse?: ValueRef): ValueRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ValueRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ValueRef
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5190,7 +5190,7 @@ export class Vec2ArrayRef extends StructArrayRef<typeof declarations.Vec2> {
 	override at(index: number, reuse?: Vec2Ref): Vec2Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Vec2Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec2Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5265,7 +5265,7 @@ export class Vec3ArrayRef extends StructArrayRef<typeof declarations.Vec3> {
 	override at(index: number, reuse?: Vec3Ref): Vec3Ref {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as Vec3Ref
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as Vec3Ref
 		;(reuse as unknown as LibraryRefFields).address = address
@@ -5359,7 +5359,7 @@ export class ZeroWidthArrayRef extends StructArrayRef<typeof declarations.ZeroWi
 	override at(index: number, reuse?: ZeroWidthRef): ZeroWidthRef {
 		const array = this as unknown as LibraryArrayFields
 		const root = array.root
-		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) throw super.at(index, reuse)
+		if (!(Number.isInteger(index) && index >= 0 && index < array.liveElementCount) || (root !== array && root.freed) || (reuse !== undefined && (reuse === null || (reuse as unknown as LibraryRefFields).root !== root || Object.getPrototypeOf(reuse) !== array.elementPrototype))) return super.at(index, reuse) as ZeroWidthRef
 		const address = this.address + index * this.stride
 		if (reuse === undefined) return new array.Element(array.manager, address, root) as ZeroWidthRef
 		;(reuse as unknown as LibraryRefFields).address = address
