@@ -31,7 +31,7 @@ import {
 	encodeUtf8Native,
 	measureUtf8ByEncoding,
 } from '../src/codecs/textCoders.js'
-import { findHostLatin1Slice, findHostUtf16 } from '../src/codecs/hostCopies.js'
+import { findHostAsciiTest, findHostLatin1Slice, findHostUtf16 } from '../src/codecs/hostCopies.js'
 import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from '../src/codecs/utf32Decoding.js'
 import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from '../src/codecs/utf8Loops.js'
 import { engineDescription, environment, nowNs } from './runtime.js'
@@ -337,6 +337,44 @@ const asciiDecodeByHost = (kind: 'ASCII' | 'Latin-1'): Operation => ({
 	},
 })
 
+const hostAsciiTest = findHostAsciiTest(globalThis)
+
+/**
+ * A UTF-8 read of ASCII bytes where the host has `isAscii` (src/codecs/textCoders.ts,
+ * `ASCII_SLICE_FROM_BYTES`): the "loop" column is a one-shot `TextDecoder` of its own, the
+ * "native" one `isAscii` then `latin1Slice` on the heap's view.
+ */
+const utf8AsciiByHost: Operation = {
+	name: 'UTF-8 decode, ASCII: TextDecoder / isAscii + latin1Slice',
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length)
+		storeUtf8(
+			addresses,
+			addresses.map(() => textOfUtf8Length('ASCII', length)),
+		)
+		const decoder = new TextDecoder('utf-8', { ignoreBOM: true })
+		const isAscii = hostAsciiTest!
+		const slice = hostLatin1Slice!
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]!
+					const text = decoder.decode(new Uint8Array(memory.buffer, start, length))
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]!
+					const view = new Uint8Array(memory.buffer, start, length)
+					const text = isAscii(view) ? slice.call(view, 0, length) : ''
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+}
+
 const asciiWrite: Operation = {
 	name: 'ASCII write',
 	prepare(length, samples, calls) {
@@ -600,5 +638,9 @@ runTable('Long runs: where the UTF-8 decode loop stops paying off on non-ASCII t
 	asciiDecode,
 	...(hostLatin1Slice === undefined ? [] : [asciiDecodeByHost('ASCII'), asciiDecodeByHost('Latin-1')]),
 ])
+
+if (hostAsciiTest !== undefined && hostLatin1Slice !== undefined) {
+	runTable('UTF-8 reads of ASCII where the host has isAscii: from which length the test and copy pay', [1024, 2048, 4096, 65536, 1048576], [utf8AsciiByHost])
+}
 
 if (sink === 0.5) console.log(sink)

@@ -7,7 +7,8 @@
  * none).
  */
 import { expect } from 'chai'
-import { findHostLatin1Slice, findHostUtf16, HOST_SLICE_PIECE_BYTES, type HostLatin1Slice, type HostUtf16Slice, type HostUtf16Write } from '../src/codecs/hostCopies.js'
+import { hasSlowNonAsciiDecoder } from '../src/codecs/host.js'
+import { findHostAsciiTest, findHostLatin1Slice, findHostUtf16, HOST_SLICE_PIECE_BYTES, type HostAsciiTest, type HostLatin1Slice, type HostUtf16Slice, type HostUtf16Write } from '../src/codecs/hostCopies.js'
 import { SeededRandom } from './support/heaps.js'
 import { randomText } from './support/text.js'
 
@@ -269,6 +270,85 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 				expect(calls.latin1Slice).to.equal(2)
 				expect(text.length).to.equal(length)
 				expect(text.slice(2 ** 25 - 2, 2 ** 25 + 2)).to.equal('éABé')
+			})
+		})
+	})
+	describe('isAscii', function () {
+		const exactTest: HostAsciiTest = (view) => new Uint8Array(view.buffer, view.byteOffset, view.byteLength).every((byte) => byte < 0x80)
+		const hostWithTest = (test: unknown): object => ({ process: { getBuiltinModule: (name: string) => (name === 'node:buffer' ? { isAscii: test } : undefined) } })
+
+		it('accepts a test that answers within the view, and refuses any other', function () {
+			expect(findHostAsciiTest(hostWithTest(exactTest))).to.equal(exactTest)
+			expect(findHostAsciiTest({})).to.equal(undefined)
+			expect(findHostAsciiTest({ process: {} })).to.equal(undefined)
+			expect(findHostAsciiTest(hostWithTest(undefined)), 'no isAscii').to.equal(undefined)
+			expect(findHostAsciiTest({ process: { getBuiltinModule: () => undefined } }), 'no module').to.equal(undefined)
+			expect(findHostAsciiTest({ process: { getBuiltinModule: () => { throw new Error('no such module') } } }), 'throwing getBuiltinModule').to.equal(undefined)
+			const wholeBuffer: HostAsciiTest = (view) => new Uint8Array(view.buffer).every((byte) => byte < 0x80)
+			const firstByte: HostAsciiTest = (view) => new Uint8Array(view.buffer, view.byteOffset, 1)[0]! < 0x80
+			const fromBufferStart: HostAsciiTest = (view) => new Uint8Array(view.buffer, 0, view.byteLength).every((byte) => byte < 0x80)
+			const always: HostAsciiTest = () => true
+			const never: HostAsciiTest = () => false
+			const truthy = ((view: ArrayBufferView) => (exactTest(view) ? 1 : 0)) as unknown as HostAsciiTest
+			for (const [name, test] of Object.entries({ wholeBuffer, firstByte, fromBufferStart, always, never, truthy })) {
+				expect(findHostAsciiTest(hostWithTest(test)), name).to.equal(undefined)
+			}
+			expect(findHostAsciiTest(hostWithTest(() => { throw new TypeError('not a view') })), 'throwing').to.equal(undefined)
+		})
+
+		const getBuiltinModule = (globalThis as { process?: { getBuiltinModule?: (name: string) => { isAscii?: unknown } } }).process?.getBuiltinModule
+		const hostTest = getBuiltinModule?.('node:buffer')?.isAscii
+		it(`${typeof hostTest !== 'function' ? 'finds none in this process, where it is hidden' : 'accepts this host\'s isAscii of node:buffer'}`, function () {
+			expect(findHostAsciiTest(globalThis)).to.equal(typeof hostTest === 'function' ? hostTest : undefined)
+		})
+
+		// The UTF-8 decoder takes it where TextDecoder is Node's older one (Node up to 22).
+		const used = !hidden && typeof hostTest === 'function' && hasSlowNonAsciiDecoder(globalThis)
+		describe(`the UTF-8 decoder with it and latin1Slice${used ? '' : ' (not on this host)'}`, function () {
+			const calls = { latin1Slice: 0 }
+			let textCoders: typeof import('../src/codecs/textCoders.js')
+			const reference = new TextDecoder('utf-8', { ignoreBOM: true })
+
+			before(async function () {
+				textCoders = await loadCounting('../src/codecs/textCoders.js', nodeBuffer?.prototype ?? {}, used ? calls : {})
+			})
+
+			it(`${used ? 'reads runs of ASCII from 2,048 bytes' : 'never reads'} through them, on a window of a plain buffer, and anything else as TextDecoder does`, function () {
+				const random = new SeededRandom(2207)
+				const bytes = new Uint8Array(new ArrayBuffer(1 << 16), 3, 50000)
+				for (const length of [2047, 2048, 2049, 40000]) {
+					for (let i = 0; i < length; i++) bytes[7 + i] = random.int(0x20, 0x7f)
+					const expected = reference.decode(bytes.subarray(7, 7 + length))
+					calls.latin1Slice = 0
+					expect(textCoders.decodeUtf8Native(bytes, 7, length), `${length} bytes`).to.equal(expected)
+					expect(calls.latin1Slice, `${length} bytes of ASCII`).to.equal(used && length >= 2048 ? 1 : 0)
+					// One byte above 0x7F anywhere, first, in the middle or last: TextDecoder's string.
+					for (const at of [0, length >> 1, length - 1]) {
+						for (const byte of [0x80, 0xc3, 0xe9, 0xff]) {
+							const saved = bytes[7 + at]!
+							bytes[7 + at] = byte
+							calls.latin1Slice = 0
+							expect(textCoders.decodeUtf8Native(bytes, 7, length), `${length} bytes, 0x${byte.toString(16)} at ${at}`).to.equal(reference.decode(bytes.subarray(7, 7 + length)))
+							expect(calls.latin1Slice, `${length} bytes, 0x${byte.toString(16)} at ${at}`).to.equal(0)
+							bytes[7 + at] = saved
+						}
+					}
+				}
+				// Valid two-byte characters among the ASCII: decoded, not read byte by byte.
+				const text = 'é'.repeat(10) + 'a'.repeat(3000)
+				const encoded = new TextEncoder().encode(text)
+				bytes.set(encoded, 7)
+				expect(textCoders.decodeUtf8Native(bytes, 7, encoded.length)).to.equal(text)
+			})
+
+			it('never reads a shared memory through them: another thread could store a byte above 0x7F between the test and the copy', function () {
+				const bytes = new Uint8Array(new SharedArrayBuffer(1 << 16), 3, 50000)
+				bytes.fill(0x61, 0, 40010)
+				for (const length of [2048, 40000]) {
+					calls.latin1Slice = 0
+					expect(textCoders.decodeUtf8Native(bytes, 5, length)).to.equal('a'.repeat(length))
+					expect(calls.latin1Slice, `${length} bytes`).to.equal(0)
+				}
 			})
 		})
 	})

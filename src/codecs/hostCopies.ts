@@ -18,6 +18,9 @@
  * `ucs2Write` writes at the wrong place in a `Uint16Array` (and is slower than a loop
  * there): each fails the probe of what it gets wrong, and the codecs keep their loops
  * and `TextDecoder` for it.
+ *
+ * One more host function is a test, not a copy: `isAscii` of `node:buffer`, with which a
+ * UTF-8 read of a long run of ASCII bytes becomes one `latin1Slice` (textCoders.ts).
  */
 
 /** `Buffer.prototype.ucs2Write`: writes `value`'s code units at `byteOffset`, at most `byteLength` bytes; returns the bytes written. */
@@ -89,6 +92,41 @@ export function findHostLatin1Slice(global: object): HostLatin1Slice | undefined
 		return undefined
 	}
 	return slice as HostLatin1Slice
+}
+
+/** `isAscii` of the `node:buffer` module: whether every byte of the view is below 0x80. */
+export type HostAsciiTest = (view: ArrayBufferView) => boolean
+
+/**
+ * Bytes around and inside the probe's view: the view is the middle four (ASCII, 0x7F
+ * among them), with a byte above 0x7F just before and just after it, so a test that
+ * reads outside its view, or that only looks at the high bit of some bytes, is caught.
+ */
+const ASCII_PROBE_BYTES = [0xff, 0x41, 0x7f, 0x00, 0x20, 0x80]
+
+/**
+ * `isAscii` of the host's `node:buffer` module, reached through
+ * `process.getBuiltinModule` (Node 20.16 and 22.3 on, Bun, Deno), if it answers a view
+ * within its bounds: true for a view of ASCII bytes between two bytes above 0x7F, false
+ * once the view takes in either of them. Anything else, a throw included, is `undefined`.
+ * Nothing is imported: a browser or a bundle without the module gets `undefined`.
+ */
+export function findHostAsciiTest(global: object): HostAsciiTest | undefined {
+	const process = (global as { process?: { getBuiltinModule?: unknown } }).process
+	if (typeof process?.getBuiltinModule !== 'function') return undefined
+	try {
+		const module = (process as { getBuiltinModule(name: string): unknown }).getBuiltinModule('node:buffer')
+		const test = (module as { isAscii?: unknown } | undefined)?.isAscii
+		if (typeof test !== 'function') return undefined
+		const buffer = new ArrayBuffer(ASCII_PROBE_BYTES.length + 2)
+		new Uint8Array(buffer, 2).set(ASCII_PROBE_BYTES)
+		const isAscii = test as HostAsciiTest
+		if (isAscii(new Uint8Array(buffer, 3, 4)) !== true) return undefined
+		if (isAscii(new Uint8Array(buffer, 2, 5)) !== false || isAscii(new Uint8Array(buffer, 3, 5)) !== false) return undefined
+		return isAscii
+	} catch {
+		return undefined
+	}
 }
 
 /**

@@ -10,6 +10,8 @@
  *   buffer (`slice()` for short runs, a reused scratch buffer for long ones).
  * - Safari 16 to 18.4 throws after one `TextDecoder` has decoded ~2 GiB in total, so a
  *   decoder is replaced after it has decoded 1 GiB.
+ * - On Node up to 22 a long UTF-8 run that `isAscii` of `node:buffer` finds all ASCII is
+ *   read by `latin1Slice` (hostCopies.ts): that `TextDecoder` builds long ASCII strings slowly.
  * - `measureUtf8ByEncoding` encodes into the scratch buffer and remembers the result,
  *   so that `copyRememberedUtf8` writes those bytes instead of encoding again: an
  *   allocation measures and then writes, and a long string is encoded only once.
@@ -17,6 +19,8 @@
  * The `SharedArrayBuffer` global is never named unguarded: it does not exist on pages
  * that are not cross-origin isolated. Buffers are told apart with `instanceof ArrayBuffer`.
  */
+import { slowNonAsciiDecoder } from './host.js'
+import { findHostAsciiTest, findHostLatin1Slice } from './hostCopies.js'
 
 /**
  * Longest run (bytes or UTF-16 units) handed to a `TextDecoder` at once. Node's aborts the
@@ -107,9 +111,8 @@ function probe(acceptance: Acceptance, kind: BufferKind, use: (view: Uint8Array)
 	return accepted
 }
 
-/** Whether `TextDecoder.decode` accepts views of `buffer` on this engine. */
-function decoderAccepts(buffer: ArrayBufferLike): boolean {
-	const kind = bufferKindOf(buffer)
+/** Whether `TextDecoder.decode` accepts views of buffers of this kind on this engine. */
+function decoderAccepts(kind: BufferKind): boolean {
 	return kind === Plain || probe(decoderAcceptance, kind, (view) => new TextDecoder().decode(view))
 }
 
@@ -207,6 +210,28 @@ export function byteRange(view: ArrayBufferView, byteStart: number, byteLength: 
 // ---------------------------------------------------------------------------------
 // Decoding
 
+/**
+ * The host's `isAscii` and `latin1Slice` (hostCopies.ts: Node 20.16 and 22.3 on), both or
+ * neither, where `TextDecoder` is Node's older one (host.ts, `slowNonAsciiDecoder`: Node up
+ * to 22). With them a long UTF-8 run of plain memory that is all ASCII is read as one
+ * `latin1Slice`, which gives the same string (an ASCII byte is the character of its value
+ * in both). Node 24, Bun and Deno decode such a run as fast as the copy (below), so they
+ * keep `TextDecoder`.
+ */
+const hostAsciiTest = slowNonAsciiDecoder ? findHostAsciiTest(globalThis) : undefined
+const hostAsciiSlice = hostAsciiTest === undefined ? undefined : findHostLatin1Slice(globalThis)
+
+/**
+ * UTF-8 runs at least this long go through `hostAsciiTest` first. Node 20.20's one-shot
+ * `TextDecoder` builds a long ASCII string slowly: `npx tsx bench/crossover.bench.ts`, the
+ * last table (`TextDecoder` / `isAscii` + `latin1Slice` ns): 132 / 123 at 1 KiB, 261 / 197
+ * at 2 KiB, 5132 / 2394 at 64 KiB, 3.5 ms / 75 µs at 1 MiB. Node 24.22 in the same bench:
+ * 135 / 124, 164 / 181, 2475 / 2532, 61 / 61 µs; Deno and Bun level or faster, measured
+ * in a plain loop. The test costs about 9 µs a MiB, so a long run with a byte above 0x7F
+ * that `anyNotAscii`'s samples missed pays about 1% of its decoding.
+ */
+const ASCII_SLICE_FROM_BYTES = 2048
+
 /** The options of a streaming decode, made once. */
 const STREAM = { stream: true }
 
@@ -227,11 +252,17 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 	private decodedBytes = 0
 	/** The last view whose buffer the engine accepts (see `encoderAcceptedView`). */
 	private acceptedView: E | undefined
+	/** Whether `acceptedView`'s buffer is a plain `ArrayBuffer`, neither shared nor resizable. */
+	private acceptedPlain = false
+	/** Whether an ASCII run may be read by the host's `latin1Slice` (UTF-8, on a host with `isAscii`). */
+	private readonly asciiSlice: boolean
 
 	constructor(
 		private readonly label: string,
 		private readonly bytesPerElement: number,
-	) {}
+	) {
+		this.asciiSlice = label === 'utf-8' && hostAsciiSlice !== undefined
+	}
 
 	/**
 	 * Decodes `elements[start .. start + length)`, in one call or, with `stream`, as one
@@ -247,15 +278,17 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 			this.decodedBytes = byteLength
 		}
 		if (elements !== this.acceptedView) {
-			if (!decoderAccepts(elements.buffer)) {
+			const kind = bufferKindOf(elements.buffer)
+			if (!decoderAccepts(kind)) {
 				const view = elements.subarray(start, start + length)
 				// A copy in a non-shared, non-resizable buffer.
-				if (byteLength <= SLICE_COPY_MAX_BYTES) return this.decodeAccepted(view.slice(), stream)
+				if (byteLength <= SLICE_COPY_MAX_BYTES) return this.decodeAccepted(view.slice(), stream, true)
 				return this.decodeThroughScratch(new Uint8Array(view.buffer, view.byteOffset, byteLength))
 			}
 			this.acceptedView = elements
+			this.acceptedPlain = kind === Plain
 		}
-		return this.decodeAccepted(byteRange(elements, start * this.bytesPerElement, byteLength), stream)
+		return this.decodeAccepted(byteRange(elements, start * this.bytesPerElement, byteLength), stream, this.acceptedPlain)
 	}
 
 	/** Forgets the decoders (tests only). */
@@ -264,6 +297,7 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 		this.streaming = undefined
 		this.decodedBytes = 0
 		this.acceptedView = undefined
+		this.acceptedPlain = false
 	}
 
 	// ignoreBOM: a leading U+FEFF is part of the string, as in the JS loops; the default
@@ -272,8 +306,19 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 		return new TextDecoder(this.label, { ignoreBOM: true })
 	}
 
-	private decodeAccepted(view: ArrayBufferView, stream: boolean): string {
-		if (!stream) return (this.oneShot ??= this.create()).decode(view)
+	/**
+	 * `plain`: the view's buffer is neither shared nor resizable. Only then may an ASCII run
+	 * be tested and copied in two steps: in a shared memory another thread could store a
+	 * byte above 0x7F between them, which `latin1Slice` would read as a Latin-1 character
+	 * where any UTF-8 decoding of the bytes has U+FFFD.
+	 */
+	private decodeAccepted(view: ArrayBufferView, stream: boolean, plain: boolean): string {
+		if (!stream) {
+			if (plain && this.asciiSlice && view.byteLength >= ASCII_SLICE_FROM_BYTES && hostAsciiTest!(view)) {
+				return hostAsciiSlice!.call(view, 0, view.byteLength)
+			}
+			return (this.oneShot ??= this.create()).decode(view)
+		}
 		const decoder = (this.streaming ??= this.create())
 		let text: string
 		try {
