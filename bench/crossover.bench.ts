@@ -32,7 +32,7 @@ import {
 	measureUtf8ByEncoding,
 } from '../src/codecs/textCoders.js'
 import { findHostAsciiTest, findHostLatin1Slice, findHostUtf16 } from '../src/codecs/hostCopies.js'
-import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from '../src/codecs/utf32Decoding.js'
+import { decodeUtf32ByLoop, decodeUtf32Native } from '../src/codecs/utf32Decoding.js'
 import { decodeUtf8ByLoop, encodeUtf8ByLoop, measureUtf8ByLoop } from '../src/codecs/utf8Loops.js'
 import { engineDescription, environment, nowNs } from './runtime.js'
 
@@ -538,7 +538,7 @@ const utf32Decode = (kind: TextKind): Operation => ({
 			},
 			native: () => {
 				for (let n = 0; n < calls; n++) {
-					const text = decodeUtf32ByTextDecoder(elements32, addresses[n % samples]! / 4, length)
+					const text = decodeUtf32Native(elements32, addresses[n % samples]! / 4, length)
 					sink += text.charCodeAt(text.length >> 1)
 				}
 			},

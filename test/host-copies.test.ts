@@ -195,6 +195,39 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 		})
 	})
 
+	describe('the UTF-32 decoder with ucs2Slice', function () {
+		if (hidden) return
+		const calls = { ucs2Slice: 0 }
+		let utf32Decoding: typeof import('../src/codecs/utf32Decoding.js')
+
+		before(async function () {
+			utf32Decoding = await loadCounting('../src/codecs/utf32Decoding.js', nodeBuffer!.prototype, calls)
+		})
+
+		it('makes each chunk of converted code units a string through it, exactly: astral code points, lone surrogates, U+FFFD, U+FFFF', function () {
+			expect(utf32Decoding.decodesByHostCopy).to.equal(true)
+			const random = new SeededRandom(2208)
+			const special = [0xd800, 0xdbff, 0xdc00, 0xdfff, 0xfffd, 0xffff, 0xfeff, 0x1f600, 0x10ffff, 0x10000, 0x80, 0]
+			for (const buffer of [new ArrayBuffer(1 << 19), new SharedArrayBuffer(1 << 19)]) {
+				const elements = new Uint32Array(buffer, 8, 100000)
+				for (const length of [16, 100, 32768, 32769, 70000]) {
+					let expected = ''
+					for (let i = 0; i < length; i++) {
+						const pick = random.int(0, 4)
+						const value = pick === 0 ? special[random.int(0, special.length)]! : pick === 1 ? random.int(0x10000, 0x110000) : random.int(1, 0x10000)
+						elements[3 + i] = value
+						expected += value > 0xffff ? String.fromCodePoint(value) : String.fromCharCode(value)
+					}
+					calls.ucs2Slice = 0
+					expect(utf32Decoding.decodeUtf32Native(elements, 3, length) === expected, `${length} elements`).to.equal(true)
+					expect(calls.ucs2Slice, `${length} elements`).to.equal(Math.ceil(length / 32768))
+				}
+				elements[3 + 40000] = 0x110000
+				expect(() => utf32Decoding.decodeUtf32Native(elements, 3, 50000)).to.throw(RangeError, /40000/)
+			}
+		})
+	})
+
 	describe('latin1Slice', function () {
 		const exactLatin1: HostLatin1Slice = function (this: ArrayBufferView, byteStart, byteEnd) {
 			return String.fromCharCode(...new Uint8Array(this.buffer, this.byteOffset + byteStart, byteEnd - byteStart))

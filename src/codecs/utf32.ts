@@ -10,18 +10,21 @@
 import { byHost } from './host.js'
 import { findZeroUint32 } from './terminators.js'
 import { throwCodePointTooLarge } from './codecErrors.js'
-import { decodeUtf32ByLoop, decodeUtf32ByTextDecoder } from './utf32Decoding.js'
+import { decodesByHostCopy, decodeUtf32ByLoop, decodeUtf32Native } from './utf32Decoding.js'
 
 /**
- * Runs at least this many elements long become a string through `TextDecoder`, shorter
- * ones through `fromCharCode`. Node 20.20, `npx tsx bench/crossover.bench.ts`
- * ("UTF-32 decode" rows): `TextDecoder` is faster from 48 elements of mixed text
- * (299 vs 304 ns; 358 vs 409 at 64) and from 96 of ASCII (385 vs 430 ns; at 64: 309
- * vs 280). Chromium 156, `npx tsx bench/crossover-browser.ts`: from 128 elements of mixed
- * text (level there: 1443-1595 vs 1377-1385 ns; 515-648 vs 773-845 at 64; two runs), from
- * 256 of ASCII.
+ * Runs at least this many elements long become a string through the host's `ucs2Slice`
+ * or `TextDecoder` (utf32Decoding.ts), shorter ones through `fromCharCode`. With
+ * `ucs2Slice` (Node, Bun), Node 20.20, `npx tsx bench/crossover.bench.ts` ("UTF-32
+ * decode" rows, loop / native ns): faster from 16 elements of ASCII and of mixed text
+ * (81 / 60 and 123 / 86; at 8, 29 / 61 and 52 / 71). With `TextDecoder` (Deno, and
+ * before the host's copy was used on Node): faster from 48 elements of mixed text on
+ * Node 20.20 (299 vs 304 ns; 358 vs 409 at 64) and from 96 of ASCII (385 vs 430 ns; at
+ * 64: 309 vs 280). Chromium 156, `npx tsx bench/crossover-browser.ts`: from 128 elements
+ * of mixed text (level there: 1443-1595 vs 1377-1385 ns; 515-648 vs 773-845 at 64; two
+ * runs), from 256 of ASCII.
  */
-const DECODE_NATIVE_FROM_ELEMENTS = byHost(64, 128)
+const DECODE_NATIVE_FROM_ELEMENTS = decodesByHostCopy ? 16 : byHost(64, 128)
 
 /**
  * Runs shorter than this become a string one `fromCharCode` per code point, with no
@@ -80,7 +83,7 @@ export { findZeroUint32 as findTerminator }
 export function decode(elements: Uint32Array, start: number, length: number): string {
 	if (length < DECODE_CONCAT_BELOW_ELEMENTS) return decodeShort(elements, start, length)
 	if (length < DECODE_NATIVE_FROM_ELEMENTS) return decodeUtf32ByLoop(elements, start, length)
-	return decodeUtf32ByTextDecoder(elements, start, length)
+	return decodeUtf32Native(elements, start, length)
 }
 
 /** The number of code points in `value`: its length less one per valid surrogate pair. */
