@@ -8,8 +8,8 @@
  */
 import { expect } from 'chai'
 import * as ascii from '../src/codecs/ascii.js'
-import { hasSlowNonAsciiDecoder, isServerHost } from '../src/codecs/host.js'
-import { resetTextCodersForTesting } from '../src/codecs/textCoders.js'
+import { hasLongTextDecodeCliff, hasSlowNonAsciiDecoder, isServerHost } from '../src/codecs/host.js'
+import { decodeUtf8InPieces, resetTextCodersForTesting } from '../src/codecs/textCoders.js'
 import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
 import * as utf8 from '../src/codecs/utf8.js'
@@ -1021,6 +1021,45 @@ describe('native-coder thresholds by host (src/codecs/host.ts; test/codecs-brows
 		expect(hasSlowNonAsciiDecoder(node('24.0.0'))).to.equal(false)
 		expect(hasSlowNonAsciiDecoder(node('26.3.0'))).to.equal(false)
 		expect(hasSlowNonAsciiDecoder({})).to.equal(false)
+	})
+
+	it('TextDecoder has the long-text cliff that pieces help on Node 24 and later only (not Bun or Deno, which say a Node version too, nor Node 20 and 22, nor a browser)', function () {
+		const host = (versions: object) => ({ process: { versions } })
+		expect(hasLongTextDecodeCliff(host({ node: '24.0.0' }))).to.equal(true)
+		expect(hasLongTextDecodeCliff(host({ node: '26.3.0' }))).to.equal(true)
+		expect(hasLongTextDecodeCliff(host({ node: '22.23.5' }))).to.equal(false)
+		expect(hasLongTextDecodeCliff(host({ node: '20.20.2' }))).to.equal(false)
+		expect(hasLongTextDecodeCliff(host({ node: '26.3.0', bun: '1.4.5' }))).to.equal(false)
+		expect(hasLongTextDecodeCliff(host({ node: '24.0.0', deno: '2.9.6' }))).to.equal(false)
+		expect(hasLongTextDecodeCliff({})).to.equal(false)
+	})
+
+	it('decode UTF-8 in pieces (4 bytes to 16 MiB) that join to what one TextDecoder call gives, on seeded random malformed and well-formed bytes', function () {
+		const random = new SeededRandom(2209)
+		const interesting = [0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xed, 0xee, 0xef, 0xf0, 0xf1, 0xf4, 0xf5, 0xff]
+		const wellFormed = encoder.encode('aé€😀')
+		const elements = new Uint8Array(8192)
+		let mismatches = 0
+		for (let sample = 0; sample < 2000; sample++) {
+			const length = random.int(1, 600)
+			const mode = random.int(0, 3)
+			for (let i = 0; i < length; i++) {
+				elements[100 + i] =
+					mode === 0 ? random.int(0, 256) : mode === 1 ? random.pick(interesting) : random.next() < 0.8 ? wellFormed[random.int(0, wellFormed.length)]! : random.pick(interesting)
+			}
+			// Continuation bytes around the run: a piece reaching outside it would change the result.
+			elements.fill(0x80, 100 + length, 100 + length + 4)
+			elements.fill(0x80, 96, 100)
+			const expected = referenceDecoder.decode(elements.subarray(100, 100 + length))
+			for (const piece of [4, 5, 6, 7, 13, 64]) {
+				for (const stream of [false, true]) {
+					if (decodeUtf8InPieces(elements, 100, length, piece, stream) !== expected && mismatches++ < 5) {
+						console.error(`mismatch in pieces of ${piece}${stream ? ', streamed' : ''}:`, Array.from(elements.subarray(100, 100 + length), (b) => b.toString(16)).join(' '))
+					}
+				}
+			}
+		}
+		expect(mismatches).to.equal(0)
 	})
 
 	const server = isServerHost(globalThis)
