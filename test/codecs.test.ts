@@ -1023,12 +1023,12 @@ describe('native-coder thresholds by host (src/codecs/host.ts; test/codecs-brows
 		expect(hasSlowNonAsciiDecoder({})).to.equal(false)
 	})
 
-	it('TextDecoder has the long-text cliff that pieces help on Node only (not Bun or Deno, which say a Node version too, nor a browser)', function () {
+	it('TextDecoder has the long-text cliff that pieces help on Node 24 and later only (not Bun or Deno, which say a Node version too, nor Node 20 and 22, nor a browser)', function () {
 		const host = (versions: object) => ({ process: { versions } })
 		expect(hasLongTextDecodeCliff(host({ node: '24.0.0' }))).to.equal(true)
 		expect(hasLongTextDecodeCliff(host({ node: '26.3.0' }))).to.equal(true)
-		expect(hasLongTextDecodeCliff(host({ node: '22.23.5' }))).to.equal(true)
-		expect(hasLongTextDecodeCliff(host({ node: '20.20.2' }))).to.equal(true)
+		expect(hasLongTextDecodeCliff(host({ node: '22.23.5' }))).to.equal(false)
+		expect(hasLongTextDecodeCliff(host({ node: '20.20.2' }))).to.equal(false)
 		expect(hasLongTextDecodeCliff(host({ node: '26.3.0', bun: '1.4.5' }))).to.equal(false)
 		expect(hasLongTextDecodeCliff(host({ node: '24.0.0', deno: '2.9.6' }))).to.equal(false)
 		expect(hasLongTextDecodeCliff({})).to.equal(false)

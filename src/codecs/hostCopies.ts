@@ -137,16 +137,15 @@ export function findHostAsciiTest(global: object): HostAsciiTest | undefined {
 export const HOST_SLICE_PIECE_BYTES = 2 ** 25
 
 /**
- * `slice` of the bytes `[byteStart, byteEnd)` of `view` in pieces of `pieceBytes` (even),
- * joined: for a run longer than `HOST_SLICE_PIECE_BYTES`, or a long UTF-16 run on Node
- * (utf16.ts). Copied code units and bytes join back
+ * `slice` of the bytes `[byteStart, byteEnd)` of `view`, for a run longer than
+ * `HOST_SLICE_PIECE_BYTES`: in pieces, joined. Copied code units and bytes join back
  * exactly, even between the halves of a surrogate pair. (A result longer than the
  * engine's longest string fails in the join, with the engine's `RangeError`.)
  */
-export function sliceInPieces(slice: HostUtf16Slice | HostLatin1Slice, view: ArrayBufferView, byteStart: number, byteEnd: number, pieceBytes = HOST_SLICE_PIECE_BYTES): string {
+export function sliceInPieces(slice: HostUtf16Slice | HostLatin1Slice, view: ArrayBufferView, byteStart: number, byteEnd: number): string {
 	let result = ''
-	for (let from = byteStart; from < byteEnd; from += pieceBytes) {
-		result += slice.call(view, from, Math.min(byteEnd, from + pieceBytes))
+	for (let from = byteStart; from < byteEnd; from += HOST_SLICE_PIECE_BYTES) {
+		result += slice.call(view, from, Math.min(byteEnd, from + HOST_SLICE_PIECE_BYTES))
 	}
 	return result
 }

@@ -360,15 +360,12 @@ const utf8Decoder = new RenewingDecoder<Uint8Array>('utf-8', 1)
 const utf16leDecoder = new RenewingDecoder<Uint16Array>('utf-16le', 2)
 
 /**
- * Where `TextDecoder` is Node's (host.ts, `longTextDecodeCliff`), runs of text that is not
- * ASCII from this many bytes are decoded in pieces of `TEXT_PIECE_BYTES` and joined, each
- * piece as the run would have been (streamed on Node 20). The strings suite's 1 MiB read
- * of mixed text (`npm run bench -- strings`, `npm run bench:node24 -- strings`): Node 20
- * 4.9 ms whole, 2.9 ms in one-shot pieces, 1.5 ms in streamed pieces; Node 24 4.1 ms
- * whole, 0.79 ms in one-shot pieces. `node` on a 1 MiB heap of that text, a median of 31
- * rounds, Node 24.22, one-shot against 16 KiB pieces (ns a byte, the string read once):
- * 0.38 / 0.41 at 64 KiB, 0.36 / 0.41 at 96 KiB, 4.5 / 4.5 at 128 KiB, 7.8 / 4.4 at
- * 160 KiB, 7.5 / 4.3 at 1 MiB (1 KiB and 4 KiB pieces: 4.4-4.7). Elsewhere never reached.
+ * Where `TextDecoder` is Node 24's (host.ts, `longTextDecodeCliff`), runs of text that is
+ * not ASCII from this many bytes are decoded in pieces of `TEXT_PIECE_BYTES` and joined.
+ * `node` on a 1 MiB heap of the benchmarks' mixed text, a median of 31 rounds, one-shot
+ * against 16 KiB pieces (ns a byte, the string read once): 0.38 / 0.41 at 64 KiB, 0.36 /
+ * 0.41 at 96 KiB, 4.5 / 4.5 at 128 KiB, 7.8 / 4.4 at 160 KiB, 7.8 / 4.4 at 256 KiB, 7.5 /
+ * 4.3 at 1 MiB (1 KiB and 4 KiB pieces: 4.4-4.7). Elsewhere it is never reached.
  */
 const TEXT_PIECES_FROM_BYTES = longTextDecodeCliff ? 128 * 1024 : Infinity
 
@@ -384,7 +381,7 @@ const TEXT_PIECE_BYTES = 16 * 1024
 export function decodeUtf8Native(bytes: Uint8Array, start: number, length: number, stream = false): string {
 	if (length <= DECODE_PIECE_UNITS) {
 		if (length < TEXT_PIECES_FROM_BYTES || !stream) return utf8Decoder.decode(bytes, start, length, stream)
-		return decodeUtf8InPieces(bytes, start, length, TEXT_PIECE_BYTES, true)
+		return decodeUtf8InPieces(bytes, start, length, TEXT_PIECE_BYTES, false)
 	}
 	return decodeUtf8InPieces(bytes, start, length, DECODE_PIECE_UNITS, stream)
 }

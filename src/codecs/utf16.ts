@@ -15,7 +15,7 @@
  * V8 searches for U+FFFD by its byte 0xFF, which few other characters contain.
  */
 import { utf16ByApply, utf16ByConcat } from './charCodeStrings.js'
-import { byHost, longTextDecodeCliff } from './host.js'
+import { byHost } from './host.js'
 import { findHostUtf16, HOST_SLICE_PIECE_BYTES, sliceInPieces } from './hostCopies.js'
 import { findZeroUint16 } from './terminators.js'
 import { decodeUtf16leNative } from './textCoders.js'
@@ -46,19 +46,6 @@ const hostSlice = host?.slice
  * and from 24-32 on Bun.
  */
 const DECODE_HOST_FROM_UNITS = 24
-
-/**
- * Runs of this many bytes or more are read by the host's `ucs2Slice` in pieces of
- * `SLICE_PIECE_BYTES`, joined: Node builds a string of 128 KiB or more from one call
- * several times slower a byte (as its `TextDecoder` does, host.ts `longTextDecodeCliff`).
- * The strings suite's 1 MiB read (`npm run bench -- strings`, Node 20): 3.95 ms in one
- * call, 0.24 ms in 16 KiB pieces; 4 KiB 0.81 µs either way. Elsewhere only runs longer
- * than `HOST_SLICE_PIECE_BYTES` are read in pieces, of that size.
- */
-const SLICE_PIECES_FROM_BYTES = longTextDecodeCliff ? 128 * 1024 : HOST_SLICE_PIECE_BYTES + 1
-
-/** The pieces of `SLICE_PIECES_FROM_BYTES` (even: a piece ends between code units). */
-const SLICE_PIECE_BYTES = longTextDecodeCliff ? 16 * 1024 : HOST_SLICE_PIECE_BYTES
 const WRITE_HOST_FROM_UNITS = 40
 
 /** Number of code units before the first 0 in `elements[start .. start + limit)`, or -1. */
@@ -68,8 +55,8 @@ export { findZeroUint16 as findTerminator }
 export function decode(elements: Uint16Array, start: number, length: number): string {
 	if (hostSlice !== undefined) {
 		if (length < DECODE_HOST_FROM_UNITS) return utf16ByConcat(elements, start, length)
-		if (length * 2 < SLICE_PIECES_FROM_BYTES) return hostSlice.call(elements, start * 2, (start + length) * 2)
-		return sliceInPieces(hostSlice, elements, start * 2, (start + length) * 2, SLICE_PIECE_BYTES)
+		if (length * 2 <= HOST_SLICE_PIECE_BYTES) return hostSlice.call(elements, start * 2, (start + length) * 2)
+		return sliceInPieces(hostSlice, elements, start * 2, (start + length) * 2)
 	}
 	if (length < DECODE_NATIVE_FROM_UNITS) return utf16ByConcat(elements, start, length)
 	const decoded = decodeUtf16leNative(elements, start, length)
