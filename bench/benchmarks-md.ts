@@ -84,7 +84,9 @@ const suiteInfo: Record<string, { title: string; about: string }> = {
 			'UTF-8 characters; UTF-16 and UTF-32 rows are mixed text, ASCII rows ASCII text. A write without "exact room" ' +
 			'passes no room (up to the heap\'s end); with it, the string\'s size + 1. 0.5.1: the published ' +
 			'wasm-heap-manager 0.5.1 on the same heap, when unpacked in `.tmp/` (see bench/strings.bench.ts); its room is ' +
-			'required, so a write "without room" gets the room to the heap\'s end.',
+			'required, so a write "without room" gets the room to the heap\'s end. Every read\'s string is used once ' +
+			'(a `charCodeAt` in its middle), as a program uses what it reads: a string joined from pieces is flattened ' +
+			'there, in the time measured.',
 	},
 	'strings realistic': {
 		title: 'Null-terminated strings, realistic regime',

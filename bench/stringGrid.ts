@@ -135,28 +135,37 @@ export function utf16Cases(
 			goals,
 			library: () => {
 				let text = ''
-				for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf16String(address)
-				return text
+				let used = 0
+				for (let i = 0; i < operations; i++) used += (text = heap.readNullTerminatedUtf16String(address)).charCodeAt(text.length >> 1)
+				// Each string read once, as any use does: a string joined from pieces is flattened here.
+				return used === -1 ? '' : text
 			},
 			baselines: onHeap(source, {
 				raw: () => {
 					let text = ''
+					let used = 0
 					for (let i = 0; i < operations; i++) {
 						const units = module.HEAPU16
 						const start = address / 2
 						text = utf16Decoder.decode(units.subarray(start, units.indexOf(0, start)))
+						used += text.charCodeAt(text.length >> 1)
 					}
-					return text
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				},
 				emscripten: () => {
 					let text = ''
-					for (let i = 0; i < operations; i++) text = module.UTF16ToString(address)
-					return text
+					let used = 0
+					for (let i = 0; i < operations; i++) used += (text = module.UTF16ToString(address)).charCodeAt(text.length >> 1)
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				},
 				...publishedBaseline(published, (p) => {
 					let text = ''
-					for (let i = 0; i < operations; i++) text = p.readNullTerminatedUtf16String(address)
-					return text
+					let used = 0
+					for (let i = 0; i < operations; i++) used += (text = p.readNullTerminatedUtf16String(address)).charCodeAt(text.length >> 1)
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				}),
 			}),
 		},
@@ -234,12 +243,15 @@ export function stringGridCases(
 				goals,
 				library: () => {
 					let text = ''
-					for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf32String(address)
-					return text
+					let used = 0
+					for (let i = 0; i < operations; i++) used += (text = heap.readNullTerminatedUtf32String(address)).charCodeAt(text.length >> 1)
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				},
 				baselines: onHeap(source, {
 					raw: () => {
 						let text = ''
+						let used = 0
 						for (let i = 0; i < operations; i++) {
 							const elements = module.HEAPU32
 							const start = address / 4
@@ -259,18 +271,24 @@ export function stringGridCases(
 								}
 								text += utf16Decoder.decode(scratchUnits.subarray(0, units))
 							}
+							used += text.charCodeAt(text.length >> 1)
 						}
-						return text
+						// Each string read once, as any use does: a string joined from pieces is flattened here.
+						return used === -1 ? '' : text
 					},
 					emscripten: () => {
 						let text = ''
-						for (let i = 0; i < operations; i++) text = module.UTF32ToString(address)
-						return text
+						let used = 0
+						for (let i = 0; i < operations; i++) used += (text = module.UTF32ToString(address)).charCodeAt(text.length >> 1)
+						// Each string read once, as any use does: a string joined from pieces is flattened here.
+						return used === -1 ? '' : text
 					},
 					...publishedBaseline(published, (p) => {
 						let text = ''
-						for (let i = 0; i < operations; i++) text = p.readNullTerminatedUtf32String(address)
-						return text
+						let used = 0
+						for (let i = 0; i < operations; i++) used += (text = p.readNullTerminatedUtf32String(address)).charCodeAt(text.length >> 1)
+						// Each string read once, as any use does: a string joined from pieces is flattened here.
+						return used === -1 ? '' : text
 					}),
 				}),
 			})
@@ -328,27 +346,36 @@ export function stringGridCases(
 				goals,
 				library: () => {
 					let text = ''
-					for (let i = 0; i < operations; i++) text = heap.readNullTerminatedAsciiString(address)
-					return text
+					let used = 0
+					for (let i = 0; i < operations; i++) used += (text = heap.readNullTerminatedAsciiString(address)).charCodeAt(text.length >> 1)
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				},
 				baselines: onHeap(source, {
 					raw: () => {
 						let text = ''
+						let used = 0
 						for (let i = 0; i < operations; i++) {
 							const heapBytes = module.HEAPU8
 							text = utf8Decoder.decode(heapBytes.subarray(address, heapBytes.indexOf(0, address)))
+							used += text.charCodeAt(text.length >> 1)
 						}
-						return text
+						// Each string read once, as any use does: a string joined from pieces is flattened here.
+						return used === -1 ? '' : text
 					},
 					emscripten: () => {
 						let text = ''
-						for (let i = 0; i < operations; i++) text = module.UTF8ToString(address)
-						return text
+						let used = 0
+						for (let i = 0; i < operations; i++) used += (text = module.UTF8ToString(address)).charCodeAt(text.length >> 1)
+						// Each string read once, as any use does: a string joined from pieces is flattened here.
+						return used === -1 ? '' : text
 					},
 					...publishedBaseline(published, (p) => {
 						let text = ''
-						for (let i = 0; i < operations; i++) text = p.readNullTerminatedAsciiString(address)
-						return text
+						let used = 0
+						for (let i = 0; i < operations; i++) used += (text = p.readNullTerminatedAsciiString(address)).charCodeAt(text.length >> 1)
+						// Each string read once, as any use does: a string joined from pieces is flattened here.
+						return used === -1 ? '' : text
 					}),
 				}),
 			})

@@ -170,30 +170,39 @@ export function createStringCases(source: BenchHeapSource, options: StringOption
 			goals: stringGoals(byteLength, isMixed),
 			library: () => {
 				let text = ''
-				for (let i = 0; i < operations; i++) text = heap.readNullTerminatedUtf8String(address)
-				return text
+				let used = 0
+				for (let i = 0; i < operations; i++) used += (text = heap.readNullTerminatedUtf8String(address)).charCodeAt(text.length >> 1)
+				// Each string read once, as any use does: a string joined from pieces is flattened here.
+				return used === -1 ? '' : text
 			},
 			baselines: onHeap(source, {
 				raw: () => {
 					let text = ''
+					let used = 0
 					for (let i = 0; i < operations; i++) {
 						const bytes = module.HEAPU8
 						text = decoder.decode(bytes.subarray(address, bytes.indexOf(0, address)))
+						used += text.charCodeAt(text.length >> 1)
 					}
-					return text
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				},
 				emscripten: () => {
 					let text = ''
-					for (let i = 0; i < operations; i++) text = module.UTF8ToString(address)
-					return text
+					let used = 0
+					for (let i = 0; i < operations; i++) used += (text = module.UTF8ToString(address)).charCodeAt(text.length >> 1)
+					// Each string read once, as any use does: a string joined from pieces is flattened here.
+					return used === -1 ? '' : text
 				},
 				...(published === undefined
 					? {}
 					: {
 							'0.5.1': () => {
 								let text = ''
-								for (let i = 0; i < operations; i++) text = published.readNullTerminatedUtf8String(address)
-								return text
+								let used = 0
+								for (let i = 0; i < operations; i++) used += (text = published.readNullTerminatedUtf8String(address)).charCodeAt(text.length >> 1)
+								// Each string read once, as any use does: a string joined from pieces is flattened here.
+								return used === -1 ? '' : text
 							},
 						}),
 			}),
