@@ -26,6 +26,7 @@ import { latin1ByApply, latin1ByConcat, utf16ByApply, utf16ByConcat } from '../s
 import {
 	copyRememberedUtf8,
 	decodeUtf16leNative,
+	decodeUtf8InPieces,
 	decodeUtf8Native,
 	encodeUtf8IntoView,
 	encodeUtf8Native,
@@ -375,6 +376,37 @@ const utf8AsciiByHost: Operation = {
 	},
 }
 
+/**
+ * A long UTF-8 read of text that is not ASCII, in one decoder call ("loop" column) and in
+ * 16 KiB pieces joined ("native" column; textCoders.ts `decodeUtf8InPieces`, which a
+ * browser takes from 512 KiB: `TEXT_PIECES_FROM_BYTES`). Each string is read once, which
+ * flattens the joined one, as any use of it does.
+ */
+const utf8DecodePieces = (kind: TextKind): Operation => ({
+	name: `UTF-8 decode, ${kind}: one call / 16 KiB pieces`,
+	prepare(length, samples, calls) {
+		const addresses = slots(samples, length)
+		storeUtf8(
+			addresses,
+			addresses.map(() => textOfUtf8Length(kind, length)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = decodeUtf8Native(bytes, addresses[n % samples]!, length)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = decodeUtf8InPieces(bytes, addresses[n % samples]!, length, 16384, false)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
 const asciiWrite: Operation = {
 	name: 'ASCII write',
 	prepare(length, samples, calls) {
@@ -637,6 +669,11 @@ runTable('Long runs: where the UTF-8 decode loop stops paying off on non-ASCII t
 	utf16DecodeByApply,
 	asciiDecode,
 	...(hostLatin1Slice === undefined ? [] : [asciiDecodeByHost('ASCII'), asciiDecodeByHost('Latin-1')]),
+])
+
+runTable('Long UTF-8 reads of text that is not ASCII: one call or pieces (a browser from 512 KiB)', [65536, 131072, 262144, 524288, 1048576], [
+	utf8DecodePieces('mixed'),
+	utf8DecodePieces('CJK'),
 ])
 
 if (hostAsciiTest !== undefined && hostLatin1Slice !== undefined) {

@@ -584,9 +584,7 @@ const reasons: Reason[] = [
 			'appeared (lone surrogates must round-trip): an extra pass over the result that raw does not make; on Node ' +
 			'and Bun both are one `latin1Slice` or `ucs2Slice`, and UTF-8 reads are `TextDecoder` as raw\'s (on Node up to 22 a run of ' +
 			'ASCII from 2 KiB is `isAscii` of `node:buffer` and a `latin1Slice`: 1 MiB in 0.36-0.38 ms against raw\'s 3.1-3.4 ms, ' +
-			'Node 20 builds long ASCII strings slowly in `TextDecoder`; on Node 24 a run of non-ASCII text from 128 KiB is decoded in ' +
-			'16 KiB pieces and joined, 1 MiB of mixed text 0.79 against raw\'s 4.3-4.5 ms, the decoder being about 20 times slower ' +
-			'a byte from 128 KiB on); UTF-32 reads convert to code units in a scratch array ' +
+			'Node 20 builds long ASCII strings slowly in `TextDecoder`); UTF-32 reads convert to code units in a scratch array ' +
 			'and, on Node and Bun, make the string with `ucs2Slice` from 16 elements (raw: `TextDecoder(\'utf-16le\')`; 1 MiB ' +
 			'0.36 against 0.78 ms, 4 KiB 1.4 against 3.1 µs). The view ' +
 			'handed to `TextDecoder` is made with `new Uint8Array(buffer, offset, length)` on the buffer remembered for ' +

@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai'
 import * as ascii from '../src/codecs/ascii.js'
-import { hasLongTextDecodeCliff, hasSlowNonAsciiDecoder, isServerHost } from '../src/codecs/host.js'
+import { hasSlowNonAsciiDecoder, isServerHost } from '../src/codecs/host.js'
 import { decodeUtf8InPieces, resetTextCodersForTesting } from '../src/codecs/textCoders.js'
 import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
@@ -1021,17 +1021,6 @@ describe('native-coder thresholds by host (src/codecs/host.ts; test/codecs-brows
 		expect(hasSlowNonAsciiDecoder(node('24.0.0'))).to.equal(false)
 		expect(hasSlowNonAsciiDecoder(node('26.3.0'))).to.equal(false)
 		expect(hasSlowNonAsciiDecoder({})).to.equal(false)
-	})
-
-	it('TextDecoder has the long-text cliff that pieces help on Node 24 and later only (not Bun or Deno, which say a Node version too, nor Node 20 and 22, nor a browser)', function () {
-		const host = (versions: object) => ({ process: { versions } })
-		expect(hasLongTextDecodeCliff(host({ node: '24.0.0' }))).to.equal(true)
-		expect(hasLongTextDecodeCliff(host({ node: '26.3.0' }))).to.equal(true)
-		expect(hasLongTextDecodeCliff(host({ node: '22.23.5' }))).to.equal(false)
-		expect(hasLongTextDecodeCliff(host({ node: '20.20.2' }))).to.equal(false)
-		expect(hasLongTextDecodeCliff(host({ node: '26.3.0', bun: '1.4.5' }))).to.equal(false)
-		expect(hasLongTextDecodeCliff(host({ node: '24.0.0', deno: '2.9.6' }))).to.equal(false)
-		expect(hasLongTextDecodeCliff({})).to.equal(false)
 	})
 
 	it('decode UTF-8 in pieces (4 bytes to 16 MiB) that join to what one TextDecoder call gives, on seeded random malformed and well-formed bytes', function () {

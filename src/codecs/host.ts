@@ -42,20 +42,3 @@ export const slowNonAsciiDecoder = hasSlowNonAsciiDecoder(globalThis)
 export function byHost(server: number, browser: number): number {
 	return serverHost ? server : browser
 }
-
-/**
- * Whether the host is Node 24 or later, itself (Bun and Deno say a Node version too, and
- * `process.versions.bun` or `.deno` besides). Its `TextDecoder` takes about 20 times
- * longer a byte once a run of text that is not ASCII reaches 128 KiB (0.36-0.38 ns a byte
- * up to 96 KiB of mixed text, 7.5-7.8 from 160 KiB on; Node 24.22); decoded in pieces of
- * 16 KiB and joined, the same run takes 4.3-4.6 (textCoders.ts). Node 20 has the same
- * cliff but pieces do not help it, and Bun and Deno have none.
- */
-export function hasLongTextDecodeCliff(global: object): boolean {
-	if (!isServerHost(global)) return false
-	const versions = (global as { process: { versions: { node: string; bun?: unknown; deno?: unknown } } }).process.versions
-	return versions.bun === undefined && versions.deno === undefined && Number.parseInt(versions.node, 10) >= 24
-}
-
-/** {@link hasLongTextDecodeCliff} of this host, decided once. */
-export const longTextDecodeCliff = hasLongTextDecodeCliff(globalThis)

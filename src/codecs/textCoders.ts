@@ -19,7 +19,7 @@
  * The `SharedArrayBuffer` global is never named unguarded: it does not exist on pages
  * that are not cross-origin isolated. Buffers are told apart with `instanceof ArrayBuffer`.
  */
-import { longTextDecodeCliff, slowNonAsciiDecoder } from './host.js'
+import { byHost, slowNonAsciiDecoder } from './host.js'
 import { findHostAsciiTest, findHostLatin1Slice } from './hostCopies.js'
 
 /**
@@ -360,14 +360,17 @@ const utf8Decoder = new RenewingDecoder<Uint8Array>('utf-8', 1)
 const utf16leDecoder = new RenewingDecoder<Uint16Array>('utf-16le', 2)
 
 /**
- * Where `TextDecoder` is Node 24's (host.ts, `longTextDecodeCliff`), runs of text that is
- * not ASCII from this many bytes are decoded in pieces of `TEXT_PIECE_BYTES` and joined.
- * `node` on a 1 MiB heap of the benchmarks' mixed text, a median of 31 rounds, one-shot
- * against 16 KiB pieces (ns a byte, the string read once): 0.38 / 0.41 at 64 KiB, 0.36 /
- * 0.41 at 96 KiB, 4.5 / 4.5 at 128 KiB, 7.8 / 4.4 at 160 KiB, 7.8 / 4.4 at 256 KiB, 7.5 /
- * 4.3 at 1 MiB (1 KiB and 4 KiB pieces: 4.4-4.7). Elsewhere it is never reached.
+ * In a browser, runs of text that is not ASCII from this many bytes are decoded in
+ * pieces of `TEXT_PIECE_BYTES` and joined. Chromium 156, `npx tsx
+ * bench/crossover-browser.ts` (the "one call or pieces" table, each string read once, so
+ * that the joined one is flattened as any use does): mixed text 3.55 against 2.21 ms at
+ * 512 KiB, 10.1-10.9 against 4.5-4.8 ms at 1 MiB, but 1.07 against 1.73-1.82 ms at 256 KiB.
+ * Node takes as long a byte for a string that long, but pieces do not help it once the
+ * string is used: the cost is allocating the long string, which its flattening pays
+ * (`npx tsx bench/crossover.bench.ts`: 15.7 against 16.1 ms at 1 MiB on Node 20, 3.3
+ * against 3.5 on Node 24). Bun and Deno have no such cost.
  */
-const TEXT_PIECES_FROM_BYTES = longTextDecodeCliff ? 128 * 1024 : Infinity
+const TEXT_PIECES_FROM_BYTES = byHost(Infinity, 512 * 1024)
 
 /** The pieces of `TEXT_PIECES_FROM_BYTES`. */
 const TEXT_PIECE_BYTES = 16 * 1024
