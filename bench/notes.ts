@@ -585,8 +585,8 @@ const reasons: Reason[] = [
 			'and Bun both are one `latin1Slice` or `ucs2Slice`, and UTF-8 reads are `TextDecoder` as raw\'s (on Node up to 22 a run of ' +
 			'ASCII from 2 KiB is `isAscii` of `node:buffer` and a `latin1Slice`: 1 MiB in 0.36-0.38 ms against raw\'s 3.1-3.4 ms, ' +
 			'Node 20 builds long ASCII strings slowly in `TextDecoder`); UTF-32 reads convert to code units in a scratch array ' +
-			'and, on Node and Bun, make the string with `ucs2Slice` from 16 elements (raw: `TextDecoder(\'utf-16le\')`; 1 MiB ' +
-			'0.36 against 0.78 ms, 4 KiB 1.4 against 3.1 µs). The view ' +
+			'and, on Node and Bun, make the string with `ucs2Slice` from 16 elements (raw: `TextDecoder(\'utf-16le\')`; each ' +
+			'string used once, 1 MiB 2.27 against 2.48 ms, 4 KiB 2.25 against 3.23 µs). The view ' +
 			'handed to `TextDecoder` is made with `new Uint8Array(buffer, offset, length)` on the buffer remembered for ' +
 			'the last whole-heap view (textCoders.ts `byteRange`), not `subarray`, whose species lookup Node\'s `Buffer` ' +
 			'sends down V8\'s slow path (a 60-byte range about 30 against 55 ns in a plain Node 20 loop): 64 B ASCII ' +
