@@ -138,7 +138,7 @@ function propertyLengths(random: SeededRandom): number[] {
 	const lengths: number[] = []
 	for (let length = 0; length <= 140; length++) lengths.push(length)
 	// Every threshold in src/codecs/ (units, bytes or elements), and a bit either side.
-	for (const threshold of [8, 16, 24, 32, 40, 48, 64, 80, 96, 128, 256, 4096]) {
+	for (const threshold of [8, 16, 24, 32, 40, 48, 64, 80, 96, 128, 256, 2048, 4096]) {
 		for (let delta = -3; delta <= 3; delta++) lengths.push(threshold + delta, threshold + delta)
 	}
 	for (let i = 0; i < 40; i++) lengths.push(random.int(141, 3000))
