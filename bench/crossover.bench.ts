@@ -407,6 +407,40 @@ const utf8DecodePieces = (kind: TextKind): Operation => ({
 	},
 })
 
+/** The same for UTF-16 (`TextDecoder('utf-16le')`, browsers' UTF-16 and UTF-32 reads): one call, or pieces of 8,192 units joined. */
+const utf16DecodePieces = (kind: TextKind): Operation => ({
+	name: `UTF-16 decode, ${kind}: one call / 16 KiB pieces`,
+	prepare(length, samples, calls) {
+		const count = length >> 1
+		const addresses = slots(samples, length)
+		storeUtf16(
+			addresses,
+			addresses.map(() => textOfUtf16Length(kind, count)),
+		)
+		return {
+			loop: () => {
+				for (let n = 0; n < calls; n++) {
+					const text = decodeUtf16leNative(units, addresses[n % samples]! / 2, count)
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+			native: () => {
+				for (let n = 0; n < calls; n++) {
+					const start = addresses[n % samples]! / 2
+					let text = ''
+					for (let from = start; from < start + count; ) {
+						let to = Math.min(start + count, from + 8192)
+						if (to < start + count && (units[to - 1]! & 0xfc00) === 0xd800) to--
+						text += decodeUtf16leNative(units, from, to - from)
+						from = to
+					}
+					sink += text.charCodeAt(text.length >> 1)
+				}
+			},
+		}
+	},
+})
+
 const asciiWrite: Operation = {
 	name: 'ASCII write',
 	prepare(length, samples, calls) {
@@ -674,6 +708,9 @@ runTable('Long runs: where the UTF-8 decode loop stops paying off on non-ASCII t
 runTable('Long UTF-8 reads of text that is not ASCII: one call or pieces (a browser from 512 KiB)', [65536, 131072, 262144, 524288, 1048576], [
 	utf8DecodePieces('mixed'),
 	utf8DecodePieces('CJK'),
+	utf8DecodePieces('ASCII'),
+	utf16DecodePieces('mixed'),
+	utf16DecodePieces('ASCII'),
 ])
 
 if (hostAsciiTest !== undefined && hostLatin1Slice !== undefined) {

@@ -364,7 +364,10 @@ const utf16leDecoder = new RenewingDecoder<Uint16Array>('utf-16le', 2)
  * pieces of `TEXT_PIECE_BYTES` and joined. Chromium 156, `npx tsx
  * bench/crossover-browser.ts` (the "one call or pieces" table, each string read once, so
  * that the joined one is flattened as any use does): mixed text 3.55 against 2.21 ms at
- * 512 KiB, 10.1-10.9 against 4.5-4.8 ms at 1 MiB, but 1.07 against 1.73-1.82 ms at 256 KiB.
+ * 512 KiB, 10.1-10.9 against 4.5-4.8 ms at 1 MiB, but 1.07 against 1.73-1.82 ms at 256 KiB;
+ * CJK text 1.5 against 0.6 ms at 512 KiB. Not taken for ASCII (pieces 0.34 against 2.9 ms
+ * at 1 MiB, but 1.66 against 0.10 ms at 512 KiB) nor for UTF-16 (`TextDecoder('utf-16le')`:
+ * pieces slower at every length of mixed text, 2.1 against 0.6 ms at 512 KiB).
  * Node takes as long a byte for a string that long, but pieces do not help it once the
  * string is used: the cost is allocating the long string, which its flattening pays
  * (`npx tsx bench/crossover.bench.ts`: 15.7 against 16.1 ms at 1 MiB on Node 20, 3.3
