@@ -206,25 +206,13 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 function writeMedium(value: string, elements: Uint8Array, start: number, room: number): number {
 	const length = value.length
 	if (length * 3 >= room) {
-		// A room it may not fit. An ASCII string fits (`write` checked its length against
-		// the room): its units are read once, into an array the stores then read from,
-		// since nothing may be stored before it is known to fit. At the first unit above
-		// 0x7F it is measured instead, then encoded by the measured encoding's loop.
-		const units = mediumUnits
-		let i = 0
-		for (; i < length; i++) {
-			const unit = value.charCodeAt(i)
-			if (unit >= 0x80) break
-			units[i] = unit
-		}
-		if (i === length) {
-			for (let k = 0; k < length; k++) elements[start + k] = units[k]!
-			elements[start + length] = 0
-			return length
-		}
-		const count = measureUtf8ByLoop(value)
+		// A room it may not fit, and nothing may be stored before it is known to fit:
+		// encoded into a small array of 3 bytes per code unit (one pass over the string),
+		// and copied in if it fits.
+		const bytes = mediumBytes
+		const count = encodeUtf8ByLoop(value, bytes, 0)
 		if (count >= room) return -1
-		encodeUtf8ByLoop(value, elements, start, count)
+		for (let k = 0; k < count; k++) elements[start + k] = bytes[k]!
 		elements[start + count] = 0
 		return count
 	}
@@ -263,8 +251,8 @@ function writeShortNotAscii(value: string, elements: Uint8Array, start: number, 
 /** The code units of a short string written into a room it may not fit (`write`). */
 const shortUnits = new Uint16Array(WRITE_LOOP_BELOW_UNITS)
 
-/** The code units of an ASCII string written by `writeMedium` into a room it may not fit (browsers only: unused where `WRITE_NATIVE_FROM_UNITS` is 24). */
-const mediumUnits = new Uint16Array(WRITE_NATIVE_FROM_UNITS)
+/** The encoding of a string written by `writeMedium` into a room it may not fit, 3 bytes per code unit (browsers only: unused where `WRITE_NATIVE_FROM_UNITS` is 24). */
+const mediumBytes = new Uint8Array(3 * WRITE_NATIVE_FROM_UNITS)
 
 /**
  * `write` of a string of `WRITE_LOOP_BELOW_UNITS` code units or more, shorter than
