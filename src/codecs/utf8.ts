@@ -199,9 +199,9 @@ export function write(value: string, elements: Uint8Array, start: number, room: 
 /**
  * `write` of a string from `WRITE_LOOP_BELOW_UNITS` up to `WRITE_NATIVE_FROM_UNITS` code
  * units, shorter than `room` (only in a browser, see host.ts): loops of its own, as
- * `write`'s are, but into a room the string may not fit the measuring pass comes first
- * (two passes for any string, where `write`'s check and then measuring is three for one
- * that is not ASCII).
+ * `write`'s are, but into a room the string may not fit it is encoded into a small array
+ * first (one pass over the string and one over its bytes, where `write`'s check and then
+ * measuring is three passes for a string that is not ASCII).
  */
 function writeMedium(value: string, elements: Uint8Array, start: number, room: number): number {
 	const length = value.length
