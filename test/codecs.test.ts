@@ -9,6 +9,7 @@
 import { expect } from 'chai'
 import * as ascii from '../src/codecs/ascii.js'
 import { hasSlowNonAsciiDecoder, isServerHost } from '../src/codecs/host.js'
+import { findHostAsciiTest, findHostLatin1Slice } from '../src/codecs/hostCopies.js'
 import { decodeUtf8InPieces, resetTextCodersForTesting } from '../src/codecs/textCoders.js'
 import * as utf16 from '../src/codecs/utf16.js'
 import * as utf32 from '../src/codecs/utf32.js'
@@ -968,6 +969,13 @@ describe('text coders', function () {
 			check(encoder.encode('b'.repeat(2000)), false, 'ASCII after them')
 			check(encoder.encode('\u4e16'.repeat(400) + 'z'), true, 'CJK ending in ASCII')
 			check(Uint8Array.of(...encoder.encode('\u4e16'.repeat(400)).subarray(0, 1199), 0x41), true, 'half a character, then ASCII')
+			// From 2 KiB, where the host has isAscii and the older TextDecoder (Node up to 22), a
+			// run of ASCII is one latin1Slice: no decoder call (test/host-copies.test.ts).
+			const sliced = hasSlowNonAsciiDecoder(globalThis) && findHostAsciiTest(globalThis) !== undefined && findHostLatin1Slice(globalThis) !== undefined
+			elements.fill(0x61, 16, 16 + 4096)
+			calls.length = 0
+			expect(utf8.decode(elements, 16, 4096)).to.equal('a'.repeat(4096))
+			expect(calls.length, '4 KiB of ASCII').to.equal(sliced ? 0 : 1)
 			const streamed = new Set<number>()
 			resetTextCodersForTesting()
 			calls.length = 0

@@ -111,8 +111,9 @@ function probe(acceptance: Acceptance, kind: BufferKind, use: (view: Uint8Array)
 	return accepted
 }
 
-/** Whether `TextDecoder.decode` accepts views of buffers of this kind on this engine. */
-function decoderAccepts(kind: BufferKind): boolean {
+/** Whether `TextDecoder.decode` accepts views of `buffer` on this engine. */
+function decoderAccepts(buffer: ArrayBufferLike): boolean {
+	const kind = bufferKindOf(buffer)
 	return kind === Plain || probe(decoderAcceptance, kind, (view) => new TextDecoder().decode(view))
 }
 
@@ -252,17 +253,11 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 	private decodedBytes = 0
 	/** The last view whose buffer the engine accepts (see `encoderAcceptedView`). */
 	private acceptedView: E | undefined
-	/** Whether `acceptedView`'s buffer is a plain `ArrayBuffer`, neither shared nor resizable. */
-	private acceptedPlain = false
-	/** Whether an ASCII run may be read by the host's `latin1Slice` (UTF-8, on a host with `isAscii`). */
-	private readonly asciiSlice: boolean
 
 	constructor(
 		private readonly label: string,
 		private readonly bytesPerElement: number,
-	) {
-		this.asciiSlice = label === 'utf-8' && hostAsciiSlice !== undefined
-	}
+	) {}
 
 	/**
 	 * Decodes `elements[start .. start + length)`, in one call or, with `stream`, as one
@@ -278,17 +273,15 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 			this.decodedBytes = byteLength
 		}
 		if (elements !== this.acceptedView) {
-			const kind = bufferKindOf(elements.buffer)
-			if (!decoderAccepts(kind)) {
+			if (!decoderAccepts(elements.buffer)) {
 				const view = elements.subarray(start, start + length)
 				// A copy in a non-shared, non-resizable buffer.
-				if (byteLength <= SLICE_COPY_MAX_BYTES) return this.decodeAccepted(view.slice(), stream, true)
+				if (byteLength <= SLICE_COPY_MAX_BYTES) return this.decodeAccepted(view.slice(), stream)
 				return this.decodeThroughScratch(new Uint8Array(view.buffer, view.byteOffset, byteLength))
 			}
 			this.acceptedView = elements
-			this.acceptedPlain = kind === Plain
 		}
-		return this.decodeAccepted(byteRange(elements, start * this.bytesPerElement, byteLength), stream, this.acceptedPlain)
+		return this.decodeAccepted(byteRange(elements, start * this.bytesPerElement, byteLength), stream)
 	}
 
 	/** Forgets the decoders (tests only). */
@@ -297,7 +290,6 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 		this.streaming = undefined
 		this.decodedBytes = 0
 		this.acceptedView = undefined
-		this.acceptedPlain = false
 	}
 
 	// ignoreBOM: a leading U+FEFF is part of the string, as in the JS loops; the default
@@ -306,19 +298,8 @@ class RenewingDecoder<E extends Uint8Array | Uint16Array> {
 		return new TextDecoder(this.label, { ignoreBOM: true })
 	}
 
-	/**
-	 * `plain`: the view's buffer is neither shared nor resizable. Only then may an ASCII run
-	 * be tested and copied in two steps: in a shared memory another thread could store a
-	 * byte above 0x7F between them, which `latin1Slice` would read as a Latin-1 character
-	 * where any UTF-8 decoding of the bytes has U+FFFD.
-	 */
-	private decodeAccepted(view: ArrayBufferView, stream: boolean, plain: boolean): string {
-		if (!stream) {
-			if (plain && this.asciiSlice && view.byteLength >= ASCII_SLICE_FROM_BYTES && hostAsciiTest!(view)) {
-				return hostAsciiSlice!.call(view, 0, view.byteLength)
-			}
-			return (this.oneShot ??= this.create()).decode(view)
-		}
+	private decodeAccepted(view: ArrayBufferView, stream: boolean): string {
+		if (!stream) return (this.oneShot ??= this.create()).decode(view)
 		const decoder = (this.streaming ??= this.create())
 		let text: string
 		try {
@@ -390,6 +371,24 @@ export function decodeUtf8Native(bytes: Uint8Array, start: number, length: numbe
 		return decodeUtf8InPieces(bytes, start, length, TEXT_PIECE_BYTES, false)
 	}
 	return decodeUtf8InPieces(bytes, start, length, DECODE_PIECE_UNITS, stream)
+}
+
+/**
+ * `decodeUtf8Native` of a run of 1 KiB or more whose sampled bytes were all ASCII (utf8.ts):
+ * where the host has `isAscii` (`hostAsciiTest`), a run of `ASCII_SLICE_FROM_BYTES` or
+ * more of a plain buffer that it finds all ASCII is one `latin1Slice`. Only on a plain
+ * buffer: in a shared memory another thread could store a byte above 0x7F between the
+ * test and the copy, which `latin1Slice` would read as a Latin-1 character where any UTF-8
+ * decoding of the bytes has U+FFFD. (Reached only for long runs, so that the short ones'
+ * path is as it was: the test inside the decoder's one-shot call made 64-byte reads
+ * 0.92-0.95x, bench/compare-builds.ts --suite strings.)
+ */
+export function decodeUtf8MostlyAscii(bytes: Uint8Array, start: number, length: number): string {
+	if (hostAsciiSlice !== undefined && length >= ASCII_SLICE_FROM_BYTES && length <= DECODE_PIECE_UNITS && bufferKindOf(bytes.buffer) === Plain) {
+		const view = byteRange(bytes, start, length)
+		if (hostAsciiTest!(view)) return hostAsciiSlice.call(view, 0, length)
+	}
+	return decodeUtf8Native(bytes, start, length, false)
 }
 
 /**

@@ -11,6 +11,7 @@ import { byHost, slowNonAsciiDecoder } from './host.js'
 import { findZeroUint8 } from './terminators.js'
 import {
 	copyRememberedUtf8,
+	decodeUtf8MostlyAscii,
 	decodeUtf8Native,
 	encoderAccepts,
 	encodeUtf8InPlaceOrRestore,
@@ -110,7 +111,8 @@ function decodeLong(elements: Uint8Array, start: number, length: number): string
 	if (length < DECODE_NON_ASCII_LOOP_BELOW_BYTES && mostlyNotAscii(elements, start, length)) {
 		return decodeUtf8ByLoop(elements, start, length)
 	}
-	return decodeUtf8Native(elements, start, length, length >= DECODE_STREAMING_FROM_BYTES && anyNotAscii(elements, start, length))
+	if (length < DECODE_STREAMING_FROM_BYTES) return decodeUtf8Native(elements, start, length, false)
+	return anyNotAscii(elements, start, length) ? decodeUtf8Native(elements, start, length, true) : decodeUtf8MostlyAscii(elements, start, length)
 }
 
 /**
