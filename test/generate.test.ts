@@ -115,18 +115,24 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 						const written = outcome(() => (a[field.name] = value))
 						expect(outcome(() => (b[field.name] = value)), `${name}.${field.name} = ${String(value)}`).to.deep.equal(written)
 						expect([...b.allocatedBytesView], `${name}.${field.name} bytes`).to.deep.equal([...a.allocatedBytesView])
-						// a value of the wrong kind is refused by both, writing nothing
-						const bad = typeof value === 'bigint' ? 1.5 : 'text'
-						const errorOf = (target: Record<string, unknown>): unknown => {
+						// a value of the wrong kind is refused by both with the same error, naming the field
+						// (a Float16 or ClampedUint8 setter once named the manager's writer), writing nothing
+						const errorOf = (target: Record<string, unknown>, bad: unknown): unknown => {
 							try {
 								target[field.name] = bad
 							} catch (error) {
-								return (error as Error).constructor
+								return { error: (error as Error).constructor.name, message: (error as Error).message }
 							}
 							return undefined
 						}
-						expect(errorOf(b), `${name}.${field.name} = ${String(bad)}`).to.equal(errorOf(a))
-						expect([...b.allocatedBytesView]).to.deep.equal([...a.allocatedBytesView])
+						for (const bad of typeof value === 'bigint' ? [1.5, 'text'] : ['text', 10n, Symbol('bad')]) {
+							const refused = errorOf(a, bad)
+							expect(errorOf(b, bad), `${name}.${field.name} = ${String(bad)}`).to.deep.equal(refused)
+							if (typeof bad !== 'string' && typeof value === 'number') {
+								expect(refused, `${name}.${field.name} = ${String(bad)}`).to.have.property('message').that.satisfies((message: string) => message.startsWith(`${type.name}.`))
+							}
+							expect([...b.allocatedBytesView]).to.deep.equal([...a.allocatedBytesView])
+						}
 						b.free()
 						compared++
 					}

@@ -363,7 +363,9 @@ function numberAccess(name: string, row: string, at: string, context: AccessCont
 		if (abiSized !== undefined) return undefined
 		return {
 			get: [`this.checkLive('${name}')`, `return this.manager.read${row}(${at}) as ${facts.valueType === 'bigint' ? `unknown as ${context.valueTs}` : context.valueTs}`],
-			set: [`this.checkLive('${name}')`, `this.manager.write${row}(${at}, value as never)`],
+			// a value that is not a number takes the library's path, whose TypeError names the
+			// field (`Type.name`), where the manager's writer would name itself
+			set: [`if (typeof value !== 'number') {\n\tthis.writeField('${name}', value)\n\treturn\n}`, `this.checkLive('${name}')`, `this.manager.write${row}(${at}, value)`],
 		}
 	}
 	if (abiSized !== undefined && facts.valueType === 'bigint') return undefined

@@ -538,8 +538,13 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 	}
 
 	set clamped(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['clamped']>) {
+		if (typeof value !== 'number') {
+			this.writeField('clamped', value)
+			return
+		}
+
 		this.checkLive('clamped')
-		this.manager.writeClampedUint8(this.address + 2, value as never)
+		this.manager.writeClampedUint8(this.address + 2, value)
 	}
 
 	/** C `int16_t`: offset 4, 2 bytes (wasm32). */
@@ -777,8 +782,13 @@ export class AllElementsRef extends StructRef<typeof declarations.AllElements> {
 	}
 
 	set f16(value: FieldRefValue<(typeof declarations.AllElements)['fieldTypes']['f16']>) {
+		if (typeof value !== 'number') {
+			this.writeField('f16', value)
+			return
+		}
+
 		this.checkLive('f16')
-		this.manager.writeFloat16(this.address + 58, value as never)
+		this.manager.writeFloat16(this.address + 58, value)
 	}
 
 	/** C `uint8_t`: offset 60, 1 byte (wasm32). */
