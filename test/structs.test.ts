@@ -491,6 +491,44 @@ describe('structs at run time', () => {
 			expectThrow(() => values.clear(), Error, /has been freed$/)
 			expectThrow(() => values.allocatedBytesView, Error, /has been freed$/)
 		})
+
+		it('StructArrayRef.write(values) writes each partial from element 0 on, checking every value first; readAt, read, writeAt and write name the element’s field in errors (BodyArrayRef[2].id)', () => {
+			const { heap, memory } = test
+			const bodies = heap.allocStructArray(Body, 4)
+			bodies.writeAt(3, { id: 30, mass: 3 })
+			bodies.write([{ id: 1, x: 0.5 }, {}, { mass: 2 }])
+			expect(bodies.read().map((body) => [body.id, body.x, body.mass])).to.deep.equal([[1, 0.5, 0], [0, 0, 0], [0, 0, 2], [30, 0, 3]])
+			bodies.write([])
+			// refused, writing nothing: a bad value in any element, too many values, no array
+			const before = snapshot(memory)
+			expectThrow(() => bodies.write([{ id: 5 }, { id: 6 }, { id: 2n as never }]), TypeError, 'BodyArrayRef[2].id: value must be a number, received 2n')
+			expectThrow(() => bodies.write([{ id: 5 }, { idd: 6 } as never]), TypeError, /^BodyArrayRef\[1\]: .*idd/)
+			expectThrow(() => bodies.write([{ id: 5 }, 7 as never]), TypeError, /^BodyArrayRef\[1\]: /)
+			expectThrow(() => bodies.write([{}, {}, {}, {}, {}]), RangeError, 'BodyArrayRef.write: 5 values given for an array of 4 elements')
+			expectThrow(() => bodies.write(5 as never), TypeError, 'BodyArrayRef.write: expected an array of values')
+			expectThrow(() => bodies.writeAt(3, { x: 1, flags: Symbol('f') as never }), TypeError, /^BodyArrayRef\[3\]\.flags: value must be a number/)
+			expectSameBytes(snapshot(memory), before)
+			// an array-like, and a valueOf that frees the array: the freed error, nothing written
+			bodies.write({ length: 1, 0: { id: 9 } })
+			expect(bodies.readAt(0).id).to.equal(9)
+			const after = snapshot(memory)
+			expectThrow(() => bodies.write([{ id: 1 }, { id: { valueOf: () => (bodies.free(), 2) } as never }]), Error, /^BodyArrayRef\.write: the reference to address \d+ has been freed$/)
+			expectSameBytes(snapshot(memory), after)
+			// a field stored past what it can read: the element and field named, by readAt and read
+			const Link = defineStruct('Link', { id: 'Int32', next: 'Pointer53' })
+			const links = heap.allocStructArray(Link, 3)
+			heap.writeBigUint64(links.address + 2 * links.stride + heap.offsetOf(Link, 'next'), 2n ** 60n)
+			expect(links.readAt(1)).to.deep.equal({ id: 0, next: 0 })
+			expectThrow(() => links.readAt(2), RangeError, /^LinkArrayRef\[2\]\.next: the uint64 at address \d+ holds 1152921504606846976/)
+			expectThrow(() => links.read(), RangeError, /^LinkArrayRef\[2\]\.next: /)
+			// a struct array field is named as its element type's array (its own name is the struct's)
+			const Holder = defineStruct('Holder', { tag: 'Int32', points: { array: Vec2, length: 2 } })
+			const holder = heap.allocStruct(Holder)
+			expectThrow(() => holder.points.write([{ x: 1 }, { y: 2n as never }]), TypeError, 'Vec2ArrayRef[1].y: value must be a number, received 2n')
+			expect(holder.points.read()).to.deep.equal([{ x: 0, y: 0 }, { x: 0, y: 0 }])
+			holder.points.write([{ x: 1 }, { y: 2 }])
+			expect(holder.points.read()).to.deep.equal([{ x: 1, y: 0 }, { x: 0, y: 2 }])
+		})
 	})
 
 	describe('lifetimes: sub-refs live as long as their root', () => {

@@ -30,6 +30,7 @@ import {
 	rowCheck,
 	rowMethods,
 	scalarRow,
+	recordCodec,
 	structCodec,
 	type ValueCodec,
 } from './codecs.js'
@@ -280,6 +281,17 @@ type SubRefClass = new (manager: WasmHeapManager, address: number, root: HeapRef
 
 function throwPartOf(refName: string, member: string): never {
 	throw raise(refIsPartOfAnother, refName, member)
+}
+
+/**
+ * Throws an element's error under the element's name: `again` repeats the read or check
+ * that threw `error` under that name, which throws the library's same error (one with a
+ * `code`) naming the element; any other error (a `valueOf` that threw its own), or a
+ * repeat that passes, is thrown as it was.
+ */
+function throwUnderElementName(error: unknown, again: () => unknown): never {
+	if ((error as { code?: unknown } | null)?.code !== undefined) again()
+	throw error
 }
 
 /** Throws the freed (or released) error if the root of `ref` is no longer live. */
@@ -620,7 +632,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	readAt(index: number): StructValue<T> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		checkRootLive(this, this.refName, 'readAt')
-		return this.elementShape.codec.read(this.manager, this.address + index * this.stride) as StructValue<T>
+		return this.readElement(index) as StructValue<T>
 	}
 
 	/**
@@ -630,24 +642,72 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 */
 	read(): StructValue<T>[] {
 		checkRootLive(this, this.refName, 'read')
-		const codec = this.elementShape.codec
 		const values = new Array<StructValue<T>>(this.elementCount)
-		for (let index = 0; index < this.elementCount; index++) values[index] = codec.read(this.manager, this.address + index * this.stride) as StructValue<T>
+		for (let index = 0; index < this.elementCount; index++) values[index] = this.readElement(index) as StructValue<T>
 		return values
 	}
 
 	/**
+	 * @internal Element `index` as plain data; a field it cannot read (a pointer53 stored past
+	 * 2^53 - 1) is an error naming the element's field (`ParticleArrayRef[2].next`). The
+	 * name is built only for an error.
+	 */
+	private readElement(index: number): unknown {
+		const codec = this.elementShape.codec
+		const address = this.address + index * this.stride
+		try {
+			return codec.read(this.manager, address)
+		} catch (error) {
+			// a codec of its own, made for the error alone: its readers name the element
+			const shape = this.elementShape
+			throwUnderElementName(error, () => recordCodec(shape.type, shape.abi, this.manager, `${this.refName}[${index}]`).read(this.manager, address))
+		}
+	}
+
+	/**
+	 * @internal Checks `value` for element `index`, under the element's name when it is refused
+	 * (`ParticleArrayRef[2].mass: ...`), which is built only then.
+	 */
+	private checkElement(value: unknown, index: number): unknown {
+		const codec = this.elementShape.codec
+		try {
+			return codec.check(value, this.type.name, this.manager)
+		} catch (error) {
+			throwUnderElementName(error, () => codec.check(value, `${this.refName}[${index}]`, this.manager))
+		}
+	}
+
+	/**
 	 * Writes the fields given of the element at `index`; every value is checked before any is written.
-	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value (nothing is written)
+	 * @throws RangeError if `index` is not an integer in `[0, elementCount)`; TypeError or RangeError for a bad value, naming the element's field (nothing is written)
 	 * @group Elements
 	 */
 	writeAt(index: number, value: StructInit<T>): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
-		const codec = this.elementShape.codec
 		// Checked (converted) before the liveness check: a value's valueOf may free this ref.
-		const staged = codec.check(value, `${this.refName}.writeAt`, this.manager)
+		const staged = this.checkElement(value, index)
 		checkRootLive(this, this.refName, 'writeAt')
-		codec.write(this.manager, this.address + index * this.stride, staged)
+		this.elementShape.codec.write(this.manager, this.address + index * this.stride, staged)
+	}
+
+	/**
+	 * Writes `values[i]` (the fields it gives, as `writeAt(i, values[i])` does) to element `i`,
+	 * from the first element on, for at most `elementCount` values; every value is checked
+	 * before any is written.
+	 * @throws TypeError if `values` is not array-like; RangeError for more values than elements; TypeError or RangeError for a bad value, naming the element's field (nothing is written)
+	 * @group Elements
+	 */
+	write(values: ArrayLike<StructInit<T>>): void {
+		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
+			throw raise(structArrayWriteNotAnArray, `${this.refName}.write`)
+		}
+		const count = values.length
+		if (count > this.elementCount) throw raise(structArrayWriteTooMany, `${this.refName}.write`, count, this.elementCount)
+		const staged = new Array<unknown>(count)
+		for (let index = 0; index < count; index++) staged[index] = this.checkElement(values[index], index)
+		checkRootLive(this, this.refName, 'write')
+		const codec = this.elementShape.codec
+		for (let index = 0; index < count; index++) codec.write(this.manager, this.address + index * this.stride, staged[index])
 	}
 
 	/**
@@ -818,8 +878,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 * `valueOf` that threw its own), or a value that passes the second time, as it was.
 	 */
 	private throwWriteAtError(index: number, value: unknown, error: unknown): never {
-		if ((error as { code?: unknown } | null)?.code !== undefined) this.codec.check(value, `${this.refName}[${index}]`, this.manager)
-		throw error
+		throwUnderElementName(error, () => this.codec.check(value, `${this.refName}[${index}]`, this.manager))
 	}
 
 	/** @internal Throws the freed (or released) error if the struct the field belongs to was: the ref's name is built only then. */
@@ -851,8 +910,16 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 		if (values.length > this.elementCount) {
 			throw raise(structArrayWriteTooMany, `${this.refName}.write`, values.length, this.elementCount)
 		}
+		// Checked under the field's name, as writeAt does: the element's is built only for an error.
 		const staged: unknown[] = []
-		for (let index = 0; index < values.length; index++) staged.push(this.codec.check(values[index], `${this.refName}[${index}]`, this.manager))
+		for (let index = 0; index < values.length; index++) {
+			const value = values[index]
+			try {
+				staged.push(this.codec.check(value, this.fieldName, this.manager))
+			} catch (error) {
+				throwUnderElementName(error, () => this.codec.check(value, `${this.refName}[${index}]`, this.manager))
+			}
+		}
 		checkRootLive(this, this.refName, 'write')
 		for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
 	}

@@ -330,7 +330,7 @@ export function coveredMembers(): { manager: Set<string>; refs: Map<string, Set<
 	for (const encoding of encodings) refs.set(encoding.sliceRefClass, new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, ...refMembers.slice].map(strip)))
 	refs.set('HeapScope', new Set(scopeMembers))
 	refs.set('StructRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'checkLive', 'read', 'write', 'type']))
-	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'elementCount', 'at', 'readAt', 'writeAt', 'read', 'stride', 'type', '[Symbol.iterator]']))
+	refs.set('StructArrayRef', new Set([...commonRefMembers, ...summaryRefMembers, ...summaryRefAlso, 'elementCount', 'at', 'readAt', 'writeAt', 'read', 'write', 'stride', 'type', '[Symbol.iterator]']))
 	return { manager, refs }
 }
 

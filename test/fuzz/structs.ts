@@ -579,8 +579,10 @@ export class StructCatalog {
 				const ref = (member: string, args: Spec[], data: Omit<StructOpData, 'type'> = {}): Op => ({ index, kind: 'struct', member, args, faults: [], slot: slot.id, struct: { type: own.index, ...data } })
 				if (slot.family === 'structArray') {
 					const indexSpec = (): Spec => (rng.chance(0.88) ? { k: 'num', v: rng.int(0, Math.max(1, slot.elementCount)) } : rng.pick<Spec>([{ k: 'num', v: -1 }, { k: 'num', v: slot.elementCount }, { k: 'num', v: 0.5 }, { k: 'str', v: '0' }]))
-					const member = rng.pick(['at', 'readAt', 'writeAt', 'read', 'stride', 'type', 'iterate'])
+					const member = rng.pick(['at', 'readAt', 'writeAt', 'read', 'write', 'stride', 'type', 'iterate'])
 					if (member === 'writeAt') return ref('writeAt', [indexSpec()], { value: this.randomValue(runner, rng, own) })
+					// write(values): up to one value more than the array has elements (refused)
+					if (member === 'write') return ref('write', [], { values: Array.from({ length: rng.int(0, slot.elementCount + 2) }, () => this.randomValue(runner, rng, own)) })
 					if (member === 'at' && rng.chance(0.4)) {
 						// The cursor form: usually a ref at(0) of this array gave, sometimes one it refuses.
 						const others = structs.filter((other) => other !== slot)
@@ -828,7 +830,7 @@ export class StructCatalog {
 				case 'read':
 					return ref.read()
 				case 'write':
-					return ref.write(value)
+					return ref.write(slot.family === 'structArray' ? data.values!.map((node) => this.materialize(runner, node)) : value)
 				case 'type':
 					return ref.type
 				case 'get field':
@@ -928,6 +930,14 @@ export class StructCatalog {
 			case 'writeAt':
 			case 'set field': {
 				const writes: StagedWrite[] = []
+				if (slot.family === 'structArray' && op.member === 'write') {
+					// every element's value is checked before any is written
+					const values = data.values!
+					if (values.length > slot.elementCount) exp.fail('RangeError', `${values.length} values for ${slot.elementCount} elements`)
+					else values.forEach((node, i) => this.stage(runner, exp, def, node, slot.address + i * def.size, `${def.name}ArrayRef[${i}]`, writes))
+					runner.settle(op, o, exp, names, () => StructCatalog.apply(runner, writes))
+					return true
+				}
 				if (!exp.mustThrow) {
 					if (op.member === 'set field') this.stageField(runner, exp, field!.gen, data.value!, address + field!.offset, `${def.name}.${field!.name}`, writes, field)
 					else this.stage(runner, exp, def, data.value!, address, `${def.name}`, writes)
@@ -1005,7 +1015,7 @@ Runner.structCode = (op: Op): string => {
 			case 'writeAt':
 				return `${target}.writeAt(${args[0]}, ${value})`
 			case 'write':
-				return `${target}.write(${value})`
+				return `${target}.write(${data.values === undefined ? value : `[${data.values.map(StructCatalog.nodeCode).join(', ')}]`})`
 			default:
 				return `${target}.${op.member}(${args.join(', ')})`
 		}
