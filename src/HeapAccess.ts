@@ -1,6 +1,6 @@
 import { HeapViews } from '../generated/HeapViews.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
-import { throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
+import { latestHeapErrors, throwAddressError, throwAlignmentError, throwElementCountError } from './errors.js'
 import {
 	alignmentInvalid,
 	alignmentNotANumber,
@@ -577,11 +577,16 @@ export abstract class HeapAccess {
 		if (errors !== undefined) throw errors.length === 1 ? errors[0] : raiseAggregate(errors, freeAllDeallocatorsThrew, 'freeAll', errors.length)
 	}
 
-	/** @internal Calls `getLatestHeap()` and checks what it returned. */
-	protected fetchHeap(): HeapBuffer {
+	/**
+	 * @internal Calls `getLatestHeap()` and checks what it returned; its error names `method`,
+	 * the entry point that polled (see {@link pollHeap}).
+	 */
+	protected fetchHeap(method: string): HeapBuffer {
 		const buffer: unknown = this.getLatestHeap()
 		if (!isHeapBuffer(buffer)) {
-			throw raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory)
+			const error = raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory, method)
+			latestHeapErrors.add(error)
+			throw error
 		}
 		return buffer
 	}
@@ -592,7 +597,7 @@ export abstract class HeapAccess {
 	 * view of the new buffer names (the views are left as they were).
 	 */
 	protected pollHeap(method: string): void {
-		const latest = this.fetchHeap()
+		const latest = this.fetchHeap(method)
 		if (latest !== this.views.buffer) {
 			this.views = new HeapViews(latest, method)
 			if (this.pollingMode !== 'always') {

@@ -2,7 +2,7 @@ import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { TypedArrayConstructorLike } from './cappedView.js'
 import { AddressTable } from './AddressTable.js'
 import { allocFailureOf } from './HeapAllocator.js'
-import { throwElementCountError, type HeapError } from './errors.js'
+import { latestHeapErrors, throwElementCountError, type HeapError } from './errors.js'
 import { bigintElement } from './conversions.js'
 import {
 	allocationSizeBeyondAbi,
@@ -562,16 +562,17 @@ export class HeapCore {
 		// address at the heap's end would be accepted, and handed out again.
 		const access = this.access
 		if (!(address + size <= access.fast.uint8Array.length)) {
-			// In 'never' mode too: the allocator may have grown the memory (the built-in one does).
-			access.pollAfterAllocation(method)
 			try {
+				// In 'never' mode too: the allocator may have grown the memory (the built-in one does).
+				access.pollAfterAllocation(method)
 				access.checkRegion(address, size, method)
 			} catch (error) {
+				// a getLatestHeap() that returned no buffer is thrown as it is, the block given back
 				this.giveBack(
 					address,
 					size,
 					alignment,
-					raiseWithCause(error, allocatorReturnedOutsideHeap, method, byteSize, address, access.views.buffer.byteLength),
+					latestHeapErrors.has(error as object) ? (error as HeapError) : raiseWithCause(error, allocatorReturnedOutsideHeap, method, byteSize, address, access.views.buffer.byteLength),
 				)
 			}
 		}

@@ -783,8 +783,29 @@ describe('allocation', () => {
 				free,
 				{ pollingMode: 'always' },
 			)
-			// a later poll names no entry point: the callback is the user's, polled under any method
-			expectThrow(() => heap.readInt32(0), TypeError, /^getLatestHeap must return .*memory\.buffer/)
+			// a later poll names the entry point that polled
+			expectThrow(() => heap.readInt32(0), TypeError, /^readInt32: getLatestHeap must return .*memory\.buffer/)
+		})
+
+		it('an allocation whose region check polls a getLatestHeap that returns no buffer throws that error, naming the call, and gives the block back, in every polling mode', () => {
+			for (const pollingMode of ['whenEmpty', 'always', 'never'] as const) {
+				const grown = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+				let healthy = true
+				const freed: number[] = []
+				const heap = api.createWasmHeapManager(
+					() => (healthy ? grown.buffer : (42 as unknown as ArrayBuffer)),
+					// a block past the first page: the manager polls to see the memory the allocator grew
+					() => {
+						grown.grow(1)
+						return 65536 + 64
+					},
+					(address: number) => void freed.push(address),
+					{ pollingMode },
+				)
+				healthy = false
+				expectThrow(() => heap.allocInt32(), TypeError, /^allocInt32: getLatestHeap must return an ArrayBuffer or SharedArrayBuffer, received 42$/)
+				expect(freed, pollingMode).to.deep.equal([65536 + 64])
+			}
 		})
 
 		it('a SharedArrayBuffer heap is accepted', () => {
