@@ -299,6 +299,9 @@ export abstract class HeapRef {
 	 */
 	free(): void {
 		if (this.freed) return this.freeAgain()
+		// a wrapped region of 4 GiB or more, which a 32-bit size_t cannot hold: refused as
+		// deallocate refuses it, the ref left live (an allocation that size is refused already)
+		if (this.allocatedByteSize > 0xffffffff && this.ownDeallocator !== null) this.manager.core.checkDeallocationSize(this.allocatedByteSize, `${this.refName}.free`)
 		this.invalidate()
 		this.manager.core.freeRef(this)
 	}

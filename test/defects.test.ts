@@ -416,6 +416,20 @@ describe('defects found by fuzzing (issue 10)', function () {
 				// 2^32 - 1 still goes to it
 				heap.deallocate(1024, 2 ** 32 - 1)
 				expect(frees.splice(0)).to.deep.equal([[1024, 2 ** 32 - 1, 8]])
+				// a wrapped ref that size refuses its free() alike, and stays live; one that frees nothing (borrowed) is freed
+				const wrapped = heap.wrapUint8Array(1024, 2 ** 32 + 8)
+				const refused = thrown(() => wrapped.free())
+				expect(refused).to.be.instanceOf(RangeError)
+				expect(refused.message).to.match(new RegExp(`^Uint8ArrayRef\\.free: cannot free 4294967304 bytes: on ${abi} a deallocator takes its size as a 32-bit size_t`))
+				expect(wrapped.isFreed).to.equal(false)
+				expect(wrapped.readAt(0)).to.equal(0xa5)
+				const borrowed = heap.wrapUint8Array(1024, 2 ** 32 + 8, { deallocator: null })
+				borrowed.free()
+				expect(borrowed.isFreed).to.equal(true)
+				expect(frees, 'the deallocator never called').to.deep.equal([])
+				// a region of 2^32 - 1 bytes goes to it
+				heap.wrapUint8Array(1024, 2 ** 32 - 1).free()
+				expect(frees.splice(0)).to.deep.equal([[1024, 2 ** 32 - 1, 1]])
 			}
 			// on wasm64, or to a deallocator known to take bigints (a memory64 export's), it goes as it is
 			createWasmHeapManager(() => buffer, () => 0, counting as never, { abi: 'wasm64' }).deallocate(1024, 2 ** 32)
