@@ -102,10 +102,18 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		returnType: valueType,
 		statements: (writer) => {
 			writer.writeLine('const manager = this.manager')
-			writer.writeLine(
-				`if (!(this.liveEnd <= manager.${fastBytes}.length)) return manager.${methods.read}(this.liveAddress('read'))`,
-			)
-			writer.writeLine(`const view = manager.${fastDataView}`)
+			if (element.kind === 'pointer53') {
+				// A stored value past 2^53 - 1 is an error naming the ref's member on the cold path
+				// too (the manager's read would name itself), so the polled view is read here.
+				writer.writeLine(
+					`const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : manager.checkRegion(this.liveAddress('read'), ${byteSize}, '${element.refClass}.read').dataView`,
+				)
+			} else {
+				writer.writeLine(
+					`if (!(this.liveEnd <= manager.${fastBytes}.length)) return manager.${methods.read}(this.liveAddress('read'))`,
+				)
+				writer.writeLine(`const view = manager.${fastDataView}`)
+			}
 			refRead(writer)
 		},
 	})
@@ -185,13 +193,28 @@ function ofRowType(element: NormalizedElement, call: string): string {
  */
 function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, trivia: string): void {
 	const { methods, valueType, byteSize } = element
+	// A pointer53 stored past 2^53 - 1 is an error naming `readAt` (the manager's read would
+	// name itself): read here, through the live view, or the polled one when the array does
+	// not lie in it.
+	const pointer53Read = element.kind === 'pointer53' ? elementRead(element, 'address', `${element.arrayRefClass}.readAt`, arrayRef) : undefined
 	arrayRef.methods.push({
 		leadingTrivia: trivia,
 		name: 'readAt',
 		docs: [readAtDocs(element)],
 		parameters: [{ name: 'index', type: 'number' }],
 		returnType: valueType,
-		statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],
+		statements:
+			pointer53Read === undefined
+				? [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`]
+				: (writer) => {
+						writer.writeLine(indexCheck('readAt'))
+						writer.writeLine(`const address = this.address + index * ${byteSize}`)
+						writer.writeLine('const manager = this.manager')
+						writer.writeLine(
+							`const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : manager.checkRegion(address, ${byteSize}, '${element.arrayRefClass}.readAt').dataView`,
+						)
+						pointer53Read(writer)
+					},
 	})
 	arrayRef.methods.push({
 		leadingTrivia: trivia,

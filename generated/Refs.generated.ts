@@ -4300,8 +4300,7 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readPointer53(this.liveAddress('read'))
-		const view = manager.fastDataView
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : manager.checkRegion(this.liveAddress('read'), 8, 'Pointer53Ref.read').dataView
 		const low = view.getUint32(this.address, true)
 		const high = view.getUint32(this.address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('Pointer53Ref.read', this.address, high, low)
@@ -4486,7 +4485,13 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readPointer53(this.address + index * 8)
+		const address = this.address + index * 8
+		const manager = this.manager
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : manager.checkRegion(address, 8, 'Pointer53ArrayRef.readAt').dataView
+		const low = view.getUint32(address, true)
+		const high = view.getUint32(address + 4, true)
+		if (high > 0x1fffff) throwPointer53StoredError('Pointer53ArrayRef.readAt', address, high, low)
+		return high * 0x100000000 + low
 	}
 
 	// Pointer53 · codegen/emitAccess.ts

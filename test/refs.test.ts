@@ -3,6 +3,7 @@
  * objects they return, for every element type of the descriptor table.
  */
 import { expect } from 'chai'
+import * as util from 'node:util'
 import { normalizeEncodings, type NormalizedElement } from '../codegen/normalize.js'
 import { stringEncodingRows } from '../descriptors/encodings.js'
 import * as api from '../src/index.js'
@@ -744,6 +745,32 @@ describe('refs', () => {
 				expectThrow(() => array.readAtomicAt(1), RangeError, pattern)
 				expect(array.readAt(0)).to.equal(0)
 				expect(array.view[1]).to.equal(stored)
+			}
+		})
+
+		it('the error of a stored value above 2^53 - 1 names the ref member read, on the fast path, after the memory grew, and in every polling mode', () => {
+			for (const pollingMode of ['whenEmpty', 'always', 'never'] as const) {
+				const t = createTestHeap({ pollingMode })
+				const ref = t.heap.allocPointer53()
+				const array = t.heap.allocPointer53Array(2)
+				t.heap.writeBigUint64(ref.address, 2n ** 60n)
+				t.heap.writeBigUint64(array.address + 8, 2n ** 60n)
+				const reads = (): void => {
+					const held = `holds ${2n ** 60n}, which is above the largest pointer53 value`
+					expectThrow(() => ref.read(), RangeError, `Pointer53Ref.read: the uint64 at address ${ref.address} ${held} 2^53 - 1`)
+					expectThrow(() => ref.value, RangeError, `Pointer53Ref.read: the uint64 at address ${ref.address} ${held} 2^53 - 1`)
+					expect(String(ref)).to.equal(util.inspect(ref))
+					expect(String(ref)).to.contain(`unreadable: 'Pointer53Ref.read: `)
+					expectThrow(() => array.readAt(1), RangeError, `Pointer53ArrayRef.readAt: the uint64 at address ${array.address + 8} ${held} 2^53 - 1`)
+					expectThrow(() => [...array], RangeError, /^Pointer53ArrayRef\.readAt: /)
+					expect(array.readAt(0)).to.equal(0)
+				}
+				reads()
+				// the memory grown: the first read of each takes the cold path, which polls
+				// ('never' does not poll: its reads then say the buffer was detached)
+				if (pollingMode === 'never') continue
+				t.memory.grow(1)
+				reads()
 			}
 		})
 

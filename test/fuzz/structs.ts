@@ -894,12 +894,13 @@ export class StructCatalog {
 				return true
 			}
 			case 'at': {
+				// A reuse that is not a ref at() of this array returned is refused (after the index is
+				// checked), before any field of the element is read.
+				if (data.reuse !== undefined && cursor !== undefined && data.reuse !== 'cursor' && !exp.mustThrow) exp.fail('TypeError', 'reuse is not a ref at() of this array returned')
 				const lazy = field !== undefined && (field.gen.k === 'record' || field.gen.k === 'array')
 				const fieldExp = lazy ? new Expectation() : exp
 				const expected = exp.mustThrow || data.field === undefined ? undefined : this.fieldValue(fieldExp, field!, read, address)
-				if (data.field !== undefined) this.pointeeFits(runner, exp, field!, expected, o)
-				// A reuse that is not a ref at() of this array returned is refused (after the index is checked).
-				if (data.reuse !== undefined && cursor !== undefined && data.reuse !== 'cursor' && !exp.mustThrow) exp.fail('TypeError', 'reuse is not a ref at() of this array returned')
+				if (data.field !== undefined && !exp.mustThrow) this.pointeeFits(runner, exp, field!, expected, o)
 				runner.settle(op, o, exp, names, (result) => {
 					const element = data.field === undefined ? result : result.element
 					if (!(element instanceof StructRef) || element.address !== address) runner.violation(op, 'wrong-ref', `at() gave ${element?.constructor?.name} at ${element?.address}, expected a StructRef at ${address}`)
