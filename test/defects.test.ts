@@ -468,6 +468,15 @@ describe('defects found by review (issue 11 merges)', () => {
 		})
 	})
 
+	it("a dropped manager's heap read by a long ASCII UTF-8 read is not kept beside the one the decoder keeps (isAscii and latin1Slice on Node up to 22 kept it)", function () {
+		this.timeout(120_000)
+		const child = runWithGc('readRetentionChild.ts')
+		expect(child.status, child.stderr).to.equal(0)
+		// [read by TextDecoder, then a 4 KiB ASCII read]: the UTF-8 reader keeps at most one
+		const alive = JSON.parse(child.stdout.trim()) as boolean[]
+		expect(alive.filter(Boolean), JSON.stringify(alive)).to.have.length(1)
+	})
+
 	it('free() of a ref made directly as tracked, on a manager that does not track, gives its region back (it threw a bare TypeError and leaked)', () => {
 		const freed: number[] = []
 		const heap = createWasmHeapManager(

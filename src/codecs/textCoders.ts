@@ -384,9 +384,16 @@ export function decodeUtf8Native(bytes: Uint8Array, start: number, length: numbe
  * 0.92-0.95x, bench/compare-builds.ts --suite strings.)
  */
 export function decodeUtf8MostlyAscii(bytes: Uint8Array, start: number, length: number): string {
-	if (hostAsciiSlice !== undefined && length >= ASCII_SLICE_FROM_BYTES && length <= DECODE_PIECE_UNITS && bufferKindOf(bytes.buffer) === Plain) {
-		const view = byteRange(bytes, start, length)
-		if (hostAsciiTest!(view)) return hostAsciiSlice.call(view, 0, length)
+	if (hostAsciiSlice !== undefined && length >= ASCII_SLICE_FROM_BYTES && length <= DECODE_PIECE_UNITS) {
+		const buffer = bytes.buffer
+		if (bufferKindOf(buffer) === Plain) {
+			// Made from the buffer just read, not by `byteRange`: its cache may hold only a view
+			// that a decoder's or the encoder's one-view cache holds too, and nothing here
+			// checks the view against those (a heap read this way and dropped stayed reachable
+			// beside the one the decoder keeps: test/defects.test.ts).
+			const view = new Uint8Array(buffer, bytes.byteOffset + start, length)
+			if (hostAsciiTest!(view)) return hostAsciiSlice.call(view, 0, length)
+		}
 	}
 	return decodeUtf8Native(bytes, start, length, false)
 }
