@@ -299,19 +299,8 @@ export abstract class HeapRef {
 	 */
 	free(): void {
 		if (this.freed) return this.freeAgain()
-		// a wrapped region of 4 GiB or more (out of line: free() is inlined into callers' loops)
-		if (this.allocatedByteSize > 0xffffffff) this.checkFreeSize()
 		this.invalidate()
 		this.manager.core.freeRef(this)
-	}
-
-	/**
-	 * @internal `free()` of a region of 4 GiB or more, which a 32-bit size_t cannot hold:
-	 * refused as `deallocate` refuses it, the ref left live (an allocation that size is
-	 * refused already, so only a wrap has it); a borrowed wrap frees nothing and passes.
-	 */
-	private checkFreeSize(): void {
-		if (this.ownDeallocator !== null) this.manager.core.checkDeallocationSize(this.allocatedByteSize, `${this.refName}.free`)
 	}
 
 	/** @internal A second `free()`: nothing to do, unless the ref was released. */
