@@ -648,7 +648,11 @@ const reasons: Reason[] = [
 			'them into constants): 31-42 ns against 12-15 ns raw (0.35-0.39x) on a loaded machine, and in the same ' +
 			'processes the same loop without the manager (`_malloc`, a 12-field object like the ref then was, the zeroing ' +
 			'store, `_free`) 18.5-27 ns: the 0.45x goal (27-33 ns there) leaves 6-14 ns for the path\'s checks and ' +
-			'indirections, which took 13-17 ns (measured before the flags\' `=== true`), each one a check the issue keeps.',
+			'indirections, which took 13-17 ns (measured before the flags\' `=== true`), each one a check the issue keeps. ' +
+			'How near the budget the loop is: a one-comparison check in `free()` (a wrapped region of 4 GiB or more, ' +
+			'with its refusal out of line: `free()` 47 -> 68 bytes of bytecode, 56fa25d) made the loop 0.82x and 0.73x ' +
+			'(bench/compare-allocation.ts, 7 processes, both load orders); the check moved to wrap time (6aa0711), ' +
+			'which marks such a ref so that its `free()` takes the slow path: 1.00x and 1.12x of 30107d1.',
 	},
 	{
 		suite: 'ownership',
