@@ -320,7 +320,7 @@ export async function runSuite(api, report) {
 	const check = (name, fn) => report.check(name, fn)
 
 	await check('exports', () => {
-		for (const name of ['createWasmHeapManager', 'createHeapAllocator', 'wrapEmscriptenModuleHeap', 'WasmHeapManager', 'HeapRef', 'ArrayHeapRef']) {
+		for (const name of ['createWasmHeapManager', 'createHeapAllocator', 'wrapEmscriptenModuleHeap', 'WasmHeapManager', 'HeapRef', 'ArrayHeapRef', 'defineStruct', 'defineUnion', 'defineEnum', 'StructRef', 'StructArrayRef']) {
 			assert(typeof api[name] === 'function', `the module exports ${name}`)
 		}
 		for (const type of typeNames) {
@@ -362,6 +362,7 @@ export async function runSuite(api, report) {
 		['read-modify-write', checkReadModifyWrite],
 		['wait and notify', checkWaits],
 		['built-in allocator', checkBuiltInAllocator],
+		['structs', checkStructs],
 	]
 	for (const variant of variants) {
 		for (const [name, run] of groups) await group(`${variant.label}: ${name}`, () => run(api, check, variant))
@@ -373,6 +374,93 @@ export async function runSuite(api, report) {
 
 	await group('resizable buffers', () => checkResizableBuffers(api, check))
 	await group('5 GiB ArrayBuffer', () => checkFiveGiB(api, check, report))
+}
+
+// ---- structs -------------------------------------------------------------------------
+
+/**
+ * C structs at run time: a declaration's layout on the default wasm32 ABI (the offsets,
+ * size and alignment clang-14 gives the same C struct: `-fdump-record-layouts
+ * --target=wasm32-wasi`), fields of every kind read and written in place (checked against
+ * the heap's bytes), struct arrays, and bad input writing nothing.
+ */
+async function checkStructs(api, check, { label, shared }) {
+	const { heap, memory } = newHeap(api, shared)
+	const Color = api.defineEnum('Color', 'Uint8', { Red: 1, Green: 2, Blue: 3 })
+	const Vec2 = api.defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+	const Particle = api.defineStruct('Particle', {
+		x: 'Float64',
+		y: 'Float32',
+		id: 'Int32',
+		color: Color,
+		alive: 'Bool',
+		name: { string: 'Utf8', capacity: 6 },
+		next: { pointer: () => Particle },
+		velocity: Vec2,
+		history: { array: 'Uint16', length: 3 },
+	})
+	const bytes = () => new DataView(memory.buffer)
+
+	await check(`${label}: structs: the C layout (offsetOf, sizeOf, alignOf on wasm32)`, () => {
+		const offsets = Object.fromEntries(['x', 'y', 'id', 'color', 'alive', 'name', 'next', 'velocity', 'history'].map((field) => [field, heap.offsetOf(Particle, field)]))
+		equal(JSON.stringify(offsets), JSON.stringify({ x: 0, y: 8, id: 12, color: 16, alive: 17, name: 18, next: 24, velocity: 28, history: 36 }), 'offsets')
+		equal(heap.sizeOf(Particle), 48, 'sizeof')
+		equal(heap.alignOf(Particle), 8, 'alignof')
+	})
+
+	await check(`${label}: structs: allocStruct, fields read and written in place at C's offsets`, () => {
+		const p = heap.allocStruct(Particle, { x: 1.5, id: -7, color: Color.values.Blue, name: 'héll', history: [1, 2] })
+		equal(p.address % 8, 0, 'aligned to 8')
+		equal(bytes().getFloat64(p.address, true), 1.5, 'x in the heap')
+		equal(bytes().getInt32(p.address + 12, true), -7, 'id in the heap')
+		equal(p.color, 3, 'an enum reads as its number')
+		equal(Color.nameOf(p.color), 'Blue', 'and names it')
+		equal(p.name, 'héll', 'an inline UTF-8 string (5 bytes and its terminator)')
+		equalArrays(p.history.read(), [1, 2, 0], 'a fixed array field')
+		p.y = 0.1
+		equal(bytes().getFloat32(p.address + 8, true), Math.fround(0.1), 'y written as a float')
+		p.velocity.y = 2.5
+		equal(bytes().getFloat32(p.address + 32, true), 2.5, 'a nested struct written in place')
+		p.alive = true
+		equal(bytes().getUint8(p.address + 17), 1, 'a bool is one byte')
+		p.history.writeAt(2, 65535)
+		equal(bytes().getUint16(p.address + 40, true), 65535, 'an array element in place')
+		const q = heap.allocStruct(Particle, { id: 2 })
+		p.next = q
+		equal(bytes().getUint32(p.address + 24, true), q.address, 'a pointer field holds the address')
+		equal(p.next.id, 2, 'a pointer field reads as a ref of its target')
+		const plain = heap.readStruct(Particle, p.address)
+		equal(JSON.stringify(plain), JSON.stringify({ x: 1.5, y: Math.fround(0.1), id: -7, color: 3, alive: true, name: 'héll', next: q.address, velocity: { x: 0, y: 2.5 }, history: [1, 2, 65535] }), 'readStruct')
+		throws(() => (p.id = 5n), TypeError, ['Particle.id'], 'a bigint for an Int32 field')
+		throws(() => (p.name = 'too long'), RangeError, ['Particle.name'], 'a string that does not fit')
+		equal(p.name, 'héll', 'nothing written')
+		p.free()
+		throws(() => p.x, Error, ['freed'], 'a freed struct ref')
+		throws(() => p.velocity, Error, ['freed'], 'a nested field of a freed struct ref')
+		q.free()
+	})
+
+	await check(`${label}: structs: arrays (at, readAt, writeAt, write, read, iteration), and bad input writing nothing`, () => {
+		const array = heap.allocStructArray(Vec2, [{ x: 1 }, { y: 2 }, { x: 3, y: 4 }])
+		equal(array.elementCount, 3, 'elementCount')
+		equal(array.stride, 8, 'stride')
+		equal(array.at(2).y, 4, 'at(i) reads in place')
+		array.at(0).y = -1
+		equal(bytes().getFloat32(array.address + 4, true), -1, 'at(i) writes in place')
+		equal(JSON.stringify(array.readAt(1)), JSON.stringify({ x: 0, y: 2 }), 'readAt')
+		array.writeAt(1, { x: 9 })
+		array.write([{ y: 7 }, {}, { x: 5 }])
+		equal(JSON.stringify(array.read()), JSON.stringify([{ x: 1, y: 7 }, { x: 9, y: 2 }, { x: 5, y: 4 }]), 'write(values) and read()')
+		equalArrays([...array].map((element) => element.x), [1, 9, 5], 'iteration')
+		const before = new Uint8Array(memory.buffer, array.address, 24).slice()
+		throws(() => array.readAt(3), RangeError, ['Vec2ArrayRef.readAt', 'index 3'], 'readAt past the end')
+		throws(() => array.write([{}, {}, {}, {}]), RangeError, ['4 values'], 'write of too many values')
+		throws(() => array.write([{ x: 1 }, { y: 2n }]), TypeError, ['Vec2ArrayRef[1].y'], 'write of a bad value')
+		throws(() => heap.writeStruct(Vec2, array.address, { x: 1, z: 2 }), TypeError, ['z'], 'writeStruct of an unknown field')
+		equalArrays(new Uint8Array(memory.buffer, array.address, 24), before, 'nothing written by the refused calls')
+		array.free()
+		throws(() => array.at(0), Error, ['freed'], 'a freed struct array')
+	})
 }
 
 // ---- atomic read-modify-write, wait and notify -------------------------------------
