@@ -711,11 +711,12 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	}
 
 	/**
-	 * Iterates over the elements: `at(0)`, `at(1)`, ...
+	 * Iterates over the elements: `at(0)`, `at(1)`, ... (typed as what this class's `at` returns:
+	 * a generated `ParticleArrayRef` gives `ParticleRef`s).
 	 * @group Elements
 	 */
-	override *[Symbol.iterator](): IterableIterator<StructRefOf<T>> {
-		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
+	override *[Symbol.iterator](): IterableIterator<ReturnType<this['at']>> {
+		for (let index = 0; index < this.elementCount; index++) yield this.at(index) as ReturnType<this['at']>
 	}
 }
 
