@@ -6,7 +6,7 @@
  * The runtime checks beside them show that the types describe what the library does.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, type StructArrayRef, type StructRefOf, type StructType } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type StructArrayRef, type StructInit, type StructRefOf, type StructType } from '../src/index.js'
 import { Vec2 } from './support/structCorpus.js'
 import { PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
@@ -39,5 +39,40 @@ describe('public types for a strict TypeScript user', () => {
 		for (const element of plain) assertType<Equal<typeof element, StructRefOf<typeof Vec2>>>()
 		const refsOf = <T extends StructType>(array: StructArrayRef<T>): StructRefOf<T>[] => [...array]
 		expect(refsOf(plain)).to.have.length(1)
+	})
+
+	it('a fixed-array field takes any array-like in a partial write (a typed array), and still refuses wrong elements', () => {
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const Mesh = defineStruct('Mesh', {
+			matrix: { array: 'Float32', length: 4 },
+			ids: { array: 'BigInt64', length: 2 },
+			rows: { array: { array: 'Int8', length: 2 }, length: 2 },
+			labels: { array: { string: 'Utf8', capacity: 4 }, length: 2 },
+			points: { array: Vec2, length: 2 },
+		})
+		const mesh = heap.allocStruct(Mesh, { matrix: new Float32Array([1, 2, 3, 4]), ids: new BigInt64Array([5n]), rows: [new Int8Array([6, 7])] })
+		mesh.write({ rows: [[8], new Int8Array([9, 10])] })
+		heap.writeStruct(Mesh, mesh.address, { matrix: new Float32Array([0.5]) })
+		const meshes = heap.allocStructArray(Mesh, [{ ids: new BigInt64Array([11n, 12n]) }])
+		meshes.writeAt(0, { matrix: new Float32Array(4).fill(2) })
+		const init: StructInit<typeof Mesh> = { matrix: new Float32Array(4), labels: ['a', 'b'] }
+		mesh.points.write([{ x: 1 }])
+		expect(mesh.read()).to.deep.include({ matrix: [0.5, 2, 3, 4], ids: [5n, 0n], rows: [[8, 7], [9, 10]] })
+		expect(meshes.readAt(0)).to.deep.include({ matrix: [2, 2, 2, 2], ids: [11n, 12n] })
+		void init
+		// compiled, never called: each would throw at run time
+		const wrong = (): unknown => [
+			// @ts-expect-error a BigInt64 array takes bigints
+			mesh.write({ ids: new Float64Array(2) }),
+			// @ts-expect-error a Float32 array takes numbers
+			mesh.write({ matrix: new BigInt64Array(2) }),
+			// @ts-expect-error an array of inline strings takes an array, not one string (refused at run time too)
+			mesh.write({ labels: 'ab' }),
+			// @ts-expect-error the elements of an array of structs are partials of that struct, with no other field
+			mesh.write({ points: [{ z: 1 }] }),
+			// @ts-expect-error a number is no array
+			mesh.write({ matrix: 1 }),
+		]
+		void wrong
 	})
 })

@@ -209,15 +209,19 @@ export type StructValue<T extends StructTypeOrDeclared> = DeclarationOf<T> exten
 
 /**
  * What a field declared as `S` accepts in a partial write: what it reads as in plain data
- * (`StructValue`), with nested structs partial, and a ref, an address or `null` for a
- * pointer. The setters `wasm-heap-manager generate` writes for pointer fields take it.
+ * (`StructValue`), with nested structs partial, a ref, an address or `null` for a
+ * pointer, and for a fixed array any array-like (a typed array too: its values by index up
+ * to its `length`; an array of inline strings takes an array). The setters
+ * `wasm-heap-manager generate` writes for pointer fields take it.
  */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
 	: S extends PointerTypeSpec
 		? number | PointerInit<S['pointer']> | null
 		: S extends ArrayTypeSpec
-			? readonly FieldInit<S['array']>[]
+			? S['array'] extends InlineStringTypeSpec
+				? readonly string[]
+				: ArrayLike<FieldInit<S['array']>>
 			: S extends AlignedTypeSpec
 				? FieldInit<S['type']>
 				: FieldValue<S>
