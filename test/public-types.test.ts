@@ -6,7 +6,7 @@
  * The runtime checks beside them show that the types describe what the library does.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineStruct, type StructArrayRef, type StructInit, type StructRefOf, type StructType } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type StructArrayRef, type StructInit, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
 import { Vec2 } from './support/structCorpus.js'
 import { PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
@@ -72,6 +72,41 @@ describe('public types for a strict TypeScript user', () => {
 			mesh.write({ points: [{ z: 1 }] }),
 			// @ts-expect-error a number is no array
 			mesh.write({ matrix: 1 }),
+		]
+		void wrong
+	})
+
+	it('allocStruct, wrapStruct, allocStructArray and wrapStructArray in a function generic over the struct type give StructRefOf<T> and StructArrayRef<T>', () => {
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const alloc = <T extends StructType>(type: T, init?: StructInit<T>): StructRefOf<T> => heap.allocStruct(type, init)
+		const wrap = <T extends StructType>(type: T, address: number): StructRefOf<T> => heap.wrapStruct(type, address, { deallocator: null })
+		const allocArray = <T extends StructType>(type: T, values: readonly StructInit<T>[]): StructArrayRef<T> => heap.allocStructArray(type, values)
+		const wrapArray = <T extends StructType>(type: T, address: number, count: number): StructArrayRef<T> => heap.wrapStructArray(type, address, count, { deallocator: null })
+		const readAll = <T extends StructType>(type: T, address: number, count: number): StructValue<T>[] => heap.wrapStructArray(type, address, count, { deallocator: null }).read()
+		const vector = alloc(Vec2, { x: 1 })
+		assertType<Equal<typeof vector.x, number>>()
+		const vectors = allocArray(Vec2, [{ y: 2 }, { y: 3 }])
+		expect(wrap(Vec2, vector.address).x).to.equal(1)
+		expect(wrapArray(Vec2, vectors.address, 2).readAt(1).y).to.equal(3)
+		const values = readAll(Vec2, vectors.address, 2)
+		assertType<Equal<typeof values, { x: number; y: number }[]>>()
+		expect(values).to.deep.equal([{ x: 0, y: 2 }, { x: 0, y: 3 }])
+		// a generated class still gives its own classes, and its declaration's checks
+		assertType<Equal<ReturnType<typeof heap.allocStruct<typeof Vec2>>, StructRefOf<typeof Vec2>>>()
+		const explicit = heap.allocStruct<typeof Vec2Ref>(Vec2Ref)
+		assertType<Equal<typeof explicit, Vec2Ref>>()
+		const generated = heap.allocStruct(Vec2Ref, { y: 1 })
+		assertType<Equal<typeof generated, Vec2Ref>>()
+		const generatedArray = heap.wrapStructArray(Vec2Ref, vectors.address, 2, { deallocator: null })
+		assertType<Equal<typeof generatedArray, Vec2ArrayRef>>()
+		expect(generatedArray.at(1)).to.be.instanceOf(Vec2Ref)
+		const wrong = (): unknown => [
+			// @ts-expect-error a generated class takes its declaration's fields only
+			heap.allocStruct(Vec2Ref, { z: 1 }),
+			// @ts-expect-error and its declaration's value types
+			heap.allocStructArray(Vec2Ref, [{ x: 1n }]),
+			// @ts-expect-error a struct type too
+			heap.allocStruct(Vec2, { z: 1 }),
 		]
 		void wrong
 	})
