@@ -57,6 +57,9 @@ describe('public types for a strict TypeScript user', () => {
 		meshes.writeAt(0, { matrix: new Float32Array(4).fill(2) })
 		const init: StructInit<typeof Mesh> = { matrix: new Float32Array(4), labels: ['a', 'b'] }
 		mesh.points.write([{ x: 1 }])
+		mesh.labels.write(['c'])
+		mesh.matrix.write(new Float32Array([0.5]))
+		mesh.rows.at(1).write(new Int8Array([9, 10]))
 		expect(mesh.read()).to.deep.include({ matrix: [0.5, 2, 3, 4], ids: [5n, 0n], rows: [[8, 7], [9, 10]] })
 		expect(meshes.readAt(0)).to.deep.include({ matrix: [2, 2, 2, 2], ids: [11n, 12n] })
 		void init
@@ -68,6 +71,8 @@ describe('public types for a strict TypeScript user', () => {
 			mesh.write({ matrix: new BigInt64Array(2) }),
 			// @ts-expect-error an array of inline strings takes an array, not one string (refused at run time too)
 			mesh.write({ labels: 'ab' }),
+			// @ts-expect-error and so does the field's own write
+			mesh.labels.write('ab'),
 			// @ts-expect-error the elements of an array of structs are partials of that struct, with no other field
 			mesh.write({ points: [{ z: 1 }] }),
 			// @ts-expect-error a number is no array

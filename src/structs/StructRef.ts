@@ -900,11 +900,11 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	}
 
 	/**
-	 * Writes `values` from the first element on (at most `elementCount` of them); every value is checked before any is written.
+	 * Writes `values` (an array or any array-like object: a typed array too, not a string) from the first element on (at most `elementCount` of them); every value is checked before any is written.
 	 * @throws TypeError or RangeError for a bad value, or more values than elements (nothing is written)
 	 * @group Elements
 	 */
-	write(values: ArrayLike<I>): void {
+	write(values: object & ArrayLike<I>): void {
 		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
 			throw raise(structArrayWriteNotAnArray, `${this.refName}.write`)
 		}
