@@ -6,9 +6,9 @@
  * The runtime checks beside them show that the types describe what the library does.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineStruct, type StructArrayRef, type StructInit, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
 import { Vec2 } from './support/structCorpus.js'
-import { PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
+import { NodeArrayRef, NodeRef, PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
 /** Type equality, as assignability both ways of the two function types (exact for unions and `any`). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -114,5 +114,24 @@ describe('public types for a strict TypeScript user', () => {
 			heap.allocStruct(Vec2, { z: 1 }),
 		]
 		void wrong
+	})
+
+	it("a generated array class is a StructArrayRef of any struct: a self-referential pointer field and a function taking StructArrayRef take it", () => {
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const nodes = heap.allocStructArray(NodeRef, 3)
+		assertType<Equal<typeof nodes, NodeArrayRef>>()
+		// Node.next is { pointer: (): StructType => Node }: it takes a ref or an array of any struct, checked at run time
+		nodes.at(0).next = nodes
+		nodes.at(1).write({ next: nodes, prev: nodes.at(0) })
+		const count = (array: StructArrayRef): number => array.elementCount
+		const any: StructArrayRef = nodes
+		const element: StructRef = nodes.at(2)
+		expect(count(nodes)).to.equal(3)
+		expect(nodes.readAt(0).next).to.equal(nodes.address)
+		expect(nodes.readAt(1)).to.deep.include({ next: nodes.address, prev: nodes.address })
+		// the wide type's refs are LooseStructRef, fields TypeScript cannot know
+		assertType<Equal<StructRefOf<StructType>, LooseStructRef>>()
+		assertType<Equal<ReturnType<typeof any.at>, LooseStructRef>>()
+		void element
 	})
 })

@@ -212,8 +212,13 @@ export type FieldRefs<F extends FieldSpecs> = {
 	readonly [K in keyof F as K extends ReservedFieldName ? never : IsSubRef<F[K]> extends true ? K : never]: FieldRefValue<F[K]>
 }
 
-/** A `StructRef` to a value of type `T`, with one property per field: what `allocStruct` and `wrapStruct` return. */
-export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? FieldRefs<F> : never)
+/**
+ * A `StructRef` to a value of type `T`, with one property per field: what `allocStruct` and
+ * `wrapStruct` return. For the wide `StructType`, whose fields TypeScript cannot know, a
+ * {@link LooseStructRef}: every struct ref, a generated class's too, is one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fields of a type TypeScript cannot name (an index signature of any takes every ref)
+export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? (string extends keyof F ? Record<string, any> : FieldRefs<F>) : never)
 
 // ---- internals -------------------------------------------------------------------------
 
