@@ -6,7 +6,7 @@
  * The runtime checks beside them show that the types describe what the library does.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineStruct, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
+import { createWasmHeapManager, defineStruct, type Float16ArrayView, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
 import { Vec2 } from './support/structCorpus.js'
 import { NodeArrayRef, NodeRef, PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
@@ -133,5 +133,21 @@ describe('public types for a strict TypeScript user', () => {
 		assertType<Equal<StructRefOf<StructType>, LooseStructRef>>()
 		assertType<Equal<ReturnType<typeof any.at>, LooseStructRef>>()
 		void element
+	})
+
+	it("a Float16 view is typed as a typed array's common members (set, subarray, slice, fill, iteration), as the real Float16Array it is", function () {
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const halves = heap.allocFloat16Array([1, 2, 3, 4])
+		const use = (view: Float16ArrayView): number[] => {
+			view.set([0.5], 1)
+			const copy: Float16ArrayView = view.slice(1)
+			view.subarray(0, 1).fill(8)
+			return [...view, ...copy]
+		}
+		// a view needs the engine's Float16Array (Node 24, current browsers); readAt works everywhere
+		if (typeof (globalThis as { Float16Array?: unknown }).Float16Array !== 'function') this.skip()
+		expect(use(halves.view)).to.deep.equal([8, 0.5, 3, 4, 0.5, 3, 4])
+		expect(use(heap.viewFloat16Array(halves.address, 2))).to.deep.equal([8, 0.5, 0.5])
+		expect(halves.readAt(1)).to.equal(0.5)
 	})
 })
