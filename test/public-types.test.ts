@@ -6,7 +6,7 @@
  * The runtime checks beside them show that the types describe what the library does.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineStruct, type Float16ArrayView, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
+import { createWasmHeapManager, defineEnum, defineStruct, type EnumType, type Float16ArrayView, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
 import { Vec2 } from './support/structCorpus.js'
 import { NodeArrayRef, NodeRef, PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
@@ -149,5 +149,14 @@ describe('public types for a strict TypeScript user', () => {
 		expect(use(halves.view)).to.deep.equal([8, 0.5, 3, 4, 0.5, 3, 4])
 		expect(use(heap.viewFloat16Array(halves.address, 2))).to.deep.equal([8, 0.5, 0.5])
 		expect(halves.readAt(1)).to.equal(0.5)
+	})
+
+	it("an enum's nameOf gives one of its declared member names", () => {
+		const Color = defineEnum('Color', 'Uint8', { RED: 1, GREEN: 2 })
+		const name = Color.nameOf(2)
+		assertType<Equal<typeof name, 'RED' | 'GREEN' | undefined>>()
+		const some: EnumType = Color
+		assertType<Equal<ReturnType<typeof some.nameOf>, string | undefined>>()
+		expect([name, Color.nameOf(3)]).to.deep.equal(['GREEN', undefined])
 	})
 })

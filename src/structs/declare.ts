@@ -450,8 +450,8 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 		ownDeclarations.add(this)
 	}
 
-	/** The name of the first member whose value is `value`, or `undefined`. */
-	nameOf(value: number): string | undefined {
+	/** The name of the first member whose value is `value` (one of the declared names), or `undefined`. */
+	nameOf(value: number): (keyof V & string) | undefined {
 		return this.members.find((member) => member.value === value)?.name
 	}
 
