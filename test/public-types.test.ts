@@ -6,8 +6,12 @@
  * The runtime checks beside them show that the types describe what the library does.
  */
 import { expect } from 'chai'
-import { createWasmHeapManager, defineEnum, defineStruct, type EnumType, type Float16ArrayView, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import ts from 'typescript'
+import { createHeapAllocator, createWasmHeapManager, defineEnum, defineStruct, wrapEmscriptenModuleHeap, type AbiName, type EnumType, type Float16ArrayView, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
 import { Vec2 } from './support/structCorpus.js'
+import { strictCompilerOptions } from './support/typescript.js'
 import { NodeArrayRef, NodeRef, PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
 /** Type equality, as assignability both ways of the two function types (exact for unions and `any`). */
@@ -158,5 +162,54 @@ describe('public types for a strict TypeScript user', () => {
 		const some: EnumType = Color
 		assertType<Equal<ReturnType<typeof some.nameOf>, string | undefined>>()
 		expect([name, Color.nameOf(3)]).to.deep.equal(['GREEN', undefined])
+	})
+
+	it('every options object takes undefined for an option, as absent (as the run time does), under exactOptionalPropertyTypes too', function () {
+		this.timeout(120_000)
+		// What a user writes from a config whose fields are optional: compiled below as a consumer
+		// with exactOptionalPropertyTypes, where { debug: undefined } is no { debug?: boolean }, and
+		// run here (the same lines, as useConfig) where this project's options compile it.
+		const body = `
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const heap = createWasmHeapManager(memory, { abi: config.abi, debug: config.debug, start: config.start, end: undefined, maximumByteSize: undefined, pollingMode: undefined, trackAllocations: undefined, clearAllocatedRegions: undefined })
+			const allocator = createHeapAllocator(new ArrayBuffer(65536), { start: config.start, end: undefined, maximumByteSize: undefined })
+			const emscripten = wrapEmscriptenModuleHeap({ HEAPU8: new Uint8Array(memory.buffer), _malloc: heap.allocate, _free: () => {} }, { memory: config.memory, debug: config.debug })
+			const Pair = defineStruct('Pair', { a: 'Int32', b: 'Int8' }, { packed: config.packed, align: undefined })
+			const address = heap.allocate(64)
+			const pairs = heap.wrapStructArray(Pair, address, 2, { stride: config.stride, deallocator: undefined })
+			const slice = heap.wrapUtf8StringSlice(address, 3, { capacity: config.capacity, deallocator: null })
+			heap.wrapInt32(address, { deallocator: undefined }).release()
+			heap.allocPointer32Array(1).free({ freeElements: undefined })
+			return [heap.sizeOf(Pair), pairs.stride, slice.capacity, allocator.usedByteSize, emscripten.abi === 'wasm32' ? 1 : 0]`
+		const useConfig = (config: { abi?: AbiName; debug?: boolean; start?: number; stride?: number; capacity?: number; memory?: WebAssembly.Memory; packed?: true }): number[] => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const heap = createWasmHeapManager(memory, { abi: config.abi, debug: config.debug, start: config.start, end: undefined, maximumByteSize: undefined, pollingMode: undefined, trackAllocations: undefined, clearAllocatedRegions: undefined })
+			const allocator = createHeapAllocator(new ArrayBuffer(65536), { start: config.start, end: undefined, maximumByteSize: undefined })
+			const emscripten = wrapEmscriptenModuleHeap({ HEAPU8: new Uint8Array(memory.buffer), _malloc: heap.allocate, _free: () => {} }, { memory: config.memory, debug: config.debug })
+			const Pair = defineStruct('Pair', { a: 'Int32', b: 'Int8' }, { packed: config.packed, align: undefined })
+			const address = heap.allocate(64)
+			const pairs = heap.wrapStructArray(Pair, address, 2, { stride: config.stride, deallocator: undefined })
+			const slice = heap.wrapUtf8StringSlice(address, 3, { capacity: config.capacity, deallocator: null })
+			heap.wrapInt32(address, { deallocator: undefined }).release()
+			heap.allocPointer32Array(1).free({ freeElements: undefined })
+			return [heap.sizeOf(Pair), pairs.stride, slice.capacity, allocator.usedByteSize, emscripten.abi === 'wasm32' ? 1 : 0]
+		}
+		expect(useConfig({})).to.deep.equal([8, 8, 3, 0, 1])
+		const folder = join(resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..'), '.tmp', 'public-types')
+		mkdirSync(folder, { recursive: true })
+		try {
+			const file = join(folder, 'exact-optional.ts')
+			const library = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../src/index.js')
+			writeFileSync(
+				file,
+				`import { createHeapAllocator, createWasmHeapManager, defineStruct, wrapEmscriptenModuleHeap, type AbiName } from '${library}'\n` +
+					`export function useConfig(config: { abi?: AbiName; debug?: boolean; start?: number; stride?: number; capacity?: number; memory?: WebAssembly.Memory; packed?: true }): number[] {${body}\n}\n`,
+			)
+			const program = ts.createProgram([file], { ...strictCompilerOptions, exactOptionalPropertyTypes: true, skipLibCheck: true })
+			const diagnostics = ts.getPreEmitDiagnostics(program).filter((diagnostic) => diagnostic.file?.fileName === file)
+			expect(diagnostics.map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'))).to.deep.equal([])
+		} finally {
+			rmSync(folder, { recursive: true, force: true })
+		}
 	})
 })

@@ -142,9 +142,9 @@ export type FieldSpecs = { readonly [name: string]: FieldTypeSpec }
 /** Options of `defineStruct` and `defineUnion`. */
 export interface RecordOptions {
 	/** `true`: C `__attribute__((packed))`; `1 | 2 | 4 | 8`: C `#pragma pack(n)`. */
-	readonly packed?: boolean | 1 | 2 | 4 | 8
+	readonly packed?: boolean | 1 | 2 | 4 | 8 | undefined
 	/** Raises the type's alignment to this power of two (C `__attribute__((aligned(n)))` on the type). */
-	readonly align?: number
+	readonly align?: number | undefined
 }
 
 /** The values of an enum's members, by name. */
