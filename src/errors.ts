@@ -32,18 +32,18 @@ import {
 } from './messages.js'
 
 /**
- * The `code` of every error the library throws, with the error's class kept as it was
- * (`RangeError`, `TypeError` or `Error`), so code can branch on `error.code` instead of
- * the message text.
- * @group Errors
- */
-/**
  * @internal The errors a heap poll threw because `getLatestHeap()` returned no buffer: an
  * allocation whose region check polled gives its block back and throws that error itself
  * (the region's fit was never the question).
  */
 export const latestHeapErrors = new WeakSet<object>()
 
+/**
+ * The `code` of every error the library throws, with the error's class kept as it was
+ * (`RangeError`, `TypeError` or `Error`), so code can branch on `error.code` instead of
+ * the message text.
+ * @group Errors
+ */
 export type HeapErrorCode =
 	/** An address, index or range that does not lie within the heap, the array or the allocator's range. */
 	| 'ERR_HEAP_OUT_OF_RANGE'
