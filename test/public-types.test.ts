@@ -4,6 +4,11 @@
  * `assertType` line fails to compile when the inferred type drifts, and each
  * `@ts-expect-error` line fails as an unused directive when wrong code starts to compile.
  * The runtime checks beside them show that the types describe what the library does.
+ *
+ * Using the corpus's generated classes registers them for their declarations (refs of those
+ * then are their instances), which generate.test.ts's differential test must not find done
+ * before it: mocha runs the files in name order, and that one comes first (as it does before
+ * inspect.test.ts, which uses AbiSizedRef).
  */
 import { expect } from 'chai'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
