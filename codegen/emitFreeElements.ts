@@ -21,7 +21,7 @@ export function emitFreeElements(element: NormalizedElement): Method {
 				'A deallocator that throws does not stop the others: everything is freed, then its error is thrown (an `AggregateError` for several).\n' +
 				'@throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed',
 		],
-		parameters: [{ name: 'options', type: '{ readonly freeElements?: boolean }', hasQuestionToken: true }],
+		parameters: [{ name: 'options', type: '{ readonly freeElements?: boolean | undefined }', hasQuestionToken: true }],
 		returnType: 'void',
 		statements: [
 			`if (this.manager.core.freeElementsRequested(options, '${member}') && !this.freed) this.manager.core.freeWithElements(this, this.view, '${member}')`,

@@ -4259,7 +4259,7 @@ export class Pointer32ArrayRef extends Uint32ArrayRef {
 	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
 	 * @group Allocation & ownership
 	 */
-	override free(options?: { readonly freeElements?: boolean }): void {
+	override free(options?: { readonly freeElements?: boolean | undefined }): void {
 		if (this.manager.core.freeElementsRequested(options, 'Pointer32ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer32ArrayRef.free')
 		else super.free()
 	}
@@ -4640,7 +4640,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
 	 * @group Allocation & ownership
 	 */
-	override free(options?: { readonly freeElements?: boolean }): void {
+	override free(options?: { readonly freeElements?: boolean | undefined }): void {
 		if (this.manager.core.freeElementsRequested(options, 'Pointer53ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer53ArrayRef.free')
 		else super.free()
 	}
@@ -4675,7 +4675,7 @@ export class Pointer64ArrayRef extends BigUint64ArrayRef {
 	 * @throws TypeError for bad options, RangeError if an element is not an address within the heap, Error if the ref was released: in all three cases nothing is freed
 	 * @group Allocation & ownership
 	 */
-	override free(options?: { readonly freeElements?: boolean }): void {
+	override free(options?: { readonly freeElements?: boolean | undefined }): void {
 		if (this.manager.core.freeElementsRequested(options, 'Pointer64ArrayRef.free') && !this.freed) this.manager.core.freeWithElements(this, this.view, 'Pointer64ArrayRef.free')
 		else super.free()
 	}

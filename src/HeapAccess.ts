@@ -50,6 +50,7 @@ import {
 	type StructArrayWrapOptions,
 } from './structs/structAccess.js'
 import type { ArrayRefOf, DeclarationOf, RefOf, StructTypeOrClass } from './structs/generatedClasses.js'
+import type { StructArrayRef, StructRefOf } from './structs/StructRef.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 import type { WrapOptions } from './HeapCore.js'
 
@@ -770,6 +771,15 @@ export abstract class HeapAccess {
 	 * @throws TypeError or RangeError for a bad `init` (checked before anything is allocated); Error if the allocation fails
 	 * @group Structs
 	 */
+	allocStruct<T extends StructType>(type: T, init?: StructInit<T>): StructRefOf<T>
+	/**
+	 * Allocates a struct of a class `wasm-heap-manager generate` wrote (or of a struct type
+	 * or such a class, not known which), writes the fields `init` gives, and returns an
+	 * instance of the class (a `StructRef` for a struct type).
+	 * @throws TypeError or RangeError for a bad `init` (checked before anything is allocated); Error if the allocation fails
+	 * @group Structs
+	 */
+	allocStruct<X extends StructTypeOrClass>(type: X, init?: StructInit<DeclarationOf<X>>): RefOf<X>
 	allocStruct<X extends StructTypeOrClass>(type: X, init?: StructInit<DeclarationOf<X>>): RefOf<X> {
 		return allocStruct(this as unknown as WasmHeapManager, type, init)
 	}
@@ -779,6 +789,14 @@ export abstract class HeapAccess {
 	 * @throws RangeError for address 0 or a struct that does not lie within the heap; TypeError for a bad `type` or options
 	 * @group Structs
 	 */
+	wrapStruct<T extends StructType>(type: T, address: number, options?: WrapOptions): StructRefOf<T>
+	/**
+	 * An instance of a class `wasm-heap-manager generate` wrote (or of a struct type or such a
+	 * class, not known which: a `StructRef` for a struct type) over the struct at `address`.
+	 * @throws RangeError for address 0 or a struct that does not lie within the heap; TypeError for a bad `type` or options
+	 * @group Structs
+	 */
+	wrapStruct<X extends StructTypeOrClass>(type: X, address: number, options?: WrapOptions): RefOf<X>
 	wrapStruct<X extends StructTypeOrClass>(type: X, address: number, options?: WrapOptions): RefOf<X> {
 		return wrapStruct(this as unknown as WasmHeapManager, type, address, options)
 	}
@@ -813,6 +831,15 @@ export abstract class HeapAccess {
 	 * @throws TypeError or RangeError for a bad count or value; Error if the allocation fails
 	 * @group Structs
 	 */
+	allocStructArray<T extends StructType>(type: T, countOrValues: number | ArrayLike<StructInit<T>>): StructArrayRef<T>
+	/**
+	 * Allocates an array of structs of a class `wasm-heap-manager generate` wrote (or of a
+	 * struct type or such a class, not known which) and returns an instance of its array class
+	 * (`ParticleArrayRef`; a `StructArrayRef` for a struct type).
+	 * @throws TypeError or RangeError for a bad count or value; Error if the allocation fails
+	 * @group Structs
+	 */
+	allocStructArray<X extends StructTypeOrClass>(type: X, countOrValues: number | ArrayLike<StructInit<DeclarationOf<X>>>): ArrayRefOf<X>
 	allocStructArray<X extends StructTypeOrClass>(type: X, countOrValues: number | ArrayLike<StructInit<DeclarationOf<X>>>): ArrayRefOf<X> {
 		return allocStructArray(this as unknown as WasmHeapManager, type, countOrValues)
 	}
@@ -823,6 +850,15 @@ export abstract class HeapAccess {
 	 * @throws RangeError for address 0, a misaligned address, a stride below the struct's size, or an array that does not lie within the heap
 	 * @group Structs
 	 */
+	wrapStructArray<T extends StructType>(type: T, address: number, elementCount: number, options?: StructArrayWrapOptions): StructArrayRef<T>
+	/**
+	 * An instance of the array class of a class `wasm-heap-manager generate` wrote (or of a
+	 * struct type or such a class, not known which: a `StructArrayRef` for a struct type) over
+	 * `elementCount` structs at `address`, `options.stride` bytes apart.
+	 * @throws RangeError for address 0, a misaligned address, a stride below the struct's size, or an array that does not lie within the heap
+	 * @group Structs
+	 */
+	wrapStructArray<X extends StructTypeOrClass>(type: X, address: number, elementCount: number, options?: StructArrayWrapOptions): ArrayRefOf<X>
 	wrapStructArray<X extends StructTypeOrClass>(type: X, address: number, elementCount: number, options?: StructArrayWrapOptions): ArrayRefOf<X> {
 		return wrapStructArray(this as unknown as WasmHeapManager, type, address, elementCount, options)
 	}

@@ -233,19 +233,19 @@ export interface HeapAllocatorOptions {
 	 * after it. A number, or a module's `__heap_base` export (a `WebAssembly.Global`).
 	 * Default 16, so that no allocation can be near address 0.
 	 */
-	start?: number | WebAssemblyGlobalLike
+	start?: number | WebAssemblyGlobalLike | undefined
 	/**
 	 * End of the managed range (exclusive, rounded down to 8). Given, the range is fixed:
 	 * the allocator never grows a memory. Default: the target's current byte length, and
 	 * a `WebAssembly.Memory` target (memory64 too) grows on demand.
 	 */
-	end?: number
+	end?: number | undefined
 	/**
 	 * Largest byte length the allocator grows a `WebAssembly.Memory` to (default and upper
 	 * bound: 4 GiB, the wasm32 address space, also over a memory64 memory: more is a
 	 * `RangeError`; the memory's own `maximum` applies too).
 	 */
-	maximumByteSize?: number
+	maximumByteSize?: number | undefined
 }
 
 /**

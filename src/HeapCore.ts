@@ -94,7 +94,7 @@ export interface WrapOptions {
 	 * `deallocator(address, byteSize, alignment)`; or `null` for a borrowed region (a
 	 * module's static buffer) that `free()` only invalidates. Default: the manager's.
 	 */
-	readonly deallocator?: Deallocator | null
+	readonly deallocator?: Deallocator | null | undefined
 }
 
 /** The keys of {@link WrapOptions}. */

@@ -25,7 +25,7 @@ export interface StringSliceWrapOptions extends WrapOptions {
 	 * (Rust's `dealloc` must get the capacity the `String` was allocated with).
 	 * @defaultValue `elementCount`
 	 */
-	readonly capacity?: number
+	readonly capacity?: number | undefined
 }
 
 /** The keys of {@link StringSliceWrapOptions}. */

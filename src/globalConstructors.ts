@@ -22,6 +22,16 @@ export interface Float16ArrayView extends ArrayLike<number> {
 	readonly length: number
 	/** Always 2. */
 	readonly BYTES_PER_ELEMENT: number
+	/** Copies `array`'s values in from element `offset` (default 0), each rounded to a half float. */
+	set(array: ArrayLike<number>, offset?: number): void
+	/** A view of elements `begin` to `end` (exclusive) of the same memory. */
+	subarray(begin?: number, end?: number): Float16ArrayView
+	/** A copy of elements `start` to `end` (exclusive) in a new buffer. */
+	slice(start?: number, end?: number): Float16ArrayView
+	/** Writes `value` to elements `start` to `end` (exclusive). */
+	fill(value: number, start?: number, end?: number): this
+	/** The values, in order (`[...view]`, `for...of`). */
+	[Symbol.iterator](): IterableIterator<number>
 }
 
 /** The global constructor `name`, or a `TypeError` naming it and the method that needed it. */

@@ -16,7 +16,7 @@ export interface WasmHeapManagerOptions {
 	 * Zero every region right after it is allocated through the manager.
 	 * @defaultValue `true`
 	 */
-	readonly clearAllocatedRegions?: boolean
+	readonly clearAllocatedRegions?: boolean | undefined
 	/**
 	 * When to call `getLatestHeap()`:
 	 * - `'never'`: once, at construction; the buffer is assumed never to be replaced, except
@@ -28,13 +28,13 @@ export interface WasmHeapManagerOptions {
 	 * - `'always'`: before every access.
 	 * @defaultValue `'whenEmpty'`
 	 */
-	readonly pollingMode?: PollingMode
+	readonly pollingMode?: PollingMode | undefined
 	/**
 	 * Keep every ref allocated through the manager in a table, so that `allocatedRefs`,
 	 * `freeAll()`, `totalAllocatedByteSize` and `free(address)` work.
 	 * @defaultValue `true`
 	 */
-	readonly trackAllocations?: boolean
+	readonly trackAllocations?: boolean | undefined
 	/**
 	 * Debug mode, for finding leaks: every ref the manager allocates records the stack it
 	 * was allocated from, `heap.report()` lists the live refs by allocation site, and a ref
@@ -43,14 +43,14 @@ export interface WasmHeapManagerOptions {
 	 * costs nothing measurable.
 	 * @defaultValue `false`
 	 */
-	readonly debug?: boolean
+	readonly debug?: boolean | undefined
 	/**
 	 * The C ABI struct layouts follow (`defineStruct` types in `allocStruct`, `readStruct`,
 	 * `sizeOf`...): `'wasm32'`, `'wasm64'` (8-byte pointers, `size_t` and `long`), or
 	 * `'emscripten'` (wasm32 with `long double` aligned 8).
 	 * @defaultValue `'wasm32'`
 	 */
-	readonly abi?: AbiName
+	readonly abi?: AbiName | undefined
 }
 
 /** The options with every default applied. */

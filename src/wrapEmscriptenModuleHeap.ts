@@ -26,7 +26,7 @@ export interface EmscriptenModuleHeapOptions extends WasmHeapManagerOptions {
 	 * module without a heap is an `Error` saying so. Given, it is used whatever the module
 	 * exposes.
 	 */
-	readonly memory?: WebAssemblyMemoryLike
+	readonly memory?: WebAssemblyMemoryLike | undefined
 }
 
 /**

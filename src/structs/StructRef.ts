@@ -212,8 +212,13 @@ export type FieldRefs<F extends FieldSpecs> = {
 	readonly [K in keyof F as K extends ReservedFieldName ? never : IsSubRef<F[K]> extends true ? K : never]: FieldRefValue<F[K]>
 }
 
-/** A `StructRef` to a value of type `T`, with one property per field: what `allocStruct` and `wrapStruct` return. */
-export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? FieldRefs<F> : never)
+/**
+ * A `StructRef` to a value of type `T`, with one property per field: what `allocStruct` and
+ * `wrapStruct` return. For the wide `StructType`, whose fields TypeScript cannot know, a
+ * {@link LooseStructRef}: every struct ref, a generated class's too, is one.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fields of a type TypeScript cannot name (an index signature of any takes every ref)
+export type StructRefOf<T extends StructType> = StructRef<T> & (T extends StructType<infer F> ? (string extends keyof F ? Record<string, any> : FieldRefs<F>) : never)
 
 // ---- internals -------------------------------------------------------------------------
 
@@ -711,11 +716,12 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	}
 
 	/**
-	 * Iterates over the elements: `at(0)`, `at(1)`, ...
+	 * Iterates over the elements: `at(0)`, `at(1)`, ... (typed as what this class's `at` returns:
+	 * a generated `ParticleArrayRef` gives `ParticleRef`s).
 	 * @group Elements
 	 */
-	override *[Symbol.iterator](): IterableIterator<StructRefOf<T>> {
-		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
+	override *[Symbol.iterator](): IterableIterator<ReturnType<this['at']>> {
+		for (let index = 0; index < this.elementCount; index++) yield this.at(index) as ReturnType<this['at']>
 	}
 }
 
@@ -899,11 +905,11 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	}
 
 	/**
-	 * Writes `values` from the first element on (at most `elementCount` of them); every value is checked before any is written.
+	 * Writes `values` (an array or any array-like object: a typed array too, not a string) from the first element on (at most `elementCount` of them); every value is checked before any is written.
 	 * @throws TypeError or RangeError for a bad value, or more values than elements (nothing is written)
 	 * @group Elements
 	 */
-	write(values: ArrayLike<I>): void {
+	write(values: object & ArrayLike<I>): void {
 		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
 			throw raise(structArrayWriteNotAnArray, `${this.refName}.write`)
 		}

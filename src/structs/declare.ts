@@ -142,9 +142,9 @@ export type FieldSpecs = { readonly [name: string]: FieldTypeSpec }
 /** Options of `defineStruct` and `defineUnion`. */
 export interface RecordOptions {
 	/** `true`: C `__attribute__((packed))`; `1 | 2 | 4 | 8`: C `#pragma pack(n)`. */
-	readonly packed?: boolean | 1 | 2 | 4 | 8
+	readonly packed?: boolean | 1 | 2 | 4 | 8 | undefined
 	/** Raises the type's alignment to this power of two (C `__attribute__((aligned(n)))` on the type). */
-	readonly align?: number
+	readonly align?: number | undefined
 }
 
 /** The values of an enum's members, by name. */
@@ -209,15 +209,19 @@ export type StructValue<T extends StructTypeOrDeclared> = DeclarationOf<T> exten
 
 /**
  * What a field declared as `S` accepts in a partial write: what it reads as in plain data
- * (`StructValue`), with nested structs partial, and a ref, an address or `null` for a
- * pointer. The setters `wasm-heap-manager generate` writes for pointer fields take it.
+ * (`StructValue`), with nested structs partial, a ref, an address or `null` for a
+ * pointer, and for a fixed array any array-like (a typed array too: its values by index up
+ * to its `length`; an array of inline strings takes an array). The setters
+ * `wasm-heap-manager generate` writes for pointer fields take it.
  */
 export type FieldInit<S> = S extends StructType<infer F>
 	? FieldsInit<F>
 	: S extends PointerTypeSpec
 		? number | PointerInit<S['pointer']> | null
 		: S extends ArrayTypeSpec
-			? readonly FieldInit<S['array']>[]
+			? S['array'] extends InlineStringTypeSpec
+				? readonly string[]
+				: ArrayLike<FieldInit<S['array']>>
 			: S extends AlignedTypeSpec
 				? FieldInit<S['type']>
 				: FieldValue<S>
@@ -446,8 +450,8 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 		ownDeclarations.add(this)
 	}
 
-	/** The name of the first member whose value is `value`, or `undefined`. */
-	nameOf(value: number): string | undefined {
+	/** The name of the first member whose value is `value` (one of the declared names), or `undefined`. */
+	nameOf(value: number): (keyof V & string) | undefined {
 		return this.members.find((member) => member.value === value)?.name
 	}
 

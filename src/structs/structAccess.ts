@@ -25,7 +25,7 @@ export interface StructArrayWrapOptions extends WrapOptions {
 	 * array of a larger C struct whose first member is this one, or interleaved data).
 	 * @defaultValue the struct's size
 	 */
-	readonly stride?: number
+	readonly stride?: number | undefined
 }
 
 /** `allocStruct(type, init?)`. */
