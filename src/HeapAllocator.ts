@@ -679,7 +679,7 @@ class TlsfHeapAllocator implements HeapAllocator {
 			}
 			align = alignment
 		}
-		if (byteSize > ADDRESS_LIMIT - 2 * MAX_ALIGNMENT) return this.fail(allocFailedPast4GiB(byteSize, ADDRESS_LIMIT - 2 * MAX_ALIGNMENT))
+		if (byteSize > ADDRESS_LIMIT - 2 * MAX_ALIGNMENT) return this.fail(allocFailedPast4GiB(byteSize, align))
 		const size = byteSize <= 8 ? MIN_BLOCK : byteSize + 15 - ((byteSize + 15) & 7)
 		if (this.shared) this.lock()
 		try {

@@ -969,9 +969,13 @@ export const allocatorFreeNotLive = {
 // allocation-failed message ends with). Texts, not errors: `alloc` returns 0, as C's
 // `malloc` does, and the reason is kept for whoever asks.
 
-/** A request larger than the largest the allocator serves, `largest` bytes, just below 4 GiB (its words are 32-bit). */
-export const allocFailedPast4GiB = (byteSize: number, largest: number): string =>
-	`${counted(byteSize, 'byte')} is more than the ${largest} bytes (4 GiB - 8 KiB) the allocator serves at most: its address space ends at 4 GiB (its words are 32-bit, over a memory64 memory too)`
+/**
+ * A request the allocator refuses before looking for a block (its words are 32-bit): one of
+ * 4 GiB or more, or one aligned to `alignment` above 8 past 4 GiB - 8 KiB. The text states
+ * no bound: below 4 GiB, at an alignment of 8 or less, a block up to the range's end serves.
+ */
+export const allocFailedPast4GiB = (byteSize: number, alignment: number): string =>
+	`${counted(byteSize, 'byte')}${alignment > 8 ? ` aligned to ${alignment}` : ''} is more than the allocator serves: its address space ends at 4 GiB (its words are 32-bit, over a memory64 memory too)`
 
 /**
  * A block of `blockSize` bytes that the heap could not hold even empty (its largest block
