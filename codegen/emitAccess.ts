@@ -105,9 +105,7 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 			if (element.kind === 'pointer53') {
 				// A stored value past 2^53 - 1 is an error naming the ref's member on the cold path
 				// too (the manager's read would name itself), so the polled view is read here.
-				writer.writeLine(
-					`const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : manager.checkRegion(this.liveAddress('read'), ${byteSize}, '${element.refClass}.read').dataView`,
-				)
+				writer.writeLine(liveOrPolledView("this.liveAddress('read')", byteSize, `${element.refClass}.read`))
 			} else {
 				writer.writeLine(
 					`if (!(this.liveEnd <= manager.${fastBytes}.length)) return manager.${methods.read}(this.liveAddress('read'))`,
@@ -187,6 +185,16 @@ function ofRowType(element: NormalizedElement, call: string): string {
 }
 
 /**
+ * `const view = …`: the manager's live `DataView` while the ref lies in the live heap (one
+ * comparison of its end), else the polled one for the `byteSize` bytes at `address`, whose
+ * errors name `method`: for a read that reads the view itself, so that its own errors (a
+ * pointer53 stored past 2^53 - 1) name the ref's member rather than the manager's method.
+ */
+function liveOrPolledView(address: string, byteSize: number, method: string): string {
+	return `const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : manager.checkRegion(${address}, ${byteSize}, '${method}').dataView`
+}
+
+/**
  * `readAt`/`writeAt` through the manager's checked `read<T>`/`write<T>`: for rows whose
  * typed-array element access differs from the library's (pointer53's range check, values
  * stored as bits, whose view some engines lack).
@@ -210,9 +218,7 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 						writer.writeLine(indexCheck('readAt'))
 						writer.writeLine(`const address = this.address + index * ${byteSize}`)
 						writer.writeLine('const manager = this.manager')
-						writer.writeLine(
-							`const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : manager.checkRegion(address, ${byteSize}, '${element.arrayRefClass}.readAt').dataView`,
-						)
+						writer.writeLine(liveOrPolledView('address', byteSize, `${element.arrayRefClass}.readAt`))
 						pointer53Read(writer)
 					},
 	})

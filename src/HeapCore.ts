@@ -742,7 +742,7 @@ export class HeapCore {
 		if (own === managersDeallocator) {
 			// a wrapped region of 4 GiB or more (see wrapped): refused as deallocate refuses it
 			// under a 32-bit ABI; the ref is freed all the same, as when a deallocator throws
-			if (ref.allocationByteSize > 0xffffffff) this.checkDeallocationSize(ref.allocationByteSize, `${refNameOf(ref)}.free`)
+			this.checkDeallocationSize(ref.allocationByteSize, `${refNameOf(ref)}.free`)
 			own = undefined
 		}
 		try {

@@ -173,7 +173,7 @@ describe('public types for a strict TypeScript user', () => {
 		this.timeout(120_000)
 		// What a user writes from a config whose fields are optional: compiled below as a consumer
 		// with exactOptionalPropertyTypes, where { debug: undefined } is no { debug?: boolean }, and
-		// run here (the same lines, as useConfig) where this project's options compile it.
+		// run here.
 		const body = `
 			const memory = new WebAssembly.Memory({ initial: 1 })
 			const heap = createWasmHeapManager(memory, { abi: config.abi, debug: config.debug, start: config.start, end: undefined, maximumByteSize: undefined, pollingMode: undefined, trackAllocations: undefined, clearAllocatedRegions: undefined })
@@ -186,19 +186,10 @@ describe('public types for a strict TypeScript user', () => {
 			heap.wrapInt32(address, { deallocator: undefined }).release()
 			heap.allocPointer32Array(1).free({ freeElements: undefined })
 			return [heap.sizeOf(Pair), pairs.stride, slice.capacity, allocator.usedByteSize, emscripten.abi === 'wasm32' ? 1 : 0]`
-		const useConfig = (config: { abi?: AbiName; debug?: boolean; start?: number; stride?: number; capacity?: number; memory?: WebAssembly.Memory; packed?: true }): number[] => {
-			const memory = new WebAssembly.Memory({ initial: 1 })
-			const heap = createWasmHeapManager(memory, { abi: config.abi, debug: config.debug, start: config.start, end: undefined, maximumByteSize: undefined, pollingMode: undefined, trackAllocations: undefined, clearAllocatedRegions: undefined })
-			const allocator = createHeapAllocator(new ArrayBuffer(65536), { start: config.start, end: undefined, maximumByteSize: undefined })
-			const emscripten = wrapEmscriptenModuleHeap({ HEAPU8: new Uint8Array(memory.buffer), _malloc: heap.allocate, _free: () => {} }, { memory: config.memory, debug: config.debug })
-			const Pair = defineStruct('Pair', { a: 'Int32', b: 'Int8' }, { packed: config.packed, align: undefined })
-			const address = heap.allocate(64)
-			const pairs = heap.wrapStructArray(Pair, address, 2, { stride: config.stride, deallocator: undefined })
-			const slice = heap.wrapUtf8StringSlice(address, 3, { capacity: config.capacity, deallocator: null })
-			heap.wrapInt32(address, { deallocator: undefined }).release()
-			heap.allocPointer32Array(1).free({ freeElements: undefined })
-			return [heap.sizeOf(Pair), pairs.stride, slice.capacity, allocator.usedByteSize, emscripten.abi === 'wasm32' ? 1 : 0]
-		}
+		// The same lines run here, so that what compiles is also what works.
+		type Config = { abi?: AbiName; debug?: boolean; start?: number; stride?: number; capacity?: number; memory?: WebAssembly.Memory; packed?: true }
+		const run = new Function('createWasmHeapManager', 'createHeapAllocator', 'wrapEmscriptenModuleHeap', 'defineStruct', 'config', body) as (...args: unknown[]) => number[]
+		const useConfig = (config: Config): number[] => run(createWasmHeapManager, createHeapAllocator, wrapEmscriptenModuleHeap, defineStruct, config)
 		expect(useConfig({})).to.deep.equal([8, 8, 3, 0, 1])
 		const folder = join(resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..'), '.tmp', 'public-types')
 		mkdirSync(folder, { recursive: true })

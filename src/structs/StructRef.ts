@@ -299,6 +299,20 @@ function throwUnderElementName(error: unknown, again: () => unknown): never {
 	throw error
 }
 
+/**
+ * The count of `values` given to a struct array's or an array field's `write` (`refName`'s):
+ * a `TypeError` for anything but an array-like object, a `RangeError` for more values
+ * than `elementCount`.
+ */
+function valuesToWrite(values: unknown, elementCount: number, refName: string): number {
+	if (typeof values !== 'object' || values === null || typeof (values as ArrayLike<unknown>).length !== 'number') {
+		throw raise(structArrayWriteNotAnArray, `${refName}.write`)
+	}
+	const count = (values as ArrayLike<unknown>).length
+	if (count > elementCount) throw raise(structArrayWriteTooMany, `${refName}.write`, count, elementCount)
+	return count
+}
+
 /** Throws the freed (or released) error if the root of `ref` is no longer live. */
 function checkRootLive(ref: { root: HeapRef; address: number }, refName: string, member: string): void {
 	const root = ref.root as unknown as LiveInternals
@@ -703,11 +717,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 * @group Elements
 	 */
 	write(values: ArrayLike<StructInit<T>>): void {
-		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
-			throw raise(structArrayWriteNotAnArray, `${this.refName}.write`)
-		}
-		const count = values.length
-		if (count > this.elementCount) throw raise(structArrayWriteTooMany, `${this.refName}.write`, count, this.elementCount)
+		const count = valuesToWrite(values, this.elementCount, this.refName)
 		const staged = new Array<unknown>(count)
 		for (let index = 0; index < count; index++) staged[index] = this.checkElement(values[index], index)
 		checkRootLive(this, this.refName, 'write')
@@ -879,7 +889,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	}
 
 	/**
-	 * @internal `writeAt`'s error for a value its check refused: the check again, under the
+	 * @internal `writeAt`'s (and `write`'s) error for a value its check refused: the check again, under the
 	 * element's name, which throws the same error naming the element; any other error (a
 	 * `valueOf` that threw its own), or a value that passes the second time, as it was.
 	 */
@@ -910,20 +920,15 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 * @group Elements
 	 */
 	write(values: object & ArrayLike<I>): void {
-		if (typeof values !== 'object' || values === null || typeof values.length !== 'number') {
-			throw raise(structArrayWriteNotAnArray, `${this.refName}.write`)
-		}
-		if (values.length > this.elementCount) {
-			throw raise(structArrayWriteTooMany, `${this.refName}.write`, values.length, this.elementCount)
-		}
+		const count = valuesToWrite(values, this.elementCount, this.refName)
 		// Checked under the field's name, as writeAt does: the element's is built only for an error.
 		const staged: unknown[] = []
-		for (let index = 0; index < values.length; index++) {
+		for (let index = 0; index < count; index++) {
 			const value = values[index]
 			try {
 				staged.push(this.codec.check(value, this.fieldName, this.manager))
 			} catch (error) {
-				throwUnderElementName(error, () => this.codec.check(value, `${this.refName}[${index}]`, this.manager))
+				this.throwWriteAtError(index, value, error)
 			}
 		}
 		checkRootLive(this, this.refName, 'write')
