@@ -104,6 +104,31 @@ describe('the host\'s copies (src/codecs/hostCopies.ts)', function () {
 		expect(findHostUtf16(hostWith(exactWrite, throwing)), 'throwing slice').to.equal(undefined)
 	})
 
+	it('finds nothing, and no server host, where reading a global or one of its properties throws (a host shim\'s getter), instead of throwing', async function () {
+		const { isServerHost } = await import('../src/codecs/host.js')
+		const throwing = (): never => {
+			throw new Error('a shim\'s getter')
+		}
+		/** `path` of plain objects down to its last name, which is a throwing getter. */
+		const throwingAt = (...path: string[]): object => {
+			const last = Object.defineProperty({}, path.at(-1)!, { get: throwing })
+			return path.slice(0, -1).reduceRight<object>((inner, name) => ({ [name]: inner }), last)
+		}
+		for (const path of [['Buffer'], ['Buffer', 'prototype'], ['Buffer', 'prototype', 'ucs2Write'], ['Buffer', 'prototype', 'ucs2Slice']]) {
+			expect(findHostUtf16(throwingAt(...path)), path.join('.')).to.equal(undefined)
+		}
+		for (const path of [['Buffer'], ['Buffer', 'prototype'], ['Buffer', 'prototype', 'latin1Slice']]) {
+			expect(findHostLatin1Slice(throwingAt(...path)), path.join('.')).to.equal(undefined)
+		}
+		for (const path of [['process'], ['process', 'getBuiltinModule']]) {
+			expect(findHostAsciiTest(throwingAt(...path)), path.join('.')).to.equal(undefined)
+		}
+		for (const path of [['process'], ['process', 'versions'], ['process', 'versions', 'node']]) {
+			expect(isServerHost(throwingAt(...path)), path.join('.')).to.equal(false)
+			expect(hasSlowNonAsciiDecoder(throwingAt(...path)), path.join('.')).to.equal(false)
+		}
+	})
+
 	const nodeBuffer = (globalThis as { Buffer?: { prototype: { ucs2Write?: unknown; ucs2Slice?: unknown } } }).Buffer
 	const hidden = typeof nodeBuffer?.prototype.ucs2Write !== 'function'
 	it(`${hidden ? 'finds none in this process, where they are hidden' : 'accepts this host\'s Buffer.prototype.ucs2Write and ucs2Slice'}`, function () {

@@ -54,6 +54,25 @@ describe('package', function () {
 		expect(paragraph).to.contain(`${counts[entryPoints.length - 1]} entry points`)
 	})
 
+	it('the ESM bundle loads and codes strings in a host whose Buffer and process throw when read (a shim\'s getters)', () => {
+		const script = `
+			for (const name of ['Buffer', 'process']) Object.defineProperty(globalThis, name, { get() { throw new Error('a shim') }, configurable: true })
+			const { createWasmHeapManager } = await import(${JSON.stringify(pathToFileURL(join(root, 'dist/index.js')).href)})
+			const heap = createWasmHeapManager(new ArrayBuffer(65536))
+			const out = []
+			for (const text of ['a'.repeat(300), 'é'.repeat(300), '😀'.repeat(40)]) {
+				for (const encoding of ['Ascii', 'Utf8', 'Utf16', 'Utf32']) {
+					if (encoding === 'Ascii' && text.charCodeAt(0) > 0x7f) continue
+					const ref = heap['allocNullTerminated' + encoding + 'String'](text)
+					out.push(ref.value === text)
+					ref.free()
+				}
+			}
+			console.log(JSON.stringify(out))`
+		const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+		expect(JSON.parse(output)).to.deep.equal(Array(10).fill(true))
+	})
+
 	it('the ESM and CommonJS bundles both work', async () => {
 		const esm = (await import(pathToFileURL(join(root, 'dist/index.js')).href)) as typeof import('../src/index.js')
 		const cjs = createRequire(import.meta.url)(join(root, 'dist/index.cjs')) as typeof import('../src/index.js')

@@ -15,8 +15,17 @@
 
 /** Whether the host `global` is Node, Bun or Deno (its native coders are cheap to call). */
 export function isServerHost(global: object): boolean {
-	const host = (global as { process?: { versions?: { node?: unknown } } }).process
-	return typeof host === 'object' && host !== null && typeof host.versions?.node === 'string'
+	return typeof nodeVersion(global) === 'string'
+}
+
+/** `process.versions.node` of `global`, or `undefined` where reading it throws (a getter of a host shim). */
+function nodeVersion(global: object): unknown {
+	try {
+		const host = (global as { process?: { versions?: { node?: unknown } } }).process
+		return typeof host === 'object' && host !== null ? host.versions?.node : undefined
+	} catch {
+		return undefined
+	}
 }
 
 /** Whether this host is Node, Bun or Deno, decided once (see {@link isServerHost}). */
@@ -30,9 +39,8 @@ const serverHost = isServerHost(globalThis)
  * Bun and Deno, which say a later Node version, and browsers.
  */
 export function hasSlowNonAsciiDecoder(global: object): boolean {
-	if (!isServerHost(global)) return false
-	const version = (global as { process: { versions: { node: string } } }).process.versions.node
-	return Number.parseInt(version, 10) < 24
+	const version = nodeVersion(global)
+	return typeof version === 'string' && Number.parseInt(version, 10) < 24
 }
 
 /** {@link hasSlowNonAsciiDecoder} of this host, decided once. */

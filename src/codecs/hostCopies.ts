@@ -49,12 +49,14 @@ const PROBE_TEXT = '\udc00\ud83d\ude00\ud800\u00e9'
  * give the same string. Anything else, a throw included, is `undefined`.
  */
 export function findHostUtf16(global: object): HostUtf16 | undefined {
-	const buffer = (global as { Buffer?: { prototype?: { ucs2Write?: unknown; ucs2Slice?: unknown } } }).Buffer
-	const write = buffer?.prototype?.ucs2Write
-	const slice = buffer?.prototype?.ucs2Slice
-	if (typeof write !== 'function' || typeof slice !== 'function') return undefined
+	let write: unknown
+	let slice: unknown
 	const count = PROBE_TEXT.length
 	try {
+		const prototype = (global as { Buffer?: { prototype?: { ucs2Write?: unknown; ucs2Slice?: unknown } } }).Buffer?.prototype
+		write = prototype?.ucs2Write
+		slice = prototype?.ucs2Slice
+		if (typeof write !== 'function' || typeof slice !== 'function') return undefined
 		const all = new Uint16Array(count + 4)
 		const units = new Uint16Array(all.buffer, 2, count + 2)
 		if ((write as HostUtf16Write).call(units, PROBE_TEXT, 2, count * 2) !== count * 2) return undefined
@@ -81,10 +83,10 @@ const PROBE_BYTES = [0x41, 0x80, 0x9f, 0xff, 0x00, 0xe9]
  * start, at a byte offset within it; anything else, a throw included, is `undefined`.
  */
 export function findHostLatin1Slice(global: object): HostLatin1Slice | undefined {
-	const buffer = (global as { Buffer?: { prototype?: { latin1Slice?: unknown } } }).Buffer
-	const slice = buffer?.prototype?.latin1Slice
-	if (typeof slice !== 'function') return undefined
+	let slice: unknown
 	try {
+		slice = (global as { Buffer?: { prototype?: { latin1Slice?: unknown } } }).Buffer?.prototype?.latin1Slice
+		if (typeof slice !== 'function') return undefined
 		const bytes = new Uint8Array(new ArrayBuffer(PROBE_BYTES.length + 5), 3, PROBE_BYTES.length + 2)
 		bytes.set(PROBE_BYTES, 2)
 		if ((slice as HostLatin1Slice).call(bytes, 2, 2 + PROBE_BYTES.length) !== String.fromCharCode(...PROBE_BYTES)) return undefined
@@ -112,9 +114,9 @@ const ASCII_PROBE_BYTES = [0xff, 0x41, 0x7f, 0x00, 0x20, 0x80]
  * Nothing is imported: a browser or a bundle without the module gets `undefined`.
  */
 export function findHostAsciiTest(global: object): HostAsciiTest | undefined {
-	const process = (global as { process?: { getBuiltinModule?: unknown } }).process
-	if (typeof process?.getBuiltinModule !== 'function') return undefined
 	try {
+		const process = (global as { process?: { getBuiltinModule?: unknown } }).process
+		if (typeof process?.getBuiltinModule !== 'function') return undefined
 		const module = (process as { getBuiltinModule(name: string): unknown }).getBuiltinModule('node:buffer')
 		const test = (module as { isAscii?: unknown } | undefined)?.isAscii
 		if (typeof test !== 'function') return undefined
