@@ -284,6 +284,13 @@ export class HeapCore {
 	private readonly debug: HeapDebug | undefined
 	/** Whether a scope is open or debug mode is on: what {@link track} checks before {@link adopt}. */
 	private scopesOrDebug: boolean
+	/**
+	 * An Emscripten module's `memalign(alignment, size)` (`_memalign`), which serves a region its `malloc` returned misaligned (dlmalloc aligns to 8); `null`
+	 * for an Emscripten module that does not export it (the misaligned error then says to
+	 * export it); `undefined` for any other allocator, which takes the alignment itself.
+	 * Set by `wrapEmscriptenModuleHeap`; only {@link checkAllocated}'s cold path reads it.
+	 */
+	alignedAllocator: ((alignment: number | bigint, byteSize: number | bigint) => unknown) | null | undefined = undefined
 
 	constructor(
 		access: HeapAccess,
@@ -541,7 +548,7 @@ export class HeapCore {
 	 * it was asked for, at least 1) and zeroes the region if configured; gives back an
 	 * address it cannot use and throws.
 	 */
-	private checkAllocated(result: unknown, byteSize: number, size: number, alignment: number, method: string): number {
+	private checkAllocated(result: unknown, byteSize: number, size: number, alignment: number, method: string, realigned = false): number {
 		let address: number
 		if (typeof result === 'number') {
 			address = result
@@ -560,7 +567,9 @@ export class HeapCore {
 		}
 
 		if (address % alignment !== 0) {
-			this.giveBack(address, size, alignment, raise(allocatorReturnedMisaligned, method, byteSize, address, alignment))
+			const aligned = this.alignedAllocator
+			if (typeof aligned === 'function' && !realigned) return this.allocateAligned(aligned, address, byteSize, size, alignment, method)
+			this.giveBack(address, size, alignment, raise(allocatorReturnedMisaligned, method, byteSize, address, alignment, aligned === null))
 		}
 
 		// The full check, which polls for a heap the allocation grew. The region is the `size`
@@ -583,6 +592,40 @@ export class HeapCore {
 			}
 		}
 		if (this.clearAllocatedRegions) zeroBytes(access.views, address, byteSize)
+		return address
+	}
+
+	/**
+	 * An Emscripten `malloc` returned `misaligned` for an alignment above its own: asks the
+	 * module's `memalign` for the region instead (while the misaligned block is still held,
+	 * so it cannot be handed out again), then gives that block back. The module's `free`
+	 * takes either. Whatever fails leaves nothing allocated.
+	 */
+	private allocateAligned(
+		aligned: (alignment: number | bigint, byteSize: number | bigint) => unknown,
+		misaligned: number,
+		byteSize: number,
+		size: number,
+		alignment: number,
+		method: string,
+	): number {
+		let result: unknown
+		try {
+			result = this.sizeKind === 'bigint' ? aligned(BigInt(alignment), BigInt(size)) : aligned(alignment, size)
+		} catch (error) {
+			this.giveBack(misaligned, size, alignment, allocatorError(error, method, byteSize))
+		}
+		let address = 0
+		try {
+			address = this.checkAllocated(result, byteSize, size, alignment, method, true)
+		} catch (failure) {
+			this.giveBack(misaligned, size, alignment, failure as HeapError)
+		}
+		try {
+			this.deallocate(misaligned, size, alignment)
+		} catch (error) {
+			this.giveBack(address, size, alignment, raiseWithCause(error, giveBackFailed, raise(allocatorReturnedMisaligned, method, byteSize, misaligned, alignment, false).message))
+		}
 		return address
 	}
 

@@ -621,9 +621,10 @@ export const allocatorReturnedInvalidAddress = {
 export const allocatorReturnedMisaligned = {
 	Class: Error,
 	code: ALLOCATION_FAILED,
-	text: (method: string, byteSize: number, address: number, alignment: number) =>
+	text: (method: string, byteSize: number, address: number, alignment: number, emscripten: boolean) =>
 		`${method}: allocating ${counted(byteSize, 'byte')} aligned to ${alignment} failed: the allocator returned address ${address}, ` +
-		`which is not a multiple of ${alignment}`,
+		`which is not a multiple of ${alignment}` +
+		(emscripten ? ` (Emscripten's malloc aligns to 8: export _memalign for larger alignments)` : ''),
 } satisfies Message
 
 export const allocatorReturnedOutsideHeap = {

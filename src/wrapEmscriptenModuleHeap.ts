@@ -49,6 +49,8 @@ export interface EmscriptenModuleLike {
 	readonly _malloc?: Allocator | Memory64Allocator
 	/** `free` (`-sEXPORTED_FUNCTIONS=_free`). */
 	readonly _free?: Deallocator | Memory64Deallocator
+	/** `memalign` (`-sEXPORTED_FUNCTIONS=_memalign`): serves alignments above `malloc`'s 8. */
+	readonly _memalign?: ((alignment: number, byteSize: number) => number) | ((alignment: bigint, byteSize: bigint) => bigint)
 }
 
 /**
@@ -173,5 +175,10 @@ export function wrapEmscriptenModuleHeap(module: EmscriptenModuleLike, options?:
 		throw raise(emscriptenHeapMissing, 'wrapEmscriptenModuleHeap', typeof options === 'object' && options !== null && 'memory' in options)
 	}
 
-	return constructedBy('wrapEmscriptenModuleHeap', () => new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions))
+	const manager = constructedBy('wrapEmscriptenModuleHeap', () => new WasmHeapManager(getLatestHeap, resolvedExport(module, malloc!), resolvedExport(module, free) as Memory64Deallocator, managerOptions))
+	// Emscripten's malloc aligns to 8: a region it returns misaligned for a larger alignment
+	// (a struct with an `_Alignas(16)` member) is asked of `memalign` instead, if exported.
+	const aligned = module._memalign
+	manager.core.alignedAllocator = typeof aligned === 'function' ? (resolvedExport(module, aligned) as (alignment: number | bigint, byteSize: number | bigint) => unknown) : null
+	return manager
 }

@@ -118,7 +118,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	allocatorThrew: ['probe.method', 8, 'x'],
 	allocatorReturnedNonAddress: ['probe.method', 8, 'x'],
 	allocatorReturnedInvalidAddress: ['probe.method', 8, 0, 'a reason'],
-	allocatorReturnedMisaligned: ['probe.method', 8, 8, 8],
+	allocatorReturnedMisaligned: ['probe.method', 8, 8, 8, true],
 	allocatorReturnedOutsideHeap: ['probe.method', 8, 8, 8],
 	giveBackFailed: ['probe.method: allocating 8 bytes aligned to 8 failed: the allocator returned address 9, which is not a multiple of 8'],
 	giveBackFailedCauses: [],
