@@ -1,9 +1,16 @@
 /**
- * Public members no suite times, each against a hand-written equivalent, in one process:
+ * The performance-cliff audit: public members no suite times (array refs' iteration, views made per call,
+ * FieldArrayRef, whole-struct reads and writes, nested, enum and pointer fields, string slice refs,
+ * alloc<T>Array(values), allocStructArray(values), withScope, wrap per call), each against a hand-written
+ * equivalent (alt1; for iteration also for...of over a typed array, alt2), in one process, rounds interleaved.
+ * realistic: the memory grown once and each member's error path taken once before timing.
  *
- *   node bench/cliffs-probe.mjs [distDir] pristine|realistic [filterRegex]
+ *   node bench/cliffs-probe.mjs [folder holding dist/] pristine|realistic [regex of the cases to run]
  *
- * Prints, per case, the library's and the hand-written loop's median time per element and their ratio.
+ * Prints, per case, the library's and the hand-written loop's median time per unit (per element, or per
+ * 1/1024 of the case's work where a case does fewer calls) and their ratio. Every iteration case runs in
+ * one process, so the iterator's next() sees every array ref class (megamorphic): bench/iteration-ab.mjs
+ * times a few classes at a time.
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -54,7 +61,7 @@ const cases = {
 	'Int32ArrayRef.view (per call)': [() => { let s = 0; for (let i = 0; i < N; i++) s += i32.view.length; return s }, () => { let s = 0; for (let i = 0; i < N; i++) s += new Int32Array(memory.buffer, i32.address, N).length; return s }],
 	'viewFloat64Array (per call)': [() => { let s = 0; for (let i = 0; i < N; i++) s += heap.viewFloat64Array(f64.address, 16).length; return s }, () => { let s = 0; for (let i = 0; i < N; i++) s += new Float64Array(memory.buffer, f64.address, 16).length; return s }],
 	// FieldArrayRef
-	'FieldArrayRef.readAt': [() => { let s = 0; const h = body.hist; for (let k = 0; k < N / 8; k++) for (let i = 0; i < 8; i++) s += h.readAt(i); return s }, () => { let s = 0; const d = dv(); const a = body.address + Body.layout?.offsetOf?.('hist'); const base = body.hist.address; for (let k = 0; k < N / 8; k++) for (let i = 0; i < 8; i++) s += d.getInt32(base + i * 4, true); return s }],
+	'FieldArrayRef.readAt': [() => { let s = 0; const h = body.hist; for (let k = 0; k < N / 8; k++) for (let i = 0; i < 8; i++) s += h.readAt(i); return s }, () => { let s = 0; const d = dv(); const base = body.hist.address; for (let k = 0; k < N / 8; k++) for (let i = 0; i < 8; i++) s += d.getInt32(base + i * 4, true); return s }],
 	'FieldArrayRef via field readAt': [() => { let s = 0; for (let k = 0; k < N / 8; k++) for (let i = 0; i < 8; i++) s += body.hist.readAt(i); return s }, () => { let s = 0; const d = dv(); const base = body.hist.address; for (let k = 0; k < N / 8; k++) for (let i = 0; i < 8; i++) s += d.getInt32(base + i * 4, true); return s }],
 	'FieldArrayRef.read': [() => { let s = 0; for (let k = 0; k < N / 8; k++) s += body.hist.read()[3]; return s }, () => { let s = 0; const base = body.hist.address; for (let k = 0; k < N / 8; k++) { const d = dv(); const a = []; for (let i = 0; i < 8; i++) a.push(d.getInt32(base + i * 4, true)); s += a[3] } return s }],
 	'FieldArrayRef.write': [() => { const v = [1, 2, 3, 4, 5, 6, 7, 8]; for (let k = 0; k < N / 8; k++) body.hist.write(v); return 0 }, () => { const v = [1, 2, 3, 4, 5, 6, 7, 8]; const base = body.hist.address; for (let k = 0; k < N / 8; k++) { const d = dv(); for (let i = 0; i < 8; i++) { if (typeof v[i] !== 'number') throw 0; d.setInt32(base + i * 4, v[i], true) } } return 0 }],
