@@ -234,6 +234,28 @@ function zeroAllocated(views: HeapViews, address: number, byteSize: number): voi
 	else zeroBytes(views, address, byteSize)
 }
 
+/** @internal What `allocArray` stages values in: a typed array constructor. */
+type StagingConstructor = TypedArrayConstructorLike<ArrayLike<number | bigint> & { set(values: ArrayLike<number | bigint>): void }> & {
+	new (length: number): ArrayLike<number | bigint> & { [index: number]: number | bigint; set(values: ArrayLike<unknown>): void }
+	new (values: ArrayLike<unknown>): ArrayLike<number | bigint>
+}
+
+/** The largest staging `allocArray` takes from {@link stagingScratch}, in bytes: larger arrays get a typed array of their own. */
+const stagingScratchLimit = 65536
+
+/** @internal A buffer `alloc<T>Array(values)` stages values in (every manager's), grown up to {@link stagingScratchLimit}. */
+let stagingScratch = new ArrayBuffer(0)
+/** @internal Whether a call is using {@link stagingScratch}: an allocator may call `alloc<T>Array` itself. */
+let stagingScratchInUse = false
+
+/** The staging scratch with room for `byteSize` bytes, marked in use; `undefined` where it is in use or too small to be worth it (no bytes) or too large. */
+function takeStagingScratch(byteSize: number): ArrayBuffer | undefined {
+	if (stagingScratchInUse || !(byteSize > 0 && byteSize <= stagingScratchLimit)) return undefined
+	if (stagingScratch.byteLength < byteSize) stagingScratch = new ArrayBuffer(Math.min(stagingScratchLimit, Math.max(byteSize, 2 * stagingScratch.byteLength, 1024)))
+	stagingScratchInUse = true
+	return stagingScratch
+}
+
 /**
  * Allocation and tracking, for one manager: calls the allocator and deallocator,
  * checks what they return, zeroes new regions, and keeps the table of live refs. The
@@ -320,10 +342,7 @@ export class HeapCore {
 	 */
 	allocArray<R extends HeapRef>(
 		Ref: ArrayRefConstructor<R>,
-		Staging: TypedArrayConstructorLike<ArrayLike<number | bigint> & { set(values: ArrayLike<number | bigint>): void }> & {
-			new (length: number): ArrayLike<number | bigint> & { [index: number]: number | bigint; set(values: ArrayLike<unknown>): void }
-			new (values: ArrayLike<unknown>): ArrayLike<number | bigint>
-		},
+		Staging: StagingConstructor,
 		stage: StageConversion | undefined,
 		byteSize: number,
 		alignment: number,
@@ -331,24 +350,45 @@ export class HeapCore {
 		countOrValues: unknown,
 	): R {
 		const elementCount = this.elementCountOf(countOrValues, method)
-		let staged: ArrayLike<number | bigint> | undefined
-		if (typeof countOrValues !== 'number') {
-			const values = countOrValues as ArrayLike<unknown>
+		if (typeof countOrValues !== 'number') return this.allocArrayOf(Ref, Staging, stage, byteSize, alignment, method, countOrValues as ArrayLike<unknown>, elementCount)
+		const address = this.allocateRegion(elementCount * byteSize, alignment, method)
+		return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount), alignment)
+	}
+
+	/**
+	 * `allocArray` of values: staged in {@link stagingScratch} when they fit there and no
+	 * other call is using it (an allocator may itself call `alloc<T>Array`), else in a new
+	 * typed array. A new typed array of more than 64 bytes gets a buffer of its own outside
+	 * V8's heap, which made `allocFloat32Array(values)` 2.4-3.7x as slow as allocating the
+	 * array and setting a view to the values, for 64 to 4096 elements (bench/cliffs-probe.mjs).
+	 */
+	private allocArrayOf<R extends HeapRef>(
+		Ref: ArrayRefConstructor<R>,
+		Staging: StagingConstructor,
+		stage: StageConversion | undefined,
+		byteSize: number,
+		alignment: number,
+		method: string,
+		values: ArrayLike<unknown>,
+		elementCount: number,
+	): R {
+		const scratch = takeStagingScratch(elementCount * byteSize)
+		try {
+			let staged: ArrayLike<number | bigint>
 			try {
+				type Staged = ArrayLike<number | bigint> & { [index: number]: number | bigint; set(values: ArrayLike<unknown>): void }
+				const converted: Staged = scratch === undefined ? new Staging(elementCount) : (new Staging(scratch, 0, elementCount) as unknown as Staged)
 				// A bigint typed array holds nothing bigintElement would refuse: copy it whole.
 				if (stage === undefined || (stage === bigintElement && (values instanceof BigInt64Array || values instanceof BigUint64Array))) {
 					// Sized by the count already taken, filled by `set`, which reads the values by
 					// index: `new Staging(values)` would follow an iterator of the values (or a
 					// `length` that changed since), stage more elements than the region gets, and
 					// fail only in the copy below, with the region allocated and lost.
-					const converted = new Staging(elementCount)
 					converted.set(values)
-					staged = converted
 				} else {
-					const converted = new Staging(elementCount)
 					for (let index = 0; index < elementCount; index++) converted[index] = stage(values[index] as never, method)
-					staged = converted
 				}
+				staged = converted
 			} catch (error) {
 				// The engine's own errors, named for the method: a value that does not convert (a
 				// TypeError, or the SyntaxError ToBigInt gives for a string such as 'abc' or an
@@ -361,10 +401,12 @@ export class HeapCore {
 				}
 				throw error
 			}
+			const address = this.allocateRegion(elementCount * byteSize, alignment, method)
+			if (elementCount > 0) new Staging(this.access.views.buffer, address, elementCount).set(staged)
+			return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount), alignment)
+		} finally {
+			if (scratch !== undefined) stagingScratchInUse = false
 		}
-		const address = this.allocateRegion(elementCount * byteSize, alignment, method)
-		if (staged !== undefined && elementCount > 0) new Staging(this.access.views.buffer, address, elementCount).set(staged)
-		return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount), alignment)
 	}
 
 	/**

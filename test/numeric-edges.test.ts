@@ -334,3 +334,55 @@ describe('a negative address that is a wasm32 pointer of 2 GiB or more, received
 		expect(new Uint8Array(buffer, 2 ** 31 + 64, 16).every((byte) => byte === 0)).to.equal(true)
 	})
 })
+
+describe('alloc<T>Array(values) stages the values in a buffer shared by every manager, which no call sees another use', () => {
+	it('an allocator that allocates arrays of values itself (on another manager) while its caller’s values wait to be copied', () => {
+		const inner = createWasmHeapManager(new ArrayBuffer(1 << 20))
+		const nested: number[][] = []
+		const { heap: outer } = outsideAllocatorHeap()
+		const reentrant = createWasmHeapManager(
+			() => outer.heap as ArrayBuffer,
+			(size: number) => {
+				// Same sizes and type as the outer call's, other values: they would overwrite a staging shared without care.
+				const ref = inner.allocFloat64Array(Array.from({ length: size / 8 }, (_, index) => -index - 0.5))
+				nested.push(Array.from(ref))
+				return 16384
+			},
+			() => {},
+		)
+		for (const count of [8, 64, 1024]) {
+			const values = Float64Array.from({ length: count }, (_, index) => index + 0.25)
+			const ref = reentrant.allocFloat64Array(values)
+			expect(Array.from(ref), `${count} values`).to.deep.equal(Array.from(values))
+			expect(nested.at(-1), `${count} values, the allocator's own`).to.deep.equal(Array.from({ length: count }, (_, index) => -index - 0.5))
+		}
+	})
+
+	it('a failed allocation, a value that does not convert and an array larger than the shared buffer leave later calls their own values', () => {
+		let fail = true
+		const { heap: base } = outsideAllocatorHeap()
+		let next = 8192
+		const heap = createWasmHeapManager(
+			() => base.heap as ArrayBuffer,
+			(size: number) => {
+				if (fail) return 0
+				const address = next
+				next += Math.ceil(size / 16) * 16
+				return address
+			},
+			() => {},
+		)
+		expect(() => heap.allocInt32Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17])).to.throw(Error, /allocating 68 bytes/)
+		fail = false
+		expect(() => heap.allocBigInt64Array([1n, 2n, 'x' as unknown as bigint])).to.throw(TypeError, 'allocBigInt64Array: value must be a bigint, received "x"')
+		const values = Array.from({ length: 40 }, (_, index) => index * 3)
+		expect(Array.from(heap.allocInt32Array(values))).to.deep.equal(values)
+		expect(Array.from(heap.allocBigInt64Array(values.map(BigInt)))).to.deep.equal(values.map(BigInt))
+		expect(Array.from(heap.allocFloat16Array(values))).to.deep.equal(values)
+		// past the shared buffer's limit: a staging array of its own
+		const big = createWasmHeapManager(new ArrayBuffer(1 << 20))
+		const many = Uint16Array.from({ length: 40000 }, (_, index) => index)
+		expect(Array.from(big.allocUint16Array(many))).to.deep.equal(Array.from(many))
+		expect(Array.from(heap.allocUint8Array([5, 6, 7]))).to.deep.equal([5, 6, 7])
+	})
+})

@@ -135,6 +135,46 @@ describe('refs', () => {
 		expect([numbers, bigints, pointers]).to.deep.equal([[1, 2], [3n], [4]])
 	})
 
+	it('an array ref’s iterator behaves as the generator it replaced: lazy, live reads, ended by a throw or return(), iterable, an Iterator', () => {
+		const IteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]())) as object
+		const t = createTestHeap({ pages: 1 })
+		const Cell = api.defineStruct('IterCell', { id: 'Int32', h: { array: 'Int16', length: 3 } })
+		const cells = t.heap.allocStructArray(Cell, [{ id: 1, h: [4, 5, 6] }, { id: 2 }])
+		const ref = t.heap.allocInt32Array([10, 20, 30])
+		for (const [name, iterable, read] of [
+			['Int32ArrayRef', ref, (value: unknown) => value],
+			['StructArrayRef', cells, (value: unknown) => (value as { id: number }).id],
+			['FieldArrayRef', cells.at(0).h, (value: unknown) => value],
+		] as const) {
+			const iterator = (iterable as Iterable<unknown>)[Symbol.iterator]() as IterableIterator<unknown>
+			expect(iterator[Symbol.iterator](), name).to.equal(iterator)
+			expect(IteratorPrototype.isPrototypeOf(iterator), name).to.equal(true)
+			expect(read(iterator.next().value), name).to.equal(name === 'StructArrayRef' ? 1 : name === 'Int32ArrayRef' ? 10 : 4)
+			expect(iterator.return!(7), name).to.deep.equal({ value: 7, done: true })
+			expect(iterator.next(), `${name} after return()`).to.deep.equal({ value: undefined, done: true })
+			const all = (iterable as Iterable<unknown>)[Symbol.iterator]()
+			for (let index = 0; index < (iterable as { elementCount: number }).elementCount; index++) expect(all.next().done, name).to.equal(false)
+			expect(all.next(), `${name} at the end`).to.deep.equal({ value: undefined, done: true })
+			expect(all.next(), `${name} past the end`).to.deep.equal({ value: undefined, done: true })
+		}
+		// Each value is read when next() reaches it, not when the iterator is made.
+		const live = ref[Symbol.iterator]()
+		ref.writeAt(0, 11)
+		expect(live.next().value).to.equal(11)
+		ref.writeAt(1, 21)
+		expect(live.next().value).to.equal(21)
+		// A freed ref throws at the first next(), not before; the throw ends the iteration.
+		const freed = t.heap.allocInt32Array([1, 2])
+		const pending = freed[Symbol.iterator]()
+		freed.free()
+		expect(() => pending.next()).to.throw(Error, `Int32ArrayRef.readAt: the reference to address ${freed.address} has been freed`)
+		expect(pending.next()).to.deep.equal({ value: undefined, done: true })
+		// break in for-of closes it (return() called), as a generator's
+		const broken = ref[Symbol.iterator]()
+		for (const value of { [Symbol.iterator]: () => broken }) if (value === 11) break
+		expect(broken.next()).to.deep.equal({ value: undefined, done: true })
+	})
+
 	it('alloc<T>Array(view of the same heap) copies the values even when the allocation grows the memory', () => {
 		// `heap.allocInt32Array(otherRef.view)` is a natural way to copy an array. The view is
 		// valid when passed; the allocation the manager makes may grow (and detach) the buffer.

@@ -20,7 +20,7 @@ import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
 import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
-import { ArrayHeapRef, HeapRef } from '../HeapRef.js'
+import { ArrayHeapRef, ElementInPlaceIterator, HeapRef, type ElementSource } from '../HeapRef.js'
 import { inspectedEntries, jsonValue } from '../inspect.js'
 import { abiFacts, type AbiName } from './abi.js'
 import {
@@ -739,8 +739,8 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 	 * a generated `ParticleArrayRef` gives `ParticleRef`s).
 	 * @group Elements
 	 */
-	override *[Symbol.iterator](): IterableIterator<ReturnType<this['at']>> {
-		for (let index = 0; index < this.elementCount; index++) yield this.at(index) as ReturnType<this['at']>
+	override [Symbol.iterator](): IterableIterator<ReturnType<this['at']>> {
+		return new ElementInPlaceIterator<ReturnType<this['at']>>(this as unknown as ElementSource<ReturnType<this['at']>>) as unknown as IterableIterator<ReturnType<this['at']>>
 	}
 }
 
@@ -948,8 +948,8 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	 * Iterates over the elements as `at` gives them: the rows' sub-refs for an array of arrays, else the values.
 	 * @group Elements
 	 */
-	override *[Symbol.iterator](): IterableIterator<E> {
-		for (let index = 0; index < this.elementCount; index++) yield this.at(index)
+	override [Symbol.iterator](): IterableIterator<E> {
+		return new ElementInPlaceIterator<E>(this as unknown as ElementSource<E>) as unknown as IterableIterator<E>
 	}
 }
 
