@@ -679,6 +679,8 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 	it('--help lists every option the parser accepts, each in its command\'s usage line and in the option list with the commands that take it (cli.ts)', async () => {
 		const help = await run(['--help'])
 		const [usageBlock, , options] = help.split('\n\n') as [string, string, string]
+		// the header spells its checks static_assert (C11 through <assert.h>'s macro, which it defines), as C++ does
+		expect(help).to.include('static_assert checks').and.not.include('_Static_assert')
 		// each command's usage line, its continuation lines with it
 		const usageOf = (command: string): string => usageBlock.split(/\n(?=  wasm-heap-manager )/).find((line) => line.startsWith(`  wasm-heap-manager ${command} `)) ?? ''
 		const optionLine = (flag: string): string | undefined =>
