@@ -144,6 +144,15 @@ export class HeapScope {
 		)
 	}
 
+	/**
+	 * `[object HeapScope]` for `Object.prototype.toString` and `String(scope)`, and the name the
+	 * library's errors give a scope passed where a value goes (`an object (HeapScope)`), as a
+	 * manager's, an allocator's and a ref's are theirs.
+	 */
+	get [Symbol.toStringTag](): string {
+		return 'HeapScope'
+	}
+
 	/** Calls `close()`, for `using scope = heap.openScope()`. */
 	[Symbol.dispose](): void {
 		this.close()

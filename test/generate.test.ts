@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { createWasmHeapManager, defineEnum, defineStruct, HeapRef, StructArrayRef, StructRef, type AbiName, type FieldArrayRef, type StructType, type WasmHeapManager } from '../src/index.js'
+import { createWasmHeapManager, defineEnum, defineStruct, defineUnion, HeapRef, StructArrayRef, StructRef, type AbiName, type FieldArrayRef, type StructType, type WasmHeapManager } from '../src/index.js'
 import { generateFiles, GenerateError, declarationsOf } from '../src/generator/generate.js'
 import { emitCHeader } from '../src/generator/cHeader.js'
 import { parseArguments, run, UsageError } from '../src/generator/cli.js'
@@ -667,6 +667,39 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		expect(((await generateFiles({ alignof }, options).then(() => undefined, (thrown: unknown) => thrown)) as Error).message).to.include('struct alignof uses the name alignof')
 	})
 
+	it('a record, member or enumerator named as a C++ keyword C allows (class, new...) makes structs.h stop a C++ compiler at its top with an #error naming it; C compiles it', async function () {
+		const clang = clangOrSkip(this)
+		const options = { abi: 'wasm32' as const, declarationsSpecifier: './shapes.js', inputName: 'shapes.ts' }
+		const plain = defineStruct('Plain', { x: 'Int32' })
+		expect((await generateFiles({ plain }, options))['structs.h']).to.not.include('#error')
+		const Mode = defineEnum('Mode', 'Uint8', { off: 0, not: 1 })
+		const cases: [Record<string, unknown>, string][] = [
+			[{ Holder: defineStruct('Holder', { class: 'Int32', y: 'Float32' }) }, 'struct Holder has a member named class'],
+			[{ new: defineUnion('new', { a: 'Int32' }) }, 'union new is named new'],
+			[{ Mode, Uses: defineStruct('Uses', { mode: Mode }) }, 'enum Mode has an enumerator named not'],
+		]
+		const scratch = mkdtempSync(join(tmpdir(), 'generate-cxx-keyword-'))
+		try {
+			for (const [module, what] of cases) {
+				const header = (await generateFiles(module, options))['structs.h']
+				expect(header).to.include(`#ifdef __cplusplus\n#error "shapes.h is C only: ${what}, a C++ keyword"\n#else /* C */\n`)
+				expect(header).to.match(/\n#endif \/\* __cplusplus \*\/\n\n#endif \/\* WASM_HEAP_MANAGER_SHAPES_H \*\/\n$/)
+				const file = join(scratch, 'shapes.h')
+				writeFileSync(file, header)
+				const compile = (...language: string[]): ReturnType<typeof spawnSync> =>
+					spawnSync(clang, ['--target=wasm32', '-ffreestanding', ...language, '-fsyntax-only', file], { encoding: 'utf8' })
+				expect(compile('-xc', '-std=c11').status, what).to.equal(0)
+				const cxx = compile('-xc++', '-std=c++11')
+				expect(cxx.status, what).to.equal(1)
+				// the #error is the only error, not the parse errors the keyword gives further down
+				expect(String(cxx.stderr).match(/error:/g), String(cxx.stderr)).to.have.length(1)
+				expect(String(cxx.stderr)).to.include(`shapes.h is C only: ${what}, a C++ keyword`)
+			}
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
+	})
+
 	it('declarationsOf and emitCHeader: each declaration once, packed enums and #pragma pack spelled for C', () => {
 		const found = declarationsOf({ A: corpus.Vec2, B: corpus.Vec2, C: corpus.Small, D: 3 })
 		expect(found.map((entry) => entry.name)).to.deep.equal(['A', 'C'])
@@ -679,6 +712,8 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 	it('--help lists every option the parser accepts, each in its command\'s usage line and in the option list with the commands that take it (cli.ts)', async () => {
 		const help = await run(['--help'])
 		const [usageBlock, , options] = help.split('\n\n') as [string, string, string]
+		// the header spells its checks static_assert (C11 through <assert.h>'s macro, which it defines), as C++ does
+		expect(help).to.include('static_assert checks').and.not.include('_Static_assert')
 		// each command's usage line, its continuation lines with it
 		const usageOf = (command: string): string => usageBlock.split(/\n(?=  wasm-heap-manager )/).find((line) => line.startsWith(`  wasm-heap-manager ${command} `)) ?? ''
 		const optionLine = (flag: string): string | undefined =>

@@ -243,6 +243,19 @@ describe('inspecting refs and managers', () => {
 			expect(JSON.parse(JSON.stringify({ scope }))).to.deep.equal({ scope: { type: 'HeapScope', closed: true } })
 			expect(inspect(heap.openScope())).to.equal('HeapScope { refs: 0 (0 B) }')
 		})
+
+		it('a scope is [object HeapScope] and the errors of a scope passed as a value name it', () => {
+			const heap = bumpHeap()
+			const scope = heap.openScope()
+			expect(Object.prototype.toString.call(scope)).to.equal('[object HeapScope]')
+			expect(String(scope)).to.equal('[object HeapScope]')
+			expect(() => heap.allocFloat64Array(scope as never)).to.throw(
+				TypeError,
+				'allocFloat64Array: expected an element count or an array-like of values, received an object (HeapScope)',
+			)
+			expect(() => heap.writeNullTerminatedUtf8String(8, scope as never)).to.throw(TypeError, 'received an object (HeapScope)')
+			scope.close()
+		})
 	})
 
 	describe('the built-in allocator', () => {

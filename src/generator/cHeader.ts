@@ -140,9 +140,43 @@ function assertions(record: StructType, abi: 'wasm32' | 'wasm64'): string[] {
 	return lines
 }
 
+/**
+ * C++11's keywords that C11 lets a program name a record, member or enumerator (`bool`,
+ * `true`, `false`, `alignas`, `alignof` and `static_assert`, which the header itself uses,
+ * are refused by `generateFiles`). A header that declares one compiles as C only.
+ */
+const cxxOnlyKeywords: ReadonlySet<string> = new Set([
+	'and', 'and_eq', 'asm', 'bitand', 'bitor', 'catch', 'char16_t', 'char32_t', 'class', 'compl', 'const_cast', 'constexpr',
+	'decltype', 'delete', 'dynamic_cast', 'explicit', 'export', 'friend', 'mutable', 'namespace', 'new', 'noexcept', 'not',
+	'not_eq', 'nullptr', 'operator', 'or', 'or_eq', 'private', 'protected', 'public', 'reinterpret_cast', 'template',
+	'this', 'thread_local', 'throw', 'try', 'typeid', 'typename', 'using', 'virtual', 'wchar_t', 'xor', 'xor_eq',
+])
+
+/**
+ * What makes a C++ compiler give one error at the header's top naming the first C++ keyword
+ * it declares, and skip the declarations (clang and GCC go on after `#error`), instead of the
+ * parse errors that keyword gives further down: `#ifdef __cplusplus` … `#else` before them,
+ * the `#endif` after them. Nothing for a header C++ compiles too.
+ */
+function cOnlyGuard(types: readonly (StructType | EnumType)[], header: string): { readonly open: string[]; readonly close: string[] } {
+	for (const type of types) {
+		const what = cxxOnlyKeywords.has(type.name)
+			? `${tag(type)} is named ${type.name}`
+			: (() => {
+					const names = type.kind === 'enum' ? type.members.map((entry) => entry.name) : type.fields.map((field) => field.name)
+					const taken = names.find((name) => cxxOnlyKeywords.has(name))
+					return taken === undefined ? undefined : `${tag(type)} has ${type.kind === 'enum' ? 'an enumerator' : 'a member'} named ${taken}`
+				})()
+		if (what === undefined) continue
+		return { open: ['#ifdef __cplusplus', `#error "${header} is C only: ${what}, a C++ keyword"`, '#else /* C */', ''], close: ['#endif /* __cplusplus */'] }
+	}
+	return { open: [], close: [] }
+}
+
 /** The text of `structs.h` for the declarations `types` (records and enums, in the module's order). */
 export function emitCHeader(types: readonly (StructType | EnumType)[], header: string): string {
 	const order = definitionOrder(types)
+	const cOnly = cOnlyGuard(order, header)
 	const guard = `WASM_HEAP_MANAGER_${header.replace(/\W/g, '_').toUpperCase()}`
 	const lines: string[] = [
 		`#ifndef ${guard}`,
@@ -158,6 +192,7 @@ export function emitCHeader(types: readonly (StructType | EnumType)[], header: s
 		'#define static_assert _Static_assert',
 		'#endif /* static_assert */',
 		'',
+		...cOnly.open,
 	]
 	const records = order.filter((type): type is StructType => type.kind !== 'enum')
 	const forward = [...new Set([...records, ...pointedRecords(order)])]
@@ -184,6 +219,6 @@ export function emitCHeader(types: readonly (StructType | EnumType)[], header: s
 	for (const record of records) lines.push(...assertions(record, 'wasm64'))
 	lines.push('#else')
 	for (const record of records) lines.push(...assertions(record, 'wasm32'))
-	lines.push('#endif', '', `#endif /* ${guard} */`, '')
+	lines.push('#endif', ...cOnly.close, '', `#endif /* ${guard} */`, '')
 	return lines.join('\n')
 }

@@ -111,7 +111,8 @@ const help = `${usage}
              headers (found through -I or beside it; not through -isystem, -idirafter or
              clang's own paths), and every record and enum they hold or point to
   generate   writes dir/<name>.ts (a ref class per struct) and dir/<name>.h (the C
-             declarations with _Static_assert checks); needs ts-morph (npm install --save-dev ts-morph)
+             declarations with static_assert checks, C11 and C++11 alike); needs ts-morph
+             (npm install --save-dev ts-morph)
 
 ${optionRows.map(helpLines).join('\n')}
 An option's value may also follow it after = (--abi=wasm64, --out=dir, --clang=path).

@@ -301,8 +301,8 @@ const summaryManagerAlso = ['[Symbol.toStringTag]']
  * `Object.prototype.toString.call(ref)` (the class name) and, for a typed array ref, `[...ref]`.
  */
 const summaryRefAlso = ['[Symbol.toPrimitive]', 'toString', '[Symbol.toStringTag]']
-/** Members of `HeapScope`. */
-const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]']
+/** Members of `HeapScope` (its util.inspect summary also takes `Object.prototype.toString.call(scope)`, its tag). */
+const scopeMembers = ['isClosed', 'keep', 'close', '[Symbol.dispose]', 'toJSON', '[nodejs.util.inspect.custom]', '[Symbol.toStringTag]']
 /** Members that work on a freed ref. */
 const usableWhenFreed = new Set(['address', 'allocatedByteSize', 'isFreed', 'free', '[Symbol.dispose]', 'elementCount', 'bytesPerElement'])
 /** A slice's length is its state: only its capacity outlives it. */
@@ -1956,7 +1956,8 @@ export class Runner {
 				case 'toJSON':
 					return record.scope.toJSON()
 				case '[nodejs.util.inspect.custom]':
-					return inspect(record.scope)
+					// and its tag, as a ref's summary takes Object.prototype.toString of the ref
+					return { shown: inspect(record.scope), tag: Object.prototype.toString.call(record.scope) }
 				case 'keep':
 					return record.scope.keep(slot !== undefined ? slot.ref : a[0])
 				case 'close':
@@ -1982,7 +1983,8 @@ export class Runner {
 						const expected = record.closed ? { type: 'HeapScope', closed: true } : { type: 'HeapScope', closed: false, refCount: held.length, refByteSize: bytes }
 						this.checkResult(op, JSON.stringify(result), JSON.stringify(expected))
 					} else {
-						this.checkResult(op, result, record.closed ? 'HeapScope { closed: true }' : `HeapScope { refs: ${held.length} (${formatByteSize(bytes)}) }`)
+						this.checkResult(op, result.shown, record.closed ? 'HeapScope { closed: true }' : `HeapScope { refs: ${held.length} (${formatByteSize(bytes)}) }`)
+						this.checkResult(op, result.tag, '[object HeapScope]')
 					}
 				})
 				return true
