@@ -313,6 +313,12 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 	}
 
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
+	// The manager's method names itself in its errors; the member's `catch` says them again
+	// naming the member (HeapRef.throwAsMember), out of the path a call that succeeds takes.
+	const call = (member: string, statement: string): Writer => (writer) => {
+		writer.write('try').block(() => writer.writeLine(statement))
+		writer.write('catch (error)').block(() => writer.writeLine(`this.throwAsMember(error, '${member}')`))
+	}
 	// A writing member converts its values and then checks the ref (see liveRefValue): an
 	// object's `valueOf` may free it. A value ref's check is the last conversion's; an array
 	// ref checks its index first (nothing is called on a value then) and the ref again after.
@@ -325,7 +331,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			name: 'readAtomic',
 			docs: [`Reads the value atomically (needs the address aligned to ${alignment}).${misaligned}` + refThrowsDoc(element)],
 			returnType: valueType,
-			statements: [guard('readAtomic'), `return this.manager.${methods.readAtomic}(this.address)`],
+			statements: [guard('readAtomic'), call('readAtomic', `return this.manager.${methods.readAtomic}(this.address)`)],
 		},
 		{
 			leadingTrivia: trivia,
@@ -333,7 +339,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			docs: [`Writes a value atomically (needs the address aligned to ${alignment}).${misaligned}` + refThrowsDoc(element, { values: ['value'] })],
 			parameters: [{ name: 'value', type: valueType }],
 			returnType: 'void',
-			statements: [...live('writeAtomic', ['value']), `this.manager.${methods.writeAtomic}(this.address, value)`],
+			statements: [...live('writeAtomic', ['value']), call('writeAtomic', `this.manager.${methods.writeAtomic}(this.address, value)`)],
 		},
 	)
 	parts.arrayRef.methods.push(
@@ -343,7 +349,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			docs: ['Atomically reads the element at `index`.\n@throws RangeError if `index` is not an integer in `[0, elementCount)`' + refThrowsDoc(element, { index: true })],
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
-			statements: [indexCheck('readAtomicAt'), `return this.manager.${methods.readAtomic}(this.address + index * ${byteSize})`],
+			statements: [indexCheck('readAtomicAt'), call('readAtomicAt', `return this.manager.${methods.readAtomic}(this.address + index * ${byteSize})`)],
 		},
 		{
 			leadingTrivia: trivia,
@@ -360,7 +366,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			statements: [
 				indexCheck('writeAtomicAt'),
 				...live('writeAtomicAt', ['value']),
-				`this.manager.${methods.writeAtomic}(this.address + index * ${byteSize}, value)`,
+				call('writeAtomicAt', `this.manager.${methods.writeAtomic}(this.address + index * ${byteSize}, value)`),
 			],
 		},
 	)
@@ -377,7 +383,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			],
 			parameters: values,
 			returnType: valueType,
-			statements: [...live(operation.refMethod, names), `return this.manager.${operation.method}(this.address, ${passed})`],
+			statements: [...live(operation.refMethod, names), call(operation.refMethod, `return this.manager.${operation.method}(this.address, ${passed})`)],
 		})
 		parts.arrayRef.methods.push({
 			leadingTrivia: trivia,
@@ -392,7 +398,7 @@ export function emitAtomics(element: NormalizedElement): FacetParts {
 			statements: [
 				indexCheck(operation.arrayRefMethod),
 				...live(operation.arrayRefMethod, names),
-				`return this.manager.${operation.method}(this.address + index * ${byteSize}, ${passed})`,
+				call(operation.arrayRefMethod, `return this.manager.${operation.method}(this.address + index * ${byteSize}, ${passed})`),
 			],
 		})
 	}

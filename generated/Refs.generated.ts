@@ -72,7 +72,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readInt8Atomic(this.address)
+		try {
+			return this.manager.readInt8Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -84,7 +89,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeInt8Atomic(this.address, value)
+		try {
+			this.manager.writeInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -96,7 +106,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addInt8Atomic(this.address, value)
+		try {
+			return this.manager.addInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -108,7 +123,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		value = this.liveNumber(value, 'subAtomic')
-		return this.manager.subInt8Atomic(this.address, value)
+		try {
+			return this.manager.subInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -120,7 +140,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		value = this.liveNumber(value, 'andAtomic')
-		return this.manager.andInt8Atomic(this.address, value)
+		try {
+			return this.manager.andInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -132,7 +157,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		value = this.liveNumber(value, 'orAtomic')
-		return this.manager.orInt8Atomic(this.address, value)
+		try {
+			return this.manager.orInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -144,7 +174,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		value = this.liveNumber(value, 'xorAtomic')
-		return this.manager.xorInt8Atomic(this.address, value)
+		try {
+			return this.manager.xorInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -156,7 +191,12 @@ export class Int8Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeInt8Atomic(this.address, value)
+		try {
+			return this.manager.exchangeInt8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -169,7 +209,12 @@ export class Int8Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeInt8Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeInt8Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -275,7 +320,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readInt8Atomic(this.address + index * 1)
+		try {
+			return this.manager.readInt8Atomic(this.address + index * 1)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -289,7 +339,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeInt8Atomic(this.address + index * 1, value)
+		try {
+			this.manager.writeInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -303,7 +358,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addInt8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.addInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -317,7 +377,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveNumber(value, 'subAtomicAt')
-		return this.manager.subInt8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.subInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -331,7 +396,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveNumber(value, 'andAtomicAt')
-		return this.manager.andInt8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.andInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -345,7 +415,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveNumber(value, 'orAtomicAt')
-		return this.manager.orInt8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.orInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -359,7 +434,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveNumber(value, 'xorAtomicAt')
-		return this.manager.xorInt8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.xorInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -373,7 +453,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeInt8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.exchangeInt8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Int8 · codegen/emitAtomics.ts
@@ -388,7 +473,12 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeInt8Atomic(this.address + index * 1, expected, replacement)
+		try {
+			return this.manager.compareExchangeInt8Atomic(this.address + index * 1, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -458,7 +548,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readUint8Atomic(this.address)
+		try {
+			return this.manager.readUint8Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -470,7 +565,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeUint8Atomic(this.address, value)
+		try {
+			this.manager.writeUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -482,7 +582,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addUint8Atomic(this.address, value)
+		try {
+			return this.manager.addUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -494,7 +599,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		value = this.liveNumber(value, 'subAtomic')
-		return this.manager.subUint8Atomic(this.address, value)
+		try {
+			return this.manager.subUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -506,7 +616,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		value = this.liveNumber(value, 'andAtomic')
-		return this.manager.andUint8Atomic(this.address, value)
+		try {
+			return this.manager.andUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -518,7 +633,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		value = this.liveNumber(value, 'orAtomic')
-		return this.manager.orUint8Atomic(this.address, value)
+		try {
+			return this.manager.orUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -530,7 +650,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		value = this.liveNumber(value, 'xorAtomic')
-		return this.manager.xorUint8Atomic(this.address, value)
+		try {
+			return this.manager.xorUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -542,7 +667,12 @@ export class Uint8Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeUint8Atomic(this.address, value)
+		try {
+			return this.manager.exchangeUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -555,7 +685,12 @@ export class Uint8Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeUint8Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeUint8Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -661,7 +796,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readUint8Atomic(this.address + index * 1)
+		try {
+			return this.manager.readUint8Atomic(this.address + index * 1)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -675,7 +815,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeUint8Atomic(this.address + index * 1, value)
+		try {
+			this.manager.writeUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -689,7 +834,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.addUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -703,7 +853,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveNumber(value, 'subAtomicAt')
-		return this.manager.subUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.subUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -717,7 +872,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveNumber(value, 'andAtomicAt')
-		return this.manager.andUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.andUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -731,7 +891,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveNumber(value, 'orAtomicAt')
-		return this.manager.orUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.orUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -745,7 +910,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveNumber(value, 'xorAtomicAt')
-		return this.manager.xorUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.xorUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -759,7 +929,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.exchangeUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Uint8 · codegen/emitAtomics.ts
@@ -774,7 +949,12 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeUint8Atomic(this.address + index * 1, expected, replacement)
+		try {
+			return this.manager.compareExchangeUint8Atomic(this.address + index * 1, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -844,7 +1024,12 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readClampedUint8Atomic(this.address)
+		try {
+			return this.manager.readClampedUint8Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -856,7 +1041,12 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeClampedUint8Atomic(this.address, value)
+		try {
+			this.manager.writeClampedUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -868,7 +1058,12 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeClampedUint8Atomic(this.address, value)
+		try {
+			return this.manager.exchangeClampedUint8Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -881,7 +1076,12 @@ export class ClampedUint8Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeClampedUint8Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeClampedUint8Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -987,7 +1187,12 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readClampedUint8Atomic(this.address + index * 1)
+		try {
+			return this.manager.readClampedUint8Atomic(this.address + index * 1)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -1001,7 +1206,12 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeClampedUint8Atomic(this.address + index * 1, value)
+		try {
+			this.manager.writeClampedUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -1015,7 +1225,12 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeClampedUint8Atomic(this.address + index * 1, value)
+		try {
+			return this.manager.exchangeClampedUint8Atomic(this.address + index * 1, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// ClampedUint8 · codegen/emitAtomics.ts
@@ -1030,7 +1245,12 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeClampedUint8Atomic(this.address + index * 1, expected, replacement)
+		try {
+			return this.manager.compareExchangeClampedUint8Atomic(this.address + index * 1, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -1101,7 +1321,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readInt16Atomic(this.address)
+		try {
+			return this.manager.readInt16Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1114,7 +1339,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeInt16Atomic(this.address, value)
+		try {
+			this.manager.writeInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1127,7 +1357,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addInt16Atomic(this.address, value)
+		try {
+			return this.manager.addInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1140,7 +1375,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		value = this.liveNumber(value, 'subAtomic')
-		return this.manager.subInt16Atomic(this.address, value)
+		try {
+			return this.manager.subInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1153,7 +1393,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		value = this.liveNumber(value, 'andAtomic')
-		return this.manager.andInt16Atomic(this.address, value)
+		try {
+			return this.manager.andInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1166,7 +1411,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		value = this.liveNumber(value, 'orAtomic')
-		return this.manager.orInt16Atomic(this.address, value)
+		try {
+			return this.manager.orInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1179,7 +1429,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		value = this.liveNumber(value, 'xorAtomic')
-		return this.manager.xorInt16Atomic(this.address, value)
+		try {
+			return this.manager.xorInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1192,7 +1447,12 @@ export class Int16Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeInt16Atomic(this.address, value)
+		try {
+			return this.manager.exchangeInt16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1206,7 +1466,12 @@ export class Int16Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeInt16Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeInt16Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -1312,7 +1577,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readInt16Atomic(this.address + index * 2)
+		try {
+			return this.manager.readInt16Atomic(this.address + index * 2)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1326,7 +1596,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeInt16Atomic(this.address + index * 2, value)
+		try {
+			this.manager.writeInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1340,7 +1615,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addInt16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.addInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1354,7 +1634,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveNumber(value, 'subAtomicAt')
-		return this.manager.subInt16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.subInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1368,7 +1653,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveNumber(value, 'andAtomicAt')
-		return this.manager.andInt16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.andInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1382,7 +1672,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveNumber(value, 'orAtomicAt')
-		return this.manager.orInt16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.orInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1396,7 +1691,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveNumber(value, 'xorAtomicAt')
-		return this.manager.xorInt16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.xorInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1410,7 +1710,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeInt16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.exchangeInt16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Int16 · codegen/emitAtomics.ts
@@ -1425,7 +1730,12 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeInt16Atomic(this.address + index * 2, expected, replacement)
+		try {
+			return this.manager.compareExchangeInt16Atomic(this.address + index * 2, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -1496,7 +1806,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readUint16Atomic(this.address)
+		try {
+			return this.manager.readUint16Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1509,7 +1824,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeUint16Atomic(this.address, value)
+		try {
+			this.manager.writeUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1522,7 +1842,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addUint16Atomic(this.address, value)
+		try {
+			return this.manager.addUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1535,7 +1860,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		value = this.liveNumber(value, 'subAtomic')
-		return this.manager.subUint16Atomic(this.address, value)
+		try {
+			return this.manager.subUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1548,7 +1878,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		value = this.liveNumber(value, 'andAtomic')
-		return this.manager.andUint16Atomic(this.address, value)
+		try {
+			return this.manager.andUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1561,7 +1896,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		value = this.liveNumber(value, 'orAtomic')
-		return this.manager.orUint16Atomic(this.address, value)
+		try {
+			return this.manager.orUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1574,7 +1914,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		value = this.liveNumber(value, 'xorAtomic')
-		return this.manager.xorUint16Atomic(this.address, value)
+		try {
+			return this.manager.xorUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1587,7 +1932,12 @@ export class Uint16Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeUint16Atomic(this.address, value)
+		try {
+			return this.manager.exchangeUint16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1601,7 +1951,12 @@ export class Uint16Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeUint16Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeUint16Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -1707,7 +2062,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readUint16Atomic(this.address + index * 2)
+		try {
+			return this.manager.readUint16Atomic(this.address + index * 2)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1721,7 +2081,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeUint16Atomic(this.address + index * 2, value)
+		try {
+			this.manager.writeUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1735,7 +2100,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addUint16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.addUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1749,7 +2119,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveNumber(value, 'subAtomicAt')
-		return this.manager.subUint16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.subUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1763,7 +2138,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveNumber(value, 'andAtomicAt')
-		return this.manager.andUint16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.andUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1777,7 +2157,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveNumber(value, 'orAtomicAt')
-		return this.manager.orUint16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.orUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1791,7 +2176,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveNumber(value, 'xorAtomicAt')
-		return this.manager.xorUint16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.xorUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1805,7 +2195,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeUint16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.exchangeUint16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Uint16 · codegen/emitAtomics.ts
@@ -1820,7 +2215,12 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeUint16Atomic(this.address + index * 2, expected, replacement)
+		try {
+			return this.manager.compareExchangeUint16Atomic(this.address + index * 2, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -1891,7 +2291,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readInt32Atomic(this.address)
+		try {
+			return this.manager.readInt32Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1904,7 +2309,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeInt32Atomic(this.address, value)
+		try {
+			this.manager.writeInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1917,7 +2327,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addInt32Atomic(this.address, value)
+		try {
+			return this.manager.addInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1930,7 +2345,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		value = this.liveNumber(value, 'subAtomic')
-		return this.manager.subInt32Atomic(this.address, value)
+		try {
+			return this.manager.subInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1943,7 +2363,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		value = this.liveNumber(value, 'andAtomic')
-		return this.manager.andInt32Atomic(this.address, value)
+		try {
+			return this.manager.andInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1956,7 +2381,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		value = this.liveNumber(value, 'orAtomic')
-		return this.manager.orInt32Atomic(this.address, value)
+		try {
+			return this.manager.orInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1969,7 +2399,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		value = this.liveNumber(value, 'xorAtomic')
-		return this.manager.xorInt32Atomic(this.address, value)
+		try {
+			return this.manager.xorInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1982,7 +2417,12 @@ export class Int32Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeInt32Atomic(this.address, value)
+		try {
+			return this.manager.exchangeInt32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -1996,7 +2436,12 @@ export class Int32Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeInt32Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeInt32Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -2102,7 +2547,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readInt32Atomic(this.address + index * 4)
+		try {
+			return this.manager.readInt32Atomic(this.address + index * 4)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2116,7 +2566,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeInt32Atomic(this.address + index * 4, value)
+		try {
+			this.manager.writeInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2130,7 +2585,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addInt32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.addInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2144,7 +2604,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveNumber(value, 'subAtomicAt')
-		return this.manager.subInt32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.subInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2158,7 +2623,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveNumber(value, 'andAtomicAt')
-		return this.manager.andInt32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.andInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2172,7 +2642,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveNumber(value, 'orAtomicAt')
-		return this.manager.orInt32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.orInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2186,7 +2661,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveNumber(value, 'xorAtomicAt')
-		return this.manager.xorInt32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.xorInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2200,7 +2680,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeInt32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.exchangeInt32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Int32 · codegen/emitAtomics.ts
@@ -2215,7 +2700,12 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeInt32Atomic(this.address + index * 4, expected, replacement)
+		try {
+			return this.manager.compareExchangeInt32Atomic(this.address + index * 4, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -2286,7 +2776,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readUint32Atomic(this.address)
+		try {
+			return this.manager.readUint32Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2299,7 +2794,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeUint32Atomic(this.address, value)
+		try {
+			this.manager.writeUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2312,7 +2812,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addUint32Atomic(this.address, value)
+		try {
+			return this.manager.addUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2325,7 +2830,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		value = this.liveNumber(value, 'subAtomic')
-		return this.manager.subUint32Atomic(this.address, value)
+		try {
+			return this.manager.subUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2338,7 +2848,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		value = this.liveNumber(value, 'andAtomic')
-		return this.manager.andUint32Atomic(this.address, value)
+		try {
+			return this.manager.andUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2351,7 +2866,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		value = this.liveNumber(value, 'orAtomic')
-		return this.manager.orUint32Atomic(this.address, value)
+		try {
+			return this.manager.orUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2364,7 +2884,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		value = this.liveNumber(value, 'xorAtomic')
-		return this.manager.xorUint32Atomic(this.address, value)
+		try {
+			return this.manager.xorUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2377,7 +2902,12 @@ export class Uint32Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeUint32Atomic(this.address, value)
+		try {
+			return this.manager.exchangeUint32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2391,7 +2921,12 @@ export class Uint32Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeUint32Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeUint32Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -2497,7 +3032,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readUint32Atomic(this.address + index * 4)
+		try {
+			return this.manager.readUint32Atomic(this.address + index * 4)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2511,7 +3051,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeUint32Atomic(this.address + index * 4, value)
+		try {
+			this.manager.writeUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2525,7 +3070,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addUint32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.addUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2539,7 +3089,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveNumber(value, 'subAtomicAt')
-		return this.manager.subUint32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.subUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2553,7 +3108,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveNumber(value, 'andAtomicAt')
-		return this.manager.andUint32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.andUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2567,7 +3127,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveNumber(value, 'orAtomicAt')
-		return this.manager.orUint32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.orUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2581,7 +3146,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveNumber(value, 'xorAtomicAt')
-		return this.manager.xorUint32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.xorUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2595,7 +3165,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeUint32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.exchangeUint32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Uint32 · codegen/emitAtomics.ts
@@ -2610,7 +3185,12 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeUint32Atomic(this.address + index * 4, expected, replacement)
+		try {
+			return this.manager.compareExchangeUint32Atomic(this.address + index * 4, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -2681,7 +3261,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	readAtomic(): bigint {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readBigInt64Atomic(this.address)
+		try {
+			return this.manager.readBigInt64Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2694,7 +3279,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	writeAtomic(value: bigint): void {
 		value = this.liveBigint(value, 'writeAtomic')
-		this.manager.writeBigInt64Atomic(this.address, value)
+		try {
+			this.manager.writeBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2707,7 +3297,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	addAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'addAtomic')
-		return this.manager.addBigInt64Atomic(this.address, value)
+		try {
+			return this.manager.addBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2720,7 +3315,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	subAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'subAtomic')
-		return this.manager.subBigInt64Atomic(this.address, value)
+		try {
+			return this.manager.subBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2733,7 +3333,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	andAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'andAtomic')
-		return this.manager.andBigInt64Atomic(this.address, value)
+		try {
+			return this.manager.andBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2746,7 +3351,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	orAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'orAtomic')
-		return this.manager.orBigInt64Atomic(this.address, value)
+		try {
+			return this.manager.orBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2759,7 +3369,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	xorAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'xorAtomic')
-		return this.manager.xorBigInt64Atomic(this.address, value)
+		try {
+			return this.manager.xorBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2772,7 +3387,12 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'exchangeAtomic')
-		return this.manager.exchangeBigInt64Atomic(this.address, value)
+		try {
+			return this.manager.exchangeBigInt64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2786,7 +3406,12 @@ export class BigInt64Ref extends HeapRef {
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
 		expected = this.liveBigint(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveBigint(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeBigInt64Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeBigInt64Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -2892,7 +3517,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	 */
 	readAtomicAt(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readBigInt64Atomic(this.address + index * 8)
+		try {
+			return this.manager.readBigInt64Atomic(this.address + index * 8)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2906,7 +3536,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	writeAtomicAt(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveBigint(value, 'writeAtomicAt')
-		this.manager.writeBigInt64Atomic(this.address + index * 8, value)
+		try {
+			this.manager.writeBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2920,7 +3555,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	addAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveBigint(value, 'addAtomicAt')
-		return this.manager.addBigInt64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.addBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2934,7 +3574,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	subAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveBigint(value, 'subAtomicAt')
-		return this.manager.subBigInt64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.subBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2948,7 +3593,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	andAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveBigint(value, 'andAtomicAt')
-		return this.manager.andBigInt64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.andBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2962,7 +3612,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	orAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveBigint(value, 'orAtomicAt')
-		return this.manager.orBigInt64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.orBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2976,7 +3631,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	xorAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveBigint(value, 'xorAtomicAt')
-		return this.manager.xorBigInt64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.xorBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -2990,7 +3650,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	exchangeAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveBigint(value, 'exchangeAtomicAt')
-		return this.manager.exchangeBigInt64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.exchangeBigInt64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// BigInt64 · codegen/emitAtomics.ts
@@ -3005,7 +3670,12 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveBigint(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveBigint(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeBigInt64Atomic(this.address + index * 8, expected, replacement)
+		try {
+			return this.manager.compareExchangeBigInt64Atomic(this.address + index * 8, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -3076,7 +3746,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	readAtomic(): bigint {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readBigUint64Atomic(this.address)
+		try {
+			return this.manager.readBigUint64Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3089,7 +3764,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	writeAtomic(value: bigint): void {
 		value = this.liveBigint(value, 'writeAtomic')
-		this.manager.writeBigUint64Atomic(this.address, value)
+		try {
+			this.manager.writeBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3102,7 +3782,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	addAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'addAtomic')
-		return this.manager.addBigUint64Atomic(this.address, value)
+		try {
+			return this.manager.addBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3115,7 +3800,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	subAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'subAtomic')
-		return this.manager.subBigUint64Atomic(this.address, value)
+		try {
+			return this.manager.subBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3128,7 +3818,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	andAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'andAtomic')
-		return this.manager.andBigUint64Atomic(this.address, value)
+		try {
+			return this.manager.andBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3141,7 +3836,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	orAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'orAtomic')
-		return this.manager.orBigUint64Atomic(this.address, value)
+		try {
+			return this.manager.orBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3154,7 +3854,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	xorAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'xorAtomic')
-		return this.manager.xorBigUint64Atomic(this.address, value)
+		try {
+			return this.manager.xorBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3167,7 +3872,12 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: bigint): bigint {
 		value = this.liveBigint(value, 'exchangeAtomic')
-		return this.manager.exchangeBigUint64Atomic(this.address, value)
+		try {
+			return this.manager.exchangeBigUint64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3181,7 +3891,12 @@ export class BigUint64Ref extends HeapRef {
 	compareExchangeAtomic(expected: bigint, replacement: bigint): bigint {
 		expected = this.liveBigint(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveBigint(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeBigUint64Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeBigUint64Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -3287,7 +4002,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	 */
 	readAtomicAt(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readBigUint64Atomic(this.address + index * 8)
+		try {
+			return this.manager.readBigUint64Atomic(this.address + index * 8)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3301,7 +4021,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	writeAtomicAt(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveBigint(value, 'writeAtomicAt')
-		this.manager.writeBigUint64Atomic(this.address + index * 8, value)
+		try {
+			this.manager.writeBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3315,7 +4040,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	addAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveBigint(value, 'addAtomicAt')
-		return this.manager.addBigUint64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.addBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3329,7 +4059,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	subAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		value = this.liveBigint(value, 'subAtomicAt')
-		return this.manager.subBigUint64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.subBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3343,7 +4078,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	andAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		value = this.liveBigint(value, 'andAtomicAt')
-		return this.manager.andBigUint64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.andBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3357,7 +4097,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	orAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		value = this.liveBigint(value, 'orAtomicAt')
-		return this.manager.orBigUint64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.orBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3371,7 +4116,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	xorAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		value = this.liveBigint(value, 'xorAtomicAt')
-		return this.manager.xorBigUint64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.xorBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3385,7 +4135,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	exchangeAtomicAt(index: number, value: bigint): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveBigint(value, 'exchangeAtomicAt')
-		return this.manager.exchangeBigUint64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.exchangeBigUint64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// BigUint64 · codegen/emitAtomics.ts
@@ -3400,7 +4155,12 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveBigint(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveBigint(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeBigUint64Atomic(this.address + index * 8, expected, replacement)
+		try {
+			return this.manager.compareExchangeBigUint64Atomic(this.address + index * 8, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -3471,7 +4231,12 @@ export class Float16Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readFloat16Atomic(this.address)
+		try {
+			return this.manager.readFloat16Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3484,7 +4249,12 @@ export class Float16Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeFloat16Atomic(this.address, value)
+		try {
+			this.manager.writeFloat16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3497,7 +4267,12 @@ export class Float16Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addFloat16Atomic(this.address, value)
+		try {
+			return this.manager.addFloat16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3510,7 +4285,12 @@ export class Float16Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeFloat16Atomic(this.address, value)
+		try {
+			return this.manager.exchangeFloat16Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3524,7 +4304,12 @@ export class Float16Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeFloat16Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeFloat16Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -3595,7 +4380,12 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readFloat16Atomic(this.address + index * 2)
+		try {
+			return this.manager.readFloat16Atomic(this.address + index * 2)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3609,7 +4399,12 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeFloat16Atomic(this.address + index * 2, value)
+		try {
+			this.manager.writeFloat16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3623,7 +4418,12 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addFloat16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.addFloat16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3637,7 +4437,12 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeFloat16Atomic(this.address + index * 2, value)
+		try {
+			return this.manager.exchangeFloat16Atomic(this.address + index * 2, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -3652,7 +4457,12 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeFloat16Atomic(this.address + index * 2, expected, replacement)
+		try {
+			return this.manager.compareExchangeFloat16Atomic(this.address + index * 2, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -3723,7 +4533,12 @@ export class Float32Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readFloat32Atomic(this.address)
+		try {
+			return this.manager.readFloat32Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3736,7 +4551,12 @@ export class Float32Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeFloat32Atomic(this.address, value)
+		try {
+			this.manager.writeFloat32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3749,7 +4569,12 @@ export class Float32Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addFloat32Atomic(this.address, value)
+		try {
+			return this.manager.addFloat32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3762,7 +4587,12 @@ export class Float32Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeFloat32Atomic(this.address, value)
+		try {
+			return this.manager.exchangeFloat32Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3776,7 +4606,12 @@ export class Float32Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeFloat32Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeFloat32Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -3882,7 +4717,12 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readFloat32Atomic(this.address + index * 4)
+		try {
+			return this.manager.readFloat32Atomic(this.address + index * 4)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3896,7 +4736,12 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeFloat32Atomic(this.address + index * 4, value)
+		try {
+			this.manager.writeFloat32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3910,7 +4755,12 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addFloat32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.addFloat32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3924,7 +4774,12 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeFloat32Atomic(this.address + index * 4, value)
+		try {
+			return this.manager.exchangeFloat32Atomic(this.address + index * 4, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Float32 · codegen/emitAtomics.ts
@@ -3939,7 +4794,12 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeFloat32Atomic(this.address + index * 4, expected, replacement)
+		try {
+			return this.manager.compareExchangeFloat32Atomic(this.address + index * 4, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -4010,7 +4870,12 @@ export class Float64Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readFloat64Atomic(this.address)
+		try {
+			return this.manager.readFloat64Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4023,7 +4888,12 @@ export class Float64Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		value = this.liveNumber(value, 'writeAtomic')
-		this.manager.writeFloat64Atomic(this.address, value)
+		try {
+			this.manager.writeFloat64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4036,7 +4906,12 @@ export class Float64Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		value = this.liveNumber(value, 'addAtomic')
-		return this.manager.addFloat64Atomic(this.address, value)
+		try {
+			return this.manager.addFloat64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4049,7 +4924,12 @@ export class Float64Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		value = this.liveNumber(value, 'exchangeAtomic')
-		return this.manager.exchangeFloat64Atomic(this.address, value)
+		try {
+			return this.manager.exchangeFloat64Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4063,7 +4943,12 @@ export class Float64Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		expected = this.liveNumber(expected, 'compareExchangeAtomic', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomic', 'replacement')
-		return this.manager.compareExchangeFloat64Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangeFloat64Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -4169,7 +5054,12 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readFloat64Atomic(this.address + index * 8)
+		try {
+			return this.manager.readFloat64Atomic(this.address + index * 8)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4183,7 +5073,12 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		value = this.liveNumber(value, 'writeAtomicAt')
-		this.manager.writeFloat64Atomic(this.address + index * 8, value)
+		try {
+			this.manager.writeFloat64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4197,7 +5092,12 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		value = this.liveNumber(value, 'addAtomicAt')
-		return this.manager.addFloat64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.addFloat64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4211,7 +5111,12 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		value = this.liveNumber(value, 'exchangeAtomicAt')
-		return this.manager.exchangeFloat64Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.exchangeFloat64Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Float64 · codegen/emitAtomics.ts
@@ -4226,7 +5131,12 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		expected = this.liveNumber(expected, 'compareExchangeAtomicAt', 'expected')
 		replacement = this.liveNumber(replacement, 'compareExchangeAtomicAt', 'replacement')
-		return this.manager.compareExchangeFloat64Atomic(this.address + index * 8, expected, replacement)
+		try {
+			return this.manager.compareExchangeFloat64Atomic(this.address + index * 8, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 }
 
@@ -4336,7 +5246,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	readAtomic(): number {
 		if (this.freed) this.throwFreed('readAtomic')
-		return this.manager.readPointer53Atomic(this.address)
+		try {
+			return this.manager.readPointer53Atomic(this.address)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4349,7 +5264,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	writeAtomic(value: number): void {
 		this.livePointer53(value, 'writeAtomic')
-		this.manager.writePointer53Atomic(this.address, value)
+		try {
+			this.manager.writePointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4362,7 +5282,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	addAtomic(value: number): number {
 		this.livePointer53(value, 'addAtomic')
-		return this.manager.addPointer53Atomic(this.address, value)
+		try {
+			return this.manager.addPointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4375,7 +5300,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	subAtomic(value: number): number {
 		this.livePointer53(value, 'subAtomic')
-		return this.manager.subPointer53Atomic(this.address, value)
+		try {
+			return this.manager.subPointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4388,7 +5318,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	andAtomic(value: number): number {
 		this.livePointer53(value, 'andAtomic')
-		return this.manager.andPointer53Atomic(this.address, value)
+		try {
+			return this.manager.andPointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4401,7 +5336,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	orAtomic(value: number): number {
 		this.livePointer53(value, 'orAtomic')
-		return this.manager.orPointer53Atomic(this.address, value)
+		try {
+			return this.manager.orPointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4414,7 +5354,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	xorAtomic(value: number): number {
 		this.livePointer53(value, 'xorAtomic')
-		return this.manager.xorPointer53Atomic(this.address, value)
+		try {
+			return this.manager.xorPointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4427,7 +5372,12 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	exchangeAtomic(value: number): number {
 		this.livePointer53(value, 'exchangeAtomic')
-		return this.manager.exchangePointer53Atomic(this.address, value)
+		try {
+			return this.manager.exchangePointer53Atomic(this.address, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomic')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4441,7 +5391,12 @@ export class Pointer53Ref extends HeapRef {
 	compareExchangeAtomic(expected: number, replacement: number): number {
 		this.livePointer53(expected, 'compareExchangeAtomic')
 		this.livePointer53(replacement, 'compareExchangeAtomic')
-		return this.manager.compareExchangePointer53Atomic(this.address, expected, replacement)
+		try {
+			return this.manager.compareExchangePointer53Atomic(this.address, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomic')
+		}
 	}
 }
 
@@ -4518,7 +5473,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAtomicAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAtomicAt', index)
-		return this.manager.readPointer53Atomic(this.address + index * 8)
+		try {
+			return this.manager.readPointer53Atomic(this.address + index * 8)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'readAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4532,7 +5492,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	writeAtomicAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAtomicAt', index)
 		this.livePointer53(value, 'writeAtomicAt')
-		this.manager.writePointer53Atomic(this.address + index * 8, value)
+		try {
+			this.manager.writePointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'writeAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4546,7 +5511,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	addAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('addAtomicAt', index)
 		this.livePointer53(value, 'addAtomicAt')
-		return this.manager.addPointer53Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.addPointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'addAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4560,7 +5530,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	subAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('subAtomicAt', index)
 		this.livePointer53(value, 'subAtomicAt')
-		return this.manager.subPointer53Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.subPointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'subAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4574,7 +5549,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	andAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('andAtomicAt', index)
 		this.livePointer53(value, 'andAtomicAt')
-		return this.manager.andPointer53Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.andPointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'andAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4588,7 +5568,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	orAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('orAtomicAt', index)
 		this.livePointer53(value, 'orAtomicAt')
-		return this.manager.orPointer53Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.orPointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'orAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4602,7 +5587,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	xorAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('xorAtomicAt', index)
 		this.livePointer53(value, 'xorAtomicAt')
-		return this.manager.xorPointer53Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.xorPointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'xorAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4616,7 +5606,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	exchangeAtomicAt(index: number, value: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('exchangeAtomicAt', index)
 		this.livePointer53(value, 'exchangeAtomicAt')
-		return this.manager.exchangePointer53Atomic(this.address + index * 8, value)
+		try {
+			return this.manager.exchangePointer53Atomic(this.address + index * 8, value)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'exchangeAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -4631,7 +5626,12 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('compareExchangeAtomicAt', index)
 		this.livePointer53(expected, 'compareExchangeAtomicAt')
 		this.livePointer53(replacement, 'compareExchangeAtomicAt')
-		return this.manager.compareExchangePointer53Atomic(this.address + index * 8, expected, replacement)
+		try {
+			return this.manager.compareExchangePointer53Atomic(this.address + index * 8, expected, replacement)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'compareExchangeAtomicAt')
+		}
 	}
 
 	// Pointer53 · codegen/emitFreeElements.ts

@@ -1,7 +1,7 @@
 import { bigintValue, numberValue } from './conversions.js'
 import { refNameKey, throwFreedError, throwIndexError, throwPointer53ValueError } from './errors.js'
 import { formatInspected, formatInspectedElements, formatInspectedValue, inspectCustom, jsonValue, quote } from './inspect.js'
-import { raise, refIsNotANumber } from './messages.js'
+import { raise, raiseRenamed, refIsNotANumber } from './messages.js'
 import type { WasmHeapManager } from '../generated/WasmHeapManager.generated.js'
 
 /** A function that frees a region: `(address, byteSize?, alignment?)` (a plain `free(ptr)` ignores the rest). */
@@ -280,6 +280,17 @@ export abstract class HeapRef {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(`${this.refName}.${member}`, value)
 		if (this.freed) this.throwFreed(member)
 		return value
+	}
+
+	/**
+	 * @internal The `catch` of an atomic member around its call to the manager's atomic
+	 * method: that method's error (misaligned, out of range, a stored pointer53 above 2^53 - 1)
+	 * names the method (`readInt32Atomic: ...`); it is thrown again naming the member
+	 * (`Int32Ref.readAtomic: ...`), with the same class, code and the rest of the message
+	 * ({@link raiseRenamed}). Only an error takes this path: the call itself is as before.
+	 */
+	protected throwAsMember(error: unknown, member: string): never {
+		throw raiseRenamed(error, `${this.refName}.${member}`)
 	}
 
 	/** @internal */

@@ -43,7 +43,7 @@ export interface AggregateMessage<P extends unknown[] = any[]> {
 
 /**
  * Builds the error of `message` from `parameters` (every throw in the library goes
- * through here or its two siblings below). The error keeps its built-in constructor,
+ * through here or its siblings below). The error keeps its built-in constructor,
  * so `instanceof` and `error.constructor` still name `RangeError`, `TypeError` or `Error`.
  */
 export function raise<P extends unknown[]>(message: Message<P>, ...parameters: NoInfer<P>): HeapError {
@@ -68,6 +68,24 @@ export function raiseLikeCause<P extends unknown[]>(cause: Error & { code?: Heap
 	const error = new Class(message.text(...parameters), { cause }) as Error & { code: HeapErrorCode }
 	error.code = cause.code ?? message.code
 	return error
+}
+
+/**
+ * A library error (`ERR_HEAP_*`) said again under the name of the entry point the user
+ * called, `method`, in place of the name its message opens with (`readInt32Atomic: address
+ * 6 is not aligned ...` becomes `Int32Ref.readAtomic: address 6 is not aligned ...`): the
+ * same class, code, rest of the message and `cause`. Anything else (a foreign error, or
+ * one without a name before a colon) is returned as it is.
+ */
+export function raiseRenamed(error: unknown, method: string): unknown {
+	const code = (error as { code?: unknown } | null)?.code
+	if (!(error instanceof Error) || typeof code !== 'string' || !code.startsWith('ERR_HEAP_')) return error
+	const colon = error.message.indexOf(': ')
+	if (colon < 0) return error
+	const Class = error instanceof RangeError ? RangeError : error instanceof TypeError ? TypeError : Error
+	const renamed = new Class(method + error.message.slice(colon), 'cause' in error ? { cause: error.cause } : undefined) as Error & { code: string }
+	renamed.code = code
+	return renamed
 }
 
 /** Builds the `AggregateError` of `message` over `errors`, with the entry's code. */
