@@ -153,8 +153,11 @@ export class HeapScope {
 		return 'HeapScope'
 	}
 
-	/** Calls `close()`, for `using scope = heap.openScope()`. */
+	/**
+	 * Calls `close()`, for `using scope = heap.openScope()`; nothing once the scope is closed
+	 * (a block that closed it itself), as a ref's dispose frees nothing once it is freed.
+	 */
 	[Symbol.dispose](): void {
-		this.close()
+		if (!this.closed) this.close()
 	}
 }

@@ -337,6 +337,21 @@ describe('scopes', () => {
 		expect(rust.live.size).to.equal(1)
 	})
 
+	it('[Symbol.dispose] closes the scope, and does nothing once it is closed (a using block that called close() itself); close() twice still throws', () => {
+		const { heap, rust } = strictHeap()
+		const scope = heap.openScope()
+		heap.allocInt32()
+		scope.close()
+		expect(() => scope[Symbol.dispose]()).not.to.throw()
+		expect(() => scope.close()).to.throw(Error, /already closed/)
+		const disposed = heap.openScope()
+		const ref = heap.allocFloat64()
+		disposed[Symbol.dispose]()
+		expect(disposed.isClosed).to.equal(true)
+		expect(ref.isFreed).to.equal(true)
+		expect(rust.live.size).to.equal(0)
+	})
+
 	it("a ref its scope's end freed says so when used; one freed before, kept, or freed by freeAll does not", () => {
 		const { heap } = strictHeap()
 		const byScope = / has been freed by its scope's end$/
