@@ -2001,6 +2001,11 @@ export class Runner {
 				})
 				return true
 			default: {
+				if (record.closed && op.member === '[Symbol.dispose]') {
+					// a closed scope's dispose does nothing (a using block that closed it itself)
+					this.settle(op, o, exp, names, () => this.expectFrees(op, o, []))
+					return true
+				}
 				const innermost = this.innermostScope() === record.id
 				if (record.closed) exp.fail('Error', 'the scope is closed already')
 				else if (!innermost) exp.fail('Error', 'an inner scope is still open')
