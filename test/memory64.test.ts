@@ -9,8 +9,8 @@
  */
 import { expect } from 'chai'
 import { readFileSync } from 'node:fs'
-import { createHeapAllocator, createWasmHeapManager, defineStruct, type Allocator, type StructRefOf, type StructType, type WasmHeapManager } from '../src/index.js'
-import { callMethod, conversionInputs, convertAsStored, elements, expectThrow, type AnyRef, type ArrayRef, type Value, type ValueRef } from './support/dynamic.js'
+import { createHeapAllocator, createWasmHeapManager, defineStruct, wrapEmscriptenModuleHeap, type Allocator, type StructRefOf, type StructType, type WasmHeapManager } from '../src/index.js'
+import { callMethod, caught, conversionInputs, convertAsStored, elements, expectThrow, type AnyRef, type ArrayRef, type Value, type ValueRef } from './support/dynamic.js'
 import {
 	detectMemory64,
 	instantiateHeap64,
@@ -660,6 +660,7 @@ describe("memory64: a clang --target=wasm64 module (structs64.wasm) and abi: 'wa
 	interface Structs64Exports {
 		readonly memory: WebAssembly.Memory
 		readonly malloc: (byteSize: bigint) => bigint
+		readonly memalign: (alignment: bigint, byteSize: bigint) => bigint
 		readonly free: (address: bigint) => void
 		readonly node_sizeof: () => bigint
 		readonly node_alignof: () => bigint
@@ -701,6 +702,89 @@ describe("memory64: a clang --target=wasm64 module (structs64.wasm) and abi: 'wa
 		heap = createWasmHeapManager(() => c.memory.buffer, c.malloc, c.free, { abi: 'wasm64' })
 	})
 	afterEach(() => heap?.freeAll())
+
+	describe("wrapEmscriptenModuleHeap over a wasm64 module's malloc, free and memalign (as an Emscripten -sMEMORY64 build exports them)", () => {
+		// structs64.c's malloc aligns to 16; its memalign serves more. The exports take and
+		// return bigints and throw for a number, so a call that reaches them took bigints.
+		function module64(): { heap: WasmHeapManager; calls: { malloc: number; free: number; memalign: (readonly [bigint, bigint])[] } } {
+			const calls = { malloc: 0, free: 0, memalign: [] as (readonly [bigint, bigint])[] }
+			const module = {
+				wasmMemory: c.memory,
+				_malloc: (size: bigint): bigint => (calls.malloc++, c.malloc(size)),
+				_free: (address: bigint): void => (calls.free++, c.free(address)),
+				_memalign: (alignment: bigint, size: bigint): bigint => (calls.memalign.push([alignment, size]), c.memalign(alignment, size)),
+			}
+			return { heap: wrapEmscriptenModuleHeap(module, { abi: 'wasm64' }), calls }
+		}
+
+		it('alignments 32, 64 and 128 are served whatever malloc returns: memalign asked with bigints only where its block was misaligned, that block given back, the region freed with a bigint', () => {
+			const { heap: heap64, calls } = module64()
+			const padding: number[] = []
+			let misaligned = 0
+			for (let i = 0; i < 48; i++) {
+				// 32-byte steps (16 of header, 16 of payload) move malloc's next address across the larger multiples
+				padding.push(heap64.allocate(1 + (i % 4)))
+				const alignment = [32, 64, 128][i % 3]!
+				const next = c.malloc(24n)
+				c.free(next)
+				const before = { malloc: calls.malloc, free: calls.free, memalign: calls.memalign.length }
+				const address = heap64.allocate(24, alignment)
+				expect(address % alignment, `allocation ${i}`).to.equal(0)
+				const used = { malloc: calls.malloc - before.malloc, free: calls.free - before.free, memalign: calls.memalign.length - before.memalign }
+				if (next % BigInt(alignment) === 0n) {
+					expect(used, `allocation ${i}: malloc's block was aligned`).to.deep.equal({ malloc: 1, free: 0, memalign: 0 })
+				} else {
+					misaligned++
+					expect(used, `allocation ${i}: malloc's block given back, memalign's kept`).to.deep.equal({ malloc: 1, free: 1, memalign: 1 })
+					expect(calls.memalign.at(-1), `allocation ${i}`).to.deep.equal([BigInt(alignment), 24n])
+				}
+				heap64.deallocate(address, 24, alignment)
+				expect(calls.free - before.free, `allocation ${i}: freed`).to.equal(used.free + 1)
+			}
+			expect(misaligned, 'malloc returned a misaligned block for some').to.be.greaterThan(12)
+			for (const address of padding) heap64.deallocate(address)
+		})
+
+		it('allocStruct of a struct aligned to 64 (wasm64 layout): at a multiple of 64, its fields where C would put them, freed through free', () => {
+			const { heap: heap64, calls } = module64()
+			const Wide = defineStruct('Wide', { id: 'Int32', sum: { type: 'Float64', align: 64 }, next: { pointer: (): StructType => Wide } })
+			expect([heap64.sizeOf(Wide), heap64.alignOf(Wide), heap64.offsetOf(Wide, 'sum'), heap64.offsetOf(Wide, 'next')]).to.deep.equal([128, 64, 64, 72])
+			let previous: StructRefOf<typeof Wide> | null = null
+			const made: StructRefOf<typeof Wide>[] = []
+			for (let i = 0; i < 12; i++) {
+				heap64.allocate(8) // kept: moves malloc on
+				const wide: StructRefOf<typeof Wide> = heap64.allocStruct(Wide, { id: i, sum: i / 4, next: previous })
+				expect(wide.address % 64, `struct ${i}`).to.equal(0)
+				const view = new DataView(c.memory.buffer)
+				expect([view.getInt32(wide.address, true), view.getFloat64(wide.address + 64, true), view.getBigUint64(wide.address + 72, true)]).to.deep.equal([i, i / 4, BigInt(previous?.address ?? 0)])
+				made.push(wide)
+				previous = wide
+			}
+			expect(calls.memalign.length, 'memalign served some').to.be.greaterThan(0)
+			const freesBefore = calls.free
+			for (const wide of made) wide.free()
+			expect(calls.free - freesBefore).to.equal(12)
+		})
+
+		it('a memalign that returns 0n is a failed allocation naming the size, with malloc\'s block given back and the memory as it was', () => {
+			const { heap: heap64, calls } = module64()
+			// a state where malloc's next block is 16 past a multiple of 32
+			for (;;) {
+				const next = c.malloc(24n)
+				c.free(next)
+				if (next % 32n === 16n) break
+				heap64.allocate(1)
+			}
+			;(heap64 as unknown as { core: { alignedAllocator: unknown } }).core.alignedAllocator = (alignment: bigint, size: bigint): bigint => (calls.memalign.push([alignment, size]), 0n)
+			const before = { malloc: calls.malloc, free: calls.free }
+			const bytes = new Uint8Array(c.memory.buffer).slice()
+			const error = caught(() => heap64.allocate(24, 32))
+			expect(error.message).to.match(/^allocate: allocating 24 bytes failed: the allocator returned 0n$/)
+			expect(calls.memalign.at(-1)).to.deep.equal([32n, 24n])
+			expect({ malloc: calls.malloc - before.malloc, free: calls.free - before.free }, "malloc's block given back").to.deep.equal({ malloc: 1, free: 1 })
+			expect(Buffer.compare(new Uint8Array(c.memory.buffer), bytes), 'the memory as it was (free links the block into its list again)').to.equal(0)
+		})
+	})
 
 	it("sizeOf, alignOf and offsetOf are clang's own for the wasm64 target", () => {
 		expect(heap.sizeOf(Node)).to.equal(Number(c.node_sizeof()))
