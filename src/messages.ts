@@ -487,6 +487,19 @@ export const latestHeapNotABuffer = {
 				: ''),
 } satisfies Message
 
+/**
+ * `getLatestHeap()` returned a detached `ArrayBuffer` (one that `memory.grow` replaced, or one
+ * transferred): no view of it can be made, where an engine's `DataView` constructor threw a
+ * `TypeError` without a code or a method (the manager's methods and every ref member alike).
+ */
+export const latestHeapDetached = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string) =>
+		`${method}: getLatestHeap returned a detached ArrayBuffer (the buffer of a memory that has grown since, or one transferred): ` +
+		'it must return the heap\'s current buffer, such as memory.buffer read at each call',
+} satisfies Message
+
 export const viewImpossible = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
