@@ -86,13 +86,26 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 	// that serves every access there) takes the manager's checked view through
 	// `HeapRef.liveView`, whose errors name the member, where the manager's
 	// `read<T>`/`write<T>` would name itself.
-	const viewFor = (member: string): string =>
-		`const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : this.liveView(${byteSize}, '${member}')`
+	// The fast path is what it was when the cold path called the manager: a comparison, an
+	// early return (a block for writes), then the live view. A conditional choosing the view
+	// instead (`const view = live ? fastDataView : liveView(...)`) measured `Int32Ref value += 1`
+	// at 0.50-0.66x in the realistic regime (Node 20, both orders); pointer53 reads keep it
+	// (their read is several statements, and was written so before).
+	const live = `this.liveEnd <= manager.${fastBytes}.length`
+	const coldView = (member: string): string => `this.liveView(${byteSize}, '${member}')`
 	const readAs = (member: string): Writer => {
 		const refRead = elementRead(element, 'this.address', `${element.refClass}.${member}`, ref)
 		return (writer) => {
 			writer.writeLine('const manager = this.manager')
-			writer.writeLine(viewFor(member))
+			if (element.kind === 'pointer53') {
+				writer.writeLine(`const view = ${live} ? manager.${fastDataView} : ${coldView(member)}`)
+			} else {
+				writer.write(`if (!(${live}))`).block(() => {
+					writer.writeLine(`const view = ${coldView(member)}`)
+					refRead(writer)
+				})
+				writer.writeLine(`const view = manager.${fastDataView}`)
+			}
 			refRead(writer)
 		}
 	}
@@ -102,7 +115,12 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 		return (writer) => {
 			conversion(writer)
 			writer.writeLine('const manager = this.manager')
-			writer.writeLine(viewFor(member))
+			writer.write(`if (!(${live}))`).block(() => {
+				writer.writeLine(`const view = ${coldView(member)}`)
+				refWrite(writer)
+				writer.writeLine('return')
+			})
+			writer.writeLine(`const view = manager.${fastDataView}`)
 			refWrite(writer)
 		}
 	}

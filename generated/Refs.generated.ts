@@ -25,7 +25,11 @@ export class Int8Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			return view.getInt8(this.address)
+		}
+		const view = manager.fastDataView
 		return view.getInt8(this.address)
 	}
 
@@ -33,7 +37,12 @@ export class Int8Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			view.setInt8(this.address, value | 0)
+			return
+		}
+		const view = manager.fastDataView
 		view.setInt8(this.address, value | 0)
 	}
 
@@ -45,7 +54,11 @@ export class Int8Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'read')
+			return view.getInt8(this.address)
+		}
+		const view = manager.fastDataView
 		return view.getInt8(this.address)
 	}
 
@@ -59,7 +72,12 @@ export class Int8Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'write')
+			view.setInt8(this.address, value | 0)
+			return
+		}
+		const view = manager.fastDataView
 		view.setInt8(this.address, value | 0)
 	}
 
@@ -504,7 +522,11 @@ export class Uint8Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			return view.getUint8(this.address)
+		}
+		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
 
@@ -512,7 +534,12 @@ export class Uint8Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			view.setUint8(this.address, value | 0)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint8(this.address, value | 0)
 	}
 
@@ -524,7 +551,11 @@ export class Uint8Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'read')
+			return view.getUint8(this.address)
+		}
+		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
 
@@ -538,7 +569,12 @@ export class Uint8Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'write')
+			view.setUint8(this.address, value | 0)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint8(this.address, value | 0)
 	}
 
@@ -983,7 +1019,11 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			return view.getUint8(this.address)
+		}
+		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
 
@@ -991,7 +1031,12 @@ export class ClampedUint8Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			view.setUint8(this.address, clampToUint8(value))
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint8(this.address, clampToUint8(value))
 	}
 
@@ -1003,7 +1048,11 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'read')
+			return view.getUint8(this.address)
+		}
+		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
 
@@ -1017,7 +1066,12 @@ export class ClampedUint8Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(1, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'write')
+			view.setUint8(this.address, clampToUint8(value))
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint8(this.address, clampToUint8(value))
 	}
 
@@ -1282,7 +1336,11 @@ export class Int16Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			return view.getInt16(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getInt16(this.address, true)
 	}
 
@@ -1290,7 +1348,12 @@ export class Int16Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			view.setInt16(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setInt16(this.address, value | 0, true)
 	}
 
@@ -1302,7 +1365,11 @@ export class Int16Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'read')
+			return view.getInt16(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getInt16(this.address, true)
 	}
 
@@ -1316,7 +1383,12 @@ export class Int16Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'write')
+			view.setInt16(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setInt16(this.address, value | 0, true)
 	}
 
@@ -1770,7 +1842,11 @@ export class Uint16Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			return view.getUint16(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getUint16(this.address, true)
 	}
 
@@ -1778,7 +1854,12 @@ export class Uint16Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			view.setUint16(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint16(this.address, value | 0, true)
 	}
 
@@ -1790,7 +1871,11 @@ export class Uint16Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'read')
+			return view.getUint16(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getUint16(this.address, true)
 	}
 
@@ -1804,7 +1889,12 @@ export class Uint16Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'write')
+			view.setUint16(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint16(this.address, value | 0, true)
 	}
 
@@ -2258,7 +2348,11 @@ export class Int32Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			return view.getInt32(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getInt32(this.address, true)
 	}
 
@@ -2266,7 +2360,12 @@ export class Int32Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			view.setInt32(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setInt32(this.address, value | 0, true)
 	}
 
@@ -2278,7 +2377,11 @@ export class Int32Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'read')
+			return view.getInt32(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getInt32(this.address, true)
 	}
 
@@ -2292,7 +2395,12 @@ export class Int32Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'write')
+			view.setInt32(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setInt32(this.address, value | 0, true)
 	}
 
@@ -2746,7 +2854,11 @@ export class Uint32Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			return view.getUint32(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getUint32(this.address, true)
 	}
 
@@ -2754,7 +2866,12 @@ export class Uint32Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			view.setUint32(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint32(this.address, value | 0, true)
 	}
 
@@ -2766,7 +2883,11 @@ export class Uint32Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'read')
+			return view.getUint32(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getUint32(this.address, true)
 	}
 
@@ -2780,7 +2901,12 @@ export class Uint32Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'write')
+			view.setUint32(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint32(this.address, value | 0, true)
 	}
 
@@ -3234,7 +3360,11 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	get value(): bigint {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			return view.getBigInt64(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getBigInt64(this.address, true)
 	}
 
@@ -3242,7 +3372,12 @@ export class BigInt64Ref extends HeapRef {
 	set value(value: bigint) {
 		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			view.setBigInt64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setBigInt64(this.address, value, true)
 	}
 
@@ -3254,7 +3389,11 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	read(): bigint {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'read')
+			return view.getBigInt64(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getBigInt64(this.address, true)
 	}
 
@@ -3268,7 +3407,12 @@ export class BigInt64Ref extends HeapRef {
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'write')
+			view.setBigInt64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setBigInt64(this.address, value, true)
 	}
 
@@ -3722,7 +3866,11 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	get value(): bigint {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			return view.getBigUint64(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getBigUint64(this.address, true)
 	}
 
@@ -3730,7 +3878,12 @@ export class BigUint64Ref extends HeapRef {
 	set value(value: bigint) {
 		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			view.setBigUint64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setBigUint64(this.address, value, true)
 	}
 
@@ -3742,7 +3895,11 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	read(): bigint {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'read')
+			return view.getBigUint64(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getBigUint64(this.address, true)
 	}
 
@@ -3756,7 +3913,12 @@ export class BigUint64Ref extends HeapRef {
 	write(value: bigint): void {
 		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'write')
+			view.setBigUint64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setBigUint64(this.address, value, true)
 	}
 
@@ -4210,7 +4372,11 @@ export class Float16Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			return bitsToFloat16(view.getUint16(this.address, true))
+		}
+		const view = manager.fastDataView
 		return bitsToFloat16(view.getUint16(this.address, true))
 	}
 
@@ -4218,7 +4384,12 @@ export class Float16Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			view.setUint16(this.address, float16ToBits(value), true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint16(this.address, float16ToBits(value), true)
 	}
 
@@ -4230,7 +4401,11 @@ export class Float16Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'read')
+			return bitsToFloat16(view.getUint16(this.address, true))
+		}
+		const view = manager.fastDataView
 		return bitsToFloat16(view.getUint16(this.address, true))
 	}
 
@@ -4244,7 +4419,12 @@ export class Float16Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(2, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'write')
+			view.setUint16(this.address, float16ToBits(value), true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setUint16(this.address, float16ToBits(value), true)
 	}
 
@@ -4517,7 +4697,11 @@ export class Float32Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			return view.getFloat32(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getFloat32(this.address, true)
 	}
 
@@ -4525,7 +4709,12 @@ export class Float32Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			view.setFloat32(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setFloat32(this.address, value, true)
 	}
 
@@ -4537,7 +4726,11 @@ export class Float32Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'read')
+			return view.getFloat32(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getFloat32(this.address, true)
 	}
 
@@ -4551,7 +4744,12 @@ export class Float32Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(4, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'write')
+			view.setFloat32(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setFloat32(this.address, value, true)
 	}
 
@@ -4857,7 +5055,11 @@ export class Float64Ref extends HeapRef {
 	 */
 	get value(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			return view.getFloat64(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getFloat64(this.address, true)
 	}
 
@@ -4865,7 +5067,12 @@ export class Float64Ref extends HeapRef {
 	set value(value: number) {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			view.setFloat64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setFloat64(this.address, value, true)
 	}
 
@@ -4877,7 +5084,11 @@ export class Float64Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'read')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'read')
+			return view.getFloat64(this.address, true)
+		}
+		const view = manager.fastDataView
 		return view.getFloat64(this.address, true)
 	}
 
@@ -4891,7 +5102,12 @@ export class Float64Ref extends HeapRef {
 	write(value: number): void {
 		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'write')
+			view.setFloat64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
 		view.setFloat64(this.address, value, true)
 	}
 
@@ -5242,7 +5458,15 @@ export class Pointer53Ref extends HeapRef {
 	/** Writes the referenced value, converted as `writePointer53` converts it; its errors name `value`. */
 	set value(value: number) {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.value', value)
+			const low = value % 0x100000000
+			view.setUint32(this.address, low, true)
+			view.setUint32(this.address + 4, (value - low) / 0x100000000, true)
+			return
+		}
+		const view = manager.fastDataView
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.value', value)
 		const low = value % 0x100000000
 		view.setUint32(this.address, low, true)
@@ -5273,7 +5497,15 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	write(value: number): void {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'write')
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'write')
+			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.write', value)
+			const low = value % 0x100000000
+			view.setUint32(this.address, low, true)
+			view.setUint32(this.address + 4, (value - low) / 0x100000000, true)
+			return
+		}
+		const view = manager.fastDataView
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.write', value)
 		const low = value % 0x100000000
 		view.setUint32(this.address, low, true)
