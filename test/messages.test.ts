@@ -94,6 +94,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	pollingModeInvalid: ['probe.method', 'x', ['a', 'b']],
 	latestHeapNotABuffer: ['x', true],
 	latestHeapDetached: ['probe.method'],
+	allocatorReturnedUnsafeAddress: ['probe.method', 8, 2n ** 60n],
 	viewImpossible: ['probe.method', 'Float16Array', 8],
 	viewConstructorMissing: ['probe.method', 'name'],
 	alignmentNotANumber: ['probe.method', 'x'],
