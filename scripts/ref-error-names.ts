@@ -1,13 +1,14 @@
 /**
  * Lists the errors of ref members that do not name the member: every public member of every
- * ref class (from the descriptor tables) × each slow-path trigger of
+ * ref class (from the descriptor tables), and a struct's numeric fields, × each slow-path trigger of
  * test/support/refNameProbes.ts, printing `Class.member (get|set|call) [trigger]: message`
  * for each error whose message does not start with `Class.member: `, and each failing call
  * that changed the ref's bytes. Exits 1 if there is any. Run: `npx tsx scripts/ref-error-names.ts`.
  */
-import { namesItsMember, probeAll } from '../test/support/refNameProbes.js'
+import { namesItsMember, probeAll, probeStructFields, triggers } from '../test/support/refNameProbes.js'
 
-const probes = probeAll()
+// every ref class's members, and a struct's numeric fields (get, set) under the first three triggers
+const probes = [...probeAll(), ...triggers.slice(0, 3).flatMap((trigger) => probeStructFields(trigger))]
 const thrown = probes.filter((probe) => probe.error !== undefined)
 const misnamed = thrown.filter((probe) => !namesItsMember(probe))
 const changed = thrown.filter((probe) => !probe.unchanged)

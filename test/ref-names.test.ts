@@ -5,13 +5,14 @@
  * string and string slice ref class of the descriptor tables, every public member (read
  * from the classes' source) under each trigger of test/support/refNameProbes.ts (the ref
  * freed; the memory grown under pollingMode 'never'; a heap source returning a detached
- * buffer; a misaligned wrap; a pointer53 stored past 2^53 - 1; a value the row refuses).
+ * buffer; a misaligned wrap; a pointer53 stored past 2^53 - 1; a value the row refuses),
+ * and a struct's numeric fields (get and set) under the first three.
  * Each error is checked for its class, code and the rest of its message (the manager's,
  * unchanged), and the heap for being unchanged. `scripts/ref-error-names.ts` lists the
  * misnamed ones.
  */
 import { expect } from 'chai'
-import { isExpectedError, probeCase, refClassCases, triggers } from './support/refNameProbes.js'
+import { isExpectedError, probeCase, probeStructFields, refClassCases, triggers } from './support/refNameProbes.js'
 
 describe('every ref member names itself in its errors, on every slow path', () => {
 	for (const refCase of refClassCases) {
@@ -29,6 +30,19 @@ describe('every ref member names itself in its errors, on every slow path', () =
 			}
 		})
 	}
+
+	describe("a struct's numeric fields (one of each element row), on a struct ref and on a struct array's element", () => {
+		for (const trigger of triggers.slice(0, 3)) {
+			it(`${trigger.name}: each field's get and set name the field (S.Int32), keep class, code and message, and change nothing`, () => {
+				const probes = probeStructFields(trigger)
+				expect(probes.every((probe) => probe.error !== undefined), 'every access throws').to.equal(true)
+				const wrong = probes
+					.filter((probe) => !isExpectedError(probe.error, trigger, `S.${probe.member}`) || !probe.unchanged)
+					.map((probe) => `${probe.member} (${probe.how}): ${probe.unchanged ? '' : '[heap changed] '}${String((probe.error as Error).message)}`)
+				expect(wrong).to.deep.equal([])
+			})
+		}
+	})
 
 	it("probes every ref class's members that read or write the heap", () => {
 		// The enumeration finds the members from the source: a sample of what it must find.

@@ -15,7 +15,7 @@ import { resolve } from 'node:path'
 import ts from 'typescript'
 import { normalizeEncodings } from '../../codegen/normalize.js'
 import { stringEncodingRows } from '../../descriptors/encodings.js'
-import { createWasmHeapManager, type WasmHeapManagerOptions } from '../../src/index.js'
+import { createWasmHeapManager, defineStruct, type WasmHeapManagerOptions } from '../../src/index.js'
 import type { NormalizedElement } from '../../codegen/normalize.js'
 import { callMethod, elements, exactSamples, wrongTypeValueOf } from './dynamic.js'
 import { createTestHeap, TestAllocator, type TestHeap } from './heaps.js'
@@ -352,4 +352,42 @@ export function isExpectedError(error: unknown, trigger: Trigger, name: string):
 	const rest = error.message.slice(name.length + 2)
 	const code = (error as { code?: unknown }).code
 	return trigger.errors.some((expected) => error.constructor === expected.Class && code === expected.code && expected.rest.test(rest))
+}
+
+/**
+ * A struct's numeric fields name themselves (`S.Int32: ...`) on their cold path too: a
+ * struct with one field of each element row (named as the row), its field accessors' get
+ * and set on a struct ref and on an element of a struct array, under `trigger` (one of
+ * {@link triggers}' first three: freed, the memory grown under 'never', a detached source).
+ * Struct refs' whole reads and writes and struct arrays' `readAt`/`writeAt` are not covered.
+ */
+export function probeStructFields(trigger: Trigger): Probe[] {
+	const fields = Object.fromEntries(elements.map((element) => [element.name, element.name]))
+	const S = defineStruct('S', fields as never)
+	const structCase: RefClassCase = {
+		className: 'S',
+		byteSize: 8,
+		value: 0,
+		other: 0,
+		array: false,
+		make: (t) => t.heap.allocStruct(S) as never,
+	}
+	const elementCase: RefClassCase = { ...structCase, make: (t) => (t.heap.allocStructArray(S, 2) as unknown as { at(index: number): never }).at(1) }
+	const probes: Probe[] = []
+	// (an element is freed with its array: the freed trigger frees what it makes, so it takes the struct ref only)
+	for (const refCase of trigger === triggers[0] ? [structCase] : [structCase, elementCase]) {
+		const { t, make } = trigger.setUp(refCase)
+		for (const element of elements) {
+			const value = exactSamples(element)[0]
+			for (const call of [{ member: element.name, how: 'get', args: [] }, { member: element.name, how: 'set', args: [value] }] as const) {
+				const ref = make()
+				const before = new Uint8Array(t.memory.buffer).slice()
+				const error = errorOf(ref, call)
+				const after = new Uint8Array(t.memory.buffer)
+				const unchanged = error === undefined || (before.length <= after.length && before.every((byte, i) => after[i] === byte))
+				probes.push({ className: 'S', member: element.name, how: call.how, trigger: trigger.name, error, unchanged })
+			}
+		}
+	}
+	return probes
 }
