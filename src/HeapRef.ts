@@ -299,11 +299,11 @@ export abstract class HeapRef {
 	}
 
 	/**
-	 * @internal The `catch` of an atomic member around its call to the manager's atomic
-	 * method: that method's error (misaligned, out of range, a stored pointer53 above 2^53 - 1)
-	 * names the method (`readInt32Atomic: ...`); it is thrown again naming the member
-	 * (`Int32Ref.readAtomic: ...`), with the same class, code and the rest of the message
-	 * ({@link raiseRenamed}). Only an error takes this path: the call itself is as before.
+	 * @internal The `catch` of an atomic member (or a string ref's `read` and `value`) around its
+	 * call to the manager's method: that method's error (misaligned, out of range, a stored
+	 * pointer53 above 2^53 - 1) names the method (`readInt32Atomic: ...`); it is thrown again
+	 * naming the member (`Int32Ref.readAtomic: ...`), with the same class, code, cause and the
+	 * rest of the message ({@link raiseRenamed}). Only an error takes this path: the call itself is as before.
 	 */
 	protected throwAsMember(error: unknown, member: string): never {
 		throw raiseRenamed(error, `${this.refName}.${member}`)
