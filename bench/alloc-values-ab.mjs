@@ -13,6 +13,7 @@
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { interleavedRounds, median } from './interleaved.mjs'
 
 const [dirA, dirB, regime, filter] = process.argv.slice(2)
 const libs = await Promise.all([dirA, dirB].map((dir) => import(pathToFileURL(resolve(dir, 'dist/index.js')).href)))
@@ -42,22 +43,15 @@ function setup(lib) {
 }
 const cases = libs.map(setup)
 const names = Object.keys(cases[0]).filter((name) => filter === undefined || new RegExp(filter).test(name))
-const times = names.map(() => [[], [], []])
-let sink = 0
-for (let round = 0; round < 40; round++) {
-	for (let n = 0; n < names.length; n++) {
-		const [reps, , hand] = cases[0][names[n]]
-		const order = round % 2 ? [1, 0, 2] : [2, 0, 1]
-		for (const k of order) {
-			const f = k === 2 ? hand : cases[k][names[n]][1]
-			if (f === undefined) continue
-			const t = process.hrtime.bigint()
-			for (let r = 0; r < reps * 20; r++) sink += f() ?? 0
-			if (round >= 12) times[n][k].push(Number(process.hrtime.bigint() - t) / reps / 20)
-		}
-	}
-}
-const median = (a) => a.sort((x, y) => x - y)[a.length >> 1]
+const { times: batches, sink } = interleavedRounds(names, (n, k) => (k === 2 ? cases[0][names[n]][2] : cases[k][names[n]][1]), {
+	variants: 3,
+	rounds: 40,
+	warmup: 12,
+	repeats: (n) => cases[0][names[n]][0] * 20,
+	order: (round) => (round % 2 ? [1, 0, 2] : [2, 0, 1]),
+})
+// ns per call
+const times = batches.map((variants, n) => variants.map((t) => t.map((ns) => ns / cases[0][names[n]][0] / 20)))
 for (let n = 0; n < names.length; n++) {
 	const [a, b, h] = times[n].map((t) => (t.length ? median(t) : NaN))
 	console.log(`${process.version} ${regime} ${names[n]}: B÷A speed ${(a / b).toFixed(2)} (A ${a.toFixed(1)} ns, B ${b.toFixed(1)} ns${Number.isNaN(h) ? '' : `, hand ${h.toFixed(1)} ns`})`)

@@ -14,6 +14,7 @@
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { interleavedRounds, median } from './interleaved.mjs'
 
 const [dir = '.', regime = 'pristine', filter] = process.argv.slice(2)
 const lib = await import(pathToFileURL(resolve(dir, 'dist/index.js')).href)
@@ -93,22 +94,15 @@ const cases = {
 if (f16) cases['Float16ArrayRef for..of'] = [() => { let s = 0; for (const v of f16) s += v; return s }, () => { let s = 0; for (let i = 0; i < N; i++) s += f16.readAt(i); return s }]
 
 const names = Object.keys(cases).filter((n) => !filter || new RegExp(filter).test(n))
-const times = names.map((n) => cases[n].map(() => []))
-let sink = 0
-const ROUNDS = 40
-for (let round = 0; round < ROUNDS; round++) {
-	for (let n = 0; n < names.length; n++) {
-		const fs = cases[names[n]]
-		const order = fs.map((_, i) => i)
-		if (round % 2) order.reverse()
-		for (const k of order) {
-			const t = process.hrtime.bigint()
-			for (let r = 0; r < 10; r++) sink += fs[k]()
-			if (round >= 10) times[n][k].push(Number(process.hrtime.bigint() - t))
-		}
-	}
-}
-const median = (a) => a.sort((x, y) => x - y)[a.length >> 1]
+// Each case has its own number of variants (the library, then one or two equivalents): a
+// missing one is skipped, so each case's order is its own variants', reversed every other round.
+const { times: timed, sink } = interleavedRounds(names, (n, k) => cases[names[n]][k], {
+	variants: Math.max(...names.map((n) => cases[n].length)),
+	rounds: 40,
+	warmup: 10,
+	repeats: () => 10,
+})
+const times = timed.map((variants, n) => variants.slice(0, cases[names[n]].length))
 for (let n = 0; n < names.length; n++) {
 	const m = times[n].map((t) => median(t) / 10 / N)
 	console.log(`${process.version} ${regime} ${names[n].padEnd(34)} lib ${m[0].toFixed(2).padStart(7)} ns/el  ` + m.slice(1).map((x, i) => `alt${i + 1} ${x.toFixed(2).padStart(7)} (lib ${(m[0] / x).toFixed(2)}x)`).join('  '))

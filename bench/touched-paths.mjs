@@ -11,6 +11,7 @@
  */
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import { interleavedRounds, median } from './interleaved.mjs'
 
 const [dirA, dirB, regime] = process.argv.slice(2)
 const libs = await Promise.all([dirA, dirB].map((dir) => import(pathToFileURL(resolve(dir, 'dist/index.js')).href)))
@@ -36,18 +37,6 @@ function setup(lib) {
 }
 const cases = libs.map(setup)
 const names = Object.keys(cases[0])
-const times = names.map(() => [[], []])
-let sink = 0
-for (let round = 0; round < 60; round++) {
-	for (let n = 0; n < names.length; n++) {
-		for (const k of round % 2 ? [1, 0] : [0, 1]) {
-			const f = cases[k][names[n]]
-			const t = process.hrtime.bigint()
-			for (let r = 0; r < 20; r++) sink += f()
-			if (round >= 15) times[n][k].push(Number(process.hrtime.bigint() - t))
-		}
-	}
-}
-const median = (a) => a.sort((x, y) => x - y)[a.length >> 1]
+const { times, sink } = interleavedRounds(names, (n, k) => cases[k][names[n]], { rounds: 60, warmup: 15 })
 for (let n = 0; n < names.length; n++) console.log(`${regime} ${names[n]}: B÷A speed ${(median(times[n][0]) / median(times[n][1])).toFixed(2)} (A ${(median(times[n][0]) / 20 / (names[n].startsWith("Struct") ? 64 : N)).toFixed(1)} ns, B ${(median(times[n][1]) / 20 / (names[n].startsWith("Struct") ? 64 : N)).toFixed(1)} ns)`)
 if (sink === 0.5) console.log(sink)

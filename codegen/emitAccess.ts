@@ -7,8 +7,9 @@ import { Scope } from 'ts-morph'
 import { facetParts, provenance, type FacetParts, type Part } from './emitted.js'
 import { fastFieldOf } from './emitHeapViews.js'
 import { indexesItsView, type NormalizedElement } from './normalize.js'
-import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, liveRefValue, plainAccessCheck, pointer53ValueCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
+import { alignedIndexTest, describeElement, elementRead, elementWrite, modules, liveRefValue, plainAccessCheck, refThrowsDoc, typeErrorDoc, valueConversion } from './snippets.js'
 import { grouped } from './docGroups.js'
+import type { Writer } from './snippets.js'
 
 const emitter = 'emitAccess'
 
@@ -69,70 +70,87 @@ export function emitAccess(element: NormalizedElement): FacetParts {
 
 	// The value ref reads inline: the address was checked when the ref was made, so only
 	// its end (Infinity once freed) is compared with the heap's live length.
+	// The setter converts a value itself, so that the error names `value` (a conversion of 12
+	// to 31 bytes of bytecode that measured 0.94-1.02x on Node 20, 0.97-1.02x on Node 24 when
+	// it was added), and then writes as `write` does; the getter reads as `read` does. They do
+	// not call `read`/`write` (which TurboFan inlined into them) but repeat their statements
+	// with their own name, so that the cold path's errors name `value` too. A conversion's
+	// error names `this.refName`'s member: an alias row's class (`Pointer32Ref`) shares these
+	// members. A pointer53 value is checked by the write itself (`elementWrite`), once.
 	const ref = parts.ref
+	const conversionAs = (member: string): Writer =>
+		element.kind === 'pointer53'
+			? () => {}
+			: valueConversion(element, member, ref, 'value', `\`\${this.refName}.${member}\``)
+	// The cold path (the ref's end past the live heap: freed, the memory grown, or a mode
+	// that serves every access there) takes the manager's checked view through
+	// `HeapRef.liveView`, whose errors name the member, where the manager's
+	// `read<T>`/`write<T>` would name itself.
+	// The fast path is what it was when the cold path called the manager: a comparison, an
+	// early return (a block for writes), then the live view. A conditional choosing the view
+	// instead (`const view = live ? fastDataView : liveView(...)`) measured `Int32Ref value += 1`
+	// at 0.50-0.66x in the realistic regime (Node 20, both orders); pointer53 reads keep it
+	// (their read is several statements, and was written so before).
+	const live = `this.liveEnd <= manager.${fastBytes}.length`
+	const coldView = (member: string): string => `this.liveView(${byteSize}, '${member}')`
+	const readAs = (member: string): Writer => {
+		const refRead = elementRead(element, 'this.address', `${element.refClass}.${member}`, ref)
+		return (writer) => {
+			writer.writeLine('const manager = this.manager')
+			if (element.kind === 'pointer53') {
+				writer.writeLine(`const view = ${live} ? manager.${fastDataView} : ${coldView(member)}`)
+			} else {
+				writer.write(`if (!(${live}))`).block(() => {
+					writer.writeLine(`const view = ${coldView(member)}`)
+					refRead(writer)
+				})
+				writer.writeLine(`const view = manager.${fastDataView}`)
+			}
+			refRead(writer)
+		}
+	}
+	const writeAs = (member: string): Writer => {
+		const conversion = conversionAs(member)
+		const refWrite = elementWrite(element, 'this.address', `${element.refClass}.${member}`, ref, true)
+		return (writer) => {
+			conversion(writer)
+			writer.writeLine('const manager = this.manager')
+			writer.write(`if (!(${live}))`).block(() => {
+				writer.writeLine(`const view = ${coldView(member)}`)
+				refWrite(writer)
+				writer.writeLine('return')
+			})
+			writer.writeLine(`const view = manager.${fastDataView}`)
+			refWrite(writer)
+		}
+	}
 	ref.getAccessors.push({
 		leadingTrivia: trivia,
 		name: 'value',
 		docs: [`The referenced value: reading it reads as \`${methods.read}\` does, assigning it writes as \`${methods.write}\` does.`],
 		returnType: valueType,
-		statements: ['return this.read()'],
+		statements: readAs('value'),
 	})
-	// The setter converts (or checks) a value itself, so that the error names `value`, and
-	// then calls `write`, whose own conversion is then a passed type check. Its bytecode grows
-	// from 12 to 31 bytes (45 for Pointer53, whose check runs twice), and `write` is inlined
-	// into it as before: `ref.value = v` for nine rows took 0.94-1.02x the time (medians, Node 20)
-	// and 0.97-1.02x (Node 24) it took before, two builds in a process, 3 processes per order.
-	const setterCheck = element.kind === 'pointer53'
-		? pointer53ValueCheck(`${element.refClass}.value`, ref)
-		: valueConversion(element, `${element.refClass}.value`, ref)
 	ref.setAccessors.push({
 		name: 'value',
 		docs: [`Writes the referenced value, converted as \`${methods.write}\` converts it; its errors name \`value\`.`],
 		parameters: [{ name: 'value', type: valueType }],
-		statements: (writer) => {
-			setterCheck(writer)
-			writer.writeLine('this.write(value)')
-		},
+		statements: writeAs('value'),
 	})
-	const refRead = elementRead(element, 'this.address', `${element.refClass}.read`, ref)
 	ref.methods.push({
 		leadingTrivia: trivia,
 		name: 'read',
 		docs: ['Reads the value.' + refThrowsDoc(element)],
 		returnType: valueType,
-		statements: (writer) => {
-			writer.writeLine('const manager = this.manager')
-			if (element.kind === 'pointer53') {
-				// A stored value past 2^53 - 1 is an error naming the ref's member on the cold path
-				// too (the manager's read would name itself), so the polled view is read here.
-				writer.writeLine(liveOrPolledView("this.liveAddress('read')", byteSize, `${element.refClass}.read`))
-			} else {
-				writer.writeLine(
-					`if (!(this.liveEnd <= manager.${fastBytes}.length)) return manager.${methods.read}(this.liveAddress('read'))`,
-				)
-				writer.writeLine(`const view = manager.${fastDataView}`)
-			}
-			refRead(writer)
-		},
+		statements: readAs('read'),
 	})
-	const refWrite = elementWrite(element, 'this.address', `${element.refClass}.write`, ref, true)
-	const refConversion = valueConversion(element, `${element.refClass}.write`, ref)
 	ref.methods.push({
 		leadingTrivia: trivia,
 		name: 'write',
 		docs: [`Writes a value, converted as \`${methods.write}\` converts it.` + refThrowsDoc(element, { values: ['value'] })],
 		parameters: [{ name: 'value', type: valueType }],
 		returnType: 'void',
-		statements: (writer) => {
-			refConversion(writer)
-			writer.writeLine('const manager = this.manager')
-			writer.write(`if (!(this.liveEnd <= manager.${fastBytes}.length))`).block(() => {
-				writer.writeLine(`manager.${methods.write}(this.liveAddress('write'), value)`)
-				writer.writeLine('return')
-			})
-			writer.writeLine(`const view = manager.${fastDataView}`)
-			refWrite(writer)
-		},
+		statements: writeAs('write'),
 	})
 
 	const arrayRef = parts.arrayRef
@@ -185,13 +203,14 @@ function ofRowType(element: NormalizedElement, call: string): string {
 }
 
 /**
- * `const view = …`: the manager's live `DataView` while the ref lies in the live heap (one
- * comparison of its end), else the polled one for the `byteSize` bytes at `address`, whose
- * errors name `method`: for a read that reads the view itself, so that its own errors (a
- * pointer53 stored past 2^53 - 1) name the ref's member rather than the manager's method.
+ * `const view = …` for an array ref's access at `address`: the manager's live `DataView`
+ * while the ref lies in the live heap (one comparison of its end), else the polled one for
+ * the `byteSize` bytes at `address` (`HeapRef.polledView`), whose errors name `member`
+ * (`Pointer53ArrayRef.readAt: ...`) rather than the manager's method. `address` was checked
+ * with the index (and the ref's liveness).
  */
-function liveOrPolledView(address: string, byteSize: number, method: string): string {
-	return `const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : manager.checkRegion(${address}, ${byteSize}, '${method}').dataView`
+function liveOrPolledView(address: string, byteSize: number, member: string): string {
+	return `const view = this.liveEnd <= manager.${fastBytes}.length ? manager.${fastDataView} : this.polledView(${address}, ${byteSize}, '${member}')`
 }
 
 /**
@@ -200,27 +219,25 @@ function liveOrPolledView(address: string, byteSize: number, method: string): st
  * stored as bits, whose view some engines lack).
  */
 function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, trivia: string): void {
-	const { methods, valueType, byteSize } = element
-	// A pointer53 stored past 2^53 - 1 is an error naming `readAt` (the manager's read would
-	// name itself): read here, through the live view, or the polled one when the array does
-	// not lie in it.
-	const pointer53Read = element.kind === 'pointer53' ? elementRead(element, 'address', `${element.arrayRefClass}.readAt`, arrayRef) : undefined
+	const { valueType, byteSize } = element
+	// Read and written here, through the live view or the polled one (see liveOrPolledView),
+	// as the manager's `read<T>`/`write<T>` do, so that every error (a pointer53 stored past
+	// 2^53 - 1 or refused, the heap's buffer detached) names `readAt`/`writeAt`.
+	const read = elementRead(element, 'address', `${element.arrayRefClass}.readAt`, arrayRef)
+	const write = elementWrite(element, 'address', `${element.arrayRefClass}.writeAt`, arrayRef)
 	arrayRef.methods.push({
 		leadingTrivia: trivia,
 		name: 'readAt',
 		docs: [readAtDocs(element)],
 		parameters: [{ name: 'index', type: 'number' }],
 		returnType: valueType,
-		statements:
-			pointer53Read === undefined
-				? [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`]
-				: (writer) => {
-						writer.writeLine(indexCheck('readAt'))
-						writer.writeLine(`const address = this.address + index * ${byteSize}`)
-						writer.writeLine('const manager = this.manager')
-						writer.writeLine(liveOrPolledView('address', byteSize, `${element.arrayRefClass}.readAt`))
-						pointer53Read(writer)
-					},
+		statements: (writer) => {
+			writer.writeLine(indexCheck('readAt'))
+			writer.writeLine(`const address = this.address + index * ${byteSize}`)
+			writer.writeLine('const manager = this.manager')
+			writer.writeLine(liveOrPolledView('address', byteSize, 'readAt'))
+			read(writer)
+		},
 	})
 	arrayRef.methods.push({
 		leadingTrivia: trivia,
@@ -231,11 +248,14 @@ function emitCheckedArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			{ name: 'value', type: valueType },
 		],
 		returnType: 'void',
-		statements: [
-			indexCheck('writeAt'),
-			liveRefValue(element, 'writeAt'),
-			`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
-		],
+		statements: (writer) => {
+			writer.writeLine(indexCheck('writeAt'))
+			writer.writeLine(liveRefValue(element, 'writeAt'))
+			writer.writeLine(`const address = this.address + index * ${byteSize}`)
+			writer.writeLine('const manager = this.manager')
+			writer.writeLine(liveOrPolledView('address', byteSize, 'writeAt'))
+			write(writer)
+		},
 	})
 }
 
@@ -285,6 +305,11 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 		statements: ['super(manager, address, allocatedByteSize, tracked, elementCount)', `this.elements = ${empty}`],
 	})
 	const liveIndex = `${fastIndex} && index < elements.length`
+	// The cold paths read and write through the manager's checked view (`HeapRef.polledView`:
+	// polling, growth), as its `read<T>`/`write<T>` do after their fast path, with errors naming
+	// `readAt`/`writeAt` rather than the manager's method.
+	const coldRead = elementRead(element, 'address', `${element.arrayRefClass}.readAt`, arrayRef)
+	const coldWrite = elementWrite(element, 'address', `${element.arrayRefClass}.writeAt`, arrayRef)
 	arrayRef.methods.push(
 		{
 			// readAt reads the heap's DataView after one comparison, as value refs do: through the
@@ -316,7 +341,12 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 			scope: Scope.Private,
 			parameters: [{ name: 'index', type: 'number' }],
 			returnType: valueType,
-			statements: [indexCheck('readAt'), `return this.manager.${methods.read}(this.address + index * ${byteSize})`],
+			statements: (writer) => {
+				writer.writeLine(indexCheck('readAt'))
+				writer.writeLine(`const address = this.address + index * ${byteSize}`)
+				writer.writeLine(`const view = this.polledView(address, ${byteSize}, 'readAt')`)
+				coldRead(writer)
+			},
 		},
 		{
 			leadingTrivia: trivia,
@@ -347,12 +377,14 @@ function emitElementArrayAccess(element: NormalizedElement, arrayRef: Part, triv
 				{ name: 'value', type: valueType },
 			],
 			returnType: 'void',
-			statements: [
-				indexCheck('writeAt'),
-				liveRefValue(element, 'writeAt'),
-				`this.manager.${methods.write}(this.address + index * ${byteSize}, value)`,
-				`this.elements = this.elementView(${View}, ${empty})`,
-			],
+			statements: (writer) => {
+				writer.writeLine(indexCheck('writeAt'))
+				writer.writeLine(liveRefValue(element, 'writeAt'))
+				writer.writeLine(`const address = this.address + index * ${byteSize}`)
+				writer.writeLine(`const view = this.polledView(address, ${byteSize}, 'writeAt')`)
+				coldWrite(writer)
+				writer.writeLine(`this.elements = this.elementView(${View}, ${empty})`)
+			},
 		},
 		{
 			name: 'invalidate',

@@ -1,10 +1,11 @@
 /** Emits the string Ref class (`Utf8StringRef`, ...) of every encoding row. */
-import { type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
+import { type ClassDeclarationStructure, type CodeBlockWriter, type OptionalKind } from 'ts-morph'
 import { lengthMethod, refWriteMethod } from './emitStrings.js'
 import { provenance } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
 import { exportGroupLine, groupedClass } from './docGroups.js'
 import { refNameGetter } from './emitRefClasses.js'
+import { asMember } from './snippets.js'
 
 type ClassStructure = OptionalKind<ClassDeclarationStructure>
 
@@ -25,6 +26,17 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 	const { methods, refClass, bytesPerElement: size } = encoding
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
+	/**
+	 * `read` and the `value` getter: the manager's read, whose errors name it
+	 * (`readNullTerminatedUtf8String: ...`), said again naming the member
+	 * (`HeapRef.throwAsMember`), out of the path a read that succeeds takes.
+	 */
+	const readAs = (member: string) => (writer: CodeBlockWriter): void => {
+		writer.writeLine(guard(member))
+		asMember(member, `return this.manager.${methods.read}(this.address, ${capacity})`)(writer)
+	}
+	/** The element count before the terminator, its errors naming `member`. */
+	const countAs = (member: string): string => `this.manager.${lengthMethod(encoding)}(this.address, ${capacity}, '${refClass}.${member}')`
 	/** `write` and the `value` setter: the manager's write, told the member to name in an error. */
 	const writeAs = (member: string): string[] => [guard(member), `this.manager.${refWriteMethod(methods.write)}(this.address, value, ${capacity}, '${refClass}.${member}')`]
 	return {
@@ -40,9 +52,9 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 			...stringRefIdentity(refClass, size),
 			{
 				name: 'value',
-				docs: ['The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.'],
+				docs: ['The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.'],
 				returnType: 'string',
-				statements: ['return this.read()'],
+				statements: readAs('value'),
 			},
 			{
 				name: 'encodedElementCount',
@@ -50,14 +62,14 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				returnType: 'number',
 				statements: [
 					guard('encodedElementCount'),
-					`return this.manager.${lengthMethod(encoding)}(this.address, ${capacity}, '${refClass}.encodedElementCount')`,
+					`return ${countAs('encodedElementCount')}`,
 				],
 			},
 			{
 				name: 'encodedByteLength',
 				docs: ['Byte length of the encoded string, terminator excluded.'],
 				returnType: 'number',
-				statements: [size === 1 ? 'return this.encodedElementCount' : `return this.encodedElementCount * ${size}`],
+				statements: [guard('encodedByteLength'), size === 1 ? `return ${countAs('encodedByteLength')}` : `return ${countAs('encodedByteLength')} * ${size}`],
 			},
 			{
 				name: 'encodedElementsView',
@@ -65,7 +77,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				returnType: encoding.elementsView,
 				statements: [
 					guard('encodedElementsView'),
-					`return this.manager.typedView(${encoding.elementsView}, this.address, this.encodedElementCount, '${refClass}.encodedElementsView')`,
+					`return this.manager.typedView(${encoding.elementsView}, this.address, ${countAs('encodedElementsView')}, '${refClass}.encodedElementsView')`,
 				],
 			},
 			{
@@ -74,7 +86,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				returnType: 'Uint8Array',
 				statements: [
 					guard('encodedBytesView'),
-					`return this.manager.bytesView(this.address, this.encodedByteLength, '${refClass}.encodedBytesView')`,
+					`return this.manager.bytesView(this.address, ${countAs('encodedBytesView')}${size === 1 ? '' : ` * ${size}`}, '${refClass}.encodedBytesView')`,
 				],
 			},
 		],
@@ -91,7 +103,7 @@ function stringRefClass(encoding: NormalizedEncoding): ClassStructure {
 				name: 'read',
 				docs: ['Reads the string (up to the terminator, or the whole capacity if C left none).'],
 				returnType: 'string',
-				statements: [guard('read'), `return this.manager.${methods.read}(this.address, ${capacity})`],
+				statements: readAs('read'),
 			},
 			{
 				name: 'write',

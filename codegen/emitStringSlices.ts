@@ -10,7 +10,7 @@
 import { Scope, type ClassDeclarationStructure, type OptionalKind } from 'ts-morph'
 import { Part, provenance, type Method } from './emitted.js'
 import type { NormalizedEncoding } from './normalize.js'
-import { codeWithArticle, liveLength, modules } from './snippets.js'
+import { asMember, codeWithArticle, liveLength, modules, type Writer } from './snippets.js'
 import { withArticle } from '../src/wording.js'
 import { codecFunction, codecFunctions, lengthMethod, refWriteHead, refWriteMethod, writeDecode, writeElementsSpan } from './emitStrings.js'
 import { wrapNote } from './emitWrap.js'
@@ -232,6 +232,11 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 	const { methods, sliceRefClass: refClass, bytesPerElement: size } = encoding
 	const guard = (member: string): string => `if (this.freed) this.throwFreed('${member}')`
 	const capacity = size === 1 ? 'this.allocatedByteSize' : `this.allocatedByteSize / ${size}`
+	/** `read` and the `value` getter: the manager's slice read, its errors said again naming the member. */
+	const readAs = (member: string): Writer => (writer) => {
+		writer.writeLine(guard(member))
+		asMember(member, `return this.manager.${methods.readSlice}(this.address, this.currentElementCount)`)(writer)
+	}
 	/** The manager's slice write, told the member to name in an error (`Utf8StringSliceRef.value`). */
 	const writeAs = (member: string): string => `this.manager.${refWriteMethod(methods.writeSlice)}(this.address, value, ${capacity}, '${refClass}.${member}')`
 	return groupedClass('emitStringSlices', {
@@ -282,15 +287,15 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 			},
 			{
 				name: 'value',
-				docs: ['The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.'],
+				docs: ['The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.'],
 				returnType: 'string',
-				statements: ['return this.read()'],
+				statements: readAs('value'),
 			},
 			{
 				name: 'encodedByteLength',
 				docs: ['Byte length of the current string: `elementCount * bytesPerElement`.'],
 				returnType: 'number',
-				statements: [size === 1 ? 'return this.elementCount' : `return this.elementCount * ${size}`],
+				statements: [guard('encodedByteLength'), size === 1 ? 'return this.currentElementCount' : `return this.currentElementCount * ${size}`],
 			},
 			{
 				name: 'encodedElementsView',
@@ -324,7 +329,7 @@ export function emitStringSliceRefClass(encoding: NormalizedEncoding): OptionalK
 				name: 'read',
 				docs: ['Reads the current string: its `elementCount` elements.'],
 				returnType: 'string',
-				statements: [guard('read'), `return this.manager.${methods.readSlice}(this.address, this.currentElementCount)`],
+				statements: readAs('read'),
 			},
 			{
 				name: 'write',

@@ -9,9 +9,9 @@
  * The hot path is the numeric refs': one comparison of the root ref's `liveEnd` (Infinity
  * once freed) with the live whole-heap view's length, then the DataView; the cold path, a
  * function of the factory's own (`getSlowly`, `setSlowly`, so that the accessors stay small
- * enough to inline many in one loop), throws if the root was freed, else goes through the
- * manager's `read<T>`/`write<T>`, which polls for a replaced heap and throws the numeric
- * refs' errors. An alias row
+ * enough to inline many in one loop), throws if the root was freed, else reads or writes
+ * through the manager's checked view (`checkRegion`: it polls for a replaced heap), its
+ * errors naming the field. An alias row
  * shares its row's factory.
  *
  * The factory also makes `read(view, address)`: the field of the struct at `address`
@@ -49,14 +49,15 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 	let notOfType = ''
 	// The cold read of a Pointer53: the manager's checked view (its bounds errors are the row's
 	// reader's, as every row's cold path gives), then the halves, whose value error names `where`.
-	let slowRead: ((writer: CodeBlockWriter) => void) | undefined
+	// The cold paths read and write through the manager's checked view (polling, growth), as
+	// its `read<T>`/`write<T>` do after their fast path, with errors naming the field (`where`:
+	// `Point.x`), where those methods named themselves (`readFloat64: ...` once the memory grew
+	// under pollingMode 'never').
+	const polledView = `const view = ref.manager.checkRegion(ref.address + offset, ${element.byteSize}, where).dataView`
+	const slowRead = elementRead(element, 'ref.address + offset', methods.read, part, 'where')
+	const slowWrite = elementWrite(element, 'ref.address + offset', methods.write, part, true, 'where')
 	if (element.kind === 'pointer53') {
 		conversion = pointer53ValueCheck(methods.write, part, 'value', 'where')
-		const checkedRead = elementRead(element, 'ref.address + offset', methods.read, part, 'where')
-		slowRead = (writer) => {
-			writer.writeLine(`const view = ref.manager.checkRegion(ref.address + offset, ${element.byteSize}, '${methods.read}').dataView`)
-			checkedRead(writer)
-		}
 	} else {
 		const convert = valueType === 'bigint' ? 'bigintValue' : 'numberValue'
 		part.use(modules.conversions, convert)
@@ -79,14 +80,15 @@ export function emitStructFieldFactory(element: NormalizedElement, part: Part, f
 				// saves leaves room for another field's accessor in the same loop.
 				writer.write(`const getSlowly = (ref: StructFieldHost): ${valueType} =>`).block(() => {
 					writer.writeLine('ref.checkLive(name)')
-					if (slowRead !== undefined) slowRead(writer)
-					else writer.writeLine(`return ref.manager.${methods.read}(ref.address + offset)`)
+					writer.writeLine(polledView)
+					slowRead(writer)
 				})
 				writer.write(`const setSlowly = (ref: StructFieldHost, value: ${valueType}): void =>`).block(() => {
 					if (typeof conversion === 'function') conversion(writer)
 					else if (conversion !== '') writer.writeLine(conversion)
 					writer.writeLine('ref.checkLive(name)')
-					writer.writeLine(`ref.manager.${methods.write}(ref.address + offset, value)`)
+					writer.writeLine(polledView)
+					slowWrite(writer)
 				})
 				writer.write('return').block(() => {
 					writer.write(`get(this: StructFieldHost): ${valueType} `).inlineBlock(() => {

@@ -38,7 +38,11 @@ export function emitViews(element: NormalizedElement): FacetParts {
 		name: 'view',
 		docs: [`A fresh \`${viewConstructor}\` over the array, from the heap's current buffer. Use it at once: growing the memory makes it stale.`],
 		returnType,
-		statements: [`if (this.freed) this.throwFreed('view')`, `return this.manager.${methods.view}(this.address, this.elementCount)`],
+		// The manager's cold body of `view<T>Array`, told the member to name in an error.
+		statements: [
+			`if (this.freed) this.throwFreed('view')`,
+			`return this.manager.viewArray(${constructorExpression}, ${byteSize}, ${alignment}, \`\${this.refName}.view\`, this.address, this.elementCount)`,
+		],
 	})
 	return grouped('emitViews', parts)
 }

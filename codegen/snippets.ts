@@ -133,14 +133,28 @@ export function atomicAccessCheck(
  * memory. A number row converts as its TypedArray would (`+value`) but refuses a bigint
  * or a symbol with a `TypeError` naming the method; a bigint row takes only bigints.
  * Pointer53 rows need none: their range check refuses every non-number untouched.
+ * `methodExpression`: the name as an expression evaluated when the error is thrown (a
+ * template naming `this.refName`'s member), instead of `method` quoted.
  */
-export function valueConversion(element: NormalizedElement, method: string, part: Part, variable = 'value'): Writer {
+export function valueConversion(element: NormalizedElement, method: string, part: Part, variable = 'value', methodExpression = `'${method}'`): Writer {
 	if (element.kind === 'pointer53') return () => {}
 	const [type, convert] = element.valueType === 'bigint' ? ['bigint', 'bigintValue'] : ['number', 'numberValue']
 	part.use(modules.conversions, convert)
 	return (writer) => {
 		// a parameter other than `value` is named in the error (`expected` must be a number)
-		writer.writeLine(`if (typeof ${variable} !== '${type}') ${variable} = ${convert}(${variable}, '${method}'${variable === 'value' ? '' : `, '${variable}'`})`)
+		writer.writeLine(`if (typeof ${variable} !== '${type}') ${variable} = ${convert}(${variable}, ${methodExpression}${variable === 'value' ? '' : `, '${variable}'`})`)
+	}
+}
+
+/**
+ * `statement` (a call of a manager's method, whose errors name that method) in a `try`
+ * whose `catch` throws its error again naming the ref's `member` (`HeapRef.throwAsMember`:
+ * the same class, code and cause), out of the path a call that succeeds takes.
+ */
+export function asMember(member: string, statement: string): Writer {
+	return (writer) => {
+		writer.write('try').block(() => writer.writeLine(statement))
+		writer.write('catch (error)').block(() => writer.writeLine(`this.throwAsMember(error, '${member}')`))
 	}
 }
 

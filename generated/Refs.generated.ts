@@ -24,13 +24,26 @@ export class Int8Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			return view.getInt8(this.address)
+		}
+		const view = manager.fastDataView
+		return view.getInt8(this.address)
 	}
 
 	/** Writes the referenced value, converted as `writeInt8` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			view.setInt8(this.address, value | 0)
+			return
+		}
+		const view = manager.fastDataView
+		view.setInt8(this.address, value | 0)
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -41,7 +54,10 @@ export class Int8Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readInt8(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'read')
+			return view.getInt8(this.address)
+		}
 		const view = manager.fastDataView
 		return view.getInt8(this.address)
 	}
@@ -54,10 +70,11 @@ export class Int8Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Int8Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeInt8(this.liveAddress('write'), value)
+			const view = this.liveView(1, 'write')
+			view.setInt8(this.address, value | 0)
 			return
 		}
 		const view = manager.fastDataView
@@ -256,7 +273,7 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Int8Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewInt8Array(this.address, this.elementCount)
+		return this.manager.viewArray(Int8Array, 1, 1, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -276,7 +293,9 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt8(this.address + index * 1)
+		const address = this.address + index * 1
+		const view = this.polledView(address, 1, 'readAt')
+		return view.getInt8(address)
 	}
 
 	// Int8 · codegen/emitAccess.ts
@@ -300,7 +319,9 @@ export class Int8ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeInt8(this.address + index * 1, value)
+		const address = this.address + index * 1
+		const view = this.polledView(address, 1, 'writeAt')
+		view.setInt8(address, value)
 		this.elements = this.elementView(Int8Array, Int8ArrayRef.noElements)
 	}
 
@@ -500,13 +521,26 @@ export class Uint8Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			return view.getUint8(this.address)
+		}
+		const view = manager.fastDataView
+		return view.getUint8(this.address)
 	}
 
 	/** Writes the referenced value, converted as `writeUint8` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			view.setUint8(this.address, value | 0)
+			return
+		}
+		const view = manager.fastDataView
+		view.setUint8(this.address, value | 0)
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -517,7 +551,10 @@ export class Uint8Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readUint8(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'read')
+			return view.getUint8(this.address)
+		}
 		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
@@ -530,10 +567,11 @@ export class Uint8Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Uint8Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeUint8(this.liveAddress('write'), value)
+			const view = this.liveView(1, 'write')
+			view.setUint8(this.address, value | 0)
 			return
 		}
 		const view = manager.fastDataView
@@ -732,7 +770,7 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Uint8Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewUint8Array(this.address, this.elementCount)
+		return this.manager.viewArray(Uint8Array, 1, 1, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -752,7 +790,9 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint8(this.address + index * 1)
+		const address = this.address + index * 1
+		const view = this.polledView(address, 1, 'readAt')
+		return view.getUint8(address)
 	}
 
 	// Uint8 · codegen/emitAccess.ts
@@ -776,7 +816,9 @@ export class Uint8ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeUint8(this.address + index * 1, value)
+		const address = this.address + index * 1
+		const view = this.polledView(address, 1, 'writeAt')
+		view.setUint8(address, value)
 		this.elements = this.elementView(Uint8Array, Uint8ArrayRef.noElements)
 	}
 
@@ -976,13 +1018,26 @@ export class ClampedUint8Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			return view.getUint8(this.address)
+		}
+		const view = manager.fastDataView
+		return view.getUint8(this.address)
 	}
 
 	/** Writes the referenced value, converted as `writeClampedUint8` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'value')
+			view.setUint8(this.address, clampToUint8(value))
+			return
+		}
+		const view = manager.fastDataView
+		view.setUint8(this.address, clampToUint8(value))
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -993,7 +1048,10 @@ export class ClampedUint8Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readClampedUint8(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(1, 'read')
+			return view.getUint8(this.address)
+		}
 		const view = manager.fastDataView
 		return view.getUint8(this.address)
 	}
@@ -1006,10 +1064,11 @@ export class ClampedUint8Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'ClampedUint8Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeClampedUint8(this.liveAddress('write'), value)
+			const view = this.liveView(1, 'write')
+			view.setUint8(this.address, clampToUint8(value))
 			return
 		}
 		const view = manager.fastDataView
@@ -1123,7 +1182,7 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Uint8ClampedArray {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewClampedUint8Array(this.address, this.elementCount)
+		return this.manager.viewArray(Uint8ClampedArray, 1, 1, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -1143,7 +1202,9 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readClampedUint8(this.address + index * 1)
+		const address = this.address + index * 1
+		const view = this.polledView(address, 1, 'readAt')
+		return view.getUint8(address)
 	}
 
 	// ClampedUint8 · codegen/emitAccess.ts
@@ -1167,7 +1228,9 @@ export class ClampedUint8ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeClampedUint8(this.address + index * 1, value)
+		const address = this.address + index * 1
+		const view = this.polledView(address, 1, 'writeAt')
+		view.setUint8(address, clampToUint8(value))
 		this.elements = this.elementView(Uint8ClampedArray, ClampedUint8ArrayRef.noElements)
 	}
 
@@ -1272,13 +1335,26 @@ export class Int16Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			return view.getInt16(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getInt16(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeInt16` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			view.setInt16(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setInt16(this.address, value | 0, true)
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -1289,7 +1365,10 @@ export class Int16Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readInt16(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'read')
+			return view.getInt16(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getInt16(this.address, true)
 	}
@@ -1302,10 +1381,11 @@ export class Int16Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Int16Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeInt16(this.liveAddress('write'), value)
+			const view = this.liveView(2, 'write')
+			view.setInt16(this.address, value | 0, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -1513,7 +1593,7 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Int16Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewInt16Array(this.address, this.elementCount)
+		return this.manager.viewArray(Int16Array, 2, 2, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -1533,7 +1613,9 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt16(this.address + index * 2)
+		const address = this.address + index * 2
+		const view = this.polledView(address, 2, 'readAt')
+		return view.getInt16(address, true)
 	}
 
 	// Int16 · codegen/emitAccess.ts
@@ -1557,7 +1639,9 @@ export class Int16ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeInt16(this.address + index * 2, value)
+		const address = this.address + index * 2
+		const view = this.polledView(address, 2, 'writeAt')
+		view.setInt16(address, value, true)
 		this.elements = this.elementView(Int16Array, Int16ArrayRef.noElements)
 	}
 
@@ -1757,13 +1841,26 @@ export class Uint16Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			return view.getUint16(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getUint16(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeUint16` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			view.setUint16(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setUint16(this.address, value | 0, true)
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -1774,7 +1871,10 @@ export class Uint16Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readUint16(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'read')
+			return view.getUint16(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getUint16(this.address, true)
 	}
@@ -1787,10 +1887,11 @@ export class Uint16Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Uint16Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeUint16(this.liveAddress('write'), value)
+			const view = this.liveView(2, 'write')
+			view.setUint16(this.address, value | 0, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -1998,7 +2099,7 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Uint16Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewUint16Array(this.address, this.elementCount)
+		return this.manager.viewArray(Uint16Array, 2, 2, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -2018,7 +2119,9 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint16(this.address + index * 2)
+		const address = this.address + index * 2
+		const view = this.polledView(address, 2, 'readAt')
+		return view.getUint16(address, true)
 	}
 
 	// Uint16 · codegen/emitAccess.ts
@@ -2042,7 +2145,9 @@ export class Uint16ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeUint16(this.address + index * 2, value)
+		const address = this.address + index * 2
+		const view = this.polledView(address, 2, 'writeAt')
+		view.setUint16(address, value, true)
 		this.elements = this.elementView(Uint16Array, Uint16ArrayRef.noElements)
 	}
 
@@ -2242,13 +2347,26 @@ export class Int32Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			return view.getInt32(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getInt32(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeInt32` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			view.setInt32(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setInt32(this.address, value | 0, true)
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -2259,7 +2377,10 @@ export class Int32Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readInt32(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'read')
+			return view.getInt32(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getInt32(this.address, true)
 	}
@@ -2272,10 +2393,11 @@ export class Int32Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Int32Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeInt32(this.liveAddress('write'), value)
+			const view = this.liveView(4, 'write')
+			view.setInt32(this.address, value | 0, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -2483,7 +2605,7 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Int32Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewInt32Array(this.address, this.elementCount)
+		return this.manager.viewArray(Int32Array, 4, 4, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -2503,7 +2625,9 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readInt32(this.address + index * 4)
+		const address = this.address + index * 4
+		const view = this.polledView(address, 4, 'readAt')
+		return view.getInt32(address, true)
 	}
 
 	// Int32 · codegen/emitAccess.ts
@@ -2527,7 +2651,9 @@ export class Int32ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeInt32(this.address + index * 4, value)
+		const address = this.address + index * 4
+		const view = this.polledView(address, 4, 'writeAt')
+		view.setInt32(address, value, true)
 		this.elements = this.elementView(Int32Array, Int32ArrayRef.noElements)
 	}
 
@@ -2727,13 +2853,26 @@ export class Uint32Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			return view.getUint32(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getUint32(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeUint32` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			view.setUint32(this.address, value | 0, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setUint32(this.address, value | 0, true)
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -2744,7 +2883,10 @@ export class Uint32Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readUint32(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'read')
+			return view.getUint32(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getUint32(this.address, true)
 	}
@@ -2757,10 +2899,11 @@ export class Uint32Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Uint32Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeUint32(this.liveAddress('write'), value)
+			const view = this.liveView(4, 'write')
+			view.setUint32(this.address, value | 0, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -2968,7 +3111,7 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Uint32Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewUint32Array(this.address, this.elementCount)
+		return this.manager.viewArray(Uint32Array, 4, 4, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -2988,7 +3131,9 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readUint32(this.address + index * 4)
+		const address = this.address + index * 4
+		const view = this.polledView(address, 4, 'readAt')
+		return view.getUint32(address, true)
 	}
 
 	// Uint32 · codegen/emitAccess.ts
@@ -3012,7 +3157,9 @@ export class Uint32ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeUint32(this.address + index * 4, value)
+		const address = this.address + index * 4
+		const view = this.polledView(address, 4, 'writeAt')
+		view.setUint32(address, value, true)
 		this.elements = this.elementView(Uint32Array, Uint32ArrayRef.noElements)
 	}
 
@@ -3212,13 +3359,26 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): bigint {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			return view.getBigInt64(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getBigInt64(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeBigInt64` converts it; its errors name `value`. */
 	set value(value: bigint) {
-		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.value')
-		this.write(value)
+		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			view.setBigInt64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setBigInt64(this.address, value, true)
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -3229,7 +3389,10 @@ export class BigInt64Ref extends HeapRef {
 	 */
 	read(): bigint {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readBigInt64(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'read')
+			return view.getBigInt64(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getBigInt64(this.address, true)
 	}
@@ -3242,10 +3405,11 @@ export class BigInt64Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: bigint): void {
-		if (typeof value !== 'bigint') value = bigintValue(value, 'BigInt64Ref.write')
+		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeBigInt64(this.liveAddress('write'), value)
+			const view = this.liveView(8, 'write')
+			view.setBigInt64(this.address, value, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -3453,7 +3617,7 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	 */
 	get view(): BigInt64Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewBigInt64Array(this.address, this.elementCount)
+		return this.manager.viewArray(BigInt64Array, 8, 8, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -3473,7 +3637,9 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readBigInt64(this.address + index * 8)
+		const address = this.address + index * 8
+		const view = this.polledView(address, 8, 'readAt')
+		return view.getBigInt64(address, true)
 	}
 
 	// BigInt64 · codegen/emitAccess.ts
@@ -3497,7 +3663,9 @@ export class BigInt64ArrayRef extends ArrayHeapRef<bigint> {
 	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveBigint(value, 'writeAt')
-		this.manager.writeBigInt64(this.address + index * 8, value)
+		const address = this.address + index * 8
+		const view = this.polledView(address, 8, 'writeAt')
+		view.setBigInt64(address, value, true)
 		this.elements = this.elementView(BigInt64Array, BigInt64ArrayRef.noElements)
 	}
 
@@ -3697,13 +3865,26 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): bigint {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			return view.getBigUint64(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getBigUint64(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeBigUint64` converts it; its errors name `value`. */
 	set value(value: bigint) {
-		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.value')
-		this.write(value)
+		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			view.setBigUint64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setBigUint64(this.address, value, true)
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -3714,7 +3895,10 @@ export class BigUint64Ref extends HeapRef {
 	 */
 	read(): bigint {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readBigUint64(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'read')
+			return view.getBigUint64(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getBigUint64(this.address, true)
 	}
@@ -3727,10 +3911,11 @@ export class BigUint64Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: bigint): void {
-		if (typeof value !== 'bigint') value = bigintValue(value, 'BigUint64Ref.write')
+		if (typeof value !== 'bigint') value = bigintValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeBigUint64(this.liveAddress('write'), value)
+			const view = this.liveView(8, 'write')
+			view.setBigUint64(this.address, value, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -3938,7 +4123,7 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	 */
 	get view(): BigUint64Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewBigUint64Array(this.address, this.elementCount)
+		return this.manager.viewArray(BigUint64Array, 8, 8, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -3958,7 +4143,9 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): bigint {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readBigUint64(this.address + index * 8)
+		const address = this.address + index * 8
+		const view = this.polledView(address, 8, 'readAt')
+		return view.getBigUint64(address, true)
 	}
 
 	// BigUint64 · codegen/emitAccess.ts
@@ -3982,7 +4169,9 @@ export class BigUint64ArrayRef extends ArrayHeapRef<bigint> {
 	private writeAtCold(index: number, value: bigint): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveBigint(value, 'writeAt')
-		this.manager.writeBigUint64(this.address + index * 8, value)
+		const address = this.address + index * 8
+		const view = this.polledView(address, 8, 'writeAt')
+		view.setBigUint64(address, value, true)
 		this.elements = this.elementView(BigUint64Array, BigUint64ArrayRef.noElements)
 	}
 
@@ -4182,13 +4371,26 @@ export class Float16Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			return bitsToFloat16(view.getUint16(this.address, true))
+		}
+		const view = manager.fastDataView
+		return bitsToFloat16(view.getUint16(this.address, true))
 	}
 
 	/** Writes the referenced value, converted as `writeFloat16` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'value')
+			view.setUint16(this.address, float16ToBits(value), true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setUint16(this.address, float16ToBits(value), true)
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -4199,7 +4401,10 @@ export class Float16Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readFloat16(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(2, 'read')
+			return bitsToFloat16(view.getUint16(this.address, true))
+		}
 		const view = manager.fastDataView
 		return bitsToFloat16(view.getUint16(this.address, true))
 	}
@@ -4212,10 +4417,11 @@ export class Float16Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Float16Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeFloat16(this.liveAddress('write'), value)
+			const view = this.liveView(2, 'write')
+			view.setUint16(this.address, float16ToBits(value), true)
 			return
 		}
 		const view = manager.fastDataView
@@ -4340,7 +4546,7 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Float16ArrayView {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewFloat16Array(this.address, this.elementCount)
+		return this.manager.viewArray('Float16Array', 2, 2, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -4353,7 +4559,10 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	 */
 	readAt(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat16(this.address + index * 2)
+		const address = this.address + index * 2
+		const manager = this.manager
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.polledView(address, 2, 'readAt')
+		return bitsToFloat16(view.getUint16(address, true))
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -4367,7 +4576,10 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeFloat16(this.address + index * 2, value)
+		const address = this.address + index * 2
+		const manager = this.manager
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.polledView(address, 2, 'writeAt')
+		view.setUint16(address, float16ToBits(value), true)
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -4484,13 +4696,26 @@ export class Float32Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			return view.getFloat32(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getFloat32(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeFloat32` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'value')
+			view.setFloat32(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setFloat32(this.address, value, true)
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -4501,7 +4726,10 @@ export class Float32Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readFloat32(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(4, 'read')
+			return view.getFloat32(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getFloat32(this.address, true)
 	}
@@ -4514,10 +4742,11 @@ export class Float32Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Float32Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeFloat32(this.liveAddress('write'), value)
+			const view = this.liveView(4, 'write')
+			view.setFloat32(this.address, value, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -4653,7 +4882,7 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Float32Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewFloat32Array(this.address, this.elementCount)
+		return this.manager.viewArray(Float32Array, 4, 4, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -4673,7 +4902,9 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat32(this.address + index * 4)
+		const address = this.address + index * 4
+		const view = this.polledView(address, 4, 'readAt')
+		return view.getFloat32(address, true)
 	}
 
 	// Float32 · codegen/emitAccess.ts
@@ -4697,7 +4928,9 @@ export class Float32ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeFloat32(this.address + index * 4, value)
+		const address = this.address + index * 4
+		const view = this.polledView(address, 4, 'writeAt')
+		view.setFloat32(address, value, true)
 		this.elements = this.elementView(Float32Array, Float32ArrayRef.noElements)
 	}
 
@@ -4821,13 +5054,26 @@ export class Float64Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			return view.getFloat64(this.address, true)
+		}
+		const view = manager.fastDataView
+		return view.getFloat64(this.address, true)
 	}
 
 	/** Writes the referenced value, converted as `writeFloat64` converts it; its errors name `value`. */
 	set value(value: number) {
-		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.value')
-		this.write(value)
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.value`)
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			view.setFloat64(this.address, value, true)
+			return
+		}
+		const view = manager.fastDataView
+		view.setFloat64(this.address, value, true)
 	}
 
 	// Float64 · codegen/emitAccess.ts
@@ -4838,7 +5084,10 @@ export class Float64Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		if (!(this.liveEnd <= manager.fastUint8Array.length)) return manager.readFloat64(this.liveAddress('read'))
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'read')
+			return view.getFloat64(this.address, true)
+		}
 		const view = manager.fastDataView
 		return view.getFloat64(this.address, true)
 	}
@@ -4851,10 +5100,11 @@ export class Float64Ref extends HeapRef {
 	 * @group Value
 	 */
 	write(value: number): void {
-		if (typeof value !== 'number') value = numberValue(value, 'Float64Ref.write')
+		if (typeof value !== 'number') value = numberValue(value, `${this.refName}.write`)
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writeFloat64(this.liveAddress('write'), value)
+			const view = this.liveView(8, 'write')
+			view.setFloat64(this.address, value, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -4990,7 +5240,7 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): Float64Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewFloat64Array(this.address, this.elementCount)
+		return this.manager.viewArray(Float64Array, 8, 8, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Float64 · codegen/emitAccess.ts
@@ -5010,7 +5260,9 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	/** @internal Cold path of `readAt`: the manager's checked read (polling, growth, errors). */
 	private readAtCold(index: number): number {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
-		return this.manager.readFloat64(this.address + index * 8)
+		const address = this.address + index * 8
+		const view = this.polledView(address, 8, 'readAt')
+		return view.getFloat64(address, true)
 	}
 
 	// Float64 · codegen/emitAccess.ts
@@ -5034,7 +5286,9 @@ export class Float64ArrayRef extends ArrayHeapRef<number> {
 	private writeAtCold(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		value = this.liveNumber(value, 'writeAt')
-		this.manager.writeFloat64(this.address + index * 8, value)
+		const address = this.address + index * 8
+		const view = this.polledView(address, 8, 'writeAt')
+		view.setFloat64(address, value, true)
 		this.elements = this.elementView(Float64Array, Float64ArrayRef.noElements)
 	}
 
@@ -5193,13 +5447,30 @@ export class Pointer53Ref extends HeapRef {
 	 * @group Value
 	 */
 	get value(): number {
-		return this.read()
+		const manager = this.manager
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'value')
+		const low = view.getUint32(this.address, true)
+		const high = view.getUint32(this.address + 4, true)
+		if (high > 0x1fffff) throwPointer53StoredError('Pointer53Ref.value', this.address, high, low)
+		return high * 0x100000000 + low
 	}
 
 	/** Writes the referenced value, converted as `writePointer53` converts it; its errors name `value`. */
 	set value(value: number) {
+		const manager = this.manager
+		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
+			const view = this.liveView(8, 'value')
+			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.value', value)
+			const low = value % 0x100000000
+			view.setUint32(this.address, low, true)
+			view.setUint32(this.address + 4, (value - low) / 0x100000000, true)
+			return
+		}
+		const view = manager.fastDataView
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.value', value)
-		this.write(value)
+		const low = value % 0x100000000
+		view.setUint32(this.address, low, true)
+		view.setUint32(this.address + 4, (value - low) / 0x100000000, true)
 	}
 
 	// Pointer53 · codegen/emitAccess.ts
@@ -5210,7 +5481,7 @@ export class Pointer53Ref extends HeapRef {
 	 */
 	read(): number {
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : manager.checkRegion(this.liveAddress('read'), 8, 'Pointer53Ref.read').dataView
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.liveView(8, 'read')
 		const low = view.getUint32(this.address, true)
 		const high = view.getUint32(this.address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('Pointer53Ref.read', this.address, high, low)
@@ -5227,7 +5498,11 @@ export class Pointer53Ref extends HeapRef {
 	write(value: number): void {
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
-			manager.writePointer53(this.liveAddress('write'), value)
+			const view = this.liveView(8, 'write')
+			if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53Ref.write', value)
+			const low = value % 0x100000000
+			view.setUint32(this.address, low, true)
+			view.setUint32(this.address + 4, (value - low) / 0x100000000, true)
 			return
 		}
 		const view = manager.fastDataView
@@ -5427,7 +5702,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	 */
 	get view(): BigUint64Array {
 		if (this.freed) this.throwFreed('view')
-		return this.manager.viewPointer53Array(this.address, this.elementCount)
+		return this.manager.viewArray(BigUint64Array, 8, 8, `${this.refName}.view`, this.address, this.elementCount)
 	}
 
 	// Pointer53 · codegen/emitAccess.ts
@@ -5442,7 +5717,7 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('readAt', index)
 		const address = this.address + index * 8
 		const manager = this.manager
-		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : manager.checkRegion(address, 8, 'Pointer53ArrayRef.readAt').dataView
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.polledView(address, 8, 'readAt')
 		const low = view.getUint32(address, true)
 		const high = view.getUint32(address + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError('Pointer53ArrayRef.readAt', address, high, low)
@@ -5460,7 +5735,13 @@ export class Pointer53ArrayRef extends ArrayHeapRef<number> {
 	writeAt(index: number, value: number): void {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.liveElementCount)) this.throwIndexOrFreed('writeAt', index)
 		this.livePointer53(value, 'writeAt')
-		this.manager.writePointer53(this.address + index * 8, value)
+		const address = this.address + index * 8
+		const manager = this.manager
+		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.polledView(address, 8, 'writeAt')
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError('Pointer53ArrayRef.writeAt', value)
+		const low = value % 0x100000000
+		view.setUint32(address, low, true)
+		view.setUint32(address + 4, (value - low) / 0x100000000, true)
 	}
 
 	// Pointer53 · codegen/emitAtomics.ts
@@ -5702,11 +5983,17 @@ export class AsciiStringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readNullTerminatedAsciiString(this.address, this.allocatedByteSize)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -5729,7 +6016,8 @@ export class AsciiStringRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.encodedElementCount
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.manager.nullTerminatedAsciiLength(this.address, this.allocatedByteSize, 'AsciiStringRef.encodedByteLength')
 	}
 
 	/**
@@ -5738,7 +6026,7 @@ export class AsciiStringRef extends HeapRef {
 	 */
 	get encodedElementsView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
-		return this.manager.typedView(Uint8Array, this.address, this.encodedElementCount, 'AsciiStringRef.encodedElementsView')
+		return this.manager.typedView(Uint8Array, this.address, this.manager.nullTerminatedAsciiLength(this.address, this.allocatedByteSize, 'AsciiStringRef.encodedElementsView'), 'AsciiStringRef.encodedElementsView')
 	}
 
 	/**
@@ -5747,7 +6035,7 @@ export class AsciiStringRef extends HeapRef {
 	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
-		return this.manager.bytesView(this.address, this.encodedByteLength, 'AsciiStringRef.encodedBytesView')
+		return this.manager.bytesView(this.address, this.manager.nullTerminatedAsciiLength(this.address, this.allocatedByteSize, 'AsciiStringRef.encodedBytesView'), 'AsciiStringRef.encodedBytesView')
 	}
 
 	/**
@@ -5756,7 +6044,12 @@ export class AsciiStringRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readNullTerminatedAsciiString(this.address, this.allocatedByteSize)
+		try {
+			return this.manager.readNullTerminatedAsciiString(this.address, this.allocatedByteSize)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -5791,11 +6084,17 @@ export class Utf8StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readNullTerminatedUtf8String(this.address, this.allocatedByteSize)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -5818,7 +6117,8 @@ export class Utf8StringRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.encodedElementCount
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.manager.nullTerminatedUtf8Length(this.address, this.allocatedByteSize, 'Utf8StringRef.encodedByteLength')
 	}
 
 	/**
@@ -5827,7 +6127,7 @@ export class Utf8StringRef extends HeapRef {
 	 */
 	get encodedElementsView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
-		return this.manager.typedView(Uint8Array, this.address, this.encodedElementCount, 'Utf8StringRef.encodedElementsView')
+		return this.manager.typedView(Uint8Array, this.address, this.manager.nullTerminatedUtf8Length(this.address, this.allocatedByteSize, 'Utf8StringRef.encodedElementsView'), 'Utf8StringRef.encodedElementsView')
 	}
 
 	/**
@@ -5836,7 +6136,7 @@ export class Utf8StringRef extends HeapRef {
 	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
-		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf8StringRef.encodedBytesView')
+		return this.manager.bytesView(this.address, this.manager.nullTerminatedUtf8Length(this.address, this.allocatedByteSize, 'Utf8StringRef.encodedBytesView'), 'Utf8StringRef.encodedBytesView')
 	}
 
 	/**
@@ -5845,7 +6145,12 @@ export class Utf8StringRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readNullTerminatedUtf8String(this.address, this.allocatedByteSize)
+		try {
+			return this.manager.readNullTerminatedUtf8String(this.address, this.allocatedByteSize)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -5880,11 +6185,17 @@ export class Utf16StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readNullTerminatedUtf16String(this.address, this.allocatedByteSize / 2)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -5907,7 +6218,8 @@ export class Utf16StringRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.encodedElementCount * 2
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.manager.nullTerminatedUtf16Length(this.address, this.allocatedByteSize / 2, 'Utf16StringRef.encodedByteLength') * 2
 	}
 
 	/**
@@ -5916,7 +6228,7 @@ export class Utf16StringRef extends HeapRef {
 	 */
 	get encodedElementsView(): Uint16Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
-		return this.manager.typedView(Uint16Array, this.address, this.encodedElementCount, 'Utf16StringRef.encodedElementsView')
+		return this.manager.typedView(Uint16Array, this.address, this.manager.nullTerminatedUtf16Length(this.address, this.allocatedByteSize / 2, 'Utf16StringRef.encodedElementsView'), 'Utf16StringRef.encodedElementsView')
 	}
 
 	/**
@@ -5925,7 +6237,7 @@ export class Utf16StringRef extends HeapRef {
 	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
-		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf16StringRef.encodedBytesView')
+		return this.manager.bytesView(this.address, this.manager.nullTerminatedUtf16Length(this.address, this.allocatedByteSize / 2, 'Utf16StringRef.encodedBytesView') * 2, 'Utf16StringRef.encodedBytesView')
 	}
 
 	/**
@@ -5934,7 +6246,12 @@ export class Utf16StringRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readNullTerminatedUtf16String(this.address, this.allocatedByteSize / 2)
+		try {
+			return this.manager.readNullTerminatedUtf16String(this.address, this.allocatedByteSize / 2)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -5969,11 +6286,17 @@ export class Utf32StringRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readNullTerminatedUtf32String(this.address, this.allocatedByteSize / 4)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -5996,7 +6319,8 @@ export class Utf32StringRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.encodedElementCount * 4
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.manager.nullTerminatedUtf32Length(this.address, this.allocatedByteSize / 4, 'Utf32StringRef.encodedByteLength') * 4
 	}
 
 	/**
@@ -6005,7 +6329,7 @@ export class Utf32StringRef extends HeapRef {
 	 */
 	get encodedElementsView(): Uint32Array {
 		if (this.freed) this.throwFreed('encodedElementsView')
-		return this.manager.typedView(Uint32Array, this.address, this.encodedElementCount, 'Utf32StringRef.encodedElementsView')
+		return this.manager.typedView(Uint32Array, this.address, this.manager.nullTerminatedUtf32Length(this.address, this.allocatedByteSize / 4, 'Utf32StringRef.encodedElementsView'), 'Utf32StringRef.encodedElementsView')
 	}
 
 	/**
@@ -6014,7 +6338,7 @@ export class Utf32StringRef extends HeapRef {
 	 */
 	get encodedBytesView(): Uint8Array {
 		if (this.freed) this.throwFreed('encodedBytesView')
-		return this.manager.bytesView(this.address, this.encodedByteLength, 'Utf32StringRef.encodedBytesView')
+		return this.manager.bytesView(this.address, this.manager.nullTerminatedUtf32Length(this.address, this.allocatedByteSize / 4, 'Utf32StringRef.encodedBytesView') * 4, 'Utf32StringRef.encodedBytesView')
 	}
 
 	/**
@@ -6023,7 +6347,12 @@ export class Utf32StringRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readNullTerminatedUtf32String(this.address, this.allocatedByteSize / 4)
+		try {
+			return this.manager.readNullTerminatedUtf32String(this.address, this.allocatedByteSize / 4)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -6083,11 +6412,17 @@ export class AsciiStringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readAsciiStringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -6101,7 +6436,8 @@ export class AsciiStringSliceRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.elementCount
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.currentElementCount
 	}
 
 	/**
@@ -6128,7 +6464,12 @@ export class AsciiStringSliceRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readAsciiStringSlice(this.address, this.currentElementCount)
+		try {
+			return this.manager.readAsciiStringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -6190,11 +6531,17 @@ export class Utf8StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readUtf8StringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -6208,7 +6555,8 @@ export class Utf8StringSliceRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.elementCount
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.currentElementCount
 	}
 
 	/**
@@ -6235,7 +6583,12 @@ export class Utf8StringSliceRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readUtf8StringSlice(this.address, this.currentElementCount)
+		try {
+			return this.manager.readUtf8StringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -6297,11 +6650,17 @@ export class Utf16StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readUtf16StringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -6315,7 +6674,8 @@ export class Utf16StringSliceRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.elementCount * 2
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.currentElementCount * 2
 	}
 
 	/**
@@ -6342,7 +6702,12 @@ export class Utf16StringSliceRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readUtf16StringSlice(this.address, this.currentElementCount)
+		try {
+			return this.manager.readUtf16StringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**
@@ -6404,11 +6769,17 @@ export class Utf32StringSliceRef extends HeapRef {
 	}
 
 	/**
-	 * The stored string: reading it calls `read()`, assigning it writes as `write(value)` does, its errors naming `value`.
+	 * The stored string: reading it reads as `read()` does, assigning it writes as `write(value)` does, its errors naming `value`.
 	 * @group Value
 	 */
 	get value(): string {
-		return this.read()
+		if (this.freed) this.throwFreed('value')
+		try {
+			return this.manager.readUtf32StringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'value')
+		}
 	}
 
 	/** Writes a new string (see `write`). */
@@ -6422,7 +6793,8 @@ export class Utf32StringSliceRef extends HeapRef {
 	 * @group Encoded string
 	 */
 	get encodedByteLength(): number {
-		return this.elementCount * 4
+		if (this.freed) this.throwFreed('encodedByteLength')
+		return this.currentElementCount * 4
 	}
 
 	/**
@@ -6449,7 +6821,12 @@ export class Utf32StringSliceRef extends HeapRef {
 	 */
 	read(): string {
 		if (this.freed) this.throwFreed('read')
-		return this.manager.readUtf32StringSlice(this.address, this.currentElementCount)
+		try {
+			return this.manager.readUtf32StringSlice(this.address, this.currentElementCount)
+		}
+		catch (error) {
+			this.throwAsMember(error, 'read')
+		}
 	}
 
 	/**

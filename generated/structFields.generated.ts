@@ -9,12 +9,14 @@ import type { StructFieldAccessor, StructFieldHost } from '../src/structs/Struct
 function Int8Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readInt8(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 1, where).dataView
+		return view.getInt8(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeInt8(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 1, where).dataView
+		view.setInt8(ref.address + offset, value | 0)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -40,12 +42,14 @@ function Int8Field(offset: number, name: string, where: string): StructFieldAcce
 function Uint8Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readUint8(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 1, where).dataView
+		return view.getUint8(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeUint8(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 1, where).dataView
+		view.setUint8(ref.address + offset, value | 0)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -71,12 +75,14 @@ function Uint8Field(offset: number, name: string, where: string): StructFieldAcc
 function ClampedUint8Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readClampedUint8(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 1, where).dataView
+		return view.getUint8(ref.address + offset)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeClampedUint8(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 1, where).dataView
+		view.setUint8(ref.address + offset, clampToUint8(value))
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -102,12 +108,14 @@ function ClampedUint8Field(offset: number, name: string, where: string): StructF
 function Int16Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readInt16(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
+		return view.getInt16(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeInt16(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
+		view.setInt16(ref.address + offset, value | 0, true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -133,12 +141,14 @@ function Int16Field(offset: number, name: string, where: string): StructFieldAcc
 function Uint16Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readUint16(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
+		return view.getUint16(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeUint16(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
+		view.setUint16(ref.address + offset, value | 0, true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -164,12 +174,14 @@ function Uint16Field(offset: number, name: string, where: string): StructFieldAc
 function Int32Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readInt32(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 4, where).dataView
+		return view.getInt32(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeInt32(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 4, where).dataView
+		view.setInt32(ref.address + offset, value | 0, true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -195,12 +207,14 @@ function Int32Field(offset: number, name: string, where: string): StructFieldAcc
 function Uint32Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readUint32(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 4, where).dataView
+		return view.getUint32(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeUint32(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 4, where).dataView
+		view.setUint32(ref.address + offset, value | 0, true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -226,12 +240,14 @@ function Uint32Field(offset: number, name: string, where: string): StructFieldAc
 function BigInt64Field(offset: number, name: string, where: string): StructFieldAccessor<bigint> {
 	const getSlowly = (ref: StructFieldHost): bigint => {
 		ref.checkLive(name)
-		return ref.manager.readBigInt64(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		return view.getBigInt64(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: bigint): void => {
 		if (typeof value !== 'bigint') bigintValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeBigInt64(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		view.setBigInt64(ref.address + offset, value, true)
 	}
 	return {
 		get(this: StructFieldHost): bigint {
@@ -257,12 +273,14 @@ function BigInt64Field(offset: number, name: string, where: string): StructField
 function BigUint64Field(offset: number, name: string, where: string): StructFieldAccessor<bigint> {
 	const getSlowly = (ref: StructFieldHost): bigint => {
 		ref.checkLive(name)
-		return ref.manager.readBigUint64(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		return view.getBigUint64(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: bigint): void => {
 		if (typeof value !== 'bigint') bigintValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeBigUint64(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		view.setBigUint64(ref.address + offset, value, true)
 	}
 	return {
 		get(this: StructFieldHost): bigint {
@@ -288,12 +306,14 @@ function BigUint64Field(offset: number, name: string, where: string): StructFiel
 function Float16Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readFloat16(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
+		return bitsToFloat16(view.getUint16(ref.address + offset, true))
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeFloat16(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
+		view.setUint16(ref.address + offset, float16ToBits(value), true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -319,12 +339,14 @@ function Float16Field(offset: number, name: string, where: string): StructFieldA
 function Float32Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readFloat32(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 4, where).dataView
+		return view.getFloat32(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeFloat32(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 4, where).dataView
+		view.setFloat32(ref.address + offset, value, true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -350,12 +372,14 @@ function Float32Field(offset: number, name: string, where: string): StructFieldA
 function Float64Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		return ref.manager.readFloat64(ref.address + offset)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		return view.getFloat64(ref.address + offset, true)
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
-		ref.manager.writeFloat64(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		view.setFloat64(ref.address + offset, value, true)
 	}
 	return {
 		get(this: StructFieldHost): number {
@@ -381,7 +405,7 @@ function Float64Field(offset: number, name: string, where: string): StructFieldA
 function Pointer53Field(offset: number, name: string, where: string): StructFieldAccessor<number> {
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
-		const view = ref.manager.checkRegion(ref.address + offset, 8, 'readPointer53').dataView
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
 		const low = view.getUint32(ref.address + offset, true)
 		const high = view.getUint32(ref.address + offset + 4, true)
 		if (high > 0x1fffff) throwPointer53StoredError(where, ref.address + offset, high, low)
@@ -390,7 +414,11 @@ function Pointer53Field(offset: number, name: string, where: string): StructFiel
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(where, value)
 		ref.checkLive(name)
-		ref.manager.writePointer53(ref.address + offset, value)
+		const view = ref.manager.checkRegion(ref.address + offset, 8, where).dataView
+		if (!(Number.isSafeInteger(value) && value >= 0)) throwPointer53ValueError(where, value)
+		const low = value % 0x100000000
+		view.setUint32(ref.address + offset, low, true)
+		view.setUint32(ref.address + offset + 4, (value - low) / 0x100000000, true)
 	}
 	return {
 		get(this: StructFieldHost): number {

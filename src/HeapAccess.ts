@@ -14,6 +14,7 @@ import {
 	freeNotARefOrAddress,
 	freeRefOfAnotherManager,
 	heapDetachedNeverPolled,
+	latestHeapDetached,
 	latestHeapNotABuffer,
 	managerArgumentNotAFunction,
 	raise,
@@ -294,6 +295,7 @@ export abstract class HeapAccess {
 		// fetchHeap's check, naming the entry point (fetchHeap itself is on the polling path)
 		const buffer: unknown = this.getLatestHeap()
 		if (!isHeapBuffer(buffer)) throw raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory, method)
+		if (isDetached(buffer)) throw raise(latestHeapDetached, method)
 		this.views = new HeapViews(buffer, method)
 		this.fast = this.pollingMode === 'always' || isResizable(this.views.buffer) ? emptyViews : this.views
 		this.core = new HeapCore(this, alloc, free, resolved)
@@ -586,6 +588,12 @@ export abstract class HeapAccess {
 		const buffer: unknown = this.getLatestHeap()
 		if (!isHeapBuffer(buffer)) {
 			const error = raise(latestHeapNotABuffer, buffer, typeof WebAssembly !== 'undefined' && buffer instanceof WebAssembly.Memory, method)
+			latestHeapErrors.add(error)
+			throw error
+		}
+		// (a buffer of 0 bytes only: see isDetached)
+		if (isDetached(buffer)) {
+			const error = raise(latestHeapDetached, method)
 			latestHeapErrors.add(error)
 			throw error
 		}

@@ -12,6 +12,7 @@ import {
 	allocatorReturnedMisaligned,
 	allocatorReturnedNonAddress,
 	allocatorReturnedOutsideHeap,
+	allocatorReturnedUnsafeAddress,
 	allocatorThrew,
 	countOrValuesInvalid,
 	deallocatorThrew,
@@ -598,7 +599,10 @@ export class HeapCore {
 		} else if (typeof result === 'bigint') {
 			address = Number(result)
 			if (this.addressKind === 'unknown') this.addressKind = 'bigint'
-			// A bigint that does not convert exactly is above 2^53 and fails the check below.
+			// Above 2^53 - 1 (where Number() rounds) or negative: refused saying so, and not
+			// given back, since no heap reaches it (see allocatorReturnedUnsafeAddress). 0n is
+			// a failed allocation, as 0 is (below).
+			if (!(Number.isSafeInteger(address) && address >= 0)) throw raise(allocatorReturnedUnsafeAddress, method, byteSize, result)
 		} else {
 			throw raise(allocatorReturnedNonAddress, method, byteSize, result)
 		}

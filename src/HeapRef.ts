@@ -253,6 +253,22 @@ export abstract class HeapRef {
 	}
 
 	/**
+	 * @internal Cold path of the value refs' and array refs' plain reads and writes: the
+	 * manager's `DataView` for the `byteSize` bytes at `address`, polled and checked as the
+	 * manager's own read or write would (the same check: out of range, a buffer detached
+	 * under pollingMode 'never'), with its error naming the member (`Int32Ref.value: ...`),
+	 * where the manager's method would name itself (`readInt32: ...`).
+	 */
+	protected polledView(address: number, byteSize: number, member: string): DataView {
+		return this.manager.checkRegion(address, byteSize, `${this.refName}.${member}`).dataView
+	}
+
+	/** @internal {@link polledView} for a value ref's own `byteSize` bytes, after its liveness check (the freed error). */
+	protected liveView(byteSize: number, member: string): DataView {
+		return this.polledView(this.liveAddress(member), byteSize, member)
+	}
+
+	/**
 	 * @internal A value given to a member that writes (`writeAt`'s cold path, the atomics),
 	 * converted as the manager's write converts it, with an error naming the member, and
 	 * then the liveness check: after the conversion, since an object's `valueOf` may free
@@ -283,11 +299,11 @@ export abstract class HeapRef {
 	}
 
 	/**
-	 * @internal The `catch` of an atomic member around its call to the manager's atomic
-	 * method: that method's error (misaligned, out of range, a stored pointer53 above 2^53 - 1)
-	 * names the method (`readInt32Atomic: ...`); it is thrown again naming the member
-	 * (`Int32Ref.readAtomic: ...`), with the same class, code and the rest of the message
-	 * ({@link raiseRenamed}). Only an error takes this path: the call itself is as before.
+	 * @internal The `catch` of an atomic member (or a string ref's `read` and `value`) around its
+	 * call to the manager's method: that method's error (misaligned, out of range, a stored
+	 * pointer53 above 2^53 - 1) names the method (`readInt32Atomic: ...`); it is thrown again
+	 * naming the member (`Int32Ref.readAtomic: ...`), with the same class, code, cause and the
+	 * rest of the message ({@link raiseRenamed}). Only an error takes this path: the call itself is as before.
 	 */
 	protected throwAsMember(error: unknown, member: string): never {
 		throw raiseRenamed(error, `${this.refName}.${member}`)

@@ -487,6 +487,19 @@ export const latestHeapNotABuffer = {
 				: ''),
 } satisfies Message
 
+/**
+ * `getLatestHeap()` returned a detached `ArrayBuffer` (one that `memory.grow` replaced, or one
+ * transferred): no view of it can be made, where an engine's `DataView` constructor threw a
+ * `TypeError` without a code or a method (the manager's methods and every ref member alike).
+ */
+export const latestHeapDetached = {
+	Class: TypeError,
+	code: INVALID_ARGUMENT,
+	text: (method: string) =>
+		`${method}: getLatestHeap returned a detached ArrayBuffer (the buffer of a memory that has grown since, or one transferred): ` +
+		'it must return the heap\'s current buffer, such as memory.buffer read at each call',
+} satisfies Message
+
 export const viewImpossible = {
 	Class: RangeError,
 	code: INVALID_ARGUMENT,
@@ -634,6 +647,22 @@ export const allocatorReturnedInvalidAddress = {
 	code: ALLOCATION_FAILED,
 	text: (method: string, byteSize: number, result: unknown, reason?: string) =>
 		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${describeValue(result)}${reason === undefined ? '' : `: ${reason}`}`,
+} satisfies Message
+
+/**
+ * A memory64 allocator's `bigint` address that is no safe integer: above 2^53 - 1, or
+ * negative (an `i64` result of 2^63 or more, which JavaScript reads as signed). It said
+ * only `the allocator returned 1152921504606846976n`. No heap reaches such an address
+ * (an `ArrayBuffer` has fewer than 2^53 bytes), so it names no block of this heap: it is
+ * not given to the deallocator, which would be handed an address outside its memory.
+ */
+export const allocatorReturnedUnsafeAddress = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, byteSize: number, result: bigint) =>
+		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${describeValue(result)}, which is ` +
+		(result < 0n ? 'negative (an i64 address of 2^63 or more, read as signed)' : 'above 2^53 - 1, the largest address a number holds exactly') +
+		': no heap reaches it (a heap has fewer than 2^53 bytes), so it is no block of this heap, and it was not given to the deallocator',
 } satisfies Message
 
 export const allocatorReturnedMisaligned = {

@@ -187,7 +187,7 @@ for (const [label, load] of [
 				const ref = heap.wrapNullTerminatedUtf8String(address, undefined, { deallocator: null })
 				expect(ref.value).to.equal('static C text')
 				ref.free()
-				expectThrow(() => ref.value, Error, `Utf8StringRef.read: the reference to address ${address} has been freed`)
+				expectThrow(() => ref.value, Error, `Utf8StringRef.value: the reference to address ${address} has been freed`)
 				expect(freeCalls()).to.equal(0)
 				expect(c.pool_bad_frees()).to.equal(0)
 			})

@@ -93,6 +93,8 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	optionNotABoolean: ['probe.method', 'debug', 'x'],
 	pollingModeInvalid: ['probe.method', 'x', ['a', 'b']],
 	latestHeapNotABuffer: ['x', true],
+	latestHeapDetached: ['probe.method'],
+	allocatorReturnedUnsafeAddress: ['probe.method', 8, 2n ** 60n],
 	viewImpossible: ['probe.method', 'Float16Array', 8],
 	viewConstructorMissing: ['probe.method', 'name'],
 	alignmentNotANumber: ['probe.method', 'x'],

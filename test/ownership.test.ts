@@ -371,7 +371,7 @@ describe('scopes', () => {
 				nested = heap.allocInt32(4)
 			})
 		})
-		expectThrow(() => value.value, Error, /^Int32Ref\.read: the reference to address \d+ has been freed by its scope's end/)
+		expectThrow(() => value.value, Error, /^Int32Ref\.value: the reference to address \d+ has been freed by its scope's end/)
 		expectThrow(() => nested.value, Error, byScope)
 		expectThrow(() => slice.write('y'), Error, byScope)
 		expectThrow(() => (point as unknown as { x: number }).x, Error, byScope)

@@ -322,8 +322,8 @@ describe('refs', () => {
 
 				// [the member the message names, a use of the ref]
 				const uses: Array<[string, () => unknown]> = [
-					['read', () => ref.value],
-					['write', () => { ref.value = sample }],
+					['value', () => ref.value],
+					['value', () => { ref.value = sample }],
 					['read', () => ref.read()],
 					['write', () => ref.write(sample)],
 					['readAtomic', () => ref.readAtomic()],
@@ -788,7 +788,7 @@ describe('refs', () => {
 			}
 		})
 
-		it('the error of a stored value above 2^53 - 1 names the ref member read, on the fast path, after the memory grew, and in every polling mode', () => {
+		it('the error of a stored value above 2^53 - 1 names the ref member that read (read, value, readAt), on the fast path, after the memory grew, and in every polling mode', () => {
 			for (const pollingMode of ['whenEmpty', 'always', 'never'] as const) {
 				const t = createTestHeap({ pollingMode })
 				const ref = t.heap.allocPointer53()
@@ -798,9 +798,9 @@ describe('refs', () => {
 				const reads = (): void => {
 					const held = `holds ${2n ** 60n}, which is above the largest pointer53 value`
 					expectThrow(() => ref.read(), RangeError, `Pointer53Ref.read: the uint64 at address ${ref.address} ${held} 2^53 - 1`)
-					expectThrow(() => ref.value, RangeError, `Pointer53Ref.read: the uint64 at address ${ref.address} ${held} 2^53 - 1`)
+					expectThrow(() => ref.value, RangeError, `Pointer53Ref.value: the uint64 at address ${ref.address} ${held} 2^53 - 1`)
 					expect(String(ref)).to.equal(util.inspect(ref))
-					expect(String(ref)).to.contain(`unreadable: 'Pointer53Ref.read: `)
+					expect(String(ref)).to.contain(`unreadable: 'Pointer53Ref.value: `)
 					expectThrow(() => array.readAt(1), RangeError, `Pointer53ArrayRef.readAt: the uint64 at address ${array.address + 8} ${held} 2^53 - 1`)
 					expectThrow(() => [...array], RangeError, /^Pointer53ArrayRef\.readAt: /)
 					expect(array.readAt(0)).to.equal(0)

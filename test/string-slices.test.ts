@@ -470,11 +470,11 @@ describe('length-delimited strings, for every encoding row', () => {
 					expect(ref.capacity).to.equal(3)
 					const freed = (member: string) => `${refClass}.${member}: the reference to address ${ref.address} has been freed`
 					expectThrow(() => ref.read(), Error, freed('read'))
-					expectThrow(() => ref.value, Error, freed('read'))
+					expectThrow(() => ref.value, Error, freed('value'))
 					expectThrow(() => ref.write('x'), Error, freed('write'))
 					expectThrow(() => (ref.value = 'x'), Error, freed('value'))
 					expectThrow(() => ref.elementCount, Error, freed('elementCount'))
-					expectThrow(() => ref.encodedByteLength, Error, freed('elementCount'))
+					expectThrow(() => ref.encodedByteLength, Error, freed('encodedByteLength'))
 					expectThrow(() => ref.encodedElementsView, Error, freed('encodedElementsView'))
 					expectThrow(() => ref.encodedBytesView, Error, freed('encodedBytesView'))
 					const released = callMethod<SliceRef>(heap, allocSlice, 'abc')

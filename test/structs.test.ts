@@ -843,7 +843,7 @@ describe('structs at run time', () => {
 			body.mass = 3
 			expect(over.readStruct(Body, body.address).mass).to.equal(3)
 			;(resizable as unknown as { resize(length: number): void }).resize(64)
-			expectThrow(() => body.x, RangeError, /^readFloat64: address \d+ is out of range: an 8-byte access must end within the heap of 64 bytes$/)
+			expectThrow(() => body.x, RangeError, /^Body\.x: address \d+ is out of range: an 8-byte access must end within the heap of 64 bytes$/)
 		})
 	})
 
