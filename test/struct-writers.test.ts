@@ -106,6 +106,8 @@ describe('whole-struct writers and pointer fields at their edges', () => {
 				const before = snapshot(memory)
 				expectThrow(() => write({ mass: 1, speed: 2 }), TypeError, `${where}: struct Body has no field "speed"; its fields are pos, vel, mass, kind, hist`)
 				expectThrow(() => write({ mass: 1, pos: { x: 1, z: 2 } }), TypeError, `${where}.pos: struct Vec2 has no field "z"; its fields are x, y`)
+				// as many keys as the value written before, one of them unknown
+				expectThrow(() => write({ pos: filled.pos, vel: filled.vel, mass: 1, kind: 1, hits: [1] }), TypeError, `${where}: struct Body has no field "hits"; its fields are pos, vel, mass, kind, hist`)
 				expectSameBytes(snapshot(memory), before)
 			})
 
