@@ -675,10 +675,8 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 	const count = names.length
 	const codecs = fields.map(({ codec }) => codec)
 	const offsets = fields.map(({ field }) => field.offset)
-	// A value of a field whose codec takes it as it is (`plains`) is staged without the call, and without the field's name
+	// A number given to a field whose codec takes numbers as they are (its `plain`) is staged without the call, and without the field's name
 	const numbers = codecs.map((codec) => codec.plain === 'number')
-	const suffixes = names.map((name) => `.${name}`)
-	let known: readonly string[] = []
 	return {
 		size,
 		read(m, address) {
@@ -694,25 +692,19 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 				throw raise(recordValueNotAnObject, where, type, value)
 			}
 			const keys = Object.keys(value)
-			// (the keys of the last value found good, compared first: the same names, where a value of the same fields is written again)
-			let same = keys.length === known.length
-			for (let index = 0; same && index < keys.length; index++) same = keys[index] === known[index]
-			if (!same) {
-				for (let index = 0; index < keys.length; index++) {
-					const key = keys[index]!
-					if (byName[key] !== true) {
-						// (a ref's own fields are not the struct's: TypeScript takes a ref of the struct for its value, which holds its fields)
-						if (value instanceof HeapRef) throw raise(recordValueIsARef, where, type, refDescription(value))
-						throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
-					}
+			for (let index = 0; index < keys.length; index++) {
+				const key = keys[index]!
+				if (byName[key] !== true) {
+					// (a ref's own fields are not the struct's: TypeScript takes a ref of the struct for its value, which holds its fields)
+					if (value instanceof HeapRef) throw raise(recordValueIsARef, where, type, refDescription(value))
+					throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
 				}
-				known = keys
 			}
 			// the fields given, in declaration order: each one's index, then its checked value
 			const staged: unknown[] = []
 			for (let index = 0; index < count; index++) {
 				const given = (value as Record<string, unknown>)[names[index]!]
-				if (given !== undefined) staged.push(index, typeof given === 'number' && numbers[index] ? given : codecs[index]!.check(given, where + suffixes[index]!, m))
+				if (given !== undefined) staged.push(index, typeof given === 'number' && numbers[index] ? given : codecs[index]!.check(given, `${where}.${names[index]}`, m))
 			}
 			return staged
 		},
