@@ -252,6 +252,63 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 		return sum
 	}
 
+	// Whole-struct writes (two nested records, a number, an enum-like integer, an array) and a walk along
+	// pointer fields, against DataView sets and loads of the same fields (bench/cliffs-probe.mjs's cliffs)
+	const Vec = defineStruct('Vec', { x: 'Float32', y: 'Float32' })
+	const Shape = defineStruct('Shape', { pos: Vec, vel: Vec, mass: 'Float64', kind: 'Uint32', hist: { array: 'Int32', length: 4 } })
+	const shapes = heap.allocStructArray(Shape, 64)
+	const shapeBase = shapes.address
+	const shapeSize = heap.sizeOf(Shape)
+	const shape = { pos: { x: 1, y: 2 }, vel: { x: 3, y: 4 }, mass: 5, kind: 1, hist: [6, 7, 8, 9] }
+	const partial = { pos: { x: 1, y: 2 }, mass: 5 }
+	const writeStructs = (): number => {
+		for (let i = 0; i < 64; i++) heap.writeStruct(Shape, shapeBase + i * shapeSize, shape)
+		return 0
+	}
+	const setShapes = (): number => {
+		const view = new DataView(memory.buffer)
+		for (let i = 0; i < 64; i++) {
+			const a = shapeBase + i * shapeSize
+			view.setFloat32(a, shape.pos.x, true)
+			view.setFloat32(a + 4, shape.pos.y, true)
+			view.setFloat32(a + 8, shape.vel.x, true)
+			view.setFloat32(a + 12, shape.vel.y, true)
+			view.setFloat64(a + 16, shape.mass, true)
+			view.setUint32(a + 24, shape.kind, true)
+			for (let k = 0; k < 4; k++) view.setInt32(a + 28 + k * 4, shape.hist[k]!, true)
+		}
+		return 0
+	}
+	const writePartials = (): number => {
+		for (let i = 0; i < 64; i++) shapes.at(i).write(partial)
+		return 0
+	}
+	const setPartials = (): number => {
+		const view = new DataView(memory.buffer)
+		for (let i = 0; i < 64; i++) {
+			const a = shapeBase + i * shapeSize
+			view.setFloat32(a, partial.pos.x, true)
+			view.setFloat32(a + 4, partial.pos.y, true)
+			view.setFloat64(a + 16, partial.mass, true)
+		}
+		return 0
+	}
+	type Linked = { readonly v: number; readonly next: Linked | null }
+	const ListNode: Library.StructType = defineStruct('ListNode', { v: 'Int32', next: { pointer: (): Library.StructType => ListNode } })
+	const list = heap.allocStructArray(ListNode, 64)
+	for (let i = 0; i < 64; i++) list.writeAt(i, { v: i, next: i < 63 ? list.address + (i + 1) * 8 : null } as never)
+	const walk = (): number => {
+		let sum = 0
+		for (let node = list.at(0) as unknown as Linked | null; node !== null; node = node.next) sum += node.v
+		return sum
+	}
+	const rawWalk = (): number => {
+		const view = new DataView(memory.buffer)
+		let sum = 0
+		for (let address = list.address; address !== 0; address = view.getUint32(address + 4, true)) sum += view.getInt32(address, true)
+		return sum
+	}
+
 	return [
 		{ suite, name: 'at(i): read 3 fields, write 1 (40-byte struct)', operations: elementCount, library: throughAt, baselines: { raw }, goals: { raw: 0.4 } },
 		{ suite, name: 'at(i, cursor): read 3 fields, write 1', operations: elementCount, library: throughCursor, baselines: { raw }, goals: { raw: 0.6 } },
@@ -259,5 +316,8 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 		{ suite, name: 'at(i, cursor), ten fields touched (8 reads, 2 writes), the cursor a local', operations: elementCount, library: throughStep, baselines: { raw: rawSteps }, goals: { raw: 0.6 } },
 		{ suite, name: 'the same ten fields in two functions of five', operations: elementCount, library: throughSplitStep, baselines: { raw: rawSteps }, goals: { raw: 0.6 } },
 		{ suite, name: 'readStruct of a 6-field struct', operations: 256, library: readStructs, baselines: { 'six reads': sixReads }, goals: { 'six reads': 1 } },
+		{ suite, name: 'writeStruct of a struct with nested structs and an array', operations: 64, library: writeStructs, baselines: { raw: setShapes } },
+		{ suite, name: 'StructRef.write of a nested partial', operations: 64, library: writePartials, baselines: { raw: setPartials } },
+		{ suite, name: 'a walk along pointer fields (n = n.next)', operations: 64, library: walk, baselines: { raw: rawWalk } },
 	]
 }

@@ -58,7 +58,7 @@ import type {
 	ZeroWidthBitfield,
 } from './declare.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
-import { generatedClassOf } from './generatedClasses.js'
+import { generatedClassOf, registrations } from './generatedClasses.js'
 
 // ---- types -----------------------------------------------------------------------------
 
@@ -1187,7 +1187,7 @@ function pointerWrap(target: Exclude<PointerTarget, { kind: 'deferred' }>, abi: 
 		case 'cString':
 			return call(`wrapNullTerminated${target.encoding}String`)
 		case 'record':
-			return (manager, address) => manager.wrapStruct(target.type, address) as HeapRef
+			return recordWrap(target.type)
 		case 'element':
 		case 'enum':
 		case 'abiSized':
@@ -1208,6 +1208,34 @@ function pointerWrap(target: Exclude<PointerTarget, { kind: 'deferred' }>, abi: 
 				throw raise(pointerToArrayHasNoRef, where, element.kind === 'array')
 			}
 		}
+	}
+}
+
+/**
+ * `wrapStruct(type, address)` for a pointer field's getter, step by step in a walk: once it
+ * has gone the full way, the class, size and alignment of the ref it made are kept, and a target lying
+ * in the live heap view (every check wrapStruct makes then passes: a struct type, not null, in
+ * range, any alignment) is made from them. The full way again after a generated class is
+ * registered (the class may change) or for a target past the view (its checks and errors).
+ */
+function recordWrap(type: StructType): Wrap {
+	let Class: StructRefClass
+	let size = 0
+	let align = 0
+	let seen = -1
+	return (manager, address) => {
+		if (seen !== registrations.count || !(address + size <= manager.fast.uint8Array.length)) {
+			const ref = manager.wrapStruct(type, address) as StructRef
+			Class = ref.constructor as StructRefClass
+			size = ref.allocatedByteSize
+			align = ref.allocationAlignment
+			// (a region past 4 GiB takes wrapped()'s own way: its deallocator is marked)
+			seen = size > 0xffffffff ? -1 : registrations.count
+			return ref
+		}
+		const ref = new Class(manager, address, size, false)
+		ref.allocationAlignment = align
+		return ref
 	}
 }
 

@@ -71,6 +71,12 @@ export interface ValueCodec {
 	 * kinds go through `read`.
 	 */
 	readIn?(view: DataView, address: number, manager: WasmHeapManager): unknown
+	/**
+	 * The `typeof` of the values `check` returns as they are given (a number row's numbers, a
+	 * bigint row's bigints): a record or an array stages such a value without the call, and
+	 * without building the field's name, which only an error or a conversion needs.
+	 */
+	readonly plain?: 'number' | 'bigint'
 }
 
 /** The manager's `read<Row>` and `write<Row>` for `row` (the generated methods, shared by every manager). */
@@ -146,8 +152,11 @@ export function codecOf(kind: FieldKind, abi: AbiName, manager: WasmHeapManager)
 
 function elementCodec(row: ElementTypeName, manager: WasmHeapManager): ValueCodec {
 	const { read, write } = rowMethods(manager, row)
+	const facts = elementTable[row]
 	return {
-		size: elementTable[row].byteSize,
+		size: facts.byteSize,
+		// (not Pointer53's: the one row whose check refuses numbers, see rowCheck)
+		plain: row === 'Pointer53' ? undefined : facts.valueType,
 		read: (m, address) => read.call(m, address),
 		check: rowCheck(row),
 		write: (m, address, staged) => write.call(m, address, staged),
@@ -430,6 +439,7 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 	const codec = where === undefined ? codecOf(element, abi.name, manager) : namedCodec(element, abi, manager, where)
 	const stride = valueLayout(element, abi).size
 	const readIn = codec.readIn
+	const plain = codec.plain
 	return {
 		size: stride * length,
 		read(m, address, where) {
@@ -452,8 +462,12 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 			}
 			const given = (value as ArrayLike<unknown>).length
 			if (given > length) throw raise(arrayFieldTooMany, where, given, length)
-			const staged = new Array<unknown>(given)
-			for (let index = 0; index < given; index++) staged[index] = codec.check((value as ArrayLike<unknown>)[index], `${where}[${index}]`, m)
+			// (pushed, not stored into `new Array(given)`: a holey array changing element kinds as it fills was slower)
+			const staged: unknown[] = []
+			for (let index = 0; index < given; index++) {
+				const element = (value as ArrayLike<unknown>)[index]
+				staged.push(typeof element === plain ? element : codec.check(element, `${where}[${index}]`, m))
+			}
 			return staged
 		},
 		write(m, address, staged) {
@@ -623,9 +637,6 @@ export function structCodec(type: StructType, abi: AbiName, manager: WasmHeapMan
 	return codec
 }
 
-/** @internal A record's staged write: the fields given, in declaration order, with their checked values. */
-type StagedRecord = readonly (readonly [ValueCodec, number, unknown])[]
-
 /**
  * @internal The codec of a struct or union: a plain object of its fields (nested), and
  * partial writes. `where` names the record in its reads' errors (see {@link structCodec}).
@@ -639,7 +650,9 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 		field,
 		codec: where === undefined || field.declaration.type.kind === 'bits' ? fieldCodec(field, abiName, manager) : namedCodec(field.declaration.type, abi, manager, `${where}.${field.name}`),
 	}))
-	const byName = new Map(fields.map((entry) => [entry.field.name, entry]))
+	// the field names as keys of an object with no prototype: looked up faster than in a Map (the check of a value's keys)
+	const byName: Record<string, true> = Object.create(null) as Record<string, true>
+	for (const { field } of fields) byName[field.name] = true
 	const size = layout.size
 	const names = Object.freeze(fields.map(({ field }) => field.name))
 	// One reader per field, made here once: numbers through their row's generated reader
@@ -659,6 +672,11 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 	)
 	const Value = recordValueOf(type, names)
 	const build = names.length < recordBuilders.length ? recordBuilders[names.length]! : buildRecord
+	const count = names.length
+	const codecs = fields.map(({ codec }) => codec)
+	const offsets = fields.map(({ field }) => field.offset)
+	// A number given to a field whose codec takes numbers as they are (its `plain`) is staged without the call, and without the field's name
+	const numbers = codecs.map((codec) => codec.plain === 'number')
 	return {
 		size,
 		read(m, address) {
@@ -673,23 +691,29 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				throw raise(recordValueNotAnObject, where, type, value)
 			}
-			for (const key of Object.keys(value)) {
-				if (!byName.has(key)) {
+			const keys = Object.keys(value)
+			for (let index = 0; index < keys.length; index++) {
+				const key = keys[index]!
+				if (byName[key] !== true) {
 					// (a ref's own fields are not the struct's: TypeScript takes a ref of the struct for its value, which holds its fields)
 					if (value instanceof HeapRef) throw raise(recordValueIsARef, where, type, refDescription(value))
 					throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
 				}
 			}
-			const staged: [ValueCodec, number, unknown][] = []
-			for (const { field, codec } of fields) {
-				const given = (value as Record<string, unknown>)[field.name]
-				if (given === undefined) continue
-				staged.push([codec, field.offset, codec.check(given, `${where}.${field.name}`, m)])
+			// the fields given, in declaration order: each one's index, then its checked value
+			const staged: unknown[] = []
+			for (let index = 0; index < count; index++) {
+				const given = (value as Record<string, unknown>)[names[index]!]
+				if (given !== undefined) staged.push(index, typeof given === 'number' && numbers[index] ? given : codecs[index]!.check(given, `${where}.${names[index]}`, m))
 			}
-			return staged satisfies StagedRecord
+			return staged
 		},
 		write(m, address, staged) {
-			for (const [codec, offset, value] of staged as StagedRecord) codec.write(m, address + offset, value)
+			const values = staged as unknown[]
+			for (let at = 0; at < values.length; at += 2) {
+				const index = values[at] as number
+				codecs[index]!.write(m, address + offsets[index]!, values[at + 1])
+			}
 		},
 	}
 }

@@ -63,6 +63,9 @@ export type ArrayRefOf<X> = X extends StructType ? StructArrayRef<X> : X extends
 
 const generated = new WeakMap<StructType, Map<AbiName, GeneratedStructRefClass>>()
 
+/** @internal How many generated classes were registered: a ref class looked up before the last registration may be outdated (a field's pointer targets keep theirs until then). */
+export const registrations = { count: 0 }
+
 /** @internal The generated class registered for `type` under `abi`, if any. */
 export function generatedClassOf(type: StructType, abi: AbiName): GeneratedStructRefClass | undefined {
 	return generated.get(type)?.get(abi)
@@ -89,6 +92,7 @@ export function resolveStructType(type: unknown, abi: AbiName, method: string): 
 			throw raise(generatedClassDuplicate, method, Class.name, Class.structType, abi)
 		}
 		perAbi.set(abi, Class)
+		if (before === undefined) registrations.count++
 		return { type: Class.structType, Class, registered: before === undefined }
 	}
 	throw raise(notAStructType, method, type)

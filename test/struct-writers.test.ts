@@ -1,0 +1,220 @@
+/**
+ * The whole-struct writers (`writeStruct`, `StructRef.write`, `allocStruct(type, init)`,
+ * `allocStructArray(type, values)`, `StructArrayRef.write`) and a pointer field's getter,
+ * at the edges their fast paths could get wrong: what a value gives (unknown keys, nested
+ * partials, short arrays, getters and proxies: each property read once, in declaration
+ * order), what is written (nothing for a bad value, also in the last field), and the
+ * refs a pointer field gives (the class, fields and ownership of `wrapStruct`'s).
+ */
+import { expect } from 'chai'
+import { defineEnum, defineStruct, StructArrayRef, StructRef, type StructType } from '../src/index.js'
+import { expectSameBytes, expectThrow } from './support/dynamic.js'
+import { createTestHeap, snapshot } from './support/heaps.js'
+
+const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
+const Kind = defineEnum('Kind', 'Uint32', { A: 1, B: 2 })
+const Body = defineStruct('Body', { pos: Vec2, vel: Vec2, mass: 'Float64', kind: Kind, hist: { array: 'Int32', length: 4 } })
+const Node: StructType = defineStruct('Node', { v: 'Int32', next: { pointer: (): StructType => Node } })
+const Other = defineStruct('Other', { v: 'Int32' })
+
+/** Every trap a proxy's handler saw, as `trap key` lines, for the init objects given to the writers. */
+function logged<T extends object>(log: string[], name: string, target: T): T {
+	return new Proxy(target, {
+		get(object, key, receiver) {
+			log.push(`${name} get ${String(key)}`)
+			return Reflect.get(object, key, receiver)
+		},
+		has(object, key) {
+			log.push(`${name} has ${String(key)}`)
+			return Reflect.has(object, key)
+		},
+		ownKeys(object) {
+			log.push(`${name} ownKeys`)
+			return Reflect.ownKeys(object)
+		},
+		getOwnPropertyDescriptor(object, key) {
+			log.push(`${name} getOwnPropertyDescriptor ${String(key)}`)
+			return Reflect.getOwnPropertyDescriptor(object, key)
+		},
+		getPrototypeOf(object) {
+			log.push(`${name} getPrototypeOf`)
+			return Reflect.getPrototypeOf(object)
+		},
+	})
+}
+
+/** A Body value whose objects and array are logging proxies. */
+function loggedBody(log: string[], hist: number[] = [1, 2]): object {
+	return logged(log, 'body', { kind: 2, hist: logged(log, 'hist', hist), mass: 5, pos: logged(log, 'pos', { y: 4 }) })
+}
+
+/** The traps a Body value from {@link loggedBody} sees, checked then written: keys first, then each field once, in declaration order. */
+const bodyTraps = [
+	'body ownKeys',
+	'body getOwnPropertyDescriptor kind',
+	'body getOwnPropertyDescriptor hist',
+	'body getOwnPropertyDescriptor mass',
+	'body getOwnPropertyDescriptor pos',
+	'body get pos',
+	'pos ownKeys',
+	'pos getOwnPropertyDescriptor y',
+	'pos get x',
+	'pos get y',
+	'body get vel',
+	'body get mass',
+	'body get kind',
+	'body get hist',
+	'hist get length',
+	'hist get length',
+	'hist get 0',
+	'hist get 1',
+]
+
+describe('whole-struct writers and pointer fields at their edges', () => {
+	// [name, write (returns the address written), the name its errors give, whether it writes in place (else to a new region)]
+	const writers: readonly [string, (value: object) => number, string, boolean][] = [
+		['writeStruct', (value) => (heap.writeStruct(Body, at, value as never), at), 'writeStruct(Body)', true],
+		['StructRef.write', (value) => (body.write(value as never), at), 'Body.write', true],
+		['allocStruct', (value) => heap.allocStruct(Body, value as never).address, 'allocStruct(Body)', false],
+		['allocStructArray', (value) => heap.allocStructArray(Body, [filled, value as never]).address + 48, 'allocStructArray(Body)[1]', false],
+		['StructArrayRef.write', (value) => (bodies.write([filled, value as never]), bodies.address + 48), 'BodyArrayRef[1]', true],
+	]
+	let { heap, memory } = createTestHeap()
+	let body = heap.allocStruct(Body)
+	let bodies = heap.allocStructArray(Body, 2)
+	let at = body.address
+	beforeEach(() => {
+		;({ heap, memory } = createTestHeap())
+		body = heap.allocStruct(Body)
+		bodies = heap.allocStructArray(Body, 2)
+		at = body.address
+	})
+	const filled = { pos: { x: 1, y: 2 }, vel: { x: 3, y: 4 }, mass: 5, kind: 1, hist: [6, 7, 8, 9] }
+
+	for (const [label, write, where, inPlace] of writers) {
+		describe(label, () => {
+			it('writes a nested partial and a short array where they lie, leaving the fields and elements not given as they were', () => {
+				write(filled)
+				const address = write({ pos: { y: 20 }, hist: [60, 70] })
+				const value = heap.readStruct(Body, address)
+				expect([value.pos.y, ...value.hist.slice(0, 2)]).to.deep.equal([20, 60, 70])
+				if (inPlace) expect(value).to.deep.equal({ pos: { x: 1, y: 20 }, vel: { x: 3, y: 4 }, mass: 5, kind: 1, hist: [60, 70, 8, 9] })
+			})
+
+			it('refuses an unknown key, also a nested one, naming it, and writes nothing', () => {
+				write(filled)
+				const before = snapshot(memory)
+				expectThrow(() => write({ mass: 1, speed: 2 }), TypeError, `${where}: struct Body has no field "speed"; its fields are pos, vel, mass, kind, hist`)
+				expectThrow(() => write({ mass: 1, pos: { x: 1, z: 2 } }), TypeError, `${where}.pos: struct Vec2 has no field "z"; its fields are x, y`)
+				// as many keys as the value written before, one of them unknown
+				expectThrow(() => write({ pos: filled.pos, vel: filled.vel, mass: 1, kind: 1, hits: [1] }), TypeError, `${where}: struct Body has no field "hits"; its fields are pos, vel, mass, kind, hist`)
+				expectSameBytes(snapshot(memory), before)
+			})
+
+			it('refuses a bad value in the last field, also in an array element, leaving the fields before it as they were', () => {
+				write(filled)
+				const before = snapshot(memory)
+				expectThrow(() => write({ pos: { x: 10, y: 20 }, mass: 50, kind: 2, hist: [1, 2, 3, 4n] }), TypeError, `${where}.hist[3]: value must be a number, received 4n`)
+				expectThrow(() => write({ pos: { x: 10, y: 20 }, mass: 50, kind: 2, hist: [1, 2, 3, 4, 5] }), RangeError, `${where}.hist: 5 values given for an array of 4 elements`)
+				expectThrow(() => write({ pos: { x: 10, y: Symbol('y') }, mass: 50 }), TypeError, `${where}.pos.y: value must be a number, received symbol`)
+				expectSameBytes(snapshot(memory), before)
+			})
+
+			it('reads each property of the value once, in declaration order, after its keys (a getter, a proxy), and writes what it read', () => {
+				const log: string[] = []
+				const address = write(loggedBody(log))
+				expect(log).to.deep.equal(bodyTraps)
+				expect(heap.readStruct(Body, address)).to.include({ mass: 5, kind: 2 })
+				expect(heap.readStruct(Body, address).hist.slice(0, 2)).to.deep.equal([1, 2])
+				expect(heap.readStruct(Body, address).pos.y).to.equal(4)
+			})
+
+			it("converts a value once (its valueOf runs once) and propagates a getter's error, writing nothing", () => {
+				write(filled)
+				let calls = 0
+				const mass = { valueOf: () => (calls++, 42) }
+				write({ mass: mass as unknown as number, hist: [mass as unknown as number] })
+				expect(calls).to.equal(2)
+				const before = snapshot(memory)
+				const failure = new Error('the getter failed')
+				const value = {
+					pos: { x: 11, y: 12 },
+					get hist(): number[] {
+						throw failure
+					},
+				}
+				expect(() => write(value)).to.throw(failure)
+				expectSameBytes(snapshot(memory), before)
+			})
+		})
+	}
+
+	it('refuses a ref of another struct for a pointer field, naming the field, and writes nothing', () => {
+		const node = heap.allocStruct(Node, { v: 1 })
+		const other = heap.allocStruct(Other, { v: 2 })
+		const before = snapshot(memory)
+		expectThrow(() => heap.writeStruct(Node, node.address, { v: 5, next: other as never }), TypeError, 'writeStruct(Node).next: a pointer to Node takes a ref of Node, received a ref of Other (pass its address to store it anyway, as a C cast would)')
+		expectThrow(() => node.write({ v: 5, next: heap.allocInt32() as never }), TypeError, /^Node\.write\.next: a pointer to Node takes a ref of Node, received a ref of Int32Ref/)
+		expectSameBytes(snapshot(memory), before)
+	})
+
+	describe("a pointer field's target refs, step by step in a walk", () => {
+		/** The own properties of a ref (its fields as the library keeps them), to compare with wrapStruct's. */
+		const own = (ref: object): [string, unknown][] => Object.getOwnPropertyNames(ref).map((name) => [name, (ref as Record<string, unknown>)[name]])
+
+		it("gives wrapStruct's ref at each step: its class, fields, alignment, untracked and not freed; a new ref each time", () => {
+			const nodes = heap.allocStructArray(Node, 4)
+			for (let index = 0; index < 3; index++) nodes.at(index).next = nodes.at(index + 1)
+			// twice over the list: the first step goes wrapStruct's way, the later ones may not
+			for (let round = 0; round < 2; round++) {
+				let steps = 0
+				for (let node = nodes.at(0) as StructRef | null; node !== null; node = (node as unknown as { next: StructRef | null }).next) {
+					steps++
+					if (node.address === nodes.address) continue
+					const wrapped = heap.wrapStruct(Node, node.address)
+					expect(Object.getPrototypeOf(node)).to.equal(Object.getPrototypeOf(wrapped))
+					expect(own(node)).to.deep.equal(own(wrapped))
+					expect(node.isFreed).to.equal(false)
+				}
+				expect(steps).to.equal(4)
+			}
+			const first = nodes.at(0) as unknown as { next: StructRef }
+			expect(first.next).not.to.equal(first.next)
+			// untracked, as wrapStruct's: freeing the array frees its region once, and the targets are only borrowed
+			const target = first.next
+			nodes.free()
+			expect(target.isFreed).to.equal(false)
+		})
+
+		it('refuses a target past the heap after steps that found theirs in it, naming the field', () => {
+			const nodes = heap.allocStructArray(Node, 3)
+			nodes.at(0).next = nodes.at(1)
+			nodes.at(1).next = memory.buffer.byteLength - 4
+			const first = nodes.at(0) as unknown as { next: { address: number; next: unknown } }
+			for (let round = 0; round < 3; round++) expect(first.next.address).to.equal(nodes.address + 8)
+			expectThrow(
+				() => first.next.next,
+				RangeError,
+				`Node.next: the pointer holds ${memory.buffer.byteLength - 4}, where no ref to its target fits: wrapStruct: address ${memory.buffer.byteLength - 4} is out of range: an 8-byte access must end within the heap of ${memory.buffer.byteLength} bytes`,
+			)
+		})
+
+		it('gives a generated class registered after earlier steps, from the next step on', () => {
+			const Linked: StructType = defineStruct('Linked', { v: 'Int32', next: { pointer: (): StructType => Linked } })
+			class LinkedArrayRef extends StructArrayRef<StructType> {}
+			class LinkedRef extends StructRef<StructType> {
+				static readonly structType = Linked
+				static readonly abi = 'wasm32'
+				static readonly arrayClass = LinkedArrayRef
+				static readonly libraryFieldsVersion = 1
+			}
+			const nodes = heap.allocStructArray(Linked, 2)
+			nodes.at(0).next = nodes.at(1)
+			const first = nodes.at(0) as unknown as { next: StructRef }
+			for (let round = 0; round < 3; round++) expect(first.next).not.to.be.instanceOf(LinkedRef)
+			heap.wrapStruct(LinkedRef, nodes.address)
+			expect(first.next).to.be.instanceOf(LinkedRef)
+			expect(Object.getPrototypeOf(first.next)).to.equal(Object.getPrototypeOf(heap.wrapStruct(Linked, nodes.address + 8)))
+		})
+	})
+})
