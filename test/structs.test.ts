@@ -16,7 +16,7 @@ import {
 	StructRef,
 	type StructType,
 } from '../src/index.js'
-import { expectSameBytes, expectThrow } from './support/dynamic.js'
+import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
 import { createTestHeap, snapshot, type TestHeap } from './support/heaps.js'
 
 const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
@@ -1139,5 +1139,56 @@ describe('structs at run time', () => {
 			expect(once.fields.length).to.equal(1)
 			expect(once.layout().size).to.equal(4)
 		})
+	})
+})
+
+describe("a struct's read() names the field's path on its cold path too (past the live view)", () => {
+	// Found by the fuzzer (seed 11, episode 906): after the memory grew behind the manager's
+	// back, util.inspect (the first read, field by field through the manager's readers) said
+	// `readPointer53: ...`, and String() right after (the live view's readers) `S0.read.f2: ...`.
+	const S0 = defineStruct('S0', { f0: 'Float16', f1: 'Size', f2: 'Pointer53', f3: 'Bool' })
+	const Outer = defineStruct('Outer', { id: 'Int32', inner: S0, list: { array: S0, length: 2 } })
+
+	function grownWithUnsafePointers(): { memory: WebAssembly.Memory; outer: ReturnType<typeof allocOuter> } {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 16 })
+		const heap = createWasmHeapManager(memory)
+		const outer = allocOuter(heap)
+		const view = new DataView(memory.buffer)
+		// 2^53 + 2 in f2 of inner and of list[1]: more than a number holds exactly
+		for (const at of [heap.offsetOf(Outer, 'inner'), heap.offsetOf(Outer, 'list') + heap.sizeOf(S0)]) {
+			view.setUint32(outer.address + at + heap.offsetOf(S0, 'f2'), 2, true)
+			view.setUint32(outer.address + at + heap.offsetOf(S0, 'f2') + 4, 0x200000, true)
+		}
+		memory.grow(1) // behind the manager's back: its cached view is detached
+		return { memory, outer }
+	}
+	function allocOuter(heap: ReturnType<typeof createWasmHeapManager>) {
+		return heap.allocStruct(Outer)
+	}
+
+	it('the first read after the memory grew and the ones after it give the same error, naming the path', async () => {
+		const { inspect } = await import('node:util')
+		for (const first of ['inspect', 'read'] as const) {
+			const { memory, outer } = grownWithUnsafePointers()
+			const messages = [
+				first === 'inspect' ? inspect(outer) : caught(() => outer.read()).message,
+				first === 'inspect' ? caught(() => outer.read()).message : inspect(outer),
+				String(outer),
+			]
+			for (const message of messages) expect(message, first).to.include('Outer.read.inner.f2: the uint64 at address')
+			expect(messages.some((message) => message.includes('readPointer53')), first).to.equal(false)
+			// sub-refs: the live view's message, then the first read after another growth (the cold path) gives it again
+			const inner = outer.inner
+			const list = outer.list
+			const fast = [caught(() => inner.read()), caught(() => list.read()), caught(() => list.readAt(1))].map((error) => error.message)
+			expect(fast[0]).to.match(/^S0\.read\.f2: the uint64 at address \d+ holds 9007199254740994/)
+			expect(fast[1]).to.match(/^S0ArrayRef\[1\]\.f2: the uint64 at address \d+ holds 9007199254740994/)
+			for (const [index, read] of [() => inner.read(), () => list.read(), () => list.readAt(1)].entries()) {
+				memory.grow(1)
+				const error = caught(read)
+				expect(error.message, `read ${index} after growth`).to.equal(fast[index])
+				expect(error, `read ${index} after growth`).to.be.instanceOf(RangeError)
+			}
+		}
 	})
 })

@@ -33,6 +33,7 @@ import {
 	pointerFieldRefOfAnotherType,
 	raise,
 	raiseLikeCause,
+	raiseRenamed,
 	recordValueNotAnObject,
 	recordValueIsARef,
 	recordValueUnknownField,
@@ -727,7 +728,16 @@ function refDescription(ref: HeapRef): string {
 /** A record read through each field's codec (which checks, polls and throws as the manager's `read*` do): the cold path of a record's `read`. */
 function readFieldByField(prefix: string, fields: readonly { readonly field: PlacedField; readonly codec: ValueCodec }[], m: WasmHeapManager, address: number): Record<string, unknown> {
 	const value: Record<string, unknown> = {}
-	for (const { field, codec } of fields) value[field.name] = codec.read(m, address + field.offset, `${prefix}.${field.name}`)
+	for (const { field, codec } of fields) {
+		const where = `${prefix}.${field.name}`
+		try {
+			value[field.name] = codec.read(m, address + field.offset, where)
+		} catch (error) {
+			// a number row's read names the manager's reader (`readPointer53: ...`), as the fast
+			// path's does not: the field's path instead; a nested record's error names its own path
+			throw error instanceof Error && error.message.startsWith(where) ? error : raiseRenamed(error, where)
+		}
+	}
 	return value
 }
 
