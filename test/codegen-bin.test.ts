@@ -58,7 +58,7 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		if (work) rmSync(work, { recursive: true, force: true })
 	})
 
-	it('--help, -h and help print what the commands do on stdout, --version, -v and version the installed version (exit 0), without ts-morph; no command, an unknown one or no input file is a usage error on stderr (exit 1)', () => {
+	it('--help, -h and help print what the commands do on stdout, --version, -v and version the installed version (exit 0), without ts-morph; no command, an unknown one or no input file is a usage error on stderr (exit 2)', () => {
 		for (const args of [['--help'], ['-h'], ['help'], ['generate', '--help'], ['import-c', 'shapes.h', '-h']]) {
 			const result = runBin(args)
 			expect(result.status, args.join(' ')).to.equal(0)
@@ -77,9 +77,26 @@ describe('the wasm-heap-manager bin from the packed tarball', function () {
 		]
 		for (const [args, start] of cases) {
 			const result = runBin(args)
-			expect(result.status, args.join(' ')).to.equal(1)
+			expect(result.status, args.join(' ')).to.equal(2)
 			expect(result.stdout, args.join(' ')).to.equal('')
 			expect(result.stderr, args.join(' ')).to.satisfy((text: string) => text.startsWith(start))
+		}
+	})
+
+	it('every usage error is one line naming what is wrong, then the usage, on stderr (exit 2): a missing -I directory (it said no usage, exit 1), a bad --abi or --lang, an option given twice', () => {
+		const usage = String(runBin(['--help']).stdout).split('\n\n')[0]!
+		expect(usage).to.match(/^usage:\n  wasm-heap-manager import-c /)
+		const cases: [readonly string[], string][] = [
+			[['import-c', 'header.h', '-I', 'nonexistent-dir'], 'import-c: -I nonexistent-dir: no such directory'],
+			[['import-c', 'header.h', '-Inonexistent-dir'], 'import-c: -I nonexistent-dir: no such directory'],
+			[['import-c', 'header.h', '--abi', 'wasm16'], 'import-c: --abi wasm16 is not one of wasm32, wasm64, emscripten'],
+			[['import-c', 'header.h', '--lang', 'objc'], 'import-c: --lang objc is not c or c++'],
+			[['generate', 'structs.ts', '--out', 'a', '--out', 'b'], 'generate: --out is given twice (a and b)'],
+			[['generate', 'structs.ts', '--out', 'a', '-I', '.'], "generate: unexpected argument '-I'"],
+		]
+		for (const [args, line] of cases) {
+			const result = runBin(args)
+			expect([result.status, result.stdout, result.stderr], args.join(' ')).to.deep.equal([2, '', `wasm-heap-manager: ${line}\n${usage}\n`])
 		}
 	})
 

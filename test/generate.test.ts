@@ -93,7 +93,29 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 							// a sub-ref: the same type, address and contents (its root differs: each belongs to its own ref)
 							const summary = (value: unknown): string => JSON.stringify((value as HeapRef).toJSON(), (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : item))
 							expect(summary(mine[field.name]), `${abi} ${name}.${field.name}`).to.equal(summary((read as { value: unknown }).value))
-							expect(Object.getOwnPropertyDescriptor(Class.prototype, field.name)!.set, `${name}.${field.name} has no setter`).to.equal(undefined)
+							// assigning plain data (the values read, random) writes the same bytes through both
+							// classes, or throws the same error; a bad value the same error naming the field, writing nothing
+							const plainValue = outcome(() => ((read as { value: unknown }).value as { read(): unknown }).read())
+							const a = scratch as unknown as Record<string, unknown> & StructRef
+							a.clear()
+							const b = heap.allocStruct(Class as never) as unknown as Record<string, unknown> & StructRef
+							if ('value' in plainValue) {
+								const written = outcome(() => (a[field.name] = plainValue.value))
+								expect(outcome(() => (b[field.name] = plainValue.value)), `${name}.${field.name} = plain data`).to.deep.equal(written)
+								expect([...b.allocatedBytesView], `${name}.${field.name} bytes`).to.deep.equal([...a.allocatedBytesView])
+							}
+							const declared = type.field(field.name)!.type as { kind: string; length?: number }
+							const bads: unknown[] = ['text', 10n, Symbol('bad'), null, 7]
+							bads.push(declared.kind === 'array' ? Array.from({ length: declared.length! + 1 }, () => 0) : { notAField: 1 })
+							for (const bad of bads) {
+								const before = [...b.allocatedBytesView]
+								const refused = outcome(() => (a[field.name] = bad))
+								expect(refused, `${name}.${field.name} = ${String(bad)}`).to.have.property('message').that.satisfies((message: string) => message.startsWith(`${type.name}.${field.name}`))
+								expect(outcome(() => (b[field.name] = bad)), `${name}.${field.name} = ${String(bad)}`).to.deep.equal(refused)
+								expect([...b.allocatedBytesView], `${name}.${field.name} = ${String(bad)} writes nothing`).to.deep.equal(before)
+								expect([...a.allocatedBytesView]).to.deep.equal(before)
+							}
+							b.free()
 							compared++
 							continue
 						}
@@ -405,6 +427,85 @@ describe('generate: ref classes and structs.h from defineStruct declarations', (
 		)
 		expect(refused).to.be.instanceOf(GenerateError)
 		expect((refused as Error).message).to.equal('generate: foo.ts: the ref class of struct FooArray would be named FooArrayRef, as the array class of struct Foo is; generate them from two modules')
+	})
+
+	it("once a generated class is registered, a defineStruct ref of its declaration (an instance of it) still takes assigned nested structs and fixed arrays; a pointer to a struct reads as the target's generated class, typed so, on the library's path too", async () => {
+		const library = join(import.meta.dirname, '../src/index.ts')
+		const lib = (await import(pathToFileURL(library).href)) as typeof import('../src/index.js')
+		const scratch = mkdtempSync(join(import.meta.dirname, '.scratch-'))
+		try {
+			writeFileSync(
+				join(scratch, 'holder.ts'),
+				`import { defineStruct } from '${library}'\nexport const Target = defineStruct('Target', { v: 'Int32' })\n` +
+					`export const Holder = defineStruct('Holder', { t: Target, h: { array: 'Int16', length: 3 }, ts: { array: Target, length: 2 }, p: { pointer: Target }, arr: { pointer: { array: Target, length: 2 } } })\n`,
+			)
+			const declarations = (await import(pathToFileURL(join(scratch, 'holder.ts')).href)) as Record<string, StructType>
+			const files = await generateFiles(declarations, { abi: 'wasm32', declarationsSpecifier: '../holder.js', inputName: 'holder.ts', moduleSpecifier: library })
+			mkdirSync(join(scratch, 'gen'))
+			writeFileSync(join(scratch, 'gen/holder.ts'), files['structs.ts'])
+			// the types: a pointer to Target reads as TargetRef | null, to Target[2] as TargetArrayRef | null; nested fields take plain values
+			writeFileSync(
+				join(scratch, 'gen/use.ts'),
+				[
+					`import { HolderRef, TargetRef, TargetArrayRef } from './holder.js'`,
+					'export function use(holder: HolderRef, target: TargetRef): number {',
+					'	const one: TargetRef | null = holder.p',
+					'	const two: TargetArrayRef | null = holder.arr',
+					'	holder.p = target',
+					'	holder.arr = null',
+					'	holder.t = { v: 1 }',
+					'	holder.h = [1, 2]',
+					'	holder.ts = [{ v: 3 }]',
+					'	// @ts-expect-error a ref of another struct',
+					'	holder.p = holder',
+					'	return (one?.v ?? 0) + (two?.at(0).v ?? 0)',
+					'}',
+					'',
+				].join('\n'),
+			)
+			const tsc = spawnSync(
+				process.execPath,
+				[join(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--noImplicitOverride', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--skipLibCheck', '--types', 'node', join(scratch, 'gen/use.ts')],
+				{ encoding: 'utf8' },
+			)
+			expect(tsc.status, `${tsc.stdout}${tsc.stderr}`).to.equal(0)
+			const { HolderRef, TargetRef, TargetArrayRef } = (await import(pathToFileURL(join(scratch, 'gen/holder.ts')).href)) as Record<string, GeneratedClass>
+			const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+			const heap = lib.createWasmHeapManager(memory)
+			// TargetRef is not registered yet: the library wraps Target with its own class
+			const target = heap.allocStruct(declarations.Target!, { v: 7 } as never) as unknown as StructRef
+			const targets = heap.allocStructArray(declarations.Target!, [{ v: 8 }, { v: 9 }] as never)
+			expect(target).to.not.be.instanceOf(TargetRef!)
+			const registered = heap.allocStruct(HolderRef as never) as unknown as StructRef
+			registered.free()
+			// a ref made from the declaration after the class was registered is an instance of it: its nested fields take assigned values
+			const holder = heap.allocStruct(declarations.Holder!) as unknown as Record<string, unknown> & StructRef
+			expect(holder).to.be.instanceOf(HolderRef!)
+			const expected = heap.allocStruct(declarations.Holder!) as unknown as StructRef
+			holder.t = { v: -5 }
+			holder.h = [1, 2, 3]
+			holder.ts = [{ v: 4 }]
+			expected.write({ t: { v: -5 }, h: [1, 2, 3], ts: [{ v: 4 }] } as never)
+			expect([...holder.allocatedBytesView]).to.deep.equal([...expected.allocatedBytesView])
+			const before = [...holder.allocatedBytesView]
+			expectThrow(() => (holder.h = [1, 2, 3, 4]), RangeError, 'Holder.h: 4 values given for an array of 3 elements')
+			expectThrow(() => (holder.t = { w: 1 }), TypeError, 'Holder.t: struct Target has no field "w"; its fields are v')
+			expect([...holder.allocatedBytesView]).to.deep.equal(before)
+			// the heap grows under the manager: the getters take the library's path, which wraps with the generated classes all the same
+			holder.p = target
+			holder.arr = targets
+			memory.grow(1)
+			const one = holder.p as StructRef & { v: number }
+			expect([one instanceof TargetRef!, one.v]).to.deep.equal([true, 7])
+			memory.grow(1)
+			const two = holder.arr as StructArrayRef
+			expect([two instanceof TargetArrayRef!, (two.at(1) as unknown as { v: number }).v, two.at(1) instanceof TargetRef!]).to.deep.equal([true, 9, true])
+			holder.p = null
+			memory.grow(1)
+			expect(holder.p).to.equal(null)
+		} finally {
+			rmSync(scratch, { recursive: true, force: true })
+		}
 	})
 
 	it('an enum stored as a 64-bit row reads and writes numbers through a generated class, as its type says (Enums.wide, Enums.wideSigned)', () => {

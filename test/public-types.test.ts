@@ -15,9 +15,9 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import ts from 'typescript'
 import { createHeapAllocator, createWasmHeapManager, defineEnum, defineStruct, wrapEmscriptenModuleHeap, type AbiName, type EnumType, type Float16ArrayView, type LooseStructRef, type StructArrayRef, type StructInit, type StructRef, type StructRefOf, type StructType, type StructValue } from '../src/index.js'
-import { Vec2 } from './support/structCorpus.js'
+import { Node, Vec2 } from './support/structCorpus.js'
 import { strictCompilerOptions } from './support/typescript.js'
-import { NodeArrayRef, NodeRef, PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
+import { ArraysRef, NodeArrayRef, NodeRef, ParticleRef, PointersArrayRef, PointersRef, Vec2ArrayRef, Vec2Ref } from './generated-structs/structCorpus.wasm32.js'
 
 /** Type equality, as assignability both ways of the two function types (exact for unions and `any`). */
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
@@ -142,6 +142,61 @@ describe('public types for a strict TypeScript user', () => {
 		assertType<Equal<StructRefOf<StructType>, LooseStructRef>>()
 		assertType<Equal<ReturnType<typeof any.at>, LooseStructRef>>()
 		void element
+	})
+
+	it("a generated pointer to a struct with a generated class gives that class (NodeRef | null, Vec2Ref | null), fields typed without a cast; its setter refuses another struct's ref", () => {
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const first = heap.allocStruct(NodeRef, { value: 1 })
+		const second = heap.allocStruct(NodeRef, { value: 2 })
+		first.next = second
+		// Node.next is declared { pointer: (): StructType => Node }, which the library's types can only read as a LooseStructRef
+		const next: NodeRef | null = first.next
+		assertType<Equal<typeof second.next, NodeRef | null>>()
+		const value: number | undefined = next?.value
+		// @ts-expect-error a field Node does not have (a LooseStructRef took any name)
+		expect(next?.nope).to.equal(undefined)
+		expect(next).to.be.instanceOf(NodeRef)
+		expect([value, next?.address]).to.deep.equal([2, second.address])
+		const pointers = heap.allocStruct(PointersRef)
+		assertType<Equal<typeof pointers.vec, Vec2Ref | null>>()
+		assertType<Equal<typeof pointers.node, NodeRef | null>>()
+		pointers.node = first // a ref of the target
+		pointers.node = first.address // an address
+		pointers.node = heap.allocStruct(Node) // a ref made from the declaration
+		pointers.node = null
+		const vector = heap.allocStruct(Vec2Ref, { x: 1.5 })
+		// @ts-expect-error a ref of another struct: C's type checker refuses it too (its address is the cast)
+		expect(() => (first.next = vector)).to.throw(TypeError, /a pointer to Node takes a ref of Node, received a ref of Vec2/)
+		// @ts-expect-error the same for a pointer declared with the struct itself
+		expect(() => (pointers.vec = first)).to.throw(TypeError, /a pointer to Vec2 takes a ref of Vec2, received a ref of Node/)
+		expect(first.next?.address).to.equal(second.address)
+		first.free()
+		second.free()
+	})
+
+	it('a generated nested struct or fixed-array field takes what write() takes for it, as a defineStruct ref does at run time', () => {
+		const heap = createWasmHeapManager(new ArrayBuffer(65536))
+		const arrays = heap.allocStruct(ArraysRef)
+		arrays.points = [{ x: 1 }, { y: 2 }]
+		arrays.ints = new Int32Array([4, 5])
+		arrays.matrix = [[1], [2, 3]]
+		arrays.names = ['a', 'b']
+		const particle = heap.allocStruct(ParticleRef)
+		particle.position = { y: 3 }
+		// @ts-expect-error a field the nested struct does not have
+		expect(() => (particle.position = { z: 1 })).to.throw(TypeError, 'Particle.position: struct Vec2 has no field "z"; its fields are x, y')
+		// @ts-expect-error a string for an array of numbers
+		expect(() => (arrays.ints = 'abc')).to.throw(TypeError, 'Arrays.ints: an array of 3 elements takes an array, received "abc"')
+		expect([arrays.points.readAt(1), arrays.ints.read(), arrays.matrix.read(), arrays.names.read(), particle.position.read()]).to.deep.equal([
+			{ x: 0, y: 2 },
+			[4, 5, 0],
+			[
+				[1, 0, 0],
+				[2, 3, 0],
+			],
+			['a', 'b', ''],
+			{ x: 0, y: 3 },
+		])
 	})
 
 	it("a Float16 view is typed as a typed array's common members (set, subarray, slice, fill, iteration), as the real Float16Array it is", function () {

@@ -931,7 +931,7 @@ describe('structs at run time', () => {
 			const Generated = Object.assign(function ForeignRef() {}, { structType: Foreign })
 			expectThrow(() => heap.allocStruct(Generated as never), TypeError, `allocStruct: expected a StructType (from defineStruct or defineUnion), received a class generated for struct Foreign ${hint}`)
 			// this copy's own types, given where they do not belong, are not said to be another's
-			expectThrow(() => heap.allocStruct(Color as never), TypeError, 'allocStruct: expected a StructType (from defineStruct or defineUnion), received an object (Object)')
+			expectThrow(() => heap.allocStruct(Color as never), TypeError, 'allocStruct: expected a StructType (from defineStruct or defineUnion), received an object (EnumType)')
 		})
 
 		it("a struct's ref given for a struct value, which TypeScript takes (the ref has the fields), is a TypeError saying to pass ref.read(): nothing written", () => {
@@ -1091,6 +1091,15 @@ describe('structs at run time', () => {
 			expect(Color.members.map((member) => member.name)).to.deep.equal(['Red', 'Green', 'Blue'])
 			expect(Everything.fieldTypes.i32).to.equal('Int32')
 			expect([Everything.packed, defineStruct('Packed', { a: 'Int8' }, { packed: 2 }).packed]).to.deep.equal([false, 2])
+		})
+
+		it("are tagged StructType and EnumType, which the library's errors give a type passed where a value goes (they said 'an object (Object)')", () => {
+			const { heap } = test
+			expect([Object.prototype.toString.call(Vec2), Object.prototype.toString.call(Number32), Object.prototype.toString.call(Color)]).to.deep.equal(['[object StructType]', '[object StructType]', '[object EnumType]'])
+			expectThrow(() => heap.allocUint8Array(Vec2 as never), TypeError, 'allocUint8Array: expected an element count or an array-like of values, received an object (StructType)')
+			expectThrow(() => heap.allocStruct(Color as never), TypeError, 'allocStruct: expected a StructType (from defineStruct or defineUnion), received an object (EnumType)')
+			expectThrow(() => heap.free(Color as never), TypeError, 'free: expected a ref or an address, received an object (EnumType)')
+			expectThrow(() => heap.allocStruct(Everything).write({ matrix: Vec2 as never }), TypeError, /^Everything\.write\.matrix: an array of 2 elements takes an array, received an object \(StructType\)$/)
 		})
 	})
 

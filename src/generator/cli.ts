@@ -332,12 +332,18 @@ export async function run(args: readonly string[], warn: (message: string) => vo
 	return `wrote ${written.map((path) => relative(process.cwd(), path) || path).join(' and ')}\n`
 }
 
-/** The bin's entry: prints the result, or the error (exit 1). */
+/** The bin's entry: prints the result, or the error (exit 2 for a usage error, which the usage follows; exit 1 for any other). */
 export async function main(args: readonly string[]): Promise<void> {
 	try {
 		process.stdout.write(await run(args))
 	} catch (error) {
-		if (error instanceof UsageError || error instanceof ImportCError || error instanceof GenerateError) {
+		// a command line the command does not take: its error, then the usage, exit code 2 (as POSIX commands say a usage error)
+		if (error instanceof UsageError) {
+			process.stderr.write(`wasm-heap-manager: ${error.message.includes(`\n${usage}`) ? error.message : `${error.message}\n${usage}`}\n`)
+			process.exitCode = 2
+			return
+		}
+		if (error instanceof ImportCError || error instanceof GenerateError) {
 			process.stderr.write(`wasm-heap-manager: ${error.message}\n`)
 			process.exitCode = 1
 			return

@@ -156,6 +156,13 @@ interface AccessContext {
 	readonly valueTs: string
 	/** The generated ref class of each record the module exports. */
 	readonly exported: ReadonlyMap<StructType, string>
+	/** The generated array class of each record the module exports. */
+	readonly arrayClasses: ReadonlyMap<StructType, string>
+	/** The name each record is exported under (`declarations.Node`). */
+	readonly exportNames: ReadonlyMap<StructType, string>
+	/** What the module calls the library's `StructRef` and `StructArrayRef` (`StructRefBase` where a record's class takes the name). */
+	readonly structRef: string
+	readonly structArrayRef: string
 }
 
 /** A getter's and a setter's statements (no setter: the property is read-only). */
@@ -291,7 +298,8 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 		}
 		case 'record':
 		case 'array':
-			return { get: [`return this.subRefAt('${name}', ${at}) as ${context.valueTs}`] }
+			// assigning writes the values given through the library's accessor, as on a defineStruct ref
+			return { get: [`return this.subRefAt('${name}', ${at}) as ${context.valueTs}`], set: library.set }
 		case 'pointer': {
 			const wrap = pointerWrap(kind.target, facts, context)
 			if (wrap === undefined) return library
@@ -304,6 +312,26 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 							`if (high > 0x1fffff) return this.readField('${name}') as ${context.valueTs}`,
 							'const target = high * 0x100000000 + low',
 						]
+			const pointee = generatedPointee(kind.target, context)
+			if (pointee !== undefined) {
+				// the library's accessor wraps with the declaration's class until the generated one
+				// is registered (by its first use): its target is wrapped again with the generated one
+				return {
+					get: [
+						...fieldLoads,
+						`if (!${live}) {\n\tconst slow = this.readField('${name}') as { readonly address: number } | null\n\treturn slow === null ? null : ${pointee.wrap('slow.address')}\n}`,
+						'const view = views.dataView',
+						...read,
+						'if (target === 0) return null',
+						'try {',
+						`\treturn ${wrap}`,
+						'} catch (error) {',
+						`\tthis.pointerTargetFailed('${name}', target, error)`,
+						'}',
+					],
+					set: pointerSet(name, at, facts, guardedSet, library),
+				}
+			}
 			return {
 				get: guardedGetLines([
 					...read,
@@ -314,13 +342,37 @@ function fieldAccess(name: string, kind: FieldKind, placed: FieldLayout, context
 					`\tthis.pointerTargetFailed('${name}', target, error)`,
 					'}',
 				]),
-				set:
-					facts.pointer === 'Pointer32'
-						? guardedSet(`typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff`, [`view.setUint32(${at}, value, true)`])
-						: library.set,
+				set: pointerSet(name, at, facts, guardedSet, library),
 			}
 		}
 	}
+}
+
+/** A pointer's setter: an address in range written straight on wasm32, anything else through the library's accessor. */
+function pointerSet(name: string, at: string, facts: AbiFacts, guardedSet: (accepts: string, write: string[]) => string[], library: FieldAccess): string[] | undefined {
+	return facts.pointer === 'Pointer32'
+		? guardedSet(`typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff`, [`view.setUint32(${at}, value, true)`])
+		: library.set
+}
+
+/**
+ * For a pointer to a struct (or to a fixed array of one) that has a generated class in
+ * the module: what its getter gives (`NodeRef | null`, `Vec2ArrayRef | null`), what its
+ * setter takes (an address, `null`, or a ref or array of that struct, which the library
+ * checks), and how the class wraps the target's address.
+ */
+function generatedPointee(target: PointerTarget, context: AccessContext): { get: string; set: string; wrap: (address: string) => string } | undefined {
+	const resolved = target.kind === 'deferred' ? ({ kind: 'record', type: target.resolve() } as const) : target
+	const record = resolved.kind === 'record' ? resolved.type : resolved.kind === 'array' && resolved.element.kind === 'record' ? resolved.element.type : undefined
+	if (record === undefined) return undefined
+	const Class = context.exported.get(record)
+	const exportName = context.exportNames.get(record)
+	if (Class === undefined || exportName === undefined) return undefined
+	const declared = `typeof declarations.${exportName}`
+	const set = `number | ${context.structRef}<${declared}> | ${context.structArrayRef}<${declared}> | null`
+	if (resolved.kind === 'record') return { get: `${Class} | null`, set, wrap: (address) => `this.manager.wrapStruct(${Class}, ${address})` }
+	const length = (resolved as { length: number }).length
+	return { get: `${context.arrayClasses.get(record)!} | null`, set, wrap: (address) => `this.manager.wrapStructArray(${Class}, ${address}, ${length})` }
 }
 
 /** `, true` for a row wider than a byte (little-endian DataView accessors), else nothing. */
@@ -479,6 +531,11 @@ function pointerWrap(target: PointerTarget, facts: AbiFacts, context: AccessCont
 	}
 }
 
+/** Whether a field's setter takes what a partial write takes rather than what its getter gives: a pointer (an address, a ref), a nested struct (a partial value) or a fixed array (an array-like). */
+function takesInit(kind: FieldKind): boolean {
+	return kind.kind === 'pointer' || kind.kind === 'record' || kind.kind === 'array'
+}
+
 /** The words structs.h uses as C++ spells them, which C11 defines as macros (`bool` is `_Bool`...). */
 const headerWords: ReadonlySet<string> = new Set(['bool', 'true', 'false', 'alignas', 'alignof', 'static_assert'])
 
@@ -534,8 +591,8 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 		namedImports: [
 			...['StructArrayRef', 'StructRef'].map((name) => (library(name) === name ? name : { name, alias: library(name) })),
 			{ name: 'FieldRefValue', isTypeOnly: true },
-			// a pointer's setter takes what a partial write of it takes: an address and any ref its write accepts, besides the ref its getter gives
-			...(records.some(({ type }) => type.fields.some((field) => field.type.kind === 'pointer' && !reservedFieldNames().has(field.name))) ? [{ name: 'FieldInit', isTypeOnly: true }] : []),
+			// a pointer's, a nested struct's and a fixed array's setter takes what a partial write of it takes (for a pointer: an address and any ref its write accepts)
+			...(records.some(({ type }) => type.fields.some((field) => takesInit(field.type) && !reservedFieldNames().has(field.name))) ? [{ name: 'FieldInit', isTypeOnly: true }] : []),
 		],
 	})
 	file.addImportDeclaration({ moduleSpecifier: options.declarationsSpecifier, namespaceImport: 'declarations' })
@@ -543,6 +600,13 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 	const classes: ClassDeclarationStructure[] = []
 	// the generated ref class of each exported record, for pointers and arrays that lead to one
 	const exportedNames = new Map<StructType, string>(records.map(({ type }) => [type, `${type.name}Ref`]))
+	const accessNames = {
+		exported: exportedNames,
+		arrayClasses: new Map<StructType, string>(records.map(({ type }) => [type, `${type.name}ArrayRef`])),
+		exportNames: new Map<StructType, string>(records.map(({ name, type }) => [type, name])),
+		structRef: library('StructRef'),
+		structArrayRef: library('StructArrayRef'),
+	}
 	for (const { name, type } of records) {
 		const layout = type.layout(options.abi)
 		const declared = `typeof declarations.${name}`
@@ -611,11 +675,13 @@ export async function generateFiles(module: Readonly<Record<string, unknown>>, o
 			const field = type.field(placed.name)!
 			// the names the library's refs give no accessor either (their members and internal fields)
 			if (reservedFieldNames().has(field.name)) continue
-			const valueTs = fieldType(field.name)
-			const access = fieldAccess(field.name, field.type, placed, { abi: options.abi, valueTs, exported: exportedNames })
+			// a pointer to a struct with a generated class here gives that class's refs
+			const pointee = field.type.kind === 'pointer' ? generatedPointee(field.type.target, { abi: options.abi, valueTs: '', ...accessNames }) : undefined
+			const valueTs = pointee?.get ?? fieldType(field.name)
+			const access = fieldAccess(field.name, field.type, placed, { abi: options.abi, valueTs, ...accessNames })
 			getAccessors.push({ kind: StructureKind.GetAccessor, name: field.name, returnType: valueTs, docs: [fieldDoc(field.type, placed, options.abi)], statements: access.get })
 			if (access.set === undefined) continue
-			const setterTs = field.type.kind === 'pointer' ? `FieldInit<(${declared})['fieldTypes']['${field.name}']>` : valueTs
+			const setterTs = pointee?.set ?? (takesInit(field.type) ? `FieldInit<(${declared})['fieldTypes']['${field.name}']>` : valueTs)
 			setAccessors.push({ kind: StructureKind.SetAccessor, name: field.name, parameters: [{ name: 'value', type: setterTs }], statements: access.set })
 		}
 		classes.push({

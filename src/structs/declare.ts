@@ -366,6 +366,14 @@ export class StructType<F extends FieldSpecs = FieldSpecs> {
 	}
 
 	/**
+	 * `[object StructType]` for `Object.prototype.toString`, and the name the library's errors
+	 * give a struct type passed where a value goes (`an object (StructType)`, where it said `an object (Object)`).
+	 */
+	get [Symbol.toStringTag](): string {
+		return 'StructType'
+	}
+
+	/**
 	 * @internal What `console.log(type)` prints: the declaration as written, after the C
 	 * spelling of the type, `struct Particle { position: Vec2, mass: 'Float64', next: { pointer: () => Particle } }`,
 	 * with the options set after it (`(packed: true, align: 8)`).
@@ -458,6 +466,11 @@ export class EnumType<S extends IntegerElementTypeName = IntegerElementTypeName,
 	/** `enum Name`. */
 	toString(): string {
 		return `enum ${this.name}`
+	}
+
+	/** `[object EnumType]`, and `an object (EnumType)` in the library's errors (see `StructType`'s). */
+	get [Symbol.toStringTag](): string {
+		return 'EnumType'
 	}
 
 	/** @internal What `console.log(type)` prints: `enum Kind { KIND_SMALL: 1, KIND_LARGE: 2 } (storage: 'Uint32')`. */

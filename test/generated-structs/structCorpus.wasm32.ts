@@ -249,6 +249,10 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 		return this.subRefAt('v', this.address + 16) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>
 	}
 
+	set v(value: FieldInit<(typeof declarations.AlignasMember)['fieldTypes']['v']>) {
+		this.writeField('v', value)
+	}
+
 	/** C `int8_t`: offset 32, 1 byte (wasm32). */
 	get tail(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']> {
 		const ref = this as unknown as LibraryRefFields
@@ -1047,9 +1051,17 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 		return this.subRefAt('items', this.address + 1) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>
 	}
 
+	set items(value: FieldInit<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>) {
+		this.writeField('items', value)
+	}
+
 	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm32). */
 	get padded(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']> {
 		return this.subRefAt('padded', this.address + 32) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>
+	}
+
+	set padded(value: FieldInit<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>) {
+		this.writeField('padded', value)
 	}
 }
 
@@ -1113,9 +1125,17 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('ints', this.address + 4) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>
 	}
 
+	set ints(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['ints']>) {
+		this.writeField('ints', value)
+	}
+
 	/** C `double[2][3]`: offset 16, 48 bytes (wasm32). */
 	get matrix(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']> {
 		return this.subRefAt('matrix', this.address + 16) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']>
+	}
+
+	set matrix(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['matrix']>) {
+		this.writeField('matrix', value)
 	}
 
 	/** C `struct Vec2[3]`: offset 64, 24 bytes (wasm32). */
@@ -1123,9 +1143,17 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('points', this.address + 64) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']>
 	}
 
+	set points(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['points']>) {
+		this.writeField('points', value)
+	}
+
 	/** C `uint8_t[5]`: offset 88, 5 bytes (wasm32). */
 	get bytes(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']> {
 		return this.subRefAt('bytes', this.address + 88) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']>
+	}
+
+	set bytes(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['bytes']>) {
+		this.writeField('bytes', value)
 	}
 
 	/** C `char[3][8]`: offset 93, 24 bytes (wasm32). */
@@ -1133,9 +1161,17 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('names', this.address + 93) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']>
 	}
 
+	set names(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['names']>) {
+		this.writeField('names', value)
+	}
+
 	/** C `_Bool[3]`: offset 117, 3 bytes (wasm32). */
 	get flags(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']> {
 		return this.subRefAt('flags', this.address + 117) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']>
+	}
+
+	set flags(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['flags']>) {
+		this.writeField('flags', value)
 	}
 
 	/** C `size_t[2]`: offset 120, 8 bytes (wasm32). */
@@ -1143,14 +1179,26 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('sizes', this.address + 120) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']>
 	}
 
+	set sizes(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['sizes']>) {
+		this.writeField('sizes', value)
+	}
+
 	/** C `void *[2]`: offset 128, 8 bytes (wasm32). */
 	get pointers(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']> {
 		return this.subRefAt('pointers', this.address + 128) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']>
 	}
 
+	set pointers(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['pointers']>) {
+		this.writeField('pointers', value)
+	}
+
 	/** C `enum Color[2]`: offset 136, 8 bytes (wasm32). */
 	get colors(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']> {
 		return this.subRefAt('colors', this.address + 136) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>
+	}
+
+	set colors(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['colors']>) {
+		this.writeField('colors', value)
 	}
 }
 
@@ -1603,9 +1651,17 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return this.subRefAt('tagged', this.address + 8) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>
 	}
 
+	set tagged(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['tagged']>) {
+		this.writeField('tagged', value)
+	}
+
 	/** C `struct Particle[2]`: offset 40, 128 bytes (wasm32). */
 	get particles(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']> {
 		return this.subRefAt('particles', this.address + 40) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']>
+	}
+
+	set particles(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['particles']>) {
+		this.writeField('particles', value)
 	}
 
 	/** C `union Scalar`: offset 168, 8 bytes (wasm32). */
@@ -1613,9 +1669,17 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return this.subRefAt('scalar', this.address + 168) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']>
 	}
 
+	set scalar(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['scalar']>) {
+		this.writeField('scalar', value)
+	}
+
 	/** C `struct HoldsAligned`: offset 176, 48 bytes (wasm32). */
 	get holds(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']> {
 		return this.subRefAt('holds', this.address + 176) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']>
+	}
+
+	set holds(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['holds']>) {
+		this.writeField('holds', value)
 	}
 
 	/** C `struct SignedBits`: offset 224, 4 bytes (wasm32). */
@@ -1623,9 +1687,17 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return this.subRefAt('bits', this.address + 224) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']>
 	}
 
+	set bits(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['bits']>) {
+		this.writeField('bits', value)
+	}
+
 	/** C `struct Pack2`: offset 228, 16 bytes (wasm32). */
 	get packed(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']> {
 		return this.subRefAt('packed', this.address + 228) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>
+	}
+
+	set packed(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['packed']>) {
+		this.writeField('packed', value)
 	}
 }
 
@@ -2157,6 +2229,10 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 		return this.subRefAt('a', this.address + 16) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>
 	}
 
+	set a(value: FieldInit<(typeof declarations.HoldsAligned)['fieldTypes']['a']>) {
+		this.writeField('a', value)
+	}
+
 	/** C `int8_t`: offset 32, 1 byte (wasm32). */
 	get d(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']> {
 		const ref = this as unknown as LibraryRefFields
@@ -2214,21 +2290,25 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	}
 
 	/** C `struct Node *`: offset 0, 4 bytes (wasm32). */
-	get first(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']> {
+	get first(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('first') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const target = view.getUint32(this.address + 0, true)
-		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('first', target, error)
 		}
 	}
 
-	set first(value: FieldInit<(typeof declarations.ListHead)['fieldTypes']['first']>) {
+	set first(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
@@ -2281,6 +2361,10 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	/** C `struct Node`: offset 12, 12 bytes (wasm32). */
 	get sentinel(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']> {
 		return this.subRefAt('sentinel', this.address + 12) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>
+	}
+
+	set sentinel(value: FieldInit<(typeof declarations.ListHead)['fieldTypes']['sentinel']>) {
+		this.writeField('sentinel', value)
 	}
 }
 
@@ -2490,21 +2574,25 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 	}
 
 	/** C `struct Node *`: offset 4, 4 bytes (wasm32). */
-	get next(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']> {
+	get next(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('next') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const target = view.getUint32(this.address + 4, true)
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('next', target, error)
 		}
 	}
 
-	set next(value: FieldInit<(typeof declarations.Node)['fieldTypes']['next']>) {
+	set next(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
@@ -2517,21 +2605,25 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 	}
 
 	/** C `struct Node *`: offset 8, 4 bytes (wasm32). */
-	get prev(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']> {
+	get prev(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('prev') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const target = view.getUint32(this.address + 8, true)
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('prev', target, error)
 		}
 	}
 
-	set prev(value: FieldInit<(typeof declarations.Node)['fieldTypes']['prev']>) {
+	set prev(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
@@ -3313,6 +3405,10 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 	get v(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']> {
 		return this.subRefAt('v', this.address + 24) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>
 	}
+
+	set v(value: FieldInit<(typeof declarations.Pack4)['fieldTypes']['v']>) {
+		this.writeField('v', value)
+	}
 }
 
 /** An array of C `struct Pack8` (24 bytes each on wasm32): `at(index)` gives {@link Pack8Ref}s. */
@@ -3871,9 +3967,17 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 		return this.subRefAt('v', this.address + 1) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>
 	}
 
+	set v(value: FieldInit<(typeof declarations.PackedNested)['fieldTypes']['v']>) {
+		this.writeField('v', value)
+	}
+
 	/** C `struct TailPadding`: offset 9, 16 bytes (wasm32). */
 	get t(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']> {
 		return this.subRefAt('t', this.address + 9) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>
+	}
+
+	set t(value: FieldInit<(typeof declarations.PackedNested)['fieldTypes']['t']>) {
+		this.writeField('t', value)
 	}
 
 	/** C `enum Color`: offset 25, 4 bytes (wasm32). */
@@ -4031,9 +4135,17 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		return this.subRefAt('position', this.address + 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
 	}
 
+	set position(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['position']>) {
+		this.writeField('position', value)
+	}
+
 	/** C `struct Vec2`: offset 8, 8 bytes (wasm32). */
 	get velocity(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']> {
 		return this.subRefAt('velocity', this.address + 8) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']>
+	}
+
+	set velocity(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['velocity']>) {
+		this.writeField('velocity', value)
 	}
 
 	/** C `float`: offset 16, 4 bytes (wasm32). */
@@ -4110,22 +4222,30 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		return this.subRefAt('history', this.address + 46) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']>
 	}
 
+	set history(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['history']>) {
+		this.writeField('history', value)
+	}
+
 	/** C `struct Particle *`: offset 56, 4 bytes (wasm32). */
-	get next(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']> {
+	get next(): ParticleRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('next') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(ParticleRef, slow.address)
+		}
+
 		const view = views.dataView
 		const target = view.getUint32(this.address + 56, true)
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(ParticleRef, target) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+			return this.manager.wrapStruct(ParticleRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('next', target, error)
 		}
 	}
 
-	set next(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['next']>) {
+	set next(value: number | StructRef<typeof declarations.Particle> | StructArrayRef<typeof declarations.Particle> | null) {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
@@ -4232,21 +4352,25 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	/** C `struct Vec2 *`: offset 8, 4 bytes (wasm32). */
-	get vec(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']> {
+	get vec(): Vec2Ref | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('vec') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(Vec2Ref, slow.address)
+		}
+
 		const view = views.dataView
 		const target = view.getUint32(this.address + 8, true)
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(Vec2Ref, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+			return this.manager.wrapStruct(Vec2Ref, target)
 		} catch (error) {
 			this.pointerTargetFailed('vec', target, error)
 		}
 	}
 
-	set vec(value: FieldInit<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
+	set vec(value: number | StructRef<typeof declarations.Vec2> | StructArrayRef<typeof declarations.Vec2> | null) {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
@@ -4367,21 +4491,25 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	/** C `struct Node *`: offset 28, 4 bytes (wasm32). */
-	get node(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']> {
+	get node(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('node') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const target = view.getUint32(this.address + 28, true)
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('node', target, error)
 		}
 	}
 
-	set node(value: FieldInit<(typeof declarations.Pointers)['fieldTypes']['node']>) {
+	set node(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
 		if (!(ref.root.liveEnd <= views.uint8Array.length) || !(typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0xffffffff)) {
@@ -4571,6 +4699,10 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm32). */
 	get bytes(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']> {
 		return this.subRefAt('bytes', this.address + 0) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
+	}
+
+	set bytes(value: FieldInit<(typeof declarations.Scalar)['fieldTypes']['bytes']>) {
+		this.writeField('bytes', value)
 	}
 }
 
@@ -5058,6 +5190,10 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 		return this.subRefAt('value', this.address + 8) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>
 	}
 
+	set value(value: FieldInit<(typeof declarations.Tagged)['fieldTypes']['value']>) {
+		this.writeField('value', value)
+	}
+
 	/** C `int8_t`: offset 24, 1 byte (wasm32). */
 	get after(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']> {
 		const ref = this as unknown as LibraryRefFields
@@ -5315,6 +5451,10 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm32). */
 	get point(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']> {
 		return this.subRefAt('point', this.address + 0) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
+	}
+
+	set point(value: FieldInit<(typeof declarations.Value)['fieldTypes']['point']>) {
+		this.writeField('point', value)
 	}
 }
 

@@ -219,6 +219,10 @@ export class AlignasMemberRef extends StructRef<typeof declarations.AlignasMembe
 		return this.subRefAt('v', this.address + 16) as FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['v']>
 	}
 
+	set v(value: FieldInit<(typeof declarations.AlignasMember)['fieldTypes']['v']>) {
+		this.writeField('v', value)
+	}
+
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get tail(): FieldRefValue<(typeof declarations.AlignasMember)['fieldTypes']['tail']> {
 		const ref = this as unknown as LibraryRefFields
@@ -1017,9 +1021,17 @@ export class ArrayOfPackedRef extends StructRef<typeof declarations.ArrayOfPacke
 		return this.subRefAt('items', this.address + 1) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>
 	}
 
+	set items(value: FieldInit<(typeof declarations.ArrayOfPacked)['fieldTypes']['items']>) {
+		this.writeField('items', value)
+	}
+
 	/** C `struct TailPadding[2]`: offset 32, 32 bytes (wasm64). */
 	get padded(): FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']> {
 		return this.subRefAt('padded', this.address + 32) as FieldRefValue<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>
+	}
+
+	set padded(value: FieldInit<(typeof declarations.ArrayOfPacked)['fieldTypes']['padded']>) {
+		this.writeField('padded', value)
 	}
 }
 
@@ -1083,9 +1095,17 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('ints', this.address + 4) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['ints']>
 	}
 
+	set ints(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['ints']>) {
+		this.writeField('ints', value)
+	}
+
 	/** C `double[2][3]`: offset 16, 48 bytes (wasm64). */
 	get matrix(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']> {
 		return this.subRefAt('matrix', this.address + 16) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['matrix']>
+	}
+
+	set matrix(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['matrix']>) {
+		this.writeField('matrix', value)
 	}
 
 	/** C `struct Vec2[3]`: offset 64, 24 bytes (wasm64). */
@@ -1093,9 +1113,17 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('points', this.address + 64) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['points']>
 	}
 
+	set points(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['points']>) {
+		this.writeField('points', value)
+	}
+
 	/** C `uint8_t[5]`: offset 88, 5 bytes (wasm64). */
 	get bytes(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']> {
 		return this.subRefAt('bytes', this.address + 88) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['bytes']>
+	}
+
+	set bytes(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['bytes']>) {
+		this.writeField('bytes', value)
 	}
 
 	/** C `char[3][8]`: offset 93, 24 bytes (wasm64). */
@@ -1103,9 +1131,17 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('names', this.address + 93) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['names']>
 	}
 
+	set names(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['names']>) {
+		this.writeField('names', value)
+	}
+
 	/** C `_Bool[3]`: offset 117, 3 bytes (wasm64). */
 	get flags(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']> {
 		return this.subRefAt('flags', this.address + 117) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['flags']>
+	}
+
+	set flags(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['flags']>) {
+		this.writeField('flags', value)
 	}
 
 	/** C `size_t[2]`: offset 120, 16 bytes (wasm64). */
@@ -1113,14 +1149,26 @@ export class ArraysRef extends StructRef<typeof declarations.Arrays> {
 		return this.subRefAt('sizes', this.address + 120) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['sizes']>
 	}
 
+	set sizes(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['sizes']>) {
+		this.writeField('sizes', value)
+	}
+
 	/** C `void *[2]`: offset 136, 16 bytes (wasm64). */
 	get pointers(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']> {
 		return this.subRefAt('pointers', this.address + 136) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['pointers']>
 	}
 
+	set pointers(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['pointers']>) {
+		this.writeField('pointers', value)
+	}
+
 	/** C `enum Color[2]`: offset 152, 8 bytes (wasm64). */
 	get colors(): FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']> {
 		return this.subRefAt('colors', this.address + 152) as FieldRefValue<(typeof declarations.Arrays)['fieldTypes']['colors']>
+	}
+
+	set colors(value: FieldInit<(typeof declarations.Arrays)['fieldTypes']['colors']>) {
+		this.writeField('colors', value)
 	}
 }
 
@@ -1573,9 +1621,17 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return this.subRefAt('tagged', this.address + 8) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['tagged']>
 	}
 
+	set tagged(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['tagged']>) {
+		this.writeField('tagged', value)
+	}
+
 	/** C `struct Particle[2]`: offset 40, 144 bytes (wasm64). */
 	get particles(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']> {
 		return this.subRefAt('particles', this.address + 40) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['particles']>
+	}
+
+	set particles(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['particles']>) {
+		this.writeField('particles', value)
 	}
 
 	/** C `union Scalar`: offset 184, 8 bytes (wasm64). */
@@ -1583,9 +1639,17 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return this.subRefAt('scalar', this.address + 184) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['scalar']>
 	}
 
+	set scalar(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['scalar']>) {
+		this.writeField('scalar', value)
+	}
+
 	/** C `struct HoldsAligned`: offset 192, 48 bytes (wasm64). */
 	get holds(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']> {
 		return this.subRefAt('holds', this.address + 192) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['holds']>
+	}
+
+	set holds(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['holds']>) {
+		this.writeField('holds', value)
 	}
 
 	/** C `struct SignedBits`: offset 240, 4 bytes (wasm64). */
@@ -1593,9 +1657,17 @@ export class DeepRef extends StructRef<typeof declarations.Deep> {
 		return this.subRefAt('bits', this.address + 240) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['bits']>
 	}
 
+	set bits(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['bits']>) {
+		this.writeField('bits', value)
+	}
+
 	/** C `struct Pack2`: offset 244, 16 bytes (wasm64). */
 	get packed(): FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']> {
 		return this.subRefAt('packed', this.address + 244) as FieldRefValue<(typeof declarations.Deep)['fieldTypes']['packed']>
+	}
+
+	set packed(value: FieldInit<(typeof declarations.Deep)['fieldTypes']['packed']>) {
+		this.writeField('packed', value)
 	}
 }
 
@@ -2127,6 +2199,10 @@ export class HoldsAlignedRef extends StructRef<typeof declarations.HoldsAligned>
 		return this.subRefAt('a', this.address + 16) as FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['a']>
 	}
 
+	set a(value: FieldInit<(typeof declarations.HoldsAligned)['fieldTypes']['a']>) {
+		this.writeField('a', value)
+	}
+
 	/** C `int8_t`: offset 32, 1 byte (wasm64). */
 	get d(): FieldRefValue<(typeof declarations.HoldsAligned)['fieldTypes']['d']> {
 		const ref = this as unknown as LibraryRefFields
@@ -2184,24 +2260,28 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	}
 
 	/** C `struct Node *`: offset 0, 8 bytes (wasm64). */
-	get first(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']> {
+	get first(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('first') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const low = view.getUint32(this.address + 0, true)
 		const high = view.getUint32(this.address + 0 + 4, true)
-		if (high > 0x1fffff) return this.readField('first') as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (high > 0x1fffff) return this.readField('first') as NodeRef | null
 		const target = high * 0x100000000 + low
-		if (target === 0) return null as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['first']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('first', target, error)
 		}
 	}
 
-	set first(value: FieldInit<(typeof declarations.ListHead)['fieldTypes']['first']>) {
+	set first(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		this.writeField('first', value)
 	}
 
@@ -2226,6 +2306,10 @@ export class ListHeadRef extends StructRef<typeof declarations.ListHead> {
 	/** C `struct Node`: offset 24, 24 bytes (wasm64). */
 	get sentinel(): FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']> {
 		return this.subRefAt('sentinel', this.address + 24) as FieldRefValue<(typeof declarations.ListHead)['fieldTypes']['sentinel']>
+	}
+
+	set sentinel(value: FieldInit<(typeof declarations.ListHead)['fieldTypes']['sentinel']>) {
+		this.writeField('sentinel', value)
 	}
 }
 
@@ -2435,46 +2519,54 @@ export class NodeRef extends StructRef<typeof declarations.Node> {
 	}
 
 	/** C `struct Node *`: offset 8, 8 bytes (wasm64). */
-	get next(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']> {
+	get next(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('next') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const low = view.getUint32(this.address + 8, true)
 		const high = view.getUint32(this.address + 8 + 4, true)
-		if (high > 0x1fffff) return this.readField('next') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (high > 0x1fffff) return this.readField('next') as NodeRef | null
 		const target = high * 0x100000000 + low
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['next']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('next', target, error)
 		}
 	}
 
-	set next(value: FieldInit<(typeof declarations.Node)['fieldTypes']['next']>) {
+	set next(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		this.writeField('next', value)
 	}
 
 	/** C `struct Node *`: offset 16, 8 bytes (wasm64). */
-	get prev(): FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']> {
+	get prev(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('prev') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const low = view.getUint32(this.address + 16, true)
 		const high = view.getUint32(this.address + 16 + 4, true)
-		if (high > 0x1fffff) return this.readField('prev') as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (high > 0x1fffff) return this.readField('prev') as NodeRef | null
 		const target = high * 0x100000000 + low
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Node)['fieldTypes']['prev']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('prev', target, error)
 		}
 	}
 
-	set prev(value: FieldInit<(typeof declarations.Node)['fieldTypes']['prev']>) {
+	set prev(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		this.writeField('prev', value)
 	}
 }
@@ -3249,6 +3341,10 @@ export class Pack4Ref extends StructRef<typeof declarations.Pack4> {
 	get v(): FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']> {
 		return this.subRefAt('v', this.address + 24) as FieldRefValue<(typeof declarations.Pack4)['fieldTypes']['v']>
 	}
+
+	set v(value: FieldInit<(typeof declarations.Pack4)['fieldTypes']['v']>) {
+		this.writeField('v', value)
+	}
 }
 
 /** An array of C `struct Pack8` (24 bytes each on wasm64): `at(index)` gives {@link Pack8Ref}s. */
@@ -3807,9 +3903,17 @@ export class PackedNestedRef extends StructRef<typeof declarations.PackedNested>
 		return this.subRefAt('v', this.address + 1) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['v']>
 	}
 
+	set v(value: FieldInit<(typeof declarations.PackedNested)['fieldTypes']['v']>) {
+		this.writeField('v', value)
+	}
+
 	/** C `struct TailPadding`: offset 9, 16 bytes (wasm64). */
 	get t(): FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']> {
 		return this.subRefAt('t', this.address + 9) as FieldRefValue<(typeof declarations.PackedNested)['fieldTypes']['t']>
+	}
+
+	set t(value: FieldInit<(typeof declarations.PackedNested)['fieldTypes']['t']>) {
+		this.writeField('t', value)
 	}
 
 	/** C `enum Color`: offset 25, 4 bytes (wasm64). */
@@ -3967,9 +4071,17 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		return this.subRefAt('position', this.address + 0) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['position']>
 	}
 
+	set position(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['position']>) {
+		this.writeField('position', value)
+	}
+
 	/** C `struct Vec2`: offset 8, 8 bytes (wasm64). */
 	get velocity(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']> {
 		return this.subRefAt('velocity', this.address + 8) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['velocity']>
+	}
+
+	set velocity(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['velocity']>) {
+		this.writeField('velocity', value)
 	}
 
 	/** C `float`: offset 16, 4 bytes (wasm64). */
@@ -4046,25 +4158,33 @@ export class ParticleRef extends StructRef<typeof declarations.Particle> {
 		return this.subRefAt('history', this.address + 46) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['history']>
 	}
 
+	set history(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['history']>) {
+		this.writeField('history', value)
+	}
+
 	/** C `struct Particle *`: offset 56, 8 bytes (wasm64). */
-	get next(): FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']> {
+	get next(): ParticleRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('next') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(ParticleRef, slow.address)
+		}
+
 		const view = views.dataView
 		const low = view.getUint32(this.address + 56, true)
 		const high = view.getUint32(this.address + 56 + 4, true)
-		if (high > 0x1fffff) return this.readField('next') as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (high > 0x1fffff) return this.readField('next') as ParticleRef | null
 		const target = high * 0x100000000 + low
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(ParticleRef, target) as FieldRefValue<(typeof declarations.Particle)['fieldTypes']['next']>
+			return this.manager.wrapStruct(ParticleRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('next', target, error)
 		}
 	}
 
-	set next(value: FieldInit<(typeof declarations.Particle)['fieldTypes']['next']>) {
+	set next(value: number | StructRef<typeof declarations.Particle> | StructArrayRef<typeof declarations.Particle> | null) {
 		this.writeField('next', value)
 	}
 
@@ -4153,24 +4273,28 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	/** C `struct Vec2 *`: offset 16, 8 bytes (wasm64). */
-	get vec(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']> {
+	get vec(): Vec2Ref | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('vec') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(Vec2Ref, slow.address)
+		}
+
 		const view = views.dataView
 		const low = view.getUint32(this.address + 16, true)
 		const high = view.getUint32(this.address + 16 + 4, true)
-		if (high > 0x1fffff) return this.readField('vec') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (high > 0x1fffff) return this.readField('vec') as Vec2Ref | null
 		const target = high * 0x100000000 + low
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(Vec2Ref, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['vec']>
+			return this.manager.wrapStruct(Vec2Ref, target)
 		} catch (error) {
 			this.pointerTargetFailed('vec', target, error)
 		}
 	}
 
-	set vec(value: FieldInit<(typeof declarations.Pointers)['fieldTypes']['vec']>) {
+	set vec(value: number | StructRef<typeof declarations.Vec2> | StructArrayRef<typeof declarations.Vec2> | null) {
 		this.writeField('vec', value)
 	}
 
@@ -4263,24 +4387,28 @@ export class PointersRef extends StructRef<typeof declarations.Pointers> {
 	}
 
 	/** C `struct Node *`: offset 56, 8 bytes (wasm64). */
-	get node(): FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']> {
+	get node(): NodeRef | null {
 		const ref = this as unknown as LibraryRefFields
 		const views = ref.manager.fast
-		if (!(ref.root.liveEnd <= views.uint8Array.length)) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (!(ref.root.liveEnd <= views.uint8Array.length)) {
+			const slow = this.readField('node') as { readonly address: number } | null
+			return slow === null ? null : this.manager.wrapStruct(NodeRef, slow.address)
+		}
+
 		const view = views.dataView
 		const low = view.getUint32(this.address + 56, true)
 		const high = view.getUint32(this.address + 56 + 4, true)
-		if (high > 0x1fffff) return this.readField('node') as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (high > 0x1fffff) return this.readField('node') as NodeRef | null
 		const target = high * 0x100000000 + low
-		if (target === 0) return null as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+		if (target === 0) return null
 		try {
-			return this.manager.wrapStruct(NodeRef, target) as FieldRefValue<(typeof declarations.Pointers)['fieldTypes']['node']>
+			return this.manager.wrapStruct(NodeRef, target)
 		} catch (error) {
 			this.pointerTargetFailed('node', target, error)
 		}
 	}
 
-	set node(value: FieldInit<(typeof declarations.Pointers)['fieldTypes']['node']>) {
+	set node(value: number | StructRef<typeof declarations.Node> | StructArrayRef<typeof declarations.Node> | null) {
 		this.writeField('node', value)
 	}
 
@@ -4447,6 +4575,10 @@ export class ScalarRef extends StructRef<typeof declarations.Scalar> {
 	/** C `uint8_t[3]`: offset 0, 3 bytes (wasm64). */
 	get bytes(): FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']> {
 		return this.subRefAt('bytes', this.address + 0) as FieldRefValue<(typeof declarations.Scalar)['fieldTypes']['bytes']>
+	}
+
+	set bytes(value: FieldInit<(typeof declarations.Scalar)['fieldTypes']['bytes']>) {
+		this.writeField('bytes', value)
 	}
 }
 
@@ -4934,6 +5066,10 @@ export class TaggedRef extends StructRef<typeof declarations.Tagged> {
 		return this.subRefAt('value', this.address + 8) as FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['value']>
 	}
 
+	set value(value: FieldInit<(typeof declarations.Tagged)['fieldTypes']['value']>) {
+		this.writeField('value', value)
+	}
+
 	/** C `int8_t`: offset 24, 1 byte (wasm64). */
 	get after(): FieldRefValue<(typeof declarations.Tagged)['fieldTypes']['after']> {
 		const ref = this as unknown as LibraryRefFields
@@ -5191,6 +5327,10 @@ export class ValueRef extends StructRef<typeof declarations.Value> {
 	/** C `struct Vec2`: offset 0, 8 bytes (wasm64). */
 	get point(): FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']> {
 		return this.subRefAt('point', this.address + 0) as FieldRefValue<(typeof declarations.Value)['fieldTypes']['point']>
+	}
+
+	set point(value: FieldInit<(typeof declarations.Value)['fieldTypes']['point']>) {
+		this.writeField('point', value)
 	}
 }
 
