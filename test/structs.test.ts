@@ -1201,3 +1201,79 @@ describe("a struct's read() names the field's path on its cold path too (past th
 		}
 	})
 })
+
+describe('wrapStruct: a call for the type, ABI and classes of the last one takes what it found (the memo)', () => {
+	// Each probe runs twice: right after a wrapStruct of the same type (the memo applies when
+	// its conditions hold) and right after one of another type (the full way); both must agree.
+	const Node = defineStruct('MemoNode', { v: 'Int32', next: { pointer: (): StructType => Node } })
+	const Other = defineStruct('MemoOther', { x: 'Float64' })
+	const summary = (action: () => unknown): unknown => {
+		try {
+			const ref = action() as StructRef & { ownDeallocator?: unknown; allocationAlignment: number }
+			return { class: ref.constructor, address: ref.address, size: ref.allocatedByteSize, alignment: ref.allocationAlignment, tracked: ref.tracked, deallocator: ref.ownDeallocator, v: (ref as unknown as { v: number }).v }
+		} catch (error) {
+			return { error: (error as Error).constructor.name, message: (error as Error).message, code: (error as { code?: string }).code }
+		}
+	}
+
+	it('the same ref or the same error as the full way, for every address, option and ABI', () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+		const heap32 = createWasmHeapManager(memory)
+		const heap64 = createWasmHeapManager(memory, { abi: 'wasm64' })
+		expect([heap32.sizeOf(Node), heap64.sizeOf(Node)]).to.deep.equal([8, 16])
+		const node = heap32.allocStruct(Node, { v: 7 })
+		const end = memory.buffer.byteLength
+		const addresses = [node.address, node.address + 1, 0, -8, 1.5, Number.NaN, end - 8, end - 7, end - 16, end - 15, end, 2 ** 53, '64' as unknown as number]
+		const options = [undefined, { deallocator: null }, { deallocator: () => {} }, {}, { bogus: 1 }, null, 5]
+		let compared = 0
+		for (const heap of [heap32, heap64]) {
+			for (const address of addresses) {
+				for (const option of options) {
+					const probe = (): unknown => heap.wrapStruct(Node, address, option as never)
+					const context = `${heap.abi} wrapStruct(Node, ${String(address)}, ${JSON.stringify(option)})`
+					heap.wrapStruct(Other, node.address)
+					const full = summary(probe)
+					// the memo of this heap's own call, then of the other ABI's (Node is 16 bytes on wasm64)
+					heap.wrapStruct(Node, node.address)
+					expect(summary(probe), `${context} after one of the same ABI`).to.deep.equal(full)
+					const other = heap === heap32 ? heap64 : heap32
+					other.wrapStruct(Other, node.address)
+					other.wrapStruct(Node, node.address)
+					expect(summary(probe), `${context} after one of the other ABI`).to.deep.equal(full)
+					compared++
+				}
+			}
+		}
+		expect(compared).to.equal(2 * addresses.length * options.length)
+	})
+
+	it("after the memory grew behind a 'never' manager: the full way's error, as without the memo", () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+		const heap = createWasmHeapManager(memory, { pollingMode: 'never' })
+		const node = heap.allocStruct(Node, { v: 3 })
+		heap.wrapStruct(Node, node.address)
+		memory.grow(1)
+		const memoized = summary(() => heap.wrapStruct(Node, node.address))
+		expect(memoized).to.have.property('code')
+		expect(summary(() => heap.wrapStruct(Other, node.address))).to.have.property('code') // the memo now another type's
+		expect(summary(() => heap.wrapStruct(Node, node.address))).to.deep.equal(memoized)
+	})
+
+	it('a generated class of the type registered after the memo was taken: its instances from the next call on', () => {
+		const Linked: StructType = defineStruct('MemoLinked', { v: 'Int32', next: { pointer: (): StructType => Linked } })
+		class LinkedArrayRef extends StructArrayRef<StructType> {}
+		class LinkedRef extends StructRef<StructType> {
+			static readonly structType = Linked
+			static readonly abi = 'wasm32'
+			static readonly arrayClass = LinkedArrayRef
+			static readonly libraryFieldsVersion = 1
+		}
+		const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+		const node = heap.allocStruct(Linked, { v: 5 })
+		for (let round = 0; round < 3; round++) expect(heap.wrapStruct(Linked, node.address)).not.to.be.instanceOf(LinkedRef)
+		heap.allocStruct(LinkedRef).free() // registers the class, as its first use anywhere does (the memo still Linked's)
+		const after = heap.wrapStruct(Linked, node.address)
+		expect(after).to.be.instanceOf(LinkedRef)
+		expect((after as unknown as { v: number }).v).to.equal(5)
+	})
+})
