@@ -12,7 +12,7 @@
  * misnamed ones.
  */
 import { expect } from 'chai'
-import { isExpectedError, probeCase, probeStructFields, refClassCases, triggers } from './support/refNameProbes.js'
+import { isExpectedError, probeCase, probeStructFields, probeStructMembers, refClassCases, triggers } from './support/refNameProbes.js'
 
 describe('every ref member names itself in its errors, on every slow path', () => {
 	for (const refCase of refClassCases) {
@@ -39,6 +39,20 @@ describe('every ref member names itself in its errors, on every slow path', () =
 				const wrong = probes
 					.filter((probe) => !isExpectedError(probe.error, trigger, `S.${probe.member}`) || !probe.unchanged)
 					.map((probe) => `${probe.member} (${probe.how}): ${probe.unchanged ? '' : '[heap changed] '}${String((probe.error as Error).message)}`)
+				expect(wrong).to.deep.equal([])
+			})
+		}
+	})
+
+	describe("a struct's whole reads and writes, its fixed-array fields' members and a struct array's (S2.write, S2.a.readAt, S2ArrayRef.writeAt)", () => {
+		for (const trigger of triggers.slice(1, 3)) {
+			it(`${trigger.name}: each names the member (or, for a struct array's reads, the element's field), keeps class, code and message, and changes nothing`, () => {
+				const probes = probeStructMembers(trigger)
+				expect(probes.length).to.equal(4 + 2 * 5 + 4)
+				expect(probes.every((probe) => probe.error !== undefined), 'every call throws').to.equal(true)
+				const wrong = probes
+					.filter((probe) => !isExpectedError(probe.error, trigger, probe.expected) || !probe.unchanged)
+					.map((probe) => `${probe.className}.${probe.member}: ${probe.unchanged ? '' : '[heap changed] '}${String((probe.error as Error).message)}`)
 				expect(wrong).to.deep.equal([])
 			})
 		}

@@ -19,7 +19,7 @@ import { elementTable, type ElementTypeName, type ElementValueTypes } from '../.
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
-import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
+import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, raiseRenamed, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
 import { ArrayHeapRef, ElementInPlaceIterator, HeapRef, type ElementSource } from '../HeapRef.js'
 import { inspectedEntries, jsonValue } from '../inspect.js'
 import { abiFacts, type AbiName } from './abi.js'
@@ -434,7 +434,11 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 		const codec = this.shape.codec
 		const staged = codec.check(value, `${this.refName}.write`, this.manager)
 		this.checkLive('write')
-		codec.write(this.manager, this.address, staged)
+		try {
+			codec.write(this.manager, this.address, staged)
+		} catch (error) {
+			throwAsMember(error, this.refName, 'write')
+		}
 	}
 
 	/**
@@ -715,7 +719,11 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		// Checked (converted) before the liveness check: a value's valueOf may free this ref.
 		const staged = this.checkElement(value, index)
 		checkRootLive(this, this.refName, 'writeAt')
-		this.elementShape.codec.write(this.manager, this.address + index * this.stride, staged)
+		try {
+			this.elementShape.codec.write(this.manager, this.address + index * this.stride, staged)
+		} catch (error) {
+			throwAsMember(error, this.refName, 'writeAt')
+		}
 	}
 
 	/**
@@ -731,7 +739,11 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		for (let index = 0; index < count; index++) staged[index] = this.checkElement(values[index], index)
 		checkRootLive(this, this.refName, 'write')
 		const codec = this.elementShape.codec
-		for (let index = 0; index < count; index++) codec.write(this.manager, this.address + index * this.stride, staged[index])
+		try {
+			for (let index = 0; index < count; index++) codec.write(this.manager, this.address + index * this.stride, staged[index])
+		} catch (error) {
+			throwAsMember(error, this.refName, 'write')
+		}
 	}
 
 	/**
@@ -859,7 +871,11 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	readAt(index: number): V {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.readAt`, index, this.elementCount)
 		this.checkRoot('readAt')
-		return this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V
+		try {
+			return this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V
+		} catch (error) {
+			throwAsMember(error, this.refName, 'readAt')
+		}
 	}
 
 	/**
@@ -874,7 +890,13 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 		if (!(Number.isInteger(index) && index >= 0 && index < this.elementCount)) throwIndexError(`${this.refName}.at`, index, this.elementCount)
 		this.checkRoot('at')
 		const address = this.address + index * this.stride
-		if (this.row === undefined) return this.codec.read(this.manager, address, this.fieldName) as E
+		if (this.row === undefined) {
+			try {
+				return this.codec.read(this.manager, address, this.fieldName) as E
+			} catch (error) {
+				throwAsMember(error, this.refName, 'at')
+			}
+		}
 		return this.row(this.manager, address, this.root, this as FieldArrayRef<unknown, unknown, unknown>, index) as E
 	}
 
@@ -894,7 +916,11 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 			this.throwWriteAtError(index, value, error)
 		}
 		this.checkRoot('writeAt')
-		this.codec.write(this.manager, this.address + index * this.stride, staged)
+		try {
+			this.codec.write(this.manager, this.address + index * this.stride, staged)
+		} catch (error) {
+			throwAsMember(error, this.refName, 'writeAt')
+		}
 	}
 
 	/**
@@ -919,7 +945,11 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	read(): V[] {
 		this.checkRoot('read')
 		const values: V[] = []
-		for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V)
+		try {
+			for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V)
+		} catch (error) {
+			throwAsMember(error, this.refName, 'read')
+		}
 		return values
 	}
 
@@ -941,7 +971,11 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 			}
 		}
 		checkRootLive(this, this.refName, 'write')
-		for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
+		try {
+			for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
+		} catch (error) {
+			throwAsMember(error, this.refName, 'write')
+		}
 	}
 
 	/**
@@ -951,6 +985,20 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	override [Symbol.iterator](): IterableIterator<E> {
 		return new ElementInPlaceIterator<E>(this as unknown as ElementSource<E>) as unknown as IterableIterator<E>
 	}
+}
+
+/**
+ * Re-throws an error of a struct, struct array or field array member's heap access (the
+ * values were checked before it, so only the heap can refuse: a buffer detached under
+ * pollingMode 'never', a heap source's bad buffer; or a stored value a read cannot give)
+ * under the member's name, `S.write: ...` where the manager's said `writeInt32: ...`,
+ * keeping its class, code and cause (an error naming the ref already is left as it is).
+ * Only an error takes this path.
+ */
+function throwAsMember(error: unknown, refName: string, member: string): never {
+	// a field array's element error that names the field already (`S.sizes: the Size at ...`) stays as it is
+	if (error instanceof Error && error.message.startsWith(`${refName}: `)) throw error
+	throw raiseRenamed(error, `${refName}.${member}`)
 }
 
 // ---- the per-type classes and their accessors --------------------------------------------

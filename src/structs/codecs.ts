@@ -735,7 +735,8 @@ function readFieldByField(prefix: string, fields: readonly { readonly field: Pla
 		} catch (error) {
 			// a number row's read names the manager's reader (`readPointer53: ...`), as the fast
 			// path's does not: the field's path instead; a nested record's error names its own path
-			throw error instanceof Error && error.message.startsWith(where) ? error : raiseRenamed(error, where)
+			if (error instanceof Error && error.message.startsWith(where)) throw error
+			throw raiseRenamed(error, where)
 		}
 	}
 	return value

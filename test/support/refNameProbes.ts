@@ -391,3 +391,65 @@ export function probeStructFields(trigger: Trigger): Probe[] {
 	}
 	return probes
 }
+
+/**
+ * A struct ref's, a fixed-array field's and a struct array's members that read or write
+ * the heap after checking their arguments (`S2.write`, `S2.a.readAt`, `S2ArrayRef.writeAt`...),
+ * under the memory grown under 'never' or a source giving a detached buffer ({@link triggers}'
+ * second and third): each probe's `className` is what its error should start with (a
+ * struct array's reads name the element's field, `S2ArrayRef[0].x`, as they do for a
+ * stored value they cannot give). `expected` is the name before `: `.
+ */
+export function probeStructMembers(trigger: Trigger): (Probe & { readonly expected: string })[] {
+	const S2 = defineStruct('S2', { x: 'Int32', a: { array: 'Int16', length: 3 }, flags: { array: 'Uint8', length: 2 } })
+	type Target = Record<string, unknown> & { readonly address: number }
+	const made: { target: (ref: Target) => Target; calls: { member: string; args: unknown[]; expected: (name: string) => string }[] }[] = [
+		{
+			target: (ref) => ref,
+			calls: [
+				{ member: 'read', args: [], expected: (name) => `${name}.read.x` },
+				{ member: 'write', args: [{ x: 1 }], expected: (name) => `${name}.write` },
+				{ member: 'write', args: [{ a: [1, 2] }], expected: (name) => `${name}.write` },
+				{ member: 'clear', args: [], expected: (name) => `${name}.clear` },
+			],
+		},
+		...['a', 'flags'].map((field) => ({
+			target: (ref: Target) => ref[field] as Target,
+			calls: ['readAt', 'at', 'read', 'writeAt', 'write'].map((member) => ({
+				member,
+				args: member === 'writeAt' ? [1, 7] : member === 'write' ? [[7, 8]] : member === 'read' ? [] : [1],
+				expected: (name: string) => `${name}.${member}`,
+			})),
+		})),
+	]
+	const probes: (Probe & { readonly expected: string })[] = []
+	const structCase: RefClassCase = { className: 'S2', byteSize: 12, value: 0, other: 0, array: false, make: (t) => t.heap.allocStruct(S2) as never }
+	for (const { target, calls } of made) {
+		for (const call of calls) {
+			const { t, make } = trigger.setUp(structCase)
+			const ref = target(make())
+			const name = (ref as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag]
+			const before = new Uint8Array(t.memory.buffer).slice()
+			const error = errorOf(ref, { member: call.member, how: 'call', args: call.args } as MemberCall)
+			const after = new Uint8Array(t.memory.buffer)
+			const unchanged = before.length <= after.length && before.every((byte, i) => after[i] === byte)
+			probes.push({ className: name, member: call.member, how: 'call', trigger: trigger.name, error, unchanged, expected: call.expected(name) })
+		}
+	}
+	const arrayCase: RefClassCase = { ...structCase, make: (t) => t.heap.allocStructArray(S2, 2) as never }
+	for (const call of [
+		{ member: 'readAt', args: [0], expected: 'S2ArrayRef[0].x' },
+		{ member: 'read', args: [], expected: 'S2ArrayRef[0].x' },
+		{ member: 'writeAt', args: [1, { x: 1 }], expected: 'S2ArrayRef.writeAt' },
+		{ member: 'write', args: [[{ x: 1 }, { a: [3] }]], expected: 'S2ArrayRef.write' },
+	]) {
+		const { t, make } = trigger.setUp(arrayCase)
+		const ref = make()
+		const before = new Uint8Array(t.memory.buffer).slice()
+		const error = errorOf(ref, { member: call.member, how: 'call', args: call.args } as MemberCall)
+		const after = new Uint8Array(t.memory.buffer)
+		const unchanged = before.length <= after.length && before.every((byte, i) => after[i] === byte)
+		probes.push({ className: 'S2ArrayRef', member: call.member, how: 'call', trigger: trigger.name, error, unchanged, expected: call.expected })
+	}
+	return probes
+}
