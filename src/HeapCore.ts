@@ -13,6 +13,7 @@ import {
 	allocatorReturnedNonAddress,
 	allocatorReturnedOutsideHeap,
 	allocatorReturnedUnsafeAddress,
+	allocatorReturnedNegative,
 	allocatorThrew,
 	countOrValuesInvalid,
 	deallocatorThrew,
@@ -608,8 +609,10 @@ export class HeapCore {
 		}
 
 		if (!(Number.isSafeInteger(address) && address > 0)) {
+			// A wasm32 malloc returns an address of 2 GiB or more as a negative i32: read unsigned
+			if (address < 0 && (address | 0) === address) address = this.unsignedAllocation(address, size, method, byteSize)
 			// The built-in allocator's 0 comes with the reason it keeps.
-			throw raise(allocatorReturnedInvalidAddress, method, byteSize, result, address === 0 ? allocFailureOf(this.allocator) : undefined)
+			else throw raise(allocatorReturnedInvalidAddress, method, byteSize, result, address === 0 ? allocFailureOf(this.allocator) : undefined)
 		}
 
 		if (address % alignment !== 0) {
@@ -639,6 +642,30 @@ export class HeapCore {
 		}
 		if (this.clearAllocatedRegions) zeroBytes(access.views, address, byteSize)
 		return address
+	}
+
+	/**
+	 * A negative i32 from the allocator, as a wasm32 `malloc` returns an address of 2 GiB or
+	 * more: that address read unsigned (`signed >>> 0`) when its `size` bytes lie in the heap
+	 * (polled first: the allocation may have grown it) and the heap is one a wasm32 module
+	 * addresses (at most 4 GiB); otherwise refused, and not given back, since it is no block
+	 * of this heap.
+	 */
+	private unsignedAllocation(signed: number, size: number, method: string, byteSize: number): number {
+		const unsigned = signed >>> 0
+		const access = this.access
+		let inHeap = unsigned + size <= access.fast.uint8Array.length
+		if (!inHeap) {
+			try {
+				access.pollAfterAllocation(method)
+				access.checkRegion(unsigned, size, method)
+				inHeap = true
+			} catch {
+				// refused below
+			}
+		}
+		if (!inHeap || access.views.buffer.byteLength > 2 ** 32) throw raise(allocatorReturnedNegative, method, byteSize, signed, unsigned, access.views.buffer.byteLength)
+		return unsigned
 	}
 
 	/**

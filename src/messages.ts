@@ -656,6 +656,16 @@ export const allocatorReturnedInvalidAddress = {
  * (an `ArrayBuffer` has fewer than 2^53 bytes), so it names no block of this heap: it is
  * not given to the deallocator, which would be handed an address outside its memory.
  */
+export const allocatorReturnedNegative = {
+	Class: Error,
+	code: ALLOCATION_FAILED,
+	text: (method: string, byteSize: number, signed: number, unsigned: number, heapByteSize: number) =>
+		`${method}: allocating ${counted(byteSize, 'byte')} failed: the allocator returned ${signed}, a negative address; read unsigned, as a wasm32 malloc's ` +
+		`i32 of 2 GiB or more is, it is ${unsigned}, ` +
+		(heapByteSize > 2 ** 32 ? `but a heap of ${counted(heapByteSize, 'byte')} is no wasm32 memory (at most 4 GiB)` : `which is not within the heap of ${counted(heapByteSize, 'byte')}`) +
+		': it is no block of this heap, and it was not given to the deallocator',
+} satisfies Message
+
 export const allocatorReturnedUnsafeAddress = {
 	Class: Error,
 	code: ALLOCATION_FAILED,

@@ -9,6 +9,7 @@
 import { expect } from 'chai'
 import { createWasmHeapManager } from '../src/index.js'
 import { caught } from './support/dynamic.js'
+import { loadWasiFixture } from './support/fixtures.js'
 import { snapshot } from './support/heaps.js'
 
 describe('a memory64 allocator that returns an address no heap reaches', () => {
@@ -75,5 +76,65 @@ describe('a memory64 allocator that returns an address no heap reaches', () => {
 		const heap = createWasmHeapManager(() => memory.buffer, (size: bigint) => (typeof size === 'bigint' ? 2n ** 53n - 1n : (() => { throw new TypeError('BigInt') })()), (...args: unknown[]) => void frees.push(args))
 		expect(caught(() => heap.allocate(1, 1)).message).to.match(/^allocate: allocating 1 byte failed: the allocator returned address 9007199254740991, but the region does not fit in the heap/)
 		expect(frees).to.deep.equal([[2n ** 53n - 1n, 1n, 1n]])
+	})
+})
+
+describe("a wasm32 malloc's address of 2 GiB or more, which arrives as a negative i32", () => {
+	// Real C: the wasi build's dlmalloc, pushed past 2 GiB (a 2 GiB block, then 1 MiB to cross
+	// the line): its next blocks lie above 2^31, and its i32 result reads negative in JavaScript.
+	it('is read unsigned: allocated, written, read by C, freed back to malloc (it was refused, and leaked)', async () => {
+		const { exports, memory } = await loadWasiFixture()
+		exports.malloc(2 ** 31 - 2 ** 20)
+		exports.malloc(2 ** 20)
+		const probe = exports.malloc(16)
+		exports.free(probe)
+		expect(probe, "malloc's next block").to.be.lessThan(0)
+		const frees: number[] = []
+		const heap = createWasmHeapManager(() => memory.buffer, exports.malloc, (address: number) => (frees.push(address), exports.free(address)), { trackAllocations: true })
+		const array = heap.allocInt32Array([5, -7, 11, 2 ** 30])
+		expect(array.address).to.equal(probe >>> 0)
+		expect(array.address).to.be.greaterThan(2 ** 31)
+		expect(exports.sum_i32(array.address, 4)).to.equal(5 - 7 + 11 + 2 ** 30)
+		expect(new DataView(memory.buffer).getInt32(array.address + 4, true)).to.equal(-7)
+		const value = heap.allocFloat64(0.5)
+		expect(value.address).to.be.greaterThan(2 ** 31)
+		expect(heap.allocatedRefs).to.have.length(2)
+		array.free()
+		value.free()
+		expect(frees).to.deep.equal([probe >>> 0, value.address])
+		// given back: malloc hands the same block out again
+		expect(exports.malloc(16)).to.equal(probe)
+	})
+
+	it("a negative number whose unsigned reading is past the heap: refused saying so, not given back, nothing changed", () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 2 })
+		const frees: unknown[] = []
+		let result = -8
+		const heap = createWasmHeapManager(() => memory.buffer, () => result, (address: number) => void frees.push(address))
+		const before = snapshot(memory)
+		const error = caught(() => heap.allocInt32()) as Error & { code?: string }
+		expect(error.constructor).to.equal(Error)
+		expect(error.code).to.equal('ERR_HEAP_ALLOCATION_FAILED')
+		expect(error.message).to.equal(
+			"allocInt32: allocating 4 bytes failed: the allocator returned -8, a negative address; read unsigned, as a wasm32 malloc's i32 of 2 GiB or more is, it is 4294967288, which is not within the heap of 65536 bytes: it is no block of this heap, and it was not given to the deallocator",
+		)
+		// not an i32 (below -2^31, or not an integer): refused as before
+		for (const bad of [-(2 ** 31) - 8, -1.5]) {
+			result = bad
+			expect(caught(() => heap.allocInt32()).message).to.equal(`allocInt32: allocating 4 bytes failed: the allocator returned ${bad}`)
+		}
+		expect(frees).to.deep.equal([])
+		expect(Buffer.compare(snapshot(memory), before)).to.equal(0)
+	})
+
+	it('a negative number over a heap larger than 4 GiB, which no wasm32 module has: refused, though its unsigned reading is in the heap', () => {
+		const buffer = new ArrayBuffer(5 * 2 ** 30)
+		const frees: unknown[] = []
+		const heap = createWasmHeapManager(() => buffer, () => -16, (address: number) => void frees.push(address))
+		expect(caught(() => heap.allocInt32()).message).to.equal(
+			"allocInt32: allocating 4 bytes failed: the allocator returned -16, a negative address; read unsigned, as a wasm32 malloc's i32 of 2 GiB or more is, it is 4294967280, but a heap of 5368709120 bytes is no wasm32 memory (at most 4 GiB): it is no block of this heap, and it was not given to the deallocator",
+		)
+		expect(frees).to.deep.equal([])
+		expect(new Uint8Array(buffer, 4294967280, 4)).to.deep.equal(new Uint8Array(4))
 	})
 })

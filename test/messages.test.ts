@@ -95,6 +95,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	latestHeapNotABuffer: ['x', true],
 	latestHeapDetached: ['probe.method'],
 	allocatorReturnedUnsafeAddress: ['probe.method', 8, 2n ** 60n],
+	allocatorReturnedNegative: ['probe.method', 16, -2147412192, 2147555104, 131072],
 	viewImpossible: ['probe.method', 'Float16Array', 8],
 	viewConstructorMissing: ['probe.method', 'name'],
 	alignmentNotANumber: ['probe.method', 'x'],
