@@ -1774,6 +1774,12 @@ export const recordValueIsARef = {
 		`${where}: ${String(type)} takes an object of field values, received ${ref}: to copy a struct, pass ref.read()`,
 } satisfies Message
 
+export const recordValueIsAType = {
+	Class: TypeError,
+	code: INVALID_VALUE,
+	text: (where: string, type: unknown, given: unknown) => `${where}: ${String(type)} takes an object of field values, received the type ${String(given)} itself`,
+} satisfies Message
+
 export const recordValueUnknownField = {
 	Class: TypeError,
 	code: INVALID_VALUE,

@@ -269,6 +269,7 @@ const samples: { [K in EntryName]: Parameters<Table[K]['text']> } = {
 	arrayFieldTooMany: ['probe.method', 8, 8],
 	recordValueNotAnObject: ['probe.method', 'x', 'x'],
 	recordValueIsARef: ['probe.method', 'x', 'a ref of struct Vec'],
+	recordValueIsAType: ['probe.method', 'struct O', 'struct Vec'],
 	recordValueUnknownField: ['probe.method', 'x', 'key', ['a', 'b']],
 }
 

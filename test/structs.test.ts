@@ -1277,3 +1277,26 @@ describe('wrapStruct: a call for the type, ABI and classes of the last one takes
 		expect((after as unknown as { v: number }).v).to.equal(5)
 	})
 })
+
+describe('a struct type given where a struct value goes', () => {
+	it("says it received the type itself (it said the struct has no field \"kind\"), and writes nothing", () => {
+		const t = createTestHeap()
+		const Vec = defineStruct('TypeVec', { x: 'Float32', y: 'Float32' })
+		const O = defineStruct('TypeO', { v: Vec, n: 'Int32' })
+		const o = t.heap.allocStruct(O, { v: { x: 1, y: 2 }, n: 3 })
+		const before = snapshot(t.memory)
+		const calls: [string, () => unknown, string][] = [
+			['O.write', () => o.write(Vec as never), 'TypeO.write: struct TypeO takes an object of field values, received the type struct TypeVec itself'],
+			['O.v =', () => ((o as unknown as Record<string, unknown>).v = Vec), 'TypeO.v: struct TypeVec takes an object of field values, received the type struct TypeVec itself'],
+			['writeStruct', () => t.heap.writeStruct(O, o.address, O as never), 'writeStruct(TypeO): struct TypeO takes an object of field values, received the type struct TypeO itself'],
+			['allocStruct', () => t.heap.allocStruct(Vec, Vec as never), 'allocStruct(TypeVec): struct TypeVec takes an object of field values, received the type struct TypeVec itself'],
+			['allocStructArray', () => t.heap.allocStructArray(Vec, [{ x: 1 }, Vec as never]), 'allocStructArray(TypeVec)[1]: struct TypeVec takes an object of field values, received the type struct TypeVec itself'],
+		]
+		for (const [name, call, message] of calls) {
+			const error = expectThrow(call, TypeError, message)
+			expect((error as { code?: string }).code, name).to.equal('ERR_HEAP_INVALID_VALUE')
+			expectSameBytes(snapshot(t.memory), before)
+		}
+		expect(o.read()).to.deep.equal({ v: { x: 1, y: 2 }, n: 3 })
+	})
+})

@@ -36,6 +36,7 @@ import {
 	raiseRenamed,
 	recordValueNotAnObject,
 	recordValueIsARef,
+	recordValueIsAType,
 	recordValueUnknownField,
 	storedNotASafeInteger,
 	valueNotAString,
@@ -698,6 +699,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 				if (byName[key] !== true) {
 					// (a ref's own fields are not the struct's: TypeScript takes a ref of the struct for its value, which holds its fields)
 					if (value instanceof HeapRef) throw raise(recordValueIsARef, where, type, refDescription(value))
+					if (value instanceof StructType) throw raise(recordValueIsAType, where, type, value)
 					throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
 				}
 			}
