@@ -303,9 +303,13 @@ export abstract class HeapRef {
 	 * call to the manager's method: that method's error (misaligned, out of range, a stored
 	 * pointer53 above 2^53 - 1) names the method (`readInt32Atomic: ...`); it is thrown again
 	 * naming the member (`Int32Ref.readAtomic: ...`), with the same class, code, cause and the
-	 * rest of the message ({@link raiseRenamed}). Only an error takes this path: the call itself is as before.
+	 * rest of the message ({@link raiseRenamed}). Struct, struct array and field array members
+	 * rename their heap accesses' errors the same way (`S.write: ...` for `writeInt32: ...`); an
+	 * error naming the ref already (a field array's `S.sizes: the Size at ...`) is kept as it is.
+	 * Only an error takes this path: the call itself is as before.
 	 */
 	protected throwAsMember(error: unknown, member: string): never {
+		if (error instanceof Error && error.message.startsWith(`${this.refName}: `)) throw error
 		throw raiseRenamed(error, `${this.refName}.${member}`)
 	}
 

@@ -9,7 +9,7 @@
 import { expect } from 'chai'
 import { defineEnum, defineStruct, StructArrayRef, StructRef, type StructType } from '../src/index.js'
 import { expectSameBytes, expectThrow } from './support/dynamic.js'
-import { createTestHeap, snapshot } from './support/heaps.js'
+import { createTestHeap, registrableClass, snapshot } from './support/heaps.js'
 
 const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
 const Kind = defineEnum('Kind', 'Uint32', { A: 1, B: 2 })
@@ -201,13 +201,7 @@ describe('whole-struct writers and pointer fields at their edges', () => {
 
 		it('gives a generated class registered after earlier steps, from the next step on', () => {
 			const Linked: StructType = defineStruct('Linked', { v: 'Int32', next: { pointer: (): StructType => Linked } })
-			class LinkedArrayRef extends StructArrayRef<StructType> {}
-			class LinkedRef extends StructRef<StructType> {
-				static readonly structType = Linked
-				static readonly abi = 'wasm32'
-				static readonly arrayClass = LinkedArrayRef
-				static readonly libraryFieldsVersion = 1
-			}
+			const LinkedRef = registrableClass(Linked)
 			const nodes = heap.allocStructArray(Linked, 2)
 			nodes.at(0).next = nodes.at(1)
 			const first = nodes.at(0) as unknown as { next: StructRef }

@@ -17,7 +17,7 @@ import {
 	type StructType,
 } from '../src/index.js'
 import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
-import { createTestHeap, snapshot, type TestHeap } from './support/heaps.js'
+import { createTestHeap, registrableClass, snapshot, type TestHeap } from './support/heaps.js'
 
 const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
 const Color = defineEnum('Color', 'Uint8', { Red: 1, Green: 2, Blue: 3 })
@@ -1261,13 +1261,7 @@ describe('wrapStruct: a call for the type, ABI and classes of the last one takes
 
 	it('a generated class of the type registered after the memo was taken: its instances from the next call on', () => {
 		const Linked: StructType = defineStruct('MemoLinked', { v: 'Int32', next: { pointer: (): StructType => Linked } })
-		class LinkedArrayRef extends StructArrayRef<StructType> {}
-		class LinkedRef extends StructRef<StructType> {
-			static readonly structType = Linked
-			static readonly abi = 'wasm32'
-			static readonly arrayClass = LinkedArrayRef
-			static readonly libraryFieldsVersion = 1
-		}
+		const LinkedRef = registrableClass(Linked)
 		const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
 		const node = heap.allocStruct(Linked, { v: 5 })
 		for (let round = 0; round < 3; round++) expect(heap.wrapStruct(Linked, node.address)).not.to.be.instanceOf(LinkedRef)

@@ -19,7 +19,7 @@ import { elementTable, type ElementTypeName, type ElementValueTypes } from '../.
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { structFieldAccessors } from '../../generated/structFields.generated.js'
 import { throwFreedError, throwIndexError } from '../errors.js'
-import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, raiseRenamed, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
+import { accessorFieldMissing, atReuseInvalid, pointerTargetDoesNotFit, pointerToArrayHasNoRef, raise, raiseLikeCause, refIsPartOfAnother, structArrayWriteNotAnArray, structArrayWriteTooMany } from '../messages.js'
 import { ArrayHeapRef, ElementInPlaceIterator, HeapRef, type ElementSource } from '../HeapRef.js'
 import { inspectedEntries, jsonValue } from '../inspect.js'
 import { abiFacts, type AbiName } from './abi.js'
@@ -58,7 +58,8 @@ import type {
 	ZeroWidthBitfield,
 } from './declare.js'
 import { resolveLayout, valueLayout, type PlacedField } from './layout.js'
-import { generatedClassOf, registrations } from './generatedClasses.js'
+import { generatedClassOf, registrations, resolveStructType, type GeneratedStructRefClass } from './generatedClasses.js'
+import type { WrapOptions } from '../HeapCore.js'
 
 // ---- types -----------------------------------------------------------------------------
 
@@ -437,7 +438,7 @@ export class StructRef<T extends StructType = StructType> extends HeapRef {
 		try {
 			codec.write(this.manager, this.address, staged)
 		} catch (error) {
-			throwAsMember(error, this.refName, 'write')
+			this.throwAsMember(error, 'write')
 		}
 	}
 
@@ -722,7 +723,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		try {
 			this.elementShape.codec.write(this.manager, this.address + index * this.stride, staged)
 		} catch (error) {
-			throwAsMember(error, this.refName, 'writeAt')
+			this.throwAsMember(error, 'writeAt')
 		}
 	}
 
@@ -742,7 +743,7 @@ export class StructArrayRef<T extends StructType = StructType> extends ArrayHeap
 		try {
 			for (let index = 0; index < count; index++) codec.write(this.manager, this.address + index * this.stride, staged[index])
 		} catch (error) {
-			throwAsMember(error, this.refName, 'write')
+			this.throwAsMember(error, 'write')
 		}
 	}
 
@@ -874,7 +875,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 		try {
 			return this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V
 		} catch (error) {
-			throwAsMember(error, this.refName, 'readAt')
+			this.throwAsMember(error, 'readAt')
 		}
 	}
 
@@ -894,7 +895,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 			try {
 				return this.codec.read(this.manager, address, this.fieldName) as E
 			} catch (error) {
-				throwAsMember(error, this.refName, 'at')
+				this.throwAsMember(error, 'at')
 			}
 		}
 		return this.row(this.manager, address, this.root, this as FieldArrayRef<unknown, unknown, unknown>, index) as E
@@ -919,7 +920,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 		try {
 			this.codec.write(this.manager, this.address + index * this.stride, staged)
 		} catch (error) {
-			throwAsMember(error, this.refName, 'writeAt')
+			this.throwAsMember(error, 'writeAt')
 		}
 	}
 
@@ -948,7 +949,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 		try {
 			for (let index = 0; index < this.elementCount; index++) values.push(this.codec.read(this.manager, this.address + index * this.stride, this.fieldName) as V)
 		} catch (error) {
-			throwAsMember(error, this.refName, 'read')
+			this.throwAsMember(error, 'read')
 		}
 		return values
 	}
@@ -974,7 +975,7 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 		try {
 			for (let index = 0; index < staged.length; index++) this.codec.write(this.manager, this.address + index * this.stride, staged[index])
 		} catch (error) {
-			throwAsMember(error, this.refName, 'write')
+			this.throwAsMember(error, 'write')
 		}
 	}
 
@@ -985,20 +986,6 @@ export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
 	override [Symbol.iterator](): IterableIterator<E> {
 		return new ElementInPlaceIterator<E>(this as unknown as ElementSource<E>) as unknown as IterableIterator<E>
 	}
-}
-
-/**
- * Re-throws an error of a struct, struct array or field array member's heap access (the
- * values were checked before it, so only the heap can refuse: a buffer detached under
- * pollingMode 'never', a heap source's bad buffer; or a stored value a read cannot give)
- * under the member's name, `S.write: ...` where the manager's said `writeInt32: ...`,
- * keeping its class, code and cause (an error naming the ref already is left as it is).
- * Only an error takes this path.
- */
-function throwAsMember(error: unknown, refName: string, member: string): never {
-	// a field array's element error that names the field already (`S.sizes: the Size at ...`) stays as it is
-	if (error instanceof Error && error.message.startsWith(`${refName}: `)) throw error
-	throw raiseRenamed(error, `${refName}.${member}`)
 }
 
 // ---- the per-type classes and their accessors --------------------------------------------
@@ -1260,31 +1247,67 @@ function pointerWrap(target: Exclude<PointerTarget, { kind: 'deferred' }>, abi: 
 }
 
 /**
- * `wrapStruct(type, address)` for a pointer field's getter, step by step in a walk: once it
- * has gone the full way, the class, size and alignment of the ref it made are kept, and a target lying
- * in the live heap view (every check wrapStruct makes then passes: a struct type, not null, in
- * range, any alignment) is made from them. The full way again after a generated class is
- * registered (the class may change) or for a target past the view (its checks and errors).
+ * @internal What a `wrapStruct` that went the full way found, for the next call to reuse:
+ * the manager's `wrapStruct` keeps one, and each pointer field to a struct its own, so that
+ * a walk along it (`n = n.next`) does not go the full way at every step.
  */
-function recordWrap(type: StructType): Wrap {
-	let Class: StructRefClass
-	let size = 0
-	let align = 0
-	let seen = -1
-	return (manager, address) => {
-		if (seen !== registrations.count || !(address + size <= manager.fast.uint8Array.length)) {
-			const ref = manager.wrapStruct(type, address) as StructRef
-			Class = ref.constructor as StructRefClass
-			size = ref.allocatedByteSize
-			align = ref.allocationAlignment
-			// (a region past 4 GiB takes wrapped()'s own way: its deallocator is marked)
-			seen = size > 0xffffffff ? -1 : registrations.count
-			return ref
-		}
-		const ref = new Class(manager, address, size, false)
-		ref.allocationAlignment = align
+export interface WrapMemo {
+	given: unknown
+	abi: AbiName | undefined
+	registrations: number
+	Class: StructRefClass | undefined
+	size: number
+	align: number
+}
+
+/** @internal An empty {@link WrapMemo}. */
+export function wrapMemo(): WrapMemo {
+	return { given: undefined, abi: undefined, registrations: -1, Class: undefined, size: 0, align: 0 }
+}
+
+/**
+ * @internal `wrapStruct(given, address, options)`: when `memo` holds what a call for the same
+ * type and ABI found, with no generated class registered since, and the call has no options
+ * and an integer address whose struct lies in the live view (so every check of the full way
+ * would pass), the ref is made from that at once; otherwise the full way, which fills `memo`.
+ */
+export function wrapStructRemembering(memo: WrapMemo, manager: WasmHeapManager, given: StructType | GeneratedStructRefClass, address: number, options: WrapOptions | undefined): StructRef {
+	if (
+		given === memo.given &&
+		manager.abi === memo.abi &&
+		registrations.count === memo.registrations &&
+		options === undefined &&
+		Number.isInteger(address) &&
+		address > 0 &&
+		address + memo.size <= manager.fast.uint8Array.length
+	) {
+		const ref = new memo.Class!(manager, address, memo.size, false)
+		ref.allocationAlignment = memo.align
 		return ref
 	}
+	const method = 'wrapStruct'
+	const abi = manager.abi
+	const { type } = resolveStructType(given, abi, method)
+	const layout = resolveLayout(type, abi)
+	const Class = structRefClass(type, abi, manager)
+	manager.wrapRegion(address, layout.size, 1, method)
+	const ref = manager.core.wrapped(new Class(manager, address, layout.size, false), layout.align, options, method)
+	// (a region past 4 GiB takes wrapped()'s own way: its deallocator is marked)
+	if (layout.size <= 0xffffffff) {
+		memo.given = given
+		memo.abi = abi
+		memo.registrations = registrations.count
+		memo.Class = Class
+		memo.size = layout.size
+		memo.align = layout.align
+	}
+	return ref
+}
+
+/** A pointer field's `wrapStruct` of its target, with a memo of its own (see {@link wrapStructRemembering}). */
+function recordWrap(type: StructType): Wrap {
+	const memo = wrapMemo()
+	return (manager, address) => wrapStructRemembering(memo, manager, type, address, undefined)
 }
 
 /**

@@ -12,8 +12,8 @@ import { structCodec } from './codecs.js'
 import { normalizeValueType, StructType, type StructInit, type StructValue } from './declare.js'
 import { abiFacts } from './abi.js'
 import { locateField, resolveLayout, valueLayout } from './layout.js'
-import { StructArrayRef, structRefClass, type StructRefOf } from './StructRef.js'
-import { registrations, resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
+import { StructArrayRef, structRefClass, wrapMemo, wrapStructRemembering, type StructRefOf } from './StructRef.js'
+import { resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
 
 /**
  * Options of `wrapStructArray`: those of every `wrap*` method, plus a custom stride.
@@ -45,51 +45,13 @@ export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManage
 
 /** `wrapStruct(type, address, options?)`: any alignment, as `wrap<T>` takes. */
 export function wrapStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, address: number, options: WrapOptions | undefined): RefOf<X> {
-	// The type, ABI and registered classes of the last call again, no options, and a region in
-	// the live view (so every check below would pass): the ref made from what that call found.
-	// A walk along pointers (`n = n.next` in a generated class) wraps one type over and over.
-	const seen = lastWrap
-	if (
-		given === seen.given &&
-		manager.abi === seen.abi &&
-		registrations.count === seen.registrations &&
-		options === undefined &&
-		Number.isInteger(address) &&
-		address > 0 &&
-		address + seen.size <= manager.fast.uint8Array.length
-	) {
-		const ref = new seen.Class!(manager, address, seen.size, false)
-		ref.allocationAlignment = seen.align
-		return ref as RefOf<X>
-	}
-	const method = 'wrapStruct'
-	const abi = manager.abi
-	const { type } = resolveStructType(given, abi, method)
-	const layout = resolveLayout(type, abi)
-	const Class = structRefClass(type, abi, manager)
-	manager.wrapRegion(address, layout.size, 1, method)
-	const ref = manager.core.wrapped(new Class(manager, address, layout.size, false), layout.align, options, method) as RefOf<X>
-	// (a region past 4 GiB takes wrapped()'s own way: its deallocator is marked)
-	if (layout.size <= 0xffffffff) {
-		seen.given = given
-		seen.abi = abi
-		seen.registrations = registrations.count
-		seen.Class = Class
-		seen.size = layout.size
-		seen.align = layout.align
-	}
-	return ref
+	// A call for the type and ABI of the last one reuses what it found (a generated class's
+	// pointer getter, `n = n.next`, wraps one type over and over)
+	return wrapStructRemembering(lastWrap, manager, given as StructType, address, options) as RefOf<X>
 }
 
-/** What the last `wrapStruct` that went the full way found (see `last` below for why one object). */
-const lastWrap: { given: StructTypeOrClass | undefined; abi: AbiName | undefined; registrations: number; Class: ReturnType<typeof structRefClass> | undefined; size: number; align: number } = {
-	given: undefined,
-	abi: undefined,
-	registrations: -1,
-	Class: undefined,
-	size: 0,
-	align: 0,
-}
+/** What the last `wrapStruct` that went the full way found. */
+const lastWrap = wrapMemo()
 
 /** `readStruct(type, address)`: of a struct type or a generated class. */
 export function readStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, type: X, address: number): StructValue<DeclarationOf<X>> {

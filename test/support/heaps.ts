@@ -2,7 +2,7 @@
  * Shared test support: a seeded PRNG, simple real allocators over plain and shared
  * memories, and helpers to snapshot memory around failing calls.
  */
-import { createWasmHeapManager, type WasmHeapManager, type WasmHeapManagerOptions } from '../../src/index.js'
+import { createWasmHeapManager, StructArrayRef, StructRef, type StructType, type WasmHeapManager, type WasmHeapManagerOptions } from '../../src/index.js'
 
 /**
  * The one seeded PRNG of the suite: xorshift128+, the top 53 bits of each 64-bit step
@@ -162,5 +162,20 @@ export function fiveGiBBufferOrSkip(context: Mocha.Context, label: string): Arra
 	} catch (error) {
 		console.log(`      [${label}] 5 GiB ArrayBuffer refused here: ${String(error)}`)
 		return context.skip()
+	}
+}
+
+/**
+ * A class shaped as `wasm-heap-manager generate` writes one for `type` (wasm32), with no
+ * accessors of its own: registered on its first use, it becomes the base of every ref to
+ * `type`. For tests of what changes when a generated class is registered.
+ */
+export function registrableClass(type: StructType) {
+	class ArrayClass extends StructArrayRef<StructType> {}
+	return class extends StructRef<StructType> {
+		static readonly structType = type
+		static readonly abi = 'wasm32'
+		static readonly arrayClass = ArrayClass
+		static readonly libraryFieldsVersion = 1
 	}
 }
