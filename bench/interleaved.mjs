@@ -1,6 +1,6 @@
 /**
  * The timing loop the two-build A/B scripts share (bench/atomic-members.mjs,
- * bench/touched-paths.mjs, bench/iteration-ab.mjs, bench/alloc-values-ab.mjs,
+ * bench/touched-paths.mjs, bench/iteration-ab.mjs, bench/alloc-values-ab.mjs, bench/float16-ab.mjs,
  * bench/cliffs-probe.mjs): every case's variants (builds A and B, a hand-written loop)
  * timed back to back, round after round, the order of the variants reversed every other
  * round, so that machine noise and the load order hit them alike; the first `warmup`

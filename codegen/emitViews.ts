@@ -1,7 +1,7 @@
 /** The view facet of an element row: the manager's `view<T>Array(address, count)` and the array ref's `view`. */
 import { facetParts, provenance, type FacetParts } from './emitted.js'
 import type { NormalizedElement } from './normalize.js'
-import { codeWithArticle, describeElement } from './snippets.js'
+import { codeWithArticle, describeElement, modules } from './snippets.js'
 import { grouped } from './docGroups.js'
 
 const emitter = 'emitViews'
@@ -15,7 +15,7 @@ export function emitViews(element: NormalizedElement): FacetParts {
 	// A constructor some engines lack is looked up when called, and named in a TypeError where it is missing.
 	const constructorExpression = element.viewNeedsGlobal ? `'${viewConstructor}'` : viewConstructor
 	const returnType = element.viewNeedsGlobal ? `${viewConstructor}View` : viewConstructor
-	if (element.viewNeedsGlobal) parts.manager.use('../src/globalConstructors.js', `type ${returnType}`)
+	if (element.viewNeedsGlobal) parts.manager.use(modules.globalConstructors, `type ${returnType}`)
 	parts.manager.methods.push({
 		leadingTrivia: trivia,
 		name: methods.view,
@@ -32,7 +32,7 @@ export function emitViews(element: NormalizedElement): FacetParts {
 		returnType,
 		statements: [`return this.viewArray(${constructorExpression}, ${byteSize}, ${alignment}, '${methods.view}', address, elementCount)`],
 	})
-	if (element.viewNeedsGlobal) parts.arrayRef.use('../src/globalConstructors.js', `type ${returnType}`)
+	if (element.viewNeedsGlobal) parts.arrayRef.use(modules.globalConstructors, `type ${returnType}`)
 	parts.arrayRef.getAccessors.push({
 		leadingTrivia: trivia,
 		name: 'view',

@@ -149,6 +149,8 @@ const dataViewAccessorSizes: Record<DataViewAccessor, number> = {
 
 const kinds: readonly ElementKind[] = ['int', 'clampedInt', 'float', 'bigint', 'pointer53']
 const atomicStrategies: readonly AtomicStrategy[] = ['native', 'viaBits', 'clampThenUint8', 'viaBigUint64']
+/** Byte sizes of the `DataView` accessors only some engines have (see `BitConversion.native`). */
+const nativeDataViewAccessorSizes: Readonly<Record<string, number>> = { Float16: 2 }
 const bitConversions = ['float16ToBits', 'bitsToFloat16', 'float32ToBits', 'bitsToFloat32', 'float64ToBits', 'bitsToFloat64']
 const integerViewOfAccessor: Partial<Record<DataViewAccessor, TypedArrayName>> = {
 	Int8: 'Int8Array',
@@ -283,6 +285,10 @@ function validateFullRow(row: ElementTypeRow): void {
 			if (!bitConversions.includes(name)) fail(`unknown bit conversion '${String(name)}' (known: ${bitConversions.join(', ')})`)
 		}
 		if (row.kind !== 'float') fail(`bits are for kind 'float' rows`)
+		const native = row.bits.native
+		if (native !== undefined && nativeDataViewAccessorSizes[native] !== row.byteSize) {
+			fail(`bits.native must be a DataView accessor of ${row.byteSize} bytes that some engines lack (${Object.keys(nativeDataViewAccessorSizes).join(', ')}), got '${String(native)}'`)
+		}
 	}
 	if (row.atomicStrategy === 'viaBits') {
 		const conversion = row.atomicBits ?? row.bits

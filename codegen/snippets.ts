@@ -29,6 +29,7 @@ export const modules = {
 	core: '../src/HeapCore.js',
 	strings: '../src/HeapStrings.js',
 	cappedView: '../src/cappedView.js',
+	globalConstructors: '../src/globalConstructors.js',
 	refs: './Refs.generated.js',
 	manager: './WasmHeapManager.generated.js',
 	codec: (codec: string): string => `../src/codecs/${codec}.js`,
@@ -197,6 +198,19 @@ export function pointer53ValueCheck(method: string, part: Part, variable = 'valu
 const littleEndian = (element: { readonly byteSize: number }): string => (element.byteSize === 1 ? '' : ', true')
 
 /**
+ * The flag saying whether `DataView.prototype` has the accessor `native` (tested once, at
+ * load) and the type of a `DataView` that has it, both imported into `part` from
+ * src/globalConstructors.ts. A row's reads and writes branch on the flag (see
+ * `BitConversion.native`): a constant for the whole run, so the branch always goes one way.
+ */
+function nativeAccessor(native: string, part: Part): { flag: string; view: string } {
+	const flag = `hasDataView${native}`
+	const view = `DataViewWith${native}`
+	part.use(modules.globalConstructors, flag, `type ${view}`)
+	return { flag, view }
+}
+
+/**
  * The statements that read one element through the DataView `view` at `address` and
  * return it (shared by the manager's `read<T>` and the refs' inline fast paths). The
  * error of a value it refuses names `method`, or, given `methodVariable`, the method held
@@ -214,10 +228,17 @@ export function elementRead(element: NormalizedElement, address: string, method:
 		}
 	}
 	if (element.bits !== undefined) {
-		const { accessor, fromBits } = element.bits
+		const { accessor, fromBits, native } = element.bits
 		part.use(modules.conversions, fromBits)
+		const bitsRead = `${fromBits}(view.get${accessor}(${address}${littleEndian(element)}))`
+		if (native !== undefined) {
+			const { flag, view } = nativeAccessor(native, part)
+			return (writer) => {
+				writer.writeLine(`return ${flag} ? (view as ${view}).get${native}(${address}${littleEndian(element)}) : ${bitsRead}`)
+			}
+		}
 		return (writer) => {
-			writer.writeLine(`return ${fromBits}(view.get${accessor}(${address}${littleEndian(element)}))`)
+			writer.writeLine(`return ${bitsRead}`)
 		}
 	}
 	return (writer) => {
@@ -243,6 +264,14 @@ export function elementWrite(element: NormalizedElement, address: string, method
 	}
 	const stored = int32Argument && takesInt32Argument(element) ? 'value | 0' : storedValue(element, 'value', part)
 	const accessor = element.bits?.accessor ?? element.dataViewAccessor
+	const native = element.bits?.native
+	if (native !== undefined) {
+		const { flag, view } = nativeAccessor(native, part)
+		return (writer) => {
+			writer.writeLine(`if (${flag}) (view as ${view}).set${native}(${address}, value${littleEndian(element)})`)
+			writer.writeLine(`else view.set${accessor}(${address}, ${stored}${littleEndian(element)})`)
+		}
+	}
 	return (writer) => {
 		writer.writeLine(`view.set${accessor}(${address}, ${stored}${littleEndian(element)})`)
 	}

@@ -66,6 +66,12 @@ export type BitConversionName =
 	| 'float64ToBits'
 	| 'bitsToFloat64'
 
+/**
+ * Suffixes of `DataView` accessors that only some engines have (`getFloat16` /
+ * `setFloat16`: Node 24 and current browsers, not Node 20).
+ */
+export type NativeDataViewAccessor = 'Float16'
+
 /** A value stored as the bit pattern of an integer of the same width. */
 export interface BitConversion {
 	/** The integer `DataView` accessor the bits are read and written with. */
@@ -74,6 +80,13 @@ export interface BitConversion {
 	readonly toBits: BitConversionName
 	/** Bits → value (`bitsToFloat32`). */
 	readonly fromBits: BitConversionName
+	/**
+	 * The engine's own `DataView` accessor for the type, where some engines have one:
+	 * plain reads and writes call it where `DataView.prototype` has it (tested once, at
+	 * load: `hasDataView<Suffix>` in src/globalConstructors.ts) and go through the bits
+	 * elsewhere. It must round as `toBits` does. Atomics always go through the bits.
+	 */
+	readonly native?: NativeDataViewAccessor
 }
 
 /** A full element-type row. */
@@ -287,7 +300,7 @@ export const elementRows: readonly ElementRow[] = [
 		viewConstructor: 'Float16Array',
 		viewNeedsGlobal: true,
 		dataViewAccessor: 'Uint16',
-		bits: { accessor: 'Uint16', toBits: 'float16ToBits', fromBits: 'bitsToFloat16' },
+		bits: { accessor: 'Uint16', toBits: 'float16ToBits', fromBits: 'bitsToFloat16', native: 'Float16' },
 		atomicStrategy: 'viaBits',
 		atomicViewConstructor: 'Uint16Array',
 	},

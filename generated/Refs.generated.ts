@@ -3,7 +3,7 @@
 import { ArrayHeapRef, HeapRef } from '../src/HeapRef.js';
 import { bigintValue, bitsToFloat16, clampToUint8, float16ToBits, numberValue } from '../src/conversions.js';
 import { throwPointer53StoredError, throwPointer53ValueError } from '../src/errors.js';
-import { type Float16ArrayView } from '../src/globalConstructors.js';
+import { hasDataViewFloat16, type DataViewWithFloat16, type Float16ArrayView } from '../src/globalConstructors.js';
 import { type WasmHeapManager } from './WasmHeapManager.generated.js';
 
 // Int8 · codegen/emitRefClasses.ts
@@ -4374,10 +4374,10 @@ export class Float16Ref extends HeapRef {
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
 			const view = this.liveView(2, 'value')
-			return bitsToFloat16(view.getUint16(this.address, true))
+			return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(this.address, true) : bitsToFloat16(view.getUint16(this.address, true))
 		}
 		const view = manager.fastDataView
-		return bitsToFloat16(view.getUint16(this.address, true))
+		return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(this.address, true) : bitsToFloat16(view.getUint16(this.address, true))
 	}
 
 	/** Writes the referenced value, converted as `writeFloat16` converts it; its errors name `value`. */
@@ -4386,11 +4386,13 @@ export class Float16Ref extends HeapRef {
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
 			const view = this.liveView(2, 'value')
-			view.setUint16(this.address, float16ToBits(value), true)
+			if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(this.address, value, true)
+			else view.setUint16(this.address, float16ToBits(value), true)
 			return
 		}
 		const view = manager.fastDataView
-		view.setUint16(this.address, float16ToBits(value), true)
+		if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(this.address, value, true)
+		else view.setUint16(this.address, float16ToBits(value), true)
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -4403,10 +4405,10 @@ export class Float16Ref extends HeapRef {
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
 			const view = this.liveView(2, 'read')
-			return bitsToFloat16(view.getUint16(this.address, true))
+			return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(this.address, true) : bitsToFloat16(view.getUint16(this.address, true))
 		}
 		const view = manager.fastDataView
-		return bitsToFloat16(view.getUint16(this.address, true))
+		return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(this.address, true) : bitsToFloat16(view.getUint16(this.address, true))
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -4421,11 +4423,13 @@ export class Float16Ref extends HeapRef {
 		const manager = this.manager
 		if (!(this.liveEnd <= manager.fastUint8Array.length)) {
 			const view = this.liveView(2, 'write')
-			view.setUint16(this.address, float16ToBits(value), true)
+			if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(this.address, value, true)
+			else view.setUint16(this.address, float16ToBits(value), true)
 			return
 		}
 		const view = manager.fastDataView
-		view.setUint16(this.address, float16ToBits(value), true)
+		if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(this.address, value, true)
+		else view.setUint16(this.address, float16ToBits(value), true)
 	}
 
 	// Float16 · codegen/emitAtomics.ts
@@ -4562,7 +4566,7 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 		const address = this.address + index * 2
 		const manager = this.manager
 		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.polledView(address, 2, 'readAt')
-		return bitsToFloat16(view.getUint16(address, true))
+		return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(address, true) : bitsToFloat16(view.getUint16(address, true))
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -4579,7 +4583,8 @@ export class Float16ArrayRef extends ArrayHeapRef<number> {
 		const address = this.address + index * 2
 		const manager = this.manager
 		const view = this.liveEnd <= manager.fastUint8Array.length ? manager.fastDataView : this.polledView(address, 2, 'writeAt')
-		view.setUint16(address, float16ToBits(value), true)
+		if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(address, value, true)
+		else view.setUint16(address, float16ToBits(value), true)
 	}
 
 	// Float16 · codegen/emitAtomics.ts

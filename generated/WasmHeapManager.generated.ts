@@ -11,7 +11,7 @@ import { decode as decodeUtf32, decodeShortTerminated as decodeShortTerminatedUt
 import { decode as decodeUtf8, encodeMeasured as encodeMeasuredUtf8, encodedLength as encodedLengthUtf8, findTerminator as findTerminatorUtf8, measure as measureUtf8, write as writeUtf8 } from '../src/codecs/utf8.js';
 import { bigintElement, bigintValue, bitsToFloat16, bitsToFloat32, bitsToFloat64, clampToUint8, float16ToBits, float32ToBits, float64ToBits, maxPointer53, numberValue, pointer53ToStored } from '../src/conversions.js';
 import { throwPointer53ResultError, throwPointer53StoredError, throwPointer53ValueError, throwStringDecodeError, throwStringValueError, throwWideIntegerError } from '../src/errors.js';
-import { type Float16ArrayView } from '../src/globalConstructors.js';
+import { hasDataViewFloat16, type DataViewWithFloat16, type Float16ArrayView } from '../src/globalConstructors.js';
 import { raise, wrapMaxElementCountZero } from '../src/messages.js';
 import { type HeapViews } from './HeapViews.generated.js';
 import { AsciiStringRef, AsciiStringSliceRef, BigInt64ArrayRef, BigInt64Ref, BigUint64ArrayRef, BigUint64Ref, ClampedUint8ArrayRef, ClampedUint8Ref, Float16ArrayRef, Float16Ref, Float32ArrayRef, Float32Ref, Float64ArrayRef, Float64Ref, Int16ArrayRef, Int16Ref, Int32ArrayRef, Int32Ref, Int8ArrayRef, Int8Ref, Pointer32ArrayRef, Pointer32Ref, Pointer53ArrayRef, Pointer53Ref, Pointer64ArrayRef, Pointer64Ref, Uint16ArrayRef, Uint16Ref, Uint32ArrayRef, Uint32Ref, Uint8ArrayRef, Uint8Ref, Utf16StringRef, Utf16StringSliceRef, Utf32StringRef, Utf32StringSliceRef, Utf8StringRef, Utf8StringSliceRef } from './Refs.generated.js';
@@ -710,7 +710,7 @@ export class WasmHeapManager extends HeapAccess {
 	readFloat16(address: number): number {
 		let view = this.fastDataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'readFloat16')
-		return bitsToFloat16(view.getUint16(address, true))
+		return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(address, true) : bitsToFloat16(view.getUint16(address, true))
 	}
 
 	// Float16 · codegen/emitAccess.ts
@@ -724,7 +724,8 @@ export class WasmHeapManager extends HeapAccess {
 		if (typeof value !== 'number') value = numberValue(value, 'writeFloat16')
 		let view = this.fastDataView
 		if (!(Number.isInteger(address) && address >= 0 && address <= this.fastUint8Array.length - 2)) view = this.accessView(address, 2, 'writeFloat16')
-		view.setUint16(address, float16ToBits(value), true)
+		if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(address, value, true)
+		else view.setUint16(address, float16ToBits(value), true)
 	}
 
 	// Float32 · codegen/emitAccess.ts

@@ -2,6 +2,7 @@
 
 import { bigintValue, bitsToFloat16, clampToUint8, float16ToBits, numberValue } from '../src/conversions.js';
 import { throwPointer53StoredError, throwPointer53ValueError } from '../src/errors.js';
+import { hasDataViewFloat16, type DataViewWithFloat16 } from '../src/globalConstructors.js';
 import type { StructFieldAccessor, StructFieldHost } from '../src/structs/StructRef.js';
 
 // Int8 · codegen/emitStructFields.ts
@@ -307,29 +308,31 @@ function Float16Field(offset: number, name: string, where: string): StructFieldA
 	const getSlowly = (ref: StructFieldHost): number => {
 		ref.checkLive(name)
 		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
-		return bitsToFloat16(view.getUint16(ref.address + offset, true))
+		return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(ref.address + offset, true) : bitsToFloat16(view.getUint16(ref.address + offset, true))
 	}
 	const setSlowly = (ref: StructFieldHost, value: number): void => {
 		if (typeof value !== 'number') value = numberValue(value, where)
 		ref.checkLive(name)
 		const view = ref.manager.checkRegion(ref.address + offset, 2, where).dataView
-		view.setUint16(ref.address + offset, float16ToBits(value), true)
+		if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(ref.address + offset, value, true)
+		else view.setUint16(ref.address + offset, float16ToBits(value), true)
 	}
 	return {
 		get(this: StructFieldHost): number {
 			const fast = this.manager.fast
 			if (!(this.root.liveEnd <= fast.uint8Array.length)) return getSlowly(this)
 			const view = fast.dataView
-			return bitsToFloat16(view.getUint16(this.address + offset, true))
+			return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(this.address + offset, true) : bitsToFloat16(view.getUint16(this.address + offset, true))
 		},
 		set(this: StructFieldHost, value: number): void {
 			const fast = this.manager.fast
 			if (!(this.root.liveEnd <= fast.uint8Array.length) || typeof value !== 'number') return setSlowly(this, value)
 			const view = fast.dataView
-			view.setUint16(this.address + offset, float16ToBits(value), true)
+			if (hasDataViewFloat16) (view as DataViewWithFloat16).setFloat16(this.address + offset, value, true)
+			else view.setUint16(this.address + offset, float16ToBits(value), true)
 		},
 		read(view: DataView, address: number): number {
-			return bitsToFloat16(view.getUint16(address + offset, true))
+			return hasDataViewFloat16 ? (view as DataViewWithFloat16).getFloat16(address + offset, true) : bitsToFloat16(view.getUint16(address + offset, true))
 		},
 	}
 }

@@ -45,53 +45,57 @@ export function bitsToFloat64(bits: bigint): number {
 	return float64Scratch[0]!
 }
 
-/** Rounds a non-negative `x` to the nearest integer, ties to even (IEEE 754's default rounding). */
-function roundHalfToEven(x: number): number {
-	const floor = Math.floor(x)
-	const fraction = x - floor // exact: both lie within 2^25 of each other
-	return fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor
-}
+/**
+ * The double's two 32-bit halves, over `float64Scratch`'s buffer: the high half (sign,
+ * exponent, top 20 bits of the fraction) is element 1 on a little-endian host, 0 on a
+ * big-endian one.
+ */
+const float64Halves = new Uint32Array(float64Scratch.buffer)
+const highHalf = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0
+const lowHalf = 1 - highHalf
 
 /**
  * The IEEE 754 half-precision bit pattern of `value`, rounded to nearest, ties to even,
- * straight from the double (no detour through `float`, which would round twice), as
- * `Float16Array` and `Math.f16round` do. NaN becomes the quiet NaN 0x7e00. Engines
+ * straight from the double's bits (no detour through `float`, which would round twice),
+ * as `Float16Array` and `Math.f16round` do. NaN becomes the quiet NaN 0x7e00 with the
+ * NaN's sign bit (0xfe00 for a negative one), as V8's own `setFloat16` stores it. Engines
  * without `Float16Array` (Node 20) need this; the result is the same where they have it.
+ * Integer work on the double's halves: no `Math.log2` or `**`, which V8 compiles as calls.
  */
 export function float16ToBits(value: number): number {
 	value = +value // as a Float16Array element assignment converts (and throws for a bigint)
-	if (value !== value) return 0x7e00
-	const sign = value < 0 || Object.is(value, -0) ? 0x8000 : 0
-	const magnitude = Math.abs(value)
-	// 65520 is halfway between the largest half (65504) and the next step (65536): it and
-	// everything above round to infinity.
-	if (magnitude >= 65520) return sign | 0x7c00
-	if (magnitude < 2 ** -14) {
-		// Subnormal (or zero): a multiple of 2^-24. A result of 1024 is the smallest
-		// normal's bit pattern, which is right.
-		return sign | roundHalfToEven(magnitude * 2 ** 24)
+	float64Scratch[0] = value
+	const high = float64Halves[highHalf]!
+	const sign = (high >>> 16) & 0x8000
+	const exponent = (high >>> 20) & 0x7ff // biased by 1023
+	if (exponent >= 1023 - 14) {
+		// 2^16 and up, infinities and NaN (exponent 0x7ff with a fraction)
+		if (exponent >= 1023 + 16) return sign | (exponent === 0x7ff && ((high & 0xfffff) | float64Halves[lowHalf]!) !== 0 ? 0x7e00 : 0x7c00)
+		// A normal half: its exponent and the fraction's top 10 bits, then rounded on the 42
+		// bits below them. A carry out of the fraction moves to the next exponent, which is
+		// right, and from the largest half (65504) to infinity's pattern, as it should.
+		let bits = ((exponent - 1008) << 10) | ((high >>> 10) & 0x3ff)
+		const rest = high & 0x3ff
+		if (rest > 0x200 || (rest === 0x200 && ((bits & 1) !== 0 || float64Halves[lowHalf]! !== 0))) bits++
+		return sign | bits
 	}
-	let exponent = Math.floor(Math.log2(magnitude))
-	// log2 may be off by one next to a power of two: settle it exactly.
-	if (2 ** exponent > magnitude) exponent--
-	else if (2 ** (exponent + 1) <= magnitude) exponent++
-	let mantissa = roundHalfToEven((magnitude / 2 ** exponent) * 1024)
-	if (mantissa === 2048) {
-		mantissa = 1024
-		exponent++
-	}
-	if (exponent > 15) return sign | 0x7c00
-	return sign | ((exponent + 15) << 10) | (mantissa - 1024)
+	// Subnormal (or zero): a multiple of 2^-24, exact after the scaling. A result of 1024
+	// is the smallest normal's bit pattern, which is right.
+	const scaled = Math.abs(value) * 16777216
+	const floor = Math.floor(scaled)
+	const fraction = scaled - floor
+	return sign | (fraction > 0.5 || (fraction === 0.5 && (floor & 1) === 1) ? floor + 1 : floor)
 }
+
+/** `2 ** (exponent - 25)` for a half's biased exponent 1..30 (index 0: the subnormals' 2^-24), looked up: V8 calls out for `**`. */
+const float16Scales = Array.from({ length: 32 }, (_, exponent) => 2 ** ((exponent || 1) - 25))
 
 /** The half-precision float whose bit pattern is the low 16 bits of `bits` (exact in a double). */
 export function bitsToFloat16(bits: number): number {
-	const sign = bits & 0x8000 ? -1 : 1
 	const exponent = (bits >> 10) & 0x1f
-	const mantissa = bits & 0x3ff
-	if (exponent === 0) return sign * mantissa * 2 ** -24
-	if (exponent === 31) return mantissa === 0 ? sign * Infinity : Number.NaN
-	return sign * (1024 + mantissa) * 2 ** (exponent - 25)
+	const fraction = bits & 0x3ff
+	const magnitude = exponent === 0 ? fraction * float16Scales[0]! : exponent === 31 ? (fraction === 0 ? Infinity : Number.NaN) : (1024 + fraction) * float16Scales[exponent]!
+	return bits & 0x8000 ? -magnitude : magnitude
 }
 
 /** `2^53 - 1` as a `bigint`: the largest stored value a pointer53 read accepts. */

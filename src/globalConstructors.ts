@@ -42,3 +42,21 @@ export function requireGlobalConstructor<T>(name: string, method: string): Typed
 	}
 	return constructor as TypedArrayConstructorLike<T>
 }
+
+/**
+ * A `DataView` with the engine's own half-float accessors (typed here so that these
+ * declarations compile without `lib: ["esnext.float16"]`).
+ */
+export interface DataViewWithFloat16 extends DataView {
+	getFloat16(byteOffset: number, littleEndian?: boolean): number
+	setFloat16(byteOffset: number, value: number, littleEndian?: boolean): void
+}
+
+/**
+ * Whether this engine's `DataView` has `getFloat16` and `setFloat16` (Node 24, current
+ * browsers; not Node 20). `Float16` reads and writes call them where it has, and convert
+ * through the `Uint16` bits elsewhere, with the same results (`float16ToBits` rounds as
+ * they do, and keeps a NaN's sign as V8's do).
+ */
+export const hasDataViewFloat16: boolean =
+	typeof (DataView.prototype as Partial<DataViewWithFloat16>).getFloat16 === 'function' && typeof (DataView.prototype as Partial<DataViewWithFloat16>).setFloat16 === 'function'

@@ -6,7 +6,8 @@
  */
 import { expect } from 'chai'
 import { bitsToFloat16, float16ToBits } from '../src/conversions.js'
-import { createWasmHeapManager, Float16ArrayRef, Float16Ref } from '../src/index.js'
+import { hasDataViewFloat16, type DataViewWithFloat16 } from '../src/globalConstructors.js'
+import { createWasmHeapManager, defineStruct, Float16ArrayRef, Float16Ref } from '../src/index.js'
 import { SeededRandom } from './support/heaps.js'
 
 type Float16ArrayConstructor = new (buffer: ArrayBufferLike, byteOffset?: number, length?: number) => ArrayLike<number> & { [index: number]: number; readonly buffer: ArrayBufferLike }
@@ -58,10 +59,22 @@ describe('Float16', () => {
 			}
 		})
 
-		it('rounds 200,000 random doubles, every midpoint and the edges to the nearest half, ties to even', () => {
+		it('rounds 200,000 random doubles, every midpoint and its neighbouring doubles, and the edges to the nearest half, ties to even', () => {
 			const random = new SeededRandom(1616)
 			const values = [65504, 65519.99, 65520, 2 ** -25, 2 ** -25 + 2 ** -60, 2 ** -26, 1e-10, 1 + 2 ** -11, 1 + 3 * 2 ** -11, -0, Infinity, -Infinity]
-			for (let bits = 0; bits < 0x7bff; bits++) values.push((finiteHalves[bits]! + finiteHalves[bits + 1]!) / 2)
+			// Each midpoint, and the doubles either side of it (one unit in the last place of the
+			// double: the rounding then hangs on the double's lowest bit alone).
+			const doubles = new Float64Array(1)
+			const doubleBits = new BigInt64Array(doubles.buffer)
+			const nextTo = (value: number, step: bigint): number => {
+				doubles[0] = value
+				doubleBits[0]! += step
+				return doubles[0]!
+			}
+			for (let bits = 0; bits < 0x7bff; bits++) {
+				const midpoint = (finiteHalves[bits]! + finiteHalves[bits + 1]!) / 2
+				values.push(midpoint, nextTo(midpoint, 1n), nextTo(midpoint, -1n), -nextTo(midpoint, 1n))
+			}
 			for (let i = 0; i < 200_000; i++) {
 				const scale = 2 ** (random.int(0, 45) - 28)
 				values.push((random.next() * 2 - 1) * scale)
@@ -84,6 +97,87 @@ describe('Float16', () => {
 				const value = (random.next() * 2 - 1) * 2 ** (random.int(0, 45) - 28)
 				halves[0] = value
 				expect(float16ToBits(value)).to.equal(new Uint16Array(halves.buffer as ArrayBuffer)[0])
+			}
+		})
+	})
+
+	describe("the engine's own DataView accessors", () => {
+		const prototype = DataView.prototype as Partial<DataViewWithFloat16>
+		const engineHasThem = typeof prototype.getFloat16 === 'function'
+		/** A NaN whose sign bit is set, made from its bits (whether `-NaN` sets it is up to the engine). */
+		const negativeNaN = new Float64Array(new BigUint64Array([0xfff8000000000000n]).buffer)[0]!
+
+		it('are used where DataView has them, and the Uint16 bits elsewhere', () => {
+			expect(hasDataViewFloat16).to.equal(engineHasThem)
+			if (process.env.REQUIRE_MEMORY64 === '1') expect(hasDataViewFloat16, `${process.version} has no DataView.prototype.getFloat16`).to.equal(true)
+			const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+			const Half = defineStruct('Half', { h: 'Float16', k: 'Uint16' })
+			const ref = heap.allocFloat16()
+			const array = heap.allocFloat16Array(4)
+			const struct = heap.allocStruct(Half)
+			// Each plain member once, counting the calls of the engine's accessors (where they exist).
+			const members: [string, () => unknown][] = [
+				['writeFloat16', () => heap.writeFloat16(ref.address, 1.5)],
+				['readFloat16', () => heap.readFloat16(ref.address)],
+				['value setter', () => (ref.value = 2.5)],
+				['value getter', () => ref.value],
+				['write', () => ref.write(3.5)],
+				['read', () => ref.read()],
+				['writeAt', () => array.writeAt(1, 4.5)],
+				['readAt', () => array.readAt(1)],
+				['struct field setter', () => (struct.h = 5.5)],
+				['struct field getter', () => struct.h],
+				['readStruct', () => heap.readStruct(Half, struct.address)],
+			]
+			const counts = { get: 0, set: 0 }
+			const { getFloat16, setFloat16 } = prototype
+			if (engineHasThem) {
+				prototype.getFloat16 = function (this: DataView, ...args: [number, boolean?]) {
+					counts.get++
+					return getFloat16!.apply(this, args)
+				}
+				prototype.setFloat16 = function (this: DataView, ...args: [number, number, boolean?]) {
+					counts.set++
+					return setFloat16!.apply(this, args)
+				}
+			}
+			try {
+				for (const [name, member] of members) {
+					const before = counts.get + counts.set
+					member()
+					expect(counts.get + counts.set - before, name).to.equal(engineHasThem ? 1 : 0)
+				}
+			} finally {
+				if (engineHasThem) Object.assign(prototype, { getFloat16, setFloat16 })
+			}
+			expect([heap.readFloat16(ref.address), array.readAt(1), struct.h]).to.deep.equal([3.5, 4.5, 5.5])
+		})
+
+		it('store the same bits as float16ToBits and read the same values as bitsToFloat16, NaN signs included', () => {
+			const memory = new WebAssembly.Memory({ initial: 1 })
+			const heap = createWasmHeapManager(memory)
+			const halves = new Uint16Array(memory.buffer, 0, 2)
+			const random = new SeededRandom(1624)
+			const values = [negativeNaN, Number.NaN, -0, 0, Infinity, -Infinity, 65520, -65519.99, 2 ** -25, -(2 ** -25), 2 ** -24 * 1.5]
+			for (let i = 0; i < 50_000; i++) values.push((random.next() * 2 - 1) * 2 ** (random.int(0, 45) - 28))
+			for (const value of values) {
+				heap.writeFloat16(0, value)
+				expect(halves[0], String(value)).to.equal(float16ToBits(value))
+			}
+			expect(float16ToBits(negativeNaN)).to.equal(0xfe00)
+			expect(float16ToBits(Number.NaN)).to.equal(0x7e00)
+			for (let bits = 0; bits < 0x10000; bits++) {
+				halves[0] = bits
+				const read = heap.readFloat16(0)
+				const expected = bitsToFloat16(bits)
+				if (Number.isNaN(expected)) {
+					expect(Number.isNaN(read), `0x${bits.toString(16)}`).to.equal(true)
+					// Written back, a NaN keeps its sign on either path.
+					heap.writeFloat16(2, read)
+					expect(halves[1]! & 0x8000, `0x${bits.toString(16)}`).to.equal(bits & 0x8000)
+				} else {
+					expect(Object.is(read, expected), `0x${bits.toString(16)}`).to.equal(true)
+				}
 			}
 		})
 	})
