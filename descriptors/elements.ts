@@ -84,7 +84,8 @@ export interface BitConversion {
 	 * The engine's own `DataView` accessor for the type, where some engines have one:
 	 * plain reads and writes call it where `DataView.prototype` has it (tested once, at
 	 * load: `hasDataView<Suffix>` in src/globalConstructors.ts) and go through the bits
-	 * elsewhere. It must round as `toBits` does. Atomics always go through the bits.
+	 * elsewhere. It must round as `toBits` does (a NaN's bits may differ: the engine's
+	 * accessor stores what it stores, as `setFloat32` does). Atomics always go through the bits.
 	 */
 	readonly native?: NativeDataViewAccessor
 }

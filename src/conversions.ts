@@ -57,8 +57,9 @@ const lowHalf = 1 - highHalf
 /**
  * The IEEE 754 half-precision bit pattern of `value`, rounded to nearest, ties to even,
  * straight from the double's bits (no detour through `float`, which would round twice),
- * as `Float16Array` and `Math.f16round` do. NaN becomes the quiet NaN 0x7e00 with the
- * NaN's sign bit (0xfe00 for a negative one), as V8's own `setFloat16` stores it. Engines
+ * as `Float16Array` and `Math.f16round` do. Every NaN becomes the quiet NaN 0x7e00, whatever
+ * its sign bit, which JavaScript code does not set reliably (V8's interpreter sets it for `-x`
+ * of a NaN, its optimising compiler may fold the same `-x` to the positive NaN). Engines
  * without `Float16Array` (Node 20) need this; the result is the same where they have it.
  * Integer work on the double's halves: no `Math.log2` or `**`, which V8 compiles as calls.
  */
@@ -70,7 +71,7 @@ export function float16ToBits(value: number): number {
 	const exponent = (high >>> 20) & 0x7ff // biased by 1023
 	if (exponent >= 1023 - 14) {
 		// 2^16 and up, infinities and NaN (exponent 0x7ff with a fraction)
-		if (exponent >= 1023 + 16) return sign | (exponent === 0x7ff && ((high & 0xfffff) | float64Halves[lowHalf]!) !== 0 ? 0x7e00 : 0x7c00)
+		if (exponent >= 1023 + 16) return exponent === 0x7ff && ((high & 0xfffff) | float64Halves[lowHalf]!) !== 0 ? 0x7e00 : sign | 0x7c00
 		// A normal half: its exponent and the fraction's top 10 bits, then rounded on the 42
 		// bits below them. A carry out of the fraction moves to the next exponent, which is
 		// right, and from the largest half (65504) to infinity's pattern, as it should.
@@ -94,7 +95,8 @@ const float16Scales = Array.from({ length: 32 }, (_, exponent) => 2 ** ((exponen
 export function bitsToFloat16(bits: number): number {
 	const exponent = (bits >> 10) & 0x1f
 	const fraction = bits & 0x3ff
-	const magnitude = exponent === 0 ? fraction * float16Scales[0]! : exponent === 31 ? (fraction === 0 ? Infinity : Number.NaN) : (1024 + fraction) * float16Scales[exponent]!
+	if (exponent === 31) return fraction !== 0 ? Number.NaN : bits & 0x8000 ? -Infinity : Infinity
+	const magnitude = exponent === 0 ? fraction * float16Scales[0]! : (1024 + fraction) * float16Scales[exponent]!
 	return bits & 0x8000 ? -magnitude : magnitude
 }
 

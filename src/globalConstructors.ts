@@ -56,7 +56,7 @@ export interface DataViewWithFloat16 extends DataView {
  * Whether this engine's `DataView` has `getFloat16` and `setFloat16` (Node 24, current
  * browsers; not Node 20). `Float16` reads and writes call them where it has, and convert
  * through the `Uint16` bits elsewhere, with the same results (`float16ToBits` rounds as
- * they do, and keeps a NaN's sign as V8's do).
+ * they do; a NaN's bits are the engine's where its accessor writes it, as for `Float32`).
  */
 export const hasDataViewFloat16: boolean =
 	typeof (DataView.prototype as Partial<DataViewWithFloat16>).getFloat16 === 'function' && typeof (DataView.prototype as Partial<DataViewWithFloat16>).setFloat16 === 'function'
