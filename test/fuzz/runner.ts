@@ -2340,6 +2340,16 @@ export class Runner {
 			case 'free':
 			case '[Symbol.dispose]': {
 				this.deallocatorFaults(exp, o)
+				// A wrapped region of 4 GiB or more (allocations that large are refused) freed through
+				// the manager's deallocator under a 32-bit ABI: refused as deallocate refuses it, a
+				// 32-bit size_t cannot hold its size (README, Connecting to a heap), and the ref is
+				// freed all the same. A memory64-style allocator takes it once the manager knows it
+				// takes bigints.
+				const beyondAbi = !slot.freed && slot.byteSize > 0xffffffff && (this.config.abi ?? 'wasm32') !== 'wasm64'
+				if (beyondAbi) {
+					if (this.config.memory64Allocator === true) exp.allow('RangeError', 'a size past 32 bits, before the manager knows the allocator takes bigints')
+					else exp.fail('RangeError', `${slot.byteSize} bytes: a 32-bit size_t holds at most 4294967295`)
+				}
 				this.settle(op, o, exp, this.refNames(slot), () => {
 					this.expectFrees(op, o, slot.freed ? [] : [slot.address])
 					// A wrap freeing the address of a live tracked ref frees that ref too (the wraps here are never borrowed).
@@ -2348,6 +2358,10 @@ export class Runner {
 					this.markFreed(slot)
 					this.afterFrees(o)
 				})
+				if (beyondAbi && o.threw && o.error instanceof RangeError) {
+					if (o.deallocCalls.some((call) => call.probe !== true)) this.violation(op, 'deallocator-called-for-invalid-arguments', 'the deallocator got a size past 32 bits')
+					this.markFreed(slot)
+				}
 				if (o.threw) this.afterFrees(o)
 				return true
 			}
