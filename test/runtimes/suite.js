@@ -710,6 +710,43 @@ async function checkNumbers(api, check, { label, shared }) {
 		equal(raw.getUint32(address, true), 1, 'bits of the smallest subnormal (Float32)')
 	})
 
+	await check(`${label}: Float16 rounds as this runtime's own Float16Array (where it has one) on every path`, () => {
+		// Plain reads and writes call DataView's getFloat16/setFloat16 where the runtime has
+		// them and convert the Uint16 bits elsewhere; atomics always convert. Both must give
+		// the runtime's own rounding (ties to even), and the known bits where it has none.
+		const address = 12288
+		const raw = new DataView(memory.buffer)
+		const known = [[1 / 3, 0x3555], [65504, 0x7bff], [65520, 0x7c00], [-65519.99, 0xfbff], [2 ** -25, 0], [2 ** -25 + 2 ** -40, 1], [5.960464477539063e-8 * 1.5, 2], [-0, 0x8000], [1 + 2 ** -11, 0x3c00], [1 + 3 * 2 ** -11, 0x3c02], [-Infinity, 0xfc00]]
+		const Half = globalThis.Float16Array
+		const cell = Half === undefined ? undefined : new Half(1)
+		const bitsOfCell = cell === undefined ? undefined : new Uint16Array(cell.buffer)
+		let seed = 16
+		const values = known.map(([value]) => value)
+		for (let i = 0; i < 2000; i++) {
+			seed = (seed * 1103515245 + 12345) >>> 0
+			values.push(((seed / 2 ** 32) * 2 - 1) * 2 ** ((seed % 44) - 26))
+		}
+		values.forEach((value, i) => {
+			const want = i < known.length ? known[i][1] : bitsOfCell === undefined ? undefined : ((cell[0] = value), bitsOfCell[0])
+			if (bitsOfCell !== undefined) {
+				cell[0] = value
+				equal(bitsOfCell[0], i < known.length ? known[i][1] : want, `this runtime's Float16Array rounds ${value}`)
+			}
+			if (want === undefined) return
+			heap.writeFloat16(address + 1, value)
+			equal(raw.getUint16(address + 1, true), want, `writeFloat16(${value}) at an odd address`)
+			heap.writeFloat16Atomic(address + 4, value)
+			equal(raw.getUint16(address + 4, true), want, `writeFloat16Atomic(${value})`)
+			raw.setUint16(address + 8, want, true)
+			const read = heap.readFloat16(address + 8)
+			equal(heap.readFloat16Atomic(address + 8), read, `readFloat16Atomic and readFloat16 of 0x${want.toString(16)}`)
+			heap.writeFloat16(address + 10, read)
+			equal(raw.getUint16(address + 10, true), want, `readFloat16 then writeFloat16 of 0x${want.toString(16)}`)
+		})
+		raw.setUint16(address, 0x7e00, true)
+		assert(Number.isNaN(heap.readFloat16(address)) && Number.isNaN(heap.readFloat16Atomic(address)), 'a half NaN reads as NaN')
+	})
+
 	await check(`${label}: Pointer53 range`, () => {
 		const address = 8200
 		for (const bad of [-1, 1.5, 2 ** 53, NaN]) {
