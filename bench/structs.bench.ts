@@ -293,6 +293,25 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 		}
 		return 0
 	}
+	// A fixed-array field read through its struct each time: a new FieldArrayRef per read.
+	const oneShape = shapes.at(5)
+	oneShape.hist.write([6, 7, 8, 9])
+	if (regime === 'realistic') {
+		attemptError(() => oneShape.hist.readAt(4))
+		attemptError(() => oneShape.hist.writeAt(0, 5n as never))
+	}
+	const histThroughStruct = (): number => {
+		let sum = 0
+		for (let i = 0; i < 1024; i++) sum += oneShape.hist.readAt(i & 3)
+		return sum
+	}
+	const rawHist = (): number => {
+		const i32 = new Int32Array(memory.buffer)
+		const at = (shapeBase + 5 * shapeSize + heap.offsetOf(Shape, 'hist')) / 4
+		let sum = 0
+		for (let i = 0; i < 1024; i++) sum += i32[at + (i & 3)]!
+		return sum
+	}
 	type Linked = { readonly v: number; readonly next: Linked | null }
 	const ListNode: Library.StructType = defineStruct('ListNode', { v: 'Int32', next: { pointer: (): Library.StructType => ListNode } })
 	const list = heap.allocStructArray(ListNode, 64)
@@ -319,5 +338,6 @@ export function createStructCases(library: StructLibrary, regime: StructRegime =
 		{ suite, name: 'writeStruct of a struct with nested structs and an array', operations: 64, library: writeStructs, baselines: { raw: setShapes } },
 		{ suite, name: 'StructRef.write of a nested partial', operations: 64, library: writePartials, baselines: { raw: setPartials } },
 		{ suite, name: 'a walk along pointer fields (n = n.next)', operations: 64, library: walk, baselines: { raw: rawWalk } },
+		{ suite, name: "a fixed-array field's readAt through its struct each time (s.hist.readAt(k))", operations: 1024, library: histThroughStruct, baselines: { raw: rawHist } },
 	]
 }

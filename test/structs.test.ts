@@ -291,6 +291,71 @@ describe('structs at run time', () => {
 	})
 
 	describe('StructArrayRef and FieldArrayRef', () => {
+		it("a fixed-array field's ref, made at each read (numbers, a row of an array of arrays, structs), has every member its class's constructor gave it, and follows its struct's lifetime", () => {
+			const { heap, memory } = test
+			const Tank = defineStruct('Tank', {
+				mass: 'Float64',
+				hist: { array: 'Float32', length: 8 },
+				m: { array: { array: 'Int16', length: 3 }, length: 2 },
+				items: { array: Vec2, length: 4 },
+			})
+			const tank = heap.allocStruct(Tank, { mass: 1, hist: [1, 2, 3, 4, 5, 6, 7, 8], m: [[1, 2, 3], [4, 5, 6]], items: [{ x: 1 }, { x: 2 }, { x: 3 }, { y: 4 }] })
+			const hist = tank.hist
+			expect(hist).to.be.instanceOf(FieldArrayRef).and.instanceOf(HeapRef)
+			expect(hist.constructor).to.equal(FieldArrayRef)
+			expect([hist.address, hist.allocatedByteSize, hist.elementCount, hist.isFreed]).to.deep.equal([tank.address + 8, 32, 8, false])
+			const internals = (ref: unknown): unknown[] => ['tracked', 'tableSlot', 'scope'].map((key) => (ref as Record<string, unknown>)[key])
+			expect(internals(hist)).to.deep.equal([false, -1, undefined])
+			expect(hist.allocatedBytesView.byteOffset).to.equal(tank.address + 8)
+			expect(hist.allocatedBytesView.byteLength).to.equal(32)
+			expect(hist.toJSON()).to.deep.equal({ type: 'Tank.hist', address: tank.address + 8, elementCount: 8, values: [1, 2, 3, 4, 5, 6, 7, 8] })
+			expect(String(hist)).to.equal(`Tank.hist { address: ${tank.address + 8}, elementCount: 8, values: [1, 2, 3, 4, 5, 6, 7, 8] }`)
+			const row = tank.m.at(1)
+			expect(row).to.be.instanceOf(FieldArrayRef)
+			expect([row.address, row.allocatedByteSize, row.elementCount, row.readAt(2)]).to.deep.equal([tank.address + 46, 6, 3, 6])
+			expect(internals(row)).to.deep.equal([false, -1, undefined])
+			expectThrow(() => row.readAt(3), RangeError, /^Tank\.m\[1\]\.readAt: /)
+			const items = tank.items
+			expect(items).to.be.instanceOf(StructArrayRef)
+			expect(items.constructor).to.equal(StructArrayRef)
+			expect([items.address, items.allocatedByteSize, items.elementCount, items.stride, items.type, items.isFreed]).to.deep.equal([tank.address + 52, 32, 4, 8, Vec2, false])
+			expect(internals(items)).to.deep.equal([false, -1, undefined])
+			expect(items.at(2).address).to.equal(tank.address + 68)
+			expect(items.at(3).y).to.equal(4)
+			expect(items.readAt(0)).to.deep.equal({ x: 1, y: 0 })
+			// clear() clears the array's bytes and no others
+			const before = new Uint8Array(memory.buffer).slice(tank.address, tank.address + 84)
+			hist.clear()
+			items.clear()
+			const after = new Uint8Array(memory.buffer).slice(tank.address, tank.address + 84)
+			expect([...after.subarray(8, 40)].every((byte) => byte === 0) && [...after.subarray(52, 84)].every((byte) => byte === 0)).to.equal(true)
+			expect([...after.subarray(0, 8), ...after.subarray(40, 52)]).to.deep.equal([...before.subarray(0, 8), ...before.subarray(40, 52)])
+			for (const ref of [hist, row, items]) {
+				expectThrow(() => ref.free(), Error, /: this ref is part of another ref/)
+				expectThrow(() => ref.release(), Error, /: this ref is part of another ref/)
+			}
+			tank.free()
+			for (const ref of [hist, row, items]) {
+				expect(ref.isFreed).to.equal(true)
+				expect(ref.toJSON()).to.deep.equal({ type: (ref as unknown as { [Symbol.toStringTag]: string })[Symbol.toStringTag], address: ref.address, freed: true })
+			}
+			expectThrow(() => hist.readAt(0), Error, /^Tank\.hist\.readAt: the reference to address \d+ has been freed$/)
+			expectThrow(() => row.writeAt(0, 1), Error, /^Tank\.m\[1\]\.writeAt: the reference to address \d+ has been freed$/)
+			expectThrow(() => items.at(0), Error, /^Vec2ArrayRef\.at: the reference to address \d+ has been freed$/)
+		})
+
+		it('a fixed array of structs gives elements of a generated class registered after the field was read', () => {
+			const { heap } = test
+			const Item = defineStruct('Item', { v: 'Int32' })
+			const Bag = defineStruct('Bag', { tag: 'Int32', items: { array: Item, length: 2 } })
+			const ItemRef = registrableClass(Item)
+			const bag = heap.allocStruct(Bag)
+			for (let round = 0; round < 3; round++) expect(bag.items.at(1)).not.to.be.instanceOf(ItemRef)
+			heap.wrapStruct(ItemRef, bag.address)
+			expect(bag.items.at(1)).to.be.instanceOf(ItemRef)
+			expect(Object.getPrototypeOf(bag.items.at(0))).to.equal(Object.getPrototypeOf(heap.allocStructArray(Item, 1).at(0)))
+		})
+
 		it('at, readAt, writeAt, iteration, stride and type', () => {
 			const { heap } = test
 			const bodies = heap.allocStructArray(Body, 4)

@@ -777,43 +777,22 @@ type FixedArrayRefMaker = (manager: WasmHeapManager, address: number, root: Heap
  * @group Structs
  */
 export class FieldArrayRef<V = unknown, I = V, E = V> extends ArrayHeapRef<E> {
+	// Its refs are made by FieldArraySub (below), which sets these fields: the class has no constructor of its own.
 	/** @internal The struct the field belongs to. */
-	root: HeapRef
+	declare root: HeapRef
 	/** @internal */
-	private readonly codec: ValueCodec
+	declare private readonly codec: ValueCodec
 	/** @internal */
-	private readonly stride: number
+	declare private readonly stride: number
 	/** @internal The field's name (`Mat.m`), for every row of it too. */
-	private readonly fieldName: string
+	declare private readonly fieldName: string
 	/** @internal For an array of arrays, what makes a row's sub-ref; else `undefined`. */
-	private readonly row: FixedArrayRefMaker | undefined
+	declare private readonly row: FixedArrayRefMaker | undefined
 	/** @internal For a row, the array it is an element of; for the field itself, `undefined`. */
-	private readonly parent: FieldArrayRef<unknown, unknown, unknown> | undefined
+	declare private readonly parent: FieldArrayRef<unknown, unknown, unknown> | undefined
 	/** @internal For a row, its index in `parent`. */
-	private readonly index: number
+	declare private readonly index: number
 
-	/** @internal Made by struct refs' array properties. */
-	constructor(
-		manager: WasmHeapManager,
-		address: number,
-		elementCount: number,
-		codec: ValueCodec,
-		stride: number,
-		root: HeapRef,
-		fieldName: string,
-		row?: FixedArrayRefMaker,
-		parent?: FieldArrayRef<unknown, unknown, unknown>,
-		index = -1,
-	) {
-		super(manager, address, elementCount * stride, false, elementCount)
-		this.root = root
-		this.codec = codec
-		this.stride = stride
-		this.fieldName = fieldName
-		this.row = row
-		this.parent = parent
-		this.index = index
-	}
 
 	/** @internal The field's name, with a row's indices (`Mat.m[1]`): made only for errors. */
 	protected get refName(): string {
@@ -1188,8 +1167,80 @@ function fixedArrayRefMaker(element: ValueKind, length: number, abi: AbiName, wh
 	}
 	const elementCodec = codecOf(element, abi, manager)
 	const row = element.kind === 'array' ? fixedArrayRefMaker(element.element, element.length, abi, where, manager) : undefined
-	return (manager, address, root, parent, index) => new FieldArrayRef(manager, address, length, elementCodec, stride, root, where, row, parent, index)
+	return (manager, address, root, parent, index = -1) => new FieldArraySub(manager, address, length, elementCodec, stride, root, where, row, parent, index)
 }
+
+/** @internal What a field array's sub-ref constructor sets: every field its members read on their own paths. */
+interface FieldArraySubFields {
+	manager: WasmHeapManager
+	address: number
+	elementCount: number
+	codec: ValueCodec
+	stride: number
+	root: HeapRef
+	fieldName: string
+	row: FixedArrayRefMaker | undefined
+	parent: FieldArrayRef<unknown, unknown, unknown> | undefined
+	index: number
+}
+
+/**
+ * The constructor of the `FieldArrayRef`s a struct's array property (and a row's `at`)
+ * makes, one per read: a plain function that sets only the fields `readAt`, `writeAt`,
+ * `at` and the rest read (in one shape), where the class's constructor (now gone) ran through
+ * `ArrayHeapRef`'s and `HeapRef`'s (160 + 70 + 77 bytes of bytecode, 17 stores). V8
+ * (Node 20) inlines at most 920 bytes of bytecode into one function, and takes a
+ * property's getter last (its call has no frequency), counted with all its own optimized
+ * code inlined: `s.hist.readAt(i)` went over by a few bytes and called the getter, which
+ * allocated the ref (8-9 ns a read). With this constructor the getter is inlined and the
+ * ref, which does not escape, is not allocated (bench/field-array-ab.mjs); it still is
+ * where `readAt` has seen several fields' codecs (their `read` is then a call). Its
+ * prototype extends `FieldArrayRef`'s: `instanceof` and every member are the same.
+ */
+const FieldArraySub = function (
+	this: FieldArraySubFields,
+	manager: WasmHeapManager,
+	address: number,
+	elementCount: number,
+	codec: ValueCodec,
+	stride: number,
+	root: HeapRef,
+	fieldName: string,
+	row: FixedArrayRefMaker | undefined,
+	parent: FieldArrayRef<unknown, unknown, unknown> | undefined,
+	index: number,
+): void {
+	this.manager = manager
+	this.address = address
+	this.elementCount = elementCount
+	this.codec = codec
+	this.stride = stride
+	this.root = root
+	this.fieldName = fieldName
+	this.row = row
+	this.parent = parent
+	this.index = index
+} as unknown as new (
+	manager: WasmHeapManager,
+	address: number,
+	elementCount: number,
+	codec: ValueCodec,
+	stride: number,
+	root: HeapRef,
+	fieldName: string,
+	row: FixedArrayRefMaker | undefined,
+	parent: FieldArrayRef<unknown, unknown, unknown> | undefined,
+	index: number,
+) => FieldArrayRef<unknown, unknown, unknown>
+// One prototype for every field, so that the members see one shape: FieldArrayRef's members, its
+// size, and never tracked (the allocation table's slot -1). Its liveness is its struct's
+// (`isFreed` and every check read `root`); what only `free` and `release` would read (they throw
+// first) and `HeapRef`'s own liveness fields (`freed`, `liveEnd`), which no member of a field
+// array reads, are not set.
+FieldArraySub.prototype = Object.create(FieldArrayRef.prototype as object, {
+	allocatedByteSize: { get: function (this: FieldArraySubFields) { return this.elementCount * this.stride } },
+	tableSlot: { value: -1, writable: true },
+}) as FieldArrayRef<unknown, unknown, unknown>
 
 /** A fixed array: reading gives a `StructArrayRef` (of structs) or a `FieldArrayRef`; assigning an array writes its values. */
 function arrayAccessor(field: PlacedField, element: ValueKind, length: number, abi: AbiName, where: string, manager: WasmHeapManager): Accessor {
