@@ -1359,3 +1359,45 @@ describe('a struct type given where a struct value goes', () => {
 		expect(o.read()).to.deep.equal({ v: { x: 1, y: 2 }, n: 3 })
 	})
 })
+
+describe('a field named like a property every object inherits (constructor, toString, valueOf, hasOwnProperty)', () => {
+	it('is given only as an own property: a write that leaves it out leaves it as it is (it stored 0 or NaN)', () => {
+		// (TypeScript types `{ x: 1 }` as having Object's `constructor` too, a function: hence the casts)
+		const t = createTestHeap()
+		const Inner = defineStruct('InheritedInner', { valueOf: 'Float64', y: 'Int32' })
+		const S = defineStruct('Inherited', { constructor: 'Int32', toString: 'Int32', x: 'Int32', hasOwnProperty: 'Float64', inner: Inner })
+		const U = defineUnion('InheritedUnion', { toString: 'Float64', bits: 'BigUint64' })
+		const full = { constructor: 5, toString: 6, x: 0, hasOwnProperty: 7.5, inner: { valueOf: 8.5, y: 9 } }
+		const s = t.heap.allocStruct(S, full)
+		t.heap.writeStruct(S, s.address, { x: 1 } as never)
+		expect(s.read()).to.deep.equal({ ...full, x: 1 })
+		s.write({ x: 2, inner: { y: 10 } } as never)
+		expect(s.read()).to.deep.equal({ ...full, x: 2, inner: { valueOf: 8.5, y: 10 } })
+		;(s as unknown as Record<string, unknown>).inner = { y: 11 }
+		expect(s.inner.read()).to.deep.equal({ valueOf: 8.5, y: 11 })
+		// allocStruct and allocStructArray zero the struct first: the fields not given stay 0 (NaN before for a Float64)
+		expect(t.heap.allocStruct(S, { x: 3 } as never).read()).to.deep.equal({ constructor: 0, toString: 0, x: 3, hasOwnProperty: 0, inner: { valueOf: 0, y: 0 } })
+		expect(t.heap.allocStructArray(S, [{ x: 4 } as never]).readAt(0).hasOwnProperty).to.equal(0)
+		// a union: writing one member leaves the other's bytes
+		const u = t.heap.allocStruct(U, { bits: 0x4000000000000000n } as never)
+		u.write({} as never)
+		expect(u.bits).to.equal(0x4000000000000000n)
+		// given as own properties they are written, and checked as any field is
+		s.write({ constructor: 12, toString: undefined } as never)
+		expect([s.read().constructor, s.read().toString]).to.deep.equal([12, 6])
+		const before = snapshot(t.memory)
+		expectThrow(() => s.write({ toString: 1n } as never), TypeError, /^Inherited\.write\.toString: /)
+		expectSameBytes(snapshot(t.memory), before)
+		// other names keep being read by name, inherited ones too (a class's getter)
+		class Point {
+			get x(): number {
+				return 13
+			}
+			toString(): string {
+				return 'a method, not the field'
+			}
+		}
+		s.write(new Point() as never)
+		expect([s.x, s.read().toString]).to.deep.equal([13, 6])
+	})
+})

@@ -679,6 +679,12 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 	const offsets = fields.map(({ field }) => field.offset)
 	// A number given to a field whose codec takes numbers as they are (its `plain`) is staged without the call, and without the field's name
 	const numbers = codecs.map((codec) => codec.plain === 'number')
+	// A field named like a property every object inherits (`constructor`, `toString`,
+	// `valueOf`...) is given only as the value's own property: read by name, `{ x: 1 }` has
+	// Object.prototype's function there, which a write took as the field's value (0 or NaN
+	// stored, where a field not given must stay as it is). Other names are read as before
+	// (an inherited property, a class's getter, counts).
+	const inheritedByEveryObject = names.map((name) => name in Object.prototype)
 	return {
 		size,
 		read(m, address) {
@@ -707,7 +713,8 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			const staged: unknown[] = []
 			for (let index = 0; index < count; index++) {
 				const given = (value as Record<string, unknown>)[names[index]!]
-				if (given !== undefined) staged.push(index, typeof given === 'number' && numbers[index] ? given : codecs[index]!.check(given, `${where}.${names[index]}`, m))
+				if (given === undefined || (inheritedByEveryObject[index] && !Object.prototype.hasOwnProperty.call(value, names[index]!))) continue
+				staged.push(index, typeof given === 'number' && numbers[index] ? given : codecs[index]!.check(given, `${where}.${names[index]}`, m))
 			}
 			return staged
 		},
