@@ -1197,7 +1197,7 @@ interface FieldArraySubFields {
  * where `readAt` has seen several fields' codecs (their `read` is then a call). Its
  * prototype extends `FieldArrayRef`'s: `instanceof` and every member are the same.
  */
-const FieldArraySub = function (
+function fieldArraySub(
 	this: FieldArraySubFields,
 	manager: WasmHeapManager,
 	address: number,
@@ -1220,18 +1220,8 @@ const FieldArraySub = function (
 	this.row = row
 	this.parent = parent
 	this.index = index
-} as unknown as new (
-	manager: WasmHeapManager,
-	address: number,
-	elementCount: number,
-	codec: ValueCodec,
-	stride: number,
-	root: HeapRef,
-	fieldName: string,
-	row: FixedArrayRefMaker | undefined,
-	parent: FieldArrayRef<unknown, unknown, unknown> | undefined,
-	index: number,
-) => FieldArrayRef<unknown, unknown, unknown>
+}
+const FieldArraySub = fieldArraySub as unknown as new (...args: Parameters<typeof fieldArraySub>) => FieldArrayRef<unknown, unknown, unknown>
 // One prototype for every field, so that the members see one shape: FieldArrayRef's members, its
 // size, and never tracked (the allocation table's slot -1). Its liveness is its struct's
 // (`isFreed` and every check read `root`); what only `free` and `release` would read (they throw

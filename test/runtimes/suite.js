@@ -727,10 +727,12 @@ async function checkNumbers(api, check, { label, shared }) {
 			values.push(((seed / 2 ** 32) * 2 - 1) * 2 ** ((seed % 44) - 26))
 		}
 		values.forEach((value, i) => {
+			// The known values: the runtime's own Float16Array must give their bits too. The
+			// others: what the runtime's Float16Array gives (none to compare with where it has none).
 			const want = i < known.length ? known[i][1] : bitsOfCell === undefined ? undefined : ((cell[0] = value), bitsOfCell[0])
-			if (bitsOfCell !== undefined) {
+			if (bitsOfCell !== undefined && i < known.length) {
 				cell[0] = value
-				equal(bitsOfCell[0], i < known.length ? known[i][1] : want, `this runtime's Float16Array rounds ${value}`)
+				equal(bitsOfCell[0], want, `this runtime's Float16Array rounds ${value}`)
 			}
 			if (want === undefined) return
 			heap.writeFloat16(address + 1, value)
