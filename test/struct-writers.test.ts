@@ -2,8 +2,8 @@
  * The whole-struct writers (`writeStruct`, `StructRef.write`, `allocStruct(type, init)`,
  * `allocStructArray(type, values)`, `StructArrayRef.write`) and a pointer field's getter,
  * at the edges their fast paths could get wrong: what a value gives (unknown keys, nested
- * partials, short arrays, getters and proxies: each property read once, in declaration
- * order), what is written (nothing for a bad value, also in the last field), and the
+ * partials, short arrays, getters and proxies: each property read once, the keys first in
+ * their order, then the fields they left out by name), what is written (nothing for a bad value, also in the last field), and the
  * refs a pointer field gives (the class, fields and ownership of `wrapStruct`'s).
  */
 import { expect } from 'chai'
@@ -48,22 +48,29 @@ function loggedBody(log: string[], hist: number[] = [1, 2]): object {
 	return logged(log, 'body', { kind: 2, hist: logged(log, 'hist', hist), mass: 5, pos: logged(log, 'pos', { y: 4 }) })
 }
 
-/** The traps a Body value from {@link loggedBody} sees, checked then written: keys first, then each field once, in declaration order. */
+/**
+ * The traps a Body value from {@link loggedBody} sees, checked then written: its keys as `for...in`
+ * lists them (the prototype asked for the inherited ones), each key's value read as it comes,
+ * then in declaration order each field the keys left out read by name (`vel`; `pos`'s `x`), and
+ * each nested value walked so when its field's turn comes. Every property read once.
+ */
 const bodyTraps = [
 	'body ownKeys',
+	'body getPrototypeOf',
 	'body getOwnPropertyDescriptor kind',
+	'body get kind',
 	'body getOwnPropertyDescriptor hist',
+	'body get hist',
 	'body getOwnPropertyDescriptor mass',
+	'body get mass',
 	'body getOwnPropertyDescriptor pos',
 	'body get pos',
 	'pos ownKeys',
+	'pos getPrototypeOf',
 	'pos getOwnPropertyDescriptor y',
-	'pos get x',
 	'pos get y',
+	'pos get x',
 	'body get vel',
-	'body get mass',
-	'body get kind',
-	'body get hist',
 	'hist get length',
 	'hist get length',
 	'hist get 0',
@@ -120,13 +127,49 @@ describe('whole-struct writers and pointer fields at their edges', () => {
 				expectSameBytes(snapshot(memory), before)
 			})
 
-			it('reads each property of the value once, in declaration order, after its keys (a getter, a proxy), and writes what it read', () => {
+			it('reads each property of the value once, its keys first in their order and then the fields they left out by name (a getter, a proxy), and writes what it read', () => {
 				const log: string[] = []
 				const address = write(loggedBody(log))
 				expect(log).to.deep.equal(bodyTraps)
 				expect(heap.readStruct(Body, address)).to.include({ mass: 5, kind: 2 })
 				expect(heap.readStruct(Body, address).hist.slice(0, 2)).to.deep.equal([1, 2])
 				expect(heap.readStruct(Body, address).pos.y).to.equal(4)
+			})
+
+			it('finds a field however the value holds it: keys in any order, not enumerable, inherited, a class getter; a key given as undefined is read once and not written', () => {
+				write(filled)
+				// keys in reverse declaration order, a nested one too
+				const reversed = write({ hist: [16, 17], kind: 2, mass: 15, vel: { y: 14, x: 13 }, pos: { y: 12, x: 11 } })
+				expect(heap.readStruct(Body, reversed)).to.deep.include({ pos: { x: 11, y: 12 }, vel: { x: 13, y: 14 }, mass: 15, kind: 2 })
+				// a property that is not enumerable, one inherited (enumerable), a getter on a class: each counts as given;
+				// an inherited key that is no field's is not the value's own, so not refused
+				const hidden = Object.defineProperty({ pos: { x: 21 } }, 'mass', { value: 25, enumerable: false })
+				const inherited = Object.assign(Object.create({ kind: 1, speed: 9 }) as object, { vel: { y: 24 } })
+				class Heavy {
+					get mass(): number {
+						return 35
+					}
+				}
+				let address = write(hidden)
+				expect(heap.readStruct(Body, address)).to.deep.include({ mass: 25 })
+				expect(heap.readStruct(Body, address).pos.x).to.equal(21)
+				address = write(inherited)
+				expect(heap.readStruct(Body, address)).to.deep.include({ kind: 1 })
+				expect(heap.readStruct(Body, address).vel.y).to.equal(24)
+				address = write(new Heavy())
+				expect(heap.readStruct(Body, address).mass).to.equal(35)
+				// a key given as undefined, as a getter: read once, the field left as it was
+				write(filled)
+				let reads = 0
+				const address2 = write({
+					get mass(): undefined {
+						reads++
+						return undefined
+					},
+					kind: 2,
+				})
+				expect(reads).to.equal(1)
+				if (inPlace) expect(heap.readStruct(Body, address2)).to.deep.include({ mass: 5, kind: 2 })
 			})
 
 			it("converts a value once (its valueOf runs once) and propagates a getter's error, writing nothing", () => {
@@ -148,6 +191,19 @@ describe('whole-struct writers and pointer fields at their edges', () => {
 			})
 		})
 	}
+
+	it("names the path of a bad value through arrays of structs in structs (each segment added as the error passes)", () => {
+		const Poly = defineStruct('Poly', { pts: { array: Vec2, length: 3 } })
+		const Scene = defineStruct('Scene', { polys: { array: Poly, length: 2 }, tag: 'BigInt64' })
+		const scene = heap.allocStruct(Scene)
+		const before = snapshot(memory)
+		const pts = [{ x: 1 }, { y: 2 }, { x: 3, y: 1n as never }]
+		expectThrow(() => heap.writeStruct(Scene, scene.address, { polys: [{}, { pts }] }), TypeError, 'writeStruct(Scene).polys[1].pts[2].y: value must be a number, received 1n')
+		expectThrow(() => scene.write({ polys: [{ pts: [{}, { z: 1 } as never] }] }), TypeError, 'Scene.write.polys[0].pts[1]: struct Vec2 has no field "z"; its fields are x, y')
+		expectThrow(() => scene.write({ tag: 1.5 as never }), TypeError, /^Scene\.write\.tag: /)
+		expectThrow(() => heap.allocStructArray(Scene, [{}, { polys: [{ pts: 5 as never }] }]), TypeError, /^allocStructArray\(Scene\)\[1\]\.polys\[0\]\.pts: an array of 3 elements takes an array, received /)
+		expectSameBytes(snapshot(memory), before)
+	})
 
 	it('refuses a ref of another struct for a pointer field, naming the field, and writes nothing', () => {
 		const node = heap.allocStruct(Node, { v: 1 })

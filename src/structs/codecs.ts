@@ -33,6 +33,7 @@ import {
 	pointerFieldRefOfAnotherType,
 	raise,
 	raiseLikeCause,
+	raiseAtPath,
 	raiseRenamed,
 	recordValueNotAnObject,
 	recordValueIsARef,
@@ -468,7 +469,16 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 			const staged: unknown[] = []
 			for (let index = 0; index < given; index++) {
 				const element = (value as ArrayLike<unknown>)[index]
-				staged.push(typeof element === plain ? element : codec.check(element, `${where}[${index}]`, m))
+				if (typeof element === plain) {
+					staged.push(element)
+					continue
+				}
+				// the element's check names `where`; its path is built only if it throws
+				try {
+					staged.push(codec.check(element, where, m))
+				} catch (error) {
+					throw raiseAtPath(error, where, `[${index}]`)
+				}
 			}
 			return staged
 		},
@@ -652,9 +662,9 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 		field,
 		codec: where === undefined || field.declaration.type.kind === 'bits' ? fieldCodec(field, abiName, manager) : namedCodec(field.declaration.type, abi, manager, `${where}.${field.name}`),
 	}))
-	// the field names as keys of an object with no prototype: looked up faster than in a Map (the check of a value's keys)
-	const byName: Record<string, true> = Object.create(null) as Record<string, true>
-	for (const { field } of fields) byName[field.name] = true
+	// each field's index by name, in an object with no prototype (a key of the value's that is no field's finds nothing)
+	const indexOf: Record<string, number> = Object.create(null) as Record<string, number>
+	fields.forEach(({ field }, index) => (indexOf[field.name] = index))
 	const size = layout.size
 	const names = Object.freeze(fields.map(({ field }) => field.name))
 	// One reader per field, made here once: numbers through their row's generated reader
@@ -699,34 +709,60 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 			if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 				throw raise(recordValueNotAnObject, where, type, value)
 			}
-			const keys = Object.keys(value)
-			for (let index = 0; index < keys.length; index++) {
-				const key = keys[index]!
-				if (byName[key] !== true) {
+			// Staged by field index: the value given, or `undefined` for a field not given. The
+			// value's keys are walked with `for...in`, which reads each one through V8's enum
+			// cache (where `Object.keys` made an array and a keyed load by field name went
+			// megamorphic across struct types), and most values list their fields in
+			// declaration order, which `next` guesses before the lookup by name.
+			const staged = new Array<unknown>(count)
+			let seen = 0
+			let next = 0
+			for (const key in value) {
+				const index = names[next] === key ? next : indexOf[key]
+				if (index === undefined) {
+					// an inherited key that is no field's is not the value's (Object.keys's rule)
+					if (!Object.prototype.hasOwnProperty.call(value, key)) continue
 					// (a ref's own fields are not the struct's: TypeScript takes a ref of the struct for its value, which holds its fields)
 					if (value instanceof HeapRef) throw raise(recordValueIsARef, where, type, refDescription(value))
 					if (value instanceof StructType) throw raise(recordValueIsAType, where, type, value)
-					throw raise(recordValueUnknownField, where, type, key, fields.map(({ field }) => field.name))
+					throw raise(recordValueUnknownField, where, type, key, names)
 				}
+				const given = (value as Record<string, unknown>)[key]
+				// (`notGiven`: a key given as undefined, so that the loop below does not read it again)
+				staged[index] = given === undefined ? notGiven : given
+				seen++
+				next = index + 1
 			}
-			// the fields given, in declaration order: each one's index, then its checked value
-			const staged: unknown[] = []
+			// then each field in declaration order: one no key named (a getter on a prototype, a
+			// property that is not enumerable) is read by name, as before; then checked
 			for (let index = 0; index < count; index++) {
-				const given = (value as Record<string, unknown>)[names[index]!]
-				if (given === undefined || (inheritedByEveryObject[index] && !Object.prototype.hasOwnProperty.call(value, names[index]!))) continue
-				staged.push(index, typeof given === 'number' && numbers[index] ? given : codecs[index]!.check(given, `${where}.${names[index]}`, m))
+				let given = staged[index]
+				if (given === undefined && seen !== count) staged[index] = given = (value as Record<string, unknown>)[names[index]!]
+				if (given === undefined || given === notGiven || (inheritedByEveryObject[index] && !Object.prototype.hasOwnProperty.call(value, names[index]!))) {
+					staged[index] = undefined
+				} else if (typeof given !== 'number' || !numbers[index]) {
+					// the field's check names `where`; its path is built only if it throws
+					try {
+						staged[index] = codecs[index]!.check(given, where, m)
+					} catch (error) {
+						throw raiseAtPath(error, where, `.${names[index]!}`)
+					}
+				}
 			}
 			return staged
 		},
 		write(m, address, staged) {
 			const values = staged as unknown[]
-			for (let at = 0; at < values.length; at += 2) {
-				const index = values[at] as number
-				codecs[index]!.write(m, address + offsets[index]!, values[at + 1])
+			for (let index = 0; index < count; index++) {
+				const value = values[index]
+				if (value !== undefined) codecs[index]!.write(m, address + offsets[index]!, value)
 			}
 		},
 	}
 }
+
+/** A record's staged entry for a key the value gave as `undefined` (not given, and not to be read again by name). */
+const notGiven: unique symbol = Symbol('not given')
 
 /** A ref as an error names it: `a ref of struct Vec`, `a Uint8ArrayRef`. */
 function refDescription(ref: HeapRef): string {
