@@ -186,15 +186,17 @@ export function zeroBytes(views: HeapViews, address: number, byteSize: number): 
 	if (address + byteSize > bytes.length) {
 		// Past an engine's typed-array cap: a window over just the region.
 		new Uint8Array(views.buffer, address, byteSize).fill(0)
+	} else if (byteSize <= 192 && (address | byteSize) % 8 === 0) {
+		// Stores beat a call to fill(), which costs about 15 ns before it stores anything
+		// (Node 20 and 24): 8-byte words up to 24 of them, 4-byte words up to 24, bytes up to
+		// 16 (bench/zero-fill.mjs). +0 is all zero bits.
+		const words = views.float64Array
+		for (let index = address / 8, end = (address + byteSize) / 8; index < end; index++) words[index] = 0
+	} else if (byteSize <= 96 && (address | byteSize) % 4 === 0) {
+		const words = views.int32Array
+		for (let index = address / 4, end = (address + byteSize) / 4; index < end; index++) words[index] = 0
 	} else if (byteSize <= 16) {
-		// A few stores beat a call to fill() for small regions: whole words when the region
-		// is made of aligned words (a 4-byte value is one store, 8 bytes two), else bytes.
-		if ((address | byteSize) % 4 === 0) {
-			const words = views.int32Array
-			for (let index = address / 4, end = (address + byteSize) / 4; index < end; index++) words[index] = 0
-		} else {
-			for (let offset = 0; offset < byteSize; offset++) bytes[address + offset] = 0
-		}
+		for (let offset = 0; offset < byteSize; offset++) bytes[address + offset] = 0
 	} else {
 		bytes.fill(0, address, address + byteSize)
 	}

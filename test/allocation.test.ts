@@ -620,6 +620,25 @@ describe('allocation', () => {
 			})
 		}
 
+		it('zeroes exactly the region, at every size up to 260 bytes and every offset within 8 (bytes, 4- and 8-byte words, fill())', () => {
+			// allocUint8Array(size) at `base + offset`: the region's bytes become 0, the pattern around it stays
+			let at = 0
+			const stub = createStubHeap(() => at)
+			const bytes = new Uint8Array(stub.memory.buffer)
+			const pattern = (offset: number): number => (offset * 7 + 3) & 0xff
+			for (let size = 1; size <= 260; size++) {
+				for (let offset = 0; offset < 8; offset++) {
+					at = 1024 + offset
+					const ref = stub.heap.allocUint8Array(size)
+					const around = Array.from(bytes.subarray(at - 8, at + size + 8))
+					const expected = around.map((_, index) => (index >= 8 && index < 8 + size ? 0 : pattern(at - 8 + index)))
+					expect(around, `${size} bytes at ${at}`).to.deep.equal(expected)
+					ref.free()
+					for (let index = at; index < at + size; index++) bytes[index] = pattern(index)
+				}
+			}
+		})
+
 		it('false: the dirty bytes are still there', () => {
 			const t = createTestHeap({ clearAllocatedRegions: false })
 			for (const element of elements) {
