@@ -15,6 +15,7 @@ import {
 	StructArrayRef,
 	StructRef,
 	type StructType,
+	type WasmHeapManager,
 } from '../src/index.js'
 import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
 import { createTestHeap, registrableClass, snapshot, type TestHeap } from './support/heaps.js'
@@ -1334,6 +1335,83 @@ describe('wrapStruct: a call for the type, ABI and classes of the last one takes
 		const after = heap.wrapStruct(Linked, node.address)
 		expect(after).to.be.instanceOf(LinkedRef)
 		expect((after as unknown as { v: number }).v).to.equal(5)
+	})
+})
+
+describe('allocStruct: a call for the type, ABI and classes of the last one takes what that one looked up (the memo)', () => {
+	const Node = defineStruct('AllocMemoNode', { v: 'Int32', next: { pointer: (): StructType => Node } })
+	const Wide = defineStruct('AllocMemoWide', { a: 'Float64', b: 'Float64', c: 'Int32' })
+	/** What a ref of `allocStruct` is: its class, size, alignment and fields. */
+	const summary = (ref: StructRef): unknown => {
+		const r = ref as StructRef & { allocationAlignment: number }
+		return { class: ref.constructor, type: ref.type, size: ref.allocatedByteSize, alignment: r.allocationAlignment, tracked: ref.tracked, value: ref.read() }
+	}
+
+	it("gives each type's ref and values on either ABI, whatever was allocated before (types and ABIs in turn)", () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+		const heap32 = createWasmHeapManager(memory)
+		const heap64 = createWasmHeapManager(memory, { abi: 'wasm64' })
+		const calls: [WasmHeapManager, StructType, object][] = [
+			[heap32, Node, { v: 1 }],
+			[heap32, Node, { v: 2 }],
+			[heap32, Wide, { a: 1.5, c: 3 }],
+			[heap64, Wide, { b: 2.5 }],
+			[heap64, Node, { v: 4 }],
+			[heap32, Node, { v: 5 }],
+			[heap64, Node, { v: 6 }],
+		]
+		// each call's ref as the full way made it (its type's class, size, alignment), and the values given
+		for (const [heap, type, init] of calls) {
+			const ref = heap.allocStruct(type, init as never)
+			const expected = { class: Object.getPrototypeOf(heap.wrapStruct(type, ref.address)).constructor, type, size: heap.sizeOf(type), alignment: heap.alignOf(type), tracked: true }
+			const got = summary(ref) as Record<string, unknown>
+			expect({ ...got, value: undefined }, `${heap.abi} ${type.name}`).to.deep.equal({ ...expected, value: undefined })
+			expect(got.value).to.deep.include(init)
+			ref.free()
+		}
+		expect([heap32.sizeOf(Node), heap64.sizeOf(Node)]).to.deep.equal([8, 16])
+	})
+
+	it("a getter of init allocating another type leaves this call's type, size and class as they were", () => {
+		const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+		heap.allocStruct(Node, { v: 1 }).free()
+		let inner: StructRef | undefined
+		const outer = heap.allocStruct(Node, {
+			get v(): number {
+				inner = heap.allocStruct(Wide, { a: 9 })
+				return 7
+			},
+		})
+		expect(outer.type).to.equal(Node)
+		expect(outer.allocatedByteSize).to.equal(heap.sizeOf(Node))
+		expect(outer.read()).to.deep.equal({ v: 7, next: 0 })
+		expect(inner!.type).to.equal(Wide)
+		expect(inner!.read()).to.deep.include({ a: 9 })
+	})
+
+	it('a generated class of the type registered after the memo was taken, also by a getter of init: its instances from then on', () => {
+		const Linked: StructType = defineStruct('AllocMemoLinked', { v: 'Int32', next: { pointer: (): StructType => Linked } })
+		const LinkedRef = registrableClass(Linked)
+		const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+		for (let round = 0; round < 3; round++) expect(heap.allocStruct(Linked, { v: round })).not.to.be.instanceOf(LinkedRef)
+		// registered by the getter, while this call's memo was Linked's without the class
+		const during = heap.allocStruct(Linked, {
+			get v(): number {
+				heap.wrapStruct(LinkedRef, 8)
+				return 5
+			},
+		})
+		expect(during).to.be.instanceOf(LinkedRef)
+		expect((during as unknown as { v: number }).v).to.equal(5)
+		expect(heap.allocStruct(Linked)).to.be.instanceOf(LinkedRef)
+	})
+
+	it("a call whose type is refused leaves the memo as it was", () => {
+		const heap = createWasmHeapManager(new WebAssembly.Memory({ initial: 1 }))
+		heap.allocStruct(Wide, { a: 1 }).free()
+		expectThrow(() => heap.allocStruct({} as never), TypeError, /^allocStruct: /)
+		const ref = heap.allocStruct(Wide, { c: 2 })
+		expect([ref.type, ref.allocatedByteSize]).to.deep.equal([Wide, heap.sizeOf(Wide)])
 	})
 })
 

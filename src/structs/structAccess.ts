@@ -13,7 +13,7 @@ import { normalizeValueType, StructType, type StructInit, type StructValue } fro
 import { abiFacts } from './abi.js'
 import { locateField, resolveLayout, valueLayout } from './layout.js'
 import { StructArrayRef, structRefClass, wrapMemo, wrapStructRemembering, type StructRefOf } from './StructRef.js'
-import { resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
+import { registrations, resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
 
 /**
  * Options of `wrapStructArray`: those of every `wrap*` method, plus a custom stride.
@@ -32,15 +32,51 @@ export interface StructArrayWrapOptions extends WrapOptions {
 export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, init: StructInit<DeclarationOf<X>> | undefined): RefOf<X> {
 	const method = 'allocStruct'
 	const abi = manager.abi
-	const { type } = resolveStructType(given, abi, method)
+	// A call for the type and ABI of the last one, with no generated class registered since,
+	// takes what that one looked up (four lookups by type and ABI were a third of a call).
+	// Read into locals: `init`'s getters may call allocStruct with another type.
+	const memo = lastAlloc
+	if (!(given === memo.given && abi === memo.abi && registrations.count === memo.registrations)) rememberAlloc(given, abi, manager)
+	const { type, codec, size, align } = memo
+	let Class = memo.Class!
+	const registered = memo.registrations
+	const staged = init === undefined ? undefined : codec!.check(init, `${method}(${type!.name})`, manager)
+	// (a generated class registered by `init`'s getters is the class of this ref too, as before)
+	if (registrations.count !== registered) Class = structRefClass(type!, abi, manager)
+	const core = manager.core
+	const address = core.allocateRegion(size, align, method)
+	if (staged !== undefined) codec!.write(manager, address, staged)
+	return core.track(new Class(manager, address, size, core.tracking), align) as RefOf<X>
+}
+
+/** What the last `allocStruct` looked up for its type (or generated class) and ABI. */
+const lastAlloc: {
+	given: StructTypeOrClass | undefined
+	abi: AbiName | undefined
+	registrations: number
+	type: StructType | undefined
+	codec: ReturnType<typeof structCodec> | undefined
+	Class: ReturnType<typeof structRefClass> | undefined
+	size: number
+	align: number
+} = { given: undefined, abi: undefined, registrations: -1, type: undefined, codec: undefined, Class: undefined, size: 0, align: 0 }
+
+/** Checks `given` (which may register a generated class) and fills {@link lastAlloc} with what `allocStruct` needs of it. */
+function rememberAlloc(given: StructTypeOrClass, abi: AbiName, manager: WasmHeapManager): void {
+	// every lookup first, then the memo: one that throws leaves the memo as it was
+	const { type } = resolveStructType(given, abi, 'allocStruct')
 	const layout = resolveLayout(type, abi)
 	const codec = structCodec(type, abi, manager)
-	const staged = init === undefined ? undefined : codec.check(init, `${method}(${type.name})`, manager)
 	const Class = structRefClass(type, abi, manager)
-	const core = manager.core
-	const address = core.allocateRegion(layout.size, layout.align, method)
-	if (staged !== undefined) codec.write(manager, address, staged)
-	return core.track(new Class(manager, address, layout.size, core.tracking), layout.align) as RefOf<X>
+	const memo = lastAlloc
+	memo.type = type
+	memo.codec = codec
+	memo.Class = Class
+	memo.size = layout.size
+	memo.align = layout.align
+	memo.given = given
+	memo.abi = abi
+	memo.registrations = registrations.count
 }
 
 /** `wrapStruct(type, address, options?)`: any alignment, as `wrap<T>` takes. */
