@@ -2,7 +2,7 @@
  * Allocation through the Emscripten fixture's real `malloc`/`free`, with the manager's
  * defaults (tracking on, allocated regions zeroed):
  *
- * - `alloc` + `free` of a value ref, an array ref and a 32-character string, against
+ * - `alloc` + `free` of a value ref, an array ref, a 40-byte struct and a 32-character string, against
  *   the bare `_malloc` + `_free` of the same size (raw) and, for the string, against
  *   Emscripten's own way to allocate one (`lengthBytesUTF8`, `_malloc`, `stringToUTF8`,
  *   as its `allocateUTF8` does) and `_free`. Raw writes the string with `encodeInto`
@@ -21,6 +21,7 @@
  * refs is the tracking suite (tracking.bench.ts).
  */
 import { wrapEmscriptenModuleHeap, type Int32Ref } from './library.js'
+import { Body } from './benchStructs.js'
 import { loadEmscriptenHeaplib } from './emscriptenFixture.js'
 import type { BenchCase } from './harness.js'
 
@@ -62,9 +63,13 @@ function enterRealisticRegime(): void {
 	ref.value = 1
 	const array = heap.allocFloat64Array(16)
 	const text = heap.allocNullTerminatedUtf8String(text32)
+	const body = heap.allocStruct(Body)
 	ref.free()
 	array.free()
 	text.free()
+	body.free()
+	attempt(() => body.read())
+	attempt(() => heap.allocStruct({} as never))
 	attempt(() => ref.value)
 	attempt(() => array.readAt(0))
 	attempt(() => text.value)
@@ -134,6 +139,30 @@ const allocationCases: BenchCase[] = [
 				let address = 0
 				for (let i = 0; i < operations; i++) {
 					address = module._malloc(16 * 8)
+					module._free(address)
+				}
+				return address
+			},
+		},
+	},
+	{
+		suite: 'allocation',
+		name: 'allocStruct of a 40-byte struct + free()',
+		operations,
+		library: () => {
+			let address = 0
+			for (let i = 0; i < operations; i++) {
+				const ref = heap.allocStruct(Body)
+				address = ref.address
+				ref.free()
+			}
+			return address
+		},
+		baselines: {
+			raw: () => {
+				let address = 0
+				for (let i = 0; i < operations; i++) {
+					address = module._malloc(40)
 					module._free(address)
 				}
 				return address
