@@ -4161,7 +4161,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new AsciiStringRef(this, address, byteSize, this.core.tracking), 1)
 		}
 		const count = measureAscii(capacityOrValue, 'allocNullTerminatedAsciiString')
-		const address = this.core.allocateRegion((count + 1) * 1, 1, 'allocNullTerminatedAsciiString')
+		const address = this.core.allocateRegion((count + 1) * 1, 1, 'allocNullTerminatedAsciiString', true)
 		let elements = this.views.uint8Array
 		let start = address
 		if (start + count + 1 > elements.length) {
@@ -4324,7 +4324,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new Utf8StringRef(this, address, byteSize, this.core.tracking), 1)
 		}
 		const count = measureUtf8(capacityOrValue, 'allocNullTerminatedUtf8String')
-		const address = this.core.allocateRegion((count + 1) * 1, 1, 'allocNullTerminatedUtf8String')
+		const address = this.core.allocateRegion((count + 1) * 1, 1, 'allocNullTerminatedUtf8String', true)
 		let elements = this.views.uint8Array
 		let start = address
 		if (start + count + 1 > elements.length) {
@@ -4490,7 +4490,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new Utf16StringRef(this, address, byteSize, this.core.tracking), 2)
 		}
 		const count = measureUtf16(capacityOrValue, 'allocNullTerminatedUtf16String')
-		const address = this.core.allocateRegion((count + 1) * 2, 2, 'allocNullTerminatedUtf16String')
+		const address = this.core.allocateRegion((count + 1) * 2, 2, 'allocNullTerminatedUtf16String', true)
 		let elements = this.views.uint16Array
 		let start = address / 2
 		if (start + count + 1 > elements.length) {
@@ -4658,7 +4658,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new Utf32StringRef(this, address, byteSize, this.core.tracking), 4)
 		}
 		const count = measureUtf32(capacityOrValue, 'allocNullTerminatedUtf32String')
-		const address = this.core.allocateRegion((count + 1) * 4, 4, 'allocNullTerminatedUtf32String')
+		const address = this.core.allocateRegion((count + 1) * 4, 4, 'allocNullTerminatedUtf32String', true)
 		let elements = this.views.uint32Array
 		let start = address / 4
 		if (start + count + 1 > elements.length) {
@@ -4795,7 +4795,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new AsciiStringSliceRef(this, address, capacity * 1, this.core.tracking, 0), 1)
 		}
 		const count = measureAscii(valueOrCapacity, 'allocAsciiStringSlice')
-		const address = this.core.allocateRegion(count * 1, 1, 'allocAsciiStringSlice')
+		const address = this.core.allocateRegion(count * 1, 1, 'allocAsciiStringSlice', true)
 		let elements = this.views.uint8Array
 		let start = address
 		if (start + count > elements.length) {
@@ -4941,7 +4941,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new Utf8StringSliceRef(this, address, capacity * 1, this.core.tracking, 0), 1)
 		}
 		const count = measureUtf8(valueOrCapacity, 'allocUtf8StringSlice')
-		const address = this.core.allocateRegion(count * 1, 1, 'allocUtf8StringSlice')
+		const address = this.core.allocateRegion(count * 1, 1, 'allocUtf8StringSlice', true)
 		let elements = this.views.uint8Array
 		let start = address
 		if (start + count > elements.length) {
@@ -5087,7 +5087,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new Utf16StringSliceRef(this, address, capacity * 2, this.core.tracking, 0), 2)
 		}
 		const count = measureUtf16(valueOrCapacity, 'allocUtf16StringSlice')
-		const address = this.core.allocateRegion(count * 2, 2, 'allocUtf16StringSlice')
+		const address = this.core.allocateRegion(count * 2, 2, 'allocUtf16StringSlice', true)
 		let elements = this.views.uint16Array
 		let start = address / 2
 		if (start + count > elements.length) {
@@ -5233,7 +5233,7 @@ export class WasmHeapManager extends HeapAccess {
 			return this.core.track(new Utf32StringSliceRef(this, address, capacity * 4, this.core.tracking, 0), 4)
 		}
 		const count = measureUtf32(valueOrCapacity, 'allocUtf32StringSlice')
-		const address = this.core.allocateRegion(count * 4, 4, 'allocUtf32StringSlice')
+		const address = this.core.allocateRegion(count * 4, 4, 'allocUtf32StringSlice', true)
 		let elements = this.views.uint32Array
 		let start = address / 4
 		if (start + count > elements.length) {

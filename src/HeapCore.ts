@@ -403,7 +403,7 @@ export class HeapCore {
 				}
 				throw error
 			}
-			const address = this.allocateRegion(elementCount * byteSize, alignment, method)
+			const address = this.allocateRegion(elementCount * byteSize, alignment, method, true)
 			if (elementCount > 0) new Staging(this.access.views.buffer, address, elementCount).set(staged)
 			return this.track(new Ref(this.access as WasmHeapManager, address, elementCount * byteSize, this.tracking, elementCount), alignment)
 		} finally {
@@ -512,8 +512,13 @@ export class HeapCore {
 	 * fails the check) goes to {@link allocateRegionChecked}. Kept small so that V8 inlines
 	 * it into the generated `alloc*` methods: the whole function was 617 bytes of bytecode,
 	 * over V8's 460-byte limit for inlining, and it was called (issue 11).
+	 *
+	 * `filled`: the caller writes every byte of the region before it returns it (a string
+	 * or an array made from a value), so the hot path does not zero it first (zeroing 33
+	 * bytes for a 32-character string was a `fill()` call, about 15 ns; the other paths
+	 * zero it all the same).
 	 */
-	allocateRegion(byteSize: number, alignment: number, method: string): number {
+	allocateRegion(byteSize: number, alignment: number, method: string, filled?: true): number {
 		if (this.numbersKnown === true && byteSize > 0 && byteSize <= 0x7fffffff) {
 			let address: unknown
 			try {
@@ -524,7 +529,7 @@ export class HeapCore {
 			}
 			const views = this.access.fast
 			if (typeof address === 'number' && address > 0 && address % alignment === 0 && address + byteSize <= views.uint8Array.length) {
-				if (this.clearAllocatedRegions === true) zeroAllocated(views, address, byteSize)
+				if (this.clearAllocatedRegions === true && filled !== true) zeroAllocated(views, address, byteSize)
 				return address
 			}
 			return this.checkAllocated(address, byteSize, byteSize, alignment, method)

@@ -639,6 +639,25 @@ describe('allocation', () => {
 			}
 		})
 
+		it('a string or an array made from a value, which it writes whole, leaves no byte of a dirty region as it was', () => {
+			const t = createTestHeap()
+			const text = 'héllo, 世界 😀'
+			const encoded: Record<string, number[]> = {
+				Ascii: Array.from('hello', (c) => c.charCodeAt(0)),
+				Utf8: Array.from(new TextEncoder().encode(text)),
+				Utf16: Array.from(new Uint8Array(Uint16Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).buffer)),
+				Utf32: Array.from(new Uint8Array(Uint32Array.from(Array.from(text, (c) => c.codePointAt(0)!)).buffer)),
+			}
+			for (const [encoding, bytes] of Object.entries(encoded)) {
+				const value = encoding === 'Ascii' ? 'hello' : text
+				const unit = { Ascii: 1, Utf8: 1, Utf16: 2, Utf32: 4 }[encoding]!
+				expect(reuseDirtyRegion(t.heap, t.allocator, `allocNullTerminated${encoding}String`, [value]), encoding).to.deep.equal([...bytes, ...new Array(unit).fill(0)])
+				expect(reuseDirtyRegion(t.heap, t.allocator, `alloc${encoding}StringSlice`, [value]), `${encoding} slice`).to.deep.equal(bytes)
+			}
+			expect(reuseDirtyRegion(t.heap, t.allocator, 'allocFloat64Array', [[1.5, -2, 3]])).to.deep.equal(Array.from(new Uint8Array(Float64Array.of(1.5, -2, 3).buffer)))
+			expect(reuseDirtyRegion(t.heap, t.allocator, 'allocUint8Array', [[1, 2, 3, 4, 5]])).to.deep.equal([1, 2, 3, 4, 5])
+		})
+
 		it('false: the dirty bytes are still there', () => {
 			const t = createTestHeap({ clearAllocatedRegions: false })
 			for (const element of elements) {
