@@ -1338,7 +1338,7 @@ describe('wrapStruct: a call for the type, ABI and classes of the last one takes
 	})
 })
 
-describe('allocStruct: a call for the type, ABI and classes of the last one takes what that one looked up (the memo)', () => {
+describe('allocStruct and writeStruct: a call for the type, ABI and classes of the last one takes what that one looked up (the memo)', () => {
 	const Node = defineStruct('AllocMemoNode', { v: 'Int32', next: { pointer: (): StructType => Node } })
 	const Wide = defineStruct('AllocMemoWide', { a: 'Float64', b: 'Float64', c: 'Int32' })
 	/** What a ref of `allocStruct` is: its class, size, alignment and fields. */
@@ -1404,6 +1404,39 @@ describe('allocStruct: a call for the type, ABI and classes of the last one take
 		expect(during).to.be.instanceOf(LinkedRef)
 		expect((during as unknown as { v: number }).v).to.equal(5)
 		expect(heap.allocStruct(Linked)).to.be.instanceOf(LinkedRef)
+	})
+
+	it("writeStruct: types and ABIs in turn each check their own size, write their own layout and name their own type; a getter writing another type changes nothing of this call", () => {
+		const memory = new WebAssembly.Memory({ initial: 1, maximum: 4 })
+		const heap32 = createWasmHeapManager(memory)
+		const heap64 = createWasmHeapManager(memory, { abi: 'wasm64' })
+		const at = 1024
+		const end = memory.buffer.byteLength
+		const words = (): number[] => Array.from(new Uint32Array(memory.buffer, at, 4))
+		for (let round = 0; round < 2; round++) {
+			heap32.writeStruct(Node, at, { v: 1, next: 0x1234 })
+			expect(words().slice(0, 2), 'wasm32: next 4 bytes at 4').to.deep.equal([1, 0x1234])
+			heap64.writeStruct(Node, at, { v: 2, next: 0x5678 })
+			expect(words(), 'wasm64: next 8 bytes at 8').to.deep.equal([2, 0x1234, 0x5678, 0])
+			// the same type on the other ABI right after: its own size (16 bytes do not fit 8 before the end)
+			heap32.writeStruct(Node, end - 8, { v: 3 })
+			expectThrow(() => heap64.writeStruct(Node, end - 8, { v: 3 }), RangeError, /^writeStruct: /)
+			new Uint32Array(memory.buffer, at, 4).fill(0)
+		}
+		expectThrow(() => heap32.writeStruct(Wide, at, { a: 1n as never }), TypeError, /^writeStruct\(AllocMemoWide\)\.a: /)
+		expectThrow(() => heap32.writeStruct(Node, at, { v: 2n as never }), TypeError, /^writeStruct\(AllocMemoNode\)\.v: /)
+		const other = at + 64
+		heap32.writeStruct(Node, at, {
+			get v(): number {
+				heap32.writeStruct(Wide, other, { c: 3 })
+				return 7
+			},
+		})
+		expect(heap32.readStruct(Node, at)).to.deep.equal({ v: 7, next: 0 })
+		expect(heap32.readStruct(Wide, other).c).to.equal(3)
+		expectThrow(() => heap32.writeStruct({} as never, at, {} as never), TypeError, /^writeStruct: /)
+		heap32.writeStruct(Node, at, { v: 9 })
+		expect(heap32.readStruct(Node, at).v).to.equal(9)
 	})
 
 	it("a call whose type is refused leaves the memo as it was", () => {

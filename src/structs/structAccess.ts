@@ -32,15 +32,14 @@ export interface StructArrayWrapOptions extends WrapOptions {
 export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, init: StructInit<DeclarationOf<X>> | undefined): RefOf<X> {
 	const method = 'allocStruct'
 	const abi = manager.abi
-	// A call for the type and ABI of the last one, with no generated class registered since,
-	// takes what that one looked up (four lookups by type and ABI were a third of a call).
-	// Read into locals: `init`'s getters may call allocStruct with another type.
-	const memo = lastAlloc
-	if (!(given === memo.given && abi === memo.abi && registrations.count === memo.registrations)) rememberAlloc(given, abi, manager)
-	const { type, codec, size, align } = memo
+	// What the last call of the same type and ABI looked up (see StructMemo), read into
+	// locals: `init`'s getters may call allocStruct with another type.
+	const memo = allocMemo
+	if (!(given === memo.given && abi === memo.abi && registrations.count === memo.registrations)) rememberStruct(memo, given, abi, manager, method, true)
+	const { type, codec, size, align, where } = memo
 	let Class = memo.Class!
 	const registered = memo.registrations
-	const staged = init === undefined ? undefined : codec!.check(init, `${method}(${type!.name})`, manager)
+	const staged = init === undefined ? undefined : codec!.check(init, where, manager)
 	// (a generated class registered by `init`'s getters is the class of this ref too, as before)
 	if (registrations.count !== registered) Class = structRefClass(type!, abi, manager)
 	const core = manager.core
@@ -49,8 +48,14 @@ export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManage
 	return core.track(new Class(manager, address, size, core.tracking), align) as RefOf<X>
 }
 
-/** What the last `allocStruct` looked up for its type (or generated class) and ABI. */
-const lastAlloc: {
+/**
+ * What a struct method looked up for the type (or generated class) and ABI of its last call:
+ * the type, its codec, ref class, size and alignment, and the name its errors give
+ * (`allocStruct(Body)`). A call of the same type and ABI, with no generated class registered
+ * since, takes them from here: those lookups by type and ABI were about a third of an
+ * `allocStruct` + `free` of a 40-byte struct, and a tenth of a `writeStruct`.
+ */
+interface StructMemo {
 	given: StructTypeOrClass | undefined
 	abi: AbiName | undefined
 	registrations: number
@@ -59,21 +64,29 @@ const lastAlloc: {
 	Class: ReturnType<typeof structRefClass> | undefined
 	size: number
 	align: number
-} = { given: undefined, abi: undefined, registrations: -1, type: undefined, codec: undefined, Class: undefined, size: 0, align: 0 }
+	where: string
+}
 
-/** Checks `given` (which may register a generated class) and fills {@link lastAlloc} with what `allocStruct` needs of it. */
-function rememberAlloc(given: StructTypeOrClass, abi: AbiName, manager: WasmHeapManager): void {
+function structMemo(): StructMemo {
+	return { given: undefined, abi: undefined, registrations: -1, type: undefined, codec: undefined, Class: undefined, size: 0, align: 0, where: '' }
+}
+
+const allocMemo = structMemo()
+const writeMemo = structMemo()
+
+/** Checks `given` (which may register a generated class) and fills `memo` with what `method` needs of it (the ref class only if `withClass`). */
+function rememberStruct(memo: StructMemo, given: StructTypeOrClass, abi: AbiName, manager: WasmHeapManager, method: string, withClass: boolean): void {
 	// every lookup first, then the memo: one that throws leaves the memo as it was
-	const { type } = resolveStructType(given, abi, 'allocStruct')
+	const { type } = resolveStructType(given, abi, method)
 	const layout = resolveLayout(type, abi)
 	const codec = structCodec(type, abi, manager)
-	const Class = structRefClass(type, abi, manager)
-	const memo = lastAlloc
+	const Class = withClass ? structRefClass(type, abi, manager) : undefined
 	memo.type = type
 	memo.codec = codec
 	memo.Class = Class
 	memo.size = layout.size
 	memo.align = layout.align
+	memo.where = `${method}(${type.name})`
 	memo.given = given
 	memo.abi = abi
 	memo.registrations = registrations.count
@@ -136,10 +149,13 @@ function lastCodec(given: StructTypeOrClass, manager: WasmHeapManager): ReturnTy
 
 /** `writeStruct(type, address, value)`: every field checked before any is written. */
 export function writeStruct<X extends StructTypeOrClass>(manager: WasmHeapManager, given: X, address: number, value: StructInit<DeclarationOf<X>>): void {
-	const { type } = resolveStructType(given, manager.abi, 'writeStruct')
-	const codec = structCodec(type, manager.abi, manager)
-	manager.checkRegion(address, codec.size, 'writeStruct')
-	codec.write(manager, address, codec.check(value, `writeStruct(${type.name})`, manager))
+	const abi = manager.abi
+	// (see StructMemo; read into locals before `value`'s getters run)
+	const memo = writeMemo
+	if (!(given === memo.given && abi === memo.abi && registrations.count === memo.registrations)) rememberStruct(memo, given, abi, manager, 'writeStruct', false)
+	const { codec, size, where } = memo
+	manager.checkRegion(address, size, 'writeStruct')
+	codec!.write(manager, address, codec!.check(value, where, manager))
 }
 
 /** `allocStructArray(type, countOrValues)`: values are checked before anything is allocated. */
