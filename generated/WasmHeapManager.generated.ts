@@ -3213,7 +3213,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt8Array(elementCountOrValues: number | ArrayLike<number>): Int8ArrayRef {
-		return this.core.allocArray(Int8ArrayRef, Int8Array, undefined, 1, 1, 'allocInt8Array', elementCountOrValues)
+		return this.core.allocArray(Int8ArrayRef, Int8Array, undefined, 1, 1, 'allocInt8Array', elementCountOrValues, 'int8Array')
 	}
 
 	// Uint8 · codegen/emitAlloc.ts
@@ -3248,7 +3248,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint8Array(elementCountOrValues: number | ArrayLike<number>): Uint8ArrayRef {
-		return this.core.allocArray(Uint8ArrayRef, Uint8Array, undefined, 1, 1, 'allocUint8Array', elementCountOrValues)
+		return this.core.allocArray(Uint8ArrayRef, Uint8Array, undefined, 1, 1, 'allocUint8Array', elementCountOrValues, 'uint8Array')
 	}
 
 	// ClampedUint8 · codegen/emitAlloc.ts
@@ -3283,7 +3283,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocClampedUint8Array(elementCountOrValues: number | ArrayLike<number>): ClampedUint8ArrayRef {
-		return this.core.allocArray(ClampedUint8ArrayRef, Uint8ClampedArray, undefined, 1, 1, 'allocClampedUint8Array', elementCountOrValues)
+		return this.core.allocArray(ClampedUint8ArrayRef, Uint8ClampedArray, undefined, 1, 1, 'allocClampedUint8Array', elementCountOrValues, 'uint8ClampedArray')
 	}
 
 	// Int16 · codegen/emitAlloc.ts
@@ -3318,7 +3318,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt16Array(elementCountOrValues: number | ArrayLike<number>): Int16ArrayRef {
-		return this.core.allocArray(Int16ArrayRef, Int16Array, undefined, 2, 2, 'allocInt16Array', elementCountOrValues)
+		return this.core.allocArray(Int16ArrayRef, Int16Array, undefined, 2, 2, 'allocInt16Array', elementCountOrValues, 'int16Array')
 	}
 
 	// Uint16 · codegen/emitAlloc.ts
@@ -3353,7 +3353,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint16Array(elementCountOrValues: number | ArrayLike<number>): Uint16ArrayRef {
-		return this.core.allocArray(Uint16ArrayRef, Uint16Array, undefined, 2, 2, 'allocUint16Array', elementCountOrValues)
+		return this.core.allocArray(Uint16ArrayRef, Uint16Array, undefined, 2, 2, 'allocUint16Array', elementCountOrValues, 'uint16Array')
 	}
 
 	// Int32 · codegen/emitAlloc.ts
@@ -3388,7 +3388,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocInt32Array(elementCountOrValues: number | ArrayLike<number>): Int32ArrayRef {
-		return this.core.allocArray(Int32ArrayRef, Int32Array, undefined, 4, 4, 'allocInt32Array', elementCountOrValues)
+		return this.core.allocArray(Int32ArrayRef, Int32Array, undefined, 4, 4, 'allocInt32Array', elementCountOrValues, 'int32Array')
 	}
 
 	// Uint32 · codegen/emitAlloc.ts
@@ -3423,7 +3423,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocUint32Array(elementCountOrValues: number | ArrayLike<number>): Uint32ArrayRef {
-		return this.core.allocArray(Uint32ArrayRef, Uint32Array, undefined, 4, 4, 'allocUint32Array', elementCountOrValues)
+		return this.core.allocArray(Uint32ArrayRef, Uint32Array, undefined, 4, 4, 'allocUint32Array', elementCountOrValues, 'uint32Array')
 	}
 
 	// BigInt64 · codegen/emitAlloc.ts
@@ -3458,7 +3458,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigInt64Array(elementCountOrValues: number | ArrayLike<bigint>): BigInt64ArrayRef {
-		return this.core.allocArray(BigInt64ArrayRef, BigInt64Array, bigintElement, 8, 8, 'allocBigInt64Array', elementCountOrValues)
+		return this.core.allocArray(BigInt64ArrayRef, BigInt64Array, bigintElement, 8, 8, 'allocBigInt64Array', elementCountOrValues, 'bigInt64Array')
 	}
 
 	// BigUint64 · codegen/emitAlloc.ts
@@ -3493,7 +3493,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocBigUint64Array(elementCountOrValues: number | ArrayLike<bigint>): BigUint64ArrayRef {
-		return this.core.allocArray(BigUint64ArrayRef, BigUint64Array, bigintElement, 8, 8, 'allocBigUint64Array', elementCountOrValues)
+		return this.core.allocArray(BigUint64ArrayRef, BigUint64Array, bigintElement, 8, 8, 'allocBigUint64Array', elementCountOrValues, 'bigUint64Array')
 	}
 
 	// Float16 · codegen/emitAlloc.ts
@@ -3528,7 +3528,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat16Array(elementCountOrValues: number | ArrayLike<number>): Float16ArrayRef {
-		return this.core.allocArray(Float16ArrayRef, Uint16Array, float16ToBits, 2, 2, 'allocFloat16Array', elementCountOrValues)
+		return this.core.allocArray(Float16ArrayRef, Uint16Array, float16ToBits, 2, 2, 'allocFloat16Array', elementCountOrValues, 'uint16Array')
 	}
 
 	// Float32 · codegen/emitAlloc.ts
@@ -3563,7 +3563,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat32Array(elementCountOrValues: number | ArrayLike<number>): Float32ArrayRef {
-		return this.core.allocArray(Float32ArrayRef, Float32Array, undefined, 4, 4, 'allocFloat32Array', elementCountOrValues)
+		return this.core.allocArray(Float32ArrayRef, Float32Array, undefined, 4, 4, 'allocFloat32Array', elementCountOrValues, 'float32Array')
 	}
 
 	// Float64 · codegen/emitAlloc.ts
@@ -3598,7 +3598,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocFloat64Array(elementCountOrValues: number | ArrayLike<number>): Float64ArrayRef {
-		return this.core.allocArray(Float64ArrayRef, Float64Array, undefined, 8, 8, 'allocFloat64Array', elementCountOrValues)
+		return this.core.allocArray(Float64ArrayRef, Float64Array, undefined, 8, 8, 'allocFloat64Array', elementCountOrValues, 'float64Array')
 	}
 
 	// Pointer32 · codegen/emitAlloc.ts
@@ -3633,7 +3633,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer32Array(elementCountOrValues: number | ArrayLike<number>): Pointer32ArrayRef {
-		return this.core.allocArray(Pointer32ArrayRef, Uint32Array, undefined, 4, 4, 'allocPointer32Array', elementCountOrValues)
+		return this.core.allocArray(Pointer32ArrayRef, Uint32Array, undefined, 4, 4, 'allocPointer32Array', elementCountOrValues, 'uint32Array')
 	}
 
 	// Pointer53 · codegen/emitAlloc.ts
@@ -3668,7 +3668,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer53Array(elementCountOrValues: number | ArrayLike<number>): Pointer53ArrayRef {
-		return this.core.allocArray(Pointer53ArrayRef, BigUint64Array, pointer53ToStored, 8, 8, 'allocPointer53Array', elementCountOrValues)
+		return this.core.allocArray(Pointer53ArrayRef, BigUint64Array, pointer53ToStored, 8, 8, 'allocPointer53Array', elementCountOrValues, 'bigUint64Array')
 	}
 
 	// Pointer64 · codegen/emitAlloc.ts
@@ -3703,7 +3703,7 @@ export class WasmHeapManager extends HeapAccess {
 	 * @group Allocation & ownership
 	 */
 	allocPointer64Array(elementCountOrValues: number | ArrayLike<bigint>): Pointer64ArrayRef {
-		return this.core.allocArray(Pointer64ArrayRef, BigUint64Array, bigintElement, 8, 8, 'allocPointer64Array', elementCountOrValues)
+		return this.core.allocArray(Pointer64ArrayRef, BigUint64Array, bigintElement, 8, 8, 'allocPointer64Array', elementCountOrValues, 'bigUint64Array')
 	}
 
 	// Int8 · codegen/emitWrap.ts

@@ -34,7 +34,7 @@ export async function measure(source) {
  * it takes to stay under it.
  */
 export const entryBudgets = [
-	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 306.3 * 1024, gzipped: 57.1 * 1024 },
+	{ entry: 'index', label: 'everything (`wasm-heap-manager`)', minified: 306.8 * 1024, gzipped: 57.25 * 1024 },
 	{ entry: 'allocator', label: '`createHeapAllocator` alone (`wasm-heap-manager/allocator`)', minified: 23.71 * 1024, gzipped: 8.59 * 1024 },
 	{ entry: 'structs', label: '`defineStruct` and the layouts alone (`wasm-heap-manager/structs`)', minified: 20 * 1024, gzipped: 7 * 1024 },
 ]

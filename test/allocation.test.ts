@@ -658,6 +658,23 @@ describe('allocation', () => {
 			expect(reuseDirtyRegion(t.heap, t.allocator, 'allocUint8Array', [[1, 2, 3, 4, 5]])).to.deep.equal([1, 2, 3, 4, 5])
 		})
 
+		it('arrays of values in turn, of one type and length, of another type, of another length, each hold their own values', () => {
+			const t = createTestHeap()
+			const calls: [string, number[]][] = [
+				['allocFloat64Array', [1.5, 2.5, 3.5]],
+				['allocFloat64Array', [4.5, 5.5, 6.5]],
+				['allocFloat32Array', [7.5, 8.5, 9.5]],
+				['allocFloat64Array', [10.5, 11.5]],
+				['allocInt32Array', [-1, 2, -3]],
+				['allocFloat64Array', [12.5, 13.5, 14.5]],
+			]
+			const refs = calls.map(([method, values]) => callMethod<AnyRef & { readonly elementCount: number; readAt(index: number): number }>(t.heap, method, values))
+			refs.forEach((ref, index) => {
+				const [method, values] = calls[index]!
+				expect([ref.elementCount, ...values.map((_, k) => ref.readAt(k))], `${method}(${JSON.stringify(values)})`).to.deep.equal([values.length, ...values])
+			})
+		})
+
 		it('false: the dirty bytes are still there', () => {
 			const t = createTestHeap({ clearAllocatedRegions: false })
 			for (const element of elements) {
