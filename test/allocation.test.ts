@@ -658,21 +658,28 @@ describe('allocation', () => {
 			expect(reuseDirtyRegion(t.heap, t.allocator, 'allocUint8Array', [[1, 2, 3, 4, 5]])).to.deep.equal([1, 2, 3, 4, 5])
 		})
 
-		it('arrays of values in turn, of one type and length, of another type, of another length, each hold their own values', () => {
-			const t = createTestHeap()
-			const calls: [string, number[]][] = [
-				['allocFloat64Array', [1.5, 2.5, 3.5]],
-				['allocFloat64Array', [4.5, 5.5, 6.5]],
-				['allocFloat32Array', [7.5, 8.5, 9.5]],
-				['allocFloat64Array', [10.5, 11.5]],
-				['allocInt32Array', [-1, 2, -3]],
-				['allocFloat64Array', [12.5, 13.5, 14.5]],
+		it('arrays of values in turn, of one type and length, of another type, of another length, each hold their own values and write nothing past them', () => {
+			let at = 1024
+			const stub = createStubHeap(() => at)
+			const bytes = new Uint8Array(stub.memory.buffer)
+			const calls: [string, number[], number][] = [
+				['allocFloat64Array', [1.5, 2.5, 3.5], 8],
+				['allocFloat64Array', [4.5, 5.5, 6.5], 8],
+				['allocFloat64Array', [10.5, 11.5], 8],
+				['allocFloat32Array', [7.5, 8.5, 9.5], 4],
+				// (values a Float32Array or Int32Array would change: staged in the wrong type, they show)
+				['allocFloat64Array', [0.1, 0.2, 0.3], 8],
+				['allocInt32Array', [-1, 2, -3], 4],
+				['allocFloat64Array', [12.25, 2 ** 40 + 0.5, -3.75], 8],
 			]
-			const refs = calls.map(([method, values]) => callMethod<AnyRef & { readonly elementCount: number; readAt(index: number): number }>(t.heap, method, values))
-			refs.forEach((ref, index) => {
-				const [method, values] = calls[index]!
-				expect([ref.elementCount, ...values.map((_, k) => ref.readAt(k))], `${method}(${JSON.stringify(values)})`).to.deep.equal([values.length, ...values])
-			})
+			for (const [method, values, size] of calls) {
+				at += 64
+				const after = Array.from(bytes.subarray(at + values.length * size, at + values.length * size + 16))
+				const ref = callMethod<AnyRef & { readonly elementCount: number; readAt(index: number): number }>(stub.heap, method, values)
+				const context = `${method}(${JSON.stringify(values)})`
+				expect([ref.address, ref.elementCount, ...values.map((_, k) => ref.readAt(k))], context).to.deep.equal([at, values.length, ...values])
+				expect(Array.from(bytes.subarray(at + values.length * size, at + values.length * size + 16)), `${context}: the bytes after it`).to.deep.equal(after)
+			}
 		})
 
 		it('false: the dirty bytes are still there', () => {
