@@ -78,38 +78,13 @@ export function raiseLikeCause<P extends unknown[]>(cause: Error & { code?: Heap
  * one without a name before a colon) is returned as it is.
  */
 export function raiseRenamed(error: unknown, method: string): unknown {
-	if (!isLibraryError(error)) return error
+	const code = (error as { code?: unknown } | null)?.code
+	if (!(error instanceof Error) || typeof code !== 'string' || !code.startsWith('ERR_HEAP_')) return error
 	const colon = error.message.indexOf(': ')
 	if (colon < 0) return error
-	return reworded(error, method + error.message.slice(colon))
-}
-
-/**
- * A library error from the check of a value inside a struct's or array's value, named by
- * that value's path: a record or array check hands its own `where` to the checks of its
- * fields or elements unchanged (no path string built for each), and when one throws, puts
- * `segment` (`.pos`, `[3]`) after `where` where the message opens with it
- * (`writeStruct(Shape): ...` becomes `writeStruct(Shape).pos: ...`; a deeper error's own
- * segments follow). Anything else is returned as it is.
- */
-export function raiseAtPath(error: unknown, where: string, segment: string): unknown {
-	if (!isLibraryError(error) || !error.message.startsWith(where) || !pathGoesOn.test(error.message.charAt(where.length))) return error
-	return reworded(error, where + segment + error.message.slice(where.length))
-}
-
-/** What follows a value's path in a message: its `: `, or a deeper segment (`.x`, `[2]`). */
-const pathGoesOn = /^[:.[]$/
-
-function isLibraryError(error: unknown): error is Error & { code: string } {
-	const code = (error as { code?: unknown } | null)?.code
-	return error instanceof Error && typeof code === 'string' && code.startsWith('ERR_HEAP_')
-}
-
-/** `error` with another message: the same class, code and `cause`. */
-function reworded(error: Error & { code: string }, message: string): Error {
 	const Class = error instanceof RangeError ? RangeError : error instanceof TypeError ? TypeError : Error
-	const renamed = new Class(message, 'cause' in error ? { cause: error.cause } : undefined) as Error & { code: string }
-	renamed.code = error.code
+	const renamed = new Class(method + error.message.slice(colon), 'cause' in error ? { cause: error.cause } : undefined) as Error & { code: string }
+	renamed.code = code
 	return renamed
 }
 

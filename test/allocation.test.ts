@@ -639,6 +639,15 @@ describe('allocation', () => {
 			}
 		})
 
+		it('a string or slice allocated by capacity, which writes at most its terminator, is zeroed on a dirty region', () => {
+			const t = createTestHeap()
+			for (const encoding of ['Ascii', 'Utf8', 'Utf16', 'Utf32']) {
+				const unit = { Ascii: 1, Utf8: 1, Utf16: 2, Utf32: 4 }[encoding]!
+				expect(reuseDirtyRegion(t.heap, t.allocator, `allocNullTerminated${encoding}String`, [6]), encoding).to.deep.equal(new Array(7 * unit).fill(0))
+				expect(reuseDirtyRegion(t.heap, t.allocator, `alloc${encoding}StringSlice`, [6]), `${encoding} slice`).to.deep.equal(new Array(6 * unit).fill(0))
+			}
+		})
+
 		it('a string or an array made from a value, which it writes whole, leaves no byte of a dirty region as it was', () => {
 			const t = createTestHeap()
 			const text = 'héllo, 世界 😀'

@@ -15,7 +15,7 @@ import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import * as table from '../src/messages.js'
-import { addressOutOfRange, pointerTargetDoesNotFit, raise, raiseAggregate, raiseAtPath, raiseLikeCause, raiseWithCause, recordValueNotAnObject, type AggregateMessage, type Message } from '../src/messages.js'
+import { addressOutOfRange, pointerTargetDoesNotFit, raise, raiseAggregate, raiseLikeCause, raiseWithCause, type AggregateMessage, type Message } from '../src/messages.js'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const tableFile = 'src/messages.ts'
@@ -316,7 +316,7 @@ describe('the message table (src/messages.ts)', () => {
 		it('every throw outside the table throws a raised entry or re-throws a caught value', () => {
 			// `throw raise…(`, or `throw <identifier>` (a caught error, or a raised one held in a variable), or
 			// HeapScope.close's `throw errors.length === 1 ? errors[0] : raiseAggregate(...)`.
-			const accepted = /\bthrow\s+(raise(WithCause|LikeCause|Renamed|AtPath|Aggregate)?\(|[A-Za-z_$][\w$]*\s*$|[A-Za-z_$][\w$]*\s*[;)}]|typeof address === 'number' \? raise\(|errors\.length === 1 \? errors\[0\] : raiseAggregate\()/
+			const accepted = /\bthrow\s+(raise(WithCause|LikeCause|Renamed|Aggregate)?\(|[A-Za-z_$][\w$]*\s*$|[A-Za-z_$][\w$]*\s*[;)}]|typeof address === 'number' \? raise\(|errors\.length === 1 \? errors\[0\] : raiseAggregate\()/
 			const found: string[] = []
 			for (const file of sourceFiles()) {
 				if (file === tableFile || outsideTheLibrary(file)) continue
@@ -382,29 +382,6 @@ describe('the message table (src/messages.ts)', () => {
 			const typed = raiseLikeCause(new TypeError('x'), pointerTargetDoesNotFit, 'T.p', 8, 'x')
 			expect(typed).to.be.instanceOf(TypeError)
 			expect(typed.code).to.equal('ERR_HEAP_OUT_OF_RANGE')
-		})
-
-		it('raiseAtPath puts a segment after the path a library error opens with, keeping class, code and cause; anything else as it is', () => {
-			const inner = raise(addressOutOfRange, 'writeStruct(S)', 8, 4, 16)
-			const named = raiseAtPath(inner, 'writeStruct(S)', '.pos') as RangeError & { code: string }
-			expect(named).to.be.instanceOf(RangeError)
-			expect(named.code).to.equal(inner.code)
-			expect(named.message).to.equal(`writeStruct(S).pos${inner.message.slice('writeStruct(S)'.length)}`)
-			// a deeper error's segments follow the new one
-			const deeper = raiseAtPath(raiseAtPath(named, 'writeStruct(S)', '[2]'), 'writeStruct(S)', '.list') as Error
-			expect(deeper.message).to.match(/^writeStruct\(S\)\.list\[2\]\.pos: /)
-			const cause = new Error('inner')
-			const withCause = raise(addressOutOfRange, 'S.write', 8, 4, 16)
-			Object.defineProperty(withCause, 'cause', { value: cause })
-			expect((raiseAtPath(withCause, 'S.write', '.x') as Error).cause).to.equal(cause)
-			const typed = raise(recordValueNotAnObject, 'S.write', 'struct T', 5)
-			expect(raiseAtPath(typed, 'S.write', '.t')).to.be.instanceOf(TypeError)
-			// not this path (another name that starts with it, another method), or no library error: the same error
-			const other = raise(addressOutOfRange, 'S.writeAt', 8, 4, 16)
-			expect(raiseAtPath(other, 'S.write', '.x')).to.equal(other)
-			expect(raiseAtPath(inner, 'readInt32', '.x')).to.equal(inner)
-			const foreign = new RangeError('S.write: thrown by a getter')
-			expect(raiseAtPath(foreign, 'S.write', '.x')).to.equal(foreign)
 		})
 
 		it('raiseWithCause keeps the cause; raise sets none', () => {

@@ -8,7 +8,7 @@
  */
 import { expect } from 'chai'
 import { defineEnum, defineStruct, StructArrayRef, StructRef, type StructType } from '../src/index.js'
-import { expectSameBytes, expectThrow } from './support/dynamic.js'
+import { caught, expectSameBytes, expectThrow } from './support/dynamic.js'
 import { createTestHeap, registrableClass, snapshot } from './support/heaps.js'
 
 const Vec2 = defineStruct('Vec2', { x: 'Float32', y: 'Float32' })
@@ -192,7 +192,75 @@ describe('whole-struct writers and pointer fields at their edges', () => {
 		})
 	}
 
-	it("names the path of a bad value through arrays of structs in structs (each segment added as the error passes)", () => {
+	it('reads every property of a value before it checks any: a getter that throws does so before a bad value, or an unknown key after it, is reported', () => {
+		const S = defineStruct('ReadFirst', { flag: 'Bool', x: 'Int32' })
+		const s = heap.allocStruct(S)
+		const before = snapshot(memory)
+		const failure = new Error('the getter failed')
+		const throwing = {
+			get x(): number {
+				throw failure
+			},
+		}
+		// a bad value before it (flag takes a boolean), an unknown key after it: the getter's error
+		expect(() => heap.writeStruct(S, s.address, { flag: 1 } as never)).to.throw(TypeError, /^writeStruct\(ReadFirst\)\.flag: /)
+		expect(() => heap.writeStruct(S, s.address, Object.defineProperties({ flag: 1 }, Object.getOwnPropertyDescriptors(throwing)) as never)).to.throw(failure)
+		expect(() => heap.writeStruct(S, s.address, Object.defineProperties(Object.defineProperties({}, Object.getOwnPropertyDescriptors(throwing)), { bogus: { value: 1, enumerable: true } }) as never)).to.throw(failure)
+		expectSameBytes(snapshot(memory), before)
+	})
+
+	it("a library call a getter makes inside a nested value, failing, throws its own error, not renamed to the outer value's path", () => {
+		const Inner = defineStruct('ReenterInner', { a: 'Int32' })
+		const Outer = defineStruct('ReenterOuter', { inner: Inner, xs: { array: 'Int32', length: 2 } })
+		const outer = heap.allocStruct(Outer)
+		const other = heap.allocStruct(Outer)
+		let inner: unknown
+		const value = {
+			inner: {
+				get a(): number {
+					try {
+						heap.writeStruct(Outer, other.address, { bogus: 1 } as never)
+					} catch (error) {
+						inner = error
+						throw error
+					}
+					return 1
+				},
+			},
+		}
+		const thrown = caught(() => heap.writeStruct(Outer, outer.address, value as never))
+		expect(thrown).to.equal(inner)
+		expect(thrown.message).to.match(/^writeStruct\(ReenterOuter\): struct ReenterOuter has no field "bogus"/)
+		// an element's valueOf, the same
+		const element = {
+			valueOf(): number {
+				heap.writeStruct(Outer, other.address, { xs: [1, 2, 3] })
+				return 1
+			},
+		}
+		expectThrow(() => heap.writeStruct(Outer, outer.address, { xs: [1, element as never] }), RangeError, 'writeStruct(ReenterOuter).xs: 3 values given for an array of 2 elements')
+	})
+
+	it('an inherited enumerable key that is no field is not counted as a field given (a class getter after it is still read), and an inherited toString is not the field toString', () => {
+		// as many keys as fields (a, and the inherited extra), b only on the class
+		const AB = defineStruct('InheritedAB', { a: 'Int32', b: 'Int32' })
+		const ab = heap.allocStruct(AB, { a: 1, b: 2 })
+		class WithB {
+			get b(): number {
+				return 7
+			}
+		}
+		const proto = Object.assign(Object.create(WithB.prototype) as object, { extra: 1 })
+		heap.writeStruct(AB, ab.address, Object.assign(Object.create(proto) as object, { a: 5 }) as never)
+		expect(heap.readStruct(AB, ab.address)).to.deep.equal({ a: 5, b: 7 })
+		// toString inherited from a prototype of the value's own (enumerable there): not given
+		const S = defineStruct('InheritedToString', { a: 'Int32', toString: 'Int32' })
+		const s = heap.allocStruct(S, { a: 1, toString: 3 } as never)
+		heap.writeStruct(S, s.address, Object.create({ toString: 9, a: 6 }) as never)
+		expect(heap.readStruct(S, s.address)).to.deep.equal({ a: 6, toString: 3 })
+	})
+
+	it('names the path of a bad value through arrays of structs in structs', () => {
 		const Poly = defineStruct('Poly', { pts: { array: Vec2, length: 3 } })
 		const Scene = defineStruct('Scene', { polys: { array: Poly, length: 2 }, tag: 'BigInt64' })
 		const scene = heap.allocStruct(Scene)

@@ -33,7 +33,6 @@ import {
 	pointerFieldRefOfAnotherType,
 	raise,
 	raiseLikeCause,
-	raiseAtPath,
 	raiseRenamed,
 	recordValueNotAnObject,
 	recordValueIsARef,
@@ -443,6 +442,7 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 	const stride = valueLayout(element, abi).size
 	const readIn = codec.readIn
 	const plain = codec.plain
+	const paths = new PathMemo((index) => `[${index}]`)
 	return {
 		size: stride * length,
 		read(m, address, where) {
@@ -473,12 +473,7 @@ function arrayCodec(element: ValueKind, length: number, abi: AbiFacts, manager: 
 					staged.push(element)
 					continue
 				}
-				// the element's check names `where`; its path is built only if it throws
-				try {
-					staged.push(codec.check(element, where, m))
-				} catch (error) {
-					throw raiseAtPath(error, where, `[${index}]`)
-				}
+				staged.push(codec.check(element, paths.of(where, index), m))
 			}
 			return staged
 		},
@@ -695,6 +690,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 	// stored, where a field not given must stay as it is). Other names are read as before
 	// (an inherited property, a class's getter, counts).
 	const inheritedByEveryObject = names.map((name) => name in Object.prototype)
+	const paths = new PathMemo((index) => `.${names[index]!}`)
 	return {
 		size,
 		read(m, address) {
@@ -741,12 +737,7 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 				if (given === undefined || given === notGiven || (inheritedByEveryObject[index] && !Object.prototype.hasOwnProperty.call(value, names[index]!))) {
 					staged[index] = undefined
 				} else if (typeof given !== 'number' || !numbers[index]) {
-					// the field's check names `where`; its path is built only if it throws
-					try {
-						staged[index] = codecs[index]!.check(given, where, m)
-					} catch (error) {
-						throw raiseAtPath(error, where, `.${names[index]!}`)
-					}
+					staged[index] = codecs[index]!.check(given, paths.of(where, index), m)
 				}
 			}
 			return staged
@@ -758,6 +749,29 @@ export function recordCodec(type: StructType, abiName: AbiName, manager: WasmHea
 				if (value !== undefined) codecs[index]!.write(m, address + offsets[index]!, value)
 			}
 		},
+	}
+}
+
+/**
+ * The paths a record's or an array's check gives the checks of its fields or elements
+ * (`writeStruct(S).pos`, `S.write.hist[3]`), made when first needed and kept while the check is
+ * given the same `where`: most calls give the same name each time (writeStruct's is its memo's,
+ * a nested field's its parent's kept path), so a path is a comparison and a load, not a new
+ * string for every nested value. Another `where` (another call, or one a getter makes inside
+ * this one) starts the paths again, so each is always `where` and its segment.
+ */
+class PathMemo {
+	private where: string | undefined = undefined
+	private paths: (string | undefined)[] = []
+
+	constructor(private readonly segment: (index: number) => string) {}
+
+	of(where: string, index: number): string {
+		if (where !== this.where) {
+			this.where = where
+			this.paths = []
+		}
+		return (this.paths[index] ??= where + this.segment(index))
 	}
 }
 

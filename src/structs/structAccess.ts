@@ -5,7 +5,7 @@
  */
 import type { WasmHeapManager } from '../../generated/WasmHeapManager.generated.js'
 import { throwElementCountError } from '../errors.js'
-import { raise, raiseAtPath, strideInvalid, wrapOptionNotANumber } from '../messages.js'
+import { raise, strideInvalid, wrapOptionNotANumber } from '../messages.js'
 import type { WrapOptions } from '../HeapCore.js'
 import type { AbiName } from './abi.js'
 import { structCodec } from './codecs.js'
@@ -175,15 +175,7 @@ export function allocStructArray<X extends StructTypeOrClass>(
 	let staged: unknown[] | undefined
 	if (typeof countOrValues !== 'number') {
 		staged = []
-		// each element's check names the call; the element's index is added only if it throws
-		const where = `${method}(${type.name})`
-		for (let index = 0; index < elementCount; index++) {
-			try {
-				staged.push(codec.check(countOrValues[index], where, manager))
-			} catch (error) {
-				throw raiseAtPath(error, where, `[${index}]`)
-			}
-		}
+		for (let index = 0; index < elementCount; index++) staged.push(codec.check(countOrValues[index], `${method}(${type.name})[${index}]`, manager))
 	}
 	const byteSize = elementCount * layout.size
 	const address = core.allocateRegion(byteSize, layout.align, method)
