@@ -55,6 +55,8 @@ if (mode === 'model') {
 	const setups = builds.map((library) => {
 		const heap = library.createWasmHeapManager(new WebAssembly.Memory({ initial: 64, maximum: 256 }))
 		const Body = library.defineStruct('Body', { x: 'Float64', y: 'Float64', vx: 'Float32', vy: 'Float32', mass: 'Float64', id: 'Int32', flags: 'Uint32' })
+		// (each method's loop written out: one loop calling them all through a parameter would
+		// make its call site polymorphic, which the library's own callers are not)
 		const cases = {}
 		for (const n of [3, 10, 16, 24, 48]) {
 			cases[`allocFloat64Array(${n})`] = () => {
