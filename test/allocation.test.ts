@@ -680,13 +680,19 @@ describe('allocation', () => {
 				['allocFloat64Array', [0.1, 0.2, 0.3], 8],
 				['allocInt32Array', [-1, 2, -3], 4],
 				['allocFloat64Array', [12.25, 2 ** 40 + 0.5, -3.75], 8],
+				// another constructor of the same width and length: staged in the other one's view, they show
+				['allocUint8Array', [1, 2], 1],
+				['allocClampedUint8Array', [300, -5], 1],
+				['allocInt32Array', [1, 2], 4],
+				['allocFloat32Array', [1.5, 2.5], 4],
 			]
 			for (const [method, values, size] of calls) {
 				at += 64
 				const after = Array.from(bytes.subarray(at + values.length * size, at + values.length * size + 16))
 				const ref = callMethod<AnyRef & { readonly elementCount: number; readAt(index: number): number }>(stub.heap, method, values)
 				const context = `${method}(${JSON.stringify(values)})`
-				expect([ref.address, ref.elementCount, ...values.map((_, k) => ref.readAt(k))], context).to.deep.equal([at, values.length, ...values])
+				const clamped = method === 'allocClampedUint8Array' ? values.map((value) => Math.min(255, Math.max(0, value))) : values
+				expect([ref.address, ref.elementCount, ...values.map((_, k) => ref.readAt(k))], context).to.deep.equal([at, values.length, ...clamped])
 				expect(Array.from(bytes.subarray(at + values.length * size, at + values.length * size + 16)), `${context}: the bytes after it`).to.deep.equal(after)
 			}
 		})

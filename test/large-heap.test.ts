@@ -383,6 +383,26 @@ describe('heaps larger than 4 GiB (5 GiB ArrayBuffer)', function () {
 		arrayRef.free()
 	})
 
+	it('an array of values whose region crosses the 4 GiB line is copied whole (the clipped whole-heap view does not reach its end)', () => {
+		const { heap, dataView } = current()
+		const saved = nextAddress
+		try {
+			// a 1-byte row's clipped view ends at 2^32: the region starts below it and ends above
+			nextAddress = fourGiB - 3
+			const values = [1, -2, 3, -4, 5, -6]
+			const ref = heap.allocInt8Array(values)
+			expect(ref.address).to.equal(fourGiB - 3)
+			expect(values.map((_, k) => dataView.getInt8(fourGiB - 3 + k))).to.deep.equal(values)
+			ref.free()
+			nextAddress = fourGiB - 2
+			const clamped = heap.allocClampedUint8Array([300, -5, 7, 8])
+			expect([0, 1, 2, 3].map((k) => dataView.getUint8(fourGiB - 2 + k))).to.deep.equal([255, 0, 7, 8])
+			clamped.free()
+		} finally {
+			nextAddress = saved
+		}
+	})
+
 	it('an allocation the allocator places past the heap end fails with Error naming the size, and is freed', () => {
 		const { heap } = current()
 		const saved = nextAddress
