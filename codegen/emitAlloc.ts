@@ -112,8 +112,7 @@ export function emitAlloc(element: NormalizedElement): FacetParts {
 		parameters: [{ name: 'elementCountOrValues', type: `number | ArrayLike<${element.valueType}>` }],
 		returnType: arrayRefClass,
 		statements: [
-			// (the whole-heap view of the staging type, which HeapViews names after it: Float64Array, float64Array)
-			`return this.core.allocArray(${arrayRefClass}, ${element.stagingConstructor}, ${stage}, ${byteSize}, ${alignment}, '${methods.allocArray}', elementCountOrValues, '${element.stagingConstructor.charAt(0).toLowerCase()}${element.stagingConstructor.slice(1)}')`,
+			`return this.core.allocArray(${arrayRefClass}, ${element.stagingConstructor}, ${stage}, ${byteSize}, ${alignment}, '${methods.allocArray}', elementCountOrValues, '${element.stagingViewField}')`,
 		],
 	})
 	return grouped('emitAlloc', parts)

@@ -47,6 +47,8 @@ export interface NormalizedElement {
 	 * allocated or written (so a bad value throws with the heap untouched), and copies from.
 	 */
 	readonly stagingConstructor: TypedArrayName
+	/** `HeapViews`' whole-heap array of {@link stagingConstructor} (`float64Array`), which the staged values are copied into. */
+	readonly stagingViewField: string
 	/** The row this one aliases, if any: its members are the aliased row's. */
 	readonly aliasOf: string | undefined
 	/**
@@ -409,6 +411,7 @@ export function normalizeElements(
 			atomicOperations: normalizeAtomicOperations(name, facts.atomicStrategy, operations),
 			wait: waitOf(name, facts),
 			stagingConstructor: stagingConstructorOf(facts),
+			stagingViewField: fieldNameOf(stagingConstructorOf(facts)),
 			aliasOf,
 			heapView: aliasOf === undefined && facts.kind !== 'pointer53' && facts.viewNeedsGlobal !== true ? `heap${name}` : undefined,
 			pointer,

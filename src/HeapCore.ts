@@ -250,7 +250,6 @@ let stagingScratch = new ArrayBuffer(0)
 /** @internal Whether a call is using {@link stagingScratch}: an allocator may call `alloc<T>Array` itself. */
 let stagingScratchInUse = false
 
-/** The staging scratch with room for `byteSize` bytes, marked in use; `undefined` where it is in use or too small to be worth it (no bytes) or too large. */
 /** @internal The name of a whole-heap typed array of {@link HeapViews} (`float64Array`), where `allocArray` copies its staged values. */
 export type WholeHeapViewName = { [Name in keyof HeapViews]: HeapViews[Name] extends ArrayLike<unknown> ? Name : never }[keyof HeapViews]
 
@@ -279,6 +278,7 @@ function stagingView(Staging: StagingConstructor, scratch: ArrayBuffer, count: n
 	return view
 }
 
+/** The staging scratch with room for `byteSize` bytes, marked in use; `undefined` where it is in use or too small to be worth it (no bytes) or too large. */
 function takeStagingScratch(byteSize: number): ArrayBuffer | undefined {
 	if (stagingScratchInUse || !(byteSize > 0 && byteSize <= stagingScratchLimit)) return undefined
 	if (stagingScratch.byteLength < byteSize) stagingScratch = new ArrayBuffer(Math.min(stagingScratchLimit, Math.max(byteSize, 2 * stagingScratch.byteLength, 1024)))

@@ -12,7 +12,7 @@ import { structCodec } from './codecs.js'
 import { normalizeValueType, StructType, type StructInit, type StructValue } from './declare.js'
 import { abiFacts } from './abi.js'
 import { locateField, resolveLayout, valueLayout } from './layout.js'
-import { StructArrayRef, structRefClass, wrapMemo, wrapStructRemembering, type StructRefOf } from './StructRef.js'
+import { StructArrayRef, structRefClass, wrapMemo, wrapStructRemembering, type StructRefOf, type WrapMemo } from './StructRef.js'
 import { registrations, resolveStructType, type ArrayRefOf, type DeclarationOf, type RefOf, type StructTypeOrClass } from './generatedClasses.js'
 
 /**
@@ -55,20 +55,14 @@ export function allocStruct<X extends StructTypeOrClass>(manager: WasmHeapManage
  * since, takes them from here: those lookups by type and ABI were about a third of an
  * `allocStruct` + `free` of a 40-byte struct, and a tenth of a `writeStruct`.
  */
-interface StructMemo {
-	given: StructTypeOrClass | undefined
-	abi: AbiName | undefined
-	registrations: number
+interface StructMemo extends WrapMemo {
 	type: StructType | undefined
 	codec: ReturnType<typeof structCodec> | undefined
-	Class: ReturnType<typeof structRefClass> | undefined
-	size: number
-	align: number
 	where: string
 }
 
 function structMemo(): StructMemo {
-	return { given: undefined, abi: undefined, registrations: -1, type: undefined, codec: undefined, Class: undefined, size: 0, align: 0, where: '' }
+	return { ...wrapMemo(), type: undefined, codec: undefined, where: '' }
 }
 
 const allocMemo = structMemo()
